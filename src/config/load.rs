@@ -1,0 +1,168 @@
+//! Where the config comes from, and errors that name the file, the key and what is expected.
+
+use std::path::{Path, PathBuf};
+
+use super::Config;
+
+#[derive(Debug, thiserror::Error)]
+#[error("config error in {file}: key `{key}`: {expected}")]
+pub struct ConfigError {
+    pub file: String,
+    pub key: String,
+    pub expected: String,
+}
+
+impl ConfigError {
+    pub fn new(file: &str, key: &str, expected: impl Into<String>) -> ConfigError {
+        ConfigError {
+            file: file.to_string(),
+            key: key.to_string(),
+            expected: expected.into(),
+        }
+    }
+}
+
+/// Which file (if any) the config was read from, for `doctor` and the log.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConfigSource {
+    Flag(PathBuf),
+    Env(PathBuf),
+    UserDir(PathBuf),
+    Defaults,
+}
+
+impl ConfigSource {
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            ConfigSource::Flag(p) | ConfigSource::Env(p) | ConfigSource::UserDir(p) => Some(p),
+            ConfigSource::Defaults => None,
+        }
+    }
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "kicktui")
+}
+
+/// Lookup order: `--config`, `$KICKTUI_CONFIG`, the XDG config dir, built-in defaults.
+pub fn load(flag: Option<&Path>) -> Result<(Config, ConfigSource), ConfigError> {
+    let env = std::env::var_os("KICKTUI_CONFIG").filter(|v| !v.is_empty());
+    let source = if let Some(p) = flag {
+        ConfigSource::Flag(p.to_path_buf())
+    } else if let Some(p) = env {
+        ConfigSource::Env(PathBuf::from(p))
+    } else {
+        match project_dirs().map(|d| d.config_dir().join("config.toml")) {
+            Some(p) if p.is_file() => ConfigSource::UserDir(p),
+            _ => ConfigSource::Defaults,
+        }
+    };
+    let Some(path) = source.path() else {
+        return Ok((Config::default(), source));
+    };
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::new(&file, "(file)", format!("a readable TOML file ({e})")))?;
+    let config = parse_str(&text, &file)?;
+    Ok((config, source))
+}
+
+/// Parses and validates one config text; `file` only names it in errors.
+pub fn parse_str(text: &str, file: &str) -> Result<Config, ConfigError> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let key = e.span().map_or_else(
+            || "(syntax)".to_string(),
+            |s| format!("(syntax, {})", line_col(text, s.start)),
+        );
+        ConfigError::new(file, &key, format!("valid TOML: {}", e.message()))
+    })?;
+    let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(
+        |e: serde_path_to_error::Error<toml::de::Error>| {
+            let key = e.path().to_string();
+            let inner = e.into_inner();
+            ConfigError::new(file, &key, describe(inner.message()))
+        },
+    )?;
+    super::validate::validate(&config)
+        .map_err(|(key, expected)| ConfigError::new(file, &key, expected))?;
+    Ok(config)
+}
+
+fn line_col(text: &str, offset: usize) -> String {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    format!("line {line}, column {col}")
+}
+
+/// serde says "unknown field `x`, expected one of …"; say it as what is expected.
+fn describe(msg: &str) -> String {
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        let (name, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "a known key"));
+        return format!("unknown key {name}; expected {expected}");
+    }
+    msg.to_string()
+}
+
+/// `--data-dir` / `$KICKTUI_DATA`, then `[general] data_dir`, then the platform data dir.
+pub fn resolve_data_dir(flag: Option<&Path>, config: &Config) -> PathBuf {
+    if let Some(p) = flag {
+        return p.to_path_buf();
+    }
+    if let Some(p) = std::env::var_os("KICKTUI_DATA").filter(|v| !v.is_empty()) {
+        return PathBuf::from(p);
+    }
+    if !config.general.data_dir.is_empty() {
+        return PathBuf::from(&config.general.data_dir);
+    }
+    project_dirs()
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".kicktui"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        parse_str(text, "my.toml").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn unknown_key_names_file_key_and_choices() {
+        let e = err("[velocity]\nthreshhold = 5.0\n");
+        assert!(e.contains("my.toml"), "{e}");
+        assert!(e.contains("velocity.threshhold"), "{e}");
+        assert!(e.contains("threshold"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_names_key_and_type() {
+        let e = err("[velocity]\nthreshold = \"fast\"\n");
+        assert!(e.contains("velocity.threshold"), "{e}");
+        assert!(e.contains("f64") || e.contains("float"), "{e}");
+    }
+
+    #[test]
+    fn bad_enum_and_syntax() {
+        let e = err("[velocity]\nmode = \"zscore\"\n");
+        assert!(e.contains("velocity.mode") && e.contains("baseline"), "{e}");
+        let e = err("[velocity\n");
+        assert!(e.contains("line 1"), "{e}");
+    }
+
+    #[test]
+    fn out_of_range_value_is_an_error() {
+        let e = err("[chat]\nwindow_seconds = 0\n");
+        assert!(e.contains("chat.window_seconds"), "{e}");
+    }
+
+    #[test]
+    fn partial_file_keeps_other_defaults() {
+        let c = parse_str("[velocity]\nthreshold = 9.5\n", "x").unwrap();
+        assert_eq!(c.velocity.threshold, 9.5);
+        assert_eq!(c.keywords, Config::default().keywords);
+    }
+}

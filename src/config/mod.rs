@@ -1,0 +1,334 @@
+//! Typed configuration: defaults (the seed settings plus ours), lookup and validation.
+//! The repository's `config.toml` is the documented default; a test keeps them equal.
+
+mod load;
+mod validate;
+
+pub use load::{ConfigError, ConfigSource, load, resolve_data_dir};
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub general: General,
+    pub kick: Kick,
+    pub chat: Chat,
+    pub velocity: Velocity,
+    pub keywords: Keywords,
+    pub emotes: Emotes,
+    pub events: Events,
+    pub viewers: Viewers,
+    pub moments: Moments,
+    pub recorder: Recorder,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct General {
+    /// Empty: the platform data dir. `--data-dir` / `$KICKTUI_DATA` win over this.
+    pub data_dir: String,
+    /// Privacy: chat text is never stored unless this is on.
+    pub store_chat_text: bool,
+    pub log_level: String,
+}
+
+impl Default for General {
+    fn default() -> Self {
+        General {
+            data_dir: String::new(),
+            store_chat_text: false,
+            log_level: "info".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Kick {
+    pub api_base: String,
+    pub official_api_base: String,
+    pub oauth_base: String,
+    pub pusher_url: String,
+    /// 0: look the id up through the channel API (and cache it).
+    pub channel_id: u64,
+    pub chatroom_id: u64,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl Default for Kick {
+    fn default() -> Self {
+        Kick {
+            api_base: "https://kick.com".into(),
+            official_api_base: "https://api.kick.com".into(),
+            oauth_base: "https://id.kick.com".into(),
+            pusher_url: "wss://ws-us2.pusher.com/app/32cbd69e4b950bf97679?protocol=7&client=js&version=8.4.0&flash=false".into(),
+            channel_id: 0,
+            chatroom_id: 0,
+            client_id: String::new(),
+            client_secret: String::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Chat {
+    /// Seed `CHAT_WINDOW_SECONDS`: the rolling window for velocity and keywords.
+    pub window_seconds: u32,
+    /// Messages from these users (case-insensitive) are not counted.
+    pub bots: Vec<String>,
+    /// Messages starting with `!` are commands, not reactions.
+    pub ignore_commands: bool,
+    /// Chat triggers are damped this long after a raid.
+    pub raid_damping_seconds: u32,
+    /// No chat trigger this long after the first line or after going live (greeting floods).
+    pub warmup_seconds: u32,
+}
+
+impl Default for Chat {
+    fn default() -> Self {
+        Chat {
+            window_seconds: 10,
+            bots: [
+                "nightbot",
+                "streamelements",
+                "streamlabs",
+                "moobot",
+                "fossabot",
+                "sery_bot",
+                "botrix",
+                "kickbot",
+                "wizebot",
+                "kicklet",
+            ]
+            .map(String::from)
+            .to_vec(),
+            ignore_commands: true,
+            raid_damping_seconds: 90,
+            warmup_seconds: 180,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VelocityMode {
+    /// Relative to the channel's own recent chat (z-score).
+    Baseline,
+    /// The seed rule: more than `threshold` msg/s over the window.
+    Fixed,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Velocity {
+    pub mode: VelocityMode,
+    /// Seed `CHAT_VELOCITY_THRESHOLD`, msg/s over the window (fixed mode).
+    pub threshold: f64,
+    /// Baseline mode: the history the window is compared with.
+    pub baseline_seconds: u32,
+    /// Baseline mode: how many standard deviations above the baseline fires.
+    pub z_threshold: f64,
+    /// Baseline mode: and at least this many times the baseline rate.
+    pub min_ratio: f64,
+    /// Baseline mode: and at least this many msg/s, so a near-silent chat cannot fire.
+    pub floor: f64,
+}
+
+impl Default for Velocity {
+    fn default() -> Self {
+        Velocity {
+            mode: VelocityMode::Baseline,
+            threshold: 5.0,
+            baseline_seconds: 300,
+            z_threshold: 3.0,
+            min_ratio: 2.0,
+            floor: 0.5,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Keywords {
+    /// Seed `CLIP_KEYWORDS`: case-insensitive phrases.
+    pub phrases: Vec<String>,
+    /// Seed `KEYWORD_THRESHOLD`: hits of one phrase in the window.
+    pub threshold: u32,
+    /// Hits must come from this many different chatters.
+    pub min_chatters: u32,
+}
+
+impl Default for Keywords {
+    fn default() -> Self {
+        Keywords {
+            phrases: [
+                "CLIP",
+                "CLIP THAT",
+                "NO WAY",
+                "LMAO",
+                "OMG",
+                "INSANE",
+                "WTF",
+            ]
+            .map(String::from)
+            .to_vec(),
+            threshold: 3,
+            min_chatters: 3,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Emotes {
+    /// Seed `EMOTE_SPAM_THRESHOLD`: the same emote this many times…
+    pub threshold: u32,
+    /// …within this many seconds.
+    pub window_seconds: u32,
+    /// From at least this many chatters.
+    pub min_chatters: u32,
+}
+
+impl Default for Emotes {
+    fn default() -> Self {
+        Emotes {
+            threshold: 10,
+            window_seconds: 5,
+            min_chatters: 4,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Events {
+    /// This many subs (gifted subs count each) within `sub_burst_seconds` is a moment.
+    pub sub_burst_count: u32,
+    pub sub_burst_seconds: u32,
+    /// One Kicks gift (or donation) worth at least this many dollars is a moment.
+    pub donation_min_usd: f64,
+    /// A raid with at least this many viewers is a moment.
+    pub raid_min_viewers: u32,
+}
+
+impl Default for Events {
+    fn default() -> Self {
+        Events {
+            sub_burst_count: 5,
+            sub_burst_seconds: 60,
+            donation_min_usd: 5.0,
+            raid_min_viewers: 10,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Viewers {
+    /// A sample this many times the recent median is a spike (the seed used 4×).
+    pub spike_ratio: f64,
+    /// And at least this many viewers more than the median.
+    pub min_increase: u32,
+    /// How many recent samples make the median.
+    pub baseline_samples: u32,
+}
+
+impl Default for Viewers {
+    fn default() -> Self {
+        Viewers {
+            spike_ratio: 1.5,
+            min_increase: 50,
+            baseline_samples: 10,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Moments {
+    /// Triggers this close to the previous one join its moment.
+    pub merge_seconds: u32,
+    /// After a moment closes, no new auto moment for this long.
+    pub cooldown_seconds: u32,
+    /// Clip window: chat reacts 15–30 s after the moment, so the pre-roll is long.
+    pub pre_roll_seconds: u32,
+    pub post_roll_seconds: u32,
+}
+
+impl Default for Moments {
+    fn default() -> Self {
+        Moments {
+            merge_seconds: 30,
+            cooldown_seconds: 45,
+            pre_roll_seconds: 45,
+            post_roll_seconds: 10,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Recorder {
+    pub enabled: bool,
+    /// Template; `{channel}` is replaced. Tests use `hls://http://127.0.0.1:PORT/live.m3u8`.
+    pub stream_url: String,
+    /// Hand streamlink the channel API's `playback_url` instead (when its Kick plugin is blocked).
+    pub use_playback_url: bool,
+    /// Seed `RECORDER_POLL_INTERVAL`: seconds between live-status polls.
+    pub poll_interval_seconds: u32,
+    /// Seed `RECORDER_HEALTH_INTERVAL`: seconds between health lines in headless mode.
+    pub health_interval_seconds: u32,
+    /// Seed `MIN_GROWTH_RATE_MB`: MB/min below which a recording is flagged.
+    pub min_growth_mb_per_min: f64,
+    pub streamlink: String,
+    pub ffmpeg: String,
+    pub ffprobe: String,
+}
+
+impl Default for Recorder {
+    fn default() -> Self {
+        Recorder {
+            enabled: true,
+            stream_url: "https://kick.com/{channel}".into(),
+            use_playback_url: false,
+            poll_interval_seconds: 60,
+            health_interval_seconds: 60,
+            min_growth_mb_per_min: 1.0,
+            streamlink: "streamlink".into(),
+            ffmpeg: "ffmpeg".into(),
+            ffprobe: "ffprobe".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_config_toml_equals_the_built_in_defaults() {
+        let text = include_str!("../../config.toml");
+        let parsed = load::parse_str(text, "config.toml").expect("shipped config parses");
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn shipped_config_mentions_every_seed_setting() {
+        let text = include_str!("../../config.toml");
+        for seed in [
+            "CHAT_VELOCITY_THRESHOLD",
+            "CHAT_WINDOW_SECONDS",
+            "CLIP_KEYWORDS",
+            "KEYWORD_THRESHOLD",
+            "EMOTE_SPAM_THRESHOLD",
+            "RECORDER_POLL_INTERVAL",
+            "RECORDER_HEALTH_INTERVAL",
+            "MIN_GROWTH_RATE_MB",
+        ] {
+            assert!(text.contains(seed), "config.toml does not document {seed}");
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Range checks that types alone cannot express. Errors are `(key, what is expected)`.
+
+use super::Config;
+
+type Check = Result<(), (String, String)>;
+
+fn positive(key: &str, v: f64) -> Check {
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        Err((key.into(), format!("a number above 0, got {v}")))
+    }
+}
+
+fn range(key: &str, v: u32, lo: u32, hi: u32) -> Check {
+    if (lo..=hi).contains(&v) {
+        Ok(())
+    } else {
+        Err((
+            key.into(),
+            format!("a whole number from {lo} to {hi}, got {v}"),
+        ))
+    }
+}
+
+fn url(key: &str, v: &str, schemes: &[&str]) -> Check {
+    if schemes.iter().any(|s| v.starts_with(s)) {
+        Ok(())
+    } else {
+        Err((
+            key.into(),
+            format!("a URL starting with {}, got {v:?}", schemes.join(" or ")),
+        ))
+    }
+}
+
+pub fn validate(c: &Config) -> Check {
+    range("chat.window_seconds", c.chat.window_seconds, 1, 600)?;
+    range(
+        "chat.raid_damping_seconds",
+        c.chat.raid_damping_seconds,
+        0,
+        3600,
+    )?;
+    range("chat.warmup_seconds", c.chat.warmup_seconds, 0, 3600)?;
+    positive("velocity.threshold", c.velocity.threshold)?;
+    range(
+        "velocity.baseline_seconds",
+        c.velocity.baseline_seconds,
+        30,
+        7200,
+    )?;
+    positive("velocity.z_threshold", c.velocity.z_threshold)?;
+    positive("velocity.min_ratio", c.velocity.min_ratio)?;
+    if !(c.velocity.floor.is_finite() && c.velocity.floor >= 0.0) {
+        return Err(("velocity.floor".into(), "a number of at least 0".into()));
+    }
+    if c.keywords.phrases.iter().any(|p| p.trim().is_empty()) {
+        return Err((
+            "keywords.phrases".into(),
+            "a list of non-empty phrases".into(),
+        ));
+    }
+    range("keywords.threshold", c.keywords.threshold, 1, 100_000)?;
+    range("emotes.threshold", c.emotes.threshold, 1, 100_000)?;
+    range("emotes.window_seconds", c.emotes.window_seconds, 1, 600)?;
+    range(
+        "events.sub_burst_count",
+        c.events.sub_burst_count,
+        1,
+        100_000,
+    )?;
+    range(
+        "events.sub_burst_seconds",
+        c.events.sub_burst_seconds,
+        1,
+        3600,
+    )?;
+    positive("events.donation_min_usd", c.events.donation_min_usd)?;
+    positive("viewers.spike_ratio", c.viewers.spike_ratio)?;
+    range(
+        "viewers.baseline_samples",
+        c.viewers.baseline_samples,
+        1,
+        1000,
+    )?;
+    range("moments.merge_seconds", c.moments.merge_seconds, 1, 600)?;
+    range(
+        "moments.cooldown_seconds",
+        c.moments.cooldown_seconds,
+        0,
+        3600,
+    )?;
+    range(
+        "moments.pre_roll_seconds",
+        c.moments.pre_roll_seconds,
+        0,
+        600,
+    )?;
+    range(
+        "moments.post_roll_seconds",
+        c.moments.post_roll_seconds,
+        0,
+        600,
+    )?;
+    range(
+        "recorder.poll_interval_seconds",
+        c.recorder.poll_interval_seconds,
+        5,
+        3600,
+    )?;
+    range(
+        "recorder.health_interval_seconds",
+        c.recorder.health_interval_seconds,
+        1,
+        3600,
+    )?;
+    positive(
+        "recorder.min_growth_mb_per_min",
+        c.recorder.min_growth_mb_per_min,
+    )?;
+    if !c.recorder.stream_url.contains("{channel}") && !c.recorder.stream_url.contains("://") {
+        return Err((
+            "recorder.stream_url".into(),
+            "a URL template such as https://kick.com/{channel}".into(),
+        ));
+    }
+    url("kick.api_base", &c.kick.api_base, &["http://", "https://"])?;
+    url(
+        "kick.official_api_base",
+        &c.kick.official_api_base,
+        &["http://", "https://"],
+    )?;
+    url(
+        "kick.oauth_base",
+        &c.kick.oauth_base,
+        &["http://", "https://"],
+    )?;
+    url("kick.pusher_url", &c.kick.pusher_url, &["ws://", "wss://"])?;
+    if !["error", "warn", "info", "debug", "trace"].contains(&c.general.log_level.as_str()) {
+        return Err((
+            "general.log_level".into(),
+            "one of error, warn, info, debug, trace".into(),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! Wall time as milliseconds since the Unix epoch (UTC), with fast RFC 3339 parsing.
+
+use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ts(pub i64);
+
+impl Ts {
+    pub fn from_secs_f64(s: f64) -> Ts {
+        Ts((s * 1000.0).round() as i64)
+    }
+
+    pub fn secs_f64(self) -> f64 {
+        self.0 as f64 / 1000.0
+    }
+
+    pub fn plus_ms(self, ms: i64) -> Ts {
+        Ts(self.0 + ms)
+    }
+
+    pub fn plus_secs(self, s: f64) -> Ts {
+        Ts(self.0 + (s * 1000.0).round() as i64)
+    }
+
+    /// Seconds from `earlier` to `self`.
+    pub fn secs_since(self, earlier: Ts) -> f64 {
+        (self.0 - earlier.0) as f64 / 1000.0
+    }
+
+    pub fn to_datetime(self) -> DateTime<Utc> {
+        Utc.timestamp_millis_opt(self.0)
+            .single()
+            .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+    }
+
+    pub fn from_datetime<Tz: TimeZone>(dt: &DateTime<Tz>) -> Ts {
+        Ts(dt.timestamp_millis())
+    }
+
+    /// `2026-09-27T16:11:55Z`, or with milliseconds when there are any.
+    pub fn to_rfc3339(self) -> String {
+        self.to_datetime()
+            .to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    }
+
+    /// Parses RFC 3339 / ISO 8601 with an offset (`Z`, `+00:00`, fractions of any length).
+    /// The common shapes take a fast path; anything else goes through chrono.
+    pub fn parse_rfc3339(s: &str) -> Option<Ts> {
+        parse_fast(s.as_bytes()).or_else(|| {
+            DateTime::parse_from_rfc3339(s)
+                .ok()
+                .map(|d| Ts::from_datetime(&d))
+        })
+    }
+}
+
+fn digits(b: &[u8]) -> Option<i64> {
+    let mut v = 0i64;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + (c - b'0') as i64;
+    }
+    Some(v)
+}
+
+/// Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn parse_fast(b: &[u8]) -> Option<Ts> {
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b' ') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (y, mo, d) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
+    let (h, mi, s) = (
+        digits(&b[11..13])?,
+        digits(&b[14..16])?,
+        digits(&b[17..19])?,
+    );
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut ms = 0i64;
+    if b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        let frac = &b[start..i.min(start + 3)];
+        ms = digits(frac)? * [100, 10, 1][frac.len() - 1];
+    }
+    let offset_min = match b.get(i..)? {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let v = digits(&[*h1, *h2])? * 60 + digits(&[*m1, *m2])?;
+            if *sign == b'-' { -v } else { v }
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(y, mo, d);
+    let secs = days * 86_400 + h * 3600 + mi * 60 + s - offset_min * 60;
+    Some(Ts(secs * 1000 + ms))
+}
+
+/// `1h 23m 45s`, as in the seed's banner.
+pub fn format_offset_words(secs: f64) -> String {
+    let t = secs.max(0.0) as u64;
+    let (h, m, s) = (t / 3600, t / 60 % 60, t % 60);
+    if h > 0 {
+        format!("{h}h {m:02}m {s:02}s")
+    } else if m > 0 {
+        format!("{m}m {s:02}s")
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// `1:23:45`.
+pub fn format_hms(secs: f64) -> String {
+    let t = secs.max(0.0) as u64;
+    format!("{}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
+}
+
+/// Parses `1:23:45`, `23:45`, `45` or `83.5` into seconds.
+pub fn parse_hms(s: &str) -> Option<f64> {
+    let mut total = 0.0;
+    for part in s.trim().split(':') {
+        let v: f64 = part.parse().ok()?;
+        if v < 0.0 || !v.is_finite() {
+            return None;
+        }
+        total = total * 60.0 + v;
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_path_agrees_with_chrono() {
+        for s in [
+            "2026-09-27T16:11:55+00:00",
+            "2026-09-27T16:12:16.212275837Z",
+            "2026-02-27T10:30:00Z",
+            "2024-02-29T23:59:59.5-05:30",
+            "1970-01-01T00:00:00Z",
+        ] {
+            let want = DateTime::parse_from_rfc3339(s)
+                .map(|d| d.timestamp_millis())
+                .unwrap();
+            assert_eq!(parse_fast(s.as_bytes()), Some(Ts(want)), "{s}");
+        }
+    }
+
+    #[test]
+    fn bad_times_are_none() {
+        for s in [
+            "",
+            "yesterday",
+            "2026-13-01T00:00:00Z",
+            "2026-09-27T16:11:55",
+        ] {
+            assert_eq!(Ts::parse_rfc3339(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn offsets_format_like_the_banner() {
+        assert_eq!(format_offset_words(5025.0), "1h 23m 45s");
+        assert_eq!(format_hms(5025.0), "1:23:45");
+        assert_eq!(parse_hms("1:23:45"), Some(5025.0));
+        assert_eq!(parse_hms("x"), None);
+    }
+}
