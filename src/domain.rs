@@ -197,11 +197,9 @@ pub enum Event {
     },
     /// Slow / emote-only / sub-only mode changed: the chat baseline is not comparable across it.
     ChatModeChanged,
-    /// The source was disconnected between these times: not a quiet chat.
-    Gap {
-        from: Ts,
-        to: Ts,
-    },
+    /// The chat source lost its connection: until `SourceUp`, silence is not a quiet chat.
+    SourceDown,
+    SourceUp,
 }
 
 impl Event {
@@ -221,7 +219,8 @@ impl Event {
             Event::Offline => "offline",
             Event::Viewers { .. } => "viewers",
             Event::ChatModeChanged => "chat_mode_changed",
-            Event::Gap { .. } => "gap",
+            Event::SourceDown => "source_down",
+            Event::SourceUp => "source_up",
         }
     }
 }

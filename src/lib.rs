@@ -2,6 +2,13 @@
 //! (decoding, detection) and the actors; `main.rs` is only the command line.
 #![forbid(unsafe_code)]
 
+pub mod bench;
+pub mod cli;
+pub mod commands;
 pub mod config;
+pub mod detect;
 pub mod domain;
+pub mod engine;
+pub mod replay;
+pub mod source;
 pub mod time;

@@ -1,1 +1,21 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use kicktui::cli::{Cli, Command};
+use kicktui::commands;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Some(Command::Replay(args)) => commands::replay(&cli, args),
+        None => commands::live(&cli),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("kicktui: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -159,6 +159,8 @@ pub struct Keywords {
     pub threshold: u32,
     /// Hits must come from this many different chatters.
     pub min_chatters: u32,
+    /// Also require well above how often this chat normally says the phrase (false: seed rule).
+    pub relative: bool,
 }
 
 impl Default for Keywords {
@@ -177,6 +179,7 @@ impl Default for Keywords {
             .to_vec(),
             threshold: 3,
             min_chatters: 3,
+            relative: true,
         }
     }
 }
@@ -190,6 +193,8 @@ pub struct Emotes {
     pub window_seconds: u32,
     /// From at least this many chatters.
     pub min_chatters: u32,
+    /// Also require well above this chat's usual repetition (false: seed rule).
+    pub relative: bool,
 }
 
 impl Default for Emotes {
@@ -198,6 +203,7 @@ impl Default for Emotes {
             threshold: 10,
             window_seconds: 5,
             min_chatters: 4,
+            relative: true,
         }
     }
 }

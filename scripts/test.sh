@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The one test command: installs the media tools the tests use when missing, then runs
+# formatting, lints and every test. Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null || ! command -v tmux >/dev/null; then
+  echo "== installing ffmpeg and tmux (apt)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq ffmpeg tmux >/dev/null
+fi
+if ! command -v streamlink >/dev/null; then
+  echo "== installing streamlink (pip)"
+  python3 -m pip install -q streamlink==8.6.3 || pip install -q streamlink==8.6.3
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --locked

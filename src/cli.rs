@@ -1,0 +1,79 @@
+//! The command line: `kicktui <channel>` and the subcommands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::replay::OutputFormat;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kicktui",
+    version,
+    about = "A terminal control room for a live Kick stream: detect, record and clip its moments"
+)]
+pub struct Cli {
+    /// Config file (else $KICKTUI_CONFIG, the user config dir, built-in defaults).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Where the database, recordings, clips and reports live (else $KICKTUI_DATA).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LiveArgs {
+    /// The channel to watch: `clavicular`, `kick:clavicular` or `twitch:name`.
+    pub channel: Option<String>,
+    /// No TUI: print log lines (for servers and systemd).
+    #[arg(long)]
+    pub headless: bool,
+    /// Do not record the stream.
+    #[arg(long)]
+    pub no_record: bool,
+    /// The activity the stream starts with (bandit arm).
+    #[arg(long, value_name = "NAME")]
+    pub activity: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the detectors over a chat log on its own clock and print the moments.
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Chat log: capture lines, raw Pusher frames or plain {"ts","user","text"} lines.
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Print throughput (frames/s) and peak memory to stderr.
+    #[arg(long)]
+    pub bench: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_work_before_and_after_the_subcommand() {
+        let a = Cli::try_parse_from(["kicktui", "--data-dir", "/d", "replay", "f.jsonl"]).unwrap();
+        let b = Cli::try_parse_from(["kicktui", "replay", "f.jsonl", "--data-dir", "/d"]).unwrap();
+        assert_eq!(a.data_dir, b.data_dir);
+        let c = Cli::try_parse_from(["kicktui", "clavicular", "--headless"]).unwrap();
+        assert_eq!(c.live.channel.as_deref(), Some("clavicular"));
+        assert!(c.command.is_none());
+    }
+}

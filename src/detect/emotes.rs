@@ -1,0 +1,213 @@
+//! Emote spam: the same emote many times in a few seconds, from several chatters. Kick emotes
+//! come tagged; in plain-text chat (Twitch logs) the words of short messages stand in for
+//! emotes, since reactions there are "KEKW", "W", "LUL" typed by many people at once.
+
+use std::collections::{HashMap, VecDeque};
+
+use serde_json::json;
+
+use crate::config::Emotes as EmotesConfig;
+use crate::domain::{ChatMessage, Trigger, TriggerType, Ts, hash_str};
+
+/// Messages with more words than this are talk, not a reaction.
+const MAX_REACTION_WORDS: usize = 4;
+/// EWMA weight per second for the usual top count (about 10 minutes).
+const TOP_ALPHA: f64 = 1.0 / 600.0;
+
+struct TokenCount {
+    name: String,
+    count: u32,
+}
+
+pub struct EmoteDetector {
+    cfg: EmotesConfig,
+    relative: bool,
+    window_ms: i64,
+    entries: VecDeque<(i64, u64, u64)>,
+    counts: HashMap<u64, TokenCount>,
+    usual_top: f64,
+    top: Option<(u64, u32)>,
+}
+
+/// Case-folded hash of a word, without allocating.
+fn fold_hash(word: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in word.bytes() {
+        h ^= b.to_ascii_lowercase() as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl EmoteDetector {
+    pub fn new(cfg: &EmotesConfig, relative: bool) -> Self {
+        EmoteDetector {
+            cfg: cfg.clone(),
+            relative,
+            window_ms: cfg.window_seconds.max(1) as i64 * 1000,
+            entries: VecDeque::new(),
+            counts: HashMap::new(),
+            usual_top: 0.0,
+            top: None,
+        }
+    }
+
+    fn add(&mut self, t: Ts, user: u64, key: u64, name: &str) {
+        self.entries.push_back((t.0, key, user));
+        self.counts
+            .entry(key)
+            .or_insert_with(|| TokenCount {
+                name: name.to_string(),
+                count: 0,
+            })
+            .count += 1;
+    }
+
+    pub fn on_message(&mut self, t: Ts, msg: &ChatMessage) {
+        let mut seen = [0u64; MAX_REACTION_WORDS];
+        let mut n = 0;
+        if !msg.emotes.is_empty() {
+            for name in msg.emote_names() {
+                let key = hash_str(name);
+                if n < seen.len() && !seen[..n].contains(&key) {
+                    seen[n] = key;
+                    n += 1;
+                    self.add(t, msg.user_id, key, name);
+                }
+            }
+            return;
+        }
+        let mut words = msg.text.split_ascii_whitespace();
+        let first: Vec<&str> = words.by_ref().take(MAX_REACTION_WORDS + 1).collect();
+        if first.len() > MAX_REACTION_WORDS {
+            return;
+        }
+        for word in first {
+            let word = word.trim_matches(|c: char| c.is_ascii_punctuation() && c != '?');
+            if word.is_empty() {
+                continue;
+            }
+            let key = fold_hash(word);
+            if !seen[..n].contains(&key) {
+                seen[n] = key;
+                n += 1;
+                self.add(t, msg.user_id, key, word);
+            }
+        }
+    }
+
+    fn needed(&self) -> f64 {
+        let base = self.cfg.threshold as f64;
+        if self.relative {
+            base.max(self.usual_top * 2.5 + 2.0)
+        } else {
+            base
+        }
+    }
+
+    pub fn close_second(&mut self, t: Ts) -> Option<Trigger> {
+        let cutoff = t.0 - self.window_ms;
+        while let Some(&(at, key, _)) = self.entries.front() {
+            if at > cutoff {
+                break;
+            }
+            self.entries.pop_front();
+            if let Some(c) = self.counts.get_mut(&key) {
+                c.count -= 1;
+                if c.count == 0 {
+                    self.counts.remove(&key);
+                }
+            }
+        }
+        self.top = self
+            .counts
+            .iter()
+            .map(|(k, c)| (*k, c.count))
+            .max_by_key(|&(k, c)| (c, k));
+        let needed = self.needed();
+        let top_count = self.top.map_or(0, |t| t.1);
+        self.usual_top += TOP_ALPHA * (top_count as f64 - self.usual_top);
+        let (key, count) = self.top?;
+        if (count as f64) < needed {
+            return None;
+        }
+        let mut users: Vec<u64> = self
+            .entries
+            .iter()
+            .filter(|e| e.1 == key)
+            .map(|e| e.2)
+            .collect();
+        users.sort_unstable();
+        users.dedup();
+        if (users.len() as u32) < self.cfg.min_chatters {
+            return None;
+        }
+        let name = self.counts.get(&key).map_or("", |c| c.name.as_str());
+        Some(Trigger {
+            kind: TriggerType::EmoteSpam,
+            at: t,
+            strength: count as f64 / needed,
+            data: json!({ "emote": name, "count": count, "chatters": users.len() }),
+        })
+    }
+
+    /// The most repeated emote in the window and its count.
+    pub fn top(&self) -> Option<(&str, u32)> {
+        let (key, count) = self.top?;
+        self.counts.get(&key).map(|c| (c.name.as_str(), count))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Badges, kick_emotes};
+
+    fn msg(user: u64, text: &str) -> ChatMessage {
+        ChatMessage {
+            id: None,
+            user_id: user,
+            username: format!("u{user}"),
+            badges: Badges::default(),
+            text: text.into(),
+            emotes: kick_emotes(text),
+            is_reply: false,
+        }
+    }
+
+    #[test]
+    fn kick_emote_flood_fires_with_its_name() {
+        let mut d = EmoteDetector::new(&EmotesConfig::default(), false);
+        for u in 0..12 {
+            d.on_message(
+                Ts(u as i64 * 200),
+                &msg(u, "[emote:37226:KEKW][emote:37226:KEKW] lol"),
+            );
+        }
+        let t = d.close_second(Ts(3000)).expect("fires");
+        assert_eq!(t.data["emote"], "KEKW");
+        assert_eq!(t.data["count"], 12, "an emote counts once per message");
+    }
+
+    #[test]
+    fn plain_text_reactions_count_words_of_short_messages_only() {
+        let mut d = EmoteDetector::new(&EmotesConfig::default(), false);
+        for u in 0..10 {
+            d.on_message(Ts(u as i64 * 100), &msg(u, "W"));
+            d.on_message(Ts(u as i64 * 100 + 1), &msg(100 + u, "w w w!"));
+        }
+        d.on_message(Ts(50), &msg(999, "this is a long message with W in it"));
+        let t = d.close_second(Ts(2000)).expect("fires");
+        assert_eq!(t.data["count"], 20);
+        assert!(d.close_second(Ts(8000)).is_none(), "expired after 5 s");
+    }
+
+    #[test]
+    fn one_chatter_flooding_is_not_spam() {
+        let mut d = EmoteDetector::new(&EmotesConfig::default(), false);
+        for i in 0..30 {
+            d.on_message(Ts(i * 100), &msg(7, "KEKW"));
+        }
+        assert!(d.close_second(Ts(3000)).is_none());
+    }
+}

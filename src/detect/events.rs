@@ -1,0 +1,256 @@
+//! Paid and community events: sub bursts, donations (Kicks, dollars, bits), raids, and
+//! viewer spikes against the recent median.
+
+use std::collections::VecDeque;
+
+use serde_json::json;
+
+use crate::config::{Events as EventsConfig, Viewers as ViewersConfig};
+use crate::domain::{Event, Trigger, TriggerType, Ts};
+
+/// Dollar value of one Kick (Kicks are sold at about a cent each).
+pub const USD_PER_KICK: f64 = 0.01;
+/// Dollar value of one Twitch bit.
+pub const USD_PER_BIT: f64 = 0.01;
+
+pub struct EventDetector {
+    cfg: EventsConfig,
+    subs: VecDeque<(i64, u32)>,
+    sub_total: u32,
+    /// A burst fires once; it re-arms when the window empties below the threshold.
+    sub_armed: bool,
+}
+
+impl EventDetector {
+    pub fn new(cfg: &EventsConfig) -> Self {
+        EventDetector {
+            cfg: cfg.clone(),
+            subs: VecDeque::new(),
+            sub_total: 0,
+            sub_armed: true,
+        }
+    }
+
+    fn donation(
+        &self,
+        t: Ts,
+        username: &str,
+        usd: f64,
+        extra: serde_json::Value,
+    ) -> Option<Trigger> {
+        if usd < self.cfg.donation_min_usd {
+            return None;
+        }
+        let mut data = json!({ "username": username, "amount_usd": (usd * 100.0).round() / 100.0 });
+        if let (Some(d), Some(e)) = (data.as_object_mut(), extra.as_object()) {
+            d.extend(e.clone());
+        }
+        Some(Trigger {
+            kind: TriggerType::Donation,
+            at: t,
+            strength: (usd / self.cfg.donation_min_usd).sqrt().max(1.0),
+            data,
+        })
+    }
+
+    fn add_subs(&mut self, t: Ts, n: u32) -> Option<Trigger> {
+        self.expire(t);
+        self.subs.push_back((t.0, n));
+        self.sub_total += n;
+        if !self.sub_armed || self.sub_total < self.cfg.sub_burst_count {
+            return None;
+        }
+        self.sub_armed = false;
+        Some(Trigger {
+            kind: TriggerType::SubBurst,
+            at: t,
+            strength: (self.sub_total as f64 / self.cfg.sub_burst_count as f64).max(1.0),
+            data: json!({ "subs": self.sub_total, "window_s": self.cfg.sub_burst_seconds }),
+        })
+    }
+
+    fn expire(&mut self, t: Ts) {
+        let cutoff = t.0 - self.cfg.sub_burst_seconds as i64 * 1000;
+        while self.subs.front().is_some_and(|s| s.0 <= cutoff) {
+            if let Some((_, n)) = self.subs.pop_front() {
+                self.sub_total -= n;
+            }
+        }
+        if self.sub_total < self.cfg.sub_burst_count {
+            self.sub_armed = true;
+        }
+    }
+
+    pub fn on_event(&mut self, t: Ts, ev: &Event) -> Option<Trigger> {
+        match ev {
+            Event::Subscription { .. } => self.add_subs(t, 1),
+            Event::GiftedSubs { gifter, count } => {
+                let burst = self.add_subs(t, *count);
+                burst.map(|mut b| {
+                    if let Some(d) = b.data.as_object_mut() {
+                        d.insert("gifter".into(), json!(gifter));
+                    }
+                    b
+                })
+            }
+            Event::Kicks { sender, amount, .. } => self.donation(
+                t,
+                sender,
+                *amount as f64 * USD_PER_KICK,
+                json!({ "kicks": amount }),
+            ),
+            Event::Donation {
+                username,
+                amount_usd,
+                ..
+            } => self.donation(t, username, *amount_usd, json!({})),
+            Event::Bits { username, amount } => self.donation(
+                t,
+                username,
+                *amount as f64 * USD_PER_BIT,
+                json!({ "bits": amount }),
+            ),
+            Event::Raid { from, viewers } if *viewers >= self.cfg.raid_min_viewers => {
+                Some(Trigger {
+                    kind: TriggerType::Raid,
+                    at: t,
+                    strength: (*viewers as f64 / self.cfg.raid_min_viewers as f64)
+                        .log2()
+                        .max(0.0)
+                        + 1.0,
+                    data: json!({ "from": from, "viewers": viewers }),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+pub struct ViewerDetector {
+    cfg: ViewersConfig,
+    samples: VecDeque<u32>,
+    armed: bool,
+}
+
+impl ViewerDetector {
+    pub fn new(cfg: &ViewersConfig) -> Self {
+        ViewerDetector {
+            cfg: cfg.clone(),
+            samples: VecDeque::new(),
+            armed: true,
+        }
+    }
+
+    pub fn median(&self) -> Option<u32> {
+        let mut v: Vec<u32> = self.samples.iter().copied().collect();
+        v.sort_unstable();
+        v.get(v.len() / 2).copied()
+    }
+
+    pub fn on_sample(&mut self, t: Ts, count: u32) -> Option<Trigger> {
+        let median = self.median();
+        self.samples.push_back(count);
+        if self.samples.len() > self.cfg.baseline_samples as usize {
+            self.samples.pop_front();
+        }
+        let median = median?;
+        // Needs a few samples before a median means anything.
+        if self.samples.len() < 3 {
+            return None;
+        }
+        let spike = count as f64 >= median as f64 * self.cfg.spike_ratio
+            && count >= median.saturating_add(self.cfg.min_increase);
+        if !spike {
+            self.armed = true;
+            return None;
+        }
+        if !std::mem::replace(&mut self.armed, false) {
+            return None;
+        }
+        let ratio = count as f64 / (median.max(1)) as f64;
+        Some(Trigger {
+            kind: TriggerType::ViewerSpike,
+            at: t,
+            strength: ratio / self.cfg.spike_ratio,
+            data: json!({ "viewers": count, "baseline": median }),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn five_subs_in_a_minute_fire_once() {
+        let mut d = EventDetector::new(&EventsConfig::default());
+        let sub = Event::Subscription {
+            username: "a".into(),
+            months: 1,
+        };
+        let fired: Vec<_> = (0..8)
+            .filter_map(|i| d.on_event(Ts(i * 5000), &sub))
+            .collect();
+        assert_eq!(fired.len(), 1);
+        assert_eq!(fired[0].data["subs"], 5);
+        let gift = Event::GiftedSubs {
+            gifter: "g".into(),
+            count: 10,
+        };
+        let t = d
+            .on_event(Ts(200_000), &gift)
+            .expect("a big gift is a burst on its own");
+        assert_eq!(t.data["gifter"], "g");
+    }
+
+    #[test]
+    fn donations_need_the_minimum_and_raids_their_viewers() {
+        let mut d = EventDetector::new(&EventsConfig::default());
+        let small = Event::Kicks {
+            sender: "s".into(),
+            amount: 100,
+            message: String::new(),
+        };
+        assert!(d.on_event(Ts(0), &small).is_none());
+        let big = Event::Kicks {
+            sender: "s".into(),
+            amount: 1000,
+            message: String::new(),
+        };
+        let t = d.on_event(Ts(0), &big).expect("$10");
+        assert_eq!(t.data["amount_usd"], 10.0);
+        assert_eq!(t.data["kicks"], 1000);
+        assert!(
+            d.on_event(
+                Ts(0),
+                &Event::Raid {
+                    from: "r".into(),
+                    viewers: 3
+                }
+            )
+            .is_none()
+        );
+        assert!(
+            d.on_event(
+                Ts(0),
+                &Event::Raid {
+                    from: "r".into(),
+                    viewers: 300
+                }
+            )
+            .is_some()
+        );
+    }
+
+    #[test]
+    fn viewer_spike_against_the_median_fires_once_per_rise() {
+        let mut d = ViewerDetector::new(&ViewersConfig::default());
+        for i in 0..5 {
+            assert!(d.on_sample(Ts(i), 100).is_none());
+        }
+        assert!(d.on_sample(Ts(10), 130).is_none(), "+30 is not enough");
+        let t = d.on_sample(Ts(20), 400).expect("4x");
+        assert_eq!(t.data["baseline"], 100);
+        assert!(d.on_sample(Ts(30), 420).is_none(), "still the same spike");
+    }
+}

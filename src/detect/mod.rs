@@ -1,0 +1,9 @@
+//! Pure detectors: no I/O, no clock. Time comes in with every call, so replay is exactly the
+//! live behaviour and tests drive time explicitly.
+
+pub mod emotes;
+pub mod events;
+pub mod filter;
+pub mod keywords;
+pub mod moments;
+pub mod velocity;

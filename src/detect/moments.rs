@@ -1,0 +1,200 @@
+//! Turns triggers into moments: triggers close together merge into one moment holding all of
+//! them, the strongest names it, and a cooldown keeps one long burst from making many.
+
+use crate::config::Moments as MomentsConfig;
+use crate::domain::{Moment, MomentSource, Trigger, TriggerType, Ts};
+
+/// A moment still collecting triggers; the TUI can show it as provisional.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenMoment {
+    pub first: Ts,
+    pub last: Ts,
+    /// One entry per trigger type: its strongest firing (data from that firing).
+    pub triggers: Vec<Trigger>,
+}
+
+/// A moment never stays open longer than this, however long the burst goes on.
+const MAX_OPEN_MS: i64 = 120_000;
+
+fn is_chat(kind: TriggerType) -> bool {
+    matches!(
+        kind,
+        TriggerType::ChatVelocity | TriggerType::Keyword | TriggerType::EmoteSpam
+    )
+}
+
+/// Strongest trigger first, then half of each other kind: agreement between detectors counts.
+pub fn score_of(triggers: &[Trigger]) -> f64 {
+    let mut s: Vec<f64> = triggers.iter().map(|t| t.strength).collect();
+    s.sort_by(|a, b| b.total_cmp(a));
+    let total = s.first().copied().unwrap_or(0.0) + 0.5 * s.iter().skip(1).sum::<f64>();
+    (total * 100.0).round() / 10.0
+}
+
+pub struct MomentBuilder {
+    cfg: MomentsConfig,
+    open: Option<OpenMoment>,
+    cooldown_until: Ts,
+}
+
+impl MomentBuilder {
+    pub fn new(cfg: &MomentsConfig) -> Self {
+        MomentBuilder {
+            cfg: cfg.clone(),
+            open: None,
+            cooldown_until: Ts(i64::MIN),
+        }
+    }
+
+    pub fn open(&self) -> Option<&OpenMoment> {
+        self.open.as_ref()
+    }
+
+    /// Adds a trigger; returns a moment that this trigger's arrival closed, if any.
+    pub fn on_trigger(&mut self, trig: Trigger) -> Option<Moment> {
+        let t = trig.at;
+        let mut closed = self.advance(t);
+        if let Some(open) = &mut self.open {
+            if t.0 - open.last.0 <= self.cfg.merge_seconds as i64 * 1000
+                && t.0 - open.first.0 <= MAX_OPEN_MS
+            {
+                open.last = t;
+                match open.triggers.iter_mut().find(|x| x.kind == trig.kind) {
+                    Some(x) if trig.strength > x.strength => *x = trig,
+                    Some(_) => {}
+                    None => open.triggers.push(trig),
+                }
+                return closed;
+            }
+            closed = closed.or_else(|| self.close());
+        }
+        if is_chat(trig.kind) && t < self.cooldown_until {
+            return closed;
+        }
+        self.open = Some(OpenMoment {
+            first: t,
+            last: t,
+            triggers: vec![trig],
+        });
+        closed
+    }
+
+    /// Time passes: closes the open moment once no trigger came for the merge window.
+    pub fn advance(&mut self, now: Ts) -> Option<Moment> {
+        let open = self.open.as_ref()?;
+        let quiet = now.0 - open.last.0 > self.cfg.merge_seconds as i64 * 1000;
+        let too_long = now.0 - open.first.0 > MAX_OPEN_MS;
+        if quiet || too_long {
+            self.close()
+        } else {
+            None
+        }
+    }
+
+    /// Closes whatever is open (end of stream, end of replay).
+    pub fn close(&mut self) -> Option<Moment> {
+        let open = self.open.take()?;
+        self.cooldown_until = open.last.plus_ms(self.cfg.cooldown_seconds as i64 * 1000);
+        Some(self.finish(open.first, open.triggers, MomentSource::Auto))
+    }
+
+    /// A moment a person marked: saved at once, never merged or cooled down.
+    pub fn manual(&self, t: Ts, data: serde_json::Value) -> Moment {
+        let trig = Trigger {
+            kind: TriggerType::Manual,
+            at: t,
+            strength: 5.0,
+            data,
+        };
+        self.finish(t, vec![trig], MomentSource::Manual)
+    }
+
+    fn finish(&self, at: Ts, mut triggers: Vec<Trigger>, source: MomentSource) -> Moment {
+        triggers.sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.kind.cmp(&b.kind)));
+        let trigger_type = triggers.first().map_or(TriggerType::Manual, |t| t.kind);
+        Moment {
+            at,
+            offset_s: 0.0,
+            trigger_type,
+            score: score_of(&triggers),
+            triggers,
+            source,
+            clip_start: at.plus_ms(-(self.cfg.pre_roll_seconds as i64) * 1000),
+            clip_end: at.plus_ms(self.cfg.post_roll_seconds as i64 * 1000),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn trig(kind: TriggerType, at_s: i64, strength: f64) -> Trigger {
+        Trigger {
+            kind,
+            at: Ts(at_s * 1000),
+            strength,
+            data: json!({ "s": strength }),
+        }
+    }
+
+    #[test]
+    fn close_triggers_merge_and_the_strongest_names_the_moment() {
+        let mut b = MomentBuilder::new(&MomentsConfig::default());
+        assert!(
+            b.on_trigger(trig(TriggerType::ChatVelocity, 100, 1.2))
+                .is_none()
+        );
+        assert!(b.on_trigger(trig(TriggerType::Keyword, 105, 2.0)).is_none());
+        assert!(
+            b.on_trigger(trig(TriggerType::ChatVelocity, 110, 1.8))
+                .is_none()
+        );
+        let m = b
+            .advance(Ts(150_000))
+            .expect("closed after the merge window");
+        assert_eq!(m.at, Ts(100_000));
+        assert_eq!(m.trigger_type, TriggerType::Keyword);
+        assert_eq!(m.triggers.len(), 2);
+        assert_eq!(
+            m.triggers[1].data["s"], 1.8,
+            "the strongest firing of a kind is kept"
+        );
+        assert_eq!(m.score, 29.0);
+        assert_eq!(m.clip_start, Ts(55_000));
+        assert_eq!(m.clip_end, Ts(110_000));
+    }
+
+    #[test]
+    fn cooldown_drops_chat_tails_but_not_events() {
+        let mut b = MomentBuilder::new(&MomentsConfig::default());
+        b.on_trigger(trig(TriggerType::ChatVelocity, 0, 1.0));
+        assert!(b.advance(Ts(31_000)).is_some());
+        assert!(
+            b.on_trigger(trig(TriggerType::ChatVelocity, 40, 1.0))
+                .is_none()
+        );
+        assert!(
+            b.open().is_none(),
+            "chat trigger inside the cooldown is dropped"
+        );
+        b.on_trigger(trig(TriggerType::Raid, 41, 3.0));
+        assert!(b.open().is_some(), "a raid always counts");
+        assert!(b.close().is_some());
+        b.on_trigger(trig(TriggerType::ChatVelocity, 200, 1.0));
+        assert!(b.open().is_some(), "after the cooldown chat fires again");
+    }
+
+    #[test]
+    fn a_never_ending_burst_still_yields_moments() {
+        let mut b = MomentBuilder::new(&MomentsConfig::default());
+        let mut closed = 0;
+        for s in 0..300 {
+            closed += b
+                .on_trigger(trig(TriggerType::ChatVelocity, s, 1.0))
+                .is_some() as usize;
+        }
+        assert!(closed >= 1);
+    }
+}

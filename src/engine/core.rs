@@ -1,0 +1,323 @@
+//! The pure core: events and time in, effects out. The same code runs live, in replay and in
+//! tests; it never reads a clock, never does I/O, never awaits.
+
+use serde_json::json;
+
+use crate::config::Config;
+use crate::detect::emotes::EmoteDetector;
+use crate::detect::events::{EventDetector, ViewerDetector};
+use crate::detect::filter::ChatFilter;
+use crate::detect::keywords::KeywordDetector;
+use crate::detect::moments::{MomentBuilder, OpenMoment};
+use crate::detect::velocity::{VelocityDetector, VelocityStatus};
+use crate::domain::{Event, Moment, Trigger, Ts};
+
+/// What the core asks the edges to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// A finished moment: store it, announce it, maybe clip it.
+    Moment(Moment),
+    /// Per-window chat counts (no text) for `chat_stats` and the panes.
+    ChatStats(ChatStats),
+    /// The channel went live (open a session, start recording) or offline (close it).
+    Live {
+        at: Ts,
+        title: Option<String>,
+    },
+    Offline {
+        at: Ts,
+    },
+    ViewerSample {
+        at: Ts,
+        viewers: u32,
+    },
+    /// Subs, gifts, Kicks, donations, raids: for the `events` table and revenue.
+    Notable {
+        at: Ts,
+        event: Event,
+    },
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChatStats {
+    pub at: Ts,
+    pub window_s: u32,
+    pub messages: u32,
+    pub chatters: u32,
+    pub keyword_hits: u32,
+    pub emote_hits: u32,
+}
+
+/// Where moment offsets count from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OffsetBase {
+    /// Replay: seconds since the log's first event.
+    FirstEvent,
+    /// Live: stream uptime (since going live; the first event until then).
+    StreamStart,
+}
+
+/// Seconds closed one by one at most after a jump in time; beyond that every window is empty.
+const MAX_CATCH_UP_S: i64 = 900;
+
+pub struct Core {
+    filter: ChatFilter,
+    velocity: VelocityDetector,
+    keywords: KeywordDetector,
+    emotes: EmoteDetector,
+    events: EventDetector,
+    viewers: ViewerDetector,
+    moments: MomentBuilder,
+    offset_base: OffsetBase,
+    stats_window_s: u32,
+    warmup_ms: i64,
+    raid_damping_ms: i64,
+    origin: Option<Ts>,
+    stream_start: Option<Ts>,
+    /// The second currently collecting events (seconds since the epoch).
+    second: Option<i64>,
+    source_down: bool,
+    quiet_until: Ts,
+    stats: ChatStats,
+    pub totals: Totals,
+}
+
+/// Running counts for the status line and reports.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Totals {
+    pub chat_messages: u64,
+    pub counted_messages: u64,
+    pub moments: u64,
+    pub is_live: bool,
+}
+
+impl Core {
+    pub fn new(cfg: &Config, offset_base: OffsetBase) -> Core {
+        Core {
+            filter: ChatFilter::new(&cfg.chat),
+            velocity: VelocityDetector::new(&cfg.velocity, cfg.chat.window_seconds),
+            keywords: KeywordDetector::new(
+                &cfg.keywords,
+                cfg.chat.window_seconds,
+                cfg.keywords.relative,
+            ),
+            emotes: EmoteDetector::new(&cfg.emotes, cfg.emotes.relative),
+            events: EventDetector::new(&cfg.events),
+            viewers: ViewerDetector::new(&cfg.viewers),
+            moments: MomentBuilder::new(&cfg.moments),
+            offset_base,
+            stats_window_s: cfg.chat.window_seconds,
+            warmup_ms: cfg.chat.warmup_seconds as i64 * 1000,
+            raid_damping_ms: cfg.chat.raid_damping_seconds as i64 * 1000,
+            origin: None,
+            stream_start: None,
+            second: None,
+            source_down: false,
+            quiet_until: Ts(i64::MIN),
+            stats: ChatStats::default(),
+            totals: Totals::default(),
+        }
+    }
+
+    /// Tells the core the stream's start (from the channel API), for offsets.
+    pub fn set_stream_start(&mut self, t: Ts) {
+        self.stream_start = Some(t);
+    }
+
+    pub fn on_event(&mut self, t: Ts, ev: &Event) -> Vec<Effect> {
+        let mut out = Vec::new();
+        self.advance(t, &mut out);
+        let t = self.second.map_or(t, |s| t.max(Ts(s * 1000)));
+        match ev {
+            Event::Chat(msg) => {
+                self.totals.chat_messages += 1;
+                if self.filter.counts(msg) {
+                    self.totals.counted_messages += 1;
+                    self.stats.messages += 1;
+                    self.velocity.on_message(t, msg.user_id);
+                    let hits = self.keywords.on_message(t, msg.user_id, &msg.text);
+                    self.stats.keyword_hits += hits.count_ones();
+                    self.emotes.on_message(t, msg);
+                    self.stats.emote_hits += msg.emotes.len() as u32;
+                }
+            }
+            Event::Live { title, started_at } => {
+                let start = started_at.unwrap_or(t);
+                if !self.totals.is_live {
+                    self.totals.is_live = true;
+                    self.stream_start = Some(start);
+                    self.quiet_until = self.quiet_until.max(t.plus_ms(self.warmup_ms));
+                    out.push(Effect::Live {
+                        at: start,
+                        title: title.clone(),
+                    });
+                }
+            }
+            Event::Offline => {
+                if let Some(m) = self.moments.close() {
+                    self.push_moment(m, &mut out);
+                }
+                if std::mem::replace(&mut self.totals.is_live, false) {
+                    out.push(Effect::Offline { at: t });
+                }
+            }
+            Event::Viewers { count } => {
+                out.push(Effect::ViewerSample {
+                    at: t,
+                    viewers: *count,
+                });
+                if let Some(trig) = self.viewers.on_sample(t, *count) {
+                    self.trigger(trig, &mut out);
+                }
+            }
+            Event::ChatModeChanged => self.velocity.reset_baseline(),
+            Event::SourceDown => self.source_down = true,
+            Event::SourceUp => self.source_down = false,
+            Event::Raid { .. } => {
+                self.quiet_until = self.quiet_until.max(t.plus_ms(self.raid_damping_ms));
+                out.push(Effect::Notable {
+                    at: t,
+                    event: ev.clone(),
+                });
+                if let Some(trig) = self.events.on_event(t, ev) {
+                    self.trigger(trig, &mut out);
+                }
+            }
+            Event::Subscription { .. }
+            | Event::GiftedSubs { .. }
+            | Event::Kicks { .. }
+            | Event::Donation { .. }
+            | Event::Bits { .. } => {
+                out.push(Effect::Notable {
+                    at: t,
+                    event: ev.clone(),
+                });
+                if let Some(trig) = self.events.on_event(t, ev) {
+                    self.trigger(trig, &mut out);
+                }
+            }
+            Event::MessageDeleted { .. } | Event::Ban { .. } => {}
+        }
+        out
+    }
+
+    /// Time passes without events (the live engine ticks once a second).
+    pub fn on_tick(&mut self, t: Ts) -> Vec<Effect> {
+        let mut out = Vec::new();
+        self.advance(t, &mut out);
+        out
+    }
+
+    /// A person marked a moment at `t`.
+    pub fn mark(&mut self, t: Ts, note: Option<&str>) -> Moment {
+        let data = match note {
+            Some(n) => json!({ "note": n }),
+            None => json!({}),
+        };
+        let mut m = self.moments.manual(t, data);
+        self.fill_offsets(&mut m);
+        self.totals.moments += 1;
+        m
+    }
+
+    /// End of input: closes the open moment.
+    pub fn finish(&mut self, t: Ts) -> Vec<Effect> {
+        let mut out = Vec::new();
+        self.advance(t, &mut out);
+        if let Some(m) = self.moments.close() {
+            self.push_moment(m, &mut out);
+        }
+        out
+    }
+
+    fn advance(&mut self, t: Ts, out: &mut Vec<Effect>) {
+        self.origin.get_or_insert_with(|| {
+            self.quiet_until = t.plus_ms(self.warmup_ms);
+            t
+        });
+        let now_sec = t.0.div_euclid(1000);
+        let Some(mut sec) = self.second else {
+            self.second = Some(now_sec);
+            return;
+        };
+        if now_sec - sec > MAX_CATCH_UP_S {
+            sec = now_sec - MAX_CATCH_UP_S;
+        }
+        while sec < now_sec {
+            self.close_second(sec, out);
+            sec += 1;
+        }
+        self.second = Some(sec);
+    }
+
+    fn close_second(&mut self, sec: i64, out: &mut Vec<Effect>) {
+        let end = Ts((sec + 1) * 1000);
+        let velocity = self.velocity.close_second(end, self.source_down);
+        let keyword = self.keywords.close_second(end);
+        let emote = self.emotes.close_second(end);
+        if end >= self.quiet_until {
+            for trig in [velocity, keyword, emote].into_iter().flatten() {
+                self.trigger(trig, out);
+            }
+        }
+        if let Some(m) = self.moments.advance(end) {
+            self.push_moment(m, out);
+        }
+        if (sec + 1) % self.stats_window_s as i64 == 0 {
+            let stats = std::mem::take(&mut self.stats);
+            out.push(Effect::ChatStats(ChatStats {
+                at: end,
+                window_s: self.stats_window_s,
+                chatters: self.velocity.status().chatters,
+                ..stats
+            }));
+        }
+    }
+
+    fn trigger(&mut self, trig: Trigger, out: &mut Vec<Effect>) {
+        if let Some(m) = self.moments.on_trigger(trig) {
+            self.push_moment(m, out);
+        }
+    }
+
+    fn base(&self) -> Ts {
+        let origin = self.origin.unwrap_or_default();
+        match self.offset_base {
+            OffsetBase::FirstEvent => origin,
+            OffsetBase::StreamStart => self.stream_start.unwrap_or(origin),
+        }
+    }
+
+    fn fill_offsets(&self, m: &mut Moment) {
+        let base = self.base();
+        m.offset_s = m.at.secs_since(base).max(0.0);
+        m.clip_start = m.clip_start.max(base);
+    }
+
+    fn push_moment(&mut self, mut m: Moment, out: &mut Vec<Effect>) {
+        self.fill_offsets(&mut m);
+        self.totals.moments += 1;
+        out.push(Effect::Moment(m));
+    }
+
+    /// Seconds from the offset base to `t` (the stream offset, live).
+    pub fn offset_of(&self, t: Ts) -> f64 {
+        t.secs_since(self.base()).max(0.0)
+    }
+
+    pub fn velocity(&self) -> VelocityStatus {
+        self.velocity.status()
+    }
+
+    pub fn keyword_counts(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.keywords.counts()
+    }
+
+    pub fn top_emote(&self) -> Option<(&str, u32)> {
+        self.emotes.top()
+    }
+
+    pub fn open_moment(&self) -> Option<&OpenMoment> {
+        self.moments.open()
+    }
+}

@@ -1,0 +1,3 @@
+//! The engine: the pure core, and (later) the wiring of actors around it for one channel.
+
+pub mod core;

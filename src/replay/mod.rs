@@ -1,0 +1,143 @@
+//! `kicktui replay`: the detectors over a chat log on the log's own clock, as fast as the
+//! machine allows. Same input, same output, byte for byte.
+
+pub mod lines;
+mod output;
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+
+pub use output::{OutputFormat, render};
+
+use crate::config::Config;
+use crate::domain::{Event, Moment, Ts};
+use crate::engine::core::{Core, Effect, OffsetBase};
+use crate::source::dedup::Dedup;
+use lines::{LineItem, parse_line};
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReplayStats {
+    pub lines: u64,
+    pub chat_messages: u64,
+    pub events: BTreeMap<&'static str, u64>,
+    pub errors: u64,
+    pub first_ts: Option<Ts>,
+    pub last_ts: Option<Ts>,
+    /// Duplicates dropped (the same message id seen twice).
+    pub duplicates: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReplayReport {
+    pub stats: ReplayStats,
+    pub moments: Vec<Moment>,
+    /// The first error, with its line number, for the text report.
+    pub first_error: Option<String>,
+}
+
+/// Feeds events to the core in order and collects what comes out.
+pub struct Replayer {
+    core: Core,
+    dedup: Dedup,
+    clock: Option<Ts>,
+    report: ReplayReport,
+}
+
+impl Replayer {
+    pub fn new(cfg: &Config) -> Replayer {
+        Replayer {
+            core: Core::new(cfg, OffsetBase::FirstEvent),
+            dedup: Dedup::new(100_000),
+            clock: None,
+            report: ReplayReport::default(),
+        }
+    }
+
+    pub fn line(&mut self, line: &str) {
+        if line.trim().is_empty() {
+            return;
+        }
+        self.report.stats.lines += 1;
+        let item = parse_line(line);
+        self.item(item);
+    }
+
+    pub fn item(&mut self, item: Result<LineItem, lines::LineError>) {
+        match item {
+            Ok(LineItem::Event { at, event, key }) => {
+                if let Some(k) = &key
+                    && !self.dedup.first_time(k)
+                {
+                    self.report.stats.duplicates += 1;
+                    return;
+                }
+                let Some(t) = at.or(self.clock) else {
+                    self.error("an event with no time before any timed line".into());
+                    return;
+                };
+                self.event(t, &event);
+            }
+            Ok(LineItem::Nothing) => {}
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    fn error(&mut self, msg: String) {
+        self.report.stats.errors += 1;
+        if self.report.first_error.is_none() {
+            self.report.first_error = Some(format!("line {}: {msg}", self.report.stats.lines));
+        }
+    }
+
+    pub fn event(&mut self, t: Ts, event: &Event) {
+        // The log's clock never runs backwards: a late line is taken at the current time.
+        let t = self.clock.map_or(t, |c| t.max(c));
+        self.clock = Some(t);
+        let stats = &mut self.report.stats;
+        stats.first_ts.get_or_insert(t);
+        stats.last_ts = Some(t);
+        if matches!(event, Event::Chat(_)) {
+            stats.chat_messages += 1;
+        }
+        *stats.events.entry(event.name()).or_insert(0) += 1;
+        let effects = self.core.on_event(t, event);
+        self.collect(effects);
+    }
+
+    fn collect(&mut self, effects: Vec<Effect>) {
+        for e in effects {
+            if let Effect::Moment(m) = e {
+                self.report.moments.push(m);
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> ReplayReport {
+        if let Some(t) = self.clock {
+            let effects = self.core.finish(t.plus_ms(1000));
+            self.collect(effects);
+        }
+        self.report
+    }
+}
+
+/// Replays every line of `input`. Unreadable lines count in `stats.errors`; nothing stops it.
+pub fn run(input: impl BufRead, cfg: &Config) -> std::io::Result<ReplayReport> {
+    let mut r = Replayer::new(cfg);
+    let mut input = input;
+    let mut buf = Vec::with_capacity(4096);
+    loop {
+        buf.clear();
+        if input.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        match std::str::from_utf8(&buf) {
+            Ok(line) => r.line(line),
+            Err(_) => {
+                r.report.stats.lines += 1;
+                r.error("not UTF-8".into());
+            }
+        }
+    }
+    Ok(r.finish())
+}
