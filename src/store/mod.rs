@@ -1,11 +1,12 @@
-//! The SQLite store: schema and migrations, one writer thread fed by a bounded queue, and
-//! read queries.
+//! The SQLite store: schema and migrations, one writer thread fed by a bounded queue, read
+//! queries, and the CLI's table / JSON / CSV output.
 //!
 //! Writes go through [`StoreWriter`] / [`StoreHandle`] only; [`Store`] is for reading (the CLI
 //! subcommands, the report). Both open `<data dir>/kicktui.db` in WAL mode, so readers never
 //! block the writer.
 
 mod apply;
+mod format;
 mod handle;
 mod model;
 mod query;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use format::{OutputFormat, render_moments, render_sessions};
 pub use handle::StoreHandle;
 pub use model::{
     ActivitySegment, ChannelIds, ChatStats, ClipStatus, MomentInsert, NewEvent, NewRecording,
@@ -97,5 +99,7 @@ impl Store {
     }
 }
 
+#[cfg(test)]
+mod format_tests;
 #[cfg(test)]
 mod schema_tests;
