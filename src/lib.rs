@@ -11,4 +11,5 @@ pub mod domain;
 pub mod engine;
 pub mod replay;
 pub mod source;
+pub mod store;
 pub mod time;

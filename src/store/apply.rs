@@ -1,0 +1,196 @@
+//! The SQL behind each [`WriteOp`]. Runs on the writer thread, inside its transaction.
+
+use rusqlite::{Connection, params};
+
+use super::StoreError;
+use super::writer::WriteOp;
+use crate::domain::Ts;
+
+fn ts(t: Ts) -> String {
+    t.to_rfc3339()
+}
+
+fn opt_ts(t: Option<Ts>) -> Option<String> {
+    t.map(ts)
+}
+
+/// An update that matched no row is an error: the caller holds a stale or wrong id.
+fn one_row(changed: usize, what: &str, id: i64) -> Result<i64, StoreError> {
+    if changed == 0 {
+        Err(StoreError::Write(format!("no {what} with id {id}")))
+    } else {
+        Ok(0)
+    }
+}
+
+/// Applies one op; returns the new row id, or 0 for ops without one.
+pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, StoreError> {
+    match op {
+        WriteOp::OpenSession(s) => {
+            conn.prepare_cached(
+                "INSERT INTO sessions (channel, platform, started_at, title, stream_started_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                s.channel,
+                s.platform,
+                ts(s.started_at),
+                s.title,
+                opt_ts(s.stream_started_at)
+            ])?;
+            Ok(conn.last_insert_rowid())
+        }
+        WriteOp::CloseSession {
+            session_id,
+            ended_at,
+        } => {
+            let n = conn
+                .prepare_cached("UPDATE sessions SET ended_at = ?2 WHERE id = ?1")?
+                .execute(params![session_id, ts(*ended_at)])?;
+            one_row(n, "session", *session_id)
+        }
+        WriteOp::InsertMoment(m) => {
+            conn.prepare_cached(
+                "INSERT INTO moments (session_id, at, at_ms, offset_s, trigger_type, trigger_data,
+                     triggers, score, source, clip_start_offset_s, clip_end_offset_s, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                m.session_id,
+                ts(m.at),
+                m.at.0,
+                m.offset_s,
+                m.trigger_type.as_str(),
+                m.trigger_data,
+                m.triggers,
+                m.score,
+                m.source.as_str(),
+                m.clip_start_offset_s,
+                m.clip_end_offset_s,
+                ts(now),
+            ])?;
+            Ok(conn.last_insert_rowid())
+        }
+        WriteOp::UpdateClip {
+            moment_id,
+            status,
+            path,
+        } => {
+            let n = conn
+                .prepare_cached(
+                    "UPDATE moments SET clip_status = ?2, clip_path = COALESCE(?3, clip_path)
+                     WHERE id = ?1",
+                )?
+                .execute(params![moment_id, status.as_str(), path])?;
+            one_row(n, "moment", *moment_id)
+        }
+        WriteOp::ChatStats(c) => {
+            conn.prepare_cached(
+                "INSERT INTO chat_stats (session_id, at, window_s, messages, chatters,
+                     keyword_hits, emote_hits)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                c.session_id,
+                ts(c.at),
+                c.window_s,
+                c.messages,
+                c.chatters,
+                c.keyword_hits,
+                c.emote_hits
+            ])?;
+            Ok(0)
+        }
+        WriteOp::ViewerSample(v) => {
+            conn.prepare_cached(
+                "INSERT INTO viewer_samples (session_id, at, viewers) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![v.session_id, ts(v.at), v.viewers])?;
+            Ok(0)
+        }
+        WriteOp::Event(e) => {
+            conn.prepare_cached(
+                "INSERT INTO events (session_id, at, kind, username, amount, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                e.session_id,
+                ts(e.at),
+                e.kind,
+                e.username,
+                e.amount,
+                e.data.to_string()
+            ])?;
+            Ok(conn.last_insert_rowid())
+        }
+        WriteOp::ChannelCache(c) => {
+            conn.prepare_cached(
+                "INSERT INTO channel_cache (platform, slug, channel_id, chatroom_id, user_id,
+                     updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (platform, slug) DO UPDATE SET channel_id = excluded.channel_id,
+                     chatroom_id = excluded.chatroom_id, user_id = excluded.user_id,
+                     updated_at = excluded.updated_at",
+            )?
+            .execute(params![
+                c.platform,
+                c.slug,
+                c.channel_id,
+                c.chatroom_id,
+                c.user_id,
+                ts(c.updated_at)
+            ])?;
+            Ok(0)
+        }
+        WriteOp::Activity(a) => {
+            conn.prepare_cached(
+                "INSERT INTO activities (session_id, name, started_at, ended_at, reward,
+                     engagement)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                a.session_id,
+                a.name,
+                ts(a.started_at),
+                opt_ts(a.ended_at),
+                a.reward,
+                a.engagement
+            ])?;
+            Ok(conn.last_insert_rowid())
+        }
+        WriteOp::StartRecording(r) => {
+            conn.prepare_cached(
+                "INSERT INTO recordings (session_id, part, path, started_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![r.session_id, r.part, r.path, ts(r.started_at)])?;
+            let id = conn.last_insert_rowid();
+            conn.prepare_cached(
+                "UPDATE sessions SET recording_path = ?2 WHERE id = ?1 AND recording_path IS NULL",
+            )?
+            .execute(params![r.session_id, r.path])?;
+            Ok(id)
+        }
+        WriteOp::UpdateRecording(u) => {
+            let bytes = u.bytes.map(|b| i64::try_from(b).unwrap_or(i64::MAX));
+            let n = conn
+                .prepare_cached(
+                    "UPDATE recordings SET ended_at = COALESCE(?2, ended_at),
+                         bytes = COALESCE(?3, bytes), status = COALESCE(?4, status),
+                         first_byte_at = COALESCE(?5, first_byte_at),
+                         pdt_first_at = COALESCE(?6, pdt_first_at)
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    u.id,
+                    opt_ts(u.ended_at),
+                    bytes,
+                    u.status,
+                    opt_ts(u.first_byte_at),
+                    opt_ts(u.pdt_first_at)
+                ])?;
+            one_row(n, "recording", u.id)
+        }
+        WriteOp::Flush => Ok(0),
+    }
+}

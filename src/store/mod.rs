@@ -1,0 +1,105 @@
+//! The SQLite store: schema and migrations, one writer thread fed by a bounded queue, read
+//! queries, and the CLI's table / JSON / CSV output.
+//!
+//! Writes go through [`StoreWriter`] / [`StoreHandle`] only; [`Store`] is for reading (the CLI
+//! subcommands, the report). Both open `<data dir>/kicktui.db` in WAL mode, so readers never
+//! block the writer.
+
+mod apply;
+mod format;
+mod handle;
+mod model;
+mod query;
+pub mod schema;
+mod writer;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+pub use format::{OutputFormat, render_moments, render_sessions};
+pub use handle::StoreHandle;
+pub use model::{
+    ActivitySegment, ChannelIds, ChatStats, ClipStatus, MomentInsert, NewEvent, NewRecording,
+    NewSession, RecordingUpdate, ViewerSample,
+};
+pub use query::{MomentOrder, MomentQuery, MomentRow, RecordingRow, SessionRow};
+pub use writer::{StoreWriter, WriteOp, WriterConfig, WriterStats};
+
+/// The database file inside a data dir.
+pub const DB_FILE: &str = "kicktui.db";
+
+pub fn db_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(DB_FILE)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the directory {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "the database {path} has schema version {found}, but this kicktui only knows up to \
+         version {supported}: upgrade kicktui, or use another --data-dir"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// A queued write failed; the writer logged it and goes on.
+    #[error("write failed: {0}")]
+    Write(String),
+    #[error("cannot start the store writer thread: {0}")]
+    Spawn(std::io::Error),
+    #[error("the store writer has stopped")]
+    Closed,
+    /// `try_send` found the queue full: the writer is behind.
+    #[error("the store queue is full")]
+    Full,
+}
+
+/// A read connection (writes go through [`StoreWriter`]).
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = schema::connect(path)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Opens `<data_dir>/kicktui.db`.
+    pub fn open_in(data_dir: &Path) -> Result<Store, StoreError> {
+        Store::open(&db_path(data_dir))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The raw connection, for checks and tools that need SQL the queries do not cover.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+#[cfg(test)]
+mod format_tests;
+#[cfg(test)]
+mod schema_tests;

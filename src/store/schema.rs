@@ -1,0 +1,202 @@
+//! The schema as an ordered list of migrations, tracked with `PRAGMA user_version`.
+//!
+//! Privacy: no table has a column for chat message text. Chat is stored only as per-window
+//! counts (`chat_stats`); keyword names and counts may appear in `moments.trigger_data`.
+//! `events.data` is structured details only and must never hold the message a viewer sends
+//! with Kicks or a donation (see `NewEvent`).
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::StoreError;
+
+/// Migration `i` (0-based) takes the schema from version `i` to `i + 1`.
+/// Append new steps; never edit one that has shipped.
+pub const MIGRATIONS: &[&str] = &[V1];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Every table, for checks and tools.
+pub const TABLES: &[&str] = &[
+    "sessions",
+    "moments",
+    "recordings",
+    "viewer_samples",
+    "chat_stats",
+    "events",
+    "activities",
+    "channel_cache",
+];
+
+const V1: &str = r#"
+CREATE TABLE sessions (
+    id                INTEGER PRIMARY KEY,
+    channel           TEXT NOT NULL,
+    platform          TEXT NOT NULL DEFAULT 'kick',
+    started_at        TEXT NOT NULL,
+    ended_at          TEXT,
+    title             TEXT,
+    recording_path    TEXT,
+    -- when the platform says the stream went live: stream offsets count from it
+    stream_started_at TEXT
+);
+CREATE INDEX sessions_channel ON sessions(platform, channel, id);
+
+CREATE TABLE moments (
+    id                  INTEGER PRIMARY KEY,
+    session_id          INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    at                  TEXT NOT NULL,
+    -- `at` as Unix milliseconds: RFC 3339 text with optional fractions does not sort as text
+    at_ms               INTEGER NOT NULL,
+    offset_s            REAL NOT NULL,
+    trigger_type        TEXT NOT NULL,
+    trigger_data        TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(trigger_data)),
+    triggers            TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(triggers)),
+    score               REAL NOT NULL,
+    source              TEXT NOT NULL CHECK (source IN ('auto', 'manual')),
+    clip_start_offset_s REAL NOT NULL,
+    clip_end_offset_s   REAL NOT NULL,
+    clip_status         TEXT NOT NULL DEFAULT 'pending',
+    clip_path           TEXT,
+    created_at          TEXT NOT NULL
+);
+CREATE INDEX moments_session_time ON moments(session_id, at_ms);
+CREATE INDEX moments_time ON moments(at_ms);
+CREATE INDEX moments_score ON moments(score);
+
+CREATE TABLE recordings (
+    id            INTEGER PRIMARY KEY,
+    session_id    INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    part          INTEGER NOT NULL,
+    path          TEXT NOT NULL,
+    started_at    TEXT NOT NULL,
+    ended_at      TEXT,
+    bytes         INTEGER NOT NULL DEFAULT 0,
+    status        TEXT NOT NULL DEFAULT 'recording',
+    -- media.md §6: what maps a wall time to an offset in this file
+    first_byte_at TEXT,
+    pdt_first_at  TEXT,
+    UNIQUE (session_id, part)
+);
+
+CREATE TABLE viewer_samples (
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    at         TEXT NOT NULL,
+    viewers    INTEGER NOT NULL
+);
+CREATE INDEX viewer_samples_session ON viewer_samples(session_id, at);
+
+CREATE TABLE chat_stats (
+    session_id   INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    at           TEXT NOT NULL,
+    window_s     REAL NOT NULL,
+    messages     INTEGER NOT NULL,
+    chatters     INTEGER NOT NULL,
+    keyword_hits INTEGER NOT NULL,
+    emote_hits   INTEGER NOT NULL
+);
+CREATE INDEX chat_stats_session ON chat_stats(session_id, at);
+
+CREATE TABLE events (
+    id         INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    at         TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    username   TEXT,
+    amount     REAL NOT NULL DEFAULT 0,
+    -- structured details only (units, months); never the message sent with a gift
+    data       TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(data))
+);
+CREATE INDEX events_session ON events(session_id, at);
+
+CREATE TABLE activities (
+    id         INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at   TEXT,
+    reward     REAL,
+    engagement REAL
+);
+CREATE INDEX activities_session ON activities(session_id, started_at);
+
+CREATE TABLE channel_cache (
+    platform    TEXT NOT NULL,
+    slug        TEXT NOT NULL,
+    channel_id  INTEGER,
+    chatroom_id INTEGER,
+    user_id     INTEGER,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (platform, slug)
+);
+"#;
+
+/// Opens a connection with the pragmas every connection needs, then migrates.
+pub(crate) fn connect(path: &Path) -> Result<Connection, StoreError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    let open_err = |source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut conn = Connection::open(path).map_err(open_err)?;
+    // Readers and the writer share the file; wait rather than fail on a brief lock.
+    conn.busy_timeout(Duration::from_secs(5))
+        .map_err(open_err)?;
+    let mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+        .map_err(open_err)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(path = %path.display(), mode, "SQLite refused WAL mode");
+    }
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(open_err)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(open_err)?;
+    migrate(&mut conn, path)?;
+    Ok(conn)
+}
+
+/// Applies the missing migrations in one immediate transaction.
+/// Reopening an up-to-date database writes nothing.
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let found = user_version(conn)?;
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    if found > SCHEMA_VERSION {
+        return Err(too_new(path, found));
+    }
+    // IMMEDIATE: two processes opening a fresh file at once must not both migrate.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let now: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if now > SCHEMA_VERSION {
+        return Err(too_new(path, now));
+    }
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(now.max(0) as usize) {
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tracing::info!(version = i + 1, "migrated the database schema");
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn user_version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+fn too_new(path: &Path, found: i64) -> StoreError {
+    StoreError::TooNew {
+        path: path.to_path_buf(),
+        found,
+        supported: SCHEMA_VERSION,
+    }
+}

@@ -1,0 +1,105 @@
+//! The schema against real SQLite files: WAL, migrations, versions, and no chat text.
+
+use super::schema::{self, SCHEMA_VERSION, TABLES};
+use super::{Store, StoreError, StoreWriter, db_path};
+
+fn db(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    db_path(dir.path())
+}
+
+#[test]
+fn wal_mode_and_every_table_at_the_current_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db(&dir)).unwrap();
+    let conn = store.connection();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1);
+    assert_eq!(schema::user_version(conn).unwrap(), SCHEMA_VERSION);
+    let mut names: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut want: Vec<String> = TABLES.iter().map(|t| t.to_string()).collect();
+    names.sort();
+    want.sort();
+    assert_eq!(names, want);
+}
+
+#[test]
+fn reopening_an_up_to_date_database_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let first = Store::open(&path).unwrap();
+    let schema_version = |s: &Store| -> i64 {
+        s.connection()
+            .query_row("PRAGMA schema_version", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = schema_version(&first);
+    drop(first);
+    let again = Store::open(&path).unwrap();
+    assert_eq!(schema_version(&again), before);
+    assert_eq!(
+        schema::user_version(again.connection()).unwrap(),
+        SCHEMA_VERSION
+    );
+}
+
+#[test]
+fn a_newer_schema_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let store = Store::open(&path).unwrap();
+    store
+        .connection()
+        .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
+    drop(store);
+    let err = Store::open(&path).err().unwrap();
+    assert!(matches!(err, StoreError::TooNew { found, .. } if found == SCHEMA_VERSION + 1));
+    let text = err.to_string();
+    assert!(text.contains("upgrade kicktui"), "{text}");
+    assert!(text.contains(&path.display().to_string()), "{text}");
+    assert!(matches!(
+        StoreWriter::spawn(&path).err(),
+        Some(StoreError::TooNew { .. })
+    ));
+}
+
+#[test]
+fn no_column_can_hold_chat_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db(&dir)).unwrap();
+    let forbidden = [
+        "text",
+        "content",
+        "message",
+        "body",
+        "msg",
+        "chat",
+        "chat_text",
+    ];
+    for table in TABLES {
+        let cols: Vec<String> = store
+            .connection()
+            .prepare(&format!("PRAGMA table_info({table})"))
+            .unwrap()
+            .query_map([], |r| r.get(1))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(!cols.is_empty(), "{table}");
+        for col in cols {
+            assert!(!forbidden.contains(&col.as_str()), "{table}.{col}");
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! The single writer: a `std::thread` that owns the write connection and applies queued ops in
+//! batched transactions. Replies go out only after the commit, so a reply means "on disk".
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread::JoinHandle;
+
+use rusqlite::{Connection, TransactionBehavior};
+use tokio::sync::{mpsc, oneshot};
+
+use super::apply::apply;
+use super::handle::StoreHandle;
+use super::model::{
+    ActivitySegment, ChannelIds, ChatStats, ClipStatus, MomentInsert, NewEvent, NewRecording,
+    NewSession, RecordingUpdate, ViewerSample,
+};
+use super::{StoreError, schema};
+use crate::domain::Ts;
+
+/// One write. The reply's `i64` is the new row's id where there is one, else 0.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WriteOp {
+    /// Reply: the session id.
+    OpenSession(NewSession),
+    CloseSession {
+        session_id: i64,
+        ended_at: Ts,
+    },
+    /// Reply: the moment id (the moment is committed when it arrives).
+    InsertMoment(MomentInsert),
+    UpdateClip {
+        moment_id: i64,
+        status: ClipStatus,
+        path: Option<String>,
+    },
+    ChatStats(ChatStats),
+    ViewerSample(ViewerSample),
+    /// Reply: the event id.
+    Event(NewEvent),
+    /// Insert or replace the cached ids of one channel.
+    ChannelCache(ChannelIds),
+    /// Reply: the activity id.
+    Activity(ActivitySegment),
+    /// Reply: the recording id. Also sets the session's `recording_path` if it has none.
+    StartRecording(NewRecording),
+    UpdateRecording(RecordingUpdate),
+    /// Does nothing; its reply means everything queued before it is committed.
+    Flush,
+}
+
+impl WriteOp {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            WriteOp::OpenSession(_) => "open_session",
+            WriteOp::CloseSession { .. } => "close_session",
+            WriteOp::InsertMoment(_) => "insert_moment",
+            WriteOp::UpdateClip { .. } => "update_clip",
+            WriteOp::ChatStats(_) => "chat_stats",
+            WriteOp::ViewerSample(_) => "viewer_sample",
+            WriteOp::Event(_) => "event",
+            WriteOp::ChannelCache(_) => "channel_cache",
+            WriteOp::Activity(_) => "activity",
+            WriteOp::StartRecording(_) => "start_recording",
+            WriteOp::UpdateRecording(_) => "update_recording",
+            WriteOp::Flush => "flush",
+        }
+    }
+}
+
+pub(super) type Reply = oneshot::Sender<Result<i64, StoreError>>;
+
+pub(super) enum Msg {
+    Write(WriteOp, Option<Reply>),
+    /// Commit what is queued, refuse new ops, end the thread.
+    Stop,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WriterConfig {
+    /// Queue capacity: producers wait (or `try_send` fails) beyond it.
+    pub capacity: usize,
+    /// Most ops in one transaction.
+    pub batch_max: usize,
+}
+
+impl Default for WriterConfig {
+    fn default() -> Self {
+        WriterConfig {
+            capacity: 4096,
+            batch_max: 512,
+        }
+    }
+}
+
+/// Counters since the writer started.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WriterStats {
+    /// Ops applied (including failed ones and flushes).
+    pub ops: u64,
+    /// Transactions committed.
+    pub commits: u64,
+    /// Ops that failed.
+    pub failed: u64,
+}
+
+#[derive(Default)]
+pub(super) struct Counters {
+    ops: AtomicU64,
+    commits: AtomicU64,
+    failed: AtomicU64,
+}
+
+impl Counters {
+    pub(super) fn snapshot(&self) -> WriterStats {
+        WriterStats {
+            ops: self.ops.load(Ordering::Relaxed),
+            commits: self.commits.load(Ordering::Relaxed),
+            failed: self.failed.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Owns the writer thread. Hand out [`StoreHandle`]s; call [`StoreWriter::shutdown`] at exit.
+/// If it is dropped instead, the thread ends once every handle is gone and the queue is
+/// committed.
+pub struct StoreWriter {
+    handle: StoreHandle,
+    thread: JoinHandle<()>,
+}
+
+impl StoreWriter {
+    /// Opens and migrates the database, then starts the thread with the default config.
+    pub fn spawn(path: &Path) -> Result<StoreWriter, StoreError> {
+        StoreWriter::spawn_with(path, WriterConfig::default())
+    }
+
+    pub fn spawn_with(path: &Path, config: WriterConfig) -> Result<StoreWriter, StoreError> {
+        // Open here so a bad path or a too-new schema fails the caller, not the thread.
+        let conn = schema::connect(path)?;
+        let (tx, rx) = mpsc::channel(config.capacity.max(1));
+        let counters = Arc::new(Counters::default());
+        let batch_max = config.batch_max.max(1);
+        let c = Arc::clone(&counters);
+        let thread = std::thread::Builder::new()
+            .name("store-writer".into())
+            .spawn(move || run(conn, rx, batch_max, &c))
+            .map_err(StoreError::Spawn)?;
+        Ok(StoreWriter {
+            handle: StoreHandle::new(tx, counters),
+            thread,
+        })
+    }
+
+    pub fn handle(&self) -> StoreHandle {
+        self.handle.clone()
+    }
+
+    pub fn stats(&self) -> WriterStats {
+        self.handle.stats()
+    }
+
+    /// Commits everything queued, stops the thread and waits for it. Blocking, and panics
+    /// inside an async context: there use [`StoreWriter::shutdown_async`]. Later sends on any
+    /// handle get `Closed`.
+    pub fn shutdown(self) -> Result<WriterStats, StoreError> {
+        // An error only means the thread is already gone; join tells the rest.
+        let _ = self.handle.tx.blocking_send(Msg::Stop);
+        self.join()
+    }
+
+    pub async fn shutdown_async(self) -> Result<WriterStats, StoreError> {
+        let _ = self.handle.tx.send(Msg::Stop).await;
+        tokio::task::spawn_blocking(move || self.join())
+            .await
+            .map_err(|e| StoreError::Write(format!("joining the writer: {e}")))?
+    }
+
+    fn join(self) -> Result<WriterStats, StoreError> {
+        let StoreWriter { handle, thread } = self;
+        thread
+            .join()
+            .map_err(|_| StoreError::Write("the writer thread panicked".into()))?;
+        Ok(handle.stats())
+    }
+}
+
+fn run(mut conn: Connection, mut rx: mpsc::Receiver<Msg>, batch_max: usize, c: &Counters) {
+    let mut batch = Vec::with_capacity(batch_max);
+    // None: every sender is gone (or we closed) and the queue is empty.
+    while let Some(first) = rx.blocking_recv() {
+        batch.push(first);
+        while batch.len() < batch_max {
+            match rx.try_recv() {
+                Ok(m) => batch.push(m),
+                Err(_) => break,
+            }
+        }
+        if batch.iter().any(|m| matches!(m, Msg::Stop)) {
+            // Refuse new ops but keep draining what is already queued.
+            rx.close();
+        }
+        commit_batch(&mut conn, &mut batch, c);
+    }
+    tracing::debug!(stats = ?c.snapshot(), "store writer stopped");
+}
+
+/// Applies a batch in one transaction, each op inside its own savepoint so one failure
+/// rolls back only itself. Replies are sent after the commit.
+fn commit_batch(conn: &mut Connection, batch: &mut Vec<Msg>, c: &Counters) {
+    let mut replies: Vec<(Option<Reply>, Result<i64, String>)> = Vec::with_capacity(batch.len());
+    let now = Ts::from_datetime(&chrono::Utc::now());
+    let committed = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(mut tx) => {
+            for msg in batch.drain(..) {
+                let Msg::Write(op, reply) = msg else { continue };
+                let res = tx.savepoint().map_err(StoreError::from).and_then(|sp| {
+                    let id = apply(&sp, &op, now)?;
+                    sp.commit()?;
+                    Ok(id)
+                });
+                c.ops.fetch_add(1, Ordering::Relaxed);
+                if let Err(e) = &res {
+                    c.failed.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(op = op.kind(), error = %e, "store write failed");
+                }
+                replies.push((reply, res.map_err(|e| e.to_string())));
+            }
+            tx.commit().map_err(|e| e.to_string())
+        }
+        Err(e) => Err(e.to_string()),
+    };
+    match committed {
+        Ok(()) => {
+            c.commits.fetch_add(1, Ordering::Relaxed);
+        }
+        Err(e) => {
+            tracing::error!(error = %e, ops = batch.len() + replies.len(), "store commit failed");
+            let failed = batch.drain(..).filter_map(|m| match m {
+                Msg::Write(_, reply) => Some((reply, Ok(0))),
+                Msg::Stop => None,
+            });
+            replies.extend(failed.collect::<Vec<_>>());
+            let lost = replies.iter().filter(|(_, r)| r.is_ok()).count();
+            c.failed.fetch_add(lost as u64, Ordering::Relaxed);
+            for (_, res) in &mut replies {
+                *res = Err(format!("commit failed: {e}"));
+            }
+        }
+    }
+    for (reply, res) in replies {
+        if let Some(reply) = reply {
+            // The asker may have given up waiting; nothing to do then.
+            let _ = reply.send(res.map_err(StoreError::Write));
+        }
+    }
+}
