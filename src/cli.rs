@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::replay::OutputFormat;
+use crate::store::OutputFormat as TableFormat;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,6 +45,31 @@ pub struct LiveArgs {
 pub enum Command {
     /// Run the detectors over a chat log on its own clock and print the moments.
     Replay(ReplayArgs),
+    /// List stored moments.
+    Moments(MomentsArgs),
+    /// List stored sessions.
+    Sessions(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MomentsArgs {
+    /// Only this session's moments.
+    #[arg(long, value_name = "N")]
+    pub session: Option<i64>,
+    /// Best first instead of in time order.
+    #[arg(long)]
+    pub best: bool,
+    /// At most this many.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
 }
 
 #[derive(Debug, Args)]
@@ -55,6 +81,9 @@ pub struct ReplayArgs {
     /// Print throughput (frames/s) and peak memory to stderr.
     #[arg(long)]
     pub bench: bool,
+    /// Also store the moments in the database as a session, to list and clip them later.
+    #[arg(long)]
+    pub save: bool,
 }
 
 #[cfg(test)]

@@ -5,8 +5,11 @@ use std::io::{BufReader, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use crate::cli::{Cli, ReplayArgs};
+use crate::cli::{Cli, ListArgs, MomentsArgs, ReplayArgs};
 use crate::config::{self, Config};
+use crate::domain::Ts;
+use crate::replay::ReplayReport;
+use crate::store::{self, MomentOrder, MomentQuery, NewSession, Store, StoreWriter};
 
 /// A failure worth one clear line to the user.
 pub type CmdResult = Result<ExitCode, Box<dyn std::error::Error>>;
@@ -24,6 +27,19 @@ pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
     let elapsed = started.elapsed().as_secs_f64();
     let mut out = std::io::stdout().lock();
     out.write_all(crate::replay::render(&report, args.format).as_bytes())?;
+    if args.save {
+        let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
+        let name = args
+            .file
+            .file_stem()
+            .map_or("replay".into(), |s| s.to_string_lossy().into_owned());
+        let session = save_replay(&store::db_path(&data_dir), &name, &report)?;
+        eprintln!(
+            "saved {} moments as session {session} in {}",
+            report.moments.len(),
+            store::db_path(&data_dir).display()
+        );
+    }
     if args.bench {
         let lines = report.stats.lines as f64;
         eprintln!(
@@ -49,4 +65,58 @@ pub fn live(cli: &Cli) -> CmdResult {
             Err("name a channel (kicktui clavicular) or a subcommand; see kicktui --help".into())
         }
     }
+}
+
+/// Stores a replay's moments as one session (platform `replay`), so they can be listed and clipped.
+fn save_replay(
+    db: &std::path::Path,
+    name: &str,
+    report: &ReplayReport,
+) -> Result<i64, store::StoreError> {
+    let writer = StoreWriter::spawn(db)?;
+    let handle = writer.handle();
+    let started = report.stats.first_ts.unwrap_or(Ts(0));
+    let session = handle.open_session_blocking(NewSession {
+        channel: name.to_string(),
+        platform: "replay".into(),
+        started_at: started,
+        title: None,
+        stream_started_at: Some(started),
+    })?;
+    for m in &report.moments {
+        handle.insert_moment_blocking(session, m)?;
+    }
+    handle.close_session_blocking(session, report.stats.last_ts.unwrap_or(started))?;
+    drop(handle);
+    writer.shutdown()?;
+    Ok(session)
+}
+
+fn open_store(cli: &Cli) -> Result<Store, Box<dyn std::error::Error>> {
+    let cfg = load_config(cli)?;
+    let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
+    Ok(Store::open_in(&data_dir)?)
+}
+
+pub fn moments(cli: &Cli, args: &MomentsArgs) -> CmdResult {
+    let store = open_store(cli)?;
+    let query = MomentQuery {
+        session_id: args.session,
+        order: if args.best {
+            MomentOrder::Score
+        } else {
+            MomentOrder::Time
+        },
+        limit: args.limit,
+    };
+    let rows = store.list_moments(&query)?;
+    print!("{}", store::render_moments(&rows, args.format));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn sessions(cli: &Cli, args: &ListArgs) -> CmdResult {
+    let store = open_store(cli)?;
+    let rows = store.list_sessions()?;
+    print!("{}", store::render_sessions(&rows, args.format));
+    Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(Command::Replay(args)) => commands::replay(&cli, args),
+        Some(Command::Moments(args)) => commands::moments(&cli, args),
+        Some(Command::Sessions(args)) => commands::sessions(&cli, args),
         None => commands::live(&cli),
     };
     match result {

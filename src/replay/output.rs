@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use super::ReplayReport;
 use crate::domain::Ts;
+use crate::store::csv_field;
 use crate::time::format_hms;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -51,14 +52,6 @@ pub fn to_json(r: &ReplayReport) -> Value {
         },
         "moments": moments,
     })
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 fn to_csv(r: &ReplayReport) -> String {

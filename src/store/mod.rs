@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-pub use format::{OutputFormat, render_moments, render_sessions};
+pub use format::{OutputFormat, csv_field, render_moments, render_sessions};
 pub use handle::StoreHandle;
 pub use model::{
     ActivitySegment, ChannelIds, ChatStats, ClipStatus, MomentInsert, NewEvent, NewRecording,
