@@ -119,6 +119,11 @@ fn parse_fast(b: &[u8]) -> Option<Ts> {
     Some(Ts(secs * 1000 + ms))
 }
 
+/// The wall clock. Only actors at the edges call this; the core gets time as an argument.
+pub fn wall_now() -> Ts {
+    Ts(chrono::Utc::now().timestamp_millis())
+}
+
 /// `1h 23m 45s`, as in the seed's banner.
 pub fn format_offset_words(secs: f64) -> String {
     let t = secs.max(0.0) as u64;

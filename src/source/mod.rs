@@ -1,3 +1,5 @@
-// TEMP STUB (not committed): replaced by the decode branch.
+// TEMP STUB header (decode branch brings the real one).
 pub mod dedup;
 pub mod kick;
+pub mod pusher;
+pub mod reconnect;

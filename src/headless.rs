@@ -1,0 +1,234 @@
+//! Headless front end: the seed's log lines on stdout. Only spikes and state changes are loud;
+//! the periodic chat line is rate-limited.
+
+use std::io::Write;
+
+use chrono::Local;
+
+use crate::domain::{Moment, TriggerType, Ts};
+use crate::engine::update::{Snapshot, Update};
+use crate::source::pusher::ChatState;
+use crate::time::format_offset_words;
+
+const RULE: &str = "============================================================";
+
+fn clock(t: Ts) -> String {
+    t.to_datetime()
+        .with_timezone(&Local)
+        .format("[%H:%M:%S]")
+        .to_string()
+}
+
+pub fn chat_line(s: &Snapshot) -> String {
+    let spike = if s.velocity.rate > 0.0 && s.velocity.rate >= s.velocity.threshold {
+        " ← SPIKE"
+    } else {
+        ""
+    };
+    format!(
+        "Chat: {:.1} msg/s | Keywords: {}{spike}",
+        s.velocity.rate,
+        s.keyword_total()
+    )
+}
+
+/// One short description per trigger, strongest first: `Velocity: 8.7 msg/s | Keywords: CLIP (5x)`.
+pub fn trigger_summary(m: &Moment) -> String {
+    let parts: Vec<String> = m
+        .triggers
+        .iter()
+        .map(|t| {
+            let d = &t.data;
+            let num = |k: &str| d[k].as_f64().unwrap_or(0.0);
+            let text = |k: &str| d[k].as_str().unwrap_or("?").to_string();
+            match t.kind {
+                TriggerType::ChatVelocity => format!("Velocity: {:.1} msg/s", num("rate")),
+                TriggerType::Keyword => {
+                    format!("Keywords: {} ({}x)", text("keyword"), num("count"))
+                }
+                TriggerType::EmoteSpam => format!("Emote: {} ({}x)", text("emote"), num("count")),
+                TriggerType::SubBurst => format!("Subs: {} in {} s", num("subs"), num("window_s")),
+                TriggerType::Donation => format!(
+                    "Donation: ${:.2} from {}",
+                    num("amount_usd"),
+                    text("username")
+                ),
+                TriggerType::Raid => {
+                    format!("Raid: {} with {} viewers", text("from"), num("viewers"))
+                }
+                TriggerType::ViewerSpike => {
+                    format!("Viewers: {} (was {})", num("viewers"), num("baseline"))
+                }
+                TriggerType::Manual => "Marked by hand".to_string(),
+            }
+        })
+        .collect();
+    parts.join(" | ")
+}
+
+pub fn moment_banner(m: &Moment, saved: bool) -> String {
+    let unsaved = if saved {
+        ""
+    } else {
+        "\n  (NOT SAVED: the database refused it, see the log)"
+    };
+    format!(
+        "{RULE}\n  {} at {}\n  {}{unsaved}\n{RULE}",
+        m.trigger_type.headline(),
+        format_offset_words(m.offset_s),
+        trigger_summary(m)
+    )
+}
+
+/// Turns updates into lines; remembers just enough to rate-limit and to print changes once.
+pub struct Printer {
+    channel: String,
+    chat_every_s: u64,
+    last_chat_line: Option<Ts>,
+    last_state: Option<ChatState>,
+}
+
+impl Printer {
+    pub fn new(channel: &str, chat_every_s: u64) -> Printer {
+        Printer {
+            channel: channel.to_string(),
+            chat_every_s,
+            last_chat_line: None,
+            last_state: None,
+        }
+    }
+
+    /// The lines for one update (often none), each without a trailing newline.
+    pub fn lines(&mut self, u: &Update, now: Ts) -> Vec<String> {
+        let c = clock(now);
+        match u {
+            Update::Snapshot(s) => {
+                let due = self
+                    .last_chat_line
+                    .is_none_or(|t| now.0 - t.0 >= self.chat_every_s as i64 * 1000);
+                if !due {
+                    return vec![];
+                }
+                self.last_chat_line = Some(now);
+                vec![format!("{c} {}", chat_line(s))]
+            }
+            Update::ChatState(st) => {
+                let changed = self.last_state.as_ref() != Some(st);
+                let first_live = matches!(st, ChatState::Live)
+                    && self
+                        .last_state
+                        .as_ref()
+                        .is_none_or(|p| *p != ChatState::Live);
+                self.last_state = Some(st.clone());
+                match st {
+                    ChatState::Live if first_live => {
+                        vec![format!("{c} Connected to {} chat", self.channel)]
+                    }
+                    ChatState::Reconnecting { .. } | ChatState::Stopped { .. } if changed => {
+                        vec![format!("{c} Chat {st}")]
+                    }
+                    _ => vec![],
+                }
+            }
+            Update::Moment { id, moment } => vec![moment_banner(moment, id.is_some())],
+            Update::WentLive { .. } => vec![format!("{c} Stream is LIVE!")],
+            Update::WentOffline { .. } => vec![format!("{c} Stream went offline.")],
+            Update::WaitingForLive => {
+                vec![format!("{c} Waiting for {} to go live...", self.channel)]
+            }
+            Update::ApiTrouble { message, retry_s } => {
+                vec![format!("{c} Kick API: {message} (retrying in {retry_s} s)")]
+            }
+            Update::ApiOk => vec![],
+            Update::Capturing { path } => vec![format!("{c} Capturing every chat frame to {path}")],
+            Update::Note(text) => vec![format!("{c} {text}")],
+        }
+    }
+}
+
+/// Prints updates until the channel closes. Output errors (a closed pipe) end it quietly.
+pub async fn run(mut rx: tokio::sync::mpsc::Receiver<Update>, mut printer: Printer) {
+    while let Some(u) = rx.recv().await {
+        let lines = printer.lines(&u, crate::time::wall_now());
+        if lines.is_empty() {
+            continue;
+        }
+        let mut out = std::io::stdout().lock();
+        for l in lines {
+            if writeln!(out, "{l}").is_err() {
+                return;
+            }
+        }
+        let _ = out.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{MomentSource, Trigger};
+    use serde_json::json;
+
+    fn moment() -> Moment {
+        Moment {
+            at: Ts(0),
+            offset_s: 5025.0,
+            trigger_type: TriggerType::ChatVelocity,
+            triggers: vec![
+                Trigger {
+                    kind: TriggerType::ChatVelocity,
+                    at: Ts(0),
+                    strength: 2.0,
+                    data: json!({"rate": 8.7}),
+                },
+                Trigger {
+                    kind: TriggerType::Keyword,
+                    at: Ts(0),
+                    strength: 1.0,
+                    data: json!({"keyword": "CLIP", "count": 5}),
+                },
+            ],
+            score: 25.0,
+            source: MomentSource::Auto,
+            clip_start: Ts(0),
+            clip_end: Ts(0),
+        }
+    }
+
+    #[test]
+    fn banner_reads_like_the_seed() {
+        let b = moment_banner(&moment(), true);
+        assert!(b.contains("  CHAT SPIKE at 1h 23m 45s\n"), "{b}");
+        assert!(
+            b.contains("  Velocity: 8.7 msg/s | Keywords: CLIP (5x)\n"),
+            "{b}"
+        );
+        assert!(moment_banner(&moment(), false).contains("NOT SAVED"));
+    }
+
+    #[test]
+    fn chat_line_is_rate_limited_and_marks_spikes() {
+        let mut p = Printer::new("clavicular", 10);
+        let mut s = Snapshot::default();
+        s.velocity.rate = 8.7;
+        s.velocity.threshold = 5.0;
+        s.keywords = vec![("CLIP".into(), 5)];
+        let first = p.lines(&Update::Snapshot(s.clone()), Ts(0));
+        assert!(
+            first[0].ends_with("Chat: 8.7 msg/s | Keywords: 5 ← SPIKE"),
+            "{first:?}"
+        );
+        assert!(p.lines(&Update::Snapshot(s.clone()), Ts(5000)).is_empty());
+        assert_eq!(p.lines(&Update::Snapshot(s), Ts(10_000)).len(), 1);
+    }
+
+    #[test]
+    fn connection_changes_print_once() {
+        let mut p = Printer::new("clavicular", 10);
+        let live = Update::ChatState(ChatState::Live);
+        assert!(p.lines(&live, Ts(0))[0].ends_with("Connected to clavicular chat"));
+        assert!(p.lines(&live, Ts(0)).is_empty());
+        let stopped = Update::ChatState(ChatState::Stopped { why: "4001".into() });
+        assert!(p.lines(&stopped, Ts(0))[0].contains("Chat stopped: 4001"));
+    }
+}
