@@ -10,6 +10,7 @@ pub mod detect;
 pub mod domain;
 pub mod engine;
 pub mod headless;
+pub mod logging;
 pub mod replay;
 pub mod source;
 pub mod store;
