@@ -9,6 +9,7 @@ pub mod config;
 pub mod detect;
 pub mod domain;
 pub mod engine;
+pub mod eval;
 pub mod headless;
 pub mod logging;
 pub mod replay;
