@@ -49,6 +49,45 @@ pub enum Command {
     Moments(MomentsArgs),
     /// List stored sessions.
     Sessions(ListArgs),
+    /// Score a chat log's moments against labelled highlight spans.
+    Eval(EvalArgs),
+    /// Write a synthetic chat log with labelled highlights (for tuning and demos).
+    #[command(hide = true)]
+    Synth(SynthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The chat log (any replay format).
+    #[arg(long, value_name = "FILE")]
+    pub chat: PathBuf,
+    /// {"spans": [[start_s, end_s], ...]}, seconds from the first chat line.
+    #[arg(long, value_name = "FILE")]
+    pub labels: PathBuf,
+    /// json for scripts.
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum EvalFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// small, mid, big or esports.
+    #[arg(long, default_value = "mid")]
+    pub profile: String,
+    #[arg(long, default_value_t = 1.0)]
+    pub hours: f64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, value_name = "FILE")]
+    pub chat: PathBuf,
+    #[arg(long, value_name = "FILE")]
+    pub labels: PathBuf,
 }
 
 #[derive(Debug, Args)]

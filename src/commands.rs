@@ -5,7 +5,7 @@ use std::io::{BufReader, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use crate::cli::{Cli, ListArgs, MomentsArgs, ReplayArgs};
+use crate::cli::{Cli, EvalArgs, EvalFormat, ListArgs, MomentsArgs, ReplayArgs, SynthArgs};
 use crate::config::{self, Config};
 use crate::domain::Ts;
 use crate::replay::ReplayReport;
@@ -118,5 +118,45 @@ pub fn sessions(cli: &Cli, args: &ListArgs) -> CmdResult {
     let store = open_store(cli)?;
     let rows = store.list_sessions()?;
     print!("{}", store::render_sessions(&rows, args.format));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The moments of a replay as the scorer sees them: offsets from the first chat line.
+pub fn scored_moments(report: &ReplayReport) -> (Vec<crate::eval::ScoredMoment>, f64) {
+    let origin = report.stats.first_chat_ts.or(report.stats.first_ts).unwrap_or(Ts(0));
+    let moments = report
+        .moments
+        .iter()
+        .map(|m| crate::eval::ScoredMoment {
+            offset_s: m.at.secs_since(origin),
+            score: m.score,
+            clip_start_offset_s: m.clip_start.secs_since(origin),
+        })
+        .collect();
+    let hours = report.stats.last_ts.map_or(0.0, |t| t.secs_since(origin) / 3600.0);
+    (moments, hours)
+}
+
+pub fn eval(cli: &Cli, args: &EvalArgs) -> CmdResult {
+    let cfg = load_config(cli)?;
+    let labels_text = std::fs::read_to_string(&args.labels)
+        .map_err(|e| format!("cannot read {}: {e}", args.labels.display()))?;
+    let labels = crate::eval::parse_labels(&labels_text).map_err(|e| format!("{}: {e}", args.labels.display()))?;
+    let file = File::open(&args.chat).map_err(|e| format!("cannot open {}: {e}", args.chat.display()))?;
+    let report = crate::replay::run(BufReader::with_capacity(1 << 20, file), &cfg)?;
+    let (moments, hours) = scored_moments(&report);
+    let result = crate::eval::score(&moments, &labels, hours);
+    match args.format {
+        EvalFormat::Text => print!("{}", result.to_text()),
+        EvalFormat::Json => println!("{}", serde_json::to_string(&result)?),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn synth(args: &SynthArgs) -> CmdResult {
+    let profile: crate::eval::Profile = args.profile.parse()?;
+    let log = crate::eval::generate(profile, args.hours, args.seed);
+    crate::eval::write_files(&log, &args.chat, &args.labels)?;
+    eprintln!("wrote {} lines and {} highlights", log.lines.len(), log.labels.spans.len());
     Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,8 @@ fn main() -> ExitCode {
         Some(Command::Replay(args)) => commands::replay(&cli, args),
         Some(Command::Moments(args)) => commands::moments(&cli, args),
         Some(Command::Sessions(args)) => commands::sessions(&cli, args),
+        Some(Command::Eval(args)) => commands::eval(&cli, args),
+        Some(Command::Synth(args)) => commands::synth(args),
         None => commands::live(&cli),
     };
     match result {
