@@ -4,4 +4,5 @@
 
 pub mod config;
 pub mod domain;
+pub mod source;
 pub mod time;

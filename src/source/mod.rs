@@ -1,0 +1,4 @@
+//! Sources: turn the outside world into platform-neutral `Event`s.
+
+pub mod dedup;
+pub mod kick;
