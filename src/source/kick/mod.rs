@@ -1,14 +1,20 @@
 //! Kick over Pusher: what one raw text frame means (`decode_frame`), and the few frames the
 //! client sends. Pure functions, no I/O. See kick-protocol.md §1.3–§2.
 //!
-//! `decode_frame_typed` is the reference decoder (serde, complete); `decode_frame` uses it
-//! for now.
+//! Two decoders give the same answers on well-formed frames: `decode_frame_typed` (serde,
+//! complete, the reference) and a fast path for the common chat frame that reads the raw
+//! bytes directly and hands anything unfamiliar to the typed one. `decode_frame` is fast
+//! path first.
 
+mod fast;
 mod model;
 mod typed;
+mod unescape;
 
 #[cfg(test)]
 mod test_fixtures;
+#[cfg(test)]
+mod test_gen;
 
 use std::sync::LazyLock;
 
@@ -82,14 +88,23 @@ pub enum DecodeError {
     Missing { event: String, field: &'static str },
 }
 
-/// Decodes one frame.
+/// Decodes one frame: the fast path when it recognises the shape, else the typed decoder.
 pub fn decode_frame(raw: &str) -> Result<Frame, DecodeError> {
-    typed::decode(raw)
+    match fast::decode(raw) {
+        Some(frame) => Ok(frame),
+        None => typed::decode(raw),
+    }
 }
 
 /// The reference decoder (serde only). Same results as `decode_frame`, slower.
 pub fn decode_frame_typed(raw: &str) -> Result<Frame, DecodeError> {
     typed::decode(raw)
+}
+
+/// The fast path alone: `None` when it does not recognise the frame (then `decode_frame`
+/// uses the typed decoder). Useful to count fallbacks.
+pub fn decode_frame_fast(raw: &str) -> Option<Frame> {
+    fast::decode(raw)
 }
 
 /// `pusher:subscribe` for a public channel (client frames carry `data` as an object).

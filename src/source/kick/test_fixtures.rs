@@ -52,6 +52,10 @@ fn badges(list: &[Badges]) -> Badges {
 #[test]
 fn chat_message_of_section_2_1() {
     let id = "8f0c1d2e-3a4b-4c5d-9e6f-7a8b9c0d1e2f";
+    assert!(
+        decode_frame_fast(line(id)).is_some(),
+        "common shape takes the fast path"
+    );
     let (m, at, key) = chat(id);
     assert_eq!(m.id, Some(MsgId::parse(id)));
     assert_eq!(key, Some(DedupKey::Message(MsgId::parse(id))));
@@ -128,12 +132,14 @@ fn old_and_odd_shapes_fall_back_to_the_same_answer() {
     let (m, at, _) = chat("0c6c45ad");
     assert_eq!(at, Some(Ts(1_790_526_318_000)), "unix seconds");
     assert_eq!(m.badges, Badges::SUBSCRIBER);
+    assert!(decode_frame_fast(line("0c6c45ad")).is_none());
     let (m, at, _) = chat("ba2da1b9");
     assert_eq!(
         (m.text.as_str(), m.badges),
         ("data sent as an object", Badges::VIP)
     );
     assert_eq!(at, ts("2026-09-27T16:11:55Z"));
+    assert!(decode_frame_fast(line("ba2da1b9")).is_none());
 }
 
 #[test]
@@ -336,6 +342,7 @@ fn every_fixture_frame_decodes_and_no_malformed_one_does() {
         assert!(decode_frame(raw).is_ok(), "{raw}");
     }
     for raw in MALFORMED.lines() {
+        assert!(decode_frame_fast(raw).is_none(), "fast path took {raw}");
         let err = decode_frame(raw).expect_err(raw);
         assert!(decode_frame_typed(raw).is_err(), "{raw}");
         assert!(!err.to_string().is_empty());
