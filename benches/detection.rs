@@ -65,7 +65,13 @@ impl Sum {
         self.hit_highlights += e.highlights_hit;
         self.false_alarms += e.false_alarms;
         self.hours += e.hours;
-        let at = |k| e.precision_at.iter().find(|p| p.0 == k).and_then(|p| p.1).unwrap_or(0.0);
+        let at = |k| {
+            e.precision_at
+                .iter()
+                .find(|p| p.0 == k)
+                .and_then(|p| p.1)
+                .unwrap_or(0.0)
+        };
         self.p1 += at(1);
         self.p5 += at(5);
         self.p10 += at(10);
@@ -88,10 +94,19 @@ impl Sum {
 }
 
 fn main() {
-    let env = |k: &str, d: f64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+    let env = |k: &str, d: f64| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
     let hours = env("KICKTUI_TUNE_HOURS", 3.0);
     let seeds = env("KICKTUI_TUNE_SEEDS", 3.0) as u64;
-    let mut configs = vec![("defaults", Config::default()), ("seed rules", seed_rules()), ("z>3 reference", z3_rule())];
+    let mut configs = vec![
+        ("defaults", Config::default()),
+        ("seed rules", seed_rules()),
+        ("z>3 reference", z3_rule()),
+    ];
     if let Ok(path) = std::env::var("KICKTUI_TUNE_CONFIG") {
         match config::load(Some(std::path::Path::new(&path))) {
             Ok((c, _)) => configs.insert(0, ("tuned", c)),

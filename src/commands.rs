@@ -123,7 +123,11 @@ pub fn sessions(cli: &Cli, args: &ListArgs) -> CmdResult {
 
 /// The moments of a replay as the scorer sees them: offsets from the first chat line.
 pub fn scored_moments(report: &ReplayReport) -> (Vec<crate::eval::ScoredMoment>, f64) {
-    let origin = report.stats.first_chat_ts.or(report.stats.first_ts).unwrap_or(Ts(0));
+    let origin = report
+        .stats
+        .first_chat_ts
+        .or(report.stats.first_ts)
+        .unwrap_or(Ts(0));
     let moments = report
         .moments
         .iter()
@@ -133,7 +137,10 @@ pub fn scored_moments(report: &ReplayReport) -> (Vec<crate::eval::ScoredMoment>,
             clip_start_offset_s: m.clip_start.secs_since(origin),
         })
         .collect();
-    let hours = report.stats.last_ts.map_or(0.0, |t| t.secs_since(origin) / 3600.0);
+    let hours = report
+        .stats
+        .last_ts
+        .map_or(0.0, |t| t.secs_since(origin) / 3600.0);
     (moments, hours)
 }
 
@@ -141,8 +148,10 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> CmdResult {
     let cfg = load_config(cli)?;
     let labels_text = std::fs::read_to_string(&args.labels)
         .map_err(|e| format!("cannot read {}: {e}", args.labels.display()))?;
-    let labels = crate::eval::parse_labels(&labels_text).map_err(|e| format!("{}: {e}", args.labels.display()))?;
-    let file = File::open(&args.chat).map_err(|e| format!("cannot open {}: {e}", args.chat.display()))?;
+    let labels = crate::eval::parse_labels(&labels_text)
+        .map_err(|e| format!("{}: {e}", args.labels.display()))?;
+    let file =
+        File::open(&args.chat).map_err(|e| format!("cannot open {}: {e}", args.chat.display()))?;
     let report = crate::replay::run(BufReader::with_capacity(1 << 20, file), &cfg)?;
     let (moments, hours) = scored_moments(&report);
     let result = crate::eval::score(&moments, &labels, hours);
@@ -157,6 +166,10 @@ pub fn synth(args: &SynthArgs) -> CmdResult {
     let profile: crate::eval::Profile = args.profile.parse()?;
     let log = crate::eval::generate(profile, args.hours, args.seed);
     crate::eval::write_files(&log, &args.chat, &args.labels)?;
-    eprintln!("wrote {} lines and {} highlights", log.lines.len(), log.labels.spans.len());
+    eprintln!(
+        "wrote {} lines and {} highlights",
+        log.lines.len(),
+        log.labels.spans.len()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,4 +1,5 @@
-// TEMP STUB header (decode branch brings the real one).
+//! Sources: turn the outside world into platform-neutral `Event`s.
+
 pub mod dedup;
 pub mod kick;
 pub mod pusher;
