@@ -49,10 +49,9 @@ pub fn kick_chat_frame(i: u64, unix_s: i64) -> String {
         user = user,
         mref = 1_790_525_515_401u64 + i,
     );
-    let frame = serde_json::json!({
-        "event": "App\\Events\\ChatMessageEvent",
-        "data": payload,
-        "channel": "chatrooms.4567890.v2",
-    });
-    frame.to_string()
+    // Kick's own key order: event, data, channel.
+    let data = serde_json::Value::String(payload).to_string();
+    format!(
+        r#"{{"event":"App\\Events\\ChatMessageEvent","data":{data},"channel":"chatrooms.4567890.v2"}}"#
+    )
 }

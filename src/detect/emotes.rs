@@ -2,7 +2,9 @@
 //! come tagged; in plain-text chat (Twitch logs) the words of short messages stand in for
 //! emotes, since reactions there are "KEKW", "W", "LUL" typed by many people at once.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap;
 
 use serde_json::json;
 
@@ -24,7 +26,7 @@ pub struct EmoteDetector {
     relative: bool,
     window_ms: i64,
     entries: VecDeque<(i64, u64, u64)>,
-    counts: HashMap<u64, TokenCount>,
+    counts: FxHashMap<u64, TokenCount>,
     usual_top: f64,
     top: Option<(u64, u32)>,
 }
@@ -46,7 +48,7 @@ impl EmoteDetector {
             relative,
             window_ms: cfg.window_seconds.max(1) as i64 * 1000,
             entries: VecDeque::new(),
-            counts: HashMap::new(),
+            counts: FxHashMap::default(),
             usual_top: 0.0,
             top: None,
         }

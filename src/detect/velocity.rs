@@ -1,7 +1,9 @@
 //! Chat velocity: messages per second over a rolling window, against either the seed's fixed
 //! threshold or the channel's own recent baseline (a z-score over per-second window sums).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap;
 
 use serde_json::json;
 
@@ -37,7 +39,7 @@ pub struct VelocityDetector {
     base_n: u32,
     cur: (u32, u32, u32),
     /// Per user: the times (ms) of their last two counted messages.
-    users: HashMap<u64, [i64; 2]>,
+    users: FxHashMap<u64, [i64; 2]>,
     last_prune: i64,
     status: VelocityStatus,
 }
@@ -58,7 +60,7 @@ impl VelocityDetector {
             base_sumsq: 0.0,
             base_n: 0,
             cur: (0, 0, 0),
-            users: HashMap::new(),
+            users: FxHashMap::default(),
             last_prune: 0,
             status: VelocityStatus::default(),
         }

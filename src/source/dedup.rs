@@ -1,14 +1,16 @@
 //! Bounded de-duplication: the same message arrives on several channel aliases and again
 //! after a reconnect; only the first sighting counts.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashSet;
 
 pub use super::kick::DedupKey;
 
 /// Remembers the last `capacity` keys (oldest forgotten first).
 #[derive(Debug)]
 pub struct Dedup {
-    seen: HashSet<DedupKey>,
+    seen: FxHashSet<DedupKey>,
     order: VecDeque<DedupKey>,
     capacity: usize,
 }
@@ -19,7 +21,7 @@ impl Dedup {
     pub fn new(capacity: usize) -> Dedup {
         let capacity = capacity.max(1);
         Dedup {
-            seen: HashSet::with_capacity(capacity),
+            seen: FxHashSet::with_capacity_and_hasher(capacity, Default::default()),
             order: VecDeque::with_capacity(capacity),
             capacity,
         }
