@@ -9,6 +9,7 @@ pub mod config;
 pub mod detect;
 pub mod domain;
 pub mod engine;
+pub mod fake;
 pub mod replay;
 pub mod source;
 pub mod store;
