@@ -27,6 +27,7 @@ pub(crate) async fn channel(
     State(shared): State<Arc<Shared>>,
     Path(slug): Path<String>,
 ) -> Response {
+    shared.stats.send_modify(|s| s.api_requests += 1);
     let world = lock(&shared.world);
     if let Some(r) = failure(&shared, world.api_failure) {
         return r;
@@ -42,6 +43,7 @@ pub(crate) async fn livestream(
     State(shared): State<Arc<Shared>>,
     Path(slug): Path<String>,
 ) -> Response {
+    shared.stats.send_modify(|s| s.api_requests += 1);
     let world = lock(&shared.world);
     if let Some(r) = failure(&shared, world.api_failure) {
         return r;
@@ -68,6 +70,7 @@ pub(crate) async fn token(
     State(shared): State<Arc<Shared>>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
+    shared.stats.send_modify(|s| s.api_requests += 1);
     let mut world = lock(&shared.world);
     if let Some(r) = failure(&shared, world.official_failure) {
         return r;
@@ -88,6 +91,7 @@ pub(crate) async fn token(
     let access = format!("{:016x}{:016x}", shared.random(), shared.random());
     let ttl = shared.cfg.token_ttl;
     world.tokens.insert(access.clone(), Instant::now() + ttl);
+    shared.stats.send_modify(|s| s.tokens_issued += 1);
     let body =
         json!({ "access_token": access, "token_type": "Bearer", "expires_in": ttl.as_secs() });
     Json(body).into_response()
@@ -99,6 +103,7 @@ pub(crate) async fn official_channels(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
+    shared.stats.send_modify(|s| s.api_requests += 1);
     let world = lock(&shared.world);
     if let Some(r) = failure(&shared, world.official_failure) {
         return r;

@@ -48,6 +48,10 @@ pub struct FakeStats {
     pub drops: u64,
     /// Connection attempts refused (upgrade answered 503, or TCP closed at once).
     pub refused: u64,
+    /// HTTP requests to the channel API, the official API and OAuth.
+    pub api_requests: u64,
+    /// OAuth tokens handed out.
+    pub tokens_issued: u64,
     /// The latest event frames, oldest first (capped by `FakeConfig::ledger_limit`).
     pub ledger: VecDeque<SentFrame>,
 }
