@@ -10,6 +10,7 @@ pub mod detect;
 pub mod domain;
 pub mod engine;
 pub mod fake;
+pub mod kickapi;
 pub mod replay;
 pub mod source;
 pub mod store;
