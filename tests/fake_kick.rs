@@ -369,3 +369,11 @@ async fn going_live_updates_the_api_and_tells_the_socket() {
         .unwrap();
     assert_eq!(gone, json!({"data": null}));
 }
+
+#[tokio::test]
+async fn shutting_down_closes_sockets_with_1001() {
+    let kick = start().await;
+    let mut ws = connect(&kick.pusher_url()).await;
+    kick.shutdown().await;
+    assert_eq!(next(&mut ws).await, Got::Close(Some(1001)));
+}

@@ -28,7 +28,12 @@ pub struct FakeKick {
 }
 
 impl FakeKick {
+    /// Binds and serves. Fails if the address is taken or `cfg.channels` is empty.
     pub async fn start(cfg: FakeConfig) -> io::Result<FakeKick> {
+        if cfg.channels.is_empty() {
+            let why = "FakeConfig.channels is empty; the fake needs a channel to serve";
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, why));
+        }
         let listener = TcpListener::bind(cfg.bind).await?;
         let addr = listener.local_addr()?;
         let shared = Shared::new(cfg);
@@ -97,7 +102,7 @@ impl FakeKick {
 
     /// Stops the server and waits until it has closed its sockets.
     pub async fn shutdown(mut self) {
-        let _ = self.shared.shutdown.send(true);
+        let _ = self.shared.shutdown.send_replace(true);
         if let Some(server) = self.server.take() {
             let _ = server.await;
         }
@@ -106,7 +111,7 @@ impl FakeKick {
 
 impl Drop for FakeKick {
     fn drop(&mut self) {
-        let _ = self.shared.shutdown.send(true);
+        let _ = self.shared.shutdown.send_replace(true);
     }
 }
 

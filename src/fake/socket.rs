@@ -24,7 +24,7 @@ pub(crate) async fn run(mut ws: WebSocket, shared: Arc<Shared>, reject: Option<u
     if let Some(code) = reject {
         let error = frames::error_object(code, frames::close_reason(code));
         let _ = ws.send(Message::Text(error.into())).await;
-        close(&mut ws, &shared, code).await;
+        close(&mut ws, &shared, code, None).await;
         return;
     }
     let (id, rx) = shared.register();
@@ -90,6 +90,7 @@ async fn serve(
                 }
                 Some(Ok(Message::Close(_))) => {
                     shared.stats.send_modify(|s| s.client_closes += 1);
+                    shared.unregister(id);
                     // Let tungstenite send its close reply before the socket goes.
                     let _ = timeout(CLOSE_GRACE, ws.recv()).await;
                     return;
@@ -109,7 +110,7 @@ async fn serve(
                         let error = frames::error(code, frames::close_reason(code));
                         let _ = ws.send(Message::Text(error.into())).await;
                     }
-                    close(ws, shared, code).await;
+                    close(ws, shared, code, Some(id)).await;
                     return;
                 }
                 Some(Out::Drop) | None => {
@@ -121,7 +122,7 @@ async fn serve(
                 if let Beat::PongBy(_) = beat {
                     let error = frames::error(4201, "Pong reply not received in time");
                     let _ = ws.send(Message::Text(error.into())).await;
-                    close(ws, shared, 4201).await;
+                    close(ws, shared, 4201, Some(id)).await;
                     return;
                 }
                 shared.stats.send_modify(|s| s.pings_sent += 1);
@@ -202,8 +203,11 @@ fn on_client_frame(shared: &Shared, id: ConnId, text: &str, beat: &mut Beat) -> 
 }
 
 /// Sends a close frame with `code`, counts it, and waits briefly for the client's reply so
-/// the TCP close does not race the frame.
-async fn close(ws: &mut WebSocket, shared: &Shared, code: u16) {
+/// the TCP close does not race the frame. A closing connection gets no more events.
+async fn close(ws: &mut WebSocket, shared: &Shared, code: u16, id: Option<ConnId>) {
+    if let Some(id) = id {
+        shared.unregister(id);
+    }
     shared
         .stats
         .send_modify(|s| *s.closes_by_code.entry(code).or_default() += 1);
