@@ -1,0 +1,211 @@
+//! Channel names as users write them (`clavicular`, `kick:clavicular`, `twitch:name`, or a
+//! channel URL), validated before they touch a URL or a path.
+
+use std::fmt;
+
+/// At most this many characters (Kick's and Twitch's limit).
+pub const MAX_NAME_LEN: usize = 25;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Platform {
+    Kick,
+    Twitch,
+}
+
+impl Platform {
+    /// `kick` / `twitch`, as stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Kick => "kick",
+            Platform::Twitch => "twitch",
+        }
+    }
+}
+
+impl fmt::Display for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ChannelNameError {
+    #[error("the channel name is empty; write it like `clavicular` or `twitch:name`")]
+    Empty,
+    #[error("channel name {name:?} is {len} characters long; at most {MAX_NAME_LEN} are allowed")]
+    TooLong { name: String, len: usize },
+    #[error("channel name {name:?} contains {ch:?}; use only letters, digits, `_` and `-`")]
+    BadChar { name: String, ch: char },
+    #[error("Twitch channel name {name:?} contains `-`; Twitch names use letters, digits and `_`")]
+    TwitchDash { name: String },
+    #[error("unknown platform {0:?}; write `kick:NAME` or `twitch:NAME`")]
+    UnknownPlatform(String),
+}
+
+/// For error messages: a bounded, printable copy of what the user typed.
+fn shown(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
+/// Splits off the platform, validates and lowercases the name.
+pub fn parse_channel(input: &str) -> Result<(Platform, String), ChannelNameError> {
+    let s = input.trim();
+    let (platform, name) = if let Some(found) = from_url(s) {
+        found
+    } else if let Some((prefix, rest)) = s.split_once(':') {
+        let platform = match prefix.to_ascii_lowercase().as_str() {
+            "kick" => Platform::Kick,
+            "twitch" => Platform::Twitch,
+            _ => return Err(ChannelNameError::UnknownPlatform(shown(prefix))),
+        };
+        (platform, rest.trim())
+    } else {
+        (Platform::Kick, s)
+    };
+    Ok((platform, validate_name(platform, name)?))
+}
+
+/// Validates a bare name for `platform`; returns it lowercased.
+pub fn validate_name(platform: Platform, name: &str) -> Result<String, ChannelNameError> {
+    if name.is_empty() {
+        return Err(ChannelNameError::Empty);
+    }
+    if let Some(ch) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+    {
+        let name = shown(name);
+        return Err(ChannelNameError::BadChar { name, ch });
+    }
+    // Only ASCII is left, so bytes are characters.
+    if name.len() > MAX_NAME_LEN {
+        let len = name.len();
+        let name = shown(name);
+        return Err(ChannelNameError::TooLong { name, len });
+    }
+    if platform == Platform::Twitch && name.contains('-') {
+        let name = name.into();
+        return Err(ChannelNameError::TwitchDash { name });
+    }
+    Ok(name.to_ascii_lowercase())
+}
+
+/// `https://kick.com/name`, `kick.com/name/videos`, `www.twitch.tv/name?x=1`…
+fn from_url(s: &str) -> Option<(Platform, &str)> {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .unwrap_or(s);
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    let (platform, path) = if let Some(p) = rest.strip_prefix("kick.com/") {
+        (Platform::Kick, p)
+    } else if let Some(p) = rest.strip_prefix("twitch.tv/") {
+        (Platform::Twitch, p)
+    } else {
+        return None;
+    };
+    let end = path.find(['/', '?', '#']).unwrap_or(path.len());
+    Some((platform, &path[..end]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> (Platform, String) {
+        parse_channel(s).unwrap_or_else(|e| panic!("{s:?}: {e}"))
+    }
+
+    #[test]
+    fn accepts_the_documented_forms() {
+        assert_eq!(ok("clavicular"), (Platform::Kick, "clavicular".into()));
+        assert_eq!(ok("kick:Clavicular"), (Platform::Kick, "clavicular".into()));
+        assert_eq!(ok("KICK:xqc"), (Platform::Kick, "xqc".into()));
+        assert_eq!(
+            ok("twitch:Some_Name"),
+            (Platform::Twitch, "some_name".into())
+        );
+        assert_eq!(
+            ok("  my-channel_2  "),
+            (Platform::Kick, "my-channel_2".into())
+        );
+        assert_eq!(ok(&"a".repeat(25)).1.len(), 25);
+        assert_eq!(ok("x").1, "x");
+    }
+
+    #[test]
+    fn accepts_channel_urls() {
+        assert_eq!(
+            ok("https://kick.com/Clavicular"),
+            (Platform::Kick, "clavicular".into())
+        );
+        assert_eq!(ok("kick.com/xqc/videos"), (Platform::Kick, "xqc".into()));
+        assert_eq!(
+            ok("https://www.twitch.tv/name?tt=1"),
+            (Platform::Twitch, "name".into())
+        );
+    }
+
+    #[test]
+    fn rejects_path_traversal_and_url_characters() {
+        for bad in [
+            "../etc",
+            "a/b",
+            "..",
+            "a\\b",
+            "name?x=1",
+            "a#b",
+            "a%2e",
+            "a b",
+            "a.b",
+            "a&b=c",
+            "kick:../x",
+            "café",
+            "a\0b",
+            "a\nb",
+            "@user",
+        ] {
+            assert!(
+                matches!(parse_channel(bad), Err(ChannelNameError::BadChar { .. })),
+                "{bad:?} was accepted: {:?}",
+                parse_channel(bad)
+            );
+        }
+        assert!(matches!(
+            parse_channel("https://kick.com/../x"),
+            Err(ChannelNameError::Empty | ChannelNameError::BadChar { .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_empty_long_and_unknown() {
+        for empty in ["", "   ", "kick:", "twitch:  ", "https://kick.com/"] {
+            assert_eq!(
+                parse_channel(empty),
+                Err(ChannelNameError::Empty),
+                "{empty:?}"
+            );
+        }
+        let long = "a".repeat(26);
+        assert!(matches!(
+            parse_channel(&long),
+            Err(ChannelNameError::TooLong { len: 26, .. })
+        ));
+        assert_eq!(
+            parse_channel("youtube:x"),
+            Err(ChannelNameError::UnknownPlatform("youtube".into()))
+        );
+        assert!(matches!(
+            parse_channel("twitch:a-b"),
+            Err(ChannelNameError::TwitchDash { .. })
+        ));
+    }
+
+    #[test]
+    fn errors_read_well_and_stay_short() {
+        let e = parse_channel(&format!("{}/", "x".repeat(500))).unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("'/'") && text.len() < 160, "{text}");
+        assert!(ChannelNameError::Empty.to_string().contains("empty"));
+    }
+}
