@@ -262,6 +262,11 @@ pub struct Moments {
     /// Clip window: chat reacts 15–30 s after the moment, so the pre-roll is long.
     pub pre_roll_seconds: u32,
     pub post_roll_seconds: u32,
+    /// A moment made of chat triggers alone needs this many kinds of them (velocity, keyword,
+    /// emote) to agree: one signal alone is mostly conversation, not a reaction…
+    pub min_chat_kinds: u32,
+    /// …unless that one is this strong (1.0 = just fired).
+    pub strong_single: f64,
 }
 
 impl Default for Moments {
@@ -271,6 +276,8 @@ impl Default for Moments {
             cooldown_seconds: 45,
             pre_roll_seconds: 45,
             post_roll_seconds: 10,
+            min_chat_kinds: 2,
+            strong_single: 3.0,
         }
     }
 }

@@ -98,13 +98,14 @@ impl KeywordDetector {
         found
     }
 
+    /// Seed rule: the fixed threshold. Relative: well above this chat's usual count for the
+    /// phrase, and never below the chatter minimum (small chats never reach the seed's count).
     fn needed(&self, w: &KeywordState) -> f64 {
-        let base = self.cfg.threshold as f64;
         if !self.relative {
-            return base;
+            return self.cfg.threshold as f64;
         }
         let expected = w.rate * self.window_ms as f64 / 1000.0;
-        base.max(expected + 3.0 * expected.sqrt() + 1.0)
+        (self.cfg.min_chatters as f64).max(expected + 3.0 * expected.sqrt() + 1.0)
     }
 
     /// Closes one second: expires old hits, updates rates, returns the strongest keyword firing.

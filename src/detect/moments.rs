@@ -91,11 +91,23 @@ impl MomentBuilder {
         }
     }
 
-    /// Closes whatever is open (end of stream, end of replay).
+    /// Closes whatever is open (end of stream, end of replay). A chat-only moment whose
+    /// signals do not agree is dropped here.
     pub fn close(&mut self) -> Option<Moment> {
         let open = self.open.take()?;
+        if !self.convincing(&open.triggers) {
+            return None;
+        }
         self.cooldown_until = open.last.plus_ms(self.cfg.cooldown_seconds as i64 * 1000);
         Some(self.finish(open.first, open.triggers, MomentSource::Auto))
+    }
+
+    fn convincing(&self, triggers: &[Trigger]) -> bool {
+        if triggers.iter().any(|t| !is_chat(t.kind)) {
+            return true;
+        }
+        let strongest = triggers.iter().map(|t| t.strength).fold(0.0, f64::max);
+        triggers.len() as u32 >= self.cfg.min_chat_kinds || strongest >= self.cfg.strong_single
     }
 
     /// A moment a person marked: saved at once, never merged or cooled down.
@@ -167,8 +179,29 @@ mod tests {
     }
 
     #[test]
-    fn cooldown_drops_chat_tails_but_not_events() {
+    fn one_chat_signal_alone_is_not_a_moment_unless_strong() {
         let mut b = MomentBuilder::new(&MomentsConfig::default());
+        b.on_trigger(trig(TriggerType::ChatVelocity, 0, 1.5));
+        assert!(
+            b.advance(Ts(31_000)).is_none(),
+            "velocity alone, weak: dropped"
+        );
+        b.on_trigger(trig(TriggerType::Keyword, 100, 3.5));
+        assert!(
+            b.advance(Ts(131_000)).is_some(),
+            "a very strong keyword burst stands alone"
+        );
+        b.on_trigger(trig(TriggerType::Donation, 300, 1.0));
+        assert!(b.advance(Ts(331_000)).is_some(), "events need no agreement");
+    }
+
+    #[test]
+    fn cooldown_drops_chat_tails_but_not_events() {
+        let cfg = MomentsConfig {
+            min_chat_kinds: 1,
+            ..MomentsConfig::default()
+        };
+        let mut b = MomentBuilder::new(&cfg);
         b.on_trigger(trig(TriggerType::ChatVelocity, 0, 1.0));
         assert!(b.advance(Ts(31_000)).is_some());
         assert!(
@@ -188,7 +221,11 @@ mod tests {
 
     #[test]
     fn a_never_ending_burst_still_yields_moments() {
-        let mut b = MomentBuilder::new(&MomentsConfig::default());
+        let cfg = MomentsConfig {
+            min_chat_kinds: 1,
+            ..MomentsConfig::default()
+        };
+        let mut b = MomentBuilder::new(&cfg);
         let mut closed = 0;
         for s in 0..300 {
             closed += b
