@@ -1,0 +1,232 @@
+//! `kicktui replay`, `eval`, `moments` and `sessions` through the real binary.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_kicktui");
+const KICK_FRAMES: &str = include_str!("fixtures/kick/frames.jsonl");
+
+fn kicktui(args: &[&str], data: &Path) -> (String, String, bool) {
+    let out = Command::new(BIN)
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .env_remove("KICKTUI_CONFIG")
+        .output()
+        .expect("run kicktui");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.success(),
+    )
+}
+
+/// Every line kind: raw Kick frames, the same wrapped as capture lines, plain lines of every
+/// type, a burst that must become a moment, and unreadable lines.
+fn mixed_log() -> (String, usize) {
+    // After the fixture frames' own times (2026-09-27 16:xx), so the log's clock runs forward.
+    let base = 1_790_528_400.0_f64;
+    let mut lines: Vec<String> = Vec::new();
+    for (i, f) in KICK_FRAMES.lines().enumerate() {
+        if i % 2 == 0 {
+            lines.push(f.to_string());
+        } else {
+            let recv = chrono::DateTime::from_timestamp(base as i64 + i as i64, 0)
+                .unwrap()
+                .to_rfc3339();
+            lines.push(format!("{{\"recv\":\"{recv}\",\"frame\":{f}}}"));
+        }
+    }
+    for s in 0..400 {
+        lines.push(format!(
+            r#"{{"ts": {}, "user": "regular{}", "text": "chatting along {s}"}}"#,
+            base + 100.0 + s as f64,
+            s % 23
+        ));
+    }
+    for u in 0..30 {
+        let t = base + 500.0 + u as f64 * 0.3;
+        lines.push(format!(
+            r#"{{"ts": {t}, "user": "fan{u}", "text": "CLIP THAT KEKW"}}"#
+        ));
+    }
+    let t = base + 600.0;
+    lines.push(format!(r#"{{"ts": {t}, "user": "a", "type": "sub"}}"#));
+    lines.push(format!(
+        r#"{{"ts": {t}, "user": "b", "type": "gift", "count": 10}}"#
+    ));
+    lines.push(format!(
+        r#"{{"ts": {t}, "user": "c", "type": "donation", "amount": 25}}"#
+    ));
+    lines.push(format!(
+        r#"{{"ts": {t}, "user": "d", "type": "raid", "viewers": 300}}"#
+    ));
+    lines.push(format!(
+        r#"{{"ts": "2026-09-21T14:23:20Z", "type": "viewers", "count": 420}}"#
+    ));
+    let garbage = [
+        "not json at all",
+        "{\"ts\": \"soon\", \"text\": \"x\"}",
+        "{\"event\": 5}",
+        "[]",
+    ];
+    lines.extend(garbage.iter().map(|g| g.to_string()));
+    (lines.join("\n") + "\n", garbage.len())
+}
+
+#[test]
+fn replay_reads_every_line_kind_and_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let (log, garbage) = mixed_log();
+    let file = dir.path().join("mixed.jsonl");
+    std::fs::write(&file, log).unwrap();
+    let f = file.to_str().unwrap();
+    let (out, err, ok) = kicktui(&["replay", f, "--format", "json"], dir.path());
+    assert!(ok, "{err}");
+    let (again, _, _) = kicktui(&["replay", f, "--format", "json"], dir.path());
+    assert_eq!(out, again, "same input, same output, byte for byte");
+
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let stats = &v["stats"];
+    assert_eq!(stats["errors"], garbage as u64, "{stats}");
+    assert!(stats["chat_messages"].as_u64().unwrap() >= 430);
+    let events = &stats["events"];
+    assert_eq!(
+        events["subscription"], 2,
+        "one Kick sub (its duplicates ignored) + one plain: {events}"
+    );
+    for name in [
+        "kicks",
+        "gifted_subs",
+        "raid",
+        "donation",
+        "viewers",
+        "live",
+        "offline",
+        "ban",
+    ] {
+        assert!(
+            events[name].as_u64().unwrap_or(0) >= 1,
+            "{name} missing in {events}"
+        );
+    }
+    assert!(stats["first_ts"].is_string() && stats["last_ts"].is_string());
+    let moments = v["moments"].as_array().unwrap();
+    let burst = moments
+        .iter()
+        .find(|m| {
+            m["triggers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["type"] == "keyword")
+        })
+        .expect("the CLIP THAT burst is a moment");
+    for key in [
+        "at",
+        "offset_s",
+        "trigger_type",
+        "triggers",
+        "score",
+        "clip",
+    ] {
+        assert!(!burst[key].is_null(), "moment lacks {key}: {burst}");
+    }
+    let clip = &burst["clip"];
+    assert!(clip["start_offset_s"].as_f64().unwrap() < burst["offset_s"].as_f64().unwrap());
+    assert!(clip["end_offset_s"].as_f64().unwrap() > burst["offset_s"].as_f64().unwrap());
+    // The sub, gift, donation and raid at one instant are one moment holding all four.
+    let events = moments.last().unwrap();
+    let kinds: Vec<&str> = events["triggers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["type"].as_str().unwrap())
+        .collect();
+    for k in ["raid", "donation", "sub_burst"] {
+        assert!(kinds.contains(&k), "{k} not in {kinds:?}");
+    }
+
+    let (csv, _, ok) = kicktui(&["replay", f, "--format", "csv"], dir.path());
+    assert!(ok && csv.starts_with("at,offset_s,trigger_type"));
+    assert_eq!(csv.lines().count(), moments.len() + 1);
+    let (text, _, ok) = kicktui(&["replay", f], dir.path());
+    assert!(
+        ok && text.contains("unreadable") && text.contains("moments"),
+        "{text}"
+    );
+}
+
+#[test]
+fn saved_replay_moments_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (log, _) = mixed_log();
+    let file = dir.path().join("stream.jsonl");
+    std::fs::write(&file, log).unwrap();
+    let (replayed, err, ok) = kicktui(
+        &[
+            "replay",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+            "--save",
+        ],
+        dir.path(),
+    );
+    assert!(ok, "{err}");
+    assert!(err.contains("saved"), "{err}");
+    let n = serde_json::from_str::<Value>(&replayed).unwrap()["moments"]
+        .as_array()
+        .unwrap()
+        .len();
+
+    let (out, err, ok) = kicktui(&["moments", "--format", "json"], dir.path());
+    assert!(ok, "{err}");
+    let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows.len(), n);
+    assert!(
+        rows.iter().all(|r| r["session_id"] == 1
+            && r["source"] == "auto"
+            && r["trigger_data"].is_object())
+    );
+
+    let (table, _, ok) = kicktui(&["sessions"], dir.path());
+    assert!(ok && table.contains("replay:stream"), "{table}");
+}
+
+#[test]
+fn eval_scores_the_demo_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let chat = format!("{root}/assets/demo-chat.jsonl");
+    let labels = format!("{root}/assets/demo-labels.json");
+    let (out, err, ok) = kicktui(
+        &[
+            "eval", "--chat", &chat, "--labels", &labels, "--format", "json",
+        ],
+        dir.path(),
+    );
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(v["highlights"].as_u64().unwrap() > 0);
+    assert!(v["precision"].as_f64().unwrap() > 0.5, "{v}");
+}
+
+#[test]
+fn a_bad_config_is_one_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "[velocity]\nthreshhold = 5\n").unwrap();
+    let (_, err, ok) = kicktui(
+        &["replay", "x.jsonl", "--config", cfg.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("bad.toml") && err.contains("velocity.threshhold") && err.contains("expected"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
