@@ -63,9 +63,7 @@ fn mixed_log() -> (String, usize) {
     lines.push(format!(
         r#"{{"ts": {t}, "user": "d", "type": "raid", "viewers": 300}}"#
     ));
-    lines.push(format!(
-        r#"{{"ts": "2026-09-21T14:23:20Z", "type": "viewers", "count": 420}}"#
-    ));
+    lines.push(r#"{"ts": "2026-09-27T17:10:00Z", "type": "viewers", "count": 420}"#.to_string());
     let garbage = [
         "not json at all",
         "{\"ts\": \"soon\", \"text\": \"x\"}",
