@@ -178,7 +178,7 @@ impl Default for Keywords {
             .map(String::from)
             .to_vec(),
             threshold: 3,
-            min_chatters: 3,
+            min_chatters: 2,
             relative: true,
         }
     }
@@ -202,7 +202,7 @@ impl Default for Emotes {
         Emotes {
             threshold: 10,
             window_seconds: 5,
-            min_chatters: 4,
+            min_chatters: 3,
             relative: true,
         }
     }
