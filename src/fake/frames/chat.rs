@@ -187,12 +187,7 @@ pub fn chat_message_sent_info(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn decode(frame: &str) -> (Value, Value) {
-        let f: Value = serde_json::from_str(frame).unwrap();
-        let data: Value = serde_json::from_str(f["data"].as_str().unwrap()).unwrap();
-        (f, data)
-    }
+    use crate::fake::frames::decode;
 
     #[test]
     fn chat_frame_matches_the_documented_shape() {

@@ -235,12 +235,7 @@ pub fn unknown_event(channel: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn decode(frame: &str) -> (Value, Value) {
-        let f: Value = serde_json::from_str(frame).unwrap();
-        let data: Value = serde_json::from_str(f["data"].as_str().unwrap()).unwrap();
-        (f, data)
-    }
+    use crate::fake::frames::decode;
 
     #[test]
     fn each_event_goes_on_its_documented_channel() {

@@ -189,15 +189,17 @@ pub fn uuid_from(bits: u128) -> String {
     )
 }
 
+/// A frame and its decoded `data`, for the frame tests.
+#[cfg(test)]
+pub(crate) fn decode(frame: &str) -> (Value, Value) {
+    let f: Value = serde_json::from_str(frame).unwrap();
+    let data: Value = serde_json::from_str(f["data"].as_str().unwrap()).unwrap();
+    (f, data)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn decode(frame: &str) -> (Value, Value) {
-        let f: Value = serde_json::from_str(frame).unwrap();
-        let data: Value = serde_json::from_str(f["data"].as_str().unwrap()).unwrap();
-        (f, data)
-    }
 
     #[test]
     fn protocol_frames_carry_string_data() {
