@@ -71,11 +71,20 @@ impl Client {
                 .expect("timed out waiting for the client")
                 .expect("client channel closed");
             match msg {
-                SourceMsg::Event { event: Event::Chat(m), .. } => {
-                    self.chats.push(format!("{:032x}", m.id.expect("chat id").0))
-                }
-                SourceMsg::Event { event: Event::SourceDown, .. } => self.downs += 1,
-                SourceMsg::Event { event: Event::SourceUp, .. } => self.ups += 1,
+                SourceMsg::Event {
+                    event: Event::Chat(m),
+                    ..
+                } => self
+                    .chats
+                    .push(format!("{:032x}", m.id.expect("chat id").0)),
+                SourceMsg::Event {
+                    event: Event::SourceDown,
+                    ..
+                } => self.downs += 1,
+                SourceMsg::Event {
+                    event: Event::SourceUp,
+                    ..
+                } => self.ups += 1,
                 SourceMsg::Malformed { .. } => self.malformed += 1,
                 _ => {}
             }
@@ -145,7 +154,11 @@ async fn back_after_4200_4201_and_a_tcp_drop_with_every_message_once() {
         .iter()
         .map(|id| hex_id(id))
         .collect();
-    assert!(delivered.len() > 100, "too little got through: {}", delivered.len());
+    assert!(
+        delivered.len() > 100,
+        "too little got through: {}",
+        delivered.len()
+    );
     let want = delivered.len();
     client.read_until(|cl| cl.chats.len() >= want).await;
     let got: HashSet<&String> = client.chats.iter().collect();
@@ -153,7 +166,10 @@ async fn back_after_4200_4201_and_a_tcp_drop_with_every_message_once() {
     assert_eq!(got, delivered.iter().collect::<HashSet<_>>());
     assert_eq!((client.downs, client.ups), (3, 3), "each gap is marked");
     let stats = c.stats();
-    assert_eq!((stats.closes(4200), stats.closes(4201), stats.drops), (1, 1, 1));
+    assert_eq!(
+        (stats.closes(4200), stats.closes(4201), stats.drops),
+        (1, 1, 1)
+    );
     assert_eq!(*client.state.borrow(), ChatState::Live);
     assert_eq!(client.stop().await, SourceExit::Cancelled);
 }
@@ -177,7 +193,10 @@ async fn over_capacity_waits_before_reconnecting() {
     assert!(reconnecting.to_string().contains("4100"), "{reconnecting}");
     resubscribed(&c, first).await;
     let waited = closed_at.elapsed();
-    assert!(waited >= Duration::from_millis(900), "reconnected after {waited:?}");
+    assert!(
+        waited >= Duration::from_millis(900),
+        "reconnected after {waited:?}"
+    );
     client.stop().await;
 }
 
@@ -199,8 +218,15 @@ async fn refused_4001_stops_after_one_fresh_look_up() {
     assert!(why.contains("4001") && why.contains("pusher_url"), "{why}");
     assert_eq!(looked_up.load(Ordering::SeqCst), 1);
     let state = client.state.borrow().clone();
-    assert!(state.to_string().starts_with("stopped: Kick refused"), "{state}");
-    assert_eq!(c.stats().connections_accepted, 2, "one fresh try, then stop");
+    assert!(
+        state.to_string().starts_with("stopped: Kick refused"),
+        "{state}"
+    );
+    assert_eq!(
+        c.stats().connections_accepted,
+        2,
+        "one fresh try, then stop"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -232,7 +258,10 @@ async fn malformed_frames_are_counted_and_skipped() {
     c.unknown_event();
     c.chat("b", "after");
     client.read_until(|cl| cl.chats.len() == 2).await;
-    assert_eq!(client.malformed, 2, "cut-off JSON and plain text; unknown events are fine");
+    assert_eq!(
+        client.malformed, 2,
+        "cut-off JSON and plain text; unknown events are fine"
+    );
     assert_eq!(*client.state.borrow(), ChatState::Live);
     client.stop().await;
 }
@@ -247,8 +276,14 @@ async fn server_pings_are_answered() {
     .await;
     let client = start_client(options(&kick.pusher_url(), &c), None);
     timeout(LIMIT, c.wait_subscribed()).await.unwrap();
-    let stats = timeout(LIMIT, c.wait_for(|s| s.pongs_received >= 3)).await.unwrap();
-    assert_eq!(stats.closes(4201), 0, "every server ping was answered in time");
+    let stats = timeout(LIMIT, c.wait_for(|s| s.pongs_received >= 3))
+        .await
+        .unwrap();
+    assert_eq!(
+        stats.closes(4201),
+        0,
+        "every server ping was answered in time"
+    );
     assert_eq!(stats.connections_accepted, 1);
     client.stop().await;
 }
@@ -263,7 +298,9 @@ async fn the_client_pings_after_activity_timeout_of_silence() {
     .await;
     let client = start_client(options(&kick.pusher_url(), &c), None);
     timeout(LIMIT, c.wait_subscribed()).await.unwrap();
-    let stats = timeout(LIMIT, c.wait_for(|s| s.client_pings >= 2)).await.unwrap();
+    let stats = timeout(LIMIT, c.wait_for(|s| s.client_pings >= 2))
+        .await
+        .unwrap();
     assert_eq!(stats.connections_accepted, 1, "each ping got its pong");
     client.stop().await;
 }
@@ -300,7 +337,10 @@ async fn a_socket_that_never_pongs_is_dropped_and_replaced() {
     // Greeted, silent 1 s, pinged, no pong within 300 ms: down, then a second connection.
     client.read_until(|cl| cl.downs >= 1 && cl.ups >= 1).await;
     let mut state = client.state.clone();
-    timeout(LIMIT, state.wait_for(|s| *s == ChatState::Live)).await.unwrap().unwrap();
+    timeout(LIMIT, state.wait_for(|s| *s == ChatState::Live))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(accepted.load(Ordering::SeqCst) >= 2);
     client.stop().await;
 }
