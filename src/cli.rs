@@ -39,6 +39,25 @@ pub struct LiveArgs {
     /// The activity the stream starts with (bandit arm).
     #[arg(long, value_name = "NAME")]
     pub activity: Option<String>,
+    /// Write every received chat frame, with its receive time, to FILE (for `kicktui replay`).
+    #[arg(long, value_name = "FILE")]
+    pub capture: Option<PathBuf>,
+    /// Kick's channel id (skips the channel lookup together with --chatroom-id).
+    #[arg(long, value_name = "ID")]
+    pub channel_id: Option<u64>,
+    /// Kick's chatroom id (skips the channel lookup together with --channel-id).
+    #[arg(long, value_name = "ID")]
+    pub chatroom_id: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// No TUI: print log lines.
+    #[arg(long)]
+    pub headless: bool,
+    /// Write every chat frame the demo sends to FILE (replayable with `kicktui replay`).
+    #[arg(long, value_name = "FILE")]
+    pub capture: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -49,6 +68,8 @@ pub enum Command {
     Moments(MomentsArgs),
     /// List stored sessions.
     Sessions(ListArgs),
+    /// A simulated channel on a local fake Kick: see everything work without a live stream.
+    Demo(DemoArgs),
     /// Score a chat log's moments against labelled highlight spans.
     Eval(EvalArgs),
     /// Write a synthetic chat log with labelled highlights (for tuning and demos).
@@ -143,5 +164,14 @@ mod tests {
         let c = Cli::try_parse_from(["kicktui", "clavicular", "--headless"]).unwrap();
         assert_eq!(c.live.channel.as_deref(), Some("clavicular"));
         assert!(c.command.is_none());
+        let d = Cli::try_parse_from(["kicktui", "demo", "--headless", "--data-dir", "/d"]).unwrap();
+        assert!(matches!(
+            d.command,
+            Some(Command::Demo(DemoArgs { headless: true, .. }))
+        ));
+        let e = Cli::try_parse_from(["kicktui", "x", "--capture", "c.jsonl", "--chatroom-id", "7"])
+            .unwrap();
+        assert_eq!(e.live.chatroom_id, Some(7));
+        assert_eq!(e.live.capture, Some(PathBuf::from("c.jsonl")));
     }
 }

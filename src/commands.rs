@@ -5,11 +5,21 @@ use std::io::{BufReader, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use crate::cli::{Cli, EvalArgs, EvalFormat, ListArgs, MomentsArgs, ReplayArgs, SynthArgs};
+use std::path::Path;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::cli::{
+    Cli, DemoArgs, EvalArgs, EvalFormat, ListArgs, MomentsArgs, ReplayArgs, SynthArgs,
+};
 use crate::config::{self, Config};
 use crate::domain::Ts;
+use crate::engine::live::LiveSetup;
+use crate::engine::runner::EngineEnd;
+use crate::kickapi::{self, Platform};
 use crate::replay::ReplayReport;
 use crate::store::{self, MomentOrder, MomentQuery, NewSession, Store, StoreWriter};
+use crate::{headless, logging};
 
 /// A failure worth one clear line to the user.
 pub type CmdResult = Result<ExitCode, Box<dyn std::error::Error>>;
@@ -55,15 +65,70 @@ pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `kicktui <channel> [--headless]`. Until the TUI lands, both print the headless lines.
 pub fn live(cli: &Cli) -> CmdResult {
-    let _cfg = load_config(cli)?;
-    match &cli.live.channel {
-        Some(ch) => {
-            Err(format!("live mode for {ch} is not built yet; try `kicktui replay FILE`").into())
-        }
-        None => {
-            Err("name a channel (kicktui clavicular) or a subcommand; see kicktui --help".into())
-        }
+    let (mut cfg, source) = config::load(cli.config.as_deref())?;
+    let Some(input) = cli.live.channel.as_deref() else {
+        return Err(
+            "name a channel (kicktui clavicular) or a subcommand; see kicktui --help".into(),
+        );
+    };
+    let (platform, slug) = kickapi::parse_channel(input)?;
+    if platform != Platform::Kick {
+        return Err(format!("{platform} chat is not built yet; watch a Kick channel").into());
+    }
+    if let Some(id) = cli.live.channel_id {
+        cfg.kick.channel_id = id;
+    }
+    if let Some(id) = cli.live.chatroom_id {
+        cfg.kick.chatroom_id = id;
+    }
+    let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
+    logging::init(&data_dir, &cfg.general.log_level, true)
+        .map_err(|e| format!("cannot write the log in {}: {e}", data_dir.display()))?;
+    if !cli.live.headless {
+        eprintln!("kicktui: the TUI is not built yet; printing the headless log lines instead");
+    }
+    if cfg.recorder.enabled && !cli.live.no_record {
+        tracing::info!("recording is not built yet; chat and moments only");
+    }
+    let setup = LiveSetup {
+        cfg,
+        config_path: source.path().map(Path::to_path_buf),
+        data_dir,
+        slug,
+        capture: cli.live.capture.clone(),
+    };
+    let runtime = runtime()?;
+    let end = runtime.block_on(headless::run_live(setup, CancellationToken::new()))?;
+    Ok(exit_code(&end))
+}
+
+/// `kicktui demo`: the fake Kick in-process, a scripted stream on it, and the live engine
+/// pointed at it, with its own data dir (`<data dir>/demo`).
+pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
+    let cfg = load_config(cli)?;
+    let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg).join("demo");
+    logging::init(&data_dir, &cfg.general.log_level, true)
+        .map_err(|e| format!("cannot write the log in {}: {e}", data_dir.display()))?;
+    if !args.headless {
+        eprintln!("kicktui: the TUI is not built yet; printing the headless log lines instead");
+    }
+    let runtime = runtime()?;
+    let end = runtime.block_on(crate::demo::run(cfg, data_dir, args.capture.clone()))?;
+    Ok(exit_code(&end))
+}
+
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+}
+
+fn exit_code(end: &EngineEnd) -> ExitCode {
+    match &end.fatal {
+        Some(_) => ExitCode::FAILURE,
+        None => ExitCode::SUCCESS,
     }
 }
 

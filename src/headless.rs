@@ -4,13 +4,38 @@
 use std::io::Write;
 
 use chrono::Local;
+use tokio_util::sync::CancellationToken;
 
-use crate::domain::{Moment, TriggerType, Ts};
+use crate::detect::events::USD_PER_KICK;
+use crate::domain::{Event, Moment, TriggerType, Ts};
+use crate::engine::live::{self, LiveSetup};
+use crate::engine::runner::EngineEnd;
+use crate::engine::signals;
 use crate::engine::update::{Snapshot, Update};
 use crate::source::pusher::ChatState;
 use crate::time::format_offset_words;
 
 const RULE: &str = "============================================================";
+
+/// The periodic chat line comes at most this often.
+pub const CHAT_LINE_EVERY_S: u64 = 10;
+
+/// `kicktui <channel> --headless` (and `demo`): the live engine with the printer, until
+/// SIGINT, SIGTERM or SIGHUP (or `stop`). Queued writes are committed before it returns.
+pub async fn run_live(
+    setup: LiveSetup,
+    stop: CancellationToken,
+) -> Result<EngineEnd, Box<dyn std::error::Error>> {
+    signals::cancel_on_signals(stop.clone());
+    let (tx, rx) = tokio::sync::mpsc::channel(256);
+    let printer = spawn_printer(rx, Printer::new(&setup.slug, CHAT_LINE_EVERY_S))?;
+    // No commands in headless mode; the TUI will send them on this channel.
+    let (_commands, commands_rx) = tokio::sync::mpsc::channel(8);
+    let end = live::run(setup, tx, commands_rx, stop).await;
+    // The engine has dropped its sender: the printer ends after the last line.
+    let _ = tokio::task::spawn_blocking(move || printer.join()).await;
+    Ok(end?)
+}
 
 fn clock(t: Ts) -> String {
     t.to_datetime()
@@ -20,11 +45,7 @@ fn clock(t: Ts) -> String {
 }
 
 pub fn chat_line(s: &Snapshot) -> String {
-    let spike = if s.velocity.rate > 0.0 && s.velocity.rate >= s.velocity.threshold {
-        " ← SPIKE"
-    } else {
-        ""
-    };
+    let spike = if s.chat_spike { " ← SPIKE" } else { "" };
     format!(
         "Chat: {:.1} msg/s | Keywords: {}{spike}",
         s.velocity.rate,
@@ -80,12 +101,41 @@ pub fn moment_banner(m: &Moment, saved: bool) -> String {
     )
 }
 
+/// One line for a sub, gift, Kicks, donation or raid (never the message sent with it).
+pub fn notable_line(e: &Event) -> Option<String> {
+    Some(match e {
+        Event::Subscription {
+            username,
+            months: 0 | 1,
+        } => format!("New sub: {username}"),
+        Event::Subscription { username, months } => {
+            format!("Sub: {username} ({months} months)")
+        }
+        Event::GiftedSubs { gifter, count } => format!("Gift: {gifter} gifted {count} subs"),
+        Event::Kicks { sender, amount, .. } => format!(
+            "Kicks: {sender} sent {amount} Kicks (${:.2})",
+            f64::from(*amount) * USD_PER_KICK
+        ),
+        Event::Donation {
+            username,
+            amount_usd,
+            ..
+        } => format!("Donation: ${amount_usd:.2} from {username}"),
+        Event::Bits { username, amount } => format!("Bits: {amount} from {username}"),
+        Event::Raid { from, viewers } => format!("Raid: {from} with {viewers} viewers"),
+        _ => return None,
+    })
+}
+
 /// Turns updates into lines; remembers just enough to rate-limit and to print changes once.
 pub struct Printer {
     channel: String,
     chat_every_s: u64,
     last_chat_line: Option<Ts>,
     last_state: Option<ChatState>,
+    /// Chat has been connected at least once.
+    connected: bool,
+    api_trouble: bool,
 }
 
 impl Printer {
@@ -95,6 +145,8 @@ impl Printer {
             chat_every_s,
             last_chat_line: None,
             last_state: None,
+            connected: false,
+            api_trouble: false,
         }
     }
 
@@ -103,9 +155,11 @@ impl Printer {
         let c = clock(now);
         match u {
             Update::Snapshot(s) => {
-                let due = self
-                    .last_chat_line
-                    .is_none_or(|t| now.0 - t.0 >= self.chat_every_s as i64 * 1000);
+                // Before chat is connected a chat line only says 0.0.
+                let due = self.connected
+                    && self
+                        .last_chat_line
+                        .is_none_or(|t| now.0 - t.0 >= self.chat_every_s as i64 * 1000);
                 if !due {
                     return vec![];
                 }
@@ -120,6 +174,7 @@ impl Printer {
                         .as_ref()
                         .is_none_or(|p| *p != ChatState::Live);
                 self.last_state = Some(st.clone());
+                self.connected |= *st == ChatState::Live;
                 match st {
                     ChatState::Live if first_live => {
                         vec![format!("{c} Connected to {} chat", self.channel)]
@@ -131,24 +186,47 @@ impl Printer {
                 }
             }
             Update::Moment { id, moment } => vec![moment_banner(moment, id.is_some())],
-            Update::WentLive { .. } => vec![format!("{c} Stream is LIVE!")],
+            Update::WentLive { title, .. } => match title.as_deref().filter(|t| !t.is_empty()) {
+                Some(t) => vec![format!("{c} Stream is LIVE! \"{t}\"")],
+                None => vec![format!("{c} Stream is LIVE!")],
+            },
             Update::WentOffline { .. } => vec![format!("{c} Stream went offline.")],
             Update::WaitingForLive => {
                 vec![format!("{c} Waiting for {} to go live...", self.channel)]
             }
-            Update::ApiTrouble { message, retry_s } => {
-                vec![format!("{c} Kick API: {message} (retrying in {retry_s} s)")]
+            Update::ApiTrouble { message, .. } => {
+                self.api_trouble = true;
+                vec![format!("{c} Kick API: {message}")]
+            }
+            Update::ApiOk if std::mem::take(&mut self.api_trouble) => {
+                vec![format!("{c} Kick API: answering again")]
             }
             Update::ApiOk => vec![],
-            Update::Capturing { path } => vec![format!("{c} Capturing every chat frame to {path}")],
+            Update::Notable { event, .. } => notable_line(event)
+                .map(|l| vec![format!("{c} {l}")])
+                .unwrap_or_default(),
+            Update::Capturing { path } => vec![format!(
+                "{c} Capture is ON: every chat frame goes to {path}"
+            )],
             Update::Note(text) => vec![format!("{c} {text}")],
+            Update::Finished(summary) => vec![format!("{c} {summary}")],
         }
     }
 }
 
-/// Prints updates until the channel closes. Output errors (a closed pipe) end it quietly.
-pub async fn run(mut rx: tokio::sync::mpsc::Receiver<Update>, mut printer: Printer) {
-    while let Some(u) = rx.recv().await {
+/// Prints updates until the channel closes, on its own thread so a stalled terminal blocks
+/// nothing else. Output errors (a closed pipe) end it quietly.
+pub fn spawn_printer(
+    rx: tokio::sync::mpsc::Receiver<Update>,
+    printer: Printer,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("headless-printer".into())
+        .spawn(move || print_all(rx, printer))
+}
+
+fn print_all(mut rx: tokio::sync::mpsc::Receiver<Update>, mut printer: Printer) {
+    while let Some(u) = rx.blocking_recv() {
         let lines = printer.lines(&u, crate::time::wall_now());
         if lines.is_empty() {
             continue;
@@ -209,9 +287,10 @@ mod tests {
     #[test]
     fn chat_line_is_rate_limited_and_marks_spikes() {
         let mut p = Printer::new("clavicular", 10);
+        p.lines(&Update::ChatState(ChatState::Live), Ts(0));
         let mut s = Snapshot::default();
         s.velocity.rate = 8.7;
-        s.velocity.threshold = 5.0;
+        s.chat_spike = true;
         s.keywords = vec![("CLIP".into(), 5)];
         let first = p.lines(&Update::Snapshot(s.clone()), Ts(0));
         assert!(

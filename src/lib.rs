@@ -6,6 +6,7 @@ pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod demo;
 pub mod detect;
 pub mod domain;
 pub mod engine;

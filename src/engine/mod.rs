@@ -1,6 +1,12 @@
-//! The engine: the pure core, and (later) the wiring of actors around it for one channel.
+//! The engine: the pure core, and the wiring of actors around it for one channel.
 
 pub mod capture;
+pub mod channel;
+pub mod chat;
 pub mod core;
+pub mod front;
+pub mod live;
+pub mod runner;
+pub mod sessions;
 pub mod signals;
 pub mod update;

@@ -2,7 +2,7 @@
 //! batched, so a busy chat cannot flood the front end.
 
 use crate::detect::velocity::VelocityStatus;
-use crate::domain::{Moment, Ts};
+use crate::domain::{Event, Moment, Ts};
 use crate::source::pusher::ChatState;
 
 /// The state of the stream and chat once a second.
@@ -22,6 +22,8 @@ pub struct Snapshot {
     pub malformed_frames: u64,
     /// A moment is being collected right now.
     pub moment_open: bool,
+    /// That moment has a chat trigger (velocity, keywords, emotes): chat is spiking.
+    pub chat_spike: bool,
 }
 
 impl Snapshot {
@@ -48,16 +50,50 @@ pub enum Update {
         at: Ts,
     },
     WaitingForLive,
-    /// The channel API failed; chat keeps running. `retry_s`: when it will try again.
+    /// The channel API failed (the message says what kicktui does next); chat keeps running
+    /// when its ids are known. `retry_s`: when it will try again, `None`: it will not.
     ApiTrouble {
         message: String,
-        retry_s: u64,
+        retry_s: Option<u64>,
     },
+    /// The API answers again after trouble.
     ApiOk,
+    /// A sub, gift, Kicks, donation or raid.
+    Notable {
+        at: Ts,
+        event: Event,
+    },
     /// Capture is on: every frame goes to this file.
     Capturing {
         path: String,
     },
     /// A plain line for the log (recording, warnings).
     Note(String),
+    /// The engine has stopped; the last update.
+    Finished(Summary),
+}
+
+/// What one run saw, for the line printed at shutdown.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summary {
+    /// Distinct chat messages received (after de-duplication).
+    pub chat_messages: u64,
+    pub moments: u64,
+    /// Moments the database refused.
+    pub unsaved_moments: u64,
+    pub malformed_frames: u64,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Received {} chat messages, {} moments, {} malformed frames skipped",
+            self.chat_messages, self.moments, self.malformed_frames
+        )?;
+        if self.unsaved_moments > 0 {
+            write!(f, " ({} moments NOT SAVED)", self.unsaved_moments)?;
+        }
+        Ok(())
+    }
 }

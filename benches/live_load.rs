@@ -1,0 +1,135 @@
+//! Live load: the fake Kick sends 500 chat messages/s for a minute to a headless kicktui (the
+//! release binary, its own process) and this reports the child's CPU time (utime + stime from
+//! /proc/<pid>/stat) and peak RSS (VmHWM). Goal: under 5 % of one core and under 50 MB.
+//!
+//! Run: `cargo bench --bench live_load` (LIVE_LOAD_SECONDS and LIVE_LOAD_RATE override the
+//! 60 s and 500 msg/s).
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use kicktui::config::Config;
+use kicktui::fake::{FakeConfig, FakeKick};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+const LINES: [&str; 16] = [
+    "hi chat",
+    "what rank is he now",
+    "that was clean",
+    "[emote:37226:KEKW]",
+    "LMAO",
+    "gg",
+    "bro is cooking today",
+    "the aim is crazy today",
+    "W",
+    "no way",
+    "[emote:37226:KEKW][emote:37226:KEKW]",
+    "how long has he been live",
+    "this lobby is stacked",
+    "real",
+    "CLIP THAT",
+    "one more game",
+];
+
+fn env_num(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// utime + stime of `pid`, in clock ticks.
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+}
+
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+fn clock_ticks_per_s() -> u64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 1)]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let seconds = env_num("LIVE_LOAD_SECONDS", 60);
+    let rate = env_num("LIVE_LOAD_RATE", 500);
+    let kick = FakeKick::start(FakeConfig::default()).await?;
+    let c = kick.control();
+    let dir = tempfile::tempdir()?;
+    let cfg = Config {
+        kick: kick.kick_config(),
+        ..Config::default()
+    };
+    std::fs::write(dir.path().join("config.toml"), toml::to_string(&cfg)?)?;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kicktui"))
+        .arg("--config")
+        .arg(dir.path().join("config.toml"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args(["clavicular", "--headless"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()?;
+    let pid = child.id().ok_or("kicktui ended at once")?;
+    let mut lines = BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
+    tokio::time::timeout(Duration::from_secs(30), c.wait_subscribed()).await?;
+    c.set_live("Load test");
+    let (tick_s, per_tick) = (0.01, rate as f64 * 0.01);
+    let ticks0 = cpu_ticks(pid).ok_or("cannot read /proc/<pid>/stat")?;
+    let started = Instant::now();
+    let mut interval = tokio::time::interval(Duration::from_secs_f64(tick_s));
+    let mut sent = 0u64;
+    let mut due = 0.0;
+    while started.elapsed() < Duration::from_secs(seconds) {
+        interval.tick().await;
+        due += per_tick;
+        while (sent as f64) < due {
+            let chat = c.new_chat(&format!("viewer{}", sent % 400), LINES[sent as usize % 16]);
+            c.send_chat(&chat);
+            sent += 1;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let ticks1 = cpu_ticks(pid).ok_or("cannot read /proc/<pid>/stat")?;
+    let rss = peak_rss_kb(pid).unwrap_or(0);
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()?;
+    let mut summary = String::new();
+    while let Some(line) = lines.next_line().await? {
+        if line.contains("Received ") {
+            summary = line;
+        }
+    }
+    let status = child.wait().await?;
+    let cpu_s = (ticks1 - ticks0) as f64 / clock_ticks_per_s() as f64;
+    let delivered = c.with_stats(|s| s.delivered_count("ChatMessageEvent"));
+    println!(
+        "live_load: {sent} chat messages in {elapsed:.1} s ({:.0}/s, {delivered} delivered); \
+         kicktui used {cpu_s:.2} s of CPU = {:.2} % of one core; peak RSS {:.1} MB; exit {status}",
+        sent as f64 / elapsed,
+        100.0 * cpu_s / elapsed,
+        rss as f64 / 1024.0
+    );
+    println!("live_load: kicktui said: {summary}");
+    Ok(())
+}

@@ -1,0 +1,215 @@
+//! The demo stream's timeline: a few seconds offline, then live with steady chat, and in the
+//! first minutes one of each kind of moment (a keyword burst, a Kicks gift, emote spam, a sub
+//! train, a raid with a viewer jump). After that it keeps going with a random highlight every
+//! couple of minutes; once the velocity baseline has a few minutes of history, hype bursts
+//! become chat spikes.
+
+use std::time::Duration;
+
+use tokio::time::{Instant, MissedTickBehavior};
+use tokio_util::sync::CancellationToken;
+
+use super::lines::{CAST, EVERYDAY, HYPE, LAUGH, NO_WAY, RAID, WAITING};
+use super::rng::Rng;
+use crate::fake::FakeControl;
+
+const TICK_S: f64 = 0.1;
+
+#[derive(Clone, Copy, Debug)]
+enum Beat {
+    Live(&'static str),
+    Viewers(u32),
+    /// Background chat, messages per second from now on.
+    Chat(f64),
+    Burst {
+        secs: f64,
+        per_s: f64,
+        lines: &'static [&'static str],
+    },
+    Sub(&'static str, u32),
+    Gift(&'static str, u32),
+    Kicks(&'static str, u32, &'static str),
+    Raid(&'static str, u32),
+}
+
+use Beat::*;
+
+/// Seconds from the start. Moments need 30 s between them to stay apart (merge window) and
+/// chat ones 45 s after the last (cooldown); the raid damps chat triggers for 90 s.
+const OPENING: &[(f64, Beat)] = &[
+    (0.0, Chat(0.4)),
+    (5.0, Live("Ranked grind to top 500 | !discord")),
+    (5.0, Viewers(180)),
+    (5.0, Chat(3.0)),
+    (9.0, Sub("cozy_otter", 1)),
+    (
+        16.0,
+        Burst {
+            secs: 8.0,
+            per_s: 5.0,
+            lines: NO_WAY,
+        },
+    ),
+    (20.0, Viewers(215)),
+    (40.0, Sub("saltywaffle", 7)),
+    (62.0, Kicks("lunarbean", 1000, "that clutch was insane")),
+    (75.0, Viewers(240)),
+    (
+        115.0,
+        Burst {
+            secs: 6.0,
+            per_s: 7.0,
+            lines: LAUGH,
+        },
+    ),
+    (150.0, Gift("GenerousGoose", 5)),
+    (160.0, Viewers(262)),
+    (200.0, Raid("BigStreamerTV", 320)),
+    (
+        200.0,
+        Burst {
+            secs: 25.0,
+            per_s: 2.5,
+            lines: RAID,
+        },
+    ),
+    (205.0, Viewers(610)),
+    (260.0, Viewers(560)),
+];
+
+/// After the opening: one of these every 100–160 s.
+const LATER: &[Beat] = &[
+    Burst {
+        secs: 20.0,
+        per_s: 12.0,
+        lines: HYPE,
+    },
+    Burst {
+        secs: 8.0,
+        per_s: 6.0,
+        lines: NO_WAY,
+    },
+    Burst {
+        secs: 6.0,
+        per_s: 7.0,
+        lines: LAUGH,
+    },
+    Kicks("maxtheyeti", 2500, "for the top 500 push"),
+    Gift("dani_frost", 10),
+    Burst {
+        secs: 20.0,
+        per_s: 12.0,
+        lines: HYPE,
+    },
+];
+
+struct Stream {
+    c: FakeControl,
+    rng: Rng,
+    chat_rate: f64,
+    live: bool,
+    viewers: u32,
+    /// (until, per second, lines)
+    bursts: Vec<(f64, f64, &'static [&'static str])>,
+}
+
+impl Stream {
+    fn play(&mut self, now: f64, beat: Beat) {
+        match beat {
+            Live(title) => {
+                self.live = true;
+                self.c.set_live(title);
+            }
+            Viewers(n) => {
+                self.viewers = n;
+                self.c.set_viewers(n);
+            }
+            Chat(rate) => self.chat_rate = rate,
+            Burst { secs, per_s, lines } => self.bursts.push((now + secs, per_s, lines)),
+            Sub(user, months) => self.c.sub(user, months),
+            Gift(user, n) => {
+                self.c.gift_subs(user, n);
+            }
+            Kicks(user, amount, msg) => {
+                self.c.kicks(user, amount, msg);
+            }
+            Raid(host, viewers) => self.c.raid(host, viewers),
+        }
+    }
+
+    fn say(&mut self, lines: &[&str]) {
+        let user = self.rng.pick(CAST);
+        let text = if self.rng.f64() < 0.05 {
+            let to = self.rng.pick(CAST);
+            let what = self
+                .rng
+                .pick(&["true", "lmao", "no shot", "facts", "same", "real"]);
+            format!("@{to} {what}")
+        } else {
+            self.rng.pick(lines).to_string()
+        };
+        self.c.chat(user, &text);
+    }
+
+    /// One tick of chat: the background and every running burst.
+    fn chatter(&mut self, now: f64) {
+        let everyday = if self.live { EVERYDAY } else { WAITING };
+        for _ in 0..self.rng.arrivals(self.chat_rate, TICK_S) {
+            self.say(everyday);
+        }
+        self.bursts.retain(|b| b.0 > now);
+        for i in 0..self.bursts.len() {
+            let (_, per_s, lines) = self.bursts[i];
+            for _ in 0..self.rng.arrivals(per_s, TICK_S) {
+                self.say(lines);
+            }
+        }
+    }
+
+    /// Viewers wander a little between polls.
+    fn drift(&mut self) {
+        if self.live {
+            let step = self.rng.f64() * 0.08 - 0.04;
+            self.viewers = ((f64::from(self.viewers) * (1.0 + step)) as u32).max(1);
+            self.c.set_viewers(self.viewers);
+        }
+    }
+}
+
+/// Plays the stream on `c` until `stop`.
+pub async fn run(c: FakeControl, seed: u64, stop: CancellationToken) {
+    let mut s = Stream {
+        c,
+        rng: Rng::new(seed),
+        chat_rate: 0.0,
+        live: false,
+        viewers: 0,
+        bursts: Vec::new(),
+    };
+    let start = Instant::now();
+    let mut tick = tokio::time::interval(Duration::from_secs_f64(TICK_S));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut opening = OPENING.iter().peekable();
+    let mut next_later = OPENING.last().map_or(0.0, |b| b.0) + 60.0;
+    let mut next_drift = 30.0;
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        let now = start.elapsed().as_secs_f64();
+        while let Some((_, beat)) = opening.next_if(|b| b.0 <= now) {
+            s.play(now, *beat);
+        }
+        if now >= next_later {
+            let beat = LATER[s.rng.below(LATER.len())];
+            s.play(now, beat);
+            next_later = now + 100.0 + s.rng.f64() * 60.0;
+        }
+        if now >= next_drift && opening.peek().is_none() {
+            s.drift();
+            next_drift = now + 30.0;
+        }
+        s.chatter(now);
+    }
+}

@@ -1,0 +1,305 @@
+//! The live engine: one task owning the pure [`Core`]. It selects over chat, API news, a 1 s
+//! tick, front-end commands and cancellation; turns effects into store writes and updates.
+//! A moment is announced as saved only after the database has committed it.
+
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+use tokio::time::MissedTickBehavior;
+use tokio_util::sync::CancellationToken;
+
+use super::capture::Capture;
+use super::channel::{ApiNews, ApiRequest};
+use super::core::{Core, Effect};
+use super::front::Front;
+use super::sessions::Sessions;
+use super::update::{Snapshot, Summary, Update};
+use crate::domain::{Event, TriggerType, Ts};
+use crate::kickapi::{ApiError, LiveStatus};
+use crate::source::pusher::{ChatState, SourceMsg};
+use crate::store::{self, NewEvent, StoreHandle, WriteOp};
+use crate::time::wall_now;
+
+/// What a front end (the TUI) can ask of the engine.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    MarkMoment { note: Option<String> },
+    Quit,
+}
+
+/// Everything the engine listens to.
+pub struct Inputs {
+    pub source: mpsc::Receiver<SourceMsg>,
+    pub chat_state: watch::Receiver<ChatState>,
+    pub api: mpsc::Receiver<ApiNews>,
+    pub commands: mpsc::Receiver<Command>,
+}
+
+/// How the engine ended.
+#[derive(Debug)]
+pub struct EngineEnd {
+    pub summary: Summary,
+    /// The run could not do its job (e.g. the channel does not exist).
+    pub fatal: Option<String>,
+}
+
+pub struct Engine {
+    pub(super) core: Core,
+    pub(super) channel: String,
+    pub(super) sessions: Sessions,
+    pub(super) store: StoreHandle,
+    pub(super) front: Front,
+    pub(super) capture: Option<Capture>,
+    pub(super) api: mpsc::Sender<ApiRequest>,
+    pub(super) summary: Summary,
+    pub(super) viewers: Option<u32>,
+    /// The API's last answer, so only its changes count (chat may know sooner).
+    pub(super) api_live: Option<bool>,
+    pub(super) dropped_writes: u64,
+}
+
+impl Engine {
+    pub async fn run(mut self, mut inputs: Inputs, cancel: CancellationToken) -> EngineEnd {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        let fatal = loop {
+            tokio::select! {
+                _ = cancel.cancelled() => break None,
+                Some(msg) = inputs.source.recv() => self.on_source(msg).await,
+                Some(news) = inputs.api.recv() => {
+                    if let Some(why) = self.on_news(news).await {
+                        break Some(why);
+                    }
+                }
+                Ok(()) = inputs.chat_state.changed() => {
+                    let state = inputs.chat_state.borrow_and_update().clone();
+                    self.front.send(Update::ChatState(state));
+                }
+                Some(cmd) = inputs.commands.recv() => match cmd {
+                    Command::Quit => break None,
+                    Command::MarkMoment { note } => {
+                        let m = self.core.mark(wall_now(), note.as_deref());
+                        self.apply(vec![Effect::Moment(m)]).await;
+                    }
+                },
+                _ = tick.tick() => self.on_tick(wall_now()).await,
+                () = self.front.drain_one(), if self.front.has_pending() => {}
+            }
+        };
+        self.finish(fatal).await
+    }
+
+    async fn on_source(&mut self, msg: SourceMsg) {
+        match msg {
+            SourceMsg::Event { at, event } => {
+                if matches!(event, Event::Live { .. } | Event::Offline) {
+                    let _ = self.api.try_send(ApiRequest::PollNow);
+                }
+                let effects = self.core.on_event(at, &event);
+                self.apply(effects).await;
+            }
+            SourceMsg::Frame { at, text } => {
+                if let Some(c) = &self.capture
+                    && !c.frame(at, &text)
+                {
+                    tracing::debug!("capture is behind; a frame was not written");
+                }
+            }
+            SourceMsg::Malformed { at: _, error } => {
+                self.summary.malformed_frames += 1;
+                let n = self.summary.malformed_frames;
+                if n.is_power_of_two() {
+                    tracing::warn!("malformed frame skipped ({n} so far): {error}");
+                }
+            }
+        }
+    }
+
+    /// Returns why the run must end, if it must.
+    async fn on_news(&mut self, news: ApiNews) -> Option<String> {
+        match news {
+            ApiNews::Status(status) => self.on_status(status).await,
+            ApiNews::Trouble { error, need_ids } => {
+                self.front.send(trouble(&error));
+                if need_ids {
+                    self.front.send(Update::Note(
+                        "Chat waits for the channel ids: set [kick] channel_id and chatroom_id \
+                         (or --channel-id and --chatroom-id) to skip the lookup"
+                            .into(),
+                    ));
+                }
+            }
+            ApiNews::Recovered => self.front.send(Update::ApiOk),
+            ApiNews::Fatal(error) => {
+                self.front.send(trouble(&error));
+                return Some(error.to_string());
+            }
+        }
+        None
+    }
+
+    async fn on_status(&mut self, s: LiveStatus) {
+        let now = wall_now();
+        let first = self.api_live.is_none();
+        if self.api_live.replace(s.is_live) != Some(s.is_live) {
+            if s.is_live && !self.core.totals.is_live {
+                let live = Event::Live {
+                    title: s.title.clone(),
+                    started_at: s.started_at,
+                };
+                let effects = self.core.on_event(now, &live);
+                self.apply(effects).await;
+            } else if !s.is_live && self.core.totals.is_live {
+                let effects = self.core.on_event(now, &Event::Offline);
+                self.apply(effects).await;
+            } else if !s.is_live && first {
+                self.front.send(Update::WaitingForLive);
+            }
+        }
+        if s.is_live
+            && let Some(count) = s.viewers
+        {
+            self.viewers = Some(count);
+            let effects = self.core.on_event(now, &Event::Viewers { count });
+            self.apply(effects).await;
+        } else if !s.is_live {
+            self.viewers = None;
+        }
+    }
+
+    async fn on_tick(&mut self, now: Ts) {
+        let effects = self.core.on_tick(now);
+        self.apply(effects).await;
+        let snapshot = self.snapshot(now);
+        self.front.snapshot(Update::Snapshot(snapshot));
+    }
+
+    fn snapshot(&self, now: Ts) -> Snapshot {
+        let live = self.core.totals.is_live;
+        Snapshot {
+            at: now,
+            channel: self.channel.clone(),
+            live,
+            uptime_s: live.then(|| self.core.offset_of(now)),
+            viewers: self.viewers,
+            velocity: self.core.velocity(),
+            keywords: self
+                .core
+                .keyword_counts()
+                .map(|(k, n)| (k.to_string(), n))
+                .collect(),
+            top_emote: self.core.top_emote().map(|(e, n)| (e.to_string(), n)),
+            chat_messages: self.core.totals.chat_messages,
+            malformed_frames: self.summary.malformed_frames,
+            moment_open: self.core.open_moment().is_some(),
+            chat_spike: self.core.open_moment().is_some_and(|m| {
+                m.triggers.iter().any(|t| {
+                    matches!(
+                        t.kind,
+                        TriggerType::ChatVelocity | TriggerType::Keyword | TriggerType::EmoteSpam
+                    )
+                })
+            }),
+        }
+    }
+
+    /// Carries out the core's effects, in order.
+    pub(super) async fn apply(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Moment(moment) => {
+                    self.summary.moments += 1;
+                    let id = match self.sessions.ensure(wall_now()).await {
+                        Some(session) => match self.store.insert_moment(session, &moment).await {
+                            Ok(id) => Some(id),
+                            Err(e) => {
+                                tracing::error!("moment not saved: {e}");
+                                None
+                            }
+                        },
+                        None => None,
+                    };
+                    if id.is_none() {
+                        self.summary.unsaved_moments += 1;
+                    }
+                    self.front.send(Update::Moment { id, moment });
+                }
+                Effect::ChatStats(s) => {
+                    if let Some(session_id) = self.sessions.current() {
+                        self.write_soft(WriteOp::ChatStats(store::ChatStats {
+                            session_id,
+                            at: s.at,
+                            window_s: f64::from(s.window_s),
+                            messages: s.messages,
+                            chatters: s.chatters,
+                            keyword_hits: s.keyword_hits,
+                            emote_hits: s.emote_hits,
+                        }));
+                    }
+                }
+                Effect::Live { at, title } => {
+                    let session = self.sessions.go_live(wall_now(), at, title.clone()).await;
+                    self.front.send(Update::WentLive { at, title, session });
+                }
+                Effect::Offline { at } => {
+                    self.sessions.close(at).await;
+                    self.front.send(Update::WentOffline { at });
+                }
+                Effect::ViewerSample { at, viewers } => {
+                    if let Some(session_id) = self.sessions.current() {
+                        self.write_soft(WriteOp::ViewerSample(store::ViewerSample {
+                            session_id,
+                            at,
+                            viewers,
+                        }));
+                    }
+                }
+                Effect::Notable { at, event } => {
+                    if let Some(session) = self.sessions.ensure(wall_now()).await
+                        && let Some(row) = NewEvent::from_event(session, at, &event)
+                        && let Err(e) = self.store.enqueue(WriteOp::Event(row)).await
+                    {
+                        tracing::error!("event not saved: {e}");
+                    }
+                    self.front.send(Update::Notable { at, event });
+                }
+            }
+        }
+    }
+
+    /// Stats and samples: dropped (and counted) rather than waited for when the writer is behind.
+    fn write_soft(&mut self, op: WriteOp) {
+        if let Err(e) = self.store.try_send(op) {
+            self.dropped_writes += 1;
+            if self.dropped_writes.is_power_of_two() {
+                tracing::warn!("{} stats rows not stored: {e}", self.dropped_writes);
+            }
+        }
+    }
+
+    /// Closes the open moment and the session, flushes the store, says goodbye.
+    async fn finish(mut self, fatal: Option<String>) -> EngineEnd {
+        let now = wall_now();
+        let effects = self.core.finish(now);
+        self.apply(effects).await;
+        self.sessions.close(now).await;
+        if let Err(e) = self.store.flush().await {
+            tracing::error!("store flush at shutdown: {e}");
+        }
+        self.summary.chat_messages = self.core.totals.chat_messages;
+        tracing::info!("{}", self.summary);
+        self.front.send(Update::Finished(self.summary.clone()));
+        self.front.flush(Duration::from_secs(5)).await;
+        EngineEnd {
+            summary: self.summary,
+            fatal,
+        }
+    }
+}
+
+fn trouble(e: &ApiError) -> Update {
+    Update::ApiTrouble {
+        message: e.to_string(),
+        retry_s: e.retry_after().map(|d| d.as_secs()),
+    }
+}

@@ -1,0 +1,295 @@
+//! `kicktui <channel> --headless` and `kicktui demo --headless`, the real binary against the
+//! fake Kick over loopback: moments in SQLite, reconnects with exactly-once counting, refusal,
+//! API trouble, capture, and a clean stop on each signal.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use kicktui::fake::{ApiFailure, FakeConfig, FakeKick};
+use support::{LIMIT, Run, count, db, received, resubscribed, test_config};
+use tokio::time::timeout;
+
+async fn fake() -> FakeKick {
+    FakeKick::start(FakeConfig::default()).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scripted_spikes_become_moments_in_sqlite() {
+    let kick = fake().await;
+    let c = kick.control();
+    let cfg = test_config(kick.kick_config());
+    let mut run = Run::start(
+        &cfg,
+        &[
+            "clavicular",
+            "--headless",
+            "--capture",
+            "{dir}/capture.jsonl",
+        ],
+    );
+    run.expect("Capture is ON").await;
+    run.expect_all(&[
+        "Waiting for clavicular to go live...",
+        "Connected to clavicular chat",
+    ])
+    .await;
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    c.set_live("Ranked");
+    c.set_viewers(250);
+    run.expect("Stream is LIVE! \"Ranked\"").await;
+    c.burst(30, 10, Duration::from_millis(1500)).await;
+    run.expect_any(&["KEYWORD BURST at", "EMOTE SPAM at"]).await;
+    c.kicks("donor", 1000, "gg");
+    run.expect("Kicks: donor sent 1000 Kicks ($10.00)").await;
+    run.expect("DONATION at").await;
+    c.gift_subs("gifter", 5);
+    run.expect("SUB BURST at").await;
+    c.raid("bigstreamer", 500);
+    run.expect("RAID at").await;
+    c.set_offline();
+    run.expect("Stream went offline.").await;
+    let (status, lines, dir) = run.stop("TERM").await;
+    assert!(status.success(), "{status}\n{}", lines.join("\n"));
+    assert_eq!(received(&lines), 30);
+    assert!(
+        lines.iter().any(|l| l.contains(", 4 moments, 0 malformed")),
+        "{lines:?}"
+    );
+
+    let db = db(&dir.path().join("data"));
+    assert_eq!(count(&db, "SELECT count(*) FROM sessions"), 1);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM sessions WHERE stream_started_at IS NOT NULL \
+             AND ended_at IS NOT NULL AND title = 'Ranked'"
+        ),
+        1
+    );
+    let mut stmt = db
+        .prepare("SELECT trigger_type FROM moments WHERE offset_s >= 0 AND session_id = 1")
+        .unwrap();
+    let types: BTreeSet<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(types.contains("donation") && types.contains("sub_burst") && types.contains("raid"));
+    assert!(
+        types.contains("keyword") || types.contains("emote_spam"),
+        "{types:?}"
+    );
+    assert!(count(&db, "SELECT count(*) FROM events WHERE kind = 'kicks'") == 1);
+    assert!(count(&db, "SELECT count(*) FROM viewer_samples") >= 1);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT chatroom_id FROM channel_cache WHERE slug = 'clavicular'"
+        ),
+        4_567_890
+    );
+
+    // The capture replays: every chat frame is there, with its receive time.
+    let capture = dir.path().join("capture.jsonl");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kicktui"))
+        .arg("replay")
+        .arg(&capture)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["stats"]["chat_messages"], 30, "{}", report["stats"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn back_after_4200_4201_and_a_drop_counting_each_message_once() {
+    let kick = fake().await;
+    let c = kick.control();
+    let mut run = Run::start(
+        &test_config(kick.kick_config()),
+        &["clavicular", "--headless"],
+    );
+    run.expect("Connected to clavicular chat").await;
+    let mut conn = timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    for (i, fault) in [Some(4200), Some(4201), None].into_iter().enumerate() {
+        for n in 0..20 {
+            c.chat(&format!("viewer{n}"), "hello");
+        }
+        // Acked in order: once this line prints, every chat before it was counted.
+        c.kicks("marker", 1, "");
+        run.expect(&format!("Kicks: marker sent {} Kicks", 1)).await;
+        match fault {
+            Some(code) => c.close_all(code),
+            None => c.drop_all(),
+        }
+        // Sent while no connection is up: never delivered, never counted.
+        c.chat("lost", &format!("gap {i}"));
+        run.expect_any(&["Chat reconnecting", "Chat connecting"])
+            .await;
+        conn = resubscribed(&c, conn).await;
+        run.expect("Connected to clavicular chat").await;
+    }
+    c.chat("last", "one more");
+    c.kicks("marker", 1, "");
+    run.expect("Kicks: marker sent 1 Kicks").await;
+    let (status, lines, _dir) = run.stop("INT").await;
+    assert!(status.success(), "{status}");
+    let delivered = c.with_stats(|s| s.delivered_count("ChatMessageEvent")) as u64;
+    assert_eq!(delivered, 61, "the three gap messages reached nobody");
+    assert_eq!(received(&lines), delivered, "{}", lines.join("\n"));
+    let stats = c.stats();
+    assert_eq!(
+        (stats.closes(4200), stats.closes(4201), stats.drops),
+        (1, 1, 1)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_app_key_stops_chat_with_a_clear_message() {
+    let kick = fake().await;
+    let c = kick.control();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.kick.pusher_url = kick.pusher_url_with_key("eb1d5f283081a78b932c");
+    let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
+    let line = run.expect("Chat stopped:").await;
+    assert!(
+        line.contains("Kick refused the chat connection (close code 4001")
+            && line.contains("[kick] pusher_url"),
+        "{line}"
+    );
+    assert_eq!(
+        c.stats().connections_accepted,
+        2,
+        "one fresh look-up, then stop"
+    );
+    let (status, lines, _dir) = run.stop("HUP").await;
+    assert!(status.success(), "{status}");
+    assert!(lines.iter().any(|l| l.contains("Received 0 chat messages")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cloudflare_without_ids_says_what_to_set_and_keeps_trying() {
+    let kick = fake().await;
+    let c = kick.control();
+    c.set_api_failure(ApiFailure::Cloudflare);
+    let mut run = Run::start(
+        &test_config(kick.kick_config()),
+        &["clavicular", "--headless"],
+    );
+    let line = run.expect("Kick API:").await;
+    assert!(line.contains("Cloudflare challenge (403)") && line.contains("retrying in 5 min"));
+    run.expect("set [kick] channel_id and chatroom_id").await;
+    let (status, _, _) = run.stop("TERM").await;
+    assert!(status.success(), "{status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocked_api_leaves_chat_running_when_ids_are_given() {
+    let kick = fake().await;
+    let c = kick.control();
+    c.set_api_failure(ApiFailure::Blocked);
+    let mut kick_cfg = kick.kick_config();
+    // No official credentials: live status comes from the (blocked) channel API.
+    kick_cfg.client_id.clear();
+    let ids = ["--channel-id", "26869410", "--chatroom-id", "4567890"];
+    let mut run = Run::start(
+        &test_config(kick_cfg),
+        &[&["clavicular", "--headless"], &ids[..]].concat(),
+    );
+    let found = run
+        .expect_all(&["Connected to clavicular chat", "Kick API:"])
+        .await;
+    let line = &found[1];
+    assert!(line.contains("blocked the request (403"), "{line}");
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    c.set_live("Still works");
+    run.expect("Stream is LIVE!").await;
+    let (status, _, dir) = run.stop("TERM").await;
+    assert!(status.success(), "{status}");
+    let db = db(&dir.path().join("data"));
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM sessions WHERE ended_at IS NOT NULL"
+        ),
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limited_lookup_is_retried_after_its_delay() {
+    let kick = fake().await;
+    let c = kick.control();
+    c.set_api_failure(ApiFailure::RateLimited {
+        retry_after: Some(1),
+    });
+    let mut run = Run::start(
+        &test_config(kick.kick_config()),
+        &["clavicular", "--headless"],
+    );
+    let line = run.expect("Kick API:").await;
+    assert!(
+        line.contains("rate limiting kicktui (429); retrying in 1 s"),
+        "{line}"
+    );
+    c.set_api_failure(ApiFailure::None);
+    run.expect_all(&["Kick API: answering again", "Connected to clavicular chat"])
+        .await;
+    let (status, _, _) = run.stop("TERM").await;
+    assert!(status.success(), "{status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_channel_is_reported_and_ends_the_run() {
+    let kick = fake().await;
+    let mut run = Run::start(
+        &test_config(kick.kick_config()),
+        &["nosuchchannel", "--headless"],
+    );
+    let line = run.expect("Kick API:").await;
+    assert!(line.contains("no channel by that name (404)") && line.contains("not retrying"));
+    let (status, lines, _) = run.finish().await;
+    assert_eq!(status.code(), Some(1), "{}", lines.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_channel_name_is_refused_before_any_request() {
+    let kick = fake().await;
+    let run = Run::start(&test_config(kick.kick_config()), &["../etc", "--headless"]);
+    let (status, _, _) = run.finish().await;
+    assert_eq!(status.code(), Some(2));
+    assert_eq!(kick.control().stats().api_requests, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_goes_live_with_chat_and_events() {
+    let mut run = Run::start(&kicktui::config::Config::default(), &["demo", "--headless"]);
+    run.expect_all(&[
+        "Waiting for novaplays to go live...",
+        "Connected to novaplays chat",
+    ])
+    .await;
+    run.expect("Stream is LIVE!").await;
+    run.expect("New sub: cozy_otter").await;
+    let (status, lines, dir) = run.stop("TERM").await;
+    assert!(status.success(), "{status}");
+    assert!(received(&lines) > 0);
+    let db = db(&dir.path().join("data").join("demo"));
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM sessions WHERE stream_started_at IS NOT NULL"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM events WHERE kind = 'subscription'"
+        ),
+        1
+    );
+}

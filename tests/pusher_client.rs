@@ -1,0 +1,346 @@
+//! The Pusher client (`PusherSource`) against the fake Kick over loopback: reconnects,
+//! resubscription, exactly-once delivery, the close-code policy, heartbeats, malformed frames.
+//! Every wait is on an observable condition, capped by `LIMIT`.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use kicktui::domain::Event;
+use kicktui::fake::{FakeConfig, FakeControl, FakeKick};
+use kicktui::source::pusher::{
+    ChatState, PusherOptions, PusherSource, SourceExit, SourceMsg, Target,
+};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::{Instant, timeout};
+use tokio_util::sync::CancellationToken;
+
+const LIMIT: Duration = Duration::from_secs(10);
+
+struct Client {
+    rx: mpsc::Receiver<SourceMsg>,
+    state: watch::Receiver<ChatState>,
+    cancel: CancellationToken,
+    task: JoinHandle<SourceExit>,
+    /// Chat ids received, in order (duplicates would show up twice).
+    chats: Vec<String>,
+    downs: u32,
+    ups: u32,
+    malformed: u32,
+}
+
+fn options(url: &str, control: &FakeControl) -> PusherOptions {
+    let mut o = PusherOptions::new(url, control.pusher_channels().to_vec());
+    o.backoff_base = Duration::from_millis(50);
+    o.backoff_cap = Duration::from_millis(400);
+    o.pong_timeout = Duration::from_millis(500);
+    o.connect_timeout = Duration::from_secs(2);
+    o
+}
+
+fn start_client(opts: PusherOptions, refresh: Option<kicktui::source::pusher::Refresh>) -> Client {
+    let (tx, rx) = mpsc::channel(10_000);
+    let (state_tx, state) = watch::channel(ChatState::Connecting { attempt: 0 });
+    let cancel = CancellationToken::new();
+    let mut source = PusherSource::new(opts, tx, state_tx);
+    if let Some(r) = refresh {
+        source = source.with_refresh(r);
+    }
+    let task = tokio::spawn(source.run(cancel.clone()));
+    Client {
+        rx,
+        state,
+        cancel,
+        task,
+        chats: Vec::new(),
+        downs: 0,
+        ups: 0,
+        malformed: 0,
+    }
+}
+
+impl Client {
+    /// Reads messages until `done` holds.
+    async fn read_until(&mut self, mut done: impl FnMut(&Client) -> bool) {
+        let deadline = Instant::now() + LIMIT;
+        while !done(self) {
+            let msg = tokio::time::timeout_at(deadline, self.rx.recv())
+                .await
+                .expect("timed out waiting for the client")
+                .expect("client channel closed");
+            match msg {
+                SourceMsg::Event {
+                    event: Event::Chat(m),
+                    ..
+                } => self
+                    .chats
+                    .push(format!("{:032x}", m.id.expect("chat id").0)),
+                SourceMsg::Event {
+                    event: Event::SourceDown,
+                    ..
+                } => self.downs += 1,
+                SourceMsg::Event {
+                    event: Event::SourceUp,
+                    ..
+                } => self.ups += 1,
+                SourceMsg::Malformed { .. } => self.malformed += 1,
+                _ => {}
+            }
+        }
+    }
+
+    async fn stop(self) -> SourceExit {
+        self.cancel.cancel();
+        timeout(LIMIT, self.task).await.unwrap().unwrap()
+    }
+}
+
+async fn fake(cfg: FakeConfig) -> (FakeKick, FakeControl) {
+    let kick = FakeKick::start(cfg).await.unwrap();
+    let control = kick.control();
+    (kick, control)
+}
+
+/// The fake's chat ids as the decoder renders them (hex of the UUID bits).
+fn hex_id(uuid: &str) -> String {
+    uuid.replace('-', "").to_lowercase()
+}
+
+/// Waits for a connection other than `old` subscribed to all five channels.
+async fn resubscribed(c: &FakeControl, old: u64) -> u64 {
+    let channels = c.pusher_channels();
+    let stats = timeout(
+        LIMIT,
+        c.wait_for(|s| {
+            s.subscriptions
+                .iter()
+                .any(|(id, subs)| *id != old && channels.iter().all(|ch| subs.contains(ch)))
+        }),
+    )
+    .await
+    .expect("no resubscription");
+    stats.subscribed_to_all(&channels).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn back_after_4200_4201_and_a_tcp_drop_with_every_message_once() {
+    let (kick, c) = fake(FakeConfig::default()).await;
+    let mut client = start_client(options(&kick.pusher_url(), &c), None);
+    let mut conn = timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    // A steady stream of chat across all the faults: some of it is sent while no
+    // connection is up (never delivered), the rest must arrive exactly once.
+    let sender = {
+        let c = c.clone();
+        tokio::spawn(async move {
+            for i in 0..400 {
+                c.chat(&format!("viewer{}", i % 17), "hello chat");
+                tokio::time::sleep(Duration::from_millis(3)).await;
+            }
+        })
+    };
+    for fault in [Some(4200), Some(4201), None] {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        match fault {
+            Some(code) => c.close_all(code),
+            None => c.drop_all(),
+        }
+        conn = resubscribed(&c, conn).await;
+    }
+    sender.await.unwrap();
+    let delivered: Vec<String> = c
+        .with_stats(|s| s.delivered_ids("ChatMessageEvent"))
+        .iter()
+        .map(|id| hex_id(id))
+        .collect();
+    assert!(
+        delivered.len() > 100,
+        "too little got through: {}",
+        delivered.len()
+    );
+    let want = delivered.len();
+    client.read_until(|cl| cl.chats.len() >= want).await;
+    let got: HashSet<&String> = client.chats.iter().collect();
+    assert_eq!(got.len(), client.chats.len(), "a message was counted twice");
+    assert_eq!(got, delivered.iter().collect::<HashSet<_>>());
+    assert_eq!((client.downs, client.ups), (3, 3), "each gap is marked");
+    let stats = c.stats();
+    assert_eq!(
+        (stats.closes(4200), stats.closes(4201), stats.drops),
+        (1, 1, 1)
+    );
+    assert_eq!(*client.state.borrow(), ChatState::Live);
+    assert_eq!(client.stop().await, SourceExit::Cancelled);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_capacity_waits_before_reconnecting() {
+    let (kick, c) = fake(FakeConfig::default()).await;
+    let client = start_client(options(&kick.pusher_url(), &c), None);
+    let first = timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    let closed_at = Instant::now();
+    c.close_all(4100);
+    let mut state = client.state.clone();
+    let reconnecting = timeout(
+        LIMIT,
+        state.wait_for(|s| matches!(s, ChatState::Reconnecting { .. })),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .clone();
+    assert!(reconnecting.to_string().contains("4100"), "{reconnecting}");
+    resubscribed(&c, first).await;
+    let waited = closed_at.elapsed();
+    assert!(
+        waited >= Duration::from_millis(900),
+        "reconnected after {waited:?}"
+    );
+    client.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_4001_stops_after_one_fresh_look_up() {
+    let (kick, c) = fake(FakeConfig::default()).await;
+    let looked_up = Arc::new(AtomicU32::new(0));
+    let counter = looked_up.clone();
+    let refresh: kicktui::source::pusher::Refresh = Box::new(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async { None })
+    });
+    let bad = kick.pusher_url_with_key("eb1d5f283081a78b932c");
+    let client = start_client(options(&bad, &c), Some(refresh));
+    let exit = timeout(LIMIT, client.task).await.unwrap().unwrap();
+    let SourceExit::Refused { why } = exit else {
+        panic!("expected a refusal, got {exit:?}")
+    };
+    assert!(why.contains("4001") && why.contains("pusher_url"), "{why}");
+    assert_eq!(looked_up.load(Ordering::SeqCst), 1);
+    let state = client.state.borrow().clone();
+    assert!(
+        state.to_string().starts_with("stopped: Kick refused"),
+        "{state}"
+    );
+    assert_eq!(
+        c.stats().connections_accepted,
+        2,
+        "one fresh try, then stop"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fresh_look_up_with_a_new_key_connects() {
+    let (kick, c) = fake(FakeConfig::default()).await;
+    let good = Target {
+        url: kick.pusher_url(),
+        channels: c.pusher_channels().to_vec(),
+    };
+    let refresh: kicktui::source::pusher::Refresh = Box::new(move || {
+        let good = good.clone();
+        Box::pin(async move { Some(good) })
+    });
+    let bad = kick.pusher_url_with_key("eb1d5f283081a78b932c");
+    let client = start_client(options(&bad, &c), Some(refresh));
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    assert_eq!(c.stats().closes(4001), 1);
+    client.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_frames_are_counted_and_skipped() {
+    let (kick, c) = fake(FakeConfig::default()).await;
+    let mut client = start_client(options(&kick.pusher_url(), &c), None);
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    c.chat("a", "before");
+    c.malformed();
+    c.send_raw(&c.pusher_channels()[0], "not json at all");
+    c.unknown_event();
+    c.chat("b", "after");
+    client.read_until(|cl| cl.chats.len() == 2).await;
+    assert_eq!(
+        client.malformed, 2,
+        "cut-off JSON and plain text; unknown events are fine"
+    );
+    assert_eq!(*client.state.borrow(), ChatState::Live);
+    client.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_pings_are_answered() {
+    let (kick, c) = fake(FakeConfig {
+        server_ping_after: Some(Duration::from_millis(200)),
+        pong_timeout: Duration::from_millis(800),
+        ..FakeConfig::default()
+    })
+    .await;
+    let client = start_client(options(&kick.pusher_url(), &c), None);
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    let stats = timeout(LIMIT, c.wait_for(|s| s.pongs_received >= 3))
+        .await
+        .unwrap();
+    assert_eq!(
+        stats.closes(4201),
+        0,
+        "every server ping was answered in time"
+    );
+    assert_eq!(stats.connections_accepted, 1);
+    client.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_pings_after_activity_timeout_of_silence() {
+    let (kick, c) = fake(FakeConfig {
+        activity_timeout_secs: 1,
+        server_ping_after: None,
+        ..FakeConfig::default()
+    })
+    .await;
+    let client = start_client(options(&kick.pusher_url(), &c), None);
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    let stats = timeout(LIMIT, c.wait_for(|s| s.client_pings >= 2))
+        .await
+        .unwrap();
+    assert_eq!(stats.connections_accepted, 1, "each ping got its pong");
+    client.stop().await;
+}
+
+/// A server that greets, then never answers anything: the client's ping goes unanswered.
+async fn silent_server() -> (String, Arc<AtomicU32>) {
+    use futures_util::SinkExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/app/key?protocol=7", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicU32::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
+                let hello = r#"{"event":"pusher:connection_established","data":"{\"socket_id\":\"1.2\",\"activity_timeout\":1}"}"#;
+                ws.send(hello.into()).await.unwrap();
+                // Hold the socket open without reading: no pong ever comes.
+                tokio::time::sleep(Duration::from_secs(60)).await;
+            });
+        }
+    });
+    (url, accepted)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_that_never_pongs_is_dropped_and_replaced() {
+    let (url, accepted) = silent_server().await;
+    let mut opts = PusherOptions::new(&url, vec!["chatrooms.1.v2".into()]);
+    opts.pong_timeout = Duration::from_millis(300);
+    opts.backoff_base = Duration::from_millis(50);
+    let mut client = start_client(opts, None);
+    // Greeted, silent 1 s, pinged, no pong within 300 ms: down, then a second connection.
+    client.read_until(|cl| cl.downs >= 1 && cl.ups >= 1).await;
+    let mut state = client.state.clone();
+    timeout(LIMIT, state.wait_for(|s| *s == ChatState::Live))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(accepted.load(Ordering::SeqCst) >= 2);
+    client.stop().await;
+}

@@ -1,0 +1,182 @@
+//! Runs the real `kicktui` binary against the fake Kick: a temp data dir and config, stdout
+//! read line by line, every wait capped by `LIMIT`.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{ExitStatus, Stdio};
+use std::time::Duration;
+
+use kicktui::config::{self, Config};
+use kicktui::fake::FakeControl;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::mpsc;
+use tokio::time::{Instant, timeout, timeout_at};
+
+pub const LIMIT: Duration = Duration::from_secs(15);
+
+/// Fast settings: no warm-up, short windows, moments close 1 s after their last trigger.
+pub fn test_config(kick: config::Kick) -> Config {
+    let mut c = Config {
+        kick,
+        ..Config::default()
+    };
+    c.chat.warmup_seconds = 0;
+    c.chat.window_seconds = 3;
+    c.emotes.window_seconds = 2;
+    c.moments.merge_seconds = 1;
+    c.moments.cooldown_seconds = 0;
+    c.recorder.enabled = false;
+    c
+}
+
+pub struct Run {
+    pub dir: tempfile::TempDir,
+    child: Child,
+    lines: mpsc::UnboundedReceiver<String>,
+    pub seen: Vec<String>,
+}
+
+impl Run {
+    /// `kicktui --config <dir>/config.toml --data-dir <dir>/data ARGS…`; `{dir}` in an
+    /// argument is the temp dir.
+    pub fn start(cfg: &Config, args: &[&str]) -> Run {
+        let dir = tempfile::tempdir().unwrap();
+        let shown = dir.path().display().to_string();
+        let args: Vec<String> = args.iter().map(|a| a.replace("{dir}", &shown)).collect();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            toml::to_string(cfg).unwrap(),
+        )
+        .unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kicktui"))
+            .arg("--config")
+            .arg(dir.path().join("config.toml"))
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut reader = BufReader::new(stdout).lines();
+            while let Ok(Some(line)) = reader.next_line().await {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Run {
+            dir,
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Reads lines until one contains `needle`; returns it.
+    pub async fn expect(&mut self, needle: &str) -> String {
+        self.expect_any(&[needle]).await
+    }
+
+    /// Reads until every needle has been seen since `from` (in any order); returns the lines.
+    pub async fn expect_all(&mut self, needles: &[&str]) -> Vec<String> {
+        let from = self.seen.len();
+        let mut found = Vec::new();
+        for n in needles {
+            let already = self.seen[from..].iter().find(|l| l.contains(n)).cloned();
+            found.push(match already {
+                Some(l) => l,
+                None => self.expect(n).await,
+            });
+        }
+        found
+    }
+
+    pub async fn expect_any(&mut self, needles: &[&str]) -> String {
+        let deadline = Instant::now() + LIMIT;
+        loop {
+            let line = match timeout_at(deadline, self.lines.recv()).await {
+                Ok(Some(l)) => l,
+                Ok(None) => panic!(
+                    "kicktui ended before {needles:?}:\n{}",
+                    self.seen.join("\n")
+                ),
+                Err(_) => panic!("no {needles:?} within {LIMIT:?}:\n{}", self.seen.join("\n")),
+            };
+            self.seen.push(line.clone());
+            if needles.iter().any(|n| line.contains(n)) {
+                return line;
+            }
+        }
+    }
+
+    /// Sends `signal` (TERM, INT, HUP), reads the remaining output, waits for the exit.
+    pub async fn stop(self, signal: &str) -> (ExitStatus, Vec<String>, tempfile::TempDir) {
+        let pid = self.child.id().unwrap().to_string();
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{signal}"), pid])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        self.finish().await
+    }
+
+    /// Waits for the exit (without a signal) and the rest of the output.
+    pub async fn finish(mut self) -> (ExitStatus, Vec<String>, tempfile::TempDir) {
+        let status = timeout(LIMIT, self.child.wait()).await.unwrap().unwrap();
+        while let Ok(Some(l)) = timeout(LIMIT, self.lines.recv()).await {
+            self.seen.push(l);
+        }
+        (status, self.seen, self.dir)
+    }
+}
+
+/// Waits for a connection other than `old` subscribed to all five channels.
+pub async fn resubscribed(c: &FakeControl, old: u64) -> u64 {
+    let channels = c.pusher_channels();
+    let stats = timeout(
+        LIMIT,
+        c.wait_for(|s| {
+            s.subscriptions
+                .iter()
+                .any(|(id, subs)| *id != old && channels.iter().all(|ch| subs.contains(ch)))
+        }),
+    )
+    .await
+    .expect("no resubscription");
+    stats.subscribed_to_all(&channels).unwrap()
+}
+
+pub fn db(data_dir: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(kicktui::store::db_path(data_dir)).unwrap()
+}
+
+/// One number from SQL.
+pub fn count(db: &rusqlite::Connection, sql: &str) -> i64 {
+    db.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// `Received N chat messages, …` → N.
+pub fn received(lines: &[String]) -> u64 {
+    let line = lines
+        .iter()
+        .find(|l| l.contains("Received "))
+        .unwrap_or_else(|| panic!("no summary line:\n{}", lines.join("\n")));
+    let after = line.split("Received ").nth(1).unwrap();
+    after.split(' ').next().unwrap().parse().unwrap()
+}
