@@ -255,7 +255,7 @@ impl Default for Viewers {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Moments {
-    /// Triggers this close to the previous one join its moment.
+    /// Triggers within this many seconds of a moment's first trigger join it; then it is closed.
     pub merge_seconds: u32,
     /// After a moment closes, no new auto moment for this long.
     pub cooldown_seconds: u32,

@@ -26,7 +26,8 @@ pub fn test_config(kick: config::Kick) -> Config {
     c.chat.window_seconds = 3;
     c.emotes.window_seconds = 2;
     c.moments.merge_seconds = 1;
-    c.moments.cooldown_seconds = 0;
+    // Long enough that one scripted burst is one moment, short enough for the next script step.
+    c.moments.cooldown_seconds = 10;
     c.recorder.enabled = false;
     c
 }
