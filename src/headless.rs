@@ -310,4 +310,51 @@ mod tests {
         let stopped = Update::ChatState(ChatState::Stopped { why: "4001".into() });
         assert!(p.lines(&stopped, Ts(0))[0].contains("Chat stopped: 4001"));
     }
+
+    #[test]
+    fn events_api_trouble_and_the_summary_read_plainly() {
+        let mut p = Printer::new("clavicular", 10);
+        let kicks = Update::Notable {
+            at: Ts(0),
+            event: Event::Kicks {
+                sender: "donor".into(),
+                amount: 500,
+                message: "never printed".into(),
+            },
+        };
+        let line = &p.lines(&kicks, Ts(0))[0];
+        assert!(
+            line.ends_with("Kicks: donor sent 500 Kicks ($5.00)"),
+            "{line}"
+        );
+        assert!(
+            p.lines(&Update::ApiOk, Ts(0)).is_empty(),
+            "nothing to recover from"
+        );
+        let trouble = Update::ApiTrouble {
+            message: "Kick's API is rate limiting kicktui (429); retrying in 60 s".into(),
+            retry_s: Some(60),
+        };
+        assert!(p.lines(&trouble, Ts(0))[0].contains("Kick API: Kick's API is rate limiting"));
+        assert!(p.lines(&Update::ApiOk, Ts(0))[0].ends_with("Kick API: answering again"));
+        let done = Update::Finished(crate::engine::update::Summary {
+            chat_messages: 12,
+            moments: 2,
+            unsaved_moments: 0,
+            malformed_frames: 1,
+        });
+        assert!(
+            p.lines(&done, Ts(0))[0]
+                .ends_with("Received 12 chat messages, 2 moments, 1 malformed frames skipped")
+        );
+    }
+
+    #[test]
+    fn no_chat_line_before_chat_is_connected() {
+        let mut p = Printer::new("clavicular", 10);
+        let snap = Update::Snapshot(Snapshot::default());
+        assert!(p.lines(&snap, Ts(0)).is_empty());
+        p.lines(&Update::ChatState(ChatState::Live), Ts(0));
+        assert_eq!(p.lines(&snap, Ts(0)).len(), 1);
+    }
 }

@@ -7,7 +7,7 @@ mod support;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use kicktui::fake::{ApiFailure, FakeConfig, FakeKick};
+use kicktui::fake::{ApiFailure, FakeChannel, FakeConfig, FakeKick};
 use support::{LIMIT, Run, count, db, received, resubscribed, test_config};
 use tokio::time::timeout;
 
@@ -291,5 +291,43 @@ async fn the_demo_goes_live_with_chat_and_events() {
             "SELECT count(*) FROM events WHERE kind = 'subscription'"
         ),
         1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn joining_a_running_stream_counts_offsets_from_its_start() {
+    let started = kicktui::time::wall_now().plus_ms(-5_025_000);
+    let channel = FakeChannel::new("clavicular", 26_869_410, 4_567_890, 27_001_234)
+        .live("Marathon", 900, started);
+    let kick = FakeKick::start(FakeConfig {
+        channels: vec![channel],
+        ..FakeConfig::default()
+    })
+    .await
+    .unwrap();
+    let c = kick.control();
+    let mut run = Run::start(
+        &test_config(kick.kick_config()),
+        &["clavicular", "--headless"],
+    );
+    run.expect_all(&[
+        "Stream is LIVE! \"Marathon\"",
+        "Connected to clavicular chat",
+    ])
+    .await;
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    c.kicks("donor", 2000, "");
+    let line = run.expect("DONATION at").await;
+    assert!(line.contains("DONATION at 1h 23m"), "{line}");
+    let (status, _, dir) = run.stop("TERM").await;
+    assert!(status.success());
+    let db = db(&dir.path().join("data"));
+    assert_eq!(
+        count(&db, "SELECT CAST(offset_s / 60 AS INT) FROM moments"),
+        83
+    );
+    assert_eq!(
+        count(&db, "SELECT viewers FROM viewer_samples LIMIT 1"),
+        900
     );
 }

@@ -25,7 +25,7 @@ pub const EVERYDAY: &[&str] = &[
     "what rank is he now", "this song goes hard", "hi chat", "first time catching the stream live",
     "that was clean", "bro is cooking today", "gg", "how long has he been live",
     "the aim is crazy today", "play the other map next", "what headset is that",
-    "hydrate check", "he's so locked in", "chat is sleepy today", "lmao true",
+    "hydrate check", "he's so locked in", "chat is sleepy today", "so true",
     "just got off work, what did i miss", "that's actually smart", "bro what was that rotation",
     "[emote:37226:KEKW]", "W stream", "good luck on ranked", "who is he playing with",
     "[emote:39283:peepoHappy]", "this lobby is stacked", "nice", "one more game",

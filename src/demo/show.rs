@@ -34,74 +34,42 @@ enum Beat {
 
 use Beat::*;
 
-/// Seconds from the start. Moments need 30 s between them to stay apart (merge window) and
-/// chat ones 45 s after the last (cooldown); the raid damps chat triggers for 90 s.
+/// Seconds from the start. With the default settings a burst keeps firing for one chat
+/// window (10 s) after it ends; the next trigger must come 30 s after that to be a moment of
+/// its own (merge window), a chat one 45 s after it (cooldown); a raid damps chat for 90 s.
 const OPENING: &[(f64, Beat)] = &[
     (0.0, Chat(0.4)),
     (5.0, Live("Ranked grind to top 500 | !discord")),
     (5.0, Viewers(180)),
     (5.0, Chat(3.0)),
     (9.0, Sub("cozy_otter", 1)),
-    (
-        16.0,
-        Burst {
-            secs: 8.0,
-            per_s: 5.0,
-            lines: NO_WAY,
-        },
-    ),
+    (16.0, burst(8.0, 5.0, NO_WAY)),
     (20.0, Viewers(215)),
     (40.0, Sub("saltywaffle", 7)),
-    (62.0, Kicks("lunarbean", 1000, "that clutch was insane")),
-    (75.0, Viewers(240)),
-    (
-        115.0,
-        Burst {
-            secs: 6.0,
-            per_s: 7.0,
-            lines: LAUGH,
-        },
-    ),
-    (150.0, Gift("GenerousGoose", 5)),
-    (160.0, Viewers(262)),
-    (200.0, Raid("BigStreamerTV", 320)),
-    (
-        200.0,
-        Burst {
-            secs: 25.0,
-            per_s: 2.5,
-            lines: RAID,
-        },
-    ),
-    (205.0, Viewers(610)),
-    (260.0, Viewers(560)),
+    (75.0, Kicks("lunarbean", 1000, "that clutch was insane")),
+    (80.0, Viewers(240)),
+    (125.0, burst(6.0, 7.0, LAUGH)),
+    (180.0, Gift("GenerousGoose", 5)),
+    (190.0, Viewers(262)),
+    (225.0, Raid("BigStreamerTV", 320)),
+    (225.0, burst(25.0, 2.5, RAID)),
+    (230.0, Viewers(610)),
+    (290.0, Viewers(560)),
 ];
 
 /// After the opening: one of these every 100–160 s.
 const LATER: &[Beat] = &[
-    Burst {
-        secs: 20.0,
-        per_s: 12.0,
-        lines: HYPE,
-    },
-    Burst {
-        secs: 8.0,
-        per_s: 6.0,
-        lines: NO_WAY,
-    },
-    Burst {
-        secs: 6.0,
-        per_s: 7.0,
-        lines: LAUGH,
-    },
+    burst(20.0, 12.0, HYPE),
+    burst(8.0, 6.0, NO_WAY),
+    burst(6.0, 7.0, LAUGH),
     Kicks("maxtheyeti", 2500, "for the top 500 push"),
     Gift("dani_frost", 10),
-    Burst {
-        secs: 20.0,
-        per_s: 12.0,
-        lines: HYPE,
-    },
+    burst(20.0, 12.0, HYPE),
 ];
+
+const fn burst(secs: f64, per_s: f64, lines: &'static [&'static str]) -> Beat {
+    Burst { secs, per_s, lines }
+}
 
 struct Stream {
     c: FakeControl,

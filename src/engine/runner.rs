@@ -56,6 +56,8 @@ pub struct Engine {
     /// The API's last answer, so only its changes count (chat may know sooner).
     pub(super) api_live: Option<bool>,
     pub(super) dropped_writes: u64,
+    /// `[chat] window_seconds`: how recent a chat trigger must be to call chat spiking.
+    pub(super) spike_window_ms: i64,
 }
 
 impl Engine {
@@ -192,13 +194,17 @@ impl Engine {
             chat_messages: self.core.totals.chat_messages,
             malformed_frames: self.summary.malformed_frames,
             moment_open: self.core.open_moment().is_some(),
+            // Fired within the last window, not just "a moment is still open".
             chat_spike: self.core.open_moment().is_some_and(|m| {
-                m.triggers.iter().any(|t| {
-                    matches!(
-                        t.kind,
-                        TriggerType::ChatVelocity | TriggerType::Keyword | TriggerType::EmoteSpam
-                    )
-                })
+                now.0 - m.last.0 <= self.spike_window_ms
+                    && m.triggers.iter().any(|t| {
+                        matches!(
+                            t.kind,
+                            TriggerType::ChatVelocity
+                                | TriggerType::Keyword
+                                | TriggerType::EmoteSpam
+                        )
+                    })
             }),
         }
     }
