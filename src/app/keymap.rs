@@ -197,8 +197,19 @@ impl Keymap {
     }
 
     /// The action a key press stands for, with the key's position in its row.
+    /// An unbound Alt-key falls back to the key alone: a quick Esc then `m` arrives as Alt-m.
     pub fn action(&self, ev: &KeyEvent) -> Option<(Action, usize)> {
-        self.by_key.get(&KeyChord::from_event(ev)).copied()
+        let chord = KeyChord::from_event(ev);
+        self.by_key.get(&chord).copied().or_else(|| {
+            let plain = KeyChord {
+                alt: false,
+                ..chord
+            };
+            chord
+                .alt
+                .then(|| self.by_key.get(&plain).copied())
+                .flatten()
+        })
     }
 
     pub fn keys(&self, action: Action) -> &[KeyChord] {

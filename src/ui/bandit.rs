@@ -11,22 +11,21 @@ use super::theme::Theme;
 use crate::app::{Action, App};
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
-    let block = Block::bordered().title(Span::styled(" Activity ", th.title));
+    let current = app.activity_name();
+    let mut title = vec![Span::styled(" Activity ", th.title)];
+    if let Some(c) = current {
+        title.push(Span::styled(format!("{c} "), th.accent));
+    }
+    if let Some(s) = &app.bandit.suggestion {
+        title.push(Span::styled("· try ", th.dim));
+        title.push(Span::styled(format!("{s} "), th.good));
+    }
+    let block = Block::bordered().title(Line::from(title));
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.is_empty() {
         return;
     }
-    let current = app.activity_name();
-    let mut head = vec![
-        Span::styled("now: ", th.dim),
-        Span::styled(current.unwrap_or("-").to_string(), th.accent),
-    ];
-    if let Some(s) = &app.bandit.suggestion {
-        head.push(Span::styled("  try: ", th.dim));
-        head.push(Span::styled(s.clone(), th.good));
-    }
-    let mut lines = vec![Line::from(head)];
     if app.bandit.arms.is_empty() {
         let mut spans = Vec::new();
         for (i, name) in app.ctx.activities.iter().enumerate().take(9) {
@@ -39,12 +38,14 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             spans.push(Span::styled(format!(" {name}"), style));
             spans.push(Span::raw("  "));
         }
-        lines.push(Line::from(spans));
         let key = app.ctx.keymap.label(Action::NextActivity);
-        lines.push(Line::from(Span::styled(
-            format!("no bandit data yet; {key} cycles"),
-            th.dim,
-        )));
+        let lines = vec![
+            Line::from(spans),
+            Line::from(Span::styled(
+                format!("no bandit data yet; {key} cycles"),
+                th.dim,
+            )),
+        ];
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
             .render(inner, buf);
@@ -53,18 +54,22 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let mut arms: Vec<_> = app.bandit.arms.iter().collect();
     arms.sort_by(|a, b| b.mean.total_cmp(&a.mean));
     let name_w = (inner.width as usize).saturating_sub(26).clamp(4, 12);
-    for arm in arms {
-        let style = if Some(arm.name.as_str()) == current {
-            th.accent
-        } else {
-            th.text
-        };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:<name_w$}", shorten(&arm.name, name_w)), style),
-            Span::styled(format!(" {:.2}", arm.mean), th.text),
-            Span::styled(format!(" [{:.2}-{:.2}]", arm.low, arm.high), th.dim),
-            Span::styled(format!(" {:>4}×", arm.pulls), th.dim),
-        ]));
-    }
+    let lines: Vec<Line> = arms
+        .into_iter()
+        .map(|arm| {
+            let (mark, style) = if Some(arm.name.as_str()) == current {
+                ("▶ ", th.accent)
+            } else {
+                ("  ", th.text)
+            };
+            Line::from(vec![
+                Span::styled(mark, style),
+                Span::styled(format!("{:<name_w$}", shorten(&arm.name, name_w)), style),
+                Span::styled(format!(" {:.2}", arm.mean), th.text),
+                Span::styled(format!(" [{:.2}-{:.2}]", arm.low, arm.high), th.dim),
+                Span::styled(format!(" {:>4}×", arm.pulls), th.dim),
+            ])
+        })
+        .collect();
     Paragraph::new(lines).render(inner, buf);
 }

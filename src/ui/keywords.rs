@@ -30,7 +30,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         .map(|(k, n)| (k.as_str(), *n))
         .collect();
     // Stable: equal counts keep config order.
-    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
     let w = inner.width as usize;
     let lines: Vec<Line> = rows
         .into_iter()
