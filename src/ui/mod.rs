@@ -1,16 +1,16 @@
 //! The TUI view: `draw(frame, &App)` only reads the model. One file per pane.
 
-mod bandit;
-mod details;
-mod emotes;
-mod help;
-mod keywords;
+pub mod bandit;
+pub mod details;
+pub mod emotes;
+pub mod help;
+pub mod keywords;
 pub mod layout;
-mod logs;
+pub mod logs;
 pub mod moments;
-mod notice;
-mod recording;
-mod status;
+pub mod notice;
+pub mod recording;
+pub mod status;
 pub mod text;
 pub mod theme;
 pub mod velocity;
