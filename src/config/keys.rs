@@ -110,4 +110,17 @@ mod tests {
         assert_eq!(k.quit.0, vec!["q", "Q"]);
         assert_eq!(k.clip, Keys::default().clip);
     }
+
+    #[test]
+    fn a_conflict_in_a_file_is_a_config_error_naming_the_key() {
+        let e = super::super::load::parse_str("[keys]\nmark = \"c\"\n", "my.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("my.toml") && e.contains("keys.mark"), "{e}");
+        assert!(e.contains("also bound to clip"), "{e}");
+        let e = super::super::load::parse_str("[keys]\nmrak = \"m\"\n", "my.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("keys.mrak"), "{e}");
+    }
 }
