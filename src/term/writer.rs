@@ -27,7 +27,13 @@ impl Busy {
 }
 
 impl ThreadWriter {
+    /// Writes to stdout.
     pub fn spawn() -> io::Result<ThreadWriter> {
+        ThreadWriter::spawn_to(io::stdout())
+    }
+
+    /// Writes to `out` (tests give it a sink that stalls).
+    pub fn spawn_to<W: Write + Send + 'static>(out: W) -> io::Result<ThreadWriter> {
         let (tx, rx) = mpsc::channel::<Vec<u8>>();
         let (done_tx, done) = mpsc::channel();
         let pending = Arc::new(AtomicUsize::new(0));
@@ -36,7 +42,7 @@ impl ThreadWriter {
         std::thread::Builder::new()
             .name("kicktui-term-out".into())
             .spawn(move || {
-                let mut out = io::stdout();
+                let mut out = out;
                 for chunk in rx {
                     if !f.load(Ordering::Relaxed)
                         && (out.write_all(&chunk).is_err() || out.flush().is_err())
@@ -97,5 +103,57 @@ impl Drop for ThreadWriter {
         let _ = self.flush();
         self.tx = None;
         let _ = self.done.recv_timeout(Duration::from_secs(1));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// A terminal that takes nothing until `gate` lets it.
+    struct Stalled {
+        gate: Arc<Mutex<()>>,
+        got: Arc<Mutex<Vec<u8>>>,
+    }
+
+    impl Write for Stalled {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            let _open = self.gate.lock().map_err(|_| io::ErrorKind::Other)?;
+            self.got
+                .lock()
+                .map_err(|_| io::ErrorKind::Other)?
+                .extend_from_slice(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_stalled_terminal_never_blocks_the_caller() {
+        let gate = Arc::new(Mutex::new(()));
+        let got = Arc::new(Mutex::new(Vec::new()));
+        let closed = gate.lock().unwrap();
+        let sink = Stalled {
+            gate: gate.clone(),
+            got: got.clone(),
+        };
+        let mut w = ThreadWriter::spawn_to(sink).unwrap();
+        let busy = w.busy();
+        let started = std::time::Instant::now();
+        w.write_all(b"frame one").unwrap();
+        w.flush().unwrap();
+        assert!(busy.get(), "the frame is still on its way");
+        assert!(started.elapsed() < Duration::from_millis(100));
+        drop(closed);
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while busy.get() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(!busy.get());
+        drop(w);
+        assert_eq!(got.lock().unwrap().as_slice(), b"frame one");
     }
 }
