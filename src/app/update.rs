@@ -139,6 +139,9 @@ impl App {
                 self.stream.capturing = Some(path);
             }
             Update::Note(text) => tracing::info!("{text}"),
+            // Kinds the engine adds later are logged until the TUI shows them.
+            #[allow(unreachable_patterns)]
+            other => tracing::debug!("update not shown: {other:?}"),
         }
     }
 
