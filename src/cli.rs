@@ -75,6 +75,9 @@ pub enum Command {
     /// Write a synthetic chat log with labelled highlights (for tuning and demos).
     #[command(hide = true)]
     Synth(SynthArgs),
+    /// The TUI on a chat log replayed at real-time pace (nothing stored).
+    #[command(hide = true)]
+    TuiPreview(crate::tui_preview::PreviewArgs),
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 //! (decoding, detection) and the actors; `main.rs` is only the command line.
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod bench;
 pub mod cli;
 pub mod commands;
@@ -18,4 +19,7 @@ pub mod logging;
 pub mod replay;
 pub mod source;
 pub mod store;
+pub mod term;
 pub mod time;
+pub mod tui_preview;
+pub mod ui;

@@ -17,14 +17,20 @@ pub fn log_path(data_dir: &Path) -> PathBuf {
     data_dir.join("kicktui.log")
 }
 
-/// Installs the global subscriber. `level` comes from config; `$KICKTUI_LOG` overrides it.
-pub fn init(data_dir: &Path, level: &str, stderr_warnings: bool) -> std::io::Result<PathBuf> {
+/// Opens `<data dir>/kicktui.log` for appending, moving a too-large one aside first.
+fn open_log(data_dir: &Path) -> std::io::Result<(std::fs::File, PathBuf)> {
     std::fs::create_dir_all(data_dir)?;
     let path = log_path(data_dir);
     if std::fs::metadata(&path).is_ok_and(|m| m.len() > ROTATE_BYTES) {
         std::fs::rename(&path, data_dir.join("kicktui.log.1"))?;
     }
     let file = OpenOptions::new().create(true).append(true).open(&path)?;
+    Ok((file, path))
+}
+
+/// Installs the global subscriber. `level` comes from config; `$KICKTUI_LOG` overrides it.
+pub fn init(data_dir: &Path, level: &str, stderr_warnings: bool) -> std::io::Result<PathBuf> {
+    let (file, path) = open_log(data_dir)?;
     let filter = EnvFilter::try_from_env("KICKTUI_LOG").unwrap_or_else(|_| {
         EnvFilter::new(format!(
             "{level},hyper=warn,reqwest=warn,tungstenite=warn,rustls=warn"
@@ -47,6 +53,38 @@ pub fn init(data_dir: &Path, level: &str, stderr_warnings: bool) -> std::io::Res
     let _ = tracing_subscriber::registry()
         .with(file_layer)
         .with(stderr_layer)
+        .try_init();
+    Ok(path)
+}
+
+/// For the TUI: events go to the log pane (tui-logger) and, when `data_dir` is given, to
+/// `<data dir>/kicktui.log`; never to the terminal the TUI owns.
+pub fn init_tui(data_dir: Option<&Path>, level: &str) -> std::io::Result<Option<PathBuf>> {
+    let filter = || {
+        EnvFilter::try_from_env("KICKTUI_LOG").unwrap_or_else(|_| {
+            EnvFilter::new(format!(
+                "{level},hyper=warn,reqwest=warn,tungstenite=warn,rustls=warn"
+            ))
+        })
+    };
+    let (file_layer, path) = match data_dir {
+        Some(dir) => {
+            let (file, path) = open_log(dir)?;
+            let layer = tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_target(false)
+                .with_writer(Mutex::new(file))
+                .with_filter(filter());
+            (Some(layer), Some(path))
+        }
+        None => (None, None),
+    };
+    // The pane is moved forward by the TUI's own clock; no mover thread waking 100 times a second.
+    tui_logger::set_hot_buffer_depth(4096);
+    tui_logger::set_default_level(tui_logger::LevelFilter::Trace);
+    let _ = tracing_subscriber::registry()
+        .with(file_layer)
+        .with(tui_logger::TuiTracingSubscriberLayer.with_filter(filter()))
         .try_init();
     Ok(path)
 }

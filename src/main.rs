@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Some(Command::Eval(args)) => commands::eval(&cli, args),
         Some(Command::Synth(args)) => commands::synth(args),
         Some(Command::Demo(args)) => commands::demo(&cli, args),
+        Some(Command::TuiPreview(args)) => kicktui::tui_preview::main(&cli, args),
         None => commands::live(&cli),
     };
     match result {

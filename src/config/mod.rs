@@ -1,9 +1,11 @@
 //! Typed configuration: defaults (the seed settings plus ours), lookup and validation.
 //! The repository's `config.toml` is the documented default; a test keeps them equal.
 
+mod keys;
 mod load;
 mod validate;
 
+pub use keys::{KeyList, Keys};
 pub use load::{ConfigError, ConfigSource, load, resolve_data_dir};
 
 use serde::{Deserialize, Serialize};
@@ -21,6 +23,7 @@ pub struct Config {
     pub viewers: Viewers,
     pub moments: Moments,
     pub recorder: Recorder,
+    pub keys: Keys,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

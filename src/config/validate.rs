@@ -143,5 +143,6 @@ pub fn validate(c: &Config) -> Check {
             "one of error, warn, info, debug, trace".into(),
         ));
     }
+    super::keys::check(&c.keys)?;
     Ok(())
 }

@@ -1,0 +1,191 @@
+//! What the model remembers from snapshots: per-second chat rates for the sparkline, and the
+//! emotes that topped the chat recently.
+
+use std::collections::VecDeque;
+
+use crate::domain::Ts;
+
+/// Ten minutes of per-second points: more than the widest sparkline shows.
+pub const HISTORY_S: i64 = 600;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RatePoint {
+    pub sec: i64,
+    pub rate: f64,
+    /// The rate that would fire at that second.
+    pub threshold: f64,
+    pub baseline: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RateHistory {
+    points: VecDeque<RatePoint>,
+}
+
+impl RateHistory {
+    /// One snapshot's rate. A second seen twice keeps the later value; time going backwards
+    /// (a restarted feed) starts over.
+    pub fn push(&mut self, at: Ts, rate: f64, threshold: f64, baseline: f64) {
+        let sec = at.0.div_euclid(1000);
+        let p = RatePoint {
+            sec,
+            rate,
+            threshold,
+            baseline,
+        };
+        match self.points.back_mut() {
+            Some(last) if last.sec == sec => *last = p,
+            Some(last) if last.sec > sec => {
+                self.points.clear();
+                self.points.push_back(p);
+            }
+            _ => self.points.push_back(p),
+        }
+        while self
+            .points
+            .front()
+            .is_some_and(|f| f.sec <= sec - HISTORY_S)
+        {
+            self.points.pop_front();
+        }
+    }
+
+    pub fn last(&self) -> Option<&RatePoint> {
+        self.points.back()
+    }
+
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// `cols` buckets of `secs_per_col` seconds ending at the newest point, oldest first: the
+    /// highest rate in each, or `None` where no snapshot came.
+    pub fn columns(&self, cols: usize, secs_per_col: i64) -> Vec<Option<f64>> {
+        let mut out = vec![None; cols];
+        let (Some(last), true) = (self.points.back(), secs_per_col > 0) else {
+            return out;
+        };
+        for p in self.points.iter().rev() {
+            let back = (last.sec - p.sec) / secs_per_col;
+            let Some(i) = usize::try_from(back).ok().filter(|b| *b < cols) else {
+                break;
+            };
+            let slot = &mut out[cols - 1 - i];
+            *slot = Some(slot.map_or(p.rate, |v: f64| v.max(p.rate)));
+        }
+        out
+    }
+
+    /// The highest rate among the newest `secs` seconds.
+    pub fn peak(&self, secs: i64) -> f64 {
+        let Some(last) = self.points.back() else {
+            return 0.0;
+        };
+        self.points
+            .iter()
+            .rev()
+            .take_while(|p| p.sec > last.sec - secs)
+            .map(|p| p.rate)
+            .fold(0.0, f64::max)
+    }
+}
+
+/// An emote that was the most repeated in the window at some point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmoteSeen {
+    pub name: String,
+    /// The highest window count it reached.
+    pub peak: u32,
+    /// The latest window count while it was on top.
+    pub now: u32,
+    pub last_sec: i64,
+}
+
+/// The recent top emotes, best first. Each snapshot names only the current top one; the model
+/// keeps the others for five minutes so the pane shows what chat spammed lately.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EmoteBoard {
+    pub seen: Vec<EmoteSeen>,
+}
+
+const EMOTE_MEMORY_S: i64 = 300;
+const EMOTE_MAX: usize = 12;
+
+impl EmoteBoard {
+    pub fn observe(&mut self, at: Ts, top: Option<(&str, u32)>) {
+        let sec = at.0.div_euclid(1000);
+        for e in &mut self.seen {
+            e.now = 0;
+        }
+        if let Some((name, count)) = top {
+            match self.seen.iter_mut().find(|e| e.name == name) {
+                Some(e) => {
+                    e.peak = e.peak.max(count);
+                    e.now = count;
+                    e.last_sec = sec;
+                }
+                None => self.seen.push(EmoteSeen {
+                    name: name.to_string(),
+                    peak: count,
+                    now: count,
+                    last_sec: sec,
+                }),
+            }
+        }
+        self.seen
+            .retain(|e| e.last_sec > sec - EMOTE_MEMORY_S && e.last_sec <= sec);
+        self.seen
+            .sort_by(|a, b| b.peak.cmp(&a.peak).then(b.last_sec.cmp(&a.last_sec)));
+        self.seen.truncate(EMOTE_MAX);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: i64) -> Ts {
+        Ts(s * 1000)
+    }
+
+    #[test]
+    fn history_keeps_ten_minutes_and_buckets_by_max() {
+        let mut h = RateHistory::default();
+        for s in 0..1000 {
+            h.push(at(s), (s % 10) as f64, 5.0, 1.0);
+        }
+        assert_eq!(h.len(), HISTORY_S as usize);
+        let cols = h.columns(4, 5);
+        assert_eq!(cols, vec![Some(4.0), Some(9.0), Some(4.0), Some(9.0)]);
+        assert_eq!(h.peak(3), 9.0);
+    }
+
+    #[test]
+    fn gaps_stay_empty_and_time_going_back_starts_over() {
+        let mut h = RateHistory::default();
+        h.push(at(100), 1.0, 5.0, 1.0);
+        h.push(at(104), 2.0, 5.0, 1.0);
+        assert_eq!(
+            h.columns(5, 1),
+            vec![Some(1.0), None, None, None, Some(2.0)]
+        );
+        h.push(at(50), 3.0, 5.0, 1.0);
+        assert_eq!(h.len(), 1);
+    }
+
+    #[test]
+    fn emote_board_remembers_recent_tops() {
+        let mut b = EmoteBoard::default();
+        b.observe(at(0), Some(("KEKW", 12)));
+        b.observe(at(1), Some(("W", 5)));
+        b.observe(at(2), None);
+        let names: Vec<_> = b.seen.iter().map(|e| (e.name.as_str(), e.peak)).collect();
+        assert_eq!(names, vec![("KEKW", 12), ("W", 5)]);
+        b.observe(at(400), None);
+        assert!(b.seen.is_empty());
+    }
+}

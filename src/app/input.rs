@@ -1,0 +1,156 @@
+//! Keys → actions (through the keymap) → model changes and commands.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+
+use super::keymap::Action;
+use super::moments::SortOrder;
+use super::msg::{ClipStatus, Cmd};
+use super::state::{App, FlashKind, Popup, Storage};
+use crate::domain::Ts;
+
+impl App {
+    pub(super) fn on_key(&mut self, ev: KeyEvent, now: Ts) -> Vec<Cmd> {
+        if ev.kind == KeyEventKind::Release {
+            return vec![];
+        }
+        let action = self.ctx.keymap.action(&ev);
+        if self.popup == Some(Popup::ConfirmQuit) {
+            let yes = matches!(ev.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter)
+                || matches!(action, Some((Action::Quit, _)));
+            self.popup = None;
+            if yes {
+                return vec![Cmd::Quit];
+            }
+            self.flash("still running".into(), FlashKind::Info);
+            return vec![];
+        }
+        let Some((action, nth)) = action else {
+            return vec![];
+        };
+        // A popup answers to its own keys first; marking and repainting always work.
+        if let Some(p) = self.popup {
+            let closes = match p {
+                Popup::Help => matches!(action, Action::Help | Action::Back | Action::Quit),
+                Popup::Details => matches!(action, Action::Details | Action::Back | Action::Quit),
+                Popup::ConfirmQuit => true,
+            };
+            if closes {
+                self.popup = None;
+                return vec![];
+            }
+            let passes = match p {
+                Popup::Details => !matches!(action, Action::Help),
+                _ => matches!(action, Action::Mark | Action::Repaint),
+            };
+            if !passes {
+                return vec![];
+            }
+        }
+        self.act(action, nth, now)
+    }
+
+    fn act(&mut self, action: Action, nth: usize, now: Ts) -> Vec<Cmd> {
+        let rows = self.moment_rows();
+        let page = rows.max(2) as isize - 1;
+        match action {
+            Action::Mark => {
+                self.pending_marks += 1;
+                self.flash("marking a moment...".into(), FlashKind::Info);
+                return vec![Cmd::MarkMoment { at: now }];
+            }
+            Action::Clip => return self.clip(),
+            Action::NextActivity => {
+                let n = self.ctx.activities.len();
+                if n > 0 {
+                    let next = self.activity.map_or(0, |a| (a + 1) % n);
+                    return self.set_activity(next);
+                }
+                self.flash("no activities configured".into(), FlashKind::Bad);
+            }
+            Action::PickActivity => {
+                if nth < self.ctx.activities.len() {
+                    return self.set_activity(nth);
+                }
+                let n = self.ctx.activities.len();
+                self.flash(
+                    format!("there is no activity {} (there are {n})", nth + 1),
+                    FlashKind::Bad,
+                );
+            }
+            Action::Up => self.moments.move_by(-1, rows),
+            Action::Down => self.moments.move_by(1, rows),
+            Action::PageUp => self.moments.move_by(-page, rows),
+            Action::PageDown => self.moments.move_by(page, rows),
+            Action::Top => self.moments.move_by(isize::MIN / 2, rows),
+            Action::Bottom => self.moments.move_by(isize::MAX / 2, rows),
+            Action::Details => {
+                if self.moments.selected_entry().is_some() {
+                    self.popup = Some(Popup::Details);
+                } else {
+                    self.flash("no moment selected yet".into(), FlashKind::Info);
+                }
+            }
+            Action::Sort => {
+                let order = match self.moments.order {
+                    SortOrder::Newest => SortOrder::Best,
+                    SortOrder::Best => SortOrder::Newest,
+                };
+                self.moments.set_order(order, rows);
+                self.flash(format!("moments: {}", order.label()), FlashKind::Info);
+            }
+            Action::Help => self.popup = Some(Popup::Help),
+            Action::Back => {}
+            Action::Quit => {
+                if self.recording.state.is_active() {
+                    self.popup = Some(Popup::ConfirmQuit);
+                } else {
+                    return vec![Cmd::Quit];
+                }
+            }
+            Action::Repaint => return vec![Cmd::Repaint],
+        }
+        vec![]
+    }
+
+    fn set_activity(&mut self, i: usize) -> Vec<Cmd> {
+        self.activity = Some(i);
+        let name = self.ctx.activities[i].clone();
+        self.flash(format!("activity: {name}"), FlashKind::Good);
+        vec![Cmd::SetActivity(name)]
+    }
+
+    fn clip(&mut self) -> Vec<Cmd> {
+        let Some(entry) = self.moments.selected_entry() else {
+            self.flash("no moment selected to clip".into(), FlashKind::Info);
+            return vec![];
+        };
+        let problem = if self.ctx.storage == Storage::Preview {
+            Some("preview: recording not available, nothing to clip".to_string())
+        } else if !self.recording.state.can_clip() {
+            Some(format!(
+                "recording not available ({}): cannot clip yet",
+                self.recording.state.label()
+            ))
+        } else if entry.id.is_none() {
+            Some("this moment was not saved, so it cannot be clipped".to_string())
+        } else if matches!(entry.clip, ClipStatus::Queued | ClipStatus::Cutting) {
+            Some("this clip is already on its way".to_string())
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            self.flash(p, FlashKind::Bad);
+            return vec![];
+        }
+        let Some(id) = entry.id else {
+            return vec![];
+        };
+        if let Some(sel) = self.moments.selected
+            && let Some(e) = self.moments.entries.get_mut(sel)
+        {
+            e.clip = ClipStatus::Queued;
+        }
+        self.flash(format!("clip of moment #{id} asked for"), FlashKind::Good);
+        vec![Cmd::ClipMoment { id }]
+    }
+}

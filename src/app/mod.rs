@@ -1,0 +1,16 @@
+//! The TUI model (The Elm Architecture): `App` holds the state, `App::update(msg, now)` is the
+//! only mutation and returns the `Cmd`s for the engine; `ui::draw` only reads.
+
+pub mod chord;
+pub mod history;
+mod input;
+pub mod keymap;
+pub mod moments;
+pub mod msg;
+pub mod state;
+mod update;
+
+pub use keymap::{Action, Keymap};
+pub use msg::{BanditArm, BanditView, ClipStatus, Cmd, Msg, RecState, RecordingView};
+pub use state::{App, Popup, Storage, TuiContext};
+pub use update::FLASH_MS;

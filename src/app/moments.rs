@@ -1,0 +1,170 @@
+//! The moments list: every moment of this run, newest or best first, with a selection that
+//! stays on its moment while new ones arrive, and the scroll offset that keeps it visible.
+
+use super::msg::ClipStatus;
+use crate::domain::Moment;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MomentEntry {
+    /// The database row id; `None`: not stored (preview, or the store refused it).
+    pub id: Option<i64>,
+    pub moment: Moment,
+    pub clip: ClipStatus,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortOrder {
+    #[default]
+    Newest,
+    Best,
+}
+
+impl SortOrder {
+    pub fn label(self) -> &'static str {
+        match self {
+            SortOrder::Newest => "newest first",
+            SortOrder::Best => "best first",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MomentList {
+    /// In arrival order; indexes into it are stable.
+    pub entries: Vec<MomentEntry>,
+    pub order: SortOrder,
+    /// The selected entry (an index into `entries`).
+    pub selected: Option<usize>,
+    /// The first visible row of the display order.
+    pub offset: usize,
+}
+
+impl MomentList {
+    /// Entry indexes in display order.
+    pub fn display(&self) -> Vec<usize> {
+        let mut idx: Vec<usize> = (0..self.entries.len()).collect();
+        match self.order {
+            SortOrder::Newest => idx.reverse(),
+            SortOrder::Best => idx.sort_by(|&a, &b| {
+                let (ma, mb) = (&self.entries[a].moment, &self.entries[b].moment);
+                mb.score.total_cmp(&ma.score).then(b.cmp(&a))
+            }),
+        }
+        idx
+    }
+
+    /// Where the selection sits in display order.
+    pub fn selected_row(&self) -> Option<usize> {
+        let sel = self.selected?;
+        self.display().iter().position(|&i| i == sel)
+    }
+
+    pub fn selected_entry(&self) -> Option<&MomentEntry> {
+        self.entries.get(self.selected?)
+    }
+
+    /// Adds a moment. The selection follows it when asked (a manual mark) or when the
+    /// selection was on the top row (like following a log's tail); else it stays put.
+    pub fn push(&mut self, entry: MomentEntry, select: bool, rows: usize) -> usize {
+        let was_top = self.selected_row().is_none_or(|r| r == 0);
+        self.entries.push(entry);
+        let new = self.entries.len() - 1;
+        let at_top = self.display().first() == Some(&new);
+        if select || (was_top && at_top) {
+            self.selected = Some(new);
+        }
+        self.keep_visible(rows);
+        new
+    }
+
+    /// Moves the selection by `delta` rows in display order, clamped.
+    pub fn move_by(&mut self, delta: isize, rows: usize) {
+        let order = self.display();
+        if order.is_empty() {
+            return;
+        }
+        let cur = self.selected_row().unwrap_or(0) as isize;
+        let last = order.len() as isize - 1;
+        let row = (cur + delta).clamp(0, last) as usize;
+        self.selected = Some(order[row]);
+        self.keep_visible(rows);
+    }
+
+    pub fn set_order(&mut self, order: SortOrder, rows: usize) {
+        self.order = order;
+        self.keep_visible(rows);
+    }
+
+    /// Keeps the selected row inside the `rows` visible ones and the page as full as it can be.
+    pub fn keep_visible(&mut self, rows: usize) {
+        let rows = rows.max(1);
+        let len = self.entries.len();
+        let row = self.selected_row().unwrap_or(0);
+        if row < self.offset {
+            self.offset = row;
+        } else if row >= self.offset + rows {
+            self.offset = row + 1 - rows;
+        }
+        self.offset = self.offset.min(len.saturating_sub(rows));
+    }
+
+    pub fn entry_by_id_mut(&mut self, id: i64) -> Option<&mut MomentEntry> {
+        self.entries.iter_mut().find(|e| e.id == Some(id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{MomentSource, TriggerType, Ts};
+
+    fn entry(score: f64) -> MomentEntry {
+        MomentEntry {
+            id: None,
+            moment: Moment {
+                at: Ts(0),
+                offset_s: 0.0,
+                trigger_type: TriggerType::Keyword,
+                triggers: vec![],
+                score,
+                source: MomentSource::Auto,
+                clip_start: Ts(0),
+                clip_end: Ts(0),
+            },
+            clip: ClipStatus::None,
+        }
+    }
+
+    #[test]
+    fn selection_follows_the_top_but_not_a_row_below() {
+        let mut l = MomentList::default();
+        l.push(entry(1.0), false, 3);
+        l.push(entry(2.0), false, 3);
+        assert_eq!(l.selected, Some(1), "top row follows the newest");
+        l.move_by(1, 3);
+        assert_eq!(l.selected, Some(0));
+        l.push(entry(3.0), false, 3);
+        assert_eq!(
+            l.selected,
+            Some(0),
+            "a selection below the top stays on its moment"
+        );
+        assert_eq!(l.selected_row(), Some(2));
+    }
+
+    #[test]
+    fn best_first_and_scrolling() {
+        let mut l = MomentList::default();
+        for s in [5.0, 9.0, 1.0, 7.0, 3.0] {
+            l.push(entry(s), false, 2);
+        }
+        l.set_order(SortOrder::Best, 2);
+        assert_eq!(l.display(), vec![1, 3, 0, 4, 2]);
+        l.move_by(-100, 2);
+        assert_eq!((l.selected_row(), l.offset), (Some(0), 0));
+        l.move_by(3, 2);
+        assert_eq!((l.selected_row(), l.offset), (Some(3), 2));
+        l.move_by(100, 2);
+        assert_eq!((l.selected_row(), l.offset), (Some(4), 3));
+    }
+}

@@ -1,0 +1,155 @@
+//! The TUI model: everything the view reads. Only `App::update` (update.rs) changes it.
+
+use super::history::{EmoteBoard, RateHistory};
+use super::keymap::Keymap;
+use super::moments::MomentList;
+use super::msg::{BanditView, RecordingView};
+use crate::domain::Ts;
+use crate::engine::update::Snapshot;
+use crate::source::pusher::ChatState;
+
+/// The activities (bandit arms) until the bandit issue makes them configurable.
+pub const DEFAULT_ACTIVITIES: [&str; 5] = ["talk", "gameplay", "q_and_a", "react", "irl"];
+
+/// Where moments go, so the TUI can say the truth about an unsaved one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Storage {
+    /// The live engine stores every moment in SQLite.
+    Database,
+    /// `tui-preview`: nothing is stored.
+    Preview,
+}
+
+/// What the TUI is told once at start.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TuiContext {
+    pub channel: String,
+    /// Shown in the status bar.
+    pub data_dir: String,
+    pub keymap: Keymap,
+    pub activities: Vec<String>,
+    pub storage: Storage,
+    /// `NO_COLOR` is set: attributes only, no colours.
+    pub no_color: bool,
+}
+
+impl TuiContext {
+    pub fn new(channel: &str, data_dir: &str, keymap: Keymap) -> TuiContext {
+        TuiContext {
+            channel: channel.to_string(),
+            data_dir: data_dir.to_string(),
+            keymap,
+            activities: DEFAULT_ACTIVITIES.map(String::from).to_vec(),
+            storage: Storage::Database,
+            no_color: no_color_from_env(),
+        }
+    }
+}
+
+/// <https://no-color.org>: set and not empty.
+pub fn no_color_from_env() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Popup {
+    Help,
+    /// The selected moment's triggers and data.
+    Details,
+    /// Quit while recording?
+    ConfirmQuit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlashKind {
+    Info,
+    Good,
+    Bad,
+}
+
+/// A one-line confirmation or warning in the hint bar, gone after a few seconds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flash {
+    pub text: String,
+    pub kind: FlashKind,
+    pub until: Ts,
+}
+
+/// Stream and connection state, from the engine's updates.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StreamState {
+    /// `None` until the engine knows.
+    pub live: Option<bool>,
+    pub waiting_for_live: bool,
+    pub title: Option<String>,
+    pub session: Option<i64>,
+    pub chat: Option<ChatState>,
+    pub api_trouble: Option<String>,
+    pub capturing: Option<String>,
+    pub engine_gone: bool,
+}
+
+pub struct App {
+    pub ctx: TuiContext,
+    /// The latest time the model was told (every message carries it).
+    pub now: Ts,
+    pub width: u16,
+    pub height: u16,
+    pub stream: StreamState,
+    pub snapshot: Option<Snapshot>,
+    /// When the latest snapshot arrived (wall time), to show a stalled feed.
+    pub snapshot_seen: Option<Ts>,
+    pub history: RateHistory,
+    pub emotes: EmoteBoard,
+    pub recording: RecordingView,
+    pub bandit: BanditView,
+    /// Index into `ctx.activities`.
+    pub activity: Option<usize>,
+    pub moments: MomentList,
+    pub popup: Option<Popup>,
+    pub flash: Option<Flash>,
+    /// Marks sent to the engine and not yet back as a moment.
+    pub pending_marks: u32,
+}
+
+impl App {
+    pub fn new(ctx: TuiContext, now: Ts) -> App {
+        App {
+            ctx,
+            now,
+            width: 80,
+            height: 24,
+            stream: StreamState::default(),
+            snapshot: None,
+            snapshot_seen: None,
+            history: RateHistory::default(),
+            emotes: EmoteBoard::default(),
+            recording: RecordingView::default(),
+            bandit: BanditView::default(),
+            activity: None,
+            moments: MomentList::default(),
+            popup: None,
+            flash: None,
+            pending_marks: 0,
+        }
+    }
+
+    pub fn activity_name(&self) -> Option<&str> {
+        self.ctx.activities.get(self.activity?).map(String::as_str)
+    }
+
+    /// Seconds since the latest snapshot, when that is long enough to mention.
+    pub fn feed_stalled_s(&self) -> Option<u64> {
+        let seen = self.snapshot_seen?;
+        let s = (self.now.0 - seen.0) / 1000;
+        (s >= STALE_AFTER_S).then_some(s as u64)
+    }
+
+    /// Rows the moments list shows at the current size.
+    pub fn moment_rows(&self) -> usize {
+        crate::ui::layout::moment_rows(self.width, self.height)
+    }
+}
+
+/// Snapshots come once a second; this many seconds without one is worth saying.
+pub const STALE_AFTER_S: i64 = 5;

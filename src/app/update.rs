@@ -1,0 +1,192 @@
+//! `App::update`: the only place the model changes. No I/O besides log lines, no clock (time
+//! comes with each message), so tests drive it with explicit times.
+
+use super::moments::MomentEntry;
+use super::msg::{ClipStatus, Cmd, Msg};
+use super::state::{App, Flash, FlashKind, Storage};
+use crate::domain::{Moment, MomentSource, Ts};
+use crate::engine::update::Update;
+use crate::headless::trigger_summary;
+use crate::time::{format_hms, format_offset_words};
+
+/// How long a confirmation stays in the hint bar.
+pub const FLASH_MS: i64 = 5000;
+
+impl App {
+    pub fn update(&mut self, msg: Msg, now: Ts) -> Vec<Cmd> {
+        self.now = self.now.max(now);
+        match msg {
+            Msg::Engine(u) => {
+                self.on_engine(u, now);
+                vec![]
+            }
+            Msg::Key(ev) => self.on_key(ev, now),
+            Msg::Resize { width, height } => {
+                self.width = width;
+                self.height = height;
+                let rows = self.moment_rows();
+                self.moments.keep_visible(rows);
+                vec![]
+            }
+            Msg::Tick(t) => {
+                self.now = self.now.max(t);
+                if self.flash.as_ref().is_some_and(|f| f.until <= self.now) {
+                    self.flash = None;
+                }
+                vec![]
+            }
+            Msg::Recording(r) => {
+                self.recording = r;
+                vec![]
+            }
+            Msg::Bandit(b) => {
+                self.bandit = b;
+                vec![]
+            }
+            Msg::Clip { id, status } => {
+                let text = match &status {
+                    ClipStatus::Done { path } => Some((format!("clip ready: {path}"), true)),
+                    ClipStatus::Failed { why } => Some((format!("clip failed: {why}"), false)),
+                    _ => None,
+                };
+                if let Some(e) = self.moments.entry_by_id_mut(id) {
+                    e.clip = status;
+                }
+                if let Some((text, good)) = text {
+                    let kind = if good {
+                        FlashKind::Good
+                    } else {
+                        FlashKind::Bad
+                    };
+                    self.flash(text, kind);
+                }
+                vec![]
+            }
+            Msg::CmdDropped(cmd) => {
+                if matches!(cmd, Cmd::MarkMoment { .. }) {
+                    self.pending_marks = self.pending_marks.saturating_sub(1);
+                }
+                let what = match cmd {
+                    Cmd::MarkMoment { .. } => "the mark",
+                    Cmd::ClipMoment { .. } => "the clip request",
+                    Cmd::SetActivity(_) => "the activity change",
+                    Cmd::Quit | Cmd::Repaint => "the command",
+                };
+                self.flash(
+                    format!("engine busy: {what} did not reach it; try again"),
+                    FlashKind::Bad,
+                );
+                vec![]
+            }
+            Msg::EngineGone => {
+                self.stream.engine_gone = true;
+                vec![]
+            }
+        }
+    }
+
+    pub(super) fn flash(&mut self, text: String, kind: FlashKind) {
+        self.flash = Some(Flash {
+            text,
+            kind,
+            until: self.now.plus_ms(FLASH_MS),
+        });
+    }
+
+    fn on_engine(&mut self, u: Update, now: Ts) {
+        match u {
+            Update::Snapshot(s) => {
+                let v = &s.velocity;
+                self.history.push(s.at, v.rate, v.threshold, v.baseline);
+                let top = s.top_emote.as_ref().map(|(n, c)| (n.as_str(), *c));
+                self.emotes.observe(s.at, top);
+                self.stream.live = Some(s.live);
+                if s.live {
+                    self.stream.waiting_for_live = false;
+                }
+                self.snapshot = Some(s);
+                self.snapshot_seen = Some(now);
+            }
+            Update::ChatState(st) => {
+                if self.stream.chat.as_ref() != Some(&st) {
+                    tracing::info!("chat {st}");
+                }
+                self.stream.chat = Some(st);
+            }
+            Update::Moment { id, moment } => self.on_moment(id, moment),
+            Update::WentLive { title, session, .. } => {
+                tracing::info!("Stream is LIVE!");
+                self.stream.live = Some(true);
+                self.stream.waiting_for_live = false;
+                self.stream.title = title;
+                self.stream.session = session;
+            }
+            Update::WentOffline { .. } => {
+                tracing::info!("Stream went offline.");
+                self.stream.live = Some(false);
+            }
+            Update::WaitingForLive => {
+                tracing::info!("Waiting for {} to go live...", self.ctx.channel);
+                self.stream.waiting_for_live = true;
+            }
+            Update::ApiTrouble { message, .. } => {
+                tracing::warn!("Kick API: {message}");
+                self.stream.api_trouble = Some(message);
+            }
+            Update::ApiOk => self.stream.api_trouble = None,
+            Update::Capturing { path } => {
+                tracing::info!("capturing every chat frame to {path}");
+                self.stream.capturing = Some(path);
+            }
+            Update::Note(text) => tracing::info!("{text}"),
+            // Kinds the engine adds later are logged until the TUI shows them.
+            #[allow(unreachable_patterns)]
+            other => tracing::debug!("update not shown: {other:?}"),
+        }
+    }
+
+    fn on_moment(&mut self, id: Option<i64>, moment: Moment) {
+        let manual = moment.source == MomentSource::Manual && self.pending_marks > 0;
+        if manual {
+            self.pending_marks -= 1;
+        }
+        let saved = match (id, self.ctx.storage) {
+            (Some(id), _) => format!("saved #{id}"),
+            (None, Storage::Preview) => "preview: not saved".into(),
+            (None, Storage::Database) => "NOT SAVED, see the log".into(),
+        };
+        let line = format!(
+            "{} at {}: {} ({saved})",
+            moment.trigger_type.headline(),
+            format_offset_words(moment.offset_s),
+            trigger_summary(&moment)
+        );
+        if id.is_none() && self.ctx.storage == Storage::Database {
+            tracing::error!("{line}");
+        } else {
+            tracing::info!("{line}");
+        }
+        let text = if manual {
+            format!("marked at {} ({saved})", format_hms(moment.offset_s))
+        } else {
+            format!(
+                "{} at {} ({saved})",
+                moment.trigger_type.headline(),
+                format_hms(moment.offset_s)
+            )
+        };
+        let kind = match (id, self.ctx.storage) {
+            (None, Storage::Database) => FlashKind::Bad,
+            _ if manual => FlashKind::Good,
+            _ => FlashKind::Info,
+        };
+        let rows = self.moment_rows();
+        let entry = MomentEntry {
+            id,
+            moment,
+            clip: ClipStatus::None,
+        };
+        self.moments.push(entry, manual, rows);
+        self.flash(text, kind);
+    }
+}

@@ -1,0 +1,64 @@
+//! Entering and leaving the terminal: raw mode, the alternate screen, a hidden cursor. Every
+//! exit path restores it: the guard's Drop, and a panic hook that restores and then ends the
+//! process (a UI cannot keep drawing on a restored terminal).
+
+use std::io::{self, Write};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::cursor::{Hide, Show};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+
+/// The terminal is in TUI mode; whoever restores it first clears this.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Restores the terminal if the TUI owns it. Safe to call more than once.
+pub fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let _ = disable_raw_mode();
+        let mut out = io::stdout();
+        let _ = execute!(out, LeaveAlternateScreen, Show);
+        let _ = out.flush();
+    }
+}
+
+/// A panic while the TUI owns the terminal: restore it, print the panic as usual, exit 101.
+/// A panic at any other time behaves as it would without the TUI.
+pub fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let owned = ACTIVE.load(Ordering::SeqCst);
+            restore();
+            previous(info);
+            if owned {
+                std::process::exit(101);
+            }
+        }));
+    });
+}
+
+/// Owns the terminal while alive.
+pub struct TermGuard(());
+
+impl TermGuard {
+    pub fn enter() -> io::Result<TermGuard> {
+        install_panic_hook();
+        enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let guard = TermGuard(());
+        // No mouse capture: it would steal text selection in tmux and SSH clients.
+        execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TermGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}

@@ -1,0 +1,195 @@
+//! The TUI's edge: owns the terminal, turns terminal events, engine updates and a 1 Hz clock
+//! into `Msg`s for the model, draws only when something changed (at most 10 frames/s, at once
+//! after a key), and hands the model's commands to the engine without ever waiting on it.
+
+mod guard;
+mod writer;
+
+use std::io;
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, MissedTickBehavior};
+use tokio_util::sync::CancellationToken;
+
+pub use guard::{TermGuard, install_panic_hook, restore};
+use writer::{Busy, ThreadWriter};
+
+use crate::app::{App, Cmd, Msg, TuiContext};
+use crate::engine::update::Update;
+use crate::time::wall_now;
+
+/// At most 10 frames a second.
+const FRAME: Duration = Duration::from_millis(100);
+/// While the terminal is still writing the last frame, look again this often.
+const BUSY_RETRY: Duration = Duration::from_millis(25);
+/// Engine updates taken in one go before drawing (a backlog cannot starve the keys).
+const UPDATE_BATCH: usize = 64;
+
+type Term = Terminal<CrosstermBackend<ThreadWriter>>;
+
+/// Runs the TUI until a quit key, `cancel` (a signal), or the terminal going away. `Quit` is
+/// also sent on `cmd_tx`; the caller stops the engine. The terminal is restored on every path.
+pub async fn run_tui(
+    mut rx: mpsc::Receiver<Update>,
+    cmd_tx: mpsc::Sender<Cmd>,
+    cancel: CancellationToken,
+    ctx: TuiContext,
+) -> io::Result<()> {
+    let guard = TermGuard::enter()?;
+    let writer = ThreadWriter::spawn()?;
+    let busy = writer.busy();
+    let mut terminal = Terminal::new(CrosstermBackend::new(writer))?;
+    let size = terminal.size()?;
+    let mut app = App::new(ctx, wall_now());
+    app.update(
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+        wall_now(),
+    );
+    let mut lp = Loop {
+        terminal: &mut terminal,
+        app: &mut app,
+        cmd_tx: &cmd_tx,
+        busy,
+    };
+    let result = lp.run(&mut rx, &cancel).await;
+    // The writer thread lets the last frame out, then the guard restores the terminal.
+    drop(terminal);
+    drop(guard);
+    result
+}
+
+struct Loop<'a> {
+    terminal: &'a mut Term,
+    app: &'a mut App,
+    cmd_tx: &'a mpsc::Sender<Cmd>,
+    busy: Busy,
+}
+
+enum Flow {
+    Go,
+    Quit,
+}
+
+impl Loop<'_> {
+    async fn run(
+        &mut self,
+        rx: &mut mpsc::Receiver<Update>,
+        cancel: &CancellationToken,
+    ) -> io::Result<()> {
+        let mut events = EventStream::new();
+        let mut clock = tokio::time::interval_at(
+            Instant::now() + Duration::from_secs(1),
+            Duration::from_secs(1),
+        );
+        clock.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        let mut engine_open = true;
+        let mut dirty = true;
+        let mut urgent = true;
+        let mut last_draw: Option<Instant> = None;
+        loop {
+            if dirty {
+                let due = urgent || last_draw.is_none_or(|t| t.elapsed() >= FRAME);
+                if due && !self.busy.get() {
+                    self.draw()?;
+                    last_draw = Some(Instant::now());
+                    (dirty, urgent) = (false, false);
+                }
+            }
+            let wake = dirty.then(|| match last_draw {
+                Some(t) if !self.busy.get() => t + FRAME,
+                _ => Instant::now() + BUSY_RETRY,
+            });
+            tokio::select! {
+                biased;
+                () = cancel.cancelled() => return Ok(()),
+                ev = events.next() => match ev {
+                    Some(Ok(ev)) => {
+                        let (flow, key) = self.on_terminal(ev)?;
+                        if let Flow::Quit = flow {
+                            return Ok(());
+                        }
+                        dirty = true;
+                        urgent |= key;
+                    }
+                    Some(Err(e)) => return Err(e),
+                    // Input closed: the terminal is gone.
+                    None => return Ok(()),
+                },
+                u = rx.recv(), if engine_open => {
+                    match u {
+                        Some(u) => {
+                            self.app.update(Msg::Engine(u), wall_now());
+                            // Take what else is waiting, up to a batch, then draw once.
+                            for _ in 1..UPDATE_BATCH {
+                                let Ok(u) = rx.try_recv() else { break };
+                                self.app.update(Msg::Engine(u), wall_now());
+                            }
+                        }
+                        None => {
+                            engine_open = false;
+                            self.app.update(Msg::EngineGone, wall_now());
+                        }
+                    }
+                    dirty = true;
+                }
+                _ = clock.tick() => {
+                    self.app.update(Msg::Tick(wall_now()), wall_now());
+                    dirty = true;
+                }
+                () = sleep_until(wake), if wake.is_some() => {}
+            }
+        }
+    }
+
+    fn draw(&mut self) -> io::Result<()> {
+        tui_logger::move_events();
+        let app = &*self.app;
+        self.terminal.draw(|f| crate::ui::draw(f, app))?;
+        Ok(())
+    }
+
+    /// Returns whether to go on, and whether it was a key (drawn at once).
+    fn on_terminal(&mut self, ev: Event) -> io::Result<(Flow, bool)> {
+        let now = wall_now();
+        let (msg, key) = match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => (Msg::Key(k), true),
+            Event::Resize(width, height) => (Msg::Resize { width, height }, true),
+            _ => return Ok((Flow::Go, false)),
+        };
+        let cmds = self.app.update(msg, now);
+        Ok((self.dispatch(cmds)?, key))
+    }
+
+    fn dispatch(&mut self, cmds: Vec<Cmd>) -> io::Result<Flow> {
+        for cmd in cmds {
+            match cmd {
+                Cmd::Repaint => self.terminal.clear()?,
+                Cmd::Quit => {
+                    let _ = self.cmd_tx.try_send(Cmd::Quit);
+                    return Ok(Flow::Quit);
+                }
+                other => {
+                    if let Err(e) = self.cmd_tx.try_send(other) {
+                        self.app.update(Msg::CmdDropped(e.into_inner()), wall_now());
+                    }
+                }
+            }
+        }
+        Ok(Flow::Go)
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(t) => tokio::time::sleep_until(t).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,94 @@
+//! The selected moment in full: when, where in the stream, score, clip window, and every
+//! trigger with its data.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+
+use super::layout::popup;
+use super::moments::clock;
+use super::theme::Theme;
+use crate::app::{App, ClipStatus, Storage};
+use crate::headless::trigger_summary;
+use crate::time::{format_hms, format_offset_words};
+
+pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
+    let Some(e) = app.moments.selected_entry() else {
+        return;
+    };
+    let m = &e.moment;
+    let field = |name: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!(" {name:<9}"), th.dim),
+            Span::styled(value, th.text),
+        ])
+    };
+    let stored = match (e.id, app.ctx.storage) {
+        (Some(id), _) => format!("row #{id}"),
+        (None, Storage::Preview) => "preview: not saved".into(),
+        (None, Storage::Database) => "NOT SAVED (the database refused it; see the log)".into(),
+    };
+    let clip = match &e.clip {
+        ClipStatus::Done { path } => format!("clipped: {path}"),
+        ClipStatus::Failed { why } => format!("failed: {why}"),
+        other => other.label().to_string(),
+    };
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!(
+                " {} at {}",
+                m.trigger_type.headline(),
+                format_offset_words(m.offset_s)
+            ),
+            th.accent,
+        )),
+        Line::from(Span::styled(format!(" {}", trigger_summary(m)), th.text)),
+        Line::from(""),
+        field("time", format!("{} ({})", clock(m.at), m.at.to_rfc3339())),
+        field("offset", format_hms(m.offset_s)),
+        field("score", format!("{:.1}", m.score)),
+        field("source", m.source.as_str().to_string()),
+        field(
+            "window",
+            format!(
+                "{} to {} of the stream",
+                format_hms(m.offset_s + m.clip_start.secs_since(m.at)),
+                format_hms(m.offset_s + m.clip_end.secs_since(m.at)),
+            ),
+        ),
+        field("stored", stored),
+        field("clip", clip),
+        Line::from(""),
+        Line::from(Span::styled(
+            format!(" Triggers ({})", m.triggers.len()),
+            th.title,
+        )),
+    ];
+    for t in &m.triggers {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<14}", t.kind.as_str()), th.accent),
+            Span::styled(format!("x{:<5.1}", t.strength), th.dim),
+            Span::styled(t.data.to_string(), th.text),
+        ]));
+    }
+    let w = area.width.saturating_sub(4).min(100);
+    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let r = popup(area, w, h);
+    Clear.render(r, buf);
+    let close = app.ctx.keymap.label(crate::app::Action::Back);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(
+            Block::bordered()
+                .title(Span::styled(" Moment ", th.title))
+                .title_bottom(
+                    Line::from(Span::styled(
+                        format!(" {close} closes · j/k browse "),
+                        th.dim,
+                    ))
+                    .right_aligned(),
+                ),
+        )
+        .render(r, buf);
+}

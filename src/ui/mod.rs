@@ -1,0 +1,58 @@
+//! The TUI view: `draw(frame, &App)` only reads the model. One file per pane.
+
+pub mod bandit;
+pub mod details;
+pub mod emotes;
+pub mod help;
+pub mod keywords;
+pub mod layout;
+pub mod logs;
+pub mod moments;
+pub mod notice;
+pub mod recording;
+pub mod status;
+pub mod text;
+pub mod theme;
+pub mod velocity;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use crate::app::{App, Popup};
+pub use theme::Theme;
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    render(app, area, frame.buffer_mut());
+}
+
+/// The whole screen into a buffer (tests render through this too).
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let th = Theme::new(app.ctx.no_color);
+    let Some(a) = layout::areas(area) else {
+        notice::too_small(app, &th, area, buf);
+        return;
+    };
+    status::render(app, &th, a.status, buf);
+    velocity::render(app, &th, a.velocity, buf);
+    keywords::render(app, &th, a.keywords, buf);
+    emotes::render(app, &th, a.emotes, buf);
+    if let Some(r) = a.recording {
+        recording::render(app, &th, r, buf);
+    }
+    if let Some(r) = a.bandit {
+        bandit::render(app, &th, r, buf);
+    }
+    moments::render(app, &th, a.moments, buf);
+    if let Some(r) = a.log {
+        logs::render(&th, r, buf);
+    }
+    help::hint_bar(app, &th, a.hint, buf);
+    match app.popup {
+        Some(Popup::Help) => help::help_popup(app, &th, area, buf),
+        Some(Popup::Details) => details::render(app, &th, area, buf),
+        Some(Popup::ConfirmQuit) => notice::confirm_quit(app, &th, area, buf),
+        None => {}
+    }
+}

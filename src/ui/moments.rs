@@ -1,0 +1,126 @@
+//! The moments list: time, stream offset, type, score, clip status, stored or not; on wide
+//! terminals also what fired. The model keeps the selection and scroll offset.
+
+use chrono::Local;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Widget};
+
+use super::theme::Theme;
+use crate::app::moments::MomentEntry;
+use crate::app::{Action, App, ClipStatus, Storage};
+use crate::domain::{MomentSource, Ts};
+use crate::headless::trigger_summary;
+use crate::time::format_hms;
+
+/// Wall clock time of day, local.
+pub fn clock(t: Ts) -> String {
+    t.to_datetime()
+        .with_timezone(&Local)
+        .format("%H:%M:%S")
+        .to_string()
+}
+
+pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
+    let list = &app.moments;
+    let title = Line::from(vec![
+        Span::styled(" Moments ", th.title),
+        Span::styled(
+            format!("{} · {} ", list.entries.len(), list.order.label()),
+            th.dim,
+        ),
+    ]);
+    let block = Block::bordered().title(title);
+    let inner = block.inner(area);
+    if list.entries.is_empty() {
+        block.render(area, buf);
+        let key = app.ctx.keymap.label(Action::Mark);
+        Paragraph::new(Span::styled(
+            format!("No moments yet. Press {key} to mark one."),
+            th.dim,
+        ))
+        .render(inner, buf);
+        return;
+    }
+    let wide = inner.width >= 100;
+    let rows_visible = inner.height.saturating_sub(1) as usize;
+    let order = list.display();
+    let rows: Vec<Row> = order
+        .iter()
+        .skip(list.offset)
+        .take(rows_visible)
+        .map(|&i| {
+            let e = &list.entries[i];
+            let mut row = row(e, app.ctx.storage, th, wide);
+            if list.selected == Some(i) {
+                row = row.style(th.selected);
+            }
+            row
+        })
+        .collect();
+    let mut widths = vec![
+        Constraint::Length(8),
+        Constraint::Length(8),
+        Constraint::Length(16),
+        Constraint::Length(6),
+        Constraint::Length(8),
+        Constraint::Length(10),
+    ];
+    let mut header = vec!["time", "offset", "type", "score", "clip", "stored"];
+    if wide {
+        widths.push(Constraint::Min(10));
+        header.push("what fired");
+    }
+    Table::new(rows, widths)
+        .header(Row::new(header).style(th.dim))
+        .column_spacing(1)
+        .block(block)
+        .render(area, buf);
+}
+
+fn row<'a>(e: &MomentEntry, storage: Storage, th: &Theme, wide: bool) -> Row<'a> {
+    let m = &e.moment;
+    let extra = m.triggers.len().saturating_sub(1);
+    let kind = if extra > 0 {
+        format!("{} +{extra}", short_type(m))
+    } else {
+        short_type(m).to_string()
+    };
+    let kind_style = if m.source == MomentSource::Manual {
+        th.accent
+    } else {
+        th.text
+    };
+    let (stored, stored_style) = match (e.id, storage) {
+        (Some(id), _) => (format!("#{id}"), th.dim),
+        (None, Storage::Preview) => ("preview".to_string(), th.dim),
+        (None, Storage::Database) => ("NOT SAVED".to_string(), th.bad),
+    };
+    let clip_style = match e.clip {
+        ClipStatus::Done { .. } => th.good,
+        ClipStatus::Failed { .. } => th.bad,
+        _ => th.text,
+    };
+    let mut cells = vec![
+        Cell::from(clock(m.at)),
+        Cell::from(format_hms(m.offset_s)),
+        Cell::from(Span::styled(kind, kind_style)),
+        Cell::from(format!("{:>5.1}", m.score)),
+        Cell::from(Span::styled(e.clip.label().to_string(), clip_style)),
+        Cell::from(Span::styled(stored, stored_style)),
+    ];
+    if wide {
+        cells.push(Cell::from(Span::styled(trigger_summary(m), th.dim)));
+    }
+    Row::new(cells)
+}
+
+/// The type column: the banner's headline, short enough for the column.
+fn short_type(m: &crate::domain::Moment) -> &'static str {
+    match m.trigger_type.headline() {
+        "MARKED MOMENT" => "MARKED",
+        "KEYWORD BURST" => "KEYWORDS",
+        h => h,
+    }
+}

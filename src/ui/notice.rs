@@ -1,0 +1,56 @@
+//! Whole-screen and small notices: "terminal too small" and "quit while recording?".
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+
+use super::layout::{MIN_HEIGHT, MIN_WIDTH, popup};
+use super::theme::Theme;
+use crate::app::{Action, App};
+
+/// Below the minimum size: what is wrong and what to do, wrapped to whatever room there is.
+pub fn too_small(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
+    let quit = app.ctx.keymap.label(Action::Quit);
+    let lines = vec![
+        Line::from(Span::styled("Terminal too small", th.bad)),
+        Line::from(format!("{}×{}", area.width, area.height)),
+        Line::from(format!("kicktui needs {MIN_WIDTH}×{MIN_HEIGHT}")),
+        Line::from(Span::styled(
+            format!("Enlarge the pane, or {quit} quits. It keeps running meanwhile."),
+            th.dim,
+        )),
+    ];
+    let h = (lines.len() as u16 * 2).min(area.height);
+    let y = area.y + (area.height - h) / 2;
+    Paragraph::new(lines)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true })
+        .render(
+            Rect::new(area.x, y, area.width, area.height - (y - area.y)),
+            buf,
+        );
+}
+
+pub fn confirm_quit(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
+    let quit = app.ctx.keymap.label(Action::Quit);
+    let lines = vec![
+        Line::from(""),
+        Line::from(Span::styled("A recording is running.", th.bad)),
+        Line::from("Quit and stop it?"),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled(" y ", th.key.patch(th.selected)),
+            Span::raw(format!(" or {quit}: quit    ")),
+            Span::styled(" n ", th.key.patch(th.selected)),
+            Span::raw(" or any key: keep going"),
+        ]),
+    ];
+    let r = popup(area, 56, 8);
+    Clear.render(r, buf);
+    Paragraph::new(lines)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true })
+        .block(Block::bordered().title(Span::styled(" Quit? ", th.title)))
+        .render(r, buf);
+}

@@ -1,0 +1,121 @@
+//! The status bar: live state and uptime, channel, viewers, chat connection, recording,
+//! trouble, data dir. Pieces are added in priority order while they fit on one line.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::text::{group_digits, shorten_left};
+use super::theme::Theme;
+use crate::app::{App, RecState};
+use crate::source::pusher::ChatState;
+use crate::time::format_hms;
+
+const SEP: &str = " │ ";
+const SEP_WIDTH: usize = 3;
+
+pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
+    let pieces = pieces(app, th);
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0usize;
+    let width = area.width as usize;
+    for piece in pieces {
+        let w: usize = piece.iter().map(Span::width).sum();
+        let sep = if spans.is_empty() { 0 } else { SEP_WIDTH };
+        if used + sep + w > width {
+            continue;
+        }
+        if !spans.is_empty() {
+            spans.push(Span::styled(SEP, th.dim));
+        }
+        used += sep + w;
+        spans.extend(piece);
+    }
+    Line::from(spans).render(area, buf);
+}
+
+fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<Vec<Span<'a>>> {
+    let snap = app.snapshot.as_ref();
+    let mut out = Vec::new();
+    let uptime = snap.and_then(|s| s.uptime_s).map(format_hms);
+    let live = match (app.stream.live, app.stream.waiting_for_live) {
+        (Some(true), _) => Span::styled(
+            format!("● LIVE {}", uptime.unwrap_or_default())
+                .trim_end()
+                .to_string(),
+            th.good,
+        ),
+        (_, true) => Span::styled("○ waiting for live", th.warn),
+        (Some(false), _) => Span::styled("○ offline", th.dim),
+        (None, _) => Span::styled("○ starting", th.dim),
+    };
+    out.push(vec![live]);
+    out.push(vec![Span::styled(app.ctx.channel.as_str(), th.title)]);
+    if app.stream.engine_gone {
+        out.push(vec![Span::styled("ENGINE STOPPED", th.bad)]);
+    } else if let Some(s) = app.feed_stalled_s() {
+        out.push(vec![Span::styled(format!("no data for {s} s"), th.bad)]);
+    }
+    let viewers = snap
+        .and_then(|s| s.viewers)
+        .map_or("- viewers".to_string(), |v| {
+            format!("{} viewers", group_digits(v as u64))
+        });
+    out.push(vec![Span::styled(viewers, th.text)]);
+    out.push(chat_piece(app, th));
+    out.push(rec_piece(app, th));
+    if let Some(t) = &app.stream.api_trouble {
+        out.push(vec![Span::styled(format!("API: {t}"), th.warn)]);
+    }
+    if app.stream.capturing.is_some() {
+        out.push(vec![Span::styled("capturing chat", th.warn)]);
+    }
+    out.push(vec![Span::styled(
+        format!("data: {}", shorten_left(&home_tilde(&app.ctx.data_dir), 40)),
+        th.dim,
+    )]);
+    out
+}
+
+fn chat_piece<'a>(app: &App, th: &Theme) -> Vec<Span<'a>> {
+    let (text, style) = match &app.stream.chat {
+        None => ("chat: -".to_string(), th.dim),
+        Some(ChatState::Live) => ("chat: live".to_string(), th.good),
+        Some(ChatState::Connecting { attempt: 0 }) => ("chat: connecting".to_string(), th.warn),
+        Some(ChatState::Connecting { attempt }) => {
+            (format!("chat: connecting (try {})", attempt + 1), th.warn)
+        }
+        Some(ChatState::Reconnecting { until, reason }) => {
+            let s = ((until.0 - app.now.0).max(0) + 999) / 1000;
+            (format!("chat: retry in {s} s ({reason})"), th.warn)
+        }
+        Some(ChatState::Stopped { why }) => (format!("chat: stopped ({why})"), th.bad),
+    };
+    vec![Span::styled(text, style)]
+}
+
+fn rec_piece<'a>(app: &App, th: &Theme) -> Vec<Span<'a>> {
+    let r = &app.recording;
+    let style = match &r.state {
+        RecState::Recording if r.slow => th.warn,
+        RecState::Recording => th.bad,
+        RecState::Stalled | RecState::Failed(_) => th.bad,
+        _ => th.dim,
+    };
+    let text = match &r.state {
+        RecState::Recording => "● REC".to_string(),
+        other => format!("rec: {}", other.label()),
+    };
+    vec![Span::styled(text, style)]
+}
+
+/// `/home/me/.local/share/kicktui` → `~/.local/share/kicktui`.
+fn home_tilde(path: &str) -> String {
+    match std::env::var("HOME") {
+        Ok(home) if !home.is_empty() && path.starts_with(&home) => {
+            format!("~{}", &path[home.len()..])
+        }
+        _ => path.to_string(),
+    }
+}

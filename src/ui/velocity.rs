@@ -1,0 +1,125 @@
+//! Chat velocity: a block-character bar chart of the last minutes (no braille: it depends on
+//! fonts), with the rate that would fire drawn as a line across it.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Widget};
+
+use super::theme::Theme;
+use crate::app::App;
+
+/// How much chat the chart spans, whatever its width.
+pub const SPAN_S: i64 = 300;
+const EIGHTHS: [char; 8] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇'];
+
+pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
+    let last = app.history.last();
+    let title = match last {
+        Some(p) => Line::from(vec![
+            Span::styled(" Chat ", th.title),
+            Span::styled(
+                format!("{:.1} msg/s ", p.rate),
+                hot_or(th, p.rate, p.threshold),
+            ),
+        ]),
+        None => Line::from(Span::styled(" Chat velocity ", th.title)),
+    };
+    let mut block = Block::bordered().title(title);
+    if let Some(p) = last
+        && area.width >= 40
+    {
+        block = block.title(
+            Line::from(vec![
+                Span::styled("fires ≥", th.dim),
+                Span::styled(format!("{:.1}", p.threshold), th.threshold),
+                Span::styled(format!(" · usual {:.1} ", p.baseline), th.dim),
+            ])
+            .right_aligned(),
+        );
+    }
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.is_empty() {
+        return;
+    }
+    let Some(p) = last else {
+        Paragraph::new(Span::styled("waiting for chat...", th.dim)).render(inner, buf);
+        return;
+    };
+    let cols = inner.width as usize;
+    let secs_per_col = (SPAN_S + cols as i64 - 1) / cols as i64;
+    let values = app.history.columns(cols, secs_per_col.max(1));
+    let peak = values.iter().flatten().fold(0.0f64, |a, &b| a.max(b));
+    let scale = (peak.max(p.threshold) * 1.15).max(1.0);
+    draw_bars(&values, scale, p.threshold, th, inner, buf);
+    let label = format!("{:.0}", scale);
+    buf.set_string(inner.x, inner.y, &label, th.dim);
+}
+
+fn hot_or(th: &Theme, rate: f64, threshold: f64) -> ratatui::style::Style {
+    if rate > 0.0 && rate >= threshold {
+        th.bar_hot
+    } else {
+        th.accent
+    }
+}
+
+/// Bars in eighths of a cell from the bottom; the threshold row shows `┄` where no bar is.
+fn draw_bars(
+    values: &[Option<f64>],
+    scale: f64,
+    threshold: f64,
+    th: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let h = area.height as usize;
+    let total = (h * 8) as f64;
+    let thr_row = (threshold.is_finite() && threshold > 0.0)
+        .then(|| ((threshold / scale * h as f64).floor() as usize).min(h - 1));
+    for (i, v) in values.iter().enumerate() {
+        let x = area.x + i as u16;
+        let units = v.map_or(0, |v| ((v / scale * total).round() as usize).min(h * 8));
+        let style = match v {
+            Some(v) if *v > 0.0 && *v >= threshold => th.bar_hot,
+            _ => th.bar,
+        };
+        for row in 0..h {
+            // row 0 is the bottom.
+            let y = area.y + (h - 1 - row) as u16;
+            let filled = units.saturating_sub(row * 8).min(8);
+            let cell = &mut buf[(x, y)];
+            if filled > 0 {
+                let ch = if filled == 8 { '█' } else { EIGHTHS[filled] };
+                cell.set_char(ch).set_style(style);
+            } else if thr_row == Some(row) {
+                cell.set_char('┄').set_style(th.threshold);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_fill_from_the_bottom_in_eighths() {
+        let area = Rect::new(0, 0, 3, 2);
+        let mut buf = Buffer::empty(area);
+        let th = Theme::new(true);
+        draw_bars(
+            &[Some(1.0), Some(0.5), None],
+            1.0,
+            0.75,
+            &th,
+            area,
+            &mut buf,
+        );
+        let rows: Vec<String> = (0..2)
+            .map(|y| (0..3).map(|x| buf[(x, y)].symbol().to_string()).collect())
+            .collect();
+        assert_eq!(rows, vec!["█┄┄", "██ "]);
+    }
+}

@@ -1,0 +1,317 @@
+//! Pane render tests: each pane drawn into a buffer on its own, and a sweep of every size and
+//! popup for panics.
+
+mod tui_support;
+
+use kicktui::app::keymap::TABLE;
+use kicktui::app::{App, BanditArm, BanditView, Msg, Popup, RecState, RecordingView};
+use kicktui::engine::update::Update;
+use kicktui::source::pusher::ChatState;
+use kicktui::ui::{self, Theme};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier};
+use tui_support::*;
+
+fn pane(w: u16, h: u16, f: impl FnOnce(Rect, &mut Buffer)) -> (Buffer, String) {
+    let area = Rect::new(0, 0, w, h);
+    let mut buf = Buffer::empty(area);
+    f(area, &mut buf);
+    let t = text(&buf);
+    (buf, t)
+}
+
+fn live_app() -> App {
+    let mut a = app();
+    a.update(Msg::Engine(Update::ChatState(ChatState::Live)), T0);
+    for s in 0..60 {
+        let rate = if s > 50 { 9.0 } else { 2.0 };
+        a.update(
+            Msg::Engine(Update::Snapshot(snapshot(s as f64, rate))),
+            at(s as f64),
+        );
+    }
+    a
+}
+
+#[test]
+fn status_bar_fits_what_matters_first() {
+    let a = live_app();
+    let th = Theme::new(true);
+    let (_, wide) = pane(120, 1, |r, b| ui::status::render(&a, &th, r, b));
+    for want in [
+        "● LIVE 1:24:44",
+        "clavicular",
+        "1,234 viewers",
+        "chat: live",
+        "rec: not recording",
+        "data: /srv/kicktui",
+    ] {
+        assert!(wide.contains(want), "{want:?} in {wide:?}");
+    }
+    let (_, narrow) = pane(40, 1, |r, b| ui::status::render(&a, &th, r, b));
+    // What does not fit is left out; smaller pieces after it still get their turn.
+    assert_eq!(
+        narrow.trim_end(),
+        "● LIVE 1:24:44 │ clavicular │ chat: live"
+    );
+}
+
+#[test]
+fn status_bar_says_when_the_feed_stalls_or_chat_drops() {
+    let mut a = live_app();
+    a.update(Msg::Tick(at(80.0)), at(80.0));
+    let reconnect = ChatState::Reconnecting {
+        until: at(83.0),
+        reason: "4200".into(),
+    };
+    a.update(Msg::Engine(Update::ChatState(reconnect)), at(80.0));
+    let th = Theme::new(true);
+    let (_, t) = pane(120, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(t.contains("no data for 21 s"), "{t}");
+    assert!(t.contains("chat: retry in 3 s (4200)"), "{t}");
+}
+
+#[test]
+fn velocity_chart_shows_the_threshold_and_hot_bars() {
+    let a = live_app();
+    let (buf, t) = pane(64, 8, |r, b| {
+        ui::velocity::render(&a, &Theme::new(false), r, b)
+    });
+    let first = t.lines().next().unwrap();
+    assert!(first.contains("Chat 9.0 msg/s"), "{first}");
+    assert!(first.contains("fires ≥6.0"), "{first}");
+    assert!(t.contains('┄'), "threshold line:\n{t}");
+    assert!(t.contains('█'));
+    let hot = buf
+        .content()
+        .iter()
+        .filter(|c| c.symbol() == "█" && c.fg == Color::Red)
+        .count();
+    let calm = buf
+        .content()
+        .iter()
+        .filter(|c| c.symbol() != " " && c.fg == Color::Cyan)
+        .count();
+    assert!(hot > 0 && calm > 0, "hot {hot}, calm {calm}\n{t}");
+}
+
+#[test]
+fn no_color_means_no_colour_anywhere() {
+    let mut a = live_app();
+    a.ctx.no_color = true;
+    a.update(moment_update(Some(1), spike(30.0, 12.0)), T0);
+    let area = Rect::new(0, 0, 120, 40);
+    let mut buf = Buffer::empty(area);
+    ui::render(&a, area, &mut buf);
+    for c in buf.content() {
+        assert_eq!(
+            (c.fg, c.bg),
+            (Color::Reset, Color::Reset),
+            "{:?}",
+            c.symbol()
+        );
+    }
+    // Emphasis survives as attributes: the selected moment is reversed.
+    assert!(
+        buf.content()
+            .iter()
+            .any(|c| c.modifier.contains(Modifier::REVERSED))
+    );
+}
+
+#[test]
+fn keywords_busiest_first_and_emotes_with_the_current_one() {
+    let a = live_app();
+    let th = Theme::new(true);
+    let (_, k) = pane(20, 6, |r, b| ui::keywords::render(&a, &th, r, b));
+    let rows: Vec<&str> = k.lines().skip(1).take(4).collect();
+    assert_eq!(
+        rows,
+        vec![
+            "│LMAO             7│",
+            "│CLIP             5│",
+            "│NO WAY           2│",
+            "│CLIP THAT        0│"
+        ]
+    );
+    let (_, e) = pane(20, 4, |r, b| ui::emotes::render(&a, &th, r, b));
+    assert!(e.contains("▶ KEKW"), "{e}");
+}
+
+#[test]
+fn recording_pane_says_not_recording_then_health() {
+    let mut a = app();
+    let th = Theme::new(true);
+    let (_, t) = pane(40, 5, |r, b| ui::recording::render(&a, &th, r, b));
+    assert!(
+        t.contains("not recording") && t.contains("clips need a recording"),
+        "{t}"
+    );
+    a.update(
+        Msg::Recording(RecordingView {
+            state: RecState::Recording,
+            file: Some("/very/long/path/recordings/clavicular_s005_20260117.ts".into()),
+            size_bytes: 1_230_000_000,
+            mb_per_min: Some(0.4),
+            slow: true,
+        }),
+        T0,
+    );
+    let (_, t) = pane(40, 5, |r, b| ui::recording::render(&a, &th, r, b));
+    assert!(t.contains("recording"), "{t}");
+    assert!(
+        t.contains("…") && t.contains("clavicular_s005_20260117.ts"),
+        "{t}"
+    );
+    assert!(t.contains("1.23 GB · 0.4 MB/min (slow)"), "{t}");
+}
+
+#[test]
+fn activity_pane_lists_keys_then_bandit_arms() {
+    let mut a = app();
+    let th = Theme::new(true);
+    a.update(key('2'), T0);
+    let (_, t) = pane(50, 5, |r, b| ui::bandit::render(&a, &th, r, b));
+    assert!(t.contains("Activity gameplay"), "{t}");
+    assert!(t.contains("1 talk  2 gameplay  3 q_and_a"), "{t}");
+    assert!(t.contains("no bandit data yet"), "{t}");
+    let arm = |name: &str, mean: f64, pulls: u32| BanditArm {
+        name: name.into(),
+        mean,
+        low: mean - 0.1,
+        high: mean + 0.1,
+        pulls,
+    };
+    a.update(
+        Msg::Bandit(BanditView {
+            arms: vec![
+                arm("talk", 0.4, 3),
+                arm("gameplay", 0.62, 12),
+                arm("q_and_a", 0.7, 2),
+            ],
+            suggestion: Some("q_and_a".into()),
+        }),
+        T0,
+    );
+    let (_, t) = pane(50, 6, |r, b| ui::bandit::render(&a, &th, r, b));
+    let lines: Vec<&str> = t.lines().collect();
+    assert!(lines[0].contains("try q_and_a"), "{t}");
+    assert!(
+        lines[1].contains("q_and_a") && lines[1].contains("0.70 [0.60-0.80]"),
+        "{t}"
+    );
+    assert!(
+        lines[2].contains("▶ gameplay") && lines[2].contains("12×"),
+        "{t}"
+    );
+}
+
+#[test]
+fn moments_list_rows_and_empty_state() {
+    let mut a = app();
+    let th = Theme::new(true);
+    let (_, t) = pane(80, 6, |r, b| ui::moments::render(&a, &th, r, b));
+    assert!(t.contains("No moments yet. Press m to mark one."), "{t}");
+    a.update(moment_update(Some(12), spike(5025.0, 25.0)), T0);
+    a.update(moment_update(None, spike(5100.0, 9.5)), T0);
+    let (buf, t) = pane(80, 6, |r, b| ui::moments::render(&a, &th, r, b));
+    let rows: Vec<&str> = t.lines().collect();
+    assert!(rows[0].contains("Moments 2 · newest first"), "{t}");
+    assert!(
+        rows[1].contains("offset") && rows[1].contains("stored"),
+        "{t}"
+    );
+    assert!(
+        rows[2].contains("1:25:00  CHAT SPIKE +1      9.5  -        NOT SAVED"),
+        "{t}"
+    );
+    assert!(
+        rows[3].contains("1:23:45  CHAT SPIKE +1     25.0  -        #12"),
+        "{t}"
+    );
+    // The selected (newest) row is reversed.
+    assert!(buf[(5, 2)].modifier.contains(Modifier::REVERSED));
+    assert!(!buf[(5, 3)].modifier.contains(Modifier::REVERSED));
+    let (_, wide) = pane(120, 6, |r, b| ui::moments::render(&a, &th, r, b));
+    assert!(
+        wide.contains("Velocity: 8.7 msg/s | Keywords: CLIP (5x)"),
+        "{wide}"
+    );
+}
+
+#[test]
+fn help_popup_and_hint_bar_come_from_the_keymap_table() {
+    let mut a = app();
+    a.update(key('?'), T0);
+    let t = screen(&a, 120, 40);
+    for row in TABLE {
+        assert!(t.contains(row.help), "help lists {:?}", row.name);
+    }
+    assert!(t.contains("q/Ctrl-C") && t.contains("1..9"), "{t}");
+    let th = Theme::new(true);
+    let (_, hint) = pane(120, 1, |r, b| ui::help::hint_bar(&a, &th, r, b));
+    assert!(
+        hint.starts_with(" m mark  c clip  a activity  Enter details  s sort  ? help  q quit"),
+        "{hint:?}"
+    );
+    a.update(code(crossterm::event::KeyCode::Esc), T0);
+    a.update(key('s'), T0);
+    let (_, hint) = pane(50, 1, |r, b| ui::help::hint_bar(&a, &th, r, b));
+    assert!(hint.starts_with("moments: best first  m mark"), "{hint:?}");
+}
+
+#[test]
+fn details_popup_shows_every_trigger() {
+    let mut a = app();
+    a.update(moment_update(Some(4), spike(5025.0, 25.0)), T0);
+    a.update(
+        kicktui::app::Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        )),
+        T0,
+    );
+    assert_eq!(a.popup, Some(Popup::Details));
+    let t = screen(&a, 80, 24);
+    for want in [
+        "CHAT SPIKE at 1h 23m 45s",
+        "chat_velocity",
+        "{\"rate\":8.7}",
+        "keyword",
+        "row #4",
+        "1:23:00 to 1:23:55",
+    ] {
+        assert!(t.contains(want), "{want:?} in\n{t}");
+    }
+}
+
+#[test]
+fn too_small_screen_and_no_panic_at_any_size() {
+    let mut a = live_app();
+    a.update(moment_update(Some(1), spike(30.0, 12.0)), T0);
+    let t = screen(&a, 50, 10);
+    assert!(
+        t.contains("Terminal too small") && t.contains("50×10") && t.contains("60×16"),
+        "{t}"
+    );
+    for popup in [
+        None,
+        Some(Popup::Help),
+        Some(Popup::Details),
+        Some(Popup::ConfirmQuit),
+    ] {
+        a.popup = popup;
+        for w in (1..=130).step_by(7).chain([59, 60, 61, 79, 80]) {
+            for h in (1..=45).step_by(4).chain([15, 16, 17, 23, 24]) {
+                a.update(
+                    Msg::Resize {
+                        width: w,
+                        height: h,
+                    },
+                    T0,
+                );
+                let _ = screen(&a, w, h);
+            }
+        }
+    }
+}

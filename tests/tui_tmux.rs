@@ -1,0 +1,194 @@
+//! End to end: the real binary in an 80×24 tmux pane, driven with send-keys and read with
+//! capture-pane. `tui-preview` replays the demo chat log 60× faster than real time: the panes
+//! appear, the log's first spike reaches the moments list, `m` marks, `?` shows help, and `q`
+//! leaves the alternate screen with the shell's terminal restored.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// A private tmux server (its own socket), killed when the test ends however it ends.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux runs (scripts/test.sh installs it)")
+    }
+
+    fn capture(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "kt"]).stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", "kt", k]);
+            // Separate presses: Esc followed at once by a key reads as Alt-key.
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// Polls the pane until `pred` holds, or fails with the last screen.
+    fn wait_for(&self, what: &str, limit: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if pred(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < limit,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+/// Starts `tui-preview` in an 80×24 pane of a private tmux server; the shell prints the exit
+/// code and whether the terminal is back in cooked mode once kicktui ends.
+fn start(tag: &str) -> (Tmux, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").unwrap();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-chat.jsonl");
+    let cmd = format!(
+        "'{}' tui-preview --speed 60 --config '{}' --data-dir '{}' '{}'; echo KICKTUI-EXIT=$? TTY-$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon); sleep 60",
+        env!("CARGO_BIN_EXE_kicktui"),
+        config.display(),
+        dir.path().display(),
+        demo.display()
+    );
+    let tmux = Tmux {
+        socket: format!("kicktui-test-{tag}-{}", std::process::id()),
+    };
+    let started = tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "kt",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &cmd,
+    ]);
+    assert!(started.status.success(), "{started:?}");
+
+    (tmux, dir)
+}
+
+#[test]
+fn preview_in_an_80x24_tmux_pane() {
+    let (tmux, _dir) = start("keys");
+    let screen = tmux.wait_for("the panes", Duration::from_secs(20), |s| {
+        s.contains("Moments")
+    });
+    for pane in [
+        "● LIVE",
+        "Chat",
+        "Keywords",
+        "Top emotes",
+        "Recording",
+        "Activity",
+        "Log",
+        "m mark",
+    ] {
+        assert!(screen.contains(pane), "{pane:?} missing:\n{screen}");
+    }
+    // The log's first highlight (a gifted-sub burst with a chat spike, 9 minutes in).
+    tmux.wait_for("a detected moment", Duration::from_secs(40), |s| {
+        s.contains("SUB BURST")
+    });
+
+    tmux.keys(&["m"]);
+    let screen = tmux.wait_for("the marked moment", Duration::from_secs(10), |s| {
+        s.contains("MARKED")
+    });
+    assert!(screen.contains("preview: not saved"), "{screen}");
+
+    tmux.keys(&["?"]);
+    let screen = tmux.wait_for("the help", Duration::from_secs(5), |s| {
+        s.contains("mark a moment now")
+    });
+    assert!(
+        screen.contains("Ctrl-L") && screen.contains("repaint"),
+        "{screen}"
+    );
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("help closed", Duration::from_secs(5), |s| {
+        !s.contains("mark a moment now")
+    });
+
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("the exit", Duration::from_secs(10), |s| {
+        s.contains("KICKTUI-EXIT=")
+    });
+    assert!(screen.contains("KICKTUI-EXIT=0"), "{screen}");
+    assert!(
+        screen.contains("TTY-icanon"),
+        "raw mode is off again:\n{screen}"
+    );
+    assert!(
+        !screen.contains("Moments"),
+        "the alternate screen is gone:\n{screen}"
+    );
+    let alt = tmux.run(&["display-message", "-p", "-t", "kt", "#{alternate_on}"]);
+    assert_eq!(
+        String::from_utf8_lossy(&alt.stdout).trim(),
+        "0",
+        "alternate screen left"
+    );
+}
+
+/// The pid of the program the pane's shell runs.
+fn child_of(pid: &str) -> String {
+    let path = format!("/proc/{pid}/task/{pid}/children");
+    let children = std::fs::read_to_string(&path).unwrap_or_default();
+    children
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for signal in ["TERM", "HUP"] {
+        let (tmux, _dir) = start(signal);
+        tmux.wait_for("the panes", Duration::from_secs(20), |s| {
+            s.contains("Moments")
+        });
+        let shell = tmux.run(&["display-message", "-p", "-t", "kt", "#{pane_pid}"]);
+        let kicktui = child_of(String::from_utf8_lossy(&shell.stdout).trim());
+        assert!(!kicktui.is_empty(), "no kicktui process under the pane");
+        let killed = Command::new("kill")
+            .args(["-s", signal, &kicktui])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let screen = tmux.wait_for("the exit", Duration::from_secs(10), |s| {
+            s.contains("KICKTUI-EXIT=")
+        });
+        assert!(screen.contains("KICKTUI-EXIT=0"), "SIG{signal}: {screen}");
+        assert!(
+            screen.contains("TTY-icanon"),
+            "SIG{signal}: raw mode is off again:\n{screen}"
+        );
+        assert!(
+            !screen.contains("Moments"),
+            "SIG{signal}: alternate screen left:\n{screen}"
+        );
+    }
+}

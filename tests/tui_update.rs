@@ -1,0 +1,305 @@
+//! Reducer tests: `App::update` fed with messages at explicit times; no terminal involved.
+
+mod tui_support;
+
+use crossterm::event::KeyCode;
+use kicktui::app::moments::SortOrder;
+use kicktui::app::state::FlashKind;
+use kicktui::app::{
+    App, ClipStatus, Cmd, FLASH_MS, Keymap, Msg, Popup, RecState, RecordingView, Storage,
+};
+use kicktui::config::Keys;
+use kicktui::engine::update::Update;
+use tui_support::*;
+
+fn flash(a: &App) -> String {
+    a.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default()
+}
+
+fn recording(a: &mut App) {
+    let r = RecordingView {
+        state: RecState::Recording,
+        file: Some("/rec/clavicular_s005.ts".into()),
+        size_bytes: 45_200_000,
+        mb_per_min: Some(12.3),
+        slow: false,
+    };
+    a.update(Msg::Recording(r), T0);
+}
+
+#[test]
+fn m_marks_now_and_the_saved_moment_confirms_it() {
+    let mut a = app();
+    assert_eq!(
+        a.update(key('m'), at(1.0)),
+        vec![Cmd::MarkMoment { at: at(1.0) }]
+    );
+    assert_eq!(a.pending_marks, 1);
+    assert!(flash(&a).contains("marking"));
+    a.update(moment_update(Some(7), manual(5025.0)), at(1.2));
+    assert_eq!(a.pending_marks, 0);
+    assert_eq!(a.moments.entries.len(), 1);
+    assert_eq!(a.moments.selected, Some(0));
+    let f = a.flash.clone().unwrap();
+    assert_eq!(f.text, "marked at 1:23:45 (saved #7)");
+    assert_eq!(f.kind, FlashKind::Good);
+}
+
+#[test]
+fn an_unsaved_moment_says_so_and_a_preview_says_why() {
+    let mut a = app();
+    a.update(moment_update(None, spike(60.0, 20.0)), T0);
+    let f = a.flash.clone().unwrap();
+    assert!(f.text.contains("NOT SAVED"), "{}", f.text);
+    assert_eq!(f.kind, FlashKind::Bad);
+
+    let mut c = ctx();
+    c.storage = Storage::Preview;
+    let mut p = App::new(c, T0);
+    p.update(key('m'), T0);
+    p.update(moment_update(None, manual(90.0)), T0);
+    assert_eq!(flash(&p), "marked at 0:01:30 (preview: not saved)");
+}
+
+#[test]
+fn clip_needs_a_selection_a_recording_and_a_stored_moment() {
+    let mut a = app();
+    assert!(a.update(key('c'), T0).is_empty());
+    assert!(flash(&a).contains("no moment selected"));
+    a.update(moment_update(Some(3), spike(60.0, 20.0)), T0);
+    assert!(a.update(key('c'), T0).is_empty());
+    assert!(
+        flash(&a).contains("recording not available"),
+        "{}",
+        flash(&a)
+    );
+
+    recording(&mut a);
+    assert_eq!(a.update(key('c'), T0), vec![Cmd::ClipMoment { id: 3 }]);
+    assert_eq!(a.moments.entries[0].clip, ClipStatus::Queued);
+    assert!(a.update(key('c'), T0).is_empty(), "asked once is enough");
+    let done = ClipStatus::Done {
+        path: "/clips/3.mp4".into(),
+    };
+    a.update(
+        Msg::Clip {
+            id: 3,
+            status: done.clone(),
+        },
+        T0,
+    );
+    assert_eq!(a.moments.entries[0].clip, done);
+    assert_eq!(flash(&a), "clip ready: /clips/3.mp4");
+
+    a.update(moment_update(None, spike(200.0, 10.0)), T0);
+    a.update(key('k'), T0);
+    assert_eq!(a.moments.selected, Some(1));
+    assert!(a.update(key('c'), T0).is_empty());
+    assert!(flash(&a).contains("not saved"));
+}
+
+#[test]
+fn activities_cycle_and_digits_pick() {
+    let mut a = app();
+    assert_eq!(
+        a.update(key('a'), T0),
+        vec![Cmd::SetActivity("talk".into())]
+    );
+    assert_eq!(
+        a.update(key('a'), T0),
+        vec![Cmd::SetActivity("gameplay".into())]
+    );
+    assert_eq!(
+        a.update(key('3'), T0),
+        vec![Cmd::SetActivity("q_and_a".into())]
+    );
+    assert_eq!(a.activity_name(), Some("q_and_a"));
+    assert_eq!(a.update(key('5'), T0), vec![Cmd::SetActivity("irl".into())]);
+    assert_eq!(
+        a.update(key('a'), T0),
+        vec![Cmd::SetActivity("talk".into())]
+    );
+    assert!(a.update(key('9'), T0).is_empty());
+    assert!(flash(&a).contains("no activity 9"));
+}
+
+#[test]
+fn quit_asks_first_only_while_recording() {
+    let mut a = app();
+    assert_eq!(a.update(key('q'), T0), vec![Cmd::Quit]);
+    assert_eq!(a.update(ctrl('c'), T0), vec![Cmd::Quit]);
+
+    recording(&mut a);
+    assert!(a.update(key('q'), T0).is_empty());
+    assert_eq!(a.popup, Some(Popup::ConfirmQuit));
+    assert!(a.update(key('n'), T0).is_empty());
+    assert_eq!(a.popup, None);
+    a.update(key('q'), T0);
+    assert_eq!(a.update(key('y'), T0), vec![Cmd::Quit]);
+    a.update(key('q'), T0);
+    assert_eq!(a.update(key('q'), T0), vec![Cmd::Quit], "q twice quits");
+}
+
+#[test]
+fn selection_moves_pages_and_sorts() {
+    let mut a = app_sized(80, 24);
+    let rows = a.moment_rows();
+    for (i, score) in [5.0, 9.0, 1.0, 7.0, 3.0, 8.0, 2.0, 6.0, 4.0, 10.0]
+        .iter()
+        .enumerate()
+    {
+        a.update(
+            moment_update(Some(i as i64 + 1), spike(i as f64 * 60.0, *score)),
+            T0,
+        );
+    }
+    // Newest first, the selection followed the newest.
+    assert_eq!(a.moments.selected_row(), Some(0));
+    assert_eq!(a.moments.selected, Some(9));
+    a.update(key('j'), T0);
+    a.update(code(KeyCode::Down), T0);
+    assert_eq!(a.moments.selected_row(), Some(2));
+    a.update(code(KeyCode::PageDown), T0);
+    assert_eq!(a.moments.selected_row(), Some((2 + rows - 1).min(9)));
+    a.update(key('G'), T0);
+    assert_eq!(a.moments.selected_row(), Some(9));
+    assert!(a.moments.offset + rows > 9, "the last row is visible");
+    a.update(code(KeyCode::Home), T0);
+    assert_eq!((a.moments.selected_row(), a.moments.offset), (Some(0), 0));
+
+    a.update(key('s'), T0);
+    assert_eq!(a.moments.order, SortOrder::Best);
+    assert!(flash(&a).contains("best first"));
+    let best: Vec<f64> = a
+        .moments
+        .display()
+        .iter()
+        .map(|&i| a.moments.entries[i].moment.score)
+        .collect();
+    assert_eq!(best[..3], [10.0, 9.0, 8.0]);
+}
+
+#[test]
+fn a_new_moment_does_not_steal_a_selection_below_the_top() {
+    let mut a = app();
+    a.update(moment_update(Some(1), spike(10.0, 5.0)), T0);
+    a.update(moment_update(Some(2), spike(20.0, 5.0)), T0);
+    a.update(key('j'), T0);
+    assert_eq!(a.moments.selected, Some(0));
+    a.update(moment_update(Some(3), spike(30.0, 5.0)), T0);
+    assert_eq!(a.moments.selected, Some(0));
+    // A manual mark is selected at once (so `c` clips it).
+    a.update(key('m'), T0);
+    a.update(moment_update(Some(4), manual(40.0)), T0);
+    assert_eq!(a.moments.selected, Some(3));
+}
+
+#[test]
+fn help_and_details_popups() {
+    let mut a = app();
+    a.update(key('?'), T0);
+    assert_eq!(a.popup, Some(Popup::Help));
+    // Marking works even with help open; quit keys close the popup instead of quitting.
+    assert_eq!(a.update(key('m'), T0), vec![Cmd::MarkMoment { at: T0 }]);
+    assert!(a.update(key('q'), T0).is_empty());
+    assert_eq!(a.popup, None);
+
+    a.update(code(KeyCode::Enter), T0);
+    assert_eq!(a.popup, None);
+    assert!(flash(&a).contains("no moment selected"));
+    a.update(moment_update(Some(1), spike(10.0, 5.0)), T0);
+    a.update(moment_update(Some(2), spike(20.0, 6.0)), T0);
+    a.update(code(KeyCode::Enter), T0);
+    assert_eq!(a.popup, Some(Popup::Details));
+    a.update(key('j'), T0);
+    assert_eq!(
+        a.moments.selected,
+        Some(0),
+        "j browses moments under the details"
+    );
+    a.update(code(KeyCode::Esc), T0);
+    assert_eq!(a.popup, None);
+}
+
+#[test]
+fn snapshots_feed_history_and_emotes_and_the_clock_expires_flashes() {
+    let mut a = app();
+    for s in 0..30 {
+        a.update(
+            Msg::Engine(Update::Snapshot(snapshot(s as f64, s as f64 / 3.0))),
+            at(s as f64),
+        );
+    }
+    assert_eq!(a.history.len(), 30);
+    assert_eq!(a.stream.live, Some(true));
+    assert_eq!(a.emotes.seen[0].name, "KEKW");
+    assert_eq!(a.feed_stalled_s(), None);
+    a.update(Msg::Tick(at(36.0)), at(36.0));
+    assert_eq!(a.feed_stalled_s(), Some(7));
+
+    a.update(key('s'), at(40.0));
+    assert!(a.flash.is_some());
+    a.update(
+        Msg::Tick(at(40.0 + FLASH_MS as f64 / 1000.0 - 0.5)),
+        at(44.0),
+    );
+    assert!(a.flash.is_some());
+    a.update(Msg::Tick(at(46.0)), at(46.0));
+    assert!(a.flash.is_none());
+}
+
+#[test]
+fn repaint_dropped_commands_and_a_stopped_engine() {
+    let mut a = app();
+    assert_eq!(a.update(ctrl('l'), T0), vec![Cmd::Repaint]);
+    a.update(key('m'), T0);
+    a.update(Msg::CmdDropped(Cmd::MarkMoment { at: T0 }), T0);
+    assert_eq!(a.pending_marks, 0);
+    assert!(flash(&a).contains("did not reach"));
+    a.update(Msg::EngineGone, T0);
+    assert!(a.stream.engine_gone);
+}
+
+#[test]
+fn remapped_keys_drive_the_same_actions() {
+    let keys: Keys = toml::from_str("mark = \"M\"\nquit = [\"x\"]").unwrap();
+    let mut c = ctx();
+    c.keymap = Keymap::from_config(&keys).unwrap();
+    let mut a = App::new(c, T0);
+    assert!(a.update(key('m'), T0).is_empty());
+    assert_eq!(a.update(key('M'), T0), vec![Cmd::MarkMoment { at: T0 }]);
+    assert!(a.update(key('q'), T0).is_empty());
+    assert_eq!(a.update(key('x'), T0), vec![Cmd::Quit]);
+}
+
+#[test]
+fn engine_state_changes_reach_the_model() {
+    use kicktui::source::pusher::ChatState;
+    let mut a = app();
+    a.update(Msg::Engine(Update::WaitingForLive), T0);
+    assert!(a.stream.waiting_for_live);
+    a.update(Msg::Engine(Update::ChatState(ChatState::Live)), T0);
+    a.update(
+        Msg::Engine(Update::WentLive {
+            at: T0,
+            title: Some("hi".into()),
+            session: Some(5),
+        }),
+        T0,
+    );
+    assert_eq!((a.stream.live, a.stream.session), (Some(true), Some(5)));
+    assert!(!a.stream.waiting_for_live);
+    a.update(
+        Msg::Engine(Update::ApiTrouble {
+            message: "HTTP 403 (Cloudflare)".into(),
+            // `default()`: a number today, an Option on the live branch.
+            retry_s: Default::default(),
+        }),
+        T0,
+    );
+    assert!(a.stream.api_trouble.is_some());
+    a.update(Msg::Engine(Update::ApiOk), T0);
+    assert!(a.stream.api_trouble.is_none());
+    a.update(Msg::Engine(Update::WentOffline { at: T0 }), T0);
+    assert_eq!(a.stream.live, Some(false));
+}
