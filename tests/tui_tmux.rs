@@ -92,8 +92,9 @@ fn start(tag: &str) -> (Tmux, tempfile::TempDir) {
 #[test]
 fn preview_in_an_80x24_tmux_pane() {
     let (tmux, _dir) = start("keys");
+    // The first frame comes before the first update ("○ starting"); wait for the feed too.
     let screen = tmux.wait_for("the panes", Duration::from_secs(20), |s| {
-        s.contains("Moments")
+        s.contains("Moments") && s.contains("● LIVE")
     });
     for pane in [
         "● LIVE",

@@ -142,11 +142,10 @@ mod tests {
         };
         let mut w = ThreadWriter::spawn_to(sink).unwrap();
         let busy = w.busy();
-        let started = std::time::Instant::now();
         w.write_all(b"frame one").unwrap();
+        // Returns although the terminal takes nothing (a blocking flush would hang here).
         w.flush().unwrap();
         assert!(busy.get(), "the frame is still on its way");
-        assert!(started.elapsed() < Duration::from_millis(100));
         drop(closed);
         let deadline = std::time::Instant::now() + Duration::from_secs(5);
         while busy.get() && std::time::Instant::now() < deadline {
