@@ -9,6 +9,8 @@ use std::path::Path;
 
 use tokio_util::sync::CancellationToken;
 
+use crate::app::keymap::Keymap;
+use crate::app::state::TuiContext;
 use crate::cli::{
     Cli, DemoArgs, EvalArgs, EvalFormat, ListArgs, MomentsArgs, ReplayArgs, SynthArgs,
 };
@@ -84,11 +86,7 @@ pub fn live(cli: &Cli) -> CmdResult {
         cfg.kick.chatroom_id = id;
     }
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
-    logging::init(&data_dir, &cfg.general.log_level, true)
-        .map_err(|e| format!("cannot write the log in {}: {e}", data_dir.display()))?;
-    if !cli.live.headless {
-        eprintln!("kicktui: the TUI is not built yet; printing the headless log lines instead");
-    }
+    let tui = front_end(&cfg, &slug, &data_dir, cli.live.headless)?;
     if cfg.recorder.enabled && !cli.live.no_record {
         tracing::info!("recording is not built yet; chat and moments only");
     }
@@ -100,8 +98,47 @@ pub fn live(cli: &Cli) -> CmdResult {
         capture: cli.live.capture.clone(),
     };
     let runtime = runtime()?;
-    let end = runtime.block_on(headless::run_live(setup, CancellationToken::new()))?;
-    Ok(exit_code(&end))
+    let end = runtime.block_on(async {
+        match tui {
+            Some(ctx) => crate::tui_live::run_live_tui(setup, CancellationToken::new(), ctx).await,
+            None => headless::run_live(setup, CancellationToken::new()).await,
+        }
+    })?;
+    Ok(finish_front_end(&end, cli.live.headless))
+}
+
+/// Logging for the chosen front end, and the TUI's context unless headless. In the TUI the
+/// log goes to its pane and the file, never to the terminal it draws on.
+fn front_end(
+    cfg: &Config,
+    channel: &str,
+    data_dir: &Path,
+    headless: bool,
+) -> Result<Option<TuiContext>, Box<dyn std::error::Error>> {
+    let cannot = |e: std::io::Error| format!("cannot write the log in {}: {e}", data_dir.display());
+    if headless {
+        logging::init(data_dir, &cfg.general.log_level, true).map_err(cannot)?;
+        return Ok(None);
+    }
+    let keymap = Keymap::from_config(&cfg.keys)
+        .map_err(|(key, expected)| config::ConfigError::new("config", &key, expected))?;
+    logging::init_tui(Some(data_dir), &cfg.general.log_level).map_err(cannot)?;
+    Ok(Some(TuiContext::new(
+        channel,
+        &data_dir.display().to_string(),
+        keymap,
+    )))
+}
+
+/// After the TUI has given the terminal back, one line says what the run did.
+fn finish_front_end(end: &EngineEnd, headless: bool) -> ExitCode {
+    if !headless {
+        println!("{}", end.summary);
+        if let Some(why) = &end.fatal {
+            eprintln!("kicktui: {why}");
+        }
+    }
+    exit_code(end)
 }
 
 /// `kicktui demo`: the fake Kick in-process, a scripted stream on it, and the live engine
@@ -109,14 +146,10 @@ pub fn live(cli: &Cli) -> CmdResult {
 pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
     let cfg = load_config(cli)?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg).join("demo");
-    logging::init(&data_dir, &cfg.general.log_level, true)
-        .map_err(|e| format!("cannot write the log in {}: {e}", data_dir.display()))?;
-    if !args.headless {
-        eprintln!("kicktui: the TUI is not built yet; printing the headless log lines instead");
-    }
+    let tui = front_end(&cfg, crate::demo::CHANNEL, &data_dir, args.headless)?;
     let runtime = runtime()?;
-    let end = runtime.block_on(crate::demo::run(cfg, data_dir, args.capture.clone()))?;
-    Ok(exit_code(&end))
+    let end = runtime.block_on(crate::demo::run(cfg, data_dir, args.capture.clone(), tui))?;
+    Ok(finish_front_end(&end, args.headless))
 }
 
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {

@@ -21,5 +21,6 @@ pub mod source;
 pub mod store;
 pub mod term;
 pub mod time;
+pub mod tui_live;
 pub mod tui_preview;
 pub mod ui;

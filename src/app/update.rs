@@ -139,9 +139,12 @@ impl App {
                 self.stream.capturing = Some(path);
             }
             Update::Note(text) => tracing::info!("{text}"),
-            // Kinds the engine adds later are logged until the TUI shows them.
-            #[allow(unreachable_patterns)]
-            other => tracing::debug!("update not shown: {other:?}"),
+            Update::Notable { event, .. } => {
+                if let Some(line) = crate::headless::notable_line(&event) {
+                    tracing::info!("{line}");
+                }
+            }
+            Update::Finished(summary) => tracing::info!("{summary}"),
         }
     }
 

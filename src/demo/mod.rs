@@ -41,10 +41,12 @@ pub fn demo_config(mut cfg: Config, fake: &FakeKick) -> Config {
 }
 
 /// Runs the demo until SIGINT, SIGTERM or SIGHUP.
+/// `tui`: the TUI's context, or None for the headless log lines.
 pub async fn run(
     cfg: Config,
     data_dir: PathBuf,
     capture: Option<PathBuf>,
+    tui: Option<crate::app::state::TuiContext>,
 ) -> Result<EngineEnd, Box<dyn std::error::Error>> {
     let fake = FakeKick::start(fake_config()).await?;
     let cfg = demo_config(cfg, &fake);
@@ -58,7 +60,10 @@ pub async fn run(
         slug: CHANNEL.into(),
         capture,
     };
-    let end = crate::headless::run_live(setup, stop.clone()).await;
+    let end = match tui {
+        Some(ctx) => crate::tui_live::run_live_tui(setup, stop.clone(), ctx).await,
+        None => crate::headless::run_live(setup, stop.clone()).await,
+    };
     stop.cancel();
     let _ = show.await;
     fake.shutdown().await;

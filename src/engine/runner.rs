@@ -23,7 +23,11 @@ use crate::time::wall_now;
 /// What a front end (the TUI) can ask of the engine.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
-    MarkMoment { note: Option<String> },
+    /// `at`: when the key was pressed (the engine may see the command a little later).
+    MarkMoment {
+        at: Ts,
+        note: Option<String>,
+    },
     Quit,
 }
 
@@ -79,8 +83,8 @@ impl Engine {
                 }
                 Some(cmd) = inputs.commands.recv() => match cmd {
                     Command::Quit => break None,
-                    Command::MarkMoment { note } => {
-                        let m = self.core.mark(wall_now(), note.as_deref());
+                    Command::MarkMoment { at, note } => {
+                        let m = self.core.mark(at, note.as_deref());
                         self.apply(vec![Effect::Moment(m)]).await;
                     }
                 },

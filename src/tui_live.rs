@@ -1,0 +1,72 @@
+//! The TUI on the live engine: both run side by side; the TUI's commands are translated for
+//! the engine, and quitting the TUI stops the engine in order (writes flushed, session closed).
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::msg::Cmd;
+use crate::app::state::TuiContext;
+use crate::engine::live::{self, LiveSetup};
+use crate::engine::runner::{Command, EngineEnd};
+use crate::engine::signals;
+
+/// What the engine can do with a TUI command; the rest the TUI answers itself for now.
+fn engine_command(cmd: &Cmd) -> Option<Command> {
+    match cmd {
+        Cmd::MarkMoment { at } => Some(Command::MarkMoment {
+            at: *at,
+            note: None,
+        }),
+        Cmd::Quit => Some(Command::Quit),
+        Cmd::ClipMoment { .. } | Cmd::SetActivity(_) | Cmd::Repaint => None,
+    }
+}
+
+pub async fn run_live_tui(
+    setup: LiveSetup,
+    stop: CancellationToken,
+    ctx: TuiContext,
+) -> Result<EngineEnd, Box<dyn std::error::Error>> {
+    signals::cancel_on_signals(stop.clone());
+    let (updates_tx, updates_rx) = mpsc::channel(256);
+    let (commands_tx, commands_rx) = mpsc::channel(16);
+    let (tui_tx, mut tui_rx) = mpsc::channel::<Cmd>(16);
+    let engine = tokio::spawn(live::run(setup, updates_tx, commands_rx, stop.clone()));
+    let forward = tokio::spawn(async move {
+        while let Some(cmd) = tui_rx.recv().await {
+            if let Some(c) = engine_command(&cmd)
+                && commands_tx.send(c).await.is_err()
+            {
+                break;
+            }
+        }
+    });
+    let shown = crate::term::run_tui(updates_rx, tui_tx, stop.clone(), ctx).await;
+    // The terminal is restored; whatever ended the TUI ends the engine too.
+    stop.cancel();
+    let end = engine
+        .await
+        .map_err(|e| format!("the engine task failed: {e}"))?;
+    forward.abort();
+    shown?;
+    Ok(end?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Ts;
+
+    #[test]
+    fn marks_carry_the_key_press_time_and_quit_reaches_the_engine() {
+        assert_eq!(
+            engine_command(&Cmd::MarkMoment { at: Ts(5) }),
+            Some(Command::MarkMoment {
+                at: Ts(5),
+                note: None
+            })
+        );
+        assert_eq!(engine_command(&Cmd::Quit), Some(Command::Quit));
+        assert_eq!(engine_command(&Cmd::Repaint), None);
+    }
+}
