@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         Some(Command::Sessions(args)) => commands::sessions(&cli, args),
         Some(Command::Eval(args)) => commands::eval(&cli, args),
         Some(Command::Synth(args)) => commands::synth(args),
+        Some(Command::Clip(args)) => commands::clip(&cli, args),
         None => commands::live(&cli),
     };
     match result {

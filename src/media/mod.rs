@@ -3,10 +3,14 @@
 //! Measured behaviour of the tools and the reasons behind each choice: `media.md`.
 
 pub mod children;
+pub mod clip_cmd;
+pub mod clip_job;
+pub mod clipper;
 pub mod cut;
 mod error;
 pub mod health;
 pub mod hls_source;
+pub mod hook;
 pub mod part;
 pub mod probe;
 pub mod recorder;
@@ -15,6 +19,8 @@ pub mod slog;
 mod supervise;
 pub mod timeline;
 
+pub use clip_job::{ClipEvent, ClipRequest, ClipState};
+pub use clipper::{Clipper, ClipperConfig, ClipperHandle};
 pub use error::MediaError;
 pub use part::{PartEnd, PartInfo};
 pub use probe::Tools;

@@ -1,0 +1,218 @@
+//! What a clip job is, what it reports, and when its window is recorded enough to cut.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::probe;
+use super::recorder::RecordingStatus;
+use super::timeline::{Piece, Span, plan, spans_from_parts};
+use crate::store::MomentRow;
+use crate::time::{Ts, wall_now};
+
+/// A clip to cut: a window of wall time, for a stored moment or on its own.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClipRequest {
+    /// The moment whose `clip_status`/`clip_path` follow the job.
+    pub moment_id: Option<i64>,
+    pub start: Ts,
+    pub end: Ts,
+    /// For ordering (`clip_all` is best first).
+    pub score: f64,
+    /// The file name without extension; `None`: from the moment id or the time.
+    pub name: Option<String>,
+}
+
+impl ClipRequest {
+    pub fn window(start: Ts, end: Ts) -> ClipRequest {
+        ClipRequest {
+            moment_id: None,
+            start,
+            end,
+            score: 0.0,
+            name: None,
+        }
+    }
+
+    /// The stored moment's clip window (offsets are relative to the moment's own offset).
+    pub fn for_moment(m: &MomentRow) -> ClipRequest {
+        ClipRequest {
+            moment_id: Some(m.id),
+            start: m.at.plus_secs(m.clip_start_offset_s - m.offset_s),
+            end: m.at.plus_secs(m.clip_end_offset_s - m.offset_s),
+            score: m.score,
+            name: None,
+        }
+    }
+
+    pub fn duration(&self) -> f64 {
+        self.end.secs_since(self.start)
+    }
+}
+
+/// A job's progress, as the TUI shows it: waiting, cutting, ready, failed: why.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ClipState {
+    Queued,
+    /// Its window is not fully recorded yet.
+    Waiting,
+    Cutting,
+    Ready {
+        path: PathBuf,
+        duration: f64,
+    },
+    /// Cut, but shorter than asked by more than a segment (a hole, or the recording ended).
+    Short {
+        path: PathBuf,
+        duration: f64,
+        asked: f64,
+    },
+    /// No recording covers the window.
+    NoRecording,
+    Failed(String),
+}
+
+impl ClipState {
+    pub fn label(&self) -> String {
+        match self {
+            ClipState::Queued => "queued".into(),
+            ClipState::Waiting => "waiting".into(),
+            ClipState::Cutting => "cutting".into(),
+            ClipState::Ready { .. } => "ready".into(),
+            ClipState::Short {
+                duration, asked, ..
+            } => format!("short ({duration:.0}/{asked:.0} s)"),
+            ClipState::NoRecording => "failed: no recording covers it".into(),
+            ClipState::Failed(why) => format!("failed: {why}"),
+        }
+    }
+
+    /// The clip file, once there is one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            ClipState::Ready { path, .. } | ClipState::Short { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    pub fn is_final(&self) -> bool {
+        !matches!(
+            self,
+            ClipState::Queued | ClipState::Waiting | ClipState::Cutting
+        )
+    }
+}
+
+/// Sent for every change of a job's state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClipEvent {
+    pub job: u64,
+    pub moment_id: Option<i64>,
+    pub state: ClipState,
+}
+
+pub(super) struct Job {
+    pub id: u64,
+    pub req: ClipRequest,
+    pub announced_waiting: bool,
+    pub last_probe: Option<Instant>,
+}
+
+pub(super) enum Readiness {
+    Cut(Vec<Piece>),
+    Wait,
+    NoRecording,
+}
+
+/// Decides whether `job` can be cut now. `finished`: no part will grow any more.
+pub(super) async fn readiness(
+    job: &mut Job,
+    status: &RecordingStatus,
+    finished: bool,
+    ffprobe: &str,
+    max_wait: Duration,
+    durations: &mut HashMap<PathBuf, f64>,
+) -> Readiness {
+    let mut spans = spans_from_parts(&status.parts);
+    fill_missing_durations(&mut spans, status, ffprobe, durations).await;
+    let pieces = plan(&spans, job.req.start, job.req.end);
+    // Give up waiting this long after the window's end (a dead stream): cut what there is.
+    let overdue = wall_now().secs_since(job.req.end) > max_wait.as_secs_f64();
+    let Some(last) = pieces.last() else {
+        return if finished || overdue {
+            Readiness::NoRecording
+        } else {
+            Readiness::Wait
+        };
+    };
+    let growing = status
+        .parts
+        .iter()
+        .find(|p| p.part == last.part)
+        .filter(|p| p.is_growing() && !finished);
+    let Some(part) = growing else {
+        return Readiness::Cut(pieces);
+    };
+    if overdue {
+        return Readiness::Cut(pieces);
+    }
+    if part.content_s < last.to {
+        return Readiness::Wait;
+    }
+    // The log says the segment is complete; check the file has it too (at most every 250 ms).
+    if job
+        .last_probe
+        .is_some_and(|t| t.elapsed() < Duration::from_millis(250))
+    {
+        return Readiness::Wait;
+    }
+    job.last_probe = Some(Instant::now());
+    match probe::format_times(ffprobe, &part.path).await {
+        Ok(t) if t.duration.unwrap_or(0.0) + 0.2 >= last.to => Readiness::Cut(pieces),
+        _ => Readiness::Wait,
+    }
+}
+
+/// An ended part whose log gave no content (no debug lines) gets its duration from ffprobe.
+async fn fill_missing_durations(
+    spans: &mut [Span],
+    status: &RecordingStatus,
+    ffprobe: &str,
+    cache: &mut HashMap<PathBuf, f64>,
+) {
+    for span in spans.iter_mut() {
+        let ended = status
+            .parts
+            .iter()
+            .any(|p| p.part == span.part && !p.is_growing());
+        if !ended || span.duration.is_some_and(|d| d > 0.0) {
+            continue;
+        }
+        if !cache.contains_key(&span.path)
+            && let Ok(t) = probe::format_times(ffprobe, &span.path).await
+        {
+            cache.insert(span.path.clone(), t.duration.unwrap_or(0.0));
+        }
+        span.duration = cache.get(&span.path).copied();
+    }
+}
+
+/// `<clips>/<channel>_s005_m42.mp4` or `<channel>_s005_153216_60s.mp4`, never an existing file.
+pub fn clip_path(dir: &Path, channel: &str, session: i64, req: &ClipRequest) -> PathBuf {
+    let label = match (&req.name, req.moment_id) {
+        (Some(n), _) => n.clone(),
+        (None, Some(id)) => format!("m{id}"),
+        (None, None) => {
+            let t = req.start.to_datetime().with_timezone(&chrono::Local);
+            format!("{}_{:.0}s", t.format("%H%M%S"), req.duration())
+        }
+    };
+    let base = format!("{channel}_s{session:03}_{label}");
+    let mut path = dir.join(format!("{base}.mp4"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{base}-{n}.mp4"));
+        n += 1;
+    }
+    path
+}
