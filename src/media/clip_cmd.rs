@@ -5,8 +5,9 @@ use std::path::Path;
 
 use super::clip_job::{ClipRequest, clip_path};
 use super::cut::{CutResult, cut_pieces};
+use super::part::read_meta;
 use super::probe::{self, Tools};
-use super::timeline::{Span, plan, spans_from_rows};
+use super::timeline::{Span, plan, span_from_row};
 use crate::store::{ClipStatus, RecordingRow, Store, StoreWriter, db_path};
 use crate::time::{Ts, format_hms};
 
@@ -72,16 +73,28 @@ fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
     })
 }
 
-/// Parts with their real durations from ffprobe (stored rows have none); missing files and
-/// empty parts are left out.
+/// Parts with their durations: from the sidecar the recorder wrote at the part's end, else
+/// from ffprobe (a part still growing, or left by a crash). Missing files and empty parts are
+/// left out.
 async fn probed_spans(tools: &Tools, rows: &[RecordingRow]) -> Result<Vec<Span>, Error> {
     let mut spans = Vec::new();
-    for mut span in spans_from_rows(rows) {
+    for row in rows {
+        let meta = read_meta(Path::new(&row.path));
+        let Some(mut span) = span_from_row(row, meta.as_ref().map(|m| m.lead_s)) else {
+            continue;
+        };
         if !span.path.exists() {
             continue;
         }
-        let t = probe::format_times(&tools.ffprobe, &span.path).await?;
-        span.duration = t.duration.filter(|d| *d > 0.0);
+        span.duration = match meta {
+            Some(m) => Some(m.content_s),
+            None => {
+                probe::format_times(&tools.ffprobe, &span.path)
+                    .await?
+                    .duration
+            }
+        }
+        .filter(|d| *d > 0.0);
         if span.duration.is_some() {
             spans.push(span);
         }

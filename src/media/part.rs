@@ -94,6 +94,38 @@ impl PartInfo {
     }
 }
 
+/// Written beside a finished part (`<part>.ts.json`): what its log said about its content.
+/// ffprobe cannot tell this for a part that ended in a discontinuity (its timestamps jump),
+/// so `kicktui clip` reads it when present.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PartMeta {
+    pub content_s: f64,
+    pub lead_s: f64,
+    pub target_duration: f64,
+}
+
+pub fn meta_path(part: &std::path::Path) -> PathBuf {
+    let mut s = part.as_os_str().to_owned();
+    s.push(".json");
+    PathBuf::from(s)
+}
+
+impl PartInfo {
+    pub fn meta(&self) -> PartMeta {
+        PartMeta {
+            content_s: self.content_s,
+            lead_s: self.lead_s,
+            target_duration: self.target_duration,
+        }
+    }
+}
+
+/// The sidecar of a part, if it was written and is readable.
+pub fn read_meta(part: &std::path::Path) -> Option<PartMeta> {
+    let text = std::fs::read_to_string(meta_path(part)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
 /// Follows one streamlink run's log and keeps its [`PartInfo`] timing fields current.
 #[derive(Debug, Default)]
 pub struct PartLog {
@@ -103,6 +135,7 @@ pub struct PartLog {
     start_seq: Option<u64>,
     /// Segments complete in this part.
     pub completed: u64,
+    last_completed_s: f64,
 }
 
 /// What a log line changed that the recorder must act on.
@@ -161,10 +194,16 @@ impl PartLog {
                 self.completed += 1;
                 let d = self.queued.get(&n).map_or(info.target_duration, |q| q.0);
                 info.content_s += d;
+                self.last_completed_s = d;
                 PartChange::Content
             }
             // The first segment of a part may carry the flag itself: harmless at offset 0.
-            LogEvent::Discontinuity if self.completed > 0 => PartChange::Rotate,
+            // Later, the segment just written (logged before the warning) belongs to another
+            // timeline: it does not extend this part's content.
+            LogEvent::Discontinuity if self.completed > 1 => {
+                info.content_s -= self.last_completed_s;
+                PartChange::Rotate
+            }
             _ => PartChange::None,
         }
     }

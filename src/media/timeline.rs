@@ -65,24 +65,21 @@ pub fn spans_from_parts(parts: &[PartInfo]) -> Vec<Span> {
         .collect()
 }
 
-/// Spans of stored parts (the CLI). Durations come later from ffprobe; without PDT the lead
-/// is estimated from the live edge streamlink used: 3 segments for part 1, the whole
+/// The span of a stored part (the CLI); its duration comes later (sidecar or ffprobe).
+/// Without PDT the start is first byte − L0, with L0 from the part's sidecar when known,
+/// else estimated from the live edge streamlink used: 3 segments for part 1, the whole
 /// 6-segment playlist for restarts (media.md §3).
-pub fn spans_from_rows(rows: &[RecordingRow]) -> Vec<Span> {
-    rows.iter()
-        .filter_map(|r| {
-            let lead = if r.part <= 1 { 7.0 } else { 13.0 };
-            let start = r
-                .pdt_first_at
-                .or_else(|| r.first_byte_at.map(|t| t.plus_secs(-lead)))?;
-            Some(Span {
-                part: r.part,
-                path: PathBuf::from(&r.path),
-                start,
-                duration: None,
-            })
-        })
-        .collect()
+pub fn span_from_row(r: &RecordingRow, lead_s: Option<f64>) -> Option<Span> {
+    let lead = lead_s.unwrap_or(if r.part <= 1 { 7.0 } else { 13.0 });
+    let start = r
+        .pdt_first_at
+        .or_else(|| r.first_byte_at.map(|t| t.plus_secs(-lead)))?;
+    Some(Span {
+        part: r.part,
+        path: PathBuf::from(&r.path),
+        start,
+        duration: None,
+    })
 }
 
 /// Where wall time `t` is: the part covering it (the one that goes on longest) and the offset.

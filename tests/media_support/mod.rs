@@ -112,7 +112,7 @@ pub fn clip_wall_range(clip: &Path, recordings: &[&Path], near: Ts) -> (Ts, Ts) 
     )
 }
 
-pub fn duration(path: &Path) -> f64 {
+pub fn duration_of(path: &Path) -> f64 {
     let out = std::process::Command::new("ffprobe")
         .args([
             "-v",
@@ -126,4 +126,16 @@ pub fn duration(path: &Path) -> f64 {
         .output()
         .unwrap();
     String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
+
+/// Polls for a file that a background command creates.
+pub async fn wait_file(path: &str, timeout: Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + timeout;
+    while tokio::time::Instant::now() < deadline {
+        if Path::new(path).exists() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
 }
