@@ -252,10 +252,10 @@ impl Supervisor {
         info.end = Some(end.clone());
         let meta = serde_json::to_string(&info.meta()).unwrap_or_default();
         self.done_bytes += size;
-        if size > 0 {
-            if let Err(e) = tokio::fs::write(super::part::meta_path(&path), meta).await {
-                tracing::warn!("cannot write the part's sidecar: {e}");
-            }
+        if size > 0
+            && let Err(e) = tokio::fs::write(super::part::meta_path(&path), meta).await
+        {
+            tracing::warn!("cannot write the part's sidecar: {e}");
         }
         self.status.bytes = self.done_bytes;
         tracing::info!(
