@@ -162,10 +162,15 @@ impl Supervisor {
                 }
             }
         };
+        // Known as over before the (up to stop_grace) wait for streamlink to go.
+        self.current().end = Some(end.clone());
         if end == PartEnd::Stalled {
             self.set_state(RecState::Stalled);
+        } else {
+            self.publish();
         }
-        child.terminate(self.cfg.stop_grace).await;
+        let code = child.terminate(self.cfg.stop_grace).await;
+        tracing::debug!("streamlink exited with {code:?}");
         self.finish_part(end, rec_id).await
     }
 
