@@ -79,6 +79,8 @@ async fn concat(
 ) -> Result<(), MediaError> {
     let mut text = String::new();
     for p in pieces {
+        // Relative names in a concat list are relative to the list's own directory.
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.clone());
         // The concat list quotes with '…'; a quote inside is written '\''.
         let escaped = p.to_string_lossy().replace('\'', "'\\''");
         text.push_str(&format!("file '{escaped}'\n"));

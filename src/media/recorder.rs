@@ -143,6 +143,8 @@ pub struct RecordingStatus {
     pub parts: Vec<PartInfo>,
     /// The latest streamlink warning or error line.
     pub last_problem: Option<String>,
+    /// streamlink's pid (= its process group) while it runs.
+    pub pid: Option<u32>,
 }
 
 impl RecordingStatus {

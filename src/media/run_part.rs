@@ -117,6 +117,7 @@ impl Supervisor {
         self.status.parts.push(info);
         self.status.part = part;
         self.status.path = Some(path.clone());
+        self.status.pid = Some(child.pid);
         self.growth.reset_stall_clock(Instant::now());
         self.set_state(RecState::Starting);
 
@@ -170,6 +171,7 @@ impl Supervisor {
             self.publish();
         }
         let code = child.terminate(self.cfg.stop_grace).await;
+        self.status.pid = None;
         tracing::debug!("streamlink exited with {code:?}");
         self.finish_part(end, rec_id).await
     }
