@@ -119,11 +119,21 @@ fn group_cpu_secs(pgid: u32) -> f64 {
         return 0.0;
     };
     dir.filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().bytes().all(|b| b.is_ascii_digit()))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        })
         .map(|e| format!("{}/stat", e.path().display()))
         .filter(|p| {
             let stat = std::fs::read_to_string(p).unwrap_or_default();
-            let f: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+            let f: Vec<&str> = stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
             f.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(pgid)
         })
         .map(|p| cpu_secs(&p))

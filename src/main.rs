@@ -6,6 +6,8 @@ use kicktui::cli::{Cli, Command};
 use kicktui::commands;
 
 fn main() -> ExitCode {
+    // A panic must not leave a streamlink or ffmpeg child behind.
+    kicktui::media::children::install_panic_hook();
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(Command::Replay(args)) => commands::replay(&cli, args),

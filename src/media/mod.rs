@@ -11,6 +11,7 @@ mod error;
 pub mod health;
 pub mod hls_source;
 pub mod hook;
+pub mod orphans;
 pub mod part;
 pub mod probe;
 pub mod recorder;

@@ -118,6 +118,7 @@ impl Supervisor {
         self.status.part = part;
         self.status.path = Some(path.clone());
         self.status.pid = Some(child.pid);
+        super::orphans::note(&self.cfg.recordings_dir, child.pid);
         self.growth.reset_stall_clock(Instant::now());
         self.set_state(RecState::Starting);
 
@@ -172,6 +173,7 @@ impl Supervisor {
         }
         let code = child.terminate(self.cfg.stop_grace).await;
         self.status.pid = None;
+        super::orphans::forget(&self.cfg.recordings_dir, child.pid);
         tracing::debug!("streamlink exited with {code:?}");
         self.finish_part(end, rec_id).await
     }

@@ -76,6 +76,7 @@ impl Supervisor {
     }
 
     pub(super) async fn run(mut self) -> RecordingStatus {
+        super::orphans::reap(&self.cfg.recordings_dir);
         let mut failures = 0u32;
         let mut prev: Option<PartEnd> = None;
         for part in 1u32.. {
