@@ -32,6 +32,18 @@ async fn missing_streamlink_stops_the_recorder_with_a_clear_message() {
 }
 
 #[tokio::test]
+async fn streamlink_check() {
+    let v = kicktui::media::probe::check_streamlink("streamlink")
+        .await
+        .unwrap();
+    assert!(v.starts_with("streamlink "), "{v}");
+    let err = kicktui::media::probe::check_streamlink("/nonexistent/streamlink")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("pip install streamlink"), "{err}");
+}
+
+#[tokio::test]
 async fn missing_ffmpeg_is_named() {
     let tools = Tools {
         ffmpeg: "/nonexistent/ffmpeg".into(),

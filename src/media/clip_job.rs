@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::probe;
+use super::probe::Tools;
 use super::recorder::RecordingStatus;
 use super::timeline::{Piece, Span, plan, spans_from_parts};
-use crate::store::MomentRow;
+use crate::store::{ClipStatus, MomentRow};
 use crate::time::{Ts, wall_now};
 
 /// A clip to cut: a window of wall time, for a stored moment or on its own.
@@ -32,6 +33,11 @@ impl ClipRequest {
             score: 0.0,
             name: None,
         }
+    }
+
+    /// `[at − pre, at + post]`, e.g. "clip now" at the newest content minus the reaction delay.
+    pub fn around(at: Ts, pre_s: f64, post_s: f64) -> ClipRequest {
+        ClipRequest::window(at.plus_secs(-pre_s), at.plus_secs(post_s))
     }
 
     /// The stored moment's clip window (offsets are relative to the moment's own offset).
@@ -100,6 +106,51 @@ impl ClipState {
             self,
             ClipState::Queued | ClipState::Waiting | ClipState::Cutting
         )
+    }
+}
+
+impl ClipState {
+    /// The moment row's `clip_status`.
+    pub fn store_status(&self) -> ClipStatus {
+        match self {
+            ClipState::Queued => ClipStatus::Queued,
+            ClipState::Waiting => ClipStatus::Waiting,
+            ClipState::Cutting => ClipStatus::Cutting,
+            ClipState::Ready { .. } => ClipStatus::Done,
+            ClipState::Short { .. } => ClipStatus::Short,
+            ClipState::NoRecording => ClipStatus::NoRecording,
+            ClipState::Failed(_) => ClipStatus::Failed,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClipperConfig {
+    pub tools: Tools,
+    pub clips_dir: PathBuf,
+    pub channel: String,
+    pub session_id: i64,
+    /// argv run after each clip, `{path}` replaced; empty: none.
+    pub on_ready: Vec<String>,
+    /// A job still not recorded this long after its window's end is cut from what exists.
+    pub max_wait: Duration,
+}
+
+impl ClipperConfig {
+    pub fn from_config(
+        cfg: &crate::config::Config,
+        data_dir: &Path,
+        channel: &str,
+        session_id: i64,
+    ) -> ClipperConfig {
+        ClipperConfig {
+            tools: Tools::from_config(&cfg.recorder),
+            clips_dir: data_dir.join("clips"),
+            channel: channel.to_string(),
+            session_id,
+            on_ready: cfg.clips.on_ready.clone(),
+            max_wait: Duration::from_secs(120),
+        }
     }
 }
 

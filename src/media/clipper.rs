@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -11,42 +12,13 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
-use super::clip_job::{ClipEvent, ClipRequest, ClipState, Job, Readiness, clip_path, readiness};
+use super::clip_job::{
+    ClipEvent, ClipRequest, ClipState, ClipperConfig, Job, Readiness, clip_path, readiness,
+};
 use super::cut::cut_pieces;
 use super::hook::run_on_ready;
-use super::probe::Tools;
 use super::recorder::RecordingStatus;
-use crate::store::{ClipStatus, MomentOrder, MomentQuery, Store, StoreHandle};
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ClipperConfig {
-    pub tools: Tools,
-    pub clips_dir: PathBuf,
-    pub channel: String,
-    pub session_id: i64,
-    /// argv run after each clip, `{path}` replaced; empty: none.
-    pub on_ready: Vec<String>,
-    /// A job still not recorded this long after its window's end is cut from what exists.
-    pub max_wait: Duration,
-}
-
-impl ClipperConfig {
-    pub fn from_config(
-        cfg: &crate::config::Config,
-        data_dir: &Path,
-        channel: &str,
-        session_id: i64,
-    ) -> ClipperConfig {
-        ClipperConfig {
-            tools: Tools::from_config(&cfg.recorder),
-            clips_dir: data_dir.join("clips"),
-            channel: channel.to_string(),
-            session_id,
-            on_ready: cfg.clips.on_ready.clone(),
-            max_wait: Duration::from_secs(120),
-        }
-    }
-}
+use crate::store::{MomentOrder, MomentQuery, Store, StoreHandle};
 
 enum Cmd {
     Clip(Job),
@@ -313,17 +285,8 @@ impl Actor {
 
     async fn report_ids(&self, (job, moment_id): (u64, Option<i64>), state: ClipState) {
         if let (Some(store), Some(id)) = (&self.store, moment_id) {
-            let (status, path) = match &state {
-                ClipState::Queued => (ClipStatus::Queued, None),
-                ClipState::Waiting => (ClipStatus::Waiting, None),
-                ClipState::Cutting => (ClipStatus::Cutting, None),
-                ClipState::Ready { path, .. } => (ClipStatus::Done, Some(path)),
-                ClipState::Short { path, .. } => (ClipStatus::Short, Some(path)),
-                ClipState::NoRecording => (ClipStatus::NoRecording, None),
-                ClipState::Failed(_) => (ClipStatus::Failed, None),
-            };
-            let path = path.map(|p| p.to_string_lossy().into_owned());
-            if let Err(e) = store.update_clip(id, status, path).await {
+            let path = state.path().map(|p| p.to_string_lossy().into_owned());
+            if let Err(e) = store.update_clip(id, state.store_status(), path).await {
                 tracing::warn!("clip status of moment {id} not stored: {e}");
             }
         }

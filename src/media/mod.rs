@@ -20,8 +20,8 @@ pub mod slog;
 mod supervise;
 pub mod timeline;
 
-pub use clip_job::{ClipEvent, ClipRequest, ClipState};
-pub use clipper::{Clipper, ClipperConfig, ClipperHandle};
+pub use clip_job::{ClipEvent, ClipRequest, ClipState, ClipperConfig};
+pub use clipper::{Clipper, ClipperHandle};
 pub use error::MediaError;
 pub use part::{PartEnd, PartInfo};
 pub use probe::Tools;

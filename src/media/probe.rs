@@ -32,6 +32,12 @@ impl Tools {
     }
 }
 
+/// Runs `streamlink --version`: a clear error when it is missing (recording is then off).
+pub async fn check_streamlink(program: &str) -> Result<String, MediaError> {
+    let out = run("streamlink", program, &["--version"]).await?;
+    Ok(out.stdout.trim().to_string())
+}
+
 /// Runs a tool to the end; a non-zero exit is an error carrying its last stderr line.
 pub async fn run(tool: &'static str, program: &str, args: &[&str]) -> Result<Output, MediaError> {
     let mut cmd = Command::new(program);

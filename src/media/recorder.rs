@@ -16,6 +16,7 @@ use super::part::PartInfo;
 use super::supervise::Supervisor;
 use crate::config;
 use crate::store::StoreHandle;
+use crate::time::Ts;
 
 /// Asks "is the channel still live?" (the engine's API poll, or a test's switch). streamlink's
 /// exit code cannot tell a stream end from a dead source, so the recorder asks this.
@@ -151,6 +152,13 @@ impl RecordingStatus {
     /// `Recording health: 45.2 MB (+12.3 MB/min)`.
     pub fn health_line(&self) -> String {
         health_line(self.bytes, self.mb_per_min, self.low)
+    }
+
+    /// The wall time of the newest complete content (the part being written, else the last
+    /// one). "Clip now" is this minus `[clips] reaction_delay_seconds`: the viewer reacts to
+    /// a player that is about as far behind live as the file.
+    pub fn newest_content(&self) -> Option<Ts> {
+        self.parts.iter().rev().find_map(PartInfo::content_end)
     }
 
     /// No more parts will come and none is growing.
