@@ -163,6 +163,15 @@ async fn live_stream_end_to_end() {
         },
     )
     .await;
+    // The restart began at the oldest segment still listed (stale, before the crash), then met
+    // the new encoder's discontinuity and rotated: the part after it starts clean.
+    assert!(
+        st.parts
+            .iter()
+            .any(|p| p.end == Some(PartEnd::Discontinuity)),
+        "{:#?}",
+        st.parts
+    );
     assert!(
         matches!(st.parts[0].end, Some(PartEnd::Exited(_))),
         "{:?}",

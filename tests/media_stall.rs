@@ -70,6 +70,16 @@ async fn hung_server_is_a_stall_and_the_recording_restarts() {
     let fin = rec.stop().await;
     assert_eq!(fin.state, RecState::Stopped(StopReason::Requested));
     assert_eq!(fin.parts.last().unwrap().end, Some(PartEnd::Stopped));
+    assert!(fin.pid.is_none());
+    // Stopped with SIGTERM: the last part still decodes without an error.
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-nostdin", "-i"])
+        .arg(&fin.parts.last().unwrap().path)
+        .args(["-f", "null", "-"])
+        .output()
+        .unwrap();
+    let errors = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && errors.trim().is_empty(), "{errors}");
     store.flush().await.unwrap();
     let rows = Store::open(&db).unwrap().recordings(session).unwrap();
     assert_eq!(rows[0].status, "stalled");

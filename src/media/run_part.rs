@@ -77,8 +77,12 @@ impl Supervisor {
     }
 
     fn current(&mut self) -> &mut PartInfo {
-        // run_part pushes the part before anything calls this.
-        let idx = self.status.parts.len().saturating_sub(1);
+        // run_part pushes the part before anything calls this; a placeholder keeps it total.
+        if self.status.parts.is_empty() {
+            let placeholder = PartInfo::new(0, Default::default(), wall_now(), 3);
+            self.status.parts.push(placeholder);
+        }
+        let idx = self.status.parts.len() - 1;
         &mut self.status.parts[idx]
     }
 
