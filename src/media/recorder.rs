@@ -251,3 +251,29 @@ impl Drop for RecorderHandle {
         self.stop_tx.send_replace(true);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_url_from_the_template_or_the_playback_url() {
+        let mut rec = config::Recorder::default();
+        assert_eq!(stream_url(&rec, "xqc", None), "https://kick.com/xqc");
+        let playback = Some("https://x.live-video.net/abc.m3u8");
+        assert_eq!(
+            stream_url(&rec, "xqc", playback),
+            "https://kick.com/xqc",
+            "off by default"
+        );
+        rec.use_playback_url = true;
+        assert_eq!(
+            stream_url(&rec, "xqc", playback),
+            "hls://https://x.live-video.net/abc.m3u8"
+        );
+        assert_eq!(stream_url(&rec, "xqc", None), "https://kick.com/xqc");
+        let cfg = RecorderConfig::from_config(&rec, Path::new("/d"), "xqc", None);
+        assert_eq!(cfg.recordings_dir, Path::new("/d/recordings"));
+        assert_eq!(cfg.stall_floor, Duration::from_secs(20));
+    }
+}
