@@ -202,6 +202,10 @@ async fn live_stream_end_to_end() {
     let m3 = moment(newest.plus_secs(-2.0), 3.0, 1.0, 3.0);
     let m3_id = store.insert_moment(session, &m3).await.unwrap();
 
+    // A moment from before the recording began: nothing covers it.
+    let m0 = moment(live_at.plus_secs(-60.0), 10.0, 5.0, 0.5);
+    let m0_id = store.insert_moment(session, &m0).await.unwrap();
+
     // Offline: the stream ends and the channel says so; the recorder stops by itself.
     live.store(false, Ordering::SeqCst);
     src.end_stream().await;
@@ -215,7 +219,7 @@ async fn live_stream_end_to_end() {
     // End of stream: every moment without a clip is clipped, best first.
     let t0 = Instant::now();
     let queued = clipper.clip_all(&db).await.unwrap();
-    assert_eq!(queued, 2, "m1 already has its clip");
+    assert_eq!(queued, 3, "m1 already has its clip");
     clipper.idle().await;
     println!("clip_all: {queued} clips in {:?}", t0.elapsed());
     store.flush().await.unwrap();
@@ -235,7 +239,8 @@ async fn live_stream_end_to_end() {
         "the outage is missing from it"
     );
     assert_eq!(status(m3_id), ClipStatus::Done);
-    for m in &rows {
+    assert_eq!(status(m0_id), ClipStatus::NoRecording);
+    for m in rows.iter().filter(|m| m.id != m0_id) {
         let p = m
             .clip_path
             .as_ref()

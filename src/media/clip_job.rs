@@ -189,8 +189,10 @@ pub(super) async fn readiness(
     let pieces = plan(&spans, job.req.start, job.req.end);
     // Give up waiting this long after the window's end (a dead stream): cut what there is.
     let overdue = wall_now().secs_since(job.req.end) > max_wait.as_secs_f64();
+    // The recording has moved past the window without covering any of it.
+    let passed = status.newest_content().is_some_and(|n| n >= job.req.end);
     let Some(last) = pieces.last() else {
-        return if finished || overdue {
+        return if finished || overdue || passed {
             Readiness::NoRecording
         } else {
             Readiness::Wait
