@@ -72,12 +72,36 @@ pub enum Command {
     Demo(DemoArgs),
     /// Score a chat log's moments against labelled highlight spans.
     Eval(EvalArgs),
+    /// Cut a clip from a session's recordings (no re-encode) and print its path.
+    Clip(ClipArgs),
     /// Write a synthetic chat log with labelled highlights (for tuning and demos).
     #[command(hide = true)]
     Synth(SynthArgs),
     /// The TUI on a chat log replayed at real-time pace (nothing stored).
     #[command(hide = true)]
     TuiPreview(crate::tui_preview::PreviewArgs),
+}
+
+/// `kicktui clip --session N --start 1:23:45 --duration 60`, or `kicktui clip --moment ID`.
+#[derive(Debug, Args)]
+pub struct ClipArgs {
+    /// The session (see `kicktui sessions`).
+    #[arg(long, value_name = "N", required_unless_present = "moment")]
+    pub session: Option<i64>,
+    /// Stream offset (time since the stream went live): 1:23:45, 23:45 or seconds.
+    #[arg(
+        long,
+        value_name = "H:MM:SS",
+        requires = "session",
+        required_unless_present = "moment"
+    )]
+    pub start: Option<String>,
+    /// Seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub duration: f64,
+    /// Clip a stored moment with its own window instead (see `kicktui moments`).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["session", "start"])]
+    pub moment: Option<i64>,
 }
 
 #[derive(Debug, Args)]

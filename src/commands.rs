@@ -271,3 +271,33 @@ pub fn synth(args: &SynthArgs) -> CmdResult {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// `kicktui clip`: cuts from the stored recordings and prints the clip's path.
+pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
+    use crate::media::clip_cmd::{ClipWhat, clip_from_store};
+    let cfg = load_config(cli)?;
+    let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
+    let what = match (args.moment, args.session, &args.start) {
+        (Some(id), _, _) => ClipWhat::Moment(id),
+        (None, Some(session), Some(start)) => ClipWhat::Offset {
+            session,
+            start: crate::time::parse_hms(start)
+                .ok_or_else(|| format!("--start {start:?}: expected H:MM:SS, MM:SS or seconds"))?,
+            duration: args.duration,
+        },
+        _ => return Err("give --session N --start H:MM:SS [--duration S], or --moment ID".into()),
+    };
+    let tools = crate::media::Tools::from_config(&cfg.recorder);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let res = rt.block_on(clip_from_store(&tools, &data_dir, &what))?;
+    if res.duration + 2.0 < res.asked {
+        eprintln!(
+            "warning: the clip is short ({:.1} s of {:.1} s asked): the recording does not cover all of it",
+            res.duration, res.asked
+        );
+    }
+    println!("{}", res.path.display());
+    Ok(ExitCode::SUCCESS)
+}

@@ -16,6 +16,7 @@ pub mod fake;
 pub mod headless;
 pub mod kickapi;
 pub mod logging;
+pub mod media;
 pub mod replay;
 pub mod source;
 pub mod store;

@@ -6,6 +6,8 @@ use kicktui::cli::{Cli, Command};
 use kicktui::commands;
 
 fn main() -> ExitCode {
+    // A panic must not leave a streamlink or ffmpeg child behind.
+    kicktui::media::children::install_panic_hook();
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(Command::Replay(args)) => commands::replay(&cli, args),
@@ -15,6 +17,7 @@ fn main() -> ExitCode {
         Some(Command::Synth(args)) => commands::synth(args),
         Some(Command::Demo(args)) => commands::demo(&cli, args),
         Some(Command::TuiPreview(args)) => kicktui::tui_preview::main(&cli, args),
+        Some(Command::Clip(args)) => commands::clip(&cli, args),
         None => commands::live(&cli),
     };
     match result {

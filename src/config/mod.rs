@@ -24,6 +24,7 @@ pub struct Config {
     pub moments: Moments,
     pub recorder: Recorder,
     pub keys: Keys,
+    pub clips: Clips,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -302,6 +303,16 @@ pub struct Recorder {
     pub streamlink: String,
     pub ffmpeg: String,
     pub ffprobe: String,
+    /// A recording that does not grow for max(this, 5 × segment length) is stalled and restarted.
+    pub stall_seconds: u32,
+    /// streamlink gets SIGTERM on stop, then SIGKILL after this many seconds.
+    pub stop_timeout_seconds: u32,
+    /// `--hls-live-edge` for restarts: the oldest segment the playlist still has, so no gap.
+    pub restart_live_edge: u32,
+    /// Backoff between restarts that keep failing: 1, 2, 4 … up to this many seconds.
+    pub max_backoff_seconds: u32,
+    /// Extra streamlink options, e.g. `["--webbrowser-executable", "/usr/bin/chromium"]`.
+    pub streamlink_args: Vec<String>,
 }
 
 impl Default for Recorder {
@@ -316,6 +327,30 @@ impl Default for Recorder {
             streamlink: "streamlink".into(),
             ffmpeg: "ffmpeg".into(),
             ffprobe: "ffprobe".into(),
+            stall_seconds: 20,
+            stop_timeout_seconds: 5,
+            restart_live_edge: 99,
+            max_backoff_seconds: 30,
+            streamlink_args: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Clips {
+    /// Run after each clip is ready: an argv (no shell), `{path}` replaced by the clip's path.
+    pub on_ready: Vec<String>,
+    /// A "clip now" key press means what the viewer saw this many seconds before the newest
+    /// recorded content (they react to a player that is behind live).
+    pub reaction_delay_seconds: u32,
+}
+
+impl Default for Clips {
+    fn default() -> Self {
+        Clips {
+            on_ready: Vec::new(),
+            reaction_delay_seconds: 3,
         }
     }
 }

@@ -1,0 +1,201 @@
+//! Every child process kicktui starts (streamlink, ffmpeg, hooks), so that a shutdown or a
+//! panic can kill them all: no child may outlive kicktui.
+//!
+//! Children run in their own process group (`process_group(0)`), so the group id equals the
+//! child's pid and a signal to the group also reaches anything the child started itself.
+
+use std::collections::BTreeSet;
+use std::sync::{Mutex, MutexGuard, Once};
+use std::time::Duration;
+
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+use tokio::process::{Child, Command};
+
+static PIDS: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
+static HOOK: Once = Once::new();
+
+fn pids() -> MutexGuard<'static, BTreeSet<u32>> {
+    // A panic while holding the lock must not stop the panic hook from killing children.
+    PIDS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Remembers a child's pid (= its process group id).
+pub fn register(pid: u32) {
+    pids().insert(pid);
+}
+
+pub fn unregister(pid: u32) {
+    pids().remove(&pid);
+}
+
+/// The pids of the children still registered.
+pub fn live() -> Vec<u32> {
+    pids().iter().copied().collect()
+}
+
+/// Sends `sig` to the process group of `pid`. Errors (already gone) are ignored.
+pub fn signal_group(pid: u32, sig: Signal) {
+    if let Ok(p) = i32::try_from(pid) {
+        let _ = killpg(Pid::from_raw(p), sig);
+    }
+}
+
+/// SIGKILLs every registered child's process group. For the panic hook and a last-resort exit.
+pub fn kill_all() {
+    let all: Vec<u32> = std::mem::take(&mut *pids()).into_iter().collect();
+    for pid in all {
+        signal_group(pid, Signal::SIGKILL);
+    }
+}
+
+/// Makes a panic anywhere kill every registered child first, then run the previous hook.
+/// Idempotent.
+pub fn install_panic_hook() {
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            kill_all();
+            previous(info);
+        }));
+    });
+}
+
+/// What a finished command said.
+#[derive(Clone, Debug)]
+pub struct Output {
+    /// `None` when killed by a signal.
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+}
+
+/// A child that is registered while it lives and killed (group-wide) when dropped.
+pub struct Tracked {
+    pub child: Child,
+    pub pid: u32,
+}
+
+impl Tracked {
+    /// Spawns `cmd` in its own process group with stdin null and registers it.
+    pub fn spawn(cmd: &mut Command) -> std::io::Result<Tracked> {
+        cmd.process_group(0)
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true);
+        let child = cmd.spawn()?;
+        let pid = child.id().unwrap_or(0);
+        if pid != 0 {
+            register(pid);
+        }
+        Ok(Tracked { child, pid })
+    }
+
+    /// SIGTERM to the group, then SIGKILL after `grace`; returns the exit code if there was one.
+    pub async fn terminate(&mut self, grace: Duration) -> Option<i32> {
+        if let Ok(Some(st)) = self.child.try_wait() {
+            self.forget();
+            return st.code();
+        }
+        signal_group(self.pid, Signal::SIGTERM);
+        let code = match tokio::time::timeout(grace, self.child.wait()).await {
+            Ok(Ok(st)) => st.code(),
+            _ => {
+                signal_group(self.pid, Signal::SIGKILL);
+                self.child.wait().await.ok().and_then(|s| s.code())
+            }
+        };
+        self.forget();
+        code
+    }
+
+    /// Waits for a normal exit.
+    pub async fn wait(&mut self) -> Option<i32> {
+        let code = self.child.wait().await.ok().and_then(|s| s.code());
+        self.forget();
+        code
+    }
+
+    /// Runs a short-lived command (ffmpeg, ffprobe) to the end, collecting its output; still
+    /// tracked meanwhile, so a shutdown can kill it.
+    pub async fn output(cmd: &mut Command) -> std::io::Result<Output> {
+        use tokio::io::AsyncReadExt;
+        cmd.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut t = Tracked::spawn(cmd)?;
+        let mut out = t.child.stdout.take();
+        let mut err = t.child.stderr.take();
+        let (mut o, mut e) = (Vec::new(), Vec::new());
+        let read_out = async {
+            if let Some(r) = out.as_mut() {
+                let _ = r.read_to_end(&mut o).await;
+            }
+        };
+        let read_err = async {
+            if let Some(r) = err.as_mut() {
+                let _ = r.read_to_end(&mut e).await;
+            }
+        };
+        tokio::join!(read_out, read_err);
+        let code = t.wait().await;
+        Ok(Output {
+            code,
+            stdout: String::from_utf8_lossy(&o).into_owned(),
+            stderr: String::from_utf8_lossy(&e).into_owned(),
+        })
+    }
+
+    fn forget(&mut self) {
+        if self.pid != 0 {
+            unregister(self.pid);
+        }
+    }
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        if self.pid != 0 && pids().remove(&self.pid) {
+            // Still registered: not reaped yet, so the group may still be running.
+            signal_group(self.pid, Signal::SIGKILL);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn terminate_stops_a_child_and_unregisters_it() {
+        let mut t = Tracked::spawn(Command::new("sleep").arg("30")).unwrap();
+        assert!(live().contains(&t.pid));
+        let code = t.terminate(Duration::from_secs(2)).await;
+        assert_eq!(code, None, "killed by a signal, no exit code");
+        assert!(!live().contains(&t.pid));
+    }
+
+    #[tokio::test]
+    async fn dropping_kills_the_group() {
+        let t = Tracked::spawn(Command::new("sleep").arg("30")).unwrap();
+        let pid = t.pid;
+        drop(t);
+        // The group is gone (or a zombie until tokio reaps it): a signal finds no live process.
+        let deadline = std::time::Instant::now() + Duration::from_secs(3);
+        loop {
+            let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            if state.is_empty() || state.contains(") Z") {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "child {pid} still runs"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! `kicktui clip`: cut a clip from a session's stored recordings, by stream offset
+//! (`--session N --start 1:23:45 --duration 60`) or for a stored moment (`--moment ID`).
+
+use std::path::Path;
+
+use super::clip_job::{ClipRequest, clip_path};
+use super::cut::{CutResult, cut_pieces};
+use super::part::read_meta;
+use super::probe::{self, Tools};
+use super::timeline::{Span, plan, span_from_row};
+use crate::store::{ClipStatus, RecordingRow, Store, StoreWriter, db_path};
+use crate::time::{Ts, format_hms};
+
+/// What to cut.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ClipWhat {
+    /// Seconds since the stream went live, and a length.
+    Offset {
+        session: i64,
+        start: f64,
+        duration: f64,
+    },
+    Moment(i64),
+}
+
+type Error = Box<dyn std::error::Error>;
+
+/// What the store says about the clip to cut.
+struct Plan {
+    session: i64,
+    channel: String,
+    origin: Ts,
+    req: ClipRequest,
+    rows: Vec<RecordingRow>,
+}
+
+fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
+    let store = Store::open(db)?;
+    let (session, mut req) = match *what {
+        ClipWhat::Moment(id) => {
+            let m = store
+                .moment(id)?
+                .ok_or_else(|| format!("no moment {id} (see kicktui moments)"))?;
+            (m.session_id, ClipRequest::for_moment(&m))
+        }
+        ClipWhat::Offset { session, .. } => (session, ClipRequest::window(Ts(0), Ts(0))),
+    };
+    let s = store
+        .session(session)?
+        .ok_or_else(|| format!("no session {session} (see kicktui sessions)"))?;
+    let origin = s.stream_started_at.unwrap_or(s.started_at);
+    if let ClipWhat::Offset {
+        start, duration, ..
+    } = *what
+    {
+        if !(duration > 0.0 && duration.is_finite()) {
+            return Err(format!("--duration must be above 0, got {duration}").into());
+        }
+        req = ClipRequest::window(origin.plus_secs(start), origin.plus_secs(start + duration));
+        let at = format_hms(start).replace(':', "-");
+        req.name = Some(format!("{at}_{duration:.0}s"));
+    }
+    let rows = store.recordings(session)?;
+    if rows.is_empty() {
+        return Err(format!("session {session} has no recording").into());
+    }
+    Ok(Plan {
+        session,
+        channel: s.channel,
+        origin,
+        req,
+        rows,
+    })
+}
+
+/// Parts with their durations: from the sidecar the recorder wrote at the part's end, else
+/// from ffprobe (a part still growing, or left by a crash). Missing files and empty parts are
+/// left out.
+async fn probed_spans(tools: &Tools, rows: &[RecordingRow]) -> Result<Vec<Span>, Error> {
+    let mut spans = Vec::new();
+    for row in rows {
+        let meta = read_meta(Path::new(&row.path));
+        let Some(mut span) = span_from_row(row, meta.as_ref().map(|m| m.lead_s)) else {
+            continue;
+        };
+        if !span.path.exists() {
+            continue;
+        }
+        span.duration = match meta {
+            Some(m) => Some(m.content_s),
+            None => {
+                probe::format_times(&tools.ffprobe, &span.path)
+                    .await?
+                    .duration
+            }
+        }
+        .filter(|d| *d > 0.0);
+        if span.duration.is_some() {
+            spans.push(span);
+        }
+    }
+    Ok(spans)
+}
+
+fn recorded_ranges(spans: &[Span], origin: Ts) -> String {
+    spans
+        .iter()
+        .map(|s| {
+            let a = s.start.secs_since(origin);
+            format!(
+                "{}–{}",
+                format_hms(a),
+                format_hms(a + s.duration.unwrap_or(0.0))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Cuts the clip into `<data dir>/clips` and returns it; a moment's row gets the path.
+pub async fn clip_from_store(
+    tools: &Tools,
+    data_dir: &Path,
+    what: &ClipWhat,
+) -> Result<CutResult, Error> {
+    let db = db_path(data_dir);
+    if !db.exists() {
+        return Err(format!("no database at {} (wrong --data-dir?)", db.display()).into());
+    }
+    let p = read_plan(&db, what)?;
+    let spans = probed_spans(tools, &p.rows).await?;
+    let pieces = plan(&spans, p.req.start, p.req.end);
+    if pieces.is_empty() {
+        let (a, b) = (
+            p.req.start.secs_since(p.origin),
+            p.req.end.secs_since(p.origin),
+        );
+        let have = recorded_ranges(&spans, p.origin);
+        let have = if have.is_empty() {
+            "nothing".into()
+        } else {
+            have
+        };
+        return Err(format!(
+            "no recording of session {} covers {}–{} (recorded: {have})",
+            p.session,
+            format_hms(a),
+            format_hms(b)
+        )
+        .into());
+    }
+    let dir = data_dir.join("clips");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let out = clip_path(&dir, &p.channel, p.session, &p.req);
+    let res = cut_pieces(tools, &pieces, &out).await?;
+    if let Some(id) = p.req.moment_id {
+        let status = if res.duration + 2.0 < p.req.duration() {
+            ClipStatus::Short
+        } else {
+            ClipStatus::Done
+        };
+        let writer = StoreWriter::spawn(&db)?;
+        let path = res.path.to_string_lossy().into_owned();
+        writer.handle().update_clip(id, status, Some(path)).await?;
+        writer.shutdown_async().await?;
+    }
+    Ok(res)
+}

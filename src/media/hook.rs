@@ -1,0 +1,59 @@
+//! `[clips] on_ready`: the user's command after each clip (an upload script, say). An argv,
+//! never a shell; `{path}` is replaced; it runs in the background, tracked so it cannot
+//! outlive kicktui, and never holds up the clip queue.
+
+use std::path::Path;
+use std::time::Duration;
+
+use tokio::process::Command;
+
+use super::children::Tracked;
+
+/// An upload may be slow, but not endless.
+const HOOK_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// The argv with `{path}` replaced in every argument.
+pub fn hook_argv(template: &[String], path: &Path) -> Vec<String> {
+    let p = path.to_string_lossy();
+    template.iter().map(|a| a.replace("{path}", &p)).collect()
+}
+
+/// Starts the hook for `path` in the background; does nothing when `template` is empty.
+pub fn run_on_ready(template: &[String], path: &Path) {
+    let argv = hook_argv(template, path);
+    let Some((program, args)) = argv.split_first() else {
+        return;
+    };
+    let mut cmd = Command::new(program);
+    cmd.args(args);
+    let program = program.clone();
+    tokio::spawn(async move {
+        match tokio::time::timeout(HOOK_TIMEOUT, Tracked::output(&mut cmd)).await {
+            Ok(Ok(out)) if out.success() => tracing::info!("on_ready {program}: done"),
+            Ok(Ok(out)) => tracing::warn!(
+                "on_ready {program} failed ({:?}): {}",
+                out.code,
+                out.stderr.lines().last().unwrap_or("")
+            ),
+            Ok(Err(e)) => tracing::warn!("on_ready {program} could not start: {e}"),
+            Err(_) => tracing::warn!("on_ready {program} timed out and was killed"),
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_is_substituted_in_each_argument() {
+        let t: Vec<String> = ["rclone", "copy", "{path}", "remote:clips"]
+            .map(String::from)
+            .to_vec();
+        let argv = hook_argv(&t, Path::new("/d/clips/a b.mp4"));
+        assert_eq!(
+            argv,
+            vec!["rclone", "copy", "/d/clips/a b.mp4", "remote:clips"]
+        );
+    }
+}

@@ -1,0 +1,109 @@
+//! A SIGKILLed kicktui cannot stop its streamlink (nothing runs in a killed process, and
+//! without `unsafe` a child cannot be told to die with its parent). So the recorder notes each
+//! streamlink it starts in `<recordings>/.children` as `<kicktui pid> <streamlink pid>`, and
+//! the next recorder started on that data dir ends the ones whose kicktui is gone.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use nix::sys::signal::Signal;
+
+use super::children::signal_group;
+
+const FILE: &str = ".children";
+
+fn file(dir: &Path) -> PathBuf {
+    dir.join(FILE)
+}
+
+fn proc_alive(pid: u32) -> bool {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    !stat.is_empty() && !stat.contains(") Z")
+}
+
+/// The process is a streamlink leading its own process group.
+fn is_our_streamlink(pid: u32) -> bool {
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let pgrp = stat
+        .rsplit(')')
+        .next()
+        .and_then(|rest| rest.split_whitespace().nth(2))
+        .and_then(|g| g.parse::<u32>().ok());
+    String::from_utf8_lossy(&cmdline).contains("streamlink") && pgrp == Some(pid)
+}
+
+fn read(dir: &Path) -> Vec<(u32, u32)> {
+    std::fs::read_to_string(file(dir))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let (a, b) = l.split_once(' ')?;
+            Some((a.trim().parse().ok()?, b.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+fn write(dir: &Path, entries: &[(u32, u32)]) {
+    let text: String = entries.iter().map(|(a, b)| format!("{a} {b}\n")).collect();
+    let _ = std::fs::write(file(dir), text);
+}
+
+/// Notes a streamlink this process started.
+pub fn note(dir: &Path, child: u32) {
+    let line = format!("{} {child}\n", std::process::id());
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(file(dir));
+    if let Ok(mut f) = f {
+        let _ = f.write_all(line.as_bytes());
+    }
+}
+
+/// Forgets a streamlink that has exited.
+pub fn forget(dir: &Path, child: u32) {
+    let me = std::process::id();
+    let rest: Vec<(u32, u32)> = read(dir)
+        .into_iter()
+        .filter(|&(p, c)| !(p == me && c == child))
+        .collect();
+    write(dir, &rest);
+}
+
+/// SIGTERMs every noted streamlink whose kicktui is gone; returns their pids.
+pub fn reap(dir: &Path) -> Vec<u32> {
+    let mut reaped = Vec::new();
+    let mut keep = Vec::new();
+    for (parent, child) in read(dir) {
+        if parent == std::process::id() || proc_alive(parent) {
+            keep.push((parent, child));
+        } else if proc_alive(child) && is_our_streamlink(child) {
+            signal_group(child, Signal::SIGTERM);
+            reaped.push(child);
+        }
+    }
+    write(dir, &keep);
+    if !reaped.is_empty() {
+        tracing::warn!("stopped streamlink left by a killed kicktui: {reaped:?}");
+    }
+    reaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_of_a_dead_parent_are_dropped_and_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        // pid 1 is alive and not us: kept. A parent that cannot exist: dropped.
+        write(dir.path(), &[(1, 999_999_999), (999_999_998, 999_999_997)]);
+        note(dir.path(), 42);
+        assert!(reap(dir.path()).is_empty(), "no such streamlink to stop");
+        let me = std::process::id();
+        assert_eq!(read(dir.path()), vec![(1, 999_999_999), (me, 42)]);
+        forget(dir.path(), 42);
+        assert_eq!(read(dir.path()), vec![(1, 999_999_999)]);
+    }
+}

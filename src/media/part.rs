@@ -1,0 +1,267 @@
+//! One recording file ("part") and what its streamlink log says about it: which segment came
+//! first, that segment's PROGRAM-DATE-TIME, and how much content is complete (media.md §6).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::slog::LogEvent;
+use crate::time::Ts;
+
+/// Why a part ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PartEnd {
+    /// streamlink exited by itself (rc 0 covers both a clean end and a dead source).
+    Exited(Option<i32>),
+    /// The file stopped growing; streamlink was stopped.
+    Stalled,
+    /// streamlink met a discontinuity (a streamer reconnect); rotated to a new part.
+    Discontinuity,
+    /// Asked to stop (shutdown or the session ended).
+    Stopped,
+    /// streamlink could not be started.
+    SpawnFailed(String),
+}
+
+impl PartEnd {
+    /// The `recordings.status` value.
+    pub fn as_status(&self) -> &'static str {
+        match self {
+            PartEnd::Exited(_) => "ended",
+            PartEnd::Stalled => "stalled",
+            PartEnd::Discontinuity => "discontinuity",
+            PartEnd::Stopped => "stopped",
+            PartEnd::SpawnFailed(_) => "failed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartInfo {
+    /// 1, 2, … within the session.
+    pub part: u32,
+    pub path: PathBuf,
+    /// The `recordings` row, when the store took it.
+    pub recording_id: Option<i64>,
+    /// When streamlink was started.
+    pub started_at: Ts,
+    /// When the file first had bytes.
+    pub first_byte_at: Option<Ts>,
+    /// PROGRAM-DATE-TIME of the first segment written, if the playlist has PDT.
+    pub pdt_first: Option<Ts>,
+    /// Without PDT: how old the first content was at the first byte (L0), estimated from
+    /// how far behind the live edge streamlink started.
+    pub lead_s: f64,
+    /// The playlist's segment length, once seen.
+    pub target_duration: f64,
+    pub bytes: u64,
+    /// Seconds of content in complete segments.
+    pub content_s: f64,
+    pub ended_at: Option<Ts>,
+    pub end: Option<PartEnd>,
+}
+
+impl PartInfo {
+    pub fn new(part: u32, path: PathBuf, started_at: Ts, live_edge: u32) -> PartInfo {
+        PartInfo {
+            part,
+            path,
+            recording_id: None,
+            started_at,
+            first_byte_at: None,
+            pdt_first: None,
+            lead_s: f64::from(live_edge) * 2.0 + 1.0,
+            target_duration: 2.0,
+            bytes: 0,
+            content_s: 0.0,
+            ended_at: None,
+            end: None,
+        }
+    }
+
+    /// The wall time of offset 0 in this file: PDT when known, else first byte − L0.
+    pub fn content_start(&self) -> Option<Ts> {
+        self.pdt_first
+            .or_else(|| self.first_byte_at.map(|t| t.plus_secs(-self.lead_s)))
+    }
+
+    /// The wall time of the newest complete content.
+    pub fn content_end(&self) -> Option<Ts> {
+        self.content_start().map(|s| s.plus_secs(self.content_s))
+    }
+
+    pub fn is_growing(&self) -> bool {
+        self.end.is_none()
+    }
+}
+
+/// Written beside a finished part (`<part>.ts.json`): what its log said about its content.
+/// ffprobe cannot tell this for a part that ended in a discontinuity (its timestamps jump),
+/// so `kicktui clip` reads it when present.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PartMeta {
+    pub content_s: f64,
+    pub lead_s: f64,
+    pub target_duration: f64,
+}
+
+pub fn meta_path(part: &std::path::Path) -> PathBuf {
+    let mut s = part.as_os_str().to_owned();
+    s.push(".json");
+    PathBuf::from(s)
+}
+
+impl PartInfo {
+    pub fn meta(&self) -> PartMeta {
+        PartMeta {
+            content_s: self.content_s,
+            lead_s: self.lead_s,
+            target_duration: self.target_duration,
+        }
+    }
+}
+
+/// The sidecar of a part, if it was written and is readable.
+pub fn read_meta(part: &std::path::Path) -> Option<PartMeta> {
+    let text = std::fs::read_to_string(meta_path(part)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Follows one streamlink run's log and keeps its [`PartInfo`] timing fields current.
+#[derive(Debug, Default)]
+pub struct PartLog {
+    queued: BTreeMap<u64, (f64, Option<Ts>)>,
+    first_written: Option<u64>,
+    last_seq: Option<u64>,
+    start_seq: Option<u64>,
+    /// Segments complete in this part.
+    pub completed: u64,
+    last_completed_s: f64,
+}
+
+/// What a log line changed that the recorder must act on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PartChange {
+    None,
+    /// The first segment's PDT became known.
+    PdtFirst(Ts),
+    /// More content is complete.
+    Content,
+    /// A discontinuity after content was written: time to rotate the part.
+    Rotate,
+}
+
+impl PartLog {
+    pub fn apply(&mut self, ev: &LogEvent, info: &mut PartInfo) -> PartChange {
+        match *ev {
+            LogEvent::Queued {
+                num,
+                duration,
+                date,
+                ..
+            } => {
+                if duration > 0.0 {
+                    info.target_duration = duration;
+                }
+                self.queued.insert(num, (duration, date));
+                // Keep the map small: only recent segments matter.
+                while self.queued.len() > 64 {
+                    self.queued.pop_first();
+                }
+                self.update_lead(info);
+                PartChange::None
+            }
+            LogEvent::Sequences { last, .. } => {
+                self.last_seq = Some(last);
+                self.update_lead(info);
+                PartChange::None
+            }
+            LogEvent::StartSequence(n) => {
+                self.start_seq = Some(n);
+                self.update_lead(info);
+                PartChange::None
+            }
+            LogEvent::Writing(n) if self.first_written.is_none() => {
+                self.first_written = Some(n);
+                match self.queued.get(&n).and_then(|q| q.1) {
+                    Some(pdt) => {
+                        info.pdt_first = Some(pdt);
+                        PartChange::PdtFirst(pdt)
+                    }
+                    None => PartChange::None,
+                }
+            }
+            LogEvent::Complete(n) => {
+                self.completed += 1;
+                let d = self.queued.get(&n).map_or(info.target_duration, |q| q.0);
+                info.content_s += d;
+                self.last_completed_s = d;
+                PartChange::Content
+            }
+            // The first segment of a part may carry the flag itself: harmless at offset 0.
+            // Later, the segment just written (logged before the warning) belongs to another
+            // timeline: it does not extend this part's content.
+            LogEvent::Discontinuity if self.completed > 1 => {
+                info.content_s -= self.last_completed_s;
+                PartChange::Rotate
+            }
+            _ => PartChange::None,
+        }
+    }
+
+    fn update_lead(&self, info: &mut PartInfo) {
+        if let (Some(last), Some(start)) = (self.last_seq, self.start_seq) {
+            let behind = last.saturating_sub(start) + 1;
+            // media.md §3: L0 ≈ segments behind the edge × segment + 0.5–1.8 s.
+            info.lead_s = behind as f64 * info.target_duration + 1.0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::media::slog::parse;
+
+    #[test]
+    fn pdt_of_the_first_written_segment_and_content() {
+        let mut info = PartInfo::new(1, "p1.ts".into(), Ts(0), 3);
+        let mut log = PartLog::default();
+        let lines = [
+            "[stream.hls][debug] First Sequence: 0; Last Sequence: 3",
+            "[stream.hls][debug] Start offset: -0.0; Duration: 0.0; Start Sequence: 1; End Sequence: None",
+            "[stream.segmented][debug] Queuing HLSSegment(num=1, init=False, discontinuity=False, duration=2.000, title=None, key=None, byterange=None, date=2026-11-21T03:00:25.210000Z, map=None, fileext='ts')",
+            "[stream.segmented][debug] Queuing HLSSegment(num=2, init=False, discontinuity=False, duration=2.000, title=None, key=None, byterange=None, date=2026-11-21T03:00:27.210000Z, map=None, fileext='ts')",
+            "[stream.hls][debug] Writing segment 1 to output",
+            "[stream.hls][debug] Segment 1 complete",
+            "[stream.hls][debug] Writing segment 2 to output",
+            "[stream.hls][debug] Segment 2 complete",
+        ];
+        let changes: Vec<PartChange> = lines
+            .iter()
+            .map(|l| log.apply(&parse(l), &mut info))
+            .collect();
+        let pdt = Ts::parse_rfc3339("2026-11-21T03:00:25.210Z").unwrap();
+        assert!(changes.contains(&PartChange::PdtFirst(pdt)));
+        assert_eq!(info.content_start(), Some(pdt));
+        assert_eq!(info.content_s, 4.0);
+        assert_eq!(info.lead_s, 7.0, "3 segments behind × 2 s + 1 s");
+        let disc = parse(
+            "[stream.hls][warning] Encountered a stream discontinuity. This is unsupported and will result in incoherent output data.",
+        );
+        assert_eq!(log.apply(&disc, &mut info), PartChange::Rotate);
+    }
+
+    #[test]
+    fn without_pdt_the_start_is_first_byte_minus_lead() {
+        let mut info = PartInfo::new(2, "p2.ts".into(), Ts(0), 3);
+        info.first_byte_at = Some(Ts(100_000));
+        assert_eq!(info.content_start(), Some(Ts(93_000)));
+        let mut log = PartLog::default();
+        let disc = LogEvent::Discontinuity;
+        assert_eq!(
+            log.apply(&disc, &mut info),
+            PartChange::None,
+            "nothing written yet"
+        );
+    }
+}

@@ -1,0 +1,293 @@
+//! One streamlink run = one part: spawn it (argv, stdin null, own process group), read its
+//! log, poll the file size, and end it on a stall, a discontinuity or a stop.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::process::Command;
+use tokio::sync::mpsc;
+
+use super::children::Tracked;
+use super::health::stall_after;
+use super::part::{PartChange, PartEnd, PartInfo, PartLog};
+use super::recorder::RecState;
+use super::slog::{self, LogEvent};
+use super::supervise::{Supervisor, escape_output_template, stopped};
+use crate::store::{NewRecording, RecordingUpdate, WriteOp};
+use crate::time::wall_now;
+
+const LOG_LINES: usize = 200;
+/// Size polls: fast until the first byte (its time anchors the timeline), then every second.
+const FIRST_BYTE_POLL: Duration = Duration::from_millis(50);
+const POLL: Duration = Duration::from_secs(1);
+
+fn read_lines<R: AsyncRead + Unpin + Send + 'static>(r: R, tx: mpsc::Sender<String>) {
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(r).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            if tx.send(line).await.is_err() {
+                break;
+            }
+        }
+    });
+}
+
+impl Supervisor {
+    fn streamlink_command(&self, path: &std::path::Path, live_edge: Option<u32>) -> Command {
+        let mut cmd = Command::new(&self.cfg.streamlink);
+        cmd.args(["--loglevel", "debug"])
+            .args([
+                "--retry-streams",
+                "5",
+                "--retry-max",
+                "12",
+                "--retry-open",
+                "3",
+            ])
+            .args(["--stream-timeout", "20", "--http-timeout", "10"]);
+        if let Some(edge) = live_edge {
+            cmd.args(["--hls-live-edge", &edge.to_string()]);
+        }
+        cmd.args(&self.cfg.extra_args)
+            .arg(&self.cfg.url)
+            .arg("best")
+            .arg("-o")
+            .arg(escape_output_template(&path.to_string_lossy()))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd
+    }
+
+    fn remember(&self, line: &str) {
+        if let Ok(mut log) = self.log.lock() {
+            if log.len() >= LOG_LINES {
+                log.pop_front();
+            }
+            log.push_back(line.to_string());
+        }
+    }
+
+    async fn store_update(&self, update: RecordingUpdate) {
+        if let Some(store) = &self.store
+            && let Err(e) = store.enqueue(WriteOp::UpdateRecording(update)).await
+        {
+            tracing::warn!("recording row not updated: {e}");
+        }
+    }
+
+    fn current(&mut self) -> &mut PartInfo {
+        // run_part pushes the part before anything calls this; a placeholder keeps it total.
+        if self.status.parts.is_empty() {
+            let placeholder = PartInfo::new(0, Default::default(), wall_now(), 3);
+            self.status.parts.push(placeholder);
+        }
+        let idx = self.status.parts.len() - 1;
+        &mut self.status.parts[idx]
+    }
+
+    pub(super) async fn run_part(&mut self, part: u32, live_edge: Option<u32>) -> PartEnd {
+        let path = self.part_path(part);
+        if let Err(e) = std::fs::create_dir_all(&self.cfg.recordings_dir) {
+            let dir = self.cfg.recordings_dir.display();
+            return PartEnd::SpawnFailed(format!("cannot create {dir}: {e}"));
+        }
+        let mut child = match Tracked::spawn(&mut self.streamlink_command(&path, live_edge)) {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return PartEnd::SpawnFailed(format!(
+                    "streamlink not found ({:?} is not on PATH): install it with `pip install \
+                     streamlink` or set [recorder] streamlink; recording is off",
+                    self.cfg.streamlink
+                ));
+            }
+            Err(e) => return PartEnd::SpawnFailed(format!("cannot start streamlink: {e}")),
+        };
+        let mut info = PartInfo::new(part, path.clone(), wall_now(), live_edge.unwrap_or(3));
+        if let Some(store) = &self.store {
+            let row = NewRecording {
+                session_id: self.session.id,
+                part,
+                path: path.to_string_lossy().into_owned(),
+                started_at: info.started_at,
+            };
+            match store.send(WriteOp::StartRecording(row)).await {
+                Ok(id) => info.recording_id = Some(id),
+                Err(e) => tracing::warn!("recording row not stored: {e}"),
+            }
+        }
+        tracing::info!("Recording to: {}", path.display());
+        let rec_id = info.recording_id;
+        self.status.parts.push(info);
+        self.status.part = part;
+        self.status.path = Some(path.clone());
+        self.status.pid = Some(child.pid);
+        super::orphans::note(&self.cfg.recordings_dir, child.pid);
+        self.growth.reset_stall_clock(Instant::now());
+        self.set_state(RecState::Starting);
+
+        let (line_tx, mut line_rx) = mpsc::channel::<String>(256);
+        if let Some(out) = child.child.stdout.take() {
+            read_lines(out, line_tx.clone());
+        }
+        if let Some(err) = child.child.stderr.take() {
+            read_lines(err, line_tx);
+        }
+        let mut plog = PartLog::default();
+        let mut lines_open = true;
+        let mut next_poll = tokio::time::Instant::now();
+        let mut stop = self.stop_rx.clone();
+        let end = loop {
+            tokio::select! {
+                _ = stopped(&mut stop) => break PartEnd::Stopped,
+                line = line_rx.recv(), if lines_open => {
+                    let Some(line) = line else {
+                        lines_open = false;
+                        continue;
+                    };
+                    if let Some(end) = self.on_line(&line, &mut plog, rec_id).await {
+                        break end;
+                    }
+                }
+                st = child.child.wait() => {
+                    let code = st.ok().and_then(|s| s.code());
+                    // Its last lines say why; they are already in the pipe.
+                    while let Ok(Some(line)) =
+                        tokio::time::timeout(Duration::from_millis(500), line_rx.recv()).await
+                    {
+                        self.on_line(&line, &mut plog, rec_id).await;
+                    }
+                    break PartEnd::Exited(code);
+                }
+                _ = tokio::time::sleep_until(next_poll) => {
+                    if let Some(end) = self.poll_size(rec_id).await {
+                        break end;
+                    }
+                    let wait = if self.current().first_byte_at.is_some() { POLL } else { FIRST_BYTE_POLL };
+                    next_poll += wait;
+                }
+            }
+        };
+        // Known as over before the (up to stop_grace) wait for streamlink to go.
+        self.current().end = Some(end.clone());
+        if end == PartEnd::Stalled {
+            self.set_state(RecState::Stalled);
+        } else {
+            self.publish();
+        }
+        let code = child.terminate(self.cfg.stop_grace).await;
+        self.status.pid = None;
+        super::orphans::forget(&self.cfg.recordings_dir, child.pid);
+        tracing::debug!("streamlink exited with {code:?}");
+        self.finish_part(end, rec_id).await
+    }
+
+    async fn on_line(
+        &mut self,
+        line: &str,
+        plog: &mut PartLog,
+        rec_id: Option<i64>,
+    ) -> Option<PartEnd> {
+        self.remember(line);
+        let ev = slog::parse(line);
+        match &ev {
+            LogEvent::Discontinuity
+            | LogEvent::NoNewSegments
+            | LogEvent::ReloadFailed
+            | LogEvent::ReadTimeout
+            | LogEvent::AlreadyExists
+            | LogEvent::Error(_) => {
+                tracing::warn!("streamlink: {line}");
+                self.status.last_problem = Some(line.to_string());
+            }
+            _ => {}
+        }
+        match plog.apply(&ev, self.current()) {
+            PartChange::PdtFirst(pdt) => {
+                if let Some(id) = rec_id {
+                    let update = RecordingUpdate {
+                        id,
+                        pdt_first_at: Some(pdt),
+                        ..Default::default()
+                    };
+                    self.store_update(update).await;
+                }
+                self.publish();
+            }
+            PartChange::Content => self.publish(),
+            PartChange::Rotate => return Some(PartEnd::Discontinuity),
+            PartChange::None => {}
+        }
+        None
+    }
+
+    async fn poll_size(&mut self, rec_id: Option<i64>) -> Option<PartEnd> {
+        let now = Instant::now();
+        let path = self.current().path.clone();
+        let size = tokio::fs::metadata(&path).await.map_or(0, |m| m.len());
+        let first_byte = size > 0 && self.current().first_byte_at.is_none();
+        self.current().bytes = size;
+        if first_byte {
+            let t = wall_now();
+            self.current().first_byte_at = Some(t);
+            if let Some(id) = rec_id {
+                let update = RecordingUpdate {
+                    id,
+                    first_byte_at: Some(t),
+                    ..Default::default()
+                };
+                self.store_update(update).await;
+            }
+            self.set_state(RecState::Recording);
+        }
+        let total = self.done_bytes + size;
+        self.growth.push(now, total);
+        self.status.bytes = total;
+        self.status.mb_per_min = self.growth.mb_per_min();
+        self.status.low = self.growth.is_low(self.cfg.min_growth_mb_per_min);
+        self.publish();
+        let target = self.current().target_duration;
+        let mut deadline = stall_after(self.cfg.stall_floor.max(Duration::from_secs(1)), target);
+        if size == 0 {
+            // streamlink may still be waiting for the playlist (--retry-streams): be patient.
+            deadline = deadline.max(Duration::from_secs(75));
+        }
+        (self.growth.since_growth(now) >= deadline).then_some(PartEnd::Stalled)
+    }
+
+    async fn finish_part(&mut self, end: PartEnd, rec_id: Option<i64>) -> PartEnd {
+        let path = self.current().path.clone();
+        let size = tokio::fs::metadata(&path).await.map_or(0, |m| m.len());
+        let now = wall_now();
+        let info = self.current();
+        info.bytes = size;
+        info.ended_at = Some(now);
+        info.end = Some(end.clone());
+        let meta = serde_json::to_string(&info.meta()).unwrap_or_default();
+        self.done_bytes += size;
+        if size > 0
+            && let Err(e) = tokio::fs::write(super::part::meta_path(&path), meta).await
+        {
+            tracing::warn!("cannot write the part's sidecar: {e}");
+        }
+        self.status.bytes = self.done_bytes;
+        tracing::info!(
+            "recording part {} ended ({}): {:.1} MB",
+            self.status.part,
+            end.as_status(),
+            size as f64 / 1048576.0
+        );
+        if let Some(id) = rec_id {
+            let update = RecordingUpdate {
+                id,
+                ended_at: Some(now),
+                bytes: Some(size),
+                status: Some(if size == 0 { "empty" } else { end.as_status() }.to_string()),
+                ..Default::default()
+            };
+            self.store_update(update).await;
+        }
+        self.publish();
+        end
+    }
+}

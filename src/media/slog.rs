@@ -1,0 +1,170 @@
+//! streamlink 8.6's log lines (with `--loglevel debug`), turned into what the recorder needs:
+//! segment numbers and PROGRAM-DATE-TIMEs, and the messages that mean trouble (media.md §3–§4).
+
+use crate::time::Ts;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LogEvent {
+    /// `Queuing HLSSegment(num=N, …, discontinuity=…, duration=D, …, date=…Z, …)`.
+    Queued {
+        num: u64,
+        duration: f64,
+        date: Option<Ts>,
+        discontinuity: bool,
+    },
+    /// `First Sequence: A; Last Sequence: B` of the first playlist.
+    Sequences {
+        first: u64,
+        last: u64,
+    },
+    /// `…; Start Sequence: N; …`: the first segment this run writes.
+    StartSequence(u64),
+    Writing(u64),
+    Complete(u64),
+    Discontinuity,
+    /// `No new segments for more than 6.00s. Stopping...`
+    NoNewSegments,
+    ReloadFailed,
+    ReadTimeout,
+    StreamEnded,
+    /// The output exists already: a bug in our naming, never retried into the same name.
+    AlreadyExists,
+    /// An `error:` or `[error]` line.
+    Error(String),
+    Other,
+}
+
+fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let start = line.find(key)? + key.len();
+    let rest = &line[start..];
+    let end = rest.find([',', ')', ';']).unwrap_or(rest.len());
+    Some(rest[..end].trim())
+}
+
+fn num_after(line: &str, key: &str) -> Option<u64> {
+    field(line, key)?.parse().ok()
+}
+
+/// Classifies one line. Unknown lines are `Other`; nothing here can fail.
+pub fn parse(line: &str) -> LogEvent {
+    if line.contains("Queuing HLSSegment(") {
+        let Some(num) = num_after(line, "num=") else {
+            return LogEvent::Other;
+        };
+        return LogEvent::Queued {
+            num,
+            duration: field(line, "duration=")
+                .and_then(|d| d.parse().ok())
+                .unwrap_or(0.0),
+            date: field(line, "date=")
+                .filter(|d| *d != "None")
+                .and_then(Ts::parse_rfc3339),
+            discontinuity: field(line, "discontinuity=") == Some("True"),
+        };
+    }
+    let after = |key: &str, suffix: &str| -> Option<u64> {
+        line.split(key).nth(1)?.strip_suffix(suffix)?.parse().ok()
+    };
+    if let Some(n) = after("Writing segment ", " to output") {
+        return LogEvent::Writing(n);
+    }
+    if let Some(n) = after("] Segment ", " complete") {
+        return LogEvent::Complete(n);
+    }
+    if let (Some(first), Some(last)) = (
+        num_after(line, "First Sequence:"),
+        num_after(line, "Last Sequence:"),
+    ) {
+        return LogEvent::Sequences { first, last };
+    }
+    if let Some(n) = num_after(line, "Start Sequence:") {
+        return LogEvent::StartSequence(n);
+    }
+    if line.contains("Encountered a stream discontinuity") {
+        return LogEvent::Discontinuity;
+    }
+    if line.contains("No new segments for more than") {
+        return LogEvent::NoNewSegments;
+    }
+    if line.contains("Reloading failed") {
+        return LogEvent::ReloadFailed;
+    }
+    if line.contains("already exists, use --force") {
+        return LogEvent::AlreadyExists;
+    }
+    if line.contains("Read timeout") {
+        return LogEvent::ReadTimeout;
+    }
+    if line.contains("[cli][info] Stream ended") {
+        return LogEvent::StreamEnded;
+    }
+    if line.starts_with("error:") || line.contains("][error]") {
+        return LogEvent::Error(line.trim().to_string());
+    }
+    LogEvent::Other
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_lines_parse() {
+        let q = "[stream.segmented][debug] Queuing HLSSegment(num=66, init=False, \
+                 discontinuity=False, duration=2.000, title=None, key=None, byterange=None, \
+                 date=2026-11-21T03:00:25.210000Z, map=None, fileext='ts')";
+        assert_eq!(
+            parse(q),
+            LogEvent::Queued {
+                num: 66,
+                duration: 2.0,
+                date: Ts::parse_rfc3339("2026-11-21T03:00:25.210Z"),
+                discontinuity: false,
+            }
+        );
+        let no_pdt = q.replace("date=2026-11-21T03:00:25.210000Z", "date=None");
+        assert!(matches!(
+            parse(&no_pdt),
+            LogEvent::Queued { date: None, .. }
+        ));
+        assert_eq!(
+            parse("[stream.hls][debug] Writing segment 3 to output"),
+            LogEvent::Writing(3)
+        );
+        assert_eq!(
+            parse("[stream.hls][debug] Segment 3 complete"),
+            LogEvent::Complete(3)
+        );
+        assert_eq!(
+            parse("[stream.hls][debug] First Sequence: 0; Last Sequence: 3"),
+            LogEvent::Sequences { first: 0, last: 3 }
+        );
+        assert_eq!(
+            parse(
+                "[stream.hls][debug] Start offset: -0.0; Duration: 0.0; Start Sequence: 1; \
+                 End Sequence: None"
+            ),
+            LogEvent::StartSequence(1)
+        );
+        assert_eq!(
+            parse(
+                "[stream.hls][warning] Encountered a stream discontinuity. This is unsupported \
+                 and will result in incoherent output data."
+            ),
+            LogEvent::Discontinuity
+        );
+        assert_eq!(
+            parse("[stream.segmented][warning] No new segments for more than 6.00s. Stopping..."),
+            LogEvent::NoNewSegments
+        );
+        assert_eq!(parse("[cli][info] Stream ended"), LogEvent::StreamEnded);
+        assert!(matches!(
+            parse("error: No playable streams found on this URL: hls://x"),
+            LogEvent::Error(_)
+        ));
+        assert_eq!(
+            parse("[cli][info] Opening stream: live (hls)"),
+            LogEvent::Other
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! The recorder's loop: run a part, decide why it ended, ask whether the channel is still
+//! live, restart with backoff. One part's streamlink run lives in `run_part.rs`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+
+use super::health::Growth;
+use super::part::PartEnd;
+use super::recorder::{
+    LiveCheck, LogTail, RecState, RecorderConfig, RecordingStatus, SessionInfo, StopReason,
+};
+use crate::store::StoreHandle;
+
+/// A part shorter than this (or empty) counts as a failed start for the backoff.
+const HEALTHY_PART: Duration = Duration::from_secs(30);
+
+pub(super) struct Supervisor {
+    pub(super) cfg: RecorderConfig,
+    pub(super) session: SessionInfo,
+    pub(super) store: Option<StoreHandle>,
+    is_live: LiveCheck,
+    status_tx: watch::Sender<RecordingStatus>,
+    pub(super) stop_rx: watch::Receiver<bool>,
+    pub(super) log: LogTail,
+    pub(super) status: RecordingStatus,
+    pub(super) growth: Growth,
+    /// Bytes of the parts already finished.
+    pub(super) done_bytes: u64,
+}
+
+impl Supervisor {
+    pub(super) fn new(
+        cfg: RecorderConfig,
+        session: SessionInfo,
+        store: Option<StoreHandle>,
+        is_live: LiveCheck,
+        status_tx: watch::Sender<RecordingStatus>,
+        stop_rx: watch::Receiver<bool>,
+        log: LogTail,
+    ) -> Supervisor {
+        Supervisor {
+            cfg,
+            session,
+            store,
+            is_live,
+            status_tx,
+            stop_rx,
+            log,
+            status: RecordingStatus::default(),
+            growth: Growth::new(Instant::now()),
+            done_bytes: 0,
+        }
+    }
+
+    pub(super) fn publish(&self) {
+        self.status_tx.send_replace(self.status.clone());
+    }
+
+    pub(super) fn set_state(&mut self, state: RecState) {
+        if self.status.state != state {
+            match &state {
+                RecState::Stalled | RecState::Stopped(StopReason::Failed(_)) => {
+                    tracing::warn!("recording: {}", state.label())
+                }
+                _ => tracing::info!("recording: {}", state.label()),
+            }
+        }
+        self.status.state = state;
+        self.publish();
+    }
+
+    fn stop_requested(&self) -> bool {
+        *self.stop_rx.borrow()
+    }
+
+    pub(super) async fn run(mut self) -> RecordingStatus {
+        super::orphans::reap(&self.cfg.recordings_dir);
+        let mut failures = 0u32;
+        let mut prev: Option<PartEnd> = None;
+        for part in 1u32.. {
+            // Part 1 starts at streamlink's default edge; a restart goes back as far as the
+            // playlist allows (no gap); after a discontinuity only the newest segment is new.
+            let live_edge = match prev {
+                None => None,
+                Some(PartEnd::Discontinuity) => Some(1),
+                Some(_) => Some(self.cfg.restart_live_edge.max(1)),
+            };
+            let started = Instant::now();
+            let end = self.run_part(part, live_edge).await;
+            let part_bytes = self.status.parts.last().map_or(0, |p| p.bytes);
+            match end {
+                PartEnd::SpawnFailed(msg) => {
+                    let reason = if msg.contains("not found") {
+                        StopReason::ToolMissing(msg)
+                    } else {
+                        StopReason::Failed(msg)
+                    };
+                    self.set_state(RecState::Stopped(reason));
+                    break;
+                }
+                PartEnd::Stopped => {
+                    self.set_state(RecState::Stopped(StopReason::Requested));
+                    break;
+                }
+                _ => {}
+            }
+            if self.stop_requested() {
+                self.set_state(RecState::Stopped(StopReason::Requested));
+                break;
+            }
+            self.set_state(RecState::Restarting);
+            let mut stop = self.stop_rx.clone();
+            let live = tokio::select! {
+                v = (self.is_live)() => v,
+                _ = stopped(&mut stop) => {
+                    self.set_state(RecState::Stopped(StopReason::Requested));
+                    break;
+                }
+            };
+            if !live {
+                self.set_state(RecState::Stopped(StopReason::Offline));
+                break;
+            }
+            let healthy = part_bytes > 0 && started.elapsed() >= HEALTHY_PART;
+            failures = if healthy || end == PartEnd::Discontinuity {
+                0
+            } else {
+                failures + 1
+            };
+            let backoff = backoff(failures, self.cfg.max_backoff);
+            if !backoff.is_zero() {
+                tracing::info!("recording: restarting in {:.0} s", backoff.as_secs_f64());
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = stopped(&mut stop) => {
+                        self.set_state(RecState::Stopped(StopReason::Requested));
+                        break;
+                    }
+                }
+            }
+            prev = Some(end);
+        }
+        self.status.path = None;
+        self.publish();
+        self.status
+    }
+
+    /// `recordings/{channel}_s{session:03}_{YYYYmmdd_HHMMSS}_p{part}.ts`, never an existing file.
+    pub(super) fn part_path(&self, part: u32) -> PathBuf {
+        let stamp = chrono::Local::now().format("%Y%m%d_%H%M%S");
+        let base = format!(
+            "{}_s{:03}_{stamp}_p{part}",
+            self.cfg.channel, self.session.id
+        );
+        let mut path = self.cfg.recordings_dir.join(format!("{base}.ts"));
+        let mut n = 2;
+        while path.exists() {
+            path = self.cfg.recordings_dir.join(format!("{base}-{n}.ts"));
+            n += 1;
+        }
+        path
+    }
+}
+
+/// Resolves once a stop is asked for (or the handle is gone).
+pub(super) async fn stopped(rx: &mut watch::Receiver<bool>) {
+    let _ = rx.wait_for(|s| *s).await;
+}
+
+/// 0 after a healthy part, then 1, 2, 4 … seconds up to `max`.
+pub fn backoff(failures: u32, max: Duration) -> Duration {
+    if failures == 0 {
+        return Duration::ZERO;
+    }
+    let secs = 1u64 << (failures - 1).min(16);
+    Duration::from_secs(secs).min(max)
+}
+
+/// streamlink's `-o` is a template: literal braces must be doubled (media.md §3).
+pub fn escape_output_template(path: &str) -> String {
+    path.replace('{', "{{").replace('}', "}}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let max = Duration::from_secs(30);
+        let got: Vec<u64> = (0..8).map(|f| backoff(f, max).as_secs()).collect();
+        assert_eq!(got, vec![0, 1, 2, 4, 8, 16, 30, 30]);
+    }
+
+    #[test]
+    fn braces_are_escaped_for_streamlink() {
+        assert_eq!(escape_output_template("/d/{x}/a.ts"), "/d/{{x}}/a.ts");
+    }
+}

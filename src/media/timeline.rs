@@ -1,0 +1,171 @@
+//! Wall clock → (part, offset) (media.md §6). Each part knows the wall time of its offset 0
+//! (PDT of its first segment, else first byte − L0); a window maps onto one part, or onto
+//! consecutive parts when a restart split it. Parts may overlap (restarts start back in the
+//! playlist); a gap between parts is simply missing from the clip.
+
+use std::path::PathBuf;
+
+use super::part::PartInfo;
+use crate::store::RecordingRow;
+use crate::time::Ts;
+
+/// One part as the timeline sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Span {
+    pub part: u32,
+    pub path: PathBuf,
+    /// The wall time of offset 0.
+    pub start: Ts,
+    /// Seconds of content; `None` while the part still grows.
+    pub duration: Option<f64>,
+}
+
+impl Span {
+    fn end(&self) -> Option<Ts> {
+        self.duration.map(|d| self.start.plus_secs(d))
+    }
+
+    fn covers(&self, t: Ts) -> bool {
+        t >= self.start && self.end().is_none_or(|e| t < e)
+    }
+}
+
+/// A cut from one part: offsets in that file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Piece {
+    pub part: u32,
+    pub path: PathBuf,
+    pub from: f64,
+    pub to: f64,
+}
+
+impl Piece {
+    pub fn len(&self) -> f64 {
+        self.to - self.from
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() <= 0.0
+    }
+}
+
+/// Spans of the parts that have content. An ended part's duration is its complete segments.
+pub fn spans_from_parts(parts: &[PartInfo]) -> Vec<Span> {
+    parts
+        .iter()
+        .filter(|p| p.bytes > 0 || p.first_byte_at.is_some())
+        .filter_map(|p| {
+            Some(Span {
+                part: p.part,
+                path: p.path.clone(),
+                start: p.content_start()?,
+                duration: (!p.is_growing()).then_some(p.content_s),
+            })
+        })
+        .collect()
+}
+
+/// The span of a stored part (the CLI); its duration comes later (sidecar or ffprobe).
+/// Without PDT the start is first byte − L0, with L0 from the part's sidecar when known,
+/// else estimated from the live edge streamlink used: 3 segments for part 1, the whole
+/// 6-segment playlist for restarts (media.md §3).
+pub fn span_from_row(r: &RecordingRow, lead_s: Option<f64>) -> Option<Span> {
+    let lead = lead_s.unwrap_or(if r.part <= 1 { 7.0 } else { 13.0 });
+    let start = r
+        .pdt_first_at
+        .or_else(|| r.first_byte_at.map(|t| t.plus_secs(-lead)))?;
+    Some(Span {
+        part: r.part,
+        path: PathBuf::from(&r.path),
+        start,
+        duration: None,
+    })
+}
+
+/// Where wall time `t` is: the part covering it (the one that goes on longest) and the offset.
+pub fn locate(spans: &[Span], t: Ts) -> Option<(usize, f64)> {
+    best_covering(spans, t).map(|i| (i, t.secs_since(spans[i].start)))
+}
+
+fn best_covering(spans: &[Span], t: Ts) -> Option<usize> {
+    (0..spans.len())
+        .filter(|&i| spans[i].covers(t))
+        .max_by_key(|&i| (spans[i].end().map_or(i64::MAX, |e| e.0), spans[i].part))
+}
+
+/// The pieces that make the window `[start, end]`, in order. Parts are taken greedily: at
+/// each point the covering part that lasts longest; uncovered time is skipped.
+pub fn plan(spans: &[Span], start: Ts, end: Ts) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut cursor = start;
+    while cursor < end {
+        match best_covering(spans, cursor) {
+            Some(i) => {
+                let s = &spans[i];
+                let to = s.end().map_or(end, |e| e.min(end));
+                pieces.push(Piece {
+                    part: s.part,
+                    path: s.path.clone(),
+                    from: cursor.secs_since(s.start),
+                    to: to.secs_since(s.start),
+                });
+                cursor = to;
+            }
+            None => match spans.iter().map(|s| s.start).filter(|&s| s > cursor).min() {
+                Some(next) => cursor = next,
+                None => break,
+            },
+        }
+    }
+    // Slivers from overlaps are not worth a cut and a join.
+    pieces.retain(|p| p.len() >= 0.5);
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(part: u32, start_s: i64, dur: Option<f64>) -> Span {
+        Span {
+            part,
+            path: format!("p{part}.ts").into(),
+            start: Ts(start_s * 1000),
+            duration: dur,
+        }
+    }
+
+    #[test]
+    fn one_part_and_clamping() {
+        let spans = vec![span(1, 100, None)];
+        assert_eq!(locate(&spans, Ts(130_000)), Some((0, 30.0)));
+        let p = plan(&spans, Ts(90_000), Ts(160_000));
+        assert_eq!(p.len(), 1);
+        assert_eq!(
+            (p[0].from, p[0].to),
+            (0.0, 60.0),
+            "before the file starts: clamped"
+        );
+    }
+
+    #[test]
+    fn a_window_across_a_restart_is_cut_from_both() {
+        // Part 2 starts 6 s before part 1 ends (restart with a large live edge).
+        let spans = vec![span(1, 100, Some(50.0)), span(2, 144, None)];
+        let p = plan(&spans, Ts(130_000), Ts(170_000));
+        assert_eq!(p.len(), 2);
+        assert_eq!((p[0].part, p[0].from, p[0].to), (1, 30.0, 50.0));
+        assert_eq!((p[1].part, p[1].from, p[1].to), (2, 6.0, 26.0));
+        // Inside the overlap, the part that goes on (the growing one) wins.
+        assert_eq!(locate(&spans, Ts(146_000)), Some((1, 2.0)));
+    }
+
+    #[test]
+    fn gaps_are_skipped_and_nothing_is_nothing() {
+        let spans = vec![span(1, 100, Some(20.0)), span(2, 130, Some(20.0))];
+        let p = plan(&spans, Ts(110_000), Ts(140_000));
+        assert_eq!(p.iter().map(|p| p.len()).sum::<f64>(), 20.0);
+        assert!(plan(&spans, Ts(200_000), Ts(220_000)).is_empty());
+        assert!(plan(&[], Ts(0), Ts(10_000)).is_empty());
+    }
+}

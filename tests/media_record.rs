@@ -1,0 +1,303 @@
+//! The whole media path with the real programs on a local live stream: go live → recording
+//! grows → clip a moment (it waits for its window) → the encoder crashes while the channel is
+//! still "live" → a new part starts → the channel goes offline → every moment is clipped →
+//! `kicktui clip` through the binary.
+
+mod media_support;
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use kicktui::domain::{Moment, MomentSource, TriggerType};
+use kicktui::media::hls_source::HlsSource;
+use kicktui::media::{
+    ClipEvent, ClipRequest, ClipState, Clipper, ClipperConfig, PartEnd, RecState, Recorder,
+    SessionInfo, StopReason, Tools,
+};
+use kicktui::store::{ClipStatus, MomentOrder, MomentQuery, NewSession, Store, StoreWriter};
+use kicktui::time::{Ts, wall_now};
+use media_support::*;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+fn moment(at: Ts, before: f64, after: f64, score: f64) -> Moment {
+    Moment {
+        at,
+        offset_s: 0.0,
+        trigger_type: TriggerType::Manual,
+        triggers: Vec::new(),
+        score,
+        source: MomentSource::Manual,
+        clip_start: at.plus_secs(-before),
+        clip_end: at.plus_secs(after),
+    }
+}
+
+/// Waits for a job's final state, collecting every state it went through.
+async fn until_final(events: &mut UnboundedReceiver<ClipEvent>, job: u64) -> Vec<ClipState> {
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while let Ok(Some(ev)) = tokio::time::timeout_at(deadline, events.recv()).await {
+        if ev.job == job {
+            let fin = ev.state.is_final();
+            seen.push(ev.state);
+            if fin {
+                return seen;
+            }
+        }
+    }
+    panic!("job {job} did not finish: {seen:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_stream_end_to_end() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let src_dir = tmp.path().join("hls");
+    std::fs::create_dir_all(&src_dir).unwrap();
+    let db = kicktui::store::db_path(&data);
+    std::fs::create_dir_all(&data).unwrap();
+    let writer = StoreWriter::spawn(&db).unwrap();
+    let store = writer.handle();
+
+    let mut src = HlsSource::start(&src_dir, "ffmpeg").await.unwrap();
+    assert!(src.wait_segments(3, Duration::from_secs(15)).await);
+    let live_at = wall_now();
+    let session = store
+        .open_session(NewSession {
+            channel: "testchan".into(),
+            platform: "kick".into(),
+            started_at: live_at,
+            title: None,
+            stream_started_at: Some(live_at),
+        })
+        .await
+        .unwrap();
+    let (live, check) = live_switch();
+    let cfg = config(&src.url(), &data);
+    let rec = Recorder::start(cfg, SessionInfo { id: session }, Some(store.clone()), check);
+    let mut rx = rec.status();
+
+    // Recording grows, and health reports MB/min.
+    let st = wait_for(&mut rx, Duration::from_secs(20), "10 s recorded", |s| {
+        s.state == RecState::Recording
+            && s.mb_per_min > 0.0
+            && s.parts.first().is_some_and(|p| p.content_s >= 10.0)
+    })
+    .await;
+    assert!(st.parts[0].pdt_first.is_some(), "PDT read from the log");
+    let line = st.health_line();
+    assert!(
+        line.starts_with("Recording health: ") && line.contains(" MB/min)"),
+        "{line}"
+    );
+    // 300k + 32k ≈ 2.6 MB/min on disk; the first write is a burst, so allow a wide range.
+    assert!((0.5..15.0).contains(&st.mb_per_min), "{}", st.mb_per_min);
+
+    // `c` on a moment whose window is not recorded yet: it waits, then is cut.
+    let tools = Tools {
+        ffmpeg: "ffmpeg".into(),
+        ffprobe: "ffprobe".into(),
+    };
+    let ccfg = ClipperConfig {
+        tools: tools.clone(),
+        clips_dir: data.join("clips"),
+        channel: "testchan".into(),
+        session_id: session,
+        on_ready: vec!["touch".into(), "{path}.uploaded".into()],
+        max_wait: Duration::from_secs(60),
+    };
+    let (clipper, mut events) = Clipper::start(ccfg, Some(store.clone()), rec.status());
+    let m1 = moment(wall_now().plus_secs(-2.0), 8.0, 4.0, 5.0);
+    let m1_id = store.insert_moment(session, &m1).await.unwrap();
+    let mut req = ClipRequest::window(m1.clip_start, m1.clip_end);
+    req.moment_id = Some(m1_id);
+    // When the recorder reports the window's end as recorded (a segment completed past it).
+    let mut rx2 = rec.status();
+    let window_end = m1.clip_end;
+    let recorded = tokio::spawn(async move {
+        let _ = rx2
+            .wait_for(|s| s.newest_content().is_some_and(|t| t >= window_end))
+            .await;
+        Instant::now()
+    });
+    let job = clipper.clip(req);
+    let states = until_final(&mut events, job).await;
+    let lag = Instant::now() - recorded.await.unwrap();
+    println!(
+        "clip ready {:.3} s after its window was recorded",
+        lag.as_secs_f64()
+    );
+    assert!(lag < Duration::from_millis(2500), "{lag:?}");
+    assert!(states.contains(&ClipState::Waiting), "{states:?}");
+    let ClipState::Ready { path, duration } = states.last().unwrap().clone() else {
+        panic!("{states:?}");
+    };
+    let ready_at = wall_now();
+    // Snapped back to the keyframe before the start: at most one GOP (2 s) longer.
+    assert!((12.0..14.5).contains(&duration), "{duration}");
+    assert!((0.0..duration + 0.1).contains(&duration_of(&path)));
+    let part1 = rec.status().borrow().parts[0].path.clone();
+    let (first, last) = clip_wall_range(&path, &[&part1], m1.at);
+    let start_err = first.secs_since(m1.clip_start);
+    let end_err = last.secs_since(m1.clip_end);
+    assert!(
+        (-2.6..0.6).contains(&start_err),
+        "clip starts {start_err:+.2} s off"
+    );
+    assert!(
+        (-0.7..0.6).contains(&end_err),
+        "clip ends {end_err:+.2} s off"
+    );
+    // The file itself is 2–7 s behind the wall clock (live edge and segment length).
+    assert!(
+        ready_at.secs_since(m1.clip_end) < 12.0,
+        "ready {:.1} s after its window",
+        ready_at.secs_since(m1.clip_end)
+    );
+
+    // The encoder crashes while the channel is still live: streamlink ends, part 2 starts.
+    let crash_at = wall_now();
+    src.kill_encoder().await;
+    wait_for(&mut rx, Duration::from_secs(20), "part 1 to end", |s| {
+        s.parts[0].end.is_some()
+    })
+    .await;
+    src.restart_encoder().await.unwrap();
+    let restart_at = wall_now();
+    let st = wait_for(
+        &mut rx,
+        Duration::from_secs(40),
+        "a new part with new content",
+        |s| {
+            s.parts.len() >= 2
+                && s.state == RecState::Recording
+                && s.parts
+                    .last()
+                    .unwrap()
+                    .content_end()
+                    .is_some_and(|e| e.secs_since(restart_at) > 10.0)
+        },
+    )
+    .await;
+    // The restart began at the oldest segment still listed (stale, before the crash), then met
+    // the new encoder's discontinuity and rotated: the part after it starts clean.
+    assert!(
+        st.parts
+            .iter()
+            .any(|p| p.end == Some(PartEnd::Discontinuity)),
+        "{:#?}",
+        st.parts
+    );
+    assert!(
+        matches!(st.parts[0].end, Some(PartEnd::Exited(_))),
+        "{:?}",
+        st.parts[0].end
+    );
+
+    // A window across the crash is cut from both parts and joined; the outage makes it short.
+    let m2 = moment(crash_at, 4.0, restart_at.secs_since(crash_at) + 4.0, 1.0);
+    let m2_id = store.insert_moment(session, &m2).await.unwrap();
+    // A moment on the new part.
+    let newest = st.parts.last().unwrap().content_end().unwrap();
+    let m3 = moment(newest.plus_secs(-2.0), 3.0, 1.0, 3.0);
+    let m3_id = store.insert_moment(session, &m3).await.unwrap();
+
+    // A moment from before the recording began: nothing covers it.
+    let m0 = moment(live_at.plus_secs(-60.0), 10.0, 5.0, 0.5);
+    let m0_id = store.insert_moment(session, &m0).await.unwrap();
+
+    // Offline: the stream ends and the channel says so; the recorder stops by itself.
+    live.store(false, Ordering::SeqCst);
+    src.end_stream().await;
+    let st = wait_for(&mut rx, Duration::from_secs(30), "offline", |s| {
+        s.is_stopped()
+    })
+    .await;
+    assert_eq!(st.state, RecState::Stopped(StopReason::Offline));
+    drop(rec);
+
+    // End of stream: every moment without a clip is clipped, best first.
+    let t0 = Instant::now();
+    let queued = clipper.clip_all(&db).await.unwrap();
+    assert_eq!(queued, 3, "m1 already has its clip");
+    clipper.idle().await;
+    println!("clip_all: {queued} clips in {:?}", t0.elapsed());
+    store.flush().await.unwrap();
+    let rows = Store::open(&db)
+        .unwrap()
+        .list_moments(&MomentQuery {
+            session_id: Some(session),
+            order: MomentOrder::Time,
+            limit: None,
+        })
+        .unwrap();
+    let status = |id: i64| rows.iter().find(|m| m.id == id).unwrap().clip_status;
+    assert_eq!(status(m1_id), ClipStatus::Done);
+    assert_eq!(
+        status(m2_id),
+        ClipStatus::Short,
+        "the outage is missing from it"
+    );
+    assert_eq!(status(m3_id), ClipStatus::Done);
+    assert_eq!(status(m0_id), ClipStatus::NoRecording);
+    for m in rows.iter().filter(|m| m.id != m0_id) {
+        let p = m
+            .clip_path
+            .as_ref()
+            .unwrap_or_else(|| panic!("moment {} has no clip", m.id));
+        assert!(std::path::Path::new(p).exists());
+    }
+    let m3_path = rows
+        .iter()
+        .find(|m| m.id == m3_id)
+        .unwrap()
+        .clip_path
+        .clone()
+        .unwrap();
+    assert!(
+        wait_file(&format!("{m3_path}.uploaded"), Duration::from_secs(5)).await,
+        "on_ready ran"
+    );
+    let parts = Store::open(&db).unwrap().recordings(session).unwrap();
+    assert!(
+        parts.len() >= 2 && parts.iter().all(|p| p.ended_at.is_some()),
+        "{parts:?}"
+    );
+    clipper.shutdown().await;
+    drop(store);
+    writer.shutdown_async().await.unwrap();
+
+    // The CLI cuts from the stored recordings: 5 s at 0:00:01 of the stream (in part 1).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kicktui"))
+        .args([
+            "clip",
+            "--session",
+            &session.to_string(),
+            "--start",
+            "0:00:01",
+            "--duration",
+            "5",
+        ])
+        .arg("--data-dir")
+        .arg(&data)
+        .env_remove("KICKTUI_CONFIG")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let clip = std::path::PathBuf::from(stdout.trim());
+    let d = duration_of(&clip);
+    assert!((5.0..7.5).contains(&d), "{d}");
+    let (first, _) = clip_wall_range(&clip, &[&part1], live_at);
+    let err = first.secs_since(live_at.plus_secs(1.0));
+    assert!(
+        (-2.6..0.6).contains(&err),
+        "CLI clip starts {err:+.2} s off"
+    );
+    src.stop().await;
+}

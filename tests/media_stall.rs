@@ -1,0 +1,93 @@
+//! A hung HTTP server (accepts, never answers) leaves streamlink alive with a file that does
+//! not grow: the recorder's watchdog must call it a stall, stop streamlink and start a new part.
+
+mod media_support;
+
+use std::time::{Duration, Instant};
+
+use kicktui::media::hls_source::HlsSource;
+use kicktui::media::{PartEnd, RecState, Recorder, SessionInfo, StopReason};
+use kicktui::store::{NewSession, Store, StoreWriter};
+use kicktui::time::wall_now;
+use media_support::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hung_server_is_a_stall_and_the_recording_restarts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let src_dir = tmp.path().join("hls");
+    std::fs::create_dir_all(&src_dir).unwrap();
+    std::fs::create_dir_all(&data).unwrap();
+    let db = kicktui::store::db_path(&data);
+    let writer = StoreWriter::spawn(&db).unwrap();
+    let store = writer.handle();
+    let session = store
+        .open_session(NewSession {
+            channel: "testchan".into(),
+            platform: "kick".into(),
+            started_at: wall_now(),
+            title: None,
+            stream_started_at: None,
+        })
+        .await
+        .unwrap();
+
+    let src = HlsSource::start(&src_dir, "ffmpeg").await.unwrap();
+    assert!(src.wait_segments(3, Duration::from_secs(15)).await);
+    let (_live, check) = live_switch();
+    let mut cfg = config(&src.url(), &data);
+    // Stall = no growth for max(6 s, 5 × 2 s segments) = 10 s.
+    cfg.stall_floor = Duration::from_secs(6);
+    let rec = Recorder::start(cfg, SessionInfo { id: session }, Some(store.clone()), check);
+    let mut rx = rec.status();
+    wait_for(&mut rx, Duration::from_secs(20), "recording", |s| {
+        s.state == RecState::Recording && s.parts.first().is_some_and(|p| p.content_s >= 6.0)
+    })
+    .await;
+
+    src.hang(true);
+    let hung = Instant::now();
+    let st = wait_for(&mut rx, Duration::from_secs(30), "a stall", |s| {
+        s.parts.first().is_some_and(|p| p.end.is_some())
+    })
+    .await;
+    let after = hung.elapsed().as_secs_f64();
+    assert_eq!(st.parts[0].end, Some(PartEnd::Stalled), "{st:#?}");
+    // The last growth was at most one segment before the hang.
+    assert!(
+        (7.0..13.0).contains(&after),
+        "stall seen after {after:.1} s"
+    );
+    println!("stall caught {after:.1} s after the server hung");
+
+    src.hang(false);
+    let st = wait_for(&mut rx, Duration::from_secs(30), "part 2 recording", |s| {
+        s.parts.len() >= 2 && s.state == RecState::Recording
+    })
+    .await;
+    assert!(st.parts[1].bytes > 0);
+
+    let fin = rec.stop().await;
+    assert_eq!(fin.state, RecState::Stopped(StopReason::Requested));
+    assert_eq!(fin.parts.last().unwrap().end, Some(PartEnd::Stopped));
+    assert!(fin.pid.is_none());
+    // Stopped with SIGTERM: the last part still decodes without an error.
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-nostdin", "-i"])
+        .arg(&fin.parts.last().unwrap().path)
+        .args(["-f", "null", "-"])
+        .output()
+        .unwrap();
+    let errors = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && errors.trim().is_empty(), "{errors}");
+    store.flush().await.unwrap();
+    let rows = Store::open(&db).unwrap().recordings(session).unwrap();
+    assert_eq!(rows[0].status, "stalled");
+    assert_eq!(rows.last().unwrap().status, "stopped");
+    assert!(
+        rows.iter().all(|r| r.ended_at.is_some() && r.bytes > 0),
+        "{rows:?}"
+    );
+    drop(store);
+    writer.shutdown_async().await.unwrap();
+}

@@ -1,0 +1,179 @@
+//! Missing programs and bad requests give clear errors, never a panic; children die with us.
+
+mod media_support;
+
+use std::process::Command;
+use std::time::Duration;
+
+use kicktui::media::children::{self, Tracked};
+use kicktui::media::{MediaError, RecState, Recorder, SessionInfo, StopReason, Tools};
+use kicktui::store::{NewRecording, NewSession, RecordingUpdate, StoreWriter, WriteOp};
+use kicktui::time::wall_now;
+use media_support::*;
+
+#[tokio::test]
+async fn missing_streamlink_stops_the_recorder_with_a_clear_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cfg = config("hls://http://127.0.0.1:9/live.m3u8", tmp.path());
+    cfg.streamlink = "/nonexistent/streamlink".into();
+    let (_live, check) = live_switch();
+    let mut rec = Recorder::start(cfg, SessionInfo { id: 1 }, None, check);
+    let st = tokio::time::timeout(Duration::from_secs(5), rec.finished())
+        .await
+        .expect("stops at once");
+    let RecState::Stopped(StopReason::ToolMissing(msg)) = &st.state else {
+        panic!("{:?}", st.state);
+    };
+    assert!(
+        msg.contains("streamlink not found") && msg.contains("pip install"),
+        "{msg}"
+    );
+    assert!(st.parts.is_empty());
+}
+
+#[tokio::test]
+async fn streamlink_check() {
+    let v = kicktui::media::probe::check_streamlink("streamlink")
+        .await
+        .unwrap();
+    assert!(v.starts_with("streamlink "), "{v}");
+    let err = kicktui::media::probe::check_streamlink("/nonexistent/streamlink")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("pip install streamlink"), "{err}");
+}
+
+#[tokio::test]
+async fn missing_ffmpeg_is_named() {
+    let tools = Tools {
+        ffmpeg: "/nonexistent/ffmpeg".into(),
+        ffprobe: "ffprobe".into(),
+    };
+    let err = tools.check().await.unwrap_err();
+    assert!(matches!(
+        err,
+        MediaError::ToolMissing { tool: "ffmpeg", .. }
+    ));
+    assert!(err.to_string().contains("ffmpeg not found"), "{err}");
+}
+
+fn kicktui(args: &[&str], data: &std::path::Path) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_kicktui"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .env_remove("KICKTUI_CONFIG")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn clip_command_errors_are_one_clear_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    let db = kicktui::store::db_path(data);
+    let writer = StoreWriter::spawn(&db).unwrap();
+    let h = writer.handle();
+    let t = wall_now();
+    let session = h
+        .open_session_blocking(NewSession {
+            channel: "c".into(),
+            platform: "kick".into(),
+            started_at: t,
+            title: None,
+            stream_started_at: Some(t),
+        })
+        .unwrap();
+    let empty = h
+        .open_session_blocking(NewSession {
+            channel: "c".into(),
+            platform: "kick".into(),
+            started_at: t,
+            title: None,
+            stream_started_at: Some(t),
+        })
+        .unwrap();
+    let rec_path = data.join("rec.ts");
+    std::fs::write(&rec_path, b"not really a recording").unwrap();
+    h.send_blocking(WriteOp::StartRecording(NewRecording {
+        session_id: session,
+        part: 1,
+        path: rec_path.to_string_lossy().into_owned(),
+        started_at: t,
+    }))
+    .unwrap();
+    // A third session whose part has bytes (so ffprobe is asked about it).
+    let probed = h
+        .open_session_blocking(NewSession {
+            channel: "c".into(),
+            platform: "kick".into(),
+            started_at: t,
+            title: None,
+            stream_started_at: Some(t),
+        })
+        .unwrap();
+    let id = h
+        .send_blocking(WriteOp::StartRecording(NewRecording {
+            session_id: probed,
+            part: 1,
+            path: rec_path.to_string_lossy().into_owned(),
+            started_at: t,
+        }))
+        .unwrap();
+    h.send_blocking(WriteOp::UpdateRecording(RecordingUpdate {
+        id,
+        first_byte_at: Some(t),
+        ..Default::default()
+    }))
+    .unwrap();
+    drop(h);
+    writer.shutdown().unwrap();
+
+    let (ok, err) = kicktui(&["clip", "--session", "99", "--start", "0:01:00"], data);
+    assert!(!ok && err.contains("no session 99"), "{err}");
+    let (ok, err) = kicktui(&["clip", "--moment", "42"], data);
+    assert!(!ok && err.contains("no moment 42"), "{err}");
+    let s = empty.to_string();
+    let (ok, err) = kicktui(&["clip", "--session", &s, "--start", "1:00"], data);
+    assert!(!ok && err.contains("has no recording"), "{err}");
+    let s = session.to_string();
+    let (ok, err) = kicktui(&["clip", "--session", &s, "--start", "x"], data);
+    assert!(!ok && err.contains("--start"), "{err}");
+    // The part has no first byte stamped: nothing covers any time.
+    let (ok, err) = kicktui(&["clip", "--session", &s, "--start", "0:00:05"], data);
+    assert!(!ok && err.contains("no recording of session"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    let cfg = data.join("config.toml");
+    std::fs::write(&cfg, "[recorder]\nffprobe = \"/nonexistent/ffprobe\"\n").unwrap();
+    let c = cfg.to_string_lossy().into_owned();
+    let s = probed.to_string();
+    let args = [
+        "clip",
+        "--session",
+        &s,
+        "--start",
+        "0:00:05",
+        "--config",
+        &c,
+    ];
+    let (ok, err) = kicktui(&args, data);
+    assert!(!ok && err.contains("ffprobe not found"), "{err}");
+}
+
+#[tokio::test]
+async fn a_panic_kills_every_tracked_child() {
+    children::install_panic_hook();
+    let t = Tracked::spawn(tokio::process::Command::new("sleep").arg("60")).unwrap();
+    let pid = t.pid;
+    std::mem::forget(t);
+    let r = std::panic::catch_unwind(|| panic!("boom"));
+    assert!(r.is_err());
+    // SIGKILLed by the hook: gone, or a zombie nobody reaped (we forgot the handle).
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    assert!(stat.is_empty() || stat.contains(") Z"), "{stat}");
+}
