@@ -3,58 +3,13 @@
 //! appear, the log's first spike reaches the moments list, `m` marks, `?` shows help, and `q`
 //! leaves the alternate screen with the shell's terminal restored.
 
+mod tmux_support;
+
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-/// A private tmux server (its own socket), killed when the test ends however it ends.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux runs (scripts/test.sh installs it)")
-    }
-
-    fn capture(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "kt"]).stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.run(&["send-keys", "-t", "kt", k]);
-            // Separate presses: Esc followed at once by a key reads as Alt-key.
-            std::thread::sleep(Duration::from_millis(150));
-        }
-    }
-
-    /// Polls the pane until `pred` holds, or fails with the last screen.
-    fn wait_for(&self, what: &str, limit: Duration, pred: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.capture();
-            if pred(&screen) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < limit,
-                "timed out waiting for {what}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
+use tmux_support::Tmux;
 
 /// Starts `tui-preview` in an 80×24 pane of a private tmux server; the shell prints the exit
 /// code and whether the terminal is back in cooked mode once kicktui ends.
@@ -70,9 +25,7 @@ fn start(tag: &str) -> (Tmux, tempfile::TempDir) {
         dir.path().display(),
         demo.display()
     );
-    let tmux = Tmux {
-        socket: format!("kicktui-test-{tag}-{}", std::process::id()),
-    };
+    let tmux = Tmux::new(tag);
     let started = tmux.run(&[
         "new-session",
         "-d",

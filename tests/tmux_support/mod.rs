@@ -1,0 +1,62 @@
+//! A private tmux server for end-to-end TUI tests: send-keys in, capture-pane out.
+
+#![allow(dead_code)]
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// A private tmux server (its own socket), killed when the test ends however it ends.
+pub struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// A server of its own, named after the test and this process.
+    pub fn new(tag: &str) -> Tmux {
+        Tmux {
+            socket: format!("kicktui-test-{tag}-{}", std::process::id()),
+        }
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux runs (scripts/test.sh installs it)")
+    }
+
+    pub fn capture(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "kt"]).stdout).into_owned()
+    }
+
+    pub fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", "kt", k]);
+            // Separate presses: Esc followed at once by a key reads as Alt-key.
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// Polls the pane until `pred` holds, or fails with the last screen.
+    pub fn wait_for(&self, what: &str, limit: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if pred(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < limit,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}

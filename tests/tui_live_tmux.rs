@@ -1,0 +1,118 @@
+//! End to end: `kicktui clavicular` (the TUI) in an 80×24 tmux pane against the fake Kick.
+//! The panes appear, a scripted spike reaches the moments list, `m` adds a manual moment that
+//! is then in SQLite, `?` shows the help, `q` exits and the terminal is restored.
+
+mod support;
+mod tmux_support;
+
+use std::time::Duration;
+
+use kicktui::fake::{FakeConfig, FakeKick};
+use support::{count, db, test_config};
+use tmux_support::Tmux;
+
+/// The blocking tmux polls run beside the fake's tasks, not on top of them.
+fn wait(tmux: &Tmux, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
+    tokio::task::block_in_place(|| tmux.wait_for(what, Duration::from_secs(secs), pred))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tui_on_a_live_channel_in_an_80x24_pane() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.recorder.enabled = false;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, toml::to_string(&cfg).unwrap()).unwrap();
+    let data = dir.path().join("data");
+    let cmd = format!(
+        "'{}' clavicular --config '{}' --data-dir '{}'; echo KICKTUI-EXIT=$? TTY-$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon); sleep 60",
+        env!("CARGO_BIN_EXE_kicktui"),
+        config.display(),
+        data.display()
+    );
+    let tmux = Tmux::new("live");
+    let started = tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "kt",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &cmd,
+    ]);
+    assert!(started.status.success(), "{started:?}");
+
+    tokio::time::timeout(Duration::from_secs(20), c.wait_subscribed())
+        .await
+        .unwrap();
+    let screen = wait(&tmux, "the panes", 20, |s| {
+        s.contains("Moments") && s.contains("chat: live")
+    });
+    for pane in [
+        "clavicular",
+        "Chat",
+        "Keywords",
+        "Top emotes",
+        "Recording",
+        "Log",
+        "m mark",
+    ] {
+        assert!(screen.contains(pane), "{pane:?} missing:\n{screen}");
+    }
+
+    c.set_live("Ranked");
+    wait(&tmux, "live", 20, |s| s.contains("● LIVE"));
+    c.burst(30, 10, Duration::from_millis(1500)).await;
+    wait(&tmux, "the spike in the moments list", 20, |s| {
+        s.contains("KEYWORDS") || s.contains("EMOTE SPAM")
+    });
+
+    tmux.keys(&["m"]);
+    let screen = wait(&tmux, "the marked moment, stored", 10, |s| {
+        s.contains("MARKED") && s.contains('#')
+    });
+    assert!(!screen.contains("not saved"), "{screen}");
+
+    tmux.keys(&["?"]);
+    wait(&tmux, "the help", 5, |s| s.contains("mark a moment now"));
+    tmux.keys(&["Escape"]);
+    wait(&tmux, "help closed", 5, |s| {
+        !s.contains("mark a moment now")
+    });
+
+    tmux.keys(&["q"]);
+    let screen = wait(&tmux, "the exit", 15, |s| s.contains("KICKTUI-EXIT="));
+    assert!(screen.contains("KICKTUI-EXIT=0"), "{screen}");
+    assert!(
+        screen.contains("TTY-icanon"),
+        "raw mode is off again:\n{screen}"
+    );
+    assert!(
+        screen.contains("Received "),
+        "the summary line after the TUI:\n{screen}"
+    );
+    let alt = tmux.run(&["display-message", "-p", "-t", "kt", "#{alternate_on}"]);
+    assert_eq!(
+        String::from_utf8_lossy(&alt.stdout).trim(),
+        "0",
+        "alternate screen left"
+    );
+
+    let db = db(&data);
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM moments WHERE source = 'manual'"),
+        1
+    );
+    assert!(count(&db, "SELECT count(*) FROM moments WHERE source = 'auto'") >= 1);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM sessions WHERE ended_at IS NOT NULL"
+        ),
+        1
+    );
+}
