@@ -3,7 +3,7 @@
 //! /proc/<pid>/stat) and peak RSS (VmHWM). Goal: under 5 % of one core and under 50 MB.
 //!
 //! Run: `cargo bench --bench live_load` (LIVE_LOAD_SECONDS and LIVE_LOAD_RATE override the
-//! 60 s and 500 msg/s).
+//! 60 s and 500 msg/s). `LIVE_LOAD_TUI=1` runs the TUI instead, in a 120×40 tmux pane.
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -66,6 +66,31 @@ fn clock_ticks_per_s() -> u64 {
         .unwrap_or(100)
 }
 
+/// The TUI in a private tmux server; returns the kicktui pid (the pane's program).
+fn start_tui(cmd: &str) -> Result<u32, Box<dyn std::error::Error>> {
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .args(["-L", TMUX])
+            .args(args)
+            .output()
+    };
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        "load",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &format!("exec {cmd}"),
+    ])?;
+    let out = tmux(&["display-message", "-p", "-t", "load", "#{pane_pid}"])?;
+    Ok(String::from_utf8_lossy(&out.stdout).trim().parse()?)
+}
+
+const TMUX: &str = "kicktui-live-load";
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 1)]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seconds = env_num("LIVE_LOAD_SECONDS", 60);
@@ -73,24 +98,38 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let kick = FakeKick::start(FakeConfig::default()).await?;
     let c = kick.control();
     let dir = tempfile::tempdir()?;
-    let cfg = Config {
+    let mut cfg = Config {
         kick: kick.kick_config(),
         ..Config::default()
     };
+    // Chat load only (no stream to record here).
+    cfg.recorder.enabled = false;
     std::fs::write(dir.path().join("config.toml"), toml::to_string(&cfg)?)?;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kicktui"))
-        .arg("--config")
-        .arg(dir.path().join("config.toml"))
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .args(["clavicular", "--headless"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()?;
-    let pid = child.id().ok_or("kicktui ended at once")?;
-    let mut lines = BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
+    let tui = std::env::var("LIVE_LOAD_TUI").is_ok_and(|v| v == "1");
+    let (mut child, pid, mut lines) = if tui {
+        let cmd = format!(
+            "'{}' --config '{}' --data-dir '{}' clavicular",
+            env!("CARGO_BIN_EXE_kicktui"),
+            dir.path().join("config.toml").display(),
+            dir.path().join("data").display()
+        );
+        (None, start_tui(&cmd)?, None)
+    } else {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kicktui"))
+            .arg("--config")
+            .arg(dir.path().join("config.toml"))
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .args(["clavicular", "--headless"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()?;
+        let pid = child.id().ok_or("kicktui ended at once")?;
+        let lines = BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
+        (Some(child), pid, Some(lines))
+    };
     tokio::time::timeout(Duration::from_secs(30), c.wait_subscribed()).await?;
     c.set_live("Load test");
     let (tick_s, per_tick) = (0.01, rate as f64 * 0.01);
@@ -111,25 +150,43 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let elapsed = started.elapsed().as_secs_f64();
     let ticks1 = cpu_ticks(pid).ok_or("cannot read /proc/<pid>/stat")?;
     let rss = peak_rss_kb(pid).unwrap_or(0);
-    std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()?;
     let mut summary = String::new();
-    while let Some(line) = lines.next_line().await? {
-        if line.contains("Received ") {
-            summary = line;
+    let status = if let (Some(mut child), Some(mut lines)) = (child.take(), lines.take()) {
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()?;
+        while let Some(line) = lines.next_line().await? {
+            if line.contains("Received ") {
+                summary = line;
+            }
         }
-    }
-    let status = child.wait().await?;
+        child.wait().await?.to_string()
+    } else {
+        let tmux = |args: &[&str]| {
+            std::process::Command::new("tmux")
+                .args(["-L", TMUX])
+                .args(args)
+                .output()
+        };
+        tmux(&["send-keys", "-t", "load", "q"])?;
+        while std::fs::metadata(format!("/proc/{pid}")).is_ok() {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tmux(&["kill-server"])?;
+        "TUI quit with q".into()
+    };
     let cpu_s = (ticks1 - ticks0) as f64 / clock_ticks_per_s() as f64;
     let delivered = c.with_stats(|s| s.delivered_count("ChatMessageEvent"));
     println!(
-        "live_load: {sent} chat messages in {elapsed:.1} s ({:.0}/s, {delivered} delivered); \
+        "live_load{}: {sent} chat messages in {elapsed:.1} s ({:.0}/s, {delivered} delivered); \
          kicktui used {cpu_s:.2} s of CPU = {:.2} % of one core; peak RSS {:.1} MB; exit {status}",
+        if tui { " (TUI, 120x40 tmux pane)" } else { "" },
         sent as f64 / elapsed,
         100.0 * cpu_s / elapsed,
         rss as f64 / 1024.0
     );
-    println!("live_load: kicktui said: {summary}");
+    if !summary.is_empty() {
+        println!("live_load: kicktui said: {summary}");
+    }
     Ok(())
 }
