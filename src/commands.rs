@@ -87,8 +87,8 @@ pub fn live(cli: &Cli) -> CmdResult {
     }
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
     let tui = front_end(&cfg, &slug, &data_dir, cli.live.headless)?;
-    if cfg.recorder.enabled && !cli.live.no_record {
-        tracing::info!("recording is not built yet; chat and moments only");
+    if cli.live.no_record {
+        cfg.recorder.enabled = false;
     }
     let setup = LiveSetup {
         cfg,

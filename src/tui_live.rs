@@ -17,8 +17,9 @@ fn engine_command(cmd: &Cmd) -> Option<Command> {
             at: *at,
             note: None,
         }),
+        Cmd::ClipMoment { id } => Some(Command::ClipMoment { id: *id }),
         Cmd::Quit => Some(Command::Quit),
-        Cmd::ClipMoment { .. } | Cmd::SetActivity(_) | Cmd::Repaint => None,
+        Cmd::SetActivity(_) | Cmd::Repaint => None,
     }
 }
 
@@ -67,6 +68,10 @@ mod tests {
             })
         );
         assert_eq!(engine_command(&Cmd::Quit), Some(Command::Quit));
+        assert_eq!(
+            engine_command(&Cmd::ClipMoment { id: 7 }),
+            Some(Command::ClipMoment { id: 7 })
+        );
         assert_eq!(engine_command(&Cmd::Repaint), None);
     }
 }
