@@ -23,15 +23,24 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
         RecorderNews::ClippingAll { count: 0, session } => {
             format!("Session {session} ended: no moments left to clip")
         }
-        RecorderNews::ClippingAll { count, session } => {
-            format!("Session {session} ended: clipping {count} moments, best first...")
-        }
+        RecorderNews::ClippingAll { count, session } => format!(
+            "Session {session} ended: clipping {}, best first...",
+            plural(*count, "moment")
+        ),
         RecorderNews::LeftPending { moments, session } => format!(
-            "{} clips of session {session} left pending ({}): cut them later with `kicktui clip`",
-            moments.len(),
+            "{} of session {session} left pending ({}): cut them later with `kicktui clip`",
+            plural(moments.len(), "clip"),
             ids(moments)
         ),
     })
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 fn ids(moments: &[i64]) -> String {
