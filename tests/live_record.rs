@@ -207,17 +207,22 @@ async fn records_restarts_and_clips_every_moment_through_the_binary() {
     println!("live_record: {:.1} s", started.elapsed().as_secs_f64());
 }
 
-/// Offline while the stream still plays (streamlink would run on): a quit during the grace
-/// stops streamlink with SIGTERM, still clips the ended session's moments, and exits 0.
+/// The stream URL from the API's `playback_url` (`use_playback_url`). Offline while the
+/// stream still plays (streamlink would run on): a signal during the grace stops streamlink
+/// with SIGTERM, still clips the ended session's moments, and exits 0.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signal_while_the_session_ends_stops_streamlink_and_finishes_its_clips() {
-    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
-    let c = kick.control();
     let hls = tempfile::tempdir().unwrap();
     let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
+    let mut fake = FakeConfig::default();
+    fake.channels[0].playback_url = src.url().replace("hls://", "");
+    let kick = FakeKick::start(fake).await.unwrap();
+    let c = kick.control();
     let mut cfg = test_config(kick.kick_config());
     cfg.recorder.enabled = true;
-    cfg.recorder.stream_url = src.url();
+    // Never asked: the API's URL wins.
+    cfg.recorder.stream_url = "http://127.0.0.1:9/{channel}.m3u8".into();
+    cfg.recorder.use_playback_url = true;
     cfg.recorder.poll_interval_seconds = 5;
     cfg.moments.pre_roll_seconds = 4;
     cfg.moments.post_roll_seconds = 2;
@@ -248,6 +253,7 @@ async fn a_signal_while_the_session_ends_stops_streamlink_and_finishes_its_clips
         "{text}"
     );
     assert!(text.contains("[1/1] Clip of moment #1 ready"), "{text}");
+    assert!(!text.contains("(part 2"), "one part: {text}");
     assert!(!alive(streamlinks[0]), "streamlink outlived kicktui");
     let db = db(&dir.path().join("data"));
     assert_eq!(
@@ -265,4 +271,37 @@ async fn a_signal_while_the_session_ends_stops_streamlink_and_finishes_its_clips
         1
     );
     src.stop().await;
+}
+
+/// No streamlink: one clear line, and chat and moments go on without recording.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_streamlink_turns_recording_off_and_nothing_else() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.recorder.enabled = true;
+    cfg.recorder.streamlink = "/nonexistent/streamlink".into();
+    let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
+    let off = run.expect("Recording is OFF: ").await;
+    assert!(
+        off.contains("streamlink not found") && off.contains("pip install streamlink"),
+        "{off}"
+    );
+    run.expect("Connected to clavicular chat").await;
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    c.set_live("Ranked");
+    let live = run.expect("Stream is LIVE!").await;
+    assert!(!live.contains("recording"), "{live}");
+    c.kicks("donor", 1000, "gg");
+    run.expect("DONATION at").await;
+    let (status, lines, dir) = run.stop("INT").await;
+    assert!(status.success(), "{status}");
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("Recording")).count(),
+        1,
+        "{lines:?}"
+    );
+    let db = db(&dir.path().join("data"));
+    assert_eq!(count(&db, "SELECT count(*) FROM recordings"), 0);
+    assert_eq!(count(&db, "SELECT count(*) FROM moments"), 1);
 }

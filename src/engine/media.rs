@@ -34,6 +34,16 @@ pub async fn check_tools(rec: config::Recorder) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// A clip file is final (ready, or short). The hook for the clip-ready alert: the notifier
+/// (Discord / webhook, a later issue) sends it from here; `[clips] on_ready` already ran.
+fn clip_ready(n: &ClipNews) {
+    tracing::debug!(
+        "clip ready for moment {:?} of session {}",
+        n.moment_id,
+        n.session
+    );
+}
+
 /// "Is the channel still live?": asks the channel actor to poll now and takes its answer
 /// (or, when none comes in time, the latest known state).
 fn live_check(live: watch::Receiver<bool>, api: mpsc::Sender<ApiRequest>) -> LiveCheck {
@@ -228,6 +238,12 @@ impl Media {
     /// Hands a session task's news to the front end.
     pub(super) fn forward(&mut self, news: MediaNews, front: &mut Front) {
         match news {
+            MediaNews::Send(Update::Clip(n)) => {
+                if n.state.path().is_some() {
+                    clip_ready(&n);
+                }
+                front.send(Update::Clip(n));
+            }
             MediaNews::Send(u) => front.send(u),
             MediaNews::Snapshot(u) => front.snapshot(u),
             MediaNews::Done(id) => self.links.retain(|l| l.id != id),
