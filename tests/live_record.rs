@@ -117,11 +117,8 @@ async fn records_restarts_and_clips_every_moment_through_the_binary() {
     streamlinks.extend(streamlinks_of(pid));
 
     // The new encoder's discontinuity rotates into a clean part; a donation is a moment on it.
-    run.expect_within(
-        &["(part 3: the stream reconnected)"],
-        Duration::from_secs(40),
-    )
-    .await;
+    run.expect_within(&["(part 3: "], Duration::from_secs(40))
+        .await;
     streamlinks.extend(streamlinks_of(pid));
     run.expect("Recording health:").await;
     c.kicks("donor", 1000, "gg");
