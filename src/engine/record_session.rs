@@ -103,6 +103,8 @@ async fn run(s: SessionSetup, rec: RecorderHandle, mut cmds: mpsc::UnboundedRece
     let mut ended = false;
     let mut grace: Option<Instant> = None;
     let mut status_open = true;
+    // `clip_all` was asked (once, even if it failed).
+    let mut all_asked = false;
     {
         let mut idle: Option<Idle<'_>> = None;
         loop {
@@ -138,9 +140,10 @@ async fn run(s: SessionSetup, rec: RecorderHandle, mut cmds: mpsc::UnboundedRece
                 () = wait(&mut idle), if idle.is_some() => break,
             }
             let stopped = rec.is_none() || status.borrow().is_stopped();
-            if ended && stopped && r.clipping.is_none() {
+            if ended && stopped && !all_asked {
                 rec = None;
                 grace = None;
+                all_asked = true;
                 if clip_all(&clipper, &s.db, &mut r).await {
                     idle = Some(Box::pin(clipper.idle()));
                 } else {
@@ -154,7 +157,7 @@ async fn run(s: SessionSetup, rec: RecorderHandle, mut cmds: mpsc::UnboundedRece
         let st = h.stop().await;
         r.on_status(&st);
     }
-    if ended && r.clipping.is_none() {
+    if ended && !all_asked {
         clip_all(&clipper, &s.db, &mut r).await;
     }
     finish_clips(&clipper, &mut events, &mut r).await;

@@ -169,3 +169,95 @@ impl Reporter {
         ids
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::media::{ClipState, PartInfo};
+    use crate::time::Ts;
+
+    fn drain(rx: &mut mpsc::UnboundedReceiver<MediaNews>) -> Vec<Update> {
+        let mut out = Vec::new();
+        while let Ok(n) = rx.try_recv() {
+            match n {
+                MediaNews::Send(u) | MediaNews::Snapshot(u) => out.push(u),
+                MediaNews::Done(_) => {}
+            }
+        }
+        out
+    }
+
+    fn part(n: u32, end: Option<PartEnd>) -> PartInfo {
+        let mut p = PartInfo::new(n, PathBuf::from(format!("/r/x_p{n}.ts")), Ts(0), 3);
+        p.end = end;
+        p
+    }
+
+    #[test]
+    fn a_new_part_says_why_the_last_one_ended_and_progress_counts_the_end_clips() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut r = Reporter::new(5, tx, Duration::from_secs(20));
+        let mut st = RecordingStatus {
+            state: RecState::Recording,
+            part: 1,
+            parts: vec![part(1, None)],
+            ..RecordingStatus::default()
+        };
+        r.on_status(&st);
+        let got = drain(&mut rx);
+        assert!(matches!(
+            &got[0],
+            Update::Recorder(RecorderNews::PartStarted {
+                part: 1,
+                reason: None,
+                ..
+            })
+        ));
+        assert!(matches!(&got[1], Update::Recording(i) if i.session == 5 && i.part == 1));
+
+        st.parts = vec![part(1, Some(PartEnd::Stalled)), part(2, None)];
+        st.part = 2;
+        r.on_status(&st);
+        let got = drain(&mut rx);
+        let Update::Recorder(RecorderNews::PartStarted { part, reason, .. }) = &got[0] else {
+            panic!("{got:?}");
+        };
+        assert_eq!(
+            (*part, reason.as_deref()),
+            (2, Some("the recording stalled"))
+        );
+
+        // A key-press clip is not part of the end-of-stream count.
+        r.manual.insert(1);
+        r.on_clip(ClipEvent {
+            job: 1,
+            moment_id: Some(9),
+            state: ClipState::Waiting,
+        });
+        r.clipping_all(2);
+        for (job, moment) in [(2, 3), (3, 4)] {
+            r.on_clip(ClipEvent {
+                job,
+                moment_id: Some(moment),
+                state: ClipState::Queued,
+            });
+        }
+        assert_eq!(r.pending_moments(), vec![3, 4, 9]);
+        r.on_clip(ClipEvent {
+            job: 2,
+            moment_id: Some(3),
+            state: ClipState::NoRecording,
+        });
+        let news: Vec<ClipNews> = drain(&mut rx)
+            .into_iter()
+            .filter_map(|u| match u {
+                Update::Clip(n) => Some(n),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(news.last().map(|n| n.progress), Some(Some((1, 2))));
+        assert_eq!(r.pending_moments(), vec![4, 9]);
+    }
+}
