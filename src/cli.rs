@@ -58,6 +58,9 @@ pub struct DemoArgs {
     /// Write every chat frame the demo sends to FILE (replayable with `kicktui replay`).
     #[arg(long, value_name = "FILE")]
     pub capture: Option<PathBuf>,
+    /// Do not record the demo's local stream.
+    #[arg(long)]
+    pub no_record: bool,
 }
 
 #[derive(Debug, Subcommand)]

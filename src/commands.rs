@@ -87,8 +87,8 @@ pub fn live(cli: &Cli) -> CmdResult {
     }
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
     let tui = front_end(&cfg, &slug, &data_dir, cli.live.headless)?;
-    if cfg.recorder.enabled && !cli.live.no_record {
-        tracing::info!("recording is not built yet; chat and moments only");
+    if cli.live.no_record {
+        cfg.recorder.enabled = false;
     }
     let setup = LiveSetup {
         cfg,
@@ -144,7 +144,10 @@ fn finish_front_end(end: &EngineEnd, headless: bool) -> ExitCode {
 /// `kicktui demo`: the fake Kick in-process, a scripted stream on it, and the live engine
 /// pointed at it, with its own data dir (`<data dir>/demo`).
 pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
-    let cfg = load_config(cli)?;
+    let mut cfg = load_config(cli)?;
+    if args.no_record {
+        cfg.recorder.enabled = false;
+    }
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg).join("demo");
     let tui = front_end(&cfg, crate::demo::CHANNEL, &data_dir, args.headless)?;
     let runtime = runtime()?;

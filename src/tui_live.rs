@@ -9,6 +9,9 @@ use crate::app::state::TuiContext;
 use crate::engine::live::{self, LiveSetup};
 use crate::engine::runner::{Command, EngineEnd};
 use crate::engine::signals;
+use crate::engine::update::Update;
+use crate::headless::Printer;
+use crate::time::wall_now;
 
 /// What the engine can do with a TUI command; the rest the TUI answers itself for now.
 fn engine_command(cmd: &Cmd) -> Option<Command> {
@@ -17,8 +20,9 @@ fn engine_command(cmd: &Cmd) -> Option<Command> {
             at: *at,
             note: None,
         }),
+        Cmd::ClipMoment { id } => Some(Command::ClipMoment { id: *id }),
         Cmd::Quit => Some(Command::Quit),
-        Cmd::ClipMoment { .. } | Cmd::SetActivity(_) | Cmd::Repaint => None,
+        Cmd::SetActivity(_) | Cmd::Repaint => None,
     }
 }
 
@@ -28,10 +32,11 @@ pub async fn run_live_tui(
     ctx: TuiContext,
 ) -> Result<EngineEnd, Box<dyn std::error::Error>> {
     signals::cancel_on_signals(stop.clone());
-    let (updates_tx, updates_rx) = mpsc::channel(256);
+    let (updates_tx, mut updates_rx) = mpsc::channel(256);
     let (commands_tx, commands_rx) = mpsc::channel(16);
     let (tui_tx, mut tui_rx) = mpsc::channel::<Cmd>(16);
-    let engine = tokio::spawn(live::run(setup, updates_tx, commands_rx, stop.clone()));
+    let channel = setup.slug.clone();
+    let mut engine = tokio::spawn(live::run(setup, updates_tx, commands_rx, stop.clone()));
     let forward = tokio::spawn(async move {
         while let Some(cmd) = tui_rx.recv().await {
             if let Some(c) = engine_command(&cmd)
@@ -41,12 +46,24 @@ pub async fn run_live_tui(
             }
         }
     });
-    let shown = crate::term::run_tui(updates_rx, tui_tx, stop.clone(), ctx).await;
-    // The terminal is restored; whatever ended the TUI ends the engine too.
+    let shown = crate::term::run_tui(&mut updates_rx, tui_tx, stop.clone(), ctx).await;
+    // The terminal is restored; whatever ended the TUI ends the engine too. Stopping
+    // streamlink and cutting queued clips takes a moment: say what happens meanwhile.
     stop.cancel();
-    let end = engine
-        .await
-        .map_err(|e| format!("the engine task failed: {e}"))?;
+    let mut printer = Printer::new(&channel, crate::headless::CHAT_LINE_EVERY_S);
+    let end = loop {
+        tokio::select! {
+            end = &mut engine => break end,
+            Some(u) = updates_rx.recv() => {
+                if matches!(u, Update::Recorder(_) | Update::Clip(_)) {
+                    for line in printer.lines(&u, wall_now()) {
+                        println!("{line}");
+                    }
+                }
+            }
+        }
+    };
+    let end = end.map_err(|e| format!("the engine task failed: {e}"))?;
     forward.abort();
     shown?;
     Ok(end?)
@@ -67,6 +84,10 @@ mod tests {
             })
         );
         assert_eq!(engine_command(&Cmd::Quit), Some(Command::Quit));
+        assert_eq!(
+            engine_command(&Cmd::ClipMoment { id: 7 }),
+            Some(Command::ClipMoment { id: 7 })
+        );
         assert_eq!(engine_command(&Cmd::Repaint), None);
     }
 }

@@ -56,11 +56,11 @@ pub fn main(cli: &Cli, args: &PreviewArgs) -> Result<ExitCode, Box<dyn std::erro
     runtime.block_on(async {
         let cancel = CancellationToken::new();
         crate::engine::signals::cancel_on_signals(cancel.clone());
-        let (up_tx, up_rx) = mpsc::channel(256);
+        let (up_tx, mut up_rx) = mpsc::channel(256);
         let (cmd_tx, cmd_rx) = mpsc::channel(16);
         let feed = Feed::new(&cfg, &name, BufReader::new(file), args.speed, &args.file);
         let task = tokio::spawn(feed.run(up_tx, cmd_rx, cancel.clone()));
-        let result = crate::term::run_tui(up_rx, cmd_tx, cancel.clone(), ctx).await;
+        let result = crate::term::run_tui(&mut up_rx, cmd_tx, cancel.clone(), ctx).await;
         cancel.cancel();
         let _ = task.await;
         result

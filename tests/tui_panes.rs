@@ -155,6 +155,7 @@ fn recording_pane_says_not_recording_then_health() {
             size_bytes: 1_230_000_000,
             mb_per_min: Some(0.4),
             slow: true,
+            ..Default::default()
         }),
         T0,
     );
@@ -164,7 +165,7 @@ fn recording_pane_says_not_recording_then_health() {
         t.contains("…") && t.contains("clavicular_s005_20260117.ts"),
         "{t}"
     );
-    assert!(t.contains("1.23 GB · 0.4 MB/min (slow)"), "{t}");
+    assert!(t.contains("recording · 1.23 GB · 0.4 MB/min LOW"), "{t}");
 }
 
 #[test]

@@ -78,6 +78,7 @@ fn screen_120x40_recording_and_bandit() {
             size_bytes: 2_412_000_000,
             mb_per_min: Some(27.4),
             slow: false,
+            ..Default::default()
         }),
         at(302.0),
     );

@@ -23,6 +23,7 @@ fn recording(a: &mut App) {
         size_bytes: 45_200_000,
         mb_per_min: Some(12.3),
         slow: false,
+        ..Default::default()
     };
     a.update(Msg::Recording(r), T0);
 }

@@ -133,7 +133,10 @@ impl App {
             ))
         } else if entry.id.is_none() {
             Some("this moment was not saved, so it cannot be clipped".to_string())
-        } else if matches!(entry.clip, ClipStatus::Queued | ClipStatus::Cutting) {
+        } else if matches!(
+            entry.clip,
+            ClipStatus::Queued | ClipStatus::Waiting | ClipStatus::Cutting
+        ) {
             Some("this clip is already on its way".to_string())
         } else {
             None

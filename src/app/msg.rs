@@ -3,7 +3,8 @@
 use crossterm::event::KeyEvent;
 
 use crate::domain::Ts;
-use crate::engine::update::Update;
+use crate::engine::update::{ClipNews, RecordingInfo, Update};
+use crate::media::{self, ClipState};
 
 /// Everything that can change the model. Time comes with every message (`App::update`'s `now`).
 #[derive(Clone, Debug, PartialEq)]
@@ -17,11 +18,11 @@ pub enum Msg {
     },
     /// The 1 Hz clock.
     Tick(Ts),
-    /// Recording health (until the recorder lands nobody sends it: "not recording").
+    /// Recording health, from the engine's `Update::Recording` (see [`Msg::from_update`]).
     Recording(RecordingView),
     /// The bandit's arms (until the bandit lands nobody sends it: an empty pane).
     Bandit(BanditView),
-    /// A clip's progress (until the clipper lands nobody sends it).
+    /// A clip's progress, from the engine's `Update::Clip`.
     Clip {
         id: i64,
         status: ClipStatus,
@@ -30,6 +31,24 @@ pub enum Msg {
     CmdDropped(Cmd),
     /// The engine stopped publishing (its channel closed).
     EngineGone,
+}
+
+impl Msg {
+    /// An engine update as the model takes it: recording and clip news get their own messages.
+    pub fn from_update(u: Update) -> Msg {
+        match u {
+            Update::Recording(info) => Msg::Recording(RecordingView::from(&info)),
+            Update::Clip(ClipNews {
+                moment_id: Some(id),
+                state,
+                ..
+            }) => Msg::Clip {
+                id,
+                status: ClipStatus::from(&state),
+            },
+            other => Msg::Engine(other),
+        }
+    }
 }
 
 /// What the TUI asks the engine to do. The loop in `term` hands these over; `Repaint` and
@@ -61,6 +80,24 @@ pub struct RecordingView {
     pub mb_per_min: Option<f64>,
     /// Below the configured minimum growth rate.
     pub slow: bool,
+    /// The part being written (1, 2, … after restarts).
+    pub part: u32,
+    /// End of stream: clips done of those asked for.
+    pub clipping: Option<(usize, usize)>,
+}
+
+impl From<&RecordingInfo> for RecordingView {
+    fn from(r: &RecordingInfo) -> RecordingView {
+        RecordingView {
+            state: RecState::from(&r.state),
+            file: r.path.as_ref().map(|p| p.display().to_string()),
+            size_bytes: r.bytes,
+            mb_per_min: (r.mb_per_min > 0.0).then_some(r.mb_per_min),
+            slow: r.low,
+            part: r.part,
+            clipping: r.clipping,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -70,17 +107,43 @@ pub enum RecState {
     Unavailable,
     /// The recorder waits for the stream to go live.
     Waiting,
+    /// streamlink runs, no bytes yet.
+    Starting,
     Recording,
     /// The file stopped growing; the recorder restarts it.
     Stalled,
+    /// Between parts: streamlink ended, is the channel still live?
+    Restarting,
     Stopped,
     Failed(String),
+}
+
+impl From<&media::RecState> for RecState {
+    fn from(s: &media::RecState) -> RecState {
+        use media::StopReason;
+        match s {
+            media::RecState::Idle => RecState::Waiting,
+            media::RecState::Starting => RecState::Starting,
+            media::RecState::Recording => RecState::Recording,
+            media::RecState::Stalled => RecState::Stalled,
+            media::RecState::Restarting => RecState::Restarting,
+            media::RecState::Stopped(StopReason::Requested | StopReason::Offline) => {
+                RecState::Stopped
+            }
+            media::RecState::Stopped(StopReason::ToolMissing(m) | StopReason::Failed(m)) => {
+                RecState::Failed(m.clone())
+            }
+        }
+    }
 }
 
 impl RecState {
     /// Quitting now would stop a recording.
     pub fn is_active(&self) -> bool {
-        matches!(self, RecState::Recording | RecState::Stalled)
+        matches!(
+            self,
+            RecState::Starting | RecState::Recording | RecState::Stalled | RecState::Restarting
+        )
     }
 
     /// Clips can be asked for (they wait for their window if needed).
@@ -92,8 +155,10 @@ impl RecState {
         match self {
             RecState::Unavailable => "not recording".into(),
             RecState::Waiting => "waiting for live".into(),
+            RecState::Starting => "starting".into(),
             RecState::Recording => "recording".into(),
             RecState::Stalled => "STALLED".into(),
+            RecState::Restarting => "restarting".into(),
             RecState::Stopped => "stopped".into(),
             RecState::Failed(why) => format!("failed: {why}"),
         }
@@ -121,8 +186,10 @@ pub struct BanditView {
 pub enum ClipStatus {
     #[default]
     None,
-    /// Asked for; waits in the clipper's queue or for its window to be recorded.
+    /// Asked for; waits in the clipper's queue.
     Queued,
+    /// Its window is not recorded yet.
+    Waiting,
     Cutting,
     Done {
         path: String,
@@ -137,9 +204,26 @@ impl ClipStatus {
         match self {
             ClipStatus::None => "-",
             ClipStatus::Queued => "queued",
+            ClipStatus::Waiting => "waiting",
             ClipStatus::Cutting => "cutting",
-            ClipStatus::Done { .. } => "clipped",
+            ClipStatus::Done { .. } => "ready",
             ClipStatus::Failed { .. } => "failed",
+        }
+    }
+}
+
+impl From<&ClipState> for ClipStatus {
+    fn from(s: &ClipState) -> ClipStatus {
+        match s {
+            ClipState::Queued => ClipStatus::Queued,
+            ClipState::Waiting => ClipStatus::Waiting,
+            ClipState::Cutting => ClipStatus::Cutting,
+            ClipState::Ready { path, .. } | ClipState::Short { path, .. } => ClipStatus::Done {
+                path: path.display().to_string(),
+            },
+            ClipState::NoRecording | ClipState::Failed(_) => ClipStatus::Failed {
+                why: s.label().trim_start_matches("failed: ").to_string(),
+            },
         }
     }
 }

@@ -2,10 +2,10 @@
 //! comes with each message), so tests drive it with explicit times.
 
 use super::moments::MomentEntry;
-use super::msg::{ClipStatus, Cmd, Msg};
+use super::msg::{ClipStatus, Cmd, Msg, RecState};
 use super::state::{App, Flash, FlashKind, Storage};
 use crate::domain::{Moment, MomentSource, Ts};
-use crate::engine::update::Update;
+use crate::engine::update::{RecorderNews, Update};
 use crate::headless::trigger_summary;
 use crate::time::{format_hms, format_offset_words};
 
@@ -16,10 +16,13 @@ impl App {
     pub fn update(&mut self, msg: Msg, now: Ts) -> Vec<Cmd> {
         self.now = self.now.max(now);
         match msg {
-            Msg::Engine(u) => {
-                self.on_engine(u, now);
-                vec![]
-            }
+            Msg::Engine(u) => match Msg::from_update(u) {
+                Msg::Engine(u) => {
+                    self.on_engine(u, now);
+                    vec![]
+                }
+                other => self.update(other, now),
+            },
             Msg::Key(ev) => self.on_key(ev, now),
             Msg::Resize { width, height } => {
                 self.width = width;
@@ -138,6 +141,9 @@ impl App {
                 tracing::info!("capturing every chat frame to {path}");
                 self.stream.capturing = Some(path);
             }
+            Update::Recorder(news) => self.on_recorder(news),
+            // Only a clip without a moment lands here (`from_update` takes the rest).
+            Update::Recording(_) | Update::Clip(_) => {}
             Update::Note(text) => tracing::info!("{text}"),
             Update::Notable { event, .. } => {
                 if let Some(line) = crate::headless::notable_line(&event) {
@@ -145,6 +151,34 @@ impl App {
                 }
             }
             Update::Finished(summary) => tracing::info!("{summary}"),
+        }
+    }
+
+    fn on_recorder(&mut self, news: RecorderNews) {
+        if let Some(line) = crate::headless::media::recorder_line(&news) {
+            match news {
+                RecorderNews::Off(_) | RecorderNews::Stalled { .. } => tracing::warn!("{line}"),
+                _ => tracing::info!("{line}"),
+            }
+        }
+        match news {
+            RecorderNews::Armed if self.recording.state == RecState::Unavailable => {
+                self.recording.state = RecState::Waiting;
+            }
+            RecorderNews::Disabled => self.recording.state = RecState::Unavailable,
+            RecorderNews::Off(why) => {
+                self.flash(format!("recording is OFF: {why}"), FlashKind::Bad);
+                self.recording.state = RecState::Failed(why);
+            }
+            RecorderNews::Stalled { after_s } => self.flash(
+                format!("recording stalled ({after_s} s without growth): restarting"),
+                FlashKind::Bad,
+            ),
+            RecorderNews::ClippingAll { count, .. } if count > 0 => self.flash(
+                format!("stream ended: clipping {count} moments, best first"),
+                FlashKind::Info,
+            ),
+            _ => {}
         }
     }
 

@@ -7,6 +7,7 @@
 mod lines;
 mod rng;
 mod show;
+mod stream;
 
 use std::path::PathBuf;
 
@@ -48,8 +49,28 @@ pub async fn run(
     capture: Option<PathBuf>,
     tui: Option<crate::app::state::TuiContext>,
 ) -> Result<EngineEnd, Box<dyn std::error::Error>> {
+    // First, so the stream has segments by the time the channel goes live (5 s in).
+    let mut cfg = cfg;
+    let stream = if cfg.recorder.enabled {
+        match stream::DemoStream::start(&data_dir.join("hls"), &cfg.recorder.ffmpeg).await {
+            Ok(s) => Some(s),
+            // No ffmpeg: the engine's tool check says so and turns recording off.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                tracing::warn!("demo: no local stream to record ({e}); recording is off");
+                cfg.recorder.enabled = false;
+                None
+            }
+        }
+    } else {
+        None
+    };
     let fake = FakeKick::start(fake_config()).await?;
-    let cfg = demo_config(cfg, &fake);
+    let mut cfg = demo_config(cfg, &fake);
+    if let Some(s) = &stream {
+        cfg.recorder.stream_url = s.url.clone();
+        cfg.recorder.use_playback_url = false;
+    }
     let stop = CancellationToken::new();
     let seed = crate::time::wall_now().0 as u64;
     let show = tokio::spawn(show::run(fake.control(), seed, stop.child_token()));
@@ -66,6 +87,9 @@ pub async fn run(
     };
     stop.cancel();
     let _ = show.await;
+    if let Some(s) = stream {
+        s.stop().await;
+    }
     fake.shutdown().await;
     end
 }

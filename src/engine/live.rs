@@ -13,6 +13,7 @@ use super::channel::{ChannelActor, ChatIds};
 use super::chat::ChatTask;
 use super::core::{Core, OffsetBase};
 use super::front::Front;
+use super::media::{self, Media};
 use super::runner::{Command, Engine, EngineEnd, Inputs};
 use super::sessions::Sessions;
 use super::update::{Summary, Update};
@@ -110,6 +111,12 @@ pub async fn run(
         None => None,
     };
 
+    // Checked while the other tasks start: a missing program turns recording off, nothing else.
+    let tools = cfg
+        .recorder
+        .enabled
+        .then(|| tokio::spawn(media::check_tools(cfg.recorder.clone())));
+
     let tasks = CancellationToken::new();
     let (ids_tx, ids_rx) = watch::channel(ids);
     let (news_tx, news_rx) = mpsc::channel(64);
@@ -141,12 +148,28 @@ pub async fn run(
     let chat = tokio::spawn(chat.run(tasks.clone()));
 
     let (capture, capture_thread) = capture.unzip();
+    let tools = match tools {
+        Some(check) => check
+            .await
+            .unwrap_or_else(|e| Err(format!("the tool check failed: {e}"))),
+        None => Ok(()),
+    };
+    let media = Media::new(
+        cfg,
+        setup.data_dir.clone(),
+        &setup.slug,
+        store.clone(),
+        req_tx.clone(),
+        tools,
+    );
+    front.send(media.announce());
     let engine = Engine {
         core: Core::new(cfg, OffsetBase::StreamStart),
         channel: setup.slug.clone(),
         sessions: Sessions::new(store.clone(), &setup.slug, "kick"),
         store: store.clone(),
         front,
+        media,
         capture,
         api: req_tx,
         summary: Summary::default(),
@@ -178,6 +201,8 @@ pub async fn run(
             tracing::error!("the capture writer failed; the capture file may be incomplete");
         }
     }
+    // Last resort: nothing kicktui started may outlive it.
+    crate::media::children::kill_all();
     drop(store);
     match writer.shutdown_async().await {
         Ok(stats) => tracing::info!("store: {} writes, {} failed", stats.ops, stats.failed),

@@ -6,6 +6,8 @@ pub mod chat;
 pub mod core;
 pub mod front;
 pub mod live;
+pub mod media;
+pub mod record_session;
 pub mod runner;
 pub mod sessions;
 pub mod signals;

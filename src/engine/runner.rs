@@ -12,6 +12,7 @@ use super::capture::Capture;
 use super::channel::{ApiNews, ApiRequest};
 use super::core::{Core, Effect};
 use super::front::Front;
+use super::media::Media;
 use super::sessions::Sessions;
 use super::update::{Snapshot, Summary, Update};
 use crate::domain::{Event, TriggerType, Ts};
@@ -27,6 +28,10 @@ pub enum Command {
     MarkMoment {
         at: Ts,
         note: Option<String>,
+    },
+    /// Clip the stored moment with this row id (`c`).
+    ClipMoment {
+        id: i64,
     },
     Quit,
 }
@@ -53,6 +58,7 @@ pub struct Engine {
     pub(super) sessions: Sessions,
     pub(super) store: StoreHandle,
     pub(super) front: Front,
+    pub(super) media: Media,
     pub(super) capture: Option<Capture>,
     pub(super) api: mpsc::Sender<ApiRequest>,
     pub(super) summary: Summary,
@@ -84,10 +90,17 @@ impl Engine {
                 Some(cmd) = inputs.commands.recv() => match cmd {
                     Command::Quit => break None,
                     Command::MarkMoment { at, note } => {
+                        let at = self.media.mark_time(at);
                         let m = self.core.mark(at, note.as_deref());
                         self.apply(vec![Effect::Moment(m)]).await;
                     }
+                    Command::ClipMoment { id } => {
+                        if let Some(u) = self.media.clip_moment(id).await {
+                            self.front.send(u);
+                        }
+                    }
                 },
+                Some(news) = self.media.news.recv() => self.media.forward(news, &mut self.front),
                 _ = tick.tick() => self.on_tick(wall_now()).await,
                 () = self.front.drain_one(), if self.front.has_pending() => {}
             }
@@ -147,6 +160,7 @@ impl Engine {
     async fn on_status(&mut self, s: LiveStatus) {
         let now = wall_now();
         let first = self.api_live.is_none();
+        self.media.on_api(&s);
         if self.api_live.replace(s.is_live) != Some(s.is_live) {
             if s.is_live && !self.core.totals.is_live {
                 let live = Event::Live {
@@ -250,9 +264,14 @@ impl Engine {
                 Effect::Live { at, title } => {
                     let session = self.sessions.go_live(wall_now(), at, title.clone()).await;
                     self.front.send(Update::WentLive { at, title, session });
+                    match session {
+                        Some(id) => self.media.go_live(id),
+                        None => self.media.set_live(true),
+                    }
                 }
                 Effect::Offline { at } => {
                     self.sessions.close(at).await;
+                    self.media.end();
                     self.front.send(Update::WentOffline { at });
                 }
                 Effect::ViewerSample { at, viewers } => {
@@ -292,6 +311,8 @@ impl Engine {
         let now = wall_now();
         let effects = self.core.finish(now);
         self.apply(effects).await;
+        // streamlink stopped, queued clips cut (or left pending) before the session closes.
+        self.media.shutdown(&mut self.front).await;
         self.sessions.close(now).await;
         if let Err(e) = self.store.flush().await {
             tracing::error!("store flush at shutdown: {e}");

@@ -1,8 +1,11 @@
 //! What the engine tells a front end (headless printer or TUI). Snapshots are small and
 //! batched, so a busy chat cannot flood the front end.
 
+use std::path::PathBuf;
+
 use crate::detect::velocity::VelocityStatus;
 use crate::domain::{Event, Moment, Ts};
+use crate::media::{ClipState, RecState};
 use crate::source::pusher::ChatState;
 
 /// The state of the stream and chat once a second.
@@ -67,10 +70,69 @@ pub enum Update {
     Capturing {
         path: String,
     },
-    /// A plain line for the log (recording, warnings).
+    /// The recording pane: sent when the recording changes, its size every few seconds.
+    Recording(RecordingInfo),
+    /// A recorder event worth a log line.
+    Recorder(RecorderNews),
+    /// A clip's progress. A `Ready`/`Short` state is final: the file exists (the hook for a
+    /// clip-ready alert).
+    Clip(ClipNews),
+    /// A plain line for the log (warnings).
     Note(String),
     /// The engine has stopped; the last update.
     Finished(Summary),
+}
+
+/// The recording of one session, as the front ends show it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RecordingInfo {
+    pub session: i64,
+    pub state: RecState,
+    /// The part being written (1, 2, …) and its file.
+    pub part: u32,
+    pub path: Option<PathBuf>,
+    /// All parts together.
+    pub bytes: u64,
+    pub mb_per_min: f64,
+    /// Growing slower than `[recorder] min_growth_mb_per_min`.
+    pub low: bool,
+    /// End of stream: clips done and asked for (`clip_all`).
+    pub clipping: Option<(usize, usize)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RecorderNews {
+    /// Recording is on: it starts when the channel goes live.
+    Armed,
+    /// `--no-record` or `[recorder] enabled = false`.
+    Disabled,
+    /// Recording cannot work (a missing program): why. Chat and moments go on.
+    Off(String),
+    /// streamlink writes a new part (`reason`: why the previous one ended, for part 2+).
+    PartStarted {
+        part: u32,
+        path: PathBuf,
+        reason: Option<String>,
+    },
+    /// `Recording health: 45.2 MB (+12.3 MB/min)`, every `health_interval_seconds`.
+    Health { line: String, low: bool },
+    /// The file stopped growing; streamlink is restarted.
+    Stalled { after_s: u64 },
+    /// The recorder stopped (offline, quit, or a failure: the label says which).
+    Stopped { session: i64, why: String },
+    /// The session ended: every moment without a clip is being clipped, best first.
+    ClippingAll { session: i64, count: usize },
+    /// At quit: clips that were still queued and are left for later (`kicktui clip`).
+    LeftPending { session: i64, moments: Vec<i64> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClipNews {
+    pub session: i64,
+    pub moment_id: Option<i64>,
+    pub state: ClipState,
+    /// End of stream: this clip is number `.0` of `.1` (counted once final).
+    pub progress: Option<(usize, usize)>,
 }
 
 /// What one run saw, for the line printed at shutdown.

@@ -35,6 +35,8 @@ pub struct LiveStatus {
     pub started_at: Option<Ts>,
     /// Only the channel API knows it.
     pub livestream_id: Option<u64>,
+    /// The HLS playlist (channel API only), for `[recorder] use_playback_url`.
+    pub playback_url: Option<String>,
 }
 
 impl ChannelInfo {
@@ -45,6 +47,7 @@ impl ChannelInfo {
             title: self.title.clone(),
             started_at: self.started_at,
             livestream_id: self.livestream_id,
+            playback_url: self.playback_url.clone(),
         }
     }
 
@@ -144,6 +147,7 @@ fn livestream_status(l: &Value) -> LiveStatus {
         title: text(&l["session_title"]),
         started_at: parse_kick_time(&l["start_time"]).or_else(|| parse_kick_time(&l["created_at"])),
         livestream_id: id(&l["id"]),
+        playback_url: None,
     }
 }
 
@@ -183,6 +187,7 @@ pub fn official_status(v: &Value, slug: &str) -> Result<Option<LiveStatus>, Stri
         title: text(&c["stream_title"]),
         started_at: parse_kick_time(&stream["start_time"]),
         livestream_id: None,
+        playback_url: None,
     }))
 }
 

@@ -160,6 +160,13 @@ impl HlsSource {
         false
     }
 
+    /// Whether the encoder still runs (it ends by itself after its `-t` of 15 minutes).
+    pub fn encoder_running(&mut self) -> bool {
+        self.encoder
+            .as_mut()
+            .is_some_and(|e| matches!(e.child.try_wait(), Ok(None)))
+    }
+
     /// A crash: SIGKILL the encoder. The playlist goes stale (no `#EXT-X-ENDLIST`).
     pub async fn kill_encoder(&mut self) {
         if let Some(mut e) = self.encoder.take() {

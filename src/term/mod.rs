@@ -35,7 +35,7 @@ type Term = Terminal<CrosstermBackend<ThreadWriter>>;
 /// Runs the TUI until a quit key, `cancel` (a signal), or the terminal going away. `Quit` is
 /// also sent on `cmd_tx`; the caller stops the engine. The terminal is restored on every path.
 pub async fn run_tui(
-    mut rx: mpsc::Receiver<Update>,
+    rx: &mut mpsc::Receiver<Update>,
     cmd_tx: mpsc::Sender<Cmd>,
     cancel: CancellationToken,
     ctx: TuiContext,
@@ -59,7 +59,7 @@ pub async fn run_tui(
         cmd_tx: &cmd_tx,
         busy,
     };
-    let result = lp.run(&mut rx, &cancel).await;
+    let result = lp.run(rx, &cancel).await;
     // The writer thread lets the last frame out, then the guard restores the terminal.
     drop(terminal);
     drop(guard);

@@ -1,10 +1,10 @@
-//! Recording health: state, file, size and growth. Says "not recording" plainly until a
-//! recorder reports.
+//! Recording health: state, size and growth on the first line, then the file (or, when the
+//! stream has ended, the clipping progress). Says "not recording" plainly when it is off.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Widget};
+use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::text::{bytes, shorten_left};
 use super::theme::Theme;
@@ -24,26 +24,44 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         RecState::Stalled | RecState::Failed(_) => th.bad,
         _ => th.dim,
     };
-    let mut lines = vec![Line::from(Span::styled(r.state.label(), state_style))];
-    if r.state == RecState::Unavailable {
-        lines.push(Line::from(Span::styled("clips need a recording", th.dim)));
+    let mut first = vec![Span::styled(r.state.label(), state_style)];
+    let has_file = r.file.is_some() || r.size_bytes > 0;
+    if has_file {
+        let rate = r
+            .mb_per_min
+            .map_or("- MB/min".to_string(), |m| format!("{m:.1} MB/min"));
+        first.push(Span::styled(
+            format!(" · {} · {rate}", bytes(r.size_bytes)),
+            th.text,
+        ));
+        if r.slow {
+            first.push(Span::styled(" LOW", th.warn));
+        }
+    }
+    let mut lines = vec![Line::from(first)];
+    let hint = match &r.state {
+        RecState::Unavailable | RecState::Failed(_) => Some("clips need a recording"),
+        RecState::Waiting if !has_file => Some("starts when the channel goes live"),
+        _ => None,
+    };
+    if let Some(h) = hint {
+        lines.push(Line::from(Span::styled(h, th.dim)));
+    }
+    if let Some((done, total)) = r.clipping {
+        let style = if done >= total { th.good } else { th.warn };
+        lines.push(Line::from(Span::styled(
+            format!("clips {done}/{total} done"),
+            style,
+        )));
     }
     if let Some(f) = &r.file {
         let w = inner.width as usize;
         lines.push(Line::from(Span::styled(shorten_left(f, w), th.text)));
     }
-    if r.state != RecState::Unavailable {
-        let rate = r
-            .mb_per_min
-            .map_or("- MB/min".to_string(), |m| format!("{m:.1} MB/min"));
-        let mut spans = vec![Span::styled(
-            format!("{} · {rate}", bytes(r.size_bytes)),
-            th.text,
-        )];
-        if r.slow {
-            spans.push(Span::styled(" (slow)", th.warn));
-        }
-        lines.push(Line::from(spans));
+    let mut p = Paragraph::new(lines);
+    if matches!(r.state, RecState::Failed(_)) {
+        // The reason names the missing program and the fix: let it wrap.
+        p = p.wrap(Wrap { trim: true });
     }
-    Paragraph::new(lines).render(inner, buf);
+    p.render(inner, buf);
 }

@@ -81,6 +81,10 @@ impl Run {
         }
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id().unwrap_or(0)
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
     }
@@ -109,7 +113,12 @@ impl Run {
     }
 
     pub async fn expect_any(&mut self, needles: &[&str]) -> String {
-        let deadline = Instant::now() + LIMIT;
+        self.expect_within(needles, LIMIT).await
+    }
+
+    /// Like [`Run::expect_any`] with its own limit (streamlink and ffmpeg take their time).
+    pub async fn expect_within(&mut self, needles: &[&str], limit: Duration) -> String {
+        let deadline = Instant::now() + limit;
         loop {
             let line = match timeout_at(deadline, self.lines.recv()).await {
                 Ok(Some(l)) => l,
@@ -117,7 +126,7 @@ impl Run {
                     "kicktui ended before {needles:?}:\n{}",
                     self.seen.join("\n")
                 ),
-                Err(_) => panic!("no {needles:?} within {LIMIT:?}:\n{}", self.seen.join("\n")),
+                Err(_) => panic!("no {needles:?} within {limit:?}:\n{}", self.seen.join("\n")),
             };
             self.seen.push(line.clone());
             if needles.iter().any(|n| line.contains(n)) {

@@ -11,9 +11,11 @@ use crate::domain::{Event, Moment, TriggerType, Ts};
 use crate::engine::live::{self, LiveSetup};
 use crate::engine::runner::EngineEnd;
 use crate::engine::signals;
-use crate::engine::update::{Snapshot, Update};
+use crate::engine::update::{RecorderNews, Snapshot, Update};
 use crate::source::pusher::ChatState;
 use crate::time::format_offset_words;
+
+pub mod media;
 
 const RULE: &str = "============================================================";
 
@@ -136,6 +138,8 @@ pub struct Printer {
     /// Chat has been connected at least once.
     connected: bool,
     api_trouble: bool,
+    /// The recorder is armed: going live starts it.
+    recording: bool,
 }
 
 impl Printer {
@@ -147,6 +151,7 @@ impl Printer {
             last_state: None,
             connected: false,
             api_trouble: false,
+            recording: false,
         }
     }
 
@@ -186,10 +191,17 @@ impl Printer {
                 }
             }
             Update::Moment { id, moment } => vec![moment_banner(moment, id.is_some())],
-            Update::WentLive { title, .. } => match title.as_deref().filter(|t| !t.is_empty()) {
-                Some(t) => vec![format!("{c} Stream is LIVE! \"{t}\"")],
-                None => vec![format!("{c} Stream is LIVE!")],
-            },
+            Update::WentLive { title, .. } => {
+                let rec = if self.recording {
+                    " Starting recording..."
+                } else {
+                    ""
+                };
+                match title.as_deref().filter(|t| !t.is_empty()) {
+                    Some(t) => vec![format!("{c} Stream is LIVE!{rec} \"{t}\"")],
+                    None => vec![format!("{c} Stream is LIVE!{rec}")],
+                }
+            }
             Update::WentOffline { .. } => vec![format!("{c} Stream went offline.")],
             Update::WaitingForLive => {
                 vec![format!("{c} Waiting for {} to go live...", self.channel)]
@@ -208,6 +220,16 @@ impl Printer {
             Update::Capturing { path } => vec![format!(
                 "{c} Capture is ON: every chat frame goes to {path}"
             )],
+            Update::Recording(_) => vec![],
+            Update::Recorder(news) => {
+                self.recording |= matches!(news, RecorderNews::Armed);
+                media::recorder_line(news)
+                    .map(|l| vec![format!("{c} {l}")])
+                    .unwrap_or_default()
+            }
+            Update::Clip(news) => media::clip_line(news)
+                .map(|l| vec![format!("{c} {l}")])
+                .unwrap_or_default(),
             Update::Note(text) => vec![format!("{c} {text}")],
             Update::Finished(summary) => vec![format!("{c} {summary}")],
         }

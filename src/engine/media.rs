@@ -1,0 +1,281 @@
+//! The engine's side of recording: whether it is on, the live state the recorder asks about
+//! when streamlink ends, and one session task (recorder + clipper) per live session.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+use super::channel::ApiRequest;
+use super::front::Front;
+use super::record_session::{self, MediaNews, QUIT_CLIPS, SessionCmd, SessionLink, SessionSetup};
+use super::update::{ClipNews, RecorderNews, Update};
+use crate::config::{self, Config};
+use crate::domain::Ts;
+use crate::kickapi::LiveStatus;
+use crate::media::{
+    ClipRequest, ClipState, ClipperConfig, LiveCheck, RecorderConfig, Tools, probe,
+};
+use crate::store::{self, Store, StoreHandle};
+
+/// How long the recorder waits for a fresh answer to "still live?" before using the last one.
+const ASK_LIVE: Duration = Duration::from_secs(10);
+
+/// Checks streamlink, ffmpeg and ffprobe; `Err`: why recording cannot work.
+pub async fn check_tools(rec: config::Recorder) -> Result<(), String> {
+    probe::check_streamlink(&rec.streamlink)
+        .await
+        .map_err(|e| e.to_string())?;
+    Tools::from_config(&rec)
+        .check()
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// A clip file is final (ready, or short). The hook for the clip-ready alert: the notifier
+/// (Discord / webhook, a later issue) sends it from here; `[clips] on_ready` already ran.
+fn clip_ready(n: &ClipNews) {
+    tracing::debug!(
+        "clip ready for moment {:?} of session {}",
+        n.moment_id,
+        n.session
+    );
+}
+
+/// "Is the channel still live?": asks the channel actor to poll now and takes its answer
+/// (or, when none comes in time, the latest known state).
+fn live_check(live: watch::Receiver<bool>, api: mpsc::Sender<ApiRequest>) -> LiveCheck {
+    Arc::new(move || {
+        let mut rx = live.clone();
+        let api = api.clone();
+        Box::pin(async move {
+            rx.borrow_and_update();
+            let _ = api.try_send(ApiRequest::PollNow);
+            let _ = tokio::time::timeout(ASK_LIVE, rx.changed()).await;
+            *rx.borrow()
+        })
+    })
+}
+
+pub struct Media {
+    cfg: Config,
+    data_dir: PathBuf,
+    channel: String,
+    store: StoreHandle,
+    api: mpsc::Sender<ApiRequest>,
+    /// `None`: recording is on; else what the front ends were told.
+    off: Option<RecorderNews>,
+    live: watch::Sender<bool>,
+    playback_url: Option<String>,
+    /// A live session waiting for the API's playback URL (`use_playback_url`).
+    waiting: Option<i64>,
+    links: Vec<SessionLink>,
+    news_tx: mpsc::UnboundedSender<MediaNews>,
+    pub(super) news: mpsc::UnboundedReceiver<MediaNews>,
+}
+
+impl Media {
+    /// `tools`: the result of [`check_tools`] (ignored when recording is disabled).
+    pub fn new(
+        cfg: &Config,
+        data_dir: PathBuf,
+        channel: &str,
+        store: StoreHandle,
+        api: mpsc::Sender<ApiRequest>,
+        tools: Result<(), String>,
+    ) -> Media {
+        let off = match (cfg.recorder.enabled, tools) {
+            (false, _) => Some(RecorderNews::Disabled),
+            (true, Err(why)) => Some(RecorderNews::Off(why)),
+            (true, Ok(())) => None,
+        };
+        let (news_tx, news) = mpsc::unbounded_channel();
+        Media {
+            cfg: cfg.clone(),
+            data_dir,
+            channel: channel.to_string(),
+            store,
+            api,
+            off,
+            live: watch::channel(false).0,
+            playback_url: None,
+            waiting: None,
+            links: Vec::new(),
+            news_tx,
+            news,
+        }
+    }
+
+    /// What to tell the front ends at start.
+    pub fn announce(&self) -> Update {
+        Update::Recorder(self.off.clone().unwrap_or(RecorderNews::Armed))
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.off.is_none()
+    }
+
+    /// Every API answer (also an unchanged one: the recorder may be waiting for it).
+    pub fn on_api(&mut self, s: &LiveStatus) {
+        if s.playback_url.is_some() {
+            self.playback_url.clone_from(&s.playback_url);
+        }
+        self.live.send_replace(s.is_live);
+        if s.is_live
+            && let Some(id) = self.waiting.take()
+        {
+            self.start(id);
+        }
+    }
+
+    /// Live or offline news from chat (the API's come through [`Media::on_api`]).
+    pub fn set_live(&mut self, live: bool) {
+        self.live.send_replace(live);
+    }
+
+    /// The channel went live and `session` is open: start recording it.
+    pub fn go_live(&mut self, session: i64) {
+        self.live.send_replace(true);
+        if !self.is_on() || self.links.iter().any(|l| l.id == session) {
+            return;
+        }
+        if self.cfg.recorder.use_playback_url && self.playback_url.is_none() {
+            // The chat said live first: the next API answer brings the URL.
+            self.waiting = Some(session);
+            let _ = self.api.try_send(ApiRequest::PollNow);
+            return;
+        }
+        self.start(session);
+    }
+
+    fn start(&mut self, id: i64) {
+        let recorder = RecorderConfig::from_config(
+            &self.cfg.recorder,
+            &self.data_dir,
+            &self.channel,
+            self.playback_url.as_deref(),
+        );
+        let clipper = ClipperConfig::from_config(&self.cfg, &self.data_dir, &self.channel, id);
+        let link = record_session::spawn(SessionSetup {
+            id,
+            recorder,
+            clipper,
+            store: self.store.clone(),
+            is_live: live_check(self.live.subscribe(), self.api.clone()),
+            db: store::db_path(&self.data_dir),
+            health_every: Duration::from_secs(u64::from(
+                self.cfg.recorder.health_interval_seconds.max(1),
+            )),
+            news: self.news_tx.clone(),
+        });
+        self.links.push(link);
+    }
+
+    /// The channel went offline: the live session's recording ends, then its moments are clipped.
+    pub fn end(&mut self) {
+        self.live.send_replace(false);
+        self.waiting = None;
+        for l in self.links.iter_mut().filter(|l| !l.ended) {
+            l.ended = true;
+            let _ = l.cmds.send(SessionCmd::End);
+        }
+    }
+
+    /// A key press at `at`: while recording, the moment is what the viewer saw, i.e. the
+    /// newest recorded content minus the reaction delay (media.md §6).
+    pub fn mark_time(&self, at: Ts) -> Ts {
+        let delay = f64::from(self.cfg.clips.reaction_delay_seconds);
+        self.links
+            .iter()
+            .filter(|l| !l.ended)
+            .find_map(|l| l.status.borrow().newest_content())
+            .map_or(at, |newest| newest.plus_secs(-delay).min(at))
+    }
+
+    /// `c` on a stored moment: its session's clipper cuts it (waiting for its window if
+    /// needed). An update when it cannot.
+    pub async fn clip_moment(&mut self, id: i64) -> Option<Update> {
+        let db = store::db_path(&self.data_dir);
+        let row = tokio::task::spawn_blocking(move || Store::open(&db)?.moment(id)).await;
+        let fail = |session: i64, why: String| {
+            Some(Update::Clip(ClipNews {
+                session,
+                moment_id: Some(id),
+                state: ClipState::Failed(why),
+                progress: None,
+            }))
+        };
+        let row = match row {
+            Ok(Ok(Some(row))) => row,
+            Ok(Ok(None)) => return fail(0, format!("moment #{id} is not in the database")),
+            Ok(Err(e)) => return fail(0, format!("cannot read moment #{id}: {e}")),
+            Err(e) => return fail(0, format!("cannot read moment #{id}: {e}")),
+        };
+        let session = row.session_id;
+        if let Some(off) = &self.off {
+            let why = match off {
+                RecorderNews::Off(why) => why.clone(),
+                _ => "recording is off".into(),
+            };
+            return fail(session, why);
+        }
+        match self.links.iter().find(|l| l.id == session) {
+            Some(l) => {
+                let _ = l.cmds.send(SessionCmd::Clip(ClipRequest::for_moment(&row)));
+                None
+            }
+            None => fail(
+                session,
+                format!(
+                    "session {session} is not being recorded now; try `kicktui clip --session {session}`"
+                ),
+            ),
+        }
+    }
+
+    /// Hands a session task's news to the front end.
+    pub(super) fn forward(&mut self, news: MediaNews, front: &mut Front) {
+        match news {
+            MediaNews::Send(Update::Clip(n)) => {
+                if n.state.path().is_some() {
+                    clip_ready(&n);
+                }
+                front.send(Update::Clip(n));
+            }
+            MediaNews::Send(u) => front.send(u),
+            MediaNews::Snapshot(u) => front.snapshot(u),
+            MediaNews::Done(id) => self.links.retain(|l| l.id != id),
+        }
+    }
+
+    /// Quit: stops every recording (SIGTERM, then SIGKILL), lets queued clips finish within
+    /// [`QUIT_CLIPS`], and forwards what the tasks say meanwhile.
+    pub async fn shutdown(&mut self, front: &mut Front) {
+        if self.links.is_empty() {
+            return;
+        }
+        for l in &self.links {
+            let _ = l.cmds.send(SessionCmd::Quit);
+        }
+        let grace = Duration::from_secs(u64::from(self.cfg.recorder.stop_timeout_seconds));
+        let deadline = Instant::now() + grace + QUIT_CLIPS + Duration::from_secs(5);
+        let tasks: Vec<_> = self.links.drain(..).map(|l| l.task).collect();
+        let all = futures_util::future::join_all(tasks);
+        tokio::pin!(all);
+        loop {
+            tokio::select! {
+                _ = &mut all => break,
+                Some(n) = self.news.recv() => self.forward(n, front),
+                () = tokio::time::sleep_until(deadline) => {
+                    tracing::warn!("recording tasks did not stop in time");
+                    break;
+                }
+            }
+        }
+        while let Ok(n) = self.news.try_recv() {
+            self.forward(n, front);
+        }
+    }
+}

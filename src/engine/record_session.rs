@@ -1,0 +1,230 @@
+//! One live session's recording and clips: the recorder (streamlink) and the clipper (ffmpeg)
+//! in a task of their own, so the engine never waits on them. It tells the engine what the
+//! front ends should show; when the session ends it clips every moment without a clip.
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::{Instant, MissedTickBehavior};
+
+use super::update::{RecorderNews, Update};
+use crate::media::{
+    ClipEvent, ClipRequest, Clipper, ClipperConfig, ClipperHandle, LiveCheck, Recorder,
+    RecorderConfig, RecorderHandle, RecordingStatus, SessionInfo,
+};
+use crate::store::StoreHandle;
+
+mod report;
+
+use report::Reporter;
+
+/// After the channel goes offline, streamlink gets this long to write the stream's last
+/// segments and end by itself (a stale playlist ends it in ~9 s, media.md §4).
+pub const OFFLINE_GRACE: Duration = Duration::from_secs(15);
+/// At quit, queued clips get this long to be cut (the recording is final by then, so they
+/// need no waiting: 0.1–0.6 s each); the rest stay pending for `kicktui clip`.
+pub const QUIT_CLIPS: Duration = Duration::from_secs(20);
+
+pub(super) enum SessionCmd {
+    Clip(ClipRequest),
+    /// The channel went offline: end the recording, then clip every moment.
+    End,
+    /// kicktui stops.
+    Quit,
+}
+
+/// What a session task tells the engine.
+#[derive(Debug)]
+pub(super) enum MediaNews {
+    /// For the front end, in order.
+    Send(Update),
+    /// The latest state; may be skipped when the front end is behind.
+    Snapshot(Update),
+    /// The task has ended (its children are gone, its rows written).
+    Done(i64),
+}
+
+pub(super) struct SessionSetup {
+    pub id: i64,
+    pub recorder: RecorderConfig,
+    pub clipper: ClipperConfig,
+    pub store: StoreHandle,
+    pub is_live: LiveCheck,
+    pub db: PathBuf,
+    pub health_every: Duration,
+    pub news: mpsc::UnboundedSender<MediaNews>,
+}
+
+pub(super) struct SessionLink {
+    pub id: i64,
+    pub cmds: mpsc::UnboundedSender<SessionCmd>,
+    pub status: watch::Receiver<RecordingStatus>,
+    pub task: JoinHandle<()>,
+    /// `End` was sent.
+    pub ended: bool,
+}
+
+/// Starts recording at once and returns the link to the session's task.
+pub(super) fn spawn(s: SessionSetup) -> SessionLink {
+    let rec = Recorder::start(
+        s.recorder.clone(),
+        SessionInfo { id: s.id },
+        Some(s.store.clone()),
+        s.is_live.clone(),
+    );
+    let status = rec.status();
+    let (tx, rx) = mpsc::unbounded_channel();
+    let id = s.id;
+    let task = tokio::spawn(run(s, rec, rx));
+    SessionLink {
+        id,
+        cmds: tx,
+        status,
+        task,
+        ended: false,
+    }
+}
+
+type Idle<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
+async fn run(s: SessionSetup, rec: RecorderHandle, mut cmds: mpsc::UnboundedReceiver<SessionCmd>) {
+    let mut status = rec.status();
+    let (clipper, mut events) =
+        Clipper::start(s.clipper.clone(), Some(s.store.clone()), rec.status());
+    let mut r = Reporter::new(s.id, s.news.clone(), s.recorder.stall_floor);
+    let mut rec = Some(rec);
+    let mut health = tokio::time::interval_at(Instant::now() + s.health_every, s.health_every);
+    health.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut ended = false;
+    let mut grace: Option<Instant> = None;
+    let mut status_open = true;
+    // `clip_all` was asked (once, even if it failed).
+    let mut all_asked = false;
+    {
+        let mut idle: Option<Idle<'_>> = None;
+        loop {
+            tokio::select! {
+                changed = status.changed(), if status_open => match changed {
+                    Ok(()) => {
+                        let st = status.borrow_and_update().clone();
+                        r.on_status(&st);
+                    }
+                    Err(_) => status_open = false,
+                },
+                Some(ev) = events.recv() => r.on_clip(ev),
+                cmd = cmds.recv() => match cmd {
+                    Some(SessionCmd::Clip(req)) => {
+                        r.manual.insert(clipper.clip(req));
+                    }
+                    Some(SessionCmd::End) if !ended => {
+                        ended = true;
+                        grace = Some(Instant::now() + OFFLINE_GRACE);
+                    }
+                    Some(SessionCmd::End) => {}
+                    Some(SessionCmd::Quit) | None => break,
+                },
+                _ = health.tick() => r.health(&status.borrow()),
+                () = sleep_until(grace), if grace.is_some() => {
+                    grace = None;
+                    if let Some(h) = rec.take() {
+                        tracing::info!("recording: the channel is offline; stopping streamlink");
+                        let st = h.stop().await;
+                        r.on_status(&st);
+                    }
+                }
+                () = wait(&mut idle), if idle.is_some() => break,
+            }
+            let stopped = rec.is_none() || status.borrow().is_stopped();
+            if ended && stopped && !all_asked {
+                rec = None;
+                grace = None;
+                all_asked = true;
+                if clip_all(&clipper, &s.db, &mut r).await {
+                    idle = Some(Box::pin(clipper.idle()));
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+    // Shutting down (or done): the recording first, so every part is final.
+    if let Some(h) = rec.take() {
+        let st = h.stop().await;
+        r.on_status(&st);
+    }
+    if ended && !all_asked {
+        clip_all(&clipper, &s.db, &mut r).await;
+    }
+    finish_clips(&clipper, &mut events, &mut r).await;
+    clipper.shutdown().await;
+    let _ = s.news.send(MediaNews::Done(s.id));
+}
+
+/// Queues every moment of the session without a clip; false if the clipper could not.
+async fn clip_all(clipper: &ClipperHandle, db: &std::path::Path, r: &mut Reporter) -> bool {
+    match clipper.clip_all(db).await {
+        Ok(count) => {
+            r.clipping_all(count);
+            true
+        }
+        Err(e) => {
+            r.send(Update::Note(format!(
+                "Cannot clip the moments of session {}: {e}",
+                r.session
+            )));
+            false
+        }
+    }
+}
+
+/// Lets the queued clips finish, up to [`QUIT_CLIPS`]; says which are left pending.
+async fn finish_clips(
+    clipper: &ClipperHandle,
+    events: &mut mpsc::UnboundedReceiver<ClipEvent>,
+    r: &mut Reporter,
+) {
+    let idle = clipper.idle();
+    tokio::pin!(idle);
+    let deadline = Instant::now() + QUIT_CLIPS;
+    loop {
+        tokio::select! {
+            () = &mut idle => break,
+            Some(ev) = events.recv() => r.on_clip(ev),
+            () = tokio::time::sleep_until(deadline) => break,
+        }
+    }
+    while let Ok(ev) = events.try_recv() {
+        r.on_clip(ev);
+    }
+    let left = r.pending_moments();
+    if !left.is_empty() {
+        r.send(Update::Recorder(RecorderNews::LeftPending {
+            session: r.session,
+            moments: left,
+        }));
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(t) => tokio::time::sleep_until(t).await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn wait(idle: &mut Option<Idle<'_>>) {
+    match idle {
+        Some(f) => f.await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Job id → moment id, for the jobs not final yet.
+pub(super) type OpenJobs = HashMap<u64, Option<i64>>;
+/// Jobs asked for by a key press (not counted in the end-of-stream progress).
+pub(super) type ManualJobs = HashSet<u64>;

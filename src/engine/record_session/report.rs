@@ -1,0 +1,263 @@
+//! Turns the recorder's status and the clipper's events into front-end updates: the pane
+//! (at once on a change of state or part, else every few seconds), log-worthy events, the
+//! health line, and the end-of-stream clip progress.
+
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::{ManualJobs, MediaNews, OpenJobs};
+use crate::engine::update::{ClipNews, RecorderNews, RecordingInfo, Update};
+use crate::media::health::stall_after;
+use crate::media::{ClipEvent, PartEnd, RecState, RecordingStatus};
+
+/// Size and rate in the pane: this often at most (the state changes go at once).
+const PANE_EVERY: Duration = Duration::from_secs(2);
+
+pub(in crate::engine) struct Reporter {
+    pub session: i64,
+    news: mpsc::UnboundedSender<MediaNews>,
+    stall_floor: Duration,
+    pub manual: ManualJobs,
+    open: OpenJobs,
+    pub clipping: Option<(usize, usize)>,
+    last: RecordingInfo,
+    last_pane: Option<Instant>,
+}
+
+/// Why the part before a new one ended, in words.
+fn part_end(end: Option<&PartEnd>) -> Option<String> {
+    Some(
+        match end? {
+            PartEnd::Exited(_) => "streamlink ended while the channel is live",
+            PartEnd::Stalled => "the recording stalled",
+            PartEnd::Discontinuity => "the stream reconnected",
+            PartEnd::Stopped => "it was stopped",
+            PartEnd::SpawnFailed(_) => "streamlink could not start",
+        }
+        .to_string(),
+    )
+}
+
+impl Reporter {
+    pub fn new(
+        session: i64,
+        news: mpsc::UnboundedSender<MediaNews>,
+        stall_floor: Duration,
+    ) -> Reporter {
+        Reporter {
+            session,
+            news,
+            stall_floor,
+            manual: ManualJobs::new(),
+            open: OpenJobs::new(),
+            clipping: None,
+            last: RecordingInfo {
+                session,
+                ..RecordingInfo::default()
+            },
+            last_pane: None,
+        }
+    }
+
+    pub fn send(&self, u: Update) {
+        let _ = self.news.send(MediaNews::Send(u));
+    }
+
+    pub fn on_status(&mut self, st: &RecordingStatus) {
+        if st.part > self.last.part
+            && let Some(p) = st.parts.iter().find(|p| p.part == st.part)
+        {
+            let before = st.parts.iter().rev().find(|q| q.part < st.part);
+            self.send(Update::Recorder(RecorderNews::PartStarted {
+                part: st.part,
+                path: p.path.clone(),
+                reason: before.and_then(|q| part_end(q.end.as_ref())),
+            }));
+        }
+        if st.state != self.last.state {
+            match &st.state {
+                RecState::Stalled => {
+                    let target = st.parts.last().map_or(2.0, |p| p.target_duration);
+                    let after_s = stall_after(self.stall_floor, target).as_secs();
+                    self.send(Update::Recorder(RecorderNews::Stalled { after_s }));
+                }
+                RecState::Stopped(_) => {
+                    self.send(Update::Recorder(RecorderNews::Stopped {
+                        session: self.session,
+                        why: st.state.label(),
+                    }));
+                }
+                _ => {}
+            }
+        }
+        let changed = st.state != self.last.state || st.part != self.last.part;
+        self.last.state = st.state.clone();
+        self.last.part = st.part;
+        self.last.path = st.path.clone();
+        self.last.bytes = st.bytes;
+        self.last.mb_per_min = st.mb_per_min;
+        self.last.low = st.low;
+        self.pane(changed);
+    }
+
+    fn pane(&mut self, force: bool) {
+        let due = self.last_pane.is_none_or(|t| t.elapsed() >= PANE_EVERY);
+        if !force && !due {
+            return;
+        }
+        self.last_pane = Some(Instant::now());
+        self.last.clipping = self.clipping;
+        let u = Update::Recording(self.last.clone());
+        let news = if force {
+            MediaNews::Send(u)
+        } else {
+            MediaNews::Snapshot(u)
+        };
+        let _ = self.news.send(news);
+    }
+
+    /// The periodic `Recording health:` line, while streamlink runs.
+    pub fn health(&self, st: &RecordingStatus) {
+        if matches!(st.state, RecState::Recording | RecState::Stalled) {
+            self.send(Update::Recorder(RecorderNews::Health {
+                line: st.health_line(),
+                low: st.low,
+            }));
+        }
+    }
+
+    pub fn on_clip(&mut self, ev: ClipEvent) {
+        let mut progress = None;
+        if ev.state.is_final() {
+            self.open.remove(&ev.job);
+            if let Some((done, total)) = &mut self.clipping
+                && !self.manual.contains(&ev.job)
+            {
+                *done += 1;
+                progress = Some((*done, *total));
+            }
+        } else {
+            self.open.insert(ev.job, ev.moment_id);
+        }
+        self.send(Update::Clip(ClipNews {
+            session: self.session,
+            moment_id: ev.moment_id,
+            state: ev.state,
+            progress,
+        }));
+        if progress.is_some() {
+            self.pane(true);
+        }
+    }
+
+    pub fn clipping_all(&mut self, count: usize) {
+        self.clipping = Some((0, count));
+        self.send(Update::Recorder(RecorderNews::ClippingAll {
+            session: self.session,
+            count,
+        }));
+        self.pane(true);
+    }
+
+    /// Moments whose clip was asked for and is not final.
+    pub fn pending_moments(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.open.values().filter_map(|m| *m).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::media::{ClipState, PartInfo};
+    use crate::time::Ts;
+
+    fn drain(rx: &mut mpsc::UnboundedReceiver<MediaNews>) -> Vec<Update> {
+        let mut out = Vec::new();
+        while let Ok(n) = rx.try_recv() {
+            match n {
+                MediaNews::Send(u) | MediaNews::Snapshot(u) => out.push(u),
+                MediaNews::Done(_) => {}
+            }
+        }
+        out
+    }
+
+    fn part(n: u32, end: Option<PartEnd>) -> PartInfo {
+        let mut p = PartInfo::new(n, PathBuf::from(format!("/r/x_p{n}.ts")), Ts(0), 3);
+        p.end = end;
+        p
+    }
+
+    #[test]
+    fn a_new_part_says_why_the_last_one_ended_and_progress_counts_the_end_clips() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut r = Reporter::new(5, tx, Duration::from_secs(20));
+        let mut st = RecordingStatus {
+            state: RecState::Recording,
+            part: 1,
+            parts: vec![part(1, None)],
+            ..RecordingStatus::default()
+        };
+        r.on_status(&st);
+        let got = drain(&mut rx);
+        assert!(matches!(
+            &got[0],
+            Update::Recorder(RecorderNews::PartStarted {
+                part: 1,
+                reason: None,
+                ..
+            })
+        ));
+        assert!(matches!(&got[1], Update::Recording(i) if i.session == 5 && i.part == 1));
+
+        st.parts = vec![part(1, Some(PartEnd::Stalled)), part(2, None)];
+        st.part = 2;
+        r.on_status(&st);
+        let got = drain(&mut rx);
+        let Update::Recorder(RecorderNews::PartStarted { part, reason, .. }) = &got[0] else {
+            panic!("{got:?}");
+        };
+        assert_eq!(
+            (*part, reason.as_deref()),
+            (2, Some("the recording stalled"))
+        );
+
+        // A key-press clip is not part of the end-of-stream count.
+        r.manual.insert(1);
+        r.on_clip(ClipEvent {
+            job: 1,
+            moment_id: Some(9),
+            state: ClipState::Waiting,
+        });
+        r.clipping_all(2);
+        for (job, moment) in [(2, 3), (3, 4)] {
+            r.on_clip(ClipEvent {
+                job,
+                moment_id: Some(moment),
+                state: ClipState::Queued,
+            });
+        }
+        assert_eq!(r.pending_moments(), vec![3, 4, 9]);
+        r.on_clip(ClipEvent {
+            job: 2,
+            moment_id: Some(3),
+            state: ClipState::NoRecording,
+        });
+        let news: Vec<ClipNews> = drain(&mut rx)
+            .into_iter()
+            .filter_map(|u| match u {
+                Update::Clip(n) => Some(n),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(news.last().map(|n| n.progress), Some(Some((1, 2))));
+        assert_eq!(r.pending_moments(), vec![4, 9]);
+    }
+}

@@ -1,0 +1,122 @@
+//! Headless lines for recording and clips, in the seed's words where it has them:
+//! `Recording to: …`, `Recording health: 45.2 MB (+12.3 MB/min)`.
+
+use crate::engine::update::{ClipNews, RecorderNews};
+use crate::media::ClipState;
+
+pub fn recorder_line(n: &RecorderNews) -> Option<String> {
+    Some(match n {
+        RecorderNews::Armed => return None,
+        RecorderNews::Disabled => {
+            "Recording is off (--no-record or [recorder] enabled = false)".into()
+        }
+        RecorderNews::Off(why) => format!("Recording is OFF: {why}. Chat and moments go on."),
+        RecorderNews::PartStarted { part, path, reason } => match reason {
+            Some(r) if *part > 1 => format!("Recording to: {} (part {part}: {r})", path.display()),
+            _ => format!("Recording to: {}", path.display()),
+        },
+        RecorderNews::Health { line, .. } => line.clone(),
+        RecorderNews::Stalled { after_s } => {
+            format!("Recording STALLED: no growth for {after_s} s; restarting streamlink")
+        }
+        RecorderNews::Stopped { why, .. } => format!("Recording {why}"),
+        RecorderNews::ClippingAll { count: 0, session } => {
+            format!("Session {session} ended: no moments left to clip")
+        }
+        RecorderNews::ClippingAll { count, session } => format!(
+            "Session {session} ended: clipping {}, best first...",
+            plural(*count, "moment")
+        ),
+        RecorderNews::LeftPending { moments, session } => format!(
+            "{} of session {session} left pending ({}): cut them later with `kicktui clip`",
+            plural(moments.len(), "clip"),
+            ids(moments)
+        ),
+    })
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+fn ids(moments: &[i64]) -> String {
+    let v: Vec<String> = moments.iter().map(|m| format!("#{m}")).collect();
+    v.join(", ")
+}
+
+/// Final clip states (and a wait, so a slow clip is explained); queued/cutting stay quiet.
+pub fn clip_line(n: &ClipNews) -> Option<String> {
+    let of = match n.progress {
+        Some((i, total)) => format!("[{i}/{total}] "),
+        None => String::new(),
+    };
+    let moment = n
+        .moment_id
+        .map_or(String::new(), |id| format!(" of moment #{id}"));
+    Some(match &n.state {
+        ClipState::Queued | ClipState::Cutting => return None,
+        ClipState::Waiting => format!("Clip{moment} waits until its window is recorded"),
+        ClipState::Ready { path, duration } => {
+            format!(
+                "{of}Clip{moment} ready: {} ({duration:.1} s)",
+                path.display()
+            )
+        }
+        ClipState::Short {
+            path,
+            duration,
+            asked,
+        } => format!(
+            "{of}Clip{moment} ready but short ({duration:.1} of {asked:.1} s): {}",
+            path.display()
+        ),
+        ClipState::NoRecording | ClipState::Failed(_) => {
+            format!("{of}Clip{moment} {}", n.state.label())
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn lines_read_plainly() {
+        let p = RecorderNews::PartStarted {
+            part: 2,
+            path: PathBuf::from("/d/recordings/x_s001_p2.ts"),
+            reason: Some("the recording stalled".into()),
+        };
+        assert_eq!(
+            recorder_line(&p).unwrap(),
+            "Recording to: /d/recordings/x_s001_p2.ts (part 2: the recording stalled)"
+        );
+        let ready = ClipNews {
+            session: 1,
+            moment_id: Some(3),
+            state: ClipState::Ready {
+                path: PathBuf::from("/c/x_s001_m3.mp4"),
+                duration: 12.04,
+            },
+            progress: Some((2, 5)),
+        };
+        assert_eq!(
+            clip_line(&ready).unwrap(),
+            "[2/5] Clip of moment #3 ready: /c/x_s001_m3.mp4 (12.0 s)"
+        );
+        let failed = ClipNews {
+            state: ClipState::NoRecording,
+            progress: None,
+            ..ready
+        };
+        assert_eq!(
+            clip_line(&failed).unwrap(),
+            "Clip of moment #3 failed: no recording covers it"
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! The TUI side of recording and clips, fed with the engine's own updates: the recording
+//! pane follows `Update::Recording`, `c` on a stored moment asks for its clip, the clip's
+//! events move the row through waiting → cutting → ready (or failed: why), and `q` asks first
+//! while recording.
+
+mod tui_support;
+
+use std::path::PathBuf;
+
+use kicktui::app::{App, ClipStatus, Cmd, Msg, Popup, RecState};
+use kicktui::engine::update::{ClipNews, RecorderNews, RecordingInfo, Update};
+use kicktui::media::{self, ClipState};
+use tui_support::*;
+
+fn flash(a: &App) -> String {
+    a.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default()
+}
+
+fn engine(a: &mut App, u: Update) -> Vec<Cmd> {
+    a.update(Msg::Engine(u), T0)
+}
+
+fn recording(state: media::RecState) -> Update {
+    Update::Recording(RecordingInfo {
+        session: 5,
+        state,
+        part: 1,
+        path: Some(PathBuf::from("/d/recordings/clavicular_s005_p1.ts")),
+        bytes: 45_200_000,
+        mb_per_min: 2.6,
+        low: false,
+        clipping: None,
+    })
+}
+
+fn clip(id: i64, state: ClipState) -> Update {
+    Update::Clip(ClipNews {
+        session: 5,
+        moment_id: Some(id),
+        state,
+        progress: None,
+    })
+}
+
+#[test]
+fn c_on_a_stored_moment_while_recording_asks_the_engine_and_follows_the_clip() {
+    let mut a = app();
+    engine(&mut a, Update::Recorder(RecorderNews::Armed));
+    assert_eq!(a.recording.state, RecState::Waiting);
+    engine(&mut a, recording(media::RecState::Recording));
+    assert_eq!(a.recording.state, RecState::Recording);
+    assert_eq!(a.recording.size_bytes, 45_200_000);
+    assert_eq!(a.recording.mb_per_min, Some(2.6));
+    assert!(a.recording.file.as_deref().unwrap().ends_with("_p1.ts"));
+
+    engine(
+        &mut a,
+        Update::Moment {
+            id: Some(3),
+            moment: spike(60.0, 20.0),
+        },
+    );
+    assert_eq!(a.update(key('c'), T0), vec![Cmd::ClipMoment { id: 3 }]);
+    assert_eq!(a.moments.entries[0].clip, ClipStatus::Queued);
+
+    engine(&mut a, clip(3, ClipState::Queued));
+    engine(&mut a, clip(3, ClipState::Waiting));
+    assert_eq!(a.moments.entries[0].clip, ClipStatus::Waiting);
+    assert_eq!(a.moments.entries[0].clip.label(), "waiting");
+    assert!(a.update(key('c'), T0).is_empty(), "already on its way");
+    engine(&mut a, clip(3, ClipState::Cutting));
+    assert_eq!(a.moments.entries[0].clip, ClipStatus::Cutting);
+    let path = PathBuf::from("/d/clips/clavicular_s005_m3.mp4");
+    engine(
+        &mut a,
+        clip(
+            3,
+            ClipState::Ready {
+                path: path.clone(),
+                duration: 55.0,
+            },
+        ),
+    );
+    assert_eq!(
+        a.moments.entries[0].clip,
+        ClipStatus::Done {
+            path: path.display().to_string()
+        }
+    );
+    assert_eq!(a.moments.entries[0].clip.label(), "ready");
+    assert_eq!(flash(&a), format!("clip ready: {}", path.display()));
+
+    // A failed clip says why, and can be asked for again.
+    engine(&mut a, clip(3, ClipState::NoRecording));
+    assert_eq!(
+        a.moments.entries[0].clip,
+        ClipStatus::Failed {
+            why: "no recording covers it".into()
+        }
+    );
+    assert_eq!(flash(&a), "clip failed: no recording covers it");
+    assert_eq!(a.update(key('c'), T0), vec![Cmd::ClipMoment { id: 3 }]);
+}
+
+#[test]
+fn m_then_c_clips_the_new_mark() {
+    let mut a = app();
+    engine(&mut a, recording(media::RecState::Recording));
+    engine(
+        &mut a,
+        Update::Moment {
+            id: Some(1),
+            moment: spike(30.0, 9.0),
+        },
+    );
+    assert_eq!(
+        a.update(key('m'), at(1.0)),
+        vec![Cmd::MarkMoment { at: at(1.0) }]
+    );
+    engine(
+        &mut a,
+        Update::Moment {
+            id: Some(2),
+            moment: manual(90.0),
+        },
+    );
+    assert_eq!(a.update(key('c'), at(2.0)), vec![Cmd::ClipMoment { id: 2 }]);
+}
+
+#[test]
+fn quitting_while_recording_asks_first_and_a_missing_program_says_so() {
+    let mut a = app();
+    engine(&mut a, recording(media::RecState::Starting));
+    assert!(a.update(key('q'), T0).is_empty());
+    assert_eq!(a.popup, Some(Popup::ConfirmQuit));
+    assert_eq!(a.update(key('y'), T0), vec![Cmd::Quit]);
+
+    let mut b = app();
+    let why = "streamlink not found (\"streamlink\" is not on PATH)";
+    engine(&mut b, Update::Recorder(RecorderNews::Off(why.into())));
+    assert_eq!(b.recording.state, RecState::Failed(why.into()));
+    assert!(flash(&b).contains("recording is OFF"), "{}", flash(&b));
+    assert_eq!(b.update(key('q'), T0), vec![Cmd::Quit], "nothing to stop");
+
+    // End of stream: the pane shows the clipping progress.
+    let mut c = app();
+    let mut info = RecordingInfo {
+        session: 5,
+        state: media::RecState::Stopped(media::StopReason::Offline),
+        clipping: Some((1, 3)),
+        ..RecordingInfo::default()
+    };
+    engine(&mut c, Update::Recording(info.clone()));
+    assert_eq!(c.recording.state, RecState::Stopped);
+    assert_eq!(c.recording.clipping, Some((1, 3)));
+    let screen = screen(&c, 80, 24);
+    assert!(screen.contains("clips 1/3 done"), "{screen}");
+    info.clipping = Some((3, 3));
+    engine(&mut c, Update::Recording(info));
+    assert!(screen_contains(&c, "clips 3/3 done"));
+}
+
+fn screen_contains(a: &App, s: &str) -> bool {
+    screen(a, 80, 24).contains(s)
+}
