@@ -44,7 +44,12 @@ impl MomentList {
     pub fn display(&self) -> Vec<usize> {
         let mut idx: Vec<usize> = (0..self.entries.len()).collect();
         match self.order {
-            SortOrder::Newest => idx.reverse(),
+            // By the moment's own time: an auto moment is stored when its window closes, so
+            // a manual mark made meanwhile can arrive first.
+            SortOrder::Newest => idx.sort_by(|&a, &b| {
+                let (ma, mb) = (&self.entries[a].moment, &self.entries[b].moment);
+                mb.at.cmp(&ma.at).then(b.cmp(&a))
+            }),
             SortOrder::Best => idx.sort_by(|&a, &b| {
                 let (ma, mb) = (&self.entries[a].moment, &self.entries[b].moment);
                 mb.score.total_cmp(&ma.score).then(b.cmp(&a))
@@ -150,6 +155,22 @@ mod tests {
             "a selection below the top stays on its moment"
         );
         assert_eq!(l.selected_row(), Some(2));
+    }
+
+    #[test]
+    fn newest_first_goes_by_the_moment_time_not_arrival() {
+        let mut l = MomentList::default();
+        let mut late_arrival = entry(1.0);
+        late_arrival.moment.at = Ts(10_000);
+        let mut mark = entry(1.0);
+        mark.moment.at = Ts(30_000);
+        l.push(mark, false, 3);
+        l.push(late_arrival, false, 3);
+        assert_eq!(
+            l.display(),
+            vec![0, 1],
+            "the 30 s mark is newer than the 10 s moment"
+        );
     }
 
     #[test]
