@@ -80,6 +80,9 @@ pub enum Command {
     /// Write a synthetic chat log with labelled highlights (for tuning and demos).
     #[command(hide = true)]
     Synth(SynthArgs),
+    /// Internal: waits for kicktui (the parent) to end, then stops any streamlink it left.
+    #[command(hide = true)]
+    ReapChildren(ReapArgs),
     /// The TUI on a chat log replayed at real-time pace (nothing stored).
     #[command(hide = true)]
     TuiPreview(crate::tui_preview::PreviewArgs),
@@ -124,6 +127,15 @@ pub struct EvalArgs {
 pub enum EvalFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReapArgs {
+    #[arg(long)]
+    pub parent: u32,
+    /// The recordings dir holding `.children`.
+    #[arg(long)]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

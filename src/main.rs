@@ -15,6 +15,9 @@ fn main() -> ExitCode {
         Some(Command::Sessions(args)) => commands::sessions(&cli, args),
         Some(Command::Eval(args)) => commands::eval(&cli, args),
         Some(Command::Synth(args)) => commands::synth(args),
+        Some(Command::ReapChildren(args)) => {
+            return kicktui::media::reaper::run(args.parent, &args.dir);
+        }
         Some(Command::Demo(args)) => commands::demo(&cli, args),
         Some(Command::TuiPreview(args)) => kicktui::tui_preview::main(&cli, args),
         Some(Command::Clip(args)) => commands::clip(&cli, args),

@@ -302,3 +302,43 @@ async fn a_missing_streamlink_turns_recording_off_and_nothing_else() {
     assert_eq!(count(&db, "SELECT count(*) FROM recordings"), 0);
     assert_eq!(count(&db, "SELECT count(*) FROM moments"), 1);
 }
+
+/// SIGKILL: nothing in kicktui runs, yet its watcher stops the streamlink it left behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_kicktui_leaves_no_streamlink_behind() {
+    let hls = tempfile::tempdir().unwrap();
+    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.recorder.enabled = true;
+    cfg.recorder.stream_url = src.url();
+    let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
+    let pid = run.pid();
+    run.expect("Connected to clavicular chat").await;
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
+    c.set_live("Ranked");
+    run.expect("Recording to:").await;
+    let streamlinks = streamlinks_of(pid);
+    assert_eq!(streamlinks.len(), 1, "{:?}", children_of(pid));
+    let watchers: Vec<u32> = children_of(pid)
+        .into_iter()
+        .filter(|(_, cmd)| cmd.contains("reap-children"))
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(watchers.len(), 1, "{:?}", children_of(pid));
+
+    let (status, _, _dir) = run.stop("KILL").await;
+    assert!(!status.success());
+    // The watcher polls its parent every 250 ms; streamlink ends within a second of SIGTERM.
+    let gone = async {
+        while alive(streamlinks[0]) || alive(watchers[0]) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    timeout(Duration::from_secs(10), gone)
+        .await
+        .expect("streamlink or its watcher outlived a SIGKILLed kicktui");
+    src.stop().await;
+}

@@ -34,6 +34,7 @@ pub mod hook;
 pub mod orphans;
 pub mod part;
 pub mod probe;
+pub mod reaper;
 pub mod recorder;
 mod run_part;
 pub mod slog;

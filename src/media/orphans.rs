@@ -49,8 +49,10 @@ fn write(dir: &Path, entries: &[(u32, u32)]) {
     let _ = std::fs::write(file(dir), text);
 }
 
-/// Notes a streamlink this process started.
+/// Notes a streamlink this process started (and makes sure the watcher that stops it after
+/// a kill of kicktui is running).
 pub fn note(dir: &Path, child: u32) {
+    super::reaper::ensure_started(dir);
     let line = format!("{} {child}\n", std::process::id());
     let f = std::fs::OpenOptions::new()
         .create(true)

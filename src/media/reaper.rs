@@ -1,0 +1,70 @@
+//! `kicktui reap-children`: a small watcher kicktui starts (in its own process group) when
+//! it first starts a streamlink. It waits until kicktui is gone — its parent changes — and
+//! then stops any streamlink that kicktui noted in `<recordings>/.children`. So even a
+//! SIGKILLed kicktui leaves no streamlink behind, without `unsafe` (PR_SET_PDEATHSIG would
+//! need `pre_exec`). After a normal exit there is nothing left to stop and it just ends.
+
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use nix::sys::signal::Signal;
+
+use super::children::signal_group;
+use super::orphans;
+
+static STARTED: OnceLock<()> = OnceLock::new();
+
+/// Starts the watcher once per process. Only the kicktui binary can run it (library tests
+/// start recorders from test binaries, which must not be re-executed).
+pub fn ensure_started(recordings_dir: &Path) {
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    if exe.file_stem().is_none_or(|s| s != "kicktui") {
+        return;
+    }
+    STARTED.get_or_init(|| {
+        let spawned = Command::new(exe)
+            .arg("reap-children")
+            .arg("--parent")
+            .arg(std::process::id().to_string())
+            .arg("--dir")
+            .arg(recordings_dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Terminal signals to kicktui's group (Ctrl-C, hangup) must not reach it.
+            .process_group(0)
+            .spawn();
+        if let Err(e) = spawned {
+            tracing::warn!("cannot start the streamlink watcher ({e}): a killed kicktui would leave streamlink running until the next start");
+        }
+    });
+}
+
+fn alive(pid: u32) -> bool {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    !stat.is_empty() && !stat.contains(") Z")
+}
+
+/// The watcher's main loop.
+pub fn run(parent: u32, recordings_dir: &Path) -> ExitCode {
+    while nix::unistd::getppid().as_raw() as u32 == parent {
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let reaped = orphans::reap(recordings_dir);
+    // streamlink ends within a second of SIGTERM with its file intact; then make sure.
+    for _ in 0..50 {
+        if reaped.iter().all(|&p| !alive(p)) {
+            return ExitCode::SUCCESS;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    for pid in reaped.into_iter().filter(|&p| alive(p)) {
+        signal_group(pid, Signal::SIGKILL);
+    }
+    ExitCode::SUCCESS
+}
