@@ -147,25 +147,13 @@ impl<R: BufRead> Feed<R> {
     }
 
     // `..default()`: fields the engine adds later keep their defaults here.
-    #[allow(clippy::needless_update)]
     pub fn snapshot(&self, at: Ts) -> Snapshot {
         Snapshot {
-            at,
-            channel: self.channel.clone(),
             live: true,
             uptime_s: Some(at.secs_since(self.sim0).max(0.0)),
             viewers: self.viewers,
-            velocity: self.core.velocity(),
-            keywords: self
-                .core
-                .keyword_counts()
-                .map(|(k, n)| (k.to_string(), n))
-                .collect(),
-            top_emote: self.core.top_emote().map(|(n, c)| (n.to_string(), c)),
-            chat_messages: self.core.totals.chat_messages,
             malformed_frames: self.errors,
-            moment_open: self.core.open_moment().is_some(),
-            ..Snapshot::default()
+            ..Snapshot::from_core(&self.core, at, &self.channel)
         }
     }
 

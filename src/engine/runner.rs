@@ -197,21 +197,10 @@ impl Engine {
     fn snapshot(&self, now: Ts) -> Snapshot {
         let live = self.core.totals.is_live;
         Snapshot {
-            at: now,
-            channel: self.channel.clone(),
             live,
             uptime_s: live.then(|| self.core.offset_of(now)),
             viewers: self.viewers,
-            velocity: self.core.velocity(),
-            keywords: self
-                .core
-                .keyword_counts()
-                .map(|(k, n)| (k.to_string(), n))
-                .collect(),
-            top_emote: self.core.top_emote().map(|(e, n)| (e.to_string(), n)),
-            chat_messages: self.core.totals.chat_messages,
             malformed_frames: self.summary.malformed_frames,
-            moment_open: self.core.open_moment().is_some(),
             // Fired within the last window, not just "a moment is still open".
             chat_spike: self.core.open_moment().is_some_and(|m| {
                 now.0 - m.last.0 <= self.spike_window_ms
@@ -224,6 +213,7 @@ impl Engine {
                         )
                     })
             }),
+            ..Snapshot::from_core(&self.core, now, &self.channel)
         }
     }
 

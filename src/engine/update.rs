@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use super::core::Core;
 use crate::detect::velocity::VelocityStatus;
 use crate::domain::{Event, Moment, Ts};
 use crate::media::{ClipState, RecState};
@@ -30,6 +31,23 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// The fields the pure core knows; the caller adds live state, viewers and counters.
+    pub fn from_core(core: &Core, at: Ts, channel: &str) -> Snapshot {
+        Snapshot {
+            at,
+            channel: channel.to_string(),
+            velocity: core.velocity(),
+            keywords: core
+                .keyword_counts()
+                .map(|(k, n)| (k.to_string(), n))
+                .collect(),
+            top_emote: core.top_emote().map(|(e, n)| (e.to_string(), n)),
+            chat_messages: core.totals.chat_messages,
+            moment_open: core.open_moment().is_some(),
+            ..Snapshot::default()
+        }
+    }
+
     pub fn keyword_total(&self) -> usize {
         self.keywords.iter().map(|k| k.1).sum()
     }
