@@ -2,6 +2,8 @@
 //! resubscription, exactly-once delivery, the close-code policy, heartbeats, malformed frames.
 //! Every wait is on an observable condition, capped by `LIMIT`.
 
+mod support;
+
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -12,6 +14,7 @@ use kicktui::fake::{FakeConfig, FakeControl, FakeKick};
 use kicktui::source::pusher::{
     ChatState, PusherOptions, PusherSource, SourceExit, SourceMsg, Target,
 };
+use support::resubscribed;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, timeout};
@@ -106,22 +109,6 @@ async fn fake(cfg: FakeConfig) -> (FakeKick, FakeControl) {
 /// The fake's chat ids as the decoder renders them (hex of the UUID bits).
 fn hex_id(uuid: &str) -> String {
     uuid.replace('-', "").to_lowercase()
-}
-
-/// Waits for a connection other than `old` subscribed to all five channels.
-async fn resubscribed(c: &FakeControl, old: u64) -> u64 {
-    let channels = c.pusher_channels();
-    let stats = timeout(
-        LIMIT,
-        c.wait_for(|s| {
-            s.subscriptions
-                .iter()
-                .any(|(id, subs)| *id != old && channels.iter().all(|ch| subs.contains(ch)))
-        }),
-    )
-    .await
-    .expect("no resubscription");
-    stats.subscribed_to_all(&channels).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
