@@ -31,6 +31,16 @@ pub struct EmoteDetector {
     top: Option<(u64, u32)>,
 }
 
+/// Words every chat repeats all the time: never a reaction, and they would crowd the pane.
+const FILLER: [&str; 24] = [
+    "a", "an", "the", "is", "it", "its", "this", "that", "to", "i", "you", "he", "she", "we",
+    "and", "or", "of", "in", "on", "so", "my", "me", "be", "for",
+];
+
+fn is_filler(word: &str) -> bool {
+    word.len() <= 4 && FILLER.iter().any(|f| f.eq_ignore_ascii_case(word))
+}
+
 /// Case-folded hash of a word, without allocating.
 fn fold_hash(word: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -86,7 +96,7 @@ impl EmoteDetector {
         }
         for word in first {
             let word = word.trim_matches(|c: char| c.is_ascii_punctuation() && c != '?');
-            if word.is_empty() {
+            if word.is_empty() || is_filler(word) {
                 continue;
             }
             let key = fold_hash(word);
@@ -202,6 +212,16 @@ mod tests {
         let t = d.close_second(Ts(2000)).expect("fires");
         assert_eq!(t.data["count"], 20);
         assert!(d.close_second(Ts(8000)).is_none(), "expired after 5 s");
+    }
+
+    #[test]
+    fn filler_words_are_not_counted() {
+        let mut d = EmoteDetector::new(&EmotesConfig::default(), false);
+        for u in 0..12 {
+            d.on_message(Ts(u as i64 * 100), &msg(u, "this is it"));
+        }
+        assert!(d.close_second(Ts(2000)).is_none());
+        assert_eq!(d.top(), None);
     }
 
     #[test]
