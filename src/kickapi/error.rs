@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use super::channel_name::ChannelNameError;
 
-const SKIP_LOOKUP: &str =
-    "chat keeps running; set [kick] channel_id and chatroom_id to skip the lookup";
+/// What still works. When the ids are missing the engine adds how to give them.
+const STILL_WORKS: &str = "chat keeps running once it has the channel ids";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApiError {
@@ -85,7 +85,7 @@ impl fmt::Display for ApiError {
             ApiError::InvalidChannel(e) => write!(f, "{e}"),
             ApiError::Cloudflare => write!(
                 f,
-                "Kick's API is behind a Cloudflare challenge (403); {SKIP_LOOKUP}; {next}"
+                "Kick's API is behind a Cloudflare challenge (403); {STILL_WORKS}; {next}"
             ),
             ApiError::Blocked { reference } => {
                 write!(
@@ -95,7 +95,7 @@ impl fmt::Display for ApiError {
                 if let Some(r) = reference {
                     write!(f, ", reference {r}")?;
                 }
-                write!(f, "); {SKIP_LOOKUP}; {next}")
+                write!(f, "); {STILL_WORKS}; {next}")
             }
             ApiError::NotFound => write!(
                 f,
@@ -245,7 +245,7 @@ mod tests {
         let cf = ApiError::Cloudflare.to_string();
         assert!(
             cf.contains("Cloudflare")
-                && cf.contains("channel_id")
+                && cf.contains("chat keeps running")
                 && cf.contains("retrying in 5 min"),
             "{cf}"
         );
