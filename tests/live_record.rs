@@ -8,7 +8,7 @@ mod support;
 use std::path::Path;
 use std::time::Duration;
 
-use kicktui::fake::{FakeConfig, FakeKick};
+use kicktui::fake::{FakeConfig, FakeControl, FakeKick};
 use kicktui::media::hls_source::HlsSource;
 use support::{LIMIT, Run, count, db, test_config};
 use tokio::time::timeout;
@@ -45,6 +45,15 @@ fn streamlinks_of(pid: u32) -> Vec<u32> {
 fn alive(pid: u32) -> bool {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     !stat.is_empty() && !stat.contains(") Z")
+}
+
+/// Chat connected and the local stream up, the channel goes live and recording starts.
+async fn go_live_and_record(run: &mut Run, c: &FakeControl, src: &HlsSource) {
+    run.expect("Connected to clavicular chat").await;
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
+    c.set_live("Ranked");
+    run.expect("Recording to:").await;
 }
 
 fn duration_of(path: &Path) -> f64 {
@@ -225,11 +234,7 @@ async fn a_signal_while_the_session_ends_stops_streamlink_and_finishes_its_clips
     cfg.moments.post_roll_seconds = 2;
     let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
     let pid = run.pid();
-    run.expect("Connected to clavicular chat").await;
-    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
-    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
-    c.set_live("Ranked");
-    run.expect("Recording to:").await;
+    go_live_and_record(&mut run, &c, &src).await;
     c.burst(30, 10, Duration::from_millis(1500)).await;
     run.expect_any(&["KEYWORD BURST at", "EMOTE SPAM at"]).await;
     let streamlinks = streamlinks_of(pid);
@@ -315,11 +320,7 @@ async fn a_killed_kicktui_leaves_no_streamlink_behind() {
     cfg.recorder.stream_url = src.url();
     let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
     let pid = run.pid();
-    run.expect("Connected to clavicular chat").await;
-    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
-    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
-    c.set_live("Ranked");
-    run.expect("Recording to:").await;
+    go_live_and_record(&mut run, &c, &src).await;
     let streamlinks = streamlinks_of(pid);
     assert_eq!(streamlinks.len(), 1, "{:?}", children_of(pid));
     let watchers: Vec<u32> = children_of(pid)

@@ -79,24 +79,8 @@ fn clip_command_errors_are_one_clear_line() {
     let writer = StoreWriter::spawn(&db).unwrap();
     let h = writer.handle();
     let t = wall_now();
-    let session = h
-        .open_session_blocking(NewSession {
-            channel: "c".into(),
-            platform: "kick".into(),
-            started_at: t,
-            title: None,
-            stream_started_at: Some(t),
-        })
-        .unwrap();
-    let empty = h
-        .open_session_blocking(NewSession {
-            channel: "c".into(),
-            platform: "kick".into(),
-            started_at: t,
-            title: None,
-            stream_started_at: Some(t),
-        })
-        .unwrap();
+    let session = h.open_session_blocking(live_session(t)).unwrap();
+    let empty = h.open_session_blocking(live_session(t)).unwrap();
     let rec_path = data.join("rec.ts");
     std::fs::write(&rec_path, b"not really a recording").unwrap();
     h.send_blocking(WriteOp::StartRecording(NewRecording {
@@ -107,15 +91,7 @@ fn clip_command_errors_are_one_clear_line() {
     }))
     .unwrap();
     // A third session whose part has bytes (so ffprobe is asked about it).
-    let probed = h
-        .open_session_blocking(NewSession {
-            channel: "c".into(),
-            platform: "kick".into(),
-            started_at: t,
-            title: None,
-            stream_started_at: Some(t),
-        })
-        .unwrap();
+    let probed = h.open_session_blocking(live_session(t)).unwrap();
     let id = h
         .send_blocking(WriteOp::StartRecording(NewRecording {
             session_id: probed,
@@ -176,4 +152,14 @@ async fn a_panic_kills_every_tracked_child() {
     // SIGKILLed by the hook: gone, or a zombie nobody reaped (we forgot the handle).
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     assert!(stat.is_empty() || stat.contains(") Z"), "{stat}");
+}
+
+fn live_session(t: kicktui::domain::Ts) -> NewSession {
+    NewSession {
+        channel: "c".into(),
+        platform: "kick".into(),
+        started_at: t,
+        title: None,
+        stream_started_at: Some(t),
+    }
 }

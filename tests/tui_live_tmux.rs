@@ -33,18 +33,7 @@ async fn the_tui_on_a_live_channel_in_an_80x24_pane() {
         data.display()
     );
     let tmux = Tmux::new("live");
-    let started = tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "kt",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &cmd,
-    ]);
-    assert!(started.status.success(), "{started:?}");
+    tmux.start_80x24(&cmd);
 
     tokio::time::timeout(Duration::from_secs(20), c.wait_subscribed())
         .await

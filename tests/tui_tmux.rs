@@ -26,18 +26,7 @@ fn start(tag: &str) -> (Tmux, tempfile::TempDir) {
         demo.display()
     );
     let tmux = Tmux::new(tag);
-    let started = tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "kt",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &cmd,
-    ]);
-    assert!(started.status.success(), "{started:?}");
+    tmux.start_80x24(&cmd);
 
     (tmux, dir)
 }

@@ -18,6 +18,12 @@ impl Tmux {
         }
     }
 
+    /// Runs `cmd` in a detached 80×24 session `kt`, the smallest pane people use.
+    pub fn start_80x24(&self, cmd: &str) {
+        let started = self.run(&["new-session", "-d", "-s", "kt", "-x", "80", "-y", "24", cmd]);
+        assert!(started.status.success(), "{started:?}");
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         Command::new("tmux")
             .args(["-L", &self.socket])
