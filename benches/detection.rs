@@ -8,25 +8,10 @@ use kicktui::config::{self, Config, VelocityMode};
 use kicktui::eval::{EvalReport, Profile, SynthLog, generate, score};
 use kicktui::replay::Replayer;
 
-fn seed_rules() -> Config {
-    let mut c = Config::default();
-    c.velocity.mode = VelocityMode::Fixed;
-    c.keywords.relative = false;
-    c.keywords.min_chatters = 1;
-    c.emotes.relative = false;
-    c.emotes.min_chatters = 1;
-    c.chat.warmup_seconds = 0;
-    c.chat.raid_damping_seconds = 0;
-    c.chat.bots.clear();
-    c.chat.ignore_commands = false;
-    c.moments.min_chat_kinds = 1;
-    c
-}
-
 /// detection.md's reference: 10 s rate as a z-score against the previous 5 minutes, z > 3,
 /// floor 0.5 msg/s; velocity alone.
 fn z3_rule() -> Config {
-    let mut c = seed_rules();
+    let mut c = Config::seed_rules();
     c.velocity.mode = VelocityMode::Baseline;
     c.velocity.min_ratio = 0.0001;
     c.keywords.threshold = 1_000_000;
@@ -106,7 +91,7 @@ fn main() {
     let seeds = env("KICKTUI_TUNE_SEEDS", 3.0) as u64;
     let mut configs = vec![
         ("defaults", Config::default()),
-        ("seed rules", seed_rules()),
+        ("seed rules", Config::seed_rules()),
         ("z>3 reference", z3_rule()),
     ];
     if let Ok(path) = std::env::var("KICKTUI_TUNE_CONFIG") {

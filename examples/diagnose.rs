@@ -26,7 +26,7 @@ fn main() {
             .labels
             .spans
             .iter()
-            .any(|s| s.0 >= m.offset_s - 60.0 && s.0 <= m.offset_s);
+            .any(|s| kicktui::eval::hits(m.offset_s, s.0));
         let near = log
             .labels
             .spans

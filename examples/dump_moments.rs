@@ -28,7 +28,7 @@ fn main() {
                     .labels
                     .spans
                     .iter()
-                    .any(|s| s.0 >= m.offset_s - 60.0 && s.0 <= m.offset_s);
+                    .any(|s| kicktui::eval::hits(m.offset_s, s.0));
                 let trig: serde_json::Map<String, serde_json::Value> = full
                     .triggers
                     .iter()

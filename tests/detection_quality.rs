@@ -2,7 +2,7 @@
 //! (`cargo bench --bench detection` prints the full table).
 
 use kicktui::commands::scored_moments;
-use kicktui::config::{Config, VelocityMode};
+use kicktui::config::Config;
 use kicktui::eval::{EvalReport, Profile, generate, score};
 use kicktui::replay::Replayer;
 
@@ -14,15 +14,6 @@ fn evaluate(cfg: &Config, profile: Profile, seed: u64) -> EvalReport {
     }
     let (moments, hours) = scored_moments(&r.finish());
     score(&moments, &log.labels, hours)
-}
-
-fn seed_rules() -> Config {
-    let mut c = Config::default();
-    c.velocity.mode = VelocityMode::Fixed;
-    c.keywords.relative = false;
-    c.emotes.relative = false;
-    c.moments.min_chat_kinds = 1;
-    c
 }
 
 /// Precision, recall and false alarms per hour, summed over several streams.
@@ -51,7 +42,7 @@ fn pooled(cfg: &Config, profile: Profile) -> (f64, f64, f64, f64) {
 fn defaults_beat_the_seed_rules_on_mid_and_big_channels() {
     for profile in [Profile::Mid, Profile::Big] {
         let (p, r, fa, timing) = pooled(&Config::default(), profile);
-        let (sp, _, sfa, _) = pooled(&seed_rules(), profile);
+        let (sp, _, sfa, _) = pooled(&Config::seed_rules(), profile);
         assert!(
             p >= 0.5 && r >= 0.45,
             "{profile}: precision {p:.2} recall {r:.2}"

@@ -27,6 +27,25 @@ pub struct Config {
     pub clips: Clips,
 }
 
+impl Config {
+    /// The original script's fixed rules (> 5 msg/s, keyword ≥ 3, emote ≥ 10, no filtering,
+    /// every trigger a moment): the reference the defaults are measured against.
+    pub fn seed_rules() -> Config {
+        let mut c = Config::default();
+        c.velocity.mode = VelocityMode::Fixed;
+        c.keywords.relative = false;
+        c.keywords.min_chatters = 1;
+        c.emotes.relative = false;
+        c.emotes.min_chatters = 1;
+        c.chat.warmup_seconds = 0;
+        c.chat.raid_damping_seconds = 0;
+        c.chat.bots.clear();
+        c.chat.ignore_commands = false;
+        c.moments.min_chat_kinds = 1;
+        c
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct General {

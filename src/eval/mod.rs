@@ -14,7 +14,7 @@ mod text;
 mod vocab;
 mod world;
 
-pub use score::{EvalReport, Labels, ScoredMoment, parse_labels, score};
+pub use score::{EvalReport, Labels, ScoredMoment, hits, parse_labels, score};
 pub use synth::{Profile, SynthLog, generate, write_files};
 
 #[derive(Debug, thiserror::Error)]

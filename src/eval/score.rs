@@ -93,7 +93,7 @@ pub struct EvalReport {
 }
 
 /// Whether a highlight starting at `start` is hit by a moment at `t` (both ends inclusive).
-fn hits(t: f64, start: f64) -> bool {
+pub fn hits(t: f64, start: f64) -> bool {
     start >= t - HIT_WINDOW_S && start <= t
 }
 
