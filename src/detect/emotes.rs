@@ -89,12 +89,16 @@ impl EmoteDetector {
             }
             return;
         }
-        let mut words = msg.text.split_ascii_whitespace();
-        let first: Vec<&str> = words.by_ref().take(MAX_REACTION_WORDS + 1).collect();
-        if first.len() > MAX_REACTION_WORDS {
+        // Counted first, without allocating: this runs for every chat message.
+        if msg
+            .text
+            .split_ascii_whitespace()
+            .nth(MAX_REACTION_WORDS)
+            .is_some()
+        {
             return;
         }
-        for word in first {
+        for word in msg.text.split_ascii_whitespace() {
             let word = word.trim_matches(|c: char| c.is_ascii_punctuation() && c != '?');
             if word.is_empty() || is_filler(word) {
                 continue;

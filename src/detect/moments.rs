@@ -50,33 +50,30 @@ impl MomentBuilder {
     /// Adds a trigger; returns a moment that this trigger's arrival closed, if any.
     pub fn on_trigger(&mut self, trig: Trigger) -> Option<Moment> {
         let t = trig.at;
-        let mut closed = self.advance(t);
+        // Closes a moment whose merge window is over, so one still open takes this trigger.
+        let closed = self.advance(t);
         // A chat trigger in the cooldown is the tail of a burst already reported: it joins
         // nothing, not even a moment a donation or raid just opened.
         if is_chat(trig.kind) && t < self.cooldown_until {
             return closed;
         }
-        let merge_ms = self.merge_ms();
-        if let Some(open) = &mut self.open {
-            if t.0 - open.first.0 <= merge_ms {
+        match &mut self.open {
+            Some(open) => {
                 open.last = t;
                 match open.triggers.iter_mut().find(|x| x.kind == trig.kind) {
                     Some(x) if trig.strength > x.strength => *x = trig,
                     Some(_) => {}
                     None => open.triggers.push(trig),
                 }
-                return closed;
             }
-            closed = closed.or_else(|| self.close());
-            if is_chat(trig.kind) && t < self.cooldown_until {
-                return closed;
+            None => {
+                self.open = Some(OpenMoment {
+                    first: t,
+                    last: t,
+                    triggers: vec![trig],
+                })
             }
         }
-        self.open = Some(OpenMoment {
-            first: t,
-            last: t,
-            triggers: vec![trig],
-        });
         closed
     }
 
