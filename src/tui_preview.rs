@@ -19,7 +19,7 @@ use crate::domain::{Event, Ts};
 use crate::engine::core::{Core, Effect, OffsetBase};
 use crate::engine::update::{Snapshot, Update};
 use crate::replay::lines::{LineItem, parse_line};
-use crate::source::pusher::ChatState;
+use crate::source::ChatState;
 use crate::time::wall_now;
 
 #[derive(Debug, clap::Args)]

@@ -11,9 +11,8 @@ use std::time::Duration;
 
 use kicktui::domain::Event;
 use kicktui::fake::{FakeConfig, FakeControl, FakeKick};
-use kicktui::source::pusher::{
-    ChatState, PusherOptions, PusherSource, SourceExit, SourceMsg, Target,
-};
+use kicktui::source::pusher::{PusherOptions, PusherSource, SourceExit, Target};
+use kicktui::source::{ChatState, SourceMsg};
 use support::resubscribed;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;

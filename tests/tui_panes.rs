@@ -6,7 +6,7 @@ mod tui_support;
 use kicktui::app::keymap::TABLE;
 use kicktui::app::{App, BanditArm, BanditView, Msg, Popup, RecState, RecordingView};
 use kicktui::engine::update::Update;
-use kicktui::source::pusher::ChatState;
+use kicktui::source::ChatState;
 use kicktui::ui::{self, Theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

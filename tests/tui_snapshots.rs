@@ -5,7 +5,7 @@ mod tui_support;
 
 use kicktui::app::{App, BanditArm, BanditView, Msg, RecState, RecordingView};
 use kicktui::engine::update::Update;
-use kicktui::source::pusher::ChatState;
+use kicktui::source::ChatState;
 use tui_support::*;
 
 /// A stream an hour and a half in: a quiet chat, then a spike, four moments, an activity.

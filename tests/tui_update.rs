@@ -275,7 +275,7 @@ fn remapped_keys_drive_the_same_actions() {
 
 #[test]
 fn engine_state_changes_reach_the_model() {
-    use kicktui::source::pusher::ChatState;
+    use kicktui::source::ChatState;
     let mut a = app();
     a.update(Msg::Engine(Update::WaitingForLive), T0);
     assert!(a.stream.waiting_for_live);

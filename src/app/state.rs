@@ -6,7 +6,7 @@ use super::moments::MomentList;
 use super::msg::{BanditView, RecordingView};
 use crate::domain::Ts;
 use crate::engine::update::Snapshot;
-use crate::source::pusher::ChatState;
+use crate::source::ChatState;
 
 /// The activities (bandit arms) until the bandit issue makes them configurable.
 pub const DEFAULT_ACTIVITIES: [&str; 5] = ["talk", "gameplay", "q_and_a", "react", "irl"];

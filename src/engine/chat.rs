@@ -12,9 +12,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::channel::{ApiRequest, ChatIds};
 use crate::source::kick::channel_names;
-use crate::source::pusher::{
-    ChatState, PusherOptions, PusherSource, Refresh, SourceExit, SourceMsg, Target,
-};
+use crate::source::pusher::{PusherOptions, PusherSource, Refresh, SourceExit, Target};
+use crate::source::{ChatState, SourceMsg};
 
 /// How long a fresh look-up may take before the current parameters are tried again.
 const RELOOKUP_LIMIT: Duration = Duration::from_secs(20);

@@ -19,7 +19,7 @@ use super::sessions::Sessions;
 use super::update::{Summary, Update};
 use crate::config::Config;
 use crate::kickapi::KickApi;
-use crate::source::pusher::ChatState;
+use crate::source::ChatState;
 use crate::store::{self, Store, StoreError, StoreWriter};
 
 /// How long each task gets to stop before kicktui goes on without it.

@@ -17,7 +17,7 @@ use super::sessions::Sessions;
 use super::update::{Snapshot, Summary, Update};
 use crate::domain::{Event, TriggerType, Ts};
 use crate::kickapi::{ApiError, LiveStatus};
-use crate::source::pusher::{ChatState, SourceMsg};
+use crate::source::{ChatState, SourceMsg};
 use crate::store::{self, NewEvent, StoreHandle, WriteOp};
 use crate::time::wall_now;
 

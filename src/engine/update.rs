@@ -7,7 +7,7 @@ use super::core::Core;
 use crate::detect::velocity::VelocityStatus;
 use crate::domain::{Event, Moment, Ts};
 use crate::media::{ClipState, RecState};
-use crate::source::pusher::ChatState;
+use crate::source::ChatState;
 
 /// The state of the stream and chat once a second.
 #[derive(Clone, Debug, Default, PartialEq)]

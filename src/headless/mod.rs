@@ -12,7 +12,7 @@ use crate::engine::live::{self, LiveSetup};
 use crate::engine::runner::EngineEnd;
 use crate::engine::signals;
 use crate::engine::update::{RecorderNews, Snapshot, Update};
-use crate::source::pusher::ChatState;
+use crate::source::ChatState;
 use crate::time::format_offset_words;
 
 pub mod media;

@@ -2,5 +2,8 @@
 
 pub mod dedup;
 pub mod kick;
+mod msg;
 pub mod pusher;
 pub mod reconnect;
+
+pub use msg::{ChatState, SourceMsg};

@@ -9,7 +9,7 @@ use ratatui::widgets::Widget;
 use super::text::{group_digits, shorten_left};
 use super::theme::Theme;
 use crate::app::{App, RecState};
-use crate::source::pusher::ChatState;
+use crate::source::ChatState;
 use crate::time::format_hms;
 
 const SEP: &str = " │ ";

@@ -6,9 +6,10 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::time::{Instant, timeout, timeout_at};
 use tokio_tungstenite::tungstenite::Message;
 
-use super::{ChatState, PusherSource, SourceMsg};
+use super::PusherSource;
 use crate::domain::Event;
 use crate::source::kick::{Control, Frame, decode_frame, ping_frame, pong_frame, subscribe_frame};
+use crate::source::{ChatState, SourceMsg};
 use crate::time::wall_now;
 
 /// How long to keep reading after a close frame, so tungstenite's close reply goes out.

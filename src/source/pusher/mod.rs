@@ -13,59 +13,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::dedup::Dedup;
 use super::reconnect::{Backoff, CloseAction, close_action};
-use crate::domain::{Event, Ts};
+use super::{ChatState, SourceMsg};
+use crate::domain::Event;
 use crate::time::wall_now;
-
-/// What the status bar shows about the chat connection.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ChatState {
-    Connecting {
-        attempt: u32,
-    },
-    /// Connected and subscribed to every channel name.
-    Live,
-    /// Waiting until `until` before the next attempt, because of `reason`.
-    Reconnecting {
-        until: Ts,
-        reason: String,
-    },
-    Stopped {
-        why: String,
-    },
-}
-
-impl std::fmt::Display for ChatState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ChatState::Connecting { attempt: 0 } => write!(f, "connecting"),
-            ChatState::Connecting { attempt } => write!(f, "connecting (attempt {})", attempt + 1),
-            ChatState::Live => write!(f, "live"),
-            ChatState::Reconnecting { until, reason } => {
-                let secs = (until.0 - wall_now().0).max(0) as f64 / 1000.0;
-                write!(f, "reconnecting in {secs:.0} s ({reason})")
-            }
-            ChatState::Stopped { why } => write!(f, "stopped: {why}"),
-        }
-    }
-}
-
-/// What the source sends to the engine.
-#[derive(Debug, PartialEq)]
-pub enum SourceMsg {
-    Event {
-        at: Ts,
-        event: Event,
-    },
-    /// A raw text frame as received (only with capture on).
-    Frame {
-        at: Ts,
-        text: String,
-    },
-    Malformed {
-        at: Ts,
-        error: String,
-    },
-}
 
 /// Where to connect and what to subscribe to.
 #[derive(Clone, Debug, PartialEq)]
