@@ -6,6 +6,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::app::msg::Cmd;
 use crate::app::state::TuiContext;
+use crate::engine::feed::Feed;
 use crate::engine::live::{self, LiveSetup};
 use crate::engine::runner::{Command, EngineEnd};
 use crate::engine::signals;
@@ -32,11 +33,12 @@ pub async fn run_live_tui(
     ctx: TuiContext,
 ) -> Result<EngineEnd, Box<dyn std::error::Error>> {
     signals::cancel_on_signals(stop.clone());
-    let (updates_tx, mut updates_rx) = mpsc::channel(256);
+    let feed = Feed::new();
+    let mut updates_rx = feed.subscribe().into_mpsc(256);
     let (commands_tx, commands_rx) = mpsc::channel(16);
     let (tui_tx, mut tui_rx) = mpsc::channel::<Cmd>(16);
     let channel = setup.slug.clone();
-    let mut engine = tokio::spawn(live::run(setup, updates_tx, commands_rx, stop.clone()));
+    let mut engine = tokio::spawn(live::run(setup, feed, commands_rx, stop.clone()));
     let forward = tokio::spawn(async move {
         while let Some(cmd) = tui_rx.recv().await {
             if let Some(c) = engine_command(&cmd)

@@ -2,10 +2,11 @@
 //! comes with each message), so tests drive it with explicit times.
 
 use super::moments::MomentEntry;
-use super::msg::{ClipStatus, Cmd, Msg, RecState};
+use super::msg::{ClipStatus, Cmd, Msg, RecState, RecordingView};
 use super::state::{App, Flash, FlashKind, Storage};
 use crate::domain::{Moment, MomentSource, Ts};
 use crate::engine::update::{RecorderNews, Update};
+use crate::engine::view::View;
 use crate::headless::trigger_summary;
 use crate::time::{format_hms, format_offset_words};
 
@@ -151,7 +152,37 @@ impl App {
                 }
             }
             Update::Finished(summary) => tracing::info!("{summary}"),
+            Update::Revenue(_) => {}
+            Update::Resync(view) => self.resync(*view, now),
         }
+    }
+
+    /// After falling behind: take the engine's whole state; moments missed join the list.
+    fn resync(&mut self, view: View, now: Ts) {
+        tracing::warn!("the screen fell behind the engine and caught up");
+        if let Some(chat) = view.chat {
+            self.stream.chat = Some(chat);
+        }
+        self.stream.session = view.session.or(self.stream.session);
+        self.stream.title = view.title.or(self.stream.title.take());
+        let rows = self.moment_rows();
+        for row in view.moments {
+            let known = row
+                .id
+                .is_some_and(|id| self.moments.entry_by_id_mut(id).is_some());
+            if !known {
+                let entry = MomentEntry {
+                    id: row.id,
+                    moment: row.moment,
+                    clip: ClipStatus::None,
+                };
+                self.moments.push(entry, false, rows);
+            }
+        }
+        if let Some(info) = view.recording {
+            self.update(Msg::Recording(RecordingView::from(&info)), now);
+        }
+        self.on_engine(Update::Snapshot(view.snapshot), now);
     }
 
     fn on_recorder(&mut self, news: RecorderNews) {

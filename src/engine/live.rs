@@ -12,7 +12,7 @@ use super::capture::Capture;
 use super::channel::{ChannelActor, ChatIds};
 use super::chat::ChatTask;
 use super::core::{Core, OffsetBase};
-use super::front::Front;
+use super::feed::Feed;
 use super::media::{self, Media};
 use super::runner::{Command, Engine, EngineEnd, Inputs};
 use super::sessions::Sessions;
@@ -86,7 +86,7 @@ fn known_ids(
 /// Runs until `cancel` (a signal), a `Quit` command, or a fatal API answer.
 pub async fn run(
     setup: LiveSetup,
-    updates: mpsc::Sender<Update>,
+    feed: Feed,
     commands: mpsc::Receiver<Command>,
     cancel: CancellationToken,
 ) -> Result<EngineEnd, LiveError> {
@@ -95,7 +95,6 @@ pub async fn run(
     let store = writer.handle();
     let cfg = &setup.cfg;
     let (ids, user_channel_id, user_chatroom_id) = known_ids(cfg, &setup.slug, &setup.data_dir);
-    let mut front = Front::new(updates);
     let capture = match &setup.capture {
         Some(path) => {
             let started = Capture::start(path).map_err(|source| LiveError::Capture {
@@ -103,7 +102,7 @@ pub async fn run(
                 source,
             })?;
             tracing::info!("capturing every chat frame to {}", path.display());
-            front.send(Update::Capturing {
+            feed.send(Update::Capturing {
                 path: path.display().to_string(),
             });
             Some(started)
@@ -162,13 +161,13 @@ pub async fn run(
         req_tx.clone(),
         tools,
     );
-    front.send(media.announce());
+    feed.send(media.announce());
     let engine = Engine {
         core: Core::new(cfg, OffsetBase::StreamStart),
         channel: setup.slug.clone(),
         sessions: Sessions::new(store.clone(), &setup.slug, "kick"),
         store: store.clone(),
-        front,
+        feed: feed.clone(),
         media,
         capture,
         api: req_tx,

@@ -9,7 +9,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use super::channel::ApiRequest;
-use super::front::Front;
+use super::feed::Feed;
 use super::record_session::{self, MediaNews, QUIT_CLIPS, SessionCmd, SessionLink, SessionSetup};
 use super::update::{ClipNews, RecorderNews, Update};
 use crate::config::{self, Config};
@@ -236,23 +236,23 @@ impl Media {
     }
 
     /// Hands a session task's news to the front end.
-    pub(super) fn forward(&mut self, news: MediaNews, front: &mut Front) {
+    pub(super) fn forward(&mut self, news: MediaNews, feed: &Feed) {
         match news {
             MediaNews::Send(Update::Clip(n)) => {
                 if n.state.path().is_some() {
                     clip_ready(&n);
                 }
-                front.send(Update::Clip(n));
+                feed.send(Update::Clip(n));
             }
-            MediaNews::Send(u) => front.send(u),
-            MediaNews::Snapshot(u) => front.snapshot(u),
+            MediaNews::Send(u) => feed.send(u),
+            MediaNews::Snapshot(u) => feed.send(u),
             MediaNews::Done(id) => self.links.retain(|l| l.id != id),
         }
     }
 
     /// Quit: stops every recording (SIGTERM, then SIGKILL), lets queued clips finish within
     /// [`QUIT_CLIPS`], and forwards what the tasks say meanwhile.
-    pub async fn shutdown(&mut self, front: &mut Front) {
+    pub async fn shutdown(&mut self, feed: &Feed) {
         if self.links.is_empty() {
             return;
         }
@@ -267,7 +267,7 @@ impl Media {
         loop {
             tokio::select! {
                 _ = &mut all => break,
-                Some(n) = self.news.recv() => self.forward(n, front),
+                Some(n) = self.news.recv() => self.forward(n, feed),
                 () = tokio::time::sleep_until(deadline) => {
                     tracing::warn!("recording tasks did not stop in time");
                     break;
@@ -275,7 +275,7 @@ impl Media {
             }
         }
         while let Ok(n) = self.news.try_recv() {
-            self.forward(n, front);
+            self.forward(n, feed);
         }
     }
 }

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::capture::Capture;
 use super::channel::{ApiNews, ApiRequest};
 use super::core::{Core, Effect};
-use super::front::Front;
+use super::feed::Feed;
 use super::media::Media;
 use super::sessions::Sessions;
 use super::update::{Snapshot, Summary, Update};
@@ -57,7 +57,7 @@ pub struct Engine {
     pub(super) channel: String,
     pub(super) sessions: Sessions,
     pub(super) store: StoreHandle,
-    pub(super) front: Front,
+    pub(super) feed: Feed,
     pub(super) media: Media,
     pub(super) capture: Option<Capture>,
     pub(super) api: mpsc::Sender<ApiRequest>,
@@ -85,7 +85,7 @@ impl Engine {
                 }
                 Ok(()) = inputs.chat_state.changed() => {
                     let state = inputs.chat_state.borrow_and_update().clone();
-                    self.front.send(Update::ChatState(state));
+                    self.feed.send(Update::ChatState(state));
                 }
                 Some(cmd) = inputs.commands.recv() => match cmd {
                     Command::Quit => break None,
@@ -96,13 +96,12 @@ impl Engine {
                     }
                     Command::ClipMoment { id } => {
                         if let Some(u) = self.media.clip_moment(id).await {
-                            self.front.send(u);
+                            self.feed.send(u);
                         }
                     }
                 },
-                Some(news) = self.media.news.recv() => self.media.forward(news, &mut self.front),
+                Some(news) = self.media.news.recv() => self.media.forward(news, &self.feed),
                 _ = tick.tick() => self.on_tick(wall_now()).await,
-                () = self.front.drain_one(), if self.front.has_pending() => {}
             }
         };
         self.finish(fatal).await
@@ -139,18 +138,18 @@ impl Engine {
         match news {
             ApiNews::Status(status) => self.on_status(status).await,
             ApiNews::Trouble { error, need_ids } => {
-                self.front.send(trouble(&error));
+                self.feed.send(trouble(&error));
                 if need_ids {
-                    self.front.send(Update::Note(
+                    self.feed.send(Update::Note(
                         "Chat waits for the channel ids: set [kick] channel_id and chatroom_id \
                          (or --channel-id and --chatroom-id) to skip the lookup"
                             .into(),
                     ));
                 }
             }
-            ApiNews::Recovered => self.front.send(Update::ApiOk),
+            ApiNews::Recovered => self.feed.send(Update::ApiOk),
             ApiNews::Fatal(error) => {
-                self.front.send(trouble(&error));
+                self.feed.send(trouble(&error));
                 return Some(error.to_string());
             }
         }
@@ -173,7 +172,7 @@ impl Engine {
                 let effects = self.core.on_event(now, &Event::Offline);
                 self.apply(effects).await;
             } else if !s.is_live && first {
-                self.front.send(Update::WaitingForLive);
+                self.feed.send(Update::WaitingForLive);
             }
         }
         if s.is_live
@@ -191,7 +190,7 @@ impl Engine {
         let effects = self.core.on_tick(now);
         self.apply(effects).await;
         let snapshot = self.snapshot(now);
-        self.front.snapshot(Update::Snapshot(snapshot));
+        self.feed.send(Update::Snapshot(snapshot));
     }
 
     fn snapshot(&self, now: Ts) -> Snapshot {
@@ -236,7 +235,7 @@ impl Engine {
                     if id.is_none() {
                         self.summary.unsaved_moments += 1;
                     }
-                    self.front.send(Update::Moment { id, moment });
+                    self.feed.send(Update::Moment { id, moment });
                 }
                 Effect::ChatStats(s) => {
                     if let Some(session_id) = self.sessions.current() {
@@ -253,7 +252,7 @@ impl Engine {
                 }
                 Effect::Live { at, title } => {
                     let session = self.sessions.go_live(wall_now(), at, title.clone()).await;
-                    self.front.send(Update::WentLive { at, title, session });
+                    self.feed.send(Update::WentLive { at, title, session });
                     match session {
                         Some(id) => self.media.go_live(id),
                         None => self.media.set_live(true),
@@ -262,7 +261,7 @@ impl Engine {
                 Effect::Offline { at } => {
                     self.sessions.close(at).await;
                     self.media.end();
-                    self.front.send(Update::WentOffline { at });
+                    self.feed.send(Update::WentOffline { at });
                 }
                 Effect::ViewerSample { at, viewers } => {
                     if let Some(session_id) = self.sessions.current() {
@@ -280,7 +279,7 @@ impl Engine {
                     {
                         tracing::error!("event not saved: {e}");
                     }
-                    self.front.send(Update::Notable { at, event });
+                    self.feed.send(Update::Notable { at, event });
                 }
             }
         }
@@ -302,15 +301,14 @@ impl Engine {
         let effects = self.core.finish(now);
         self.apply(effects).await;
         // streamlink stopped, queued clips cut (or left pending) before the session closes.
-        self.media.shutdown(&mut self.front).await;
+        self.media.shutdown(&self.feed).await;
         self.sessions.close(now).await;
         if let Err(e) = self.store.flush().await {
             tracing::error!("store flush at shutdown: {e}");
         }
         self.summary.chat_messages = self.core.totals.chat_messages;
         tracing::info!("{}", self.summary);
-        self.front.send(Update::Finished(self.summary.clone()));
-        self.front.flush(Duration::from_secs(5)).await;
+        self.feed.send(Update::Finished(self.summary.clone()));
         EngineEnd {
             summary: self.summary,
             fatal,

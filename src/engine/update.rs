@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::core::Core;
+use super::view::{EngageView, RevenuePoint, View};
 use crate::detect::velocity::VelocityStatus;
 use crate::domain::{Event, Moment, Ts};
 use crate::media::{ClipState, RecState};
@@ -28,6 +29,8 @@ pub struct Snapshot {
     pub moment_open: bool,
     /// That moment has a chat trigger (velocity, keywords, emotes): chat is spiking.
     pub chat_spike: bool,
+    /// Engagement, revenue and the bandit.
+    pub engage: EngageView,
 }
 
 impl Snapshot {
@@ -95,6 +98,10 @@ pub enum Update {
     /// A clip's progress. A `Ready`/`Short` state is final: the file exists (the hook for a
     /// clip-ready alert).
     Clip(ClipNews),
+    /// Money received (Kicks, subs, gifted subs, bits, donations), in dollars.
+    Revenue(RevenuePoint),
+    /// This front end fell behind and missed updates: the whole current state instead.
+    Resync(Box<View>),
     /// A plain line for the log (warnings).
     Note(String),
     /// The engine has stopped; the last update.

@@ -8,6 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::detect::events::USD_PER_KICK;
 use crate::domain::{Event, Moment, TriggerType, Ts};
+use crate::engine::feed::Feed;
 use crate::engine::live::{self, LiveSetup};
 use crate::engine::runner::EngineEnd;
 use crate::engine::signals;
@@ -29,11 +30,12 @@ pub async fn run_live(
     stop: CancellationToken,
 ) -> Result<EngineEnd, Box<dyn std::error::Error>> {
     signals::cancel_on_signals(stop.clone());
-    let (tx, rx) = tokio::sync::mpsc::channel(256);
+    let feed = Feed::new();
+    let rx = feed.subscribe().into_mpsc(256);
     let printer = spawn_printer(rx, Printer::new(&setup.slug, CHAT_LINE_EVERY_S))?;
     // No commands in headless mode; the TUI will send them on this channel.
     let (_commands, commands_rx) = tokio::sync::mpsc::channel(8);
-    let end = live::run(setup, tx, commands_rx, stop).await;
+    let end = live::run(setup, feed, commands_rx, stop).await;
     // The engine has dropped its sender: the printer ends after the last line.
     let _ = tokio::task::spawn_blocking(move || printer.join()).await;
     Ok(end?)
@@ -232,6 +234,11 @@ impl Printer {
                 .unwrap_or_default(),
             Update::Note(text) => vec![format!("{c} {text}")],
             Update::Finished(summary) => vec![format!("{c} {summary}")],
+            // Each donation already has its own line (`Notable`).
+            Update::Revenue(_) => vec![],
+            Update::Resync(_) => vec![format!(
+                "{c} (output fell behind the engine; some lines were skipped)"
+            )],
         }
     }
 }

@@ -1,0 +1,144 @@
+//! The engine's fan-out: every update goes to any number of subscribers (the TUI, the
+//! headless printer, the metrics server, the notifier) through a `broadcast`, and the latest
+//! [`View`] sits in a `watch`. Publishing never waits: a subscriber that falls behind loses
+//! the updates it missed and gets [`Update::Resync`] with the whole view instead.
+
+use tokio::sync::{broadcast, mpsc, watch};
+
+use super::update::Update;
+use super::view::View;
+
+/// Updates a subscriber may be behind before it has to resync.
+pub const FEED_CAPACITY: usize = 4096;
+
+/// The engine's side.
+#[derive(Clone)]
+pub struct Feed {
+    view: watch::Sender<View>,
+    tx: broadcast::Sender<Update>,
+}
+
+impl Default for Feed {
+    fn default() -> Self {
+        Feed::new()
+    }
+}
+
+impl Feed {
+    pub fn new() -> Feed {
+        let (tx, _) = broadcast::channel(FEED_CAPACITY);
+        Feed {
+            view: watch::Sender::new(View::default()),
+            tx,
+        }
+    }
+
+    /// Subscribe before the engine starts to see everything from the first update on.
+    pub fn subscribe(&self) -> FeedRx {
+        FeedRx {
+            view: self.view.subscribe(),
+            rx: self.tx.subscribe(),
+        }
+    }
+
+    /// The latest view (for a new client's snapshot and `/api/state`).
+    pub fn view(&self) -> watch::Receiver<View> {
+        self.view.subscribe()
+    }
+
+    /// Hands an update to every subscriber; never waits.
+    pub fn send(&self, u: Update) {
+        // The view follows quietly: subscribers read it when they need it.
+        self.view.send_if_modified(|v| {
+            v.apply(&u);
+            false
+        });
+        // No subscriber is not an error: headless tests and tools run without one.
+        let _ = self.tx.send(u);
+    }
+
+    pub fn subscribers(&self) -> usize {
+        self.tx.receiver_count()
+    }
+}
+
+/// A subscriber's side.
+pub struct FeedRx {
+    view: watch::Receiver<View>,
+    rx: broadcast::Receiver<Update>,
+}
+
+impl FeedRx {
+    /// The next update; after falling behind, the whole view. `None` once the engine is gone
+    /// and everything it sent was read.
+    pub async fn recv(&mut self) -> Option<Update> {
+        match self.rx.recv().await {
+            Ok(u) => Some(u),
+            Err(broadcast::error::RecvError::Lagged(n)) => {
+                tracing::debug!("a front end fell {n} updates behind; it resyncs");
+                Some(Update::Resync(Box::new(self.view.borrow().clone())))
+            }
+            Err(broadcast::error::RecvError::Closed) => None,
+        }
+    }
+
+    pub fn view(&self) -> View {
+        self.view.borrow().clone()
+    }
+
+    /// For front ends that read an `mpsc` (the TUI loop, the printer thread): a task moves
+    /// updates over, waiting on the front end, never on the engine.
+    pub fn into_mpsc(mut self, capacity: usize) -> mpsc::Receiver<Update> {
+        let (tx, rx) = mpsc::channel(capacity);
+        tokio::spawn(async move {
+            while let Some(u) = self.recv().await {
+                if tx.send(u).await.is_err() {
+                    break;
+                }
+            }
+        });
+        rx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::update::Snapshot;
+
+    #[tokio::test]
+    async fn every_subscriber_gets_every_update_in_order() {
+        let feed = Feed::new();
+        let mut a = feed.subscribe();
+        let mut b = feed.subscribe();
+        feed.send(Update::WaitingForLive);
+        feed.send(Update::Note("x".into()));
+        drop(feed);
+        for rx in [&mut a, &mut b] {
+            assert_eq!(rx.recv().await, Some(Update::WaitingForLive));
+            assert_eq!(rx.recv().await, Some(Update::Note("x".into())));
+            assert_eq!(rx.recv().await, None);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_slow_subscriber_resyncs_and_never_holds_up_the_engine() {
+        let feed = Feed::new();
+        let mut slow = feed.subscribe();
+        let mut fast = feed.subscribe();
+        for i in 0..(FEED_CAPACITY as u64 + 10) {
+            feed.send(Update::Snapshot(Snapshot {
+                chat_messages: i,
+                ..Snapshot::default()
+            }));
+            // The fast one keeps up.
+            assert!(matches!(fast.recv().await, Some(Update::Snapshot(_))));
+        }
+        match slow.recv().await {
+            Some(Update::Resync(v)) => {
+                assert_eq!(v.snapshot.chat_messages, FEED_CAPACITY as u64 + 9)
+            }
+            other => panic!("expected a resync, got {other:?}"),
+        }
+    }
+}

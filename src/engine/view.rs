@@ -1,0 +1,150 @@
+//! The engine's state as every front end sees it: the latest [`View`] (kept current from the
+//! updates the engine publishes) is what a subscriber that fell behind resyncs from, what the
+//! metrics server sends a new client, and what `GET /api/state` returns.
+
+use std::collections::VecDeque;
+
+use super::update::{RecordingInfo, Snapshot, Update};
+use crate::domain::{Moment, Ts};
+use crate::media::ClipState;
+use crate::source::ChatState;
+
+/// How many moments and donations the view keeps (the newest).
+pub const VIEW_MOMENTS: usize = 500;
+pub const VIEW_DONATIONS: usize = 100;
+/// Revenue points kept for one session (a point per donation).
+pub const VIEW_REVENUE_POINTS: usize = 5000;
+
+/// Engagement, revenue and the bandit, as the panes, the dashboard and the context line show
+/// them. Empty until the engagement collector fills it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EngageView {
+    pub activity: Option<String>,
+    /// The bandit's suggestion for the next activity.
+    pub suggestion: Option<String>,
+    /// 0–100, see the README's engagement formula.
+    pub engagement: Option<f64>,
+    pub chat_per_min: f64,
+    pub unique_chatters: u64,
+    /// Dollars this session (subs × price, Kicks and bits × $0.01, donations).
+    pub revenue_usd: f64,
+    /// Subs this session, gifted subs included.
+    pub subs: u64,
+    pub bits: u64,
+    pub donations_per_hour: f64,
+    pub arms: Vec<ArmView>,
+    /// `Stream state: 42 viewers, chat velocity 12.5 msg/min, …`
+    pub context: Option<String>,
+}
+
+/// One bandit arm: posterior mean, its 90 % interval, how often it was played.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ArmView {
+    pub name: String,
+    pub mean: f64,
+    pub low: f64,
+    pub high: f64,
+    pub pulls: u64,
+}
+
+/// Money received: a donation feed entry and a point on the revenue curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RevenuePoint {
+    pub id: String,
+    pub at: Ts,
+    pub username: String,
+    /// `kicks`, `sub`, `gifted_subs`, `bits`, `donation`.
+    pub kind: String,
+    /// Dollars.
+    pub amount: f64,
+    /// Dollars this session, this one included.
+    pub cumulative: f64,
+}
+
+/// A moment as the lists show it: its row id (None when the store refused it) and clip state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MomentRow {
+    pub id: Option<i64>,
+    pub moment: Moment,
+    pub clip: Option<ClipState>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct View {
+    pub snapshot: Snapshot,
+    pub chat: Option<ChatState>,
+    pub session: Option<i64>,
+    pub title: Option<String>,
+    pub recording: Option<RecordingInfo>,
+    pub moments: VecDeque<MomentRow>,
+    pub revenue: VecDeque<RevenuePoint>,
+    pub donations: VecDeque<RevenuePoint>,
+    pub finished: bool,
+}
+
+impl View {
+    /// Follows one update (the same order every subscriber sees).
+    pub fn apply(&mut self, u: &Update) {
+        match u {
+            Update::Snapshot(s) => self.snapshot = s.clone(),
+            Update::ChatState(c) => self.chat = Some(c.clone()),
+            Update::Moment { id, moment } => {
+                if let Some(row) = self
+                    .moments
+                    .iter_mut()
+                    .find(|r| id.is_some() && r.id == *id)
+                {
+                    row.moment = moment.clone();
+                } else {
+                    push_capped(
+                        &mut self.moments,
+                        MomentRow {
+                            id: *id,
+                            moment: moment.clone(),
+                            clip: None,
+                        },
+                        VIEW_MOMENTS,
+                    );
+                }
+            }
+            Update::WentLive { title, session, .. } => {
+                self.title = title.clone();
+                if *session != self.session {
+                    self.revenue.clear();
+                }
+                self.session = *session;
+            }
+            Update::Recording(info) => self.recording = Some(info.clone()),
+            Update::Clip(news) => {
+                if let Some(row) = self
+                    .moments
+                    .iter_mut()
+                    .find(|r| r.id.is_some() && r.id == news.moment_id)
+                {
+                    row.clip = Some(news.state.clone());
+                }
+            }
+            Update::Revenue(p) => {
+                push_capped(&mut self.revenue, p.clone(), VIEW_REVENUE_POINTS);
+                push_capped(&mut self.donations, p.clone(), VIEW_DONATIONS);
+            }
+            Update::Finished(_) => self.finished = true,
+            Update::Resync(v) => *self = (**v).clone(),
+            Update::WentOffline { .. }
+            | Update::WaitingForLive
+            | Update::ApiTrouble { .. }
+            | Update::ApiOk
+            | Update::Notable { .. }
+            | Update::Capturing { .. }
+            | Update::Recorder(_)
+            | Update::Note(_) => {}
+        }
+    }
+}
+
+fn push_capped<T>(q: &mut VecDeque<T>, item: T, cap: usize) {
+    if q.len() >= cap {
+        q.pop_front();
+    }
+    q.push_back(item);
+}
