@@ -30,7 +30,7 @@ pub struct Snapshot {
     /// That moment has a chat trigger (velocity, keywords, emotes): chat is spiking.
     pub chat_spike: bool,
     /// Engagement, revenue and the bandit.
-    pub engage: EngageView,
+    pub engage: Box<EngageView>,
 }
 
 impl Snapshot {
