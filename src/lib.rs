@@ -20,6 +20,7 @@ pub mod media;
 pub mod replay;
 pub mod source;
 pub mod store;
+pub mod supervise;
 pub mod term;
 pub mod time;
 pub mod tui_live;

@@ -55,6 +55,11 @@ pub fn install_panic_hook() {
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            // A supervised task's panic is caught and the task restarted: the recording goes on.
+            if let Some(task) = crate::supervise::supervised_task() {
+                tracing::error!("panic in {task}: {info}");
+                return;
+            }
             kill_all();
             previous(info);
         }));

@@ -32,6 +32,11 @@ pub fn install_panic_hook() {
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            // Caught and restarted by its supervisor: the UI goes on (the log pane shows it).
+            if let Some(task) = crate::supervise::supervised_task() {
+                tracing::error!("panic in {task}: {info}");
+                return;
+            }
             let owned = ACTIVE.load(Ordering::SeqCst);
             restore();
             previous(info);
