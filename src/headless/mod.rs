@@ -142,6 +142,8 @@ pub struct Printer {
     api_trouble: bool,
     /// The recorder is armed: going live starts it.
     recording: bool,
+    /// The moment whose banner was printed while it was building (its time).
+    building: Option<Ts>,
 }
 
 impl Printer {
@@ -154,6 +156,7 @@ impl Printer {
             connected: false,
             api_trouble: false,
             recording: false,
+            building: None,
         }
     }
 
@@ -191,6 +194,22 @@ impl Printer {
                     }
                     _ => vec![],
                 }
+            }
+            Update::MomentBuilding { id, moment } => {
+                self.building = Some(moment.at);
+                vec![moment_banner(moment, id.is_some())]
+            }
+            // Its banner came while it was building: one line with what it ended up as.
+            Update::Moment { id, moment } if self.building == Some(moment.at) => {
+                self.building = None;
+                let id = id.map(|i| format!(" #{i}")).unwrap_or_default();
+                vec![format!(
+                    "{c} Moment{id} final: {} at {}: {} (score {:.1})",
+                    moment.trigger_type.headline(),
+                    format_offset_words(moment.offset_s),
+                    trigger_summary(moment),
+                    moment.score
+                )]
             }
             Update::Moment { id, moment } => vec![moment_banner(moment, id.is_some())],
             Update::WentLive { title, .. } => {
