@@ -19,6 +19,7 @@ pub mod logging;
 pub mod media;
 pub mod present;
 pub mod replay;
+pub mod serve;
 pub mod source;
 pub mod store;
 pub mod supervise;

@@ -93,7 +93,7 @@ pub(super) fn check(s: &Server, a: &Alerts) -> Result<(), (String, String)> {
         ("alerts.discord_webhook", &a.discord_webhook),
         ("alerts.webhook_url", &a.webhook_url),
     ] {
-        if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
             return Err((key.into(), "a URL starting with http:// or https://".into()));
         }
     }
