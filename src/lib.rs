@@ -17,6 +17,7 @@ pub mod headless;
 pub mod kickapi;
 pub mod logging;
 pub mod media;
+pub mod notify;
 pub mod present;
 pub mod replay;
 pub mod serve;

@@ -42,7 +42,8 @@ pub struct Alerts {
     /// Any URL that takes a JSON POST (empty: off).
     pub webhook_url: String,
     pub webhook_events: Vec<String>,
-    /// An argv (no shell), the alert as JSON on its stdin (empty: off).
+    /// An argv (no shell): `{event}`, `{text}`, `{path}` replaced; the alert as JSON in
+    /// `$KICKTUI_ALERT` (empty: off).
     pub command: Vec<String>,
     pub command_events: Vec<String>,
 }

@@ -142,11 +142,18 @@ pub fn spawn(
     let count = Arc::new(watch::Sender::new(0));
     let clients = count.subscribe();
     let (feed, stop) = (feed.clone(), cancel.clone());
+    // The first subscription is taken now: nothing published after `spawn` returns is missed.
+    // With the view as of that moment: what the subscription brings comes after it.
+    let subscribe = move |feed: &Feed| {
+        let rx = feed.subscribe();
+        let view = rx.view();
+        (rx, view)
+    };
+    let mut first = Some(subscribe(&feed));
     let make = move || {
         let listener = listener.try_clone();
-        // Subscribed before the view is read: nothing falls between the two.
-        let rx = feed.subscribe();
-        let hub = Arc::new(Hub::new(rx.view(), opts.queue, count.clone()));
+        let (rx, view) = first.take().unwrap_or_else(|| subscribe(&feed));
+        let hub = Arc::new(Hub::new(view, opts.queue, count.clone()));
         let (opts, cancel) = (opts.clone(), stop.clone());
         async move {
             let listener = match listener.and_then(tokio::net::TcpListener::from_std) {
