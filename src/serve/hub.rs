@@ -163,7 +163,13 @@ impl Hub {
 
     /// Follows the feed until `cancel`; ticks every `tick`. After the engine is gone the last
     /// state is still served.
-    pub async fn run(&self, mut feed: FeedRx, tick: Duration, cancel: CancellationToken) {
+    pub async fn run(
+        &self,
+        mut feed: FeedRx,
+        tick: Duration,
+        inspect: Option<fn(&Update)>,
+        cancel: CancellationToken,
+    ) {
         let mut every = tokio::time::interval_at(tokio::time::Instant::now() + tick, tick);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut open = true;
@@ -171,8 +177,9 @@ impl Hub {
             tokio::select! {
                 u = feed.recv(), if open => match u {
                     Some(u) => {
-                        #[cfg(test)]
-                        super::tests::maybe_panic(&u);
+                        if let Some(f) = inspect {
+                            f(&u);
+                        }
                         self.publish(&u);
                     }
                     None => open = false,

@@ -7,8 +7,6 @@ mod auth;
 mod client;
 pub mod hub;
 pub mod messages;
-#[cfg(test)]
-mod tests;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::engine::feed::Feed;
+use crate::engine::update::Update;
 use crate::supervise::{Restart, spawn_supervised};
 use hub::Hub;
 
@@ -38,6 +37,10 @@ pub struct Options {
     pub queue: usize,
     /// Required from clients when set.
     pub token: Option<auth::Token>,
+    /// Called by the hub on every update before it is sent (tests use it to make the server
+    /// panic and watch it restart).
+    #[doc(hidden)]
+    pub inspect: Option<fn(&Update)>,
 }
 
 impl Default for Options {
@@ -46,6 +49,7 @@ impl Default for Options {
             tick: Duration::from_secs(2),
             queue: 1024,
             token: None,
+            inspect: None,
         }
     }
 }
@@ -179,7 +183,7 @@ pub fn spawn(
                 r = serve => if let Err(e) = r {
                     tracing::error!("dashboard: the server stopped: {e}");
                 },
-                () = hub.run(rx, opts.tick, run.clone()) => {}
+                () = hub.run(rx, opts.tick, opts.inspect, run.clone()) => {}
             }
         }
     };
