@@ -79,7 +79,8 @@ async fn messages_have_the_exact_shapes_of_the_product() {
     );
     assert_eq!(
         next(&mut ws).await,
-        json!({"type": "context", "data": {"line": "Stream state: 42 viewers"}})
+        json!({"type": "context", "data": {"line": "Stream state: 42 viewers",
+            "activity": "talk", "suggestion": "q_and_a"}})
     );
     // A donation: `donation` then `revenue_point`.
     srv.feed.send(Update::Revenue(point(2, 10.0, 150.0)));

@@ -10,7 +10,7 @@ use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
-use super::messages::{self, Msg};
+use super::messages::{self, Context, Msg};
 use crate::engine::feed::FeedRx;
 use crate::engine::update::Update;
 use crate::engine::view::View;
@@ -36,7 +36,7 @@ struct Inner {
     view: View,
     clients: Vec<ClientTx>,
     next_id: u64,
-    last_context: Option<String>,
+    last_context: Context,
 }
 
 pub struct Hub {
@@ -58,7 +58,7 @@ fn encode(m: &Msg) -> Option<Utf8Bytes> {
 
 impl Hub {
     pub fn new(view: View, queue: usize, count: Arc<watch::Sender<usize>>) -> Hub {
-        let last_context = view.snapshot.engage.context.clone();
+        let last_context = messages::context_of(&view);
         Hub {
             inner: Mutex::new(Inner {
                 view,
@@ -117,10 +117,10 @@ impl Hub {
         let mut inner = self.lock();
         inner.view.apply(u);
         let mut out = messages::for_update(&inner.view, u);
-        // The context line goes out when it changes.
-        let context = inner.view.snapshot.engage.context.clone();
-        if matches!(u, Update::Snapshot(_) | Update::Resync(_)) && context != inner.last_context {
-            out.extend(messages::context(&inner.view));
+        // The context (line, activity, suggestion) goes out when it changes.
+        let context = messages::context_of(&inner.view);
+        if context != inner.last_context {
+            out.push(Msg::Context(context.clone()));
             inner.last_context = context;
         }
         Self::send(&mut inner, &out, &self.count);

@@ -82,9 +82,13 @@ pub struct MomentMsg {
     pub summary: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// The orchestrator's context line with the activity and the bandit's suggestion (not in
+/// `stream_state`, whose fields are fixed).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Context {
-    pub line: String,
+    pub line: Option<String>,
+    pub activity: Option<String>,
+    pub suggestion: Option<String>,
 }
 
 fn round(v: f64, places: i32) -> f64 {
@@ -166,9 +170,19 @@ pub fn moment(row: &MomentRow) -> Msg {
     })
 }
 
+pub fn context_of(v: &View) -> Context {
+    let e = &v.snapshot.engage;
+    Context {
+        line: e.context.clone(),
+        activity: e.activity.clone(),
+        suggestion: e.suggestion.clone(),
+    }
+}
+
+/// Nothing to say before the engagement collector says something.
 pub fn context(v: &View) -> Option<Msg> {
-    let line = v.snapshot.engage.context.clone()?;
-    Some(Msg::Context(Context { line }))
+    let c = context_of(v);
+    (c != Context::default()).then_some(Msg::Context(c))
 }
 
 /// What a new client gets: the state, the metrics, the session's revenue points, the recent

@@ -28,9 +28,13 @@ pub struct Server {
 
 impl Server {
     pub fn start(opts: Options) -> Server {
+        Server::start_at("127.0.0.1:0".parse().unwrap(), opts)
+    }
+
+    pub fn start_at(addr: std::net::SocketAddr, opts: Options) -> Server {
         let feed = Feed::new();
         let cancel = CancellationToken::new();
-        let listener = serve::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let listener = serve::bind(addr).unwrap();
         let running = serve::spawn(listener, &feed, opts, cancel.clone()).unwrap();
         Server {
             feed,
