@@ -44,8 +44,11 @@ async fn scripted_spikes_become_moments_in_sqlite() {
     c.kicks("donor", 1000, "gg");
     run.expect("Kicks: donor sent 1000 Kicks ($10.00)").await;
     run.expect("DONATION at").await;
+    // Shown while building: an event now would join it; wait until it is final.
+    run.expect("final: DONATION at").await;
     c.gift_subs("gifter", 5);
     run.expect("SUB BURST at").await;
+    run.expect("final: SUB BURST at").await;
     c.raid("bigstreamer", 500);
     run.expect("RAID at").await;
     c.set_offline();

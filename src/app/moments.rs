@@ -10,6 +10,8 @@ pub struct MomentEntry {
     pub id: Option<i64>,
     pub moment: Moment,
     pub clip: ClipStatus,
+    /// Still collecting triggers: shown at once, final when its merge window closes.
+    pub building: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -126,6 +128,7 @@ mod tests {
     fn entry(score: f64) -> MomentEntry {
         MomentEntry {
             id: None,
+            building: false,
             moment: Moment {
                 at: Ts(0),
                 offset_s: 0.0,

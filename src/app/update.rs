@@ -117,7 +117,8 @@ impl App {
                 }
                 self.stream.chat = Some(st);
             }
-            Update::Moment { id, moment } => self.on_moment(id, moment),
+            Update::Moment { id, moment } => self.on_moment(id, moment, false),
+            Update::MomentBuilding { id, moment } => self.on_moment(id, moment, true),
             Update::WentLive { title, session, .. } => {
                 tracing::info!("Stream is LIVE!");
                 self.stream.live = Some(true);
@@ -175,6 +176,7 @@ impl App {
                     id: row.id,
                     moment: row.moment,
                     clip: ClipStatus::None,
+                    building: false,
                 };
                 self.moments.push(entry, false, rows);
             }
@@ -213,7 +215,26 @@ impl App {
         }
     }
 
-    fn on_moment(&mut self, id: Option<i64>, moment: Moment) {
+    fn on_moment(&mut self, id: Option<i64>, moment: Moment, building: bool) {
+        // The final form of a moment shown while building: same row, no second flash.
+        if !building && let Some(entry) = id.and_then(|id| self.moments.entry_by_id_mut(id)) {
+            entry.moment = moment;
+            entry.building = false;
+            return;
+        }
+        if !building
+            && id.is_none()
+            && let Some(entry) = self
+                .moments
+                .entries
+                .iter_mut()
+                .rev()
+                .find(|e| e.building && e.id.is_none() && e.moment.at == moment.at)
+        {
+            entry.moment = moment;
+            entry.building = false;
+            return;
+        }
         let manual = moment.source == MomentSource::Manual && self.pending_marks > 0;
         if manual {
             self.pending_marks -= 1;
@@ -253,6 +274,7 @@ impl App {
             id,
             moment,
             clip: ClipStatus::None,
+            building,
         };
         self.moments.push(entry, manual, rows);
         self.flash(text, kind);

@@ -111,6 +111,14 @@ impl MomentBuilder {
         triggers.len() as u32 >= self.cfg.min_chat_kinds || strongest >= self.cfg.strong_single
     }
 
+    /// The open moment as it would be announced now, once its signals are convincing: shown
+    /// while it builds, final (same moment, maybe more triggers) when its merge window closes.
+    pub fn preview(&self) -> Option<Moment> {
+        let open = self.open.as_ref()?;
+        self.convincing(&open.triggers)
+            .then(|| self.finish(open.first, open.triggers.clone(), MomentSource::Auto))
+    }
+
     /// A moment a person marked: saved at once, never merged or cooled down.
     pub fn manual(&self, t: Ts, data: serde_json::Value) -> Moment {
         let trig = Trigger {

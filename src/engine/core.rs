@@ -15,8 +15,11 @@ use crate::domain::{Event, Moment, Trigger, Ts};
 /// What the core asks the edges to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
-    /// A finished moment: store it, announce it, maybe clip it.
+    /// A finished moment: store it, announce it, maybe clip it. When a `MomentBuilding` came
+    /// before it, this is the same moment, final.
     Moment(Moment),
+    /// The open moment is convincing: show it at once, while it is still collecting triggers.
+    MomentBuilding(Moment),
     /// Per-window chat counts (no text) for `chat_stats` and the panes.
     ChatStats(ChatStats),
     /// The channel went live (open a session, start recording) or offline (close it).
@@ -77,6 +80,8 @@ pub struct Core {
     /// The second currently collecting events (seconds since the epoch).
     second: Option<i64>,
     source_down: bool,
+    /// The open moment was announced as building.
+    building_shown: bool,
     quiet_until: Ts,
     stats: ChatStats,
     pub totals: Totals,
@@ -113,6 +118,7 @@ impl Core {
             stream_start: None,
             second: None,
             source_down: false,
+            building_shown: false,
             quiet_until: Ts(i64::MIN),
             stats: ChatStats::default(),
             totals: Totals::default(),
@@ -278,6 +284,13 @@ impl Core {
         if let Some(m) = self.moments.on_trigger(trig) {
             self.push_moment(m, out);
         }
+        if !self.building_shown
+            && let Some(mut m) = self.moments.preview()
+        {
+            self.building_shown = true;
+            self.fill_offsets(&mut m);
+            out.push(Effect::MomentBuilding(m));
+        }
     }
 
     fn base(&self) -> Ts {
@@ -295,6 +308,7 @@ impl Core {
     }
 
     fn push_moment(&mut self, mut m: Moment, out: &mut Vec<Effect>) {
+        self.building_shown = false;
         self.fill_offsets(&mut m);
         self.totals.moments += 1;
         out.push(Effect::Moment(m));
@@ -321,3 +335,7 @@ impl Core {
         self.moments.open()
     }
 }
+
+#[cfg(test)]
+#[path = "core_tests.rs"]
+mod tests;

@@ -11,5 +11,6 @@ pub mod record_session;
 pub mod runner;
 pub mod sessions;
 pub mod signals;
+pub mod sources;
 pub mod update;
 pub mod view;

@@ -15,7 +15,7 @@ use super::feed::Feed;
 use super::media::Media;
 use super::sessions::Sessions;
 use super::update::{Snapshot, Summary, Update};
-use crate::domain::{Event, TriggerType, Ts};
+use crate::domain::{Event, Moment, MomentSource, TriggerType, Ts};
 use crate::kickapi::{ApiError, LiveStatus};
 use crate::source::{ChatState, SourceMsg};
 use crate::store::{self, NewEvent, StoreHandle, WriteOp};
@@ -66,6 +66,8 @@ pub struct Engine {
     /// The API's last answer, so only its changes count (chat may know sooner).
     pub(super) api_live: Option<bool>,
     pub(super) dropped_writes: u64,
+    /// The moment shown while building (its row id, if stored), until it is final.
+    pub(super) building: Option<Option<i64>>,
     /// `[chat] window_seconds`: how recent a chat trigger must be to call chat spiking.
     pub(super) spike_window_ms: i64,
 }
@@ -220,17 +222,22 @@ impl Engine {
     pub(super) async fn apply(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
+                Effect::MomentBuilding(moment) => {
+                    let id = self.save_moment(&moment).await;
+                    self.building = Some(id);
+                    self.feed.send(Update::MomentBuilding { id, moment });
+                }
                 Effect::Moment(moment) => {
                     self.summary.moments += 1;
-                    let id = match self.sessions.ensure(wall_now()).await {
-                        Some(session) => match self.store.insert_moment(session, &moment).await {
-                            Ok(id) => Some(id),
-                            Err(e) => {
-                                tracing::error!("moment not saved: {e}");
-                                None
-                            }
-                        },
-                        None => None,
+                    let shown = match moment.source {
+                        MomentSource::Auto => self.building.take(),
+                        MomentSource::Manual => None,
+                    };
+                    let id = match shown {
+                        Some(Some(id)) => self.finalize_moment(id, &moment).await,
+                        // Shown while building but never stored: it is not stored now either.
+                        Some(None) => None,
+                        None => self.save_moment(&moment).await,
                     };
                     if id.is_none() {
                         self.summary.unsaved_moments += 1;
@@ -281,6 +288,31 @@ impl Engine {
                     }
                     self.feed.send(Update::Notable { at, event });
                 }
+            }
+        }
+    }
+
+    /// Stores a new moment; its row id, or `None` (and why, in the log) when it could not be.
+    async fn save_moment(&mut self, moment: &Moment) -> Option<i64> {
+        let session = self.sessions.ensure(wall_now()).await?;
+        match self.store.insert_moment(session, moment).await {
+            Ok(id) => Some(id),
+            Err(e) => {
+                tracing::error!("moment not saved: {e}");
+                None
+            }
+        }
+    }
+
+    /// The row stored while the moment was building gets its final triggers and score.
+    async fn finalize_moment(&mut self, id: i64, moment: &Moment) -> Option<i64> {
+        let session = self.sessions.ensure(wall_now()).await?;
+        match self.store.finalize_moment(id, session, moment).await {
+            Ok(()) => Some(id),
+            Err(e) => {
+                // The row holds the moment as first shown: still saved, just not final.
+                tracing::error!("moment #{id} not updated to its final triggers: {e}");
+                Some(id)
             }
         }
     }

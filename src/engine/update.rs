@@ -65,6 +65,12 @@ pub enum Update {
         id: Option<i64>,
         moment: Moment,
     },
+    /// A moment still collecting triggers, shown at once (stored: `id`). The `Moment` update
+    /// with the same id makes it final.
+    MomentBuilding {
+        id: Option<i64>,
+        moment: Moment,
+    },
     WentLive {
         at: Ts,
         title: Option<String>,

@@ -88,7 +88,7 @@ impl View {
         match u {
             Update::Snapshot(s) => self.snapshot = s.clone(),
             Update::ChatState(c) => self.chat = Some(c.clone()),
-            Update::Moment { id, moment } => {
+            Update::Moment { id, moment } | Update::MomentBuilding { id, moment } => {
                 if let Some(row) = self
                     .moments
                     .iter_mut()

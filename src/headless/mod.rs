@@ -12,7 +12,7 @@ use crate::engine::live::{self, LiveSetup};
 use crate::engine::runner::EngineEnd;
 use crate::engine::signals;
 use crate::engine::update::{RecorderNews, Snapshot, Update};
-use crate::present::{moment_banner, notable_line};
+use crate::present::{moment_banner, moment_title, notable_line, trigger_summary};
 use crate::source::ChatState;
 
 pub mod media;
@@ -65,6 +65,8 @@ pub struct Printer {
     api_trouble: bool,
     /// The recorder is armed: going live starts it.
     recording: bool,
+    /// The moment whose banner was printed while it was building (its time).
+    building: Option<Ts>,
 }
 
 impl Printer {
@@ -77,6 +79,7 @@ impl Printer {
             connected: false,
             api_trouble: false,
             recording: false,
+            building: None,
         }
     }
 
@@ -114,6 +117,21 @@ impl Printer {
                     }
                     _ => vec![],
                 }
+            }
+            Update::MomentBuilding { id, moment } => {
+                self.building = Some(moment.at);
+                vec![moment_banner(moment, id.is_some())]
+            }
+            // Its banner came while it was building: one line with what it ended up as.
+            Update::Moment { id, moment } if self.building == Some(moment.at) => {
+                self.building = None;
+                let id = id.map(|i| format!(" #{i}")).unwrap_or_default();
+                vec![format!(
+                    "{c} Moment{id} final: {}: {} (score {:.1})",
+                    moment_title(moment),
+                    trigger_summary(moment),
+                    moment.score
+                )]
             }
             Update::Moment { id, moment } => vec![moment_banner(moment, id.is_some())],
             Update::WentLive { title, .. } => {

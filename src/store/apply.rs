@@ -71,6 +71,24 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
             ])?;
             Ok(conn.last_insert_rowid())
         }
+        WriteOp::FinalizeMoment { moment_id, row: m } => {
+            let n = conn
+                .prepare_cached(
+                    "UPDATE moments SET trigger_type = ?2, trigger_data = ?3, triggers = ?4,
+                         score = ?5, clip_start_offset_s = ?6, clip_end_offset_s = ?7
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    moment_id,
+                    m.trigger_type.as_str(),
+                    m.trigger_data,
+                    m.triggers,
+                    m.score,
+                    m.clip_start_offset_s,
+                    m.clip_end_offset_s,
+                ])?;
+            one_row(n, "moment", *moment_id)
+        }
         WriteOp::UpdateClip {
             moment_id,
             status,

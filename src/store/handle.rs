@@ -106,6 +106,19 @@ impl StoreHandle {
     }
 
     /// Sets the clip status, and the path when `path` is `Some` (`None` keeps the old one).
+    /// The building moment `id` is final: its triggers and score as they ended up.
+    pub async fn finalize_moment(
+        &self,
+        id: i64,
+        session_id: i64,
+        m: &Moment,
+    ) -> Result<(), StoreError> {
+        let row = MomentInsert::from_moment(session_id, m);
+        self.send(WriteOp::FinalizeMoment { moment_id: id, row })
+            .await
+            .map(drop)
+    }
+
     pub async fn update_clip(
         &self,
         moment_id: i64,

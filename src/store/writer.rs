@@ -29,6 +29,11 @@ pub enum WriteOp {
     },
     /// Reply: the moment id (the moment is committed when it arrives).
     InsertMoment(MomentInsert),
+    /// A moment shown while building, now final: same row, its triggers and score updated.
+    FinalizeMoment {
+        moment_id: i64,
+        row: MomentInsert,
+    },
     UpdateClip {
         moment_id: i64,
         status: ClipStatus,
@@ -55,6 +60,7 @@ impl WriteOp {
             WriteOp::OpenSession(_) => "open_session",
             WriteOp::CloseSession { .. } => "close_session",
             WriteOp::InsertMoment(_) => "insert_moment",
+            WriteOp::FinalizeMoment { .. } => "finalize_moment",
             WriteOp::UpdateClip { .. } => "update_clip",
             WriteOp::ChatStats(_) => "chat_stats",
             WriteOp::ViewerSample(_) => "viewer_sample",

@@ -93,7 +93,9 @@ fn row<'a>(e: &MomentEntry, storage: Storage, th: &Theme, wide: bool) -> Row<'a>
         th.text
     };
     let (stored, stored_style) = match (e.id, storage) {
+        (Some(id), _) if e.building => (format!("#{id} build…"), th.accent),
         (Some(id), _) => (format!("#{id}"), th.dim),
+        (None, _) if e.building => ("building…".to_string(), th.accent),
         (None, Storage::Preview) => ("preview".to_string(), th.dim),
         (None, Storage::Database) => ("NOT SAVED".to_string(), th.bad),
     };
