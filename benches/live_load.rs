@@ -4,10 +4,15 @@
 //!
 //! Run: `cargo bench --bench live_load` (LIVE_LOAD_SECONDS and LIVE_LOAD_RATE override the
 //! 60 s and 500 msg/s). `LIVE_LOAD_TUI=1` runs the TUI instead, in a 120×40 tmux pane.
+//! `LIVE_LOAD_CLIENTS=100` also keeps that many dashboard clients on `/ws/metrics` (goal with
+//! 100: under 10 % of one core and under 60 MB).
 
 use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use futures_util::StreamExt;
 use kicktui::config::Config;
 use kicktui::fake::{FakeConfig, FakeKick};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -91,6 +96,41 @@ fn start_tui(cmd: &str) -> Result<u32, Box<dyn std::error::Error>> {
 
 const TMUX: &str = "kicktui-live-load";
 
+fn free_port() -> std::io::Result<std::net::SocketAddr> {
+    std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()
+}
+
+/// `n` dashboard clients that read everything; each counts its messages.
+async fn connect_clients(
+    bind: &str,
+    n: u64,
+) -> Result<Vec<Arc<AtomicU64>>, Box<dyn std::error::Error>> {
+    let mut counts = Vec::new();
+    for _ in 0..n {
+        // The server starts with the engine: retry until it answers.
+        let url = format!("ws://{bind}/ws/metrics");
+        let mut tries = 0;
+        let (ws, _) = loop {
+            match tokio_tungstenite::connect_async(&url).await {
+                Ok(ok) => break ok,
+                Err(e) if tries > 100 => return Err(e.into()),
+                Err(_) => tries += 1,
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let count = Arc::new(AtomicU64::new(0));
+        let c = count.clone();
+        tokio::spawn(async move {
+            let mut ws = ws;
+            while let Some(Ok(_)) = ws.next().await {
+                c.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        counts.push(count);
+    }
+    Ok(counts)
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 1)]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seconds = env_num("LIVE_LOAD_SECONDS", 60);
@@ -104,6 +144,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     // Chat load only (no stream to record here).
     cfg.recorder.enabled = false;
+    let clients = env_num("LIVE_LOAD_CLIENTS", 0);
+    cfg.server.bind = free_port()?.to_string();
     std::fs::write(dir.path().join("config.toml"), toml::to_string(&cfg)?)?;
     let tui = std::env::var("LIVE_LOAD_TUI").is_ok_and(|v| v == "1");
     let (mut child, pid, mut lines) = if tui {
@@ -131,6 +173,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         (Some(child), pid, Some(lines))
     };
     tokio::time::timeout(Duration::from_secs(30), c.wait_subscribed()).await?;
+    let metrics = connect_clients(&cfg.server.bind, clients).await?;
     c.set_live("Load test");
     let (tick_s, per_tick) = (0.01, rate as f64 * 0.01);
     let ticks0 = cpu_ticks(pid).ok_or("cannot read /proc/<pid>/stat")?;
@@ -185,6 +228,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         100.0 * cpu_s / elapsed,
         rss as f64 / 1024.0
     );
+    if clients > 0 {
+        let got = metrics
+            .iter()
+            .map(|m| m.load(Ordering::Relaxed))
+            .collect::<Vec<_>>();
+        println!(
+            "live_load: {clients} /ws/metrics clients got {}..{} messages each",
+            got.iter().min().unwrap_or(&0),
+            got.iter().max().unwrap_or(&0)
+        );
+    }
     if !summary.is_empty() {
         println!("live_load: kicktui said: {summary}");
     }

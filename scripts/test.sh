@@ -11,6 +11,11 @@ if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null || ! comman
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq ffmpeg tmux >/dev/null
 fi
+if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+  echo "== installing chromium (apt; the dashboard test drives it headless)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+fi
 if ! command -v streamlink >/dev/null; then
   echo "== installing streamlink (pip)"
   python3 -m pip install -q streamlink==8.6.3 || pip install -q streamlink==8.6.3

@@ -19,6 +19,12 @@ pub fn supervised_task() -> Option<&'static str> {
     SUPERVISED.try_with(|name| *name).ok()
 }
 
+/// Runs `fut` as part of the supervised task `name` (for the tasks it spawns, such as one per
+/// WebSocket client): a panic there is that task's, not the process going down.
+pub fn scoped<F: Future>(name: &'static str, fut: F) -> impl Future<Output = F::Output> {
+    SUPERVISED.scope(name, fut)
+}
+
 /// How a supervised task is restarted.
 #[derive(Clone, Copy, Debug)]
 pub struct Restart {

@@ -7,7 +7,7 @@ use super::state::{App, Flash, FlashKind, Storage};
 use crate::domain::{Moment, MomentSource, Ts};
 use crate::engine::update::{RecorderNews, Update};
 use crate::engine::view::View;
-use crate::headless::trigger_summary;
+use crate::present::trigger_summary;
 use crate::time::{format_hms, format_offset_words};
 
 /// How long a confirmation stays in the hint bar.
@@ -148,7 +148,7 @@ impl App {
             Update::Recording(_) | Update::Clip(_) => {}
             Update::Note(text) => tracing::info!("{text}"),
             Update::Notable { event, .. } => {
-                if let Some(line) = crate::headless::notable_line(&event) {
+                if let Some(line) = crate::present::notable_line(&event) {
                     tracing::info!("{line}");
                 }
             }

@@ -77,6 +77,10 @@ pub async fn run(
         .then(|| tokio::spawn(media::check_tools(cfg.recorder.clone())));
 
     let tasks = CancellationToken::new();
+    // More front ends, each a supervised feed subscriber that stops with the tasks: the
+    // metrics server and dashboard (`[server]`), and alerts (`[alerts]`).
+    let _server = crate::serve::start(cfg, &feed, tasks.clone());
+    let _alerts = crate::notify::start(&cfg.alerts, &feed, tasks.clone());
     let Sources {
         source,
         chat_state,

@@ -6,19 +6,16 @@ use std::io::Write;
 use chrono::Local;
 use tokio_util::sync::CancellationToken;
 
-use crate::detect::events::USD_PER_KICK;
-use crate::domain::{Event, Moment, TriggerType, Ts};
+use crate::domain::Ts;
 use crate::engine::feed::Feed;
 use crate::engine::live::{self, LiveSetup};
 use crate::engine::runner::EngineEnd;
 use crate::engine::signals;
 use crate::engine::update::{RecorderNews, Snapshot, Update};
+use crate::present::{moment_banner, moment_title, notable_line, trigger_summary};
 use crate::source::ChatState;
-use crate::time::format_offset_words;
 
 pub mod media;
-
-const RULE: &str = "============================================================";
 
 /// The periodic chat line comes at most this often.
 pub const CHAT_LINE_EVERY_S: u64 = 10;
@@ -55,80 +52,6 @@ pub fn chat_line(s: &Snapshot) -> String {
         s.velocity.rate,
         s.keyword_total()
     )
-}
-
-/// One short description per trigger, strongest first: `Velocity: 8.7 msg/s | Keywords: CLIP (5x)`.
-pub fn trigger_summary(m: &Moment) -> String {
-    let parts: Vec<String> = m
-        .triggers
-        .iter()
-        .map(|t| {
-            let d = &t.data;
-            let num = |k: &str| d[k].as_f64().unwrap_or(0.0);
-            let text = |k: &str| d[k].as_str().unwrap_or("?").to_string();
-            match t.kind {
-                TriggerType::ChatVelocity => format!("Velocity: {:.1} msg/s", num("rate")),
-                TriggerType::Keyword => {
-                    format!("Keywords: {} ({}x)", text("keyword"), num("count"))
-                }
-                TriggerType::EmoteSpam => format!("Emote: {} ({}x)", text("emote"), num("count")),
-                TriggerType::SubBurst => format!("Subs: {} in {} s", num("subs"), num("window_s")),
-                TriggerType::Donation => format!(
-                    "Donation: ${:.2} from {}",
-                    num("amount_usd"),
-                    text("username")
-                ),
-                TriggerType::Raid => {
-                    format!("Raid: {} with {} viewers", text("from"), num("viewers"))
-                }
-                TriggerType::ViewerSpike => {
-                    format!("Viewers: {} (was {})", num("viewers"), num("baseline"))
-                }
-                TriggerType::Manual => "Marked by hand".to_string(),
-            }
-        })
-        .collect();
-    parts.join(" | ")
-}
-
-pub fn moment_banner(m: &Moment, saved: bool) -> String {
-    let unsaved = if saved {
-        ""
-    } else {
-        "\n  (NOT SAVED: the database refused it, see the log)"
-    };
-    format!(
-        "{RULE}\n  {} at {}\n  {}{unsaved}\n{RULE}",
-        m.trigger_type.headline(),
-        format_offset_words(m.offset_s),
-        trigger_summary(m)
-    )
-}
-
-/// One line for a sub, gift, Kicks, donation or raid (never the message sent with it).
-pub fn notable_line(e: &Event) -> Option<String> {
-    Some(match e {
-        Event::Subscription {
-            username,
-            months: 0 | 1,
-        } => format!("New sub: {username}"),
-        Event::Subscription { username, months } => {
-            format!("Sub: {username} ({months} months)")
-        }
-        Event::GiftedSubs { gifter, count } => format!("Gift: {gifter} gifted {count} subs"),
-        Event::Kicks { sender, amount, .. } => format!(
-            "Kicks: {sender} sent {amount} Kicks (${:.2})",
-            f64::from(*amount) * USD_PER_KICK
-        ),
-        Event::Donation {
-            username,
-            amount_usd,
-            ..
-        } => format!("Donation: ${amount_usd:.2} from {username}"),
-        Event::Bits { username, amount } => format!("Bits: {amount} from {username}"),
-        Event::Raid { from, viewers } => format!("Raid: {from} with {viewers} viewers"),
-        _ => return None,
-    })
 }
 
 /// Turns updates into lines; remembers just enough to rate-limit and to print changes once.
@@ -204,9 +127,8 @@ impl Printer {
                 self.building = None;
                 let id = id.map(|i| format!(" #{i}")).unwrap_or_default();
                 vec![format!(
-                    "{c} Moment{id} final: {} at {}: {} (score {:.1})",
-                    moment.trigger_type.headline(),
-                    format_offset_words(moment.offset_s),
+                    "{c} Moment{id} final: {}: {} (score {:.1})",
+                    moment_title(moment),
                     trigger_summary(moment),
                     moment.score
                 )]
@@ -292,45 +214,7 @@ fn print_all(mut rx: tokio::sync::mpsc::Receiver<Update>, mut printer: Printer) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{MomentSource, Trigger};
-    use serde_json::json;
-
-    fn moment() -> Moment {
-        Moment {
-            at: Ts(0),
-            offset_s: 5025.0,
-            trigger_type: TriggerType::ChatVelocity,
-            triggers: vec![
-                Trigger {
-                    kind: TriggerType::ChatVelocity,
-                    at: Ts(0),
-                    strength: 2.0,
-                    data: json!({"rate": 8.7}),
-                },
-                Trigger {
-                    kind: TriggerType::Keyword,
-                    at: Ts(0),
-                    strength: 1.0,
-                    data: json!({"keyword": "CLIP", "count": 5}),
-                },
-            ],
-            score: 25.0,
-            source: MomentSource::Auto,
-            clip_start: Ts(0),
-            clip_end: Ts(0),
-        }
-    }
-
-    #[test]
-    fn banner_reads_like_the_seed() {
-        let b = moment_banner(&moment(), true);
-        assert!(b.contains("  CHAT SPIKE at 1h 23m 45s\n"), "{b}");
-        assert!(
-            b.contains("  Velocity: 8.7 msg/s | Keywords: CLIP (5x)\n"),
-            "{b}"
-        );
-        assert!(moment_banner(&moment(), false).contains("NOT SAVED"));
-    }
+    use crate::domain::Event;
 
     #[test]
     fn chat_line_is_rate_limited_and_marks_spikes() {

@@ -10,7 +10,7 @@ use super::layout::popup;
 use super::moments::clock;
 use super::theme::Theme;
 use crate::app::{App, ClipStatus, Storage};
-use crate::headless::trigger_summary;
+use crate::present::trigger_summary;
 use crate::time::{format_hms, format_offset_words};
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {

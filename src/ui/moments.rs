@@ -11,7 +11,7 @@ use super::theme::Theme;
 use crate::app::moments::MomentEntry;
 use crate::app::{Action, App, ClipStatus, Storage};
 use crate::domain::{MomentSource, Ts};
-use crate::headless::trigger_summary;
+use crate::present::trigger_summary;
 use crate::time::format_hms;
 
 /// Wall clock time of day, local.

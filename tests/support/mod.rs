@@ -29,6 +29,8 @@ pub fn test_config(kick: config::Kick) -> Config {
     // Long enough that one scripted burst is one moment, short enough for the next script step.
     c.moments.cooldown_seconds = 10;
     c.recorder.enabled = false;
+    // Any free port: parallel runs never meet on 8787.
+    c.server.bind = "127.0.0.1:0".into();
     c
 }
 

@@ -1,0 +1,141 @@
+// kicktui dashboard: follows /ws/metrics and draws it. No build step, no library.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const KEEP = 900; // chart points (30 min at one every 2 s)
+const series = { velocity: [], engagement: [], revenue: [] };
+const moments = new Map(); // id (or a local key) -> row
+let received = 0;
+let retryMs = 1000;
+
+const token = new URLSearchParams(location.search).get("token");
+const wsUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host +
+  "/ws/metrics" + (token ? "?token=" + encodeURIComponent(token) : "");
+
+function text(id, v) { $(id).textContent = v; }
+function money(v) { return "$" + Number(v).toFixed(2); }
+function clock(iso) {
+  const d = new Date(iso);
+  return isNaN(d) ? "" : d.toLocaleTimeString([], { hour12: false });
+}
+
+function push(name, v) {
+  const s = series[name];
+  s.push(v);
+  if (s.length > KEEP) s.shift();
+  draw(name);
+}
+
+// A line over the points, scaled to the chart; the last value as a label.
+function draw(name) {
+  const svg = $("chart-" + name), pts = series[name];
+  svg.dataset.points = pts.length;
+  svg.dataset.last = pts.length ? pts[pts.length - 1] : "";
+  if (!pts.length) { svg.innerHTML = ""; return; }
+  const max = Math.max(1, ...pts) * 1.1, w = 300, h = 90, n = Math.max(pts.length - 1, 1);
+  const xy = pts.map((v, i) => [(i / n) * w, h - (v / max) * (h - 4)]);
+  const line = xy.map(([x, y]) => x.toFixed(1) + "," + y.toFixed(1)).join(" ");
+  const [lx, ly] = xy[xy.length - 1];
+  svg.innerHTML = '<polyline points="' + line + '"></polyline>' +
+    '<circle cx="' + lx.toFixed(1) + '" cy="' + ly.toFixed(1) + '" r="2.5"></circle>' +
+    '<text x="2" y="10">max ' + (max / 1.1).toFixed(1) + "</text>";
+}
+
+function streamState(d) {
+  const live = $("live");
+  live.textContent = d.isLive ? "LIVE" : "OFFLINE";
+  live.className = "pill " + (d.isLive ? "on" : "off");
+  text("viewers", d.viewerCount);
+  text("uptime", d.uptime);
+  text("velocity", d.chatVelocity.toFixed(1));
+  text("engagement", d.engagementScore.toFixed(1));
+  if (d.currentActivity) text("activity", d.currentActivity);
+  push("velocity", d.chatVelocity);
+  push("engagement", d.engagementScore);
+}
+
+function metrics(d) {
+  text("revenue", money(d.revenueToday));
+  text("subs", d.subsCount);
+  text("bits", d.bitsToday);
+  text("dph", money(d.donationsPerHour));
+}
+
+function donation(d) {
+  const li = document.createElement("li");
+  li.innerHTML = '<span class="amt"></span> <b></b> <span class="kind"></span> <small></small>';
+  li.children[0].textContent = money(d.amount);
+  li.children[1].textContent = d.username;
+  li.children[2].textContent = d.type === "donation" ? "" : "(" + d.type.replace("_", " ") + ")";
+  li.children[3].textContent = clock(d.timestamp);
+  const feed = $("donations");
+  feed.prepend(li);
+  while (feed.children.length > 100) feed.lastChild.remove();
+}
+
+function moment(d) {
+  const key = d.id === null ? "local-" + d.time + d.type : String(d.id);
+  let tr = moments.get(key);
+  if (!tr) {
+    tr = document.createElement("tr");
+    tr.innerHTML = "<td></td><td></td><td></td><td></td><td></td>";
+    moments.set(key, tr);
+    $("moments").tBodies[0].prepend(tr);
+  }
+  const c = tr.children;
+  c[0].textContent = clock(d.time);
+  c[1].textContent = d.type.replace("_", " ");
+  c[2].textContent = d.score.toFixed(1);
+  c[3].textContent = d.clipStatus;
+  c[3].className = "clip-" + d.clipStatus;
+  c[3].title = d.clipPath || "";
+  c[4].textContent = d.summary;
+}
+
+function context(d) {
+  text("activity", d.activity || "–");
+  text("suggestion", d.suggestion || "–");
+  text("context", d.line || "");
+}
+
+const handlers = {
+  stream_state: streamState,
+  metrics_update: metrics,
+  revenue_point: (d) => push("revenue", d.cumulative),
+  donation: donation,
+  moment: moment,
+  context: context,
+};
+
+function setConn(state) {
+  const el = $("conn");
+  el.textContent = state;
+  el.className = "conn" + (state === "live data" ? "" : " down");
+  document.body.dataset.conn = state;
+}
+
+// A new connection starts with a full snapshot: the lists start over.
+function reset() {
+  series.revenue.length = 0;
+  $("donations").innerHTML = "";
+  $("moments").tBodies[0].innerHTML = "";
+  moments.clear();
+}
+
+function connect() {
+  const ws = new WebSocket(wsUrl);
+  ws.onopen = () => { retryMs = 1000; reset(); setConn("live data"); };
+  ws.onmessage = (e) => {
+    let m;
+    try { m = JSON.parse(e.data); } catch (_) { return; }
+    const h = handlers[m.type];
+    if (h) { h(m.data); received += 1; document.body.dataset.received = received; }
+  };
+  ws.onclose = () => {
+    setConn("reconnecting…");
+    setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, 10000);
+  };
+}
+
+connect();

@@ -1,0 +1,149 @@
+//! `[server]` (the metrics WebSocket and dashboard) and `[alerts]` (Discord, a JSON webhook, a
+//! command). Secrets live here as plain strings; the code that uses them wraps them so they
+//! never reach a log.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Server {
+    pub enabled: bool,
+    /// `address:port`; anything but loopback needs `token`.
+    pub bind: String,
+    /// Empty: none (only allowed on loopback).
+    pub token: String,
+}
+
+impl Default for Server {
+    fn default() -> Self {
+        Server {
+            enabled: true,
+            bind: "127.0.0.1:8787".into(),
+            token: String::new(),
+        }
+    }
+}
+
+/// The events an alert target can ask for.
+pub const ALERT_EVENTS: [&str; 5] = [
+    "clip_ready",
+    "moment",
+    "live",
+    "offline",
+    "recording_stalled",
+];
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Alerts {
+    /// A Discord webhook URL (empty: off).
+    pub discord_webhook: String,
+    pub discord_events: Vec<String>,
+    /// Any URL that takes a JSON POST (empty: off).
+    pub webhook_url: String,
+    pub webhook_events: Vec<String>,
+    /// An argv (no shell): `{event}`, `{text}`, `{path}` replaced; the alert as JSON in
+    /// `$KICKTUI_ALERT` (empty: off).
+    pub command: Vec<String>,
+    pub command_events: Vec<String>,
+}
+
+fn events(list: &[&str]) -> Vec<String> {
+    list.iter().map(|e| e.to_string()).collect()
+}
+
+impl Default for Alerts {
+    fn default() -> Self {
+        let usual = ["clip_ready", "live", "offline", "recording_stalled"];
+        Alerts {
+            discord_webhook: String::new(),
+            discord_events: events(&usual),
+            webhook_url: String::new(),
+            webhook_events: events(&ALERT_EVENTS),
+            command: Vec::new(),
+            command_events: events(&usual),
+        }
+    }
+}
+
+impl Server {
+    /// The bind address, when it parses.
+    pub fn addr(&self) -> Option<std::net::SocketAddr> {
+        self.bind.parse().ok()
+    }
+}
+
+/// `(key, what is expected)`; never echoes a secret.
+pub(super) fn check(s: &Server, a: &Alerts) -> Result<(), (String, String)> {
+    let Some(addr) = s.addr() else {
+        return Err((
+            "server.bind".into(),
+            format!(
+                "an address and port such as 127.0.0.1:8787, got {:?}",
+                s.bind
+            ),
+        ));
+    };
+    if s.enabled && !addr.ip().is_loopback() && s.token.trim().is_empty() {
+        return Err((
+            "server.token".into(),
+            "a token: the server is bound to a non-loopback address".into(),
+        ));
+    }
+    for (key, url) in [
+        ("alerts.discord_webhook", &a.discord_webhook),
+        ("alerts.webhook_url", &a.webhook_url),
+    ] {
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+            return Err((key.into(), "a URL starting with http:// or https://".into()));
+        }
+    }
+    for (key, list) in [
+        ("alerts.discord_events", &a.discord_events),
+        ("alerts.webhook_events", &a.webhook_events),
+        ("alerts.command_events", &a.command_events),
+    ] {
+        if let Some(bad) = list.iter().find(|e| !ALERT_EVENTS.contains(&e.as_str())) {
+            return Err((
+                key.into(),
+                format!("events from {}, got {bad:?}", ALERT_EVENTS.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_public_bind_needs_a_token_and_secrets_are_never_echoed() {
+        let a = Alerts::default();
+        let open = Server {
+            bind: "0.0.0.0:8787".into(),
+            ..Server::default()
+        };
+        assert_eq!(check(&open, &a).unwrap_err().0, "server.token");
+        let with_token = Server {
+            token: "s3cret".into(),
+            ..open
+        };
+        assert!(check(&with_token, &a).is_ok());
+        assert!(check(&Server::default(), &a).is_ok());
+        let bad_url = Alerts {
+            discord_webhook: "discord.com/api/webhooks/1/secret".into(),
+            ..Alerts::default()
+        };
+        let err = check(&Server::default(), &bad_url).unwrap_err();
+        assert!(!err.1.contains("secret"), "{err:?}");
+        let bad_event = Alerts {
+            command_events: vec!["clip".into()],
+            ..Alerts::default()
+        };
+        assert_eq!(
+            check(&Server::default(), &bad_event).unwrap_err().0,
+            "alerts.command_events"
+        );
+    }
+}

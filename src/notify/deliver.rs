@@ -1,0 +1,190 @@
+//! Delivering one alert to one target: Discord (its 429 `retry_after` honoured), a JSON
+//! webhook, or a command. Failures are retried with backoff, then given up with one log line.
+//! Nothing here ever names a webhook URL except through its redacted `Display`.
+
+use std::time::Duration;
+
+use serde_json::json;
+use tokio::process::Command;
+
+use super::alert::Alert;
+use super::secret::SecretUrl;
+use crate::media::children::Tracked;
+
+/// A request, or a command, may take this long.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Discord's messages are at most 2000 characters.
+const DISCORD_MAX: usize = 2000;
+/// A `retry_after` beyond this is not waited for.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
+
+#[derive(Clone, Debug)]
+pub enum Target {
+    Discord(SecretUrl),
+    Webhook(SecretUrl),
+    Command(Vec<String>),
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Discord(u) => write!(f, "Discord webhook {u}"),
+            Target::Webhook(u) => write!(f, "webhook {u}"),
+            Target::Command(argv) => {
+                write!(f, "command {}", argv.first().map_or("?", |p| p.as_str()))
+            }
+        }
+    }
+}
+
+/// Retries after a failure: `first`, doubling up to `max`; `attempts` in all.
+#[derive(Clone, Copy, Debug)]
+pub struct Backoff {
+    pub first: Duration,
+    pub max: Duration,
+    pub attempts: u32,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            first: Duration::from_secs(2),
+            max: Duration::from_secs(60),
+            attempts: 5,
+        }
+    }
+}
+
+/// How one attempt went.
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    Sent,
+    /// Rate limited: try again after this long.
+    RetryAfter(Duration),
+    /// Worth another try (a 5xx, a network error, a failed command).
+    Failed(String),
+    /// Not worth another try (a 4xx: a wrong URL or a refused body).
+    Refused(String),
+}
+
+/// Delivers `alert`, retrying; `true` when it was sent.
+pub async fn deliver(http: &reqwest::Client, target: &Target, alert: &Alert, b: Backoff) -> bool {
+    let mut delay = b.first;
+    let mut last = String::new();
+    for attempt in 1..=b.attempts.max(1) {
+        match attempt_once(http, target, alert).await {
+            Outcome::Sent => return true,
+            Outcome::Refused(why) => {
+                tracing::warn!(
+                    "alert {} to {target} refused ({why}); not retried",
+                    alert.event
+                );
+                return false;
+            }
+            Outcome::RetryAfter(wait) => {
+                last = "rate limited (429)".into();
+                if attempt < b.attempts {
+                    tracing::debug!("alert to {target}: rate limited, retrying in {wait:?}");
+                    tokio::time::sleep(wait).await;
+                }
+            }
+            Outcome::Failed(why) => {
+                last = why;
+                if attempt < b.attempts {
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(b.max);
+                }
+            }
+        }
+    }
+    tracing::warn!(
+        "alert {} to {target} given up after {} attempts: {last}",
+        alert.event,
+        b.attempts
+    );
+    false
+}
+
+async fn attempt_once(http: &reqwest::Client, target: &Target, alert: &Alert) -> Outcome {
+    match target {
+        Target::Discord(url) => {
+            let content: String = alert.text.chars().take(DISCORD_MAX).collect();
+            post(http, url, &json!({"content": content})).await
+        }
+        Target::Webhook(url) => post(http, url, &alert.json()).await,
+        Target::Command(argv) => command(argv, alert).await,
+    }
+}
+
+async fn post(http: &reqwest::Client, url: &SecretUrl, body: &serde_json::Value) -> Outcome {
+    let sent = http
+        .post(url.expose())
+        .json(body)
+        .timeout(ATTEMPT_TIMEOUT)
+        .send()
+        .await;
+    let resp = match sent {
+        Ok(r) => r,
+        // reqwest's message names the URL: leave it out.
+        Err(e) => return Outcome::Failed(e.without_url().to_string()),
+    };
+    let status = resp.status();
+    if status.is_success() {
+        return Outcome::Sent;
+    }
+    if status.as_u16() == 429 {
+        let header = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<f64>().ok());
+        // Discord says it in the body, in seconds (fractions allowed).
+        let body = resp
+            .json::<serde_json::Value>()
+            .await
+            .ok()
+            .and_then(|j| j["retry_after"].as_f64());
+        let secs = body.or(header).unwrap_or(1.0);
+        let wait = Duration::try_from_secs_f64(secs.max(0.0)).unwrap_or(MAX_RETRY_AFTER);
+        return Outcome::RetryAfter(wait.min(MAX_RETRY_AFTER));
+    }
+    let why = format!("HTTP {}", status.as_u16());
+    if status.is_client_error() {
+        Outcome::Refused(why)
+    } else {
+        Outcome::Failed(why)
+    }
+}
+
+/// The argv with `{event}`, `{text}` and `{path}` (a clip's) replaced; the alert as JSON in
+/// `KICKTUI_ALERT`, its event and text in `KICKTUI_EVENT` and `KICKTUI_TEXT`.
+async fn command(argv: &[String], alert: &Alert) -> Outcome {
+    let path = alert.data["path"].as_str().unwrap_or("");
+    let args: Vec<String> = argv
+        .iter()
+        .map(|a| {
+            a.replace("{event}", alert.event)
+                .replace("{text}", &alert.text)
+                .replace("{path}", path)
+        })
+        .collect();
+    let Some((program, rest)) = args.split_first() else {
+        return Outcome::Refused("empty command".into());
+    };
+    let mut cmd = Command::new(program);
+    cmd.args(rest)
+        .env("KICKTUI_EVENT", alert.event)
+        .env("KICKTUI_TEXT", &alert.text)
+        .env("KICKTUI_ALERT", alert.json().to_string());
+    match tokio::time::timeout(ATTEMPT_TIMEOUT, Tracked::output(&mut cmd)).await {
+        Ok(Ok(out)) if out.success() => Outcome::Sent,
+        Ok(Ok(out)) => Outcome::Failed(format!(
+            "exit {:?}: {}",
+            out.code,
+            out.stderr.lines().last().unwrap_or("")
+        )),
+        // Cannot start: another try will not help.
+        Ok(Err(e)) => Outcome::Refused(format!("cannot start: {e}")),
+        Err(_) => Outcome::Failed("timed out".into()),
+    }
+}

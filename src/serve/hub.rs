@@ -1,0 +1,197 @@
+//! The fan-out to WebSocket clients. One task follows the engine's feed and keeps its own
+//! [`View`]; each message is serialized once and offered to every client's bounded queue.
+//! Offering never waits: a client whose queue is full has stopped reading and is dropped, so
+//! neither the other clients nor the engine ever slow down.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::extract::ws::Utf8Bytes;
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+use super::messages::{self, Context, Msg};
+use crate::engine::feed::FeedRx;
+use crate::engine::update::Update;
+use crate::engine::view::View;
+
+/// One client's side of the hub.
+pub struct Joined {
+    pub id: u64,
+    /// The snapshot, sent before anything from the queue.
+    pub initial: Vec<Utf8Bytes>,
+    pub rx: mpsc::Receiver<Utf8Bytes>,
+    /// Cancelled when the hub drops this client.
+    pub dropped: CancellationToken,
+}
+
+struct ClientTx {
+    id: u64,
+    tx: mpsc::Sender<Utf8Bytes>,
+    dropped: CancellationToken,
+}
+
+#[derive(Default)]
+struct Inner {
+    view: View,
+    clients: Vec<ClientTx>,
+    next_id: u64,
+    last_context: Context,
+}
+
+pub struct Hub {
+    inner: Mutex<Inner>,
+    queue: usize,
+    /// Connected clients, shared with the server's handle (it outlives a restarted hub).
+    count: Arc<watch::Sender<usize>>,
+}
+
+fn encode(m: &Msg) -> Option<Utf8Bytes> {
+    match serde_json::to_string(m) {
+        Ok(s) => Some(Utf8Bytes::from(s)),
+        Err(e) => {
+            tracing::warn!("metrics: cannot encode a message: {e}");
+            None
+        }
+    }
+}
+
+impl Hub {
+    pub fn new(view: View, queue: usize, count: Arc<watch::Sender<usize>>) -> Hub {
+        let last_context = messages::context_of(&view);
+        Hub {
+            inner: Mutex::new(Inner {
+                view,
+                last_context,
+                ..Inner::default()
+            }),
+            queue,
+            count,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves plain data behind; keep serving it.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A new client: the snapshot of the hub's own view, then every message after it (no
+    /// gap, no duplicate: both are taken under the same lock).
+    pub fn join(&self) -> Joined {
+        let mut inner = self.lock();
+        let initial = messages::snapshot(&inner.view)
+            .iter()
+            .filter_map(encode)
+            .collect();
+        let (tx, rx) = mpsc::channel(self.queue);
+        let dropped = CancellationToken::new();
+        let id = inner.next_id;
+        inner.next_id += 1;
+        inner.clients.push(ClientTx {
+            id,
+            tx,
+            dropped: dropped.clone(),
+        });
+        self.count.send_replace(inner.clients.len());
+        Joined {
+            id,
+            initial,
+            rx,
+            dropped,
+        }
+    }
+
+    pub fn leave(&self, id: u64) {
+        let mut inner = self.lock();
+        inner.clients.retain(|c| c.id != id);
+        self.count.send_replace(inner.clients.len());
+    }
+
+    /// `GET /api/state`.
+    pub fn state_json(&self) -> serde_json::Value {
+        messages::api_state(&self.lock().view)
+    }
+
+    /// Follows one update and sends what it brings.
+    pub fn publish(&self, u: &Update) {
+        let mut inner = self.lock();
+        inner.view.apply(u);
+        let mut out = messages::for_update(&inner.view, u);
+        // The context (line, activity, suggestion) goes out when it changes.
+        let context = messages::context_of(&inner.view);
+        if context != inner.last_context {
+            out.push(Msg::Context(context.clone()));
+            inner.last_context = context;
+        }
+        Self::send(&mut inner, &out, &self.count);
+    }
+
+    /// Every 2 s: `stream_state` and `metrics_update`.
+    pub fn tick(&self) {
+        let mut inner = self.lock();
+        let out = [
+            messages::stream_state(&inner.view),
+            messages::metrics(&inner.view),
+        ];
+        Self::send(&mut inner, &out, &self.count);
+    }
+
+    fn send(inner: &mut Inner, msgs: &[Msg], count: &watch::Sender<usize>) {
+        if msgs.is_empty() || inner.clients.is_empty() {
+            return;
+        }
+        let encoded: Vec<Utf8Bytes> = msgs.iter().filter_map(encode).collect();
+        let before = inner.clients.len();
+        inner.clients.retain(|c| {
+            for m in &encoded {
+                match c.tx.try_send(m.clone()) {
+                    Ok(()) => {}
+                    Err(mpsc::error::TrySendError::Full(_)) => {
+                        tracing::info!("metrics: a client stopped reading; dropped it");
+                        c.dropped.cancel();
+                        return false;
+                    }
+                    Err(mpsc::error::TrySendError::Closed(_)) => return false,
+                }
+            }
+            true
+        });
+        if inner.clients.len() != before {
+            count.send_replace(inner.clients.len());
+        }
+    }
+
+    /// Follows the feed until `cancel`; ticks every `tick`. After the engine is gone the last
+    /// state is still served.
+    pub async fn run(
+        &self,
+        mut feed: FeedRx,
+        tick: Duration,
+        inspect: Option<fn(&Update)>,
+        cancel: CancellationToken,
+    ) {
+        let mut every = tokio::time::interval_at(tokio::time::Instant::now() + tick, tick);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut open = true;
+        loop {
+            tokio::select! {
+                u = feed.recv(), if open => match u {
+                    Some(u) => {
+                        if let Some(f) = inspect {
+                            f(&u);
+                        }
+                        self.publish(&u);
+                    }
+                    None => open = false,
+                },
+                _ = every.tick() => self.tick(),
+                () = cancel.cancelled() => break,
+            }
+        }
+        // Tell the clients to close.
+        for c in self.lock().clients.drain(..) {
+            c.dropped.cancel();
+        }
+        self.count.send_replace(0);
+    }
+}

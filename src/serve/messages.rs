@@ -1,0 +1,243 @@
+//! The metrics messages, exactly as a web dashboard's stores expect them: `{"type", "data"}`
+//! with camelCase fields, integers as integers, `uptime` as `H:MM:SS`. Built from the engine's
+//! [`View`]; fields the engine does not know yet are sent as 0 (numbers) or null (names).
+
+use serde::Serialize;
+
+use crate::engine::update::Update;
+use crate::engine::view::{MomentRow, RevenuePoint, View};
+use crate::present;
+use crate::time::format_hms;
+
+/// Moments a new client gets (the newest); the list grows from there.
+pub const SNAPSHOT_MOMENTS: usize = 100;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+pub enum Msg {
+    StreamState(StreamState),
+    MetricsUpdate(Metrics),
+    RevenuePoint(Point),
+    Donation(Donation),
+    Moment(MomentMsg),
+    Context(Context),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamState {
+    pub is_live: bool,
+    pub viewer_count: u64,
+    pub uptime: String,
+    pub current_activity: Option<String>,
+    /// Messages per minute.
+    pub chat_velocity: f64,
+    pub engagement_score: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Metrics {
+    pub revenue_today: f64,
+    pub subs_count: u64,
+    pub bits_today: u64,
+    pub donations_per_hour: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Point {
+    pub timestamp: String,
+    pub amount: f64,
+    pub cumulative: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Donation {
+    pub id: String,
+    pub username: String,
+    pub amount: f64,
+    /// Chat text is never kept, so never sent.
+    pub message: String,
+    pub timestamp: String,
+    /// `kicks`, `sub`, `gifted_subs`, `bits`, `donation`.
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MomentMsg {
+    /// The row id; null when the database refused the moment.
+    pub id: Option<i64>,
+    pub time: String,
+    /// Seconds since the stream went live.
+    pub offset: f64,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub score: f64,
+    /// `none`, `queued`, `waiting`, `cutting`, `ready`, `short`, `failed`.
+    pub clip_status: String,
+    pub clip_path: Option<String>,
+    /// `Velocity: 8.7 msg/s | Keywords: CLIP (5x)`.
+    pub summary: String,
+}
+
+/// The orchestrator's context line with the activity and the bandit's suggestion (not in
+/// `stream_state`, whose fields are fixed).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Context {
+    pub line: Option<String>,
+    pub activity: Option<String>,
+    pub suggestion: Option<String>,
+}
+
+fn round(v: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    if v.is_finite() {
+        (v * f).round() / f
+    } else {
+        0.0
+    }
+}
+
+pub fn stream_state(v: &View) -> Msg {
+    let s = &v.snapshot;
+    let e = &s.engage;
+    // The engagement collector's per-minute rate when there is one, else the detector's.
+    let per_min = if e.chat_per_min > 0.0 {
+        e.chat_per_min
+    } else {
+        s.velocity.rate * 60.0
+    };
+    Msg::StreamState(StreamState {
+        is_live: s.live,
+        viewer_count: s.viewers.map_or(0, u64::from),
+        uptime: format_hms(if s.live {
+            s.uptime_s.unwrap_or(0.0)
+        } else {
+            0.0
+        }),
+        current_activity: e.activity.clone(),
+        chat_velocity: round(per_min, 1),
+        engagement_score: round(e.engagement.unwrap_or(0.0), 1),
+    })
+}
+
+pub fn metrics(v: &View) -> Msg {
+    let e = &v.snapshot.engage;
+    Msg::MetricsUpdate(Metrics {
+        revenue_today: round(e.revenue_usd, 2),
+        subs_count: e.subs,
+        bits_today: e.bits,
+        donations_per_hour: round(e.donations_per_hour, 2),
+    })
+}
+
+pub fn revenue_point(p: &RevenuePoint) -> Msg {
+    Msg::RevenuePoint(Point {
+        timestamp: p.at.to_rfc3339(),
+        amount: round(p.amount, 2),
+        cumulative: round(p.cumulative, 2),
+    })
+}
+
+pub fn donation(p: &RevenuePoint) -> Msg {
+    Msg::Donation(Donation {
+        id: p.id.clone(),
+        username: p.username.clone(),
+        amount: round(p.amount, 2),
+        message: String::new(),
+        timestamp: p.at.to_rfc3339(),
+        kind: p.kind.clone(),
+    })
+}
+
+pub fn moment(row: &MomentRow) -> Msg {
+    let m = &row.moment;
+    Msg::Moment(MomentMsg {
+        id: row.id,
+        time: m.at.to_rfc3339(),
+        offset: round(m.offset_s, 1),
+        kind: m.trigger_type.as_str().to_string(),
+        score: round(m.score, 1),
+        clip_status: present::clip_status(row.clip.as_ref()).to_string(),
+        clip_path: row
+            .clip
+            .as_ref()
+            .and_then(present::final_clip)
+            .map(|p| p.display().to_string()),
+        summary: present::trigger_summary(m),
+    })
+}
+
+pub fn context_of(v: &View) -> Context {
+    let e = &v.snapshot.engage;
+    Context {
+        line: e.context.clone(),
+        activity: e.activity.clone(),
+        suggestion: e.suggestion.clone(),
+    }
+}
+
+/// Nothing to say before the engagement collector says something.
+pub fn context(v: &View) -> Option<Msg> {
+    let c = context_of(v);
+    (c != Context::default()).then_some(Msg::Context(c))
+}
+
+/// What a new client gets: the state, the metrics, the session's revenue points, the recent
+/// donations and moments, the context line.
+pub fn snapshot(v: &View) -> Vec<Msg> {
+    let mut out = vec![stream_state(v), metrics(v)];
+    out.extend(v.revenue.iter().map(revenue_point));
+    out.extend(v.donations.iter().map(donation));
+    let skip = v.moments.len().saturating_sub(SNAPSHOT_MOMENTS);
+    out.extend(v.moments.iter().skip(skip).map(moment));
+    out.extend(context(v));
+    out
+}
+
+/// The messages one update brings, given the view with that update applied.
+pub fn for_update(v: &View, u: &Update) -> Vec<Msg> {
+    let row = |id: Option<i64>| {
+        v.moments
+            .iter()
+            .rev()
+            .find(|r| id.is_some() && r.id == id)
+            .map(moment)
+    };
+    match u {
+        Update::Revenue(p) => vec![donation(p), revenue_point(p)],
+        Update::Moment {
+            id: None,
+            moment: m,
+        } => vec![moment(&MomentRow {
+            id: None,
+            moment: m.clone(),
+            clip: None,
+        })],
+        Update::Moment { id, .. } => row(*id).into_iter().collect(),
+        Update::Clip(news) => row(news.moment_id).into_iter().collect(),
+        Update::WentLive { .. } | Update::WentOffline { .. } | Update::Resync(_) => {
+            vec![stream_state(v), metrics(v)]
+        }
+        _ => vec![],
+    }
+}
+
+/// `GET /api/state`: the snapshot as one JSON document.
+pub fn api_state(v: &View) -> serde_json::Value {
+    let data = |m: Msg| serde_json::to_value(m).map(|j| j["data"].clone());
+    let skip = v.moments.len().saturating_sub(SNAPSHOT_MOMENTS);
+    let list = |msgs: Vec<Msg>| -> Vec<serde_json::Value> {
+        msgs.into_iter().filter_map(|m| data(m).ok()).collect()
+    };
+    serde_json::json!({
+        "streamState": data(stream_state(v)).unwrap_or_default(),
+        "metrics": data(metrics(v)).unwrap_or_default(),
+        "context": v.snapshot.engage.context,
+        "revenue": list(v.revenue.iter().map(revenue_point).collect()),
+        "donations": list(v.donations.iter().map(donation).collect()),
+        "moments": list(v.moments.iter().skip(skip).map(moment).collect()),
+    })
+}

@@ -1,0 +1,215 @@
+//! The metrics server: `/ws/metrics` (live messages for a web dashboard), `GET /api/state`
+//! and the dashboard page at `/`, in the same process as the engine. It follows the engine's
+//! feed like any other front end and runs supervised: a panic restarts it, nothing else stops.
+
+mod assets;
+mod auth;
+mod client;
+pub mod hub;
+pub mod messages;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{State, WebSocketUpgrade};
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::get;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::engine::feed::Feed;
+use crate::engine::update::Update;
+use crate::supervise::{Restart, spawn_supervised};
+use hub::Hub;
+
+pub const TASK: &str = "metrics server";
+
+/// How the server runs (tests shorten the tick).
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// `stream_state` and `metrics_update` this often.
+    pub tick: Duration,
+    /// Messages a client may be behind before it is dropped.
+    pub queue: usize,
+    /// Required from clients when set.
+    pub token: Option<auth::Token>,
+    /// Called by the hub on every update before it is sent (tests use it to make the server
+    /// panic and watch it restart).
+    #[doc(hidden)]
+    pub inspect: Option<fn(&Update)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            tick: Duration::from_secs(2),
+            queue: 1024,
+            token: None,
+            inspect: None,
+        }
+    }
+}
+
+impl Options {
+    pub fn with_token(mut self, token: &str) -> Options {
+        self.token = auth::Token::new(token);
+        self
+    }
+}
+
+/// A running server.
+pub struct Running {
+    pub addr: SocketAddr,
+    clients: watch::Receiver<usize>,
+    pub task: JoinHandle<()>,
+}
+
+impl Running {
+    /// WebSocket clients connected now.
+    pub fn clients(&self) -> usize {
+        *self.clients.borrow()
+    }
+
+    /// Waits until exactly `n` clients are connected.
+    pub async fn wait_clients(&self, n: usize) {
+        let _ = self.clients.clone().wait_for(|c| *c == n).await;
+    }
+}
+
+#[derive(Clone)]
+struct AppState {
+    hub: Arc<Hub>,
+    cancel: CancellationToken,
+}
+
+/// Binds once (so a restart keeps the port); the error is the one line the user sees.
+pub fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    let l = std::net::TcpListener::bind(addr)?;
+    l.set_nonblocking(true)?;
+    Ok(l)
+}
+
+/// From the live engine: the server when `[server] enabled`. A port in use (or any bind
+/// error) is one clear line; everything else keeps working.
+pub fn start(cfg: &Config, feed: &Feed, cancel: CancellationToken) -> Option<Running> {
+    let s = &cfg.server;
+    if !s.enabled {
+        return None;
+    }
+    let Some(addr) = s.addr() else {
+        tracing::error!(
+            "dashboard is off: [server] bind {:?} is not an address",
+            s.bind
+        );
+        return None;
+    };
+    match bind(addr) {
+        Ok(listener) => {
+            let running = spawn(
+                listener,
+                feed,
+                Options::default().with_token(&s.token),
+                cancel,
+            );
+            if let Some(r) = &running {
+                tracing::info!(
+                    "dashboard: http://{}/ (live metrics on /ws/metrics)",
+                    r.addr
+                );
+            }
+            running
+        }
+        Err(e) => {
+            tracing::error!(
+                "dashboard is off: cannot listen on {addr} ({e}); chat, moments and recording go on"
+            );
+            None
+        }
+    }
+}
+
+/// Serves on `listener` until `cancel`, supervised.
+pub fn spawn(
+    listener: std::net::TcpListener,
+    feed: &Feed,
+    opts: Options,
+    cancel: CancellationToken,
+) -> Option<Running> {
+    let addr = listener
+        .local_addr()
+        .map_err(|e| tracing::error!("dashboard is off: {e}"))
+        .ok()?;
+    let count = Arc::new(watch::Sender::new(0));
+    let clients = count.subscribe();
+    let (feed, stop) = (feed.clone(), cancel.clone());
+    // The first subscription is taken now: nothing published after `spawn` returns is missed.
+    // With the view as of that moment: what the subscription brings comes after it.
+    let subscribe = move |feed: &Feed| {
+        let rx = feed.subscribe();
+        let view = rx.view();
+        (rx, view)
+    };
+    let mut first = Some(subscribe(&feed));
+    let make = move || {
+        let listener = listener.try_clone();
+        let (rx, view) = first.take().unwrap_or_else(|| subscribe(&feed));
+        let hub = Arc::new(Hub::new(view, opts.queue, count.clone()));
+        let (opts, cancel) = (opts.clone(), stop.clone());
+        async move {
+            let listener = match listener.and_then(tokio::net::TcpListener::from_std) {
+                Ok(l) => l,
+                Err(e) => {
+                    tracing::error!("dashboard: cannot reuse its socket: {e}");
+                    return cancel.cancelled().await;
+                }
+            };
+            // A run's clients end with the run (a restart starts a fresh hub).
+            let run = cancel.child_token();
+            let _stop_clients = run.clone().drop_guard();
+            let app = router(
+                AppState {
+                    hub: hub.clone(),
+                    cancel: run.clone(),
+                },
+                opts.token.clone(),
+            );
+            let serve =
+                axum::serve(listener, app).with_graceful_shutdown(run.clone().cancelled_owned());
+            tokio::select! {
+                r = serve => if let Err(e) = r {
+                    tracing::error!("dashboard: the server stopped: {e}");
+                },
+                () = hub.run(rx, opts.tick, opts.inspect, run.clone()) => {}
+            }
+        }
+    };
+    let task = spawn_supervised(TASK, cancel, Restart::default(), make, |_, _| {});
+    Some(Running {
+        addr,
+        clients,
+        task,
+    })
+}
+
+fn router(state: AppState, token: Option<auth::Token>) -> Router {
+    let guarded = Router::new()
+        .route("/ws/metrics", get(ws))
+        .route("/api/state", get(api_state))
+        .layer(axum::middleware::from_fn_with_state(token, auth::require))
+        .with_state(state);
+    Router::new().merge(assets::routes()).merge(guarded)
+}
+
+async fn ws(State(st): State<AppState>, up: WebSocketUpgrade) -> Response {
+    up.on_upgrade(move |socket| {
+        crate::supervise::scoped(TASK, client::run(socket, st.hub, st.cancel))
+    })
+}
+
+async fn api_state(State(st): State<AppState>) -> impl IntoResponse {
+    Json(st.hub.state_json())
+}

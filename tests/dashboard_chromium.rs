@@ -1,0 +1,356 @@
+//! The dashboard page in a real headless Chromium, driven over the DevTools protocol: it loads,
+//! numbers from a scripted stream appear and change, a donation appears in the feed, moments
+//! show their clip status, and after the server goes away it says so and reconnects by itself.
+//! `KICKTUI_SCREENSHOT=docs/dashboard.png` also saves a screenshot (for the README).
+
+mod serve_support;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use futures_util::SinkExt;
+use kicktui::engine::update::{ClipNews, Snapshot, Update};
+use kicktui::engine::view::EngageView;
+use kicktui::media::ClipState;
+use kicktui::serve::Options;
+use serde_json::{Value, json};
+use serve_support::*;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio_tungstenite::tungstenite::Message;
+
+fn chromium() -> String {
+    for name in ["chromium", "chromium-browser", "google-chrome"] {
+        let found = std::process::Command::new("sh")
+            .args(["-c", &format!("command -v {name}")])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if found {
+            return name.into();
+        }
+    }
+    panic!("no Chromium: scripts/test.sh installs it (apt-get install chromium)");
+}
+
+/// One DevTools connection, one page session (flattened).
+struct Cdp {
+    ws: Ws,
+    id: u64,
+    session: Option<String>,
+}
+
+impl Cdp {
+    async fn call(&mut self, method: &str, params: Value) -> Value {
+        let reply = self.try_call(method, params).await;
+        assert!(reply.get("error").is_none(), "{method}: {reply}");
+        reply["result"].clone()
+    }
+
+    /// The whole reply, an error included.
+    async fn try_call(&mut self, method: &str, params: Value) -> Value {
+        self.id += 1;
+        let mut msg = json!({"id": self.id, "method": method, "params": params});
+        if let Some(s) = &self.session {
+            msg["sessionId"] = json!(s);
+        }
+        self.ws.send(Message::text(msg.to_string())).await.unwrap();
+        loop {
+            let reply = next(&mut self.ws).await;
+            if reply["id"] == self.id {
+                return reply;
+            }
+        }
+    }
+
+    /// Waits (in the page) until `cond` is true; fails after the limit with `what`.
+    async fn until(&mut self, cond: &str, what: &str) {
+        let expr = format!(
+            "new Promise(r => {{ const t = setInterval(() => {{ try {{ if ({cond}) {{ \
+             clearInterval(t); r(true); }} }} catch (e) {{}} }}, 20); }})"
+        );
+        let wait = async {
+            loop {
+                let params = json!({"expression": expr, "awaitPromise": true});
+                let reply = self.try_call("Runtime.evaluate", params).await;
+                // The page was (re)loading under the call: ask the new one.
+                if reply.get("error").is_none() {
+                    return;
+                }
+            }
+        };
+        tokio::time::timeout(LIMIT, wait)
+            .await
+            .unwrap_or_else(|_| panic!("the page never showed {what}"));
+    }
+
+    async fn eval(&mut self, expr: &str) -> Value {
+        let r = self
+            .call(
+                "Runtime.evaluate",
+                json!({"expression": expr, "returnByValue": true}),
+            )
+            .await;
+        r["result"]["value"].clone()
+    }
+}
+
+fn snapshot(viewers: u32, per_min: f64, engagement: f64, uptime: f64) -> Update {
+    Update::Snapshot(Snapshot {
+        channel: "clavicular".into(),
+        live: true,
+        viewers: Some(viewers),
+        uptime_s: Some(uptime),
+        engage: Box::new(EngageView {
+            activity: Some("gameplay".into()),
+            suggestion: Some("q_and_a".into()),
+            engagement: Some(engagement),
+            chat_per_min: per_min,
+            revenue_usd: 42.5,
+            subs: 3,
+            bits: 500,
+            donations_per_hour: 18.0,
+            context: Some(format!(
+                "Stream state: {viewers} viewers, chat velocity {per_min:.1} msg/min, \
+                 engagement {engagement:.1}/100. Bandit suggests: q_and_a. Current activity: \
+                 gameplay."
+            )),
+            ..EngageView::default()
+        }),
+        ..Snapshot::default()
+    })
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let clean: Vec<u8> = s
+        .bytes()
+        .filter(|c| *c != b'=' && !c.is_ascii_whitespace())
+        .collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let mut n = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            n |= u32::from(val(*c)) << (18 - 6 * i);
+        }
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..chunk.len() - 1]);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
+    let opts = || Options {
+        tick: Duration::from_millis(100),
+        ..Options::default()
+    };
+    let mut srv = Server::start(opts());
+    let addr = srv.running.addr;
+    srv.feed.send(snapshot(42, 120.0, 55.0, 3725.0));
+    let dir = tempfile::tempdir().unwrap();
+    let mut browser = tokio::process::Command::new(chromium())
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--remote-debugging-port=0",
+            "--window-size=1280,900",
+        ])
+        .arg(format!("--user-data-dir={}", dir.path().display()))
+        .arg("about:blank")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("chromium starts");
+    let mut err = BufReader::new(browser.stderr.take().unwrap()).lines();
+    let devtools = tokio::time::timeout(LIMIT, async {
+        while let Ok(Some(l)) = err.next_line().await {
+            if let Some(url) = l.strip_prefix("DevTools listening on ") {
+                return url.trim().to_string();
+            }
+        }
+        panic!("chromium did not start its DevTools endpoint");
+    })
+    .await
+    .expect("chromium in time");
+    // Keep reading its stderr so it never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = err.next_line().await {} });
+    let (ws, _) = tokio_tungstenite::connect_async(&devtools).await.unwrap();
+    let mut cdp = Cdp {
+        ws,
+        id: 0,
+        session: None,
+    };
+    let target = cdp
+        .call(
+            "Target.createTarget",
+            json!({"url": format!("http://{addr}/")}),
+        )
+        .await;
+    let attached = cdp
+        .call(
+            "Target.attachToTarget",
+            json!({"targetId": target["targetId"], "flatten": true}),
+        )
+        .await;
+    cdp.session = attached["sessionId"].as_str().map(String::from);
+
+    // Loaded, connected, the snapshot's numbers shown.
+    cdp.until(
+        "document.body.dataset.conn === 'live data'",
+        "the connection",
+    )
+    .await;
+    cdp.until("$('viewers').textContent === '42'", "42 viewers")
+        .await;
+    assert_eq!(cdp.eval("$('live').textContent").await, "LIVE");
+    assert_eq!(cdp.eval("$('uptime').textContent").await, "1:02:05");
+    assert_eq!(cdp.eval("$('revenue').textContent").await, "$42.50");
+    assert_eq!(cdp.eval("$('suggestion').textContent").await, "q_and_a");
+
+    // The stream moves on: numbers change, the charts grow, a donation and a moment arrive.
+    srv.feed.send(snapshot(57, 310.0, 72.5, 3727.0));
+    srv.feed
+        .send(Update::Revenue(kicktui::engine::view::RevenuePoint {
+            username: "big_donor".into(),
+            ..point(1, 25.0, 67.5)
+        }));
+    srv.feed.send(Update::Moment {
+        id: Some(4),
+        moment: moment(3700.0),
+    });
+    cdp.until("$('viewers').textContent === '57'", "57 viewers")
+        .await;
+    cdp.until("$('velocity').textContent === '310.0'", "the new velocity")
+        .await;
+    cdp.until(
+        "$('donations').textContent.includes('big_donor')",
+        "the donation",
+    )
+    .await;
+    assert!(
+        cdp.eval("$('donations').textContent")
+            .await
+            .as_str()
+            .unwrap()
+            .contains("$25.00")
+    );
+    let points = cdp.eval("+$('chart-velocity').dataset.points").await;
+    assert!(points.as_f64().unwrap() >= 2.0, "velocity chart: {points}");
+    cdp.until(
+        "$('moments').textContent.includes('Keywords: CLIP (5x)')",
+        "the moment",
+    )
+    .await;
+    srv.feed.send(Update::Clip(ClipNews {
+        session: 1,
+        moment_id: Some(4),
+        state: ClipState::Ready {
+            path: "/d/clips/m4.mp4".into(),
+            duration: 30.0,
+        },
+        progress: None,
+    }));
+    cdp.until(
+        "document.querySelector('#moments td.clip-ready') !== null",
+        "the clip ready",
+    )
+    .await;
+
+    if let Ok(path) = std::env::var("KICKTUI_SCREENSHOT") {
+        screenshot_story(&srv, &mut cdp, &path).await;
+    }
+
+    // The server goes away: the page says so, and comes back by itself.
+    srv.cancel.cancel();
+    (&mut srv.running.task).await.unwrap();
+    cdp.until(
+        "document.body.dataset.conn.startsWith('reconnecting')",
+        "reconnecting",
+    )
+    .await;
+    let again = Server::start_at(addr, opts());
+    again.feed.send(snapshot(61, 100.0, 40.0, 3800.0));
+    cdp.until(
+        "document.body.dataset.conn === 'live data'",
+        "the reconnection",
+    )
+    .await;
+    cdp.until(
+        "$('viewers').textContent === '61'",
+        "61 viewers after reconnecting",
+    )
+    .await;
+    let _ = browser.kill().await;
+}
+
+/// A livelier stream for the README's picture, then the screenshot.
+async fn screenshot_story(srv: &Server, cdp: &mut Cdp, path: &str) {
+    let names = [
+        "mira",
+        "tofu_lord",
+        "xqcfan",
+        "night_owl",
+        "kappa_kid",
+        "ray",
+    ];
+    let mut cumulative = 67.5;
+    for i in 0..60u32 {
+        let t = f64::from(i);
+        let per_min = 150.0 + 120.0 * (t / 6.0).sin().abs() + if i > 45 { 200.0 } else { 0.0 };
+        let engagement = 50.0 + 20.0 * (t / 9.0).sin() + if i > 45 { 20.0 } else { 0.0 };
+        let mut snap = snapshot(57 + i, per_min, engagement, 3727.0 + t * 2.0);
+        if let Update::Snapshot(s) = &mut snap {
+            s.engage.revenue_usd = cumulative;
+            s.engage.subs = 3 + u64::from(i / 14);
+        }
+        srv.feed.send(snap);
+        if i % 7 == 3 {
+            let amount = f64::from(1 + i % 5) * 2.5;
+            cumulative += amount;
+            srv.feed
+                .send(Update::Revenue(kicktui::engine::view::RevenuePoint {
+                    username: names[(i % 6) as usize].into(),
+                    kind: ["donation", "kicks", "sub", "gifted_subs"][(i % 4) as usize].into(),
+                    ..point(u64::from(i) + 10, amount, cumulative)
+                }));
+        }
+        if i % 15 == 14 {
+            let id = 10 + i64::from(i);
+            let mut m = moment(3700.0 + t * 2.0);
+            m.at = m.at.plus_secs(t * 2.0);
+            m.score = 10.0 + t / 3.0;
+            srv.feed.send(Update::Moment {
+                id: Some(id),
+                moment: m,
+            });
+            srv.feed.send(Update::Clip(ClipNews {
+                session: 1,
+                moment_id: Some(id),
+                state: if i < 40 {
+                    ClipState::Ready {
+                        path: format!("/d/clips/m{id}.mp4").into(),
+                        duration: 30.0,
+                    }
+                } else {
+                    ClipState::Cutting
+                },
+                progress: None,
+            }));
+        }
+        // Let a tick draw this point (only for the picture).
+        tokio::time::sleep(Duration::from_millis(110)).await;
+    }
+    let shot = cdp
+        .call("Page.captureScreenshot", json!({"format": "png"}))
+        .await;
+    std::fs::write(path, base64_decode(shot["data"].as_str().unwrap())).unwrap();
+}

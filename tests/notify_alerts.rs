@@ -1,0 +1,359 @@
+//! Alerts against a local HTTP server that records every request and answers as scripted
+//! (429 with `retry_after`, 500, 200): retries, backoff, giving up, the events each target
+//! asked for, the clip-ready details, and webhook URLs kept out of the logs.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use kicktui::domain::Ts;
+use kicktui::engine::feed::Feed;
+use kicktui::engine::update::{ClipNews, RecorderNews, Snapshot, Update};
+use kicktui::media::ClipState;
+use kicktui::notify::alert::Alert;
+use kicktui::notify::secret::SecretUrl;
+use kicktui::notify::{self, Backoff, Target};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+mod serve_support;
+
+const LIMIT: Duration = Duration::from_secs(15);
+
+/// Per path: the answers to give, in order; then 200.
+type Answers = std::collections::HashMap<String, VecDeque<(u16, String)>>;
+
+#[derive(Clone, Default)]
+struct Script {
+    answers: Arc<Mutex<Answers>>,
+    seen: Option<mpsc::UnboundedSender<(String, Value, Instant)>>,
+}
+
+async fn record(
+    State(s): State<Script>,
+    Path(name): Path<String>,
+    body: String,
+) -> (StatusCode, String) {
+    let json: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    if let Some(tx) = &s.seen {
+        let _ = tx.send((name.clone(), json, Instant::now()));
+    }
+    let next = s
+        .answers
+        .lock()
+        .unwrap()
+        .get_mut(&name)
+        .and_then(|q| q.pop_front());
+    let (code, body) = next.unwrap_or((200, String::new()));
+    (StatusCode::from_u16(code).unwrap(), body)
+}
+
+struct Receiver {
+    base: String,
+    script: Script,
+    seen: mpsc::UnboundedReceiver<(String, Value, Instant)>,
+}
+
+impl Receiver {
+    async fn start() -> Receiver {
+        let (tx, seen) = mpsc::unbounded_channel();
+        let script = Script {
+            seen: Some(tx),
+            ..Script::default()
+        };
+        let app = Router::new()
+            .route("/hooks/{name}", post(record))
+            .with_state(script.clone());
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}/hooks", l.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(l, app).await });
+        Receiver { base, script, seen }
+    }
+
+    fn answer(&self, name: &str, answers: &[(u16, &str)]) {
+        self.script.answers.lock().unwrap().insert(
+            name.into(),
+            answers.iter().map(|(c, b)| (*c, b.to_string())).collect(),
+        );
+    }
+
+    fn url(&self, name: &str) -> SecretUrl {
+        SecretUrl::new(&format!("{}/{name}", self.base)).unwrap()
+    }
+
+    async fn next(&mut self) -> (String, Value, Instant) {
+        tokio::time::timeout(LIMIT, self.seen.recv())
+            .await
+            .expect("a request in time")
+            .unwrap()
+    }
+}
+
+fn fast() -> Backoff {
+    Backoff {
+        first: Duration::from_millis(20),
+        max: Duration::from_millis(100),
+        attempts: 3,
+    }
+}
+
+fn events(e: &[&str]) -> Vec<String> {
+    e.iter().map(|s| s.to_string()).collect()
+}
+
+fn named(feed: &Feed) {
+    feed.send(Update::Snapshot(Snapshot {
+        channel: "clavicular".into(),
+        ..Snapshot::default()
+    }));
+}
+
+/// Log lines of this test (the runtime is single-threaded, so every task logs here).
+fn capture_logs() -> (Arc<Mutex<Vec<u8>>>, tracing::subscriber::DefaultGuard) {
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    let w = buf.clone();
+    let sub = tracing_subscriber::fmt()
+        .with_writer(move || LogWriter(w.clone()))
+        .with_max_level(tracing::Level::DEBUG)
+        .finish();
+    (buf, tracing::subscriber::set_default(sub))
+}
+
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn discord_429_retry_after_is_honoured_then_it_is_sent() {
+    let mut rx = Receiver::start().await;
+    rx.answer(
+        "discord",
+        &[(
+            429,
+            r#"{"message": "rate limited", "retry_after": 0.3, "global": false}"#,
+        )],
+    );
+    let feed = Feed::new();
+    let cancel = CancellationToken::new();
+    let targets = vec![(Target::Discord(rx.url("discord")), events(&["live"]))];
+    notify::spawn(targets, &feed, fast(), cancel.clone()).unwrap();
+    named(&feed);
+    feed.send(Update::WentLive {
+        at: Ts(0),
+        title: Some("Ranked grind".into()),
+        session: Some(1),
+    });
+    let (_, first, t0) = rx.next().await;
+    let (_, second, t1) = rx.next().await;
+    assert_eq!(
+        first,
+        json!({"content": "clavicular is LIVE: Ranked grind"})
+    );
+    assert_eq!(second, first);
+    assert!(
+        t1 - t0 >= Duration::from_millis(300),
+        "waited {:?}",
+        t1 - t0
+    );
+    cancel.cancel();
+}
+
+#[tokio::test]
+async fn failures_are_retried_with_backoff_then_given_up_in_one_line() {
+    let (logs, _guard) = capture_logs();
+    let mut rx = Receiver::start().await;
+    rx.answer("hook", &[(500, ""), (500, ""), (500, "")]);
+    let feed = Feed::new();
+    let cancel = CancellationToken::new();
+    let targets = vec![(
+        Target::Webhook(rx.url("hook")),
+        events(&["live", "offline"]),
+    )];
+    notify::spawn(targets, &feed, fast(), cancel.clone()).unwrap();
+    named(&feed);
+    feed.send(Update::WentLive {
+        at: Ts(0),
+        title: None,
+        session: Some(1),
+    });
+    feed.send(Update::WentOffline { at: Ts(60_000) });
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let (_, body, t) = rx.next().await;
+        assert_eq!(body["event"], "live");
+        times.push(t);
+    }
+    // 20 ms, then 40 ms: the backoff doubles.
+    assert!(times[1] - times[0] >= Duration::from_millis(20));
+    assert!(times[2] - times[1] >= Duration::from_millis(40));
+    // Given up; the next alert goes out.
+    let (_, body, _) = rx.next().await;
+    assert_eq!(
+        body,
+        json!({"event": "offline", "text": "clavicular went offline",
+            "data": {"channel": "clavicular", "time": "1970-01-01T00:01:00Z"}})
+    );
+    cancel.cancel();
+    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let given_up: Vec<&str> = text.lines().filter(|l| l.contains("given up")).collect();
+    assert_eq!(given_up.len(), 1, "{text}");
+    assert!(given_up[0].contains("after 3 attempts: HTTP 500"), "{text}");
+    assert!(
+        !text.contains("/hooks/hook"),
+        "a webhook URL reached the log:\n{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_alert_is_not_retried_and_unreachable_urls_stay_out_of_the_log() {
+    let (logs, _guard) = capture_logs();
+    let mut rx = Receiver::start().await;
+    rx.answer("gone", &[(404, "")]);
+    let http = reqwest::Client::new();
+    let alert = Alert {
+        event: "live",
+        text: "x".into(),
+        data: json!({}),
+    };
+    assert!(
+        !notify::deliver::deliver(&http, &Target::Webhook(rx.url("gone")), &alert, fast()).await
+    );
+    rx.next().await;
+    assert!(rx.seen.try_recv().is_err(), "a 404 is not retried");
+    // Nothing listens here: connection refused, retried, given up.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!(
+        "http://{}/api/webhooks/1/s3cr3t",
+        closed.local_addr().unwrap()
+    );
+    drop(closed);
+    let target = Target::Discord(SecretUrl::new(&dead).unwrap());
+    assert!(!notify::deliver::deliver(&http, &target, &alert, fast()).await);
+    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("given up after 3 attempts"), "{text}");
+    assert!(
+        !text.contains("s3cr3t") && !text.contains("/hooks/gone"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn clip_ready_comes_once_the_file_is_final_with_its_details() {
+    let mut rx = Receiver::start().await;
+    let feed = Feed::new();
+    let cancel = CancellationToken::new();
+    let targets = vec![
+        (
+            Target::Webhook(rx.url("hook")),
+            events(&["clip_ready", "moment"]),
+        ),
+        (
+            Target::Discord(rx.url("discord")),
+            events(&["clip_ready", "recording_stalled"]),
+        ),
+    ];
+    notify::spawn(targets, &feed, fast(), cancel.clone()).unwrap();
+    named(&feed);
+    let dir = tempfile::tempdir().unwrap();
+    let clip = dir.path().join("clavicular_s001_m3.mp4");
+    std::fs::write(&clip, vec![0u8; 1_234_567]).unwrap();
+    feed.send(Update::Moment {
+        id: Some(3),
+        moment: serve_support::moment(5025.0),
+    });
+    let (name, m, _) = rx.next().await;
+    assert_eq!(name, "hook");
+    assert_eq!(m["event"], "moment");
+    assert_eq!(
+        m["text"],
+        "KEYWORD BURST at 1h 23m 45s: Keywords: CLIP (5x)"
+    );
+    let clip_news = |state| {
+        Update::Clip(ClipNews {
+            session: 1,
+            moment_id: Some(3),
+            state,
+            progress: None,
+        })
+    };
+    feed.send(clip_news(ClipState::Queued));
+    feed.send(clip_news(ClipState::Cutting));
+    feed.send(clip_news(ClipState::Ready {
+        path: clip.clone(),
+        duration: 30.0,
+    }));
+    // The same news again is not a second alert.
+    feed.send(clip_news(ClipState::Ready {
+        path: clip.clone(),
+        duration: 30.0,
+    }));
+    feed.send(Update::Recorder(RecorderNews::Stalled { after_s: 20 }));
+    let mut got = Vec::new();
+    for _ in 0..3 {
+        let (name, body, _) = rx.next().await;
+        got.push((name, body));
+    }
+    got.sort_by(|a, b| a.0.cmp(&b.0));
+    let path = clip.display().to_string();
+    assert_eq!(got[0].0, "discord");
+    assert_eq!(
+        got[0].1["content"],
+        format!("Clip ready: KEYWORD BURST at 1h 23m 45s → {path} (1.2 MB)")
+    );
+    assert_eq!(got[1].0, "discord");
+    assert_eq!(
+        got[1].1["content"],
+        "Recording of clavicular STALLED: no growth for 20 s; restarting"
+    );
+    assert_eq!(got[2].0, "hook");
+    assert_eq!(
+        got[2].1["data"],
+        json!({"channel": "clavicular", "momentId": 3, "time": "2026-02-27T10:30:00Z",
+            "offset": 5025.0, "type": "keyword", "path": path, "bytes": 1_234_567})
+    );
+    cancel.cancel();
+    assert!(rx.seen.try_recv().is_err(), "no other request");
+}
+
+#[tokio::test]
+async fn a_command_gets_the_alert_in_its_argv_and_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("alert.json");
+    let argv = vec![
+        "sh".to_string(),
+        "-c".to_string(),
+        format!(
+            "printf '%s|%s|%s' \"$1\" \"$KICKTUI_EVENT\" \"$KICKTUI_ALERT\" > '{}'",
+            out.display()
+        ),
+        "sh".to_string(),
+        "{path}".to_string(),
+    ];
+    let alert = Alert {
+        event: "clip_ready",
+        text: "Clip ready".into(),
+        data: json!({"path": "/c/a.mp4"}),
+    };
+    let http = reqwest::Client::new();
+    assert!(notify::deliver::deliver(&http, &Target::Command(argv), &alert, fast()).await);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let (head, json) = text.split_at(text.find('{').unwrap());
+    assert_eq!(head, "/c/a.mp4|clip_ready|");
+    let v: Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["text"], "Clip ready");
+    let fails = vec!["sh".into(), "-c".into(), "exit 3".into()];
+    assert!(!notify::deliver::deliver(&http, &Target::Command(fails), &alert, fast()).await);
+}

@@ -1,0 +1,333 @@
+//! The metrics WebSocket over real loopback connections: the exact message shapes, a hundred
+//! clients each getting every message, a client that stops reading being dropped without
+//! slowing the others, the token rule and a port in use.
+
+mod serve_support;
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use kicktui::config::Config;
+use kicktui::engine::feed::Feed;
+use kicktui::engine::update::{ClipNews, Snapshot, Update};
+use kicktui::engine::view::EngageView;
+use kicktui::media::ClipState;
+use kicktui::serve::{self, Options};
+use serde_json::json;
+use serve_support::*;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_util::sync::CancellationToken;
+
+/// No periodic messages in the way.
+fn quiet() -> Options {
+    Options {
+        tick: Duration::from_secs(3600),
+        ..Options::default()
+    }
+}
+
+fn live_snapshot() -> Snapshot {
+    let mut s = Snapshot {
+        live: true,
+        viewers: Some(42),
+        uptime_s: Some(5025.4),
+        ..Snapshot::default()
+    };
+    s.engage = Box::new(EngageView {
+        activity: Some("talk".into()),
+        suggestion: Some("q_and_a".into()),
+        engagement: Some(65.3),
+        chat_per_min: 12.5,
+        revenue_usd: 150.0,
+        subs: 12,
+        bits: 0,
+        donations_per_hour: 25.0,
+        context: Some("Stream state: 42 viewers".into()),
+        ..EngageView::default()
+    });
+    s
+}
+
+#[tokio::test]
+async fn messages_have_the_exact_shapes_of_the_product() {
+    let srv = Server::start(quiet());
+    srv.feed.send(Update::Snapshot(live_snapshot()));
+    srv.feed.send(Update::Revenue(point(1, 10.0, 140.0)));
+    let mut ws = srv.connect().await;
+    // The snapshot on connect.
+    assert_eq!(
+        next(&mut ws).await,
+        json!({"type": "stream_state", "data": {"isLive": true, "viewerCount": 42,
+            "uptime": "1:23:45", "currentActivity": "talk", "chatVelocity": 12.5,
+            "engagementScore": 65.3}})
+    );
+    assert_eq!(
+        next(&mut ws).await,
+        json!({"type": "metrics_update", "data": {"revenueToday": 150.0, "subsCount": 12,
+            "bitsToday": 0, "donationsPerHour": 25.0}})
+    );
+    assert_eq!(
+        next(&mut ws).await,
+        json!({"type": "revenue_point", "data": {"timestamp": "2026-02-27T10:30:01Z",
+            "amount": 10.0, "cumulative": 140.0}})
+    );
+    assert_eq!(
+        next(&mut ws).await,
+        json!({"type": "donation", "data": {"id": "d_1", "username": "viewer1",
+            "amount": 10.0, "message": "", "timestamp": "2026-02-27T10:30:01Z",
+            "type": "donation"}})
+    );
+    assert_eq!(
+        next(&mut ws).await,
+        json!({"type": "context", "data": {"line": "Stream state: 42 viewers",
+            "activity": "talk", "suggestion": "q_and_a"}})
+    );
+    // A donation: `donation` then `revenue_point`.
+    srv.feed.send(Update::Revenue(point(2, 10.0, 150.0)));
+    assert_eq!(next(&mut ws).await["data"]["id"], "d_2");
+    assert_eq!(
+        next(&mut ws).await,
+        json!({"type": "revenue_point", "data": {"timestamp": "2026-02-27T10:30:02Z",
+            "amount": 10.0, "cumulative": 150.0}})
+    );
+    // A moment, then again when its clip is final.
+    srv.feed.send(Update::Moment {
+        id: Some(7),
+        moment: moment(5025.0),
+    });
+    assert_eq!(
+        next(&mut ws).await,
+        json!({"type": "moment", "data": {"id": 7, "time": "2026-02-27T10:30:00Z",
+            "offset": 5025.0, "type": "keyword", "score": 12.5, "clipStatus": "none",
+            "clipPath": null, "summary": "Keywords: CLIP (5x)"}})
+    );
+    srv.feed.send(Update::Clip(ClipNews {
+        session: 1,
+        moment_id: Some(7),
+        state: ClipState::Ready {
+            path: "/d/clips/m7.mp4".into(),
+            duration: 30.0,
+        },
+        progress: None,
+    }));
+    let again = next(&mut ws).await;
+    assert_eq!(again["data"]["id"], 7);
+    assert_eq!(again["data"]["clipStatus"], "ready");
+    assert_eq!(again["data"]["clipPath"], "/d/clips/m7.mp4");
+    // Going offline: the state at once, uptime back to zero.
+    let mut off = live_snapshot();
+    off.live = false;
+    srv.feed.send(Update::Snapshot(off));
+    srv.feed.send(Update::WentOffline {
+        at: kicktui::domain::Ts(0),
+    });
+    let st = next_of(&mut ws, "stream_state").await;
+    assert_eq!(st["data"]["isLive"], false);
+    assert_eq!(st["data"]["uptime"], "0:00:00");
+}
+
+#[tokio::test]
+async fn unknown_numbers_are_zero_and_state_comes_every_tick() {
+    let srv = Server::start(Options {
+        tick: Duration::from_millis(50),
+        ..Options::default()
+    });
+    let mut ws = srv.connect().await;
+    let first = next(&mut ws).await;
+    assert_eq!(
+        first,
+        json!({"type": "stream_state", "data": {"isLive": false, "viewerCount": 0,
+            "uptime": "0:00:00", "currentActivity": null, "chatVelocity": 0.0,
+            "engagementScore": 0.0}})
+    );
+    assert_eq!(next(&mut ws).await["type"], "metrics_update");
+    // Then stream_state + metrics_update on every tick, following the engine.
+    srv.feed.send(Update::Snapshot(live_snapshot()));
+    for _ in 0..2 {
+        let st = next_of(&mut ws, "stream_state").await;
+        assert_eq!(st["data"]["viewerCount"], 42);
+        assert_eq!(next(&mut ws).await["type"], "metrics_update");
+    }
+}
+
+#[tokio::test]
+async fn a_hundred_clients_each_get_every_message() {
+    let srv = Server::start(quiet());
+    let mut readers = Vec::new();
+    for _ in 0..100 {
+        let mut ws = srv.connect().await;
+        assert_eq!(next(&mut ws).await["type"], "stream_state");
+        assert_eq!(next(&mut ws).await["type"], "metrics_update");
+        readers.push(ws);
+    }
+    assert_eq!(srv.running.clients(), 100);
+    const N: u64 = 200;
+    for i in 0..N {
+        srv.feed
+            .send(Update::Revenue(point(i, 1.0, (i + 1) as f64)));
+    }
+    let tasks: Vec<_> = readers
+        .into_iter()
+        .map(|mut ws| {
+            tokio::spawn(async move {
+                for i in 0..N {
+                    let d = next(&mut ws).await;
+                    assert_eq!(d["data"]["id"], format!("d_{i}"));
+                    assert_eq!(next(&mut ws).await["data"]["cumulative"], (i + 1) as f64);
+                }
+                ws.close(None).await.ok();
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_is_dropped_and_the_others_get_everything() {
+    let srv = Server::start(Options {
+        queue: 16,
+        ..quiet()
+    });
+    // A small receive buffer: the stall shows sooner.
+    let sock = tokio::net::TcpSocket::new_v4().unwrap();
+    sock.set_recv_buffer_size(4096).unwrap();
+    let stream = sock.connect(srv.running.addr).await.unwrap();
+    let (mut stalled, _) = tokio_tungstenite::client_async(
+        srv.url("/ws/metrics"),
+        tokio_tungstenite::MaybeTlsStream::Plain(stream),
+    )
+    .await
+    .unwrap();
+    let mut reader = srv.connect().await;
+    for ws in [&mut stalled, &mut reader] {
+        next(ws).await;
+        next(ws).await;
+    }
+    // Big messages fill the socket buffers quickly.
+    const N: u64 = 1500;
+    let name = "x".repeat(4 * 1024);
+    let feed = srv.feed.clone();
+    let sender = tokio::spawn(async move {
+        for i in 0..N {
+            let mut p = point(i, 1.0, 1.0);
+            p.username = name.clone();
+            feed.send(Update::Revenue(p));
+            tokio::task::yield_now().await;
+        }
+    });
+    for i in 0..N {
+        assert_eq!(next(&mut reader).await["data"]["id"], format!("d_{i}"));
+        next(&mut reader).await;
+    }
+    sender.await.unwrap();
+    assert_eq!(srv.running.clients(), 1, "the stalled client was dropped");
+    // The server closed the stalled connection: after what was in flight, it ends.
+    let mut got = 0;
+    let ended = tokio::time::timeout(LIMIT, async {
+        while let Some(Ok(_)) = stalled.next().await {
+            got += 1;
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the stalled connection was closed");
+    assert!(got < 2 * N as usize + 2, "it did not get everything: {got}");
+}
+
+#[tokio::test]
+async fn a_disconnected_client_leaves_nothing_behind() {
+    let srv = Server::start(quiet());
+    let mut ws = srv.connect().await;
+    next(&mut ws).await;
+    assert_eq!(srv.running.clients(), 1);
+    ws.close(None).await.unwrap();
+    drop(ws);
+    tokio::time::timeout(LIMIT, srv.running.wait_clients(0))
+        .await
+        .expect("the client's task ended and left the hub");
+}
+
+#[tokio::test]
+async fn the_token_is_checked_before_the_upgrade() {
+    let srv = Server::start(quiet().with_token("s3cret t"));
+    let refused = |r: Result<_, tokio_tungstenite::tungstenite::Error>| match r {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => resp.status().as_u16() == 401,
+        _ => false,
+    };
+    let plain = tokio_tungstenite::connect_async(srv.url("/ws/metrics")).await;
+    assert!(refused(plain.map(|_| ())), "no token: refused");
+    let wrong = tokio_tungstenite::connect_async(srv.url("/ws/metrics?token=nope")).await;
+    assert!(refused(wrong.map(|_| ())), "wrong token: refused");
+    let (mut ws, _) = tokio_tungstenite::connect_async(srv.url("/ws/metrics?token=s3cret%20t"))
+        .await
+        .expect("the query token works");
+    assert_eq!(next(&mut ws).await["type"], "stream_state");
+    let mut req = srv.url("/ws/metrics").into_client_request().unwrap();
+    req.headers_mut()
+        .insert("Authorization", "Bearer s3cret t".parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(req)
+        .await
+        .expect("the bearer token works");
+    assert_eq!(next(&mut ws).await["type"], "stream_state");
+    // The state endpoint too; the page itself is public (it holds no data).
+    let http = reqwest::Client::new();
+    let base = format!("http://{}", srv.running.addr);
+    let st = |r: reqwest::Response| r.status().as_u16();
+    assert_eq!(
+        st(http.get(format!("{base}/api/state")).send().await.unwrap()),
+        401
+    );
+    let ok = http
+        .get(format!("{base}/api/state"))
+        .bearer_auth("s3cret t")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status().as_u16(), 200);
+    assert_eq!(st(http.get(format!("{base}/")).send().await.unwrap()), 200);
+}
+
+#[tokio::test]
+async fn api_state_returns_the_snapshot() {
+    let srv = Server::start(quiet());
+    srv.feed.send(Update::Snapshot(live_snapshot()));
+    srv.feed.send(Update::Revenue(point(1, 10.0, 150.0)));
+    // Wait until the hub has it: a client's snapshot shows it.
+    let mut ws = srv.connect().await;
+    next_of(&mut ws, "donation").await;
+    let body: serde_json::Value = reqwest::get(format!("http://{}/api/state", srv.running.addr))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["streamState"]["viewerCount"], 42);
+    assert_eq!(body["metrics"]["subsCount"], 12);
+    assert_eq!(body["revenue"][0]["cumulative"], 150.0);
+    assert_eq!(body["donations"][0]["username"], "viewer1");
+    assert_eq!(body["context"], "Stream state: 42 viewers");
+    let page = reqwest::get(format!("http://{}/", srv.running.addr))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("dashboard.js"), "the page is served");
+}
+
+#[tokio::test]
+async fn a_port_in_use_turns_only_the_server_off() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let err = serve::bind(addr).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+    let mut cfg = Config::default();
+    cfg.server.bind = addr.to_string();
+    let feed = Feed::new();
+    assert!(serve::start(&cfg, &feed, CancellationToken::new()).is_none());
+    // The engine's feed goes on.
+    let mut rx = feed.subscribe();
+    feed.send(Update::WaitingForLive);
+    assert_eq!(rx.recv().await, Some(Update::WaitingForLive));
+}
