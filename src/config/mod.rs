@@ -78,6 +78,22 @@ pub struct Kick {
     pub chatroom_id: u64,
     pub client_id: String,
     pub client_secret: String,
+    /// The chat's realtime transport: `auto` (Pusher; Centrifugo when Pusher refuses the
+    /// app key or never connects), `pusher` or `centrifugo`.
+    pub transport: ChatTransport,
+    /// Kick's Centrifugo socket (kick-protocol.md §1.6).
+    pub centrifugo_url: String,
+    /// Where Centrifugo's anonymous connection token comes from.
+    pub centrifugo_token_url: String,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatTransport {
+    #[default]
+    Auto,
+    Pusher,
+    Centrifugo,
 }
 
 impl Default for Kick {
@@ -91,6 +107,10 @@ impl Default for Kick {
             chatroom_id: 0,
             client_id: String::new(),
             client_secret: String::new(),
+            transport: ChatTransport::Auto,
+            centrifugo_url: "wss://realtime.us-east-1.platform.kick.com/connection/websocket"
+                .into(),
+            centrifugo_token_url: "https://web.kick.com/api/v1/realtime/auth/connection".into(),
         }
     }
 }

@@ -144,6 +144,9 @@ pub async fn run(
         api: req_tx.clone(),
         tx: source_tx,
         state: state_tx,
+        transport: cfg.kick.transport,
+        centrifugo_url: cfg.kick.centrifugo_url.clone(),
+        centrifugo_token_url: cfg.kick.centrifugo_token_url.clone(),
     };
     let chat = tokio::spawn(chat.run(tasks.clone()));
 
