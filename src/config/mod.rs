@@ -352,6 +352,9 @@ pub struct Recorder {
     pub max_backoff_seconds: u32,
     /// Extra streamlink options, e.g. `["--webbrowser-executable", "/usr/bin/chromium"]`.
     pub streamlink_args: Vec<String>,
+    /// When Kick's API is blocked or unreachable and the chat has said nothing about live
+    /// state, ask streamlink about `stream_url` every `poll_interval_seconds` instead.
+    pub probe_live: bool,
 }
 
 impl Default for Recorder {
@@ -371,6 +374,7 @@ impl Default for Recorder {
             restart_live_edge: 99,
             max_backoff_seconds: 30,
             streamlink_args: Vec::new(),
+            probe_live: true,
         }
     }
 }

@@ -16,6 +16,7 @@ use super::front::Front;
 use super::media::{self, Media};
 use super::runner::{Command, Engine, EngineEnd, Inputs};
 use super::sessions::Sessions;
+use super::stream_probe::StreamProbe;
 use super::update::{Summary, Update};
 use crate::config::Config;
 use crate::kickapi::KickApi;
@@ -131,6 +132,10 @@ pub async fn run(
         poll_every: Duration::from_secs(u64::from(cfg.recorder.poll_interval_seconds)),
         ids_tx,
         news: news_tx,
+        probe: cfg
+            .recorder
+            .probe_live
+            .then(|| StreamProbe::from_config(&cfg.recorder, &setup.slug)),
     };
     let actor = tokio::spawn(actor.run(req_rx, tasks.clone()));
 

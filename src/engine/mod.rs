@@ -11,4 +11,5 @@ pub mod record_session;
 pub mod runner;
 pub mod sessions;
 pub mod signals;
+pub mod stream_probe;
 pub mod update;
