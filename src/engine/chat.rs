@@ -30,6 +30,8 @@ const RELOOKUP_LIMIT: Duration = Duration::from_secs(20);
 /// `auto`: a socket that fails this many times in a row without connecting is gone for
 /// good, and the other transport is tried (about a minute with the default backoff).
 const GIVE_UP_AFTER: u32 = 6;
+/// The pause before the other transport is tried.
+const SWITCH_PAUSE: Duration = Duration::from_secs(1);
 
 pub struct ChatTask {
     pub pusher_url: String,
@@ -157,9 +159,14 @@ impl ChatTask {
             }
             tracing::warn!("{why}; switching the chat to {next}");
             source.say(ChatState::Reconnecting {
-                until: wall_now(),
+                until: wall_now().plus_ms(SWITCH_PAUSE.as_millis() as i64),
                 reason: format!("{kind} unavailable; switching to {next}"),
             });
+            // Long enough for the front ends to show the switch.
+            tokio::select! {
+                _ = cancel.cancelled() => return SourceExit::Cancelled,
+                _ = tokio::time::sleep(SWITCH_PAUSE) => {}
+            }
             let t = target(self.url(next), ids);
             source.switch(
                 self.transport_of(next),
