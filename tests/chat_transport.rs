@@ -2,6 +2,8 @@
 //! switches to Centrifugo, saying so, when Kick refuses the Pusher app key; `centrifugo` goes
 //! there at once; when both refuse, the chat stops with a reason.
 
+mod support;
+
 use std::time::Duration;
 
 use kicktui::config::ChatTransport;
@@ -153,4 +155,31 @@ async fn auto_stops_with_a_reason_when_both_refuse() {
     assert!(matches!(state, ChatState::Stopped { .. }), "{state}");
     let stats = c.stats();
     assert_eq!((stats.closes(4001), stats.closes(3500)), (2, 2));
+}
+
+/// Through the binary: a retired Pusher key, `auto` says it switches and chat is counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_says_it_switches_to_centrifugo_and_counts_chat() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let mut cfg = support::test_config(kick.kick_config());
+    cfg.kick.pusher_url = kick.pusher_url_with_key(RETIRED_KEY);
+    let mut run = support::Run::start(&cfg, &["clavicular", "--headless"]);
+    run.expect("Pusher unavailable; switching to Centrifugo")
+        .await;
+    run.expect("Connected to clavicular chat").await;
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    for i in 0..5 {
+        c.chat(&format!("viewer{i}"), "hello");
+    }
+    c.kicks("marker", 1, "");
+    run.expect("Kicks: marker sent 1 Kicks").await;
+    let (status, lines, _dir) = run.stop("INT").await;
+    assert!(status.success(), "{status}");
+    assert!(
+        !lines.iter().any(|l| l.contains("Chat stopped")),
+        "{lines:?}"
+    );
+    assert_eq!(support::received(&lines), 5);
+    assert_eq!(c.stats().centrifugo_connects, 1);
 }

@@ -136,7 +136,8 @@ impl ChatTask {
             self.tx.clone(),
             self.state.clone(),
         )
-        .with_refresh(refresh);
+        .with_refresh(refresh)
+        .with_fallback(auto);
         tracing::info!("chat transport: {kind}");
         let mut refused = [false; 2];
         loop {
@@ -152,6 +153,8 @@ impl ChatTask {
             let next = kind.other();
             if refused[next.index()] {
                 if matches!(exit, SourceExit::Refused { .. }) {
+                    tracing::error!("{why}");
+                    source.say(ChatState::Stopped { why });
                     return exit;
                 }
                 // The other one refused us: keep trying this one.

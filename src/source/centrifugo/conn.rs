@@ -111,9 +111,12 @@ impl Conn<'_> {
                     self.refreshing = Some(self.c.mint());
                     continue;
                 }
-                t = async { self.refreshing.as_mut().expect("guarded").await },
-                    if self.refreshing.is_some() =>
-                {
+                t = async {
+                    match self.refreshing.as_mut() {
+                        Some(f) => f.await,
+                        None => std::future::pending().await,
+                    }
+                }, if self.refreshing.is_some() => {
                     self.refreshing = None;
                     match t {
                         Ok(token) => {

