@@ -18,6 +18,7 @@ const CLOSE_GRACE: Duration = Duration::from_secs(1);
 /// After a failed token refresh, try again this much later (the token is still valid).
 const REFRESH_RETRY: Duration = Duration::from_secs(5);
 const CONNECT_ID: u32 = 1;
+const HEARTBEAT_GRACE: Duration = Duration::from_secs(10);
 
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -98,8 +99,9 @@ impl Conn<'_> {
         let mut ping = link.connect_timeout;
         let mut last_rx = Instant::now();
         loop {
+            // Silence for a heartbeat interval plus ~10 s means the socket is dead (§1.6).
             let deadline = if self.established {
-                last_rx + ping + link.pong_timeout
+                last_rx + ping + link.pong_timeout.min(HEARTBEAT_GRACE)
             } else {
                 started + link.connect_timeout
             };
