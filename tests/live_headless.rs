@@ -156,10 +156,12 @@ async fn a_refused_app_key_stops_chat_with_a_clear_message() {
     let c = kick.control();
     let mut cfg = test_config(kick.kick_config());
     cfg.kick.pusher_url = kick.pusher_url_with_key("eb1d5f283081a78b932c");
+    // Pusher only: `auto` would go on to Centrifugo (tests/chat_transport.rs).
+    cfg.kick.transport = kicktui::config::ChatTransport::Pusher;
     let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
     let line = run.expect("Chat stopped:").await;
     assert!(
-        line.contains("Kick refused the chat connection (close code 4001")
+        line.contains("Kick refused the chat connection (Pusher: close code 4001")
             && line.contains("[kick] pusher_url"),
         "{line}"
     );

@@ -1,6 +1,7 @@
-//! The Pusher client (`PusherSource`) against the fake Kick over loopback: reconnects,
-//! resubscription, exactly-once delivery, the close-code policy, heartbeats, malformed frames.
-//! Every wait is on an observable condition, capped by `LIMIT`.
+//! The chat socket client against the fake Kick over loopback, on both transports (Pusher
+//! and Centrifugo): reconnects, resubscription, exactly-once delivery, the close-code
+//! policy, heartbeats, malformed frames, Centrifugo's token refresh. Every wait is on an
+//! observable condition, capped by `LIMIT`.
 
 mod support;
 
@@ -11,7 +12,9 @@ use std::time::Duration;
 
 use kicktui::domain::Event;
 use kicktui::fake::{FakeConfig, FakeControl, FakeKick};
-use kicktui::source::pusher::{PusherOptions, PusherSource, SourceExit, Target};
+use kicktui::source::centrifugo::Centrifugo;
+use kicktui::source::pusher::{Pusher, PusherOptions, Refresh, SourceExit, Target};
+use kicktui::source::socket::{ChatSource, Transport};
 use kicktui::source::{ChatState, SourceMsg};
 use support::resubscribed;
 use tokio::sync::{mpsc, watch};
@@ -20,6 +23,72 @@ use tokio::time::{Instant, timeout};
 use tokio_util::sync::CancellationToken;
 
 const LIMIT: Duration = Duration::from_secs(10);
+
+/// The transport a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Proto {
+    Pusher,
+    Centrifugo,
+}
+
+impl Proto {
+    fn url(self, kick: &FakeKick) -> String {
+        match self {
+            Proto::Pusher => kick.pusher_url(),
+            Proto::Centrifugo => kick.centrifugo_url(),
+        }
+    }
+
+    fn transport(self, kick: &FakeKick) -> Box<dyn Transport> {
+        match self {
+            Proto::Pusher => Box::new(Pusher),
+            Proto::Centrifugo => Box::new(Centrifugo::new(&kick.centrifugo_token_url())),
+        }
+    }
+
+    /// "Reconnect now", "you missed a heartbeat", and a TCP drop (None).
+    fn faults(self) -> [Option<u16>; 3] {
+        match self {
+            Proto::Pusher => [Some(4200), Some(4201), None],
+            Proto::Centrifugo => [Some(3001), Some(3012), None],
+        }
+    }
+
+    /// The fake pings every 200 ms and wants an answer within 800 ms.
+    fn fast_heartbeat(self) -> FakeConfig {
+        let cfg = FakeConfig {
+            pong_timeout: Duration::from_millis(800),
+            ..FakeConfig::default()
+        };
+        match self {
+            Proto::Pusher => FakeConfig {
+                server_ping_after: Some(Duration::from_millis(200)),
+                ..cfg
+            },
+            Proto::Centrifugo => FakeConfig {
+                centrifugo_ping: Duration::from_millis(200),
+                ..cfg
+            },
+        }
+    }
+}
+
+/// Runs `$name(proto)` as one test per transport: `$name::pusher`, `$name::centrifugo`.
+macro_rules! on_both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn pusher() {
+                super::$name(super::Proto::Pusher).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn centrifugo() {
+                super::$name(super::Proto::Centrifugo).await
+            }
+        }
+    };
+}
 
 struct Client {
     rx: mpsc::Receiver<SourceMsg>,
@@ -42,15 +111,20 @@ fn options(url: &str, control: &FakeControl) -> PusherOptions {
     o
 }
 
-fn start_client(opts: PusherOptions, refresh: Option<kicktui::source::pusher::Refresh>) -> Client {
+fn start_with(
+    transport: Box<dyn Transport>,
+    opts: PusherOptions,
+    refresh: Option<Refresh>,
+) -> Client {
     let (tx, rx) = mpsc::channel(10_000);
     let (state_tx, state) = watch::channel(ChatState::Connecting { attempt: 0 });
     let cancel = CancellationToken::new();
-    let mut source = PusherSource::new(opts, tx, state_tx);
+    let mut source = ChatSource::new(transport, opts, tx, state_tx);
     if let Some(r) = refresh {
         source = source.with_refresh(r);
     }
-    let task = tokio::spawn(source.run(cancel.clone()));
+    let stop = cancel.clone();
+    let task = tokio::spawn(async move { source.run(&stop).await });
     Client {
         rx,
         state,
@@ -63,6 +137,14 @@ fn start_client(opts: PusherOptions, refresh: Option<kicktui::source::pusher::Re
     }
 }
 
+/// A client on `proto` against the fake, with test timings.
+fn start(proto: Proto, kick: &FakeKick, c: &FakeControl) -> Client {
+    start_with(proto.transport(kick), options(&proto.url(kick), c), None)
+}
+
+fn start_client(opts: PusherOptions, refresh: Option<Refresh>) -> Client {
+    start_with(Box::new(Pusher), opts, refresh)
+}
 impl Client {
     /// Reads messages until `done` holds.
     async fn read_until(&mut self, mut done: impl FnMut(&Client) -> bool) {
@@ -110,10 +192,10 @@ fn hex_id(uuid: &str) -> String {
     uuid.replace('-', "").to_lowercase()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn back_after_4200_4201_and_a_tcp_drop_with_every_message_once() {
+on_both!(back_after_reconnect_codes_and_a_tcp_drop_with_every_message_once);
+async fn back_after_reconnect_codes_and_a_tcp_drop_with_every_message_once(proto: Proto) {
     let (kick, c) = fake(FakeConfig::default()).await;
-    let mut client = start_client(options(&kick.pusher_url(), &c), None);
+    let mut client = start(proto, &kick, &c);
     let mut conn = timeout(LIMIT, c.wait_subscribed()).await.unwrap();
     // A steady stream of chat across all the faults: some of it is sent while no
     // connection is up (never delivered), the rest must arrive exactly once.
@@ -126,7 +208,7 @@ async fn back_after_4200_4201_and_a_tcp_drop_with_every_message_once() {
             }
         })
     };
-    for fault in [Some(4200), Some(4201), None] {
+    for fault in proto.faults() {
         tokio::time::sleep(Duration::from_millis(150)).await;
         match fault {
             Some(code) => c.close_all(code),
@@ -152,10 +234,8 @@ async fn back_after_4200_4201_and_a_tcp_drop_with_every_message_once() {
     assert_eq!(got, delivered.iter().collect::<HashSet<_>>());
     assert_eq!((client.downs, client.ups), (3, 3), "each gap is marked");
     let stats = c.stats();
-    assert_eq!(
-        (stats.closes(4200), stats.closes(4201), stats.drops),
-        (1, 1, 1)
-    );
+    let [a, b, _] = proto.faults().map(|f| f.unwrap_or_default());
+    assert_eq!((stats.closes(a), stats.closes(b), stats.drops), (1, 1, 1));
     assert_eq!(*client.state.borrow(), ChatState::Live);
     assert_eq!(client.stop().await, SourceExit::Cancelled);
 }
@@ -163,7 +243,7 @@ async fn back_after_4200_4201_and_a_tcp_drop_with_every_message_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn over_capacity_waits_before_reconnecting() {
     let (kick, c) = fake(FakeConfig::default()).await;
-    let client = start_client(options(&kick.pusher_url(), &c), None);
+    let client = start(Proto::Pusher, &kick, &c);
     let first = timeout(LIMIT, c.wait_subscribed()).await.unwrap();
     let closed_at = Instant::now();
     c.close_all(4100);
@@ -186,33 +266,45 @@ async fn over_capacity_waits_before_reconnecting() {
     client.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn refused_4001_stops_after_one_fresh_look_up() {
+on_both!(refused_stops_after_one_fresh_look_up);
+async fn refused_stops_after_one_fresh_look_up(proto: Proto) {
     let (kick, c) = fake(FakeConfig::default()).await;
     let looked_up = Arc::new(AtomicU32::new(0));
     let counter = looked_up.clone();
-    let refresh: kicktui::source::pusher::Refresh = Box::new(move || {
+    let refresh: Refresh = Box::new(move || {
         counter.fetch_add(1, Ordering::SeqCst);
         Box::pin(async { None })
     });
-    let bad = kick.pusher_url_with_key("eb1d5f283081a78b932c");
-    let client = start_client(options(&bad, &c), Some(refresh));
+    // Pusher: a retired app key (4001); Centrifugo: tokens it does not accept (3500).
+    let (url, code, hint) = match proto {
+        Proto::Pusher => (
+            kick.pusher_url_with_key("eb1d5f283081a78b932c"),
+            4001,
+            "pusher_url",
+        ),
+        Proto::Centrifugo => {
+            c.refuse_centrifugo(true);
+            (kick.centrifugo_url(), 3500, "centrifugo_url")
+        }
+    };
+    let client = start_with(proto.transport(&kick), options(&url, &c), Some(refresh));
     let exit = timeout(LIMIT, client.task).await.unwrap().unwrap();
     let SourceExit::Refused { why } = exit else {
         panic!("expected a refusal, got {exit:?}")
     };
-    assert!(why.contains("4001") && why.contains("pusher_url"), "{why}");
+    assert!(
+        why.contains(&code.to_string()) && why.contains(hint),
+        "{why}"
+    );
     assert_eq!(looked_up.load(Ordering::SeqCst), 1);
     let state = client.state.borrow().clone();
     assert!(
         state.to_string().starts_with("stopped: Kick refused"),
         "{state}"
     );
-    assert_eq!(
-        c.stats().connections_accepted,
-        2,
-        "one fresh try, then stop"
-    );
+    let stats = c.stats();
+    assert_eq!(stats.closes(code), 2);
+    assert_eq!(stats.connections_accepted, 2, "one fresh try, then stop");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -222,7 +314,7 @@ async fn a_fresh_look_up_with_a_new_key_connects() {
         url: kick.pusher_url(),
         channels: c.pusher_channels().to_vec(),
     };
-    let refresh: kicktui::source::pusher::Refresh = Box::new(move || {
+    let refresh: Refresh = Box::new(move || {
         let good = good.clone();
         Box::pin(async move { Some(good) })
     });
@@ -233,10 +325,10 @@ async fn a_fresh_look_up_with_a_new_key_connects() {
     client.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn malformed_frames_are_counted_and_skipped() {
+on_both!(malformed_frames_are_counted_and_skipped);
+async fn malformed_frames_are_counted_and_skipped(proto: Proto) {
     let (kick, c) = fake(FakeConfig::default()).await;
-    let mut client = start_client(options(&kick.pusher_url(), &c), None);
+    let mut client = start(proto, &kick, &c);
     timeout(LIMIT, c.wait_subscribed()).await.unwrap();
     c.chat("a", "before");
     c.malformed();
@@ -252,26 +344,77 @@ async fn malformed_frames_are_counted_and_skipped() {
     client.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn server_pings_are_answered() {
-    let (kick, c) = fake(FakeConfig {
-        server_ping_after: Some(Duration::from_millis(200)),
-        pong_timeout: Duration::from_millis(800),
-        ..FakeConfig::default()
-    })
-    .await;
-    let client = start_client(options(&kick.pusher_url(), &c), None);
+on_both!(server_pings_are_answered);
+async fn server_pings_are_answered(proto: Proto) {
+    let (kick, c) = fake(proto.fast_heartbeat()).await;
+    let client = start(proto, &kick, &c);
     timeout(LIMIT, c.wait_subscribed()).await.unwrap();
     let stats = timeout(LIMIT, c.wait_for(|s| s.pongs_received >= 3))
         .await
         .unwrap();
-    assert_eq!(
-        stats.closes(4201),
-        0,
-        "every server ping was answered in time"
+    assert!(
+        stats.closes_by_code.is_empty(),
+        "every server ping was answered in time: {:?}",
+        stats.closes_by_code
     );
     assert_eq!(stats.connections_accepted, 1);
     client.stop().await;
+}
+
+/// Tokens live 2 s: the client refreshes each before it runs out, on the same connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn centrifugo_refreshes_its_token_before_the_ttl() {
+    let (kick, c) = fake(FakeConfig {
+        centrifugo_token_ttl: Duration::from_secs(2),
+        ..FakeConfig::default()
+    })
+    .await;
+    let mut client = start(Proto::Centrifugo, &kick, &c);
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    let stats = timeout(LIMIT, c.wait_for(|s| s.centrifugo_refreshes >= 2))
+        .await
+        .unwrap();
+    assert_eq!(stats.connections_accepted, 1, "{:?}", stats.closes_by_code);
+    assert_eq!(stats.closes(3005), 0, "the token never ran out");
+    assert_eq!(stats.centrifugo_tokens, 3, "one per connect and refresh");
+    let id = hex_id(&c.chat("a", "still here"));
+    client.read_until(|cl| !cl.chats.is_empty()).await;
+    assert_eq!(client.chats, [id]);
+    client.stop().await;
+}
+
+/// An expired token closes the connection (3005): the client comes back with a new one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn centrifugo_reconnects_with_a_new_token_after_3005() {
+    let (kick, c) = fake(FakeConfig::default()).await;
+    let mut client = start(Proto::Centrifugo, &kick, &c);
+    let first = timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    c.close_all(3005);
+    resubscribed(&c, first).await;
+    let stats = c.stats();
+    assert_eq!((stats.centrifugo_tokens, stats.centrifugo_connects), (2, 2));
+    let id = hex_id(&c.chat("a", "back"));
+    client.read_until(|cl| !cl.chats.is_empty()).await;
+    assert_eq!(client.chats, [id]);
+    assert_eq!((client.downs, client.ups), (1, 1));
+    client.stop().await;
+}
+
+/// A socket that never connects is given up after `give_up_after` tries (for `auto`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_that_never_connects_is_gone_after_the_limit() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("ws://{}/app/key?protocol=7", listener.local_addr().unwrap());
+    drop(listener);
+    let mut opts = PusherOptions::new(&url, vec!["chatrooms.1.v2".into()]);
+    opts.backoff_base = Duration::from_millis(10);
+    opts.give_up_after = Some(3);
+    let client = start_client(opts, None);
+    let exit = timeout(LIMIT, client.task).await.unwrap().unwrap();
+    let SourceExit::Gone { why } = exit else {
+        panic!("expected Gone, got {exit:?}")
+    };
+    assert!(why.contains("3 times"), "{why}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

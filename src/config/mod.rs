@@ -82,6 +82,22 @@ pub struct Kick {
     pub chatroom_id: u64,
     pub client_id: String,
     pub client_secret: String,
+    /// The chat's realtime transport: `auto` (Pusher; Centrifugo when Pusher refuses the
+    /// app key or never connects), `pusher` or `centrifugo`.
+    pub transport: ChatTransport,
+    /// Kick's Centrifugo socket (kick-protocol.md §1.6).
+    pub centrifugo_url: String,
+    /// Where Centrifugo's anonymous connection token comes from.
+    pub centrifugo_token_url: String,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatTransport {
+    #[default]
+    Auto,
+    Pusher,
+    Centrifugo,
 }
 
 impl Default for Kick {
@@ -95,6 +111,10 @@ impl Default for Kick {
             chatroom_id: 0,
             client_id: String::new(),
             client_secret: String::new(),
+            transport: ChatTransport::Auto,
+            centrifugo_url: "wss://realtime.us-east-1.platform.kick.com/connection/websocket"
+                .into(),
+            centrifugo_token_url: "https://web.kick.com/api/v1/realtime/auth/connection".into(),
         }
     }
 }
@@ -336,6 +356,9 @@ pub struct Recorder {
     pub max_backoff_seconds: u32,
     /// Extra streamlink options, e.g. `["--webbrowser-executable", "/usr/bin/chromium"]`.
     pub streamlink_args: Vec<String>,
+    /// When Kick's API is blocked or unreachable and the chat has said nothing about live
+    /// state, ask streamlink about `stream_url` every `poll_interval_seconds` instead.
+    pub probe_live: bool,
 }
 
 impl Default for Recorder {
@@ -355,6 +378,7 @@ impl Default for Recorder {
             restart_live_edge: 99,
             max_backoff_seconds: 30,
             streamlink_args: Vec::new(),
+            probe_live: true,
         }
     }
 }

@@ -137,6 +137,16 @@ pub fn validate(c: &Config) -> Check {
         &["http://", "https://"],
     )?;
     url("kick.pusher_url", &c.kick.pusher_url, &["ws://", "wss://"])?;
+    url(
+        "kick.centrifugo_url",
+        &c.kick.centrifugo_url,
+        &["ws://", "wss://"],
+    )?;
+    url(
+        "kick.centrifugo_token_url",
+        &c.kick.centrifugo_token_url,
+        &["http://", "https://"],
+    )?;
     if !["error", "warn", "info", "debug", "trace"].contains(&c.general.log_level.as_str()) {
         return Err((
             "general.log_level".into(),

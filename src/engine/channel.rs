@@ -3,6 +3,11 @@
 //! cached), polls live status and viewers (the official API when credentials are set, else
 //! the channel API), and reports trouble with the error's own retry delay. It never stops the
 //! chat: when the API is blocked and the ids are known, chat runs on.
+//!
+//! While the API fails and the chat socket has said nothing about live state, live status
+//! comes from the stream itself ([`StreamProbe`], every `poll_interval_seconds`, and at once
+//! when the recorder asks "still live?"), as the same `ApiNews::Status` the API gives, marked
+//! with its [`crate::kickapi::LiveSource`].
 
 use std::time::Duration;
 
@@ -10,6 +15,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
+use super::stream_probe::{Probe, StreamProbe};
 use crate::kickapi::{ApiError, ChannelInfo, KickApi, LiveStatus};
 use crate::store::{StoreHandle, WriteOp};
 use crate::time::wall_now;
@@ -39,8 +45,11 @@ pub enum ApiNews {
 /// What the engine and the chat ask of the actor.
 #[derive(Debug)]
 pub enum ApiRequest {
-    /// A live/offline event came in chat: look at the status now.
+    /// Look at the status now (the recorder asks whether the stream is still live).
     PollNow,
+    /// The chat socket said live or offline: look now. Its word stands (no periodic stream
+    /// probe) until the API answers again.
+    SocketSaid { live: bool },
     /// The chat was refused: look the ids up again (`None`: keep the current ones).
     Relookup(oneshot::Sender<Option<ChatIds>>),
 }
@@ -57,6 +66,22 @@ pub struct ChannelActor {
     pub poll_every: Duration,
     pub ids_tx: watch::Sender<Option<ChatIds>>,
     pub news: mpsc::Sender<ApiNews>,
+    /// Live status from the stream while the APIs fail (`None`: `[recorder] probe_live` off).
+    pub probe: Option<StreamProbe>,
+}
+
+/// What has been logged about the stream probe (so a steady answer is logged once).
+#[derive(Default)]
+struct ProbeLog {
+    announced: bool,
+    last: Option<String>,
+}
+
+/// What woke the actor.
+enum Wake {
+    Poll,
+    Probe,
+    Request(ApiRequest),
 }
 
 impl ChannelActor {
@@ -69,20 +94,27 @@ impl ChannelActor {
         let mut next = Instant::now();
         // After an error, polls wait for its delay even when chat asks for one.
         let mut holding_off = false;
-        // None: polling stopped (the API said not to retry).
+        // false: polling stopped (the API said not to retry).
         let mut polling = true;
         let mut listening = true;
+        // The chat socket has said live or offline since the API last answered.
+        let mut socket_said = false;
+        // When the next periodic stream probe runs (only while the API fails).
+        let mut probe_at: Option<Instant> = None;
+        let mut probing = ProbeLog::default();
         loop {
-            let request = tokio::select! {
+            let wake = tokio::select! {
                 _ = cancel.cancelled() => return,
-                _ = sleep_until(next), if polling => None,
+                _ = sleep_until(next), if polling => Wake::Poll,
+                _ = sleep_until(probe_at.unwrap_or(next)), if probe_at.is_some() => Wake::Probe,
                 r = requests.recv(), if listening => match r {
-                    Some(r) => Some(r),
+                    Some(r) => Wake::Request(r),
                     None => { listening = false; continue }
                 },
             };
-            match request {
-                Some(ApiRequest::Relookup(reply)) => {
+            let api_down = holding_off || !polling;
+            match wake {
+                Wake::Request(ApiRequest::Relookup(reply)) => {
                     let fresh = if self.ids_from_user() {
                         None
                     } else {
@@ -91,8 +123,31 @@ impl ChannelActor {
                     let _ = reply.send(fresh);
                     continue;
                 }
-                Some(ApiRequest::PollNow) if holding_off || !polling => continue,
-                Some(ApiRequest::PollNow) | None => {}
+                Wake::Request(ApiRequest::SocketSaid { live }) => {
+                    socket_said = true;
+                    probe_at = None;
+                    tracing::info!(
+                        "{}: the chat socket says {}",
+                        self.slug,
+                        if live { "live" } else { "offline" }
+                    );
+                    if api_down {
+                        continue;
+                    }
+                }
+                Wake::Request(ApiRequest::PollNow) | Wake::Probe if api_down => {
+                    // The API is not answering: ask the stream instead.
+                    if self.probe.is_some() {
+                        self.probe_now(&mut probing).await;
+                        probe_at = (!socket_said).then(|| Instant::now() + self.poll_every);
+                    }
+                    continue;
+                }
+                Wake::Probe => {
+                    probe_at = None;
+                    continue;
+                }
+                Wake::Request(ApiRequest::PollNow) | Wake::Poll => {}
             }
             let need_ids = self.ids.is_none();
             let result = if need_ids {
@@ -106,6 +161,9 @@ impl ChannelActor {
                         self.tell(ApiNews::Recovered).await;
                     }
                     holding_off = false;
+                    socket_said = false;
+                    probe_at = None;
+                    probing = ProbeLog::default();
                     next = Instant::now() + self.poll_every;
                     self.tell(ApiNews::Status(status)).await;
                 }
@@ -125,8 +183,44 @@ impl ChannelActor {
                         }
                         None => polling = false,
                     }
+                    if self.probe.is_some() && !socket_said && probe_at.is_none() {
+                        probe_at = Some(Instant::now());
+                    }
                 }
             }
+        }
+    }
+
+    /// Probes the stream once and passes on what it found (a log line when that changes).
+    async fn probe_now(&mut self, log: &mut ProbeLog) {
+        let Some(probe) = self.probe.as_mut() else {
+            return;
+        };
+        let found = probe.probe().await;
+        let url = probe.url().to_string();
+        if !log.announced {
+            log.announced = true;
+            tracing::warn!(
+                "{}: Kick's API is not answering; live status now comes from the stream \
+                 itself (streamlink on {url} every {} s)",
+                self.slug,
+                self.poll_every.as_secs()
+            );
+        }
+        let said = match &found {
+            Probe::Live { .. } => "live".to_string(),
+            Probe::Offline { why } => format!("offline ({why})"),
+            Probe::Unknown { why } => format!("unknown ({why})"),
+        };
+        if log.last.as_deref() != Some(said.as_str()) {
+            match found {
+                Probe::Unknown { .. } => tracing::warn!("{}: stream probe: {said}", self.slug),
+                _ => tracing::info!("{}: stream probe: {said}", self.slug),
+            }
+            log.last = Some(said);
+        }
+        if let Some(status) = found.status() {
+            self.tell(ApiNews::Status(status)).await;
         }
     }
 

@@ -1,9 +1,15 @@
-//! The chat task: waits for the channel ids, then runs the Pusher client on the five channel
-//! names. Its "fresh look-up" after a 4000–4099 close re-reads `[kick] pusher_url` from the
-//! config file (the user may have put in a new app key) and asks the channel actor for the
-//! ids again. Kick's realtime negotiation endpoint (kick-protocol.md §1.2) is not called: it
-//! is unconfirmed and behind the same Cloudflare as the channel API.
+//! The chat task: waits for the channel ids, then runs the chat socket on the five channel
+//! names. The one place that chooses the realtime transport: `[kick] transport = "pusher"`,
+//! `"centrifugo"`, or `"auto"` (Pusher first; Centrifugo when Pusher refuses twice or never
+//! connects, saying so in the log and the chat state; back to Pusher if Centrifugo never
+//! connects and Pusher was not refused).
+//!
+//! Its "fresh look-up" after a refusal re-reads the transport's URL from the config file
+//! (the user may have put in a new app key) and asks the channel actor for the ids again.
+//! Kick's realtime negotiation endpoint (kick-protocol.md §1.2) is not called: it is
+//! unconfirmed and behind the same Cloudflare as the channel API.
 
+use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -11,22 +17,72 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio_util::sync::CancellationToken;
 
 use super::channel::{ApiRequest, ChatIds};
+use crate::config::{self, ChatTransport};
+use crate::source::centrifugo::Centrifugo;
 use crate::source::kick::channel_names;
-use crate::source::pusher::{PusherOptions, PusherSource, Refresh, SourceExit, Target};
+use crate::source::pusher::Pusher;
+use crate::source::socket::{ChatSource, Refresh, SourceExit, SourceOptions, Target, Transport};
 use crate::source::{ChatState, SourceMsg};
+use crate::time::wall_now;
 
 /// How long a fresh look-up may take before the current parameters are tried again.
 const RELOOKUP_LIMIT: Duration = Duration::from_secs(20);
+/// `auto`: a socket that fails this many times in a row without connecting is gone for
+/// good, and the other transport is tried (about a minute with the default backoff).
+const GIVE_UP_AFTER: u32 = 6;
+/// The pause before the other transport is tried.
+const SWITCH_PAUSE: Duration = Duration::from_secs(1);
 
 pub struct ChatTask {
     pub pusher_url: String,
-    /// The config file to re-read for `pusher_url` (`None`: nothing to re-read).
+    /// The config file to re-read for the transport's URL (`None`: nothing to re-read).
     pub config_path: Option<PathBuf>,
     pub capture: bool,
     pub ids: watch::Receiver<Option<ChatIds>>,
     pub api: mpsc::Sender<ApiRequest>,
     pub tx: mpsc::Sender<SourceMsg>,
     pub state: watch::Sender<ChatState>,
+    /// `[kick] transport`, `centrifugo_url`, `centrifugo_token_url`.
+    pub transport: ChatTransport,
+    pub centrifugo_url: String,
+    pub centrifugo_token_url: String,
+}
+
+/// One of the two transports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Pusher,
+    Centrifugo,
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kind::Pusher => "Pusher",
+            Kind::Centrifugo => "Centrifugo",
+        })
+    }
+}
+
+impl Kind {
+    fn other(self) -> Kind {
+        match self {
+            Kind::Pusher => Kind::Centrifugo,
+            Kind::Centrifugo => Kind::Pusher,
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// This transport's URL in a `[kick]` section.
+    fn url(self, kick: &config::Kick) -> &str {
+        match self {
+            Kind::Pusher => &kick.pusher_url,
+            Kind::Centrifugo => &kick.centrifugo_url,
+        }
+    }
 }
 
 pub fn target(url: &str, ids: ChatIds) -> Target {
@@ -37,6 +93,24 @@ pub fn target(url: &str, ids: ChatIds) -> Target {
 }
 
 impl ChatTask {
+    fn url(&self, kind: Kind) -> &str {
+        match kind {
+            Kind::Pusher => &self.pusher_url,
+            Kind::Centrifugo => &self.centrifugo_url,
+        }
+    }
+
+    fn transport_of(&self, kind: Kind) -> Box<dyn Transport> {
+        match kind {
+            Kind::Pusher => Box::new(Pusher),
+            Kind::Centrifugo => Box::new(Centrifugo::new(&self.centrifugo_token_url)),
+        }
+    }
+
+    fn refresher(&self, kind: Kind, current: Target) -> Refresh {
+        refresher(kind, current, self.config_path.clone(), self.api.clone())
+    }
+
     pub async fn run(mut self, cancel: CancellationToken) -> SourceExit {
         let ids = tokio::select! {
             _ = cancel.cancelled() => return SourceExit::Cancelled,
@@ -46,18 +120,69 @@ impl ChatTask {
                 None => return SourceExit::Cancelled,
             },
         };
-        let current = target(&self.pusher_url, ids);
-        let mut opts = PusherOptions::new(&current.url, current.channels.clone());
+        let auto = self.transport == ChatTransport::Auto;
+        let mut kind = match self.transport {
+            ChatTransport::Centrifugo => Kind::Centrifugo,
+            ChatTransport::Auto | ChatTransport::Pusher => Kind::Pusher,
+        };
+        let current = target(self.url(kind), ids);
+        let mut opts = SourceOptions::new(&current.url, current.channels.clone());
         opts.capture = self.capture;
-        let refresh = refresher(current, self.config_path, self.api);
-        PusherSource::new(opts, self.tx, self.state)
-            .with_refresh(refresh)
-            .run(cancel)
-            .await
+        opts.give_up_after = auto.then_some(GIVE_UP_AFTER);
+        let refresh = self.refresher(kind, current);
+        let mut source = ChatSource::new(
+            self.transport_of(kind),
+            opts,
+            self.tx.clone(),
+            self.state.clone(),
+        )
+        .with_refresh(refresh)
+        .with_fallback(auto);
+        tracing::info!("chat transport: {kind}");
+        let mut refused = [false; 2];
+        loop {
+            let exit = source.run(&cancel).await;
+            let why = match &exit {
+                SourceExit::Refused { why } if auto => {
+                    refused[kind.index()] = true;
+                    why.clone()
+                }
+                SourceExit::Gone { why } if auto => why.clone(),
+                _ => return exit,
+            };
+            let next = kind.other();
+            if refused[next.index()] {
+                if matches!(exit, SourceExit::Refused { .. }) {
+                    tracing::error!("{why}");
+                    source.say(ChatState::Stopped { why });
+                    return exit;
+                }
+                // The other one refused us: keep trying this one.
+                continue;
+            }
+            tracing::warn!("{why}; switching the chat to {next}");
+            source.say(ChatState::Reconnecting {
+                until: wall_now().plus_ms(SWITCH_PAUSE.as_millis() as i64),
+                reason: format!("{kind} unavailable; switching to {next}"),
+            });
+            // Long enough for the front ends to show the switch.
+            tokio::select! {
+                _ = cancel.cancelled() => return SourceExit::Cancelled,
+                _ = tokio::time::sleep(SWITCH_PAUSE) => {}
+            }
+            let t = target(self.url(next), ids);
+            source.switch(
+                self.transport_of(next),
+                &t.url,
+                Some(self.refresher(next, t.clone())),
+            );
+            kind = next;
+        }
     }
 }
 
 fn refresher(
+    kind: Kind,
     current: Target,
     config_path: Option<PathBuf>,
     api: mpsc::Sender<ApiRequest>,
@@ -66,7 +191,7 @@ fn refresher(
         let (current, config_path, api) = (current.clone(), config_path.clone(), api.clone());
         Box::pin(async move {
             let url = match config_path.as_deref().map(|p| crate::config::load(Some(p))) {
-                Some(Ok((cfg, _))) => cfg.kick.pusher_url,
+                Some(Ok((cfg, _))) => kind.url(&cfg.kick).to_string(),
                 Some(Err(e)) => {
                     tracing::warn!("cannot re-read the config: {e}");
                     current.url.clone()

@@ -12,5 +12,6 @@ pub mod runner;
 pub mod sessions;
 pub mod signals;
 pub mod sources;
+pub mod stream_probe;
 pub mod update;
 pub mod view;

@@ -113,7 +113,8 @@ impl Engine {
         match msg {
             SourceMsg::Event { at, event } => {
                 if matches!(event, Event::Live { .. } | Event::Offline) {
-                    let _ = self.api.try_send(ApiRequest::PollNow);
+                    let live = matches!(event, Event::Live { .. });
+                    let _ = self.api.try_send(ApiRequest::SocketSaid { live });
                 }
                 let effects = self.core.on_event(at, &event);
                 self.apply(effects).await;

@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 use super::channel::{ApiNews, ApiRequest, ChannelActor, ChatIds};
 use super::chat::ChatTask;
 use super::live::LiveSetup;
+use super::stream_probe::StreamProbe;
 use crate::config::Config;
 use crate::kickapi::KickApi;
 use crate::source::{ChatState, SourceMsg};
@@ -64,6 +65,10 @@ impl Sources {
             poll_every: Duration::from_secs(u64::from(cfg.recorder.poll_interval_seconds)),
             ids_tx,
             news: news_tx,
+            probe: cfg
+                .recorder
+                .probe_live
+                .then(|| StreamProbe::from_config(&cfg.recorder, &setup.slug)),
         };
         let actor = tokio::spawn(actor.run(req_rx, cancel.clone()));
 
@@ -77,6 +82,9 @@ impl Sources {
             api: requests.clone(),
             tx: source_tx,
             state: state_tx,
+            transport: cfg.kick.transport,
+            centrifugo_url: cfg.kick.centrifugo_url.clone(),
+            centrifugo_token_url: cfg.kick.centrifugo_token_url.clone(),
         };
         let chat = chat.run(cancel.clone());
         let chat = tokio::spawn(async move {

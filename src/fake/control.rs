@@ -307,6 +307,11 @@ impl FakeControl {
         lock(&self.shared.world).official_failure = mode;
     }
 
+    /// Centrifugo connects are refused (close 3500 "invalid token") while `on`.
+    pub fn refuse_centrifugo(&self, on: bool) {
+        lock(&self.shared.world).centrifugo_refusing = on;
+    }
+
     /// Forgets every issued OAuth token (clients then get 401 and must fetch a new one).
     pub fn revoke_tokens(&self) {
         lock(&self.shared.world).tokens.clear();

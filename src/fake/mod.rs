@@ -1,5 +1,6 @@
 //! A local fake Kick for tests and `kicktui demo`: the channel API, the official API with
-//! OAuth, and the Pusher socket, on one loopback port, driven through [`FakeControl`].
+//! OAuth, the Pusher socket and the Centrifugo socket, on one loopback port, driven through
+//! [`FakeControl`].
 //!
 //! ```no_run
 //! # async fn f() -> std::io::Result<()> {
@@ -12,6 +13,7 @@
 //! ```
 
 mod api;
+mod centrifugo;
 mod control;
 pub mod frames;
 mod script;
@@ -49,6 +51,12 @@ pub struct FakeConfig {
     pub server_ping_after: Option<Duration>,
     /// Close with 4201 when a server ping goes unanswered this long.
     pub pong_timeout: Duration,
+    /// Centrifugo: the heartbeat interval sent in the `connect` reply (Kick: 25 s); a
+    /// heartbeat not answered before the next one closes the connection with 3012.
+    pub centrifugo_ping: Duration,
+    /// Centrifugo: how long a connection token lives (Kick: ~30 min); a connection whose
+    /// token runs out without a `refresh` is closed with 3005.
+    pub centrifugo_token_ttl: Duration,
     /// Credentials the OAuth endpoint accepts.
     pub client_id: String,
     pub client_secret: String,
@@ -74,6 +82,8 @@ impl Default for FakeConfig {
             activity_timeout_secs: 120,
             server_ping_after: Some(Duration::from_secs(120)),
             pong_timeout: Duration::from_secs(30),
+            centrifugo_ping: Duration::from_secs(25),
+            centrifugo_token_ttl: Duration::from_secs(1800),
             client_id: "01KICKTUIDEMOCLIENT".into(),
             client_secret: "demo-secret".into(),
             token_ttl: Duration::from_secs(7200),

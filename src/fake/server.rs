@@ -17,7 +17,7 @@ use tracing::{debug, warn};
 
 use super::api::{self, query_values};
 use super::state::Shared;
-use super::{FakeConfig, FakeControl, Refuse, socket};
+use super::{FakeConfig, FakeControl, Refuse, centrifugo, socket};
 use crate::config;
 
 /// A running fake Kick. Dropping it stops the server and closes every socket (1001).
@@ -92,7 +92,20 @@ impl FakeKick {
             chatroom_id: 0,
             client_id: self.shared.cfg.client_id.clone(),
             client_secret: self.shared.cfg.client_secret.clone(),
+            transport: config::ChatTransport::Auto,
+            centrifugo_url: self.centrifugo_url(),
+            centrifugo_token_url: self.centrifugo_token_url(),
         }
+    }
+
+    /// The Centrifugo socket (kick-protocol.md §1.6).
+    pub fn centrifugo_url(&self) -> String {
+        format!("ws://{}/connection/websocket", self.addr)
+    }
+
+    /// Where a Centrifugo client gets its anonymous connection token.
+    pub fn centrifugo_token_url(&self) -> String {
+        format!("http://{}/api/v1/realtime/auth/connection", self.addr)
     }
 
     /// Drives the first configured channel.
@@ -122,6 +135,8 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/oauth/token", post(api::token))
         .route("/public/v1/channels", get(api::official_channels))
         .route("/app/{key}", get(pusher))
+        .route("/api/v1/realtime/auth/connection", post(centrifugo::token))
+        .route("/connection/websocket", get(centrifugo_upgrade))
         .with_state(shared)
 }
 
@@ -147,6 +162,17 @@ async fn pusher(
         }
     };
     upgrade.on_upgrade(move |ws| socket::run(ws, shared, reject))
+}
+
+/// `GET /connection/websocket`: the Centrifugo WebSocket upgrade.
+async fn centrifugo_upgrade(
+    State(shared): State<Arc<Shared>>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if shared.refusing(Refuse::Upgrade) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable").into_response();
+    }
+    upgrade.on_upgrade(move |ws| centrifugo::run(ws, shared))
 }
 
 /// A TCP listener that closes new connections at once while refusal is on.

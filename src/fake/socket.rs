@@ -99,7 +99,7 @@ async fn serve(
                 Some(Err(_)) | None => return,
             },
             out = rx.recv() => match out {
-                Some(Out::Frame { seq, text }) => {
+                Some(Out::Frame { seq, text, .. }) => {
                     if ws.send(Message::Text(text.into())).await.is_err() {
                         return;
                     }

@@ -16,7 +16,9 @@ use super::{ApiFailure, FakeChannel, FakeConfig, Refuse};
 pub(crate) enum Out {
     Frame {
         seq: u64,
+        /// The Pusher frame; a Centrifugo connection wraps it in a publication.
         text: String,
+        channel: String,
     },
     Close(u16),
     /// Drop the TCP connection without a close frame.
@@ -32,6 +34,10 @@ pub(crate) struct World {
     /// Lifetime gifted subs / Kicks per user, for the leaderboards.
     pub gift_totals: HashMap<String, u32>,
     pub kicks_totals: HashMap<String, u32>,
+    /// Centrifugo connection tokens and when each expires.
+    pub centrifugo_tokens: HashMap<String, Instant>,
+    /// Centrifugo connects are refused (close 3500, "invalid token").
+    pub centrifugo_refusing: bool,
     next_livestream: u64,
 }
 
@@ -71,6 +77,8 @@ impl Shared {
             tokens: HashMap::new(),
             gift_totals: HashMap::new(),
             kicks_totals: HashMap::new(),
+            centrifugo_tokens: HashMap::new(),
+            centrifugo_refusing: false,
             next_livestream: 130_000_000,
         };
         Arc::new(Shared {
@@ -180,6 +188,7 @@ impl Shared {
                 let frame = Out::Frame {
                     seq,
                     text: text.clone(),
+                    channel: channel.to_string(),
                 };
                 if conns.get(t).is_some_and(|tx| tx.send(frame).is_ok()) {
                     queued += 1;

@@ -52,6 +52,10 @@ pub struct FakeStats {
     pub api_requests: u64,
     /// OAuth tokens handed out.
     pub tokens_issued: u64,
+    /// Centrifugo connection tokens handed out, `connect`s accepted, `refresh`es accepted.
+    pub centrifugo_tokens: u64,
+    pub centrifugo_connects: u64,
+    pub centrifugo_refreshes: u64,
     /// The latest event frames, oldest first (capped by `FakeConfig::ledger_limit`).
     pub ledger: VecDeque<SentFrame>,
 }

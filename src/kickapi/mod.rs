@@ -9,7 +9,7 @@ mod parse;
 
 pub use channel_name::{ChannelNameError, MAX_NAME_LEN, Platform, parse_channel, validate_name};
 pub use error::ApiError;
-pub use parse::{ChannelInfo, LiveStatus, parse_kick_time};
+pub use parse::{ChannelInfo, LiveSource, LiveStatus, parse_kick_time};
 
 use std::fmt;
 use std::sync::Arc;

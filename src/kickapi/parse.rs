@@ -26,6 +26,41 @@ pub struct ChannelInfo {
     pub livestream_id: Option<u64>,
 }
 
+/// Where a live status came from, for the status bar and headless lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LiveSource {
+    /// Nothing has said yet (or every route is failing).
+    #[default]
+    Unknown,
+    /// Kick's channel API (`kick.com/api/v2/channels/…`).
+    Api,
+    /// Kick's official API (`api.kick.com`, client credentials).
+    OfficialApi,
+    /// `StreamerIsLive` / `StopStreamBroadcast` on the chat socket.
+    Socket,
+    /// streamlink asked about the stream itself (the APIs are blocked or unreachable).
+    StreamProbe,
+}
+
+impl LiveSource {
+    /// `API`, `official API`, `chat socket`, `stream probe`, `unknown`.
+    pub fn label(self) -> &'static str {
+        match self {
+            LiveSource::Unknown => "unknown",
+            LiveSource::Api => "API",
+            LiveSource::OfficialApi => "official API",
+            LiveSource::Socket => "chat socket",
+            LiveSource::StreamProbe => "stream probe",
+        }
+    }
+}
+
+impl std::fmt::Display for LiveSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 /// Whether a channel is live, from any of the status routes.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LiveStatus {
@@ -37,6 +72,8 @@ pub struct LiveStatus {
     pub livestream_id: Option<u64>,
     /// The HLS playlist (channel API only), for `[recorder] use_playback_url`.
     pub playback_url: Option<String>,
+    /// Which route said so.
+    pub source: LiveSource,
 }
 
 impl ChannelInfo {
@@ -48,6 +85,7 @@ impl ChannelInfo {
             started_at: self.started_at,
             livestream_id: self.livestream_id,
             playback_url: self.playback_url.clone(),
+            source: LiveSource::Api,
         }
     }
 
@@ -148,13 +186,17 @@ fn livestream_status(l: &Value) -> LiveStatus {
         started_at: parse_kick_time(&l["start_time"]).or_else(|| parse_kick_time(&l["created_at"])),
         livestream_id: id(&l["id"]),
         playback_url: None,
+        source: LiveSource::Api,
     }
 }
 
 /// Reads `/api/v2/channels/{slug}/livestream`: `{"data": null}` is offline.
 pub fn livestream(v: &Value) -> Result<LiveStatus, String> {
     match v.get("data") {
-        Some(Value::Null) => Ok(LiveStatus::default()),
+        Some(Value::Null) => Ok(LiveStatus {
+            source: LiveSource::Api,
+            ..LiveStatus::default()
+        }),
         Some(l) if l.is_object() => Ok(livestream_status(l)),
         _ => Err("the livestream answer has no `data` object".into()),
     }
@@ -188,6 +230,7 @@ pub fn official_status(v: &Value, slug: &str) -> Result<Option<LiveStatus>, Stri
         started_at: parse_kick_time(&stream["start_time"]),
         livestream_id: None,
         playback_url: None,
+        source: LiveSource::OfficialApi,
     }))
 }
 
@@ -277,7 +320,10 @@ mod tests {
     fn livestream_and_official_answers() {
         assert_eq!(
             livestream(&json!({"data": null})),
-            Ok(LiveStatus::default())
+            Ok(LiveStatus {
+                source: LiveSource::Api,
+                ..LiveStatus::default()
+            })
         );
         let l = livestream(&json!({"data": {"id": 9, "viewers": 12}})).unwrap();
         assert_eq!(

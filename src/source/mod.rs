@@ -1,9 +1,11 @@
 //! Sources: turn the outside world into platform-neutral `Event`s.
 
+pub mod centrifugo;
 pub mod dedup;
 pub mod kick;
 mod msg;
 pub mod pusher;
 pub mod reconnect;
+pub mod socket;
 
 pub use msg::{ChatState, SourceMsg};

@@ -6,32 +6,11 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::time::{Instant, timeout, timeout_at};
 use tokio_tungstenite::tungstenite::Message;
 
-use super::PusherSource;
-use crate::domain::Event;
 use crate::source::kick::{Control, Frame, decode_frame, ping_frame, pong_frame, subscribe_frame};
-use crate::source::{ChatState, SourceMsg};
-use crate::time::wall_now;
+use crate::source::socket::{Ended, Link, Target, describe};
 
 /// How long to keep reading after a close frame, so tungstenite's close reply goes out.
 const CLOSE_GRACE: Duration = Duration::from_secs(1);
-
-/// How one connection ended.
-pub(super) struct Ended {
-    pub code: Option<u16>,
-    pub reason: String,
-    /// It got as far as `connection_established` (so the backoff starts over).
-    pub established: bool,
-}
-
-impl Ended {
-    fn new(code: Option<u16>, reason: impl Into<String>, established: bool) -> Ended {
-        Ended {
-            code,
-            reason: reason.into(),
-            established,
-        }
-    }
-}
 
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -41,157 +20,118 @@ async fn send_text(ws: &mut Ws, text: String) -> bool {
     ws.send(Message::Text(text.into())).await.is_ok()
 }
 
-impl PusherSource {
-    pub(super) async fn connect_once(&mut self) -> Ended {
-        let connected = timeout(
-            self.opts.connect_timeout,
-            tokio_tungstenite::connect_async(self.opts.url.as_str()),
-        )
-        .await;
-        let mut ws = match connected {
-            Ok(Ok((ws, _))) => ws,
-            Ok(Err(e)) => return Ended::new(None, format!("connect failed: {e}"), false),
-            Err(_) => return Ended::new(None, "connect timed out", false),
+pub(super) async fn connect_once(target: &Target, link: &mut Link) -> Ended {
+    let connected = timeout(
+        link.connect_timeout,
+        tokio_tungstenite::connect_async(target.url.as_str()),
+    )
+    .await;
+    let mut ws = match connected {
+        Ok(Ok((ws, _))) => ws,
+        Ok(Err(e)) => return Ended::new(None, format!("connect failed: {e}"), false),
+        Err(_) => return Ended::new(None, "connect timed out", false),
+    };
+    let mut ended = serve(&mut ws, target, link).await;
+    if ended.reason.is_empty() {
+        ended.reason = match ended.code {
+            Some(c) => format!("close code {c}"),
+            None => "connection dropped".into(),
         };
-        let mut ended = self.serve(&mut ws).await;
-        if ended.reason.is_empty() {
-            ended.reason = match ended.code {
-                Some(c) => format!("close code {c}"),
-                None => "connection dropped".into(),
-            };
-        }
-        ended
     }
-
-    /// Reads one connection until it ends.
-    async fn serve(&mut self, ws: &mut Ws) -> Ended {
-        let mut established = false;
-        let mut activity = self.opts.connect_timeout;
-        let mut ping_deadline: Option<Instant> = None;
-        let mut last_rx = Instant::now();
-        // A `pusher:error` names the code when the close frame does not.
-        let mut error: Option<(u16, String)> = None;
-        loop {
-            let deadline = ping_deadline.unwrap_or(last_rx + activity);
-            let msg = match timeout_at(deadline, ws.next()).await {
-                Err(_) if ping_deadline.is_some() || !established => {
-                    let reason = if established {
-                        "no pong from Kick"
-                    } else {
-                        "no connection_established"
-                    };
-                    let _ = timeout(CLOSE_GRACE, ws.close(None)).await;
-                    return Ended::new(None, reason, established);
-                }
-                Err(_) => {
-                    // Silence for activity_timeout: ask whether the socket is still alive.
-                    if !send_text(ws, ping_frame()).await {
-                        return Ended::new(None, "send failed", established);
-                    }
-                    ping_deadline = Some(Instant::now() + self.opts.pong_timeout);
-                    continue;
-                }
-                Ok(None) => {
-                    let code = error.as_ref().map(|e| e.0);
-                    return Ended::new(code, describe(code, &error, ""), established);
-                }
-                Ok(Some(Err(e))) => {
-                    let code = error.as_ref().map(|e| e.0);
-                    let why = format!("socket error: {e}");
-                    return Ended::new(code, describe(code, &error, &why), established);
-                }
-                Ok(Some(Ok(m))) => m,
-            };
-            last_rx = Instant::now();
-            ping_deadline = None;
-            let text = match msg {
-                Message::Text(t) => t,
-                Message::Close(frame) => {
-                    let code = frame
-                        .as_ref()
-                        .map(|f| u16::from(f.code))
-                        .or(error.as_ref().map(|e| e.0));
-                    let reason = frame.map(|f| f.reason.to_string()).unwrap_or_default();
-                    // Keep reading briefly: that sends tungstenite's close reply.
-                    let _ = timeout(CLOSE_GRACE, async {
-                        while let Some(Ok(_)) = ws.next().await {}
-                    })
-                    .await;
-                    return Ended::new(code, describe(code, &error, &reason), established);
-                }
-                _ => continue,
-            };
-            let at = wall_now();
-            if self.opts.capture {
-                let frame = SourceMsg::Frame {
-                    at,
-                    text: text.to_string(),
-                };
-                let _ = self.tx.send(frame).await;
-            }
-            match decode_frame(&text) {
-                Ok(Frame::Control(Control::ConnectionEstablished {
-                    activity_timeout_s, ..
-                })) => {
-                    established = true;
-                    activity = Duration::from_secs(activity_timeout_s.clamp(1, 600));
-                    for ch in &self.opts.channels {
-                        if !send_text(ws, subscribe_frame(ch)).await {
-                            return Ended::new(None, "subscribe failed", established);
-                        }
-                    }
-                    self.state.send_replace(ChatState::Live);
-                    if std::mem::replace(&mut self.down, false) {
-                        let up = SourceMsg::Event {
-                            at,
-                            event: Event::SourceUp,
-                        };
-                        let _ = self.tx.send(up).await;
-                    }
-                }
-                Ok(Frame::Control(Control::Ping)) => {
-                    if !send_text(ws, pong_frame()).await {
-                        return Ended::new(None, "send failed", established);
-                    }
-                }
-                Ok(Frame::Control(Control::Error { code, message })) => {
-                    tracing::warn!("pusher:error {code:?}: {message}");
-                    if let Some(c) = code {
-                        error = Some((c, message));
-                    }
-                }
-                Ok(Frame::Control(Control::SubscriptionError { channel, message })) => {
-                    tracing::warn!("subscription to {channel:?} failed: {message}");
-                }
-                Ok(Frame::Control(_)) | Ok(Frame::Ignored(_)) => {}
-                Ok(Frame::Event { event, key, .. }) => {
-                    if key.as_ref().is_none_or(|k| self.dedup.first_time(k))
-                        && self.tx.send(SourceMsg::Event { at, event }).await.is_err()
-                    {
-                        return Ended::new(Some(1000), "engine stopped", established);
-                    }
-                }
-                Err(e) => {
-                    let bad = SourceMsg::Malformed {
-                        at,
-                        error: e.to_string(),
-                    };
-                    let _ = self.tx.send(bad).await;
-                }
-            }
-        }
-    }
+    ended
 }
 
-/// `close code 4001: App key … does not exist`, from the close frame or the `pusher:error`.
-fn describe(code: Option<u16>, error: &Option<(u16, String)>, reason: &str) -> String {
-    let reason = match (reason.trim(), error) {
-        ("", Some((_, m))) => m.as_str(),
-        (r, _) => r,
-    };
-    match (code, reason.is_empty()) {
-        (Some(c), true) => format!("close code {c}"),
-        (Some(c), false) => format!("close code {c}: {reason}"),
-        (None, _) => reason.to_string(),
+/// Reads one connection until it ends.
+async fn serve(ws: &mut Ws, target: &Target, link: &mut Link) -> Ended {
+    let mut established = false;
+    let mut activity = link.connect_timeout;
+    let mut ping_deadline: Option<Instant> = None;
+    let mut last_rx = Instant::now();
+    // A `pusher:error` names the code when the close frame does not.
+    let mut error: Option<(u16, String)> = None;
+    loop {
+        let deadline = ping_deadline.unwrap_or(last_rx + activity);
+        let msg = match timeout_at(deadline, ws.next()).await {
+            Err(_) if ping_deadline.is_some() || !established => {
+                let reason = if established {
+                    "no pong from Kick"
+                } else {
+                    "no connection_established"
+                };
+                let _ = timeout(CLOSE_GRACE, ws.close(None)).await;
+                return Ended::new(None, reason, established);
+            }
+            Err(_) => {
+                // Silence for activity_timeout: ask whether the socket is still alive.
+                if !send_text(ws, ping_frame()).await {
+                    return Ended::new(None, "send failed", established);
+                }
+                ping_deadline = Some(Instant::now() + link.pong_timeout);
+                continue;
+            }
+            Ok(None) => {
+                let code = error.as_ref().map(|e| e.0);
+                return Ended::new(code, describe(code, &error, ""), established);
+            }
+            Ok(Some(Err(e))) => {
+                let code = error.as_ref().map(|e| e.0);
+                let why = format!("socket error: {e}");
+                return Ended::new(code, describe(code, &error, &why), established);
+            }
+            Ok(Some(Ok(m))) => m,
+        };
+        last_rx = Instant::now();
+        ping_deadline = None;
+        let text = match msg {
+            Message::Text(t) => t,
+            Message::Close(frame) => {
+                let code = frame
+                    .as_ref()
+                    .map(|f| u16::from(f.code))
+                    .or(error.as_ref().map(|e| e.0));
+                let reason = frame.map(|f| f.reason.to_string()).unwrap_or_default();
+                // Keep reading briefly: that sends tungstenite's close reply.
+                let _ = timeout(CLOSE_GRACE, async {
+                    while let Some(Ok(_)) = ws.next().await {}
+                })
+                .await;
+                return Ended::new(code, describe(code, &error, &reason), established);
+            }
+            _ => continue,
+        };
+        let at = link.received(&text).await;
+        match decode_frame(&text) {
+            Ok(Frame::Control(Control::ConnectionEstablished {
+                activity_timeout_s, ..
+            })) => {
+                established = true;
+                activity = Duration::from_secs(activity_timeout_s.clamp(1, 600));
+                for ch in &target.channels {
+                    if !send_text(ws, subscribe_frame(ch)).await {
+                        return Ended::new(None, "subscribe failed", established);
+                    }
+                }
+                link.up(at).await;
+            }
+            Ok(Frame::Control(Control::Ping)) => {
+                if !send_text(ws, pong_frame()).await {
+                    return Ended::new(None, "send failed", established);
+                }
+            }
+            Ok(Frame::Control(Control::Error { code, message })) => {
+                tracing::warn!("pusher:error {code:?}: {message}");
+                if let Some(c) = code {
+                    error = Some((c, message));
+                }
+            }
+            Ok(Frame::Control(Control::SubscriptionError { channel, message })) => {
+                tracing::warn!("subscription to {channel:?} failed: {message}");
+            }
+            frame => {
+                if !link.deliver(at, frame).await {
+                    return Ended::new(Some(1000), "engine stopped", established);
+                }
+            }
+        }
     }
 }

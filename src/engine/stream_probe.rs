@@ -1,0 +1,238 @@
+//! Live status from the stream itself, for when Kick's APIs are blocked or unreachable and
+//! the chat socket has said nothing (it only speaks when a stream starts or stops). streamlink
+//! resolves `[recorder] stream_url` (`streamlink --json URL best`: argv, no shell, stdin null,
+//! a time limit, tracked like every child); a playable stream is live. An HLS playlist that
+//! ends (`#EXT-X-ENDLIST`) or stops changing is a stream that is over, though streamlink
+//! would still "play" it; "No playable streams" or a 404 is offline; anything else (403,
+//! timeouts, no streamlink) says nothing.
+
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::process::Command;
+use tokio::time::Instant;
+
+use crate::config;
+use crate::kickapi::{LiveSource, LiveStatus};
+use crate::media::children::Tracked;
+
+/// streamlink resolves a URL in about a second; Kick's plugin may solve a challenge first.
+const PROBE_LIMIT: Duration = Duration::from_secs(45);
+/// A playlist is fetched in well under a second on any working CDN.
+const PLAYLIST_LIMIT: Duration = Duration::from_secs(10);
+
+/// What one probe found.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Probe {
+    Live {
+        title: Option<String>,
+    },
+    Offline {
+        why: String,
+    },
+    /// The probe could not tell (blocked, timed out, misconfigured).
+    Unknown {
+        why: String,
+    },
+}
+
+impl Probe {
+    /// The status the channel API would have given, or `None` when the probe cannot tell.
+    pub fn status(&self) -> Option<LiveStatus> {
+        let is_live = match self {
+            Probe::Live { .. } => true,
+            Probe::Offline { .. } => false,
+            Probe::Unknown { .. } => return None,
+        };
+        Some(LiveStatus {
+            is_live,
+            title: match self {
+                Probe::Live { title } => title.clone(),
+                _ => None,
+            },
+            // The stream's own start is not in what streamlink tells: offsets count from here.
+            started_at: None,
+            source: LiveSource::StreamProbe,
+            ..LiveStatus::default()
+        })
+    }
+}
+
+pub struct StreamProbe {
+    streamlink: String,
+    url: String,
+    extra_args: Vec<String>,
+    http: reqwest::Client,
+    /// The last media playlist seen and since when it has not changed.
+    last_playlist: Option<(String, Instant)>,
+}
+
+impl StreamProbe {
+    pub fn from_config(rec: &config::Recorder, channel: &str) -> StreamProbe {
+        StreamProbe {
+            streamlink: rec.streamlink.clone(),
+            url: rec.stream_url.replace("{channel}", channel),
+            extra_args: rec.streamlink_args.clone(),
+            http: reqwest::Client::builder()
+                .timeout(PLAYLIST_LIMIT)
+                .build()
+                .unwrap_or_default(),
+            last_playlist: None,
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Asks streamlink about the stream, then looks at its playlist.
+    pub async fn probe(&mut self) -> Probe {
+        let mut cmd = Command::new(&self.streamlink);
+        cmd.arg("--json")
+            .args(&self.extra_args)
+            .arg(&self.url)
+            .arg("best");
+        let out = match tokio::time::timeout(PROBE_LIMIT, Tracked::output(&mut cmd)).await {
+            Ok(Ok(out)) => out,
+            Ok(Err(e)) => {
+                return Probe::Unknown {
+                    why: format!("cannot run {}: {e}", self.streamlink),
+                };
+            }
+            Err(_) => {
+                return Probe::Unknown {
+                    why: format!(
+                        "streamlink did not answer within {} s",
+                        PROBE_LIMIT.as_secs()
+                    ),
+                };
+            }
+        };
+        let answer = serde_json::from_str::<Value>(&out.stdout).unwrap_or(Value::Null);
+        match classify(&answer) {
+            Resolved::Stream { url, title } => match self.playlist_ended(url.as_deref()).await {
+                Some(why) => Probe::Offline { why },
+                None => Probe::Live { title },
+            },
+            Resolved::Gone(why) => {
+                self.last_playlist = None;
+                Probe::Offline { why }
+            }
+            Resolved::Unclear(why) => Probe::Unknown { why },
+        }
+    }
+
+    /// Why a resolved HLS stream is in fact over, if it is: its playlist has ended, or it has
+    /// not changed for three target durations. A playlist that cannot be read says nothing.
+    async fn playlist_ended(&mut self, url: Option<&str>) -> Option<String> {
+        let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"))?;
+        let resp = self.http.get(url).send().await.ok()?;
+        if !resp.status().is_success() {
+            return None;
+        }
+        let text = resp.text().await.ok()?;
+        if text.contains("#EXT-X-ENDLIST") {
+            return Some("the stream's playlist has ended".into());
+        }
+        if text.contains("#EXT-X-STREAM-INF") {
+            // A master playlist: its variants are not followed.
+            return None;
+        }
+        let target = text
+            .lines()
+            .find_map(|l| l.strip_prefix("#EXT-X-TARGETDURATION:"))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .unwrap_or(6.0);
+        let now = Instant::now();
+        match &self.last_playlist {
+            Some((old, since)) if *old == text => {
+                let stale = now.duration_since(*since).as_secs_f64();
+                (stale > 3.0 * target)
+                    .then(|| format!("the stream's playlist has not changed for {stale:.0} s"))
+            }
+            _ => {
+                self.last_playlist = Some((text, now));
+                None
+            }
+        }
+    }
+}
+
+/// What streamlink's `--json` answer says.
+#[derive(Debug, PartialEq)]
+enum Resolved {
+    Stream {
+        url: Option<String>,
+        title: Option<String>,
+    },
+    /// The stream is not there: offline.
+    Gone(String),
+    Unclear(String),
+}
+
+fn classify(v: &Value) -> Resolved {
+    if let Some(error) = v.get("error").and_then(Value::as_str) {
+        let gone = error.contains("No playable streams")
+            || (error.contains("Unable to open URL")
+                && (error.contains("404 Client Error") || error.contains("410 Client Error")));
+        return if gone {
+            Resolved::Gone(format!("streamlink: {error}"))
+        } else if error.contains("No plugin can handle URL") {
+            Resolved::Unclear(format!("{error}; check [recorder] stream_url"))
+        } else {
+            Resolved::Unclear(format!("streamlink: {error}"))
+        };
+    }
+    if v.get("type").is_some() || v.get("url").is_some() {
+        let title = v["metadata"]["title"]
+            .as_str()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(String::from);
+        return Resolved::Stream {
+            url: v.get("url").and_then(Value::as_str).map(String::from),
+            title,
+        };
+    }
+    Resolved::Unclear("streamlink gave no answer kicktui can read".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn streamlink_answers_are_classified() {
+        let live =
+            json!({"type": "hls", "url": "http://h/live.m3u8", "metadata": {"title": " Ranked "}});
+        assert_eq!(
+            classify(&live),
+            Resolved::Stream {
+                url: Some("http://h/live.m3u8".into()),
+                title: Some("Ranked".into())
+            }
+        );
+        let offline = json!({"error": "No playable streams found on this URL: https://kick.com/x"});
+        assert!(matches!(classify(&offline), Resolved::Gone(_)));
+        let gone = json!({"error": "Unable to open URL: http://h/live.m3u8 (404 Client Error: File not found)"});
+        assert!(matches!(classify(&gone), Resolved::Gone(_)));
+        let blocked = json!({"error": "Unable to open URL: https://kick.com/api/v2/channels/x/livestream (403 Client Error: Forbidden)"});
+        assert!(matches!(classify(&blocked), Resolved::Unclear(_)));
+        let Resolved::Unclear(why) = classify(&json!({"error": "No plugin can handle URL: x"}))
+        else {
+            panic!()
+        };
+        assert!(why.contains("[recorder] stream_url"));
+        assert!(matches!(classify(&Value::Null), Resolved::Unclear(_)));
+    }
+
+    #[test]
+    fn a_probe_result_is_a_status_from_the_probe() {
+        let s = Probe::Live { title: None }.status().unwrap();
+        assert!(s.is_live && s.source == LiveSource::StreamProbe);
+        let s = Probe::Offline { why: "x".into() }.status().unwrap();
+        assert!(!s.is_live);
+        assert_eq!(Probe::Unknown { why: "x".into() }.status(), None);
+    }
+}

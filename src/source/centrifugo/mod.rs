@@ -1,0 +1,153 @@
+//! The Kick chat over Centrifugo, Kick's newer realtime transport (kick-protocol.md §1.6):
+//! an anonymous connection token from Kick's token endpoint, `connect`, `subscribe` to the
+//! same five channel names as Pusher, `{}` heartbeats answered with `{}`, the token refreshed
+//! before its `ttl` runs out. Publications carry the same `{"event", "data"}` pair as Pusher
+//! frames, so the Kick decoders are shared. Reconnecting is [`crate::source::socket`]'s.
+
+mod conn;
+pub mod proto;
+
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use serde_json::json;
+
+use super::reconnect::CloseAction;
+use super::socket::{Ended, Link, Target, Transport};
+use crate::time::wall_now;
+
+/// Kick's endpoints answer plain clients worse than browsers, so look like one.
+const USER_AGENT: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
+
+/// The Centrifugo transport: where to get a connection token, and the client id kept for
+/// the whole run (Kick's web client does the same).
+pub struct Centrifugo {
+    token_url: String,
+    client_id: String,
+    http: reqwest::Client,
+}
+
+impl Centrifugo {
+    pub fn new(token_url: &str) -> Centrifugo {
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap_or_else(|e| {
+                tracing::warn!("centrifugo token client: {e}; using defaults");
+                reqwest::Client::new()
+            });
+        Centrifugo {
+            token_url: token_url.to_string(),
+            client_id: client_id(wall_now().0 as u64 ^ u64::from(std::process::id()) << 32),
+            http,
+        }
+    }
+
+    /// Asks for a fresh connection token (a `'static` future, so it can run while the
+    /// connection is read).
+    fn mint(&self) -> BoxFuture<'static, Result<String, String>> {
+        let req = self
+            .http
+            .post(&self.token_url)
+            .header("Referer", "https://kick.com/")
+            .header("x-app-platform", "web")
+            .json(&json!({ "client_id": self.client_id }));
+        Box::pin(async move {
+            let resp = req
+                .send()
+                .await
+                .map_err(|e| format!("token request: {e}"))?;
+            let status = resp.status();
+            if !status.is_success() {
+                return Err(format!("token request: HTTP {}", status.as_u16()));
+            }
+            let v: serde_json::Value = resp
+                .json()
+                .await
+                .map_err(|e| format!("token answer: {e}"))?;
+            v["data"]["token"]
+                .as_str()
+                .filter(|t| !t.is_empty())
+                .map(String::from)
+                .ok_or_else(|| "token answer has no data.token".to_string())
+        })
+    }
+}
+
+/// A random-looking v4 UUID (it names the client, it is not a secret).
+fn client_id(seed: u64) -> String {
+    let mut s = seed | 1;
+    let mut next = || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        s
+    };
+    let bits = (u128::from(next()) << 64) | u128::from(next());
+    let v = (bits & !(0xf << 76)) | (0x4 << 76);
+    let v = (v & !(0x3 << 62)) | (0x2 << 62);
+    let h = format!("{v:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// Centrifugo's codes: 3500–3999 are terminal (and so are "unauthorized" and "permission
+/// denied" answers to `connect`); 109 "token expired" reconnects at once with a new token;
+/// everything else (3000–3499, network errors) reconnects with backoff.
+pub fn centrifugo_close_action(code: Option<u16>) -> CloseAction {
+    match code {
+        Some(3500..=3999 | 101 | 103) => CloseAction::Fatal,
+        Some(109) => CloseAction::Immediate,
+        _ => CloseAction::Retry,
+    }
+}
+
+impl Transport for Centrifugo {
+    fn name(&self) -> &'static str {
+        "Centrifugo"
+    }
+
+    fn close_action(&self, code: Option<u16>) -> CloseAction {
+        centrifugo_close_action(code)
+    }
+
+    fn refused_hint(&self) -> &'static str {
+        "check [kick] centrifugo_url and centrifugo_token_url"
+    }
+
+    fn connect_once<'a>(
+        &'a mut self,
+        target: &'a Target,
+        link: &'a mut Link,
+    ) -> BoxFuture<'a, Ended> {
+        Box::pin(conn::connect_once(self, target, link))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_ids_are_v4_uuids() {
+        let id = client_id(42);
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "4");
+        assert_ne!(client_id(42), client_id(44));
+    }
+
+    #[test]
+    fn close_codes() {
+        assert_eq!(centrifugo_close_action(Some(3501)), CloseAction::Fatal);
+        assert_eq!(centrifugo_close_action(Some(3005)), CloseAction::Retry);
+        assert_eq!(centrifugo_close_action(Some(109)), CloseAction::Immediate);
+        assert_eq!(centrifugo_close_action(None), CloseAction::Retry);
+    }
+}

@@ -1,0 +1,366 @@
+//! One chat socket, whatever its protocol: the reconnect loop (backoff with jitter, the
+//! close-code policy, one fresh look-up after a refusal, giving up on a socket that never
+//! connects) and the [`Link`] every transport sends through (de-duplication by id, a
+//! `SourceDown`/`SourceUp` pair around each gap, malformed frames counted, capture).
+//! A [`Transport`] (Pusher, Centrifugo) only speaks its protocol.
+
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+use super::dedup::Dedup;
+use super::kick::{DecodeError, Frame};
+use super::reconnect::{Backoff, CloseAction};
+use super::{ChatState, SourceMsg};
+use crate::domain::Event;
+use crate::time::{Ts, wall_now};
+
+/// Where to connect and what to subscribe to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub url: String,
+    pub channels: Vec<String>,
+}
+
+/// A fresh look-up of the connection parameters, asked for once after a refusal.
+/// `None` keeps the current ones (they are then tried once more as they are).
+pub type Refresh = Box<dyn FnMut() -> BoxFuture<'static, Option<Target>> + Send>;
+
+/// Why [`ChatSource::run`] returned.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SourceExit {
+    Cancelled,
+    /// The engine dropped its receiver.
+    EngineGone,
+    /// Refused twice (before and after a fresh look-up); `ChatState` says why.
+    Refused {
+        why: String,
+    },
+    /// `give_up_after` attempts in a row never got connected.
+    Gone {
+        why: String,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct SourceOptions {
+    pub url: String,
+    pub channels: Vec<String>,
+    pub connect_timeout: Duration,
+    /// How long to wait for an answer to our ping (Pusher) or for the server's next
+    /// heartbeat past its interval (Centrifugo).
+    pub pong_timeout: Duration,
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+    pub capture: bool,
+    /// Stop with [`SourceExit::Gone`] after this many failed attempts in a row (none of them
+    /// got as far as the server's greeting); `None`: retry forever.
+    pub give_up_after: Option<u32>,
+}
+
+impl SourceOptions {
+    pub fn new(url: &str, channels: Vec<String>) -> SourceOptions {
+        SourceOptions {
+            url: url.to_string(),
+            channels,
+            connect_timeout: Duration::from_secs(10),
+            pong_timeout: Duration::from_secs(30),
+            backoff_base: Duration::from_secs(1),
+            backoff_cap: Duration::from_secs(60),
+            capture: false,
+            give_up_after: None,
+        }
+    }
+}
+
+/// How one connection ended.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ended {
+    pub code: Option<u16>,
+    pub reason: String,
+    /// It got as far as the server's greeting (so the backoff starts over).
+    pub established: bool,
+}
+
+impl Ended {
+    pub fn new(code: Option<u16>, reason: impl Into<String>, established: bool) -> Ended {
+        Ended {
+            code,
+            reason: reason.into(),
+            established,
+        }
+    }
+}
+
+/// A realtime protocol: connect, greet, subscribe, keep the socket alive, read until it ends.
+pub trait Transport: Send {
+    /// For logs and the chat state: `Pusher`, `Centrifugo`.
+    fn name(&self) -> &'static str;
+    /// What a close code (or protocol error code) means for the next attempt.
+    fn close_action(&self, code: Option<u16>) -> CloseAction;
+    /// What the user can check when the server refuses us, e.g. `[kick] pusher_url`.
+    fn refused_hint(&self) -> &'static str;
+    /// One connection, start to end.
+    fn connect_once<'a>(
+        &'a mut self,
+        target: &'a Target,
+        link: &'a mut Link,
+    ) -> BoxFuture<'a, Ended>;
+}
+
+/// What flows to the engine, shared by every transport (and kept across a switch of
+/// transport, so de-duplication and the open gap carry over).
+pub struct Link {
+    tx: mpsc::Sender<SourceMsg>,
+    state: watch::Sender<ChatState>,
+    dedup: Dedup,
+    down: bool,
+    pub capture: bool,
+    pub connect_timeout: Duration,
+    pub pong_timeout: Duration,
+}
+
+impl Link {
+    /// Sends a raw frame for the capture file when capture is on; returns the receive time.
+    pub async fn received(&mut self, text: &str) -> Ts {
+        let at = wall_now();
+        if self.capture {
+            let frame = SourceMsg::Frame {
+                at,
+                text: text.to_string(),
+            };
+            let _ = self.tx.send(frame).await;
+        }
+        at
+    }
+
+    /// Connected and subscribed: the chat is live again (closing an open gap).
+    pub async fn up(&mut self, at: Ts) {
+        self.state.send_replace(ChatState::Live);
+        if std::mem::replace(&mut self.down, false) {
+            let _ = self
+                .tx
+                .send(SourceMsg::Event {
+                    at,
+                    event: Event::SourceUp,
+                })
+                .await;
+        }
+    }
+
+    /// A decoded event frame: delivered the first time its id is seen. False when the engine
+    /// is gone. Control frames are the transport's business and are ignored here.
+    pub async fn deliver(&mut self, at: Ts, frame: Result<Frame, DecodeError>) -> bool {
+        match frame {
+            Ok(Frame::Event { event, key, .. }) => {
+                if key.as_ref().is_none_or(|k| self.dedup.first_time(k)) {
+                    return self.tx.send(SourceMsg::Event { at, event }).await.is_ok();
+                }
+                true
+            }
+            Ok(Frame::Control(_) | Frame::Ignored(_)) => true,
+            Err(e) => {
+                self.malformed(at, e.to_string()).await;
+                true
+            }
+        }
+    }
+
+    /// A frame that could not be read: counted by the engine, skipped.
+    pub async fn malformed(&mut self, at: Ts, error: String) {
+        let _ = self.tx.send(SourceMsg::Malformed { at, error }).await;
+    }
+
+    async fn mark_down(&mut self) {
+        if !self.down {
+            self.down = true;
+            let _ = self
+                .tx
+                .send(SourceMsg::Event {
+                    at: wall_now(),
+                    event: Event::SourceDown,
+                })
+                .await;
+        }
+    }
+}
+
+/// A transport plus the reconnect policy around it.
+pub struct ChatSource {
+    transport: Box<dyn Transport>,
+    target: Target,
+    opts: SourceOptions,
+    link: Link,
+    refresh: Option<Refresh>,
+    /// A refusal is not the end (another transport follows): the state does not say stopped.
+    fallback: bool,
+}
+
+impl ChatSource {
+    pub fn new(
+        transport: Box<dyn Transport>,
+        opts: SourceOptions,
+        tx: mpsc::Sender<SourceMsg>,
+        state: watch::Sender<ChatState>,
+    ) -> ChatSource {
+        let link = Link {
+            tx,
+            state,
+            dedup: Dedup::new(20_000),
+            down: false,
+            capture: opts.capture,
+            connect_timeout: opts.connect_timeout,
+            pong_timeout: opts.pong_timeout,
+        };
+        ChatSource {
+            transport,
+            target: Target {
+                url: opts.url.clone(),
+                channels: opts.channels.clone(),
+            },
+            opts,
+            link,
+            refresh: None,
+            fallback: false,
+        }
+    }
+
+    /// Another transport will be tried after a refusal: leave saying "stopped" to the caller.
+    pub fn with_fallback(mut self, on: bool) -> Self {
+        self.fallback = on;
+        self
+    }
+
+    /// How to look the connection parameters up again after a refusal.
+    pub fn with_refresh(mut self, refresh: Refresh) -> Self {
+        self.refresh = Some(refresh);
+        self
+    }
+
+    pub fn transport(&self) -> &'static str {
+        self.transport.name()
+    }
+
+    /// Another transport on `url` (same channels, same de-duplication, the gap stays open).
+    pub fn switch(&mut self, transport: Box<dyn Transport>, url: &str, refresh: Option<Refresh>) {
+        self.transport = transport;
+        self.target.url = url.to_string();
+        self.refresh = refresh;
+    }
+
+    /// Runs until cancelled, the engine is gone, the server refuses twice, or the socket is
+    /// gone for good (`give_up_after`).
+    pub async fn run(&mut self, cancel: &CancellationToken) -> SourceExit {
+        let seed = wall_now().0 as u64 ^ u64::from(std::process::id());
+        let mut backoff = Backoff::new(self.opts.backoff_base, self.opts.backoff_cap, seed);
+        let mut refused_once = false;
+        let mut failed_in_a_row = 0u32;
+        loop {
+            self.link.state.send_replace(ChatState::Connecting {
+                attempt: backoff.attempt(),
+            });
+            let ended = tokio::select! {
+                _ = cancel.cancelled() => return SourceExit::Cancelled,
+                e = self.transport.connect_once(&self.target, &mut self.link) => e,
+            };
+            self.link.mark_down().await;
+            if self.link.tx.is_closed() {
+                return SourceExit::EngineGone;
+            }
+            if ended.established {
+                backoff.reset();
+                refused_once = false;
+                failed_in_a_row = 0;
+            } else {
+                failed_in_a_row += 1;
+            }
+            let action = match self.transport.close_action(ended.code) {
+                // A server that says "reconnect now" before ever greeting us gets backoff.
+                CloseAction::Immediate if !ended.established => CloseAction::Retry,
+                a => a,
+            };
+            let name = self.transport.name();
+            if action == CloseAction::Fatal {
+                let why = format!(
+                    "Kick refused the chat connection ({name}: {}); {}",
+                    ended.reason,
+                    self.transport.refused_hint()
+                );
+                if refused_once {
+                    if self.fallback {
+                        tracing::warn!("{why}");
+                    } else {
+                        tracing::error!("{why}");
+                        self.link
+                            .state
+                            .send_replace(ChatState::Stopped { why: why.clone() });
+                    }
+                    return SourceExit::Refused { why };
+                }
+                refused_once = true;
+                tracing::warn!("{why}; looking the connection parameters up once more");
+                self.link.state.send_replace(ChatState::Reconnecting {
+                    until: wall_now(),
+                    reason: format!("{}; looking up again", ended.reason),
+                });
+                if let Some(refresh) = self.refresh.as_mut() {
+                    let fresh = tokio::select! {
+                        _ = cancel.cancelled() => return SourceExit::Cancelled,
+                        t = refresh() => t,
+                    };
+                    if let Some(t) = fresh {
+                        self.target = t;
+                    }
+                }
+                continue;
+            }
+            if self
+                .opts
+                .give_up_after
+                .is_some_and(|n| failed_in_a_row >= n)
+            {
+                let why = format!(
+                    "the {name} socket did not connect {failed_in_a_row} times in a row ({})",
+                    ended.reason
+                );
+                tracing::warn!("{why}");
+                return SourceExit::Gone { why };
+            }
+            let delay = backoff.delay_for(action).unwrap_or(backoff.cap);
+            tracing::warn!(
+                "chat connection lost ({name}: {}); reconnecting in {:.1} s",
+                ended.reason,
+                delay.as_secs_f64()
+            );
+            let until = wall_now().plus_ms(delay.as_millis() as i64);
+            self.link.state.send_replace(ChatState::Reconnecting {
+                until,
+                reason: ended.reason,
+            });
+            tokio::select! {
+                _ = cancel.cancelled() => return SourceExit::Cancelled,
+                _ = tokio::time::sleep(delay) => {}
+            }
+        }
+    }
+
+    /// Tells the front ends what the chat is doing (e.g. switching transports).
+    pub fn say(&self, state: ChatState) {
+        self.link.state.send_replace(state);
+    }
+}
+
+/// `close code 4001: App key … does not exist`, from the close frame or a protocol error.
+pub fn describe(code: Option<u16>, error: &Option<(u16, String)>, reason: &str) -> String {
+    let reason = match (reason.trim(), error) {
+        ("", Some((_, m))) => m.as_str(),
+        (r, _) => r,
+    };
+    match (code, reason.is_empty()) {
+        (Some(c), true) => format!("close code {c}"),
+        (Some(c), false) => format!("close code {c}: {reason}"),
+        (None, _) => reason.to_string(),
+    }
+}

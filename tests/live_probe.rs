@@ -1,0 +1,96 @@
+//! Live without the API, through the binary: Kick's channel API answers Cloudflare's 403,
+//! the chat socket never says `StreamerIsLive` (the stream was already running), and a local
+//! live HLS stream plays. kicktui asks the stream itself: a session opens, recording starts
+//! and chat counts are stored; when the stream ends it goes offline, closes the session and
+//! does not restart streamlink against the ended stream.
+
+mod support;
+
+use std::time::Duration;
+
+use kicktui::fake::frames::name;
+use kicktui::fake::{ApiFailure, FakeConfig, FakeKick};
+use kicktui::media::hls_source::HlsSource;
+use support::{LIMIT, Run, count, db, test_config};
+use tokio::time::timeout;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocked_api_and_a_silent_socket_still_record_a_running_stream() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    c.set_api_failure(ApiFailure::Cloudflare);
+    let hls = tempfile::tempdir().unwrap();
+    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
+    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
+
+    let info = c.info();
+    let mut cfg = test_config(kick.kick_config());
+    // No official API either; the ids are known (the chat needs them).
+    cfg.kick.client_id.clear();
+    cfg.kick.client_secret.clear();
+    cfg.kick.channel_id = info.channel_id;
+    cfg.kick.chatroom_id = info.chatroom_id;
+    cfg.recorder.enabled = true;
+    cfg.recorder.stream_url = src.url();
+    cfg.recorder.poll_interval_seconds = 5;
+    cfg.recorder.health_interval_seconds = 2;
+    cfg.recorder.min_growth_mb_per_min = 0.1;
+    let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
+    run.expect_all(&["Kick API: Kick's API is behind a Cloudflare challenge"])
+        .await;
+    let live = run
+        .expect_within(&["Stream is LIVE!"], Duration::from_secs(30))
+        .await;
+    assert!(live.contains("Starting recording..."), "{live}");
+    run.expect("Recording to:").await;
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+
+    // Chat while live: its counts are stored in the live session.
+    for i in 0..20 {
+        c.chat(&format!("viewer{}", i % 7), "good game");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    run.expect("Recording health:").await;
+    run.expect("Recording health:").await;
+
+    // The stream ends: offline, the recording stops for good.
+    src.end_stream().await;
+    run.expect_within(&["Stream went offline."], Duration::from_secs(30))
+        .await;
+    run.expect_within(&["Recording stopped: offline"], Duration::from_secs(30))
+        .await;
+    // More than a poll interval: the probe keeps saying offline, nothing restarts.
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    let (status, lines, dir) = run.stop("TERM").await;
+    let text = lines.join("\n");
+    println!("{text}");
+    assert!(status.success(), "{status}\n{text}");
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("Recording to:")).count(),
+        1,
+        "{text}"
+    );
+    assert!(!text.contains("(part 2"), "{text}");
+    assert_eq!(
+        c.with_stats(|s| s.delivered_count(name::STREAMER_IS_LIVE)),
+        0,
+        "the socket never said live"
+    );
+
+    let db = db(&dir.path().join("data"));
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM sessions WHERE ended_at IS NOT NULL"
+        ),
+        1
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM sessions"), 1);
+    assert_eq!(count(&db, "SELECT count(*) FROM recordings"), 1);
+    let stored = count(
+        &db,
+        "SELECT coalesce(sum(messages), 0) FROM chat_stats WHERE session_id = 1",
+    );
+    assert!(stored >= 10, "{stored} of 20 chat messages counted");
+    src.stop().await;
+}
