@@ -3,6 +3,7 @@
 pub mod capture;
 pub mod channel;
 pub mod chat;
+mod chat_counts;
 pub mod core;
 pub mod feed;
 pub mod live;
