@@ -92,14 +92,14 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ClipArgs {
     /// The session (see `kicktui sessions`).
-    #[arg(long, value_name = "N", required_unless_present = "moment")]
+    #[arg(long, value_name = "N", required_unless_present_any = ["moment", "pending"])]
     pub session: Option<i64>,
     /// Stream offset (time since the stream went live): 1:23:45, 23:45 or seconds.
     #[arg(
         long,
         value_name = "H:MM:SS",
         requires = "session",
-        required_unless_present = "moment"
+        required_unless_present_any = ["moment", "pending"]
     )]
     pub start: Option<String>,
     /// Seconds.
@@ -108,6 +108,9 @@ pub struct ClipArgs {
     /// Clip a stored moment with its own window instead (see `kicktui moments`).
     #[arg(long, value_name = "ID", conflicts_with_all = ["session", "start"])]
     pub moment: Option<i64>,
+    /// Clip every moment whose clip is still pending (left at quit, or by a crash).
+    #[arg(long, conflicts_with_all = ["session", "start", "moment"])]
+    pub pending: bool,
 }
 
 #[derive(Debug, Args)]

@@ -91,6 +91,7 @@ pub async fn run(
     cancel: CancellationToken,
 ) -> Result<EngineEnd, LiveError> {
     let db = store::db_path(&setup.data_dir);
+    super::recovery::after_crash(&db, &setup.slug, &feed);
     let writer = StoreWriter::spawn(&db)?;
     let store = writer.handle();
     let cfg = &setup.cfg;

@@ -9,6 +9,7 @@ pub mod feed;
 pub mod live;
 pub mod media;
 pub mod record_session;
+mod recovery;
 pub mod runner;
 pub mod sessions;
 pub mod signals;

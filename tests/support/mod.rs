@@ -43,7 +43,11 @@ impl Run {
     /// `kicktui --config <dir>/config.toml --data-dir <dir>/data ARGS…`; `{dir}` in an
     /// argument is the temp dir.
     pub fn start(cfg: &Config, args: &[&str]) -> Run {
-        let dir = tempfile::tempdir().unwrap();
+        Run::start_in(tempfile::tempdir().unwrap(), cfg, args)
+    }
+
+    /// [`Run::start`] in a given temp dir (a second run on the first one's data).
+    pub fn start_in(dir: tempfile::TempDir, cfg: &Config, args: &[&str]) -> Run {
         let shown = dir.path().display().to_string();
         let args: Vec<String> = args.iter().map(|a| a.replace("{dir}", &shown)).collect();
         std::fs::write(
