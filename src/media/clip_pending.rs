@@ -12,14 +12,22 @@ use crate::store::{ClipStatus, MomentOrder, MomentQuery, Store, StoreWriter, db_
 
 type Error = Box<dyn std::error::Error>;
 
-/// Moment ids to cut, and the ones with no recording at all (marked so, never retried).
-fn pending(store: &Store) -> Result<(Vec<i64>, Vec<i64>, Vec<i64>), Error> {
+/// Moment ids to cut; the ones with no recording at all (marked so, never retried); the
+/// sessions skipped because they are still open.
+#[derive(Default)]
+struct Pending {
+    cut: Vec<i64>,
+    none: Vec<i64>,
+    open: Vec<i64>,
+}
+
+fn pending(store: &Store) -> Result<Pending, Error> {
     let rows = store.list_moments(&MomentQuery {
         session_id: None,
         order: MomentOrder::Time,
         limit: None,
     })?;
-    let (mut cut, mut none, mut open) = (Vec::new(), Vec::new(), Vec::new());
+    let mut p = Pending::default();
     for m in rows {
         if !matches!(
             m.clip_status,
@@ -31,15 +39,15 @@ fn pending(store: &Store) -> Result<(Vec<i64>, Vec<i64>, Vec<i64>), Error> {
             continue;
         };
         if s.ended_at.is_none() {
-            open.push(m.session_id);
+            p.open.push(m.session_id);
         } else if store.recordings(m.session_id)?.is_empty() {
-            none.push(m.id);
+            p.none.push(m.id);
         } else {
-            cut.push(m.id);
+            p.cut.push(m.id);
         }
     }
-    open.dedup();
-    Ok((cut, none, open))
+    p.open.dedup();
+    Ok(p)
 }
 
 pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
@@ -47,7 +55,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
     if !db.exists() {
         return Err(format!("no database at {} (wrong --data-dir?)", db.display()).into());
     }
-    let (cut, none, open) = pending(&Store::open(&db)?)?;
+    let Pending { cut, none, open } = pending(&Store::open(&db)?)?;
     for s in &open {
         eprintln!(
             "session {s} is still open (kicktui is live on it, or was killed: starting it again \
