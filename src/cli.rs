@@ -77,6 +77,8 @@ pub enum Command {
     Eval(EvalArgs),
     /// Cut a clip from a session's recordings (no re-encode) and print its path.
     Clip(ClipArgs),
+    /// Check the setup: config, data dir, streamlink, ffmpeg, Kick's API and socket, ports.
+    Doctor(DoctorArgs),
     /// Write a synthetic chat log with labelled highlights (for tuning and demos).
     #[command(hide = true)]
     Synth(SynthArgs),
@@ -219,4 +221,19 @@ mod tests {
         assert_eq!(e.live.chatroom_id, Some(7));
         assert_eq!(e.live.capture, Some(PathBuf::from("c.jsonl")));
     }
+}
+
+/// `kicktui doctor [CHANNEL] [--format json]`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Also check this channel's ids (config, cache or API).
+    pub channel: Option<String>,
+    #[arg(long, value_enum, default_value_t = DoctorFormat::Text)]
+    pub format: DoctorFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DoctorFormat {
+    Text,
+    Json,
 }

@@ -307,3 +307,17 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
     println!("{}", res.path.display());
     Ok(ExitCode::SUCCESS)
 }
+
+/// `kicktui doctor`: the checks, one line each; exit 1 when one fails.
+pub fn doctor(cli: &Cli, args: &crate::cli::DoctorArgs) -> CmdResult {
+    let channel = match &args.channel {
+        Some(c) => Some(crate::kickapi::parse_channel(c)?.1),
+        None => None,
+    };
+    crate::doctor::main(
+        cli.config.as_deref(),
+        cli.data_dir.as_deref(),
+        channel.as_deref(),
+        args.format == crate::cli::DoctorFormat::Json,
+    )
+}

@@ -25,6 +25,7 @@ pub struct Config {
     pub recorder: Recorder,
     pub keys: Keys,
     pub clips: Clips,
+    pub server: Server,
 }
 
 impl Config {
@@ -370,6 +371,26 @@ impl Default for Clips {
         Clips {
             on_ready: Vec::new(),
             reaction_delay_seconds: 3,
+        }
+    }
+}
+
+/// The metrics WebSocket and dashboard (`kicktui doctor` checks that `bind` is free).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Server {
+    pub enabled: bool,
+    pub bind: String,
+    /// Empty: no token asked (only sensible on 127.0.0.1).
+    pub token: String,
+}
+
+impl Default for Server {
+    fn default() -> Self {
+        Server {
+            enabled: false,
+            bind: "127.0.0.1:8787".into(),
+            token: String::new(),
         }
     }
 }
