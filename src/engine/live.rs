@@ -132,7 +132,7 @@ pub async fn run(
         ids_tx,
         news: news_tx,
     };
-    let actor = tokio::spawn(actor.run(req_rx, tasks.clone()));
+    let actor = super::supervised::channel_actor(actor, req_rx, feed.clone(), tasks.clone());
 
     let (source_tx, source_rx) = mpsc::channel(4096);
     let (state_tx, state_rx) = watch::channel(ChatState::Connecting { attempt: 0 });
@@ -145,7 +145,7 @@ pub async fn run(
         tx: source_tx,
         state: state_tx,
     };
-    let chat = tokio::spawn(chat.run(tasks.clone()));
+    let chat = super::supervised::chat(chat, feed.clone(), tasks.clone());
 
     let (capture, capture_thread) = capture.unzip();
     let tools = match tools {
@@ -188,7 +188,7 @@ pub async fn run(
 
     tasks.cancel();
     match tokio::time::timeout(STOP_LIMIT, chat).await {
-        Ok(Ok(exit)) => tracing::info!("chat task ended: {exit:?}"),
+        Ok(Ok(())) => {}
         Ok(Err(e)) => tracing::error!("chat task failed: {e}"),
         Err(_) => tracing::warn!("chat task did not stop in time"),
     }

@@ -13,5 +13,6 @@ mod recovery;
 pub mod runner;
 pub mod sessions;
 pub mod signals;
+mod supervised;
 pub mod update;
 pub mod view;
