@@ -7,7 +7,7 @@
 //! holds: a dead run takes its ends with it, the engine's stay.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
@@ -74,6 +74,7 @@ pub fn chat(task: ChatTask, feed: Feed, cancel: CancellationToken) -> JoinHandle
         let (state, cancel) = (state.clone(), run_cancel.clone());
         let panic_after = fault.take();
         async move {
+            let last = state_rx.clone();
             let watch_state = async {
                 if let Some(trigger) = panic_after {
                     let forwarding = forward(state_rx, &state);
@@ -93,6 +94,13 @@ pub fn chat(task: ChatTask, feed: Feed, cancel: CancellationToken) -> JoinHandle
                 exit = run => tracing::info!("chat task ended: {exit:?}"),
                 () = watch_state => {}
             }
+            // The last state (e.g. why chat stopped) may not have been forwarded yet.
+            let final_state = last.borrow().clone();
+            state.send_if_modified(|s| {
+                let changed = *s != final_state;
+                *s = final_state;
+                changed
+            });
             // On purpose: stays stopped until kicktui stops.
             cancel.cancelled().await;
         }
@@ -124,9 +132,9 @@ pub fn channel_actor(
         news,
     } = actor;
     let ids_tx = Arc::new(ids_tx);
-    // The engine's and the chat task's request queue outlives every run.
-    let current: Arc<Mutex<Option<mpsc::Sender<ApiRequest>>>> = Arc::default();
-    let slot = current.clone();
+    // The engine's and the chat task's request queue outlives every run; a request waits
+    // for the first run's queue.
+    let (current, mut slot) = watch::channel::<Option<mpsc::Sender<ApiRequest>>>(None);
     let stop = cancel.clone();
     tokio::spawn(async move {
         loop {
@@ -135,7 +143,10 @@ pub fn channel_actor(
                 () = stop.cancelled() => None,
             };
             let Some(req) = req else { return };
-            let tx = slot.lock().ok().and_then(|s| s.clone());
+            let tx = match slot.wait_for(Option::is_some).await {
+                Ok(tx) => tx.clone(),
+                Err(_) => return,
+            };
             if let Some(tx) = tx {
                 let _ = tx.send(req).await;
             }
@@ -144,9 +155,7 @@ pub fn channel_actor(
     let run_cancel = cancel.clone();
     let make = move || {
         let (req_tx, req_rx) = mpsc::channel(16);
-        if let Ok(mut s) = current.lock() {
-            *s = Some(req_tx);
-        }
+        current.send_replace(Some(req_tx));
         let known: Option<ChatIds> = *ids_tx.borrow();
         let (inner_tx, inner_rx) = watch::channel(known);
         let run = ChannelActor {
