@@ -77,6 +77,8 @@ pub enum Command {
     Eval(EvalArgs),
     /// Cut a clip from a session's recordings (no re-encode) and print its path.
     Clip(ClipArgs),
+    /// Check the setup: config, data dir, streamlink, ffmpeg, Kick's API and socket, ports.
+    Doctor(DoctorArgs),
     /// Write a synthetic chat log with labelled highlights (for tuning and demos).
     #[command(hide = true)]
     Synth(SynthArgs),
@@ -92,14 +94,14 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ClipArgs {
     /// The session (see `kicktui sessions`).
-    #[arg(long, value_name = "N", required_unless_present = "moment")]
+    #[arg(long, value_name = "N", required_unless_present_any = ["moment", "pending"])]
     pub session: Option<i64>,
     /// Stream offset (time since the stream went live): 1:23:45, 23:45 or seconds.
     #[arg(
         long,
         value_name = "H:MM:SS",
         requires = "session",
-        required_unless_present = "moment"
+        required_unless_present_any = ["moment", "pending"]
     )]
     pub start: Option<String>,
     /// Seconds.
@@ -108,6 +110,9 @@ pub struct ClipArgs {
     /// Clip a stored moment with its own window instead (see `kicktui moments`).
     #[arg(long, value_name = "ID", conflicts_with_all = ["session", "start"])]
     pub moment: Option<i64>,
+    /// Clip every moment whose clip is still pending (left at quit, or by a crash).
+    #[arg(long, conflicts_with_all = ["session", "start", "moment"])]
+    pub pending: bool,
 }
 
 #[derive(Debug, Args)]
@@ -216,4 +221,19 @@ mod tests {
         assert_eq!(e.live.chatroom_id, Some(7));
         assert_eq!(e.live.capture, Some(PathBuf::from("c.jsonl")));
     }
+}
+
+/// `kicktui doctor [CHANNEL] [--format json]`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Also check this channel's ids (config, cache or API).
+    pub channel: Option<String>,
+    #[arg(long, value_enum, default_value_t = DoctorFormat::Text)]
+    pub format: DoctorFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DoctorFormat {
+    Text,
+    Json,
 }

@@ -280,6 +280,9 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
     use crate::media::clip_cmd::{ClipWhat, clip_from_store};
     let cfg = load_config(cli)?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
+    if args.pending {
+        return crate::media::clip_pending::run(&cfg, &data_dir);
+    }
     let what = match (args.moment, args.session, &args.start) {
         (Some(id), _, _) => ClipWhat::Moment(id),
         (None, Some(session), Some(start)) => ClipWhat::Offset {
@@ -303,4 +306,18 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
     }
     println!("{}", res.path.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// `kicktui doctor`: the checks, one line each; exit 1 when one fails.
+pub fn doctor(cli: &Cli, args: &crate::cli::DoctorArgs) -> CmdResult {
+    let channel = match &args.channel {
+        Some(c) => Some(crate::kickapi::parse_channel(c)?.1),
+        None => None,
+    };
+    crate::doctor::main(
+        cli.config.as_deref(),
+        cli.data_dir.as_deref(),
+        channel.as_deref(),
+        args.format == crate::cli::DoctorFormat::Json,
+    )
 }

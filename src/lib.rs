@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod detect;
+pub mod doctor;
 pub mod domain;
 pub mod engine;
 pub mod eval;

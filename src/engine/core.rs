@@ -84,6 +84,8 @@ pub struct Core {
     building_shown: bool,
     quiet_until: Ts,
     stats: ChatStats,
+    /// When the collecting window started early (after a partial flush), in ms.
+    stats_since: Option<i64>,
     pub totals: Totals,
 }
 
@@ -121,6 +123,7 @@ impl Core {
             building_shown: false,
             quiet_until: Ts(i64::MIN),
             stats: ChatStats::default(),
+            stats_since: None,
             totals: Totals::default(),
         }
     }
@@ -163,6 +166,8 @@ impl Core {
                 if let Some(m) = self.moments.close() {
                     self.push_moment(m, &mut out);
                 }
+                // Counted while live: stored with the live session before it closes.
+                self.flush_stats(t, &mut out);
                 if std::mem::replace(&mut self.totals.is_live, false) {
                     out.push(Effect::Offline { at: t });
                 }
@@ -233,7 +238,31 @@ impl Core {
         if let Some(m) = self.moments.close() {
             self.push_moment(m, &mut out);
         }
+        self.flush_stats(t, &mut out);
         out
+    }
+
+    /// The window being collected, cut short at `t` (offline, shutdown): no counted chat
+    /// message is left out of `chat_stats`. The next window then counts from `t`.
+    fn flush_stats(&mut self, t: Ts, out: &mut Vec<Effect>) {
+        if self.stats.messages == 0 {
+            return;
+        }
+        let Some(sec) = self.second else { return };
+        let w = i64::from(self.stats_window_s);
+        let start = self
+            .stats_since
+            .unwrap_or(sec.div_euclid(w) * w * 1000)
+            .min(t.0);
+        let window_s = (t.0 - start + 999).div_euclid(1000).max(1);
+        let stats = std::mem::take(&mut self.stats);
+        self.stats_since = Some(t.0);
+        out.push(Effect::ChatStats(ChatStats {
+            at: t,
+            window_s: u32::try_from(window_s).unwrap_or(self.stats_window_s),
+            chatters: self.velocity.status().chatters,
+            ..stats
+        }));
     }
 
     fn advance(&mut self, t: Ts, out: &mut Vec<Effect>) {
@@ -271,9 +300,16 @@ impl Core {
         }
         if (sec + 1) % self.stats_window_s as i64 == 0 {
             let stats = std::mem::take(&mut self.stats);
+            // After a partial flush the window is shorter than configured.
+            let window_s = match self.stats_since.take() {
+                Some(since) => {
+                    ((end.0 - since + 999) / 1000).clamp(1, i64::from(self.stats_window_s))
+                }
+                None => i64::from(self.stats_window_s),
+            };
             out.push(Effect::ChatStats(ChatStats {
                 at: end,
-                window_s: self.stats_window_s,
+                window_s: window_s as u32,
                 chatters: self.velocity.status().chatters,
                 ..stats
             }));
@@ -339,3 +375,7 @@ impl Core {
 #[cfg(test)]
 #[path = "core_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "core_count_tests.rs"]
+mod count_tests;

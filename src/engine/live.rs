@@ -52,6 +52,7 @@ pub async fn run(
     cancel: CancellationToken,
 ) -> Result<EngineEnd, LiveError> {
     let db = store::db_path(&setup.data_dir);
+    super::recovery::after_crash(&db, &setup.slug, &feed);
     let writer = StoreWriter::spawn(&db)?;
     let store = writer.handle();
     let cfg = &setup.cfg;
@@ -87,7 +88,7 @@ pub async fn run(
         news,
         requests,
         tasks: source_tasks,
-    } = Sources::start_kick(&setup, &store, capture.is_some(), &tasks);
+    } = Sources::start_kick(&setup, &store, capture.is_some(), &feed, &tasks);
     let (capture, capture_thread) = capture.unzip();
     let tools = match tools {
         Some(check) => check

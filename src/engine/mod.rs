@@ -3,15 +3,18 @@
 pub mod capture;
 pub mod channel;
 pub mod chat;
+mod chat_counts;
 pub mod core;
 pub mod feed;
 pub mod live;
 pub mod media;
 pub mod record_session;
+mod recovery;
 pub mod runner;
 pub mod sessions;
 pub mod signals;
 pub mod sources;
 pub mod stream_probe;
+mod supervised;
 pub mod update;
 pub mod view;

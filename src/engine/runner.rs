@@ -245,19 +245,7 @@ impl Engine {
                     }
                     self.feed.send(Update::Moment { id, moment });
                 }
-                Effect::ChatStats(s) => {
-                    if let Some(session_id) = self.sessions.current() {
-                        self.write_soft(WriteOp::ChatStats(store::ChatStats {
-                            session_id,
-                            at: s.at,
-                            window_s: f64::from(s.window_s),
-                            messages: s.messages,
-                            chatters: s.chatters,
-                            keyword_hits: s.keyword_hits,
-                            emote_hits: s.emote_hits,
-                        }));
-                    }
-                }
+                Effect::ChatStats(s) => self.store_chat_stats(s).await,
                 Effect::Live { at, title } => {
                     let session = self.sessions.go_live(wall_now(), at, title.clone()).await;
                     self.feed.send(Update::WentLive { at, title, session });

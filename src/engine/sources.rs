@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::channel::{ApiNews, ApiRequest, ChannelActor, ChatIds};
 use super::chat::ChatTask;
+use super::feed::Feed;
 use super::live::LiveSetup;
 use super::stream_probe::StreamProbe;
 use crate::config::Config;
@@ -48,6 +49,7 @@ impl Sources {
         setup: &LiveSetup,
         store: &StoreHandle,
         capture: bool,
+        feed: &Feed,
         cancel: &CancellationToken,
     ) -> Sources {
         let cfg = &setup.cfg;
@@ -70,7 +72,7 @@ impl Sources {
                 .probe_live
                 .then(|| StreamProbe::from_config(&cfg.recorder, &setup.slug)),
         };
-        let actor = tokio::spawn(actor.run(req_rx, cancel.clone()));
+        let actor = super::supervised::channel_actor(actor, req_rx, feed.clone(), cancel.clone());
 
         let (source_tx, source) = mpsc::channel(SOURCE_QUEUE);
         let (state_tx, chat_state) = watch::channel(ChatState::Connecting { attempt: 0 });
@@ -86,11 +88,7 @@ impl Sources {
             centrifugo_url: cfg.kick.centrifugo_url.clone(),
             centrifugo_token_url: cfg.kick.centrifugo_token_url.clone(),
         };
-        let chat = chat.run(cancel.clone());
-        let chat = tokio::spawn(async move {
-            let exit = chat.await;
-            tracing::info!("chat task ended: {exit:?}");
-        });
+        let chat = super::supervised::chat(chat, feed.clone(), cancel.clone());
         Sources {
             source,
             chat_state,

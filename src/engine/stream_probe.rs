@@ -58,6 +58,7 @@ impl Probe {
     }
 }
 
+#[derive(Clone)]
 pub struct StreamProbe {
     streamlink: String,
     url: String,

@@ -25,6 +25,7 @@
 pub mod children;
 pub mod clip_cmd;
 pub mod clip_job;
+pub mod clip_pending;
 pub mod clipper;
 pub mod cut;
 mod error;

@@ -10,6 +10,7 @@ mod format;
 mod handle;
 mod model;
 mod query;
+pub mod recover;
 pub mod schema;
 mod writer;
 

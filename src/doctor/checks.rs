@@ -1,0 +1,252 @@
+//! The individual checks. Each one says what it found and, when it fails, what to do.
+
+use std::path::Path;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use tokio::process::Command;
+use tokio::time::timeout;
+use tokio_tungstenite::tungstenite::Message;
+
+use super::Check;
+use crate::config::{Config, Server};
+use crate::kickapi::{ApiError, ChannelInfo, KickApi};
+use crate::store::Store;
+
+/// streamlink's Kick plugin as kicktui was tested with it: it solves Cloudflare's JS challenge
+/// with a browser when the API answers 403.
+pub const MIN_STREAMLINK: (u32, u32, u32) = (8, 6, 3);
+/// Less free space than this on the data dir fails (an hour of 1080p60 is ~3–4 GB).
+const MIN_FREE_BYTES: u64 = 2 << 30;
+const WAIT: Duration = Duration::from_secs(8);
+
+pub fn data_dir(dir: &Path) -> Check {
+    const NAME: &str = "data dir";
+    let fix = format!(
+        "make {} writable, or pick another with --data-dir / [general] data_dir",
+        dir.display()
+    );
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return Check::fail(NAME, format!("cannot create {}: {e}", dir.display()), fix);
+    }
+    let probe = dir.join(".kicktui-doctor");
+    if let Err(e) = std::fs::write(&probe, b"ok") {
+        return Check::fail(NAME, format!("cannot write in {}: {e}", dir.display()), fix);
+    }
+    let _ = std::fs::remove_file(&probe);
+    let free = nix::sys::statvfs::statvfs(dir)
+        .map(|s| s.blocks_available().saturating_mul(s.fragment_size()));
+    match free {
+        Ok(bytes) if bytes < MIN_FREE_BYTES => Check::fail(
+            NAME,
+            format!("{}: only {} free", dir.display(), gb(bytes)),
+            "free some space (recordings need a few GB per hour), or use another --data-dir",
+        ),
+        Ok(bytes) => Check::ok(
+            NAME,
+            format!("{} writable, {} free", dir.display(), gb(bytes)),
+        ),
+        Err(e) => Check::ok(
+            NAME,
+            format!("{} writable (free space unknown: {e})", dir.display()),
+        ),
+    }
+}
+
+fn gb(bytes: u64) -> String {
+    format!("{:.1} GB", bytes as f64 / f64::from(1u32 << 30))
+}
+
+/// The first line a program prints for `arg`, or why it could not run.
+async fn first_line(program: &str, arg: &str) -> Result<String, String> {
+    let out = timeout(WAIT, Command::new(program).arg(arg).output())
+        .await
+        .map_err(|_| "did not answer in time".to_string())?
+        .map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(text.lines().next().unwrap_or_default().trim().to_string())
+}
+
+/// `streamlink 8.6.3` → (8, 6, 3).
+pub fn parse_version(line: &str) -> Option<(u32, u32, u32)> {
+    let v = line
+        .split_whitespace()
+        .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))?;
+    let mut it = v.split(['.', '+', '-']).map(|p| p.parse::<u32>().ok());
+    Some((
+        it.next()??,
+        it.next().flatten().unwrap_or(0),
+        it.next().flatten().unwrap_or(0),
+    ))
+}
+
+pub async fn streamlink(program: &str) -> Check {
+    const NAME: &str = "streamlink";
+    let (a, b, c) = MIN_STREAMLINK;
+    let upgrade = format!("pip install --upgrade streamlink (kicktui needs {a}.{b}.{c} or newer)");
+    match first_line(program, "--version").await {
+        Err(e) => Check::fail(
+            NAME,
+            format!("`{program}` does not run: {e}"),
+            format!("{upgrade}, or set [recorder] streamlink; without it nothing is recorded"),
+        ),
+        Ok(line) => match parse_version(&line) {
+            Some(v) if v >= MIN_STREAMLINK => Check::ok(NAME, format!("{line} ({program})")),
+            Some(_) => Check::fail(NAME, format!("{line}: too old for Kick"), upgrade),
+            None => Check::fail(NAME, format!("unknown version {line:?}"), upgrade),
+        },
+    }
+}
+
+pub async fn program(name: &'static str, program: &str) -> Check {
+    match first_line(program, "-version").await {
+        Ok(line) if !line.is_empty() => Check::ok(name, line),
+        Ok(_) => Check::fail(
+            name,
+            format!("`{program}` printed no version"),
+            format!("install {name} (e.g. apt install ffmpeg), or set [recorder] {name}"),
+        ),
+        Err(e) => Check::fail(
+            name,
+            format!("`{program}` does not run: {e}"),
+            format!(
+                "install {name} (e.g. apt install ffmpeg), or set [recorder] {name}; clips need it"
+            ),
+        ),
+    }
+}
+
+/// Looks the channel up (or a well-known one, without a channel): reachable, blocked, or down.
+pub async fn kick_api(cfg: &Config, channel: Option<&str>) -> (Check, Option<ChannelInfo>) {
+    const NAME: &str = "kick api";
+    let api = KickApi::new(&cfg.kick);
+    let base = &cfg.kick.api_base;
+    match api.channel(channel.unwrap_or("kick")).await {
+        Ok(info) => (Check::ok(NAME, format!("{base} answers")), Some(info)),
+        Err(ApiError::NotFound) if channel.is_none() => {
+            (Check::ok(NAME, format!("{base} answers")), None)
+        }
+        Err(ApiError::NotFound) => (
+            Check::fail(
+                NAME,
+                format!("{base}: no channel {:?}", channel.unwrap_or_default()),
+                "check the channel's name (as in its kick.com URL)",
+            ),
+            None,
+        ),
+        Err(e @ (ApiError::Cloudflare | ApiError::Blocked { .. })) => (
+            Check::fail(
+                NAME,
+                format!("{base}: blocked by Cloudflare ({e})"),
+                "set [kick] channel_id and chatroom_id (or --channel-id/--chatroom-id) so no \
+                 lookup is needed, and [kick] client_id/client_secret for live status",
+            ),
+            None,
+        ),
+        Err(e) => (
+            Check::fail(
+                NAME,
+                format!("{base}: {e}"),
+                "check the network and [kick] api_base; kicktui retries by itself",
+            ),
+            None,
+        ),
+    }
+}
+
+/// Connects to the Pusher socket and waits for `pusher:connection_established`.
+pub async fn pusher(url: &str) -> Check {
+    const NAME: &str = "pusher";
+    let host = url.split('?').next().unwrap_or(url);
+    let fix = "check the network; if Kick changed its app key, update [kick] pusher_url";
+    let connected = timeout(WAIT, tokio_tungstenite::connect_async(url)).await;
+    let mut ws = match connected {
+        Ok(Ok((ws, _))) => ws,
+        Ok(Err(e)) => return Check::fail(NAME, format!("{host}: {e}"), fix),
+        Err(_) => return Check::fail(NAME, format!("{host}: no answer"), fix),
+    };
+    let first = timeout(WAIT, ws.next()).await;
+    let _ = ws.close(None).await;
+    match first {
+        Ok(Some(Ok(Message::Text(t)))) if t.contains("pusher:connection_established") => {
+            Check::ok(NAME, format!("{host} connects"))
+        }
+        Ok(Some(Ok(Message::Text(t)))) if t.contains("pusher:error") => Check::fail(
+            NAME,
+            format!("{host} refused: {t}"),
+            "Kick refused the app key: update [kick] pusher_url",
+        ),
+        other => Check::fail(NAME, format!("{host}: unexpected answer {other:?}"), fix),
+    }
+}
+
+pub fn channel_ids(
+    cfg: &Config,
+    data_dir: &Path,
+    channel: Option<&str>,
+    lookup: Option<ChannelInfo>,
+) -> Check {
+    const NAME: &str = "channel ids";
+    let Some(slug) = channel else {
+        return Check::skip(NAME, "no channel given (kicktui doctor CHANNEL checks it)");
+    };
+    if cfg.kick.channel_id != 0 && cfg.kick.chatroom_id != 0 {
+        return Check::ok(
+            NAME,
+            format!(
+                "from the config: channel {}, chatroom {}",
+                cfg.kick.channel_id, cfg.kick.chatroom_id
+            ),
+        );
+    }
+    let cached = Store::open_in(data_dir)
+        .and_then(|s| s.channel_ids("kick", slug))
+        .ok()
+        .flatten()
+        .and_then(|c| Some((c.channel_id?, c.chatroom_id?)));
+    match (cached, lookup) {
+        (Some((ch, room)), _) => Check::ok(NAME, format!("cached: channel {ch}, chatroom {room}")),
+        (None, Some(info)) => Check::ok(
+            NAME,
+            format!(
+                "from the API: channel {}, chatroom {}",
+                info.channel_id, info.chatroom_id
+            ),
+        ),
+        (None, None) => Check::fail(
+            NAME,
+            format!("{slug}: not in the config, not cached, and the API did not say"),
+            "set [kick] channel_id and chatroom_id (from the channel page's network tab), or \
+             run kicktui once while the API answers",
+        ),
+    }
+}
+
+pub async fn metrics_port(server: &Server) -> Check {
+    const NAME: &str = "metrics port";
+    match tokio::net::TcpListener::bind(&server.bind).await {
+        Ok(l) => {
+            drop(l);
+            Check::ok(NAME, format!("{} is free", server.bind))
+        }
+        Err(e) => Check::fail(
+            NAME,
+            format!("cannot listen on {}: {e}", server.bind),
+            "stop what uses that port (another kicktui?), or set [server] bind",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_read_from_the_first_line() {
+        assert_eq!(parse_version("streamlink 8.6.3"), Some((8, 6, 3)));
+        assert_eq!(parse_version("streamlink 7.1"), Some((7, 1, 0)));
+        assert_eq!(parse_version("streamlink 8.6.3+12.gabc"), Some((8, 6, 3)));
+        assert_eq!(parse_version("streamlink"), None);
+        assert!(parse_version("streamlink 8.6.2").unwrap() < MIN_STREAMLINK);
+    }
+}

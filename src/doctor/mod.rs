@@ -1,0 +1,147 @@
+//! `kicktui doctor [CHANNEL] [--format json]`: one line per check, and for each failure what to
+//! do about it. Exit status 0 when every check passes (a skipped check passes).
+
+mod checks;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use crate::config::{self, Config, ConfigSource};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    Fail,
+    /// Not applicable (e.g. no channel given).
+    Skip,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Check {
+    pub name: &'static str,
+    pub status: Status,
+    pub detail: String,
+    /// What to do about a failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+impl Check {
+    fn ok(name: &'static str, detail: impl Into<String>) -> Check {
+        Check {
+            name,
+            status: Status::Ok,
+            detail: detail.into(),
+            fix: None,
+        }
+    }
+
+    fn fail(name: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Check {
+        Check {
+            name,
+            status: Status::Fail,
+            detail: detail.into(),
+            fix: Some(fix.into()),
+        }
+    }
+
+    fn skip(name: &'static str, detail: impl Into<String>) -> Check {
+        Check {
+            name,
+            status: Status::Skip,
+            detail: detail.into(),
+            fix: None,
+        }
+    }
+}
+
+/// Runs every check. A config that does not load fails its check; the rest run on defaults.
+pub async fn run_checks(
+    flag: Option<&Path>,
+    data_flag: Option<&Path>,
+    channel: Option<&str>,
+) -> Vec<Check> {
+    let (cfg, config_check) = match config::load(flag) {
+        Ok((cfg, source)) => {
+            let from = match &source {
+                ConfigSource::Defaults => "built-in defaults (no config file)".to_string(),
+                s => s
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+            };
+            (cfg, Check::ok("config", format!("valid: {from}")))
+        }
+        Err(e) => (
+            Config::default(),
+            Check::fail(
+                "config",
+                e.to_string(),
+                format!(
+                    "fix `{}` in {} (see config.toml in the docs)",
+                    e.key, e.file
+                ),
+            ),
+        ),
+    };
+    let data_dir = config::resolve_data_dir(data_flag, &cfg);
+    let mut out = vec![config_check, checks::data_dir(&data_dir)];
+    out.push(checks::streamlink(&cfg.recorder.streamlink).await);
+    out.push(checks::program("ffmpeg", &cfg.recorder.ffmpeg).await);
+    out.push(checks::program("ffprobe", &cfg.recorder.ffprobe).await);
+    let (api, lookup) = checks::kick_api(&cfg, channel).await;
+    out.push(api);
+    out.push(checks::pusher(&cfg.kick.pusher_url).await);
+    out.push(checks::channel_ids(&cfg, &data_dir, channel, lookup));
+    out.push(checks::metrics_port(&cfg.server).await);
+    out
+}
+
+pub fn render_text(checks: &[Check]) -> String {
+    let mut s = String::new();
+    for c in checks {
+        let mark = match c.status {
+            Status::Ok => "ok  ",
+            Status::Fail => "FAIL",
+            Status::Skip => "skip",
+        };
+        s.push_str(&format!("{mark} {:<12} {}", c.name, c.detail));
+        if let Some(fix) = &c.fix {
+            s.push_str(&format!(" -> {fix}"));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+pub fn render_json(checks: &[Check]) -> String {
+    let ok = checks.iter().all(|c| c.status != Status::Fail);
+    serde_json::json!({ "ok": ok, "checks": checks }).to_string()
+}
+
+/// The `doctor` subcommand.
+pub fn main(
+    flag: Option<&Path>,
+    data_flag: Option<&Path>,
+    channel: Option<&str>,
+    json: bool,
+) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let checks = rt.block_on(run_checks(flag, data_flag, channel));
+    if json {
+        println!("{}", render_json(&checks));
+    } else {
+        print!("{}", render_text(&checks));
+    }
+    let ok = checks.iter().all(|c| c.status != Status::Fail);
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

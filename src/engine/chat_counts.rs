@@ -1,0 +1,37 @@
+//! Per-window chat counts into `chat_stats`: no counted chat message is dropped. A window with
+//! messages and no open session goes to an off-air session (opened for it), and it waits for
+//! the writer instead of being dropped when the queue is full (one row per window: cheap).
+
+use super::core::ChatStats;
+use super::runner::Engine;
+use crate::store::{self, WriteOp};
+use crate::time::wall_now;
+
+impl Engine {
+    pub(super) async fn store_chat_stats(&mut self, s: ChatStats) {
+        let session = match self.sessions.current() {
+            Some(id) => Some(id),
+            // An empty window is not worth a session of its own.
+            None if s.messages == 0 => None,
+            None => self.sessions.ensure(wall_now()).await,
+        };
+        let Some(session_id) = session else {
+            if s.messages > 0 {
+                tracing::error!("{} chat messages not stored: no session", s.messages);
+            }
+            return;
+        };
+        let row = WriteOp::ChatStats(store::ChatStats {
+            session_id,
+            at: s.at,
+            window_s: f64::from(s.window_s),
+            messages: s.messages,
+            chatters: s.chatters,
+            keyword_hits: s.keyword_hits,
+            emote_hits: s.emote_hits,
+        });
+        if let Err(e) = self.store.enqueue(row).await {
+            tracing::error!("{} chat messages not stored: {e}", s.messages);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! At the start of a live run: repairs what a crash left of this channel's last run and says
+//! so (the log, and a note the front ends show).
+
+use std::path::Path;
+
+use super::feed::Feed;
+use super::update::Update;
+use crate::store::recover::recover;
+
+pub fn after_crash(db: &Path, slug: &str, feed: &Feed) {
+    if !db.exists() {
+        return;
+    }
+    let r = match recover(db, "kick", slug) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!("cannot repair the previous run's rows: {e}");
+            return;
+        }
+    };
+    for (id, at) in &r.sessions {
+        tracing::warn!(
+            "session {id} was left open by a previous run that did not stop cleanly; closed at \
+             its last stored time {}",
+            at.to_rfc3339()
+        );
+    }
+    for (id, bytes) in &r.recordings {
+        tracing::warn!("recording {id} was left unfinished; kept with its {bytes} bytes on disk");
+    }
+    if r.is_empty() {
+        return;
+    }
+    let clips = if r.clips > 0 {
+        format!(
+            "; {} clips pending: kicktui clip --pending cuts them",
+            r.clips
+        )
+    } else {
+        String::new()
+    };
+    feed.send(Update::Note(format!(
+        "Recovered after a crash: {} sessions closed, {} recordings finished{clips}",
+        r.sessions.len(),
+        r.recordings.len()
+    )));
+}

@@ -1,0 +1,198 @@
+//! Crash recovery, run once when a live run starts, before the writer thread: what a `kill -9`
+//! or a power cut left half-written for this channel is finished. Sessions left open are closed
+//! at their last stored time; recordings left `recording` get their file's real size (and the
+//! file's last write as their end); clips left queued / waiting / cutting go back to `pending`,
+//! so `kicktui moments` shows them and `kicktui clip --pending` cuts them.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{StoreError, schema};
+use crate::time::Ts;
+
+/// What was repaired.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Recovered {
+    /// (session id, closed at).
+    pub sessions: Vec<(i64, Ts)>,
+    /// (recording id, bytes found on disk).
+    pub recordings: Vec<(i64, u64)>,
+    /// Moments of the recovered sessions whose clip is pending (some reset from a half-done
+    /// queue), for `kicktui clip --pending`.
+    pub clips: usize,
+}
+
+impl Recovered {
+    pub fn is_empty(&self) -> bool {
+        self.sessions.is_empty() && self.recordings.is_empty() && self.clips == 0
+    }
+}
+
+/// Repairs `channel`'s rows at `db` (the other channels may be live in another kicktui).
+pub fn recover(db: &Path, platform: &str, channel: &str) -> Result<Recovered, StoreError> {
+    let mut conn = schema::connect(db)?;
+    let tx = conn.transaction()?;
+    let mut out = Recovered::default();
+    let open: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT id, started_at FROM sessions
+             WHERE platform = ?1 AND channel = ?2 AND ended_at IS NULL ORDER BY id",
+        )?;
+        stmt.query_map(params![platform, channel], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?
+    };
+    for (id, started) in open {
+        out.recordings.extend(finish_recordings(&tx, id)?);
+        let last = last_stored(&tx, id)?.max(Ts::parse_rfc3339(&started).unwrap_or_default());
+        tx.execute(
+            "UPDATE sessions SET ended_at = ?2 WHERE id = ?1",
+            params![id, last.to_rfc3339()],
+        )?;
+        out.sessions.push((id, last));
+    }
+    tx.execute(
+        "UPDATE moments SET clip_status = 'pending'
+         WHERE clip_status IN ('queued', 'waiting', 'cutting') AND session_id IN
+           (SELECT id FROM sessions WHERE platform = ?1 AND channel = ?2)",
+        params![platform, channel],
+    )?;
+    for (id, _) in &out.sessions {
+        let n: i64 = tx.query_row(
+            "SELECT count(*) FROM moments WHERE session_id = ?1 AND clip_status = 'pending'",
+            [id],
+            |r| r.get(0),
+        )?;
+        out.clips += n as usize;
+    }
+    tx.commit()?;
+    Ok(out)
+}
+
+/// The latest time any row of the session holds (RFC 3339 text does not sort as text, so
+/// each table's candidates are parsed here).
+fn last_stored(conn: &Connection, session: i64) -> Result<Ts, StoreError> {
+    let mut last = Ts(i64::MIN);
+    let moment: Option<i64> = conn
+        .query_row(
+            "SELECT max(at_ms) FROM moments WHERE session_id = ?1",
+            [session],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    if let Some(ms) = moment {
+        last = last.max(Ts(ms));
+    }
+    for sql in [
+        "SELECT at FROM chat_stats WHERE session_id = ?1",
+        "SELECT at FROM viewer_samples WHERE session_id = ?1",
+        "SELECT at FROM events WHERE session_id = ?1",
+        "SELECT coalesce(ended_at, started_at) FROM recordings WHERE session_id = ?1",
+    ] {
+        let mut stmt = conn.prepare(sql)?;
+        let times = stmt.query_map([session], |r| r.get::<_, String>(0))?;
+        for t in times {
+            if let Some(t) = Ts::parse_rfc3339(&t?) {
+                last = last.max(t);
+            }
+        }
+    }
+    Ok(last)
+}
+
+/// Parts left `recording`: the real size and last write of the file, status `interrupted`
+/// (`empty` when nothing reached the disk).
+fn finish_recordings(conn: &Connection, session: i64) -> Result<Vec<(i64, u64)>, StoreError> {
+    let rows: Vec<(i64, String, String)> = {
+        let mut stmt = conn.prepare(
+            "SELECT id, path, started_at FROM recordings
+             WHERE session_id = ?1 AND status = 'recording'",
+        )?;
+        stmt.query_map([session], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?
+    };
+    let mut out = Vec::new();
+    for (id, path, started) in rows {
+        let meta = std::fs::metadata(&path).ok();
+        let bytes = meta.as_ref().map_or(0, |m| m.len());
+        let ended = meta
+            .and_then(|m| m.modified().ok())
+            .map(|t| Ts::from_datetime(&chrono::DateTime::<chrono::Utc>::from(t)))
+            .or_else(|| Ts::parse_rfc3339(&started))
+            .unwrap_or_default();
+        let status = if bytes == 0 { "empty" } else { "interrupted" };
+        conn.execute(
+            "UPDATE recordings SET ended_at = ?2, bytes = ?3, status = ?4 WHERE id = ?1",
+            params![id, ended.to_rfc3339(), bytes as i64, status],
+        )?;
+        out.push((id, bytes));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_open_session_is_closed_at_its_last_row_and_its_part_gets_its_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kicktui.db");
+        let part = dir.path().join("part1.ts");
+        std::fs::write(&part, vec![0u8; 4321]).unwrap();
+        let conn = schema::connect(&db).unwrap();
+        conn.execute_batch(&format!(
+            "INSERT INTO sessions (id, channel, platform, started_at) VALUES
+               (1, 'clavicular', 'kick', '2026-12-04T10:00:00Z'),
+               (2, 'other', 'kick', '2026-12-04T10:00:00Z');
+             INSERT INTO chat_stats VALUES (1, '2026-12-04T10:09:59.5Z', 10, 3, 2, 0, 0),
+                                           (1, '2026-12-04T10:10:00Z', 10, 3, 2, 0, 0);
+             INSERT INTO viewer_samples VALUES (1, '2026-12-04T10:05:00Z', 40);
+             INSERT INTO recordings (id, session_id, part, path, started_at)
+               VALUES (7, 1, 1, '{}', '2026-12-04T10:00:01Z');
+             INSERT INTO moments (session_id, at, at_ms, offset_s, trigger_type, score, source,
+               clip_start_offset_s, clip_end_offset_s, clip_status, created_at)
+               VALUES (1, 'x', 1796378400000, 0, 'manual', 1, 'manual', 0, 30, 'queued', 'x');",
+            part.display()
+        ))
+        .unwrap();
+        let r = recover(&db, "kick", "clavicular").unwrap();
+        assert_eq!(
+            r.sessions,
+            vec![(1, Ts::parse_rfc3339("2026-12-04T10:10:00Z").unwrap())]
+        );
+        assert_eq!((r.recordings, r.clips), (vec![(7, 4321)], 1));
+        let (bytes, status): (i64, String) = conn
+            .query_row(
+                "SELECT bytes, status FROM recordings WHERE id = 7",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((bytes, status.as_str()), (4321, "interrupted"));
+        let clip: String = conn
+            .query_row("SELECT clip_status FROM moments", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(clip, "pending");
+        // Another channel's open session is left to whoever is watching it.
+        let open: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sessions WHERE ended_at IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(open, 1);
+        assert!(recover(&db, "kick", "clavicular").unwrap().is_empty());
+        // A stuck clip of an already closed session is reset too, but counted with nothing.
+        conn.execute("UPDATE moments SET clip_status = 'cutting'", [])
+            .unwrap();
+        let r = recover(&db, "kick", "clavicular").unwrap();
+        assert!(r.is_empty());
+        let clip: String = conn
+            .query_row("SELECT clip_status FROM moments", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(clip, "pending");
+    }
+}

@@ -1,0 +1,72 @@
+//! No chat count is dropped: the real binary against the fake Kick; every chat message the
+//! fake delivered is in `chat_stats` (the live session's, then an off-air session's), including
+//! the windows cut short by going offline and by each way of stopping.
+
+mod support;
+
+use std::time::Duration;
+
+use kicktui::fake::{FakeConfig, FakeKick};
+use support::{LIMIT, Run, count, db, received, test_config};
+use tokio::time::{sleep, timeout};
+
+async fn every_message_is_in_chat_stats(signal: &str) {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let mut run = Run::start(
+        &test_config(kick.kick_config()),
+        &["clavicular", "--headless"],
+    );
+    run.expect("Connected to clavicular chat").await;
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    c.set_live("Counting");
+    run.expect("Stream is LIVE!").await;
+    // Spread over a few 3 s windows, ending mid-window.
+    for i in 0..100 {
+        c.chat(&format!("viewer{}", i % 9), "hello there");
+        if i % 25 == 24 {
+            sleep(Duration::from_millis(1100)).await;
+        }
+    }
+    c.set_offline();
+    run.expect("Stream went offline.").await;
+    // Off air: counted into an off-air session, the last window cut short by the signal.
+    for i in 0..17 {
+        c.chat(&format!("late{i}"), "still here");
+    }
+    // Acked in order: once this prints, every chat before it was counted.
+    c.kicks("marker", 1, "");
+    run.expect("Kicks: marker sent 1 Kicks").await;
+    let (status, lines, dir) = run.stop(signal).await;
+    assert!(status.success(), "{status}\n{}", lines.join("\n"));
+    let delivered = c.with_stats(|s| s.delivered_count("ChatMessageEvent")) as i64;
+    assert_eq!(delivered, 117);
+    assert_eq!(received(&lines) as i64, delivered);
+    let db = db(&dir.path().join("data"));
+    let live = count(
+        &db,
+        "SELECT coalesce(sum(c.messages), 0) FROM chat_stats c JOIN sessions s \
+         ON s.id = c.session_id WHERE s.stream_started_at IS NOT NULL",
+    );
+    let off_air = count(
+        &db,
+        "SELECT coalesce(sum(c.messages), 0) FROM chat_stats c JOIN sessions s \
+         ON s.id = c.session_id WHERE s.stream_started_at IS NULL",
+    );
+    assert_eq!((live, off_air), (100, 17), "{}", lines.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_chat_counted_after_sigint() {
+    every_message_is_in_chat_stats("INT").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_chat_counted_after_sigterm() {
+    every_message_is_in_chat_stats("TERM").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_chat_counted_after_sighup() {
+    every_message_is_in_chat_stats("HUP").await;
+}

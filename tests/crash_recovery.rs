@@ -1,0 +1,131 @@
+//! Crash recovery through the binary: kicktui records a live stream and saves a moment, is
+//! killed with SIGKILL, and the next start closes the session at its last stored time,
+//! finishes the recording row with the file's real size, and `kicktui clip --pending` cuts the
+//! moment that was shown as saved.
+
+mod support;
+
+use std::time::Duration;
+
+use kicktui::fake::{FakeConfig, FakeKick};
+use kicktui::media::hls_source::HlsSource;
+use support::{LIMIT, Run, count, db, test_config};
+use tokio::time::timeout;
+
+fn kicktui(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_kicktui"))
+        .arg("--config")
+        .arg(dir.join("config.toml"))
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_kill_9_the_next_start_repairs_and_pending_clips_are_cut() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let hls = tempfile::tempdir().unwrap();
+    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.recorder.enabled = true;
+    cfg.recorder.stream_url = src.url();
+    cfg.recorder.health_interval_seconds = 2;
+    cfg.moments.pre_roll_seconds = 3;
+    cfg.moments.post_roll_seconds = 2;
+
+    let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
+    run.expect("Connected to clavicular chat").await;
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
+    c.set_live("Crashy");
+    run.expect("Recording to:").await;
+    run.expect("Recording health:").await;
+    c.kicks("donor", 1000, "gg");
+    run.expect("DONATION at").await;
+    // The moment's window (2 s after it) reaches the disk.
+    run.expect("Recording health:").await;
+    run.expect("Recording health:").await;
+
+    // kill -9: nothing is closed, nothing finished.
+    let (status, _lines, dir) = run.stop("KILL").await;
+    assert!(!status.success());
+    let data = dir.path().join("data");
+    {
+        let db = db(&data);
+        assert_eq!(
+            count(&db, "SELECT count(*) FROM sessions WHERE ended_at IS NULL"),
+            1
+        );
+        assert_eq!(
+            count(
+                &db,
+                "SELECT count(*) FROM recordings WHERE status = 'recording'"
+            ),
+            1
+        );
+    }
+    src.end_stream().await;
+    c.set_offline();
+
+    // The next start repairs, says so, and goes on.
+    let mut run = Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
+    let note = run.expect("Recovered after a crash").await;
+    assert!(
+        note.contains("1 sessions closed, 1 recordings finished; 1 clips pending"),
+        "{note}"
+    );
+    run.expect("Connected to clavicular chat").await;
+    let (status, lines, dir) = run.stop("TERM").await;
+    assert!(status.success(), "{status}\n{}", lines.join("\n"));
+
+    let data = dir.path().join("data");
+    {
+        let db = db(&data);
+        let (path, bytes): (String, i64) = db
+            .query_row(
+                "SELECT path, bytes FROM recordings WHERE session_id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let on_disk = std::fs::metadata(&path).unwrap().len() as i64;
+        assert!(bytes > 0 && bytes == on_disk, "{bytes} vs {on_disk}");
+        // Closed at its last stored row, not at the restart.
+        assert_eq!(
+            count(
+                &db,
+                "SELECT count(*) FROM sessions WHERE id = 1 AND ended_at IS NOT NULL \
+                 AND ended_at >= (SELECT max(at) FROM moments WHERE session_id = 1)"
+            ),
+            1
+        );
+    }
+    let listed = kicktui(dir.path(), &["moments"]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.contains("donation") && l.contains("pending")),
+        "{listed}"
+    );
+    let cut = kicktui(dir.path(), &["clip", "--pending"]);
+    let err = String::from_utf8_lossy(&cut.stderr);
+    assert!(cut.status.success(), "{err}");
+    let out = String::from_utf8_lossy(&cut.stdout);
+    let clip = out.lines().next().unwrap_or_default();
+    assert!(std::path::Path::new(clip).exists(), "{out}\n{err}");
+    let db = db(&data);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM moments WHERE clip_status IN ('done', 'short')"
+        ),
+        1
+    );
+    // Nothing left to cut.
+    let again = kicktui(dir.path(), &["clip", "--pending"]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("No pending clips."));
+}

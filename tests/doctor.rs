@@ -1,0 +1,139 @@
+//! `kicktui doctor` through the binary against the fake Kick: all green, then Kick's API behind
+//! Cloudflare, the metrics port taken and a broken config, each with what to do.
+
+mod support;
+
+use std::path::Path;
+use std::process::Output;
+
+use kicktui::config::Config;
+use kicktui::fake::{ApiFailure, FakeConfig, FakeKick};
+use support::test_config;
+
+fn doctor(dir: &Path, cfg: &Config, args: &[&str]) -> Output {
+    std::fs::write(dir.join("config.toml"), toml::to_string(cfg).unwrap()).unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_kicktui"))
+        .arg("--config")
+        .arg(dir.join("config.toml"))
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .arg("doctor")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn check<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no check {name}: {report}"))
+}
+
+fn free_port_config(kick: &FakeKick) -> Config {
+    let mut cfg = test_config(kick.kick_config());
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    cfg.server.bind = port.local_addr().unwrap().to_string();
+    cfg
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_green_against_the_fake_kick_exits_0() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let cfg = free_port_config(&kick);
+    let dir = tempfile::tempdir().unwrap();
+    let out = tokio::task::spawn_blocking({
+        let dir = dir.path().to_path_buf();
+        move || doctor(&dir, &cfg, &["clavicular"])
+    })
+    .await
+    .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for name in [
+        "config",
+        "data dir",
+        "streamlink",
+        "ffmpeg",
+        "ffprobe",
+        "kick api",
+        "pusher",
+        "channel ids",
+        "metrics port",
+    ] {
+        let line = text.lines().find(|l| l[5..].starts_with(name)).unwrap();
+        assert!(line.starts_with("ok "), "{line}");
+    }
+    assert!(text.contains("config.toml"), "names the file:\n{text}");
+    assert!(text.contains("streamlink 8."), "{text}");
+    assert!(text.contains(" free"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cloudflare_a_taken_port_and_a_bad_config_each_say_what_to_do() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    kick.control().set_api_failure(ApiFailure::Cloudflare);
+    let mut cfg = free_port_config(&kick);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    cfg.server.bind = taken.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        doctor(&path, &cfg, &["clavicular", "--format", "json"])
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    assert_eq!(report["ok"], false);
+    let api = check(&report, "kick api");
+    assert_eq!(api["status"], "fail");
+    assert!(
+        api["detail"].as_str().unwrap().contains("Cloudflare"),
+        "{api}"
+    );
+    assert!(api["fix"].as_str().unwrap().contains("channel_id"), "{api}");
+    assert_eq!(check(&report, "pusher")["status"], "ok");
+    assert_eq!(check(&report, "channel ids")["status"], "fail");
+    let port = check(&report, "metrics port");
+    assert_eq!(port["status"], "fail");
+    assert!(port["fix"].as_str().unwrap().contains("[server] bind"));
+    drop(taken);
+
+    // A config that does not parse: named, with the key, and the rest still checked.
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "[chat]\nwindow_seconds = \"ten\"\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kicktui"))
+        .arg("--config")
+        .arg(dir.path().join("bad.toml"))
+        .args(["doctor", "--format", "json"])
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    let config = check(&report, "config");
+    assert_eq!(config["status"], "fail");
+    assert!(
+        config["detail"].as_str().unwrap().contains("bad.toml"),
+        "{config}"
+    );
+    assert!(
+        config["fix"]
+            .as_str()
+            .unwrap()
+            .contains("chat.window_seconds"),
+        "{config}"
+    );
+    assert_eq!(check(&report, "ffmpeg")["status"], "ok");
+}
