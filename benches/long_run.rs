@@ -187,7 +187,9 @@ fn main() {
                     None => continue,
                 },
                 // The bench stores a moment once, when final.
-                Effect::MomentBuilding(_) | Effect::Live { .. } | Effect::Offline { .. } => continue,
+                Effect::MomentBuilding(_) | Effect::Live { .. } | Effect::Offline { .. } => {
+                    continue;
+                }
             };
             store.enqueue_blocking(op).expect("write");
         }
