@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod detect;
 pub mod domain;
+pub mod engage;
 pub mod engine;
 pub mod eval;
 pub mod fake;

@@ -144,5 +144,6 @@ pub fn validate(c: &Config) -> Check {
         ));
     }
     super::keys::check(&c.keys)?;
+    super::engage::validate(&c.engagement, &c.revenue, &c.bandit)?;
     Ok(())
 }
