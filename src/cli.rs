@@ -77,6 +77,8 @@ pub enum Command {
     Eval(EvalArgs),
     /// Cut a clip from a session's recordings (no re-encode) and print its path.
     Clip(ClipArgs),
+    /// Print a session's retrospective (duration, viewers, chat, moments, revenue, activities).
+    Report(ReportArgs),
     /// Write a synthetic chat log with labelled highlights (for tuning and demos).
     #[command(hide = true)]
     Synth(SynthArgs),
@@ -216,4 +218,23 @@ mod tests {
         assert_eq!(e.live.chatroom_id, Some(7));
         assert_eq!(e.live.capture, Some(PathBuf::from("c.jsonl")));
     }
+}
+
+/// `kicktui report <session> [--format md|json]`, or `kicktui report --last`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The session (see `kicktui sessions`).
+    #[arg(required_unless_present = "last", conflicts_with = "last")]
+    pub session: Option<i64>,
+    /// The newest session.
+    #[arg(long)]
+    pub last: bool,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    pub format: ReportFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Json,
 }

@@ -23,7 +23,8 @@ fn engine_command(cmd: &Cmd) -> Option<Command> {
         }),
         Cmd::ClipMoment { id } => Some(Command::ClipMoment { id: *id }),
         Cmd::Quit => Some(Command::Quit),
-        Cmd::SetActivity(_) | Cmd::Repaint => None,
+        Cmd::SetActivity(name) => Some(Command::SetActivity { name: name.clone() }),
+        Cmd::Repaint => None,
     }
 }
 
@@ -57,7 +58,8 @@ pub async fn run_live_tui(
         tokio::select! {
             end = &mut engine => break end,
             Some(u) = updates_rx.recv() => {
-                if matches!(u, Update::Recorder(_) | Update::Clip(_)) {
+                let report = matches!(&u, Update::Note(n) if n.starts_with("Stream report saved"));
+                if report || matches!(u, Update::Recorder(_) | Update::Clip(_)) {
                     for line in printer.lines(&u, wall_now()) {
                         println!("{line}");
                     }
@@ -91,5 +93,11 @@ mod tests {
             Some(Command::ClipMoment { id: 7 })
         );
         assert_eq!(engine_command(&Cmd::Repaint), None);
+        assert_eq!(
+            engine_command(&Cmd::SetActivity("react".into())),
+            Some(Command::SetActivity {
+                name: "react".into()
+            })
+        );
     }
 }

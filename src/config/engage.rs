@@ -98,11 +98,19 @@ pub(super) fn validate(e: &Engagement, r: &Revenue, b: &Bandit) -> Check {
         if (lo..=hi).contains(&v) {
             Ok(())
         } else {
-            Err((key.into(), format!("a whole number from {lo} to {hi}, got {v}")))
+            Err((
+                key.into(),
+                format!("a whole number from {lo} to {hi}, got {v}"),
+            ))
         }
     };
     whole("engagement.window_seconds", e.window_seconds, 5, 3600)?;
-    whole("engagement.support_window_seconds", e.support_window_seconds, 5, 7200)?;
+    whole(
+        "engagement.support_window_seconds",
+        e.support_window_seconds,
+        5,
+        7200,
+    )?;
     whole("engagement.baseline_minutes", e.baseline_minutes, 1, 1440)?;
     for (key, w) in [
         ("engagement.chat_weight", e.chat_weight),
@@ -140,7 +148,8 @@ pub(super) fn validate(e: &Engagement, r: &Revenue, b: &Bandit) -> Check {
     for (i, a) in b.arms.iter().enumerate() {
         let ok = !a.is_empty()
             && a.len() <= 24
-            && a.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+            && a.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
         if !ok {
             return Err((
                 "bandit.arms".into(),
@@ -151,7 +160,17 @@ pub(super) fn validate(e: &Engagement, r: &Revenue, b: &Bandit) -> Check {
             return Err(("bandit.arms".into(), format!("{a:?} is listed twice")));
         }
     }
-    whole("bandit.min_segment_seconds", b.min_segment_seconds, 0, 86_400)?;
-    whole("bandit.context_interval_seconds", b.context_interval_seconds, 1, 86_400)?;
+    whole(
+        "bandit.min_segment_seconds",
+        b.min_segment_seconds,
+        0,
+        86_400,
+    )?;
+    whole(
+        "bandit.context_interval_seconds",
+        b.context_interval_seconds,
+        1,
+        86_400,
+    )?;
     Ok(())
 }

@@ -157,7 +157,11 @@ impl ThompsonBandit {
 
     /// The arms as saved: `{arm: {alpha, beta, pulls}}`.
     pub fn to_saved(&self) -> BTreeMap<String, ArmState> {
-        self.names.iter().cloned().zip(self.arms.iter().copied()).collect()
+        self.names
+            .iter()
+            .cloned()
+            .zip(self.arms.iter().copied())
+            .collect()
     }
 
     pub fn total_pulls(&self) -> u64 {
@@ -201,11 +205,14 @@ mod tests {
         assert_eq!(back.arm("irl"), b.arm("irl"));
         assert_eq!(back.arm("new"), Some(ArmState::default()));
         let mut bad = saved.clone();
-        bad.insert("talk".into(), ArmState {
-            alpha: -1.0,
-            beta: 1.0,
-            pulls: 0,
-        });
+        bad.insert(
+            "talk".into(),
+            ArmState {
+                alpha: -1.0,
+                beta: 1.0,
+                pulls: 0,
+            },
+        );
         let err = ThompsonBandit::from_saved(&names(&["talk"]), &bad).unwrap_err();
         assert!(err.contains("talk"), "{err}");
     }

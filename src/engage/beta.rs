@@ -75,8 +75,8 @@ pub fn cdf(a: f64, b: f64, x: f64) -> f64 {
     if x >= 1.0 {
         return 1.0;
     }
-    let front = (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln())
-        .exp();
+    let front =
+        (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
     // The continued fraction converges fast on this side of the mean; use symmetry otherwise.
     if x < (a + 1.0) / (a + b + 2.0) {
         front * continued_fraction(a, b, x) / a
@@ -157,7 +157,10 @@ mod tests {
         for (a, b) in [(1.0, 1.0), (2.0, 8.0), (0.5, 0.5), (30.0, 10.0)] {
             let n = 20_000;
             let mean = (0..n).map(|_| sample(a, b, &mut rng)).sum::<f64>() / n as f64;
-            assert!((mean - a / (a + b)).abs() < 0.01, "Beta({a},{b}) mean {mean}");
+            assert!(
+                (mean - a / (a + b)).abs() < 0.01,
+                "Beta({a},{b}) mean {mean}"
+            );
         }
     }
 }

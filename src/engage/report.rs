@@ -148,7 +148,11 @@ impl Report {
     }
 
     fn write_markdown(&self, o: &mut String) -> std::fmt::Result {
-        writeln!(o, "# Stream report: {} (session {})", self.channel, self.session)?;
+        writeln!(
+            o,
+            "# Stream report: {} (session {})",
+            self.channel, self.session
+        )?;
         writeln!(o)?;
         if let Some(t) = self.title.as_deref().filter(|t| !t.is_empty()) {
             writeln!(o, "*{t}*")?;
@@ -156,21 +160,32 @@ impl Report {
         }
         let end = self.ended_at.as_deref().unwrap_or("still open");
         writeln!(o, "- Started: {}", self.started_at)?;
-        writeln!(o, "- Ended: {end}{}", if self.recovered {
-            " (closed after a crash, at the last thing recorded)"
-        } else {
-            ""
-        })?;
+        writeln!(
+            o,
+            "- Ended: {end}{}",
+            if self.recovered {
+                " (closed after a crash, at the last thing recorded)"
+            } else {
+                ""
+            }
+        )?;
         writeln!(o, "- Duration: {}", format_hms(self.duration_s))?;
         match (self.peak_viewers, self.mean_viewers) {
             (Some(p), Some(m)) => writeln!(o, "- Viewers: peak {p}, mean {m:.0}")?,
             _ => writeln!(o, "- Viewers: no samples")?,
         }
-        writeln!(o, "- Chat: {} messages, peak {:.1} msg/s, {} unique chatters",
+        writeln!(
+            o,
+            "- Chat: {} messages, peak {:.1} msg/s, {} unique chatters",
             self.messages,
             self.peak_velocity,
-            self.unique_chatters.map_or("?".into(), |u| u.to_string()))?;
-        match (self.engagement.mean, self.engagement.min, self.engagement.max) {
+            self.unique_chatters.map_or("?".into(), |u| u.to_string())
+        )?;
+        match (
+            self.engagement.mean,
+            self.engagement.min,
+            self.engagement.max,
+        ) {
             (Some(m), Some(lo), Some(hi)) => writeln!(
                 o,
                 "- Engagement: mean {m:.1}/100 (from {lo:.1} to {hi:.1}; 50 = this stream's usual)"
@@ -178,7 +193,11 @@ impl Report {
             _ => writeln!(o, "- Engagement: not scored")?,
         }
         let total: u64 = self.moments.iter().map(|c| c.count).sum();
-        let kinds: Vec<String> = self.moments.iter().map(|c| format!("{} {}", c.count, c.kind)).collect();
+        let kinds: Vec<String> = self
+            .moments
+            .iter()
+            .map(|c| format!("{} {}", c.count, c.kind))
+            .collect();
         if kinds.is_empty() {
             writeln!(o, "- Moments: 0")?;
         } else {
@@ -201,7 +220,10 @@ impl Report {
         writeln!(o, "## Activities")?;
         writeln!(o)?;
         if self.activities.is_empty() {
-            writeln!(o, "No activity was set (press `a` or 1-9 in the TUI, or start with --activity NAME).")?;
+            writeln!(
+                o,
+                "No activity was set (press `a` or 1-9 in the TUI, or start with --activity NAME)."
+            )?;
         } else {
             writeln!(o, "| activity | segments | time | engagement | reward |")?;
             writeln!(o, "|---|---:|---:|---:|---:|")?;
@@ -213,7 +235,8 @@ impl Report {
                     a.segments,
                     format_hms(a.seconds),
                     a.engagement.map_or("-".into(), |e| format!("{e:.1}")),
-                    a.reward.map_or("-".into(), |r| format!("{r:.3} ({}×)", a.rewarded)),
+                    a.reward
+                        .map_or("-".into(), |r| format!("{r:.3} ({}×)", a.rewarded)),
                 )?;
             }
             writeln!(o)?;
@@ -222,7 +245,10 @@ impl Report {
             writeln!(o)?;
             writeln!(o, "### Segments")?;
             writeln!(o)?;
-            writeln!(o, "| start | activity | time | engagement | reward | suggested | note |")?;
+            writeln!(
+                o,
+                "| start | activity | time | engagement | reward | suggested | note |"
+            )?;
             writeln!(o, "|---|---|---:|---:|---:|---|---|")?;
             for s in &self.segments {
                 writeln!(
@@ -272,9 +298,18 @@ mod tests {
         assert_eq!((talk.segments, talk.rewarded), (2, 1));
         assert_eq!(talk.engagement, Some(55.0));
         assert_eq!(talk.reward, Some(0.6));
-        assert_eq!(r.suggestions, Suggestions { made: 2, followed: 1 });
+        assert_eq!(
+            r.suggestions,
+            Suggestions {
+                made: 2,
+                followed: 1
+            }
+        );
         let md = r.to_markdown();
-        assert!(md.contains("| react | 1 | 0:05:00 | 80.0 | 0.800 (1×) |"), "{md}");
+        assert!(
+            md.contains("| react | 1 | 0:05:00 | 80.0 | 0.800 (1×) |"),
+            "{md}"
+        );
         assert!(md.contains("Suggestions followed: 1 of 2."));
         let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
         assert_eq!(json["suggestions"]["followed"], 1);

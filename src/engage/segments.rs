@@ -136,10 +136,19 @@ mod tests {
     #[test]
     fn a_change_closes_the_segment_with_its_own_mean() {
         let mut s = Segments::new(120);
-        assert!(s.start("talk", Ts(0), stats(0.0, 0), Some(1), None).is_none());
+        assert!(
+            s.start("talk", Ts(0), stats(0.0, 0), Some(1), None)
+                .is_none()
+        );
         // 200 scored seconds at 70 on average.
         let c = s
-            .start("react", Ts(200_000), stats(14_000.0, 200), Some(1), Some("react".into()))
+            .start(
+                "react",
+                Ts(200_000),
+                stats(14_000.0, 200),
+                Some(1),
+                Some("react".into()),
+            )
             .unwrap();
         assert_eq!(c.name, "talk");
         assert_eq!(c.engagement, Some(70.0));

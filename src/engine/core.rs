@@ -11,6 +11,7 @@ use crate::detect::keywords::KeywordDetector;
 use crate::detect::moments::{MomentBuilder, OpenMoment};
 use crate::detect::velocity::{VelocityDetector, VelocityStatus};
 use crate::domain::{Event, Moment, Trigger, Ts};
+use crate::engage::Metrics;
 
 /// What the core asks the edges to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -80,6 +81,8 @@ pub struct Core {
     quiet_until: Ts,
     stats: ChatStats,
     pub totals: Totals,
+    /// Engagement, chat velocity, chatters and money for the bandit and the panes.
+    pub engage: Metrics,
 }
 
 /// Running counts for the status line and reports.
@@ -116,6 +119,7 @@ impl Core {
             quiet_until: Ts(i64::MIN),
             stats: ChatStats::default(),
             totals: Totals::default(),
+            engage: Metrics::new(&cfg.engagement, cfg.revenue.sub_price_usd),
         }
     }
 
@@ -134,6 +138,7 @@ impl Core {
                 if self.filter.counts(msg) {
                     self.totals.counted_messages += 1;
                     self.stats.messages += 1;
+                    self.engage.on_chat(t, msg.user_id);
                     self.velocity.on_message(t, msg.user_id);
                     let hits = self.keywords.on_message(t, msg.user_id, &msg.text);
                     self.stats.keyword_hits += hits.count_ones();
@@ -145,6 +150,7 @@ impl Core {
                 let start = started_at.unwrap_or(t);
                 if !self.totals.is_live {
                     self.totals.is_live = true;
+                    self.engage.start_session(t);
                     self.stream_start = Some(start);
                     self.quiet_until = self.quiet_until.max(t.plus_ms(self.warmup_ms));
                     out.push(Effect::Live {
@@ -162,6 +168,7 @@ impl Core {
                 }
             }
             Event::Viewers { count } => {
+                self.engage.on_viewers(*count);
                 out.push(Effect::ViewerSample {
                     at: t,
                     viewers: *count,
@@ -188,6 +195,7 @@ impl Core {
             | Event::Kicks { .. }
             | Event::Donation { .. }
             | Event::Bits { .. } => {
+                self.engage.on_event(t, ev);
                 out.push(Effect::Notable {
                     at: t,
                     event: ev.clone(),
@@ -255,6 +263,7 @@ impl Core {
         let velocity = self.velocity.close_second(end, self.source_down);
         let keyword = self.keywords.close_second(end);
         let emote = self.emotes.close_second(end);
+        self.engage.close_second(end);
         if end >= self.quiet_until {
             for trig in [velocity, keyword, emote].into_iter().flatten() {
                 self.trigger(trig, out);

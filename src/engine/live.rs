@@ -176,6 +176,13 @@ pub async fn run(
         api_live: None,
         dropped_writes: 0,
         spike_window_ms: i64::from(cfg.chat.window_seconds) * 1000,
+        engage: super::engage::EngageHook::new(
+            cfg,
+            &setup.data_dir,
+            &setup.slug,
+            "kick",
+            crate::time::wall_now(),
+        ),
     };
     let inputs = Inputs {
         source: source_rx,
