@@ -21,7 +21,8 @@ pub struct Report {
     pub duration_s: f64,
     pub peak_viewers: Option<u32>,
     pub mean_viewers: Option<f64>,
-    /// Counted chat messages (bots and !commands excluded), from `chat_stats`.
+    /// Counted chat messages (bots and !commands excluded): `chat_stats`, or the session's
+    /// `engage_stats` count when it is larger (it includes the last, partial window).
     pub messages: u64,
     /// The busiest `chat_stats` window, msg/s.
     pub peak_velocity: f64,

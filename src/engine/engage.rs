@@ -110,9 +110,7 @@ impl Engine {
     pub(super) async fn engage_start(&mut self, now: Ts) {
         if let Some(note) = self.engage.load_note.take() {
             tracing::info!("{note}");
-            if note.contains("not valid") || note.contains("cannot") {
-                self.feed.send(Update::Note(note));
-            }
+            self.feed.send(Update::Note(note));
         }
         self.recover_sessions().await;
         self.engage.suggest();

@@ -236,7 +236,7 @@ impl Store {
         let stats = c
             .query_row(
                 "SELECT unique_chatters, engagement_mean, engagement_min, engagement_max,
-                     recovered
+                     recovered, messages
                  FROM engage_stats WHERE session_id = ?1",
                 [id],
                 |row| {
@@ -246,11 +246,14 @@ impl Store {
                         row.get::<_, Option<f64>>(2)?,
                         row.get::<_, Option<f64>>(3)?,
                         row.get::<_, i64>(4)?,
+                        row.get::<_, i64>(5)?,
                     ))
                 },
             )
             .optional()?;
-        if let Some((u, mean, min, max, recovered)) = stats {
+        if let Some((u, mean, min, max, recovered, counted)) = stats {
+            // `chat_stats` has whole windows only; the collector also counted the last one.
+            r.messages = r.messages.max(counted.max(0) as u64);
             r.unique_chatters = (u > 0 || mean.is_some()).then_some(u.max(0) as u64);
             r.engagement.mean = opt_f64(mean);
             r.engagement.min = opt_f64(min);
