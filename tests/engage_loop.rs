@@ -214,3 +214,96 @@ async fn activities_teach_the_bandit_and_the_report_matches_the_script() {
     assert_eq!(b["clavicular"]["react"]["pulls"], 3, "{b}\n{text}");
     assert_eq!(b["clavicular"]["talk"]["pulls"], 2, "{b}");
 }
+
+/// `kill -9` loses nothing already saved: the next start closes the open session at its last
+/// recorded time, and its report can be produced.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_left_open_by_kill_9_is_closed_and_reported_at_the_next_start() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.engagement.window_seconds = 5;
+    cfg.bandit.min_segment_seconds = 1;
+    let mut run = support::Run::start(&cfg, &["clavicular", "--headless", "--activity", "talk"]);
+    run.expect("Connected to clavicular chat").await;
+    c.set_live("Crashy");
+    c.set_viewers(40);
+    run.expect("Stream is LIVE!").await;
+    c.burst(20, 5, Duration::from_secs(4)).await;
+    // A 10 s chat_stats row is written by now (window 3 s in the test config).
+    run.expect("Chat:").await;
+    std::process::Command::new("kill")
+        .args(["-KILL", &run.pid().to_string()])
+        .status()
+        .unwrap();
+    let (_, _, dir) = run.finish().await;
+    let data = dir.path().join("data");
+    {
+        let conn = db(&data);
+        assert_eq!(
+            count(
+                &conn,
+                "SELECT count(*) FROM sessions WHERE ended_at IS NULL"
+            ),
+            1
+        );
+    }
+    let mut next = tokio::process::Command::new(env!("CARGO_BIN_EXE_kicktui"))
+        .arg("--config")
+        .arg(dir.path().join("config.toml"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["clavicular", "--headless"])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(next.stdout.take().unwrap()).lines();
+    let mut text = String::new();
+    let found = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Ok(Some(l)) = lines.next_line().await {
+            text.push_str(&l);
+            text.push('\n');
+            if l.contains("# Stream report: clavicular (session 1)") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert!(matches!(found, Ok(true)), "{text}");
+    assert!(text.contains("Session 1 was left open"), "{text}");
+    std::process::Command::new("kill")
+        .args(["-TERM", &next.id().unwrap().to_string()])
+        .status()
+        .unwrap();
+    next.wait().await.unwrap();
+    let conn = db(&data);
+    let last_stat: String = conn
+        .query_row(
+            "SELECT MAX(at) FROM chat_stats WHERE session_id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let ended: String = conn
+        .query_row("SELECT ended_at FROM sessions WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(
+        ended >= last_stat,
+        "closed at {ended}, last stats {last_stat}"
+    );
+    let activity_closed: i64 = count(
+        &conn,
+        "SELECT count(*) FROM activities WHERE session_id = 1 AND ended_at IS NOT NULL \
+         AND reward IS NULL AND note LIKE 'closed after a crash%'",
+    );
+    assert_eq!(activity_closed, 1);
+    let out = kicktui(dir.path(), &["report", "1", "--format", "json"]);
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["recovered"], true, "{r}");
+    assert_eq!(r["title"], "Crashy");
+    assert!(data.join("reports/clavicular_session001.md").exists());
+}
