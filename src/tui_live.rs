@@ -33,10 +33,20 @@ pub async fn run_live_tui(
     stop: CancellationToken,
     ctx: TuiContext,
 ) -> Result<EngineEnd, Box<dyn std::error::Error>> {
+    run_live_tui_with(setup, stop, ctx, mpsc::channel(16)).await
+}
+
+/// [`run_live_tui`] with the engine's command channel made by the caller, so something else
+/// (the demo's simulated streamer) can send commands too.
+pub async fn run_live_tui_with(
+    setup: LiveSetup,
+    stop: CancellationToken,
+    ctx: TuiContext,
+    (commands_tx, commands_rx): (mpsc::Sender<Command>, mpsc::Receiver<Command>),
+) -> Result<EngineEnd, Box<dyn std::error::Error>> {
     signals::cancel_on_signals(stop.clone());
     let feed = Feed::new();
     let mut updates_rx = feed.subscribe().into_mpsc(256);
-    let (commands_tx, commands_rx) = mpsc::channel(16);
     let (tui_tx, mut tui_rx) = mpsc::channel::<Cmd>(16);
     let channel = setup.slug.clone();
     let mut engine = tokio::spawn(live::run(setup, feed, commands_rx, stop.clone()));
