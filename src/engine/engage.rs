@@ -21,9 +21,9 @@ use crate::store::{EngageOp, EngageStats, WriteOp};
 const STATS_EVERY_S: i64 = 10;
 
 pub struct EngageHook {
-    channel: String,
-    platform: String,
-    data_dir: PathBuf,
+    pub(super) channel: String,
+    pub(super) platform: String,
+    pub(super) data_dir: PathBuf,
     bandit_path: PathBuf,
     bandit: ThompsonBandit,
     can_save: bool,
@@ -32,7 +32,7 @@ pub struct EngageHook {
     segments: Segments,
     suggestion: Option<String>,
     start_activity: Option<String>,
-    sub_price_usd: f64,
+    pub(super) sub_price_usd: f64,
     context_every_ms: i64,
     last_context: Option<Ts>,
     last_stats: Option<Ts>,
@@ -117,41 +117,6 @@ impl Engine {
         if let Some(name) = self.engage.start_activity.take() {
             self.start_segment(&name, now, None).await;
             self.feed.send(Update::Note(format!("Activity: {name}")));
-        }
-    }
-
-    async fn recover_sessions(&mut self) {
-        let (platform, channel) = (self.engage.platform.clone(), self.engage.channel.clone());
-        let data_dir = self.engage.data_dir.clone();
-        let open = tokio::task::spawn_blocking({
-            let (platform, channel) = (platform.clone(), channel.clone());
-            move || super::engage_report::open_sessions(&data_dir, &platform, &channel)
-        })
-        .await
-        .unwrap_or_default();
-        if open.is_empty() {
-            return;
-        }
-        match self
-            .store
-            .send(WriteOp::Engage(EngageOp::CloseAbandoned {
-                platform,
-                channel,
-            }))
-            .await
-        {
-            Ok(n) => tracing::info!("closed {n} session(s) left open by a crash"),
-            Err(e) => {
-                tracing::error!("cannot close the sessions a crash left open: {e}");
-                return;
-            }
-        }
-        for id in open {
-            self.feed.send(Update::Note(format!(
-                "Session {id} was left open (kicktui did not stop cleanly): closed at its last \
-                 recorded time"
-            )));
-            self.engage_report(Some(id), false).await;
         }
     }
 
@@ -343,37 +308,6 @@ impl Engine {
             engagement_max: (s.seconds > 0).then_some(s.max),
             scored_seconds: s.seconds,
         })))
-    }
-
-    /// Writes the session's report under `<data dir>/reports/` and shows it.
-    pub(super) async fn engage_report(&mut self, session: Option<i64>, flush: bool) {
-        let Some(id) = session else { return };
-        if flush && let Err(e) = self.store.flush().await {
-            tracing::error!("store flush before the report: {e}");
-        }
-        let dir = self.engage.data_dir.clone();
-        let price = self.engage.sub_price_usd;
-        let written = tokio::task::spawn_blocking(move || {
-            super::engage_report::write_report(&dir, id, price)
-        })
-        .await
-        .map_err(|e| e.to_string())
-        .and_then(|r| r);
-        match written {
-            Ok((path, md)) => {
-                tracing::info!("report for session {id} saved to {}", path.display());
-                self.feed.send(Update::Note(format!(
-                    "Stream report saved to {}",
-                    path.display()
-                )));
-                self.feed.send(Update::Note(format!("\n{}", md.trim_end())));
-            }
-            Err(e) => {
-                tracing::error!("report for session {id}: {e}");
-                self.feed
-                    .send(Update::Note(format!("Report for session {id} failed: {e}")));
-            }
-        }
     }
 
     /// Money received: a point on the revenue curve.

@@ -1,9 +1,12 @@
-//! The retrospective on disk: `<data dir>/reports/<channel>_session<N>.md`, built from the
-//! database (so the file, `kicktui report` and the tables always agree).
+//! The retrospective on disk, `<data dir>/reports/<channel>_session<N>.md`, built from the
+//! database (so the file, `kicktui report` and the tables always agree); and the sessions a
+//! crash left open, closed and reported at the next start.
 
 use std::path::{Path, PathBuf};
 
-use crate::store::Store;
+use super::runner::Engine;
+use super::update::Update;
+use crate::store::{EngageOp, Store, WriteOp};
 
 pub const REPORTS_DIR: &str = "reports";
 
@@ -45,4 +48,72 @@ pub fn write_report(
     super::bandit_file::write_atomic(&path, md.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok((path, md))
+}
+
+impl Engine {
+    /// Sessions of this channel a crash left open are closed at their last recorded time
+    /// (with their open segment, unrewarded), and their reports written.
+    pub(super) async fn recover_sessions(&mut self) {
+        let (platform, channel) = (self.engage.platform.clone(), self.engage.channel.clone());
+        let data_dir = self.engage.data_dir.clone();
+        let open = tokio::task::spawn_blocking({
+            let (platform, channel) = (platform.clone(), channel.clone());
+            move || open_sessions(&data_dir, &platform, &channel)
+        })
+        .await
+        .unwrap_or_default();
+        if open.is_empty() {
+            return;
+        }
+        match self
+            .store
+            .send(WriteOp::Engage(EngageOp::CloseAbandoned {
+                platform,
+                channel,
+            }))
+            .await
+        {
+            Ok(n) => tracing::info!("closed {n} session(s) left open by a crash"),
+            Err(e) => {
+                tracing::error!("cannot close the sessions a crash left open: {e}");
+                return;
+            }
+        }
+        for id in open {
+            self.feed.send(Update::Note(format!(
+                "Session {id} was left open (kicktui did not stop cleanly): closed at its last \
+                 recorded time"
+            )));
+            self.engage_report(Some(id), false).await;
+        }
+    }
+
+    /// Writes the session's report under `<data dir>/reports/` and shows it.
+    pub(super) async fn engage_report(&mut self, session: Option<i64>, flush: bool) {
+        let Some(id) = session else { return };
+        if flush && let Err(e) = self.store.flush().await {
+            tracing::error!("store flush before the report: {e}");
+        }
+        let dir = self.engage.data_dir.clone();
+        let price = self.engage.sub_price_usd;
+        let written = tokio::task::spawn_blocking(move || write_report(&dir, id, price))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r);
+        match written {
+            Ok((path, md)) => {
+                tracing::info!("report for session {id} saved to {}", path.display());
+                self.feed.send(Update::Note(format!(
+                    "Stream report saved to {}",
+                    path.display()
+                )));
+                self.feed.send(Update::Note(format!("\n{}", md.trim_end())));
+            }
+            Err(e) => {
+                tracing::error!("report for session {id}: {e}");
+                self.feed
+                    .send(Update::Note(format!("Report for session {id} failed: {e}")));
+            }
+        }
+    }
 }
