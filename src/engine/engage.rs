@@ -191,12 +191,13 @@ impl Engine {
             .map_or("no score".into(), |e| format!("engagement {e:.1}"));
         let (reward, note, line) = match (&c.reward, c.session) {
             (_, None) => {
-                let why = "outside a stream session".to_string();
-                let line = format!(
-                    "Segment {} ({secs}, {engagement}): no reward, {why}",
+                // Before the stream (waiting to go live) or between streams: nothing to judge
+                // and nothing to store; only the log file hears of it.
+                tracing::info!(
+                    "segment {} ({secs}) outside a stream session: no reward",
                     c.name
                 );
-                (None, Some(why), line)
+                return;
             }
             (Err(why), Some(_)) => {
                 let line = format!(
