@@ -79,6 +79,8 @@ pub enum Command {
     Clip(ClipArgs),
     /// Check the setup: config, data dir, streamlink, ffmpeg, Kick's API and socket, ports.
     Doctor(DoctorArgs),
+    /// Print a session's retrospective (duration, viewers, chat, moments, revenue, activities).
+    Report(ReportArgs),
     /// Write a synthetic chat log with labelled highlights (for tuning and demos).
     #[command(hide = true)]
     Synth(SynthArgs),
@@ -235,5 +237,24 @@ pub struct DoctorArgs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum DoctorFormat {
     Text,
+    Json,
+}
+
+/// `kicktui report <session> [--format md|json]`, or `kicktui report --last`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The session (see `kicktui sessions`).
+    #[arg(required_unless_present = "last", conflicts_with = "last")]
+    pub session: Option<i64>,
+    /// The newest session.
+    #[arg(long)]
+    pub last: bool,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    pub format: ReportFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Md,
     Json,
 }

@@ -85,6 +85,13 @@ pub fn live(cli: &Cli) -> CmdResult {
     if let Some(id) = cli.live.chatroom_id {
         cfg.kick.chatroom_id = id;
     }
+    if let Some(name) = &cli.live.activity {
+        cfg.bandit.start_activity = Some(
+            cfg.bandit
+                .arm(name)
+                .map_err(|e| format!("--activity: {e}"))?,
+        );
+    }
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
     let tui = front_end(&cfg, &slug, &data_dir, cli.live.headless)?;
     if cli.live.no_record {
@@ -123,11 +130,9 @@ fn front_end(
     let keymap = Keymap::from_config(&cfg.keys)
         .map_err(|(key, expected)| config::ConfigError::new("config", &key, expected))?;
     logging::init_tui(Some(data_dir), &cfg.general.log_level).map_err(cannot)?;
-    Ok(Some(TuiContext::new(
-        channel,
-        &data_dir.display().to_string(),
-        keymap,
-    )))
+    let mut ctx = TuiContext::new(channel, &data_dir.display().to_string(), keymap);
+    ctx.activities = cfg.bandit.arms.clone();
+    Ok(Some(ctx))
 }
 
 /// After the TUI has given the terminal back, one line says what the run did.
@@ -320,4 +325,29 @@ pub fn doctor(cli: &Cli, args: &crate::cli::DoctorArgs) -> CmdResult {
         channel.as_deref(),
         args.format == crate::cli::DoctorFormat::Json,
     )
+}
+
+/// `kicktui report <session>` / `--last`: the retrospective, from the database.
+pub fn report(cli: &Cli, args: &crate::cli::ReportArgs) -> CmdResult {
+    let cfg = load_config(cli)?;
+    let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
+    let db = store::db_path(&data_dir);
+    if !db.exists() {
+        return Err(format!("no database at {} (nothing recorded yet)", db.display()).into());
+    }
+    let store = Store::open(&db)?;
+    let id = match args.session {
+        Some(id) => id,
+        None => store
+            .last_session_id()?
+            .ok_or_else(|| format!("no sessions in {}", db.display()))?,
+    };
+    let report = store
+        .report(id, cfg.revenue.sub_price_usd)?
+        .ok_or_else(|| format!("no session {id} in {} (see kicktui sessions)", db.display()))?;
+    match args.format {
+        crate::cli::ReportFormat::Md => print!("{}", report.to_markdown()),
+        crate::cli::ReportFormat::Json => println!("{}", report.to_json()),
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod detect;
 pub mod doctor;
 pub mod domain;
+pub mod engage;
 pub mod engine;
 pub mod eval;
 pub mod fake;

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Some(Command::TuiPreview(args)) => kicktui::tui_preview::main(&cli, args),
         Some(Command::Clip(args)) => commands::clip(&cli, args),
         Some(Command::Doctor(args)) => commands::doctor(&cli, args),
+        Some(Command::Report(args)) => commands::report(&cli, args),
         None => commands::live(&cli),
     };
     match result {

@@ -23,7 +23,8 @@ fn engine_command(cmd: &Cmd) -> Option<Command> {
         }),
         Cmd::ClipMoment { id } => Some(Command::ClipMoment { id: *id }),
         Cmd::Quit => Some(Command::Quit),
-        Cmd::SetActivity(_) | Cmd::Repaint => None,
+        Cmd::SetActivity(name) => Some(Command::SetActivity { name: name.clone() }),
+        Cmd::Repaint => None,
     }
 }
 
@@ -32,10 +33,20 @@ pub async fn run_live_tui(
     stop: CancellationToken,
     ctx: TuiContext,
 ) -> Result<EngineEnd, Box<dyn std::error::Error>> {
+    run_live_tui_with(setup, stop, ctx, mpsc::channel(16)).await
+}
+
+/// [`run_live_tui`] with the engine's command channel made by the caller, so something else
+/// (the demo's simulated streamer) can send commands too.
+pub async fn run_live_tui_with(
+    setup: LiveSetup,
+    stop: CancellationToken,
+    ctx: TuiContext,
+    (commands_tx, commands_rx): (mpsc::Sender<Command>, mpsc::Receiver<Command>),
+) -> Result<EngineEnd, Box<dyn std::error::Error>> {
     signals::cancel_on_signals(stop.clone());
     let feed = Feed::new();
     let mut updates_rx = feed.subscribe().into_mpsc(256);
-    let (commands_tx, commands_rx) = mpsc::channel(16);
     let (tui_tx, mut tui_rx) = mpsc::channel::<Cmd>(16);
     let channel = setup.slug.clone();
     let mut engine = tokio::spawn(live::run(setup, feed, commands_rx, stop.clone()));
@@ -57,7 +68,8 @@ pub async fn run_live_tui(
         tokio::select! {
             end = &mut engine => break end,
             Some(u) = updates_rx.recv() => {
-                if matches!(u, Update::Recorder(_) | Update::Clip(_)) {
+                let report = matches!(&u, Update::Note(n) if n.starts_with("Stream report saved"));
+                if report || matches!(u, Update::Recorder(_) | Update::Clip(_)) {
                     for line in printer.lines(&u, wall_now()) {
                         println!("{line}");
                     }
@@ -91,5 +103,11 @@ mod tests {
             Some(Command::ClipMoment { id: 7 })
         );
         assert_eq!(engine_command(&Cmd::Repaint), None);
+        assert_eq!(
+            engine_command(&Cmd::SetActivity("react".into())),
+            Some(Command::SetActivity {
+                name: "react".into()
+            })
+        );
     }
 }

@@ -192,18 +192,33 @@ fn activity_pane_lists_keys_then_bandit_arms() {
                 arm("q_and_a", 0.7, 2),
             ],
             suggestion: Some("q_and_a".into()),
+            ..Default::default()
         }),
         T0,
     );
     let (_, t) = pane(50, 6, |r, b| ui::bandit::render(&a, &th, r, b));
     let lines: Vec<&str> = t.lines().collect();
     assert!(lines[0].contains("try q_and_a"), "{t}");
+    // Keys in configured order; ▶ the current activity, » the suggestion; mean, the 90 %
+    // interval as a bar on a 0–1 scale (● the mean), pulls.
     assert!(
-        lines[1].contains("q_and_a") && lines[1].contains("0.70 [0.60-0.80]"),
+        lines[1].contains(" 1 talk") && lines[1].contains("0.40"),
         "{t}"
     );
     assert!(
-        lines[2].contains("▶ gameplay") && lines[2].contains("12×"),
+        lines[2].contains("▶2 gameplay") && lines[2].contains("0.62") && lines[2].contains("12×"),
+        "{t}"
+    );
+    assert!(
+        lines[3].contains("»3 q_and_a") && lines[3].contains("0.70"),
+        "{t}"
+    );
+    let bar: String = lines[3].chars().filter(|c| "·━●".contains(*c)).collect();
+    let mean_at =
+        bar.chars().position(|c| c == '●').unwrap() as f64 / (bar.chars().count() - 1) as f64;
+    assert!((mean_at - 0.7).abs() < 0.06, "{t}");
+    assert!(
+        bar.starts_with('·') && bar.ends_with('·') && bar.contains('━'),
         "{t}"
     );
 }

@@ -99,9 +99,43 @@ fn screen_120x40_recording_and_bandit() {
                 arm("irl", 0.5, 1),
             ],
             suggestion: Some("q_and_a".into()),
+            engagement: Some(63.4),
+            revenue_per_hour: Some(25.0),
+            context: None,
         }),
         at(302.0),
     );
     a.update(key('q'), at(303.0));
     check("screen_120x40_recording_quit", screen(&a, 120, 40));
+}
+
+/// The activity pane at 80×24 with the bandit running: every arm's key, mean, 90 % interval
+/// bar and pulls; ▶ the current activity, » the suggestion, the score in the footer.
+#[test]
+fn screen_80x24_bandit() {
+    let mut a = busy_app(80, 24);
+    let arm = |name: &str, mean: f64, low: f64, high: f64, pulls: u32| BanditArm {
+        name: name.into(),
+        mean,
+        low,
+        high,
+        pulls,
+    };
+    a.update(
+        Msg::Bandit(BanditView {
+            arms: vec![
+                arm("talk", 0.41, 0.22, 0.61, 4),
+                arm("gameplay", 0.58, 0.45, 0.70, 12),
+                arm("q_and_a", 0.66, 0.40, 0.88, 3),
+                arm("react", 0.35, 0.12, 0.63, 2),
+                arm("irl", 0.5, 0.05, 0.95, 0),
+            ],
+            suggestion: Some("q_and_a".into()),
+            engagement: Some(63.4),
+            revenue_per_hour: Some(25.0),
+            context: None,
+        }),
+        at(302.0),
+    );
+    check("screen_80x24_bandit", screen(&a, 80, 24));
 }

@@ -2,6 +2,7 @@
 //! only mutation and returns the `Cmd`s for the engine; `ui::draw` only reads.
 
 pub mod chord;
+mod engage;
 pub mod history;
 mod input;
 pub mod keymap;

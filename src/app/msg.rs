@@ -180,6 +180,11 @@ pub struct BanditArm {
 pub struct BanditView {
     pub arms: Vec<BanditArm>,
     pub suggestion: Option<String>,
+    /// The engagement score now (0–100) and money per hour, for the pane's footer.
+    pub engagement: Option<f64>,
+    pub revenue_per_hour: Option<f64>,
+    /// The context line (`Stream state: …`).
+    pub context: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

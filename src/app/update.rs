@@ -105,6 +105,7 @@ impl App {
                 let top = s.top_emote.as_ref().map(|(n, c)| (n.as_str(), *c));
                 self.emotes.observe(s.at, top);
                 self.stream.live = Some(s.live);
+                self.on_engage(&s.engage);
                 if s.live {
                     self.stream.waiting_for_live = false;
                 }

@@ -1,11 +1,13 @@
 //! Typed configuration: defaults (the seed settings plus ours), lookup and validation.
 //! The repository's `config.toml` is the documented default; a test keeps them equal.
 
+mod engage;
 mod fronts;
 mod keys;
 mod load;
 mod validate;
 
+pub use engage::{Bandit, Engagement, Revenue};
 pub use fronts::{ALERT_EVENTS, Alerts, Server};
 pub use keys::{KeyList, Keys};
 pub use load::{ConfigError, ConfigSource, load, resolve_data_dir};
@@ -29,6 +31,9 @@ pub struct Config {
     pub clips: Clips,
     pub server: Server,
     pub alerts: Alerts,
+    pub engagement: Engagement,
+    pub revenue: Revenue,
+    pub bandit: Bandit,
 }
 
 impl Config {

@@ -155,5 +155,6 @@ pub fn validate(c: &Config) -> Check {
     }
     super::keys::check(&c.keys)?;
     super::fronts::check(&c.server, &c.alerts)?;
+    super::engage::validate(&c.engagement, &c.revenue, &c.bandit)?;
     Ok(())
 }

@@ -38,6 +38,11 @@ pub fn demo_config(mut cfg: Config, fake: &FakeKick) -> Config {
     cfg.kick = fake.kick_config();
     cfg.chat.warmup_seconds = cfg.chat.warmup_seconds.min(10);
     cfg.recorder.poll_interval_seconds = 10;
+    // The simulated streamer changes activity every couple of minutes: segments of a minute
+    // count, and the context line comes every minute.
+    cfg.bandit.min_segment_seconds = cfg.bandit.min_segment_seconds.min(60);
+    cfg.bandit.context_interval_seconds = cfg.bandit.context_interval_seconds.min(60);
+    cfg.bandit.start_activity = cfg.bandit.arms.first().cloned();
     cfg
 }
 
@@ -73,7 +78,17 @@ pub async fn run(
     }
     let stop = CancellationToken::new();
     let seed = crate::time::wall_now().0 as u64;
-    let show = tokio::spawn(show::run(fake.control(), seed, stop.child_token()));
+    let (commands_tx, commands_rx) = tokio::sync::mpsc::channel(16);
+    let streamer = show::Streamer {
+        commands: commands_tx.clone(),
+        arms: cfg.bandit.arms.clone(),
+    };
+    let show = tokio::spawn(show::run(
+        fake.control(),
+        seed,
+        Some(streamer),
+        stop.child_token(),
+    ));
     let setup = LiveSetup {
         cfg,
         config_path: None,
@@ -82,8 +97,11 @@ pub async fn run(
         capture,
     };
     let end = match tui {
-        Some(ctx) => crate::tui_live::run_live_tui(setup, stop.clone(), ctx).await,
-        None => crate::headless::run_live(setup, stop.clone()).await,
+        Some(ctx) => {
+            let commands = (commands_tx, commands_rx);
+            crate::tui_live::run_live_tui_with(setup, stop.clone(), ctx, commands).await
+        }
+        None => crate::headless::run_live_with(setup, stop.clone(), commands_rx).await,
     };
     stop.cancel();
     let _ = show.await;

@@ -3,6 +3,10 @@
 //! train, a raid with a viewer jump). After that it keeps going with a random highlight every
 //! couple of minutes; once the velocity baseline has a few minutes of history, hype bursts
 //! become chat spikes.
+//!
+//! A simulated streamer changes activity every 70–130 s (a command to the engine, like a
+//! key press), and chat follows it: Q&A and reacting get the chat going, IRL quietens it, so
+//! the bandit has something to learn.
 
 use std::time::Duration;
 
@@ -11,7 +15,25 @@ use tokio_util::sync::CancellationToken;
 
 use super::lines::{CAST, EVERYDAY, HYPE, LAUGH, NO_WAY, RAID, WAITING};
 use super::rng::Rng;
+use crate::engine::runner::Command;
 use crate::fake::FakeControl;
+
+/// The simulated streamer: tells the engine the activity, as the keys would.
+pub struct Streamer {
+    pub commands: tokio::sync::mpsc::Sender<Command>,
+    pub arms: Vec<String>,
+}
+
+/// How much livelier chat is during an activity than during `talk`.
+fn liveliness(activity: &str) -> f64 {
+    match activity {
+        "q_and_a" => 2.2,
+        "react" => 1.6,
+        "gameplay" => 1.2,
+        "irl" => 0.6,
+        _ => 1.0,
+    }
+}
 
 const TICK_S: f64 = 0.1;
 
@@ -79,6 +101,8 @@ struct Stream {
     viewers: u32,
     /// (until, per second, lines)
     bursts: Vec<(f64, f64, &'static [&'static str])>,
+    /// Chat rate multiplier of the current activity.
+    liveliness: f64,
 }
 
 impl Stream {
@@ -122,7 +146,7 @@ impl Stream {
     /// One tick of chat: the background and every running burst.
     fn chatter(&mut self, now: f64) {
         let everyday = if self.live { EVERYDAY } else { WAITING };
-        for _ in 0..self.rng.arrivals(self.chat_rate, TICK_S) {
+        for _ in 0..self.rng.arrivals(self.chat_rate * self.liveliness, TICK_S) {
             self.say(everyday);
         }
         self.bursts.retain(|b| b.0 > now);
@@ -145,7 +169,7 @@ impl Stream {
 }
 
 /// Plays the stream on `c` until `stop`.
-pub async fn run(c: FakeControl, seed: u64, stop: CancellationToken) {
+pub async fn run(c: FakeControl, seed: u64, streamer: Option<Streamer>, stop: CancellationToken) {
     let mut s = Stream {
         c,
         rng: Rng::new(seed),
@@ -153,7 +177,13 @@ pub async fn run(c: FakeControl, seed: u64, stop: CancellationToken) {
         live: false,
         viewers: 0,
         bursts: Vec::new(),
+        liveliness: streamer
+            .as_ref()
+            .and_then(|s| s.arms.first())
+            .map_or(1.0, |a| liveliness(a)),
     };
+    let mut current = 0usize;
+    let mut next_change = 90.0;
     let start = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_secs_f64(TICK_S));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -177,6 +207,17 @@ pub async fn run(c: FakeControl, seed: u64, stop: CancellationToken) {
         if now >= next_drift && opening.peek().is_none() {
             s.drift();
             next_drift = now + 30.0;
+        }
+        if let Some(st) = &streamer
+            && now >= next_change
+            && st.arms.len() > 1
+        {
+            // Any other activity; the engine's bandit judges how each one went.
+            current = (current + 1 + s.rng.below(st.arms.len() - 1)) % st.arms.len();
+            let name = st.arms[current].clone();
+            s.liveliness = liveliness(&name);
+            let _ = st.commands.try_send(Command::SetActivity { name });
+            next_change = now + 70.0 + s.rng.f64() * 60.0;
         }
         s.chatter(now);
     }

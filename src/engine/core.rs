@@ -11,6 +11,7 @@ use crate::detect::keywords::KeywordDetector;
 use crate::detect::moments::{MomentBuilder, OpenMoment};
 use crate::detect::velocity::{VelocityDetector, VelocityStatus};
 use crate::domain::{Event, Moment, Trigger, Ts};
+use crate::engage::Metrics;
 
 /// What the core asks the edges to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,6 +88,8 @@ pub struct Core {
     /// When the collecting window started early (after a partial flush), in ms.
     stats_since: Option<i64>,
     pub totals: Totals,
+    /// Engagement, chat velocity, chatters and money for the bandit and the panes.
+    pub engage: Metrics,
 }
 
 /// Running counts for the status line and reports.
@@ -125,6 +128,7 @@ impl Core {
             stats: ChatStats::default(),
             stats_since: None,
             totals: Totals::default(),
+            engage: Metrics::new(&cfg.engagement, cfg.revenue.sub_price_usd),
         }
     }
 
@@ -143,6 +147,7 @@ impl Core {
                 if self.filter.counts(msg) {
                     self.totals.counted_messages += 1;
                     self.stats.messages += 1;
+                    self.engage.on_chat(t, msg.user_id);
                     self.velocity.on_message(t, msg.user_id);
                     let hits = self.keywords.on_message(t, msg.user_id, &msg.text);
                     self.stats.keyword_hits += hits.count_ones();
@@ -154,6 +159,7 @@ impl Core {
                 let start = started_at.unwrap_or(t);
                 if !self.totals.is_live {
                     self.totals.is_live = true;
+                    self.engage.start_session(t);
                     self.stream_start = Some(start);
                     self.quiet_until = self.quiet_until.max(t.plus_ms(self.warmup_ms));
                     out.push(Effect::Live {
@@ -173,6 +179,7 @@ impl Core {
                 }
             }
             Event::Viewers { count } => {
+                self.engage.on_viewers(*count);
                 out.push(Effect::ViewerSample {
                     at: t,
                     viewers: *count,
@@ -199,6 +206,7 @@ impl Core {
             | Event::Kicks { .. }
             | Event::Donation { .. }
             | Event::Bits { .. } => {
+                self.engage.on_event(t, ev);
                 out.push(Effect::Notable {
                     at: t,
                     event: ev.clone(),
@@ -290,6 +298,7 @@ impl Core {
         let velocity = self.velocity.close_second(end, self.source_down);
         let keyword = self.keywords.close_second(end);
         let emote = self.emotes.close_second(end);
+        self.engage.close_second(end);
         if end >= self.quiet_until {
             for trig in [velocity, keyword, emote].into_iter().flatten() {
                 self.trigger(trig, out);

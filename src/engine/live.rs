@@ -52,7 +52,7 @@ pub async fn run(
     cancel: CancellationToken,
 ) -> Result<EngineEnd, LiveError> {
     let db = store::db_path(&setup.data_dir);
-    super::recovery::after_crash(&db, &setup.slug, &feed);
+    let recovered = super::recovery::after_crash(&db, "kick", &setup.slug, &feed);
     let writer = StoreWriter::spawn(&db)?;
     let store = writer.handle();
     let cfg = &setup.cfg;
@@ -120,6 +120,13 @@ pub async fn run(
         dropped_writes: 0,
         building: None,
         spike_window_ms: i64::from(cfg.chat.window_seconds) * 1000,
+        engage: super::engage::EngageHook::new(
+            cfg,
+            &setup.data_dir,
+            &setup.slug,
+            crate::time::wall_now(),
+        )
+        .with_recovered(recovered),
     };
     let inputs = Inputs {
         source,

@@ -1,10 +1,13 @@
 //! The engine: the pure core, and the wiring of actors around it for one channel.
 
+pub mod bandit_file;
 pub mod capture;
 pub mod channel;
 pub mod chat;
 mod chat_counts;
 pub mod core;
+pub mod engage;
+pub mod engage_report;
 pub mod feed;
 pub mod live;
 pub mod media;

@@ -7,15 +7,16 @@ use super::feed::Feed;
 use super::update::Update;
 use crate::store::recover::recover;
 
-pub fn after_crash(db: &Path, slug: &str, feed: &Feed) {
+/// Returns the sessions closed (the engine writes their reports).
+pub fn after_crash(db: &Path, platform: &str, slug: &str, feed: &Feed) -> Vec<i64> {
     if !db.exists() {
-        return;
+        return Vec::new();
     }
-    let r = match recover(db, "kick", slug) {
+    let r = match recover(db, platform, slug) {
         Ok(r) => r,
         Err(e) => {
             tracing::error!("cannot repair the previous run's rows: {e}");
-            return;
+            return Vec::new();
         }
     };
     for (id, at) in &r.sessions {
@@ -29,7 +30,7 @@ pub fn after_crash(db: &Path, slug: &str, feed: &Feed) {
         tracing::warn!("recording {id} was left unfinished; kept with its {bytes} bytes on disk");
     }
     if r.is_empty() {
-        return;
+        return Vec::new();
     }
     let clips = if r.clips > 0 {
         format!(
@@ -44,4 +45,5 @@ pub fn after_crash(db: &Path, slug: &str, feed: &Feed) {
         r.sessions.len(),
         r.recordings.len()
     )));
+    r.sessions.iter().map(|(id, _)| *id).collect()
 }

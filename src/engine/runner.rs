@@ -33,6 +33,10 @@ pub enum Command {
     ClipMoment {
         id: i64,
     },
+    /// The streamer changed activity (a bandit arm, by name).
+    SetActivity {
+        name: String,
+    },
     Quit,
 }
 
@@ -70,12 +74,15 @@ pub struct Engine {
     pub(super) building: Option<Option<i64>>,
     /// `[chat] window_seconds`: how recent a chat trigger must be to call chat spiking.
     pub(super) spike_window_ms: i64,
+    /// Activities, the bandit, the context line, the report.
+    pub(super) engage: super::engage::EngageHook,
 }
 
 impl Engine {
     pub async fn run(mut self, mut inputs: Inputs, cancel: CancellationToken) -> EngineEnd {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        self.engage_start(wall_now()).await;
         let fatal = loop {
             tokio::select! {
                 _ = cancel.cancelled() => break None,
@@ -101,6 +108,7 @@ impl Engine {
                             self.feed.send(u);
                         }
                     }
+                    Command::SetActivity { name } => self.set_activity(&name, wall_now()).await,
                 },
                 Some(news) = self.media.news.recv() => self.media.forward(news, &self.feed),
                 _ = tick.tick() => self.on_tick(wall_now()).await,
@@ -192,7 +200,8 @@ impl Engine {
     async fn on_tick(&mut self, now: Ts) {
         let effects = self.core.on_tick(now);
         self.apply(effects).await;
-        let snapshot = self.snapshot(now);
+        let mut snapshot = self.snapshot(now);
+        snapshot.engage = Box::new(self.engage_view(now));
         self.feed.send(Update::Snapshot(snapshot));
     }
 
@@ -249,13 +258,16 @@ impl Engine {
                 Effect::Live { at, title } => {
                     let session = self.sessions.go_live(wall_now(), at, title.clone()).await;
                     self.feed.send(Update::WentLive { at, title, session });
+                    self.engage_session_opened(wall_now()).await;
                     match session {
                         Some(id) => self.media.go_live(id),
                         None => self.media.set_live(true),
                     }
                 }
                 Effect::Offline { at } => {
+                    let ended = self.engage_session_ending(at, true).await;
                     self.sessions.close(at).await;
+                    self.engage_report(ended, true).await;
                     self.media.end();
                     self.feed.send(Update::WentOffline { at });
                 }
@@ -269,6 +281,7 @@ impl Engine {
                     }
                 }
                 Effect::Notable { at, event } => {
+                    self.engage_revenue(at, &event);
                     if let Some(session) = self.sessions.ensure(wall_now()).await
                         && let Some(row) = NewEvent::from_event(session, at, &event)
                         && let Err(e) = self.store.enqueue(WriteOp::Event(row)).await
@@ -307,7 +320,7 @@ impl Engine {
     }
 
     /// Stats and samples: dropped (and counted) rather than waited for when the writer is behind.
-    fn write_soft(&mut self, op: WriteOp) {
+    pub(super) fn write_soft(&mut self, op: WriteOp) {
         if let Err(e) = self.store.try_send(op) {
             self.dropped_writes += 1;
             if self.dropped_writes.is_power_of_two() {
@@ -321,12 +334,14 @@ impl Engine {
         let now = wall_now();
         let effects = self.core.finish(now);
         self.apply(effects).await;
+        let ended = self.engage_session_ending(now, false).await;
         // streamlink stopped, queued clips cut (or left pending) before the session closes.
         self.media.shutdown(&self.feed).await;
         self.sessions.close(now).await;
         if let Err(e) = self.store.flush().await {
             tracing::error!("store flush at shutdown: {e}");
         }
+        self.engage_report(ended, false).await;
         self.summary.chat_messages = self.core.totals.chat_messages;
         tracing::info!("{}", self.summary);
         self.feed.send(Update::Finished(self.summary.clone()));

@@ -26,12 +26,23 @@ pub async fn run_live(
     setup: LiveSetup,
     stop: CancellationToken,
 ) -> Result<EngineEnd, Box<dyn std::error::Error>> {
+    // No commands in headless mode: the sender lives as long as the run.
+    let (commands, commands_rx) = tokio::sync::mpsc::channel(8);
+    let end = run_live_with(setup, stop, commands_rx).await;
+    drop(commands);
+    end
+}
+
+/// [`run_live`] taking commands from elsewhere (the demo's simulated streamer).
+pub async fn run_live_with(
+    setup: LiveSetup,
+    stop: CancellationToken,
+    commands_rx: tokio::sync::mpsc::Receiver<crate::engine::runner::Command>,
+) -> Result<EngineEnd, Box<dyn std::error::Error>> {
     signals::cancel_on_signals(stop.clone());
     let feed = Feed::new();
     let rx = feed.subscribe().into_mpsc(256);
     let printer = spawn_printer(rx, Printer::new(&setup.slug, CHAT_LINE_EVERY_S))?;
-    // No commands in headless mode; the TUI will send them on this channel.
-    let (_commands, commands_rx) = tokio::sync::mpsc::channel(8);
     let end = live::run(setup, feed, commands_rx, stop).await;
     // The engine has dropped its sender: the printer ends after the last line.
     let _ = tokio::task::spawn_blocking(move || printer.join()).await;

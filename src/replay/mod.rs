@@ -115,6 +115,11 @@ impl Replayer {
         }
     }
 
+    /// The engagement score's statistics over the log so far (min, max, mean).
+    pub fn engagement(&self) -> crate::engage::metrics::ScoreStats {
+        self.core.engage.lifetime
+    }
+
     pub fn finish(mut self) -> ReplayReport {
         if let Some(t) = self.clock {
             let effects = self.core.finish(t.plus_ms(1000));

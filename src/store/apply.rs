@@ -210,5 +210,6 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
             one_row(n, "recording", u.id)
         }
         WriteOp::Flush => Ok(0),
+        WriteOp::Engage(e) => super::engage::apply(conn, e),
     }
 }

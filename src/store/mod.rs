@@ -6,6 +6,7 @@
 //! block the writer.
 
 mod apply;
+mod engage;
 mod format;
 mod handle;
 mod model;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use engage::{EngageOp, EngageStats, last_known};
 pub use format::{OutputFormat, csv_field, render_moments, render_sessions};
 pub use handle::StoreHandle;
 pub use model::{

@@ -49,6 +49,19 @@ pub fn recover(db: &Path, platform: &str, channel: &str) -> Result<Recovered, St
             "UPDATE sessions SET ended_at = ?2 WHERE id = ?1",
             params![id, last.to_rfc3339()],
         )?;
+        // The open activity segment ends with the session; too uncertain to reward.
+        tx.execute(
+            "UPDATE activities SET ended_at = ?2, note = 'closed after a crash; no reward'
+             WHERE session_id = ?1 AND ended_at IS NULL",
+            params![id, last.to_rfc3339()],
+        )?;
+        tx.execute(
+            "INSERT INTO engage_stats (session_id, at, unique_chatters, messages, scored_seconds,
+                 recovered)
+             VALUES (?1, ?2, 0, 0, 0, 1)
+             ON CONFLICT (session_id) DO UPDATE SET recovered = 1",
+            params![id, last.to_rfc3339()],
+        )?;
         out.sessions.push((id, last));
     }
     tx.execute(
@@ -71,7 +84,7 @@ pub fn recover(db: &Path, platform: &str, channel: &str) -> Result<Recovered, St
 
 /// The latest time any row of the session holds (RFC 3339 text does not sort as text, so
 /// each table's candidates are parsed here).
-fn last_stored(conn: &Connection, session: i64) -> Result<Ts, StoreError> {
+pub fn last_stored(conn: &Connection, session: i64) -> Result<Ts, StoreError> {
     let mut last = Ts(i64::MIN);
     let moment: Option<i64> = conn
         .query_row(
@@ -89,6 +102,8 @@ fn last_stored(conn: &Connection, session: i64) -> Result<Ts, StoreError> {
         "SELECT at FROM viewer_samples WHERE session_id = ?1",
         "SELECT at FROM events WHERE session_id = ?1",
         "SELECT coalesce(ended_at, started_at) FROM recordings WHERE session_id = ?1",
+        "SELECT coalesce(ended_at, started_at) FROM activities WHERE session_id = ?1",
+        "SELECT at FROM engage_stats WHERE session_id = ?1",
     ] {
         let mut stmt = conn.prepare(sql)?;
         let times = stmt.query_map([session], |r| r.get::<_, String>(0))?;

@@ -14,7 +14,7 @@ use super::StoreError;
 
 /// Migration `i` (0-based) takes the schema from version `i` to `i + 1`.
 /// Append new steps; never edit one that has shipped.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2_ENGAGE];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -29,6 +29,7 @@ pub const TABLES: &[&str] = &[
     "events",
     "activities",
     "channel_cache",
+    "engage_stats",
 ];
 
 const V1: &str = r#"
@@ -131,6 +132,26 @@ CREATE TABLE channel_cache (
     user_id     INTEGER,
     updated_at  TEXT NOT NULL,
     PRIMARY KEY (platform, slug)
+);
+"#;
+
+/// The engagement loop: the bandit's suggestion when a segment began (so the report can say
+/// whether advice was followed), why a segment gave no reward, and per-session totals the
+/// other tables cannot give (distinct chatters, the engagement score's range).
+const V2_ENGAGE: &str = r#"
+ALTER TABLE activities ADD COLUMN suggested TEXT;
+ALTER TABLE activities ADD COLUMN note TEXT;
+CREATE TABLE engage_stats (
+    session_id       INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+    at               TEXT NOT NULL,
+    unique_chatters  INTEGER NOT NULL,
+    messages         INTEGER NOT NULL,
+    engagement_mean  REAL,
+    engagement_min   REAL,
+    engagement_max   REAL,
+    scored_seconds   INTEGER NOT NULL,
+    -- closed by crash recovery at its last known time
+    recovered        INTEGER NOT NULL DEFAULT 0
 );
 "#;
 

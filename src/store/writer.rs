@@ -52,6 +52,8 @@ pub enum WriteOp {
     UpdateRecording(RecordingUpdate),
     /// Does nothing; its reply means everything queued before it is committed.
     Flush,
+    /// Activity segments, engagement totals, crash recovery (`store::engage`).
+    Engage(super::engage::EngageOp),
 }
 
 impl WriteOp {
@@ -70,6 +72,7 @@ impl WriteOp {
             WriteOp::StartRecording(_) => "start_recording",
             WriteOp::UpdateRecording(_) => "update_recording",
             WriteOp::Flush => "flush",
+            WriteOp::Engage(_) => "engage",
         }
     }
 }

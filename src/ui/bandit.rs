@@ -1,5 +1,7 @@
-//! Activities: the current one, the bandit's suggestion, and each arm's mean, interval and
-//! pulls. Until the bandit reports, it lists the activities the keys pick.
+//! Activities: the current one (▶), the bandit's suggestion (»), and per arm its key, posterior
+//! mean, 90 % interval as a bar (━ the interval, ● the mean, on a 0–1 scale) and pulls. The
+//! footer shows the engagement score and money per hour. When there are more arms than rows,
+//! the current and suggested ones come first, then the best.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -8,7 +10,50 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::text::shorten;
 use super::theme::Theme;
-use crate::app::{Action, App};
+use crate::app::{Action, App, BanditArm};
+use crate::engage::context::dollars;
+
+/// Cells for a value in 0..=1 on a bar `w` wide.
+fn cell(v: f64, w: usize) -> usize {
+    ((v.clamp(0.0, 1.0) * (w.saturating_sub(1)) as f64).round() as usize).min(w.saturating_sub(1))
+}
+
+/// `··━━━●━━···`: the interval and the mean on a 0–1 scale.
+pub fn interval_bar(arm: &BanditArm, w: usize) -> (String, String, String) {
+    let (lo, hi, m) = (cell(arm.low, w), cell(arm.high, w), cell(arm.mean, w));
+    let mut before = String::new();
+    let mut mid = String::new();
+    let mut after = String::new();
+    for i in 0..w {
+        let c = if i == m {
+            '●'
+        } else if (lo..=hi).contains(&i) {
+            '━'
+        } else {
+            '·'
+        };
+        if i < lo {
+            before.push(c);
+        } else if i <= hi {
+            mid.push(c);
+        } else {
+            after.push(c);
+        }
+    }
+    (before, mid, after)
+}
+
+fn footer(app: &App) -> Option<Line<'static>> {
+    let b = &app.bandit;
+    let mut parts = Vec::new();
+    if let Some(e) = b.engagement {
+        parts.push(format!("engagement {e:.0}/100"));
+    }
+    if let Some(r) = b.revenue_per_hour.filter(|r| *r > 0.0) {
+        parts.push(format!("{}/hr", dollars(r)));
+    }
+    (!parts.is_empty()).then(|| Line::from(format!(" {} ", parts.join(" · "))))
+}
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let current = app.activity_name();
@@ -20,7 +65,10 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         title.push(Span::styled("· try ", th.dim));
         title.push(Span::styled(format!("{s} "), th.good));
     }
-    let block = Block::bordered().title(Line::from(title));
+    let mut block = Block::bordered().title(Line::from(title));
+    if let Some(f) = footer(app) {
+        block = block.title_bottom(f.style(th.dim).right_aligned());
+    }
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.is_empty() {
@@ -51,25 +99,85 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             .render(inner, buf);
         return;
     }
-    let mut arms: Vec<_> = app.bandit.arms.iter().collect();
-    arms.sort_by(|a, b| b.mean.total_cmp(&a.mean));
-    let name_w = (inner.width as usize).saturating_sub(26).clamp(4, 12);
+    let suggestion = app.bandit.suggestion.as_deref();
+    let mut arms: Vec<(usize, &BanditArm)> = app.bandit.arms.iter().enumerate().collect();
+    let rows = inner.height as usize;
+    if arms.len() > rows {
+        // Current, then suggested, then the best: what the streamer needs to see first.
+        let rank = |a: &BanditArm| {
+            if Some(a.name.as_str()) == current {
+                0
+            } else if Some(a.name.as_str()) == suggestion {
+                1
+            } else {
+                2
+            }
+        };
+        arms.sort_by(|a, b| {
+            rank(a.1)
+                .cmp(&rank(b.1))
+                .then(b.1.mean.total_cmp(&a.1.mean))
+        });
+        arms.truncate(rows);
+        arms.sort_by_key(|a| a.0);
+    }
+    let width = inner.width as usize;
+    let longest = app
+        .bandit
+        .arms
+        .iter()
+        .map(|a| a.name.chars().count())
+        .max()
+        .unwrap_or(4);
+    let name_w = longest.clamp(4, 12).min(width.saturating_sub(20).max(4));
+    // mark(1) key(1) space name space mean(4) space bar space pulls(4)
+    let bar_w = width.saturating_sub(name_w + 14).max(3);
     let lines: Vec<Line> = arms
         .into_iter()
-        .map(|arm| {
-            let (mark, style) = if Some(arm.name.as_str()) == current {
-                ("▶ ", th.accent)
+        .map(|(i, arm)| {
+            let is_current = Some(arm.name.as_str()) == current;
+            let is_suggested = Some(arm.name.as_str()) == suggestion;
+            let (mark, style) = match (is_current, is_suggested) {
+                (true, _) => ("▶", th.accent),
+                (false, true) => ("»", th.good),
+                _ => (" ", th.text),
+            };
+            let (before, mid, after) = interval_bar(arm, bar_w);
+            let key = if i < 9 {
+                format!("{}", i + 1)
             } else {
-                ("  ", th.text)
+                " ".into()
             };
             Line::from(vec![
                 Span::styled(mark, style),
-                Span::styled(format!("{:<name_w$}", shorten(&arm.name, name_w)), style),
-                Span::styled(format!(" {:.2}", arm.mean), th.text),
-                Span::styled(format!(" [{:.2}-{:.2}]", arm.low, arm.high), th.dim),
-                Span::styled(format!(" {:>4}×", arm.pulls), th.dim),
+                Span::styled(key, th.key),
+                Span::styled(format!(" {:<name_w$}", shorten(&arm.name, name_w)), style),
+                Span::styled(format!(" {:.2} ", arm.mean), th.text),
+                Span::styled(before, th.dim),
+                Span::styled(mid, if is_current { th.accent } else { th.bar }),
+                Span::styled(after, th.dim),
+                Span::styled(format!(" {:>3}×", arm.pulls.min(999)), th.dim),
             ])
         })
         .collect();
     Paragraph::new(lines).render(inner, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_draws_the_interval_and_the_mean() {
+        let arm = BanditArm {
+            name: "talk".into(),
+            mean: 0.5,
+            low: 0.25,
+            high: 0.75,
+            pulls: 3,
+        };
+        let (a, b, c) = interval_bar(&arm, 9);
+        assert_eq!(format!("{a}{b}{c}"), "··━━●━━··");
+        assert_eq!((a.chars().count(), c.chars().count()), (2, 2));
+    }
 }

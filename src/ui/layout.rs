@@ -34,7 +34,8 @@ pub fn areas(area: Rect) -> Option<Areas> {
     let (top, mid, log) = match body {
         32.. => (10, 7, 8),
         24..=31 => (8, 5, 5),
-        20..=23 => (6, 4, 4),
+        // The activity pane needs a row per arm (five by default) at 80×24.
+        20..=23 => (5, 7, 3),
         18..=19 => (5, 4, 0),
         _ => (5, 0, 0),
     };

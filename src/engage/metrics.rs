@@ -1,0 +1,340 @@
+//! The engagement collector: chat velocity, unique chatters, viewers, money, and the
+//! engagement score, fed by the core with counted chat messages and events and closed once a
+//! second. Pure: time arrives with every call.
+//!
+//! **The engagement score (0–100).** Three signals, each over a sliding window:
+//! chat messages per minute and distinct chatters (both per viewer when the viewer count is
+//! known) over `[engagement] window_seconds`, and money in dollars per minute over
+//! `support_window_seconds`. Each is compared with the stream's own baseline, a slow average
+//! of the same signal (`baseline_minutes`): r = (x + ε) / (b + ε), where ε is 10 % of the
+//! baseline plus a small floor (so silence on a silent stream is "usual", not zero). Each ratio
+//! becomes f(r) = r^γ / (1 + r^γ) (γ = `steepness`): ½ at the baseline, → 1 far above it, → 0
+//! far below. The score is 100 × the weighted mean of the three (`*_weight`). 50 is the
+//! stream's usual, whatever its size, so a 30-viewer and a 30,000-viewer channel use the same
+//! range. No score until one window has passed since the stream started.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use crate::config::Engagement;
+use crate::detect::events::USD_PER_KICK;
+use crate::domain::{Event, Ts};
+
+/// Dollars per Twitch bit.
+pub const USD_PER_BIT: f64 = 0.01;
+
+/// Small floors for ε (per minute): half a message, half a chatter, five cents.
+const FLOOR_CHAT: f64 = 0.5;
+const FLOOR_CHATTERS: f64 = 0.5;
+const FLOOR_SUPPORT: f64 = 0.05;
+
+/// A money event in dollars: `kind` is `sub`, `gifted_subs`, `kicks`, `bits` or `donation`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Money {
+    pub kind: &'static str,
+    pub username: String,
+    pub usd: f64,
+    /// Subs in it (gifted subs count each).
+    pub subs: u64,
+    pub kicks: u64,
+    pub bits: u64,
+}
+
+/// What a money event is worth, or `None` for events that are not money.
+pub fn money_of(ev: &Event, sub_price_usd: f64) -> Option<Money> {
+    let m = |kind, username: &String, usd| Money {
+        kind,
+        username: username.clone(),
+        usd,
+        subs: 0,
+        kicks: 0,
+        bits: 0,
+    };
+    Some(match ev {
+        Event::Subscription { username, .. } => Money {
+            subs: 1,
+            ..m("sub", username, sub_price_usd)
+        },
+        Event::GiftedSubs { gifter, count } => Money {
+            subs: u64::from(*count),
+            ..m("gifted_subs", gifter, f64::from(*count) * sub_price_usd)
+        },
+        Event::Kicks { sender, amount, .. } => Money {
+            kicks: u64::from(*amount),
+            ..m("kicks", sender, f64::from(*amount) * USD_PER_KICK)
+        },
+        Event::Bits { username, amount } => Money {
+            bits: u64::from(*amount),
+            ..m("bits", username, f64::from(*amount) * USD_PER_BIT)
+        },
+        Event::Donation {
+            username,
+            amount_usd,
+            ..
+        } => m("donation", username, amount_usd.max(0.0)),
+        _ => return None,
+    })
+}
+
+/// Money this session.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MoneyTotals {
+    pub revenue_usd: f64,
+    pub subs: u64,
+    pub kicks: u64,
+    pub bits: u64,
+    pub donations_usd: f64,
+    pub events: u64,
+}
+
+/// A bias-corrected exponential average (early values are not pulled toward 0).
+#[derive(Clone, Copy, Debug, Default)]
+struct Ewma {
+    value: f64,
+    weight: f64,
+}
+
+impl Ewma {
+    fn push(&mut self, x: f64, alpha: f64) {
+        self.value += alpha * (x - self.value);
+        self.weight += alpha * (1.0 - self.weight);
+    }
+
+    fn get(&self) -> f64 {
+        if self.weight > 0.0 {
+            self.value / self.weight
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Running statistics of the per-second score.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ScoreStats {
+    pub sum: f64,
+    pub seconds: u64,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl ScoreStats {
+    fn push(&mut self, s: f64) {
+        if self.seconds == 0 {
+            self.min = s;
+            self.max = s;
+        }
+        self.min = self.min.min(s);
+        self.max = self.max.max(s);
+        self.sum += s;
+        self.seconds += 1;
+    }
+
+    pub fn mean(&self) -> Option<f64> {
+        (self.seconds > 0).then(|| self.sum / self.seconds as f64)
+    }
+}
+
+pub struct Metrics {
+    cfg: Engagement,
+    sub_price_usd: f64,
+    chat: VecDeque<(i64, u64)>,
+    per_user: HashMap<u64, u32>,
+    support: VecDeque<(i64, f64)>,
+    support_sum: f64,
+    hour: VecDeque<(Ts, f64)>,
+    hour_sum: f64,
+    seen: HashSet<u64>,
+    viewers: Option<u32>,
+    /// Whether the baselines are per viewer (they restart when that changes).
+    per_viewer: bool,
+    base: [Ewma; 3],
+    /// The second the collection (re)started.
+    started: Option<i64>,
+    session_start: Option<Ts>,
+    score: Option<f64>,
+    pub stats: ScoreStats,
+    /// Like `stats` but never reset: segments measure their mean as a difference of it.
+    pub lifetime: ScoreStats,
+    pub totals: MoneyTotals,
+    /// Counted chat messages this session.
+    pub messages: u64,
+}
+
+impl Metrics {
+    pub fn new(cfg: &Engagement, sub_price_usd: f64) -> Metrics {
+        Metrics {
+            cfg: cfg.clone(),
+            sub_price_usd,
+            chat: VecDeque::new(),
+            per_user: HashMap::new(),
+            support: VecDeque::new(),
+            support_sum: 0.0,
+            hour: VecDeque::new(),
+            hour_sum: 0.0,
+            seen: HashSet::new(),
+            viewers: None,
+            per_viewer: false,
+            base: [Ewma::default(); 3],
+            started: None,
+            session_start: None,
+            score: None,
+            stats: ScoreStats::default(),
+            lifetime: ScoreStats::default(),
+            totals: MoneyTotals::default(),
+            messages: 0,
+        }
+    }
+
+    /// A new stream: everything counts from `t` (baselines too).
+    pub fn start_session(&mut self, t: Ts) {
+        let cfg = self.cfg.clone();
+        let price = self.sub_price_usd;
+        let lifetime = self.lifetime;
+        *self = Metrics::new(&cfg, price);
+        self.lifetime = lifetime;
+        self.session_start = Some(t);
+    }
+
+    /// A chat message that counts (bots and commands are already filtered out).
+    pub fn on_chat(&mut self, t: Ts, user: u64) {
+        self.chat.push_back((t.0.div_euclid(1000), user));
+        *self.per_user.entry(user).or_insert(0) += 1;
+        self.seen.insert(user);
+        self.messages += 1;
+    }
+
+    pub fn on_viewers(&mut self, count: u32) {
+        self.viewers = Some(count);
+    }
+
+    /// Adds a money event to the totals; returns what it was worth.
+    pub fn on_event(&mut self, t: Ts, ev: &Event) -> Option<Money> {
+        let m = money_of(ev, self.sub_price_usd)?;
+        let tot = &mut self.totals;
+        tot.revenue_usd += m.usd;
+        tot.subs += m.subs;
+        tot.kicks += m.kicks;
+        tot.bits += m.bits;
+        tot.events += 1;
+        if m.kind == "donation" {
+            tot.donations_usd += m.usd;
+        }
+        self.support.push_back((t.0.div_euclid(1000), m.usd));
+        self.support_sum += m.usd;
+        self.hour.push_back((t, m.usd));
+        self.hour_sum += m.usd;
+        Some(m)
+    }
+
+    /// The second ending at `end` is over: slide the windows, score it, learn the baseline.
+    pub fn close_second(&mut self, end: Ts) {
+        let sec = end.0.div_euclid(1000);
+        let started = *self.started.get_or_insert(sec - 1);
+        let window = i64::from(self.cfg.window_seconds.max(1));
+        while let Some(&(s, user)) = self.chat.front() {
+            if s > sec - 1 - window {
+                break;
+            }
+            self.chat.pop_front();
+            if let Some(n) = self.per_user.get_mut(&user) {
+                *n -= 1;
+                if *n == 0 {
+                    self.per_user.remove(&user);
+                }
+            }
+        }
+        let support_window = i64::from(self.cfg.support_window_seconds.max(1));
+        while let Some(&(s, usd)) = self.support.front() {
+            if s > sec - 1 - support_window {
+                break;
+            }
+            self.support.pop_front();
+            self.support_sum -= usd;
+        }
+        while let Some(&(t, usd)) = self.hour.front() {
+            if end.0 - t.0 < 3_600_000 {
+                break;
+            }
+            self.hour.pop_front();
+            self.hour_sum -= usd;
+        }
+        let per_viewer = self.viewers.is_some_and(|v| v > 0);
+        if per_viewer != self.per_viewer {
+            // Other units: the baselines start over.
+            self.per_viewer = per_viewer;
+            self.base = [Ewma::default(); 3];
+            self.started = Some(sec - 1);
+        }
+        let v = if per_viewer {
+            f64::from(self.viewers.unwrap_or(1))
+        } else {
+            1.0
+        };
+        let x = [
+            self.chat.len() as f64 * 60.0 / window as f64 / v,
+            self.per_user.len() as f64 / v,
+            self.support_sum.max(0.0) * 60.0 / support_window as f64,
+        ];
+        let floors = [FLOOR_CHAT / v, FLOOR_CHATTERS / v, FLOOR_SUPPORT];
+        let weights = [
+            self.cfg.chat_weight,
+            self.cfg.chatters_weight,
+            self.cfg.support_weight,
+        ];
+        let warm = sec - started >= window;
+        self.score = if warm {
+            let mut num = 0.0;
+            let mut den = 0.0;
+            for i in 0..3 {
+                let b = self.base[i].get();
+                let eps = 0.1 * b + floors[i];
+                let r = (x[i] + eps) / (b + eps);
+                let rg = r.powf(self.cfg.steepness);
+                num += weights[i] * rg / (1.0 + rg);
+                den += weights[i];
+            }
+            (den > 0.0).then(|| (100.0 * num / den).clamp(0.0, 100.0))
+        } else {
+            None
+        };
+        if let Some(s) = self.score {
+            self.stats.push(s);
+            self.lifetime.push(s);
+        }
+        let alpha = 1.0 / (f64::from(self.cfg.baseline_minutes.max(1)) * 60.0);
+        for (b, xi) in self.base.iter_mut().zip(x) {
+            b.push(xi, alpha);
+        }
+    }
+
+    /// The latest second's score, once warm.
+    pub fn engagement(&self) -> Option<f64> {
+        self.score
+    }
+
+    /// Counted messages per minute over the window.
+    pub fn chat_per_min(&self) -> f64 {
+        self.chat.len() as f64 * 60.0 / f64::from(self.cfg.window_seconds.max(1))
+    }
+
+    /// Distinct chatters this session.
+    pub fn unique_chatters(&self) -> u64 {
+        self.seen.len() as u64
+    }
+
+    pub fn viewers(&self) -> Option<u32> {
+        self.viewers
+    }
+
+    /// Money over the last hour, per hour; a stream younger than 15 minutes counts as 15
+    /// minutes old so one early gift does not read as a fortune.
+    pub fn revenue_per_hour(&self, now: Ts) -> f64 {
+        let since = self.session_start.or(self.hour.front().map(|h| h.0));
+        let elapsed_h = since.map_or(1.0, |s| now.secs_since(s) / 3600.0);
+        self.hour_sum.max(0.0) / elapsed_h.clamp(0.25, 1.0)
+    }
+}
+
+#[cfg(test)]
+#[path = "metrics_tests.rs"]
+mod tests;

@@ -1,0 +1,85 @@
+use super::*;
+use crate::config::Engagement;
+
+fn secs(s: i64) -> Ts {
+    Ts(s * 1000)
+}
+
+/// Feeds `per_s` messages a second from `chatters` users for seconds `from..to`.
+fn chat(m: &mut Metrics, from: i64, to: i64, per_s: u32, chatters: u64) {
+    let mut k = 0u64;
+    for s in from..to {
+        for _ in 0..per_s {
+            m.on_chat(secs(s), k % chatters.max(1));
+            k += 1;
+        }
+        m.close_second(secs(s + 1));
+    }
+}
+
+#[test]
+fn no_score_until_a_window_has_passed_then_fifty_at_the_baseline() {
+    let mut m = Metrics::new(&Engagement::default(), 5.0);
+    m.start_session(secs(0));
+    chat(&mut m, 0, 30, 2, 10);
+    assert_eq!(m.engagement(), None);
+    chat(&mut m, 30, 1200, 2, 10);
+    let e = m.engagement().unwrap();
+    assert!((45.0..=55.0).contains(&e), "steady chat scores {e}");
+    assert!((m.chat_per_min() - 120.0).abs() < 1e-9);
+    assert_eq!(m.unique_chatters(), 10);
+}
+
+#[test]
+fn more_chat_scores_higher_and_silence_lower_whatever_the_channel_size() {
+    for (viewers, rate, chatters) in [(30u32, 1u32, 5u64), (30_000, 100, 2_000)] {
+        let mut m = Metrics::new(&Engagement::default(), 5.0);
+        m.start_session(secs(0));
+        m.on_viewers(viewers);
+        chat(&mut m, 0, 1200, rate, chatters);
+        chat(&mut m, 1200, 1260, rate * 4, chatters * 3);
+        let hot = m.engagement().unwrap();
+        chat(&mut m, 1260, 1500, 0, 1);
+        let cold = m.engagement().unwrap();
+        assert!(hot > 70.0, "{viewers} viewers: 4x chat scores {hot}");
+        assert!(cold < 25.0, "{viewers} viewers: silence scores {cold}");
+    }
+}
+
+#[test]
+fn money_is_counted_in_dollars_and_lifts_the_score() {
+    let mut m = Metrics::new(&Engagement::default(), 4.99);
+    m.start_session(secs(0));
+    chat(&mut m, 0, 600, 1, 5);
+    let before = m.engagement().unwrap();
+    let gift = Event::GiftedSubs {
+        gifter: "a".into(),
+        count: 5,
+    };
+    let kicks = Event::Kicks {
+        sender: "b".into(),
+        amount: 500,
+        message: String::new(),
+    };
+    let bits = Event::Bits {
+        username: "c".into(),
+        amount: 100,
+    };
+    let don = Event::Donation {
+        username: "d".into(),
+        amount_usd: 10.0,
+        message: String::new(),
+    };
+    assert!((m.on_event(secs(600), &gift).unwrap().usd - 24.95).abs() < 1e-9);
+    assert_eq!(m.on_event(secs(600), &kicks).unwrap().usd, 5.0);
+    assert_eq!(m.on_event(secs(600), &bits).unwrap().usd, 1.0);
+    assert_eq!(m.on_event(secs(600), &don).unwrap().kind, "donation");
+    assert!(m.on_event(secs(600), &Event::Offline).is_none());
+    chat(&mut m, 600, 610, 1, 5);
+    assert!(m.engagement().unwrap() > before + 5.0);
+    let t = &m.totals;
+    assert_eq!((t.subs, t.kicks, t.bits, t.events), (5, 500, 100, 4));
+    assert!((t.revenue_usd - 40.95).abs() < 1e-9);
+    // 10 minutes in: counted as 15 (the floor), so $40.95 reads as $163.80/hr.
+    assert!((m.revenue_per_hour(secs(610)) - 40.95 * 4.0).abs() < 1e-6);
+}

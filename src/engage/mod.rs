@@ -1,0 +1,16 @@
+//! The self-improvement loop's pure half: the engagement collector, activity segments and
+//! their rewards, the Thompson-sampling bandit, the context line and the retrospective.
+//! No I/O and no clock; the engine (`engine::engage`) wires it, saves the bandit and writes
+//! the rows.
+
+pub mod bandit;
+pub mod beta;
+pub mod context;
+pub mod metrics;
+pub mod report;
+pub mod rng;
+pub mod segments;
+
+pub use bandit::{ArmState, ArmSummary, ThompsonBandit};
+pub use metrics::{Metrics, Money, money_of};
+pub use rng::{Random, SplitMix};

@@ -1,0 +1,318 @@
+//! The retrospective of one session: the figures (read from the database by
+//! `store::engage`) and their Markdown and JSON renderings. Pure.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::context::dollars;
+use crate::time::format_hms;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Report {
+    pub session: i64,
+    pub channel: String,
+    pub platform: String,
+    pub title: Option<String>,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    /// The session was left open by a crash and closed at its last known time.
+    pub recovered: bool,
+    pub duration_s: f64,
+    pub peak_viewers: Option<u32>,
+    pub mean_viewers: Option<f64>,
+    /// Counted chat messages (bots and !commands excluded): `chat_stats`, or the session's
+    /// `engage_stats` count when it is larger (it includes the last, partial window).
+    pub messages: u64,
+    /// The busiest `chat_stats` window, msg/s.
+    pub peak_velocity: f64,
+    pub unique_chatters: Option<u64>,
+    pub engagement: Engagement,
+    pub moments: Vec<Count>,
+    pub clips: u64,
+    pub money: Money,
+    pub activities: Vec<ActivityTotal>,
+    pub segments: Vec<SegmentRow>,
+    pub suggestions: Suggestions,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Engagement {
+    pub mean: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Count {
+    pub kind: String,
+    pub count: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Money {
+    /// Subs, gifted subs included.
+    pub subs: u64,
+    pub gifted_subs: u64,
+    pub kicks: u64,
+    pub bits: u64,
+    pub donations_usd: f64,
+    pub sub_price_usd: f64,
+    pub revenue_usd: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ActivityTotal {
+    pub name: String,
+    pub segments: u64,
+    pub seconds: f64,
+    /// Duration-weighted mean engagement of its scored segments.
+    pub engagement: Option<f64>,
+    /// Mean reward of its rewarded segments, and how many there were.
+    pub reward: Option<f64>,
+    pub rewarded: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SegmentRow {
+    pub name: String,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub seconds: f64,
+    pub engagement: Option<f64>,
+    pub reward: Option<f64>,
+    pub suggested: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Suggestions {
+    /// Segments that began while the bandit had a suggestion.
+    pub made: u64,
+    /// …and were the suggested activity.
+    pub followed: u64,
+}
+
+impl Report {
+    /// Per-activity totals and the suggestion count, from the segments.
+    pub fn summarize_segments(&mut self) {
+        let mut totals: Vec<ActivityTotal> = Vec::new();
+        let mut sug = Suggestions::default();
+        for s in &self.segments {
+            let i = match totals.iter().position(|t| t.name == s.name) {
+                Some(i) => i,
+                None => {
+                    totals.push(ActivityTotal {
+                        name: s.name.clone(),
+                        ..ActivityTotal::default()
+                    });
+                    totals.len() - 1
+                }
+            };
+            let t = &mut totals[i];
+            t.segments += 1;
+            t.seconds += s.seconds;
+            if let Some(r) = s.reward {
+                let n = t.rewarded as f64;
+                t.reward = Some((t.reward.unwrap_or(0.0) * n + r) / (n + 1.0));
+                t.rewarded += 1;
+            }
+            if let Some(g) = &s.suggested {
+                sug.made += 1;
+                if *g == s.name {
+                    sug.followed += 1;
+                }
+            }
+        }
+        for t in &mut totals {
+            let scored: Vec<_> = self
+                .segments
+                .iter()
+                .filter(|s| s.name == t.name)
+                .filter_map(|s| s.engagement.map(|e| (e, s.seconds.max(1.0))))
+                .collect();
+            let w: f64 = scored.iter().map(|x| x.1).sum();
+            t.engagement = (w > 0.0).then(|| scored.iter().map(|x| x.0 * x.1).sum::<f64>() / w);
+        }
+        self.activities = totals;
+        self.suggestions = sug;
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+
+    pub fn to_markdown(&self) -> String {
+        let mut o = String::new();
+        let _ = self.write_markdown(&mut o);
+        o
+    }
+
+    fn write_markdown(&self, o: &mut String) -> std::fmt::Result {
+        writeln!(
+            o,
+            "# Stream report: {} (session {})",
+            self.channel, self.session
+        )?;
+        writeln!(o)?;
+        if let Some(t) = self.title.as_deref().filter(|t| !t.is_empty()) {
+            writeln!(o, "*{t}*")?;
+            writeln!(o)?;
+        }
+        let end = self.ended_at.as_deref().unwrap_or("still open");
+        writeln!(o, "- Started: {}", self.started_at)?;
+        writeln!(
+            o,
+            "- Ended: {end}{}",
+            if self.recovered {
+                " (closed after a crash, at the last thing recorded)"
+            } else {
+                ""
+            }
+        )?;
+        writeln!(o, "- Duration: {}", format_hms(self.duration_s))?;
+        match (self.peak_viewers, self.mean_viewers) {
+            (Some(p), Some(m)) => writeln!(o, "- Viewers: peak {p}, mean {m:.0}")?,
+            _ => writeln!(o, "- Viewers: no samples")?,
+        }
+        writeln!(
+            o,
+            "- Chat: {} messages, peak {:.1} msg/s, {} unique chatters",
+            self.messages,
+            self.peak_velocity,
+            self.unique_chatters.map_or("?".into(), |u| u.to_string())
+        )?;
+        match (
+            self.engagement.mean,
+            self.engagement.min,
+            self.engagement.max,
+        ) {
+            (Some(m), Some(lo), Some(hi)) => writeln!(
+                o,
+                "- Engagement: mean {m:.1}/100 (from {lo:.1} to {hi:.1}; 50 = this stream's usual)"
+            )?,
+            _ => writeln!(o, "- Engagement: not scored")?,
+        }
+        let total: u64 = self.moments.iter().map(|c| c.count).sum();
+        let kinds: Vec<String> = self
+            .moments
+            .iter()
+            .map(|c| format!("{} {}", c.count, c.kind))
+            .collect();
+        if kinds.is_empty() {
+            writeln!(o, "- Moments: 0")?;
+        } else {
+            writeln!(o, "- Moments: {total} ({})", kinds.join(", "))?;
+        }
+        writeln!(o, "- Clips: {}", self.clips)?;
+        let m = &self.money;
+        writeln!(
+            o,
+            "- Revenue: {} ({} subs incl. {} gifted at {} each, {} Kicks, {} bits, {} donations)",
+            dollars(m.revenue_usd),
+            m.subs,
+            m.gifted_subs,
+            dollars(m.sub_price_usd),
+            m.kicks,
+            m.bits,
+            dollars(m.donations_usd)
+        )?;
+        writeln!(o)?;
+        writeln!(o, "## Activities")?;
+        writeln!(o)?;
+        if self.activities.is_empty() {
+            writeln!(
+                o,
+                "No activity was set (press `a` or 1-9 in the TUI, or start with --activity NAME)."
+            )?;
+        } else {
+            writeln!(o, "| activity | segments | time | engagement | reward |")?;
+            writeln!(o, "|---|---:|---:|---:|---:|")?;
+            for a in &self.activities {
+                writeln!(
+                    o,
+                    "| {} | {} | {} | {} | {} |",
+                    a.name,
+                    a.segments,
+                    format_hms(a.seconds),
+                    a.engagement.map_or("-".into(), |e| format!("{e:.1}")),
+                    a.reward
+                        .map_or("-".into(), |r| format!("{r:.3} ({}×)", a.rewarded)),
+                )?;
+            }
+            writeln!(o)?;
+            let s = &self.suggestions;
+            writeln!(o, "Suggestions followed: {} of {}.", s.followed, s.made)?;
+            writeln!(o)?;
+            writeln!(o, "### Segments")?;
+            writeln!(o)?;
+            writeln!(
+                o,
+                "| start | activity | time | engagement | reward | suggested | note |"
+            )?;
+            writeln!(o, "|---|---|---:|---:|---:|---|---|")?;
+            for s in &self.segments {
+                writeln!(
+                    o,
+                    "| {} | {} | {} | {} | {} | {} | {} |",
+                    s.started_at,
+                    s.name,
+                    format_hms(s.seconds),
+                    s.engagement.map_or("-".into(), |e| format!("{e:.1}")),
+                    s.reward.map_or("-".into(), |r| format!("{r:.3}")),
+                    s.suggested.as_deref().unwrap_or("-"),
+                    s.note.as_deref().unwrap_or(""),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(name: &str, secs: f64, e: Option<f64>, r: Option<f64>, sug: Option<&str>) -> SegmentRow {
+        SegmentRow {
+            name: name.into(),
+            seconds: secs,
+            engagement: e,
+            reward: r,
+            suggested: sug.map(String::from),
+            ..SegmentRow::default()
+        }
+    }
+
+    #[test]
+    fn activities_and_suggestions_are_summed_from_the_segments() {
+        let mut r = Report {
+            segments: vec![
+                seg("talk", 100.0, Some(40.0), None, None),
+                seg("react", 300.0, Some(80.0), Some(0.8), Some("react")),
+                seg("talk", 300.0, Some(60.0), Some(0.6), Some("react")),
+            ],
+            ..Report::default()
+        };
+        r.summarize_segments();
+        let talk = &r.activities[0];
+        assert_eq!((talk.segments, talk.rewarded), (2, 1));
+        assert_eq!(talk.engagement, Some(55.0));
+        assert_eq!(talk.reward, Some(0.6));
+        assert_eq!(
+            r.suggestions,
+            Suggestions {
+                made: 2,
+                followed: 1
+            }
+        );
+        let md = r.to_markdown();
+        assert!(
+            md.contains("| react | 1 | 0:05:00 | 80.0 | 0.800 (1×) |"),
+            "{md}"
+        );
+        assert!(md.contains("Suggestions followed: 1 of 2."));
+        let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+        assert_eq!(json["suggestions"]["followed"], 1);
+    }
+}

@@ -1,0 +1,175 @@
+//! Activity segments: the stretch of stream spent on one activity. Setting an activity closes
+//! the open segment; a closed segment's reward comes from its mean engagement (see
+//! [`reward`]). Pure: times and the score statistics are passed in.
+
+use super::metrics::ScoreStats;
+use crate::domain::Ts;
+
+/// The reward mapping: a segment's mean engagement (0–100, where 50 is the stream's own
+/// baseline) divided by 100, so 0.5 means "as usual", more means better than usual.
+/// No reward for a segment shorter than `min_s` or without any engagement score.
+pub fn reward(seconds: f64, engagement: Option<f64>, min_s: u32) -> Result<f64, String> {
+    if seconds < f64::from(min_s) {
+        return Err(format!(
+            "{} s is shorter than {min_s} s ([bandit] min_segment_seconds)",
+            seconds.round()
+        ));
+    }
+    match engagement {
+        Some(e) => Ok((e / 100.0).clamp(0.0, 1.0)),
+        None => Err("no engagement score yet (the stream's first minute)".into()),
+    }
+}
+
+/// An open segment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Open {
+    pub name: String,
+    pub start: Ts,
+    /// Its `activities` row, once stored.
+    pub row: Option<i64>,
+    /// The session it belongs to.
+    pub session: Option<i64>,
+    /// What the bandit suggested when this segment began.
+    pub suggested: Option<String>,
+    at_start: ScoreStats,
+}
+
+/// A finished segment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Closed {
+    pub name: String,
+    pub start: Ts,
+    pub end: Ts,
+    pub row: Option<i64>,
+    pub session: Option<i64>,
+    pub suggested: Option<String>,
+    /// Mean engagement over the segment's scored seconds.
+    pub engagement: Option<f64>,
+    /// `Err`: why it gives no reward.
+    pub reward: Result<f64, String>,
+}
+
+impl Closed {
+    pub fn seconds(&self) -> f64 {
+        self.end.secs_since(self.start).max(0.0)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Segments {
+    min_s: u32,
+    open: Option<Open>,
+}
+
+impl Segments {
+    pub fn new(min_segment_seconds: u32) -> Segments {
+        Segments {
+            min_s: min_segment_seconds,
+            open: None,
+        }
+    }
+
+    pub fn current(&self) -> Option<&Open> {
+        self.open.as_ref()
+    }
+
+    pub fn current_mut(&mut self) -> Option<&mut Open> {
+        self.open.as_mut()
+    }
+
+    /// Starts `name` at `at`; returns the segment it ends (if one was open).
+    /// `stats`: the collector's lifetime score statistics now.
+    pub fn start(
+        &mut self,
+        name: &str,
+        at: Ts,
+        stats: ScoreStats,
+        session: Option<i64>,
+        suggested: Option<String>,
+    ) -> Option<Closed> {
+        let closed = self.close(at, stats);
+        self.open = Some(Open {
+            name: name.to_string(),
+            start: at,
+            row: None,
+            session,
+            suggested,
+            at_start: stats,
+        });
+        closed
+    }
+
+    /// Ends the open segment at `at`.
+    pub fn close(&mut self, at: Ts, stats: ScoreStats) -> Option<Closed> {
+        let o = self.open.take()?;
+        let secs = stats.seconds.saturating_sub(o.at_start.seconds);
+        let engagement = (secs > 0).then(|| (stats.sum - o.at_start.sum) / secs as f64);
+        let end = at.max(o.start);
+        let reward = reward(end.secs_since(o.start), engagement, self.min_s);
+        Some(Closed {
+            name: o.name,
+            start: o.start,
+            end,
+            row: o.row,
+            session: o.session,
+            suggested: o.suggested,
+            engagement,
+            reward,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats(sum: f64, seconds: u64) -> ScoreStats {
+        ScoreStats {
+            sum,
+            seconds,
+            min: 0.0,
+            max: 100.0,
+        }
+    }
+
+    #[test]
+    fn a_change_closes_the_segment_with_its_own_mean() {
+        let mut s = Segments::new(120);
+        assert!(
+            s.start("talk", Ts(0), stats(0.0, 0), Some(1), None)
+                .is_none()
+        );
+        // 200 scored seconds at 70 on average.
+        let c = s
+            .start(
+                "react",
+                Ts(200_000),
+                stats(14_000.0, 200),
+                Some(1),
+                Some("react".into()),
+            )
+            .unwrap();
+        assert_eq!(c.name, "talk");
+        assert_eq!(c.engagement, Some(70.0));
+        assert_eq!(c.reward, Ok(0.7));
+        assert_eq!(s.current().unwrap().suggested.as_deref(), Some("react"));
+        // The next one only counts its own seconds: 100 at 30.
+        let c = s.close(Ts(300_000), stats(17_000.0, 300)).unwrap();
+        assert_eq!(c.engagement, Some(30.0));
+        assert!(s.close(Ts(400_000), stats(0.0, 0)).is_none());
+    }
+
+    #[test]
+    fn short_or_unscored_segments_give_no_reward_and_say_why() {
+        let mut s = Segments::new(120);
+        s.start("talk", Ts(0), stats(0.0, 0), None, None);
+        let c = s.close(Ts(119_000), stats(5_950.0, 119)).unwrap();
+        let why = c.reward.unwrap_err();
+        assert!(why.contains("shorter than 120 s"), "{why}");
+        s.start("irl", Ts(0), stats(0.0, 0), None, None);
+        let c = s.close(Ts(500_000), stats(0.0, 0)).unwrap();
+        assert!(c.reward.unwrap_err().contains("no engagement"));
+        assert_eq!(reward(10.0, Some(80.0), 0), Ok(0.8));
+    }
+}

@@ -1,0 +1,231 @@
+//! `<data dir>/bandit_state.json`: every channel's bandit, `{channel: {arm: {alpha, beta,
+//! pulls}}}`. Written after every update, atomically (a temp file in the same directory,
+//! fsync, rename, fsync of the directory), so a crash or `kill -9` leaves either the old
+//! file or the new one. A missing file is a fresh bandit; a file that cannot be read as one
+//! is reported and renamed aside (`.corrupt-<time>`), never overwritten.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::domain::Ts;
+use crate::engage::{ArmState, ThompsonBandit};
+
+pub const FILE_NAME: &str = "bandit_state.json";
+
+type AllChannels = BTreeMap<String, BTreeMap<String, ArmState>>;
+
+pub fn path_in(data_dir: &Path) -> PathBuf {
+    data_dir.join(FILE_NAME)
+}
+
+/// What loading found.
+#[derive(Debug)]
+pub struct Loaded {
+    pub bandit: ThompsonBandit,
+    /// For the log: where the state came from, or what went wrong.
+    pub note: String,
+    /// False when a bad file could not be moved aside: then nothing may be saved over it.
+    pub can_save: bool,
+}
+
+fn parse(text: &str, channel: &str, arms: &[String]) -> Result<ThompsonBandit, String> {
+    let all: AllChannels = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    match all.get(channel) {
+        Some(saved) => ThompsonBandit::from_saved(arms, saved),
+        None => Ok(ThompsonBandit::new(arms)),
+    }
+}
+
+/// Renames a bad file to `<file>.corrupt-<time>`; returns the new path.
+fn move_aside(path: &Path, now: Ts) -> std::io::Result<PathBuf> {
+    let stamp = now.to_datetime().format("%Y%m%dT%H%M%S");
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".corrupt-{stamp}"));
+    let aside = PathBuf::from(aside);
+    fs::rename(path, &aside)?;
+    Ok(aside)
+}
+
+/// Loads `channel`'s bandit over `arms`.
+pub fn load(path: &Path, channel: &str, arms: &[String], now: Ts) -> Loaded {
+    let text = match fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Loaded {
+                bandit: ThompsonBandit::new(arms),
+                note: format!(
+                    "bandit: no saved state yet ({} will be created)",
+                    path.display()
+                ),
+                can_save: true,
+            };
+        }
+        Err(e) => {
+            return Loaded {
+                bandit: ThompsonBandit::new(arms),
+                note: format!(
+                    "bandit: cannot read {} ({e}); learning from scratch and NOT saving over it",
+                    path.display()
+                ),
+                can_save: false,
+            };
+        }
+    };
+    match parse(&text, channel, arms) {
+        Ok(bandit) => {
+            let pulls = bandit.total_pulls();
+            Loaded {
+                bandit,
+                note: format!(
+                    "bandit: loaded {channel}'s state from {} ({pulls} segments learned so far)",
+                    path.display()
+                ),
+                can_save: true,
+            }
+        }
+        Err(why) => {
+            let (note, can_save) = match move_aside(path, now) {
+                Ok(aside) => (
+                    format!(
+                        "bandit: {} is not valid bandit state ({why}); moved it to {} and \
+                         started fresh",
+                        path.display(),
+                        aside.display()
+                    ),
+                    true,
+                ),
+                Err(e) => (
+                    format!(
+                        "bandit: {} is not valid bandit state ({why}) and cannot be moved \
+                         aside ({e}); learning from scratch and NOT saving over it",
+                        path.display()
+                    ),
+                    false,
+                ),
+            };
+            Loaded {
+                bandit: ThompsonBandit::new(arms),
+                note,
+                can_save,
+            }
+        }
+    }
+}
+
+/// Writes `channel`'s bandit into the file, keeping every other channel's entry (and arms no
+/// longer configured). A file that became unreadable meanwhile is moved aside first.
+pub fn save(path: &Path, channel: &str, bandit: &ThompsonBandit, now: Ts) -> Result<(), String> {
+    let mut all: AllChannels = match fs::read_to_string(path) {
+        Ok(text) => match serde_json::from_str(&text) {
+            Ok(all) => all,
+            Err(e) => {
+                let aside = move_aside(path, now).map_err(|m| {
+                    format!(
+                        "{} is corrupt ({e}) and cannot be moved aside: {m}",
+                        path.display()
+                    )
+                })?;
+                tracing::warn!(
+                    "bandit: {} was corrupt ({e}); moved to {}",
+                    path.display(),
+                    aside.display()
+                );
+                AllChannels::new()
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => AllChannels::new(),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let entry = all.entry(channel.to_string()).or_default();
+    entry.extend(bandit.to_saved());
+    let text = serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?;
+    write_atomic(path, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Temp file in the same directory, fsync, rename over `path`, fsync the directory.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".tmp-{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    let written = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written?;
+    // The rename itself is durable once the directory is synced.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arms() -> Vec<String> {
+        ["talk", "react"].map(String::from).to_vec()
+    }
+
+    #[test]
+    fn missing_is_fresh_and_saving_keeps_other_channels() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path_in(dir.path());
+        let l = load(&path, "nova", &arms(), Ts(0));
+        assert!(l.can_save && l.bandit.total_pulls() == 0, "{}", l.note);
+        fs::write(
+            &path,
+            r#"{"other": {"talk": {"alpha": 3.0, "beta": 1.0, "pulls": 2}}}"#,
+        )
+        .unwrap();
+        let mut b = l.bandit;
+        b.update("react", 0.75);
+        save(&path, "nova", &b, Ts(0)).unwrap();
+        let all: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(all["other"]["talk"]["pulls"], 2);
+        assert_eq!(all["nova"]["react"]["alpha"], 1.75);
+        assert_eq!(all["nova"]["react"]["pulls"], 1);
+        let again = load(&path, "nova", &arms(), Ts(0));
+        assert_eq!(again.bandit, b);
+        // No temp file is left behind.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_corrupt_file_is_reported_and_moved_aside_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path_in(dir.path());
+        fs::write(&path, "{\"nova\": {\"talk\": {\"alpha\": 1.0,").unwrap();
+        let l = load(&path, "nova", &arms(), Ts(1_700_000_000_000));
+        assert!(l.note.contains("not valid"), "{}", l.note);
+        assert!(l.can_save);
+        let aside = dir.path().join("bandit_state.json.corrupt-20231114T221320");
+        assert_eq!(
+            fs::read_to_string(&aside).unwrap(),
+            "{\"nova\": {\"talk\": {\"alpha\": 1.0,"
+        );
+        assert!(!path.exists());
+        // Valid JSON with an impossible value is corrupt too.
+        fs::write(
+            &path,
+            r#"{"nova": {"talk": {"alpha": -2.0, "beta": 1.0, "pulls": 0}}}"#,
+        )
+        .unwrap();
+        let l = load(&path, "nova", &arms(), Ts(1_700_000_001_000));
+        assert!(l.note.contains("talk"), "{}", l.note);
+        assert!(!path.exists());
+    }
+}

@@ -1,0 +1,374 @@
+//! The engine's side of the engagement loop: the current activity and its segments, the
+//! bandit (loaded at start, saved after every update), the suggestion, the context line, the
+//! engagement part of each snapshot, revenue points, and the report when a session ends.
+//! The arithmetic is in the pure `engage` module; this file only wires it to the store, the
+//! state file and the feed. `runner.rs` calls these hooks.
+
+use std::path::{Path, PathBuf};
+
+use super::bandit_file;
+use super::runner::Engine;
+use super::update::Update;
+use super::view::{ArmView, EngageView, RevenuePoint};
+use crate::config::Config;
+use crate::domain::{Event, Ts};
+use crate::engage::context::{ContextInput, context_line};
+use crate::engage::segments::{Closed, Segments};
+use crate::engage::{SplitMix, ThompsonBandit, money_of};
+use crate::store::{EngageOp, EngageStats, WriteOp};
+
+/// Engagement totals are stored this often (and whenever a segment or session ends).
+const STATS_EVERY_S: i64 = 10;
+
+pub struct EngageHook {
+    pub(super) channel: String,
+    pub(super) data_dir: PathBuf,
+    bandit_path: PathBuf,
+    bandit: ThompsonBandit,
+    can_save: bool,
+    load_note: Option<String>,
+    rng: SplitMix,
+    segments: Segments,
+    suggestion: Option<String>,
+    start_activity: Option<String>,
+    pub(super) sub_price_usd: f64,
+    context_every_ms: i64,
+    last_context: Option<Ts>,
+    last_stats: Option<Ts>,
+    arms: Vec<ArmView>,
+    revenue_seq: u64,
+    /// Sessions crash recovery closed at this start: their reports are written first.
+    pub(super) recovered: Vec<i64>,
+}
+
+impl EngageHook {
+    /// Loads the channel's bandit from `<data dir>/bandit_state.json`.
+    pub fn new(cfg: &Config, data_dir: &Path, channel: &str, now: Ts) -> EngageHook {
+        let bandit_path = bandit_file::path_in(data_dir);
+        let loaded = bandit_file::load(&bandit_path, channel, &cfg.bandit.arms, now);
+        let mut hook = EngageHook {
+            channel: channel.to_string(),
+            data_dir: data_dir.to_path_buf(),
+            bandit_path,
+            bandit: loaded.bandit,
+            can_save: loaded.can_save,
+            load_note: Some(loaded.note),
+            // Any seed will do; the time makes runs differ.
+            rng: SplitMix::new(now.0 as u64 ^ 0x5eed),
+            segments: Segments::new(cfg.bandit.min_segment_seconds),
+            suggestion: None,
+            start_activity: cfg.bandit.start_activity.clone(),
+            sub_price_usd: cfg.revenue.sub_price_usd,
+            context_every_ms: i64::from(cfg.bandit.context_interval_seconds) * 1000,
+            last_context: None,
+            last_stats: None,
+            arms: Vec::new(),
+            revenue_seq: 0,
+            recovered: Vec::new(),
+        };
+        hook.refresh_arms();
+        hook
+    }
+
+    pub fn with_recovered(mut self, sessions: Vec<i64>) -> EngageHook {
+        self.recovered = sessions;
+        self
+    }
+
+    fn refresh_arms(&mut self) {
+        self.arms = self
+            .bandit
+            .state()
+            .into_iter()
+            .map(|a| ArmView {
+                name: a.name,
+                mean: a.mean,
+                low: a.low,
+                high: a.high,
+                pulls: a.pulls,
+            })
+            .collect();
+    }
+
+    fn suggest(&mut self) {
+        let i = self.bandit.select(&mut self.rng);
+        self.suggestion = i.and_then(|i| self.bandit.names().get(i).cloned());
+    }
+
+    pub fn activity(&self) -> Option<&str> {
+        self.segments.current().map(|o| o.name.as_str())
+    }
+
+    pub fn bandit(&self) -> &ThompsonBandit {
+        &self.bandit
+    }
+}
+
+impl Engine {
+    /// At start: closes sessions a crash left open (and writes their reports), says where
+    /// the bandit came from, draws a first suggestion and starts `--activity`.
+    pub(super) async fn engage_start(&mut self, now: Ts) {
+        if let Some(note) = self.engage.load_note.take() {
+            tracing::info!("{note}");
+            self.feed.send(Update::Note(note));
+        }
+        self.report_recovered().await;
+        self.engage.suggest();
+        if let Some(name) = self.engage.start_activity.take() {
+            self.start_segment(&name, now, None).await;
+            self.feed.send(Update::Note(format!("Activity: {name}")));
+        }
+    }
+
+    /// The streamer picked an activity (a key, or `--activity` at start).
+    pub(super) async fn set_activity(&mut self, name: &str, now: Ts) {
+        let Some(i) = self
+            .engage
+            .bandit
+            .names()
+            .iter()
+            .position(|a| a.eq_ignore_ascii_case(name))
+        else {
+            let arms = self.engage.bandit.names().join(", ");
+            self.feed.send(Update::Note(format!(
+                "unknown activity {name:?}; the activities are: {arms}"
+            )));
+            return;
+        };
+        let name = self.engage.bandit.names()[i].clone();
+        if self.engage.activity() == Some(name.as_str()) {
+            return;
+        }
+        let suggested = self.engage.suggestion.clone();
+        let from = self.engage.activity().map(str::to_string);
+        self.start_segment(&name, now, suggested.clone()).await;
+        let advice = match suggested {
+            Some(s) if s == name => " (the bandit's suggestion)".to_string(),
+            Some(s) => format!(" (the bandit suggested {s})"),
+            None => String::new(),
+        };
+        let line = match from {
+            Some(f) => format!("Activity: {f} → {name}{advice}"),
+            None => format!("Activity: {name}{advice}"),
+        };
+        tracing::info!("{line}");
+        self.feed.send(Update::Note(line));
+    }
+
+    async fn start_segment(&mut self, name: &str, now: Ts, suggested: Option<String>) {
+        let session = self.sessions.current();
+        let stats = self.core.engage.lifetime;
+        let closed = self
+            .engage
+            .segments
+            .start(name, now, stats, session, suggested.clone());
+        if let Some(c) = closed {
+            self.finish_segment(c).await;
+        }
+        if let Some(session_id) = session {
+            let op = EngageOp::StartActivity {
+                session_id,
+                name: name.to_string(),
+                started_at: now,
+                suggested,
+            };
+            match self.store.send(WriteOp::Engage(op)).await {
+                Ok(id) => {
+                    if let Some(o) = self.engage.segments.current_mut() {
+                        o.row = Some(id);
+                    }
+                }
+                Err(e) => tracing::error!("activity segment not saved: {e}"),
+            }
+        }
+    }
+
+    /// Stores a finished segment; a long enough one updates the bandit, which is saved.
+    async fn finish_segment(&mut self, c: Closed) {
+        let secs = crate::time::format_hms(c.seconds());
+        let engagement = c
+            .engagement
+            .map_or("no score".into(), |e| format!("engagement {e:.1}"));
+        let (reward, note, line) = match (&c.reward, c.session) {
+            (_, None) => {
+                // Before the stream (waiting to go live) or between streams: nothing to judge
+                // and nothing to store; only the log file hears of it.
+                tracing::info!(
+                    "segment {} ({secs}) outside a stream session: no reward",
+                    c.name
+                );
+                return;
+            }
+            (Err(why), Some(_)) => {
+                let line = format!(
+                    "Segment {} ({secs}, {engagement}): no reward, {why}",
+                    c.name
+                );
+                (None, Some(why.clone()), line)
+            }
+            (Ok(r), Some(_)) => {
+                self.engage.bandit.update(&c.name, *r);
+                let saved = self.save_bandit();
+                self.engage.suggest();
+                self.engage.refresh_arms();
+                let next = self.engage.suggestion.as_deref().unwrap_or("-");
+                let line = format!(
+                    "Segment {} ({secs}, {engagement}): reward {r:.3}; {saved}; bandit suggests {next}",
+                    c.name
+                );
+                (Some(*r), None, line)
+            }
+        };
+        tracing::info!("{line}");
+        self.feed.send(Update::Note(line));
+        let Some(session_id) = c.session else { return };
+        let row = match c.row {
+            Some(id) => Some(id),
+            None => {
+                let op = EngageOp::StartActivity {
+                    session_id,
+                    name: c.name.clone(),
+                    started_at: c.start,
+                    suggested: c.suggested.clone(),
+                };
+                self.store.send(WriteOp::Engage(op)).await.ok()
+            }
+        };
+        if let Some(id) = row {
+            let op = EngageOp::EndActivity {
+                id,
+                ended_at: c.end,
+                engagement: c.engagement,
+                reward,
+                note,
+            };
+            if let Err(e) = self.store.send(WriteOp::Engage(op)).await {
+                tracing::error!("activity segment not saved: {e}");
+            }
+        }
+    }
+
+    fn save_bandit(&mut self) -> String {
+        if !self.engage.can_save {
+            return "bandit NOT saved (its file was unreadable; see the log)".into();
+        }
+        let h = &self.engage;
+        match bandit_file::save(
+            &h.bandit_path,
+            &h.channel,
+            &h.bandit,
+            crate::time::wall_now(),
+        ) {
+            Ok(()) => "bandit saved".into(),
+            Err(e) => {
+                tracing::error!("bandit state not saved: {e}");
+                format!("bandit NOT saved: {e}")
+            }
+        }
+    }
+
+    /// A session opened (the channel went live): the activity goes on in a new segment.
+    pub(super) async fn engage_session_opened(&mut self, now: Ts) {
+        if let Some(name) = self.engage.activity().map(str::to_string) {
+            self.start_segment(&name, now, None).await;
+        }
+    }
+
+    /// The open session ends at `at`: its segment closes (and teaches the bandit) and its
+    /// totals are stored. `go_on`: the activity continues (the channel went offline; kicktui
+    /// keeps running). Returns the session, for [`Engine::engage_report`].
+    pub(super) async fn engage_session_ending(&mut self, at: Ts, go_on: bool) -> Option<i64> {
+        let session = self.sessions.current();
+        let stats = self.core.engage.lifetime;
+        let name = self.engage.activity().map(str::to_string);
+        if let Some(c) = self.engage.segments.close(at, stats) {
+            self.finish_segment(c).await;
+        }
+        if go_on && let Some(name) = name {
+            self.engage.segments.start(&name, at, stats, None, None);
+        }
+        if let Some(op) = self.engage_stats(at)
+            && let Err(e) = self.store.send(op).await
+        {
+            tracing::error!("engagement totals not saved: {e}");
+        }
+        session
+    }
+
+    fn engage_stats(&self, at: Ts) -> Option<WriteOp> {
+        let session_id = self.sessions.current()?;
+        let m = &self.core.engage;
+        let s = m.stats;
+        Some(WriteOp::Engage(EngageOp::Stats(EngageStats {
+            session_id,
+            at,
+            unique_chatters: m.unique_chatters(),
+            messages: m.messages,
+            engagement_mean: s.mean(),
+            engagement_min: (s.seconds > 0).then_some(s.min),
+            engagement_max: (s.seconds > 0).then_some(s.max),
+            scored_seconds: s.seconds,
+        })))
+    }
+
+    /// Money received: a point on the revenue curve.
+    pub(super) fn engage_revenue(&mut self, at: Ts, event: &Event) {
+        let Some(m) = money_of(event, self.engage.sub_price_usd) else {
+            return;
+        };
+        self.engage.revenue_seq += 1;
+        let session = self.sessions.current().unwrap_or(0);
+        self.feed.send(Update::Revenue(RevenuePoint {
+            id: format!("r{session}-{}", self.engage.revenue_seq),
+            at,
+            username: m.username,
+            kind: m.kind.to_string(),
+            amount: m.usd,
+            cumulative: self.core.engage.totals.revenue_usd,
+        }));
+    }
+
+    /// The engagement part of this second's snapshot; stores totals and prints the context
+    /// line when they are due.
+    pub(super) fn engage_view(&mut self, now: Ts) -> EngageView {
+        let m = &self.core.engage;
+        let live = self.core.totals.is_live;
+        let per_hour = m.revenue_per_hour(now);
+        let h = &self.engage;
+        let context = context_line(&ContextInput {
+            viewers: self.viewers,
+            chat_per_min: Some(m.chat_per_min()),
+            engagement: m.engagement(),
+            revenue_per_hour: live.then_some(per_hour),
+            suggestion: h.suggestion.as_deref(),
+            activity: h.activity(),
+        });
+        let view = EngageView {
+            activity: h.activity().map(str::to_string),
+            suggestion: h.suggestion.clone(),
+            engagement: m.engagement(),
+            chat_per_min: m.chat_per_min(),
+            unique_chatters: m.unique_chatters(),
+            revenue_usd: m.totals.revenue_usd,
+            subs: m.totals.subs,
+            bits: m.totals.bits,
+            donations_per_hour: per_hour,
+            arms: h.arms.clone(),
+            context: Some(context.clone()),
+        };
+        let due = |last: Option<Ts>, every: i64| last.is_none_or(|l| now.0 - l.0 >= every);
+        if self.engage.last_context.is_none() {
+            self.engage.last_context = Some(now);
+        } else if due(self.engage.last_context, self.engage.context_every_ms) {
+            self.engage.last_context = Some(now);
+            self.feed.send(Update::Note(context));
+        }
+        if due(self.engage.last_stats, STATS_EVERY_S * 1000) {
+            self.engage.last_stats = Some(now);
+            if let Some(op) = self.engage_stats(now) {
+                self.write_soft(op);
+            }
+        }
+        view
+    }
+}

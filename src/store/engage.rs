@@ -1,0 +1,304 @@
+//! The engagement loop's rows: activity segments (with the suggestion in force when each
+//! began), per-session engagement totals, and the
+//! retrospective read back from the database.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Store, StoreError};
+use crate::domain::Ts;
+use crate::engage::report::{Count, Report, SegmentRow};
+
+/// Writes for the engagement loop (one `WriteOp::Engage` variant keeps the writer's enum small).
+#[derive(Clone, Debug, PartialEq)]
+pub enum EngageOp {
+    /// Reply: the `activities` row id.
+    StartActivity {
+        session_id: i64,
+        name: String,
+        started_at: Ts,
+        suggested: Option<String>,
+    },
+    EndActivity {
+        id: i64,
+        ended_at: Ts,
+        engagement: Option<f64>,
+        reward: Option<f64>,
+        note: Option<String>,
+    },
+    /// Insert or replace the session's engagement totals.
+    Stats(EngageStats),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngageStats {
+    pub session_id: i64,
+    pub at: Ts,
+    pub unique_chatters: u64,
+    pub messages: u64,
+    pub engagement_mean: Option<f64>,
+    pub engagement_min: Option<f64>,
+    pub engagement_max: Option<f64>,
+    pub scored_seconds: u64,
+}
+
+pub(super) fn apply(conn: &Connection, op: &EngageOp) -> Result<i64, StoreError> {
+    match op {
+        EngageOp::StartActivity {
+            session_id,
+            name,
+            started_at,
+            suggested,
+        } => {
+            conn.prepare_cached(
+                "INSERT INTO activities (session_id, name, started_at, suggested)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                session_id,
+                name,
+                started_at.to_rfc3339(),
+                suggested
+            ])?;
+            Ok(conn.last_insert_rowid())
+        }
+        EngageOp::EndActivity {
+            id,
+            ended_at,
+            engagement,
+            reward,
+            note,
+        } => {
+            let n = conn
+                .prepare_cached(
+                    "UPDATE activities SET ended_at = ?2, engagement = ?3, reward = ?4, note = ?5
+                     WHERE id = ?1",
+                )?
+                .execute(params![id, ended_at.to_rfc3339(), engagement, reward, note])?;
+            if n == 0 {
+                return Err(StoreError::Write(format!("no activity with id {id}")));
+            }
+            Ok(0)
+        }
+        EngageOp::Stats(s) => {
+            conn.prepare_cached(
+                "INSERT INTO engage_stats (session_id, at, unique_chatters, messages,
+                     engagement_mean, engagement_min, engagement_max, scored_seconds)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (session_id) DO UPDATE SET at = excluded.at,
+                     unique_chatters = excluded.unique_chatters, messages = excluded.messages,
+                     engagement_mean = excluded.engagement_mean,
+                     engagement_min = excluded.engagement_min,
+                     engagement_max = excluded.engagement_max,
+                     scored_seconds = excluded.scored_seconds",
+            )?
+            .execute(params![
+                s.session_id,
+                s.at.to_rfc3339(),
+                s.unique_chatters as i64,
+                s.messages as i64,
+                s.engagement_mean,
+                s.engagement_min,
+                s.engagement_max,
+                s.scored_seconds as i64
+            ])?;
+            Ok(0)
+        }
+    }
+}
+
+/// The last time anything was recorded for a session (its start if nothing was).
+pub fn last_known(conn: &Connection, session: i64) -> Result<Option<Ts>, StoreError> {
+    let started: Option<String> = conn
+        .query_row(
+            "SELECT started_at FROM sessions WHERE id = ?1",
+            [session],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let started = started.as_deref().and_then(Ts::parse_rfc3339);
+    let last = super::recover::last_stored(conn, session)?;
+    Ok(match started {
+        Some(s) => Some(s.max(last)),
+        None => (last != Ts(i64::MIN)).then_some(last),
+    })
+}
+
+fn opt_f64(v: Option<f64>) -> Option<f64> {
+    v.filter(|x| x.is_finite())
+}
+
+impl Store {
+    /// The newest session of any channel.
+    pub fn last_session_id(&self) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT MAX(id) FROM sessions", [], |r| r.get(0))?)
+    }
+
+    /// Sessions of this channel closed by crash recovery whose report was not written yet
+    /// are simply every recovered session; the caller decides what to write.
+    pub fn recovered_sessions(
+        &self,
+        platform: &str,
+        channel: &str,
+    ) -> Result<Vec<i64>, StoreError> {
+        Ok(self
+            .conn
+            .prepare(
+                "SELECT s.id FROM sessions s JOIN engage_stats e ON e.session_id = s.id
+                 WHERE s.platform = ?1 AND s.channel = ?2 AND e.recovered = 1 ORDER BY s.id",
+            )?
+            .query_map(params![platform, channel], |r| r.get(0))?
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// The retrospective of session `id` from what the database holds (`None`: no such
+    /// session). Revenue uses `sub_price_usd` for subs; Kicks and bits are $0.01.
+    pub fn report(&self, id: i64, sub_price_usd: f64) -> Result<Option<Report>, StoreError> {
+        let Some(s) = self.session(id)? else {
+            return Ok(None);
+        };
+        let c = &self.conn;
+        let end = match s.ended_at {
+            Some(e) => Some(e),
+            None => last_known(c, id)?,
+        };
+        let mut r = Report {
+            session: id,
+            channel: s.channel,
+            platform: s.platform,
+            title: s.title,
+            started_at: s.started_at.to_rfc3339(),
+            ended_at: s.ended_at.map(Ts::to_rfc3339),
+            duration_s: end.map_or(0.0, |e| e.secs_since(s.started_at).max(0.0)),
+            ..Report::default()
+        };
+        let (peak, mean): (Option<i64>, Option<f64>) = c.query_row(
+            "SELECT MAX(viewers), AVG(viewers) FROM viewer_samples WHERE session_id = ?1",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        r.peak_viewers = peak.and_then(|p| u32::try_from(p).ok());
+        r.mean_viewers = opt_f64(mean);
+        let (messages, peak_v): (i64, Option<f64>) = c.query_row(
+            "SELECT COALESCE(SUM(messages), 0), MAX(messages / window_s) FROM chat_stats
+             WHERE session_id = ?1 AND window_s > 0",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        r.messages = messages.max(0) as u64;
+        r.peak_velocity = opt_f64(peak_v).unwrap_or(0.0);
+        let stats = c
+            .query_row(
+                "SELECT unique_chatters, engagement_mean, engagement_min, engagement_max,
+                     recovered, messages
+                 FROM engage_stats WHERE session_id = ?1",
+                [id],
+                |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, Option<f64>>(1)?,
+                        row.get::<_, Option<f64>>(2)?,
+                        row.get::<_, Option<f64>>(3)?,
+                        row.get::<_, i64>(4)?,
+                        row.get::<_, i64>(5)?,
+                    ))
+                },
+            )
+            .optional()?;
+        if let Some((u, mean, min, max, recovered, counted)) = stats {
+            // `chat_stats` has whole windows only; the collector also counted the last one.
+            r.messages = r.messages.max(counted.max(0) as u64);
+            r.unique_chatters = (u > 0 || mean.is_some()).then_some(u.max(0) as u64);
+            r.engagement.mean = opt_f64(mean);
+            r.engagement.min = opt_f64(min);
+            r.engagement.max = opt_f64(max);
+            r.recovered = recovered != 0;
+        }
+        r.moments = c
+            .prepare(
+                "SELECT trigger_type, COUNT(*) FROM moments WHERE session_id = ?1
+                 GROUP BY trigger_type ORDER BY COUNT(*) DESC, trigger_type",
+            )?
+            .query_map([id], |row| {
+                Ok(Count {
+                    kind: row.get(0)?,
+                    count: row.get::<_, i64>(1)?.max(0) as u64,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        r.clips = c.query_row(
+            "SELECT COUNT(*) FROM moments WHERE session_id = ?1
+             AND clip_status IN ('done', 'short') AND clip_path IS NOT NULL",
+            [id],
+            |row| row.get::<_, i64>(0),
+        )? as u64;
+        let mut money = c.prepare(
+            "SELECT kind, COALESCE(SUM(amount), 0) FROM events WHERE session_id = ?1 GROUP BY kind",
+        )?;
+        let rows = money.query_map([id], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, f64>(1)?))
+        })?;
+        let m = &mut r.money;
+        m.sub_price_usd = sub_price_usd;
+        for row in rows {
+            let (kind, amount) = row?;
+            match kind.as_str() {
+                "subscription" => m.subs += amount as u64,
+                "gifted_subs" => {
+                    m.subs += amount as u64;
+                    m.gifted_subs += amount as u64;
+                }
+                "kicks" => m.kicks += amount as u64,
+                "bits" => m.bits += amount as u64,
+                "donation" => m.donations_usd += amount,
+                _ => {}
+            }
+        }
+        m.revenue_usd = m.subs as f64 * sub_price_usd
+            + m.kicks as f64 * crate::detect::events::USD_PER_KICK
+            + m.bits as f64 * crate::engage::metrics::USD_PER_BIT
+            + m.donations_usd;
+        r.segments = c
+            .prepare(
+                "SELECT name, started_at, ended_at, engagement, reward, suggested, note
+                 FROM activities WHERE session_id = ?1 ORDER BY id",
+            )?
+            .query_map([id], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, Option<String>>(2)?,
+                    row.get::<_, Option<f64>>(3)?,
+                    row.get::<_, Option<f64>>(4)?,
+                    row.get::<_, Option<String>>(5)?,
+                    row.get::<_, Option<String>>(6)?,
+                ))
+            })?
+            .map(|row| {
+                row.map(
+                    |(name, start, end_s, engagement, reward, suggested, note)| {
+                        let st = Ts::parse_rfc3339(&start);
+                        let en = end_s.as_deref().and_then(Ts::parse_rfc3339).or(end);
+                        let seconds = match (st, en) {
+                            (Some(a), Some(b)) => b.secs_since(a).max(0.0),
+                            _ => 0.0,
+                        };
+                        SegmentRow {
+                            name,
+                            started_at: start,
+                            ended_at: end_s,
+                            seconds,
+                            engagement: opt_f64(engagement),
+                            reward: opt_f64(reward),
+                            suggested,
+                            note,
+                        }
+                    },
+                )
+            })
+            .collect::<Result<_, _>>()?;
+        r.summarize_segments();
+        Ok(Some(r))
+    }
+}
