@@ -4,11 +4,13 @@
 use serde_json::json;
 
 use crate::config::Config;
+use crate::detect::clip_requests::ClipRequests;
 use crate::detect::emotes::EmoteDetector;
 use crate::detect::events::{EventDetector, ViewerDetector};
 use crate::detect::filter::ChatFilter;
 use crate::detect::keywords::KeywordDetector;
 use crate::detect::moments::{MomentBuilder, OpenMoment};
+use crate::detect::peak::PeakDetector;
 use crate::detect::velocity::{VelocityDetector, VelocityStatus};
 use crate::domain::{Event, Moment, Trigger, Ts};
 
@@ -68,6 +70,9 @@ pub struct Core {
     events: EventDetector,
     viewers: ViewerDetector,
     moments: MomentBuilder,
+    /// Chat moments from scored peaks (default); None: from the velocity/keyword/emote rules.
+    peaks: Option<PeakDetector>,
+    clip_requests: ClipRequests,
     offset_base: OffsetBase,
     stats_window_s: u32,
     warmup_ms: i64,
@@ -93,6 +98,11 @@ pub struct Totals {
 
 impl Core {
     pub fn new(cfg: &Config, offset_base: OffsetBase) -> Core {
+        let mut moments_cfg = cfg.moments.clone();
+        if cfg.peaks.enabled {
+            // A scored peak or a clip request stands alone: the model already weighed agreement.
+            moments_cfg.min_chat_kinds = 1;
+        }
         Core {
             filter: ChatFilter::new(&cfg.chat),
             velocity: VelocityDetector::new(&cfg.velocity, cfg.chat.window_seconds),
@@ -104,7 +114,9 @@ impl Core {
             emotes: EmoteDetector::new(&cfg.emotes, cfg.emotes.relative),
             events: EventDetector::new(&cfg.events),
             viewers: ViewerDetector::new(&cfg.viewers),
-            moments: MomentBuilder::new(&cfg.moments),
+            moments: MomentBuilder::new(&moments_cfg),
+            peaks: cfg.peaks.enabled.then(|| PeakDetector::new(&cfg.peaks)),
+            clip_requests: ClipRequests::new(&cfg.chat),
             offset_base,
             stats_window_s: cfg.chat.window_seconds,
             warmup_ms: cfg.chat.warmup_seconds as i64 * 1000,
@@ -131,6 +143,11 @@ impl Core {
         match ev {
             Event::Chat(msg) => {
                 self.totals.chat_messages += 1;
+                if !self.filter.is_bot(msg)
+                    && let Some(trig) = self.clip_requests.on_message(t, msg.user_id, &msg.text)
+                {
+                    self.trigger(trig, &mut out);
+                }
                 if self.filter.counts(msg) {
                     self.totals.counted_messages += 1;
                     self.stats.messages += 1;
@@ -138,6 +155,9 @@ impl Core {
                     let hits = self.keywords.on_message(t, msg.user_id, &msg.text);
                     self.stats.keyword_hits += hits.count_ones();
                     self.emotes.on_message(t, msg);
+                    if let Some(p) = &mut self.peaks {
+                        p.on_message(t, msg.user_id, &msg.text);
+                    }
                     self.stats.emote_hits += msg.emotes.len() as u32;
                 }
             }
@@ -255,10 +275,20 @@ impl Core {
         let velocity = self.velocity.close_second(end, self.source_down);
         let keyword = self.keywords.close_second(end);
         let emote = self.emotes.close_second(end);
-        if end >= self.quiet_until {
-            for trig in [velocity, keyword, emote].into_iter().flatten() {
-                self.trigger(trig, out);
+        let quiet = end < self.quiet_until;
+        match &mut self.peaks {
+            Some(p) => {
+                // Gaps say nothing about chat: no peak is judged across one.
+                if let Some(trig) = p.close_second(end, quiet || self.source_down) {
+                    self.trigger(trig, out);
+                }
             }
+            None if !quiet => {
+                for trig in [velocity, keyword, emote].into_iter().flatten() {
+                    self.trigger(trig, out);
+                }
+            }
+            None => {}
         }
         if let Some(m) = self.moments.advance(end) {
             self.push_moment(m, out);
