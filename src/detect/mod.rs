@@ -2,6 +2,7 @@
 //! live behaviour and tests drive time explicitly.
 
 pub mod clip_requests;
+pub mod emote_words;
 pub mod emotes;
 pub mod events;
 pub mod filter;

@@ -26,7 +26,9 @@ const MIN_COUNT: u32 = 3;
 const MIN_BASELINE_S: usize = 60;
 /// A surge needs this much history to be "far above anything seen so far".
 const SURGE_MIN_HISTORY_S: usize = 20;
-/// A surge is people typing the same thing: this share of messages share a word.
+/// A surge is judged on the last few seconds (so it is found within seconds)…
+const SURGE_SPAN_S: usize = 5;
+/// …and is people typing the same thing: this share of messages share a word.
 const SURGE_TOP_SHARE: f64 = 0.3;
 
 /// The first words of a stream: a flood of these is people arriving, not a reaction.
@@ -173,23 +175,30 @@ impl PeakDetector {
 
     /// The window ending at the newest second: far above anything seen so far?
     fn surge(&mut self, end: Ts, now: u32) -> Option<Trigger> {
-        if self.seconds < SURGE_MIN_HISTORY_S + self.window
-            || (now as f64) < self.cfg.surge_ratio * (self.highest.max(1) as f64)
-        {
+        let bins = self.bins.len();
+        if self.seconds < SURGE_MIN_HISTORY_S + self.window || bins < SURGE_SPAN_S {
             return None;
         }
-        let bins = self.bins.len();
-        let chatters: u32 = self.bins.range(bins - self.window..).map(|b| b.chatters).sum();
+        let span = bins - SURGE_SPAN_S..bins;
+        let recent: u32 = self.bins.range(span.clone()).map(|b| b.count).sum();
+        // Rates: the last seconds against the busiest window seen before them.
+        let rate = recent as f64 / SURGE_SPAN_S as f64;
+        let highest_rate = self.highest.max(1) as f64 / self.window as f64;
+        if rate < self.cfg.surge_ratio * highest_rate {
+            return None;
+        }
+        let chatters: u32 = self.bins.range(span.clone()).map(|b| b.chatters).sum();
         if chatters < self.cfg.surge_min_chatters {
             return None;
         }
-        let (top, share) = self.top_word(bins - self.window, bins, now);
+        let (top, share) = self.top_word(span.start, span.end, recent);
         let greeting = GREETINGS.iter().any(|g| fold_hash(g) == top);
         let at = end.plus_ms(-(self.cfg.lead_seconds as i64) * 1000);
         if share < SURGE_TOP_SHARE || greeting || !self.gap_ok(at) {
             return None;
         }
         self.last_fire = Some(at);
+        let highest_before = self.highest;
         self.highest = self.highest.max(now);
         Some(Trigger {
             kind: TriggerType::ChatVelocity,
@@ -197,11 +206,12 @@ impl PeakDetector {
             strength: 9.9,
             data: json!({
                 "detector": "surge",
-                "count": now,
+                "rate": round2(rate),
+                "highest_rate_before": round2(highest_rate),
                 "chatters": chatters,
-                "highest_before": self.highest,
+                "highest_before": highest_before,
                 "same_word_share": round2(share),
-                "window_s": self.window,
+                "window_s": SURGE_SPAN_S,
             }),
         })
     }

@@ -28,6 +28,8 @@ pub struct Pooled {
     pub moments_per_hour: Option<f64>,
     /// Mean over streams with moments.
     pub precision_at: Vec<(usize, Option<f64>)>,
+    /// Mean over all streams, empty slots of the top k counting as misses.
+    pub precision_at_k_slots: Vec<(usize, f64)>,
     pub timing: Option<f64>,
 }
 
@@ -65,6 +67,17 @@ pub fn pool(streams: Vec<StreamReport>) -> ManyReport {
             (k, mean)
         })
         .collect();
+    let precision_at_k_slots = PRECISION_KS
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| {
+            let total: f64 = streams
+                .iter()
+                .filter_map(|s| s.report.precision_at_k_slots.get(i).map(|p| p.1))
+                .sum();
+            (k, total / streams.len().max(1) as f64)
+        })
+        .collect();
     ManyReport {
         pooled: Pooled {
             streams: streams.len(),
@@ -78,6 +91,7 @@ pub fn pool(streams: Vec<StreamReport>) -> ManyReport {
             false_alarms_per_hour: per_hour(moments - hits, hours),
             moments_per_hour: per_hour(moments, hours),
             precision_at,
+            precision_at_k_slots,
             timing: ratio(timely, hits),
         },
         streams,
@@ -143,6 +157,15 @@ impl ManyReport {
                 p(&r.precision_at, 2),
                 r.timing,
             ],
+        );
+        let slots: Vec<String> = r
+            .precision_at_k_slots
+            .iter()
+            .map(|(k, v)| format!("p@{k} {v:.2}"))
+            .collect();
+        out += &format!(
+            "pooled ranking with empty top-k slots as misses: {}\n",
+            slots.join("  ")
         );
         out
     }
