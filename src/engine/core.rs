@@ -62,6 +62,9 @@ pub enum OffsetBase {
 /// Seconds closed one by one at most after a jump in time; beyond that every window is empty.
 const MAX_CATCH_UP_S: i64 = 900;
 
+/// A keyword or emote burst this recent confirms (and names) a chat peak.
+const CONFIRMER_MAX_AGE_MS: i64 = 60_000;
+
 pub struct Core {
     filter: ChatFilter,
     velocity: VelocityDetector,
@@ -73,6 +76,9 @@ pub struct Core {
     /// Chat moments from scored peaks (default); None: from the velocity/keyword/emote rules.
     peaks: Option<PeakDetector>,
     clip_requests: ClipRequests,
+    /// Peaks mode: the strongest recent keyword / emote triggers, attached to the next peak
+    /// as confirmers (they name it: "CLIP (5x)"), never a moment on their own.
+    confirmers: Vec<Trigger>,
     offset_base: OffsetBase,
     stats_window_s: u32,
     warmup_ms: i64,
@@ -117,6 +123,7 @@ impl Core {
             moments: MomentBuilder::new(&moments_cfg),
             peaks: cfg.peaks.enabled.then(|| PeakDetector::new(&cfg.peaks)),
             clip_requests: ClipRequests::new(&cfg.chat),
+            confirmers: Vec::new(),
             offset_base,
             stats_window_s: cfg.chat.window_seconds,
             warmup_ms: cfg.chat.warmup_seconds as i64 * 1000,
@@ -279,8 +286,15 @@ impl Core {
         match &mut self.peaks {
             Some(p) => {
                 // Gaps say nothing about chat: no peak is judged across one.
-                if let Some(trig) = p.close_second(end, quiet || self.source_down) {
+                let peak = p.close_second(end, quiet || self.source_down);
+                self.keep_confirmers(end, [keyword, emote]);
+                if let Some(trig) = peak {
+                    let at = trig.at;
                     self.trigger(trig, out);
+                    for mut c in std::mem::take(&mut self.confirmers) {
+                        c.at = at;
+                        self.trigger(c, out);
+                    }
                 }
             }
             None if !quiet => {
@@ -301,6 +315,18 @@ impl Core {
                 chatters: self.velocity.status().chatters,
                 ..stats
             }));
+        }
+    }
+
+    fn keep_confirmers(&mut self, now: Ts, fresh: [Option<Trigger>; 2]) {
+        self.confirmers
+            .retain(|c| now.0 - c.at.0 <= CONFIRMER_MAX_AGE_MS);
+        for trig in fresh.into_iter().flatten() {
+            match self.confirmers.iter_mut().find(|c| c.kind == trig.kind) {
+                Some(c) if trig.strength >= c.strength => *c = trig,
+                Some(_) => {}
+                None => self.confirmers.push(trig),
+            }
         }
     }
 
