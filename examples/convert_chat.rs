@@ -24,7 +24,9 @@ fn main() {
     let res = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["lightor", src, out] => lightor(Path::new(src), Path::new(out)),
         ["timed-text", src, out] => timed_text(Path::new(src), Path::new(out)),
-        _ => Err("usage: convert_chat lightor SPLIT_DIR OUT_DIR | timed-text FILE OUT.jsonl".into()),
+        _ => {
+            Err("usage: convert_chat lightor SPLIT_DIR OUT_DIR | timed-text FILE OUT.jsonl".into())
+        }
     };
     if let Err(e) = res {
         eprintln!("convert_chat: {e}");

@@ -51,7 +51,10 @@ pub fn validate(c: &Config) -> Check {
     range("peaks.lead_seconds", c.peaks.lead_seconds, 0, 120)?;
     positive("peaks.surge_ratio", c.peaks.surge_ratio)?;
     if !(0.0..=1.0).contains(&c.peaks.min_probability) {
-        return Err(("peaks.min_probability".into(), "a number from 0 to 1".into()));
+        return Err((
+            "peaks.min_probability".into(),
+            "a number from 0 to 1".into(),
+        ));
     }
     positive("velocity.threshold", c.velocity.threshold)?;
     range(

@@ -78,7 +78,11 @@ impl ClipRequests {
     }
 
     fn expire(&mut self, t: Ts) {
-        while self.recent.front().is_some_and(|&(at, _)| t.0 - at >= WINDOW_MS) {
+        while self
+            .recent
+            .front()
+            .is_some_and(|&(at, _)| t.0 - at >= WINDOW_MS)
+        {
             self.recent.pop_front();
         }
         if self.recent.is_empty() {
@@ -99,8 +103,13 @@ mod tests {
     fn distinct_viewers_asking_is_a_trigger_once_per_burst() {
         let mut d = det();
         assert!(d.on_message(Ts(1_000), 1, "!clip").is_none(), "one viewer");
-        assert!(d.on_message(Ts(2_000), 1, "!CLIP").is_none(), "same viewer again");
-        let t = d.on_message(Ts(3_000), 2, "!clip that").expect("two viewers");
+        assert!(
+            d.on_message(Ts(2_000), 1, "!CLIP").is_none(),
+            "same viewer again"
+        );
+        let t = d
+            .on_message(Ts(3_000), 2, "!clip that")
+            .expect("two viewers");
         assert_eq!(t.kind, TriggerType::Keyword);
         assert_eq!(t.at, Ts(1_000), "placed at the first request");
         assert_eq!(t.data["clip_command"], true);

@@ -5,26 +5,89 @@
 /// Well-known global emotes, matched whole-word in any case. Emote names that are ordinary
 /// English words (Clap, Stare, Aware…) are left out: they would count plain talk.
 const GLOBAL_EMOTES: [&str; 74] = [
-    "KEKW", "KEKL", "LUL", "LULW", "OMEGALUL", "PogChamp", "Pog", "POGGERS", "PogU", "PogO",
-    "Kappa", "KappaPride", "monkaS", "monkaW", "monkaHmm", "PepeHands", "PepeLaugh", "Sadge",
-    "FeelsBadMan", "FeelsGoodMan", "FeelsStrongMan", "4Head", "5Head", "BibleThump",
-    "Kreygasm", "WutFace", "ResidentSleeper", "SeemsGood", "NotLikeThis", "TriHard",
-    "cmonBruh", "HeyGuys", "VoHiYo", "DansGame", "SwiftRage", "PJSalt", "BabyRage", "MingLee",
-    "CoolStoryBob", "Jebaited", "gachiGASM", "gachiBASS", "peepoHappy", "peepoClap",
-    "widepeepoHappy", "HYPERS", "PauseChamp", "WeirdChamp", "LOLW", "Pepega", "Pepege",
-    "FailFish", "SMOrc", "BloodTrail", "CoolCat", "OSFrog", "SourPls", "pepeD", "PepePls",
-    "catJAM", "ratJAM", "COPIUM", "Copege", "ICANT", "Prayge", "Bedge", "Madge", "Susge",
-    "Okayge", "EZ", "Clueless", "xdd", "BOOBA", "NOPERS",
+    "KEKW",
+    "KEKL",
+    "LUL",
+    "LULW",
+    "OMEGALUL",
+    "PogChamp",
+    "Pog",
+    "POGGERS",
+    "PogU",
+    "PogO",
+    "Kappa",
+    "KappaPride",
+    "monkaS",
+    "monkaW",
+    "monkaHmm",
+    "PepeHands",
+    "PepeLaugh",
+    "Sadge",
+    "FeelsBadMan",
+    "FeelsGoodMan",
+    "FeelsStrongMan",
+    "4Head",
+    "5Head",
+    "BibleThump",
+    "Kreygasm",
+    "WutFace",
+    "ResidentSleeper",
+    "SeemsGood",
+    "NotLikeThis",
+    "TriHard",
+    "cmonBruh",
+    "HeyGuys",
+    "VoHiYo",
+    "DansGame",
+    "SwiftRage",
+    "PJSalt",
+    "BabyRage",
+    "MingLee",
+    "CoolStoryBob",
+    "Jebaited",
+    "gachiGASM",
+    "gachiBASS",
+    "peepoHappy",
+    "peepoClap",
+    "widepeepoHappy",
+    "HYPERS",
+    "PauseChamp",
+    "WeirdChamp",
+    "LOLW",
+    "Pepega",
+    "Pepege",
+    "FailFish",
+    "SMOrc",
+    "BloodTrail",
+    "CoolCat",
+    "OSFrog",
+    "SourPls",
+    "pepeD",
+    "PepePls",
+    "catJAM",
+    "ratJAM",
+    "COPIUM",
+    "Copege",
+    "ICANT",
+    "Prayge",
+    "Bedge",
+    "Madge",
+    "Susge",
+    "Okayge",
+    "EZ",
+    "Clueless",
+    "xdd",
+    "BOOBA",
+    "NOPERS",
 ];
 
 /// Greetings, filler and chat-addressing words: a message made only of these is not a
 /// reaction anyone would want to see in the pane.
 const NOT_A_REACTION: [&str; 52] = [
-    "hi", "hii", "hiii", "hey", "heya", "hello", "yo", "sup", "hola", "hallo", "bonjour",
-    "gm", "gn", "bye", "cya", "welcome", "chat", "guys", "all", "everyone", "a", "an", "the",
-    "is", "it", "its", "this", "that", "to", "i", "you", "he", "she", "we", "and", "or", "of",
-    "in", "on", "so", "my", "me", "be", "for", "ok", "okay", "yes", "no", "yeah", "u", "im",
-    "what",
+    "hi", "hii", "hiii", "hey", "heya", "hello", "yo", "sup", "hola", "hallo", "bonjour", "gm",
+    "gn", "bye", "cya", "welcome", "chat", "guys", "all", "everyone", "a", "an", "the", "is", "it",
+    "its", "this", "that", "to", "i", "you", "he", "she", "we", "and", "or", "of", "in", "on",
+    "so", "my", "me", "be", "for", "ok", "okay", "yes", "no", "yeah", "u", "im", "what",
 ];
 
 /// Whether `word` (punctuation already trimmed) is a well-known global emote.
@@ -52,7 +115,10 @@ mod tests {
         assert!(is_global_emote("kekw"));
         assert!(is_global_emote("PogChamp"));
         assert!(!is_global_emote("hello"));
-        assert!(!is_global_emote("clap"), "an English word, not counted as an emote");
+        assert!(
+            !is_global_emote("clap"),
+            "an English word, not counted as an emote"
+        );
         assert!(is_not_a_reaction("Hi"));
         assert!(is_not_a_reaction("chat"));
         assert!(!is_not_a_reaction("W"));

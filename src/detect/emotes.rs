@@ -9,8 +9,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde_json::json;
 
-use crate::config::Emotes as EmotesConfig;
 use super::emote_words::{is_global_emote, is_not_a_reaction, trim_word};
+use crate::config::Emotes as EmotesConfig;
 use crate::domain::{ChatMessage, Trigger, TriggerType, Ts, hash_str};
 
 /// Messages with more words than this are talk, not a reaction.
@@ -149,7 +149,11 @@ impl EmoteDetector {
             }
             let mut run = (None, 0);
             for c in word.chars().flat_map(char::to_lowercase) {
-                run = if run.0 == Some(c) { (run.0, run.1 + 1) } else { (Some(c), 1) };
+                run = if run.0 == Some(c) {
+                    (run.0, run.1 + 1)
+                } else {
+                    (Some(c), 1)
+                };
                 if run.1 <= 2 {
                     phrase.push(c);
                 }
@@ -290,7 +294,10 @@ mod tests {
     fn greetings_and_user_names_are_never_shown() {
         let mut d = EmoteDetector::new(&EmotesConfig::default(), false);
         for u in 0..12 {
-            d.on_message(Ts(u as i64 * 100), &msg(u, ["hi", "hey chat", "hello!"][u as usize % 3]));
+            d.on_message(
+                Ts(u as i64 * 100),
+                &msg(u, ["hi", "hey chat", "hello!"][u as usize % 3]),
+            );
         }
         // Everyone names a chatter (u3 has spoken): a name, not a reaction.
         for u in 20..32 {

@@ -149,7 +149,13 @@ impl PeakDetector {
             self.bins.pop_front();
         }
         self.bins.push_back(bin);
-        let now: u32 = self.bins.iter().rev().take(self.window).map(|b| b.count).sum();
+        let now: u32 = self
+            .bins
+            .iter()
+            .rev()
+            .take(self.window)
+            .map(|b| b.count)
+            .sum();
         let history = self.cfg.baseline_seconds as usize + keep + 1;
         if self.counts.len() == history {
             self.counts.pop_front();

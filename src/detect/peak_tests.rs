@@ -24,12 +24,19 @@ fn run(
 
 /// Ordinary chat: one message a second, every chatter saying something different.
 fn talk(s: i64) -> Vec<(u64, String)> {
-    vec![(s as u64 % 40, format!("talking about thing number {s} today"))]
+    vec![(
+        s as u64 % 40,
+        format!("talking about thing number {s} today"),
+    )]
 }
 
 /// `n` different chatters per second typing the same reaction.
 fn reaction(word: &'static str, n: u64) -> impl Fn(i64) -> Vec<(u64, String)> {
-    move |s| (0..n).map(|i| (1000 + s as u64 * 100 + i, word.to_string())).collect()
+    move |s| {
+        (0..n)
+            .map(|i| (1000 + s as u64 * 100 + i, word.to_string()))
+            .collect()
+    }
 }
 
 fn det() -> PeakDetector {
@@ -51,11 +58,18 @@ fn a_reaction_peak_is_found_after_it_tops_out_and_placed_before_the_chat() {
     let fired = run(&mut d, 915..960, 0, talk);
     assert_eq!(fired.len(), 1, "{fired:?}");
     let (closed, t) = &fired[0];
-    assert!(*closed <= 915 + 20 + 10, "decided soon after the burst: {closed}");
+    assert!(
+        *closed <= 915 + 20 + 10,
+        "decided soon after the burst: {closed}"
+    );
     assert_eq!(t.data["detector"], "peak");
     // The window's end minus the 20 s lead: before the chat burst began reacting.
     assert!(t.at.0 <= 915_000 && t.at.0 >= 880_000, "{:?}", t.at);
-    assert!(t.strength >= 5.0, "probability at least 0.5: {}", t.strength);
+    assert!(
+        t.strength >= 5.0,
+        "probability at least 0.5: {}",
+        t.strength
+    );
 }
 
 #[test]
@@ -65,7 +79,12 @@ fn a_start_up_flood_of_greetings_does_not_fire() {
     let mut fired = run(&mut d, 0..30, 180, |_| vec![]);
     fired.extend(run(&mut d, 30..90, 180, |s| {
         (0..5)
-            .map(|i| (s as u64 * 10 + i, ["hi", "hello", "HEY chat"][i as usize % 3].into()))
+            .map(|i| {
+                (
+                    s as u64 * 10 + i,
+                    ["hi", "hello", "HEY chat"][i as usize % 3].into(),
+                )
+            })
             .collect()
     }));
     fired.extend(run(&mut d, 90..400, 180, talk));

@@ -120,7 +120,16 @@ impl ManyReport {
     pub fn to_text(&self) -> String {
         let mut out = format!(
             "{:<24} {:>5} {:>6} {:>6} {:>6} {:>6} {:>6} {:>5} {:>5} {:>5} {:>6}\n",
-            "stream", "mom", "hours", "mom/h", "prec", "recall", "FA/h", "p@1", "p@5", "p@10",
+            "stream",
+            "mom",
+            "hours",
+            "mom/h",
+            "prec",
+            "recall",
+            "FA/h",
+            "p@1",
+            "p@5",
+            "p@10",
             "timing"
         );
         let p = |v: &[(usize, Option<f64>)], i: usize| v.get(i).and_then(|x| x.1);
@@ -205,7 +214,11 @@ mod tests {
         assert_eq!(rep.pooled.precision, Some(0.5));
         assert_eq!(rep.pooled.recall, Some(0.5), "2 of 4 highlights");
         assert_eq!(rep.pooled.false_alarms_per_hour, Some(1.0));
-        assert_eq!(rep.pooled.precision_at[0], (1, Some(0.5)), "best is a hit in one stream");
+        assert_eq!(
+            rep.pooled.precision_at[0],
+            (1, Some(0.5)),
+            "best is a hit in one stream"
+        );
         let text = rep.to_text();
         assert!(text.contains("pooled (2 streams)"), "{text}");
     }
@@ -248,7 +261,8 @@ pub fn eval_dirs(
         };
         let text = std::fs::read_to_string(label_path)
             .map_err(|e| format!("{}: {e}", label_path.display()))?;
-        let spans = super::parse_labels(&text).map_err(|e| format!("{}: {e}", label_path.display()))?;
+        let spans =
+            super::parse_labels(&text).map_err(|e| format!("{}: {e}", label_path.display()))?;
         let file = std::fs::File::open(&chat).map_err(|e| format!("{}: {e}", chat.display()))?;
         let replay = crate::replay::run(std::io::BufReader::with_capacity(1 << 20, file), cfg)
             .map_err(|e| format!("{}: {e}", chat.display()))?;

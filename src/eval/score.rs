@@ -142,7 +142,12 @@ pub fn score(moments: &[ScoredMoment], labels: &Labels, hours: f64) -> EvalRepor
             .total_cmp(&key(a))
             .then(moments[a].offset_s.total_cmp(&moments[b].offset_s))
     });
-    let top_hits = |k: usize| order[..k.min(order.len())].iter().filter(|&&i| is_hit[i]).count();
+    let top_hits = |k: usize| {
+        order[..k.min(order.len())]
+            .iter()
+            .filter(|&&i| is_hit[i])
+            .count()
+    };
     let precision_at = PRECISION_KS
         .iter()
         .map(|&k| (k, ratio(top_hits(k), k.min(order.len()))))

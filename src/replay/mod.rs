@@ -187,7 +187,9 @@ fn decode_all(
         };
         batch.push(item);
         if batch.len() == BATCH {
-            let next = spare.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH));
+            let next = spare
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(BATCH));
             if tx.send(std::mem::replace(&mut batch, next)).is_err() {
                 return Ok(());
             }

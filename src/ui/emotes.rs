@@ -38,7 +38,13 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         ])
     };
     let is_phrase = |e: &&crate::app::history::EmoteSeen| e.name.starts_with('"');
-    let mut lines: Vec<Line> = app.emotes.seen.iter().filter(|e| !is_phrase(e)).map(row).collect();
+    let mut lines: Vec<Line> = app
+        .emotes
+        .seen
+        .iter()
+        .filter(|e| !is_phrase(e))
+        .map(row)
+        .collect();
     let phrases: Vec<Line> = app.emotes.seen.iter().filter(is_phrase).map(row).collect();
     if !phrases.is_empty() {
         if lines.is_empty() {
