@@ -28,7 +28,7 @@ fn main() -> std::io::Result<()> {
     let dir = std::env::temp_dir().join(format!("kicktui-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let cfg = Config::default();
-    for n in [1_000_000u64, 3_000_000] {
+    for n in [500_000u64, 1_500_000] {
         let path = dir.join(format!("frames-{n}.jsonl"));
         let bytes = write_frames(&path, n)?;
         let file = std::fs::File::open(&path)?;
