@@ -25,7 +25,7 @@ const MIN_COUNT: u32 = 3;
 /// Seconds of history a baseline needs.
 const MIN_BASELINE_S: usize = 60;
 /// A surge needs this much history to be "far above anything seen so far".
-const SURGE_MIN_HISTORY_S: usize = 20;
+const SURGE_MIN_HISTORY_S: usize = 5;
 /// A surge is judged on the last few seconds (so it is found within seconds)…
 const SURGE_SPAN_S: usize = 5;
 /// …and is people typing the same thing: this share of messages share a word.

@@ -377,3 +377,7 @@ impl Core {
         self.moments.open()
     }
 }
+
+#[cfg(test)]
+#[path = "core_tests.rs"]
+mod tests;
