@@ -1,7 +1,9 @@
 //! Detection quality on synthetic chat logs (`eval::synth`), scored as detection.md says,
 //! for the defaults and the two reference rules. Run: `cargo bench --bench detection`.
 //! `KICKTUI_TUNE_CONFIG=file.toml` scores that config as well; `KICKTUI_TUNE_HOURS` and
-//! `KICKTUI_TUNE_SEEDS` change the size of the run.
+//! `KICKTUI_TUNE_SEEDS` change the size of the run. `KICKTUI_REAL_CHAT=DIR` (holding `chat/`
+//! and `labels/`, as `examples/convert_chat.rs` writes them) scores real labelled chat first:
+//! the numbers that count (synthetic chat flatters).
 
 use kicktui::commands::scored_moments;
 use kicktui::config::{self, Config, VelocityMode};
@@ -91,6 +93,7 @@ fn main() {
     let seeds = env("KICKTUI_TUNE_SEEDS", 3.0) as u64;
     let mut configs = vec![
         ("defaults", Config::default()),
+        ("rules (no peak model)", Config::rules()),
         ("seed rules", Config::seed_rules()),
         ("z>3 reference", z3_rule()),
     ];
@@ -99,6 +102,34 @@ fn main() {
             Ok((c, _)) => configs.insert(0, ("tuned", c)),
             Err(e) => eprintln!("{e}"),
         }
+    }
+    if let Ok(dir) = std::env::var("KICKTUI_REAL_CHAT") {
+        let dir = std::path::Path::new(&dir);
+        println!("--- real chat in {}", dir.display());
+        for (name, cfg) in &configs {
+            match kicktui::eval::many::eval_dirs(&dir.join("chat"), &dir.join("labels"), cfg) {
+                Ok(r) => {
+                    let p = &r.pooled;
+                    let f = |v: Option<f64>| v.unwrap_or(f64::NAN);
+                    let slots: Vec<String> = p
+                        .precision_at_k_slots
+                        .iter()
+                        .map(|(k, v)| format!("p@{k} {v:.2}"))
+                        .collect();
+                    println!(
+                        "{name:<22} {:>5.1}/h  precision {:.2}  recall {:.2}  false alarms {:>4.1}/h  {}  timing {:.2}",
+                        f(p.moments_per_hour),
+                        f(p.precision),
+                        f(p.recall),
+                        f(p.false_alarms_per_hour),
+                        slots.join(" "),
+                        f(p.timing),
+                    );
+                }
+                Err(e) => eprintln!("{name}: {e}"),
+            }
+        }
+        println!("--- synthetic chat");
     }
     let mut totals: Vec<Sum> = configs.iter().map(|_| Sum::default()).collect();
     for profile in Profile::ALL {

@@ -1,5 +1,7 @@
-//! Replay throughput: decode + detect over generated Kick chat frames, at two input sizes, so
-//! that flat memory shows. Run: `cargo bench --bench replay` (prints frames/s and peak memory).
+//! Replay throughput: decode + detect over real-shaped Kick chat frames (full sender identity,
+//! badges and `badges_v2`, ~800 bytes), at two input sizes, so that flat memory shows. Decoding
+//! and detection run pipelined on two threads. Run: `cargo bench --bench replay` (prints
+//! frames/s, bytes per frame and peak memory; run it a few times on a shared machine).
 
 use std::io::{BufReader, Write};
 use std::time::Instant;
@@ -26,7 +28,7 @@ fn main() -> std::io::Result<()> {
     let dir = std::env::temp_dir().join(format!("kicktui-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let cfg = Config::default();
-    for n in [250_000u64, 1_000_000] {
+    for n in [500_000u64, 1_500_000] {
         let path = dir.join(format!("frames-{n}.jsonl"));
         let bytes = write_frames(&path, n)?;
         let file = std::fs::File::open(&path)?;
@@ -35,8 +37,9 @@ fn main() -> std::io::Result<()> {
         let secs = started.elapsed().as_secs_f64();
         assert_eq!(report.stats.chat_messages, n, "every frame decoded");
         println!(
-            "replay {n} Kick chat frames ({:.0} MB): {secs:.3} s, {:.0} frames/s, {:.0} MB/s, {} moments, peak RSS {:.1} MB",
+            "replay {n} Kick chat frames ({:.0} MB, {:.0} bytes each): {secs:.3} s, {:.0} frames/s, {:.0} MB/s, {} moments, peak RSS {:.1} MB",
             bytes as f64 / 1e6,
+            bytes as f64 / n as f64,
             n as f64 / secs,
             bytes as f64 / 1e6 / secs,
             report.moments.len(),

@@ -9,7 +9,8 @@ pub fn peak_rss() -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-/// A realistic Kick `ChatMessageEvent` Pusher frame (about 700 bytes, as in kick-protocol.md §2.1).
+/// A real-shaped Kick `ChatMessageEvent` Pusher frame: full sender identity, two badges and a
+/// `badges_v2` level badge, about 800 bytes as received (kick-protocol.md §2.1).
 pub fn kick_chat_frame(i: u64, unix_s: i64) -> String {
     const WORDS: [&str; 12] = [
         "KEKW",
@@ -38,8 +39,8 @@ pub fn kick_chat_frame(i: u64, unix_s: i64) -> String {
         concat!(
             r#"{{"id":"{id}","chatroom_id":4567890,"content":"{text}","type":"message","created_at":"{created}+00:00","#,
             r##""sender":{{"id":{uid},"username":"viewer_{user}","slug":"viewer_{user}","identity":{{"color":"#E9113C","##,
-            r#""badges":[{{"type":"subscriber","text":"Subscriber","count":14,"sort_order":9}}],"#,
-            r#""badges_v2":[{{"name":"level","badge_type":"global","image_url":"https://ext.cdn.kick.com/chat/badges/level.png","#,
+            r#""badges":[{{"type":"subscriber","text":"Subscriber","count":14,"sort_order":9}},{{"type":"og","text":"OG","sort_order":4}}],"#,
+            r#""badges_v2":[{{"name":"level","badge_type":"global","image_url":"https://files.kick.com/images/badges/global/level/23/5f1c9a2e-7b3d-4e8a-9c61-0d2b4f7a8e93.png","#,
             r#""metadata":{{"level":23}},"selected":true,"sort_order":1}}]}}}},"metadata":{{"message_ref":"{mref}"}}}}"#
         ),
         id = id,

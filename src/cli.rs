@@ -119,11 +119,12 @@ pub struct ClipArgs {
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// The chat log (any replay format).
-    #[arg(long, value_name = "FILE")]
+    /// The chat log (any replay format), or a directory of them (then --labels is one too).
+    #[arg(long, value_name = "FILE|DIR")]
     pub chat: PathBuf,
-    /// {"spans": [[start_s, end_s], ...]}, seconds from the first chat line.
-    #[arg(long, value_name = "FILE")]
+    /// {"spans": [[start_s, end_s], ...]}, seconds from the first chat line; or a directory
+    /// of them, matched to the chat logs by file name (a.jsonl with a.json).
+    #[arg(long, value_name = "FILE|DIR")]
     pub labels: PathBuf,
     /// json for scripts.
     #[arg(long, value_enum, default_value_t = EvalFormat::Text)]

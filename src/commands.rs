@@ -252,6 +252,14 @@ pub fn scored_moments(report: &ReplayReport) -> (Vec<crate::eval::ScoredMoment>,
 
 pub fn eval(cli: &Cli, args: &EvalArgs) -> CmdResult {
     let cfg = load_config(cli)?;
+    if args.chat.is_dir() {
+        let report = crate::eval::many::eval_dirs(&args.chat, &args.labels, &cfg)?;
+        match args.format {
+            EvalFormat::Text => print!("{}", report.to_text()),
+            EvalFormat::Json => println!("{}", serde_json::to_string(&report)?),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let labels_text = std::fs::read_to_string(&args.labels)
         .map_err(|e| format!("cannot read {}: {e}", args.labels.display()))?;
     let labels = crate::eval::parse_labels(&labels_text)

@@ -34,6 +34,7 @@ pub struct Config {
     pub engagement: Engagement,
     pub revenue: Revenue,
     pub bandit: Bandit,
+    pub peaks: Peaks,
 }
 
 impl Config {
@@ -51,6 +52,16 @@ impl Config {
         c.chat.bots.clear();
         c.chat.ignore_commands = false;
         c.moments.min_chat_kinds = 1;
+        c.peaks.enabled = false;
+        c.chat.clip_commands.clear();
+        c
+    }
+
+    /// The rule-based chat moments kicktui had before the peak model (z-score velocity,
+    /// keywords and emotes that must agree), for comparison.
+    pub fn rules() -> Config {
+        let mut c = Config::default();
+        c.peaks.enabled = false;
         c
     }
 }
@@ -137,6 +148,10 @@ pub struct Chat {
     pub raid_damping_seconds: u32,
     /// No chat trigger this long after the first line or after going live (greeting floods).
     pub warmup_seconds: u32,
+    /// Viewers asking for a clip (`!clip`): each counts once per 30 s window…
+    pub clip_commands: Vec<String>,
+    /// …and this many different viewers asking is a trigger.
+    pub clip_min_viewers: u32,
 }
 
 impl Default for Chat {
@@ -160,6 +175,8 @@ impl Default for Chat {
             ignore_commands: true,
             raid_damping_seconds: 90,
             warmup_seconds: 180,
+            clip_commands: vec!["!clip".into()],
+            clip_min_viewers: 2,
         }
     }
 }
@@ -432,6 +449,49 @@ mod tests {
             "MIN_GROWTH_RATE_MB",
         ] {
             assert!(text.contains(seed), "config.toml does not document {seed}");
+        }
+    }
+}
+
+/// Chat peaks scored by the built-in model: what makes chat moments by default.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Peaks {
+    /// false: chat moments come from the velocity, keyword and emote rules instead.
+    pub enabled: bool,
+    /// The message-count window, seconds.
+    pub window_seconds: u32,
+    /// A peak is the highest window of the last this many seconds…
+    pub lookback_seconds: u32,
+    /// …and of the next this many (so a moment is decided this long after its peak).
+    pub confirm_seconds: u32,
+    /// The usual window count is taken over this much history.
+    pub baseline_seconds: u32,
+    /// Peaks scored at least this (0–1, how likely a clipper keeps it) become moments.
+    pub min_probability: f64,
+    /// Moments at least this far apart.
+    pub min_gap_seconds: u32,
+    /// Chat reacts after the fact: the moment is placed this long before the window's end.
+    pub lead_seconds: u32,
+    /// A window this many times the highest seen so far, from many chatters typing the same
+    /// thing, fires at once, even in the warm-up.
+    pub surge_ratio: f64,
+    pub surge_min_chatters: u32,
+}
+
+impl Default for Peaks {
+    fn default() -> Self {
+        Peaks {
+            enabled: true,
+            window_seconds: 20,
+            lookback_seconds: 30,
+            confirm_seconds: 10,
+            baseline_seconds: 600,
+            min_probability: 0.5,
+            min_gap_seconds: 60,
+            lead_seconds: 20,
+            surge_ratio: 8.0,
+            surge_min_chatters: 25,
         }
     }
 }

@@ -43,6 +43,19 @@ pub fn validate(c: &Config) -> Check {
         3600,
     )?;
     range("chat.warmup_seconds", c.chat.warmup_seconds, 0, 3600)?;
+    range("chat.clip_min_viewers", c.chat.clip_min_viewers, 1, 10_000)?;
+    range("peaks.window_seconds", c.peaks.window_seconds, 5, 120)?;
+    range("peaks.lookback_seconds", c.peaks.lookback_seconds, 0, 600)?;
+    range("peaks.confirm_seconds", c.peaks.confirm_seconds, 1, 120)?;
+    range("peaks.baseline_seconds", c.peaks.baseline_seconds, 60, 7200)?;
+    range("peaks.lead_seconds", c.peaks.lead_seconds, 0, 120)?;
+    positive("peaks.surge_ratio", c.peaks.surge_ratio)?;
+    if !(0.0..=1.0).contains(&c.peaks.min_probability) {
+        return Err((
+            "peaks.min_probability".into(),
+            "a number from 0 to 1".into(),
+        ));
+    }
     positive("velocity.threshold", c.velocity.threshold)?;
     range(
         "velocity.baseline_seconds",

@@ -1,13 +1,15 @@
 //! Emote spam: the same emote many times in a few seconds, from several chatters. Kick emotes
-//! come tagged; in plain-text chat (Twitch logs) the words of short messages stand in for
-//! emotes, since reactions there are "KEKW", "W", "LUL" typed by many people at once.
+//! come tagged (`[emote:ID:NAME]`); in plain-text chat (Twitch logs) well-known global emote
+//! names stand in. Apart from emotes, a short message many chatters repeat ("no way", "W") is
+//! a repeated phrase, named in quotes; greetings, filler and user names never count.
 
 use std::collections::VecDeque;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde_json::json;
 
+use super::emote_words::{is_global_emote, is_not_a_reaction, trim_word};
 use crate::config::Emotes as EmotesConfig;
 use crate::domain::{ChatMessage, Trigger, TriggerType, Ts, hash_str};
 
@@ -29,17 +31,15 @@ pub struct EmoteDetector {
     counts: FxHashMap<u64, TokenCount>,
     usual_top: f64,
     top: Option<(u64, u32)>,
+    /// (token, chatter) pairs counted in the window: a chatter counts once per token.
+    active: FxHashSet<(u64, u64)>,
+    /// Recent chatters' names (folded hashes): a phrase that is a name is not a reaction.
+    names: FxHashSet<u64>,
+    phrase: String,
 }
 
-/// Words every chat repeats all the time: never a reaction, and they would crowd the pane.
-const FILLER: [&str; 24] = [
-    "a", "an", "the", "is", "it", "its", "this", "that", "to", "i", "you", "he", "she", "we",
-    "and", "or", "of", "in", "on", "so", "my", "me", "be", "for",
-];
-
-fn is_filler(word: &str) -> bool {
-    word.len() <= 4 && FILLER.iter().any(|f| f.eq_ignore_ascii_case(word))
-}
+/// Chatter names remembered for the "not a user name" check before the set is renewed.
+const MAX_NAMES: usize = 50_000;
 
 /// Case-folded hash of a word, without allocating.
 fn fold_hash(word: &str) -> u64 {
@@ -61,10 +61,16 @@ impl EmoteDetector {
             counts: FxHashMap::default(),
             usual_top: 0.0,
             top: None,
+            active: FxHashSet::default(),
+            names: FxHashSet::default(),
+            phrase: String::new(),
         }
     }
 
     fn add(&mut self, t: Ts, user: u64, key: u64, name: &str) {
+        if !self.active.insert((key, user)) {
+            return;
+        }
         self.entries.push_back((t.0, key, user));
         self.counts
             .entry(key)
@@ -76,9 +82,13 @@ impl EmoteDetector {
     }
 
     pub fn on_message(&mut self, t: Ts, msg: &ChatMessage) {
-        let mut seen = [0u64; MAX_REACTION_WORDS];
-        let mut n = 0;
+        if self.names.len() >= MAX_NAMES {
+            self.names.clear();
+        }
+        self.names.insert(fold_hash(&msg.username));
         if !msg.emotes.is_empty() {
+            let mut seen = [0u64; MAX_REACTION_WORDS];
+            let mut n = 0;
             for name in msg.emote_names() {
                 let key = hash_str(name);
                 if n < seen.len() && !seen[..n].contains(&key) {
@@ -98,18 +108,63 @@ impl EmoteDetector {
         {
             return;
         }
+        let mut emotes = 0;
+        let mut reaction = false;
+        let mut words = 0;
         for word in msg.text.split_ascii_whitespace() {
-            let word = word.trim_matches(|c: char| c.is_ascii_punctuation() && c != '?');
-            if word.is_empty() || is_filler(word) {
+            words += 1;
+            let addressed = word.starts_with('@');
+            let word = trim_word(word);
+            if word.is_empty() {
                 continue;
             }
-            let key = fold_hash(word);
-            if !seen[..n].contains(&key) {
-                seen[n] = key;
-                n += 1;
-                self.add(t, msg.user_id, key, word);
+            if is_global_emote(word) {
+                emotes += 1;
+                self.add(t, msg.user_id, fold_hash(word) ^ 1, word);
+            } else if !is_not_a_reaction(word)
+                && !addressed
+                && !self.names.contains(&fold_hash(word))
+            {
+                reaction = true;
             }
         }
+        // The whole short message as a phrase, unless it is just emotes or says nothing.
+        if reaction && emotes < words {
+            self.add_phrase(t, msg.user_id, &msg.text);
+        }
+    }
+
+    /// Lower-case words, punctuation trimmed, letter runs cut to two ("LMAOOO" = "lmaoo").
+    fn add_phrase(&mut self, t: Ts, user: u64, text: &str) {
+        let mut phrase = std::mem::take(&mut self.phrase);
+        phrase.clear();
+        phrase.push('"');
+        for word in text.split_ascii_whitespace() {
+            let word = trim_word(word);
+            if word.is_empty() {
+                continue;
+            }
+            if phrase.len() > 1 {
+                phrase.push(' ');
+            }
+            let mut run = (None, 0);
+            for c in word.chars().flat_map(char::to_lowercase) {
+                run = if run.0 == Some(c) {
+                    (run.0, run.1 + 1)
+                } else {
+                    (Some(c), 1)
+                };
+                if run.1 <= 2 {
+                    phrase.push(c);
+                }
+            }
+        }
+        phrase.push('"');
+        if phrase.len() > 2 {
+            let key = hash_str(&phrase);
+            self.add(t, user, key, &phrase);
+        }
+        self.phrase = phrase;
     }
 
     fn needed(&self) -> f64 {
@@ -123,11 +178,12 @@ impl EmoteDetector {
 
     pub fn close_second(&mut self, t: Ts) -> Option<Trigger> {
         let cutoff = t.0 - self.window_ms;
-        while let Some(&(at, key, _)) = self.entries.front() {
+        while let Some(&(at, key, user)) = self.entries.front() {
             if at > cutoff {
                 break;
             }
             self.entries.pop_front();
+            self.active.remove(&(key, user));
             if let Some(c) = self.counts.get_mut(&key) {
                 c.count -= 1;
                 if c.count == 0 {
@@ -210,12 +266,56 @@ mod tests {
         let mut d = EmoteDetector::new(&EmotesConfig::default(), false);
         for u in 0..10 {
             d.on_message(Ts(u as i64 * 100), &msg(u, "W"));
-            d.on_message(Ts(u as i64 * 100 + 1), &msg(100 + u, "w w w!"));
+            d.on_message(Ts(u as i64 * 100 + 1), &msg(100 + u, "w!!"));
         }
         d.on_message(Ts(50), &msg(999, "this is a long message with W in it"));
         let t = d.close_second(Ts(2000)).expect("fires");
         assert_eq!(t.data["count"], 20);
         assert!(d.close_second(Ts(8000)).is_none(), "expired after 5 s");
+    }
+
+    #[test]
+    fn global_emotes_and_repeated_phrases_are_named_apart() {
+        let mut d = EmoteDetector::new(&EmotesConfig::default(), false);
+        for u in 0..12 {
+            d.on_message(Ts(u as i64 * 100), &msg(u, "KEKW KEKW"));
+        }
+        d.close_second(Ts(2000));
+        assert_eq!(d.top(), Some(("KEKW", 12)), "an emote, once per message");
+        let mut d = EmoteDetector::new(&EmotesConfig::default(), false);
+        for u in 0..12 {
+            d.on_message(Ts(u as i64 * 100), &msg(u, "NO WAAAAY"));
+        }
+        d.close_second(Ts(2000));
+        assert_eq!(d.top(), Some(("\"no waay\"", 12)), "a phrase, quoted");
+    }
+
+    #[test]
+    fn greetings_and_user_names_are_never_shown() {
+        let mut d = EmoteDetector::new(&EmotesConfig::default(), false);
+        for u in 0..12 {
+            d.on_message(
+                Ts(u as i64 * 100),
+                &msg(u, ["hi", "hey chat", "hello!"][u as usize % 3]),
+            );
+        }
+        // Everyone names a chatter (u3 has spoken): a name, not a reaction.
+        for u in 20..32 {
+            d.on_message(Ts(2000 + u as i64 * 10), &msg(u, "u3"));
+            d.on_message(Ts(2001 + u as i64 * 10), &msg(u, "@someone"));
+        }
+        d.close_second(Ts(3000));
+        assert_eq!(d.top(), None);
+    }
+
+    #[test]
+    fn one_chatter_repeating_counts_once() {
+        let mut d = EmoteDetector::new(&EmotesConfig::default(), false);
+        for i in 0..20 {
+            d.on_message(Ts(i * 10), &msg(7, "W"));
+        }
+        d.close_second(Ts(1000));
+        assert_eq!(d.top(), Some(("\"w\"", 1)));
     }
 
     #[test]

@@ -59,7 +59,9 @@ impl MomentBuilder {
         }
         match &mut self.open {
             Some(open) => {
-                open.last = t;
+                // Peaks are placed before the chat that confirmed them: the earliest names it.
+                open.first = open.first.min(t);
+                open.last = open.last.max(t);
                 match open.triggers.iter_mut().find(|x| x.kind == trig.kind) {
                     Some(x) if trig.strength > x.strength => *x = trig,
                     Some(_) => {}

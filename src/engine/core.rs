@@ -4,11 +4,13 @@
 use serde_json::json;
 
 use crate::config::Config;
+use crate::detect::clip_requests::ClipRequests;
 use crate::detect::emotes::EmoteDetector;
 use crate::detect::events::{EventDetector, ViewerDetector};
 use crate::detect::filter::ChatFilter;
 use crate::detect::keywords::KeywordDetector;
 use crate::detect::moments::{MomentBuilder, OpenMoment};
+use crate::detect::peak::PeakDetector;
 use crate::detect::velocity::{VelocityDetector, VelocityStatus};
 use crate::domain::{Event, Moment, Trigger, Ts};
 use crate::engage::Metrics;
@@ -64,6 +66,9 @@ pub enum OffsetBase {
 /// Seconds closed one by one at most after a jump in time; beyond that every window is empty.
 const MAX_CATCH_UP_S: i64 = 900;
 
+/// A keyword or emote burst this recent confirms (and names) a chat peak.
+const CONFIRMER_MAX_AGE_MS: i64 = 60_000;
+
 pub struct Core {
     filter: ChatFilter,
     velocity: VelocityDetector,
@@ -72,6 +77,12 @@ pub struct Core {
     events: EventDetector,
     viewers: ViewerDetector,
     moments: MomentBuilder,
+    /// Chat moments from scored peaks (default); None: from the velocity/keyword/emote rules.
+    peaks: Option<PeakDetector>,
+    clip_requests: ClipRequests,
+    /// Peaks mode: the strongest recent keyword / emote triggers, attached to the next peak
+    /// as confirmers (they name it: "CLIP (5x)"), never a moment on their own.
+    confirmers: Vec<Trigger>,
     offset_base: OffsetBase,
     stats_window_s: u32,
     warmup_ms: i64,
@@ -103,6 +114,11 @@ pub struct Totals {
 
 impl Core {
     pub fn new(cfg: &Config, offset_base: OffsetBase) -> Core {
+        let mut moments_cfg = cfg.moments.clone();
+        if cfg.peaks.enabled {
+            // A scored peak or a clip request stands alone: the model already weighed agreement.
+            moments_cfg.min_chat_kinds = 1;
+        }
         Core {
             filter: ChatFilter::new(&cfg.chat),
             velocity: VelocityDetector::new(&cfg.velocity, cfg.chat.window_seconds),
@@ -114,7 +130,10 @@ impl Core {
             emotes: EmoteDetector::new(&cfg.emotes, cfg.emotes.relative),
             events: EventDetector::new(&cfg.events),
             viewers: ViewerDetector::new(&cfg.viewers),
-            moments: MomentBuilder::new(&cfg.moments),
+            moments: MomentBuilder::new(&moments_cfg),
+            peaks: cfg.peaks.enabled.then(|| PeakDetector::new(&cfg.peaks)),
+            clip_requests: ClipRequests::new(&cfg.chat),
+            confirmers: Vec::new(),
             offset_base,
             stats_window_s: cfg.chat.window_seconds,
             warmup_ms: cfg.chat.warmup_seconds as i64 * 1000,
@@ -144,6 +163,11 @@ impl Core {
         match ev {
             Event::Chat(msg) => {
                 self.totals.chat_messages += 1;
+                if !self.filter.is_bot(msg)
+                    && let Some(trig) = self.clip_requests.on_message(t, msg.user_id, &msg.text)
+                {
+                    self.trigger(trig, &mut out);
+                }
                 if self.filter.counts(msg) {
                     self.totals.counted_messages += 1;
                     self.stats.messages += 1;
@@ -152,6 +176,9 @@ impl Core {
                     let hits = self.keywords.on_message(t, msg.user_id, &msg.text);
                     self.stats.keyword_hits += hits.count_ones();
                     self.emotes.on_message(t, msg);
+                    if let Some(p) = &mut self.peaks {
+                        p.on_message(t, msg.user_id, &msg.text);
+                    }
                     self.stats.emote_hits += msg.emotes.len() as u32;
                 }
             }
@@ -299,10 +326,27 @@ impl Core {
         let keyword = self.keywords.close_second(end);
         let emote = self.emotes.close_second(end);
         self.engage.close_second(end);
-        if end >= self.quiet_until {
-            for trig in [velocity, keyword, emote].into_iter().flatten() {
-                self.trigger(trig, out);
+        let quiet = end < self.quiet_until;
+        match &mut self.peaks {
+            Some(p) => {
+                // Gaps say nothing about chat: no peak is judged across one.
+                let peak = p.close_second(end, quiet || self.source_down);
+                self.keep_confirmers(end, [keyword, emote]);
+                if let Some(trig) = peak {
+                    let at = trig.at;
+                    self.trigger(trig, out);
+                    for mut c in std::mem::take(&mut self.confirmers) {
+                        c.at = at;
+                        self.trigger(c, out);
+                    }
+                }
             }
+            None if !quiet => {
+                for trig in [velocity, keyword, emote].into_iter().flatten() {
+                    self.trigger(trig, out);
+                }
+            }
+            None => {}
         }
         if let Some(m) = self.moments.advance(end) {
             self.push_moment(m, out);
@@ -322,6 +366,18 @@ impl Core {
                 chatters: self.velocity.status().chatters,
                 ..stats
             }));
+        }
+    }
+
+    fn keep_confirmers(&mut self, now: Ts, fresh: [Option<Trigger>; 2]) {
+        self.confirmers
+            .retain(|c| now.0 - c.at.0 <= CONFIRMER_MAX_AGE_MS);
+        for trig in fresh.into_iter().flatten() {
+            match self.confirmers.iter_mut().find(|c| c.kind == trig.kind) {
+                Some(c) if trig.strength >= c.strength => *c = trig,
+                Some(_) => {}
+                None => self.confirmers.push(trig),
+            }
         }
     }
 
@@ -388,3 +444,7 @@ mod tests;
 #[cfg(test)]
 #[path = "core_count_tests.rs"]
 mod count_tests;
+
+#[cfg(test)]
+#[path = "core_surge_tests.rs"]
+mod surge_tests;

@@ -5,6 +5,7 @@
 #[cfg(test)]
 mod calib;
 mod events;
+pub mod many;
 mod noise;
 mod rng;
 pub mod score;
@@ -14,6 +15,7 @@ mod text;
 mod vocab;
 mod world;
 
+pub use many::{ManyReport, StreamReport, pool};
 pub use score::{EvalReport, Labels, ScoredMoment, hits, parse_labels, score};
 pub use synth::{Profile, SynthLog, generate, write_files};
 

@@ -88,6 +88,10 @@ pub struct EvalReport {
     /// moments the divisor is the number of moments present (so 3 moments, all hits, give
     /// 1.0 at k = 10); `None` without moments.
     pub precision_at: Vec<(usize, Option<f64>)>,
+    /// Precision of the top k with every empty slot a miss (hits among the k best / k; 0.0
+    /// without moments): a stream with 3 moments scores at most 0.3 at k = 10. The stricter
+    /// reading, as an outside measurement may score it.
+    pub precision_at_k_slots: Vec<(usize, f64)>,
     /// timely_hits / hits; `None` without hits.
     pub timing: Option<f64>,
 }
@@ -138,13 +142,19 @@ pub fn score(moments: &[ScoredMoment], labels: &Labels, hours: f64) -> EvalRepor
             .total_cmp(&key(a))
             .then(moments[a].offset_s.total_cmp(&moments[b].offset_s))
     });
+    let top_hits = |k: usize| {
+        order[..k.min(order.len())]
+            .iter()
+            .filter(|&&i| is_hit[i])
+            .count()
+    };
     let precision_at = PRECISION_KS
         .iter()
-        .map(|&k| {
-            let top = &order[..k.min(order.len())];
-            let top_hits = top.iter().filter(|&&i| is_hit[i]).count();
-            (k, ratio(top_hits, top.len()))
-        })
+        .map(|&k| (k, ratio(top_hits(k), k.min(order.len()))))
+        .collect();
+    let precision_at_k_slots = PRECISION_KS
+        .iter()
+        .map(|&k| (k, top_hits(k) as f64 / k as f64))
         .collect();
 
     EvalReport {
@@ -160,6 +170,7 @@ pub fn score(moments: &[ScoredMoment], labels: &Labels, hours: f64) -> EvalRepor
         false_alarms_per_hour: per_hour(false_alarms),
         moments_per_hour: per_hour(moments.len()),
         precision_at,
+        precision_at_k_slots,
         timing: ratio(timely_hits, n_hits),
     }
 }
@@ -176,12 +187,18 @@ impl EvalReport {
             .iter()
             .map(|(k, v)| format!("p@{k} {}", fmt_opt(*v, 2)))
             .collect();
+        let slots: Vec<String> = self
+            .precision_at_k_slots
+            .iter()
+            .map(|(k, v)| format!("p@{k} {v:.2}"))
+            .collect();
         format!(
             "moments     {} in {:.2} h ({}/h), highlights {}\n\
              precision   {} ({}/{} hits)\n\
              recall      {} ({}/{} highlights)\n\
              false alarm {}/h ({})\n\
              ranking     {}\n\
+             \x20           {} (empty slots count as misses)\n\
              timing      {} ({}/{} hits start at or before the highlight)\n",
             self.moments,
             self.hours,
@@ -196,6 +213,7 @@ impl EvalReport {
             fmt_opt(self.false_alarms_per_hour, 1),
             self.false_alarms,
             p_at.join("  "),
+            slots.join("  "),
             fmt_opt(self.timing, 3),
             self.timely_hits,
             self.hits,

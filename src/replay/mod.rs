@@ -64,6 +64,18 @@ impl Replayer {
         self.item(item);
     }
 
+    /// A line decoded elsewhere (the pipelined reader): `None` was blank.
+    fn decoded(&mut self, item: Decoded) {
+        let Some(item) = item else {
+            return;
+        };
+        self.report.stats.lines += 1;
+        match item {
+            Ok(item) => self.item(Ok(item)),
+            Err(e) => self.error(e),
+        }
+    }
+
     pub fn item(&mut self, item: Result<LineItem, lines::LineError>) {
         match item {
             Ok(LineItem::Event { at, event, key }) => {
@@ -129,23 +141,67 @@ impl Replayer {
     }
 }
 
+/// Lines decoded per batch handed from the decoding thread to the detecting one.
+const BATCH: usize = 1024;
+/// Batches in flight: bounds memory whatever the input size.
+const IN_FLIGHT: usize = 8;
+
+/// One input line as decoded: `None` for a blank line (not counted).
+type Decoded = Option<Result<LineItem, String>>;
+
 /// Replays every line of `input`. Unreadable lines count in `stats.errors`; nothing stops it.
-pub fn run(input: impl BufRead, cfg: &Config) -> std::io::Result<ReplayReport> {
+/// Decoding (JSON) runs on its own thread, pipelined with detection on this one, through a
+/// bounded channel: memory stays flat in the input size, and the order is the input's.
+pub fn run(input: impl BufRead + Send, cfg: &Config) -> std::io::Result<ReplayReport> {
     let mut r = Replayer::new(cfg);
-    let mut input = input;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Decoded>>(IN_FLIGHT);
+    let (ret_tx, ret_rx) = std::sync::mpsc::channel::<Vec<Decoded>>();
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || decode_all(input, tx, ret_rx));
+        for mut batch in rx.iter() {
+            for item in batch.drain(..) {
+                r.decoded(item);
+            }
+            // Hand the empty buffer back: no allocation per batch.
+            let _ = ret_tx.send(batch);
+        }
+        drop(ret_tx);
+        reader
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the replay reader panicked")))
+    })?;
+    Ok(r.finish())
+}
+
+fn decode_all(
+    mut input: impl BufRead,
+    tx: std::sync::mpsc::SyncSender<Vec<Decoded>>,
+    spare: std::sync::mpsc::Receiver<Vec<Decoded>>,
+) -> std::io::Result<()> {
     let mut buf = Vec::with_capacity(4096);
+    let mut batch: Vec<Decoded> = Vec::with_capacity(BATCH);
     loop {
         buf.clear();
         if input.read_until(b'\n', &mut buf)? == 0 {
             break;
         }
-        match std::str::from_utf8(&buf) {
-            Ok(line) => r.line(line),
-            Err(_) => {
-                r.report.stats.lines += 1;
-                r.error("not UTF-8".into());
+        let item = match std::str::from_utf8(&buf) {
+            Ok(line) if line.trim().is_empty() => None,
+            Ok(line) => Some(parse_line(line).map_err(|e| e.to_string())),
+            Err(_) => Some(Err("not UTF-8".into())),
+        };
+        batch.push(item);
+        if batch.len() == BATCH {
+            let next = spare
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+            if tx.send(std::mem::replace(&mut batch, next)).is_err() {
+                return Ok(());
             }
         }
     }
-    Ok(r.finish())
+    if !batch.is_empty() {
+        let _ = tx.send(batch);
+    }
+    Ok(())
 }

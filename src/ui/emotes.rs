@@ -1,4 +1,6 @@
 //! Top emotes: what chat has been spamming in the last minutes, the current one marked.
+//! Emotes come first; phrases many chatters repeat (named in quotes by the detector) follow
+//! under their own "repeated" heading, so a phrase is never mistaken for an emote.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -21,25 +23,36 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         return;
     }
     let w = inner.width as usize;
-    let lines: Vec<Line> = app
+    let row = |e: &crate::app::history::EmoteSeen| {
+        let count = format!(" {}", e.peak);
+        let name_w = w.saturating_sub(count.len() + 2);
+        let (mark, style) = if e.now > 0 {
+            ("▶ ", th.accent)
+        } else {
+            ("  ", th.text)
+        };
+        Line::from(vec![
+            Span::styled(mark, style),
+            Span::styled(format!("{:<name_w$}", shorten(&e.name, name_w)), style),
+            Span::styled(count, th.dim),
+        ])
+    };
+    let is_phrase = |e: &&crate::app::history::EmoteSeen| e.name.starts_with('"');
+    let mut lines: Vec<Line> = app
         .emotes
         .seen
         .iter()
-        .take(inner.height as usize)
-        .map(|e| {
-            let count = format!(" {}", e.peak);
-            let name_w = w.saturating_sub(count.len() + 2);
-            let (mark, style) = if e.now > 0 {
-                ("▶ ", th.accent)
-            } else {
-                ("  ", th.text)
-            };
-            Line::from(vec![
-                Span::styled(mark, style),
-                Span::styled(format!("{:<name_w$}", shorten(&e.name, name_w)), style),
-                Span::styled(count, th.dim),
-            ])
-        })
+        .filter(|e| !is_phrase(e))
+        .map(row)
         .collect();
+    let phrases: Vec<Line> = app.emotes.seen.iter().filter(is_phrase).map(row).collect();
+    if !phrases.is_empty() {
+        if lines.is_empty() {
+            lines.push(Line::from(Span::styled("no emote spam", th.dim)));
+        }
+        lines.push(Line::from(Span::styled("repeated:", th.dim)));
+        lines.extend(phrases);
+    }
+    lines.truncate(inner.height as usize);
     Paragraph::new(lines).render(inner, buf);
 }

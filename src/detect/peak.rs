@@ -1,0 +1,313 @@
+//! Chat peaks: the message count over a 20 s window, taken at its local maximum (confirmed
+//! `confirm_seconds` later) and scored by the peak model. Chat reacts 15–30 s after what
+//! happened, so the moment is placed `lead_seconds` before the window's end.
+//!
+//! A surge far above anything seen so far (many chatters typing the same thing) fires at
+//! once, even in the warm-up when ordinary peaks are held back: no blind start.
+
+use std::collections::VecDeque;
+
+use aho_corasick::AhoCorasick;
+use rustc_hash::FxHashMap;
+use serde_json::json;
+
+use super::peak_model::{WindowFeatures, reaction_matcher};
+use super::velocity::round2;
+use crate::config::Peaks as PeaksConfig;
+use crate::domain::{Trigger, TriggerType, Ts};
+
+/// Words of a message looked at for "everyone types the same thing".
+const MAX_WORDS: usize = 8;
+/// A window this much above its usual level is a peak worth scoring.
+const MIN_RATIO: f64 = 1.3;
+/// …with at least this many messages.
+const MIN_COUNT: u32 = 3;
+/// Seconds of history a baseline needs.
+const MIN_BASELINE_S: usize = 60;
+/// A surge needs this much history to be "far above anything seen so far".
+const SURGE_MIN_HISTORY_S: usize = 5;
+/// A surge is judged on the last few seconds (so it is found within seconds)…
+const SURGE_SPAN_S: usize = 5;
+/// …and is people typing the same thing: this share of messages share a word.
+const SURGE_TOP_SHARE: f64 = 0.3;
+
+/// The first words of a stream: a flood of these is people arriving, not a reaction.
+const GREETINGS: [&str; 14] = [
+    "hi", "hello", "hey", "heya", "yo", "sup", "hola", "hallo", "live", "welcome", "gm", "o7",
+    "hii", "hiii",
+];
+
+#[derive(Clone, Debug, Default)]
+struct Bin {
+    count: u32,
+    chatters: u32,
+    chars: u32,
+    short: u32,
+    reactions: u32,
+    /// Distinct word hashes per message, concatenated.
+    words: Vec<u64>,
+}
+
+pub struct PeakDetector {
+    cfg: PeaksConfig,
+    window: usize,
+    matcher: Option<AhoCorasick>,
+    cur: Bin,
+    /// The last `window + confirm` closed seconds.
+    bins: VecDeque<Bin>,
+    /// Window counts per closed second, newest last.
+    counts: VecDeque<u32>,
+    seconds: usize,
+    best_before: f64,
+    /// The highest window count that has left the current window (for surges).
+    highest: u32,
+    last_fire: Option<Ts>,
+    users: FxHashMap<u64, [i64; 2]>,
+    last_prune: i64,
+    scratch: FxHashMap<u64, u32>,
+}
+
+/// Case-folded hash of a word, without allocating.
+fn fold_hash(word: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in word.bytes() {
+        h ^= b.to_ascii_lowercase() as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl PeakDetector {
+    pub fn new(cfg: &PeaksConfig) -> Self {
+        let window = cfg.window_seconds.max(1) as usize;
+        PeakDetector {
+            cfg: cfg.clone(),
+            window,
+            matcher: reaction_matcher(),
+            cur: Bin::default(),
+            bins: VecDeque::new(),
+            counts: VecDeque::new(),
+            seconds: 0,
+            best_before: 1.0,
+            highest: 0,
+            last_fire: None,
+            users: FxHashMap::default(),
+            last_prune: 0,
+            scratch: FxHashMap::default(),
+        }
+    }
+
+    fn window_ms(&self) -> i64 {
+        self.window as i64 * 1000
+    }
+
+    /// A counted chat message (no bots, no commands) at `t`.
+    pub fn on_message(&mut self, t: Ts, user: u64, text: &str) {
+        let window_ms = self.window_ms();
+        let last = self.users.entry(user).or_insert([i64::MIN / 2; 2]);
+        // A chatter counts at most twice per window: one spammer is not a reaction.
+        if t.0 - last[0] < window_ms {
+            return;
+        }
+        if t.0 - last[1] >= window_ms {
+            self.cur.chatters += 1;
+        }
+        *last = [last[1], t.0];
+        if t.0 - self.last_prune > 60_000 {
+            self.users.retain(|_, l| t.0 - l[1] < window_ms);
+            self.last_prune = t.0;
+        }
+        let bin = &mut self.cur;
+        bin.count += 1;
+        bin.chars += text.chars().count() as u32;
+        if self.matcher.as_ref().is_some_and(|m| m.is_match(text)) {
+            bin.reactions += 1;
+        }
+        let start = bin.words.len();
+        let mut words = 0;
+        for word in text.split_whitespace() {
+            words += 1;
+            if words > MAX_WORDS {
+                continue;
+            }
+            let h = fold_hash(word);
+            if !bin.words[start..].contains(&h) {
+                bin.words.push(h);
+            }
+        }
+        if words <= 3 {
+            bin.short += 1;
+        }
+    }
+
+    /// Closes the second ending at `end`. `quiet`: the warm-up or a raid; only a surge fires.
+    pub fn close_second(&mut self, end: Ts, quiet: bool) -> Option<Trigger> {
+        let confirm = self.cfg.confirm_seconds as usize;
+        let keep = self.window + confirm;
+        let bin = std::mem::take(&mut self.cur);
+        if self.bins.len() == keep {
+            self.bins.pop_front();
+        }
+        self.bins.push_back(bin);
+        let now: u32 = self
+            .bins
+            .iter()
+            .rev()
+            .take(self.window)
+            .map(|b| b.count)
+            .sum();
+        let history = self.cfg.baseline_seconds as usize + keep + 1;
+        if self.counts.len() == history {
+            self.counts.pop_front();
+        }
+        self.counts.push_back(now);
+        self.seconds += 1;
+        if self.seconds > self.window
+            && let Some(&left) = self.counts.iter().rev().nth(self.window)
+        {
+            self.highest = self.highest.max(left);
+        }
+        if let Some(t) = self.surge(end, now) {
+            return Some(t);
+        }
+        let trig = self.peak(end, confirm)?;
+        (!quiet).then_some(trig)
+    }
+
+    fn gap_ok(&self, at: Ts) -> bool {
+        self.last_fire
+            .is_none_or(|l| at.0 - l.0 >= self.cfg.min_gap_seconds as i64 * 1000)
+    }
+
+    /// The window ending at the newest second: far above anything seen so far?
+    fn surge(&mut self, end: Ts, now: u32) -> Option<Trigger> {
+        let bins = self.bins.len();
+        if self.seconds < SURGE_MIN_HISTORY_S + self.window || bins < SURGE_SPAN_S {
+            return None;
+        }
+        let span = bins - SURGE_SPAN_S..bins;
+        let recent: u32 = self.bins.range(span.clone()).map(|b| b.count).sum();
+        // Rates: the last seconds against the busiest window seen before them.
+        let rate = recent as f64 / SURGE_SPAN_S as f64;
+        let highest_rate = self.highest.max(1) as f64 / self.window as f64;
+        if rate < self.cfg.surge_ratio * highest_rate {
+            return None;
+        }
+        let chatters: u32 = self.bins.range(span.clone()).map(|b| b.chatters).sum();
+        if chatters < self.cfg.surge_min_chatters {
+            return None;
+        }
+        let (top, share) = self.top_word(span.start, span.end, recent);
+        let greeting = GREETINGS.iter().any(|g| fold_hash(g) == top);
+        let at = end.plus_ms(-(self.cfg.lead_seconds as i64) * 1000);
+        if share < SURGE_TOP_SHARE || greeting || !self.gap_ok(at) {
+            return None;
+        }
+        self.last_fire = Some(at);
+        let highest_before = self.highest;
+        self.highest = self.highest.max(now);
+        Some(Trigger {
+            kind: TriggerType::ChatVelocity,
+            at,
+            strength: 9.9,
+            data: json!({
+                "detector": "surge",
+                "rate": round2(rate),
+                "highest_rate_before": round2(highest_rate),
+                "chatters": chatters,
+                "highest_before": highest_before,
+                "same_word_share": round2(share),
+                "window_s": SURGE_SPAN_S,
+            }),
+        })
+    }
+
+    /// The most used word in bins `from..to` and the share of messages holding it.
+    fn top_word(&mut self, from: usize, to: usize, messages: u32) -> (u64, f64) {
+        self.scratch.clear();
+        for b in self.bins.range(from..to) {
+            for &w in &b.words {
+                *self.scratch.entry(w).or_insert(0) += 1;
+            }
+        }
+        let (word, n) = self
+            .scratch
+            .iter()
+            .max_by_key(|&(w, n)| (*n, *w))
+            .map_or((0, 0), |(w, n)| (*w, *n));
+        (word, n as f64 / messages.max(1) as f64)
+    }
+
+    /// The window that ended `confirm` seconds ago, if it is a local peak worth a moment.
+    fn peak(&mut self, end: Ts, confirm: usize) -> Option<Trigger> {
+        let n = self.counts.len();
+        let lookback = self.cfg.lookback_seconds as usize;
+        if n < confirm + 1 + lookback {
+            return None;
+        }
+        let e = n - 1 - confirm;
+        let c = self.counts[e];
+        if c < MIN_COUNT
+            || self.counts.range(e + 1..).any(|&x| x >= c)
+            || self.counts.range(e - lookback..e).any(|&x| x > c)
+        {
+            return None;
+        }
+        // The baseline: window counts from `baseline_seconds` before up to the window's start.
+        let hi = e.checked_sub(self.window)?;
+        let lo = hi.saturating_sub(self.cfg.baseline_seconds as usize);
+        if hi - lo < MIN_BASELINE_S || self.seconds < MIN_BASELINE_S + self.window + confirm {
+            return None;
+        }
+        let baseline = self.counts.range(lo..hi).map(|&x| x as f64).sum::<f64>() / (hi - lo) as f64;
+        if (c as f64) < MIN_RATIO * baseline.max(0.5) {
+            return None;
+        }
+        let window = self.bins.range(..self.window);
+        let (mut chars, mut short, mut reactions, mut chatters) = (0u32, 0u32, 0u32, 0u32);
+        for b in window {
+            chars += b.chars;
+            short += b.short;
+            reactions += b.reactions;
+            chatters += b.chatters;
+        }
+        let (_, top_share) = self.top_word(0, self.window, c);
+        let cf = c as f64;
+        let before = e.checked_sub(30).map_or(1.0, |i| self.counts[i] as f64);
+        let features = WindowFeatures {
+            count: cf,
+            baseline,
+            top_share,
+            mean_len: chars as f64 / cf,
+            short_share: short as f64 / cf,
+            reaction_share: reactions as f64 / cf,
+            before,
+            best_before: self.best_before,
+        };
+        self.best_before = self.best_before.max(cf);
+        let p = features.probability();
+        let window_end = end.plus_ms(-(confirm as i64) * 1000);
+        let at = window_end.plus_ms(-(self.cfg.lead_seconds as i64) * 1000);
+        if p < self.cfg.min_probability || !self.gap_ok(at) {
+            return None;
+        }
+        self.last_fire = Some(at);
+        Some(Trigger {
+            kind: TriggerType::ChatVelocity,
+            at,
+            strength: 10.0 * p,
+            data: json!({
+                "detector": "peak",
+                "p": round2(p),
+                "count": c,
+                "baseline": round2(baseline),
+                "chatters": chatters,
+                "window_s": self.window,
+            }),
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "peak_tests.rs"]
+mod tests;

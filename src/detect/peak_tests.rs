@@ -1,0 +1,123 @@
+use super::*;
+
+/// Drives a detector second by second: `per_sec(s)` gives the messages of second `s` as
+/// (user, text). `quiet_until` is the core's warm-up. Returns (second closed, trigger).
+fn run(
+    d: &mut PeakDetector,
+    secs: std::ops::Range<i64>,
+    quiet_until: i64,
+    per_sec: impl Fn(i64) -> Vec<(u64, String)>,
+) -> Vec<(i64, Trigger)> {
+    let mut out = Vec::new();
+    for s in secs {
+        let msgs = per_sec(s);
+        let n = msgs.len().max(1) as i64;
+        for (i, (user, text)) in msgs.into_iter().enumerate() {
+            d.on_message(Ts(s * 1000 + i as i64 * 1000 / n), user, &text);
+        }
+        if let Some(t) = d.close_second(Ts((s + 1) * 1000), s + 1 < quiet_until) {
+            out.push((s + 1, t));
+        }
+    }
+    out
+}
+
+/// Ordinary chat: one message a second, every chatter saying something different.
+fn talk(s: i64) -> Vec<(u64, String)> {
+    vec![(
+        s as u64 % 40,
+        format!("talking about thing number {s} today"),
+    )]
+}
+
+/// `n` different chatters per second typing the same reaction.
+fn reaction(word: &'static str, n: u64) -> impl Fn(i64) -> Vec<(u64, String)> {
+    move |s| {
+        (0..n)
+            .map(|i| (1000 + s as u64 * 100 + i, word.to_string()))
+            .collect()
+    }
+}
+
+fn det() -> PeakDetector {
+    PeakDetector::new(&PeaksConfig::default())
+}
+
+#[test]
+fn steady_talk_makes_no_moment() {
+    let mut d = det();
+    assert!(run(&mut d, 0..1800, 0, talk).is_empty());
+}
+
+#[test]
+fn a_reaction_peak_is_found_after_it_tops_out_and_placed_before_the_chat() {
+    let mut d = det();
+    run(&mut d, 0..900, 0, talk);
+    let fired = run(&mut d, 900..915, 0, reaction("LUL", 3));
+    assert!(fired.is_empty(), "not before the peak is confirmed");
+    let fired = run(&mut d, 915..960, 0, talk);
+    assert_eq!(fired.len(), 1, "{fired:?}");
+    let (closed, t) = &fired[0];
+    assert!(
+        *closed <= 915 + 20 + 10,
+        "decided soon after the burst: {closed}"
+    );
+    assert_eq!(t.data["detector"], "peak");
+    // The window's end minus the 20 s lead: before the chat burst began reacting.
+    assert!(t.at.0 <= 915_000 && t.at.0 >= 880_000, "{:?}", t.at);
+    assert!(
+        t.strength >= 5.0,
+        "probability at least 0.5: {}",
+        t.strength
+    );
+}
+
+#[test]
+fn a_start_up_flood_of_greetings_does_not_fire() {
+    let mut d = det();
+    // kicktui starts with the stream: silence, then 300 people arriving and saying hi.
+    let mut fired = run(&mut d, 0..30, 180, |_| vec![]);
+    fired.extend(run(&mut d, 30..90, 180, |s| {
+        (0..5)
+            .map(|i| {
+                (
+                    s as u64 * 10 + i,
+                    ["hi", "hello", "HEY chat"][i as usize % 3].into(),
+                )
+            })
+            .collect()
+    }));
+    fired.extend(run(&mut d, 90..400, 180, talk));
+    assert!(fired.is_empty(), "{fired:?}");
+}
+
+#[test]
+fn a_surge_right_after_joining_is_found_within_seconds() {
+    let mut d = det();
+    // Joined a running stream: 40 s of ordinary chat, then 20x the rate, everyone typing CLIP.
+    run(&mut d, 0..40, 180, talk);
+    let fired = run(&mut d, 40..50, 180, reaction("CLIP", 20));
+    let (closed, t) = fired.first().expect("found in the warm-up");
+    assert!(*closed <= 45, "within seconds, closed at {closed}");
+    assert_eq!(t.data["detector"], "surge");
+    assert!(t.strength > 9.0, "ranks above ordinary peaks");
+}
+
+#[test]
+fn a_surge_late_in_a_stream_fires_at_once_too() {
+    let mut d = det();
+    run(&mut d, 0..3000, 0, talk);
+    let fired = run(&mut d, 3000..3010, 0, reaction("KEKW", 25));
+    let (closed, t) = fired.first().expect("found");
+    assert!(*closed <= 3004, "{closed}");
+    assert_eq!(t.data["detector"], "surge");
+}
+
+#[test]
+fn quiet_holds_back_ordinary_peaks() {
+    let mut d = det();
+    run(&mut d, 0..900, 0, talk);
+    let mut fired = run(&mut d, 900..915, 10_000, reaction("LUL", 3));
+    fired.extend(run(&mut d, 915..960, 10_000, talk));
+    assert!(fired.is_empty(), "a raid's damping or the warm-up");
+}

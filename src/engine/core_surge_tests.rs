@@ -1,0 +1,96 @@
+use super::*;
+use crate::domain::{Badges, ChatMessage, TriggerType};
+
+fn chat(user: u64, text: &str) -> Event {
+    Event::Chat(ChatMessage {
+        id: None,
+        user_id: user,
+        username: format!("viewer{user}"),
+        badges: Badges::default(),
+        text: text.into(),
+        emotes: vec![],
+        is_reply: false,
+    })
+}
+
+fn moments(effects: Vec<Effect>) -> Vec<Moment> {
+    effects
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Moment(m) => Some(m),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn no_blind_start_a_surge_right_after_joining_is_a_moment_within_seconds() {
+    let mut core = Core::new(&Config::default(), OffsetBase::FirstEvent);
+    let t0 = 1_790_000_000_000i64;
+    let mut found = Vec::new();
+    // Joined a running stream: 30 s of ordinary chat, one message a second.
+    for s in 0..30 {
+        found.extend(moments(
+            core.on_event(Ts(t0 + s * 1000), &chat(s as u64 % 9, "so anyway")),
+        ));
+    }
+    // Then 300 viewers typing CLIP within 10 s: 30x the rate.
+    for i in 0..300i64 {
+        let t = Ts(t0 + 30_000 + i * 33);
+        found.extend(moments(core.on_event(t, &chat(1000 + i as u64, "CLIP"))));
+    }
+    let mut emitted = None;
+    for s in 40..60 {
+        found.extend(moments(core.on_tick(Ts(t0 + s * 1000))));
+        if !found.is_empty() && emitted.is_none() {
+            emitted = Some(s);
+        }
+    }
+    let m = found.first().expect("a moment inside the warm-up");
+    // Found a few seconds into the surge; the moment is out when its merge window closes.
+    assert!(emitted.is_some_and(|s| s <= 52), "emitted at {emitted:?} s");
+    assert!(
+        m.triggers.iter().any(|t| t.data["detector"] == "surge"),
+        "{:?}",
+        m.triggers
+    );
+    assert!(
+        m.clip_start.0 <= t0 + 30_000,
+        "the clip starts before the surge"
+    );
+}
+
+#[test]
+fn a_start_up_flood_of_greetings_is_not_a_moment() {
+    let mut core = Core::new(&Config::default(), OffsetBase::FirstEvent);
+    let t0 = 1_790_000_000_000i64;
+    let mut found = Vec::new();
+    for i in 0..600i64 {
+        let text = ["hi", "hello chat", "HEY"][i as usize % 3];
+        found.extend(moments(
+            core.on_event(Ts(t0 + i * 100), &chat(i as u64, text)),
+        ));
+    }
+    found.extend(moments(core.finish(Ts(t0 + 200_000))));
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn clip_requests_from_different_viewers_are_a_moment_other_commands_are_not() {
+    let mut core = Core::new(&Config::default(), OffsetBase::FirstEvent);
+    let t0 = 1_790_000_000_000i64;
+    let mut found = Vec::new();
+    for i in 0..20i64 {
+        found.extend(moments(
+            core.on_event(Ts(t0 + i * 1000), &chat(i as u64, "!discord")),
+        ));
+    }
+    found.extend(moments(core.on_tick(Ts(t0 + 100_000))));
+    assert!(found.is_empty(), "other commands are ignored");
+    found.extend(moments(core.on_event(Ts(t0 + 300_000), &chat(1, "!clip"))));
+    found.extend(moments(core.on_event(Ts(t0 + 302_000), &chat(2, "!clip"))));
+    found.extend(moments(core.on_tick(Ts(t0 + 340_000))));
+    let m = found.first().expect("two viewers asked");
+    assert_eq!(m.trigger_type, TriggerType::Keyword);
+    assert_eq!(m.triggers[0].data["clip_command"], true);
+}

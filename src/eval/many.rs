@@ -1,0 +1,283 @@
+//! Scoring many streams at once: `kicktui eval --chat DIR --labels DIR` pairs files by name
+//! (`a.jsonl` with `a.json`), scores each stream, and pools them: counts are summed (so
+//! precision, recall and false alarms per hour are over all moments), precision@k is the mean
+//! of the streams' own values (ranking is per stream).
+
+use serde::Serialize;
+
+use super::score::{EvalReport, PRECISION_KS};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StreamReport {
+    pub name: String,
+    #[serde(flatten)]
+    pub report: EvalReport,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Pooled {
+    pub streams: usize,
+    pub moments: usize,
+    pub hours: f64,
+    pub highlights: usize,
+    pub hits: usize,
+    pub highlights_hit: usize,
+    pub precision: Option<f64>,
+    pub recall: Option<f64>,
+    pub false_alarms_per_hour: Option<f64>,
+    pub moments_per_hour: Option<f64>,
+    /// Mean over streams with moments.
+    pub precision_at: Vec<(usize, Option<f64>)>,
+    /// Mean over all streams, empty slots of the top k counting as misses.
+    pub precision_at_k_slots: Vec<(usize, f64)>,
+    pub timing: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ManyReport {
+    pub pooled: Pooled,
+    pub streams: Vec<StreamReport>,
+}
+
+fn ratio(n: usize, d: usize) -> Option<f64> {
+    (d > 0).then(|| n as f64 / d as f64)
+}
+
+fn per_hour(n: usize, h: f64) -> Option<f64> {
+    (h.is_finite() && h > 0.0).then(|| n as f64 / h)
+}
+
+pub fn pool(streams: Vec<StreamReport>) -> ManyReport {
+    let sum = |f: fn(&EvalReport) -> usize| streams.iter().map(|s| f(&s.report)).sum::<usize>();
+    let moments = sum(|r| r.moments);
+    let hits = sum(|r| r.hits);
+    let highlights = sum(|r| r.highlights);
+    let highlights_hit = sum(|r| r.highlights_hit);
+    let timely = sum(|r| r.timely_hits);
+    let hours: f64 = streams.iter().map(|s| s.report.hours).sum();
+    let precision_at = PRECISION_KS
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| {
+            let vals: Vec<f64> = streams
+                .iter()
+                .filter_map(|s| s.report.precision_at.get(i).and_then(|p| p.1))
+                .collect();
+            let mean = (!vals.is_empty()).then(|| vals.iter().sum::<f64>() / vals.len() as f64);
+            (k, mean)
+        })
+        .collect();
+    let precision_at_k_slots = PRECISION_KS
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| {
+            let total: f64 = streams
+                .iter()
+                .filter_map(|s| s.report.precision_at_k_slots.get(i).map(|p| p.1))
+                .sum();
+            (k, total / streams.len().max(1) as f64)
+        })
+        .collect();
+    ManyReport {
+        pooled: Pooled {
+            streams: streams.len(),
+            moments,
+            hours,
+            highlights,
+            hits,
+            highlights_hit,
+            precision: ratio(hits, moments),
+            recall: ratio(highlights_hit, highlights),
+            false_alarms_per_hour: per_hour(moments - hits, hours),
+            moments_per_hour: per_hour(moments, hours),
+            precision_at,
+            precision_at_k_slots,
+            timing: ratio(timely, hits),
+        },
+        streams,
+    }
+}
+
+fn f(v: Option<f64>, d: usize) -> String {
+    v.map_or_else(|| "n/a".into(), |v| format!("{v:.d$}"))
+}
+
+fn row(name: &str, moments: usize, hours: f64, r: [Option<f64>; 8]) -> String {
+    format!(
+        "{name:<24} {moments:>5} {hours:>6.2} {:>6} {:>6} {:>6} {:>6} {:>5} {:>5} {:>5} {:>6}\n",
+        f(r[0], 1),
+        f(r[1], 2),
+        f(r[2], 2),
+        f(r[3], 1),
+        f(r[4], 2),
+        f(r[5], 2),
+        f(r[6], 2),
+        f(r[7], 2),
+    )
+}
+
+impl ManyReport {
+    pub fn to_text(&self) -> String {
+        let mut out = format!(
+            "{:<24} {:>5} {:>6} {:>6} {:>6} {:>6} {:>6} {:>5} {:>5} {:>5} {:>6}\n",
+            "stream",
+            "mom",
+            "hours",
+            "mom/h",
+            "prec",
+            "recall",
+            "FA/h",
+            "p@1",
+            "p@5",
+            "p@10",
+            "timing"
+        );
+        let p = |v: &[(usize, Option<f64>)], i: usize| v.get(i).and_then(|x| x.1);
+        for s in &self.streams {
+            let r = &s.report;
+            out += &row(
+                &s.name,
+                r.moments,
+                r.hours,
+                [
+                    r.moments_per_hour,
+                    r.precision,
+                    r.recall,
+                    r.false_alarms_per_hour,
+                    p(&r.precision_at, 0),
+                    p(&r.precision_at, 1),
+                    p(&r.precision_at, 2),
+                    r.timing,
+                ],
+            );
+        }
+        let r = &self.pooled;
+        out += &row(
+            &format!("pooled ({} streams)", r.streams),
+            r.moments,
+            r.hours,
+            [
+                r.moments_per_hour,
+                r.precision,
+                r.recall,
+                r.false_alarms_per_hour,
+                p(&r.precision_at, 0),
+                p(&r.precision_at, 1),
+                p(&r.precision_at, 2),
+                r.timing,
+            ],
+        );
+        let slots: Vec<String> = r
+            .precision_at_k_slots
+            .iter()
+            .map(|(k, v)| format!("p@{k} {v:.2}"))
+            .collect();
+        out += &format!(
+            "pooled ranking with empty top-k slots as misses: {}\n",
+            slots.join("  ")
+        );
+        out
+    }
+}
+
+/// Every chat log in `chat_dir` with a label file of the same stem in `labels_dir`, scored.
+pub fn eval_dirs(
+    chat_dir: &std::path::Path,
+    labels_dir: &std::path::Path,
+    cfg: &crate::config::Config,
+) -> Result<ManyReport, String> {
+    let read_dir =
+        |d: &std::path::Path| std::fs::read_dir(d).map_err(|e| format!("{}: {e}", d.display()));
+    if !labels_dir.is_dir() {
+        return Err(format!(
+            "--chat is a directory, so --labels must be one too: {}",
+            labels_dir.display()
+        ));
+    }
+    let mut labels = std::collections::BTreeMap::new();
+    for entry in read_dir(labels_dir)? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
+            labels.insert(stem.to_owned(), path);
+        }
+    }
+    let mut chats: Vec<_> = read_dir(chat_dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    chats.sort();
+    let mut streams = Vec::new();
+    for chat in chats {
+        let Some(name) = chat.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let Some(label_path) = labels.get(name) else {
+            eprintln!("{}: no labels named {name}.*, skipped", chat.display());
+            continue;
+        };
+        let text = std::fs::read_to_string(label_path)
+            .map_err(|e| format!("{}: {e}", label_path.display()))?;
+        let spans =
+            super::parse_labels(&text).map_err(|e| format!("{}: {e}", label_path.display()))?;
+        let file = std::fs::File::open(&chat).map_err(|e| format!("{}: {e}", chat.display()))?;
+        let replay = crate::replay::run(std::io::BufReader::with_capacity(1 << 20, file), cfg)
+            .map_err(|e| format!("{}: {e}", chat.display()))?;
+        let (moments, hours) = crate::commands::scored_moments(&replay);
+        streams.push(StreamReport {
+            name: name.to_owned(),
+            report: super::score(&moments, &spans, hours),
+        });
+    }
+    if streams.is_empty() {
+        return Err(format!(
+            "no chat log in {} has a label file of the same name in {}",
+            chat_dir.display(),
+            labels_dir.display()
+        ));
+    }
+    Ok(pool(streams))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::{Labels, ScoredMoment, score};
+
+    fn m(t: f64, s: f64) -> ScoredMoment {
+        ScoredMoment {
+            offset_s: t,
+            score: s,
+            clip_start_offset_s: t - 60.0,
+        }
+    }
+
+    #[test]
+    fn pooled_sums_counts_and_averages_ranking() {
+        let labels = Labels {
+            spans: vec![(100.0, 110.0), (500.0, 510.0)],
+        };
+        let a = score(&[m(120.0, 9.0), m(300.0, 1.0)], &labels, 1.0);
+        let b = score(&[m(900.0, 9.0), m(520.0, 1.0)], &labels, 1.0);
+        let rep = pool(vec![
+            StreamReport {
+                name: "a".into(),
+                report: a,
+            },
+            StreamReport {
+                name: "b".into(),
+                report: b,
+            },
+        ]);
+        assert_eq!(rep.pooled.moments, 4);
+        assert_eq!(rep.pooled.precision, Some(0.5));
+        assert_eq!(rep.pooled.recall, Some(0.5), "2 of 4 highlights");
+        assert_eq!(rep.pooled.false_alarms_per_hour, Some(1.0));
+        assert_eq!(
+            rep.pooled.precision_at[0],
+            (1, Some(0.5)),
+            "best is a hit in one stream"
+        );
+        let text = rep.to_text();
+        assert!(text.contains("pooled (2 streams)"), "{text}");
+    }
+}
