@@ -1,9 +1,12 @@
 //! Sources: turn the outside world into platform-neutral `Event`s.
 
+pub mod channel_ref;
 pub mod dedup;
 pub mod kick;
 mod msg;
 pub mod pusher;
 pub mod reconnect;
+pub mod twitch;
 
+pub use channel_ref::{ChannelRef, Platform};
 pub use msg::{ChatState, SourceMsg};
