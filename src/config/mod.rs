@@ -3,10 +3,12 @@
 
 mod keys;
 mod load;
+mod twitch;
 mod validate;
 
 pub use keys::{KeyList, Keys};
 pub use load::{ConfigError, ConfigSource, load, resolve_data_dir};
+pub use twitch::Twitch;
 
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +27,7 @@ pub struct Config {
     pub recorder: Recorder,
     pub keys: Keys,
     pub clips: Clips,
+    pub twitch: Twitch,
 }
 
 impl Config {
