@@ -16,7 +16,17 @@ pub struct User {
 impl User {
     pub fn new(display: &str, id: u64) -> User {
         User {
-            login: display.to_ascii_lowercase(),
+            // Logins are letters, digits and `_`, lowercased.
+            login: display
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '_'
+                    }
+                })
+                .collect(),
             display: display.into(),
             id,
             sub_months: 0,
@@ -189,7 +199,7 @@ mod tests {
 
     #[test]
     fn built_lines_parse_and_map() {
-        let mut u = User::new("Some Body", 5);
+        let mut u = User::new("Some_Body", 5);
         u.sub_months = 7;
         let p = Privmsg {
             id: "11111111-2222-4333-8444-555555555555",
@@ -217,15 +227,15 @@ mod tests {
             "raid",
             &[
                 ("viewerCount", "42".into()),
-                ("displayName", "Some Body".into()),
+                ("displayName", "Some_Body".into()),
             ],
-            "42 raiders from Some Body have joined!",
+            "42 raiders from Some_Body have joined!",
             None,
         );
         assert_eq!(
             map(&raid),
             vec![Event::Raid {
-                from: "Some Body".into(),
+                from: "Some_Body".into(),
                 viewers: 42
             }]
         );
