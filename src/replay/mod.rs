@@ -3,6 +3,7 @@
 
 pub mod lines;
 mod output;
+pub mod twitch_export;
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -126,8 +127,11 @@ impl Replayer {
 
 /// Replays every line of `input`. Unreadable lines count in `stats.errors`; nothing stops it.
 pub fn run(input: impl BufRead, cfg: &Config) -> std::io::Result<ReplayReport> {
-    let mut r = Replayer::new(cfg);
     let mut input = input;
+    if let Some(kind) = twitch_export::detect(input.fill_buf()?) {
+        return twitch_export::run(kind, input, cfg);
+    }
+    let mut r = Replayer::new(cfg);
     let mut buf = Vec::with_capacity(4096);
     loop {
         buf.clear();
