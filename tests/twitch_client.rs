@@ -321,3 +321,78 @@ async fn helix_reports_live_status_and_renews_its_token() {
     none.client_secret.clear();
     assert!(Helix::new(&none).is_none());
 }
+
+/// The next event matching `pred` (others are skipped).
+async fn until(rx: &mut mpsc::Receiver<SourceMsg>, pred: impl Fn(&Event) -> bool) -> Event {
+    let found = timeout(LIMIT, async {
+        while let Some(m) = rx.recv().await {
+            if let SourceMsg::Event { event, .. } = m
+                && pred(&event)
+            {
+                return Some(event);
+            }
+        }
+        None
+    })
+    .await;
+    found.ok().flatten().expect("the event arrives")
+}
+
+#[tokio::test]
+async fn the_helix_poller_reports_changes_as_events() {
+    use kicktui::twitchapi::{HelixPoller, PollerExit};
+    let (twitch, control) = fake(300).await;
+    let helix = Helix::new(&twitch.twitch_config()).expect("credentials set");
+    let (tx, mut rx) = mpsc::channel(100);
+    let (status_tx, mut status) = watch::channel(None);
+    let cancel = CancellationToken::new();
+    let poller = HelixPoller::new(helix, twitch.channel(), Duration::from_millis(30));
+    let task = tokio::spawn(poller.run(tx, status_tx, cancel.clone()));
+    timeout(LIMIT, status.wait_for(|s| s.is_some()))
+        .await
+        .expect("a first poll")
+        .expect("poller alive");
+    control.set_live("going live");
+    let live = until(&mut rx, |e| matches!(e, Event::Live { .. })).await;
+    assert!(
+        matches!(&live, Event::Live { title: Some(t), started_at: Some(_) } if t == "going live"),
+        "{live:?}"
+    );
+    control.set_viewers(77);
+    until(&mut rx, |e| *e == Event::Viewers { count: 77 }).await;
+    control.set_offline();
+    until(&mut rx, |e| *e == Event::Offline).await;
+    assert!(status.borrow().as_ref().is_some_and(|s| !s.is_live));
+    cancel.cancel();
+    assert_eq!(
+        timeout(LIMIT, task).await.ok().and_then(|r| r.ok()),
+        Some(PollerExit::Cancelled)
+    );
+}
+
+#[tokio::test]
+async fn a_quiet_chat_gets_our_own_ping_and_stays_connected() {
+    let (twitch, control) = fake(300).await;
+    let mut o = TwitchOptions::new(&twitch.irc_url(), twitch.channel());
+    o.idle_ping_after = Duration::from_millis(100);
+    o.pong_timeout = Duration::from_millis(500);
+    let (tx, mut rx) = mpsc::channel(100);
+    let (state_tx, _state) = watch::channel(ChatState::Connecting { attempt: 0 });
+    let cancel = CancellationToken::new();
+    let task = tokio::spawn(TwitchSource::new(o, tx, state_tx).run(cancel.clone()));
+    timeout(LIMIT, control.wait_for(|s| s.client_pings >= 3))
+        .await
+        .expect("pings on silence");
+    let id = control.chat("after", "still here");
+    let got = timeout(LIMIT, rx.recv()).await.expect("chat arrives");
+    assert!(
+        matches!(got, Some(SourceMsg::Event { event: Event::Chat(c), .. }) if c.id == Some(MsgId::parse(&id)))
+    );
+    assert_eq!(
+        control.stats().connections_accepted,
+        1,
+        "answered pings keep the socket"
+    );
+    cancel.cancel();
+    let _ = timeout(LIMIT, task).await;
+}

@@ -3,6 +3,9 @@
 //! shape as Kick's so the engine treats both alike. Nothing here panics on input.
 
 mod parse;
+mod poller;
+
+pub use poller::{HelixPoller, PollerExit, changes};
 
 use std::fmt;
 use std::time::Duration;

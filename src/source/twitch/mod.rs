@@ -45,6 +45,13 @@ pub struct TwitchOptions {
 }
 
 impl TwitchOptions {
+    /// From `[twitch]` for the channel `login` (as [`crate::source::ChannelRef`] names it).
+    pub fn from_config(cfg: &crate::config::Twitch, login: &str, capture: bool) -> TwitchOptions {
+        let mut o = TwitchOptions::new(&cfg.irc_url, login);
+        o.capture = capture;
+        o
+    }
+
     pub fn new(url: &str, channel: &str) -> TwitchOptions {
         TwitchOptions {
             url: url.to_string(),
