@@ -376,7 +376,8 @@ async fn a_quiet_chat_gets_our_own_ping_and_stays_connected() {
     let mut o = TwitchOptions::new(&twitch.irc_url(), twitch.channel());
     o.idle_ping_after = Duration::from_millis(100);
     o.pong_timeout = Duration::from_millis(500);
-    let (tx, mut rx) = mpsc::channel(100);
+    o.capture = true;
+    let (tx, mut rx) = mpsc::channel(1000);
     let (state_tx, _state) = watch::channel(ChatState::Connecting { attempt: 0 });
     let cancel = CancellationToken::new();
     let task = tokio::spawn(TwitchSource::new(o, tx, state_tx).run(cancel.clone()));
@@ -384,15 +385,55 @@ async fn a_quiet_chat_gets_our_own_ping_and_stays_connected() {
         .await
         .expect("pings on silence");
     let id = control.chat("after", "still here");
-    let got = timeout(LIMIT, rx.recv()).await.expect("chat arrives");
-    assert!(
-        matches!(got, Some(SourceMsg::Event { event: Event::Chat(c), .. }) if c.id == Some(MsgId::parse(&id)))
-    );
+    let mut frames = Vec::new();
+    let chat = timeout(LIMIT, async {
+        while let Some(m) = rx.recv().await {
+            match m {
+                SourceMsg::Frame { text, .. } => frames.push(text),
+                SourceMsg::Event {
+                    event: Event::Chat(c),
+                    ..
+                } => return c.id,
+                _ => {}
+            }
+        }
+        None
+    })
+    .await;
+    assert_eq!(chat, Ok(Some(MsgId::parse(&id))));
+    // Captured frames are the IRC text as JSON strings, so capture lines stay JSON.
+    let texts: Vec<String> = frames
+        .iter()
+        .map(|f| serde_json::from_str::<String>(f).expect("a JSON string"))
+        .collect();
+    assert!(texts.iter().any(|t| t.contains(" JOIN #")), "{texts:?}");
+    assert!(texts.last().is_some_and(|t| t.contains("PRIVMSG")));
     assert_eq!(
         control.stats().connections_accepted,
         1,
         "answered pings keep the socket"
     );
+    cancel.cancel();
+    let _ = timeout(LIMIT, task).await;
+}
+
+#[tokio::test]
+async fn a_socket_that_stops_answering_is_replaced() {
+    let (twitch, control) = fake(300).await;
+    let mut o = TwitchOptions::new(&twitch.irc_url(), twitch.channel());
+    o.idle_ping_after = Duration::from_millis(100);
+    o.pong_timeout = Duration::from_millis(200);
+    o.backoff_base = Duration::from_millis(20);
+    let (tx, mut rx) = mpsc::channel(1000);
+    let (state_tx, _state) = watch::channel(ChatState::Connecting { attempt: 0 });
+    let cancel = CancellationToken::new();
+    let task = tokio::spawn(TwitchSource::new(o, tx, state_tx).run(cancel.clone()));
+    joined(&control, 1).await;
+    control.ignore_client_pings(true);
+    until(&mut rx, |e| *e == Event::SourceDown).await;
+    control.ignore_client_pings(false);
+    until(&mut rx, |e| *e == Event::SourceUp).await;
+    assert!(control.stats().connections_accepted >= 2);
     cancel.cancel();
     let _ = timeout(LIMIT, task).await;
 }

@@ -319,6 +319,13 @@ impl TwitchControl {
         });
     }
 
+    /// While on, client PINGs get no PONG (a socket that died without closing).
+    pub fn ignore_client_pings(&self, on: bool) {
+        self.shared
+            .ignore_pings
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Drops every open socket without a close frame.
     pub fn drop_all(&self) {
         let ids = self.shared.open_ids();

@@ -2,6 +2,7 @@
 //! control handle routes to it.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket};
@@ -121,9 +122,11 @@ fn on_client_frame(shared: &Shared, id: ConnId, text: &str, nick: &mut String) -
                 }
             }
             "PING" => {
-                let arg = m.trailing().unwrap_or("");
-                replies.push(format!(":tmi.twitch.tv PONG tmi.twitch.tv :{arg}"));
                 shared.stats.send_modify(|s| s.client_pings += 1);
+                if !shared.ignore_pings.load(Ordering::Relaxed) {
+                    let arg = m.trailing().unwrap_or("");
+                    replies.push(format!(":tmi.twitch.tv PONG tmi.twitch.tv :{arg}"));
+                }
             }
             "PONG" if m.trailing() == Some("tmi.twitch.tv") => {
                 shared.stats.send_modify(|s| s.pongs_received += 1);

@@ -2,7 +2,7 @@
 //! test can observe (published through a `watch` so tests await conditions, never sleep).
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, watch};
@@ -116,6 +116,8 @@ pub(crate) struct Shared {
     rng: Mutex<u64>,
     pub shutdown: watch::Sender<bool>,
     next_conn: AtomicU64,
+    /// A dead-looking server: client PINGs get no PONG.
+    pub ignore_pings: AtomicBool,
 }
 
 impl Shared {
@@ -135,6 +137,7 @@ impl Shared {
             refuse_until: Mutex::new(None),
             shutdown: watch::Sender::new(false),
             next_conn: AtomicU64::new(1),
+            ignore_pings: AtomicBool::new(false),
         })
     }
 

@@ -1,9 +1,11 @@
 //! Twitch chat exports for `kicktui replay`, detected from the first bytes: a TwitchDownloader
 //! JSON document (`{…, "video": {…}, "comments": […]}`), a chat-downloader JSON array, or
-//! chat-downloader JSONL. Documents stream: one comment is in memory at a time. A comment that
+//! chat-downloader JSONL; or a capture of Twitch chat (`--capture`: `{"recv", "frame": "IRC
+//! text"}` lines). Documents stream: one comment is in memory at a time. A comment that
 //! cannot be read counts as an error and the rest goes on; a document cut off mid-way counts
 //! one error and keeps what came before.
 
+mod capture;
 mod items;
 #[cfg(test)]
 mod tests;
@@ -28,6 +30,8 @@ pub enum ExportKind {
     TwitchDownloader,
     ChatDownloaderArray,
     ChatDownloaderLines,
+    /// kicktui's own capture of a Twitch chat: the frame is the IRC text as a JSON string.
+    TwitchCapture,
 }
 
 /// Which export `peek` (the start of the input) is, or `None` for kicktui's own line formats.
@@ -46,6 +50,9 @@ pub fn detect(peek: &[u8]) -> Option<ExportKind> {
     let doc_keys = ["\"FileInfo\"", "\"streamer\"", "\"comments\"", "\"video\""];
     if after_brace.is_empty() || doc_keys.iter().any(|k| after_brace.starts_with(k)) {
         return Some(ExportKind::TwitchDownloader);
+    }
+    if after_brace.starts_with("\"recv\"") && line.contains(",\"frame\":\"") {
+        return Some(ExportKind::TwitchCapture);
     }
     let ours = ["\"ts\"", "\"recv\"", "\"event\""];
     let cd = line.contains("\"message_type\"")
@@ -66,6 +73,7 @@ pub fn run(
         video_start: None,
     };
     match kind {
+        ExportKind::TwitchCapture => capture::run(&mut feed, input)?,
         ExportKind::ChatDownloaderLines => {
             let mut buf = Vec::with_capacity(4096);
             loop {

@@ -89,3 +89,76 @@ fn chat_downloader_items_map_and_a_mass_gift_counts_once() {
         "the resub text is not chat"
     );
 }
+
+#[test]
+fn a_twitch_capture_replays_through_the_irc_mapping() {
+    use crate::fake::twitch::lines::{self, Notice, Privmsg, User};
+    let u = User::new("Ana", 7);
+    let chat = |id: &str, text: &str, bits| {
+        lines::privmsg(&Privmsg {
+            id,
+            room_id: 1,
+            channel: "chan",
+            user: &u,
+            text,
+            emotes: "",
+            bits,
+            sent_ms: 0,
+        })
+    };
+    let n = |id| Notice {
+        id,
+        room_id: 1,
+        channel: "chan",
+        user: &u,
+        sent_ms: 0,
+    };
+    let gift = |id, kind, count: u32| {
+        let params = [
+            ("mass-gift-count", count.to_string()),
+            ("community-gift-id", "55".to_string()),
+        ];
+        lines::usernotice(&n(id), kind, &params, "gift", None)
+    };
+    let frames = [
+        format!(
+            "{}\r\n{}",
+            chat("c1", "hello", None),
+            chat("c2", "Cheer5 hi", Some(5))
+        ),
+        format!(
+            "{}\r\n{}\r\n{}",
+            gift("g0", "submysterygift", 2),
+            gift("g1", "subgift", 1),
+            gift("g2", "subgift", 1)
+        ),
+        // The overlap of a RECONNECT: the same lines on the second connection.
+        format!(
+            "{}\r\n{}",
+            chat("c2", "Cheer5 hi", Some(5)),
+            gift("g1", "subgift", 1)
+        ),
+        lines::PING.to_string(),
+        "@only-tags".to_string(),
+    ];
+    let capture: Vec<String> = frames
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let frame = serde_json::Value::from(f.as_str()).to_string();
+            crate::engine::capture::capture_line(Ts(1_795_456_800_000 + i as i64 * 1000), &frame)
+        })
+        .collect();
+    let text = capture.join("\n");
+    assert_eq!(detect(text.as_bytes()), Some(ExportKind::TwitchCapture));
+    let r = replay(&text);
+    let s = &r.stats;
+    assert_eq!((s.lines, s.errors, s.chat_messages), (5, 1, 2));
+    assert_eq!(s.duplicates, 2);
+    assert_eq!(s.events.get("bits"), Some(&1));
+    assert_eq!(
+        s.events.get("gifted_subs"),
+        Some(&1),
+        "two gifts, announced once"
+    );
+}

@@ -227,9 +227,11 @@ impl TwitchSource {
         ev_tx: &mpsc::Sender<(u64, ConnEvent)>,
     ) -> Result<(), SourceExit> {
         if self.opts.capture {
+            // IRC text is not JSON: as a JSON string, capture lines stay valid JSON
+            // (`{"recv": …, "frame": "…"}`), and `kicktui replay` reads them back.
             let frame = SourceMsg::Frame {
                 at,
-                text: text.to_string(),
+                text: serde_json::Value::from(text).to_string(),
             };
             self.send(frame).await?;
         }
