@@ -6,6 +6,7 @@
 //! one error and keeps what came before.
 
 mod capture;
+mod chat_downloader;
 mod items;
 #[cfg(test)]
 mod tests;
@@ -23,7 +24,8 @@ use crate::config::Config;
 use crate::domain::{Event, MsgId, Ts};
 use crate::source::kick::DedupKey;
 use crate::source::twitch::map::GiftFolder;
-use items::{CdItem, Comment};
+use chat_downloader::CdItem;
+use items::Comment;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportKind {
@@ -156,7 +158,7 @@ impl Feed {
     }
 
     fn cd_item(&mut self, item: &CdItem) {
-        match items::cd_events(item, &mut self.gifts) {
+        match chat_downloader::cd_events(item, &mut self.gifts) {
             Ok((at, events)) => self.push(at, events, item.message_id.as_deref()),
             Err(e) => self.r.error(format!("chat-downloader message: {e}")),
         }

@@ -217,7 +217,7 @@ fn privmsg(m: &IrcMessage<'_>, out: &mut Vec<Event>) -> Result<(), String> {
     let mut badges = Badges::default();
     if let Some(list) = m.tag("badges") {
         for b in list.split(',') {
-            badges.insert(Badges::from_name(b.split('/').next().unwrap_or("")));
+            badges.insert(twitch_badge(b.split('/').next().unwrap_or("")));
         }
     }
     if m.tag("mod").as_deref() == Some("1") {
@@ -244,6 +244,16 @@ fn privmsg(m: &IrcMessage<'_>, out: &mut Vec<Event>) -> Result<(), String> {
         out.push(Event::Bits { username, amount });
     }
     Ok(())
+}
+
+/// Twitch's badge set names, where they differ from the shared ones.
+fn twitch_badge(name: &str) -> Badges {
+    match name {
+        "partner" => Badges::VERIFIED,
+        "sub-gifter" | "sub-gift-leader" => Badges::SUB_GIFTER,
+        "admin" | "global_mod" => Badges::STAFF,
+        other => Badges::from_name(other),
+    }
 }
 
 /// `25:0-4,12-16/emotesv2_abc:6-10`: inclusive code-point ranges → byte ranges of `text`.

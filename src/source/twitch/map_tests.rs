@@ -62,7 +62,7 @@ fn emote_offsets_count_code_points() {
 
 #[test]
 fn actions_replies_mods_and_localized_names() {
-    let line = "@badges=moderator/1;display-name=ロボ;id=2;mod=1;reply-parent-msg-id=abc;user-id=9 :robo!robo@robo.tmi.twitch.tv PRIVMSG #c :\u{1}ACTION waves\u{1}";
+    let line = "@badges=moderator/1,partner/1,sub-gifter/50;display-name=ロボ;id=2;mod=1;reply-parent-msg-id=abc;user-id=9 :robo!robo@robo.tmi.twitch.tv PRIVMSG #c :\u{1}ACTION waves\u{1}";
     let Event::Chat(c) = &one(line)[0] else {
         panic!()
     };
@@ -72,6 +72,7 @@ fn actions_replies_mods_and_localized_names() {
         "a localized display name falls back to the login"
     );
     assert!(c.badges.contains(Badges::MODERATOR) && c.is_reply);
+    assert!(c.badges.contains(Badges::VERIFIED) && c.badges.contains(Badges::SUB_GIFTER));
 }
 
 #[test]
