@@ -75,9 +75,14 @@ pub fn live(cli: &Cli) -> CmdResult {
             "name a channel (kicktui clavicular) or a subcommand; see kicktui --help".into(),
         );
     };
+    // Names are validated per platform before anything connects.
     let (platform, slug) = kickapi::parse_channel(input)?;
-    if platform != Platform::Kick {
-        return Err(format!("{platform} chat is not built yet; watch a Kick channel").into());
+    if platform == Platform::Twitch {
+        return Err(format!(
+            "twitch:{slug}: Twitch live mode is being wired; the Twitch chat source, \
+             Helix status and replay of Twitch exports are ready, watch a Kick channel for now"
+        )
+        .into());
     }
     if let Some(id) = cli.live.channel_id {
         cfg.kick.channel_id = id;

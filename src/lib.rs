@@ -30,4 +30,5 @@ pub mod term;
 pub mod time;
 pub mod tui_live;
 pub mod tui_preview;
+pub mod twitchapi;
 pub mod ui;

@@ -5,12 +5,14 @@ mod engage;
 mod fronts;
 mod keys;
 mod load;
+mod twitch;
 mod validate;
 
 pub use engage::{Bandit, Engagement, Revenue};
 pub use fronts::{ALERT_EVENTS, Alerts, Server};
 pub use keys::{KeyList, Keys};
 pub use load::{ConfigError, ConfigSource, load, resolve_data_dir};
+pub use twitch::Twitch;
 
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +37,7 @@ pub struct Config {
     pub revenue: Revenue,
     pub bandit: Bandit,
     pub peaks: Peaks,
+    pub twitch: Twitch,
 }
 
 impl Config {

@@ -2,7 +2,7 @@
 
 use super::Config;
 
-type Check = Result<(), (String, String)>;
+pub(super) type Check = Result<(), (String, String)>;
 
 fn positive(key: &str, v: f64) -> Check {
     if v.is_finite() && v > 0.0 {
@@ -23,7 +23,7 @@ fn range(key: &str, v: u32, lo: u32, hi: u32) -> Check {
     }
 }
 
-fn url(key: &str, v: &str, schemes: &[&str]) -> Check {
+pub(super) fn url(key: &str, v: &str, schemes: &[&str]) -> Check {
     if schemes.iter().any(|s| v.starts_with(s)) {
         Ok(())
     } else {
@@ -169,5 +169,6 @@ pub fn validate(c: &Config) -> Check {
     super::keys::check(&c.keys)?;
     super::fronts::check(&c.server, &c.alerts)?;
     super::engage::validate(&c.engagement, &c.revenue, &c.bandit)?;
+    super::twitch::validate(&c.twitch)?;
     Ok(())
 }

@@ -21,6 +21,7 @@ mod server;
 mod socket;
 mod state;
 mod stats;
+pub mod twitch;
 
 pub use control::FakeControl;
 pub use script::{Action, Script, ScriptError, Step};

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::channel_name::ChannelNameError;
+use crate::source::channel_ref::ChannelNameError;
 
 /// What still works. When the ids are missing the engine adds how to give them.
 const STILL_WORKS: &str = "chat keeps running once it has the channel ids";

@@ -2,12 +2,14 @@
 //! `kick.com/api/v2`, and live status through the official API with client credentials.
 //! Every failure is a named [`ApiError`] with a retry delay; nothing here panics on input.
 
-mod channel_name;
 mod error;
 mod official;
 mod parse;
 
-pub use channel_name::{ChannelNameError, MAX_NAME_LEN, Platform, parse_channel, validate_name};
+// Channel names are platform-neutral now; re-exported where callers already look.
+pub use crate::source::channel_ref::{
+    ChannelNameError, ChannelRef, MAX_NAME_LEN, Platform, parse_channel, validate_name,
+};
 pub use error::ApiError;
 pub use parse::{ChannelInfo, LiveSource, LiveStatus, parse_kick_time};
 

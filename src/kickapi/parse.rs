@@ -40,6 +40,8 @@ pub enum LiveSource {
     Socket,
     /// streamlink asked about the stream itself (the APIs are blocked or unreachable).
     StreamProbe,
+    /// Twitch's Helix API (`/helix/streams`).
+    TwitchApi,
 }
 
 impl LiveSource {
@@ -51,6 +53,7 @@ impl LiveSource {
             LiveSource::OfficialApi => "official API",
             LiveSource::Socket => "chat socket",
             LiveSource::StreamProbe => "stream probe",
+            LiveSource::TwitchApi => "Twitch API",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod lines;
 mod output;
+pub mod twitch_export;
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -152,7 +153,11 @@ type Decoded = Option<Result<LineItem, String>>;
 /// Replays every line of `input`. Unreadable lines count in `stats.errors`; nothing stops it.
 /// Decoding (JSON) runs on its own thread, pipelined with detection on this one, through a
 /// bounded channel: memory stays flat in the input size, and the order is the input's.
-pub fn run(input: impl BufRead + Send, cfg: &Config) -> std::io::Result<ReplayReport> {
+/// Twitch chat exports (whole JSON documents) are recognised from their start.
+pub fn run(mut input: impl BufRead + Send, cfg: &Config) -> std::io::Result<ReplayReport> {
+    if let Some(kind) = twitch_export::detect(input.fill_buf()?) {
+        return twitch_export::run(kind, input, cfg);
+    }
     let mut r = Replayer::new(cfg);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Decoded>>(IN_FLIGHT);
     let (ret_tx, ret_rx) = std::sync::mpsc::channel::<Vec<Decoded>>();

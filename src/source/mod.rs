@@ -1,11 +1,14 @@
 //! Sources: turn the outside world into platform-neutral `Event`s.
 
 pub mod centrifugo;
+pub mod channel_ref;
 pub mod dedup;
 pub mod kick;
 mod msg;
 pub mod pusher;
 pub mod reconnect;
 pub mod socket;
+pub mod twitch;
 
+pub use channel_ref::{ChannelRef, Platform};
 pub use msg::{ChatState, SourceMsg};

@@ -1,10 +1,13 @@
 //! Channel names as users write them (`clavicular`, `kick:clavicular`, `twitch:name`, or a
-//! channel URL), validated before they touch a URL or a path.
+//! channel URL), validated per platform before they touch a URL or a path. Platform-neutral:
+//! the engine picks its chat source and status actor from [`ChannelRef::platform`].
 
 use std::fmt;
 
 /// At most this many characters (Kick's and Twitch's limit).
 pub const MAX_NAME_LEN: usize = 25;
+/// Twitch logins are at least this long.
+pub const TWITCH_MIN_LEN: usize = 4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Platform {
@@ -19,6 +22,28 @@ impl Platform {
             Platform::Kick => "kick",
             Platform::Twitch => "twitch",
         }
+    }
+}
+
+/// A validated channel: which platform, and the lowercased name (a Kick slug or a Twitch login).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ChannelRef {
+    pub platform: Platform,
+    pub name: String,
+}
+
+impl ChannelRef {
+    /// Parses what a user typed; see [`parse_channel`].
+    pub fn parse(input: &str) -> Result<ChannelRef, ChannelNameError> {
+        let (platform, name) = parse_channel(input)?;
+        Ok(ChannelRef { platform, name })
+    }
+}
+
+impl fmt::Display for ChannelRef {
+    /// `kick:clavicular`, `twitch:somename`: parses back to the same channel.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.platform, self.name)
     }
 }
 
@@ -38,6 +63,10 @@ pub enum ChannelNameError {
     BadChar { name: String, ch: char },
     #[error("Twitch channel name {name:?} contains `-`; Twitch names use letters, digits and `_`")]
     TwitchDash { name: String },
+    #[error(
+        "Twitch channel name {name:?} is too short; Twitch names have at least {TWITCH_MIN_LEN} characters"
+    )]
+    TwitchTooShort { name: String },
     #[error("unknown platform {0:?}; write `kick:NAME` or `twitch:NAME`")]
     UnknownPlatform(String),
 }
@@ -86,6 +115,10 @@ pub fn validate_name(platform: Platform, name: &str) -> Result<String, ChannelNa
     if platform == Platform::Twitch && name.contains('-') {
         let name = name.into();
         return Err(ChannelNameError::TwitchDash { name });
+    }
+    if platform == Platform::Twitch && name.len() < TWITCH_MIN_LEN {
+        let name = name.into();
+        return Err(ChannelNameError::TwitchTooShort { name });
     }
     Ok(name.to_ascii_lowercase())
 }
@@ -199,6 +232,41 @@ mod tests {
             parse_channel("twitch:a-b"),
             Err(ChannelNameError::TwitchDash { .. })
         ));
+    }
+
+    #[test]
+    fn twitch_names_follow_twitch_rules() {
+        let c = ChannelRef::parse("twitch:Some_Name").unwrap();
+        assert_eq!(c.platform, Platform::Twitch);
+        assert_eq!(c.to_string(), "twitch:some_name");
+        assert_eq!(ChannelRef::parse(&c.to_string()), Ok(c));
+        assert_eq!(
+            ok("https://twitch.tv/Shroud"),
+            (Platform::Twitch, "shroud".into())
+        );
+        assert_eq!(ok("twitch.tv/abcd/videos").1, "abcd");
+        assert_eq!(ok(&format!("twitch:{}", "a".repeat(25))).1.len(), 25);
+        // Kick keeps its own rules: short names and dashes are fine there.
+        assert_eq!(ok("kick:ab-c"), (Platform::Kick, "ab-c".into()));
+        for short in ["twitch:abc", "https://www.twitch.tv/x"] {
+            assert!(
+                matches!(
+                    parse_channel(short),
+                    Err(ChannelNameError::TwitchTooShort { .. })
+                ),
+                "{short:?}"
+            );
+        }
+        assert!(matches!(
+            parse_channel(&format!("twitch:{}", "a".repeat(26))),
+            Err(ChannelNameError::TooLong { len: 26, .. })
+        ));
+        assert!(matches!(
+            parse_channel("twitch:bad.name"),
+            Err(ChannelNameError::BadChar { ch: '.', .. })
+        ));
+        let e = parse_channel("twitch:abc").unwrap_err().to_string();
+        assert!(e.contains("at least 4"), "{e}");
     }
 
     #[test]

@@ -1,0 +1,71 @@
+//! Replaying a capture of Twitch chat: `{"recv": RFC3339, "frame": "raw IRC text"}` per line,
+//! through the same IRC parser, de-duplication and mapping as the live source.
+
+use std::io::BufRead;
+
+use serde::Deserialize;
+
+use super::Feed;
+use crate::domain::Ts;
+use crate::replay::lines::LineItem;
+use crate::source::twitch::{Mapper, irc, map};
+
+#[derive(Deserialize)]
+struct Line {
+    recv: String,
+    frame: String,
+}
+
+pub(super) fn run(feed: &mut Feed, mut input: impl BufRead) -> std::io::Result<()> {
+    let mut mapper = Mapper::new();
+    let mut events = Vec::new();
+    let mut buf = Vec::with_capacity(4096);
+    loop {
+        buf.clear();
+        if input.read_until(b'\n', &mut buf)? == 0 {
+            return Ok(());
+        }
+        if buf.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        feed.r.report.stats.lines += 1;
+        let line = match serde_json::from_slice::<Line>(&buf) {
+            Ok(l) => l,
+            Err(e) => {
+                feed.r.error(format!("twitch capture line: {e}"));
+                continue;
+            }
+        };
+        let Some(at) = Ts::parse_rfc3339(&line.recv) else {
+            feed.r.error(format!("bad capture time {:?}", line.recv));
+            continue;
+        };
+        for text in irc::lines(&line.frame) {
+            let m = match irc::parse(text) {
+                Ok(m) => m,
+                Err(e) => {
+                    feed.r.error(format!("twitch: {e}"));
+                    continue;
+                }
+            };
+            // Before mapping, as live: a repeated gift line must not touch the gift folding.
+            if let Some(k) = map::dedup_key(&m)
+                && !feed.r.dedup.first_time(&k)
+            {
+                feed.r.report.stats.duplicates += 1;
+                continue;
+            }
+            if let Err(e) = mapper.map(&m, &mut events) {
+                feed.r.error(format!("twitch: {e}"));
+            }
+            for event in events.drain(..) {
+                let at = Some(at);
+                feed.r.item(Ok(LineItem::Event {
+                    at,
+                    event,
+                    key: None,
+                }));
+            }
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! The Twitch chat source: anonymous read-only IRC over WebSocket. It logs in as `justinfan…`,
+//! joins the channel, answers PINGs, follows RECONNECT by joining on a new connection before
+//! closing the old one, reconnects with backoff after any other loss (marking the gap), and
+//! de-duplicates by the message `id` tag so an overlap never counts a message twice.
+
+mod conn;
+pub mod irc;
+pub mod map;
+
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+use tokio::time::{Instant, sleep_until};
+use tokio_util::sync::CancellationToken;
+
+use super::dedup::Dedup;
+use super::reconnect::Backoff;
+use super::{ChatState, SourceMsg};
+use crate::domain::{Event, Ts};
+use crate::time::wall_now;
+use conn::{Conn, ConnEvent, Login};
+pub use map::Mapper;
+
+/// Why the source stopped (shared with the Kick source).
+pub use super::pusher::SourceExit;
+
+/// Twitch's public chat endpoint (`[twitch] irc_url`).
+pub const DEFAULT_IRC_URL: &str = "wss://irc-ws.chat.twitch.tv:443";
+
+#[derive(Clone, Debug)]
+pub struct TwitchOptions {
+    pub url: String,
+    /// The channel's login (lowercase, no `#`).
+    pub channel: String,
+    /// `None`: `justinfan` and random digits (anonymous).
+    pub nick: Option<String>,
+    /// For the socket to open, and then for the JOIN to be confirmed.
+    pub connect_timeout: Duration,
+    /// Silence this long gets our own PING; Twitch pings every ~5 minutes.
+    pub idle_ping_after: Duration,
+    pub pong_timeout: Duration,
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+    pub capture: bool,
+}
+
+impl TwitchOptions {
+    /// From `[twitch]` for the channel `login` (as [`crate::source::ChannelRef`] names it).
+    pub fn from_config(cfg: &crate::config::Twitch, login: &str, capture: bool) -> TwitchOptions {
+        let mut o = TwitchOptions::new(&cfg.irc_url, login);
+        o.capture = capture;
+        o
+    }
+
+    pub fn new(url: &str, channel: &str) -> TwitchOptions {
+        TwitchOptions {
+            url: url.to_string(),
+            channel: channel.trim_start_matches('#').to_ascii_lowercase(),
+            nick: None,
+            connect_timeout: Duration::from_secs(10),
+            idle_ping_after: Duration::from_secs(60),
+            pong_timeout: Duration::from_secs(20),
+            backoff_base: Duration::from_secs(1),
+            backoff_cap: Duration::from_secs(60),
+            capture: false,
+        }
+    }
+}
+
+pub struct TwitchSource {
+    opts: TwitchOptions,
+    nick: String,
+    tx: mpsc::Sender<SourceMsg>,
+    state: watch::Sender<ChatState>,
+    dedup: Dedup,
+    mapper: Mapper,
+    down: bool,
+    next_conn: u64,
+}
+
+/// The connections of one session: the joined one, and the one replacing it after RECONNECT.
+struct Conns {
+    current: Conn,
+    joined: bool,
+    pending: Option<Conn>,
+    /// The current connection must confirm its JOIN by then.
+    join_by: Instant,
+}
+
+/// Why a session ended (then the source backs off and connects again).
+enum Lost {
+    Reason(String),
+    Exit(SourceExit),
+}
+
+impl TwitchSource {
+    pub fn new(
+        opts: TwitchOptions,
+        tx: mpsc::Sender<SourceMsg>,
+        state: watch::Sender<ChatState>,
+    ) -> TwitchSource {
+        let seed = wall_now().0 as u64 ^ u64::from(std::process::id()).rotate_left(17);
+        let nick = opts
+            .nick
+            .clone()
+            .unwrap_or_else(|| format!("justinfan{}", 10_000 + seed % 89_990));
+        TwitchSource {
+            opts,
+            nick,
+            tx,
+            state,
+            dedup: Dedup::new(20_000),
+            mapper: Mapper::new(),
+            down: false,
+            next_conn: 0,
+        }
+    }
+
+    /// Runs until cancelled or the engine is gone; every other failure is retried.
+    pub async fn run(mut self, cancel: CancellationToken) -> SourceExit {
+        let seed = wall_now().0 as u64 ^ u64::from(std::process::id());
+        let mut backoff = Backoff::new(self.opts.backoff_base, self.opts.backoff_cap, seed);
+        let (ev_tx, mut ev_rx) = mpsc::channel(1024);
+        loop {
+            self.state.send_replace(ChatState::Connecting {
+                attempt: backoff.attempt(),
+            });
+            let reason = match self
+                .session(&cancel, &ev_tx, &mut ev_rx, &mut backoff)
+                .await
+            {
+                Lost::Exit(e) => return e,
+                Lost::Reason(r) => r,
+            };
+            self.mark_down().await;
+            if self.tx.is_closed() {
+                return SourceExit::EngineGone;
+            }
+            let delay = backoff.next_delay();
+            tracing::warn!(
+                "twitch chat connection lost ({reason}); reconnecting in {:.1} s",
+                delay.as_secs_f64()
+            );
+            let until = wall_now().plus_ms(delay.as_millis() as i64);
+            self.state
+                .send_replace(ChatState::Reconnecting { until, reason });
+            tokio::select! {
+                _ = cancel.cancelled() => return SourceExit::Cancelled,
+                _ = tokio::time::sleep(delay) => {}
+            }
+        }
+    }
+
+    fn spawn(&mut self, events: &mpsc::Sender<(u64, ConnEvent)>) -> Conn {
+        self.next_conn += 1;
+        let login = Login {
+            url: self.opts.url.clone(),
+            nick: self.nick.clone(),
+            channel: self.opts.channel.clone(),
+            connect_timeout: self.opts.connect_timeout,
+            idle_ping_after: self.opts.idle_ping_after,
+            pong_timeout: self.opts.pong_timeout,
+        };
+        Conn::spawn(self.next_conn, login, events.clone())
+    }
+
+    /// One connection and its RECONNECT successors, until the chat is lost.
+    async fn session(
+        &mut self,
+        cancel: &CancellationToken,
+        ev_tx: &mpsc::Sender<(u64, ConnEvent)>,
+        ev_rx: &mut mpsc::Receiver<(u64, ConnEvent)>,
+        backoff: &mut Backoff,
+    ) -> Lost {
+        let mut conns = Conns {
+            current: self.spawn(ev_tx),
+            joined: false,
+            pending: None,
+            join_by: Instant::now() + self.opts.connect_timeout * 2,
+        };
+        loop {
+            let join_by = conns.join_by;
+            let waiting = !conns.joined;
+            let (conn_id, ev) = tokio::select! {
+                _ = cancel.cancelled() => return Lost::Exit(SourceExit::Cancelled),
+                got = ev_rx.recv() => match got {
+                    Some(got) => got,
+                    None => return Lost::Reason("connection task gone".into()),
+                },
+                _ = sleep_until(join_by), if waiting => {
+                    return Lost::Reason("the JOIN was not confirmed".into());
+                }
+            };
+            match ev {
+                ConnEvent::Frame { at, text } => {
+                    if let Err(exit) = self.on_frame(&mut conns, conn_id, at, &text, ev_tx).await {
+                        return Lost::Exit(exit);
+                    }
+                    if conns.joined && conns.current.conn_id == conn_id {
+                        backoff.reset();
+                    }
+                }
+                ConnEvent::Ended { reason } => {
+                    if conns.pending.as_ref().is_some_and(|p| p.conn_id == conn_id) {
+                        tracing::warn!("twitch: the replacement connection failed ({reason})");
+                        conns.pending = None;
+                    } else if conns.current.conn_id == conn_id {
+                        let Some(next) = conns.pending.take() else {
+                            return Lost::Reason(reason);
+                        };
+                        // The old one closed before the new one joined: the new one takes over.
+                        conns.current = next;
+                        conns.joined = false;
+                        conns.join_by = Instant::now() + self.opts.connect_timeout * 2;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn on_frame(
+        &mut self,
+        conns: &mut Conns,
+        conn_id: u64,
+        at: Ts,
+        text: &str,
+        ev_tx: &mpsc::Sender<(u64, ConnEvent)>,
+    ) -> Result<(), SourceExit> {
+        if self.opts.capture {
+            // IRC text is not JSON: as a JSON string, capture lines stay valid JSON
+            // (`{"recv": …, "frame": "…"}`), and `kicktui replay` reads them back.
+            let frame = SourceMsg::Frame {
+                at,
+                text: serde_json::Value::from(text).to_string(),
+            };
+            self.send(frame).await?;
+        }
+        let mut events = Vec::new();
+        for line in irc::lines(text) {
+            let m = match irc::parse(line) {
+                Ok(m) => m,
+                Err(e) => {
+                    let error = format!("twitch: {e}");
+                    self.send(SourceMsg::Malformed { at, error }).await?;
+                    continue;
+                }
+            };
+            match m.command {
+                "PING" => {
+                    let arg = m.trailing().unwrap_or("tmi.twitch.tv");
+                    let conn = [Some(&conns.current), conns.pending.as_ref()];
+                    if let Some(c) = conn.into_iter().flatten().find(|c| c.conn_id == conn_id) {
+                        c.send(format!("PONG :{arg}"));
+                    }
+                }
+                "RECONNECT" if conn_id == conns.current.conn_id && conns.pending.is_none() => {
+                    tracing::info!("twitch asked for a reconnect; joining on a new connection");
+                    conns.pending = Some(self.spawn(ev_tx));
+                }
+                "JOIN" if self.is_our_join(&m) => self.joined(conns, conn_id, at).await?,
+                _ => {
+                    if let Some(key) = map::dedup_key(&m)
+                        && !self.dedup.first_time(&key)
+                    {
+                        continue;
+                    }
+                    if let Err(e) = self.mapper.map(&m, &mut events) {
+                        let error = format!("twitch: {e}");
+                        self.send(SourceMsg::Malformed { at, error }).await?;
+                    }
+                    for event in events.drain(..) {
+                        self.send(SourceMsg::Event { at, event }).await?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn is_our_join(&self, m: &irc::IrcMessage<'_>) -> bool {
+        let channel = m.param(0).and_then(|c| c.strip_prefix('#'));
+        m.nick().is_some_and(|n| n.eq_ignore_ascii_case(&self.nick))
+            && channel.is_some_and(|c| c.eq_ignore_ascii_case(&self.opts.channel))
+    }
+
+    async fn joined(&mut self, conns: &mut Conns, conn_id: u64, at: Ts) -> Result<(), SourceExit> {
+        if conns.pending.as_ref().is_some_and(|p| p.conn_id == conn_id) {
+            // The replacement is in the channel: only now let the old connection go.
+            if let Some(next) = conns.pending.take() {
+                std::mem::replace(&mut conns.current, next).close();
+                conns.joined = true;
+            }
+            return Ok(());
+        }
+        if conns.current.conn_id != conn_id {
+            return Ok(());
+        }
+        conns.joined = true;
+        self.state.send_replace(ChatState::Live);
+        if std::mem::replace(&mut self.down, false) {
+            self.send(SourceMsg::Event {
+                at,
+                event: Event::SourceUp,
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn send(&self, msg: SourceMsg) -> Result<(), SourceExit> {
+        self.tx.send(msg).await.map_err(|_| SourceExit::EngineGone)
+    }
+
+    async fn mark_down(&mut self) {
+        if !self.down {
+            self.down = true;
+            let _ = self
+                .tx
+                .send(SourceMsg::Event {
+                    at: wall_now(),
+                    event: Event::SourceDown,
+                })
+                .await;
+        }
+    }
+}

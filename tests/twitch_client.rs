@@ -1,0 +1,439 @@
+//! The Twitch chat source (`TwitchSource`) and the Helix client against the fake Twitch over
+//! loopback: the anonymous handshake, every line kind, PING, RECONNECT overlap, a dropped
+//! socket, and exactly-once delivery. Every wait is on an observable condition, capped by LIMIT.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use kicktui::domain::{Event, MsgId};
+use kicktui::fake::ApiFailure;
+use kicktui::fake::twitch::{FakeTwitch, FakeTwitchConfig, TwitchControl};
+use kicktui::source::twitch::{SourceExit, TwitchOptions, TwitchSource};
+use kicktui::source::{ChatState, SourceMsg};
+use kicktui::twitchapi::{Helix, HelixError};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::timeout;
+use tokio_util::sync::CancellationToken;
+
+const LIMIT: Duration = Duration::from_secs(10);
+
+struct Client {
+    rx: mpsc::Receiver<SourceMsg>,
+    state: watch::Receiver<ChatState>,
+    cancel: CancellationToken,
+    task: JoinHandle<SourceExit>,
+    events: Vec<Event>,
+    malformed: u32,
+}
+
+impl Client {
+    fn start(fake: &FakeTwitch) -> Client {
+        let mut o = TwitchOptions::new(&fake.irc_url(), fake.channel());
+        o.backoff_base = Duration::from_millis(50);
+        o.backoff_cap = Duration::from_millis(300);
+        o.connect_timeout = Duration::from_secs(2);
+        let (tx, rx) = mpsc::channel(10_000);
+        let (state_tx, state) = watch::channel(ChatState::Connecting { attempt: 0 });
+        let cancel = CancellationToken::new();
+        let task = tokio::spawn(TwitchSource::new(o, tx, state_tx).run(cancel.clone()));
+        Client {
+            rx,
+            state,
+            cancel,
+            task,
+            events: Vec::new(),
+            malformed: 0,
+        }
+    }
+
+    /// Reads until a chat message with `id` arrives.
+    async fn until_chat(&mut self, id: &str) {
+        let want = MsgId::parse(id);
+        let found = timeout(LIMIT, async {
+            while let Some(m) = self.rx.recv().await {
+                match m {
+                    SourceMsg::Event { event, .. } => {
+                        let hit = matches!(&event, Event::Chat(c) if c.id == Some(want));
+                        self.events.push(event);
+                        if hit {
+                            return true;
+                        }
+                    }
+                    SourceMsg::Malformed { .. } => self.malformed += 1,
+                    SourceMsg::Frame { .. } => {}
+                }
+            }
+            false
+        })
+        .await;
+        assert_eq!(found, Ok(true), "chat {id} never arrived");
+    }
+
+    fn chat_ids(&self) -> Vec<MsgId> {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Chat(c) => c.id,
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn count(&self, name: &str) -> usize {
+        self.events.iter().filter(|e| e.name() == name).count()
+    }
+
+    async fn stop(self) {
+        self.cancel.cancel();
+        assert_eq!(
+            timeout(LIMIT, self.task).await.ok().and_then(|r| r.ok()),
+            Some(SourceExit::Cancelled)
+        );
+    }
+}
+
+async fn fake(grace_ms: u64) -> (FakeTwitch, TwitchControl) {
+    let cfg = FakeTwitchConfig {
+        reconnect_grace: Duration::from_millis(grace_ms),
+        ..FakeTwitchConfig::default()
+    };
+    let twitch = FakeTwitch::start(cfg).await.expect("fake twitch starts");
+    let control = twitch.control();
+    (twitch, control)
+}
+
+async fn joined(control: &TwitchControl, n: usize) {
+    timeout(LIMIT, control.wait_joined(n))
+        .await
+        .expect("the client joins");
+}
+
+#[tokio::test]
+async fn anonymous_login_and_every_line_kind() {
+    let (twitch, control) = fake(2000).await;
+    let mut client = Client::start(&twitch);
+    joined(&control, 1).await;
+    let s = control.stats();
+    assert_eq!(s.cap_requests, vec!["twitch.tv/tags twitch.tv/commands"]);
+    let nick = &s.nicks[0];
+    let digits = nick.strip_prefix("justinfan").expect("anonymous nick");
+    assert!(
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()),
+        "{nick}"
+    );
+
+    let first = control.chat_with_emotes("Viewer", "Kappa Keepo Kappa", "25:0-4,12-16/1902:6-10");
+    control.chat_frame(&[("a1", "CLIP THAT"), ("a2", "NO WAY"), ("a3", "OMG")]);
+    control.cheer("Cheerer", 250, "take my bits");
+    control.sub("newbie", 1);
+    control.sub("loyal", 14);
+    control.gift_subs("BigGifter", 5);
+    control.gift_subs("Single", 1);
+    control.raid("Raider", 321);
+    control.unknown_notice();
+    control.delete(&first);
+    control.ban("rude", Some(600));
+    control.ban("gone", None);
+    control.slow_mode(30);
+    control.malformed();
+    control.ping();
+    let last = control.chat("closer", "the end");
+    client.until_chat(&last).await;
+
+    let Some(Event::Chat(c)) = client.events.first() else {
+        panic!("{:?}", client.events)
+    };
+    assert_eq!(
+        c.emote_names().collect::<Vec<_>>(),
+        vec!["Kappa", "Keepo", "Kappa"]
+    );
+    // 1 + 3 in one frame + the cheer + 2 around the malformed line + the last.
+    assert_eq!(client.count("chat"), 8);
+    assert_eq!(client.chat_ids().len(), 8);
+    assert!(client.events.contains(&Event::Bits {
+        username: "Cheerer".into(),
+        amount: 250
+    }));
+    assert_eq!(
+        client.count("subscription"),
+        2,
+        "the resub's text is not chat"
+    );
+    let gifted: Vec<u32> = client
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::GiftedSubs { count, .. } => Some(*count),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        gifted,
+        vec![5, 1],
+        "a mass gift's parts are not counted again"
+    );
+    assert!(client.events.contains(&Event::Raid {
+        from: "Raider".into(),
+        viewers: 321
+    }));
+    assert!(client.events.contains(&Event::MessageDeleted {
+        message_id: MsgId::parse(&first)
+    }));
+    assert_eq!(client.count("ban"), 2);
+    assert_eq!(client.count("chat_mode_changed"), 1);
+    assert_eq!(client.malformed, 1);
+    timeout(LIMIT, control.wait_for(|s| s.pongs_received == 1))
+        .await
+        .expect("PING answered with PONG :tmi.twitch.tv");
+    assert_eq!(*client.state.borrow(), ChatState::Live);
+    client.stop().await;
+}
+
+#[tokio::test]
+async fn reconnect_and_a_drop_lose_nothing_and_count_nothing_twice() {
+    let (twitch, control) = fake(300).await;
+    let mut client = Client::start(&twitch);
+    joined(&control, 1).await;
+    for i in 0..20 {
+        control.chat(&format!("v{i}"), "before");
+    }
+    control.reconnect();
+    // The client joins on a second connection while the first still gets every line.
+    joined(&control, 2).await;
+    for i in 0..20 {
+        control.chat(&format!("v{i}"), "during the overlap");
+    }
+    timeout(
+        LIMIT,
+        control.wait_for(|s| s.open.len() == 1 && s.joined.len() == 1),
+    )
+    .await
+    .expect("the old connection goes");
+    let mark = control.chat("marker", "after the reconnect");
+    client.until_chat(&mark).await;
+    assert_eq!(client.count("source_down"), 0, "a RECONNECT is not a gap");
+
+    control.drop_all();
+    timeout(LIMIT, control.wait_for(|s| s.drops >= 1))
+        .await
+        .expect("dropped");
+    for i in 0..10 {
+        // Some of these fall into the gap and are never delivered.
+        control.chat(&format!("w{i}"), "while down");
+    }
+    timeout(
+        LIMIT,
+        control.wait_for(|s| s.connections_accepted >= 3 && s.joined.len() == 1),
+    )
+    .await
+    .expect("the client reconnects after the drop");
+    let mut last = String::new();
+    for i in 0..20 {
+        last = control.chat(&format!("x{i}"), "after the drop");
+    }
+    client.until_chat(&last).await;
+
+    let stats = control.stats();
+    let overlap = stats.ledger.iter().filter(|l| l.written == 2).count();
+    assert!(overlap >= 20, "lines reached both connections: {overlap}");
+    let delivered: Vec<MsgId> = stats
+        .delivered_ids("chat")
+        .iter()
+        .map(|id| MsgId::parse(id))
+        .collect();
+    let mut seen: HashMap<MsgId, u32> = HashMap::new();
+    for id in client.chat_ids() {
+        *seen.entry(id).or_default() += 1;
+    }
+    assert!(seen.values().all(|n| *n == 1), "a message counted twice");
+    for id in &delivered {
+        assert!(seen.contains_key(id), "a delivered message was lost");
+    }
+    assert_eq!(seen.len(), delivered.len());
+    assert_eq!(client.count("source_down"), 1);
+    assert_eq!(client.count("source_up"), 1);
+    client.stop().await;
+}
+
+#[tokio::test]
+async fn refused_connections_back_off_then_join() {
+    let (twitch, control) = fake(300).await;
+    control.refuse_connections(Duration::from_millis(400));
+    let mut client = Client::start(&twitch);
+    timeout(
+        LIMIT,
+        client
+            .state
+            .wait_for(|s| matches!(s, ChatState::Reconnecting { .. })),
+    )
+    .await
+    .expect("reconnecting")
+    .expect("state");
+    joined(&control, 1).await;
+    assert!(control.stats().refused >= 1);
+    let id = control.chat("late", "hi");
+    client.until_chat(&id).await;
+    client.stop().await;
+}
+
+#[tokio::test]
+async fn helix_reports_live_status_and_renews_its_token() {
+    let (twitch, control) = fake(300).await;
+    let helix = Helix::new(&twitch.twitch_config()).expect("credentials set");
+    let channel = twitch.channel().to_string();
+    let off = helix.status(&channel).await.expect("offline answer");
+    assert!(!off.is_live && off.viewers.is_none());
+    control.set_live("ranked grind");
+    control.set_viewers(4321);
+    let on = helix.status(&channel).await.expect("live answer");
+    assert!(on.is_live);
+    assert_eq!(on.viewers, Some(4321));
+    assert_eq!(on.title.as_deref(), Some("ranked grind"));
+    assert!(on.started_at.is_some());
+    assert_eq!(control.stats().tokens_issued, 1, "the token is cached");
+    control.revoke_tokens();
+    assert!(
+        helix.status(&channel).await.is_ok(),
+        "a 401 gets one fresh token"
+    );
+    assert_eq!(control.stats().tokens_issued, 2);
+
+    control.set_helix_failure(ApiFailure::RateLimited {
+        retry_after: Some(7),
+    });
+    let e = helix.status(&channel).await.unwrap_err();
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
+    control.set_helix_failure(ApiFailure::None);
+
+    let mut bad = twitch.twitch_config();
+    bad.client_secret = "wrong".into();
+    let e = Helix::new(&bad)
+        .expect("set")
+        .status(&channel)
+        .await
+        .unwrap_err();
+    assert_eq!(e, HelixError::Unauthorized);
+    assert!(e.to_string().contains("[twitch] client_id"), "{e}");
+    assert!(e.retry_after().is_none());
+    let mut none = twitch.twitch_config();
+    none.client_id.clear();
+    none.client_secret.clear();
+    assert!(Helix::new(&none).is_none());
+}
+
+/// The next event matching `pred` (others are skipped).
+async fn until(rx: &mut mpsc::Receiver<SourceMsg>, pred: impl Fn(&Event) -> bool) -> Event {
+    let found = timeout(LIMIT, async {
+        while let Some(m) = rx.recv().await {
+            if let SourceMsg::Event { event, .. } = m
+                && pred(&event)
+            {
+                return Some(event);
+            }
+        }
+        None
+    })
+    .await;
+    found.ok().flatten().expect("the event arrives")
+}
+
+#[tokio::test]
+async fn the_helix_poller_reports_changes_as_events() {
+    use kicktui::twitchapi::{HelixPoller, PollerExit};
+    let (twitch, control) = fake(300).await;
+    let helix = Helix::new(&twitch.twitch_config()).expect("credentials set");
+    let (tx, mut rx) = mpsc::channel(100);
+    let (status_tx, mut status) = watch::channel(None);
+    let cancel = CancellationToken::new();
+    let poller = HelixPoller::new(helix, twitch.channel(), Duration::from_millis(30));
+    let task = tokio::spawn(poller.run(tx, status_tx, cancel.clone()));
+    timeout(LIMIT, status.wait_for(|s| s.is_some()))
+        .await
+        .expect("a first poll")
+        .expect("poller alive");
+    control.set_live("going live");
+    let live = until(&mut rx, |e| matches!(e, Event::Live { .. })).await;
+    assert!(
+        matches!(&live, Event::Live { title: Some(t), started_at: Some(_) } if t == "going live"),
+        "{live:?}"
+    );
+    control.set_viewers(77);
+    until(&mut rx, |e| *e == Event::Viewers { count: 77 }).await;
+    control.set_offline();
+    until(&mut rx, |e| *e == Event::Offline).await;
+    assert!(status.borrow().as_ref().is_some_and(|s| !s.is_live));
+    cancel.cancel();
+    assert_eq!(
+        timeout(LIMIT, task).await.ok().and_then(|r| r.ok()),
+        Some(PollerExit::Cancelled)
+    );
+}
+
+#[tokio::test]
+async fn a_quiet_chat_gets_our_own_ping_and_stays_connected() {
+    let (twitch, control) = fake(300).await;
+    let mut o = TwitchOptions::new(&twitch.irc_url(), twitch.channel());
+    o.idle_ping_after = Duration::from_millis(100);
+    o.pong_timeout = Duration::from_millis(500);
+    o.capture = true;
+    let (tx, mut rx) = mpsc::channel(1000);
+    let (state_tx, _state) = watch::channel(ChatState::Connecting { attempt: 0 });
+    let cancel = CancellationToken::new();
+    let task = tokio::spawn(TwitchSource::new(o, tx, state_tx).run(cancel.clone()));
+    timeout(LIMIT, control.wait_for(|s| s.client_pings >= 3))
+        .await
+        .expect("pings on silence");
+    let id = control.chat("after", "still here");
+    let mut frames = Vec::new();
+    let chat = timeout(LIMIT, async {
+        while let Some(m) = rx.recv().await {
+            match m {
+                SourceMsg::Frame { text, .. } => frames.push(text),
+                SourceMsg::Event {
+                    event: Event::Chat(c),
+                    ..
+                } => return c.id,
+                _ => {}
+            }
+        }
+        None
+    })
+    .await;
+    assert_eq!(chat, Ok(Some(MsgId::parse(&id))));
+    // Captured frames are the IRC text as JSON strings, so capture lines stay JSON.
+    let texts: Vec<String> = frames
+        .iter()
+        .map(|f| serde_json::from_str::<String>(f).expect("a JSON string"))
+        .collect();
+    assert!(texts.iter().any(|t| t.contains(" JOIN #")), "{texts:?}");
+    assert!(texts.last().is_some_and(|t| t.contains("PRIVMSG")));
+    assert_eq!(
+        control.stats().connections_accepted,
+        1,
+        "answered pings keep the socket"
+    );
+    cancel.cancel();
+    let _ = timeout(LIMIT, task).await;
+}
+
+#[tokio::test]
+async fn a_socket_that_stops_answering_is_replaced() {
+    let (twitch, control) = fake(300).await;
+    let mut o = TwitchOptions::new(&twitch.irc_url(), twitch.channel());
+    o.idle_ping_after = Duration::from_millis(100);
+    o.pong_timeout = Duration::from_millis(200);
+    o.backoff_base = Duration::from_millis(20);
+    let (tx, mut rx) = mpsc::channel(1000);
+    let (state_tx, _state) = watch::channel(ChatState::Connecting { attempt: 0 });
+    let cancel = CancellationToken::new();
+    let task = tokio::spawn(TwitchSource::new(o, tx, state_tx).run(cancel.clone()));
+    joined(&control, 1).await;
+    control.ignore_client_pings(true);
+    until(&mut rx, |e| *e == Event::SourceDown).await;
+    control.ignore_client_pings(false);
+    until(&mut rx, |e| *e == Event::SourceUp).await;
+    assert!(control.stats().connections_accepted >= 2);
+    cancel.cancel();
+    let _ = timeout(LIMIT, task).await;
+}
