@@ -2,6 +2,7 @@
 //! (decoding, detection) and the actors; `main.rs` is only the command line.
 #![forbid(unsafe_code)]
 
+pub mod advisor;
 pub mod app;
 pub mod bench;
 pub mod cli;

@@ -1,10 +1,12 @@
 //! Typed configuration: defaults (the seed settings plus ours), lookup and validation.
 //! The repository's `config.toml` is the documented default; a test keeps them equal.
 
+mod advisor;
 mod keys;
 mod load;
 mod validate;
 
+pub use advisor::{Advisor, Bot, Provider};
 pub use keys::{KeyList, Keys};
 pub use load::{ConfigError, ConfigSource, load, resolve_data_dir};
 
@@ -25,6 +27,8 @@ pub struct Config {
     pub recorder: Recorder,
     pub keys: Keys,
     pub clips: Clips,
+    pub advisor: Advisor,
+    pub bot: Bot,
 }
 
 impl Config {

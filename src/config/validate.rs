@@ -144,5 +144,6 @@ pub fn validate(c: &Config) -> Check {
         ));
     }
     super::keys::check(&c.keys)?;
+    super::advisor::validate(&c.advisor, &c.bot)?;
     Ok(())
 }
