@@ -291,7 +291,10 @@ impl Actor {
     async fn record_outcomes(&self, out: Vec<AdviceOutcome>) {
         let Some(store) = &self.store else { return };
         for o in out {
-            if let Err(e) = store.enqueue(WriteOp::Advice(AdviceWrite::Outcome(o))).await {
+            if let Err(e) = store
+                .enqueue(WriteOp::Advice(AdviceWrite::Outcome(o)))
+                .await
+            {
                 tracing::debug!("advisor: outcome not stored: {e}");
             }
         }
@@ -317,7 +320,12 @@ impl Actor {
             return;
         }
         if !self.budget.try_take(now) {
-            let mins = self.budget.next_free(now).saturating_duration_since(now).as_secs() / 60;
+            let mins = self
+                .budget
+                .next_free(now)
+                .saturating_duration_since(now)
+                .as_secs()
+                / 60;
             if !self.budget_logged {
                 tracing::info!("{}: next call in {mins} min", self.budget.status(now));
                 self.budget_logged = true;
@@ -361,13 +369,20 @@ impl Actor {
         tracing::warn!("advisor call failed: {e}; next try in {} s", wait.as_secs());
         let row = self.row(view, input, at, e.outcome(), &[], 0, None);
         self.store_row(row).await;
-        self.publish(Some(format!("waiting {} s after: {e}", wait.as_secs())), |s| {
-            s.failures += 1
-        });
+        self.publish(
+            Some(format!("waiting {} s after: {e}", wait.as_secs())),
+            |s| s.failures += 1,
+        );
     }
 
     async fn answered(&mut self, reply: RawReply, view: &View, input: Value, at: Ts) -> Advice {
-        let arms: Vec<String> = view.snapshot.engage.arms.iter().map(|a| a.name.clone()).collect();
+        let arms: Vec<String> = view
+            .snapshot
+            .engage
+            .arms
+            .iter()
+            .map(|a| a.name.clone())
+            .collect();
         let mut calls = Vec::new();
         let mut rejected = 0;
         for raw in reply.calls {
@@ -375,7 +390,9 @@ impl Actor {
             let res = tools::validate(&raw.name, &raw.input, &arms, self.chat_voice);
             match res {
                 Ok(ToolCall::SuggestActivity { .. })
-                    if calls.iter().any(|c| matches!(c, ToolCall::SuggestActivity { .. })) =>
+                    if calls
+                        .iter()
+                        .any(|c| matches!(c, ToolCall::SuggestActivity { .. })) =>
                 {
                     rejected += 1;
                     tracing::warn!("advisor: ignored a second suggest_activity call");
@@ -445,7 +462,10 @@ impl Actor {
 
     async fn store_row(&self, row: NewAdvice) -> Option<i64> {
         let store = self.store.as_ref()?;
-        match store.send(WriteOp::Advice(AdviceWrite::Insert(row))).await {
+        match store
+            .send(WriteOp::Advice(AdviceWrite::Insert(Box::new(row))))
+            .await
+        {
             Ok(id) => Some(id),
             Err(e) => {
                 tracing::warn!("advisor: call not stored: {e}");

@@ -59,12 +59,22 @@ impl FollowTracker {
     }
 
     /// The streamer dismissed the open suggestion.
-    pub fn dismiss(&mut self, activity: Option<&str>, engagement: Option<f64>, now: Ts) -> Vec<AdviceOutcome> {
+    pub fn dismiss(
+        &mut self,
+        activity: Option<&str>,
+        engagement: Option<f64>,
+        now: Ts,
+    ) -> Vec<AdviceOutcome> {
         self.close(Followed::Dismissed, activity, engagement, now)
     }
 
     /// Call every few seconds with the current activity and engagement.
-    pub fn observe(&mut self, activity: Option<&str>, engagement: Option<f64>, now: Ts) -> Vec<AdviceOutcome> {
+    pub fn observe(
+        &mut self,
+        activity: Option<&str>,
+        engagement: Option<f64>,
+        now: Ts,
+    ) -> Vec<AdviceOutcome> {
         let mut out = Vec::new();
         if let Some(p) = &self.pending {
             let changed = activity.is_some() && activity != p.activity_before.as_deref();
@@ -149,10 +159,16 @@ mod tests {
     fn another_activity_is_other_and_no_change_is_ignored() {
         let mut f = FollowTracker::new(5 * MIN, MIN);
         f.suggest(1, "gameplay", Some("talk"), t(0.0));
-        assert_eq!(f.observe(Some("irl"), None, t(10.0))[0].followed, Followed::Other);
+        assert_eq!(
+            f.observe(Some("irl"), None, t(10.0))[0].followed,
+            Followed::Other
+        );
         f.suggest(2, "gameplay", Some("irl"), t(20.0));
         assert!(f.observe(Some("irl"), None, t(300.0)).is_empty());
-        assert_eq!(f.observe(Some("irl"), None, t(320.0))[0].followed, Followed::Ignored);
+        assert_eq!(
+            f.observe(Some("irl"), None, t(320.0))[0].followed,
+            Followed::Ignored
+        );
     }
 
     #[test]

@@ -28,7 +28,13 @@ the listed activities), a talking_point, mark_moment when something clip-worthy 
 The streamer decides; be brief and concrete. Say nothing when there is nothing useful to say.";
 
 /// The prompt for one call and the same input as JSON (what the `advice` row keeps).
-pub fn build(view: &View, choices: &[Choice], chat_lines: &[String], chat_voice: bool, now: Ts) -> (Prompt, Value) {
+pub fn build(
+    view: &View,
+    choices: &[Choice],
+    chat_lines: &[String],
+    chat_voice: bool,
+    now: Ts,
+) -> (Prompt, Value) {
     let e = &view.snapshot.engage;
     let arms: Vec<String> = e.arms.iter().map(|a| a.name.clone()).collect();
     let ago = |t: Ts| (now.secs_since(t).max(0.0)).round() as i64;
@@ -99,8 +105,20 @@ mod tests {
         e.suggestion = Some("gameplay".into());
         e.context = Some("Stream state: 42 viewers, chat velocity 12.5 msg/min".into());
         e.arms = vec![
-            ArmView { name: "talk".into(), mean: 0.41234, low: 0.3, high: 0.5, pulls: 3 },
-            ArmView { name: "gameplay".into(), mean: 0.6, low: 0.4, high: 0.8, pulls: 1 },
+            ArmView {
+                name: "talk".into(),
+                mean: 0.41234,
+                low: 0.3,
+                high: 0.5,
+                pulls: 3,
+            },
+            ArmView {
+                name: "gameplay".into(),
+                mean: 0.6,
+                low: 0.4,
+                high: 0.8,
+                pulls: 1,
+            },
         ];
         v.moments.push_back(MomentRow {
             id: Some(1),
@@ -121,16 +139,25 @@ mod tests {
 
     #[test]
     fn the_input_holds_the_state_and_no_chat_text() {
-        let choices = [Choice { at: Ts(1_030_000), activity: "talk".into() }];
+        let choices = [Choice {
+            at: Ts(1_030_000),
+            activity: "talk".into(),
+        }];
         let (p, input) = build(&view(), &choices, &[], false, Ts(1_060_000));
-        assert_eq!(input["context"], "Stream state: 42 viewers, chat velocity 12.5 msg/min");
+        assert_eq!(
+            input["context"],
+            "Stream state: 42 viewers, chat velocity 12.5 msg/min"
+        );
         assert_eq!(input["activities"][0]["posterior_mean"], 0.412);
         assert_eq!(input["recent_moments"][0]["type"], "keyword");
         assert_eq!(input["recent_moments"][0]["seconds_ago"], 60);
         assert_eq!(input["recent_choices"][0]["seconds_ago"], 30);
         assert!(input.get("recent_chat").is_none());
         assert!(p.user.contains("bandit_suggestion"));
-        assert_eq!(p.tools[0].schema["properties"]["arm"]["enum"][1], "gameplay");
+        assert_eq!(
+            p.tools[0].schema["properties"]["arm"]["enum"][1],
+            "gameplay"
+        );
     }
 
     #[test]

@@ -98,8 +98,10 @@ pub fn request_body(provider: Provider, model: &str, max_tokens: u32, p: &Prompt
             let tools: Vec<Value> = p
                 .tools
                 .iter()
-                .map(|t| json!({"type": "function", "function": {
-                    "name": t.name, "description": t.description, "parameters": t.schema}}))
+                .map(|t| {
+                    json!({"type": "function", "function": {
+                    "name": t.name, "description": t.description, "parameters": t.schema}})
+                })
                 .collect();
             json!({
                 "model": model,
@@ -321,10 +323,10 @@ mod tests {
         assert_eq!(b["tools"][0]["function"]["name"], "suggest_activity");
         assert!(b["tools"][0]["function"]["parameters"].is_object());
         let reply = json!({"choices": [{"message": {"role": "assistant", "content": null,
-            "tool_calls": [
-                {"id": "c1", "type": "function", "function": {"name": "mark_moment", "arguments": "{\"reason\":\"hype\"}"}},
-                {"id": "c2", "type": "function", "function": {"name": "talking_point", "arguments": "{not json"}}
-            ]}}]});
+        "tool_calls": [
+            {"id": "c1", "type": "function", "function": {"name": "mark_moment", "arguments": "{\"reason\":\"hype\"}"}},
+            {"id": "c2", "type": "function", "function": {"name": "talking_point", "arguments": "{not json"}}
+        ]}}]});
         let r = parse_reply(Provider::Openai, &reply).unwrap_or_default();
         assert_eq!(r.text, None);
         assert_eq!(r.calls[0].input, json!({"reason": "hype"}));

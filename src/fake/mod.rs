@@ -14,6 +14,8 @@
 mod api;
 mod control;
 pub mod frames;
+pub mod kick_chat;
+pub mod llm;
 mod script;
 mod server;
 mod socket;

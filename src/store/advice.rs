@@ -67,7 +67,7 @@ pub struct AdviceOutcome {
 #[derive(Clone, Debug, PartialEq)]
 pub enum AdviceWrite {
     /// Reply: the advice id.
-    Insert(NewAdvice),
+    Insert(Box<NewAdvice>),
     Outcome(AdviceOutcome),
 }
 
@@ -114,7 +114,10 @@ pub(super) fn apply(conn: &Connection, w: &AdviceWrite) -> Result<i64, StoreErro
                     o.engagement_after,
                 ])?;
             if n == 0 {
-                return Err(StoreError::Write(format!("no advice with id {}", o.advice_id)));
+                return Err(StoreError::Write(format!(
+                    "no advice with id {}",
+                    o.advice_id
+                )));
             }
             Ok(0)
         }
@@ -162,11 +165,23 @@ impl AdviceSummary {
         if self.failed > 0 {
             s.push_str(&format!(" ({} failed)", self.failed));
         }
-        s.push_str(&format!(", {} suggestions, {} followed", self.suggestions, self.followed));
+        s.push_str(&format!(
+            ", {} suggestions, {} followed",
+            self.suggestions, self.followed
+        ));
         if decided > 0 {
-            s.push_str(&format!(" ({:.0} %)", 100.0 * self.followed as f64 / decided as f64));
+            s.push_str(&format!(
+                " ({:.0} %)",
+                100.0 * self.followed as f64 / decided as f64
+            ));
         }
-        let sign = |x: f64| if x < 0.0 { format!("−{:.1}", -x) } else { format!("+{x:.1}") };
+        let sign = |x: f64| {
+            if x < 0.0 {
+                format!("−{:.1}", -x)
+            } else {
+                format!("+{x:.1}")
+            }
+        };
         if let Some(f) = self.engagement_change_followed {
             s.push_str(&format!("; engagement {} after followed advice", sign(f)));
             if let Some(n) = self.engagement_change_not_followed {
@@ -267,7 +282,7 @@ mod tests {
         let path = db_path(dir.path());
         let w = StoreWriter::spawn(&path).unwrap();
         let h = w.handle();
-        let ins = |a| h.send(WriteOp::Advice(AdviceWrite::Insert(a)));
+        let ins = |a| h.send(WriteOp::Advice(AdviceWrite::Insert(Box::new(a))));
         let a = ins(advice(Some("gameplay"), "ok", 40.0)).await.unwrap();
         let b = ins(advice(Some("irl"), "ok", 50.0)).await.unwrap();
         ins(advice(None, "rate_limited", 50.0)).await.unwrap();
@@ -286,7 +301,10 @@ mod tests {
         w.shutdown_async().await.unwrap();
         let store = Store::open(&path).unwrap();
         let s = store.advice_summary(None).unwrap();
-        assert_eq!((s.calls, s.failed, s.suggestions, s.followed, s.not_followed), (3, 1, 2, 1, 1));
+        assert_eq!(
+            (s.calls, s.failed, s.suggestions, s.followed, s.not_followed),
+            (3, 1, 2, 1, 1)
+        );
         assert_eq!(
             s.line().as_deref(),
             Some(
