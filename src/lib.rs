@@ -4,6 +4,7 @@
 
 pub mod advisor;
 pub mod app;
+pub mod bot;
 pub mod bench;
 pub mod cli;
 pub mod commands;
