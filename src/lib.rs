@@ -4,8 +4,8 @@
 
 pub mod advisor;
 pub mod app;
-pub mod bot;
 pub mod bench;
+pub mod bot;
 pub mod cli;
 pub mod commands;
 pub mod config;

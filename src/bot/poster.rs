@@ -66,7 +66,11 @@ impl BotHandle {
 }
 
 /// Starts the poster. `events` gets one [`BotEvent`] per message (dropped when full).
-pub fn spawn(setup: BotSetup, events: mpsc::Sender<BotEvent>, cancel: CancellationToken) -> BotHandle {
+pub fn spawn(
+    setup: BotSetup,
+    events: mpsc::Sender<BotEvent>,
+    cancel: CancellationToken,
+) -> BotHandle {
     let (tx, rx) = mpsc::channel(64);
     tokio::spawn(run(setup, rx, events, cancel));
     BotHandle { tx }
@@ -82,7 +86,10 @@ async fn run(
     events: mpsc::Sender<BotEvent>,
     cancel: CancellationToken,
 ) {
-    let http = match reqwest::Client::builder().timeout(Duration::from_secs(15)).build() {
+    let http = match reqwest::Client::builder()
+        .timeout(Duration::from_secs(15))
+        .build()
+    {
         Ok(h) => h,
         Err(e) => {
             tracing::error!("chat voice: cannot build the HTTP client: {e}");
@@ -119,7 +126,10 @@ async fn run(
                         Ok(()) => BotEvent::Posted { text: out.text },
                         Err(why) => {
                             tracing::warn!("chat voice: a message was not posted: {why}");
-                            BotEvent::Failed { text: out.text, why }
+                            BotEvent::Failed {
+                                text: out.text,
+                                why,
+                            }
                         }
                     };
                     let _ = events.try_send(ev);
@@ -133,17 +143,21 @@ async fn run(
 }
 
 /// A usable token: loaded on first use, refreshed (and saved) when close to expiry.
-async fn fresh<'t>(s: &BotSetup, http: &reqwest::Client, slot: &'t mut Option<Token>, force: bool) -> Result<&'t Token, String> {
+async fn fresh<'t>(
+    s: &BotSetup,
+    http: &reqwest::Client,
+    slot: &'t mut Option<Token>,
+    force: bool,
+) -> Result<&'t Token, String> {
     let t = match slot.take() {
         Some(t) => t,
         None => token::load(&s.token_path).map_err(|e| e.to_string())?,
     };
     let t = if force || t.needs_refresh(unix_now()) {
-        let new = s
-            .oauth
-            .refresh(http, &t, unix_now())
-            .await
-            .map_err(|e| format!("token refresh failed ({e}); run `kicktui login kick` again"))?;
+        let new =
+            s.oauth.refresh(http, &t, unix_now()).await.map_err(|e| {
+                format!("token refresh failed ({e}); run `kicktui login kick` again")
+            })?;
         if let Err(e) = token::save(&s.token_path, &new) {
             tracing::warn!("chat voice: cannot save the refreshed token: {e}");
         }
@@ -155,7 +169,12 @@ async fn fresh<'t>(s: &BotSetup, http: &reqwest::Client, slot: &'t mut Option<To
     Ok(slot.insert(t))
 }
 
-async fn post(s: &BotSetup, http: &reqwest::Client, slot: &mut Option<Token>, text: &str) -> Result<(), String> {
+async fn post(
+    s: &BotSetup,
+    http: &reqwest::Client,
+    slot: &mut Option<Token>,
+    text: &str,
+) -> Result<(), String> {
     let mut body = json!({"content": text, "type": "bot"});
     if s.broadcaster_user_id != 0 {
         body["broadcaster_user_id"] = json!(s.broadcaster_user_id);

@@ -133,12 +133,10 @@ impl OutQueue {
         if self.sent.len() >= self.max_per_minute {
             return Next::Wait(self.sent.front().map_or(now, |t| *t + MINUTE));
         }
-        // Highest priority; the oldest among equals.
+        // Highest priority; the first queued among equals.
         let Some(best) = (0..self.items.len()).max_by(|&a, &b| {
             let (x, y) = (&self.items[a], &self.items[b]);
-            x.priority
-                .cmp(&y.priority)
-                .then(y.queued_at.cmp(&x.queued_at))
+            x.priority.cmp(&y.priority).then(b.cmp(&a))
         }) else {
             return Next::Idle;
         };
@@ -156,7 +154,7 @@ mod tests {
     const S: Duration = Duration::from_secs(1);
 
     fn q(max: u32) -> OutQueue {
-        OutQueue::new(max, 60 * S, 300 * S)
+        OutQueue::new(max, 120 * S, 300 * S)
     }
 
     fn sent(n: Next) -> String {
@@ -201,7 +199,10 @@ mod tests {
         assert_eq!(q.push(t, Priority::Advisor, "GG"), Push::Queued);
         assert_eq!(q.push(t, Priority::Advisor, "gg "), Push::Duplicate);
         sent(q.next(t));
-        assert_eq!(q.push(t + 100 * S, Priority::Advisor, "gg"), Push::Duplicate);
+        assert_eq!(
+            q.push(t + 100 * S, Priority::Advisor, "gg"),
+            Push::Duplicate
+        );
         assert_eq!(q.push(t + 300 * S, Priority::Advisor, "gg"), Push::Queued);
         assert_eq!(q.push(t, Priority::Advisor, " \n "), Push::Empty);
         assert_eq!(q.dropped_duplicate, 2);
@@ -214,8 +215,9 @@ mod tests {
         q.push(t, Priority::Confirmation, "first");
         q.push(t, Priority::Confirmation, "second");
         assert_eq!(sent(q.next(t)), "first");
-        // The rate limit holds "second" past its 60 s.
-        assert_eq!(q.next(t + 61 * S), Next::Idle);
+        // The rate limit holds "second" past its 120 s.
+        assert_eq!(q.next(t + 30 * S), Next::Wait(t + 60 * S));
+        assert_eq!(q.next(t + 121 * S), Next::Idle);
         assert_eq!(q.dropped_stale, 1);
     }
 
