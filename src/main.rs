@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Some(Command::Demo(args)) => commands::demo(&cli, args),
         Some(Command::TuiPreview(args)) => kicktui::tui_preview::main(&cli, args),
         Some(Command::Clip(args)) => commands::clip(&cli, args),
+        Some(Command::Login(_)) => commands::login(&cli),
         None => commands::live(&cli),
     };
     match result {

@@ -6,8 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use reqwest::Url;
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
 
 use super::oauth::{self, AuthRequest, Client, Pkce, RedirectError};
 use super::token::{self, Secret, Token};
@@ -98,20 +99,22 @@ impl LoginFlow {
     }
 
     /// The code, from whichever comes first: the browser's redirect to the loopback port or a
-    /// line pasted into `input`.
-    pub async fn wait_code<R: AsyncBufRead + Unpin>(&mut self, input: R) -> Result<String, String> {
-        let mut lines = input.lines();
+    /// pasted line (`pasted` closed: nothing more will be pasted).
+    pub async fn wait_code(
+        &mut self,
+        mut pasted: mpsc::Receiver<String>,
+    ) -> Result<String, String> {
         let mut input_open = true;
         loop {
             tokio::select! {
-                line = lines.next_line(), if input_open => match line {
-                    Ok(Some(l)) if l.trim().is_empty() => {}
-                    Ok(Some(l)) => match oauth::parse_redirect(&l, &self.state) {
+                line = pasted.recv(), if input_open => match line {
+                    Some(l) if l.trim().is_empty() => {}
+                    Some(l) => match oauth::parse_redirect(&l, &self.state) {
                         Ok(code) => return Ok(code),
                         Err(RedirectError::Denied(why)) => return Err(format!("Kick refused the login: {why}")),
                         Err(e) => eprintln!("kicktui: {e}; paste the whole address the browser ended on"),
                     },
-                    _ => {
+                    None => {
                         input_open = false;
                         if self.listener.is_none() {
                             return Err("no redirect URL was pasted".into());
@@ -146,6 +149,47 @@ impl LoginFlow {
             .map_err(|e| format!("cannot save {}: {e}", self.token_path.display()))?;
         Ok((self.token_path, t))
     }
+}
+
+/// The whole command: URL out, redirect in, token saved.
+pub async fn run(c: &Config, data_dir: &Path) -> Result<(), String> {
+    let mut flow = LoginFlow::start(c, data_dir).await?;
+    println!(
+        "Open this URL in a browser and allow kicktui:\n\n  {}\n",
+        flow.url()
+    );
+    if flow.listening() {
+        println!(
+            "Waiting for the browser to come back to {} …\n\
+             Over SSH, paste the address the browser ends on (it may show an error page) here:",
+            flow.redirect_uri()
+        );
+    } else {
+        println!("Then paste the address the browser ends on (it may show an error page) here:");
+    }
+    let code = flow.wait_code(stdin_lines()).await?;
+    let (path, t) = flow.finish(&code).await?;
+    let mins = (t.expires_at - chrono::Utc::now().timestamp()).max(0) / 60;
+    println!(
+        "Logged in. Token saved to {} (readable only by you; valid {mins} min, kicktui refreshes it).",
+        path.display()
+    );
+    Ok(())
+}
+
+/// Lines typed or pasted on stdin, read on a plain thread (a blocking read cannot be
+/// cancelled; the thread ends with the process).
+fn stdin_lines() -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel(4);
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lines() {
+            let Ok(line) = line else { break };
+            if tx.blocking_send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
 }
 
 async fn accept(l: Option<&TcpListener>) -> std::io::Result<TcpStream> {

@@ -13,6 +13,15 @@ use super::*;
 use crate::config::Config;
 use crate::fake::kick_chat::FakeKickChat;
 
+/// Pasted lines, then end of input.
+fn lines(l: &[&str]) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel(l.len().max(1));
+    for s in l {
+        let _ = tx.try_send(s.to_string());
+    }
+    rx
+}
+
 fn config(fake: &FakeKickChat) -> Config {
     let mut c = Config::default();
     c.kick.client_id = "01TESTCLIENT".into();
@@ -44,7 +53,7 @@ async fn login_by_loopback_redirect_saves_a_0600_token() {
         let page = reqwest::get(url).await.unwrap().text().await.unwrap();
         assert!(page.contains("logged in"), "{page}");
     });
-    let code = flow.wait_code(tokio::io::empty()).await.unwrap();
+    let code = flow.wait_code(lines(&[])).await.unwrap();
     let (path, t) = flow.finish(&code).await.unwrap();
     browser.await.unwrap();
     assert_eq!(path, token_path(dir.path()));
@@ -68,8 +77,10 @@ async fn login_by_paste(fake: &FakeKickChat, dir: &std::path::Path) {
     let resp = no_follow.get(flow.url()).send().await.unwrap();
     let location = resp.headers()["location"].to_str().unwrap().to_string();
     assert!(location.starts_with("http://localhost.invalid:8976/callback?code="));
-    let pasted = format!("not a url\n{location}\n");
-    let code = flow.wait_code(pasted.as_bytes()).await.unwrap();
+    let code = flow
+        .wait_code(lines(&["not a url", &location]))
+        .await
+        .unwrap();
     flow.finish(&code).await.unwrap();
 }
 
@@ -84,8 +95,8 @@ async fn a_pasted_redirect_logs_in_and_a_wrong_one_does_not() {
     let mut c = config(&fake);
     c.bot.redirect_uri = "http://localhost.invalid:8976/callback".into();
     let mut flow = LoginFlow::start(&c, dir.path()).await.unwrap();
-    let pasted = "http://localhost.invalid:8976/callback?code=x&state=someone-elses\n";
-    assert!(flow.wait_code(pasted.as_bytes()).await.is_err());
+    let pasted = "http://localhost.invalid:8976/callback?code=x&state=someone-elses";
+    assert!(flow.wait_code(lines(&[pasted])).await.is_err());
     let mut c = Config::default();
     c.kick.client_id.clear();
     let err = LoginFlow::start(&c, dir.path())
