@@ -19,10 +19,10 @@ use crate::store::{Store, StoreWriter, db_path};
 const KEY: &str = "sk-test-SECRET-0123456789";
 
 #[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
+pub(crate) struct Logs(Arc<Mutex<Vec<u8>>>);
 
 impl Logs {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 }
@@ -37,7 +37,8 @@ impl Write for Logs {
     }
 }
 
-fn capture() -> (Logs, tracing::subscriber::DefaultGuard) {
+/// Everything logged on this thread while the guard lives.
+pub(crate) fn capture() -> (Logs, tracing::subscriber::DefaultGuard) {
     let logs = Logs::default();
     let l = logs.clone();
     let sub = tracing_subscriber::fmt()

@@ -19,5 +19,47 @@ pub use actor::{Advice, AdvisorCmd, AdvisorHandle, AdvisorSetup, AdvisorStatus, 
 pub use key::ApiKey;
 pub use tools::ToolCall;
 
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::engine::feed::Feed;
+use crate::store::StoreHandle;
+
+/// Starts the advisor when `[advisor]` is on: `None` when it is off or cannot start (no key:
+/// one log line says so). Advice arrives on the receiver.
+pub fn start(
+    c: &Config,
+    feed: &Feed,
+    store: Option<StoreHandle>,
+    cancel: CancellationToken,
+) -> Option<(AdvisorHandle, mpsc::Receiver<Advice>)> {
+    let setup = match AdvisorSetup::from_config(c) {
+        Ok(Some(s)) => s,
+        Ok(None) => return None,
+        Err(why) => {
+            tracing::warn!("{why}");
+            return None;
+        }
+    };
+    let (tx, rx) = mpsc::channel(8);
+    match spawn(setup, feed.view(), store, tx, cancel) {
+        Ok(h) => {
+            tracing::info!(
+                "advisor on: {} model {} every {} s, at most {} calls an hour",
+                c.advisor.provider.as_str(),
+                c.advisor.model,
+                c.advisor.interval_seconds,
+                c.advisor.max_calls_per_hour
+            );
+            Some((h, rx))
+        }
+        Err(why) => {
+            tracing::warn!("advisor: {why}");
+            None
+        }
+    }
+}
+
 #[cfg(test)]
-mod actor_tests;
+pub(crate) mod actor_tests;

@@ -12,5 +12,27 @@ pub mod token;
 pub use poster::{BotEvent, BotHandle, BotSetup, spawn};
 pub use queue::Priority;
 
+use std::path::Path;
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+
+/// Starts the chat voice when `[bot]` is on (warning once when there is no login yet).
+/// Posted / failed messages arrive on the receiver.
+pub fn start(
+    c: &Config,
+    data_dir: &Path,
+    cancel: CancellationToken,
+) -> Option<(BotHandle, mpsc::Receiver<BotEvent>)> {
+    let setup = BotSetup::from_config(c, data_dir)?;
+    if let Err(e) = token::load(&setup.token_path) {
+        tracing::warn!("chat voice: {e}");
+    }
+    let (tx, rx) = mpsc::channel(32);
+    Some((spawn(setup, tx, cancel), rx))
+}
+
 #[cfg(test)]
 mod tests;

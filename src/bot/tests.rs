@@ -108,6 +108,7 @@ async fn a_pasted_redirect_logs_in_and_a_wrong_one_does_not() {
 
 #[tokio::test]
 async fn posts_go_out_in_order_duplicates_dropped_and_a_401_refreshes_the_token() {
+    let (logs, _guard) = crate::advisor::actor_tests::capture();
     let fake = FakeKickChat::start("01TESTCLIENT", "app-secret", 7200)
         .await
         .unwrap();
@@ -151,6 +152,14 @@ async fn posts_go_out_in_order_duplicates_dropped_and_a_401_refreshes_the_token(
     let saved = token::load(&token_path(dir.path())).unwrap();
     assert_eq!(saved.access_token.expose(), posts[1].token);
     cancel.cancel();
+    let log = logs.text();
+    assert!(log.contains("Kick token refreshed"), "{log}");
+    for secret in ["AT-", "RT-", "app-secret"] {
+        assert!(
+            !log.contains(secret),
+            "{secret} leaked into the log:\n{log}"
+        );
+    }
 }
 
 #[tokio::test]
