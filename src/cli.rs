@@ -84,6 +84,8 @@ pub enum Command {
     /// Write a synthetic chat log with labelled highlights (for tuning and demos).
     #[command(hide = true)]
     Synth(SynthArgs),
+    /// Log in to Kick for the chat voice ([bot]): prints a URL to open, takes the redirect.
+    Login(LoginArgs),
     /// Internal: waits for kicktui (the parent) to end, then stops any streamlink it left.
     #[command(hide = true)]
     ReapChildren(ReapArgs),
@@ -258,4 +260,17 @@ pub struct ReportArgs {
 pub enum ReportFormat {
     Md,
     Json,
+}
+
+/// `kicktui login kick`
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The platform to log in to.
+    #[arg(value_enum)]
+    pub platform: LoginPlatform,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LoginPlatform {
+    Kick,
 }

@@ -364,3 +364,11 @@ pub fn report(cli: &Cli, args: &crate::cli::ReportArgs) -> CmdResult {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `kicktui login kick`: the chat voice's OAuth login (see `bot::login`).
+pub fn login(cli: &Cli) -> CmdResult {
+    let cfg = load_config(cli)?;
+    let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
+    runtime()?.block_on(crate::bot::login::run(&cfg, &data_dir))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -2,8 +2,10 @@
 //! (decoding, detection) and the actors; `main.rs` is only the command line.
 #![forbid(unsafe_code)]
 
+pub mod advisor;
 pub mod app;
 pub mod bench;
+pub mod bot;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Some(Command::Clip(args)) => commands::clip(&cli, args),
         Some(Command::Doctor(args)) => commands::doctor(&cli, args),
         Some(Command::Report(args)) => commands::report(&cli, args),
+        Some(Command::Login(_)) => commands::login(&cli),
         None => commands::live(&cli),
     };
     match result {

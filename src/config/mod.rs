@@ -1,6 +1,7 @@
 //! Typed configuration: defaults (the seed settings plus ours), lookup and validation.
 //! The repository's `config.toml` is the documented default; a test keeps them equal.
 
+mod advisor;
 mod engage;
 mod fronts;
 mod keys;
@@ -8,6 +9,7 @@ mod load;
 mod twitch;
 mod validate;
 
+pub use advisor::{Advisor, Bot, Provider};
 pub use engage::{Bandit, Engagement, Revenue};
 pub use fronts::{ALERT_EVENTS, Alerts, Server};
 pub use keys::{KeyList, Keys};
@@ -38,6 +40,8 @@ pub struct Config {
     pub bandit: Bandit,
     pub peaks: Peaks,
     pub twitch: Twitch,
+    pub advisor: Advisor,
+    pub bot: Bot,
 }
 
 impl Config {

@@ -170,5 +170,6 @@ pub fn validate(c: &Config) -> Check {
     super::fronts::check(&c.server, &c.alerts)?;
     super::engage::validate(&c.engagement, &c.revenue, &c.bandit)?;
     super::twitch::validate(&c.twitch)?;
+    super::advisor::validate(&c.advisor, &c.bot)?;
     Ok(())
 }

@@ -16,6 +16,8 @@ mod api;
 mod centrifugo;
 mod control;
 pub mod frames;
+pub mod kick_chat;
+pub mod llm;
 mod script;
 mod server;
 mod socket;

@@ -160,6 +160,7 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
             ])?;
             Ok(0)
         }
+        WriteOp::Advice(a) => super::advice::apply(conn, a),
         WriteOp::Activity(a) => {
             conn.prepare_cached(
                 "INSERT INTO activities (session_id, name, started_at, ended_at, reward,

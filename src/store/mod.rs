@@ -5,6 +5,7 @@
 //! subcommands, the report). Both open `<data dir>/kicktui.db` in WAL mode, so readers never
 //! block the writer.
 
+mod advice;
 mod apply;
 mod engage;
 mod format;
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use advice::{AdviceOutcome, AdviceRow, AdviceSummary, AdviceWrite, Followed, NewAdvice};
 pub use engage::{EngageOp, EngageStats, last_known};
 pub use format::{OutputFormat, csv_field, render_moments, render_sessions};
 pub use handle::StoreHandle;

@@ -14,7 +14,7 @@ use super::StoreError;
 
 /// Migration `i` (0-based) takes the schema from version `i` to `i + 1`.
 /// Append new steps; never edit one that has shipped.
-pub const MIGRATIONS: &[&str] = &[V1, V2_ENGAGE];
+pub const MIGRATIONS: &[&str] = &[V1, V2_ENGAGE, V_ADVICE];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -30,6 +30,7 @@ pub const TABLES: &[&str] = &[
     "activities",
     "channel_cache",
     "engage_stats",
+    "advice",
 ];
 
 const V1: &str = r#"
@@ -153,6 +154,38 @@ CREATE TABLE engage_stats (
     -- closed by crash recovery at its last known time
     recovered        INTEGER NOT NULL DEFAULT 0
 );
+"#;
+
+/// The advisor's calls: what was sent (never the key; chat text only with capture on), the
+/// tool calls it answered with, what the streamer did afterwards and the bandit's view then.
+const V_ADVICE: &str = r#"
+CREATE TABLE advice (
+    id                INTEGER PRIMARY KEY,
+    session_id        INTEGER REFERENCES sessions(id) ON DELETE CASCADE,
+    at                TEXT NOT NULL,
+    at_ms             INTEGER NOT NULL,
+    provider          TEXT NOT NULL,
+    model             TEXT NOT NULL,
+    -- ok, rate_limited, server_error, refused, timeout, network, malformed
+    outcome           TEXT NOT NULL,
+    input             TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(input)),
+    -- the tool calls that passed validation
+    tool_calls        TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tool_calls)),
+    rejected_calls    INTEGER NOT NULL DEFAULT 0,
+    free_text         TEXT,
+    suggested_arm     TEXT,
+    -- the bandit's own suggestion and its posterior mean of the suggested arm, at the call
+    bandit_arm        TEXT,
+    bandit_mean       REAL,
+    activity_before   TEXT,
+    engagement_before REAL,
+    -- followed, other, ignored, dismissed; NULL until known
+    followed          TEXT CHECK (followed IN ('followed', 'other', 'ignored', 'dismissed')),
+    decided_at        TEXT,
+    activity_after    TEXT,
+    engagement_after  REAL
+);
+CREATE INDEX advice_session ON advice(session_id, at_ms);
 "#;
 
 /// Opens a connection with the pragmas every connection needs, then migrates.

@@ -50,6 +50,8 @@ pub enum WriteOp {
     /// Reply: the recording id. Also sets the session's `recording_path` if it has none.
     StartRecording(NewRecording),
     UpdateRecording(RecordingUpdate),
+    /// An advisor call (reply: its id) or what the streamer did with it.
+    Advice(super::advice::AdviceWrite),
     /// Does nothing; its reply means everything queued before it is committed.
     Flush,
     /// Activity segments, engagement totals, crash recovery (`store::engage`).
@@ -71,6 +73,7 @@ impl WriteOp {
             WriteOp::Activity(_) => "activity",
             WriteOp::StartRecording(_) => "start_recording",
             WriteOp::UpdateRecording(_) => "update_recording",
+            WriteOp::Advice(_) => "advice",
             WriteOp::Flush => "flush",
             WriteOp::Engage(_) => "engage",
         }

@@ -1,0 +1,476 @@
+//! The advisor actor: asks on an interval and on request, within the hourly budget, backs off
+//! after failures (one log line each), validates the answer, stores the call and sends
+//! [`Advice`] to the front end. It only reads the engine's view, so it never holds it up.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::{Mutex, mpsc, watch};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::budget::{Backoff, Budget};
+use super::follow::FollowTracker;
+use super::input::{self, Choice};
+use super::key::ApiKey;
+use super::provider::{CallError, LlmClient, RawReply};
+use super::tools::{self, ToolCall};
+use crate::config::{Advisor, Config};
+use crate::domain::Ts;
+use crate::engine::view::View;
+use crate::store::{AdviceOutcome, AdviceWrite, NewAdvice, StoreHandle, WriteOp};
+use crate::supervise::{Restart, spawn_supervised};
+use crate::time::wall_now;
+
+/// How often the actor looks at the view for activity changes.
+const OBSERVE_EVERY: Duration = Duration::from_secs(5);
+const KEEP_CHOICES: usize = 20;
+const KEEP_CHAT_LINES: usize = 20;
+const BACKOFF_FIRST: Duration = Duration::from_secs(30);
+const BACKOFF_MAX: Duration = Duration::from_secs(1800);
+
+/// What the actor needs; see [`AdvisorSetup::from_config`].
+#[derive(Clone, Debug)]
+pub struct AdvisorSetup {
+    pub cfg: Advisor,
+    pub key: Option<ApiKey>,
+    /// Offer `chat_message` (the `[bot]` chat voice is on).
+    pub chat_voice: bool,
+    /// `[general] store_chat_text`: only then may chat lines be sent.
+    pub store_chat_text: bool,
+}
+
+impl AdvisorSetup {
+    /// `Ok(None)` when the advisor is off; `Err` says why it cannot start (no key).
+    pub fn from_config(c: &Config) -> Result<Option<AdvisorSetup>, String> {
+        if !c.advisor.enabled {
+            return Ok(None);
+        }
+        let env = c.advisor.key_env();
+        let key = ApiKey::from_env(env);
+        if key.is_none() && !is_loopback(c.advisor.api_base()) {
+            return Err(format!(
+                "advisor: ${env} is not set (advisor.api_key_env); the advisor stays off"
+            ));
+        }
+        Ok(Some(AdvisorSetup {
+            cfg: c.advisor.clone(),
+            key,
+            chat_voice: c.bot.enabled,
+            store_chat_text: c.general.store_chat_text,
+        }))
+    }
+}
+
+/// A local server (Ollama, llama.cpp, vLLM) needs no key.
+pub fn is_loopback(base: &str) -> bool {
+    reqwest::Url::parse(base).is_ok_and(|u| {
+        matches!(
+            u.host_str(),
+            Some("127.0.0.1" | "localhost" | "[::1]" | "::1")
+        )
+    })
+}
+
+/// Requests from the front end.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AdvisorCmd {
+    /// Ask now (within the budget and backoff).
+    AskNow,
+    /// The streamer dismissed the open suggestion.
+    Dismiss,
+    /// The chat voice was turned on or off: offer `chat_message` or not.
+    ChatVoice(bool),
+    /// A chat line; kept (the last 20) and sent only with `store_chat_text` on.
+    ChatLine(String),
+}
+
+/// One call's validated answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Advice {
+    /// The `advice` row, when stored.
+    pub id: Option<i64>,
+    pub at: Ts,
+    /// Validated tool calls, at most one `SuggestActivity`.
+    pub calls: Vec<ToolCall>,
+    /// The model's own words: show them, never act on them.
+    pub text: Option<String>,
+    /// Tool calls that failed validation (each logged once).
+    pub rejected: u32,
+}
+
+impl Advice {
+    /// The suggested activity and why.
+    pub fn suggestion(&self) -> Option<(&str, &str)> {
+        self.calls.iter().find_map(|c| match c {
+            ToolCall::SuggestActivity { arm, reason } => Some((arm.as_str(), reason.as_str())),
+            _ => None,
+        })
+    }
+}
+
+/// For the status bar: `advisor: 3/12 calls this hour` plus what happened last.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AdvisorStatus {
+    pub budget: String,
+    /// `asking…`, `waiting 30 s after: rate limited (429)`, `no calls left this hour`.
+    pub note: Option<String>,
+    pub calls: u64,
+    pub failures: u64,
+    /// "Ask now" requests that the budget or backoff turned down.
+    pub refused: u64,
+}
+
+impl AdvisorStatus {
+    pub fn line(&self) -> String {
+        match &self.note {
+            Some(n) => format!("{} · {n}", self.budget),
+            None => self.budget.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AdvisorHandle {
+    cmd: mpsc::Sender<AdvisorCmd>,
+    status: watch::Receiver<AdvisorStatus>,
+}
+
+impl AdvisorHandle {
+    /// Never waits; `false` when the actor is busy with many requests or gone.
+    pub fn send(&self, c: AdvisorCmd) -> bool {
+        self.cmd.try_send(c).is_ok()
+    }
+
+    pub fn ask_now(&self) -> bool {
+        self.send(AdvisorCmd::AskNow)
+    }
+
+    pub fn status(&self) -> watch::Receiver<AdvisorStatus> {
+        self.status.clone()
+    }
+}
+
+/// Starts the actor (supervised: a panic restarts it with its budget intact). `view` is the
+/// engine's latest view (`Feed::view()`); advice goes to `out` (never waited on: a full
+/// channel drops it).
+pub fn spawn(
+    setup: AdvisorSetup,
+    view: watch::Receiver<View>,
+    store: Option<StoreHandle>,
+    out: mpsc::Sender<Advice>,
+    cancel: CancellationToken,
+) -> Result<AdvisorHandle, String> {
+    let client = LlmClient::new(&setup.cfg, setup.key.clone())?;
+    let (cmd_tx, cmd_rx) = mpsc::channel(16);
+    let mut budget = Budget::new(setup.cfg.max_calls_per_hour);
+    let interval = Duration::from_secs(setup.cfg.interval_seconds.into());
+    let now = Instant::now();
+    let (status_tx, status_rx) = watch::channel(AdvisorStatus {
+        budget: budget.status(now),
+        ..AdvisorStatus::default()
+    });
+    let actor = Actor {
+        client,
+        interval,
+        chat_voice: setup.chat_voice,
+        store_chat_text: setup.store_chat_text,
+        view,
+        store,
+        out,
+        rx: cmd_rx,
+        cmds_closed: false,
+        status: status_tx,
+        budget,
+        backoff: Backoff::new(BACKOFF_FIRST, BACKOFF_MAX),
+        follow: FollowTracker::new(interval, interval.min(Duration::from_secs(300))),
+        choices: VecDeque::new(),
+        last_activity: None,
+        chat_lines: VecDeque::new(),
+        next_due: now + interval,
+        budget_logged: false,
+    };
+    let actor = Arc::new(Mutex::new(actor));
+    let c = cancel.clone();
+    spawn_supervised(
+        "advisor",
+        cancel,
+        Restart::default(),
+        move || {
+            let actor = actor.clone();
+            let cancel = c.clone();
+            async move { actor.lock().await.run(&cancel).await }
+        },
+        |_, _| {},
+    );
+    Ok(AdvisorHandle {
+        cmd: cmd_tx,
+        status: status_rx,
+    })
+}
+
+struct Actor {
+    client: LlmClient,
+    interval: Duration,
+    chat_voice: bool,
+    store_chat_text: bool,
+    view: watch::Receiver<View>,
+    store: Option<StoreHandle>,
+    out: mpsc::Sender<Advice>,
+    rx: mpsc::Receiver<AdvisorCmd>,
+    cmds_closed: bool,
+    status: watch::Sender<AdvisorStatus>,
+    budget: Budget,
+    backoff: Backoff,
+    follow: FollowTracker,
+    choices: VecDeque<Choice>,
+    last_activity: Option<String>,
+    chat_lines: VecDeque<String>,
+    next_due: Instant,
+    budget_logged: bool,
+}
+
+impl Actor {
+    async fn run(&mut self, cancel: &CancellationToken) {
+        let mut observe = tokio::time::interval(OBSERVE_EVERY);
+        observe.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tokio::select! {
+                () = cancel.cancelled() => return,
+                () = tokio::time::sleep_until(self.next_due) => self.ask(false, cancel).await,
+                c = self.rx.recv(), if !self.cmds_closed => match c {
+                    Some(AdvisorCmd::AskNow) => self.ask(true, cancel).await,
+                    Some(AdvisorCmd::Dismiss) => {
+                        let (activity, engagement) = self.activity();
+                        let out = self.follow.dismiss(activity.as_deref(), engagement, wall_now());
+                        self.record_outcomes(out).await;
+                    }
+                    Some(AdvisorCmd::ChatVoice(on)) => self.chat_voice = on,
+                    Some(AdvisorCmd::ChatLine(line)) => {
+                        if self.store_chat_text {
+                            if self.chat_lines.len() >= KEEP_CHAT_LINES {
+                                self.chat_lines.pop_front();
+                            }
+                            self.chat_lines.push_back(tools::clean(&line));
+                        }
+                    }
+                    None => self.cmds_closed = true,
+                },
+                _ = observe.tick() => self.observe().await,
+            }
+        }
+    }
+
+    fn activity(&self) -> (Option<String>, Option<f64>) {
+        let v = self.view.borrow();
+        let e = &v.snapshot.engage;
+        (e.activity.clone(), e.engagement)
+    }
+
+    async fn observe(&mut self) {
+        let (activity, engagement) = self.activity();
+        let now = wall_now();
+        if activity.is_some() && activity != self.last_activity {
+            if let Some(a) = &activity {
+                if self.choices.len() >= KEEP_CHOICES {
+                    self.choices.pop_front();
+                }
+                self.choices.push_back(Choice {
+                    at: now,
+                    activity: a.clone(),
+                });
+            }
+            self.last_activity = activity.clone();
+        }
+        let out = self.follow.observe(activity.as_deref(), engagement, now);
+        self.record_outcomes(out).await;
+    }
+
+    async fn record_outcomes(&self, out: Vec<AdviceOutcome>) {
+        let Some(store) = &self.store else { return };
+        for o in out {
+            if let Err(e) = store
+                .enqueue(WriteOp::Advice(AdviceWrite::Outcome(o)))
+                .await
+            {
+                tracing::debug!("advisor: outcome not stored: {e}");
+            }
+        }
+    }
+
+    fn publish(&mut self, note: Option<String>, f: impl FnOnce(&mut AdvisorStatus)) {
+        let budget = self.budget.status(Instant::now());
+        self.status.send_modify(|s| {
+            s.budget = budget;
+            s.note = note;
+            f(s);
+        });
+    }
+
+    async fn ask(&mut self, asked: bool, cancel: &CancellationToken) {
+        let now = Instant::now();
+        self.next_due = now + self.interval;
+        if let Some(until) = self.backoff.until().filter(|_| !self.backoff.ready(now)) {
+            let left = until.saturating_duration_since(now).as_secs();
+            self.publish(Some(format!("waiting {left} s after a failed call")), |s| {
+                s.refused += u64::from(asked)
+            });
+            return;
+        }
+        if !self.budget.try_take(now) {
+            let mins = self
+                .budget
+                .next_free(now)
+                .saturating_duration_since(now)
+                .as_secs()
+                / 60;
+            if !self.budget_logged {
+                tracing::info!("{}: next call in {mins} min", self.budget.status(now));
+                self.budget_logged = true;
+            }
+            self.publish(Some("no calls left this hour".into()), |s| {
+                s.refused += u64::from(asked)
+            });
+            return;
+        }
+        self.budget_logged = false;
+        let view = self.view.borrow().clone();
+        let at = wall_now();
+        let lines: Vec<String> = self.chat_lines.iter().cloned().collect();
+        let choices: Vec<Choice> = self.choices.iter().cloned().collect();
+        let (prompt, input) = input::build(&view, &choices, &lines, self.chat_voice, at);
+        self.publish(Some("asking…".into()), |s| s.calls += 1);
+        let res = tokio::select! {
+            r = self.client.call(&prompt) => r,
+            () = cancel.cancelled() => return,
+        };
+        match res {
+            Err(e) => self.failed(e, &view, input, at).await,
+            Ok(reply) => {
+                self.backoff.succeeded();
+                let advice = self.answered(reply, &view, input, at).await;
+                let note = format!("advice at {}", at.to_datetime().format("%H:%M:%S"));
+                self.publish(Some(note), |_| {});
+                if self.out.try_send(advice).is_err() {
+                    tracing::debug!("advisor: the front end is not taking advice; dropped");
+                }
+            }
+        }
+    }
+
+    async fn failed(&mut self, e: CallError, view: &View, input: Value, at: Ts) {
+        let ra = match &e {
+            CallError::RateLimited { retry_after } => *retry_after,
+            _ => None,
+        };
+        let wait = self.backoff.failed(Instant::now(), ra);
+        tracing::warn!("advisor call failed: {e}; next try in {} s", wait.as_secs());
+        let row = self.row(view, input, at, e.outcome(), &[], 0, None);
+        self.store_row(row).await;
+        self.publish(
+            Some(format!("waiting {} s after: {e}", wait.as_secs())),
+            |s| s.failures += 1,
+        );
+    }
+
+    async fn answered(&mut self, reply: RawReply, view: &View, input: Value, at: Ts) -> Advice {
+        let arms: Vec<String> = view
+            .snapshot
+            .engage
+            .arms
+            .iter()
+            .map(|a| a.name.clone())
+            .collect();
+        let mut calls = Vec::new();
+        let mut rejected = 0;
+        for raw in reply.calls {
+            let name: String = tools::clean(&raw.name).chars().take(40).collect();
+            let res = tools::validate(&raw.name, &raw.input, &arms, self.chat_voice);
+            match res {
+                Ok(ToolCall::SuggestActivity { .. })
+                    if calls
+                        .iter()
+                        .any(|c| matches!(c, ToolCall::SuggestActivity { .. })) =>
+                {
+                    rejected += 1;
+                    tracing::warn!("advisor: ignored a second suggest_activity call");
+                }
+                Ok(call) => calls.push(call),
+                Err(why) => {
+                    rejected += 1;
+                    tracing::warn!("advisor: ignored a `{name}` call: {why}");
+                }
+            }
+        }
+        let text = reply.text.as_deref().and_then(tools::free_text);
+        let row = self.row(view, input, at, "ok", &calls, rejected, text.clone());
+        let id = self.store_row(row).await;
+        let advice = Advice {
+            id,
+            at,
+            calls,
+            text,
+            rejected,
+        };
+        if let (Some(id), Some((arm, _))) = (id, advice.suggestion()) {
+            let activity = view.snapshot.engage.activity.as_deref();
+            let out = self.follow.suggest(id, arm, activity, at);
+            self.record_outcomes(out).await;
+        }
+        advice
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn row(
+        &self,
+        view: &View,
+        input: Value,
+        at: Ts,
+        outcome: &str,
+        calls: &[ToolCall],
+        rejected: u32,
+        free_text: Option<String>,
+    ) -> NewAdvice {
+        let e = &view.snapshot.engage;
+        let suggested = calls.iter().find_map(|c| match c {
+            ToolCall::SuggestActivity { arm, .. } => Some(arm.clone()),
+            _ => None,
+        });
+        let bandit_mean = suggested
+            .as_ref()
+            .and_then(|s| e.arms.iter().find(|a| &a.name == s))
+            .map(|a| a.mean);
+        NewAdvice {
+            session_id: view.session,
+            at,
+            provider: self.client.provider().as_str().into(),
+            model: self.client.model().into(),
+            outcome: outcome.into(),
+            input,
+            tool_calls: serde_json::to_value(calls).unwrap_or(Value::Null),
+            rejected_calls: rejected,
+            free_text,
+            suggested_arm: suggested,
+            bandit_arm: e.suggestion.clone(),
+            bandit_mean,
+            activity_before: e.activity.clone(),
+            engagement_before: e.engagement,
+        }
+    }
+
+    async fn store_row(&self, row: NewAdvice) -> Option<i64> {
+        let store = self.store.as_ref()?;
+        match store
+            .send(WriteOp::Advice(AdviceWrite::Insert(Box::new(row))))
+            .await
+        {
+            Ok(id) => Some(id),
+            Err(e) => {
+                tracing::warn!("advisor: call not stored: {e}");
+                None
+            }
+        }
+    }
+}

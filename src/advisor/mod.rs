@@ -1,0 +1,65 @@
+//! The co-pilot: an optional language model that reads the stream's state every few minutes
+//! and answers through tools (suggest an activity, a talking point, a moment to mark, a chat
+//! line). The model advises, the streamer decides: every tool call is validated, free text is
+//! only shown, and nothing is acted on without a key press in the front end.
+//!
+//! Off by default. [`spawn`] starts the actor; it reads the engine's latest
+//! [`View`](crate::engine::view::View), sends [`Advice`] on a channel, records each call in the
+//! `advice` table and tracks whether a suggestion was followed.
+
+mod actor;
+pub mod budget;
+pub mod follow;
+pub mod input;
+pub mod key;
+pub mod provider;
+pub mod tools;
+
+pub use actor::{Advice, AdvisorCmd, AdvisorHandle, AdvisorSetup, AdvisorStatus, spawn};
+pub use key::ApiKey;
+pub use tools::ToolCall;
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::engine::feed::Feed;
+use crate::store::StoreHandle;
+
+/// Starts the advisor when `[advisor]` is on: `None` when it is off or cannot start (no key:
+/// one log line says so). Advice arrives on the receiver.
+pub fn start(
+    c: &Config,
+    feed: &Feed,
+    store: Option<StoreHandle>,
+    cancel: CancellationToken,
+) -> Option<(AdvisorHandle, mpsc::Receiver<Advice>)> {
+    let setup = match AdvisorSetup::from_config(c) {
+        Ok(Some(s)) => s,
+        Ok(None) => return None,
+        Err(why) => {
+            tracing::warn!("{why}");
+            return None;
+        }
+    };
+    let (tx, rx) = mpsc::channel(8);
+    match spawn(setup, feed.view(), store, tx, cancel) {
+        Ok(h) => {
+            tracing::info!(
+                "advisor on: {} model {} every {} s, at most {} calls an hour",
+                c.advisor.provider.as_str(),
+                c.advisor.model,
+                c.advisor.interval_seconds,
+                c.advisor.max_calls_per_hour
+            );
+            Some((h, rx))
+        }
+        Err(why) => {
+            tracing::warn!("advisor: {why}");
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod actor_tests;

@@ -1,0 +1,343 @@
+//! The two wire formats: Anthropic's Messages API and OpenAI-style chat completions (which
+//! Ollama, llama.cpp and vLLM speak too). Building a request and reading a reply are pure;
+//! [`LlmClient::call`] is the one HTTP call, and its errors never carry the key.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::key::ApiKey;
+use super::tools::ToolSpec;
+use crate::config::{Advisor, Provider};
+
+/// What one call sends: instructions, the stream's state, the tools.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prompt {
+    pub system: String,
+    pub user: String,
+    pub tools: Vec<ToolSpec>,
+}
+
+/// A tool call as the model made it, before validation. `input` is `Null` when its
+/// arguments were not JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawCall {
+    pub name: String,
+    pub input: Value,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawReply {
+    pub text: Option<String>,
+    pub calls: Vec<RawCall>,
+}
+
+/// Why a call gave nothing. One log line each; the actor backs off.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum CallError {
+    #[error("rate limited (429){}", .retry_after.map(|d| format!(", retry after {}s", d.as_secs())).unwrap_or_default())]
+    RateLimited { retry_after: Option<Duration> },
+    #[error("server error ({0})")]
+    Server(u16),
+    #[error("refused ({0}){hint}", hint = refused_hint(*.0))]
+    Refused(u16),
+    #[error("no answer within the timeout")]
+    Timeout,
+    #[error("cannot connect: {0}")]
+    Network(String),
+    #[error("malformed reply: {0}")]
+    Malformed(String),
+}
+
+fn refused_hint(status: u16) -> &'static str {
+    if status == 401 || status == 403 {
+        ": check the key in api_key_env"
+    } else {
+        ""
+    }
+}
+
+impl CallError {
+    /// The `advice.outcome` column.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            CallError::RateLimited { .. } => "rate_limited",
+            CallError::Server(_) => "server_error",
+            CallError::Refused(_) => "refused",
+            CallError::Timeout => "timeout",
+            CallError::Network(_) => "network",
+            CallError::Malformed(_) => "malformed",
+        }
+    }
+}
+
+pub fn endpoint(provider: Provider, base: &str) -> String {
+    match provider {
+        Provider::Anthropic => format!("{base}/v1/messages"),
+        Provider::Openai => format!("{base}/v1/chat/completions"),
+    }
+}
+
+pub fn request_body(provider: Provider, model: &str, max_tokens: u32, p: &Prompt) -> Value {
+    match provider {
+        Provider::Anthropic => {
+            let tools: Vec<Value> = p
+                .tools
+                .iter()
+                .map(|t| json!({"name": t.name, "description": t.description, "input_schema": t.schema}))
+                .collect();
+            json!({
+                "model": model,
+                "max_tokens": max_tokens,
+                "system": p.system,
+                "messages": [{"role": "user", "content": p.user}],
+                "tools": tools,
+            })
+        }
+        Provider::Openai => {
+            let tools: Vec<Value> = p
+                .tools
+                .iter()
+                .map(|t| {
+                    json!({"type": "function", "function": {
+                    "name": t.name, "description": t.description, "parameters": t.schema}})
+                })
+                .collect();
+            json!({
+                "model": model,
+                "max_tokens": max_tokens,
+                "messages": [
+                    {"role": "system", "content": p.system},
+                    {"role": "user", "content": p.user},
+                ],
+                "tools": tools,
+            })
+        }
+    }
+}
+
+fn malformed(what: &str) -> CallError {
+    CallError::Malformed(what.into())
+}
+
+/// Reads a 2xx reply body.
+pub fn parse_reply(provider: Provider, body: &Value) -> Result<RawReply, CallError> {
+    match provider {
+        Provider::Anthropic => {
+            let blocks = body
+                .get("content")
+                .and_then(Value::as_array)
+                .ok_or_else(|| malformed("no `content` array"))?;
+            let mut reply = RawReply::default();
+            let mut text = String::new();
+            for b in blocks {
+                match b.get("type").and_then(Value::as_str) {
+                    Some("text") => {
+                        if let Some(t) = b.get("text").and_then(Value::as_str) {
+                            text.push_str(t);
+                        }
+                    }
+                    Some("tool_use") => reply.calls.push(RawCall {
+                        name: b
+                            .get("name")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .into(),
+                        input: b.get("input").cloned().unwrap_or(Value::Null),
+                    }),
+                    // thinking and other blocks: not for us
+                    _ => {}
+                }
+            }
+            reply.text = (!text.is_empty()).then_some(text);
+            Ok(reply)
+        }
+        Provider::Openai => {
+            let msg = body
+                .pointer("/choices/0/message")
+                .ok_or_else(|| malformed("no `choices[0].message`"))?;
+            let calls = msg
+                .get("tool_calls")
+                .and_then(Value::as_array)
+                .map(|calls| {
+                    calls
+                        .iter()
+                        .map(|c| {
+                            let f = c.get("function");
+                            let name = f.and_then(|f| f.get("name")).and_then(Value::as_str);
+                            // `arguments` is a JSON string; some local servers send an object.
+                            let input = match f.and_then(|f| f.get("arguments")) {
+                                Some(Value::String(s)) => {
+                                    serde_json::from_str(s).unwrap_or(Value::Null)
+                                }
+                                Some(v @ Value::Object(_)) => v.clone(),
+                                _ => Value::Null,
+                            };
+                            RawCall {
+                                name: name.unwrap_or_default().into(),
+                                input,
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let text = msg
+                .get("content")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(String::from);
+            Ok(RawReply { text, calls })
+        }
+    }
+}
+
+/// `retry-after` in seconds (an HTTP date is treated as absent: the default backoff applies).
+pub fn retry_after(v: Option<&str>) -> Option<Duration> {
+    v.and_then(|s| s.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+/// One provider, ready to call.
+#[derive(Clone, Debug)]
+pub struct LlmClient {
+    http: reqwest::Client,
+    provider: Provider,
+    url: String,
+    model: String,
+    max_tokens: u32,
+    key: Option<ApiKey>,
+}
+
+impl LlmClient {
+    pub fn new(cfg: &Advisor, key: Option<ApiKey>) -> Result<LlmClient, String> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(cfg.timeout_seconds.into()))
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(LlmClient {
+            http,
+            provider: cfg.provider,
+            url: endpoint(cfg.provider, cfg.api_base()),
+            model: cfg.model.clone(),
+            max_tokens: cfg.max_tokens,
+            key,
+        })
+    }
+
+    pub fn provider(&self) -> Provider {
+        self.provider
+    }
+
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
+    pub async fn call(&self, p: &Prompt) -> Result<RawReply, CallError> {
+        let body = request_body(self.provider, &self.model, self.max_tokens, p);
+        let mut req = self.http.post(&self.url).json(&body);
+        req = match (self.provider, &self.key) {
+            (Provider::Anthropic, Some(k)) => req.header("x-api-key", k.expose()),
+            (Provider::Openai, Some(k)) => req.bearer_auth(k.expose()),
+            (_, None) => req,
+        };
+        if self.provider == Provider::Anthropic {
+            req = req.header("anthropic-version", "2023-06-01");
+        }
+        let resp = req.send().await.map_err(net_error)?;
+        let status = resp.status().as_u16();
+        if status == 429 {
+            let ra = resp
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok());
+            return Err(CallError::RateLimited {
+                retry_after: retry_after(ra),
+            });
+        }
+        // Anthropic's 529 "overloaded" is a server error too.
+        if status >= 500 {
+            return Err(CallError::Server(status));
+        }
+        if !(200..300).contains(&status) {
+            return Err(CallError::Refused(status));
+        }
+        let bytes = resp.bytes().await.map_err(net_error)?;
+        let v: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| CallError::Malformed(format!("not JSON ({e})")))?;
+        parse_reply(self.provider, &v)
+    }
+}
+
+fn net_error(e: reqwest::Error) -> CallError {
+    if e.is_timeout() {
+        CallError::Timeout
+    } else {
+        // Without the URL: short, and nothing but the base could be in it anyway.
+        CallError::Network(e.without_url().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prompt() -> Prompt {
+        Prompt {
+            system: "sys".into(),
+            user: "state".into(),
+            tools: super::super::tools::tool_specs(&["talk".into()], false),
+        }
+    }
+
+    #[test]
+    fn anthropic_request_and_reply_shapes() {
+        let b = request_body(Provider::Anthropic, "m", 100, &prompt());
+        assert_eq!(b["system"], "sys");
+        assert_eq!(b["messages"][0]["role"], "user");
+        assert_eq!(b["tools"][0]["name"], "suggest_activity");
+        assert!(b["tools"][0]["input_schema"].is_object());
+        let reply = json!({"content": [
+            {"type": "text", "text": "Chat is quiet."},
+            {"type": "tool_use", "id": "t1", "name": "talking_point", "input": {"text": "ask"}}
+        ], "stop_reason": "tool_use"});
+        let r = parse_reply(Provider::Anthropic, &reply);
+        assert_eq!(
+            r,
+            Ok(RawReply {
+                text: Some("Chat is quiet.".into()),
+                calls: vec![RawCall {
+                    name: "talking_point".into(),
+                    input: json!({"text": "ask"})
+                }]
+            })
+        );
+        assert!(parse_reply(Provider::Anthropic, &json!({"error": {}})).is_err());
+    }
+
+    #[test]
+    fn openai_request_and_reply_shapes() {
+        let b = request_body(Provider::Openai, "m", 100, &prompt());
+        assert_eq!(b["messages"][0]["role"], "system");
+        assert_eq!(b["tools"][0]["type"], "function");
+        assert_eq!(b["tools"][0]["function"]["name"], "suggest_activity");
+        assert!(b["tools"][0]["function"]["parameters"].is_object());
+        let reply = json!({"choices": [{"message": {"role": "assistant", "content": null,
+        "tool_calls": [
+            {"id": "c1", "type": "function", "function": {"name": "mark_moment", "arguments": "{\"reason\":\"hype\"}"}},
+            {"id": "c2", "type": "function", "function": {"name": "talking_point", "arguments": "{not json"}}
+        ]}}]});
+        let r = parse_reply(Provider::Openai, &reply).unwrap_or_default();
+        assert_eq!(r.text, None);
+        assert_eq!(r.calls[0].input, json!({"reason": "hype"}));
+        assert_eq!(r.calls[1].input, Value::Null);
+        assert!(parse_reply(Provider::Openai, &json!({"choices": []})).is_err());
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_only() {
+        assert_eq!(retry_after(Some("7")), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after(Some("Wed, 21 Oct 2026 07:28:00 GMT")), None);
+        assert_eq!(retry_after(None), None);
+    }
+}

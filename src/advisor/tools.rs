@@ -1,0 +1,355 @@
+//! The tools the model may call, as one table: the JSON schema offered to the model and the
+//! validation of every call it makes come from the same [`Field`]s. Pure: no I/O.
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// Longest reason / talking point the TUI shows.
+pub const MAX_REASON_CHARS: usize = 200;
+/// Kick allows 500; a bot line should be much shorter.
+pub const MAX_CHAT_CHARS: usize = 300;
+/// The model's free text, as shown (never acted on).
+pub const MAX_FREE_TEXT_CHARS: usize = 500;
+
+/// A validated tool call: the only thing the rest of kicktui ever sees from the model.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "tool", rename_all = "snake_case")]
+pub enum ToolCall {
+    /// Switch to this activity (a bandit arm), because…
+    SuggestActivity { arm: String, reason: String },
+    /// Something to say or do on stream.
+    TalkingPoint { text: String },
+    /// A "suggested" moment: the streamer keeps or drops it.
+    MarkMoment { reason: String },
+    /// A line for chat; posted only after the streamer approves it.
+    ChatMessage { text: String },
+}
+
+impl ToolCall {
+    pub fn name(&self) -> &'static str {
+        match self {
+            ToolCall::SuggestActivity { .. } => "suggest_activity",
+            ToolCall::TalkingPoint { .. } => "talking_point",
+            ToolCall::MarkMoment { .. } => "mark_moment",
+            ToolCall::ChatMessage { .. } => "chat_message",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    /// Free text up to this many characters.
+    Text(usize),
+    /// One of the arms' names.
+    Arm,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Field {
+    name: &'static str,
+    kind: Kind,
+    description: &'static str,
+}
+
+struct Tool {
+    name: &'static str,
+    description: &'static str,
+    fields: &'static [Field],
+}
+
+const REASON: Field = Field {
+    name: "reason",
+    kind: Kind::Text(MAX_REASON_CHARS),
+    description: "One short sentence the streamer reads at a glance.",
+};
+
+const TOOLS: &[Tool] = &[
+    Tool {
+        name: "suggest_activity",
+        description: "Suggest what the streamer does next: one of the listed activities.",
+        fields: &[
+            Field {
+                name: "arm",
+                kind: Kind::Arm,
+                description: "The activity, exactly as listed.",
+            },
+            REASON,
+        ],
+    },
+    Tool {
+        name: "talking_point",
+        description: "A short thing the streamer could say or do right now.",
+        fields: &[Field {
+            name: "text",
+            kind: Kind::Text(MAX_REASON_CHARS),
+            description: "One short sentence.",
+        }],
+    },
+    Tool {
+        name: "mark_moment",
+        description: "Propose marking the last minute as a moment worth clipping; the streamer \
+                      keeps or drops it.",
+        fields: &[REASON],
+    },
+    Tool {
+        name: "chat_message",
+        description: "Propose a message for the stream's chat; the streamer approves it \
+                      before it is posted.",
+        fields: &[Field {
+            name: "text",
+            kind: Kind::Text(MAX_CHAT_CHARS),
+            description: "The message, plain text, no links.",
+        }],
+    },
+];
+
+/// A tool as offered to a provider (each provider wraps it its own way).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToolSpec {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// JSON Schema of the arguments.
+    pub schema: Value,
+}
+
+/// The tools offered: `chat_message` only while the chat voice is on.
+pub fn tool_specs(arms: &[String], chat_voice: bool) -> Vec<ToolSpec> {
+    TOOLS
+        .iter()
+        .filter(|t| chat_voice || t.name != "chat_message")
+        .map(|t| {
+            let mut props = Map::new();
+            for f in t.fields {
+                let p = match f.kind {
+                    Kind::Text(max) => json!({
+                        "type": "string", "maxLength": max, "description": f.description
+                    }),
+                    Kind::Arm => json!({
+                        "type": "string", "enum": arms, "description": f.description
+                    }),
+                };
+                props.insert(f.name.into(), p);
+            }
+            let required: Vec<&str> = t.fields.iter().map(|f| f.name).collect();
+            ToolSpec {
+                name: t.name,
+                description: t.description,
+                schema: json!({
+                    "type": "object",
+                    "properties": props,
+                    "required": required,
+                    "additionalProperties": false,
+                }),
+            }
+        })
+        .collect()
+}
+
+/// Why a call was ignored (one log line each).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Invalid {
+    #[error("unknown tool")]
+    UnknownTool,
+    #[error("tool not offered")]
+    NotOffered,
+    #[error("arguments are not a JSON object")]
+    NotAnObject,
+    #[error("missing field `{0}`")]
+    Missing(&'static str),
+    #[error("field `{0}` is not a string")]
+    NotAString(&'static str),
+    #[error("field `{0}` is empty")]
+    Empty(&'static str),
+    #[error("field `{field}` is {chars} characters, at most {max} allowed")]
+    TooLong {
+        field: &'static str,
+        chars: usize,
+        max: usize,
+    },
+    #[error("unknown activity (not one of the arms)")]
+    UnknownArm,
+    #[error("unexpected field")]
+    UnexpectedField,
+}
+
+/// Checks one call against its tool's schema. `arms` are the activities the bandit knows.
+pub fn validate(
+    name: &str,
+    input: &Value,
+    arms: &[String],
+    chat_voice: bool,
+) -> Result<ToolCall, Invalid> {
+    let tool = TOOLS
+        .iter()
+        .find(|t| t.name == name)
+        .ok_or(Invalid::UnknownTool)?;
+    if tool.name == "chat_message" && !chat_voice {
+        return Err(Invalid::NotOffered);
+    }
+    let obj = input.as_object().ok_or(Invalid::NotAnObject)?;
+    if obj.keys().any(|k| !tool.fields.iter().any(|f| f.name == k)) {
+        return Err(Invalid::UnexpectedField);
+    }
+    let mut vals = Vec::with_capacity(tool.fields.len());
+    for f in tool.fields {
+        let raw = obj.get(f.name).ok_or(Invalid::Missing(f.name))?;
+        let s = raw.as_str().ok_or(Invalid::NotAString(f.name))?;
+        let s = clean(s);
+        if s.is_empty() {
+            return Err(Invalid::Empty(f.name));
+        }
+        match f.kind {
+            Kind::Text(max) => {
+                let chars = s.chars().count();
+                if chars > max {
+                    return Err(Invalid::TooLong {
+                        field: f.name,
+                        chars,
+                        max,
+                    });
+                }
+            }
+            Kind::Arm => {
+                if !arms.iter().any(|a| a == &s) {
+                    return Err(Invalid::UnknownArm);
+                }
+            }
+        }
+        vals.push(s);
+    }
+    let mut it = vals.into_iter();
+    let mut next = || it.next().unwrap_or_default();
+    Ok(match tool.name {
+        "suggest_activity" => ToolCall::SuggestActivity {
+            arm: next(),
+            reason: next(),
+        },
+        "talking_point" => ToolCall::TalkingPoint { text: next() },
+        "mark_moment" => ToolCall::MarkMoment { reason: next() },
+        _ => ToolCall::ChatMessage { text: next() },
+    })
+}
+
+/// Text fit for a terminal line: control characters (escape sequences, newlines) become
+/// spaces, runs of whitespace one space, trimmed.
+pub fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// The model's free text as shown: cleaned and cut to [`MAX_FREE_TEXT_CHARS`].
+pub fn free_text(s: &str) -> Option<String> {
+    let c = clean(s);
+    if c.is_empty() {
+        return None;
+    }
+    Some(match c.char_indices().nth(MAX_FREE_TEXT_CHARS) {
+        Some((i, _)) => format!("{}…", &c[..i]),
+        None => c,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arms() -> Vec<String> {
+        vec!["talk".into(), "gameplay".into()]
+    }
+
+    #[test]
+    fn a_valid_suggestion_parses() {
+        let call = validate(
+            "suggest_activity",
+            &json!({"arm": "gameplay", "reason": "chat  is\nslowing"}),
+            &arms(),
+            false,
+        );
+        assert_eq!(
+            call,
+            Ok(ToolCall::SuggestActivity {
+                arm: "gameplay".into(),
+                reason: "chat is slowing".into()
+            })
+        );
+    }
+
+    #[test]
+    fn unknown_arms_tools_missing_and_long_fields_are_refused() {
+        let a = arms();
+        let v = |n: &str, i: Value| validate(n, &i, &a, false);
+        assert_eq!(
+            v("suggest_activity", json!({"arm": "cooking", "reason": "x"})),
+            Err(Invalid::UnknownArm)
+        );
+        assert_eq!(
+            v("suggest_activity", json!({"arm": "talk"})),
+            Err(Invalid::Missing("reason"))
+        );
+        assert_eq!(v("ban_user", json!({})), Err(Invalid::UnknownTool));
+        assert_eq!(
+            v("talking_point", json!({"text": "x".repeat(201)})),
+            Err(Invalid::TooLong {
+                field: "text",
+                chars: 201,
+                max: 200
+            })
+        );
+        assert_eq!(
+            v("talking_point", json!({"text": "  \n "})),
+            Err(Invalid::Empty("text"))
+        );
+        assert_eq!(
+            v("talking_point", json!({"text": 3})),
+            Err(Invalid::NotAString("text"))
+        );
+        assert_eq!(
+            v("mark_moment", json!({"reason": "a", "run": "rm -rf"})),
+            Err(Invalid::UnexpectedField)
+        );
+        assert_eq!(
+            v("mark_moment", json!("a string")),
+            Err(Invalid::NotAnObject)
+        );
+    }
+
+    #[test]
+    fn chat_message_only_with_the_chat_voice_on() {
+        let a = arms();
+        let input = json!({"text": "gg chat"});
+        assert_eq!(
+            validate("chat_message", &input, &a, false),
+            Err(Invalid::NotOffered)
+        );
+        assert!(validate("chat_message", &input, &a, true).is_ok());
+        let names = |on| -> Vec<&str> { tool_specs(&a, on).iter().map(|t| t.name).collect() };
+        assert!(!names(false).contains(&"chat_message"));
+        assert!(names(true).contains(&"chat_message"));
+    }
+
+    #[test]
+    fn the_offered_schema_lists_the_arms_and_limits() {
+        let specs = tool_specs(&arms(), false);
+        let s = &specs[0].schema;
+        assert_eq!(s["properties"]["arm"]["enum"], json!(["talk", "gameplay"]));
+        assert_eq!(s["properties"]["reason"]["maxLength"], json!(200));
+        assert_eq!(s["required"], json!(["arm", "reason"]));
+    }
+
+    #[test]
+    fn free_text_is_cleaned_and_cut() {
+        assert_eq!(free_text("\x1b[2J hi\tthere "), Some("[2J hi there".into()));
+        assert_eq!(free_text("  "), None);
+        let long = free_text(&"é".repeat(600)).unwrap_or_default();
+        assert_eq!(long.chars().count(), MAX_FREE_TEXT_CHARS + 1);
+    }
+}
