@@ -23,6 +23,20 @@ fn kicktui(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// Waits until `path` has not grown for a second (at most 15 s).
+async fn wait_until_still(path: &std::path::Path) {
+    let size = || std::fs::metadata(path).map_or(0, |m| m.len());
+    let mut last = (size(), std::time::Instant::now());
+    let give_up = std::time::Instant::now() + Duration::from_secs(15);
+    while last.1.elapsed() < Duration::from_secs(1) && std::time::Instant::now() < give_up {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = size();
+        if now != last.0 {
+            last = (now, std::time::Instant::now());
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_kill_9_the_next_start_repairs_and_pending_clips_are_cut() {
     let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
@@ -69,6 +83,16 @@ async fn after_kill_9_the_next_start_repairs_and_pending_clips_are_cut() {
     }
     src.end_stream().await;
     c.set_offline();
+    // The orphaned streamlink is stopped by kicktui's reaper within moments; the part's size
+    // is final once it is gone.
+    let part: String = db(&data)
+        .query_row(
+            "SELECT path FROM recordings WHERE session_id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    wait_until_still(std::path::Path::new(&part)).await;
 
     // The next start repairs, says so, and goes on.
     let mut run = Run::start_in(dir, &cfg, &["clavicular", "--headless"]);

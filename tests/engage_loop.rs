@@ -77,9 +77,10 @@ async fn activities_teach_the_bandit_and_the_report_matches_the_script() {
     c.set_viewers(100);
     wait(&tmux, "live", 20, |s| s.contains("● LIVE"));
 
-    // talk: 1 msg/s from 2 chatters; react: 8 msg/s from 16 chatters and some money.
-    let quiet = || c.burst(4, 2, Duration::from_secs(7));
-    let busy = || c.burst(84, 16, Duration::from_secs(7));
+    // talk: 0.4 msg/s from 2 chatters; react: 8.4 msg/s from 16 chatters and some money; each
+    // segment twice the engagement window, so the previous one blurs at most half of it.
+    let quiet = || c.burst(4, 2, Duration::from_secs(10));
+    let busy = || c.burst(84, 16, Duration::from_secs(10));
     quiet().await;
     tmux.keys(&["4"]);
     wait(&tmux, "react is current", 10, |s| s.contains("▶4 react"));
@@ -195,7 +196,8 @@ async fn activities_teach_the_bandit_and_the_report_matches_the_script() {
         .await
         .unwrap();
     assert!(text.contains("(4 segments learned so far)"), "{text}");
-    c.burst(30, 10, Duration::from_secs(5)).await;
+    // Longer than the first engagement window (not scored) plus the shortest segment.
+    c.burst(30, 10, Duration::from_secs(10)).await;
     let pid = second.id().unwrap().to_string();
     std::process::Command::new("kill")
         .args(["-INT", &pid])

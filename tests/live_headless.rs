@@ -41,6 +41,9 @@ async fn scripted_spikes_become_moments_in_sqlite() {
     run.expect("Stream is LIVE! \"Ranked\"").await;
     c.burst(30, 10, Duration::from_millis(1500)).await;
     run.expect_any(&["KEYWORD BURST at", "EMOTE SPAM at"]).await;
+    // Shown while building; a donation before it is final would join it.
+    run.expect_any(&["final: KEYWORD BURST at", "final: EMOTE SPAM at"])
+        .await;
     c.kicks("donor", 1000, "gg");
     run.expect("Kicks: donor sent 1000 Kicks ($10.00)").await;
     run.expect("DONATION at").await;

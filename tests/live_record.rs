@@ -232,9 +232,12 @@ async fn a_signal_while_the_session_ends_stops_streamlink_and_finishes_its_clips
     cfg.recorder.poll_interval_seconds = 5;
     cfg.moments.pre_roll_seconds = 4;
     cfg.moments.post_roll_seconds = 2;
+    cfg.recorder.health_interval_seconds = 2;
     let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
     let pid = run.pid();
     go_live_and_record(&mut run, &c, &src).await;
+    // The recording has content before the moment (a loaded machine starts streamlink late).
+    run.expect("Recording health:").await;
     c.burst(30, 10, Duration::from_millis(1500)).await;
     run.expect_any(&["KEYWORD BURST at", "EMOTE SPAM at"]).await;
     let streamlinks = streamlinks_of(pid);

@@ -112,6 +112,7 @@ impl Printer {
             }
             Update::ChatState(st) => {
                 let changed = self.last_state.as_ref() != Some(st);
+                let was_live = self.last_state == Some(ChatState::Live);
                 let first_live = matches!(st, ChatState::Live)
                     && self
                         .last_state
@@ -122,6 +123,10 @@ impl Printer {
                 match st {
                     ChatState::Live if first_live => {
                         vec![format!("{c} Connected to {} chat", self.channel)]
+                    }
+                    // After a drop: a reconnect that is quick may never show `Reconnecting`.
+                    ChatState::Connecting { .. } if changed && was_live => {
+                        vec![format!("{c} Chat {st}")]
                     }
                     ChatState::Reconnecting { .. } | ChatState::Stopped { .. } if changed => {
                         vec![format!("{c} Chat {st}")]
