@@ -56,17 +56,17 @@ enum Beat {
 
 use Beat::*;
 
-/// Seconds from the start. With the default settings a burst keeps firing for one chat
-/// window (10 s) after it ends; the next trigger must come 30 s after that to be a moment of
-/// its own (merge window), a chat one 45 s after it (cooldown); a raid damps chat for 90 s.
+/// Seconds from the start, in order. Chat moments need a crowd: a flood far above anything so
+/// far fires within seconds; later bursts stand out against minutes of steady chat.
 const OPENING: &[(f64, Beat)] = &[
     (0.0, Chat(0.4)),
     (5.0, Live("Ranked grind to top 500 | !discord")),
     (5.0, Viewers(180)),
     (5.0, Chat(3.0)),
     (9.0, Sub("cozy_otter", 1)),
-    (16.0, burst(8.0, 5.0, NO_WAY)),
     (20.0, Viewers(215)),
+    // A flood far above anything so far: a moment within seconds, even this early.
+    (35.0, burst(6.0, 35.0, NO_WAY)),
     (40.0, Sub("saltywaffle", 7)),
     (75.0, Kicks("lunarbean", 1000, "that clutch was insane")),
     (80.0, Viewers(240)),
@@ -129,8 +129,22 @@ impl Stream {
         }
     }
 
+    /// A flood is mostly lurkers: regulars alone could not make one (each chatter counts at
+    /// most twice per window).
+    fn crowd_member(&mut self) -> String {
+        let name = self.rng.pick(CAST);
+        if self.rng.f64() < 0.2 {
+            return name.to_string();
+        }
+        format!("{name}{}", 10 + self.rng.below(990))
+    }
+
     fn say(&mut self, lines: &[&str]) {
-        let user = self.rng.pick(CAST);
+        let user = self.rng.pick(CAST).to_string();
+        self.say_as(&user, lines);
+    }
+
+    fn say_as(&mut self, user: &str, lines: &[&str]) {
         let text = if self.rng.f64() < 0.05 {
             let to = self.rng.pick(CAST);
             let what = self
@@ -153,7 +167,8 @@ impl Stream {
         for i in 0..self.bursts.len() {
             let (_, per_s, lines) = self.bursts[i];
             for _ in 0..self.rng.arrivals(per_s, TICK_S) {
-                self.say(lines);
+                let user = self.crowd_member();
+                self.say_as(&user, lines);
             }
         }
     }
