@@ -93,7 +93,7 @@ impl Fake {
                 }
                 let mut cfg = with_demo_pace(cfg);
                 // Helix is polled: going live shows within seconds, as on Kick's socket.
-                cfg.recorder.poll_interval_seconds = 3;
+                cfg.recorder.poll_interval_seconds = 5;
                 cfg
             }
         }
