@@ -61,6 +61,17 @@ pub struct DemoArgs {
     /// Do not record the demo's local stream.
     #[arg(long)]
     pub no_record: bool,
+    /// Which platform the simulated channel is on: `kick` or `twitch` (a local fake of each).
+    #[arg(long, default_value = "kick", value_parser = parse_platform)]
+    pub platform: crate::source::Platform,
+}
+
+fn parse_platform(s: &str) -> Result<crate::source::Platform, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "kick" => Ok(crate::source::Platform::Kick),
+        "twitch" => Ok(crate::source::Platform::Twitch),
+        _ => Err("expected kick or twitch".into()),
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -18,7 +18,7 @@ use crate::config::{self, Config};
 use crate::domain::Ts;
 use crate::engine::live::LiveSetup;
 use crate::engine::runner::EngineEnd;
-use crate::kickapi::{self, Platform};
+use crate::kickapi;
 use crate::replay::ReplayReport;
 use crate::store::{self, MomentOrder, MomentQuery, NewSession, Store, StoreWriter};
 use crate::{headless, logging};
@@ -77,13 +77,6 @@ pub fn live(cli: &Cli) -> CmdResult {
     };
     // Names are validated per platform before anything connects.
     let (platform, slug) = kickapi::parse_channel(input)?;
-    if platform == Platform::Twitch {
-        return Err(format!(
-            "twitch:{slug}: Twitch live mode is being wired; the Twitch chat source, \
-             Helix status and replay of Twitch exports are ready, watch a Kick channel for now"
-        )
-        .into());
-    }
     if let Some(id) = cli.live.channel_id {
         cfg.kick.channel_id = id;
     }
@@ -98,7 +91,8 @@ pub fn live(cli: &Cli) -> CmdResult {
         );
     }
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
-    let tui = front_end(&cfg, &slug, &data_dir, cli.live.headless)?;
+    let shown = format!("{platform}:{slug}");
+    let tui = front_end(&cfg, &shown, &data_dir, cli.live.headless)?;
     if cli.live.no_record {
         cfg.recorder.enabled = false;
     }
@@ -106,6 +100,7 @@ pub fn live(cli: &Cli) -> CmdResult {
         cfg,
         config_path: source.path().map(Path::to_path_buf),
         data_dir,
+        platform,
         slug,
         capture: cli.live.capture.clone(),
     };
@@ -159,9 +154,11 @@ pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
         cfg.recorder.enabled = false;
     }
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg).join("demo");
-    let tui = front_end(&cfg, crate::demo::CHANNEL, &data_dir, args.headless)?;
+    let shown = format!("{}:{}", args.platform, crate::demo::CHANNEL);
+    let tui = front_end(&cfg, &shown, &data_dir, args.headless)?;
     let runtime = runtime()?;
-    let end = runtime.block_on(crate::demo::run(cfg, data_dir, args.capture.clone(), tui))?;
+    let demo = crate::demo::run(cfg, data_dir, args.platform, args.capture.clone(), tui);
+    let end = runtime.block_on(demo)?;
     Ok(finish_front_end(&end, args.headless))
 }
 

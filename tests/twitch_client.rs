@@ -5,9 +5,16 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use kicktui::domain::{Event, MsgId};
+use kicktui::engine::channel::{ApiNews, ApiRequest};
+use kicktui::engine::feed::Feed;
+use kicktui::engine::twitch_status::TwitchStatus;
+use kicktui::engine::update::Update;
 use kicktui::fake::ApiFailure;
 use kicktui::fake::twitch::{FakeTwitch, FakeTwitchConfig, TwitchControl};
+use kicktui::kickapi::{LiveSource, LiveStatus};
 use kicktui::source::twitch::{SourceExit, TwitchOptions, TwitchSource};
 use kicktui::source::{ChatState, SourceMsg};
 use kicktui::twitchapi::{Helix, HelixError};
@@ -338,36 +345,114 @@ async fn until(rx: &mut mpsc::Receiver<SourceMsg>, pred: impl Fn(&Event) -> bool
     found.ok().flatten().expect("the event arrives")
 }
 
-#[tokio::test]
-async fn the_helix_poller_reports_changes_as_events() {
-    use kicktui::twitchapi::{HelixPoller, PollerExit};
-    let (twitch, control) = fake(300).await;
-    let helix = Helix::new(&twitch.twitch_config()).expect("credentials set");
-    let (tx, mut rx) = mpsc::channel(100);
-    let (status_tx, mut status) = watch::channel(None);
+/// A status actor polling `twitch`'s Helix every 30 ms (credentials from `cfg`).
+fn status_actor(
+    cfg: &kicktui::config::Twitch,
+    login: &str,
+) -> (
+    mpsc::Receiver<ApiNews>,
+    mpsc::Sender<ApiRequest>,
+    mpsc::Receiver<Update>,
+    CancellationToken,
+    JoinHandle<()>,
+) {
+    let (news_tx, news) = mpsc::channel(100);
+    let (req_tx, req_rx) = mpsc::channel(16);
+    let feed = Feed::new();
+    let notes = feed.subscribe().into_mpsc(100);
+    let actor = TwitchStatus {
+        login: login.into(),
+        helix: Helix::new(cfg).map(Arc::new),
+        probe: None,
+        assume_live: cfg.assume_live,
+        poll_every: Duration::from_millis(30),
+        news: news_tx,
+        feed,
+    };
     let cancel = CancellationToken::new();
-    let poller = HelixPoller::new(helix, twitch.channel(), Duration::from_millis(30));
-    let task = tokio::spawn(poller.run(tx, status_tx, cancel.clone()));
-    timeout(LIMIT, status.wait_for(|s| s.is_some()))
-        .await
-        .expect("a first poll")
-        .expect("poller alive");
+    let requests = Arc::new(tokio::sync::Mutex::new(req_rx));
+    let task = tokio::spawn(actor.run(requests, cancel.clone()));
+    (news, req_tx, notes, cancel, task)
+}
+
+/// The next status matching `pred` (others are skipped).
+async fn status_until(
+    rx: &mut mpsc::Receiver<ApiNews>,
+    pred: impl Fn(&LiveStatus) -> bool,
+) -> LiveStatus {
+    let found = timeout(LIMIT, async {
+        while let Some(n) = rx.recv().await {
+            if let ApiNews::Status(s) = n
+                && pred(&s)
+            {
+                return Some(s);
+            }
+        }
+        None
+    })
+    .await;
+    found.ok().flatten().expect("the status arrives")
+}
+
+#[tokio::test]
+async fn the_status_actor_reports_helix_as_live_status() {
+    let (twitch, control) = fake(300).await;
+    let (mut news, requests, _notes, cancel, task) =
+        status_actor(&twitch.twitch_config(), twitch.channel());
+    status_until(&mut news, |s| !s.is_live).await;
     control.set_live("going live");
-    let live = until(&mut rx, |e| matches!(e, Event::Live { .. })).await;
-    assert!(
-        matches!(&live, Event::Live { title: Some(t), started_at: Some(_) } if t == "going live"),
-        "{live:?}"
-    );
+    let live = status_until(&mut news, |s| s.is_live).await;
+    assert_eq!(live.title.as_deref(), Some("going live"));
+    assert!(live.started_at.is_some() && live.source == LiveSource::TwitchApi);
     control.set_viewers(77);
-    until(&mut rx, |e| *e == Event::Viewers { count: 77 }).await;
-    control.set_offline();
-    until(&mut rx, |e| *e == Event::Offline).await;
-    assert!(status.borrow().as_ref().is_some_and(|s| !s.is_live));
-    cancel.cancel();
+    status_until(&mut news, |s| s.viewers == Some(77)).await;
+    // Twitch chat needs no ids: a relookup is answered at once, with none.
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    requests.send(ApiRequest::Relookup(tx)).await.unwrap();
     assert_eq!(
-        timeout(LIMIT, task).await.ok().and_then(|r| r.ok()),
-        Some(PollerExit::Cancelled)
+        timeout(LIMIT, rx).await.ok().and_then(Result::ok),
+        Some(None)
     );
+    control.set_offline();
+    status_until(&mut news, |s| !s.is_live).await;
+    cancel.cancel();
+    assert!(timeout(LIMIT, task).await.is_ok_and(|r| r.is_ok()));
+}
+
+#[tokio::test]
+async fn refused_credentials_are_said_once_and_helix_is_left_alone() {
+    let (twitch, control) = fake(300).await;
+    let mut cfg = twitch.twitch_config();
+    cfg.client_secret = "wrong".into();
+    let (_news, requests, mut notes, cancel, task) = status_actor(&cfg, twitch.channel());
+    let note = timeout(LIMIT, async {
+        while let Some(u) = notes.recv().await {
+            if let Update::Note(text) = u {
+                return Some(text);
+            }
+        }
+        None
+    })
+    .await
+    .ok()
+    .flatten()
+    .expect("a note about the credentials");
+    assert!(
+        note.contains("[twitch] client_id") && note.contains("assume_live"),
+        "{note}"
+    );
+    let asked = control.stats().api_requests;
+    for _ in 0..5 {
+        requests.send(ApiRequest::PollNow).await.unwrap();
+    }
+    // A relookup is answered after the polls: they have all been handled by then.
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    requests.send(ApiRequest::Relookup(tx)).await.unwrap();
+    assert!(timeout(LIMIT, rx).await.is_ok());
+    assert_eq!(control.stats().api_requests, asked, "no more Helix calls");
+    assert!(notes.try_recv().is_err(), "said once");
+    cancel.cancel();
+    let _ = timeout(LIMIT, task).await;
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@
 mod lines;
 mod rng;
 mod show;
+mod stage;
 mod stream;
 
 use std::path::PathBuf;
@@ -16,7 +17,9 @@ use tokio_util::sync::CancellationToken;
 use crate::config::Config;
 use crate::engine::live::LiveSetup;
 use crate::engine::runner::EngineEnd;
+use crate::fake::twitch::{FakeTwitch, FakeTwitchConfig};
 use crate::fake::{FakeChannel, FakeConfig, FakeKick};
+use crate::source::Platform;
 
 /// The demo's channel.
 pub const CHANNEL: &str = "novaplays";
@@ -36,6 +39,11 @@ pub fn fake_config() -> FakeConfig {
 /// polled more often so viewer counts move.
 pub fn demo_config(mut cfg: Config, fake: &FakeKick) -> Config {
     cfg.kick = fake.kick_config();
+    with_demo_pace(cfg)
+}
+
+/// The demo's pace on either platform (see [`demo_config`]).
+fn with_demo_pace(mut cfg: Config) -> Config {
     cfg.chat.warmup_seconds = cfg.chat.warmup_seconds.min(10);
     cfg.recorder.poll_interval_seconds = 10;
     // The simulated streamer changes activity every couple of minutes: segments of a minute
@@ -46,11 +54,77 @@ pub fn demo_config(mut cfg: Config, fake: &FakeKick) -> Config {
     cfg
 }
 
+/// The fake platform the demo's channel is on.
+enum Fake {
+    Kick(FakeKick),
+    Twitch(FakeTwitch),
+}
+
+impl Fake {
+    async fn start(platform: Platform) -> std::io::Result<Fake> {
+        Ok(match platform {
+            Platform::Kick => Fake::Kick(FakeKick::start(fake_config()).await?),
+            Platform::Twitch => Fake::Twitch(
+                FakeTwitch::start(FakeTwitchConfig {
+                    channel: CHANNEL.into(),
+                    ..FakeTwitchConfig::default()
+                })
+                .await?,
+            ),
+        })
+    }
+
+    /// [`demo_config`] for this platform; `stream_url`: the local stream to record.
+    fn config(&self, cfg: Config, stream_url: Option<&str>) -> Config {
+        match self {
+            Fake::Kick(fake) => {
+                let mut cfg = demo_config(cfg, fake);
+                if let Some(url) = stream_url {
+                    cfg.recorder.stream_url = url.into();
+                    cfg.recorder.use_playback_url = false;
+                }
+                cfg
+            }
+            Fake::Twitch(fake) => {
+                let mut cfg = cfg;
+                cfg.twitch = fake.twitch_config();
+                if let Some(url) = stream_url {
+                    cfg.twitch.stream_url = url.into();
+                }
+                let mut cfg = with_demo_pace(cfg);
+                // Helix is polled: going live shows within seconds, as on Kick's socket.
+                cfg.recorder.poll_interval_seconds = 5;
+                cfg
+            }
+        }
+    }
+
+    fn show(
+        &self,
+        seed: u64,
+        streamer: show::Streamer,
+        stop: CancellationToken,
+    ) -> tokio::task::JoinHandle<()> {
+        match self {
+            Fake::Kick(f) => tokio::spawn(show::run(f.control(), seed, Some(streamer), stop)),
+            Fake::Twitch(f) => tokio::spawn(show::run(f.control(), seed, Some(streamer), stop)),
+        }
+    }
+
+    async fn shutdown(self) {
+        match self {
+            Fake::Kick(f) => f.shutdown().await,
+            Fake::Twitch(f) => f.shutdown().await,
+        }
+    }
+}
+
 /// Runs the demo until SIGINT, SIGTERM or SIGHUP.
 /// `tui`: the TUI's context, or None for the headless log lines.
 pub async fn run(
     cfg: Config,
     data_dir: PathBuf,
+    platform: Platform,
     capture: Option<PathBuf>,
     tui: Option<crate::app::state::TuiContext>,
 ) -> Result<EngineEnd, Box<dyn std::error::Error>> {
@@ -70,12 +144,8 @@ pub async fn run(
     } else {
         None
     };
-    let fake = FakeKick::start(fake_config()).await?;
-    let mut cfg = demo_config(cfg, &fake);
-    if let Some(s) = &stream {
-        cfg.recorder.stream_url = s.url.clone();
-        cfg.recorder.use_playback_url = false;
-    }
+    let fake = Fake::start(platform).await?;
+    let cfg = fake.config(cfg, stream.as_ref().map(|s| s.url.as_str()));
     let stop = CancellationToken::new();
     let seed = crate::time::wall_now().0 as u64;
     let (commands_tx, commands_rx) = tokio::sync::mpsc::channel(16);
@@ -83,16 +153,12 @@ pub async fn run(
         commands: commands_tx.clone(),
         arms: cfg.bandit.arms.clone(),
     };
-    let show = tokio::spawn(show::run(
-        fake.control(),
-        seed,
-        Some(streamer),
-        stop.child_token(),
-    ));
+    let show = fake.show(seed, streamer, stop.child_token());
     let setup = LiveSetup {
         cfg,
         config_path: None,
         data_dir,
+        platform,
         slug: CHANNEL.into(),
         capture,
     };

@@ -15,8 +15,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::lines::{CAST, EVERYDAY, HYPE, LAUGH, NO_WAY, RAID, WAITING};
 use super::rng::Rng;
+use super::stage::Stage;
 use crate::engine::runner::Command;
-use crate::fake::FakeControl;
 
 /// The simulated streamer: tells the engine the activity, as the keys would.
 pub struct Streamer {
@@ -93,8 +93,8 @@ const fn burst(secs: f64, per_s: f64, lines: &'static [&'static str]) -> Beat {
     Burst { secs, per_s, lines }
 }
 
-struct Stream {
-    c: FakeControl,
+struct Stream<C: Stage> {
+    c: C,
     rng: Rng,
     chat_rate: f64,
     live: bool,
@@ -105,7 +105,7 @@ struct Stream {
     liveliness: f64,
 }
 
-impl Stream {
+impl<C: Stage> Stream<C> {
     fn play(&mut self, now: f64, beat: Beat) {
         match beat {
             Live(title) => {
@@ -119,12 +119,8 @@ impl Stream {
             Chat(rate) => self.chat_rate = rate,
             Burst { secs, per_s, lines } => self.bursts.push((now + secs, per_s, lines)),
             Sub(user, months) => self.c.sub(user, months),
-            Gift(user, n) => {
-                self.c.gift_subs(user, n);
-            }
-            Kicks(user, amount, msg) => {
-                self.c.kicks(user, amount, msg);
-            }
+            Gift(user, n) => self.c.gift_subs(user, n),
+            Kicks(user, amount, msg) => self.c.tip(user, amount, msg),
             Raid(host, viewers) => self.c.raid(host, viewers),
         }
     }
@@ -184,7 +180,7 @@ impl Stream {
 }
 
 /// Plays the stream on `c` until `stop`.
-pub async fn run(c: FakeControl, seed: u64, streamer: Option<Streamer>, stop: CancellationToken) {
+pub async fn run<C: Stage>(c: C, seed: u64, streamer: Option<Streamer>, stop: CancellationToken) {
     let mut s = Stream {
         c,
         rng: Rng::new(seed),

@@ -17,6 +17,7 @@ use super::sessions::Sessions;
 use super::sources::{Sources, stop_tasks};
 use super::update::{Summary, Update};
 use crate::config::Config;
+use crate::source::Platform;
 use crate::store::{self, StoreError, StoreWriter};
 
 /// How long each task gets to stop before kicktui goes on without it.
@@ -28,7 +29,9 @@ pub struct LiveSetup {
     /// built-in defaults or a generated config; nothing to re-read).
     pub config_path: Option<PathBuf>,
     pub data_dir: PathBuf,
-    /// A validated Kick channel name.
+    /// The channel's platform: which chat task and status actor run, and what is stored.
+    pub platform: Platform,
+    /// A validated channel name for that platform (a Kick slug or a Twitch login).
     pub slug: String,
     pub capture: Option<PathBuf>,
 }
@@ -52,7 +55,8 @@ pub async fn run(
     cancel: CancellationToken,
 ) -> Result<EngineEnd, LiveError> {
     let db = store::db_path(&setup.data_dir);
-    let recovered = super::recovery::after_crash(&db, "kick", &setup.slug, &feed);
+    let platform = setup.platform;
+    let recovered = super::recovery::after_crash(&db, platform.as_str(), &setup.slug, &feed);
     let writer = StoreWriter::spawn(&db)?;
     let store = writer.handle();
     let cfg = &setup.cfg;
@@ -82,13 +86,17 @@ pub async fn run(
     // metrics server and dashboard (`[server]`), and alerts (`[alerts]`).
     let _server = crate::serve::start(cfg, &feed, tasks.clone());
     let _alerts = crate::notify::start(&cfg.alerts, &feed, tasks.clone());
+    feed.send(Update::Note(format!("Watching {platform}:{}", setup.slug)));
     let Sources {
         source,
         chat_state,
         news,
         requests,
         tasks: source_tasks,
-    } = Sources::start_kick(&setup, &store, capture.is_some(), &feed, &tasks);
+    } = match platform {
+        Platform::Kick => Sources::start_kick(&setup, &store, capture.is_some(), &feed, &tasks),
+        Platform::Twitch => Sources::start_twitch(&setup, capture.is_some(), &feed, &tasks),
+    };
     let (capture, capture_thread) = capture.unzip();
     let tools = match tools {
         Some(check) => check
@@ -96,8 +104,12 @@ pub async fn run(
             .unwrap_or_else(|e| Err(format!("the tool check failed: {e}"))),
         None => Ok(()),
     };
+    let media_cfg = match platform {
+        Platform::Kick => cfg.clone(),
+        Platform::Twitch => super::twitch_sources::twitch_media_config(cfg, &setup.slug),
+    };
     let media = Media::new(
-        cfg,
+        &media_cfg,
         setup.data_dir.clone(),
         &setup.slug,
         store.clone(),
@@ -108,7 +120,7 @@ pub async fn run(
     let engine = Engine {
         core: Core::new(cfg, OffsetBase::StreamStart),
         channel: setup.slug.clone(),
-        sessions: Sessions::new(store.clone(), &setup.slug, "kick"),
+        sessions: Sessions::new(store.clone(), &setup.slug, platform.as_str()),
         store: store.clone(),
         feed: feed.clone(),
         media,

@@ -19,5 +19,7 @@ pub mod signals;
 pub mod sources;
 pub mod stream_probe;
 mod supervised;
+pub mod twitch_sources;
+pub mod twitch_status;
 pub mod update;
 pub mod view;

@@ -20,7 +20,7 @@ use crate::source::{ChatState, SourceMsg};
 use crate::store::{Store, StoreHandle};
 
 /// Chat messages the engine may be behind before a source waits.
-const SOURCE_QUEUE: usize = 4096;
+pub(super) const SOURCE_QUEUE: usize = 4096;
 
 /// What the engine reads from the sources, and the tasks to stop at the end.
 pub struct Sources {

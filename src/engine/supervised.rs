@@ -24,7 +24,7 @@ use crate::supervise::{Ended, Restart, spawn_supervised};
 /// once FILE exists.
 const FAULT_ENV: &str = "KICKTUI_FAULT";
 
-fn tell(feed: Feed, name: &'static str) -> impl FnMut(&Ended, Duration) + Send {
+pub(super) fn tell(feed: Feed, name: &'static str) -> impl FnMut(&Ended, Duration) + Send {
     move |ended, delay| {
         let why = match ended {
             Ended::Panicked(why) => format!("crashed ({why})"),
@@ -38,7 +38,7 @@ fn tell(feed: Feed, name: &'static str) -> impl FnMut(&Ended, Duration) + Send {
 }
 
 /// Forwards every change of `inner` to `outer` until `inner`'s sender is gone.
-async fn forward<T: Clone>(mut inner: watch::Receiver<T>, outer: &watch::Sender<T>) {
+pub(super) async fn forward<T: Clone>(mut inner: watch::Receiver<T>, outer: &watch::Sender<T>) {
     while inner.changed().await.is_ok() {
         outer.send_replace(inner.borrow_and_update().clone());
     }

@@ -42,6 +42,8 @@ pub enum LiveSource {
     StreamProbe,
     /// Twitch's Helix API (`/helix/streams`).
     TwitchApi,
+    /// `[twitch] assume_live`: the user says the channel is live.
+    Assumed,
 }
 
 impl LiveSource {
@@ -54,6 +56,7 @@ impl LiveSource {
             LiveSource::Socket => "chat socket",
             LiveSource::StreamProbe => "stream probe",
             LiveSource::TwitchApi => "Twitch API",
+            LiveSource::Assumed => "assumed live",
         }
     }
 }

@@ -3,9 +3,6 @@
 //! shape as Kick's so the engine treats both alike. Nothing here panics on input.
 
 mod parse;
-mod poller;
-
-pub use poller::{HelixPoller, PollerExit, changes};
 
 use std::fmt;
 use std::time::Duration;
