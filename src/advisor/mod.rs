@@ -8,14 +8,17 @@
 //! `advice` table and tracks whether a suggestion was followed.
 
 mod actor;
+mod api;
 pub mod budget;
 pub mod follow;
 pub mod input;
 pub mod key;
 pub mod provider;
+mod record;
 pub mod tools;
 
-pub use actor::{Advice, AdvisorCmd, AdvisorHandle, AdvisorSetup, AdvisorStatus, spawn};
+pub use actor::spawn;
+pub use api::{Advice, AdvisorCmd, AdvisorHandle, AdvisorSetup, AdvisorStatus, is_loopback};
 pub use key::ApiKey;
 pub use tools::ToolCall;
 
