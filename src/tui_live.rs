@@ -24,6 +24,7 @@ fn engine_command(cmd: &Cmd) -> Option<Command> {
         Cmd::ClipMoment { id } => Some(Command::ClipMoment { id: *id }),
         Cmd::Quit => Some(Command::Quit),
         Cmd::SetActivity(name) => Some(Command::SetActivity { name: name.clone() }),
+        Cmd::Copilot(c) => Some(Command::Copilot(c.clone())),
         Cmd::Repaint => None,
     }
 }

@@ -15,6 +15,7 @@ pub mod input;
 pub mod key;
 pub mod provider;
 mod record;
+pub mod show;
 pub mod tools;
 
 pub use actor::spawn;

@@ -196,6 +196,15 @@ impl Printer {
             Update::Resync(_) => vec![format!(
                 "{c} (output fell behind the engine; some lines were skipped)"
             )],
+            Update::Advice(a) => crate::advisor::show::lines(a)
+                .into_iter()
+                .map(|l| format!("{c} {l}"))
+                .collect(),
+            // Only trouble is worth a line; each call's advice prints itself.
+            Update::Advisor(s) if s.note.as_deref().is_some_and(|n| n.starts_with("waiting")) => {
+                vec![format!("{c} {}", s.line())]
+            }
+            Update::Advisor(_) => vec![],
         }
     }
 }
