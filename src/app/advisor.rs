@@ -45,8 +45,11 @@ impl App {
         for line in crate::advisor::show::lines(&a) {
             tracing::info!("{line}");
         }
-        let empty = a.calls.is_empty() && a.text.is_none();
-        self.advisor.advice = (!empty).then_some(a);
+        // "Nothing to suggest" leaves a standing suggestion where it is.
+        if a.calls.is_empty() && a.text.is_none() {
+            return;
+        }
+        self.advisor.advice = Some(a);
         if let Some(h) = self.advisor.headline() {
             self.flash(format!("advisor: {h}"), FlashKind::Info);
         }

@@ -152,7 +152,7 @@ pub const TABLE: &[Row] = &[
         Action::AcceptAdvice,
         "accept_advice",
         &["y"],
-        "advisor: accept its suggestion (activity, moment, chat line)",
+        "advisor: accept (activity, moment, chat)",
         Some("accept"),
     ),
     row(

@@ -50,10 +50,14 @@ pub fn lines(app: &App, th: &Theme, width: u16, rows: usize) -> Vec<Line<'static
     }
     if rows >= 1 {
         let ask = app.ctx.keymap.label(Action::AskAdvice);
-        let text = shorten(
-            &status.line(),
-            w.saturating_sub(ask.chars().count() + 6).max(4),
-        );
+        let room = w.saturating_sub(ask.chars().count() + 7).max(4);
+        // The note (`asking…`, `waiting 30 s after: …`) only when the whole line fits.
+        let full = status.line();
+        let text = if full.chars().count() <= room {
+            full
+        } else {
+            shorten(&status.budget, room)
+        };
         out.push(Line::from(vec![
             Span::styled(text, th.dim),
             Span::styled(format!("  {ask}"), th.key),
