@@ -127,7 +127,10 @@ async fn advice_is_shown_accepted_stored_and_reported_and_the_key_stays_secret()
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .unwrap();
-    assert_eq!((n, outcome.as_str(), arm.as_str(), session), (1, "ok", "react", 1));
+    assert_eq!(
+        (n, outcome.as_str(), arm.as_str(), session),
+        (1, "ok", "react", 1)
+    );
     let names: Vec<String> = conn
         .prepare("SELECT name FROM activities ORDER BY id")
         .unwrap()

@@ -213,3 +213,7 @@ async fn changed(rx: &mut Option<watch::Receiver<AdvisorStatus>>) -> Result<Advi
         None => std::future::pending().await,
     }
 }
+
+#[cfg(test)]
+#[path = "copilot_tests.rs"]
+mod tests;
