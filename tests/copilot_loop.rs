@@ -143,7 +143,7 @@ async fn advice_is_shown_accepted_stored_and_reported_and_the_key_stays_secret()
     // The report says how the advice went.
     let md = std::fs::read_to_string(data.join("reports/clavicular_session001.md")).unwrap();
     assert!(
-        md.contains("- Advisor: 1 calls, 1 suggestions, 1 followed (100 %)"),
+        md.contains("- Advisor: 1 call, 1 suggestion, 1 followed (100 %)"),
         "{md}"
     );
 

@@ -320,6 +320,12 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("Suggestions followed: 1 of 2."));
+        assert!(!md.contains("Advisor"), "no advisor, no line");
+        r.advisor = Some("advisor: 2 calls, 1 suggestion, 1 followed (100 %)".into());
+        assert!(
+            r.to_markdown()
+                .contains("- Advisor: 2 calls, 1 suggestion, 1 followed (100 %)\n")
+        );
         let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
         assert_eq!(json["suggestions"]["followed"], 1);
     }
