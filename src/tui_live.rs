@@ -104,6 +104,11 @@ mod tests {
             Some(Command::ClipMoment { id: 7 })
         );
         assert_eq!(engine_command(&Cmd::Repaint), None);
+        let ask = crate::engine::copilot::CopilotCmd::AskNow;
+        assert_eq!(
+            engine_command(&Cmd::Copilot(ask.clone())),
+            Some(Command::Copilot(ask))
+        );
         assert_eq!(
             engine_command(&Cmd::SetActivity("react".into())),
             Some(Command::SetActivity {

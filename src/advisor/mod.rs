@@ -5,7 +5,8 @@
 //!
 //! Off by default. [`spawn`] starts the actor; it reads the engine's latest
 //! [`View`](crate::engine::view::View), sends [`Advice`] on a channel, records each call in the
-//! `advice` table and tracks whether a suggestion was followed.
+//! `advice` table and tracks whether a suggestion was followed. A live run starts it through
+//! `engine::copilot`, which puts its advice and status on the feed.
 
 mod actor;
 mod api;
