@@ -24,6 +24,7 @@ fn engine_command(cmd: &Cmd) -> Option<Command> {
         Cmd::ClipMoment { id } => Some(Command::ClipMoment { id: *id }),
         Cmd::Quit => Some(Command::Quit),
         Cmd::SetActivity(name) => Some(Command::SetActivity { name: name.clone() }),
+        Cmd::Copilot(c) => Some(Command::Copilot(c.clone())),
         Cmd::Repaint => None,
     }
 }
@@ -103,6 +104,11 @@ mod tests {
             Some(Command::ClipMoment { id: 7 })
         );
         assert_eq!(engine_command(&Cmd::Repaint), None);
+        let ask = crate::engine::copilot::CopilotCmd::AskNow;
+        assert_eq!(
+            engine_command(&Cmd::Copilot(ask.clone())),
+            Some(Command::Copilot(ask))
+        );
         assert_eq!(
             engine_command(&Cmd::SetActivity("react".into())),
             Some(Command::SetActivity {

@@ -248,6 +248,7 @@ impl<R: BufRead> Feed<R> {
             Cmd::ClipMoment { id } => vec![Update::Note(format!(
                 "preview: no recording, moment #{id} not clipped"
             ))],
+            Cmd::Copilot(_) => vec![Update::Note("preview: no advisor".into())],
             Cmd::Quit | Cmd::Repaint => vec![],
         }
     }

@@ -11,16 +11,15 @@ use tokio::sync::{Mutex, mpsc, watch};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use super::api::{Advice, AdvisorCmd, AdvisorHandle, AdvisorSetup, AdvisorStatus};
 use super::budget::{Backoff, Budget};
 use super::follow::FollowTracker;
 use super::input::{self, Choice};
-use super::key::ApiKey;
 use super::provider::{CallError, LlmClient, RawReply};
 use super::tools::{self, ToolCall};
-use crate::config::{Advisor, Config};
 use crate::domain::Ts;
 use crate::engine::view::View;
-use crate::store::{AdviceOutcome, AdviceWrite, NewAdvice, StoreHandle, WriteOp};
+use crate::store::StoreHandle;
 use crate::supervise::{Restart, spawn_supervised};
 use crate::time::wall_now;
 
@@ -30,128 +29,6 @@ const KEEP_CHOICES: usize = 20;
 const KEEP_CHAT_LINES: usize = 20;
 const BACKOFF_FIRST: Duration = Duration::from_secs(30);
 const BACKOFF_MAX: Duration = Duration::from_secs(1800);
-
-/// What the actor needs; see [`AdvisorSetup::from_config`].
-#[derive(Clone, Debug)]
-pub struct AdvisorSetup {
-    pub cfg: Advisor,
-    pub key: Option<ApiKey>,
-    /// Offer `chat_message` (the `[bot]` chat voice is on).
-    pub chat_voice: bool,
-    /// `[general] store_chat_text`: only then may chat lines be sent.
-    pub store_chat_text: bool,
-}
-
-impl AdvisorSetup {
-    /// `Ok(None)` when the advisor is off; `Err` says why it cannot start (no key).
-    pub fn from_config(c: &Config) -> Result<Option<AdvisorSetup>, String> {
-        if !c.advisor.enabled {
-            return Ok(None);
-        }
-        let env = c.advisor.key_env();
-        let key = ApiKey::from_env(env);
-        if key.is_none() && !is_loopback(c.advisor.api_base()) {
-            return Err(format!(
-                "advisor: ${env} is not set (advisor.api_key_env); the advisor stays off"
-            ));
-        }
-        Ok(Some(AdvisorSetup {
-            cfg: c.advisor.clone(),
-            key,
-            chat_voice: c.bot.enabled,
-            store_chat_text: c.general.store_chat_text,
-        }))
-    }
-}
-
-/// A local server (Ollama, llama.cpp, vLLM) needs no key.
-pub fn is_loopback(base: &str) -> bool {
-    reqwest::Url::parse(base).is_ok_and(|u| {
-        matches!(
-            u.host_str(),
-            Some("127.0.0.1" | "localhost" | "[::1]" | "::1")
-        )
-    })
-}
-
-/// Requests from the front end.
-#[derive(Clone, Debug, PartialEq)]
-pub enum AdvisorCmd {
-    /// Ask now (within the budget and backoff).
-    AskNow,
-    /// The streamer dismissed the open suggestion.
-    Dismiss,
-    /// The chat voice was turned on or off: offer `chat_message` or not.
-    ChatVoice(bool),
-    /// A chat line; kept (the last 20) and sent only with `store_chat_text` on.
-    ChatLine(String),
-}
-
-/// One call's validated answer.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Advice {
-    /// The `advice` row, when stored.
-    pub id: Option<i64>,
-    pub at: Ts,
-    /// Validated tool calls, at most one `SuggestActivity`.
-    pub calls: Vec<ToolCall>,
-    /// The model's own words: show them, never act on them.
-    pub text: Option<String>,
-    /// Tool calls that failed validation (each logged once).
-    pub rejected: u32,
-}
-
-impl Advice {
-    /// The suggested activity and why.
-    pub fn suggestion(&self) -> Option<(&str, &str)> {
-        self.calls.iter().find_map(|c| match c {
-            ToolCall::SuggestActivity { arm, reason } => Some((arm.as_str(), reason.as_str())),
-            _ => None,
-        })
-    }
-}
-
-/// For the status bar: `advisor: 3/12 calls this hour` plus what happened last.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AdvisorStatus {
-    pub budget: String,
-    /// `asking…`, `waiting 30 s after: rate limited (429)`, `no calls left this hour`.
-    pub note: Option<String>,
-    pub calls: u64,
-    pub failures: u64,
-    /// "Ask now" requests that the budget or backoff turned down.
-    pub refused: u64,
-}
-
-impl AdvisorStatus {
-    pub fn line(&self) -> String {
-        match &self.note {
-            Some(n) => format!("{} · {n}", self.budget),
-            None => self.budget.clone(),
-        }
-    }
-}
-
-#[derive(Clone)]
-pub struct AdvisorHandle {
-    cmd: mpsc::Sender<AdvisorCmd>,
-    status: watch::Receiver<AdvisorStatus>,
-}
-
-impl AdvisorHandle {
-    /// Never waits; `false` when the actor is busy with many requests or gone.
-    pub fn send(&self, c: AdvisorCmd) -> bool {
-        self.cmd.try_send(c).is_ok()
-    }
-
-    pub fn ask_now(&self) -> bool {
-        self.send(AdvisorCmd::AskNow)
-    }
-
-    pub fn status(&self) -> watch::Receiver<AdvisorStatus> {
-        self.status.clone()
-    }
-}
 
 /// Starts the actor (supervised: a panic restarts it with its budget intact). `view` is the
 /// engine's latest view (`Feed::view()`); advice goes to `out` (never waited on: a full
@@ -211,25 +88,25 @@ pub fn spawn(
     })
 }
 
-struct Actor {
-    client: LlmClient,
-    interval: Duration,
-    chat_voice: bool,
-    store_chat_text: bool,
-    view: watch::Receiver<View>,
-    store: Option<StoreHandle>,
-    out: mpsc::Sender<Advice>,
-    rx: mpsc::Receiver<AdvisorCmd>,
-    cmds_closed: bool,
-    status: watch::Sender<AdvisorStatus>,
-    budget: Budget,
-    backoff: Backoff,
-    follow: FollowTracker,
-    choices: VecDeque<Choice>,
-    last_activity: Option<String>,
-    chat_lines: VecDeque<String>,
-    next_due: Instant,
-    budget_logged: bool,
+pub(super) struct Actor {
+    pub(super) client: LlmClient,
+    pub(super) interval: Duration,
+    pub(super) chat_voice: bool,
+    pub(super) store_chat_text: bool,
+    pub(super) view: watch::Receiver<View>,
+    pub(super) store: Option<StoreHandle>,
+    pub(super) out: mpsc::Sender<Advice>,
+    pub(super) rx: mpsc::Receiver<AdvisorCmd>,
+    pub(super) cmds_closed: bool,
+    pub(super) status: watch::Sender<AdvisorStatus>,
+    pub(super) budget: Budget,
+    pub(super) backoff: Backoff,
+    pub(super) follow: FollowTracker,
+    pub(super) choices: VecDeque<Choice>,
+    pub(super) last_activity: Option<String>,
+    pub(super) chat_lines: VecDeque<String>,
+    pub(super) next_due: Instant,
+    pub(super) budget_logged: bool,
 }
 
 impl Actor {
@@ -286,18 +163,6 @@ impl Actor {
         }
         let out = self.follow.observe(activity.as_deref(), engagement, now);
         self.record_outcomes(out).await;
-    }
-
-    async fn record_outcomes(&self, out: Vec<AdviceOutcome>) {
-        let Some(store) = &self.store else { return };
-        for o in out {
-            if let Err(e) = store
-                .enqueue(WriteOp::Advice(AdviceWrite::Outcome(o)))
-                .await
-            {
-                tracing::debug!("advisor: outcome not stored: {e}");
-            }
-        }
     }
 
     fn publish(&mut self, note: Option<String>, f: impl FnOnce(&mut AdvisorStatus)) {
@@ -420,57 +285,5 @@ impl Actor {
             self.record_outcomes(out).await;
         }
         advice
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn row(
-        &self,
-        view: &View,
-        input: Value,
-        at: Ts,
-        outcome: &str,
-        calls: &[ToolCall],
-        rejected: u32,
-        free_text: Option<String>,
-    ) -> NewAdvice {
-        let e = &view.snapshot.engage;
-        let suggested = calls.iter().find_map(|c| match c {
-            ToolCall::SuggestActivity { arm, .. } => Some(arm.clone()),
-            _ => None,
-        });
-        let bandit_mean = suggested
-            .as_ref()
-            .and_then(|s| e.arms.iter().find(|a| &a.name == s))
-            .map(|a| a.mean);
-        NewAdvice {
-            session_id: view.session,
-            at,
-            provider: self.client.provider().as_str().into(),
-            model: self.client.model().into(),
-            outcome: outcome.into(),
-            input,
-            tool_calls: serde_json::to_value(calls).unwrap_or(Value::Null),
-            rejected_calls: rejected,
-            free_text,
-            suggested_arm: suggested,
-            bandit_arm: e.suggestion.clone(),
-            bandit_mean,
-            activity_before: e.activity.clone(),
-            engagement_before: e.engagement,
-        }
-    }
-
-    async fn store_row(&self, row: NewAdvice) -> Option<i64> {
-        let store = self.store.as_ref()?;
-        match store
-            .send(WriteOp::Advice(AdviceWrite::Insert(Box::new(row))))
-            .await
-        {
-            Ok(id) => Some(id),
-            Err(e) => {
-                tracing::warn!("advisor: call not stored: {e}");
-                None
-            }
-        }
     }
 }

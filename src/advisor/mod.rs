@@ -5,17 +5,22 @@
 //!
 //! Off by default. [`spawn`] starts the actor; it reads the engine's latest
 //! [`View`](crate::engine::view::View), sends [`Advice`] on a channel, records each call in the
-//! `advice` table and tracks whether a suggestion was followed.
+//! `advice` table and tracks whether a suggestion was followed. A live run starts it through
+//! `engine::copilot`, which puts its advice and status on the feed.
 
 mod actor;
+mod api;
 pub mod budget;
 pub mod follow;
 pub mod input;
 pub mod key;
 pub mod provider;
+mod record;
+pub mod show;
 pub mod tools;
 
-pub use actor::{Advice, AdvisorCmd, AdvisorHandle, AdvisorSetup, AdvisorStatus, spawn};
+pub use actor::spawn;
+pub use api::{Advice, AdvisorCmd, AdvisorHandle, AdvisorSetup, AdvisorStatus, is_loopback};
 pub use key::ApiKey;
 pub use tools::ToolCall;
 

@@ -108,11 +108,14 @@ impl App {
                 }
             }
             Action::Repaint => return vec![Cmd::Repaint],
+            Action::AskAdvice => return self.ask_advice(),
+            Action::AcceptAdvice => return self.accept_advice(now),
+            Action::DismissAdvice => return self.dismiss_advice(),
         }
         vec![]
     }
 
-    fn set_activity(&mut self, i: usize) -> Vec<Cmd> {
+    pub(super) fn set_activity(&mut self, i: usize) -> Vec<Cmd> {
         self.activity = Some(i);
         let name = self.ctx.activities[i].clone();
         self.flash(format!("activity: {name}"), FlashKind::Good);

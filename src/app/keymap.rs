@@ -27,6 +27,10 @@ pub enum Action {
     Back,
     Quit,
     Repaint,
+    /// The co-pilot: ask now, accept the next call of its advice, dismiss the advice.
+    AskAdvice,
+    AcceptAdvice,
+    DismissAdvice,
 }
 
 /// One row: the action, its `[keys]` name, default keys, help text and hint-bar label.
@@ -135,6 +139,27 @@ pub const TABLE: &[Row] = &[
         "repaint",
         &["Ctrl-L"],
         "repaint the whole screen",
+        None,
+    ),
+    row(
+        Action::AskAdvice,
+        "ask_advice",
+        &["A"],
+        "advisor: ask for advice now",
+        None,
+    ),
+    row(
+        Action::AcceptAdvice,
+        "accept_advice",
+        &["y"],
+        "advisor: accept (activity, moment, chat)",
+        Some("accept"),
+    ),
+    row(
+        Action::DismissAdvice,
+        "dismiss_advice",
+        &["n"],
+        "advisor: dismiss the advice",
         None,
     ),
 ];

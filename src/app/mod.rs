@@ -1,6 +1,7 @@
 //! The TUI model (The Elm Architecture): `App` holds the state, `App::update(msg, now)` is the
 //! only mutation and returns the `Cmd`s for the engine; `ui::draw` only reads.
 
+mod advisor;
 pub mod chord;
 mod engage;
 pub mod history;
@@ -11,6 +12,7 @@ pub mod msg;
 pub mod state;
 mod update;
 
+pub use advisor::AdvisorView;
 pub use keymap::{Action, Keymap};
 pub use msg::{BanditArm, BanditView, ClipStatus, Cmd, Msg, RecState, RecordingView};
 pub use state::{App, Popup, Storage, TuiContext};

@@ -65,6 +65,8 @@ pub enum Cmd {
     },
     /// The current activity (bandit arm) changed.
     SetActivity(String),
+    /// For the co-pilot: ask, dismiss, mark its moment, approve its chat line.
+    Copilot(crate::engine::copilot::CopilotCmd),
     Quit,
     /// Clear and redraw the whole terminal.
     Repaint,

@@ -110,6 +110,8 @@ pub struct App {
     pub flash: Option<Flash>,
     /// Marks sent to the engine and not yet back as a moment.
     pub pending_marks: u32,
+    /// The co-pilot's status and latest advice.
+    pub advisor: super::advisor::AdvisorView,
 }
 
 impl App {
@@ -131,6 +133,7 @@ impl App {
             popup: None,
             flash: None,
             pending_marks: 0,
+            advisor: Default::default(),
         }
     }
 

@@ -74,6 +74,7 @@ impl App {
                     Cmd::MarkMoment { .. } => "the mark",
                     Cmd::ClipMoment { .. } => "the clip request",
                     Cmd::SetActivity(_) => "the activity change",
+                    Cmd::Copilot(_) => "the advisor request",
                     Cmd::Quit | Cmd::Repaint => "the command",
                 };
                 self.flash(
@@ -156,6 +157,8 @@ impl App {
             Update::Finished(summary) => tracing::info!("{summary}"),
             Update::Revenue(_) => {}
             Update::Resync(view) => self.resync(*view, now),
+            Update::Advice(a) => self.on_advice(*a),
+            Update::Advisor(s) => self.on_advisor_status(s),
         }
     }
 
@@ -181,6 +184,12 @@ impl App {
                 };
                 self.moments.push(entry, false, rows);
             }
+        }
+        if let Some(s) = view.advisor {
+            self.on_advisor_status(s);
+        }
+        if let Some(a) = view.advice {
+            self.on_advice(a);
         }
         if let Some(info) = view.recording {
             self.update(Msg::Recording(RecordingView::from(&info)), now);

@@ -35,4 +35,4 @@ pub fn start(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -22,7 +22,7 @@ fn lines(l: &[&str]) -> mpsc::Receiver<String> {
     rx
 }
 
-fn config(fake: &FakeKickChat) -> Config {
+pub(crate) fn config(fake: &FakeKickChat) -> Config {
     let mut c = Config::default();
     c.kick.client_id = "01TESTCLIENT".into();
     c.kick.client_secret = "app-secret".into();
@@ -64,7 +64,7 @@ async fn login_by_loopback_redirect_saves_a_0600_token() {
 }
 
 /// Over SSH: the browser ends on an address this machine never sees; it is pasted.
-async fn login_by_paste(fake: &FakeKickChat, dir: &std::path::Path) {
+pub(crate) async fn login_by_paste(fake: &FakeKickChat, dir: &std::path::Path) {
     let mut c = config(fake);
     // A port nothing listens on, as on a remote box.
     c.bot.redirect_uri = "http://localhost.invalid:8976/callback".into();

@@ -81,6 +81,9 @@ keys_section!(
     back,
     quit,
     repaint,
+    ask_advice,
+    accept_advice,
+    dismiss_advice,
 );
 
 /// Every key parses and no key is bound twice.

@@ -34,6 +34,10 @@ pub struct Report {
     pub activities: Vec<ActivityTotal>,
     pub segments: Vec<SegmentRow>,
     pub suggestions: Suggestions,
+    /// The co-pilot's line (`advisor: 9 calls, 5 suggestions, 3 followed (60 %); …`), when
+    /// it ran this session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advisor: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -217,6 +221,10 @@ impl Report {
             m.bits,
             dollars(m.donations_usd)
         )?;
+        if let Some(line) = &self.advisor {
+            let line = line.strip_prefix("advisor: ").unwrap_or(line);
+            writeln!(o, "- Advisor: {line}")?;
+        }
         writeln!(o)?;
         writeln!(o, "## Activities")?;
         writeln!(o)?;
@@ -312,6 +320,12 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("Suggestions followed: 1 of 2."));
+        assert!(!md.contains("Advisor"), "no advisor, no line");
+        r.advisor = Some("advisor: 2 calls, 1 suggestion, 1 followed (100 %)".into());
+        assert!(
+            r.to_markdown()
+                .contains("- Advisor: 2 calls, 1 suggestion, 1 followed (100 %)\n")
+        );
         let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
         assert_eq!(json["suggestions"]["followed"], 1);
     }

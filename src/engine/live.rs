@@ -86,6 +86,9 @@ pub async fn run(
     // metrics server and dashboard (`[server]`), and alerts (`[alerts]`).
     let _server = crate::serve::start(cfg, &feed, tasks.clone());
     let _alerts = crate::notify::start(&cfg.alerts, &feed, tasks.clone());
+    // The co-pilot (`[advisor]`, `[bot]`): takes its own commands out of the stream.
+    let commands =
+        super::copilot::start(cfg, &setup.data_dir, &feed, &store, commands, tasks.clone());
     feed.send(Update::Note(format!("Watching {platform}:{}", setup.slug)));
     let Sources {
         source,

@@ -5,6 +5,7 @@ pub mod capture;
 pub mod channel;
 pub mod chat;
 mod chat_counts;
+pub mod copilot;
 pub mod core;
 pub mod engage;
 pub mod engage_report;

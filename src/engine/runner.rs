@@ -37,6 +37,8 @@ pub enum Command {
     SetActivity {
         name: String,
     },
+    /// For the co-pilot (`copilot.rs` answers these before the engine sees them).
+    Copilot(super::copilot::CopilotCmd),
     Quit,
 }
 
@@ -109,6 +111,8 @@ impl Engine {
                         }
                     }
                     Command::SetActivity { name } => self.set_activity(&name, wall_now()).await,
+                    // Only reaches the engine when the co-pilot is off: nothing to do.
+                    Command::Copilot(_) => {}
                 },
                 Some(news) = self.media.news.recv() => self.media.forward(news, &self.feed),
                 _ = tick.tick() => self.on_tick(wall_now()).await,

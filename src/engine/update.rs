@@ -108,6 +108,10 @@ pub enum Update {
     Revenue(RevenuePoint),
     /// This front end fell behind and missed updates: the whole current state instead.
     Resync(Box<View>),
+    /// The co-pilot's latest advice: validated tool calls, shown; acted on only by a key press.
+    Advice(Box<crate::advisor::Advice>),
+    /// The advisor's budget and what it is doing: `advisor: 3/12 calls this hour · asking…`.
+    Advisor(crate::advisor::AdvisorStatus),
     /// A plain line for the log (warnings).
     Note(String),
     /// The engine has stopped; the last update.

@@ -80,6 +80,9 @@ pub struct View {
     pub revenue: VecDeque<RevenuePoint>,
     pub donations: VecDeque<RevenuePoint>,
     pub finished: bool,
+    /// The co-pilot (when `[advisor]` is on): its latest advice and its status.
+    pub advice: Option<crate::advisor::Advice>,
+    pub advisor: Option<crate::advisor::AdvisorStatus>,
 }
 
 impl View {
@@ -129,6 +132,8 @@ impl View {
                 push_capped(&mut self.donations, p.clone(), VIEW_DONATIONS);
             }
             Update::Finished(_) => self.finished = true,
+            Update::Advice(a) => self.advice = Some((**a).clone()),
+            Update::Advisor(s) => self.advisor = Some(s.clone()),
             Update::Resync(v) => *self = (**v).clone(),
             Update::WentOffline { .. }
             | Update::WaitingForLive

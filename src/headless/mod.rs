@@ -196,6 +196,15 @@ impl Printer {
             Update::Resync(_) => vec![format!(
                 "{c} (output fell behind the engine; some lines were skipped)"
             )],
+            Update::Advice(a) => crate::advisor::show::lines(a)
+                .into_iter()
+                .map(|l| format!("{c} {l}"))
+                .collect(),
+            // Only trouble is worth a line; each call's advice prints itself.
+            Update::Advisor(s) if s.note.as_deref().is_some_and(|n| n.starts_with("waiting")) => {
+                vec![format!("{c} {}", s.line())]
+            }
+            Update::Advisor(_) => vec![],
         }
     }
 }
@@ -304,5 +313,35 @@ mod tests {
         assert!(p.lines(&snap, Ts(0)).is_empty());
         p.lines(&Update::ChatState(ChatState::Live), Ts(0));
         assert_eq!(p.lines(&snap, Ts(0)).len(), 1);
+    }
+
+    #[test]
+    fn advice_prints_its_calls_and_only_advisor_trouble_prints() {
+        use crate::advisor::{Advice, AdvisorStatus, ToolCall};
+        let mut p = Printer::new("clavicular", 10);
+        let a = Advice {
+            id: Some(1),
+            at: Ts(0),
+            calls: vec![ToolCall::SuggestActivity {
+                arm: "react".into(),
+                reason: "chat is slowing".into(),
+            }],
+            text: None,
+            rejected: 0,
+        };
+        let lines = p.lines(&Update::Advice(Box::new(a)), Ts(0));
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].ends_with("Advisor: try react: chat is slowing"));
+        let mut s = AdvisorStatus {
+            budget: "advisor: 1/12 calls this hour".into(),
+            note: Some("asking…".into()),
+            ..AdvisorStatus::default()
+        };
+        assert!(p.lines(&Update::Advisor(s.clone()), Ts(0)).is_empty());
+        s.note = Some("waiting 30 s after: rate limited (429)".into());
+        assert!(
+            p.lines(&Update::Advisor(s), Ts(0))[0]
+                .ends_with("waiting 30 s after: rate limited (429)")
+        );
     }
 }

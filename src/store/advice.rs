@@ -161,13 +161,16 @@ impl AdviceSummary {
             return None;
         }
         let decided = self.followed + self.not_followed;
-        let mut s = format!("advisor: {} calls", self.calls);
+        let plural =
+            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut s = format!("advisor: {}", plural(self.calls, "call", "calls"));
         if self.failed > 0 {
             s.push_str(&format!(" ({} failed)", self.failed));
         }
         s.push_str(&format!(
-            ", {} suggestions, {} followed",
-            self.suggestions, self.followed
+            ", {}, {} followed",
+            plural(self.suggestions, "suggestion", "suggestions"),
+            self.followed
         ));
         if decided > 0 {
             s.push_str(&format!(

@@ -299,6 +299,7 @@ impl Store {
             })
             .collect::<Result<_, _>>()?;
         r.summarize_segments();
+        r.advisor = self.advice_summary(Some(id))?.line();
         Ok(Some(r))
     }
 }

@@ -69,10 +69,18 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     if let Some(f) = footer(app) {
         block = block.title_bottom(f.style(th.dim).right_aligned());
     }
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     block.render(area, buf);
     if inner.is_empty() {
         return;
+    }
+    // The co-pilot's lines at the foot; at least one row stays for the arms.
+    let copilot = super::advisor::lines(app, th, inner.width, inner.height as usize - 1);
+    if !copilot.is_empty() {
+        let n = copilot.len() as u16;
+        inner.height -= n;
+        let foot = Rect::new(inner.x, inner.y + inner.height, inner.width, n);
+        Paragraph::new(copilot).render(foot, buf);
     }
     if app.bandit.arms.is_empty() {
         let mut spans = Vec::new();

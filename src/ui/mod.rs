@@ -1,5 +1,6 @@
 //! The TUI view: `draw(frame, &App)` only reads the model. One file per pane.
 
+pub mod advisor;
 pub mod bandit;
 pub mod details;
 pub mod emotes;

@@ -1,0 +1,117 @@
+//! The co-pilot in the model: its status (the budget line), its latest advice with the calls
+//! not yet accepted, and the keys that ask, accept and dismiss. Accepting a suggested activity
+//! takes the same path as the activity keys; a suggested moment is marked like `m`; a chat line
+//! is approved for the chat voice.
+
+use super::msg::Cmd;
+use super::state::{App, FlashKind};
+use crate::advisor::show::{actionable, call_line};
+use crate::advisor::{Advice, AdvisorStatus, ToolCall};
+use crate::domain::Ts;
+use crate::engine::copilot::CopilotCmd;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AdvisorView {
+    /// `None`: the advisor is off in this run.
+    pub status: Option<AdvisorStatus>,
+    /// The latest advice, minus the calls already accepted; `None` once dismissed or done.
+    pub advice: Option<Advice>,
+    /// When the latest advice was made, so a resync does not bring a dismissed one back.
+    seen: Option<Ts>,
+}
+
+impl AdvisorView {
+    /// The call the accept key acts on.
+    pub fn offer(&self) -> Option<&ToolCall> {
+        self.advice.as_ref()?.calls.iter().find(|c| actionable(c))
+    }
+
+    /// The line to show: the offer, else a talking point, else the model's words.
+    pub fn headline(&self) -> Option<String> {
+        let a = self.advice.as_ref()?;
+        self.offer()
+            .or(a.calls.first())
+            .map(call_line)
+            .or_else(|| a.text.clone())
+    }
+}
+
+impl App {
+    pub(super) fn on_advice(&mut self, a: Advice) {
+        if self.advisor.seen.is_some_and(|s| s >= a.at) {
+            return;
+        }
+        self.advisor.seen = Some(a.at);
+        for line in crate::advisor::show::lines(&a) {
+            tracing::info!("{line}");
+        }
+        // "Nothing to suggest" leaves a standing suggestion where it is.
+        if a.calls.is_empty() && a.text.is_none() {
+            return;
+        }
+        self.advisor.advice = Some(a);
+        if let Some(h) = self.advisor.headline() {
+            self.flash(format!("advisor: {h}"), FlashKind::Info);
+        }
+    }
+
+    pub(super) fn on_advisor_status(&mut self, s: AdvisorStatus) {
+        self.advisor.status = Some(s);
+    }
+
+    pub(super) fn ask_advice(&mut self) -> Vec<Cmd> {
+        if self.advisor.status.is_none() {
+            self.flash(
+                "the advisor is off ([advisor] enabled = true in config.toml)".into(),
+                FlashKind::Info,
+            );
+            return vec![];
+        }
+        self.flash("asking the advisor...".into(), FlashKind::Info);
+        vec![Cmd::Copilot(CopilotCmd::AskNow)]
+    }
+
+    pub(super) fn accept_advice(&mut self, now: Ts) -> Vec<Cmd> {
+        let Some(a) = self.advisor.advice.as_mut() else {
+            self.flash("no advice to accept".into(), FlashKind::Info);
+            return vec![];
+        };
+        let Some(i) = a.calls.iter().position(actionable) else {
+            self.flash("nothing in this advice to accept".into(), FlashKind::Info);
+            return vec![];
+        };
+        let call = a.calls.remove(i);
+        if a.calls.is_empty() && a.text.is_none() {
+            self.advisor.advice = None;
+        }
+        match call {
+            ToolCall::SuggestActivity { arm, .. } => {
+                match self.ctx.activities.iter().position(|x| *x == arm) {
+                    Some(i) => self.set_activity(i),
+                    None => {
+                        self.flash(format!("no activity {arm} here"), FlashKind::Bad);
+                        vec![]
+                    }
+                }
+            }
+            ToolCall::MarkMoment { reason } => {
+                self.pending_marks += 1;
+                self.flash("marking the suggested moment...".into(), FlashKind::Info);
+                vec![Cmd::Copilot(CopilotCmd::MarkMoment { at: now, reason })]
+            }
+            ToolCall::ChatMessage { text } => {
+                self.flash("chat line approved".into(), FlashKind::Good);
+                vec![Cmd::Copilot(CopilotCmd::ApproveChat(text))]
+            }
+            ToolCall::TalkingPoint { .. } => vec![],
+        }
+    }
+
+    pub(super) fn dismiss_advice(&mut self) -> Vec<Cmd> {
+        if self.advisor.advice.take().is_none() {
+            return vec![];
+        }
+        self.flash("advice dismissed".into(), FlashKind::Info);
+        vec![Cmd::Copilot(CopilotCmd::Dismiss)]
+    }
+}

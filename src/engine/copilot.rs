@@ -1,0 +1,219 @@
+//! The co-pilot in a live run: the advisor (`[advisor]`) and the chat voice (`[bot]`), both
+//! optional. The front ends' co-pilot commands are taken out of the engine's command stream
+//! here (ask now, dismiss, approve a chat line); everything else passes through untouched.
+//! A supervised relay puts advice and the advisor's status on the feed, and sends "clip saved"
+//! and `!clip` answers to the chat voice.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tokio::sync::{Mutex, mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+use super::feed::{Feed, FeedRx};
+use super::runner::Command;
+use super::update::Update;
+use crate::advisor::{Advice, AdvisorCmd, AdvisorHandle, AdvisorStatus};
+use crate::bot::{BotEvent, BotHandle, Priority};
+use crate::config::Config;
+use crate::domain::{Moment, Ts};
+use crate::media::ClipState;
+use crate::store::StoreHandle;
+use crate::supervise::{Restart, spawn_supervised};
+use crate::time::format_hms;
+
+/// What a front end asks of the co-pilot (inside [`Command::Copilot`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum CopilotCmd {
+    /// Ask the advisor now (within its budget and backoff).
+    AskNow,
+    /// The streamer dismissed the advice.
+    Dismiss,
+    /// The streamer kept a moment the advisor suggested: marked at `at`.
+    MarkMoment { at: Ts, reason: String },
+    /// The streamer approved an advisor chat line for the chat voice.
+    ApproveChat(String),
+}
+
+/// Starts what `[advisor]` and `[bot]` turn on; returns the command stream the engine reads
+/// (`commands` itself when both are off).
+pub fn start(
+    cfg: &Config,
+    data_dir: &Path,
+    feed: &Feed,
+    store: &StoreHandle,
+    commands: mpsc::Receiver<Command>,
+    tasks: CancellationToken,
+) -> mpsc::Receiver<Command> {
+    let advisor = crate::advisor::start(cfg, feed, Some(store.clone()), tasks.clone());
+    let bot = crate::bot::start(cfg, data_dir, tasks.clone());
+    if advisor.is_none() && bot.is_none() {
+        return commands;
+    }
+    let (advisor, advice) = advisor.unzip();
+    let (bot, bot_events) = bot.unzip();
+    let (engine_tx, engine_rx) = mpsc::channel(16);
+    tokio::spawn(forward(
+        commands,
+        engine_tx,
+        advisor.clone(),
+        bot.clone(),
+        feed.clone(),
+    ));
+    let relay = Relay {
+        feed: feed.clone(),
+        updates: feed.subscribe(),
+        status: advisor.as_ref().map(AdvisorHandle::status),
+        advice,
+        bot,
+        bot_events,
+    };
+    let relay = Arc::new(Mutex::new(relay));
+    let cancel = tasks.clone();
+    spawn_supervised(
+        "copilot",
+        tasks,
+        Restart::default(),
+        move || {
+            let (relay, cancel) = (relay.clone(), cancel.clone());
+            async move { relay.lock().await.run(&cancel).await }
+        },
+        |_, _| {},
+    );
+    engine_rx
+}
+
+/// Passes commands to the engine, answering the co-pilot's own. Ends with the engine (its
+/// receiver gone) or the front end (its sender gone), so a `Quit` always gets through.
+async fn forward(
+    mut commands: mpsc::Receiver<Command>,
+    engine: mpsc::Sender<Command>,
+    advisor: Option<AdvisorHandle>,
+    bot: Option<BotHandle>,
+    feed: Feed,
+) {
+    let note = |t: &str| feed.send(Update::Note(t.to_string()));
+    while let Some(c) = commands.recv().await {
+        let c = match c {
+            Command::Copilot(CopilotCmd::MarkMoment { at, reason }) => Command::MarkMoment {
+                at,
+                note: Some(format!("advisor: {reason}")),
+            },
+            Command::Copilot(CopilotCmd::AskNow) => {
+                match &advisor {
+                    Some(a) if a.ask_now() => {}
+                    Some(_) => note("the advisor is busy; try again in a moment"),
+                    None => note("the advisor is off ([advisor] enabled = true turns it on)"),
+                }
+                continue;
+            }
+            Command::Copilot(CopilotCmd::Dismiss) => {
+                if let Some(a) = &advisor {
+                    a.send(AdvisorCmd::Dismiss);
+                }
+                continue;
+            }
+            Command::Copilot(CopilotCmd::ApproveChat(text)) => {
+                match &bot {
+                    Some(b) if b.say(Priority::Advisor, text) => {}
+                    Some(_) => note("the chat voice is busy; the line was not queued"),
+                    None => note("the chat voice is off ([bot] enabled = true turns it on)"),
+                }
+                continue;
+            }
+            other => other,
+        };
+        if engine.send(c).await.is_err() {
+            break;
+        }
+    }
+}
+
+struct Relay {
+    feed: Feed,
+    updates: FeedRx,
+    status: Option<watch::Receiver<AdvisorStatus>>,
+    advice: Option<mpsc::Receiver<Advice>>,
+    bot: Option<BotHandle>,
+    bot_events: Option<mpsc::Receiver<BotEvent>>,
+}
+
+impl Relay {
+    async fn run(&mut self, cancel: &CancellationToken) {
+        if let Some(s) = &mut self.status {
+            let now = s.borrow_and_update().clone();
+            self.feed.send(Update::Advisor(now));
+        }
+        loop {
+            tokio::select! {
+                () = cancel.cancelled() => return,
+                Some(a) = recv(&mut self.advice) => self.feed.send(Update::Advice(Box::new(a))),
+                Ok(s) = changed(&mut self.status) => self.feed.send(Update::Advisor(s)),
+                Some(ev) = recv(&mut self.bot_events) => {
+                    if let BotEvent::Posted { text } = ev {
+                        self.feed.send(Update::Note(format!("Chat voice posted: {text}")));
+                    }
+                }
+                u = self.updates.recv() => match u {
+                    Some(u) => self.on_update(&u),
+                    None => return,
+                },
+            }
+        }
+    }
+
+    fn on_update(&self, u: &Update) {
+        let Some(bot) = &self.bot else { return };
+        if let Some(line) = chat_line(u) {
+            bot.say(Priority::Confirmation, line);
+        }
+    }
+}
+
+/// What the chat voice says about an update: a clip saved, or the answer to `!clip`.
+pub fn chat_line(u: &Update) -> Option<String> {
+    match u {
+        Update::Clip(news) => match &news.state {
+            ClipState::Ready { duration, .. } | ClipState::Short { duration, .. } => {
+                Some(format!("Clip saved ({duration:.0} s)"))
+            }
+            _ => None,
+        },
+        Update::Moment {
+            id: Some(_),
+            moment,
+        } if clip_request(moment) => Some(format!(
+            "Clip requested by chat: marked at {}, the clip follows",
+            format_hms(moment.offset_s)
+        )),
+        _ => None,
+    }
+}
+
+fn clip_request(m: &Moment) -> bool {
+    m.triggers
+        .iter()
+        .any(|t| t.data.get("clip_command").and_then(|v| v.as_bool()) == Some(true))
+}
+
+/// Waits on an optional receiver (never, when there is none).
+async fn recv<T>(rx: &mut Option<mpsc::Receiver<T>>) -> Option<T> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn changed(rx: &mut Option<watch::Receiver<AdvisorStatus>>) -> Result<AdvisorStatus, ()> {
+    match rx {
+        Some(rx) => {
+            rx.changed().await.map_err(|_| ())?;
+            Ok(rx.borrow_and_update().clone())
+        }
+        None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+#[path = "copilot_tests.rs"]
+mod tests;

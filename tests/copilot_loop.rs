@@ -1,0 +1,162 @@
+//! The co-pilot end to end, the real binary in an 80×24 tmux pane against the fake Kick and a
+//! fake Anthropic-shaped model: `A` asks, the scripted `suggest_activity` shows in the Activity
+//! pane, `y` accepts it (the activity row changes), the `advice` row says it was followed, the
+//! report has the advisor line, and the API key (from an environment variable set only in the
+//! child) reached the model and nothing else: not the log, the database or the screen.
+
+mod support;
+mod tmux_support;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use kicktui::config::Provider;
+use kicktui::fake::llm::{FakeLlm, LlmReply};
+use kicktui::fake::{FakeConfig, FakeKick};
+use serde_json::json;
+use support::{db, test_config};
+use tmux_support::Tmux;
+
+const KEY: &str = "sk-test-COPILOT-7f3a9c1e55d0";
+const KEY_ENV: &str = "KICKTUI_TEST_ADVISOR_KEY";
+
+fn wait(tmux: &Tmux, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
+    tokio::task::block_in_place(|| tmux.wait_for(what, Duration::from_secs(secs), pred))
+}
+
+/// Every file under `dir`, as bytes (the log, the database and its WAL, reports, state).
+fn all_bytes(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            all_bytes(&p, out);
+        } else if let Ok(b) = std::fs::read(&p) {
+            out.push((p.display().to_string(), b));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn advice_is_shown_accepted_stored_and_reported_and_the_key_stays_secret() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let llm = FakeLlm::start().await.unwrap();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.advisor.enabled = true;
+    cfg.advisor.provider = Provider::Anthropic;
+    cfg.advisor.api_base = llm.base();
+    cfg.advisor.api_key_env = KEY_ENV.into();
+    // The interval never comes round in this test: only `A` asks.
+    cfg.advisor.interval_seconds = 3600;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::write(
+        dir.path().join("config.toml"),
+        toml::to_string(&cfg).unwrap(),
+    )
+    .unwrap();
+    let cmd = format!(
+        "{KEY_ENV}='{KEY}' '{}' clavicular --activity talk --config '{}' --data-dir '{}'; \
+         echo KICKTUI-EXIT=$?; sleep 60",
+        env!("CARGO_BIN_EXE_kicktui"),
+        dir.path().join("config.toml").display(),
+        data.display()
+    );
+    let tmux = Tmux::new("copilot");
+    tmux.start_80x24(&cmd);
+    tokio::time::timeout(Duration::from_secs(20), c.wait_subscribed())
+        .await
+        .unwrap();
+    wait(&tmux, "the advisor's budget line", 20, |s| {
+        s.contains("▶1 talk") && s.contains("advisor: 0/12 calls this hour")
+    });
+    c.set_live("Ranked");
+    wait(&tmux, "live", 20, |s| s.contains("● LIVE"));
+
+    llm.push(LlmReply::Tools {
+        text: Some("reactions went well last time".into()),
+        calls: vec![(
+            "suggest_activity".into(),
+            json!({"arm": "react", "reason": "chat is slowing"}),
+        )],
+    });
+    tmux.keys(&["A"]);
+    let screen = wait(&tmux, "the suggestion", 15, |s| s.contains("✦ try react"));
+    assert!(screen.contains("advisor: 1/12 calls this hour"), "{screen}");
+    tmux.keys(&["y"]);
+    wait(&tmux, "react is current", 10, |s| s.contains("▶4 react"));
+
+    // The advisor sees the switch (it looks every few seconds) and stores the outcome.
+    let conn = db(&data);
+    let start = Instant::now();
+    let followed = loop {
+        let f: Option<String> = conn
+            .query_row("SELECT followed FROM advice ORDER BY id LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap_or(None);
+        if f.is_some() || start.elapsed() > Duration::from_secs(15) {
+            break f;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(followed.as_deref(), Some("followed"));
+
+    tmux.keys(&["q"]);
+    // A quit prompt while live (if there is one) is answered.
+    let quit = Instant::now();
+    let screen = loop {
+        let s = tmux.capture();
+        if s.contains("KICKTUI-EXIT=") {
+            break s;
+        }
+        if quit.elapsed() > Duration::from_secs(3) {
+            tmux.keys(&["y"]);
+            break wait(&tmux, "the exit", 20, |s| s.contains("KICKTUI-EXIT="));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(screen.contains("KICKTUI-EXIT=0"), "{screen}");
+    assert!(!screen.contains(KEY), "{screen}");
+
+    // The rows: one call, ok, suggesting react, followed; the activities talk then react.
+    let (n, outcome, arm, session): (i64, String, String, i64) = conn
+        .query_row(
+            "SELECT COUNT(*), outcome, suggested_arm, session_id FROM advice",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (n, outcome.as_str(), arm.as_str(), session),
+        (1, "ok", "react", 1)
+    );
+    let names: Vec<String> = conn
+        .prepare("SELECT name FROM activities ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(names, ["talk", "react"]);
+
+    // The report says how the advice went.
+    let md = std::fs::read_to_string(data.join("reports/clavicular_session001.md")).unwrap();
+    assert!(
+        md.contains("- Advisor: 1 call, 1 suggestion, 1 followed (100 %)"),
+        "{md}"
+    );
+
+    // The key went to the model, and nowhere else.
+    let reqs = llm.requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].header("x-api-key"), Some(KEY));
+    drop(conn);
+    let mut files = Vec::new();
+    all_bytes(&data, &mut files);
+    assert!(files.iter().any(|(p, _)| p.ends_with("kicktui.log")));
+    for (path, bytes) in &files {
+        let found = bytes.windows(KEY.len()).any(|w| w == KEY.as_bytes());
+        assert!(!found, "the key is in {path}");
+    }
+}

@@ -1,0 +1,129 @@
+//! The co-pilot in the TUI model and view: the budget line and the advice with its age in the
+//! Activity pane at 80×24, `y` accepting a suggested activity (the activity keys' path), a
+//! suggested moment and a chat line, `n` dismissing, `A` asking; a resync keeps what was
+//! dismissed dismissed.
+
+mod tui_support;
+
+use kicktui::advisor::{Advice, AdvisorStatus, ToolCall};
+use kicktui::app::{Cmd, Msg};
+use kicktui::engine::copilot::CopilotCmd;
+use kicktui::engine::update::Update;
+use kicktui::engine::view::View;
+use tui_support::{T0, app_sized, at, key, screen};
+
+fn status(used: u32) -> Msg {
+    Msg::Engine(Update::Advisor(AdvisorStatus {
+        budget: format!("advisor: {used}/12 calls this hour"),
+        ..AdvisorStatus::default()
+    }))
+}
+
+fn advice(calls: Vec<ToolCall>) -> Advice {
+    Advice {
+        id: Some(1),
+        at: T0,
+        calls,
+        text: None,
+        rejected: 0,
+    }
+}
+
+fn suggest(arm: &str) -> ToolCall {
+    ToolCall::SuggestActivity {
+        arm: arm.into(),
+        reason: "chat is slowing".into(),
+    }
+}
+
+#[test]
+fn the_pane_shows_budget_and_advice_and_y_sets_the_activity() {
+    let mut a = app_sized(80, 24);
+    assert!(!screen(&a, 80, 24).contains("advisor:"), "off: nothing");
+    assert_eq!(a.update(key('A'), T0), vec![], "off: asking says so");
+    a.update(status(0), T0);
+    let s = screen(&a, 80, 24);
+    assert!(s.contains("advisor: 0/12 calls this hour"), "{s}");
+    assert_eq!(
+        a.update(key('A'), T0),
+        vec![Cmd::Copilot(CopilotCmd::AskNow)]
+    );
+    a.update(status(1), T0);
+    a.update(
+        Msg::Engine(Update::Advice(Box::new(advice(vec![suggest("react")])))),
+        T0,
+    );
+    a.update(Msg::Tick(at(130.0)), at(130.0));
+    let s = screen(&a, 80, 24);
+    assert!(s.contains("✦ try react"), "{s}");
+    assert!(s.contains("(2 min ago) y n"), "{s}");
+    assert!(s.contains("advisor: 1/12 calls this hour"), "{s}");
+    assert_eq!(
+        a.update(key('y'), at(131.0)),
+        vec![Cmd::SetActivity("react".into())]
+    );
+    assert_eq!(a.activity_name(), Some("react"));
+    assert!(!screen(&a, 80, 24).contains("try react"));
+    assert_eq!(
+        a.update(key('y'), at(132.0)),
+        vec![],
+        "nothing left to accept"
+    );
+}
+
+#[test]
+fn moments_and_chat_lines_are_accepted_in_turn_and_n_dismisses() {
+    let mut a = app_sized(80, 24);
+    a.update(status(1), T0);
+    let calls = vec![
+        ToolCall::TalkingPoint {
+            text: "thank the raid".into(),
+        },
+        ToolCall::MarkMoment {
+            reason: "that play".into(),
+        },
+        ToolCall::ChatMessage {
+            text: "GG everyone".into(),
+        },
+    ];
+    a.update(Msg::Engine(Update::Advice(Box::new(advice(calls)))), T0);
+    assert_eq!(
+        a.update(key('y'), at(1.0)),
+        vec![Cmd::Copilot(CopilotCmd::MarkMoment {
+            at: at(1.0),
+            reason: "that play".into()
+        })]
+    );
+    assert_eq!(
+        a.update(key('y'), at(2.0)),
+        vec![Cmd::Copilot(CopilotCmd::ApproveChat("GG everyone".into()))]
+    );
+    // The talking point stays readable until dismissed.
+    assert!(screen(&a, 80, 24).contains("talking point"));
+    assert_eq!(
+        a.update(key('n'), at(3.0)),
+        vec![Cmd::Copilot(CopilotCmd::Dismiss)]
+    );
+    assert!(!screen(&a, 80, 24).contains("talking point"));
+    // A resync carrying the same advice does not bring it back.
+    let view = View {
+        advice: Some(advice(vec![suggest("react")])),
+        ..View::default()
+    };
+    a.update(Msg::Engine(Update::Resync(Box::new(view))), at(4.0));
+    assert!(a.advisor.advice.is_none());
+}
+
+#[test]
+fn empty_advice_keeps_the_standing_suggestion() {
+    let mut a = app_sized(80, 24);
+    a.update(status(1), T0);
+    a.update(
+        Msg::Engine(Update::Advice(Box::new(advice(vec![suggest("irl")])))),
+        T0,
+    );
+    let mut empty = advice(vec![]);
+    empty.at = at(60.0);
+    a.update(Msg::Engine(Update::Advice(Box::new(empty))), at(60.0));
+    assert!(screen(&a, 80, 24).contains("try irl"));
+}
