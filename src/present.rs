@@ -4,8 +4,8 @@
 
 use crate::detect::events::USD_PER_KICK;
 use crate::domain::{
-    CLIP_COMMAND, DonationData, Event, ManualData, Moment, SubBurstData, SurgeData, TriggerData,
-    TriggerType, VelocityData,
+    DonationData, Event, ManualData, Moment, SubBurstData, SurgeData, TriggerData, TriggerType,
+    VelocityData,
 };
 use crate::media::ClipState;
 use crate::time::format_offset_words;
@@ -27,9 +27,13 @@ pub fn trigger_words(kind: TriggerType, data: &TriggerData) -> String {
     match data {
         TriggerData::Velocity(VelocityData { rate, .. })
         | TriggerData::Surge(SurgeData { rate, .. }) => format!("Velocity: {rate:.1} msg/s"),
-        TriggerData::Peak(_) => "Velocity: 0.0 msg/s".to_string(),
+        // The peak's count over its window: it has no rate of its own.
+        TriggerData::Peak(d) => format!(
+            "Velocity: {:.1} msg/s",
+            f64::from(d.count) / d.window_s.max(1) as f64
+        ),
         TriggerData::Keyword(d) => format!("Keywords: {} ({}x)", d.keyword, d.count),
-        TriggerData::ClipRequests(_) => format!("Keywords: {CLIP_COMMAND} (0x)"),
+        TriggerData::ClipRequests(d) => format!("Clip requests: {} viewers", d.viewers),
         TriggerData::Emote(d) => format!("Emote: {} ({}x)", d.emote, d.count),
         TriggerData::SubBurst(d) => format!("Subs: {} in {} s", d.subs, d.window_s),
         TriggerData::Donation(d) => {
@@ -212,5 +216,28 @@ mod tests {
         assert_eq!(final_clip(&ready), Some(std::path::Path::new("/c/a.mp4")));
         assert_eq!(final_clip(&ClipState::Cutting), None);
         assert_eq!(megabytes(12_345_678), "12.3 MB");
+    }
+
+    #[test]
+    fn peaks_and_clip_requests_say_what_they_found() {
+        let peak = TriggerData::Peak(crate::domain::PeakData {
+            baseline: 4.88,
+            chatters: 50,
+            count: 56,
+            p: 0.92,
+            window_s: 20,
+        });
+        assert_eq!(
+            trigger_words(TriggerType::ChatVelocity, &peak),
+            "Velocity: 2.8 msg/s"
+        );
+        let asked = TriggerData::ClipRequests(crate::domain::ClipRequestsData { viewers: 3 });
+        assert_eq!(
+            trigger_words(TriggerType::Keyword, &asked),
+            "Clip requests: 3 viewers"
+        );
+        let odd = TriggerData::Other(serde_json::json!({"s": 1}));
+        assert_eq!(trigger_words(TriggerType::Raid, &odd), "RAID");
+        assert_eq!(trigger_details(&odd), r#"{"s":1}"#);
     }
 }
