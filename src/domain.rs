@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::time::Ts;
 
+mod trigger_data;
+pub use trigger_data::*;
+
 /// Chat badges as bits: cheap to copy and test on the hot path.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Badges(pub u16);
@@ -284,6 +287,7 @@ impl TriggerType {
 
 /// One detector firing: what fired, when, how strongly, and the details.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "StoredTrigger")]
 pub struct Trigger {
     #[serde(rename = "type")]
     pub kind: TriggerType,
@@ -292,7 +296,27 @@ pub struct Trigger {
     /// Comparable across detectors: 1.0 is "just fired", larger is stronger.
     #[serde(skip)]
     pub strength: f64,
-    pub data: serde_json::Value,
+    pub data: TriggerData,
+}
+
+/// A trigger as stored: its data read leniently, whatever version wrote it.
+#[derive(Deserialize)]
+struct StoredTrigger {
+    #[serde(rename = "type")]
+    kind: TriggerType,
+    #[serde(default)]
+    data: serde_json::Value,
+}
+
+impl From<StoredTrigger> for Trigger {
+    fn from(s: StoredTrigger) -> Trigger {
+        Trigger {
+            kind: s.kind,
+            at: Ts::default(),
+            strength: 0.0,
+            data: TriggerData::from_json(s.kind, s.data),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -331,7 +355,7 @@ impl Moment {
         self.triggers
             .iter()
             .find(|t| t.kind == self.trigger_type)
-            .map(|t| t.data.clone())
+            .map(|t| t.data.to_json())
             .unwrap_or(serde_json::Value::Null)
     }
 }

@@ -3,7 +3,10 @@
 //! four never drift apart.
 
 use crate::detect::events::USD_PER_KICK;
-use crate::domain::{Event, Moment, TriggerType};
+use crate::domain::{
+    DonationData, Event, ManualData, Moment, SubBurstData, SurgeData, TriggerData, TriggerType,
+    VelocityData,
+};
 use crate::media::ClipState;
 use crate::time::format_offset_words;
 
@@ -14,33 +17,66 @@ pub fn trigger_summary(m: &Moment) -> String {
     let parts: Vec<String> = m
         .triggers
         .iter()
-        .map(|t| {
-            let d = &t.data;
-            let num = |k: &str| d[k].as_f64().unwrap_or(0.0);
-            let text = |k: &str| d[k].as_str().unwrap_or("?").to_string();
-            match t.kind {
-                TriggerType::ChatVelocity => format!("Velocity: {:.1} msg/s", num("rate")),
-                TriggerType::Keyword => {
-                    format!("Keywords: {} ({}x)", text("keyword"), num("count"))
-                }
-                TriggerType::EmoteSpam => format!("Emote: {} ({}x)", text("emote"), num("count")),
-                TriggerType::SubBurst => format!("Subs: {} in {} s", num("subs"), num("window_s")),
-                TriggerType::Donation => format!(
-                    "Donation: ${:.2} from {}",
-                    num("amount_usd"),
-                    text("username")
-                ),
-                TriggerType::Raid => {
-                    format!("Raid: {} with {} viewers", text("from"), num("viewers"))
-                }
-                TriggerType::ViewerSpike => {
-                    format!("Viewers: {} (was {})", num("viewers"), num("baseline"))
-                }
-                TriggerType::Manual => "Marked by hand".to_string(),
-            }
-        })
+        .map(|t| trigger_words(t.kind, &t.data))
         .collect();
     parts.join(" | ")
+}
+
+/// One trigger in a few words: `Velocity: 8.7 msg/s`.
+pub fn trigger_words(kind: TriggerType, data: &TriggerData) -> String {
+    match data {
+        TriggerData::Velocity(VelocityData { rate, .. })
+        | TriggerData::Surge(SurgeData { rate, .. }) => format!("Velocity: {rate:.1} msg/s"),
+        // The peak's count over its window: it has no rate of its own.
+        TriggerData::Peak(d) => format!(
+            "Velocity: {:.1} msg/s",
+            f64::from(d.count) / d.window_s.max(1) as f64
+        ),
+        TriggerData::Keyword(d) => format!("Keywords: {} ({}x)", d.keyword, d.count),
+        TriggerData::ClipRequests(d) => format!("Clip requests: {} viewers", d.viewers),
+        TriggerData::Emote(d) => format!("Emote: {} ({}x)", d.emote, d.count),
+        TriggerData::SubBurst(d) => format!("Subs: {} in {} s", d.subs, d.window_s),
+        TriggerData::Donation(d) => {
+            format!("Donation: ${:.2} from {}", d.amount_usd, d.username)
+        }
+        TriggerData::Raid(d) => format!("Raid: {} with {} viewers", d.from, d.viewers),
+        TriggerData::ViewerSpike(d) => format!("Viewers: {} (was {})", d.viewers, d.baseline),
+        TriggerData::Manual(_) => "Marked by hand".to_string(),
+        // Stored by another version: its kind is all that is sure.
+        TriggerData::Other(_) => kind.headline().to_string(),
+    }
+}
+
+/// What the trigger's words leave out, for the details popup; empty when nothing is.
+pub fn trigger_details(data: &TriggerData) -> String {
+    match data {
+        TriggerData::Velocity(d) => format!(
+            "{} chatters, usually {:.1} msg/s (z {:.1}) over {} s",
+            d.chatters, d.baseline, d.z, d.window_s
+        ),
+        TriggerData::Peak(d) => format!(
+            "{} messages from {} chatters in {} s, usually {:.1}; p {:.2}",
+            d.count, d.chatters, d.window_s, d.baseline, d.p
+        ),
+        TriggerData::Surge(d) => format!(
+            "{} chatters in {} s, {:.0} % the same word; before at most {:.1} msg/s",
+            d.chatters,
+            d.window_s,
+            d.same_word_share * 100.0,
+            d.highest_rate_before
+        ),
+        TriggerData::ClipRequests(d) => format!("{} viewers asked", d.viewers),
+        TriggerData::Emote(d) => format!("{} chatters", d.chatters),
+        TriggerData::SubBurst(SubBurstData {
+            gifter: Some(g), ..
+        }) => format!("gifted by {g}"),
+        TriggerData::Donation(DonationData { kicks: Some(k), .. }) => format!("{k} Kicks"),
+        TriggerData::Donation(DonationData { bits: Some(b), .. }) => format!("{b} bits"),
+        TriggerData::Manual(ManualData { note: Some(n) }) => format!("note: {n}"),
+        // All there is to show of a shape this version does not know.
+        TriggerData::Other(v) => v.to_string(),
+        _ => String::new(),
+    }
 }
 
 pub fn moment_banner(m: &Moment, saved: bool) -> String {
@@ -121,7 +157,6 @@ pub fn megabytes(bytes: u64) -> String {
 mod tests {
     use super::*;
     use crate::domain::{MomentSource, Trigger, Ts};
-    use serde_json::json;
 
     fn moment() -> Moment {
         Moment {
@@ -133,13 +168,22 @@ mod tests {
                     kind: TriggerType::ChatVelocity,
                     at: Ts(0),
                     strength: 2.0,
-                    data: json!({"rate": 8.7}),
+                    data: TriggerData::Velocity(VelocityData {
+                        baseline: 1.2,
+                        chatters: 40,
+                        rate: 8.7,
+                        window_s: 10,
+                        z: 5.1,
+                    }),
                 },
                 Trigger {
                     kind: TriggerType::Keyword,
                     at: Ts(0),
                     strength: 1.0,
-                    data: json!({"keyword": "CLIP", "count": 5}),
+                    data: TriggerData::Keyword(crate::domain::KeywordData {
+                        count: 5,
+                        keyword: "CLIP".into(),
+                    }),
                 },
             ],
             score: 25.0,
@@ -172,5 +216,28 @@ mod tests {
         assert_eq!(final_clip(&ready), Some(std::path::Path::new("/c/a.mp4")));
         assert_eq!(final_clip(&ClipState::Cutting), None);
         assert_eq!(megabytes(12_345_678), "12.3 MB");
+    }
+
+    #[test]
+    fn peaks_and_clip_requests_say_what_they_found() {
+        let peak = TriggerData::Peak(crate::domain::PeakData {
+            baseline: 4.88,
+            chatters: 50,
+            count: 56,
+            p: 0.92,
+            window_s: 20,
+        });
+        assert_eq!(
+            trigger_words(TriggerType::ChatVelocity, &peak),
+            "Velocity: 2.8 msg/s"
+        );
+        let asked = TriggerData::ClipRequests(crate::domain::ClipRequestsData { viewers: 3 });
+        assert_eq!(
+            trigger_words(TriggerType::Keyword, &asked),
+            "Clip requests: 3 viewers"
+        );
+        let odd = TriggerData::Other(serde_json::json!({"s": 1}));
+        assert_eq!(trigger_words(TriggerType::Raid, &odd), "RAID");
+        assert_eq!(trigger_details(&odd), r#"{"s":1}"#);
     }
 }

@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use kicktui::domain::{Event, Moment, MomentSource, Trigger, TriggerType, Ts};
+use kicktui::domain::{
+    Event, KeywordData, Moment, MomentSource, Trigger, TriggerData, TriggerType, Ts,
+};
 use kicktui::store::*;
 use serde_json::json;
 
@@ -23,7 +25,8 @@ fn session(channel: &str) -> NewSession {
     }
 }
 
-fn moment(offset_s: f64, data: serde_json::Value) -> Moment {
+/// A keyword moment whose keyword was seen `count` times.
+fn moment(offset_s: f64, count: usize) -> Moment {
     let at = T0.plus_secs(offset_s);
     Moment {
         at,
@@ -33,7 +36,10 @@ fn moment(offset_s: f64, data: serde_json::Value) -> Moment {
             kind: TriggerType::Keyword,
             at,
             strength: 1.5,
-            data,
+            data: TriggerData::Keyword(KeywordData {
+                count,
+                keyword: "CLIP".into(),
+            }),
         }],
         score: 2.25,
         source: MomentSource::Auto,
@@ -122,13 +128,13 @@ fn a_moment_reply_means_a_second_connection_can_read_it() {
     };
     for i in 0..50 {
         let id = h
-            .insert_moment_blocking(sid, &moment(f64::from(i), json!({"count": i})))
+            .insert_moment_blocking(sid, &moment(f64::from(i), i as usize))
             .unwrap();
         let row = reader
             .moment(id)
             .unwrap()
             .expect("committed before the reply");
-        assert_eq!(row.trigger_data, json!({"count": i}));
+        assert_eq!(row.trigger_data, json!({"count": i, "keyword": "CLIP"}));
         assert_eq!(row.clip_start_offset_s, f64::from(i) - 30.0);
         assert_eq!(row.clip_status, ClipStatus::Pending);
     }
@@ -147,7 +153,7 @@ fn async_handles_and_async_shutdown() {
         let writer = StoreWriter::spawn(&path).unwrap();
         let h = writer.handle();
         let sid = h.open_session(session("a")).await.unwrap();
-        let id = h.insert_moment(sid, &moment(5.0, json!({}))).await.unwrap();
+        let id = h.insert_moment(sid, &moment(5.0, 1)).await.unwrap();
         h.update_clip(id, ClipStatus::Done, Some("/c/1.mp4".into()))
             .await
             .unwrap();
@@ -173,9 +179,7 @@ fn a_failing_write_is_answered_and_the_writer_goes_on() {
     let h = writer.handle();
     let sid = h.open_session_blocking(session("a")).unwrap();
     // No session 999: the foreign key fails.
-    let err = h
-        .insert_moment_blocking(999, &moment(1.0, json!({})))
-        .unwrap_err();
+    let err = h.insert_moment_blocking(999, &moment(1.0, 1)).unwrap_err();
     assert!(matches!(err, StoreError::Write(_)), "{err}");
     assert!(matches!(
         h.update_clip_blocking(12345, ClipStatus::Done, None),
@@ -191,9 +195,7 @@ fn a_failing_write_is_answered_and_the_writer_goes_on() {
         };
         h.enqueue_blocking(WriteOp::ViewerSample(v)).unwrap();
     }
-    let id = h
-        .insert_moment_blocking(sid, &moment(2.0, json!({})))
-        .unwrap();
+    let id = h.insert_moment_blocking(sid, &moment(2.0, 1)).unwrap();
     assert!(id > 0);
     assert_eq!(count(&path, "viewer_samples"), 99);
     assert_eq!(count(&path, "moments"), 1);
@@ -237,7 +239,7 @@ fn sessions_recordings_events_and_the_channel_cache_read_back() {
     let a = h.open_session_blocking(session("a")).unwrap();
     let b = h.open_session_blocking(session("b")).unwrap();
     for (i, score) in [1.0, 5.0, 3.0].into_iter().enumerate() {
-        let mut m = moment(i as f64 * 10.0, json!({}));
+        let mut m = moment(i as f64 * 10.0, 1);
         m.score = score;
         h.insert_moment_blocking(a, &m).unwrap();
     }

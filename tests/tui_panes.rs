@@ -292,7 +292,7 @@ fn details_popup_shows_every_trigger() {
     for want in [
         "CHAT SPIKE at 1h 23m 45s",
         "chat_velocity",
-        "{\"rate\":8.7}",
+        "40 chatters, usually 1.2 msg/s (z 5.1) over 10 s",
         "keyword",
         "row #4",
         "1:23:00 to 1:23:55",

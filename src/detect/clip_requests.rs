@@ -4,10 +4,8 @@
 
 use std::collections::VecDeque;
 
-use serde_json::json;
-
 use crate::config::Chat as ChatConfig;
-use crate::domain::{Trigger, TriggerType, Ts};
+use crate::domain::{ClipRequestsData, Trigger, TriggerData, TriggerType, Ts};
 
 /// A viewer's request counts this long; a new burst needs the window to empty first.
 const WINDOW_MS: i64 = 30_000;
@@ -73,7 +71,7 @@ impl ClipRequests {
             kind: TriggerType::Keyword,
             at: first,
             strength: 5.0 + viewers as f64 / self.min_viewers as f64,
-            data: json!({ "clip_command": true, "keyword": "!clip", "viewers": viewers }),
+            data: TriggerData::ClipRequests(ClipRequestsData { viewers }),
         })
     }
 
@@ -112,7 +110,10 @@ mod tests {
             .expect("two viewers");
         assert_eq!(t.kind, TriggerType::Keyword);
         assert_eq!(t.at, Ts(1_000), "placed at the first request");
-        assert_eq!(t.data["clip_command"], true);
+        assert_eq!(
+            t.data,
+            TriggerData::ClipRequests(ClipRequestsData { viewers: 2 })
+        );
         assert!(d.on_message(Ts(4_000), 3, "!clip").is_none(), "same burst");
         // The window empties: a new burst fires again.
         assert!(d.on_message(Ts(60_000), 4, "!clip").is_none());

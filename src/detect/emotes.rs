@@ -7,11 +7,9 @@ use std::collections::VecDeque;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use serde_json::json;
-
 use super::emote_words::{is_global_emote, is_not_a_reaction, trim_word};
 use crate::config::Emotes as EmotesConfig;
-use crate::domain::{ChatMessage, Trigger, TriggerType, Ts, hash_str};
+use crate::domain::{ChatMessage, EmoteData, Trigger, TriggerData, TriggerType, Ts, hash_str};
 
 /// Messages with more words than this are talk, not a reaction.
 const MAX_REACTION_WORDS: usize = 4;
@@ -219,7 +217,11 @@ impl EmoteDetector {
             kind: TriggerType::EmoteSpam,
             at: t,
             strength: count as f64 / needed,
-            data: json!({ "emote": name, "count": count, "chatters": users.len() }),
+            data: TriggerData::Emote(EmoteData {
+                chatters: users.len(),
+                count,
+                emote: name.to_string(),
+            }),
         })
     }
 
@@ -257,8 +259,11 @@ mod tests {
             );
         }
         let t = d.close_second(Ts(3000)).expect("fires");
-        assert_eq!(t.data["emote"], "KEKW");
-        assert_eq!(t.data["count"], 12, "an emote counts once per message");
+        let TriggerData::Emote(e) = t.data else {
+            panic!("{t:?}")
+        };
+        assert_eq!(e.emote, "KEKW");
+        assert_eq!(e.count, 12, "an emote counts once per message");
     }
 
     #[test]
@@ -270,7 +275,10 @@ mod tests {
         }
         d.on_message(Ts(50), &msg(999, "this is a long message with W in it"));
         let t = d.close_second(Ts(2000)).expect("fires");
-        assert_eq!(t.data["count"], 20);
+        assert!(matches!(
+            t.data,
+            TriggerData::Emote(EmoteData { count: 20, .. })
+        ));
         assert!(d.close_second(Ts(8000)).is_none(), "expired after 5 s");
     }
 

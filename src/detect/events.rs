@@ -3,10 +3,11 @@
 
 use std::collections::VecDeque;
 
-use serde_json::json;
-
 use crate::config::{Events as EventsConfig, Viewers as ViewersConfig};
-use crate::domain::{Event, Trigger, TriggerType, Ts};
+use crate::domain::{
+    DonationData, Event, RaidData, SubBurstData, Trigger, TriggerData, TriggerType, Ts,
+    ViewerSpikeData,
+};
 
 /// Dollar value of one Kick (Kicks are sold at about a cent each).
 pub const USD_PER_KICK: f64 = 0.01;
@@ -31,25 +32,29 @@ impl EventDetector {
         }
     }
 
+    /// A donation worth a moment; `paid` fills in what it was paid in (Kicks, bits).
     fn donation(
         &self,
         t: Ts,
         username: &str,
         usd: f64,
-        extra: serde_json::Value,
+        paid: impl FnOnce(&mut DonationData),
     ) -> Option<Trigger> {
         if usd < self.cfg.donation_min_usd {
             return None;
         }
-        let mut data = json!({ "username": username, "amount_usd": (usd * 100.0).round() / 100.0 });
-        if let (Some(d), Some(e)) = (data.as_object_mut(), extra.as_object()) {
-            d.extend(e.clone());
-        }
+        let mut data = DonationData {
+            amount_usd: (usd * 100.0).round() / 100.0,
+            bits: None,
+            kicks: None,
+            username: username.to_string(),
+        };
+        paid(&mut data);
         Some(Trigger {
             kind: TriggerType::Donation,
             at: t,
             strength: (usd / self.cfg.donation_min_usd).sqrt().max(1.0),
-            data,
+            data: TriggerData::Donation(data),
         })
     }
 
@@ -65,7 +70,11 @@ impl EventDetector {
             kind: TriggerType::SubBurst,
             at: t,
             strength: (self.sub_total as f64 / self.cfg.sub_burst_count as f64).max(1.0),
-            data: json!({ "subs": self.sub_total, "window_s": self.cfg.sub_burst_seconds }),
+            data: TriggerData::SubBurst(SubBurstData {
+                gifter: None,
+                subs: self.sub_total,
+                window_s: self.cfg.sub_burst_seconds,
+            }),
         })
     }
 
@@ -87,29 +96,27 @@ impl EventDetector {
             Event::GiftedSubs { gifter, count } => {
                 let burst = self.add_subs(t, *count);
                 burst.map(|mut b| {
-                    if let Some(d) = b.data.as_object_mut() {
-                        d.insert("gifter".into(), json!(gifter));
+                    if let TriggerData::SubBurst(d) = &mut b.data {
+                        d.gifter = Some(gifter.clone());
                     }
                     b
                 })
             }
-            Event::Kicks { sender, amount, .. } => self.donation(
-                t,
-                sender,
-                *amount as f64 * USD_PER_KICK,
-                json!({ "kicks": amount }),
-            ),
+            Event::Kicks { sender, amount, .. } => {
+                self.donation(t, sender, *amount as f64 * USD_PER_KICK, |d| {
+                    d.kicks = Some(*amount)
+                })
+            }
             Event::Donation {
                 username,
                 amount_usd,
                 ..
-            } => self.donation(t, username, *amount_usd, json!({})),
-            Event::Bits { username, amount } => self.donation(
-                t,
-                username,
-                *amount as f64 * USD_PER_BIT,
-                json!({ "bits": amount }),
-            ),
+            } => self.donation(t, username, *amount_usd, |_| {}),
+            Event::Bits { username, amount } => {
+                self.donation(t, username, *amount as f64 * USD_PER_BIT, |d| {
+                    d.bits = Some(*amount)
+                })
+            }
             Event::Raid { from, viewers } if *viewers >= self.cfg.raid_min_viewers => {
                 Some(Trigger {
                     kind: TriggerType::Raid,
@@ -118,7 +125,10 @@ impl EventDetector {
                         .log2()
                         .max(0.0)
                         + 1.0,
-                    data: json!({ "from": from, "viewers": viewers }),
+                    data: TriggerData::Raid(RaidData {
+                        from: from.clone(),
+                        viewers: *viewers,
+                    }),
                 })
             }
             _ => None,
@@ -172,7 +182,10 @@ impl ViewerDetector {
             kind: TriggerType::ViewerSpike,
             at: t,
             strength: ratio / self.cfg.spike_ratio,
-            data: json!({ "viewers": count, "baseline": median }),
+            data: TriggerData::ViewerSpike(ViewerSpikeData {
+                baseline: median,
+                viewers: count,
+            }),
         })
     }
 }
@@ -192,7 +205,14 @@ mod tests {
             .filter_map(|i| d.on_event(Ts(i * 5000), &sub))
             .collect();
         assert_eq!(fired.len(), 1);
-        assert_eq!(fired[0].data["subs"], 5);
+        let sub_burst = |subs, gifter: Option<&str>| {
+            TriggerData::SubBurst(SubBurstData {
+                gifter: gifter.map(str::to_string),
+                subs,
+                window_s: 60,
+            })
+        };
+        assert_eq!(fired[0].data, sub_burst(5, None));
         let gift = Event::GiftedSubs {
             gifter: "g".into(),
             count: 10,
@@ -200,7 +220,7 @@ mod tests {
         let t = d
             .on_event(Ts(200_000), &gift)
             .expect("a big gift is a burst on its own");
-        assert_eq!(t.data["gifter"], "g");
+        assert_eq!(t.data, sub_burst(10, Some("g")));
     }
 
     #[test]
@@ -218,8 +238,15 @@ mod tests {
             message: String::new(),
         };
         let t = d.on_event(Ts(0), &big).expect("$10");
-        assert_eq!(t.data["amount_usd"], 10.0);
-        assert_eq!(t.data["kicks"], 1000);
+        assert_eq!(
+            t.data,
+            TriggerData::Donation(DonationData {
+                amount_usd: 10.0,
+                bits: None,
+                kicks: Some(1000),
+                username: "s".into(),
+            })
+        );
         assert!(
             d.on_event(
                 Ts(0),
@@ -250,7 +277,13 @@ mod tests {
         }
         assert!(d.on_sample(Ts(10), 130).is_none(), "+30 is not enough");
         let t = d.on_sample(Ts(20), 400).expect("4x");
-        assert_eq!(t.data["baseline"], 100);
+        assert_eq!(
+            t.data,
+            TriggerData::ViewerSpike(ViewerSpikeData {
+                baseline: 100,
+                viewers: 400
+            })
+        );
         assert!(d.on_sample(Ts(30), 420).is_none(), "still the same spike");
     }
 }

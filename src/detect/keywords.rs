@@ -3,11 +3,9 @@
 
 use std::collections::VecDeque;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use serde_json::json;
-
 use crate::config::Keywords as KeywordsConfig;
-use crate::domain::{Trigger, TriggerType, Ts};
+use crate::domain::{KeywordData, Trigger, TriggerData, TriggerType, Ts};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 struct KeywordState {
     phrase: String,
@@ -137,7 +135,10 @@ impl KeywordDetector {
             kind: TriggerType::Keyword,
             at: t,
             strength,
-            data: json!({ "keyword": w.phrase, "count": w.hits.len() }),
+            data: TriggerData::Keyword(KeywordData {
+                count: w.hits.len(),
+                keyword: w.phrase.clone(),
+            }),
         })
     }
 
@@ -193,8 +194,13 @@ mod tests {
         d.on_message(Ts(1100), 2, "clip");
         d.on_message(Ts(1200), 3, "clip that");
         let t = d.close_second(Ts(2000)).expect("fires");
-        assert_eq!(t.data["keyword"], "CLIP");
-        assert_eq!(t.data["count"], 5);
+        assert_eq!(
+            t.data,
+            TriggerData::Keyword(KeywordData {
+                count: 5,
+                keyword: "CLIP".into()
+            })
+        );
         assert!(
             d.close_second(Ts(12_000)).is_none(),
             "hits expire after the window"

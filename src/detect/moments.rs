@@ -2,7 +2,7 @@
 //! them, the strongest names it, and a cooldown keeps one long burst from making many.
 
 use crate::config::Moments as MomentsConfig;
-use crate::domain::{Moment, MomentSource, Trigger, TriggerType, Ts};
+use crate::domain::{ManualData, Moment, MomentSource, Trigger, TriggerData, TriggerType, Ts};
 
 /// A moment still collecting triggers; the TUI can show it as provisional.
 #[derive(Clone, Debug, PartialEq)]
@@ -122,12 +122,12 @@ impl MomentBuilder {
     }
 
     /// A moment a person marked: saved at once, never merged or cooled down.
-    pub fn manual(&self, t: Ts, data: serde_json::Value) -> Moment {
+    pub fn manual(&self, t: Ts, data: ManualData) -> Moment {
         let trig = Trigger {
             kind: TriggerType::Manual,
             at: t,
             strength: 5.0,
-            data,
+            data: TriggerData::Manual(data),
         };
         self.finish(t, vec![trig], MomentSource::Manual)
     }
@@ -151,14 +151,13 @@ impl MomentBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     fn trig(kind: TriggerType, at_s: i64, strength: f64) -> Trigger {
         Trigger {
             kind,
             at: Ts(at_s * 1000),
             strength,
-            data: json!({ "s": strength }),
+            data: TriggerData::Manual(ManualData::default()),
         }
     }
 
@@ -181,7 +180,7 @@ mod tests {
         assert_eq!(m.trigger_type, TriggerType::Keyword);
         assert_eq!(m.triggers.len(), 2);
         assert_eq!(
-            m.triggers[1].data["s"], 1.8,
+            m.triggers[1].strength, 1.8,
             "the strongest firing of a kind is kept"
         );
         assert_eq!(m.score, 29.0);

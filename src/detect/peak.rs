@@ -7,14 +7,12 @@
 
 use std::collections::VecDeque;
 
-use aho_corasick::AhoCorasick;
-use rustc_hash::FxHashMap;
-use serde_json::json;
-
 use super::peak_model::{WindowFeatures, reaction_matcher};
 use super::velocity::round2;
 use crate::config::Peaks as PeaksConfig;
-use crate::domain::{Trigger, TriggerType, Ts};
+use crate::domain::{PeakData, SurgeData, Trigger, TriggerData, TriggerType, Ts};
+use aho_corasick::AhoCorasick;
+use rustc_hash::FxHashMap;
 
 /// Words of a message looked at for "everyone types the same thing".
 const MAX_WORDS: usize = 8;
@@ -210,14 +208,13 @@ impl PeakDetector {
             kind: TriggerType::ChatVelocity,
             at,
             strength: 9.9,
-            data: json!({
-                "detector": "surge",
-                "rate": round2(rate),
-                "highest_rate_before": round2(highest_rate),
-                "chatters": chatters,
-                "highest_before": highest_before,
-                "same_word_share": round2(share),
-                "window_s": SURGE_SPAN_S,
+            data: TriggerData::Surge(SurgeData {
+                chatters,
+                highest_before,
+                highest_rate_before: round2(highest_rate),
+                rate: round2(rate),
+                same_word_share: round2(share),
+                window_s: SURGE_SPAN_S,
             }),
         })
     }
@@ -296,13 +293,12 @@ impl PeakDetector {
             kind: TriggerType::ChatVelocity,
             at,
             strength: 10.0 * p,
-            data: json!({
-                "detector": "peak",
-                "p": round2(p),
-                "count": c,
-                "baseline": round2(baseline),
-                "chatters": chatters,
-                "window_s": self.window,
+            data: TriggerData::Peak(PeakData {
+                baseline: round2(baseline),
+                chatters,
+                count: c,
+                p: round2(p),
+                window_s: self.window,
             }),
         })
     }

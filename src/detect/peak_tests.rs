@@ -62,7 +62,7 @@ fn a_reaction_peak_is_found_after_it_tops_out_and_placed_before_the_chat() {
         *closed <= 915 + 20 + 10,
         "decided soon after the burst: {closed}"
     );
-    assert_eq!(t.data["detector"], "peak");
+    assert!(matches!(t.data, TriggerData::Peak(_)), "{t:?}");
     // The window's end minus the 20 s lead: before the chat burst began reacting.
     assert!(t.at.0 <= 915_000 && t.at.0 >= 880_000, "{:?}", t.at);
     assert!(
@@ -99,7 +99,7 @@ fn a_surge_right_after_joining_is_found_within_seconds() {
     let fired = run(&mut d, 40..50, 180, reaction("CLIP", 20));
     let (closed, t) = fired.first().expect("found in the warm-up");
     assert!(*closed <= 45, "within seconds, closed at {closed}");
-    assert_eq!(t.data["detector"], "surge");
+    assert!(matches!(t.data, TriggerData::Surge(_)), "{t:?}");
     assert!(t.strength > 9.0, "ranks above ordinary peaks");
 }
 
@@ -110,7 +110,7 @@ fn a_surge_late_in_a_stream_fires_at_once_too() {
     let fired = run(&mut d, 3000..3010, 0, reaction("KEKW", 25));
     let (closed, t) = fired.first().expect("found");
     assert!(*closed <= 3004, "{closed}");
-    assert_eq!(t.data["detector"], "surge");
+    assert!(matches!(t.data, TriggerData::Surge(_)), "{t:?}");
 }
 
 #[test]

@@ -5,10 +5,8 @@ use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap;
 
-use serde_json::json;
-
 use crate::config::{Velocity as VelocityConfig, VelocityMode};
-use crate::domain::{Trigger, TriggerType, Ts};
+use crate::domain::{Trigger, TriggerData, TriggerType, Ts, VelocityData};
 
 /// What the velocity pane and the headless line show.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -185,12 +183,12 @@ impl VelocityDetector {
             kind: TriggerType::ChatVelocity,
             at: t,
             strength,
-            data: json!({
-                "rate": round2(all as f64 / w),
-                "baseline": round2(mean / w),
-                "z": round2(z),
-                "chatters": chatters,
-                "window_s": self.window,
+            data: TriggerData::Velocity(VelocityData {
+                baseline: round2(mean / w),
+                chatters,
+                rate: round2(all as f64 / w),
+                window_s: self.window,
+                z: round2(z),
             }),
         })
     }
@@ -254,7 +252,7 @@ mod tests {
         );
         let fired = run(&mut d, 20, 10, 7, 0);
         assert!(!fired.is_empty());
-        assert_eq!(fired[0].data["rate"].as_f64().map(|r| r > 5.0), Some(true));
+        assert!(matches!(&fired[0].data, TriggerData::Velocity(v) if v.rate > 5.0));
     }
 
     #[test]
@@ -271,7 +269,7 @@ mod tests {
         assert!(fired.is_empty(), "steady chat never fires");
         let burst = run(&mut d, 300, 10, 2, 10_000);
         assert!(!burst.is_empty(), "2 msg/s from many chatters stands out");
-        assert!(burst[0].data["z"].as_f64().unwrap_or(0.0) >= 3.0);
+        assert!(matches!(&burst[0].data, TriggerData::Velocity(v) if v.z >= 3.0));
     }
 
     #[test]

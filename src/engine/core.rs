@@ -1,8 +1,6 @@
 //! The pure core: events and time in, effects out. The same code runs live, in replay and in
 //! tests; it never reads a clock, never does I/O, never awaits.
 
-use serde_json::json;
-
 use crate::config::Config;
 use crate::detect::clip_requests::ClipRequests;
 use crate::detect::emotes::EmoteDetector;
@@ -12,7 +10,7 @@ use crate::detect::keywords::KeywordDetector;
 use crate::detect::moments::{MomentBuilder, OpenMoment};
 use crate::detect::peak::PeakDetector;
 use crate::detect::velocity::{VelocityDetector, VelocityStatus};
-use crate::domain::{Event, Moment, Trigger, Ts};
+use crate::domain::{Event, ManualData, Moment, Trigger, Ts};
 use crate::engage::Metrics;
 
 /// What the core asks the edges to do.
@@ -256,9 +254,8 @@ impl Core {
 
     /// A person marked a moment at `t`.
     pub fn mark(&mut self, t: Ts, note: Option<&str>) -> Moment {
-        let data = match note {
-            Some(n) => json!({ "note": n }),
-            None => json!({}),
+        let data = ManualData {
+            note: note.map(str::to_string),
         };
         let mut m = self.moments.manual(t, data);
         self.fill_offsets(&mut m);

@@ -1,5 +1,5 @@
 use super::*;
-use crate::domain::{Badges, ChatMessage, TriggerType};
+use crate::domain::{Badges, ChatMessage, TriggerData, TriggerType};
 
 fn chat(user: u64, text: &str) -> Event {
     Event::Chat(ChatMessage {
@@ -50,7 +50,9 @@ fn no_blind_start_a_surge_right_after_joining_is_a_moment_within_seconds() {
     // Found a few seconds into the surge; the moment is out when its merge window closes.
     assert!(emitted.is_some_and(|s| s <= 52), "emitted at {emitted:?} s");
     assert!(
-        m.triggers.iter().any(|t| t.data["detector"] == "surge"),
+        m.triggers
+            .iter()
+            .any(|t| matches!(t.data, TriggerData::Surge(_))),
         "{:?}",
         m.triggers
     );
@@ -92,5 +94,5 @@ fn clip_requests_from_different_viewers_are_a_moment_other_commands_are_not() {
     found.extend(moments(core.on_tick(Ts(t0 + 340_000))));
     let m = found.first().expect("two viewers asked");
     assert_eq!(m.trigger_type, TriggerType::Keyword);
-    assert_eq!(m.triggers[0].data["clip_command"], true);
+    assert!(matches!(m.triggers[0].data, TriggerData::ClipRequests(_)));
 }

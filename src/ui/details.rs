@@ -1,5 +1,5 @@
 //! The selected moment in full: when, where in the stream, score, clip window, and every
-//! trigger with its data.
+//! trigger in words with its details.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -10,7 +10,7 @@ use super::layout::popup;
 use super::moments::clock;
 use super::theme::Theme;
 use crate::app::{App, ClipStatus, Storage};
-use crate::present::trigger_summary;
+use crate::present::{trigger_details, trigger_summary, trigger_words};
 use crate::time::{format_hms, format_offset_words};
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
@@ -68,9 +68,16 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     for t in &m.triggers {
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<14}", t.kind.as_str()), th.accent),
-            Span::styled(format!("x{:<5.1}", t.strength), th.dim),
-            Span::styled(t.data.to_string(), th.text),
+            Span::styled(format!("x{:<5.1} ", t.strength), th.dim),
+            Span::styled(trigger_words(t.kind, &t.data), th.text),
         ]));
+        let details = trigger_details(&t.data);
+        if !details.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("{:22}{details}", ""),
+                th.dim,
+            )));
+        }
     }
     let w = area.width.saturating_sub(4).min(100);
     let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));

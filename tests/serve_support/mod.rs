@@ -6,11 +6,11 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use kicktui::domain::{Moment, MomentSource, Trigger, TriggerType, Ts};
+use kicktui::domain::{KeywordData, Moment, MomentSource, Trigger, TriggerData, TriggerType, Ts};
 use kicktui::engine::feed::Feed;
 use kicktui::engine::view::RevenuePoint;
 use kicktui::serve::{self, Options, Running};
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -105,7 +105,10 @@ pub fn moment(offset_s: f64) -> Moment {
             kind: TriggerType::Keyword,
             at: Ts(1_772_188_200_000),
             strength: 1.0,
-            data: json!({"keyword": "CLIP", "count": 5}),
+            data: TriggerData::Keyword(KeywordData {
+                count: 5,
+                keyword: "CLIP".into(),
+            }),
         }],
         score: 12.5,
         source: MomentSource::Auto,

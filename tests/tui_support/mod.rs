@@ -5,11 +5,13 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use serde_json::json;
 
 use kicktui::app::{App, Keymap, Msg, Storage, TuiContext};
 use kicktui::detect::velocity::VelocityStatus;
-use kicktui::domain::{Moment, MomentSource, Trigger, TriggerType, Ts};
+use kicktui::domain::{
+    KeywordData, ManualData, Moment, MomentSource, Trigger, TriggerData, TriggerType, Ts,
+    VelocityData,
+};
 use kicktui::engine::update::{Snapshot, Update};
 
 /// 2027-01-15T08:00:00Z: a fixed "now" for every test.
@@ -54,7 +56,7 @@ pub fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
-pub fn trigger(kind: TriggerType, strength: f64, data: serde_json::Value) -> Trigger {
+pub fn trigger(kind: TriggerType, strength: f64, data: TriggerData) -> Trigger {
     Trigger {
         kind,
         at: T0,
@@ -70,11 +72,24 @@ pub fn spike(offset_s: f64, score: f64) -> Moment {
         offset_s,
         trigger_type: TriggerType::ChatVelocity,
         triggers: vec![
-            trigger(TriggerType::ChatVelocity, 2.0, json!({"rate": 8.7})),
+            trigger(
+                TriggerType::ChatVelocity,
+                2.0,
+                TriggerData::Velocity(VelocityData {
+                    baseline: 1.2,
+                    chatters: 40,
+                    rate: 8.7,
+                    window_s: 10,
+                    z: 5.1,
+                }),
+            ),
             trigger(
                 TriggerType::Keyword,
                 1.5,
-                json!({"keyword": "CLIP", "count": 5}),
+                TriggerData::Keyword(KeywordData {
+                    count: 5,
+                    keyword: "CLIP".into(),
+                }),
             ),
         ],
         score,
@@ -89,7 +104,11 @@ pub fn manual(offset_s: f64) -> Moment {
         at: at(offset_s),
         offset_s,
         trigger_type: TriggerType::Manual,
-        triggers: vec![trigger(TriggerType::Manual, 1.0, json!({}))],
+        triggers: vec![trigger(
+            TriggerType::Manual,
+            1.0,
+            TriggerData::Manual(ManualData::default()),
+        )],
         score: 50.0,
         source: MomentSource::Manual,
         clip_start: at(offset_s - 45.0),
