@@ -16,7 +16,7 @@ use super::update::Update;
 use crate::advisor::{Advice, AdvisorCmd, AdvisorHandle, AdvisorStatus};
 use crate::bot::{BotEvent, BotHandle, Priority};
 use crate::config::Config;
-use crate::domain::{Moment, Ts};
+use crate::domain::{Moment, TriggerData, Ts};
 use crate::media::ClipState;
 use crate::store::StoreHandle;
 use crate::supervise::{Restart, spawn_supervised};
@@ -193,7 +193,7 @@ pub fn chat_line(u: &Update) -> Option<String> {
 fn clip_request(m: &Moment) -> bool {
     m.triggers
         .iter()
-        .any(|t| t.data.get("clip_command").and_then(|v| v.as_bool()) == Some(true))
+        .any(|t| matches!(t.data, TriggerData::ClipRequests(_)))
 }
 
 /// Waits on an optional receiver (never, when there is none).

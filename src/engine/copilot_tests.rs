@@ -4,13 +4,14 @@
 
 use std::time::Duration;
 
-use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::{CopilotCmd, chat_line, start};
 use crate::bot::tests::{config, login_by_paste};
-use crate::domain::{Moment, MomentSource, Trigger, TriggerType, Ts};
+use crate::domain::{
+    ClipRequestsData, KeywordData, Moment, MomentSource, Trigger, TriggerData, TriggerType, Ts,
+};
 use crate::engine::feed::Feed;
 use crate::engine::runner::Command;
 use crate::engine::update::{ClipNews, Update};
@@ -27,7 +28,7 @@ fn clip_request() -> Moment {
             kind: TriggerType::Keyword,
             at: Ts(1_000),
             strength: 6.0,
-            data: json!({"clip_command": true, "keyword": "!clip", "viewers": 3}),
+            data: TriggerData::ClipRequests(ClipRequestsData { viewers: 3 }),
         }],
         score: 6.0,
         source: MomentSource::Auto,
@@ -48,7 +49,10 @@ fn clips_and_clip_requests_get_a_chat_line_and_nothing_else_does() {
         Some("Clip requested by chat: marked at 0:12:34, the clip follows")
     );
     let mut plain = m;
-    plain.triggers[0].data = json!({"keyword": "CLIP"});
+    plain.triggers[0].data = TriggerData::Keyword(KeywordData {
+        count: 5,
+        keyword: "CLIP".into(),
+    });
     assert_eq!(
         chat_line(&Update::Moment {
             id: Some(5),
