@@ -248,7 +248,7 @@ impl<R: BufRead> Feed<R> {
             Cmd::ClipMoment { id } => vec![Update::Note(format!(
                 "preview: no recording, moment #{id} not clipped"
             ))],
-            Cmd::Quit | Cmd::Repaint => vec![],
+            Cmd::Quit | Cmd::AtQuit(_) | Cmd::Repaint => vec![],
         }
     }
 }

@@ -133,7 +133,13 @@ fn quitting_while_recording_asks_first_and_a_missing_program_says_so() {
     engine(&mut a, recording(media::RecState::Starting));
     assert!(a.update(key('q'), T0).is_empty());
     assert_eq!(a.popup, Some(Popup::ConfirmQuit));
-    assert_eq!(a.update(key('y'), T0), vec![Cmd::Quit]);
+    assert_eq!(
+        a.update(key('y'), T0),
+        vec![
+            Cmd::AtQuit(kicktui::engine::media::QuitClips::Cut),
+            Cmd::Quit
+        ]
+    );
 
     let mut b = app();
     let why = "streamlink not found (\"streamlink\" is not on PATH)";

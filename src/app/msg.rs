@@ -3,6 +3,7 @@
 use crossterm::event::KeyEvent;
 
 use crate::domain::Ts;
+use crate::engine::media::QuitClips;
 use crate::engine::update::{ClipNews, RecordingInfo, Update};
 use crate::media::{self, ClipState};
 
@@ -66,6 +67,8 @@ pub enum Cmd {
     /// The current activity (bandit arm) changed.
     SetActivity(String),
     Quit,
+    /// Quitting while live: the person's answer about the pending clips (before `Quit`).
+    AtQuit(QuitClips),
     /// Clear and redraw the whole terminal.
     Repaint,
 }

@@ -74,7 +74,7 @@ impl App {
                     Cmd::MarkMoment { .. } => "the mark",
                     Cmd::ClipMoment { .. } => "the clip request",
                     Cmd::SetActivity(_) => "the activity change",
-                    Cmd::Quit | Cmd::Repaint => "the command",
+                    Cmd::Quit | Cmd::AtQuit(_) | Cmd::Repaint => "the command",
                 };
                 self.flash(
                     format!("engine busy: {what} did not reach it; try again"),

@@ -59,8 +59,19 @@ fn live_check(live: watch::Receiver<bool>, api: mpsc::Sender<ApiRequest>) -> Liv
     })
 }
 
+/// Quitting while live: what happens to the session's clips not cut yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuitClips {
+    /// Cut them now, within [`QUIT_CLIPS`].
+    Cut,
+    /// Leave them pending for `kicktui clip --pending`.
+    Leave,
+}
+
 pub struct Media {
     cfg: Config,
+    /// The answer to "cut the pending clips?" at quit, and who gave it.
+    at_quit: (QuitClips, &'static str),
     data_dir: PathBuf,
     channel: String,
     store: StoreHandle,
@@ -92,8 +103,14 @@ impl Media {
             (true, Ok(())) => None,
         };
         let (news_tx, news) = mpsc::unbounded_channel();
+        let at_quit = if cfg.clips.cut_at_quit {
+            (QuitClips::Cut, "[clips] cut_at_quit = true")
+        } else {
+            (QuitClips::Leave, "[clips] cut_at_quit = false")
+        };
         Media {
             cfg: cfg.clone(),
+            at_quit,
             data_dir,
             channel: channel.to_string(),
             store,
@@ -250,14 +267,24 @@ impl Media {
         }
     }
 
-    /// Quit: stops every recording (SIGTERM, then SIGKILL), lets queued clips finish within
+    /// The front end asked the person at quit.
+    pub fn set_at_quit(&mut self, choice: QuitClips) {
+        self.at_quit = (choice, "answered at quit");
+    }
+
+    /// Quit: stops every recording (SIGTERM, then SIGKILL), cuts the session's pending clips
+    /// or leaves them (as [`Media::set_at_quit`] or `[clips] cut_at_quit` says) within
     /// [`QUIT_CLIPS`], and forwards what the tasks say meanwhile.
     pub async fn shutdown(&mut self, feed: &Feed) {
         if self.links.is_empty() {
             return;
         }
+        let (choice, why) = self.at_quit;
         for l in &self.links {
-            let _ = l.cmds.send(SessionCmd::Quit);
+            let _ = l.cmds.send(SessionCmd::Quit {
+                cut: choice == QuitClips::Cut,
+                why,
+            });
         }
         let grace = Duration::from_secs(u64::from(self.cfg.recorder.stop_timeout_seconds));
         let deadline = Instant::now() + grace + QUIT_CLIPS + Duration::from_secs(5);

@@ -12,7 +12,7 @@ use super::capture::Capture;
 use super::channel::{ApiNews, ApiRequest};
 use super::core::{Core, Effect};
 use super::feed::Feed;
-use super::media::Media;
+use super::media::{Media, QuitClips};
 use super::sessions::Sessions;
 use super::update::{Snapshot, Summary, Update};
 use crate::domain::{Event, Moment, MomentSource, TriggerType, Ts};
@@ -38,6 +38,8 @@ pub enum Command {
         name: String,
     },
     Quit,
+    /// The answer to "cut the session's pending clips now?", sent before quitting.
+    AtQuit(QuitClips),
 }
 
 /// Everything the engine listens to.
@@ -96,25 +98,40 @@ impl Engine {
                     let state = inputs.chat_state.borrow_and_update().clone();
                     self.feed.send(Update::ChatState(state));
                 }
-                Some(cmd) = inputs.commands.recv() => match cmd {
-                    Command::Quit => break None,
-                    Command::MarkMoment { at, note } => {
-                        let at = self.media.mark_time(at);
-                        let m = self.core.mark(at, note.as_deref());
-                        self.apply(vec![Effect::Moment(m)]).await;
+                Some(cmd) = inputs.commands.recv() => {
+                    if self.on_command(cmd).await {
+                        break None;
                     }
-                    Command::ClipMoment { id } => {
-                        if let Some(u) = self.media.clip_moment(id).await {
-                            self.feed.send(u);
-                        }
-                    }
-                    Command::SetActivity { name } => self.set_activity(&name, wall_now()).await,
-                },
+                }
                 Some(news) = self.media.news.recv() => self.media.forward(news, &self.feed),
                 _ = tick.tick() => self.on_tick(wall_now()).await,
             }
         };
+        // What the front end sent just before it stopped us (the answer at quit, a last mark).
+        while let Ok(cmd) = inputs.commands.try_recv() {
+            self.on_command(cmd).await;
+        }
         self.finish(fatal).await
+    }
+
+    /// Carries out a front end's command; true for `Quit`.
+    async fn on_command(&mut self, cmd: Command) -> bool {
+        match cmd {
+            Command::Quit => return true,
+            Command::MarkMoment { at, note } => {
+                let at = self.media.mark_time(at);
+                let m = self.core.mark(at, note.as_deref());
+                self.apply(vec![Effect::Moment(m)]).await;
+            }
+            Command::ClipMoment { id } => {
+                if let Some(u) = self.media.clip_moment(id).await {
+                    self.feed.send(u);
+                }
+            }
+            Command::SetActivity { name } => self.set_activity(&name, wall_now()).await,
+            Command::AtQuit(choice) => self.media.set_at_quit(choice),
+        }
+        false
     }
 
     async fn on_source(&mut self, msg: SourceMsg) {

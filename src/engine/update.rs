@@ -155,6 +155,13 @@ pub enum RecorderNews {
     ClippingAll { session: i64, count: usize },
     /// At quit: clips that were still queued and are left for later (`kicktui clip`).
     LeftPending { session: i64, moments: Vec<i64> },
+    /// Quitting while live: the session's pending clips are cut now (`cut`) or left for
+    /// `kicktui clip --pending`; `why`: who decided (the person at quit, or the config).
+    AtQuit {
+        session: i64,
+        cut: bool,
+        why: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

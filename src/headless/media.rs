@@ -28,9 +28,21 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
             plural(*count, "moment")
         ),
         RecorderNews::LeftPending { moments, session } => format!(
-            "{} of session {session} left pending ({}): cut them later with `kicktui clip`",
+            "{} of session {session} left pending ({}): cut them later with `kicktui clip --pending`",
             plural(moments.len(), "clip"),
             ids(moments)
+        ),
+        RecorderNews::AtQuit {
+            session,
+            cut: true,
+            why,
+        } => format!("Quit while live: cutting the pending clips of session {session} now ({why})"),
+        RecorderNews::AtQuit {
+            session,
+            cut: false,
+            why,
+        } => format!(
+            "Quit while live: the pending clips of session {session} are left for `kicktui clip --pending` ({why})"
         ),
     })
 }
