@@ -117,6 +117,9 @@ pub enum RecState {
     Stalled,
     /// Between parts: streamlink ended, is the channel still live?
     Restarting,
+    /// The recording cannot be written (disk full, permissions): why. It resumes in a new
+    /// part once it can write again.
+    Unwritable(String),
     Stopped,
     Failed(String),
 }
@@ -130,6 +133,7 @@ impl From<&media::RecState> for RecState {
             media::RecState::Recording => RecState::Recording,
             media::RecState::Stalled => RecState::Stalled,
             media::RecState::Restarting => RecState::Restarting,
+            media::RecState::Unwritable(why) => RecState::Unwritable(why.clone()),
             media::RecState::Stopped(StopReason::Requested | StopReason::Offline) => {
                 RecState::Stopped
             }
@@ -145,7 +149,11 @@ impl RecState {
     pub fn is_active(&self) -> bool {
         matches!(
             self,
-            RecState::Starting | RecState::Recording | RecState::Stalled | RecState::Restarting
+            RecState::Starting
+                | RecState::Recording
+                | RecState::Stalled
+                | RecState::Restarting
+                | RecState::Unwritable(_)
         )
     }
 
@@ -162,6 +170,7 @@ impl RecState {
             RecState::Recording => "recording".into(),
             RecState::Stalled => "STALLED".into(),
             RecState::Restarting => "restarting".into(),
+            RecState::Unwritable(why) => format!("CANNOT WRITE: {why}"),
             RecState::Stopped => "stopped".into(),
             RecState::Failed(why) => format!("failed: {why}"),
         }

@@ -191,7 +191,9 @@ impl App {
     fn on_recorder(&mut self, news: RecorderNews) {
         if let Some(line) = crate::headless::media::recorder_line(&news) {
             match news {
-                RecorderNews::Off(_) | RecorderNews::Stalled { .. } => tracing::warn!("{line}"),
+                RecorderNews::Off(_)
+                | RecorderNews::Stalled { .. }
+                | RecorderNews::Unwritable { .. } => tracing::warn!("{line}"),
                 _ => tracing::info!("{line}"),
             }
         }
@@ -206,6 +208,10 @@ impl App {
             }
             RecorderNews::Stalled { after_s } => self.flash(
                 format!("recording stalled ({after_s} s without growth): restarting"),
+                FlashKind::Bad,
+            ),
+            RecorderNews::Unwritable { why } => self.flash(
+                format!("recording CANNOT WRITE: {why}; chat and moments go on"),
                 FlashKind::Bad,
             ),
             RecorderNews::ClippingAll { count, .. } if count > 0 => self.flash(

@@ -153,6 +153,9 @@ pub enum RecorderNews {
     Stopped { session: i64, why: String },
     /// The session ended: every moment without a clip is being clipped, best first.
     ClippingAll { session: i64, count: usize },
+    /// The recording cannot be written (disk full, permissions): why. Chat, moments and the
+    /// database go on; recording resumes in a new part once it can write.
+    Unwritable { why: String },
     /// At quit: clips that were still queued and are left for later (`kicktui clip`).
     LeftPending { session: i64, moments: Vec<i64> },
     /// Quitting while live: the session's pending clips are cut now (`cut`) or left for

@@ -20,6 +20,8 @@ pub enum PartEnd {
     Stopped,
     /// streamlink could not be started.
     SpawnFailed(String),
+    /// The file could not be written (disk full, permissions): why.
+    Unwritable(String),
 }
 
 impl PartEnd {
@@ -31,6 +33,7 @@ impl PartEnd {
             PartEnd::Discontinuity => "discontinuity",
             PartEnd::Stopped => "stopped",
             PartEnd::SpawnFailed(_) => "failed",
+            PartEnd::Unwritable(_) => "unwritable",
         }
     }
 }

@@ -110,6 +110,9 @@ pub enum RecState {
     Stalled,
     /// Between parts (asking whether the channel is live, or backing off).
     Restarting,
+    /// The recording cannot be written (disk full, permissions): why. Looked at again with
+    /// backoff; a new part starts once it can write.
+    Unwritable(String),
     Stopped(StopReason),
 }
 
@@ -121,6 +124,7 @@ impl RecState {
             RecState::Recording => "recording".into(),
             RecState::Stalled => "stalled".into(),
             RecState::Restarting => "restarting".into(),
+            RecState::Unwritable(why) => format!("cannot write: {why}"),
             RecState::Stopped(StopReason::Requested) => "stopped".into(),
             RecState::Stopped(StopReason::Offline) => "stopped: offline".into(),
             RecState::Stopped(StopReason::ToolMissing(m) | StopReason::Failed(m)) => {

@@ -90,8 +90,9 @@ impl Supervisor {
         let path = self.part_path(part);
         if let Err(e) = std::fs::create_dir_all(&self.cfg.recordings_dir) {
             let dir = self.cfg.recordings_dir.display();
-            return PartEnd::SpawnFailed(format!("cannot create {dir}: {e}"));
+            return PartEnd::Unwritable(format!("cannot create {dir}: {e}"));
         }
+        self.write_error = None;
         let mut child = match Tracked::spawn(&mut self.streamlink_command(&path, live_edge)) {
             Ok(c) => c,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -157,7 +158,10 @@ impl Supervisor {
                     {
                         self.on_line(&line, &mut plog, rec_id).await;
                     }
-                    break PartEnd::Exited(code);
+                    break match self.write_error.take() {
+                        Some(why) => PartEnd::Unwritable(why),
+                        None => PartEnd::Exited(code),
+                    };
                 }
                 _ = tokio::time::sleep_until(next_poll) => {
                     if let Some(end) = self.poll_size(rec_id).await {
@@ -196,11 +200,15 @@ impl Supervisor {
             | LogEvent::ReloadFailed
             | LogEvent::ReadTimeout
             | LogEvent::AlreadyExists
+            | LogEvent::WriteFailed(_)
             | LogEvent::Error(_) => {
                 tracing::warn!("streamlink: {line}");
                 self.status.last_problem = Some(line.to_string());
             }
             _ => {}
+        }
+        if let LogEvent::WriteFailed(why) = &ev {
+            self.write_error = Some(why.clone());
         }
         match plog.apply(&ev, self.current()) {
             PartChange::PdtFirst(pdt) => {

@@ -28,6 +28,8 @@ pub(super) struct Supervisor {
     pub(super) growth: Growth,
     /// Bytes of the parts already finished.
     pub(super) done_bytes: u64,
+    /// streamlink said it cannot write the part's file (this part).
+    pub(super) write_error: Option<String>,
 }
 
 impl Supervisor {
@@ -51,6 +53,7 @@ impl Supervisor {
             status: RecordingStatus::default(),
             growth: Growth::new(Instant::now()),
             done_bytes: 0,
+            write_error: None,
         }
     }
 
@@ -90,12 +93,12 @@ impl Supervisor {
             let started = Instant::now();
             let end = self.run_part(part, live_edge).await;
             let part_bytes = self.status.parts.last().map_or(0, |p| p.bytes);
-            match end {
+            match &end {
                 PartEnd::SpawnFailed(msg) => {
                     let reason = if msg.contains("not found") {
-                        StopReason::ToolMissing(msg)
+                        StopReason::ToolMissing(msg.clone())
                     } else {
-                        StopReason::Failed(msg)
+                        StopReason::Failed(msg.clone())
                     };
                     self.set_state(RecState::Stopped(reason));
                     break;
@@ -103,6 +106,13 @@ impl Supervisor {
                 PartEnd::Stopped => {
                     self.set_state(RecState::Stopped(StopReason::Requested));
                     break;
+                }
+                PartEnd::Unwritable(why) => {
+                    self.set_state(RecState::Unwritable(why.clone()));
+                    if !self.wait_writable().await {
+                        self.set_state(RecState::Stopped(StopReason::Requested));
+                        break;
+                    }
                 }
                 _ => {}
             }
@@ -147,6 +157,27 @@ impl Supervisor {
         self.status
     }
 
+    /// Waits until a probe file can be written into the recordings directory again (space
+    /// freed, permissions fixed), looking with backoff; false when a stop came first.
+    async fn wait_writable(&mut self) -> bool {
+        let dir = self.cfg.recordings_dir.clone();
+        let mut stop = self.stop_rx.clone();
+        for attempt in 1u32.. {
+            let d = dir.clone();
+            let ok = tokio::task::spawn_blocking(move || probe_write(&d))
+                .await
+                .is_ok_and(|r| r.is_ok());
+            if ok {
+                return true;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(backoff(attempt, self.cfg.max_backoff)) => {}
+                _ = stopped(&mut stop) => return false,
+            }
+        }
+        false
+    }
+
     /// `recordings/{channel}_s{session:03}_{YYYYmmdd_HHMMSS}_p{part}.ts`, never an existing file.
     pub(super) fn part_path(&self, part: u32) -> PathBuf {
         let stamp = chrono::Local::now().format("%Y%m%d_%H%M%S");
@@ -162,6 +193,19 @@ impl Supervisor {
         }
         path
     }
+}
+
+/// Writes (and removes) a 1 MiB file in `dir`: can a new part be written there?
+fn probe_write(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(".kicktui-write-probe");
+    let result = std::fs::File::create(&path).and_then(|mut f| {
+        f.write_all(&vec![0u8; 1 << 20])?;
+        f.sync_all()
+    });
+    let _ = std::fs::remove_file(&path);
+    result
 }
 
 /// Resolves once a stop is asked for (or the handle is gone).
