@@ -134,6 +134,8 @@ impl From<&media::RecState> for RecState {
             media::RecState::Stalled => RecState::Stalled,
             media::RecState::Restarting => RecState::Restarting,
             media::RecState::Unwritable(why) => RecState::Unwritable(why.clone()),
+            // It starts again at once; the flash and the log say it crashed.
+            media::RecState::Crashed(_) => RecState::Restarting,
             media::RecState::Stopped(StopReason::Requested | StopReason::Offline) => {
                 RecState::Stopped
             }

@@ -193,7 +193,8 @@ impl App {
             match news {
                 RecorderNews::Off(_)
                 | RecorderNews::Stalled { .. }
-                | RecorderNews::Unwritable { .. } => tracing::warn!("{line}"),
+                | RecorderNews::Unwritable { .. }
+                | RecorderNews::Crashed { .. } => tracing::warn!("{line}"),
                 _ => tracing::info!("{line}"),
             }
         }
@@ -210,6 +211,9 @@ impl App {
                 format!("recording stalled ({after_s} s without growth): restarting"),
                 FlashKind::Bad,
             ),
+            RecorderNews::Crashed { why } => {
+                self.flash(format!("recording task {why}"), FlashKind::Bad);
+            }
             RecorderNews::Unwritable { why } => self.flash(
                 format!("recording CANNOT WRITE: {why}; chat and moments go on"),
                 FlashKind::Bad,

@@ -156,6 +156,8 @@ pub enum RecorderNews {
     /// The recording cannot be written (disk full, permissions): why. Chat, moments and the
     /// database go on; recording resumes in a new part once it can write.
     Unwritable { why: String },
+    /// The recorder task crashed (`why`, with when it restarts); chat and the database go on.
+    Crashed { why: String },
     /// At quit: clips that were still queued and are left for later (`kicktui clip`).
     LeftPending { session: i64, moments: Vec<i64> },
     /// Quitting while live: the session's pending clips are cut now (`cut`) or left for

@@ -20,6 +20,9 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
             format!("Recording STALLED: no growth for {after_s} s; restarting streamlink")
         }
         RecorderNews::Stopped { why, .. } => format!("Recording {why}"),
+        RecorderNews::Crashed { why } => {
+            format!("Recording task {why}. Chat, moments and the database go on")
+        }
         RecorderNews::Unwritable { why } => format!(
             "Recording CANNOT WRITE: {why}. Chat, moments and the database go on; recording \
              resumes in a new part once it can write again (free space or fix permissions)"

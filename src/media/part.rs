@@ -22,6 +22,8 @@ pub enum PartEnd {
     SpawnFailed(String),
     /// The file could not be written (disk full, permissions): why.
     Unwritable(String),
+    /// The recorder task crashed while writing it (its streamlink went with it).
+    Crashed,
 }
 
 impl PartEnd {
@@ -34,6 +36,7 @@ impl PartEnd {
             PartEnd::Stopped => "stopped",
             PartEnd::SpawnFailed(_) => "failed",
             PartEnd::Unwritable(_) => "unwritable",
+            PartEnd::Crashed => "crashed",
         }
     }
 }

@@ -230,6 +230,12 @@ impl Supervisor {
     }
 
     async fn poll_size(&mut self, rec_id: Option<i64>) -> Option<PartEnd> {
+        if let Some(f) = &self.fault
+            && f.exists()
+        {
+            let _ = std::fs::remove_file(f);
+            panic!("injected by KICKTUI_FAULT");
+        }
         let now = Instant::now();
         let path = self.current().path.clone();
         let size = tokio::fs::metadata(&path).await.map_or(0, |m| m.len());
@@ -261,6 +267,24 @@ impl Supervisor {
             deadline = deadline.max(Duration::from_secs(75));
         }
         (self.growth.since_growth(now) >= deadline).then_some(PartEnd::Stalled)
+    }
+
+    /// The previous run crashed: its streamlink went with it (killed when its task was
+    /// dropped). The part it was writing ends here, with its real size.
+    pub(super) async fn close_crashed_part(&mut self) -> PartEnd {
+        if let Some(pid) = self.status.pid.take() {
+            super::orphans::forget(&self.cfg.recordings_dir, pid);
+        }
+        let Some(last) = self.status.parts.last() else {
+            return PartEnd::Crashed;
+        };
+        if last.ended_at.is_some() {
+            return last.end.clone().unwrap_or(PartEnd::Crashed);
+        }
+        let (bytes, rec_id) = (last.bytes, last.recording_id);
+        // `finish_part` adds the part's real size.
+        self.done_bytes = self.done_bytes.saturating_sub(bytes);
+        self.finish_part(PartEnd::Crashed, rec_id).await
     }
 
     async fn finish_part(&mut self, end: PartEnd, rec_id: Option<i64>) -> PartEnd {

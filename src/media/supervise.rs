@@ -2,6 +2,7 @@
 //! live, restart with backoff. One part's streamlink run lives in `run_part.rs`.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
@@ -11,6 +12,7 @@ use super::part::PartEnd;
 use super::recorder::{
     LiveCheck, LogTail, RecState, RecorderConfig, RecordingStatus, SessionInfo, StopReason,
 };
+use super::restart::Shared;
 use crate::store::StoreHandle;
 
 /// A part shorter than this (or empty) counts as a failed start for the backoff.
@@ -21,7 +23,7 @@ pub(super) struct Supervisor {
     pub(super) session: SessionInfo,
     pub(super) store: Option<StoreHandle>,
     is_live: LiveCheck,
-    status_tx: watch::Sender<RecordingStatus>,
+    status_tx: Arc<watch::Sender<RecordingStatus>>,
     pub(super) stop_rx: watch::Receiver<bool>,
     pub(super) log: LogTail,
     pub(super) status: RecordingStatus,
@@ -30,30 +32,29 @@ pub(super) struct Supervisor {
     pub(super) done_bytes: u64,
     /// streamlink said it cannot write the part's file (this part).
     pub(super) write_error: Option<String>,
+    /// For tests through the binary: panic once this file exists (see `restart.rs`).
+    pub(super) fault: Option<PathBuf>,
 }
 
 impl Supervisor {
-    pub(super) fn new(
-        cfg: RecorderConfig,
-        session: SessionInfo,
-        store: Option<StoreHandle>,
-        is_live: LiveCheck,
-        status_tx: watch::Sender<RecordingStatus>,
-        stop_rx: watch::Receiver<bool>,
-        log: LogTail,
-    ) -> Supervisor {
+    /// A supervisor that goes on from the last published status: after a crash of the
+    /// previous one, the part it was writing is over and the next part follows it.
+    pub(super) fn new(s: &Shared) -> Supervisor {
+        let status = s.status_tx.borrow().clone();
+        let done_bytes = status.parts.iter().map(|p| p.bytes).sum();
         Supervisor {
-            cfg,
-            session,
-            store,
-            is_live,
-            status_tx,
-            stop_rx,
-            log,
-            status: RecordingStatus::default(),
+            cfg: s.cfg.clone(),
+            session: s.session,
+            store: s.store.clone(),
+            is_live: s.is_live.clone(),
+            status_tx: s.status_tx.clone(),
+            stop_rx: s.stop_rx.clone(),
+            log: s.log.clone(),
+            status,
             growth: Growth::new(Instant::now()),
-            done_bytes: 0,
+            done_bytes,
             write_error: None,
+            fault: s.fault.clone(),
         }
     }
 
@@ -82,7 +83,14 @@ impl Supervisor {
         super::orphans::reap(&self.cfg.recordings_dir);
         let mut failures = 0u32;
         let mut prev: Option<PartEnd> = None;
-        for part in 1u32.. {
+        if self.status.part > 0 {
+            prev = Some(self.close_crashed_part().await);
+        }
+        for part in (self.status.part + 1).. {
+            if self.stop_requested() {
+                self.set_state(RecState::Stopped(StopReason::Requested));
+                break;
+            }
             // Part 1 starts at streamlink's default edge; a restart goes back as far as the
             // playlist allows (no gap); after a discontinuity only the newest segment is new.
             let live_edge = match prev {

@@ -39,6 +39,7 @@ fn part_end(end: Option<&PartEnd>) -> Option<String> {
             PartEnd::Discontinuity => "the stream reconnected",
             PartEnd::Stopped => "it was stopped",
             PartEnd::SpawnFailed(_) => "streamlink could not start",
+            PartEnd::Crashed => "the recorder crashed and was restarted",
             PartEnd::Unwritable(why) => {
                 return Some(format!("the last part could not be written: {why}"));
             }
@@ -102,6 +103,9 @@ impl Reporter {
                             why: why.clone(),
                         }));
                     }
+                }
+                RecState::Crashed(why) => {
+                    self.send(Update::Recorder(RecorderNews::Crashed { why: why.clone() }));
                 }
                 RecState::Stopped(_) => {
                     self.send(Update::Recorder(RecorderNews::Stopped {
