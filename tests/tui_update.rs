@@ -300,6 +300,7 @@ fn engine_state_changes_reach_the_model() {
             at: T0,
             title: Some("hi".into()),
             session: Some(5),
+            source: kicktui::kickapi::LiveSource::Api,
         }),
         T0,
     );

@@ -120,8 +120,13 @@ impl App {
             }
             Update::Moment { id, moment } => self.on_moment(id, moment, false),
             Update::MomentBuilding { id, moment } => self.on_moment(id, moment, true),
-            Update::WentLive { title, session, .. } => {
-                tracing::info!("Stream is LIVE!");
+            Update::WentLive {
+                title,
+                session,
+                source,
+                ..
+            } => {
+                tracing::info!("Stream is LIVE!{}", source.via());
                 self.stream.live = Some(true);
                 self.stream.waiting_for_live = false;
                 self.stream.title = title;

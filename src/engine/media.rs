@@ -14,7 +14,7 @@ use super::record_session::{self, MediaNews, QUIT_CLIPS, SessionCmd, SessionLink
 use super::update::{ClipNews, RecorderNews, Update};
 use crate::config::{self, Config};
 use crate::domain::Ts;
-use crate::kickapi::LiveStatus;
+use crate::kickapi::{LiveSource, LiveStatus};
 use crate::media::{
     ClipRequest, ClipState, ClipperConfig, LiveCheck, RecorderConfig, Tools, probe,
 };
@@ -79,6 +79,8 @@ pub struct Media {
     /// `None`: recording is on; else what the front ends were told.
     off: Option<RecorderNews>,
     live: watch::Sender<bool>,
+    /// What said the latest live or offline (the API, the chat socket, the stream probe).
+    pub(super) live_source: LiveSource,
     playback_url: Option<String>,
     /// A live session waiting for the API's playback URL (`use_playback_url`).
     waiting: Option<i64>,
@@ -117,6 +119,7 @@ impl Media {
             api,
             off,
             live: watch::channel(false).0,
+            live_source: LiveSource::Unknown,
             playback_url: None,
             waiting: None,
             links: Vec::new(),
@@ -140,6 +143,7 @@ impl Media {
             self.playback_url.clone_from(&s.playback_url);
         }
         self.live.send_replace(s.is_live);
+        self.live_source = s.source;
         if s.is_live
             && let Some(id) = self.waiting.take()
         {

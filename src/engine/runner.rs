@@ -16,7 +16,7 @@ use super::media::{Media, QuitClips};
 use super::sessions::Sessions;
 use super::update::{Snapshot, Summary, Update};
 use crate::domain::{Event, Moment, MomentSource, TriggerType, Ts};
-use crate::kickapi::{ApiError, LiveStatus};
+use crate::kickapi::{ApiError, LiveSource, LiveStatus};
 use crate::source::{ChatState, SourceMsg};
 use crate::store::{self, NewEvent, StoreHandle, WriteOp};
 use crate::time::wall_now;
@@ -140,6 +140,7 @@ impl Engine {
                 if matches!(event, Event::Live { .. } | Event::Offline) {
                     let live = matches!(event, Event::Live { .. });
                     let _ = self.api.try_send(ApiRequest::SocketSaid { live });
+                    self.media.live_source = LiveSource::Socket;
                 }
                 let effects = self.core.on_event(at, &event);
                 self.apply(effects).await;
@@ -229,6 +230,7 @@ impl Engine {
             uptime_s: live.then(|| self.core.offset_of(now)),
             viewers: self.viewers,
             malformed_frames: self.summary.malformed_frames,
+            live_source: self.media.live_source,
             // Fired within the last window, not just "a moment is still open".
             chat_spike: self.core.open_moment().is_some_and(|m| {
                 now.0 - m.last.0 <= self.spike_window_ms
@@ -274,7 +276,12 @@ impl Engine {
                 Effect::ChatStats(s) => self.store_chat_stats(s).await,
                 Effect::Live { at, title } => {
                     let session = self.sessions.go_live(wall_now(), at, title.clone()).await;
-                    self.feed.send(Update::WentLive { at, title, session });
+                    self.feed.send(Update::WentLive {
+                        at,
+                        title,
+                        session,
+                        source: self.media.live_source,
+                    });
                     self.engage_session_opened(wall_now()).await;
                     match session {
                         Some(id) => self.media.go_live(id),

@@ -7,6 +7,7 @@ use super::core::Core;
 use super::view::{EngageView, RevenuePoint, View};
 use crate::detect::velocity::VelocityStatus;
 use crate::domain::{Event, Moment, Ts};
+use crate::kickapi::LiveSource;
 use crate::media::{ClipState, RecState};
 use crate::source::ChatState;
 
@@ -31,6 +32,8 @@ pub struct Snapshot {
     pub chat_spike: bool,
     /// Engagement, revenue and the bandit.
     pub engage: Box<EngageView>,
+    /// Where the live state came from.
+    pub live_source: LiveSource,
 }
 
 impl Snapshot {
@@ -75,6 +78,8 @@ pub enum Update {
         at: Ts,
         title: Option<String>,
         session: Option<i64>,
+        /// What said so (the API, the chat socket, the stream probe).
+        source: LiveSource,
     },
     WentOffline {
         at: Ts,
