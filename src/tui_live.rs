@@ -23,11 +23,15 @@ fn engine_command(cmd: &Cmd) -> Option<Command> {
         }),
         Cmd::ClipMoment { id } => Some(Command::ClipMoment { id: *id }),
         Cmd::Quit => Some(Command::Quit),
+        Cmd::AtQuit(choice) => Some(Command::AtQuit(*choice)),
         Cmd::SetActivity(name) => Some(Command::SetActivity { name: name.clone() }),
         Cmd::Copilot(c) => Some(Command::Copilot(c.clone())),
         Cmd::Repaint => None,
     }
 }
+
+/// How long the TUI's last commands may take to reach the engine at quit.
+const HAND_OVER: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub async fn run_live_tui(
     setup: LiveSetup,
@@ -51,7 +55,7 @@ pub async fn run_live_tui_with(
     let (tui_tx, mut tui_rx) = mpsc::channel::<Cmd>(16);
     let channel = setup.slug.clone();
     let mut engine = tokio::spawn(live::run(setup, feed, commands_rx, stop.clone()));
-    let forward = tokio::spawn(async move {
+    let mut forward = tokio::spawn(async move {
         while let Some(cmd) = tui_rx.recv().await {
             if let Some(c) = engine_command(&cmd)
                 && commands_tx.send(c).await.is_err()
@@ -61,6 +65,9 @@ pub async fn run_live_tui_with(
         }
     });
     let shown = crate::term::run_tui(&mut updates_rx, tui_tx, stop.clone(), ctx).await;
+    // The TUI's last commands (the answer at quit) reach the engine before it is stopped:
+    // `run_tui` dropped its sender, so the forwarder ends once they are handed over.
+    let _ = tokio::time::timeout(HAND_OVER, &mut forward).await;
     // The terminal is restored; whatever ended the TUI ends the engine too. Stopping
     // streamlink and cutting queued clips takes a moment: say what happens meanwhile.
     stop.cancel();
@@ -88,6 +95,7 @@ pub async fn run_live_tui_with(
 mod tests {
     use super::*;
     use crate::domain::Ts;
+    use crate::engine::media::QuitClips;
 
     #[test]
     fn marks_carry_the_key_press_time_and_quit_reaches_the_engine() {
@@ -108,6 +116,10 @@ mod tests {
         assert_eq!(
             engine_command(&Cmd::Copilot(ask.clone())),
             Some(Command::Copilot(ask))
+        );
+        assert_eq!(
+            engine_command(&Cmd::AtQuit(QuitClips::Leave)),
+            Some(Command::AtQuit(QuitClips::Leave))
         );
         assert_eq!(
             engine_command(&Cmd::SetActivity("react".into())),

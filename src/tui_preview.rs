@@ -177,6 +177,7 @@ impl<R: BufRead> Feed<R> {
             at: self.sim0,
             title: Some(format!("preview of {}", self.source)),
             session: None,
+            source: crate::kickapi::LiveSource::Unknown,
         };
         let _ = tx.send(live).await;
         // A snapshot per simulated second, but at most 10 a second: the chart stays dense
@@ -249,7 +250,7 @@ impl<R: BufRead> Feed<R> {
                 "preview: no recording, moment #{id} not clipped"
             ))],
             Cmd::Copilot(_) => vec![Update::Note("preview: no advisor".into())],
-            Cmd::Quit | Cmd::Repaint => vec![],
+            Cmd::Quit | Cmd::AtQuit(_) | Cmd::Repaint => vec![],
         }
     }
 }
@@ -265,6 +266,7 @@ fn to_updates(effects: Vec<Effect>) -> Vec<Update> {
                 at,
                 title,
                 session: None,
+                source: crate::kickapi::LiveSource::Unknown,
             }),
             Effect::Offline { at } => Some(Update::WentOffline { at }),
             Effect::Notable { event, .. } => Some(Update::Note(format!("event: {}", event.name()))),

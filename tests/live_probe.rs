@@ -42,6 +42,7 @@ async fn a_blocked_api_and_a_silent_socket_still_record_a_running_stream() {
         .expect_within(&["Stream is LIVE!"], Duration::from_secs(30))
         .await;
     assert!(live.contains("Starting recording..."), "{live}");
+    assert!(live.ends_with("(via stream probe)"), "{live}");
     run.expect("Recording to:").await;
     timeout(LIMIT, c.wait_subscribed()).await.unwrap();
 

@@ -155,6 +155,7 @@ async fn discord_429_retry_after_is_honoured_then_it_is_sent() {
         at: Ts(0),
         title: Some("Ranked grind".into()),
         session: Some(1),
+        source: kicktui::kickapi::LiveSource::Api,
     });
     let (_, first, t0) = rx.next().await;
     let (_, second, t1) = rx.next().await;
@@ -188,6 +189,7 @@ async fn failures_are_retried_with_backoff_then_given_up_in_one_line() {
         at: Ts(0),
         title: None,
         session: Some(1),
+        source: kicktui::kickapi::LiveSource::Api,
     });
     feed.send(Update::WentOffline { at: Ts(60_000) });
     let mut times = Vec::new();

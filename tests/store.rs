@@ -324,3 +324,31 @@ fn sessions_recordings_events_and_the_channel_cache_read_back() {
         .unwrap();
     assert!(!data.contains("private"), "{data}");
 }
+
+#[test]
+fn a_write_that_fails_while_another_program_locks_the_file_is_retried_not_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let writer = StoreWriter::spawn(&path).unwrap();
+    // Another program (a sqlite3 shell, a second kicktui) holds the write lock past the
+    // writer's busy timeout: the commit fails with SQLITE_BUSY.
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let h = writer.handle();
+    let asked = std::thread::spawn(move || h.open_session_blocking(session("locked")));
+    let start = Instant::now();
+    while writer.stats().retries == 0 {
+        assert!(start.elapsed() < Duration::from_secs(20), "no retry seen");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    other.execute_batch("COMMIT").unwrap();
+    let id = asked
+        .join()
+        .unwrap()
+        .expect("the row is written once the lock is gone");
+    assert!(id > 0);
+    assert_eq!(count(&path, "sessions"), 1);
+    let stats = writer.shutdown().unwrap();
+    assert_eq!(stats.failed, 0, "{stats:?}");
+    assert!(stats.retries >= 1, "{stats:?}");
+}

@@ -54,3 +54,65 @@ async fn a_panicking_chat_task_is_restarted_and_recording_goes_on() {
     assert!(received(&lines) >= 5, "{}", lines.join("\n"));
     src.end_stream().await;
 }
+
+/// The recorder panics while it records: kicktui says so, a new part follows at once, chat is
+/// counted meanwhile, the crashed part's row is closed with its size and no streamlink is left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_recorder_is_restarted_in_a_new_part_and_chat_goes_on() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let hls = tempfile::tempdir().unwrap();
+    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.recorder.enabled = true;
+    cfg.recorder.stream_url = src.url();
+    cfg.recorder.health_interval_seconds = 2;
+    c.set_live("Panicky");
+    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
+
+    let dir = tempfile::tempdir().unwrap();
+    let trigger = dir.path().join("panic-now");
+    let fault = format!("recorder_panic:{}", trigger.display());
+    let mut run = Run::start_env(
+        dir,
+        &cfg,
+        &["clavicular", "--headless"],
+        &[("KICKTUI_FAULT", fault.as_str())],
+    );
+    run.expect("Recording to:").await;
+    run.expect("Recording health:").await;
+    std::fs::write(&trigger, b"").unwrap();
+    let note = run.expect("Recording task crashed").await;
+    assert!(
+        note.contains("injected by KICKTUI_FAULT") && note.contains("restarting in"),
+        "{note}"
+    );
+    let part2 = run.expect("Recording to:").await;
+    assert!(
+        part2.contains("_p2.ts") && part2.contains("the recorder crashed"),
+        "{part2}"
+    );
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    for i in 0..5 {
+        c.chat(&format!("viewer{i}"), "still here");
+    }
+    c.kicks("marker", 1, "");
+    run.expect("Kicks: marker sent 1 Kicks").await;
+    run.expect("Recording health:").await;
+    let data = run.data_dir();
+    let (status, lines, _dir) = run.stop("TERM").await;
+    assert!(status.success(), "{status}\n{}", lines.join("\n"));
+    assert!(received(&lines) >= 5, "{}", lines.join("\n"));
+    let db = support::db(&data);
+    assert_eq!(
+        support::count(
+            &db,
+            "SELECT count(*) FROM recordings WHERE part = 1 AND status = 'crashed' \
+             AND ended_at IS NOT NULL AND bytes > 0"
+        ),
+        1
+    );
+    let noted = std::fs::read_to_string(data.join("recordings/.children")).unwrap_or_default();
+    assert!(noted.trim().is_empty(), "children still noted: {noted}");
+    src.end_stream().await;
+}

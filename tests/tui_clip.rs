@@ -133,7 +133,13 @@ fn quitting_while_recording_asks_first_and_a_missing_program_says_so() {
     engine(&mut a, recording(media::RecState::Starting));
     assert!(a.update(key('q'), T0).is_empty());
     assert_eq!(a.popup, Some(Popup::ConfirmQuit));
-    assert_eq!(a.update(key('y'), T0), vec![Cmd::Quit]);
+    assert_eq!(
+        a.update(key('y'), T0),
+        vec![
+            Cmd::AtQuit(kicktui::engine::media::QuitClips::Cut),
+            Cmd::Quit
+        ]
+    );
 
     let mut b = app();
     let why = "streamlink not found (\"streamlink\" is not on PATH)";
@@ -162,4 +168,32 @@ fn quitting_while_recording_asks_first_and_a_missing_program_says_so() {
 
 fn screen_contains(a: &App, s: &str) -> bool {
     screen(a, 80, 24).contains(s)
+}
+
+#[test]
+fn a_recording_that_cannot_be_written_is_a_red_pane_and_a_flash_and_clips_still_work() {
+    let mut a = app();
+    let why = "[Errno 28] No space left on device";
+    engine(&mut a, recording(media::RecState::Recording));
+    engine(
+        &mut a,
+        Update::Recorder(RecorderNews::Unwritable { why: why.into() }),
+    );
+    engine(&mut a, recording(media::RecState::Unwritable(why.into())));
+    assert_eq!(a.recording.state, RecState::Unwritable(why.into()));
+    assert!(flash(&a).contains("CANNOT WRITE"), "{}", flash(&a));
+    let screen = screen(&a, 80, 24);
+    assert!(screen.contains("CANNOT WRITE: [Errno 28]"), "{screen}");
+    assert!(screen.contains("resumes in a new part"), "{screen}");
+    // What is recorded already can still be clipped; quitting asks (it would resume).
+    engine(
+        &mut a,
+        Update::Moment {
+            id: Some(4),
+            moment: spike(60.0, 20.0),
+        },
+    );
+    assert_eq!(a.update(key('c'), T0), vec![Cmd::ClipMoment { id: 4 }]);
+    assert!(a.update(key('q'), T0).is_empty());
+    assert_eq!(a.popup, Some(Popup::ConfirmQuit));
 }

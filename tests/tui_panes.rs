@@ -6,6 +6,7 @@ mod tui_support;
 use kicktui::app::keymap::TABLE;
 use kicktui::app::{App, BanditArm, BanditView, Msg, Popup, RecState, RecordingView};
 use kicktui::engine::update::Update;
+use kicktui::kickapi::LiveSource;
 use kicktui::source::ChatState;
 use kicktui::ui::{self, Theme};
 use ratatui::buffer::Buffer;
@@ -55,6 +56,32 @@ fn status_bar_fits_what_matters_first() {
         narrow.trim_end(),
         "● LIVE 1:24:44 │ clavicular │ chat: live"
     );
+}
+
+#[test]
+fn status_bar_says_when_live_status_came_from_the_stream_or_the_socket() {
+    let th = Theme::new(true);
+    for (source, want) in [
+        (
+            LiveSource::StreamProbe,
+            Some("● LIVE 1:24:45 (via stream probe) │ clavicular"),
+        ),
+        (
+            LiveSource::Socket,
+            Some("● LIVE 1:24:45 (via chat socket) │ clavicular"),
+        ),
+        (LiveSource::Api, None),
+    ] {
+        let mut a = live_app();
+        let mut s = snapshot(60.0, 2.0);
+        s.live_source = source;
+        a.update(Msg::Engine(Update::Snapshot(s)), at(60.0));
+        let (_, line) = pane(120, 1, |r, b| ui::status::render(&a, &th, r, b));
+        match want {
+            Some(w) => assert!(line.starts_with(w), "{line:?}"),
+            None => assert!(line.starts_with("● LIVE 1:24:45 │ clavicular"), "{line:?}"),
+        }
+    }
 }
 
 #[test]

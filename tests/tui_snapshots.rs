@@ -17,6 +17,7 @@ fn busy_app(w: u16, h: u16) -> App {
             at: T0,
             title: Some("late night chess".into()),
             session: Some(5),
+            source: kicktui::kickapi::LiveSource::Api,
         }),
         T0,
     );

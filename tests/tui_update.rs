@@ -125,7 +125,8 @@ fn activities_cycle_and_digits_pick() {
 }
 
 #[test]
-fn quit_asks_first_only_while_recording() {
+fn quit_asks_first_while_recording_or_live_and_the_answer_goes_to_the_engine() {
+    use kicktui::engine::media::QuitClips;
     let mut a = app();
     assert_eq!(a.update(key('q'), T0), vec![Cmd::Quit]);
     assert_eq!(a.update(ctrl('c'), T0), vec![Cmd::Quit]);
@@ -133,12 +134,26 @@ fn quit_asks_first_only_while_recording() {
     recording(&mut a);
     assert!(a.update(key('q'), T0).is_empty());
     assert_eq!(a.popup, Some(Popup::ConfirmQuit));
-    assert!(a.update(key('n'), T0).is_empty());
+    assert!(a.update(code(KeyCode::Esc), T0).is_empty(), "Esc stays");
     assert_eq!(a.popup, None);
     a.update(key('q'), T0);
-    assert_eq!(a.update(key('y'), T0), vec![Cmd::Quit]);
+    assert_eq!(
+        a.update(key('y'), T0),
+        vec![Cmd::AtQuit(QuitClips::Cut), Cmd::Quit]
+    );
     a.update(key('q'), T0);
-    assert_eq!(a.update(key('q'), T0), vec![Cmd::Quit], "q twice quits");
+    assert_eq!(
+        a.update(key('n'), T0),
+        vec![Cmd::AtQuit(QuitClips::Leave), Cmd::Quit]
+    );
+    a.update(key('q'), T0);
+    assert_eq!(
+        a.update(key('q'), T0),
+        vec![Cmd::AtQuit(QuitClips::Leave), Cmd::Quit],
+        "q twice quits, leaving the clips"
+    );
+    a.update(key('q'), T0);
+    assert!(a.update(key('x'), T0).is_empty(), "any other key stays");
 }
 
 #[test]
@@ -285,6 +300,7 @@ fn engine_state_changes_reach_the_model() {
             at: T0,
             title: Some("hi".into()),
             session: Some(5),
+            source: kicktui::kickapi::LiveSource::Api,
         }),
         T0,
     );

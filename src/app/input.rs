@@ -7,6 +7,7 @@ use super::moments::SortOrder;
 use super::msg::{ClipStatus, Cmd};
 use super::state::{App, FlashKind, Popup, Storage};
 use crate::domain::Ts;
+use crate::engine::media::QuitClips;
 
 impl App {
     pub(super) fn on_key(&mut self, ev: KeyEvent, now: Ts) -> Vec<Cmd> {
@@ -15,11 +16,17 @@ impl App {
         }
         let action = self.ctx.keymap.action(&ev);
         if self.popup == Some(Popup::ConfirmQuit) {
-            let yes = matches!(ev.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter)
-                || matches!(action, Some((Action::Quit, _)));
+            // y: cut the pending clips, then quit; n (or quit again): leave them for
+            // `kicktui clip --pending`; anything else: stay.
+            let choice = match ev.code {
+                KeyCode::Char('y' | 'Y') | KeyCode::Enter => Some(QuitClips::Cut),
+                KeyCode::Char('n' | 'N') => Some(QuitClips::Leave),
+                _ if matches!(action, Some((Action::Quit, _))) => Some(QuitClips::Leave),
+                _ => None,
+            };
             self.popup = None;
-            if yes {
-                return vec![Cmd::Quit];
+            if let Some(choice) = choice {
+                return vec![Cmd::AtQuit(choice), Cmd::Quit];
             }
             self.flash("still running".into(), FlashKind::Info);
             return vec![];
@@ -101,7 +108,7 @@ impl App {
             Action::Help => self.popup = Some(Popup::Help),
             Action::Back => {}
             Action::Quit => {
-                if self.recording.state.is_active() {
+                if self.quit_asks() {
                     self.popup = Some(Popup::ConfirmQuit);
                 } else {
                     return vec![Cmd::Quit];
@@ -113,6 +120,21 @@ impl App {
             Action::DismissAdvice => return self.dismiss_advice(),
         }
         vec![]
+    }
+
+    /// Quitting would stop a recording or leave clips to cut: ask first.
+    fn quit_asks(&self) -> bool {
+        let live = self.stream.live == Some(true) && self.recording.state.can_clip();
+        self.recording.state.is_active() || live || self.pending_clips() > 0
+    }
+
+    /// Clips the engine would cut at quit if asked to (shown in the question).
+    pub fn pending_clips(&self) -> usize {
+        if self.recording.state.can_clip() {
+            self.moments.pending_clips()
+        } else {
+            0
+        }
     }
 
     pub(super) fn set_activity(&mut self, i: usize) -> Vec<Cmd> {

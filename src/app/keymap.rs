@@ -131,7 +131,7 @@ pub const TABLE: &[Row] = &[
         Action::Quit,
         "quit",
         &["q", "Ctrl-C"],
-        "quit (asks first while recording)",
+        "quit (asks first while live)",
         Some("quit"),
     ),
     row(

@@ -115,6 +115,23 @@ impl MomentList {
         self.offset = self.offset.min(len.saturating_sub(rows));
     }
 
+    /// Stored moments of this run whose clip is not cut (nor failed) yet.
+    pub fn pending_clips(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| {
+                e.id.is_some()
+                    && matches!(
+                        e.clip,
+                        ClipStatus::None
+                            | ClipStatus::Queued
+                            | ClipStatus::Waiting
+                            | ClipStatus::Cutting
+                    )
+            })
+            .count()
+    }
+
     pub fn entry_by_id_mut(&mut self, id: i64) -> Option<&mut MomentEntry> {
         self.entries.iter_mut().find(|e| e.id == Some(id))
     }

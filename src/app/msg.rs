@@ -3,6 +3,7 @@
 use crossterm::event::KeyEvent;
 
 use crate::domain::Ts;
+use crate::engine::media::QuitClips;
 use crate::engine::update::{ClipNews, RecordingInfo, Update};
 use crate::media::{self, ClipState};
 
@@ -68,6 +69,8 @@ pub enum Cmd {
     /// For the co-pilot: ask, dismiss, mark its moment, approve its chat line.
     Copilot(crate::engine::copilot::CopilotCmd),
     Quit,
+    /// Quitting while live: the person's answer about the pending clips (before `Quit`).
+    AtQuit(QuitClips),
     /// Clear and redraw the whole terminal.
     Repaint,
 }
@@ -116,6 +119,9 @@ pub enum RecState {
     Stalled,
     /// Between parts: streamlink ended, is the channel still live?
     Restarting,
+    /// The recording cannot be written (disk full, permissions): why. It resumes in a new
+    /// part once it can write again.
+    Unwritable(String),
     Stopped,
     Failed(String),
 }
@@ -129,6 +135,9 @@ impl From<&media::RecState> for RecState {
             media::RecState::Recording => RecState::Recording,
             media::RecState::Stalled => RecState::Stalled,
             media::RecState::Restarting => RecState::Restarting,
+            media::RecState::Unwritable(why) => RecState::Unwritable(why.clone()),
+            // It starts again at once; the flash and the log say it crashed.
+            media::RecState::Crashed(_) => RecState::Restarting,
             media::RecState::Stopped(StopReason::Requested | StopReason::Offline) => {
                 RecState::Stopped
             }
@@ -144,7 +153,11 @@ impl RecState {
     pub fn is_active(&self) -> bool {
         matches!(
             self,
-            RecState::Starting | RecState::Recording | RecState::Stalled | RecState::Restarting
+            RecState::Starting
+                | RecState::Recording
+                | RecState::Stalled
+                | RecState::Restarting
+                | RecState::Unwritable(_)
         )
     }
 
@@ -161,6 +174,7 @@ impl RecState {
             RecState::Recording => "recording".into(),
             RecState::Stalled => "STALLED".into(),
             RecState::Restarting => "restarting".into(),
+            RecState::Unwritable(why) => format!("CANNOT WRITE: {why}"),
             RecState::Stopped => "stopped".into(),
             RecState::Failed(why) => format!("failed: {why}"),
         }

@@ -75,7 +75,7 @@ impl App {
                     Cmd::ClipMoment { .. } => "the clip request",
                     Cmd::SetActivity(_) => "the activity change",
                     Cmd::Copilot(_) => "the advisor request",
-                    Cmd::Quit | Cmd::Repaint => "the command",
+                    Cmd::Quit | Cmd::AtQuit(_) | Cmd::Repaint => "the command",
                 };
                 self.flash(
                     format!("engine busy: {what} did not reach it; try again"),
@@ -121,8 +121,13 @@ impl App {
             }
             Update::Moment { id, moment } => self.on_moment(id, moment, false),
             Update::MomentBuilding { id, moment } => self.on_moment(id, moment, true),
-            Update::WentLive { title, session, .. } => {
-                tracing::info!("Stream is LIVE!");
+            Update::WentLive {
+                title,
+                session,
+                source,
+                ..
+            } => {
+                tracing::info!("Stream is LIVE!{}", source.via());
                 self.stream.live = Some(true);
                 self.stream.waiting_for_live = false;
                 self.stream.title = title;
@@ -200,7 +205,10 @@ impl App {
     fn on_recorder(&mut self, news: RecorderNews) {
         if let Some(line) = crate::headless::media::recorder_line(&news) {
             match news {
-                RecorderNews::Off(_) | RecorderNews::Stalled { .. } => tracing::warn!("{line}"),
+                RecorderNews::Off(_)
+                | RecorderNews::Stalled { .. }
+                | RecorderNews::Unwritable { .. }
+                | RecorderNews::Crashed { .. } => tracing::warn!("{line}"),
                 _ => tracing::info!("{line}"),
             }
         }
@@ -215,6 +223,13 @@ impl App {
             }
             RecorderNews::Stalled { after_s } => self.flash(
                 format!("recording stalled ({after_s} s without growth): restarting"),
+                FlashKind::Bad,
+            ),
+            RecorderNews::Crashed { why } => {
+                self.flash(format!("recording task {why}"), FlashKind::Bad);
+            }
+            RecorderNews::Unwritable { why } => self.flash(
+                format!("recording CANNOT WRITE: {why}; chat and moments go on"),
                 FlashKind::Bad,
             ),
             RecorderNews::ClippingAll { count, .. } if count > 0 => self.flash(

@@ -420,6 +420,9 @@ pub struct Clips {
     /// A "clip now" key press means what the viewer saw this many seconds before the newest
     /// recorded content (they react to a player that is behind live).
     pub reaction_delay_seconds: u32,
+    /// Quitting while live without being asked (headless, a signal): cut the session's
+    /// pending clips now (within the quit budget) or leave them for `kicktui clip --pending`.
+    pub cut_at_quit: bool,
 }
 
 impl Default for Clips {
@@ -427,6 +430,7 @@ impl Default for Clips {
         Clips {
             on_ready: Vec::new(),
             reaction_delay_seconds: 3,
+            cut_at_quit: false,
         }
     }
 }

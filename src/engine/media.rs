@@ -14,7 +14,7 @@ use super::record_session::{self, MediaNews, QUIT_CLIPS, SessionCmd, SessionLink
 use super::update::{ClipNews, RecorderNews, Update};
 use crate::config::{self, Config};
 use crate::domain::Ts;
-use crate::kickapi::LiveStatus;
+use crate::kickapi::{LiveSource, LiveStatus};
 use crate::media::{
     ClipRequest, ClipState, ClipperConfig, LiveCheck, RecorderConfig, Tools, probe,
 };
@@ -59,8 +59,19 @@ fn live_check(live: watch::Receiver<bool>, api: mpsc::Sender<ApiRequest>) -> Liv
     })
 }
 
+/// Quitting while live: what happens to the session's clips not cut yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuitClips {
+    /// Cut them now, within [`QUIT_CLIPS`].
+    Cut,
+    /// Leave them pending for `kicktui clip --pending`.
+    Leave,
+}
+
 pub struct Media {
     cfg: Config,
+    /// The answer to "cut the pending clips?" at quit, and who gave it.
+    at_quit: (QuitClips, &'static str),
     data_dir: PathBuf,
     channel: String,
     store: StoreHandle,
@@ -68,6 +79,8 @@ pub struct Media {
     /// `None`: recording is on; else what the front ends were told.
     off: Option<RecorderNews>,
     live: watch::Sender<bool>,
+    /// What said the latest live or offline (the API, the chat socket, the stream probe).
+    pub(super) live_source: LiveSource,
     playback_url: Option<String>,
     /// A live session waiting for the API's playback URL (`use_playback_url`).
     waiting: Option<i64>,
@@ -92,14 +105,21 @@ impl Media {
             (true, Ok(())) => None,
         };
         let (news_tx, news) = mpsc::unbounded_channel();
+        let at_quit = if cfg.clips.cut_at_quit {
+            (QuitClips::Cut, "[clips] cut_at_quit = true")
+        } else {
+            (QuitClips::Leave, "[clips] cut_at_quit = false")
+        };
         Media {
             cfg: cfg.clone(),
+            at_quit,
             data_dir,
             channel: channel.to_string(),
             store,
             api,
             off,
             live: watch::channel(false).0,
+            live_source: LiveSource::Unknown,
             playback_url: None,
             waiting: None,
             links: Vec::new(),
@@ -123,6 +143,7 @@ impl Media {
             self.playback_url.clone_from(&s.playback_url);
         }
         self.live.send_replace(s.is_live);
+        self.live_source = s.source;
         if s.is_live
             && let Some(id) = self.waiting.take()
         {
@@ -250,14 +271,24 @@ impl Media {
         }
     }
 
-    /// Quit: stops every recording (SIGTERM, then SIGKILL), lets queued clips finish within
+    /// The front end asked the person at quit.
+    pub fn set_at_quit(&mut self, choice: QuitClips) {
+        self.at_quit = (choice, "answered at quit");
+    }
+
+    /// Quit: stops every recording (SIGTERM, then SIGKILL), cuts the session's pending clips
+    /// or leaves them (as [`Media::set_at_quit`] or `[clips] cut_at_quit` says) within
     /// [`QUIT_CLIPS`], and forwards what the tasks say meanwhile.
     pub async fn shutdown(&mut self, feed: &Feed) {
         if self.links.is_empty() {
             return;
         }
+        let (choice, why) = self.at_quit;
         for l in &self.links {
-            let _ = l.cmds.send(SessionCmd::Quit);
+            let _ = l.cmds.send(SessionCmd::Quit {
+                cut: choice == QuitClips::Cut,
+                why,
+            });
         }
         let grace = Duration::from_secs(u64::from(self.cfg.recorder.stop_timeout_seconds));
         let deadline = Instant::now() + grace + QUIT_CLIPS + Duration::from_secs(5);

@@ -17,7 +17,7 @@ use crate::media::{
     ClipEvent, ClipRequest, Clipper, ClipperConfig, ClipperHandle, LiveCheck, Recorder,
     RecorderConfig, RecorderHandle, RecordingStatus, SessionInfo,
 };
-use crate::store::StoreHandle;
+use crate::store::{ClipStatus, MomentOrder, MomentQuery, MomentRow, Store, StoreHandle};
 
 mod report;
 
@@ -34,8 +34,11 @@ pub(super) enum SessionCmd {
     Clip(ClipRequest),
     /// The channel went offline: end the recording, then clip every moment.
     End,
-    /// kicktui stops.
-    Quit,
+    /// kicktui stops; `cut`: cut the session's pending clips first (`why`: who said so).
+    Quit {
+        cut: bool,
+        why: &'static str,
+    },
 }
 
 /// What a session task tells the engine.
@@ -105,6 +108,8 @@ async fn run(s: SessionSetup, rec: RecorderHandle, mut cmds: mpsc::UnboundedRece
     let mut status_open = true;
     // `clip_all` was asked (once, even if it failed).
     let mut all_asked = false;
+    // Quit: cut the pending clips now (`Some(true)`) or leave them (`Some(false)`).
+    let mut quit: Option<(bool, &'static str)> = None;
     {
         let mut idle: Option<Idle<'_>> = None;
         loop {
@@ -126,7 +131,11 @@ async fn run(s: SessionSetup, rec: RecorderHandle, mut cmds: mpsc::UnboundedRece
                         grace = Some(Instant::now() + OFFLINE_GRACE);
                     }
                     Some(SessionCmd::End) => {}
-                    Some(SessionCmd::Quit) | None => break,
+                    Some(SessionCmd::Quit { cut, why }) => {
+                        quit = Some((cut, why));
+                        break;
+                    }
+                    None => break,
                 },
                 _ = health.tick() => r.health(&status.borrow()),
                 () = sleep_until(grace), if grace.is_some() => {
@@ -157,11 +166,27 @@ async fn run(s: SessionSetup, rec: RecorderHandle, mut cmds: mpsc::UnboundedRece
         let st = h.stop().await;
         r.on_status(&st);
     }
+    if let Some((cut, why)) = quit
+        && !ended
+    {
+        // Live at quit: the person's (or the config's) answer, in the log either way.
+        let news = RecorderNews::AtQuit {
+            session: s.id,
+            cut,
+            why: why.to_string(),
+        };
+        if let Some(line) = crate::headless::media::recorder_line(&news) {
+            tracing::info!("{line}");
+        }
+        r.send(Update::Recorder(news));
+        ended = cut;
+    }
     if ended && !all_asked {
         clip_all(&clipper, &s.db, &mut r).await;
     }
     finish_clips(&clipper, &mut events, &mut r).await;
     clipper.shutdown().await;
+    left_pending(&s, &mut r).await;
     let _ = s.news.send(MediaNews::Done(s.id));
 }
 
@@ -201,12 +226,66 @@ async fn finish_clips(
     while let Ok(ev) = events.try_recv() {
         r.on_clip(ev);
     }
-    let left = r.pending_moments();
-    if !left.is_empty() {
-        r.send(Update::Recorder(RecorderNews::LeftPending {
-            session: r.session,
-            moments: left,
-        }));
+}
+
+/// The session's moments without a final clip: back to `pending` (a cut abandoned at quit
+/// included), so `kicktui clip --pending` finds them, and said once, in the log too.
+async fn left_pending(s: &SessionSetup, r: &mut Reporter) {
+    // In memory: jobs not final. In the database (flushed first): never asked for, or asked
+    // and abandoned.
+    let mut reset = r.pending_moments();
+    let mut left = reset.clone();
+    if s.store.flush().await.is_ok() {
+        match session_moments(s.db.clone(), s.id).await {
+            Ok(rows) => {
+                for m in rows {
+                    match m.clip_status {
+                        ClipStatus::Pending => left.push(m.id),
+                        ClipStatus::Queued | ClipStatus::Waiting | ClipStatus::Cutting => {
+                            left.push(m.id);
+                            reset.push(m.id);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Err(e) => tracing::warn!("cannot list the pending clips of session {}: {e}", s.id),
+        }
+    }
+    left.sort_unstable();
+    left.dedup();
+    reset.sort_unstable();
+    reset.dedup();
+    if left.is_empty() {
+        return;
+    }
+    for m in reset {
+        if let Err(e) = s.store.update_clip(m, ClipStatus::Pending, None).await {
+            tracing::warn!("moment #{m}: clip status not reset to pending: {e}");
+        }
+    }
+    let news = RecorderNews::LeftPending {
+        session: r.session,
+        moments: left,
+    };
+    if let Some(line) = crate::headless::media::recorder_line(&news) {
+        tracing::info!("{line}");
+    }
+    r.send(Update::Recorder(news));
+}
+
+async fn session_moments(db: PathBuf, id: i64) -> Result<Vec<MomentRow>, String> {
+    let rows = tokio::task::spawn_blocking(move || {
+        Store::open(&db)?.list_moments(&MomentQuery {
+            session_id: Some(id),
+            order: MomentOrder::Time,
+            limit: None,
+        })
+    })
+    .await;
+    match rows {
+        Ok(r) => r.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
     }
 }
 

@@ -12,11 +12,11 @@ use super::capture::Capture;
 use super::channel::{ApiNews, ApiRequest};
 use super::core::{Core, Effect};
 use super::feed::Feed;
-use super::media::Media;
+use super::media::{Media, QuitClips};
 use super::sessions::Sessions;
 use super::update::{Snapshot, Summary, Update};
 use crate::domain::{Event, Moment, MomentSource, TriggerType, Ts};
-use crate::kickapi::{ApiError, LiveStatus};
+use crate::kickapi::{ApiError, LiveSource, LiveStatus};
 use crate::source::{ChatState, SourceMsg};
 use crate::store::{self, NewEvent, StoreHandle, WriteOp};
 use crate::time::wall_now;
@@ -40,6 +40,8 @@ pub enum Command {
     /// For the co-pilot (`copilot.rs` answers these before the engine sees them).
     Copilot(super::copilot::CopilotCmd),
     Quit,
+    /// The answer to "cut the session's pending clips now?", sent before quitting.
+    AtQuit(QuitClips),
 }
 
 /// Everything the engine listens to.
@@ -98,27 +100,42 @@ impl Engine {
                     let state = inputs.chat_state.borrow_and_update().clone();
                     self.feed.send(Update::ChatState(state));
                 }
-                Some(cmd) = inputs.commands.recv() => match cmd {
-                    Command::Quit => break None,
-                    Command::MarkMoment { at, note } => {
-                        let at = self.media.mark_time(at);
-                        let m = self.core.mark(at, note.as_deref());
-                        self.apply(vec![Effect::Moment(m)]).await;
+                Some(cmd) = inputs.commands.recv() => {
+                    if self.on_command(cmd).await {
+                        break None;
                     }
-                    Command::ClipMoment { id } => {
-                        if let Some(u) = self.media.clip_moment(id).await {
-                            self.feed.send(u);
-                        }
-                    }
-                    Command::SetActivity { name } => self.set_activity(&name, wall_now()).await,
-                    // Only reaches the engine when the co-pilot is off: nothing to do.
-                    Command::Copilot(_) => {}
-                },
+                }
                 Some(news) = self.media.news.recv() => self.media.forward(news, &self.feed),
                 _ = tick.tick() => self.on_tick(wall_now()).await,
             }
         };
+        // What the front end sent just before it stopped us (the answer at quit, a last mark).
+        while let Ok(cmd) = inputs.commands.try_recv() {
+            self.on_command(cmd).await;
+        }
         self.finish(fatal).await
+    }
+
+    /// Carries out a front end's command; true for `Quit`.
+    async fn on_command(&mut self, cmd: Command) -> bool {
+        match cmd {
+            Command::Quit => return true,
+            Command::MarkMoment { at, note } => {
+                let at = self.media.mark_time(at);
+                let m = self.core.mark(at, note.as_deref());
+                self.apply(vec![Effect::Moment(m)]).await;
+            }
+            Command::ClipMoment { id } => {
+                if let Some(u) = self.media.clip_moment(id).await {
+                    self.feed.send(u);
+                }
+            }
+            Command::SetActivity { name } => self.set_activity(&name, wall_now()).await,
+            Command::AtQuit(choice) => self.media.set_at_quit(choice),
+            // Only reaches the engine when the co-pilot is off: nothing to do.
+            Command::Copilot(_) => {}
+        }
+        false
     }
 
     async fn on_source(&mut self, msg: SourceMsg) {
@@ -127,6 +144,7 @@ impl Engine {
                 if matches!(event, Event::Live { .. } | Event::Offline) {
                     let live = matches!(event, Event::Live { .. });
                     let _ = self.api.try_send(ApiRequest::SocketSaid { live });
+                    self.media.live_source = LiveSource::Socket;
                 }
                 let effects = self.core.on_event(at, &event);
                 self.apply(effects).await;
@@ -216,6 +234,7 @@ impl Engine {
             uptime_s: live.then(|| self.core.offset_of(now)),
             viewers: self.viewers,
             malformed_frames: self.summary.malformed_frames,
+            live_source: self.media.live_source,
             // Fired within the last window, not just "a moment is still open".
             chat_spike: self.core.open_moment().is_some_and(|m| {
                 now.0 - m.last.0 <= self.spike_window_ms
@@ -261,7 +280,12 @@ impl Engine {
                 Effect::ChatStats(s) => self.store_chat_stats(s).await,
                 Effect::Live { at, title } => {
                     let session = self.sessions.go_live(wall_now(), at, title.clone()).await;
-                    self.feed.send(Update::WentLive { at, title, session });
+                    self.feed.send(Update::WentLive {
+                        at,
+                        title,
+                        session,
+                        source: self.media.live_source,
+                    });
                     self.engage_session_opened(wall_now()).await;
                     match session {
                         Some(id) => self.media.go_live(id),

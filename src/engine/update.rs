@@ -7,6 +7,7 @@ use super::core::Core;
 use super::view::{EngageView, RevenuePoint, View};
 use crate::detect::velocity::VelocityStatus;
 use crate::domain::{Event, Moment, Ts};
+use crate::kickapi::LiveSource;
 use crate::media::{ClipState, RecState};
 use crate::source::ChatState;
 
@@ -31,6 +32,8 @@ pub struct Snapshot {
     pub chat_spike: bool,
     /// Engagement, revenue and the bandit.
     pub engage: Box<EngageView>,
+    /// Where the live state came from.
+    pub live_source: LiveSource,
 }
 
 impl Snapshot {
@@ -75,6 +78,8 @@ pub enum Update {
         at: Ts,
         title: Option<String>,
         session: Option<i64>,
+        /// What said so (the API, the chat socket, the stream probe).
+        source: LiveSource,
     },
     WentOffline {
         at: Ts,
@@ -157,8 +162,20 @@ pub enum RecorderNews {
     Stopped { session: i64, why: String },
     /// The session ended: every moment without a clip is being clipped, best first.
     ClippingAll { session: i64, count: usize },
+    /// The recording cannot be written (disk full, permissions): why. Chat, moments and the
+    /// database go on; recording resumes in a new part once it can write.
+    Unwritable { why: String },
+    /// The recorder task crashed (`why`, with when it restarts); chat and the database go on.
+    Crashed { why: String },
     /// At quit: clips that were still queued and are left for later (`kicktui clip`).
     LeftPending { session: i64, moments: Vec<i64> },
+    /// Quitting while live: the session's pending clips are cut now (`cut`) or left for
+    /// `kicktui clip --pending`; `why`: who decided (the person at quit, or the config).
+    AtQuit {
+        session: i64,
+        cut: bool,
+        why: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -20,6 +20,13 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
             format!("Recording STALLED: no growth for {after_s} s; restarting streamlink")
         }
         RecorderNews::Stopped { why, .. } => format!("Recording {why}"),
+        RecorderNews::Crashed { why } => {
+            format!("Recording task {why}. Chat, moments and the database go on")
+        }
+        RecorderNews::Unwritable { why } => format!(
+            "Recording CANNOT WRITE: {why}. Chat, moments and the database go on; recording \
+             resumes in a new part once it can write again (free space or fix permissions)"
+        ),
         RecorderNews::ClippingAll { count: 0, session } => {
             format!("Session {session} ended: no moments left to clip")
         }
@@ -28,9 +35,21 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
             plural(*count, "moment")
         ),
         RecorderNews::LeftPending { moments, session } => format!(
-            "{} of session {session} left pending ({}): cut them later with `kicktui clip`",
+            "{} of session {session} left pending ({}): cut them later with `kicktui clip --pending`",
             plural(moments.len(), "clip"),
             ids(moments)
+        ),
+        RecorderNews::AtQuit {
+            session,
+            cut: true,
+            why,
+        } => format!("Quit while live: cutting the pending clips of session {session} now ({why})"),
+        RecorderNews::AtQuit {
+            session,
+            cut: false,
+            why,
+        } => format!(
+            "Quit while live: the pending clips of session {session} are left for `kicktui clip --pending` ({why})"
         ),
     })
 }

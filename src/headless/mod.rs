@@ -150,15 +150,16 @@ impl Printer {
                 )]
             }
             Update::Moment { id, moment } => vec![moment_banner(moment, id.is_some())],
-            Update::WentLive { title, .. } => {
+            Update::WentLive { title, source, .. } => {
                 let rec = if self.recording {
                     " Starting recording..."
                 } else {
                     ""
                 };
+                let via = source.via();
                 match title.as_deref().filter(|t| !t.is_empty()) {
-                    Some(t) => vec![format!("{c} Stream is LIVE!{rec} \"{t}\"")],
-                    None => vec![format!("{c} Stream is LIVE!{rec}")],
+                    Some(t) => vec![format!("{c} Stream is LIVE!{rec} \"{t}\"{via}")],
+                    None => vec![format!("{c} Stream is LIVE!{rec}{via}")],
                 }
             }
             Update::WentOffline { .. } => vec![format!("{c} Stream went offline.")],

@@ -61,6 +61,32 @@ impl LiveSource {
     }
 }
 
+impl LiveSource {
+    /// ` (via chat socket)`, ` (via stream probe)`: said when live status did not come from
+    /// the usual API; empty otherwise.
+    pub fn via(self) -> String {
+        match self {
+            LiveSource::Socket | LiveSource::StreamProbe => format!(" (via {})", self.label()),
+            _ => String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn via_names_only_what_is_not_the_usual_api() {
+    assert_eq!(LiveSource::StreamProbe.via(), " (via stream probe)");
+    assert_eq!(LiveSource::Socket.via(), " (via chat socket)");
+    for usual in [
+        LiveSource::Api,
+        LiveSource::OfficialApi,
+        LiveSource::TwitchApi,
+        LiveSource::Unknown,
+    ] {
+        assert_eq!(usual.via(), "");
+    }
+}
+
 impl std::fmt::Display for LiveSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.label())

@@ -37,6 +37,7 @@ pub mod part;
 pub mod probe;
 pub mod reaper;
 pub mod recorder;
+mod restart;
 mod run_part;
 pub mod slog;
 mod supervise;

@@ -20,6 +20,10 @@ pub enum PartEnd {
     Stopped,
     /// streamlink could not be started.
     SpawnFailed(String),
+    /// The file could not be written (disk full, permissions): why.
+    Unwritable(String),
+    /// The recorder task crashed while writing it (its streamlink went with it).
+    Crashed,
 }
 
 impl PartEnd {
@@ -31,6 +35,8 @@ impl PartEnd {
             PartEnd::Discontinuity => "discontinuity",
             PartEnd::Stopped => "stopped",
             PartEnd::SpawnFailed(_) => "failed",
+            PartEnd::Unwritable(_) => "unwritable",
+            PartEnd::Crashed => "crashed",
         }
     }
 }

@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 
 use super::health::health_line;
 use super::part::PartInfo;
-use super::supervise::Supervisor;
+use super::restart::Shared;
 use crate::config;
 use crate::store::StoreHandle;
 use crate::time::Ts;
@@ -110,6 +110,11 @@ pub enum RecState {
     Stalled,
     /// Between parts (asking whether the channel is live, or backing off).
     Restarting,
+    /// The recorder task crashed and is restarted (the label says why and when).
+    Crashed(String),
+    /// The recording cannot be written (disk full, permissions): why. Looked at again with
+    /// backoff; a new part starts once it can write.
+    Unwritable(String),
     Stopped(StopReason),
 }
 
@@ -121,6 +126,8 @@ impl RecState {
             RecState::Recording => "recording".into(),
             RecState::Stalled => "stalled".into(),
             RecState::Restarting => "restarting".into(),
+            RecState::Unwritable(why) => format!("cannot write: {why}"),
+            RecState::Crashed(why) => format!("recorder {why}"),
             RecState::Stopped(StopReason::Requested) => "stopped".into(),
             RecState::Stopped(StopReason::Offline) => "stopped: offline".into(),
             RecState::Stopped(StopReason::ToolMissing(m) | StopReason::Failed(m)) => {
@@ -184,16 +191,16 @@ impl Recorder {
         let (status_tx, status_rx) = watch::channel(RecordingStatus::default());
         let (stop_tx, stop_rx) = watch::channel(false);
         let log: LogTail = Arc::default();
-        let sup = Supervisor::new(
+        let task = super::restart::spawn(Shared {
             cfg,
             session,
             store,
             is_live,
-            status_tx,
+            status_tx: Arc::new(status_tx),
             stop_rx,
-            log.clone(),
-        );
-        let task = tokio::spawn(sup.run());
+            log: log.clone(),
+            fault: Shared::fault_from_env(),
+        });
         RecorderHandle {
             status: status_rx,
             stop_tx,
@@ -206,7 +213,8 @@ impl Recorder {
 pub struct RecorderHandle {
     status: watch::Receiver<RecordingStatus>,
     stop_tx: watch::Sender<bool>,
-    task: Option<JoinHandle<RecordingStatus>>,
+    /// The supervised recorder; ends once a run has stopped.
+    task: Option<JoinHandle<()>>,
     log: LogTail,
 }
 
@@ -226,16 +234,15 @@ impl RecorderHandle {
     /// Stops streamlink (SIGTERM, SIGKILL after the grace time) and returns the final status.
     pub async fn stop(mut self) -> RecordingStatus {
         self.stop_tx.send_replace(true);
-        match self.task.take() {
-            Some(task) => match task.await {
-                Ok(st) => st,
-                Err(e) => RecordingStatus {
-                    state: RecState::Stopped(StopReason::Failed(format!("recorder task: {e}"))),
-                    ..self.status.borrow().clone()
-                },
-            },
-            None => self.status.borrow().clone(),
+        if let Some(task) = self.task.take()
+            && let Err(e) = task.await
+        {
+            return RecordingStatus {
+                state: RecState::Stopped(StopReason::Failed(format!("recorder task: {e}"))),
+                ..self.status.borrow().clone()
+            };
         }
+        self.status.borrow().clone()
     }
 
     /// Waits until the recorder stops by itself (offline, missing tool) and returns its status.

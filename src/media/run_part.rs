@@ -90,8 +90,9 @@ impl Supervisor {
         let path = self.part_path(part);
         if let Err(e) = std::fs::create_dir_all(&self.cfg.recordings_dir) {
             let dir = self.cfg.recordings_dir.display();
-            return PartEnd::SpawnFailed(format!("cannot create {dir}: {e}"));
+            return PartEnd::Unwritable(format!("cannot create {dir}: {e}"));
         }
+        self.write_error = None;
         let mut child = match Tracked::spawn(&mut self.streamlink_command(&path, live_edge)) {
             Ok(c) => c,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -157,7 +158,10 @@ impl Supervisor {
                     {
                         self.on_line(&line, &mut plog, rec_id).await;
                     }
-                    break PartEnd::Exited(code);
+                    break match self.write_error.take() {
+                        Some(why) => PartEnd::Unwritable(why),
+                        None => PartEnd::Exited(code),
+                    };
                 }
                 _ = tokio::time::sleep_until(next_poll) => {
                     if let Some(end) = self.poll_size(rec_id).await {
@@ -196,11 +200,15 @@ impl Supervisor {
             | LogEvent::ReloadFailed
             | LogEvent::ReadTimeout
             | LogEvent::AlreadyExists
+            | LogEvent::WriteFailed(_)
             | LogEvent::Error(_) => {
                 tracing::warn!("streamlink: {line}");
                 self.status.last_problem = Some(line.to_string());
             }
             _ => {}
+        }
+        if let LogEvent::WriteFailed(why) = &ev {
+            self.write_error = Some(why.clone());
         }
         match plog.apply(&ev, self.current()) {
             PartChange::PdtFirst(pdt) => {
@@ -222,6 +230,12 @@ impl Supervisor {
     }
 
     async fn poll_size(&mut self, rec_id: Option<i64>) -> Option<PartEnd> {
+        if let Some(f) = &self.fault
+            && f.exists()
+        {
+            let _ = std::fs::remove_file(f);
+            panic!("injected by KICKTUI_FAULT");
+        }
         let now = Instant::now();
         let path = self.current().path.clone();
         let size = tokio::fs::metadata(&path).await.map_or(0, |m| m.len());
@@ -253,6 +267,24 @@ impl Supervisor {
             deadline = deadline.max(Duration::from_secs(75));
         }
         (self.growth.since_growth(now) >= deadline).then_some(PartEnd::Stalled)
+    }
+
+    /// The previous run crashed: its streamlink went with it (killed when its task was
+    /// dropped). The part it was writing ends here, with its real size.
+    pub(super) async fn close_crashed_part(&mut self) -> PartEnd {
+        if let Some(pid) = self.status.pid.take() {
+            super::orphans::forget(&self.cfg.recordings_dir, pid);
+        }
+        let Some(last) = self.status.parts.last() else {
+            return PartEnd::Crashed;
+        };
+        if last.ended_at.is_some() {
+            return last.end.clone().unwrap_or(PartEnd::Crashed);
+        }
+        let (bytes, rec_id) = (last.bytes, last.recording_id);
+        // `finish_part` adds the part's real size.
+        self.done_bytes = self.done_bytes.saturating_sub(bytes);
+        self.finish_part(PartEnd::Crashed, rec_id).await
     }
 
     async fn finish_part(&mut self, end: PartEnd, rec_id: Option<i64>) -> PartEnd {

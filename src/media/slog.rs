@@ -29,6 +29,9 @@ pub enum LogEvent {
     StreamEnded,
     /// The output exists already: a bug in our naming, never retried into the same name.
     AlreadyExists,
+    /// The output file cannot be written (disk full, permissions, a file-size limit):
+    /// streamlink's words, e.g. `[Errno 28] No space left on device`.
+    WriteFailed(String),
     /// An `error:` or `[error]` line.
     Error(String),
     Other,
@@ -98,6 +101,13 @@ pub fn parse(line: &str) -> LogEvent {
     if line.contains("[cli][info] Stream ended") {
         return LogEvent::StreamEnded;
     }
+    for key in ["Error when writing to output: ", "Failed to open output"] {
+        if let Some(i) = line.find(key) {
+            let why = line[i + key.len()..].trim_start_matches(": ");
+            let why = why.trim_end_matches(", exiting").trim();
+            return LogEvent::WriteFailed(why.to_string());
+        }
+    }
     if line.starts_with("error:") || line.contains("][error]") {
         return LogEvent::Error(line.trim().to_string());
     }
@@ -107,6 +117,26 @@ pub fn parse(line: &str) -> LogEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_that_cannot_be_written_is_its_own_event() {
+        assert_eq!(
+            parse(
+                "error: Error when writing to output: [Errno 28] No space left on device, exiting"
+            ),
+            LogEvent::WriteFailed("[Errno 28] No space left on device".into())
+        );
+        assert_eq!(
+            parse(
+                "error: Failed to open output: /r/x_p1.ts ([Errno 13] Permission denied: '/r/x_p1.ts')"
+            ),
+            LogEvent::WriteFailed("/r/x_p1.ts ([Errno 13] Permission denied: '/r/x_p1.ts')".into())
+        );
+        assert!(matches!(
+            parse("error: No playable streams found"),
+            LogEvent::Error(_)
+        ));
+    }
 
     #[test]
     fn real_lines_parse() {

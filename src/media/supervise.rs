@@ -2,6 +2,7 @@
 //! live, restart with backoff. One part's streamlink run lives in `run_part.rs`.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
@@ -11,6 +12,7 @@ use super::part::PartEnd;
 use super::recorder::{
     LiveCheck, LogTail, RecState, RecorderConfig, RecordingStatus, SessionInfo, StopReason,
 };
+use super::restart::Shared;
 use crate::store::StoreHandle;
 
 /// A part shorter than this (or empty) counts as a failed start for the backoff.
@@ -21,36 +23,38 @@ pub(super) struct Supervisor {
     pub(super) session: SessionInfo,
     pub(super) store: Option<StoreHandle>,
     is_live: LiveCheck,
-    status_tx: watch::Sender<RecordingStatus>,
+    status_tx: Arc<watch::Sender<RecordingStatus>>,
     pub(super) stop_rx: watch::Receiver<bool>,
     pub(super) log: LogTail,
     pub(super) status: RecordingStatus,
     pub(super) growth: Growth,
     /// Bytes of the parts already finished.
     pub(super) done_bytes: u64,
+    /// streamlink said it cannot write the part's file (this part).
+    pub(super) write_error: Option<String>,
+    /// For tests through the binary: panic once this file exists (see `restart.rs`).
+    pub(super) fault: Option<PathBuf>,
 }
 
 impl Supervisor {
-    pub(super) fn new(
-        cfg: RecorderConfig,
-        session: SessionInfo,
-        store: Option<StoreHandle>,
-        is_live: LiveCheck,
-        status_tx: watch::Sender<RecordingStatus>,
-        stop_rx: watch::Receiver<bool>,
-        log: LogTail,
-    ) -> Supervisor {
+    /// A supervisor that goes on from the last published status: after a crash of the
+    /// previous one, the part it was writing is over and the next part follows it.
+    pub(super) fn new(s: &Shared) -> Supervisor {
+        let status = s.status_tx.borrow().clone();
+        let done_bytes = status.parts.iter().map(|p| p.bytes).sum();
         Supervisor {
-            cfg,
-            session,
-            store,
-            is_live,
-            status_tx,
-            stop_rx,
-            log,
-            status: RecordingStatus::default(),
+            cfg: s.cfg.clone(),
+            session: s.session,
+            store: s.store.clone(),
+            is_live: s.is_live.clone(),
+            status_tx: s.status_tx.clone(),
+            stop_rx: s.stop_rx.clone(),
+            log: s.log.clone(),
+            status,
             growth: Growth::new(Instant::now()),
-            done_bytes: 0,
+            done_bytes,
+            write_error: None,
+            fault: s.fault.clone(),
         }
     }
 
@@ -79,7 +83,14 @@ impl Supervisor {
         super::orphans::reap(&self.cfg.recordings_dir);
         let mut failures = 0u32;
         let mut prev: Option<PartEnd> = None;
-        for part in 1u32.. {
+        if self.status.part > 0 {
+            prev = Some(self.close_crashed_part().await);
+        }
+        for part in (self.status.part + 1).. {
+            if self.stop_requested() {
+                self.set_state(RecState::Stopped(StopReason::Requested));
+                break;
+            }
             // Part 1 starts at streamlink's default edge; a restart goes back as far as the
             // playlist allows (no gap); after a discontinuity only the newest segment is new.
             let live_edge = match prev {
@@ -90,12 +101,12 @@ impl Supervisor {
             let started = Instant::now();
             let end = self.run_part(part, live_edge).await;
             let part_bytes = self.status.parts.last().map_or(0, |p| p.bytes);
-            match end {
+            match &end {
                 PartEnd::SpawnFailed(msg) => {
                     let reason = if msg.contains("not found") {
-                        StopReason::ToolMissing(msg)
+                        StopReason::ToolMissing(msg.clone())
                     } else {
-                        StopReason::Failed(msg)
+                        StopReason::Failed(msg.clone())
                     };
                     self.set_state(RecState::Stopped(reason));
                     break;
@@ -103,6 +114,13 @@ impl Supervisor {
                 PartEnd::Stopped => {
                     self.set_state(RecState::Stopped(StopReason::Requested));
                     break;
+                }
+                PartEnd::Unwritable(why) => {
+                    self.set_state(RecState::Unwritable(why.clone()));
+                    if !self.wait_writable().await {
+                        self.set_state(RecState::Stopped(StopReason::Requested));
+                        break;
+                    }
                 }
                 _ => {}
             }
@@ -147,6 +165,27 @@ impl Supervisor {
         self.status
     }
 
+    /// Waits until a probe file can be written into the recordings directory again (space
+    /// freed, permissions fixed), looking with backoff; false when a stop came first.
+    async fn wait_writable(&mut self) -> bool {
+        let dir = self.cfg.recordings_dir.clone();
+        let mut stop = self.stop_rx.clone();
+        for attempt in 1u32.. {
+            let d = dir.clone();
+            let ok = tokio::task::spawn_blocking(move || probe_write(&d))
+                .await
+                .is_ok_and(|r| r.is_ok());
+            if ok {
+                return true;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(backoff(attempt, self.cfg.max_backoff)) => {}
+                _ = stopped(&mut stop) => return false,
+            }
+        }
+        false
+    }
+
     /// `recordings/{channel}_s{session:03}_{YYYYmmdd_HHMMSS}_p{part}.ts`, never an existing file.
     pub(super) fn part_path(&self, part: u32) -> PathBuf {
         let stamp = chrono::Local::now().format("%Y%m%d_%H%M%S");
@@ -162,6 +201,19 @@ impl Supervisor {
         }
         path
     }
+}
+
+/// Writes (and removes) a 1 MiB file in `dir`: can a new part be written there?
+fn probe_write(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(".kicktui-write-probe");
+    let result = std::fs::File::create(&path).and_then(|mut f| {
+        f.write_all(&vec![0u8; 1 << 20])?;
+        f.sync_all()
+    });
+    let _ = std::fs::remove_file(&path);
+    result
 }
 
 /// Resolves once a stop is asked for (or the handle is gone).

@@ -13,6 +13,7 @@ mod handle;
 mod model;
 mod query;
 pub mod recover;
+mod retry;
 pub mod schema;
 mod writer;
 

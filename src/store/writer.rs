@@ -15,6 +15,7 @@ use super::model::{
     ActivitySegment, ChannelIds, ChatStats, ClipStatus, MomentInsert, NewEvent, NewRecording,
     NewSession, RecordingUpdate, ViewerSample,
 };
+use super::retry::{self, Outage};
 use super::{StoreError, schema};
 use crate::domain::Ts;
 
@@ -114,6 +115,8 @@ pub struct WriterStats {
     pub commits: u64,
     /// Ops that failed.
     pub failed: u64,
+    /// Batch attempts that failed for a reason that may pass, and were tried again.
+    pub retries: u64,
 }
 
 #[derive(Default)]
@@ -121,6 +124,7 @@ pub(super) struct Counters {
     ops: AtomicU64,
     commits: AtomicU64,
     failed: AtomicU64,
+    retries: AtomicU64,
 }
 
 impl Counters {
@@ -129,6 +133,7 @@ impl Counters {
             ops: self.ops.load(Ordering::Relaxed),
             commits: self.commits.load(Ordering::Relaxed),
             failed: self.failed.load(Ordering::Relaxed),
+            retries: self.retries.load(Ordering::Relaxed),
         }
     }
 }
@@ -199,6 +204,7 @@ impl StoreWriter {
 
 fn run(mut conn: Connection, mut rx: mpsc::Receiver<Msg>, batch_max: usize, c: &Counters) {
     let mut batch = Vec::with_capacity(batch_max);
+    let mut outage = Outage::default();
     // None: every sender is gone (or we closed) and the queue is empty.
     while let Some(first) = rx.blocking_recv() {
         batch.push(first);
@@ -212,58 +218,92 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Msg>, batch_max: usize, c: &
             // Refuse new ops but keep draining what is already queued.
             rx.close();
         }
-        commit_batch(&mut conn, &mut batch, c);
+        commit_batch(&mut conn, &mut batch, c, &mut outage);
     }
     tracing::debug!(stats = ?c.snapshot(), "store writer stopped");
 }
 
-/// Applies a batch in one transaction, each op inside its own savepoint so one failure
-/// rolls back only itself. Replies are sent after the commit.
-fn commit_batch(conn: &mut Connection, batch: &mut Vec<Msg>, c: &Counters) {
-    let mut replies: Vec<(Option<Reply>, Result<i64, String>)> = Vec::with_capacity(batch.len());
-    let now = Ts::from_datetime(&chrono::Utc::now());
-    let committed = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
-        Ok(mut tx) => {
-            for msg in batch.drain(..) {
-                let Msg::Write(op, reply) = msg else { continue };
-                let res = tx.savepoint().map_err(StoreError::from).and_then(|sp| {
-                    let id = apply(&sp, &op, now)?;
-                    sp.commit()?;
-                    Ok(id)
-                });
-                c.ops.fetch_add(1, Ordering::Relaxed);
-                if let Err(e) = &res {
-                    c.failed.fetch_add(1, Ordering::Relaxed);
-                    tracing::warn!(op = op.kind(), error = %e, "store write failed");
+/// Commits a batch, trying it again while the failure may pass (see `retry.rs`). Replies
+/// are sent after the commit (or once the batch is given up on).
+fn commit_batch(conn: &mut Connection, batch: &mut Vec<Msg>, c: &Counters, outage: &mut Outage) {
+    let started = std::time::Instant::now();
+    let results = loop {
+        match try_commit(conn, batch, c) {
+            Ok(results) => {
+                outage.committed();
+                c.commits.fetch_add(1, Ordering::Relaxed);
+                break results;
+            }
+            Err((again, e)) => {
+                let rows = batch.iter().filter(|m| matches!(m, Msg::Write(..))).count();
+                let wait = if again {
+                    outage.failed(&e, rows, started.elapsed())
+                } else {
+                    tracing::error!(error = %e, ops = rows, "store commit failed");
+                    None
+                };
+                match wait {
+                    Some(d) => {
+                        c.retries.fetch_add(1, Ordering::Relaxed);
+                        std::thread::sleep(d);
+                    }
+                    None => {
+                        c.ops.fetch_add(rows as u64, Ordering::Relaxed);
+                        c.failed.fetch_add(rows as u64, Ordering::Relaxed);
+                        let e = format!("commit failed: {e}");
+                        break vec![Err(e); rows];
+                    }
                 }
-                replies.push((reply, res.map_err(|e| e.to_string())));
             }
-            tx.commit().map_err(|e| e.to_string())
         }
-        Err(e) => Err(e.to_string()),
     };
-    match committed {
-        Ok(()) => {
-            c.commits.fetch_add(1, Ordering::Relaxed);
-        }
-        Err(e) => {
-            tracing::error!(error = %e, ops = batch.len() + replies.len(), "store commit failed");
-            let failed = batch.drain(..).filter_map(|m| match m {
-                Msg::Write(_, reply) => Some((reply, Ok(0))),
-                Msg::Stop => None,
-            });
-            replies.extend(failed.collect::<Vec<_>>());
-            let lost = replies.iter().filter(|(_, r)| r.is_ok()).count();
-            c.failed.fetch_add(lost as u64, Ordering::Relaxed);
-            for (_, res) in &mut replies {
-                *res = Err(format!("commit failed: {e}"));
-            }
-        }
-    }
-    for (reply, res) in replies {
+    let replies = batch.drain(..).filter_map(|m| match m {
+        Msg::Write(_, reply) => Some(reply),
+        Msg::Stop => None,
+    });
+    for (reply, res) in replies.zip(results) {
         if let Some(reply) = reply {
             // The asker may have given up waiting; nothing to do then.
             let _ = reply.send(res.map_err(StoreError::Write));
         }
     }
+}
+
+/// Applies the batch in one transaction, each op inside its own savepoint so one bad op
+/// rolls back only itself. `Ok`: committed, one result per op. `Err((may pass, why))`:
+/// nothing was committed.
+fn try_commit(
+    conn: &mut Connection,
+    batch: &[Msg],
+    c: &Counters,
+) -> Result<Vec<Result<i64, String>>, (bool, String)> {
+    let now = Ts::from_datetime(&chrono::Utc::now());
+    let mut tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| (retry::sql_may_pass(&e), e.to_string()))?;
+    let mut results = Vec::with_capacity(batch.len());
+    let (mut ops, mut failed) = (0u64, 0u64);
+    for msg in batch {
+        let Msg::Write(op, _) = msg else { continue };
+        let res = tx.savepoint().map_err(StoreError::from).and_then(|sp| {
+            let id = apply(&sp, op, now)?;
+            sp.commit()?;
+            Ok(id)
+        });
+        ops += 1;
+        if let Err(e) = &res {
+            if retry::may_pass(e) {
+                // Disk full, locked…: the whole batch waits and goes again.
+                return Err((true, e.to_string()));
+            }
+            failed += 1;
+            tracing::warn!(op = op.kind(), error = %e, "store write failed");
+        }
+        results.push(res.map_err(|e| e.to_string()));
+    }
+    tx.commit()
+        .map_err(|e| (retry::sql_may_pass(&e), e.to_string()))?;
+    c.ops.fetch_add(ops, Ordering::Relaxed);
+    c.failed.fetch_add(failed, Ordering::Relaxed);
+    Ok(results)
 }

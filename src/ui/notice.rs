@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 use super::layout::{MIN_HEIGHT, MIN_WIDTH, popup};
 use super::theme::Theme;
 use crate::app::{Action, App};
+use crate::engine::record_session::QUIT_CLIPS;
 
 /// Below the minimum size: what is wrong and what to do, wrapped to whatever room there is.
 pub fn too_small(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
@@ -34,19 +35,41 @@ pub fn too_small(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
 
 pub fn confirm_quit(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let quit = app.ctx.keymap.label(Action::Quit);
-    let lines = vec![
-        Line::from(""),
-        Line::from(Span::styled("A recording is running.", th.bad)),
-        Line::from("Quit and stop it?"),
+    let pending = app.pending_clips();
+    let question = match pending {
+        0 => "Quit now?".to_string(),
+        1 => "Cut the 1 pending clip now?".to_string(),
+        n => format!("Cut the {n} pending clips now?"),
+    };
+    let mut lines = vec![Line::from("")];
+    if app.recording.state.is_active() {
+        lines.push(Line::from(Span::styled(
+            "A recording is running; quitting stops it.",
+            th.bad,
+        )));
+    }
+    lines.extend([
+        Line::from(question),
         Line::from(""),
         Line::from(vec![
             Span::styled(" y ", th.key.patch(th.selected)),
-            Span::raw(format!(" or {quit}: quit    ")),
-            Span::styled(" n ", th.key.patch(th.selected)),
-            Span::raw(" or any key: keep going"),
+            Span::raw(format!(
+                " yes, cut now, then quit (up to {} s)",
+                QUIT_CLIPS.as_secs()
+            )),
         ]),
-    ];
-    let r = popup(area, 56, 8);
+        Line::from(vec![
+            Span::styled(" n ", th.key.patch(th.selected)),
+            Span::raw(format!(
+                " or {quit}: no, leave for `kicktui clip --pending`"
+            )),
+        ]),
+        Line::from(vec![
+            Span::styled(" Esc ", th.key.patch(th.selected)),
+            Span::raw(" or any key: stay"),
+        ]),
+    ]);
+    let r = popup(area, 64, lines.len() as u16 + 2);
     Clear.render(r, buf);
     Paragraph::new(lines)
         .alignment(Alignment::Center)

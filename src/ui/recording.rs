@@ -11,17 +11,22 @@ use super::theme::Theme;
 use crate::app::{App, RecState};
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
-    let block = Block::bordered().title(Span::styled(" Recording ", th.title));
+    let r = &app.recording;
+    let unwritable = matches!(r.state, RecState::Unwritable(_));
+    let mut block = Block::bordered().title(Span::styled(" Recording ", th.title));
+    if unwritable {
+        // Disk full or no permission: the whole pane says it, not just one word.
+        block = block.border_style(th.bad);
+    }
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.is_empty() {
         return;
     }
-    let r = &app.recording;
     let state_style = match &r.state {
         RecState::Recording if r.slow => th.warn,
         RecState::Recording => th.good,
-        RecState::Stalled | RecState::Failed(_) => th.bad,
+        RecState::Stalled | RecState::Failed(_) | RecState::Unwritable(_) => th.bad,
         _ => th.dim,
     };
     let mut first = vec![Span::styled(r.state.label(), state_style)];
@@ -42,6 +47,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let hint = match &r.state {
         RecState::Unavailable | RecState::Failed(_) => Some("clips need a recording"),
         RecState::Waiting if !has_file => Some("starts when the channel goes live"),
+        RecState::Unwritable(_) => Some("resumes in a new part once it can write"),
         _ => None,
     };
     if let Some(h) = hint {
@@ -59,7 +65,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(Span::styled(shorten_left(f, w), th.text)));
     }
     let mut p = Paragraph::new(lines);
-    if matches!(r.state, RecState::Failed(_)) {
+    if matches!(r.state, RecState::Failed(_) | RecState::Unwritable(_)) {
         // The reason names the missing program and the fix: let it wrap.
         p = p.wrap(Wrap { trim: true });
     }

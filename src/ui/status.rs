@@ -50,7 +50,14 @@ fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<Vec<Span<'a>>> {
         (Some(false), _) => Span::styled("○ offline", th.dim),
         (None, _) => Span::styled("○ starting", th.dim),
     };
-    out.push(vec![live]);
+    let mut first = vec![live];
+    // Not the usual API: say what the live state rests on (` (via stream probe)`).
+    if app.stream.live == Some(true)
+        && let Some(s) = snap
+    {
+        first.push(Span::styled(s.live_source.via(), th.dim));
+    }
+    out.push(first);
     out.push(vec![Span::styled(app.ctx.channel.as_str(), th.title)]);
     if app.stream.engine_gone {
         out.push(vec![Span::styled("ENGINE STOPPED", th.bad)]);

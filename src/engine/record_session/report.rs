@@ -14,6 +14,8 @@ use crate::media::{ClipEvent, PartEnd, RecState, RecordingStatus};
 
 /// Size and rate in the pane: this often at most (the state changes go at once).
 const PANE_EVERY: Duration = Duration::from_secs(2);
+/// The same "cannot write" is said once in this long (the recorder keeps trying meanwhile).
+const UNWRITABLE_EVERY: Duration = Duration::from_secs(600);
 
 pub(in crate::engine) struct Reporter {
     pub session: i64,
@@ -24,6 +26,8 @@ pub(in crate::engine) struct Reporter {
     pub clipping: Option<(usize, usize)>,
     last: RecordingInfo,
     last_pane: Option<Instant>,
+    /// The last "cannot write" said, and when.
+    unwritable_said: Option<(String, Instant)>,
 }
 
 /// Why the part before a new one ended, in words.
@@ -35,6 +39,10 @@ fn part_end(end: Option<&PartEnd>) -> Option<String> {
             PartEnd::Discontinuity => "the stream reconnected",
             PartEnd::Stopped => "it was stopped",
             PartEnd::SpawnFailed(_) => "streamlink could not start",
+            PartEnd::Crashed => "the recorder crashed and was restarted",
+            PartEnd::Unwritable(why) => {
+                return Some(format!("the last part could not be written: {why}"));
+            }
         }
         .to_string(),
     )
@@ -58,6 +66,7 @@ impl Reporter {
                 ..RecordingInfo::default()
             },
             last_pane: None,
+            unwritable_said: None,
         }
     }
 
@@ -82,6 +91,21 @@ impl Reporter {
                     let target = st.parts.last().map_or(2.0, |p| p.target_duration);
                     let after_s = stall_after(self.stall_floor, target).as_secs();
                     self.send(Update::Recorder(RecorderNews::Stalled { after_s }));
+                }
+                RecState::Unwritable(why) => {
+                    let said = self
+                        .unwritable_said
+                        .as_ref()
+                        .is_some_and(|(w, at)| w == why && at.elapsed() < UNWRITABLE_EVERY);
+                    if !said {
+                        self.unwritable_said = Some((why.clone(), Instant::now()));
+                        self.send(Update::Recorder(RecorderNews::Unwritable {
+                            why: why.clone(),
+                        }));
+                    }
+                }
+                RecState::Crashed(why) => {
+                    self.send(Update::Recorder(RecorderNews::Crashed { why: why.clone() }));
                 }
                 RecState::Stopped(_) => {
                     self.send(Update::Recorder(RecorderNews::Stopped {

@@ -1,0 +1,111 @@
+//! End to end: quitting the TUI while live and recording asks about the session's pending
+//! clips. `y` cuts them before kicktui exits; `n` leaves them `pending` for
+//! `kicktui clip --pending`. Either way the answer is in kicktui.log.
+
+mod support;
+mod tmux_support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use kicktui::fake::{FakeConfig, FakeKick};
+use kicktui::media::hls_source::HlsSource;
+use support::{db, test_config};
+use tmux_support::Tmux;
+
+fn wait(tmux: &Tmux, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
+    tokio::task::block_in_place(|| tmux.wait_for(what, Duration::from_secs(secs), pred))
+}
+
+fn clip_statuses(data: &Path) -> Vec<String> {
+    let db = db(data);
+    let mut stmt = db
+        .prepare("SELECT clip_status FROM moments ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// Live and recording, one mark, then `q` and `answer`; returns the data dir's owner, the
+/// screen after exit and the log.
+async fn quit_live_with(answer: &str, tag: &str) -> (tempfile::TempDir, String, String) {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let dir = tempfile::tempdir().unwrap();
+    let hls = dir.path().join("hls");
+    std::fs::create_dir(&hls).unwrap();
+    let src = HlsSource::start(&hls, "ffmpeg").await.unwrap();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.recorder.enabled = true;
+    cfg.recorder.stream_url = src.url();
+    cfg.recorder.poll_interval_seconds = 5;
+    cfg.moments.pre_roll_seconds = 2;
+    cfg.moments.post_roll_seconds = 1;
+    cfg.clips.reaction_delay_seconds = 0;
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, toml::to_string(&cfg).unwrap()).unwrap();
+    let data = dir.path().join("data");
+    let cmd = format!(
+        "'{}' clavicular --config '{}' --data-dir '{}'; echo KICKTUI-EXIT=$?; sleep 60",
+        env!("CARGO_BIN_EXE_kicktui"),
+        config.display(),
+        data.display()
+    );
+    let tmux = Tmux::new(tag);
+    tmux.start_80x24(&cmd);
+    tokio::time::timeout(Duration::from_secs(20), c.wait_subscribed())
+        .await
+        .unwrap();
+    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
+    c.set_live("Ranked");
+    // Some recording before and after the mark, so its clip has content.
+    wait(&tmux, "recorded bytes", 30, |s| {
+        s.contains("● REC") && s.contains("recording · ") && s.contains(" MB")
+    });
+    tmux.keys(&["m"]);
+    wait(&tmux, "the stored mark", 10, |s| {
+        s.contains("MARKED") && s.contains("saved #")
+    });
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    tmux.keys(&["q"]);
+    wait(&tmux, "the question", 5, |s| {
+        s.contains("Cut the 1 pending clip now?")
+    });
+    tmux.keys(&[answer]);
+    let screen = wait(&tmux, "the exit", 40, |s| s.contains("KICKTUI-EXIT="));
+    assert!(screen.contains("KICKTUI-EXIT=0"), "{screen}");
+    let log = std::fs::read_to_string(data.join("kicktui.log")).unwrap();
+    (dir, screen, log)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn y_at_quit_cuts_the_pending_clip_before_exit() {
+    let (dir, screen, log) = quit_live_with("y", "quit-y").await;
+    let line = "Quit while live: cutting the pending clips of session 1 now (answered at quit)";
+    assert!(log.contains(line), "{log}");
+    assert!(screen.contains("Quit while live: cutting"), "{screen}");
+    assert!(screen.contains("[1/1] Clip of moment #1 ready"), "{screen}");
+    let statuses = clip_statuses(&dir.path().join("data"));
+    assert_eq!(statuses.len(), 1, "{statuses:?}");
+    assert!(
+        matches!(statuses[0].as_str(), "done" | "short"),
+        "{statuses:?}\n{log}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn n_at_quit_leaves_the_clip_pending_for_later() {
+    let (dir, screen, log) = quit_live_with("n", "quit-n").await;
+    let line = "Quit while live: the pending clips of session 1 are left for \
+                `kicktui clip --pending` (answered at quit)";
+    assert!(log.contains(line), "{log}");
+    assert!(screen.contains("are left for"), "{screen}");
+    assert!(
+        log.contains("1 clip of session 1 left pending (#1)"),
+        "{log}"
+    );
+    assert_eq!(clip_statuses(&dir.path().join("data")), vec!["pending"]);
+}
