@@ -156,6 +156,14 @@ mod tests {
         let db = dir.path().join("kicktui.db");
         let part = dir.path().join("part1.ts");
         std::fs::write(&part, vec![0u8; 4321]).unwrap();
+        // Last written before the last chat row (a fixed time, not the test's own clock).
+        let written = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_796_378_880_000);
+        std::fs::File::options()
+            .write(true)
+            .open(&part)
+            .unwrap()
+            .set_modified(written)
+            .unwrap();
         let conn = schema::connect(&db).unwrap();
         conn.execute_batch(&format!(
             "INSERT INTO sessions (id, channel, platform, started_at) VALUES
