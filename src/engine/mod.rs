@@ -7,6 +7,7 @@ pub mod chat;
 mod chat_counts;
 pub mod copilot;
 pub mod core;
+mod effect;
 pub mod engage;
 pub mod engage_report;
 pub mod feed;

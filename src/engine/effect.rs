@@ -1,0 +1,52 @@
+//! What the pure core hands the edges: effects to carry out, chat counts, and where moment
+//! offsets count from.
+
+use crate::domain::{Event, Moment, Ts};
+
+/// What the core asks the edges to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// A finished moment: store it, announce it, maybe clip it. When a `MomentBuilding` came
+    /// before it, this is the same moment, final.
+    Moment(Moment),
+    /// The open moment is convincing: show it at once, while it is still collecting triggers.
+    MomentBuilding(Moment),
+    /// Per-window chat counts (no text) for `chat_stats` and the panes.
+    ChatStats(ChatStats),
+    /// The channel went live (open a session, start recording) or offline (close it).
+    Live {
+        at: Ts,
+        title: Option<String>,
+    },
+    Offline {
+        at: Ts,
+    },
+    ViewerSample {
+        at: Ts,
+        viewers: u32,
+    },
+    /// Subs, gifts, Kicks, donations, raids: for the `events` table and revenue.
+    Notable {
+        at: Ts,
+        event: Event,
+    },
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChatStats {
+    pub at: Ts,
+    pub window_s: u32,
+    pub messages: u32,
+    pub chatters: u32,
+    pub keyword_hits: u32,
+    pub emote_hits: u32,
+}
+
+/// Where moment offsets count from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OffsetBase {
+    /// Replay: seconds since the log's first event.
+    FirstEvent,
+    /// Live: stream uptime (since going live; the first event until then).
+    StreamStart,
+}
