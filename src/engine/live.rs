@@ -138,7 +138,7 @@ pub async fn run(
         engage: super::engage::EngageHook::new(
             cfg,
             &setup.data_dir,
-            &setup.slug,
+            &bandit_key(platform, &setup.slug),
             crate::time::wall_now(),
         )
         .with_recovered(recovered),
@@ -167,4 +167,20 @@ pub async fn run(
         Err(e) => tracing::error!("store shutdown: {e}"),
     }
     Ok(end)
+}
+
+/// The channel's entry in `bandit_state.json`: Kick channels by name (as always), Twitch ones
+/// as `twitch:name`, so a Kick and a Twitch channel of the same name learn apart.
+fn bandit_key(platform: Platform, slug: &str) -> String {
+    match platform {
+        Platform::Kick => slug.to_string(),
+        Platform::Twitch => format!("twitch:{slug}"),
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn kick_and_twitch_channels_of_one_name_learn_apart() {
+    assert_eq!(bandit_key(Platform::Kick, "nova"), "nova");
+    assert_eq!(bandit_key(Platform::Twitch, "nova"), "twitch:nova");
 }
