@@ -326,13 +326,13 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
 /// `kicktui doctor`: the checks, one line each; exit 1 when one fails.
 pub fn doctor(cli: &Cli, args: &crate::cli::DoctorArgs) -> CmdResult {
     let channel = match &args.channel {
-        Some(c) => Some(crate::kickapi::parse_channel(c)?.1),
+        Some(c) => Some(crate::source::ChannelRef::parse(c)?),
         None => None,
     };
     crate::doctor::main(
         cli.config.as_deref(),
         cli.data_dir.as_deref(),
-        channel.as_deref(),
+        channel.as_ref(),
         args.format == crate::cli::DoctorFormat::Json,
     )
 }

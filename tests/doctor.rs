@@ -137,3 +137,49 @@ async fn cloudflare_a_taken_port_and_a_bad_config_each_say_what_to_do() {
     );
     assert_eq!(check(&report, "ffmpeg")["status"], "ok");
 }
+
+/// A Twitch channel gets the Twitch checks (chat socket, Helix), not Kick's; without
+/// credentials the Helix check is skipped with what live status rests on instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_twitch_channel_is_checked_against_twitch() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let (twitch, control) = kicktui::fake::twitch::FakeTwitch::start_demo()
+        .await
+        .unwrap();
+    control.set_live("checking");
+    let mut cfg = free_port_config(&kick);
+    cfg.twitch = twitch.twitch_config();
+    let channel = format!("twitch:{}", twitch.channel());
+    let dir = tempfile::tempdir().unwrap();
+    let run = |cfg: Config| {
+        let (path, channel) = (dir.path().to_path_buf(), channel.clone());
+        tokio::task::spawn_blocking(move || {
+            doctor(&path, &cfg, &[channel.as_str(), "--format", "json"])
+        })
+    };
+    let report = json(&run(cfg.clone()).await.unwrap());
+    assert_eq!(check(&report, "twitch chat")["status"], "ok", "{report}");
+    let api = check(&report, "twitch api");
+    assert_eq!(api["status"], "ok", "{report}");
+    assert!(api["detail"].as_str().unwrap().contains("is live"), "{api}");
+    let names: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert!(
+        !names.contains(&"pusher") && !names.contains(&"kick api"),
+        "{names:?}"
+    );
+
+    cfg.twitch.client_id.clear();
+    cfg.twitch.client_secret.clear();
+    let report = json(&run(cfg).await.unwrap());
+    let api = check(&report, "twitch api");
+    assert_eq!(api["status"], "skip", "{report}");
+    assert!(
+        api["detail"].as_str().unwrap().contains("stream itself"),
+        "{api}"
+    );
+}

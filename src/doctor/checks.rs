@@ -18,7 +18,7 @@ use crate::store::Store;
 pub const MIN_STREAMLINK: (u32, u32, u32) = (8, 6, 3);
 /// Less free space than this on the data dir fails (an hour of 1080p60 is ~3–4 GB).
 const MIN_FREE_BYTES: u64 = 2 << 30;
-const WAIT: Duration = Duration::from_secs(8);
+pub(super) const WAIT: Duration = Duration::from_secs(8);
 
 pub fn data_dir(dir: &Path) -> Check {
     const NAME: &str = "data dir";

@@ -2,6 +2,7 @@
 //! do about it. Exit status 0 when every check passes (a skipped check passes).
 
 mod checks;
+mod twitch;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -9,6 +10,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use crate::config::{self, Config, ConfigSource};
+use crate::source::{ChannelRef, Platform};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -62,7 +64,7 @@ impl Check {
 pub async fn run_checks(
     flag: Option<&Path>,
     data_flag: Option<&Path>,
-    channel: Option<&str>,
+    channel: Option<&ChannelRef>,
 ) -> Vec<Check> {
     let (cfg, config_check) = match config::load(flag) {
         Ok((cfg, source)) => {
@@ -92,10 +94,16 @@ pub async fn run_checks(
     out.push(checks::streamlink(&cfg.recorder.streamlink).await);
     out.push(checks::program("ffmpeg", &cfg.recorder.ffmpeg).await);
     out.push(checks::program("ffprobe", &cfg.recorder.ffprobe).await);
-    let (api, lookup) = checks::kick_api(&cfg, channel).await;
-    out.push(api);
-    out.push(checks::pusher(&cfg.kick.pusher_url).await);
-    out.push(checks::channel_ids(&cfg, &data_dir, channel, lookup));
+    let name = channel.map(|c| c.name.as_str());
+    if channel.is_some_and(|c| c.platform == Platform::Twitch) {
+        out.push(twitch::irc(&cfg.twitch.irc_url).await);
+        out.push(twitch::helix(&cfg.twitch, name).await);
+    } else {
+        let (api, lookup) = checks::kick_api(&cfg, name).await;
+        out.push(api);
+        out.push(checks::pusher(&cfg.kick.pusher_url).await);
+        out.push(checks::channel_ids(&cfg, &data_dir, name, lookup));
+    }
     out.push(checks::metrics_port(&cfg.server).await);
     out
 }
@@ -126,7 +134,7 @@ pub fn render_json(checks: &[Check]) -> String {
 pub fn main(
     flag: Option<&Path>,
     data_flag: Option<&Path>,
-    channel: Option<&str>,
+    channel: Option<&ChannelRef>,
     json: bool,
 ) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let rt = tokio::runtime::Builder::new_current_thread()
