@@ -85,6 +85,24 @@ fn status_bar_says_when_live_status_came_from_the_stream_or_the_socket() {
 }
 
 #[test]
+fn status_bar_says_live_status_is_unknown_while_every_route_fails() {
+    let th = Theme::new(true);
+    let mut a = app();
+    let (_, before) = pane(120, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(before.starts_with("○ starting"), "{before:?}");
+    a.update(
+        Msg::Engine(Update::ApiTrouble {
+            message: "HTTP 403 (Cloudflare)".into(),
+            retry_s: Default::default(),
+        }),
+        T0,
+    );
+    let (_, line) = pane(120, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(line.starts_with("○ live status unknown"), "{line:?}");
+    assert!(line.contains("API: "), "{line:?}");
+}
+
+#[test]
 fn status_bar_says_when_the_feed_stalls_or_chat_drops() {
     let mut a = live_app();
     a.update(Msg::Tick(at(80.0)), at(80.0));

@@ -48,6 +48,10 @@ fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<Vec<Span<'a>>> {
         ),
         (_, true) => Span::styled("○ waiting for live", th.warn),
         (Some(false), _) => Span::styled("○ offline", th.dim),
+        // Every route to the live state is failing so far.
+        (None, _) if app.stream.api_trouble.is_some() => {
+            Span::styled("○ live status unknown", th.warn)
+        }
         (None, _) => Span::styled("○ starting", th.dim),
     };
     let mut first = vec![live];
