@@ -133,10 +133,9 @@ async fn back_after_4200_4201_and_a_drop_counting_each_message_once() {
         }
         // Sent while no connection is up: never delivered, never counted.
         c.chat("lost", &format!("gap {i}"));
-        run.expect_any(&["Chat reconnecting", "Chat connecting"])
-            .await;
+        // Back when the fake sees the new subscriptions. (A reconnect this quick may show no
+        // line at all: the chat state is a watch, and Live → … → Live can read as Live.)
         conn = resubscribed(&c, conn).await;
-        run.expect("Connected to clavicular chat").await;
     }
     c.chat("last", "one more");
     c.kicks("marker", 1, "");
