@@ -34,6 +34,10 @@ pub fn trigger_words(kind: TriggerType, data: &TriggerData) -> String {
         ),
         TriggerData::Keyword(d) => format!("Keywords: {} ({}x)", d.keyword, d.count),
         TriggerData::ClipRequests(d) => format!("Clip requests: {} viewers", d.viewers),
+        // A phrase chat repeats (quoted) is not an emote.
+        TriggerData::Emote(d) if d.emote.starts_with('"') => {
+            format!("Repeated: {} ({}x)", d.emote, d.count)
+        }
         TriggerData::Emote(d) => format!("Emote: {} ({}x)", d.emote, d.count),
         TriggerData::SubBurst(d) => format!("Subs: {} in {} s", d.subs, d.window_s),
         TriggerData::Donation(d) => {
@@ -216,6 +220,23 @@ mod tests {
         assert_eq!(final_clip(&ready), Some(std::path::Path::new("/c/a.mp4")));
         assert_eq!(final_clip(&ClipState::Cutting), None);
         assert_eq!(megabytes(12_345_678), "12.3 MB");
+    }
+
+    #[test]
+    fn a_repeated_phrase_is_not_called_an_emote() {
+        let emote = |name: &str| {
+            TriggerData::Emote(crate::domain::EmoteData {
+                chatters: 9,
+                count: 10,
+                emote: name.into(),
+            })
+        };
+        let words = |d| trigger_words(TriggerType::EmoteSpam, &d);
+        assert_eq!(words(emote("KEKW")), "Emote: KEKW (10x)");
+        assert_eq!(
+            words(emote("\"clip that mods\"")),
+            "Repeated: \"clip that mods\" (10x)"
+        );
     }
 
     #[test]
