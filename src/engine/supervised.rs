@@ -44,6 +44,19 @@ pub(super) async fn forward<T: Clone>(mut inner: watch::Receiver<T>, outer: &wat
     }
 }
 
+/// Hands `outer` the run's last value if forwarding has not yet (a run ending at once).
+pub(super) fn publish_last<T: Clone + PartialEq>(
+    last: &watch::Receiver<T>,
+    outer: &watch::Sender<T>,
+) {
+    let value = last.borrow().clone();
+    outer.send_if_modified(|v| {
+        let changed = *v != value;
+        *v = value;
+        changed
+    });
+}
+
 pub fn chat(task: ChatTask, feed: Feed, cancel: CancellationToken) -> JoinHandle<()> {
     let ChatTask {
         pusher_url,
@@ -101,12 +114,7 @@ pub fn chat(task: ChatTask, feed: Feed, cancel: CancellationToken) -> JoinHandle
                 () = watch_state => {}
             }
             // The last state (e.g. why chat stopped) may not have been forwarded yet.
-            let final_state = last.borrow().clone();
-            state.send_if_modified(|s| {
-                let changed = *s != final_state;
-                *s = final_state;
-                changed
-            });
+            publish_last(&last, &state);
             // On purpose: stays stopped until kicktui stops.
             cancel.cancelled().await;
         }

@@ -12,7 +12,7 @@ use super::feed::Feed;
 use super::live::LiveSetup;
 use super::sources::{SOURCE_QUEUE, Sources};
 use super::stream_probe::StreamProbe;
-use super::supervised::{forward, tell};
+use super::supervised::{forward, publish_last, tell};
 use super::twitch_status::TwitchStatus;
 use crate::config::Config;
 use crate::source::twitch::{TwitchOptions, TwitchSource};
@@ -120,12 +120,7 @@ fn supervised_chat(
                 () = async { forward(state_rx, &state).await; std::future::pending().await } => {}
             }
             // The last state may not have been forwarded yet.
-            let final_state = last.borrow().clone();
-            state.send_if_modified(|s| {
-                let changed = *s != final_state;
-                *s = final_state;
-                changed
-            });
+            publish_last(&last, &state);
             cancel.cancelled().await;
         }
     };
