@@ -103,6 +103,15 @@ async fn activities_teach_the_bandit_and_the_report_matches_the_script() {
     tmux.keys(&["q"]);
     let screen = wait(&tmux, "the exit", 20, |s| s.contains("KICKTUI-EXIT="));
     assert!(screen.contains("KICKTUI-EXIT=0"), "{screen}");
+    // Each activity change and closed segment is one line of the log, not two.
+    let log = std::fs::read_to_string(dir.path().join("data/kicktui.log")).unwrap();
+    for line in ["Activity: talk → react", "Segment talk ("] {
+        assert_eq!(
+            log.matches(line).count(),
+            2,
+            "{line:?} twice, once per change:\n{log}"
+        );
+    }
 
     // The activity rows: talk, react, talk, react, each long enough to count.
     let data = dir.path().join("data");

@@ -151,7 +151,7 @@ impl Engine {
             Some(f) => format!("Activity: {f} → {name}{advice}"),
             None => format!("Activity: {name}{advice}"),
         };
-        tracing::info!("{line}");
+        // A note reaches the log: the TUI logs it, headless prints and logs it.
         self.feed.send(Update::Note(line));
     }
 
@@ -219,7 +219,7 @@ impl Engine {
                 (Some(*r), None, line)
             }
         };
-        tracing::info!("{line}");
+        // A note reaches the log: the TUI logs it, headless prints and logs it.
         self.feed.send(Update::Note(line));
         let Some(session_id) = c.session else { return };
         let row = match c.row {

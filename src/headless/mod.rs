@@ -223,6 +223,10 @@ pub fn spawn_printer(
 
 fn print_all(mut rx: tokio::sync::mpsc::Receiver<Update>, mut printer: Printer) {
     while let Some(u) = rx.blocking_recv() {
+        // Notes are the engine's words for people: the log file keeps them too.
+        if let Update::Note(text) = &u {
+            tracing::info!("{text}");
+        }
         let lines = printer.lines(&u, crate::time::wall_now());
         if lines.is_empty() {
             continue;
