@@ -109,7 +109,6 @@ impl Engine {
     /// the bandit came from, draws a first suggestion and starts `--activity`.
     pub(super) async fn engage_start(&mut self, now: Ts) {
         if let Some(note) = self.engage.load_note.take() {
-            tracing::info!("{note}");
             self.feed.send(Update::Note(note));
         }
         self.report_recovered().await;

@@ -61,7 +61,6 @@ impl Engine {
             .and_then(|r| r);
         match written {
             Ok((path, md)) => {
-                tracing::info!("report for session {id} saved to {}", path.display());
                 self.feed.send(Update::Note(format!(
                     "Stream report saved to {}",
                     path.display()
