@@ -172,7 +172,9 @@ impl<R: BufRead> Feed<R> {
             self.source,
             self.speed
         );
-        let _ = tx.send(Update::ChatState(ChatState::Live)).await;
+        let _ = tx
+            .send(Update::ChatState(ChatState::Live { reconnects: 0 }))
+            .await;
         let live = Update::WentLive {
             at: self.sim0,
             title: Some(format!("preview of {}", self.source)),

@@ -133,10 +133,11 @@ async fn back_after_4200_4201_and_a_drop_counting_each_message_once() {
         }
         // Sent while no connection is up: never delivered, never counted.
         c.chat("lost", &format!("gap {i}"));
-        // Back when the fake sees the new subscriptions. (A reconnect this quick may show no
-        // line at all: the chat state is a watch, and Live → … → Live can read as Live.)
+        // Back when the fake sees the new subscriptions.
         conn = resubscribed(&c, conn).await;
     }
+    // However quick the reconnects, the output says how many there were.
+    run.expect("Chat live (reconnected 3×)").await;
     c.chat("last", "one more");
     c.kicks("marker", 1, "");
     run.expect("Kicks: marker sent 1 Kicks").await;

@@ -24,7 +24,10 @@ fn pane(w: u16, h: u16, f: impl FnOnce(Rect, &mut Buffer)) -> (Buffer, String) {
 
 fn live_app() -> App {
     let mut a = app();
-    a.update(Msg::Engine(Update::ChatState(ChatState::Live)), T0);
+    a.update(
+        Msg::Engine(Update::ChatState(ChatState::Live { reconnects: 0 })),
+        T0,
+    );
     for s in 0..60 {
         let rate = if s > 50 { 9.0 } else { 2.0 };
         a.update(
@@ -56,6 +59,18 @@ fn status_bar_fits_what_matters_first() {
         narrow.trim_end(),
         "● LIVE 1:24:44 │ clavicular │ chat: live"
     );
+}
+
+#[test]
+fn the_status_bar_says_how_often_chat_reconnected() {
+    let mut a = live_app();
+    a.update(
+        Msg::Engine(Update::ChatState(ChatState::Live { reconnects: 2 })),
+        at(61.0),
+    );
+    let th = Theme::new(true);
+    let (_, wide) = pane(120, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(wide.contains("chat: live (2× reconnected)"), "{wide:?}");
 }
 
 #[test]

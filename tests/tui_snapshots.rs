@@ -11,7 +11,10 @@ use tui_support::*;
 /// A stream an hour and a half in: a quiet chat, then a spike, four moments, an activity.
 fn busy_app(w: u16, h: u16) -> App {
     let mut a = app_sized(w, h);
-    a.update(Msg::Engine(Update::ChatState(ChatState::Live)), T0);
+    a.update(
+        Msg::Engine(Update::ChatState(ChatState::Live { reconnects: 0 })),
+        T0,
+    );
     a.update(
         Msg::Engine(Update::WentLive {
             at: T0,

@@ -294,7 +294,10 @@ fn engine_state_changes_reach_the_model() {
     let mut a = app();
     a.update(Msg::Engine(Update::WaitingForLive), T0);
     assert!(a.stream.waiting_for_live);
-    a.update(Msg::Engine(Update::ChatState(ChatState::Live)), T0);
+    a.update(
+        Msg::Engine(Update::ChatState(ChatState::Live { reconnects: 0 })),
+        T0,
+    );
     a.update(
         Msg::Engine(Update::WentLive {
             at: T0,

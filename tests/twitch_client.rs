@@ -193,7 +193,7 @@ async fn anonymous_login_and_every_line_kind() {
     timeout(LIMIT, control.wait_for(|s| s.pongs_received == 1))
         .await
         .expect("PING answered with PONG :tmi.twitch.tv");
-    assert_eq!(*client.state.borrow(), ChatState::Live);
+    assert!(matches!(*client.state.borrow(), ChatState::Live { .. }));
     client.stop().await;
 }
 

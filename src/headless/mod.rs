@@ -112,18 +112,16 @@ impl Printer {
             }
             Update::ChatState(st) => {
                 let changed = self.last_state.as_ref() != Some(st);
-                let was_live = self.last_state == Some(ChatState::Live);
-                let first_live = matches!(st, ChatState::Live)
-                    && self
-                        .last_state
-                        .as_ref()
-                        .is_none_or(|p| *p != ChatState::Live);
+                let was_live = matches!(self.last_state, Some(ChatState::Live { .. }));
                 self.last_state = Some(st.clone());
-                self.connected |= *st == ChatState::Live;
+                self.connected |= matches!(st, ChatState::Live { .. });
                 match st {
-                    ChatState::Live if first_live => {
+                    ChatState::Live { reconnects: 0 } if !was_live => {
                         vec![format!("{c} Connected to {} chat", self.channel)]
                     }
+                    // Back, with the count (printed even when the reconnect was so quick that
+                    // no state in between was seen).
+                    ChatState::Live { .. } if changed => vec![format!("{c} Chat {st}")],
                     // After a drop: a reconnect that is quick may never show `Reconnecting`.
                     ChatState::Connecting { .. } if changed && was_live => {
                         vec![format!("{c} Chat {st}")]
@@ -249,7 +247,7 @@ mod tests {
     #[test]
     fn chat_line_is_rate_limited_and_marks_spikes() {
         let mut p = Printer::new("clavicular", 10);
-        p.lines(&Update::ChatState(ChatState::Live), Ts(0));
+        p.lines(&Update::ChatState(ChatState::Live { reconnects: 0 }), Ts(0));
         let mut s = Snapshot::default();
         s.velocity.rate = 8.7;
         s.chat_spike = true;
@@ -266,11 +264,24 @@ mod tests {
     #[test]
     fn connection_changes_print_once() {
         let mut p = Printer::new("clavicular", 10);
-        let live = Update::ChatState(ChatState::Live);
+        let live = Update::ChatState(ChatState::Live { reconnects: 0 });
         assert!(p.lines(&live, Ts(0))[0].ends_with("Connected to clavicular chat"));
         assert!(p.lines(&live, Ts(0)).is_empty());
         let stopped = Update::ChatState(ChatState::Stopped { why: "4001".into() });
         assert!(p.lines(&stopped, Ts(0))[0].contains("Chat stopped: 4001"));
+    }
+
+    #[test]
+    fn a_reconnect_too_quick_to_see_still_prints_a_line() {
+        let mut p = Printer::new("clavicular", 10);
+        p.lines(&Update::ChatState(ChatState::Live { reconnects: 0 }), Ts(0));
+        let again = Update::ChatState(ChatState::Live { reconnects: 1 });
+        let lines = p.lines(&again, Ts(0));
+        assert!(
+            lines[0].ends_with("Chat live (reconnected once)"),
+            "{lines:?}"
+        );
+        assert!(p.lines(&again, Ts(0)).is_empty());
     }
 
     #[test]
@@ -316,7 +327,7 @@ mod tests {
         let mut p = Printer::new("clavicular", 10);
         let snap = Update::Snapshot(Snapshot::default());
         assert!(p.lines(&snap, Ts(0)).is_empty());
-        p.lines(&Update::ChatState(ChatState::Live), Ts(0));
+        p.lines(&Update::ChatState(ChatState::Live { reconnects: 0 }), Ts(0));
         assert_eq!(p.lines(&snap, Ts(0)).len(), 1);
     }
 

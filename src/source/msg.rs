@@ -11,8 +11,12 @@ pub enum ChatState {
     Connecting {
         attempt: u32,
     },
-    /// Connected and subscribed to every channel name.
-    Live,
+    /// Connected and subscribed to every channel name; `reconnects`: how many times the
+    /// connection was lost and made again since it first went live (so a quick reconnect the
+    /// front ends never saw as `Reconnecting` still shows).
+    Live {
+        reconnects: u32,
+    },
     /// Waiting until `until` before the next attempt, because of `reason`.
     Reconnecting {
         until: Ts,
@@ -28,7 +32,9 @@ impl std::fmt::Display for ChatState {
         match self {
             ChatState::Connecting { attempt: 0 } => write!(f, "connecting"),
             ChatState::Connecting { attempt } => write!(f, "connecting (attempt {})", attempt + 1),
-            ChatState::Live => write!(f, "live"),
+            ChatState::Live { reconnects: 0 } => write!(f, "live"),
+            ChatState::Live { reconnects: 1 } => write!(f, "live (reconnected once)"),
+            ChatState::Live { reconnects } => write!(f, "live (reconnected {reconnects}×)"),
             ChatState::Reconnecting { until, reason } => {
                 let secs = (until.0 - wall_now().0).max(0) as f64 / 1000.0;
                 write!(f, "reconnecting in {secs:.0} s ({reason})")

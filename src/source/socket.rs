@@ -117,6 +117,8 @@ pub struct Link {
     state: watch::Sender<ChatState>,
     dedup: Dedup,
     down: bool,
+    /// Times this source went live (the first time included).
+    lives: u32,
     pub capture: bool,
     pub connect_timeout: Duration,
     pub pong_timeout: Duration,
@@ -138,7 +140,9 @@ impl Link {
 
     /// Connected and subscribed: the chat is live again (closing an open gap).
     pub async fn up(&mut self, at: Ts) {
-        self.state.send_replace(ChatState::Live);
+        let reconnects = self.lives;
+        self.lives += 1;
+        self.state.send_replace(ChatState::Live { reconnects });
         if std::mem::replace(&mut self.down, false) {
             let _ = self
                 .tx
@@ -210,6 +214,7 @@ impl ChatSource {
             state,
             dedup: Dedup::new(20_000),
             down: false,
+            lives: 0,
             capture: opts.capture,
             connect_timeout: opts.connect_timeout,
             pong_timeout: opts.pong_timeout,

@@ -92,7 +92,11 @@ fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<Vec<Span<'a>>> {
 fn chat_piece<'a>(app: &App, th: &Theme) -> Vec<Span<'a>> {
     let (text, style) = match &app.stream.chat {
         None => ("chat: -".to_string(), th.dim),
-        Some(ChatState::Live) => ("chat: live".to_string(), th.good),
+        Some(ChatState::Live { reconnects: 0 }) => ("chat: live".to_string(), th.good),
+        // Shown for the rest of the run: a flaky connection is worth knowing about.
+        Some(ChatState::Live { reconnects }) => {
+            (format!("chat: live ({reconnects}× reconnected)"), th.good)
+        }
         Some(ChatState::Connecting { attempt: 0 }) => ("chat: connecting".to_string(), th.warn),
         Some(ChatState::Connecting { attempt }) => {
             (format!("chat: connecting (try {})", attempt + 1), th.warn)

@@ -75,6 +75,8 @@ pub struct TwitchSource {
     dedup: Dedup,
     mapper: Mapper,
     down: bool,
+    /// Times this source joined the channel (the first time included).
+    lives: u32,
     next_conn: u64,
 }
 
@@ -112,6 +114,7 @@ impl TwitchSource {
             dedup: Dedup::new(20_000),
             mapper: Mapper::new(),
             down: false,
+            lives: 0,
             next_conn: 0,
         }
     }
@@ -296,7 +299,9 @@ impl TwitchSource {
             return Ok(());
         }
         conns.joined = true;
-        self.state.send_replace(ChatState::Live);
+        let reconnects = self.lives;
+        self.lives += 1;
+        self.state.send_replace(ChatState::Live { reconnects });
         if std::mem::replace(&mut self.down, false) {
             self.send(SourceMsg::Event {
                 at,
