@@ -293,22 +293,22 @@ fn moments_list_rows_and_empty_state() {
     a.update(moment_update(None, spike(5100.0, 9.5)), T0);
     let (buf, t) = pane(80, 6, |r, b| ui::moments::render(&a, &th, r, b));
     let rows: Vec<&str> = t.lines().collect();
-    assert!(rows[0].contains("Moments 2 · newest first"), "{t}");
+    assert!(rows[0].contains("Moments 2 · best first"), "{t}");
     assert!(
         rows[1].contains("offset") && rows[1].contains("stored"),
         "{t}"
     );
     assert!(
-        rows[2].contains("1:25:00  CHAT SPIKE +1      9.5  -        NOT SAVED"),
+        rows[2].contains("1:23:45  CHAT SPIKE +1     25.0  -        #12"),
         "{t}"
     );
     assert!(
-        rows[3].contains("1:23:45  CHAT SPIKE +1     25.0  -        #12"),
+        rows[3].contains("1:25:00  CHAT SPIKE +1      9.5  -        NOT SAVED"),
         "{t}"
     );
-    // The selected (newest) row is reversed.
-    assert!(buf[(5, 2)].modifier.contains(Modifier::REVERSED));
-    assert!(!buf[(5, 3)].modifier.contains(Modifier::REVERSED));
+    // The selected (newest) row is reversed, though it ranks second.
+    assert!(buf[(5, 3)].modifier.contains(Modifier::REVERSED));
+    assert!(!buf[(5, 2)].modifier.contains(Modifier::REVERSED));
     let (_, wide) = pane(120, 6, |r, b| ui::moments::render(&a, &th, r, b));
     assert!(
         wide.contains("Velocity: 8.7 msg/s | Keywords: CLIP (5x)"),
@@ -334,7 +334,10 @@ fn help_popup_and_hint_bar_come_from_the_keymap_table() {
     a.update(code(crossterm::event::KeyCode::Esc), T0);
     a.update(key('s'), T0);
     let (_, hint) = pane(50, 1, |r, b| ui::help::hint_bar(&a, &th, r, b));
-    assert!(hint.starts_with("moments: best first  m mark"), "{hint:?}");
+    assert!(
+        hint.starts_with("moments: newest first  m mark"),
+        "{hint:?}"
+    );
 }
 
 #[test]

@@ -92,8 +92,8 @@ fn clip_needs_a_selection_a_recording_and_a_stored_moment() {
     assert_eq!(a.moments.entries[0].clip, done);
     assert_eq!(flash(&a), "clip ready: /clips/3.mp4");
 
+    // The newest moment is selected wherever it ranks.
     a.update(moment_update(None, spike(200.0, 10.0)), T0);
-    a.update(key('k'), T0);
     assert_eq!(a.moments.selected, Some(1));
     assert!(a.update(key('c'), T0).is_empty());
     assert!(flash(&a).contains("not saved"));
@@ -169,7 +169,14 @@ fn selection_moves_pages_and_sorts() {
             T0,
         );
     }
-    // Newest first, the selection followed the newest.
+    // Best first by default; the selection followed the newest (also the best here).
+    let best: Vec<f64> = a
+        .moments
+        .display()
+        .iter()
+        .map(|&i| a.moments.entries[i].moment.score)
+        .collect();
+    assert_eq!(best[..3], [10.0, 9.0, 8.0]);
     assert_eq!(a.moments.selected_row(), Some(0));
     assert_eq!(a.moments.selected, Some(9));
     a.update(key('j'), T0);
@@ -184,15 +191,15 @@ fn selection_moves_pages_and_sorts() {
     assert_eq!((a.moments.selected_row(), a.moments.offset), (Some(0), 0));
 
     a.update(key('s'), T0);
-    assert_eq!(a.moments.order, SortOrder::Best);
-    assert!(flash(&a).contains("best first"));
-    let best: Vec<f64> = a
+    assert_eq!(a.moments.order, SortOrder::Newest);
+    assert!(flash(&a).contains("newest first"));
+    let times: Vec<i64> = a
         .moments
         .display()
         .iter()
-        .map(|&i| a.moments.entries[i].moment.score)
+        .map(|&i| a.moments.entries[i].moment.at.0)
         .collect();
-    assert_eq!(best[..3], [10.0, 9.0, 8.0]);
+    assert!(times.windows(2).all(|w| w[0] > w[1]), "{times:?}");
 }
 
 #[test]

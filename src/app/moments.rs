@@ -16,8 +16,9 @@ pub struct MomentEntry {
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SortOrder {
-    #[default]
     Newest,
+    /// The default: a clipper reviews the likeliest keepers first (`s` switches).
+    #[default]
     Best,
 }
 
@@ -70,18 +71,23 @@ impl MomentList {
         self.entries.get(self.selected?)
     }
 
-    /// Adds a moment. The selection follows it when asked (a manual mark) or when the
-    /// selection was on the top row (like following a log's tail); else it stays put.
+    /// Adds a moment. The selection follows it when asked (a manual mark) or when it was on
+    /// the newest moment (like following a log's tail, in either order: `c` right after a
+    /// moment appears clips that one); else it stays put.
     pub fn push(&mut self, entry: MomentEntry, select: bool, rows: usize) -> usize {
-        let was_top = self.selected_row().is_none_or(|r| r == 0);
+        let following = self.selected.is_none() || self.selected == self.newest();
         self.entries.push(entry);
         let new = self.entries.len() - 1;
-        let at_top = self.display().first() == Some(&new);
-        if select || (was_top && at_top) {
+        if select || (following && self.newest() == Some(new)) {
             self.selected = Some(new);
         }
         self.keep_visible(rows);
         new
+    }
+
+    /// The entry with the latest moment time (the last to arrive among equals).
+    fn newest(&self) -> Option<usize> {
+        (0..self.entries.len()).max_by_key(|&i| (self.entries[i].moment.at, i))
     }
 
     /// Moves the selection by `delta` rows in display order, clamped.
@@ -180,6 +186,7 @@ mod tests {
     #[test]
     fn newest_first_goes_by_the_moment_time_not_arrival() {
         let mut l = MomentList::default();
+        l.set_order(SortOrder::Newest, 3);
         let mut late_arrival = entry(1.0);
         late_arrival.moment.at = Ts(10_000);
         let mut mark = entry(1.0);
@@ -190,6 +197,24 @@ mod tests {
             l.display(),
             vec![0, 1],
             "the 30 s mark is newer than the 10 s moment"
+        );
+    }
+
+    #[test]
+    fn best_first_by_default_and_a_new_moment_is_selected_wherever_it_lands() {
+        let mut l = MomentList::default();
+        assert_eq!(l.order, SortOrder::Best);
+        let mut big = entry(90.0);
+        big.moment.at = Ts(10_000);
+        let mut small = entry(20.0);
+        small.moment.at = Ts(70_000);
+        l.push(big, false, 3);
+        l.push(small, false, 3);
+        assert_eq!(l.display(), vec![0, 1], "the bigger score first");
+        assert_eq!(
+            l.selected,
+            Some(1),
+            "`c` now clips the moment that just came"
         );
     }
 
