@@ -341,6 +341,10 @@ fn a_write_that_fails_while_another_program_locks_the_file_is_retried_not_lost()
         assert!(start.elapsed() < Duration::from_secs(20), "no retry seen");
         std::thread::sleep(Duration::from_millis(50));
     }
+    assert!(
+        writer.stats().failing,
+        "the status bar's 'db: writes failing'"
+    );
     other.execute_batch("COMMIT").unwrap();
     let id = asked
         .join()
@@ -348,6 +352,7 @@ fn a_write_that_fails_while_another_program_locks_the_file_is_retried_not_lost()
         .expect("the row is written once the lock is gone");
     assert!(id > 0);
     assert_eq!(count(&path, "sessions"), 1);
+    assert!(!writer.stats().failing, "writes work again");
     let stats = writer.shutdown().unwrap();
     assert_eq!(stats.failed, 0, "{stats:?}");
     assert!(stats.retries >= 1, "{stats:?}");

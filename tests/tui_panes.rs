@@ -62,6 +62,27 @@ fn status_bar_fits_what_matters_first() {
 }
 
 #[test]
+fn the_status_bar_says_when_the_database_is_in_trouble() {
+    let th = Theme::new(true);
+    let mut a = live_app();
+    let (_, fine) = pane(160, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(!fine.contains("db:"), "{fine:?}");
+    let mut s = snapshot(61.0, 2.0);
+    s.db_failing = true;
+    a.update(Msg::Engine(Update::Snapshot(s.clone())), at(61.0));
+    let (_, retrying) = pane(160, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(
+        retrying.contains("db: writes failing, retrying"),
+        "{retrying:?}"
+    );
+    s.db_failing = false;
+    s.db_lost = 3;
+    a.update(Msg::Engine(Update::Snapshot(s)), at(62.0));
+    let (_, lost) = pane(160, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(lost.contains("db: 3 writes lost"), "{lost:?}");
+}
+
+#[test]
 fn the_status_bar_says_how_often_chat_reconnected() {
     let mut a = live_app();
     a.update(

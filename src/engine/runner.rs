@@ -229,8 +229,11 @@ impl Engine {
 
     fn snapshot(&self, now: Ts) -> Snapshot {
         let live = self.core.totals.is_live;
+        let db = self.store.stats();
         Snapshot {
             live,
+            db_failing: db.failing,
+            db_lost: db.failed,
             uptime_s: live.then(|| self.core.offset_of(now)),
             viewers: self.viewers,
             malformed_frames: self.summary.malformed_frames,

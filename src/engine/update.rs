@@ -34,6 +34,10 @@ pub struct Snapshot {
     pub engage: Box<EngageView>,
     /// Where the live state came from.
     pub live_source: LiveSource,
+    /// Database writes are failing and being retried right now.
+    pub db_failing: bool,
+    /// Writes the database gave up on since kicktui started.
+    pub db_lost: u64,
 }
 
 impl Snapshot {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -117,6 +117,8 @@ pub struct WriterStats {
     pub failed: u64,
     /// Batch attempts that failed for a reason that may pass, and were tried again.
     pub retries: u64,
+    /// Writes are failing right now and being tried again (disk full, file locked…).
+    pub failing: bool,
 }
 
 #[derive(Default)]
@@ -125,6 +127,7 @@ pub(super) struct Counters {
     commits: AtomicU64,
     failed: AtomicU64,
     retries: AtomicU64,
+    failing: AtomicBool,
 }
 
 impl Counters {
@@ -134,6 +137,7 @@ impl Counters {
             commits: self.commits.load(Ordering::Relaxed),
             failed: self.failed.load(Ordering::Relaxed),
             retries: self.retries.load(Ordering::Relaxed),
+            failing: self.failing.load(Ordering::Relaxed),
         }
     }
 }
@@ -231,6 +235,7 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<Msg>, c: &Counters, outag
         match try_commit(conn, batch, c) {
             Ok(results) => {
                 outage.committed();
+                c.failing.store(false, Ordering::Relaxed);
                 c.commits.fetch_add(1, Ordering::Relaxed);
                 break results;
             }
@@ -245,6 +250,7 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<Msg>, c: &Counters, outag
                 match wait {
                     Some(d) => {
                         c.retries.fetch_add(1, Ordering::Relaxed);
+                        c.failing.store(true, Ordering::Relaxed);
                         std::thread::sleep(d);
                     }
                     None => {

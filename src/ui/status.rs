@@ -76,6 +76,9 @@ fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<Vec<Span<'a>>> {
     out.push(vec![Span::styled(viewers, th.text)]);
     out.push(chat_piece(app, th));
     out.push(rec_piece(app, th));
+    if let Some(db) = db_piece(app, th) {
+        out.push(db);
+    }
     if let Some(t) = &app.stream.api_trouble {
         out.push(vec![Span::styled(format!("API: {t}"), th.warn)]);
     }
@@ -108,6 +111,19 @@ fn chat_piece<'a>(app: &App, th: &Theme) -> Vec<Span<'a>> {
         Some(ChatState::Stopped { why }) => (format!("chat: stopped ({why})"), th.bad),
     };
     vec![Span::styled(text, style)]
+}
+
+/// Only when the database is in trouble: retrying now, or writes already lost.
+fn db_piece<'a>(app: &App, th: &Theme) -> Option<Vec<Span<'a>>> {
+    let s = app.snapshot.as_ref()?;
+    let piece = if s.db_failing {
+        Span::styled("db: writes failing, retrying", th.warn)
+    } else if s.db_lost > 0 {
+        Span::styled(format!("db: {} writes lost", s.db_lost), th.bad)
+    } else {
+        return None;
+    };
+    Some(vec![piece])
 }
 
 fn rec_piece<'a>(app: &App, th: &Theme) -> Vec<Span<'a>> {
