@@ -98,6 +98,20 @@ function context(d) {
   text("context", d.line || "");
 }
 
+// The co-pilot's latest advice replaces the previous one; accepting it is a TUI key.
+function advice(d) {
+  $("advice").hidden = false;
+  text("advice-time", clock(d.time));
+  const ul = $("advice-calls");
+  ul.innerHTML = "";
+  for (const line of d.calls) {
+    const li = document.createElement("li");
+    li.textContent = line;
+    ul.append(li);
+  }
+  text("advice-text", d.text || (d.calls.length ? "" : "nothing to suggest right now"));
+}
+
 const handlers = {
   stream_state: streamState,
   metrics_update: metrics,
@@ -105,6 +119,7 @@ const handlers = {
   donation: donation,
   moment: moment,
   context: context,
+  advice: advice,
 };
 
 function setConn(state) {

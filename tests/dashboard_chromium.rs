@@ -264,6 +264,28 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
         "the clip ready",
     )
     .await;
+    // The co-pilot's advice gets a panel of its own (hidden until there is some).
+    assert_eq!(cdp.eval("$('advice').hidden").await, true);
+    srv.feed
+        .send(Update::Advice(Box::new(kicktui::advisor::Advice {
+            id: Some(1),
+            at: kicktui::domain::Ts(1_772_188_200_000),
+            calls: vec![kicktui::advisor::ToolCall::SuggestActivity {
+                arm: "react".into(),
+                reason: "chat is slowing".into(),
+            }],
+            text: Some("keep the energy up".into()),
+            rejected: 0,
+        })));
+    cdp.until(
+        "!$('advice').hidden && $('advice-calls').textContent === 'try react: chat is slowing'",
+        "the advice",
+    )
+    .await;
+    assert_eq!(
+        cdp.eval("$('advice-text').textContent").await,
+        "keep the energy up"
+    );
 
     if let Ok(path) = std::env::var("KICKTUI_SCREENSHOT") {
         screenshot_story(&srv, &mut cdp, &path).await;

@@ -124,6 +124,36 @@ async fn messages_have_the_exact_shapes_of_the_product() {
     let st = next_of(&mut ws, "stream_state").await;
     assert_eq!(st["data"]["isLive"], false);
     assert_eq!(st["data"]["uptime"], "0:00:00");
+    // The co-pilot's advice, as lines to read (accepting it is a TUI key).
+    srv.feed.send(Update::Advice(Box::new(advice())));
+    assert_eq!(
+        next_of(&mut ws, "advice").await,
+        json!({"type": "advice", "data": {"id": 3, "time": "2026-02-27T10:30:00Z",
+            "calls": ["try react: chat is slowing", "talking point: thank the raid"],
+            "text": "keep the energy up"}})
+    );
+    // A client that connects later gets it with the snapshot.
+    let mut late = srv.connect().await;
+    assert_eq!(next_of(&mut late, "advice").await["data"]["id"], 3);
+}
+
+fn advice() -> kicktui::advisor::Advice {
+    use kicktui::advisor::ToolCall;
+    kicktui::advisor::Advice {
+        id: Some(3),
+        at: kicktui::domain::Ts(1_772_188_200_000),
+        calls: vec![
+            ToolCall::SuggestActivity {
+                arm: "react".into(),
+                reason: "chat is slowing".into(),
+            },
+            ToolCall::TalkingPoint {
+                text: "thank the raid".into(),
+            },
+        ],
+        text: Some("keep the energy up".into()),
+        rejected: 0,
+    }
 }
 
 #[tokio::test]

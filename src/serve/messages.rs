@@ -21,6 +21,7 @@ pub enum Msg {
     Donation(Donation),
     Moment(MomentMsg),
     Context(Context),
+    Advice(AdviceMsg),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -89,6 +90,19 @@ pub struct Context {
     pub line: Option<String>,
     pub activity: Option<String>,
     pub suggestion: Option<String>,
+}
+
+/// The co-pilot's latest advice (when `[advisor]` is on), as the TUI reads it. Shown only:
+/// accepting it is a key press in the TUI.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdviceMsg {
+    pub id: Option<i64>,
+    pub time: String,
+    /// One line per validated tool call: `try react: chat is slowing`.
+    pub calls: Vec<String>,
+    /// The model's own words, if any.
+    pub text: Option<String>,
 }
 
 fn round(v: f64, places: i32) -> f64 {
@@ -185,8 +199,21 @@ pub fn context(v: &View) -> Option<Msg> {
     (c != Context::default()).then_some(Msg::Context(c))
 }
 
+pub fn advice(a: &crate::advisor::Advice) -> Msg {
+    Msg::Advice(AdviceMsg {
+        id: a.id,
+        time: a.at.to_rfc3339(),
+        calls: a
+            .calls
+            .iter()
+            .map(crate::advisor::show::call_line)
+            .collect(),
+        text: a.text.clone(),
+    })
+}
+
 /// What a new client gets: the state, the metrics, the session's revenue points, the recent
-/// donations and moments, the context line.
+/// donations and moments, the context line, the latest advice.
 pub fn snapshot(v: &View) -> Vec<Msg> {
     let mut out = vec![stream_state(v), metrics(v)];
     out.extend(v.revenue.iter().map(revenue_point));
@@ -194,6 +221,7 @@ pub fn snapshot(v: &View) -> Vec<Msg> {
     let skip = v.moments.len().saturating_sub(SNAPSHOT_MOMENTS);
     out.extend(v.moments.iter().skip(skip).map(moment));
     out.extend(context(v));
+    out.extend(v.advice.as_ref().map(advice));
     out
 }
 
@@ -218,6 +246,7 @@ pub fn for_update(v: &View, u: &Update) -> Vec<Msg> {
         })],
         Update::Moment { id, .. } => row(*id).into_iter().collect(),
         Update::Clip(news) => row(news.moment_id).into_iter().collect(),
+        Update::Advice(a) => vec![advice(a)],
         Update::WentLive { .. } | Update::WentOffline { .. } | Update::Resync(_) => {
             vec![stream_state(v), metrics(v)]
         }
@@ -239,5 +268,6 @@ pub fn api_state(v: &View) -> serde_json::Value {
         "revenue": list(v.revenue.iter().map(revenue_point).collect()),
         "donations": list(v.donations.iter().map(donation).collect()),
         "moments": list(v.moments.iter().skip(skip).map(moment).collect()),
+        "advice": v.advice.as_ref().and_then(|a| data(advice(a)).ok()),
     })
 }
