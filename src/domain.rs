@@ -115,6 +115,29 @@ impl ChatMessage {
     }
 }
 
+impl ChatMessage {
+    /// The text as a person reads it: Kick's `[emote:ID:NAME]` tags become NAME.
+    pub fn readable_text(&self) -> String {
+        let tags = kick_emotes(&self.text);
+        if tags.is_empty() {
+            return self.text.clone();
+        }
+        let mut out = String::with_capacity(self.text.len());
+        let mut from = 0;
+        for e in tags {
+            let (name_start, name_end) = (e.name_start as usize, e.name_end as usize);
+            let tag_start = self.text[from..name_start]
+                .rfind("[emote:")
+                .map_or(from, |i| from + i);
+            out.push_str(&self.text[from..tag_start]);
+            out.push_str(&self.text[name_start..name_end]);
+            from = name_end + 1;
+        }
+        out.push_str(self.text.get(from..).unwrap_or_default());
+        out
+    }
+}
+
 /// Parses Kick's inline `[emote:ID:NAME]` tags.
 pub fn kick_emotes(text: &str) -> Vec<EmoteRef> {
     let mut out = Vec::new();
@@ -386,6 +409,26 @@ mod tests {
         let names: Vec<&str> = m.emote_names().collect();
         assert_eq!(names, vec!["KEKW", "W"]);
         assert_eq!(m.emotes[0].id, 37226);
+    }
+
+    #[test]
+    fn readable_text_shows_emote_names_and_leaves_broken_tags_alone() {
+        let m = |text: &str| ChatMessage {
+            id: None,
+            user_id: 1,
+            username: "a".into(),
+            badges: Badges::default(),
+            text: text.into(),
+            emotes: vec![],
+            is_reply: false,
+        };
+        let text = "CLIP THAT [emote:37226:KEKW][emote:1:W] [emote:x:bad] [emote:5:]";
+        assert_eq!(
+            m(text).readable_text(),
+            "CLIP THAT KEKWW [emote:x:bad] [emote:5:]"
+        );
+        assert_eq!(m("[emote:9:Pog] end").readable_text(), "Pog end");
+        assert_eq!(m("plain ünïcode").readable_text(), "plain ünïcode");
     }
 
     #[test]

@@ -25,6 +25,14 @@ fn wait(tmux: &Tmux, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> Stri
 }
 
 /// Every file under `dir`, as bytes (the log, the database and its WAL, reports, state).
+/// A chat line with a Kick emote, then the Keywords pane counting its CLIP: the engine has it.
+fn chat_then_wait(c: &kicktui::fake::FakeControl, tmux: &Tmux) {
+    c.chat("viewer1", "CLIP that was insane [emote:37226:KEKW]");
+    wait(tmux, "the chat line counted", 10, |s| {
+        s.lines().any(|l| l.contains("│CLIP ") && l.contains(" 1│"))
+    });
+}
+
 fn all_bytes(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         let p = e.path();
@@ -72,6 +80,8 @@ async fn advice_is_shown_accepted_stored_and_reported_and_the_key_stays_secret()
     });
     c.set_live("Ranked");
     wait(&tmux, "live", 20, |s| s.contains("● LIVE"));
+    // Chat text never goes to the model while `store_chat_text` is off (the default).
+    chat_then_wait(&c, &tmux);
 
     llm.push(LlmReply::Tools {
         text: Some("reactions went well last time".into()),
@@ -151,6 +161,11 @@ async fn advice_is_shown_accepted_stored_and_reported_and_the_key_stays_secret()
     let reqs = llm.requests();
     assert_eq!(reqs.len(), 1);
     assert_eq!(reqs[0].header("x-api-key"), Some(KEY));
+    let body = reqs[0].body.to_string();
+    assert!(
+        !body.contains("that was insane") && !body.contains("recent_chat"),
+        "{body}"
+    );
     drop(conn);
     let mut files = Vec::new();
     all_bytes(&data, &mut files);
@@ -159,4 +174,61 @@ async fn advice_is_shown_accepted_stored_and_reported_and_the_key_stays_secret()
         let found = bytes.windows(KEY.len()).any(|w| w == KEY.as_bytes());
         assert!(!found, "the key is in {path}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_store_chat_text_on_the_model_reads_recent_chat_as_people_see_it() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let llm = FakeLlm::start().await.unwrap();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.general.store_chat_text = true;
+    cfg.advisor.enabled = true;
+    cfg.advisor.provider = Provider::Anthropic;
+    cfg.advisor.api_base = llm.base();
+    cfg.advisor.api_key_env = KEY_ENV.into();
+    cfg.advisor.interval_seconds = 3600;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        toml::to_string(&cfg).unwrap(),
+    )
+    .unwrap();
+    let cmd = format!(
+        "{KEY_ENV}='{KEY}' '{}' clavicular --config '{}' --data-dir '{}'; \
+         echo KICKTUI-EXIT=$?; sleep 60",
+        env!("CARGO_BIN_EXE_kicktui"),
+        dir.path().join("config.toml").display(),
+        dir.path().join("data").display()
+    );
+    let tmux = Tmux::new("copilot-chat");
+    tmux.start_80x24(&cmd);
+    tokio::time::timeout(Duration::from_secs(20), c.wait_subscribed())
+        .await
+        .unwrap();
+    wait(&tmux, "the advisor's budget line", 20, |s| {
+        s.contains("advisor: 0/12 calls this hour")
+    });
+    c.chat("bot_fan", "!discord");
+    chat_then_wait(&c, &tmux);
+    llm.push(LlmReply::Tools {
+        text: Some("chat loved that".into()),
+        calls: vec![],
+    });
+    tmux.keys(&["A"]);
+    wait(&tmux, "the answer", 15, |s| {
+        s.contains("advisor: 1/12 calls this hour")
+    });
+    let reqs = llm.requests();
+    assert_eq!(reqs.len(), 1);
+    let body = reqs[0].body.to_string();
+    // The text as read (the emote tag as its name), no name, no !command.
+    assert!(body.contains("CLIP that was insane KEKW"), "{body}");
+    assert!(
+        !body.contains("[emote:") && !body.contains("viewer1") && !body.contains("!discord"),
+        "{body}"
+    );
+    tmux.keys(&["q"]);
+    let screen = wait(&tmux, "the exit", 20, |s| s.contains("KICKTUI-EXIT="));
+    assert!(screen.contains("KICKTUI-EXIT=0"), "{screen}");
 }

@@ -35,8 +35,15 @@ pub enum CopilotCmd {
     ApproveChat(String),
 }
 
-/// Starts what `[advisor]` and `[bot]` turn on; returns the command stream the engine reads
-/// (`commands` itself when both are off).
+/// What the engine gets from the co-pilot.
+pub struct Copilot {
+    /// The command stream the engine reads (the front end's own when the co-pilot is off).
+    pub commands: mpsc::Receiver<Command>,
+    /// Where chat lines go for the advisor: only with `[general] store_chat_text` on.
+    pub chat_lines: Option<AdvisorHandle>,
+}
+
+/// Starts what `[advisor]` and `[bot]` turn on.
 pub fn start(
     cfg: &Config,
     data_dir: &Path,
@@ -44,13 +51,17 @@ pub fn start(
     store: &StoreHandle,
     commands: mpsc::Receiver<Command>,
     tasks: CancellationToken,
-) -> mpsc::Receiver<Command> {
+) -> Copilot {
     let advisor = crate::advisor::start(cfg, feed, Some(store.clone()), tasks.clone());
     let bot = crate::bot::start(cfg, data_dir, tasks.clone());
     if advisor.is_none() && bot.is_none() {
-        return commands;
+        return Copilot {
+            commands,
+            chat_lines: None,
+        };
     }
     let (advisor, advice) = advisor.unzip();
+    let chat_lines = advisor.clone().filter(|_| cfg.general.store_chat_text);
     let (bot, bot_events) = bot.unzip();
     let (engine_tx, engine_rx) = mpsc::channel(16);
     tokio::spawn(forward(
@@ -80,7 +91,18 @@ pub fn start(
         },
         |_, _| {},
     );
-    engine_rx
+    Copilot {
+        commands: engine_rx,
+        chat_lines,
+    }
+}
+
+/// A chat message for the advisor's recent lines: its text as read (no name), never a
+/// `!command`.
+pub(super) fn chat_line_for_advisor(advisor: &AdvisorHandle, msg: &crate::domain::ChatMessage) {
+    if !msg.text.trim_start().starts_with('!') {
+        advisor.send(AdvisorCmd::ChatLine(msg.readable_text()));
+    }
 }
 
 /// Passes commands to the engine, answering the co-pilot's own. Ends with the engine (its

@@ -77,7 +77,7 @@ async fn commands_pass_through_and_the_chat_voice_posts_clips_and_approved_lines
     let mut notes = feed.subscribe();
     let (tx, rx) = mpsc::channel(8);
     let tasks = CancellationToken::new();
-    let mut engine = start(&cfg, dir.path(), &feed, &writer.handle(), rx, tasks.clone());
+    let mut engine = start(&cfg, dir.path(), &feed, &writer.handle(), rx, tasks.clone()).commands;
     let next = async |engine: &mut mpsc::Receiver<Command>| {
         tokio::time::timeout(Duration::from_secs(5), engine.recv())
             .await

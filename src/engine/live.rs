@@ -87,7 +87,7 @@ pub async fn run(
     let _server = crate::serve::start(cfg, &feed, tasks.clone());
     let _alerts = crate::notify::start(&cfg.alerts, &feed, tasks.clone());
     // The co-pilot (`[advisor]`, `[bot]`): takes its own commands out of the stream.
-    let commands =
+    let copilot =
         super::copilot::start(cfg, &setup.data_dir, &feed, &store, commands, tasks.clone());
     feed.send(Update::Note(format!("Watching {platform}:{}", setup.slug)));
     let Sources {
@@ -142,12 +142,13 @@ pub async fn run(
             crate::time::wall_now(),
         )
         .with_recovered(recovered),
+        advisor_chat: copilot.chat_lines,
     };
     let inputs = Inputs {
         source,
         chat_state,
         api: news,
-        commands,
+        commands: copilot.commands,
     };
     let end = engine.run(inputs, cancel).await;
 

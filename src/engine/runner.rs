@@ -80,6 +80,8 @@ pub struct Engine {
     pub(super) spike_window_ms: i64,
     /// Activities, the bandit, the context line, the report.
     pub(super) engage: super::engage::EngageHook,
+    /// The advisor's recent chat lines (only with `[general] store_chat_text` on).
+    pub(super) advisor_chat: Option<crate::advisor::AdvisorHandle>,
 }
 
 impl Engine {
@@ -145,6 +147,9 @@ impl Engine {
                     let live = matches!(event, Event::Live { .. });
                     let _ = self.api.try_send(ApiRequest::SocketSaid { live });
                     self.media.live_source = LiveSource::Socket;
+                }
+                if let (Some(a), Event::Chat(m)) = (&self.advisor_chat, &event) {
+                    super::copilot::chat_line_for_advisor(a, m);
                 }
                 let effects = self.core.on_event(at, &event);
                 self.apply(effects).await;
