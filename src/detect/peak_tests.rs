@@ -121,3 +121,27 @@ fn quiet_holds_back_ordinary_peaks() {
     fired.extend(run(&mut d, 915..960, 10_000, talk));
     assert!(fired.is_empty(), "a raid's damping or the warm-up");
 }
+
+#[test]
+fn a_few_regulars_talking_at_once_is_not_a_reaction() {
+    // A small channel: a message every ten seconds, then three regulars at once.
+    let quiet = |s: i64| {
+        if s % 10 == 0 {
+            vec![(s as u64 % 3, "lol".to_string())]
+        } else {
+            vec![]
+        }
+    };
+    let three = |s: i64| vec![(s as u64 % 3, "LUL".to_string())];
+    let mut d = det();
+    run(&mut d, 0..900, 0, quiet);
+    let mut fired = run(&mut d, 900..906, 0, three);
+    fired.extend(run(&mut d, 906..960, 0, quiet));
+    assert!(fired.is_empty(), "{fired:?}");
+    // The same burst from six different chatters is one.
+    let six = |s: i64| vec![(100 + s as u64 % 6, "LUL".to_string())];
+    run(&mut d, 960..1500, 0, quiet);
+    let mut fired = run(&mut d, 1500..1506, 0, six);
+    fired.extend(run(&mut d, 1506..1560, 0, quiet));
+    assert_eq!(fired.len(), 1, "{fired:?}");
+}
