@@ -36,9 +36,16 @@ fn suggest(arm: &str) -> ToolCall {
     }
 }
 
+/// The bottom line of a wide screen: the hint bar.
+fn hint_bar(a: &kicktui::app::App) -> String {
+    let s = screen(a, 200, 30);
+    s.lines().last().unwrap_or_default().to_string()
+}
+
 #[test]
 fn the_pane_shows_budget_and_advice_and_y_sets_the_activity() {
     let mut a = app_sized(80, 24);
+    assert!(!hint_bar(&a).contains(" y accept "), "{}", hint_bar(&a));
     assert!(!screen(&a, 80, 24).contains("advisor:"), "off: nothing");
     assert_eq!(a.update(key('A'), T0), vec![], "off: asking says so");
     a.update(status(0), T0);
@@ -54,6 +61,8 @@ fn the_pane_shows_budget_and_advice_and_y_sets_the_activity() {
         T0,
     );
     a.update(Msg::Tick(at(130.0)), at(130.0));
+    // The hint bar offers `y` only while there is something to accept.
+    assert!(hint_bar(&a).contains(" y accept "), "{}", hint_bar(&a));
     let s = screen(&a, 80, 24);
     assert!(s.contains("✦ try react"), "{s}");
     assert!(s.contains("(2 min ago) y n"), "{s}");
@@ -64,6 +73,7 @@ fn the_pane_shows_budget_and_advice_and_y_sets_the_activity() {
     );
     assert_eq!(a.activity_name(), Some("react"));
     assert!(!screen(&a, 80, 24).contains("try react"));
+    assert!(!hint_bar(&a).contains(" y accept "), "{}", hint_bar(&a));
     assert_eq!(
         a.update(key('y'), at(132.0)),
         vec![],

@@ -273,10 +273,10 @@ impl Keymap {
     }
 
     /// Hint bar items: (first key, short label), for rows that have a hint and a key.
-    pub fn hints(&self) -> Vec<(String, &'static str)> {
+    pub fn hints(&self) -> Vec<(Action, String, &'static str)> {
         TABLE
             .iter()
-            .filter_map(|r| Some((self.first(r.action)?.to_string(), r.hint?)))
+            .filter_map(|r| Some((r.action, self.first(r.action)?.to_string(), r.hint?)))
             .collect()
     }
 }

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 use super::layout::popup;
 use super::theme::Theme;
 use crate::app::App;
+use crate::app::keymap::Action;
 use crate::app::state::FlashKind;
 
 /// A flash message (if any) first, then as many key hints as fit.
@@ -25,7 +26,11 @@ pub fn hint_bar(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         used += Span::raw(text.as_str()).width();
         spans.push(Span::styled(text, style));
     }
-    for (key, label) in app.ctx.keymap.hints() {
+    for (action, key, label) in app.ctx.keymap.hints() {
+        // Accepting is only a hint while there is something to accept.
+        if action == Action::AcceptAdvice && app.advisor.offer().is_none() {
+            continue;
+        }
         let w = key.chars().count() + label.len() + 3;
         if used + w > width {
             break;
