@@ -106,7 +106,7 @@ where
     })
 }
 
-fn panic_text(p: Box<dyn std::any::Any + Send>) -> String {
+pub fn panic_text(p: Box<dyn std::any::Any + Send>) -> String {
     if let Some(s) = p.downcast_ref::<&str>() {
         (*s).to_string()
     } else if let Some(s) = p.downcast_ref::<String>() {

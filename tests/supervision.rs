@@ -116,3 +116,74 @@ async fn a_panicking_recorder_is_restarted_in_a_new_part_and_chat_goes_on() {
     assert!(noted.trim().is_empty(), "children still noted: {noted}");
     src.end_stream().await;
 }
+
+/// The session task that holds the recorder and the clipper panics: kicktui says so, records
+/// on in part 2 at once, and at the end of the stream still clips the moment made in part 1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_session_task_records_on_in_a_new_part_and_clips_the_earlier_moment() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let hls = tempfile::tempdir().unwrap();
+    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.recorder.enabled = true;
+    cfg.recorder.stream_url = src.url();
+    cfg.recorder.health_interval_seconds = 2;
+    cfg.moments.pre_roll_seconds = 6;
+    cfg.moments.post_roll_seconds = 4;
+    c.set_live("Panicky");
+    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
+
+    let dir = tempfile::tempdir().unwrap();
+    let trigger = dir.path().join("panic-now");
+    let fault = format!("session_panic:{}", trigger.display());
+    let mut run = Run::start_env(
+        dir,
+        &cfg,
+        &["clavicular", "--headless"],
+        &[("KICKTUI_FAULT", fault.as_str())],
+    );
+    let part1 = run.expect("Recording to:").await;
+    assert!(part1.contains("_p1.ts"), "{part1}");
+    run.expect("Recording health:").await;
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    c.kicks("donor", 1000, "gg");
+    run.expect("final: DONATION at").await;
+    // Its clip window's end is in the file.
+    run.expect("Recording health:").await;
+    run.expect("Recording health:").await;
+    std::fs::write(&trigger, b"").unwrap();
+    let note = run.expect("The recording task of session 1 crashed").await;
+    assert!(
+        note.contains("injected by KICKTUI_FAULT") && note.contains("recording again"),
+        "{note}"
+    );
+    let part2 = run.expect("Recording to:").await;
+    assert!(
+        part2.contains("_p2.ts") && part2.contains("crashed"),
+        "{part2}"
+    );
+    run.expect("Recording health:").await;
+
+    src.end_stream().await;
+    c.set_offline();
+    run.expect_within(&["Recording stopped: offline"], Duration::from_secs(30))
+        .await;
+    run.expect("ended: clipping 1 moment, best first").await;
+    let clip = run
+        .expect_within(&["[1/1] Clip of moment #1"], Duration::from_secs(30))
+        .await;
+    assert!(clip.contains(" ready"), "{clip}");
+    let data = run.data_dir();
+    let (status, lines, _dir) = run.stop("TERM").await;
+    assert!(status.success(), "{status}\n{}", lines.join("\n"));
+    let db = support::db(&data);
+    assert_eq!(
+        support::count(&db, "SELECT count(*) FROM recordings WHERE session_id = 1"),
+        2,
+        "{}",
+        lines.join("\n")
+    );
+    let noted = std::fs::read_to_string(data.join("recordings/.children")).unwrap_or_default();
+    assert!(noted.trim().is_empty(), "children still noted: {noted}");
+}

@@ -16,7 +16,7 @@ use crate::config::{self, Config};
 use crate::domain::Ts;
 use crate::kickapi::{LiveSource, LiveStatus};
 use crate::media::{
-    ClipRequest, ClipState, ClipperConfig, LiveCheck, RecorderConfig, Tools, probe,
+    ClipRequest, ClipState, ClipperConfig, LiveCheck, RecorderConfig, RecordingStatus, Tools, probe,
 };
 use crate::store::{self, Store, StoreHandle};
 
@@ -85,9 +85,15 @@ pub struct Media {
     /// A live session waiting for the API's playback URL (`use_playback_url`).
     waiting: Option<i64>,
     links: Vec<SessionLink>,
+    /// Session tasks that crashed in this run (each goes on recording, up to a limit).
+    crashes: u32,
     news_tx: mpsc::UnboundedSender<MediaNews>,
     pub(super) news: mpsc::UnboundedReceiver<MediaNews>,
 }
+
+/// A session task that keeps crashing is a bug, not bad luck: after this many, recording
+/// stays off (the moments can still be clipped later with `kicktui clip`).
+const MAX_CRASHES: u32 = 3;
 
 impl Media {
     /// `tools`: the result of [`check_tools`] (ignored when recording is disabled).
@@ -123,6 +129,7 @@ impl Media {
             playback_url: None,
             waiting: None,
             links: Vec::new(),
+            crashes: 0,
             news_tx,
             news,
         }
@@ -172,6 +179,10 @@ impl Media {
     }
 
     fn start(&mut self, id: i64) {
+        self.start_from(id, None);
+    }
+
+    fn start_from(&mut self, id: i64, resume: Option<RecordingStatus>) {
         let recorder = RecorderConfig::from_config(
             &self.cfg.recorder,
             &self.data_dir,
@@ -190,6 +201,7 @@ impl Media {
                 self.cfg.recorder.health_interval_seconds.max(1),
             )),
             news: self.news_tx.clone(),
+            resume,
         });
         self.links.push(link);
     }
@@ -268,6 +280,26 @@ impl Media {
             MediaNews::Send(u) => feed.send(u),
             MediaNews::Snapshot(u) => feed.send(u),
             MediaNews::Done(id) => self.links.retain(|l| l.id != id),
+            MediaNews::Crashed { id, why, last } => self.crashed(id, &why, last, feed),
+        }
+    }
+
+    /// A session task panicked and its recording stopped: go on recording the session in a
+    /// new part (its earlier parts stay known for clips) while it is live.
+    fn crashed(&mut self, id: i64, why: &str, last: RecordingStatus, feed: &Feed) {
+        self.links.retain(|l| l.id != id);
+        self.crashes += 1;
+        let again = *self.live.borrow() && self.crashes <= MAX_CRASHES;
+        let next = if again {
+            "recording again in a new part"
+        } else {
+            "not restarting it; `kicktui clip --session` cuts its moments later"
+        };
+        let line = format!("The recording task of session {id} crashed ({why}); {next}");
+        tracing::error!("{line}");
+        feed.send(Update::Note(line));
+        if again {
+            self.start_from(id, Some(last));
         }
     }
 

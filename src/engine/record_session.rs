@@ -14,7 +14,7 @@ use tokio::time::{Instant, MissedTickBehavior};
 
 use super::update::{RecorderNews, Update};
 use crate::media::{
-    ClipEvent, ClipRequest, Clipper, ClipperConfig, ClipperHandle, LiveCheck, Recorder,
+    ClipEvent, ClipRequest, Clipper, ClipperConfig, ClipperHandle, LiveCheck, PartEnd, Recorder,
     RecorderConfig, RecorderHandle, RecordingStatus, SessionInfo,
 };
 use crate::store::{ClipStatus, MomentOrder, MomentQuery, MomentRow, Store, StoreHandle};
@@ -50,6 +50,12 @@ pub(super) enum MediaNews {
     Snapshot(Update),
     /// The task has ended (its children are gone, its rows written).
     Done(i64),
+    /// The task panicked (`why`); its recording stopped at `last`, to go on from.
+    Crashed {
+        id: i64,
+        why: String,
+        last: RecordingStatus,
+    },
 }
 
 pub(super) struct SessionSetup {
@@ -61,6 +67,8 @@ pub(super) struct SessionSetup {
     pub db: PathBuf,
     pub health_every: Duration,
     pub news: mpsc::UnboundedSender<MediaNews>,
+    /// Where an earlier task of this session stopped (it crashed): go on from there.
+    pub resume: Option<RecordingStatus>,
 }
 
 pub(super) struct SessionLink {
@@ -73,17 +81,22 @@ pub(super) struct SessionLink {
 }
 
 /// Starts recording at once and returns the link to the session's task.
-pub(super) fn spawn(s: SessionSetup) -> SessionLink {
-    let rec = Recorder::start(
+pub(super) fn spawn(mut s: SessionSetup) -> SessionLink {
+    let rec = Recorder::resume(
         s.recorder.clone(),
         SessionInfo { id: s.id },
         Some(s.store.clone()),
         s.is_live.clone(),
+        s.resume.take().unwrap_or_default(),
     );
     let status = rec.status();
     let (tx, rx) = mpsc::unbounded_channel();
     let id = s.id;
-    let task = tokio::spawn(run(s, rec, rx));
+    let news = s.news.clone();
+    // A panic in it is this task's (the panic hook leaves streamlink alone: dropping the
+    // recorder's handle stops it cleanly), and the engine is told so it can go on recording.
+    let task = tokio::spawn(crate::supervise::scoped(TASK_NAME, run(s, rec, rx)));
+    let task = tokio::spawn(watch_crash(task, id, status.clone(), news));
     SessionLink {
         id,
         cmds: tx,
@@ -91,6 +104,44 @@ pub(super) fn spawn(s: SessionSetup) -> SessionLink {
         task,
         ended: false,
     }
+}
+
+const TASK_NAME: &str = "recording session";
+
+/// Waits for the session task; after a panic, for its recording to stop, then says so.
+async fn watch_crash(
+    task: JoinHandle<()>,
+    id: i64,
+    mut status: watch::Receiver<RecordingStatus>,
+    news: mpsc::UnboundedSender<MediaNews>,
+) {
+    let Err(e) = task.await else { return };
+    if !e.is_panic() {
+        return;
+    }
+    let why = crate::supervise::panic_text(e.into_panic());
+    let stopped = status.wait_for(RecordingStatus::is_stopped);
+    let _ = tokio::time::timeout(OFFLINE_GRACE, stopped).await;
+    let mut last = status.borrow().clone();
+    // The next part's reason: not "it was stopped" (that was the crash's doing).
+    if let Some(p) = last.parts.last_mut()
+        && matches!(p.end, Some(PartEnd::Stopped))
+    {
+        p.end = Some(PartEnd::Crashed);
+    }
+    let _ = news.send(MediaNews::Crashed { id, why, last });
+}
+
+/// For tests through the binary: `KICKTUI_FAULT=session_panic:FILE` panics a session task
+/// (once: the file is removed) at a health tick after FILE appears.
+fn injected_fault() -> bool {
+    let Some(file) = std::env::var("KICKTUI_FAULT")
+        .ok()
+        .and_then(|v| v.strip_prefix("session_panic:").map(PathBuf::from))
+    else {
+        return false;
+    };
+    std::fs::remove_file(file).is_ok()
 }
 
 type Idle<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
@@ -137,7 +188,12 @@ async fn run(s: SessionSetup, rec: RecorderHandle, mut cmds: mpsc::UnboundedRece
                     }
                     None => break,
                 },
-                _ = health.tick() => r.health(&status.borrow()),
+                _ = health.tick() => {
+                    if injected_fault() {
+                        panic!("injected by KICKTUI_FAULT");
+                    }
+                    r.health(&status.borrow());
+                }
                 () = sleep_until(grace), if grace.is_some() => {
                     grace = None;
                     if let Some(h) = rec.take() {

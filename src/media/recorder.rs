@@ -188,7 +188,20 @@ impl Recorder {
         store: Option<StoreHandle>,
         is_live: LiveCheck,
     ) -> RecorderHandle {
-        let (status_tx, status_rx) = watch::channel(RecordingStatus::default());
+        Recorder::resume(cfg, session, store, is_live, RecordingStatus::default())
+    }
+
+    /// Goes on from `after`, a stopped recorder's last status (its session task crashed): the
+    /// next part follows its last one and the earlier parts stay known, so their moments can
+    /// still be clipped.
+    pub fn resume(
+        cfg: RecorderConfig,
+        session: SessionInfo,
+        store: Option<StoreHandle>,
+        is_live: LiveCheck,
+        after: RecordingStatus,
+    ) -> RecorderHandle {
+        let (status_tx, status_rx) = watch::channel(after);
         let (stop_tx, stop_rx) = watch::channel(false);
         let log: LogTail = Arc::default();
         let task = super::restart::spawn(Shared {

@@ -207,7 +207,7 @@ mod tests {
         while let Ok(n) = rx.try_recv() {
             match n {
                 MediaNews::Send(u) | MediaNews::Snapshot(u) => out.push(u),
-                MediaNews::Done(_) => {}
+                MediaNews::Done(_) | MediaNews::Crashed { .. } => {}
             }
         }
         out
