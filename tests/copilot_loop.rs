@@ -44,37 +44,56 @@ fn all_bytes(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn advice_is_shown_accepted_stored_and_reported_and_the_key_stays_secret() {
-    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
-    let c = kick.control();
-    let llm = FakeLlm::start().await.unwrap();
+/// kicktui in an 80×24 tmux pane with the advisor on (Anthropic-shaped fake model, key from
+/// an environment variable only the child has), chat subscribed. Only `A` asks: the interval
+/// never comes round.
+async fn start(
+    name: &str,
+    kick: &FakeKick,
+    llm: &FakeLlm,
+    dir: &Path,
+    args: &str,
+    tune: impl FnOnce(&mut kicktui::config::Config),
+) -> Tmux {
     let mut cfg = test_config(kick.kick_config());
     cfg.advisor.enabled = true;
     cfg.advisor.provider = Provider::Anthropic;
     cfg.advisor.api_base = llm.base();
     cfg.advisor.api_key_env = KEY_ENV.into();
-    // The interval never comes round in this test: only `A` asks.
     cfg.advisor.interval_seconds = 3600;
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    std::fs::write(
-        dir.path().join("config.toml"),
-        toml::to_string(&cfg).unwrap(),
-    )
-    .unwrap();
+    tune(&mut cfg);
+    std::fs::write(dir.join("config.toml"), toml::to_string(&cfg).unwrap()).unwrap();
     let cmd = format!(
-        "{KEY_ENV}='{KEY}' '{}' clavicular --activity talk --config '{}' --data-dir '{}'; \
+        "{KEY_ENV}='{KEY}' '{}' clavicular {args} --config '{}' --data-dir '{}'; \
          echo KICKTUI-EXIT=$?; sleep 60",
         env!("CARGO_BIN_EXE_kicktui"),
-        dir.path().join("config.toml").display(),
-        data.display()
+        dir.join("config.toml").display(),
+        dir.join("data").display()
     );
-    let tmux = Tmux::new("copilot");
+    let tmux = Tmux::new(name);
     tmux.start_80x24(&cmd);
-    tokio::time::timeout(Duration::from_secs(20), c.wait_subscribed())
+    tokio::time::timeout(Duration::from_secs(20), kick.control().wait_subscribed())
         .await
         .unwrap();
+    tmux
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn advice_is_shown_accepted_stored_and_reported_and_the_key_stays_secret() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let llm = FakeLlm::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let tmux = start(
+        "copilot",
+        &kick,
+        &llm,
+        dir.path(),
+        "--activity talk",
+        |_| {},
+    )
+    .await;
     wait(&tmux, "the advisor's budget line", 20, |s| {
         s.contains("▶1 talk") && s.contains("advisor: 0/12 calls this hour")
     });
@@ -181,31 +200,11 @@ async fn with_store_chat_text_on_the_model_reads_recent_chat_as_people_see_it() 
     let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
     let c = kick.control();
     let llm = FakeLlm::start().await.unwrap();
-    let mut cfg = test_config(kick.kick_config());
-    cfg.general.store_chat_text = true;
-    cfg.advisor.enabled = true;
-    cfg.advisor.provider = Provider::Anthropic;
-    cfg.advisor.api_base = llm.base();
-    cfg.advisor.api_key_env = KEY_ENV.into();
-    cfg.advisor.interval_seconds = 3600;
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("config.toml"),
-        toml::to_string(&cfg).unwrap(),
-    )
-    .unwrap();
-    let cmd = format!(
-        "{KEY_ENV}='{KEY}' '{}' clavicular --config '{}' --data-dir '{}'; \
-         echo KICKTUI-EXIT=$?; sleep 60",
-        env!("CARGO_BIN_EXE_kicktui"),
-        dir.path().join("config.toml").display(),
-        dir.path().join("data").display()
-    );
-    let tmux = Tmux::new("copilot-chat");
-    tmux.start_80x24(&cmd);
-    tokio::time::timeout(Duration::from_secs(20), c.wait_subscribed())
-        .await
-        .unwrap();
+    let tmux = start("copilot-chat", &kick, &llm, dir.path(), "", |cfg| {
+        cfg.general.store_chat_text = true;
+    })
+    .await;
     wait(&tmux, "the advisor's budget line", 20, |s| {
         s.contains("advisor: 0/12 calls this hour")
     });

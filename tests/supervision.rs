@@ -1,38 +1,67 @@
-//! Supervision through the binary: the chat task panics (a fault injected once it is
-//! connected); kicktui says so, starts it again, chat is counted again, and the recording of
-//! the live stream goes on meanwhile.
+//! Supervision through the binary: the chat task, the recorder or a session's task panics (a
+//! fault injected on cue); kicktui says so, starts it again, and chat and the recording of the
+//! live stream go on.
 
 mod support;
 
+use std::path::PathBuf;
 use std::time::Duration;
 
+use kicktui::config::Config;
 use kicktui::fake::{FakeConfig, FakeKick};
 use kicktui::media::hls_source::HlsSource;
 use support::{LIMIT, Run, received, test_config};
 use tokio::time::timeout;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_panicking_chat_task_is_restarted_and_recording_goes_on() {
+/// What each test runs against: the fake Kick (live), a local live stream being recorded,
+/// and kicktui headless with one fault armed (`KIND:FILE`; writing `trigger` fires it).
+struct Panicky {
+    kick: FakeKick,
+    src: HlsSource,
+    _hls: tempfile::TempDir,
+    run: Run,
+    trigger: PathBuf,
+}
+
+async fn panicky(fault: &str, tune: impl FnOnce(&mut Config)) -> Panicky {
     let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
-    let c = kick.control();
     let hls = tempfile::tempdir().unwrap();
-    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
+    let src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
     let mut cfg = test_config(kick.kick_config());
     cfg.recorder.enabled = true;
     cfg.recorder.stream_url = src.url();
     cfg.recorder.health_interval_seconds = 2;
-    c.set_live("Panicky");
+    tune(&mut cfg);
+    kick.control().set_live("Panicky");
     assert!(src.wait_segments(3, Duration::from_secs(20)).await);
-
     let dir = tempfile::tempdir().unwrap();
     let trigger = dir.path().join("panic-now");
-    let fault = format!("chat_panic:{}", trigger.display());
-    let mut run = Run::start_env(
+    let fault = format!("{fault}:{}", trigger.display());
+    let run = Run::start_env(
         dir,
         &cfg,
         &["clavicular", "--headless"],
         &[("KICKTUI_FAULT", fault.as_str())],
     );
+    Panicky {
+        kick,
+        src,
+        _hls: hls,
+        run,
+        trigger,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_chat_task_is_restarted_and_recording_goes_on() {
+    let Panicky {
+        kick,
+        mut src,
+        _hls,
+        mut run,
+        trigger,
+    } = panicky("chat_panic", |_| {}).await;
+    let c = kick.control();
     run.expect("Recording to:").await;
     run.expect("Recording health:").await;
     std::fs::write(&trigger, b"").unwrap();
@@ -59,26 +88,14 @@ async fn a_panicking_chat_task_is_restarted_and_recording_goes_on() {
 /// counted meanwhile, the crashed part's row is closed with its size and no streamlink is left.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicking_recorder_is_restarted_in_a_new_part_and_chat_goes_on() {
-    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let Panicky {
+        kick,
+        mut src,
+        _hls,
+        mut run,
+        trigger,
+    } = panicky("recorder_panic", |_| {}).await;
     let c = kick.control();
-    let hls = tempfile::tempdir().unwrap();
-    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
-    let mut cfg = test_config(kick.kick_config());
-    cfg.recorder.enabled = true;
-    cfg.recorder.stream_url = src.url();
-    cfg.recorder.health_interval_seconds = 2;
-    c.set_live("Panicky");
-    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
-
-    let dir = tempfile::tempdir().unwrap();
-    let trigger = dir.path().join("panic-now");
-    let fault = format!("recorder_panic:{}", trigger.display());
-    let mut run = Run::start_env(
-        dir,
-        &cfg,
-        &["clavicular", "--headless"],
-        &[("KICKTUI_FAULT", fault.as_str())],
-    );
     run.expect("Recording to:").await;
     run.expect("Recording health:").await;
     std::fs::write(&trigger, b"").unwrap();
@@ -121,28 +138,18 @@ async fn a_panicking_recorder_is_restarted_in_a_new_part_and_chat_goes_on() {
 /// on in part 2 at once, and at the end of the stream still clips the moment made in part 1.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicking_session_task_records_on_in_a_new_part_and_clips_the_earlier_moment() {
-    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let Panicky {
+        kick,
+        mut src,
+        _hls,
+        mut run,
+        trigger,
+    } = panicky("session_panic", |cfg| {
+        cfg.moments.pre_roll_seconds = 6;
+        cfg.moments.post_roll_seconds = 4;
+    })
+    .await;
     let c = kick.control();
-    let hls = tempfile::tempdir().unwrap();
-    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
-    let mut cfg = test_config(kick.kick_config());
-    cfg.recorder.enabled = true;
-    cfg.recorder.stream_url = src.url();
-    cfg.recorder.health_interval_seconds = 2;
-    cfg.moments.pre_roll_seconds = 6;
-    cfg.moments.post_roll_seconds = 4;
-    c.set_live("Panicky");
-    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
-
-    let dir = tempfile::tempdir().unwrap();
-    let trigger = dir.path().join("panic-now");
-    let fault = format!("session_panic:{}", trigger.display());
-    let mut run = Run::start_env(
-        dir,
-        &cfg,
-        &["clavicular", "--headless"],
-        &[("KICKTUI_FAULT", fault.as_str())],
-    );
     let part1 = run.expect("Recording to:").await;
     assert!(part1.contains("_p1.ts"), "{part1}");
     run.expect("Recording health:").await;
