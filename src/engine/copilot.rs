@@ -64,13 +64,24 @@ pub fn start(
     let chat_lines = advisor.clone().filter(|_| cfg.general.store_chat_text);
     let (bot, bot_events) = bot.unzip();
     let (engine_tx, engine_rx) = mpsc::channel(16);
-    tokio::spawn(forward(
+    let forward = Arc::new(Mutex::new(Forward {
         commands,
-        engine_tx,
-        advisor.clone(),
-        bot.clone(),
-        feed.clone(),
-    ));
+        engine: Some(engine_tx),
+        advisor: advisor.clone(),
+        bot: bot.clone(),
+        feed: feed.clone(),
+    }));
+    let cancel = tasks.clone();
+    spawn_supervised(
+        "co-pilot commands",
+        tasks.clone(),
+        Restart::default(),
+        move || {
+            let (forward, cancel) = (forward.clone(), cancel.clone());
+            async move { forward.lock().await.run(&cancel).await }
+        },
+        super::supervised::tell(feed.clone(), "co-pilot's command relay"),
+    );
     let relay = Relay {
         feed: feed.clone(),
         updates: feed.subscribe(),
@@ -105,48 +116,70 @@ pub(super) fn chat_line_for_advisor(advisor: &AdvisorHandle, msg: &crate::domain
     }
 }
 
-/// Passes commands to the engine, answering the co-pilot's own. Ends with the engine (its
-/// receiver gone) or the front end (its sender gone), so a `Quit` always gets through.
-async fn forward(
-    mut commands: mpsc::Receiver<Command>,
-    engine: mpsc::Sender<Command>,
+/// Passes commands to the engine, answering the co-pilot's own. Supervised: its channels
+/// outlive a crashed run, so the keys keep working.
+struct Forward {
+    commands: mpsc::Receiver<Command>,
+    /// Dropped when the front end is gone, so the engine sees its command stream end too.
+    engine: Option<mpsc::Sender<Command>>,
     advisor: Option<AdvisorHandle>,
     bot: Option<BotHandle>,
     feed: Feed,
-) {
-    let note = |t: &str| feed.send(Update::Note(t.to_string()));
-    while let Some(c) = commands.recv().await {
-        let c = match c {
-            Command::Copilot(CopilotCmd::MarkMoment { at, reason }) => Command::MarkMoment {
-                at,
-                note: Some(format!("advisor: {reason}")),
-            },
-            Command::Copilot(CopilotCmd::AskNow) => {
-                match &advisor {
-                    Some(a) if a.ask_now() => {}
-                    Some(_) => note("the advisor is busy; try again in a moment"),
-                    None => note("the advisor is off ([advisor] enabled = true turns it on)"),
+}
+
+impl Forward {
+    async fn run(&mut self, cancel: &CancellationToken) {
+        self.pass().await;
+        // The engine or the front end is gone: nothing left to restart.
+        self.engine = None;
+        cancel.cancelled().await;
+    }
+
+    /// Until the engine (its receiver gone) or the front end (its sender gone) ends, so a
+    /// `Quit` always gets through.
+    async fn pass(&mut self) {
+        let Forward {
+            commands,
+            engine,
+            advisor,
+            bot,
+            feed,
+        } = self;
+        let Some(engine) = engine else { return };
+        let note = |t: &str| feed.send(Update::Note(t.to_string()));
+        while let Some(c) = commands.recv().await {
+            let c = match c {
+                Command::Copilot(CopilotCmd::MarkMoment { at, reason }) => Command::MarkMoment {
+                    at,
+                    note: Some(format!("advisor: {reason}")),
+                },
+                Command::Copilot(CopilotCmd::AskNow) => {
+                    match &advisor {
+                        Some(a) if a.ask_now() => {}
+                        Some(_) => note("the advisor is busy; try again in a moment"),
+                        None => note("the advisor is off ([advisor] enabled = true turns it on)"),
+                    }
+                    continue;
                 }
-                continue;
-            }
-            Command::Copilot(CopilotCmd::Dismiss) => {
-                if let Some(a) = &advisor {
-                    a.send(AdvisorCmd::Dismiss);
+                Command::Copilot(CopilotCmd::Dismiss) => {
+                    if let Some(a) = &advisor {
+                        a.send(AdvisorCmd::Dismiss);
+                    }
+                    continue;
                 }
-                continue;
-            }
-            Command::Copilot(CopilotCmd::ApproveChat(text)) => {
-                match &bot {
-                    Some(b) if b.say(Priority::Advisor, text) => {}
-                    Some(_) => note("the chat voice is busy; the line was not queued"),
-                    None => note("the chat voice is off ([bot] enabled = true turns it on)"),
+                Command::Copilot(CopilotCmd::ApproveChat(text)) => {
+                    match &bot {
+                        Some(b) if b.say(Priority::Advisor, text) => {}
+                        Some(_) => note("the chat voice is busy; the line was not queued"),
+                        None => note("the chat voice is off ([bot] enabled = true turns it on)"),
+                    }
+                    continue;
                 }
-                continue;
+                other => other,
+            };
+            if engine.send(c).await.is_err() {
+                break;
             }
-            other => other,
-        };
-        if engine.send(c).await.is_err() {
-            break;
         }
     }
 }
