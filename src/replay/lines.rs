@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::domain::{Badges, ChatMessage, Event, Ts, hash_str};
-use crate::source::kick::{DedupKey, Frame, decode_frame};
+use crate::source::kick::{DedupKey, Frame, decode_chat_into, decode_frame};
 
 /// What a line held. `at: None` means "no time of its own: use the previous line's".
 #[derive(Debug, PartialEq)]
@@ -90,6 +90,27 @@ pub fn parse_line(line: &str) -> Result<LineItem, LineError> {
     } else {
         Err(LineError::Unknown)
     }
+}
+
+/// `parse_line`, reusing what `item` holds: a chat message left there by an earlier line
+/// keeps its buffers when this line is a chat frame the fast path reads (replay recycles its
+/// batches, so the common frame costs no allocation). On `Err`, `item` is left in any state.
+pub fn parse_line_into(line: &str, item: &mut LineItem) -> Result<(), LineError> {
+    let line = line.trim();
+    if line.starts_with("{\"event\"")
+        && let LineItem::Event {
+            at,
+            event: Event::Chat(msg),
+            key,
+        } = item
+        && let Some((t, id)) = decode_chat_into(line, msg)
+    {
+        *at = t;
+        *key = Some(DedupKey::Message(id));
+        return Ok(());
+    }
+    *item = parse_line(line)?;
+    Ok(())
 }
 
 fn capture(line: &str) -> Result<LineItem, LineError> {
