@@ -254,6 +254,26 @@ mod tests {
         assert_eq!(at, Some(Ts(1_700_000_000_123)));
     }
 
+    /// Decoding into a recycled item gives what a fresh decode gives, whatever the item held.
+    #[test]
+    fn parse_line_into_a_reused_item_equals_parse_line() {
+        let mut lines: Vec<String> = include_str!("../../tests/fixtures/kick/frames.jsonl")
+            .lines()
+            .chain(include_str!("../../tests/fixtures/kick/malformed.jsonl").lines())
+            .map(str::to_owned)
+            .collect();
+        lines.extend((0..24).map(|i| crate::bench::kick_chat_frame(i, 1_790_000_000)));
+        lines.push(r#"{"ts": 1, "user": "a", "text": "KEKW"}"#.into());
+        let mut item = LineItem::Nothing;
+        for _ in 0..2 {
+            for line in &lines {
+                let want = parse_line(line);
+                let got = parse_line_into(line, &mut item).map(|()| &item);
+                assert_eq!(got.ok(), want.as_ref().ok(), "{line}");
+            }
+        }
+    }
+
     #[test]
     fn unreadable_lines_are_errors_not_panics() {
         for bad in [

@@ -10,17 +10,18 @@ use crate::domain::MsgId;
 ///
 /// Each key maps to its place in the order keys were let through; a key is remembered while
 /// that place is among the last `capacity`. Forgotten keys are swept out in one pass every
-/// `capacity` keys, so a lookup is a single probe (replay checks every message: an
-/// eviction queue cost a second, cache-missing probe per message), and the maps hold at most
-/// `2 × capacity` keys.
+/// `capacity / 8` keys, so a lookup is a single probe (replay checks every message: an
+/// eviction queue cost a second, cache-missing probe per message) and the table stays at the
+/// size `capacity` needs (it is larger than the caches: its size is most of the cost).
 #[derive(Debug)]
 pub struct Dedup {
-    /// Message ids, nearly every key, apart: a `u128` key keeps this table small.
-    messages: FxHashMap<MsgId, u64>,
+    /// Message ids, nearly every key, apart and as two `u64`s: 24-byte entries.
+    messages: FxHashMap<[u64; 2], u64>,
     others: FxHashMap<DedupKey, u64>,
     /// Keys let through so far: the place of the next one.
     next: u64,
     capacity: u64,
+    sweep_every: u64,
 }
 
 impl Dedup {
@@ -33,13 +34,17 @@ impl Dedup {
             others: FxHashMap::default(),
             next: 0,
             capacity: capacity as u64,
+            sweep_every: (capacity as u64 / 8).max(1),
         }
     }
 
     /// True the first time `key` is seen (within the last `capacity` keys).
     pub fn first_time(&mut self, key: &DedupKey) -> bool {
         let place = match key {
-            DedupKey::Message(id) => self.messages.entry(*id).or_insert(u64::MAX),
+            DedupKey::Message(MsgId(id)) => self
+                .messages
+                .entry([*id as u64, (*id >> 64) as u64])
+                .or_insert(u64::MAX),
             other => self.others.entry(other.clone()).or_insert(u64::MAX),
         };
         // A new key holds u64::MAX, never below `next`.
@@ -48,8 +53,8 @@ impl Dedup {
         }
         *place = self.next;
         self.next += 1;
-        if self.next.is_multiple_of(self.capacity) {
-            let oldest = self.next - self.capacity;
+        if self.next.is_multiple_of(self.sweep_every) {
+            let oldest = self.next.saturating_sub(self.capacity);
             self.messages.retain(|_, p| *p >= oldest);
             self.others.retain(|_, p| *p >= oldest);
         }
@@ -115,7 +120,7 @@ mod tests {
                 x ^= x >> 7;
                 x ^= x << 17;
                 let n = x % 24;
-                let key = if n % 3 == 0 {
+                let key = if n.is_multiple_of(3) {
                     DedupKey::Gift(n.to_string())
                 } else {
                     DedupKey::Message(MsgId(u128::from(n)))
