@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::emote_words::{is_global_emote, is_not_a_reaction, trim_word};
+use super::emote_words::{fold_hash, is_global_emote_folded, is_not_a_reaction_folded, trim_word};
 use crate::config::Emotes as EmotesConfig;
 use crate::domain::{ChatMessage, EmoteData, Trigger, TriggerData, TriggerType, Ts, hash_str};
 
@@ -38,16 +38,6 @@ pub struct EmoteDetector {
 
 /// Chatter names remembered for the "not a user name" check before the set is renewed.
 const MAX_NAMES: usize = 50_000;
-
-/// Case-folded hash of a word, without allocating.
-fn fold_hash(word: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in word.bytes() {
-        h ^= b.to_ascii_lowercase() as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
 
 impl EmoteDetector {
     pub fn new(cfg: &EmotesConfig, relative: bool) -> Self {
@@ -116,12 +106,13 @@ impl EmoteDetector {
             if word.is_empty() {
                 continue;
             }
-            if is_global_emote(word) {
+            let folded = fold_hash(word);
+            if is_global_emote_folded(word, folded) {
                 emotes += 1;
-                self.add(t, msg.user_id, fold_hash(word) ^ 1, word);
-            } else if !is_not_a_reaction(word)
+                self.add(t, msg.user_id, folded ^ 1, word);
+            } else if !is_not_a_reaction_folded(word, folded)
                 && !addressed
-                && !self.names.contains(&fold_hash(word))
+                && !self.names.contains(&folded)
             {
                 reaction = true;
             }

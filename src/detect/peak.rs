@@ -7,6 +7,7 @@
 
 use std::collections::VecDeque;
 
+use super::emote_words::fold_hash;
 use super::peak_model::{WindowFeatures, reaction_matcher};
 use super::velocity::round2;
 use crate::config::Peaks as PeaksConfig;
@@ -66,16 +67,6 @@ pub struct PeakDetector {
     users: FxHashMap<u64, [i64; 2]>,
     last_prune: i64,
     scratch: FxHashMap<u64, u32>,
-}
-
-/// Case-folded hash of a word, without allocating.
-fn fold_hash(word: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in word.bytes() {
-        h ^= b.to_ascii_lowercase() as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
 }
 
 impl PeakDetector {

@@ -13,7 +13,9 @@
 //! stream's usual, whatever its size, so a 30-viewer and a 30,000-viewer channel use the same
 //! range. No score until one window has passed since the stream started.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::Engagement;
 use crate::detect::events::USD_PER_KICK;
@@ -138,12 +140,14 @@ pub struct Metrics {
     cfg: Engagement,
     sub_price_usd: f64,
     chat: VecDeque<(i64, u64)>,
-    per_user: HashMap<u64, u32>,
+    /// Fx, not SipHash: keys are our own user ids (not attacker-chosen) and this is hashed
+    /// for every chat message; nothing iterates it, so the order cannot change any output.
+    per_user: FxHashMap<u64, u32>,
     support: VecDeque<(i64, f64)>,
     support_sum: f64,
     hour: VecDeque<(Ts, f64)>,
     hour_sum: f64,
-    seen: HashSet<u64>,
+    seen: FxHashSet<u64>,
     viewers: Option<u32>,
     /// Whether the baselines are per viewer (they restart when that changes).
     per_viewer: bool,
@@ -166,12 +170,12 @@ impl Metrics {
             cfg: cfg.clone(),
             sub_price_usd,
             chat: VecDeque::new(),
-            per_user: HashMap::new(),
+            per_user: FxHashMap::default(),
             support: VecDeque::new(),
             support_sum: 0.0,
             hour: VecDeque::new(),
             hour_sum: 0.0,
-            seen: HashSet::new(),
+            seen: FxHashSet::default(),
             viewers: None,
             per_viewer: false,
             base: [Ewma::default(); 3],

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::domain::{Badges, ChatMessage, Event, Ts, hash_str};
-use crate::source::kick::{DedupKey, Frame, decode_frame};
+use crate::source::kick::{DedupKey, Frame, decode_chat_into, decode_frame};
 
 /// What a line held. `at: None` means "no time of its own: use the previous line's".
 #[derive(Debug, PartialEq)]
@@ -90,6 +90,27 @@ pub fn parse_line(line: &str) -> Result<LineItem, LineError> {
     } else {
         Err(LineError::Unknown)
     }
+}
+
+/// `parse_line`, reusing what `item` holds: a chat message left there by an earlier line
+/// keeps its buffers when this line is a chat frame the fast path reads (replay recycles its
+/// batches, so the common frame costs no allocation). On `Err`, `item` is left in any state.
+pub fn parse_line_into(line: &str, item: &mut LineItem) -> Result<(), LineError> {
+    let line = line.trim();
+    if line.starts_with("{\"event\"")
+        && let LineItem::Event {
+            at,
+            event: Event::Chat(msg),
+            key,
+        } = item
+        && let Some((t, id)) = decode_chat_into(line, msg)
+    {
+        *at = t;
+        *key = Some(DedupKey::Message(id));
+        return Ok(());
+    }
+    *item = parse_line(line)?;
+    Ok(())
 }
 
 fn capture(line: &str) -> Result<LineItem, LineError> {
@@ -231,6 +252,26 @@ mod tests {
         ));
         let (at, _) = ev(r#"{"ts":1700000000123,"user":"a","text":"ms"}"#);
         assert_eq!(at, Some(Ts(1_700_000_000_123)));
+    }
+
+    /// Decoding into a recycled item gives what a fresh decode gives, whatever the item held.
+    #[test]
+    fn parse_line_into_a_reused_item_equals_parse_line() {
+        let mut lines: Vec<String> = include_str!("../../tests/fixtures/kick/frames.jsonl")
+            .lines()
+            .chain(include_str!("../../tests/fixtures/kick/malformed.jsonl").lines())
+            .map(str::to_owned)
+            .collect();
+        lines.extend((0..24).map(|i| crate::bench::kick_chat_frame(i, 1_790_000_000)));
+        lines.push(r#"{"ts": 1, "user": "a", "text": "KEKW"}"#.into());
+        let mut item = LineItem::Nothing;
+        for _ in 0..2 {
+            for line in &lines {
+                let want = parse_line(line);
+                let got = parse_line_into(line, &mut item).map(|()| &item);
+                assert_eq!(got.ok(), want.as_ref().ok(), "{line}");
+            }
+        }
     }
 
     #[test]

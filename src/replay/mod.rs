@@ -38,6 +38,9 @@ pub struct ReplayReport {
     pub first_error: Option<String>,
 }
 
+/// Message ids remembered for de-duplication.
+const DEDUP_CAPACITY: usize = 100_000;
+
 /// Feeds events to the core in order and collects what comes out.
 pub struct Replayer {
     core: Core,
@@ -50,7 +53,7 @@ impl Replayer {
     pub fn new(cfg: &Config) -> Replayer {
         Replayer {
             core: Core::new(cfg, OffsetBase::FirstEvent),
-            dedup: Dedup::new(100_000),
+            dedup: Dedup::new(DEDUP_CAPACITY),
             clock: None,
             report: ReplayReport::default(),
         }
@@ -65,35 +68,50 @@ impl Replayer {
         self.item(item);
     }
 
-    /// A line decoded elsewhere (the pipelined reader): `None` was blank.
-    fn decoded(&mut self, item: Decoded) {
-        let Some(item) = item else {
-            return;
-        };
-        self.report.stats.lines += 1;
-        match item {
-            Ok(item) => self.item(Ok(item)),
-            Err(e) => self.error(e),
+    /// A line decoded elsewhere (the pipelined reader).
+    fn decoded(&mut self, slot: &Slot) {
+        match &slot.state {
+            State::Blank => {}
+            State::Item => {
+                self.report.stats.lines += 1;
+                self.fresh_item(&slot.item);
+            }
+            State::Duplicate => {
+                self.report.stats.lines += 1;
+                self.report.stats.duplicates += 1;
+            }
+            State::Error(e) => {
+                self.report.stats.lines += 1;
+                self.error(e.clone());
+            }
         }
     }
 
     pub fn item(&mut self, item: Result<LineItem, lines::LineError>) {
         match item {
-            Ok(LineItem::Event { at, event, key }) => {
-                if let Some(k) = &key
-                    && !self.dedup.first_time(k)
-                {
-                    self.report.stats.duplicates += 1;
-                    return;
-                }
-                let Some(t) = at.or(self.clock) else {
-                    self.error("an event with no time before any timed line".into());
-                    return;
-                };
-                self.event(t, &event);
-            }
-            Ok(LineItem::Nothing) => {}
+            Ok(item) => self.line_item(&item),
             Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    fn line_item(&mut self, item: &LineItem) {
+        if let LineItem::Event { key: Some(k), .. } = item
+            && !self.dedup.first_time(k)
+        {
+            self.report.stats.duplicates += 1;
+            return;
+        }
+        self.fresh_item(item);
+    }
+
+    /// An item past de-duplication (the pipelined reader does that on its own thread).
+    fn fresh_item(&mut self, item: &LineItem) {
+        if let LineItem::Event { at, event, .. } = item {
+            let Some(t) = at.or(self.clock) else {
+                self.error("an event with no time before any timed line".into());
+                return;
+            };
+            self.event(t, event);
         }
     }
 
@@ -147,27 +165,77 @@ const BATCH: usize = 1024;
 /// Batches in flight: bounds memory whatever the input size.
 const IN_FLIGHT: usize = 8;
 
-/// One input line as decoded: `None` for a blank line (not counted).
-type Decoded = Option<Result<LineItem, String>>;
+/// One input line as decoded. Slots are recycled with their batch: `item` keeps the chat
+/// message (and its strings' buffers) of an earlier line, so the next chat frame is decoded
+/// into it without allocating, and nothing allocated by the decoder is freed by the detector.
+struct Slot {
+    state: State,
+    item: LineItem,
+}
+
+enum State {
+    /// Not counted as a line.
+    Blank,
+    /// `item` holds this line.
+    Item,
+    /// `item` holds this line, an event seen before (its key): counted, not replayed.
+    Duplicate,
+    Error(String),
+}
+
+/// Decoded lines; `slots[..len]` hold this batch, the rest are spares from earlier ones.
+#[derive(Default)]
+struct Batch {
+    slots: Vec<Slot>,
+    len: usize,
+}
+
+impl Batch {
+    /// The next slot to fill, recycled when there is one.
+    fn next_slot(&mut self) -> &mut Slot {
+        if self.len == self.slots.len() {
+            self.slots.push(Slot {
+                state: State::Blank,
+                item: LineItem::Nothing,
+            });
+        }
+        self.len += 1;
+        &mut self.slots[self.len - 1]
+    }
+
+    /// Marks the events seen before, in order. A whole batch at a time: the table is larger
+    /// than the caches, and lookups in a tight loop overlap their memory waits (one lookup
+    /// per decoded line waited out each miss alone, about a third of the decoding time).
+    fn dedup(&mut self, dedup: &mut Dedup) {
+        for slot in &mut self.slots[..self.len] {
+            if let (State::Item, LineItem::Event { key: Some(k), .. }) = (&slot.state, &slot.item)
+                && !dedup.first_time(k)
+            {
+                slot.state = State::Duplicate;
+            }
+        }
+    }
+}
 
 /// Replays every line of `input`. Unreadable lines count in `stats.errors`; nothing stops it.
 /// Decoding (JSON) runs on its own thread, pipelined with detection on this one, through a
-/// bounded channel: memory stays flat in the input size, and the order is the input's.
+/// bounded channel of batches that come back to be refilled: memory stays flat in the input
+/// size, and the order is the input's.
 /// Twitch chat exports (whole JSON documents) are recognised from their start.
 pub fn run(mut input: impl BufRead + Send, cfg: &Config) -> std::io::Result<ReplayReport> {
     if let Some(kind) = twitch_export::detect(input.fill_buf()?) {
         return twitch_export::run(kind, input, cfg);
     }
     let mut r = Replayer::new(cfg);
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Decoded>>(IN_FLIGHT);
-    let (ret_tx, ret_rx) = std::sync::mpsc::channel::<Vec<Decoded>>();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(IN_FLIGHT);
+    let (ret_tx, ret_rx) = std::sync::mpsc::channel::<Batch>();
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || decode_all(input, tx, ret_rx));
-        for mut batch in rx.iter() {
-            for item in batch.drain(..) {
-                r.decoded(item);
+        for batch in rx.iter() {
+            for slot in &batch.slots[..batch.len] {
+                r.decoded(slot);
             }
-            // Hand the empty buffer back: no allocation per batch.
+            // Hand the batch back whole: its slots are refilled in place.
             let _ = ret_tx.send(batch);
         }
         drop(ret_tx);
@@ -178,35 +246,83 @@ pub fn run(mut input: impl BufRead + Send, cfg: &Config) -> std::io::Result<Repl
     Ok(r.finish())
 }
 
+/// Reads, decodes and de-duplicates lines on the reader's thread (detection is the busier
+/// side of the pipeline, and de-duplication needs nothing but the keys in order).
 fn decode_all(
-    mut input: impl BufRead,
-    tx: std::sync::mpsc::SyncSender<Vec<Decoded>>,
-    spare: std::sync::mpsc::Receiver<Vec<Decoded>>,
+    input: impl BufRead,
+    tx: std::sync::mpsc::SyncSender<Batch>,
+    spare: std::sync::mpsc::Receiver<Batch>,
 ) -> std::io::Result<()> {
-    let mut buf = Vec::with_capacity(4096);
-    let mut batch: Vec<Decoded> = Vec::with_capacity(BATCH);
-    loop {
-        buf.clear();
-        if input.read_until(b'\n', &mut buf)? == 0 {
-            break;
-        }
-        let item = match std::str::from_utf8(&buf) {
-            Ok(line) if line.trim().is_empty() => None,
-            Ok(line) => Some(parse_line(line).map_err(|e| e.to_string())),
-            Err(_) => Some(Err("not UTF-8".into())),
+    let mut dedup = Dedup::new(DEDUP_CAPACITY);
+    let mut batch = Batch::default();
+    let mut open = true;
+    for_each_line(input, |line| {
+        let slot = batch.next_slot();
+        slot.state = match std::str::from_utf8(line) {
+            Ok(line) if line.trim().is_empty() => State::Blank,
+            Ok(line) => match lines::parse_line_into(line, &mut slot.item) {
+                Ok(()) => State::Item,
+                Err(e) => State::Error(e.to_string()),
+            },
+            Err(_) => State::Error("not UTF-8".into()),
         };
-        batch.push(item);
-        if batch.len() == BATCH {
-            let next = spare
-                .try_recv()
-                .unwrap_or_else(|_| Vec::with_capacity(BATCH));
-            if tx.send(std::mem::replace(&mut batch, next)).is_err() {
-                return Ok(());
-            }
+        if batch.len == BATCH {
+            batch.dedup(&mut dedup);
+            let mut next = spare.try_recv().unwrap_or_default();
+            next.len = 0;
+            open = tx.send(std::mem::replace(&mut batch, next)).is_ok();
         }
-    }
-    if !batch.is_empty() {
+        open
+    })?;
+    if open && batch.len > 0 {
+        batch.dedup(&mut dedup);
         let _ = tx.send(batch);
     }
     Ok(())
 }
+
+/// Calls `each` with every line of `input` (with its `\n`, as `read_until` splits them)
+/// until it returns false. A line whole in the reader's buffer is passed from there, not
+/// copied; only a line across two reads is gathered.
+fn for_each_line(
+    mut input: impl BufRead,
+    mut each: impl FnMut(&[u8]) -> bool,
+) -> std::io::Result<()> {
+    let mut partial = Vec::new();
+    loop {
+        let avail = match input.fill_buf() {
+            Ok(avail) => avail,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            if !partial.is_empty() {
+                each(&partial);
+            }
+            return Ok(());
+        }
+        let mut start = 0;
+        let mut go = true;
+        while go && let Some(n) = memchr::memchr(b'\n', &avail[start..]) {
+            let end = start + n + 1;
+            if partial.is_empty() {
+                go = each(&avail[start..end]);
+            } else {
+                partial.extend_from_slice(&avail[start..end]);
+                go = each(&partial);
+                partial.clear();
+            }
+            start = end;
+        }
+        if !go {
+            return Ok(());
+        }
+        partial.extend_from_slice(&avail[start..]);
+        let used = avail.len();
+        input.consume(used);
+    }
+}
+
+#[cfg(test)]
+#[path = "pipeline_tests.rs"]
+mod tests;

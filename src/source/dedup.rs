@@ -1,18 +1,27 @@
 //! Bounded de-duplication: the same message arrives on several channel aliases and again
 //! after a reconnect; only the first sighting counts.
 
-use std::collections::VecDeque;
-
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
 pub use super::kick::DedupKey;
+use crate::domain::MsgId;
 
-/// Remembers the last `capacity` keys (oldest forgotten first).
+/// Remembers the last `capacity` keys let through (oldest forgotten first).
+///
+/// Each key maps to its place in the order keys were let through; a key is remembered while
+/// that place is among the last `capacity`. Forgotten keys are swept out in one pass every
+/// `capacity / 8` keys, so a lookup is a single probe (replay checks every message: an
+/// eviction queue cost a second, cache-missing probe per message) and the table stays at the
+/// size `capacity` needs (it is larger than the caches: its size is most of the cost).
 #[derive(Debug)]
 pub struct Dedup {
-    seen: FxHashSet<DedupKey>,
-    order: VecDeque<DedupKey>,
-    capacity: usize,
+    /// Message ids, nearly every key, apart and as two `u64`s: 24-byte entries.
+    messages: FxHashMap<[u64; 2], u64>,
+    others: FxHashMap<DedupKey, u64>,
+    /// Keys let through so far: the place of the next one.
+    next: u64,
+    capacity: u64,
+    sweep_every: u64,
 }
 
 impl Dedup {
@@ -21,33 +30,44 @@ impl Dedup {
     pub fn new(capacity: usize) -> Dedup {
         let capacity = capacity.max(1);
         Dedup {
-            seen: FxHashSet::with_capacity_and_hasher(capacity, Default::default()),
-            order: VecDeque::with_capacity(capacity),
-            capacity,
+            messages: FxHashMap::with_capacity_and_hasher(capacity, Default::default()),
+            others: FxHashMap::default(),
+            next: 0,
+            capacity: capacity as u64,
+            sweep_every: (capacity as u64 / 8).max(1),
         }
     }
 
     /// True the first time `key` is seen (within the last `capacity` keys).
     pub fn first_time(&mut self, key: &DedupKey) -> bool {
-        if self.seen.contains(key) {
+        let place = match key {
+            DedupKey::Message(MsgId(id)) => self
+                .messages
+                .entry([*id as u64, (*id >> 64) as u64])
+                .or_insert(u64::MAX),
+            other => self.others.entry(other.clone()).or_insert(u64::MAX),
+        };
+        // A new key holds u64::MAX, never below `next`.
+        if *place < self.next && *place >= self.next.saturating_sub(self.capacity) {
             return false;
         }
-        if self.order.len() == self.capacity
-            && let Some(old) = self.order.pop_front()
-        {
-            self.seen.remove(&old);
+        *place = self.next;
+        self.next += 1;
+        if self.next.is_multiple_of(self.sweep_every) {
+            let oldest = self.next.saturating_sub(self.capacity);
+            self.messages.retain(|_, p| *p >= oldest);
+            self.others.retain(|_, p| *p >= oldest);
         }
-        self.seen.insert(key.clone());
-        self.order.push_back(key.clone());
         true
     }
 
+    /// Keys remembered.
     pub fn len(&self) -> usize {
-        self.order.len()
+        self.next.min(self.capacity) as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
+        self.next == 0
     }
 }
 
@@ -60,7 +80,6 @@ impl Default for Dedup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::MsgId;
 
     #[test]
     fn repeats_are_dropped() {
@@ -86,6 +105,37 @@ mod tests {
         assert!(d.first_time(&DedupKey::Message(MsgId(0))), "evicted");
         assert!(!d.first_time(&DedupKey::Message(MsgId(4))), "still held");
         assert_eq!(d.len(), 3);
+    }
+
+    /// The same answers as the plain definition (a queue of the last `capacity` keys let
+    /// through), on a stream with many repeats, evictions and re-admissions of both kinds.
+    #[test]
+    fn agrees_with_a_queue_of_the_last_keys() {
+        for capacity in [1usize, 2, 3, 7, 16] {
+            let mut d = Dedup::new(capacity);
+            let mut queue = std::collections::VecDeque::new();
+            let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+            for _ in 0..5_000 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let n = x % 24;
+                let key = if n.is_multiple_of(3) {
+                    DedupKey::Gift(n.to_string())
+                } else {
+                    DedupKey::Message(MsgId(u128::from(n)))
+                };
+                let fresh = !queue.contains(&key);
+                if fresh {
+                    if queue.len() == capacity {
+                        queue.pop_front();
+                    }
+                    queue.push_back(key.clone());
+                }
+                assert_eq!(d.first_time(&key), fresh, "capacity {capacity}, {key:?}");
+                assert_eq!(d.len(), queue.len());
+            }
+        }
     }
 
     #[test]

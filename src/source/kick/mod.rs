@@ -20,7 +20,7 @@ use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
 
-use crate::domain::{EmoteRef, Event, MsgId, kick_emotes};
+use crate::domain::{ChatMessage, EmoteRef, Event, MsgId, kick_emotes};
 use crate::time::Ts;
 
 /// What one raw Pusher text frame means.
@@ -107,6 +107,14 @@ pub fn decode_frame_fast(raw: &str) -> Option<Frame> {
     fast::decode(raw)
 }
 
+/// The fast path for a chat frame into an existing message, reusing its buffers (replay's
+/// recycled batches). Returns the payload time and message id, as `Frame::Event`'s `at` and
+/// `DedupKey::Message` would be; `None` (the message then half-written) when the fast path
+/// does not recognise the frame, and the caller decodes it with `decode_frame` instead.
+pub fn decode_chat_into(raw: &str, msg: &mut ChatMessage) -> Option<(Option<Ts>, MsgId)> {
+    fast::decode_into(raw, msg)
+}
+
 /// `pusher:subscribe` for a public channel (client frames carry `data` as an object).
 pub fn subscribe_frame(channel: &str) -> String {
     format!(
@@ -150,10 +158,16 @@ static EMOTE_TAG: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"[em
 
 /// `kick_emotes`, skipped cheaply for the many messages without any tag.
 fn emotes_of(text: &str) -> Vec<EmoteRef> {
+    let mut out = Vec::new();
+    emotes_into(text, &mut out);
+    out
+}
+
+/// `emotes_of` into `out` (cleared first), keeping its buffer when there is no tag.
+fn emotes_into(text: &str, out: &mut Vec<EmoteRef>) {
+    out.clear();
     if EMOTE_TAG.find(text.as_bytes()).is_some() {
-        kick_emotes(text)
-    } else {
-        Vec::new()
+        *out = kick_emotes(text);
     }
 }
 

@@ -1,0 +1,74 @@
+//! The pipelined reader against the plain definitions: `read_until`'s lines, line-by-line feeding.
+
+use std::io::{BufRead, BufReader};
+
+use super::*;
+
+#[test]
+fn lines_split_as_read_until_splits_them_whatever_the_buffer() {
+    let text: &[u8] = b"a\n\nbb\r\n\xff\xfe\nccc\n  \nlast";
+    let mut want = Vec::new();
+    let mut r = text;
+    loop {
+        let mut line = Vec::new();
+        if r.read_until(b'\n', &mut line).unwrap() == 0 {
+            break;
+        }
+        want.push(line);
+    }
+    for cap in [1, 2, 3, 5, 8, 64] {
+        let mut got = Vec::new();
+        for_each_line(BufReader::with_capacity(cap, text), |l| {
+            got.push(l.to_vec());
+            true
+        })
+        .unwrap();
+        assert_eq!(got, want, "buffer of {cap}");
+        let mut first = Vec::new();
+        for_each_line(BufReader::with_capacity(cap, text), |l| {
+            first.push(l.to_vec());
+            false
+        })
+        .unwrap();
+        assert_eq!(first, want[..1], "stops when asked");
+    }
+}
+
+/// The pipelined reader (recycled slots, de-duplication on its own thread, lines across
+/// buffer ends) reports exactly what feeding the lines one by one does.
+#[test]
+fn pipelined_replay_matches_line_by_line() {
+    let fixtures = concat!(
+        include_str!("../../tests/fixtures/kick/frames.jsonl"),
+        include_str!("../../tests/fixtures/kick/malformed.jsonl"),
+    );
+    let frames: Vec<String> = (0..3000)
+        .map(|i| crate::bench::kick_chat_frame(i, 1_790_000_000 + i as i64 / 7))
+        .collect();
+    // Duplicates next to each other and a few batches apart, blank lines, a bad line.
+    let mut text = String::from(fixtures);
+    for (i, f) in frames.iter().enumerate() {
+        text.push_str(f);
+        text.push('\n');
+        if i % 10 == 0 {
+            text.push_str(f);
+            text.push_str("\n  \n");
+        }
+        if i % 500 == 0 {
+            text.push_str(&frames[i / 2]);
+            text.push_str("\nnot json\n");
+        }
+    }
+    text.push_str(fixtures);
+    let cfg = Config::default();
+    let mut one_by_one = Replayer::new(&cfg);
+    for line in text.lines() {
+        one_by_one.line(line);
+    }
+    let want = one_by_one.finish();
+    assert!(want.stats.duplicates > 300, "{:?}", want.stats);
+    for cap in [97, 1 << 20] {
+        let got = run(BufReader::with_capacity(cap, text.as_bytes()), &cfg).unwrap();
+        assert_eq!(got, want, "buffer of {cap}");
+    }
+}
