@@ -106,6 +106,18 @@ where
     })
 }
 
+/// For tests through the binary: `KICKTUI_FAULT=KIND:FILE` arms a one-time fault of `kind`;
+/// true once, when FILE exists (it is removed).
+pub fn fault_fired(kind: &str) -> bool {
+    let Ok(v) = std::env::var("KICKTUI_FAULT") else {
+        return false;
+    };
+    match v.strip_prefix(kind).and_then(|r| r.strip_prefix(':')) {
+        Some(file) => std::fs::remove_file(file).is_ok(),
+        None => false,
+    }
+}
+
 pub fn panic_text(p: Box<dyn std::any::Any + Send>) -> String {
     if let Some(s) = p.downcast_ref::<&str>() {
         (*s).to_string()

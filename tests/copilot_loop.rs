@@ -53,6 +53,7 @@ async fn start(
     llm: &FakeLlm,
     dir: &Path,
     args: &str,
+    env: &str,
     tune: impl FnOnce(&mut kicktui::config::Config),
 ) -> Tmux {
     let mut cfg = test_config(kick.kick_config());
@@ -64,7 +65,7 @@ async fn start(
     tune(&mut cfg);
     std::fs::write(dir.join("config.toml"), toml::to_string(&cfg).unwrap()).unwrap();
     let cmd = format!(
-        "{KEY_ENV}='{KEY}' '{}' clavicular {args} --config '{}' --data-dir '{}'; \
+        "{KEY_ENV}='{KEY}' {env} '{}' clavicular {args} --config '{}' --data-dir '{}'; \
          echo KICKTUI-EXIT=$?; sleep 60",
         env!("CARGO_BIN_EXE_kicktui"),
         dir.join("config.toml").display(),
@@ -91,6 +92,7 @@ async fn advice_is_shown_accepted_stored_and_reported_and_the_key_stays_secret()
         &llm,
         dir.path(),
         "--activity talk",
+        "",
         |_| {},
     )
     .await;
@@ -201,7 +203,10 @@ async fn with_store_chat_text_on_the_model_reads_recent_chat_as_people_see_it() 
     let c = kick.control();
     let llm = FakeLlm::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let tmux = start("copilot-chat", &kick, &llm, dir.path(), "", |cfg| {
+    // The first `A` also crashes the co-pilot's command relay, once.
+    let trigger = dir.path().join("panic-now");
+    let fault = format!("KICKTUI_FAULT='copilot_panic:{}'", trigger.display());
+    let tmux = start("copilot-chat", &kick, &llm, dir.path(), "", &fault, |cfg| {
         cfg.general.store_chat_text = true;
     })
     .await;
@@ -214,6 +219,18 @@ async fn with_store_chat_text_on_the_model_reads_recent_chat_as_people_see_it() 
         text: Some("chat loved that".into()),
         calls: vec![],
     });
+    std::fs::write(&trigger, b"").unwrap();
+    tmux.keys(&["A"]);
+    let log = dir.path().join("data/kicktui.log");
+    let start = Instant::now();
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains("The co-pilot's command relay crashed (injected by KICKTUI_FAULT)")
+    {
+        assert!(start.elapsed() < Duration::from_secs(10), "no crash note");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Restarted with the same channels: the next `A` asks.
     tmux.keys(&["A"]);
     wait(&tmux, "the answer", 15, |s| {
         s.contains("advisor: 1/12 calls this hour")

@@ -154,6 +154,10 @@ impl Forward {
                     note: Some(format!("advisor: {reason}")),
                 },
                 Command::Copilot(CopilotCmd::AskNow) => {
+                    // For tests through the binary: `KICKTUI_FAULT=copilot_panic:FILE`.
+                    if crate::supervise::fault_fired("copilot_panic") {
+                        panic!("injected by KICKTUI_FAULT");
+                    }
                     match &advisor {
                         Some(a) if a.ask_now() => {}
                         Some(_) => note("the advisor is busy; try again in a moment"),

@@ -132,18 +132,6 @@ async fn watch_crash(
     let _ = news.send(MediaNews::Crashed { id, why, last });
 }
 
-/// For tests through the binary: `KICKTUI_FAULT=session_panic:FILE` panics a session task
-/// (once: the file is removed) at a health tick after FILE appears.
-fn injected_fault() -> bool {
-    let Some(file) = std::env::var("KICKTUI_FAULT")
-        .ok()
-        .and_then(|v| v.strip_prefix("session_panic:").map(PathBuf::from))
-    else {
-        return false;
-    };
-    std::fs::remove_file(file).is_ok()
-}
-
 type Idle<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 
 async fn run(s: SessionSetup, rec: RecorderHandle, mut cmds: mpsc::UnboundedReceiver<SessionCmd>) {
@@ -189,7 +177,8 @@ async fn run(s: SessionSetup, rec: RecorderHandle, mut cmds: mpsc::UnboundedRece
                     None => break,
                 },
                 _ = health.tick() => {
-                    if injected_fault() {
+                    // For tests through the binary: `KICKTUI_FAULT=session_panic:FILE`.
+                    if crate::supervise::fault_fired("session_panic") {
                         panic!("injected by KICKTUI_FAULT");
                     }
                     r.health(&status.borrow());
