@@ -113,9 +113,7 @@ impl ChatMessage {
             .iter()
             .filter_map(|e| self.text.get(e.name_start as usize..e.name_end as usize))
     }
-}
 
-impl ChatMessage {
     /// The text as a person reads it: Kick's `[emote:ID:NAME]` tags become NAME.
     pub fn readable_text(&self) -> String {
         let tags = kick_emotes(&self.text);

@@ -16,6 +16,7 @@ use super::budget::{Backoff, Budget};
 use super::follow::FollowTracker;
 use super::input::{self, Choice};
 use super::provider::{CallError, LlmClient, RawReply};
+use super::recent_chat::RecentChat;
 use super::tools::{self, ToolCall};
 use crate::domain::Ts;
 use crate::engine::view::View;
@@ -26,7 +27,6 @@ use crate::time::wall_now;
 /// How often the actor looks at the view for activity changes.
 const OBSERVE_EVERY: Duration = Duration::from_secs(5);
 const KEEP_CHOICES: usize = 20;
-const KEEP_CHAT_LINES: usize = 20;
 const BACKOFF_FIRST: Duration = Duration::from_secs(30);
 const BACKOFF_MAX: Duration = Duration::from_secs(1800);
 
@@ -45,6 +45,7 @@ pub fn spawn(
     let mut budget = Budget::new(setup.cfg.max_calls_per_hour);
     let interval = Duration::from_secs(setup.cfg.interval_seconds.into());
     let now = Instant::now();
+    let recent_chat = setup.store_chat_text.then(RecentChat::default);
     let (status_tx, status_rx) = watch::channel(AdvisorStatus {
         budget: budget.status(now),
         ..AdvisorStatus::default()
@@ -53,7 +54,7 @@ pub fn spawn(
         client,
         interval,
         chat_voice: setup.chat_voice,
-        store_chat_text: setup.store_chat_text,
+        recent_chat: recent_chat.clone(),
         view,
         store,
         out,
@@ -65,7 +66,6 @@ pub fn spawn(
         follow: FollowTracker::new(interval, interval.min(Duration::from_secs(300))),
         choices: VecDeque::new(),
         last_activity: None,
-        chat_lines: VecDeque::new(),
         next_due: now + interval,
         budget_logged: false,
     };
@@ -85,6 +85,7 @@ pub fn spawn(
     Ok(AdvisorHandle {
         cmd: cmd_tx,
         status: status_rx,
+        recent_chat,
     })
 }
 
@@ -92,7 +93,8 @@ pub(super) struct Actor {
     pub(super) client: LlmClient,
     pub(super) interval: Duration,
     pub(super) chat_voice: bool,
-    pub(super) store_chat_text: bool,
+    /// Only with `store_chat_text` on.
+    pub(super) recent_chat: Option<RecentChat>,
     pub(super) view: watch::Receiver<View>,
     pub(super) store: Option<StoreHandle>,
     pub(super) out: mpsc::Sender<Advice>,
@@ -104,7 +106,6 @@ pub(super) struct Actor {
     pub(super) follow: FollowTracker,
     pub(super) choices: VecDeque<Choice>,
     pub(super) last_activity: Option<String>,
-    pub(super) chat_lines: VecDeque<String>,
     pub(super) next_due: Instant,
     pub(super) budget_logged: bool,
 }
@@ -125,14 +126,6 @@ impl Actor {
                         self.record_outcomes(out).await;
                     }
                     Some(AdvisorCmd::ChatVoice(on)) => self.chat_voice = on,
-                    Some(AdvisorCmd::ChatLine(line)) => {
-                        if self.store_chat_text {
-                            if self.chat_lines.len() >= KEEP_CHAT_LINES {
-                                self.chat_lines.pop_front();
-                            }
-                            self.chat_lines.push_back(tools::clean(&line));
-                        }
-                    }
                     None => self.cmds_closed = true,
                 },
                 _ = observe.tick() => self.observe().await,
@@ -203,7 +196,11 @@ impl Actor {
         self.budget_logged = false;
         let view = self.view.borrow().clone();
         let at = wall_now();
-        let lines: Vec<String> = self.chat_lines.iter().cloned().collect();
+        let lines = self
+            .recent_chat
+            .as_ref()
+            .map(RecentChat::lines)
+            .unwrap_or_default();
         let choices: Vec<Choice> = self.choices.iter().cloned().collect();
         let (prompt, input) = input::build(&view, &choices, &lines, self.chat_voice, at);
         self.publish(Some("asking…".into()), |s| s.calls += 1);

@@ -4,6 +4,7 @@
 use tokio::sync::{mpsc, watch};
 
 use super::key::ApiKey;
+use super::recent_chat::RecentChat;
 use super::tools::ToolCall;
 use crate::config::{Advisor, Config};
 use crate::domain::Ts;
@@ -60,8 +61,6 @@ pub enum AdvisorCmd {
     Dismiss,
     /// The chat voice was turned on or off: offer `chat_message` or not.
     ChatVoice(bool),
-    /// A chat line; kept (the last 20) and sent only with `store_chat_text` on.
-    ChatLine(String),
 }
 
 /// One call's validated answer.
@@ -113,6 +112,8 @@ impl AdvisorStatus {
 pub struct AdvisorHandle {
     pub(super) cmd: mpsc::Sender<AdvisorCmd>,
     pub(super) status: watch::Receiver<AdvisorStatus>,
+    /// Set only with `store_chat_text` on.
+    pub(super) recent_chat: Option<RecentChat>,
 }
 
 impl AdvisorHandle {
@@ -127,5 +128,10 @@ impl AdvisorHandle {
 
     pub fn status(&self) -> watch::Receiver<AdvisorStatus> {
         self.status.clone()
+    }
+
+    /// Where the engine puts chat lines for the advisor: `None` unless `store_chat_text` is on.
+    pub fn recent_chat(&self) -> Option<RecentChat> {
+        self.recent_chat.clone()
     }
 }

@@ -15,6 +15,7 @@ pub mod follow;
 pub mod input;
 pub mod key;
 pub mod provider;
+mod recent_chat;
 mod record;
 pub mod show;
 pub mod tools;
@@ -22,6 +23,7 @@ pub mod tools;
 pub use actor::spawn;
 pub use api::{Advice, AdvisorCmd, AdvisorHandle, AdvisorSetup, AdvisorStatus, is_loopback};
 pub use key::ApiKey;
+pub use recent_chat::RecentChat;
 pub use tools::ToolCall;
 
 use tokio::sync::mpsc;

@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 use super::feed::{Feed, FeedRx};
 use super::runner::Command;
 use super::update::Update;
-use crate::advisor::{Advice, AdvisorCmd, AdvisorHandle, AdvisorStatus};
+use crate::advisor::{Advice, AdvisorCmd, AdvisorHandle, AdvisorStatus, RecentChat};
 use crate::bot::{BotEvent, BotHandle, Priority};
 use crate::config::Config;
 use crate::domain::{Moment, TriggerData, Ts};
@@ -40,7 +40,7 @@ pub struct Copilot {
     /// The command stream the engine reads (the front end's own when the co-pilot is off).
     pub commands: mpsc::Receiver<Command>,
     /// Where chat lines go for the advisor: only with `[general] store_chat_text` on.
-    pub chat_lines: Option<AdvisorHandle>,
+    pub chat_lines: Option<RecentChat>,
 }
 
 /// Starts what `[advisor]` and `[bot]` turn on.
@@ -61,7 +61,7 @@ pub fn start(
         };
     }
     let (advisor, advice) = advisor.unzip();
-    let chat_lines = advisor.clone().filter(|_| cfg.general.store_chat_text);
+    let chat_lines = advisor.as_ref().and_then(AdvisorHandle::recent_chat);
     let (bot, bot_events) = bot.unzip();
     let (engine_tx, engine_rx) = mpsc::channel(16);
     let forward = Arc::new(Mutex::new(Forward {
@@ -105,14 +105,6 @@ pub fn start(
     Copilot {
         commands: engine_rx,
         chat_lines,
-    }
-}
-
-/// A chat message for the advisor's recent lines: its text as read (no name), never a
-/// `!command`.
-pub(super) fn chat_line_for_advisor(advisor: &AdvisorHandle, msg: &crate::domain::ChatMessage) {
-    if !msg.text.trim_start().starts_with('!') {
-        advisor.send(AdvisorCmd::ChatLine(msg.readable_text()));
     }
 }
 

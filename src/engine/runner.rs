@@ -81,7 +81,7 @@ pub struct Engine {
     /// Activities, the bandit, the context line, the report.
     pub(super) engage: super::engage::EngageHook,
     /// The advisor's recent chat lines (only with `[general] store_chat_text` on).
-    pub(super) advisor_chat: Option<crate::advisor::AdvisorHandle>,
+    pub(super) advisor_chat: Option<crate::advisor::RecentChat>,
 }
 
 impl Engine {
@@ -148,8 +148,8 @@ impl Engine {
                     let _ = self.api.try_send(ApiRequest::SocketSaid { live });
                     self.media.live_source = LiveSource::Socket;
                 }
-                if let (Some(a), Event::Chat(m)) = (&self.advisor_chat, &event) {
-                    super::copilot::chat_line_for_advisor(a, m);
+                if let (Some(recent), Event::Chat(m)) = (&self.advisor_chat, &event) {
+                    recent.push(m);
                 }
                 let effects = self.core.on_event(at, &event);
                 self.apply(effects).await;
