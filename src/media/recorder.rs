@@ -212,7 +212,6 @@ impl Recorder {
             status_tx: Arc::new(status_tx),
             stop_rx,
             log: log.clone(),
-            fault: Shared::fault_from_env(),
         });
         RecorderHandle {
             status: status_rx,

@@ -4,7 +4,6 @@
 //! Chat, moments and the database never notice. A recorder that returns has stopped on
 //! purpose (asked to, offline, a missing program) and is not restarted.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,10 +16,6 @@ use super::supervise::Supervisor;
 use crate::store::StoreHandle;
 use crate::supervise::{Ended, Restart, spawn_supervised};
 
-/// For tests through the binary: `KICKTUI_FAULT=recorder_panic:FILE` makes the recorder
-/// panic (once: the file is removed) when FILE exists while it records.
-const FAULT_ENV: &str = "KICKTUI_FAULT";
-
 /// What every run of the recorder shares; the status watch outlives a crashed run.
 #[derive(Clone)]
 pub(super) struct Shared {
@@ -31,14 +26,6 @@ pub(super) struct Shared {
     pub status_tx: Arc<watch::Sender<RecordingStatus>>,
     pub stop_rx: watch::Receiver<bool>,
     pub log: LogTail,
-    pub fault: Option<PathBuf>,
-}
-
-impl Shared {
-    pub fn fault_from_env() -> Option<PathBuf> {
-        let v = std::env::var(FAULT_ENV).ok()?;
-        Some(PathBuf::from(v.strip_prefix("recorder_panic:")?))
-    }
 }
 
 /// Starts the supervised recorder; the handle ends once a run has returned (stopped).

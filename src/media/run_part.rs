@@ -230,10 +230,8 @@ impl Supervisor {
     }
 
     async fn poll_size(&mut self, rec_id: Option<i64>) -> Option<PartEnd> {
-        if let Some(f) = &self.fault
-            && f.exists()
-        {
-            let _ = std::fs::remove_file(f);
+        // For tests through the binary: `KICKTUI_FAULT=recorder_panic:FILE`.
+        if crate::supervise::fault_fired("recorder_panic") {
             panic!("injected by KICKTUI_FAULT");
         }
         let now = Instant::now();

@@ -32,8 +32,6 @@ pub(super) struct Supervisor {
     pub(super) done_bytes: u64,
     /// streamlink said it cannot write the part's file (this part).
     pub(super) write_error: Option<String>,
-    /// For tests through the binary: panic once this file exists (see `restart.rs`).
-    pub(super) fault: Option<PathBuf>,
 }
 
 impl Supervisor {
@@ -54,7 +52,6 @@ impl Supervisor {
             growth: Growth::new(Instant::now()),
             done_bytes,
             write_error: None,
-            fault: s.fault.clone(),
         }
     }
 
