@@ -27,6 +27,15 @@ pub enum ChatState {
     },
 }
 
+impl ChatState {
+    /// Live once more; `lives` counts the times a source went live (the first included).
+    pub fn live_again(lives: &mut u32) -> ChatState {
+        let reconnects = *lives;
+        *lives += 1;
+        ChatState::Live { reconnects }
+    }
+}
+
 impl std::fmt::Display for ChatState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

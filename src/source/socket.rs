@@ -140,9 +140,8 @@ impl Link {
 
     /// Connected and subscribed: the chat is live again (closing an open gap).
     pub async fn up(&mut self, at: Ts) {
-        let reconnects = self.lives;
-        self.lives += 1;
-        self.state.send_replace(ChatState::Live { reconnects });
+        self.state
+            .send_replace(ChatState::live_again(&mut self.lives));
         if std::mem::replace(&mut self.down, false) {
             let _ = self
                 .tx

@@ -299,9 +299,8 @@ impl TwitchSource {
             return Ok(());
         }
         conns.joined = true;
-        let reconnects = self.lives;
-        self.lives += 1;
-        self.state.send_replace(ChatState::Live { reconnects });
+        self.state
+            .send_replace(ChatState::live_again(&mut self.lives));
         if std::mem::replace(&mut self.down, false) {
             self.send(SourceMsg::Event {
                 at,
