@@ -44,7 +44,8 @@ const DEDUP_CAPACITY: usize = 100_000;
 /// Feeds events to the core in order and collects what comes out.
 pub struct Replayer {
     core: Core,
-    dedup: Dedup,
+    /// Made on first use: the pipelined `run` de-duplicates on its reader's thread instead.
+    dedup: Option<Dedup>,
     clock: Option<Ts>,
     report: ReplayReport,
 }
@@ -53,7 +54,7 @@ impl Replayer {
     pub fn new(cfg: &Config) -> Replayer {
         Replayer {
             core: Core::new(cfg, OffsetBase::FirstEvent),
-            dedup: Dedup::new(DEDUP_CAPACITY),
+            dedup: None,
             clock: None,
             report: ReplayReport::default(),
         }
@@ -96,12 +97,19 @@ impl Replayer {
 
     fn line_item(&mut self, item: &LineItem) {
         if let LineItem::Event { key: Some(k), .. } = item
-            && !self.dedup.first_time(k)
+            && self.duplicate(k)
         {
-            self.report.stats.duplicates += 1;
             return;
         }
         self.fresh_item(item);
+    }
+
+    /// True (and counted) when `key` was seen before.
+    fn duplicate(&mut self, key: &crate::source::dedup::DedupKey) -> bool {
+        let dedup = self.dedup.get_or_insert_with(|| Dedup::new(DEDUP_CAPACITY));
+        let seen = !dedup.first_time(key);
+        self.report.stats.duplicates += u64::from(seen);
+        seen
     }
 
     /// An item past de-duplication (the pipelined reader does that on its own thread).

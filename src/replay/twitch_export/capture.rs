@@ -50,9 +50,8 @@ pub(super) fn run(feed: &mut Feed, mut input: impl BufRead) -> std::io::Result<(
             };
             // Before mapping, as live: a repeated gift line must not touch the gift folding.
             if let Some(k) = map::dedup_key(&m)
-                && !feed.r.dedup.first_time(&k)
+                && feed.r.duplicate(&k)
             {
-                feed.r.report.stats.duplicates += 1;
                 continue;
             }
             if let Err(e) = mapper.map(&m, &mut events) {
