@@ -70,3 +70,49 @@ async fn every_chat_counted_after_sigterm() {
 async fn every_chat_counted_after_sighup() {
     every_message_is_in_chat_stats("HUP").await;
 }
+
+/// Chat before the stream (the waiting room) belongs to the stream: the offline session it
+/// opened becomes the stream's, one session with one number, holding the early chat too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chat_before_the_stream_is_in_the_streams_session() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let mut run = Run::start(
+        &test_config(kick.kick_config()),
+        &["clavicular", "--headless"],
+    );
+    run.expect("Connected to clavicular chat").await;
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    for i in 0..12 {
+        c.chat(&format!("early{i}"), "is he starting soon");
+    }
+    // An event opens the offline session at once (chat counts wait for their window).
+    c.kicks("early_fan", 100, "");
+    run.expect("Kicks: early_fan sent 100 Kicks").await;
+    c.set_live("Going live");
+    run.expect("Stream is LIVE!").await;
+    for i in 0..5 {
+        c.chat(&format!("viewer{i}"), "hello");
+    }
+    c.kicks("marker", 1, "");
+    run.expect("Kicks: marker sent 1 Kicks").await;
+    let (status, lines, dir) = run.stop("INT").await;
+    assert!(status.success(), "{status}\n{}", lines.join("\n"));
+    let log = lines.join("\n");
+    assert!(log.contains("clavicular_session001.md"), "{log}");
+    let db = db(&dir.path().join("data"));
+    assert_eq!(count(&db, "SELECT count(*) FROM sessions"), 1, "{log}");
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM sessions WHERE stream_started_at IS NOT NULL \
+             AND title = 'Going live'"
+        ),
+        1
+    );
+    assert_eq!(count(&db, "SELECT sum(messages) FROM chat_stats"), 17);
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM events WHERE session_id = 1"),
+        2
+    );
+}

@@ -332,7 +332,7 @@ impl Engine {
 
     /// Stores a new moment; its row id, or `None` (and why, in the log) when it could not be.
     async fn save_moment(&mut self, moment: &Moment) -> Option<i64> {
-        let session = self.sessions.ensure(wall_now()).await?;
+        let session = self.sessions.ensure_for_moment(wall_now()).await?;
         match self.store.insert_moment(session, moment).await {
             Ok(id) => Some(id),
             Err(e) => {

@@ -4,15 +4,24 @@
 //! `stream_started_at` set, closed when it goes offline and at shutdown. Chat, subs and Kicks
 //! also happen while the channel is offline; so that none of their moments or events are lost,
 //! an *offline session* (no `stream_started_at`) is opened lazily for the first one, and closed
-//! when the channel goes live or kicktui stops. Per-window chat counts and viewer samples are
+//! when the channel goes live or kicktui stops — unless it is a *waiting room*: opened less than
+//! [`WAITING_ROOM`] before the stream and holding no moment, it becomes the stream's session
+//! (the chat before a stream belongs to it, and the stream keeps one number). Per-window chat counts and viewer samples are
 //! only stored while some session is open (they are not worth a session of their own).
 
 use crate::domain::Ts;
 use crate::store::{NewSession, StoreHandle};
 
+/// How long before going live an offline session still counts as the stream's waiting room.
+pub const WAITING_ROOM: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
 struct Current {
     id: i64,
     live: bool,
+    opened: Ts,
+    /// A moment is stored in it: an offline session with one stays apart from the stream
+    /// (its clip would have no recording).
+    has_moment: bool,
 }
 
 pub struct Sessions {
@@ -44,7 +53,21 @@ impl Sessions {
         }
         let id = self.open(now, None, None).await?;
         tracing::info!("session {id} opened for activity while the channel is offline");
-        self.current = Some(Current { id, live: false });
+        self.current = Some(Current {
+            id,
+            live: false,
+            opened: now,
+            has_moment: false,
+        });
+        Some(id)
+    }
+
+    /// The open session, or a new offline one, for a moment.
+    pub async fn ensure_for_moment(&mut self, now: Ts) -> Option<i64> {
+        let id = self.ensure(now).await?;
+        if let Some(c) = &mut self.current {
+            c.has_moment = true;
+        }
         Some(id)
     }
 
@@ -59,6 +82,34 @@ impl Sessions {
             if c.live {
                 return Some(c.id);
             }
+            let waiting = now.secs_since(c.opened) <= WAITING_ROOM.as_secs_f64();
+            if waiting && !c.has_moment {
+                let id = c.id;
+                return match self
+                    .store
+                    .session_went_live(id, now, stream_start, title)
+                    .await
+                {
+                    Ok(()) => {
+                        tracing::info!(
+                            "session {id} is the stream's: it started at {} (the chat before it \
+                             stays in the session)",
+                            stream_start.to_rfc3339()
+                        );
+                        self.current = Some(Current {
+                            id,
+                            live: true,
+                            opened: now,
+                            has_moment: false,
+                        });
+                        Some(id)
+                    }
+                    Err(e) => {
+                        tracing::error!("cannot mark session {id} live: {e}");
+                        None
+                    }
+                };
+            }
             self.close(now).await;
         }
         let id = self.open(now, Some(stream_start), title).await?;
@@ -66,7 +117,12 @@ impl Sessions {
             "session {id} opened: the stream started at {}",
             stream_start.to_rfc3339()
         );
-        self.current = Some(Current { id, live: true });
+        self.current = Some(Current {
+            id,
+            live: true,
+            opened: now,
+            has_moment: false,
+        });
         Some(id)
     }
 
@@ -94,5 +150,55 @@ impl Sessions {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, StoreWriter, db_path};
+
+    /// Runs `steps` on a fresh store; returns each session as (id, live).
+    async fn sessions_after(steps: impl AsyncFnOnce(&mut Sessions)) -> Vec<(i64, bool)> {
+        let dir = tempfile::tempdir().unwrap();
+        let w = StoreWriter::spawn(&db_path(dir.path())).unwrap();
+        let mut s = Sessions::new(w.handle(), "clavicular", "kick");
+        steps(&mut s).await;
+        w.shutdown_async().await.unwrap();
+        let rows = Store::open(&db_path(dir.path()))
+            .unwrap()
+            .list_sessions()
+            .unwrap();
+        rows.iter()
+            .map(|r| (r.id, r.stream_started_at.is_some()))
+            .collect()
+    }
+
+    const T0: Ts = Ts(1_700_000_000_000);
+
+    #[tokio::test]
+    async fn a_waiting_room_becomes_the_streams_session() {
+        let rows = sessions_after(async |s| {
+            s.ensure(T0).await;
+            let live = T0.plus_secs(600.0);
+            assert_eq!(s.go_live(live, live, None).await, Some(1));
+        })
+        .await;
+        assert_eq!(rows, [(1, true)]);
+    }
+
+    #[tokio::test]
+    async fn an_old_offline_session_or_one_with_a_moment_stays_apart() {
+        let rows = sessions_after(async |s| {
+            s.ensure(T0).await;
+            let late = T0.plus_secs(WAITING_ROOM.as_secs_f64() + 1.0);
+            assert_eq!(s.go_live(late, late, None).await, Some(2));
+            s.close(late.plus_secs(10.0)).await;
+            s.ensure_for_moment(late.plus_secs(20.0)).await;
+            let soon = late.plus_secs(30.0);
+            assert_eq!(s.go_live(soon, soon, None).await, Some(4));
+        })
+        .await;
+        assert_eq!(rows, [(1, false), (2, true), (3, false), (4, true)]);
     }
 }

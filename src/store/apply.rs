@@ -49,6 +49,25 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
                 .execute(params![session_id, ts(*ended_at)])?;
             one_row(n, "session", *session_id)
         }
+        WriteOp::SessionWentLive {
+            session_id,
+            started_at,
+            stream_started_at,
+            title,
+        } => {
+            let n = conn
+                .prepare_cached(
+                    "UPDATE sessions SET started_at = ?2, stream_started_at = ?3, title = ?4
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    session_id,
+                    ts(*started_at),
+                    ts(*stream_started_at),
+                    title
+                ])?;
+            one_row(n, "session", *session_id)
+        }
         WriteOp::InsertMoment(m) => {
             conn.prepare_cached(
                 "INSERT INTO moments (session_id, at, at_ms, offset_s, trigger_type, trigger_data,

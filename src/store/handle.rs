@@ -93,6 +93,23 @@ impl StoreHandle {
         .map(drop)
     }
 
+    pub async fn session_went_live(
+        &self,
+        session_id: i64,
+        started_at: Ts,
+        stream_started_at: Ts,
+        title: Option<String>,
+    ) -> Result<(), StoreError> {
+        self.send(WriteOp::SessionWentLive {
+            session_id,
+            started_at,
+            stream_started_at,
+            title,
+        })
+        .await
+        .map(drop)
+    }
+
     /// Returns the moment's id once it is committed (only then may the UI say "saved").
     pub async fn insert_moment(&self, session_id: i64, m: &Moment) -> Result<i64, StoreError> {
         let row = MomentInsert::from_moment(session_id, m);

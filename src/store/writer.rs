@@ -28,6 +28,13 @@ pub enum WriteOp {
         session_id: i64,
         ended_at: Ts,
     },
+    /// An offline session becomes the stream's (its chat before the stream belongs to it).
+    SessionWentLive {
+        session_id: i64,
+        started_at: Ts,
+        stream_started_at: Ts,
+        title: Option<String>,
+    },
     /// Reply: the moment id (the moment is committed when it arrives).
     InsertMoment(MomentInsert),
     /// A moment shown while building, now final: same row, its triggers and score updated.
@@ -64,6 +71,7 @@ impl WriteOp {
         match self {
             WriteOp::OpenSession(_) => "open_session",
             WriteOp::CloseSession { .. } => "close_session",
+            WriteOp::SessionWentLive { .. } => "session_went_live",
             WriteOp::InsertMoment(_) => "insert_moment",
             WriteOp::FinalizeMoment { .. } => "finalize_moment",
             WriteOp::UpdateClip { .. } => "update_clip",
