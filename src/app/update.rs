@@ -203,15 +203,7 @@ impl App {
     }
 
     fn on_recorder(&mut self, news: RecorderNews) {
-        if let Some(line) = crate::headless::media::recorder_line(&news) {
-            match news {
-                RecorderNews::Off(_)
-                | RecorderNews::Stalled { .. }
-                | RecorderNews::Unwritable { .. }
-                | RecorderNews::Crashed { .. } => tracing::warn!("{line}"),
-                _ => tracing::info!("{line}"),
-            }
-        }
+        crate::headless::media::log_recorder_line(&news);
         match news {
             RecorderNews::Armed if self.recording.state == RecState::Unavailable => {
                 self.recording.state = RecState::Waiting;

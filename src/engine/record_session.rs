@@ -214,15 +214,12 @@ async fn run(s: SessionSetup, rec: RecorderHandle, mut cmds: mpsc::UnboundedRece
     if let Some((cut, why)) = quit
         && !ended
     {
-        // Live at quit: the person's (or the config's) answer, in the log either way.
+        // Live at quit: the person's (or the config's) answer; whoever prints it logs it.
         let news = RecorderNews::AtQuit {
             session: s.id,
             cut,
             why: why.to_string(),
         };
-        if let Some(line) = crate::headless::media::recorder_line(&news) {
-            tracing::info!("{line}");
-        }
         r.send(Update::Recorder(news));
         ended = cut;
     }
@@ -313,9 +310,6 @@ async fn left_pending(s: &SessionSetup, r: &mut Reporter) {
         session: r.session,
         moments: left,
     };
-    if let Some(line) = crate::headless::media::recorder_line(&news) {
-        tracing::info!("{line}");
-    }
     r.send(Update::Recorder(news));
 }
 

@@ -4,6 +4,21 @@
 use crate::engine::update::{ClipNews, RecorderNews};
 use crate::media::ClipState;
 
+/// The recorder's line, also written to the log (trouble as a warning): the TUI shows the log,
+/// headless (and the TUI's last words after it closes) keep it in the log file next to what
+/// they print. The one place recorder news is logged.
+pub fn log_recorder_line(n: &RecorderNews) -> Option<String> {
+    let line = recorder_line(n)?;
+    match n {
+        RecorderNews::Off(_)
+        | RecorderNews::Stalled { .. }
+        | RecorderNews::Unwritable { .. }
+        | RecorderNews::Crashed { .. } => tracing::warn!("{line}"),
+        _ => tracing::info!("{line}"),
+    }
+    Some(line)
+}
+
 pub fn recorder_line(n: &RecorderNews) -> Option<String> {
     Some(match n {
         RecorderNews::Armed => return None,

@@ -181,7 +181,7 @@ impl Printer {
             Update::Recording(_) => vec![],
             Update::Recorder(news) => {
                 self.recording |= matches!(news, RecorderNews::Armed);
-                media::recorder_line(news)
+                media::log_recorder_line(news)
                     .map(|l| vec![format!("{c} {l}")])
                     .unwrap_or_default()
             }

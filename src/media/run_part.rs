@@ -117,7 +117,6 @@ impl Supervisor {
                 Err(e) => tracing::warn!("recording row not stored: {e}"),
             }
         }
-        tracing::info!("Recording to: {}", path.display());
         let rec_id = info.recording_id;
         self.status.parts.push(info);
         self.status.part = part;
