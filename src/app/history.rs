@@ -105,6 +105,17 @@ pub struct EmoteSeen {
     pub last_sec: i64,
 }
 
+impl EmoteSeen {
+    /// A repeated phrase (the detector names them in quotes), not an emote.
+    pub fn is_phrase(&self) -> bool {
+        self.name.starts_with('"')
+    }
+}
+
+/// A phrase is shown once this many chatters typed it in the window: one person's line is
+/// not "repeated" (the top token of a quiet chat often is).
+const PHRASE_MIN_CHATTERS: u32 = 3;
+
 /// The recent top emotes, best first. Each snapshot names only the current top one; the model
 /// keeps the others for five minutes so the pane shows what chat spammed lately.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -121,6 +132,8 @@ impl EmoteBoard {
         for e in &mut self.seen {
             e.now = 0;
         }
+        let top =
+            top.filter(|&(name, count)| !name.starts_with('"') || count >= PHRASE_MIN_CHATTERS);
         if let Some((name, count)) = top {
             match self.seen.iter_mut().find(|e| e.name == name) {
                 Some(e) => {
@@ -187,5 +200,17 @@ mod tests {
         assert_eq!(names, vec![("KEKW", 12), ("W", 5)]);
         b.observe(at(400), None);
         assert!(b.seen.is_empty());
+    }
+
+    #[test]
+    fn a_phrase_few_chatters_typed_is_not_shown() {
+        let mut b = EmoteBoard::default();
+        b.observe(at(0), Some(("\"sven_tiger real\"", 1)));
+        b.observe(at(1), Some(("\"easy\"", 2)));
+        assert!(b.seen.is_empty());
+        b.observe(at(2), Some(("KEKW", 1)));
+        b.observe(at(3), Some(("\"no way\"", 3)));
+        let names: Vec<_> = b.seen.iter().map(|e| (e.name.as_str(), e.peak)).collect();
+        assert_eq!(names, vec![("\"no way\"", 3), ("KEKW", 1)]);
     }
 }

@@ -123,14 +123,16 @@ impl EmoteDetector {
         }
     }
 
-    /// Lower-case words, punctuation trimmed, letter runs cut to two ("LMAOOO" = "lmaoo").
+    /// Lower-case words, punctuation trimmed, letter runs cut to two ("LMAOOO" = "lmaoo");
+    /// user names left out ("@sven real" and "sven real" are "real").
     fn add_phrase(&mut self, t: Ts, user: u64, text: &str) {
         let mut phrase = std::mem::take(&mut self.phrase);
         phrase.clear();
         phrase.push('"');
         for word in text.split_ascii_whitespace() {
+            let addressed = word.starts_with('@');
             let word = trim_word(word);
-            if word.is_empty() {
+            if word.is_empty() || addressed || self.names.contains(&fold_hash(word)) {
                 continue;
             }
             if phrase.len() > 1 {
@@ -305,6 +307,18 @@ mod tests {
         }
         d.close_second(Ts(3000));
         assert_eq!(d.top(), None);
+    }
+
+    #[test]
+    fn a_phrase_leaves_user_names_out() {
+        let mut d = EmoteDetector::new(&EmotesConfig::default(), false);
+        d.on_message(Ts(0), &msg(3, "lol"));
+        for u in 10..16 {
+            let text = ["u3 no way", "@u3 no way", "NO WAY"][u as usize % 3];
+            d.on_message(Ts(100 + u as i64 * 10), &msg(u, text));
+        }
+        d.close_second(Ts(1000));
+        assert_eq!(d.top(), Some(("\"no way\"", 6)));
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             Span::styled(count, th.dim),
         ])
     };
-    let is_phrase = |e: &&crate::app::history::EmoteSeen| e.name.starts_with('"');
+    let is_phrase = |e: &&crate::app::history::EmoteSeen| e.is_phrase();
     let mut lines: Vec<Line> = app
         .emotes
         .seen
