@@ -10,15 +10,23 @@ use kicktui::fake::{FakeConfig, FakeKick};
 use support::{LIMIT, Run, count, db, received, test_config};
 use tokio::time::{sleep, timeout};
 
-async fn every_message_is_in_chat_stats(signal: &str) {
-    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
-    let c = kick.control();
+/// kicktui watching the fake's channel headless, subscribed to it.
+async fn watching(kick: &FakeKick) -> Run {
     let mut run = Run::start(
         &test_config(kick.kick_config()),
         &["clavicular", "--headless"],
     );
     run.expect("Connected to clavicular chat").await;
-    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    timeout(LIMIT, kick.control().wait_subscribed())
+        .await
+        .unwrap();
+    run
+}
+
+async fn every_message_is_in_chat_stats(signal: &str) {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let mut run = watching(&kick).await;
     c.set_live("Counting");
     run.expect("Stream is LIVE!").await;
     // Spread over a few 3 s windows, ending mid-window.
@@ -77,12 +85,7 @@ async fn every_chat_counted_after_sighup() {
 async fn the_chat_before_the_stream_is_in_the_streams_session() {
     let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
     let c = kick.control();
-    let mut run = Run::start(
-        &test_config(kick.kick_config()),
-        &["clavicular", "--headless"],
-    );
-    run.expect("Connected to clavicular chat").await;
-    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    let mut run = watching(&kick).await;
     for i in 0..12 {
         c.chat(&format!("early{i}"), "is he starting soon");
     }

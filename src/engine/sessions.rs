@@ -24,6 +24,17 @@ struct Current {
     has_moment: bool,
 }
 
+impl Current {
+    fn new(id: i64, live: bool, opened: Ts) -> Current {
+        Current {
+            id,
+            live,
+            opened,
+            has_moment: false,
+        }
+    }
+}
+
 pub struct Sessions {
     store: StoreHandle,
     channel: String,
@@ -53,12 +64,7 @@ impl Sessions {
         }
         let id = self.open(now, None, None).await?;
         tracing::info!("session {id} opened for activity while the channel is offline");
-        self.current = Some(Current {
-            id,
-            live: false,
-            opened: now,
-            has_moment: false,
-        });
+        self.current = Some(Current::new(id, false, now));
         Some(id)
     }
 
@@ -71,7 +77,8 @@ impl Sessions {
         Some(id)
     }
 
-    /// The channel went live at `stream_start`: closes an offline session, opens the stream's.
+    /// The channel went live at `stream_start`: the waiting room becomes the stream's session,
+    /// or the offline session is closed and the stream's opened.
     pub async fn go_live(
         &mut self,
         now: Ts,
@@ -82,33 +89,23 @@ impl Sessions {
             if c.live {
                 return Some(c.id);
             }
-            let waiting = now.secs_since(c.opened) <= WAITING_ROOM.as_secs_f64();
-            if waiting && !c.has_moment {
+            if !c.has_moment && now.secs_since(c.opened) <= WAITING_ROOM.as_secs_f64() {
                 let id = c.id;
-                return match self
+                if let Err(e) = self
                     .store
                     .session_went_live(id, now, stream_start, title)
                     .await
                 {
-                    Ok(()) => {
-                        tracing::info!(
-                            "session {id} is the stream's: it started at {} (the chat before it \
-                             stays in the session)",
-                            stream_start.to_rfc3339()
-                        );
-                        self.current = Some(Current {
-                            id,
-                            live: true,
-                            opened: now,
-                            has_moment: false,
-                        });
-                        Some(id)
-                    }
-                    Err(e) => {
-                        tracing::error!("cannot mark session {id} live: {e}");
-                        None
-                    }
-                };
+                    tracing::error!("cannot mark session {id} live: {e}");
+                    return None;
+                }
+                tracing::info!(
+                    "session {id} is the stream's: it started at {} (the chat before it stays \
+                     in the session)",
+                    stream_start.to_rfc3339()
+                );
+                self.current = Some(Current::new(id, true, now));
+                return Some(id);
             }
             self.close(now).await;
         }
@@ -117,12 +114,7 @@ impl Sessions {
             "session {id} opened: the stream started at {}",
             stream_start.to_rfc3339()
         );
-        self.current = Some(Current {
-            id,
-            live: true,
-            opened: now,
-            has_moment: false,
-        });
+        self.current = Some(Current::new(id, true, now));
         Some(id)
     }
 
