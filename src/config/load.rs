@@ -107,24 +107,48 @@ fn describe(msg: &str) -> String {
 }
 
 /// `--data-dir` / `$KICKTUI_DATA`, then `[general] data_dir`, then the platform data dir.
+/// Always absolute, `~` expanded: recordings and clips are stored by path, and a later
+/// `kicktui clip` from another directory must still find them.
 pub fn resolve_data_dir(flag: Option<&Path>, config: &Config) -> PathBuf {
-    if let Some(p) = flag {
-        return p.to_path_buf();
+    let chosen = if let Some(p) = flag {
+        p.to_path_buf()
+    } else if let Some(p) = std::env::var_os("KICKTUI_DATA").filter(|v| !v.is_empty()) {
+        PathBuf::from(p)
+    } else if !config.general.data_dir.is_empty() {
+        PathBuf::from(&config.general.data_dir)
+    } else {
+        project_dirs()
+            .map(|d| d.data_dir().to_path_buf())
+            .unwrap_or_else(|| PathBuf::from(".kicktui"))
+    };
+    let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+    let expanded = expand_home(&chosen, home.as_deref());
+    std::path::absolute(&expanded).unwrap_or(expanded)
+}
+
+/// `~` and `~/x` under `home` (the shell does it for flags, not for config values).
+fn expand_home(p: &Path, home: Option<&Path>) -> PathBuf {
+    match (p.strip_prefix("~"), home) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => p.to_path_buf(),
     }
-    if let Some(p) = std::env::var_os("KICKTUI_DATA").filter(|v| !v.is_empty()) {
-        return PathBuf::from(p);
-    }
-    if !config.general.data_dir.is_empty() {
-        return PathBuf::from(&config.general.data_dir);
-    }
-    project_dirs()
-        .map(|d| d.data_dir().to_path_buf())
-        .unwrap_or_else(|| PathBuf::from(".kicktui"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_data_dir_is_absolute_with_home_expanded() {
+        let home = Path::new("/home/me");
+        assert_eq!(expand_home(Path::new("~/kt"), Some(home)), home.join("kt"));
+        assert_eq!(expand_home(Path::new("~"), Some(home)), home);
+        assert_eq!(expand_home(Path::new("a/~"), Some(home)), Path::new("a/~"));
+        let cfg = Config::default();
+        let d = resolve_data_dir(Some(Path::new("rel")), &cfg);
+        assert!(d.is_absolute(), "{d:?}");
+        assert!(d.ends_with("rel"), "{d:?}");
+    }
 
     fn err(text: &str) -> String {
         parse_str(text, "my.toml").unwrap_err().to_string()
