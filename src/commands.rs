@@ -127,6 +127,7 @@ fn front_end(
         logging::init(data_dir, &cfg.general.log_level, true).map_err(cannot)?;
         return Ok(None);
     }
+    crate::term::need_terminal()?;
     let keymap = Keymap::from_config(&cfg.keys)
         .map_err(|(key, expected)| config::ConfigError::new("config", &key, expected))?;
     logging::init_tui(Some(data_dir), &cfg.general.log_level).map_err(cannot)?;

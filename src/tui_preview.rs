@@ -22,11 +22,13 @@ use crate::replay::lines::{LineItem, parse_line};
 use crate::source::ChatState;
 use crate::time::wall_now;
 
+/// The demo's chat log, so the preview works wherever the binary is.
+const DEMO_CHAT: &[u8] = include_bytes!("../assets/demo-chat.jsonl");
+
 #[derive(Debug, clap::Args)]
 pub struct PreviewArgs {
-    /// A chat log in any replay format.
-    #[arg(default_value = "assets/demo-chat.jsonl")]
-    pub file: PathBuf,
+    /// A chat log in any replay format (default: the demo's chat log, built in).
+    pub file: Option<PathBuf>,
     /// Play the log this many times faster than real time.
     #[arg(long, default_value_t = 1.0)]
     pub speed: f64,
@@ -38,14 +40,20 @@ pub fn main(cli: &Cli, args: &PreviewArgs) -> Result<ExitCode, Box<dyn std::erro
     if !(args.speed.is_finite() && args.speed > 0.0) {
         return Err(format!("--speed must be above 0, got {}", args.speed).into());
     }
-    let file =
-        File::open(&args.file).map_err(|e| format!("cannot open {}: {e}", args.file.display()))?;
+    crate::term::need_terminal()?;
+    let (input, source): (Box<dyn BufRead + Send>, &Path) = match &args.file {
+        Some(path) => {
+            let file =
+                File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+            (Box::new(BufReader::new(file)), path)
+        }
+        None => (Box::new(DEMO_CHAT), Path::new("demo-chat.jsonl")),
+    };
     crate::logging::init_tui(None, &cfg.general.log_level)?;
     let keymap = Keymap::from_config(&cfg.keys)
         .map_err(|(key, expected)| config::ConfigError::new("config", &key, expected))?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
-    let name = args
-        .file
+    let name = source
         .file_stem()
         .map_or("preview".into(), |s| s.to_string_lossy().into_owned());
     let mut ctx = TuiContext::new(&name, &data_dir.display().to_string(), keymap);
@@ -58,7 +66,7 @@ pub fn main(cli: &Cli, args: &PreviewArgs) -> Result<ExitCode, Box<dyn std::erro
         crate::engine::signals::cancel_on_signals(cancel.clone());
         let (up_tx, mut up_rx) = mpsc::channel(256);
         let (cmd_tx, cmd_rx) = mpsc::channel(16);
-        let feed = Feed::new(&cfg, &name, BufReader::new(file), args.speed, &args.file);
+        let feed = Feed::new(&cfg, &name, input, args.speed, source);
         let task = tokio::spawn(feed.run(up_tx, cmd_rx, cancel.clone()));
         let result = crate::term::run_tui(&mut up_rx, cmd_tx, cancel.clone(), ctx).await;
         cancel.cancel();

@@ -32,6 +32,19 @@ const UPDATE_BATCH: usize = 64;
 
 type Term = Terminal<CrosstermBackend<ThreadWriter>>;
 
+/// The TUI draws on stdout and reads keys from stdin: both must be a terminal (not a pipe,
+/// a service, or `ssh` without `-t`). Checked before anything starts.
+pub fn need_terminal() -> Result<(), String> {
+    use std::io::IsTerminal;
+    if io::stdin().is_terminal() && io::stdout().is_terminal() {
+        Ok(())
+    } else {
+        Err("the TUI needs a terminal, and stdin or stdout is not one here (a pipe, a service, \
+             or ssh without -t): add --headless for log lines instead"
+            .into())
+    }
+}
+
 /// Runs the TUI until a quit key, `cancel` (a signal), or the terminal going away. `Quit` is
 /// also sent on `cmd_tx`; the caller stops the engine. The terminal is restored on every path.
 pub async fn run_tui(
