@@ -91,6 +91,9 @@ pub fn live(cli: &Cli) -> CmdResult {
         );
     }
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
+    if cli.data_dir.is_some() || cli.config.is_some() {
+        crate::present::name_data_dir_in_commands(&data_dir);
+    }
     let shown = format!("{platform}:{slug}");
     let tui = front_end(&cfg, &shown, &data_dir, cli.live.headless)?;
     if cli.live.no_record {
@@ -155,12 +158,19 @@ pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
         cfg.recorder.enabled = false;
     }
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg).join("demo");
+    crate::present::name_data_dir_in_commands(&data_dir);
     let shown = format!("{}:{}", args.platform, crate::demo::CHANNEL);
     let tui = front_end(&cfg, &shown, &data_dir, args.headless)?;
     let runtime = runtime()?;
     let demo = crate::demo::run(cfg, data_dir, args.platform, args.capture.clone(), tui);
     let end = runtime.block_on(demo)?;
-    Ok(finish_front_end(&end, args.headless))
+    let code = finish_front_end(&end, args.headless);
+    // The demo keeps its data apart: say how to look at it.
+    println!(
+        "The demo's moments: `{}` (and sessions, report --last, clip --pending)",
+        crate::present::later_command("moments")
+    );
+    Ok(code)
 }
 
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {

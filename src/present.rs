@@ -10,6 +10,36 @@ use crate::domain::{
 use crate::media::ClipState;
 use crate::time::format_offset_words;
 
+/// ` --data-dir DIR` when this run's data is not where a plain `kicktui` looks (the demo's, or
+/// a `--data-dir` / `--config` given): set once at start, so the commands the words suggest
+/// for later find this run's data.
+static DATA_DIR_ARG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+pub fn name_data_dir_in_commands(dir: &std::path::Path) {
+    let _ = DATA_DIR_ARG.set(format!(
+        " --data-dir {}",
+        shell_word(&dir.to_string_lossy())
+    ));
+}
+
+/// A kicktui command to run later, e.g. `later_command("clip --pending")`.
+pub fn later_command(args: &str) -> String {
+    format!(
+        "kicktui{} {args}",
+        DATA_DIR_ARG.get().map_or("", String::as_str)
+    )
+}
+
+/// `s` as one shell word: quoted unless it is plain.
+fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./-+:@%".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
 const RULE: &str = "============================================================";
 
 /// One short description per trigger, strongest first: `Velocity: 8.7 msg/s | Keywords: CLIP (5x)`.
@@ -160,6 +190,14 @@ pub fn megabytes(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_in_a_suggested_command_is_one_shell_word() {
+        assert_eq!(shell_word("/tmp/kt/demo"), "/tmp/kt/demo");
+        assert_eq!(shell_word("/tmp/my demo"), "'/tmp/my demo'");
+        assert_eq!(shell_word("/tmp/it's"), r"'/tmp/it'\''s'");
+        assert_eq!(shell_word(""), "''");
+    }
     use crate::domain::{MomentSource, Trigger, Ts};
 
     fn moment() -> Moment {

@@ -99,9 +99,14 @@ async fn y_at_quit_cuts_the_pending_clip_before_exit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn n_at_quit_leaves_the_clip_pending_for_later() {
     let (dir, screen, log) = quit_live_with("n", "quit-n").await;
-    let line = "Quit while live: the pending clips of session 1 are left for \
-                `kicktui clip --pending` (answered at quit)";
-    assert!(log.contains(line), "{log}");
+    // The command names this run's data dir: a plain `kicktui clip --pending` would not find it.
+    let data = dir.path().join("data");
+    let line = format!(
+        "Quit while live: the pending clips of session 1 are left for \
+         `kicktui --data-dir {} clip --pending` (answered at quit)",
+        data.display()
+    );
+    assert!(log.contains(&line), "{log}");
     assert!(screen.contains("are left for"), "{screen}");
     assert!(
         log.contains("1 clip of session 1 left pending (#1)"),

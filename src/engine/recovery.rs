@@ -34,8 +34,9 @@ pub fn after_crash(db: &Path, platform: &str, slug: &str, feed: &Feed) -> Vec<i6
     }
     let clips = if r.clips > 0 {
         format!(
-            "; {} clips pending: kicktui clip --pending cuts them",
-            r.clips
+            "; {} clips pending: {} cuts them",
+            r.clips,
+            crate::present::later_command("clip --pending")
         )
     } else {
         String::new()

@@ -3,6 +3,7 @@
 
 use crate::engine::update::{ClipNews, RecorderNews};
 use crate::media::ClipState;
+use crate::present::later_command;
 
 /// The recorder's line, also written to the log (trouble as a warning): the TUI shows the log,
 /// headless (and the TUI's last words after it closes) keep it in the log file next to what
@@ -50,9 +51,10 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
             plural(*count, "moment")
         ),
         RecorderNews::LeftPending { moments, session } => format!(
-            "{} of session {session} left pending ({}): cut them later with `kicktui clip --pending`",
+            "{} of session {session} left pending ({}): cut them later with `{}`",
             plural(moments.len(), "clip"),
-            ids(moments)
+            ids(moments),
+            later_command("clip --pending")
         ),
         RecorderNews::AtQuit {
             session,
@@ -64,7 +66,8 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
             cut: false,
             why,
         } => format!(
-            "Quit while live: the pending clips of session {session} are left for `kicktui clip --pending` ({why})"
+            "Quit while live: the pending clips of session {session} are left for `{}` ({why})",
+            later_command("clip --pending")
         ),
     })
 }

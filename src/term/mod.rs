@@ -39,9 +39,11 @@ pub fn need_terminal() -> Result<(), String> {
     if io::stdin().is_terminal() && io::stdout().is_terminal() {
         Ok(())
     } else {
-        Err("the TUI needs a terminal, and stdin or stdout is not one here (a pipe, a service, \
+        Err(
+            "the TUI needs a terminal, and stdin or stdout is not one here (a pipe, a service, \
              or ssh without -t): add --headless for log lines instead"
-            .into())
+                .into(),
+        )
     }
 }
 
