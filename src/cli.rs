@@ -50,6 +50,65 @@ pub struct LiveArgs {
     pub chatroom_id: Option<u64>,
 }
 
+impl Command {
+    /// As typed on the command line.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Replay(_) => "replay",
+            Command::Moments(_) => "moments",
+            Command::Sessions(_) => "sessions",
+            Command::Demo(_) => "demo",
+            Command::Eval(_) => "eval",
+            Command::Clip(_) => "clip",
+            Command::Doctor(_) => "doctor",
+            Command::Report(_) => "report",
+            Command::Synth(_) => "synth",
+            Command::Login(_) => "login",
+            Command::ReapChildren(_) => "reap-children",
+            Command::TuiPreview(_) => "tui-preview",
+        }
+    }
+}
+
+impl Cli {
+    /// The channel and its flags (`--headless`, `--activity`…) are for watching a channel:
+    /// with a subcommand clap would take them and nobody would read them. Says which and
+    /// where it goes.
+    pub fn check_live_args_unused(&self) -> Result<(), String> {
+        let Some(cmd) = &self.command else {
+            return Ok(());
+        };
+        let l = &self.live;
+        let given = [
+            (l.channel.is_some(), "a channel"),
+            (l.headless, "--headless"),
+            (l.no_record, "--no-record"),
+            (l.activity.is_some(), "--activity"),
+            (l.capture.is_some(), "--capture"),
+            (l.channel_id.is_some(), "--channel-id"),
+            (l.chatroom_id.is_some(), "--chatroom-id"),
+        ];
+        let Some((_, what)) = given.iter().find(|g| g.0) else {
+            return Ok(());
+        };
+        let name = cmd.name();
+        let demo_has = ["--headless", "--no-record", "--capture"].contains(what);
+        Err(if matches!(cmd, Command::Demo(_)) && demo_has {
+            format!("{what} goes after the subcommand: kicktui {name} {what}")
+        } else if what.starts_with("--") {
+            format!(
+                "{what} is for watching a channel (kicktui CHANNEL {what}), not for `kicktui {name}`"
+            )
+        } else {
+            let channel = l.channel.as_deref().unwrap_or("CHANNEL");
+            format!(
+                "a channel and a subcommand together: run `kicktui {channel}` to watch the \
+                 channel, or `kicktui {name}` alone"
+            )
+        })
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// No TUI: print log lines.
@@ -236,6 +295,25 @@ mod tests {
             .unwrap();
         assert_eq!(e.live.chatroom_id, Some(7));
         assert_eq!(e.live.capture, Some(PathBuf::from("c.jsonl")));
+    }
+
+    #[test]
+    fn watching_flags_with_a_subcommand_are_refused_not_ignored() {
+        let err = |args: &[&str]| {
+            Cli::try_parse_from(args)
+                .unwrap()
+                .check_live_args_unused()
+                .unwrap_err()
+        };
+        assert_eq!(
+            err(&["kicktui", "--headless", "demo"]),
+            "--headless goes after the subcommand: kicktui demo --headless"
+        );
+        assert!(err(&["kicktui", "--activity", "x", "moments"]).contains("--activity is for"));
+        assert!(err(&["kicktui", "--activity", "x", "demo"]).contains("--activity is for"));
+        assert!(err(&["kicktui", "clavicular", "sessions"]).starts_with("a channel and a"));
+        let fine = Cli::try_parse_from(["kicktui", "--data-dir", "/d", "demo", "--headless"]);
+        assert_eq!(fine.unwrap().check_live_args_unused(), Ok(()));
     }
 }
 

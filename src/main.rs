@@ -9,6 +9,10 @@ fn main() -> ExitCode {
     // A panic must not leave a streamlink or ffmpeg child behind.
     kicktui::media::children::install_panic_hook();
     let cli = Cli::parse();
+    if let Err(e) = cli.check_live_args_unused() {
+        eprintln!("kicktui: {e}");
+        return ExitCode::from(2);
+    }
     let result = match &cli.command {
         Some(Command::Replay(args)) => commands::replay(&cli, args),
         Some(Command::Moments(args)) => commands::moments(&cli, args),
