@@ -346,3 +346,28 @@ async fn a_killed_kicktui_leaves_no_streamlink_behind() {
         .expect("streamlink or its watcher outlived a SIGKILLed kicktui");
     src.stop().await;
 }
+
+/// The demo's encoder (its ffmpeg, the stream it records) is watched like streamlink: a killed
+/// demo leaves neither behind, and the next demo would not record an orphan's stream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_demo_leaves_no_ffmpeg_behind() {
+    let mut run = Run::start(&kicktui::config::Config::default(), &["demo", "--headless"]);
+    let pid = run.pid();
+    run.expect("Recording to:").await;
+    let ours: Vec<u32> = children_of(pid)
+        .into_iter()
+        .filter(|(_, cmd)| cmd.contains("testsrc2") || cmd.contains("streamlink"))
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(ours.len(), 2, "{:?}", children_of(pid));
+    let (status, _, _dir) = run.stop("KILL").await;
+    assert!(!status.success());
+    let gone = async {
+        while ours.iter().any(|&p| alive(p)) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    timeout(Duration::from_secs(10), gone)
+        .await
+        .expect("the demo's ffmpeg or streamlink outlived a SIGKILLed kicktui");
+}

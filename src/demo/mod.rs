@@ -131,7 +131,10 @@ pub async fn run(
     // First, so the stream has segments by the time the channel goes live (5 s in).
     let mut cfg = cfg;
     let stream = if cfg.recorder.enabled {
-        match stream::DemoStream::start(&data_dir.join("hls"), &cfg.recorder.ffmpeg).await {
+        let recordings = crate::media::recorder::recordings_dir(&data_dir);
+        match stream::DemoStream::start(&data_dir.join("hls"), &cfg.recorder.ffmpeg, &recordings)
+            .await
+        {
             Ok(s) => Some(s),
             // No ffmpeg: the engine's tool check says so and turns recording off.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,

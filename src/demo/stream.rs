@@ -9,6 +9,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::media::hls_source::HlsSource;
+use crate::media::orphans;
 
 /// How often the keeper looks at the encoder.
 const CHECK_EVERY: Duration = Duration::from_secs(5);
@@ -21,14 +22,18 @@ pub struct DemoStream {
 }
 
 impl DemoStream {
-    /// Starts the stream in `<dir>` (emptied first). `Err`: why there is none.
-    pub async fn start(dir: &Path, ffmpeg: &str) -> std::io::Result<DemoStream> {
+    /// Starts the stream in `<dir>` (emptied first). `Err`: why there is none. The encoder is
+    /// noted in `notes` (the recordings dir) like streamlink, so a killed demo leaves no
+    /// ffmpeg behind, and one a killed demo left is stopped first: it would write into `dir`.
+    pub async fn start(dir: &Path, ffmpeg: &str, notes: &Path) -> std::io::Result<DemoStream> {
+        orphans::reap(notes);
         let _ = tokio::fs::remove_dir_all(dir).await;
         tokio::fs::create_dir_all(dir).await?;
+        tokio::fs::create_dir_all(notes).await?;
         let src = HlsSource::start(dir, ffmpeg).await?;
         let url = src.url();
         let stop = CancellationToken::new();
-        let keeper = tokio::spawn(keep(src, stop.clone()));
+        let keeper = tokio::spawn(keep(src, stop.clone(), notes.to_path_buf()));
         Ok(DemoStream { url, keeper, stop })
     }
 
@@ -39,19 +44,34 @@ impl DemoStream {
     }
 }
 
-async fn keep(mut src: HlsSource, stop: CancellationToken) {
+async fn keep(mut src: HlsSource, stop: CancellationToken, notes: std::path::PathBuf) {
+    let mut noted = src.encoder_pid();
+    if let Some(pid) = noted {
+        orphans::note(&notes, pid);
+    }
     loop {
         tokio::select! {
             () = stop.cancelled() => break,
             () = tokio::time::sleep(CHECK_EVERY) => {
-                if !src.encoder_running()
-                    && let Err(e) = src.restart_encoder().await
-                {
+                if src.encoder_running() {
+                    continue;
+                }
+                if let Some(pid) = noted.take() {
+                    orphans::forget(&notes, pid);
+                }
+                if let Err(e) = src.restart_encoder().await {
                     tracing::warn!("demo stream: cannot restart ffmpeg: {e}");
                     break;
+                }
+                noted = src.encoder_pid();
+                if let Some(pid) = noted {
+                    orphans::note(&notes, pid);
                 }
             }
         }
     }
     src.stop().await;
+    if let Some(pid) = noted {
+        orphans::forget(&notes, pid);
+    }
 }

@@ -1,7 +1,8 @@
 //! A SIGKILLed kicktui cannot stop its streamlink (nothing runs in a killed process, and
 //! without `unsafe` a child cannot be told to die with its parent). So the recorder notes each
-//! streamlink it starts in `<recordings>/.children` as `<kicktui pid> <streamlink pid>`, and
-//! the next recorder started on that data dir ends the ones whose kicktui is gone.
+//! streamlink it starts (and the demo its ffmpeg encoder) in `<recordings>/.children` as
+//! `<kicktui pid> <child pid>`, and the watcher, or the next start on that data dir, ends the
+//! ones whose kicktui is gone.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,8 +22,9 @@ fn proc_alive(pid: u32) -> bool {
     !stat.is_empty() && !stat.contains(") Z")
 }
 
-/// The process is a streamlink leading its own process group.
-fn is_our_streamlink(pid: u32) -> bool {
+/// The process is a streamlink or an ffmpeg leading its own process group (a reused pid is
+/// neither, or not a group leader).
+fn is_our_child(pid: u32) -> bool {
     let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     let pgrp = stat
@@ -30,7 +32,8 @@ fn is_our_streamlink(pid: u32) -> bool {
         .next()
         .and_then(|rest| rest.split_whitespace().nth(2))
         .and_then(|g| g.parse::<u32>().ok());
-    String::from_utf8_lossy(&cmdline).contains("streamlink") && pgrp == Some(pid)
+    let cmdline = String::from_utf8_lossy(&cmdline);
+    (cmdline.contains("streamlink") || cmdline.contains("ffmpeg")) && pgrp == Some(pid)
 }
 
 fn read(dir: &Path) -> Vec<(u32, u32)> {
@@ -49,7 +52,7 @@ fn write(dir: &Path, entries: &[(u32, u32)]) {
     let _ = std::fs::write(file(dir), text);
 }
 
-/// Notes a streamlink this process started (and makes sure the watcher that stops it after
+/// Notes a child (streamlink, the demo's ffmpeg) this process started (and makes sure the watcher that stops it after
 /// a kill of kicktui is running).
 pub fn note(dir: &Path, child: u32) {
     super::reaper::ensure_started(dir);
@@ -63,7 +66,7 @@ pub fn note(dir: &Path, child: u32) {
     }
 }
 
-/// Forgets a streamlink that has exited.
+/// Forgets a child that has exited.
 pub fn forget(dir: &Path, child: u32) {
     let me = std::process::id();
     let rest: Vec<(u32, u32)> = read(dir)
@@ -73,21 +76,21 @@ pub fn forget(dir: &Path, child: u32) {
     write(dir, &rest);
 }
 
-/// SIGTERMs every noted streamlink whose kicktui is gone; returns their pids.
+/// SIGTERMs every noted child whose kicktui is gone; returns their pids.
 pub fn reap(dir: &Path) -> Vec<u32> {
     let mut reaped = Vec::new();
     let mut keep = Vec::new();
     for (parent, child) in read(dir) {
         if parent == std::process::id() || proc_alive(parent) {
             keep.push((parent, child));
-        } else if proc_alive(child) && is_our_streamlink(child) {
+        } else if proc_alive(child) && is_our_child(child) {
             signal_group(child, Signal::SIGTERM);
             reaped.push(child);
         }
     }
     write(dir, &keep);
     if !reaped.is_empty() {
-        tracing::warn!("stopped streamlink left by a killed kicktui: {reaped:?}");
+        tracing::warn!("stopped streamlink/ffmpeg left by a killed kicktui: {reaped:?}");
     }
     reaped
 }

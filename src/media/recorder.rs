@@ -60,6 +60,11 @@ pub fn stream_url(rec: &config::Recorder, channel: &str, playback_url: Option<&s
     }
 }
 
+/// Where a data dir's recordings (and the notes of running children) go.
+pub fn recordings_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("recordings")
+}
+
 impl RecorderConfig {
     pub fn from_config(
         rec: &config::Recorder,
@@ -70,7 +75,7 @@ impl RecorderConfig {
         RecorderConfig {
             streamlink: rec.streamlink.clone(),
             url: stream_url(rec, channel, playback_url),
-            recordings_dir: data_dir.join("recordings"),
+            recordings_dir: recordings_dir(data_dir),
             channel: channel.to_string(),
             stall_floor: Duration::from_secs(u64::from(rec.stall_seconds)),
             stop_grace: Duration::from_secs(u64::from(rec.stop_timeout_seconds)),
