@@ -115,11 +115,12 @@ pub fn start(cfg: &Config, feed: &Feed, cancel: CancellationToken) -> Option<Run
                 Options::default().with_token(&s.token),
                 cancel,
             );
+            // A note, so headless prints it too (and the log keeps it).
             if let Some(r) = &running {
-                tracing::info!(
-                    "dashboard: http://{}/ (live metrics on /ws/metrics)",
+                feed.send(crate::engine::update::Update::Note(format!(
+                    "Dashboard: http://{}/ (live metrics on /ws/metrics)",
                     r.addr
-                );
+                )));
             }
             running
         }
