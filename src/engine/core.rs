@@ -246,7 +246,9 @@ impl Core {
         out.push(Effect::ChatStats(ChatStats {
             at: t,
             window_s: u32::try_from(window_s).unwrap_or(self.stats_window_s),
-            chatters: self.velocity.status().chatters,
+            // The rolling window's chatters: a window cut short has fewer, never more than
+            // its messages.
+            chatters: self.velocity.status().chatters.min(stats.messages),
             ..stats
         }));
     }

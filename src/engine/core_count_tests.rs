@@ -103,3 +103,15 @@ fn nothing_counted_twice_or_lost_over_many_windows() {
     let total: u32 = stats(&out).iter().map(|s| s.messages).sum();
     assert_eq!(total, 384);
 }
+
+#[test]
+fn a_window_cut_short_has_no_more_chatters_than_messages() {
+    let mut c = core();
+    let mut out = Vec::new();
+    // 7 chatters over 1000–1009 s, then one message in the next window before the cut.
+    feed(&mut c, 1_000_000, 9_000, 14, &mut out);
+    out.extend(c.on_event(Ts(1_010_200), &chat(3)));
+    out.extend(c.finish(Ts(1_011_000)));
+    let last = stats(&out).pop().unwrap();
+    assert_eq!((last.messages, last.chatters), (1, 1), "{last:?}");
+}
