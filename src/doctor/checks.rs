@@ -137,7 +137,7 @@ pub async fn kick_api(cfg: &Config, channel: Option<&str>) -> (Check, Option<Cha
         Err(e @ (ApiError::Cloudflare | ApiError::Blocked { .. })) => (
             Check::fail(
                 NAME,
-                format!("{base}: blocked by Cloudflare ({e})"),
+                format!("{base}: blocked by Cloudflare ({})", e.what()),
                 "set [kick] channel_id and chatroom_id (or --channel-id/--chatroom-id) so no \
                  lookup is needed, and [kick] client_id/client_secret for live status",
             ),
@@ -146,8 +146,8 @@ pub async fn kick_api(cfg: &Config, channel: Option<&str>) -> (Check, Option<Cha
         Err(e) => (
             Check::fail(
                 NAME,
-                format!("{base}: {e}"),
-                "check the network and [kick] api_base; kicktui retries by itself",
+                format!("{base}: {}", e.what()),
+                "check the network and [kick] api_base; while watching, kicktui retries by itself",
             ),
             None,
         ),

@@ -70,6 +70,13 @@ impl ApiError {
         }
     }
 
+    /// What went wrong, without what kicktui does next (for one-shot checks: doctor).
+    pub fn what(&self) -> String {
+        let full = self.to_string();
+        let next = format!("; {}", self.next_step());
+        full.strip_suffix(&next).unwrap_or(&full).to_string()
+    }
+
     fn next_step(&self) -> String {
         match self.retry_after() {
             Some(d) => format!("retrying in {}", human(d)),
@@ -175,6 +182,16 @@ pub(crate) fn classify(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_went_wrong_is_said_without_the_retry() {
+        let e = ApiError::Http(502);
+        assert_eq!(
+            e.to_string(),
+            "Kick's API answered HTTP 502; retrying in 1 min"
+        );
+        assert_eq!(e.what(), "Kick's API answered HTTP 502");
+    }
 
     #[test]
     fn answers_are_named() {
