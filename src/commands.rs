@@ -35,7 +35,8 @@ pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
     let file =
         File::open(&args.file).map_err(|e| format!("cannot open {}: {e}", args.file.display()))?;
     let started = Instant::now();
-    let report = crate::replay::run(BufReader::with_capacity(1 << 20, file), &cfg)?;
+    let report = crate::replay::run(BufReader::with_capacity(1 << 20, file), &cfg)
+        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
     let elapsed = started.elapsed().as_secs_f64();
     let mut out = std::io::stdout().lock();
     out.write_all(crate::replay::render(&report, args.format).as_bytes())?;
@@ -279,7 +280,8 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> CmdResult {
         .map_err(|e| format!("{}: {e}", args.labels.display()))?;
     let file =
         File::open(&args.chat).map_err(|e| format!("cannot open {}: {e}", args.chat.display()))?;
-    let report = crate::replay::run(BufReader::with_capacity(1 << 20, file), &cfg)?;
+    let report = crate::replay::run(BufReader::with_capacity(1 << 20, file), &cfg)
+        .map_err(|e| format!("cannot read {}: {e}", args.chat.display()))?;
     let (moments, hours) = scored_moments(&report);
     let result = crate::eval::score(&moments, &labels, hours);
     match args.format {
