@@ -65,7 +65,7 @@ pub fn trigger_words(kind: TriggerType, data: &TriggerData) -> String {
         TriggerData::Keyword(d) => format!("Keywords: {} ({}x)", d.keyword, d.count),
         TriggerData::ClipRequests(d) => format!("Clip requests: {} viewers", d.viewers),
         // A phrase chat repeats (quoted) is not an emote.
-        TriggerData::Emote(d) if d.emote.starts_with('"') => {
+        TriggerData::Emote(d) if crate::detect::emotes::is_phrase(&d.emote) => {
             format!("Repeated: {} ({}x)", d.emote, d.count)
         }
         TriggerData::Emote(d) => format!("Emote: {} ({}x)", d.emote, d.count),

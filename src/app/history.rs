@@ -108,7 +108,7 @@ pub struct EmoteSeen {
 impl EmoteSeen {
     /// A repeated phrase (the detector names them in quotes), not an emote.
     pub fn is_phrase(&self) -> bool {
-        self.name.starts_with('"')
+        crate::detect::emotes::is_phrase(&self.name)
     }
 }
 
@@ -132,8 +132,9 @@ impl EmoteBoard {
         for e in &mut self.seen {
             e.now = 0;
         }
-        let top =
-            top.filter(|&(name, count)| !name.starts_with('"') || count >= PHRASE_MIN_CHATTERS);
+        let top = top.filter(|&(name, count)| {
+            !crate::detect::emotes::is_phrase(name) || count >= PHRASE_MIN_CHATTERS
+        });
         if let Some((name, count)) = top {
             match self.seen.iter_mut().find(|e| e.name == name) {
                 Some(e) => {

@@ -2,7 +2,7 @@
 //! real time, served on 127.0.0.1), so the recorder and the clipper work without Kick. The
 //! encoder stops after 15 minutes; it is restarted like a streamer reconnecting.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
@@ -44,11 +44,9 @@ impl DemoStream {
     }
 }
 
-async fn keep(mut src: HlsSource, stop: CancellationToken, notes: std::path::PathBuf) {
-    let mut noted = src.encoder_pid();
-    if let Some(pid) = noted {
-        orphans::note(&notes, pid);
-    }
+async fn keep(mut src: HlsSource, stop: CancellationToken, notes: PathBuf) {
+    let mut noted = None;
+    renote(&notes, &mut noted, src.encoder_pid());
     loop {
         tokio::select! {
             () = stop.cancelled() => break,
@@ -56,22 +54,25 @@ async fn keep(mut src: HlsSource, stop: CancellationToken, notes: std::path::Pat
                 if src.encoder_running() {
                     continue;
                 }
-                if let Some(pid) = noted.take() {
-                    orphans::forget(&notes, pid);
-                }
                 if let Err(e) = src.restart_encoder().await {
                     tracing::warn!("demo stream: cannot restart ffmpeg: {e}");
                     break;
                 }
-                noted = src.encoder_pid();
-                if let Some(pid) = noted {
-                    orphans::note(&notes, pid);
-                }
+                renote(&notes, &mut noted, src.encoder_pid());
             }
         }
     }
     src.stop().await;
-    if let Some(pid) = noted {
-        orphans::forget(&notes, pid);
+    renote(&notes, &mut noted, None);
+}
+
+/// Keeps the children file naming the running encoder: `noted` becomes `running`.
+fn renote(notes: &Path, noted: &mut Option<u32>, running: Option<u32>) {
+    if let Some(pid) = noted.take() {
+        orphans::forget(notes, pid);
     }
+    if let Some(pid) = running {
+        orphans::note(notes, pid);
+    }
+    *noted = running;
 }

@@ -36,6 +36,11 @@ pub struct EmoteDetector {
     phrase: String,
 }
 
+/// Whether a token the detector names is a repeated phrase (quoted), not an emote.
+pub fn is_phrase(name: &str) -> bool {
+    name.starts_with('"')
+}
+
 /// Chatter names remembered for the "not a user name" check before the set is renewed.
 const MAX_NAMES: usize = 50_000;
 

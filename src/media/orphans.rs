@@ -52,8 +52,8 @@ fn write(dir: &Path, entries: &[(u32, u32)]) {
     let _ = std::fs::write(file(dir), text);
 }
 
-/// Notes a child (streamlink, the demo's ffmpeg) this process started (and makes sure the watcher that stops it after
-/// a kill of kicktui is running).
+/// Notes a child (streamlink, the demo's ffmpeg) this process started, and makes sure the
+/// watcher that stops it after a kill of kicktui is running.
 pub fn note(dir: &Path, child: u32) {
     super::reaper::ensure_started(dir);
     let line = format!("{} {child}\n", std::process::id());
