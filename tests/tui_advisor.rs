@@ -137,3 +137,39 @@ fn empty_advice_keeps_the_standing_suggestion() {
     a.update(Msg::Engine(Update::Advice(Box::new(empty))), at(60.0));
     assert!(screen(&a, 80, 24).contains("try irl"));
 }
+
+/// At the smallest size the help scrolls instead of being cut off, and it lists the advisor's
+/// keys only when the advisor is on.
+#[test]
+fn help_scrolls_at_60x16_and_names_advisor_keys_only_when_on() {
+    let mut a = app_sized(60, 16);
+    a.update(key('?'), T0);
+    let top = screen(&a, 60, 16);
+    assert!(top.contains("mark a moment now"), "{top}");
+    assert!(top.contains("more below · j/k scroll"), "{top}");
+    assert!(!top.contains("Keys can be changed"), "{top}");
+    a.update(key('G'), T0);
+    let end = screen(&a, 60, 16);
+    assert!(end.contains("Keys can be changed in config.toml"), "{end}");
+    assert!(end.contains("end · j/k scroll"), "{end}");
+    assert!(!end.contains("advisor:"), "advisor off: {end}");
+    // Scrolling back up by one shows the row above the first one shown.
+    a.update(key('k'), T0);
+    assert!(screen(&a, 60, 16).contains("more below"));
+    // Closed and opened again, it starts at the top.
+    a.update(key('?'), T0);
+    a.update(key('?'), T0);
+    assert!(screen(&a, 60, 16).contains("mark a moment now"));
+
+    a.update(status(0), T0);
+    a.update(key('G'), T0);
+    let on = screen(&a, 60, 16);
+    assert!(
+        on.contains("advisor: dismiss the advice"),
+        "advisor on: {on}"
+    );
+    // A tall terminal shows it all at once, with no scroll hint.
+    let tall = screen(&a, 100, 40);
+    assert!(tall.contains("mark a moment now") && tall.contains("Keys can be changed"));
+    assert!(!tall.contains("scroll"), "{tall}");
+}

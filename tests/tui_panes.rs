@@ -340,6 +340,11 @@ fn moments_list_rows_and_empty_state() {
 #[test]
 fn help_popup_and_hint_bar_come_from_the_keymap_table() {
     let mut a = app();
+    // With the advisor on, so its keys are listed too.
+    a.update(
+        Msg::Engine(Update::Advisor(kicktui::advisor::AdvisorStatus::default())),
+        T0,
+    );
     a.update(key('?'), T0);
     let t = screen(&a, 120, 40);
     for row in TABLE {

@@ -45,6 +45,9 @@ impl App {
                 self.popup = None;
                 return vec![];
             }
+            if p == Popup::Help && self.scroll_help(action) {
+                return vec![];
+            }
             let passes = match p {
                 Popup::Details => !matches!(action, Action::Help),
                 _ => matches!(action, Action::Mark | Action::Repaint),
@@ -105,7 +108,10 @@ impl App {
                 self.moments.set_order(order, rows);
                 self.flash(format!("moments: {}", order.label()), FlashKind::Info);
             }
-            Action::Help => self.popup = Some(Popup::Help),
+            Action::Help => {
+                self.help_scroll = 0;
+                self.popup = Some(Popup::Help);
+            }
             Action::Back => {}
             Action::Quit => {
                 if self.quit_asks() {

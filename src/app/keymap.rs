@@ -264,11 +264,11 @@ impl Keymap {
         self.keys(action).first().copied()
     }
 
-    /// Help rows: (keys, what they do), in table order.
-    pub fn help_rows(&self) -> Vec<(String, &'static str)> {
+    /// Help rows: (action, keys, what they do), in table order.
+    pub fn help_rows(&self) -> Vec<(Action, String, &'static str)> {
         TABLE
             .iter()
-            .map(|r| (self.label(r.action), r.help))
+            .map(|r| (r.action, self.label(r.action), r.help))
             .collect()
     }
 

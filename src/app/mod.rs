@@ -4,6 +4,7 @@
 mod advisor;
 pub mod chord;
 mod engage;
+mod help;
 pub mod history;
 mod input;
 pub mod keymap;

@@ -112,6 +112,8 @@ pub struct App {
     pub pending_marks: u32,
     /// The co-pilot's status and latest advice.
     pub advisor: super::advisor::AdvisorView,
+    /// First help row shown, when the help does not fit the terminal.
+    pub help_scroll: usize,
 }
 
 impl App {
@@ -134,6 +136,7 @@ impl App {
             flash: None,
             pending_marks: 0,
             advisor: Default::default(),
+            help_scroll: 0,
         }
     }
 

@@ -43,8 +43,9 @@ pub fn hint_bar(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     Line::from(spans).render(area, buf);
 }
 
+/// The keys, scrolled when they do not fit; the bottom edge says how to see the rest.
 pub fn help_popup(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
-    let rows = app.ctx.keymap.help_rows();
+    let rows = app.help_rows();
     let key_w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(4);
     let text_w = rows.iter().map(|r| r.1.len()).max().unwrap_or(10);
     let mut lines: Vec<Line> = rows
@@ -65,14 +66,30 @@ pub fn help_popup(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let h = lines.len() as u16 + 2;
     let r = popup(area, w, h);
     Clear.render(r, buf);
-    let close = app.ctx.keymap.label(crate::app::Action::Back);
+    let max = app.help_max_scroll(area.height);
+    let scroll = app.help_scroll.min(max);
+    let km = &app.ctx.keymap;
+    let close = km.label(Action::Back);
+    let bottom = if max == 0 {
+        format!(" {close} closes ")
+    } else {
+        let key = |a| {
+            km.first(a)
+                .map_or_else(|| "(unbound)".into(), |k| k.to_string())
+        };
+        let at = if scroll == max { "end" } else { "more below" };
+        format!(
+            " {at} · {}/{} scroll · {close} closes ",
+            key(Action::Down),
+            key(Action::Up)
+        )
+    };
     Paragraph::new(lines)
+        .scroll((scroll as u16, 0))
         .block(
             Block::bordered()
                 .title(Span::styled(" Keys ", th.title))
-                .title_bottom(
-                    Line::from(Span::styled(format!(" {close} closes "), th.dim)).right_aligned(),
-                ),
+                .title_bottom(Line::from(Span::styled(bottom, th.dim)).right_aligned()),
         )
         .render(r, buf);
 }

@@ -84,6 +84,11 @@ pub fn moment_rows(width: u16, height: u16) -> usize {
         .map_or(1, |a| a.moments.height.saturating_sub(3).max(1) as usize)
 }
 
+/// Text lines inside the bordered help popup on a terminal `height` rows tall.
+pub fn help_inner_height(height: u16, lines: usize) -> usize {
+    (lines + 2).min(height as usize).saturating_sub(2)
+}
+
 /// A popup of at most `w`×`h`, centred and always inside `area`.
 pub fn popup(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);

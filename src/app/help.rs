@@ -1,0 +1,58 @@
+//! The `?` help's rows and its scrolling: advisor keys only when the advisor is on, and a
+//! help taller than the terminal scrolls with the moving keys instead of being cut off.
+
+use super::keymap::Action;
+use super::state::App;
+
+/// The blank line and the `[keys]` footer under the rows.
+pub const HELP_FOOTER_LINES: usize = 2;
+
+fn advisor_key(a: Action) -> bool {
+    matches!(
+        a,
+        Action::AskAdvice | Action::AcceptAdvice | Action::DismissAdvice
+    )
+}
+
+impl App {
+    /// (keys, what they do) for the help, in keymap order.
+    pub fn help_rows(&self) -> Vec<(String, &'static str)> {
+        let advisor_on = self.advisor.status.is_some();
+        self.ctx
+            .keymap
+            .help_rows()
+            .into_iter()
+            .filter(|(action, _, _)| advisor_on || !advisor_key(*action))
+            .map(|(_, keys, help)| (keys, help))
+            .collect()
+    }
+
+    /// Lines of help text that fit inside the popup's border on a terminal `height` rows tall.
+    pub fn help_visible_lines(&self, height: u16) -> usize {
+        let lines = self.help_rows().len() + HELP_FOOTER_LINES;
+        crate::ui::layout::help_inner_height(height, lines)
+    }
+
+    /// The furthest the help can scroll at that height (0 when it fits).
+    pub fn help_max_scroll(&self, height: u16) -> usize {
+        let lines = self.help_rows().len() + HELP_FOOTER_LINES;
+        lines.saturating_sub(self.help_visible_lines(height))
+    }
+
+    /// Moving keys scroll the help; returns whether the key was one of them.
+    pub(super) fn scroll_help(&mut self, action: Action) -> bool {
+        let page = self.help_visible_lines(self.height).max(2) as isize - 1;
+        let by = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -page,
+            Action::PageDown => page,
+            Action::Top => isize::MIN / 2,
+            Action::Bottom => isize::MAX / 2,
+            _ => return false,
+        };
+        let max = self.help_max_scroll(self.height) as isize;
+        self.help_scroll = (self.help_scroll as isize).saturating_add(by).clamp(0, max) as usize;
+        true
+    }
+}
