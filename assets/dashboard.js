@@ -86,9 +86,10 @@ function moment(d) {
   c[0].textContent = clock(d.time);
   c[1].textContent = d.type.replace("_", " ");
   c[2].textContent = d.score.toFixed(1);
-  c[3].textContent = d.clipStatus;
+  // "none" is the protocol's word for "not asked for yet"; the TUI shows that as "–" too.
+  c[3].textContent = d.clipStatus === "none" ? "–" : d.clipStatus;
   c[3].className = "clip-" + d.clipStatus;
-  c[3].title = d.clipPath || "";
+  c[3].title = d.clipPath || (d.clipStatus === "none" ? "not cut yet" : "");
   c[4].textContent = d.summary;
 }
 

@@ -250,6 +250,12 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
         "the moment",
     )
     .await;
+    // Not asked for yet reads as the TUI's "–", not as the protocol's "none".
+    assert_eq!(
+        cdp.eval("document.querySelector('#moments td.clip-none').textContent")
+            .await,
+        "–"
+    );
     srv.feed.send(Update::Clip(ClipNews {
         session: 1,
         moment_id: Some(4),
