@@ -117,22 +117,28 @@ impl Hub {
         let mut inner = self.lock();
         inner.view.apply(u);
         let mut out = messages::for_update(&inner.view, u);
-        // The context (line, activity, suggestion) goes out when it changes.
+        // A new activity or suggestion goes out at once; the line's metrics wait for the tick.
         let context = messages::context_of(&inner.view);
-        if context != inner.last_context {
+        let last = &inner.last_context;
+        if (&context.activity, &context.suggestion) != (&last.activity, &last.suggestion) {
             out.push(Msg::Context(context.clone()));
             inner.last_context = context;
         }
         Self::send(&mut inner, &out, &self.count);
     }
 
-    /// Every 2 s: `stream_state` and `metrics_update`.
+    /// Every 2 s: `stream_state` and `metrics_update`, and `context` if its line changed.
     pub fn tick(&self) {
         let mut inner = self.lock();
-        let out = [
+        let mut out = vec![
             messages::stream_state(&inner.view),
             messages::metrics(&inner.view),
         ];
+        let context = messages::context_of(&inner.view);
+        if context != inner.last_context {
+            out.push(Msg::Context(context.clone()));
+            inner.last_context = context;
+        }
         Self::send(&mut inner, &out, &self.count);
     }
 
@@ -193,5 +199,49 @@ impl Hub {
             c.dropped.cancel();
         }
         self.count.send_replace(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::update::Update;
+
+    fn snapshot(line: &str, suggestion: &str) -> Update {
+        let mut view = View::default();
+        view.snapshot.engage.context = Some(line.into());
+        view.snapshot.engage.suggestion = Some(suggestion.into());
+        Update::Snapshot(view.snapshot)
+    }
+
+    fn types(rx: &mut mpsc::Receiver<Utf8Bytes>) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Ok(m) = rx.try_recv() {
+            let v: serde_json::Value = serde_json::from_str(m.as_str()).unwrap_or_default();
+            out.push(v["type"].as_str().unwrap_or("?").to_string());
+        }
+        out
+    }
+
+    /// The line carries the chat rate, so it changes every second: it rides the 2 s tick,
+    /// while a new suggestion goes out at once.
+    #[test]
+    fn context_goes_out_at_once_for_a_suggestion_and_with_the_tick_for_the_line() {
+        let hub = Hub::new(View::default(), 64, Arc::new(watch::channel(0).0));
+        let mut joined = hub.join();
+        hub.publish(&snapshot("12 msg/min", "talk"));
+        assert!(types(&mut joined.rx).contains(&"context".to_string()));
+        hub.publish(&snapshot("13 msg/min", "talk"));
+        hub.publish(&snapshot("14 msg/min", "talk"));
+        assert!(!types(&mut joined.rx).contains(&"context".to_string()));
+        hub.tick();
+        assert_eq!(
+            types(&mut joined.rx),
+            ["stream_state", "metrics_update", "context"]
+        );
+        hub.tick();
+        assert_eq!(types(&mut joined.rx), ["stream_state", "metrics_update"]);
+        hub.publish(&snapshot("14 msg/min", "gaming"));
+        assert!(types(&mut joined.rx).contains(&"context".to_string()));
     }
 }
