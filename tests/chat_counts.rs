@@ -119,3 +119,26 @@ async fn the_chat_before_the_stream_is_in_the_streams_session() {
         2
     );
 }
+
+/// Quitting before the stream came: the chat is kept, but there is no report of an empty
+/// 0:00:00 stream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_in_the_waiting_room_writes_no_report() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let mut run = watching(&kick).await;
+    for i in 0..6 {
+        c.chat(&format!("early{i}"), "is he starting soon");
+    }
+    c.kicks("early_fan", 100, "");
+    run.expect("Kicks: early_fan sent 100 Kicks").await;
+    let (status, lines, dir) = run.stop("INT").await;
+    let log = lines.join("\n");
+    assert!(status.success(), "{status}\n{log}");
+    assert!(!log.contains("report"), "{log}");
+    let data = dir.path().join("data");
+    assert!(!data.join("reports").exists(), "{log}");
+    let db = db(&data);
+    assert_eq!(count(&db, "SELECT sum(messages) FROM chat_stats"), 6);
+    assert_eq!(count(&db, "SELECT count(*) FROM events"), 1);
+}

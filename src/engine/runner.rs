@@ -371,13 +371,17 @@ impl Engine {
         let effects = self.core.finish(now);
         self.apply(effects).await;
         let ended = self.engage_session_ending(now, false).await;
+        let report = ended.filter(|_| self.sessions.worth_a_report());
+        if let (Some(id), None) = (ended, report) {
+            tracing::info!("session {id} never went live and has no moment: no report");
+        }
         // streamlink stopped, queued clips cut (or left pending) before the session closes.
         self.media.shutdown(&self.feed).await;
         self.sessions.close(now).await;
         if let Err(e) = self.store.flush().await {
             tracing::error!("store flush at shutdown: {e}");
         }
-        self.engage_report(ended, false).await;
+        self.engage_report(report, false).await;
         self.summary.chat_messages = self.core.totals.chat_messages;
         tracing::info!("{}", self.summary);
         self.feed.send(Update::Finished(self.summary.clone()));

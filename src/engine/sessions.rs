@@ -57,6 +57,14 @@ impl Sessions {
         self.current.as_ref().map(|c| c.id)
     }
 
+    /// The open session went live or holds a moment: its end is worth a report. Chat before
+    /// a stream that never came is not (quitting in the waiting room printed an empty one).
+    pub fn worth_a_report(&self) -> bool {
+        self.current
+            .as_ref()
+            .is_some_and(|c| c.live || c.has_moment)
+    }
+
     /// The open session, or a new offline one. `None` only when the database refuses.
     pub async fn ensure(&mut self, now: Ts) -> Option<i64> {
         if let Some(id) = self.current() {
