@@ -203,9 +203,24 @@ fn save_replay(
         title: None,
         stream_started_at: Some(started),
     })?;
+    // A replay has no recording: its moments are not left pending for `clip --pending`.
     for m in &report.moments {
-        handle.insert_moment_blocking(session, m)?;
+        let id = handle.insert_moment_blocking(session, m)?;
+        handle.update_clip_blocking(id, store::ClipStatus::NoRecording, None)?;
     }
+    // The chat it read, so `kicktui report` does not say "0 messages".
+    handle.send_blocking(store::WriteOp::Engage(store::EngageOp::Stats(
+        store::EngageStats {
+            session_id: session,
+            at: report.stats.last_ts.unwrap_or(started),
+            unique_chatters: 0,
+            messages: report.stats.chat_messages,
+            engagement_mean: None,
+            engagement_min: None,
+            engagement_max: None,
+            scored_seconds: 0,
+        },
+    )))?;
     handle.close_session_blocking(session, report.stats.last_ts.unwrap_or(started))?;
     drop(handle);
     writer.shutdown()?;

@@ -187,11 +187,26 @@ fn saved_replay_moments_are_listed() {
     assert!(
         rows.iter().all(|r| r["session_id"] == 1
             && r["source"] == "auto"
-            && r["trigger_data"].is_object())
+            && r["trigger_data"].is_object()
+            // A replay has no recording: nothing is left for `clip --pending`.
+            && r["clip_status"] == "no_recording"),
+        "{out}"
     );
 
     let (table, _, ok) = kicktui(&["sessions"], dir.path());
     assert!(ok && table.contains("replay:stream"), "{table}");
+    let (_, err, ok) = kicktui(&["clip", "--pending"], dir.path());
+    assert!(ok && err.contains("No pending clips."), "{err}");
+    // The report counts the chat it read.
+    let chats = serde_json::from_str::<Value>(&replayed).unwrap()["stats"]["chat_messages"]
+        .as_u64()
+        .unwrap();
+    let (report, err, ok) = kicktui(&["report", "--last"], dir.path());
+    assert!(ok, "{err}");
+    assert!(
+        chats > 0 && report.contains(&format!("- Chat: {chats} messages, ")),
+        "{report}"
+    );
 }
 
 #[test]

@@ -24,8 +24,9 @@ pub struct Report {
     /// Counted chat messages (bots and !commands excluded): `chat_stats`, or the session's
     /// `engage_stats` count when it is larger (it includes the last, partial window).
     pub messages: u64,
-    /// The busiest `chat_stats` window, msg/s.
+    /// The busiest `chat_stats` window, msg/s, and its length (0 without windows).
     pub peak_velocity: f64,
+    pub peak_window_s: f64,
     pub unique_chatters: Option<u64>,
     pub engagement: Engagement,
     pub moments: Vec<Count>,
@@ -179,11 +180,19 @@ impl Report {
             (Some(p), Some(m)) => writeln!(o, "- Viewers: peak {p}, mean {m:.0}")?,
             _ => writeln!(o, "- Viewers: no samples")?,
         }
+        // Averaged over a stored window, so it can read lower than the live rolling rate.
+        let peak = if self.peak_velocity > 0.0 {
+            format!(
+                ", peak {:.1} msg/s over {:.0} s",
+                self.peak_velocity, self.peak_window_s
+            )
+        } else {
+            String::new()
+        };
         writeln!(
             o,
-            "- Chat: {} messages, peak {:.1} msg/s, {} unique chatters",
+            "- Chat: {} messages{peak}, {} unique chatters",
             self.messages,
-            self.peak_velocity,
             self.unique_chatters.map_or("?".into(), |u| u.to_string())
         )?;
         match (
@@ -328,5 +337,19 @@ mod tests {
         );
         let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
         assert_eq!(json["suggestions"]["followed"], 1);
+    }
+
+    #[test]
+    fn the_chat_peak_names_its_window_and_is_left_out_without_windows() {
+        let mut r = Report {
+            messages: 4976,
+            ..Report::default()
+        };
+        assert!(r.to_markdown().contains("- Chat: 4976 messages, ? unique"));
+        (r.peak_velocity, r.peak_window_s) = (15.4, 10.0);
+        assert!(
+            r.to_markdown()
+                .contains("- Chat: 4976 messages, peak 15.4 msg/s over 10 s, ? unique")
+        );
     }
 }

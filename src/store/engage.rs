@@ -180,14 +180,22 @@ impl Store {
         )?;
         r.peak_viewers = peak.and_then(|p| u32::try_from(p).ok());
         r.mean_viewers = opt_f64(mean);
-        let (messages, peak_v): (i64, Option<f64>) = c.query_row(
-            "SELECT COALESCE(SUM(messages), 0), MAX(messages / window_s) FROM chat_stats
-             WHERE session_id = ?1 AND window_s > 0",
+        let messages: i64 = c.query_row(
+            "SELECT COALESCE(SUM(messages), 0) FROM chat_stats WHERE session_id = ?1",
             [id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
+            |row| row.get(0),
         )?;
+        let peak: Option<(f64, f64)> = c
+            .query_row(
+                "SELECT messages / window_s, window_s FROM chat_stats
+                 WHERE session_id = ?1 AND window_s > 0
+                 ORDER BY messages / window_s DESC LIMIT 1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
         r.messages = messages.max(0) as u64;
-        r.peak_velocity = opt_f64(peak_v).unwrap_or(0.0);
+        (r.peak_velocity, r.peak_window_s) = peak.unwrap_or_default();
         let stats = c
             .query_row(
                 "SELECT unique_chatters, engagement_mean, engagement_min, engagement_max,
