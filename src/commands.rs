@@ -336,6 +336,13 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
         },
         _ => return Err("give --session N --start H:MM:SS [--duration S], or --moment ID".into()),
     };
+    if let Some(id) = args.moment
+        && let Some(done) = crate::media::clip_cmd::finished_clip(&data_dir, id)?
+    {
+        eprintln!("moment {id} is already clipped");
+        println!("{}", done.display());
+        return Ok(ExitCode::SUCCESS);
+    }
     let tools = crate::media::Tools::from_config(&cfg.recorder);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -152,4 +152,21 @@ async fn after_kill_9_the_next_start_repairs_and_pending_clips_are_cut() {
     // Nothing left to cut.
     let again = kicktui(dir.path(), &["clip", "--pending"]);
     assert!(String::from_utf8_lossy(&again.stderr).contains("No pending clips."));
+    // Clipping the moment again gives the same file: no `-2` copy beside it.
+    let (id, status): (i64, String) = db
+        .query_row(
+            "SELECT id, clip_status FROM moments WHERE clip_path IS NOT NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let re = kicktui(dir.path(), &["clip", "--moment", &id.to_string()]);
+    let err = String::from_utf8_lossy(&re.stderr);
+    assert!(re.status.success(), "{err}");
+    assert_eq!(String::from_utf8_lossy(&re.stdout).trim(), clip, "{err}");
+    if status == "done" {
+        assert!(err.contains("already clipped"), "{err}");
+    }
+    let clips = std::fs::read_dir(data.join("clips")).unwrap().count();
+    assert_eq!(clips, 1, "{err}");
 }

@@ -32,18 +32,34 @@ struct Plan {
     origin: Ts,
     req: ClipRequest,
     rows: Vec<RecordingRow>,
+    /// A moment's earlier clip (short or failed): cut again in its place, not beside it.
+    replaces: Option<std::path::PathBuf>,
+}
+
+/// The moment's clip when it is already cut in full and its file is still there.
+pub fn finished_clip(data_dir: &Path, moment: i64) -> Result<Option<std::path::PathBuf>, Error> {
+    let db = db_path(data_dir);
+    if !db.exists() {
+        return Ok(None);
+    }
+    let m = Store::open(&db)?.moment(moment)?;
+    Ok(m.filter(|m| m.clip_status == ClipStatus::Done)
+        .and_then(|m| m.clip_path)
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_file()))
 }
 
 fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
     let store = Store::open(db)?;
-    let (session, mut req) = match *what {
+    let (session, mut req, replaces) = match *what {
         ClipWhat::Moment(id) => {
             let m = store
                 .moment(id)?
                 .ok_or_else(|| format!("no moment {id} (see kicktui moments)"))?;
-            (m.session_id, ClipRequest::for_moment(&m))
+            let earlier = m.clip_path.as_ref().map(std::path::PathBuf::from);
+            (m.session_id, ClipRequest::for_moment(&m), earlier)
         }
-        ClipWhat::Offset { session, .. } => (session, ClipRequest::window(Ts(0), Ts(0))),
+        ClipWhat::Offset { session, .. } => (session, ClipRequest::window(Ts(0), Ts(0)), None),
     };
     let s = store
         .session(session)?
@@ -70,6 +86,7 @@ fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
         origin,
         req,
         rows,
+        replaces,
     })
 }
 
@@ -151,7 +168,10 @@ pub async fn clip_from_store(
     }
     let dir = data_dir.join("clips");
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let out = clip_path(&dir, &p.channel, p.session, &p.req);
+    let out = match p.replaces.filter(|old| old.is_file()) {
+        Some(old) => old,
+        None => clip_path(&dir, &p.channel, p.session, &p.req),
+    };
     let res = cut_pieces(tools, &pieces, &out).await?;
     if let Some(id) = p.req.moment_id {
         let status = if res.duration + 2.0 < p.req.duration() {
