@@ -91,7 +91,7 @@ fn the_status_bar_says_how_often_chat_reconnected() {
     );
     let th = Theme::new(true);
     let (_, wide) = pane(120, 1, |r, b| ui::status::render(&a, &th, r, b));
-    assert!(wide.contains("chat: live (2× reconnected)"), "{wide:?}");
+    assert!(wide.contains("chat: live (reconnected 2×)"), "{wide:?}");
 }
 
 #[test]

@@ -98,7 +98,7 @@ fn chat_piece<'a>(app: &App, th: &Theme) -> Vec<Span<'a>> {
         Some(ChatState::Live { reconnects: 0 }) => ("chat: live".to_string(), th.good),
         // Shown for the rest of the run: a flaky connection is worth knowing about.
         Some(ChatState::Live { reconnects }) => {
-            (format!("chat: live ({reconnects}× reconnected)"), th.good)
+            (format!("chat: live (reconnected {reconnects}×)"), th.good)
         }
         Some(ChatState::Connecting { attempt: 0 }) => ("chat: connecting".to_string(), th.warn),
         Some(ChatState::Connecting { attempt }) => {
