@@ -1,9 +1,6 @@
 //! What each subcommand does, between the parsed command line and the library.
 
-use std::fs::File;
-use std::io::{BufReader, Write};
 use std::process::ExitCode;
-use std::time::Instant;
 
 use std::path::Path;
 
@@ -11,61 +8,22 @@ use tokio_util::sync::CancellationToken;
 
 use crate::app::keymap::Keymap;
 use crate::app::state::TuiContext;
-use crate::cli::{
-    Cli, DemoArgs, EvalArgs, EvalFormat, ListArgs, MomentsArgs, ReplayArgs, SynthArgs,
-};
+use crate::cli::{Cli, DemoArgs, ListArgs, MomentsArgs};
 use crate::config::{self, Config};
-use crate::domain::Ts;
 use crate::engine::live::LiveSetup;
 use crate::engine::runner::EngineEnd;
 use crate::kickapi;
-use crate::replay::ReplayReport;
-use crate::store::{self, MomentOrder, MomentQuery, NewSession, Store, StoreWriter};
+use crate::store::{self, MomentOrder, MomentQuery, Store};
 use crate::{headless, logging};
+
+mod replay;
+pub use replay::{eval, replay, scored_moments, synth};
 
 /// A failure worth one clear line to the user.
 pub type CmdResult = Result<ExitCode, Box<dyn std::error::Error>>;
 
 fn load_config(cli: &Cli) -> Result<Config, config::ConfigError> {
     config::load(cli.config.as_deref()).map(|(c, _)| c)
-}
-
-pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
-    let cfg = load_config(cli)?;
-    let file =
-        File::open(&args.file).map_err(|e| format!("cannot open {}: {e}", args.file.display()))?;
-    let started = Instant::now();
-    let report = crate::replay::run(BufReader::with_capacity(1 << 20, file), &cfg)
-        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
-    let elapsed = started.elapsed().as_secs_f64();
-    let mut out = std::io::stdout().lock();
-    out.write_all(crate::replay::render(&report, args.format).as_bytes())?;
-    if args.save {
-        let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
-        let name = args
-            .file
-            .file_stem()
-            .map_or("replay".into(), |s| s.to_string_lossy().into_owned());
-        let session = save_replay(&store::db_path(&data_dir), &name, &report)?;
-        eprintln!(
-            "saved {} moments as session {session} in {}",
-            report.moments.len(),
-            store::db_path(&data_dir).display()
-        );
-    }
-    if args.bench {
-        let lines = report.stats.lines as f64;
-        eprintln!(
-            "replay: {} lines in {elapsed:.3} s = {:.0} lines/s; peak memory {}",
-            report.stats.lines,
-            lines / elapsed.max(1e-9),
-            crate::bench::peak_rss().map_or("unknown".into(), |kb| format!(
-                "{:.1} MB",
-                kb as f64 / 1024.0
-            )),
-        );
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `kicktui <channel> [--headless]`. Until the TUI lands, both print the headless lines.
@@ -187,46 +145,6 @@ fn exit_code(end: &EngineEnd) -> ExitCode {
     }
 }
 
-/// Stores a replay's moments as one session (platform `replay`), so they can be listed and clipped.
-fn save_replay(
-    db: &std::path::Path,
-    name: &str,
-    report: &ReplayReport,
-) -> Result<i64, store::StoreError> {
-    let writer = StoreWriter::spawn(db)?;
-    let handle = writer.handle();
-    let started = report.stats.first_ts.unwrap_or(Ts(0));
-    let session = handle.open_session_blocking(NewSession {
-        channel: name.to_string(),
-        platform: "replay".into(),
-        started_at: started,
-        title: None,
-        stream_started_at: Some(started),
-    })?;
-    // A replay has no recording: its moments are not left pending for `clip --pending`.
-    for m in &report.moments {
-        let id = handle.insert_moment_blocking(session, m)?;
-        handle.update_clip_blocking(id, store::ClipStatus::NoRecording, None)?;
-    }
-    // The chat it read, so `kicktui report` does not say "0 messages".
-    handle.send_blocking(store::WriteOp::Engage(store::EngageOp::Stats(
-        store::EngageStats {
-            session_id: session,
-            at: report.stats.last_ts.unwrap_or(started),
-            unique_chatters: 0,
-            messages: report.stats.chat_messages,
-            engagement_mean: None,
-            engagement_min: None,
-            engagement_max: None,
-            scored_seconds: 0,
-        },
-    )))?;
-    handle.close_session_blocking(session, report.stats.last_ts.unwrap_or(started))?;
-    drop(handle);
-    writer.shutdown()?;
-    Ok(session)
-}
-
 fn open_store(cli: &Cli) -> Result<Store, Box<dyn std::error::Error>> {
     let cfg = load_config(cli)?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
@@ -253,68 +171,6 @@ pub fn sessions(cli: &Cli, args: &ListArgs) -> CmdResult {
     let store = open_store(cli)?;
     let rows = store.list_sessions()?;
     print!("{}", store::render_sessions(&rows, args.format));
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The moments of a replay as the scorer sees them: offsets from the first chat line.
-pub fn scored_moments(report: &ReplayReport) -> (Vec<crate::eval::ScoredMoment>, f64) {
-    let origin = report
-        .stats
-        .first_chat_ts
-        .or(report.stats.first_ts)
-        .unwrap_or(Ts(0));
-    let moments = report
-        .moments
-        .iter()
-        .map(|m| crate::eval::ScoredMoment {
-            offset_s: m.at.secs_since(origin),
-            score: m.score,
-            clip_start_offset_s: m.clip_start.secs_since(origin),
-        })
-        .collect();
-    let hours = report
-        .stats
-        .last_ts
-        .map_or(0.0, |t| t.secs_since(origin) / 3600.0);
-    (moments, hours)
-}
-
-pub fn eval(cli: &Cli, args: &EvalArgs) -> CmdResult {
-    let cfg = load_config(cli)?;
-    if args.chat.is_dir() {
-        let report = crate::eval::many::eval_dirs(&args.chat, &args.labels, &cfg)?;
-        match args.format {
-            EvalFormat::Text => print!("{}", report.to_text()),
-            EvalFormat::Json => println!("{}", serde_json::to_string(&report)?),
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-    let labels_text = std::fs::read_to_string(&args.labels)
-        .map_err(|e| format!("cannot read {}: {e}", args.labels.display()))?;
-    let labels = crate::eval::parse_labels(&labels_text)
-        .map_err(|e| format!("{}: {e}", args.labels.display()))?;
-    let file =
-        File::open(&args.chat).map_err(|e| format!("cannot open {}: {e}", args.chat.display()))?;
-    let report = crate::replay::run(BufReader::with_capacity(1 << 20, file), &cfg)
-        .map_err(|e| format!("cannot read {}: {e}", args.chat.display()))?;
-    let (moments, hours) = scored_moments(&report);
-    let result = crate::eval::score(&moments, &labels, hours);
-    match args.format {
-        EvalFormat::Text => print!("{}", result.to_text()),
-        EvalFormat::Json => println!("{}", serde_json::to_string(&result)?),
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-pub fn synth(args: &SynthArgs) -> CmdResult {
-    let profile: crate::eval::Profile = args.profile.parse()?;
-    let log = crate::eval::generate(profile, args.hours, args.seed);
-    crate::eval::write_files(&log, &args.chat, &args.labels)?;
-    eprintln!(
-        "wrote {} lines and {} highlights",
-        log.lines.len(),
-        log.labels.spans.len()
-    );
     Ok(ExitCode::SUCCESS)
 }
 
