@@ -220,6 +220,31 @@ fn keywords_busiest_first_and_emotes_with_the_current_one() {
     assert!(e.contains("▶ KEKW"), "{e}");
 }
 
+/// Phrases come under their heading only when one fits below it: no dangling "repeated:".
+#[test]
+fn the_phrase_heading_never_dangles() {
+    use kicktui::app::history::EmoteSeen;
+    let mut a = app();
+    let seen = |name: &str| EmoteSeen {
+        name: name.into(),
+        peak: 3,
+        now: 0,
+        last_sec: 0,
+    };
+    a.emotes.seen = vec![seen("Sadge"), seen("KEKW"), seen("\"no way\"")];
+    let th = Theme::new(true);
+    let (_, short) = pane(20, 5, |r, b| ui::emotes::render(&a, &th, r, b));
+    assert!(
+        short.contains("KEKW") && !short.contains("repeated"),
+        "{short}"
+    );
+    let (_, tall) = pane(20, 6, |r, b| ui::emotes::render(&a, &th, r, b));
+    assert!(
+        tall.contains("repeated:") && tall.contains("\"no way\""),
+        "{tall}"
+    );
+}
+
 #[test]
 fn recording_pane_says_not_recording_then_health() {
     let mut a = app();

@@ -46,13 +46,17 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         .map(row)
         .collect();
     let phrases: Vec<Line> = app.emotes.seen.iter().filter(is_phrase).map(row).collect();
+    let rows = inner.height as usize;
     if !phrases.is_empty() {
         if lines.is_empty() {
             lines.push(Line::from(Span::styled("no emote spam", th.dim)));
         }
-        lines.push(Line::from(Span::styled("repeated:", th.dim)));
-        lines.extend(phrases);
+        // Emotes first; the heading only when at least one phrase fits under it.
+        if lines.len() + 2 <= rows {
+            lines.push(Line::from(Span::styled("repeated:", th.dim)));
+            lines.extend(phrases);
+        }
     }
-    lines.truncate(inner.height as usize);
+    lines.truncate(rows);
     Paragraph::new(lines).render(inner, buf);
 }

@@ -7,6 +7,7 @@ pub mod emotes;
 pub mod help;
 pub mod keywords;
 pub mod layout;
+pub mod log_format;
 pub mod logs;
 pub mod moments;
 pub mod notice;
