@@ -107,14 +107,24 @@ where
 }
 
 /// For tests through the binary: `KICKTUI_FAULT=KIND:FILE` arms a one-time fault of `kind`;
-/// true once, when FILE exists (it is removed).
+/// true once, when FILE exists (it is removed). Debug builds only: a release binary never
+/// panics or removes a file because of a stray environment variable.
 pub fn fault_fired(kind: &str) -> bool {
-    let Ok(v) = std::env::var("KICKTUI_FAULT") else {
+    let Some(v) = fault_env() else {
         return false;
     };
     match v.strip_prefix(kind).and_then(|r| r.strip_prefix(':')) {
         Some(file) => std::fs::remove_file(file).is_ok(),
         None => false,
+    }
+}
+
+/// `KICKTUI_FAULT`, in debug builds (the tests' binary).
+pub fn fault_env() -> Option<String> {
+    if cfg!(debug_assertions) {
+        std::env::var("KICKTUI_FAULT").ok()
+    } else {
+        None
     }
 }
 

@@ -14,17 +14,18 @@ impl Ts {
         self.0 as f64 / 1000.0
     }
 
+    // Saturating: times come from logs and servers, and an absurd one must not overflow.
     pub fn plus_ms(self, ms: i64) -> Ts {
-        Ts(self.0 + ms)
+        Ts(self.0.saturating_add(ms))
     }
 
     pub fn plus_secs(self, s: f64) -> Ts {
-        Ts(self.0 + (s * 1000.0).round() as i64)
+        Ts(self.0.saturating_add((s * 1000.0).round() as i64))
     }
 
     /// Seconds from `earlier` to `self`.
     pub fn secs_since(self, earlier: Ts) -> f64 {
-        (self.0 - earlier.0) as f64 / 1000.0
+        self.0.saturating_sub(earlier.0) as f64 / 1000.0
     }
 
     pub fn to_datetime(self) -> DateTime<Utc> {
@@ -174,6 +175,14 @@ mod tests {
                 .unwrap();
             assert_eq!(parse_fast(s.as_bytes()), Some(Ts(want)), "{s}");
         }
+    }
+
+    #[test]
+    fn arithmetic_on_absurd_times_saturates() {
+        assert_eq!(Ts(i64::MAX).plus_ms(5), Ts(i64::MAX));
+        assert_eq!(Ts(i64::MAX).plus_secs(1e30), Ts(i64::MAX));
+        assert_eq!(Ts(0).plus_secs(-1e30), Ts(i64::MIN));
+        assert!(Ts(i64::MAX).secs_since(Ts(i64::MIN)) > 0.0);
     }
 
     #[test]

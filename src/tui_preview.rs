@@ -37,8 +37,8 @@ pub struct PreviewArgs {
 /// The subcommand: config, logging to the log pane only, the feed and the TUI.
 pub fn main(cli: &Cli, args: &PreviewArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let (cfg, _) = config::load(cli.config.as_deref())?;
-    if !(args.speed.is_finite() && args.speed > 0.0) {
-        return Err(format!("--speed must be above 0, got {}", args.speed).into());
+    if !(0.001..=100_000.0).contains(&args.speed) {
+        return Err(format!("--speed must be 0.001 to 100000, got {}", args.speed).into());
     }
     crate::term::need_terminal()?;
     let (input, source): (Box<dyn BufRead + Send>, &Path) = match &args.file {
@@ -124,8 +124,10 @@ impl<R: BufRead> Feed<R> {
     }
 
     fn due(&self, t: Ts) -> Instant {
-        let ms = (t.0 - self.log0.unwrap_or(t).0).max(0) as f64 / self.speed;
-        self.start + Duration::from_millis(ms as u64)
+        let ms = t.secs_since(self.log0.unwrap_or(t)).max(0.0) * 1000.0 / self.speed;
+        // A log spanning centuries (a bad timestamp) waits a year rather than overflow.
+        let wait = Duration::from_millis((ms as u64).min(365 * 86_400_000));
+        self.start + wait
     }
 
     /// Reads ahead to the next event; unreadable lines are counted and skipped.

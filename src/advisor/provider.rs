@@ -191,10 +191,11 @@ pub fn parse_reply(provider: Provider, body: &Value) -> Result<RawReply, CallErr
     }
 }
 
-/// `retry-after` in seconds (an HTTP date is treated as absent: the default backoff applies).
+/// `retry-after` in seconds, capped at 1 h (an HTTP date is treated as absent: the default
+/// backoff applies).
 pub fn retry_after(v: Option<&str>) -> Option<Duration> {
     v.and_then(|s| s.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
+        .map(|s| Duration::from_secs(s.min(3600)))
 }
 
 /// One provider, ready to call.

@@ -169,7 +169,7 @@ pub async fn run(c: &Config, data_dir: &Path) -> Result<(), String> {
     }
     let code = flow.wait_code(stdin_lines()).await?;
     let (path, t) = flow.finish(&code).await?;
-    let mins = (t.expires_at - chrono::Utc::now().timestamp()).max(0) / 60;
+    let mins = (t.expires_at.saturating_sub(chrono::Utc::now().timestamp())).max(0) / 60;
     println!(
         "Logged in. Token saved to {} (readable only by you; valid {mins} min, kicktui refreshes it).",
         path.display()

@@ -52,13 +52,15 @@ impl Token {
         Token {
             access_token: Secret::new(r.access_token.clone()),
             refresh_token: r.refresh_token.clone().map(Secret::new),
-            expires_at: now_unix + r.expires_in.unwrap_or(3600),
+            // Capped at a year: an absurd answer must not wrap into "already expired".
+            expires_at: now_unix
+                .saturating_add(r.expires_in.unwrap_or(3600).clamp(0, 366 * 86_400)),
             scope: r.scope.clone().unwrap_or_default(),
         }
     }
 
     pub fn needs_refresh(&self, now_unix: i64) -> bool {
-        now_unix + REFRESH_EARLY_SECS >= self.expires_at
+        now_unix.saturating_add(REFRESH_EARLY_SECS) >= self.expires_at
     }
 }
 

@@ -17,7 +17,8 @@ pub const USD_PER_BIT: f64 = 0.01;
 pub struct EventDetector {
     cfg: EventsConfig,
     subs: VecDeque<(i64, u32)>,
-    sub_total: u32,
+    /// u64: gift counts come from outside; a sum of u32s must not overflow.
+    sub_total: u64,
     /// A burst fires once; it re-arms when the window empties below the threshold.
     sub_armed: bool,
 }
@@ -61,8 +62,8 @@ impl EventDetector {
     fn add_subs(&mut self, t: Ts, n: u32) -> Option<Trigger> {
         self.expire(t);
         self.subs.push_back((t.0, n));
-        self.sub_total += n;
-        if !self.sub_armed || self.sub_total < self.cfg.sub_burst_count {
+        self.sub_total += u64::from(n);
+        if !self.sub_armed || self.sub_total < u64::from(self.cfg.sub_burst_count) {
             return None;
         }
         self.sub_armed = false;
@@ -72,7 +73,7 @@ impl EventDetector {
             strength: (self.sub_total as f64 / self.cfg.sub_burst_count as f64).max(1.0),
             data: TriggerData::SubBurst(SubBurstData {
                 gifter: None,
-                subs: self.sub_total,
+                subs: u32::try_from(self.sub_total).unwrap_or(u32::MAX),
                 window_s: self.cfg.sub_burst_seconds,
             }),
         })
@@ -82,10 +83,10 @@ impl EventDetector {
         let cutoff = t.0 - self.cfg.sub_burst_seconds as i64 * 1000;
         while self.subs.front().is_some_and(|s| s.0 <= cutoff) {
             if let Some((_, n)) = self.subs.pop_front() {
-                self.sub_total -= n;
+                self.sub_total -= u64::from(n);
             }
         }
-        if self.sub_total < self.cfg.sub_burst_count {
+        if self.sub_total < u64::from(self.cfg.sub_burst_count) {
             self.sub_armed = true;
         }
     }
@@ -221,6 +222,15 @@ mod tests {
             .on_event(Ts(200_000), &gift)
             .expect("a big gift is a burst on its own");
         assert_eq!(t.data, sub_burst(10, Some("g")));
+        // An absurd gift count from outside neither panics nor wraps into a small burst.
+        let huge = Event::GiftedSubs {
+            gifter: "h".into(),
+            count: u32::MAX,
+        };
+        let t = d.on_event(Ts(400_000), &huge).expect("a burst");
+        let more = d.on_event(Ts(401_000), &huge);
+        assert_eq!(t.data, sub_burst(u32::MAX, Some("h")));
+        assert!(more.is_none(), "one burst per window");
     }
 
     #[test]

@@ -71,8 +71,7 @@ pub fn chat(task: ChatTask, feed: Feed, cancel: CancellationToken) -> JoinHandle
         centrifugo_token_url,
     } = task;
     let state = Arc::new(state);
-    let mut fault = std::env::var(FAULT_ENV)
-        .ok()
+    let mut fault = crate::supervise::fault_env()
         .and_then(|v| Some(PathBuf::from(v.strip_prefix("chat_panic:")?)));
     let run_cancel = cancel.clone();
     let make = move || {

@@ -57,7 +57,8 @@ impl Official {
             .filter(|s| !s.is_empty())
             .ok_or_else(|| ApiError::BadResponse("the token answer has no access_token".into()))?
             .to_string();
-        let ttl = v["expires_in"].as_u64().unwrap_or(3600);
+        // Capped at a day: an absurd answer must not overflow the clock.
+        let ttl = v["expires_in"].as_u64().unwrap_or(3600).min(86_400);
         let margin = (ttl / 10).min(60);
         *slot = Some(Token {
             value: value.clone(),

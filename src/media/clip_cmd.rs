@@ -111,7 +111,7 @@ async fn probed_spans(tools: &Tools, rows: &[RecordingRow]) -> Result<Vec<Span>,
                     .duration
             }
         }
-        .filter(|d| *d > 0.0);
+        .filter(|d| *d > 0.0 && d.is_finite());
         if span.duration.is_some() {
             spans.push(span);
         }

@@ -79,7 +79,9 @@ impl Growth {
 
 /// The stall deadline of media.md §8: no growth for max(floor, 5 × segment length).
 pub fn stall_after(floor: Duration, target_duration: f64) -> Duration {
-    floor.max(Duration::from_secs_f64((5.0 * target_duration).max(0.0)))
+    // The segment length comes from the playlist: an absurd one (inf, 1e20) must not panic.
+    let five = (5.0 * target_duration).clamp(0.0, 3600.0);
+    floor.max(Duration::try_from_secs_f64(five).unwrap_or(floor))
 }
 
 /// `Recording health: 45.2 MB (+12.3 MB/min)`, the seed's headless line.
@@ -126,6 +128,10 @@ mod tests {
             stall_after(Duration::from_secs(20), 6.0),
             Duration::from_secs(30)
         );
+        // An absurd playlist never panics.
+        for d in [f64::INFINITY, 1e20, f64::NAN, -3.0] {
+            assert!(stall_after(Duration::from_secs(20), d) <= Duration::from_secs(3600));
+        }
         assert_eq!(
             health_line(47_395_635, 12.3, false),
             "Recording health: 45.2 MB (+12.3 MB/min)"

@@ -7,6 +7,9 @@ use std::path::PathBuf;
 use super::slog::LogEvent;
 use crate::time::Ts;
 
+/// The longest segment taken as the playlist's target duration, seconds.
+const MAX_SEGMENT_S: f64 = 60.0;
+
 /// Why a part ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PartEnd {
@@ -165,7 +168,8 @@ impl PartLog {
                 date,
                 ..
             } => {
-                if duration > 0.0 {
+                // A real HLS segment lasts seconds; anything else in the playlist is ignored.
+                if duration > 0.0 && duration <= MAX_SEGMENT_S {
                     info.target_duration = duration;
                 }
                 self.queued.insert(num, (duration, date));

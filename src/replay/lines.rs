@@ -130,10 +130,11 @@ fn frame_item(raw: &str, recv: Option<Ts>) -> Result<LineItem, LineError> {
     }
 }
 
-/// Unix seconds (milliseconds if the number is too large to be seconds) or RFC 3339.
+/// Unix seconds (milliseconds if the number is too large to be seconds) or RFC 3339. Past
+/// the year 5000 in milliseconds it is no time at all (microseconds, or garbage).
 fn plain_ts(ts: &PlainTs) -> Option<Ts> {
     match ts {
-        PlainTs::Num(n) if n.is_finite() && *n >= 0.0 => Some(if *n > 1e11 {
+        PlainTs::Num(n) if n.is_finite() && *n >= 0.0 && *n < 1e14 => Some(if *n > 1e11 {
             Ts(n.round() as i64)
         } else {
             Ts::from_secs_f64(*n)
@@ -286,6 +287,9 @@ mod tests {
             "[1,2]",
             "{\"recv\": \"nope\", \"frame\": {}}",
             "{\"ts\": 1, \"user\": \"a\", \"text\": \"x\"",
+            // Microseconds, or garbage: past the year 5000 it is no time.
+            "{\"ts\": 1e19, \"user\": \"a\", \"text\": \"x\"}",
+            "{\"ts\": 1700000000000000, \"user\": \"a\", \"text\": \"x\"}",
         ] {
             assert!(parse_line(bad).is_err(), "{bad}");
         }

@@ -135,6 +135,8 @@ impl Helix {
                 e => e.into(),
             })?;
         let (value, ttl) = parse::token(&v).map_err(HelixError::BadResponse)?;
+        // App tokens last about 60 days; an absurd answer must not overflow the clock.
+        let ttl = ttl.min(60 * 86_400);
         let margin = (ttl / 10).min(300);
         *slot = Some(Token {
             value: value.clone(),

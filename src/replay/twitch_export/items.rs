@@ -69,14 +69,13 @@ pub struct Badge {
 
 /// The time of a comment: the video's start plus its offset, else its own `created_at`.
 pub fn comment_time(c: &Comment, video_start: Option<Ts>) -> Result<Ts, String> {
-    if !c.content_offset_seconds.is_finite() || c.content_offset_seconds < 0.0 {
-        return Err(format!(
-            "bad content_offset_seconds {}",
-            c.content_offset_seconds
-        ));
+    // Negative, infinite or beyond a year: not an offset into a VOD.
+    let offset = c.content_offset_seconds;
+    if !(0.0..=366.0 * 86_400.0).contains(&offset) {
+        return Err(format!("bad content_offset_seconds {offset}"));
     }
     if let Some(start) = video_start {
-        return Ok(start.plus_secs(c.content_offset_seconds));
+        return Ok(start.plus_secs(offset));
     }
     c.created_at
         .as_deref()

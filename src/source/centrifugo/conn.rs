@@ -90,7 +90,8 @@ impl Conn<'_> {
     fn schedule_refresh(&mut self, ttl: Option<u64>) {
         self.refresh_at = ttl
             .filter(|t| *t > 0)
-            .map(|t| Instant::now() + Duration::from_secs_f64(t as f64 * 0.8));
+            // The server's number, capped at a day so no answer can overflow the clock.
+            .map(|t| Instant::now() + Duration::from_secs(t.min(86_400) * 4 / 5));
     }
 
     async fn serve(mut self, ws: &mut Ws, link: &mut Link) -> Ended {
