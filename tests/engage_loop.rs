@@ -112,6 +112,10 @@ async fn activities_teach_the_bandit_and_the_report_matches_the_script() {
             "{line:?} twice, once per change:\n{log}"
         );
     }
+    // The switch is told before the closed segment, whose reward changes the suggestion.
+    let switch = log.find("Activity: talk → react").unwrap_or(usize::MAX);
+    let closed = log.find("Segment talk (").unwrap_or(0);
+    assert!(switch < closed, "{log}");
 
     // The activity rows: talk, react, talk, react, each long enough to count.
     let data = dir.path().join("data");

@@ -140,9 +140,8 @@ impl Engine {
         }
         let suggested = self.engage.suggestion.clone();
         let from = self.engage.activity().map(str::to_string);
-        self.start_segment(&name, now, suggested.clone()).await;
-        let advice = match suggested {
-            Some(s) if s == name => " (the bandit's suggestion)".to_string(),
+        let advice = match &suggested {
+            Some(s) if *s == name => " (the bandit's suggestion)".to_string(),
             Some(s) => format!(" (the bandit suggested {s})"),
             None => String::new(),
         };
@@ -150,8 +149,11 @@ impl Engine {
             Some(f) => format!("Activity: {f} → {name}{advice}"),
             None => format!("Activity: {name}{advice}"),
         };
+        // Said before the closed segment's line, whose reward changes the suggestion: the
+        // switch was made on the suggestion above, not on the one that follows.
         // A note reaches the log: the TUI logs it, headless prints and logs it.
         self.feed.send(Update::Note(line));
+        self.start_segment(&name, now, suggested).await;
     }
 
     async fn start_segment(&mut self, name: &str, now: Ts, suggested: Option<String>) {
