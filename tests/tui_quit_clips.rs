@@ -101,16 +101,14 @@ async fn n_at_quit_leaves_the_clip_pending_for_later() {
     let (dir, screen, log) = quit_live_with("n", "quit-n").await;
     // The command names this run's data dir: a plain `kicktui clip --pending` would not find it.
     let data = dir.path().join("data");
+    let quit = "Quit while live: not cutting the pending clips of session 1 (answered at quit)";
+    assert!(log.contains(quit), "{log}");
     let line = format!(
-        "Quit while live: the pending clips of session 1 are left for \
-         `kicktui --data-dir {} clip --pending` (answered at quit)",
+        "1 clip of session 1 left pending (#1): cut them later with \
+         `kicktui --data-dir {} clip --pending`",
         data.display()
     );
     assert!(log.contains(&line), "{log}");
-    assert!(screen.contains("are left for"), "{screen}");
-    assert!(
-        log.contains("1 clip of session 1 left pending (#1)"),
-        "{log}"
-    );
+    assert!(screen.contains("left pending (#1)"), "{screen}");
     assert_eq!(clip_statuses(&dir.path().join("data")), vec!["pending"]);
 }

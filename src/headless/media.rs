@@ -65,10 +65,8 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
             session,
             cut: false,
             why,
-        } => format!(
-            "Quit while live: the pending clips of session {session} are left for `{}` ({why})",
-            later_command("clip --pending")
-        ),
+            // The "left pending" line that follows names the clips and the command.
+        } => format!("Quit while live: not cutting the pending clips of session {session} ({why})"),
     })
 }
 
