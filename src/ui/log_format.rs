@@ -46,15 +46,24 @@ pub fn wrap_rows(text: &str, width: usize, rows: usize) -> Vec<String> {
         } else {
             (INDENT.min(width.saturating_sub(1)), rest_w)
         };
-        let end = (at + w).min(chars.len());
+        let mut end = (at + w).min(chars.len());
+        let last = out.len() + 1 == rows;
         let mut row: String = " ".repeat(pad);
-        if out.len() + 1 == rows && end < chars.len() {
+        if last && end < chars.len() {
             row.extend(&chars[at..end - 1]);
             row.push('…');
         } else {
+            // Break after the last space in the row's second half (past the time and level),
+            // so words stay whole.
+            let from = (at + w / 2).max(INDENT + 1).min(end);
+            if end < chars.len()
+                && let Some(sp) = chars[from..end].iter().rposition(|c| *c == ' ')
+            {
+                end = from + sp + 1;
+            }
             row.extend(&chars[at..end]);
         }
-        out.push(row);
+        out.push(row.trim_end().to_string());
         at = end;
     }
     out
@@ -98,19 +107,28 @@ mod tests {
     }
 
     #[test]
-    fn wraps_under_the_message_up_to_the_pane_height() {
+    fn wraps_whole_words_under_the_message_up_to_the_pane_height() {
         let line = "12:00:00 I aaaaaaaaaa bbbbbbbbbb cccccccccc";
         assert_eq!(
             wrap_rows(line, 25, 5),
             [
-                "12:00:00 I aaaaaaaaaa bbb",
-                "           bbbbbbb cccccc",
-                "           cccc"
+                "12:00:00 I aaaaaaaaaa",
+                "           bbbbbbbbbb",
+                "           cccccccccc"
             ]
         );
         assert_eq!(
             wrap_rows(line, 25, 2),
-            ["12:00:00 I aaaaaaaaaa bbb", "           bbbbbbb ccccc…"]
+            ["12:00:00 I aaaaaaaaaa", "           bbbbbbbbbb cc…"]
+        );
+        // A word longer than the row is cut where the row ends.
+        assert_eq!(
+            wrap_rows("12:00:00 I xxxxxxxxxxxxxxxxxxxx", 20, 3),
+            [
+                "12:00:00 I xxxxxxxxx",
+                "           xxxxxxxxx",
+                "           xx"
+            ]
         );
         assert_eq!(wrap_rows("short", 25, 3), ["short"]);
     }
