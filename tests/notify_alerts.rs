@@ -272,10 +272,18 @@ async fn clip_ready_comes_once_the_file_is_final_with_its_details() {
     let dir = tempfile::tempdir().unwrap();
     let clip = dir.path().join("clavicular_s001_m3.mp4");
     std::fs::write(&clip, vec![0u8; 1_234_567]).unwrap();
-    feed.send(Update::Moment {
+    // As the engine sends it: shown while building, then final with the same id. The alert
+    // comes once, when final; the same final update again is not a second one.
+    feed.send(Update::MomentBuilding {
         id: Some(3),
         moment: serve_support::moment(5025.0),
     });
+    for _ in 0..2 {
+        feed.send(Update::Moment {
+            id: Some(3),
+            moment: serve_support::moment(5025.0),
+        });
+    }
     let (name, m, _) = rx.next().await;
     assert_eq!(name, "hook");
     assert_eq!(m["event"], "moment");

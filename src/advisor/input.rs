@@ -123,6 +123,7 @@ mod tests {
         v.moments.push_back(MomentRow {
             id: Some(1),
             clip: None,
+            building: false,
             moment: Moment {
                 at: Ts(1_000_000),
                 offset_s: 10.0,

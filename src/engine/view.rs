@@ -67,6 +67,8 @@ pub struct MomentRow {
     pub id: Option<i64>,
     pub moment: Moment,
     pub clip: Option<ClipState>,
+    /// Shown while its merge window is open; final once `Update::Moment` came.
+    pub building: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -92,12 +94,14 @@ impl View {
             Update::Snapshot(s) => self.snapshot = s.clone(),
             Update::ChatState(c) => self.chat = Some(c.clone()),
             Update::Moment { id, moment } | Update::MomentBuilding { id, moment } => {
+                let building = matches!(u, Update::MomentBuilding { .. });
                 if let Some(row) = self
                     .moments
                     .iter_mut()
                     .find(|r| id.is_some() && r.id == *id)
                 {
                     row.moment = moment.clone();
+                    row.building = building;
                 } else {
                     push_capped(
                         &mut self.moments,
@@ -105,6 +109,7 @@ impl View {
                             id: *id,
                             moment: moment.clone(),
                             clip: None,
+                            building,
                         },
                         VIEW_MOMENTS,
                     );

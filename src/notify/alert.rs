@@ -56,8 +56,9 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
             format!("Recording of {channel} STALLED: no growth for {after_s} s; restarting"),
             json!({"channel": channel, "afterSeconds": after_s}),
         ),
+        // Told once, when final (the building form came first with the same id).
         Update::Moment { id, moment } => {
-            let seen = id.is_some() && before.moments.iter().any(|r| r.id == *id);
+            let seen = id.is_some() && before.moments.iter().any(|r| r.id == *id && !r.building);
             if seen {
                 return None;
             }

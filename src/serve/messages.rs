@@ -243,6 +243,7 @@ pub fn for_update(v: &View, u: &Update) -> Vec<Msg> {
             id: None,
             moment: m.clone(),
             clip: None,
+            building: false,
         })],
         Update::Moment { id, .. } => row(*id).into_iter().collect(),
         Update::Clip(news) => row(news.moment_id).into_iter().collect(),
