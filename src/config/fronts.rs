@@ -94,8 +94,14 @@ pub(super) fn check(s: &Server, a: &Alerts) -> Result<(), (String, String)> {
         ("alerts.discord_webhook", &a.discord_webhook),
         ("alerts.webhook_url", &a.webhook_url),
     ] {
-        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
-            return Err((key.into(), "a URL starting with http:// or https://".into()));
+        if !(url.is_empty() || is_web_url(url)) {
+            // The URL itself is a secret (Discord's holds the token): never echoed.
+            return Err((
+                key.into(),
+                "a URL such as https://discord.com/api/webhooks/… (http:// or https://, a host, \
+                 no spaces)"
+                    .into(),
+            ));
         }
     }
     for (key, list) in [
@@ -111,6 +117,14 @@ pub(super) fn check(s: &Server, a: &Alerts) -> Result<(), (String, String)> {
         }
     }
     Ok(())
+}
+
+/// `http://` or `https://` with a host, that parses as a URL (`https://`, `http://exa mple` do
+/// not: they failed only at the first alert, 30 s later, as "builder error").
+fn is_web_url(s: &str) -> bool {
+    reqwest::Url::parse(s).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+    })
 }
 
 #[cfg(test)]
@@ -137,6 +151,28 @@ mod tests {
         };
         let err = check(&Server::default(), &bad_url).unwrap_err();
         assert!(!err.1.contains("secret"), "{err:?}");
+        for bad in [
+            "https://",
+            "http://exa mple.com/hook",
+            "ftp://example.com/x",
+        ] {
+            let a = Alerts {
+                webhook_url: bad.into(),
+                ..Alerts::default()
+            };
+            let err = check(&Server::default(), &a).unwrap_err();
+            assert_eq!(err.0, "alerts.webhook_url", "{bad}");
+        }
+        for good in [
+            "http://127.0.0.1:9/hook",
+            "https://discord.com/api/webhooks/1/x",
+        ] {
+            let a = Alerts {
+                discord_webhook: good.into(),
+                ..Alerts::default()
+            };
+            assert!(check(&Server::default(), &a).is_ok(), "{good}");
+        }
         let bad_event = Alerts {
             command_events: vec!["clip".into()],
             ..Alerts::default()
