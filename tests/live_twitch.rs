@@ -130,10 +130,10 @@ async fn without_credentials_assume_live_starts_the_session_at_once() {
 #[test]
 fn twitch_names_are_checked_before_anything_connects() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kicktui"))
-        .args(["twitch:abc", "--headless"])
+        .args(["twitch:ab", "--headless"])
         .output()
         .expect("runs");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("at least 4"), "{err}");
+    assert!(err.contains("at least 3"), "{err}");
 }

@@ -6,8 +6,8 @@ use std::fmt;
 
 /// At most this many characters (Kick's and Twitch's limit).
 pub const MAX_NAME_LEN: usize = 25;
-/// Twitch logins are at least this long.
-pub const TWITCH_MIN_LEN: usize = 4;
+/// Twitch logins are at least this long (new ones 4; older ones such as `xqc` have 3).
+pub const TWITCH_MIN_LEN: usize = 3;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Platform {
@@ -248,7 +248,8 @@ mod tests {
         assert_eq!(ok(&format!("twitch:{}", "a".repeat(25))).1.len(), 25);
         // Kick keeps its own rules: short names and dashes are fine there.
         assert_eq!(ok("kick:ab-c"), (Platform::Kick, "ab-c".into()));
-        for short in ["twitch:abc", "https://www.twitch.tv/x"] {
+        assert_eq!(ok("twitch:xqc"), (Platform::Twitch, "xqc".into()));
+        for short in ["twitch:ab", "https://www.twitch.tv/x"] {
             assert!(
                 matches!(
                     parse_channel(short),
@@ -265,8 +266,8 @@ mod tests {
             parse_channel("twitch:bad.name"),
             Err(ChannelNameError::BadChar { ch: '.', .. })
         ));
-        let e = parse_channel("twitch:abc").unwrap_err().to_string();
-        assert!(e.contains("at least 4"), "{e}");
+        let e = parse_channel("twitch:ab").unwrap_err().to_string();
+        assert!(e.contains("at least 3"), "{e}");
     }
 
     #[test]
