@@ -9,6 +9,7 @@ use super::layout::{MIN_HEIGHT, MIN_WIDTH, popup};
 use super::theme::Theme;
 use crate::app::{Action, App};
 use crate::engine::record_session::QUIT_CLIPS;
+use crate::present::later_command;
 
 /// Below the minimum size: what is wrong and what to do, wrapped to whatever room there is.
 pub fn too_small(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
@@ -60,16 +61,20 @@ pub fn confirm_quit(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         ]),
         Line::from(vec![
             Span::styled(" n ", th.key.patch(th.selected)),
-            Span::raw(format!(
-                " or {quit}: no, leave for `kicktui clip --pending`"
-            )),
+            Span::raw(format!(" or {quit}: no, leave them for")),
         ]),
+        // Names this run's data dir when a plain `kicktui` would not find it (the demo).
+        Line::from(format!("`{}`", later_command("clip --pending"))),
         Line::from(vec![
             Span::styled(" Esc ", th.key.patch(th.selected)),
             Span::raw(" or any key: stay"),
         ]),
     ]);
-    let r = popup(area, 64, lines.len() as u16 + 2);
+    // Wrapped lines (a long data dir) take more rows.
+    const WIDTH: u16 = 64;
+    let inner = usize::from(WIDTH - 2);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let r = popup(area, WIDTH, rows as u16 + 2);
     Clear.render(r, buf);
     Paragraph::new(lines)
         .alignment(Alignment::Center)
