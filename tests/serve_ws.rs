@@ -82,14 +82,17 @@ async fn messages_have_the_exact_shapes_of_the_product() {
         json!({"type": "context", "data": {"line": "Stream state: 42 viewers",
             "activity": "talk", "suggestion": "q_and_a"}})
     );
-    // A donation: `donation` then `revenue_point`.
-    srv.feed.send(Update::Revenue(point(2, 10.0, 150.0)));
+    // A donation: `donation`, `revenue_point`, then the totals that include it.
+    srv.feed.send(Update::Revenue(point(2, 10.0, 160.0)));
     assert_eq!(next(&mut ws).await["data"]["id"], "d_2");
     assert_eq!(
         next(&mut ws).await,
         json!({"type": "revenue_point", "data": {"timestamp": "2026-02-27T10:30:02Z",
-            "amount": 10.0, "cumulative": 150.0}})
+            "amount": 10.0, "cumulative": 160.0}})
     );
+    let totals = next(&mut ws).await;
+    assert_eq!(totals["type"], "metrics_update");
+    assert_eq!(totals["data"]["revenueToday"], 160.0);
     // A moment, then again when its clip is final.
     srv.feed.send(Update::Moment {
         id: Some(7),
@@ -204,6 +207,7 @@ async fn a_hundred_clients_each_get_every_message() {
                     let d = next(&mut ws).await;
                     assert_eq!(d["data"]["id"], format!("d_{i}"));
                     assert_eq!(next(&mut ws).await["data"]["cumulative"], (i + 1) as f64);
+                    assert_eq!(next(&mut ws).await["type"], "metrics_update");
                 }
                 ws.close(None).await.ok();
             })
@@ -249,6 +253,7 @@ async fn a_client_that_stops_reading_is_dropped_and_the_others_get_everything() 
     });
     for i in 0..N {
         assert_eq!(next(&mut reader).await["data"]["id"], format!("d_{i}"));
+        next(&mut reader).await;
         next(&mut reader).await;
     }
     sender.await.unwrap();

@@ -133,6 +133,9 @@ impl View {
                 }
             }
             Update::Revenue(p) => {
+                // The total moves with the point, not a second later with the next snapshot.
+                let e = &mut self.snapshot.engage;
+                e.revenue_usd = e.revenue_usd.max(p.cumulative);
                 push_capped(&mut self.revenue, p.clone(), VIEW_REVENUE_POINTS);
                 push_capped(&mut self.donations, p.clone(), VIEW_DONATIONS);
             }

@@ -235,7 +235,7 @@ pub fn for_update(v: &View, u: &Update) -> Vec<Msg> {
             .map(moment)
     };
     match u {
-        Update::Revenue(p) => vec![donation(p), revenue_point(p)],
+        Update::Revenue(p) => vec![donation(p), revenue_point(p), metrics(v)],
         Update::Moment {
             id: None,
             moment: m,
