@@ -113,7 +113,16 @@ function advice(d) {
   text("advice-text", d.text || (d.calls.length ? "" : "nothing to suggest right now"));
 }
 
+// On connect: the chart points the server kept, so a reload does not start the charts over.
+function history(d) {
+  series.velocity = d.chatVelocity.slice(-KEEP);
+  series.engagement = d.engagementScore.slice(-KEEP);
+  draw("velocity");
+  draw("engagement");
+}
+
 const handlers = {
+  history: history,
   stream_state: streamState,
   metrics_update: metrics,
   revenue_point: (d) => push("revenue", d.cumulative),
@@ -133,6 +142,8 @@ function setConn(state) {
 // A new connection starts with a full snapshot: the lists start over.
 function reset() {
   series.revenue.length = 0;
+  series.velocity.length = 0;
+  series.engagement.length = 0;
   $("donations").innerHTML = "";
   $("moments").tBodies[0].innerHTML = "";
   moments.clear();

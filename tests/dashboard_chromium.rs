@@ -297,6 +297,24 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
         screenshot_story(&srv, &mut cdp, &path).await;
     }
 
+    // A reload keeps the charts: the server sends the points it kept before anything else.
+    let points = "+$('chart-velocity').dataset.points";
+    cdp.until(&format!("{points} >= 10"), "ten chart points")
+        .await;
+    let before = cdp.eval(points).await.as_f64().unwrap_or(0.0);
+    cdp.eval("window.oldPage = true; setTimeout(() => location.reload(), 0)")
+        .await;
+    cdp.until(
+        "!window.oldPage && document.body.dataset.conn === 'live data'",
+        "the reloaded page",
+    )
+    .await;
+    let after = cdp.eval(points).await.as_f64().unwrap_or(0.0);
+    assert!(
+        after >= before,
+        "{after} chart points after a reload, {before} before"
+    );
+
     // The server goes away: the page says so, and comes back by itself.
     srv.cancel.cancel();
     (&mut srv.running.task).await.unwrap();

@@ -10,7 +10,7 @@ use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
-use super::messages::{self, Context, Msg};
+use super::messages::{self, Context, History, Msg};
 use crate::engine::feed::FeedRx;
 use crate::engine::update::Update;
 use crate::engine::view::View;
@@ -31,12 +31,16 @@ struct ClientTx {
     dropped: CancellationToken,
 }
 
+/// Chart points kept for a new client: 30 minutes at one a tick (2 s).
+pub const HISTORY_POINTS: usize = 900;
+
 #[derive(Default)]
 struct Inner {
     view: View,
     clients: Vec<ClientTx>,
     next_id: u64,
     last_context: Context,
+    history: History,
 }
 
 pub struct Hub {
@@ -79,8 +83,11 @@ impl Hub {
     /// gap, no duplicate: both are taken under the same lock).
     pub fn join(&self) -> Joined {
         let mut inner = self.lock();
-        let initial = messages::snapshot(&inner.view)
+        let history =
+            (!inner.history.chat_velocity.is_empty()).then(|| Msg::History(inner.history.clone()));
+        let initial = history
             .iter()
+            .chain(messages::snapshot(&inner.view).iter())
             .filter_map(encode)
             .collect();
         let (tx, rx) = mpsc::channel(self.queue);
@@ -130,10 +137,20 @@ impl Hub {
     /// Every 2 s: `stream_state` and `metrics_update`, and `context` if its line changed.
     pub fn tick(&self) {
         let mut inner = self.lock();
-        let mut out = vec![
-            messages::stream_state(&inner.view),
-            messages::metrics(&inner.view),
-        ];
+        let state = messages::stream_state(&inner.view);
+        if let Msg::StreamState(s) = &state {
+            let h = &mut inner.history;
+            for (points, v) in [
+                (&mut h.chat_velocity, s.chat_velocity),
+                (&mut h.engagement_score, s.engagement_score),
+            ] {
+                points.push(v);
+                if points.len() > HISTORY_POINTS {
+                    points.remove(0);
+                }
+            }
+        }
+        let mut out = vec![state, messages::metrics(&inner.view)];
         let context = messages::context_of(&inner.view);
         if context != inner.last_context {
             out.push(Msg::Context(context.clone()));
@@ -241,6 +258,15 @@ mod tests {
         );
         hub.tick();
         assert_eq!(types(&mut joined.rx), ["stream_state", "metrics_update"]);
+        // A new client gets the two ticks' chart points first.
+        let late = hub.join();
+        let first: serde_json::Value =
+            serde_json::from_str(late.initial[0].as_str()).unwrap_or_default();
+        assert_eq!(first["type"], "history");
+        assert_eq!(
+            first["data"]["chatVelocity"].as_array().map(Vec::len),
+            Some(2)
+        );
         hub.publish(&snapshot("14 msg/min", "gaming"));
         assert!(types(&mut joined.rx).contains(&"context".to_string()));
     }

@@ -15,6 +15,8 @@ pub const SNAPSHOT_MOMENTS: usize = 100;
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum Msg {
+    /// On connect: the charts' points so far (a reload keeps its last 30 minutes).
+    History(History),
     StreamState(StreamState),
     MetricsUpdate(Metrics),
     RevenuePoint(Point),
@@ -22,6 +24,14 @@ pub enum Msg {
     Moment(MomentMsg),
     Context(Context),
     Advice(AdviceMsg),
+}
+
+/// One point per 2 s tick, oldest first: the values `stream_state` carried.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct History {
+    pub chat_velocity: Vec<f64>,
+    pub engagement_score: Vec<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
