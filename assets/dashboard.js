@@ -113,7 +113,8 @@ function advice(d) {
   text("advice-text", d.text || (d.calls.length ? "" : "nothing to suggest right now"));
 }
 
-// On connect: the chart points the server kept, so a reload does not start the charts over.
+// On connect (after the snapshot): the chart points the server kept, so a reload does not
+// start the charts over.
 function history(d) {
   series.velocity = d.chatVelocity.slice(-KEEP);
   series.engagement = d.engagementScore.slice(-KEEP);

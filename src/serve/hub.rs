@@ -85,9 +85,10 @@ impl Hub {
         let mut inner = self.lock();
         let history =
             (!inner.history.chat_velocity.is_empty()).then(|| Msg::History(inner.history.clone()));
-        let initial = history
+        // Last, so the snapshot still opens with `stream_state` as it always has.
+        let initial = messages::snapshot(&inner.view)
             .iter()
-            .chain(messages::snapshot(&inner.view).iter())
+            .chain(history.iter())
             .filter_map(encode)
             .collect();
         let (tx, rx) = mpsc::channel(self.queue);
@@ -258,13 +259,16 @@ mod tests {
         );
         hub.tick();
         assert_eq!(types(&mut joined.rx), ["stream_state", "metrics_update"]);
-        // A new client gets the two ticks' chart points first.
+        // A new client gets the two ticks' chart points, after the rest of the snapshot.
         let late = hub.join();
-        let first: serde_json::Value =
-            serde_json::from_str(late.initial[0].as_str()).unwrap_or_default();
-        assert_eq!(first["type"], "history");
+        let last: serde_json::Value = late
+            .initial
+            .last()
+            .and_then(|m| serde_json::from_str(m.as_str()).ok())
+            .unwrap_or_default();
+        assert_eq!(last["type"], "history");
         assert_eq!(
-            first["data"]["chatVelocity"].as_array().map(Vec::len),
+            last["data"]["chatVelocity"].as_array().map(Vec::len),
             Some(2)
         );
         hub.publish(&snapshot("14 msg/min", "gaming"));
