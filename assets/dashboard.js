@@ -150,17 +150,31 @@ function reset() {
   moments.clear();
 }
 
+// A socket refused before it opened: say so when it is the token, not just "reconnecting".
+async function tokenRefused() {
+  try {
+    const r = await fetch("/api/state" + (token ? "?token=" + encodeURIComponent(token) : ""));
+    if (r.status !== 401) return false;
+  } catch (_) {
+    return false;
+  }
+  setConn(token ? "wrong token: check [server] token in config.toml"
+    : "this dashboard needs its token: open it as /?token=… ([server] token in config.toml)");
+  return true;
+}
+
 function connect() {
   const ws = new WebSocket(wsUrl);
-  ws.onopen = () => { retryMs = 1000; reset(); setConn("live data"); };
+  let opened = false;
+  ws.onopen = () => { opened = true; retryMs = 1000; reset(); setConn("live data"); };
   ws.onmessage = (e) => {
     let m;
     try { m = JSON.parse(e.data); } catch (_) { return; }
     const h = handlers[m.type];
     if (h) { h(m.data); received += 1; document.body.dataset.received = received; }
   };
-  ws.onclose = () => {
-    setConn("reconnecting…");
+  ws.onclose = async () => {
+    if (opened || !(await tokenRefused())) setConn("reconnecting…");
     setTimeout(connect, retryMs);
     retryMs = Math.min(retryMs * 2, 10000);
   };

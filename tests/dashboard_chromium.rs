@@ -335,6 +335,24 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
         "61 viewers after reconnecting",
     )
     .await;
+
+    // A dashboard with a token, opened without it, says what is missing.
+    let locked = Server::start(opts().with_token("s3cret"));
+    locked.feed.send(snapshot(7, 10.0, 50.0, 60.0));
+    let at = locked.running.addr;
+    cdp.eval(&format!("location.href = 'http://{at}/'")).await;
+    cdp.until(
+        "(document.body.dataset.conn || '').startsWith('this dashboard needs its token')",
+        "the missing token named",
+    )
+    .await;
+    cdp.eval(&format!("location.href = 'http://{at}/?token=s3cret'"))
+        .await;
+    cdp.until(
+        "document.body.dataset.conn === 'live data' && $('viewers').textContent === '7'",
+        "the page with its token",
+    )
+    .await;
     let _ = browser.kill().await;
 }
 

@@ -117,8 +117,14 @@ pub fn start(cfg: &Config, feed: &Feed, cancel: CancellationToken) -> Option<Run
             );
             // A note, so headless prints it too (and the log keeps it).
             if let Some(r) = &running {
+                // The token itself is a secret: only where it goes is said.
+                let token = if s.token.trim().is_empty() {
+                    ""
+                } else {
+                    "?token=… (the [server] token)"
+                };
                 feed.send(crate::engine::update::Update::Note(format!(
-                    "Dashboard: http://{}/ (live metrics on /ws/metrics)",
+                    "Dashboard: http://{}/{token} (live metrics on /ws/metrics)",
                     r.addr
                 )));
             }
@@ -126,7 +132,8 @@ pub fn start(cfg: &Config, feed: &Feed, cancel: CancellationToken) -> Option<Run
         }
         Err(e) => {
             tracing::error!(
-                "dashboard is off: cannot listen on {addr} ({e}); chat, moments and recording go on"
+                "dashboard is off: cannot listen on {addr} ({e}); chat, moments and recording go \
+                 on (another kicktui running? set [server] bind to a free port)"
             );
             None
         }
