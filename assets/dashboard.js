@@ -174,6 +174,7 @@ function connect() {
     if (h) { h(m.data); received += 1; document.body.dataset.received = received; }
   };
   ws.onclose = async () => {
+    // The numbers stay on screen, greyed: the last ones seen, not live.
     if (opened || !(await tokenRefused())) setConn("reconnecting…");
     setTimeout(connect, retryMs);
     retryMs = Math.min(retryMs * 2, 10000);

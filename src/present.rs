@@ -136,6 +136,7 @@ pub fn notable_line(e: &Event) -> Option<String> {
         Event::Subscription { username, months } => {
             format!("Sub: {username} ({months} months)")
         }
+        Event::GiftedSubs { gifter, count: 1 } => format!("Gift: {gifter} gifted 1 sub"),
         Event::GiftedSubs { gifter, count } => format!("Gift: {gifter} gifted {count} subs"),
         Event::Kicks { sender, amount, .. } => format!(
             "Kicks: {sender} sent {amount} Kicks (${:.2})",

@@ -323,6 +323,11 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
         "reconnecting",
     )
     .await;
+    // The last numbers stay, greyed: they are not live any more.
+    let dim = cdp
+        .eval("getComputedStyle(document.querySelector('main')).opacity")
+        .await;
+    assert_eq!(dim, "0.45");
     let again = Server::start_at(addr, opts());
     again.feed.send(snapshot(61, 100.0, 40.0, 3800.0));
     cdp.until(

@@ -12,7 +12,8 @@ pub fn reward(seconds: f64, engagement: Option<f64>, min_s: u32) -> Result<f64, 
     if seconds < f64::from(min_s) {
         return Err(format!(
             "{} s is shorter than {min_s} s ([bandit] min_segment_seconds)",
-            seconds.round()
+            // Whole seconds as H:MM:SS shows them (6.9 s is 0:00:06, so 6 s, not 7).
+            seconds.floor()
         ));
     }
     match engagement {
