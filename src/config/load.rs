@@ -5,11 +5,19 @@ use std::path::{Path, PathBuf};
 use super::Config;
 
 #[derive(Debug, thiserror::Error)]
-#[error("config error in {file}: key `{key}`: {expected}")]
+#[error("config error in {file}{}: {expected}", place(.key))]
 pub struct ConfigError {
     pub file: String,
     pub key: String,
     pub expected: String,
+}
+
+/// `: key `a.b`` for a key; ` (line 3, column 8)` for where the file itself is wrong.
+fn place(key: &str) -> String {
+    match key.strip_prefix('(').and_then(|k| k.strip_suffix(')')) {
+        Some(where_) => format!(" ({where_})"),
+        None => format!(": key `{key}`"),
+    }
 }
 
 impl ConfigError {
@@ -61,8 +69,9 @@ pub fn load(flag: Option<&Path>) -> Result<(Config, ConfigSource), ConfigError> 
         return Ok((Config::default(), source));
     };
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError::new(&file, "(file)", format!("a readable TOML file ({e})")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ConfigError::new(&file, "(reading it)", format!("a readable TOML file ({e})"))
+    })?;
     let config = parse_str(&text, &file)?;
     Ok((config, source))
 }
@@ -72,7 +81,7 @@ pub fn parse_str(text: &str, file: &str) -> Result<Config, ConfigError> {
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         let key = e.span().map_or_else(
             || "(syntax)".to_string(),
-            |s| format!("(syntax, {})", line_col(text, s.start)),
+            |s| format!("({})", line_col(text, s.start)),
         );
         ConfigError::new(file, &key, format!("valid TOML: {}", e.message()))
     })?;
@@ -102,6 +111,10 @@ fn describe(msg: &str) -> String {
             .split_once(", expected ")
             .unwrap_or((rest, "a known key"));
         return format!("unknown key {name}; expected {expected}");
+    }
+    // TOML calls them arrays.
+    if let Some((got, _)) = msg.split_once(", expected a sequence") {
+        return format!("an array such as [\"a\", \"b\"] ({got})");
     }
     msg.to_string()
 }
@@ -174,7 +187,14 @@ mod tests {
         let e = err("[velocity]\nmode = \"zscore\"\n");
         assert!(e.contains("velocity.mode") && e.contains("baseline"), "{e}");
         let e = err("[velocity\n");
-        assert!(e.contains("line 1"), "{e}");
+        // Where the file is wrong, not a "key" named after it.
+        assert!(e.contains("my.toml (line 1, column"), "{e}");
+        assert!(!e.contains("key"), "{e}");
+        let e = err("[alerts]\ncommand = \"notify-send {text}\"\n");
+        assert!(
+            e.contains("key `alerts.command`: an array such as [\"a\", \"b\"]"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -82,10 +82,19 @@ pub async fn run_checks(
             Check::fail(
                 "config",
                 e.to_string(),
-                format!(
-                    "fix `{}` in {} (see config.toml in the docs)",
-                    e.key, e.file
-                ),
+                // The other checks go on with the defaults: said, so nobody reads them as the file's.
+                if e.key.starts_with('(') {
+                    format!(
+                        "fix {} (see config.toml in the docs); the checks below use the defaults",
+                        e.file
+                    )
+                } else {
+                    format!(
+                        "fix `{}` in {} (see config.toml in the docs); the checks below use the \
+                         defaults",
+                        e.key, e.file
+                    )
+                },
             ),
         ),
     };
