@@ -357,3 +357,17 @@ fn a_write_that_fails_while_another_program_locks_the_file_is_retried_not_lost()
     assert_eq!(stats.failed, 0, "{stats:?}");
     assert!(stats.retries >= 1, "{stats:?}");
 }
+
+/// A data dir that is a file, or cannot be made, says so and names the setting to change.
+#[test]
+fn a_data_dir_that_is_a_file_is_named_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-dir");
+    std::fs::write(&file, b"x").unwrap();
+    let e = Store::open_in(&file)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("it is a file, not a directory"), "{e}");
+    assert!(e.contains("--data-dir"), "{e}");
+}

@@ -84,7 +84,13 @@ fn front_end(
     data_dir: &Path,
     headless: bool,
 ) -> Result<Option<TuiContext>, Box<dyn std::error::Error>> {
-    let cannot = |e: std::io::Error| format!("cannot write the log in {}: {e}", data_dir.display());
+    let cannot = |e: std::io::Error| {
+        format!(
+            "cannot write the log in {}: {e} (pick another data directory with --data-dir or \
+             [general] data_dir)",
+            data_dir.display()
+        )
+    };
     if headless {
         logging::init(data_dir, &cfg.general.log_level, true).map_err(cannot)?;
         return Ok(None);

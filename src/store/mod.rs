@@ -41,12 +41,18 @@ pub fn db_path(data_dir: &Path) -> PathBuf {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot create the directory {path}: {source}")]
+    #[error(
+        "cannot create the data directory {path}: {source} (pick another with --data-dir or \
+         [general] data_dir)"
+    )]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot open the database {path}: {source}")]
+    #[error(
+        "cannot open the database {path}: {source} (is the data directory writable? pick \
+         another with --data-dir or [general] data_dir)"
+    )]
     Open {
         path: PathBuf,
         source: rusqlite::Error,

@@ -191,7 +191,13 @@ CREATE INDEX advice_session ON advice(session_id, at_ms);
 /// Opens a connection with the pragmas every connection needs, then migrates.
 pub(crate) fn connect(path: &Path) -> Result<Connection, StoreError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+        let made = if dir.is_file() {
+            // create_dir_all says "File exists", which reads as if nothing were wrong.
+            Err(std::io::Error::other("it is a file, not a directory"))
+        } else {
+            std::fs::create_dir_all(dir)
+        };
+        made.map_err(|source| StoreError::Io {
             path: dir.to_path_buf(),
             source,
         })?;
