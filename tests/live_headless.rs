@@ -64,6 +64,19 @@ async fn scripted_spikes_become_moments_in_sqlite() {
         "{lines:?}"
     );
 
+    // The log file keeps what was printed about the stream, one line each, without rulers.
+    let log = std::fs::read_to_string(dir.path().join("data/kicktui.log")).unwrap_or_default();
+    for want in [
+        "Stream is LIVE! \"Ranked\"",
+        "Kicks: donor sent 1000 Kicks ($10.00)",
+        "Moment #2 final: DONATION at",
+        "RAID at",
+        "Stream went offline.",
+    ] {
+        assert!(log.contains(want), "{want:?} in kicktui.log:\n{log}");
+    }
+    assert!(!log.contains("===="), "{log}");
+
     let db = db(&dir.path().join("data"));
     assert_eq!(count(&db, "SELECT count(*) FROM sessions"), 1);
     assert_eq!(

@@ -229,6 +229,16 @@ fn print_all(mut rx: tokio::sync::mpsc::Receiver<Update>, mut printer: Printer) 
         if lines.is_empty() {
             continue;
         }
+        if logged_as_printed(&u) {
+            // One log line: the banner's text without its rulers and the printed clock.
+            let text: Vec<&str> = lines
+                .iter()
+                .flat_map(|l| l.lines())
+                .map(|l| strip_clock(l).trim())
+                .filter(|l| !l.is_empty() && !l.starts_with("===="))
+                .collect();
+            tracing::info!("{}", text.join(" | "));
+        }
         let mut out = std::io::stdout().lock();
         for l in lines {
             if writeln!(out, "{l}").is_err() {
@@ -236,6 +246,30 @@ fn print_all(mut rx: tokio::sync::mpsc::Receiver<Update>, mut printer: Printer) 
             }
         }
         let _ = out.flush();
+    }
+}
+
+/// What headless prints about the stream itself (moments, subs, Kicks, raids, clips, going
+/// live or offline, advice) is kept in kicktui.log too; notes and recorder lines log
+/// themselves, and the periodic chat line would only crowd it.
+fn logged_as_printed(u: &Update) -> bool {
+    matches!(
+        u,
+        Update::Moment { .. }
+            | Update::MomentBuilding { .. }
+            | Update::Notable { .. }
+            | Update::Clip(_)
+            | Update::WentLive { .. }
+            | Update::WentOffline { .. }
+            | Update::Advice(_)
+    )
+}
+
+/// `[12:00:00] text` → `text`.
+fn strip_clock(l: &str) -> &str {
+    match l.strip_prefix('[').and_then(|r| r.split_once("] ")) {
+        Some((clock, rest)) if clock.len() == 8 => rest,
+        _ => l,
     }
 }
 
