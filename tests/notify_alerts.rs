@@ -364,6 +364,22 @@ async fn a_command_gets_the_alert_in_its_argv_and_environment() {
     assert_eq!(head, "/c/a.mp4|clip_ready|");
     let v: Value = serde_json::from_str(json).unwrap();
     assert_eq!(v["text"], "Clip ready");
+    // Without a file, an argument that is only {path} is left out, not passed empty.
+    let live = Alert {
+        event: "live",
+        text: "clavicular is LIVE".into(),
+        data: json!({"channel": "clavicular"}),
+    };
+    let counted = vec![
+        "sh".to_string(),
+        "-c".to_string(),
+        format!("printf '%s' \"$#\" > '{}'", out.display()),
+        "sh".to_string(),
+        "{text}".to_string(),
+        "{path}".to_string(),
+    ];
+    assert!(notify::deliver::deliver(&http, &Target::Command(counted), &live, fast()).await);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "1");
     let fails = vec!["sh".into(), "-c".into(), "exit 3".into()];
     assert!(!notify::deliver::deliver(&http, &Target::Command(fails), &alert, fast()).await);
 }

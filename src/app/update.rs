@@ -127,7 +127,10 @@ impl App {
                 source,
                 ..
             } => {
-                tracing::info!("Stream is LIVE!{}", source.via());
+                match title.as_deref().filter(|t| !t.is_empty()) {
+                    Some(t) => tracing::info!("Stream is LIVE! \"{t}\"{}", source.via()),
+                    None => tracing::info!("Stream is LIVE!{}", source.via()),
+                }
                 self.stream.live = Some(true);
                 self.stream.waiting_for_live = false;
                 self.stream.title = title;

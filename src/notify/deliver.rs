@@ -156,12 +156,14 @@ async fn post(http: &reqwest::Client, url: &SecretUrl, body: &serde_json::Value)
     }
 }
 
-/// The argv with `{event}`, `{text}` and `{path}` (a clip's) replaced; the alert as JSON in
-/// `KICKTUI_ALERT`, its event and text in `KICKTUI_EVENT` and `KICKTUI_TEXT`.
+/// The argv with `{event}`, `{text}` and `{path}` (a clip's) replaced; an argument that is
+/// only `{path}` is left out when the alert has no file (it would be an empty argument). The
+/// alert as JSON in `KICKTUI_ALERT`, its event and text in `KICKTUI_EVENT` and `KICKTUI_TEXT`.
 async fn command(argv: &[String], alert: &Alert) -> Outcome {
     let path = alert.data["path"].as_str().unwrap_or("");
     let args: Vec<String> = argv
         .iter()
+        .filter(|a| !(path.is_empty() && a.as_str() == "{path}"))
         .map(|a| {
             a.replace("{event}", alert.event)
                 .replace("{text}", &alert.text)
