@@ -1,6 +1,7 @@
 //! `kicktui doctor [CHANNEL] [--format json]`: one line per check, and for each failure what to
 //! do about it. Exit status 0 when every check passes (a skipped check passes).
 
+mod alerts;
 mod checks;
 mod twitch;
 
@@ -114,6 +115,7 @@ pub async fn run_checks(
         out.push(checks::channel_ids(&cfg, &data_dir, name, lookup));
     }
     out.push(checks::metrics_port(&cfg.server).await);
+    out.push(alerts::check(&cfg.alerts));
     out
 }
 
