@@ -12,15 +12,22 @@ pub struct ConfigError {
     pub expected: String,
 }
 
-/// `: key `a.b`` for a key; ` (line 3, column 8)` for where the file itself is wrong.
+/// `: key `a.b`` for a key; ` (line 3, column 8)` for where the file itself is wrong (such
+/// places are written in parentheses where a key would be).
 fn place(key: &str) -> String {
-    match key.strip_prefix('(').and_then(|k| k.strip_suffix(')')) {
-        Some(where_) => format!(" ({where_})"),
-        None => format!(": key `{key}`"),
+    if key.starts_with('(') {
+        format!(" {key}")
+    } else {
+        format!(": key `{key}`")
     }
 }
 
 impl ConfigError {
+    /// The error is about one key (else about the file: unreadable, or not TOML).
+    pub fn names_a_key(&self) -> bool {
+        !self.key.starts_with('(')
+    }
+
     pub fn new(file: &str, key: &str, expected: impl Into<String>) -> ConfigError {
         ConfigError {
             file: file.to_string(),

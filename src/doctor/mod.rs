@@ -84,18 +84,15 @@ pub async fn run_checks(
                 "config",
                 e.to_string(),
                 // The other checks go on with the defaults: said, so nobody reads them as the file's.
-                if e.key.starts_with('(') {
-                    format!(
-                        "fix {} (see config.toml in the docs); the checks below use the defaults",
-                        e.file
-                    )
-                } else {
-                    format!(
-                        "fix `{}` in {} (see config.toml in the docs); the checks below use the \
-                         defaults",
-                        e.key, e.file
-                    )
-                },
+                format!(
+                    "fix {}{} (see config.toml in the docs); the checks below use the defaults",
+                    if e.names_a_key() {
+                        format!("`{}` in ", e.key)
+                    } else {
+                        String::new()
+                    },
+                    e.file
+                ),
             ),
         ),
     };
