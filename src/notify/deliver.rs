@@ -73,7 +73,11 @@ pub async fn deliver(http: &reqwest::Client, target: &Target, alert: &Alert, b: 
     let mut last = String::new();
     for attempt in 1..=b.attempts.max(1) {
         match attempt_once(http, target, alert).await {
-            Outcome::Sent => return true,
+            Outcome::Sent => {
+                // In the log file only (the target's Display redacts a URL's secret part).
+                tracing::info!("alert {} sent to {target}", alert.event);
+                return true;
+            }
             Outcome::Refused(why) => {
                 tracing::warn!(
                     "alert {} to {target} refused ({why}); not retried",
