@@ -28,6 +28,15 @@ fn open_log(data_dir: &Path) -> std::io::Result<(std::fs::File, PathBuf)> {
     Ok((file, path))
 }
 
+/// `[HH:MM:SS]` in local time, as headless prints its own lines, so warnings line up with them.
+struct HeadlessClock;
+
+impl tracing_subscriber::fmt::time::FormatTime for HeadlessClock {
+    fn format_time(&self, w: &mut tracing_subscriber::fmt::format::Writer<'_>) -> std::fmt::Result {
+        write!(w, "{}", chrono::Local::now().format("[%H:%M:%S]"))
+    }
+}
+
 /// Installs the global subscriber. `level` comes from config; `$KICKTUI_LOG` overrides it.
 pub fn init(data_dir: &Path, level: &str, stderr_warnings: bool) -> std::io::Result<PathBuf> {
     let (file, path) = open_log(data_dir)?;
@@ -45,7 +54,7 @@ pub fn init(data_dir: &Path, level: &str, stderr_warnings: bool) -> std::io::Res
         tracing_subscriber::fmt::layer()
             .with_ansi(false)
             .with_target(false)
-            .without_time()
+            .with_timer(HeadlessClock)
             .with_writer(std::io::stderr.with_max_level(tracing::Level::WARN))
             .with_filter(LevelFilter::WARN)
     });
