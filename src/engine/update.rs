@@ -204,10 +204,16 @@ pub struct Summary {
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = |n: u64| if n == 1 { "" } else { "s" };
         write!(
             f,
-            "Received {} chat messages, {} moments, {} malformed frames skipped",
-            self.chat_messages, self.moments, self.malformed_frames
+            "Received {} chat message{}, {} moment{}, {} malformed frame{} skipped",
+            self.chat_messages,
+            s(self.chat_messages),
+            self.moments,
+            s(self.moments),
+            self.malformed_frames,
+            s(self.malformed_frames)
         )?;
         if self.unsaved_moments > 0 {
             write!(f, " ({} moments NOT SAVED)", self.unsaved_moments)?;

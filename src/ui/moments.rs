@@ -65,7 +65,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         Constraint::Length(16),
         Constraint::Length(6),
         Constraint::Length(8),
-        Constraint::Length(10),
+        Constraint::Length(13),
     ];
     let mut header = vec!["time", "offset", "type", "score", "clip", "stored"];
     if wide {
@@ -93,7 +93,7 @@ fn row<'a>(e: &MomentEntry, storage: Storage, th: &Theme, wide: bool) -> Row<'a>
         th.text
     };
     let (stored, stored_style) = match (e.id, storage) {
-        (Some(id), _) if e.building => (format!("#{id} build…"), th.accent),
+        (Some(id), _) if e.building => (format!("#{id} building"), th.accent),
         (Some(id), _) => (format!("#{id}"), th.dim),
         (None, _) if e.building => ("building…".to_string(), th.accent),
         (None, Storage::Preview) => ("preview".to_string(), th.dim),
