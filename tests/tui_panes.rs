@@ -424,6 +424,10 @@ fn too_small_screen_and_no_panic_at_any_size() {
         t.contains("Terminal too small") && t.contains("50×10") && t.contains("60×16"),
         "{t}"
     );
+    // The quit question still shows: a second `q` must not answer it unseen.
+    a.popup = Some(Popup::ConfirmQuit);
+    let t = screen(&a, 50, 12);
+    assert!(t.contains("Quit?") && t.contains("stay"), "{t}");
     for popup in [
         None,
         Some(Popup::Help),

@@ -34,6 +34,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let th = Theme::new(app.ctx.no_color);
     let Some(a) = layout::areas(area) else {
         notice::too_small(app, &th, area, buf);
+        // The quit question is answered with keys: it must show, or a second `q` answers it
+        // unseen.
+        if app.popup == Some(Popup::ConfirmQuit) {
+            notice::confirm_quit(app, &th, area, buf);
+        }
         return;
     };
     status::render(app, &th, a.status, buf);
