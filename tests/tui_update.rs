@@ -215,6 +215,16 @@ fn a_new_moment_does_not_steal_a_selection_below_the_top() {
     a.update(key('m'), T0);
     a.update(moment_update(Some(4), manual(40.0)), T0);
     assert_eq!(a.moments.selected, Some(3));
+    // It is the newest, so the next moment would be selected... unless its details were
+    // opened: then Esc and `c` clip the moment the user looked at.
+    a.update(code(KeyCode::Enter), T0);
+    a.update(code(KeyCode::Esc), T0);
+    a.update(moment_update(Some(5), spike(50.0, 90.0)), T0);
+    assert_eq!(a.moments.selected, Some(3), "stays on the one looked at");
+    // Moving back onto the newest follows new moments again.
+    a.update(key('g'), T0);
+    a.update(moment_update(Some(6), spike(60.0, 1.0)), T0);
+    assert_eq!(a.moments.selected, Some(5));
 }
 
 #[test]

@@ -95,6 +95,7 @@ impl App {
             Action::Bottom => self.moments.move_by(isize::MAX / 2, rows),
             Action::Details => {
                 if self.moments.selected_entry().is_some() {
+                    self.moments.pinned = true;
                     self.popup = Some(Popup::Details);
                 } else {
                     self.flash("no moment selected yet".into(), FlashKind::Info);

@@ -40,6 +40,9 @@ pub struct MomentList {
     pub selected: Option<usize>,
     /// The first visible row of the display order.
     pub offset: usize,
+    /// The user chose this moment (opened its details, or moved off the newest): a new
+    /// arrival does not take the selection away from under a `c`.
+    pub pinned: bool,
 }
 
 impl MomentList {
@@ -75,11 +78,12 @@ impl MomentList {
     /// the newest moment (like following a log's tail, in either order: `c` right after a
     /// moment appears clips that one); else it stays put.
     pub fn push(&mut self, entry: MomentEntry, select: bool, rows: usize) -> usize {
-        let following = self.selected.is_none() || self.selected == self.newest();
+        let following = !self.pinned && (self.selected.is_none() || self.selected == self.newest());
         self.entries.push(entry);
         let new = self.entries.len() - 1;
         if select || (following && self.newest() == Some(new)) {
             self.selected = Some(new);
+            self.pinned = false;
         }
         self.keep_visible(rows);
         new
@@ -100,6 +104,8 @@ impl MomentList {
         let last = order.len() as isize - 1;
         let row = (cur + delta).clamp(0, last) as usize;
         self.selected = Some(order[row]);
+        // Back on the newest, it follows new arrivals again.
+        self.pinned = self.selected != self.newest();
         self.keep_visible(rows);
     }
 
