@@ -47,7 +47,8 @@ impl Stage for TwitchControl {
         TwitchControl::set_viewers(self, viewers);
     }
     fn chat(&self, user: &str, text: &str) {
-        TwitchControl::chat(self, user, text);
+        let (text, emotes) = twitch_text(text);
+        self.chat_with_emotes(user, &text, &emotes);
     }
     fn sub(&self, user: &str, months: u32) {
         TwitchControl::sub(self, user, months);
@@ -60,5 +61,58 @@ impl Stage for TwitchControl {
     }
     fn raid(&self, host: &str, viewers: u32) {
         TwitchControl::raid(self, host, viewers);
+    }
+}
+
+/// The script's Kick emote tags as Twitch sends emotes: the name in the text, and its place in
+/// the `emotes` tag (`id:start-end,start-end/id:…`, in characters).
+fn twitch_text(text: &str) -> (String, String) {
+    let mut out = String::new();
+    let mut places: Vec<(String, Vec<String>)> = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("[emote:") {
+        out.push_str(&rest[..at]);
+        let tag = &rest[at + 7..];
+        let Some(end) = tag.find(']') else {
+            break;
+        };
+        let Some((id, name)) = tag[..end].split_once(':').filter(|(_, n)| !n.is_empty()) else {
+            break;
+        };
+        let start = out.chars().count();
+        out.push_str(name);
+        let span = format!("{start}-{}", start + name.chars().count() - 1);
+        match places.iter_mut().find(|(i, _)| i == id) {
+            Some((_, spans)) => spans.push(span),
+            None => places.push((id.to_string(), vec![span])),
+        }
+        rest = &tag[end + 1..];
+    }
+    out.push_str(rest);
+    let tag = places
+        .iter()
+        .map(|(id, spans)| format!("{id}:{}", spans.join(",")))
+        .collect::<Vec<_>>()
+        .join("/");
+    (out, tag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kick_emote_tags_become_twitch_names_and_places() {
+        assert_eq!(
+            twitch_text("LMAO [emote:37226:KEKW][emote:37226:KEKW] and [emote:1:Pog]"),
+            (
+                "LMAO KEKWKEKW and Pog".to_string(),
+                "37226:5-8,9-12/1:18-20".to_string()
+            )
+        );
+        assert_eq!(
+            twitch_text("no emotes"),
+            ("no emotes".into(), String::new())
+        );
     }
 }
