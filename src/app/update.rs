@@ -7,7 +7,7 @@ use super::state::{App, Flash, FlashKind, Storage};
 use crate::domain::{Moment, MomentSource, Ts};
 use crate::engine::update::{RecorderNews, Update};
 use crate::engine::view::View;
-use crate::present::trigger_summary;
+use crate::present::{moment_title, trigger_summary};
 use crate::time::{format_hms, format_offset_words};
 
 /// How long a confirmation stays in the hint bar.
@@ -238,6 +238,17 @@ impl App {
     fn on_moment(&mut self, id: Option<i64>, moment: Moment, building: bool) {
         // The final form of a moment shown while building: same row, no second flash.
         if !building && let Some(entry) = id.and_then(|id| self.moments.entry_by_id_mut(id)) {
+            // The log said what it was first seen as; say what it became, if that changed.
+            let grew = entry.moment.trigger_type != moment.trigger_type
+                || entry.moment.triggers.len() != moment.triggers.len();
+            if grew && let Some(id) = id {
+                tracing::info!(
+                    "Moment #{id} final: {}: {} (score {:.1})",
+                    moment_title(&moment),
+                    trigger_summary(&moment),
+                    moment.score
+                );
+            }
             entry.moment = moment;
             entry.building = false;
             return;
