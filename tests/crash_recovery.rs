@@ -149,6 +149,18 @@ async fn after_kill_9_the_next_start_repairs_and_pending_clips_are_cut() {
         ),
         1
     );
+    // The report written when the session was closed now counts the clip.
+    let reports: Vec<String> = std::fs::read_dir(data.join("reports"))
+        .map(|d| {
+            d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        reports.iter().any(|r| r.contains("- Clips: 1")),
+        "{reports:?}\n{err}"
+    );
+    assert!(err.contains("report updated"), "{err}");
     // Nothing left to cut.
     let again = kicktui(dir.path(), &["clip", "--pending"]);
     assert!(String::from_utf8_lossy(&again.stderr).contains("No pending clips."));

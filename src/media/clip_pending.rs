@@ -12,11 +12,12 @@ use crate::store::{ClipStatus, MomentOrder, MomentQuery, Store, StoreWriter, db_
 
 type Error = Box<dyn std::error::Error>;
 
-/// Moment ids to cut; the ones with no recording at all (marked so, never retried); the
-/// sessions skipped because they are still open.
+/// Moment ids to cut, and their sessions; the ones with no recording at all (marked so, never
+/// retried); the sessions skipped because they are still open.
 #[derive(Default)]
 struct Pending {
     cut: Vec<i64>,
+    cut_sessions: Vec<i64>,
     none: Vec<i64>,
     open: Vec<i64>,
 }
@@ -44,10 +45,34 @@ fn pending(store: &Store) -> Result<Pending, Error> {
             p.none.push(m.id);
         } else {
             p.cut.push(m.id);
+            p.cut_sessions.push(m.session_id);
         }
     }
     p.open.dedup();
+    p.cut_sessions.sort_unstable();
+    p.cut_sessions.dedup();
     Ok(p)
+}
+
+/// The saved reports of the sessions whose clips were cut count them now (they were written
+/// when the session ended, before these clips existed). Sessions without one get none.
+fn refresh_reports(cfg: &Config, data_dir: &Path, sessions: &[i64]) {
+    use crate::engine::engage_report::{report_path, write_report};
+    let Ok(store) = Store::open_in(data_dir) else {
+        return;
+    };
+    for &id in sessions {
+        let Ok(Some(s)) = store.session(id) else {
+            continue;
+        };
+        if !report_path(data_dir, &s.channel, id).exists() {
+            continue;
+        }
+        match write_report(data_dir, id, cfg.revenue.sub_price_usd) {
+            Ok((path, _)) => eprintln!("report updated: {}", path.display()),
+            Err(e) => eprintln!("report of session {id} not updated: {e}"),
+        }
+    }
 }
 
 pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
@@ -55,7 +80,12 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
     if !db.exists() {
         return Err(format!("no database at {} (wrong --data-dir?)", db.display()).into());
     }
-    let Pending { cut, none, open } = pending(&Store::open(&db)?)?;
+    let Pending {
+        cut,
+        cut_sessions,
+        none,
+        open,
+    } = pending(&Store::open(&db)?)?;
     for s in &open {
         eprintln!(
             "session {s} is still open (kicktui is live on it, or was killed: starting it again \
@@ -94,6 +124,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
         }
     }
     eprintln!("{} of {} pending clips cut", cut.len() - failed, cut.len());
+    refresh_reports(cfg, data_dir, &cut_sessions);
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {
