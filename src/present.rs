@@ -70,8 +70,14 @@ pub fn trigger_words(kind: TriggerType, data: &TriggerData) -> String {
         }
         TriggerData::Emote(d) => format!("Emote: {} ({}x)", d.emote, d.count),
         TriggerData::SubBurst(d) => format!("Subs: {} in {} s", d.subs, d.window_s),
+        // Say what the money was: the report counts Kicks and bits apart from donations.
         TriggerData::Donation(d) => {
-            format!("Donation: ${:.2} from {}", d.amount_usd, d.username)
+            let what = match (d.kicks, d.bits) {
+                (Some(k), _) => format!("{k} Kicks"),
+                (None, Some(b)) => format!("{b} bits"),
+                (None, None) => "Donation".into(),
+            };
+            format!("{what}: ${:.2} from {}", d.amount_usd, d.username)
         }
         TriggerData::Raid(d) => format!("Raid: {} with {} viewers", d.from, d.viewers),
         TriggerData::ViewerSpike(d) => format!("Viewers: {} (was {})", d.viewers, d.baseline),
@@ -276,6 +282,28 @@ mod tests {
             words(emote("\"clip that mods\"")),
             "Repeated: \"clip that mods\" (10x)"
         );
+    }
+
+    #[test]
+    fn money_says_what_it_was_paid_in() {
+        let paid = |kicks, bits| {
+            TriggerData::Donation(crate::domain::DonationData {
+                amount_usd: 10.0,
+                bits,
+                kicks,
+                username: "lunarbean".into(),
+            })
+        };
+        let words = |d| trigger_words(TriggerType::Donation, &d);
+        assert_eq!(
+            words(paid(Some(1000), None)),
+            "1000 Kicks: $10.00 from lunarbean"
+        );
+        assert_eq!(
+            words(paid(None, Some(1000))),
+            "1000 bits: $10.00 from lunarbean"
+        );
+        assert_eq!(words(paid(None, None)), "Donation: $10.00 from lunarbean");
     }
 
     #[test]
