@@ -33,8 +33,9 @@ pub fn areas(area: Rect) -> Option<Areas> {
     let body = area.height - 2;
     let (top, mid, log) = match body {
         32.. => (10, 7, 8),
-        24..=31 => (8, 5, 5),
-        // The activity pane needs a row per arm (five by default) at 80×24.
+        // The activity pane needs a row per arm (five by default) wherever it shows.
+        28..=31 => (8, 7, 4),
+        24..=27 => (6, 7, 3),
         20..=23 => (5, 7, 3),
         18..=19 => (5, 4, 0),
         _ => (5, 0, 0),
@@ -124,6 +125,17 @@ mod tests {
         }
         assert!(areas(Rect::new(0, 0, 59, 40)).is_none());
         assert!(areas(Rect::new(0, 0, 1, 1)).is_none());
+    }
+
+    /// Five activities (the default) fit their pane wherever it shows (it hid two at 100×30).
+    #[test]
+    fn the_activity_pane_holds_five_arms_where_it_shows() {
+        for h in MIN_HEIGHT..70 {
+            let a = areas(Rect::new(0, 0, 100, h)).unwrap();
+            if let Some(b) = a.bandit.filter(|_| h >= 22) {
+                assert!(b.height >= 7, "100x{h}: {}", b.height);
+            }
+        }
     }
 
     #[test]
