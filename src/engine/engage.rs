@@ -19,6 +19,8 @@ use crate::store::{EngageOp, EngageStats, WriteOp};
 
 /// Engagement totals are stored this often (and whenever a segment or session ends).
 const STATS_EVERY_S: i64 = 10;
+/// A segment shorter than this (a quick run through the activity keys) gets no note.
+const QUICK_SWITCH_S: f64 = 10.0;
 
 pub struct EngageHook {
     pub(super) channel: String,
@@ -220,8 +222,13 @@ impl Engine {
                 (Some(*r), None, line)
             }
         };
-        // A note reaches the log: the TUI logs it, headless prints and logs it.
-        self.feed.send(Update::Note(line));
+        // A note reaches the log: the TUI logs it, headless prints and logs it. An activity
+        // left within seconds (keys pressed in a row) is not worth a line each.
+        if reward.is_none() && c.seconds() < QUICK_SWITCH_S {
+            tracing::debug!("{line}");
+        } else {
+            self.feed.send(Update::Note(line));
+        }
         let Some(session_id) = c.session else { return };
         let row = match c.row {
             Some(id) => Some(id),
