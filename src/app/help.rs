@@ -23,8 +23,22 @@ impl App {
             .help_rows()
             .into_iter()
             .filter(|(action, _, _)| advisor_on || !advisor_key(*action))
-            .map(|(_, keys, help)| (keys, help))
+            .map(|(action, keys, help)| match action {
+                Action::PickActivity => (self.activity_keys().unwrap_or(keys), help),
+                _ => (keys, help),
+            })
             .collect()
+    }
+
+    /// `1..5` for five activities: only the keys that pick one (the table binds 1..9).
+    fn activity_keys(&self) -> Option<String> {
+        let keys = self.ctx.keymap.keys(Action::PickActivity);
+        let n = self.ctx.activities.len().min(keys.len());
+        match n {
+            0 => None,
+            1 => Some(keys[0].to_string()),
+            _ => Some(format!("{}..{}", keys[0], keys[n - 1])),
+        }
     }
 
     /// Lines of help text that fit inside the popup's border on a terminal `height` rows tall.
