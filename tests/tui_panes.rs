@@ -417,6 +417,12 @@ fn details_popup_shows_every_trigger() {
     ] {
         assert!(t.contains(want), "{want:?} in\n{t}");
     }
+    // At the smallest size the triggers still show: the fields said elsewhere give way.
+    let small = screen(&a, 60, 16);
+    for want in ["Triggers (2)", "chat_velocity", "keyword", "row #4"] {
+        assert!(small.contains(want), "{want:?} at 60×16 in\n{small}");
+    }
+    assert!(!small.contains("source"), "{small}");
 }
 
 #[test]

@@ -13,6 +13,9 @@ use crate::app::{App, ClipStatus, Storage};
 use crate::present::{trigger_details, trigger_summary, trigger_words};
 use crate::time::{format_hms, format_offset_words};
 
+/// Lines before the triggers: headline, summary, a gap, seven fields, a gap, the heading.
+const FULL_ROWS: usize = 13;
+
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let Some(e) = app.moments.selected_entry() else {
         return;
@@ -34,6 +37,14 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         ClipStatus::Failed { why } => format!("failed: {why}"),
         other => other.label().to_string(),
     };
+    // On a short terminal the spacing, the fields said elsewhere and the triggers' second lines
+    // give way, so every trigger keeps its line.
+    let trigger_rows: usize = m
+        .triggers
+        .iter()
+        .map(|t| 1 + usize::from(!trigger_details(&t.data).is_empty()))
+        .sum();
+    let compact = FULL_ROWS + trigger_rows + 2 > usize::from(area.height.saturating_sub(2));
     let mut lines = vec![
         Line::from(Span::styled(
             format!(
@@ -65,6 +76,13 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             th.title,
         )),
     ];
+    if compact {
+        let said_elsewhere = [" time", " offset", " source"];
+        lines.retain(|l| {
+            let first = l.spans.first().map_or("", |s| s.content.as_ref());
+            l.width() > 0 && !said_elsewhere.iter().any(|f| first.starts_with(f))
+        });
+    }
     for t in &m.triggers {
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<14}", t.kind.as_str()), th.accent),
@@ -72,9 +90,9 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             Span::styled(trigger_words(t.kind, &t.data), th.text),
         ]));
         let details = trigger_details(&t.data);
-        if !details.is_empty() {
+        if !details.is_empty() && !compact {
             lines.push(Line::from(Span::styled(
-                format!("{:22}{details}", ""),
+                format!("{:23}{details}", ""),
                 th.dim,
             )));
         }
