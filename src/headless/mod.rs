@@ -352,7 +352,7 @@ mod tests {
         });
         assert!(
             p.lines(&done, Ts(0))[0]
-                .ends_with("Received 12 chat messages, 2 moments, 1 malformed frames skipped")
+                .ends_with("Received 12 chat messages, 2 moments, 1 malformed frame skipped")
         );
     }
 
