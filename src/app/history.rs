@@ -69,8 +69,11 @@ impl RateHistory {
         let (Some(last), true) = (self.points.back(), secs_per_col > 0) else {
             return out;
         };
+        // Columns are fixed stretches of the clock, so a past bar keeps its shape as time
+        // moves on (counted back from the newest second, every bar shifted each second).
+        let newest = last.sec.div_euclid(secs_per_col);
         for p in self.points.iter().rev() {
-            let back = (last.sec - p.sec) / secs_per_col;
+            let back = newest - p.sec.div_euclid(secs_per_col);
             let Some(i) = usize::try_from(back).ok().filter(|b| *b < cols) else {
                 break;
             };
@@ -176,6 +179,23 @@ mod tests {
         let cols = h.columns(4, 5);
         assert_eq!(cols, vec![Some(4.0), Some(9.0), Some(4.0), Some(9.0)]);
         assert_eq!(h.peak(3), 9.0);
+    }
+
+    #[test]
+    fn past_columns_keep_their_shape_as_seconds_pass() {
+        let mut h = RateHistory::default();
+        for s in 0..40 {
+            h.push(at(s), (s * 7 % 11) as f64, 5.0, 1.0);
+        }
+        let before = h.columns(6, 5);
+        h.push(at(40), 0.0, 5.0, 1.0);
+        let after = h.columns(6, 5);
+        // A new column started; the ones before it moved left unchanged.
+        assert_eq!(&after[..5], &before[1..]);
+        h.push(at(41), 10.5, 5.0, 1.0);
+        let later = h.columns(6, 5);
+        assert_eq!(&later[..5], &after[..5]);
+        assert_eq!(later[5], Some(10.5));
     }
 
     #[test]
