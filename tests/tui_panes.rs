@@ -393,6 +393,17 @@ fn help_popup_and_hint_bar_come_from_the_keymap_table() {
         hint.starts_with("moments: newest first  m mark"),
         "{hint:?}"
     );
+    assert!(hint.trim_end().ends_with("? help  q quit"), "{hint:?}");
+    // A long message is shortened rather than pushing help and quit off the bar.
+    a.update(key('7'), T0);
+    let (_, hint) = pane(80, 1, |r, b| ui::help::hint_bar(&a, &th, r, b));
+    assert!(hint.starts_with("there is no activity 7"), "{hint:?}");
+    assert!(hint.trim_end().ends_with("? help  q quit"), "{hint:?}");
+    let (_, tiny) = pane(44, 1, |r, b| ui::help::hint_bar(&a, &th, r, b));
+    assert!(
+        tiny.contains('…') && tiny.trim_end().ends_with("q quit"),
+        "{tiny:?}"
+    );
 }
 
 #[test]

@@ -11,29 +11,48 @@ use crate::app::App;
 use crate::app::keymap::Action;
 use crate::app::state::FlashKind;
 
-/// A flash message (if any) first, then as many key hints as fit.
+/// A flash message (if any) first, then as many key hints as fit; `? help` and `q quit`
+/// always keep their place (a long message is shortened for them).
 pub fn hint_bar(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0usize;
     let width = area.width as usize;
+    // Accepting is only a hint while there is something to accept.
+    let hints: Vec<_> = app
+        .ctx
+        .keymap
+        .hints()
+        .into_iter()
+        .filter(|(a, _, _)| *a != Action::AcceptAdvice || app.advisor.offer().is_some())
+        .collect();
+    let hint_w = |key: &str, label: &str| key.chars().count() + label.len() + 3;
+    let kept = |a: Action| matches!(a, Action::Help | Action::Quit);
+    let mut reserved: usize = hints
+        .iter()
+        .filter(|(a, _, _)| kept(*a))
+        .map(|(_, k, l)| hint_w(k, l))
+        .sum();
     if let Some(f) = &app.flash {
         let style = match f.kind {
             FlashKind::Info => th.accent,
             FlashKind::Good => th.good,
             FlashKind::Bad => th.bad,
         };
-        let text = format!("{} ", f.text);
+        let room = width.saturating_sub(reserved).max(width.min(20));
+        let text = format!("{} ", super::text::shorten(&f.text, room.saturating_sub(1)));
         used += Span::raw(text.as_str()).width();
         spans.push(Span::styled(text, style));
     }
-    for (action, key, label) in app.ctx.keymap.hints() {
-        // Accepting is only a hint while there is something to accept.
-        if action == Action::AcceptAdvice && app.advisor.offer().is_none() {
-            continue;
+    for (action, key, label) in hints {
+        let w = hint_w(&key, label);
+        if kept(action) {
+            reserved = reserved.saturating_sub(w);
         }
-        let w = key.chars().count() + label.len() + 3;
-        if used + w > width {
-            break;
+        if used + w + reserved > width {
+            if kept(action) {
+                break;
+            }
+            continue;
         }
         used += w;
         spans.push(Span::raw(" "));
