@@ -60,6 +60,13 @@ fn an_unsaved_moment_says_so_and_a_preview_says_why() {
     p.update(key('m'), T0);
     p.update(moment_update(None, manual(90.0)), T0);
     assert_eq!(flash(&p), "marked at 0:01:30 (preview: not saved)");
+    // The status bar does not name a data dir the preview never writes.
+    let bar = screen(&p, 160, 40);
+    let top = bar.lines().next().unwrap_or_default();
+    assert!(
+        top.contains("preview: nothing stored") && !top.contains("data:"),
+        "{top}"
+    );
 }
 
 #[test]

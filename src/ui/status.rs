@@ -8,7 +8,7 @@ use ratatui::widgets::Widget;
 
 use super::text::{group_digits, shorten_left};
 use super::theme::Theme;
-use crate::app::{App, RecState};
+use crate::app::{App, RecState, Storage};
 use crate::source::ChatState;
 use crate::time::format_hms;
 
@@ -85,10 +85,12 @@ fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<Vec<Span<'a>>> {
     if app.stream.capturing.is_some() {
         out.push(vec![Span::styled("capturing chat", th.warn)]);
     }
-    out.push(vec![Span::styled(
-        format!("data: {}", shorten_left(&home_tilde(&app.ctx.data_dir), 40)),
-        th.dim,
-    )]);
+    // A preview stores nothing: naming a data dir would say otherwise.
+    let data = match app.ctx.storage {
+        Storage::Preview => "preview: nothing stored".to_string(),
+        Storage::Database => format!("data: {}", shorten_left(&home_tilde(&app.ctx.data_dir), 40)),
+    };
+    out.push(vec![Span::styled(data, th.dim)]);
     out
 }
 
