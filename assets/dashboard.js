@@ -118,6 +118,7 @@ function advice(d) {
 function history(d) {
   series.velocity = d.chatVelocity.slice(-KEEP);
   series.engagement = d.engagementScore.slice(-KEEP);
+  document.body.dataset.history = series.velocity.length;
   draw("velocity");
   draw("engagement");
 }

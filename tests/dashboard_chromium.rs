@@ -304,9 +304,10 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
     let before = cdp.eval(points).await.as_f64().unwrap_or(0.0);
     cdp.eval("window.oldPage = true; setTimeout(() => location.reload(), 0)")
         .await;
+    // The points come with the snapshot (after the socket opens): wait for them, then count.
     cdp.until(
-        "!window.oldPage && document.body.dataset.conn === 'live data'",
-        "the reloaded page",
+        "!window.oldPage && document.body.dataset.history !== undefined",
+        "the reloaded page's chart points",
     )
     .await;
     let after = cdp.eval(points).await.as_f64().unwrap_or(0.0);
