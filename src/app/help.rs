@@ -41,21 +41,22 @@ impl App {
         }
     }
 
-    /// Lines of help text that fit inside the popup's border on a terminal `height` rows tall.
-    pub fn help_visible_lines(&self, height: u16) -> usize {
+    /// (lines of help text, how many fit inside the popup's border) at `height` rows.
+    fn help_fit(&self, height: u16) -> (usize, usize) {
         let lines = self.help_rows().len() + HELP_FOOTER_LINES;
-        crate::ui::layout::help_inner_height(height, lines)
+        (lines, crate::ui::layout::help_inner_height(height, lines))
     }
 
     /// The furthest the help can scroll at that height (0 when it fits).
     pub fn help_max_scroll(&self, height: u16) -> usize {
-        let lines = self.help_rows().len() + HELP_FOOTER_LINES;
-        lines.saturating_sub(self.help_visible_lines(height))
+        let (lines, visible) = self.help_fit(height);
+        lines - visible
     }
 
     /// Moving keys scroll the help; returns whether the key was one of them.
     pub(super) fn scroll_help(&mut self, action: Action) -> bool {
-        let page = self.help_visible_lines(self.height).max(2) as isize - 1;
+        let (lines, visible) = self.help_fit(self.height);
+        let page = visible.max(2) as isize - 1;
         let by = match action {
             Action::Up => -1,
             Action::Down => 1,
@@ -65,7 +66,7 @@ impl App {
             Action::Bottom => isize::MAX / 2,
             _ => return false,
         };
-        let max = self.help_max_scroll(self.height) as isize;
+        let max = (lines - visible) as isize;
         self.help_scroll = (self.help_scroll as isize).saturating_add(by).clamp(0, max) as usize;
         true
     }

@@ -68,27 +68,24 @@ impl Stage for TwitchControl {
 /// the `emotes` tag (`id:start-end,start-end/id:…`, in characters).
 fn twitch_text(text: &str) -> (String, String) {
     let mut out = String::new();
-    let mut places: Vec<(String, Vec<String>)> = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find("[emote:") {
-        out.push_str(&rest[..at]);
-        let tag = &rest[at + 7..];
-        let Some(end) = tag.find(']') else {
-            break;
-        };
-        let Some((id, name)) = tag[..end].split_once(':').filter(|(_, n)| !n.is_empty()) else {
-            break;
-        };
+    let mut places: Vec<(u64, Vec<String>)> = Vec::new();
+    let mut from = 0;
+    for e in crate::domain::kick_emotes(text) {
+        let (name_start, name_end) = (e.name_start as usize, e.name_end as usize);
+        let tag_start = text[from..name_start]
+            .rfind("[emote:")
+            .map_or(from, |i| from + i);
+        out.push_str(&text[from..tag_start]);
         let start = out.chars().count();
-        out.push_str(name);
-        let span = format!("{start}-{}", start + name.chars().count() - 1);
-        match places.iter_mut().find(|(i, _)| i == id) {
+        out.push_str(&text[name_start..name_end]);
+        let span = format!("{start}-{}", out.chars().count() - 1);
+        match places.iter_mut().find(|(id, _)| *id == e.id) {
             Some((_, spans)) => spans.push(span),
-            None => places.push((id.to_string(), vec![span])),
+            None => places.push((e.id, vec![span])),
         }
-        rest = &tag[end + 1..];
+        from = name_end + 1;
     }
-    out.push_str(rest);
+    out.push_str(text.get(from..).unwrap_or_default());
     let tag = places
         .iter()
         .map(|(id, spans)| format!("{id}:{}", spans.join(",")))
