@@ -29,6 +29,10 @@ const FLOOR_CHAT: f64 = 0.5;
 const FLOOR_CHATTERS: f64 = 0.5;
 const FLOOR_SUPPORT: f64 = 0.05;
 
+/// Viewer counts this far apart between two readings are a jump, not drift (polls see a few
+/// percent of drift; a raid or host adds a quarter or more).
+const VIEWER_JUMP: f64 = 1.2;
+
 /// A money event in dollars: `kind` is `sub`, `gifted_subs`, `kicks`, `bits` or `donation`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Money {
@@ -207,7 +211,21 @@ impl Metrics {
         self.messages += 1;
     }
 
+    /// A new viewer count. A jump between two readings (a raid, a host) brings an audience
+    /// that has not had time to chat: the per-viewer baselines rescale with it, so the jump
+    /// itself neither lowers nor raises the score and only how the newcomers then chat counts.
+    /// Slow drift stays per viewer: an audience growing faster than its chat scores lower.
     pub fn on_viewers(&mut self, count: u32) {
+        if let Some(old) = self.viewers.filter(|&v| v > 0)
+            && count > 0
+        {
+            let ratio = f64::from(count) / f64::from(old);
+            if !(1.0 / VIEWER_JUMP..VIEWER_JUMP).contains(&ratio) {
+                for b in &mut self.base[..2] {
+                    b.value /= ratio;
+                }
+            }
+        }
         self.viewers = Some(count);
     }
 

@@ -83,3 +83,36 @@ fn money_is_counted_in_dollars_and_lifts_the_score() {
     // 10 minutes in: counted as 15 (the floor), so $40.95 reads as $163.80/hr.
     assert!((m.revenue_per_hour(secs(610)) - 40.95 * 4.0).abs() < 1e-6);
 }
+
+/// 20 minutes of steady chat before 262 viewers, then `after` viewers with the same chat.
+fn engagement_after_viewers(steps: &[u32]) -> f64 {
+    let mut m = Metrics::new(&Engagement::default(), 5.0);
+    m.start_session(secs(0));
+    m.on_viewers(262);
+    chat(&mut m, 0, 1200, 2, 20);
+    let mut t = 1200;
+    for &v in steps {
+        m.on_viewers(v);
+        chat(&mut m, t, t + 60, 2, 20);
+        t += 60;
+    }
+    chat(&mut m, t, t + 120, 2, 20);
+    m.engagement().unwrap()
+}
+
+#[test]
+fn a_raid_of_quiet_viewers_does_not_sink_the_score() {
+    // 262 → 610 at once (a raid), and in two polls; the newcomers do not chat yet.
+    for steps in [&[610][..], &[450, 610], &[100]] {
+        let e = engagement_after_viewers(steps);
+        assert!((45.0..=55.0).contains(&e), "{steps:?}: {e}");
+    }
+}
+
+#[test]
+fn an_audience_drifting_up_faster_than_its_chat_scores_lower() {
+    // +5 % a minute for 15 minutes (polls drift, no jump), chat unchanged.
+    let steps: Vec<u32> = (1..=15).map(|i| (262.0 * 1.05f64.powi(i)) as u32).collect();
+    let e = engagement_after_viewers(&steps);
+    assert!(e < 45.0, "{e}");
+}
