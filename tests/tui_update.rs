@@ -47,6 +47,25 @@ fn m_marks_now_and_the_saved_moment_confirms_it() {
 }
 
 #[test]
+fn a_moment_not_saved_while_building_is_saved_when_final_in_the_same_row() {
+    let mut a = app();
+    let m = spike(60.0, 20.0);
+    a.update(
+        Msg::Engine(Update::MomentBuilding {
+            id: None,
+            moment: m.clone(),
+        }),
+        T0,
+    );
+    assert!(flash(&a).contains("NOT SAVED"), "{}", flash(&a));
+    a.update(moment_update(Some(9), m), T0);
+    assert_eq!(a.moments.entries.len(), 1, "one row, not a second");
+    let row = &a.moments.entries[0];
+    assert_eq!((row.id, row.building), (Some(9), false));
+    assert_eq!(flash(&a), "moment saved #9 on a second try");
+}
+
+#[test]
 fn an_unsaved_moment_says_so_and_a_preview_says_why() {
     let mut a = app();
     a.update(moment_update(None, spike(60.0, 20.0)), T0);

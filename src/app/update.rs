@@ -253,8 +253,8 @@ impl App {
             entry.building = false;
             return;
         }
+        // Shown as not saved while building: final, and maybe saved on a second try.
         if !building
-            && id.is_none()
             && let Some(entry) = self
                 .moments
                 .entries
@@ -262,8 +262,15 @@ impl App {
                 .rev()
                 .find(|e| e.building && e.id.is_none() && e.moment.at == moment.at)
         {
+            entry.id = id;
             entry.moment = moment;
             entry.building = false;
+            if let Some(id) = id {
+                self.flash(
+                    format!("moment saved #{id} on a second try"),
+                    FlashKind::Good,
+                );
+            }
             return;
         }
         let manual = moment.source == MomentSource::Manual && self.pending_marks > 0;

@@ -276,8 +276,14 @@ impl Engine {
                     };
                     let id = match shown {
                         Some(Some(id)) => self.finalize_moment(id, &moment).await,
-                        // Shown while building but never stored: it is not stored now either.
-                        Some(None) => None,
+                        // Shown as not saved while building: one more try, now it is final.
+                        Some(None) => {
+                            let id = self.save_moment(&moment).await;
+                            if let Some(id) = id {
+                                tracing::info!("moment saved #{id} on a second try");
+                            }
+                            id
+                        }
                         None => self.save_moment(&moment).await,
                     };
                     if id.is_none() {

@@ -95,11 +95,14 @@ impl View {
             Update::ChatState(c) => self.chat = Some(c.clone()),
             Update::Moment { id, moment } | Update::MomentBuilding { id, moment } => {
                 let building = matches!(u, Update::MomentBuilding { .. });
-                if let Some(row) = self
-                    .moments
-                    .iter_mut()
-                    .find(|r| id.is_some() && r.id == *id)
-                {
+                // The same row: by id, or the unsaved building row it finalizes (saved now,
+                // maybe, on a second try).
+                let same = |r: &MomentRow| {
+                    (id.is_some() && r.id == *id)
+                        || (!building && r.building && r.id.is_none() && r.moment.at == moment.at)
+                };
+                if let Some(row) = self.moments.iter_mut().find(|r| same(r)) {
+                    row.id = *id;
                     row.moment = moment.clone();
                     row.building = building;
                 } else {
@@ -160,4 +163,35 @@ fn push_capped<T>(q: &mut VecDeque<T>, item: T, cap: usize) {
         q.pop_front();
     }
     q.push_back(item);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Moments;
+    use crate::detect::moments::MomentBuilder;
+    use crate::domain::{ManualData, Ts};
+
+    #[test]
+    fn a_moment_unsaved_while_building_keeps_its_row_when_final() {
+        let moment =
+            MomentBuilder::new(&Moments::default()).manual(Ts(5000), ManualData::default());
+        let mut view = View::default();
+        let building = |id| Update::MomentBuilding {
+            id,
+            moment: moment.clone(),
+        };
+        let fin = |id| Update::Moment {
+            id,
+            moment: moment.clone(),
+        };
+        // Saved on the second try, then refused both times: one row each.
+        for (last, id) in [(Some(4), Some(4)), (None, None)] {
+            view.apply(&building(None));
+            view.apply(&fin(last));
+            let row = view.moments.back().unwrap();
+            assert_eq!((row.id, row.building), (id, false));
+        }
+        assert_eq!(view.moments.len(), 2);
+    }
 }

@@ -76,8 +76,9 @@ pub struct Printer {
     api_trouble: bool,
     /// The recorder is armed: going live starts it.
     recording: bool,
-    /// The moment whose banner was printed while it was building (its time).
-    building: Option<Ts>,
+    /// The moment whose banner was printed while it was building (its time, and whether it
+    /// was saved then).
+    building: Option<(Ts, bool)>,
 }
 
 impl Printer {
@@ -133,15 +134,22 @@ impl Printer {
                 }
             }
             Update::MomentBuilding { id, moment } => {
-                self.building = Some(moment.at);
+                self.building = Some((moment.at, id.is_some()));
                 vec![moment_banner(moment, id.is_some())]
             }
             // Its banner came while it was building: one line with what it ended up as.
-            Update::Moment { id, moment } if self.building == Some(moment.at) => {
-                self.building = None;
+            Update::Moment { id, moment }
+                if self.building.is_some_and(|(at, _)| at == moment.at) =>
+            {
+                let saved_before = self.building.take().is_some_and(|(_, saved)| saved);
+                let again = if id.is_some() && !saved_before {
+                    " (saved on a second try)"
+                } else {
+                    ""
+                };
                 let id = id.map(|i| format!(" #{i}")).unwrap_or_default();
                 vec![format!(
-                    "{c} Moment{id} final: {}: {} (score {:.1})",
+                    "{c} Moment{id}{again} final: {}: {} (score {:.1})",
                     moment_title(moment),
                     trigger_summary(moment),
                     moment.score
@@ -392,6 +400,30 @@ mod tests {
         assert!(
             p.lines(&Update::Advisor(s), Ts(0))[0]
                 .ends_with("waiting 30 s after: rate limited (429)")
+        );
+    }
+
+    #[test]
+    fn a_moment_saved_only_when_final_says_so() {
+        use crate::config::Moments;
+        use crate::detect::moments::MomentBuilder;
+        use crate::domain::ManualData;
+        let moment =
+            MomentBuilder::new(&Moments::default()).manual(Ts(5000), ManualData::default());
+        let mut p = Printer::new("clavicular", 10);
+        let building = Update::MomentBuilding {
+            id: None,
+            moment: moment.clone(),
+        };
+        assert!(p.lines(&building, Ts(0))[0].contains("NOT SAVED"));
+        let fin = Update::Moment {
+            id: Some(4),
+            moment,
+        };
+        let lines = p.lines(&fin, Ts(0));
+        assert!(
+            lines[0].contains("Moment #4 (saved on a second try) final:"),
+            "{lines:?}"
         );
     }
 }
