@@ -62,6 +62,29 @@ fn status_bar_fits_what_matters_first() {
 }
 
 #[test]
+fn a_narrow_status_bar_keeps_the_recording_before_the_viewer_count() {
+    let mut a = live_app();
+    a.update(
+        Msg::Recording(RecordingView {
+            state: RecState::Recording,
+            ..Default::default()
+        }),
+        T0,
+    );
+    let th = Theme::new(true);
+    let (_, bar) = pane(60, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert_eq!(
+        bar.trim_end(),
+        "● LIVE 1:24:44 │ clavicular │ chat: live │ ● REC"
+    );
+    let (_, wide) = pane(80, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(
+        wide.starts_with("● LIVE 1:24:44 │ clavicular │ 1,234 viewers │ chat: live │ ● REC"),
+        "{wide}"
+    );
+}
+
+#[test]
 fn the_status_bar_says_when_the_database_is_in_trouble() {
     let th = Theme::new(true);
     let mut a = live_app();

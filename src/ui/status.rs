@@ -1,5 +1,5 @@
 //! The status bar: live state and uptime, channel, viewers, chat connection, recording,
-//! trouble, data dir. Pieces are added in priority order while they fit on one line.
+//! trouble, data dir. Pieces are kept by rank while they fit on one line.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -17,25 +17,39 @@ const SEP_WIDTH: usize = 3;
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let pieces = pieces(app, th);
-    let mut spans: Vec<Span> = Vec::new();
-    let mut used = 0usize;
+    // Chosen by rank while they fit (a piece that does not fit lets smaller ones after it
+    // try), then shown in their usual order.
+    let mut order: Vec<usize> = (0..pieces.len()).collect();
+    order.sort_by_key(|&i| pieces[i].0);
     let width = area.width as usize;
-    for piece in pieces {
-        let w: usize = piece.iter().map(Span::width).sum();
-        let sep = if spans.is_empty() { 0 } else { SEP_WIDTH };
-        if used + sep + w > width {
-            continue;
+    let mut used = 0usize;
+    let mut chosen = vec![false; pieces.len()];
+    for i in order {
+        let w: usize = pieces[i].1.iter().map(Span::width).sum();
+        let sep = if used == 0 { 0 } else { SEP_WIDTH };
+        if used + sep + w <= width {
+            used += sep + w;
+            chosen[i] = true;
         }
+    }
+    let mut spans: Vec<Span> = Vec::new();
+    for (piece, _) in pieces.into_iter().zip(&chosen).filter(|(_, c)| **c) {
         if !spans.is_empty() {
             spans.push(Span::styled(SEP, th.dim));
         }
-        used += sep + w;
-        spans.extend(piece);
+        spans.extend(piece.1);
     }
     Line::from(spans).render(area, buf);
 }
 
-fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<Vec<Span<'a>>> {
+/// A piece's rank: lower stays longer as the bar narrows. Recording and chat outrank the
+/// viewer count: a streamer glancing at a narrow pane needs to know the clips are safe.
+const MUST: u8 = 0;
+const HEALTH: u8 = 1;
+const INFO: u8 = 2;
+const EXTRA: u8 = 3;
+
+fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<(u8, Vec<Span<'a>>)> {
     let snap = app.snapshot.as_ref();
     let mut out = Vec::new();
     let uptime = snap.and_then(|s| s.uptime_s).map(format_hms);
@@ -61,36 +75,39 @@ fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<Vec<Span<'a>>> {
     {
         first.push(Span::styled(s.live_source.via(), th.dim));
     }
-    out.push(first);
-    out.push(vec![Span::styled(app.ctx.channel.as_str(), th.title)]);
+    out.push((MUST, first));
+    out.push((MUST, vec![Span::styled(app.ctx.channel.as_str(), th.title)]));
     if app.stream.engine_gone {
-        out.push(vec![Span::styled("ENGINE STOPPED", th.bad)]);
+        out.push((MUST, vec![Span::styled("ENGINE STOPPED", th.bad)]));
     } else if let Some(s) = app.feed_stalled_s() {
-        out.push(vec![Span::styled(format!("no data for {s} s"), th.bad)]);
+        out.push((
+            MUST,
+            vec![Span::styled(format!("no data for {s} s"), th.bad)],
+        ));
     }
     let viewers = snap
         .and_then(|s| s.viewers)
         .map_or("- viewers".to_string(), |v| {
             format!("{} viewers", group_digits(v as u64))
         });
-    out.push(vec![Span::styled(viewers, th.text)]);
-    out.push(chat_piece(app, th));
-    out.push(rec_piece(app, th));
+    out.push((INFO, vec![Span::styled(viewers, th.text)]));
+    out.push((HEALTH, chat_piece(app, th)));
+    out.push((HEALTH, rec_piece(app, th)));
     if let Some(db) = db_piece(app, th) {
-        out.push(db);
+        out.push((HEALTH, db));
     }
     if let Some(t) = &app.stream.api_trouble {
-        out.push(vec![Span::styled(format!("API: {t}"), th.warn)]);
+        out.push((INFO, vec![Span::styled(format!("API: {t}"), th.warn)]));
     }
     if app.stream.capturing.is_some() {
-        out.push(vec![Span::styled("capturing chat", th.warn)]);
+        out.push((INFO, vec![Span::styled("capturing chat", th.warn)]));
     }
     // A preview stores nothing: naming a data dir would say otherwise.
     let data = match app.ctx.storage {
         Storage::Preview => "preview: nothing stored".to_string(),
         Storage::Database => format!("data: {}", shorten_left(&home_tilde(&app.ctx.data_dir), 40)),
     };
-    out.push(vec![Span::styled(data, th.dim)]);
+    out.push((EXTRA, vec![Span::styled(data, th.dim)]));
     out
 }
 
