@@ -66,6 +66,18 @@ fn a_moment_not_saved_while_building_is_saved_when_final_in_the_same_row() {
 }
 
 #[test]
+fn a_mark_placed_behind_the_key_press_says_why() {
+    let mut a = app();
+    a.update(key('m'), at(5040.0));
+    // The recording's newest picture was 15 s behind live when `m` was pressed.
+    a.update(moment_update(Some(8), manual(5025.0)), at(5040.5));
+    assert_eq!(
+        flash(&a),
+        "marked at 1:23:45, what the stream showed 15 s before the key (saved #8)"
+    );
+}
+
+#[test]
 fn an_unsaved_moment_says_so_and_a_preview_says_why() {
     let mut a = app();
     a.update(moment_update(None, spike(60.0, 20.0)), T0);

@@ -110,6 +110,8 @@ pub struct App {
     pub flash: Option<Flash>,
     /// Marks sent to the engine and not yet back as a moment.
     pub pending_marks: u32,
+    /// When `m` was last pressed: the mark comes back placed at what the stream showed then.
+    pub mark_pressed: Option<Ts>,
     /// The co-pilot's status and latest advice.
     pub advisor: super::advisor::AdvisorView,
     /// First help row shown, when the help does not fit the terminal.
@@ -135,6 +137,7 @@ impl App {
             popup: None,
             flash: None,
             pending_marks: 0,
+            mark_pressed: None,
             advisor: Default::default(),
             help_scroll: 0,
         }

@@ -294,7 +294,20 @@ impl App {
             tracing::info!("{line}");
         }
         let text = if manual {
-            format!("marked at {} ({saved})", format_hms(moment.offset_s))
+            // The mark is placed at what the stream showed (the recording lags live): say so,
+            // or the time looks wrong.
+            let behind = self
+                .mark_pressed
+                .take()
+                .map(|pressed| pressed.secs_since(moment.at).round())
+                .filter(|s| (2.0..=600.0).contains(s));
+            match behind {
+                Some(s) => format!(
+                    "marked at {}, what the stream showed {s} s before the key ({saved})",
+                    format_hms(moment.offset_s)
+                ),
+                None => format!("marked at {} ({saved})", format_hms(moment.offset_s)),
+            }
         } else {
             format!(
                 "{} at {} ({saved})",
