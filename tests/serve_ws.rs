@@ -83,7 +83,12 @@ async fn messages_have_the_exact_shapes_of_the_product() {
             "activity": "talk", "suggestion": "q_and_a"}})
     );
     // A donation: `donation`, `revenue_point`, then the totals that include it.
-    srv.feed.send(Update::Revenue(point(2, 10.0, 160.0)));
+    srv.feed
+        .send(Update::Revenue(kicktui::engine::view::RevenuePoint {
+            subs_total: 13,
+            per_hour: 30.0,
+            ..point(2, 10.0, 160.0)
+        }));
     assert_eq!(next(&mut ws).await["data"]["id"], "d_2");
     assert_eq!(
         next(&mut ws).await,
@@ -93,6 +98,8 @@ async fn messages_have_the_exact_shapes_of_the_product() {
     let totals = next(&mut ws).await;
     assert_eq!(totals["type"], "metrics_update");
     assert_eq!(totals["data"]["revenueToday"], 160.0);
+    assert_eq!(totals["data"]["subsCount"], 13);
+    assert_eq!(totals["data"]["donationsPerHour"], 30.0);
     // A moment, then again when its clip is final.
     srv.feed.send(Update::Moment {
         id: Some(7),
@@ -117,16 +124,22 @@ async fn messages_have_the_exact_shapes_of_the_product() {
     assert_eq!(again["data"]["id"], 7);
     assert_eq!(again["data"]["clipStatus"], "ready");
     assert_eq!(again["data"]["clipPath"], "/d/clips/m7.mp4");
-    // Going offline: the state at once, uptime back to zero.
-    let mut off = live_snapshot();
-    off.live = false;
-    srv.feed.send(Update::Snapshot(off));
+    // Going offline: the state at once (before the engine's next tick), uptime back to zero.
     srv.feed.send(Update::WentOffline {
         at: kicktui::domain::Ts(0),
     });
     let st = next_of(&mut ws, "stream_state").await;
     assert_eq!(st["data"]["isLive"], false);
     assert_eq!(st["data"]["uptime"], "0:00:00");
+    // And live again, at once.
+    srv.feed.send(Update::WentLive {
+        at: kicktui::domain::Ts(0),
+        title: None,
+        session: Some(2),
+        source: kicktui::kickapi::LiveSource::Api,
+    });
+    let st = next_of(&mut ws, "stream_state").await;
+    assert_eq!(st["data"]["isLive"], true);
     // The co-pilot's advice, as lines to read (accepting it is a TUI key).
     srv.feed.send(Update::Advice(Box::new(advice())));
     assert_eq!(

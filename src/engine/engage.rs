@@ -333,6 +333,9 @@ impl Engine {
             kind: m.kind.to_string(),
             amount: m.usd,
             cumulative: self.core.engage.totals.revenue_usd,
+            subs_total: self.core.engage.totals.subs,
+            bits_total: self.core.engage.totals.bits,
+            per_hour: self.core.engage.revenue_per_hour(at),
         }));
     }
 

@@ -59,6 +59,11 @@ pub struct RevenuePoint {
     pub amount: f64,
     /// Dollars this session, this one included.
     pub cumulative: f64,
+    /// Subs and bits this session and dollars per hour, this one included: the dashboard's
+    /// numbers move with the point, not a tick later.
+    pub subs_total: u64,
+    pub bits_total: u64,
+    pub per_hour: f64,
 }
 
 /// A moment as the lists show it: its row id (None when the store refused it) and clip state.
@@ -119,6 +124,8 @@ impl View {
                 }
             }
             Update::WentLive { title, session, .. } => {
+                // Told at once (the dashboard's off-tick `stream_state`), not with the next tick.
+                self.snapshot.live = true;
                 self.title = title.clone();
                 if *session != self.session {
                     self.revenue.clear();
@@ -139,6 +146,11 @@ impl View {
                 // The total moves with the point, not a second later with the next snapshot.
                 let e = &mut self.snapshot.engage;
                 e.revenue_usd = e.revenue_usd.max(p.cumulative);
+                e.subs = e.subs.max(p.subs_total);
+                e.bits = e.bits.max(p.bits_total);
+                if p.per_hour > 0.0 {
+                    e.donations_per_hour = p.per_hour;
+                }
                 push_capped(&mut self.revenue, p.clone(), VIEW_REVENUE_POINTS);
                 push_capped(&mut self.donations, p.clone(), VIEW_DONATIONS);
             }
@@ -146,8 +158,11 @@ impl View {
             Update::Advice(a) => self.advice = Some((**a).clone()),
             Update::Advisor(s) => self.advisor = Some(s.clone()),
             Update::Resync(v) => *self = (**v).clone(),
-            Update::WentOffline { .. }
-            | Update::WaitingForLive
+            Update::WentOffline { .. } => {
+                self.snapshot.live = false;
+                self.snapshot.uptime_s = None;
+            }
+            Update::WaitingForLive
             | Update::ApiTrouble { .. }
             | Update::ApiOk
             | Update::Notable { .. }

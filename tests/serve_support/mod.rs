@@ -93,6 +93,9 @@ pub fn point(i: u64, amount: f64, cumulative: f64) -> RevenuePoint {
         kind: "donation".into(),
         amount,
         cumulative,
+        subs_total: 0,
+        bits_total: 0,
+        per_hour: 0.0,
     }
 }
 
