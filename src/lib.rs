@@ -24,6 +24,7 @@ pub mod media;
 pub mod notify;
 pub mod present;
 pub mod replay;
+pub mod run_lock;
 pub mod serve;
 pub mod source;
 pub mod store;
