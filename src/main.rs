@@ -8,6 +8,7 @@ use kicktui::commands;
 fn main() -> ExitCode {
     // A panic must not leave a streamlink or ffmpeg child behind.
     kicktui::media::children::install_panic_hook();
+    kicktui::media::reaper::this_process_can_reap();
     let cli = Cli::parse();
     if let Err(e) = cli.check_live_args_unused() {
         eprintln!("kicktui: {e}");

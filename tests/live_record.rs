@@ -311,9 +311,13 @@ async fn a_missing_streamlink_turns_recording_off_and_nothing_else() {
     assert_eq!(count(&db, "SELECT count(*) FROM moments"), 1);
 }
 
-/// SIGKILL: nothing in kicktui runs, yet its watcher stops the streamlink it left behind.
+/// SIGKILL: nothing in kicktui runs, yet its watcher stops the streamlink it left behind,
+/// whatever the binary's file is called.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_kicktui_leaves_no_streamlink_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let renamed = dir.path().join("kt-renamed");
+    std::fs::copy(env!("CARGO_BIN_EXE_kicktui"), &renamed).unwrap();
     let hls = tempfile::tempdir().unwrap();
     let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
     let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
@@ -321,7 +325,7 @@ async fn a_killed_kicktui_leaves_no_streamlink_behind() {
     let mut cfg = test_config(kick.kick_config());
     cfg.recorder.enabled = true;
     cfg.recorder.stream_url = src.url();
-    let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
+    let mut run = Run::start_bin(&renamed, dir, &cfg, &["clavicular", "--headless"], &[]);
     let pid = run.pid();
     go_live_and_record(&mut run, &c, &src).await;
     let streamlinks = streamlinks_of(pid);

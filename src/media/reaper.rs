@@ -16,16 +16,26 @@ use super::children::signal_group;
 use super::orphans;
 
 static STARTED: OnceLock<()> = OnceLock::new();
+static THE_BINARY: OnceLock<()> = OnceLock::new();
 
-/// Starts the watcher once per process. Only the kicktui binary can run it (library tests
-/// start recorders from test binaries, which must not be re-executed).
+/// Called by kicktui's `main`: this process is the binary that knows `reap-children`, whatever
+/// its file is called (library tests start recorders from test binaries, which must not be
+/// re-executed).
+pub fn this_process_can_reap() {
+    let _ = THE_BINARY.set(());
+}
+
+/// Starts the watcher once per process, in the kicktui binary only.
 pub fn ensure_started(recordings_dir: &Path) {
-    let Ok(exe) = std::env::current_exe() else {
-        return;
-    };
-    if exe.file_stem().is_none_or(|s| s != "kicktui") {
+    if THE_BINARY.get().is_none() {
         return;
     }
+    let Ok(exe) = std::env::current_exe() else {
+        tracing::warn!(
+            "cannot find kicktui's own file: a killed kicktui would leave streamlink running until the next start"
+        );
+        return;
+    };
     STARTED.get_or_init(|| {
         let spawned = Command::new(exe)
             .arg("reap-children")

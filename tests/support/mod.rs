@@ -64,6 +64,17 @@ impl Run {
         args: &[&str],
         env: &[(&str, &str)],
     ) -> Run {
+        Run::start_bin(env!("CARGO_BIN_EXE_kicktui").as_ref(), dir, cfg, args, env)
+    }
+
+    /// [`Run::start_env`] with another copy of the binary (a user may rename it).
+    pub fn start_bin(
+        bin: &std::path::Path,
+        dir: tempfile::TempDir,
+        cfg: &Config,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Run {
         let shown = dir.path().display().to_string();
         let args: Vec<String> = args.iter().map(|a| a.replace("{dir}", &shown)).collect();
         std::fs::write(
@@ -71,7 +82,7 @@ impl Run {
             toml::to_string(cfg).unwrap(),
         )
         .unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kicktui"))
+        let mut child = Command::new(bin)
             .arg("--config")
             .arg(dir.path().join("config.toml"))
             .arg("--data-dir")
