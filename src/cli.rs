@@ -123,6 +123,10 @@ pub struct DemoArgs {
     /// Which platform the simulated channel is on: `kick` or `twitch` (a local fake of each).
     #[arg(long, default_value = "kick", value_parser = parse_platform)]
     pub platform: crate::source::Platform,
+    /// Send the demo's made-up events to your `[alerts]` targets too (off by default, so a
+    /// demo never posts fake clips to your Discord).
+    #[arg(long)]
+    pub alerts: bool,
 }
 
 fn parse_platform(s: &str) -> Result<crate::source::Platform, String> {

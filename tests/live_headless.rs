@@ -287,8 +287,15 @@ async fn a_bad_channel_name_is_refused_before_any_request() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_goes_live_with_chat_and_events() {
-    let mut run = Run::start(&kicktui::config::Config::default(), &["demo", "--headless"]);
+    // An alert command is configured: the demo's made-up events must not reach it.
+    let dir = tempfile::tempdir().unwrap();
+    let alerted = dir.path().join("alerted");
+    let mut cfg = kicktui::config::Config::default();
+    cfg.alerts.command = vec!["touch".into(), alerted.display().to_string()];
+    cfg.alerts.command_events = vec!["live".into(), "moment".into()];
+    let mut run = Run::start_in(dir, &cfg, &["demo", "--headless"]);
     run.expect_all(&[
+        "Alerts are off in the demo",
         "Waiting for novaplays to go live...",
         "Connected to novaplays chat",
     ])
@@ -298,6 +305,7 @@ async fn the_demo_goes_live_with_chat_and_events() {
     let (status, lines, dir) = run.stop("TERM").await;
     assert!(status.success(), "{status}");
     assert!(received(&lines) > 0);
+    assert!(!alerted.exists(), "the demo ran the alert command");
     let db = db(&dir.path().join("data").join("demo"));
     assert_eq!(
         count(

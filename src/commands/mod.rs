@@ -129,6 +129,16 @@ pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
     let shown = format!("{}:{}", args.platform, crate::demo::CHANNEL);
     let _lock = crate::run_lock::acquire(&data_dir, args.platform.as_str(), crate::demo::CHANNEL)?;
     let tui = front_end(&cfg, &shown, &data_dir, args.headless)?;
+    if !args.alerts && cfg.alerts.any_target() {
+        cfg.alerts = cfg.alerts.without_targets();
+        let note = "Alerts are off in the demo: its events are made up (--alerts sends them to \
+                    your [alerts] targets)";
+        if args.headless {
+            println!("{note}");
+        } else {
+            tracing::info!("{note}");
+        }
+    }
     let runtime = runtime()?;
     let demo = crate::demo::run(cfg, data_dir, args.platform, args.capture.clone(), tui);
     let end = runtime.block_on(demo)?;

@@ -48,6 +48,23 @@ pub struct Alerts {
     pub command_events: Vec<String>,
 }
 
+impl Alerts {
+    /// Whether any target (Discord, webhook, command) is set.
+    pub fn any_target(&self) -> bool {
+        !self.discord_webhook.is_empty() || !self.webhook_url.is_empty() || !self.command.is_empty()
+    }
+
+    /// The same events, sent nowhere.
+    pub fn without_targets(&self) -> Alerts {
+        Alerts {
+            discord_webhook: String::new(),
+            webhook_url: String::new(),
+            command: Vec::new(),
+            ..self.clone()
+        }
+    }
+}
+
 fn events(list: &[&str]) -> Vec<String> {
     list.iter().map(|e| e.to_string()).collect()
 }
