@@ -183,3 +183,50 @@ async fn a_twitch_channel_is_checked_against_twitch() {
         "{api}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chat_socket_is_checked_as_the_transport_setting_says() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let run = |cfg: Config| {
+        let dir = tempfile::tempdir().unwrap();
+        tokio::task::spawn_blocking(move || {
+            let out = doctor(dir.path(), &cfg, &["clavicular", "--format", "json"]);
+            (out.status.code(), json(&out))
+        })
+    };
+    let names = |report: &serde_json::Value| -> Vec<String> {
+        let checks = report["checks"].as_array().unwrap();
+        checks.iter().map(|c| c["name"].to_string()).collect()
+    };
+    // auto, and Kick refuses the Pusher app key: the live run falls back, so no failure.
+    let mut cfg = free_port_config(&kick);
+    cfg.kick.pusher_url = kick.pusher_url_with_key("stale-key");
+    let (code, report) = run(cfg.clone()).await.unwrap();
+    assert_eq!(code, Some(0), "{report}");
+    let pusher = check(&report, "pusher");
+    assert_eq!(pusher["status"], "ok");
+    let detail = pusher["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("refused") && detail.contains("falls back to Centrifugo"),
+        "{detail}"
+    );
+    assert_eq!(check(&report, "centrifugo")["status"], "ok");
+    // pusher only: the refusal is a failure, with what to do.
+    cfg.kick.transport = kicktui::config::ChatTransport::Pusher;
+    let (code, report) = run(cfg.clone()).await.unwrap();
+    assert_eq!(code, Some(1));
+    assert_eq!(check(&report, "pusher")["status"], "fail");
+    assert!(!names(&report).contains(&"\"centrifugo\"".to_string()));
+    // centrifugo only: Pusher is not even tried.
+    cfg.kick.transport = kicktui::config::ChatTransport::Centrifugo;
+    let (code, report) = run(cfg.clone()).await.unwrap();
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(check(&report, "centrifugo")["status"], "ok");
+    assert!(!names(&report).contains(&"\"pusher\"".to_string()));
+    kick.control().refuse_centrifugo(true);
+    let (code, report) = run(cfg).await.unwrap();
+    assert_eq!(code, Some(1));
+    let c = check(&report, "centrifugo");
+    assert_eq!(c["status"], "fail");
+    assert!(c["detail"].as_str().unwrap().contains("3500"), "{c}");
+}

@@ -3,6 +3,7 @@
 
 mod alerts;
 mod checks;
+mod kick_chat;
 mod twitch;
 
 use std::path::Path;
@@ -108,7 +109,7 @@ pub async fn run_checks(
     } else {
         let (api, lookup) = checks::kick_api(&cfg, name).await;
         out.push(api);
-        out.push(checks::pusher(&cfg.kick.pusher_url).await);
+        out.extend(kick_chat::checks(&cfg.kick).await);
         out.push(checks::channel_ids(&cfg, &data_dir, name, lookup));
     }
     out.push(checks::metrics_port(&cfg.server).await);

@@ -75,6 +75,50 @@ impl Centrifugo {
     }
 }
 
+/// One connect, for `kicktui doctor`: a token, the socket, and Centrifugo's answer to
+/// `connect`. `Err` says what failed.
+pub async fn probe(url: &str, token_url: &str, wait: Duration) -> Result<(), String> {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio::time::timeout;
+    use tokio_tungstenite::tungstenite::Message;
+    let token = timeout(wait, Centrifugo::new(token_url).mint())
+        .await
+        .map_err(|_| "the token request timed out".to_string())??;
+    let (mut ws, _) = timeout(wait, tokio_tungstenite::connect_async(url))
+        .await
+        .map_err(|_| "no answer".to_string())?
+        .map_err(|e| e.to_string())?;
+    ws.send(Message::Text(proto::connect_cmd(1, &token).into()))
+        .await
+        .map_err(|e| e.to_string())?;
+    let answer = async {
+        while let Some(msg) = ws.next().await {
+            let text = match msg.map_err(|e| e.to_string())? {
+                Message::Text(t) => t,
+                Message::Close(c) => return Err(format!("closed: {c:?}")),
+                _ => continue,
+            };
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                match proto::parse_line(line)? {
+                    proto::Reply::Connected { .. } => return Ok(()),
+                    proto::Reply::Error { code, message, .. }
+                    | proto::Reply::Disconnect {
+                        code,
+                        reason: message,
+                    } => return Err(format!("refused: {code} {message}")),
+                    _ => {}
+                }
+            }
+        }
+        Err("closed without an answer".to_string())
+    };
+    let result = timeout(wait, answer)
+        .await
+        .map_err(|_| "no answer to connect".to_string())?;
+    let _ = ws.close(None).await;
+    result
+}
+
 /// A random-looking v4 UUID (it names the client, it is not a secret).
 fn client_id(seed: u64) -> String {
     let mut s = seed | 1;
