@@ -164,7 +164,6 @@ pub enum Command {
     #[command(hide = true)]
     ReapChildren(ReapArgs),
     /// The TUI on a chat log replayed at real-time pace (nothing stored).
-    #[command(hide = true)]
     TuiPreview(crate::tui_preview::PreviewArgs),
 }
 

@@ -40,7 +40,7 @@ pub fn main(cli: &Cli, args: &PreviewArgs) -> Result<ExitCode, Box<dyn std::erro
     if !(0.001..=100_000.0).contains(&args.speed) {
         return Err(format!("--speed must be 0.001 to 100000, got {}", args.speed).into());
     }
-    crate::term::need_terminal()?;
+    crate::term::need_terminal("`kicktui replay FILE` prints the moments instead")?;
     let (input, source): (Box<dyn BufRead + Send>, &Path) = match &args.file {
         Some(path) => {
             let file =

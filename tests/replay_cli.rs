@@ -160,6 +160,15 @@ fn replay_reads_every_line_kind_and_is_deterministic() {
 #[test]
 fn saved_replay_moments_are_listed() {
     let dir = tempfile::tempdir().unwrap();
+    // Nothing stored yet (or a mistyped --data-dir): said, and no empty database is made.
+    for args in [&["moments"][..], &["sessions"], &["report", "--last"]] {
+        let (_, err, ok) = kicktui(args, dir.path());
+        assert!(
+            !ok && err.contains("a wrong --data-dir?"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!dir.path().join("kicktui.db").exists());
     let (log, _) = mixed_log();
     let file = dir.path().join("stream.jsonl");
     std::fs::write(&file, log).unwrap();
@@ -195,6 +204,8 @@ fn saved_replay_moments_are_listed() {
 
     let (table, _, ok) = kicktui(&["sessions"], dir.path());
     assert!(ok && table.contains("replay:stream"), "{table}");
+    let (_, err, ok) = kicktui(&["moments", "--session", "7"], dir.path());
+    assert!(!ok && err.contains("no session 7"), "{err}");
     let (_, err, ok) = kicktui(&["clip", "--pending"], dir.path());
     assert!(ok && err.contains("No pending clips."), "{err}");
     // The report counts the chat it read.

@@ -97,7 +97,7 @@ fn front_end(
         logging::init(data_dir, &cfg.general.log_level, true).map_err(cannot)?;
         return Ok(None);
     }
-    crate::term::need_terminal()?;
+    crate::term::need_terminal("add --headless for log lines instead")?;
     let keymap = Keymap::from_config(&cfg.keys)
         .map_err(|(key, expected)| config::ConfigError::new("config", &key, expected))?;
     logging::init_tui(Some(data_dir), &cfg.general.log_level).map_err(cannot)?;
@@ -164,10 +164,24 @@ fn exit_code(end: &EngineEnd) -> ExitCode {
     }
 }
 
+/// The data dir's database, which must exist: listing a mistyped `--data-dir` says so
+/// instead of creating an empty database there.
+fn existing_db(data_dir: &Path) -> Result<std::path::PathBuf, String> {
+    let db = store::db_path(data_dir);
+    if db.exists() {
+        Ok(db)
+    } else {
+        Err(format!(
+            "no database at {} (nothing recorded there yet: a wrong --data-dir?)",
+            db.display()
+        ))
+    }
+}
+
 fn open_store(cli: &Cli) -> Result<Store, Box<dyn std::error::Error>> {
     let cfg = load_config(cli)?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
-    Ok(Store::open_in(&data_dir)?)
+    Ok(Store::open(&existing_db(&data_dir)?)?)
 }
 
 pub fn moments(cli: &Cli, args: &MomentsArgs) -> CmdResult {
@@ -182,6 +196,12 @@ pub fn moments(cli: &Cli, args: &MomentsArgs) -> CmdResult {
         limit: args.limit,
     };
     let rows = store.list_moments(&query)?;
+    if let Some(id) = args.session
+        && rows.is_empty()
+        && !store.list_sessions()?.iter().any(|s| s.id == id)
+    {
+        return Err(format!("no session {id} (see kicktui sessions)").into());
+    }
     print!("{}", store::render_moments(&rows, args.format));
     Ok(ExitCode::SUCCESS)
 }
@@ -251,10 +271,7 @@ pub fn doctor(cli: &Cli, args: &crate::cli::DoctorArgs) -> CmdResult {
 pub fn report(cli: &Cli, args: &crate::cli::ReportArgs) -> CmdResult {
     let cfg = load_config(cli)?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
-    let db = store::db_path(&data_dir);
-    if !db.exists() {
-        return Err(format!("no database at {} (nothing recorded yet)", db.display()).into());
-    }
+    let db = existing_db(&data_dir)?;
     let store = Store::open(&db)?;
     let id = match args.session {
         Some(id) => id,

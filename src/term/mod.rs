@@ -33,17 +33,17 @@ const UPDATE_BATCH: usize = 64;
 type Term = Terminal<CrosstermBackend<ThreadWriter>>;
 
 /// The TUI draws on stdout and reads keys from stdin: both must be a terminal (not a pipe,
-/// a service, or `ssh` without `-t`). Checked before anything starts.
-pub fn need_terminal() -> Result<(), String> {
+/// a service, or `ssh` without `-t`). Checked before anything starts. `instead`: what to
+/// do without one (`add --headless for log lines instead`).
+pub fn need_terminal(instead: &str) -> Result<(), String> {
     use std::io::IsTerminal;
     if io::stdin().is_terminal() && io::stdout().is_terminal() {
         Ok(())
     } else {
-        Err(
+        Err(format!(
             "the TUI needs a terminal, and stdin or stdout is not one here (a pipe, a service, \
-             or ssh without -t): add --headless for log lines instead"
-                .into(),
-        )
+             or ssh without -t): {instead}"
+        ))
     }
 }
 
