@@ -14,7 +14,8 @@ use crate::media::{ClipEvent, PartEnd, RecState, RecordingStatus};
 
 /// Size and rate in the pane: this often at most (the state changes go at once).
 const PANE_EVERY: Duration = Duration::from_secs(2);
-/// The same "cannot write" is said once in this long (the recorder keeps trying meanwhile).
+/// The same "cannot write" is said once in this long while nothing could be written (the
+/// recorder keeps trying meanwhile); once the recording grew again it is said at once.
 const UNWRITABLE_EVERY: Duration = Duration::from_secs(600);
 
 pub(in crate::engine) struct Reporter {
@@ -26,8 +27,8 @@ pub(in crate::engine) struct Reporter {
     pub clipping: Option<(usize, usize)>,
     last: RecordingInfo,
     last_pane: Option<Instant>,
-    /// The last "cannot write" said, and when.
-    unwritable_said: Option<(String, Instant)>,
+    /// The last "cannot write" said, when, and the recorded bytes then.
+    unwritable_said: Option<(String, Instant, u64)>,
 }
 
 /// Why the part before a new one ended, in words.
@@ -75,6 +76,15 @@ impl Reporter {
     }
 
     pub fn on_status(&mut self, st: &RecordingStatus) {
+        // Writing resumed: the next "cannot write" is news again.
+        if st.state == RecState::Recording
+            && self
+                .unwritable_said
+                .as_ref()
+                .is_some_and(|(_, _, bytes)| st.bytes > *bytes)
+        {
+            self.unwritable_said = None;
+        }
         if st.part > self.last.part
             && let Some(p) = st.parts.iter().find(|p| p.part == st.part)
         {
@@ -96,9 +106,9 @@ impl Reporter {
                     let said = self
                         .unwritable_said
                         .as_ref()
-                        .is_some_and(|(w, at)| w == why && at.elapsed() < UNWRITABLE_EVERY);
+                        .is_some_and(|(w, at, _)| w == why && at.elapsed() < UNWRITABLE_EVERY);
                     if !said {
-                        self.unwritable_said = Some((why.clone(), Instant::now()));
+                        self.unwritable_said = Some((why.clone(), Instant::now(), st.bytes));
                         self.send(Update::Recorder(RecorderNews::Unwritable {
                             why: why.clone(),
                         }));
@@ -283,5 +293,36 @@ mod tests {
             .collect();
         assert_eq!(news.last().map(|n| n.progress), Some(Some((1, 2))));
         assert_eq!(r.pending_moments(), vec![4, 9]);
+    }
+
+    #[test]
+    fn a_second_disk_full_after_writing_resumed_is_said_again() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut r = Reporter::new(5, tx, Duration::from_secs(20));
+        let full = "[Errno 28] No space left on device".to_string();
+        let mut st = RecordingStatus {
+            state: RecState::Recording,
+            part: 1,
+            parts: vec![part(1, None)],
+            bytes: 1000,
+            ..RecordingStatus::default()
+        };
+        let mut said = |r: &mut Reporter, state: RecState, bytes: u64| {
+            st.state = state;
+            st.bytes = bytes;
+            r.on_status(&st);
+            drain(&mut rx)
+                .iter()
+                .filter(|u| matches!(u, Update::Recorder(RecorderNews::Unwritable { .. })))
+                .count()
+        };
+        assert_eq!(said(&mut r, RecState::Recording, 1000), 0);
+        assert_eq!(said(&mut r, RecState::Unwritable(full.clone()), 1000), 1);
+        // The recorder retries and fails again without writing a byte: not said again.
+        assert_eq!(said(&mut r, RecState::Recording, 1000), 0);
+        assert_eq!(said(&mut r, RecState::Unwritable(full.clone()), 1000), 0);
+        // Space was freed, it wrote, and the disk filled up again: said.
+        assert_eq!(said(&mut r, RecState::Recording, 5000), 0);
+        assert_eq!(said(&mut r, RecState::Unwritable(full), 5000), 1);
     }
 }
