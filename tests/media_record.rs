@@ -267,22 +267,39 @@ async fn live_stream_end_to_end() {
     drop(store);
     writer.shutdown_async().await.unwrap();
 
-    // The CLI cuts from the stored recordings: 5 s at 0:00:01 of the stream (in part 1).
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kicktui"))
-        .args([
-            "clip",
-            "--session",
-            &session.to_string(),
-            "--start",
-            "0:00:01",
-            "--duration",
-            "5",
-        ])
-        .arg("--data-dir")
-        .arg(&data)
-        .env_remove("KICKTUI_CONFIG")
-        .output()
+    // A part a full disk left unreadable (no sidecar, not media): left out, the rest cuts.
+    let junk = data.join("recordings/junk_p99.ts");
+    std::fs::write(&junk, b"not a transport stream").unwrap();
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO recordings (session_id, part, path, started_at, status, \
+             first_byte_at, pdt_first_at) \
+             SELECT session_id, 99, ?1, started_at, 'interrupted', first_byte_at, pdt_first_at \
+             FROM recordings \
+             WHERE session_id = ?2 ORDER BY part LIMIT 1",
+            rusqlite::params![junk.display().to_string(), session],
+        )
         .unwrap();
+    let cli_clip = |start: &str, duration: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kicktui"))
+            .args(["clip", "--session", &session.to_string()])
+            .args(["--start", start, "--duration", duration])
+            .arg("--data-dir")
+            .arg(&data)
+            .env_remove("KICKTUI_CONFIG")
+            .output()
+            .unwrap()
+    };
+    // Far more than was recorded: cut, and said to be short.
+    let long = cli_clip("0:00:01", "600");
+    let err = String::from_utf8_lossy(&long.stderr);
+    assert!(
+        long.status.success() && err.contains("the clip is short") && err.contains("of 600.0 s"),
+        "{err}"
+    );
+    // The CLI cuts from the stored recordings: 5 s at 0:00:01 of the stream (in part 1).
+    let out = cli_clip("0:00:01", "5");
     let stdout = String::from_utf8_lossy(&out.stdout);
 
     assert!(

@@ -243,10 +243,15 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
         .enable_all()
         .build()?;
     let res = rt.block_on(clip_from_store(&tools, &data_dir, &what))?;
-    if res.duration + 2.0 < res.asked {
+    // What the user asked for: --duration, or the moment's window as far as it was recorded.
+    let asked = match what {
+        ClipWhat::Offset { duration, .. } => duration.max(res.asked),
+        ClipWhat::Moment(_) => res.asked,
+    };
+    if res.duration + 2.0 < asked {
         eprintln!(
             "warning: the clip is short ({:.1} s of {:.1} s asked): the recording does not cover all of it",
-            res.duration, res.asked
+            res.duration, asked
         );
     }
     println!("{}", res.path.display());

@@ -91,32 +91,38 @@ fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
 }
 
 /// Parts with their durations: from the sidecar the recorder wrote at the part's end, else
-/// from ffprobe (a part still growing, or left by a crash). Missing files and empty parts are
-/// left out.
-async fn probed_spans(tools: &Tools, rows: &[RecordingRow]) -> Result<Vec<Span>, Error> {
+/// from ffprobe (a part still growing, or left by a crash). Empty parts are left out; missing
+/// or unreadable files too, and named in the second list (for the error when nothing is left).
+async fn probed_spans(tools: &Tools, rows: &[RecordingRow]) -> (Vec<Span>, Vec<String>) {
     let mut spans = Vec::new();
+    let mut left_out = Vec::new();
     for row in rows {
         let meta = read_meta(Path::new(&row.path));
         let Some(mut span) = span_from_row(row, meta.as_ref().map(|m| m.lead_s)) else {
             continue;
         };
         if !span.path.exists() {
+            left_out.push(format!("{} is missing", span.path.display()));
             continue;
         }
         span.duration = match meta {
             Some(m) => Some(m.content_s),
-            None => {
-                probe::format_times(&tools.ffprobe, &span.path)
-                    .await?
-                    .duration
-            }
+            // A part cut off by a full disk or a kill may not be readable: the others still are.
+            None => match probe::format_times(&tools.ffprobe, &span.path).await {
+                Ok(t) => t.duration,
+                Err(e) => {
+                    tracing::warn!("left out of the clip: {e}");
+                    left_out.push(format!("{} is unreadable", span.path.display()));
+                    None
+                }
+            },
         }
         .filter(|d| *d > 0.0 && d.is_finite());
         if span.duration.is_some() {
             spans.push(span);
         }
     }
-    Ok(spans)
+    (spans, left_out)
 }
 
 fn recorded_ranges(spans: &[Span], origin: Ts) -> String {
@@ -145,7 +151,7 @@ pub async fn clip_from_store(
         return Err(format!("no database at {} (wrong --data-dir?)", db.display()).into());
     }
     let p = read_plan(&db, what)?;
-    let spans = probed_spans(tools, &p.rows).await?;
+    let (spans, left_out) = probed_spans(tools, &p.rows).await;
     let pieces = plan(&spans, p.req.start, p.req.end);
     if pieces.is_empty() {
         let (a, b) = (
@@ -158,8 +164,13 @@ pub async fn clip_from_store(
         } else {
             have
         };
+        let left_out = if left_out.is_empty() {
+            String::new()
+        } else {
+            format!("; left out: {}", left_out.join(", "))
+        };
         return Err(format!(
-            "no recording of session {} covers {}–{} (recorded: {have})",
+            "no recording of session {} covers {}–{} (recorded: {have}{left_out})",
             p.session,
             format_hms(a),
             format_hms(b)
