@@ -182,3 +182,62 @@ async fn after_kill_9_the_next_start_repairs_and_pending_clips_are_cut() {
     let clips = std::fs::read_dir(data.join("clips")).unwrap().count();
     assert_eq!(clips, 1, "{err}");
 }
+
+/// No restart needed: `clip --pending` leaves a channel a kicktui is live on alone, and repairs
+/// one that nothing watches any more (the kill -9 left its session open), then cuts its clip.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_kill_9_clip_pending_alone_closes_the_session_and_cuts() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let hls = tempfile::tempdir().unwrap();
+    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.recorder.enabled = true;
+    cfg.recorder.stream_url = src.url();
+    cfg.recorder.health_interval_seconds = 2;
+    cfg.moments.pre_roll_seconds = 3;
+    cfg.moments.post_roll_seconds = 2;
+    let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
+    run.expect("Connected to clavicular chat").await;
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
+    c.set_live("Crashy");
+    run.expect("Recording health:").await;
+    c.kicks("donor", 1000, "gg");
+    run.expect("DONATION at").await;
+    run.expect("Recording health:").await;
+    run.expect("Recording health:").await;
+
+    // Live: its session is not touched.
+    let live = kicktui(run.dir.path(), &["clip", "--pending"]);
+    let err = String::from_utf8_lossy(&live.stderr);
+    assert!(err.contains("a kicktui is live on it"), "{err}");
+    let data = run.data_dir();
+    let open = "SELECT count(*) FROM sessions WHERE ended_at IS NULL";
+    assert_eq!(count(&db(&data), open), 1);
+
+    let (_, _, dir) = run.stop("KILL").await;
+    src.end_stream().await;
+    let part: String = db(&data)
+        .query_row("SELECT path FROM recordings", [], |r| r.get(0))
+        .unwrap();
+    wait_until_still(std::path::Path::new(&part)).await;
+    let cut = kicktui(dir.path(), &["clip", "--pending"]);
+    let err = String::from_utf8_lossy(&cut.stderr);
+    assert!(cut.status.success(), "{err}");
+    assert!(
+        err.contains("session 1 (kick:clavicular) was left open by a run that did not stop")
+            && err.contains("1 of 1 pending clips cut")
+            && err.contains("report saved"),
+        "{err}"
+    );
+    assert_eq!(count(&db(&data), open), 0);
+    let reports: Vec<String> = std::fs::read_dir(data.join("reports"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .collect();
+    assert!(
+        reports.iter().any(|r| r.contains("- Clips: 1")),
+        "{reports:?}"
+    );
+}

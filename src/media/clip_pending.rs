@@ -1,6 +1,7 @@
 //! `kicktui clip --pending`: cuts every moment whose clip is still pending — left when kicktui
-//! quit without cutting them, or by a crash (the next start puts half-done clips back to
-//! pending). Sessions still open are skipped: a kicktui may be live on them.
+//! quit without cutting them, or by a crash. A channel no kicktui is watching (its run lock is
+//! free) is repaired first, as its next start would: sessions a `kill -9` left open are closed
+//! and reported, half-done clips go back to pending. Sessions a live kicktui holds are skipped.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -75,11 +76,63 @@ fn refresh_reports(cfg: &Config, data_dir: &Path, sessions: &[i64]) {
     }
 }
 
+/// Channels with an open session or a half-done clip: repaired when no kicktui watches them.
+/// Returns the sessions closed (their reports are written).
+fn repair_abandoned(store: &Store, db: &Path, data_dir: &Path) -> Result<Vec<i64>, Error> {
+    let mut channels: Vec<(String, String)> = Vec::new();
+    for m in store.list_moments(&MomentQuery {
+        session_id: None,
+        order: MomentOrder::Time,
+        limit: None,
+    })? {
+        let half_done = matches!(
+            m.clip_status,
+            ClipStatus::Queued | ClipStatus::Waiting | ClipStatus::Cutting
+        );
+        let Some(s) = store.session(m.session_id)? else {
+            continue;
+        };
+        if (half_done || s.ended_at.is_none())
+            && !channels.contains(&(s.platform.clone(), s.channel.clone()))
+        {
+            channels.push((s.platform, s.channel));
+        }
+    }
+    let mut closed = Vec::new();
+    for (platform, channel) in channels {
+        // Held while repairing, so a run starting now waits its turn; a live run keeps its rows.
+        let Ok(_lock) = crate::run_lock::acquire(data_dir, &platform, &channel) else {
+            continue;
+        };
+        let r = crate::store::recover::recover(db, &platform, &channel)?;
+        for (id, at) in &r.sessions {
+            eprintln!(
+                "session {id} ({platform}:{channel}) was left open by a run that did not stop \
+                 cleanly; closed at its last stored time {}",
+                at.to_rfc3339()
+            );
+            closed.push(*id);
+        }
+    }
+    Ok(closed)
+}
+
+/// Reports for the sessions closed here (a live run's next start would have written them).
+fn write_reports(cfg: &Config, data_dir: &Path, sessions: &[i64]) {
+    for &id in sessions {
+        match crate::engine::engage_report::write_report(data_dir, id, cfg.revenue.sub_price_usd) {
+            Ok((path, _)) => eprintln!("report saved: {}", path.display()),
+            Err(e) => eprintln!("report of session {id} not saved: {e}"),
+        }
+    }
+}
+
 pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
     let db = db_path(data_dir);
     if !db.exists() {
         return Err(format!("no database at {} (wrong --data-dir?)", db.display()).into());
     }
+    let recovered = repair_abandoned(&Store::open(&db)?, &db, data_dir)?;
     let Pending {
         cut,
         cut_sessions,
@@ -87,10 +140,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
         open,
     } = pending(&Store::open(&db)?)?;
     for s in &open {
-        eprintln!(
-            "session {s} is still open (kicktui is live on it, or was killed: starting it again \
-             on that channel closes it); its moments are skipped"
-        );
+        eprintln!("session {s} is still open: a kicktui is live on it; its moments are skipped");
     }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -110,6 +160,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
     }
     if cut.is_empty() {
         eprintln!("No pending clips.");
+        write_reports(cfg, data_dir, &recovered);
         return Ok(ExitCode::SUCCESS);
     }
     let tools = Tools::from_config(&cfg.recorder);
@@ -124,7 +175,12 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
         }
     }
     eprintln!("{} of {} pending clips cut", cut.len() - failed, cut.len());
-    refresh_reports(cfg, data_dir, &cut_sessions);
+    let others: Vec<i64> = cut_sessions
+        .into_iter()
+        .filter(|id| !recovered.contains(id))
+        .collect();
+    refresh_reports(cfg, data_dir, &others);
+    write_reports(cfg, data_dir, &recovered);
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {
