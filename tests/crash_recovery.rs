@@ -222,9 +222,29 @@ async fn after_kill_9_clip_pending_alone_closes_the_session_and_cuts() {
         .query_row("SELECT path FROM recordings", [], |r| r.get(0))
         .unwrap();
     wait_until_still(std::path::Path::new(&part)).await;
+    // A cut killed after its rename, before its row was updated, left the file behind.
+    let id: i64 = db(&data)
+        .query_row("SELECT id FROM moments", [], |r| r.get(0))
+        .unwrap();
+    let orphan = data.join(format!("clips/clavicular_s001_m{id}.mp4"));
+    std::fs::create_dir_all(data.join("clips")).unwrap();
+    std::fs::write(&orphan, b"left by a killed cut").unwrap();
     let cut = kicktui(dir.path(), &["clip", "--pending"]);
     let err = String::from_utf8_lossy(&cut.stderr);
     assert!(cut.status.success(), "{err}");
+    assert_eq!(
+        String::from_utf8_lossy(&cut.stdout).trim(),
+        orphan.display().to_string()
+    );
+    assert!(
+        std::fs::metadata(&orphan).unwrap().len() > 10_000,
+        "cut in its place"
+    );
+    assert_eq!(
+        std::fs::read_dir(data.join("clips")).unwrap().count(),
+        1,
+        "no -2 copy"
+    );
     assert!(
         err.contains("session 1 (kick:clavicular) was left open by a run that did not stop")
             && err.contains("1 of 1 pending clips cut")

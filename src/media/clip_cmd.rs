@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::clip_job::{ClipRequest, clip_path};
+use super::clip_job::{ClipRequest, clip_base_path, clip_path};
 use super::cut::{CutResult, cut_pieces};
 use super::part::read_meta;
 use super::probe::{self, Tools};
@@ -181,6 +181,9 @@ pub async fn clip_from_store(
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let out = match p.replaces.filter(|old| old.is_file()) {
         Some(old) => old,
+        // A moment not clipped in full yet: a file under its name is what a killed cut left
+        // (the rename done, the row not), so it is replaced, not doubled with a `-2` copy.
+        None if p.req.moment_id.is_some() => clip_base_path(&dir, &p.channel, p.session, &p.req),
         None => clip_path(&dir, &p.channel, p.session, &p.req),
     };
     let res = cut_pieces(tools, &pieces, &out).await?;

@@ -250,8 +250,8 @@ async fn fill_missing_durations(
     }
 }
 
-/// `<clips>/<channel>_s005_m42.mp4` or `<channel>_s005_153216_60s.mp4`, never an existing file.
-pub fn clip_path(dir: &Path, channel: &str, session: i64, req: &ClipRequest) -> PathBuf {
+/// `<clips>/<channel>_s005_m42.mp4` or `<channel>_s005_153216_60s.mp4`, whether it exists or not.
+pub fn clip_base_path(dir: &Path, channel: &str, session: i64, req: &ClipRequest) -> PathBuf {
     let label = match (&req.name, req.moment_id) {
         (Some(n), _) => n.clone(),
         (None, Some(id)) => format!("m{id}"),
@@ -260,11 +260,18 @@ pub fn clip_path(dir: &Path, channel: &str, session: i64, req: &ClipRequest) -> 
             format!("{}_{:.0}s", t.format("%H%M%S"), req.duration())
         }
     };
-    let base = format!("{channel}_s{session:03}_{label}");
-    let mut path = dir.join(format!("{base}.mp4"));
+    dir.join(format!("{channel}_s{session:03}_{label}.mp4"))
+}
+
+/// [`clip_base_path`], or `…-2.mp4`, `…-3.mp4`: never an existing file.
+pub fn clip_path(dir: &Path, channel: &str, session: i64, req: &ClipRequest) -> PathBuf {
+    let first = clip_base_path(dir, channel, session, req);
+    let base = first.with_extension("");
+    let base = base.to_string_lossy();
+    let mut path = first.clone();
     let mut n = 2;
     while path.exists() {
-        path = dir.join(format!("{base}-{n}.mp4"));
+        path = PathBuf::from(format!("{base}-{n}.mp4"));
         n += 1;
     }
     path
