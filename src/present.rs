@@ -22,6 +22,16 @@ pub fn name_data_dir_in_commands(dir: &std::path::Path) {
     ));
 }
 
+/// Prints a command's output; a reader that went away (`| head`) is not an error.
+pub fn print_all(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
+}
+
 /// A kicktui command to run later, e.g. `later_command("clip --pending")`.
 pub fn later_command(args: &str) -> String {
     format!(

@@ -254,3 +254,20 @@ fn a_bad_config_is_one_clear_error() {
     );
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[test]
+fn output_piped_into_head_ends_quietly() {
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo-chat.jsonl");
+    let mut child = Command::new(BIN)
+        .args(["replay", demo, "--format", "json"])
+        .env_remove("KICKTUI_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader is gone before the output comes (as `| head -c 0` would be).
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !err.contains("panicked"), "{err}");
+}

@@ -202,14 +202,14 @@ pub fn moments(cli: &Cli, args: &MomentsArgs) -> CmdResult {
     {
         return Err(format!("no session {id} (see kicktui sessions)").into());
     }
-    print!("{}", store::render_moments(&rows, args.format));
+    crate::present::print_all(&store::render_moments(&rows, args.format))?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn sessions(cli: &Cli, args: &ListArgs) -> CmdResult {
     let store = open_store(cli)?;
     let rows = store.list_sessions()?;
-    print!("{}", store::render_sessions(&rows, args.format));
+    crate::present::print_all(&store::render_sessions(&rows, args.format))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -243,7 +243,7 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
         .enable_all()
         .build()?;
     let res = rt.block_on(clip_from_store(&tools, &data_dir, &what))?;
-    // What the user asked for: --duration, or the moment's window as far as it was recorded.
+    // What the user asked for: --duration, or the moment's window.
     let asked = match what {
         ClipWhat::Offset { duration, .. } => duration.max(res.asked),
         ClipWhat::Moment(_) => res.asked,
@@ -288,8 +288,10 @@ pub fn report(cli: &Cli, args: &crate::cli::ReportArgs) -> CmdResult {
         .report(id, cfg.revenue.sub_price_usd)?
         .ok_or_else(|| format!("no session {id} in {} (see kicktui sessions)", db.display()))?;
     match args.format {
-        crate::cli::ReportFormat::Md => print!("{}", report.to_markdown()),
-        crate::cli::ReportFormat::Json => println!("{}", report.to_json()),
+        crate::cli::ReportFormat::Md => crate::present::print_all(&report.to_markdown())?,
+        crate::cli::ReportFormat::Json => {
+            crate::present::print_all(&format!("{}\n", report.to_json()))?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

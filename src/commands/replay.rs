@@ -1,7 +1,7 @@
 //! `replay`, `eval` and `synth`: the detectors over chat logs, and storing a replay's moments.
 
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::BufReader;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -20,8 +20,7 @@ pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
     let report = crate::replay::run(BufReader::with_capacity(1 << 20, file), &cfg)
         .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
     let elapsed = started.elapsed().as_secs_f64();
-    let mut out = std::io::stdout().lock();
-    out.write_all(crate::replay::render(&report, args.format).as_bytes())?;
+    crate::present::print_all(&crate::replay::render(&report, args.format))?;
     if args.save {
         let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
         let name = args
@@ -118,8 +117,10 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> CmdResult {
     if args.chat.is_dir() {
         let report = crate::eval::many::eval_dirs(&args.chat, &args.labels, &cfg)?;
         match args.format {
-            EvalFormat::Text => print!("{}", report.to_text()),
-            EvalFormat::Json => println!("{}", serde_json::to_string(&report)?),
+            EvalFormat::Text => crate::present::print_all(&report.to_text())?,
+            EvalFormat::Json => {
+                crate::present::print_all(&format!("{}\n", serde_json::to_string(&report)?))?;
+            }
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -134,8 +135,10 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> CmdResult {
     let (moments, hours) = scored_moments(&report);
     let result = crate::eval::score(&moments, &labels, hours);
     match args.format {
-        EvalFormat::Text => print!("{}", result.to_text()),
-        EvalFormat::Json => println!("{}", serde_json::to_string(&result)?),
+        EvalFormat::Text => crate::present::print_all(&result.to_text())?,
+        EvalFormat::Json => {
+            crate::present::print_all(&format!("{}\n", serde_json::to_string(&result)?))?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -186,8 +186,10 @@ pub async fn clip_from_store(
         None if p.req.moment_id.is_some() => clip_base_path(&dir, &p.channel, p.session, &p.req),
         None => clip_path(&dir, &p.channel, p.session, &p.req),
     };
-    let res = cut_pieces(tools, &pieces, &out).await?;
+    let mut res = cut_pieces(tools, &pieces, &out).await?;
     if let Some(id) = p.req.moment_id {
+        // Short against the moment's whole window, as its stored status says.
+        res.asked = p.req.duration();
         let status = if res.duration + 2.0 < p.req.duration() {
             ClipStatus::Short
         } else {

@@ -164,17 +164,35 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
         return Ok(ExitCode::SUCCESS);
     }
     let tools = Tools::from_config(&cfg.recorder);
-    let mut failed = 0;
+    let (mut failed, mut short) = (0, 0);
     for id in &cut {
         match rt.block_on(clip_from_store(&tools, data_dir, &ClipWhat::Moment(*id))) {
-            Ok(res) => println!("{}", res.path.display()),
+            Ok(res) => {
+                if res.duration + 2.0 < res.asked {
+                    short += 1;
+                    eprintln!(
+                        "moment {id}: short ({:.1} s of {:.1} s): the recording does not cover all of it",
+                        res.duration, res.asked
+                    );
+                }
+                println!("{}", res.path.display());
+            }
             Err(e) => {
                 failed += 1;
                 eprintln!("moment {id}: {e}");
             }
         }
     }
-    eprintln!("{} of {} pending clips cut", cut.len() - failed, cut.len());
+    let short = if short > 0 {
+        format!(" ({short} short)")
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "{} of {} pending clips cut{short}",
+        cut.len() - failed,
+        cut.len()
+    );
     let others: Vec<i64> = cut_sessions
         .into_iter()
         .filter(|id| !recovered.contains(id))

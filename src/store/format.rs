@@ -43,20 +43,25 @@ pub const SESSION_KEYS: [&str; 9] = [
     "moments",
 ];
 
+/// Seconds to the millisecond: `22.263`, not `22.262999999999998`.
+fn ms(s: f64) -> f64 {
+    (s * 1000.0).round() / 1000.0
+}
+
 fn moment_json(m: &MomentRow) -> Value {
     let values = [
         json!(m.id),
         json!(m.session_id),
         json!(m.at.to_rfc3339()),
-        json!(m.offset_s),
+        json!(ms(m.offset_s)),
         json!(m.trigger_type.as_str()),
         m.trigger_data.clone(),
         json!(m.score),
         json!(m.source.as_str()),
         json!(m.clip_path),
         json!(m.clip_status.as_str()),
-        json!(m.clip_start_offset_s),
-        json!(m.clip_end_offset_s),
+        json!(ms(m.clip_start_offset_s)),
+        json!(ms(m.clip_end_offset_s)),
     ];
     let map: Map<String, Value> = MOMENT_KEYS
         .iter()
