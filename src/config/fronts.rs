@@ -104,7 +104,11 @@ pub(super) fn check(s: &Server, a: &Alerts) -> Result<(), (String, String)> {
     if s.enabled && !addr.ip().is_loopback() && s.token.trim().is_empty() {
         return Err((
             "server.token".into(),
-            "a token: the server is bound to a non-loopback address".into(),
+            format!(
+                "a token (any secret string) when the dashboard is bound to {} (not 127.0.0.1): \
+                 anyone who can reach that address could read it",
+                s.bind
+            ),
         ));
     }
     for (key, url) in [

@@ -76,9 +76,8 @@ pub fn load(flag: Option<&Path>) -> Result<(Config, ConfigSource), ConfigError> 
         return Ok((Config::default(), source));
     };
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        ConfigError::new(&file, "(reading it)", format!("a readable TOML file ({e})"))
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::new(&file, "(cannot be read)", e.to_string()))?;
     let config = parse_str(&text, &file)?;
     Ok((config, source))
 }
@@ -90,13 +89,22 @@ pub fn parse_str(text: &str, file: &str) -> Result<Config, ConfigError> {
             || "(syntax)".to_string(),
             |s| format!("({})", line_col(text, s.start)),
         );
-        ConfigError::new(file, &key, format!("valid TOML: {}", e.message()))
+        ConfigError::new(file, &key, format!("not valid TOML: {}", e.message()))
     })?;
     let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(
         |e: serde_path_to_error::Error<toml::de::Error>| {
             let key = e.path().to_string();
             let inner = e.into_inner();
-            ConfigError::new(file, &key, describe(inner.message()))
+            let mut said = describe(inner.message());
+            // A key in the wrong section: name the right one.
+            if let Some(name) = said
+                .strip_prefix("unknown key `")
+                .and_then(|r| r.split('`').next())
+                && let Some(section) = section_of(name)
+            {
+                said = format!("unknown key `{name}` here; it belongs in [{section}]");
+            }
+            ConfigError::new(file, &key, said)
         },
     )?;
     super::validate::validate(&config)
@@ -111,6 +119,16 @@ fn line_col(text: &str, offset: usize) -> String {
     format!("line {line}, column {col}")
 }
 
+/// The section of the built-in config that has a key called `name`.
+fn section_of(name: &str) -> Option<String> {
+    let defaults = toml::Table::try_from(Config::default()).ok()?;
+    defaults.iter().find_map(|(section, v)| {
+        v.as_table()
+            .is_some_and(|t| t.contains_key(name))
+            .then(|| section.clone())
+    })
+}
+
 /// serde says "unknown field `x`, expected one of …"; say it as what is expected.
 fn describe(msg: &str) -> String {
     if let Some(rest) = msg.strip_prefix("unknown field ") {
@@ -118,6 +136,22 @@ fn describe(msg: &str) -> String {
             .split_once(", expected ")
             .unwrap_or((rest, "a known key"));
         return format!("unknown key {name}; expected {expected}");
+    }
+    // Rust's names for numbers mean nothing to a user.
+    for (rust, plain) in [
+        ("u32", "a whole number of 0 or more"),
+        ("u64", "a whole number of 0 or more"),
+        ("u16", "a whole number of 0 or more"),
+        ("i64", "a whole number"),
+        ("f64", "a number"),
+    ] {
+        if let Some(got) = msg.strip_suffix(&format!(", expected {rust}")) {
+            let got = got
+                .strip_prefix("invalid type: ")
+                .or_else(|| got.strip_prefix("invalid value: "))
+                .unwrap_or(got);
+            return format!("{plain}, got {got}");
+        }
     }
     // TOML calls them arrays.
     if let Some((got, _)) = msg.split_once(", expected a sequence") {
@@ -185,8 +219,21 @@ mod tests {
     #[test]
     fn wrong_type_names_key_and_type() {
         let e = err("[velocity]\nthreshold = \"fast\"\n");
-        assert!(e.contains("velocity.threshold"), "{e}");
-        assert!(e.contains("f64") || e.contains("float"), "{e}");
+        assert!(
+            e.ends_with("key `velocity.threshold`: a number, got string \"fast\""),
+            "{e}"
+        );
+        let e = err("[chat]\nwindow_seconds = -3\n");
+        assert!(
+            e.ends_with("a whole number of 0 or more, got integer `-3`"),
+            "{e}"
+        );
+        // A key in the wrong section names the right one.
+        let e = err("data_dir = \"/srv/kt\"\n");
+        assert!(
+            e.ends_with("unknown key `data_dir` here; it belongs in [general]"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub fn validate(c: &Config) -> Check {
     if !(0.0..=1.0).contains(&c.peaks.min_probability) {
         return Err((
             "peaks.min_probability".into(),
-            "a number from 0 to 1".into(),
+            format!("a number from 0 to 1, got {}", c.peaks.min_probability),
         ));
     }
     positive("velocity.threshold", c.velocity.threshold)?;
@@ -66,7 +66,10 @@ pub fn validate(c: &Config) -> Check {
     positive("velocity.z_threshold", c.velocity.z_threshold)?;
     positive("velocity.min_ratio", c.velocity.min_ratio)?;
     if !(c.velocity.floor.is_finite() && c.velocity.floor >= 0.0) {
-        return Err(("velocity.floor".into(), "a number of at least 0".into()));
+        return Err((
+            "velocity.floor".into(),
+            format!("a number of at least 0, got {}", c.velocity.floor),
+        ));
     }
     if c.keywords.phrases.iter().any(|p| p.trim().is_empty()) {
         return Err((
