@@ -150,10 +150,14 @@ pub enum Command {
     /// Score a chat log's moments against labelled highlight spans.
     Eval(EvalArgs),
     /// Cut a clip from a session's recordings (no re-encode) and print its path.
+    #[command(
+        override_usage = "kicktui clip --moment <ID>\n       kicktui clip --pending\n       kicktui clip --session <N> --start <H:MM:SS> [--duration <SECONDS>]"
+    )]
     Clip(ClipArgs),
     /// Check the setup: config, data dir, streamlink, ffmpeg, Kick's API and socket, ports.
     Doctor(DoctorArgs),
     /// Print a session's retrospective (duration, viewers, chat, moments, revenue, activities).
+    #[command(override_usage = "kicktui report <SESSION>\n       kicktui report --last")]
     Report(ReportArgs),
     /// Write a synthetic chat log with labelled highlights (for tuning and demos).
     #[command(hide = true)]

@@ -36,6 +36,18 @@ pub fn live(cli: &Cli) -> CmdResult {
     };
     // Names are validated per platform before anything connects.
     let (platform, slug) = kickapi::parse_channel(input)?;
+    match (cli.live.channel_id, cli.live.chatroom_id) {
+        (None, None) => {}
+        _ if platform == crate::source::Platform::Twitch => {
+            return Err(
+                "--channel-id and --chatroom-id are Kick's ids; a Twitch channel needs none".into(),
+            );
+        }
+        (Some(_), Some(_)) => {}
+        _ => {
+            return Err("give --channel-id and --chatroom-id together (`id` and `chatroom.id` of kick.com/api/v2/channels/NAME, opened in a browser)".into());
+        }
+    }
     if let Some(id) = cli.live.channel_id {
         cfg.kick.channel_id = id;
     }

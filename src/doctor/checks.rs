@@ -26,6 +26,13 @@ pub fn data_dir(dir: &Path) -> Check {
         "make {} writable, or pick another with --data-dir / [general] data_dir",
         dir.display()
     );
+    if dir.exists() && !dir.is_dir() {
+        return Check::fail(
+            NAME,
+            format!("{} is a file, not a directory", dir.display()),
+            "pick another with --data-dir or [general] data_dir",
+        );
+    }
     if let Err(e) = std::fs::create_dir_all(dir) {
         return Check::fail(NAME, format!("cannot create {}: {e}", dir.display()), fix);
     }

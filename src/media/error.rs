@@ -5,7 +5,8 @@ use std::io;
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
     #[error(
-        "{tool} not found ({program:?} is not on PATH): install it ({hint}) or set [recorder] {tool}"
+        "{tool} not found ({}): install it ({hint}) or set [recorder] {tool}",
+        missing_where(program)
     )]
     ToolMissing {
         tool: &'static str,
@@ -19,6 +20,15 @@ pub enum MediaError {
     /// No recording covers the asked time.
     #[error("{0}")]
     NoRecording(String),
+}
+
+/// Why a program was not found: a path that does not exist, or a name not on PATH.
+pub fn missing_where(program: &str) -> String {
+    if program.contains('/') {
+        format!("{program:?} does not exist")
+    } else {
+        format!("{program:?} is not on PATH")
+    }
 }
 
 impl MediaError {

@@ -97,9 +97,9 @@ impl Supervisor {
             Ok(c) => c,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return PartEnd::SpawnFailed(format!(
-                    "streamlink not found ({:?} is not on PATH): install it with `pip install \
-                     streamlink` or set [recorder] streamlink; recording is off",
-                    self.cfg.streamlink
+                    "streamlink not found ({}): install it with `pip install streamlink` or set \
+                     [recorder] streamlink; recording is off",
+                    super::error::missing_where(&self.cfg.streamlink)
                 ));
             }
             Err(e) => return PartEnd::SpawnFailed(format!("cannot start streamlink: {e}")),

@@ -69,6 +69,10 @@ pub enum ChannelNameError {
     TwitchTooShort { name: String },
     #[error("unknown platform {0:?}; write `kick:NAME` or `twitch:NAME`")]
     UnknownPlatform(String),
+    #[error(
+        "{0:?} is not a Kick or Twitch channel; kicktui watches `https://kick.com/NAME` or `https://twitch.tv/NAME`"
+    )]
+    UnknownSite(String),
 }
 
 /// For error messages: a bounded, printable copy of what the user typed.
@@ -81,6 +85,8 @@ pub fn parse_channel(input: &str) -> Result<(Platform, String), ChannelNameError
     let s = input.trim();
     let (platform, name) = if let Some(found) = from_url(s) {
         found
+    } else if s.contains("://") || s.starts_with("www.") {
+        return Err(ChannelNameError::UnknownSite(shown(s)));
     } else if let Some((prefix, rest)) = s.split_once(':') {
         let platform = match prefix.to_ascii_lowercase().as_str() {
             "kick" => Platform::Kick,
@@ -164,6 +170,14 @@ mod tests {
         );
         assert_eq!(ok(&"a".repeat(25)).1.len(), 25);
         assert_eq!(ok("x").1, "x");
+    }
+
+    #[test]
+    fn another_site_is_named_as_such() {
+        let e = parse_channel("https://youtube.com/@x")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("is not a Kick or Twitch channel"), "{e}");
     }
 
     #[test]
