@@ -10,6 +10,10 @@ use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::fmt::writer::MakeWriterExt;
 use tracing_subscriber::prelude::*;
 
+/// The target of warnings a front end also shows as a line of its own (recorder trouble, API
+/// trouble): the file keeps them, headless stderr does not repeat what stdout just said.
+pub const SHOWN: &str = "kicktui::shown";
+
 /// A log larger than this at start is moved to `kicktui.log.1`, so a 24/7 box stays bounded.
 const ROTATE_BYTES: u64 = 20 * 1024 * 1024;
 
@@ -57,6 +61,9 @@ pub fn init(data_dir: &Path, level: &str, stderr_warnings: bool) -> std::io::Res
             .with_timer(HeadlessClock)
             .with_writer(std::io::stderr.with_max_level(tracing::Level::WARN))
             .with_filter(LevelFilter::WARN)
+            .with_filter(tracing_subscriber::filter::filter_fn(|m| {
+                m.target() != SHOWN
+            }))
     });
     // A second init (tests) is not an error worth failing for.
     let _ = tracing_subscriber::registry()

@@ -119,10 +119,10 @@ impl TwitchStatus {
             } else {
                 "live status is unknown: fix the config, or set [twitch] assume_live"
             };
-            tracing::error!("twitch helix: {e}");
+            tracing::error!(target: crate::logging::SHOWN, "twitch helix: {e}");
             self.note(format!("Twitch Helix: {e}; {then}"));
         } else if !same {
-            tracing::warn!("twitch helix: {e}");
+            tracing::warn!(target: crate::logging::SHOWN, "twitch helix: {e}");
             self.note(format!("Twitch Helix: {e}"));
         }
         retry

@@ -14,7 +14,7 @@ pub fn log_recorder_line(n: &RecorderNews) -> Option<String> {
         RecorderNews::Off(_)
         | RecorderNews::Stalled { .. }
         | RecorderNews::Unwritable { .. }
-        | RecorderNews::Crashed { .. } => tracing::warn!("{line}"),
+        | RecorderNews::Crashed { .. } => tracing::warn!(target: crate::logging::SHOWN, "{line}"),
         _ => tracing::info!("{line}"),
     }
     Some(line)
