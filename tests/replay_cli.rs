@@ -218,6 +218,13 @@ fn saved_replay_moments_are_listed() {
         chats > 0 && report.contains(&format!("- Chat: {chats} messages, ")),
         "{report}"
     );
+    // And the money and chatters it held (they said 0 subs, $0, "?" chatters).
+    assert!(!report.contains("? unique chatters"), "{report}");
+    let revenue = report
+        .lines()
+        .find(|l| l.starts_with("- Revenue:"))
+        .unwrap();
+    assert!(!revenue.contains("(0 subs"), "{report}");
 }
 
 #[test]

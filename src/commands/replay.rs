@@ -70,17 +70,25 @@ fn save_replay(
         let id = handle.insert_moment_blocking(session, m)?;
         handle.update_clip_blocking(id, store::ClipStatus::NoRecording, None)?;
     }
+    // Subs, gifts and Kicks, so the report counts the money the log held.
+    for (at, event) in &report.notable {
+        if let Some(row) = store::NewEvent::from_event(session, *at, event) {
+            handle.send_blocking(store::WriteOp::Event(row))?;
+        }
+    }
     // The chat it read, so `kicktui report` does not say "0 messages".
+    let e = &report.engagement;
+    let scored = e.seconds > 0;
     handle.send_blocking(store::WriteOp::Engage(store::EngageOp::Stats(
         store::EngageStats {
             session_id: session,
             at: report.stats.last_ts.unwrap_or(started),
-            unique_chatters: 0,
+            unique_chatters: report.unique_chatters,
             messages: report.stats.chat_messages,
-            engagement_mean: None,
-            engagement_min: None,
-            engagement_max: None,
-            scored_seconds: 0,
+            engagement_mean: e.mean(),
+            engagement_min: scored.then_some(e.min),
+            engagement_max: scored.then_some(e.max),
+            scored_seconds: e.seconds,
         },
     )))?;
     handle.close_session_blocking(session, report.stats.last_ts.unwrap_or(started))?;

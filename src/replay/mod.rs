@@ -34,6 +34,11 @@ pub struct ReplayStats {
 pub struct ReplayReport {
     pub stats: ReplayStats,
     pub moments: Vec<Moment>,
+    /// Subs, gifts, Kicks, donations, raids (few; kept so `--save` can store them).
+    pub notable: Vec<(Ts, Event)>,
+    /// Distinct chatters and the engagement score over the log.
+    pub unique_chatters: u64,
+    pub engagement: crate::engage::metrics::ScoreStats,
     /// The first error, with its line number, for the text report.
     pub first_error: Option<String>,
 }
@@ -148,8 +153,10 @@ impl Replayer {
 
     fn collect(&mut self, effects: Vec<Effect>) {
         for e in effects {
-            if let Effect::Moment(m) = e {
-                self.report.moments.push(m);
+            match e {
+                Effect::Moment(m) => self.report.moments.push(m),
+                Effect::Notable { at, event } => self.report.notable.push((at, event)),
+                _ => {}
             }
         }
     }
@@ -164,6 +171,8 @@ impl Replayer {
             let effects = self.core.finish(t.plus_ms(1000));
             self.collect(effects);
         }
+        self.report.unique_chatters = self.core.engage.unique_chatters();
+        self.report.engagement = self.core.engage.lifetime;
         self.report
     }
 }
