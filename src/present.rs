@@ -22,6 +22,15 @@ pub fn name_data_dir_in_commands(dir: &std::path::Path) {
     ));
 }
 
+/// `1 clip`, `3 clips`.
+pub fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 /// Prints a command's output; a reader that went away (`| head`) is not an error.
 pub fn print_all(text: &str) -> std::io::Result<()> {
     use std::io::Write;

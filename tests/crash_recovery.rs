@@ -98,7 +98,7 @@ async fn after_kill_9_the_next_start_repairs_and_pending_clips_are_cut() {
     let mut run = Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
     let note = run.expect("Recovered after a crash").await;
     assert!(
-        note.contains("1 sessions closed, 1 recordings finished; 1 clips pending"),
+        note.contains("1 session closed, 1 recording finished; 1 clip pending"),
         "{note}"
     );
     run.expect("Connected to clavicular chat").await;

@@ -21,6 +21,13 @@ pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
         .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
     let elapsed = started.elapsed().as_secs_f64();
     crate::present::print_all(&crate::replay::render(&report, args.format))?;
+    if report.stats.late > 0 {
+        eprintln!(
+            "note: {} more than a second older than the line before (an unsorted log); each \
+             was taken at that line's time (sort the log by time for exact moments)",
+            crate::present::plural(report.stats.late as usize, "line")
+        );
+    }
     if args.save {
         let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
         let name = args

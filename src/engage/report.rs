@@ -221,9 +221,9 @@ impl Report {
         let m = &self.money;
         writeln!(
             o,
-            "- Revenue: {} ({} subs incl. {} gifted at {} each, {} Kicks, {} bits, {} donations)",
+            "- Revenue: {} ({} incl. {} gifted at {} each, {} Kicks, {} bits, {} donations)",
             dollars(m.revenue_usd),
-            m.subs,
+            crate::present::plural(m.subs as usize, "sub"),
             m.gifted_subs,
             dollars(m.sub_price_usd),
             m.kicks,

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::feed::Feed;
 use super::update::Update;
+use crate::present::plural;
 use crate::store::recover::recover;
 
 /// Returns the sessions closed (the engine writes their reports).
@@ -34,17 +35,18 @@ pub fn after_crash(db: &Path, platform: &str, slug: &str, feed: &Feed) -> Vec<i6
     }
     let clips = if r.clips > 0 {
         format!(
-            "; {} clips pending: {} cuts them",
-            r.clips,
-            crate::present::later_command("clip --pending")
+            "; {} pending: {} cuts {}",
+            plural(r.clips, "clip"),
+            crate::present::later_command("clip --pending"),
+            if r.clips == 1 { "it" } else { "them" }
         )
     } else {
         String::new()
     };
     feed.send(Update::Note(format!(
-        "Recovered after a crash: {} sessions closed, {} recordings finished{clips}",
-        r.sessions.len(),
-        r.recordings.len()
+        "Recovered after a crash: {} closed, {} finished{clips}",
+        plural(r.sessions.len(), "session"),
+        plural(r.recordings.len(), "recording")
     )));
     r.sessions.iter().map(|(id, _)| *id).collect()
 }

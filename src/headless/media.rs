@@ -3,7 +3,7 @@
 
 use crate::engine::update::{ClipNews, RecorderNews};
 use crate::media::ClipState;
-use crate::present::later_command;
+use crate::present::{later_command, plural};
 
 /// The recorder's line, also written to the log (trouble as a warning): the TUI shows the log,
 /// headless (and the TUI's last words after it closes) keep it in the log file next to what
@@ -68,14 +68,6 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
             // The "left pending" line that follows names the clips and the command.
         } => format!("Quit while live: not cutting the pending clips of session {session} ({why})"),
     })
-}
-
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
 }
 
 fn ids(moments: &[i64]) -> String {

@@ -156,7 +156,11 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
         })?;
         drop(h);
         writer.shutdown()?;
-        eprintln!("{} moments have no recording to cut from", none.len());
+        let have = if none.len() == 1 { "has" } else { "have" };
+        eprintln!(
+            "{} {have} no recording to cut from",
+            crate::present::plural(none.len(), "moment")
+        );
     }
     if cut.is_empty() {
         eprintln!("No pending clips.");

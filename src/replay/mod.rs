@@ -28,6 +28,8 @@ pub struct ReplayStats {
     pub duplicates: u64,
     /// Time of the first chat message: labelled spans count from it.
     pub first_chat_ts: Option<Ts>,
+    /// Lines dated before the line ahead of them (an unsorted log), taken at its time.
+    pub late: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -137,6 +139,9 @@ impl Replayer {
 
     pub fn event(&mut self, t: Ts, event: &Event) {
         // The log's clock never runs backwards: a late line is taken at the current time.
+        if self.clock.is_some_and(|c| t.0 + 1000 < c.0) {
+            self.report.stats.late += 1;
+        }
         let t = self.clock.map_or(t, |c| t.max(c));
         self.clock = Some(t);
         let stats = &mut self.report.stats;

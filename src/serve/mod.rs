@@ -123,9 +123,17 @@ pub fn start(cfg: &Config, feed: &Feed, cancel: CancellationToken) -> Option<Run
                 } else {
                     "?token=… (the [server] token)"
                 };
+                // 0.0.0.0 is where it listens, not an address a browser can open.
+                let (host, every) = if r.addr.ip().is_unspecified() {
+                    (
+                        format!("THIS-MACHINE:{}", r.addr.port()),
+                        format!("; listening on every interface, {}", r.addr),
+                    )
+                } else {
+                    (r.addr.to_string(), String::new())
+                };
                 feed.send(crate::engine::update::Update::Note(format!(
-                    "Dashboard: http://{}/{token} (live metrics on /ws/metrics)",
-                    r.addr
+                    "Dashboard: http://{host}/{token} (live metrics on /ws/metrics{every})"
                 )));
             }
             running
