@@ -14,9 +14,11 @@ use crate::media::{ClipEvent, PartEnd, RecState, RecordingStatus};
 
 /// Size and rate in the pane: this often at most (the state changes go at once).
 const PANE_EVERY: Duration = Duration::from_secs(2);
-/// The same "cannot write" is said once in this long while nothing could be written (the
-/// recorder keeps trying meanwhile); once the recording grew again it is said at once.
+/// The same "cannot write" is said once in this long (the recorder keeps trying meanwhile, and
+/// a part may write a little before failing again)…
 const UNWRITABLE_EVERY: Duration = Duration::from_secs(600);
+/// …unless the recording has been writing again for this long: then it is news again.
+const RESUMED_FOR: Duration = Duration::from_secs(60);
 
 pub(in crate::engine) struct Reporter {
     pub session: i64,
@@ -29,6 +31,8 @@ pub(in crate::engine) struct Reporter {
     last_pane: Option<Instant>,
     /// The last "cannot write" said, when, and the recorded bytes then.
     unwritable_said: Option<(String, Instant, u64)>,
+    /// Since when the recording has been growing again after it.
+    resumed_at: Option<Instant>,
 }
 
 /// Why the part before a new one ended, in words.
@@ -68,6 +72,7 @@ impl Reporter {
             },
             last_pane: None,
             unwritable_said: None,
+            resumed_at: None,
         }
     }
 
@@ -76,14 +81,16 @@ impl Reporter {
     }
 
     pub fn on_status(&mut self, st: &RecordingStatus) {
-        // Writing resumed: the next "cannot write" is news again.
+        // Writing for a minute again: the next "cannot write" is news again.
         if st.state == RecState::Recording
             && self
                 .unwritable_said
                 .as_ref()
                 .is_some_and(|(_, _, bytes)| st.bytes > *bytes)
+            && self.resumed_at.get_or_insert_with(Instant::now).elapsed() >= RESUMED_FOR
         {
             self.unwritable_said = None;
+            self.resumed_at = None;
         }
         if st.part > self.last.part
             && let Some(p) = st.parts.iter().find(|p| p.part == st.part)
@@ -103,6 +110,7 @@ impl Reporter {
                     self.send(Update::Recorder(RecorderNews::Stalled { after_s }));
                 }
                 RecState::Unwritable(why) => {
+                    self.resumed_at = None;
                     let said = self
                         .unwritable_said
                         .as_ref()
@@ -295,8 +303,8 @@ mod tests {
         assert_eq!(r.pending_moments(), vec![4, 9]);
     }
 
-    #[test]
-    fn a_second_disk_full_after_writing_resumed_is_said_again() {
+    #[tokio::test(start_paused = true)]
+    async fn a_second_disk_full_after_writing_resumed_is_said_again() {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let mut r = Reporter::new(5, tx, Duration::from_secs(20));
         let full = "[Errno 28] No space left on device".to_string();
@@ -318,11 +326,17 @@ mod tests {
         };
         assert_eq!(said(&mut r, RecState::Recording, 1000), 0);
         assert_eq!(said(&mut r, RecState::Unwritable(full.clone()), 1000), 1);
-        // The recorder retries and fails again without writing a byte: not said again.
+        // The recorder retries and fails again, having written nothing or a little: not said.
         assert_eq!(said(&mut r, RecState::Recording, 1000), 0);
         assert_eq!(said(&mut r, RecState::Unwritable(full.clone()), 1000), 0);
-        // Space was freed, it wrote, and the disk filled up again: said.
+        assert_eq!(said(&mut r, RecState::Recording, 2000), 0);
+        tokio::time::advance(Duration::from_secs(5)).await;
+        assert_eq!(said(&mut r, RecState::Recording, 3000), 0);
+        assert_eq!(said(&mut r, RecState::Unwritable(full.clone()), 3000), 0);
+        // Space was freed, it wrote for minutes, and the disk filled up again: said.
         assert_eq!(said(&mut r, RecState::Recording, 5000), 0);
-        assert_eq!(said(&mut r, RecState::Unwritable(full), 5000), 1);
+        tokio::time::advance(Duration::from_secs(61)).await;
+        assert_eq!(said(&mut r, RecState::Recording, 9000), 0);
+        assert_eq!(said(&mut r, RecState::Unwritable(full), 9000), 1);
     }
 }
