@@ -211,7 +211,11 @@ async fn after_kill_9_clip_pending_alone_closes_the_session_and_cuts() {
     // Live: its session is not touched.
     let live = kicktui(run.dir.path(), &["clip", "--pending"]);
     let err = String::from_utf8_lossy(&live.stderr);
-    assert!(err.contains("a kicktui is live on it"), "{err}");
+    assert!(
+        err.contains("kick:clavicular: another kicktui (pid")
+            && err.contains("is watching it; its clips are left to it"),
+        "{err}"
+    );
     let data = run.data_dir();
     let open = "SELECT count(*) FROM sessions WHERE ended_at IS NULL";
     assert_eq!(count(&db(&data), open), 1);

@@ -67,7 +67,12 @@ pub fn live(cli: &Cli) -> CmdResult {
     }
     let shown = format!("{platform}:{slug}");
     // Before the TUI takes the terminal: a second run of this channel says so and stops.
-    let _lock = crate::run_lock::acquire(&data_dir, platform.as_str(), &slug)?;
+    let _lock = crate::run_lock::acquire(
+        &data_dir,
+        platform.as_str(),
+        &slug,
+        crate::run_lock::Role::Watching,
+    )?;
     let tui = front_end(&cfg, &shown, &data_dir, cli.live.headless)?;
     if cli.live.no_record {
         cfg.recorder.enabled = false;
@@ -139,7 +144,12 @@ pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg).join("demo");
     crate::present::name_data_dir_in_commands(&data_dir);
     let shown = format!("{}:{}", args.platform, crate::demo::CHANNEL);
-    let _lock = crate::run_lock::acquire(&data_dir, args.platform.as_str(), crate::demo::CHANNEL)?;
+    let _lock = crate::run_lock::acquire(
+        &data_dir,
+        args.platform.as_str(),
+        crate::demo::CHANNEL,
+        crate::run_lock::Role::Watching,
+    )?;
     let tui = front_end(&cfg, &shown, &data_dir, args.headless)?;
     if !args.alerts && cfg.alerts.any_target() {
         cfg.alerts = cfg.alerts.without_targets();

@@ -1,7 +1,8 @@
 //! `kicktui clip --pending`: cuts every moment whose clip is still pending — left when kicktui
-//! quit without cutting them, or by a crash. A channel no kicktui is watching (its run lock is
-//! free) is repaired first, as its next start would: sessions a `kill -9` left open are closed
-//! and reported, half-done clips go back to pending. Sessions a live kicktui holds are skipped.
+//! quit without cutting them, or by a crash. Each channel is locked first (the lock a live run
+//! holds): one a kicktui is watching is left to it; the others are repaired as their next start
+//! would (sessions a `kill -9` left open closed and reported, half-done clips back to pending),
+//! then cut, the lock held until the end.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -9,21 +10,24 @@ use std::process::ExitCode;
 use super::clip_cmd::{ClipWhat, clip_from_store};
 use super::probe::Tools;
 use crate::config::Config;
+use crate::run_lock::{LockError, Role, RunLock};
 use crate::store::{ClipStatus, MomentOrder, MomentQuery, Store, StoreWriter, db_path};
 
 type Error = Box<dyn std::error::Error>;
 
 /// Moment ids to cut, and their sessions; the ones with no recording at all (marked so, never
-/// retried); the sessions skipped because they are still open.
+/// retried).
 #[derive(Default)]
 struct Pending {
     cut: Vec<i64>,
     cut_sessions: Vec<i64>,
     none: Vec<i64>,
-    open: Vec<i64>,
 }
 
-fn pending(store: &Store) -> Result<Pending, Error> {
+type Channel = (String, String);
+
+/// The pending moments of `mine` (channels this run holds the lock of).
+fn pending(store: &Store, mine: &[Channel]) -> Result<Pending, Error> {
     let rows = store.list_moments(&MomentQuery {
         session_id: None,
         order: MomentOrder::Time,
@@ -40,19 +44,80 @@ fn pending(store: &Store) -> Result<Pending, Error> {
         let Some(s) = store.session(m.session_id)? else {
             continue;
         };
-        if s.ended_at.is_none() {
-            p.open.push(m.session_id);
-        } else if store.recordings(m.session_id)?.is_empty() {
+        if s.ended_at.is_none() || !mine.contains(&(s.platform, s.channel)) {
+            continue;
+        }
+        if store.recordings(m.session_id)?.is_empty() {
             p.none.push(m.id);
         } else {
             p.cut.push(m.id);
             p.cut_sessions.push(m.session_id);
         }
     }
-    p.open.dedup();
     p.cut_sessions.sort_unstable();
     p.cut_sessions.dedup();
     Ok(p)
+}
+
+/// Every channel with an open session or a clip not final, locked for the whole run (a live
+/// run starting meanwhile waits, and says who holds it); one a kicktui is watching is left to it.
+fn lock_channels(store: &Store, data_dir: &Path) -> Result<(Vec<Channel>, Vec<RunLock>), Error> {
+    let mut channels: Vec<Channel> = Vec::new();
+    let mut add = |c: Channel| {
+        if !channels.contains(&c) {
+            channels.push(c);
+        }
+    };
+    for s in store.list_sessions()? {
+        if s.ended_at.is_none() {
+            add((s.platform, s.channel));
+        }
+    }
+    for m in store.list_moments(&MomentQuery {
+        session_id: None,
+        order: MomentOrder::Time,
+        limit: None,
+    })? {
+        let final_state = matches!(
+            m.clip_status,
+            ClipStatus::Done | ClipStatus::Short | ClipStatus::Failed | ClipStatus::NoRecording
+        );
+        if let (false, Some(s)) = (final_state, store.session(m.session_id)?) {
+            add((s.platform, s.channel));
+        }
+    }
+    let (mut mine, mut locks) = (Vec::new(), Vec::new());
+    for (platform, channel) in channels {
+        match crate::run_lock::acquire(data_dir, &platform, &channel, Role::CuttingClips) {
+            Ok(lock) => {
+                locks.push(lock);
+                mine.push((platform, channel));
+            }
+            Err(LockError::Busy { role, pid, .. }) => eprintln!(
+                "{platform}:{channel}: another kicktui{pid} is {role} it; its clips are left to it"
+            ),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok((mine, locks))
+}
+
+/// Repairs what a crash left of `mine`, as each channel's next start would. Returns the
+/// sessions closed (their reports are written).
+fn repair(db: &Path, mine: &[Channel]) -> Result<Vec<i64>, Error> {
+    let mut closed = Vec::new();
+    for (platform, channel) in mine {
+        let r = crate::store::recover::recover(db, platform, channel)?;
+        for (id, at) in &r.sessions {
+            eprintln!(
+                "session {id} ({platform}:{channel}) was left open by a run that did not stop \
+                 cleanly; closed at its last stored time {}",
+                at.to_rfc3339()
+            );
+            closed.push(*id);
+        }
+    }
+    Ok(closed)
 }
 
 /// The saved reports of the sessions whose clips were cut count them now (they were written
@@ -76,47 +141,6 @@ fn refresh_reports(cfg: &Config, data_dir: &Path, sessions: &[i64]) {
     }
 }
 
-/// Channels with an open session or a half-done clip: repaired when no kicktui watches them.
-/// Returns the sessions closed (their reports are written).
-fn repair_abandoned(store: &Store, db: &Path, data_dir: &Path) -> Result<Vec<i64>, Error> {
-    let mut channels: Vec<(String, String)> = Vec::new();
-    for m in store.list_moments(&MomentQuery {
-        session_id: None,
-        order: MomentOrder::Time,
-        limit: None,
-    })? {
-        let half_done = matches!(
-            m.clip_status,
-            ClipStatus::Queued | ClipStatus::Waiting | ClipStatus::Cutting
-        );
-        let Some(s) = store.session(m.session_id)? else {
-            continue;
-        };
-        if (half_done || s.ended_at.is_none())
-            && !channels.contains(&(s.platform.clone(), s.channel.clone()))
-        {
-            channels.push((s.platform, s.channel));
-        }
-    }
-    let mut closed = Vec::new();
-    for (platform, channel) in channels {
-        // Held while repairing, so a run starting now waits its turn; a live run keeps its rows.
-        let Ok(_lock) = crate::run_lock::acquire(data_dir, &platform, &channel) else {
-            continue;
-        };
-        let r = crate::store::recover::recover(db, &platform, &channel)?;
-        for (id, at) in &r.sessions {
-            eprintln!(
-                "session {id} ({platform}:{channel}) was left open by a run that did not stop \
-                 cleanly; closed at its last stored time {}",
-                at.to_rfc3339()
-            );
-            closed.push(*id);
-        }
-    }
-    Ok(closed)
-}
-
 /// Reports for the sessions closed here (a live run's next start would have written them).
 fn write_reports(cfg: &Config, data_dir: &Path, sessions: &[i64]) {
     for &id in sessions {
@@ -132,16 +156,14 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
     if !db.exists() {
         return Err(format!("no database at {} (wrong --data-dir?)", db.display()).into());
     }
-    let recovered = repair_abandoned(&Store::open(&db)?, &db, data_dir)?;
+    // Held until every clip is cut: a live run and this never cut the same moment.
+    let (mine, _locks) = lock_channels(&Store::open(&db)?, data_dir)?;
+    let recovered = repair(&db, &mine)?;
     let Pending {
         cut,
         cut_sessions,
         none,
-        open,
-    } = pending(&Store::open(&db)?)?;
-    for s in &open {
-        eprintln!("session {s} is still open: a kicktui is live on it; its moments are skipped");
-    }
+    } = pending(&Store::open(&db)?, &mine)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -179,7 +201,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
                         res.duration, res.asked
                     );
                 }
-                println!("{}", res.path.display());
+                crate::present::print_all(&format!("{}\n", res.path.display()))?;
             }
             Err(e) => {
                 failed += 1;
