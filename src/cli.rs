@@ -123,8 +123,8 @@ pub struct DemoArgs {
     /// Which platform the simulated channel is on: `kick` or `twitch` (a local fake of each).
     #[arg(long, default_value = "kick", value_parser = parse_platform)]
     pub platform: crate::source::Platform,
-    /// Send the demo's made-up events to your `[alerts]` targets too (off by default, so a
-    /// demo never posts fake clips to your Discord).
+    /// Send the demo's made-up events to your `[alerts]` targets and its clips to your
+    /// `[clips] on_ready` hook too (off by default, so a demo never posts fake clips anywhere).
     #[arg(long)]
     pub alerts: bool,
 }

@@ -295,7 +295,7 @@ async fn the_demo_goes_live_with_chat_and_events() {
     cfg.alerts.command_events = vec!["live".into(), "moment".into()];
     let mut run = Run::start_in(dir, &cfg, &["demo", "--headless"]);
     run.expect_all(&[
-        "Alerts are off in the demo",
+        "Alerts and [clips] on_ready are off in the demo",
         "Waiting for novaplays to go live...",
         "Connected to novaplays chat",
     ])

@@ -151,10 +151,11 @@ pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
         crate::run_lock::Role::Watching,
     )?;
     let tui = front_end(&cfg, &shown, &data_dir, args.headless)?;
-    if !args.alerts && cfg.alerts.any_target() {
+    if !args.alerts && (cfg.alerts.any_target() || !cfg.clips.on_ready.is_empty()) {
         cfg.alerts = cfg.alerts.without_targets();
-        let note = "Alerts are off in the demo: its events are made up (--alerts sends them to \
-                    your [alerts] targets)";
+        cfg.clips.on_ready.clear();
+        let note = "Alerts and [clips] on_ready are off in the demo: its events and clips are \
+                    made up (--alerts sends them to your targets and hook)";
         if args.headless {
             println!("{note}");
         } else {

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::clip_job::{ClipRequest, clip_base_path, clip_path};
 use super::cut::{CutResult, cut_pieces};
+use super::error::MediaError;
 use super::part::read_meta;
 use super::probe::{self, Tools};
 use super::timeline::{Span, plan, span_from_row};
@@ -93,7 +94,10 @@ fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
 /// Parts with their durations: from the sidecar the recorder wrote at the part's end, else
 /// from ffprobe (a part still growing, or left by a crash). Empty parts are left out; missing
 /// or unreadable files too, and named in the second list (for the error when nothing is left).
-async fn probed_spans(tools: &Tools, rows: &[RecordingRow]) -> (Vec<Span>, Vec<String>) {
+async fn probed_spans(
+    tools: &Tools,
+    rows: &[RecordingRow],
+) -> Result<(Vec<Span>, Vec<String>), MediaError> {
     let mut spans = Vec::new();
     let mut left_out = Vec::new();
     for row in rows {
@@ -110,8 +114,10 @@ async fn probed_spans(tools: &Tools, rows: &[RecordingRow]) -> (Vec<Span>, Vec<S
             // A part cut off by a full disk or a kill may not be readable: the others still are.
             None => match probe::format_times(&tools.ffprobe, &span.path).await {
                 Ok(t) => t.duration,
+                // No ffprobe is not a bad part: say so instead of leaving every part out.
+                Err(e @ MediaError::ToolMissing { .. }) => return Err(e),
                 Err(e) => {
-                    tracing::warn!("left out of the clip: {e}");
+                    eprintln!("left out of the clip: {e}");
                     left_out.push(format!("{} is unreadable", span.path.display()));
                     None
                 }
@@ -122,7 +128,16 @@ async fn probed_spans(tools: &Tools, rows: &[RecordingRow]) -> (Vec<Span>, Vec<S
             spans.push(span);
         }
     }
-    (spans, left_out)
+    Ok((spans, left_out))
+}
+
+/// The file exists and was last written after `t`.
+fn written_after(path: &Path, t: Ts) -> bool {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+        .is_some_and(|d| d.as_millis() > u128::try_from(t.0).unwrap_or(0))
 }
 
 fn recorded_ranges(spans: &[Span], origin: Ts) -> String {
@@ -151,7 +166,7 @@ pub async fn clip_from_store(
         return Err(format!("no database at {} (wrong --data-dir?)", db.display()).into());
     }
     let p = read_plan(&db, what)?;
-    let (spans, left_out) = probed_spans(tools, &p.rows).await;
+    let (spans, left_out) = probed_spans(tools, &p.rows).await?;
     let pieces = plan(&spans, p.req.start, p.req.end);
     if pieces.is_empty() {
         let (a, b) = (
@@ -181,9 +196,17 @@ pub async fn clip_from_store(
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let out = match p.replaces.filter(|old| old.is_file()) {
         Some(old) => old,
-        // A moment not clipped in full yet: a file under its name is what a killed cut left
-        // (the rename done, the row not), so it is replaced, not doubled with a `-2` copy.
-        None if p.req.moment_id.is_some() => clip_base_path(&dir, &p.channel, p.session, &p.req),
+        // A moment not clipped in full yet: a file under its name written after the moment is
+        // what a killed cut left (the rename done, the row not), so it is replaced, not doubled
+        // with a `-2` copy. An older one (a database started afresh) is kept.
+        None if p.req.moment_id.is_some()
+            && written_after(
+                &clip_base_path(&dir, &p.channel, p.session, &p.req),
+                p.req.start,
+            ) =>
+        {
+            clip_base_path(&dir, &p.channel, p.session, &p.req)
+        }
         None => clip_path(&dir, &p.channel, p.session, &p.req),
     };
     let mut res = cut_pieces(tools, &pieces, &out).await?;
