@@ -68,12 +68,18 @@ fn a_moment_not_saved_while_building_is_saved_when_final_in_the_same_row() {
 #[test]
 fn a_mark_placed_behind_the_key_press_says_why() {
     let mut a = app();
+    // Two presses 3 s apart; the recording's newest picture is 15 s behind live.
     a.update(key('m'), at(5040.0));
-    // The recording's newest picture was 15 s behind live when `m` was pressed.
-    a.update(moment_update(Some(8), manual(5025.0)), at(5040.5));
+    a.update(key('m'), at(5043.0));
+    a.update(moment_update(Some(8), manual(5025.0)), at(5043.5));
     assert_eq!(
         flash(&a),
         "marked at 1:23:45, what the stream showed 15 s before the key (saved #8)"
+    );
+    a.update(moment_update(Some(9), manual(5028.0)), at(5043.6));
+    assert_eq!(
+        flash(&a),
+        "marked at 1:23:48, what the stream showed 15 s before the key (saved #9)"
     );
 }
 

@@ -65,7 +65,7 @@ impl App {
         match action {
             Action::Mark => {
                 self.pending_marks += 1;
-                self.mark_pressed = Some(now);
+                self.mark_presses.push_back(Some(now));
                 self.flash("marking a moment...".into(), FlashKind::Info);
                 return vec![Cmd::MarkMoment { at: now }];
             }

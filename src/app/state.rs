@@ -110,8 +110,9 @@ pub struct App {
     pub flash: Option<Flash>,
     /// Marks sent to the engine and not yet back as a moment.
     pub pending_marks: u32,
-    /// When `m` was last pressed: the mark comes back placed at what the stream showed then.
-    pub mark_pressed: Option<Ts>,
+    /// One per pending mark, oldest first: when `m` was pressed (None: the advisor's mark).
+    /// The mark comes back placed at what the stream showed then.
+    pub mark_presses: std::collections::VecDeque<Option<Ts>>,
     /// The co-pilot's status and latest advice.
     pub advisor: super::advisor::AdvisorView,
     /// First help row shown, when the help does not fit the terminal.
@@ -137,7 +138,7 @@ impl App {
             popup: None,
             flash: None,
             pending_marks: 0,
-            mark_pressed: None,
+            mark_presses: std::collections::VecDeque::new(),
             advisor: Default::default(),
             help_scroll: 0,
         }

@@ -69,6 +69,7 @@ impl App {
             Msg::CmdDropped(cmd) => {
                 if matches!(cmd, Cmd::MarkMoment { .. }) {
                     self.pending_marks = self.pending_marks.saturating_sub(1);
+                    self.mark_presses.pop_back();
                 }
                 let what = match cmd {
                     Cmd::MarkMoment { .. } => "the mark",
@@ -274,9 +275,13 @@ impl App {
             return;
         }
         let manual = moment.source == MomentSource::Manual && self.pending_marks > 0;
-        if manual {
+        // Marks come back in the order they were asked for.
+        let pressed = if manual {
             self.pending_marks -= 1;
-        }
+            self.mark_presses.pop_front().flatten()
+        } else {
+            None
+        };
         let saved = match (id, self.ctx.storage) {
             (Some(id), _) => format!("saved #{id}"),
             (None, Storage::Preview) => "preview: not saved".into(),
@@ -296,9 +301,7 @@ impl App {
         let text = if manual {
             // The mark is placed at what the stream showed (the recording lags live): say so,
             // or the time looks wrong.
-            let behind = self
-                .mark_pressed
-                .take()
+            let behind = pressed
                 .map(|pressed| pressed.secs_since(moment.at).round())
                 .filter(|s| (2.0..=600.0).contains(s));
             match behind {

@@ -119,14 +119,17 @@ fn line_col(text: &str, offset: usize) -> String {
     format!("line {line}, column {col}")
 }
 
-/// The section of the built-in config that has a key called `name`.
+/// The one section of the built-in config that has a key called `name` (none when several do:
+/// `enabled` could be any of them).
 fn section_of(name: &str) -> Option<String> {
     let defaults = toml::Table::try_from(Config::default()).ok()?;
-    defaults.iter().find_map(|(section, v)| {
-        v.as_table()
-            .is_some_and(|t| t.contains_key(name))
-            .then(|| section.clone())
-    })
+    let mut having = defaults
+        .iter()
+        .filter(|(_, v)| v.as_table().is_some_and(|t| t.contains_key(name)));
+    match (having.next(), having.next()) {
+        (Some((section, _)), None) => Some(section.clone()),
+        _ => None,
+    }
 }
 
 /// serde says "unknown field `x`, expected one of …"; say it as what is expected.
@@ -234,6 +237,9 @@ mod tests {
             e.ends_with("unknown key `data_dir` here; it belongs in [general]"),
             "{e}"
         );
+        // …but not a guess among several.
+        let e = err("[alerts]\nenabled = true\n");
+        assert!(!e.contains("belongs in"), "{e}");
     }
 
     #[test]

@@ -30,8 +30,10 @@ const FLOOR_CHATTERS: f64 = 0.5;
 const FLOOR_SUPPORT: f64 = 0.05;
 
 /// Viewer counts this far apart between two readings are a jump, not drift (polls see a few
-/// percent of drift; a raid or host adds a quarter or more).
+/// percent of drift; a raid or host adds a quarter or more)…
 const VIEWER_JUMP: f64 = 1.2;
+/// …and this many viewers at least: on a tiny channel 5 → 6 is drift.
+const VIEWER_JUMP_MIN: u32 = 10;
 
 /// A money event in dollars: `kind` is `sub`, `gifted_subs`, `kicks`, `bits` or `donation`.
 #[derive(Clone, Debug, PartialEq)]
@@ -220,7 +222,9 @@ impl Metrics {
             && count > 0
         {
             let ratio = f64::from(count) / f64::from(old);
-            if !(1.0 / VIEWER_JUMP..VIEWER_JUMP).contains(&ratio) {
+            if !(1.0 / VIEWER_JUMP..VIEWER_JUMP).contains(&ratio)
+                && count.abs_diff(old) >= VIEWER_JUMP_MIN
+            {
                 for b in &mut self.base[..2] {
                     b.value /= ratio;
                 }

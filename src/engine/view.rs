@@ -128,7 +128,10 @@ impl View {
                 self.snapshot.live = true;
                 self.title = title.clone();
                 if *session != self.session {
+                    // A new stream counts its money from zero, at once.
                     self.revenue.clear();
+                    let e = &mut self.snapshot.engage;
+                    (e.revenue_usd, e.subs, e.bits, e.donations_per_hour) = (0.0, 0, 0, 0.0);
                 }
                 self.session = *session;
             }

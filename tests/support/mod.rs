@@ -82,8 +82,8 @@ impl Run {
             toml::to_string(cfg).unwrap(),
         )
         .unwrap();
-        let mut child = Command::new(bin)
-            .arg("--config")
+        let mut cmd = Command::new(bin);
+        cmd.arg("--config")
             .arg(dir.path().join("config.toml"))
             .arg("--data-dir")
             .arg(dir.path().join("data"))
@@ -92,9 +92,19 @@ impl Run {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
+            .kill_on_drop(true);
+        // A binary copied a moment ago can be "busy" while another test's fork still holds
+        // the copy's descriptor (ETXTBSY): that passes within milliseconds.
+        let mut tries = 0;
+        let mut child = loop {
+            match cmd.spawn() {
+                Err(e) if e.raw_os_error() == Some(26) && tries < 50 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                r => break r.unwrap(),
+            }
+        };
         let stdout = child.stdout.take().unwrap();
         let (tx, lines) = mpsc::unbounded_channel();
         tokio::spawn(async move {
