@@ -254,7 +254,7 @@ async fn a_signal_while_the_session_ends_stops_streamlink_and_finishes_its_clips
         "{text}"
     );
     assert!(
-        text.contains("Session 1 ended: clipping 1 moment,"),
+        text.contains("Recording of session 1 ended: clipping 1 moment,"),
         "{text}"
     );
     assert!(text.contains("[1/1] Clip of moment #1 ready"), "{text}");

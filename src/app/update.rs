@@ -229,7 +229,10 @@ impl App {
                 FlashKind::Bad,
             ),
             RecorderNews::ClippingAll { count, .. } if count > 0 => self.flash(
-                format!("stream ended: clipping {count} moments, best first"),
+                format!(
+                    "recording ended: clipping {}, best first",
+                    crate::present::plural(count, "moment")
+                ),
                 FlashKind::Info,
             ),
             _ => {}

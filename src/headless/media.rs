@@ -44,10 +44,10 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
              resumes in a new part once it can write again (free space or fix permissions)"
         ),
         RecorderNews::ClippingAll { count: 0, session } => {
-            format!("Session {session} ended: no moments left to clip")
+            format!("Recording of session {session} ended: no moments left to clip")
         }
         RecorderNews::ClippingAll { count, session } => format!(
-            "Session {session} ended: clipping {}, best first...",
+            "Recording of session {session} ended: clipping {}, best first...",
             plural(*count, "moment")
         ),
         RecorderNews::LeftPending { moments, session } => format!(

@@ -54,9 +54,12 @@ fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
     let store = Store::open(db)?;
     let (session, mut req, replaces) = match *what {
         ClipWhat::Moment(id) => {
-            let m = store
-                .moment(id)?
-                .ok_or_else(|| format!("no moment {id} (see kicktui moments)"))?;
+            let m = store.moment(id)?.ok_or_else(|| {
+                format!(
+                    "no moment {id} (see `{}`)",
+                    crate::present::later_command("moments")
+                )
+            })?;
             let earlier = m.clip_path.as_ref().map(std::path::PathBuf::from);
             (m.session_id, ClipRequest::for_moment(&m), earlier)
         }

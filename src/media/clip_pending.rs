@@ -60,7 +60,8 @@ fn pending(store: &Store, mine: &[Channel]) -> Result<Pending, Error> {
 }
 
 /// Every channel with an open session or a clip not final, locked for the whole run (a live
-/// run starting meanwhile waits, and says who holds it); one a kicktui is watching is left to it.
+/// run started meanwhile is refused and says who holds it); one a kicktui is watching is left
+/// to it.
 fn lock_channels(store: &Store, data_dir: &Path) -> Result<(Vec<Channel>, Vec<RunLock>), Error> {
     let mut channels: Vec<Channel> = Vec::new();
     let mut add = |c: Channel| {
