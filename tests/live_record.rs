@@ -143,7 +143,7 @@ async fn records_restarts_and_clips_every_moment_through_the_binary() {
     run.expect_within(&["Recording stopped: offline"], Duration::from_secs(30))
         .await;
     let clipping = run.expect("ended: clipping 2 moments, best first").await;
-    assert!(clipping.contains("Session 1 "), "{clipping}");
+    assert!(clipping.contains("Recording of session 1 "), "{clipping}");
     let mut clips = Vec::new();
     for i in 1..=2 {
         let line = run
