@@ -163,8 +163,11 @@ pub struct Metrics {
     session_start: Option<Ts>,
     score: Option<f64>,
     pub stats: ScoreStats,
-    /// Like `stats` but never reset: segments measure their mean as a difference of it.
+    /// Like `stats` but never reset: segments measure their mean as a difference of it. The
+    /// seconds of a raid's welcome are left out (see [`Metrics::hold_rewards`]).
     pub lifetime: ScoreStats,
+    /// Until then (ms) a second's score is shown and reported but not counted for segments.
+    rewards_held_until: i64,
     pub totals: MoneyTotals,
     /// Counted chat messages this session.
     pub messages: u64,
@@ -190,6 +193,7 @@ impl Metrics {
             score: None,
             stats: ScoreStats::default(),
             lifetime: ScoreStats::default(),
+            rewards_held_until: i64::MIN,
             totals: MoneyTotals::default(),
             messages: 0,
         }
@@ -199,9 +203,9 @@ impl Metrics {
     pub fn start_session(&mut self, t: Ts) {
         let cfg = self.cfg.clone();
         let price = self.sub_price_usd;
-        let lifetime = self.lifetime;
+        let (lifetime, held) = (self.lifetime, self.rewards_held_until);
         *self = Metrics::new(&cfg, price);
-        self.lifetime = lifetime;
+        (self.lifetime, self.rewards_held_until) = (lifetime, held);
         self.session_start = Some(t);
     }
 
@@ -211,6 +215,12 @@ impl Metrics {
         *self.per_user.entry(user).or_insert(0) += 1;
         self.seen.insert(user);
         self.messages += 1;
+    }
+
+    /// A raid's crowd arrives greeting: until `until` the score moves as it does, but the
+    /// activity under way is neither credited nor blamed for it.
+    pub fn hold_rewards(&mut self, until: Ts) {
+        self.rewards_held_until = self.rewards_held_until.max(until.0);
     }
 
     /// A new viewer count. A jump between two readings (a raid, a host) brings an audience
@@ -325,7 +335,9 @@ impl Metrics {
         };
         if let Some(s) = self.score {
             self.stats.push(s);
-            self.lifetime.push(s);
+            if end.0 > self.rewards_held_until {
+                self.lifetime.push(s);
+            }
         }
         let alpha = 1.0 / (f64::from(self.cfg.baseline_minutes.max(1)) * 60.0);
         for (b, xi) in self.base.iter_mut().zip(x) {

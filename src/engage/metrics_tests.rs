@@ -116,3 +116,19 @@ fn an_audience_drifting_up_faster_than_its_chat_scores_lower() {
     let e = engagement_after_viewers(&steps);
     assert!(e < 45.0, "{e}");
 }
+
+#[test]
+fn a_raids_welcome_is_scored_but_not_counted_for_the_activity() {
+    let mut m = Metrics::new(&Engagement::default(), 5.0);
+    m.start_session(secs(0));
+    chat(&mut m, 0, 600, 2, 20);
+    let (before, shown_before) = (m.lifetime.seconds, m.stats.seconds);
+    // The raid at 600 s: 90 s of raiders greeting, then ordinary chat again.
+    m.hold_rewards(secs(690));
+    chat(&mut m, 600, 690, 12, 200);
+    let hype = m.engagement().unwrap();
+    chat(&mut m, 690, 720, 2, 20);
+    assert!(hype > 70.0, "the score still shows the welcome: {hype}");
+    assert_eq!(m.stats.seconds - shown_before, 120, "reported");
+    assert_eq!(m.lifetime.seconds - before, 30, "counted for segments");
+}

@@ -18,7 +18,9 @@ pub fn reward(seconds: f64, engagement: Option<f64>, min_s: u32) -> Result<f64, 
     }
     match engagement {
         Some(e) => Ok((e / 100.0).clamp(0.0, 1.0)),
-        None => Err("no engagement score yet (the stream's first minute)".into()),
+        None => Err(
+            "no engagement score counted (the stream's first minute, or a raid's welcome)".into(),
+        ),
     }
 }
 

@@ -172,6 +172,7 @@ impl Core {
             Event::SourceUp => self.source_down = false,
             Event::Raid { .. } => {
                 self.quiet_until = self.quiet_until.max(t.plus_ms(self.raid_damping_ms));
+                self.engage.hold_rewards(t.plus_ms(self.raid_damping_ms));
                 out.push(Effect::Notable {
                     at: t,
                     event: ev.clone(),
