@@ -37,19 +37,27 @@ async fn wait_until_still(path: &std::path::Path) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn after_kill_9_the_next_start_repairs_and_pending_clips_are_cut() {
+/// kicktui recording a live stream of the fake Kick, with a moment saved and its window
+/// (2 s after it) on disk.
+struct Live {
+    kick: FakeKick,
+    src: HlsSource,
+    hls: tempfile::TempDir,
+    cfg: kicktui::config::Config,
+    run: Run,
+}
+
+async fn live_with_a_saved_moment() -> Live {
     let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
     let c = kick.control();
     let hls = tempfile::tempdir().unwrap();
-    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
+    let src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
     let mut cfg = test_config(kick.kick_config());
     cfg.recorder.enabled = true;
     cfg.recorder.stream_url = src.url();
     cfg.recorder.health_interval_seconds = 2;
     cfg.moments.pre_roll_seconds = 3;
     cfg.moments.post_roll_seconds = 2;
-
     let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
     run.expect("Connected to clavicular chat").await;
     timeout(LIMIT, c.wait_subscribed()).await.unwrap();
@@ -59,9 +67,27 @@ async fn after_kill_9_the_next_start_repairs_and_pending_clips_are_cut() {
     run.expect("Recording health:").await;
     c.kicks("donor", 1000, "gg");
     run.expect("DONATION at").await;
-    // The moment's window (2 s after it) reaches the disk.
     run.expect("Recording health:").await;
     run.expect("Recording health:").await;
+    Live {
+        kick,
+        src,
+        hls,
+        cfg,
+        run,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_kill_9_the_next_start_repairs_and_pending_clips_are_cut() {
+    let Live {
+        kick,
+        mut src,
+        hls: _hls,
+        cfg,
+        run,
+    } = live_with_a_saved_moment().await;
+    let c = kick.control();
 
     // kill -9: nothing is closed, nothing finished.
     let (status, _lines, dir) = run.stop("KILL").await;
@@ -187,26 +213,13 @@ async fn after_kill_9_the_next_start_repairs_and_pending_clips_are_cut() {
 /// one that nothing watches any more (the kill -9 left its session open), then cuts its clip.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_kill_9_clip_pending_alone_closes_the_session_and_cuts() {
-    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
-    let c = kick.control();
-    let hls = tempfile::tempdir().unwrap();
-    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
-    let mut cfg = test_config(kick.kick_config());
-    cfg.recorder.enabled = true;
-    cfg.recorder.stream_url = src.url();
-    cfg.recorder.health_interval_seconds = 2;
-    cfg.moments.pre_roll_seconds = 3;
-    cfg.moments.post_roll_seconds = 2;
-    let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
-    run.expect("Connected to clavicular chat").await;
-    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
-    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
-    c.set_live("Crashy");
-    run.expect("Recording health:").await;
-    c.kicks("donor", 1000, "gg");
-    run.expect("DONATION at").await;
-    run.expect("Recording health:").await;
-    run.expect("Recording health:").await;
+    let Live {
+        kick: _kick,
+        mut src,
+        hls: _hls,
+        run,
+        ..
+    } = live_with_a_saved_moment().await;
 
     // Live: its session is not touched.
     let live = kicktui(run.dir.path(), &["clip", "--pending"]);
