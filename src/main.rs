@@ -34,7 +34,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("kicktui: {e}");
+            kicktui::present::say_err(&format!("kicktui: {e}"));
             ExitCode::from(2)
         }
     }

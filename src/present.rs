@@ -31,6 +31,20 @@ pub fn plural(n: usize, what: &str) -> String {
     }
 }
 
+/// One line to stdout once the TUI has given the terminal back. The terminal may be gone (a
+/// closed window, a dropped SSH link: SIGHUP): the line is lost then, never a panic that would
+/// cut the shutdown short.
+pub fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// [`say`] on stderr.
+pub fn say_err(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 /// Prints a command's output; a reader that went away (`| head`) is not an error.
 pub fn print_all(text: &str) -> std::io::Result<()> {
     use std::io::Write;

@@ -79,7 +79,7 @@ pub async fn run_live_tui_with(
                 let report = matches!(&u, Update::Note(n) if n.starts_with("Stream report saved"));
                 if report || matches!(u, Update::Recorder(_) | Update::Clip(_)) {
                     for line in printer.lines(&u, wall_now()) {
-                        println!("{line}");
+                        crate::present::say(&line);
                     }
                 }
             }

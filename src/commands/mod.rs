@@ -126,9 +126,9 @@ fn front_end(
 /// After the TUI has given the terminal back, one line says what the run did.
 fn finish_front_end(end: &EngineEnd, headless: bool) -> ExitCode {
     if !headless {
-        println!("{}", end.summary);
+        crate::present::say(&end.summary.to_string());
         if let Some(why) = &end.fatal {
-            eprintln!("kicktui: {why}");
+            crate::present::say_err(&format!("kicktui: {why}"));
         }
     }
     exit_code(end)
@@ -167,10 +167,10 @@ pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
     let end = runtime.block_on(demo)?;
     let code = finish_front_end(&end, args.headless);
     // The demo keeps its data apart: say how to look at it.
-    println!(
+    crate::present::say(&format!(
         "The demo's moments: `{}` (and sessions, report --last, clip --pending)",
         crate::present::later_command("moments")
-    );
+    ));
     Ok(code)
 }
 
