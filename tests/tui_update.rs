@@ -68,19 +68,26 @@ fn a_moment_not_saved_while_building_is_saved_when_final_in_the_same_row() {
 #[test]
 fn a_mark_placed_behind_the_key_press_says_why() {
     let mut a = app();
-    // Two presses 3 s apart; the recording's newest picture is 15 s behind live.
+    // Two presses 4 s apart; the recording's newest picture is 15 s behind live.
     a.update(key('m'), at(5040.0));
-    a.update(key('m'), at(5043.0));
-    a.update(moment_update(Some(8), manual(5025.0)), at(5043.5));
+    a.update(key('m'), at(5044.0));
+    a.update(moment_update(Some(8), manual(5025.0)), at(5044.5));
     assert_eq!(
         flash(&a),
-        "marked at 1:23:45, what the stream showed 15 s before the key (saved #8)"
+        "marked at 1:23:45 (saved #8): what the stream showed 15 s before the key"
     );
-    a.update(moment_update(Some(9), manual(5028.0)), at(5043.6));
+    a.update(moment_update(Some(9), manual(5029.0)), at(5044.6));
     assert_eq!(
         flash(&a),
-        "marked at 1:23:48, what the stream showed 15 s before the key (saved #9)"
+        "marked at 1:23:49 (saved #9): what the stream showed 15 s before the key"
     );
+    // `m m` in a burst is one moment: the second press marks nothing.
+    assert!(a.update(key('m'), at(5045.5)).is_empty());
+    assert_eq!(
+        flash(&a),
+        "already marked 1 s ago: that moment covers this one"
+    );
+    assert_eq!(a.pending_marks, 0);
 }
 
 #[test]
@@ -269,6 +276,12 @@ fn a_new_moment_does_not_steal_a_selection_below_the_top() {
     a.update(key('g'), T0);
     a.update(moment_update(Some(6), spike(60.0, 1.0)), T0);
     assert_eq!(a.moments.selected, Some(5));
+    // …but not while its details are open: browsing there (here `j` on the last row, which
+    // cannot move) keeps the popup on the moment being read.
+    a.update(code(KeyCode::Enter), T0);
+    a.update(key('j'), T0);
+    a.update(moment_update(Some(7), spike(70.0, 1.0)), T0);
+    assert_eq!(a.moments.selected, Some(5), "the details stay on #6");
 }
 
 #[test]

@@ -9,6 +9,9 @@ use super::state::{App, FlashKind, Popup, Storage};
 use crate::domain::Ts;
 use crate::engine::media::QuitClips;
 
+/// Seconds after a mark in which `m` again is the same moment (its clip covers them).
+const MARK_AGAIN_S: f64 = 3.0;
+
 impl App {
     pub(super) fn on_key(&mut self, ev: KeyEvent, now: Ts) -> Vec<Cmd> {
         if ev.kind == KeyEventKind::Release {
@@ -56,7 +59,13 @@ impl App {
                 return vec![];
             }
         }
-        self.act(action, nth, now)
+        let cmds = self.act(action, nth, now);
+        // Browsing with the details open: the selection stays where the reader put it, even
+        // back on the newest moment (`c` must clip the one on screen).
+        if self.popup == Some(Popup::Details) {
+            self.moments.pinned = true;
+        }
+        cmds
     }
 
     fn act(&mut self, action: Action, nth: usize, now: Ts) -> Vec<Cmd> {
@@ -64,6 +73,16 @@ impl App {
         let page = rows.max(2) as isize - 1;
         match action {
             Action::Mark => {
+                // `m m m` in a burst of excitement is one moment, not three identical clips.
+                if let Some(last) = self.last_mark.filter(|l| now.secs_since(*l) < MARK_AGAIN_S) {
+                    let ago = now.secs_since(last).floor();
+                    self.flash(
+                        format!("already marked {ago:.0} s ago: that moment covers this one"),
+                        FlashKind::Info,
+                    );
+                    return vec![];
+                }
+                self.last_mark = Some(now);
                 self.pending_marks += 1;
                 self.mark_presses.push_back(Some(now));
                 self.flash("marking a moment...".into(), FlashKind::Info);

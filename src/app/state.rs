@@ -113,6 +113,8 @@ pub struct App {
     /// One per pending mark, oldest first: when `m` was pressed (None: the advisor's mark).
     /// The mark comes back placed at what the stream showed then.
     pub mark_presses: std::collections::VecDeque<Option<Ts>>,
+    /// The last `m` that marked: presses right after it are the same moment.
+    pub last_mark: Option<Ts>,
     /// The co-pilot's status and latest advice.
     pub advisor: super::advisor::AdvisorView,
     /// First help row shown, when the help does not fit the terminal.
@@ -139,6 +141,7 @@ impl App {
             flash: None,
             pending_marks: 0,
             mark_presses: std::collections::VecDeque::new(),
+            last_mark: None,
             advisor: Default::default(),
             help_scroll: 0,
         }

@@ -308,8 +308,9 @@ impl App {
                 .map(|pressed| pressed.secs_since(moment.at).round())
                 .filter(|s| (2.0..=600.0).contains(s));
             match behind {
+                // "saved #N" first: a narrow hint bar cuts the end.
                 Some(s) => format!(
-                    "marked at {}, what the stream showed {s} s before the key ({saved})",
+                    "marked at {} ({saved}): what the stream showed {s} s before the key",
                     format_hms(moment.offset_s)
                 ),
                 None => format!("marked at {} ({saved})", format_hms(moment.offset_s)),
