@@ -386,6 +386,34 @@ fn moments_list_rows_and_empty_state() {
 }
 
 #[test]
+fn the_moments_title_counts_rows_scrolled_out_of_view() {
+    let mut a = app();
+    let th = Theme::new(true);
+    for i in 0..8 {
+        a.update(
+            moment_update(Some(i), spike(100.0 + i as f64, 50.0 - i as f64)),
+            T0,
+        );
+    }
+    // 3 rows show in a 6-high pane: the title says what is hidden, above and below.
+    a.moments.offset = 0;
+    let (_, t) = pane(80, 6, |r, b| ui::moments::render(&a, &th, r, b));
+    assert!(
+        t.lines()
+            .next()
+            .unwrap()
+            .contains("Moments 8 · best first ↓5"),
+        "{t}"
+    );
+    a.moments.offset = 2;
+    let (_, t) = pane(80, 6, |r, b| ui::moments::render(&a, &th, r, b));
+    assert!(
+        t.lines().next().unwrap().contains("best first ↑2 ↓3"),
+        "{t}"
+    );
+}
+
+#[test]
 fn help_popup_and_hint_bar_come_from_the_keymap_table() {
     let mut a = app();
     // With the advisor on, so its keys are listed too.

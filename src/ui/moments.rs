@@ -24,15 +24,27 @@ pub fn clock(t: Ts) -> String {
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let list = &app.moments;
+    let inner = Block::bordered().inner(area);
+    let rows_visible = inner.height.saturating_sub(1) as usize;
+    // Rows scrolled out of view, above and below: the best moment may be one of them.
+    let above = list.offset;
+    let below = list.entries.len().saturating_sub(above + rows_visible);
+    let mut more = String::new();
+    if above > 0 {
+        more.push_str(&format!("↑{above} "));
+    }
+    if below > 0 {
+        more.push_str(&format!("↓{below} "));
+    }
     let title = Line::from(vec![
         Span::styled(" Moments ", th.title),
         Span::styled(
             format!("{} · {} ", list.entries.len(), list.order.label()),
             th.dim,
         ),
+        Span::styled(more, th.warn),
     ]);
     let block = Block::bordered().title(title);
-    let inner = block.inner(area);
     if list.entries.is_empty() {
         block.render(area, buf);
         let key = app.ctx.keymap.label(Action::Mark);
@@ -44,7 +56,6 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         return;
     }
     let wide = inner.width >= 100;
-    let rows_visible = inner.height.saturating_sub(1) as usize;
     let order = list.display();
     let rows: Vec<Row> = order
         .iter()
