@@ -102,6 +102,14 @@ async fn scripted_spikes_become_moments_in_sqlite() {
     );
     assert!(count(&db, "SELECT count(*) FROM events WHERE kind = 'kicks'") == 1);
     assert!(count(&db, "SELECT count(*) FROM viewer_samples") >= 1);
+    // Recording is off in this run: no moment is left pending for a clip that cannot come.
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM moments WHERE clip_status != 'no_recording'"
+        ),
+        0
+    );
     assert_eq!(
         count(
             &db,

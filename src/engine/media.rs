@@ -144,6 +144,15 @@ impl Media {
         self.off.is_none()
     }
 
+    /// Recording is off for the whole run (`--no-record`, or a tool missing): no moment of it
+    /// will ever have a clip.
+    pub fn never_records(&self) -> bool {
+        matches!(
+            self.off,
+            Some(RecorderNews::Disabled | RecorderNews::Off(_))
+        )
+    }
+
     /// Every API answer (also an unchanged one: the recorder may be waiting for it).
     pub fn on_api(&mut self, s: &LiveStatus) {
         if s.playback_url.is_some() {

@@ -340,7 +340,18 @@ impl Engine {
     async fn save_moment(&mut self, moment: &Moment) -> Option<i64> {
         let session = self.sessions.ensure_for_moment(wall_now()).await?;
         match self.store.insert_moment(session, moment).await {
-            Ok(id) => Some(id),
+            Ok(id) => {
+                // Not left "pending" for a `clip --pending` that could never cut it.
+                if self.media.never_records()
+                    && let Err(e) = self
+                        .store
+                        .update_clip(id, crate::store::ClipStatus::NoRecording, None)
+                        .await
+                {
+                    tracing::warn!("moment #{id}: not marked no_recording: {e}");
+                }
+                Some(id)
+            }
             Err(e) => {
                 tracing::error!("moment not saved: {e}");
                 None
