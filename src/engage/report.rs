@@ -219,15 +219,22 @@ impl Report {
         }
         writeln!(o, "- Clips: {}", self.clips)?;
         let m = &self.money;
+        // Kicks are Kick's and bits Twitch's: the other platform's zero is left out.
+        let mut tips = Vec::new();
+        if m.kicks > 0 || self.platform != "twitch" {
+            tips.push(format!("{} Kicks", m.kicks));
+        }
+        if m.bits > 0 || self.platform == "twitch" {
+            tips.push(format!("{} bits", m.bits));
+        }
         writeln!(
             o,
-            "- Revenue: {} ({} incl. {} gifted at {} each, {} Kicks, {} bits, {} donations)",
+            "- Revenue: {} ({} incl. {} gifted at {} each, {}, {} donations)",
             dollars(m.revenue_usd),
             crate::present::plural(m.subs as usize, "sub"),
             m.gifted_subs,
             dollars(m.sub_price_usd),
-            m.kicks,
-            m.bits,
+            tips.join(", "),
             dollars(m.donations_usd)
         )?;
         if let Some(line) = &self.advisor {
@@ -350,6 +357,32 @@ mod tests {
         assert!(
             r.to_markdown()
                 .contains("- Chat: 4976 messages, peak 15.4 msg/s over 10 s, ? unique")
+        );
+    }
+
+    #[test]
+    fn revenue_names_only_this_platforms_tips() {
+        let mut r = Report {
+            platform: "kick".into(),
+            ..Report::default()
+        };
+        let line = |r: &Report| {
+            let md = r.to_markdown();
+            md.lines()
+                .find(|l| l.starts_with("- Revenue:"))
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert!(
+            line(&r).contains("0 Kicks") && !line(&r).contains("bits"),
+            "{}",
+            line(&r)
+        );
+        r.platform = "twitch".into();
+        assert!(
+            line(&r).contains("0 bits") && !line(&r).contains("Kicks"),
+            "{}",
+            line(&r)
         );
     }
 }
