@@ -414,6 +414,27 @@ fn the_moments_title_counts_rows_scrolled_out_of_view() {
 }
 
 #[test]
+fn narrow_and_wide_moment_rows_cut_nothing_mid_word() {
+    let mut a = app();
+    let th = Theme::new(true);
+    a.update(moment_update(Some(12), spike(5025.0, 25.0)), T0);
+    // 60 columns: the wall clock goes, the type stays whole.
+    let (_, t) = pane(60, 5, |r, b| ui::moments::render(&a, &th, r, b));
+    let rows: Vec<&str> = t.lines().collect();
+    assert!(
+        !rows[1].contains("time") && rows[1].contains("offset"),
+        "{t}"
+    );
+    assert!(rows[2].contains("1:23:45  CHAT SPIKE +1"), "{t}");
+    // A "what fired" column too short for the summary ends it with an ellipsis.
+    let (_, t) = pane(104, 5, |r, b| ui::moments::render(&a, &th, r, b));
+    assert!(
+        t.contains("Velocity: 8.7 msg/s | Keywords: C") && t.contains('…'),
+        "{t}"
+    );
+}
+
+#[test]
 fn help_popup_and_hint_bar_come_from_the_keymap_table() {
     let mut a = app();
     // With the advisor on, so its keys are listed too.

@@ -56,6 +56,11 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         return;
     }
     let wide = inner.width >= 100;
+    // Below the six columns' width the wall clock goes (the offset says when), so the type
+    // is not cut to `KEYWORDS +`.
+    let narrow = inner.width < FULL_WIDTH;
+    // What fired gets what is left, cut with an ellipsis rather than mid-word.
+    let fired = usize::from(inner.width).saturating_sub(usize::from(FULL_WIDTH) + 1);
     let order = list.display();
     let rows: Vec<Row> = order
         .iter()
@@ -63,7 +68,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         .take(rows_visible)
         .map(|&i| {
             let e = &list.entries[i];
-            let mut row = row(e, app.ctx.storage, th, wide);
+            let mut row = row(e, app.ctx.storage, th, wide.then_some(fired), narrow);
             if list.selected == Some(i) {
                 row = row.style(th.selected);
             }
@@ -79,6 +84,10 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         Constraint::Length(13),
     ];
     let mut header = vec!["time", "offset", "type", "score", "clip", "stored"];
+    if narrow {
+        widths.remove(0);
+        header.remove(0);
+    }
     if wide {
         widths.push(Constraint::Min(10));
         header.push("what fired");
@@ -90,7 +99,17 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
-fn row<'a>(e: &MomentEntry, storage: Storage, th: &Theme, wide: bool) -> Row<'a> {
+/// The six columns and their spacing.
+const FULL_WIDTH: u16 = 8 + 8 + 16 + 6 + 8 + 13 + 5;
+
+/// `fired`: the width of the "what fired" column, when there is one.
+fn row<'a>(
+    e: &MomentEntry,
+    storage: Storage,
+    th: &Theme,
+    fired: Option<usize>,
+    narrow: bool,
+) -> Row<'a> {
     let m = &e.moment;
     let extra = m.triggers.len().saturating_sub(1);
     let kind = if extra > 0 {
@@ -123,8 +142,12 @@ fn row<'a>(e: &MomentEntry, storage: Storage, th: &Theme, wide: bool) -> Row<'a>
         Cell::from(Span::styled(e.clip.label().to_string(), clip_style)),
         Cell::from(Span::styled(stored, stored_style)),
     ];
-    if wide {
-        cells.push(Cell::from(Span::styled(trigger_summary(m), th.dim)));
+    if narrow {
+        cells.remove(0);
+    }
+    if let Some(width) = fired {
+        let summary = super::text::shorten(&trigger_summary(m), width);
+        cells.push(Cell::from(Span::styled(summary, th.dim)));
     }
     Row::new(cells)
 }
