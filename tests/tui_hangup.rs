@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use kicktui::fake::{FakeConfig, FakeKick};
 use kicktui::media::hls_source::HlsSource;
-use support::{count, db, test_config};
+use support::{count, db, test_config, tui_command};
 use tmux_support::Tmux;
 
 fn wait(tmux: &Tmux, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
@@ -26,15 +26,7 @@ async fn closing_the_terminal_still_closes_the_session_and_saves_its_report() {
     cfg.recorder.enabled = true;
     cfg.recorder.stream_url = src.url();
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(&config, toml::to_string(&cfg).unwrap()).unwrap();
-    let data = dir.path().join("data");
-    let cmd = format!(
-        "'{}' clavicular --config '{}' --data-dir '{}'",
-        env!("CARGO_BIN_EXE_kicktui"),
-        config.display(),
-        data.display()
-    );
+    let (cmd, data) = tui_command(dir.path(), &cfg, "");
     let tmux = Tmux::new("hangup");
     tmux.start_80x24(&cmd);
     tokio::time::timeout(Duration::from_secs(20), c.wait_subscribed())

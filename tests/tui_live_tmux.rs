@@ -8,7 +8,7 @@ mod tmux_support;
 use std::time::Duration;
 
 use kicktui::fake::{FakeConfig, FakeKick};
-use support::{count, db, test_config};
+use support::{count, db, test_config, tui_command};
 use tmux_support::Tmux;
 
 /// The blocking tmux polls run beside the fake's tasks, not on top of them.
@@ -23,14 +23,10 @@ async fn the_tui_on_a_live_channel_in_an_80x24_pane() {
     let mut cfg = test_config(kick.kick_config());
     cfg.recorder.enabled = false;
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(&config, toml::to_string(&cfg).unwrap()).unwrap();
-    let data = dir.path().join("data");
-    let cmd = format!(
-        "'{}' clavicular --config '{}' --data-dir '{}'; echo KICKTUI-EXIT=$? TTY-$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon); sleep 60",
-        env!("CARGO_BIN_EXE_kicktui"),
-        config.display(),
-        data.display()
+    let (cmd, data) = tui_command(
+        dir.path(),
+        &cfg,
+        "; echo KICKTUI-EXIT=$? TTY-$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon); sleep 60",
     );
     let tmux = Tmux::new("live");
     tmux.start_80x24(&cmd);

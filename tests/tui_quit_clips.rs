@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use kicktui::fake::{FakeConfig, FakeKick};
 use kicktui::media::hls_source::HlsSource;
-use support::{db, test_config};
+use support::{db, test_config, tui_command};
 use tmux_support::Tmux;
 
 fn wait(tmux: &Tmux, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
@@ -44,15 +44,7 @@ async fn quit_live_with(answer: &str, tag: &str) -> (tempfile::TempDir, String, 
     cfg.moments.pre_roll_seconds = 2;
     cfg.moments.post_roll_seconds = 1;
     cfg.clips.reaction_delay_seconds = 0;
-    let config = dir.path().join("config.toml");
-    std::fs::write(&config, toml::to_string(&cfg).unwrap()).unwrap();
-    let data = dir.path().join("data");
-    let cmd = format!(
-        "'{}' clavicular --config '{}' --data-dir '{}'; echo KICKTUI-EXIT=$?; sleep 60",
-        env!("CARGO_BIN_EXE_kicktui"),
-        config.display(),
-        data.display()
-    );
+    let (cmd, data) = tui_command(dir.path(), &cfg, "; echo KICKTUI-EXIT=$?; sleep 60");
     let tmux = Tmux::new(tag);
     tmux.start_80x24(&cmd);
     tokio::time::timeout(Duration::from_secs(20), c.wait_subscribed())

@@ -35,10 +35,10 @@ fn m_marks_now_and_the_saved_moment_confirms_it() {
         a.update(key('m'), at(1.0)),
         vec![Cmd::MarkMoment { at: at(1.0) }]
     );
-    assert_eq!(a.pending_marks, 1);
+    assert_eq!(a.pending_marks(), 1);
     assert!(flash(&a).contains("marking"));
     a.update(moment_update(Some(7), manual(5025.0)), at(1.2));
-    assert_eq!(a.pending_marks, 0);
+    assert_eq!(a.pending_marks(), 0);
     assert_eq!(a.moments.entries.len(), 1);
     assert_eq!(a.moments.selected, Some(0));
     let f = a.flash.clone().unwrap();
@@ -87,7 +87,7 @@ fn a_mark_placed_behind_the_key_press_says_why() {
         flash(&a),
         "already marked 1 s ago: that moment covers this one"
     );
-    assert_eq!(a.pending_marks, 0);
+    assert_eq!(a.pending_marks(), 0);
 }
 
 #[test]
@@ -344,7 +344,7 @@ fn repaint_dropped_commands_and_a_stopped_engine() {
     assert_eq!(a.update(ctrl('l'), T0), vec![Cmd::Repaint]);
     a.update(key('m'), T0);
     a.update(Msg::CmdDropped(Cmd::MarkMoment { at: T0 }), T0);
-    assert_eq!(a.pending_marks, 0);
+    assert_eq!(a.pending_marks(), 0);
     assert!(flash(&a).contains("did not reach"));
     a.update(Msg::EngineGone, T0);
     assert!(a.stream.engine_gone);

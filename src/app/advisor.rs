@@ -95,7 +95,6 @@ impl App {
                 }
             }
             ToolCall::MarkMoment { reason } => {
-                self.pending_marks += 1;
                 self.mark_presses.push_back(None);
                 self.flash("marking the suggested moment...".into(), FlashKind::Info);
                 vec![Cmd::Copilot(CopilotCmd::MarkMoment { at: now, reason })]

@@ -83,7 +83,6 @@ impl App {
                     return vec![];
                 }
                 self.last_mark = Some(now);
-                self.pending_marks += 1;
                 self.mark_presses.push_back(Some(now));
                 self.flash("marking a moment...".into(), FlashKind::Info);
                 return vec![Cmd::MarkMoment { at: now }];

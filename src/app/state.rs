@@ -108,10 +108,9 @@ pub struct App {
     pub moments: MomentList,
     pub popup: Option<Popup>,
     pub flash: Option<Flash>,
-    /// Marks sent to the engine and not yet back as a moment.
-    pub pending_marks: u32,
-    /// One per pending mark, oldest first: when `m` was pressed (None: the advisor's mark).
-    /// The mark comes back placed at what the stream showed then.
+    /// Marks sent to the engine and not yet back as a moment, oldest first: when `m` was
+    /// pressed (None: the advisor's mark). The mark comes back placed at what the stream
+    /// showed then.
     pub mark_presses: std::collections::VecDeque<Option<Ts>>,
     /// The last `m` that marked: presses right after it are the same moment.
     pub last_mark: Option<Ts>,
@@ -122,6 +121,11 @@ pub struct App {
 }
 
 impl App {
+    /// Marks sent to the engine and not yet back as a moment.
+    pub fn pending_marks(&self) -> usize {
+        self.mark_presses.len()
+    }
+
     pub fn new(ctx: TuiContext, now: Ts) -> App {
         App {
             ctx,
@@ -139,7 +143,6 @@ impl App {
             moments: MomentList::default(),
             popup: None,
             flash: None,
-            pending_marks: 0,
             mark_presses: std::collections::VecDeque::new(),
             last_mark: None,
             advisor: Default::default(),

@@ -68,7 +68,6 @@ impl App {
             }
             Msg::CmdDropped(cmd) => {
                 if matches!(cmd, Cmd::MarkMoment { .. }) {
-                    self.pending_marks = self.pending_marks.saturating_sub(1);
                     self.mark_presses.pop_back();
                 }
                 let what = match cmd {
@@ -277,10 +276,9 @@ impl App {
             }
             return;
         }
-        let manual = moment.source == MomentSource::Manual && self.pending_marks > 0;
+        let manual = moment.source == MomentSource::Manual && self.pending_marks() > 0;
         // Marks come back in the order they were asked for.
         let pressed = if manual {
-            self.pending_marks -= 1;
             self.mark_presses.pop_front().flatten()
         } else {
             None

@@ -221,7 +221,7 @@ pub fn moments(cli: &Cli, args: &MomentsArgs) -> CmdResult {
     let rows = store.list_moments(&query)?;
     if let Some(id) = args.session
         && rows.is_empty()
-        && !store.list_sessions()?.iter().any(|s| s.id == id)
+        && store.session(id)?.is_none()
     {
         return Err(format!("no session {id} (see kicktui sessions)").into());
     }
@@ -266,15 +266,10 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
         .enable_all()
         .build()?;
     let res = rt.block_on(clip_from_store(&tools, &data_dir, &what))?;
-    // What the user asked for: --duration, or the moment's window.
-    let asked = match what {
-        ClipWhat::Offset { duration, .. } => duration.max(res.asked),
-        ClipWhat::Moment(_) => res.asked,
-    };
-    if res.duration + 2.0 < asked {
+    if res.is_short(crate::media::clip_cmd::SHORT_BY_S) {
         eprintln!(
             "warning: the clip is short ({:.1} s of {:.1} s asked): the recording does not cover all of it",
-            res.duration, asked
+            res.duration, res.asked
         );
     }
     println!("{}", res.path.display());

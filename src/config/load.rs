@@ -95,16 +95,7 @@ pub fn parse_str(text: &str, file: &str) -> Result<Config, ConfigError> {
         |e: serde_path_to_error::Error<toml::de::Error>| {
             let key = e.path().to_string();
             let inner = e.into_inner();
-            let mut said = describe(inner.message());
-            // A key in the wrong section: name the right one.
-            if let Some(name) = said
-                .strip_prefix("unknown key `")
-                .and_then(|r| r.split('`').next())
-                && let Some(section) = section_of(name)
-            {
-                said = format!("unknown key `{name}` here; it belongs in [{section}]");
-            }
-            ConfigError::new(file, &key, said)
+            ConfigError::new(file, &key, describe(inner.message()))
         },
     )?;
     super::validate::validate(&config)
@@ -138,6 +129,10 @@ fn describe(msg: &str) -> String {
         let (name, expected) = rest
             .split_once(", expected ")
             .unwrap_or((rest, "a known key"));
+        // A key in the wrong section: name the right one.
+        if let Some(section) = section_of(name.trim_matches('`')) {
+            return format!("unknown key {name} here; it belongs in [{section}]");
+        }
         return format!("unknown key {name}; expected {expected}");
     }
     // Rust's names for numbers mean nothing to a user.

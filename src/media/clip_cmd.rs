@@ -26,6 +26,9 @@ pub enum ClipWhat {
 
 type Error = Box<dyn std::error::Error>;
 
+/// A clip this much shorter than asked is short (a hole in the recording, or its end).
+pub const SHORT_BY_S: f64 = 2.0;
+
 /// What the store says about the clip to cut.
 struct Plan {
     session: i64,
@@ -197,26 +200,21 @@ pub async fn clip_from_store(
     }
     let dir = data_dir.join("clips");
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // A moment not clipped in full yet: a file under its name written after the moment is
+    // what a killed cut left (the rename done, the row not), so it is replaced, not doubled
+    // with a `-2` copy. An older one (a database started afresh) is kept.
+    let base = clip_base_path(&dir, &p.channel, p.session, &p.req);
     let out = match p.replaces.filter(|old| old.is_file()) {
         Some(old) => old,
-        // A moment not clipped in full yet: a file under its name written after the moment is
-        // what a killed cut left (the rename done, the row not), so it is replaced, not doubled
-        // with a `-2` copy. An older one (a database started afresh) is kept.
-        None if p.req.moment_id.is_some()
-            && written_after(
-                &clip_base_path(&dir, &p.channel, p.session, &p.req),
-                p.req.start,
-            ) =>
-        {
-            clip_base_path(&dir, &p.channel, p.session, &p.req)
-        }
+        None if p.req.moment_id.is_some() && written_after(&base, p.req.start) => base,
         None => clip_path(&dir, &p.channel, p.session, &p.req),
     };
     let mut res = cut_pieces(tools, &pieces, &out).await?;
+    // Short against the whole window asked for (--duration, or the moment's), not against the
+    // part of it that was recorded.
+    res.asked = p.req.duration();
     if let Some(id) = p.req.moment_id {
-        // Short against the moment's whole window, as its stored status says.
-        res.asked = p.req.duration();
-        let status = if res.duration + 2.0 < p.req.duration() {
+        let status = if res.is_short(SHORT_BY_S) {
             ClipStatus::Short
         } else {
             ClipStatus::Done

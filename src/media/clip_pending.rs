@@ -4,6 +4,7 @@
 //! would (sessions a `kill -9` left open closed and reported, half-done clips back to pending),
 //! then cut, the lock held until the end.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -11,7 +12,9 @@ use super::clip_cmd::{ClipWhat, clip_from_store};
 use super::probe::Tools;
 use crate::config::Config;
 use crate::run_lock::{LockError, Role, RunLock};
-use crate::store::{ClipStatus, MomentOrder, MomentQuery, Store, StoreWriter, db_path};
+use crate::store::{
+    ClipStatus, MomentOrder, MomentQuery, MomentRow, SessionRow, Store, StoreWriter, db_path,
+};
 
 type Error = Box<dyn std::error::Error>;
 
@@ -26,24 +29,37 @@ struct Pending {
 
 type Channel = (String, String);
 
-/// The pending moments of `mine` (channels this run holds the lock of).
-fn pending(store: &Store, mine: &[Channel]) -> Result<Pending, Error> {
-    let rows = store.list_moments(&MomentQuery {
+/// Every moment with its session, read in two queries (not one per moment).
+fn moments_with_sessions(store: &Store) -> Result<Vec<(MomentRow, SessionRow)>, Error> {
+    let sessions: HashMap<i64, SessionRow> = store
+        .list_sessions()?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let moments = store.list_moments(&MomentQuery {
         session_id: None,
         order: MomentOrder::Time,
         limit: None,
     })?;
+    Ok(moments
+        .into_iter()
+        .filter_map(|m| {
+            let s = sessions.get(&m.session_id)?.clone();
+            Some((m, s))
+        })
+        .collect())
+}
+
+/// The pending moments of `mine` (channels this run holds the lock of).
+fn pending(store: &Store, mine: &[Channel]) -> Result<Pending, Error> {
     let mut p = Pending::default();
-    for m in rows {
+    for (m, s) in moments_with_sessions(store)? {
         if !matches!(
             m.clip_status,
             ClipStatus::Pending | ClipStatus::Queued | ClipStatus::Waiting
         ) {
             continue;
         }
-        let Some(s) = store.session(m.session_id)? else {
-            continue;
-        };
         if s.ended_at.is_none() || !mine.contains(&(s.platform, s.channel)) {
             continue;
         }
@@ -74,16 +90,12 @@ fn lock_channels(store: &Store, data_dir: &Path) -> Result<(Vec<Channel>, Vec<Ru
             add((s.platform, s.channel));
         }
     }
-    for m in store.list_moments(&MomentQuery {
-        session_id: None,
-        order: MomentOrder::Time,
-        limit: None,
-    })? {
+    for (m, s) in moments_with_sessions(store)? {
         let final_state = matches!(
             m.clip_status,
             ClipStatus::Done | ClipStatus::Short | ClipStatus::Failed | ClipStatus::NoRecording
         );
-        if let (false, Some(s)) = (final_state, store.session(m.session_id)?) {
+        if !final_state {
             add((s.platform, s.channel));
         }
     }
@@ -121,33 +133,29 @@ fn repair(db: &Path, mine: &[Channel]) -> Result<Vec<i64>, Error> {
     Ok(closed)
 }
 
-/// The saved reports of the sessions whose clips were cut count them now (they were written
-/// when the session ended, before these clips existed). Sessions without one get none.
-fn refresh_reports(cfg: &Config, data_dir: &Path, sessions: &[i64]) {
+/// Writes the sessions' reports: `closed` are the sessions closed here (a live run's next
+/// start would have written theirs); the others were cut for, and their saved report, if they
+/// have one, counts the new clips (it was written before these clips existed).
+fn write_reports(cfg: &Config, data_dir: &Path, cut_for: &[i64], closed: &[i64]) {
     use crate::engine::engage_report::{report_path, write_report};
     let Ok(store) = Store::open_in(data_dir) else {
         return;
     };
-    for &id in sessions {
-        let Ok(Some(s)) = store.session(id) else {
-            continue;
-        };
-        if !report_path(data_dir, &s.channel, id).exists() {
-            continue;
-        }
+    let refreshed = cut_for
+        .iter()
+        .filter(|id| !closed.contains(id))
+        .filter(|&&id| {
+            store
+                .session(id)
+                .ok()
+                .flatten()
+                .is_some_and(|s| report_path(data_dir, &s.channel, id).exists())
+        });
+    let written = refreshed.map(|id| (id, "updated"));
+    for (&id, done) in written.chain(closed.iter().map(|id| (id, "saved"))) {
         match write_report(data_dir, id, cfg.revenue.sub_price_usd) {
-            Ok((path, _)) => eprintln!("report updated: {}", path.display()),
-            Err(e) => eprintln!("report of session {id} not updated: {e}"),
-        }
-    }
-}
-
-/// Reports for the sessions closed here (a live run's next start would have written them).
-fn write_reports(cfg: &Config, data_dir: &Path, sessions: &[i64]) {
-    for &id in sessions {
-        match crate::engine::engage_report::write_report(data_dir, id, cfg.revenue.sub_price_usd) {
-            Ok((path, _)) => eprintln!("report saved: {}", path.display()),
-            Err(e) => eprintln!("report of session {id} not saved: {e}"),
+            Ok((path, _)) => eprintln!("report {done}: {}", path.display()),
+            Err(e) => eprintln!("report of session {id} not {done}: {e}"),
         }
     }
 }
@@ -187,7 +195,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
     }
     if cut.is_empty() {
         eprintln!("No pending clips.");
-        write_reports(cfg, data_dir, &recovered);
+        write_reports(cfg, data_dir, &[], &recovered);
         return Ok(ExitCode::SUCCESS);
     }
     let tools = Tools::from_config(&cfg.recorder);
@@ -195,7 +203,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
     for id in &cut {
         match rt.block_on(clip_from_store(&tools, data_dir, &ClipWhat::Moment(*id))) {
             Ok(res) => {
-                if res.duration + 2.0 < res.asked {
+                if res.is_short(super::clip_cmd::SHORT_BY_S) {
                     short += 1;
                     eprintln!(
                         "moment {id}: short ({:.1} s of {:.1} s): the recording does not cover all of it",
@@ -220,12 +228,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
         cut.len() - failed,
         cut.len()
     );
-    let others: Vec<i64> = cut_sessions
-        .into_iter()
-        .filter(|id| !recovered.contains(id))
-        .collect();
-    refresh_reports(cfg, data_dir, &others);
-    write_reports(cfg, data_dir, &recovered);
+    write_reports(cfg, data_dir, &cut_sessions, &recovered);
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {

@@ -177,7 +177,7 @@ impl Replayer {
             self.collect(effects);
         }
         self.report.unique_chatters = self.core.engage.unique_chatters();
-        self.report.engagement = self.core.engage.lifetime;
+        self.report.engagement = self.engagement();
         self.report
     }
 }

@@ -17,6 +17,21 @@ use tokio::time::{Instant, timeout, timeout_at};
 pub const LIMIT: Duration = Duration::from_secs(15);
 
 /// Fast settings: no warm-up, short windows, moments close 1 s after their last trigger.
+/// `kicktui clavicular` as a shell command for a tmux pane: `cfg` written to
+/// `<dir>/config.toml`, data in `<dir>/data` (returned); `then` runs after it exits.
+pub fn tui_command(dir: &std::path::Path, cfg: &Config, then: &str) -> (String, PathBuf) {
+    let config = dir.join("config.toml");
+    std::fs::write(&config, toml::to_string(cfg).unwrap()).unwrap();
+    let data = dir.join("data");
+    let cmd = format!(
+        "'{}' clavicular --config '{}' --data-dir '{}'{then}",
+        env!("CARGO_BIN_EXE_kicktui"),
+        config.display(),
+        data.display()
+    );
+    (cmd, data)
+}
+
 pub fn test_config(kick: config::Kick) -> Config {
     let mut c = Config {
         kick,
