@@ -152,7 +152,8 @@ async fn back_after_4200_4201_and_a_drop_counting_each_message_once() {
             Some(code) => c.close_all(code),
             None => c.drop_all(),
         }
-        // Sent while no connection is up: never delivered, never counted.
+        // Sent during the reconnect: a quick client may already be back for it (CI saw that
+        // once), so only what the fake delivered must be counted, once.
         c.chat("lost", &format!("gap {i}"));
         // Back when the fake sees the new subscriptions.
         conn = resubscribed(&c, conn).await;
@@ -165,7 +166,10 @@ async fn back_after_4200_4201_and_a_drop_counting_each_message_once() {
     let (status, lines, _dir) = run.stop("INT").await;
     assert!(status.success(), "{status}");
     let delivered = c.with_stats(|s| s.delivered_count("ChatMessageEvent")) as u64;
-    assert_eq!(delivered, 61, "the three gap messages reached nobody");
+    assert!(
+        (61..=64).contains(&delivered),
+        "{delivered} chat frames delivered"
+    );
     assert_eq!(received(&lines), delivered, "{}", lines.join("\n"));
     let stats = c.stats();
     assert_eq!(
