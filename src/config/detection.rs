@@ -235,6 +235,9 @@ pub struct Peaks {
     pub baseline_seconds: u32,
     /// Peaks scored at least this (0–1, how likely a clipper keeps it) become moments.
     pub min_probability: f64,
+    /// …and rank among the top this many peaks of the last hour (0: no limit), so a busy
+    /// chat, where many peaks pass, still gives about this many chat moments an hour.
+    pub top_per_hour: u32,
     /// Moments at least this far apart.
     pub min_gap_seconds: u32,
     /// Chat reacts after the fact: the moment is placed this long before the window's end.
@@ -254,6 +257,7 @@ impl Default for Peaks {
             confirm_seconds: 10,
             baseline_seconds: 600,
             min_probability: 0.5,
+            top_per_hour: 10,
             min_gap_seconds: 60,
             lead_seconds: 20,
             surge_ratio: 8.0,

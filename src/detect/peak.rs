@@ -32,6 +32,8 @@ const SURGE_MIN_HISTORY_S: usize = 5;
 const SURGE_SPAN_S: usize = 5;
 /// …and is people typing the same thing: this share of messages share a word.
 const SURGE_TOP_SHARE: f64 = 0.3;
+/// The span `top_per_hour` ranks peaks over.
+const HOUR_MS: i64 = 3_600_000;
 
 /// The first words of a stream: a flood of these is people arriving, not a reaction.
 const GREETINGS: [&str; 14] = [
@@ -64,6 +66,8 @@ pub struct PeakDetector {
     /// The highest window count that has left the current window (for surges).
     highest: u32,
     last_fire: Option<Ts>,
+    /// Scored peaks of the last hour (time, probability), oldest first.
+    recent: VecDeque<(Ts, f64)>,
     users: FxHashMap<u64, [i64; 2]>,
     last_prune: i64,
     scratch: FxHashMap<u64, u32>,
@@ -83,6 +87,7 @@ impl PeakDetector {
             best_before: 1.0,
             highest: 0,
             last_fire: None,
+            recent: VecDeque::new(),
             users: FxHashMap::default(),
             last_prune: 0,
             scratch: FxHashMap::default(),
@@ -169,6 +174,22 @@ impl PeakDetector {
     fn gap_ok(&self, at: Ts) -> bool {
         self.last_fire
             .is_none_or(|l| at.0 - l.0 >= self.cfg.min_gap_seconds as i64 * 1000)
+    }
+
+    /// Records a scored peak; true when fewer than `top_per_hour` peaks of the last hour
+    /// scored higher. On a busy chat many peaks pass the threshold: this keeps the best.
+    fn ranks_in_last_hour(&mut self, at: Ts, p: f64) -> bool {
+        while self
+            .recent
+            .front()
+            .is_some_and(|&(t, _)| at.0 - t.0 >= HOUR_MS)
+        {
+            self.recent.pop_front();
+        }
+        let higher = self.recent.iter().filter(|&&(_, q)| q > p).count();
+        self.recent.push_back((at, p));
+        let top = self.cfg.top_per_hour as usize;
+        top == 0 || higher < top
     }
 
     /// The window ending at the newest second: far above anything seen so far?
@@ -279,7 +300,11 @@ impl PeakDetector {
         let p = features.probability();
         let window_end = end.plus_ms(-(confirm as i64) * 1000);
         let at = window_end.plus_ms(-(self.cfg.lead_seconds as i64) * 1000);
-        if p < self.cfg.min_probability || chatters < MIN_CHATTERS || !self.gap_ok(at) {
+        if chatters < MIN_CHATTERS {
+            return None;
+        }
+        let ranks_high = self.ranks_in_last_hour(at, p);
+        if p < self.cfg.min_probability || !ranks_high || !self.gap_ok(at) {
             return None;
         }
         self.last_fire = Some(at);

@@ -74,11 +74,18 @@ const WEIGHT: [f64; 9] = [
     0.3240, 0.0467, 0.5357, 0.0859, -0.2367, 0.2140, 0.1919, 0.0291, -0.0457,
 ];
 const BIAS: f64 = -0.6595;
+/// The usual window count of the busiest chats the weights were fitted on (99th
+/// percentile, about 1.7 msg/s).
+const MAX_BASELINE: f64 = 35.0;
 
 impl WindowFeatures {
     fn inputs(&self) -> [f64; 9] {
-        let c = self.count.max(1.0);
-        let b = self.baseline.max(0.5);
+        // Beyond the busiest chats of the fit the size terms would run away (every peak of
+        // a 20 msg/s chat would pass): such a chat is scored as if it were that busy.
+        let scale = (MAX_BASELINE / self.baseline).min(1.0);
+        let raw = self.count.max(1.0);
+        let c = (self.count * scale).max(1.0);
+        let b = (self.baseline * scale).max(0.5);
         [
             c.ln(),
             b.ln(),
@@ -87,8 +94,8 @@ impl WindowFeatures {
             (self.mean_len + 1.0).ln(),
             self.short_share,
             self.reaction_share,
-            (c / self.before.max(1.0)).ln(),
-            (c / self.best_before.max(1.0)).ln(),
+            (raw / self.before.max(1.0)).ln(),
+            (raw / self.best_before.max(1.0)).ln(),
         ]
     }
 
@@ -136,6 +143,32 @@ mod tests {
             ..base()
         };
         assert!(chatty.probability() < p, "long talk is not a reaction");
+    }
+
+    #[test]
+    fn a_chat_busier_than_any_fitted_is_scored_by_its_shape_not_its_size() {
+        // The same peak, relative to its chat, on a 1.5 msg/s chat and a 30 msg/s one.
+        let busiest = WindowFeatures {
+            count: 60.0,
+            baseline: 30.0,
+            before: 30.0,
+            best_before: 60.0,
+            ..base()
+        };
+        let huge = WindowFeatures {
+            count: 1200.0,
+            baseline: 600.0,
+            before: 600.0,
+            best_before: 1200.0,
+            ..busiest
+        };
+        let ordinary = WindowFeatures {
+            baseline: 660.0,
+            ..huge
+        };
+        assert!((huge.probability() - busiest.probability()).abs() < 0.05);
+        assert!(huge.probability() < 0.5, "a doubling is not enough");
+        assert!(ordinary.probability() < huge.probability());
     }
 
     #[test]

@@ -145,3 +145,41 @@ fn a_few_regulars_talking_at_once_is_not_a_reaction() {
     fired.extend(run(&mut d, 1506..1560, 0, quiet));
     assert_eq!(fired.len(), 1, "{fired:?}");
 }
+
+type Fired = Vec<(i64, Trigger)>;
+
+/// Ten minutes of talk, twelve strong reactions three minutes apart, then a weaker one.
+/// Returns what fired during the strong ones and what fired for the weak one.
+fn busy_hour(cfg: &PeaksConfig) -> (Fired, Fired) {
+    let mut d = PeakDetector::new(cfg);
+    run(&mut d, 0..600, 0, talk);
+    let mut strong = Vec::new();
+    for k in 0..12 {
+        let at = 600 + 180 * k;
+        strong.extend(run(&mut d, at..at + 15, 0, reaction("LUL", 8)));
+        strong.extend(run(&mut d, at + 15..at + 180, 0, talk));
+    }
+    let at = 600 + 180 * 12;
+    let mut weak = run(&mut d, at..at + 15, 0, reaction("LUL", 4));
+    weak.extend(run(&mut d, at + 15..at + 120, 0, talk));
+    (strong, weak)
+}
+
+#[test]
+fn a_busy_hour_keeps_its_best_peaks_only() {
+    let unlimited = PeaksConfig {
+        top_per_hour: 0,
+        ..PeaksConfig::default()
+    };
+    let (strong, weak) = busy_hour(&unlimited);
+    assert_eq!(strong.len(), 12, "{strong:?}");
+    assert_eq!(
+        weak.len(),
+        1,
+        "on its own the weaker peak is a moment: {weak:?}"
+    );
+    // By default it ranks below ten better peaks of the last hour: not a moment.
+    let (strong, weak) = busy_hour(&PeaksConfig::default());
+    assert_eq!(strong.len(), 12, "{strong:?}");
+    assert!(weak.is_empty(), "{weak:?}");
+}
