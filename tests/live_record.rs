@@ -42,6 +42,34 @@ fn streamlinks_of(pid: u32) -> Vec<u32> {
         .collect()
 }
 
+/// The children of `pid` whose command line matches, once there are `n` of them: a child
+/// just spawned shows an empty command line until its exec is done.
+async fn wait_children(pid: u32, n: usize, matches: impl Fn(&str) -> bool) -> Vec<u32> {
+    let found = || -> Vec<u32> {
+        children_of(pid)
+            .into_iter()
+            .filter(|(_, cmd)| matches(cmd))
+            .map(|(p, _)| p)
+            .collect()
+    };
+    let wait = async {
+        loop {
+            let now = found();
+            if now.len() >= n {
+                return now;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    let got = timeout(LIMIT, wait).await.unwrap_or_else(|_| found());
+    assert_eq!(got.len(), n, "{:?}", children_of(pid));
+    got
+}
+
+async fn wait_streamlink(pid: u32) -> Vec<u32> {
+    wait_children(pid, 1, |cmd| cmd.contains("streamlink")).await
+}
+
 fn alive(pid: u32) -> bool {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     !stat.is_empty() && !stat.contains(") Z")
@@ -109,8 +137,7 @@ async fn records_restarts_and_clips_every_moment_through_the_binary() {
         health.contains(" MB (+") && health.contains(" MB/min)"),
         "{health}"
     );
-    let mut streamlinks = streamlinks_of(pid);
-    assert_eq!(streamlinks.len(), 1, "{:?}", children_of(pid));
+    let mut streamlinks = wait_streamlink(pid).await;
 
     // A spike becomes a moment.
     c.burst(30, 10, Duration::from_millis(1500)).await;
@@ -240,8 +267,7 @@ async fn a_signal_while_the_session_ends_stops_streamlink_and_finishes_its_clips
     run.expect("Recording health:").await;
     c.burst(30, 10, Duration::from_millis(1500)).await;
     run.expect_any(&["KEYWORD BURST at", "EMOTE SPAM at"]).await;
-    let streamlinks = streamlinks_of(pid);
-    assert_eq!(streamlinks.len(), 1, "{:?}", children_of(pid));
+    let streamlinks = wait_streamlink(pid).await;
     c.set_offline();
     run.expect("Stream went offline.").await;
 
@@ -328,14 +354,8 @@ async fn a_killed_kicktui_leaves_no_streamlink_behind() {
     let mut run = Run::start_bin(&renamed, dir, &cfg, &["clavicular", "--headless"], &[]);
     let pid = run.pid();
     go_live_and_record(&mut run, &c, &src).await;
-    let streamlinks = streamlinks_of(pid);
-    assert_eq!(streamlinks.len(), 1, "{:?}", children_of(pid));
-    let watchers: Vec<u32> = children_of(pid)
-        .into_iter()
-        .filter(|(_, cmd)| cmd.contains("reap-children"))
-        .map(|(p, _)| p)
-        .collect();
-    assert_eq!(watchers.len(), 1, "{:?}", children_of(pid));
+    let streamlinks = wait_streamlink(pid).await;
+    let watchers = wait_children(pid, 1, |cmd| cmd.contains("reap-children")).await;
 
     let (status, _, _dir) = run.stop("KILL").await;
     assert!(!status.success());
@@ -358,12 +378,10 @@ async fn a_killed_demo_leaves_no_ffmpeg_behind() {
     let mut run = Run::start(&kicktui::config::Config::default(), &["demo", "--headless"]);
     let pid = run.pid();
     run.expect("Recording to:").await;
-    let ours: Vec<u32> = children_of(pid)
-        .into_iter()
-        .filter(|(_, cmd)| cmd.contains("testsrc2") || cmd.contains("streamlink"))
-        .map(|(p, _)| p)
-        .collect();
-    assert_eq!(ours.len(), 2, "{:?}", children_of(pid));
+    let ours = wait_children(pid, 2, |cmd| {
+        cmd.contains("testsrc2") || cmd.contains("streamlink")
+    })
+    .await;
     let (status, _, _dir) = run.stop("KILL").await;
     assert!(!status.success());
     let gone = async {
