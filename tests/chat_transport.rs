@@ -108,7 +108,14 @@ async fn auto_switches_to_centrifugo_when_pusher_refuses_the_key() {
         "{switching}"
     );
     timeout(LIMIT, c.wait_subscribed()).await.unwrap();
-    assert!(matches!(*chat.state.borrow(), ChatState::Live { .. }));
+    // The client subscribes, then says it is live: wait for the second step too.
+    timeout(
+        LIMIT,
+        chat.state.wait_for(|s| matches!(s, ChatState::Live { .. })),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     c.chat("viewer", "over centrifugo");
     assert_eq!(chat.next_chat().await, "over centrifugo");
     let stats = c.stats();

@@ -132,7 +132,7 @@ async fn an_unanswered_server_ping_closes_with_4201() {
 async fn answered_pings_keep_the_connection_open() {
     let kick = FakeKick::start(FakeConfig {
         server_ping_after: Some(Duration::from_millis(20)),
-        pong_timeout: Duration::from_millis(500),
+        pong_timeout: Duration::from_secs(3),
         ..FakeConfig::default()
     })
     .await
@@ -593,7 +593,7 @@ async fn centrifugo_closes_with_3012_when_a_heartbeat_goes_unanswered() {
 #[tokio::test]
 async fn centrifugo_tokens_expire() {
     let kick = FakeKick::start(FakeConfig {
-        centrifugo_token_ttl: Duration::from_millis(300),
+        centrifugo_token_ttl: Duration::from_millis(1500),
         ..FakeConfig::default()
     })
     .await
@@ -603,7 +603,9 @@ async fn centrifugo_tokens_expire() {
     client
         .send(json!({ "connect": { "token": token, "name": "js" }, "id": 1 }))
         .await;
-    assert_eq!(client.next_value().await["connect"]["ttl"], 1);
+    // Seconds left, rounded up (a stall before connecting could make it 1).
+    let ttl = client.next_value().await["connect"]["ttl"].as_u64();
+    assert!(matches!(ttl, Some(1 | 2)), "{ttl:?}");
     assert_eq!(client.next().await, Got::Close(Some(3005)));
     let mut again = Client::centrifugo_socket(&kick).await;
     again

