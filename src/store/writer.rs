@@ -257,8 +257,9 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<Msg>, c: &Counters, outag
                 };
                 match wait {
                     Some(d) => {
-                        c.retries.fetch_add(1, Ordering::Relaxed);
+                        // In this order: whoever sees a retry also sees "failing".
                         c.failing.store(true, Ordering::Relaxed);
+                        c.retries.fetch_add(1, Ordering::Relaxed);
                         std::thread::sleep(d);
                     }
                     None => {
