@@ -93,6 +93,9 @@ impl Supervisor {
             return PartEnd::Unwritable(format!("cannot create {dir}: {e}"));
         }
         self.write_error = None;
+        // The watcher is up before streamlink starts, and hears of it at once (before the
+        // database round trip): a kill -9 right after the spawn still leaves no orphan.
+        super::reaper::ensure_started(&self.cfg.recordings_dir);
         let mut child = match Tracked::spawn(&mut self.streamlink_command(&path, live_edge)) {
             Ok(c) => c,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -104,6 +107,7 @@ impl Supervisor {
             }
             Err(e) => return PartEnd::SpawnFailed(format!("cannot start streamlink: {e}")),
         };
+        super::orphans::note(&self.cfg.recordings_dir, child.pid);
         let mut info = PartInfo::new(part, path.clone(), wall_now(), live_edge.unwrap_or(3));
         if let Some(store) = &self.store {
             let row = NewRecording {
@@ -122,7 +126,6 @@ impl Supervisor {
         self.status.part = part;
         self.status.path = Some(path.clone());
         self.status.pid = Some(child.pid);
-        super::orphans::note(&self.cfg.recordings_dir, child.pid);
         self.growth.reset_stall_clock(Instant::now());
         self.set_state(RecState::Starting);
 
