@@ -383,3 +383,71 @@ async fn a_command_gets_the_alert_in_its_argv_and_environment() {
     let fails = vec!["sh".into(), "-c".into(), "exit 3".into()];
     assert!(!notify::deliver::deliver(&http, &Target::Command(fails), &alert, fast()).await);
 }
+
+#[tokio::test]
+async fn at_quit_the_alerts_already_due_still_go_out() {
+    let mut rx = Receiver::start().await;
+    rx.answer("hook", &[(500, "")]);
+    let feed = Feed::new();
+    let cancel = CancellationToken::new();
+    let targets = vec![(
+        Target::Webhook(rx.url("hook")),
+        events(&["live", "offline"]),
+    )];
+    let alerts = notify::spawn(targets, &feed, fast(), cancel.clone()).unwrap();
+    named(&feed);
+    feed.send(Update::WentLive {
+        at: Ts(0),
+        title: None,
+        session: Some(1),
+        source: kicktui::kickapi::LiveSource::Api,
+    });
+    feed.send(Update::WentOffline { at: Ts(60_000) });
+    // The engine ends at once: both alerts (the first after a retry) go out before quitting.
+    alerts.drain(LIMIT).await;
+    cancel.cancel();
+    let mut sent = Vec::new();
+    while let Ok((_, body, _)) = rx.seen.try_recv() {
+        sent.push(body["event"].as_str().unwrap_or_default().to_string());
+    }
+    assert_eq!(sent, ["live", "live", "offline"]);
+}
+
+#[tokio::test]
+async fn at_quit_a_target_that_never_answers_is_named_with_what_it_missed() {
+    let (logs, _guard) = capture_logs();
+    // Accepts connections and never answers.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks/silent", silent.local_addr().unwrap());
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((s, _)) = silent.accept().await {
+            open.push(s);
+        }
+    });
+    let feed = Feed::new();
+    let cancel = CancellationToken::new();
+    let targets = vec![(
+        Target::Webhook(SecretUrl::new(&url).unwrap()),
+        events(&["offline"]),
+    )];
+    let alerts = notify::spawn(targets, &feed, fast(), cancel.clone()).unwrap();
+    named(&feed);
+    feed.send(Update::WentOffline { at: Ts(60_000) });
+    let started = Instant::now();
+    alerts.drain(Duration::from_millis(300)).await;
+    assert!(
+        started.elapsed() < LIMIT,
+        "quitting waits for the limit only"
+    );
+    cancel.cancel();
+    held.abort();
+    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let lost: Vec<&str> = text.lines().filter(|l| l.contains("not sent")).collect();
+    assert_eq!(lost.len(), 1, "{text}");
+    assert!(lost[0].contains("1 not sent to") && lost[0].contains("kicktui quit"));
+    assert!(
+        !text.contains("/hooks/silent"),
+        "the URL reached the log:\n{text}"
+    );
+}

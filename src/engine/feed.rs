@@ -86,6 +86,18 @@ impl FeedRx {
         self.view.borrow().clone()
     }
 
+    /// An update already sent, without waiting (`None`: none is waiting, or the feed ended).
+    pub fn try_recv(&mut self) -> Option<Update> {
+        use broadcast::error::TryRecvError;
+        match self.rx.try_recv() {
+            Ok(u) => Some(u),
+            Err(TryRecvError::Lagged(_)) => {
+                Some(Update::Resync(Box::new(self.view.borrow().clone())))
+            }
+            Err(TryRecvError::Empty | TryRecvError::Closed) => None,
+        }
+    }
+
     /// For front ends that read an `mpsc` (the TUI loop, the printer thread): a task moves
     /// updates over, waiting on the front end, never on the engine.
     pub fn into_mpsc(mut self, capacity: usize) -> mpsc::Receiver<Update> {

@@ -22,6 +22,8 @@ use crate::store::{self, StoreError, StoreWriter};
 
 /// How long each task gets to stop before kicktui goes on without it.
 const STOP_LIMIT: Duration = Duration::from_secs(5);
+/// At quit, alerts already due (the last clips' `clip_ready`) get this long to go out.
+const ALERTS_AT_QUIT: Duration = Duration::from_secs(10);
 
 pub struct LiveSetup {
     pub cfg: Config,
@@ -85,7 +87,7 @@ pub async fn run(
     // More front ends, each a supervised feed subscriber that stops with the tasks: the
     // metrics server and dashboard (`[server]`), and alerts (`[alerts]`).
     let _server = crate::serve::start(cfg, &feed, tasks.clone());
-    let _alerts = crate::notify::start(&cfg.alerts, &feed, tasks.clone());
+    let alerts = crate::notify::start(&cfg.alerts, &feed, tasks.clone());
     // The co-pilot (`[advisor]`, `[bot]`): takes its own commands out of the stream.
     let copilot =
         super::copilot::start(cfg, &setup.data_dir, &feed, &store, commands, tasks.clone());
@@ -152,6 +154,9 @@ pub async fn run(
     };
     let end = engine.run(inputs, cancel).await;
 
+    if let Some(alerts) = alerts {
+        alerts.drain(ALERTS_AT_QUIT).await;
+    }
     tasks.cancel();
     stop_tasks(source_tasks, STOP_LIMIT).await;
     if let Some(thread) = capture_thread {

@@ -7,8 +7,11 @@ pub mod alert;
 pub mod deliver;
 pub mod secret;
 
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Alerts;
@@ -42,7 +45,7 @@ pub fn targets(cfg: &Alerts) -> Vec<(Target, Vec<String>)> {
 }
 
 /// From the live engine: the notifier when any target is configured.
-pub fn start(cfg: &Alerts, feed: &Feed, cancel: CancellationToken) -> Option<JoinHandle<()>> {
+pub fn start(cfg: &Alerts, feed: &Feed, cancel: CancellationToken) -> Option<Notifier> {
     spawn(targets(cfg), feed, Backoff::default(), cancel)
 }
 
@@ -53,13 +56,22 @@ pub fn spawn(
     feed: &Feed,
     backoff: Backoff,
     cancel: CancellationToken,
-) -> Option<JoinHandle<()>> {
+) -> Option<Notifier> {
     if targets.is_empty() {
         return None;
     }
     for (t, events) in &targets {
         tracing::info!("alerts: {t} gets {}", events.join(", "));
     }
+    let queues: Vec<Queue> = targets
+        .iter()
+        .map(|(t, _)| Queue {
+            label: t.to_string(),
+            waiting: Arc::new(AtomicUsize::new(0)),
+        })
+        .collect();
+    let quit = CancellationToken::new();
+    let (done_tx, done) = watch::channel(false);
     let feed = feed.clone();
     let stop = cancel.clone();
     // The first subscription is taken now: nothing published after `spawn` returns is missed.
@@ -70,44 +82,101 @@ pub fn spawn(
         (rx, view)
     };
     let mut first = Some(subscribe(&feed));
+    let shared = (queues.clone(), quit.clone(), Arc::new(done_tx));
     let make = move || {
         let (rx, view) = first.take().unwrap_or_else(|| subscribe(&feed));
         let (targets, cancel) = (targets.clone(), stop.clone());
-        async move { run(rx, view, targets, backoff, cancel).await }
+        let (queues, quit, done) = shared.clone();
+        let ends = Ends { cancel, quit, done };
+        async move {
+            run(
+                rx,
+                view,
+                targets.into_iter().zip(queues).collect(),
+                backoff,
+                ends,
+            )
+            .await
+        }
     };
-    Some(spawn_supervised(
-        TASK,
-        cancel,
-        Restart::default(),
-        make,
-        |_, _| {},
-    ))
+    spawn_supervised(TASK, cancel, Restart::default(), make, |_, _| {});
+    Some(Notifier { quit, done, queues })
+}
+
+/// The live engine's hold on the notifier: at quit the alerts already due still go out.
+pub struct Notifier {
+    quit: CancellationToken,
+    done: watch::Receiver<bool>,
+    queues: Vec<Queue>,
+}
+
+impl Notifier {
+    /// Sends what the engine published before it ended (the last clips' `clip_ready`), for up
+    /// to `limit`; then says, per target, what was not sent.
+    pub async fn drain(mut self, limit: Duration) {
+        self.quit.cancel();
+        let waiting = |q: &Queue| q.waiting.load(Ordering::Relaxed);
+        if self.queues.iter().any(|q| waiting(q) > 0) {
+            tracing::info!(target: crate::logging::SHOWN, "alerts: sending the last ones (up to {} s)…", limit.as_secs());
+        }
+        if tokio::time::timeout(limit, self.done.wait_for(|d| *d))
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        for q in &self.queues {
+            match waiting(q) {
+                0 => {}
+                n => tracing::warn!(
+                    target: crate::logging::SHOWN,
+                    "alerts: {n} not sent to {}: kicktui quit before it answered",
+                    q.label
+                ),
+            }
+        }
+    }
+}
+
+/// A target's count of alerts queued or being sent.
+#[derive(Clone)]
+struct Queue {
+    label: String,
+    waiting: Arc<AtomicUsize>,
 }
 
 struct Worker {
     events: Vec<String>,
-    label: String,
+    queue: Queue,
     tx: mpsc::Sender<Alert>,
+}
+
+/// How a run ends: `cancel` stops everything at once; `quit` sends what is due first, then
+/// sets `done`.
+struct Ends {
+    cancel: CancellationToken,
+    quit: CancellationToken,
+    done: Arc<watch::Sender<bool>>,
 }
 
 async fn run(
     mut feed: FeedRx,
     mut view: View,
-    targets: Vec<(Target, Vec<String>)>,
+    targets: Vec<((Target, Vec<String>), Queue)>,
     backoff: Backoff,
-    cancel: CancellationToken,
+    ends: Ends,
 ) {
     let http = reqwest::Client::new();
     // The workers end with this run (a restart starts fresh ones).
-    let run = cancel.child_token();
+    let run = ends.cancel.child_token();
     let _stop = run.clone().drop_guard();
+    let mut handles = Vec::new();
     let workers: Vec<Worker> = targets
         .into_iter()
-        .map(|(target, events)| {
+        .map(|((target, events), queue)| {
             let (tx, mut rx) = mpsc::channel::<Alert>(QUEUE);
-            let (http, run) = (http.clone(), run.clone());
-            let label = target.to_string();
-            tokio::spawn(crate::supervise::scoped(TASK, async move {
+            let (http, run, waiting) = (http.clone(), run.clone(), queue.waiting.clone());
+            handles.push(tokio::spawn(crate::supervise::scoped(TASK, async move {
                 loop {
                     let alert = tokio::select! {
                         a = rx.recv() => match a { Some(a) => a, None => break },
@@ -117,15 +186,18 @@ async fn run(
                         _ = deliver::deliver(&http, &target, &alert, backoff) => {}
                         () = run.cancelled() => break,
                     }
+                    waiting.fetch_sub(1, Ordering::Relaxed);
                 }
-            }));
-            Worker { events, label, tx }
+            })));
+            Worker { events, queue, tx }
         })
         .collect();
     loop {
         let u = tokio::select! {
             u = feed.recv() => match u { Some(u) => u, None => break },
-            () = run.cancelled() => break,
+            () = run.cancelled() => return,
+            // The engine has ended: what it published is already queued on `feed`.
+            () = ends.quit.cancelled() => match feed.try_recv() { Some(u) => u, None => break },
         };
         let pending = alert::from_update(&view, &u);
         view.apply(&u);
@@ -135,16 +207,22 @@ async fn run(
             if !w.events.iter().any(|e| e == alert.event) {
                 continue;
             }
+            w.queue.waiting.fetch_add(1, Ordering::Relaxed);
             if w.tx.try_send(alert.clone()).is_err() {
+                w.queue.waiting.fetch_sub(1, Ordering::Relaxed);
                 tracing::warn!(
                     "alerts: {} is behind; a {} alert was skipped",
-                    w.label,
+                    w.queue.label,
                     alert.event
                 );
             }
         }
     }
-    // The engine is gone: let the queued alerts go out until cancelled.
+    // Closed queues: each worker sends what it holds, then ends.
     drop(workers);
+    for h in handles {
+        let _ = h.await;
+    }
+    ends.done.send_replace(true);
     run.cancelled().await;
 }
