@@ -168,6 +168,12 @@ pub struct Metrics {
     pub lifetime: ScoreStats,
     /// Until then (ms) a second's score is shown and reported but not counted for segments.
     rewards_held_until: i64,
+    /// Chat is not arriving (the connection is down): its silence is nobody's doing.
+    chat_down: bool,
+    /// Seconds the chat window has covered so far (less than the window right after a start).
+    chat_span_s: i64,
+    /// The second the chat window began filling (`started` also restarts on a change of units).
+    first_second: Option<i64>,
     pub totals: MoneyTotals,
     /// Counted chat messages this session.
     pub messages: u64,
@@ -194,6 +200,9 @@ impl Metrics {
             stats: ScoreStats::default(),
             lifetime: ScoreStats::default(),
             rewards_held_until: i64::MIN,
+            chat_down: false,
+            chat_span_s: 0,
+            first_second: None,
             totals: MoneyTotals::default(),
             messages: 0,
         }
@@ -203,9 +212,9 @@ impl Metrics {
     pub fn start_session(&mut self, t: Ts) {
         let cfg = self.cfg.clone();
         let price = self.sub_price_usd;
-        let (lifetime, held) = (self.lifetime, self.rewards_held_until);
+        let (lifetime, held, down) = (self.lifetime, self.rewards_held_until, self.chat_down);
         *self = Metrics::new(&cfg, price);
-        (self.lifetime, self.rewards_held_until) = (lifetime, held);
+        (self.lifetime, self.rewards_held_until, self.chat_down) = (lifetime, held, down);
         self.session_start = Some(t);
     }
 
@@ -221,6 +230,28 @@ impl Metrics {
     /// activity under way is neither credited nor blamed for it.
     pub fn hold_rewards(&mut self, until: Ts) {
         self.rewards_held_until = self.rewards_held_until.max(until.0);
+    }
+
+    /// Another activity began at `t`: for the chat window's length the score still measures
+    /// the previous one, so those seconds are credited to neither.
+    pub fn settle_after_switch(&mut self, t: Ts) {
+        self.hold_rewards(t.plus_ms(self.window_ms()));
+    }
+
+    /// The chat connection is down: until it is back (and its window has refilled) the
+    /// seconds are shown but credited to no activity.
+    pub fn chat_down(&mut self) {
+        self.chat_down = true;
+    }
+
+    pub fn chat_up(&mut self, t: Ts) {
+        if std::mem::take(&mut self.chat_down) {
+            self.hold_rewards(t.plus_ms(self.window_ms()));
+        }
+    }
+
+    fn window_ms(&self) -> i64 {
+        i64::from(self.cfg.window_seconds.max(1)) * 1000
     }
 
     /// A new viewer count. A jump between two readings (a raid, a host) brings an audience
@@ -306,8 +337,11 @@ impl Metrics {
         } else {
             1.0
         };
+        // Right after a start the window is not full yet: rates are over what it covers.
+        let first = *self.first_second.get_or_insert(sec - 1);
+        self.chat_span_s = (sec - first).clamp(1, window);
         let x = [
-            self.chat.len() as f64 * 60.0 / window as f64 / v,
+            self.chat.len() as f64 * 60.0 / self.chat_span_s as f64 / v,
             self.per_user.len() as f64 / v,
             self.support_sum.max(0.0) * 60.0 / support_window as f64,
         ];
@@ -318,6 +352,14 @@ impl Metrics {
             self.cfg.support_weight,
         ];
         let warm = sec - started >= window;
+        // Learnt only from full windows (a filling one reads low and would make the usual
+        // level look lower than it is), and before scoring, so the first warm second has one.
+        if warm {
+            let alpha = 1.0 / (f64::from(self.cfg.baseline_minutes.max(1)) * 60.0);
+            for (b, xi) in self.base.iter_mut().zip(x) {
+                b.push(xi, alpha);
+            }
+        }
         self.score = if warm {
             let mut num = 0.0;
             let mut den = 0.0;
@@ -335,13 +377,9 @@ impl Metrics {
         };
         if let Some(s) = self.score {
             self.stats.push(s);
-            if end.0 > self.rewards_held_until {
+            if end.0 > self.rewards_held_until && !self.chat_down {
                 self.lifetime.push(s);
             }
-        }
-        let alpha = 1.0 / (f64::from(self.cfg.baseline_minutes.max(1)) * 60.0);
-        for (b, xi) in self.base.iter_mut().zip(x) {
-            b.push(xi, alpha);
         }
     }
 
@@ -350,9 +388,9 @@ impl Metrics {
         self.score
     }
 
-    /// Counted messages per minute over the window.
+    /// Counted messages per minute over the window (over what it covers, early on).
     pub fn chat_per_min(&self) -> f64 {
-        self.chat.len() as f64 * 60.0 / f64::from(self.cfg.window_seconds.max(1))
+        self.chat.len() as f64 * 60.0 / self.chat_span_s.max(1) as f64
     }
 
     /// Distinct chatters this session.

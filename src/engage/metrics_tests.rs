@@ -132,3 +132,51 @@ fn a_raids_welcome_is_scored_but_not_counted_for_the_activity() {
     assert_eq!(m.stats.seconds - shown_before, 120, "reported");
     assert_eq!(m.lifetime.seconds - before, 30, "counted for segments");
 }
+
+#[test]
+fn steady_chat_reads_fifty_from_the_first_scored_second_on() {
+    let mut m = Metrics::new(&Engagement::default(), 5.0);
+    m.start_session(secs(0));
+    // Ten seconds in, the rate is over those ten seconds, not the whole minute.
+    chat(&mut m, 0, 10, 3, 30);
+    assert!(
+        (m.chat_per_min() - 180.0).abs() < 1e-9,
+        "{}",
+        m.chat_per_min()
+    );
+    let mut seen = Vec::new();
+    for s in 10..300 {
+        for k in 0..3 {
+            m.on_chat(secs(s), (s as u64 * 3 + k) % 30);
+        }
+        m.close_second(secs(s + 1));
+        seen.extend(m.engagement());
+    }
+    let (lo, hi) = seen
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(l, h), &e| (l.min(e), h.max(e)));
+    assert!(
+        lo >= 48.0 && hi <= 52.0,
+        "steady chat read {lo:.1}..{hi:.1}"
+    );
+}
+
+#[test]
+fn a_switch_and_a_chat_outage_credit_no_activity_for_a_window() {
+    let mut m = Metrics::new(&Engagement::default(), 5.0);
+    m.start_session(secs(0));
+    chat(&mut m, 0, 600, 2, 20);
+    let counted = |m: &Metrics| m.lifetime.seconds;
+    let before = counted(&m);
+    // A new activity at 600 s: its first minute still shows the old one's chat.
+    m.settle_after_switch(secs(600));
+    chat(&mut m, 600, 700, 2, 20);
+    assert_eq!(counted(&m) - before, 40, "seconds 660..700 only");
+    // Chat down for 50 s, then back: the gap and the window after it count for nobody.
+    let before = counted(&m);
+    m.chat_down();
+    chat(&mut m, 700, 750, 0, 1);
+    m.chat_up(secs(750));
+    chat(&mut m, 750, 900, 2, 20);
+    assert_eq!(counted(&m) - before, 90, "seconds 810..900 only");
+}

@@ -168,8 +168,14 @@ impl Core {
                 }
             }
             Event::ChatModeChanged => self.velocity.reset_baseline(),
-            Event::SourceDown => self.source_down = true,
-            Event::SourceUp => self.source_down = false,
+            Event::SourceDown => {
+                self.source_down = true;
+                self.engage.chat_down();
+            }
+            Event::SourceUp => {
+                self.source_down = false;
+                self.engage.chat_up(t);
+            }
             Event::Raid { .. } => {
                 self.quiet_until = self.quiet_until.max(t.plus_ms(self.raid_damping_ms));
                 self.engage.hold_rewards(t.plus_ms(self.raid_damping_ms));

@@ -167,6 +167,8 @@ impl Engine {
             .start(name, now, stats, session, suggested.clone());
         if let Some(c) = closed {
             self.finish_segment(c).await;
+            // The chat window still holds the previous activity's chat.
+            self.core.engage.settle_after_switch(now);
         }
         if let Some(session_id) = session {
             let op = EngageOp::StartActivity {

@@ -310,6 +310,8 @@ impl Engine {
                     let ended = self.engage_session_ending(at, true).await;
                     self.sessions.close(at).await;
                     self.engage_report(ended, true).await;
+                    // The offline session that chat now opens counts from zero.
+                    self.core.engage.start_session(at);
                     self.media.end();
                     self.feed.send(Update::WentOffline { at });
                 }
