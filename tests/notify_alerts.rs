@@ -161,7 +161,7 @@ async fn discord_429_retry_after_is_honoured_then_it_is_sent() {
     let (_, second, t1) = rx.next().await;
     assert_eq!(
         first,
-        json!({"content": "clavicular is LIVE: Ranked grind"})
+        json!({"content": "clavicular is LIVE: Ranked grind", "allowed_mentions": {"parse": []}})
     );
     assert_eq!(second, first);
     assert!(

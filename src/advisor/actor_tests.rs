@@ -166,7 +166,7 @@ async fn anthropic_suggestions_are_parsed_invalid_ones_ignored_and_stored_withou
     assert_eq!(a.suggestion(), Some(("gameplay", "viewers like it")));
     assert_eq!(a.calls.len(), 2);
     assert_eq!(a.rejected, 3);
-    assert_eq!(a.text.as_deref(), Some("Chat is cooling off. [2J"));
+    assert_eq!(a.text.as_deref(), Some("Chat is cooling off."));
     assert!(a.id.is_some());
 
     let req = &r.llm.requests()[0];

@@ -78,7 +78,9 @@ impl Advisor {
         } else {
             &self.api_base
         };
-        base.trim_end_matches('/')
+        // Guides write OpenAI-style bases with `/v1`; kicktui adds it itself.
+        let base = base.trim_end_matches('/');
+        base.strip_suffix("/v1").unwrap_or(base)
     }
 
     pub fn key_env(&self) -> &str {
@@ -160,4 +162,24 @@ pub(super) fn validate(a: &Advisor, b: &Bot) -> Check {
     range("bot.stale_seconds", b.stale_seconds, 1, 3600)?;
     range("bot.dedup_seconds", b.dedup_seconds, 0, 86_400)?;
     http("bot.redirect_uri", &b.redirect_uri)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_openai_style_base_ending_in_v1_is_not_doubled() {
+        for base in [
+            "http://127.0.0.1:11434/v1",
+            "http://127.0.0.1:11434/v1/",
+            "http://127.0.0.1:11434",
+        ] {
+            let a = Advisor {
+                api_base: base.into(),
+                ..Advisor::default()
+            };
+            assert_eq!(a.api_base(), "http://127.0.0.1:11434", "{base}");
+        }
+    }
 }

@@ -113,7 +113,9 @@ async fn attempt_once(http: &reqwest::Client, target: &Target, alert: &Alert) ->
     match target {
         Target::Discord(url) => {
             let content: String = alert.text.chars().take(DISCORD_MAX).collect();
-            post(http, url, &json!({"content": content})).await
+            // Chat text and titles can say @everyone: Discord pings nobody from an alert.
+            let body = json!({"content": content, "allowed_mentions": {"parse": []}});
+            post(http, url, &body).await
         }
         Target::Webhook(url) => post(http, url, &alert.json()).await,
         Target::Command(argv) => command(argv, alert).await,
@@ -185,8 +187,11 @@ async fn command(argv: &[String], alert: &Alert) -> Outcome {
     match tokio::time::timeout(ATTEMPT_TIMEOUT, Tracked::output(&mut cmd)).await {
         Ok(Ok(out)) if out.success() => Outcome::Sent,
         Ok(Ok(out)) => Outcome::Failed(format!(
-            "exit {:?}: {}",
-            out.code,
+            "{}: {}",
+            out.code
+                .map_or("killed by a signal".to_string(), |c| format!(
+                    "exit code {c}"
+                )),
             out.stderr.lines().last().unwrap_or("")
         )),
         // Cannot start: another try will not help.

@@ -34,7 +34,12 @@ fn given(req: &Request) -> Option<String> {
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        // The scheme is case-insensitive (RFC 9110).
+        .and_then(|v| {
+            v.get(..7)
+                .filter(|s| s.eq_ignore_ascii_case("bearer "))
+                .map(|_| &v[7..])
+        })
         .map(|t| t.trim().to_string());
     bearer.or_else(|| {
         req.uri().query()?.split('&').find_map(|kv| {
@@ -93,5 +98,16 @@ mod unit {
         assert_eq!(percent_decode("a+b%25"), "a b%");
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(format!("{t:?}"), "Token(redacted)");
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        for header in ["Bearer s3cret", "bearer s3cret", "BEARER s3cret"] {
+            let req = Request::builder()
+                .header(header::AUTHORIZATION, header)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            assert_eq!(given(&req).as_deref(), Some("s3cret"), "{header}");
+        }
     }
 }
