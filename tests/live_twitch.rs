@@ -105,6 +105,12 @@ async fn without_credentials_assume_live_starts_the_session_at_once() {
     timeout(LIMIT, twitch.control().wait_joined(1))
         .await
         .expect("joined");
+    // Twitch's NOTICEs about the channel are said, not dropped.
+    twitch
+        .control()
+        .channel_notice("msg_channel_suspended", "This channel has been suspended.");
+    run.expect("twitch: msg_channel_suspended: This channel has been suspended.")
+        .await;
     let (status, lines, dir) = run.stop("TERM").await;
     assert!(status.success(), "{status}\n{}", lines.join("\n"));
     assert!(

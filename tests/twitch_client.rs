@@ -68,7 +68,7 @@ impl Client {
                         }
                     }
                     SourceMsg::Malformed { .. } => self.malformed += 1,
-                    SourceMsg::Frame { .. } => {}
+                    SourceMsg::Frame { .. } | SourceMsg::Notice { .. } => {}
                 }
             }
             false

@@ -161,6 +161,10 @@ impl Engine {
                     tracing::debug!("capture is behind; a frame was not written");
                 }
             }
+            SourceMsg::Notice { text } => {
+                tracing::warn!(target: crate::logging::SHOWN, "{text}");
+                self.feed.send(Update::Note(text));
+            }
             SourceMsg::Malformed { at: _, error } => {
                 self.summary.malformed_frames += 1;
                 let n = self.summary.malformed_frames;

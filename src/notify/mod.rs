@@ -117,7 +117,10 @@ impl Notifier {
         self.quit.cancel();
         let waiting = |q: &Queue| q.waiting.load(Ordering::Relaxed);
         if self.queues.iter().any(|q| waiting(q) > 0) {
-            tracing::info!(target: crate::logging::SHOWN, "alerts: sending the last ones (up to {} s)…", limit.as_secs());
+            tracing::info!(
+                "alerts: sending the last ones (up to {} s)…",
+                limit.as_secs()
+            );
         }
         if tokio::time::timeout(limit, self.done.wait_for(|d| *d))
             .await
@@ -129,7 +132,6 @@ impl Notifier {
             match waiting(q) {
                 0 => {}
                 n => tracing::warn!(
-                    target: crate::logging::SHOWN,
                     "alerts: {n} not sent to {}: kicktui quit before it answered",
                     q.label
                 ),

@@ -69,4 +69,8 @@ pub enum SourceMsg {
         at: Ts,
         error: String,
     },
+    /// What the platform says about the channel (a Twitch NOTICE: suspended, banned, …).
+    Notice {
+        text: String,
+    },
 }

@@ -262,6 +262,15 @@ impl TwitchControl {
         id
     }
 
+    /// A NOTICE about the channel, as Twitch sends when it is suspended (`msg_channel_suspended`).
+    pub fn channel_notice(&self, msg_id: &str, text: &str) {
+        let line = format!(
+            "@msg-id={msg_id} :tmi.twitch.tv NOTICE #{} :{text}",
+            self.shared.cfg.channel
+        );
+        self.shared.publish(vec![("notice", None, line)]);
+    }
+
     /// Deletes a message (CLEARMSG).
     pub fn delete(&self, message_id: &str) {
         let cfg = &self.shared.cfg;

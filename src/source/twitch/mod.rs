@@ -261,6 +261,16 @@ impl TwitchSource {
                     conns.pending = Some(self.spawn(ev_tx));
                 }
                 "JOIN" if self.is_our_join(&m) => self.joined(conns, conn_id, at).await?,
+                // Twitch's word on the channel (suspended, banned, no such channel, …).
+                "NOTICE" => {
+                    let what = m.tag_nonempty("msg-id");
+                    let what = what.map(|w| format!("{w}: ")).unwrap_or_default();
+                    let said: String = (m.trailing().unwrap_or_default().chars())
+                        .filter(|c| !c.is_control())
+                        .collect();
+                    let text = format!("twitch: {what}{said}");
+                    self.send(SourceMsg::Notice { text }).await?;
+                }
                 _ => {
                     if let Some(key) = map::dedup_key(&m)
                         && !self.dedup.first_time(&key)
