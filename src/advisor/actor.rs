@@ -171,6 +171,8 @@ impl Actor {
         let now = Instant::now();
         self.next_due = now + self.interval;
         if let Some(until) = self.backoff.until().filter(|_| !self.backoff.ready(now)) {
+            // The call is owed, not skipped: it is made when the wait is over.
+            self.next_due = until;
             let left = until.saturating_duration_since(now).as_secs();
             self.publish(Some(format!("waiting {left} s after a failed call")), |s| {
                 s.refused += u64::from(asked)
