@@ -11,7 +11,7 @@ use crate::store::OutputFormat as TableFormat;
 #[command(
     name = "kicktui",
     version,
-    about = "A terminal control room for a live Kick stream: detect, record and clip its moments"
+    about = "A terminal control room for a live Kick or Twitch stream: detect, record and clip its moments"
 )]
 pub struct Cli {
     /// Config file (else $KICKTUI_CONFIG, the user config dir, built-in defaults).

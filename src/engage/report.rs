@@ -153,11 +153,20 @@ impl Report {
         o
     }
 
+    /// As the channel is named on the command line: `twitch:name`, or Kick's bare name.
+    fn channel_name(&self) -> String {
+        match self.platform.as_str() {
+            "" | "kick" => self.channel.clone(),
+            p => format!("{p}:{}", self.channel),
+        }
+    }
+
     fn write_markdown(&self, o: &mut String) -> std::fmt::Result {
         writeln!(
             o,
             "# Stream report: {} (session {})",
-            self.channel, self.session
+            self.channel_name(),
+            self.session
         )?;
         writeln!(o)?;
         if let Some(t) = self.title.as_deref().filter(|t| !t.is_empty()) {
@@ -379,6 +388,8 @@ mod tests {
             line(&r)
         );
         r.platform = "twitch".into();
+        // The title names the platform as the command line does.
+        assert!(r.to_markdown().starts_with("# Stream report: twitch:"));
         assert!(
             line(&r).contains("0 bits") && !line(&r).contains("Kicks"),
             "{}",
