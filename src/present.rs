@@ -114,7 +114,11 @@ pub fn trigger_words(kind: TriggerType, data: &TriggerData) -> String {
         }
         TriggerData::Raid(d) => format!("Raid: {} with {} viewers", d.from, d.viewers),
         TriggerData::ViewerSpike(d) => format!("Viewers: {} (was {})", d.viewers, d.baseline),
-        TriggerData::Manual(_) => "Marked by hand".to_string(),
+        TriggerData::Manual(d) => match d.note.as_deref().and_then(|n| n.strip_prefix("advisor: "))
+        {
+            Some(reason) => format!("Marked by the co-pilot: {reason}"),
+            None => "Marked by hand".to_string(),
+        },
         // Stored by another version: its kind is all that is sure.
         TriggerData::Other(_) => kind.headline().to_string(),
     }
@@ -237,6 +241,21 @@ mod tests {
         assert_eq!(shell_word("/tmp/my demo"), "'/tmp/my demo'");
         assert_eq!(shell_word("/tmp/it's"), r"'/tmp/it'\''s'");
         assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn a_mark_says_whether_the_streamer_or_the_co_pilot_made_it() {
+        let mark = |note: Option<&str>| {
+            let data = TriggerData::Manual(crate::domain::ManualData {
+                note: note.map(String::from),
+            });
+            trigger_words(TriggerType::Manual, &data)
+        };
+        assert_eq!(mark(None), "Marked by hand");
+        assert_eq!(
+            mark(Some("advisor: that play")),
+            "Marked by the co-pilot: that play"
+        );
     }
     use crate::domain::{MomentSource, Trigger, Ts};
 
