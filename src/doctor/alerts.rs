@@ -38,7 +38,7 @@ pub fn check(a: &Alerts) -> Check {
         on.push(format!("command {prog} ({})", a.command_events.join(", ")));
     }
     if on.is_empty() {
-        return Check::skip(NAME, "none set ([alerts] in config.toml)");
+        return Check::skip(NAME, "none set ([alerts] in the config file)");
     }
     Check::ok(NAME, on.join("; "))
 }

@@ -1,6 +1,7 @@
 //! `kicktui doctor [CHANNEL] [--format json]`: one line per check, and for each failure what to
 //! do about it. Exit status 0 when every check passes (a skipped check passes).
 
+mod advisor;
 mod alerts;
 mod checks;
 mod kick_chat;
@@ -114,6 +115,7 @@ pub async fn run_checks(
     }
     out.push(checks::metrics_port(&cfg.server).await);
     out.push(alerts::check(&cfg.alerts));
+    out.push(advisor::check(&cfg));
     out
 }
 
