@@ -10,16 +10,11 @@ const NAME: &str = "co-pilot";
 pub fn check(cfg: &Config) -> Check {
     match AdvisorSetup::from_config(cfg) {
         Ok(None) => Check::skip(NAME, "off ([advisor] enabled = false)"),
-        Ok(Some(s)) => Check::ok(
-            NAME,
-            format!(
-                "{:?} {} at {}",
-                s.cfg.provider,
-                s.cfg.model,
-                s.cfg.api_base()
-            )
-            .to_lowercase(),
-        ),
+        Ok(Some(s)) => {
+            let provider = format!("{:?}", s.cfg.provider).to_lowercase();
+            let at = s.cfg.api_base();
+            Check::ok(NAME, format!("{provider} {} at {at}", s.cfg.model))
+        }
         Err(why) => Check::fail(
             NAME,
             why,
