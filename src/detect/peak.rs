@@ -167,7 +167,7 @@ impl PeakDetector {
         if let Some(t) = self.surge(end, now) {
             return Some(t);
         }
-        let trig = self.peak(end, confirm)?;
+        let trig = self.peak(end, confirm, quiet)?;
         (!quiet).then_some(trig)
     }
 
@@ -251,7 +251,7 @@ impl PeakDetector {
     }
 
     /// The window that ended `confirm` seconds ago, if it is a local peak worth a moment.
-    fn peak(&mut self, end: Ts, confirm: usize) -> Option<Trigger> {
+    fn peak(&mut self, end: Ts, confirm: usize, quiet: bool) -> Option<Trigger> {
         let n = self.counts.len();
         let lookback = self.cfg.lookback_seconds as usize;
         if n < confirm + 1 + lookback {
@@ -300,11 +300,13 @@ impl PeakDetector {
         let p = features.probability();
         let window_end = end.plus_ms(-(confirm as i64) * 1000);
         let at = window_end.plus_ms(-(self.cfg.lead_seconds as i64) * 1000);
-        if chatters < MIN_CHATTERS {
+        if chatters < MIN_CHATTERS || !self.gap_ok(at) {
             return None;
         }
-        let ranks_high = self.ranks_in_last_hour(at, p);
-        if p < self.cfg.min_probability || !ranks_high || !self.gap_ok(at) {
+        // Ranked among the peaks that could have been moments: not the tail of one just
+        // taken (inside the gap), not the warm-up's or a raid's.
+        let ranks_high = quiet || self.ranks_in_last_hour(at, p);
+        if p < self.cfg.min_probability || !ranks_high {
             return None;
         }
         self.last_fire = Some(at);

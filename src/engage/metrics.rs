@@ -172,6 +172,8 @@ pub struct Metrics {
     chat_down: bool,
     /// Seconds the chat window has covered so far (less than the window right after a start).
     chat_span_s: i64,
+    /// Baselines learn only after this (ms): the window has refilled after an outage.
+    learn_after: i64,
     /// The second the chat window began filling (`started` also restarts on a change of units).
     first_second: Option<i64>,
     pub totals: MoneyTotals,
@@ -203,6 +205,7 @@ impl Metrics {
             chat_down: false,
             chat_span_s: 0,
             first_second: None,
+            learn_after: i64::MIN,
             totals: MoneyTotals::default(),
             messages: 0,
         }
@@ -246,7 +249,9 @@ impl Metrics {
 
     pub fn chat_up(&mut self, t: Ts) {
         if std::mem::take(&mut self.chat_down) {
-            self.hold_rewards(t.plus_ms(self.window_ms()));
+            let refilled = t.plus_ms(self.window_ms());
+            self.hold_rewards(refilled);
+            self.learn_after = self.learn_after.max(refilled.0);
         }
     }
 
@@ -354,7 +359,9 @@ impl Metrics {
         let warm = sec - started >= window;
         // Learnt only from full windows (a filling one reads low and would make the usual
         // level look lower than it is), and before scoring, so the first warm second has one.
-        if warm {
+        // Nor from an outage or the window refilling after it (silence nobody chose).
+        let learn = warm && !self.chat_down && end.0 > self.learn_after;
+        if learn {
             let alpha = 1.0 / (f64::from(self.cfg.baseline_minutes.max(1)) * 60.0);
             for (b, xi) in self.base.iter_mut().zip(x) {
                 b.push(xi, alpha);

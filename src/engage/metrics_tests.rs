@@ -172,11 +172,17 @@ fn a_switch_and_a_chat_outage_credit_no_activity_for_a_window() {
     m.settle_after_switch(secs(600));
     chat(&mut m, 600, 700, 2, 20);
     assert_eq!(counted(&m) - before, 40, "seconds 660..700 only");
-    // Chat down for 50 s, then back: the gap and the window after it count for nobody.
+    // Chat down for 10 minutes, then back: the gap and the window after it count for nobody,
+    // and teach the usual level nothing (steady chat afterwards still reads about 50).
     let before = counted(&m);
     m.chat_down();
-    chat(&mut m, 700, 750, 0, 1);
-    m.chat_up(secs(750));
-    chat(&mut m, 750, 900, 2, 20);
-    assert_eq!(counted(&m) - before, 90, "seconds 810..900 only");
+    chat(&mut m, 700, 1300, 0, 1);
+    m.chat_up(secs(1300));
+    chat(&mut m, 1300, 1450, 2, 20);
+    assert_eq!(counted(&m) - before, 90, "seconds 1360..1450 only");
+    let e = m.engagement().unwrap();
+    assert!(
+        (45.0..=55.0).contains(&e),
+        "after the outage steady chat reads {e}"
+    );
 }

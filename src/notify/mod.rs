@@ -25,6 +25,8 @@ use secret::SecretUrl;
 pub const TASK: &str = "notifier";
 /// Alerts a target may have waiting; more are skipped (with a line).
 const QUEUE: usize = 64;
+/// At quit, a wait longer than this is said.
+const QUIET_WAIT: Duration = Duration::from_secs(1);
 
 /// The targets `[alerts]` configures, each with its events.
 pub fn targets(cfg: &Alerts) -> Vec<(Target, Vec<String>)> {
@@ -116,13 +118,20 @@ impl Notifier {
     pub async fn drain(mut self, limit: Duration) {
         self.quit.cancel();
         let waiting = |q: &Queue| q.waiting.load(Ordering::Relaxed);
-        if self.queues.iter().any(|q| waiting(q) > 0) {
-            tracing::info!(
-                "alerts: sending the last ones (up to {} s)…",
-                limit.as_secs()
-            );
+        // Usually done at once; a wait the user would notice is said.
+        let quick = QUIET_WAIT.min(limit);
+        if tokio::time::timeout(quick, self.done.wait_for(|d| *d))
+            .await
+            .is_ok()
+        {
+            return;
         }
-        if tokio::time::timeout(limit, self.done.wait_for(|d| *d))
+        let rest = limit - quick;
+        tracing::warn!(
+            "alerts: sending the last ones (up to {} s more)…",
+            rest.as_secs()
+        );
+        if tokio::time::timeout(rest, self.done.wait_for(|d| *d))
             .await
             .is_ok()
         {
@@ -169,6 +178,10 @@ async fn run(
     ends: Ends,
 ) {
     let http = reqwest::Client::new();
+    // A run after a panic starts with empty queues: what the last one held is gone.
+    for (_, q) in &targets {
+        q.waiting.store(0, Ordering::Relaxed);
+    }
     // The workers end with this run (a restart starts fresh ones).
     let run = ends.cancel.child_token();
     let _stop = run.clone().drop_guard();
@@ -188,7 +201,7 @@ async fn run(
                         _ = deliver::deliver(&http, &target, &alert, backoff) => {}
                         () = run.cancelled() => break,
                     }
-                    waiting.fetch_sub(1, Ordering::Relaxed);
+                    done_one(&waiting);
                 }
             })));
             Worker { events, queue, tx }
@@ -211,7 +224,7 @@ async fn run(
             }
             w.queue.waiting.fetch_add(1, Ordering::Relaxed);
             if w.tx.try_send(alert.clone()).is_err() {
-                w.queue.waiting.fetch_sub(1, Ordering::Relaxed);
+                done_one(&w.queue.waiting);
                 tracing::warn!(
                     "alerts: {} is behind; a {} alert was skipped",
                     w.queue.label,
@@ -227,4 +240,11 @@ async fn run(
     }
     ends.done.send_replace(true);
     run.cancelled().await;
+}
+
+/// Never below zero, even if a restarted run's reset races an old worker's last count.
+fn done_one(waiting: &AtomicUsize) {
+    let _ = waiting.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+        Some(n.saturating_sub(1))
+    });
 }

@@ -78,6 +78,8 @@ pub struct TwitchSource {
     /// Times this source joined the channel (the first time included).
     lives: u32,
     next_conn: u64,
+    /// The last NOTICE said: a suspended channel repeats it on every reconnect.
+    last_notice: Option<String>,
 }
 
 /// The connections of one session: the joined one, and the one replacing it after RECONNECT.
@@ -112,6 +114,7 @@ impl TwitchSource {
             tx,
             state,
             dedup: Dedup::new(20_000),
+            last_notice: None,
             mapper: Mapper::new(),
             down: false,
             lives: 0,
@@ -269,7 +272,10 @@ impl TwitchSource {
                         .filter(|c| !c.is_control())
                         .collect();
                     let text = format!("twitch: {what}{said}");
-                    self.send(SourceMsg::Notice { text }).await?;
+                    if self.last_notice.as_ref() != Some(&text) {
+                        self.last_notice = Some(text.clone());
+                        self.send(SourceMsg::Notice { text }).await?;
+                    }
                 }
                 _ => {
                     if let Some(key) = map::dedup_key(&m)
