@@ -5,6 +5,12 @@
 use super::metrics::ScoreStats;
 use crate::domain::Ts;
 
+/// A reward needs at least this many counted seconds: a few are one chat burst, not the
+/// activity.
+const MIN_COUNTED_S: u64 = 30;
+/// The seconds no segment is credited with.
+const LEFT_OUT: &str = "the stream's first minute, the minute after a switch, a raid's welcome and chat outages are left out";
+
 /// The reward mapping: a segment's mean engagement (0–100, where 50 is the stream's own
 /// baseline) divided by 100, so 0.5 means "as usual", more means better than usual.
 /// No reward for a segment shorter than `min_s` or without any engagement score.
@@ -18,9 +24,7 @@ pub fn reward(seconds: f64, engagement: Option<f64>, min_s: u32) -> Result<f64, 
     }
     match engagement {
         Some(e) => Ok((e / 100.0).clamp(0.0, 1.0)),
-        None => Err(
-            "no engagement score counted (the stream's first minute, or a raid's welcome)".into(),
-        ),
+        None => Err(format!("no engagement score counted ({LEFT_OUT})")),
     }
 }
 
@@ -109,7 +113,15 @@ impl Segments {
         let secs = stats.seconds.saturating_sub(o.at_start.seconds);
         let engagement = (secs > 0).then(|| (stats.sum - o.at_start.sum) / secs as f64);
         let end = at.max(o.start);
-        let reward = reward(end.secs_since(o.start), engagement, self.min_s);
+        let reward = reward(end.secs_since(o.start), engagement, self.min_s).and_then(|r| {
+            if secs < MIN_COUNTED_S {
+                Err(format!(
+                    "only {secs} s of it counted, {MIN_COUNTED_S} s needed ({LEFT_OUT})"
+                ))
+            } else {
+                Ok(r)
+            }
+        });
         Some(Closed {
             name: o.name,
             start: o.start,
@@ -173,6 +185,11 @@ mod tests {
         s.start("irl", Ts(0), stats(0.0, 0), None, None);
         let c = s.close(Ts(500_000), stats(0.0, 0)).unwrap();
         assert!(c.reward.unwrap_err().contains("no engagement"));
+        // Long enough, but almost all of it held back: one burst is not the activity.
+        s.start("irl", Ts(0), stats(0.0, 0), None, None);
+        let c = s.close(Ts(500_000), stats(1_800.0, 20)).unwrap();
+        let why = c.reward.unwrap_err();
+        assert!(why.contains("only 20 s of it counted"), "{why}");
         assert_eq!(reward(10.0, Some(80.0), 0), Ok(0.8));
     }
 }
