@@ -5,9 +5,6 @@
 use super::metrics::ScoreStats;
 use crate::domain::Ts;
 
-/// A reward needs at least this many counted seconds: a few are one chat burst, not the
-/// activity.
-const MIN_COUNTED_S: u64 = 30;
 /// The seconds no segment is credited with.
 const LEFT_OUT: &str = "the stream's first minute, the minute after a switch, a raid's welcome and chat outages are left out";
 
@@ -113,10 +110,13 @@ impl Segments {
         let secs = stats.seconds.saturating_sub(o.at_start.seconds);
         let engagement = (secs > 0).then(|| (stats.sum - o.at_start.sum) / secs as f64);
         let end = at.max(o.start);
+        // A reward needs a quarter of `min_s` counted (30 s by default): a few seconds are one
+        // chat burst, not the activity.
+        let needed = u64::from(self.min_s / 4);
         let reward = reward(end.secs_since(o.start), engagement, self.min_s).and_then(|r| {
-            if secs < MIN_COUNTED_S {
+            if secs < needed {
                 Err(format!(
-                    "only {secs} s of it counted, {MIN_COUNTED_S} s needed ({LEFT_OUT})"
+                    "only {secs} s of it counted, {needed} s needed ({LEFT_OUT})"
                 ))
             } else {
                 Ok(r)
