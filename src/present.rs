@@ -64,7 +64,7 @@ pub fn later_command(args: &str) -> String {
 }
 
 /// `s` as one shell word: quoted unless it is plain.
-fn shell_word(s: &str) -> String {
+pub fn shell_word(s: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "_./-+:@%".contains(c);
     if !s.is_empty() && s.chars().all(plain) {
         s.to_string()

@@ -192,13 +192,22 @@ fn exit_code(end: &EngineEnd) -> ExitCode {
 fn existing_db(data_dir: &Path) -> Result<std::path::PathBuf, String> {
     let db = store::db_path(data_dir);
     if db.exists() {
-        Ok(db)
-    } else {
-        Err(format!(
-            "no database at {} (nothing recorded there yet: a wrong --data-dir?)",
-            db.display()
-        ))
+        return Ok(db);
     }
+    // The demo keeps its data in `demo/` under the data dir.
+    let demo = data_dir.join("demo");
+    if store::db_path(&demo).exists() {
+        return Err(format!(
+            "no database at {}; the demo's is in {}: add --data-dir {}",
+            db.display(),
+            demo.display(),
+            crate::present::shell_word(&demo.to_string_lossy())
+        ));
+    }
+    Err(format!(
+        "no database at {} (nothing recorded there yet: a wrong --data-dir?)",
+        db.display()
+    ))
 }
 
 fn open_store(cli: &Cli) -> Result<Store, Box<dyn std::error::Error>> {
@@ -320,4 +329,24 @@ pub fn login(cli: &Cli) -> CmdResult {
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
     runtime()?.block_on(crate::bot::login::run(&cfg, &data_dir))?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_data_dir_holding_only_the_demo_points_at_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let why = existing_db(dir.path()).unwrap_err();
+        assert!(why.contains("a wrong --data-dir?"), "{why}");
+        let demo = dir.path().join("demo");
+        std::fs::create_dir_all(&demo).unwrap();
+        std::fs::write(store::db_path(&demo), b"").unwrap();
+        let why = existing_db(dir.path()).unwrap_err();
+        assert!(
+            why.contains("the demo's is in") && why.contains("/demo"),
+            "{why}"
+        );
+    }
 }
