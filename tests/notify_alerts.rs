@@ -113,6 +113,18 @@ fn named(feed: &Feed) {
     }));
 }
 
+/// The channel is named, goes live untitled, and goes offline a minute later.
+fn live_then_offline(feed: &Feed) {
+    named(feed);
+    feed.send(Update::WentLive {
+        at: Ts(0),
+        title: None,
+        session: Some(1),
+        source: kicktui::kickapi::LiveSource::Api,
+    });
+    feed.send(Update::WentOffline { at: Ts(60_000) });
+}
+
 /// Log lines of this test (the runtime is single-threaded, so every task logs here).
 fn capture_logs() -> (Arc<Mutex<Vec<u8>>>, tracing::subscriber::DefaultGuard) {
     let buf = Arc::new(Mutex::new(Vec::new()));
@@ -184,14 +196,7 @@ async fn failures_are_retried_with_backoff_then_given_up_in_one_line() {
         events(&["live", "offline"]),
     )];
     notify::spawn(targets, &feed, fast(), cancel.clone()).unwrap();
-    named(&feed);
-    feed.send(Update::WentLive {
-        at: Ts(0),
-        title: None,
-        session: Some(1),
-        source: kicktui::kickapi::LiveSource::Api,
-    });
-    feed.send(Update::WentOffline { at: Ts(60_000) });
+    live_then_offline(&feed);
     let mut times = Vec::new();
     for _ in 0..3 {
         let (_, body, t) = rx.next().await;
@@ -395,14 +400,7 @@ async fn at_quit_the_alerts_already_due_still_go_out() {
         events(&["live", "offline"]),
     )];
     let alerts = notify::spawn(targets, &feed, fast(), cancel.clone()).unwrap();
-    named(&feed);
-    feed.send(Update::WentLive {
-        at: Ts(0),
-        title: None,
-        session: Some(1),
-        source: kicktui::kickapi::LiveSource::Api,
-    });
-    feed.send(Update::WentOffline { at: Ts(60_000) });
+    live_then_offline(&feed);
     // The engine ends at once: both alerts (the first after a retry) go out before quitting.
     alerts.drain(LIMIT).await;
     cancel.cancel();

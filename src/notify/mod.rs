@@ -113,17 +113,20 @@ pub struct Notifier {
 }
 
 impl Notifier {
+    /// Whether every worker has sent what it held within `limit`.
+    async fn sent_within(&mut self, limit: Duration) -> bool {
+        tokio::time::timeout(limit, self.done.wait_for(|d| *d))
+            .await
+            .is_ok()
+    }
+
     /// Sends what the engine published before it ended (the last clips' `clip_ready`), for up
     /// to `limit`; then says, per target, what was not sent.
     pub async fn drain(mut self, limit: Duration) {
         self.quit.cancel();
-        let waiting = |q: &Queue| q.waiting.load(Ordering::Relaxed);
         // Usually done at once; a wait the user would notice is said.
         let quick = QUIET_WAIT.min(limit);
-        if tokio::time::timeout(quick, self.done.wait_for(|d| *d))
-            .await
-            .is_ok()
-        {
+        if self.sent_within(quick).await {
             return;
         }
         let rest = limit - quick;
@@ -131,14 +134,11 @@ impl Notifier {
             "alerts: sending the last ones (up to {} s more)…",
             rest.as_secs()
         );
-        if tokio::time::timeout(rest, self.done.wait_for(|d| *d))
-            .await
-            .is_ok()
-        {
+        if self.sent_within(rest).await {
             return;
         }
         for q in &self.queues {
-            match waiting(q) {
+            match q.waiting.load(Ordering::Relaxed) {
                 0 => {}
                 n => tracing::warn!(
                     "alerts: {n} not sent to {}: kicktui quit before it answered",
