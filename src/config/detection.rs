@@ -252,14 +252,14 @@ impl Default for Peaks {
     fn default() -> Self {
         Peaks {
             enabled: true,
-            window_seconds: 20,
-            lookback_seconds: 30,
+            window_seconds: 15,
+            lookback_seconds: 120,
             confirm_seconds: 10,
             baseline_seconds: 600,
             min_probability: 0.5,
             top_per_hour: 10,
             min_gap_seconds: 60,
-            lead_seconds: 20,
+            lead_seconds: 18,
             surge_ratio: 8.0,
             surge_min_chatters: 25,
         }

@@ -1,4 +1,4 @@
-//! Chat peaks: the message count over a 20 s window, taken at its local maximum (confirmed
+//! Chat peaks: the message count over a 15 s window, taken at its local maximum (confirmed
 //! `confirm_seconds` later) and scored by the peak model. Chat reacts 15–30 s after what
 //! happened, so the moment is placed `lead_seconds` before the window's end.
 //!
@@ -32,6 +32,10 @@ const SURGE_MIN_HISTORY_S: usize = 5;
 const SURGE_SPAN_S: usize = 5;
 /// …and is people typing the same thing: this share of messages share a word.
 const SURGE_TOP_SHARE: f64 = 0.3;
+/// A chat whose usual 15 s window holds fewer messages than this (about 0.27 msg/s) is quiet…
+const QUIET_BASELINE: f64 = 4.0;
+/// …and its bar (`min_probability`) is lowered by up to this much in log-odds.
+const QUIET_BAR_DROP: f64 = 0.6;
 /// The span `top_per_hour` ranks peaks over.
 const HOUR_MS: i64 = 3_600_000;
 
@@ -153,7 +157,9 @@ impl PeakDetector {
             .take(self.window)
             .map(|b| b.count)
             .sum();
-        let history = self.cfg.baseline_seconds as usize + keep + 1;
+        // Enough for the baseline and for the look-back, whichever is longer.
+        let memory = self.cfg.baseline_seconds.max(self.cfg.lookback_seconds) as usize;
+        let history = memory + keep + 1;
         if self.counts.len() == history {
             self.counts.pop_front();
         }
@@ -306,7 +312,7 @@ impl PeakDetector {
         // Ranked among the peaks that could have been moments: not the tail of one just
         // taken (inside the gap), not the warm-up's or a raid's.
         let ranks_high = quiet || self.ranks_in_last_hour(at, p);
-        if p < self.cfg.min_probability || !ranks_high {
+        if p < bar_for(self.cfg.min_probability, baseline) || !ranks_high {
             return None;
         }
         self.last_fire = Some(at);
@@ -323,6 +329,17 @@ impl PeakDetector {
             }),
         })
     }
+}
+
+/// `min_probability` for a chat whose usual window count is `baseline`. The model scores a
+/// quiet chat's peaks lower than their record earns (their marginal moments hit as often as a
+/// busy chat's at the bar), so below `QUIET_BASELINE` the bar is lowered in log-odds, by up
+/// to `QUIET_BAR_DROP` at a tenth of it: 0.5 becomes 0.35.
+fn bar_for(min_probability: f64, baseline: f64) -> f64 {
+    let quietness = ((QUIET_BASELINE / baseline.max(0.05)).ln() / 10f64.ln()).clamp(0.0, 1.0);
+    let p = min_probability.clamp(1e-6, 1.0 - 1e-6);
+    let log_odds = (p / (1.0 - p)).ln() - quietness * QUIET_BAR_DROP;
+    1.0 / (1.0 + (-log_odds).exp())
 }
 
 #[cfg(test)]

@@ -63,7 +63,7 @@ fn a_reaction_peak_is_found_after_it_tops_out_and_placed_before_the_chat() {
         "decided soon after the burst: {closed}"
     );
     assert!(matches!(t.data, TriggerData::Peak(_)), "{t:?}");
-    // The window's end minus the 20 s lead: before the chat burst began reacting.
+    // The window's end minus the 18 s lead: before the chat burst began reacting.
     assert!(t.at.0 <= 915_000 && t.at.0 >= 880_000, "{:?}", t.at);
     assert!(
         t.strength >= 5.0,
@@ -182,4 +182,53 @@ fn a_busy_hour_keeps_its_best_peaks_only() {
     let (strong, weak) = busy_hour(&PeaksConfig::default());
     assert_eq!(strong.len(), 12, "{strong:?}");
     assert!(weak.is_empty(), "{weak:?}");
+}
+
+/// A big reaction, then a smaller second hump a minute later (chat still talking about it).
+fn reaction_and_aftershock(d: &mut PeakDetector) -> usize {
+    let mut fired = run(d, 0..900, 0, talk).len();
+    fired += run(d, 900..915, 0, reaction("LUL", 4)).len();
+    fired += run(d, 915..975, 0, talk).len();
+    fired += run(d, 975..990, 0, reaction("LUL", 3)).len();
+    fired + run(d, 990..1100, 0, talk).len()
+}
+
+#[test]
+fn a_second_hump_within_two_minutes_of_a_bigger_one_is_not_a_new_moment() {
+    assert_eq!(reaction_and_aftershock(&mut det()), 1);
+    let short_memory = PeaksConfig {
+        lookback_seconds: 30,
+        ..PeaksConfig::default()
+    };
+    let mut d = PeakDetector::new(&short_memory);
+    assert_eq!(
+        reaction_and_aftershock(&mut d),
+        2,
+        "it would pass on its own"
+    );
+}
+
+#[test]
+fn a_quiet_chat_gets_a_lower_bar() {
+    assert_eq!(bar_for(0.5, 40.0), 0.5);
+    assert_eq!(bar_for(0.5, 4.0), 0.5);
+    let quiet = bar_for(0.5, 1.0);
+    let quietest = bar_for(0.5, 0.4);
+    assert!(quiet < 0.5 && quietest < quiet, "{quiet} {quietest}");
+    assert!((quietest - 0.354).abs() < 0.01, "{quietest}");
+    assert_eq!(bar_for(0.5, 0.01), quietest, "never below the floor");
+    assert!(bar_for(1.0, 0.4) > 0.99 && bar_for(0.0, 40.0) < 0.01);
+}
+
+#[test]
+fn a_look_back_longer_than_the_baseline_still_finds_peaks() {
+    let cfg = PeaksConfig {
+        lookback_seconds: 300,
+        baseline_seconds: 60,
+        ..PeaksConfig::default()
+    };
+    let mut d = PeakDetector::new(&cfg);
+    run(&mut d, 0..900, 0, talk);
+    run(&mut d, 900..915, 0, reaction("LUL", 4));
+    assert_eq!(run(&mut d, 915..960, 0, talk).len(), 1);
 }
