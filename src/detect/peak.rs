@@ -259,11 +259,10 @@ impl PeakDetector {
     /// The window that ended `confirm` seconds ago, if it is a local peak worth a moment.
     fn peak(&mut self, end: Ts, confirm: usize, quiet: bool) -> Option<Trigger> {
         let n = self.counts.len();
-        let lookback = self.cfg.lookback_seconds as usize;
-        if n < confirm + 1 + lookback {
-            return None;
-        }
-        let e = n - 1 - confirm;
+        let e = n.checked_sub(1 + confirm)?;
+        // Soon after joining, the look-back is what has been seen (the baseline's own minimum
+        // history still applies): a reaction 2 minutes in is not held back for want of history.
+        let lookback = (self.cfg.lookback_seconds as usize).min(e);
         let c = self.counts[e];
         if c < MIN_COUNT
             || self.counts.range(e + 1..).any(|&x| x >= c)

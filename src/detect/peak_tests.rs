@@ -232,3 +232,17 @@ fn a_look_back_longer_than_the_baseline_still_finds_peaks() {
     run(&mut d, 900..915, 0, reaction("LUL", 4));
     assert_eq!(run(&mut d, 915..960, 0, talk).len(), 1);
 }
+
+#[test]
+fn a_reaction_soon_after_joining_is_not_held_back_by_the_long_look_back() {
+    let mut d = det();
+    run(&mut d, 0..90, 0, talk);
+    run(&mut d, 90..105, 0, reaction("LUL", 4));
+    let fired = run(&mut d, 105..150, 0, talk);
+    assert_eq!(fired.len(), 1, "{fired:?}");
+    assert!(
+        fired[0].0 <= 105 + 12,
+        "decided 10 s after the peak: {}",
+        fired[0].0
+    );
+}
