@@ -233,7 +233,8 @@ pub struct Peaks {
     pub confirm_seconds: u32,
     /// The usual window count is taken over this much history.
     pub baseline_seconds: u32,
-    /// Peaks scored at least this (0–1, how likely a clipper keeps it) become moments.
+    /// Peaks scored at least this (0–1, how likely a clipper keeps it) become moments; on a
+    /// quiet chat the bar is lower (down to 0.35 for 0.5, see `detect::peak`).
     pub min_probability: f64,
     /// …and rank among the top this many peaks of the last hour (0: no limit), so a busy
     /// chat, where many peaks pass, still gives about this many chat moments an hour.

@@ -335,8 +335,12 @@ impl PeakDetector {
 /// busy chat's at the bar), so below `QUIET_BASELINE` the bar is lowered in log-odds, by up
 /// to `QUIET_BAR_DROP` at a tenth of it: 0.5 becomes 0.35.
 fn bar_for(min_probability: f64, baseline: f64) -> f64 {
+    // 0 lets everything through and 1 nothing, on any chat.
+    if min_probability <= 0.0 || min_probability >= 1.0 {
+        return min_probability;
+    }
     let quietness = ((QUIET_BASELINE / baseline.max(0.05)).ln() / 10f64.ln()).clamp(0.0, 1.0);
-    let p = min_probability.clamp(1e-6, 1.0 - 1e-6);
+    let p = min_probability;
     let log_odds = (p / (1.0 - p)).ln() - quietness * QUIET_BAR_DROP;
     1.0 / (1.0 + (-log_odds).exp())
 }

@@ -217,20 +217,37 @@ fn a_quiet_chat_gets_a_lower_bar() {
     assert!(quiet < 0.5 && quietest < quiet, "{quiet} {quietest}");
     assert!((quietest - 0.354).abs() < 0.01, "{quietest}");
     assert_eq!(bar_for(0.5, 0.01), quietest, "never below the floor");
-    assert!(bar_for(1.0, 0.4) > 0.99 && bar_for(0.0, 40.0) < 0.01);
+    assert_eq!(
+        bar_for(1.0, 0.4),
+        1.0,
+        "1: nothing fires, even on a quiet chat"
+    );
+    assert_eq!(bar_for(0.0, 40.0), 0.0);
 }
 
 #[test]
-fn a_look_back_longer_than_the_baseline_still_finds_peaks() {
+fn a_look_back_longer_than_the_baseline_is_kept_in_full() {
     let cfg = PeaksConfig {
         lookback_seconds: 300,
         baseline_seconds: 60,
         ..PeaksConfig::default()
     };
-    let mut d = PeakDetector::new(&cfg);
-    run(&mut d, 0..900, 0, talk);
-    run(&mut d, 900..915, 0, reaction("LUL", 4));
-    assert_eq!(run(&mut d, 915..960, 0, talk).len(), 1);
+    // Long after the history is full, a smaller hump 3 minutes after a big one is inside the
+    // 5-minute look-back: not a new moment (with a 30 s look-back it would be one).
+    let humps = |cfg: &PeaksConfig| {
+        let mut d = PeakDetector::new(cfg);
+        let mut fired = run(&mut d, 0..900, 0, talk).len();
+        fired += run(&mut d, 900..915, 0, reaction("LUL", 4)).len();
+        fired += run(&mut d, 915..1095, 0, talk).len();
+        fired += run(&mut d, 1095..1110, 0, reaction("LUL", 3)).len();
+        fired + run(&mut d, 1110..1200, 0, talk).len()
+    };
+    assert_eq!(humps(&cfg), 1);
+    let short = PeaksConfig {
+        lookback_seconds: 30,
+        ..cfg
+    };
+    assert_eq!(humps(&short), 2, "the second hump passes on its own");
 }
 
 #[test]
@@ -244,5 +261,38 @@ fn a_reaction_soon_after_joining_is_not_held_back_by_the_long_look_back() {
         fired[0].0 <= 105 + 12,
         "decided 10 s after the peak: {}",
         fired[0].0
+    );
+}
+
+/// A quiet chat: one long message every 15 s.
+fn quiet_talk(s: i64) -> Vec<(u64, String)> {
+    if s % 15 == 0 {
+        vec![(
+            s as u64 % 10,
+            format!("just chatting about thing {s} for a while"),
+        )]
+    } else {
+        vec![]
+    }
+}
+
+#[test]
+fn on_a_quiet_chat_a_modest_reaction_clears_the_lower_bar() {
+    let mut d = det();
+    run(&mut d, 0..900, 0, quiet_talk);
+    // Five chatters in 5 s saying the same thing: modest, but far above this chat's usual.
+    let fired = run(&mut d, 900..915, 0, |s| {
+        if (905..910).contains(&s) {
+            vec![(500 + s as u64, "nice one".to_string())]
+        } else {
+            quiet_talk(s)
+        }
+    });
+    let fired = [fired, run(&mut d, 915..960, 0, quiet_talk)].concat();
+    assert_eq!(fired.len(), 1, "{fired:?}");
+    let strength = fired[0].1.strength;
+    assert!(
+        strength < 5.0,
+        "scored under 0.5, so only the quiet chat's bar lets it through: {strength}"
     );
 }
