@@ -30,6 +30,7 @@ pub mod source;
 pub mod store;
 pub mod supervise;
 pub mod term;
+pub mod terminal_text;
 pub mod time;
 pub mod tui_live;
 pub mod tui_preview;

@@ -114,8 +114,7 @@ pub fn trigger_words(kind: TriggerType, data: &TriggerData) -> String {
         }
         TriggerData::Raid(d) => format!("Raid: {} with {} viewers", d.from, d.viewers),
         TriggerData::ViewerSpike(d) => format!("Viewers: {} (was {})", d.viewers, d.baseline),
-        TriggerData::Manual(d) => match d.note.as_deref().and_then(|n| n.strip_prefix("advisor: "))
-        {
+        TriggerData::Manual(d) => match d.advisor_reason() {
             Some(reason) => format!("Marked by the co-pilot: {reason}"),
             None => "Marked by hand".to_string(),
         },

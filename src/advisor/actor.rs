@@ -250,7 +250,10 @@ impl Actor {
         let mut calls = Vec::new();
         let mut rejected = 0;
         for raw in reply.calls {
-            let name: String = tools::clean(&raw.name).chars().take(40).collect();
+            let name: String = crate::terminal_text::clean(&raw.name)
+                .chars()
+                .take(40)
+                .collect();
             let res = tools::validate(&raw.name, &raw.input, &arms, self.chat_voice);
             match res {
                 Ok(ToolCall::SuggestActivity { .. })

@@ -6,8 +6,8 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::tools;
 use crate::domain::ChatMessage;
+use crate::terminal_text::clean;
 
 /// Lines kept (the newest).
 const KEEP: usize = 20;
@@ -33,7 +33,7 @@ impl RecentChat {
     /// The lines, oldest first, cleaned for the model.
     pub fn lines(&self) -> Vec<String> {
         let lines = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        lines.iter().map(|l| tools::clean(l)).collect()
+        lines.iter().map(|l| clean(l)).collect()
     }
 }
 

@@ -4,6 +4,8 @@
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use crate::terminal_text::clean;
+
 /// Longest reason / talking point the TUI shows.
 pub const MAX_REASON_CHARS: usize = 200;
 /// Kick allows 500; a bot line should be much shorter.
@@ -230,52 +232,6 @@ pub fn validate(
     })
 }
 
-/// Text fit for a terminal line: control characters (escape sequences with their
-/// parameters, newlines) and bidi overrides (which reorder what is shown) become spaces, runs
-/// of whitespace one space, trimmed.
-pub fn clean(s: &str) -> String {
-    let s = strip_escapes(s);
-    let mut out = String::with_capacity(s.len());
-    for w in s
-        .split(|c: char| c.is_whitespace() || c.is_control() || is_bidi_control(c))
-        .filter(|w| !w.is_empty())
-    {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// Drops ANSI escape sequences whole (`ESC [ 31 m`, not just the ESC).
-fn strip_escapes(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\u{1b}' {
-            out.push(c);
-            continue;
-        }
-        out.push(' ');
-        if chars.next_if_eq(&'[').is_some() {
-            // CSI: parameters and intermediates, then one final byte in @..~.
-            for p in chars.by_ref() {
-                if ('@'..='~').contains(&p) {
-                    break;
-                }
-            }
-        } else {
-            chars.next();
-        }
-    }
-    out
-}
-
 /// The model's free text as shown: cleaned and cut to [`MAX_FREE_TEXT_CHARS`].
 pub fn free_text(s: &str) -> Option<String> {
     let c = clean(s);
@@ -294,14 +250,6 @@ mod tests {
 
     fn arms() -> Vec<String> {
         vec!["talk".into(), "gameplay".into()]
-    }
-
-    #[test]
-    fn escape_sequences_and_bidi_overrides_never_reach_a_screen() {
-        assert_eq!(clean("hype \u{1b}[31mlive\u{1b}[0m\n now"), "hype live now");
-        // U+202E would show "evil" as "live".
-        assert_eq!(clean("hype \u{202E}evil"), "hype evil");
-        assert_eq!(clean("\u{1b}"), "");
     }
 
     #[test]

@@ -91,7 +91,7 @@ pub fn parse_redirect(input: &str, state: &str) -> Result<String, RedirectError>
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     if let Some(e) = get("error") {
         let desc = get("error_description").unwrap_or_default();
-        let clean = crate::advisor::tools::clean(&format!("{e} {desc}"));
+        let clean = crate::terminal_text::clean(&format!("{e} {desc}"));
         return Err(RedirectError::Denied(clean.chars().take(200).collect()));
     }
     let code = get("code")

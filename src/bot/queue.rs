@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::advisor::tools::clean;
+use crate::terminal_text::clean;
 
 /// Kick's limit for one chat message.
 pub const MAX_CHARS: usize = 500;

@@ -339,7 +339,9 @@ fn bar_for(min_probability: f64, baseline: f64) -> f64 {
     if min_probability <= 0.0 || min_probability >= 1.0 {
         return min_probability;
     }
-    let quietness = ((QUIET_BASELINE / baseline.max(0.05)).ln() / 10f64.ln()).clamp(0.0, 1.0);
+    let quietness = (QUIET_BASELINE / baseline.max(0.05))
+        .log10()
+        .clamp(0.0, 1.0);
     let p = min_probability;
     let log_odds = (p / (1.0 - p)).ln() - quietness * QUIET_BAR_DROP;
     1.0 / (1.0 + (-log_odds).exp())

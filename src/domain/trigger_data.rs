@@ -134,6 +134,21 @@ pub struct ManualData {
     pub note: Option<String>,
 }
 
+/// How a mark the co-pilot made is told from one the streamer made: its note's start.
+const ADVISOR_NOTE: &str = "advisor: ";
+
+impl ManualData {
+    /// The note of a mark the co-pilot made for `reason`.
+    pub fn advisor_note(reason: &str) -> String {
+        format!("{ADVISOR_NOTE}{reason}")
+    }
+
+    /// The co-pilot's reason, when the co-pilot made this mark.
+    pub fn advisor_reason(&self) -> Option<&str> {
+        self.note.as_deref()?.strip_prefix(ADVISOR_NOTE)
+    }
+}
+
 impl TriggerData {
     /// The JSON object as stored and printed.
     pub fn to_json(&self) -> Value {

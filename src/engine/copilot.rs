@@ -16,7 +16,7 @@ use super::update::Update;
 use crate::advisor::{Advice, AdvisorCmd, AdvisorHandle, AdvisorStatus, RecentChat};
 use crate::bot::{BotEvent, BotHandle, Priority};
 use crate::config::Config;
-use crate::domain::{Moment, TriggerData, Ts};
+use crate::domain::{ManualData, Moment, TriggerData, Ts};
 use crate::media::ClipState;
 use crate::store::StoreHandle;
 use crate::supervise::{Restart, spawn_supervised};
@@ -143,7 +143,7 @@ impl Forward {
             let c = match c {
                 Command::Copilot(CopilotCmd::MarkMoment { at, reason }) => Command::MarkMoment {
                     at,
-                    note: Some(format!("advisor: {reason}")),
+                    note: Some(ManualData::advisor_note(&reason)),
                 },
                 Command::Copilot(CopilotCmd::AskNow) => {
                     // For tests through the binary: `KICKTUI_FAULT=copilot_panic:FILE`.

@@ -268,10 +268,8 @@ impl TwitchSource {
                 "NOTICE" => {
                     let what = m.tag_nonempty("msg-id");
                     let what = what.map(|w| format!("{w}: ")).unwrap_or_default();
-                    let said: String = (m.trailing().unwrap_or_default().chars())
-                        .filter(|c| !c.is_control())
-                        .collect();
-                    let text = format!("twitch: {what}{said}");
+                    let said = m.trailing().unwrap_or_default();
+                    let text = crate::terminal_text::clean(&format!("twitch: {what}{said}"));
                     if self.last_notice.as_ref() != Some(&text) {
                         self.last_notice = Some(text.clone());
                         self.send(SourceMsg::Notice { text }).await?;

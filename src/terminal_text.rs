@@ -1,0 +1,61 @@
+//! Text from outside (a model, a platform's notice, a login error) made fit for one terminal
+//! line before it is shown or logged.
+
+/// Text fit for a terminal line: control characters (escape sequences with their
+/// parameters, newlines) and bidi overrides (which reorder what is shown) become spaces, runs
+/// of whitespace one space, trimmed.
+pub fn clean(s: &str) -> String {
+    let s = strip_escapes(s);
+    let mut out = String::with_capacity(s.len());
+    for w in s
+        .split(|c: char| c.is_whitespace() || c.is_control() || is_bidi_control(c))
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Drops ANSI escape sequences whole (`ESC [ 31 m`, not just the ESC).
+fn strip_escapes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        out.push(' ');
+        if chars.next_if_eq(&'[').is_some() {
+            // CSI: parameters and intermediates, then one final byte in @..~.
+            for p in chars.by_ref() {
+                if ('@'..='~').contains(&p) {
+                    break;
+                }
+            }
+        } else {
+            chars.next();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_and_bidi_overrides_never_reach_a_screen() {
+        assert_eq!(clean("hype \u{1b}[31mlive\u{1b}[0m\n now"), "hype live now");
+        // U+202E would show "evil" as "live".
+        assert_eq!(clean("hype \u{202E}evil"), "hype evil");
+        assert_eq!(clean("\u{1b}"), "");
+    }
+}
