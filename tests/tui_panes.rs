@@ -184,7 +184,7 @@ fn velocity_chart_shows_the_threshold_and_hot_bars() {
     });
     let first = t.lines().next().unwrap();
     assert!(first.contains("Chat 9.0 msg/s"), "{first}");
-    assert!(first.contains("fires ≥6.0"), "{first}");
+    assert!(first.contains("peak ≥6.0 · usual 2.0"), "{first}");
     assert!(t.contains('┄'), "threshold line:\n{t}");
     assert!(t.contains('█'));
     let hot = buf
@@ -198,6 +198,29 @@ fn velocity_chart_shows_the_threshold_and_hot_bars() {
         .filter(|c| c.symbol() != " " && c.fg == Color::Cyan)
         .count();
     assert!(hot > 0 && calm > 0, "hot {hot}, calm {calm}\n{t}");
+}
+
+/// The chart's first line after one more snapshot with `threshold` and `peak_bar`.
+fn velocity_title(threshold: f64, peak_bar: bool) -> (String, String) {
+    let mut a = live_app();
+    let mut s = snapshot(60.0, 9.0);
+    s.velocity.threshold = threshold;
+    s.velocity.peak_bar = peak_bar;
+    a.update(Msg::Engine(Update::Snapshot(s)), at(60.0));
+    let (_, t) = pane(64, 8, |r, b| {
+        ui::velocity::render(&a, &Theme::new(false), r, b)
+    });
+    (t.lines().next().unwrap_or_default().to_string(), t)
+}
+
+#[test]
+fn the_chart_says_whether_its_line_fires_or_is_the_peak_bar() {
+    let (first, _) = velocity_title(6.0, false);
+    assert!(first.contains("fires ≥6.0"), "velocity rule: {first}");
+    let (first, t) = velocity_title(0.0, true);
+    assert!(first.contains("learning the usual rate"), "{first}");
+    assert!(!first.contains('≥'), "{first}");
+    assert!(!t.contains('┄'), "no line before there is a bar:\n{t}");
 }
 
 #[test]

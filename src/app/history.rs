@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 
+use crate::detect::velocity::VelocityStatus;
 use crate::domain::Ts;
 
 /// Ten minutes of per-second points: more than the widest sparkline shows.
@@ -12,9 +13,11 @@ pub const HISTORY_S: i64 = 600;
 pub struct RatePoint {
     pub sec: i64,
     pub rate: f64,
-    /// The rate that would fire at that second.
+    /// The rate that would fire at that second (0: none yet).
     pub threshold: f64,
     pub baseline: f64,
+    /// The threshold is the chat-peak bar, not a rate that fires by itself.
+    pub peak_bar: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -25,13 +28,14 @@ pub struct RateHistory {
 impl RateHistory {
     /// One snapshot's rate. A second seen twice keeps the later value; time going backwards
     /// (a restarted feed) starts over.
-    pub fn push(&mut self, at: Ts, rate: f64, threshold: f64, baseline: f64) {
+    pub fn push(&mut self, at: Ts, v: &VelocityStatus) {
         let sec = at.0.div_euclid(1000);
         let p = RatePoint {
             sec,
-            rate,
-            threshold,
-            baseline,
+            rate: v.rate,
+            threshold: v.threshold,
+            baseline: v.baseline,
+            peak_bar: v.peak_bar,
         };
         match self.points.back_mut() {
             Some(last) if last.sec == sec => *last = p,
@@ -169,11 +173,20 @@ mod tests {
         Ts(s * 1000)
     }
 
+    fn rate(rate: f64) -> VelocityStatus {
+        VelocityStatus {
+            rate,
+            threshold: 5.0,
+            baseline: 1.0,
+            ..VelocityStatus::default()
+        }
+    }
+
     #[test]
     fn history_keeps_ten_minutes_and_buckets_by_max() {
         let mut h = RateHistory::default();
         for s in 0..1000 {
-            h.push(at(s), (s % 10) as f64, 5.0, 1.0);
+            h.push(at(s), &rate((s % 10) as f64));
         }
         assert_eq!(h.len(), HISTORY_S as usize);
         let cols = h.columns(4, 5);
@@ -185,14 +198,14 @@ mod tests {
     fn past_columns_keep_their_shape_as_seconds_pass() {
         let mut h = RateHistory::default();
         for s in 0..40 {
-            h.push(at(s), (s * 7 % 11) as f64, 5.0, 1.0);
+            h.push(at(s), &rate((s * 7 % 11) as f64));
         }
         let before = h.columns(6, 5);
-        h.push(at(40), 0.0, 5.0, 1.0);
+        h.push(at(40), &rate(0.0));
         let after = h.columns(6, 5);
         // A new column started; the ones before it moved left unchanged.
         assert_eq!(&after[..5], &before[1..]);
-        h.push(at(41), 10.5, 5.0, 1.0);
+        h.push(at(41), &rate(10.5));
         let later = h.columns(6, 5);
         assert_eq!(&later[..5], &after[..5]);
         assert_eq!(later[5], Some(10.5));
@@ -201,13 +214,13 @@ mod tests {
     #[test]
     fn gaps_stay_empty_and_time_going_back_starts_over() {
         let mut h = RateHistory::default();
-        h.push(at(100), 1.0, 5.0, 1.0);
-        h.push(at(104), 2.0, 5.0, 1.0);
+        h.push(at(100), &rate(1.0));
+        h.push(at(104), &rate(2.0));
         assert_eq!(
             h.columns(5, 1),
             vec![Some(1.0), None, None, None, Some(2.0)]
         );
-        h.push(at(50), 3.0, 5.0, 1.0);
+        h.push(at(50), &rate(3.0));
         assert_eq!(h.len(), 1);
     }
 

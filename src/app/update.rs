@@ -101,8 +101,7 @@ impl App {
     fn on_engine(&mut self, u: Update, now: Ts) {
         match u {
             Update::Snapshot(s) => {
-                let v = &s.velocity;
-                self.history.push(s.at, v.rate, v.threshold, v.baseline);
+                self.history.push(s.at, &s.velocity);
                 let top = s.top_emote.as_ref().map(|(n, c)| (n.as_str(), *c));
                 self.emotes.observe(s.at, top);
                 self.stream.live = Some(s.live);

@@ -56,6 +56,14 @@ struct Bin {
     words: Vec<u64>,
 }
 
+/// The chat-peak bar in msg/s of counted chat (no bots or commands, a chatter at most twice
+/// a window).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PeakBar {
+    pub rate: f64,
+    pub usual: f64,
+}
+
 pub struct PeakDetector {
     cfg: PeaksConfig,
     window: usize,
@@ -175,6 +183,35 @@ impl PeakDetector {
         }
         let trig = self.peak(end, confirm, quiet)?;
         (!quiet).then_some(trig)
+    }
+
+    /// What chat must reach now for a peak to be scored, for the chat pane's line: the
+    /// busiest window of the look-back and `MIN_RATIO` × the usual level. The model still has
+    /// to score the peak, so reaching it is needed, not enough. None before the baseline has
+    /// its minimum history.
+    pub fn bar(&self) -> Option<PeakBar> {
+        let e = self.counts.len().checked_sub(1)?;
+        let hi = e.checked_sub(self.window)?;
+        let lo = hi.saturating_sub(self.cfg.baseline_seconds as usize);
+        if hi - lo < MIN_BASELINE_S {
+            return None;
+        }
+        let usual = self.counts.range(lo..hi).map(|&x| x as f64).sum::<f64>() / (hi - lo) as f64;
+        let lookback = (self.cfg.lookback_seconds as usize).min(e);
+        let busiest = self
+            .counts
+            .range(e - lookback..e)
+            .max()
+            .copied()
+            .unwrap_or(0);
+        let need = (MIN_RATIO * usual.max(0.5))
+            .max(busiest as f64)
+            .max(MIN_COUNT as f64);
+        let w = self.window as f64;
+        Some(PeakBar {
+            rate: need / w,
+            usual: usual / w,
+        })
     }
 
     fn gap_ok(&self, at: Ts) -> bool {

@@ -296,3 +296,28 @@ fn on_a_quiet_chat_a_modest_reaction_clears_the_lower_bar() {
         "scored under 0.5, so only the quiet chat's bar lets it through: {strength}"
     );
 }
+
+#[test]
+fn the_bar_is_the_busiest_recent_window_or_above_the_usual_level() {
+    let mut d = det();
+    run(&mut d, 0..30, 0, talk);
+    assert_eq!(d.bar(), None, "no usual level yet");
+    run(&mut d, 30..900, 0, talk);
+    let calm = d.bar().expect("a bar after 15 minutes");
+    // One message a second: 1.3× the usual level.
+    assert!((calm.usual - 1.0).abs() < 0.05, "{calm:?}");
+    assert!((calm.rate - 1.3).abs() < 0.05, "{calm:?}");
+    run(&mut d, 900..915, 0, reaction("LUL", 4));
+    run(&mut d, 915..960, 0, talk);
+    let after = d.bar().expect("bar");
+    assert!(
+        after.rate >= 4.0,
+        "the next peak must top the reaction: {after:?}"
+    );
+    run(&mut d, 960..1100, 0, talk);
+    let later = d.bar().expect("bar");
+    assert!(
+        later.rate < 2.0,
+        "two minutes on, back to the usual bar: {later:?}"
+    );
+}

@@ -15,10 +15,13 @@ pub struct VelocityStatus {
     pub rate: f64,
     /// The rate the baseline expects, msg/s (the fixed threshold in fixed mode).
     pub baseline: f64,
-    /// The rate that would fire now, msg/s.
+    /// The rate that would fire now, msg/s; 0 when there is none yet.
     pub threshold: f64,
     pub z: f64,
     pub chatters: u32,
+    /// `threshold` and `baseline` are the chat-peak bar (the default detector): what a window
+    /// must reach for the model to score it, not a rate that fires by itself.
+    pub peak_bar: bool,
 }
 
 pub struct VelocityDetector {
@@ -171,6 +174,7 @@ impl VelocityDetector {
             threshold,
             z,
             chatters,
+            peak_bar: false,
         };
         if !fires || gap {
             return None;

@@ -380,8 +380,17 @@ impl Core {
         t.secs_since(self.base()).max(0.0)
     }
 
+    /// The chat rate, with the line that matters: in peaks mode the velocity rule fires
+    /// nothing, so its threshold would mislead; the peak bar replaces it.
     pub fn velocity(&self) -> VelocityStatus {
-        self.velocity.status()
+        let mut status = self.velocity.status();
+        if let Some(peaks) = &self.peaks {
+            let bar = peaks.bar();
+            status.threshold = bar.map_or(0.0, |b| b.rate);
+            status.baseline = bar.map_or(status.baseline, |b| b.usual);
+            status.peak_bar = true;
+        }
+        status
     }
 
     pub fn keyword_counts(&self) -> impl Iterator<Item = (&str, usize)> {

@@ -96,3 +96,23 @@ fn clip_requests_from_different_viewers_are_a_moment_other_commands_are_not() {
     assert_eq!(m.trigger_type, TriggerType::Keyword);
     assert!(matches!(m.triggers[0].data, TriggerData::ClipRequests(_)));
 }
+
+#[test]
+fn by_default_the_chat_line_is_the_peak_bar_not_the_idle_velocity_rule() {
+    let mut core = Core::new(&Config::default(), OffsetBase::FirstEvent);
+    let t0 = 1_790_000_000_000i64;
+    core.on_event(Ts(t0), &chat(1, "hello"));
+    let early = core.velocity();
+    assert!(early.peak_bar && early.threshold == 0.0, "{early:?}");
+    for s in 1..300 {
+        core.on_event(Ts(t0 + s * 1000), &chat(s as u64 % 30, "so anyway"));
+    }
+    let v = core.velocity();
+    assert!(v.peak_bar, "{v:?}");
+    // One message a second: a peak needs 1.3× that.
+    assert!((v.threshold - 1.3).abs() < 0.1, "{v:?}");
+    let mut rule = Config::default();
+    rule.peaks.enabled = false;
+    let core = Core::new(&rule, OffsetBase::FirstEvent);
+    assert!(!core.velocity().peak_bar);
+}

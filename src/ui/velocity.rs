@@ -1,5 +1,6 @@
 //! Chat velocity: a block-character bar chart of the last minutes (no braille: it depends on
-//! fonts), with the rate that would fire drawn as a line across it.
+//! fonts), with the rate that would fire (or, by default, the chat-peak bar) drawn as a line
+//! across it.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -29,14 +30,18 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     if let Some(p) = last
         && area.width >= 40
     {
-        block = block.title(
-            Line::from(vec![
-                Span::styled("fires ≥", th.dim),
+        // A peak must reach the bar and then be scored by the model: "peak", not "fires".
+        let line = if p.threshold > 0.0 {
+            let label = if p.peak_bar { "peak ≥" } else { "fires ≥" };
+            vec![
+                Span::styled(label, th.dim),
                 Span::styled(format!("{:.1}", p.threshold), th.threshold),
                 Span::styled(format!(" · usual {:.1} ", p.baseline), th.dim),
-            ])
-            .right_aligned(),
-        );
+            ]
+        } else {
+            vec![Span::styled("learning the usual rate ", th.dim)]
+        };
+        block = block.title(Line::from(line).right_aligned());
     }
     let inner = block.inner(area);
     block.render(area, buf);
@@ -58,7 +63,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
 }
 
 fn hot_or(th: &Theme, rate: f64, threshold: f64) -> ratatui::style::Style {
-    if rate > 0.0 && rate >= threshold {
+    if rate > 0.0 && threshold > 0.0 && rate >= threshold {
         th.bar_hot
     } else {
         th.accent
@@ -82,7 +87,7 @@ fn draw_bars(
         let x = area.x + i as u16;
         let units = v.map_or(0, |v| ((v / scale * total).round() as usize).min(h * 8));
         let style = match v {
-            Some(v) if *v > 0.0 && *v >= threshold => th.bar_hot,
+            Some(v) if *v > 0.0 && threshold > 0.0 && *v >= threshold => th.bar_hot,
             _ => th.bar,
         };
         for row in 0..h {

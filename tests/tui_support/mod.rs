@@ -135,6 +135,7 @@ pub fn snapshot(secs: f64, rate: f64) -> Snapshot {
             threshold: 6.0,
             z: 0.0,
             chatters: 40,
+            peak_bar: true,
         },
         keywords: vec![
             ("CLIP".into(), 5),
