@@ -15,6 +15,7 @@ use kicktui::media::ClipState;
 use kicktui::serve::{self, Options};
 use serde_json::json;
 use serve_support::*;
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_util::sync::CancellationToken;
 
@@ -303,6 +304,29 @@ async fn a_disconnected_client_leaves_nothing_behind() {
     tokio::time::timeout(LIMIT, srv.running.wait_clients(0))
         .await
         .expect("the client's task ended and left the hub");
+}
+
+#[tokio::test]
+async fn when_kicktui_stops_the_dashboard_gets_a_close_frame_not_a_broken_connection() {
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+    let srv = Server::start(quiet());
+    let mut ws = srv.connect().await;
+    next(&mut ws).await;
+    srv.cancel.cancel();
+    let close = tokio::time::timeout(LIMIT, async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Close(frame))) => return frame,
+                Some(Ok(_)) => {}
+                other => panic!("the connection broke without a close frame: {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("a close frame in time")
+    .expect("with a code");
+    assert_eq!(close.code, CloseCode::Away, "{close:?}");
+    assert_eq!(close.reason.as_str(), "kicktui is stopping");
 }
 
 #[tokio::test]
