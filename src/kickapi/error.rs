@@ -141,11 +141,14 @@ fn is_challenge(body: &str) -> bool {
         || body.contains("challenge-platform")
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is rare for APIs and ignored), capped at 1 h.
+/// `Retry-After` in seconds (the HTTP-date form is rare for APIs and ignored), between 5 s (a
+/// `0` would have the pollers ask again at once, in a loop) and 1 h.
 fn retry_after(header: Option<&str>) -> Option<Duration> {
     let secs: u64 = header?.trim().parse().ok()?;
-    Some(Duration::from_secs(secs.min(3600)))
+    Some(Duration::from_secs(secs.clamp(MIN_RETRY_AFTER_S, 3600)))
 }
+
+const MIN_RETRY_AFTER_S: u64 = 5;
 
 /// Names a non-success answer (or a success that is a challenge page).
 pub(crate) fn classify(
@@ -223,6 +226,13 @@ mod tests {
             ApiError::RateLimited {
                 retry_after: Some(Duration::from_secs(17))
             }
+        );
+        assert_eq!(
+            classify(429, None, Some("0"), b""),
+            ApiError::RateLimited {
+                retry_after: Some(Duration::from_secs(5))
+            },
+            "never ask again at once"
         );
         assert_eq!(
             classify(429, None, Some("Wed, 21 Oct 2026 07:28:00 GMT"), b""),

@@ -22,10 +22,25 @@ const LOG_LINES: usize = 200;
 const FIRST_BYTE_POLL: Duration = Duration::from_millis(50);
 const POLL: Duration = Duration::from_secs(1);
 
+/// A log line longer than this is cut: the parser needs its start only.
+const MAX_LINE: usize = 8 * 1024;
+
+/// Lines of a child's output until it closes. A line that is not UTF-8 (an OS message in
+/// another locale, odd bytes in a title) is read lossily, not the end of the log: the rest
+/// still carries the timeline and the errors.
 fn read_lines<R: AsyncRead + Unpin + Send + 'static>(r: R, tx: mpsc::Sender<String>) {
     tokio::spawn(async move {
-        let mut lines = BufReader::new(r).lines();
-        while let Ok(Some(line)) = lines.next_line().await {
+        let mut reader = BufReader::new(r);
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            match reader.read_until(b'\n', &mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+            let end = buf.len().min(MAX_LINE);
+            let line = String::from_utf8_lossy(&buf[..end]);
+            let line = line.trim_end_matches(['\n', '\r']).to_string();
             if tx.send(line).await.is_err() {
                 break;
             }
@@ -321,5 +336,22 @@ impl Supervisor {
         }
         self.publish();
         end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_line_that_is_not_utf8_does_not_end_the_log() {
+        let (tx, mut rx) = mpsc::channel(8);
+        let out: &'static [u8] = b"first\nbad \xff byte\r\nthird\n";
+        read_lines(out, tx);
+        let mut got = Vec::new();
+        while let Some(line) = rx.recv().await {
+            got.push(line);
+        }
+        assert_eq!(got, ["first", "bad \u{fffd} byte", "third"]);
     }
 }

@@ -3,6 +3,7 @@
 pub mod centrifugo;
 pub mod channel_ref;
 pub mod dedup;
+pub mod json_error;
 pub mod kick;
 mod msg;
 pub mod pusher;

@@ -6,6 +6,8 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
+use crate::source::json_error::without_values;
+
 /// What one line from the server means.
 #[derive(Debug, PartialEq)]
 pub enum Reply<'a> {
@@ -86,7 +88,8 @@ fn code(c: Option<u32>) -> u16 {
 
 /// Reads one line (already split off its frame, not empty).
 pub fn parse_line(line: &str) -> Result<Reply<'_>, String> {
-    let l: Line = serde_json::from_str(line).map_err(|e| format!("not a Centrifugo reply: {e}"))?;
+    let l: Line = serde_json::from_str(line)
+        .map_err(|e| format!("not a Centrifugo reply: {}", without_values(&e)))?;
     if let Some(push) = l.push {
         if let Some(d) = push.disconnect {
             return Ok(Reply::Disconnect {

@@ -21,6 +21,7 @@ use std::sync::LazyLock;
 use memchr::memmem::Finder;
 
 use crate::domain::{ChatMessage, EmoteRef, Event, MsgId, kick_emotes};
+use crate::source::json_error::without_values;
 use crate::time::Ts;
 
 /// What one raw Pusher text frame means.
@@ -73,16 +74,16 @@ pub enum DedupKey {
 
 /// A malformed frame: not JSON, no `event`, bad `data` JSON, wrong field types.
 #[derive(Debug, thiserror::Error)]
+/// Shown without the values serde quotes (a viewer's text): see `json_error`.
 pub enum DecodeError {
-    #[error("not a Pusher frame: {0}")]
-    Frame(#[source] serde_json::Error),
+    #[error("not a Pusher frame: {}", without_values(.0))]
+    Frame(serde_json::Error),
     #[error("{event}: data is not a JSON object")]
     NotAnObject { event: String },
-    #[error("{event}: bad data: {source}")]
+    #[error("{event}: bad data: {}", without_values(.error))]
     Data {
         event: String,
-        #[source]
-        source: serde_json::Error,
+        error: serde_json::Error,
     },
     #[error("{event}: missing {field}")]
     Missing { event: String, field: &'static str },

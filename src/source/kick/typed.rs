@@ -175,9 +175,9 @@ fn chat(c: Chat<'_>) -> Frame {
 /// The payload of an event that needs fields: `data` must be a JSON object, either encoded
 /// in a string (the normal case) or inline. `"[]"`, a number or no data at all is an error.
 fn payload<'a, T: Deserialize<'a>>(event: &str, data: Option<&'a Value>) -> Result<T, DecodeError> {
-    let bad = |source| DecodeError::Data {
+    let bad = |error| DecodeError::Data {
         event: event.to_owned(),
-        source,
+        error,
     };
     match data {
         Some(Value::String(s)) if s.trim_start().starts_with('{') => {

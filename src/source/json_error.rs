@@ -1,0 +1,66 @@
+//! A JSON decoding error as a log line, without the values it quotes: serde names the
+//! offending value (`invalid type: string "…"`), and in a chat frame that is a viewer's text,
+//! which is never logged unless capture is on.
+
+/// `e` with every quoted value replaced by `"…"`; the line, column and expectation stay.
+pub fn without_values(e: &serde_json::Error) -> String {
+    redact_quoted(&e.to_string())
+}
+
+fn redact_quoted(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut chars = msg.chars();
+    while let Some(c) = chars.next() {
+        if c != '"' {
+            out.push(c);
+            continue;
+        }
+        out.push_str("\"…\"");
+        // serde writes the value with Rust's escapes: `\"` does not end it.
+        let mut escaped = false;
+        for c in chars.by_ref() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => break,
+                _ => escaped = false,
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Hosted {
+        #[allow(dead_code)]
+        message: Inner,
+    }
+    #[derive(Debug, serde::Deserialize)]
+    struct Inner {}
+
+    #[test]
+    fn a_viewers_words_in_a_bad_field_never_reach_the_line() {
+        let raw = r#"{"message": "my secret \"quoted\" words here"}"#;
+        let e = serde_json::from_str::<Hosted>(raw)
+            .err()
+            .unwrap_or_else(|| panic!("decodes"));
+        assert!(e.to_string().contains("secret"), "serde quotes it: {e}");
+        let line = without_values(&e);
+        assert!(
+            !line.contains("secret") && !line.contains("words"),
+            "{line}"
+        );
+        assert!(line.contains("invalid type: string \"…\""), "{line}");
+        assert!(line.contains("line 1 column"), "{line}");
+    }
+
+    #[test]
+    fn syntax_errors_keep_their_place() {
+        let e = serde_json::from_str::<Hosted>("{\"message\": ").err();
+        let line = e.map(|e| without_values(&e)).unwrap_or_default();
+        assert!(line.starts_with("EOF while parsing"), "{line}");
+    }
+}
