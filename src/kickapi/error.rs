@@ -141,14 +141,14 @@ fn is_challenge(body: &str) -> bool {
         || body.contains("challenge-platform")
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is rare for APIs and ignored), between 5 s (a
+/// `Retry-After` in seconds (the HTTP-date form is rare for APIs and ignored), between 1 s (a
 /// `0` would have the pollers ask again at once, in a loop) and 1 h.
 fn retry_after(header: Option<&str>) -> Option<Duration> {
     let secs: u64 = header?.trim().parse().ok()?;
     Some(Duration::from_secs(secs.clamp(MIN_RETRY_AFTER_S, 3600)))
 }
 
-const MIN_RETRY_AFTER_S: u64 = 5;
+const MIN_RETRY_AFTER_S: u64 = 1;
 
 /// Names a non-success answer (or a success that is a challenge page).
 pub(crate) fn classify(
@@ -230,7 +230,7 @@ mod tests {
         assert_eq!(
             classify(429, None, Some("0"), b""),
             ApiError::RateLimited {
-                retry_after: Some(Duration::from_secs(5))
+                retry_after: Some(Duration::from_secs(1))
             },
             "never ask again at once"
         );

@@ -58,6 +58,10 @@ pub struct SourceOptions {
     /// Stop with [`SourceExit::Gone`] after this many failed attempts in a row (none of them
     /// got as far as the server's greeting); `None`: retry forever.
     pub give_up_after: Option<u32>,
+    /// A connection that greeted and lasted this long was a good one: the backoff and the
+    /// refusal count start over, and a "reconnect now" close is taken at its word. A server
+    /// that greets and closes at once would otherwise be reconnected in a tight loop.
+    pub healthy_after: Duration,
 }
 
 impl SourceOptions {
@@ -71,6 +75,7 @@ impl SourceOptions {
             backoff_cap: Duration::from_secs(60),
             capture: false,
             give_up_after: None,
+            healthy_after: Duration::from_secs(30),
         }
     }
 }
@@ -265,6 +270,7 @@ impl ChatSource {
             self.link.state.send_replace(ChatState::Connecting {
                 attempt: backoff.attempt(),
             });
+            let started = tokio::time::Instant::now();
             let ended = tokio::select! {
                 _ = cancel.cancelled() => return SourceExit::Cancelled,
                 e = self.transport.connect_once(&self.target, &mut self.link) => e,
@@ -273,16 +279,20 @@ impl ChatSource {
             if self.link.tx.is_closed() {
                 return SourceExit::EngineGone;
             }
-            if ended.established {
+            let healthy = ended.established && started.elapsed() >= self.opts.healthy_after;
+            if healthy {
                 backoff.reset();
                 refused_once = false;
+            }
+            if ended.established {
                 failed_in_a_row = 0;
             } else {
                 failed_in_a_row += 1;
             }
             let action = match self.transport.close_action(ended.code) {
-                // A server that says "reconnect now" before ever greeting us gets backoff.
-                CloseAction::Immediate if !ended.established => CloseAction::Retry,
+                // "Reconnect now" right after connecting (or before the greeting) gets
+                // backoff: taken at its word, it could be a loop as fast as the network.
+                CloseAction::Immediate if !healthy => CloseAction::Retry,
                 a => a,
             };
             let name = self.transport.name();
@@ -368,3 +378,7 @@ pub fn describe(code: Option<u16>, error: &Option<(u16, String)>, reason: &str) 
         (None, _) => reason.to_string(),
     }
 }
+
+#[cfg(test)]
+#[path = "socket_tests.rs"]
+mod tests;

@@ -1,0 +1,82 @@
+//! The reconnect loop against a transport that greets and then closes, in paused time: what
+//! a misbehaving server would make of it.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use super::*;
+use crate::source::reconnect::close_action;
+
+/// Greets, stays up `lasts`, then closes with `code`; cancels the run after `calls` tries.
+struct GreetsThenCloses {
+    code: u16,
+    lasts: Duration,
+    calls: Arc<AtomicU32>,
+    stop_after: u32,
+    cancel: CancellationToken,
+}
+
+impl Transport for GreetsThenCloses {
+    fn name(&self) -> &'static str {
+        "Test"
+    }
+    fn close_action(&self, code: Option<u16>) -> CloseAction {
+        close_action(code)
+    }
+    fn refused_hint(&self) -> &'static str {
+        "check nothing"
+    }
+    fn connect_once<'a>(&'a mut self, _: &'a Target, _: &'a mut Link) -> BoxFuture<'a, Ended> {
+        Box::pin(async move {
+            tokio::time::sleep(self.lasts).await;
+            if self.calls.fetch_add(1, Ordering::SeqCst) + 1 >= self.stop_after {
+                self.cancel.cancel();
+            }
+            Ended::new(Some(self.code), "bye", true)
+        })
+    }
+}
+
+/// Runs the source until the transport has been tried `tries` times (or it stops by itself);
+/// returns how it ended, the tries and the (paused) time it took.
+async fn run(code: u16, lasts: Duration, tries: u32) -> (SourceExit, u32, Duration) {
+    let cancel = CancellationToken::new();
+    let calls = Arc::new(AtomicU32::new(0));
+    let transport = GreetsThenCloses {
+        code,
+        lasts,
+        calls: calls.clone(),
+        stop_after: tries,
+        cancel: cancel.clone(),
+    };
+    let (tx, _rx) = mpsc::channel(16);
+    let (state, _) = watch::channel(ChatState::Connecting { attempt: 0 });
+    let opts = SourceOptions::new("ws://test", vec!["chat".into()]);
+    let mut source = ChatSource::new(Box::new(transport), opts, tx, state);
+    let start = tokio::time::Instant::now();
+    let exit = source.run(&cancel).await;
+    (exit, calls.load(Ordering::SeqCst), start.elapsed())
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_server_that_greets_and_says_reconnect_now_at_once_gets_backoff_not_a_loop() {
+    let (_, tries, took) = run(4200, Duration::ZERO, 10).await;
+    assert_eq!(tries, 10);
+    // 1 s doubling to the 60 s cap, ±20 %: minutes, where taking 4200 at its word is 0 s.
+    assert!(took >= Duration::from_secs(60), "{took:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn after_a_good_connection_reconnect_now_means_now() {
+    let lasts = Duration::from_secs(40);
+    let (_, tries, took) = run(4200, lasts, 3).await;
+    assert_eq!(tries, 3);
+    assert!(took < lasts * 3 + Duration::from_secs(1), "{took:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn refused_right_after_the_greeting_twice_gives_up() {
+    let (exit, tries, _) = run(4001, Duration::ZERO, 50).await;
+    assert!(matches!(exit, SourceExit::Refused { .. }), "{exit:?}");
+    assert_eq!(tries, 2, "looked up once more, then gave up");
+}
