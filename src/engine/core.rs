@@ -64,6 +64,9 @@ pub struct Totals {
     pub is_live: bool,
 }
 
+/// The oldest stream start believed: a month (Kick has had month-long streams).
+const MAX_STREAM_AGE_MS: i64 = 31 * 86_400_000;
+
 impl Core {
     pub fn new(cfg: &Config, offset_base: OffsetBase) -> Core {
         let mut moments_cfg = cfg.moments.clone();
@@ -135,7 +138,11 @@ impl Core {
                 }
             }
             Event::Live { title, started_at } => {
-                let start = started_at.unwrap_or(t);
+                // A start from outside is believed only if it is a plausible past: one in the
+                // future (a bad clock, a bad field) would put every clip window before it.
+                let start = started_at
+                    .filter(|s| t.0.saturating_sub(s.0) <= MAX_STREAM_AGE_MS)
+                    .map_or(t, |s| s.min(t));
                 if !self.totals.is_live {
                     self.totals.is_live = true;
                     self.engage.start_session(t);

@@ -90,3 +90,27 @@ fn a_chat_burst_is_shown_within_two_seconds_of_its_first_trigger() {
         shown.0 - burst.0
     );
 }
+
+/// The live start the core takes from `started_at`, seen through the `Live` effect.
+fn live_start(now: Ts, started_at: Option<Ts>) -> Option<Ts> {
+    let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);
+    let live = Event::Live {
+        title: None,
+        started_at,
+    };
+    core.on_event(now, &live).into_iter().find_map(|e| match e {
+        Effect::Live { at, .. } => Some(at),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_stream_start_in_the_future_or_ages_ago_is_not_believed() {
+    let now = Ts(1_790_000_000_000);
+    let ten_min_ago = now.plus_ms(-600_000);
+    assert_eq!(live_start(now, Some(ten_min_ago)), Some(ten_min_ago));
+    assert_eq!(live_start(now, None), Some(now));
+    assert_eq!(live_start(now, Some(now.plus_ms(3_600_000))), Some(now));
+    assert_eq!(live_start(now, Some(Ts(i64::MAX))), Some(now));
+    assert_eq!(live_start(now, Some(Ts(0))), Some(now), "the epoch");
+}

@@ -251,14 +251,16 @@ impl Store {
         m.sub_price_usd = sub_price_usd;
         for row in rows {
             let (kind, amount) = row?;
+            // A hand-edited or damaged row must not overflow the totals.
+            let n = amount.clamp(0.0, f64::from(u32::MAX)) as u64;
             match kind.as_str() {
-                "subscription" => m.subs += amount as u64,
+                "subscription" => m.subs = m.subs.saturating_add(n),
                 "gifted_subs" => {
-                    m.subs += amount as u64;
-                    m.gifted_subs += amount as u64;
+                    m.subs = m.subs.saturating_add(n);
+                    m.gifted_subs = m.gifted_subs.saturating_add(n);
                 }
-                "kicks" => m.kicks += amount as u64,
-                "bits" => m.bits += amount as u64,
+                "kicks" => m.kicks = m.kicks.saturating_add(n),
+                "bits" => m.bits = m.bits.saturating_add(n),
                 "donation" => m.donations_usd += amount,
                 _ => {}
             }
