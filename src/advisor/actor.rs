@@ -29,6 +29,9 @@ const OBSERVE_EVERY: Duration = Duration::from_secs(5);
 const KEEP_CHOICES: usize = 20;
 const BACKOFF_FIRST: Duration = Duration::from_secs(30);
 const BACKOFF_MAX: Duration = Duration::from_secs(1800);
+/// Tool calls taken from one reply (the tools need one or two; the rest are counted as
+/// rejected and logged once, not one line each).
+const MAX_CALLS: usize = 8;
 
 /// Starts the actor (supervised: a panic restarts it with its budget intact). `view` is the
 /// engine's latest view (`Feed::view()`); advice goes to `out` (never waited on: a full
@@ -249,7 +252,15 @@ impl Actor {
             .collect();
         let mut calls = Vec::new();
         let mut rejected = 0;
-        for raw in reply.calls {
+        let offered = reply.calls.len();
+        if offered > MAX_CALLS {
+            rejected += u32::try_from(offered - MAX_CALLS).unwrap_or(u32::MAX);
+            tracing::warn!(
+                "advisor: the reply had {offered} tool calls; ignored all but the first \
+                 {MAX_CALLS}"
+            );
+        }
+        for raw in reply.calls.into_iter().take(MAX_CALLS) {
             let name: String = crate::terminal_text::clean(&raw.name)
                 .chars()
                 .take(40)

@@ -268,6 +268,28 @@ async fn openai_shape_with_chat_voice_and_unparseable_arguments() {
 }
 
 #[tokio::test]
+async fn a_reply_with_hundreds_of_tool_calls_is_cut_to_a_few_and_logged_once() {
+    let (logs, _guard) = capture();
+    let mut r = rig(Provider::Anthropic, 12, 5, false).await;
+    let calls = (0..300)
+        .map(|i| {
+            (
+                "talking_point".to_string(),
+                json!({"text": format!("point {i}")}),
+            )
+        })
+        .collect();
+    r.llm.push(LlmReply::Tools { text: None, calls });
+    assert!(r.handle.ask_now());
+    let a = r.next_advice().await;
+    assert_eq!(a.calls.len(), 8);
+    assert_eq!(a.rejected, 292);
+    let log = logs.text();
+    assert_eq!(log.matches("advisor: ").count(), 1, "{log}");
+    assert!(log.contains("300 tool calls"), "{log}");
+}
+
+#[tokio::test]
 async fn the_budget_is_honoured_and_shown() {
     let (logs, _guard) = capture();
     let mut r = rig(Provider::Anthropic, 2, 5, false).await;

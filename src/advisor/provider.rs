@@ -10,6 +10,9 @@ use super::key::ApiKey;
 use super::tools::ToolSpec;
 use crate::config::{Advisor, Provider};
 
+/// A model's reply is a few KiB; a bigger one is not read to the end.
+const MAX_REPLY: usize = 2 << 20;
+
 /// What one call sends: instructions, the stream's state, the tools.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Prompt {
@@ -263,7 +266,17 @@ impl LlmClient {
         if !(200..300).contains(&status) {
             return Err(CallError::Refused(status));
         }
-        let bytes = resp.bytes().await.map_err(net_error)?;
+        let mut resp = resp;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(net_error)? {
+            if bytes.len() + chunk.len() > MAX_REPLY {
+                return Err(CallError::Malformed(format!(
+                    "the reply is over {} MiB",
+                    MAX_REPLY >> 20
+                )));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         let v: Value = serde_json::from_slice(&bytes)
             .map_err(|e| CallError::Malformed(format!("not JSON ({e})")))?;
         parse_reply(self.provider, &v)
