@@ -32,7 +32,7 @@ impl RateHistory {
         let sec = at.0.div_euclid(1000);
         let p = RatePoint {
             sec,
-            rate: v.rate,
+            rate: v.chart_rate,
             threshold: v.threshold,
             baseline: v.baseline,
             peak_bar: v.peak_bar,
@@ -175,7 +175,7 @@ mod tests {
 
     fn rate(rate: f64) -> VelocityStatus {
         VelocityStatus {
-            rate,
+            chart_rate: rate,
             threshold: 5.0,
             baseline: 1.0,
             ..VelocityStatus::default()

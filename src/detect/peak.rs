@@ -62,6 +62,8 @@ struct Bin {
 pub struct PeakBar {
     pub rate: f64,
     pub usual: f64,
+    /// The window ending now, in the same units.
+    pub now: f64,
 }
 
 pub struct PeakDetector {
@@ -211,6 +213,7 @@ impl PeakDetector {
         Some(PeakBar {
             rate: need / w,
             usual: usual / w,
+            now: self.counts.get(e).map_or(0.0, |&c| c as f64 / w),
         })
     }
 

@@ -22,6 +22,9 @@ pub struct VelocityStatus {
     /// `threshold` and `baseline` are the chat-peak bar (the default detector): what a window
     /// must reach for the model to score it, not a rate that fires by itself.
     pub peak_bar: bool,
+    /// The rate in the threshold's units, for the chart: `rate`, or with the peak bar the
+    /// counted chat (no bots or commands, a chatter at most twice a window).
+    pub chart_rate: f64,
 }
 
 pub struct VelocityDetector {
@@ -175,6 +178,7 @@ impl VelocityDetector {
             z,
             chatters,
             peak_bar: false,
+            chart_rate: all as f64 / w,
         };
         if !fires || gap {
             return None;

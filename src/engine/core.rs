@@ -395,6 +395,7 @@ impl Core {
             let bar = peaks.bar();
             status.threshold = bar.map_or(0.0, |b| b.rate);
             status.baseline = bar.map_or(status.baseline, |b| b.usual);
+            status.chart_rate = bar.map_or(status.rate, |b| b.now);
             status.peak_bar = true;
         }
         status

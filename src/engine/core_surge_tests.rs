@@ -111,6 +111,15 @@ fn by_default_the_chat_line_is_the_peak_bar_not_the_idle_velocity_rule() {
     assert!(v.peak_bar, "{v:?}");
     // One message a second: a peak needs 1.3× that.
     assert!((v.threshold - 1.3).abs() < 0.1, "{v:?}");
+    assert!((v.chart_rate - 1.0).abs() < 0.1, "{v:?}");
+    // One chatter spamming 5 a second: chat velocity says so, the chart counts what can make
+    // a moment (a chatter at most twice a window), in the bar's units.
+    for i in 0..50 {
+        core.on_event(Ts(t0 + 300_000 + i * 200), &chat(999, "spam spam"));
+    }
+    let v = core.velocity();
+    assert!(v.rate > 4.0, "{v:?}");
+    assert!(v.chart_rate < 1.5, "{v:?}");
     let mut rule = Config::default();
     rule.peaks.enabled = false;
     let core = Core::new(&rule, OffsetBase::FirstEvent);

@@ -136,6 +136,7 @@ pub fn snapshot(secs: f64, rate: f64) -> Snapshot {
             z: 0.0,
             chatters: 40,
             peak_bar: true,
+            chart_rate: rate,
         },
         keywords: vec![
             ("CLIP".into(), 5),
