@@ -278,3 +278,39 @@ fn output_piped_into_head_ends_quietly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && !err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn a_file_with_nothing_readable_is_said_and_not_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "").unwrap();
+    let (out, err, ok) = kicktui(
+        &[
+            "replay",
+            empty.to_str().unwrap(),
+            "--format",
+            "json",
+            "--save",
+        ],
+        dir.path(),
+    );
+    assert!(!ok, "an empty log is not saved as a session: {err}");
+    assert!(err.contains("nothing to save"), "{err}");
+    assert!(
+        out.contains("\"moments\""),
+        "the (empty) result still prints: {out}"
+    );
+    assert!(
+        !dir.path().join("kicktui.db").exists(),
+        "no session dated 1970"
+    );
+
+    let garbage = dir.path().join("notes.txt");
+    std::fs::write(&garbage, "dear diary\nnot json either\n").unwrap();
+    let (_, err, ok) = kicktui(&["replay", garbage.to_str().unwrap()], dir.path());
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("no line of") && err.contains("is it a chat log?"),
+        "{err}"
+    );
+}

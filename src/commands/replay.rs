@@ -24,9 +24,25 @@ pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
     if report.stats.late > 0 {
         eprintln!(
             "note: {} more than a second older than the line before (an unsorted log); each \
-             was taken at that line's time (sort the log by time for exact moments)",
+             was counted at the newest time seen before it, so its moment may be late or merged \
+             (sort the log by time for exact moments)",
             crate::present::plural(report.stats.late as usize, "line")
         );
+    }
+    let stats = &report.stats;
+    if stats.lines > 0 && stats.errors == stats.lines {
+        eprintln!(
+            "warning: no line of {} could be read: is it a chat log? (one JSON object a line: \
+             {{\"ts\", \"user\", \"text\"}} or a captured Kick frame)",
+            args.file.display()
+        );
+    }
+    if args.save && stats.first_ts.is_none() {
+        return Err(format!(
+            "nothing to save: no line of {} has a time",
+            args.file.display()
+        )
+        .into());
     }
     if args.save {
         let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
@@ -36,8 +52,8 @@ pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
             .map_or("replay".into(), |s| s.to_string_lossy().into_owned());
         let session = save_replay(&store::db_path(&data_dir), &name, &report)?;
         eprintln!(
-            "saved {} moments as session {session} in {}",
-            report.moments.len(),
+            "saved {} as session {session} in {}",
+            crate::present::plural(report.moments.len(), "moment"),
             store::db_path(&data_dir).display()
         );
     }
@@ -138,6 +154,14 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> CmdResult {
             }
         }
         return Ok(ExitCode::SUCCESS);
+    }
+    if args.labels.is_dir() {
+        return Err(format!(
+            "--labels is a directory, so --chat must be one too (logs matched to labels by \
+             file name): {}",
+            args.chat.display()
+        )
+        .into());
     }
     let labels_text = std::fs::read_to_string(&args.labels)
         .map_err(|e| format!("cannot read {}: {e}", args.labels.display()))?;

@@ -198,12 +198,10 @@ impl Report {
         } else {
             String::new()
         };
-        writeln!(
-            o,
-            "- Chat: {} messages{peak}, {} unique chatters",
-            self.messages,
-            self.unique_chatters.map_or("?".into(), |u| u.to_string())
-        )?;
+        let chatters = self
+            .unique_chatters
+            .map_or(String::new(), |u| format!(", {u} unique chatters"));
+        writeln!(o, "- Chat: {} messages{peak}{chatters}", self.messages)?;
         match (
             self.engagement.mean,
             self.engagement.min,
@@ -236,12 +234,16 @@ impl Report {
         if m.bits > 0 || self.platform == "twitch" {
             tips.push(format!("{} bits", m.bits));
         }
+        let gifted = if m.gifted_subs > 0 {
+            format!(" incl. {} gifted", m.gifted_subs)
+        } else {
+            String::new()
+        };
         writeln!(
             o,
-            "- Revenue: {} ({} incl. {} gifted at {} each, {}, {} donations)",
+            "- Revenue: {} ({}{gifted} at {} each, {}, {} donations)",
             dollars(m.revenue_usd),
             crate::present::plural(m.subs as usize, "sub"),
-            m.gifted_subs,
             dollars(m.sub_price_usd),
             tips.join(", "),
             dollars(m.donations_usd)
@@ -253,7 +255,9 @@ impl Report {
         writeln!(o)?;
         writeln!(o, "## Activities")?;
         writeln!(o)?;
-        if self.activities.is_empty() {
+        if self.activities.is_empty() && self.platform == "replay" {
+            writeln!(o, "A replayed log has no activities.")?;
+        } else if self.activities.is_empty() {
             writeln!(
                 o,
                 "No activity was set (press `a` or 1-9 in the TUI, or start with --activity NAME)."
@@ -361,11 +365,14 @@ mod tests {
             messages: 4976,
             ..Report::default()
         };
-        assert!(r.to_markdown().contains("- Chat: 4976 messages, ? unique"));
+        assert!(
+            r.to_markdown().contains("- Chat: 4976 messages\n"),
+            "unknown: left out"
+        );
         (r.peak_velocity, r.peak_window_s) = (15.4, 10.0);
         assert!(
             r.to_markdown()
-                .contains("- Chat: 4976 messages, peak 15.4 msg/s over 10 s, ? unique")
+                .contains("- Chat: 4976 messages, peak 15.4 msg/s over 10 s\n")
         );
     }
 

@@ -157,7 +157,12 @@ fn whole(v: Option<f64>, what: &str) -> Result<u32, LineError> {
 
 fn plain(line: &str) -> Result<LineItem, LineError> {
     let p: Plain = serde_json::from_str(line).map_err(|e| LineError::Plain(e.to_string()))?;
-    let at = plain_ts(&p.ts).ok_or_else(|| LineError::Plain("bad \"ts\"".into()))?;
+    let at = plain_ts(&p.ts).ok_or_else(|| {
+        LineError::Plain(
+            "bad \"ts\" (unix seconds or milliseconds, or RFC 3339 such as 2026-12-05T03:42:01Z)"
+                .into(),
+        )
+    })?;
     let user = p.user.unwrap_or_default().into_owned();
     let event = match p.kind.as_deref().unwrap_or("chat") {
         "chat" => {

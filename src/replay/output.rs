@@ -96,7 +96,10 @@ fn to_text(r: &ReplayReport) -> String {
     if !others.is_empty() {
         out.push_str(&format!("events: {}\n", others.join(", ")));
     }
-    out.push_str(&format!("\n{} moments\n", r.moments.len()));
+    out.push_str(&format!(
+        "\n{}\n",
+        crate::present::plural(r.moments.len(), "moment")
+    ));
     if !r.moments.is_empty() {
         out.push_str(&format!(
             "{:>8}  {:<13}  {:>6}  {:>17}  details\n",
