@@ -213,7 +213,7 @@ fn existing_db(data_dir: &Path) -> Result<std::path::PathBuf, String> {
 fn open_store(cli: &Cli) -> Result<Store, Box<dyn std::error::Error>> {
     let cfg = load_config(cli)?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
-    Ok(Store::open(&existing_db(&data_dir)?)?)
+    Ok(Store::open_for_reading(&existing_db(&data_dir)?)?)
 }
 
 pub fn moments(cli: &Cli, args: &MomentsArgs) -> CmdResult {
@@ -304,7 +304,7 @@ pub fn report(cli: &Cli, args: &crate::cli::ReportArgs) -> CmdResult {
     let cfg = load_config(cli)?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
     let db = existing_db(&data_dir)?;
-    let store = Store::open(&db)?;
+    let store = Store::open_for_reading(&db)?;
     let id = match args.session {
         Some(id) => id,
         None => store

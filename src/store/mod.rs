@@ -96,6 +96,23 @@ impl Store {
         })
     }
 
+    /// For commands that only read (moments, sessions, report): as [`Store::open`], or when
+    /// the database cannot be written (a read-only copy), read-only. The first error is the
+    /// one said when both fail.
+    pub fn open_for_reading(path: &Path) -> Result<Store, StoreError> {
+        match Store::open(path) {
+            Ok(store) => Ok(store),
+            Err(e @ StoreError::TooNew { .. }) => Err(e),
+            Err(e) => match schema::connect_read_only(path) {
+                Ok(conn) => Ok(Store {
+                    conn,
+                    path: path.to_path_buf(),
+                }),
+                Err(_) => Err(e),
+            },
+        }
+    }
+
     /// Opens `<data_dir>/kicktui.db`.
     pub fn open_in(data_dir: &Path) -> Result<Store, StoreError> {
         Store::open(&db_path(data_dir))

@@ -224,6 +224,51 @@ pub(crate) fn connect(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// A read-only connection, for listing a database kicktui cannot write (a backup, another
+/// user's data dir). Failing plain read-only, `immutable`: SQLite then assumes nobody writes
+/// the file meanwhile, which lets it open a WAL database in a directory where it cannot make
+/// the `-shm` file. The schema must be current: migrating needs write access.
+pub(crate) fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
+    use rusqlite::OpenFlags;
+    let open_err = |source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
+    let open = |query: &str| -> Result<(Connection, i64), rusqlite::Error> {
+        let uri = format!("file:{}?{query}", uri_path(&path.to_string_lossy()));
+        let conn = Connection::open_with_flags(uri, flags)?;
+        let version = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        Ok((conn, version))
+    };
+    // Plain read-only first: it sees a WAL's latest writes, where it can share the `-shm`.
+    let (conn, found) = open("mode=ro")
+        .or_else(|_| open("immutable=1"))
+        .map_err(open_err)?;
+    if found > SCHEMA_VERSION {
+        return Err(too_new(path, found));
+    }
+    if found < SCHEMA_VERSION {
+        return Err(StoreError::Write(format!(
+            "{} has an older schema (version {found}), and upgrading it needs write access",
+            path.display()
+        )));
+    }
+    Ok(conn)
+}
+
+/// A path as the path part of a `file:` URI: the characters URIs give a meaning escaped.
+fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            '%' | '?' | '#' => out.push_str(&format!("%{:02X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Applies the missing migrations in one immediate transaction.
 /// Reopening an up-to-date database writes nothing.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {

@@ -103,3 +103,46 @@ fn no_column_can_hold_chat_text() {
         }
     }
 }
+
+#[test]
+fn a_copy_kicktui_cannot_write_is_read_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    // A name with the characters a file: URI gives a meaning.
+    let sub = dir.path().join("backup #1 ?100%");
+    let path = db_path(&sub);
+    let store = Store::open(&path).unwrap();
+    store
+        .connection()
+        .execute(
+            "INSERT INTO sessions (channel, platform, started_at) VALUES ('nova', 'kick', 1)",
+            [],
+        )
+        .unwrap();
+    drop(store);
+    let before = std::fs::read(&path).unwrap();
+    let conn = schema::connect_read_only(&path).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+    assert!(
+        conn.execute("DELETE FROM sessions", []).is_err(),
+        "read-only"
+    );
+    drop(conn);
+    assert_eq!(std::fs::read(&path).unwrap(), before, "nothing written");
+}
+
+#[test]
+fn an_old_schema_read_only_says_it_needs_write_access() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let store = Store::open(&path).unwrap();
+    store
+        .connection()
+        .pragma_update(None, "user_version", SCHEMA_VERSION - 1)
+        .unwrap();
+    drop(store);
+    let err = schema::connect_read_only(&path).err().unwrap().to_string();
+    assert!(err.contains("needs write access"), "{err}");
+}
