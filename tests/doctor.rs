@@ -174,7 +174,7 @@ async fn a_twitch_channel_is_checked_against_twitch() {
     );
 
     cfg.twitch.client_id.clear();
-    cfg.twitch.client_secret.clear();
+    cfg.twitch.client_secret = Default::default();
     let report = json(&run(cfg).await.unwrap());
     let api = check(&report, "twitch api");
     assert_eq!(api["status"], "skip", "{report}");

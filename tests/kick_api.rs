@@ -170,7 +170,7 @@ async fn the_official_route_reports_bad_or_missing_credentials() {
     assert_eq!(e, ApiError::Unauthorized);
     assert!(e.to_string().contains("client_secret"), "{e}");
 
-    cfg.client_secret.clear();
+    cfg.client_secret = Default::default();
     let api = KickApi::new(&cfg);
     assert!(!api.has_official());
     let e = api.official_status("clavicular").await.unwrap_err();

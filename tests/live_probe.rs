@@ -27,7 +27,7 @@ async fn a_blocked_api_and_a_silent_socket_still_record_a_running_stream() {
     let mut cfg = test_config(kick.kick_config());
     // No official API either; the ids are known (the chat needs them).
     cfg.kick.client_id.clear();
-    cfg.kick.client_secret.clear();
+    cfg.kick.client_secret = Default::default();
     cfg.kick.channel_id = info.channel_id;
     cfg.kick.chatroom_id = info.chatroom_id;
     cfg.recorder.enabled = true;

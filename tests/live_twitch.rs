@@ -97,7 +97,7 @@ async fn without_credentials_assume_live_starts_the_session_at_once() {
     let twitch = fake().await;
     let mut cfg = twitch_config(&twitch);
     cfg.twitch.client_id.clear();
-    cfg.twitch.client_secret.clear();
+    cfg.twitch.client_secret = Default::default();
     cfg.twitch.assume_live = true;
     let channel = format!("https://www.twitch.tv/{}", twitch.channel());
     let mut run = Run::start(&cfg, &[&channel, "--headless"]);

@@ -326,7 +326,7 @@ async fn helix_reports_live_status_and_renews_its_token() {
     assert!(e.retry_after().is_none());
     let mut none = twitch.twitch_config();
     none.client_id.clear();
-    none.client_secret.clear();
+    none.client_secret = Default::default();
     assert!(Helix::new(&none).is_none());
 }
 

@@ -1,8 +1,10 @@
 //! `[server]` (the metrics WebSocket and dashboard) and `[alerts]` (Discord, a JSON webhook, a
-//! command). Secrets live here as plain strings; the code that uses them wraps them so they
-//! never reach a log.
+//! command). Secrets are `SecretString`s: their `Debug` hides them, and the code that uses
+//! them wraps them so they never reach a log.
 
 use serde::{Deserialize, Serialize};
+
+use super::SecretString;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -11,7 +13,7 @@ pub struct Server {
     /// `address:port`; anything but loopback needs `token`.
     pub bind: String,
     /// Empty: none (only allowed on loopback).
-    pub token: String,
+    pub token: SecretString,
 }
 
 impl Default for Server {
@@ -19,7 +21,7 @@ impl Default for Server {
         Server {
             enabled: true,
             bind: "127.0.0.1:8787".into(),
-            token: String::new(),
+            token: SecretString::default(),
         }
     }
 }
@@ -37,10 +39,10 @@ pub const ALERT_EVENTS: [&str; 5] = [
 #[serde(default, deny_unknown_fields)]
 pub struct Alerts {
     /// A Discord webhook URL (empty: off).
-    pub discord_webhook: String,
+    pub discord_webhook: SecretString,
     pub discord_events: Vec<String>,
     /// Any URL that takes a JSON POST (empty: off).
-    pub webhook_url: String,
+    pub webhook_url: SecretString,
     pub webhook_events: Vec<String>,
     /// An argv (no shell): `{event}`, `{text}`, `{path}` replaced; the alert as JSON in
     /// `$KICKTUI_ALERT` (empty: off).
@@ -57,8 +59,8 @@ impl Alerts {
     /// The same events, sent nowhere.
     pub fn without_targets(&self) -> Alerts {
         Alerts {
-            discord_webhook: String::new(),
-            webhook_url: String::new(),
+            discord_webhook: SecretString::default(),
+            webhook_url: SecretString::default(),
             command: Vec::new(),
             ..self.clone()
         }
@@ -73,9 +75,9 @@ impl Default for Alerts {
     fn default() -> Self {
         let usual = ["clip_ready", "live", "offline", "recording_stalled"];
         Alerts {
-            discord_webhook: String::new(),
+            discord_webhook: SecretString::default(),
             discord_events: events(&usual),
-            webhook_url: String::new(),
+            webhook_url: SecretString::default(),
             webhook_events: events(&ALERT_EVENTS),
             command: Vec::new(),
             command_events: events(&usual),

@@ -7,6 +7,7 @@ mod engage;
 mod fronts;
 mod keys;
 mod load;
+mod secret;
 mod twitch;
 mod validate;
 
@@ -18,6 +19,7 @@ pub use engage::{Bandit, Engagement, Revenue};
 pub use fronts::{ALERT_EVENTS, Alerts, Server};
 pub use keys::{KeyList, Keys};
 pub use load::{ConfigError, ConfigSource, load, resolve_data_dir};
+pub use secret::SecretString;
 pub use twitch::Twitch;
 
 use serde::{Deserialize, Serialize};
@@ -108,7 +110,7 @@ pub struct Kick {
     pub channel_id: u64,
     pub chatroom_id: u64,
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: SecretString,
     /// The chat's realtime transport: `auto` (Pusher; Centrifugo when Pusher refuses the
     /// app key or never connects), `pusher` or `centrifugo`.
     pub transport: ChatTransport,
@@ -137,7 +139,7 @@ impl Default for Kick {
             channel_id: 0,
             chatroom_id: 0,
             client_id: String::new(),
-            client_secret: String::new(),
+            client_secret: SecretString::default(),
             transport: ChatTransport::Auto,
             centrifugo_url: "wss://realtime.us-east-1.platform.kick.com/connection/websocket"
                 .into(),

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::SecretString;
+
 use super::validate::{Check, url};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -11,7 +13,7 @@ pub struct Twitch {
     pub irc_url: String,
     /// Helix app credentials (client credentials flow); empty: no Helix.
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: SecretString,
     /// Helix (`…/helix`) and OAuth (`…/oauth2`) bases, so tests can point at a local fake.
     pub api_base: String,
     pub auth_base: String,
@@ -26,7 +28,7 @@ impl Default for Twitch {
         Twitch {
             irc_url: "wss://irc-ws.chat.twitch.tv:443".into(),
             client_id: String::new(),
-            client_secret: String::new(),
+            client_secret: SecretString::default(),
             api_base: "https://api.twitch.tv/helix".into(),
             auth_base: "https://id.twitch.tv/oauth2".into(),
             assume_live: false,

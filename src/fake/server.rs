@@ -91,7 +91,7 @@ impl FakeKick {
             channel_id: 0,
             chatroom_id: 0,
             client_id: self.shared.cfg.client_id.clone(),
-            client_secret: self.shared.cfg.client_secret.clone(),
+            client_secret: self.shared.cfg.client_secret.clone().into(),
             transport: config::ChatTransport::Auto,
             centrifugo_url: self.centrifugo_url(),
             centrifugo_token_url: self.centrifugo_token_url(),

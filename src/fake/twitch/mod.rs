@@ -141,7 +141,7 @@ impl FakeTwitch {
         config::Twitch {
             irc_url: self.irc_url(),
             client_id: self.shared.cfg.client_id.clone(),
-            client_secret: self.shared.cfg.client_secret.clone(),
+            client_secret: self.shared.cfg.client_secret.clone().into(),
             api_base: self.api_base(),
             auth_base: self.auth_base(),
             ..config::Twitch::default()
