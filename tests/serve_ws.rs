@@ -242,6 +242,38 @@ async fn a_hundred_clients_each_get_every_message() {
 }
 
 #[tokio::test]
+async fn past_the_client_limit_a_connection_is_refused_and_a_big_client_message_ends_its_own() {
+    use futures_util::SinkExt;
+    let srv = Server::start(quiet());
+    let mut open = Vec::new();
+    for _ in 0..256 {
+        let mut ws = srv.connect().await;
+        next(&mut ws).await;
+        open.push(ws);
+    }
+    let refused = tokio_tungstenite::connect_async(srv.url("/ws/metrics")).await;
+    assert!(
+        matches!(&refused, Err(tokio_tungstenite::tungstenite::Error::Http(r)) if r.status() == 503),
+        "{refused:?}"
+    );
+    // One leaves, and there is room again.
+    open.pop();
+    tokio::time::timeout(LIMIT, srv.running.wait_clients(255))
+        .await
+        .expect("left");
+    let mut ws = srv.connect().await;
+    next(&mut ws).await;
+    // Clients only ever close: a 64 KiB message is not read, its connection ends.
+    ws.send(Message::text("x".repeat(64 * 1024))).await.ok();
+    let ended =
+        tokio::time::timeout(LIMIT, async { while let Some(Ok(_)) = ws.next().await {} }).await;
+    assert!(ended.is_ok(), "the server closed it");
+    tokio::time::timeout(LIMIT, srv.running.wait_clients(255))
+        .await
+        .expect("and it left the hub");
+}
+
+#[tokio::test]
 async fn a_client_that_stops_reading_is_dropped_and_the_others_get_everything() {
     let srv = Server::start(Options {
         queue: 16,

@@ -220,10 +220,24 @@ fn router(state: AppState, token: Option<auth::Token>) -> Router {
     Router::new().merge(assets::routes()).merge(guarded)
 }
 
+/// Dashboards open at once: more is a runaway script, not people watching.
+const MAX_CLIENTS: usize = 256;
+/// Clients only ever send a close: anything bigger than this is not read.
+const MAX_CLIENT_MESSAGE: usize = 4096;
+
 async fn ws(State(st): State<AppState>, up: WebSocketUpgrade) -> Response {
-    up.on_upgrade(move |socket| {
-        crate::supervise::scoped(TASK, client::run(socket, st.hub, st.cancel))
-    })
+    if st.hub.clients() >= MAX_CLIENTS {
+        return (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            format!("kicktui serves at most {MAX_CLIENTS} metrics clients at once"),
+        )
+            .into_response();
+    }
+    up.max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE)
+        .on_upgrade(move |socket| {
+            crate::supervise::scoped(TASK, client::run(socket, st.hub, st.cancel))
+        })
 }
 
 async fn api_state(State(st): State<AppState>) -> impl IntoResponse {
