@@ -532,6 +532,47 @@ fn details_popup_shows_every_trigger() {
 }
 
 #[test]
+fn long_trigger_text_wraps_under_its_column_and_every_trigger_keeps_a_row() {
+    use kicktui::domain::{KeywordData, TriggerData, TriggerType};
+    let mut a = app();
+    let mut m = spike(5025.0, 25.0);
+    let long = "a phrase that goes on and on well past the popup's width ".repeat(2);
+    for (i, word) in [long.trim(), "NO WAY", "mods"].into_iter().enumerate() {
+        m.triggers.push(trigger(
+            TriggerType::Keyword,
+            1.0 + i as f64,
+            TriggerData::Keyword(KeywordData {
+                count: 13,
+                keyword: word.into(),
+            }),
+        ));
+    }
+    a.update(moment_update(Some(4), m), T0);
+    a.update(
+        kicktui::app::Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        )),
+        T0,
+    );
+    let t = screen(&a, 80, 24);
+    assert!(t.contains("Triggers (5)"), "{t}");
+    // A continuation row starts under the trigger's words, never against the border.
+    let continued = t
+        .lines()
+        .find(|l| l.contains("past the popup's"))
+        .unwrap_or_default();
+    assert!(
+        continued.contains("│                       "),
+        "{continued:?} in\n{t}"
+    );
+    assert!(
+        t.contains("Keywords: mods (13x)")
+            || t.contains("more lines: a taller terminal shows them"),
+        "the last trigger, or a note that more is below:\n{t}"
+    );
+}
+
+#[test]
 fn too_small_screen_and_no_panic_at_any_size() {
     let mut a = live_app();
     a.update(moment_update(Some(1), spike(30.0, 12.0)), T0);

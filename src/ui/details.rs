@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use super::layout::popup;
 use super::moments::clock;
@@ -15,6 +15,8 @@ use crate::time::{format_hms, format_offset_words};
 
 /// Lines before the triggers: headline, summary, a gap, seven fields, a gap, the heading.
 const FULL_ROWS: usize = 13;
+/// Where a trigger's words start: after its kind and strength.
+const TRIGGER_INDENT: usize = 23;
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let Some(e) = app.moments.selected_entry() else {
@@ -83,27 +85,50 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             l.width() > 0 && !said_elsewhere.iter().any(|f| first.starts_with(f))
         });
     }
+    let w = area.width.saturating_sub(4).min(100);
+    // Trigger text is wrapped here, under its own column, so the rows can be counted.
+    let text_w = usize::from(w.saturating_sub(2)).saturating_sub(TRIGGER_INDENT);
     for t in &m.triggers {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {:<14}", t.kind.as_str()), th.accent),
-            Span::styled(format!("x{:<5.1} ", t.strength), th.dim),
-            Span::styled(trigger_words(t.kind, &t.data), th.text),
-        ]));
+        let words = under_column(&trigger_words(t.kind, &t.data), text_w);
+        for (i, row) in words.into_iter().enumerate() {
+            let lead = if i == 0 {
+                vec![
+                    Span::styled(format!("  {:<14}", t.kind.as_str()), th.accent),
+                    Span::styled(format!("x{:<5.1} ", t.strength), th.dim),
+                ]
+            } else {
+                vec![Span::raw(" ".repeat(TRIGGER_INDENT))]
+            };
+            lines.push(Line::from(
+                lead.into_iter()
+                    .chain([Span::styled(row, th.text)])
+                    .collect::<Vec<_>>(),
+            ));
+        }
         let details = trigger_details(&t.data);
         if !details.is_empty() && !compact {
-            lines.push(Line::from(Span::styled(
-                format!("{:23}{details}", ""),
-                th.dim,
-            )));
+            for row in under_column(&details, text_w) {
+                lines.push(Line::from(Span::styled(
+                    format!("{:TRIGGER_INDENT$}{row}", ""),
+                    th.dim,
+                )));
+            }
         }
     }
-    let w = area.width.saturating_sub(4).min(100);
+    let room = usize::from(area.height.saturating_sub(4));
+    if lines.len() > room && room > 0 {
+        let hidden = lines.len() - room + 1;
+        lines.truncate(room - 1);
+        lines.push(Line::from(Span::styled(
+            format!(" … {hidden} more lines: a taller terminal shows them"),
+            th.dim,
+        )));
+    }
     let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
     let r = popup(area, w, h);
     Clear.render(r, buf);
     let close = app.ctx.keymap.label(crate::app::Action::Back);
     Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
         .block(
             Block::bordered()
                 .title(Span::styled(" Moment ", th.title))
@@ -116,4 +141,49 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
                 ),
         )
         .render(r, buf);
+}
+
+/// `text` in rows of at most `width` characters, broken between words where it can be.
+fn under_column(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(8);
+    let mut rows = Vec::new();
+    let mut row = String::new();
+    for word in text.split(' ') {
+        let (row_len, word_len) = (row.chars().count(), word.chars().count());
+        if row_len > 0 && row_len + 1 + word_len > width {
+            rows.push(std::mem::take(&mut row));
+        }
+        if !row.is_empty() {
+            row.push(' ');
+        }
+        row.push_str(word);
+        // A word longer than a row is cut where the row ends.
+        while row.chars().count() > width {
+            let cut: String = row.chars().take(width).collect();
+            row = row.chars().skip(width).collect();
+            rows.push(cut);
+        }
+    }
+    if !row.is_empty() || rows.is_empty() {
+        rows.push(row);
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::under_column;
+
+    #[test]
+    fn rows_break_between_words_and_cut_only_what_cannot_fit() {
+        assert_eq!(
+            under_column("\"CLIP\" (5x), \"NO WAY\" (3x), \"mods\" (13x)", 20),
+            vec!["\"CLIP\" (5x), \"NO", "WAY\" (3x), \"mods\"", "(13x)"]
+        );
+        assert_eq!(under_column("", 20), vec![""]);
+        assert_eq!(
+            under_column("abcdefghijklmnop", 8),
+            vec!["abcdefgh", "ijklmnop"]
+        );
+    }
 }
