@@ -74,12 +74,12 @@ fn a_mark_placed_behind_the_key_press_says_why() {
     a.update(moment_update(Some(8), manual(5025.0)), at(5044.5));
     assert_eq!(
         flash(&a),
-        "marked at 1:23:45 (saved #8): what the stream showed 15 s before the key"
+        "marked at 1:23:45 (saved #8): as shown 15 s before the key"
     );
     a.update(moment_update(Some(9), manual(5029.0)), at(5044.6));
     assert_eq!(
         flash(&a),
-        "marked at 1:23:49 (saved #9): what the stream showed 15 s before the key"
+        "marked at 1:23:49 (saved #9): as shown 15 s before the key"
     );
     // `m m` in a burst is one moment: the second press marks nothing.
     assert!(a.update(key('m'), at(5045.5)).is_empty());

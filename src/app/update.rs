@@ -307,7 +307,7 @@ impl App {
             match behind {
                 // "saved #N" first: a narrow hint bar cuts the end.
                 Some(s) => format!(
-                    "marked at {} ({saved}): what the stream showed {s} s before the key",
+                    "marked at {} ({saved}): as shown {s} s before the key",
                     format_hms(moment.offset_s)
                 ),
                 None => format!("marked at {} ({saved})", format_hms(moment.offset_s)),
