@@ -196,6 +196,8 @@ impl Printer {
             Update::Clip(news) => media::clip_line(news)
                 .map(|l| vec![format!("{c} {l}")])
                 .unwrap_or_default(),
+            // A block (the report) starts on a line of its own: no clock dangling above it.
+            Update::Note(text) if text.starts_with('\n') => vec![text.clone()],
             Update::Note(text) => vec![format!("{c} {text}")],
             Update::Finished(summary) => vec![format!("{c} {summary}")],
             // Each donation already has its own line (`Notable`).
@@ -301,6 +303,18 @@ mod tests {
         );
         assert!(p.lines(&Update::Snapshot(s.clone()), Ts(5000)).is_empty());
         assert_eq!(p.lines(&Update::Snapshot(s), Ts(10_000)).len(), 1);
+    }
+
+    #[test]
+    fn a_block_note_has_no_clock_of_its_own() {
+        let mut p = Printer::new("clavicular", 10);
+        let report = Update::Note("\n# Stream report: clavicular".into());
+        assert_eq!(
+            p.lines(&report, Ts(0)),
+            vec!["\n# Stream report: clavicular"]
+        );
+        let note = p.lines(&Update::Note("Stream report saved".into()), Ts(0));
+        assert!(note[0].starts_with('[') && note[0].ends_with("] Stream report saved"));
     }
 
     #[test]
