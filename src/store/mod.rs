@@ -66,6 +66,11 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
+    #[error(
+        "{path} has an older schema (version {found}), and upgrading it needs write access: \
+         open it where kicktui can write"
+    )]
+    OldReadOnly { path: PathBuf, found: i64 },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
     /// A queued write failed; the writer logged it and goes on.
@@ -108,6 +113,10 @@ impl Store {
                     conn,
                     path: path.to_path_buf(),
                 }),
+                // It opened, but its schema is not this kicktui's: that is the news.
+                Err(schema @ (StoreError::TooNew { .. } | StoreError::OldReadOnly { .. })) => {
+                    Err(schema)
+                }
                 Err(_) => Err(e),
             },
         }

@@ -249,10 +249,10 @@ pub(crate) fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
         return Err(too_new(path, found));
     }
     if found < SCHEMA_VERSION {
-        return Err(StoreError::Write(format!(
-            "{} has an older schema (version {found}), and upgrading it needs write access",
-            path.display()
-        )));
+        return Err(StoreError::OldReadOnly {
+            path: path.to_path_buf(),
+            found,
+        });
     }
     Ok(conn)
 }
