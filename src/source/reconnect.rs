@@ -26,7 +26,7 @@ pub fn close_action(code: Option<u16>) -> CloseAction {
 }
 
 /// Exponential backoff with jitter and a cap. `attempt` counts failures since the last
-/// connection that reached `connection_established`.
+/// good connection (one that stayed up a while after the greeting).
 #[derive(Clone, Debug)]
 pub struct Backoff {
     pub base: Duration,

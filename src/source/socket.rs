@@ -127,6 +127,9 @@ pub struct Link {
     pub capture: bool,
     pub connect_timeout: Duration,
     pub pong_timeout: Duration,
+    /// When the current connection came up (greeted and subscribed): how long it lasted
+    /// decides whether it was a good one.
+    up_since: Option<tokio::time::Instant>,
 }
 
 impl Link {
@@ -145,6 +148,7 @@ impl Link {
 
     /// Connected and subscribed: the chat is live again (closing an open gap).
     pub async fn up(&mut self, at: Ts) {
+        self.up_since = Some(tokio::time::Instant::now());
         self.state
             .send_replace(ChatState::live_again(&mut self.lives));
         if std::mem::replace(&mut self.down, false) {
@@ -222,6 +226,7 @@ impl ChatSource {
             capture: opts.capture,
             connect_timeout: opts.connect_timeout,
             pong_timeout: opts.pong_timeout,
+            up_since: None,
         };
         ChatSource {
             transport,
@@ -270,7 +275,7 @@ impl ChatSource {
             self.link.state.send_replace(ChatState::Connecting {
                 attempt: backoff.attempt(),
             });
-            let started = tokio::time::Instant::now();
+            self.link.up_since = None;
             let ended = tokio::select! {
                 _ = cancel.cancelled() => return SourceExit::Cancelled,
                 e = self.transport.connect_once(&self.target, &mut self.link) => e,
@@ -279,7 +284,9 @@ impl ChatSource {
             if self.link.tx.is_closed() {
                 return SourceExit::EngineGone;
             }
-            let healthy = ended.established && started.elapsed() >= self.opts.healthy_after;
+            // Counted from the greeting: a slow connect is not time the server kept us.
+            let lasted = self.link.up_since.map(|t| t.elapsed());
+            let healthy = ended.established && lasted.is_some_and(|d| d >= self.opts.healthy_after);
             if healthy {
                 backoff.reset();
                 refused_once = false;

@@ -10,6 +10,7 @@ use crate::source::reconnect::close_action;
 /// Greets, stays up `lasts`, then closes with `code`; cancels the run after `calls` tries.
 struct GreetsThenCloses {
     code: u16,
+    handshake: Duration,
     lasts: Duration,
     calls: Arc<AtomicU32>,
     stop_after: u32,
@@ -26,8 +27,11 @@ impl Transport for GreetsThenCloses {
     fn refused_hint(&self) -> &'static str {
         "check nothing"
     }
-    fn connect_once<'a>(&'a mut self, _: &'a Target, _: &'a mut Link) -> BoxFuture<'a, Ended> {
+    fn connect_once<'a>(&'a mut self, _: &'a Target, link: &'a mut Link) -> BoxFuture<'a, Ended> {
         Box::pin(async move {
+            // A slow handshake is not time the connection was up.
+            tokio::time::sleep(self.handshake).await;
+            link.up(Ts(0)).await;
             tokio::time::sleep(self.lasts).await;
             if self.calls.fetch_add(1, Ordering::SeqCst) + 1 >= self.stop_after {
                 self.cancel.cancel();
@@ -40,16 +44,26 @@ impl Transport for GreetsThenCloses {
 /// Runs the source until the transport has been tried `tries` times (or it stops by itself);
 /// returns how it ended, the tries and the (paused) time it took.
 async fn run(code: u16, lasts: Duration, tries: u32) -> (SourceExit, u32, Duration) {
+    run_with(code, Duration::ZERO, lasts, tries).await
+}
+
+async fn run_with(
+    code: u16,
+    handshake: Duration,
+    lasts: Duration,
+    tries: u32,
+) -> (SourceExit, u32, Duration) {
     let cancel = CancellationToken::new();
     let calls = Arc::new(AtomicU32::new(0));
     let transport = GreetsThenCloses {
         code,
+        handshake,
         lasts,
         calls: calls.clone(),
         stop_after: tries,
         cancel: cancel.clone(),
     };
-    let (tx, _rx) = mpsc::channel(16);
+    let (tx, _rx) = mpsc::channel(1024);
     let (state, _) = watch::channel(ChatState::Connecting { attempt: 0 });
     let opts = SourceOptions::new("ws://test", vec!["chat".into()]);
     let mut source = ChatSource::new(Box::new(transport), opts, tx, state);
@@ -79,4 +93,11 @@ async fn refused_right_after_the_greeting_twice_gives_up() {
     let (exit, tries, _) = run(4001, Duration::ZERO, 50).await;
     assert!(matches!(exit, SourceExit::Refused { .. }), "{exit:?}");
     assert_eq!(tries, 2, "looked up once more, then gave up");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_slow_handshake_does_not_count_as_time_up() {
+    let (exit, tries, _) = run_with(4001, Duration::from_secs(40), Duration::ZERO, 50).await;
+    assert!(matches!(exit, SourceExit::Refused { .. }), "{exit:?}");
+    assert_eq!(tries, 2);
 }

@@ -83,9 +83,14 @@ pub struct TwitchSource {
 }
 
 /// The connections of one session: the joined one, and the one replacing it after RECONNECT.
+/// A session that stayed in the channel this long was a good one: the backoff starts over.
+const HEALTHY_AFTER: Duration = Duration::from_secs(30);
+
 struct Conns {
     current: Conn,
     joined: bool,
+    /// When this session first joined the channel (a RECONNECT handover keeps it).
+    joined_at: Option<Instant>,
     pending: Option<Conn>,
     /// The current connection must confirm its JOIN by then.
     join_by: Instant,
@@ -181,6 +186,7 @@ impl TwitchSource {
         let mut conns = Conns {
             current: self.spawn(ev_tx),
             joined: false,
+            joined_at: None,
             pending: None,
             join_by: Instant::now() + self.opts.connect_timeout * 2,
         };
@@ -202,7 +208,12 @@ impl TwitchSource {
                     if let Err(exit) = self.on_frame(&mut conns, conn_id, at, &text, ev_tx).await {
                         return Lost::Exit(exit);
                     }
-                    if conns.joined && conns.current.conn_id == conn_id {
+                    // Good once it has stayed in the channel a while: a server that takes
+                    // the JOIN and drops us would otherwise be retried every second, forever.
+                    let healthy = conns
+                        .joined_at
+                        .is_some_and(|t| t.elapsed() >= HEALTHY_AFTER);
+                    if conns.joined && conns.current.conn_id == conn_id && healthy {
                         backoff.reset();
                     }
                 }
@@ -313,6 +324,7 @@ impl TwitchSource {
             return Ok(());
         }
         conns.joined = true;
+        conns.joined_at.get_or_insert_with(Instant::now);
         self.state
             .send_replace(ChatState::live_again(&mut self.lives));
         if std::mem::replace(&mut self.down, false) {
