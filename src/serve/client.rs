@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
 use futures_util::{SinkExt, StreamExt};
+use tokio::sync::OwnedSemaphorePermit;
 use tokio_util::sync::CancellationToken;
 
 use super::hub::Hub;
@@ -14,7 +15,13 @@ use super::hub::Hub;
 /// How long a closing client gets to take the close frame.
 const CLOSE_WAIT: Duration = Duration::from_secs(1);
 
-pub async fn run(socket: WebSocket, hub: Arc<Hub>, cancel: CancellationToken) {
+/// `slot`: this client's place under the server's limit, given back as it leaves the hub.
+pub async fn run(
+    socket: WebSocket,
+    hub: Arc<Hub>,
+    cancel: CancellationToken,
+    slot: OwnedSemaphorePermit,
+) {
     let joined = hub.join();
     let (id, dropped) = (joined.id, joined.dropped.clone());
     let (mut sink, mut stream) = socket.split();
@@ -48,6 +55,7 @@ pub async fn run(socket: WebSocket, hub: Arc<Hub>, cancel: CancellationToken) {
         () = dropped.cancelled() => true,
         () = cancel.cancelled() => true,
     };
+    drop(slot);
     hub.leave(id);
     if goodbye {
         // A close frame, so the dashboard sees kicktui stopping (1001) or dropping a client

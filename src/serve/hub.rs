@@ -109,11 +109,6 @@ impl Hub {
         }
     }
 
-    /// Clients connected now.
-    pub fn clients(&self) -> usize {
-        self.lock().clients.len()
-    }
-
     pub fn leave(&self, id: u64) {
         let mut inner = self.lock();
         inner.clients.retain(|c| c.id != id);

@@ -84,6 +84,9 @@ impl Running {
 struct AppState {
     hub: Arc<Hub>,
     cancel: CancellationToken,
+    /// One permit a client, taken before the upgrade: clients arriving at once cannot all
+    /// pass a count that only grows once each has joined.
+    slots: Arc<tokio::sync::Semaphore>,
 }
 
 /// Binds once (so a restart keeps the port); the error is the one line the user sees.
@@ -190,6 +193,7 @@ pub fn spawn(
                 AppState {
                     hub: hub.clone(),
                     cancel: run.clone(),
+                    slots: Arc::new(tokio::sync::Semaphore::new(MAX_CLIENTS)),
                 },
                 opts.token.clone(),
             );
@@ -226,17 +230,17 @@ const MAX_CLIENTS: usize = 256;
 const MAX_CLIENT_MESSAGE: usize = 4096;
 
 async fn ws(State(st): State<AppState>, up: WebSocketUpgrade) -> Response {
-    if st.hub.clients() >= MAX_CLIENTS {
+    let Ok(slot) = st.slots.clone().try_acquire_owned() else {
         return (
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             format!("kicktui serves at most {MAX_CLIENTS} metrics clients at once"),
         )
             .into_response();
-    }
+    };
     up.max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)
         .on_upgrade(move |socket| {
-            crate::supervise::scoped(TASK, client::run(socket, st.hub, st.cancel))
+            crate::supervise::scoped(TASK, client::run(socket, st.hub, st.cancel, slot))
         })
 }
 
