@@ -173,6 +173,8 @@ enum Resolved {
 
 fn classify(v: &Value) -> Resolved {
     if let Some(error) = v.get("error").and_then(Value::as_str) {
+        // It is logged and shown: never with a URL's token.
+        let error = &crate::media::slog::without_url_queries(error);
         let gone = error.contains("No playable streams")
             || (error.contains("Unable to open URL")
                 && (error.contains("404 Client Error") || error.contains("410 Client Error")));
@@ -226,6 +228,11 @@ mod tests {
         };
         assert!(why.contains("[recorder] stream_url"));
         assert!(matches!(classify(&Value::Null), Resolved::Unclear(_)));
+        let tokened = json!({"error": "Unable to open URL: https://h/a.m3u8?token=s3cret (403 Client Error)"});
+        let Resolved::Unclear(why) = classify(&tokened) else {
+            panic!()
+        };
+        assert!(!why.contains("s3cret") && why.contains("a.m3u8?…"), "{why}");
     }
 
     #[test]

@@ -114,9 +114,47 @@ pub fn parse(line: &str) -> LogEvent {
     LogEvent::Other
 }
 
+/// `line` with the query of every URL in it replaced by `?…`: a playback URL may carry a
+/// token there, and streamlink prints URLs in its errors.
+pub fn without_url_queries(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_url = false;
+    let mut in_query = false;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if !in_url && (rest.starts_with("http://") || rest.starts_with("https://")) {
+            in_url = true;
+        }
+        if c.is_whitespace() || c == '\'' || c == '"' || c == ')' || c == '>' {
+            in_url = false;
+            in_query = false;
+        }
+        if in_url && c == '?' && !in_query {
+            in_query = true;
+            out.push_str("?…");
+        } else if !in_query {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_queries_never_reach_the_log() {
+        let line = "[cli][error] Unable to open URL: https://x.live/a.m3u8?token=s3cret&sig=1 \
+                    (403 Client Error: Forbidden for url: https://x.live/b.m3u8?token=s3cret)";
+        let clean = without_url_queries(line);
+        assert!(!clean.contains("s3cret"), "{clean}");
+        assert!(clean.contains("https://x.live/a.m3u8?… (403"), "{clean}");
+        assert!(clean.ends_with("https://x.live/b.m3u8?…)"), "{clean}");
+        let plain = "[stream.hls][debug] Adding segment 12 to queue? yes";
+        assert_eq!(without_url_queries(plain), plain);
+    }
 
     #[test]
     fn a_file_that_cannot_be_written_is_its_own_event() {

@@ -261,7 +261,7 @@ impl Store {
                 }
                 "kicks" => m.kicks = m.kicks.saturating_add(n),
                 "bits" => m.bits = m.bits.saturating_add(n),
-                "donation" => m.donations_usd += amount,
+                "donation" if amount.is_finite() && amount > 0.0 => m.donations_usd += amount,
                 _ => {}
             }
         }
