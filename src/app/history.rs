@@ -70,8 +70,31 @@ impl RateHistory {
     /// highest rate in each, or `None` where no snapshot came.
     pub fn columns(&self, cols: usize, secs_per_col: i64) -> Vec<Option<f64>> {
         let mut out = vec![None; cols];
+        self.each_in_columns(cols, secs_per_col, |i, p| {
+            out[i] = Some(out[i].map_or(p.rate, |v: f64| v.max(p.rate)));
+        });
+        out
+    }
+
+    /// Per column as in [`columns`](Self::columns): whether chat reached the line that held
+    /// at the time (the line moves: a past bar is judged by its own, not today's).
+    pub fn hot_columns(&self, cols: usize, secs_per_col: i64) -> Vec<bool> {
+        let mut out = vec![false; cols];
+        self.each_in_columns(cols, secs_per_col, |i, p| {
+            out[i] |= p.rate > 0.0 && p.threshold > 0.0 && p.rate >= p.threshold;
+        });
+        out
+    }
+
+    /// Calls `f(column, point)` for the points of the last `cols` columns.
+    fn each_in_columns(
+        &self,
+        cols: usize,
+        secs_per_col: i64,
+        mut f: impl FnMut(usize, &RatePoint),
+    ) {
         let (Some(last), true) = (self.points.back(), secs_per_col > 0) else {
-            return out;
+            return;
         };
         // Columns are fixed stretches of the clock, so a past bar keeps its shape as time
         // moves on (counted back from the newest second, every bar shifted each second).
@@ -81,10 +104,8 @@ impl RateHistory {
             let Some(i) = usize::try_from(back).ok().filter(|b| *b < cols) else {
                 break;
             };
-            let slot = &mut out[cols - 1 - i];
-            *slot = Some(slot.map_or(p.rate, |v: f64| v.max(p.rate)));
+            f(cols - 1 - i, p);
         }
-        out
     }
 
     /// The highest rate among the newest `secs` seconds.
@@ -209,6 +230,22 @@ mod tests {
         let later = h.columns(6, 5);
         assert_eq!(&later[..5], &after[..5]);
         assert_eq!(later[5], Some(10.5));
+    }
+
+    #[test]
+    fn a_past_column_is_hot_by_the_line_of_its_own_time() {
+        let mut h = RateHistory::default();
+        let point = |rate, threshold| VelocityStatus {
+            chart_rate: rate,
+            threshold,
+            ..VelocityStatus::default()
+        };
+        // 4 msg/s under a line of 5, then the line drops to 2: still not hot.
+        h.push(at(0), &point(4.0, 5.0));
+        h.push(at(1), &point(6.0, 5.0));
+        h.push(at(2), &point(1.0, 2.0));
+        h.push(at(3), &point(0.0, 0.0));
+        assert_eq!(h.hot_columns(4, 1), vec![false, true, false, false]);
     }
 
     #[test]

@@ -178,7 +178,11 @@ impl VelocityDetector {
             z,
             chatters,
             peak_bar: false,
-            chart_rate: all as f64 / w,
+            // In the threshold's units: fixed mode fires on all messages, baseline on counted.
+            chart_rate: match self.cfg.mode {
+                VelocityMode::Fixed => all as f64 / w,
+                VelocityMode::Baseline => counted as f64 / w,
+            },
         };
         if !fires || gap {
             return None;

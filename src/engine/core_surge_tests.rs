@@ -122,6 +122,12 @@ fn by_default_the_chat_line_is_the_peak_bar_not_the_idle_velocity_rule() {
     assert!(v.chart_rate < 1.5, "{v:?}");
     let mut rule = Config::default();
     rule.peaks.enabled = false;
-    let core = Core::new(&rule, OffsetBase::FirstEvent);
+    let mut core = Core::new(&rule, OffsetBase::FirstEvent);
     assert!(!core.velocity().peak_bar);
+    // The velocity rule counts a chatter at most twice a window too: so does its chart.
+    for i in 0..50 {
+        core.on_event(Ts(t0 + i * 200), &chat(999, "spam spam"));
+    }
+    let v = core.velocity();
+    assert!(v.rate > 4.0 && v.chart_rate < 1.0, "{v:?}");
 }

@@ -57,7 +57,8 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let values = app.history.columns(cols, secs_per_col.max(1));
     let peak = values.iter().flatten().fold(0.0f64, |a, &b| a.max(b));
     let scale = (peak.max(p.threshold) * 1.15).max(1.0);
-    draw_bars(&values, scale, p.threshold, th, inner, buf);
+    let hot = app.history.hot_columns(cols, secs_per_col.max(1));
+    draw_bars(&values, &hot, scale, p.threshold, th, inner, buf);
     let label = format!("{:.0}", scale);
     buf.set_string(inner.x, inner.y, &label, th.dim);
 }
@@ -70,9 +71,11 @@ fn hot_or(th: &Theme, rate: f64, threshold: f64) -> ratatui::style::Style {
     }
 }
 
-/// Bars in eighths of a cell from the bottom; the threshold row shows `┄` where no bar is.
+/// Bars in eighths of a cell from the bottom, hot where `hot` says; the threshold row shows
+/// `┄` where no bar is.
 fn draw_bars(
     values: &[Option<f64>],
+    hot: &[bool],
     scale: f64,
     threshold: f64,
     th: &Theme,
@@ -86,9 +89,10 @@ fn draw_bars(
     for (i, v) in values.iter().enumerate() {
         let x = area.x + i as u16;
         let units = v.map_or(0, |v| ((v / scale * total).round() as usize).min(h * 8));
-        let style = match v {
-            Some(v) if *v > 0.0 && threshold > 0.0 && *v >= threshold => th.bar_hot,
-            _ => th.bar,
+        let style = if hot.get(i).copied().unwrap_or(false) {
+            th.bar_hot
+        } else {
+            th.bar
         };
         for row in 0..h {
             // row 0 is the bottom.
@@ -116,6 +120,7 @@ mod tests {
         let th = Theme::new(true);
         draw_bars(
             &[Some(1.0), Some(0.5), None],
+            &[true, false, false],
             1.0,
             0.75,
             &th,
