@@ -64,3 +64,33 @@ mod tests {
         assert!(line.starts_with("EOF while parsing"), "{line}");
     }
 }
+
+#[cfg(test)]
+mod call_sites {
+    #[test]
+    fn a_kick_frame_with_a_viewers_text_in_a_bad_field_is_reported_without_it() {
+        let data = serde_json::json!({"message": "my private chat words"}).to_string();
+        let frame = serde_json::json!({
+            "event": "App\\Events\\StreamHostedEvent",
+            "channel": "channel.1",
+            "data": data,
+        })
+        .to_string();
+        let e = crate::source::kick::decode_frame(&frame)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("bad data"), "malformed: {e}");
+        assert!(!e.contains("private"), "{e}");
+    }
+
+    #[test]
+    fn a_centrifugo_reply_with_text_in_a_bad_field_is_reported_without_it() {
+        let line = r#"{"push": "my private chat words"}"#;
+        let e = crate::source::centrifugo::proto::parse_line(line)
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("not a Centrifugo reply"), "{e}");
+        assert!(!e.contains("private"), "{e}");
+    }
+}
