@@ -3,31 +3,27 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use unicode_width::UnicodeWidthChar;
 
 use super::layout::popup;
 use super::moments::clock;
 use super::theme::Theme;
 use crate::app::{App, ClipStatus, Storage};
+use crate::domain::Moment;
 use crate::present::{trigger_details, trigger_summary, trigger_words};
 use crate::time::{format_hms, format_offset_words};
 
-/// Lines before the triggers: headline, summary, a gap, seven fields, a gap, the heading.
-const FULL_ROWS: usize = 13;
+/// Where a field's value starts: after its name.
+const FIELD_INDENT: usize = 10;
 /// Where a trigger's words start: after its kind and strength.
 const TRIGGER_INDENT: usize = 23;
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let Some(e) = app.moments.selected_entry() else {
         return;
-    };
-    let m = &e.moment;
-    let field = |name: &str, value: String| {
-        Line::from(vec![
-            Span::styled(format!(" {name:<9}"), th.dim),
-            Span::styled(value, th.text),
-        ])
     };
     let stored = match (e.id, app.ctx.storage) {
         (Some(id), _) => format!("row #{id}"),
@@ -39,83 +35,24 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         ClipStatus::Failed { why } => format!("failed: {why}"),
         other => other.label().to_string(),
     };
+    let w = area.width.saturating_sub(4).min(100);
+    let text_w = usize::from(w.saturating_sub(2));
+    let room = usize::from(area.height.saturating_sub(4));
+    let build = |compact| {
+        Rows {
+            th,
+            width: text_w,
+            compact,
+            lines: Vec::new(),
+        }
+        .moment(&e.moment, stored.clone(), clip.clone())
+    };
     // On a short terminal the spacing, the fields said elsewhere and the triggers' second lines
     // give way, so every trigger keeps its line.
-    let trigger_rows: usize = m
-        .triggers
-        .iter()
-        .map(|t| 1 + usize::from(!trigger_details(&t.data).is_empty()))
-        .sum();
-    let compact = FULL_ROWS + trigger_rows + 2 > usize::from(area.height.saturating_sub(2));
-    let mut lines = vec![
-        Line::from(Span::styled(
-            format!(
-                " {} at {}",
-                m.trigger_type.headline(),
-                format_offset_words(m.offset_s)
-            ),
-            th.accent,
-        )),
-        Line::from(Span::styled(format!(" {}", trigger_summary(m)), th.text)),
-        Line::from(""),
-        field("time", format!("{} ({})", clock(m.at), m.at.to_rfc3339())),
-        field("offset", format_hms(m.offset_s)),
-        field("score", format!("{:.1}", m.score)),
-        field("source", m.source.as_str().to_string()),
-        field(
-            "window",
-            format!(
-                "{} to {} of the stream",
-                format_hms(m.offset_s + m.clip_start.secs_since(m.at)),
-                format_hms(m.offset_s + m.clip_end.secs_since(m.at)),
-            ),
-        ),
-        field("stored", stored),
-        field("clip", clip),
-        Line::from(""),
-        Line::from(Span::styled(
-            format!(" Triggers ({})", m.triggers.len()),
-            th.title,
-        )),
-    ];
-    if compact {
-        let said_elsewhere = [" time", " offset", " source"];
-        lines.retain(|l| {
-            let first = l.spans.first().map_or("", |s| s.content.as_ref());
-            l.width() > 0 && !said_elsewhere.iter().any(|f| first.starts_with(f))
-        });
+    let mut lines = build(false);
+    if lines.len() > room {
+        lines = build(true);
     }
-    let w = area.width.saturating_sub(4).min(100);
-    // Trigger text is wrapped here, under its own column, so the rows can be counted.
-    let text_w = usize::from(w.saturating_sub(2)).saturating_sub(TRIGGER_INDENT);
-    for t in &m.triggers {
-        let words = under_column(&trigger_words(t.kind, &t.data), text_w);
-        for (i, row) in words.into_iter().enumerate() {
-            let lead = if i == 0 {
-                vec![
-                    Span::styled(format!("  {:<14}", t.kind.as_str()), th.accent),
-                    Span::styled(format!("x{:<5.1} ", t.strength), th.dim),
-                ]
-            } else {
-                vec![Span::raw(" ".repeat(TRIGGER_INDENT))]
-            };
-            lines.push(Line::from(
-                lead.into_iter()
-                    .chain([Span::styled(row, th.text)])
-                    .collect::<Vec<_>>(),
-            ));
-        }
-        let details = trigger_details(&t.data);
-        if !details.is_empty() && !compact {
-            for row in under_column(&details, text_w) {
-                lines.push(Line::from(Span::styled(
-                    format!("{:TRIGGER_INDENT$}{row}", ""),
-                    th.dim,
-                )));
-            }
-        }
-    }
-    let room = usize::from(area.height.saturating_sub(4));
     if lines.len() > room && room > 0 {
         let hidden = lines.len() - room + 1;
         lines.truncate(room - 1);
@@ -143,24 +80,111 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         .render(r, buf);
 }
 
-/// `text` in rows of at most `width` characters, broken between words where it can be.
+/// The popup's lines, wrapped here (so they can be counted) with each continuation under
+/// its own column.
+struct Rows<'a> {
+    th: &'a Theme,
+    width: usize,
+    compact: bool,
+    lines: Vec<Line<'a>>,
+}
+
+impl<'a> Rows<'a> {
+    fn moment(mut self, m: &Moment, stored: String, clip: String) -> Vec<Line<'a>> {
+        let th = self.th;
+        let headline = format!(
+            "{} at {}",
+            m.trigger_type.headline(),
+            format_offset_words(m.offset_s)
+        );
+        self.wrapped(vec![], &headline, 1, th.accent);
+        self.wrapped(vec![], &trigger_summary(m), 1, th.text);
+        self.gap();
+        if !self.compact {
+            self.field("time", &format!("{} ({})", clock(m.at), m.at.to_rfc3339()));
+            self.field("offset", &format_hms(m.offset_s));
+        }
+        self.field("score", &format!("{:.1}", m.score));
+        if !self.compact {
+            self.field("source", m.source.as_str());
+        }
+        let window = format!(
+            "{} to {} of the stream",
+            format_hms(m.offset_s + m.clip_start.secs_since(m.at)),
+            format_hms(m.offset_s + m.clip_end.secs_since(m.at)),
+        );
+        self.field("window", &window);
+        self.field("stored", &stored);
+        self.field("clip", &clip);
+        self.gap();
+        let heading = format!("Triggers ({})", m.triggers.len());
+        self.wrapped(vec![], &heading, 1, th.title);
+        for t in &m.triggers {
+            let lead = vec![
+                Span::styled(format!("  {:<14}", t.kind.as_str()), th.accent),
+                Span::styled(format!("x{:<5.1} ", t.strength), th.dim),
+            ];
+            let words = trigger_words(t.kind, &t.data);
+            self.wrapped(lead, &words, TRIGGER_INDENT, th.text);
+            let details = trigger_details(&t.data);
+            if !details.is_empty() && !self.compact {
+                self.wrapped(vec![], &details, TRIGGER_INDENT, th.dim);
+            }
+        }
+        self.lines
+    }
+
+    fn gap(&mut self) {
+        if !self.compact {
+            self.lines.push(Line::from(""));
+        }
+    }
+
+    fn field(&mut self, name: &str, value: &str) {
+        let lead = vec![Span::styled(format!(" {name:<9}"), self.th.dim)];
+        self.wrapped(lead, value, FIELD_INDENT, self.th.text);
+    }
+
+    /// `text` after `lead` (or `indent` spaces), continued under the same column.
+    fn wrapped(&mut self, lead: Vec<Span<'a>>, text: &str, indent: usize, style: Style) {
+        let rows = under_column(text, self.width.saturating_sub(indent));
+        for (i, row) in rows.into_iter().enumerate() {
+            let mut spans = if i == 0 && !lead.is_empty() {
+                lead.clone()
+            } else {
+                vec![Span::raw(" ".repeat(indent))]
+            };
+            spans.push(Span::styled(row, style));
+            self.lines.push(Line::from(spans));
+        }
+    }
+}
+
+/// `text` in rows at most `width` terminal cells wide, broken between words where it can be.
 fn under_column(text: &str, width: usize) -> Vec<String> {
     let width = width.max(8);
+    let cells = |s: &str| s.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>();
     let mut rows = Vec::new();
     let mut row = String::new();
     for word in text.split(' ') {
-        let (row_len, word_len) = (row.chars().count(), word.chars().count());
-        if row_len > 0 && row_len + 1 + word_len > width {
+        if !row.is_empty() && cells(&row) + 1 + cells(word) > width {
             rows.push(std::mem::take(&mut row));
         }
         if !row.is_empty() {
             row.push(' ');
         }
         row.push_str(word);
-        // A word longer than a row is cut where the row ends.
-        while row.chars().count() > width {
-            let cut: String = row.chars().take(width).collect();
-            row = row.chars().skip(width).collect();
+        // A word wider than a row is cut where the row ends.
+        while cells(&row) > width {
+            let mut used = 0;
+            let cut: String = row
+                .chars()
+                .take_while(|c| {
+                    used += c.width().unwrap_or(0);
+                    used <= width
+                })
+                .collect();
+            row = row[cut.len()..].to_string();
             rows.push(cut);
         }
     }
@@ -185,5 +209,12 @@ mod tests {
             under_column("abcdefghijklmnop", 8),
             vec!["abcdefgh", "ijklmnop"]
         );
+    }
+
+    #[test]
+    fn wide_characters_take_two_cells() {
+        // Eight double-width characters: four a row of eight cells.
+        let rows = under_column("日本語のテキスト", 8);
+        assert_eq!(rows, vec!["日本語の", "テキスト"]);
     }
 }
