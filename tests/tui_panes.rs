@@ -557,7 +557,10 @@ fn long_trigger_text_wraps_under_its_column_and_every_trigger_keeps_a_row() {
     let t = screen(&a, 80, 24);
     assert!(t.contains("Triggers (5)"), "{t}");
     // A continuation row starts under the trigger's words, never against the border.
-    assert!(t.contains("│                       the popup's width"), "{t}");
+    assert!(
+        t.contains("│                       the popup's width"),
+        "{t}"
+    );
     // Every trigger keeps a row; the long summary wraps too instead of being cut.
     for want in ["Keywords: NO WAY (13x)", "Keywords: mods (13x)", "│ (13x)"] {
         assert!(t.contains(want), "{want:?} in\n{t}");

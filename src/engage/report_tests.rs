@@ -1,0 +1,95 @@
+use super::*;
+
+fn seg(name: &str, secs: f64, e: Option<f64>, r: Option<f64>, sug: Option<&str>) -> SegmentRow {
+    SegmentRow {
+        name: name.into(),
+        seconds: secs,
+        engagement: e,
+        reward: r,
+        suggested: sug.map(String::from),
+        ..SegmentRow::default()
+    }
+}
+
+#[test]
+fn activities_and_suggestions_are_summed_from_the_segments() {
+    let mut r = Report {
+        segments: vec![
+            seg("talk", 100.0, Some(40.0), None, None),
+            seg("react", 300.0, Some(80.0), Some(0.8), Some("react")),
+            seg("talk", 300.0, Some(60.0), Some(0.6), Some("react")),
+        ],
+        ..Report::default()
+    };
+    r.summarize_segments();
+    let talk = &r.activities[0];
+    assert_eq!((talk.segments, talk.rewarded), (2, 1));
+    assert_eq!(talk.engagement, Some(55.0));
+    assert_eq!(talk.reward, Some(0.6));
+    assert_eq!(
+        r.suggestions,
+        Suggestions {
+            made: 2,
+            followed: 1
+        }
+    );
+    let md = r.to_markdown();
+    assert!(
+        md.contains("| react | 1 | 0:05:00 | 80.0 | 0.800 (1×) |"),
+        "{md}"
+    );
+    assert!(md.contains("Suggestions followed: 1 of 2."));
+    assert!(!md.contains("Advisor"), "no advisor, no line");
+    r.advisor = Some("advisor: 2 calls, 1 suggestion, 1 followed (100 %)".into());
+    assert!(
+        r.to_markdown()
+            .contains("- Advisor: 2 calls, 1 suggestion, 1 followed (100 %)\n")
+    );
+    let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    assert_eq!(json["suggestions"]["followed"], 1);
+}
+
+#[test]
+fn the_chat_peak_names_its_window_and_is_left_out_without_windows() {
+    let mut r = Report {
+        messages: 4976,
+        ..Report::default()
+    };
+    assert!(
+        r.to_markdown().contains("- Chat: 4976 messages\n"),
+        "unknown: left out"
+    );
+    (r.peak_velocity, r.peak_window_s) = (15.4, 10.0);
+    assert!(
+        r.to_markdown()
+            .contains("- Chat: 4976 messages, peak 15.4 msg/s over 10 s\n")
+    );
+}
+
+#[test]
+fn revenue_names_only_this_platforms_tips() {
+    let mut r = Report {
+        platform: "kick".into(),
+        ..Report::default()
+    };
+    let line = |r: &Report| {
+        let md = r.to_markdown();
+        md.lines()
+            .find(|l| l.starts_with("- Revenue:"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        line(&r).contains("0 Kicks") && !line(&r).contains("bits"),
+        "{}",
+        line(&r)
+    );
+    r.platform = "twitch".into();
+    // The title names the platform as the command line does.
+    assert!(r.to_markdown().starts_with("# Stream report: twitch:"));
+    assert!(
+        line(&r).contains("0 bits") && !line(&r).contains("Kicks"),
+        "{}",
+        line(&r)
+    );
+}

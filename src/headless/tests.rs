@@ -1,0 +1,153 @@
+use super::*;
+use crate::domain::Event;
+
+#[test]
+fn chat_line_is_rate_limited_and_marks_spikes() {
+    let mut p = Printer::new("clavicular", 10);
+    p.lines(&Update::ChatState(ChatState::Live { reconnects: 0 }), Ts(0));
+    let mut s = Snapshot::default();
+    s.velocity.rate = 8.7;
+    s.chat_spike = true;
+    s.keywords = vec![("CLIP".into(), 5)];
+    let first = p.lines(&Update::Snapshot(s.clone()), Ts(0));
+    assert!(
+        first[0].ends_with("Chat: 8.7 msg/s | Keywords: 5 ← SPIKE"),
+        "{first:?}"
+    );
+    assert!(p.lines(&Update::Snapshot(s.clone()), Ts(5000)).is_empty());
+    assert_eq!(p.lines(&Update::Snapshot(s), Ts(10_000)).len(), 1);
+}
+
+#[test]
+fn a_block_note_has_no_clock_of_its_own() {
+    let mut p = Printer::new("clavicular", 10);
+    let report = Update::Note("\n# Stream report: clavicular".into());
+    assert_eq!(
+        p.lines(&report, Ts(0)),
+        vec!["\n# Stream report: clavicular"]
+    );
+    let note = p.lines(&Update::Note("Stream report saved".into()), Ts(0));
+    assert!(note[0].starts_with('[') && note[0].ends_with("] Stream report saved"));
+}
+
+#[test]
+fn connection_changes_print_once() {
+    let mut p = Printer::new("clavicular", 10);
+    let live = Update::ChatState(ChatState::Live { reconnects: 0 });
+    assert!(p.lines(&live, Ts(0))[0].ends_with("Connected to clavicular chat"));
+    assert!(p.lines(&live, Ts(0)).is_empty());
+    let stopped = Update::ChatState(ChatState::Stopped { why: "4001".into() });
+    assert!(p.lines(&stopped, Ts(0))[0].contains("Chat stopped: 4001"));
+}
+
+#[test]
+fn a_reconnect_too_quick_to_see_still_prints_a_line() {
+    let mut p = Printer::new("clavicular", 10);
+    p.lines(&Update::ChatState(ChatState::Live { reconnects: 0 }), Ts(0));
+    let again = Update::ChatState(ChatState::Live { reconnects: 1 });
+    let lines = p.lines(&again, Ts(0));
+    assert!(
+        lines[0].ends_with("Chat live (reconnected once)"),
+        "{lines:?}"
+    );
+    assert!(p.lines(&again, Ts(0)).is_empty());
+}
+
+#[test]
+fn events_api_trouble_and_the_summary_read_plainly() {
+    let mut p = Printer::new("clavicular", 10);
+    let kicks = Update::Notable {
+        at: Ts(0),
+        event: Event::Kicks {
+            sender: "donor".into(),
+            amount: 500,
+            message: "never printed".into(),
+        },
+    };
+    let line = &p.lines(&kicks, Ts(0))[0];
+    assert!(
+        line.ends_with("Kicks: donor sent 500 Kicks ($5.00)"),
+        "{line}"
+    );
+    assert!(
+        p.lines(&Update::ApiOk, Ts(0)).is_empty(),
+        "nothing to recover from"
+    );
+    let trouble = Update::ApiTrouble {
+        message: "Kick's API is rate limiting kicktui (429); retrying in 60 s".into(),
+        retry_s: Some(60),
+    };
+    assert!(p.lines(&trouble, Ts(0))[0].contains("Kick API: Kick's API is rate limiting"));
+    assert!(p.lines(&Update::ApiOk, Ts(0))[0].ends_with("Kick API: answering again"));
+    let done = Update::Finished(crate::engine::update::Summary {
+        chat_messages: 12,
+        moments: 2,
+        unsaved_moments: 0,
+        malformed_frames: 1,
+    });
+    assert!(
+        p.lines(&done, Ts(0))[0]
+            .ends_with("Received 12 chat messages, 2 moments, 1 malformed frame skipped")
+    );
+}
+
+#[test]
+fn no_chat_line_before_chat_is_connected() {
+    let mut p = Printer::new("clavicular", 10);
+    let snap = Update::Snapshot(Snapshot::default());
+    assert!(p.lines(&snap, Ts(0)).is_empty());
+    p.lines(&Update::ChatState(ChatState::Live { reconnects: 0 }), Ts(0));
+    assert_eq!(p.lines(&snap, Ts(0)).len(), 1);
+}
+
+#[test]
+fn advice_prints_its_calls_and_only_advisor_trouble_prints() {
+    use crate::advisor::{Advice, AdvisorStatus, ToolCall};
+    let mut p = Printer::new("clavicular", 10);
+    let a = Advice {
+        id: Some(1),
+        at: Ts(0),
+        calls: vec![ToolCall::SuggestActivity {
+            arm: "react".into(),
+            reason: "chat is slowing".into(),
+        }],
+        text: None,
+        rejected: 0,
+    };
+    let lines = p.lines(&Update::Advice(Box::new(a)), Ts(0));
+    assert_eq!(lines.len(), 1);
+    assert!(lines[0].ends_with("Advisor: try react: chat is slowing"));
+    let mut s = AdvisorStatus {
+        budget: "advisor: 1/12 calls this hour".into(),
+        note: Some("asking…".into()),
+        ..AdvisorStatus::default()
+    };
+    assert!(p.lines(&Update::Advisor(s.clone()), Ts(0)).is_empty());
+    s.note = Some("waiting 30 s after: rate limited (429)".into());
+    assert!(
+        p.lines(&Update::Advisor(s), Ts(0))[0].ends_with("waiting 30 s after: rate limited (429)")
+    );
+}
+
+#[test]
+fn a_moment_saved_only_when_final_says_so() {
+    use crate::config::Moments;
+    use crate::detect::moments::MomentBuilder;
+    use crate::domain::ManualData;
+    let moment = MomentBuilder::new(&Moments::default()).manual(Ts(5000), ManualData::default());
+    let mut p = Printer::new("clavicular", 10);
+    let building = Update::MomentBuilding {
+        id: None,
+        moment: moment.clone(),
+    };
+    assert!(p.lines(&building, Ts(0))[0].contains("NOT SAVED"));
+    let fin = Update::Moment {
+        id: Some(4),
+        moment,
+    };
+    let lines = p.lines(&fin, Ts(0));
+    assert!(
+        lines[0].contains("Moment #4 (saved on a second try) final:"),
+        "{lines:?}"
+    );
+}
