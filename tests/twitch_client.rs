@@ -265,6 +265,44 @@ async fn reconnect_and_a_drop_lose_nothing_and_count_nothing_twice() {
 }
 
 #[tokio::test]
+async fn a_server_that_takes_the_join_and_drops_gets_growing_waits() {
+    let (twitch, control) = fake(300).await;
+    let mut client = Client::start(&twitch);
+    let mut attempts = Vec::new();
+    for k in 1..=3u64 {
+        timeout(
+            LIMIT,
+            control.wait_for(|s| s.joined.len() == 1 && s.connections_accepted >= k),
+        )
+        .await
+        .expect("joined");
+        // A line after the JOIN: the old rule took any frame as a good connection.
+        let id = control.chat(&format!("v{k}"), "hi");
+        client.until_chat(&id).await;
+        control.drop_all();
+        let state = timeout(
+            LIMIT,
+            client
+                .state
+                .wait_for(|s| matches!(s, ChatState::Connecting { .. })),
+        )
+        .await
+        .expect("connecting again")
+        .expect("state")
+        .clone();
+        if let ChatState::Connecting { attempt } = state {
+            attempts.push(attempt);
+        }
+    }
+    assert_eq!(
+        attempts,
+        [1, 2, 3],
+        "the backoff grows: none stayed up 30 s"
+    );
+    client.stop().await;
+}
+
+#[tokio::test]
 async fn refused_connections_back_off_then_join() {
     let (twitch, control) = fake(300).await;
     control.refuse_connections(Duration::from_millis(400));
