@@ -18,6 +18,7 @@ pub mod engine;
 pub mod eval;
 pub mod fake;
 pub mod headless;
+pub mod http_body;
 pub mod kickapi;
 pub mod logging;
 pub mod media;

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::key::ApiKey;
 use super::tools::ToolSpec;
 use crate::config::{Advisor, Provider};
+use crate::http_body::BodyError;
 
 /// A model's reply is a few KiB; a bigger one is not read to the end.
 const MAX_REPLY: usize = 2 << 20;
@@ -266,17 +267,13 @@ impl LlmClient {
         if !(200..300).contains(&status) {
             return Err(CallError::Refused(status));
         }
-        let mut resp = resp;
-        let mut bytes = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(net_error)? {
-            if bytes.len() + chunk.len() > MAX_REPLY {
-                return Err(CallError::Malformed(format!(
-                    "the reply is over {} MiB",
-                    MAX_REPLY >> 20
-                )));
+        let bytes = match crate::http_body::read_capped(resp, MAX_REPLY).await {
+            Ok(bytes) => bytes,
+            Err(BodyError::Network(e)) => return Err(net_error(e)),
+            Err(BodyError::TooBig(mib)) => {
+                return Err(CallError::Malformed(format!("the reply is over {mib} MiB")));
             }
-            bytes.extend_from_slice(&chunk);
-        }
+        };
         let v: Value = serde_json::from_slice(&bytes)
             .map_err(|e| CallError::Malformed(format!("not JSON ({e})")))?;
         parse_reply(self.provider, &v)

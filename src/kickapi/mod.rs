@@ -134,7 +134,8 @@ fn network(e: reqwest::Error) -> ApiError {
 
 /// Sends a request and reads a JSON answer, naming every other outcome.
 pub(crate) async fn get_json(req: reqwest::RequestBuilder) -> Result<Value, ApiError> {
-    let mut resp = req.send().await.map_err(network)?;
+    use crate::http_body::BodyError;
+    let resp = req.send().await.map_err(network)?;
     let status = resp.status().as_u16();
     let header = |name| {
         resp.headers()
@@ -144,16 +145,13 @@ pub(crate) async fn get_json(req: reqwest::RequestBuilder) -> Result<Value, ApiE
     };
     let content_type = header(header::CONTENT_TYPE);
     let retry_after = header(header::RETRY_AFTER);
-    let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(network)? {
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(ApiError::BadResponse(format!(
-                "an answer over {} MB",
-                MAX_BODY >> 20
-            )));
+    let body = match crate::http_body::read_capped(resp, MAX_BODY).await {
+        Ok(body) => body,
+        Err(BodyError::Network(e)) => return Err(network(e)),
+        Err(BodyError::TooBig(mib)) => {
+            return Err(ApiError::BadResponse(format!("an answer over {mib} MB")));
         }
-        body.extend_from_slice(&chunk);
-    }
+    };
     let ok = (200..300).contains(&status);
     let classified = || {
         error::classify(
