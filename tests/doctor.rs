@@ -73,6 +73,10 @@ async fn all_green_against_the_fake_kick_exits_0() {
     assert!(text.contains("config.toml"), "names the file:\n{text}");
     assert!(text.contains("streamlink 8."), "{text}");
     assert!(text.contains(" free"), "{text}");
+    assert!(
+        !dir.path().join("data/kicktui.db").exists(),
+        "a check makes no database"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -206,10 +206,13 @@ pub fn channel_ids(
             ),
         );
     }
-    let cached = Store::open_in(data_dir)
-        .and_then(|s| s.channel_ids("kick", slug))
-        .ok()
-        .flatten()
+    // Only read: a check makes no database, and a read-only one still answers.
+    let db = crate::store::db_path(data_dir);
+    let cached = db
+        .exists()
+        .then(|| Store::open_for_reading(&db))
+        .and_then(Result::ok)
+        .and_then(|s| s.channel_ids("kick", slug).ok().flatten())
         .and_then(|c| Some((c.channel_id?, c.chatroom_id?)));
     match (cached, lookup) {
         (Some((ch, room)), _) => Check::ok(NAME, format!("cached: channel {ch}, chatroom {room}")),
