@@ -20,6 +20,7 @@ pub mod fake;
 pub mod headless;
 pub mod http_body;
 pub mod kickapi;
+pub mod log_file;
 pub mod logging;
 pub mod media;
 pub mod notify;

@@ -1,7 +1,6 @@
 //! Logging: everything to `<data dir>/kicktui.log`; in headless mode, warnings and errors to
 //! stderr too (stdout belongs to the headless lines). Never to the terminal while a TUI owns it.
 
-use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -10,11 +9,14 @@ use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::fmt::writer::MakeWriterExt;
 use tracing_subscriber::prelude::*;
 
+use crate::log_file::RotatingLog;
+
 /// The target of warnings a front end also shows as a line of its own (recorder trouble, API
 /// trouble): the file keeps them, headless stderr does not repeat what stdout just said.
 pub const SHOWN: &str = "kicktui::shown";
 
-/// A log larger than this at start is moved to `kicktui.log.1`, so a 24/7 box stays bounded.
+/// A log larger than this (at start or while running) is moved to `kicktui.log.1`, so a 24/7
+/// box stays bounded.
 const ROTATE_BYTES: u64 = 20 * 1024 * 1024;
 
 pub fn log_path(data_dir: &Path) -> PathBuf {
@@ -22,13 +24,10 @@ pub fn log_path(data_dir: &Path) -> PathBuf {
 }
 
 /// Opens `<data dir>/kicktui.log` for appending, moving a too-large one aside first.
-fn open_log(data_dir: &Path) -> std::io::Result<(std::fs::File, PathBuf)> {
+fn open_log(data_dir: &Path) -> std::io::Result<(RotatingLog, PathBuf)> {
     std::fs::create_dir_all(data_dir)?;
     let path = log_path(data_dir);
-    if std::fs::metadata(&path).is_ok_and(|m| m.len() > ROTATE_BYTES) {
-        std::fs::rename(&path, data_dir.join("kicktui.log.1"))?;
-    }
-    let file = OpenOptions::new().create(true).append(true).open(&path)?;
+    let file = RotatingLog::open(&path, ROTATE_BYTES)?;
     Ok((file, path))
 }
 
