@@ -242,9 +242,23 @@ pub(crate) fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
         Ok((conn, version))
     };
     // Plain read-only first: it sees a WAL's latest writes, where it can share the `-shm`.
-    let (conn, found) = open("mode=ro")
-        .or_else(|_| open("immutable=1"))
-        .map_err(open_err)?;
+    let (conn, found) = match open("mode=ro") {
+        Ok(opened) => opened,
+        Err(_) => {
+            let opened = open("immutable=1").map_err(open_err)?;
+            let mut wal = path.as_os_str().to_owned();
+            wal.push("-wal");
+            if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                // For the commands that list: the user should know the list may be short.
+                eprintln!(
+                    "note: {} is read as a read-only copy; its -wal file cannot be read, so \
+                     the newest rows may be missing",
+                    path.display()
+                );
+            }
+            opened
+        }
+    };
     if found > SCHEMA_VERSION {
         return Err(too_new(path, found));
     }
