@@ -7,9 +7,9 @@ use crate::detect::emotes::EmoteDetector;
 use crate::detect::events::{EventDetector, ViewerDetector};
 use crate::detect::filter::ChatFilter;
 use crate::detect::keywords::KeywordDetector;
-use crate::detect::moments::{MomentBuilder, OpenMoment};
+use crate::detect::moments::MomentBuilder;
 use crate::detect::peak::PeakDetector;
-use crate::detect::velocity::{VelocityDetector, VelocityStatus};
+use crate::detect::velocity::VelocityDetector;
 use crate::domain::{Event, ManualData, Moment, Trigger, Ts};
 use crate::engage::Metrics;
 
@@ -381,38 +381,11 @@ impl Core {
         self.totals.moments += 1;
         out.push(Effect::Moment(m));
     }
-
-    /// Seconds from the offset base to `t` (the stream offset, live).
-    pub fn offset_of(&self, t: Ts) -> f64 {
-        t.secs_since(self.base()).max(0.0)
-    }
-
-    /// The chat rate, with the line that matters: in peaks mode the velocity rule fires
-    /// nothing, so its threshold would mislead; the peak bar replaces it.
-    pub fn velocity(&self) -> VelocityStatus {
-        let mut status = self.velocity.status();
-        if let Some(peaks) = &self.peaks {
-            let bar = peaks.bar();
-            status.threshold = bar.map_or(0.0, |b| b.rate);
-            status.baseline = bar.map_or(status.baseline, |b| b.usual);
-            status.chart_rate = bar.map_or(status.rate, |b| b.now);
-            status.peak_bar = true;
-        }
-        status
-    }
-
-    pub fn keyword_counts(&self) -> impl Iterator<Item = (&str, usize)> {
-        self.keywords.counts()
-    }
-
-    pub fn top_emote(&self) -> Option<(&str, u32)> {
-        self.emotes.top()
-    }
-
-    pub fn open_moment(&self) -> Option<&OpenMoment> {
-        self.moments.open()
-    }
 }
+
+// What the front ends read from the core.
+#[path = "core_view.rs"]
+mod view;
 
 #[cfg(test)]
 #[path = "core_tests.rs"]
