@@ -11,7 +11,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
 use super::oauth::{self, AuthRequest, Client, Pkce, RedirectError};
-use super::token::{self, Secret, Token};
+use super::token::{self, Token};
 use crate::config::Config;
 
 pub struct LoginFlow {
@@ -79,7 +79,7 @@ impl LoginFlow {
             client: Client {
                 oauth_base: c.kick.oauth_base.clone(),
                 client_id: c.kick.client_id.clone(),
-                client_secret: Secret::new(c.kick.client_secret.clone()),
+                client_secret: c.kick.client_secret.clone(),
             },
             token_path: token::token_path(data_dir),
         })

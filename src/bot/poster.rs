@@ -35,7 +35,7 @@ impl BotSetup {
             oauth: Client {
                 oauth_base: c.kick.oauth_base.clone(),
                 client_id: c.kick.client_id.clone(),
-                client_secret: token::Secret::new(c.kick.client_secret.clone()),
+                client_secret: c.kick.client_secret.clone(),
             },
             token_path: token::token_path(data_dir),
             max_per_minute: c.bot.max_per_minute,

@@ -1,7 +1,6 @@
 //! The Kick user token from `kicktui login kick`: kept at `<data dir>/kick_token.json` with
 //! mode 0600, never in a log line (its `Debug` is redacted), refreshed before it expires.
 
-use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -16,25 +15,7 @@ pub fn token_path(data_dir: &Path) -> PathBuf {
 }
 
 /// A secret string: serialized as itself (for the 0600 file), never shown by `Debug`.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Secret {
-        Secret(s.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
+pub use crate::config::SecretString as Secret;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Token {

@@ -1,5 +1,5 @@
-//! A secret from the config file (a client secret, a token, a webhook URL): used like a
-//! string, but its `Debug` never shows it, so printing a config leaks nothing.
+//! A secret (a client secret, a token, a webhook URL, from the config or the login): used like
+//! a string, but its `Debug` never shows it, so printing a config or a token leaks nothing.
 
 use std::fmt;
 use std::ops::Deref;
@@ -11,7 +11,16 @@ use serde::{Deserialize, Serialize};
 pub struct SecretString(String);
 
 impl SecretString {
+    pub fn new(s: impl Into<String>) -> SecretString {
+        SecretString(s.into())
+    }
+
     pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The secret itself, for the one place that sends it: named so it stands out.
+    pub fn expose(&self) -> &str {
         &self.0
     }
 }
@@ -46,7 +55,7 @@ impl fmt::Debug for SecretString {
         f.write_str(if self.0.trim().is_empty() {
             "<unset>"
         } else {
-            "<secret>"
+            "<redacted>"
         })
     }
 }
@@ -58,7 +67,7 @@ mod tests {
     #[test]
     fn debug_never_shows_the_secret() {
         let s = SecretString::from("https://discord.com/api/webhooks/1/abc");
-        assert_eq!(format!("{s:?}"), "<secret>");
+        assert_eq!(format!("{s:?}"), "<redacted>");
         assert_eq!(format!("{:?}", SecretString::default()), "<unset>");
         assert!(s.starts_with("https://"), "used like a string");
     }
@@ -73,6 +82,6 @@ mod tests {
         c.alerts.webhook_url = "https://example.com/hook-s3cret".into();
         let printed = format!("{c:?}");
         assert!(!printed.contains("s3cret"), "{printed}");
-        assert!(printed.contains("<secret>"));
+        assert!(printed.contains("<redacted>"));
     }
 }
