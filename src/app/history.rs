@@ -20,6 +20,13 @@ pub struct RatePoint {
     pub peak_bar: bool,
 }
 
+impl RatePoint {
+    /// Chat reached the line that held at this second (none while there is no line).
+    pub fn is_hot(&self) -> bool {
+        self.rate > 0.0 && self.threshold > 0.0 && self.rate >= self.threshold
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RateHistory {
     points: VecDeque<RatePoint>,
@@ -81,7 +88,7 @@ impl RateHistory {
     pub fn hot_columns(&self, cols: usize, secs_per_col: i64) -> Vec<bool> {
         let mut out = vec![false; cols];
         self.each_in_columns(cols, secs_per_col, |i, p| {
-            out[i] |= p.rate > 0.0 && p.threshold > 0.0 && p.rate >= p.threshold;
+            out[i] |= p.is_hot();
         });
         out
     }

@@ -213,7 +213,20 @@ fn existing_db(data_dir: &Path) -> Result<std::path::PathBuf, String> {
 fn open_store(cli: &Cli) -> Result<Store, Box<dyn std::error::Error>> {
     let cfg = load_config(cli)?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
-    Ok(Store::open_for_reading(&existing_db(&data_dir)?)?)
+    readable(&existing_db(&data_dir)?)
+}
+
+/// The store for a command that lists, saying when a read-only copy may be short.
+fn readable(db: &Path) -> Result<Store, Box<dyn std::error::Error>> {
+    let store = Store::open_for_reading(db)?;
+    if store.unread_wal() {
+        eprintln!(
+            "note: {} is read as a read-only copy; its -wal file cannot be read, so the newest \
+             rows may be missing",
+            db.display()
+        );
+    }
+    Ok(store)
 }
 
 pub fn moments(cli: &Cli, args: &MomentsArgs) -> CmdResult {
@@ -304,7 +317,7 @@ pub fn report(cli: &Cli, args: &crate::cli::ReportArgs) -> CmdResult {
     let cfg = load_config(cli)?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
     let db = existing_db(&data_dir)?;
-    let store = Store::open_for_reading(&db)?;
+    let store = readable(&db)?;
     let id = match args.session {
         Some(id) => id,
         None => store

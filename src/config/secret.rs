@@ -15,10 +15,6 @@ impl SecretString {
         SecretString(s.into())
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The secret itself, for the one place that sends it: named so it stands out.
     pub fn expose(&self) -> &str {
         &self.0

@@ -193,28 +193,45 @@ impl PeakDetector {
     /// its minimum history.
     pub fn bar(&self) -> Option<PeakBar> {
         let e = self.counts.len().checked_sub(1)?;
+        let usual = self.usual_before(e)?;
+        let need = (MIN_RATIO * usual.max(0.5))
+            .max(f64::from(self.busiest_before(e)))
+            .max(f64::from(MIN_COUNT));
+        let w = self.window as f64;
+        Some(PeakBar {
+            rate: need / w,
+            usual: usual / w,
+            now: f64::from(self.counts[e]) / w,
+        })
+    }
+
+    /// The usual window count before the window ending at `e`: the mean from
+    /// `baseline_seconds` before up to the window's start. None with less history than
+    /// `MIN_BASELINE_S`.
+    fn usual_before(&self, e: usize) -> Option<f64> {
         let hi = e.checked_sub(self.window)?;
         let lo = hi.saturating_sub(self.cfg.baseline_seconds as usize);
         if hi - lo < MIN_BASELINE_S {
             return None;
         }
-        let usual = self.counts.range(lo..hi).map(|&x| x as f64).sum::<f64>() / (hi - lo) as f64;
+        Some(
+            self.counts
+                .range(lo..hi)
+                .map(|&x| f64::from(x))
+                .sum::<f64>()
+                / (hi - lo) as f64,
+        )
+    }
+
+    /// The busiest window of the look-back before `e`. Soon after joining the look-back is
+    /// what has been seen: a reaction 2 minutes in is not held back for want of history.
+    fn busiest_before(&self, e: usize) -> u32 {
         let lookback = (self.cfg.lookback_seconds as usize).min(e);
-        let busiest = self
-            .counts
+        self.counts
             .range(e - lookback..e)
             .max()
             .copied()
-            .unwrap_or(0);
-        let need = (MIN_RATIO * usual.max(0.5))
-            .max(busiest as f64)
-            .max(MIN_COUNT as f64);
-        let w = self.window as f64;
-        Some(PeakBar {
-            rate: need / w,
-            usual: usual / w,
-            now: self.counts.get(e).map_or(0.0, |&c| c as f64 / w),
-        })
+            .unwrap_or(0)
     }
 
     fn gap_ok(&self, at: Ts) -> bool {
@@ -300,23 +317,15 @@ impl PeakDetector {
     fn peak(&mut self, end: Ts, confirm: usize, quiet: bool) -> Option<Trigger> {
         let n = self.counts.len();
         let e = n.checked_sub(1 + confirm)?;
-        // Soon after joining, the look-back is what has been seen (the baseline's own minimum
-        // history still applies): a reaction 2 minutes in is not held back for want of history.
-        let lookback = (self.cfg.lookback_seconds as usize).min(e);
         let c = self.counts[e];
         if c < MIN_COUNT
             || self.counts.range(e + 1..).any(|&x| x >= c)
-            || self.counts.range(e - lookback..e).any(|&x| x > c)
+            || self.busiest_before(e) > c
+            || self.seconds < MIN_BASELINE_S + self.window + confirm
         {
             return None;
         }
-        // The baseline: window counts from `baseline_seconds` before up to the window's start.
-        let hi = e.checked_sub(self.window)?;
-        let lo = hi.saturating_sub(self.cfg.baseline_seconds as usize);
-        if hi - lo < MIN_BASELINE_S || self.seconds < MIN_BASELINE_S + self.window + confirm {
-            return None;
-        }
-        let baseline = self.counts.range(lo..hi).map(|&x| x as f64).sum::<f64>() / (hi - lo) as f64;
+        let baseline = self.usual_before(e)?;
         if (c as f64) < MIN_RATIO * baseline.max(0.5) {
             return None;
         }

@@ -22,6 +22,7 @@ use serde_json::Value;
 use tracing::warn;
 
 use crate::config;
+use crate::http_body::BodyError;
 use official::Official;
 
 /// Kick's endpoints answer plain clients worse than browsers (§3.3), so look like one.
@@ -134,7 +135,6 @@ fn network(e: reqwest::Error) -> ApiError {
 
 /// Sends a request and reads a JSON answer, naming every other outcome.
 pub(crate) async fn get_json(req: reqwest::RequestBuilder) -> Result<Value, ApiError> {
-    use crate::http_body::BodyError;
     let resp = req.send().await.map_err(network)?;
     let status = resp.status().as_u16();
     let header = |name| {

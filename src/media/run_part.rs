@@ -33,25 +33,11 @@ fn read_lines<R: AsyncRead + Unpin + Send + 'static>(r: R, tx: mpsc::Sender<Stri
         let mut reader = BufReader::new(r);
         let mut buf = Vec::new();
         let mut rest = Vec::new();
-        loop {
-            buf.clear();
-            // At most MAX_LINE held: a child writing without newlines cannot grow memory.
-            match (&mut reader)
-                .take(MAX_LINE as u64)
-                .read_until(b'\n', &mut buf)
-                .await
-            {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {}
-            }
-            // Past the cut, the rest of the line is read and dropped.
-            while buf.len() == MAX_LINE && !buf.ends_with(b"\n") {
-                rest.clear();
-                let mut part = (&mut reader).take(MAX_LINE as u64);
-                let read = part.read_until(b'\n', &mut rest).await;
-                if matches!(read, Ok(0) | Err(_)) || rest.ends_with(b"\n") {
-                    break;
-                }
+        // At most MAX_LINE held: a child writing without newlines cannot grow memory.
+        while read_part(&mut reader, &mut buf).await {
+            if buf.len() == MAX_LINE && !buf.ends_with(b"\n") {
+                // Past the cut, the rest of the line is read and dropped.
+                while read_part(&mut reader, &mut rest).await && !rest.ends_with(b"\n") {}
             }
             let line = String::from_utf8_lossy(&buf);
             let line = line.trim_end_matches(['\n', '\r']).to_string();
@@ -60,6 +46,14 @@ fn read_lines<R: AsyncRead + Unpin + Send + 'static>(r: R, tx: mpsc::Sender<Stri
             }
         }
     });
+}
+
+/// The next line, or its first `MAX_LINE` bytes, into `buf` (cleared first); false at the
+/// end of the output.
+async fn read_part<R: AsyncRead + Unpin>(reader: &mut BufReader<R>, buf: &mut Vec<u8>) -> bool {
+    buf.clear();
+    let mut part = reader.take(MAX_LINE as u64);
+    matches!(part.read_until(b'\n', buf).await, Ok(n) if n > 0)
 }
 
 impl Supervisor {

@@ -2,7 +2,6 @@
 //! drops it) or the server stops. Nothing is left behind: the task ends and leaves the hub.
 
 use std::sync::Arc;
-
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};

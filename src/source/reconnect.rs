@@ -3,6 +3,11 @@
 
 use std::time::Duration;
 
+/// A connection that stayed up this long after the greeting (or, on Twitch, in the channel)
+/// was a good one: the backoff starts over. A server that greets and drops at once would
+/// otherwise be reconnected in a tight loop.
+pub const HEALTHY_AFTER: Duration = Duration::from_secs(30);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CloseAction {
     /// 4000–4099: these parameters will never work (e.g. 4001 app key does not exist). Look

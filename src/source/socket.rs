@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::dedup::Dedup;
 use super::kick::{DecodeError, Frame};
-use super::reconnect::{Backoff, CloseAction};
+use super::reconnect::{Backoff, CloseAction, HEALTHY_AFTER};
 use super::{ChatState, SourceMsg};
 use crate::domain::Event;
 use crate::time::{Ts, wall_now};
@@ -59,8 +59,7 @@ pub struct SourceOptions {
     /// got as far as the server's greeting); `None`: retry forever.
     pub give_up_after: Option<u32>,
     /// A connection that greeted and lasted this long was a good one: the backoff and the
-    /// refusal count start over, and a "reconnect now" close is taken at its word. A server
-    /// that greets and closes at once would otherwise be reconnected in a tight loop.
+    /// refusal count start over, and a "reconnect now" close is taken at its word.
     pub healthy_after: Duration,
 }
 
@@ -75,7 +74,7 @@ impl SourceOptions {
             backoff_cap: Duration::from_secs(60),
             capture: false,
             give_up_after: None,
-            healthy_after: Duration::from_secs(30),
+            healthy_after: HEALTHY_AFTER,
         }
     }
 }

@@ -89,6 +89,8 @@ pub enum StoreError {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Opened read-only past a `-wal` file it could not read: the newest rows may be missing.
+    unread_wal: bool,
 }
 
 impl Store {
@@ -98,20 +100,22 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            unread_wal: false,
         })
     }
 
     /// For commands that only read (moments, sessions, report): as [`Store::open`], or when
-    /// the database cannot be written (a read-only copy), read-only. The first error is the
-    /// one said when both fail.
+    /// the database cannot be written (a read-only copy), read-only. When both fail the first
+    /// error is said, unless the read-only open found the schema is not this kicktui's.
     pub fn open_for_reading(path: &Path) -> Result<Store, StoreError> {
         match Store::open(path) {
             Ok(store) => Ok(store),
             Err(e @ StoreError::TooNew { .. }) => Err(e),
             Err(e) => match schema::connect_read_only(path) {
-                Ok(conn) => Ok(Store {
+                Ok((conn, unread_wal)) => Ok(Store {
                     conn,
                     path: path.to_path_buf(),
+                    unread_wal,
                 }),
                 // It opened, but its schema is not this kicktui's: that is the news.
                 Err(schema @ (StoreError::TooNew { .. } | StoreError::OldReadOnly { .. })) => {
@@ -125,6 +129,11 @@ impl Store {
     /// Opens `<data_dir>/kicktui.db`.
     pub fn open_in(data_dir: &Path) -> Result<Store, StoreError> {
         Store::open(&db_path(data_dir))
+    }
+
+    /// Read-only past a `-wal` file it could not read: the newest rows may be missing.
+    pub fn unread_wal(&self) -> bool {
+        self.unread_wal
     }
 
     pub fn path(&self) -> &Path {

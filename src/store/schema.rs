@@ -228,7 +228,8 @@ pub(crate) fn connect(path: &Path) -> Result<Connection, StoreError> {
 /// user's data dir). Failing plain read-only, `immutable`: SQLite then assumes nobody writes
 /// the file meanwhile, which lets it open a WAL database in a directory where it cannot make
 /// the `-shm` file. The schema must be current: migrating needs write access.
-pub(crate) fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
+/// Also says whether a `-wal` file was left unread (the newest rows may be missing).
+pub(crate) fn connect_read_only(path: &Path) -> Result<(Connection, bool), StoreError> {
     use rusqlite::OpenFlags;
     let open_err = |source| StoreError::Open {
         path: path.to_path_buf(),
@@ -242,21 +243,13 @@ pub(crate) fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
         Ok((conn, version))
     };
     // Plain read-only first: it sees a WAL's latest writes, where it can share the `-shm`.
-    let (conn, found) = match open("mode=ro") {
-        Ok(opened) => opened,
+    let ((conn, found), unread_wal) = match open("mode=ro") {
+        Ok(opened) => (opened, false),
         Err(_) => {
-            let opened = open("immutable=1").map_err(open_err)?;
             let mut wal = path.as_os_str().to_owned();
             wal.push("-wal");
-            if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
-                // For the commands that list: the user should know the list may be short.
-                eprintln!(
-                    "note: {} is read as a read-only copy; its -wal file cannot be read, so \
-                     the newest rows may be missing",
-                    path.display()
-                );
-            }
-            opened
+            let unread = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+            (open("immutable=1").map_err(open_err)?, unread)
         }
     };
     if found > SCHEMA_VERSION {
@@ -268,7 +261,7 @@ pub(crate) fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
             found,
         });
     }
-    Ok(conn)
+    Ok((conn, unread_wal))
 }
 
 /// A path as the path part of a `file:` URI: the characters URIs give a meaning escaped.

@@ -120,7 +120,7 @@ fn a_copy_kicktui_cannot_write_is_read_without_writing() {
         .unwrap();
     drop(store);
     let before = std::fs::read(&path).unwrap();
-    let conn = schema::connect_read_only(&path).unwrap();
+    let (conn, _) = schema::connect_read_only(&path).unwrap();
     let n: i64 = conn
         .query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))
         .unwrap();

@@ -147,13 +147,11 @@ impl<'a> Rows<'a> {
 
     /// `text` after `lead` (or `indent` spaces), continued under the same column.
     fn wrapped(&mut self, lead: Vec<Span<'a>>, text: &str, indent: usize, style: Style) {
-        let rows = under_column(text, self.width.saturating_sub(indent));
-        for (i, row) in rows.into_iter().enumerate() {
-            let mut spans = if i == 0 && !lead.is_empty() {
-                lead.clone()
-            } else {
-                vec![Span::raw(" ".repeat(indent))]
-            };
+        let mut lead = Some(lead).filter(|l| !l.is_empty());
+        for row in under_column(text, self.width.saturating_sub(indent)) {
+            let mut spans = lead
+                .take()
+                .unwrap_or_else(|| vec![Span::raw(" ".repeat(indent))]);
             spans.push(Span::styled(row, style));
             self.lines.push(Line::from(spans));
         }

@@ -21,7 +21,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             Span::styled(" Chat ", th.title),
             Span::styled(
                 format!("{:.1} msg/s ", p.rate),
-                hot_or(th, p.rate, p.threshold),
+                if p.is_hot() { th.bar_hot } else { th.accent },
             ),
         ]),
         None => Line::from(Span::styled(" Chat velocity ", th.title)),
@@ -61,14 +61,6 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     draw_bars(&values, &hot, scale, p.threshold, th, inner, buf);
     let label = format!("{:.0}", scale);
     buf.set_string(inner.x, inner.y, &label, th.dim);
-}
-
-fn hot_or(th: &Theme, rate: f64, threshold: f64) -> ratatui::style::Style {
-    if rate > 0.0 && threshold > 0.0 && rate >= threshold {
-        th.bar_hot
-    } else {
-        th.accent
-    }
 }
 
 /// Bars in eighths of a cell from the bottom, hot where `hot` says; the threshold row shows

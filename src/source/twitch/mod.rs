@@ -14,7 +14,7 @@ use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
 use super::dedup::Dedup;
-use super::reconnect::Backoff;
+use super::reconnect::{Backoff, HEALTHY_AFTER};
 use super::{ChatState, SourceMsg};
 use crate::domain::{Event, Ts};
 use crate::time::wall_now;
@@ -83,9 +83,6 @@ pub struct TwitchSource {
 }
 
 /// The connections of one session: the joined one, and the one replacing it after RECONNECT.
-/// A session that stayed in the channel this long was a good one: the backoff starts over.
-const HEALTHY_AFTER: Duration = Duration::from_secs(30);
-
 struct Conns {
     current: Conn,
     joined: bool,
