@@ -219,21 +219,31 @@ impl Printer {
 }
 
 /// Prints updates until the channel closes, on its own thread so a stalled terminal blocks
-/// nothing else. Output errors (a closed pipe) end it quietly.
+/// nothing else. When stdout goes away (a closed pipe, a restarted journald) the lines still
+/// reach kicktui.log: a service whose stdout is gone keeps its record.
 pub fn spawn_printer(
     rx: tokio::sync::mpsc::Receiver<Update>,
     printer: Printer,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
         .name("headless-printer".into())
-        .spawn(move || print_all(rx, printer))
+        .spawn(move || {
+            let log = |line: &str| tracing::info!("{line}");
+            print_all(rx, printer, std::io::stdout(), log);
+        })
 }
 
-fn print_all(mut rx: tokio::sync::mpsc::Receiver<Update>, mut printer: Printer) {
+fn print_all(
+    mut rx: tokio::sync::mpsc::Receiver<Update>,
+    mut printer: Printer,
+    mut out: impl Write,
+    mut log: impl FnMut(&str),
+) {
+    let mut out_ok = true;
     while let Some(u) = rx.blocking_recv() {
         // Notes are the engine's words for people: the log file keeps them too.
         if let Update::Note(text) = &u {
-            tracing::info!("{text}");
+            log(text);
         }
         let lines = printer.lines(&u, crate::time::wall_now());
         if lines.is_empty() {
@@ -247,15 +257,14 @@ fn print_all(mut rx: tokio::sync::mpsc::Receiver<Update>, mut printer: Printer) 
                 .map(|l| strip_clock(l).trim())
                 .filter(|l| !l.is_empty() && !l.starts_with("===="))
                 .collect();
-            tracing::info!("{}", text.join(" | "));
+            log(&text.join(" | "));
         }
-        let mut out = std::io::stdout().lock();
-        for l in lines {
-            if writeln!(out, "{l}").is_err() {
-                return;
+        if out_ok {
+            out_ok = lines.iter().all(|l| writeln!(out, "{l}").is_ok()) && out.flush().is_ok();
+            if !out_ok {
+                log("stdout is closed: the rest of this run is in kicktui.log only");
             }
         }
-        let _ = out.flush();
     }
 }
 

@@ -151,3 +151,43 @@ fn a_moment_saved_only_when_final_says_so() {
         "{lines:?}"
     );
 }
+
+/// A pipe whose reader is gone.
+struct ClosedPipe;
+
+impl std::io::Write for ClosedPipe {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::ErrorKind::BrokenPipe.into())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn the_log_keeps_the_story_after_stdout_closes() {
+    let (tx, rx) = tokio::sync::mpsc::channel(8);
+    let mut logged = Vec::new();
+    let live = Update::WentLive {
+        at: Ts(0),
+        title: Some("finals".into()),
+        session: Some(1),
+        source: crate::kickapi::LiveSource::Api,
+    };
+    tx.try_send(Update::Note("Recording to: a.ts".into()))
+        .expect("room");
+    tx.try_send(live).expect("room");
+    tx.try_send(Update::Note("Stream report saved".into()))
+        .expect("room");
+    drop(tx);
+    print_all(rx, Printer::new("clavicular", 10), ClosedPipe, |l: &str| {
+        logged.push(l.to_string())
+    });
+    assert_eq!(logged[0], "Recording to: a.ts");
+    assert!(logged[1].contains("stdout is closed"), "{logged:?}");
+    assert!(logged.iter().any(|l| l.contains("LIVE")), "{logged:?}");
+    assert_eq!(
+        logged.last().map(String::as_str),
+        Some("Stream report saved")
+    );
+}
