@@ -227,6 +227,54 @@ fn saved_replay_moments_are_listed() {
     assert!(!revenue.contains("(0 subs"), "{report}");
 }
 
+/// A moment of an ended stream whose window no recording covers (a gap while the disk was
+/// full, a deleted file) is marked `no_recording` once, not retried by every `clip --pending`
+/// (whose exit code a cron job checks).
+#[test]
+fn clip_pending_gives_up_on_a_window_never_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (log, _) = mixed_log();
+    let file = dir.path().join("stream.jsonl");
+    std::fs::write(&file, log).unwrap();
+    let (_, err, ok) = kicktui(&["replay", file.to_str().unwrap(), "--save"], dir.path());
+    assert!(ok, "{err}");
+    let db = rusqlite::Connection::open(dir.path().join("kicktui.db")).unwrap();
+    let gone = dir.path().join("recordings/deleted.ts");
+    db.execute_batch(&format!(
+        "UPDATE moments SET clip_status = 'pending';
+         INSERT INTO recordings (session_id, part, path, started_at, ended_at, status, first_byte_at)
+         SELECT id, 1, '{}', started_at, started_at, 'done', started_at FROM sessions;",
+        gone.display()
+    ))
+    .unwrap();
+    let moments: i64 = db
+        .query_row("SELECT count(*) FROM moments", [], |r| r.get(0))
+        .unwrap();
+    assert!(moments > 0);
+
+    let (_, err, ok) = kicktui(&["clip", "--pending"], dir.path());
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("no recording of session 1 covers")
+            && err.contains("deleted.ts is missing")
+            && err.contains("marked no_recording")
+            && err.contains(&format!(
+                "0 of {moments} pending clips cut; {moments} not recorded"
+            )),
+        "{err}"
+    );
+    let left: i64 = db
+        .query_row(
+            "SELECT count(*) FROM moments WHERE clip_status != 'no_recording'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
+    let (_, err, ok) = kicktui(&["clip", "--pending"], dir.path());
+    assert!(ok && err.contains("No pending clips."), "{err}");
+}
+
 #[test]
 fn eval_scores_the_demo_log() {
     let dir = tempfile::tempdir().unwrap();

@@ -190,12 +190,12 @@ pub async fn clip_from_store(
         } else {
             format!("; left out: {}", left_out.join(", "))
         };
-        return Err(format!(
+        return Err(MediaError::NoRecording(format!(
             "no recording of session {} covers {}–{} (recorded: {have}{left_out})",
             p.session,
             format_hms(a),
             format_hms(b)
-        )
+        ))
         .into());
     }
     let dir = data_dir.join("clips");

@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::clip_cmd::{ClipWhat, clip_from_store};
+use super::error::MediaError;
 use super::probe::Tools;
 use crate::config::Config;
 use crate::run_lock::{LockError, Role, RunLock};
@@ -160,6 +161,24 @@ fn write_reports(cfg: &Config, data_dir: &Path, cut_for: &[i64], closed: &[i64])
     }
 }
 
+/// Marks `ids` `no_recording`: final, never cut again by `--pending`.
+fn mark_unrecorded(rt: &tokio::runtime::Runtime, db: &Path, ids: &[i64]) -> Result<(), Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let writer = StoreWriter::spawn(db)?;
+    let h = writer.handle();
+    rt.block_on(async {
+        for id in ids {
+            h.update_clip(*id, ClipStatus::NoRecording, None).await?;
+        }
+        Ok::<_, Error>(())
+    })?;
+    drop(h);
+    writer.shutdown()?;
+    Ok(())
+}
+
 pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
     let db = db_path(data_dir);
     if !db.exists() {
@@ -177,16 +196,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
         .enable_all()
         .build()?;
     if !none.is_empty() {
-        let writer = StoreWriter::spawn(&db)?;
-        let h = writer.handle();
-        rt.block_on(async {
-            for id in &none {
-                h.update_clip(*id, ClipStatus::NoRecording, None).await?;
-            }
-            Ok::<_, Error>(())
-        })?;
-        drop(h);
-        writer.shutdown()?;
+        mark_unrecorded(&rt, &db, &none)?;
         let have = if none.len() == 1 { "has" } else { "have" };
         eprintln!(
             "{} {have} no recording to cut from",
@@ -199,7 +209,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
         return Ok(ExitCode::SUCCESS);
     }
     let tools = Tools::from_config(&cfg.recorder);
-    let (mut failed, mut short) = (0, 0);
+    let (mut failed, mut short, mut unrecorded) = (0, 0, Vec::new());
     for id in &cut {
         match rt.block_on(clip_from_store(&tools, data_dir, &ClipWhat::Moment(*id))) {
             Ok(res) => {
@@ -212,20 +222,32 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
                 }
                 crate::present::print_all(&format!("{}\n", res.path.display()))?;
             }
+            // The session has ended: a window no recording covers (a gap while the disk was
+            // full, a deleted file) never will be, so it is not retried on every run.
+            Err(e) if matches!(e.downcast_ref(), Some(MediaError::NoRecording(_))) => {
+                eprintln!("moment {id}: {e}; marked no_recording");
+                unrecorded.push(*id);
+            }
             Err(e) => {
                 failed += 1;
                 eprintln!("moment {id}: {e}");
             }
         }
     }
+    mark_unrecorded(&rt, &db, &unrecorded)?;
     let short = if short > 0 {
         format!(" ({short} short)")
     } else {
         String::new()
     };
+    let cuttable = cut.len() - unrecorded.len();
+    let unrecorded = match unrecorded.len() {
+        0 => String::new(),
+        n => format!("; {n} not recorded"),
+    };
     eprintln!(
-        "{} of {} pending clips cut{short}",
-        cut.len() - failed,
+        "{} of {} pending clips cut{short}{unrecorded}",
+        cuttable - failed,
         cut.len()
     );
     write_reports(cfg, data_dir, &cut_sessions, &recovered);
