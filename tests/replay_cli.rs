@@ -275,6 +275,39 @@ fn clip_pending_gives_up_on_a_window_never_recorded() {
     assert!(ok && err.contains("No pending clips."), "{err}");
 }
 
+/// A report a full disk or a kill kept from being written is owed: `clip --pending` (like the
+/// channel's next start) writes it once.
+#[test]
+fn clip_pending_writes_a_report_that_was_never_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let (log, _) = mixed_log();
+    let file = dir.path().join("stream.jsonl");
+    std::fs::write(&file, log).unwrap();
+    let (_, err, ok) = kicktui(&["replay", file.to_str().unwrap(), "--save"], dir.path());
+    assert!(ok, "{err}");
+    let db = rusqlite::Connection::open(dir.path().join("kicktui.db")).unwrap();
+    db.execute("UPDATE sessions SET report_owed = 1", [])
+        .unwrap();
+
+    let (_, err, ok) = kicktui(&["clip", "--pending"], dir.path());
+    assert!(ok && err.contains("report saved: "), "{err}");
+    let path = err
+        .lines()
+        .find_map(|l| l.strip_prefix("report saved: "))
+        .unwrap();
+    let md = std::fs::read_to_string(path).unwrap();
+    assert!(
+        md.starts_with("# Stream report: replay:stream (session 1)"),
+        "{md}"
+    );
+    let owed: i64 = db
+        .query_row("SELECT sum(report_owed) FROM sessions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(owed, 0);
+    let (_, err, ok) = kicktui(&["clip", "--pending"], dir.path());
+    assert!(ok && !err.contains("report"), "written once: {err}");
+}
+
 #[test]
 fn eval_scores_the_demo_log() {
     let dir = tempfile::tempdir().unwrap();

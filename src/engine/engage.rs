@@ -39,8 +39,8 @@ pub struct EngageHook {
     last_stats: Option<Ts>,
     arms: Vec<ArmView>,
     revenue_seq: u64,
-    /// Sessions crash recovery closed at this start: their reports are written first.
-    pub(super) recovered: Vec<i64>,
+    /// Reports owed at this start (sessions a crash left open among them): written first.
+    pub(super) recovered: super::recovery::OwedReports,
 }
 
 impl EngageHook {
@@ -66,14 +66,14 @@ impl EngageHook {
             last_stats: None,
             arms: Vec::new(),
             revenue_seq: 0,
-            recovered: Vec::new(),
+            recovered: Default::default(),
         };
         hook.refresh_arms();
         hook
     }
 
-    pub fn with_recovered(mut self, sessions: Vec<i64>) -> EngageHook {
-        self.recovered = sessions;
+    pub fn with_recovered(mut self, owed: super::recovery::OwedReports) -> EngageHook {
+        self.recovered = owed;
         self
     }
 

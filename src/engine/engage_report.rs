@@ -35,15 +35,31 @@ pub fn write_report(
 }
 
 impl Engine {
-    /// The sessions crash recovery closed at this start (their open segment unrewarded):
-    /// their reports are written and shown.
+    /// The reports owed at this start are written and shown: the sessions crash recovery
+    /// closed (their open segment unrewarded), and any whose report could not be written.
     pub(super) async fn report_recovered(&mut self) {
-        for id in std::mem::take(&mut self.engage.recovered) {
-            self.feed.send(Update::Note(format!(
-                "Session {id} was left open (kicktui did not stop cleanly): closed at its last \
-                 recorded time"
-            )));
+        let owed = std::mem::take(&mut self.engage.recovered);
+        for id in owed.sessions {
+            let why = if owed.closed.contains(&id) {
+                format!(
+                    "Session {id} was left open (kicktui did not stop cleanly): closed at its \
+                     last recorded time"
+                )
+            } else {
+                format!("Session {id}'s report was not saved when it ended: saving it now")
+            };
+            self.feed.send(Update::Note(why));
             self.engage_report(Some(id), false).await;
+        }
+    }
+
+    /// Queued before the session closes: if the report is never written (a full disk, a
+    /// kill), the channel's next start or `clip --pending` writes it.
+    pub(super) async fn owe_report(&mut self, session: Option<i64>) {
+        if let Some(id) = session
+            && let Err(e) = self.store.report_owed(id, true).await
+        {
+            tracing::warn!("session {id}: report not marked owed: {e}");
         }
     }
 
@@ -61,6 +77,9 @@ impl Engine {
             .and_then(|r| r);
         match written {
             Ok((path, md)) => {
+                if let Err(e) = self.store.report_owed(id, false).await {
+                    tracing::warn!("session {id}: report not marked saved: {e}");
+                }
                 self.feed.send(Update::Note(format!(
                     "Stream report saved to {}",
                     path.display()

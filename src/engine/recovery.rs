@@ -8,17 +8,29 @@ use super::update::Update;
 use crate::present::plural;
 use crate::store::recover::recover;
 
-/// Returns the sessions closed (the engine writes their reports).
-pub fn after_crash(db: &Path, platform: &str, slug: &str, feed: &Feed) -> Vec<i64> {
+/// Reports the engine writes at start.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OwedReports {
+    /// Every ended session of the channel whose report file was never written.
+    pub sessions: Vec<i64>,
+    /// Those of them closed here (a crash left them open).
+    pub closed: Vec<i64>,
+}
+
+pub fn after_crash(db: &Path, platform: &str, slug: &str, feed: &Feed) -> OwedReports {
     if !db.exists() {
-        return Vec::new();
+        return OwedReports::default();
     }
     let r = match recover(db, platform, slug) {
         Ok(r) => r,
         Err(e) => {
             tracing::error!("cannot repair the previous run's rows: {e}");
-            return Vec::new();
+            return OwedReports::default();
         }
+    };
+    let owed = OwedReports {
+        sessions: r.reports_owed.clone(),
+        closed: r.sessions.iter().map(|(id, _)| *id).collect(),
     };
     for (id, at) in &r.sessions {
         tracing::warn!(
@@ -31,7 +43,7 @@ pub fn after_crash(db: &Path, platform: &str, slug: &str, feed: &Feed) -> Vec<i6
         tracing::warn!("recording {id} was left unfinished; kept with its {bytes} bytes on disk");
     }
     if r.is_empty() {
-        return Vec::new();
+        return owed;
     }
     let clips = if r.clips > 0 {
         format!(
@@ -48,5 +60,5 @@ pub fn after_crash(db: &Path, platform: &str, slug: &str, feed: &Feed) -> Vec<i6
         plural(r.sessions.len(), "session"),
         plural(r.recordings.len(), "recording")
     )));
-    r.sessions.iter().map(|(id, _)| *id).collect()
+    owed
 }

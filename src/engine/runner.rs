@@ -312,6 +312,7 @@ impl Engine {
                 }
                 Effect::Offline { at } => {
                     let ended = self.engage_session_ending(at, true).await;
+                    self.owe_report(ended).await;
                     self.sessions.close(at).await;
                     self.engage_report(ended, true).await;
                     // The offline session that chat now opens counts from zero.
@@ -400,6 +401,7 @@ impl Engine {
         }
         // streamlink stopped, queued clips cut (or left pending) before the session closes.
         self.media.shutdown(&self.feed).await;
+        self.owe_report(report).await;
         self.sessions.close(now).await;
         if let Err(e) = self.store.flush().await {
             tracing::error!("store flush at shutdown: {e}");

@@ -14,7 +14,8 @@ use super::probe::Tools;
 use crate::config::Config;
 use crate::run_lock::{LockError, Role, RunLock};
 use crate::store::{
-    ClipStatus, MomentOrder, MomentQuery, MomentRow, SessionRow, Store, StoreWriter, db_path,
+    ClipStatus, MomentOrder, MomentQuery, MomentRow, SessionRow, Store, StoreError, StoreHandle,
+    StoreWriter, db_path,
 };
 
 type Error = Box<dyn std::error::Error>;
@@ -76,9 +77,9 @@ fn pending(store: &Store, mine: &[Channel]) -> Result<Pending, Error> {
     Ok(p)
 }
 
-/// Every channel with an open session or a clip not final, locked for the whole run (a live
-/// run started meanwhile is refused and says who holds it); one a kicktui is watching is left
-/// to it.
+/// Every channel with an open session, a clip not final or a report owed, locked for the
+/// whole run (a live run started meanwhile is refused and says who holds it); one a kicktui
+/// is watching is left to it.
 fn lock_channels(store: &Store, data_dir: &Path) -> Result<(Vec<Channel>, Vec<RunLock>), Error> {
     let mut channels: Vec<Channel> = Vec::new();
     let mut add = |c: Channel| {
@@ -100,6 +101,9 @@ fn lock_channels(store: &Store, data_dir: &Path) -> Result<(Vec<Channel>, Vec<Ru
             add((s.platform, s.channel));
         }
     }
+    for c in store.channels_owed_a_report()? {
+        add(c);
+    }
     let (mut mine, mut locks) = (Vec::new(), Vec::new());
     for (platform, channel) in channels {
         match crate::run_lock::acquire(data_dir, &platform, &channel, Role::CuttingClips) {
@@ -117,34 +121,41 @@ fn lock_channels(store: &Store, data_dir: &Path) -> Result<(Vec<Channel>, Vec<Ru
 }
 
 /// Repairs what a crash left of `mine`, as each channel's next start would. Returns the
-/// sessions closed (their reports are written).
+/// sessions whose report is owed (the ones closed here among them).
 fn repair(db: &Path, mine: &[Channel]) -> Result<Vec<i64>, Error> {
-    let mut closed = Vec::new();
+    let mut owed = Vec::new();
     for (platform, channel) in mine {
         let r = crate::store::recover::recover(db, platform, channel)?;
+        owed.extend(&r.reports_owed);
         for (id, at) in &r.sessions {
             eprintln!(
                 "session {id} ({platform}:{channel}) was left open by a run that did not stop \
                  cleanly; closed at its last stored time {}",
                 at.to_rfc3339()
             );
-            closed.push(*id);
         }
     }
-    Ok(closed)
+    Ok(owed)
 }
 
-/// Writes the sessions' reports: `closed` are the sessions closed here (a live run's next
-/// start would have written theirs); the others were cut for, and their saved report, if they
-/// have one, counts the new clips (it was written before these clips existed).
-fn write_reports(cfg: &Config, data_dir: &Path, cut_for: &[i64], closed: &[i64]) {
+/// Writes the sessions' reports: `owed` never had theirs written (closed here, or a full disk
+/// or a kill kept it from being written; a live run's next start would write them); the
+/// others were cut for, and their saved report, if they have one, counts the new clips (it
+/// was written before these clips existed).
+fn write_reports(
+    rt: &tokio::runtime::Runtime,
+    cfg: &Config,
+    data_dir: &Path,
+    cut_for: &[i64],
+    owed: &[i64],
+) {
     use crate::engine::engage_report::{report_path, write_report};
     let Ok(store) = Store::open_in(data_dir) else {
         return;
     };
     let refreshed = cut_for
         .iter()
-        .filter(|id| !closed.contains(id))
+        .filter(|id| !owed.contains(id))
         .filter(|&&id| {
             store
                 .session(id)
@@ -153,12 +164,40 @@ fn write_reports(cfg: &Config, data_dir: &Path, cut_for: &[i64], closed: &[i64])
                 .is_some_and(|s| report_path(data_dir, &s.channel, id).exists())
         });
     let written = refreshed.map(|id| (id, "updated"));
-    for (&id, done) in written.chain(closed.iter().map(|id| (id, "saved"))) {
+    let mut paid = Vec::new();
+    for (&id, done) in written.chain(owed.iter().map(|id| (id, "saved"))) {
         match write_report(data_dir, id, cfg.revenue.sub_price_usd) {
-            Ok((path, _)) => eprintln!("report {done}: {}", path.display()),
+            Ok((path, _)) => {
+                eprintln!("report {done}: {}", path.display());
+                paid.extend(owed.contains(&id).then_some(id));
+            }
             Err(e) => eprintln!("report of session {id} not {done}: {e}"),
         }
     }
+    if paid.is_empty() {
+        return;
+    }
+    let cleared = with_writer(rt, &db_path(data_dir), |h| async move {
+        for id in paid {
+            h.report_owed(id, false).await?;
+        }
+        Ok(())
+    });
+    if let Err(e) = cleared {
+        eprintln!("reports not marked saved: {e}");
+    }
+}
+
+/// Runs `writes` on a store writer of its own, committed when it returns.
+fn with_writer<F, Fut>(rt: &tokio::runtime::Runtime, db: &Path, writes: F) -> Result<(), Error>
+where
+    F: FnOnce(StoreHandle) -> Fut,
+    Fut: std::future::Future<Output = Result<(), StoreError>>,
+{
+    let writer = StoreWriter::spawn(db)?;
+    rt.block_on(writes(writer.handle()))?;
+    writer.shutdown()?;
+    Ok(())
 }
 
 /// Marks `ids` `no_recording`: final, never cut again by `--pending`.
@@ -166,17 +205,13 @@ fn mark_unrecorded(rt: &tokio::runtime::Runtime, db: &Path, ids: &[i64]) -> Resu
     if ids.is_empty() {
         return Ok(());
     }
-    let writer = StoreWriter::spawn(db)?;
-    let h = writer.handle();
-    rt.block_on(async {
+    let ids = ids.to_vec();
+    with_writer(rt, db, |h| async move {
         for id in ids {
-            h.update_clip(*id, ClipStatus::NoRecording, None).await?;
+            h.update_clip(id, ClipStatus::NoRecording, None).await?;
         }
-        Ok::<_, Error>(())
-    })?;
-    drop(h);
-    writer.shutdown()?;
-    Ok(())
+        Ok(())
+    })
 }
 
 pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
@@ -186,7 +221,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
     }
     // Held until every clip is cut: a live run and this never cut the same moment.
     let (mine, _locks) = lock_channels(&Store::open(&db)?, data_dir)?;
-    let recovered = repair(&db, &mine)?;
+    let owed = repair(&db, &mine)?;
     let Pending {
         cut,
         cut_sessions,
@@ -205,7 +240,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
     }
     if cut.is_empty() {
         eprintln!("No pending clips.");
-        write_reports(cfg, data_dir, &[], &recovered);
+        write_reports(&rt, cfg, data_dir, &[], &owed);
         return Ok(ExitCode::SUCCESS);
     }
     let tools = Tools::from_config(&cfg.recorder);
@@ -250,7 +285,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
         cuttable - failed,
         cut.len()
     );
-    write_reports(cfg, data_dir, &cut_sessions, &recovered);
+    write_reports(&rt, cfg, data_dir, &cut_sessions, &owed);
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {

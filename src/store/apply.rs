@@ -49,6 +49,11 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
                 .execute(params![session_id, ts(*ended_at)])?;
             one_row(n, "session", *session_id)
         }
+        WriteOp::ReportOwed { session_id, owed } => {
+            conn.prepare_cached("UPDATE sessions SET report_owed = ?2 WHERE id = ?1")?
+                .execute(params![session_id, owed])?;
+            Ok(0)
+        }
         WriteOp::SessionWentLive {
             session_id,
             started_at,

@@ -152,6 +152,18 @@ impl Store {
             .collect::<Result<_, _>>()?)
     }
 
+    /// The channels (platform, name) with an ended session whose report file is owed.
+    pub fn channels_owed_a_report(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(self
+            .conn
+            .prepare(
+                "SELECT DISTINCT platform, channel FROM sessions
+                 WHERE ended_at IS NOT NULL AND report_owed = 1",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?)
+    }
+
     /// The retrospective of session `id` from what the database holds (`None`: no such
     /// session). Revenue uses `sub_price_usd` for subs; Kicks and bits are $0.01.
     pub fn report(&self, id: i64, sub_price_usd: f64) -> Result<Option<Report>, StoreError> {

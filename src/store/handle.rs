@@ -165,6 +165,13 @@ impl StoreHandle {
         .map(drop)
     }
 
+    /// The session's report file is owed (`true`, as it closes) or written (`false`).
+    pub async fn report_owed(&self, session_id: i64, owed: bool) -> Result<(), StoreError> {
+        self.send(WriteOp::ReportOwed { session_id, owed })
+            .await
+            .map(drop)
+    }
+
     /// Returns once everything queued before it is committed.
     pub async fn flush(&self) -> Result<(), StoreError> {
         self.send(WriteOp::Flush).await.map(drop)

@@ -21,6 +21,9 @@ pub struct Recovered {
     /// Moments of the recovered sessions whose clip is pending (some reset from a half-done
     /// queue), for `kicktui clip --pending`.
     pub clips: usize,
+    /// Ended sessions whose report file is owed: the ones closed here, and any whose report
+    /// a full disk or a kill kept from being written.
+    pub reports_owed: Vec<i64>,
 }
 
 impl Recovered {
@@ -46,7 +49,7 @@ pub fn recover(db: &Path, platform: &str, channel: &str) -> Result<Recovered, St
         out.recordings.extend(finish_recordings(&tx, id)?);
         let last = last_stored(&tx, id)?.max(Ts::parse_rfc3339(&started).unwrap_or_default());
         tx.execute(
-            "UPDATE sessions SET ended_at = ?2 WHERE id = ?1",
+            "UPDATE sessions SET ended_at = ?2, report_owed = 1 WHERE id = ?1",
             params![id, last.to_rfc3339()],
         )?;
         // The open activity segment ends with the session; too uncertain to reward.
@@ -78,6 +81,13 @@ pub fn recover(db: &Path, platform: &str, channel: &str) -> Result<Recovered, St
         )?;
         out.clips += n as usize;
     }
+    out.reports_owed = tx
+        .prepare(
+            "SELECT id FROM sessions WHERE platform = ?1 AND channel = ?2
+               AND ended_at IS NOT NULL AND report_owed = 1 ORDER BY id",
+        )?
+        .query_map(params![platform, channel], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     tx.commit()?;
     Ok(out)
 }
@@ -149,6 +159,7 @@ fn finish_recordings(conn: &Connection, session: i64) -> Result<Vec<(i64, u64)>,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{NewSession, StoreWriter, WriteOp};
 
     #[test]
     fn an_open_session_is_closed_at_its_last_row_and_its_part_gets_its_size() {
@@ -217,5 +228,51 @@ mod tests {
             .query_row("SELECT clip_status FROM moments", [], |r| r.get(0))
             .unwrap();
         assert_eq!(clip, "pending");
+    }
+
+    fn session(channel: &str, at: i64) -> NewSession {
+        NewSession {
+            channel: channel.into(),
+            platform: "kick".into(),
+            started_at: Ts(at),
+            title: None,
+            stream_started_at: None,
+        }
+    }
+
+    #[test]
+    fn a_report_is_owed_until_it_is_written_and_only_for_this_channel() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("kicktui.db");
+        let writer = StoreWriter::spawn(&db).expect("writer");
+        let h = writer.handle();
+        let owed = |id, owed| {
+            h.send_blocking(WriteOp::ReportOwed {
+                session_id: id,
+                owed,
+            })
+            .expect("owed")
+        };
+        // Ended, report written; ended, its write failed; left open by a kill; another channel.
+        let written = h.open_session_blocking(session("a", 0)).expect("open");
+        owed(written, true);
+        h.close_session_blocking(written, Ts(1000)).expect("close");
+        owed(written, false);
+        let failed = h.open_session_blocking(session("a", 2000)).expect("open");
+        owed(failed, true);
+        h.close_session_blocking(failed, Ts(3000)).expect("close");
+        let killed = h.open_session_blocking(session("a", 4000)).expect("open");
+        let other = h.open_session_blocking(session("b", 0)).expect("open");
+        owed(other, true);
+        h.close_session_blocking(other, Ts(1000)).expect("close");
+        drop(h);
+        writer.shutdown().expect("shutdown");
+
+        let r = recover(&db, "kick", "a").expect("recover");
+        assert_eq!(r.sessions, vec![(killed, Ts(4000))]);
+        assert_eq!(r.reports_owed, vec![failed, killed]);
+        let again = recover(&db, "kick", "a").expect("recover");
+        assert!(again.sessions.is_empty());
+        assert_eq!(again.reports_owed, vec![failed, killed], "until written");
     }
 }

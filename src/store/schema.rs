@@ -14,7 +14,7 @@ use super::StoreError;
 
 /// Migration `i` (0-based) takes the schema from version `i` to `i + 1`.
 /// Append new steps; never edit one that has shipped.
-pub const MIGRATIONS: &[&str] = &[V1, V2_ENGAGE, V_ADVICE];
+pub const MIGRATIONS: &[&str] = &[V1, V2_ENGAGE, V_ADVICE, V_REPORT_OWED];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -186,6 +186,12 @@ CREATE TABLE advice (
     engagement_after  REAL
 );
 CREATE INDEX advice_session ON advice(session_id, at_ms);
+"#;
+
+/// A session whose report file is owed: set as it closes, cleared once the file is written,
+/// so a report a full disk or a kill kept from being written is written at the next start.
+const V_REPORT_OWED: &str = r#"
+ALTER TABLE sessions ADD COLUMN report_owed INTEGER NOT NULL DEFAULT 0;
 "#;
 
 /// Opens a connection with the pragmas every connection needs, then migrates.

@@ -60,6 +60,11 @@ pub enum WriteOp {
     UpdateRecording(RecordingUpdate),
     /// An advisor call (reply: its id) or what the streamer did with it.
     Advice(super::advice::AdviceWrite),
+    /// The session's report file is owed (it closed) or written.
+    ReportOwed {
+        session_id: i64,
+        owed: bool,
+    },
     /// Does nothing; its reply means everything queued before it is committed.
     Flush,
     /// Activity segments, engagement totals, crash recovery (`store::engage`).
@@ -71,6 +76,7 @@ impl WriteOp {
         match self {
             WriteOp::OpenSession(_) => "open_session",
             WriteOp::CloseSession { .. } => "close_session",
+            WriteOp::ReportOwed { .. } => "report_owed",
             WriteOp::SessionWentLive { .. } => "session_went_live",
             WriteOp::InsertMoment(_) => "insert_moment",
             WriteOp::FinalizeMoment { .. } => "finalize_moment",
