@@ -97,7 +97,7 @@ impl ClipperHandle {
         }
     }
 
-    /// Stops the actor; a cut in progress is abandoned (its temp file stays `.tmp`).
+    /// Stops the actor; a cut in progress is abandoned (its temp file stays `.mp4.part`).
     pub async fn shutdown(self) {
         self.task.abort();
         let _ = self.task.await;

@@ -118,7 +118,8 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Cuts every piece into `out` (via `out.tmp.mp4`, renamed once complete) and measures it.
+/// Cuts every piece into `out` (via `<name>.mp4.part`, renamed once complete: a cut a kill
+/// left behind never matches an upload script's `*.mp4`) and measures it.
 pub async fn cut_pieces(
     tools: &Tools,
     pieces: &[Piece],
@@ -130,7 +131,7 @@ pub async fn cut_pieces(
         ));
     };
     let stem = out.with_extension("");
-    let tmp = with_suffix(&stem, ".tmp.mp4");
+    let tmp = with_suffix(&stem, ".mp4.part");
     let asked: f64 = pieces.iter().map(Piece::len).sum();
     let result = if pieces.len() == 1 {
         cut_piece(tools, &first.path, first.from, first.to, &tmp, true).await
@@ -139,7 +140,7 @@ pub async fn cut_pieces(
         let mut lead_in = 0.0;
         let mut res = Ok(0.0);
         for (i, p) in pieces.iter().enumerate() {
-            let part_out = with_suffix(&stem, &format!(".tmp{i}.mp4"));
+            let part_out = with_suffix(&stem, &format!(".{i}.mp4.part"));
             match cut_piece(tools, &p.path, p.from, p.to, &part_out, false).await {
                 Ok(l) if i == 0 => lead_in = l,
                 Ok(_) => {}
@@ -151,7 +152,7 @@ pub async fn cut_pieces(
             }
             parts.push(part_out);
         }
-        let list = with_suffix(&stem, ".tmp.txt");
+        let list = with_suffix(&stem, ".txt.part");
         if res.is_ok() {
             res = concat(tools, &parts, &list, &tmp).await.map(|()| lead_in);
         }
