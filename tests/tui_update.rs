@@ -348,6 +348,15 @@ fn repaint_dropped_commands_and_a_stopped_engine() {
     assert!(flash(&a).contains("did not reach"));
     a.update(Msg::EngineGone, T0);
     assert!(a.stream.engine_gone);
+    // Nothing would take a mark now: said at once, not a "marking..." that fades.
+    assert!(a.update(key('m'), at(20.0)).is_empty());
+    assert_eq!(a.pending_marks(), 0);
+    assert!(
+        flash(&a).starts_with("NOT SAVED: the engine has stopped"),
+        "{}",
+        flash(&a)
+    );
+    assert!(a.update(key('q'), at(21.0)).contains(&Cmd::Quit));
 }
 
 #[test]

@@ -71,6 +71,24 @@ impl App {
     fn act(&mut self, action: Action, nth: usize, now: Ts) -> Vec<Cmd> {
         let rows = self.moment_rows();
         let page = rows.max(2) as isize - 1;
+        let for_engine = matches!(
+            action,
+            Action::Mark
+                | Action::Clip
+                | Action::NextActivity
+                | Action::PickActivity
+                | Action::AskAdvice
+                | Action::AcceptAdvice
+                | Action::DismissAdvice
+        );
+        if for_engine && self.stream.engine_gone {
+            // Nothing would take it: say so now, not a "marking..." that quietly fades.
+            self.flash(
+                "NOT SAVED: the engine has stopped (the log pane says why); restart kicktui".into(),
+                FlashKind::Bad,
+            );
+            return vec![];
+        }
         match action {
             Action::Mark => {
                 // `m m m` in a burst of excitement is one moment, not three identical clips.

@@ -49,10 +49,7 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(
-        "cannot open the database {path}: {source} (is the data directory writable? pick \
-         another with --data-dir or [general] data_dir)"
-    )]
+    #[error("cannot open the database {path}: {source} ({})", open_hint(source))]
     Open {
         path: PathBuf,
         source: rusqlite::Error,
@@ -83,6 +80,19 @@ pub enum StoreError {
     /// `try_send` found the queue full: the writer is behind.
     #[error("the store queue is full")]
     Full,
+}
+
+/// What to do about a database that would not open: a damaged file is not a permissions
+/// problem.
+fn open_hint(e: &rusqlite::Error) -> &'static str {
+    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+    match e.sqlite_error_code() {
+        Some(NotADatabase | DatabaseCorrupt) => {
+            "the file is damaged or not a kicktui database: move it aside and kicktui starts a \
+             new one, or pick another --data-dir"
+        }
+        _ => "is the data directory writable? pick another with --data-dir or [general] data_dir",
+    }
 }
 
 /// A read connection (writes go through [`StoreWriter`]).

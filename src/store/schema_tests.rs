@@ -146,3 +146,14 @@ fn an_old_schema_read_only_says_it_needs_write_access() {
     let err = schema::connect_read_only(&path).err().unwrap().to_string();
     assert!(err.contains("needs write access"), "{err}");
 }
+
+#[test]
+fn a_damaged_file_is_said_to_be_damaged_not_unwritable() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(db(&dir), vec![0x5a; 8192]).unwrap();
+    let err = Store::open(&db(&dir)).err().expect("garbage").to_string();
+    assert!(
+        err.contains("damaged or not a kicktui database") && !err.contains("writable"),
+        "{err}"
+    );
+}
