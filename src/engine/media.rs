@@ -226,14 +226,14 @@ impl Media {
     }
 
     /// A key press at `at`: while recording, the moment is what the viewer saw, i.e. the
-    /// newest recorded content minus the reaction delay (media.md §6).
+    /// newest recorded content minus the reaction delay.
     pub fn mark_time(&self, at: Ts) -> Ts {
-        let delay = f64::from(self.cfg.clips.reaction_delay_seconds);
-        self.links
+        let newest = self
+            .links
             .iter()
             .filter(|l| !l.ended)
-            .find_map(|l| l.status.borrow().newest_content())
-            .map_or(at, |newest| newest.plus_secs(-delay).min(at))
+            .find_map(|l| l.status.borrow().newest_content());
+        mark_time(at, newest, self.cfg.clips.reaction_delay_seconds)
     }
 
     /// `c` on a stored moment: its session's clipper cuts it (waiting for its window if
@@ -349,5 +349,38 @@ impl Media {
         while let Ok(n) = self.news.try_recv() {
             self.forward(n, feed);
         }
+    }
+}
+
+/// A recording whose newest content is this far behind the key is not keeping up with the
+/// stream (a full disk, a stall): it says nothing of what the viewer saw.
+const STALE_RECORDING_S: f64 = 60.0;
+
+/// Where a key press at `at` puts a mark: the newest recorded content (what the viewer sees,
+/// as the recording lags live about as much as a player) minus the reaction delay; the key's
+/// own time without a recording that keeps up.
+fn mark_time(at: Ts, newest: Option<Ts>, reaction_delay_s: u32) -> Ts {
+    match newest {
+        Some(newest) if at.secs_since(newest) <= STALE_RECORDING_S => {
+            newest.plus_secs(-f64::from(reaction_delay_s)).min(at)
+        }
+        _ => at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mark_is_what_the_viewer_saw_unless_the_recording_fell_behind() {
+        let key = Ts(600_000);
+        // Recording 8 s behind live: the viewer saw that, 3 s before the key.
+        assert_eq!(mark_time(key, Some(Ts(592_000)), 3), Ts(589_000));
+        // A stalled recording (3 minutes behind) says nothing of what the viewer saw.
+        assert_eq!(mark_time(key, Some(Ts(420_000)), 3), key);
+        assert_eq!(mark_time(key, None, 3), key);
+        // Never after the key.
+        assert_eq!(mark_time(key, Some(Ts(601_000)), 0), key);
     }
 }
