@@ -77,10 +77,19 @@ fn pending(store: &Store, mine: &[Channel]) -> Result<Pending, Error> {
     Ok(p)
 }
 
+/// The channels this run holds (their locks kept until it ends), and how many another
+/// kicktui is busy with.
+#[derive(Default)]
+struct Locked {
+    mine: Vec<Channel>,
+    locks: Vec<RunLock>,
+    busy: usize,
+}
+
 /// Every channel with an open session, a clip not final or a report owed, locked for the
 /// whole run (a live run started meanwhile is refused and says who holds it); one a kicktui
 /// is watching is left to it.
-fn lock_channels(store: &Store, data_dir: &Path) -> Result<(Vec<Channel>, Vec<RunLock>), Error> {
+fn lock_channels(store: &Store, data_dir: &Path) -> Result<Locked, Error> {
     let mut channels: Vec<Channel> = Vec::new();
     let mut add = |c: Channel| {
         if !channels.contains(&c) {
@@ -104,20 +113,24 @@ fn lock_channels(store: &Store, data_dir: &Path) -> Result<(Vec<Channel>, Vec<Ru
     for c in store.channels_owed_a_report()? {
         add(c);
     }
-    let (mut mine, mut locks) = (Vec::new(), Vec::new());
+    let mut locked = Locked::default();
     for (platform, channel) in channels {
         match crate::run_lock::acquire(data_dir, &platform, &channel, Role::CuttingClips) {
             Ok(lock) => {
-                locks.push(lock);
-                mine.push((platform, channel));
+                locked.locks.push(lock);
+                locked.mine.push((platform, channel));
             }
-            Err(LockError::Busy { role, pid, .. }) => eprintln!(
-                "{platform}:{channel}: another kicktui{pid} is {role} it; its clips are left to it"
-            ),
+            Err(LockError::Busy { role, pid, .. }) => {
+                locked.busy += 1;
+                eprintln!(
+                    "{platform}:{channel}: another kicktui{pid} is {role} it; its clips are left \
+                     to it"
+                );
+            }
             Err(e) => return Err(e.into()),
         }
     }
-    Ok((mine, locks))
+    Ok(locked)
 }
 
 /// Repairs what a crash left of `mine`, as each channel's next start would. Returns the
@@ -220,13 +233,14 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
         return Err(format!("no database at {} (wrong --data-dir?)", db.display()).into());
     }
     // Held until every clip is cut: a live run and this never cut the same moment.
-    let (mine, _locks) = lock_channels(&Store::open(&db)?, data_dir)?;
-    let owed = repair(&db, &mine)?;
+    let locked = lock_channels(&Store::open(&db)?, data_dir)?;
+    let mine = &locked.mine;
+    let owed = repair(&db, mine)?;
     let Pending {
         cut,
         cut_sessions,
         none,
-    } = pending(&Store::open(&db)?, &mine)?;
+    } = pending(&Store::open(&db)?, mine)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -239,7 +253,9 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
         );
     }
     if cut.is_empty() {
-        eprintln!("No pending clips.");
+        // A live run's channels were named above: their clips are its own.
+        let other = if locked.busy > 0 { " other" } else { "" };
+        eprintln!("No{other} pending clips.");
         write_reports(&rt, cfg, data_dir, &[], &owed);
         return Ok(ExitCode::SUCCESS);
     }
