@@ -2,18 +2,54 @@
 //! session for a crash's leftovers, close it and report it mid-stream, and record the same
 //! stream twice; `clip --pending` takes the same lock while it repairs and cuts a channel's
 //! clips. The lock is an `flock` on a small file, so a killed process never leaves it held.
+//! A live run checks every few seconds that its file is still there: deleted by hand (as
+//! one would a stale lock), it is made again, so the guard holds for the rest of the run.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg};
 
+/// How often a live run checks that its lock file is still there.
+#[cfg(not(test))]
+const CHECK_EVERY: Duration = Duration::from_secs(5);
+#[cfg(test)]
+const CHECK_EVERY: Duration = Duration::from_millis(20);
+
 /// Held for the whole run; dropping it (or the process ending) lets the next one in.
 #[derive(Debug)]
 pub struct RunLock {
-    _lock: Flock<File>,
+    held: Held,
+}
+
+#[derive(Debug)]
+enum Held {
+    Lock {
+        _lock: Flock<File>,
+    },
+    /// A live run's lock, kept by a thread that makes a deleted file again; closing `stop`
+    /// ends it.
+    Watched {
+        stop: Option<mpsc::Sender<()>>,
+        thread: Option<JoinHandle<()>>,
+    },
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        if let Held::Watched { stop, thread } = &mut self.held {
+            drop(stop.take());
+            if let Some(t) = thread.take() {
+                let _ = t.join();
+            }
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,13 +113,60 @@ pub fn acquire(
         source,
     };
     std::fs::create_dir_all(data_dir).map_err(io)?;
+    let path = lock_path(data_dir, platform, slug);
+    let lock = match lock_file(&path, role) {
+        Ok(lock) => lock,
+        Err(Taken::Io(e)) => return Err(io(e)),
+        Err(Taken::By(mut file)) => {
+            let mut text = String::new();
+            let _ = file.read_to_string(&mut text);
+            let text = text.trim();
+            let (pid, role) = text.split_once(' ').unwrap_or((text, ""));
+            return Err(LockError::Busy {
+                channel: format!("{platform}:{slug}"),
+                dir: data_dir.display().to_string(),
+                role: Role::parse(role).as_str(),
+                pid: if pid.parse::<u32>().is_ok() {
+                    format!(" (pid {pid})")
+                } else {
+                    String::new()
+                },
+            });
+        }
+    };
+    if role != Role::Watching {
+        return Ok(RunLock {
+            held: Held::Lock { _lock: lock },
+        });
+    }
+    let (stop, stopped) = mpsc::channel();
+    let thread = std::thread::Builder::new()
+        .name("run-lock".into())
+        .spawn(move || keep(lock, &path, role, &stopped))
+        .map_err(io)?;
+    Ok(RunLock {
+        held: Held::Watched {
+            stop: Some(stop),
+            thread: Some(thread),
+        },
+    })
+}
+
+enum Taken {
+    /// Another process holds it: the file, to read who.
+    By(File),
+    Io(std::io::Error),
+}
+
+/// Opens and locks the file at `path`, with this process and its role written in it.
+fn lock_file(path: &Path, role: Role) -> Result<Flock<File>, Taken> {
     let file = OpenOptions::new()
         .create(true)
         .truncate(false)
         .read(true)
         .write(true)
-        .open(lock_path(data_dir, platform, slug))
-        .map_err(io)?;
+        .open(path)
+        .map_err(Taken::Io)?;
     match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
         Ok(mut lock) => {
             // The holder's pid and role, for the message another process prints.
@@ -95,25 +178,48 @@ pub fn acquire(
             if let Err(e) = written {
                 tracing::debug!("lock file: holder not written: {e}");
             }
-            Ok(RunLock { _lock: lock })
+            Ok(lock)
         }
-        Err((mut file, Errno::EWOULDBLOCK)) => {
-            let mut text = String::new();
-            let _ = file.read_to_string(&mut text);
-            let text = text.trim();
-            let (pid, role) = text.split_once(' ').unwrap_or((text, ""));
-            Err(LockError::Busy {
-                channel: format!("{platform}:{slug}"),
-                dir: data_dir.display().to_string(),
-                role: Role::parse(role).as_str(),
-                pid: if pid.parse::<u32>().is_ok() {
-                    format!(" (pid {pid})")
-                } else {
-                    String::new()
-                },
-            })
+        Err((file, Errno::EWOULDBLOCK)) => Err(Taken::By(file)),
+        Err((_, e)) => Err(Taken::Io(std::io::Error::from(e))),
+    }
+}
+
+/// Holds `lock` until `stop` closes; a lock file deleted meanwhile is made and locked again.
+fn keep(mut lock: Flock<File>, path: &Path, role: Role, stop: &mpsc::Receiver<()>) {
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(CHECK_EVERY) {
+        if still_ours(&lock, path) {
+            continue;
         }
-        Err((_, e)) => Err(io(std::io::Error::from(e))),
+        match lock_file(path, role) {
+            Ok(new) => {
+                tracing::warn!(
+                    "the lock file {} was deleted while this run held it: made again",
+                    path.display()
+                );
+                lock = new;
+            }
+            Err(Taken::By(_)) => {
+                tracing::error!(
+                    "the lock file {} was deleted and another kicktui took it: two runs now \
+                     watch this channel; stop one",
+                    path.display()
+                );
+                let _ = stop.recv();
+                return;
+            }
+            Err(Taken::Io(e)) => tracing::debug!("lock file not made again: {e}"),
+        }
+    }
+}
+
+/// Whether the file at `path` is the one `lock` holds (not deleted, not replaced).
+fn still_ours(lock: &Flock<File>, path: &Path) -> bool {
+    match (std::fs::metadata(path), lock.metadata()) {
+        (Ok(on_disk), Ok(held)) => on_disk.ino() == held.ino() && on_disk.dev() == held.dev(),
+        (Err(e), _) => e.kind() != std::io::ErrorKind::NotFound,
+        // Unsure: leave it be.
+        (_, Err(_)) => true,
     }
 }
 
@@ -149,5 +255,23 @@ mod tests {
         );
         drop((first, other));
         assert!(acquire(&data, "kick", "clavicular", Role::Watching).is_ok());
+    }
+
+    #[test]
+    fn a_live_runs_lock_file_deleted_by_hand_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let live = acquire(dir.path(), "kick", "clavicular", Role::Watching).unwrap();
+        let file = lock_path(dir.path(), "kick", "clavicular");
+        std::fs::remove_file(&file).unwrap();
+        // Polled, not slept: the watcher checks every 20 ms in tests.
+        let made = (0..500).any(|_| {
+            std::thread::sleep(Duration::from_millis(10));
+            std::fs::read_to_string(&file).is_ok_and(|t| t.ends_with("watching"))
+        });
+        assert!(made, "the lock file was not made again");
+        let second = acquire(dir.path(), "kick", "clavicular", Role::Watching);
+        assert!(matches!(second, Err(LockError::Busy { .. })), "{second:?}");
+        drop(live);
+        assert!(acquire(dir.path(), "kick", "clavicular", Role::Watching).is_ok());
     }
 }
