@@ -227,11 +227,9 @@ fn saved_replay_moments_are_listed() {
     assert!(!revenue.contains("(0 subs"), "{report}");
 }
 
-/// A moment of an ended stream whose window no recording covers (a gap while the disk was
-/// full, a deleted file) is marked `no_recording` once, not retried by every `clip --pending`
-/// (whose exit code a cron job checks).
-#[test]
-fn clip_pending_gives_up_on_a_window_never_recorded() {
+/// A data dir with the mixed log replayed and saved (an ended session with moments), and a
+/// connection to its database.
+fn saved_replay() -> (tempfile::TempDir, rusqlite::Connection) {
     let dir = tempfile::tempdir().unwrap();
     let (log, _) = mixed_log();
     let file = dir.path().join("stream.jsonl");
@@ -239,6 +237,15 @@ fn clip_pending_gives_up_on_a_window_never_recorded() {
     let (_, err, ok) = kicktui(&["replay", file.to_str().unwrap(), "--save"], dir.path());
     assert!(ok, "{err}");
     let db = rusqlite::Connection::open(dir.path().join("kicktui.db")).unwrap();
+    (dir, db)
+}
+
+/// A moment of an ended stream whose window no recording covers (a gap while the disk was
+/// full, a deleted file) is marked `no_recording` once, not retried by every `clip --pending`
+/// (whose exit code a cron job checks).
+#[test]
+fn clip_pending_gives_up_on_a_window_never_recorded() {
+    let (dir, db) = saved_replay();
     let gone = dir.path().join("recordings/deleted.ts");
     db.execute_batch(&format!(
         "UPDATE moments SET clip_status = 'pending';
@@ -279,13 +286,7 @@ fn clip_pending_gives_up_on_a_window_never_recorded() {
 /// channel's next start) writes it once.
 #[test]
 fn clip_pending_writes_a_report_that_was_never_saved() {
-    let dir = tempfile::tempdir().unwrap();
-    let (log, _) = mixed_log();
-    let file = dir.path().join("stream.jsonl");
-    std::fs::write(&file, log).unwrap();
-    let (_, err, ok) = kicktui(&["replay", file.to_str().unwrap(), "--save"], dir.path());
-    assert!(ok, "{err}");
-    let db = rusqlite::Connection::open(dir.path().join("kicktui.db")).unwrap();
+    let (dir, db) = saved_replay();
     db.execute("UPDATE sessions SET report_owed = 1", [])
         .unwrap();
 
