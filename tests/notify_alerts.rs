@@ -251,6 +251,12 @@ async fn a_refused_alert_is_not_retried_and_unreachable_urls_stay_out_of_the_log
     assert!(!notify::deliver::deliver(&http, &target, &alert, fast()).await);
     let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
     assert!(text.contains("given up after 3 attempts"), "{text}");
+    // Said at the first failure, with the cause (not only "error sending request").
+    let first = text
+        .lines()
+        .find(|l| l.contains("retrying"))
+        .expect("first failure");
+    assert!(first.contains("Connection refused"), "{first}");
     assert!(
         !text.contains("s3cr3t") && !text.contains("/hooks/gone"),
         "{text}"
@@ -294,16 +300,17 @@ async fn clip_ready_comes_once_the_file_is_final_with_its_details() {
     assert_eq!(m["event"], "moment");
     assert_eq!(
         m["text"],
-        "KEYWORD BURST at 1h 23m 45s: Keywords: CLIP (5x)"
+        "clavicular: KEYWORD BURST at 1h 23m 45s: Keywords: CLIP (5x)"
     );
-    let clip_news = |state| {
+    let news_of = |id, state| {
         Update::Clip(ClipNews {
             session: 1,
-            moment_id: Some(3),
+            moment_id: Some(id),
             state,
             progress: None,
         })
     };
+    let clip_news = |state| news_of(3, state);
     feed.send(clip_news(ClipState::Queued));
     feed.send(clip_news(ClipState::Cutting));
     feed.send(clip_news(ClipState::Ready {
@@ -326,7 +333,7 @@ async fn clip_ready_comes_once_the_file_is_final_with_its_details() {
     assert_eq!(got[0].0, "discord");
     assert_eq!(
         got[0].1["content"],
-        format!("Clip ready: KEYWORD BURST at 1h 23m 45s → {path} (1.2 MB)")
+        format!("clavicular: Clip ready: KEYWORD BURST at 1h 23m 45s → {path} (1.2 MB)")
     );
     assert_eq!(got[1].0, "discord");
     assert_eq!(
@@ -337,7 +344,44 @@ async fn clip_ready_comes_once_the_file_is_final_with_its_details() {
     assert_eq!(
         got[2].1["data"],
         json!({"channel": "clavicular", "momentId": 3, "time": "2026-02-27T10:30:00Z",
-            "offset": 5025.0, "type": "keyword", "path": path, "bytes": 1_234_567})
+            "offset": 5025.0, "type": "keyword", "path": path, "bytes": 1_234_567,
+            "status": "ready", "durationS": 30.0, "askedS": null})
+    );
+    // A short clip says so, in words and in data.
+    feed.send(Update::Moment {
+        id: Some(4),
+        moment: serve_support::moment(5025.0),
+    });
+    feed.send(news_of(
+        4,
+        ClipState::Short {
+            path: clip.clone(),
+            duration: 43.1,
+            asked: 55.0,
+        },
+    ));
+    let mut got = Vec::new();
+    for _ in 0..3 {
+        let (name, body, _) = rx.next().await;
+        got.push((name, body));
+    }
+    let short = got.iter().find(|(n, _)| n == "discord").expect("discord");
+    assert!(
+        short.1["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("clavicular: Clip ready but SHORT (43 of 55 s): KEYWORD BURST"),
+        "{}",
+        short.1
+    );
+    let data = &got
+        .iter()
+        .find(|(n, b)| n == "hook" && b["event"] == "clip_ready")
+        .expect("hook")
+        .1["data"];
+    assert_eq!(
+        (&data["status"], &data["askedS"]),
+        (&json!("short"), &json!(55.0))
     );
     cancel.cancel();
     assert!(rx.seen.try_recv().is_err(), "no other request");

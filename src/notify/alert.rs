@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use crate::engine::update::{RecorderNews, Update};
 use crate::engine::view::View;
+use crate::media::clip_job::ClipState;
 use crate::present;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -62,10 +63,11 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
             if seen {
                 return None;
             }
+            // The channel first: one Discord channel often takes several streams' alerts.
             alert(
                 "moment",
                 format!(
-                    "{}: {}",
+                    "{channel}: {}: {}",
                     present::moment_title(moment),
                     present::trigger_summary(moment)
                 ),
@@ -93,11 +95,27 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
                 ),
                 None => ("a moment".to_string(), None, None, None),
             };
+            // A short clip says so: the clipper may want the recording instead.
+            let (ready, status, duration, asked) = match &news.state {
+                ClipState::Short {
+                    duration, asked, ..
+                } => (
+                    format!("Clip ready but SHORT ({duration:.0} of {asked:.0} s)"),
+                    "short",
+                    *duration,
+                    Some(*asked),
+                ),
+                ClipState::Ready { duration, .. } => {
+                    ("Clip ready".to_string(), "ready", *duration, None)
+                }
+                _ => return None,
+            };
             let a = Alert {
                 event: "clip_ready",
-                text: format!("Clip ready: {title} → {}", path.display()),
+                text: format!("{channel}: {ready}: {title} → {}", path.display()),
                 data: json!({"channel": channel, "momentId": news.moment_id, "time": time,
-                    "offset": offset, "type": kind, "path": path.display().to_string()}),
+                    "offset": offset, "type": kind, "path": path.display().to_string(),
+                    "status": status, "durationS": duration, "askedS": asked}),
             };
             Some(Pending::ClipFile(a, path))
         }

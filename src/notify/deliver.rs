@@ -93,6 +93,11 @@ pub async fn deliver(http: &reqwest::Client, target: &Target, alert: &Alert, b: 
                 }
             }
             Outcome::Failed(why) => {
+                // Said at the first failure, not only after minutes of retries: a wrong
+                // scheme or a dead host shows at once.
+                if attempt == 1 && b.attempts > 1 {
+                    tracing::warn!("alert {} to {target} failed ({why}); retrying", alert.event);
+                }
                 last = why;
                 if attempt < b.attempts {
                     tokio::time::sleep(delay).await;
@@ -131,8 +136,7 @@ async fn post(http: &reqwest::Client, url: &SecretUrl, body: &serde_json::Value)
         .await;
     let resp = match sent {
         Ok(r) => r,
-        // reqwest's message names the URL: leave it out.
-        Err(e) => return Outcome::Failed(e.without_url().to_string()),
+        Err(e) => return Outcome::Failed(request_error(e, url)),
     };
     let status = resp.status();
     if status.is_success() {
@@ -160,6 +164,24 @@ async fn post(http: &reqwest::Client, url: &SecretUrl, body: &serde_json::Value)
     } else {
         Outcome::Failed(why)
     }
+}
+
+/// Why a request failed, with its causes ("error sending request" alone does not say that the
+/// TLS handshake or the connection failed). reqwest's message names the URL: it is left out,
+/// and any cause that repeats it shows it redacted.
+fn request_error(e: reqwest::Error, url: &SecretUrl) -> String {
+    let e = e.without_url();
+    let mut why = e.to_string();
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !why.ends_with(&text) {
+            why.push_str(": ");
+            why.push_str(&text);
+        }
+        cause = c.source();
+    }
+    why.replace(url.expose(), &url.to_string())
 }
 
 /// The argv with `{event}`, `{text}` and `{path}` (a clip's) replaced; an argument that is

@@ -131,8 +131,8 @@ impl Notifier {
         }
         let rest = limit - quick;
         tracing::warn!(
-            "alerts: sending the last ones (up to {} s more)…",
-            rest.as_secs()
+            "alerts: sending the last ones (up to {} s in all)…",
+            limit.as_secs()
         );
         if self.sent_within(rest).await {
             return;
@@ -141,7 +141,8 @@ impl Notifier {
             match q.waiting.load(Ordering::Relaxed) {
                 0 => {}
                 n => tracing::warn!(
-                    "alerts: {n} not sent to {}: kicktui quit before it answered",
+                    "alerts: {n} not sent to {}: kicktui quit before they went out (the log says \
+                     why earlier tries failed)",
                     q.label
                 ),
             }
@@ -177,7 +178,11 @@ async fn run(
     backoff: Backoff,
     ends: Ends,
 ) {
-    let http = reqwest::Client::new();
+    // Some webhook hosts refuse a request that says nothing of its sender.
+    let http = reqwest::Client::builder()
+        .user_agent(concat!("kicktui/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .unwrap_or_default();
     // A run after a panic starts with empty queues: what the last one held is gone.
     for (_, q) in &targets {
         q.waiting.store(0, Ordering::Relaxed);
