@@ -94,6 +94,11 @@ function moment(d) {
 }
 
 function context(d) {
+  // Two tabs (a Kick and a Twitch run) tell themselves apart by the channel.
+  if (d.channel) {
+    text("channel", d.channel);
+    document.title = d.channel + " · kicktui";
+  }
   text("activity", d.activity || "–");
   text("suggestion", d.suggestion || "–");
   text("context", d.line || "");

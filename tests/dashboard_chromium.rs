@@ -215,6 +215,8 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
     assert_eq!(cdp.eval("$('uptime').textContent").await, "1:02:05");
     assert_eq!(cdp.eval("$('revenue').textContent").await, "$42.50");
     assert_eq!(cdp.eval("$('suggestion').textContent").await, "q_and_a");
+    assert_eq!(cdp.eval("$('channel').textContent").await, "clavicular");
+    assert_eq!(cdp.eval("document.title").await, "clavicular · kicktui");
 
     // The stream moves on: numbers change, the charts grow, a donation and a moment arrive.
     srv.feed.send(snapshot(57, 310.0, 72.5, 3727.0));

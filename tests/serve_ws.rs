@@ -32,6 +32,7 @@ fn live_snapshot() -> Snapshot {
         live: true,
         viewers: Some(42),
         uptime_s: Some(5025.4),
+        channel: "twitch:novaplays".into(),
         ..Snapshot::default()
     };
     s.engage = Box::new(EngageView {
@@ -80,8 +81,8 @@ async fn messages_have_the_exact_shapes_of_the_product() {
     );
     assert_eq!(
         next(&mut ws).await,
-        json!({"type": "context", "data": {"line": "Stream state: 42 viewers",
-            "activity": "talk", "suggestion": "q_and_a"}})
+        json!({"type": "context", "data": {"channel": "twitch:novaplays",
+            "line": "Stream state: 42 viewers", "activity": "talk", "suggestion": "q_and_a"}})
     );
     // A donation: `donation`, `revenue_point`, then the totals that include it.
     srv.feed
@@ -428,6 +429,7 @@ async fn api_state_returns_the_snapshot() {
     assert_eq!(body["revenue"][0]["cumulative"], 150.0);
     assert_eq!(body["donations"][0]["username"], "viewer1");
     assert_eq!(body["context"], "Stream state: 42 viewers");
+    assert_eq!(body["channel"], "twitch:novaplays");
     let page = reqwest::get(format!("http://{}/", srv.running.addr))
         .await
         .unwrap()

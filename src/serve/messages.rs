@@ -97,6 +97,8 @@ pub struct MomentMsg {
 /// `stream_state`, whose fields are fixed).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Context {
+    /// The channel watched (`twitch:` first for Twitch), for the page's title.
+    pub channel: String,
     pub line: Option<String>,
     pub activity: Option<String>,
     pub suggestion: Option<String>,
@@ -197,6 +199,7 @@ pub fn moment(row: &MomentRow) -> Msg {
 pub fn context_of(v: &View) -> Context {
     let e = &v.snapshot.engage;
     Context {
+        channel: v.snapshot.channel.clone(),
         line: e.context.clone(),
         activity: e.activity.clone(),
         suggestion: e.suggestion.clone(),
@@ -275,6 +278,7 @@ pub fn api_state(v: &View) -> serde_json::Value {
     serde_json::json!({
         "streamState": data(stream_state(v)).unwrap_or_default(),
         "metrics": data(metrics(v)).unwrap_or_default(),
+        "channel": v.snapshot.channel,
         "context": v.snapshot.engage.context,
         "revenue": list(v.revenue.iter().map(revenue_point).collect()),
         "donations": list(v.donations.iter().map(donation).collect()),
