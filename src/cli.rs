@@ -145,7 +145,8 @@ pub enum Command {
     Moments(MomentsArgs),
     /// List stored sessions.
     Sessions(ListArgs),
-    /// A simulated channel on a local fake Kick: see everything work without a live stream.
+    /// A simulated channel on a local fake Kick (or Twitch, --platform twitch): see everything
+    /// work without a live stream.
     Demo(DemoArgs),
     /// Score a chat log's moments against labelled highlight spans.
     Eval(EvalArgs),
@@ -154,7 +155,8 @@ pub enum Command {
         override_usage = "kicktui clip --moment <ID>\n       kicktui clip --pending\n       kicktui clip --session <N> --start <H:MM:SS> [--duration <SECONDS>]"
     )]
     Clip(ClipArgs),
-    /// Check the setup: config, data dir, streamlink, ffmpeg, Kick's API and socket, ports.
+    /// Check the setup: config, data dir, streamlink, ffmpeg, the platform's API and chat
+    /// socket, ports, alerts.
     Doctor(DoctorArgs),
     /// Print a session's retrospective (duration, viewers, chat, moments, revenue, activities).
     #[command(override_usage = "kicktui report <SESSION>\n       kicktui report --last")]

@@ -134,6 +134,15 @@ fn finish_front_end(end: &EngineEnd, headless: bool) -> ExitCode {
     exit_code(end)
 }
 
+/// A line about the demo's setup: on stdout headless, in the log pane in the TUI.
+fn say_demo_note(note: &str, headless: bool) {
+    if headless {
+        println!("{note}");
+    } else {
+        tracing::info!("{note}");
+    }
+}
+
 /// `kicktui demo`: the fake Kick in-process, a scripted stream on it, and the live engine
 /// pointed at it, with its own data dir (`<data dir>/demo`).
 pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
@@ -156,11 +165,10 @@ pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
         cfg.clips.on_ready.clear();
         let note = "Alerts and [clips] on_ready are off in the demo: its events and clips are \
                     made up (--alerts sends them to your targets and hook)";
-        if args.headless {
-            println!("{note}");
-        } else {
-            tracing::info!("{note}");
-        }
+        say_demo_note(note, args.headless);
+    } else if args.alerts && cfg.alerts.any_target() {
+        let note = "Alerts are on: your [alerts] targets get the demo's made-up events";
+        say_demo_note(note, args.headless);
     }
     let runtime = runtime()?;
     let demo = crate::demo::run(cfg, data_dir, args.platform, args.capture.clone(), tui);

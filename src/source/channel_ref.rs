@@ -135,7 +135,11 @@ fn from_url(s: &str) -> Option<(Platform, &str)> {
         .strip_prefix("https://")
         .or_else(|| s.strip_prefix("http://"))
         .unwrap_or(s);
-    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    // Shared from a phone: `m.twitch.tv/name`.
+    let rest = rest
+        .strip_prefix("www.")
+        .or_else(|| rest.strip_prefix("m."))
+        .unwrap_or(rest);
     let (platform, path) = if let Some(p) = rest.strip_prefix("kick.com/") {
         (Platform::Kick, p)
     } else if let Some(p) = rest.strip_prefix("twitch.tv/") {
@@ -189,6 +193,10 @@ mod tests {
         assert_eq!(ok("kick.com/xqc/videos"), (Platform::Kick, "xqc".into()));
         assert_eq!(
             ok("https://www.twitch.tv/name?tt=1"),
+            (Platform::Twitch, "name".into())
+        );
+        assert_eq!(
+            ok("https://m.twitch.tv/name"),
             (Platform::Twitch, "name".into())
         );
     }
