@@ -371,6 +371,20 @@ pub struct Moment {
 }
 
 impl Moment {
+    /// The banner's word for it: the type's, but bits are a CHEER on Twitch, not a donation.
+    pub fn headline(&self) -> &'static str {
+        let cheer = self.trigger_type == TriggerType::Donation
+            && self.triggers.iter().any(|t| {
+                t.kind == TriggerType::Donation
+                    && matches!(&t.data, TriggerData::Donation(d) if d.bits.is_some())
+            });
+        if cheer {
+            "CHEER"
+        } else {
+            self.trigger_type.headline()
+        }
+    }
+
     /// `trigger_data` as stored: the main trigger's data.
     pub fn trigger_data(&self) -> serde_json::Value {
         self.triggers
@@ -382,57 +396,4 @@ impl Moment {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uuid_ids_parse_and_others_hash() {
-        let a = MsgId::parse("8f0c1d2e-3a4b-4c5d-9e6f-7a8b9c0d1e2f");
-        assert_eq!(a.0, 0x8f0c1d2e3a4b4c5d9e6f7a8b9c0d1e2f);
-        assert_ne!(MsgId::parse("abc-xyz"), MsgId::parse("abc-xy"));
-    }
-
-    #[test]
-    fn emote_tags_back_to_back() {
-        let text = "CLIP THAT [emote:37226:KEKW][emote:1:W] [emote:x:bad] [emote:5:]";
-        let m = ChatMessage {
-            id: None,
-            user_id: 1,
-            username: "a".into(),
-            badges: Badges::default(),
-            text: text.into(),
-            emotes: kick_emotes(text),
-            is_reply: false,
-        };
-        let names: Vec<&str> = m.emote_names().collect();
-        assert_eq!(names, vec!["KEKW", "W"]);
-        assert_eq!(m.emotes[0].id, 37226);
-    }
-
-    #[test]
-    fn readable_text_shows_emote_names_and_leaves_broken_tags_alone() {
-        let m = |text: &str| ChatMessage {
-            id: None,
-            user_id: 1,
-            username: "a".into(),
-            badges: Badges::default(),
-            text: text.into(),
-            emotes: vec![],
-            is_reply: false,
-        };
-        let text = "CLIP THAT [emote:37226:KEKW][emote:1:W] [emote:x:bad] [emote:5:]";
-        assert_eq!(
-            m(text).readable_text(),
-            "CLIP THAT KEKWW [emote:x:bad] [emote:5:]"
-        );
-        assert_eq!(m("[emote:9:Pog] end").readable_text(), "Pog end");
-        assert_eq!(m("plain ünïcode").readable_text(), "plain ünïcode");
-    }
-
-    #[test]
-    fn trigger_type_names_round_trip() {
-        for t in TriggerType::ALL {
-            assert_eq!(TriggerType::parse(t.as_str()), Some(t));
-        }
-    }
-}
+mod tests;

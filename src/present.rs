@@ -197,11 +197,7 @@ pub fn notable_line(e: &Event) -> Option<String> {
 
 /// `CHAT SPIKE at 1h 23m 45s`: the banner's headline, and an alert's first words.
 pub fn moment_title(m: &Moment) -> String {
-    format!(
-        "{} at {}",
-        m.trigger_type.headline(),
-        format_offset_words(m.offset_s)
-    )
+    format!("{} at {}", m.headline(), format_offset_words(m.offset_s))
 }
 
 /// A clip's state in one word for lists and the dashboard: `none` before it is asked for.

@@ -289,7 +289,7 @@ impl App {
         };
         let line = format!(
             "{} at {}: {} ({saved})",
-            moment.trigger_type.headline(),
+            moment.headline(),
             format_offset_words(moment.offset_s),
             trigger_summary(&moment)
         );
@@ -315,7 +315,7 @@ impl App {
         } else {
             format!(
                 "{} at {} ({saved})",
-                moment.trigger_type.headline(),
+                moment.headline(),
                 format_hms(moment.offset_s)
             )
         };

@@ -92,11 +92,7 @@ struct Rows<'a> {
 impl<'a> Rows<'a> {
     fn moment(mut self, m: &Moment, stored: String, clip: String) -> Vec<Line<'a>> {
         let th = self.th;
-        let headline = format!(
-            "{} at {}",
-            m.trigger_type.headline(),
-            format_offset_words(m.offset_s)
-        );
+        let headline = format!("{} at {}", m.headline(), format_offset_words(m.offset_s));
         self.wrapped(vec![], &headline, 1, th.accent);
         self.wrapped(vec![], &trigger_summary(m), 1, th.text);
         self.gap();

@@ -154,7 +154,7 @@ fn row<'a>(
 
 /// The type column: the banner's headline, short enough for the column.
 fn short_type(m: &crate::domain::Moment) -> &'static str {
-    match m.trigger_type.headline() {
+    match m.headline() {
         "MARKED MOMENT" => "MARKED",
         "KEYWORD BURST" => "KEYWORDS",
         h => h,
