@@ -241,42 +241,62 @@ fn saved_replay() -> (tempfile::TempDir, rusqlite::Connection) {
 }
 
 /// A moment of an ended stream whose window no recording covers (a gap while the disk was
-/// full, a deleted file) is marked `no_recording` once, not retried by every `clip --pending`
-/// (whose exit code a cron job checks).
+/// full) is marked `no_recording` once, not retried by every `clip --pending` (whose exit
+/// code a cron job checks). A part that is missing may come back (a disk not mounted): its
+/// moments stay pending, and the run fails saying so.
 #[test]
 fn clip_pending_gives_up_on_a_window_never_recorded() {
     let (dir, db) = saved_replay();
-    let gone = dir.path().join("recordings/deleted.ts");
-    db.execute_batch(&format!(
-        "UPDATE moments SET clip_status = 'pending';
-         INSERT INTO recordings (session_id, part, path, started_at, ended_at, status, first_byte_at)
-         SELECT id, 1, '{}', started_at, started_at, 'done', started_at FROM sessions;",
-        gone.display()
-    ))
+    // The only part holds the first 5 s (its sidecar says so); moments from 0:00:05 on have
+    // nothing.
+    let part = dir.path().join("recordings/part1.ts");
+    std::fs::create_dir_all(part.parent().unwrap()).unwrap();
+    std::fs::write(&part, b"ts").unwrap();
+    std::fs::write(
+        dir.path().join("recordings/part1.ts.json"),
+        r#"{"content_s": 5.0, "lead_s": 0.0, "target_duration": 2.0}"#,
+    )
+    .unwrap();
+    let insert_part = |path: &std::path::Path| {
+        db.execute_batch(&format!(
+            "DELETE FROM recordings;
+             INSERT INTO recordings (session_id, part, path, started_at, ended_at, status,
+                 first_byte_at)
+             SELECT id, 1, '{}', started_at, started_at, 'done', started_at FROM sessions;",
+            path.display()
+        ))
+        .unwrap();
+    };
+    db.execute_batch(
+        "DELETE FROM moments WHERE clip_start_offset_s < 5;
+         UPDATE moments SET clip_status = 'pending';",
+    )
     .unwrap();
     let moments: i64 = db
         .query_row("SELECT count(*) FROM moments", [], |r| r.get(0))
         .unwrap();
     assert!(moments > 0);
+    let pending = "SELECT count(*) FROM moments WHERE clip_status = 'pending'";
 
+    insert_part(&dir.path().join("recordings/unmounted.ts"));
+    let (_, err, ok) = kicktui(&["clip", "--pending"], dir.path());
+    assert!(!ok && err.contains("unmounted.ts is missing"), "{err}");
+    let left: i64 = db.query_row(pending, [], |r| r.get(0)).unwrap();
+    assert_eq!(left, moments, "a missing part may come back: {err}");
+
+    insert_part(&part);
     let (_, err, ok) = kicktui(&["clip", "--pending"], dir.path());
     assert!(ok, "{err}");
     assert!(
         err.contains("no recording of session 1 covers")
-            && err.contains("deleted.ts is missing")
+            && err.contains("(recorded: 0:00:00–0:00:05)")
             && err.contains("marked no_recording")
             && err.contains(&format!(
                 "0 of {moments} pending clips cut; {moments} not recorded"
             )),
         "{err}"
     );
-    let left: i64 = db
-        .query_row(
-            "SELECT count(*) FROM moments WHERE clip_status != 'no_recording'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let left: i64 = db.query_row(pending, [], |r| r.get(0)).unwrap();
     assert_eq!(left, 0);
     let (_, err, ok) = kicktui(&["clip", "--pending"], dir.path());
     assert!(ok && err.contains("No pending clips."), "{err}");

@@ -185,18 +185,19 @@ pub async fn clip_from_store(
         } else {
             have
         };
-        let left_out = if left_out.is_empty() {
-            String::new()
-        } else {
-            format!("; left out: {}", left_out.join(", "))
-        };
-        return Err(MediaError::NoRecording(format!(
-            "no recording of session {} covers {}–{} (recorded: {have}{left_out})",
+        let what = format!(
+            "no recording of session {} covers {}–{} (recorded: {have}",
             p.session,
             format_hms(a),
             format_hms(b)
-        ))
-        .into());
+        );
+        // A part missing or unreadable may come back (a disk not mounted, a moved data dir):
+        // only a window no part could cover is for good.
+        return Err(if left_out.is_empty() {
+            MediaError::NoRecording(format!("{what})")).into()
+        } else {
+            format!("{what}; left out: {})", left_out.join(", ")).into()
+        });
     }
     let dir = data_dir.join("clips");
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
