@@ -185,8 +185,11 @@ fn lock_file(path: &Path, role: Role) -> Result<Flock<File>, Taken> {
     }
 }
 
-/// Holds `lock` until `stop` closes; a lock file deleted meanwhile is made and locked again.
+/// Holds `lock` until `stop` closes; a lock file deleted (or replaced) meanwhile is made and
+/// locked again, at every check until that works: another process that took it in the gap
+/// (often a short `clip --pending`) is said once.
 fn keep(mut lock: Flock<File>, path: &Path, role: Role, stop: &mpsc::Receiver<()>) {
+    let mut said = false;
     while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(CHECK_EVERY) {
         if still_ours(&lock, path) {
             continue;
@@ -194,20 +197,26 @@ fn keep(mut lock: Flock<File>, path: &Path, role: Role, stop: &mpsc::Receiver<()
         match lock_file(path, role) {
             Ok(new) => {
                 tracing::warn!(
-                    "the lock file {} was deleted while this run held it: made again",
+                    "the lock file {} was deleted or replaced while this run held it: made \
+                     again",
                     path.display()
                 );
                 lock = new;
+                said = false;
             }
-            Err(Taken::By(_)) => {
+            Err(Taken::By(mut file)) if !said => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let who = holder.trim().split_once(' ').map_or("", |(_, role)| role);
                 tracing::error!(
-                    "the lock file {} was deleted and another kicktui took it: two runs now \
-                     watch this channel; stop one",
-                    path.display()
+                    "the lock file {} was deleted and another kicktui ({}) took it: it may \
+                     close this run's session as a crash's leftover; stop it",
+                    path.display(),
+                    Role::parse(who).as_str()
                 );
-                let _ = stop.recv();
-                return;
+                said = true;
             }
+            Err(Taken::By(_)) => {}
             Err(Taken::Io(e)) => tracing::debug!("lock file not made again: {e}"),
         }
     }
@@ -269,6 +278,20 @@ mod tests {
             std::fs::read_to_string(&file).is_ok_and(|t| t.ends_with("watching"))
         });
         assert!(made, "the lock file was not made again");
+        // Deleted again and taken in the gap by a short `clip --pending`: once that ends, the
+        // live run holds it again.
+        let cutting = (0..100).find_map(|_| {
+            let _ = std::fs::remove_file(&file);
+            acquire(dir.path(), "kick", "clavicular", Role::CuttingClips).ok()
+        });
+        assert!(cutting.is_some(), "the gap was never taken");
+        std::thread::sleep(Duration::from_millis(100));
+        drop(cutting);
+        let back = (0..500).any(|_| {
+            std::thread::sleep(Duration::from_millis(10));
+            std::fs::read_to_string(&file).is_ok_and(|t| t.ends_with("watching"))
+        });
+        assert!(back, "the live run did not take its lock back");
         let second = acquire(dir.path(), "kick", "clavicular", Role::Watching);
         assert!(matches!(second, Err(LockError::Busy { .. })), "{second:?}");
         drop(live);
