@@ -356,16 +356,15 @@ impl Media {
 /// stream (a full disk, a stall): it says nothing of what the viewer saw.
 const STALE_RECORDING_S: f64 = 60.0;
 
-/// Where a key press at `at` puts a mark: the newest recorded content (what the viewer sees,
-/// as the recording lags live about as much as a player) minus the reaction delay; the key's
-/// own time without a recording that keeps up.
+/// Where a key press at `at` puts a mark: what the viewer saw `reaction_delay_s` before the
+/// key. That is the newest recorded content (the recording lags live about as much as a
+/// player) or, without a recording that keeps up, the key's own time.
 fn mark_time(at: Ts, newest: Option<Ts>, reaction_delay_s: u32) -> Ts {
-    match newest {
-        Some(newest) if at.secs_since(newest) <= STALE_RECORDING_S => {
-            newest.plus_secs(-f64::from(reaction_delay_s)).min(at)
-        }
+    let seen = match newest {
+        Some(newest) if at.secs_since(newest) <= STALE_RECORDING_S => newest.min(at),
         _ => at,
-    }
+    };
+    seen.plus_secs(-f64::from(reaction_delay_s))
 }
 
 #[cfg(test)]
@@ -378,8 +377,8 @@ mod tests {
         // Recording 8 s behind live: the viewer saw that, 3 s before the key.
         assert_eq!(mark_time(key, Some(Ts(592_000)), 3), Ts(589_000));
         // A stalled recording (3 minutes behind) says nothing of what the viewer saw.
-        assert_eq!(mark_time(key, Some(Ts(420_000)), 3), key);
-        assert_eq!(mark_time(key, None, 3), key);
+        assert_eq!(mark_time(key, Some(Ts(420_000)), 3), Ts(597_000));
+        assert_eq!(mark_time(key, None, 3), Ts(597_000));
         // Never after the key.
         assert_eq!(mark_time(key, Some(Ts(601_000)), 0), key);
     }
