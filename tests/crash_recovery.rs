@@ -226,7 +226,7 @@ async fn after_kill_9_clip_pending_alone_closes_the_session_and_cuts() {
     let err = String::from_utf8_lossy(&live.stderr);
     assert!(
         err.contains("kick:clavicular: another kicktui (pid")
-            && err.contains("is watching it; its clips are left to it")
+            && err.contains("is watching it; the channel is left to it")
             && err.contains("No other pending clips."),
         "{err}"
     );

@@ -71,20 +71,15 @@ impl App {
     fn act(&mut self, action: Action, nth: usize, now: Ts) -> Vec<Cmd> {
         let rows = self.moment_rows();
         let page = rows.max(2) as isize - 1;
-        let for_engine = matches!(
-            action,
-            Action::Mark
-                | Action::Clip
-                | Action::NextActivity
-                | Action::PickActivity
-                | Action::AskAdvice
-                | Action::AcceptAdvice
-                | Action::DismissAdvice
-        );
-        if for_engine && self.stream.engine_gone {
+        if action.needs_engine() && self.stream.engine_gone {
             // Nothing would take it: say so now, not a "marking..." that quietly fades.
+            let what = if action == Action::Mark {
+                "NOT SAVED"
+            } else {
+                "not done"
+            };
             self.flash(
-                "NOT SAVED: the engine has stopped (the log pane says why); restart kicktui".into(),
+                format!("{what}: the engine has stopped (the log pane says why); restart kicktui"),
                 FlashKind::Bad,
             );
             return vec![];

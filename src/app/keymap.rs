@@ -33,6 +33,22 @@ pub enum Action {
     DismissAdvice,
 }
 
+impl Action {
+    /// Carried out by the engine (a stopped engine cannot take it).
+    pub fn needs_engine(self) -> bool {
+        matches!(
+            self,
+            Action::Mark
+                | Action::Clip
+                | Action::NextActivity
+                | Action::PickActivity
+                | Action::AskAdvice
+                | Action::AcceptAdvice
+                | Action::DismissAdvice
+        )
+    }
+}
+
 /// One row: the action, its `[keys]` name, default keys, help text and hint-bar label.
 pub struct Row {
     pub action: Action,

@@ -123,7 +123,7 @@ fn lock_channels(store: &Store, data_dir: &Path) -> Result<Locked, Error> {
             Err(LockError::Busy { role, pid, .. }) => {
                 locked.busy += 1;
                 eprintln!(
-                    "{platform}:{channel}: another kicktui{pid} is {role} it; its clips are left \
+                    "{platform}:{channel}: another kicktui{pid} is {role} it; the channel is left \
                      to it"
                 );
             }

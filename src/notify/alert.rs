@@ -77,7 +77,24 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
             )
         }
         Update::Clip(news) => {
-            let path = present::final_clip(&news.state)?.to_path_buf();
+            // A short clip says so: the clipper may want the recording instead.
+            let (path, ready, status, duration, asked) = match &news.state {
+                ClipState::Ready { path, duration } => {
+                    (path, "Clip ready".to_string(), "ready", *duration, None)
+                }
+                ClipState::Short {
+                    path,
+                    duration,
+                    asked,
+                } => (
+                    path,
+                    format!("Clip ready but SHORT ({duration:.0} of {asked:.0} s)"),
+                    "short",
+                    *duration,
+                    Some(*asked),
+                ),
+                _ => return None,
+            };
             let row = before
                 .moments
                 .iter()
@@ -95,21 +112,6 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
                 ),
                 None => ("a moment".to_string(), None, None, None),
             };
-            // A short clip says so: the clipper may want the recording instead.
-            let (ready, status, duration, asked) = match &news.state {
-                ClipState::Short {
-                    duration, asked, ..
-                } => (
-                    format!("Clip ready but SHORT ({duration:.0} of {asked:.0} s)"),
-                    "short",
-                    *duration,
-                    Some(*asked),
-                ),
-                ClipState::Ready { duration, .. } => {
-                    ("Clip ready".to_string(), "ready", *duration, None)
-                }
-                _ => return None,
-            };
             let a = Alert {
                 event: "clip_ready",
                 text: format!("{channel}: {ready}: {title} → {}", path.display()),
@@ -117,7 +119,7 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
                     "offset": offset, "type": kind, "path": path.display().to_string(),
                     "status": status, "durationS": duration, "askedS": asked}),
             };
-            Some(Pending::ClipFile(a, path))
+            Some(Pending::ClipFile(a, path.clone()))
         }
         _ => None,
     }

@@ -167,8 +167,8 @@ async fn post(http: &reqwest::Client, url: &SecretUrl, body: &serde_json::Value)
 }
 
 /// Why a request failed, with its causes ("error sending request" alone does not say that the
-/// TLS handshake or the connection failed). reqwest's message names the URL: it is left out,
-/// and any cause that repeats it shows it redacted.
+/// TLS handshake or the connection failed). reqwest's message names the URL: it is left out;
+/// a cause that repeated it would show it redacted (none of today's do).
 fn request_error(e: reqwest::Error, url: &SecretUrl) -> String {
     let e = e.without_url();
     let mut why = e.to_string();
@@ -181,7 +181,12 @@ fn request_error(e: reqwest::Error, url: &SecretUrl) -> String {
         }
         cause = c.source();
     }
-    why.replace(url.expose(), &url.to_string())
+    // As written in the config, and as reqwest writes it back (host lowercased, escapes).
+    let parsed = reqwest::Url::parse(url.expose()).map(String::from);
+    [Some(url.expose().to_string()), parsed.ok()]
+        .into_iter()
+        .flatten()
+        .fold(why, |why, raw| why.replace(&raw, &url.to_string()))
 }
 
 /// The argv with `{event}`, `{text}` and `{path}` (a clip's) replaced; an argument that is

@@ -141,8 +141,8 @@ impl Notifier {
             match q.waiting.load(Ordering::Relaxed) {
                 0 => {}
                 n => tracing::warn!(
-                    "alerts: {n} not sent to {}: kicktui quit before they went out (the log says \
-                     why earlier tries failed)",
+                    "alerts: {n} not sent to {}: kicktui quit before they went out (earlier \
+                     failed tries are in the log)",
                     q.label
                 ),
             }

@@ -50,9 +50,10 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
             one_row(n, "session", *session_id)
         }
         WriteOp::ReportOwed { session_id, owed } => {
-            conn.prepare_cached("UPDATE sessions SET report_owed = ?2 WHERE id = ?1")?
+            let n = conn
+                .prepare_cached("UPDATE sessions SET report_owed = ?2 WHERE id = ?1")?
                 .execute(params![session_id, owed])?;
-            Ok(0)
+            one_row(n, "session", *session_id)
         }
         WriteOp::SessionWentLive {
             session_id,

@@ -82,16 +82,20 @@ pub enum StoreError {
     Full,
 }
 
+/// SQLite says the file is damaged, or not a database at all.
+fn is_damaged(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+    matches!(e.sqlite_error_code(), Some(NotADatabase | DatabaseCorrupt))
+}
+
 /// What to do about a database that would not open: a damaged file is not a permissions
 /// problem.
 fn open_hint(e: &rusqlite::Error) -> &'static str {
-    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
-    match e.sqlite_error_code() {
-        Some(NotADatabase | DatabaseCorrupt) => {
-            "the file is damaged or not a kicktui database: move it aside and kicktui starts a \
-             new one, or pick another --data-dir"
-        }
-        _ => "is the data directory writable? pick another with --data-dir or [general] data_dir",
+    if is_damaged(e) {
+        "the file is damaged or not a kicktui database: move it aside with its -wal and -shm \
+         files and kicktui starts a new one, or pick another --data-dir"
+    } else {
+        "is the data directory writable? pick another with --data-dir or [general] data_dir"
     }
 }
 

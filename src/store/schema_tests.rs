@@ -156,4 +156,13 @@ fn a_damaged_file_is_said_to_be_damaged_not_unwritable() {
         err.contains("damaged or not a kicktui database") && !err.contains("writable"),
         "{err}"
     );
+    // A good header over a damaged schema page: found only when the schema is read.
+    let dir = tempfile::tempdir().unwrap();
+    drop(Store::open(&db(&dir)).unwrap());
+    let mut bytes = std::fs::read(db(&dir)).unwrap();
+    bytes[100..4096].fill(0x5a);
+    std::fs::write(db(&dir), bytes).unwrap();
+    let _ = std::fs::remove_file(dir.path().join("kicktui.db-wal"));
+    let err = Store::open(&db(&dir)).err().expect("damaged").to_string();
+    assert!(err.contains("damaged or not a kicktui database"), "{err}");
 }
