@@ -147,7 +147,27 @@ fn http(key: &str, v: &str) -> Check {
     }
 }
 
+/// An environment variable's name. A key pasted here by mistake must not be echoed back
+/// (into an error, the log or `doctor`), so the error does not quote it.
+fn env_name(key: &str, v: &str) -> Check {
+    let name = v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !v.starts_with(|c: char| c.is_ascii_digit())
+        && v.len() <= 64;
+    if v.is_empty() || name {
+        Ok(())
+    } else {
+        Err((
+            key.into(),
+            "the NAME of an environment variable holding the key (letters, digits, _), such as \
+             ANTHROPIC_API_KEY; it looks like a key itself, which belongs in that variable \
+             (the value is not shown)"
+                .into(),
+        ))
+    }
+}
+
 pub(super) fn validate(a: &Advisor, b: &Bot) -> Check {
+    env_name("advisor.api_key_env", &a.api_key_env)?;
     if !a.api_base.is_empty() {
         http("advisor.api_base", &a.api_base)?;
     }
@@ -167,6 +187,25 @@ pub(super) fn validate(a: &Advisor, b: &Bot) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_pasted_as_the_variable_name_is_refused_without_echoing_it() {
+        let b = Bot::default();
+        let mut a = Advisor::default();
+        for ok in ["", "ANTHROPIC_API_KEY", "my_key_2"] {
+            a.api_key_env = ok.into();
+            assert!(validate(&a, &b).is_ok(), "{ok}");
+        }
+        for bad in ["sk-ant-api03-FAKESECRET123", "sk-FAKESECRET123", "1KEY"] {
+            a.api_key_env = bad.into();
+            let (key, why) = validate(&a, &b).expect_err(bad);
+            assert_eq!(key, "advisor.api_key_env");
+            assert!(
+                !why.contains("FAKESECRET") && why.contains("not shown"),
+                "{why}"
+            );
+        }
+    }
 
     #[test]
     fn an_openai_style_base_ending_in_v1_is_not_doubled() {
