@@ -106,7 +106,12 @@ async fn run(
             m = rx.recv(), if open => match m {
                 Some((p, text)) => {
                     if queue.push(Instant::now(), p, &text) == Push::Duplicate {
-                        tracing::debug!("chat voice: duplicate line dropped");
+                        tracing::warn!(
+                            "chat voice: not posted, the same line is queued or went out in the \
+                             last {} s: {}",
+                            s.dedup.as_secs(),
+                            text.chars().take(60).collect::<String>()
+                        );
                     }
                 }
                 None => open = false,
@@ -115,7 +120,17 @@ async fn run(
         }
         wake = Instant::now() + Duration::from_secs(3600);
         loop {
-            match queue.next(Instant::now()) {
+            let stale_before = queue.dropped_stale;
+            let next = queue.next(Instant::now());
+            if queue.dropped_stale > stale_before {
+                tracing::warn!(
+                    "chat voice: {} not posted: waited over {} s behind the {}-a-minute limit",
+                    crate::present::plural((queue.dropped_stale - stale_before) as usize, "line"),
+                    s.stale.as_secs(),
+                    s.max_per_minute
+                );
+            }
+            match next {
                 Next::Idle => break,
                 Next::Wait(at) => {
                     wake = at;
@@ -193,9 +208,13 @@ async fn post(
             200..=299 => return Ok(()),
             // Expired or revoked early: refresh once and try again.
             401 if attempt == 0 => continue,
+            401 => break,
             429 => return Err("Kick rate limited the chat (429)".into()),
             code => return Err(format!("Kick answered {code}")),
         }
     }
-    Err("Kick refused the token after a refresh (401)".into())
+    Err(
+        "Kick refused the token even after a refresh (401): log in again with `kicktui login kick`"
+            .into(),
+    )
 }

@@ -154,6 +154,10 @@ async fn posts_go_out_in_order_duplicates_dropped_and_a_401_refreshes_the_token(
     cancel.cancel();
     let log = logs.text();
     assert!(log.contains("Kick token refreshed"), "{log}");
+    assert!(
+        log.contains("not posted, the same line is queued or went out in the last"),
+        "a dropped duplicate is said: {log}"
+    );
     for secret in ["AT-", "RT-", "app-secret"] {
         assert!(
             !log.contains(secret),
@@ -180,4 +184,31 @@ async fn without_a_login_posting_fails_with_one_clear_line() {
         other => panic!("expected a failure, got {other:?}"),
     }
     assert!(fake.posts().is_empty());
+}
+
+#[tokio::test]
+async fn a_token_refused_even_after_a_refresh_says_to_log_in_again() {
+    let fake = FakeKickChat::start("01TESTCLIENT", "app-secret", 7200)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    login_by_paste(&fake, dir.path()).await;
+    fake.refuse_every_token();
+    let setup = BotSetup::from_config(&config(&fake), dir.path()).unwrap();
+    let (tx, mut events) = mpsc::channel(4);
+    let bot = spawn(setup, tx, CancellationToken::new());
+    bot.say(Priority::Confirmation, "hello");
+    let ev = tokio::time::timeout(Duration::from_secs(10), events.recv())
+        .await
+        .unwrap();
+    match ev {
+        Some(BotEvent::Failed { why, .. }) => {
+            assert!(
+                why.contains("log in again with `kicktui login kick`"),
+                "{why}"
+            )
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    assert_eq!(fake.issued().1, 1, "refreshed once, then gave up");
 }

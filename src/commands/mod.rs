@@ -170,6 +170,12 @@ pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
         let note = "Alerts are on: your [alerts] targets get the demo's made-up events";
         say_demo_note(note, args.headless);
     }
+    if cfg.bot.enabled {
+        cfg.bot.enabled = false;
+        let note = "The chat voice ([bot]) is off in the demo: its fake channel has no chat to \
+                    post to";
+        say_demo_note(note, args.headless);
+    }
     let runtime = runtime()?;
     let demo = crate::demo::run(cfg, data_dir, args.platform, args.capture.clone(), tui);
     let end = runtime.block_on(demo)?;

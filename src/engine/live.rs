@@ -89,8 +89,21 @@ pub async fn run(
     let _server = crate::serve::start(cfg, &feed, tasks.clone());
     let alerts = crate::notify::start(&cfg.alerts, &feed, tasks.clone());
     // The co-pilot (`[advisor]`, `[bot]`): takes its own commands out of the stream.
-    let copilot =
-        super::copilot::start(cfg, &setup.data_dir, &feed, &store, commands, tasks.clone());
+    let (copilot_cfg, voice_off) = chat_voice_for(cfg, platform);
+    if voice_off {
+        feed.send(Update::Note(format!(
+            "The chat voice ([bot]) posts to Kick chat only: it is off for {platform}:{}",
+            setup.slug
+        )));
+    }
+    let copilot = super::copilot::start(
+        &copilot_cfg,
+        &setup.data_dir,
+        &feed,
+        &store,
+        commands,
+        tasks.clone(),
+    );
     feed.send(Update::Note(format!("Watching {platform}:{}", setup.slug)));
     let Sources {
         source,
@@ -181,6 +194,33 @@ fn bandit_key(platform: Platform, slug: &str) -> String {
     match platform {
         Platform::Kick => slug.to_string(),
         Platform::Twitch => format!("twitch:{slug}"),
+    }
+}
+
+/// The chat voice posts through Kick's API: on a Twitch channel it would post to another
+/// platform's chat, so it is turned off there (`true`: it was on).
+fn chat_voice_for(cfg: &Config, platform: Platform) -> (std::borrow::Cow<'_, Config>, bool) {
+    if cfg.bot.enabled && platform == Platform::Twitch {
+        let mut c = cfg.clone();
+        c.bot.enabled = false;
+        (std::borrow::Cow::Owned(c), true)
+    } else {
+        (std::borrow::Cow::Borrowed(cfg), false)
+    }
+}
+
+#[cfg(test)]
+mod chat_voice_tests {
+    use super::*;
+
+    #[test]
+    fn the_chat_voice_is_kick_only() {
+        let mut cfg = Config::default();
+        cfg.bot.enabled = true;
+        let (twitch, off) = chat_voice_for(&cfg, Platform::Twitch);
+        assert!(off && !twitch.bot.enabled);
+        let (kick, off) = chat_voice_for(&cfg, Platform::Kick);
+        assert!(!off && kick.bot.enabled);
     }
 }
 

@@ -39,6 +39,8 @@ struct Inner {
     refreshes: u32,
     expires_in: i64,
     posts: Vec<Posted>,
+    /// The chat refuses every token (the app lost its `chat:write` grant).
+    refuse_all: bool,
 }
 
 #[derive(Clone, Default)]
@@ -113,6 +115,11 @@ impl FakeKickChat {
     /// The current access token stops working (as if revoked or expired early).
     pub fn revoke_access(&self) {
         self.shared.lock().access = None;
+    }
+
+    /// From now on the chat answers 401 to every token, refreshed or not.
+    pub fn refuse_every_token(&self) {
+        self.shared.lock().refuse_all = true;
     }
 }
 
@@ -193,7 +200,7 @@ async fn chat(State(s): State<Shared>, headers: HeaderMap, Json(body): Json<Valu
         .unwrap_or_default()
         .to_string();
     let mut g = s.lock();
-    if g.access.as_deref() != Some(bearer.as_str()) {
+    if g.refuse_all || g.access.as_deref() != Some(bearer.as_str()) {
         return (
             StatusCode::UNAUTHORIZED,
             Json(json!({"message": "Unauthorized"})),
