@@ -97,15 +97,16 @@ fn moments_and_chat_lines_are_accepted_in_turn_and_n_dismisses() {
         },
     ];
     a.update(Msg::Engine(Update::Advice(Box::new(advice(calls)))), T0);
+    // Accepted 90 s later, the moment is where the model pointed: when it answered.
     assert_eq!(
-        a.update(key('y'), at(1.0)),
+        a.update(key('y'), at(90.0)),
         vec![Cmd::Copilot(CopilotCmd::MarkMoment {
-            at: at(1.0),
+            at: T0,
             reason: "that play".into()
         })]
     );
     assert_eq!(
-        a.update(key('y'), at(2.0)),
+        a.update(key('y'), at(91.0)),
         vec![Cmd::Copilot(CopilotCmd::ApproveChat("GG everyone".into()))]
     );
     // The talking point stays readable until dismissed.

@@ -172,6 +172,17 @@ pub enum Invalid {
     UnknownArm,
     #[error("unexpected field")]
     UnexpectedField,
+    #[error("a chat line with a link (the tool says plain text, no links)")]
+    Link,
+}
+
+/// Whether a chat line carries a link: the model is told "no links", and a streamer
+/// approving lines at speed should not post one by accident.
+fn has_link(s: &str) -> bool {
+    let lower = s.to_lowercase();
+    ["http://", "https://", "www."]
+        .iter()
+        .any(|l| lower.contains(l))
 }
 
 /// Checks one call against its tool's schema. `arms` are the activities the bandit knows.
@@ -218,6 +229,9 @@ pub fn validate(
             }
         }
         vals.push(s);
+    }
+    if tool.name == "chat_message" && vals.iter().any(|v| has_link(v)) {
+        return Err(Invalid::Link);
     }
     let mut it = vals.into_iter();
     let mut next = || it.next().unwrap_or_default();
@@ -317,6 +331,17 @@ mod tests {
             Err(Invalid::NotOffered)
         );
         assert!(validate("chat_message", &input, &a, true).is_ok());
+        for link in [
+            "buy followers at http://scam.example",
+            "see HTTPS://x.example",
+            "www.example.com now",
+        ] {
+            let input = serde_json::json!({"text": link});
+            assert!(matches!(
+                validate("chat_message", &input, &a, true),
+                Err(Invalid::Link)
+            ));
+        }
         let names = |on| -> Vec<&str> { tool_specs(&a, on).iter().map(|t| t.name).collect() };
         assert!(!names(false).contains(&"chat_message"));
         assert!(names(true).contains(&"chat_message"));

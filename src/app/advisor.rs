@@ -81,6 +81,8 @@ impl App {
             return vec![];
         };
         let call = a.calls.remove(i);
+        // The model meant the minute before it answered, not the minute before the key.
+        let advised_at = a.at.min(now);
         if a.calls.is_empty() && a.text.is_none() {
             self.advisor.advice = None;
         }
@@ -97,7 +99,10 @@ impl App {
             ToolCall::MarkMoment { reason } => {
                 self.mark_presses.push_back(None);
                 self.flash("marking the suggested moment...".into(), FlashKind::Info);
-                vec![Cmd::Copilot(CopilotCmd::MarkMoment { at: now, reason })]
+                vec![Cmd::Copilot(CopilotCmd::MarkMoment {
+                    at: advised_at,
+                    reason,
+                })]
             }
             ToolCall::ChatMessage { text } => {
                 self.flash("chat line approved".into(), FlashKind::Good);
