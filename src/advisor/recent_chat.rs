@@ -16,13 +16,13 @@ const KEEP: usize = 20;
 pub struct RecentChat(Arc<Mutex<VecDeque<String>>>);
 
 impl RecentChat {
-    /// A chat message's text as read (emote tags as names; never who wrote it); `!commands`
-    /// are left out.
+    /// A chat message's text as read (emote tags as names; never who wrote it, nor whom it
+    /// names: `@name` becomes `@someone`); `!commands` are left out.
     pub fn push(&self, msg: &ChatMessage) {
         if msg.text.trim_start().starts_with('!') {
             return;
         }
-        let line = msg.readable_text();
+        let line = without_mentions(&msg.readable_text());
         let mut lines = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if lines.len() >= KEEP {
             lines.pop_front();
@@ -35,6 +35,19 @@ impl RecentChat {
         let lines = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         lines.iter().map(|l| clean(l)).collect()
     }
+}
+
+fn without_mentions(text: &str) -> String {
+    text.split(' ')
+        .map(|w| {
+            if w.len() > 1 && w.starts_with('@') {
+                "@someone"
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -65,5 +78,12 @@ mod tests {
         assert_eq!(lines.len(), KEEP);
         assert_eq!(lines[0], "line 5 KEKW");
         assert_eq!(lines[KEEP - 1], "line 24 KEKW");
+    }
+
+    #[test]
+    fn a_line_does_not_name_the_chatter_it_answers() {
+        let r = RecentChat::default();
+        r.push(&msg("@hyper_cat lmao @ that"));
+        assert_eq!(r.lines(), vec!["@someone lmao @ that"]);
     }
 }

@@ -173,8 +173,14 @@ impl AdviceSummary {
             self.followed
         ));
         if decided > 0 {
+            // Of the suggestions the streamer acted on: one still open at the end is neither.
+            let of = if decided < self.suggestions {
+                format!(" of {decided} decided")
+            } else {
+                String::new()
+            };
             s.push_str(&format!(
-                " ({:.0} %)",
+                " ({:.0} %{of})",
                 100.0 * self.followed as f64 / decided as f64
             ));
         }
@@ -317,5 +323,16 @@ mod tests {
         );
         assert_eq!(store.advice_rows(None).unwrap().len(), 3);
         assert_eq!(AdviceSummary::default().line(), None);
+        // A suggestion still open at the end is not in the share.
+        let open = AdviceSummary {
+            suggestions: 3,
+            ..s
+        };
+        assert!(
+            open.line()
+                .is_some_and(|l| l.contains("3 suggestions, 1 followed (50 % of 2 decided)")),
+            "{:?}",
+            open.line()
+        );
     }
 }
