@@ -176,7 +176,12 @@ impl Actor {
         if let Some(until) = self.backoff.until().filter(|_| !self.backoff.ready(now)) {
             // The call is owed, not skipped: it is made when the wait is over.
             self.next_due = until;
-            let left = until.saturating_duration_since(now).as_secs();
+            // Rounded up: "waiting 0 s" reads as no wait at all.
+            let left = until
+                .saturating_duration_since(now)
+                .as_secs_f64()
+                .ceil()
+                .max(1.0);
             self.publish(Some(format!("waiting {left} s after a failed call")), |s| {
                 s.refused += u64::from(asked)
             });

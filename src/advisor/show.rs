@@ -34,8 +34,9 @@ pub fn lines(a: &Advice) -> Vec<String> {
         out.push("Advisor: nothing to suggest right now".into());
     }
     if a.rejected > 0 {
+        // Counted together: calls that failed validation and calls past the per-reply limit.
         out.push(format!(
-            "Advisor: {} invalid tool call(s) ignored",
+            "Advisor: {} tool call(s) ignored (invalid, or past the limit of a reply)",
             a.rejected
         ));
     }
@@ -70,7 +71,7 @@ mod tests {
                 "Advisor: try react: chat is slowing",
                 "Advisor: talking point: thank the raid",
                 "Advisor says: keep going",
-                "Advisor: 1 invalid tool call(s) ignored",
+                "Advisor: 1 tool call(s) ignored (invalid, or past the limit of a reply)",
             ]
         );
         assert!(actionable(&a.calls[0]) && !actionable(&a.calls[1]));
