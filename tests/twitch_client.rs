@@ -562,3 +562,42 @@ async fn a_socket_that_stops_answering_is_replaced() {
     cancel.cancel();
     let _ = timeout(LIMIT, task).await;
 }
+
+/// IRC joins any channel name, so a typo waits silently: after a quiet spell in the channel
+/// kicktui says to check the name, once; a channel where anyone speaks gets no such hint.
+#[tokio::test]
+async fn a_channel_where_nobody_speaks_gets_one_hint_to_check_its_name() {
+    let notices = async |chat: bool| {
+        let (twitch, control) = fake(0).await;
+        let mut o = TwitchOptions::new(&twitch.irc_url(), twitch.channel());
+        o.quiet_hint_after = Duration::from_millis(300);
+        let (tx, mut rx) = mpsc::channel(1000);
+        let (state_tx, _state) = watch::channel(ChatState::Connecting { attempt: 0 });
+        let cancel = CancellationToken::new();
+        let task = tokio::spawn(TwitchSource::new(o, tx, state_tx).run(cancel.clone()));
+        joined(&control, 1).await;
+        if chat {
+            control.chat("viewer1", "hi");
+        }
+        let mut said = Vec::new();
+        // A second quiet spell passes: still one hint.
+        let _ = timeout(Duration::from_millis(1200), async {
+            while let Some(m) = rx.recv().await {
+                if let SourceMsg::Notice { text } = m {
+                    said.push(text);
+                }
+            }
+        })
+        .await;
+        cancel.cancel();
+        let _ = task.await;
+        said
+    };
+    let quiet = notices(false).await;
+    assert_eq!(quiet.len(), 1, "{quiet:?}");
+    assert!(
+        quiet[0].contains("no chat in #") && quiet[0].contains("check its name"),
+        "{quiet:?}"
+    );
+    assert!(notices(true).await.is_empty());
+}

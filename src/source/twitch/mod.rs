@@ -42,6 +42,9 @@ pub struct TwitchOptions {
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
     pub capture: bool,
+    /// In the channel this long without a word: a hint that its name may be wrong (IRC joins
+    /// any name, and without Helix nothing else can tell).
+    pub quiet_hint_after: Duration,
 }
 
 impl TwitchOptions {
@@ -63,6 +66,7 @@ impl TwitchOptions {
             backoff_base: Duration::from_secs(1),
             backoff_cap: Duration::from_secs(60),
             capture: false,
+            quiet_hint_after: Duration::from_secs(600),
         }
     }
 }
@@ -80,6 +84,10 @@ pub struct TwitchSource {
     next_conn: u64,
     /// The last NOTICE said: a suspended channel repeats it on every reconnect.
     last_notice: Option<String>,
+    /// When the channel was first joined, until anything is heard in it (then `None`), or
+    /// the quiet hint has been given.
+    quiet_since: Option<Instant>,
+    heard: bool,
 }
 
 /// The connections of one session: the joined one, and the one replacing it after RECONNECT.
@@ -117,6 +125,8 @@ impl TwitchSource {
             state,
             dedup: Dedup::new(20_000),
             last_notice: None,
+            quiet_since: None,
+            heard: false,
             mapper: Mapper::new(),
             down: false,
             lives: 0,
@@ -190,8 +200,29 @@ impl TwitchSource {
         loop {
             let join_by = conns.join_by;
             let waiting = !conns.joined;
+            let quiet_hint = self.quiet_since.filter(|_| !self.heard);
+            let hint_at = quiet_hint.map_or(join_by, |t| t + self.opts.quiet_hint_after);
             let (conn_id, ev) = tokio::select! {
                 _ = cancel.cancelled() => return Lost::Exit(SourceExit::Cancelled),
+                _ = sleep_until(hint_at), if quiet_hint.is_some() => {
+                    self.quiet_since = None;
+                    let quiet = self.opts.quiet_hint_after.as_secs();
+                    let quiet = if quiet < 120 {
+                        format!("{quiet} s")
+                    } else {
+                        format!("{} min", quiet / 60)
+                    };
+                    let text = format!(
+                        "twitch: no chat in #{} for {quiet} since joining: if the channel is \
+                         live, check its name (IRC joins any name; with [twitch] client_id and \
+                         client_secret kicktui can check it)",
+                        self.opts.channel
+                    );
+                    if let Err(exit) = self.send(SourceMsg::Notice { text }).await {
+                        return Lost::Exit(exit);
+                    }
+                    continue;
+                }
                 got = ev_rx.recv() => match got {
                     Some(got) => got,
                     None => return Lost::Reason("connection task gone".into()),
@@ -293,6 +324,7 @@ impl TwitchSource {
                         let error = format!("twitch: {e}");
                         self.send(SourceMsg::Malformed { at, error }).await?;
                     }
+                    self.heard |= !events.is_empty();
                     for event in events.drain(..) {
                         self.send(SourceMsg::Event { at, event }).await?;
                     }
@@ -322,6 +354,9 @@ impl TwitchSource {
         }
         conns.joined = true;
         conns.joined_at.get_or_insert_with(Instant::now);
+        if self.lives == 0 {
+            self.quiet_since = Some(Instant::now());
+        }
         self.state
             .send_replace(ChatState::live_again(&mut self.lives));
         if std::mem::replace(&mut self.down, false) {
