@@ -166,13 +166,9 @@ async fn posts_go_out_in_order_duplicates_dropped_and_a_401_refreshes_the_token(
     }
 }
 
-#[tokio::test]
-async fn without_a_login_posting_fails_with_one_clear_line() {
-    let fake = FakeKickChat::start("01TESTCLIENT", "app-secret", 7200)
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let setup = BotSetup::from_config(&config(&fake), dir.path()).unwrap();
+/// Says "hello" through a chat voice on `fake` with the login in `dir`; the failure's words.
+async fn first_failure(fake: &FakeKickChat, dir: &std::path::Path) -> String {
+    let setup = BotSetup::from_config(&config(fake), dir).unwrap();
     let (tx, mut events) = mpsc::channel(4);
     let bot = spawn(setup, tx, CancellationToken::new());
     bot.say(Priority::Confirmation, "hello");
@@ -180,9 +176,19 @@ async fn without_a_login_posting_fails_with_one_clear_line() {
         .await
         .unwrap();
     match ev {
-        Some(BotEvent::Failed { why, .. }) => assert!(why.contains("kicktui login kick"), "{why}"),
+        Some(BotEvent::Failed { why, .. }) => why,
         other => panic!("expected a failure, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn without_a_login_posting_fails_with_one_clear_line() {
+    let fake = FakeKickChat::start("01TESTCLIENT", "app-secret", 7200)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let why = first_failure(&fake, dir.path()).await;
+    assert!(why.contains("kicktui login kick"), "{why}");
     assert!(fake.posts().is_empty());
 }
 
@@ -194,21 +200,10 @@ async fn a_token_refused_even_after_a_refresh_says_to_log_in_again() {
     let dir = tempfile::tempdir().unwrap();
     login_by_paste(&fake, dir.path()).await;
     fake.refuse_every_token();
-    let setup = BotSetup::from_config(&config(&fake), dir.path()).unwrap();
-    let (tx, mut events) = mpsc::channel(4);
-    let bot = spawn(setup, tx, CancellationToken::new());
-    bot.say(Priority::Confirmation, "hello");
-    let ev = tokio::time::timeout(Duration::from_secs(10), events.recv())
-        .await
-        .unwrap();
-    match ev {
-        Some(BotEvent::Failed { why, .. }) => {
-            assert!(
-                why.contains("log in again with `kicktui login kick`"),
-                "{why}"
-            )
-        }
-        other => panic!("expected a failure, got {other:?}"),
-    }
+    let why = first_failure(&fake, dir.path()).await;
+    assert!(
+        why.contains("log in again with `kicktui login kick`"),
+        "{why}"
+    );
     assert_eq!(fake.issued().1, 1, "refreshed once, then gave up");
 }

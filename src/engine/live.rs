@@ -51,7 +51,7 @@ pub enum LiveError {
 
 /// Runs until `cancel` (a signal), a `Quit` command, or a fatal API answer.
 pub async fn run(
-    setup: LiveSetup,
+    mut setup: LiveSetup,
     feed: Feed,
     commands: mpsc::Receiver<Command>,
     cancel: CancellationToken,
@@ -61,6 +61,7 @@ pub async fn run(
     let recovered = super::recovery::after_crash(&db, platform.as_str(), &setup.slug, &feed);
     let writer = StoreWriter::spawn(&db)?;
     let store = writer.handle();
+    let voice_off = kick_only_chat_voice(&mut setup.cfg, platform);
     let cfg = &setup.cfg;
     let capture = match &setup.capture {
         Some(path) => {
@@ -89,21 +90,14 @@ pub async fn run(
     let _server = crate::serve::start(cfg, &feed, tasks.clone());
     let alerts = crate::notify::start(&cfg.alerts, &feed, tasks.clone());
     // The co-pilot (`[advisor]`, `[bot]`): takes its own commands out of the stream.
-    let (copilot_cfg, voice_off) = chat_voice_for(cfg, platform);
     if voice_off {
         feed.send(Update::Note(format!(
             "The chat voice ([bot]) posts to Kick chat only: it is off for {platform}:{}",
             setup.slug
         )));
     }
-    let copilot = super::copilot::start(
-        &copilot_cfg,
-        &setup.data_dir,
-        &feed,
-        &store,
-        commands,
-        tasks.clone(),
-    );
+    let copilot =
+        super::copilot::start(cfg, &setup.data_dir, &feed, &store, commands, tasks.clone());
     feed.send(Update::Note(format!("Watching {platform}:{}", setup.slug)));
     let Sources {
         source,
@@ -199,14 +193,12 @@ fn bandit_key(platform: Platform, slug: &str) -> String {
 
 /// The chat voice posts through Kick's API: on a Twitch channel it would post to another
 /// platform's chat, so it is turned off there (`true`: it was on).
-fn chat_voice_for(cfg: &Config, platform: Platform) -> (std::borrow::Cow<'_, Config>, bool) {
-    if cfg.bot.enabled && platform == Platform::Twitch {
-        let mut c = cfg.clone();
-        c.bot.enabled = false;
-        (std::borrow::Cow::Owned(c), true)
-    } else {
-        (std::borrow::Cow::Borrowed(cfg), false)
+fn kick_only_chat_voice(cfg: &mut Config, platform: Platform) -> bool {
+    let off = cfg.bot.enabled && platform == Platform::Twitch;
+    if off {
+        cfg.bot.enabled = false;
     }
+    off
 }
 
 #[cfg(test)]
@@ -217,9 +209,10 @@ mod chat_voice_tests {
     fn the_chat_voice_is_kick_only() {
         let mut cfg = Config::default();
         cfg.bot.enabled = true;
-        let (twitch, off) = chat_voice_for(&cfg, Platform::Twitch);
+        let (mut twitch, mut kick) = (cfg.clone(), cfg);
+        let off = kick_only_chat_voice(&mut twitch, Platform::Twitch);
         assert!(off && !twitch.bot.enabled);
-        let (kick, off) = chat_voice_for(&cfg, Platform::Kick);
+        let off = kick_only_chat_voice(&mut kick, Platform::Kick);
         assert!(!off && kick.bot.enabled);
     }
 }

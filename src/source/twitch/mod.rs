@@ -87,7 +87,6 @@ pub struct TwitchSource {
     /// When the channel was first joined, until anything is heard in it (then `None`), or
     /// the quiet hint has been given.
     quiet_since: Option<Instant>,
-    heard: bool,
 }
 
 /// The connections of one session: the joined one, and the one replacing it after RECONNECT.
@@ -126,7 +125,6 @@ impl TwitchSource {
             dedup: Dedup::new(20_000),
             last_notice: None,
             quiet_since: None,
-            heard: false,
             mapper: Mapper::new(),
             down: false,
             lives: 0,
@@ -200,7 +198,7 @@ impl TwitchSource {
         loop {
             let join_by = conns.join_by;
             let waiting = !conns.joined;
-            let quiet_hint = self.quiet_since.filter(|_| !self.heard);
+            let quiet_hint = self.quiet_since;
             let hint_at = quiet_hint.map_or(join_by, |t| t + self.opts.quiet_hint_after);
             let (conn_id, ev) = tokio::select! {
                 _ = cancel.cancelled() => return Lost::Exit(SourceExit::Cancelled),
@@ -324,7 +322,9 @@ impl TwitchSource {
                         let error = format!("twitch: {e}");
                         self.send(SourceMsg::Malformed { at, error }).await?;
                     }
-                    self.heard |= !events.is_empty();
+                    if !events.is_empty() {
+                        self.quiet_since = None;
+                    }
                     for event in events.drain(..) {
                         self.send(SourceMsg::Event { at, event }).await?;
                     }
