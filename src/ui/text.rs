@@ -36,10 +36,14 @@ pub fn shorten(s: &str, max: usize) -> String {
         return String::new();
     }
     let mut out = String::new();
+    // One column is kept for the `…`.
+    let mut w = 1;
     for c in s.chars() {
-        if out.width() + 1 >= max {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw > max {
             break;
         }
+        w += cw;
         out.push(c);
     }
     out.push('…');
@@ -78,6 +82,11 @@ mod tests {
         assert_eq!(bytes(1_230_000_000), "1.23 GB");
         assert_eq!(shorten("abcdef", 4), "abc…");
         assert_eq!(shorten_left("/a/b/c/d", 5), "…/c/d");
+        // Wide characters (emoji, CJK) take two columns: the cut never runs past `max`.
+        for max in 1..12 {
+            let cut = shorten("ab🎉🎉🎉 絶対 ok", max);
+            assert!(cut.width() <= max, "{cut:?} at {max}");
+        }
         assert_eq!(shorten("ab", 0), "");
     }
 }
