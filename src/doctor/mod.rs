@@ -3,6 +3,7 @@
 
 mod advisor;
 mod alerts;
+mod chat_voice;
 mod checks;
 mod kick_chat;
 mod twitch;
@@ -116,6 +117,13 @@ pub async fn run_checks(
     out.push(checks::metrics_port(&cfg.server).await);
     out.push(alerts::check(&cfg.alerts));
     out.push(advisor::check(&cfg));
+    let platform = channel.map_or(Platform::Kick, |c| c.platform);
+    out.push(chat_voice::check(
+        &cfg,
+        &data_dir,
+        platform,
+        crate::time::wall_now().0 / 1000,
+    ));
     out
 }
 
