@@ -152,7 +152,8 @@ fn http(key: &str, v: &str) -> Check {
 fn env_name(key: &str, v: &str) -> Check {
     let name = v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !v.starts_with(|c: char| c.is_ascii_digit())
-        && v.len() <= 64;
+        && v.len() <= 64
+        && !looks_random(v);
     if v.is_empty() || name {
         Ok(())
     } else {
@@ -164,6 +165,16 @@ fn env_name(key: &str, v: &str) -> Check {
                 .into(),
         ))
     }
+}
+
+/// Some keys are only letters, digits and `_` (Groq's `gsk_…`): a name is short words, while
+/// a key has a long run without `_` or mixes lower case, upper case and digits.
+fn looks_random(v: &str) -> bool {
+    let has = |f: fn(&char) -> bool| v.chars().any(|c| f(&c));
+    v.split('_').any(|word| word.len() >= 20)
+        || (has(char::is_ascii_lowercase)
+            && has(char::is_ascii_uppercase)
+            && has(char::is_ascii_digit))
 }
 
 pub(super) fn validate(a: &Advisor, b: &Bot) -> Check {
@@ -192,11 +203,23 @@ mod tests {
     fn a_key_pasted_as_the_variable_name_is_refused_without_echoing_it() {
         let b = Bot::default();
         let mut a = Advisor::default();
-        for ok in ["", "ANTHROPIC_API_KEY", "my_key_2"] {
+        for ok in [
+            "",
+            "ANTHROPIC_API_KEY",
+            "my_key_2",
+            "Groq_Key",
+            "OPENAI_API_KEY_2",
+        ] {
             a.api_key_env = ok.into();
             assert!(validate(&a, &b).is_ok(), "{ok}");
         }
-        for bad in ["sk-ant-api03-FAKESECRET123", "sk-FAKESECRET123", "1KEY"] {
+        for bad in [
+            "sk-ant-api03-FAKESECRET123",
+            "sk-FAKESECRET123",
+            "1KEY",
+            "gsk_FAKESECRET68abcXyZ09",
+            "gsk_fakesecret68abcxyz09qwerty7",
+        ] {
             a.api_key_env = bad.into();
             let (key, why) = validate(&a, &b).expect_err(bad);
             assert_eq!(key, "advisor.api_key_env");

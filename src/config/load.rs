@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Config;
+use super::{Config, redact};
 
 #[derive(Debug, thiserror::Error)]
 #[error("config error in {file}{}: {expected}", place(.key))]
@@ -95,11 +95,14 @@ pub fn parse_str(text: &str, file: &str) -> Result<Config, ConfigError> {
         |e: serde_path_to_error::Error<toml::de::Error>| {
             let key = e.path().to_string();
             let inner = e.into_inner();
-            ConfigError::new(file, &key, describe(inner.message()))
+            // A secret the user wrote is not repeated.
+            let got = redact::error_text(&key, inner.message());
+            ConfigError::new(file, &key, describe(&got))
         },
     )?;
-    super::validate::validate(&config)
-        .map_err(|(key, expected)| ConfigError::new(file, &key, expected))?;
+    super::validate::validate(&config).map_err(|(key, expected)| {
+        ConfigError::new(file, &key, redact::error_text(&key, &expected))
+    })?;
     Ok(config)
 }
 
@@ -248,6 +251,25 @@ mod tests {
         let e = err("[alerts]\ncommand = \"notify-send {text}\"\n");
         assert!(
             e.contains("key `alerts.command`: an array such as [\"a\", \"b\"]"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_secret_in_a_wrong_value_is_not_repeated() {
+        let e = err("[kick]\nclient_secret = 987654321\n");
+        assert!(
+            e.contains("kick.client_secret") && !e.contains("987654321"),
+            "{e}"
+        );
+        let e = err("[alerts]\ncommand = \"curl https://hooks.example.com/T0KEN\"\n");
+        assert!(
+            e.contains("an array such as") && !e.contains("T0KEN"),
+            "{e}"
+        );
+        let e = err("[alerts]\ndiscord_events = [\"https://discord.com/api/webhooks/1/T0KEN\"]\n");
+        assert!(
+            e.contains("alerts.discord_events") && !e.contains("T0KEN"),
             "{e}"
         );
     }

@@ -7,6 +7,7 @@ mod engage;
 mod fronts;
 mod keys;
 mod load;
+mod redact;
 mod secret;
 mod twitch;
 mod validate;
