@@ -234,6 +234,9 @@ pub fn channel_ids(
 
 pub async fn metrics_port(server: &Server) -> Check {
     const NAME: &str = "metrics port";
+    if !server.enabled {
+        return Check::skip(NAME, "off ([server] enabled = false)");
+    }
     match tokio::net::TcpListener::bind(&server.bind).await {
         Ok(l) => {
             drop(l);
@@ -250,6 +253,26 @@ pub async fn metrics_port(server: &Server) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_busy_port_fails_only_when_the_server_is_on() {
+        let held = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let mut server = Server {
+            bind: held.local_addr().expect("addr").to_string(),
+            ..Server::default()
+        };
+        assert_eq!(
+            metrics_port(&server).await.status,
+            super::super::Status::Fail
+        );
+        server.enabled = false;
+        assert_eq!(
+            metrics_port(&server).await.status,
+            super::super::Status::Skip
+        );
+    }
 
     #[test]
     fn versions_are_read_from_the_first_line() {
