@@ -348,6 +348,74 @@ fn eval_scores_the_demo_log() {
 }
 
 #[test]
+fn eval_says_what_it_could_not_read_and_scores_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let (chats, labels) = (dir.path().join("chats"), dir.path().join("labels"));
+    std::fs::create_dir_all(&chats).unwrap();
+    std::fs::create_dir_all(&labels).unwrap();
+    let demo = std::fs::read_to_string(format!("{root}/assets/demo-chat.jsonl")).unwrap();
+    std::fs::write(chats.join("a.jsonl"), format!("not json\n{demo}")).unwrap();
+    std::fs::write(chats.join("README.txt"), "my streams\n").unwrap();
+    let spans = std::fs::read_to_string(format!("{root}/assets/demo-labels.json")).unwrap();
+    for name in ["a.json", "README.json", "orphan.json"] {
+        std::fs::write(labels.join(name), &spans).unwrap();
+    }
+    let (c, l) = (chats.to_str().unwrap(), labels.to_str().unwrap());
+    let (out, err, ok) = kicktui(&["eval", "--chat", c, "--labels", l], dir.path());
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("pooled (1 stream)"),
+        "the file that is no chat log is not scored: {out}"
+    );
+    assert!(
+        err.contains("a.jsonl: 1 of") && err.contains("unreadable"),
+        "{err}"
+    );
+    assert!(
+        err.contains("README.txt: no chat line could be read"),
+        "{err}"
+    );
+    assert!(
+        err.contains("no chat log of the same name") && err.contains("orphan"),
+        "{err}"
+    );
+    // One file: the same, and a log with nothing readable fails.
+    let a = chats.join("a.jsonl");
+    let (_, err, ok) = kicktui(
+        &["eval", "--chat", a.to_str().unwrap(), "--labels", l],
+        dir.path(),
+    );
+    assert!(!ok && err.contains("--chat must be one too"), "{err}");
+    let a_label = labels.join("a.json");
+    let (_, err, ok) = kicktui(
+        &[
+            "eval",
+            "--chat",
+            a.to_str().unwrap(),
+            "--labels",
+            a_label.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(ok && err.contains("1 of"), "{err}");
+    let readme = chats.join("README.txt");
+    let (_, err, ok) = kicktui(
+        &[
+            "eval",
+            "--chat",
+            readme.to_str().unwrap(),
+            "--labels",
+            a_label.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(!ok && err.contains("no chat line could be read"), "{err}");
+    let (_, err, ok) = kicktui(&["eval", "--chat", "nope", "--labels", l], dir.path());
+    assert!(!ok && err.contains("cannot open nope"), "{err}");
+}
+
+#[test]
 fn a_bad_config_is_one_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("bad.toml");

@@ -120,13 +120,10 @@ fn save_replay(
     Ok(session)
 }
 
-/// The moments of a replay as the scorer sees them: offsets from the first chat line.
+/// The moments of a replay as the scorer sees them: offsets from the log's first line, as
+/// `replay` prints them (labels written from its output line up).
 pub fn scored_moments(report: &ReplayReport) -> (Vec<crate::eval::ScoredMoment>, f64) {
-    let origin = report
-        .stats
-        .first_chat_ts
-        .or(report.stats.first_ts)
-        .unwrap_or(Ts(0));
+    let origin = report.stats.first_ts.unwrap_or(Ts(0));
     let moments = report
         .moments
         .iter()
@@ -145,6 +142,13 @@ pub fn scored_moments(report: &ReplayReport) -> (Vec<crate::eval::ScoredMoment>,
 
 pub fn eval(cli: &Cli, args: &EvalArgs) -> CmdResult {
     let cfg = load_config(cli)?;
+    if !args.chat.exists() {
+        return Err(format!(
+            "cannot open {}: no such file or directory",
+            args.chat.display()
+        )
+        .into());
+    }
     if args.chat.is_dir() {
         let report = crate::eval::many::eval_dirs(&args.chat, &args.labels, &cfg)?;
         match args.format {
@@ -167,10 +171,7 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> CmdResult {
         .map_err(|e| format!("cannot read {}: {e}", args.labels.display()))?;
     let labels = crate::eval::parse_labels(&labels_text)
         .map_err(|e| format!("{}: {e}", args.labels.display()))?;
-    let file =
-        File::open(&args.chat).map_err(|e| format!("cannot open {}: {e}", args.chat.display()))?;
-    let report = crate::replay::run(BufReader::with_capacity(1 << 20, file), &cfg)
-        .map_err(|e| format!("cannot read {}: {e}", args.chat.display()))?;
+    let report = crate::eval::many::read_log(&args.chat, &cfg)?;
     let (moments, hours) = scored_moments(&report);
     let result = crate::eval::score(&moments, &labels, hours);
     match args.format {

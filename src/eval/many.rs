@@ -153,7 +153,7 @@ impl ManyReport {
         }
         let r = &self.pooled;
         out += &row(
-            &format!("pooled ({} streams)", r.streams),
+            &format!("pooled ({})", crate::present::plural(r.streams, "stream")),
             r.moments,
             r.hours,
             [
@@ -180,6 +180,37 @@ impl ManyReport {
     }
 }
 
+/// A chat log replayed for scoring. Unreadable lines are said on stderr (scores over half a
+/// log would mislead); a log with no readable chat line is an error.
+pub fn read_log(
+    path: &std::path::Path,
+    cfg: &crate::config::Config,
+) -> Result<crate::replay::ReplayReport, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let report = crate::replay::run(std::io::BufReader::with_capacity(1 << 20, file), cfg)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let s = &report.stats;
+    if s.chat_messages == 0 {
+        return Err(format!(
+            "{}: no chat line could be read ({} lines, {} unreadable; one JSON object a line: \
+             {{\"ts\", \"user\", \"text\"}} or a captured Kick frame)",
+            path.display(),
+            s.lines,
+            s.errors
+        ));
+    }
+    if s.errors > 0 {
+        eprintln!(
+            "{}: {} of {} lines unreadable ({}); scored on the rest",
+            path.display(),
+            s.errors,
+            s.lines,
+            report.first_error.as_deref().unwrap_or("")
+        );
+    }
+    Ok(report)
+}
+
 /// Every chat log in `chat_dir` with a label file of the same stem in `labels_dir`, scored.
 pub fn eval_dirs(
     chat_dir: &std::path::Path,
@@ -194,13 +225,28 @@ pub fn eval_dirs(
             labels_dir.display()
         ));
     }
+    let mut label_files: Vec<_> = read_dir(labels_dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    label_files.sort();
     let mut labels = std::collections::BTreeMap::new();
-    for entry in read_dir(labels_dir)? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
-            labels.insert(stem.to_owned(), path);
+    for path in label_files {
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if let Some(first) = labels.get(stem) {
+            let first: &std::path::PathBuf = first;
+            eprintln!(
+                "two label files for {stem}: {} is used, {} is not",
+                first.display(),
+                path.display()
+            );
+            continue;
         }
+        labels.insert(stem.to_owned(), path);
     }
+    let mut unused: std::collections::BTreeSet<String> = labels.keys().cloned().collect();
     let mut chats: Vec<_> = read_dir(chat_dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
@@ -215,18 +261,31 @@ pub fn eval_dirs(
             eprintln!("{}: no labels named {name}.*, skipped", chat.display());
             continue;
         };
+        unused.remove(name);
         let text = std::fs::read_to_string(label_path)
             .map_err(|e| format!("{}: {e}", label_path.display()))?;
         let spans =
             super::parse_labels(&text).map_err(|e| format!("{}: {e}", label_path.display()))?;
-        let file = std::fs::File::open(&chat).map_err(|e| format!("{}: {e}", chat.display()))?;
-        let replay = crate::replay::run(std::io::BufReader::with_capacity(1 << 20, file), cfg)
-            .map_err(|e| format!("{}: {e}", chat.display()))?;
+        let replay = match read_log(&chat, cfg) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("{e}, skipped");
+                continue;
+            }
+        };
         let (moments, hours) = crate::commands::scored_moments(&replay);
         streams.push(StreamReport {
             name: name.to_owned(),
             report: super::score(&moments, &spans, hours),
         });
+    }
+    if !unused.is_empty() {
+        let names: Vec<String> = unused.into_iter().collect();
+        eprintln!(
+            "label files with no chat log of the same name in {}: {}",
+            chat_dir.display(),
+            names.join(", ")
+        );
     }
     if streams.is_empty() {
         return Err(format!(

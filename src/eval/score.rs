@@ -11,7 +11,7 @@ pub const HIT_WINDOW_S: f64 = 60.0;
 /// The cut-offs reported for precision@k.
 pub const PRECISION_KS: [usize; 3] = [1, 5, 10];
 
-/// Labelled highlight spans, `(start_s, end_s)` relative to the first chat line, by start.
+/// Labelled highlight spans, `(start_s, end_s)` relative to the log's first line, by start.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Labels {
     pub spans: Vec<(f64, f64)>,
@@ -56,10 +56,10 @@ fn bad(msg: &str) -> EvalError {
 /// One detected moment, as `kicktui replay --format json` reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScoredMoment {
-    /// Seconds since the first chat line.
+    /// Seconds since the log's first line.
     pub offset_s: f64,
     pub score: f64,
-    /// Where the clip would start, seconds since the first chat line.
+    /// Where the clip would start, seconds since the log's first line.
     pub clip_start_offset_s: f64,
 }
 

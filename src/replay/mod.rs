@@ -26,8 +26,6 @@ pub struct ReplayStats {
     pub last_ts: Option<Ts>,
     /// Duplicates dropped (the same message id seen twice).
     pub duplicates: u64,
-    /// Time of the first chat message: labelled spans count from it.
-    pub first_chat_ts: Option<Ts>,
     /// Lines dated before the line ahead of them (an unsorted log), taken at its time.
     pub late: u64,
 }
@@ -149,7 +147,6 @@ impl Replayer {
         stats.last_ts = Some(t);
         if matches!(event, Event::Chat(_)) {
             stats.chat_messages += 1;
-            stats.first_chat_ts.get_or_insert(t);
         }
         *stats.events.entry(event.name()).or_insert(0) += 1;
         let effects = self.core.on_event(t, event);
