@@ -265,7 +265,8 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// Chat log: capture lines, raw Pusher frames or plain {"ts","user","text"} lines.
+    /// Chat log: capture lines, raw Pusher frames, plain {"ts","user","text"} lines (ts: RFC
+    /// 3339, unix seconds, or unix milliseconds), or a Twitch chat export.
     pub file: PathBuf,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,

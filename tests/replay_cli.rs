@@ -416,6 +416,30 @@ fn eval_says_what_it_could_not_read_and_scores_the_rest() {
 }
 
 #[test]
+fn millisecond_offsets_read_as_seconds_get_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("ms.jsonl");
+    let lines: Vec<String> = (0..400)
+        .map(|i| {
+            format!(
+                "{{\"ts\": {}, \"user\": \"u{i}\", \"text\": \"hi\"}}",
+                i * 1000
+            )
+        })
+        .collect();
+    std::fs::write(&log, lines.join("\n")).unwrap();
+    let (_, err, ok) = kicktui(&["replay", log.to_str().unwrap()], dir.path());
+    assert!(ok && err.contains("milliseconds from 0"), "{err}");
+    // Seconds from 0 are fine.
+    let lines: Vec<String> = (0..400)
+        .map(|i| format!("{{\"ts\": {i}, \"user\": \"u{i}\", \"text\": \"hi\"}}"))
+        .collect();
+    std::fs::write(&log, lines.join("\n")).unwrap();
+    let (_, err, ok) = kicktui(&["replay", log.to_str().unwrap()], dir.path());
+    assert!(ok && !err.contains("milliseconds"), "{err}");
+}
+
+#[test]
 fn a_bad_config_is_one_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("bad.toml");

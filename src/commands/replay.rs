@@ -30,6 +30,17 @@ pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
         );
     }
     let stats = &report.stats;
+    if let (Some(a), Some(b)) = (stats.first_ts, stats.last_ts)
+        && a.0 < 1_000_000_000_000
+        && b.secs_since(a) > 72.0 * 3600.0
+    {
+        // Offsets from 0 in milliseconds read as seconds span days.
+        eprintln!(
+            "note: the log spans {:.0} hours: if its times are milliseconds from 0, write them \
+             as unix milliseconds or seconds (a plain number ts is seconds unless above 10^11)",
+            b.secs_since(a) / 3600.0
+        );
+    }
     if stats.lines > 0 && stats.errors == stats.lines {
         eprintln!(
             "warning: no line of {} could be read: is it a chat log? (one JSON object a line: \

@@ -68,7 +68,8 @@ struct Plain<'a> {
 }
 
 pub fn parse_line(line: &str) -> Result<LineItem, LineError> {
-    let line = line.trim();
+    // A byte-order mark (files saved by some Windows editors) is not part of the line.
+    let line = line.trim().trim_start_matches('\u{feff}');
     if line.is_empty() {
         return Ok(LineItem::Nothing);
     }
@@ -278,6 +279,12 @@ mod tests {
                 assert_eq!(got.ok(), want.as_ref().ok(), "{line}");
             }
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_cost_the_first_line() {
+        let (at, _) = ev("\u{feff}{\"ts\": 12.5, \"user\": \"a\", \"text\": \"hi\"}");
+        assert_eq!(at, Some(Ts(12_500)));
     }
 
     #[test]
