@@ -28,7 +28,8 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct LiveArgs {
-    /// The channel to watch: `clavicular`, `kick:clavicular` or `twitch:name`.
+    /// The channel to watch: `clavicular`, `kick:clavicular`, `twitch:name`, or its page
+    /// (`https://kick.com/clavicular`, `https://twitch.tv/name`).
     pub channel: Option<String>,
     /// No TUI: print log lines (for servers and systemd).
     #[arg(long)]

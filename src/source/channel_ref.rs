@@ -73,7 +73,34 @@ pub enum ChannelNameError {
         "{0:?} is not a Kick or Twitch channel; kicktui watches `https://kick.com/NAME` or `https://twitch.tv/NAME`"
     )]
     UnknownSite(String),
+    #[error(
+        "{0:?} is a link to a video or a page of the site, not a channel; give the channel's own page, such as `https://kick.com/NAME`"
+    )]
+    NotAChannel(String),
 }
+
+/// First path segments that are the site's pages, not channels.
+const KICK_PAGES: [&str; 9] = [
+    "video",
+    "videos",
+    "categories",
+    "category",
+    "browse",
+    "following",
+    "search",
+    "dashboard",
+    "settings",
+];
+const TWITCH_PAGES: [&str; 8] = [
+    "videos",
+    "directory",
+    "search",
+    "settings",
+    "subscriptions",
+    "inventory",
+    "downloads",
+    "wallet",
+];
 
 /// For error messages: a bounded, printable copy of what the user typed.
 fn shown(s: &str) -> String {
@@ -83,8 +110,15 @@ fn shown(s: &str) -> String {
 /// Splits off the platform, validates and lowercases the name.
 pub fn parse_channel(input: &str) -> Result<(Platform, String), ChannelNameError> {
     let s = input.trim();
-    let (platform, name) = if let Some(found) = from_url(s) {
-        found
+    let (platform, name) = if let Some((platform, name)) = from_url(s) {
+        let pages: &[&str] = match platform {
+            Platform::Kick => &KICK_PAGES,
+            Platform::Twitch => &TWITCH_PAGES,
+        };
+        if pages.iter().any(|p| p.eq_ignore_ascii_case(name)) {
+            return Err(ChannelNameError::NotAChannel(shown(s)));
+        }
+        (platform, name)
     } else if s.contains("://") || s.starts_with("www.") {
         return Err(ChannelNameError::UnknownSite(shown(s)));
     } else if let Some((prefix, rest)) = s.split_once(':') {
@@ -131,22 +165,25 @@ pub fn validate_name(platform: Platform, name: &str) -> Result<String, ChannelNa
 
 /// `https://kick.com/name`, `kick.com/name/videos`, `www.twitch.tv/name?x=1`…
 fn from_url(s: &str) -> Option<(Platform, &str)> {
-    let rest = s
+    // Scheme and host in any case (`HTTPS://Kick.com/x`); lowercasing ASCII keeps offsets.
+    let lower = s.to_ascii_lowercase();
+    let rest = lower
         .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"))
-        .unwrap_or(s);
+        .or_else(|| lower.strip_prefix("http://"))
+        .unwrap_or(&lower);
     // Shared from a phone: `m.twitch.tv/name`.
     let rest = rest
         .strip_prefix("www.")
         .or_else(|| rest.strip_prefix("m."))
         .unwrap_or(rest);
-    let (platform, path) = if let Some(p) = rest.strip_prefix("kick.com/") {
-        (Platform::Kick, p)
-    } else if let Some(p) = rest.strip_prefix("twitch.tv/") {
-        (Platform::Twitch, p)
+    let (platform, host) = if rest.starts_with("kick.com/") {
+        (Platform::Kick, "kick.com/")
+    } else if rest.starts_with("twitch.tv/") {
+        (Platform::Twitch, "twitch.tv/")
     } else {
         return None;
     };
+    let path = &s[lower.len() - rest.len() + host.len()..];
     let end = path.find(['/', '?', '#']).unwrap_or(path.len());
     Some((platform, &path[..end]))
 }
@@ -182,6 +219,21 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("is not a Kick or Twitch channel"), "{e}");
+    }
+
+    #[test]
+    fn video_and_site_pages_are_not_channels_and_hosts_take_any_case() {
+        for link in [
+            "https://kick.com/video/3f2a-11",
+            "kick.com/browse",
+            "https://www.twitch.tv/videos/123456",
+            "twitch.tv/directory/category/x",
+        ] {
+            let e = parse_channel(link).unwrap_err().to_string();
+            assert!(e.contains("not a channel"), "{link}: {e}");
+        }
+        assert_eq!(ok("HTTPS://KICK.COM/X1"), (Platform::Kick, "x1".into()));
+        assert_eq!(ok("Www.Twitch.TV/Name"), (Platform::Twitch, "name".into()));
     }
 
     #[test]
