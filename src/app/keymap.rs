@@ -147,7 +147,7 @@ pub const TABLE: &[Row] = &[
         Action::Quit,
         "quit",
         &["q", "Ctrl-C"],
-        "quit (asks first while live)",
+        "quit (asks first while recording)",
         Some("quit"),
     ),
     row(
