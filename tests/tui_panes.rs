@@ -174,6 +174,17 @@ fn status_bar_says_when_the_feed_stalls_or_chat_drops() {
     let (_, t) = pane(120, 1, |r, b| ui::status::render(&a, &th, r, b));
     assert!(t.contains("no data for 21 s"), "{t}");
     assert!(t.contains("chat: retry in 3 s (4200)"), "{t}");
+    // A reason too long for the bar leaves the state, not the whole piece, out.
+    let long = ChatState::Reconnecting {
+        until: at(83.0),
+        reason: "could not connect to wss://irc-ws.chat.twitch.tv:443: connection refused".into(),
+    };
+    a.update(Msg::Engine(Update::ChatState(long)), at(80.0));
+    let (_, t) = pane(100, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(
+        t.contains("chat: retry in 3 s") && !t.contains("refused"),
+        "{t}"
+    );
 }
 
 #[test]

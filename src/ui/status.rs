@@ -15,20 +15,46 @@ use crate::time::format_hms;
 const SEP: &str = " │ ";
 const SEP_WIDTH: usize = 3;
 
+/// One piece of the bar, with a shorter form to fall back on when the whole does not fit.
+struct Piece<'a> {
+    rank: u8,
+    full: Vec<Span<'a>>,
+    short: Option<Vec<Span<'a>>>,
+}
+
+impl<'a> Piece<'a> {
+    fn new(rank: u8, full: Vec<Span<'a>>) -> Piece<'a> {
+        Piece {
+            rank,
+            full,
+            short: None,
+        }
+    }
+}
+
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
-    let pieces = pieces(app, th);
-    // Chosen by rank while they fit (a piece that does not fit lets smaller ones after it
-    // try), then shown in their usual order.
+    let mut pieces = pieces(app, th);
+    // Chosen by rank while they fit (a piece that does not fit tries its short form, then
+    // lets smaller ones after it try), then shown in their usual order.
     let mut order: Vec<usize> = (0..pieces.len()).collect();
-    order.sort_by_key(|&i| pieces[i].0);
+    order.sort_by_key(|&i| pieces[i].rank);
     let width = area.width as usize;
     let mut used = 0usize;
     let mut chosen = vec![false; pieces.len()];
-    for i in order {
-        let w: usize = pieces[i].1.iter().map(Span::width).sum();
+    let fits = |spans: &[Span], used: usize| {
+        let w: usize = spans.iter().map(Span::width).sum();
         let sep = if used == 0 { 0 } else { SEP_WIDTH };
-        if used + sep + w <= width {
-            used += sep + w;
+        (used + sep + w <= width).then_some(used + sep + w)
+    };
+    for i in order {
+        if let Some(u) = fits(&pieces[i].full, used) {
+            used = u;
+            chosen[i] = true;
+        } else if let Some(short) = pieces[i].short.take()
+            && let Some(u) = fits(&short, used)
+        {
+            used = u;
+            pieces[i].full = short;
             chosen[i] = true;
         }
     }
@@ -37,7 +63,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         if !spans.is_empty() {
             spans.push(Span::styled(SEP, th.dim));
         }
-        spans.extend(piece.1);
+        spans.extend(piece.full);
     }
     Line::from(spans).render(area, buf);
 }
@@ -49,7 +75,7 @@ const HEALTH: u8 = 1;
 const INFO: u8 = 2;
 const EXTRA: u8 = 3;
 
-fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<(u8, Vec<Span<'a>>)> {
+fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<Piece<'a>> {
     let snap = app.snapshot.as_ref();
     let mut out = Vec::new();
     let uptime = snap.and_then(|s| s.uptime_s).map(format_hms);
@@ -75,12 +101,18 @@ fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<(u8, Vec<Span<'a>>)> {
     {
         first.push(Span::styled(s.live_source.via(), th.dim));
     }
-    out.push((MUST, first));
-    out.push((MUST, vec![Span::styled(app.ctx.channel.as_str(), th.title)]));
+    out.push(Piece::new(MUST, first));
+    out.push(Piece::new(
+        MUST,
+        vec![Span::styled(app.ctx.channel.as_str(), th.title)],
+    ));
     if app.stream.engine_gone {
-        out.push((MUST, vec![Span::styled("ENGINE STOPPED", th.bad)]));
+        out.push(Piece::new(
+            MUST,
+            vec![Span::styled("ENGINE STOPPED", th.bad)],
+        ));
     } else if let Some(s) = app.feed_stalled_s() {
-        out.push((
+        out.push(Piece::new(
             MUST,
             vec![Span::styled(format!("no data for {s} s"), th.bad)],
         ));
@@ -90,28 +122,39 @@ fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<(u8, Vec<Span<'a>>)> {
         .map_or("- viewers".to_string(), |v| {
             format!("{} viewers", group_digits(v as u64))
         });
-    out.push((INFO, vec![Span::styled(viewers, th.text)]));
-    out.push((HEALTH, chat_piece(app, th)));
-    out.push((HEALTH, rec_piece(app, th)));
+    out.push(Piece::new(INFO, vec![Span::styled(viewers, th.text)]));
+    let (chat, chat_short) = chat_piece(app, th);
+    out.push(Piece {
+        short: chat_short,
+        ..Piece::new(HEALTH, chat)
+    });
+    out.push(Piece::new(HEALTH, rec_piece(app, th)));
     if let Some(db) = db_piece(app, th) {
-        out.push((HEALTH, db));
+        out.push(Piece::new(HEALTH, db));
     }
     if let Some(t) = &app.stream.api_trouble {
-        out.push((INFO, vec![Span::styled(format!("API: {t}"), th.warn)]));
+        out.push(Piece::new(
+            INFO,
+            vec![Span::styled(format!("API: {t}"), th.warn)],
+        ));
     }
     if app.stream.capturing.is_some() {
-        out.push((INFO, vec![Span::styled("capturing chat", th.warn)]));
+        out.push(Piece::new(
+            INFO,
+            vec![Span::styled("capturing chat", th.warn)],
+        ));
     }
     // A preview stores nothing: naming a data dir would say otherwise.
     let data = match app.ctx.storage {
         Storage::Preview => "preview: nothing stored".to_string(),
         Storage::Database => format!("data: {}", shorten_left(&home_tilde(&app.ctx.data_dir), 40)),
     };
-    out.push((EXTRA, vec![Span::styled(data, th.dim)]));
+    out.push(Piece::new(EXTRA, vec![Span::styled(data, th.dim)]));
     out
 }
 
-fn chat_piece<'a>(app: &App, th: &Theme) -> Vec<Span<'a>> {
+/// The chat's state, and without the reason when that is too long for the bar.
+fn chat_piece<'a>(app: &App, th: &Theme) -> (Vec<Span<'a>>, Option<Vec<Span<'a>>>) {
     let (text, style) = match &app.stream.chat {
         None => ("chat: -".to_string(), th.dim),
         Some(ChatState::Live { reconnects: 0 }) => ("chat: live".to_string(), th.good),
@@ -125,11 +168,20 @@ fn chat_piece<'a>(app: &App, th: &Theme) -> Vec<Span<'a>> {
         }
         Some(ChatState::Reconnecting { until, reason }) => {
             let s = ((until.0 - app.now.0).max(0) + 999) / 1000;
-            (format!("chat: retry in {s} s ({reason})"), th.warn)
+            let short = format!("chat: retry in {s} s");
+            return (
+                vec![Span::styled(format!("{short} ({reason})"), th.warn)],
+                Some(vec![Span::styled(short, th.warn)]),
+            );
         }
-        Some(ChatState::Stopped { why }) => (format!("chat: stopped ({why})"), th.bad),
+        Some(ChatState::Stopped { why }) => {
+            return (
+                vec![Span::styled(format!("chat: stopped ({why})"), th.bad)],
+                Some(vec![Span::styled("chat: stopped", th.bad)]),
+            );
+        }
     };
-    vec![Span::styled(text, style)]
+    (vec![Span::styled(text, style)], None)
 }
 
 /// Only when the database is in trouble: retrying now, or writes already lost.
