@@ -350,6 +350,8 @@ impl ChatSource {
             }
             let delay = backoff.delay_for(action).unwrap_or(backoff.cap);
             tracing::warn!(
+                // Headless prints the chat state's own line: the file keeps this one.
+                target: crate::logging::SHOWN,
                 "chat connection lost ({name}: {}); reconnecting in {:.1} s",
                 ended.reason,
                 delay.as_secs_f64()

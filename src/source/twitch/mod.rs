@@ -154,6 +154,8 @@ impl TwitchSource {
             }
             let delay = backoff.next_delay();
             tracing::warn!(
+                // Headless prints the chat state's own line: the file keeps this one.
+                target: crate::logging::SHOWN,
                 "twitch chat connection lost ({reason}); reconnecting in {:.1} s",
                 delay.as_secs_f64()
             );
