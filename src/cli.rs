@@ -251,9 +251,9 @@ pub struct MomentsArgs {
     /// Best first instead of in time order.
     #[arg(long)]
     pub best: bool,
-    /// At most this many.
-    #[arg(long, value_name = "N")]
-    pub limit: Option<usize>,
+    /// At most this many (1 or more).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
 }

@@ -66,6 +66,8 @@ pub enum LockError {
         /// ` (pid 123)`, or empty when the lock file does not say.
         pid: String,
     },
+    #[error("the data dir {} is a file, not a directory (pick another with --data-dir or [general] data_dir)", .0.display())]
+    NotADirectory(PathBuf),
     #[error("cannot use the data dir {}: {source} (pick another with --data-dir or [general] data_dir)", dir.display())]
     Io {
         dir: PathBuf,
@@ -112,6 +114,9 @@ pub fn acquire(
         dir: data_dir.to_path_buf(),
         source,
     };
+    if data_dir.exists() && !data_dir.is_dir() {
+        return Err(LockError::NotADirectory(data_dir.to_path_buf()));
+    }
     std::fs::create_dir_all(data_dir).map_err(io)?;
     let path = lock_path(data_dir, platform, slug);
     let lock = match lock_file(&path, role) {
@@ -264,6 +269,17 @@ mod tests {
         );
         drop((first, other));
         assert!(acquire(&data, "kick", "clavicular", Role::Watching).is_ok());
+    }
+
+    #[test]
+    fn a_file_given_as_the_data_dir_is_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("notes.txt");
+        std::fs::write(&file, "x").unwrap();
+        let e = acquire(&file, "kick", "x", Role::Watching)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("is a file, not a directory"), "{e}");
     }
 
     #[test]

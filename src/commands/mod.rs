@@ -252,7 +252,7 @@ pub fn moments(cli: &Cli, args: &MomentsArgs) -> CmdResult {
         } else {
             MomentOrder::Time
         },
-        limit: args.limit,
+        limit: args.limit.map(|n| n as usize),
     };
     let rows = store.list_moments(&query)?;
     if let Some(id) = args.session
