@@ -86,9 +86,17 @@ impl Default for Alerts {
 }
 
 impl Server {
-    /// The bind address, when it parses.
+    /// The bind address, when it parses; `localhost:PORT` is 127.0.0.1 (so it stays loopback,
+    /// whatever the resolver would say).
     pub fn addr(&self) -> Option<std::net::SocketAddr> {
-        self.bind.parse().ok()
+        let bind = self.bind.trim();
+        match bind.strip_prefix("localhost:") {
+            Some(port) => Some(std::net::SocketAddr::from((
+                std::net::Ipv4Addr::LOCALHOST,
+                port.parse().ok()?,
+            ))),
+            None => bind.parse().ok(),
+        }
     }
 }
 
@@ -153,6 +161,16 @@ fn is_web_url(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn localhost_is_loopback() {
+        let s = Server {
+            bind: "localhost:8799".into(),
+            ..Server::default()
+        };
+        assert_eq!(s.addr(), Some("127.0.0.1:8799".parse().unwrap()));
+        assert!(check(&s, &Alerts::default()).is_ok());
+    }
 
     #[test]
     fn a_public_bind_needs_a_token_and_secrets_are_never_echoed() {

@@ -237,7 +237,14 @@ pub async fn metrics_port(server: &Server) -> Check {
     if !server.enabled {
         return Check::skip(NAME, "off ([server] enabled = false)");
     }
-    match tokio::net::TcpListener::bind(&server.bind).await {
+    let Some(addr) = server.addr() else {
+        return Check::fail(
+            NAME,
+            format!("{:?} is not an address and port", server.bind),
+            "set [server] bind like 127.0.0.1:8787",
+        );
+    };
+    match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => {
             drop(l);
             Check::ok(NAME, format!("{} is free", server.bind))
