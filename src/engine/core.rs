@@ -147,7 +147,16 @@ impl Core {
                     self.totals.is_live = true;
                     self.engage.start_session(t);
                     self.stream_start = Some(start);
-                    self.quiet_until = self.quiet_until.max(t.plus_ms(self.warmup_ms));
+                    // The warm-up is for the greetings of a stream's start: joining a stream
+                    // that has run longer than that needs none (the peaks still want a
+                    // minute of history to judge against).
+                    let warm = start.plus_ms(self.warmup_ms);
+                    let joined_running = self.origin.is_some_and(|o| start < o);
+                    self.quiet_until = if joined_running {
+                        warm
+                    } else {
+                        self.quiet_until.max(warm)
+                    };
                     out.push(Effect::Live {
                         at: start,
                         title: title.clone(),

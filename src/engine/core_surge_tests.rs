@@ -131,3 +131,58 @@ fn by_default_the_chat_line_is_the_peak_bar_not_the_idle_velocity_rule() {
     let v = core.velocity();
     assert!(v.rate > 4.0 && v.chart_rate < 1.0, "{v:?}");
 }
+
+/// Chat that joins at `t0` (the stream started `age_s` before), talks for 100 s, then reacts
+/// at 5 times its rate: the chat peaks it made into moments.
+fn peaks_after_joining(age_s: i64) -> Vec<Moment> {
+    let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);
+    let t0 = 1_790_000_000_000i64;
+    let live = Event::Live {
+        title: None,
+        started_at: Some(Ts(t0 - age_s * 1000)),
+    };
+    let mut found = moments(core.on_event(Ts(t0), &live));
+    let talk = [
+        "so anyway",
+        "what is he doing",
+        "nice one",
+        "lol ok",
+        "where is he",
+    ];
+    for i in 0..200i64 {
+        let text = talk[i as usize % talk.len()];
+        found.extend(moments(
+            core.on_event(Ts(t0 + i * 500), &chat(i as u64 % 40, text)),
+        ));
+    }
+    for i in 0..100i64 {
+        let text = ["LUL", "OMG LUL", "no way", "LMAO"][i as usize % 4];
+        let t = Ts(t0 + 100_000 + i * 100);
+        found.extend(moments(core.on_event(t, &chat(100 + i as u64, text))));
+    }
+    for s in 110..170 {
+        found.extend(moments(core.on_tick(Ts(t0 + s * 1000))));
+    }
+    found
+        .into_iter()
+        .filter(|m| {
+            m.triggers
+                .iter()
+                .any(|t| matches!(t.data, TriggerData::Peak(_)))
+        })
+        .collect()
+}
+
+#[test]
+fn joining_a_running_stream_has_no_warm_up_a_fresh_start_does() {
+    let joined = peaks_after_joining(7200);
+    assert_eq!(
+        joined.len(),
+        1,
+        "a reaction 100 s after joining: {joined:?}"
+    );
+    assert!(
+        peaks_after_joining(0).is_empty(),
+        "100 s into a stream is still its warm-up"
+    );
+}
