@@ -142,6 +142,9 @@ fn clip_needs_a_selection_a_recording_and_a_stored_moment() {
     );
     assert_eq!(a.moments.entries[0].clip, done);
     assert_eq!(flash(&a), "clip ready: /clips/3.mp4");
+    // Clipped already: `c` again says where it is and cuts no second copy.
+    assert!(a.update(key('c'), T0).is_empty());
+    assert_eq!(flash(&a), "already clipped: /clips/3.mp4");
 
     // The newest moment is selected wherever it ranks.
     a.update(moment_update(None, spike(200.0, 10.0)), T0);

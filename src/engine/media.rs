@@ -256,6 +256,21 @@ impl Media {
             Err(e) => return fail(0, format!("cannot read moment #{id}: {e}")),
         };
         let session = row.session_id;
+        // Cut already (by this run, or by `kicktui clip` beside it): say where, cut nothing.
+        if row.clip_status == store::ClipStatus::Done
+            && let Some(path) = row.clip_path.as_ref().map(std::path::PathBuf::from)
+            && path.is_file()
+        {
+            return Some(Update::Clip(ClipNews {
+                session,
+                moment_id: Some(id),
+                state: ClipState::Ready {
+                    path,
+                    duration: row.clip_end_offset_s - row.clip_start_offset_s,
+                },
+                progress: None,
+            }));
+        }
         if let Some(off) = &self.off {
             let why = match off {
                 RecorderNews::Off(why) => why.clone(),
@@ -381,5 +396,56 @@ mod tests {
         assert_eq!(mark_time(key, None, 3), Ts(597_000));
         // Never after the key.
         assert_eq!(mark_time(key, Some(Ts(601_000)), 0), key);
+    }
+
+    #[tokio::test]
+    async fn a_moment_clipped_already_is_not_cut_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let writer = store::StoreWriter::spawn(&store::db_path(dir.path())).expect("db");
+        let h = writer.handle();
+        let clip = dir.path().join("clip.mp4");
+        std::fs::write(&clip, b"mp4").expect("write");
+        let (session, id) = {
+            let h = h.clone();
+            let clip = clip.clone();
+            tokio::task::spawn_blocking(move || {
+                let session = h.open_session_blocking(store::NewSession {
+                    channel: "x".into(),
+                    platform: "kick".into(),
+                    started_at: Ts(0),
+                    title: None,
+                    stream_started_at: None,
+                })?;
+                let mut core = crate::engine::core::Core::new(
+                    &Config::default(),
+                    crate::engine::effect::OffsetBase::FirstEvent,
+                );
+                let id = h.insert_moment_blocking(session, &core.mark(Ts(60_000), None))?;
+                // As `kicktui clip --moment` beside the live run leaves it.
+                let path = clip.display().to_string();
+                h.update_clip_blocking(id, store::ClipStatus::Done, Some(path))?;
+                Ok::<_, store::StoreError>((session, id))
+            })
+            .await
+            .expect("join")
+            .expect("store")
+        };
+        let (api, _api_rx) = mpsc::channel(1);
+        let mut cfg = Config::default();
+        cfg.recorder.enabled = false;
+        let mut media = Media::new(&cfg, dir.path().into(), "x", h, api, Ok(()));
+        match media.clip_moment(id).await {
+            Some(Update::Clip(ClipNews {
+                session: s,
+                state: ClipState::Ready { path, .. },
+                ..
+            })) => assert_eq!((s, path), (session, clip)),
+            other => panic!("{other:?}"),
+        }
+        drop(media);
+        tokio::task::spawn_blocking(move || writer.shutdown())
+            .await
+            .expect("join")
+            .expect("shutdown");
     }
 }
