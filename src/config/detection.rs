@@ -199,6 +199,10 @@ pub struct Moments {
     /// Clip window: chat reacts 15–30 s after the moment, so the pre-roll is long.
     pub pre_roll_seconds: u32,
     pub post_roll_seconds: u32,
+    /// Clip window around a sub, gift, donation or raid: the event is the moment itself and the
+    /// streamer's reaction follows it, so most of the clip comes after.
+    pub event_pre_roll_seconds: u32,
+    pub event_post_roll_seconds: u32,
     /// A moment made of chat triggers alone needs this many kinds of them (velocity, keyword,
     /// emote) to agree: one signal alone is mostly conversation, not a reaction…
     pub min_chat_kinds: u32,
@@ -213,6 +217,8 @@ impl Default for Moments {
             cooldown_seconds: 45,
             pre_roll_seconds: 45,
             post_roll_seconds: 10,
+            event_pre_roll_seconds: 15,
+            event_post_roll_seconds: 45,
             min_chat_kinds: 2,
             strong_single: 3.0,
         }

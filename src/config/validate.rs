@@ -120,6 +120,18 @@ pub fn validate(c: &Config) -> Check {
         600,
     )?;
     range(
+        "moments.event_pre_roll_seconds",
+        c.moments.event_pre_roll_seconds,
+        0,
+        600,
+    )?;
+    range(
+        "moments.event_post_roll_seconds",
+        c.moments.event_post_roll_seconds,
+        0,
+        600,
+    )?;
+    range(
         "recorder.poll_interval_seconds",
         c.recorder.poll_interval_seconds,
         5,

@@ -20,6 +20,14 @@ fn is_chat(kind: TriggerType) -> bool {
     )
 }
 
+/// Subs, gifts, money and raids: things that happened at their time, not reactions to them.
+fn is_event(kind: TriggerType) -> bool {
+    matches!(
+        kind,
+        TriggerType::SubBurst | TriggerType::Donation | TriggerType::Raid
+    )
+}
+
 /// Strongest trigger first, then half of each other kind: agreement between detectors counts.
 pub fn score_of(triggers: &[Trigger]) -> f64 {
     let mut s: Vec<f64> = triggers.iter().map(|t| t.strength).collect();
@@ -132,9 +140,31 @@ impl MomentBuilder {
         self.finish(t, vec![trig], MomentSource::Manual)
     }
 
+    /// The clip window one trigger asks for: chat (and a person's mark) reacts to what came
+    /// before it; an event is what happened, and the reaction follows.
+    fn window_of(&self, kind: TriggerType, t: Ts) -> (Ts, Ts) {
+        let c = &self.cfg;
+        let (pre, post) = if is_event(kind) {
+            (c.event_pre_roll_seconds, c.event_post_roll_seconds)
+        } else {
+            (c.pre_roll_seconds, c.post_roll_seconds)
+        };
+        (
+            t.plus_ms(-i64::from(pre) * 1000),
+            t.plus_ms(i64::from(post) * 1000),
+        )
+    }
+
     fn finish(&self, at: Ts, mut triggers: Vec<Trigger>, source: MomentSource) -> Moment {
         triggers.sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.kind.cmp(&b.kind)));
         let trigger_type = triggers.first().map_or(TriggerType::Manual, |t| t.kind);
+        // Covers every trigger's window: chat from the moment's start (its first firing may
+        // have been outdone by a later one of its kind), an event from its own time.
+        let (clip_start, clip_end) = triggers
+            .iter()
+            .map(|t| self.window_of(t.kind, if is_event(t.kind) { t.at } else { at }))
+            .reduce(|(s1, e1), (s2, e2)| (s1.min(s2), e1.max(e2)))
+            .unwrap_or_else(|| self.window_of(TriggerType::Manual, at));
         Moment {
             at,
             offset_s: 0.0,
@@ -142,8 +172,8 @@ impl MomentBuilder {
             score: score_of(&triggers),
             triggers,
             source,
-            clip_start: at.plus_ms(-(self.cfg.pre_roll_seconds as i64) * 1000),
-            clip_end: at.plus_ms(self.cfg.post_roll_seconds as i64 * 1000),
+            clip_start,
+            clip_end,
         }
     }
 }
@@ -186,6 +216,19 @@ mod tests {
         assert_eq!(m.score, 29.0);
         assert_eq!(m.clip_start, Ts(55_000));
         assert_eq!(m.clip_end, Ts(110_000));
+    }
+
+    #[test]
+    fn an_event_clip_is_mostly_after_it_and_a_mixed_moment_covers_both() {
+        let mut b = MomentBuilder::new(&MomentsConfig::default());
+        b.on_trigger(trig(TriggerType::Raid, 100, 3.0));
+        let raid = b.close().expect("a raid");
+        assert_eq!((raid.clip_start, raid.clip_end), (Ts(85_000), Ts(145_000)));
+        b.on_trigger(trig(TriggerType::ChatVelocity, 300, 5.0));
+        b.on_trigger(trig(TriggerType::Donation, 310, 1.0));
+        let both = b.close().expect("chat and a donation");
+        assert_eq!(both.trigger_type, TriggerType::ChatVelocity);
+        assert_eq!((both.clip_start, both.clip_end), (Ts(255_000), Ts(355_000)));
     }
 
     #[test]
