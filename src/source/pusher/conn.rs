@@ -11,6 +11,12 @@ use crate::source::socket::{Ended, Link, Target, describe};
 
 /// How long to keep reading after a close frame, so tungstenite's close reply goes out.
 const CLOSE_GRACE: Duration = Duration::from_secs(1);
+/// Silence this long gets a ping even when Kick's activity timeout is longer (120 s): a link
+/// that died without a close (a dead Wi-Fi, a NAT that forgot it) is found in under a minute,
+/// not after two and a half, while "chat: live" would say otherwise.
+const MAX_SILENCE: Duration = Duration::from_secs(30);
+/// A Pusher server answers a ping at once.
+const MAX_PONG_WAIT: Duration = Duration::from_secs(15);
 
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -41,6 +47,11 @@ pub(super) async fn connect_once(target: &Target, link: &mut Link) -> Ended {
     ended
 }
 
+/// How long a silence gets before a ping, given the server's `activity_timeout`.
+fn ping_after(activity_timeout_s: u64) -> Duration {
+    Duration::from_secs(activity_timeout_s.clamp(1, 600)).min(MAX_SILENCE)
+}
+
 /// Reads one connection until it ends.
 async fn serve(ws: &mut Ws, target: &Target, link: &mut Link) -> Ended {
     let mut established = false;
@@ -66,7 +77,7 @@ async fn serve(ws: &mut Ws, target: &Target, link: &mut Link) -> Ended {
                 if !send_text(ws, ping_frame()).await {
                     return Ended::new(None, "send failed", established);
                 }
-                ping_deadline = Some(Instant::now() + link.pong_timeout);
+                ping_deadline = Some(Instant::now() + link.pong_timeout.min(MAX_PONG_WAIT));
                 continue;
             }
             Ok(None) => {
@@ -105,7 +116,7 @@ async fn serve(ws: &mut Ws, target: &Target, link: &mut Link) -> Ended {
                 activity_timeout_s, ..
             })) => {
                 established = true;
-                activity = Duration::from_secs(activity_timeout_s.clamp(1, 600));
+                activity = ping_after(activity_timeout_s);
                 for ch in &target.channels {
                     if !send_text(ws, subscribe_frame(ch)).await {
                         return Ended::new(None, "subscribe failed", established);
@@ -133,5 +144,17 @@ async fn serve(ws: &mut Ws, target: &Target, link: &mut Link) -> Ended {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_silent_link_is_pinged_within_half_a_minute_whatever_kick_says() {
+        assert_eq!(ping_after(120), Duration::from_secs(30));
+        assert_eq!(ping_after(10), Duration::from_secs(10));
+        assert_eq!(ping_after(0), Duration::from_secs(1));
     }
 }
