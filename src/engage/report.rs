@@ -30,6 +30,8 @@ pub struct Report {
     pub unique_chatters: Option<u64>,
     pub engagement: Engagement,
     pub moments: Vec<Count>,
+    /// Every moment in time order, with where its clip is.
+    pub moment_list: Vec<MomentLine>,
     pub clips: u64,
     pub money: Money,
     pub activities: Vec<ActivityTotal>,
@@ -52,6 +54,32 @@ pub struct Engagement {
 pub struct Count {
     pub kind: String,
     pub count: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MomentLine {
+    pub id: i64,
+    pub offset_s: f64,
+    pub kind: String,
+    pub score: f64,
+    /// `pending`, `done`, `short`, `failed`, `no_recording`…
+    pub clip_status: String,
+    pub clip_path: Option<String>,
+}
+
+impl MomentLine {
+    /// The clip as the report's table shows it: where it is, or why there is none.
+    fn clip_cell(&self) -> String {
+        match (self.clip_status.as_str(), &self.clip_path) {
+            ("done", Some(p)) => p.clone(),
+            ("short", Some(p)) => format!("{p} (short)"),
+            ("no_recording", _) => "no recording".into(),
+            ("pending" | "queued" | "waiting" | "cutting", _) => {
+                "not cut yet (`kicktui clip --pending`)".into()
+            }
+            (other, _) => other.replace('_', " "),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -251,6 +279,25 @@ impl Report {
         if let Some(line) = &self.advisor {
             let line = line.strip_prefix("advisor: ").unwrap_or(line);
             writeln!(o, "- Advisor: {line}")?;
+        }
+        if !self.moment_list.is_empty() {
+            writeln!(o)?;
+            writeln!(o, "## Moments")?;
+            writeln!(o)?;
+            writeln!(o, "| # | at | kind | score | clip |")?;
+            writeln!(o, "|---:|---:|---|---:|---|")?;
+            for m in &self.moment_list {
+                writeln!(
+                    o,
+                    "| {} | {} | {} | {:.1} | {} |",
+                    m.id,
+                    format_hms(m.offset_s),
+                    crate::domain::TriggerType::parse(&m.kind)
+                        .map_or(m.kind.replace('_', " "), |t| t.headline().to_lowercase()),
+                    m.score,
+                    m.clip_cell()
+                )?;
+            }
         }
         writeln!(o)?;
         writeln!(o, "## Activities")?;

@@ -93,3 +93,35 @@ fn revenue_names_only_this_platforms_tips() {
         line(&r)
     );
 }
+
+#[test]
+fn every_moment_is_listed_with_its_clip_or_why_there_is_none() {
+    let line = |id, status: &str, path: Option<&str>| MomentLine {
+        id,
+        offset_s: 60.0 * id as f64,
+        kind: "chat_velocity".into(),
+        score: 83.0,
+        clip_status: status.into(),
+        clip_path: path.map(String::from),
+    };
+    let r = Report {
+        moment_list: vec![
+            line(1, "done", Some("/clips/a_m1.mp4")),
+            line(2, "short", Some("/clips/a_m2.mp4")),
+            line(3, "pending", None),
+            line(4, "no_recording", None),
+        ],
+        ..Report::default()
+    };
+    let md = r.to_markdown();
+    for want in [
+        "## Moments",
+        "| 1 | 0:01:00 | chat spike | 83.0 | /clips/a_m1.mp4 |",
+        "| 2 | 0:02:00 | chat spike | 83.0 | /clips/a_m2.mp4 (short) |",
+        "| 3 | 0:03:00 | chat spike | 83.0 | not cut yet (`kicktui clip --pending`) |",
+        "| 4 | 0:04:00 | chat spike | 83.0 | no recording |",
+    ] {
+        assert!(md.contains(want), "{want} in {md}");
+    }
+    assert!(!Report::default().to_markdown().contains("## Moments"));
+}

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Store, StoreError};
 use crate::domain::Ts;
-use crate::engage::report::{Count, Report, SegmentRow};
+use crate::engage::report::{Count, MomentLine, Report, SegmentRow};
 
 /// Writes for the engagement loop (one `WriteOp::Engage` variant keeps the writer's enum small).
 #[derive(Clone, Debug, PartialEq)]
@@ -244,6 +244,22 @@ impl Store {
                 Ok(Count {
                     kind: row.get(0)?,
                     count: row.get::<_, i64>(1)?.max(0) as u64,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        r.moment_list = c
+            .prepare(
+                "SELECT id, offset_s, trigger_type, score, clip_status, clip_path FROM moments
+                 WHERE session_id = ?1 ORDER BY at_ms, id",
+            )?
+            .query_map([id], |row| {
+                Ok(MomentLine {
+                    id: row.get(0)?,
+                    offset_s: row.get(1)?,
+                    kind: row.get(2)?,
+                    score: row.get(3)?,
+                    clip_status: row.get(4)?,
+                    clip_path: row.get(5)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
