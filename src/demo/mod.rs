@@ -56,6 +56,8 @@ fn with_demo_pace(mut cfg: Config) -> Config {
     cfg.bandit.min_segment_seconds = cfg.bandit.min_segment_seconds.min(60);
     cfg.bandit.context_interval_seconds = cfg.bandit.context_interval_seconds.min(60);
     cfg.bandit.start_activity = cfg.bandit.arms.first().cloned();
+    // The demo's stream never ends: stopping it is its end, and shows the clips being cut.
+    cfg.clips.cut_at_quit = true;
     cfg
 }
 
