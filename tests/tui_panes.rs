@@ -159,6 +159,17 @@ fn status_bar_says_live_status_is_unknown_while_every_route_fails() {
     let (_, line) = pane(120, 1, |r, b| ui::status::render(&a, &th, r, b));
     assert!(line.starts_with("○ live status unknown"), "{line:?}");
     assert!(line.contains("API: "), "{line:?}");
+    // Chat never started: it waits for the ids the failing lookup would give.
+    assert!(line.contains("chat: waits for"), "{line:?}");
+    a.update(
+        Msg::Engine(Update::ChatState(ChatState::Live { reconnects: 0 })),
+        T0,
+    );
+    let (_, line) = pane(120, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(
+        line.contains("chat: live"),
+        "ids from the cache or flags: {line:?}"
+    );
 }
 
 #[test]

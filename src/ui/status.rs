@@ -156,6 +156,9 @@ fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<Piece<'a>> {
 /// The chat's state, and without the reason when that is too long for the bar.
 fn chat_piece<'a>(app: &App, th: &Theme) -> (Vec<Span<'a>>, Option<Vec<Span<'a>>>) {
     let (text, style) = match &app.stream.chat {
+        // Chat has not started because the channel lookup fails (Cloudflare, a bad name):
+        // it needs the ids the lookup gives.
+        None if app.stream.api_trouble.is_some() => ("chat: waits for ids".to_string(), th.warn),
         None => ("chat: -".to_string(), th.dim),
         Some(ChatState::Live { reconnects: 0 }) => ("chat: live".to_string(), th.good),
         // Shown for the rest of the run: a flaky connection is worth knowing about.
