@@ -143,10 +143,8 @@ impl App {
                 tracing::info!("Waiting for {} to go live...", self.ctx.channel);
                 self.stream.waiting_for_live = true;
             }
-            Update::ApiTrouble { message, .. } => {
-                tracing::warn!("Kick API: {message}");
-                self.stream.api_trouble = Some(message);
-            }
+            // The engine logged it (the log pane and the file have it once).
+            Update::ApiTrouble { message, .. } => self.stream.api_trouble = Some(message),
             Update::ApiOk => self.stream.api_trouble = None,
             Update::Capturing { path } => {
                 tracing::info!("capturing every chat frame to {path}");

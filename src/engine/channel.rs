@@ -170,7 +170,7 @@ impl ChannelActor {
                 Err(error) => {
                     troubled = true;
                     let retry = error.retry_after();
-                    tracing::warn!(target: crate::logging::SHOWN, "kick api: {error}");
+                    tracing::warn!(target: crate::logging::SHOWN, "Kick API: {error}");
                     if need_ids && retry.is_none() {
                         self.tell(ApiNews::Fatal(error)).await;
                         return;

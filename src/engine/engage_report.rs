@@ -41,10 +41,8 @@ impl Engine {
         let owed = std::mem::take(&mut self.engage.recovered);
         for id in owed.sessions {
             let why = if owed.closed.contains(&id) {
-                format!(
-                    "Session {id} was left open (kicktui did not stop cleanly): closed at its \
-                     last recorded time"
-                )
+                // Recovery has said it was left open: this only says what comes next.
+                format!("Saving the report of session {id}, closed after the crash")
             } else {
                 format!("Session {id}'s report was not saved when it ended: saving it now")
             };

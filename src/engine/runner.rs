@@ -311,6 +311,8 @@ impl Engine {
                     }
                 }
                 Effect::Offline { at } => {
+                    // Said first: the report and the clips that follow are its consequences.
+                    self.feed.send(Update::WentOffline { at });
                     let ended = self.engage_session_ending(at, true).await;
                     self.owe_report(ended).await;
                     self.sessions.close(at).await;
@@ -318,7 +320,6 @@ impl Engine {
                     // The offline session that chat now opens counts from zero.
                     self.core.engage.start_session(at);
                     self.media.end();
-                    self.feed.send(Update::WentOffline { at });
                 }
                 Effect::ViewerSample { at, viewers } => {
                     if let Some(session_id) = self.sessions.current() {
