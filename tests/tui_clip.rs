@@ -133,6 +133,15 @@ fn quitting_while_recording_asks_first_and_a_missing_program_says_so() {
     engine(&mut a, recording(media::RecState::Starting));
     assert!(a.update(key('q'), T0).is_empty());
     assert_eq!(a.popup, Some(Popup::ConfirmQuit));
+    // Nothing to cut: the question is "Quit now?", with no cut-or-leave choice; no stays.
+    let asked = screen(&a, 80, 24);
+    assert!(
+        asked.contains("Quit now?") && !asked.contains("cut now") && !asked.contains("leave"),
+        "{asked}"
+    );
+    assert!(a.update(key('n'), T0).is_empty());
+    assert_eq!(a.popup, None);
+    assert!(a.update(key('q'), T0).is_empty());
     assert_eq!(
         a.update(key('y'), T0),
         vec![

@@ -195,6 +195,8 @@ fn quit_asks_first_while_recording_or_live_and_the_answer_goes_to_the_engine() {
         a.update(key('y'), T0),
         vec![Cmd::AtQuit(QuitClips::Cut), Cmd::Quit]
     );
+    // With a clip to cut, n leaves it for later (with none, n is "no, do not quit").
+    a.update(moment_update(Some(1), spike(60.0, 20.0)), T0);
     a.update(key('q'), T0);
     assert_eq!(
         a.update(key('n'), T0),

@@ -23,7 +23,8 @@ impl App {
             // `kicktui clip --pending`; anything else: stay.
             let choice = match ev.code {
                 KeyCode::Char('y' | 'Y') | KeyCode::Enter => Some(QuitClips::Cut),
-                KeyCode::Char('n' | 'N') => Some(QuitClips::Leave),
+                // With nothing to cut the question is "Quit now?": no means stay.
+                KeyCode::Char('n' | 'N') if self.pending_clips() > 0 => Some(QuitClips::Leave),
                 _ if matches!(action, Some((Action::Quit, _))) => Some(QuitClips::Leave),
                 _ => None,
             };

@@ -49,8 +49,42 @@ pub fn confirm_quit(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             th.bad,
         )));
     }
-    lines.extend([
-        Line::from(question),
+    let stay = Line::from(vec![
+        Span::styled(" Esc ", th.key.patch(th.selected)),
+        Span::raw(" or any key: stay"),
+    ]);
+    if pending == 0 {
+        // Nothing to cut: no cut-or-leave choice to make.
+        lines.extend([
+            Line::from(question),
+            Line::from(""),
+            Line::from(vec![
+                Span::styled(" y ", th.key.patch(th.selected)),
+                Span::raw(format!(" or {quit}: quit")),
+            ]),
+            stay,
+        ]);
+    } else {
+        lines.extend(cut_or_leave(th, &question, &quit));
+        lines.push(stay);
+    }
+    // Wrapped lines (a long data dir) take more rows.
+    const WIDTH: u16 = 64;
+    let inner = usize::from(WIDTH - 2);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let r = popup(area, WIDTH, rows as u16 + 2);
+    Clear.render(r, buf);
+    Paragraph::new(lines)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true })
+        .block(Block::bordered().title(Span::styled(" Quit? ", th.title)))
+        .render(r, buf);
+}
+
+/// The question and the y / n answers when there are clips to cut.
+fn cut_or_leave(th: &Theme, question: &str, quit: &str) -> [Line<'static>; 5] {
+    [
+        Line::from(question.to_string()),
         Line::from(""),
         Line::from(vec![
             Span::styled(" y ", th.key.patch(th.selected)),
@@ -65,20 +99,5 @@ pub fn confirm_quit(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         ]),
         // Names this run's data dir when a plain `kicktui` would not find it (the demo).
         Line::from(format!("`{}`", later_command("clip --pending"))),
-        Line::from(vec![
-            Span::styled(" Esc ", th.key.patch(th.selected)),
-            Span::raw(" or any key: stay"),
-        ]),
-    ]);
-    // Wrapped lines (a long data dir) take more rows.
-    const WIDTH: u16 = 64;
-    let inner = usize::from(WIDTH - 2);
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
-    let r = popup(area, WIDTH, rows as u16 + 2);
-    Clear.render(r, buf);
-    Paragraph::new(lines)
-        .alignment(Alignment::Center)
-        .wrap(Wrap { trim: true })
-        .block(Block::bordered().title(Span::styled(" Quit? ", th.title)))
-        .render(r, buf);
+    ]
 }
