@@ -120,11 +120,7 @@ fn clip_needs_a_selection_a_recording_and_a_stored_moment() {
     assert!(flash(&a).contains("no moment selected"));
     a.update(moment_update(Some(3), spike(60.0, 20.0)), T0);
     assert!(a.update(key('c'), T0).is_empty());
-    assert!(
-        flash(&a).contains("recording not available"),
-        "{}",
-        flash(&a)
-    );
+    assert!(flash(&a).contains("recording is off"), "{}", flash(&a));
 
     recording(&mut a);
     assert_eq!(a.update(key('c'), T0), vec![Cmd::ClipMoment { id: 3 }]);

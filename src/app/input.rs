@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 use super::keymap::Action;
 use super::moments::SortOrder;
-use super::msg::{ClipStatus, Cmd};
+use super::msg::{ClipStatus, Cmd, RecState};
 use super::state::{App, FlashKind, Popup, Storage};
 use crate::domain::Ts;
 use crate::engine::media::QuitClips;
@@ -195,9 +195,11 @@ impl App {
         }
         let problem = if self.ctx.storage == Storage::Preview {
             Some("preview: recording not available, nothing to clip".to_string())
+        } else if self.recording.state == RecState::Unavailable {
+            Some("recording is off in this run: there is nothing to clip from".to_string())
         } else if !self.recording.state.can_clip() {
             Some(format!(
-                "recording not available ({}): cannot clip yet",
+                "cannot clip: the recording {}",
                 self.recording.state.label()
             ))
         } else if entry.id.is_none() {
