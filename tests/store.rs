@@ -326,6 +326,41 @@ fn sessions_recordings_events_and_the_channel_cache_read_back() {
 }
 
 #[test]
+fn a_stream_split_by_a_crash_is_clipped_from_both_sessions_recordings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let writer = StoreWriter::spawn(&path).unwrap();
+    let h = writer.handle();
+    let other_stream = NewSession {
+        stream_started_at: Some(T0.plus_secs(-86_400.0)),
+        ..session("a")
+    };
+    // Before the crash, after the restart (same stream start), another stream, another
+    // channel with the same start.
+    let ids = [session("a"), session("a"), other_stream, session("b")]
+        .map(|s| h.open_session_blocking(s).unwrap());
+    for (i, &sid) in ids.iter().enumerate() {
+        let rec = NewRecording {
+            session_id: sid,
+            part: 1,
+            path: format!("/rec/s{sid}_p1.ts"),
+            started_at: T0.plus_secs(i as f64),
+        };
+        h.send_blocking(WriteOp::StartRecording(rec)).unwrap();
+    }
+    writer.shutdown().unwrap();
+    let store = Store::open(&path).unwrap();
+    let paths = |sid| -> Vec<String> {
+        let rows = store.recordings_of_stream(sid).unwrap();
+        rows.into_iter().map(|r| r.path).collect()
+    };
+    assert_eq!(paths(ids[0]), ["/rec/s1_p1.ts", "/rec/s2_p1.ts"]);
+    assert_eq!(paths(ids[1]), ["/rec/s1_p1.ts", "/rec/s2_p1.ts"]);
+    assert_eq!(paths(ids[2]), ["/rec/s3_p1.ts"]);
+    assert_eq!(paths(ids[3]), ["/rec/s4_p1.ts"]);
+}
+
+#[test]
 fn a_write_that_fails_while_another_program_locks_the_file_is_retried_not_lost() {
     let dir = tempfile::tempdir().unwrap();
     let path = db(&dir);

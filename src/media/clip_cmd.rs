@@ -83,7 +83,7 @@ fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
         let at = format_hms(start).replace(':', "-");
         req.name = Some(format!("{at}_{duration:.0}s"));
     }
-    let rows = store.recordings(session)?;
+    let rows = store.recordings_of_stream(session)?;
     if rows.is_empty() {
         return Err(format!("session {session} has no recording").into());
     }

@@ -65,7 +65,7 @@ fn pending(store: &Store, mine: &[Channel]) -> Result<Pending, Error> {
         if s.ended_at.is_none() || !mine.contains(&(s.platform, s.channel)) {
             continue;
         }
-        if store.recordings(m.session_id)?.is_empty() {
+        if store.recordings_of_stream(m.session_id)?.is_empty() {
             p.none.push(m.id);
         } else {
             p.cut.push(m.id);

@@ -222,6 +222,25 @@ impl Store {
     }
 
     /// The recording parts of a session, in part order.
+    /// The session's recordings and those of the other sessions of the same stream (same
+    /// channel and stream start: a crash split the stream, and the restart's recording may
+    /// hold the end of a moment the first session saw).
+    pub fn recordings_of_stream(&self, session_id: i64) -> Result<Vec<RecordingRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.id, r.session_id, r.part, r.path, r.started_at, r.ended_at, r.bytes,
+                 r.status, r.first_byte_at, r.pdt_first_at
+             FROM recordings r JOIN sessions s ON s.id = r.session_id
+             JOIN sessions me ON me.id = ?1
+             WHERE r.session_id = ?1
+                OR (s.platform = me.platform AND s.channel = me.channel
+                    AND s.stream_started_at IS NOT NULL
+                    AND s.stream_started_at = me.stream_started_at)
+             ORDER BY r.session_id, r.part",
+        )?;
+        let rows = stmt.query_map([session_id], recording_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn recordings(&self, session_id: i64) -> Result<Vec<RecordingRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, session_id, part, path, started_at, ended_at, bytes, status,
