@@ -20,28 +20,42 @@ pub const MIN_STREAMLINK: (u32, u32, u32) = (8, 6, 3);
 const MIN_FREE_BYTES: u64 = 2 << 30;
 pub(super) const WAIT: Duration = Duration::from_secs(8);
 
+/// Checks the data dir without making it: one that does not exist yet is judged by the
+/// folder it would be made in.
 pub fn data_dir(dir: &Path) -> Check {
     const NAME: &str = "data dir";
+    // The nearest folder that exists: where the data dir is, or would be made.
+    let base = dir.ancestors().find(|p| p.exists()).unwrap_or(dir);
     let fix = format!(
         "make {} writable, or pick another with --data-dir / [general] data_dir",
-        dir.display()
+        base.display()
     );
-    if dir.exists() && !dir.is_dir() {
+    if !base.is_dir() {
         return Check::fail(
             NAME,
-            format!("{} is a file, not a directory", dir.display()),
+            format!("{} is a file, not a directory", base.display()),
             "pick another with --data-dir or [general] data_dir",
         );
     }
-    if let Err(e) = std::fs::create_dir_all(dir) {
-        return Check::fail(NAME, format!("cannot create {}: {e}", dir.display()), fix);
-    }
-    let probe = dir.join(".kicktui-doctor");
+    let probe = base.join(format!(".kicktui-doctor-{}", std::process::id()));
     if let Err(e) = std::fs::write(&probe, b"ok") {
-        return Check::fail(NAME, format!("cannot write in {}: {e}", dir.display()), fix);
+        return Check::fail(
+            NAME,
+            format!("cannot write in {}: {e}", base.display()),
+            fix,
+        );
     }
     let _ = std::fs::remove_file(&probe);
-    let free = nix::sys::statvfs::statvfs(dir)
+    let what = if base == dir {
+        format!("{} writable", dir.display())
+    } else {
+        format!(
+            "{} does not exist yet; it will be made in {} (writable)",
+            dir.display(),
+            base.display()
+        )
+    };
+    let free = nix::sys::statvfs::statvfs(base)
         .map(|s| s.blocks_available().saturating_mul(s.fragment_size()));
     match free {
         Ok(bytes) if bytes < MIN_FREE_BYTES => Check::fail(
@@ -49,14 +63,8 @@ pub fn data_dir(dir: &Path) -> Check {
             format!("{}: only {} free", dir.display(), gb(bytes)),
             "free some space (recordings need a few GB per hour), or use another --data-dir",
         ),
-        Ok(bytes) => Check::ok(
-            NAME,
-            format!("{} writable, {} free", dir.display(), gb(bytes)),
-        ),
-        Err(e) => Check::ok(
-            NAME,
-            format!("{} writable (free space unknown: {e})", dir.display()),
-        ),
+        Ok(bytes) => Check::ok(NAME, format!("{what}, {} free", gb(bytes))),
+        Err(e) => Check::ok(NAME, format!("{what} (free space unknown: {e})")),
     }
 }
 
@@ -260,6 +268,25 @@ pub async fn metrics_port(server: &Server) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_data_dir_is_checked_not_made() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let new = dir.path().join("a/b");
+        let c = data_dir(&new);
+        assert_eq!(c.status, super::super::Status::Ok, "{c:?}");
+        assert!(c.detail.contains("does not exist yet"), "{}", c.detail);
+        assert!(!new.exists() && !dir.path().join("a").exists());
+        let file = dir.path().join("f");
+        std::fs::write(&file, "x").expect("write");
+        let c = data_dir(&file.join("sub"));
+        assert!(c.detail.contains("is a file"), "{c:?}");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).expect("ls").count(),
+            1,
+            "no probe left"
+        );
+    }
 
     #[tokio::test]
     async fn a_busy_port_fails_only_when_the_server_is_on() {
