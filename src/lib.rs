@@ -25,6 +25,7 @@ pub mod logging;
 pub mod media;
 pub mod notify;
 pub mod present;
+pub mod redact;
 pub mod replay;
 pub mod run_lock;
 pub mod serve;

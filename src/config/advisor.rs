@@ -172,7 +172,8 @@ fn env_name(key: &str, v: &str) -> Check {
 fn looks_random(v: &str) -> bool {
     let has = |f: fn(&char) -> bool| v.chars().any(|c| f(&c));
     v.split('_').any(|word| word.len() >= 20)
-        || (has(char::is_ascii_lowercase)
+        || (v.len() >= 16
+            && has(char::is_ascii_lowercase)
             && has(char::is_ascii_uppercase)
             && has(char::is_ascii_digit))
 }

@@ -96,12 +96,12 @@ pub fn parse_str(text: &str, file: &str) -> Result<Config, ConfigError> {
             let key = e.path().to_string();
             let inner = e.into_inner();
             // A secret the user wrote is not repeated.
-            let got = redact::error_text(&key, inner.message());
+            let got = redact::parse_error(&key, inner.message());
             ConfigError::new(file, &key, describe(&got))
         },
     )?;
     super::validate::validate(&config).map_err(|(key, expected)| {
-        ConfigError::new(file, &key, redact::error_text(&key, &expected))
+        ConfigError::new(file, &key, redact::validation_error(&key, &expected))
     })?;
     Ok(config)
 }

@@ -1,70 +1,57 @@
 //! Config errors quote what they got; where that may be a secret (a token, a webhook URL, a
-//! command line with one in it) the quote is left out, and any URL keeps only its host.
+//! command line with one in it) the quote is left out, and URLs lose their passwords (and,
+//! in what the parser quotes back, their paths).
 
-/// Keys whose values are secrets or may hold one.
-const SECRET_KEYS: [&str; 6] = [
+use crate::redact::{quoted_values, urls_to_hosts, urls_without_passwords};
+
+/// Keys whose values are secrets or may hold one (argument lists carry tokens too).
+const SECRET_KEYS: [&str; 8] = [
     "client_secret",
     "token",
     "discord_webhook",
     "webhook_url",
     "command",
     "api_key_env",
+    "streamlink_args",
+    "on_ready",
 ];
 
-/// `msg` about `key`, safe to print and log.
-pub fn error_text(key: &str, msg: &str) -> String {
+fn is_secret(key: &str) -> bool {
     let last = key.rsplit('.').next().unwrap_or(key);
     // `alerts.command[1]` is part of a command.
     let last = last.split('[').next().unwrap_or(last);
-    let msg = if SECRET_KEYS.contains(&last) {
-        without_quotes(msg)
+    SECRET_KEYS.contains(&last)
+}
+
+/// What the parser said about `key`, safe to print and log.
+pub fn parse_error(key: &str, msg: &str) -> String {
+    let msg = if is_secret(key) {
+        quoted_values(msg, "(not shown)")
     } else {
         msg.to_string()
     };
-    url_hosts_only(&msg)
+    urls_to_hosts(&msg)
 }
 
-/// Every `"…"` and `` `…` `` becomes `(not shown)`.
-fn without_quotes(msg: &str) -> String {
-    let mut out = String::with_capacity(msg.len());
-    let mut chars = msg.chars();
-    while let Some(c) = chars.next() {
-        if c == '"' || c == '`' {
-            out.push_str("(not shown)");
-            for d in chars.by_ref() {
-                if d == c {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
+/// What validation said about `key`: the program's own words keep their examples (such as
+/// `https://kick.com/{channel}`); what it quotes of the user's value is cut like the parser's.
+pub fn validation_error(key: &str, msg: &str) -> String {
+    if is_secret(key) {
+        return urls_without_passwords(&quoted_values(msg, "(not shown)"));
     }
-    out
-}
-
-/// `https://hooks.example.com/a/SECRET` → `https://hooks.example.com/…`.
-fn url_hosts_only(msg: &str) -> String {
-    let mut out = String::with_capacity(msg.len());
-    let mut rest = msg;
-    while let Some(i) = rest.find("://") {
-        let (head, tail) = rest.split_at(i + 3);
-        out.push_str(head);
-        let end = tail
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '`' | '\'' | ',' | ']'))
-            .unwrap_or(tail.len());
-        let url = &tail[..end];
-        match url.find(['/', '?', '#']) {
-            Some(j) if j + 1 < url.len() => {
-                out.push_str(&url[..j]);
-                out.push_str("/…");
+    // Split on quotes: every odd piece is a quoted value.
+    let pieces: Vec<String> = msg
+        .split('"')
+        .enumerate()
+        .map(|(i, p)| {
+            if i % 2 == 1 {
+                urls_to_hosts(p)
+            } else {
+                urls_without_passwords(p)
             }
-            _ => out.push_str(url),
-        }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
+        })
+        .collect();
+    pieces.join("\"")
 }
 
 #[cfg(test)]
@@ -73,27 +60,39 @@ mod tests {
 
     #[test]
     fn secrets_and_url_paths_are_left_out() {
-        let e = error_text(
+        let e = parse_error(
             "kick.client_secret",
             "invalid type: integer `987654321`, expected a string",
         );
         assert_eq!(e, "invalid type: integer (not shown), expected a string");
-        let e = error_text(
+        let e = parse_error(
             "alerts.command",
-            "invalid type: string \"curl https://hooks.example.com/T0KEN\", expected a sequence",
+            r#"invalid type: string "curl -H \"Authorization: Bearer T0KEN\" https://x/h", expected a sequence"#,
         );
-        assert!(!e.contains("T0KEN") && !e.contains("curl"), "{e}");
-        let e = error_text(
+        assert_eq!(e, "invalid type: string (not shown), expected a sequence");
+        for key in ["recorder.streamlink_args", "clips.on_ready"] {
+            let e = parse_error(key, "invalid type: string \"--header=OAuth T0KEN\"");
+            assert!(!e.contains("T0KEN"), "{key}: {e}");
+        }
+        let e = parse_error(
             "alerts.discord_events",
             "unknown event \"https://discord.com/api/webhooks/1/T0KEN\"",
         );
         assert_eq!(e, "unknown event \"https://discord.com/…\"");
         // Other keys keep what they got: it is how the user finds the mistake.
-        let e = error_text("velocity.threshold", "a number, got string \"fast\"");
+        let e = parse_error("velocity.threshold", "a number, got string \"fast\"");
         assert_eq!(e, "a number, got string \"fast\"");
+    }
+
+    #[test]
+    fn validation_keeps_its_examples_but_not_passwords() {
+        let e = validation_error(
+            "recorder.stream_url",
+            "a URL template such as https://kick.com/{channel}, got \"https://u:S3CRET@x.tv/y\"",
+        );
         assert_eq!(
-            error_text("kick.api_base", "got \"https://kick.com\""),
-            "got \"https://kick.com\""
+            e,
+            "a URL template such as https://kick.com/{channel}, got \"https://x.tv/…\""
         );
     }
 }

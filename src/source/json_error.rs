@@ -8,25 +8,7 @@ pub fn without_values(e: &serde_json::Error) -> String {
 }
 
 fn redact_quoted(msg: &str) -> String {
-    let mut out = String::with_capacity(msg.len());
-    let mut chars = msg.chars();
-    while let Some(c) = chars.next() {
-        if c != '"' {
-            out.push(c);
-            continue;
-        }
-        out.push_str("\"…\"");
-        // serde writes the value with Rust's escapes: `\"` does not end it.
-        let mut escaped = false;
-        for c in chars.by_ref() {
-            match c {
-                '\\' if !escaped => escaped = true,
-                '"' if !escaped => break,
-                _ => escaped = false,
-            }
-        }
-    }
-    out
+    crate::redact::quoted_values(msg, "\"…\"")
 }
 
 #[cfg(test)]
