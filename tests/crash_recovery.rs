@@ -58,6 +58,8 @@ async fn live_with_a_saved_moment() -> Live {
     cfg.recorder.health_interval_seconds = 2;
     cfg.moments.pre_roll_seconds = 3;
     cfg.moments.post_roll_seconds = 2;
+    cfg.moments.event_pre_roll_seconds = 3;
+    cfg.moments.event_post_roll_seconds = 2;
     let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
     run.expect("Connected to clavicular chat").await;
     timeout(LIMIT, c.wait_subscribed()).await.unwrap();

@@ -147,6 +147,8 @@ async fn a_panicking_session_task_records_on_in_a_new_part_and_clips_the_earlier
     } = panicky("session_panic", |cfg| {
         cfg.moments.pre_roll_seconds = 6;
         cfg.moments.post_roll_seconds = 4;
+        cfg.moments.event_pre_roll_seconds = 6;
+        cfg.moments.event_post_roll_seconds = 4;
     })
     .await;
     let c = kick.control();

@@ -43,6 +43,8 @@ async fn quit_live_with(answer: &str, tag: &str) -> (tempfile::TempDir, String, 
     cfg.recorder.poll_interval_seconds = 5;
     cfg.moments.pre_roll_seconds = 2;
     cfg.moments.post_roll_seconds = 1;
+    cfg.moments.event_pre_roll_seconds = 2;
+    cfg.moments.event_post_roll_seconds = 1;
     cfg.clips.reaction_delay_seconds = 0;
     let (cmd, data) = tui_command(dir.path(), &cfg, "; echo KICKTUI-EXIT=$?; sleep 60");
     let tmux = Tmux::new(tag);

@@ -292,8 +292,13 @@ impl Media {
         }
     }
 
-    /// Hands a session task's news to the front end.
-    pub(super) fn forward(&mut self, news: MediaNews, feed: &Feed) {
+    /// Whether a session task is at work on `session` (recording or cutting its clips).
+    pub fn has_session(&self, session: i64) -> bool {
+        self.links.iter().any(|l| l.id == session)
+    }
+
+    /// Hands a session task's news to the front end; the session whose task has ended.
+    pub(super) fn forward(&mut self, news: MediaNews, feed: &Feed) -> Option<i64> {
         match news {
             MediaNews::Send(Update::Clip(n)) => {
                 if n.state.path().is_some() {
@@ -303,9 +308,13 @@ impl Media {
             }
             MediaNews::Send(u) => feed.send(u),
             MediaNews::Snapshot(u) => feed.send(u),
-            MediaNews::Done(id) => self.links.retain(|l| l.id != id),
+            MediaNews::Done(id) => {
+                self.links.retain(|l| l.id != id);
+                return Some(id);
+            }
             MediaNews::Crashed { id, why, last } => self.crashed(id, &why, last, feed),
         }
+        None
     }
 
     /// A session task panicked and its recording stopped: go on recording the session in a
@@ -354,7 +363,9 @@ impl Media {
         loop {
             tokio::select! {
                 _ = &mut all => break,
-                Some(n) = self.news.recv() => self.forward(n, feed),
+                Some(n) = self.news.recv() => {
+                    self.forward(n, feed);
+                }
                 () = tokio::time::sleep_until(deadline) => {
                     tracing::warn!("recording tasks did not stop in time");
                     break;

@@ -107,7 +107,13 @@ impl Engine {
                         break None;
                     }
                 }
-                Some(news) = self.media.news.recv() => self.media.forward(news, &self.feed),
+                Some(news) = self.media.news.recv() => {
+                    let done = self.media.forward(news, &self.feed);
+                    if done.is_some() && done == self.engage.report_after_clips {
+                        self.engage.report_after_clips = None;
+                        self.engage_report(done, true).await;
+                    }
+                }
                 _ = tick.tick() => self.on_tick(wall_now()).await,
             }
         };
@@ -316,10 +322,18 @@ impl Engine {
                     let ended = self.engage_session_ending(at, true).await;
                     self.owe_report(ended).await;
                     self.sessions.close(at).await;
-                    self.engage_report(ended, true).await;
                     // The offline session that chat now opens counts from zero.
                     self.core.engage.start_session(at);
                     self.media.end();
+                    // With its clips being cut, the report waits for them (it lists where
+                    // each moment's clip is); a kill meanwhile leaves it owed.
+                    match ended {
+                        Some(id) if self.media.has_session(id) => {
+                            let earlier = self.engage.report_after_clips.replace(id);
+                            self.engage_report(earlier, true).await;
+                        }
+                        _ => self.engage_report(ended, true).await,
+                    }
                 }
                 Effect::ViewerSample { at, viewers } => {
                     if let Some(session_id) = self.sessions.current() {
@@ -402,6 +416,9 @@ impl Engine {
         }
         // streamlink stopped, queued clips cut (or left pending) before the session closes.
         self.media.shutdown(&self.feed).await;
+        // An ended stream's report that was waiting for its clips.
+        let waiting = self.engage.report_after_clips.take();
+        self.engage_report(waiting, true).await;
         self.owe_report(report).await;
         self.sessions.close(now).await;
         if let Err(e) = self.store.flush().await {
