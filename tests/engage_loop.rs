@@ -291,7 +291,10 @@ async fn a_session_left_open_by_kill_9_is_closed_and_reported_at_the_next_start(
     })
     .await;
     assert!(matches!(found, Ok(true)), "{text}");
-    assert!(text.contains("Saving the report of session 1, closed after the crash"), "{text}");
+    assert!(
+        text.contains("Saving the report of session 1, closed after the crash"),
+        "{text}"
+    );
     std::process::Command::new("kill")
         .args(["-TERM", &next.id().unwrap().to_string()])
         .status()

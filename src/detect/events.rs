@@ -67,6 +67,7 @@ impl EventDetector {
             return None;
         }
         self.sub_armed = false;
+        let first = self.subs.front().map_or(t.0, |s| s.0);
         Some(Trigger {
             kind: TriggerType::SubBurst,
             at: t,
@@ -75,6 +76,7 @@ impl EventDetector {
                 gifter: None,
                 subs: u32::try_from(self.sub_total).unwrap_or(u32::MAX),
                 window_s: self.cfg.sub_burst_seconds,
+                span_s: u32::try_from((t.0 - first).max(0) / 1000).unwrap_or(0),
             }),
         })
     }
@@ -206,14 +208,16 @@ mod tests {
             .filter_map(|i| d.on_event(Ts(i * 5000), &sub))
             .collect();
         assert_eq!(fired.len(), 1);
-        let sub_burst = |subs, gifter: Option<&str>| {
+        let sub_burst = |subs, gifter: Option<&str>, span_s| {
             TriggerData::SubBurst(SubBurstData {
                 gifter: gifter.map(str::to_string),
                 subs,
                 window_s: 60,
+                span_s,
             })
         };
-        assert_eq!(fired[0].data, sub_burst(5, None));
+        // Subs at 0, 5, … 20 s: the train ran 20 s before it was a burst.
+        assert_eq!(fired[0].data, sub_burst(5, None, 20));
         let gift = Event::GiftedSubs {
             gifter: "g".into(),
             count: 10,
@@ -221,7 +225,7 @@ mod tests {
         let t = d
             .on_event(Ts(200_000), &gift)
             .expect("a big gift is a burst on its own");
-        assert_eq!(t.data, sub_burst(10, Some("g")));
+        assert_eq!(t.data, sub_burst(10, Some("g"), 0));
         // An absurd gift count from outside neither panics nor wraps into a small burst.
         let huge = Event::GiftedSubs {
             gifter: "h".into(),
@@ -229,7 +233,7 @@ mod tests {
         };
         let t = d.on_event(Ts(400_000), &huge).expect("a burst");
         let more = d.on_event(Ts(401_000), &huge);
-        assert_eq!(t.data, sub_burst(u32::MAX, Some("h")));
+        assert_eq!(t.data, sub_burst(u32::MAX, Some("h"), 0));
         assert!(more.is_none(), "one burst per window");
     }
 

@@ -141,14 +141,18 @@ impl MomentBuilder {
     }
 
     /// The clip window one trigger asks for: chat (and a person's mark) reacts to what came
-    /// before it; an event is what happened, and the reaction follows.
-    fn window_of(&self, kind: TriggerType, t: Ts) -> (Ts, Ts) {
+    /// before it; an event is what happened, and the reaction follows (a sub train from its
+    /// first sub).
+    fn window_of(&self, kind: TriggerType, data: Option<&TriggerData>, t: Ts) -> (Ts, Ts) {
         let c = &self.cfg;
-        let (pre, post) = if is_event(kind) {
+        let (mut pre, post) = if is_event(kind) {
             (c.event_pre_roll_seconds, c.event_post_roll_seconds)
         } else {
             (c.pre_roll_seconds, c.post_roll_seconds)
         };
+        if let Some(TriggerData::SubBurst(d)) = data {
+            pre = pre.saturating_add(d.span_s);
+        }
         (
             t.plus_ms(-i64::from(pre) * 1000),
             t.plus_ms(i64::from(post) * 1000),
@@ -162,9 +166,12 @@ impl MomentBuilder {
         // have been outdone by a later one of its kind), an event from its own time.
         let (clip_start, clip_end) = triggers
             .iter()
-            .map(|t| self.window_of(t.kind, if is_event(t.kind) { t.at } else { at }))
+            .map(|t| {
+                let from = if is_event(t.kind) { t.at } else { at };
+                self.window_of(t.kind, Some(&t.data), from)
+            })
             .reduce(|(s1, e1), (s2, e2)| (s1.min(s2), e1.max(e2)))
-            .unwrap_or_else(|| self.window_of(TriggerType::Manual, at));
+            .unwrap_or_else(|| self.window_of(TriggerType::Manual, None, at));
         Moment {
             at,
             offset_s: 0.0,
@@ -229,6 +236,17 @@ mod tests {
         let both = b.close().expect("chat and a donation");
         assert_eq!(both.trigger_type, TriggerType::ChatVelocity);
         assert_eq!((both.clip_start, both.clip_end), (Ts(255_000), Ts(355_000)));
+        // A sub train is clipped from its first sub, 40 s before the one that completed it.
+        let mut train = trig(TriggerType::SubBurst, 500, 1.0);
+        train.data = TriggerData::SubBurst(crate::domain::SubBurstData {
+            gifter: None,
+            subs: 5,
+            window_s: 60,
+            span_s: 40,
+        });
+        b.on_trigger(train);
+        let subs = b.close().expect("a sub burst");
+        assert_eq!((subs.clip_start, subs.clip_end), (Ts(445_000), Ts(545_000)));
     }
 
     #[test]

@@ -100,6 +100,14 @@ pub struct SubBurstData {
     pub gifter: Option<String>,
     pub subs: u32,
     pub window_s: u32,
+    /// Seconds from the burst's first sub to the one that completed it (its clip starts
+    /// before the first); 0 for one gift of many.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub span_s: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
