@@ -196,6 +196,21 @@ fn status_bar_says_when_the_feed_stalls_or_chat_drops() {
         t.contains("chat: retry in 3 s") && !t.contains("refused"),
         "{t}"
     );
+    // So does a recording that failed for a long reason; with room, both say why.
+    let why = "streamlink exited with status 1: error: No plugin can handle URL: https://example";
+    a.update(
+        Msg::Engine(Update::Recorder(
+            kicktui::engine::update::RecorderNews::Off(why.into()),
+        )),
+        at(80.0),
+    );
+    let (_, t) = pane(100, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(
+        t.contains("rec: failed") && t.contains("chat: retry in 3 s"),
+        "{t}"
+    );
+    let (_, t) = pane(400, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(t.contains("No plugin") && t.contains("refused"), "{t}");
 }
 
 #[test]

@@ -33,37 +33,46 @@ impl<'a> Piece<'a> {
 }
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
-    let mut pieces = pieces(app, th);
-    // Chosen by rank while they fit (a piece that does not fit tries its short form, then
-    // lets smaller ones after it try), then shown in their usual order.
+    let pieces = pieces(app, th);
+    // Chosen by rank while they fit, each in its short form when it has one (a piece that does
+    // not fit lets smaller ones after it try); then, by rank, short forms grow back to whole
+    // ones while there is room. Shown in their usual order.
+    let width_of = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
     let mut order: Vec<usize> = (0..pieces.len()).collect();
     order.sort_by_key(|&i| pieces[i].rank);
     let width = area.width as usize;
     let mut used = 0usize;
-    let mut chosen = vec![false; pieces.len()];
-    let fits = |spans: &[Span], used: usize| {
-        let w: usize = spans.iter().map(Span::width).sum();
+    // Per piece: not shown, or shown whole (true) or short (false).
+    let mut shown: Vec<Option<bool>> = vec![None; pieces.len()];
+    for &i in &order {
+        let p = &pieces[i];
+        let w = width_of(p.short.as_deref().unwrap_or(&p.full));
         let sep = if used == 0 { 0 } else { SEP_WIDTH };
-        (used + sep + w <= width).then_some(used + sep + w)
-    };
-    for i in order {
-        if let Some(u) = fits(&pieces[i].full, used) {
-            used = u;
-            chosen[i] = true;
-        } else if let Some(short) = pieces[i].short.take()
-            && let Some(u) = fits(&short, used)
-        {
-            used = u;
-            pieces[i].full = short;
-            chosen[i] = true;
+        if used + sep + w <= width {
+            used += sep + w;
+            shown[i] = Some(p.short.is_none());
+        }
+    }
+    for &i in &order {
+        let p = &pieces[i];
+        if let (Some(false), Some(short)) = (shown[i], &p.short) {
+            let grow = width_of(&p.full).saturating_sub(width_of(short));
+            if used + grow <= width {
+                used += grow;
+                shown[i] = Some(true);
+            }
         }
     }
     let mut spans: Vec<Span> = Vec::new();
-    for (piece, _) in pieces.into_iter().zip(&chosen).filter(|(_, c)| **c) {
+    for (piece, whole) in pieces.into_iter().zip(shown) {
+        let Some(whole) = whole else { continue };
         if !spans.is_empty() {
             spans.push(Span::styled(SEP, th.dim));
         }
-        spans.extend(piece.full);
+        match (whole, piece.short) {
+            (false, Some(short)) => spans.extend(short),
+            _ => spans.extend(piece.full),
+        }
     }
     Line::from(spans).render(area, buf);
 }
@@ -128,7 +137,11 @@ fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<Piece<'a>> {
         short: chat_short,
         ..Piece::new(HEALTH, chat)
     });
-    out.push(Piece::new(HEALTH, rec_piece(app, th)));
+    let (rec, rec_short) = rec_piece(app, th);
+    out.push(Piece {
+        short: rec_short,
+        ..Piece::new(HEALTH, rec)
+    });
     if let Some(db) = db_piece(app, th) {
         out.push(Piece::new(HEALTH, db));
     }
@@ -200,19 +213,28 @@ fn db_piece<'a>(app: &App, th: &Theme) -> Option<Vec<Span<'a>>> {
     Some(vec![piece])
 }
 
-fn rec_piece<'a>(app: &App, th: &Theme) -> Vec<Span<'a>> {
+fn rec_piece<'a>(app: &App, th: &Theme) -> (Vec<Span<'a>>, Option<Vec<Span<'a>>>) {
     let r = &app.recording;
     let style = match &r.state {
         RecState::Recording if r.slow => th.warn,
         RecState::Recording => th.bad,
-        RecState::Stalled | RecState::Failed(_) => th.bad,
+        RecState::Stalled | RecState::Failed(_) | RecState::Unwritable(_) => th.bad,
         _ => th.dim,
     };
     let text = match &r.state {
         RecState::Recording => "● REC".to_string(),
         other => format!("rec: {}", other.label()),
     };
-    vec![Span::styled(text, style)]
+    // A long why (an OS error, a missing program) must not cost the bar the state itself.
+    let short = match &r.state {
+        RecState::Failed(_) => Some("rec: failed"),
+        RecState::Unwritable(_) => Some("rec: CANNOT WRITE"),
+        _ => None,
+    };
+    (
+        vec![Span::styled(text, style)],
+        short.map(|s| vec![Span::styled(s, style)]),
+    )
 }
 
 /// `/home/me/.local/share/kicktui` → `~/.local/share/kicktui`.
