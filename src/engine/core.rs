@@ -47,6 +47,8 @@ pub struct Core {
     /// The open moment was announced as building.
     building_shown: bool,
     quiet_until: Ts,
+    /// The end of a raid's damping (kept apart: the warm-up may be shortened, never it).
+    raid_until: Ts,
     stats: ChatStats,
     /// When the collecting window started early (after a partial flush), in ms.
     stats_since: Option<i64>,
@@ -66,6 +68,9 @@ pub struct Totals {
 
 /// The oldest stream start believed: a month (Kick has had month-long streams).
 const MAX_STREAM_AGE_MS: i64 = 31 * 86_400_000;
+/// Joining a running stream skips its warm-up, but the rule detectors (keywords, emotes) still
+/// get this long to learn the chat's usual rates.
+const LEARN_MS: i64 = 60_000;
 
 impl Core {
     pub fn new(cfg: &Config, offset_base: OffsetBase) -> Core {
@@ -99,6 +104,7 @@ impl Core {
             source_down: false,
             building_shown: false,
             quiet_until: Ts(i64::MIN),
+            raid_until: Ts(i64::MIN),
             stats: ChatStats::default(),
             stats_since: None,
             totals: Totals::default(),
@@ -151,11 +157,10 @@ impl Core {
                     // that has run longer than that needs none (the peaks still want a
                     // minute of history to judge against).
                     let warm = start.plus_ms(self.warmup_ms);
-                    let joined_running = self.origin.is_some_and(|o| start < o);
-                    self.quiet_until = if joined_running {
-                        warm
-                    } else {
-                        self.quiet_until.max(warm)
+                    self.quiet_until = match self.origin {
+                        // Still a minute to learn the chat's usual rates from.
+                        Some(o) if start < o => warm.max(o.plus_ms(LEARN_MS.min(self.warmup_ms))),
+                        _ => self.quiet_until.max(warm),
                     };
                     out.push(Effect::Live {
                         at: start,
@@ -193,7 +198,7 @@ impl Core {
                 self.engage.chat_up(t);
             }
             Event::Raid { .. } => {
-                self.quiet_until = self.quiet_until.max(t.plus_ms(self.raid_damping_ms));
+                self.raid_until = self.raid_until.max(t.plus_ms(self.raid_damping_ms));
                 self.engage.hold_rewards(t.plus_ms(self.raid_damping_ms));
                 out.push(Effect::Notable {
                     at: t,
@@ -302,7 +307,7 @@ impl Core {
         let keyword = self.keywords.close_second(end);
         let emote = self.emotes.close_second(end);
         self.engage.close_second(end);
-        let quiet = end < self.quiet_until;
+        let quiet = end < self.quiet_until || end < self.raid_until;
         match &mut self.peaks {
             Some(p) => {
                 // Gaps say nothing about chat: no peak is judged across one.

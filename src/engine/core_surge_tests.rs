@@ -134,14 +134,22 @@ fn by_default_the_chat_line_is_the_peak_bar_not_the_idle_velocity_rule() {
 
 /// Chat that joins at `t0` (the stream started `age_s` before), talks for 100 s, then reacts
 /// at 5 times its rate: the chat peaks it made into moments.
-fn peaks_after_joining(age_s: i64) -> Vec<Moment> {
-    let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);
+fn peaks_after_joining(cfg: &Config, age_s: i64, raid_first: bool) -> Vec<Moment> {
+    let mut core = Core::new(cfg, OffsetBase::StreamStart);
     let t0 = 1_790_000_000_000i64;
     let live = Event::Live {
         title: None,
         started_at: Some(Ts(t0 - age_s * 1000)),
     };
-    let mut found = moments(core.on_event(Ts(t0), &live));
+    let mut found = Vec::new();
+    if raid_first {
+        let raid = Event::Raid {
+            from: "big".into(),
+            viewers: 500,
+        };
+        found.extend(moments(core.on_event(Ts(t0), &raid)));
+    }
+    found.extend(moments(core.on_event(Ts(t0), &live)));
     let talk = [
         "so anyway",
         "what is he doing",
@@ -175,14 +183,19 @@ fn peaks_after_joining(age_s: i64) -> Vec<Moment> {
 
 #[test]
 fn joining_a_running_stream_has_no_warm_up_a_fresh_start_does() {
-    let joined = peaks_after_joining(7200);
+    let cfg = Config::default();
+    let joined = peaks_after_joining(&cfg, 7200, false);
     assert_eq!(
         joined.len(),
         1,
         "a reaction 100 s after joining: {joined:?}"
     );
     assert!(
-        peaks_after_joining(0).is_empty(),
+        peaks_after_joining(&cfg, 0, false).is_empty(),
         "100 s into a stream is still its warm-up"
     );
+    // A raid just before the stream's live state arrived keeps its damping.
+    let mut damped = Config::default();
+    damped.chat.raid_damping_seconds = 180;
+    assert!(peaks_after_joining(&damped, 7200, true).is_empty());
 }
