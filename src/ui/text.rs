@@ -1,5 +1,6 @@
 //! Small text helpers for panes: numbers, sizes, and cutting text to a width.
 
+use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 /// `1234567` → `1,234,567`.
@@ -36,15 +37,15 @@ pub fn shorten(s: &str, max: usize) -> String {
         return String::new();
     }
     let mut out = String::new();
-    // One column is kept for the `…`.
+    // One column is kept for the `…`. By grapheme: `❤️` is two characters and two columns.
     let mut w = 1;
-    for c in s.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw > max {
+    for g in s.graphemes(true) {
+        let gw = g.width();
+        if w + gw > max {
             break;
         }
-        w += cw;
-        out.push(c);
+        w += gw;
+        out.push_str(g);
     }
     out.push('…');
     out
@@ -58,17 +59,17 @@ pub fn shorten_left(s: &str, max: usize) -> String {
     if max == 0 {
         return String::new();
     }
-    let mut tail: Vec<char> = Vec::new();
+    let mut tail: Vec<&str> = Vec::new();
     let mut w = 1;
-    for c in s.chars().rev() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw > max {
+    for g in s.graphemes(true).rev() {
+        let gw = g.width();
+        if w + gw > max {
             break;
         }
-        w += cw;
-        tail.push(c);
+        w += gw;
+        tail.push(g);
     }
-    std::iter::once('…').chain(tail.into_iter().rev()).collect()
+    std::iter::once("…").chain(tail.into_iter().rev()).collect()
 }
 
 #[cfg(test)]
@@ -84,8 +85,12 @@ mod tests {
         assert_eq!(shorten_left("/a/b/c/d", 5), "…/c/d");
         // Wide characters (emoji, CJK) take two columns: the cut never runs past `max`.
         for max in 1..12 {
-            let cut = shorten("ab🎉🎉🎉 絶対 ok", max);
-            assert!(cut.width() <= max, "{cut:?} at {max}");
+            for text in ["ab🎉🎉🎉 絶対 ok", "a❤️❤️❤️❤️bc", "👍🏽👍🏽 ok"] {
+                let cut = shorten(text, max);
+                assert!(cut.width() <= max, "{cut:?} at {max}");
+                let cut = shorten_left(text, max);
+                assert!(cut.width() <= max, "{cut:?} at {max}");
+            }
         }
         assert_eq!(shorten("ab", 0), "");
     }
