@@ -80,7 +80,8 @@ pub enum ChannelNameError {
 }
 
 /// First path segments that are the site's pages, not channels.
-const KICK_PAGES: [&str; 9] = [
+const KICK_PAGES: [&str; 10] = [
+    "popout",
     "video",
     "videos",
     "categories",
@@ -91,7 +92,9 @@ const KICK_PAGES: [&str; 9] = [
     "dashboard",
     "settings",
 ];
-const TWITCH_PAGES: [&str; 8] = [
+const TWITCH_PAGES: [&str; 10] = [
+    "popout",
+    "moderator",
     "videos",
     "directory",
     "search",
@@ -119,7 +122,7 @@ pub fn parse_channel(input: &str) -> Result<(Platform, String), ChannelNameError
             return Err(ChannelNameError::NotAChannel(shown(s)));
         }
         (platform, name)
-    } else if s.contains("://") || s.starts_with("www.") {
+    } else if s.contains("://") || s.to_ascii_lowercase().starts_with("www.") {
         return Err(ChannelNameError::UnknownSite(shown(s)));
     } else if let Some((prefix, rest)) = s.split_once(':') {
         let platform = match prefix.to_ascii_lowercase().as_str() {
@@ -185,7 +188,18 @@ fn from_url(s: &str) -> Option<(Platform, &str)> {
     };
     let path = &s[lower.len() - rest.len() + host.len()..];
     let end = path.find(['/', '?', '#']).unwrap_or(path.len());
-    Some((platform, &path[..end]))
+    let (first, after) = path.split_at(end);
+    // The chat pop-out and the moderator view name the channel next:
+    // `twitch.tv/popout/NAME/chat`, `twitch.tv/moderator/NAME`, `kick.com/popout/NAME/chat`.
+    if ["popout", "moderator"]
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(first))
+        && let Some(next) = after.strip_prefix('/')
+    {
+        let end = next.find(['/', '?', '#']).unwrap_or(next.len());
+        return Some((platform, &next[..end]));
+    }
+    Some((platform, first))
 }
 
 #[cfg(test)]
@@ -233,6 +247,18 @@ mod tests {
             assert!(e.contains("not a channel"), "{link}: {e}");
         }
         assert_eq!(ok("HTTPS://KICK.COM/X1"), (Platform::Kick, "x1".into()));
+        for (link, platform) in [
+            (
+                "https://www.twitch.tv/popout/Name/chat?popout=",
+                Platform::Twitch,
+            ),
+            ("twitch.tv/moderator/name", Platform::Twitch),
+            ("https://kick.com/popout/name/chat", Platform::Kick),
+        ] {
+            assert_eq!(ok(link), (platform, "name".into()), "{link}");
+        }
+        assert!(parse_channel("twitch.tv/popout").is_err());
+        assert!(parse_channel("WWW.youtube.com/x").is_err());
         assert_eq!(ok("Www.Twitch.TV/Name"), (Platform::Twitch, "name".into()));
     }
 

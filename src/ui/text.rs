@@ -85,7 +85,8 @@ mod tests {
         assert_eq!(shorten_left("/a/b/c/d", 5), "…/c/d");
         // Wide characters (emoji, CJK) take two columns: the cut never runs past `max`.
         for max in 1..12 {
-            for text in ["ab🎉🎉🎉 絶対 ok", "a❤️❤️❤️❤️bc", "👍🏽👍🏽 ok"] {
+            for text in ["ab🎉🎉🎉 絶対 ok", "a❤️❤️❤️❤️bc", "👍🏽👍🏽 ok"]
+            {
                 let cut = shorten(text, max);
                 assert!(cut.width() <= max, "{cut:?} at {max}");
                 let cut = shorten_left(text, max);
