@@ -207,7 +207,7 @@ pub fn clip_status(state: Option<&ClipState>) -> &'static str {
         Some(ClipState::Queued) => "queued",
         Some(ClipState::Waiting) => "waiting",
         Some(ClipState::Cutting) => "cutting",
-        Some(ClipState::Ready { .. }) => "ready",
+        Some(ClipState::Ready { .. } | ClipState::AlreadyCut { .. }) => "ready",
         Some(ClipState::Short { .. }) => "short",
         Some(ClipState::NoRecording | ClipState::Failed(_)) => "failed",
     }
@@ -216,7 +216,9 @@ pub fn clip_status(state: Option<&ClipState>) -> &'static str {
 /// The clip file once it is final (ready, or ready but short).
 pub fn final_clip(state: &ClipState) -> Option<&std::path::Path> {
     match state {
-        ClipState::Ready { path, .. } | ClipState::Short { path, .. } => Some(path),
+        ClipState::Ready { path, .. }
+        | ClipState::Short { path, .. }
+        | ClipState::AlreadyCut { path } => Some(path),
         _ => None,
     }
 }

@@ -9,7 +9,8 @@ use kicktui::app::{
     App, ClipStatus, Cmd, FLASH_MS, Keymap, Msg, Popup, RecState, RecordingView, Storage,
 };
 use kicktui::config::Keys;
-use kicktui::engine::update::Update;
+use kicktui::engine::update::{ClipNews, Update};
+use kicktui::media::ClipState;
 use tui_support::*;
 
 fn flash(a: &App) -> String {
@@ -138,9 +139,22 @@ fn clip_needs_a_selection_a_recording_and_a_stored_moment() {
     );
     assert_eq!(a.moments.entries[0].clip, done);
     assert_eq!(flash(&a), "clip ready: /clips/3.mp4");
-    // Clipped already: `c` again says where it is and cuts no second copy.
-    assert!(a.update(key('c'), T0).is_empty());
-    assert_eq!(flash(&a), "already clipped: /clips/3.mp4");
+    // Clipped already: the engine decides (it says where the clip is, or cuts it again when
+    // its file is gone).
+    assert_eq!(a.update(key('c'), T0), vec![Cmd::ClipMoment { id: 3 }]);
+    a.update(
+        Msg::from_update(Update::Clip(ClipNews {
+            session: 1,
+            moment_id: Some(3),
+            state: ClipState::AlreadyCut {
+                path: "/clips/3.mp4".into(),
+            },
+            progress: None,
+        })),
+        T0,
+    );
+    assert_eq!(a.moments.entries[0].clip, done);
+    assert_eq!(flash(&a), "clip ready: /clips/3.mp4");
 
     // The newest moment is selected wherever it ranks.
     a.update(moment_update(None, spike(200.0, 10.0)), T0);

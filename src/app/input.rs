@@ -189,10 +189,6 @@ impl App {
             self.flash("no moment selected to clip".into(), FlashKind::Info);
             return vec![];
         };
-        if let ClipStatus::Done { path } = &entry.clip {
-            self.flash(format!("already clipped: {path}"), FlashKind::Info);
-            return vec![];
-        }
         let problem = if self.ctx.storage == Storage::Preview {
             Some("preview: recording not available, nothing to clip".to_string())
         } else if self.recording.state == RecState::Unavailable {

@@ -239,7 +239,9 @@ impl From<&ClipState> for ClipStatus {
             ClipState::Queued => ClipStatus::Queued,
             ClipState::Waiting => ClipStatus::Waiting,
             ClipState::Cutting => ClipStatus::Cutting,
-            ClipState::Ready { path, .. } | ClipState::Short { path, .. } => ClipStatus::Done {
+            ClipState::Ready { path, .. }
+            | ClipState::Short { path, .. }
+            | ClipState::AlreadyCut { path } => ClipStatus::Done {
                 path: path.display().to_string(),
             },
             ClipState::NoRecording | ClipState::Failed(_) => ClipStatus::Failed {

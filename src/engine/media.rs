@@ -264,10 +264,7 @@ impl Media {
             return Some(Update::Clip(ClipNews {
                 session,
                 moment_id: Some(id),
-                state: ClipState::Ready {
-                    path,
-                    duration: row.clip_end_offset_s - row.clip_start_offset_s,
-                },
+                state: ClipState::AlreadyCut { path },
                 progress: None,
             }));
         }
@@ -448,7 +445,7 @@ mod tests {
         match media.clip_moment(id).await {
             Some(Update::Clip(ClipNews {
                 session: s,
-                state: ClipState::Ready { path, .. },
+                state: ClipState::AlreadyCut { path },
                 ..
             })) => assert_eq!((s, path), (session, clip)),
             other => panic!("{other:?}"),

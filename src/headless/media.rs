@@ -104,6 +104,9 @@ pub fn clip_line(n: &ClipNews) -> Option<String> {
         ClipState::NoRecording | ClipState::Failed(_) => {
             format!("{of}Clip{moment} {}", n.state.label())
         }
+        ClipState::AlreadyCut { path } => {
+            format!("Clip{moment} was cut already: {}", path.display())
+        }
     })
 }
 

@@ -76,6 +76,11 @@ pub enum ClipState {
     /// No recording covers the window.
     NoRecording,
     Failed(String),
+    /// Asked for again, but cut already (by this run or by `kicktui clip`): nothing was cut,
+    /// no hook or alert is due.
+    AlreadyCut {
+        path: PathBuf,
+    },
 }
 
 impl ClipState {
@@ -90,6 +95,7 @@ impl ClipState {
             } => format!("short ({duration:.0}/{asked:.0} s)"),
             ClipState::NoRecording => "failed: no recording covers it".into(),
             ClipState::Failed(why) => format!("failed: {why}"),
+            ClipState::AlreadyCut { .. } => "cut already".into(),
         }
     }
 
@@ -120,6 +126,7 @@ impl ClipState {
             ClipState::Short { .. } => ClipStatus::Short,
             ClipState::NoRecording => ClipStatus::NoRecording,
             ClipState::Failed(_) => ClipStatus::Failed,
+            ClipState::AlreadyCut { .. } => ClipStatus::Done,
         }
     }
 }
