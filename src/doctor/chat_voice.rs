@@ -17,7 +17,7 @@ pub fn check(cfg: &Config, data_dir: &Path, platform: Platform, now_unix: i64) -
     if platform == Platform::Twitch {
         return Check::skip(NAME, "Kick only: it stays off on a Twitch channel");
     }
-    if cfg.kick.client_id.is_empty() || cfg.kick.client_secret.is_empty() {
+    if cfg.kick.client_id.trim().is_empty() || cfg.kick.client_secret.trim().is_empty() {
         return Check::fail(
             NAME,
             "[kick] client_id / client_secret are not set",

@@ -295,7 +295,8 @@ impl Report {
                     crate::domain::TriggerType::parse(&m.kind)
                         .map_or(m.kind.replace('_', " "), |t| t.headline().to_lowercase()),
                     m.score,
-                    m.clip_cell()
+                    // A `|` in a path would end the cell.
+                    m.clip_cell().replace('|', "\\|")
                 )?;
             }
         }
