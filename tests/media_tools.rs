@@ -78,8 +78,11 @@ fn clip_command_errors_are_one_clear_line() {
     let writer = StoreWriter::spawn(&db).unwrap();
     let h = writer.handle();
     let t = wall_now();
+    // Three streams (each its own start: sessions of one stream share their recordings).
     let session = h.open_session_blocking(live_session(t)).unwrap();
-    let empty = h.open_session_blocking(live_session(t)).unwrap();
+    let empty = h
+        .open_session_blocking(live_session(t.plus_ms(-7_200_000)))
+        .unwrap();
     let rec_path = data.join("rec.ts");
     std::fs::write(&rec_path, b"not really a recording").unwrap();
     h.send_blocking(WriteOp::StartRecording(NewRecording {
@@ -90,7 +93,9 @@ fn clip_command_errors_are_one_clear_line() {
     }))
     .unwrap();
     // A third session whose part has bytes (so ffprobe is asked about it).
-    let probed = h.open_session_blocking(live_session(t)).unwrap();
+    let probed = h
+        .open_session_blocking(live_session(t.plus_ms(-3_600_000)))
+        .unwrap();
     let id = h
         .send_blocking(WriteOp::StartRecording(NewRecording {
             session_id: probed,
