@@ -367,7 +367,10 @@ impl Metrics {
                 b.push(xi, alpha);
             }
         }
-        self.score = if warm {
+        // No usual level learnt yet (an outage from the first minute on): nothing to compare
+        // with, so no score (against 0 everything would read as a peak).
+        let learnt = self.base.iter().any(|b| b.weight > 0.0);
+        self.score = if warm && learnt {
             let mut num = 0.0;
             let mut den = 0.0;
             for i in 0..3 {

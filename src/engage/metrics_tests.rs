@@ -186,3 +186,20 @@ fn a_switch_and_a_chat_outage_credit_no_activity_for_a_window() {
         "after the outage steady chat reads {e}"
     );
 }
+
+#[test]
+fn an_outage_before_any_usual_level_is_learnt_scores_nothing_not_a_peak() {
+    let mut m = Metrics::new(&Engagement::default(), 5.0);
+    m.start_session(secs(0));
+    // Down 40 s in, before a full window was ever learnt from; back at 100 s.
+    chat(&mut m, 0, 40, 2, 20);
+    m.chat_down();
+    chat(&mut m, 40, 100, 0, 1);
+    m.chat_up(secs(100));
+    chat(&mut m, 100, 150, 2, 20);
+    assert_eq!(m.engagement(), None, "nothing to compare with yet");
+    // Once a full window after the refill is learnt from, steady chat reads about 50.
+    chat(&mut m, 150, 400, 2, 20);
+    let e = m.engagement().unwrap();
+    assert!((45.0..=55.0).contains(&e), "steady chat reads {e}");
+}
