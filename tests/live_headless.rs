@@ -59,6 +59,13 @@ async fn scripted_spikes_become_moments_in_sqlite() {
     let (status, lines, dir) = run.stop("TERM").await;
     assert!(status.success(), "{status}\n{}", lines.join("\n"));
     assert_eq!(received(&lines), 30);
+    // Under a service manager stdout is the log: it says why the run stopped.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with("Stopping: asked to stop (SIGTERM)")),
+        "{lines:?}"
+    );
     assert!(
         lines.iter().any(|l| l.contains(", 4 moments, 0 malformed")),
         "{lines:?}"

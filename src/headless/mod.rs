@@ -39,7 +39,7 @@ pub async fn run_live_with(
     stop: CancellationToken,
     commands_rx: tokio::sync::mpsc::Receiver<crate::engine::runner::Command>,
 ) -> Result<EngineEnd, Box<dyn std::error::Error>> {
-    signals::cancel_on_signals(stop.clone());
+    signals::cancel_on_signals(stop.clone(), true);
     let feed = Feed::new();
     let rx = feed.subscribe().into_mpsc(256);
     let printer = spawn_printer(rx, Printer::new(&setup.slug, CHAT_LINE_EVERY_S))?;
