@@ -309,14 +309,20 @@ impl Media {
                 self.links.retain(|l| l.id != id);
                 return Some(id);
             }
-            MediaNews::Crashed { id, why, last } => self.crashed(id, &why, last, feed),
+            MediaNews::Crashed { id, why, last } => {
+                // Not restarted: that session's task is over too.
+                if !self.crashed(id, &why, last, feed) {
+                    return Some(id);
+                }
+            }
         }
         None
     }
 
     /// A session task panicked and its recording stopped: go on recording the session in a
     /// new part (its earlier parts stay known for clips) while it is live.
-    fn crashed(&mut self, id: i64, why: &str, last: RecordingStatus, feed: &Feed) {
+    /// True when it records again.
+    fn crashed(&mut self, id: i64, why: &str, last: RecordingStatus, feed: &Feed) -> bool {
         self.links.retain(|l| l.id != id);
         self.crashes += 1;
         let again = *self.live.borrow() && self.crashes <= MAX_CRASHES;
@@ -331,6 +337,7 @@ impl Media {
         if again {
             self.start_from(id, Some(last));
         }
+        again
     }
 
     /// The front end asked the person at quit.
