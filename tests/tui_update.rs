@@ -155,6 +155,18 @@ fn clip_needs_a_selection_a_recording_and_a_stored_moment() {
     );
     assert_eq!(a.moments.entries[0].clip, done);
     assert_eq!(flash(&a), "clip ready: /clips/3.mp4");
+    // …even once the recording has failed: the clip is there to be found.
+    a.update(
+        Msg::Engine(Update::Recorder(
+            kicktui::engine::update::RecorderNews::Off("streamlink crashed".into()),
+        )),
+        T0,
+    );
+    assert_eq!(a.update(key('c'), T0), vec![Cmd::ClipMoment { id: 3 }]);
+    assert_eq!(
+        a.moments.entries[0].clip, done,
+        "the row waits for the answer"
+    );
 
     // The newest moment is selected wherever it ranks.
     a.update(moment_update(None, spike(200.0, 10.0)), T0);

@@ -189,8 +189,15 @@ impl App {
             self.flash("no moment selected to clip".into(), FlashKind::Info);
             return vec![];
         };
-        let problem = if self.ctx.storage == Storage::Preview {
+        // Cut already: the engine says where (or cuts it again if its file is gone), whatever
+        // the recording does now.
+        let cut = matches!(entry.clip, ClipStatus::Done { .. });
+        let problem = if cut {
+            None
+        } else if self.ctx.storage == Storage::Preview {
             Some("preview: recording not available, nothing to clip".to_string())
+        } else if entry.id.is_none() {
+            Some("this moment was not saved, so it cannot be clipped".to_string())
         } else if self.recording.state == RecState::Unavailable {
             Some("recording is off in this run: there is nothing to clip from".to_string())
         } else if !self.recording.state.can_clip() {
@@ -198,8 +205,6 @@ impl App {
                 "cannot clip: the recording {}",
                 self.recording.state.label()
             ))
-        } else if entry.id.is_none() {
-            Some("this moment was not saved, so it cannot be clipped".to_string())
         } else if matches!(
             entry.clip,
             ClipStatus::Queued | ClipStatus::Waiting | ClipStatus::Cutting
@@ -215,7 +220,9 @@ impl App {
         let Some(id) = entry.id else {
             return vec![];
         };
-        if let Some(sel) = self.moments.selected
+        // A clip cut already keeps its row as it is until the engine answers.
+        if !cut
+            && let Some(sel) = self.moments.selected
             && let Some(e) = self.moments.entries.get_mut(sel)
         {
             e.clip = ClipStatus::Queued;

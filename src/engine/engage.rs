@@ -41,9 +41,9 @@ pub struct EngageHook {
     revenue_seq: u64,
     /// Reports owed at this start (sessions a crash left open among them): written first.
     pub(super) recovered: super::recovery::OwedReports,
-    /// A session that went offline: its report waits for its end-of-stream clips, so the
+    /// Sessions that went offline: each report waits for its end-of-stream clips, so the
     /// report's moments say where they are.
-    pub(super) report_after_clips: Option<i64>,
+    pub(super) report_after_clips: Vec<i64>,
 }
 
 impl EngageHook {
@@ -70,7 +70,7 @@ impl EngageHook {
             arms: Vec::new(),
             revenue_seq: 0,
             recovered: Default::default(),
-            report_after_clips: None,
+            report_after_clips: Vec::new(),
         };
         hook.refresh_arms();
         hook

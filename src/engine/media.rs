@@ -257,7 +257,14 @@ impl Media {
         };
         let session = row.session_id;
         // Cut already (by this run, or by `kicktui clip` beside it): say where, cut nothing.
-        if row.clip_status == store::ClipStatus::Done
+        // A short one is cut again only while its session records (more may come).
+        let recording = self.links.iter().any(|l| l.id == session && !l.ended);
+        let final_cut = match row.clip_status {
+            store::ClipStatus::Done => true,
+            store::ClipStatus::Short => !recording,
+            _ => false,
+        };
+        if final_cut
             && let Some(path) = row.clip_path.as_ref().map(std::path::PathBuf::from)
             && path.is_file()
         {
@@ -321,11 +328,13 @@ impl Media {
 
     /// A session task panicked and its recording stopped: go on recording the session in a
     /// new part (its earlier parts stay known for clips) while it is live.
-    /// True when it records again.
+    /// True when it records again: only a session still being recorded (not one told to end,
+    /// whose stream is over, nor one that quit drained).
     fn crashed(&mut self, id: i64, why: &str, last: RecordingStatus, feed: &Feed) -> bool {
+        let recording = self.links.iter().any(|l| l.id == id && !l.ended);
         self.links.retain(|l| l.id != id);
         self.crashes += 1;
-        let again = *self.live.borrow() && self.crashes <= MAX_CRASHES;
+        let again = recording && *self.live.borrow() && self.crashes <= MAX_CRASHES;
         let next = if again {
             "recording again in a new part"
         } else {
@@ -454,9 +463,25 @@ mod tests {
                 session: s,
                 state: ClipState::AlreadyCut { path },
                 ..
-            })) => assert_eq!((s, path), (session, clip)),
+            })) => assert_eq!((s, path.clone()), (session, clip.clone())),
             other => panic!("{other:?}"),
         }
+        // A short clip of a session no longer recorded is as long as it will get.
+        let h = media.store.clone();
+        let path = clip.display().to_string();
+        tokio::task::spawn_blocking(move || {
+            h.update_clip_blocking(id, store::ClipStatus::Short, Some(path))
+        })
+        .await
+        .expect("join")
+        .expect("store");
+        assert!(matches!(
+            media.clip_moment(id).await,
+            Some(Update::Clip(ClipNews {
+                state: ClipState::AlreadyCut { .. },
+                ..
+            }))
+        ));
         drop(media);
         tokio::task::spawn_blocking(move || writer.shutdown())
             .await

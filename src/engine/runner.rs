@@ -109,9 +109,10 @@ impl Engine {
                 }
                 Some(news) = self.media.news.recv() => {
                     let done = self.media.forward(news, &self.feed);
-                    if done.is_some() && done == self.engage.report_after_clips {
-                        self.engage.report_after_clips = None;
-                        self.engage_report(done, true).await;
+                    let waiting = &mut self.engage.report_after_clips;
+                    if let Some(i) = done.and_then(|d| waiting.iter().position(|&w| w == d)) {
+                        let id = waiting.swap_remove(i);
+                        self.engage_report(Some(id), true).await;
                     }
                 }
                 _ = tick.tick() => self.on_tick(wall_now()).await,
@@ -329,8 +330,7 @@ impl Engine {
                     // each moment's clip is); a kill meanwhile leaves it owed.
                     match ended {
                         Some(id) if self.media.has_session(id) => {
-                            let earlier = self.engage.report_after_clips.replace(id);
-                            self.engage_report(earlier, true).await;
+                            self.engage.report_after_clips.push(id);
                         }
                         _ => self.engage_report(ended, true).await,
                     }
@@ -417,8 +417,9 @@ impl Engine {
         // streamlink stopped, queued clips cut (or left pending) before the session closes.
         self.media.shutdown(&self.feed).await;
         // An ended stream's report that was waiting for its clips.
-        let waiting = self.engage.report_after_clips.take();
-        self.engage_report(waiting, true).await;
+        for id in std::mem::take(&mut self.engage.report_after_clips) {
+            self.engage_report(Some(id), true).await;
+        }
         self.owe_report(report).await;
         self.sessions.close(now).await;
         if let Err(e) = self.store.flush().await {

@@ -221,7 +221,6 @@ impl Store {
         Ok(row.optional()?)
     }
 
-    /// The recording parts of a session, in part order.
     /// The session's recordings and those of the other sessions of the same stream (same
     /// channel and stream start: a crash split the stream, and the restart's recording may
     /// hold the end of a moment the first session saw).

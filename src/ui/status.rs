@@ -34,32 +34,38 @@ impl<'a> Piece<'a> {
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let pieces = pieces(app, th);
-    // Chosen by rank while they fit, each in its short form when it has one (a piece that does
-    // not fit lets smaller ones after it try); then, by rank, short forms grow back to whole
-    // ones while there is room. Shown in their usual order.
+    // Rank by rank: that rank's pieces are placed while they fit, each in its short form when
+    // it has one (a piece that does not fit lets smaller ones after it try), then grow back to
+    // whole while there is room, before a lower rank gets any. Shown in their usual order.
     let width_of = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
-    let mut order: Vec<usize> = (0..pieces.len()).collect();
-    order.sort_by_key(|&i| pieces[i].rank);
     let width = area.width as usize;
     let mut used = 0usize;
     // Per piece: not shown, or shown whole (true) or short (false).
     let mut shown: Vec<Option<bool>> = vec![None; pieces.len()];
-    for &i in &order {
-        let p = &pieces[i];
-        let w = width_of(p.short.as_deref().unwrap_or(&p.full));
-        let sep = if used == 0 { 0 } else { SEP_WIDTH };
-        if used + sep + w <= width {
-            used += sep + w;
-            shown[i] = Some(p.short.is_none());
+    let mut ranks: Vec<u8> = pieces.iter().map(|p| p.rank).collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    for rank in ranks {
+        let of_rank: Vec<usize> = (0..pieces.len())
+            .filter(|&i| pieces[i].rank == rank)
+            .collect();
+        for &i in &of_rank {
+            let p = &pieces[i];
+            let w = width_of(p.short.as_deref().unwrap_or(&p.full));
+            let sep = if used == 0 { 0 } else { SEP_WIDTH };
+            if used + sep + w <= width {
+                used += sep + w;
+                shown[i] = Some(p.short.is_none());
+            }
         }
-    }
-    for &i in &order {
-        let p = &pieces[i];
-        if let (Some(false), Some(short)) = (shown[i], &p.short) {
-            let grow = width_of(&p.full).saturating_sub(width_of(short));
-            if used + grow <= width {
-                used += grow;
-                shown[i] = Some(true);
+        for &i in &of_rank {
+            let p = &pieces[i];
+            if let (Some(false), Some(short)) = (shown[i], &p.short) {
+                let grow = width_of(&p.full).saturating_sub(width_of(short));
+                if used + grow <= width {
+                    used += grow;
+                    shown[i] = Some(true);
+                }
             }
         }
     }
