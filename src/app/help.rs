@@ -4,8 +4,19 @@
 use super::keymap::Action;
 use super::state::App;
 
-/// The blank line and the `[keys]` footer under the rows.
-pub const HELP_FOOTER_LINES: usize = 2;
+/// The notes, the blank line and the `[keys]` footer under the rows.
+pub const HELP_FOOTER_LINES: usize = 2 + HELP_NOTES.len();
+
+/// What the moments list says that no key explains, under the keys.
+pub const HELP_NOTES: [&str; 7] = [
+    " A \"building\" moment still gathers triggers; it is",
+    " final within half a minute, in the same row, and",
+    " m and c work on it at once.",
+    " score ranks moments: 100 x how likely a clipper",
+    " keeps a chat peak, more when keywords, emotes,",
+    " !clip or events agree. It is not a percent.",
+    "",
+];
 
 fn advisor_key(a: Action) -> bool {
     matches!(

@@ -14,6 +14,7 @@ pub mod state;
 mod update;
 
 pub use advisor::AdvisorView;
+pub use help::HELP_NOTES;
 pub use keymap::{Action, Keymap};
 pub use msg::{BanditArm, BanditView, ClipStatus, Cmd, Msg, RecState, RecordingView};
 pub use state::{App, Popup, Storage, TuiContext};

@@ -77,11 +77,19 @@ pub fn help_popup(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         })
         .collect();
     lines.push(Line::from(""));
+    for note in crate::app::HELP_NOTES {
+        lines.push(Line::from(Span::styled(note, th.text)));
+    }
     lines.push(Line::from(Span::styled(
         " Keys can be changed in config.toml, section [keys].",
         th.dim,
     )));
-    let w = (key_w + text_w + 6).max(56) as u16;
+    let notes_w = crate::app::HELP_NOTES
+        .iter()
+        .map(|n| n.chars().count() + 3)
+        .max()
+        .unwrap_or(0);
+    let w = (key_w + text_w + 6).max(notes_w).max(56) as u16;
     let h = lines.len() as u16 + 2;
     let r = popup(area, w, h);
     Clear.render(r, buf);
