@@ -66,8 +66,6 @@ pub enum LockError {
         /// ` (pid 123)`, or empty when the lock file does not say.
         pid: String,
     },
-    #[error("the data dir {} is a file, not a directory (pick another with --data-dir or [general] data_dir)", .0.display())]
-    NotADirectory(PathBuf),
     #[error("cannot use the data dir {}: {source} (pick another with --data-dir or [general] data_dir)", dir.display())]
     Io {
         dir: PathBuf,
@@ -114,28 +112,18 @@ pub fn acquire(
         dir: data_dir.to_path_buf(),
         source,
     };
-    if data_dir.exists() && !data_dir.is_dir() {
-        return Err(LockError::NotADirectory(data_dir.to_path_buf()));
-    }
-    std::fs::create_dir_all(data_dir).map_err(io)?;
+    crate::store::make_dir(data_dir).map_err(io)?;
     let path = lock_path(data_dir, platform, slug);
     let lock = match lock_file(&path, role) {
         Ok(lock) => lock,
         Err(Taken::Io(e)) => return Err(io(e)),
         Err(Taken::By(mut file)) => {
-            let mut text = String::new();
-            let _ = file.read_to_string(&mut text);
-            let text = text.trim();
-            let (pid, role) = text.split_once(' ').unwrap_or((text, ""));
+            let (pid, role) = holder(&mut file);
             return Err(LockError::Busy {
                 channel: format!("{platform}:{slug}"),
                 dir: data_dir.display().to_string(),
-                role: Role::parse(role).as_str(),
-                pid: if pid.parse::<u32>().is_ok() {
-                    format!(" (pid {pid})")
-                } else {
-                    String::new()
-                },
+                role: role.as_str(),
+                pid: pid.map_or(String::new(), |pid| format!(" (pid {pid})")),
             });
         }
     };
@@ -190,6 +178,15 @@ fn lock_file(path: &Path, role: Role) -> Result<Flock<File>, Taken> {
     }
 }
 
+/// Who holds a lock, as its file says (`<pid> <role>`): the pid when it reads as one.
+fn holder(file: &mut File) -> (Option<u32>, Role) {
+    let mut text = String::new();
+    let _ = file.read_to_string(&mut text);
+    let text = text.trim();
+    let (pid, role) = text.split_once(' ').unwrap_or((text, ""));
+    (pid.parse().ok(), Role::parse(role))
+}
+
 /// Holds `lock` until `stop` closes; a lock file deleted (or replaced) meanwhile is made and
 /// locked again, at every check until that works: another process that took it in the gap
 /// (often a short `clip --pending`) is said once.
@@ -210,14 +207,12 @@ fn keep(mut lock: Flock<File>, path: &Path, role: Role, stop: &mpsc::Receiver<()
                 said = false;
             }
             Err(Taken::By(mut file)) if !said => {
-                let mut holder = String::new();
-                let _ = file.read_to_string(&mut holder);
-                let who = holder.trim().split_once(' ').map_or("", |(_, role)| role);
+                let (_, role) = holder(&mut file);
                 tracing::error!(
                     "the lock file {} was deleted and another kicktui ({}) took it: it may \
                      close this run's session as a crash's leftover; stop it",
                     path.display(),
-                    Role::parse(who).as_str()
+                    role.as_str()
                 );
                 said = true;
             }

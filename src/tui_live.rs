@@ -49,7 +49,7 @@ pub async fn run_live_tui_with(
     ctx: TuiContext,
     (commands_tx, commands_rx): (mpsc::Sender<Command>, mpsc::Receiver<Command>),
 ) -> Result<EngineEnd, Box<dyn std::error::Error>> {
-    signals::cancel_on_signals(stop.clone(), false);
+    signals::cancel_on_signals(stop.clone(), None);
     let feed = Feed::new();
     let mut updates_rx = feed.subscribe().into_mpsc(256);
     let (tui_tx, mut tui_rx) = mpsc::channel::<Cmd>(16);

@@ -63,7 +63,7 @@ pub fn main(cli: &Cli, args: &PreviewArgs) -> Result<ExitCode, Box<dyn std::erro
         .build()?;
     runtime.block_on(async {
         let cancel = CancellationToken::new();
-        crate::engine::signals::cancel_on_signals(cancel.clone(), false);
+        crate::engine::signals::cancel_on_signals(cancel.clone(), None);
         let (up_tx, mut up_rx) = mpsc::channel(256);
         let (cmd_tx, cmd_rx) = mpsc::channel(16);
         let feed = Feed::new(&cfg, &name, input, args.speed, source);

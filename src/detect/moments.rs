@@ -140,38 +140,37 @@ impl MomentBuilder {
         self.finish(t, vec![trig], MomentSource::Manual)
     }
 
-    /// The clip window one trigger asks for: chat (and a person's mark) reacts to what came
-    /// before it; an event is what happened, and the reaction follows (a sub train from its
-    /// first sub).
-    fn window_of(&self, kind: TriggerType, data: Option<&TriggerData>, t: Ts) -> (Ts, Ts) {
+    /// The clip window one trigger of a moment at `at` asks for: chat (and a person's mark)
+    /// reacts to what came before the moment (its first firing may have been outdone by a
+    /// later one of its kind); an event is what happened at its own time, and the reaction
+    /// follows (a sub train from its first sub).
+    fn window_of(&self, t: &Trigger, at: Ts) -> (Ts, Ts) {
         let c = &self.cfg;
-        let (mut pre, post) = if is_event(kind) {
-            (c.event_pre_roll_seconds, c.event_post_roll_seconds)
+        let (from, pre, post) = if is_event(t.kind) {
+            let span = match &t.data {
+                TriggerData::SubBurst(d) => d.span_s,
+                _ => 0,
+            };
+            let pre = c.event_pre_roll_seconds.saturating_add(span);
+            (t.at, pre, c.event_post_roll_seconds)
         } else {
-            (c.pre_roll_seconds, c.post_roll_seconds)
+            (at, c.pre_roll_seconds, c.post_roll_seconds)
         };
-        if let Some(TriggerData::SubBurst(d)) = data {
-            pre = pre.saturating_add(d.span_s);
-        }
         (
-            t.plus_ms(-i64::from(pre) * 1000),
-            t.plus_ms(i64::from(post) * 1000),
+            from.plus_ms(-i64::from(pre) * 1000),
+            from.plus_ms(i64::from(post) * 1000),
         )
     }
 
     fn finish(&self, at: Ts, mut triggers: Vec<Trigger>, source: MomentSource) -> Moment {
         triggers.sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.kind.cmp(&b.kind)));
         let trigger_type = triggers.first().map_or(TriggerType::Manual, |t| t.kind);
-        // Covers every trigger's window: chat from the moment's start (its first firing may
-        // have been outdone by a later one of its kind), an event from its own time.
+        // Covers every trigger's window (a moment always has one: a mark is one too).
         let (clip_start, clip_end) = triggers
             .iter()
-            .map(|t| {
-                let from = if is_event(t.kind) { t.at } else { at };
-                self.window_of(t.kind, Some(&t.data), from)
-            })
+            .map(|t| self.window_of(t, at))
             .reduce(|(s1, e1), (s2, e2)| (s1.min(s2), e1.max(e2)))
-            .unwrap_or_else(|| self.window_of(TriggerType::Manual, None, at));
+            .unwrap_or((at, at));
         Moment {
             at,
             offset_s: 0.0,

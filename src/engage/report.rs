@@ -68,6 +68,12 @@ pub struct MomentLine {
 }
 
 impl MomentLine {
+    /// The kind in the banner's words, lower case (`chat spike`).
+    fn kind_cell(&self) -> String {
+        crate::domain::TriggerType::parse(&self.kind)
+            .map_or(self.kind.replace('_', " "), |t| t.headline().to_lowercase())
+    }
+
     /// The clip as the report's table shows it: where it is, or why there is none.
     fn clip_cell(&self) -> String {
         match (self.clip_status.as_str(), &self.clip_path) {
@@ -292,8 +298,7 @@ impl Report {
                     "| {} | {} | {} | {:.1} | {} |",
                     m.id,
                     format_hms(m.offset_s),
-                    crate::domain::TriggerType::parse(&m.kind)
-                        .map_or(m.kind.replace('_', " "), |t| t.headline().to_lowercase()),
+                    m.kind_cell(),
                     m.score,
                     // A `|` in a path would end the cell.
                     m.clip_cell().replace('|', "\\|")

@@ -240,7 +240,19 @@ impl Media {
     /// needed). An update when it cannot.
     pub async fn clip_moment(&mut self, id: i64) -> Option<Update> {
         let db = store::db_path(&self.data_dir);
-        let row = tokio::task::spawn_blocking(move || Store::open(&db)?.moment(id)).await;
+        // The row, and its clip file if that is still there (read off the engine's task).
+        let row = tokio::task::spawn_blocking(move || {
+            let row = Store::open(&db)?.moment(id)?;
+            Ok::<_, store::StoreError>(row.map(|r| {
+                let file = r
+                    .clip_path
+                    .as_ref()
+                    .map(std::path::PathBuf::from)
+                    .filter(|p| p.is_file());
+                (r, file)
+            }))
+        })
+        .await;
         let fail = |session: i64, why: String| {
             Some(Update::Clip(ClipNews {
                 session,
@@ -249,8 +261,8 @@ impl Media {
                 progress: None,
             }))
         };
-        let row = match row {
-            Ok(Ok(Some(row))) => row,
+        let (row, clip_file) = match row {
+            Ok(Ok(Some(found))) => found,
             Ok(Ok(None)) => return fail(0, format!("moment #{id} is not in the database")),
             Ok(Err(e)) => return fail(0, format!("cannot read moment #{id}: {e}")),
             Err(e) => return fail(0, format!("cannot read moment #{id}: {e}")),
@@ -258,16 +270,12 @@ impl Media {
         let session = row.session_id;
         // Cut already (by this run, or by `kicktui clip` beside it): say where, cut nothing.
         // A short one is cut again only while its session records (more may come).
-        let recording = self.links.iter().any(|l| l.id == session && !l.ended);
         let final_cut = match row.clip_status {
             store::ClipStatus::Done => true,
-            store::ClipStatus::Short => !recording,
+            store::ClipStatus::Short => !self.recording(session),
             _ => false,
         };
-        if final_cut
-            && let Some(path) = row.clip_path.as_ref().map(std::path::PathBuf::from)
-            && path.is_file()
-        {
+        if final_cut && let Some(path) = clip_file {
             return Some(Update::Clip(ClipNews {
                 session,
                 moment_id: Some(id),
@@ -301,6 +309,11 @@ impl Media {
         self.links.iter().any(|l| l.id == session)
     }
 
+    /// Whether `session` is still being recorded (its task was not told to end).
+    fn recording(&self, session: i64) -> bool {
+        self.links.iter().any(|l| l.id == session && !l.ended)
+    }
+
     /// Hands a session task's news to the front end; the session whose task has ended.
     pub(super) fn forward(&mut self, news: MediaNews, feed: &Feed) -> Option<i64> {
         match news {
@@ -331,7 +344,7 @@ impl Media {
     /// True when it records again: only a session still being recorded (not one told to end,
     /// whose stream is over, nor one that quit drained).
     fn crashed(&mut self, id: i64, why: &str, last: RecordingStatus, feed: &Feed) -> bool {
-        let recording = self.links.iter().any(|l| l.id == id && !l.ended);
+        let recording = self.recording(id);
         self.links.retain(|l| l.id != id);
         self.crashes += 1;
         let again = recording && *self.live.borrow() && self.crashes <= MAX_CRASHES;

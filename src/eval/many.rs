@@ -225,13 +225,17 @@ pub fn eval_dirs(
             labels_dir.display()
         ));
     }
-    let mut label_files: Vec<_> = read_dir(labels_dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .collect();
-    label_files.sort();
+    // The files of a directory, in name order.
+    let files_in = |d: &std::path::Path| -> Result<Vec<std::path::PathBuf>, String> {
+        let mut files: Vec<_> = read_dir(d)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        Ok(files)
+    };
     let mut labels = std::collections::BTreeMap::new();
-    for path in label_files {
+    for path in files_in(labels_dir)? {
         let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
             continue;
         };
@@ -247,13 +251,8 @@ pub fn eval_dirs(
         labels.insert(stem.to_owned(), path);
     }
     let mut unused: std::collections::BTreeSet<String> = labels.keys().cloned().collect();
-    let mut chats: Vec<_> = read_dir(chat_dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .collect();
-    chats.sort();
     let mut streams = Vec::new();
-    for chat in chats {
+    for chat in files_in(chat_dir)? {
         let Some(name) = chat.file_stem().and_then(|s| s.to_str()) else {
             continue;
         };

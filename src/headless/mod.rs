@@ -39,7 +39,7 @@ pub async fn run_live_with(
     stop: CancellationToken,
     commands_rx: tokio::sync::mpsc::Receiver<crate::engine::runner::Command>,
 ) -> Result<EngineEnd, Box<dyn std::error::Error>> {
-    signals::cancel_on_signals(stop.clone(), true);
+    signals::cancel_on_signals(stop.clone(), Some(say_now));
     let feed = Feed::new();
     let rx = feed.subscribe().into_mpsc(256);
     let printer = spawn_printer(rx, Printer::new(&setup.slug, CHAT_LINE_EVERY_S))?;
@@ -47,6 +47,16 @@ pub async fn run_live_with(
     // The engine has dropped its sender: the printer ends after the last line.
     let _ = tokio::task::spawn_blocking(move || printer.join()).await;
     Ok(end?)
+}
+
+/// A line of its own, outside the printer (why the run stops).
+fn say_now(line: &str) {
+    // A closed stdout is not worth a panic while stopping.
+    let _ = writeln!(
+        std::io::stdout(),
+        "{} {line}",
+        clock(crate::time::wall_now())
+    );
 }
 
 fn clock(t: Ts) -> String {

@@ -35,6 +35,15 @@ pub use writer::{StoreWriter, WriteOp, WriterConfig, WriterStats};
 /// The database file inside a data dir.
 pub const DB_FILE: &str = "kicktui.db";
 
+/// Makes the data dir (and its parents). A file in its place is said as such:
+/// `create_dir_all` says "File exists", which reads as if nothing were wrong.
+pub fn make_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.is_file() {
+        return Err(std::io::Error::other("it is a file, not a directory"));
+    }
+    std::fs::create_dir_all(dir)
+}
+
 pub fn db_path(data_dir: &Path) -> PathBuf {
     data_dir.join(DB_FILE)
 }

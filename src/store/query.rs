@@ -240,6 +240,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The recording parts of a session, in part order.
     pub fn recordings(&self, session_id: i64) -> Result<Vec<RecordingRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, session_id, part, path, started_at, ended_at, bytes, status,

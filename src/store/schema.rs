@@ -197,13 +197,7 @@ ALTER TABLE sessions ADD COLUMN report_owed INTEGER NOT NULL DEFAULT 0;
 /// Opens a connection with the pragmas every connection needs, then migrates.
 pub(crate) fn connect(path: &Path) -> Result<Connection, StoreError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let made = if dir.is_file() {
-            // create_dir_all says "File exists", which reads as if nothing were wrong.
-            Err(std::io::Error::other("it is a file, not a directory"))
-        } else {
-            std::fs::create_dir_all(dir)
-        };
-        made.map_err(|source| StoreError::Io {
+        super::make_dir(dir).map_err(|source| StoreError::Io {
             path: dir.to_path_buf(),
             source,
         })?;

@@ -42,14 +42,10 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let mut used = 0usize;
     // Per piece: not shown, or shown whole (true) or short (false).
     let mut shown: Vec<Option<bool>> = vec![None; pieces.len()];
-    let mut ranks: Vec<u8> = pieces.iter().map(|p| p.rank).collect();
-    ranks.sort_unstable();
-    ranks.dedup();
-    for rank in ranks {
-        let of_rank: Vec<usize> = (0..pieces.len())
-            .filter(|&i| pieces[i].rank == rank)
-            .collect();
-        for &i in &of_rank {
+    let mut order: Vec<usize> = (0..pieces.len()).collect();
+    order.sort_by_key(|&i| pieces[i].rank);
+    for of_rank in order.chunk_by(|&a, &b| pieces[a].rank == pieces[b].rank) {
+        for &i in of_rank {
             let p = &pieces[i];
             let w = width_of(p.short.as_deref().unwrap_or(&p.full));
             let sep = if used == 0 { 0 } else { SEP_WIDTH };
@@ -58,7 +54,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
                 shown[i] = Some(p.short.is_none());
             }
         }
-        for &i in &of_rank {
+        for &i in of_rank {
             let p = &pieces[i];
             if let (Some(false), Some(short)) = (shown[i], &p.short) {
                 let grow = width_of(&p.full).saturating_sub(width_of(short));

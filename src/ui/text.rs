@@ -36,19 +36,20 @@ pub fn shorten(s: &str, max: usize) -> String {
     if max == 0 {
         return String::new();
     }
-    let mut out = String::new();
-    // One column is kept for the `…`. By grapheme: `❤️` is two characters and two columns.
-    let mut w = 1;
-    for g in s.graphemes(true) {
-        let gw = g.width();
-        if w + gw > max {
-            break;
-        }
-        w += gw;
-        out.push_str(g);
-    }
+    let mut out: String = fitting(s.graphemes(true), max).concat();
     out.push('…');
     out
+}
+
+/// The graphemes from the start of `gs` that fit in `max` columns with one kept for the `…`.
+/// By grapheme: `❤️` is two characters and two columns.
+fn fitting<'a>(gs: impl Iterator<Item = &'a str>, max: usize) -> Vec<&'a str> {
+    let mut w = 1;
+    gs.take_while(|g| {
+        w += g.width();
+        w <= max
+    })
+    .collect()
 }
 
 /// At most `max` columns, cut at the start with `…` (paths: the end matters most).
@@ -59,16 +60,7 @@ pub fn shorten_left(s: &str, max: usize) -> String {
     if max == 0 {
         return String::new();
     }
-    let mut tail: Vec<&str> = Vec::new();
-    let mut w = 1;
-    for g in s.graphemes(true).rev() {
-        let gw = g.width();
-        if w + gw > max {
-            break;
-        }
-        w += gw;
-        tail.push(g);
-    }
+    let tail = fitting(s.graphemes(true).rev(), max);
     std::iter::once("…").chain(tail.into_iter().rev()).collect()
 }
 
