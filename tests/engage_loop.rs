@@ -230,16 +230,12 @@ async fn activities_teach_the_bandit_and_the_report_matches_the_script() {
     assert_eq!(b["clavicular"]["talk"]["pulls"], 2, "{b}");
 }
 
-/// `kill -9` loses nothing already saved: the next start closes the open session at its last
-/// recorded time, and its report can be produced.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_session_left_open_by_kill_9_is_closed_and_reported_at_the_next_start() {
-    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
-    let c = kick.control();
-    let mut cfg = test_config(kick.kick_config());
-    cfg.engagement.window_seconds = 5;
-    cfg.bandit.min_segment_seconds = 1;
-    let mut run = support::Run::start(&cfg, &["clavicular", "--headless", "--activity", "talk"]);
+/// A live run with chat stats stored, then `kill -9`: session 1 is left open.
+async fn killed_mid_stream(
+    c: &kicktui::fake::FakeControl,
+    cfg: &kicktui::config::Config,
+) -> tempfile::TempDir {
+    let mut run = support::Run::start(cfg, &["clavicular", "--headless", "--activity", "talk"]);
     run.expect("Connected to clavicular chat").await;
     // Connected comes before the channel subscriptions: a live event sent earlier is missed.
     tokio::time::timeout(Duration::from_secs(10), c.wait_subscribed())
@@ -256,50 +252,44 @@ async fn a_session_left_open_by_kill_9_is_closed_and_reported_at_the_next_start(
         .status()
         .unwrap();
     let (_, _, dir) = run.finish().await;
-    let data = dir.path().join("data");
-    {
-        let conn = db(&data);
-        assert_eq!(
-            count(
-                &conn,
-                "SELECT count(*) FROM sessions WHERE ended_at IS NULL"
-            ),
-            1
-        );
-    }
-    let mut next = tokio::process::Command::new(env!("CARGO_BIN_EXE_kicktui"))
-        .arg("--config")
-        .arg(dir.path().join("config.toml"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["clavicular", "--headless"])
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(next.stdout.take().unwrap()).lines();
-    let mut text = String::new();
-    let found = tokio::time::timeout(Duration::from_secs(20), async {
-        while let Ok(Some(l)) = lines.next_line().await {
-            text.push_str(&l);
-            text.push('\n');
-            if l.contains("# Stream report: clavicular (session 1)") {
-                return true;
-            }
-        }
-        false
-    })
-    .await;
-    assert!(matches!(found, Ok(true)), "{text}");
-    assert!(
-        text.contains("Saving the report of session 1, closed after the crash"),
-        "{text}"
+    let conn = db(&dir.path().join("data"));
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM sessions WHERE ended_at IS NULL"
+        ),
+        1
     );
-    std::process::Command::new("kill")
-        .args(["-TERM", &next.id().unwrap().to_string()])
-        .status()
-        .unwrap();
-    next.wait().await.unwrap();
+    dir
+}
+
+fn crash_config(kick: &FakeKick) -> kicktui::config::Config {
+    let mut cfg = test_config(kick.kick_config());
+    cfg.engagement.window_seconds = 5;
+    cfg.bandit.min_segment_seconds = 1;
+    cfg
+}
+
+/// `kill -9` loses nothing already saved: the stream ended meanwhile, so the next start
+/// closes the open session at its last recorded time and writes its report.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_left_open_by_kill_9_is_closed_and_reported_at_the_next_start() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let cfg = crash_config(&kick);
+    let dir = killed_mid_stream(&c, &cfg).await;
+    c.set_offline();
+    let mut next = support::Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
+    next.expect("# Stream report: clavicular (session 1)").await;
+    assert!(
+        next.seen
+            .iter()
+            .any(|l| l.contains("Saving the report of session 1, closed after the crash")),
+        "{:?}",
+        next.seen
+    );
+    let (_, _, dir) = next.stop("TERM").await;
+    let data = dir.path().join("data");
     let conn = db(&data);
     let last_stat: String = conn
         .query_row(
@@ -328,4 +318,55 @@ async fn a_session_left_open_by_kill_9_is_closed_and_reported_at_the_next_start(
     assert_eq!(r["recovered"], true, "{r}");
     assert_eq!(r["title"], "Crashy");
     assert!(data.join("reports/clavicular_session001.md").exists());
+}
+
+/// Killed mid-stream and started again while the same stream is live: the stream keeps its
+/// one session (no second one), whose report waits for the stream's end, covers both runs
+/// and says when kicktui was down.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_mid_stream_after_a_crash_goes_on_with_the_same_session() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let cfg = crash_config(&kick);
+    let dir = killed_mid_stream(&c, &cfg).await;
+    let before: i64 = count(
+        &db(&dir.path().join("data")),
+        "SELECT COALESCE(SUM(messages), 0) FROM chat_stats WHERE session_id = 1",
+    );
+    let mut next = support::Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
+    next.expect("Session 1 goes on").await;
+    c.burst(20, 5, Duration::from_secs(4)).await;
+    next.expect("Chat:").await;
+    c.set_offline();
+    next.expect("# Stream report: clavicular (session 1)").await;
+    let report = next.expect("kicktui was down for").await;
+    assert!(report.contains("a crash"), "{report}");
+    let (status, seen, dir) = next.stop("TERM").await;
+    assert!(status.success());
+    assert!(
+        !seen.iter().any(|l| l.contains("closed after the crash")),
+        "{seen:?}"
+    );
+    let data = dir.path().join("data");
+    let conn = db(&data);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM sessions WHERE stream_started_at IS NOT NULL"
+        ),
+        1
+    );
+    let after: i64 = count(
+        &conn,
+        "SELECT COALESCE(SUM(messages), 0) FROM chat_stats WHERE session_id = 1",
+    );
+    assert!(
+        after > before,
+        "chat after the restart is session 1's: {before} → {after}"
+    );
+    let out = kicktui(dir.path(), &["report", "1", "--format", "json"]);
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["recovered"], false, "{r}");
+    assert!(r["down"]["seconds"].as_f64().unwrap() >= 0.0, "{r}");
+    assert!(r["ended_at"].is_string(), "{r}");
 }

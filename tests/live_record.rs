@@ -252,6 +252,78 @@ async fn records_restarts_and_clips_every_moment_through_the_binary() {
     println!("live_record: {:.1} s", started.elapsed().as_secs_f64());
 }
 
+/// Killed mid-stream and started again while the stream is live: the recording goes on in
+/// the same session with the next part number, and at the stream's end the moments from
+/// before the crash are clipped from the first run's part, those after it from the new one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_after_a_crash_records_on_and_clips_both_runs_moments() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let hls = tempfile::tempdir().unwrap();
+    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.recorder.enabled = true;
+    cfg.recorder.stream_url = src.url();
+    cfg.recorder.health_interval_seconds = 2;
+    cfg.moments.event_pre_roll_seconds = 4;
+    cfg.moments.event_post_roll_seconds = 2;
+    let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
+    go_live_and_record(&mut run, &c, &src).await;
+    run.expect("Recording health:").await;
+    c.kicks("donor", 1000, "before");
+    run.expect("DONATION at").await;
+    // Its window's end is on disk a few seconds later.
+    run.expect("Recording health:").await;
+    run.expect("Recording health:").await;
+    let (_, _, dir) = run.stop("KILL").await;
+
+    let mut next = Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
+    next.expect("Session 1 goes on").await;
+    let part = next.expect("Recording to:").await;
+    assert!(part.contains("_s001_") && part.contains("_p2.ts"), "{part}");
+    next.expect("Recording health:").await;
+    c.kicks("donor", 1000, "after");
+    next.expect("DONATION at").await;
+    next.expect("Recording health:").await;
+    next.expect("Recording health:").await;
+    src.end_stream().await;
+    c.set_offline();
+    next.expect("ended: clipping 2 moments").await;
+    for i in 1..=2 {
+        let line = next
+            .expect_within(&[&format!("[{i}/2] Clip of moment #")], LIMIT * 2)
+            .await;
+        assert!(line.contains(" ready"), "{line}");
+    }
+    next.expect("# Stream report: clavicular (session 1)").await;
+    let (status, lines, dir) = next.stop("TERM").await;
+    assert!(status.success(), "{}", lines.join("\n"));
+    let db = db(&dir.path().join("data"));
+    assert_eq!(count(&db, "SELECT count(*) FROM sessions"), 1);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM recordings WHERE session_id = 1 AND part IN (1, 2)"
+        ),
+        2
+    );
+    let mut stmt = db
+        .prepare("SELECT clip_status, clip_path FROM moments WHERE session_id = 1 ORDER BY id")
+        .unwrap();
+    let clips: Vec<(String, Option<String>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(clips.len(), 2, "{clips:?}");
+    for (status, path) in &clips {
+        assert_eq!(status, "done", "{clips:?}");
+        let d = duration_of(Path::new(path.as_deref().unwrap()));
+        assert!(d > 4.0, "a {d} s clip: {clips:?}");
+    }
+    src.stop().await;
+}
+
 /// The stream URL from the API's `playback_url` (`use_playback_url`). Offline while the
 /// stream still plays (streamlink would run on): a signal during the grace stops streamlink
 /// with SIGTERM, still clips the ended session's moments, and exits 0.

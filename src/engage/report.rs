@@ -18,6 +18,10 @@ pub struct Report {
     pub ended_at: Option<String>,
     /// The session was left open by a crash and closed at its last known time.
     pub recovered: bool,
+    /// kicktui was down during the session (a crash it was resumed from): from its last
+    /// stored time to the restart, RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub down: Option<Down>,
     pub duration_s: f64,
     pub peak_viewers: Option<u32>,
     pub mean_viewers: Option<f64>,
@@ -41,6 +45,13 @@ pub struct Report {
     /// it ran this session.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub advisor: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Down {
+    pub from: String,
+    pub to: String,
+    pub seconds: f64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -219,6 +230,16 @@ impl Report {
             }
         )?;
         writeln!(o, "- Duration: {}", format_hms(self.duration_s))?;
+        if let Some(d) = &self.down {
+            writeln!(
+                o,
+                "- kicktui was down for {} ({} to {}, a crash): chat and recording of that \
+                 gap are missing",
+                format_hms(d.seconds),
+                d.from,
+                d.to
+            )?;
+        }
         match (self.peak_viewers, self.mean_viewers) {
             (Some(p), Some(m)) => writeln!(o, "- Viewers: peak {p}, mean {m:.0}")?,
             _ => writeln!(o, "- Viewers: no samples")?,

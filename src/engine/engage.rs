@@ -41,6 +41,11 @@ pub struct EngageHook {
     revenue_seq: u64,
     /// Reports owed at this start (sessions a crash left open among them): written first.
     pub(super) recovered: super::recovery::OwedReports,
+    /// Sessions a crash closed mid-stream: their reports wait until it is known whether the
+    /// stream goes on (`engine::resume`).
+    pub(super) held_reports: Vec<i64>,
+    /// A resumed session's engagement totals from before the crash, added to this run's.
+    pub(super) base_stats: Option<crate::store::EngageStats>,
     /// Sessions that went offline: each report waits for its end-of-stream clips, so the
     /// report's moments say where they are.
     pub(super) report_after_clips: Vec<i64>,
@@ -70,6 +75,8 @@ impl EngageHook {
             arms: Vec::new(),
             revenue_seq: 0,
             recovered: Default::default(),
+            held_reports: Vec::new(),
+            base_stats: None,
             report_after_clips: Vec::new(),
         };
         hook.refresh_arms();
@@ -313,7 +320,7 @@ impl Engine {
         let session_id = self.sessions.current()?;
         let m = &self.core.engage;
         let s = m.stats;
-        Some(WriteOp::Engage(EngageOp::Stats(EngageStats {
+        let stats = EngageStats {
             session_id,
             at,
             unique_chatters: m.unique_chatters(),
@@ -322,7 +329,12 @@ impl Engine {
             engagement_min: (s.seconds > 0).then_some(s.min),
             engagement_max: (s.seconds > 0).then_some(s.max),
             scored_seconds: s.seconds,
-        })))
+        };
+        let stats = match &self.engage.base_stats {
+            Some(base) if base.session_id == session_id => super::resume::added(base, stats),
+            _ => stats,
+        };
+        Some(WriteOp::Engage(EngageOp::Stats(stats)))
     }
 
     /// Money received: a point on the revenue curve.

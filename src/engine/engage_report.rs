@@ -39,7 +39,12 @@ impl Engine {
     /// closed (their open segment unrewarded), and any whose report could not be written.
     pub(super) async fn report_recovered(&mut self) {
         let owed = std::mem::take(&mut self.engage.recovered);
-        for id in owed.sessions {
+        self.engage.held_reports = owed.streams.clone();
+        for id in owed
+            .sessions
+            .into_iter()
+            .filter(|id| !owed.streams.contains(id))
+        {
             let why = if owed.closed.contains(&id) {
                 // Recovery has said it was left open: this only says what comes next.
                 format!("Saving the report of session {id}, closed after the crash")

@@ -82,8 +82,9 @@ pub struct Media {
     /// What said the latest live or offline (the API, the chat socket, the stream probe).
     pub(super) live_source: LiveSource,
     playback_url: Option<String>,
-    /// A live session waiting for the API's playback URL (`use_playback_url`).
-    waiting: Option<i64>,
+    /// A live session waiting for the API's playback URL (`use_playback_url`), and where an
+    /// earlier run left its recording.
+    waiting: Option<(i64, Option<RecordingStatus>)>,
     links: Vec<SessionLink>,
     /// Session tasks that crashed in this run (each goes on recording, up to a limit).
     crashes: u32,
@@ -161,9 +162,9 @@ impl Media {
         self.live.send_replace(s.is_live);
         self.live_source = s.source;
         if s.is_live
-            && let Some(id) = self.waiting.take()
+            && let Some((id, before)) = self.waiting.take()
         {
-            self.start(id);
+            self.start_from(id, before);
         }
     }
 
@@ -172,23 +173,21 @@ impl Media {
         self.live.send_replace(live);
     }
 
-    /// The channel went live and `session` is open: start recording it.
-    pub fn go_live(&mut self, session: i64) {
+    /// The channel went live and `session` is open: start recording it. `before`: where an
+    /// earlier run left the session's recording (it crashed mid-stream); the new parts
+    /// follow its parts, and clips use them all.
+    pub fn go_live(&mut self, session: i64, before: Option<RecordingStatus>) {
         self.live.send_replace(true);
         if !self.is_on() || self.links.iter().any(|l| l.id == session) {
             return;
         }
         if self.cfg.recorder.use_playback_url && self.playback_url.is_none() {
             // The chat said live first: the next API answer brings the URL.
-            self.waiting = Some(session);
+            self.waiting = Some((session, before));
             let _ = self.api.try_send(ApiRequest::PollNow);
             return;
         }
-        self.start(session);
-    }
-
-    fn start(&mut self, id: i64) {
-        self.start_from(id, None);
+        self.start_from(session, before);
     }
 
     fn start_from(&mut self, id: i64, resume: Option<RecordingStatus>) {

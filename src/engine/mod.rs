@@ -15,6 +15,7 @@ pub mod live;
 pub mod media;
 pub mod record_session;
 mod recovery;
+mod resume;
 pub mod runner;
 pub mod sessions;
 pub mod signals;

@@ -15,6 +15,9 @@ pub struct OwedReports {
     pub sessions: Vec<i64>,
     /// Those of them closed here (a crash left them open).
     pub closed: Vec<i64>,
+    /// Those closed here that recorded a stream: their reports wait until it is known
+    /// whether the stream goes on (then the session does too).
+    pub streams: Vec<i64>,
 }
 
 pub fn after_crash(db: &Path, platform: &str, slug: &str, feed: &Feed) -> OwedReports {
@@ -31,6 +34,7 @@ pub fn after_crash(db: &Path, platform: &str, slug: &str, feed: &Feed) -> OwedRe
     let owed = OwedReports {
         sessions: r.reports_owed.clone(),
         closed: r.sessions.iter().map(|(id, _)| *id).collect(),
+        streams: r.streams.clone(),
     };
     for (id, at) in &r.sessions {
         tracing::warn!(

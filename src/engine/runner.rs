@@ -222,6 +222,7 @@ impl Engine {
                 self.apply(effects).await;
             } else if !s.is_live && first {
                 self.feed.send(Update::WaitingForLive);
+                self.report_held().await;
             }
         }
         if s.is_live
@@ -304,16 +305,22 @@ impl Engine {
                 }
                 Effect::ChatStats(s) => self.store_chat_stats(s).await,
                 Effect::Live { at, title } => {
-                    let session = self.sessions.go_live(wall_now(), at, title.clone()).await;
+                    let now = wall_now();
+                    // Restarted after a crash mid-stream: the stream's session goes on.
+                    let (session, before) = match self.resume_stream(now, at).await {
+                        Some((id, before)) => (Some(id), Some(before)),
+                        None => (self.sessions.go_live(now, at, title.clone()).await, None),
+                    };
                     self.feed.send(Update::WentLive {
                         at,
                         title,
                         session,
                         source: self.media.live_source,
                     });
-                    self.engage_session_opened(wall_now()).await;
+                    self.report_held().await;
+                    self.engage_session_opened(now).await;
                     match session {
-                        Some(id) => self.media.go_live(id),
+                        Some(id) => self.media.go_live(id, before),
                         None => self.media.set_live(true),
                     }
                 }
@@ -406,6 +413,7 @@ impl Engine {
 
     /// Closes the open moment and the session, flushes the store, says goodbye.
     async fn finish(mut self, fatal: Option<String>) -> EngineEnd {
+        self.report_held().await;
         let now = wall_now();
         let effects = self.core.finish(now);
         self.apply(effects).await;

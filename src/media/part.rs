@@ -30,6 +30,17 @@ pub enum PartEnd {
 }
 
 impl PartEnd {
+    /// Back from a `recordings.status` value; what a crash left ("interrupted") is a crash.
+    pub fn from_status(status: &str) -> PartEnd {
+        match status {
+            "ended" => PartEnd::Exited(None),
+            "stalled" => PartEnd::Stalled,
+            "discontinuity" => PartEnd::Discontinuity,
+            "stopped" => PartEnd::Stopped,
+            _ => PartEnd::Crashed,
+        }
+    }
+
     /// The `recordings.status` value.
     pub fn as_status(&self) -> &'static str {
         match self {
@@ -100,6 +111,28 @@ impl PartInfo {
 
     pub fn is_growing(&self) -> bool {
         self.end.is_none()
+    }
+}
+
+impl PartInfo {
+    /// A part an earlier run recorded, as its row and sidecar tell it (a part a crash cut off
+    /// has no sidecar: its length is probed when a clip needs it).
+    pub fn from_row(r: &crate::store::RecordingRow, meta: Option<PartMeta>) -> PartInfo {
+        // The live edge streamlink used: 3 segments for part 1, the playlist for restarts.
+        let edge = if r.part <= 1 { 3 } else { 6 };
+        let mut p = PartInfo::new(r.part, PathBuf::from(&r.path), r.started_at, edge);
+        p.recording_id = Some(r.id);
+        p.first_byte_at = r.first_byte_at;
+        p.pdt_first = r.pdt_first_at;
+        p.bytes = r.bytes;
+        p.ended_at = Some(r.ended_at.unwrap_or(r.started_at));
+        p.end = Some(PartEnd::from_status(&r.status));
+        if let Some(m) = meta {
+            p.content_s = m.content_s;
+            p.lead_s = m.lead_s;
+            p.target_duration = m.target_duration;
+        }
+        p
     }
 }
 

@@ -173,6 +173,23 @@ impl RecordingStatus {
         self.parts.iter().rev().find_map(PartInfo::content_end)
     }
 
+    /// Where an earlier run of kicktui left the session's recording (it crashed mid-stream):
+    /// a resumed recorder numbers its parts after these and clips from all of them. Reads
+    /// each part's sidecar.
+    pub fn after_earlier_run(rows: &[crate::store::RecordingRow]) -> RecordingStatus {
+        let parts: Vec<PartInfo> = rows
+            .iter()
+            .map(|r| PartInfo::from_row(r, super::part::read_meta(Path::new(&r.path))))
+            .collect();
+        RecordingStatus {
+            part: parts.iter().map(|p| p.part).max().unwrap_or(0),
+            bytes: parts.iter().map(|p| p.bytes).sum(),
+            path: parts.last().map(|p| p.path.clone()),
+            parts,
+            ..RecordingStatus::default()
+        }
+    }
+
     /// No more parts will come and none is growing.
     pub fn is_stopped(&self) -> bool {
         matches!(self.state, RecState::Stopped(_))

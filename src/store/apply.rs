@@ -74,6 +74,11 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
                 ])?;
             one_row(n, "session", *session_id)
         }
+        WriteOp::ResumeSession {
+            session_id,
+            at,
+            absorb,
+        } => super::resume::apply(conn, *session_id, *at, *absorb),
         WriteOp::InsertMoment(m) => {
             conn.prepare_cached(
                 "INSERT INTO moments (session_id, at, at_ms, offset_s, trigger_type, trigger_data,

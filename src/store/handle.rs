@@ -110,6 +110,21 @@ impl StoreHandle {
         .map(drop)
     }
 
+    pub async fn resume_session(
+        &self,
+        session_id: i64,
+        at: Ts,
+        absorb: Option<i64>,
+    ) -> Result<(), StoreError> {
+        self.send(WriteOp::ResumeSession {
+            session_id,
+            at,
+            absorb,
+        })
+        .await
+        .map(drop)
+    }
+
     /// Returns the moment's id once it is committed (only then may the UI say "saved").
     pub async fn insert_moment(&self, session_id: i64, m: &Moment) -> Result<i64, StoreError> {
         let row = MomentInsert::from_moment(session_id, m);

@@ -13,6 +13,7 @@ mod handle;
 mod model;
 mod query;
 pub mod recover;
+mod resume;
 mod retry;
 pub mod schema;
 mod writer;
@@ -30,6 +31,7 @@ pub use model::{
     NewSession, RecordingUpdate, ViewerSample,
 };
 pub use query::{MomentOrder, MomentQuery, MomentRow, RecordingRow, SessionRow};
+pub use resume::Resumable;
 pub use writer::{StoreWriter, WriteOp, WriterConfig, WriterStats};
 
 /// The database file inside a data dir.

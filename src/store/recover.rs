@@ -21,6 +21,9 @@ pub struct Recovered {
     /// Moments of the recovered sessions whose clip is pending (some reset from a half-done
     /// queue), for `kicktui clip --pending`.
     pub clips: usize,
+    /// Those of `sessions` that recorded a stream (they had its start): a restart that finds
+    /// the same stream live picks one up again.
+    pub streams: Vec<i64>,
     /// Ended sessions whose report file is owed: the ones closed here, and any whose report
     /// a full disk or a kill kept from being written.
     pub reports_owed: Vec<i64>,
@@ -37,15 +40,20 @@ pub fn recover(db: &Path, platform: &str, channel: &str) -> Result<Recovered, St
     let mut conn = schema::connect(db)?;
     let tx = conn.transaction()?;
     let mut out = Recovered::default();
-    let open: Vec<(i64, String)> = {
+    let open: Vec<(i64, String, bool)> = {
         let mut stmt = tx.prepare(
-            "SELECT id, started_at FROM sessions
+            "SELECT id, started_at, stream_started_at IS NOT NULL FROM sessions
              WHERE platform = ?1 AND channel = ?2 AND ended_at IS NULL ORDER BY id",
         )?;
-        stmt.query_map(params![platform, channel], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?
+        stmt.query_map(params![platform, channel], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<Result<_, _>>()?
     };
-    for (id, started) in open {
+    for (id, started, stream) in open {
+        if stream {
+            out.streams.push(id);
+        }
         out.recordings.extend(finish_recordings(&tx, id)?);
         let last = last_stored(&tx, id)?.max(Ts::parse_rfc3339(&started).unwrap_or_default());
         tx.execute(

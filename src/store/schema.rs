@@ -14,7 +14,7 @@ use super::StoreError;
 
 /// Migration `i` (0-based) takes the schema from version `i` to `i + 1`.
 /// Append new steps; never edit one that has shipped.
-pub const MIGRATIONS: &[&str] = &[V1, V2_ENGAGE, V_ADVICE, V_REPORT_OWED];
+pub const MIGRATIONS: &[&str] = &[V1, V2_ENGAGE, V_ADVICE, V_REPORT_OWED, V_RESUMED];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -192,6 +192,13 @@ CREATE INDEX advice_session ON advice(session_id, at_ms);
 /// so a report a full disk or a kill kept from being written is written at the next start.
 const V_REPORT_OWED: &str = r#"
 ALTER TABLE sessions ADD COLUMN report_owed INTEGER NOT NULL DEFAULT 0;
+"#;
+
+/// A stream's session that a restart picked up again after a crash: kicktui was down from
+/// `down_from` (the last thing it stored) to `resumed_at`.
+const V_RESUMED: &str = r#"
+ALTER TABLE sessions ADD COLUMN down_from TEXT;
+ALTER TABLE sessions ADD COLUMN resumed_at TEXT;
 "#;
 
 /// Opens a connection with the pragmas every connection needs, then migrates.

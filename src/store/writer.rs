@@ -35,6 +35,13 @@ pub enum WriteOp {
         stream_started_at: Ts,
         title: Option<String>,
     },
+    /// A session crash recovery closed is opened again: the restart found its stream still
+    /// live. `absorb`: this run's session from before it knew, merged into it.
+    ResumeSession {
+        session_id: i64,
+        at: Ts,
+        absorb: Option<i64>,
+    },
     /// Reply: the moment id (the moment is committed when it arrives).
     InsertMoment(MomentInsert),
     /// A moment shown while building, now final: same row, its triggers and score updated.
@@ -78,6 +85,7 @@ impl WriteOp {
             WriteOp::CloseSession { .. } => "close_session",
             WriteOp::ReportOwed { .. } => "report_owed",
             WriteOp::SessionWentLive { .. } => "session_went_live",
+            WriteOp::ResumeSession { .. } => "resume_session",
             WriteOp::InsertMoment(_) => "insert_moment",
             WriteOp::FinalizeMoment { .. } => "finalize_moment",
             WriteOp::UpdateClip { .. } => "update_clip",

@@ -1,0 +1,238 @@
+//! A stream's session picked up again after a crash. kicktui was killed mid-stream and
+//! started again while the same stream (the same start time) is still live: crash recovery
+//! closed the session at its last stored time; the restart opens it again, so the stream
+//! keeps one session, one report, one set of recording parts.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::engage::EngageStats;
+use super::query::RecordingRow;
+use super::{Store, StoreError};
+use crate::time::Ts;
+
+/// What a resumed run carries on from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resumable {
+    pub session_id: i64,
+    /// The engagement totals stored before the crash, to add the new run's to.
+    pub engage: Option<EngageStats>,
+    /// The parts recorded before the crash: the new run's parts follow them.
+    pub recordings: Vec<RecordingRow>,
+}
+
+/// Two stream starts this close are one stream: the API's `start_time` (whole seconds) and
+/// the live event's `created_at` (microseconds) of one stream differ by a little.
+const SAME_STREAM_MS: i64 = 120_000;
+
+/// The tables whose rows follow a session absorbed into the resumed one.
+const ABSORBED: [&str; 6] = [
+    "chat_stats",
+    "viewer_samples",
+    "events",
+    "activities",
+    "advice",
+    "moments",
+];
+
+impl Store {
+    /// Among `closed` (the sessions crash recovery closed at this start), the one that
+    /// recorded the stream that started at `stream_start` (within [`SAME_STREAM_MS`]).
+    pub fn resumable(
+        &self,
+        closed: &[i64],
+        stream_start: Ts,
+    ) -> Result<Option<Resumable>, StoreError> {
+        for &id in closed.iter().rev() {
+            let Some(s) = self.session(id)? else { continue };
+            let near = |t: Ts| (t.0 - stream_start.0).abs() <= SAME_STREAM_MS;
+            if !s.stream_started_at.is_some_and(near) {
+                continue;
+            }
+            return Ok(Some(Resumable {
+                session_id: id,
+                engage: engage_stats(&self.conn, id)?,
+                recordings: self.recordings(id)?,
+            }));
+        }
+        Ok(None)
+    }
+
+    /// When kicktui was down during the session (a crash it was resumed from), if it was.
+    pub fn down_time(&self, id: i64) -> Result<Option<(Ts, Ts)>, StoreError> {
+        let row: Option<(Option<String>, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT down_from, resumed_at FROM sessions WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let parse = |t: Option<String>| t.as_deref().and_then(Ts::parse_rfc3339);
+        Ok(row.and_then(|(from, to)| Some((parse(from)?, parse(to)?))))
+    }
+}
+
+fn engage_stats(conn: &Connection, id: i64) -> Result<Option<EngageStats>, StoreError> {
+    let row = conn
+        .query_row(
+            "SELECT at, unique_chatters, messages, engagement_mean, engagement_min,
+                 engagement_max, scored_seconds
+             FROM engage_stats WHERE session_id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, Option<f64>>(3)?,
+                    r.get::<_, Option<f64>>(4)?,
+                    r.get::<_, Option<f64>>(5)?,
+                    r.get::<_, i64>(6)?,
+                ))
+            },
+        )
+        .optional()?;
+    Ok(row.map(|(at, u, m, mean, min, max, secs)| EngageStats {
+        session_id: id,
+        at: Ts::parse_rfc3339(&at).unwrap_or_default(),
+        unique_chatters: u.max(0) as u64,
+        messages: m.max(0) as u64,
+        engagement_mean: mean,
+        engagement_min: min,
+        engagement_max: max,
+        scored_seconds: secs.max(0) as u64,
+    }))
+}
+
+/// Opens `session_id` again at `at`. `absorb`: a session opened by this run before the stream
+/// was known to be live (chat came first); its rows move into the resumed one and it goes.
+pub(super) fn apply(
+    conn: &Connection,
+    session_id: i64,
+    at: Ts,
+    absorb: Option<i64>,
+) -> Result<i64, StoreError> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE sessions SET down_from = ended_at, resumed_at = ?2, ended_at = NULL,
+                 report_owed = 0
+             WHERE id = ?1",
+        )?
+        .execute(params![session_id, at.to_rfc3339()])?;
+    if n == 0 {
+        return Err(StoreError::Write(format!(
+            "no session with id {session_id}"
+        )));
+    }
+    // No longer a session a crash closed: it ends like any other.
+    conn.prepare_cached("UPDATE engage_stats SET recovered = 0 WHERE session_id = ?1")?
+        .execute([session_id])?;
+    if let Some(old) = absorb.filter(|&old| old != session_id) {
+        for table in ABSORBED {
+            conn.execute(
+                &format!("UPDATE {table} SET session_id = ?1 WHERE session_id = ?2"),
+                params![session_id, old],
+            )?;
+        }
+        conn.execute("DELETE FROM sessions WHERE id = ?1", [old])?;
+    }
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::recover::recover;
+    use crate::store::{NewSession, StoreWriter, WriteOp, schema};
+
+    const START: Ts = Ts(1_796_378_400_000);
+
+    fn session(stream: Option<Ts>, at: Ts) -> NewSession {
+        NewSession {
+            channel: "clavicular".into(),
+            platform: "kick".into(),
+            started_at: at,
+            title: None,
+            stream_started_at: stream,
+        }
+    }
+
+    #[test]
+    fn the_crashed_streams_session_opens_again_and_takes_in_the_waiting_room() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("kicktui.db");
+        let writer = StoreWriter::spawn(&db).expect("writer");
+        let h = writer.handle();
+        let crashed = h
+            .open_session_blocking(session(Some(START), START))
+            .expect("open");
+        drop(h);
+        writer.shutdown().expect("shutdown");
+        let r = recover(&db, "kick", "clavicular").expect("recover");
+        assert_eq!(r.streams, vec![crashed]);
+
+        let store = Store::open(&db).expect("store");
+        // The live event's start is a second off the API's: the same stream. Ten minutes
+        // off is another stream.
+        let found = store
+            .resumable(&r.streams, START.plus_secs(1.2))
+            .expect("query");
+        assert_eq!(found.map(|f| f.session_id), Some(crashed));
+        let other = store
+            .resumable(&r.streams, START.plus_secs(600.0))
+            .expect("query");
+        assert_eq!(other, None);
+
+        // This run's waiting room (chat came before the API said live) is merged in.
+        let writer = StoreWriter::spawn(&db).expect("writer");
+        let h = writer.handle();
+        let later = START.plus_secs(900.0);
+        let room = h.open_session_blocking(session(None, later)).expect("open");
+        h.send_blocking(WriteOp::ChatStats(crate::store::ChatStats {
+            session_id: room,
+            at: later,
+            window_s: 10.0,
+            messages: 7,
+            chatters: 3,
+            keyword_hits: 0,
+            emote_hits: 0,
+        }))
+        .expect("stats");
+        h.send_blocking(WriteOp::ResumeSession {
+            session_id: crashed,
+            at: later,
+            absorb: Some(room),
+        })
+        .expect("resume");
+        drop(h);
+        writer.shutdown().expect("shutdown");
+
+        let conn = schema::connect(&db).expect("connect");
+        let sessions: Vec<(i64, Option<String>)> = conn
+            .prepare("SELECT id, ended_at FROM sessions")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(sessions, vec![(crashed, None)]);
+        let moved: i64 = conn
+            .query_row(
+                "SELECT SUM(messages) FROM chat_stats WHERE session_id = ?1",
+                [crashed],
+                |r| r.get(0),
+            )
+            .expect("sum");
+        assert_eq!(moved, 7);
+        let store = Store::open(&db).expect("store");
+        let (from, to) = store.down_time(crashed).expect("query").expect("down");
+        assert_eq!((from, to), (START, later));
+        // Open again, it is not a crash's to close or report any more.
+        assert!(
+            store
+                .report(crashed, 5.0)
+                .expect("report")
+                .is_some_and(|r| !r.recovered)
+        );
+    }
+}
