@@ -99,14 +99,26 @@ impl LoginFlow {
     }
 
     /// The code, from whichever comes first: the browser's redirect to the loopback port or a
-    /// pasted line (`pasted` closed: nothing more will be pasted).
+    /// pasted line (`pasted` closed: nothing more will be pasted). Gives up after `limit`:
+    /// a login left waiting (a browser tab closed, a terminal forgotten) does not hold the
+    /// port forever, and Kick's code would be stale by then.
     pub async fn wait_code(
         &mut self,
         mut pasted: mpsc::Receiver<String>,
+        limit: std::time::Duration,
     ) -> Result<String, String> {
         let mut input_open = true;
+        let give_up = tokio::time::sleep(limit);
+        tokio::pin!(give_up);
         loop {
             tokio::select! {
+                () = &mut give_up => {
+                    return Err(format!(
+                        "no answer from the browser within {} minutes; run `kicktui login \
+                         kick` again",
+                        limit.as_secs().div_ceil(60)
+                    ));
+                }
                 line = pasted.recv(), if input_open => match line {
                     Some(l) if l.trim().is_empty() => {}
                     Some(l) => match oauth::parse_redirect(&l, &self.state) {
@@ -151,6 +163,9 @@ impl LoginFlow {
     }
 }
 
+/// How long `kicktui login kick` waits for the browser or a pasted address.
+pub const LOGIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
 /// The whole command: URL out, redirect in, token saved.
 pub async fn run(c: &Config, data_dir: &Path) -> Result<(), String> {
     let mut flow = LoginFlow::start(c, data_dir).await?;
@@ -167,7 +182,7 @@ pub async fn run(c: &Config, data_dir: &Path) -> Result<(), String> {
     } else {
         println!("Then paste the address the browser ends on (it may show an error page) here:");
     }
-    let code = flow.wait_code(stdin_lines()).await?;
+    let code = flow.wait_code(stdin_lines(), LOGIN_LIMIT).await?;
     let (path, t) = flow.finish(&code).await?;
     let mins = (t.expires_at.saturating_sub(chrono::Utc::now().timestamp())).max(0) / 60;
     println!(

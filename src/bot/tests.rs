@@ -13,6 +13,8 @@ use super::*;
 use crate::config::Config;
 use crate::fake::kick_chat::FakeKickChat;
 
+const LIMIT: Duration = Duration::from_secs(30);
+
 /// Pasted lines, then end of input.
 fn lines(l: &[&str]) -> mpsc::Receiver<String> {
     let (tx, rx) = mpsc::channel(l.len().max(1));
@@ -53,7 +55,7 @@ async fn login_by_loopback_redirect_saves_a_0600_token() {
         let page = reqwest::get(url).await.unwrap().text().await.unwrap();
         assert!(page.contains("logged in"), "{page}");
     });
-    let code = flow.wait_code(lines(&[])).await.unwrap();
+    let code = flow.wait_code(lines(&[]), LIMIT).await.unwrap();
     let (path, t) = flow.finish(&code).await.unwrap();
     browser.await.unwrap();
     assert_eq!(path, token_path(dir.path()));
@@ -78,7 +80,7 @@ pub(crate) async fn login_by_paste(fake: &FakeKickChat, dir: &std::path::Path) {
     let location = resp.headers()["location"].to_str().unwrap().to_string();
     assert!(location.starts_with("http://localhost.invalid:8976/callback?code="));
     let code = flow
-        .wait_code(lines(&["not a url", &location]))
+        .wait_code(lines(&["not a url", &location]), LIMIT)
         .await
         .unwrap();
     flow.finish(&code).await.unwrap();
@@ -96,7 +98,7 @@ async fn a_pasted_redirect_logs_in_and_a_wrong_one_does_not() {
     c.bot.redirect_uri = "http://localhost.invalid:8976/callback".into();
     let mut flow = LoginFlow::start(&c, dir.path()).await.unwrap();
     let pasted = "http://localhost.invalid:8976/callback?code=x&state=someone-elses";
-    assert!(flow.wait_code(lines(&[pasted])).await.is_err());
+    assert!(flow.wait_code(lines(&[pasted]), LIMIT).await.is_err());
     let mut c = Config::default();
     c.kick.client_id.clear();
     let err = LoginFlow::start(&c, dir.path())
@@ -104,6 +106,23 @@ async fn a_pasted_redirect_logs_in_and_a_wrong_one_does_not() {
         .err()
         .unwrap_or_default();
     assert!(err.contains("client_id and client_secret"), "{err}");
+}
+
+/// Nobody comes back from the browser: the login ends with a clear error, not a wait forever
+/// (the clock is paused: no real minutes pass).
+#[tokio::test(start_paused = true)]
+async fn a_login_nobody_finishes_gives_up() {
+    let fake = FakeKickChat::start("01TESTCLIENT", "app-secret", 7200)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut flow = LoginFlow::start(&config(&fake), dir.path()).await.unwrap();
+    let (_typing, quiet) = mpsc::channel(1);
+    let err = flow
+        .wait_code(quiet, super::login::LOGIN_LIMIT)
+        .await
+        .unwrap_err();
+    assert!(err.contains("within 10 minutes"), "{err}");
 }
 
 #[tokio::test]
