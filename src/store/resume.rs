@@ -134,6 +134,8 @@ pub(super) fn apply(
                 params![session_id, old],
             )?;
         }
+        // Its totals were this run's so far, which the resumed session's next totals hold.
+        conn.execute("DELETE FROM engage_stats WHERE session_id = ?1", [old])?;
         conn.execute("DELETE FROM sessions WHERE id = ?1", [old])?;
     }
     Ok(0)
