@@ -282,7 +282,11 @@ async fn a_restart_after_a_crash_records_on_and_clips_both_runs_moments() {
     let mut next = Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
     next.expect("Session 1 goes on").await;
     let part = next.expect("Recording to:").await;
-    assert!(part.contains("_s001_") && part.contains("_p2.ts"), "{part}");
+    assert!(
+        part.contains("_s001_")
+            && part.contains("_p2.ts (part 2: kicktui was restarted after a crash)"),
+        "{part}"
+    );
     next.expect("Recording health:").await;
     c.kicks("donor", 1000, "after");
     next.expect("DONATION at").await;

@@ -52,6 +52,10 @@ pub struct EngageHook {
 }
 
 impl EngageHook {
+    pub(super) fn segments_mut(&mut self) -> &mut Segments {
+        &mut self.segments
+    }
+
     /// Loads the channel's bandit from `<data dir>/bandit_state.json`.
     pub fn new(cfg: &Config, data_dir: &Path, channel: &str, now: Ts) -> EngageHook {
         let bandit_path = bandit_file::path_in(data_dir);

@@ -82,12 +82,14 @@ pub(super) struct SessionLink {
 
 /// Starts recording at once and returns the link to the session's task.
 pub(super) fn spawn(mut s: SessionSetup) -> SessionLink {
+    let resume = s.resume.take().unwrap_or_default();
+    let after_part = resume.part;
     let rec = Recorder::resume(
         s.recorder.clone(),
         SessionInfo { id: s.id },
         Some(s.store.clone()),
         s.is_live.clone(),
-        s.resume.take().unwrap_or_default(),
+        resume,
     );
     let status = rec.status();
     let (tx, rx) = mpsc::unbounded_channel();
@@ -95,7 +97,10 @@ pub(super) fn spawn(mut s: SessionSetup) -> SessionLink {
     let news = s.news.clone();
     // A panic in it is this task's (the panic hook leaves streamlink alone: dropping the
     // recorder's handle stops it cleanly), and the engine is told so it can go on recording.
-    let task = tokio::spawn(crate::supervise::scoped(TASK_NAME, run(s, rec, rx)));
+    let task = tokio::spawn(crate::supervise::scoped(
+        TASK_NAME,
+        run(s, rec, rx, after_part),
+    ));
     let task = tokio::spawn(watch_crash(task, id, status.clone(), news));
     SessionLink {
         id,
@@ -134,11 +139,18 @@ async fn watch_crash(
 
 type Idle<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 
-async fn run(s: SessionSetup, rec: RecorderHandle, mut cmds: mpsc::UnboundedReceiver<SessionCmd>) {
+/// `after_part`: the last part an earlier task or run recorded (0 for none).
+async fn run(
+    s: SessionSetup,
+    rec: RecorderHandle,
+    mut cmds: mpsc::UnboundedReceiver<SessionCmd>,
+    after_part: u32,
+) {
     let mut status = rec.status();
     let (clipper, mut events) =
         Clipper::start(s.clipper.clone(), Some(s.store.clone()), rec.status());
     let mut r = Reporter::new(s.id, s.news.clone(), s.recorder.stall_floor);
+    r.after_part(after_part);
     let mut rec = Some(rec);
     let mut health = tokio::time::interval_at(Instant::now() + s.health_every, s.health_every);
     health.set_missed_tick_behavior(MissedTickBehavior::Skip);

@@ -50,12 +50,18 @@ pub fn after_crash(db: &Path, platform: &str, slug: &str, feed: &Feed) -> OwedRe
         return owed;
     }
     let clips = if r.clips > 0 {
-        format!(
-            "; {} pending: {} cuts {}",
-            plural(r.clips, "clip"),
-            crate::present::later_command("clip --pending"),
-            if r.clips == 1 { "it" } else { "them" }
-        )
+        let it = if r.clips == 1 { "it" } else { "them" };
+        let later = crate::present::later_command("clip --pending");
+        if r.streams.is_empty() {
+            format!("; {} pending: {later} cuts {it}", plural(r.clips, "clip"))
+        } else {
+            // The stream may still be live: its session goes on and clips them at its end.
+            format!(
+                "; {} pending: cut at the stream's end if it is still live, else {later} \
+                 cuts {it}",
+                plural(r.clips, "clip")
+            )
+        }
     } else {
         String::new()
     };

@@ -42,7 +42,16 @@ impl Engine {
                 return None;
             }
         };
-        let id = self.sessions.resume(now, r.session_id).await?;
+        let (id, merged) = self.sessions.resume(now, r.session_id).await?;
+        // A segment begun in a waiting room now merged: its rows moved to the resumed session.
+        if let Some(open) = self.engage.segments_mut().current_mut()
+            && merged.is_some()
+            && open.session == merged
+        {
+            open.session = Some(id);
+        }
+        // The live event's start may be a second off the stored one: offsets keep one origin.
+        self.core.set_stream_start(r.stream_started_at);
         self.engage.held_reports.retain(|&h| h != id);
         self.engage.base_stats = r.engage;
         self.feed.send(Update::Note(format!(

@@ -129,20 +129,23 @@ impl Sessions {
     /// The channel is live with the stream that session `id` recorded until kicktui crashed:
     /// it is opened again. A waiting room this run opened meanwhile is merged into it (it
     /// holds only the chat before the stream was known to be live); an older offline session
-    /// is closed. `None` when a stream session is open already or the database refuses.
-    pub async fn resume(&mut self, now: Ts, id: i64) -> Option<i64> {
+    /// is closed. Returns the session and the merged room; `None` when a stream session is
+    /// open already or the database refuses.
+    pub async fn resume(&mut self, now: Ts, id: i64) -> Option<(i64, Option<i64>)> {
         if self.current.as_ref().is_some_and(|c| c.live) {
             return None;
         }
-        let absorb = self
+        let room = self
             .current
             .as_ref()
             .filter(|c| !c.has_moment && now.secs_since(c.opened) <= WAITING_ROOM.as_secs_f64())
-            .map(|c| c.id);
-        if absorb.is_none() {
+            .map(|c| (c.id, c.opened));
+        if room.is_none() {
             self.close(now).await;
         }
-        if let Err(e) = self.store.resume_session(id, now, absorb).await {
+        // kicktui was back when the merged room opened: its chat is not part of the gap.
+        let (absorb, back) = room.map_or((None, now), |(id, opened)| (Some(id), opened));
+        if let Err(e) = self.store.resume_session(id, back, absorb).await {
             tracing::error!("cannot resume session {id}: {e}");
             return None;
         }
@@ -150,7 +153,7 @@ impl Sessions {
             "session {id} resumed: its stream is still live (kicktui was down since the crash)"
         );
         self.current = Some(Current::new(id, true, now));
-        Some(id)
+        Some((id, absorb))
     }
 
     /// Closes whatever session is open (the channel went offline, or kicktui stops).

@@ -248,10 +248,18 @@ async fn fill_missing_durations(
         if !ended || span.duration.is_some_and(|d| d > 0.0) {
             continue;
         }
-        if !cache.contains_key(&span.path)
-            && let Ok(t) = probe::format_times(ffprobe, &span.path).await
-        {
-            cache.insert(span.path.clone(), t.duration.unwrap_or(0.0));
+        if !cache.contains_key(&span.path) {
+            // An ended part ffprobe cannot read (gone, or cut off by a crash in its first
+            // segment) holds nothing: without a length it would pass for a growing part
+            // and take every later window from a file that cannot give it.
+            let d = match probe::format_times(ffprobe, &span.path).await {
+                Ok(t) => t.duration.unwrap_or(0.0),
+                Err(e) => {
+                    tracing::warn!("part {} left out of clips: {e}", span.path.display());
+                    0.0
+                }
+            };
+            cache.insert(span.path.clone(), d);
         }
         span.duration = cache.get(&span.path).copied();
     }
@@ -301,5 +309,72 @@ mod tests {
         assert!(p2.ends_with("xqc_s005_m7-2.mp4"), "{}", p2.display());
         assert_eq!(ClipState::Waiting.store_status(), ClipStatus::Waiting);
         assert_eq!(ClipState::Failed("x".into()).label(), "failed: x");
+    }
+}
+
+#[cfg(test)]
+mod resumed_part_tests {
+    use super::*;
+    use crate::media::part::{PartEnd, PartInfo};
+    use crate::store::RecordingRow;
+
+    /// The crashed run's part 1 (no sidecar) is unreadable (a crash within its first
+    /// segment); the resumed run recorded part 2, which ended. A moment inside part 2 is cut
+    /// from part 2, not from part 1 taken for a part still growing.
+    #[tokio::test]
+    async fn an_unreadable_earlier_part_does_not_swallow_later_windows() {
+        let dir = tempfile::tempdir().unwrap();
+        let t0 = Ts(1_796_378_400_000);
+        let p1 = dir.path().join("x_s001_p1.ts");
+        std::fs::write(&p1, [0x47u8; 300]).unwrap();
+        let row = |part: u32, path: &std::path::Path| RecordingRow {
+            id: i64::from(part),
+            session_id: 1,
+            part,
+            path: path.display().to_string(),
+            started_at: t0,
+            ended_at: Some(t0.plus_secs(300.0)),
+            bytes: 300,
+            status: "interrupted".into(),
+            first_byte_at: Some(t0.plus_secs(1.0)),
+            pdt_first_at: None,
+        };
+        // A part whose file is gone is not taken at all.
+        let gone = RecordingStatus::after_earlier_run(&[row(1, &dir.path().join("gone.ts"))]);
+        assert!(gone.parts.is_empty());
+        assert_eq!(gone.part, 1, "the next part is still 2");
+        let mut status = RecordingStatus::after_earlier_run(&[row(1, &p1)]);
+        let p2_path = dir.path().join("x_s001_p2.ts");
+        std::fs::write(&p2_path, b"ts").unwrap();
+        let mut p2 = PartInfo::new(2, p2_path, t0.plus_secs(900.0), 6);
+        p2.pdt_first = Some(t0.plus_secs(890.0));
+        p2.first_byte_at = Some(t0.plus_secs(901.0));
+        p2.bytes = 9_000_000;
+        p2.content_s = 600.0;
+        p2.ended_at = Some(t0.plus_secs(1500.0));
+        p2.end = Some(PartEnd::Stopped);
+        status.parts.push(p2);
+        status.part = 2;
+        let mut job = Job {
+            id: 1,
+            req: ClipRequest::window(t0.plus_secs(1000.0), t0.plus_secs(1030.0)),
+            announced_waiting: false,
+            last_probe: None,
+        };
+        let mut cache = HashMap::new();
+        let r = readiness(
+            &mut job,
+            &status,
+            true,
+            "ffprobe",
+            Duration::from_secs(120),
+            &mut cache,
+        )
+        .await;
+        let Readiness::Cut(pieces) = r else {
+            panic!("not cut")
+        };
+        let parts: Vec<(u32, f64, f64)> = pieces.iter().map(|p| (p.part, p.from, p.to)).collect();
+        assert_eq!(parts, vec![(2, 110.0, 140.0)], "{pieces:?}");
     }
 }

@@ -27,17 +27,22 @@ pub enum PartEnd {
     Unwritable(String),
     /// The recorder task crashed while writing it (its streamlink went with it).
     Crashed,
+    /// kicktui itself stopped without closing it (killed, a crash, a power cut); the next
+    /// start's recovery closed it.
+    Interrupted,
 }
 
 impl PartEnd {
-    /// Back from a `recordings.status` value; what a crash left ("interrupted") is a crash.
+    /// Back from a `recordings.status` value (recovery's "interrupted" and "empty" are parts
+    /// kicktui stopped without closing).
     pub fn from_status(status: &str) -> PartEnd {
         match status {
             "ended" => PartEnd::Exited(None),
             "stalled" => PartEnd::Stalled,
             "discontinuity" => PartEnd::Discontinuity,
             "stopped" => PartEnd::Stopped,
-            _ => PartEnd::Crashed,
+            "crashed" => PartEnd::Crashed,
+            _ => PartEnd::Interrupted,
         }
     }
 
@@ -51,6 +56,7 @@ impl PartEnd {
             PartEnd::SpawnFailed(_) => "failed",
             PartEnd::Unwritable(_) => "unwritable",
             PartEnd::Crashed => "crashed",
+            PartEnd::Interrupted => "interrupted",
         }
     }
 }

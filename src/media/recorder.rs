@@ -177,12 +177,15 @@ impl RecordingStatus {
     /// a resumed recorder numbers its parts after these and clips from all of them. Reads
     /// each part's sidecar.
     pub fn after_earlier_run(rows: &[crate::store::RecordingRow]) -> RecordingStatus {
+        // A file that is gone (deleted, a disk not mounted) has nothing to clip from.
         let parts: Vec<PartInfo> = rows
             .iter()
+            .filter(|r| Path::new(&r.path).exists())
             .map(|r| PartInfo::from_row(r, super::part::read_meta(Path::new(&r.path))))
             .collect();
         RecordingStatus {
-            part: parts.iter().map(|p| p.part).max().unwrap_or(0),
+            // Numbered after every stored part, a missing one too (rows are unique per part).
+            part: rows.iter().map(|r| r.part).max().unwrap_or(0),
             bytes: parts.iter().map(|p| p.bytes).sum(),
             path: parts.last().map(|p| p.path.clone()),
             parts,

@@ -21,8 +21,9 @@ pub struct Recovered {
     /// Moments of the recovered sessions whose clip is pending (some reset from a half-done
     /// queue), for `kicktui clip --pending`.
     pub clips: usize,
-    /// Those of `sessions` that recorded a stream (they had its start): a restart that finds
-    /// the same stream live picks one up again.
+    /// Sessions a crash closed (now or at an earlier start) that recorded a stream and were
+    /// neither resumed nor reported: a restart that finds the same stream live picks one up
+    /// again.
     pub streams: Vec<i64>,
     /// Ended sessions whose report file is owed: the ones closed here, and any whose report
     /// a full disk or a kill kept from being written.
@@ -40,20 +41,15 @@ pub fn recover(db: &Path, platform: &str, channel: &str) -> Result<Recovered, St
     let mut conn = schema::connect(db)?;
     let tx = conn.transaction()?;
     let mut out = Recovered::default();
-    let open: Vec<(i64, String, bool)> = {
+    let open: Vec<(i64, String)> = {
         let mut stmt = tx.prepare(
-            "SELECT id, started_at, stream_started_at IS NOT NULL FROM sessions
+            "SELECT id, started_at FROM sessions
              WHERE platform = ?1 AND channel = ?2 AND ended_at IS NULL ORDER BY id",
         )?;
-        stmt.query_map(params![platform, channel], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?
-        .collect::<Result<_, _>>()?
+        stmt.query_map(params![platform, channel], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?
     };
-    for (id, started, stream) in open {
-        if stream {
-            out.streams.push(id);
-        }
+    for (id, started) in open {
         out.recordings.extend(finish_recordings(&tx, id)?);
         let last = last_stored(&tx, id)?.max(Ts::parse_rfc3339(&started).unwrap_or_default());
         tx.execute(
@@ -89,6 +85,16 @@ pub fn recover(db: &Path, platform: &str, channel: &str) -> Result<Recovered, St
         )?;
         out.clips += n as usize;
     }
+    // Closed by this or an earlier start's recovery and neither resumed nor reported (a
+    // second crash before the live state was known keeps it a candidate).
+    out.streams = tx
+        .prepare(
+            "SELECT s.id FROM sessions s JOIN engage_stats e ON e.session_id = s.id
+             WHERE s.platform = ?1 AND s.channel = ?2 AND s.report_owed = 1
+               AND e.recovered = 1 AND s.stream_started_at IS NOT NULL ORDER BY s.id",
+        )?
+        .query_map(params![platform, channel], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     out.reports_owed = tx
         .prepare(
             "SELECT id FROM sessions WHERE platform = ?1 AND channel = ?2

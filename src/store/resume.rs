@@ -14,6 +14,8 @@ use crate::time::Ts;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resumable {
     pub session_id: i64,
+    /// The start stored with it: offsets go on counting from it.
+    pub stream_started_at: Ts,
     /// The engagement totals stored before the crash, to add the new run's to.
     pub engage: Option<EngageStats>,
     /// The parts recorded before the crash: the new run's parts follow them.
@@ -44,12 +46,15 @@ impl Store {
     ) -> Result<Option<Resumable>, StoreError> {
         for &id in closed.iter().rev() {
             let Some(s) = self.session(id)? else { continue };
-            let near = |t: Ts| (t.0 - stream_start.0).abs() <= SAME_STREAM_MS;
-            if !s.stream_started_at.is_some_and(near) {
+            let Some(started) = s.stream_started_at else {
+                continue;
+            };
+            if (started.0 - stream_start.0).abs() > SAME_STREAM_MS {
                 continue;
             }
             return Ok(Some(Resumable {
                 session_id: id,
+                stream_started_at: started,
                 engage: engage_stats(&self.conn, id)?,
                 recordings: self.recordings(id)?,
             }));
@@ -172,6 +177,10 @@ mod tests {
         writer.shutdown().expect("shutdown");
         let r = recover(&db, "kick", "clavicular").expect("recover");
         assert_eq!(r.streams, vec![crashed]);
+        // Killed again before the live state was known: still the one to resume.
+        let again = recover(&db, "kick", "clavicular").expect("recover");
+        assert!(again.sessions.is_empty());
+        assert_eq!(again.streams, vec![crashed]);
 
         let store = Store::open(&db).expect("store");
         // The live event's start is a second off the API's: the same stream. Ten minutes

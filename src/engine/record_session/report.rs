@@ -45,6 +45,7 @@ fn part_end(end: Option<&PartEnd>) -> Option<String> {
             PartEnd::Stopped => "it was stopped",
             PartEnd::SpawnFailed(_) => "streamlink could not start",
             PartEnd::Crashed => "the recorder crashed and was restarted",
+            PartEnd::Interrupted => "kicktui was restarted after a crash",
             PartEnd::Unwritable(why) => {
                 return Some(format!("the last part could not be written: {why}"));
             }
@@ -74,6 +75,12 @@ impl Reporter {
             unwritable_said: None,
             resumed_at: None,
         }
+    }
+
+    /// The recording goes on after `part` (an earlier task's or run's): only later parts
+    /// are new.
+    pub fn after_part(&mut self, part: u32) {
+        self.last.part = part;
     }
 
     pub fn send(&self, u: Update) {
