@@ -158,6 +158,10 @@ pub struct Metrics {
     /// Whether the baselines are per viewer (they restart when that changes).
     per_viewer: bool,
     base: [Ewma; 3],
+    /// The share of seconds with money in the support window. Money comes now and then:
+    /// under half the time, the usual level is none (the median), not the mean, which
+    /// made every moneyless minute read below the stream's usual.
+    money_seen: Ewma,
     /// The second the collection (re)started.
     started: Option<i64>,
     session_start: Option<Ts>,
@@ -196,6 +200,7 @@ impl Metrics {
             viewers: None,
             per_viewer: false,
             base: [Ewma::default(); 3],
+            money_seen: Ewma::default(),
             started: None,
             session_start: None,
             score: None,
@@ -335,6 +340,7 @@ impl Metrics {
             // Other units: the baselines start over.
             self.per_viewer = per_viewer;
             self.base = [Ewma::default(); 3];
+            self.money_seen = Ewma::default();
             self.started = Some(sec - 1);
         }
         let v = if per_viewer {
@@ -366,6 +372,7 @@ impl Metrics {
             for (b, xi) in self.base.iter_mut().zip(x) {
                 b.push(xi, alpha);
             }
+            self.money_seen.push(f64::from(u8::from(x[2] > 0.0)), alpha);
         }
         // No usual level learnt yet (an outage from the first minute on): nothing to compare
         // with, so no score (against 0 everything would read as a peak).
@@ -374,7 +381,11 @@ impl Metrics {
             let mut num = 0.0;
             let mut den = 0.0;
             for i in 0..3 {
-                let b = self.base[i].get();
+                let b = if i == 2 && self.money_seen.get() < 0.5 {
+                    0.0
+                } else {
+                    self.base[i].get()
+                };
                 let eps = 0.1 * b + floors[i];
                 let r = (x[i] + eps) / (b + eps);
                 let rg = r.powf(self.cfg.steepness);

@@ -84,6 +84,37 @@ fn money_is_counted_in_dollars_and_lifts_the_score() {
     assert!((m.revenue_per_hour(secs(610)) - 40.95 * 4.0).abs() < 1e-6);
 }
 
+/// A gift now and then is not the stream's usual: steady chat with one gift an hour scores
+/// about 50 between gifts (the mean money rate as the usual read 42), and more just after.
+#[test]
+fn sporadic_money_leaves_the_usual_at_fifty() {
+    let mut m = Metrics::new(&Engagement::default(), 5.0);
+    m.start_session(secs(0));
+    let gift = Event::Donation {
+        username: "d".into(),
+        amount_usd: 10.0,
+        message: String::new(),
+    };
+    let (mut between, mut after) = (Vec::new(), Vec::new());
+    let mut t = 0;
+    for _ in 0..4 {
+        // An hour of steady chat, then a gift and a minute more.
+        chat(&mut m, t, t + 3600, 2, 10);
+        between.push(m.engagement().unwrap());
+        m.on_event(secs(t + 3600), &gift);
+        chat(&mut m, t + 3600, t + 3660, 2, 10);
+        after.push(m.engagement().unwrap());
+        t += 3660;
+    }
+    for e in &between[1..] {
+        assert!((47.0..=53.0).contains(e), "between gifts: {between:?}");
+    }
+    assert!(
+        after.iter().all(|&a| a > 55.0),
+        "just after a gift: {after:?}"
+    );
+}
+
 /// 20 minutes of steady chat before 262 viewers, then `after` viewers with the same chat.
 fn engagement_after_viewers(steps: &[u32]) -> f64 {
     let mut m = Metrics::new(&Engagement::default(), 5.0);
