@@ -97,6 +97,9 @@ pub fn trigger_words(kind: TriggerType, data: &TriggerData) -> String {
         ),
         TriggerData::Keyword(d) => format!("Keywords: {} ({}x)", d.keyword, d.count),
         TriggerData::ClipRequests(d) => format!("Clip requests: {} viewers", d.viewers),
+        TriggerData::Emote(d) if d.emote == crate::detect::emotes::HIDDEN_PHRASE => {
+            format!("Repeated phrase ({}x)", d.count)
+        }
         // A phrase chat repeats (quoted) is not an emote.
         TriggerData::Emote(d) if crate::detect::emotes::is_phrase(&d.emote) => {
             format!("Repeated: {} ({}x)", d.emote, d.count)

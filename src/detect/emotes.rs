@@ -34,12 +34,19 @@ pub struct EmoteDetector {
     /// Recent chatters' names (folded hashes): a phrase that is a name is not a reaction.
     names: FxHashSet<u64>,
     phrase: String,
+    /// Triggers keep a phrase's words (else [`HIDDEN_PHRASE`]).
+    phrase_text: bool,
 }
 
 /// Whether a token the detector names is a repeated phrase (quoted), not an emote.
 pub fn is_phrase(name: &str) -> bool {
     name.starts_with('"')
 }
+
+/// A phrase's moment trigger without its words: what chatters typed is chat text, which is
+/// not stored, logged or sent out unless `[general] store_chat_text` is on. The emote pane
+/// still shows the words, on screen only.
+pub const HIDDEN_PHRASE: &str = "\"…\"";
 
 /// Chatter names remembered for the "not a user name" check before the set is renewed.
 const MAX_NAMES: usize = 50_000;
@@ -57,7 +64,14 @@ impl EmoteDetector {
             active: FxHashSet::default(),
             names: FxHashSet::default(),
             phrase: String::new(),
+            phrase_text: false,
         }
+    }
+
+    /// Moment triggers carry a repeated phrase's words (`[general] store_chat_text`).
+    pub fn with_phrase_text(mut self, keep: bool) -> Self {
+        self.phrase_text = keep;
+        self
     }
 
     fn add(&mut self, t: Ts, user: u64, key: u64, name: &str) {
@@ -211,6 +225,11 @@ impl EmoteDetector {
             return None;
         }
         let name = self.counts.get(&key).map_or("", |c| c.name.as_str());
+        let name = if is_phrase(name) && !self.phrase_text {
+            HIDDEN_PHRASE
+        } else {
+            name
+        };
         Some(Trigger {
             kind: TriggerType::EmoteSpam,
             at: t,
@@ -294,6 +313,25 @@ mod tests {
         }
         d.close_second(Ts(2000));
         assert_eq!(d.top(), Some(("\"no waay\"", 12)), "a phrase, quoted");
+    }
+
+    /// What chat typed stays on screen: a phrase's moment trigger has no words unless chat
+    /// text may be stored (the pane still shows them).
+    #[test]
+    fn a_phrase_trigger_carries_its_words_only_with_chat_text_on() {
+        for keep in [false, true] {
+            let mut d = EmoteDetector::new(&EmotesConfig::default(), false).with_phrase_text(keep);
+            for u in 0..12 {
+                d.on_message(Ts(u as i64 * 100), &msg(u, "clip that"));
+            }
+            let t = d.close_second(Ts(2000)).expect("fires");
+            let TriggerData::Emote(e) = t.data else {
+                panic!("{t:?}")
+            };
+            let words = if keep { "\"clip that\"" } else { HIDDEN_PHRASE };
+            assert_eq!(e.emote, words);
+            assert_eq!(d.top(), Some(("\"clip that\"", 12)));
+        }
     }
 
     #[test]

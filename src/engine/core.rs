@@ -87,7 +87,8 @@ impl Core {
                 cfg.chat.window_seconds,
                 cfg.keywords.relative,
             ),
-            emotes: EmoteDetector::new(&cfg.emotes, cfg.emotes.relative),
+            emotes: EmoteDetector::new(&cfg.emotes, cfg.emotes.relative)
+                .with_phrase_text(cfg.general.store_chat_text),
             events: EventDetector::new(&cfg.events),
             viewers: ViewerDetector::new(&cfg.viewers),
             moments: MomentBuilder::new(&moments_cfg),
