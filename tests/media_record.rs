@@ -180,8 +180,10 @@ async fn live_stream_end_to_end() {
         },
     )
     .await;
-    // The restart began at the oldest segment still listed (stale, before the crash), then met
-    // the new encoder's discontinuity and rotated: the part after it starts clean.
+    // The encoder's crash left the playlist without new segments: streamlink ended for want
+    // of them. The restart began at the newest segment still listed (stale, before the
+    // crash), then met the new encoder's discontinuity and rotated: the part after it starts
+    // clean.
     assert!(
         st.parts
             .iter()
@@ -190,7 +192,7 @@ async fn live_stream_end_to_end() {
         st.parts
     );
     assert!(
-        matches!(st.parts[0].end, Some(PartEnd::Exited(_))),
+        matches!(st.parts[0].end, Some(PartEnd::NoNewVideo)),
         "{:?}",
         st.parts[0].end
     );

@@ -95,3 +95,57 @@ async fn hung_server_is_a_stall_and_the_recording_restarts() {
     drop(store);
     writer.shutdown_async().await.unwrap();
 }
+
+/// The encoder stops while the playlist stays up (the platform still says live): streamlink
+/// ends for want of new segments. The recorder marks the stream frozen, restarts at the live
+/// edge (no second copy of the whole playlist), and clears the mark once new video comes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frozen_stream_is_marked_and_not_recorded_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let src_dir = tmp.path().join("hls");
+    std::fs::create_dir_all(&src_dir).unwrap();
+    let mut src = HlsSource::start(&src_dir, "ffmpeg").await.unwrap();
+    assert!(src.wait_segments(3, Duration::from_secs(15)).await);
+    let (_live, check) = live_switch();
+    let rec = Recorder::start(
+        config(&src.url(), &data),
+        SessionInfo { id: 1 },
+        None,
+        check,
+    );
+    let mut rx = rec.status();
+    wait_for(&mut rx, Duration::from_secs(20), "recording", |s| {
+        s.state == RecState::Recording && s.parts.first().is_some_and(|p| p.content_s >= 4.0)
+    })
+    .await;
+
+    src.kill_encoder().await;
+    let st = wait_for(&mut rx, Duration::from_secs(30), "part 1 to end", |s| {
+        s.parts.first().is_some_and(|p| p.end.is_some()) && s.frozen_since.is_some()
+    })
+    .await;
+    assert_eq!(st.parts[0].end, Some(PartEnd::NoNewVideo), "{st:#?}");
+    // The restart starts at the newest segment: at most a segment or two again, not the
+    // playlist's six.
+    let st = wait_for(&mut rx, Duration::from_secs(30), "part 2 to end", |s| {
+        s.parts.get(1).is_some_and(|p| p.end.is_some())
+    })
+    .await;
+    let (first, second) = (&st.parts[0], &st.parts[1]);
+    assert!(
+        second.bytes * 3 <= first.bytes,
+        "part 2 copies the playlist again: {} of {} bytes",
+        second.bytes,
+        first.bytes
+    );
+    assert!(st.frozen_since.is_some());
+
+    src.restart_encoder().await.unwrap();
+    wait_for(&mut rx, Duration::from_secs(40), "new video", |s| {
+        s.frozen_since.is_none() && s.state == RecState::Recording
+    })
+    .await;
+    rec.stop().await;
+    src.stop().await;
+}

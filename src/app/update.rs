@@ -217,6 +217,10 @@ impl App {
                 format!("recording stalled ({after_s} s without growth): restarting"),
                 FlashKind::Bad,
             ),
+            RecorderNews::NoNewVideo { for_s } => self.flash(
+                format!("recording stalled: no new video from the stream for {for_s} s"),
+                FlashKind::Bad,
+            ),
             RecorderNews::Crashed { why } => {
                 self.flash(format!("recording task {why}"), FlashKind::Bad);
             }

@@ -13,6 +13,7 @@ pub fn log_recorder_line(n: &RecorderNews) -> Option<String> {
     match n {
         RecorderNews::Off(_)
         | RecorderNews::Stalled { .. }
+        | RecorderNews::NoNewVideo { .. }
         | RecorderNews::Unwritable { .. }
         | RecorderNews::Crashed { .. } => tracing::warn!(target: crate::logging::SHOWN, "{line}"),
         _ => tracing::info!("{line}"),
@@ -35,6 +36,10 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
         RecorderNews::Stalled { after_s } => {
             format!("Recording STALLED: no growth for {after_s} s; restarting streamlink")
         }
+        RecorderNews::NoNewVideo { for_s } => format!(
+            "Recording STALLED: the stream has sent no new video for {for_s} s while the \
+             channel is live (the streamer's encoder may be stuck); still trying"
+        ),
         RecorderNews::Stopped { why, .. } => format!("Recording {why}"),
         RecorderNews::Crashed { why } => {
             format!("Recording task {why}. Chat, moments and the database go on")

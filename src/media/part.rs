@@ -15,6 +15,9 @@ const MAX_SEGMENT_S: f64 = 60.0;
 pub enum PartEnd {
     /// streamlink exited by itself (rc 0 covers both a clean end and a dead source).
     Exited(Option<i32>),
+    /// streamlink ended itself because the playlist brought no new segment: the stream
+    /// sends no new video (the streamer's encoder stuck, or the stream just ended).
+    NoNewVideo,
     /// The file stopped growing; streamlink was stopped.
     Stalled,
     /// streamlink met a discontinuity (a streamer reconnect); rotated to a new part.
@@ -38,6 +41,7 @@ impl PartEnd {
     pub fn from_status(status: &str) -> PartEnd {
         match status {
             "ended" => PartEnd::Exited(None),
+            "no_new_video" => PartEnd::NoNewVideo,
             "stalled" => PartEnd::Stalled,
             "discontinuity" => PartEnd::Discontinuity,
             "stopped" => PartEnd::Stopped,
@@ -50,6 +54,7 @@ impl PartEnd {
     pub fn as_status(&self) -> &'static str {
         match self {
             PartEnd::Exited(_) => "ended",
+            PartEnd::NoNewVideo => "no_new_video",
             PartEnd::Stalled => "stalled",
             PartEnd::Discontinuity => "discontinuity",
             PartEnd::Stopped => "stopped",
@@ -184,6 +189,8 @@ pub struct PartLog {
     /// Segments complete in this part.
     pub completed: u64,
     last_completed_s: f64,
+    /// streamlink said the playlist brought no new segment.
+    pub no_new: bool,
 }
 
 /// What a log line changed that the recorder must act on.
@@ -245,6 +252,10 @@ impl PartLog {
                 info.content_s += d;
                 self.last_completed_s = d;
                 PartChange::Content
+            }
+            LogEvent::NoNewSegments => {
+                self.no_new = true;
+                PartChange::None
             }
             // The first segment of a part may carry the flag itself: harmless at offset 0.
             // Later, the segment just written (logged before the warning) belongs to another

@@ -158,6 +158,10 @@ pub struct RecordingStatus {
     pub last_problem: Option<String>,
     /// streamlink's pid (= its process group) while it runs.
     pub pid: Option<u32>,
+    /// Since when the stream has sent no new video: parts end for want of new segments
+    /// (the streamer's encoder stuck while the platform still says live). Cleared once a
+    /// part records new content again.
+    pub frozen_since: Option<Ts>,
 }
 
 impl RecordingStatus {

@@ -17,6 +17,8 @@ use super::supervise::{Supervisor, escape_output_template, stopped};
 use crate::store::{NewRecording, RecordingUpdate, WriteOp};
 use crate::time::wall_now;
 
+/// Segments a part must complete before a freeze counts as over.
+const FROZEN_OVER_SEGMENTS: f64 = 3.0;
 const LOG_LINES: usize = 200;
 /// Size polls: fast until the first byte (its time anchors the timeline), then every second.
 const FIRST_BYTE_POLL: Duration = Duration::from_millis(50);
@@ -185,6 +187,7 @@ impl Supervisor {
                     }
                     break match self.write_error.take() {
                         Some(why) => PartEnd::Unwritable(why),
+                        None if plog.no_new => PartEnd::NoNewVideo,
                         None => PartEnd::Exited(code),
                     };
                 }
@@ -249,7 +252,15 @@ impl Supervisor {
                 }
                 self.publish();
             }
-            PartChange::Content => self.publish(),
+            PartChange::Content => {
+                // New video again after a freeze: a restart after one records one old segment,
+                // so it takes a few.
+                let info = self.current();
+                if info.content_s >= FROZEN_OVER_SEGMENTS * info.target_duration {
+                    self.status.frozen_since = None;
+                }
+                self.publish();
+            }
             PartChange::Rotate => return Some(PartEnd::Discontinuity),
             PartChange::None => {}
         }

@@ -14,6 +14,7 @@ use super::recorder::{
 };
 use super::restart::Shared;
 use crate::store::StoreHandle;
+use crate::time::wall_now;
 
 /// A part shorter than this (or empty) counts as a failed start for the backoff.
 const HEALTHY_PART: Duration = Duration::from_secs(30);
@@ -92,12 +93,16 @@ impl Supervisor {
             // playlist allows (no gap); after a discontinuity only the newest segment is new.
             let live_edge = match prev {
                 None => None,
-                Some(PartEnd::Discontinuity) => Some(1),
+                // Everything in the playlist is recorded already: going back copies it again.
+                Some(PartEnd::Discontinuity | PartEnd::NoNewVideo) => Some(1),
                 Some(_) => Some(self.cfg.restart_live_edge.max(1)),
             };
             let started = Instant::now();
             let end = self.run_part(part, live_edge).await;
             let part_bytes = self.status.parts.last().map_or(0, |p| p.bytes);
+            if end == PartEnd::NoNewVideo {
+                self.status.frozen_since.get_or_insert(wall_now());
+            }
             match &end {
                 PartEnd::SpawnFailed(msg) => {
                     let reason = if msg.contains("not found") {

@@ -57,6 +57,14 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
             format!("Recording of {channel} STALLED: no growth for {after_s} s; restarting"),
             json!({"channel": channel, "afterSeconds": after_s}),
         ),
+        Update::Recorder(RecorderNews::NoNewVideo { for_s }) => alert(
+            "recording_stalled",
+            format!(
+                "Recording of {channel} STALLED: the stream has sent no new video for {for_s} s \
+                 while the channel is live (is the encoder stuck?)"
+            ),
+            json!({"channel": channel, "afterSeconds": for_s, "noNewVideo": true}),
+        ),
         // Told once, when final (the building form came first with the same id).
         Update::Moment { id, moment } => {
             let seen = id.is_some() && before.moments.iter().any(|r| r.id == *id && !r.building);

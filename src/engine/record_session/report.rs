@@ -33,6 +33,8 @@ pub(in crate::engine) struct Reporter {
     unwritable_said: Option<(String, Instant, u64)>,
     /// Since when the recording has been growing again after it.
     resumed_at: Option<Instant>,
+    /// The freeze (`RecordingStatus::frozen_since`) already said.
+    frozen_said: Option<crate::time::Ts>,
 }
 
 /// Why the part before a new one ended, in words.
@@ -40,6 +42,7 @@ fn part_end(end: Option<&PartEnd>) -> Option<String> {
     Some(
         match end? {
             PartEnd::Exited(_) => "streamlink ended while the channel is live",
+            PartEnd::NoNewVideo => "the stream sent no new video",
             PartEnd::Stalled => "the recording stalled",
             PartEnd::Discontinuity => "the stream reconnected",
             PartEnd::Stopped => "it was stopped",
@@ -74,6 +77,7 @@ impl Reporter {
             last_pane: None,
             unwritable_said: None,
             resumed_at: None,
+            frozen_said: None,
         }
     }
 
@@ -167,8 +171,21 @@ impl Reporter {
         let _ = self.news.send(news);
     }
 
-    /// The periodic `Recording health:` line, while streamlink runs.
-    pub fn health(&self, st: &RecordingStatus) {
+    /// The periodic `Recording health:` line, while streamlink runs; and, once per freeze,
+    /// that the stream has sent no new video for a while (three stall spans: a stream that
+    /// just ended is offline by then).
+    pub fn health(&mut self, st: &RecordingStatus) {
+        if let Some(since) = st.frozen_since
+            && self.frozen_said != Some(since)
+        {
+            let target = st.parts.last().map_or(2.0, |p| p.target_duration);
+            let limit = 3 * stall_after(self.stall_floor, target).as_secs();
+            let for_s = crate::time::wall_now().secs_since(since).max(0.0) as u64;
+            if for_s >= limit {
+                self.frozen_said = Some(since);
+                self.send(Update::Recorder(RecorderNews::NoNewVideo { for_s }));
+            }
+        }
         if matches!(st.state, RecState::Recording | RecState::Stalled) {
             self.send(Update::Recorder(RecorderNews::Health {
                 line: st.health_line(),
@@ -242,6 +259,40 @@ mod tests {
         let mut p = PartInfo::new(n, PathBuf::from(format!("/r/x_p{n}.ts")), Ts(0), 3);
         p.end = end;
         p
+    }
+
+    /// A stream that sends no new video is said once per freeze, after three stall spans
+    /// (a stream that just ended is offline by then), never on every restart.
+    #[test]
+    fn a_frozen_stream_is_said_once_after_three_stall_spans() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut r = Reporter::new(5, tx, Duration::from_secs(20));
+        let now = crate::time::wall_now();
+        let frozen = |secs: f64| RecordingStatus {
+            state: RecState::Recording,
+            part: 2,
+            parts: vec![part(1, Some(PartEnd::NoNewVideo)), part(2, None)],
+            frozen_since: Some(now.plus_secs(-secs)),
+            ..RecordingStatus::default()
+        };
+        let said = |got: Vec<Update>| {
+            got.iter()
+                .filter(|u| matches!(u, Update::Recorder(RecorderNews::NoNewVideo { .. })))
+                .count()
+        };
+        r.health(&frozen(30.0));
+        assert_eq!(
+            said(drain(&mut rx)),
+            0,
+            "20 s stall floor: 60 s before it is said"
+        );
+        let st = frozen(61.0);
+        r.health(&st);
+        r.health(&st);
+        assert_eq!(said(drain(&mut rx)), 1);
+        // Another freeze later is said again.
+        r.health(&frozen(90.0));
+        assert_eq!(said(drain(&mut rx)), 1);
     }
 
     #[test]
