@@ -84,7 +84,9 @@ function moment(d) {
   }
   const c = tr.children;
   c[0].textContent = clock(d.time);
-  c[1].textContent = d.type.replace("_", " ");
+  // Building: its merge window is open; the same row turns final (kind and score may change).
+  c[1].textContent = d.type.replace("_", " ") + (d.building ? " (building)" : "");
+  tr.className = d.building ? "building" : "";
   c[2].textContent = d.score.toFixed(1);
   // "none" is the protocol's word for "not asked for yet"; the TUI shows that as "–" too.
   c[3].textContent = d.clipStatus === "none" ? "–" : d.clipStatus;

@@ -102,7 +102,14 @@ async fn messages_have_the_exact_shapes_of_the_product() {
     assert_eq!(totals["data"]["revenueToday"], 160.0);
     assert_eq!(totals["data"]["subsCount"], 13);
     assert_eq!(totals["data"]["donationsPerHour"], 30.0);
-    // A moment, then again when its clip is final.
+    // A moment at its first trigger (building), final, then again when its clip is final.
+    srv.feed.send(Update::MomentBuilding {
+        id: Some(7),
+        moment: moment(5025.0),
+    });
+    let building = next(&mut ws).await;
+    assert_eq!(building["data"]["id"], 7, "{building}");
+    assert_eq!(building["data"]["building"], true, "{building}");
     srv.feed.send(Update::Moment {
         id: Some(7),
         moment: moment(5025.0),
@@ -111,7 +118,7 @@ async fn messages_have_the_exact_shapes_of_the_product() {
         next(&mut ws).await,
         json!({"type": "moment", "data": {"id": 7, "time": "2026-02-27T10:30:00Z",
             "offset": 5025.0, "type": "keyword", "score": 12.5, "clipStatus": "none",
-            "clipPath": null, "summary": "Keywords: CLIP (5x)"}})
+            "clipPath": null, "summary": "Keywords: CLIP (5x)", "building": false}})
     );
     srv.feed.send(Update::Clip(ClipNews {
         session: 1,
@@ -272,11 +279,21 @@ async fn past_the_client_limit_a_connection_is_refused_and_a_big_client_message_
         .expect("left");
     let mut ws = srv.connect().await;
     next(&mut ws).await;
-    // Clients only ever close: a 64 KiB message is not read, its connection ends.
+    // Clients only ever close: a 64 KiB message is not read, its connection ends with a
+    // close frame saying why (1009), not as a broken connection.
     ws.send(Message::text("x".repeat(64 * 1024))).await.ok();
-    let ended =
-        tokio::time::timeout(LIMIT, async { while let Some(Ok(_)) = ws.next().await {} }).await;
-    assert!(ended.is_ok(), "the server closed it");
+    let closed = tokio::time::timeout(LIMIT, async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => {}
+                _ => return None,
+            }
+        }
+    })
+    .await
+    .expect("the server closed it");
+    assert_eq!(closed, Some(1009));
     tokio::time::timeout(LIMIT, srv.running.wait_clients(255))
         .await
         .expect("and it left the hub");
@@ -408,6 +425,13 @@ async fn the_token_is_checked_before_the_upgrade() {
         .unwrap();
     assert_eq!(ok.status().as_u16(), 200);
     assert_eq!(st(http.get(format!("{base}/")).send().await.unwrap()), 200);
+    // A path that is not there is a 404 (a browser asks for /favicon.ico), not a refusal.
+    let none = http
+        .get(format!("{base}/favicon.ico"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(st(none), 404);
 }
 
 #[tokio::test]

@@ -25,25 +25,27 @@ pub async fn run(
     let (id, dropped) = (joined.id, joined.dropped.clone());
     let (mut sink, mut stream) = socket.split();
     let mut rx = joined.rx;
-    // Ends with whether the client is still there to say goodbye to.
+    // Ends with the goodbye the client is still there to take, if any.
     let pump = async {
         for m in joined.initial {
             if sink.send(Message::Text(m)).await.is_err() {
-                return false;
+                return None;
             }
         }
         loop {
             tokio::select! {
                 m = rx.recv() => match m {
                     Some(m) => if sink.send(Message::Text(m)).await.is_err() {
-                        return false;
+                        return None;
                     },
                     // The hub let go of this client: it is stopping or dropped it.
-                    None => return true,
+                    None => return Some(Goodbye::Hub),
                 },
-                // Only a close (or a broken connection) matters from the client.
+                // Only a close (or a broken connection) matters from the client; a message
+                // past the size limit (or a bad frame) is refused with a close frame.
                 incoming = stream.next() => match incoming {
-                    Some(Ok(Message::Close(_)) | Err(_)) | None => return false,
+                    Some(Ok(Message::Close(_))) | None => return None,
+                    Some(Err(_)) => return Some(Goodbye::Refused),
                     Some(Ok(_)) => {}
                 },
             }
@@ -51,19 +53,19 @@ pub async fn run(
     };
     let goodbye = tokio::select! {
         there = pump => there,
-        () = dropped.cancelled() => true,
-        () = cancel.cancelled() => true,
+        () = dropped.cancelled() => Some(Goodbye::Hub),
+        () = cancel.cancelled() => Some(Goodbye::Hub),
     };
     drop(slot);
     hub.leave(id);
-    if goodbye {
-        // A close frame, so the dashboard sees kicktui stopping (1001) or dropping a client
-        // that stopped reading (1008), not a broken connection (1006). A stalled client may
-        // never take it: the wait is short.
-        let (code, reason) = if cancel.is_cancelled() {
-            (close_code::AWAY, "kicktui is stopping")
-        } else {
-            (close_code::POLICY, "stopped reading")
+    if let Some(why) = goodbye {
+        // A close frame, so the dashboard sees kicktui stopping (1001), dropping a client
+        // that stopped reading (1008) or refusing what it sent (1009), not a broken
+        // connection (1006). A stalled client may never take it: the wait is short.
+        let (code, reason) = match why {
+            Goodbye::Refused => (close_code::SIZE, "message too big or malformed"),
+            Goodbye::Hub if cancel.is_cancelled() => (close_code::AWAY, "kicktui is stopping"),
+            Goodbye::Hub => (close_code::POLICY, "stopped reading"),
         };
         let frame = CloseFrame {
             code,
@@ -71,4 +73,12 @@ pub async fn run(
         };
         let _ = tokio::time::timeout(CLOSE_WAIT, sink.send(Message::Close(Some(frame)))).await;
     }
+}
+
+/// Why the server closes a client that is still there.
+enum Goodbye {
+    /// The hub let go of it: kicktui is stopping, or the client stopped reading.
+    Hub,
+    /// It sent a message past the size limit, or a bad frame.
+    Refused,
 }

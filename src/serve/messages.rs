@@ -91,6 +91,9 @@ pub struct MomentMsg {
     pub clip_path: Option<String>,
     /// `Velocity: 8.7 msg/s | Keywords: CLIP (5x)`.
     pub summary: String,
+    /// Shown at its first trigger, its merge window still open: the same id comes again,
+    /// final (`false`), when it closes (its kind, score and summary may change then).
+    pub building: bool,
 }
 
 /// The orchestrator's context line with the activity and the bandit's suggestion (not in
@@ -193,6 +196,7 @@ pub fn moment(row: &MomentRow) -> Msg {
             .and_then(present::final_clip)
             .map(|p| p.display().to_string()),
         summary: present::trigger_summary(m),
+        building: row.building,
     })
 }
 
@@ -258,7 +262,18 @@ pub fn for_update(v: &View, u: &Update) -> Vec<Msg> {
             clip: None,
             building: false,
         })],
-        Update::Moment { id, .. } => row(*id).into_iter().collect(),
+        Update::MomentBuilding {
+            id: None,
+            moment: m,
+        } => vec![moment(&MomentRow {
+            id: None,
+            moment: m.clone(),
+            clip: None,
+            building: true,
+        })],
+        Update::Moment { id, .. } | Update::MomentBuilding { id, .. } => {
+            row(*id).into_iter().collect()
+        }
         Update::Clip(news) => row(news.moment_id).into_iter().collect(),
         Update::Advice(a) => vec![advice(a)],
         Update::WentLive { .. } | Update::WentOffline { .. } | Update::Resync(_) => {

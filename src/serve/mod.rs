@@ -219,7 +219,9 @@ fn router(state: AppState, token: Option<auth::Token>) -> Router {
     let guarded = Router::new()
         .route("/ws/metrics", get(ws))
         .route("/api/state", get(api_state))
-        .layer(axum::middleware::from_fn_with_state(token, auth::require))
+        // On these routes only: an unknown path (a browser's /favicon.ico) is a 404, not a
+        // refusal logged as a client with a wrong token.
+        .route_layer(axum::middleware::from_fn_with_state(token, auth::require))
         .with_state(state);
     Router::new().merge(assets::routes()).merge(guarded)
 }
