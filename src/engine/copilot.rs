@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::feed::{Feed, FeedRx};
 use super::runner::Command;
-use super::update::Update;
+use super::update::{RecorderNews, Update};
 use crate::advisor::{Advice, AdvisorCmd, AdvisorHandle, AdvisorStatus, RecentChat};
 use crate::bot::{BotEvent, BotHandle, Priority};
 use crate::config::Config;
@@ -89,6 +89,7 @@ pub fn start(
         advice,
         bot,
         bot_events,
+        recording: cfg.recorder.enabled,
     };
     let relay = Arc::new(Mutex::new(relay));
     let cancel = tasks.clone();
@@ -187,6 +188,8 @@ struct Relay {
     advice: Option<mpsc::Receiver<Advice>>,
     bot: Option<BotHandle>,
     bot_events: Option<mpsc::Receiver<BotEvent>>,
+    /// Recording may make clips (off: a `!clip` answer promises none).
+    recording: bool,
 }
 
 impl Relay {
@@ -213,16 +216,24 @@ impl Relay {
         }
     }
 
-    fn on_update(&self, u: &Update) {
+    fn on_update(&mut self, u: &Update) {
+        match u {
+            Update::Recorder(RecorderNews::Disabled | RecorderNews::Off(_)) => {
+                self.recording = false;
+            }
+            Update::Recorder(RecorderNews::PartStarted { .. }) => self.recording = true,
+            _ => {}
+        }
         let Some(bot) = &self.bot else { return };
-        if let Some(line) = chat_line(u) {
+        if let Some(line) = chat_line(u, self.recording) {
             bot.say(Priority::Confirmation, line);
         }
     }
 }
 
-/// What the chat voice says about an update: a clip saved, or the answer to `!clip`.
-pub fn chat_line(u: &Update) -> Option<String> {
+/// What the chat voice says about an update: a clip saved, or the answer to `!clip` (which
+/// promises a clip only while recording can make one).
+pub fn chat_line(u: &Update, recording: bool) -> Option<String> {
     match u {
         Update::Clip(news) => match &news.state {
             ClipState::Ready { duration, .. } | ClipState::Short { duration, .. } => {
@@ -234,8 +245,13 @@ pub fn chat_line(u: &Update) -> Option<String> {
             id: Some(_),
             moment,
         } if clip_request(moment) => Some(format!(
-            "Clip requested by chat: marked at {}, the clip follows",
-            format_hms(moment.offset_s)
+            "Clip requested by chat: marked at {}{}",
+            format_hms(moment.offset_s),
+            if recording {
+                ", the clip follows"
+            } else {
+                " (not recording, so no clip)"
+            }
         )),
         _ => None,
     }

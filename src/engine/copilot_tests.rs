@@ -41,12 +41,27 @@ fn clip_request() -> Moment {
 fn clips_and_clip_requests_get_a_chat_line_and_nothing_else_does() {
     let m = clip_request();
     assert_eq!(
-        chat_line(&Update::Moment {
-            id: Some(4),
-            moment: m.clone()
-        })
+        chat_line(
+            &Update::Moment {
+                id: Some(4),
+                moment: m.clone()
+            },
+            true
+        )
         .as_deref(),
         Some("Clip requested by chat: marked at 0:12:34, the clip follows")
+    );
+    // Not recording: no clip is promised.
+    assert_eq!(
+        chat_line(
+            &Update::Moment {
+                id: Some(4),
+                moment: m.clone()
+            },
+            false
+        )
+        .as_deref(),
+        Some("Clip requested by chat: marked at 0:12:34 (not recording, so no clip)")
     );
     let mut plain = m;
     plain.triggers[0].data = TriggerData::Keyword(KeywordData {
@@ -54,13 +69,16 @@ fn clips_and_clip_requests_get_a_chat_line_and_nothing_else_does() {
         keyword: "CLIP".into(),
     });
     assert_eq!(
-        chat_line(&Update::Moment {
-            id: Some(5),
-            moment: plain
-        }),
+        chat_line(
+            &Update::Moment {
+                id: Some(5),
+                moment: plain
+            },
+            true
+        ),
         None
     );
-    assert_eq!(chat_line(&Update::Note("x".into())), None);
+    assert_eq!(chat_line(&Update::Note("x".into()), true), None);
 }
 
 #[tokio::test]
