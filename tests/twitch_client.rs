@@ -407,6 +407,7 @@ fn status_actor(
         poll_every: Duration::from_millis(30),
         news: news_tx,
         feed,
+        unknown_said: false,
     };
     let cancel = CancellationToken::new();
     let requests = Arc::new(tokio::sync::Mutex::new(req_rx));
@@ -600,4 +601,46 @@ async fn a_channel_where_nobody_speaks_gets_one_hint_to_check_its_name() {
         "{quiet:?}"
     );
     assert!(notices(true).await.is_empty());
+}
+
+/// No Helix credentials and a probe that cannot tell (here: no streamlink): the run says
+/// once that the live state is unknown and how to fix it, instead of sitting silent.
+#[tokio::test]
+async fn a_live_state_nothing_can_tell_is_said_once() {
+    let (news_tx, _news) = mpsc::channel(100);
+    let (_req_tx, req_rx) = mpsc::channel(16);
+    let feed = Feed::new();
+    let mut notes = feed.subscribe().into_mpsc(100);
+    let mut rec = kicktui::config::Recorder::default();
+    rec.streamlink = "/nonexistent/streamlink".into();
+    let actor = TwitchStatus {
+        login: "fakechan".into(),
+        helix: None,
+        probe: Some(kicktui::engine::stream_probe::StreamProbe::from_config(
+            &rec, "fakechan",
+        )),
+        assume_live: false,
+        poll_every: Duration::from_millis(30),
+        news: news_tx,
+        feed,
+        unknown_said: false,
+    };
+    let cancel = CancellationToken::new();
+    let requests = Arc::new(tokio::sync::Mutex::new(req_rx));
+    let task = tokio::spawn(actor.run(requests, cancel.clone()));
+    let mut said = 0;
+    let _ = timeout(Duration::from_millis(600), async {
+        while let Some(u) = notes.recv().await {
+            if let Update::Note(n) = u
+                && n.contains("cannot tell whether the stream is live")
+            {
+                assert!(n.contains("assume_live"), "{n}");
+                said += 1;
+            }
+        }
+    })
+    .await;
+    assert_eq!(said, 1);
+    cancel.cancel();
+    assert!(timeout(LIMIT, task).await.is_ok_and(|r| r.is_ok()));
 }

@@ -56,6 +56,7 @@ impl Sources {
             )),
             news: news_tx,
             feed: feed.clone(),
+            unknown_said: false,
         };
         let status = supervised_status(status, req_rx, feed.clone(), cancel.clone());
 

@@ -33,6 +33,8 @@ pub struct TwitchStatus {
     pub poll_every: Duration,
     pub news: mpsc::Sender<ApiNews>,
     pub feed: Feed,
+    /// The probe's "cannot tell" was said (once, until it can tell again).
+    pub unknown_said: bool,
 }
 
 impl TwitchStatus {
@@ -132,8 +134,18 @@ impl TwitchStatus {
     async fn probe_now(&mut self) -> Option<LiveStatus> {
         let probe = self.probe.as_mut()?;
         let found = probe.probe().await;
-        if let Probe::Unknown { why } = &found {
-            tracing::debug!("{}: stream probe: {why}", self.login);
+        match &found {
+            Probe::Unknown { why } if self.helix.is_none() && !self.unknown_said => {
+                // Nothing else can tell: said once, or the run just sits silent.
+                self.unknown_said = true;
+                self.note(format!(
+                    "twitch:{}: cannot tell whether the stream is live ({why}); set [twitch] \
+                     client_id and client_secret, or [twitch] assume_live",
+                    self.login
+                ));
+            }
+            Probe::Unknown { why } => tracing::debug!("{}: stream probe: {why}", self.login),
+            _ => self.unknown_said = false,
         }
         found.status()
     }
