@@ -611,8 +611,10 @@ async fn a_live_state_nothing_can_tell_is_said_once() {
     let (_req_tx, req_rx) = mpsc::channel(16);
     let feed = Feed::new();
     let mut notes = feed.subscribe().into_mpsc(100);
-    let mut rec = kicktui::config::Recorder::default();
-    rec.streamlink = "/nonexistent/streamlink".into();
+    let rec = kicktui::config::Recorder {
+        streamlink: "/nonexistent/streamlink".into(),
+        ..Default::default()
+    };
     let actor = TwitchStatus {
         login: "fakechan".into(),
         helix: None,
