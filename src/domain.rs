@@ -226,7 +226,27 @@ pub enum Event {
     SourceUp,
 }
 
+/// Money a single event can plausibly carry; past it the field is garbage (a broken or
+/// hostile frame), not a fortune: $1,000,000 however it is paid.
+pub const MAX_EVENT_USD: f64 = 1_000_000.0;
+
 impl Event {
+    /// False for money no one sends in one go (`bits=99999999999999`, a donation of 1e308):
+    /// such an event is dropped and counted as malformed instead of making a score of 4e154
+    /// and a revenue that swallows every real gift. Gifted subs are limited to 10,000.
+    pub fn is_plausible(&self) -> bool {
+        match self {
+            Event::Kicks { amount, .. } | Event::Bits { amount, .. } => {
+                f64::from(*amount) / 100.0 <= MAX_EVENT_USD
+            }
+            Event::Donation { amount_usd, .. } => {
+                amount_usd.is_finite() && (0.0..=MAX_EVENT_USD).contains(amount_usd)
+            }
+            Event::GiftedSubs { count, .. } => *count <= 10_000,
+            _ => true,
+        }
+    }
+
     /// Short stable name, used in replay stats and the `events` table.
     pub fn name(&self) -> &'static str {
         match self {

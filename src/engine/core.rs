@@ -60,6 +60,8 @@ pub struct Core {
 /// Running counts for the status line and reports.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Totals {
+    /// Events with implausible money, dropped ([`Event::is_plausible`]).
+    pub implausible: u64,
     pub chat_messages: u64,
     pub counted_messages: u64,
     pub moments: u64,
@@ -119,6 +121,10 @@ impl Core {
     }
 
     pub fn on_event(&mut self, t: Ts, ev: &Event) -> Vec<Effect> {
+        if !ev.is_plausible() {
+            self.totals.implausible += 1;
+            return Vec::new();
+        }
         let mut out = Vec::new();
         self.advance(t, &mut out);
         let t = self.second.map_or(t, |s| t.max(Ts(s * 1000)));

@@ -158,6 +158,10 @@ impl Engine {
                 if let (Some(recent), Event::Chat(m)) = (&self.advisor_chat, &event) {
                     recent.push(m);
                 }
+                if !event.is_plausible() {
+                    // Dropped by the core too; counted and said like any malformed frame.
+                    self.malformed(&format!("implausible {} amount", event.name()));
+                }
                 let effects = self.core.on_event(at, &event);
                 self.apply(effects).await;
             }
@@ -172,13 +176,15 @@ impl Engine {
                 tracing::warn!(target: crate::logging::SHOWN, "{text}");
                 self.feed.send(Update::Note(text));
             }
-            SourceMsg::Malformed { at: _, error } => {
-                self.summary.malformed_frames += 1;
-                let n = self.summary.malformed_frames;
-                if n.is_power_of_two() {
-                    tracing::warn!("malformed frame skipped ({n} so far): {error}");
-                }
-            }
+            SourceMsg::Malformed { at: _, error } => self.malformed(&error.to_string()),
+        }
+    }
+
+    fn malformed(&mut self, error: &str) {
+        self.summary.malformed_frames += 1;
+        let n = self.summary.malformed_frames;
+        if n.is_power_of_two() {
+            tracing::warn!("malformed frame skipped ({n} so far): {error}");
         }
     }
 

@@ -136,6 +136,14 @@ impl Replayer {
     }
 
     pub fn event(&mut self, t: Ts, event: &Event) {
+        if !event.is_plausible() {
+            self.error(format!(
+                "a {} of more than ${:.0} in one go: taken for garbage",
+                event.name(),
+                crate::domain::MAX_EVENT_USD
+            ));
+            return;
+        }
         // The log's clock never runs backwards: a late line is taken at the current time.
         if self.clock.is_some_and(|c| t.0 + 1000 < c.0) {
             self.report.stats.late += 1;

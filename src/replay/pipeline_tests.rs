@@ -72,3 +72,32 @@ fn pipelined_replay_matches_line_by_line() {
         assert_eq!(got, want, "buffer of {cap}");
     }
 }
+
+/// Money no one sends in one go is garbage: counted as an unreadable line, no moment, no
+/// revenue, and the real gift beside it still counts.
+#[test]
+fn an_absurd_amount_is_an_error_not_a_fortune() {
+    let log = concat!(
+        r#"{"ts":"2024-01-01T00:00:01Z","user":"a","type":"donation","amount":1e308}"#,
+        "\n",
+        r#"{"ts":"2024-01-01T00:00:02Z","user":"b","type":"donation","amount":10}"#,
+        "\n",
+    );
+    let report = run(log.as_bytes(), &Config::default()).unwrap();
+    assert_eq!(report.stats.errors, 1);
+    assert!(
+        report
+            .first_error
+            .as_deref()
+            .is_some_and(|e| e.contains("taken for garbage")),
+        "{:?}",
+        report.first_error
+    );
+    assert_eq!(report.notable.len(), 1);
+    assert!(
+        report
+            .moments
+            .iter()
+            .all(|m| m.score.is_finite() && m.score < 1000.0)
+    );
+}
