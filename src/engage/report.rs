@@ -81,8 +81,7 @@ pub struct MomentLine {
 impl MomentLine {
     /// The kind in the banner's words, lower case (`chat spike`).
     fn kind_cell(&self) -> String {
-        crate::domain::TriggerType::parse(&self.kind)
-            .map_or(self.kind.replace('_', " "), |t| t.headline().to_lowercase())
+        kind_words(&self.kind)
     }
 
     /// The clip as the report's table shows it: where it is, or why there is none.
@@ -97,6 +96,13 @@ impl MomentLine {
             (other, _) => other.replace('_', " "),
         }
     }
+}
+
+/// A moment kind as the report says it (`chat spike`, not `chat_velocity`), the same in the
+/// summary line and the table.
+fn kind_words(kind: &str) -> String {
+    crate::domain::TriggerType::parse(kind)
+        .map_or(kind.replace('_', " "), |t| t.headline().to_lowercase())
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -272,7 +278,7 @@ impl Report {
         let kinds: Vec<String> = self
             .moments
             .iter()
-            .map(|c| format!("{} {}", c.count, c.kind))
+            .map(|c| format!("{} {}", c.count, kind_words(&c.kind)))
             .collect();
         if kinds.is_empty() {
             writeln!(o, "- Moments: 0")?;

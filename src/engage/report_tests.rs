@@ -125,3 +125,27 @@ fn every_moment_is_listed_with_its_clip_or_why_there_is_none() {
     }
     assert!(!Report::default().to_markdown().contains("## Moments"));
 }
+
+/// The summary line names kinds as the Moments table does ("chat spike", not the column
+/// value "chat_velocity").
+#[test]
+fn the_moments_line_uses_the_tables_words() {
+    let r = Report {
+        moments: vec![
+            Count {
+                kind: "chat_velocity".into(),
+                count: 2,
+            },
+            Count {
+                kind: "sub_burst".into(),
+                count: 1,
+            },
+        ],
+        ..Report::default()
+    };
+    let md = r.to_markdown();
+    assert!(
+        md.contains("- Moments: 3 (2 chat spike, 1 sub burst)"),
+        "{md}"
+    );
+}
