@@ -71,12 +71,14 @@ pub async fn run_live_tui_with(
     // The terminal is restored; whatever ended the TUI ends the engine too. Stopping
     // streamlink and cutting queued clips takes a moment: say what happens meanwhile.
     stop.cancel();
+    crate::present::say("Stopping: the recording, queued clips and the last alerts…");
     let mut printer = Printer::new(&channel, crate::headless::CHAT_LINE_EVERY_S);
     let end = loop {
         tokio::select! {
             end = &mut engine => break end,
             Some(u) = updates_rx.recv() => {
-                let report = matches!(&u, Update::Note(n) if n.starts_with("Stream report saved"));
+                let report = matches!(&u, Update::Note(n) if n.starts_with("Stream report saved")
+                    || n.starts_with(crate::notify::DRAIN_PREFIX));
                 if report || matches!(u, Update::Recorder(_) | Update::Clip(_)) {
                     for line in printer.lines(&u, wall_now()) {
                         crate::present::say(&line);

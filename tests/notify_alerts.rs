@@ -446,7 +446,7 @@ async fn at_quit_the_alerts_already_due_still_go_out() {
     let alerts = notify::spawn(targets, &feed, fast(), cancel.clone()).unwrap();
     live_then_offline(&feed);
     // The engine ends at once: both alerts (the first after a retry) go out before quitting.
-    alerts.drain(LIMIT).await;
+    alerts.drain(LIMIT, |_| {}).await;
     cancel.cancel();
     let mut sent = Vec::new();
     while let Ok((_, body, _)) = rx.seen.try_recv() {
@@ -477,11 +477,21 @@ async fn at_quit_a_target_that_never_answers_is_named_with_what_it_missed() {
     named(&feed);
     feed.send(Update::WentOffline { at: Ts(60_000) });
     let started = Instant::now();
-    alerts.drain(Duration::from_millis(300)).await;
+    let said = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let screen = said.clone();
+    alerts
+        .drain(Duration::from_millis(300), move |l| {
+            screen.lock().unwrap().push(l)
+        })
+        .await;
     assert!(
         started.elapsed() < LIMIT,
         "quitting waits for the limit only"
     );
+    // On the screen too (a closed TUI has no log pane): the wait, then what was lost.
+    let said = said.lock().unwrap().clone();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(said[1].contains("1 not sent to") && !said[1].contains("/hooks/silent"));
     cancel.cancel();
     held.abort();
     let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();

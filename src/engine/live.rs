@@ -162,7 +162,10 @@ pub async fn run(
     let end = engine.run(inputs, cancel).await;
 
     if let Some(alerts) = alerts {
-        alerts.drain(ALERTS_AT_QUIT).await;
+        let notes = feed.clone();
+        alerts
+            .drain(ALERTS_AT_QUIT, move |line| notes.send(Update::Note(line)))
+            .await;
     }
     tasks.cancel();
     stop_tasks(source_tasks, STOP_LIMIT).await;

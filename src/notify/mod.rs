@@ -105,6 +105,9 @@ pub fn spawn(
     Some(Notifier { quit, done, queues })
 }
 
+/// How the lines of [`Notifier::drain`] start (a closed TUI prints them).
+pub const DRAIN_PREFIX: &str = "Alerts:";
+
 /// The live engine's hold on the notifier: at quit the alerts already due still go out.
 pub struct Notifier {
     quit: CancellationToken,
@@ -121,8 +124,9 @@ impl Notifier {
     }
 
     /// Sends what the engine published before it ended (the last clips' `clip_ready`), for up
-    /// to `limit`; then says, per target, what was not sent.
-    pub async fn drain(mut self, limit: Duration) {
+    /// to `limit`; then says, per target, what was not sent. `say` puts a line on the
+    /// screen (after the TUI has closed, the log alone would leave the wait unexplained).
+    pub async fn drain(mut self, limit: Duration, say: impl Fn(String)) {
         self.quit.cancel();
         // Usually done at once; a wait the user would notice is said.
         let quick = QUIET_WAIT.min(limit);
@@ -130,21 +134,27 @@ impl Notifier {
             return;
         }
         let rest = limit - quick;
-        tracing::warn!(
-            "alerts: sending the last ones (up to {} s in all)…",
+        let line = format!(
+            "{DRAIN_PREFIX} sending the last ones (up to {} s in all)…",
             limit.as_secs()
         );
+        tracing::warn!(target: crate::logging::SHOWN, "{line}");
+        say(line);
         if self.sent_within(rest).await {
             return;
         }
         for q in &self.queues {
             match q.waiting.load(Ordering::Relaxed) {
                 0 => {}
-                n => tracing::warn!(
-                    "alerts: {n} not sent to {}: kicktui quit before they went out (earlier \
-                     failed tries are in the log)",
-                    q.label
-                ),
+                n => {
+                    let line = format!(
+                        "{DRAIN_PREFIX} {n} not sent to {}: kicktui quit before they went out \
+                         (earlier failed tries are in the log)",
+                        q.label
+                    );
+                    tracing::warn!(target: crate::logging::SHOWN, "{line}");
+                    say(line);
+                }
             }
         }
     }
