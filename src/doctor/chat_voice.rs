@@ -27,8 +27,13 @@ pub fn check(cfg: &Config, data_dir: &Path, platform: Platform, now_unix: i64) -
     let path = token::token_path(data_dir);
     let t = match token::load(&path) {
         Ok(t) => t,
+        // Their message names the command already: the fix says what it does.
         Err(e @ (TokenFileError::Missing(_) | TokenFileError::Bad(_))) => {
-            return Check::fail(NAME, e.to_string(), "run `kicktui login kick`");
+            return Check::fail(
+                NAME,
+                e.to_string(),
+                "it prints a URL; allow kicktui in the browser",
+            );
         }
         Err(e) => return Check::fail(NAME, e.to_string(), "check the data dir's permissions"),
     };
@@ -93,11 +98,13 @@ mod tests {
 
         let missing = check(&on(), dir.path(), kick, now);
         assert_eq!(missing.status, Status::Fail);
+        // The command once, in the detail; the fix says what it does, not the same again.
+        assert!(missing.detail.contains("kicktui login kick"), "{missing:?}");
         assert!(
             missing
                 .fix
                 .as_deref()
-                .is_some_and(|f| f.contains("login kick")),
+                .is_some_and(|f| !f.contains("login kick")),
             "{missing:?}"
         );
 

@@ -6,7 +6,7 @@ use tokio::time::timeout;
 use super::Check;
 use super::checks::WAIT;
 use crate::config::Twitch;
-use crate::twitchapi::Helix;
+use crate::twitchapi::{Helix, HelixError};
 
 /// Twitch's IRC over WebSocket opens (it says nothing until we log in).
 pub async fn irc(url: &str) -> Check {
@@ -26,10 +26,14 @@ pub async fn irc(url: &str) -> Check {
 pub async fn helix(cfg: &Twitch, login: Option<&str>) -> Check {
     const NAME: &str = "twitch api";
     let Some(helix) = Helix::new(cfg) else {
+        let how = if cfg.assume_live {
+            "[twitch] assume_live: the stream counts as live from the start"
+        } else {
+            "live status comes from the stream itself (or set [twitch] assume_live = true)"
+        };
         return Check::skip(
             NAME,
-            "no [twitch] client_id / client_secret: live status comes from the stream itself \
-             (or set [twitch] assume_live = true)",
+            format!("no [twitch] client_id / client_secret: {how}"),
         );
     };
     let Some(login) = login else {
@@ -41,11 +45,17 @@ pub async fn helix(cfg: &Twitch, login: Option<&str>) -> Check {
     match timeout(WAIT * 2, helix.status(login)).await {
         Ok(Ok(s)) if s.is_live => Check::ok(NAME, format!("{login} is live")),
         Ok(Ok(_)) => Check::ok(NAME, format!("{login} is offline")),
-        Ok(Err(e)) => Check::fail(
+        Ok(Err(e @ HelixError::Network(_))) => Check::fail(
             NAME,
             e.to_string(),
-            "check [twitch] client_id, client_secret and api_base",
+            "check the network and [twitch] auth_base / api_base",
         ),
+        Ok(Err(e @ HelixError::Unauthorized)) => Check::fail(
+            NAME,
+            e.to_string(),
+            "create or copy the app's credentials at dev.twitch.tv/console",
+        ),
+        Ok(Err(e)) => Check::fail(NAME, e.to_string(), "check [twitch] api_base"),
         Err(_) => Check::fail(NAME, "Helix did not answer", "check the network"),
     }
 }

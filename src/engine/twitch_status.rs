@@ -121,11 +121,14 @@ impl TwitchStatus {
             } else {
                 "live status is unknown: fix the config, or set [twitch] assume_live"
             };
-            tracing::error!(target: crate::logging::SHOWN, "twitch helix: {e}");
-            self.note(format!("Twitch Helix: {e}; {then}"));
+            tracing::error!(target: crate::logging::SHOWN, "twitch helix: {e}; not retrying");
+            self.note(format!("Twitch Helix: {e}; not retrying; {then}"));
         } else if !same {
-            tracing::warn!(target: crate::logging::SHOWN, "twitch helix: {e}");
-            self.note(format!("Twitch Helix: {e}"));
+            // The error says what happened; what the run does next is said here (a one-off
+            // check such as `doctor` does not retry).
+            let wait = retry.map_or(0, |d| d.as_secs());
+            tracing::warn!(target: crate::logging::SHOWN, "twitch helix: {e}; retrying in {wait} s");
+            self.note(format!("Twitch Helix: {e}; retrying in {wait} s"));
         }
         retry
     }

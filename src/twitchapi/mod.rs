@@ -20,17 +20,15 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 pub enum HelixError {
     #[error("{0}")]
     InvalidChannel(String),
-    #[error(
-        "Twitch refused the Helix credentials; check [twitch] client_id and client_secret; not retrying"
-    )]
+    #[error("Twitch refused the Helix credentials; check [twitch] client_id and client_secret")]
     Unauthorized,
-    #[error("Twitch's Helix API is rate limiting kicktui (429); retrying in {} s", .retry_after.unwrap_or(DEFAULT_RATE_WAIT).as_secs())]
+    #[error("Twitch's Helix API is rate limiting kicktui (429)")]
     RateLimited { retry_after: Option<Duration> },
-    #[error("Twitch's Helix API answered HTTP {0}; retrying")]
+    #[error("Twitch's Helix API answered HTTP {0}")]
     Http(u16),
-    #[error("cannot reach Twitch's Helix API ({0}); retrying in 30 s")]
+    #[error("cannot reach Twitch's Helix API ({0})")]
     Network(String),
-    #[error("Twitch's Helix API sent an answer kicktui cannot read ({0}); retrying")]
+    #[error("Twitch's Helix API sent an answer kicktui cannot read ({0})")]
     BadResponse(String),
 }
 
