@@ -144,12 +144,17 @@ pub fn format_hms(secs: f64) -> String {
     format!("{}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
 }
 
-/// Parses `1:23:45`, `23:45`, `45` or `83.5` into seconds.
+/// Parses `1:23:45`, `23:45`, `45` or `83.5` into seconds. Minutes and seconds after a colon
+/// are below 60 (`1:75` is a typo, not 2:15); at most hours, minutes and seconds.
 pub fn parse_hms(s: &str) -> Option<f64> {
+    let parts: Vec<&str> = s.trim().split(':').collect();
+    if parts.len() > 3 {
+        return None;
+    }
     let mut total = 0.0;
-    for part in s.trim().split(':') {
+    for (i, part) in parts.iter().enumerate() {
         let v: f64 = part.parse().ok()?;
-        if v < 0.0 || !v.is_finite() {
+        if v < 0.0 || !v.is_finite() || (i > 0 && v >= 60.0) {
             return None;
         }
         total = total * 60.0 + v;
@@ -203,5 +208,13 @@ mod tests {
         assert_eq!(format_hms(5025.0), "1:23:45");
         assert_eq!(parse_hms("1:23:45"), Some(5025.0));
         assert_eq!(parse_hms("x"), None);
+        assert_eq!(
+            parse_hms("90"),
+            Some(90.0),
+            "plain seconds may pass a minute"
+        );
+        assert_eq!(parse_hms("1:75"), None);
+        assert_eq!(parse_hms("99:99:99"), None);
+        assert_eq!(parse_hms("1:2:3:4"), None);
     }
 }

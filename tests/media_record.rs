@@ -301,6 +301,19 @@ async fn live_stream_end_to_end() {
         long.status.success() && err.contains("the clip is short") && err.contains("of 600.0 s"),
         "{err}"
     );
+    // A length or start no one means is refused with the rule, not cut or misnamed.
+    for (start, duration, says) in [
+        ("0:00:01", "0.2", "from 1 to 21600 seconds"),
+        ("0:00:01", "999999999999", "from 1 to 21600 seconds"),
+        ("1:75", "5", "expected H:MM:SS"),
+    ] {
+        let bad = cli_clip(start, duration);
+        let err = String::from_utf8_lossy(&bad.stderr);
+        assert!(
+            !bad.status.success() && err.contains(says),
+            "{start} {duration}: {err}"
+        );
+    }
     // The CLI cuts from the stored recordings: 5 s at 0:00:01 of the stream (in part 1).
     let out = cli_clip("0:00:01", "5");
     let stdout = String::from_utf8_lossy(&out.stdout);

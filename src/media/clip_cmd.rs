@@ -12,6 +12,9 @@ use super::timeline::{Span, plan, span_from_row};
 use crate::store::{ClipStatus, RecordingRow, Store, StoreWriter, db_path};
 use crate::time::{Ts, format_hms};
 
+/// The longest clip `--duration` asks for: 6 hours.
+const MAX_CLIP_S: f64 = 6.0 * 3600.0;
+
 /// What to cut.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClipWhat {
@@ -76,8 +79,13 @@ fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
         start, duration, ..
     } = *what
     {
-        if !(duration > 0.0 && duration.is_finite()) {
-            return Err(format!("--duration must be above 0, got {duration}").into());
+        // Under a second is no clip (cuts start on a keyframe); past 6 h is a typo that would
+        // name the file after a length it never has.
+        if !(1.0..=MAX_CLIP_S).contains(&duration) {
+            return Err(format!(
+                "--duration must be from 1 to {MAX_CLIP_S:.0} seconds, got {duration}"
+            )
+            .into());
         }
         req = ClipRequest::window(origin.plus_secs(start), origin.plus_secs(start + duration));
         let at = format_hms(start).replace(':', "-");
