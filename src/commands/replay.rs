@@ -184,6 +184,9 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> CmdResult {
         .map_err(|e| format!("{}: {e}", args.labels.display()))?;
     let report = crate::eval::many::read_log(&args.chat, &cfg)?;
     let (moments, hours) = scored_moments(&report);
+    if let Some(warning) = labels.outside(hours * 3600.0) {
+        eprintln!("{}: {warning}", args.labels.display());
+    }
     let result = crate::eval::score(&moments, &labels, hours);
     match args.format {
         EvalFormat::Text => crate::present::print_all(&result.to_text())?,

@@ -273,6 +273,9 @@ pub fn eval_dirs(
             }
         };
         let (moments, hours) = crate::commands::scored_moments(&replay);
+        if let Some(warning) = spans.outside(hours * 3600.0) {
+            eprintln!("{}: {warning}", label_path.display());
+        }
         streams.push(StreamReport {
             name: name.to_owned(),
             report: super::score(&moments, &spans, hours),

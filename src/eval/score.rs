@@ -17,6 +17,25 @@ pub struct Labels {
     pub spans: Vec<(f64, f64)>,
 }
 
+impl Labels {
+    /// A warning when some spans start outside the log (`0..=log_s` seconds): they can
+    /// never be hit, and all of them past the end usually means milliseconds, not seconds.
+    pub fn outside(&self, log_s: f64) -> Option<String> {
+        let out = self
+            .spans
+            .iter()
+            .filter(|s| s.0 < 0.0 || s.0 > log_s)
+            .count();
+        (out > 0).then(|| {
+            format!(
+                "{out} of {} labelled spans start outside the log (0 to {log_s:.0} s) and can \
+                 never be hit; spans are in seconds from the log's first line",
+                self.spans.len()
+            )
+        })
+    }
+}
+
 /// Reads `{"spans": [[start_s, end_s], ...]}`; other keys are ignored.
 pub fn parse_labels(json: &str) -> Result<Labels, EvalError> {
     let doc: serde_json::Value = serde_json::from_str(json)?;

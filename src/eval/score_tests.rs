@@ -162,3 +162,16 @@ fn text_report_mentions_every_measure() {
         assert!(text.contains(word), "{word} missing in {text}");
     }
 }
+
+/// Spans that start before the log or after its end cannot be hit: said, with the unit.
+#[test]
+fn spans_outside_the_log_are_named() {
+    let l = parse_labels(r#"{"spans": [[-10, 5], [30, 40], [1e300, 1e301]]}"#).unwrap();
+    let w = l.outside(3600.0).expect("a warning");
+    assert!(
+        w.starts_with("2 of 3 labelled spans") && w.contains("in seconds"),
+        "{w}"
+    );
+    let fine = parse_labels(r#"{"spans": [[30, 40]]}"#).unwrap();
+    assert_eq!(fine.outside(3600.0), None);
+}
