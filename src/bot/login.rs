@@ -243,11 +243,18 @@ async fn answer_browser(mut s: TcpStream, state: &str) -> Option<Result<String, 
             "Kick refused the login; see the terminal.",
             Some(Err(why)),
         ),
-        Err(RedirectError::WrongState) => (
-            "400 Bad Request",
-            "This is an old login link; start again.",
-            None,
-        ),
+        Err(RedirectError::WrongState) => {
+            // The page tells the browser; the terminal, still waiting, says what to do.
+            eprintln!(
+                "kicktui: the browser came back from an older login link; open the URL above \
+                 (this login is still waiting)"
+            );
+            (
+                "400 Bad Request",
+                "This is an old login link: open the URL kicktui printed last.",
+                None,
+            )
+        }
         Err(RedirectError::NoCode) => ("404 Not Found", "Not found.", None),
     };
     let reply = format!(
