@@ -140,9 +140,10 @@ fn describe(msg: &str) -> String {
     }
     // Rust's names for numbers mean nothing to a user.
     for (rust, plain) in [
-        ("u32", "a whole number of 0 or more"),
+        // The type's own bounds; a key's narrower range is checked (and said) after.
+        ("u32", "a whole number from 0 to 4294967295"),
         ("u64", "a whole number of 0 or more"),
-        ("u16", "a whole number of 0 or more"),
+        ("u16", "a whole number from 0 to 65535"),
         ("i64", "a whole number"),
         ("f64", "a number"),
     ] {
@@ -226,9 +227,12 @@ mod tests {
         );
         let e = err("[chat]\nwindow_seconds = -3\n");
         assert!(
-            e.ends_with("a whole number of 0 or more, got integer `-3`"),
+            e.ends_with("a whole number from 0 to 4294967295, got integer `-3`"),
             "{e}"
         );
+        // Past the type's range: its bounds, not "0 or more" (which 99999999999 is).
+        let e = err("[advisor]\nmax_calls_per_hour = 99999999999\n");
+        assert!(e.contains("from 0 to 4294967295"), "{e}");
         // A key in the wrong section names the right one.
         let e = err("data_dir = \"/srv/kt\"\n");
         assert!(
