@@ -21,6 +21,9 @@ const MAX_WORDS: usize = 8;
 const MIN_RATIO: f64 = 1.3;
 /// …with at least this many messages…
 const MIN_COUNT: u32 = 3;
+/// A peak this many times the last moment's window count is a new reaction even inside
+/// `min_gap_seconds` (the gap is for the tail of one reaction, not a far bigger one).
+const GAP_BREAK_RATIO: u32 = 3;
 /// …from at least this many chatters: on a small channel a few regulars talking at once is
 /// not a reaction (on the thinned real chats it cut false alarms by a fifth, recall kept).
 const MIN_CHATTERS: u32 = 4;
@@ -80,6 +83,8 @@ pub struct PeakDetector {
     /// The highest window count that has left the current window (for surges).
     highest: u32,
     last_fire: Option<Ts>,
+    /// The window count of the last peak or surge that fired.
+    last_count: u32,
     /// Scored peaks of the last hour (time, probability), oldest first.
     recent: VecDeque<(Ts, f64)>,
     users: FxHashMap<u64, [i64; 2]>,
@@ -101,6 +106,7 @@ impl PeakDetector {
             best_before: 1.0,
             highest: 0,
             last_fire: None,
+            last_count: 0,
             recent: VecDeque::new(),
             users: FxHashMap::default(),
             last_prune: 0,
@@ -234,9 +240,11 @@ impl PeakDetector {
             .unwrap_or(0)
     }
 
-    fn gap_ok(&self, at: Ts) -> bool {
+    /// Far enough from the last moment, or far bigger than it (`count`: this window's).
+    fn gap_ok(&self, at: Ts, count: u32) -> bool {
         self.last_fire
             .is_none_or(|l| at.0 - l.0 >= self.cfg.min_gap_seconds as i64 * 1000)
+            || count >= GAP_BREAK_RATIO * self.last_count.max(MIN_COUNT)
     }
 
     /// Records a scored peak; true when fewer than `top_per_hour` peaks of the last hour
@@ -276,10 +284,11 @@ impl PeakDetector {
         let (top, share) = self.top_word(span.start, span.end, recent);
         let greeting = GREETINGS.iter().any(|g| fold_hash(g) == top);
         let at = end.plus_ms(-(self.cfg.lead_seconds as i64) * 1000);
-        if share < SURGE_TOP_SHARE || greeting || !self.gap_ok(at) {
+        if share < SURGE_TOP_SHARE || greeting || !self.gap_ok(at, now) {
             return None;
         }
         self.last_fire = Some(at);
+        self.last_count = now;
         let highest_before = self.highest;
         self.highest = self.highest.max(now);
         Some(Trigger {
@@ -354,7 +363,7 @@ impl PeakDetector {
         let p = features.probability();
         let window_end = end.plus_ms(-(confirm as i64) * 1000);
         let at = window_end.plus_ms(-(self.cfg.lead_seconds as i64) * 1000);
-        if chatters < MIN_CHATTERS || !self.gap_ok(at) {
+        if chatters < MIN_CHATTERS || !self.gap_ok(at, c) {
             return None;
         }
         // Ranked among the peaks that could have been moments: not the tail of one just
@@ -364,6 +373,7 @@ impl PeakDetector {
             return None;
         }
         self.last_fire = Some(at);
+        self.last_count = c;
         Some(Trigger {
             kind: TriggerType::ChatVelocity,
             at,

@@ -193,6 +193,24 @@ fn reaction_and_aftershock(d: &mut PeakDetector) -> usize {
     fired + run(d, 990..1100, 0, talk).len()
 }
 
+/// A modest peak, then half a minute later a flood many times bigger (inside the gap
+/// between moments): the flood is a reaction of its own, not the tail of the first. It was
+/// held back by the gap, and then, as the busiest window of the look-back, it held back
+/// the next one too.
+#[test]
+fn a_far_bigger_reaction_inside_the_gap_is_a_moment_of_its_own() {
+    let mut d = det();
+    run(&mut d, 0..900, 0, talk);
+    let mut fired = run(&mut d, 900..915, 0, reaction("LUL", 3));
+    fired.extend(run(&mut d, 915..930, 0, talk));
+    assert_eq!(fired.len(), 1, "the modest peak: {fired:?}");
+    let mut flood = run(&mut d, 930..940, 0, reaction("NO WAY", 25));
+    flood.extend(run(&mut d, 940..1000, 0, talk));
+    assert_eq!(flood.len(), 1, "{flood:?}");
+    let gap = flood[0].1.at.secs_since(fired[0].1.at);
+    assert!(gap < 60.0, "inside the 60 s gap: {gap}");
+}
+
 #[test]
 fn a_second_hump_within_two_minutes_of_a_bigger_one_is_not_a_new_moment() {
     assert_eq!(reaction_and_aftershock(&mut det()), 1);
