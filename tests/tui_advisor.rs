@@ -139,6 +139,45 @@ fn empty_advice_keeps_the_standing_suggestion() {
     assert!(screen(&a, 80, 24).contains("try irl"));
 }
 
+/// "asking the advisor..." is answered in the footer: a refused ask (no budget, a backoff),
+/// a failed call, an answer with nothing valid in it.
+#[test]
+fn an_ask_that_comes_to_nothing_says_why() {
+    let mut a = app_sized(100, 30);
+    a.update(status(0), T0);
+    a.update(key('A'), T0);
+    assert!(screen(&a, 100, 30).contains("asking the advisor"));
+    let turned_down = AdvisorStatus {
+        budget: "advisor: 12/12 calls this hour".into(),
+        note: Some("no calls left this hour".into()),
+        refused: 1,
+        ..AdvisorStatus::default()
+    };
+    a.update(Msg::Engine(Update::Advisor(turned_down.clone())), at(1.0));
+    let s = screen(&a, 100, 30);
+    assert!(
+        s.contains("advisor not asked: no calls left this hour"),
+        "{s}"
+    );
+    let failed = AdvisorStatus {
+        note: Some("waiting 30 s after: HTTP 500".into()),
+        failures: 1,
+        ..turned_down
+    };
+    a.update(Msg::Engine(Update::Advisor(failed)), at(2.0));
+    let s = screen(&a, 100, 30);
+    assert!(
+        s.contains("advisor call failed: waiting 30 s after: HTTP 500"),
+        "{s}"
+    );
+    let mut refused = advice(vec![]);
+    refused.rejected = 2;
+    refused.at = at(3.0);
+    a.update(Msg::Engine(Update::Advice(Box::new(refused))), at(3.0));
+    let s = screen(&a, 100, 30);
+    assert!(s.contains("its answer was refused"), "{s}");
+}
+
 /// At the smallest size the help scrolls instead of being cut off, and it lists the advisor's
 /// keys only when the advisor is on.
 #[test]

@@ -298,8 +298,10 @@ impl Actor {
             rejected,
         };
         if let (Some(id), Some((arm, _))) = (id, advice.suggestion()) {
-            let activity = view.snapshot.engage.activity.as_deref();
-            let out = self.follow.suggest(id, arm, activity, at);
+            // The activity now, not when the call began: the streamer may have switched
+            // (following the last suggestion) while the model was answering.
+            let activity = self.view.borrow().snapshot.engage.activity.clone();
+            let out = self.follow.suggest(id, arm, activity.as_deref(), at);
             self.record_outcomes(out).await;
         }
         advice

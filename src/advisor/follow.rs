@@ -40,7 +40,9 @@ impl FollowTracker {
         }
     }
 
-    /// A new suggestion; one still open is closed as ignored.
+    /// A new suggestion; one still open is closed: followed (or another switch) if the
+    /// activity changed since it came, which the next observation would have said, else
+    /// ignored. A suggestion of the activity already on is not one to follow.
     pub fn suggest(
         &mut self,
         advice_id: i64,
@@ -48,14 +50,30 @@ impl FollowTracker {
         activity: Option<&str>,
         now: Ts,
     ) -> Vec<AdviceOutcome> {
-        let out = self.close(Followed::Ignored, activity, None, now);
-        self.pending = Some(Pending {
-            advice_id,
-            arm: arm.into(),
-            at: now,
-            activity_before: activity.map(String::from),
-        });
+        let decided = self.switched(activity).unwrap_or(Followed::Ignored);
+        let out = self.close(decided, activity, None, now);
+        if activity != Some(arm) {
+            self.pending = Some(Pending {
+                advice_id,
+                arm: arm.into(),
+                at: now,
+                activity_before: activity.map(String::from),
+            });
+        }
         out
+    }
+
+    /// How the open suggestion ended if the activity is no longer the one it came with.
+    fn switched(&self, activity: Option<&str>) -> Option<Followed> {
+        let p = self.pending.as_ref()?;
+        if activity.is_none() || activity == p.activity_before.as_deref() {
+            return None;
+        }
+        Some(if activity == Some(p.arm.as_str()) {
+            Followed::Followed
+        } else {
+            Followed::Other
+        })
     }
 
     /// The streamer dismissed the open suggestion.
@@ -76,18 +94,14 @@ impl FollowTracker {
         now: Ts,
     ) -> Vec<AdviceOutcome> {
         let mut out = Vec::new();
-        if let Some(p) = &self.pending {
-            let changed = activity.is_some() && activity != p.activity_before.as_deref();
-            if changed {
-                let f = if activity == Some(p.arm.as_str()) {
-                    Followed::Followed
-                } else {
-                    Followed::Other
-                };
-                out.extend(self.close(f, activity, engagement, now));
-            } else if now.secs_since(p.at) >= self.window.as_secs_f64() {
-                out.extend(self.close(Followed::Ignored, activity, engagement, now));
-            }
+        if let Some(f) = self.switched(activity) {
+            out.extend(self.close(f, activity, engagement, now));
+        } else if self
+            .pending
+            .as_ref()
+            .is_some_and(|p| now.secs_since(p.at) >= self.window.as_secs_f64())
+        {
+            out.extend(self.close(Followed::Ignored, activity, engagement, now));
         }
         // Settled: engagement a while after the decision.
         let mut i = 0;
@@ -180,5 +194,21 @@ mod tests {
         let d = f.dismiss(Some("talk"), None, t(20.0));
         assert_eq!((d[0].advice_id, d[0].followed), (2, Followed::Dismissed));
         assert!(f.dismiss(Some("talk"), None, t(30.0)).is_empty());
+    }
+
+    /// `y` then a new suggestion before the next look: the switch made counts as followed,
+    /// not ignored; and a suggestion of the activity already on is not tracked (it would be
+    /// "followed" by the next switch anywhere).
+    #[test]
+    fn a_switch_before_the_next_suggestion_counts_and_the_current_one_is_not_a_suggestion() {
+        let mut f = FollowTracker::new(5 * MIN, MIN);
+        f.suggest(1, "gameplay", Some("talk"), t(0.0));
+        let o = f.suggest(2, "gameplay", Some("gameplay"), t(1.0));
+        assert_eq!((o[0].advice_id, o[0].followed), (1, Followed::Followed));
+        assert!(
+            f.observe(Some("talk"), None, t(10.0)).is_empty(),
+            "2 is not tracked"
+        );
+        assert!(f.dismiss(Some("talk"), None, t(20.0)).is_empty());
     }
 }

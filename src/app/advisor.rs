@@ -45,8 +45,18 @@ impl App {
         for line in crate::advisor::show::lines(&a) {
             tracing::info!("{line}");
         }
-        // "Nothing to suggest" leaves a standing suggestion where it is.
+        // "Nothing to suggest" leaves a standing suggestion where it is; the footer still
+        // answers the "asking…" it showed.
         if a.calls.is_empty() && a.text.is_none() {
+            let why = if a.rejected > 0 {
+                format!(
+                    "advisor: its answer was refused ({} call(s) not valid; see the log)",
+                    a.rejected
+                )
+            } else {
+                "advisor: nothing to suggest".into()
+            };
+            self.flash(why, FlashKind::Info);
             return;
         }
         self.advisor.advice = Some(a);
@@ -55,7 +65,17 @@ impl App {
         }
     }
 
+    /// A refused "ask now" or a failed call is said where "asking…" was.
     pub(super) fn on_advisor_status(&mut self, s: AdvisorStatus) {
+        let before = self.advisor.status.as_ref();
+        let refused = before.is_some_and(|b| s.refused > b.refused);
+        let failed = before.is_some_and(|b| s.failures > b.failures);
+        let note = s.note.clone().unwrap_or_default();
+        if failed {
+            self.flash(format!("advisor call failed: {note}"), FlashKind::Bad);
+        } else if refused {
+            self.flash(format!("advisor not asked: {note}"), FlashKind::Info);
+        }
         self.advisor.status = Some(s);
     }
 
