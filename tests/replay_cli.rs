@@ -215,7 +215,10 @@ fn saved_replay_moments_are_listed() {
     let (report, err, ok) = kicktui(&["report", "--last"], dir.path());
     assert!(ok, "{err}");
     assert!(
-        chats > 0 && report.contains(&format!("- Chat: {chats} messages, ")),
+        chats > 0
+            && report.contains(&format!(
+                "- Chat: {chats} messages counted (no bots or !commands), "
+            )),
         "{report}"
     );
     // And the money and chatters it held (they said 0 subs, $0, "?" chatters).

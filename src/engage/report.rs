@@ -262,7 +262,16 @@ impl Report {
         let chatters = self
             .unique_chatters
             .map_or(String::new(), |u| format!(", {u} unique chatters"));
-        writeln!(o, "- Chat: {} messages{peak}{chatters}", self.messages)?;
+        // Counted chat: bots, `!commands` and a chatter's floods left out, so it can be below
+        // the "Received N chat messages" a run ends with.
+        writeln!(
+            o,
+            "- Chat: {} counted (no bots or !commands){peak}{chatters}",
+            crate::present::plural(
+                usize::try_from(self.messages).unwrap_or(usize::MAX),
+                "message"
+            )
+        )?;
         match (
             self.engagement.mean,
             self.engagement.min,

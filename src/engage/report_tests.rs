@@ -56,14 +56,14 @@ fn the_chat_peak_names_its_window_and_is_left_out_without_windows() {
         ..Report::default()
     };
     assert!(
-        r.to_markdown().contains("- Chat: 4976 messages\n"),
+        r.to_markdown()
+            .contains("- Chat: 4976 messages counted (no bots or !commands)\n"),
         "unknown: left out"
     );
     (r.peak_velocity, r.peak_window_s) = (15.4, 10.0);
-    assert!(
-        r.to_markdown()
-            .contains("- Chat: 4976 messages, peak 15.4 msg/s over 10 s\n")
-    );
+    assert!(r.to_markdown().contains(
+        "- Chat: 4976 messages counted (no bots or !commands), peak 15.4 msg/s over 10 s\n"
+    ));
 }
 
 #[test]

@@ -265,12 +265,14 @@ impl Engine {
             chat_spike: self.core.open_moment().is_some_and(|m| {
                 now.0 - m.last.0 <= self.spike_window_ms
                     && m.triggers.iter().any(|t| {
+                        // `!clip` requests are commands, not counted chat: no spike beside a
+                        // rate of 0.0.
                         matches!(
                             t.kind,
                             TriggerType::ChatVelocity
                                 | TriggerType::Keyword
                                 | TriggerType::EmoteSpam
-                        )
+                        ) && !matches!(t.data, crate::domain::TriggerData::ClipRequests(_))
                     })
             }),
             ..Snapshot::from_core(&self.core, now, &self.channel)
