@@ -11,7 +11,7 @@ pub const HIT_WINDOW_S: f64 = 60.0;
 /// The cut-offs reported for precision@k.
 pub const PRECISION_KS: [usize; 3] = [1, 5, 10];
 
-/// Labelled highlight spans, `(start_s, end_s)` relative to the log's first line, by start.
+/// Labelled highlight spans, `(start_s, end_s)` relative to the log's first event, by start.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Labels {
     pub spans: Vec<(f64, f64)>,
@@ -29,7 +29,7 @@ impl Labels {
         (out > 0).then(|| {
             format!(
                 "{out} of {} labelled spans start outside the log (0 to {log_s:.0} s) and can \
-                 never be hit; spans are in seconds from the log's first line",
+                 never be hit; spans are in seconds from the log's first event",
                 self.spans.len()
             )
         })
@@ -75,10 +75,10 @@ fn bad(msg: &str) -> EvalError {
 /// One detected moment, as `kicktui replay --format json` reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScoredMoment {
-    /// Seconds since the log's first line.
+    /// Seconds since the log's first event.
     pub offset_s: f64,
     pub score: f64,
-    /// Where the clip would start, seconds since the log's first line.
+    /// Where the clip would start, seconds since the log's first event.
     pub clip_start_offset_s: f64,
 }
 
