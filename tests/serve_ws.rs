@@ -140,6 +140,10 @@ async fn messages_have_the_exact_shapes_of_the_product() {
     let st = next_of(&mut ws, "stream_state").await;
     assert_eq!(st["data"]["isLive"], false);
     assert_eq!(st["data"]["uptime"], "0:00:00");
+    // Nothing of the stream that ended: no viewers, no engagement, no chat rate yet.
+    assert_eq!(st["data"]["viewerCount"], 0, "{st}");
+    assert_eq!(st["data"]["engagementScore"], 0.0, "{st}");
+    assert_eq!(st["data"]["chatVelocity"], 0.0, "{st}");
     // And live again, at once.
     srv.feed.send(Update::WentLive {
         at: kicktui::domain::Ts(0),

@@ -161,9 +161,14 @@ impl View {
             Update::Advice(a) => self.advice = Some((**a).clone()),
             Update::Advisor(s) => self.advisor = Some(s.clone()),
             Update::Resync(v) => *self = (**v).clone(),
+            // What the engine's next tick will say, said at once: no viewers, and the
+            // engagement of the stream that ended is not the offline chat's.
             Update::WentOffline { .. } => {
                 self.snapshot.live = false;
                 self.snapshot.uptime_s = None;
+                self.snapshot.viewers = None;
+                self.snapshot.engage.engagement = None;
+                self.snapshot.engage.chat_per_min = 0.0;
             }
             Update::WaitingForLive
             | Update::ApiTrouble { .. }

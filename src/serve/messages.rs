@@ -132,12 +132,9 @@ fn round(v: f64, places: i32) -> f64 {
 pub fn stream_state(v: &View) -> Msg {
     let s = &v.snapshot;
     let e = &s.engage;
-    // The engagement collector's per-minute rate when there is one, else the detector's.
-    let per_min = if e.chat_per_min > 0.0 {
-        e.chat_per_min
-    } else {
-        s.velocity.rate * 60.0
-    };
+    // The engagement collector's per-minute rate, always: falling back to the detector's
+    // (another window, other messages counted) made it jump at each start and switch.
+    let per_min = e.chat_per_min;
     Msg::StreamState(StreamState {
         is_live: s.live,
         viewer_count: s.viewers.map_or(0, u64::from),
