@@ -106,8 +106,15 @@ const TWITCH_PAGES: [&str; 10] = [
 ];
 
 /// For error messages: a bounded, printable copy of what the user typed.
+/// A name as an error quotes it: whole up to 64 characters (a long typo is still readable),
+/// else cut and marked so.
 fn shown(s: &str) -> String {
-    s.chars().take(40).collect()
+    const SHOWN: usize = 64;
+    if s.chars().count() <= SHOWN {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(SHOWN).collect();
+    format!("{cut}…")
 }
 
 /// Splits off the platform, validates and lowercases the name.
@@ -324,6 +331,12 @@ mod tests {
             parse_channel(&long),
             Err(ChannelNameError::TooLong { len: 26, .. })
         ));
+        // The error quotes a long name whole (41 characters were cut to 40), a huge one cut.
+        let typo = "thisnameiswaytoolongforatwitchchannelname";
+        let e = parse_channel(typo).unwrap_err().to_string();
+        assert!(e.contains(&format!("\"{typo}\"")), "{e}");
+        let e = parse_channel(&"b".repeat(500)).unwrap_err().to_string();
+        assert!(e.contains("…") && e.len() < 200, "{e}");
         assert_eq!(
             parse_channel("youtube:x"),
             Err(ChannelNameError::UnknownPlatform("youtube".into()))
