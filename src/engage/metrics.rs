@@ -327,6 +327,10 @@ impl Metrics {
             }
             self.support.pop_front();
             self.support_sum -= usd;
+            if self.support.is_empty() {
+                // Sums and differences of cents leave 1e-17 behind: none is none.
+                self.support_sum = 0.0;
+            }
         }
         while let Some(&(t, usd)) = self.hour.front() {
             if end.0 - t.0 < 3_600_000 {
@@ -372,7 +376,8 @@ impl Metrics {
             for (b, xi) in self.base.iter_mut().zip(x) {
                 b.push(xi, alpha);
             }
-            self.money_seen.push(f64::from(u8::from(x[2] > 0.0)), alpha);
+            self.money_seen
+                .push(f64::from(u8::from(!self.support.is_empty())), alpha);
         }
         // No usual level learnt yet (an outage from the first minute on): nothing to compare
         // with, so no score (against 0 everything would read as a peak).

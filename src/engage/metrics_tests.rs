@@ -90,9 +90,11 @@ fn money_is_counted_in_dollars_and_lifts_the_score() {
 fn sporadic_money_leaves_the_usual_at_fifty() {
     let mut m = Metrics::new(&Engagement::default(), 5.0);
     m.start_session(secs(0));
-    let gift = Event::Donation {
+    // Two tips a time: adding them and taking them out of the window leaves float dust
+    // (0.1 + 0.2 - 0.1 - 0.2 is not 0), which must not count as money.
+    let tip = |usd: f64| Event::Donation {
         username: "d".into(),
-        amount_usd: 10.0,
+        amount_usd: usd,
         message: String::new(),
     };
     let (mut between, mut after) = (Vec::new(), Vec::new());
@@ -101,7 +103,8 @@ fn sporadic_money_leaves_the_usual_at_fifty() {
         // An hour of steady chat, then a gift and a minute more.
         chat(&mut m, t, t + 3600, 2, 10);
         between.push(m.engagement().unwrap());
-        m.on_event(secs(t + 3600), &gift);
+        m.on_event(secs(t + 3600), &tip(0.1));
+        m.on_event(secs(t + 3600), &tip(0.2));
         chat(&mut m, t + 3600, t + 3660, 2, 10);
         after.push(m.engagement().unwrap());
         t += 3660;
