@@ -17,8 +17,6 @@ use super::supervise::{Supervisor, escape_output_template, stopped};
 use crate::store::{NewRecording, RecordingUpdate, WriteOp};
 use crate::time::wall_now;
 
-/// Segments a part must complete before a freeze counts as over.
-const FROZEN_OVER_SEGMENTS: f64 = 3.0;
 const LOG_LINES: usize = 200;
 /// Size polls: fast until the first byte (its time anchors the timeline), then every second.
 const FIRST_BYTE_POLL: Duration = Duration::from_millis(50);
@@ -240,6 +238,7 @@ impl Supervisor {
         if let LogEvent::WriteFailed(why) = &ev {
             self.write_error = Some(why.clone());
         }
+        self.note_video(&ev);
         match plog.apply(&ev, self.current()) {
             PartChange::PdtFirst(pdt) => {
                 if let Some(id) = rec_id {
@@ -252,15 +251,7 @@ impl Supervisor {
                 }
                 self.publish();
             }
-            PartChange::Content => {
-                // New video again after a freeze: a restart after one records one old segment,
-                // so it takes a few.
-                let info = self.current();
-                if info.content_s >= FROZEN_OVER_SEGMENTS * info.target_duration {
-                    self.status.frozen_since = None;
-                }
-                self.publish();
-            }
+            PartChange::Content => self.publish(),
             PartChange::Rotate => return Some(PartEnd::Discontinuity),
             PartChange::None => {}
         }

@@ -13,6 +13,7 @@ use super::recorder::{
     LiveCheck, LogTail, RecState, RecorderConfig, RecordingStatus, SessionInfo, StopReason,
 };
 use super::restart::Shared;
+use super::slog::LogEvent;
 use crate::store::StoreHandle;
 use crate::time::wall_now;
 
@@ -33,6 +34,9 @@ pub(super) struct Supervisor {
     pub(super) done_bytes: u64,
     /// streamlink said it cannot write the part's file (this part).
     pub(super) write_error: Option<String>,
+    /// The newest segment any part has completed: a restart that copies only segments up to
+    /// it has found no new video.
+    newest_segment: Option<u64>,
 }
 
 impl Supervisor {
@@ -53,6 +57,46 @@ impl Supervisor {
             growth: Growth::new(Instant::now()),
             done_bytes,
             write_error: None,
+            newest_segment: None,
+        }
+    }
+
+    /// Follows the segments written: one past the newest so far (or a new encoder's
+    /// discontinuity) is new video, which ends a freeze.
+    pub(super) fn note_video(&mut self, ev: &LogEvent) {
+        let new = match *ev {
+            LogEvent::Complete(n) => {
+                let new = self.newest_segment.is_none_or(|m| n > m);
+                self.newest_segment = Some(self.newest_segment.map_or(n, |m| m.max(n)));
+                new
+            }
+            LogEvent::Discontinuity => true,
+            _ => false,
+        };
+        if new {
+            self.status.frozen_since = None;
+        }
+    }
+
+    /// How far back in the playlist the next part starts, after a part that ended `prev`.
+    fn live_edge(&self, prev: Option<&PartEnd>) -> Option<u32> {
+        let full = self.cfg.restart_live_edge.max(1);
+        match prev {
+            None => None,
+            Some(PartEnd::Discontinuity) => Some(1),
+            // The playlist held nothing new when it ended: start where video may come back,
+            // going back only as far as the time since then can hold new segments (the
+            // older ones are recorded already; new ones are not lost either).
+            Some(PartEnd::NoNewVideo) => {
+                let last = self.status.parts.last();
+                let since = last
+                    .and_then(|p| p.ended_at)
+                    .map_or(0.0, |t| wall_now().secs_since(t).max(0.0));
+                let seg = last.map_or(2.0, |p| p.target_duration).max(0.5);
+                let edge = 1.0 + (since / seg).ceil();
+                Some((edge as u32).clamp(1, full))
+            }
+            Some(_) => Some(full),
         }
     }
 
@@ -91,17 +135,16 @@ impl Supervisor {
             }
             // Part 1 starts at streamlink's default edge; a restart goes back as far as the
             // playlist allows (no gap); after a discontinuity only the newest segment is new.
-            let live_edge = match prev {
-                None => None,
-                // Everything in the playlist is recorded already: going back copies it again.
-                Some(PartEnd::Discontinuity | PartEnd::NoNewVideo) => Some(1),
-                Some(_) => Some(self.cfg.restart_live_edge.max(1)),
-            };
+            let live_edge = self.live_edge(prev.as_ref());
             let started = Instant::now();
             let end = self.run_part(part, live_edge).await;
             let part_bytes = self.status.parts.last().map_or(0, |p| p.bytes);
             if end == PartEnd::NoNewVideo {
                 self.status.frozen_since.get_or_insert(wall_now());
+            } else if part_bytes == 0 {
+                // It never reached a playlist (the stream is gone, the API lagging): not a
+                // frozen stream.
+                self.status.frozen_since = None;
             }
             match &end {
                 PartEnd::SpawnFailed(msg) => {
@@ -162,6 +205,8 @@ impl Supervisor {
             }
             prev = Some(end);
         }
+        // Stopped (offline, quit): a stream that ended is not a frozen one.
+        self.status.frozen_since = None;
         self.status.path = None;
         self.publish();
         self.status

@@ -250,23 +250,19 @@ pub fn for_update(v: &View, u: &Update) -> Vec<Msg> {
     };
     match u {
         Update::Revenue(p) => vec![donation(p), revenue_point(p), metrics(v)],
+        // Unsaved: no row to find by id, so as it came.
         Update::Moment {
             id: None,
             moment: m,
-        } => vec![moment(&MomentRow {
-            id: None,
-            moment: m.clone(),
-            clip: None,
-            building: false,
-        })],
-        Update::MomentBuilding {
+        }
+        | Update::MomentBuilding {
             id: None,
             moment: m,
         } => vec![moment(&MomentRow {
             id: None,
             moment: m.clone(),
             clip: None,
-            building: true,
+            building: matches!(u, Update::MomentBuilding { .. }),
         })],
         Update::Moment { id, .. } | Update::MomentBuilding { id, .. } => {
             row(*id).into_iter().collect()

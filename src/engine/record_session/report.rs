@@ -175,7 +175,18 @@ impl Reporter {
     /// that the stream has sent no new video for a while (three stall spans: a stream that
     /// just ended is offline by then).
     pub fn health(&mut self, st: &RecordingStatus) {
+        // Frozen only while restarts reach the playlist and find old segments there: not
+        // once stopped, nor while a restart waits for a playlist that is gone (a stream that
+        // ended while the platform still says live).
+        let stale = match st.parts.last() {
+            Some(p) if p.is_growing() => p.bytes > 0,
+            Some(p) => p.end == Some(PartEnd::NoNewVideo),
+            None => false,
+        };
+        let running = !matches!(st.state, RecState::Stopped(_) | RecState::Idle);
         if let Some(since) = st.frozen_since
+            && running
+            && stale
             && self.frozen_said != Some(since)
         {
             let target = st.parts.last().map_or(2.0, |p| p.target_duration);
@@ -268,10 +279,12 @@ mod tests {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let mut r = Reporter::new(5, tx, Duration::from_secs(20));
         let now = crate::time::wall_now();
+        let mut copying = part(2, None);
+        copying.bytes = 400_000;
         let frozen = |secs: f64| RecordingStatus {
             state: RecState::Recording,
             part: 2,
-            parts: vec![part(1, Some(PartEnd::NoNewVideo)), part(2, None)],
+            parts: vec![part(1, Some(PartEnd::NoNewVideo)), copying.clone()],
             frozen_since: Some(now.plus_secs(-secs)),
             ..RecordingStatus::default()
         };
@@ -293,6 +306,19 @@ mod tests {
         // Another freeze later is said again.
         r.health(&frozen(90.0));
         assert_eq!(said(drain(&mut rx)), 1);
+        // A restart still waiting for a playlist (none: the stream ended, the platform says
+        // live a while longer) is not a frozen stream; nor is a stopped recorder.
+        let mut waiting = frozen(200.0);
+        waiting.state = RecState::Starting;
+        waiting.parts[1].end = Some(PartEnd::NoNewVideo);
+        waiting.parts.push(part(3, None));
+        waiting.part = 3;
+        r.health(&waiting);
+        let mut stopped = frozen(300.0);
+        stopped.state = RecState::Stopped(crate::media::StopReason::Offline);
+        stopped.parts[1].end = Some(PartEnd::NoNewVideo);
+        r.health(&stopped);
+        assert_eq!(said(drain(&mut rx)), 0);
     }
 
     #[test]
