@@ -366,6 +366,7 @@ mod tests {
             count: 56,
             p: 0.92,
             window_s: 20,
+            new_reaction: false,
         });
         assert_eq!(
             trigger_words(TriggerType::ChatVelocity, &peak),

@@ -61,9 +61,13 @@ impl MomentBuilder {
         // Closes a moment whose merge window is over, so one still open takes this trigger.
         let closed = self.advance(t);
         // A chat trigger in the cooldown is the tail of a burst already reported: it joins
-        // nothing, not even a moment a donation or raid just opened.
+        // nothing, not even a moment a donation or raid just opened. A far bigger reaction
+        // ends the cooldown: what follows it belongs to it.
         if is_chat(trig.kind) && t < self.cooldown_until {
-            return closed;
+            if !trig.data.new_reaction() {
+                return closed;
+            }
+            self.cooldown_until = Ts(i64::MIN);
         }
         match &mut self.open {
             Some(open) => {

@@ -242,9 +242,12 @@ impl PeakDetector {
 
     /// Far enough from the last moment, or far bigger than it (`count`: this window's).
     fn gap_ok(&self, at: Ts, count: u32) -> bool {
+        !self.inside_gap(at) || count >= GAP_BREAK_RATIO * self.last_count.max(MIN_COUNT)
+    }
+
+    fn inside_gap(&self, at: Ts) -> bool {
         self.last_fire
-            .is_none_or(|l| at.0 - l.0 >= self.cfg.min_gap_seconds as i64 * 1000)
-            || count >= GAP_BREAK_RATIO * self.last_count.max(MIN_COUNT)
+            .is_some_and(|l| at.0 - l.0 < self.cfg.min_gap_seconds as i64 * 1000)
     }
 
     /// Records a scored peak; true when fewer than `top_per_hour` peaks of the last hour
@@ -287,6 +290,7 @@ impl PeakDetector {
         if share < SURGE_TOP_SHARE || greeting || !self.gap_ok(at, now) {
             return None;
         }
+        let new_reaction = self.inside_gap(at);
         self.last_fire = Some(at);
         self.last_count = now;
         let highest_before = self.highest;
@@ -302,6 +306,7 @@ impl PeakDetector {
                 rate: round2(rate),
                 same_word_share: round2(share),
                 window_s: SURGE_SPAN_S,
+                new_reaction,
             }),
         })
     }
@@ -372,6 +377,7 @@ impl PeakDetector {
         if p < bar_for(self.cfg.min_probability, baseline) || !ranks_high {
             return None;
         }
+        let new_reaction = self.inside_gap(at);
         self.last_fire = Some(at);
         self.last_count = c;
         Some(Trigger {
@@ -384,6 +390,7 @@ impl PeakDetector {
                 count: c,
                 p: round2(p),
                 window_s: self.window,
+                new_reaction,
             }),
         })
     }

@@ -56,6 +56,10 @@ pub struct PeakData {
     /// How sure the model is that this is a moment, 0..1.
     pub p: f64,
     pub window_s: usize,
+    /// Inside the last moment's gap but far bigger than it: a reaction of its own, which
+    /// the moments' cooldown lets through.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub new_reaction: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -68,6 +72,9 @@ pub struct SurgeData {
     /// Share of the messages holding the most used word.
     pub same_word_share: f64,
     pub window_s: usize,
+    /// As [`PeakData::new_reaction`].
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub new_reaction: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -158,6 +165,15 @@ impl ManualData {
 }
 
 impl TriggerData {
+    /// A chat peak far bigger than the last moment, inside its gap: a reaction of its own.
+    pub fn new_reaction(&self) -> bool {
+        match self {
+            TriggerData::Peak(d) => d.new_reaction,
+            TriggerData::Surge(d) => d.new_reaction,
+            _ => false,
+        }
+    }
+
     /// The JSON object as stored and printed.
     pub fn to_json(&self) -> Value {
         let (fields, tag) = match self {

@@ -199,3 +199,39 @@ fn joining_a_running_stream_has_no_warm_up_a_fresh_start_does() {
     damped.chat.raid_damping_seconds = 180;
     assert!(peaks_after_joining(&damped, 7200, true).is_empty());
 }
+
+/// A modest reaction, then, inside the gap between moments (about 40 s later), a flood many
+/// times bigger: two moments, through the detector and the moments' cooldown alike. The
+/// flood was dropped (the detector's gap, then the builder's cooldown).
+#[test]
+fn a_far_bigger_flood_soon_after_a_moment_is_a_moment_too() {
+    let mut core = Core::new(&Config::default(), OffsetBase::FirstEvent);
+    let t0 = 1_790_000_000_000i64;
+    let mut found = Vec::new();
+    let mut user = 10_000u64;
+    for s in 0..1100i64 {
+        let t = |i: i64, n: i64| Ts(t0 + s * 1000 + i * 1000 / n);
+        let (n, text) = match s {
+            900..915 => (3, "LUL"),
+            935..945 => (25, "NO WAY"),
+            _ => (1, "talking about the game"),
+        };
+        for i in 0..n {
+            let who = if n == 1 {
+                s as u64 % 40
+            } else {
+                user += 1;
+                user
+            };
+            found.extend(moments(core.on_event(t(i, n), &chat(who, text))));
+        }
+        found.extend(moments(core.on_tick(Ts(t0 + (s + 1) * 1000))));
+    }
+    found.extend(moments(core.finish(Ts(t0 + 1_100_000))));
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let gap = found[1].at.secs_since(found[0].at);
+    assert!(
+        (15.0..45.0).contains(&gap),
+        "inside the gap and the cooldown: {gap} s"
+    );
+}
