@@ -74,6 +74,16 @@ function donation(d) {
 }
 
 function moment(d) {
+  // One moment builds at a time: a final one replaces an unsaved building row, whose time
+  // and kind may have changed since.
+  if (!d.building) {
+    for (const [k, tr] of moments) {
+      if (k.startsWith("local-") && tr.classList.contains("building")) {
+        tr.remove();
+        moments.delete(k);
+      }
+    }
+  }
   const key = d.id === null ? "local-" + d.time + d.type : String(d.id);
   let tr = moments.get(key);
   if (!tr) {

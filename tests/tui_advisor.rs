@@ -159,23 +159,34 @@ fn an_ask_that_comes_to_nothing_says_why() {
         s.contains("advisor not asked: no calls left this hour"),
         "{s}"
     );
+    a.update(key('A'), at(1.5));
     let failed = AdvisorStatus {
         note: Some("waiting 30 s after: HTTP 500".into()),
         failures: 1,
         ..turned_down
     };
-    a.update(Msg::Engine(Update::Advisor(failed)), at(2.0));
+    a.update(Msg::Engine(Update::Advisor(failed.clone())), at(2.0));
     let s = screen(&a, 100, 30);
     assert!(
         s.contains("advisor call failed: waiting 30 s after: HTTP 500"),
         "{s}"
     );
+    a.update(key('A'), at(2.5));
     let mut refused = advice(vec![]);
     refused.rejected = 2;
     refused.at = at(3.0);
     a.update(Msg::Engine(Update::Advice(Box::new(refused))), at(3.0));
     let s = screen(&a, 100, 30);
     assert!(s.contains("its answer was refused"), "{s}");
+    // A periodic call (no `A`) that fails is the budget line's business, not a flash.
+    let again = AdvisorStatus {
+        note: Some("waiting 60 s after: HTTP 500".into()),
+        failures: 2,
+        ..failed
+    };
+    a.update(Msg::Engine(Update::Advisor(again)), at(40.0));
+    let s = screen(&a, 100, 30);
+    assert!(!s.contains("advisor call failed: waiting 60 s"), "{s}");
 }
 
 /// At the smallest size the help scrolls instead of being cut off, and it lists the advisor's

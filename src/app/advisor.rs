@@ -18,6 +18,8 @@ pub struct AdvisorView {
     pub advice: Option<Advice>,
     /// When the latest advice was made, so a resync does not bring a dismissed one back.
     seen: Option<Ts>,
+    /// `A` was pressed and its answer has not come: the footer's "asking…" waits for it.
+    asked: bool,
 }
 
 impl AdvisorView {
@@ -42,12 +44,17 @@ impl App {
             return;
         }
         self.advisor.seen = Some(a.at);
+        let asked = std::mem::take(&mut self.advisor.asked);
         for line in crate::advisor::show::lines(&a) {
             tracing::info!("{line}");
         }
         // "Nothing to suggest" leaves a standing suggestion where it is; the footer still
         // answers the "asking…" it showed.
         if a.calls.is_empty() && a.text.is_none() {
+            // Periodic calls that come to nothing are the status line's business.
+            if !asked {
+                return;
+            }
             let why = if a.rejected > 0 {
                 format!(
                     "advisor: its answer was refused ({} call(s) not valid; see the log)",
@@ -65,16 +72,19 @@ impl App {
         }
     }
 
-    /// A refused "ask now" or a failed call is said where "asking…" was.
+    /// A refused "ask now" or a failed call after `A` is said where "asking…" was.
     pub(super) fn on_advisor_status(&mut self, s: AdvisorStatus) {
         let before = self.advisor.status.as_ref();
         let refused = before.is_some_and(|b| s.refused > b.refused);
         let failed = before.is_some_and(|b| s.failures > b.failures);
         let note = s.note.clone().unwrap_or_default();
-        if failed {
-            self.flash(format!("advisor call failed: {note}"), FlashKind::Bad);
-        } else if refused {
-            self.flash(format!("advisor not asked: {note}"), FlashKind::Info);
+        if self.advisor.asked && (failed || refused) {
+            self.advisor.asked = false;
+            if failed {
+                self.flash(format!("advisor call failed: {note}"), FlashKind::Bad);
+            } else {
+                self.flash(format!("advisor not asked: {note}"), FlashKind::Info);
+            }
         }
         self.advisor.status = Some(s);
     }
@@ -88,6 +98,7 @@ impl App {
             return vec![];
         }
         self.flash("asking the advisor...".into(), FlashKind::Info);
+        self.advisor.asked = true;
         vec![Cmd::Copilot(CopilotCmd::AskNow)]
     }
 

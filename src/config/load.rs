@@ -142,7 +142,7 @@ fn describe(msg: &str) -> String {
     for (rust, plain) in [
         // The type's own bounds; a key's narrower range is checked (and said) after.
         ("u32", "a whole number from 0 to 4294967295"),
-        ("u64", "a whole number of 0 or more"),
+        ("u64", "a whole number from 0 to 18446744073709551615"),
         ("u16", "a whole number from 0 to 65535"),
         ("i64", "a whole number"),
         ("f64", "a number"),

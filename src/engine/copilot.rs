@@ -218,7 +218,9 @@ impl Relay {
 
     fn on_update(&mut self, u: &Update) {
         match u {
-            Update::Recorder(RecorderNews::Disabled | RecorderNews::Off(_)) => {
+            Update::Recorder(
+                RecorderNews::Disabled | RecorderNews::Off(_) | RecorderNews::Stopped { .. },
+            ) => {
                 self.recording = false;
             }
             Update::Recorder(RecorderNews::PartStarted { .. }) => self.recording = true,

@@ -101,10 +101,10 @@ impl View {
             Update::Moment { id, moment } | Update::MomentBuilding { id, moment } => {
                 let building = matches!(u, Update::MomentBuilding { .. });
                 // The same row: by id, or the unsaved building row it finalizes (saved now,
-                // maybe, on a second try).
+                // maybe, on a second try). One moment builds at a time, so that row is the
+                // only unsaved building one (its start and kind may have changed since).
                 let same = |r: &MomentRow| {
-                    (id.is_some() && r.id == *id)
-                        || (!building && r.building && r.id.is_none() && r.moment.at == moment.at)
+                    (id.is_some() && r.id == *id) || (!building && r.building && r.id.is_none())
                 };
                 if let Some(row) = self.moments.iter_mut().find(|r| same(r)) {
                     row.id = *id;
@@ -216,5 +216,16 @@ mod tests {
             assert_eq!((row.id, row.building), (id, false));
         }
         assert_eq!(view.moments.len(), 2);
+        // Its start moved earlier while building (a later peak placed before it): still the
+        // same row, not a building one left behind.
+        let mut earlier = moment.clone();
+        earlier.at = Ts(2000);
+        view.apply(&building(None));
+        view.apply(&Update::Moment {
+            id: Some(9),
+            moment: earlier,
+        });
+        assert_eq!(view.moments.len(), 3);
+        assert!(view.moments.iter().all(|r| !r.building));
     }
 }

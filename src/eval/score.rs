@@ -18,17 +18,17 @@ pub struct Labels {
 }
 
 impl Labels {
-    /// A warning when some spans start outside the log (`0..=log_s` seconds): they can
+    /// A warning when some spans lie wholly outside the log (`0..=log_s` seconds): they can
     /// never be hit, and all of them past the end usually means milliseconds, not seconds.
     pub fn outside(&self, log_s: f64) -> Option<String> {
         let out = self
             .spans
             .iter()
-            .filter(|s| s.0 < 0.0 || s.0 > log_s)
+            .filter(|s| s.1 < 0.0 || s.0 > log_s)
             .count();
         (out > 0).then(|| {
             format!(
-                "{out} of {} labelled spans start outside the log (0 to {log_s:.0} s) and can \
+                "{out} of {} labelled spans lie outside the log (0 to {log_s:.0} s) and can \
                  never be hit; spans are in seconds from the log's first event",
                 self.spans.len()
             )

@@ -138,7 +138,8 @@ impl Replayer {
     pub fn event(&mut self, t: Ts, event: &Event) {
         if !event.is_plausible() {
             self.error(format!(
-                "a {} of more than ${:.0} in one go: taken for garbage",
+                "an implausible {} (over ${:.0}, or 10,000 gifted subs, in one go): taken for \
+                 garbage",
                 event.name(),
                 crate::domain::MAX_EVENT_USD
             ));
