@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::runner::Engine;
 use super::update::Update;
-use crate::store::Store;
+use crate::store::{Store, WriteOp};
 
 pub const REPORTS_DIR: &str = "reports";
 
@@ -69,6 +69,13 @@ impl Engine {
     /// Writes the session's report under `<data dir>/reports/` and shows it.
     pub(super) async fn engage_report(&mut self, session: Option<i64>, flush: bool) {
         let Some(id) = session else { return };
+        let price = WriteOp::SubPrice {
+            session_id: id,
+            usd: self.engage.sub_price_usd,
+        };
+        if let Err(e) = self.store.send(price).await {
+            tracing::warn!("session {id}: sub price not stored with it: {e}");
+        }
         if flush && let Err(e) = self.store.flush().await {
             tracing::error!("store flush before the report: {e}");
         }

@@ -49,6 +49,14 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
                 .execute(params![session_id, ts(*ended_at)])?;
             one_row(n, "session", *session_id)
         }
+        WriteOp::SubPrice { session_id, usd } => {
+            let n = conn
+                .prepare_cached(
+                    "UPDATE sessions SET sub_price_usd = coalesce(sub_price_usd, ?2) WHERE id = ?1",
+                )?
+                .execute(params![session_id, usd])?;
+            one_row(n, "session", *session_id)
+        }
         WriteOp::ReportOwed { session_id, owed } => {
             let n = conn
                 .prepare_cached("UPDATE sessions SET report_owed = ?2 WHERE id = ?1")?

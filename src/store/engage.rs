@@ -171,6 +171,18 @@ impl Store {
             return Ok(None);
         };
         let c = &self.conn;
+        // The price the report was first written with, when it was.
+        let stored: Option<f64> = c
+            .query_row(
+                "SELECT sub_price_usd FROM sessions WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let sub_price_usd = stored
+            .filter(|p| p.is_finite() && *p >= 0.0)
+            .unwrap_or(sub_price_usd);
         let end = match s.ended_at {
             Some(e) => Some(e),
             None => last_known(c, id)?,
@@ -346,5 +358,49 @@ impl Store {
         r.summarize_segments();
         r.advisor = self.advice_summary(Some(id))?.line();
         Ok(Some(r))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::Event;
+    use crate::store::{NewEvent, NewSession, Store, StoreWriter, WriteOp};
+    use crate::time::Ts;
+
+    /// `kicktui report N` later prints the revenue the saved report had, whatever price the
+    /// config says then.
+    #[test]
+    fn a_report_keeps_the_sub_price_it_was_written_with() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("kicktui.db");
+        let writer = StoreWriter::spawn(&db).expect("writer");
+        let h = writer.handle();
+        let id = h
+            .open_session_blocking(NewSession {
+                channel: "clavicular".into(),
+                platform: "kick".into(),
+                started_at: Ts(0),
+                title: None,
+                stream_started_at: Some(Ts(0)),
+            })
+            .expect("open");
+        let sub = Event::Subscription {
+            username: "a".into(),
+            months: 1,
+        };
+        let row = NewEvent::from_event(id, Ts(1000), &sub).expect("a sub is stored");
+        h.send_blocking(WriteOp::Event(row)).expect("event");
+        for usd in [4.0, 9.0] {
+            h.send_blocking(WriteOp::SubPrice {
+                session_id: id,
+                usd,
+            })
+            .expect("price");
+        }
+        drop(h);
+        writer.shutdown().expect("shutdown");
+        let store = Store::open(&db).expect("store");
+        let r = store.report(id, 5.0).expect("report").expect("a session");
+        assert_eq!(r.money.revenue_usd, 4.0, "the first price stored wins");
     }
 }

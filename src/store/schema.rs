@@ -14,7 +14,14 @@ use super::StoreError;
 
 /// Migration `i` (0-based) takes the schema from version `i` to `i + 1`.
 /// Append new steps; never edit one that has shipped.
-pub const MIGRATIONS: &[&str] = &[V1, V2_ENGAGE, V_ADVICE, V_REPORT_OWED, V_RESUMED];
+pub const MIGRATIONS: &[&str] = &[
+    V1,
+    V2_ENGAGE,
+    V_ADVICE,
+    V_REPORT_OWED,
+    V_RESUMED,
+    V_SUB_PRICE,
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -199,6 +206,12 @@ ALTER TABLE sessions ADD COLUMN report_owed INTEGER NOT NULL DEFAULT 0;
 const V_RESUMED: &str = r#"
 ALTER TABLE sessions ADD COLUMN down_from TEXT;
 ALTER TABLE sessions ADD COLUMN resumed_at TEXT;
+"#;
+
+/// The sub price the session's report was written with, so `kicktui report N` prints the
+/// same revenue later whatever the config says then.
+const V_SUB_PRICE: &str = r#"
+ALTER TABLE sessions ADD COLUMN sub_price_usd REAL;
 "#;
 
 /// Opens a connection with the pragmas every connection needs, then migrates.

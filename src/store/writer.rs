@@ -72,6 +72,11 @@ pub enum WriteOp {
         session_id: i64,
         owed: bool,
     },
+    /// The sub price its report counts revenue with (kept once set).
+    SubPrice {
+        session_id: i64,
+        usd: f64,
+    },
     /// Does nothing; its reply means everything queued before it is committed.
     Flush,
     /// Activity segments, engagement totals, crash recovery (`store::engage`).
@@ -84,6 +89,7 @@ impl WriteOp {
             WriteOp::OpenSession(_) => "open_session",
             WriteOp::CloseSession { .. } => "close_session",
             WriteOp::ReportOwed { .. } => "report_owed",
+            WriteOp::SubPrice { .. } => "sub_price",
             WriteOp::SessionWentLive { .. } => "session_went_live",
             WriteOp::ResumeSession { .. } => "resume_session",
             WriteOp::InsertMoment(_) => "insert_moment",
