@@ -433,3 +433,45 @@ fn engine_state_changes_reach_the_model() {
     a.update(Msg::Engine(Update::WentOffline { at: T0 }), T0);
     assert_eq!(a.stream.live, Some(false));
 }
+
+/// A session resumed after a crash brings its earlier moments into the list with their
+/// clips, silently; one already there (by id) is not doubled, and `c` on a cut one answers
+/// with its file.
+#[test]
+fn a_resumed_sessions_earlier_moments_join_the_list_quietly() {
+    use kicktui::engine::view::MomentRow;
+    let mut a = app();
+    a.update(moment_update(Some(3), spike(100.0, 20.0)), at(1.0));
+    let before = flash(&a);
+    let rows = vec![
+        MomentRow {
+            id: Some(1),
+            moment: spike(10.0, 20.0),
+            clip: Some(ClipState::AlreadyCut {
+                path: "/d/clips/x_s001_m1.mp4".into(),
+            }),
+            building: false,
+        },
+        MomentRow {
+            id: Some(3),
+            moment: spike(100.0, 20.0),
+            clip: None,
+            building: false,
+        },
+    ];
+    a.update(Msg::Engine(Update::EarlierMoments(rows)), at(2.0));
+    assert_eq!(a.moments.entries.len(), 2);
+    assert_eq!(flash(&a), before, "nothing flashed for them");
+    let earlier = a
+        .moments
+        .entries
+        .iter()
+        .find(|e| e.id == Some(1))
+        .expect("listed");
+    assert_eq!(
+        earlier.clip,
+        ClipStatus::Done {
+            path: "/d/clips/x_s001_m1.mp4".into()
+        }
+    );
+}

@@ -162,8 +162,30 @@ impl App {
             Update::Finished(summary) => tracing::info!("{summary}"),
             Update::Revenue(_) => {}
             Update::Resync(view) => self.resync(*view, now),
+            Update::EarlierMoments(rows) => self.earlier_moments(rows),
             Update::Advice(a) => self.on_advice(*a),
             Update::Advisor(s) => self.on_advisor_status(s),
+        }
+    }
+
+    /// A resumed session's moments from before the crash join the list with their clips, so
+    /// `c` and the quit dialog know them; nothing is flashed or logged for them.
+    fn earlier_moments(&mut self, rows: Vec<crate::engine::view::MomentRow>) {
+        let list = self.moment_rows();
+        for row in rows {
+            if row
+                .id
+                .is_some_and(|id| self.moments.entry_by_id_mut(id).is_some())
+            {
+                continue;
+            }
+            let entry = MomentEntry {
+                id: row.id,
+                moment: row.moment,
+                clip: row.clip.as_ref().map_or(ClipStatus::None, ClipStatus::from),
+                building: false,
+            };
+            self.moments.push(entry, false, list);
         }
     }
 

@@ -4,9 +4,13 @@
 
 use super::runner::Engine;
 use super::update::Update;
+use super::view::MomentRow;
 use crate::domain::Ts;
-use crate::media::RecordingStatus;
-use crate::store::{EngageStats, Store};
+use crate::domain::{Moment, Trigger};
+use crate::media::{ClipState, RecordingStatus};
+use crate::store::{
+    ClipStatus, EngageStats, MomentOrder, MomentQuery, MomentRow as StoredMoment, Store,
+};
 
 impl Engine {
     /// The stream that started at `stream_start` is live: the session a crash closed for it
@@ -24,18 +28,26 @@ impl Engine {
         let dir = self.engage.data_dir.clone();
         let found = tokio::task::spawn_blocking(move || {
             let store = Store::open_in(&dir).map_err(|e| e.to_string())?;
-            let r = store
+            let Some(r) = store
                 .resumable(&held, stream_start)
+                .map_err(|e| e.to_string())?
+            else {
+                return Ok(None);
+            };
+            let status = RecordingStatus::after_earlier_run(&r.recordings);
+            let moments = store
+                .list_moments(&MomentQuery {
+                    session_id: Some(r.session_id),
+                    order: MomentOrder::Time,
+                    limit: None,
+                })
                 .map_err(|e| e.to_string())?;
-            Ok::<_, String>(r.map(|r| {
-                let status = RecordingStatus::after_earlier_run(&r.recordings);
-                (r, status)
-            }))
+            Ok::<_, String>(Some((r, status, moments)))
         })
         .await
         .map_err(|e| e.to_string())
         .and_then(|r| r);
-        let (r, status) = match found {
+        let (r, status, moments) = match found {
             Ok(found) => found?,
             Err(e) => {
                 tracing::error!("cannot look for the session to resume: {e}");
@@ -58,6 +70,10 @@ impl Engine {
             "Session {id} goes on: its stream is still live (what happened while kicktui was \
              down is missing)"
         )));
+        let rows: Vec<MomentRow> = moments.iter().map(earlier_moment).collect();
+        if !rows.is_empty() {
+            self.feed.send(Update::EarlierMoments(rows));
+        }
         Some((id, status))
     }
 
@@ -71,6 +87,36 @@ impl Engine {
             )));
             self.engage_report(Some(id), false).await;
         }
+    }
+}
+
+/// A stored moment as the lists show it. Its clip as stored: cut (either way), or why not;
+/// one not cut yet is cut at the stream's end like the others.
+fn earlier_moment(row: &StoredMoment) -> MomentRow {
+    let triggers: Vec<Trigger> = serde_json::from_value(row.triggers.clone()).unwrap_or_default();
+    let at = |offset: f64| row.at.plus_secs(offset - row.offset_s);
+    let clip = match (&row.clip_status, &row.clip_path) {
+        (ClipStatus::Done | ClipStatus::Short, Some(path)) => {
+            Some(ClipState::AlreadyCut { path: path.into() })
+        }
+        (ClipStatus::NoRecording, _) => Some(ClipState::NoRecording),
+        (ClipStatus::Failed, _) => Some(ClipState::Failed("before the crash".into())),
+        _ => None,
+    };
+    MomentRow {
+        id: Some(row.id),
+        moment: Moment {
+            at: row.at,
+            offset_s: row.offset_s,
+            trigger_type: row.trigger_type,
+            triggers,
+            score: row.score,
+            source: row.source,
+            clip_start: at(row.clip_start_offset_s),
+            clip_end: at(row.clip_end_offset_s),
+        },
+        clip,
+        building: false,
     }
 }
 
@@ -115,6 +161,47 @@ mod tests {
             engagement_max: mean.map(|x| x + 10.0),
             scored_seconds: secs,
         }
+    }
+
+    /// A stored moment listed again: its window and its clip as stored.
+    #[test]
+    fn a_stored_moment_comes_back_with_its_window_and_clip() {
+        let at = Ts(1_790_000_100_000);
+        let row = StoredMoment {
+            id: 4,
+            session_id: 1,
+            at,
+            offset_s: 100.0,
+            trigger_type: crate::domain::TriggerType::Keyword,
+            trigger_data: serde_json::json!({"count": 5, "keyword": "CLIP"}),
+            triggers: serde_json::json!([
+                {"type": "keyword", "at": "2026-09-20T00:01:40Z", "strength": 2.0,
+                 "data": {"count": 5, "keyword": "CLIP"}}
+            ]),
+            score: 61.0,
+            source: crate::domain::MomentSource::Auto,
+            clip_start_offset_s: 55.0,
+            clip_end_offset_s: 110.0,
+            clip_status: ClipStatus::Short,
+            clip_path: Some("/d/clips/m4.mp4".into()),
+            created_at: at,
+        };
+        let m = earlier_moment(&row);
+        assert_eq!(m.id, Some(4));
+        assert_eq!(m.moment.clip_start, at.plus_secs(-45.0));
+        assert_eq!(m.moment.clip_end, at.plus_secs(10.0));
+        assert_eq!(m.moment.triggers.len(), 1);
+        assert!(matches!(m.clip, Some(ClipState::AlreadyCut { .. })));
+        let pending = StoredMoment {
+            clip_status: ClipStatus::Pending,
+            clip_path: None,
+            ..row
+        };
+        assert_eq!(
+            earlier_moment(&pending).clip,
+            None,
+            "cut at the stream's end"
+        );
     }
 
     #[test]

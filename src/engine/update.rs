@@ -117,6 +117,9 @@ pub enum Update {
     Revenue(RevenuePoint),
     /// This front end fell behind and missed updates: the whole current state instead.
     Resync(Box<View>),
+    /// A session resumed after a crash: its moments from before it, with their clips, for
+    /// the lists (listed, not announced: no banner, alert or chat line).
+    EarlierMoments(Vec<super::view::MomentRow>),
     /// The co-pilot's latest advice: validated tool calls, shown; acted on only by a key press.
     Advice(Box<crate::advisor::Advice>),
     /// The advisor's budget and what it is doing: `advisor: 3/12 calls this hour · asking…`.

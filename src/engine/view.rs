@@ -161,6 +161,17 @@ impl View {
             Update::Advice(a) => self.advice = Some((**a).clone()),
             Update::Advisor(s) => self.advisor = Some(s.clone()),
             Update::Resync(v) => *self = (**v).clone(),
+            Update::EarlierMoments(rows) => {
+                for row in rows {
+                    if !self
+                        .moments
+                        .iter()
+                        .any(|r| r.id.is_some() && r.id == row.id)
+                    {
+                        push_capped(&mut self.moments, row.clone(), VIEW_MOMENTS);
+                    }
+                }
+            }
             // What the engine's next tick will say, said at once: no viewers, and the
             // engagement of the stream that ended is not the offline chat's.
             Update::WentOffline { .. } => {

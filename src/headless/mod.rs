@@ -212,6 +212,8 @@ impl Printer {
             Update::Finished(summary) => vec![format!("{c} {summary}")],
             // Each donation already has its own line (`Notable`).
             Update::Revenue(_) => vec![],
+            // Printed when they happened, before the crash; the "goes on" note says the rest.
+            Update::EarlierMoments(_) => vec![],
             Update::Resync(_) => vec![format!(
                 "{c} (output fell behind the engine; some lines were skipped)"
             )],
