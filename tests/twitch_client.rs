@@ -384,17 +384,25 @@ async fn until(rx: &mut mpsc::Receiver<SourceMsg>, pred: impl Fn(&Event) -> bool
     found.ok().flatten().expect("the event arrives")
 }
 
-/// A status actor polling `twitch`'s Helix every 30 ms (credentials from `cfg`).
-fn status_actor(
-    cfg: &kicktui::config::Twitch,
-    login: &str,
-) -> (
+type Actor = (
     mpsc::Receiver<ApiNews>,
     mpsc::Sender<ApiRequest>,
     mpsc::Receiver<Update>,
     CancellationToken,
     JoinHandle<()>,
-) {
+);
+
+/// A status actor polling `twitch`'s Helix every 30 ms (credentials from `cfg`).
+fn status_actor(cfg: &kicktui::config::Twitch, login: &str) -> Actor {
+    actor_with(cfg, login, None)
+}
+
+/// [`status_actor`] with a stream probe.
+fn actor_with(
+    cfg: &kicktui::config::Twitch,
+    login: &str,
+    probe: Option<kicktui::engine::stream_probe::StreamProbe>,
+) -> Actor {
     let (news_tx, news) = mpsc::channel(100);
     let (req_tx, req_rx) = mpsc::channel(16);
     let feed = Feed::new();
@@ -402,7 +410,7 @@ fn status_actor(
     let actor = TwitchStatus {
         login: login.into(),
         helix: Helix::new(cfg).map(Arc::new),
-        probe: None,
+        probe,
         assume_live: cfg.assume_live,
         poll_every: Duration::from_millis(30),
         news: news_tx,
@@ -607,29 +615,14 @@ async fn a_channel_where_nobody_speaks_gets_one_hint_to_check_its_name() {
 /// once that the live state is unknown and how to fix it, instead of sitting silent.
 #[tokio::test]
 async fn a_live_state_nothing_can_tell_is_said_once() {
-    let (news_tx, _news) = mpsc::channel(100);
-    let (_req_tx, req_rx) = mpsc::channel(16);
-    let feed = Feed::new();
-    let mut notes = feed.subscribe().into_mpsc(100);
     let rec = kicktui::config::Recorder {
         streamlink: "/nonexistent/streamlink".into(),
         ..Default::default()
     };
-    let actor = TwitchStatus {
-        login: "fakechan".into(),
-        helix: None,
-        probe: Some(kicktui::engine::stream_probe::StreamProbe::from_config(
-            &rec, "fakechan",
-        )),
-        assume_live: false,
-        poll_every: Duration::from_millis(30),
-        news: news_tx,
-        feed,
-        unknown_said: false,
-    };
-    let cancel = CancellationToken::new();
-    let requests = Arc::new(tokio::sync::Mutex::new(req_rx));
-    let task = tokio::spawn(actor.run(requests, cancel.clone()));
+    let probe = kicktui::engine::stream_probe::StreamProbe::from_config(&rec, "fakechan");
+    let no_helix = kicktui::config::Twitch::default();
+    let (_news, _requests, mut notes, cancel, task) =
+        actor_with(&no_helix, "fakechan", Some(probe));
     let mut said = 0;
     let _ = timeout(Duration::from_millis(600), async {
         while let Some(u) = notes.recv().await {
