@@ -19,6 +19,8 @@ use crate::time::wall_now;
 
 /// A part shorter than this (or empty) counts as a failed start for the backoff.
 const HEALTHY_PART: Duration = Duration::from_secs(30);
+/// The longest wait between restarts while the stream sends no new video.
+const FROZEN_RETRY: Duration = Duration::from_secs(2);
 
 pub(super) struct Supervisor {
     pub(super) cfg: RecorderConfig,
@@ -84,18 +86,10 @@ impl Supervisor {
         match prev {
             None => None,
             Some(PartEnd::Discontinuity) => Some(1),
-            // The playlist held nothing new when it ended: start where video may come back,
-            // going back only as far as the time since then can hold new segments (the
-            // older ones are recorded already; new ones are not lost either).
-            Some(PartEnd::NoNewVideo) => {
-                let last = self.status.parts.last();
-                let since = last
-                    .and_then(|p| p.ended_at)
-                    .map_or(0.0, |t| wall_now().secs_since(t).max(0.0));
-                let seg = last.map_or(2.0, |p| p.target_duration).max(0.5);
-                let edge = 1.0 + (since / seg).ceil();
-                Some((edge as u32).clamp(1, full))
-            }
+            // The playlist held nothing new when it ended: everything in it is recorded, so
+            // start at the newest segment (restarts come quickly meanwhile, see
+            // `FROZEN_RETRY`, so video that comes back is not missed).
+            Some(PartEnd::NoNewVideo) => Some(1),
             Some(_) => Some(full),
         }
     }
@@ -192,7 +186,12 @@ impl Supervisor {
             } else {
                 failures + 1
             };
-            let backoff = backoff(failures, self.cfg.max_backoff);
+            let mut backoff = backoff(failures, self.cfg.max_backoff);
+            if self.status.frozen_since.is_some() {
+                // A frozen stream's restarts are cheap (one old segment): soon, so little of
+                // the video that comes back is lost to the wait.
+                backoff = backoff.min(FROZEN_RETRY);
+            }
             if !backoff.is_zero() {
                 tracing::info!("recording: restarting in {:.0} s", backoff.as_secs_f64());
                 tokio::select! {
