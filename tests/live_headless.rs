@@ -380,3 +380,36 @@ async fn joining_a_running_stream_counts_offsets_from_its_start() {
         900
     );
 }
+
+/// Started while the channel is already live (after a crash, or just late): the "live"
+/// alert names the channel (it said " is LIVE: …" when it came before the first snapshot).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn starting_while_live_names_the_channel_in_the_live_alert() {
+    use axum::routing::post;
+    let kick = fake().await;
+    let c = kick.control();
+    c.set_live("Already on");
+    let (tx, mut bodies) = tokio::sync::mpsc::unbounded_channel::<serde_json::Value>();
+    let app = axum::Router::new().route(
+        "/hook",
+        post(move |axum::Json(body): axum::Json<serde_json::Value>| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send(body);
+                axum::http::StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", l.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(l, app).await });
+    let mut cfg = test_config(kick.kick_config());
+    cfg.alerts.webhook_url = url.as_str().into();
+    cfg.alerts.webhook_events = vec!["live".into()];
+    let run = Run::start(&cfg, &["clavicular", "--headless"]);
+    let body = timeout(LIMIT, bodies.recv()).await.unwrap().unwrap();
+    assert_eq!(body["event"], "live", "{body}");
+    assert_eq!(body["text"], "clavicular is LIVE: Already on", "{body}");
+    let (status, _, _) = run.stop("TERM").await;
+    assert!(status.success());
+}

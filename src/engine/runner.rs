@@ -88,6 +88,9 @@ impl Engine {
     pub async fn run(mut self, mut inputs: Inputs, cancel: CancellationToken) -> EngineEnd {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        // The channel's name before anything else: a "went live" at the first API answer
+        // (starting while live) is told with it, not as " is LIVE".
+        self.feed.send(Update::Snapshot(self.snapshot(wall_now())));
         self.engage_start(wall_now()).await;
         let fatal = loop {
             tokio::select! {
