@@ -152,3 +152,44 @@ async fn a_frozen_stream_is_marked_and_not_recorded_twice() {
     rec.stop().await;
     src.stop().await;
 }
+
+/// The stream ends (its playlist says so) while the platform still says live for a while:
+/// the part that started on the ended playlist is the last copy of it; the recorder waits
+/// for the platform instead of copying it again and again, and stops once it says offline.
+/// (The part running when the playlist ends cannot tell: streamlink says so only at start.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ended_playlist_is_not_copied_again_while_the_platform_lags() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let src_dir = tmp.path().join("hls");
+    std::fs::create_dir_all(&src_dir).unwrap();
+    let mut src = HlsSource::start(&src_dir, "ffmpeg").await.unwrap();
+    assert!(src.wait_segments(3, Duration::from_secs(15)).await);
+    let (live, check) = live_switch();
+    let rec = Recorder::start(
+        config(&src.url(), &data),
+        SessionInfo { id: 1 },
+        None,
+        check,
+    );
+    let mut rx = rec.status();
+    wait_for(&mut rx, Duration::from_secs(20), "recording", |s| {
+        s.state == RecState::Recording && s.parts.first().is_some_and(|p| p.content_s >= 4.0)
+    })
+    .await;
+    src.end_stream().await;
+    let st = wait_for(&mut rx, Duration::from_secs(30), "part 2 to end", |s| {
+        s.parts.get(1).is_some_and(|p| p.end.is_some())
+    })
+    .await;
+    assert_eq!(st.parts[1].end, Some(PartEnd::PlaylistEnded), "{st:#?}");
+    // The platform lags: no more copies meanwhile.
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    assert_eq!(rx.borrow().parts.len(), 2, "{:#?}", rx.borrow().parts);
+    live.store(false, std::sync::atomic::Ordering::SeqCst);
+    wait_for(&mut rx, Duration::from_secs(15), "stopped: offline", |s| {
+        s.state == RecState::Stopped(StopReason::Offline)
+    })
+    .await;
+    src.stop().await;
+}

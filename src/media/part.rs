@@ -18,6 +18,9 @@ pub enum PartEnd {
     /// streamlink ended itself because the playlist brought no new segment: the stream
     /// sends no new video (the streamer's encoder stuck, or the stream just ended).
     NoNewVideo,
+    /// The playlist says the stream is over (`#EXT-X-ENDLIST`): the platform's "offline"
+    /// is on its way.
+    PlaylistEnded,
     /// The file stopped growing; streamlink was stopped.
     Stalled,
     /// streamlink met a discontinuity (a streamer reconnect); rotated to a new part.
@@ -42,6 +45,7 @@ impl PartEnd {
         match status {
             "ended" => PartEnd::Exited(None),
             "no_new_video" => PartEnd::NoNewVideo,
+            "playlist_ended" => PartEnd::PlaylistEnded,
             "stalled" => PartEnd::Stalled,
             "discontinuity" => PartEnd::Discontinuity,
             "stopped" => PartEnd::Stopped,
@@ -55,6 +59,7 @@ impl PartEnd {
         match self {
             PartEnd::Exited(_) => "ended",
             PartEnd::NoNewVideo => "no_new_video",
+            PartEnd::PlaylistEnded => "playlist_ended",
             PartEnd::Stalled => "stalled",
             PartEnd::Discontinuity => "discontinuity",
             PartEnd::Stopped => "stopped",
@@ -191,6 +196,8 @@ pub struct PartLog {
     last_completed_s: f64,
     /// streamlink said the playlist brought no new segment.
     pub no_new: bool,
+    /// The playlist was an ended one (streamlink's `End Sequence: N`, not `None`).
+    pub ended: bool,
 }
 
 /// What a log line changed that the recorder must act on.

@@ -186,6 +186,7 @@ impl Supervisor {
                     break match self.write_error.take() {
                         Some(why) => PartEnd::Unwritable(why),
                         None if plog.no_new => PartEnd::NoNewVideo,
+                        None if plog.ended => PartEnd::PlaylistEnded,
                         None => PartEnd::Exited(code),
                     };
                 }
@@ -239,6 +240,10 @@ impl Supervisor {
             self.write_error = Some(why.clone());
         }
         self.note_video(&ev);
+        // `Start Sequence: 0; End Sequence: 3`: an ended playlist; a live one says `None`.
+        if line.contains("; End Sequence: ") && !line.contains("End Sequence: None") {
+            plog.ended = true;
+        }
         match plog.apply(&ev, self.current()) {
             PartChange::PdtFirst(pdt) => {
                 if let Some(id) = rec_id {

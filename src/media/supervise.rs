@@ -21,6 +21,10 @@ use crate::time::wall_now;
 const HEALTHY_PART: Duration = Duration::from_secs(30);
 /// The longest wait between restarts while the stream sends no new video.
 const FROZEN_RETRY: Duration = Duration::from_secs(2);
+/// After the playlist ended, how long the platform may go on saying live before a restart…
+const PLAYLIST_END_WAIT: Duration = Duration::from_secs(60);
+/// …asked this often.
+const PLAYLIST_END_POLL: Duration = Duration::from_secs(3);
 
 pub(super) struct Supervisor {
     pub(super) cfg: RecorderConfig,
@@ -168,6 +172,10 @@ impl Supervisor {
                 break;
             }
             self.set_state(RecState::Restarting);
+            if end == PartEnd::PlaylistEnded && !self.await_offline().await {
+                self.set_state(RecState::Stopped(StopReason::Requested));
+                break;
+            }
             let mut stop = self.stop_rx.clone();
             let live = tokio::select! {
                 v = (self.is_live)() => v,
@@ -265,6 +273,31 @@ fn probe_write(dir: &std::path::Path) -> std::io::Result<()> {
 /// Resolves once a stop is asked for (or the handle is gone).
 pub(super) async fn stopped(rx: &mut watch::Receiver<bool>) {
     let _ = rx.wait_for(|s| *s).await;
+}
+
+impl Supervisor {
+    /// The stream's playlist ended while the platform still says live (its "offline" lags):
+    /// restarting now would copy the ended playlist again and again. Waits up to
+    /// [`PLAYLIST_END_WAIT`] for the platform to agree, asking every few seconds; the usual
+    /// live check follows (a stream started again is recorded). False when asked to stop.
+    async fn await_offline(&mut self) -> bool {
+        let mut stop = self.stop_rx.clone();
+        let deadline = Instant::now() + PLAYLIST_END_WAIT;
+        while Instant::now() < deadline {
+            let live = tokio::select! {
+                v = (self.is_live)() => v,
+                _ = stopped(&mut stop) => return false,
+            };
+            if !live {
+                return true;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(PLAYLIST_END_POLL) => {}
+                _ = stopped(&mut stop) => return false,
+            }
+        }
+        true
+    }
 }
 
 /// 0 after a healthy part, then 1, 2, 4 … seconds up to `max`.
