@@ -84,7 +84,8 @@ fn c_on_a_stored_moment_while_recording_asks_the_engine_and_follows_the_clip() {
     assert_eq!(
         a.moments.entries[0].clip,
         ClipStatus::Done {
-            path: path.display().to_string()
+            path: path.display().to_string(),
+            short: false,
         }
     );
     assert_eq!(a.moments.entries[0].clip.label(), "ready");

@@ -129,6 +129,7 @@ fn clip_needs_a_selection_a_recording_and_a_stored_moment() {
     assert!(a.update(key('c'), T0).is_empty(), "asked once is enough");
     let done = ClipStatus::Done {
         path: "/clips/3.mp4".into(),
+        short: false,
     };
     a.update(
         Msg::Clip {
@@ -471,7 +472,29 @@ fn a_resumed_sessions_earlier_moments_join_the_list_quietly() {
     assert_eq!(
         earlier.clip,
         ClipStatus::Done {
-            path: "/d/clips/x_s001_m1.mp4".into()
+            path: "/d/clips/x_s001_m1.mp4".into(),
+            short: false,
         }
     );
+}
+
+/// A clip cut short (a hole in the recording) says so in the list and the flash, not "ready".
+#[test]
+fn a_short_clip_is_shown_short() {
+    let mut a = app();
+    a.update(moment_update(Some(3), spike(100.0, 20.0)), at(1.0));
+    let short = ClipStatus::from(&ClipState::Short {
+        path: "/d/clips/m3.mp4".into(),
+        duration: 46.0,
+        asked: 55.0,
+    });
+    a.update(
+        Msg::Clip {
+            id: 3,
+            status: short,
+        },
+        at(2.0),
+    );
+    assert_eq!(a.moments.entries[0].clip.label(), "short");
+    assert_eq!(flash(&a), "clip ready but short: /d/clips/m3.mp4");
 }

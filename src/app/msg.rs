@@ -214,6 +214,8 @@ pub enum ClipStatus {
     Cutting,
     Done {
         path: String,
+        /// Shorter than asked (a hole in the recording, or it ended).
+        short: bool,
     },
     Failed {
         why: String,
@@ -227,6 +229,7 @@ impl ClipStatus {
             ClipStatus::Queued => "queued",
             ClipStatus::Waiting => "waiting",
             ClipStatus::Cutting => "cutting",
+            ClipStatus::Done { short: true, .. } => "short",
             ClipStatus::Done { .. } => "ready",
             ClipStatus::Failed { .. } => "failed",
         }
@@ -239,10 +242,13 @@ impl From<&ClipState> for ClipStatus {
             ClipState::Queued => ClipStatus::Queued,
             ClipState::Waiting => ClipStatus::Waiting,
             ClipState::Cutting => ClipStatus::Cutting,
-            ClipState::Ready { path, .. }
-            | ClipState::Short { path, .. }
-            | ClipState::AlreadyCut { path } => ClipStatus::Done {
+            ClipState::Ready { path, .. } | ClipState::AlreadyCut { path } => ClipStatus::Done {
                 path: path.display().to_string(),
+                short: false,
+            },
+            ClipState::Short { path, .. } => ClipStatus::Done {
+                path: path.display().to_string(),
+                short: true,
             },
             ClipState::NoRecording | ClipState::Failed(_) => ClipStatus::Failed {
                 why: s.label().trim_start_matches("failed: ").to_string(),

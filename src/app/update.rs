@@ -49,7 +49,12 @@ impl App {
             }
             Msg::Clip { id, status } => {
                 let text = match &status {
-                    ClipStatus::Done { path } => Some((format!("clip ready: {path}"), true)),
+                    ClipStatus::Done { path, short: false } => {
+                        Some((format!("clip ready: {path}"), true))
+                    }
+                    ClipStatus::Done { path, short: true } => {
+                        Some((format!("clip ready but short: {path}"), true))
+                    }
                     ClipStatus::Failed { why } => Some((format!("clip failed: {why}"), false)),
                     _ => None,
                 };

@@ -292,6 +292,14 @@ impl Actor {
         }
         match &state {
             ClipState::Ready { path, .. } => tracing::info!("Clip ready: {}", path.display()),
+            ClipState::Short {
+                path,
+                duration,
+                asked,
+            } => tracing::info!(
+                "Clip ready but short ({duration:.0} of {asked:.0} s): {}",
+                path.display()
+            ),
             ClipState::Failed(why) => tracing::warn!("clip failed: {why}"),
             _ => {}
         }

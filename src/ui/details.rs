@@ -31,7 +31,10 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         (None, Storage::Database) => "NOT SAVED (the database refused it; see the log)".into(),
     };
     let clip = match &e.clip {
-        ClipStatus::Done { path } => format!("clipped: {path}"),
+        ClipStatus::Done { path, short } => {
+            let short = if *short { " (short)" } else { "" };
+            format!("clipped{short}: {path}")
+        }
         ClipStatus::Failed { why } => format!("failed: {why}"),
         other => other.label().to_string(),
     };
