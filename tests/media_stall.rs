@@ -96,18 +96,23 @@ async fn hung_server_is_a_stall_and_the_recording_restarts() {
     writer.shutdown_async().await.unwrap();
 }
 
-/// The encoder stops while the playlist stays up (the platform still says live): streamlink
-/// ends for want of new segments. The recorder marks the stream frozen and restarts near the
-/// live edge (no second copy of the whole playlist); new video clears the mark.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_frozen_stream_is_marked_and_not_recorded_twice() {
+/// A local live stream recorded (no store) until part 1 holds `content_s` seconds; the temp
+/// dir, the source, the live switch and the recorder.
+async fn recording_for(
+    content_s: f64,
+) -> (
+    tempfile::TempDir,
+    HlsSource,
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+    kicktui::media::RecorderHandle,
+) {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let src_dir = tmp.path().join("hls");
     std::fs::create_dir_all(&src_dir).unwrap();
-    let mut src = HlsSource::start(&src_dir, "ffmpeg").await.unwrap();
+    let src = HlsSource::start(&src_dir, "ffmpeg").await.unwrap();
     assert!(src.wait_segments(3, Duration::from_secs(15)).await);
-    let (_live, check) = live_switch();
+    let (live, check) = live_switch();
     let rec = Recorder::start(
         config(&src.url(), &data),
         SessionInfo { id: 1 },
@@ -115,11 +120,21 @@ async fn a_frozen_stream_is_marked_and_not_recorded_twice() {
         check,
     );
     let mut rx = rec.status();
-    // A full playlist's worth (6 segments of 2 s) in part 1.
     wait_for(&mut rx, Duration::from_secs(30), "recording", |s| {
-        s.state == RecState::Recording && s.parts.first().is_some_and(|p| p.content_s >= 12.0)
+        s.state == RecState::Recording && s.parts.first().is_some_and(|p| p.content_s >= content_s)
     })
     .await;
+    (tmp, src, live, rec)
+}
+
+/// The encoder stops while the playlist stays up (the platform still says live): streamlink
+/// ends for want of new segments. The recorder marks the stream frozen and restarts near the
+/// live edge (no second copy of the whole playlist); new video clears the mark.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frozen_stream_is_marked_and_not_recorded_twice() {
+    // A full playlist's worth (6 segments of 2 s) in part 1.
+    let (_tmp, mut src, _live, rec) = recording_for(12.0).await;
+    let mut rx = rec.status();
 
     src.kill_encoder().await;
     let st = wait_for(&mut rx, Duration::from_secs(30), "part 1 to end", |s| {
@@ -159,24 +174,8 @@ async fn a_frozen_stream_is_marked_and_not_recorded_twice() {
 /// (The part running when the playlist ends cannot tell: streamlink says so only at start.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_ended_playlist_is_not_copied_again_while_the_platform_lags() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let src_dir = tmp.path().join("hls");
-    std::fs::create_dir_all(&src_dir).unwrap();
-    let mut src = HlsSource::start(&src_dir, "ffmpeg").await.unwrap();
-    assert!(src.wait_segments(3, Duration::from_secs(15)).await);
-    let (live, check) = live_switch();
-    let rec = Recorder::start(
-        config(&src.url(), &data),
-        SessionInfo { id: 1 },
-        None,
-        check,
-    );
+    let (_tmp, mut src, live, rec) = recording_for(4.0).await;
     let mut rx = rec.status();
-    wait_for(&mut rx, Duration::from_secs(20), "recording", |s| {
-        s.state == RecState::Recording && s.parts.first().is_some_and(|p| p.content_s >= 4.0)
-    })
-    .await;
     src.end_stream().await;
     let st = wait_for(&mut rx, Duration::from_secs(30), "part 2 to end", |s| {
         s.parts.get(1).is_some_and(|p| p.end.is_some())
