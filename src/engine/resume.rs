@@ -7,7 +7,7 @@ use super::update::Update;
 use super::view::MomentRow;
 use crate::domain::Ts;
 use crate::domain::{Moment, Trigger};
-use crate::media::{ClipState, RecordingStatus};
+use crate::media::{ClipRequest, ClipState, RecordingStatus};
 use crate::store::{
     ClipStatus, EngageStats, MomentOrder, MomentQuery, MomentRow as StoredMoment, Store,
 };
@@ -94,7 +94,8 @@ impl Engine {
 /// one not cut yet is cut at the stream's end like the others.
 fn earlier_moment(row: &StoredMoment) -> MomentRow {
     let triggers: Vec<Trigger> = serde_json::from_value(row.triggers.clone()).unwrap_or_default();
-    let at = |offset: f64| row.at.plus_secs(offset - row.offset_s);
+    // The clip window as the clipper reads it from the row.
+    let window = ClipRequest::for_moment(row);
     let clip = match (&row.clip_status, &row.clip_path) {
         (ClipStatus::Done | ClipStatus::Short, Some(path)) => {
             Some(ClipState::AlreadyCut { path: path.into() })
@@ -112,8 +113,8 @@ fn earlier_moment(row: &StoredMoment) -> MomentRow {
             triggers,
             score: row.score,
             source: row.source,
-            clip_start: at(row.clip_start_offset_s),
-            clip_end: at(row.clip_end_offset_s),
+            clip_start: window.start,
+            clip_end: window.end,
         },
         clip,
         building: false,

@@ -161,11 +161,12 @@ impl Engine {
                 if let (Some(recent), Event::Chat(m)) = (&self.advisor_chat, &event) {
                     recent.push(m);
                 }
-                if !event.is_plausible() {
-                    // Dropped by the core too; counted and said like any malformed frame.
+                let dropped = self.core.totals.implausible;
+                let effects = self.core.on_event(at, &event);
+                if self.core.totals.implausible > dropped {
+                    // The core dropped it: counted and said like any malformed frame.
                     self.malformed(&format!("implausible {} amount", event.name()));
                 }
-                let effects = self.core.on_event(at, &event);
                 self.apply(effects).await;
             }
             SourceMsg::Frame { at, text } => {

@@ -97,8 +97,8 @@ impl Sessions {
             if c.live {
                 return Some(c.id);
             }
-            if !c.has_moment && now.secs_since(c.opened) <= WAITING_ROOM.as_secs_f64() {
-                let id = c.id;
+            if let Some(room) = self.waiting_room(now) {
+                let id = room.id;
                 if let Err(e) = self
                     .store
                     .session_went_live(id, now, stream_start, title)
@@ -135,11 +135,7 @@ impl Sessions {
         if self.current.as_ref().is_some_and(|c| c.live) {
             return None;
         }
-        let room = self
-            .current
-            .as_ref()
-            .filter(|c| !c.has_moment && now.secs_since(c.opened) <= WAITING_ROOM.as_secs_f64())
-            .map(|c| (c.id, c.opened));
+        let room = self.waiting_room(now).map(|c| (c.id, c.opened));
         if room.is_none() {
             self.close(now).await;
         }
@@ -154,6 +150,14 @@ impl Sessions {
         );
         self.current = Some(Current::new(id, true, now));
         Some((id, absorb))
+    }
+
+    /// The open offline session, if it is the coming stream's waiting room: opened less than
+    /// [`WAITING_ROOM`] ago and holding no moment.
+    fn waiting_room(&self, now: Ts) -> Option<&Current> {
+        self.current.as_ref().filter(|c| {
+            !c.live && !c.has_moment && now.secs_since(c.opened) <= WAITING_ROOM.as_secs_f64()
+        })
     }
 
     /// Closes whatever session is open (the channel went offline, or kicktui stops).

@@ -130,13 +130,19 @@ impl PartInfo {
     }
 }
 
+/// How old a stored part's first content was at its first byte, when its sidecar does not
+/// say: streamlink's live edge, 3 segments for part 1 and the whole 6-segment playlist for
+/// restarts (media.md §3), at 2 s a segment plus a second.
+pub fn stored_part_lead_s(part: u32) -> f64 {
+    if part <= 1 { 7.0 } else { 13.0 }
+}
+
 impl PartInfo {
     /// A part an earlier run recorded, as its row and sidecar tell it (a part a crash cut off
     /// has no sidecar: its length is probed when a clip needs it).
     pub fn from_row(r: &crate::store::RecordingRow, meta: Option<PartMeta>) -> PartInfo {
-        // The live edge streamlink used: 3 segments for part 1, the playlist for restarts.
-        let edge = if r.part <= 1 { 3 } else { 6 };
-        let mut p = PartInfo::new(r.part, PathBuf::from(&r.path), r.started_at, edge);
+        let mut p = PartInfo::new(r.part, PathBuf::from(&r.path), r.started_at, 0);
+        p.lead_s = stored_part_lead_s(r.part);
         p.recording_id = Some(r.id);
         p.first_byte_at = r.first_byte_at;
         p.pdt_first = r.pdt_first_at;
@@ -238,8 +244,9 @@ impl PartLog {
                 self.update_lead(info);
                 PartChange::None
             }
-            LogEvent::StartSequence(n) => {
-                self.start_seq = Some(n);
+            LogEvent::StartSequence { first, ended } => {
+                self.start_seq = Some(first);
+                self.ended = ended;
                 self.update_lead(info);
                 PartChange::None
             }

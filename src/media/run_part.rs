@@ -240,10 +240,6 @@ impl Supervisor {
             self.write_error = Some(why.clone());
         }
         self.note_video(&ev);
-        // `Start Sequence: 0; End Sequence: 3`: an ended playlist; a live one says `None`.
-        if line.contains("; End Sequence: ") && !line.contains("End Sequence: None") {
-            plog.ended = true;
-        }
         match plog.apply(&ev, self.current()) {
             PartChange::PdtFirst(pdt) => {
                 if let Some(id) = rec_id {

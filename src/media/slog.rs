@@ -17,8 +17,12 @@ pub enum LogEvent {
         first: u64,
         last: u64,
     },
-    /// `…; Start Sequence: N; …`: the first segment this run writes.
-    StartSequence(u64),
+    /// `…; Start Sequence: N; End Sequence: M`: the first segment this run writes; `ended`
+    /// when the playlist is an ended one (M a number, not `None`).
+    StartSequence {
+        first: u64,
+        ended: bool,
+    },
     Writing(u64),
     Complete(u64),
     Discontinuity,
@@ -80,8 +84,9 @@ pub fn parse(line: &str) -> LogEvent {
     ) {
         return LogEvent::Sequences { first, last };
     }
-    if let Some(n) = num_after(line, "Start Sequence:") {
-        return LogEvent::StartSequence(n);
+    if let Some(first) = num_after(line, "Start Sequence:") {
+        let ended = num_after(line, "End Sequence:").is_some();
+        return LogEvent::StartSequence { first, ended };
     }
     if line.contains("Encountered a stream discontinuity") {
         return LogEvent::Discontinuity;
@@ -212,7 +217,20 @@ mod tests {
                 "[stream.hls][debug] Start offset: -0.0; Duration: 0.0; Start Sequence: 1; \
                  End Sequence: None"
             ),
-            LogEvent::StartSequence(1)
+            LogEvent::StartSequence {
+                first: 1,
+                ended: false
+            }
+        );
+        assert_eq!(
+            parse(
+                "[stream.hls][debug] Start offset: 0.0; Duration: 0.0; Start Sequence: 0; \
+                 End Sequence: 3"
+            ),
+            LogEvent::StartSequence {
+                first: 0,
+                ended: true
+            }
         );
         assert_eq!(
             parse(

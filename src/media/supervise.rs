@@ -86,16 +86,37 @@ impl Supervisor {
 
     /// How far back in the playlist the next part starts, after a part that ended `prev`.
     fn live_edge(&self, prev: Option<&PartEnd>) -> Option<u32> {
-        let full = self.cfg.restart_live_edge.max(1);
         match prev {
             None => None,
-            Some(PartEnd::Discontinuity) => Some(1),
-            // The playlist held nothing new when it ended: everything in it is recorded, so
-            // start at the newest segment (restarts come quickly meanwhile, see
+            // After a discontinuity only the newest segment is new; a playlist that held
+            // nothing new is recorded already (restarts come quickly meanwhile, see
             // `FROZEN_RETRY`, so video that comes back is not missed).
-            Some(PartEnd::NoNewVideo) => Some(1),
-            Some(_) => Some(full),
+            Some(PartEnd::Discontinuity | PartEnd::NoNewVideo) => Some(1),
+            Some(_) => Some(self.cfg.restart_live_edge.max(1)),
         }
+    }
+
+    /// The stream's playlist ended while the platform still says live (its "offline" lags):
+    /// restarting now would copy the ended playlist again and again. Waits up to
+    /// [`PLAYLIST_END_WAIT`] for the platform to agree, asking every few seconds; the usual
+    /// live check follows (a stream started again is recorded). False when asked to stop.
+    async fn await_offline(&mut self) -> bool {
+        let mut stop = self.stop_rx.clone();
+        let deadline = Instant::now() + PLAYLIST_END_WAIT;
+        while Instant::now() < deadline {
+            let live = tokio::select! {
+                v = (self.is_live)() => v,
+                _ = stopped(&mut stop) => return false,
+            };
+            if !live {
+                return true;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(PLAYLIST_END_POLL) => {}
+                _ = stopped(&mut stop) => return false,
+            }
+        }
+        true
     }
 
     pub(super) fn publish(&self) {
@@ -273,31 +294,6 @@ fn probe_write(dir: &std::path::Path) -> std::io::Result<()> {
 /// Resolves once a stop is asked for (or the handle is gone).
 pub(super) async fn stopped(rx: &mut watch::Receiver<bool>) {
     let _ = rx.wait_for(|s| *s).await;
-}
-
-impl Supervisor {
-    /// The stream's playlist ended while the platform still says live (its "offline" lags):
-    /// restarting now would copy the ended playlist again and again. Waits up to
-    /// [`PLAYLIST_END_WAIT`] for the platform to agree, asking every few seconds; the usual
-    /// live check follows (a stream started again is recorded). False when asked to stop.
-    async fn await_offline(&mut self) -> bool {
-        let mut stop = self.stop_rx.clone();
-        let deadline = Instant::now() + PLAYLIST_END_WAIT;
-        while Instant::now() < deadline {
-            let live = tokio::select! {
-                v = (self.is_live)() => v,
-                _ = stopped(&mut stop) => return false,
-            };
-            if !live {
-                return true;
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(PLAYLIST_END_POLL) => {}
-                _ = stopped(&mut stop) => return false,
-            }
-        }
-        true
-    }
 }
 
 /// 0 after a healthy part, then 1, 2, 4 … seconds up to `max`.

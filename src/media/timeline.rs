@@ -70,7 +70,7 @@ pub fn spans_from_parts(parts: &[PartInfo]) -> Vec<Span> {
 /// else estimated from the live edge streamlink used: 3 segments for part 1, the whole
 /// 6-segment playlist for restarts (media.md §3).
 pub fn span_from_row(r: &RecordingRow, lead_s: Option<f64>) -> Option<Span> {
-    let lead = lead_s.unwrap_or(if r.part <= 1 { 7.0 } else { 13.0 });
+    let lead = lead_s.unwrap_or_else(|| super::part::stored_part_lead_s(r.part));
     let start = r
         .pdt_first_at
         .or_else(|| r.first_byte_at.map(|t| t.plus_secs(-lead)))?;

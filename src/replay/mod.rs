@@ -136,7 +136,13 @@ impl Replayer {
     }
 
     pub fn event(&mut self, t: Ts, event: &Event) {
-        if !event.is_plausible() {
+        // The log's clock never runs backwards: a late line is taken at the current time.
+        let late = self.clock.is_some_and(|c| t.0 + 1000 < c.0);
+        let t = self.clock.map_or(t, |c| t.max(c));
+        // The core drops money no one sends in one go (and counts it): an unreadable line.
+        let dropped = self.core.totals.implausible;
+        let effects = self.core.on_event(t, event);
+        if self.core.totals.implausible > dropped {
             self.error(format!(
                 "an implausible {} (over ${:.0}, or 10,000 gifted subs, in one go): taken for \
                  garbage",
@@ -145,11 +151,9 @@ impl Replayer {
             ));
             return;
         }
-        // The log's clock never runs backwards: a late line is taken at the current time.
-        if self.clock.is_some_and(|c| t.0 + 1000 < c.0) {
+        if late {
             self.report.stats.late += 1;
         }
-        let t = self.clock.map_or(t, |c| t.max(c));
         self.clock = Some(t);
         let stats = &mut self.report.stats;
         stats.first_ts.get_or_insert(t);
@@ -158,7 +162,6 @@ impl Replayer {
             stats.chat_messages += 1;
         }
         *stats.events.entry(event.name()).or_insert(0) += 1;
-        let effects = self.core.on_event(t, event);
         self.collect(effects);
     }
 

@@ -15,7 +15,7 @@ fn opt_ts(t: Option<Ts>) -> Option<String> {
 }
 
 /// An update that matched no row is an error: the caller holds a stale or wrong id.
-fn one_row(changed: usize, what: &str, id: i64) -> Result<i64, StoreError> {
+pub(super) fn one_row(changed: usize, what: &str, id: i64) -> Result<i64, StoreError> {
     if changed == 0 {
         Err(StoreError::Write(format!("no {what} with id {id}")))
     } else {

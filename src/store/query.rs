@@ -78,11 +78,11 @@ fn parse_ts(idx: usize, s: &str) -> rusqlite::Result<Ts> {
     Ts::parse_rfc3339(s).ok_or_else(|| bad(idx, format!("not an RFC 3339 time: {s:?}")))
 }
 
-fn get_ts(row: &Row, idx: usize) -> rusqlite::Result<Ts> {
+pub(super) fn get_ts(row: &Row, idx: usize) -> rusqlite::Result<Ts> {
     parse_ts(idx, &row.get::<_, String>(idx)?)
 }
 
-fn get_opt_ts(row: &Row, idx: usize) -> rusqlite::Result<Option<Ts>> {
+pub(super) fn get_opt_ts(row: &Row, idx: usize) -> rusqlite::Result<Option<Ts>> {
     row.get::<_, Option<String>>(idx)?
         .map(|s| parse_ts(idx, &s))
         .transpose()

@@ -5,8 +5,9 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::apply::one_row;
 use super::engage::EngageStats;
-use super::query::RecordingRow;
+use super::query::{RecordingRow, get_opt_ts, get_ts};
 use super::{Store, StoreError};
 use crate::time::Ts;
 
@@ -64,16 +65,15 @@ impl Store {
 
     /// When kicktui was down during the session (a crash it was resumed from), if it was.
     pub fn down_time(&self, id: i64) -> Result<Option<(Ts, Ts)>, StoreError> {
-        let row: Option<(Option<String>, Option<String>)> = self
+        let row = self
             .conn
             .query_row(
                 "SELECT down_from, resumed_at FROM sessions WHERE id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((get_opt_ts(r, 0)?, get_opt_ts(r, 1)?)),
             )
             .optional()?;
-        let parse = |t: Option<String>| t.as_deref().and_then(Ts::parse_rfc3339);
-        Ok(row.and_then(|(from, to)| Some((parse(from)?, parse(to)?))))
+        Ok(row.and_then(|(from, to)| from.zip(to)))
     }
 }
 
@@ -85,28 +85,20 @@ fn engage_stats(conn: &Connection, id: i64) -> Result<Option<EngageStats>, Store
              FROM engage_stats WHERE session_id = ?1",
             [id],
             |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, Option<f64>>(3)?,
-                    r.get::<_, Option<f64>>(4)?,
-                    r.get::<_, Option<f64>>(5)?,
-                    r.get::<_, i64>(6)?,
-                ))
+                Ok(EngageStats {
+                    session_id: id,
+                    at: get_ts(r, 0)?,
+                    unique_chatters: r.get::<_, i64>(1)?.max(0) as u64,
+                    messages: r.get::<_, i64>(2)?.max(0) as u64,
+                    engagement_mean: r.get(3)?,
+                    engagement_min: r.get(4)?,
+                    engagement_max: r.get(5)?,
+                    scored_seconds: r.get::<_, i64>(6)?.max(0) as u64,
+                })
             },
         )
         .optional()?;
-    Ok(row.map(|(at, u, m, mean, min, max, secs)| EngageStats {
-        session_id: id,
-        at: Ts::parse_rfc3339(&at).unwrap_or_default(),
-        unique_chatters: u.max(0) as u64,
-        messages: m.max(0) as u64,
-        engagement_mean: mean,
-        engagement_min: min,
-        engagement_max: max,
-        scored_seconds: secs.max(0) as u64,
-    }))
+    Ok(row)
 }
 
 /// Opens `session_id` again at `at`. `absorb`: a session opened by this run before the stream
@@ -124,11 +116,7 @@ pub(super) fn apply(
              WHERE id = ?1",
         )?
         .execute(params![session_id, at.to_rfc3339()])?;
-    if n == 0 {
-        return Err(StoreError::Write(format!(
-            "no session with id {session_id}"
-        )));
-    }
+    one_row(n, "session", session_id)?;
     // No longer a session a crash closed: it ends like any other.
     conn.prepare_cached("UPDATE engage_stats SET recovered = 0 WHERE session_id = ?1")?
         .execute([session_id])?;

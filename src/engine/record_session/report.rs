@@ -172,10 +172,20 @@ impl Reporter {
         let _ = self.news.send(news);
     }
 
-    /// The periodic `Recording health:` line, while streamlink runs; and, once per freeze,
-    /// that the stream has sent no new video for a while (three stall spans: a stream that
-    /// just ended is offline by then).
+    /// The periodic `Recording health:` line, while streamlink runs; and the freeze news.
     pub fn health(&mut self, st: &RecordingStatus) {
+        self.frozen(st);
+        if matches!(st.state, RecState::Recording | RecState::Stalled) {
+            self.send(Update::Recorder(RecorderNews::Health {
+                line: st.health_line(),
+                low: st.low,
+            }));
+        }
+    }
+
+    /// Once per freeze, that the stream has sent no new video for a while (three stall
+    /// spans: a stream that just ended is offline by then).
+    fn frozen(&mut self, st: &RecordingStatus) {
         // Frozen only while restarts reach the playlist and find old segments there: not
         // once stopped, nor while a restart waits for a playlist that is gone (a stream that
         // ended while the platform still says live).
@@ -197,12 +207,6 @@ impl Reporter {
                 self.frozen_said = Some(since);
                 self.send(Update::Recorder(RecorderNews::NoNewVideo { for_s }));
             }
-        }
-        if matches!(st.state, RecState::Recording | RecState::Stalled) {
-            self.send(Update::Recorder(RecorderNews::Health {
-                line: st.health_line(),
-                low: st.low,
-            }));
         }
     }
 
