@@ -58,7 +58,9 @@ pub async fn run(
 ) -> Result<EngineEnd, LiveError> {
     let db = store::db_path(&setup.data_dir);
     let platform = setup.platform;
-    let recovered = super::recovery::after_crash(&db, platform.as_str(), &setup.slug, &feed);
+    let records = setup.cfg.recorder.enabled;
+    let recovered =
+        super::recovery::after_crash(&db, platform.as_str(), &setup.slug, records, &feed);
     let writer = StoreWriter::spawn(&db)?;
     let store = writer.handle();
     let voice_off = kick_only_chat_voice(&mut setup.cfg, platform);

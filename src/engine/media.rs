@@ -191,6 +191,25 @@ impl Media {
     }
 
     fn start_from(&mut self, id: i64, resume: Option<RecordingStatus>) {
+        let link = record_session::spawn(self.setup(id, resume));
+        self.links.push(link);
+    }
+
+    /// A session whose stream ended while kicktui was down (a crash): its moments without a
+    /// clip are cut from the parts the crashed run wrote (`before`), as at a stream's end.
+    /// False when this run cannot cut (recording is off): they stay for `kicktui clip`.
+    pub fn clip_ended(&mut self, id: i64, before: RecordingStatus) -> bool {
+        if !self.is_on() {
+            return false;
+        }
+        if !self.has_session(id) {
+            let link = record_session::spawn_ended(self.setup(id, Some(before)));
+            self.links.push(link);
+        }
+        true
+    }
+
+    fn setup(&self, id: i64, resume: Option<RecordingStatus>) -> SessionSetup {
         let recorder = RecorderConfig::from_config(
             &self.cfg.recorder,
             &self.data_dir,
@@ -198,7 +217,7 @@ impl Media {
             self.playback_url.as_deref(),
         );
         let clipper = ClipperConfig::from_config(&self.cfg, &self.data_dir, &self.channel, id);
-        let link = record_session::spawn(SessionSetup {
+        SessionSetup {
             id,
             recorder,
             clipper,
@@ -210,8 +229,7 @@ impl Media {
             )),
             news: self.news_tx.clone(),
             resume,
-        });
-        self.links.push(link);
+        }
     }
 
     /// The channel went offline: the live session's recording ends, then its moments are clipped.

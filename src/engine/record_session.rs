@@ -14,8 +14,8 @@ use tokio::time::{Instant, MissedTickBehavior};
 
 use super::update::{RecorderNews, Update};
 use crate::media::{
-    ClipEvent, ClipRequest, Clipper, ClipperConfig, ClipperHandle, LiveCheck, PartEnd, Recorder,
-    RecorderConfig, RecorderHandle, RecordingStatus, SessionInfo,
+    ClipEvent, ClipRequest, Clipper, ClipperConfig, ClipperHandle, LiveCheck, PartEnd, RecState,
+    Recorder, RecorderConfig, RecorderHandle, RecordingStatus, SessionInfo, StopReason,
 };
 use crate::store::{ClipStatus, MomentOrder, MomentQuery, MomentRow, Store, StoreHandle};
 
@@ -92,6 +92,32 @@ pub(super) fn spawn(mut s: SessionSetup) -> SessionLink {
         resume,
     );
     let status = rec.status();
+    spawn_task(s, Some(rec), status, after_part)
+}
+
+/// A session whose stream ended while kicktui was down (it crashed mid-stream): nothing to
+/// record, its moments are clipped at once from the parts the crashed run wrote
+/// (`s.resume`). The link is ended from the start.
+pub(super) fn spawn_ended(mut s: SessionSetup) -> SessionLink {
+    let before = s.resume.take().unwrap_or_default();
+    let after_part = before.part;
+    let stopped = RecordingStatus {
+        state: RecState::Stopped(StopReason::Offline),
+        ..before
+    };
+    // No sender: every part is final.
+    let status = watch::channel(stopped).1;
+    let mut link = spawn_task(s, None, status, after_part);
+    link.ended = true;
+    link
+}
+
+fn spawn_task(
+    s: SessionSetup,
+    rec: Option<RecorderHandle>,
+    status: watch::Receiver<RecordingStatus>,
+    after_part: u32,
+) -> SessionLink {
     let (tx, rx) = mpsc::unbounded_channel();
     let id = s.id;
     let news = s.news.clone();
@@ -99,7 +125,7 @@ pub(super) fn spawn(mut s: SessionSetup) -> SessionLink {
     // recorder's handle stops it cleanly), and the engine is told so it can go on recording.
     let task = tokio::spawn(crate::supervise::scoped(
         TASK_NAME,
-        run(s, rec, rx, after_part),
+        run(s, rec, status.clone(), rx, after_part),
     ));
     let task = tokio::spawn(watch_crash(task, id, status.clone(), news));
     SessionLink {
@@ -139,22 +165,23 @@ async fn watch_crash(
 
 type Idle<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 
-/// `after_part`: the last part an earlier task or run recorded (0 for none).
+/// `after_part`: the last part an earlier task or run recorded (0 for none). Without `rec`
+/// the session has ended already: its moments are clipped at once.
 async fn run(
     s: SessionSetup,
-    rec: RecorderHandle,
+    rec: Option<RecorderHandle>,
+    mut status: watch::Receiver<RecordingStatus>,
     mut cmds: mpsc::UnboundedReceiver<SessionCmd>,
     after_part: u32,
 ) {
-    let mut status = rec.status();
     let (clipper, mut events) =
-        Clipper::start(s.clipper.clone(), Some(s.store.clone()), rec.status());
+        Clipper::start(s.clipper.clone(), Some(s.store.clone()), status.clone());
     let mut r = Reporter::new(s.id, s.news.clone(), s.recorder.stall_floor);
     r.after_part(after_part);
-    let mut rec = Some(rec);
+    let mut ended = rec.is_none();
+    let mut rec = rec;
     let mut health = tokio::time::interval_at(Instant::now() + s.health_every, s.health_every);
     health.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let mut ended = false;
     let mut grace: Option<Instant> = None;
     let mut status_open = true;
     // `clip_all` was asked (once, even if it failed).
@@ -164,6 +191,18 @@ async fn run(
     {
         let mut idle: Option<Idle<'_>> = None;
         loop {
+            // Checked first: a session that had ended already clips at once.
+            let stopped = rec.is_none() || status.borrow().is_stopped();
+            if ended && stopped && !all_asked {
+                rec = None;
+                grace = None;
+                all_asked = true;
+                if clip_all(&clipper, &s.db, &mut r).await {
+                    idle = Some(Box::pin(clipper.idle()));
+                } else {
+                    break;
+                }
+            }
             tokio::select! {
                 changed = status.changed(), if status_open => match changed {
                     Ok(()) => {
@@ -204,17 +243,6 @@ async fn run(
                     }
                 }
                 () = wait(&mut idle), if idle.is_some() => break,
-            }
-            let stopped = rec.is_none() || status.borrow().is_stopped();
-            if ended && stopped && !all_asked {
-                rec = None;
-                grace = None;
-                all_asked = true;
-                if clip_all(&clipper, &s.db, &mut r).await {
-                    idle = Some(Box::pin(clipper.idle()));
-                } else {
-                    break;
-                }
             }
         }
     }

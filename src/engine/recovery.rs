@@ -20,7 +20,14 @@ pub struct OwedReports {
     pub streams: Vec<i64>,
 }
 
-pub fn after_crash(db: &Path, platform: &str, slug: &str, feed: &Feed) -> OwedReports {
+/// `records`: this run records (and so cuts the clips of a stream that ended meanwhile).
+pub fn after_crash(
+    db: &Path,
+    platform: &str,
+    slug: &str,
+    records: bool,
+    feed: &Feed,
+) -> OwedReports {
     if !db.exists() {
         return OwedReports::default();
     }
@@ -52,13 +59,13 @@ pub fn after_crash(db: &Path, platform: &str, slug: &str, feed: &Feed) -> OwedRe
     let clips = if r.clips > 0 {
         let it = if r.clips == 1 { "it" } else { "them" };
         let later = crate::present::later_command("clip --pending");
-        if r.streams.is_empty() {
+        if r.streams.is_empty() || !records {
             format!("; {} pending: {later} cuts {it}", plural(r.clips, "clip"))
         } else {
-            // The stream may still be live: its session goes on and clips them at its end.
+            // The stream may still be live: its session goes on and clips them at its end;
+            // if it has ended, this run cuts them at once.
             format!(
-                "; {} pending: cut at the stream's end if it is still live, else {later} \
-                 cuts {it}",
+                "; {} pending: cut at the stream's end, or now if it has ended",
                 plural(r.clips, "clip")
             )
         }

@@ -78,15 +78,58 @@ impl Engine {
     }
 
     /// The reports held at start (sessions a crash closed mid-stream), once it is known that
-    /// their stream did not go on: another stream is live, the channel is offline, or
-    /// kicktui stops.
-    pub(super) async fn report_held(&mut self) {
+    /// their stream did not go on. `ended`: another stream is live or the channel is offline,
+    /// so their moments still without a clip are cut first, as at a stream's end (the report
+    /// lists the clips); otherwise (kicktui stops) the reports are written as they are.
+    pub(super) async fn report_held(&mut self, ended: bool) {
         for id in std::mem::take(&mut self.engage.held_reports) {
+            if ended && self.clip_held(id).await {
+                continue;
+            }
             self.feed.send(Update::Note(format!(
                 "Saving the report of session {id}, closed after the crash"
             )));
             self.engage_report(Some(id), false).await;
         }
+    }
+
+    /// Cuts the clips session `id`'s stream left pending when kicktui went down; its report
+    /// follows them. False when there are none or this run cannot cut them.
+    async fn clip_held(&mut self, id: i64) -> bool {
+        let dir = self.engage.data_dir.clone();
+        let found = tokio::task::spawn_blocking(move || {
+            let store = Store::open_in(&dir).map_err(|e| e.to_string())?;
+            let moments = store
+                .list_moments(&MomentQuery {
+                    session_id: Some(id),
+                    order: MomentOrder::Time,
+                    limit: None,
+                })
+                .map_err(|e| e.to_string())?;
+            let uncut = moments.iter().filter(|m| !m.clip_status.is_final()).count();
+            let parts = store.recordings_of_stream(id).map_err(|e| e.to_string())?;
+            Ok::<_, String>((uncut, RecordingStatus::after_earlier_run(&parts)))
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r);
+        let (uncut, before) = match found {
+            Ok(found) => found,
+            Err(e) => {
+                tracing::error!("cannot read the pending clips of session {id}: {e}");
+                return false;
+            }
+        };
+        if uncut == 0 || !self.media.clip_ended(id, before) {
+            return false;
+        }
+        self.feed.send(Update::Note(format!(
+            "Session {id}'s stream ended while kicktui was down: cutting its {}, then saving \
+             its report",
+            crate::present::plural(uncut, "pending clip")
+        )));
+        self.engage.report_after_clips.push(id);
+        true
     }
 }
 

@@ -232,7 +232,7 @@ impl Engine {
                 self.apply(effects).await;
             } else if !s.is_live && first {
                 self.feed.send(Update::WaitingForLive);
-                self.report_held().await;
+                self.report_held(true).await;
             }
         }
         if s.is_live
@@ -329,7 +329,7 @@ impl Engine {
                         session,
                         source: self.media.live_source,
                     });
-                    self.report_held().await;
+                    self.report_held(true).await;
                     self.engage_session_opened(now).await;
                     match session {
                         Some(id) => self.media.go_live(id, before),
@@ -425,7 +425,7 @@ impl Engine {
 
     /// Closes the open moment and the session, flushes the store, says goodbye.
     async fn finish(mut self, fatal: Option<String>) -> EngineEnd {
-        self.report_held().await;
+        self.report_held(false).await;
         let now = wall_now();
         let effects = self.core.finish(now);
         self.apply(effects).await;

@@ -102,11 +102,7 @@ fn lock_channels(store: &Store, data_dir: &Path) -> Result<Locked, Error> {
         }
     }
     for (m, s) in moments_with_sessions(store)? {
-        let final_state = matches!(
-            m.clip_status,
-            ClipStatus::Done | ClipStatus::Short | ClipStatus::Failed | ClipStatus::NoRecording
-        );
-        if !final_state {
+        if !m.clip_status.is_final() {
             add((s.platform, s.channel));
         }
     }

@@ -34,6 +34,14 @@ impl ClipStatus {
         ClipStatus::NoRecording,
     ];
 
+    /// Cut (in full or short), failed, or never cuttable: no later run cuts it by itself.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            ClipStatus::Done | ClipStatus::Short | ClipStatus::Failed | ClipStatus::NoRecording
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ClipStatus::Pending => "pending",
