@@ -190,6 +190,7 @@ impl<R: BufRead> Feed<R> {
             title: Some(format!("preview of {}", self.source)),
             session: None,
             source: crate::kickapi::LiveSource::Unknown,
+            resumed: false,
         };
         let _ = tx.send(live).await;
         // A snapshot per simulated second, but at most 10 a second: the chart stays dense
@@ -279,6 +280,7 @@ fn to_updates(effects: Vec<Effect>) -> Vec<Update> {
                 title,
                 session: None,
                 source: crate::kickapi::LiveSource::Unknown,
+                resumed: false,
             }),
             Effect::Offline { at } => Some(Update::WentOffline { at }),
             Effect::Notable { event, .. } => Some(Update::Note(format!("event: {}", event.name()))),

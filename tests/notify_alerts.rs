@@ -121,6 +121,7 @@ fn live_then_offline(feed: &Feed) {
         title: None,
         session: Some(1),
         source: kicktui::kickapi::LiveSource::Api,
+        resumed: false,
     });
     feed.send(Update::WentOffline { at: Ts(60_000) });
 }
@@ -168,6 +169,7 @@ async fn discord_429_retry_after_is_honoured_then_it_is_sent() {
         title: Some("Ranked grind".into()),
         session: Some(1),
         source: kicktui::kickapi::LiveSource::Api,
+        resumed: false,
     });
     let (_, first, t0) = rx.next().await;
     let (_, second, t1) = rx.next().await;
@@ -502,4 +504,30 @@ async fn at_quit_a_target_that_never_answers_is_named_with_what_it_missed() {
         !text.contains("/hooks/silent"),
         "the URL reached the log:\n{text}"
     );
+}
+
+/// A restart after a crash goes on with the stream's session: the channel went live once, so
+/// the server hears "live" once (the first run sent it), and "offline" at the end.
+#[tokio::test]
+async fn a_stream_resumed_after_a_crash_is_not_announced_live_again() {
+    let mut rx = Receiver::start().await;
+    let feed = Feed::new();
+    let cancel = CancellationToken::new();
+    let targets = vec![(
+        Target::Discord(rx.url("discord")),
+        events(&["live", "offline"]),
+    )];
+    notify::spawn(targets, &feed, fast(), cancel.clone()).unwrap();
+    named(&feed);
+    feed.send(Update::WentLive {
+        at: Ts(0),
+        title: Some("Ranked grind".into()),
+        session: Some(1),
+        source: kicktui::kickapi::LiveSource::Api,
+        resumed: true,
+    });
+    feed.send(Update::WentOffline { at: Ts(60_000) });
+    let (_, first, _) = rx.next().await;
+    assert_eq!(first["content"], "clavicular went offline", "{first}");
+    cancel.cancel();
 }

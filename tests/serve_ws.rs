@@ -150,6 +150,7 @@ async fn messages_have_the_exact_shapes_of_the_product() {
         title: None,
         session: Some(2),
         source: kicktui::kickapi::LiveSource::Api,
+        resumed: false,
     });
     let st = next_of(&mut ws, "stream_state").await;
     assert_eq!(st["data"]["isLive"], true);

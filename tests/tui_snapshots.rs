@@ -21,6 +21,7 @@ fn busy_app(w: u16, h: u16) -> App {
             title: Some("late night chess".into()),
             session: Some(5),
             source: kicktui::kickapi::LiveSource::Api,
+            resumed: false,
         }),
         T0,
     );

@@ -415,6 +415,7 @@ fn engine_state_changes_reach_the_model() {
             title: Some("hi".into()),
             session: Some(5),
             source: kicktui::kickapi::LiveSource::Api,
+            resumed: false,
         }),
         T0,
     );

@@ -328,6 +328,7 @@ impl Engine {
                         title,
                         session,
                         source: self.media.live_source,
+                        resumed: before.is_some(),
                     });
                     self.report_held(true).await;
                     self.engage_session_opened(now).await;

@@ -84,6 +84,9 @@ pub enum Update {
         session: Option<i64>,
         /// What said so (the API, the chat socket, the stream probe).
         source: LiveSource,
+        /// A stream kicktui had seen go live before a crash: its session goes on (no new
+        /// "live" alert).
+        resumed: bool,
     },
     WentOffline {
         at: Ts,

@@ -173,6 +173,7 @@ fn the_log_keeps_the_story_after_stdout_closes() {
         title: Some("finals".into()),
         session: Some(1),
         source: crate::kickapi::LiveSource::Api,
+        resumed: false,
     };
     tx.try_send(Update::Note("Recording to: a.ts".into()))
         .expect("room");

@@ -39,7 +39,12 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
     let channel = before.snapshot.channel.as_str();
     let alert = |event, text: String, data| Some(Pending::Ready(Alert { event, text, data }));
     match u {
-        Update::WentLive { at, title, .. } => alert(
+        Update::WentLive {
+            at,
+            title,
+            resumed: false,
+            ..
+        } => alert(
             "live",
             match title.as_deref().filter(|t| !t.is_empty()) {
                 Some(t) => format!("{channel} is LIVE: {t}"),
