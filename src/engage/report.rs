@@ -18,10 +18,10 @@ pub struct Report {
     pub ended_at: Option<String>,
     /// The session was left open by a crash and closed at its last known time.
     pub recovered: bool,
-    /// kicktui was down during the session (a crash it was resumed from): from its last
-    /// stored time to the restart, RFC 3339.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub down: Option<Down>,
+    /// Each time kicktui was down during the session (a crash it was resumed from): from its
+    /// last stored time to the restart, RFC 3339; oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub down: Vec<Down>,
     pub duration_s: f64,
     pub peak_viewers: Option<u32>,
     pub mean_viewers: Option<f64>,
@@ -236,15 +236,31 @@ impl Report {
             }
         )?;
         writeln!(o, "- Duration: {}", format_hms(self.duration_s))?;
-        if let Some(d) = &self.down {
-            writeln!(
+        match self.down.as_slice() {
+            [] => {}
+            [d] => writeln!(
                 o,
                 "- kicktui was down for {} ({} to {}, a crash): chat and recording of that \
                  gap are missing",
                 format_hms(d.seconds),
                 d.from,
                 d.to
-            )?;
+            )?,
+            gaps => {
+                let all: f64 = gaps.iter().map(|d| d.seconds).sum();
+                let each: Vec<String> = gaps
+                    .iter()
+                    .map(|d| format!("{} to {}", d.from, d.to))
+                    .collect();
+                writeln!(
+                    o,
+                    "- kicktui was down {} times for {} in all ({}; a crash each): chat and \
+                     recording of those gaps are missing",
+                    gaps.len(),
+                    format_hms(all),
+                    each.join(", ")
+                )?;
+            }
         }
         match (self.peak_viewers, self.mean_viewers) {
             (Some(p), Some(m)) => writeln!(o, "- Viewers: peak {p}, mean {m:.0}")?,

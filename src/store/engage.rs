@@ -196,12 +196,14 @@ impl Store {
             ended_at: s.ended_at.map(Ts::to_rfc3339),
             duration_s: end.map_or(0.0, |e| e.secs_since(s.started_at).max(0.0)),
             down: self
-                .down_time(id)?
+                .down_gaps(id)?
+                .into_iter()
                 .map(|(from, to)| crate::engage::report::Down {
                     from: from.to_rfc3339(),
                     to: to.to_rfc3339(),
                     seconds: to.secs_since(from).max(0.0),
-                }),
+                })
+                .collect(),
             ..Report::default()
         };
         let (peak, mean): (Option<i64>, Option<f64>) = c.query_row(

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::apply::one_row;
 use super::engage::EngageStats;
-use super::query::{RecordingRow, get_opt_ts, get_ts};
+use super::query::{RecordingRow, get_ts};
 use super::{Store, StoreError};
 use crate::time::Ts;
 
@@ -63,17 +63,15 @@ impl Store {
         Ok(None)
     }
 
-    /// When kicktui was down during the session (a crash it was resumed from), if it was.
-    pub fn down_time(&self, id: i64) -> Result<Option<(Ts, Ts)>, StoreError> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT down_from, resumed_at FROM sessions WHERE id = ?1",
-                [id],
-                |r| Ok((get_opt_ts(r, 0)?, get_opt_ts(r, 1)?)),
-            )
-            .optional()?;
-        Ok(row.and_then(|(from, to)| from.zip(to)))
+    /// When kicktui was down during the session (each crash it was resumed from), oldest
+    /// first.
+    pub fn down_gaps(&self, id: i64) -> Result<Vec<(Ts, Ts)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT down_from, resumed_at FROM down_gaps WHERE session_id = ?1
+             ORDER BY down_from",
+        )?;
+        let rows = stmt.query_map([id], |r| Ok((get_ts(r, 0)?, get_ts(r, 1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 
@@ -109,13 +107,15 @@ pub(super) fn apply(
     at: Ts,
     absorb: Option<i64>,
 ) -> Result<i64, StoreError> {
+    // The gap: from the last thing the crashed run stored (where recovery closed it).
+    conn.prepare_cached(
+        "INSERT INTO down_gaps (session_id, down_from, resumed_at)
+         SELECT id, ended_at, ?2 FROM sessions WHERE id = ?1 AND ended_at IS NOT NULL",
+    )?
+    .execute(params![session_id, at.to_rfc3339()])?;
     let n = conn
-        .prepare_cached(
-            "UPDATE sessions SET down_from = ended_at, resumed_at = ?2, ended_at = NULL,
-                 report_owed = 0
-             WHERE id = ?1",
-        )?
-        .execute(params![session_id, at.to_rfc3339()])?;
+        .prepare_cached("UPDATE sessions SET ended_at = NULL, report_owed = 0 WHERE id = ?1")?
+        .execute([session_id])?;
     one_row(n, "session", session_id)?;
     // No longer a session a crash closed: it ends like any other.
     conn.prepare_cached("UPDATE engage_stats SET recovered = 0 WHERE session_id = ?1")?
@@ -224,14 +224,88 @@ mod tests {
             .expect("sum");
         assert_eq!(moved, 7);
         let store = Store::open(&db).expect("store");
-        let (from, to) = store.down_time(crashed).expect("query").expect("down");
-        assert_eq!((from, to), (START, later));
+        let gaps = store.down_gaps(crashed).expect("query");
+        assert_eq!(gaps, vec![(START, later)]);
         // Open again, it is not a crash's to close or report any more.
         assert!(
             store
                 .report(crashed, 5.0)
                 .expect("report")
                 .is_some_and(|r| !r.recovered)
+        );
+    }
+
+    /// Killed twice in one stream: both gaps are kept and the report names both.
+    #[test]
+    fn two_crashes_in_one_stream_leave_two_gaps_in_the_report() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("kicktui.db");
+        let open = |at: Ts| {
+            let writer = StoreWriter::spawn(&db).expect("writer");
+            let h = writer.handle();
+            let id = h
+                .open_session_blocking(session(Some(START), START))
+                .expect("open");
+            h.send_blocking(WriteOp::ChatStats(crate::store::ChatStats {
+                session_id: id,
+                at,
+                window_s: 10.0,
+                messages: 1,
+                chatters: 1,
+                keyword_hits: 0,
+                emote_hits: 0,
+            }))
+            .expect("stats");
+            drop(h);
+            writer.shutdown().expect("shutdown");
+            id
+        };
+        let resume = |id: i64, at: Ts, last: Ts| {
+            let writer = StoreWriter::spawn(&db).expect("writer");
+            let h = writer.handle();
+            h.send_blocking(WriteOp::ResumeSession {
+                session_id: id,
+                at,
+                absorb: None,
+            })
+            .expect("resume");
+            // Something stored before the next crash: where recovery closes it.
+            h.send_blocking(WriteOp::ChatStats(crate::store::ChatStats {
+                session_id: id,
+                at: last,
+                window_s: 10.0,
+                messages: 1,
+                chatters: 1,
+                keyword_hits: 0,
+                emote_hits: 0,
+            }))
+            .expect("stats");
+            drop(h);
+            writer.shutdown().expect("shutdown");
+        };
+        let id = open(START.plus_secs(60.0));
+        recover(&db, "kick", "clavicular").expect("recover");
+        resume(id, START.plus_secs(70.0), START.plus_secs(600.0));
+        recover(&db, "kick", "clavicular").expect("recover");
+        resume(id, START.plus_secs(630.0), START.plus_secs(900.0));
+
+        let store = Store::open(&db).expect("store");
+        let gaps = store.down_gaps(id).expect("gaps");
+        assert_eq!(
+            gaps,
+            vec![
+                (START.plus_secs(60.0), START.plus_secs(70.0)),
+                (START.plus_secs(600.0), START.plus_secs(630.0)),
+            ]
+        );
+        let md = store
+            .report(id, 5.0)
+            .expect("report")
+            .expect("session")
+            .to_markdown();
+        assert!(
+            md.contains("- kicktui was down 2 times for 0:00:40 in all ("),
+            "{md}"
         );
     }
 }

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     V_REPORT_OWED,
     V_RESUMED,
     V_SUB_PRICE,
+    V_DOWN_GAPS,
 ];
 
 /// The schema version this build writes.
@@ -38,6 +39,7 @@ pub const TABLES: &[&str] = &[
     "channel_cache",
     "engage_stats",
     "advice",
+    "down_gaps",
 ];
 
 const V1: &str = r#"
@@ -206,6 +208,22 @@ ALTER TABLE sessions ADD COLUMN report_owed INTEGER NOT NULL DEFAULT 0;
 const V_RESUMED: &str = r#"
 ALTER TABLE sessions ADD COLUMN down_from TEXT;
 ALTER TABLE sessions ADD COLUMN resumed_at TEXT;
+"#;
+
+/// Every time kicktui was down during a session it was resumed from (one crash each): a
+/// stream with two crashes has two gaps (`sessions.down_from` held only the last).
+const V_DOWN_GAPS: &str = r#"
+CREATE TABLE down_gaps (
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    down_from  TEXT NOT NULL,
+    resumed_at TEXT NOT NULL
+);
+CREATE INDEX down_gaps_session ON down_gaps(session_id, down_from);
+INSERT INTO down_gaps (session_id, down_from, resumed_at)
+    SELECT id, down_from, resumed_at FROM sessions
+    WHERE down_from IS NOT NULL AND resumed_at IS NOT NULL;
+ALTER TABLE sessions DROP COLUMN down_from;
+ALTER TABLE sessions DROP COLUMN resumed_at;
 "#;
 
 /// The sub price the session's report was written with, so `kicktui report N` prints the

@@ -166,3 +166,29 @@ fn a_damaged_file_is_said_to_be_damaged_not_unwritable() {
     let err = Store::open(&db(&dir)).err().expect("damaged").to_string();
     assert!(err.contains("damaged or not a kicktui database"), "{err}");
 }
+
+/// A database from before `down_gaps` (version 6): a resumed session's one gap moves over.
+#[test]
+fn a_resumed_sessions_gap_survives_the_move_to_its_own_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for m in &schema::MIGRATIONS[..6] {
+            conn.execute_batch(m).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 6).unwrap();
+        conn.execute_batch(
+            "INSERT INTO sessions (id, channel, started_at, ended_at, down_from, resumed_at)
+             VALUES (1, 'clavicular', '2026-12-01T20:00:00Z', '2026-12-01T22:00:00Z',
+                     '2026-12-01T21:00:00Z', '2026-12-01T21:00:30Z'),
+                    (2, 'clavicular', '2026-12-02T20:00:00Z', NULL, NULL, NULL);",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.down_gaps(1).unwrap().len(), 1);
+    assert!(store.down_gaps(2).unwrap().is_empty());
+    let md = store.report(1, 5.0).unwrap().unwrap().to_markdown();
+    assert!(md.contains("- kicktui was down for 0:00:30"), "{md}");
+}
