@@ -157,13 +157,18 @@ async fn a_frozen_stream_is_marked_and_not_recorded_twice() {
             p.bytes
         );
     }
-    assert!(st.frozen_since.is_some(), "old segments are no new video");
+    let since = st.frozen_since;
+    assert!(since.is_some(), "old segments are no new video");
 
     src.restart_encoder().await.unwrap();
-    wait_for(&mut rx, Duration::from_secs(40), "new video", |s| {
+    let st = wait_for(&mut rx, Duration::from_secs(40), "new video", |s| {
         s.state == RecState::Recording && s.frozen_since.is_none()
     })
     .await;
+    // The freeze is over, and which one: the front ends say "new video again".
+    let (from, back) = st.video_back.expect("video back");
+    assert_eq!(Some(from), since);
+    assert!(back.secs_since(from) > 0.0, "{st:#?}");
     rec.stop().await;
     src.stop().await;
 }

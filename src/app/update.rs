@@ -248,6 +248,10 @@ impl App {
                 format!("recording stalled: no new video from the stream for {for_s} s"),
                 FlashKind::Bad,
             ),
+            RecorderNews::VideoBack { after_s } => self.flash(
+                format!("recording: new video again (frozen for {after_s} s)"),
+                FlashKind::Good,
+            ),
             RecorderNews::Crashed { why } => {
                 self.flash(format!("recording task {why}"), FlashKind::Bad);
             }

@@ -171,6 +171,8 @@ pub enum RecorderNews {
     /// The stream has sent no new video for `for_s` (its encoder stuck while the platform
     /// says live); streamlink keeps being restarted. Said once per freeze.
     NoNewVideo { for_s: u64 },
+    /// New video again after a freeze that was said (`NoNewVideo`): frozen for `after_s`.
+    VideoBack { after_s: u64 },
     /// The recorder stopped (offline, quit, or a failure: the label says which).
     Stopped { session: i64, why: String },
     /// The session ended: every moment without a clip is being clipped, best first.

@@ -40,6 +40,9 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
             "Recording STALLED: the stream has sent no new video for {for_s} s while the \
              channel is live (the streamer's encoder may be stuck); still trying"
         ),
+        RecorderNews::VideoBack { after_s } => {
+            format!("Recording: the stream sends new video again (it was frozen for {after_s} s)")
+        }
         RecorderNews::Stopped { why, .. } => format!("Recording {why}"),
         RecorderNews::Crashed { why } => {
             format!("Recording task {why}. Chat, moments and the database go on")

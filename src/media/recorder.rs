@@ -162,6 +162,9 @@ pub struct RecordingStatus {
     /// (the streamer's encoder stuck while the platform still says live). Cleared once a
     /// part records new content again.
     pub frozen_since: Option<Ts>,
+    /// The last freeze that new video ended: since when it was frozen, and when video came
+    /// back.
+    pub video_back: Option<(Ts, Ts)>,
 }
 
 impl RecordingStatus {

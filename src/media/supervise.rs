@@ -79,8 +79,8 @@ impl Supervisor {
             LogEvent::Discontinuity => true,
             _ => false,
         };
-        if new {
-            self.status.frozen_since = None;
+        if new && let Some(since) = self.status.frozen_since.take() {
+            self.status.video_back = Some((since, wall_now()));
         }
     }
 

@@ -146,6 +146,8 @@ impl Reporter {
                 _ => {}
             }
         }
+        // Said as soon as a restart shows it, not at the next health tick.
+        self.frozen(st);
         let changed = st.state != self.last.state || st.part != self.last.part;
         self.last.state = st.state.clone();
         self.last.part = st.part;
@@ -207,6 +209,14 @@ impl Reporter {
                 self.frozen_said = Some(since);
                 self.send(Update::Recorder(RecorderNews::NoNewVideo { for_s }));
             }
+        }
+        // The freeze that was said is over: new video came.
+        if let Some((since, back)) = st.video_back
+            && self.frozen_said == Some(since)
+        {
+            self.frozen_said = None;
+            let after_s = back.secs_since(since).max(0.0) as u64;
+            self.send(Update::Recorder(RecorderNews::VideoBack { after_s }));
         }
     }
 
@@ -324,6 +334,49 @@ mod tests {
         stopped.parts[1].end = Some(PartEnd::NoNewVideo);
         r.health(&stopped);
         assert_eq!(said(drain(&mut rx)), 0);
+    }
+
+    /// The end of a freeze that was said is said too, once, with how long it lasted; a
+    /// freeze never said (too short) ends quietly.
+    #[test]
+    fn new_video_after_a_said_freeze_is_said_once() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut r = Reporter::new(5, tx, Duration::from_secs(20));
+        let now = crate::time::wall_now();
+        let since = now.plus_secs(-70.0);
+        let mut copying = part(2, None);
+        copying.bytes = 400_000;
+        let mut st = RecordingStatus {
+            state: RecState::Recording,
+            part: 2,
+            parts: vec![part(1, Some(PartEnd::NoNewVideo)), copying],
+            frozen_since: Some(since),
+            ..RecordingStatus::default()
+        };
+        // Said on a status change (a restart), not only at a health tick.
+        r.on_status(&st);
+        let backs = |got: &[Update]| {
+            got.iter()
+                .filter_map(|u| match u {
+                    Update::Recorder(RecorderNews::VideoBack { after_s }) => Some(*after_s),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        let got = drain(&mut rx);
+        assert!(
+            got.iter()
+                .any(|u| matches!(u, Update::Recorder(RecorderNews::NoNewVideo { .. })))
+        );
+        st.frozen_since = None;
+        st.video_back = Some((since, since.plus_secs(95.0)));
+        r.on_status(&st);
+        r.health(&st);
+        assert_eq!(backs(&drain(&mut rx)), vec![95]);
+        // A short freeze, never said: its end is not news.
+        st.video_back = Some((now.plus_secs(-5.0), now));
+        r.health(&st);
+        assert!(backs(&drain(&mut rx)).is_empty());
     }
 
     #[test]
