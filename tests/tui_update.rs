@@ -479,6 +479,58 @@ fn a_resumed_sessions_earlier_moments_join_the_list_quietly() {
     );
 }
 
+/// The screen fell behind and caught up: what it missed shows, clip updates included. A clip
+/// that became ready meanwhile is not left "cutting", a missed moment comes with its clip,
+/// and a moment that was building unsaved is one row once final.
+#[test]
+fn a_resync_brings_missed_clips_and_final_moments() {
+    use kicktui::engine::view::{MomentRow, View};
+    let mut a = app();
+    a.update(moment_update(Some(3), spike(100.0, 20.0)), at(1.0));
+    a.update(
+        Msg::Clip {
+            id: 3,
+            status: ClipStatus::from(&ClipState::Cutting),
+        },
+        at(2.0),
+    );
+    a.update(
+        Msg::Engine(Update::MomentBuilding {
+            id: None,
+            moment: spike(300.0, 10.0),
+        }),
+        at(3.0),
+    );
+    let ready = |p: &str| {
+        Some(ClipState::Ready {
+            path: p.into(),
+            duration: 55.0,
+        })
+    };
+    let row = |id, m, clip| MomentRow {
+        id,
+        moment: m,
+        clip,
+        building: false,
+    };
+    let view = View {
+        moments: vec![
+            row(Some(3), spike(100.0, 20.0), ready("/d/m3.mp4")),
+            row(Some(4), spike(200.0, 15.0), ready("/d/m4.mp4")),
+            row(Some(5), spike(300.0, 12.0), None),
+        ]
+        .into(),
+        ..View::default()
+    };
+    a.update(Msg::Engine(Update::Resync(Box::new(view))), at(9.0));
+    let e = &a.moments.entries;
+    assert_eq!(e.len(), 3, "{e:?}");
+    let by_id = |id| e.iter().find(|x| x.id == Some(id)).expect("listed");
+    assert_eq!(by_id(3).clip.label(), "ready");
+    assert_eq!(by_id(4).clip.label(), "ready");
+    assert!(!by_id(5).building, "final in the building row's place");
+}
+
 /// A clip cut short (a hole in the recording) says so in the list and the flash, not "ready".
 #[test]
 fn a_short_clip_is_shown_short() {

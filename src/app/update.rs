@@ -176,21 +176,42 @@ impl App {
     /// A resumed session's moments from before the crash join the list with their clips, so
     /// `c` and the quit dialog know them; nothing is flashed or logged for them.
     fn earlier_moments(&mut self, rows: Vec<crate::engine::view::MomentRow>) {
+        self.merge_rows(rows);
+    }
+
+    /// The engine's rows, joined quietly: a row the list lacks is added; one it has (by id,
+    /// or the unsaved building row a final one replaces) takes the engine's form and clip,
+    /// since the updates that changed them may have been missed.
+    fn merge_rows(&mut self, rows: Vec<crate::engine::view::MomentRow>) {
         let list = self.moment_rows();
         for row in rows {
-            if row
-                .id
-                .is_some_and(|id| self.moments.entry_by_id_mut(id).is_some())
-            {
-                continue;
-            }
-            let entry = MomentEntry {
-                id: row.id,
-                moment: row.moment,
-                clip: row.clip.as_ref().map_or(ClipStatus::None, ClipStatus::from),
-                building: false,
+            let clip = row.clip.as_ref().map(ClipStatus::from);
+            let same = |e: &MomentEntry| {
+                (row.id.is_some() && e.id == row.id)
+                    || (!row.building
+                        && e.building
+                        && e.id.is_none()
+                        && e.moment.at == row.moment.at)
             };
-            self.moments.push(entry, false, list);
+            match self.moments.entries.iter_mut().find(|e| same(e)) {
+                Some(e) => {
+                    e.id = row.id.or(e.id);
+                    e.moment = row.moment;
+                    e.building = row.building;
+                    if let Some(clip) = clip {
+                        e.clip = clip;
+                    }
+                }
+                None => {
+                    let entry = MomentEntry {
+                        id: row.id,
+                        moment: row.moment,
+                        clip: clip.unwrap_or(ClipStatus::None),
+                        building: row.building,
+                    };
+                    self.moments.push(entry, false, list);
+                }
+            }
         }
     }
 
@@ -202,21 +223,7 @@ impl App {
         }
         self.stream.session = view.session.or(self.stream.session);
         self.stream.title = view.title.or(self.stream.title.take());
-        let rows = self.moment_rows();
-        for row in view.moments {
-            let known = row
-                .id
-                .is_some_and(|id| self.moments.entry_by_id_mut(id).is_some());
-            if !known {
-                let entry = MomentEntry {
-                    id: row.id,
-                    moment: row.moment,
-                    clip: ClipStatus::None,
-                    building: false,
-                };
-                self.moments.push(entry, false, rows);
-            }
-        }
+        self.merge_rows(view.moments.into_iter().collect());
         if let Some(s) = view.advisor {
             self.on_advisor_status(s);
         }
