@@ -335,9 +335,15 @@ fn a_stream_split_by_a_crash_is_clipped_from_both_sessions_recordings() {
         stream_started_at: Some(T0.plus_secs(-86_400.0)),
         ..session("a")
     };
-    // Before the crash, after the restart (same stream start), another stream, another
+    // The restart heard of the stream from the chat socket: its start has the live event's
+    // milliseconds, the API's has whole seconds.
+    let restarted = NewSession {
+        stream_started_at: session("a").stream_started_at.map(|t| t.plus_secs(0.766)),
+        ..session("a")
+    };
+    // Before the crash, after the restart (the same stream), another stream, another
     // channel with the same start.
-    let ids = [session("a"), session("a"), other_stream, session("b")]
+    let ids = [session("a"), restarted, other_stream, session("b")]
         .map(|s| h.open_session_blocking(s).unwrap());
     for (i, &sid) in ids.iter().enumerate() {
         let rec = NewRecording {

@@ -41,9 +41,9 @@ pub struct EngageHook {
     revenue_seq: u64,
     /// Reports owed at this start (sessions a crash left open among them): written first.
     pub(super) recovered: super::recovery::OwedReports,
-    /// Sessions a crash closed mid-stream: their reports wait until it is known whether the
-    /// stream goes on (`engine::resume`).
-    pub(super) held_reports: Vec<i64>,
+    /// Sessions a crash closed mid-stream: whether their stream goes on is known once the
+    /// live state is (`engine::resume`); the reports owed among them wait until then.
+    pub(super) held_reports: Vec<super::resume::HeldStream>,
     /// A resumed session's engagement totals from before the crash, added to this run's.
     pub(super) base_stats: Option<crate::store::EngageStats>,
     /// Sessions that went offline: each report waits for its end-of-stream clips, so the

@@ -39,7 +39,14 @@ impl Engine {
     /// closed (their open segment unrewarded), and any whose report could not be written.
     pub(super) async fn report_recovered(&mut self) {
         let owed = std::mem::take(&mut self.engage.recovered);
-        self.engage.held_reports = owed.streams.clone();
+        self.engage.held_reports = owed
+            .streams
+            .iter()
+            .map(|&id| super::resume::HeldStream {
+                id,
+                report_owed: owed.sessions.contains(&id),
+            })
+            .collect();
         for id in owed
             .sessions
             .into_iter()

@@ -12,6 +12,14 @@ use crate::store::{
     ClipStatus, EngageStats, MomentOrder, MomentQuery, MomentRow as StoredMoment, Store,
 };
 
+/// A session a crash closed mid-stream, its stream's fate not known yet.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct HeldStream {
+    pub id: i64,
+    /// Its report was never written (`clip --pending` may have written it meanwhile).
+    pub report_owed: bool,
+}
+
 impl Engine {
     /// The stream that started at `stream_start` is live: the session a crash closed for it
     /// is opened again; returns it with where its recording stopped. `None` when no session
@@ -21,7 +29,7 @@ impl Engine {
         now: Ts,
         stream_start: Ts,
     ) -> Option<(i64, RecordingStatus)> {
-        let held = self.engage.held_reports.clone();
+        let held: Vec<i64> = self.engage.held_reports.iter().map(|h| h.id).collect();
         if held.is_empty() {
             return None;
         }
@@ -64,7 +72,7 @@ impl Engine {
         }
         // The live event's start may be a second off the stored one: offsets keep one origin.
         self.core.set_stream_start(r.stream_started_at);
-        self.engage.held_reports.retain(|&h| h != id);
+        self.engage.held_reports.retain(|h| h.id != id);
         self.engage.base_stats = r.engage;
         self.feed.send(Update::Note(format!(
             "Session {id} goes on: its stream is still live (what happened while kicktui was \
@@ -82,8 +90,11 @@ impl Engine {
     /// so their moments still without a clip are cut first, as at a stream's end (the report
     /// lists the clips); otherwise (kicktui stops) the reports are written as they are.
     pub(super) async fn report_held(&mut self, ended: bool) {
-        for id in std::mem::take(&mut self.engage.held_reports) {
+        for HeldStream { id, report_owed } in std::mem::take(&mut self.engage.held_reports) {
             if ended && self.clip_held(id).await {
+                continue;
+            }
+            if !report_owed {
                 continue;
             }
             self.feed.send(Update::Note(format!(

@@ -222,8 +222,9 @@ impl Store {
     }
 
     /// The session's recordings and those of the other sessions of the same stream (same
-    /// channel and stream start: a crash split the stream, and the restart's recording may
-    /// hold the end of a moment the first session saw).
+    /// channel, stream starts within two minutes as a resume counts them: the API's start
+    /// and the live event's differ by a second; a crash split the stream, and the restart's
+    /// recording may hold the end of a moment the first session saw).
     pub fn recordings_of_stream(&self, session_id: i64) -> Result<Vec<RecordingRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.id, r.session_id, r.part, r.path, r.started_at, r.ended_at, r.bytes,
@@ -233,10 +234,12 @@ impl Store {
              WHERE r.session_id = ?1
                 OR (s.platform = me.platform AND s.channel = me.channel
                     AND s.stream_started_at IS NOT NULL
-                    AND s.stream_started_at = me.stream_started_at)
+                    AND abs(julianday(s.stream_started_at) - julianday(me.stream_started_at))
+                        * 86400000.0 <= ?2)
              ORDER BY r.session_id, r.part",
         )?;
-        let rows = stmt.query_map([session_id], recording_row)?;
+        let same_ms = super::resume::SAME_STREAM_MS as f64;
+        let rows = stmt.query_map(rusqlite::params![session_id, same_ms], recording_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

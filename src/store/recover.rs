@@ -21,9 +21,9 @@ pub struct Recovered {
     /// Moments of the recovered sessions whose clip is pending (some reset from a half-done
     /// queue), for `kicktui clip --pending`.
     pub clips: usize,
-    /// Sessions a crash closed (now or at an earlier start) that recorded a stream and were
-    /// neither resumed nor reported: a restart that finds the same stream live picks one up
-    /// again.
+    /// Sessions a crash closed (now or at an earlier start, also by `clip --pending`) that
+    /// recorded a stream and were not resumed: a restart that finds the same stream live
+    /// picks one up again (its report, if written meanwhile, is written again at the end).
     pub streams: Vec<i64>,
     /// Ended sessions whose report file is owed: the ones closed here, and any whose report
     /// a full disk or a kill kept from being written.
@@ -85,13 +85,18 @@ pub fn recover(db: &Path, platform: &str, channel: &str) -> Result<Recovered, St
         )?;
         out.clips += n as usize;
     }
-    // Closed by this or an earlier start's recovery and neither resumed nor reported (a
-    // second crash before the live state was known keeps it a candidate).
+    // Closed by this or an earlier recovery and not resumed (a second crash before the live
+    // state was known keeps it a candidate; so does `clip --pending` closing and reporting
+    // it). Only the channel's latest stream: a later stream's session means it is over (an
+    // offline or waiting-room session since does not).
     out.streams = tx
         .prepare(
             "SELECT s.id FROM sessions s JOIN engage_stats e ON e.session_id = s.id
-             WHERE s.platform = ?1 AND s.channel = ?2 AND s.report_owed = 1
-               AND e.recovered = 1 AND s.stream_started_at IS NOT NULL ORDER BY s.id",
+             WHERE s.platform = ?1 AND s.channel = ?2
+               AND e.recovered = 1 AND s.stream_started_at IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM sessions l
+                   WHERE l.platform = s.platform AND l.channel = s.channel AND l.id > s.id
+                     AND l.stream_started_at IS NOT NULL)",
         )?
         .query_map(params![platform, channel], |r| r.get(0))?
         .collect::<Result<_, _>>()?;

@@ -25,7 +25,7 @@ pub struct Resumable {
 
 /// Two stream starts this close are one stream: the API's `start_time` (whole seconds) and
 /// the live event's `created_at` (microseconds) of one stream differ by a little.
-const SAME_STREAM_MS: i64 = 120_000;
+pub(super) const SAME_STREAM_MS: i64 = 120_000;
 
 /// The tables whose rows follow a session absorbed into the resumed one.
 const ABSORBED: [&str; 6] = [
@@ -307,5 +307,54 @@ mod tests {
             md.contains("- kicktui was down 2 times for 0:00:40 in all ("),
             "{md}"
         );
+    }
+
+    /// `clip --pending` between the crash and the restart closes and reports the session: it
+    /// is still the stream's to go on with. A later stream's session ends that; an offline
+    /// (waiting-room) session since does not.
+    #[test]
+    fn a_crashed_stream_stays_resumable_after_clip_pending_reported_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("kicktui.db");
+        let writer = StoreWriter::spawn(&db).expect("writer");
+        let h = writer.handle();
+        let crashed = h
+            .open_session_blocking(session(Some(START), START))
+            .expect("open");
+        drop(h);
+        writer.shutdown().expect("shutdown");
+        let r = recover(&db, "kick", "clavicular").expect("recover");
+        assert_eq!(r.streams, vec![crashed]);
+        let writer = StoreWriter::spawn(&db).expect("writer");
+        let h = writer.handle();
+        // What `clip --pending` does once it wrote the report; then a run's waiting room.
+        h.send_blocking(WriteOp::ReportOwed {
+            session_id: crashed,
+            owed: false,
+        })
+        .expect("reported");
+        h.open_session_blocking(session(None, START.plus_secs(300.0)))
+            .expect("room");
+        drop(h);
+        writer.shutdown().expect("shutdown");
+        let again = recover(&db, "kick", "clavicular").expect("recover");
+        assert_eq!(again.streams, vec![crashed]);
+        let store = Store::open(&db).expect("store");
+        let found = store
+            .resumable(&again.streams, START.plus_secs(0.8))
+            .expect("query");
+        assert_eq!(found.map(|f| f.session_id), Some(crashed));
+
+        let writer = StoreWriter::spawn(&db).expect("writer");
+        let h = writer.handle();
+        h.open_session_blocking(session(
+            Some(START.plus_secs(7200.0)),
+            START.plus_secs(7200.0),
+        ))
+        .expect("next stream");
+        drop(h);
+        writer.shutdown().expect("shutdown");
+        let later = recover(&db, "kick", "clavicular").expect("recover");
+        assert!(!later.streams.contains(&crashed), "{:?}", later.streams);
     }
 }
