@@ -110,7 +110,18 @@ fn save_replay(
             handle.send_blocking(store::WriteOp::Event(row))?;
         }
     }
-    // The chat it read, so `kicktui report` does not say "0 messages".
+    // The chat it counted and the viewers it saw, as a live run stores them.
+    for w in &report.chat_windows {
+        handle.send_blocking(store::WriteOp::ChatStats(w.row(session)))?;
+    }
+    for &(at, viewers) in &report.viewer_samples {
+        let row = store::ViewerSample {
+            session_id: session,
+            at,
+            viewers,
+        };
+        handle.send_blocking(store::WriteOp::ViewerSample(row))?;
+    }
     let e = &report.engagement;
     let scored = e.seconds > 0;
     handle.send_blocking(store::WriteOp::Engage(store::EngageOp::Stats(
@@ -118,7 +129,7 @@ fn save_replay(
             session_id: session,
             at: report.stats.last_ts.unwrap_or(started),
             unique_chatters: report.unique_chatters,
-            messages: report.stats.chat_messages,
+            messages: report.counted_messages,
             engagement_mean: e.mean(),
             engagement_min: scored.then_some(e.min),
             engagement_max: scored.then_some(e.max),

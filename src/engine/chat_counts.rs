@@ -4,7 +4,7 @@
 
 use super::core::ChatStats;
 use super::runner::Engine;
-use crate::store::{self, WriteOp};
+use crate::store::WriteOp;
 use crate::time::wall_now;
 
 impl Engine {
@@ -21,15 +21,7 @@ impl Engine {
             }
             return;
         };
-        let row = WriteOp::ChatStats(store::ChatStats {
-            session_id,
-            at: s.at,
-            window_s: f64::from(s.window_s),
-            messages: s.messages,
-            chatters: s.chatters,
-            keyword_hits: s.keyword_hits,
-            emote_hits: s.emote_hits,
-        });
+        let row = WriteOp::ChatStats(s.row(session_id));
         if let Err(e) = self.store.enqueue(row).await {
             tracing::error!("{} chat messages not stored: {e}", s.messages);
         }

@@ -42,6 +42,21 @@ pub struct ChatStats {
     pub emote_hits: u32,
 }
 
+impl ChatStats {
+    /// Its `chat_stats` row in `session_id`.
+    pub fn row(&self, session_id: i64) -> crate::store::ChatStats {
+        crate::store::ChatStats {
+            session_id,
+            at: self.at,
+            window_s: f64::from(self.window_s),
+            messages: self.messages,
+            chatters: self.chatters,
+            keyword_hits: self.keyword_hits,
+            emote_hits: self.emote_hits,
+        }
+    }
+}
+
 /// Where moment offsets count from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OffsetBase {

@@ -36,7 +36,13 @@ pub struct ReplayReport {
     pub moments: Vec<Moment>,
     /// Subs, gifts, Kicks, donations, raids (few; kept so `--save` can store them).
     pub notable: Vec<(Ts, Event)>,
-    /// Distinct chatters and the engagement score over the log.
+    /// The chat counts per window and the viewer samples (so `--save` stores what a live
+    /// run would: the report's peak rate and viewers).
+    pub chat_windows: Vec<crate::engine::core::ChatStats>,
+    pub viewer_samples: Vec<(Ts, u32)>,
+    /// Chat messages counted (no bots or !commands), distinct chatters and the engagement
+    /// score over the log.
+    pub counted_messages: u64,
     pub unique_chatters: u64,
     pub engagement: crate::engage::metrics::ScoreStats,
     /// The first error, with its line number, for the text report.
@@ -170,6 +176,10 @@ impl Replayer {
             match e {
                 Effect::Moment(m) => self.report.moments.push(m),
                 Effect::Notable { at, event } => self.report.notable.push((at, event)),
+                Effect::ChatStats(w) => self.report.chat_windows.push(w),
+                Effect::ViewerSample { at, viewers } => {
+                    self.report.viewer_samples.push((at, viewers));
+                }
                 _ => {}
             }
         }
@@ -186,6 +196,7 @@ impl Replayer {
             self.collect(effects);
         }
         self.report.unique_chatters = self.core.engage.unique_chatters();
+        self.report.counted_messages = self.core.engage.messages;
         self.report.engagement = self.engagement();
         self.report
     }
