@@ -17,6 +17,7 @@ use crate::store::{self, MomentOrder, MomentQuery, Store};
 use crate::{headless, logging};
 
 mod replay;
+mod typo;
 pub use replay::{eval, replay, scored_moments, synth};
 
 /// A failure worth one clear line to the user.
@@ -34,6 +35,13 @@ pub fn live(cli: &Cli) -> CmdResult {
             "name a channel (kicktui clavicular) or a subcommand; see kicktui --help".into(),
         );
     };
+    if let Some(command) = typo::command_like(input) {
+        return Err(format!(
+            "{input:?} looks like the command `{command}` (kicktui {command} --help); to watch a \
+             Kick channel of that name, write kick:{input}"
+        )
+        .into());
+    }
     // Names are validated per platform before anything connects.
     let (platform, slug) = kickapi::parse_channel(input)?;
     match (cli.live.channel_id, cli.live.chatroom_id) {
