@@ -102,9 +102,10 @@ fn f(v: Option<f64>, d: usize) -> String {
     v.map_or_else(|| "n/a".into(), |v| format!("{v:.d$}"))
 }
 
-fn row(name: &str, moments: usize, hours: f64, r: [Option<f64>; 8]) -> String {
+/// `w`: the name column's width (the longest name).
+fn row(name: &str, w: usize, moments: usize, hours: f64, r: [Option<f64>; 8]) -> String {
     format!(
-        "{name:<24} {moments:>5} {hours:>6.2} {:>6} {:>6} {:>6} {:>6} {:>5} {:>5} {:>5} {:>6}\n",
+        "{name:<w$} {moments:>5} {hours:>6.2} {:>6} {:>6} {:>6} {:>6} {:>5} {:>5} {:>5} {:>6}\n",
         f(r[0], 1),
         f(r[1], 2),
         f(r[2], 2),
@@ -118,8 +119,19 @@ fn row(name: &str, moments: usize, hours: f64, r: [Option<f64>; 8]) -> String {
 
 impl ManyReport {
     pub fn to_text(&self) -> String {
+        let pooled = format!(
+            "pooled ({})",
+            crate::present::plural(self.pooled.streams, "stream")
+        );
+        let w = self
+            .streams
+            .iter()
+            .map(|s| s.name.chars().count())
+            .chain([24, pooled.chars().count()])
+            .max()
+            .unwrap_or(24);
         let mut out = format!(
-            "{:<24} {:>5} {:>6} {:>6} {:>6} {:>6} {:>6} {:>5} {:>5} {:>5} {:>6}\n",
+            "{:<w$} {:>5} {:>6} {:>6} {:>6} {:>6} {:>6} {:>5} {:>5} {:>5} {:>6}\n",
             "stream",
             "mom",
             "hours",
@@ -137,6 +149,7 @@ impl ManyReport {
             let r = &s.report;
             out += &row(
                 &s.name,
+                w,
                 r.moments,
                 r.hours,
                 [
@@ -153,7 +166,8 @@ impl ManyReport {
         }
         let r = &self.pooled;
         out += &row(
-            &format!("pooled ({})", crate::present::plural(r.streams, "stream")),
+            &pooled,
+            w,
             r.moments,
             r.hours,
             [
