@@ -22,6 +22,14 @@ fn offset(t: Ts, base: Ts) -> f64 {
     round3(t.secs_since(base).max(0.0))
 }
 
+/// Every trigger of a moment: `[{"type", "data"}]`.
+fn triggers(m: &crate::domain::Moment) -> Value {
+    m.triggers
+        .iter()
+        .map(|t| json!({"type": t.kind.as_str(), "data": t.data}))
+        .collect()
+}
+
 pub fn to_json(r: &ReplayReport) -> Value {
     let base = r.stats.first_ts.unwrap_or_default();
     let moments: Vec<Value> = r
@@ -32,7 +40,7 @@ pub fn to_json(r: &ReplayReport) -> Value {
                 "at": m.at.to_rfc3339(),
                 "offset_s": round3(m.offset_s),
                 "trigger_type": m.trigger_type.as_str(),
-                "triggers": m.triggers.iter().map(|t| json!({"type": t.kind.as_str(), "data": t.data})).collect::<Vec<_>>(),
+                "triggers": triggers(m),
                 "score": m.score,
                 "clip": {
                     "start_offset_s": offset(m.clip_start, base),
@@ -57,11 +65,12 @@ pub fn to_json(r: &ReplayReport) -> Value {
 fn to_csv(r: &ReplayReport) -> String {
     let base = r.stats.first_ts.unwrap_or_default();
     let mut out = String::from(
-        "at,offset_s,trigger_type,score,clip_start_offset_s,clip_end_offset_s,trigger_data\n",
+        "at,offset_s,trigger_type,score,clip_start_offset_s,clip_end_offset_s,trigger_data,triggers\n",
     );
+    // `trigger_data` is the main trigger's; `triggers` holds them all (JSON).
     for m in &r.moments {
         out.push_str(&format!(
-            "{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{}\n",
             m.at.to_rfc3339(),
             round3(m.offset_s),
             m.trigger_type.as_str(),
@@ -69,6 +78,7 @@ fn to_csv(r: &ReplayReport) -> String {
             offset(m.clip_start, base),
             offset(m.clip_end, base),
             csv_field(&m.trigger_data().to_string()),
+            csv_field(&triggers(m).to_string()),
         ));
     }
     out

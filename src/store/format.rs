@@ -15,8 +15,9 @@ pub enum OutputFormat {
     Csv,
 }
 
-/// The keys of one moment in JSON, in CSV column order.
-pub const MOMENT_KEYS: [&str; 12] = [
+/// The keys of one moment in JSON, in CSV column order. `trigger_data` is the main
+/// trigger's; `triggers` (last, so older CSV readers keep their columns) holds every trigger.
+pub const MOMENT_KEYS: [&str; 13] = [
     "id",
     "session_id",
     "at",
@@ -29,6 +30,7 @@ pub const MOMENT_KEYS: [&str; 12] = [
     "clip_status",
     "clip_start_offset_s",
     "clip_end_offset_s",
+    "triggers",
 ];
 
 pub const SESSION_KEYS: [&str; 9] = [
@@ -62,6 +64,7 @@ fn moment_json(m: &MomentRow) -> Value {
         json!(m.clip_status.as_str()),
         json!(ms(m.clip_start_offset_s)),
         json!(ms(m.clip_end_offset_s)),
+        m.triggers.clone(),
     ];
     let map: Map<String, Value> = MOMENT_KEYS
         .iter()

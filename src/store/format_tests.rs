@@ -81,6 +81,23 @@ fn moments_json_is_an_array_with_exactly_the_documented_keys() {
     assert_eq!(render_moments(&[], OutputFormat::Json).trim(), "[]");
 }
 
+/// A moment of several triggers keeps them all in JSON and CSV (`trigger_data` is only the
+/// main one's: an emote flood beside a chat spike was lost).
+#[test]
+fn every_trigger_of_a_moment_is_exported() {
+    let mut m = row(1, json!({"rate": 8.7}), None);
+    m.triggers = json!([
+        {"type": "chat_velocity", "data": {"rate": 8.7}},
+        {"type": "emote_spam", "data": {"emote": "PauseChamp", "count": 12}},
+    ]);
+    let parsed: Value =
+        serde_json::from_str(&render_moments(&[m.clone()], OutputFormat::Json)).unwrap();
+    assert_eq!(parsed[0]["triggers"][1]["data"]["emote"], "PauseChamp");
+    let table = parse_csv(&render_moments(&[m], OutputFormat::Csv));
+    let last: Value = serde_json::from_str(table[1].last().unwrap()).unwrap();
+    assert_eq!(last[1]["type"], "emote_spam");
+}
+
 #[test]
 fn csv_quotes_commas_quotes_and_line_breaks() {
     assert_eq!(csv_field("plain"), "plain");
