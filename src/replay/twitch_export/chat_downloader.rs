@@ -50,7 +50,18 @@ pub struct CdEmote {
 }
 
 pub fn cd_events(item: &CdItem, gifts: &mut GiftFolder) -> Result<(Ts, Vec<Event>), String> {
-    let us = item.timestamp.ok_or("a message with no timestamp")?;
+    let us = match item.timestamp {
+        Some(us) => us,
+        // A JSON array of kicktui's own plain lines, taken for chat-downloader's.
+        None if item.rest.contains_key("ts") => {
+            return Err(
+                "no timestamp: this looks like plain {\"ts\", \"user\", \"text\"} \
+                        lines in a JSON array; write one object per line (JSON Lines) instead"
+                    .into(),
+            );
+        }
+        None => return Err("a message with no timestamp".into()),
+    };
     let at = Ts(us.div_euclid(1000));
     let a = item.author.as_ref();
     let user = name(

@@ -162,3 +162,18 @@ fn a_twitch_capture_replays_through_the_irc_mapping() {
         "two gifts, announced once"
     );
 }
+
+/// kicktui's own plain lines wrapped in a JSON array are taken for a chat-downloader export;
+/// the error says what to write instead, not "no timestamp".
+#[test]
+fn plain_lines_in_an_array_are_told_to_go_one_per_line() {
+    let r = replay(r#"[{"ts": 1600000006.0, "user": "u1", "text": "hi"}]"#);
+    assert_eq!(r.stats.errors, 1);
+    assert!(
+        r.first_error
+            .as_deref()
+            .is_some_and(|e| e.contains("one object per line")),
+        "{:?}",
+        r.first_error
+    );
+}
