@@ -361,6 +361,9 @@ fn eval_says_what_it_could_not_read_and_scores_the_rest() {
     let demo = std::fs::read_to_string(format!("{root}/assets/demo-chat.jsonl")).unwrap();
     std::fs::write(chats.join("a.jsonl"), format!("not json\n{demo}")).unwrap();
     std::fs::write(chats.join("README.txt"), "my streams\n").unwrap();
+    // A label file with a reversed span: skipped with its reason, the others scored.
+    std::fs::write(chats.join("b.jsonl"), &demo).unwrap();
+    std::fs::write(labels.join("b.json"), r#"{"spans": [[30, 10]]}"#).unwrap();
     let spans = std::fs::read_to_string(format!("{root}/assets/demo-labels.json")).unwrap();
     for name in ["a.json", "README.json", "orphan.json"] {
         std::fs::write(labels.join(name), &spans).unwrap();
@@ -382,6 +385,12 @@ fn eval_says_what_it_could_not_read_and_scores_the_rest() {
     );
     assert!(
         err.contains("no chat log of the same name") && err.contains("orphan"),
+        "{err}"
+    );
+    assert!(
+        err.contains("b.json: ")
+            && err.contains("end 10 is before start 30")
+            && err.contains("b.jsonl skipped"),
         "{err}"
     );
     // One file: the same, and a log with nothing readable fails.

@@ -266,6 +266,7 @@ pub fn eval_dirs(
     }
     let mut unused: std::collections::BTreeSet<String> = labels.keys().cloned().collect();
     let mut streams = Vec::new();
+    let mut skipped = 0;
     for chat in files_in(chat_dir)? {
         let Some(name) = chat.file_stem().and_then(|s| s.to_str()) else {
             continue;
@@ -275,14 +276,23 @@ pub fn eval_dirs(
             continue;
         };
         unused.remove(name);
-        let text = std::fs::read_to_string(label_path)
-            .map_err(|e| format!("{}: {e}", label_path.display()))?;
-        let spans =
-            super::parse_labels(&text).map_err(|e| format!("{}: {e}", label_path.display()))?;
+        // A broken label file is skipped like an unreadable log, not the end of the run.
+        let read = std::fs::read_to_string(label_path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| super::parse_labels(&text).map_err(|e| e.to_string()));
+        let spans = match read {
+            Ok(spans) => spans,
+            Err(e) => {
+                eprintln!("{}: {e}; {} skipped", label_path.display(), chat.display());
+                skipped += 1;
+                continue;
+            }
+        };
         let replay = match read_log(&chat, cfg) {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("{e}, skipped");
+                skipped += 1;
                 continue;
             }
         };
@@ -302,6 +312,12 @@ pub fn eval_dirs(
             chat_dir.display(),
             names.join(", ")
         );
+    }
+    if streams.is_empty() && skipped > 0 {
+        return Err(format!(
+            "no stream could be scored: {} skipped (see above)",
+            crate::present::plural(skipped, "pair")
+        ));
     }
     if streams.is_empty() {
         return Err(format!(
