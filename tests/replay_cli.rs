@@ -563,3 +563,30 @@ fn a_saved_replays_report_counts_chat_and_viewers_like_a_live_run() {
     );
     assert!(report.contains("- Viewers: peak 180, mean 150"), "{report}");
 }
+
+/// Two streams in one file (a capture that two runs appended to): replay says where the long
+/// silence is, since the second stream is judged against the first one's chat.
+#[test]
+fn a_log_holding_two_streams_gets_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = 1_790_528_400.0_f64;
+    let mut lines = Vec::new();
+    for day in [0.0, 86_400.0] {
+        for s in 0..30 {
+            let t = base + day + s as f64;
+            lines.push(format!(r#"{{"ts": {t}, "user": "u{s}", "text": "hello"}}"#));
+        }
+    }
+    let file = dir.path().join("two.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let (_, err, ok) = kicktui(&["replay", file.to_str().unwrap()], dir.path());
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("nothing happens for 23:59:31") && err.contains("offset 24:00:00"),
+        "{err}"
+    );
+    // One stream: no note.
+    std::fs::write(&file, lines[..30].join("\n")).unwrap();
+    let (_, err, _) = kicktui(&["replay", file.to_str().unwrap()], dir.path());
+    assert!(!err.contains("nothing happens"), "{err}");
+}

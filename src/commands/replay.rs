@@ -12,6 +12,9 @@ use crate::domain::Ts;
 use crate::replay::ReplayReport;
 use crate::store::{self, NewSession, StoreWriter};
 
+/// A silence this long in a log is probably the gap between two streams.
+const LONG_GAP_S: f64 = 3600.0;
+
 pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
     let cfg = load_config(cli)?;
     let file =
@@ -30,6 +33,18 @@ pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
         );
     }
     let stats = &report.stats;
+    if let (Some((gap, at)), Some(first)) = (stats.longest_gap, stats.first_ts)
+        && gap >= LONG_GAP_S
+    {
+        eprintln!(
+            "note: nothing happens for {} before {} (offset {}): if that is two streams in one \
+             file (a --capture file appends each run), replay them apart: the second one's \
+             moments are judged against the first one's chat",
+            crate::time::format_hms(gap),
+            at.to_rfc3339(),
+            crate::time::format_hms(at.secs_since(first))
+        );
+    }
     if let (Some(a), Some(b)) = (stats.first_ts, stats.last_ts)
         && a.0 < 1_000_000_000_000
         && b.secs_since(a) > 72.0 * 3600.0

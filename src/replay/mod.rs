@@ -28,6 +28,9 @@ pub struct ReplayStats {
     pub duplicates: u64,
     /// Lines dated before the line ahead of them (an unsorted log), taken at its time.
     pub late: u64,
+    /// The longest silence between two lines, and where it ends (two streams in one log,
+    /// such as a capture file several runs appended to).
+    pub longest_gap: Option<(f64, Ts)>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -159,6 +162,12 @@ impl Replayer {
         }
         if late {
             self.report.stats.late += 1;
+        }
+        if let Some(c) = self.clock {
+            let gap = t.secs_since(c);
+            if self.report.stats.longest_gap.is_none_or(|(g, _)| gap > g) {
+                self.report.stats.longest_gap = Some((gap, t));
+            }
         }
         self.clock = Some(t);
         let stats = &mut self.report.stats;
