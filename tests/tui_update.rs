@@ -66,6 +66,24 @@ fn a_moment_not_saved_while_building_is_saved_when_final_in_the_same_row() {
     assert_eq!(flash(&a), "moment saved #9 on a second try");
 }
 
+/// A preview never saves: a moment whose start moved while it built (a sub train joined by
+/// an earlier trigger) is still one row, final, not a second row beside a "building" one
+/// that stays for ever.
+#[test]
+fn a_preview_moment_whose_start_moved_is_final_in_its_building_row() {
+    let mut a = app();
+    a.update(
+        Msg::Engine(Update::MomentBuilding {
+            id: None,
+            moment: spike(1680.0, 42.0),
+        }),
+        T0,
+    );
+    a.update(moment_update(None, spike(1673.0, 45.0)), T0);
+    assert_eq!(a.moments.entries.len(), 1, "{:?}", a.moments.entries);
+    assert!(!a.moments.entries[0].building);
+}
+
 #[test]
 fn a_mark_placed_behind_the_key_press_says_why() {
     let mut a = app();

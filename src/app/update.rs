@@ -295,14 +295,16 @@ impl App {
             entry.building = false;
             return;
         }
-        // Shown as not saved while building: final, and maybe saved on a second try.
+        // Shown as not saved while building (or never saved: a preview): final, and maybe saved
+        // on a second try. One moment builds at a time, so that row is this one, even if its
+        // start moved as triggers joined it.
         if !building
             && let Some(entry) = self
                 .moments
                 .entries
                 .iter_mut()
                 .rev()
-                .find(|e| e.building && e.id.is_none() && e.moment.at == moment.at)
+                .find(|e| e.building && e.id.is_none())
         {
             entry.id = id;
             entry.moment = moment;
