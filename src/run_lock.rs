@@ -66,7 +66,7 @@ pub enum LockError {
         /// ` (pid 123)`, or empty when the lock file does not say.
         pid: String,
     },
-    #[error("cannot use the data dir {}: {source} (pick another with --data-dir or [general] data_dir)", dir.display())]
+    #[error("cannot use the data dir {}: {source} (pick another with --data-dir, $KICKTUI_DATA or [general] data_dir)", dir.display())]
     Io {
         dir: PathBuf,
         source: std::io::Error,

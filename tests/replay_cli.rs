@@ -590,3 +590,24 @@ fn a_log_holding_two_streams_gets_a_note() {
     let (_, err, _) = kicktui(&["replay", file.to_str().unwrap()], dir.path());
     assert!(!err.contains("nothing happens"), "{err}");
 }
+
+/// Settings that came from the environment are named as such in errors, and a data dir that
+/// is a file is called one (not "nothing recorded there yet").
+#[test]
+fn errors_name_the_environment_and_a_data_dir_that_is_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "x").unwrap();
+    let (_, err, ok) = kicktui(&["sessions"], &file);
+    assert!(!ok && err.contains("is a file, not a directory"), "{err}");
+    let out = Command::new(BIN)
+        .arg("sessions")
+        .env("KICKTUI_CONFIG", dir.path().join("missing.toml"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("missing.toml (from $KICKTUI_CONFIG)"),
+        "{err}"
+    );
+}

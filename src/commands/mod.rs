@@ -216,6 +216,12 @@ fn existing_db(data_dir: &Path) -> Result<std::path::PathBuf, String> {
     if db.exists() {
         return Ok(db);
     }
+    if data_dir.is_file() {
+        return Err(format!(
+            "the data dir {} is a file, not a directory (a wrong --data-dir or $KICKTUI_DATA?)",
+            data_dir.display()
+        ));
+    }
     // The demo keeps its data in `demo/` under the data dir.
     let demo = data_dir.join("demo");
     if store::db_path(&demo).exists() {

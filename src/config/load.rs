@@ -75,7 +75,11 @@ pub fn load(flag: Option<&Path>) -> Result<(Config, ConfigSource), ConfigError> 
     let Some(path) = source.path() else {
         return Ok((Config::default(), source));
     };
-    let file = path.display().to_string();
+    // Named as the user gave it: a path from the environment is easy to forget.
+    let file = match &source {
+        ConfigSource::Env(_) => format!("{} (from $KICKTUI_CONFIG)", path.display()),
+        _ => path.display().to_string(),
+    };
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError::new(&file, "(cannot be read)", e.to_string()))?;
     let config = parse_str(&text, &file)?;

@@ -27,14 +27,14 @@ pub fn data_dir(dir: &Path) -> Check {
     // The nearest folder that exists: where the data dir is, or would be made.
     let base = dir.ancestors().find(|p| p.exists()).unwrap_or(dir);
     let fix = format!(
-        "make {} writable, or pick another with --data-dir / [general] data_dir",
+        "make {} writable, or pick another with --data-dir, $KICKTUI_DATA or [general] data_dir",
         base.display()
     );
     if !base.is_dir() {
         return Check::fail(
             NAME,
             format!("{} is a file, not a directory", base.display()),
-            "pick another with --data-dir or [general] data_dir",
+            "pick another with --data-dir, $KICKTUI_DATA or [general] data_dir",
         );
     }
     let probe = base.join(format!(".kicktui-doctor-{}", std::process::id()));
