@@ -113,8 +113,8 @@ fn front_end(
 ) -> Result<Option<TuiContext>, Box<dyn std::error::Error>> {
     let cannot = |e: std::io::Error| {
         format!(
-            "cannot write the log in {}: {e} (pick another data directory with --data-dir or \
-             [general] data_dir)",
+            "cannot write the log in {}: {e} (pick another data directory with --data-dir, \
+             $KICKTUI_DATA or [general] data_dir)",
             data_dir.display()
         )
     };

@@ -53,8 +53,8 @@ pub fn db_path(data_dir: &Path) -> PathBuf {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(
-        "cannot create the data directory {path}: {source} (pick another with --data-dir or \
-         [general] data_dir)"
+        "cannot create the data directory {path}: {source} (pick another with --data-dir, \
+         $KICKTUI_DATA or [general] data_dir)"
     )]
     Io {
         path: PathBuf,
@@ -106,7 +106,8 @@ fn open_hint(e: &rusqlite::Error) -> &'static str {
         "the file is damaged or not a kicktui database: move it aside with its -wal and -shm \
          files and kicktui starts a new one, or pick another --data-dir"
     } else {
-        "is the data directory writable? pick another with --data-dir or [general] data_dir"
+        "is the data directory writable? pick another with --data-dir, $KICKTUI_DATA or \
+         [general] data_dir"
     }
 }
 
