@@ -611,3 +611,34 @@ fn errors_name_the_environment_and_a_data_dir_that_is_a_file() {
         "{err}"
     );
 }
+
+/// A capture that began before the stream went live: its offsets and the live run's differ
+/// by the wait, and replay says by how much (labels written from the live run's clips would
+/// all miss otherwise).
+#[test]
+fn a_capture_from_before_going_live_says_where_the_stream_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = KICK_FRAMES
+        .lines()
+        .find(|l| l.contains("StreamerIsLive"))
+        .unwrap();
+    // Chat from 17:59:00, live at 18:00:00 (as received).
+    let mut lines: Vec<String> = (0..60)
+        .map(|s| {
+            format!(
+                r#"{{"ts": "2026-09-27T17:59:{s:02}Z", "user": "early{s}", "text": "waiting"}}"#
+            )
+        })
+        .collect();
+    lines.push(format!(
+        r#"{{"recv": "2026-09-27T18:00:00Z", "frame": {live}}}"#
+    ));
+    let file = dir.path().join("cap.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let (_, err, ok) = kicktui(&["replay", file.to_str().unwrap()], dir.path());
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("the stream went live at offset 0:01:00"),
+        "{err}"
+    );
+}

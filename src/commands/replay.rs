@@ -33,6 +33,17 @@ pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
         );
     }
     let stats = &report.stats;
+    if let (Some(live), Some(first)) = (stats.went_live, stats.first_ts)
+        && live.secs_since(first) >= 5.0
+    {
+        eprintln!(
+            "note: the stream went live at offset {} of this log; offsets here count from the \
+             log's first event, while the live run's moments and clips count from the stream's \
+             start (subtract {} to compare)",
+            crate::time::format_hms(live.secs_since(first)),
+            crate::time::format_hms(live.secs_since(first))
+        );
+    }
     if let (Some((gap, at)), Some(first)) = (stats.longest_gap, stats.first_ts)
         && gap >= LONG_GAP_S
     {

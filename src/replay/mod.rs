@@ -31,6 +31,9 @@ pub struct ReplayStats {
     /// The longest silence between two lines, and where it ends (two streams in one log,
     /// such as a capture file several runs appended to).
     pub longest_gap: Option<(f64, Ts)>,
+    /// When the log first says the stream went live (a capture's live event): a live run's
+    /// moments count from there, replay's from the first event.
+    pub went_live: Option<Ts>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -162,6 +165,9 @@ impl Replayer {
         }
         if late {
             self.report.stats.late += 1;
+        }
+        if matches!(event, Event::Live { .. }) {
+            self.report.stats.went_live.get_or_insert(t);
         }
         if let Some(c) = self.clock {
             let gap = t.secs_since(c);
