@@ -81,6 +81,9 @@ async fn activities_teach_the_bandit_and_the_report_matches_the_script() {
     // segment twice the engagement window, so the previous one blurs at most half of it.
     let quiet = || c.burst(4, 2, Duration::from_secs(10));
     let busy = || c.burst(84, 16, Duration::from_secs(10));
+    // The stream's usual level is learnt for its first 20 s (a third of baseline_minutes):
+    // the first talk segment is credited only with what comes after.
+    c.burst(8, 2, Duration::from_secs(20)).await;
     quiet().await;
     tmux.keys(&["4"]);
     wait(&tmux, "react is current", 10, |s| s.contains("▶4 react"));
@@ -150,7 +153,7 @@ async fn activities_teach_the_bandit_and_the_report_matches_the_script() {
     let out = kicktui(dir.path(), &["report", "--last", "--format", "json"]);
     assert!(out.status.success(), "{out:?}");
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let sent = 4 + 84 + 4 + 84;
+    let sent = 8 + 4 + 84 + 4 + 84;
     assert_eq!(r["messages"], sent, "{r}");
     assert_eq!(
         count(
@@ -209,8 +212,8 @@ async fn activities_teach_the_bandit_and_the_report_matches_the_script() {
         .await
         .unwrap();
     assert!(text.contains("(4 segments learned so far)"), "{text}");
-    // Longer than the first engagement window (not scored) plus the shortest segment.
-    c.burst(30, 10, Duration::from_secs(10)).await;
+    // Longer than the stream's learning time (20 s, not credited) plus the shortest segment.
+    c.burst(60, 10, Duration::from_secs(28)).await;
     let pid = second.id().unwrap().to_string();
     std::process::Command::new("kill")
         .args(["-INT", &pid])

@@ -55,6 +55,8 @@ fn with_demo_pace(mut cfg: Config) -> Config {
     // count, and the context line comes every minute.
     cfg.bandit.min_segment_seconds = cfg.bandit.min_segment_seconds.min(60);
     cfg.bandit.context_interval_seconds = cfg.bandit.context_interval_seconds.min(60);
+    // Activities are credited after a third of the baseline: two minutes in, not ten.
+    cfg.engagement.baseline_minutes = cfg.engagement.baseline_minutes.min(6);
     cfg.bandit.start_activity = cfg.bandit.arms.first().cloned();
     // The demo's stream never ends: stopping it is its end, and shows the clips being cut.
     cfg.clips.cut_at_quit = true;

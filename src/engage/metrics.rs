@@ -216,7 +216,10 @@ impl Metrics {
         }
     }
 
-    /// A new stream: everything counts from `t` (baselines too).
+    /// A new stream: everything counts from `t` (baselines too). Until its usual level has
+    /// been learnt for a while ([`Metrics::learning_ms`]) the score is shown but credited to
+    /// no activity: the first segment would be measured against itself (always about 50),
+    /// and the bandit would learn the order activities came in, not how they did.
     pub fn start_session(&mut self, t: Ts) {
         let cfg = self.cfg.clone();
         let price = self.sub_price_usd;
@@ -224,6 +227,14 @@ impl Metrics {
         *self = Metrics::new(&cfg, price);
         (self.lifetime, self.rewards_held_until, self.chat_down) = (lifetime, held, down);
         self.session_start = Some(t);
+        self.hold_rewards(t.plus_ms(self.learning_ms()));
+    }
+
+    /// How long a stream's usual level is learnt before activities are credited: a third of
+    /// `baseline_minutes` (10 minutes by default), at least the chat window.
+    pub fn learning_ms(&self) -> i64 {
+        let third = i64::from(self.cfg.baseline_minutes.max(1)) * 60_000 / 3;
+        third.max(self.window_ms())
     }
 
     /// A chat message that counts (bots and commands are already filtered out).

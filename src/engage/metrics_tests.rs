@@ -237,3 +237,21 @@ fn an_outage_before_any_usual_level_is_learnt_scores_nothing_not_a_peak() {
     let e = m.engagement().unwrap();
     assert!((45.0..=55.0).contains(&e), "steady chat reads {e}");
 }
+
+/// A stream's first ten minutes (a third of the 30-minute baseline) are scored and shown but
+/// credited to no activity: measured against a usual level learnt from themselves, they read
+/// about 50 whatever was done, and the bandit would learn the order of activities.
+#[test]
+fn a_streams_first_part_is_shown_but_not_credited() {
+    let mut m = Metrics::new(&Engagement::default(), 5.0);
+    m.start_session(secs(0));
+    chat(&mut m, 0, 600, 6, 30);
+    assert!(m.engagement().is_some(), "shown");
+    assert_eq!(m.lifetime.seconds, 0, "not credited");
+    chat(&mut m, 600, 660, 6, 30);
+    assert_eq!(m.lifetime.seconds, 60);
+    // A new stream learns again.
+    m.start_session(secs(1000));
+    chat(&mut m, 1000, 1300, 6, 30);
+    assert_eq!(m.lifetime.seconds, 60);
+}

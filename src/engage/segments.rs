@@ -6,7 +6,7 @@ use super::metrics::ScoreStats;
 use crate::domain::Ts;
 
 /// The seconds no segment is credited with.
-const LEFT_OUT: &str = "the stream's first minute, the minute after a switch, a raid's welcome and chat outages are left out";
+const LEFT_OUT: &str = "a stream's first part (while its usual level is learnt: a third of [engagement] baseline_minutes), the minute after a switch, a raid's welcome and chat outages are left out";
 
 /// The reward mapping: a segment's mean engagement (0–100, where 50 is the stream's own
 /// baseline) divided by 100, so 0.5 means "as usual", more means better than usual.
