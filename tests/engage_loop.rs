@@ -224,8 +224,11 @@ async fn activities_teach_the_bandit_and_the_report_matches_the_script() {
         .unwrap();
     assert!(second.wait().await.unwrap().success(), "{text}");
     assert!(text.contains("Segment react"), "{text}");
+    // The stream was still live when the first run quit: the second goes on with its session.
+    assert!(text.contains("Session 1 goes on"), "{text}");
     assert!(
-        text.contains("# Stream report: clavicular (session 2)"),
+        text.contains("# Stream report: clavicular (session 1)")
+            && text.contains("kicktui was stopped"),
         "{text}"
     );
     let b = bandit(dir.path());
@@ -373,4 +376,44 @@ async fn a_restart_mid_stream_after_a_crash_goes_on_with_the_same_session() {
     assert_eq!(r["down"].as_array().map(Vec::len), Some(1), "{r}");
     assert!(r["down"][0]["seconds"].as_f64().unwrap() >= 0.0, "{r}");
     assert!(r["ended_at"].is_string(), "{r}");
+}
+
+/// Stopped (quit, SIGTERM) while the stream is live and started again during it: the stream
+/// goes on in its one session, as after a crash, and the report says kicktui was stopped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_after_a_stop_while_live_goes_on_with_the_same_session() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let cfg = crash_config(&kick);
+    let mut run = support::Run::start(&cfg, &["clavicular", "--headless"]);
+    run.expect("Connected to clavicular chat").await;
+    tokio::time::timeout(Duration::from_secs(10), c.wait_subscribed())
+        .await
+        .unwrap();
+    c.set_live("Long one");
+    run.expect("Stream is LIVE!").await;
+    c.burst(20, 5, Duration::from_secs(4)).await;
+    run.expect("Chat:").await;
+    let (status, _, dir) = run.stop("TERM").await;
+    assert!(status.success());
+
+    let mut next = support::Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
+    next.expect("Session 1 goes on").await;
+    c.burst(20, 5, Duration::from_secs(4)).await;
+    next.expect("Chat:").await;
+    c.set_offline();
+    next.expect("# Stream report: clavicular (session 1)").await;
+    let report = next.expect("kicktui was down for").await;
+    assert!(report.contains("kicktui was stopped"), "{report}");
+    let (status, _, dir) = next.stop("TERM").await;
+    assert!(status.success());
+    let conn = db(&dir.path().join("data"));
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM sessions WHERE stream_started_at IS NOT NULL"
+        ),
+        1
+    );
+    assert_eq!(count(&conn, "SELECT max(left_live) FROM sessions"), 0);
 }

@@ -52,6 +52,18 @@ pub struct Down {
     pub from: String,
     pub to: String,
     pub seconds: f64,
+    /// Stopped while the stream was live (else a crash).
+    pub stopped: bool,
+}
+
+impl Down {
+    fn cause(&self) -> &'static str {
+        if self.stopped {
+            "kicktui was stopped"
+        } else {
+            "a crash"
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -240,25 +252,26 @@ impl Report {
             [] => {}
             [d] => writeln!(
                 o,
-                "- kicktui was down for {} ({} to {}, a crash): chat and recording of that \
-                 gap are missing",
+                "- kicktui was down for {} ({} to {}, {}): chat and recording of that gap are \
+                 missing",
                 format_hms(d.seconds),
                 d.from,
-                d.to
+                d.to,
+                d.cause()
             )?,
             gaps => {
                 let all: f64 = gaps.iter().map(|d| d.seconds).sum();
                 let each: Vec<String> = gaps
                     .iter()
-                    .map(|d| format!("{} to {}", d.from, d.to))
+                    .map(|d| format!("{} to {}, {}", d.from, d.to, d.cause()))
                     .collect();
                 writeln!(
                     o,
-                    "- kicktui was down {} times for {} in all ({}; a crash each): chat and \
-                     recording of those gaps are missing",
+                    "- kicktui was down {} times for {} in all ({}): chat and recording of \
+                     those gaps are missing",
                     gaps.len(),
                     format_hms(all),
-                    each.join(", ")
+                    each.join("; ")
                 )?;
             }
         }

@@ -442,6 +442,13 @@ impl Engine {
             self.engage_report(Some(id), true).await;
         }
         self.owe_report(report).await;
+        // Stopped while the stream is live: a restart during the same stream goes on with it.
+        if self.core.totals.is_live
+            && let Some(id) = self.sessions.current()
+            && let Err(e) = self.store.send(WriteOp::LeftLive { session_id: id }).await
+        {
+            tracing::warn!("session {id}: not marked as left while live: {e}");
+        }
         self.sessions.close(now).await;
         if let Err(e) = self.store.flush().await {
             tracing::error!("store flush at shutdown: {e}");

@@ -146,7 +146,7 @@ impl Sessions {
             return None;
         }
         tracing::info!(
-            "session {id} resumed: its stream is still live (kicktui was down since the crash)"
+            "session {id} resumed: its stream is still live (kicktui was down meanwhile)"
         );
         self.current = Some(Current::new(id, true, now));
         Some((id, absorb))

@@ -49,6 +49,12 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
                 .execute(params![session_id, ts(*ended_at)])?;
             one_row(n, "session", *session_id)
         }
+        WriteOp::LeftLive { session_id } => {
+            let n = conn
+                .prepare_cached("UPDATE sessions SET left_live = 1 WHERE id = ?1")?
+                .execute([session_id])?;
+            one_row(n, "session", *session_id)
+        }
         WriteOp::SubPrice { session_id, usd } => {
             let n = conn
                 .prepare_cached(

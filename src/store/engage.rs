@@ -198,10 +198,11 @@ impl Store {
             down: self
                 .down_gaps(id)?
                 .into_iter()
-                .map(|(from, to)| crate::engage::report::Down {
-                    from: from.to_rfc3339(),
-                    to: to.to_rfc3339(),
-                    seconds: to.secs_since(from).max(0.0),
+                .map(|g| crate::engage::report::Down {
+                    from: g.from.to_rfc3339(),
+                    to: g.to.to_rfc3339(),
+                    seconds: g.to.secs_since(g.from).max(0.0),
+                    stopped: g.stopped,
                 })
                 .collect(),
             ..Report::default()

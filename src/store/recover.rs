@@ -21,8 +21,8 @@ pub struct Recovered {
     /// Moments of the recovered sessions whose clip is pending (some reset from a half-done
     /// queue), for `kicktui clip --pending`.
     pub clips: usize,
-    /// Sessions a crash closed (now or at an earlier start, also by `clip --pending`) that
-    /// recorded a stream and were not resumed: a restart that finds the same stream live
+    /// Sessions a crash closed (now or at an earlier start, also by `clip --pending`), or a
+    /// run stopped while their stream was live, that recorded a stream and were not resumed: a restart that finds the same stream live
     /// picks one up again (its report, if written meanwhile, is written again at the end).
     pub streams: Vec<i64>,
     /// Ended sessions whose report file is owed: the ones closed here, and any whose report
@@ -91,9 +91,10 @@ pub fn recover(db: &Path, platform: &str, channel: &str) -> Result<Recovered, St
     // offline or waiting-room session since does not).
     out.streams = tx
         .prepare(
-            "SELECT s.id FROM sessions s JOIN engage_stats e ON e.session_id = s.id
+            "SELECT s.id FROM sessions s LEFT JOIN engage_stats e ON e.session_id = s.id
              WHERE s.platform = ?1 AND s.channel = ?2
-               AND e.recovered = 1 AND s.stream_started_at IS NOT NULL
+               AND (coalesce(e.recovered, 0) = 1 OR s.left_live = 1)
+               AND s.ended_at IS NOT NULL AND s.stream_started_at IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM sessions l
                    WHERE l.platform = s.platform AND l.channel = s.channel AND l.id > s.id
                      AND l.stream_started_at IS NOT NULL)",

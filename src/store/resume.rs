@@ -23,6 +23,15 @@ pub struct Resumable {
     pub recordings: Vec<RecordingRow>,
 }
 
+/// A time kicktui was down during a session: from the last thing stored to the restart;
+/// `stopped`: the run was stopped while the stream was live (else it crashed).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DownGap {
+    pub from: Ts,
+    pub to: Ts,
+    pub stopped: bool,
+}
+
 /// Two stream starts this close are one stream: the API's `start_time` (whole seconds) and
 /// the live event's `created_at` (microseconds) of one stream differ by a little.
 pub(super) const SAME_STREAM_MS: i64 = 120_000;
@@ -63,14 +72,20 @@ impl Store {
         Ok(None)
     }
 
-    /// When kicktui was down during the session (each crash it was resumed from), oldest
-    /// first.
-    pub fn down_gaps(&self, id: i64) -> Result<Vec<(Ts, Ts)>, StoreError> {
+    /// When kicktui was down during the session (each crash or stop it was resumed from),
+    /// oldest first.
+    pub fn down_gaps(&self, id: i64) -> Result<Vec<DownGap>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT down_from, resumed_at FROM down_gaps WHERE session_id = ?1
+            "SELECT down_from, resumed_at, cause FROM down_gaps WHERE session_id = ?1
              ORDER BY down_from",
         )?;
-        let rows = stmt.query_map([id], |r| Ok((get_ts(r, 0)?, get_ts(r, 1)?)))?;
+        let rows = stmt.query_map([id], |r| {
+            Ok(DownGap {
+                from: get_ts(r, 0)?,
+                to: get_ts(r, 1)?,
+                stopped: r.get::<_, String>(2)? == "stopped",
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
@@ -107,14 +122,18 @@ pub(super) fn apply(
     at: Ts,
     absorb: Option<i64>,
 ) -> Result<i64, StoreError> {
-    // The gap: from the last thing the crashed run stored (where recovery closed it).
+    // The gap: from the last thing the crashed run stored (where recovery closed it), or
+    // from where a run stopped while the stream was live.
     conn.prepare_cached(
-        "INSERT INTO down_gaps (session_id, down_from, resumed_at)
-         SELECT id, ended_at, ?2 FROM sessions WHERE id = ?1 AND ended_at IS NOT NULL",
+        "INSERT INTO down_gaps (session_id, down_from, resumed_at, cause)
+         SELECT id, ended_at, ?2, CASE WHEN left_live = 1 THEN 'stopped' ELSE 'crash' END
+         FROM sessions WHERE id = ?1 AND ended_at IS NOT NULL",
     )?
     .execute(params![session_id, at.to_rfc3339()])?;
     let n = conn
-        .prepare_cached("UPDATE sessions SET ended_at = NULL, report_owed = 0 WHERE id = ?1")?
+        .prepare_cached(
+            "UPDATE sessions SET ended_at = NULL, report_owed = 0, left_live = 0 WHERE id = ?1",
+        )?
         .execute([session_id])?;
     one_row(n, "session", session_id)?;
     // No longer a session a crash closed: it ends like any other.
@@ -225,6 +244,7 @@ mod tests {
         assert_eq!(moved, 7);
         let store = Store::open(&db).expect("store");
         let gaps = store.down_gaps(crashed).expect("query");
+        let gaps: Vec<(Ts, Ts)> = gaps.iter().map(|g| (g.from, g.to)).collect();
         assert_eq!(gaps, vec![(START, later)]);
         // Open again, it is not a crash's to close or report any more.
         assert!(
@@ -291,6 +311,7 @@ mod tests {
 
         let store = Store::open(&db).expect("store");
         let gaps = store.down_gaps(id).expect("gaps");
+        let gaps: Vec<(Ts, Ts)> = gaps.iter().map(|g| (g.from, g.to)).collect();
         assert_eq!(
             gaps,
             vec![

@@ -210,13 +210,16 @@ ALTER TABLE sessions ADD COLUMN down_from TEXT;
 ALTER TABLE sessions ADD COLUMN resumed_at TEXT;
 "#;
 
-/// Every time kicktui was down during a session it was resumed from (one crash each): a
-/// stream with two crashes has two gaps (`sessions.down_from` held only the last).
+/// Every time kicktui was down during a session it was resumed from (a crash, or a run
+/// stopped while the stream was live: `sessions.left_live`): a stream with two crashes has
+/// two gaps (`sessions.down_from` held only the last).
 const V_DOWN_GAPS: &str = r#"
 CREATE TABLE down_gaps (
     session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
     down_from  TEXT NOT NULL,
-    resumed_at TEXT NOT NULL
+    resumed_at TEXT NOT NULL,
+    -- 'crash' or 'stopped'
+    cause      TEXT NOT NULL DEFAULT 'crash'
 );
 CREATE INDEX down_gaps_session ON down_gaps(session_id, down_from);
 INSERT INTO down_gaps (session_id, down_from, resumed_at)
@@ -224,6 +227,7 @@ INSERT INTO down_gaps (session_id, down_from, resumed_at)
     WHERE down_from IS NOT NULL AND resumed_at IS NOT NULL;
 ALTER TABLE sessions DROP COLUMN down_from;
 ALTER TABLE sessions DROP COLUMN resumed_at;
+ALTER TABLE sessions ADD COLUMN left_live INTEGER NOT NULL DEFAULT 0;
 "#;
 
 /// The sub price the session's report was written with, so `kicktui report N` prints the

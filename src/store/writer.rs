@@ -28,6 +28,11 @@ pub enum WriteOp {
         session_id: i64,
         ended_at: Ts,
     },
+    /// The run stops while the session's stream is live: a restart that finds the same
+    /// stream goes on with it.
+    LeftLive {
+        session_id: i64,
+    },
     /// An offline session becomes the stream's (its chat before the stream belongs to it).
     SessionWentLive {
         session_id: i64,
@@ -88,6 +93,7 @@ impl WriteOp {
         match self {
             WriteOp::OpenSession(_) => "open_session",
             WriteOp::CloseSession { .. } => "close_session",
+            WriteOp::LeftLive { .. } => "left_live",
             WriteOp::ReportOwed { .. } => "report_owed",
             WriteOp::SubPrice { .. } => "sub_price",
             WriteOp::SessionWentLive { .. } => "session_went_live",
