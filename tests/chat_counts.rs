@@ -12,10 +12,16 @@ use tokio::time::{sleep, timeout};
 
 /// kicktui watching the fake's channel headless, subscribed to it.
 async fn watching(kick: &FakeKick) -> Run {
-    let mut run = Run::start(
-        &test_config(kick.kick_config()),
-        &["clavicular", "--headless"],
-    );
+    watching_with(kick, &[]).await
+}
+
+async fn watching_with(kick: &FakeKick, more: &[&str]) -> Run {
+    let args: Vec<&str> = ["clavicular", "--headless"]
+        .iter()
+        .chain(more)
+        .copied()
+        .collect();
+    let mut run = Run::start(&test_config(kick.kick_config()), &args);
     run.expect("Connected to clavicular chat").await;
     timeout(LIMIT, kick.control().wait_subscribed())
         .await
@@ -85,7 +91,8 @@ async fn every_chat_counted_after_sighup() {
 async fn the_chat_before_the_stream_is_in_the_streams_session() {
     let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
     let c = kick.control();
-    let mut run = watching(&kick).await;
+    // An activity set before the stream: its time offline is not the stream's.
+    let mut run = watching_with(&kick, &["--activity", "talk"]).await;
     for i in 0..12 {
         c.chat(&format!("early{i}"), "is he starting soon");
     }
@@ -117,6 +124,16 @@ async fn the_chat_before_the_stream_is_in_the_streams_session() {
     assert_eq!(
         count(&db, "SELECT count(*) FROM events WHERE session_id = 1"),
         2
+    );
+    // One talk segment, from the stream's start: the offline one was not stored.
+    assert_eq!(count(&db, "SELECT count(*) FROM activities"), 1, "{log}");
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM activities a JOIN sessions s ON s.id = a.session_id \
+             WHERE a.started_at >= s.started_at"
+        ),
+        1
     );
 }
 

@@ -18,6 +18,9 @@ pub struct Report {
     pub ended_at: Option<String>,
     /// The session was left open by a crash and closed at its last known time.
     pub recovered: bool,
+    /// kicktui began watching this long after the stream started (it joined a running one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub joined_after_s: Option<f64>,
     /// Each time kicktui was down during the session (a crash it was resumed from): from its
     /// last stored time to the restart, RFC 3339; oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -248,6 +251,14 @@ impl Report {
             }
         )?;
         writeln!(o, "- Duration: {}", format_hms(self.duration_s))?;
+        if let Some(late) = self.joined_after_s {
+            writeln!(
+                o,
+                "- Joined the stream {} after it started: what came before is not in this \
+                 report (moment times count from the stream's start)",
+                format_hms(late)
+            )?;
+        }
         match self.down.as_slice() {
             [] => {}
             [d] => writeln!(

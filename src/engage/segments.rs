@@ -5,6 +5,10 @@
 use super::metrics::ScoreStats;
 use crate::domain::Ts;
 
+/// A segment shorter than this is a quick run through the activity keys: the log gives it no
+/// line and the report does not list it.
+pub const QUICK_SWITCH_S: f64 = 10.0;
+
 /// The seconds no segment is credited with.
 const LEFT_OUT: &str = "a stream's first part (while its usual level is learnt: a third of [engagement] baseline_minutes), the minute after a switch, a raid's welcome and chat outages are left out";
 

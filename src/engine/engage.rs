@@ -19,8 +19,7 @@ use crate::store::{EngageOp, EngageStats, WriteOp};
 
 /// Engagement totals are stored this often (and whenever a segment or session ends).
 const STATS_EVERY_S: i64 = 10;
-/// A segment shorter than this (a quick run through the activity keys) gets no note.
-const QUICK_SWITCH_S: f64 = 10.0;
+use crate::engage::segments::QUICK_SWITCH_S;
 
 pub struct EngageHook {
     pub(super) channel: String,
@@ -174,7 +173,9 @@ impl Engine {
     }
 
     async fn start_segment(&mut self, name: &str, now: Ts, suggested: Option<String>) {
-        let session = self.sessions.current();
+        // Only a live stream's segments are stored: one set while offline (waiting to go live)
+        // would join the stream's report once its waiting room becomes the stream's.
+        let session = self.sessions.current_live();
         let stats = self.core.engage.lifetime;
         let closed = self
             .engage
@@ -295,7 +296,9 @@ impl Engine {
     /// A session opened (the channel went live): the activity goes on in a new segment.
     pub(super) async fn engage_session_opened(&mut self, now: Ts) {
         if let Some(name) = self.engage.activity().map(str::to_string) {
-            self.start_segment(&name, now, None).await;
+            // The suggestion on screen when the stream went live is the one in force.
+            let suggested = self.engage.suggestion.clone();
+            self.start_segment(&name, now, suggested).await;
         }
     }
 

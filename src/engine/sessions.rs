@@ -57,6 +57,11 @@ impl Sessions {
         self.current.as_ref().map(|c| c.id)
     }
 
+    /// The open session, if it is a live stream's.
+    pub fn current_live(&self) -> Option<i64> {
+        self.current.as_ref().filter(|c| c.live).map(|c| c.id)
+    }
+
     /// The open session went live or holds a moment: its end is worth a report. Chat before
     /// a stream that never came is not (quitting in the waiting room printed an empty one).
     pub fn worth_a_report(&self) -> bool {

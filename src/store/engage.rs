@@ -127,6 +127,12 @@ fn opt_f64(v: Option<f64>) -> Option<f64> {
     v.filter(|x| x.is_finite())
 }
 
+/// A session that began this long after its stream did joined it late (the API's start and
+/// the live event differ by a second or two; a waiting room opens before it).
+const JOINED_LATE_S: f64 = 60.0;
+
+use crate::engage::segments::QUICK_SWITCH_S;
+
 impl Store {
     /// The newest session of any channel.
     pub fn last_session_id(&self) -> Result<Option<i64>, StoreError> {
@@ -195,6 +201,12 @@ impl Store {
             started_at: s.started_at.to_rfc3339(),
             ended_at: s.ended_at.map(Ts::to_rfc3339),
             duration_s: end.map_or(0.0, |e| e.secs_since(s.started_at).max(0.0)),
+            // kicktui joined a stream that had been running (moment offsets count from the
+            // stream's start, so they can exceed the session's duration).
+            joined_after_s: s
+                .stream_started_at
+                .map(|st| s.started_at.secs_since(st))
+                .filter(|&late| late >= JOINED_LATE_S),
             down: self
                 .down_gaps(id)?
                 .into_iter()
@@ -358,6 +370,10 @@ impl Store {
                 )
             })
             .collect::<Result<_, _>>()?;
+        // A quick run through the activity keys is no segment of the stream (the log leaves
+        // it out too): not listed, and not a suggestion followed or ignored.
+        r.segments
+            .retain(|s| s.ended_at.is_none() || s.reward.is_some() || s.seconds >= QUICK_SWITCH_S);
         r.summarize_segments();
         r.advisor = self.advice_summary(Some(id))?.line();
         Ok(Some(r))
@@ -405,5 +421,61 @@ mod tests {
         let store = Store::open(&db).expect("store");
         let r = store.report(id, 5.0).expect("report").expect("a session");
         assert_eq!(r.money.revenue_usd, 4.0, "the first price stored wins");
+    }
+
+    /// kicktui joined a stream 3 minutes in, and the streamer ran through the activity keys:
+    /// the report says it joined late, and lists no 2-second segments nor counts their
+    /// suggestions.
+    #[test]
+    fn a_late_join_is_said_and_quick_switches_are_not_segments() {
+        use crate::store::EngageOp;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("kicktui.db");
+        let writer = StoreWriter::spawn(&db).expect("writer");
+        let h = writer.handle();
+        let t0 = Ts(1_790_000_000_000);
+        let id = h
+            .open_session_blocking(NewSession {
+                channel: "clavicular".into(),
+                platform: "kick".into(),
+                started_at: t0.plus_secs(180.0),
+                title: None,
+                stream_started_at: Some(t0),
+            })
+            .expect("open");
+        let segment = |name: &str, from: f64, to: f64, reward: Option<f64>| {
+            let row = h
+                .send_blocking(WriteOp::Engage(EngageOp::StartActivity {
+                    session_id: id,
+                    name: name.into(),
+                    started_at: t0.plus_secs(from),
+                    suggested: Some("react".into()),
+                }))
+                .expect("start");
+            h.send_blocking(WriteOp::Engage(EngageOp::EndActivity {
+                id: row,
+                ended_at: t0.plus_secs(to),
+                engagement: reward.map(|r| r * 100.0),
+                reward,
+                note: None,
+            }))
+            .expect("end");
+        };
+        segment("talk", 180.0, 900.0, Some(0.55));
+        segment("gameplay", 900.0, 901.0, None);
+        segment("q_and_a", 901.0, 902.5, None);
+        segment("react", 902.5, 1500.0, Some(0.7));
+        drop(h);
+        writer.shutdown().expect("shutdown");
+        let store = Store::open(&db).expect("store");
+        let r = store.report(id, 5.0).expect("report").expect("a session");
+        let names: Vec<&str> = r.segments.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["talk", "react"]);
+        assert_eq!((r.suggestions.followed, r.suggestions.made), (1, 2));
+        let md = r.to_markdown();
+        assert!(
+            md.contains("- Joined the stream 0:03:00 after it started"),
+            "{md}"
+        );
     }
 }
