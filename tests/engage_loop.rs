@@ -385,7 +385,7 @@ async fn a_restart_after_a_stop_while_live_goes_on_with_the_same_session() {
     let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
     let c = kick.control();
     let cfg = crash_config(&kick);
-    let mut run = support::Run::start(&cfg, &["clavicular", "--headless"]);
+    let mut run = support::Run::start(&cfg, &["clavicular", "--headless", "--activity", "irl"]);
     run.expect("Connected to clavicular chat").await;
     tokio::time::timeout(Duration::from_secs(10), c.wait_subscribed())
         .await
@@ -399,6 +399,8 @@ async fn a_restart_after_a_stop_while_live_goes_on_with_the_same_session() {
 
     let mut next = support::Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
     next.expect("Session 1 goes on").await;
+    // The activity it was on goes on too.
+    next.expect("Activity: irl").await;
     c.burst(20, 5, Duration::from_secs(4)).await;
     next.expect("Chat:").await;
     c.set_offline();

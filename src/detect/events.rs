@@ -154,6 +154,12 @@ impl ViewerDetector {
         }
     }
 
+    /// Forgets the samples (a new stream starts from its own counts).
+    pub fn reset(&mut self) {
+        self.samples.clear();
+        self.armed = true;
+    }
+
     pub fn median(&self) -> Option<u32> {
         let mut v: Vec<u32> = self.samples.iter().copied().collect();
         v.sort_unstable();

@@ -30,11 +30,24 @@ pub struct Loaded {
     pub can_save: bool,
 }
 
-fn parse(text: &str, channel: &str, arms: &[String]) -> Result<ThompsonBandit, String> {
+/// The channel's bandit, and the saved arms with pulls that `arms` no longer names (kept in
+/// the file, unused).
+fn parse(
+    text: &str,
+    channel: &str,
+    arms: &[String],
+) -> Result<(ThompsonBandit, Vec<String>), String> {
     let all: AllChannels = serde_json::from_str(text).map_err(|e| e.to_string())?;
     match all.get(channel) {
-        Some(saved) => ThompsonBandit::from_saved(arms, saved),
-        None => Ok(ThompsonBandit::new(arms)),
+        Some(saved) => {
+            let unused = saved
+                .iter()
+                .filter(|(name, st)| st.pulls > 0 && !arms.contains(name))
+                .map(|(name, _)| name.clone())
+                .collect();
+            Ok((ThompsonBandit::from_saved(arms, saved)?, unused))
+        }
+        None => Ok((ThompsonBandit::new(arms), Vec::new())),
     }
 }
 
@@ -74,12 +87,22 @@ pub fn load(path: &Path, channel: &str, arms: &[String], now: Ts) -> Loaded {
         }
     };
     match parse(&text, channel, arms) {
-        Ok(bandit) => {
+        Ok((bandit, unused)) => {
             let pulls = bandit.total_pulls();
+            // Renamed or removed arms keep their history in the file; say it is not used.
+            let unused = if unused.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; {} learned before but not in [bandit] arms now: kept in the file, unused",
+                    unused.join(", ")
+                )
+            };
             Loaded {
                 bandit,
                 note: format!(
-                    "bandit: loaded {channel}'s state from {} ({pulls} segments learned so far)",
+                    "bandit: loaded {channel}'s state from {} ({pulls} segments learned so \
+                     far{unused})",
                     path.display()
                 ),
                 can_save: true,
@@ -202,6 +225,28 @@ mod tests {
         assert_eq!(again.bandit, b);
         // No temp file is left behind.
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// Arms renamed in the config keep their history in the file, and the load says they
+    /// are not used.
+    #[test]
+    fn arms_no_longer_configured_are_named_at_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path_in(dir.path());
+        fs::write(
+            &path,
+            r#"{"nova": {"talk": {"alpha": 2.0, "beta": 1.0, "pulls": 1},
+                "irl": {"alpha": 1.5, "beta": 2.5, "pulls": 3},
+                "q_and_a": {"alpha": 1.0, "beta": 1.0, "pulls": 0}}}"#,
+        )
+        .unwrap();
+        let l = load(&path, "nova", &arms(), Ts(0));
+        assert!(
+            l.note
+                .contains("; irl learned before but not in [bandit] arms now"),
+            "{}",
+            l.note
+        );
     }
 
     #[test]

@@ -159,6 +159,9 @@ impl Core {
                 if !self.totals.is_live {
                     self.totals.is_live = true;
                     self.engage.start_session(t);
+                    // Another stream, another audience: the last one's counts are no baseline
+                    // (a stream opening with more viewers than the last one had is no spike).
+                    self.viewers.reset();
                     self.stream_start = Some(start);
                     // The warm-up is for the greetings of a stream's start: joining a stream
                     // that has run longer than that needs none (the peaks still want a

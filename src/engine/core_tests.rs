@@ -114,3 +114,40 @@ fn a_stream_start_in_the_future_or_ages_ago_is_not_believed() {
     assert_eq!(live_start(now, Some(Ts(i64::MAX))), Some(now));
     assert_eq!(live_start(now, Some(Ts(0))), Some(now), "the epoch");
 }
+
+/// A new stream starts from its own viewer counts: opening with 600 viewers after a stream
+/// of 100 is no spike (the last stream's median was the baseline).
+#[test]
+fn a_new_stream_is_not_a_viewer_spike_against_the_last_one() {
+    let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);
+    let t0 = Ts(1_790_000_000_000);
+    let live = Event::Live {
+        title: None,
+        started_at: None,
+    };
+    let mut out = core.on_event(t0, &live);
+    for i in 1..=6 {
+        out.extend(core.on_event(
+            t0.plus_secs(60.0 * i as f64),
+            &Event::Viewers { count: 100 },
+        ));
+    }
+    let t1 = t0.plus_secs(3600.0);
+    out.extend(core.on_event(t1, &Event::Offline));
+    out.extend(core.on_event(t1.plus_secs(600.0), &live));
+    for i in 1..=4 {
+        let at = t1.plus_secs(600.0 + 60.0 * i as f64);
+        out.extend(core.on_event(at, &Event::Viewers { count: 600 }));
+    }
+    for s in 0..120 {
+        out.extend(core.on_tick(t1.plus_secs(900.0 + s as f64)));
+    }
+    let spikes = out
+        .iter()
+        .filter(|e| {
+            matches!(e, Effect::Moment(m) | Effect::MomentBuilding(m)
+                if m.trigger_type == crate::domain::TriggerType::ViewerSpike)
+        })
+        .count();
+    assert_eq!(spikes, 0, "{out:?}");
+}

@@ -43,6 +43,8 @@ pub struct EngageHook {
     /// Sessions a crash closed mid-stream: whether their stream goes on is known once the
     /// live state is (`engine::resume`); the reports owed among them wait until then.
     pub(super) held_reports: Vec<super::resume::HeldStream>,
+    /// A resumed session's last activity, taken up again if none is set.
+    pub(super) resumed_activity: Option<String>,
     /// A resumed session's engagement totals from before the crash, added to this run's.
     pub(super) base_stats: Option<crate::store::EngageStats>,
     /// Sessions that went offline: each report waits for its end-of-stream clips, so the
@@ -79,6 +81,7 @@ impl EngageHook {
             revenue_seq: 0,
             recovered: Default::default(),
             held_reports: Vec::new(),
+            resumed_activity: None,
             base_stats: None,
             report_after_clips: Vec::new(),
         };
@@ -213,11 +216,14 @@ impl Engine {
         let (reward, note, line) = match (&c.reward, c.session) {
             (_, None) => {
                 // Before the stream (waiting to go live) or between streams: nothing to judge
-                // and nothing to store; only the log file hears of it.
-                tracing::info!(
-                    "segment {} ({secs}) outside a stream session: no reward",
-                    c.name
-                );
+                // and nothing to store; only the log file hears of it (not of the instant one
+                // `--activity` opens when the stream is live already).
+                if c.seconds() >= QUICK_SWITCH_S {
+                    tracing::info!(
+                        "segment {} ({secs}) outside a stream session: no reward",
+                        c.name
+                    );
+                }
                 return;
             }
             (Err(why), Some(_)) => {

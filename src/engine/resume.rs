@@ -50,12 +50,15 @@ impl Engine {
                     limit: None,
                 })
                 .map_err(|e| e.to_string())?;
-            Ok::<_, String>(Some((r, status, moments)))
+            let activity = store
+                .last_activity(r.session_id)
+                .map_err(|e| e.to_string())?;
+            Ok::<_, String>(Some((r, status, moments, activity)))
         })
         .await
         .map_err(|e| e.to_string())
         .and_then(|r| r);
-        let (r, status, moments) = match found {
+        let (r, status, moments, activity) = match found {
             Ok(found) => found?,
             Err(e) => {
                 tracing::error!("cannot look for the session to resume: {e}");
@@ -74,6 +77,7 @@ impl Engine {
         self.core.set_stream_start(r.stream_started_at);
         self.engage.held_reports.retain(|h| h.id != id);
         self.engage.base_stats = r.engage;
+        self.engage.resumed_activity = activity;
         self.feed.send(Update::Note(format!(
             "Session {id} goes on: its stream is still live (what happened while kicktui was \
              down is missing)"

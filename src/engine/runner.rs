@@ -332,6 +332,12 @@ impl Engine {
                     });
                     self.report_held(true).await;
                     self.engage_session_opened(now).await;
+                    // A resumed stream goes on with the activity it was on, unless one is set.
+                    if let Some(name) = self.engage.resumed_activity.take()
+                        && self.engage.activity().is_none()
+                    {
+                        self.set_activity(&name, now).await;
+                    }
                     match session {
                         Some(id) => self.media.go_live(id, before),
                         None => self.media.set_live(true),

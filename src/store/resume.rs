@@ -72,6 +72,18 @@ impl Store {
         Ok(None)
     }
 
+    /// The activity the session was on last (its newest segment), if any.
+    pub fn last_activity(&self, id: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT name FROM activities WHERE session_id = ?1 ORDER BY id DESC LIMIT 1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// When kicktui was down during the session (each crash or stop it was resumed from),
     /// oldest first.
     pub fn down_gaps(&self, id: i64) -> Result<Vec<DownGap>, StoreError> {
