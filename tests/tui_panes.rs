@@ -410,6 +410,21 @@ fn activity_pane_lists_keys_then_bandit_arms() {
         bar.starts_with('·') && bar.ends_with('·') && bar.contains('━'),
         "{t}"
     );
+    // The draw is the activity already on: "keep it", not "try gameplay" while on it.
+    a.update(
+        Msg::Bandit(BanditView {
+            arms: vec![arm("talk", 0.4, 3), arm("gameplay", 0.62, 12)],
+            suggestion: Some("gameplay".into()),
+            ..Default::default()
+        }),
+        T0,
+    );
+    let (_, t) = pane(50, 6, |r, b| ui::bandit::render(&a, &th, r, b));
+    let title = t.lines().next().unwrap_or_default();
+    assert!(
+        title.contains("Activity gameplay · keep it") && !title.contains("try"),
+        "{t}"
+    );
 }
 
 #[test]

@@ -61,9 +61,16 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     if let Some(c) = current {
         title.push(Span::styled(format!("{c} "), th.accent));
     }
-    if let Some(s) = &app.bandit.suggestion {
-        title.push(Span::styled("· try ", th.dim));
-        title.push(Span::styled(format!("{s} "), th.good));
+    match &app.bandit.suggestion {
+        // The bandit's draw is the activity already on: nothing to switch to.
+        Some(s) if current == Some(s.as_str()) => {
+            title.push(Span::styled("· keep it ", th.dim));
+        }
+        Some(s) => {
+            title.push(Span::styled("· try ", th.dim));
+            title.push(Span::styled(format!("{s} "), th.good));
+        }
+        None => {}
     }
     let mut block = Block::bordered().title(Line::from(title));
     if let Some(f) = footer(app) {
