@@ -389,7 +389,8 @@ impl Report {
         } else if self.activities.is_empty() {
             writeln!(
                 o,
-                "No activity was set (press `a` or 1-9 in the TUI, or start with --activity NAME)."
+                "No activity was set (press `a` or 1-9 in the TUI, type its name or number and Enter \
+                 headless, or start with --activity NAME)."
             )?;
         } else {
             writeln!(o, "| activity | segments | time | engagement | reward |")?;

@@ -15,6 +15,7 @@ use crate::engine::update::{RecorderNews, Snapshot, Update};
 use crate::present::{moment_banner, moment_title, notable_line, trigger_summary};
 use crate::source::ChatState;
 
+mod keys;
 pub mod media;
 
 /// The periodic chat line comes at most this often.
@@ -26,8 +27,10 @@ pub async fn run_live(
     setup: LiveSetup,
     stop: CancellationToken,
 ) -> Result<EngineEnd, Box<dyn std::error::Error>> {
-    // No commands in headless mode: the sender lives as long as the run.
+    // Typed on the terminal: an activity or a mark (nothing under systemd or a pipe). The
+    // sender lives as long as the run.
     let (commands, commands_rx) = tokio::sync::mpsc::channel(8);
+    keys::spawn(setup.cfg.bandit.arms.clone(), commands.clone(), say_now);
     let end = run_live_with(setup, stop, commands_rx).await;
     drop(commands);
     end

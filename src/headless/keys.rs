@@ -1,0 +1,100 @@
+//! Headless over SSH or in tmux: a line typed on the terminal changes the activity (its name
+//! or number) or marks a moment (`m`). Only when stdin is a terminal: under systemd or a pipe
+//! nothing is read.
+
+use std::io::{BufRead, IsTerminal};
+
+use tokio::sync::mpsc;
+
+use crate::engine::runner::Command;
+
+/// What a typed line asks for; `None` for an empty line. `Err`: the help to print.
+pub fn parse(line: &str, arms: &[String]) -> Option<Result<Command, String>> {
+    let word = line.trim();
+    if word.is_empty() {
+        return None;
+    }
+    if word.eq_ignore_ascii_case("m") || word.eq_ignore_ascii_case("mark") {
+        return Some(Ok(Command::MarkMoment {
+            at: crate::time::wall_now(),
+            note: None,
+        }));
+    }
+    let name = match word.parse::<usize>() {
+        Ok(n) => match n.checked_sub(1).and_then(|i| arms.get(i)) {
+            Some(name) => name.clone(),
+            None => return Some(Err(help(arms))),
+        },
+        // The engine says so if it is no activity.
+        Err(_) if word != "?" && !word.eq_ignore_ascii_case("help") => word.to_string(),
+        Err(_) => return Some(Err(help(arms))),
+    };
+    Some(Ok(Command::SetActivity { name }))
+}
+
+pub fn help(arms: &[String]) -> String {
+    let numbered: Vec<String> = arms
+        .iter()
+        .enumerate()
+        .map(|(i, a)| format!("{} {a}", i + 1))
+        .collect();
+    format!(
+        "Type an activity and Enter to switch ({}), or m and Enter to mark a moment",
+        numbered.join(", ")
+    )
+}
+
+/// Reads the terminal's lines on a thread of its own until the engine stops taking
+/// commands; `say` prints the help.
+pub fn spawn(arms: Vec<String>, commands: mpsc::Sender<Command>, say: fn(&str)) {
+    if !std::io::stdin().is_terminal() {
+        return;
+    }
+    say(&help(&arms));
+    let spawned = std::thread::Builder::new()
+        .name("headless-keys".into())
+        .spawn(move || {
+            for line in std::io::stdin().lock().lines() {
+                let Ok(line) = line else { return };
+                match parse(&line, &arms) {
+                    // The engine has stopped.
+                    Some(Ok(cmd)) if commands.blocking_send(cmd).is_err() => return,
+                    Some(Err(help)) => say(&help),
+                    _ => {}
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("typed commands are off: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_line_is_an_activity_a_mark_or_help() {
+        let arms: Vec<String> = ["talk", "react"].map(String::from).to_vec();
+        let set = |l: &str| match parse(l, &arms) {
+            Some(Ok(Command::SetActivity { name })) => Some(name),
+            _ => None,
+        };
+        assert_eq!(set("2").as_deref(), Some("react"));
+        assert_eq!(set(" talk ").as_deref(), Some("talk"));
+        assert_eq!(
+            set("Dancing").as_deref(),
+            Some("Dancing"),
+            "the engine names the arms"
+        );
+        assert!(matches!(
+            parse("m", &arms),
+            Some(Ok(Command::MarkMoment { .. }))
+        ));
+        assert!(parse("", &arms).is_none());
+        for l in ["3", "0", "?", "help"] {
+            let said = parse(l, &arms).and_then(Result::err).unwrap_or_default();
+            assert!(said.contains("1 talk, 2 react"), "{l}: {said}");
+        }
+    }
+}
