@@ -56,11 +56,17 @@ pub fn spawn(arms: Vec<String>, commands: mpsc::Sender<Command>, say: fn(&str)) 
         .spawn(move || {
             for line in std::io::stdin().lock().lines() {
                 let Ok(line) = line else { return };
-                match parse(&line, &arms) {
-                    // The engine has stopped.
-                    Some(Ok(cmd)) if commands.blocking_send(cmd).is_err() => return,
-                    Some(Err(help)) => say(&help),
-                    _ => {}
+                let taken = match parse(&line, &arms) {
+                    Some(Ok(cmd)) => commands.blocking_send(cmd).is_ok(),
+                    Some(Err(help)) => {
+                        say(&help);
+                        true
+                    }
+                    None => true,
+                };
+                // The engine has stopped.
+                if !taken {
+                    return;
                 }
             }
         });
