@@ -173,6 +173,19 @@ mod tests {
 
     const START: Ts = Ts(1_796_378_400_000);
 
+    /// A run that opened a stream's session and was killed; the next start's recovery.
+    fn crashed_stream(db: &std::path::Path) -> (i64, crate::store::recover::Recovered) {
+        let writer = StoreWriter::spawn(db).expect("writer");
+        let crashed = writer
+            .handle()
+            .open_session_blocking(session(Some(START), START))
+            .expect("open");
+        writer.shutdown().expect("shutdown");
+        let r = recover(db, "kick", "clavicular").expect("recover");
+        assert_eq!(r.streams, vec![crashed]);
+        (crashed, r)
+    }
+
     fn session(stream: Option<Ts>, at: Ts) -> NewSession {
         NewSession {
             channel: "clavicular".into(),
@@ -187,15 +200,7 @@ mod tests {
     fn the_crashed_streams_session_opens_again_and_takes_in_the_waiting_room() {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("kicktui.db");
-        let writer = StoreWriter::spawn(&db).expect("writer");
-        let h = writer.handle();
-        let crashed = h
-            .open_session_blocking(session(Some(START), START))
-            .expect("open");
-        drop(h);
-        writer.shutdown().expect("shutdown");
-        let r = recover(&db, "kick", "clavicular").expect("recover");
-        assert_eq!(r.streams, vec![crashed]);
+        let (crashed, r) = crashed_stream(&db);
         // Killed again before the live state was known: still the one to resume.
         let again = recover(&db, "kick", "clavicular").expect("recover");
         assert!(again.sessions.is_empty());
@@ -349,15 +354,7 @@ mod tests {
     fn a_crashed_stream_stays_resumable_after_clip_pending_reported_it() {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("kicktui.db");
-        let writer = StoreWriter::spawn(&db).expect("writer");
-        let h = writer.handle();
-        let crashed = h
-            .open_session_blocking(session(Some(START), START))
-            .expect("open");
-        drop(h);
-        writer.shutdown().expect("shutdown");
-        let r = recover(&db, "kick", "clavicular").expect("recover");
-        assert_eq!(r.streams, vec![crashed]);
+        let (crashed, _) = crashed_stream(&db);
         let writer = StoreWriter::spawn(&db).expect("writer");
         let h = writer.handle();
         // What `clip --pending` does once it wrote the report; then a run's waiting room.
