@@ -549,6 +549,58 @@ fn a_resync_brings_missed_clips_and_final_moments() {
     assert!(!by_id(5).building, "final in the building row's place");
 }
 
+/// Nothing saved (a preview, a failing database): a resync matches the unsaved rows instead
+/// of doubling them, and a building one stays one row.
+#[test]
+fn a_resync_keeps_unsaved_rows_single() {
+    use kicktui::engine::view::{MomentRow, View};
+    let mut a = app();
+    a.update(moment_update(None, spike(100.0, 20.0)), at(1.0));
+    a.update(
+        Msg::Engine(Update::MomentBuilding {
+            id: None,
+            moment: spike(300.0, 10.0),
+        }),
+        at(2.0),
+    );
+    let row = |m, building| MomentRow {
+        id: None,
+        moment: m,
+        clip: None,
+        building,
+    };
+    let view = View {
+        moments: vec![
+            row(spike(100.0, 20.0), false),
+            row(spike(295.0, 12.0), true),
+        ]
+        .into(),
+        ..View::default()
+    };
+    a.update(Msg::Engine(Update::Resync(Box::new(view))), at(9.0));
+    let e = &a.moments.entries;
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert_eq!(e.iter().filter(|x| x.building).count(), 1, "{e:?}");
+}
+
+/// A mark that could not be saved while an auto moment builds is a row of its own (it took
+/// the building row, and its key press was never matched).
+#[test]
+fn an_unsaved_mark_does_not_take_the_building_moments_row() {
+    let mut a = app();
+    a.update(
+        Msg::Engine(Update::MomentBuilding {
+            id: None,
+            moment: spike(300.0, 10.0),
+        }),
+        at(300.0),
+    );
+    a.update(key('m'), at(310.0));
+    a.update(moment_update(None, manual(305.0)), at(310.5));
+    assert_eq!(a.moments.entries.len(), 2, "{:?}", a.moments.entries);
+    assert_eq!(a.pending_marks(), 0);
+}
+
 /// A clip cut short (a hole in the recording) says so in the list and the flash, not "ready".
 #[test]
 fn a_short_clip_is_shown_short() {

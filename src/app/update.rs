@@ -186,12 +186,23 @@ impl App {
         let list = self.moment_rows();
         for row in rows {
             let clip = row.clip.as_ref().map(ClipStatus::from);
+            // By id; else the one unsaved building auto row (one builds at a time, and its
+            // start may move), which a final row or an unsaved building one is; else, for an
+            // unsaved final row, the same unsaved moment.
+            let auto = row.moment.source == MomentSource::Auto;
             let same = |e: &MomentEntry| {
                 (row.id.is_some() && e.id == row.id)
-                    || (!row.building
+                    || (auto
+                        && (!row.building || row.id.is_none())
                         && e.building
                         && e.id.is_none()
-                        && e.moment.at == row.moment.at)
+                        && e.moment.source == MomentSource::Auto)
+                    || (row.id.is_none()
+                        && !row.building
+                        && e.id.is_none()
+                        && !e.building
+                        && e.moment.at == row.moment.at
+                        && e.moment.source == row.moment.source)
             };
             match self.moments.entries.iter_mut().find(|e| same(e)) {
                 Some(e) => {
@@ -299,12 +310,13 @@ impl App {
         // on a second try. One moment builds at a time, so that row is this one, even if its
         // start moved as triggers joined it.
         if !building
+            && moment.source == MomentSource::Auto
             && let Some(entry) = self
                 .moments
                 .entries
                 .iter_mut()
                 .rev()
-                .find(|e| e.building && e.id.is_none())
+                .find(|e| e.building && e.id.is_none() && e.moment.source == MomentSource::Auto)
         {
             entry.id = id;
             entry.moment = moment;

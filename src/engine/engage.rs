@@ -53,10 +53,6 @@ pub struct EngageHook {
 }
 
 impl EngageHook {
-    pub(super) fn segments_mut(&mut self) -> &mut Segments {
-        &mut self.segments
-    }
-
     /// Loads the channel's bandit from `<data dir>/bandit_state.json`.
     pub fn new(cfg: &Config, data_dir: &Path, channel: &str, now: Ts) -> EngageHook {
         let bandit_path = bandit_file::path_in(data_dir);
@@ -173,6 +169,18 @@ impl Engine {
         // A note reaches the log: the TUI logs it, headless prints and logs it.
         self.feed.send(Update::Note(line));
         self.start_segment(&name, now, suggested).await;
+    }
+
+    /// A resumed stream's activity from before the restart, if it is still an arm (the
+    /// config may have changed): nobody chose it on a suggestion, so none is recorded.
+    pub(super) async fn resume_activity(&mut self, name: &str, now: Ts) {
+        if !self.engage.bandit.names().iter().any(|a| a == name) {
+            return;
+        }
+        self.feed.send(Update::Note(format!(
+            "Activity: {name} (as before the restart)"
+        )));
+        self.start_segment(name, now, None).await;
     }
 
     async fn start_segment(&mut self, name: &str, now: Ts, suggested: Option<String>) {

@@ -65,14 +65,8 @@ impl Engine {
                 return None;
             }
         };
-        let (id, merged) = self.sessions.resume(now, r.session_id).await?;
-        // A segment begun in a waiting room now merged: its rows moved to the resumed session.
-        if let Some(open) = self.engage.segments_mut().current_mut()
-            && merged.is_some()
-            && open.session == merged
-        {
-            open.session = Some(id);
-        }
+        // A waiting room merged into it holds no segment (only a live stream's are stored).
+        let (id, _merged) = self.sessions.resume(now, r.session_id).await?;
         // The live event's start may be a second off the stored one: offsets keep one origin.
         self.core.set_stream_start(r.stream_started_at);
         self.engage.held_reports.retain(|h| h.id != id);
@@ -121,8 +115,16 @@ impl Engine {
                     limit: None,
                 })
                 .map_err(|e| e.to_string())?;
-            let uncut = moments.iter().filter(|m| !m.clip_status.is_final()).count();
+            let mut uncut = moments.iter().filter(|m| !m.clip_status.is_final()).count();
             let parts = store.recordings_of_stream(id).map_err(|e| e.to_string())?;
+            // A part whose file is missing may come back (a disk not mounted yet): its
+            // moments stay pending for `clip --pending`, not marked unrecorded for good.
+            if parts
+                .iter()
+                .any(|p| !std::path::Path::new(&p.path).exists())
+            {
+                uncut = 0;
+            }
             Ok::<_, String>((uncut, RecordingStatus::after_earlier_run(&parts)))
         })
         .await

@@ -336,7 +336,7 @@ impl Engine {
                     if let Some(name) = self.engage.resumed_activity.take()
                         && self.engage.activity().is_none()
                     {
-                        self.set_activity(&name, now).await;
+                        self.resume_activity(&name, now).await;
                     }
                     match session {
                         Some(id) => self.media.go_live(id, before),
