@@ -562,6 +562,9 @@ fn a_saved_replays_report_counts_chat_and_viewers_like_a_live_run() {
         "{report}"
     );
     assert!(report.contains("- Viewers: peak 180, mean 150"), "{report}");
+    // Saved twice: said, both kept.
+    let (_, err, ok) = kicktui(&["replay", file.to_str().unwrap(), "--save"], dir.path());
+    assert!(ok && err.contains("session 1 holds the same log"), "{err}");
 }
 
 /// Two streams in one file (a capture that two runs appended to): replay says where the long

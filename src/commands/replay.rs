@@ -87,12 +87,20 @@ pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
             .file
             .file_stem()
             .map_or("replay".into(), |s| s.to_string_lossy().into_owned());
-        let session = save_replay(&store::db_path(&data_dir), &name, &report)?;
+        let db = store::db_path(&data_dir);
+        let before = saved_before(&db, &name, stats.first_ts);
+        let session = save_replay(&db, &name, &report)?;
         eprintln!(
             "saved {} as session {session} in {}",
             crate::present::plural(report.moments.len(), "moment"),
-            store::db_path(&data_dir).display()
+            db.display()
         );
+        if let Some(old) = before {
+            eprintln!(
+                "note: session {old} holds the same log, saved before (the same name and first \
+                 time): `kicktui sessions` lists both"
+            );
+        }
     }
     if args.bench {
         let lines = report.stats.lines as f64;
@@ -107,6 +115,20 @@ pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A session of an earlier `--save` of the same log (its name and first time), if any.
+fn saved_before(db: &std::path::Path, name: &str, first: Option<Ts>) -> Option<i64> {
+    if !db.exists() {
+        return None;
+    }
+    let first = first?;
+    let sessions = store::Store::open(db).ok()?.list_sessions().ok()?;
+    sessions
+        .iter()
+        .rev()
+        .find(|s| s.platform == "replay" && s.channel == name && s.started_at == first)
+        .map(|s| s.id)
 }
 
 /// Stores a replay's moments as one session (platform `replay`), so they can be listed and clipped.
