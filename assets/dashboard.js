@@ -48,10 +48,12 @@ function streamState(d) {
   text("viewers", d.viewerCount);
   text("uptime", d.uptime);
   text("velocity", d.chatVelocity.toFixed(1));
-  text("engagement", d.engagementScore.toFixed(1));
+  // 0 is "not scored" (offline, or the stream's first minute): no dip to 0 in the chart.
+  const scored = d.isLive && d.engagementScore > 0;
+  text("engagement", scored ? d.engagementScore.toFixed(1) : "-");
   if (d.currentActivity) text("activity", d.currentActivity);
   push("velocity", d.chatVelocity);
-  push("engagement", d.engagementScore);
+  if (scored) push("engagement", d.engagementScore);
 }
 
 function metrics(d) {
@@ -134,7 +136,7 @@ function advice(d) {
 // start the charts over.
 function history(d) {
   series.velocity = d.chatVelocity.slice(-KEEP);
-  series.engagement = d.engagementScore.slice(-KEEP);
+  series.engagement = d.engagementScore.filter((v) => v > 0).slice(-KEEP);
   document.body.dataset.history = series.velocity.length;
   draw("velocity");
   draw("engagement");
