@@ -28,6 +28,8 @@ pub struct EngageHook {
     bandit: ThompsonBandit,
     can_save: bool,
     load_note: Option<String>,
+    /// Said at start when `min_segment_seconds` lets through segments that cannot be scored.
+    short_segments_note: Option<String>,
     rng: SplitMix,
     segments: Segments,
     suggestion: Option<String>,
@@ -52,6 +54,22 @@ pub struct EngageHook {
     pub(super) report_after_clips: Vec<i64>,
 }
 
+/// A segment's first `window_seconds` still measure the activity before it, so one no
+/// shorter than that is never scored: a shorter `min_segment_seconds` is a trap worth naming.
+fn short_segments_note(cfg: &Config) -> Option<String> {
+    let (min, window) = (
+        cfg.bandit.min_segment_seconds,
+        cfg.engagement.window_seconds,
+    );
+    (min < window).then(|| {
+        format!(
+            "note: [bandit] min_segment_seconds ({min}) is below [engagement] window_seconds \
+             ({window}): a segment's first {window} s are not credited to it, so one shorter \
+             than that gives no reward"
+        )
+    })
+}
+
 impl EngageHook {
     /// Loads the channel's bandit from `<data dir>/bandit_state.json`.
     pub fn new(cfg: &Config, data_dir: &Path, channel: &str, now: Ts) -> EngageHook {
@@ -64,6 +82,7 @@ impl EngageHook {
             bandit: loaded.bandit,
             can_save: loaded.can_save,
             load_note: Some(loaded.note),
+            short_segments_note: short_segments_note(cfg),
             // Any seed will do; the time makes runs differ.
             rng: SplitMix::new(now.0 as u64 ^ 0x5eed),
             segments: Segments::new(cfg.bandit.min_segment_seconds),
@@ -124,6 +143,9 @@ impl Engine {
     /// the bandit came from, draws a first suggestion and starts `--activity`.
     pub(super) async fn engage_start(&mut self, now: Ts) {
         if let Some(note) = self.engage.load_note.take() {
+            self.feed.send(Update::Note(note));
+        }
+        if let Some(note) = self.engage.short_segments_note.take() {
             self.feed.send(Update::Note(note));
         }
         self.report_recovered().await;
@@ -420,5 +442,24 @@ impl Engine {
             }
         }
         view
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Segments shorter than the engagement window can never be scored: said at start.
+    #[test]
+    fn a_min_segment_below_the_window_is_named() {
+        let mut cfg = Config::default();
+        assert_eq!(
+            short_segments_note(&cfg),
+            None,
+            "defaults: 120 s against 60 s"
+        );
+        cfg.bandit.min_segment_seconds = 30;
+        let note = short_segments_note(&cfg).unwrap_or_default();
+        assert!(note.contains("min_segment_seconds (30) is below"), "{note}");
     }
 }
