@@ -1,6 +1,7 @@
 //! Headless over SSH or in tmux: a line typed on the terminal changes the activity (its name
-//! or number) or marks a moment (`m`). Only when stdin is a terminal: under systemd or a pipe
-//! nothing is read.
+//! or number) or marks a moment (`m`). Only when stdin is a terminal and kicktui is the
+//! terminal's foreground job: under systemd or a pipe nothing is read, and a run started in
+//! the background (`&`) must not read its terminal (the shell's job control would stop it).
 
 use std::io::{BufRead, IsTerminal};
 
@@ -47,7 +48,7 @@ pub fn help(arms: &[String]) -> String {
 /// Reads the terminal's lines on a thread of its own until the engine stops taking
 /// commands; `say` prints the help.
 pub fn spawn(arms: Vec<String>, commands: mpsc::Sender<Command>, say: fn(&str)) {
-    if !std::io::stdin().is_terminal() {
+    if !std::io::stdin().is_terminal() || !in_foreground() {
         return;
     }
     say(&help(&arms));
@@ -56,6 +57,10 @@ pub fn spawn(arms: Vec<String>, commands: mpsc::Sender<Command>, say: fn(&str)) 
         .spawn(move || {
             for line in std::io::stdin().lock().lines() {
                 let Ok(line) = line else { return };
+                // Moved to the background since (Ctrl-Z, bg): stop reading the terminal.
+                if !in_foreground() {
+                    return;
+                }
                 let taken = match parse(&line, &arms) {
                     Some(Ok(cmd)) => commands.blocking_send(cmd).is_ok(),
                     Some(Err(help)) => {
@@ -75,9 +80,43 @@ pub fn spawn(arms: Vec<String>, commands: mpsc::Sender<Command>, say: fn(&str)) 
     }
 }
 
+/// Whether this process is the terminal's foreground job: its process group is the
+/// terminal's (`/proc/self/stat`: pgrp, field 5; tpgid, field 8). Unknown (no `/proc`) counts
+/// as no.
+fn in_foreground() -> bool {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|stat| foreground_in_stat(&stat))
+        .unwrap_or(false)
+}
+
+fn foreground_in_stat(stat: &str) -> Option<bool> {
+    // The command name (field 2) is in parentheses and may hold spaces or parentheses.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let (pgrp, tpgid) = (
+        f.get(2)?.parse::<i64>().ok()?,
+        f.get(5)?.parse::<i64>().ok()?,
+    );
+    Some(tpgid > 0 && pgrp == tpgid)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `kicktui … --headless &` from a shell: its group is not the terminal's, so it reads
+    /// nothing (it was stopped by SIGTTIN at once, and SIGTERM could not stop it).
+    #[test]
+    fn only_the_foreground_job_reads_the_terminal() {
+        let fg = "4242 (kick tui) S 100 4242 100 34816 4242 4194304 0";
+        let bg = "4242 (kick tui) S 100 4242 100 34816 4100 4194304 0";
+        let no_tty = "4242 (a)b) S 1 4242 4242 0 -1 4194304 0";
+        assert_eq!(foreground_in_stat(fg), Some(true));
+        assert_eq!(foreground_in_stat(bg), Some(false));
+        assert_eq!(foreground_in_stat(no_tty), Some(false));
+        assert_eq!(foreground_in_stat("garbage"), None);
+    }
 
     #[test]
     fn a_typed_line_is_an_activity_a_mark_or_help() {
