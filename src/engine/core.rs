@@ -186,6 +186,9 @@ impl Core {
                 self.flush_stats(t, &mut out);
                 if std::mem::replace(&mut self.totals.is_live, false) {
                     out.push(Effect::Offline { at: t });
+                    // The offline session that follows counts its moments from here, not
+                    // from the ended stream's start (0:08:19 in a 0:05:51 session).
+                    self.stream_start = Some(t);
                 }
             }
             Event::Viewers { count } => {

@@ -151,3 +151,30 @@ fn a_new_stream_is_not_a_viewer_spike_against_the_last_one() {
         .count();
     assert_eq!(spikes, 0, "{out:?}");
 }
+
+/// A moment after the stream went offline (a donation between streams) counts from the
+/// offline time, not from the ended stream's start.
+#[test]
+fn an_offline_moment_counts_from_the_end_of_the_stream() {
+    let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);
+    let t0 = Ts(1_790_000_000_000);
+    let live = Event::Live {
+        title: None,
+        started_at: None,
+    };
+    core.on_event(t0, &live);
+    let t1 = t0.plus_secs(3600.0);
+    core.on_event(t1, &Event::Offline);
+    let mut out = core.on_event(t1.plus_secs(300.0), &kicks(1000));
+    for s in 1..=40 {
+        out.extend(core.on_tick(t1.plus_secs(300.0 + s as f64)));
+    }
+    let offsets: Vec<f64> = out
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Moment(m) => Some(m.offset_s),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(offsets, vec![300.0], "{out:?}");
+}
