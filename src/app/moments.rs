@@ -14,6 +14,16 @@ pub struct MomentEntry {
     pub building: bool,
 }
 
+impl MomentEntry {
+    /// The auto moment building unsaved (one builds at a time, and its start may move as
+    /// triggers join): its final form takes this row.
+    pub fn builds_unsaved(&self) -> bool {
+        self.building
+            && self.id.is_none()
+            && self.moment.source == crate::domain::MomentSource::Auto
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SortOrder {
     Newest,

@@ -192,11 +192,7 @@ impl App {
             let auto = row.moment.source == MomentSource::Auto;
             let same = |e: &MomentEntry| {
                 (row.id.is_some() && e.id == row.id)
-                    || (auto
-                        && (!row.building || row.id.is_none())
-                        && e.building
-                        && e.id.is_none()
-                        && e.moment.source == MomentSource::Auto)
+                    || (auto && (!row.building || row.id.is_none()) && e.builds_unsaved())
                     || (row.id.is_none()
                         && !row.building
                         && e.id.is_none()
@@ -316,7 +312,7 @@ impl App {
                 .entries
                 .iter_mut()
                 .rev()
-                .find(|e| e.building && e.id.is_none() && e.moment.source == MomentSource::Auto)
+                .find(|e| e.builds_unsaved())
         {
             entry.id = id;
             entry.moment = moment;

@@ -45,8 +45,6 @@ pub struct EngageHook {
     /// Sessions a crash closed mid-stream: whether their stream goes on is known once the
     /// live state is (`engine::resume`); the reports owed among them wait until then.
     pub(super) held_reports: Vec<super::resume::HeldStream>,
-    /// A resumed session's last activity, taken up again if none is set.
-    pub(super) resumed_activity: Option<String>,
     /// A resumed session's engagement totals from before the crash, added to this run's.
     pub(super) base_stats: Option<crate::store::EngageStats>,
     /// Sessions that went offline: each report waits for its end-of-stream clips, so the
@@ -96,7 +94,6 @@ impl EngageHook {
             revenue_seq: 0,
             recovered: Default::default(),
             held_reports: Vec::new(),
-            resumed_activity: None,
             base_stats: None,
             report_after_clips: Vec::new(),
         };

@@ -17,7 +17,7 @@ use crate::media::{
     ClipEvent, ClipRequest, Clipper, ClipperConfig, ClipperHandle, LiveCheck, PartEnd, RecState,
     Recorder, RecorderConfig, RecorderHandle, RecordingStatus, SessionInfo, StopReason,
 };
-use crate::store::{ClipStatus, MomentOrder, MomentQuery, MomentRow, Store, StoreHandle};
+use crate::store::{ClipStatus, MomentQuery, MomentRow, Store, StoreHandle};
 
 mod report;
 
@@ -355,11 +355,7 @@ async fn left_pending(s: &SessionSetup, r: &mut Reporter) {
 
 async fn session_moments(db: PathBuf, id: i64) -> Result<Vec<MomentRow>, String> {
     let rows = tokio::task::spawn_blocking(move || {
-        Store::open(&db)?.list_moments(&MomentQuery {
-            session_id: Some(id),
-            order: MomentOrder::Time,
-            limit: None,
-        })
+        Store::open(&db)?.list_moments(&MomentQuery::of_session(id))
     })
     .await;
     match rows {

@@ -8,9 +8,7 @@ use super::view::MomentRow;
 use crate::domain::Ts;
 use crate::domain::{Moment, Trigger};
 use crate::media::{ClipRequest, ClipState, RecordingStatus};
-use crate::store::{
-    ClipStatus, EngageStats, MomentOrder, MomentQuery, MomentRow as StoredMoment, Store,
-};
+use crate::store::{ClipStatus, EngageStats, MomentQuery, MomentRow as StoredMoment, Store};
 
 /// A session a crash closed mid-stream, its stream's fate not known yet.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -20,15 +18,18 @@ pub(super) struct HeldStream {
     pub report_owed: bool,
 }
 
+/// A session picked up again: where its recording stopped, and the activity it was on.
+pub(super) struct Resumed {
+    pub id: i64,
+    pub before: RecordingStatus,
+    pub activity: Option<String>,
+}
+
 impl Engine {
     /// The stream that started at `stream_start` is live: the session a crash closed for it
     /// is opened again; returns it with where its recording stopped. `None` when no session
     /// recorded this stream (or it could not be resumed: a new one opens as usual).
-    pub(super) async fn resume_stream(
-        &mut self,
-        now: Ts,
-        stream_start: Ts,
-    ) -> Option<(i64, RecordingStatus)> {
+    pub(super) async fn resume_stream(&mut self, now: Ts, stream_start: Ts) -> Option<Resumed> {
         let held: Vec<i64> = self.engage.held_reports.iter().map(|h| h.id).collect();
         if held.is_empty() {
             return None;
@@ -44,11 +45,7 @@ impl Engine {
             };
             let status = RecordingStatus::after_earlier_run(&r.recordings);
             let moments = store
-                .list_moments(&MomentQuery {
-                    session_id: Some(r.session_id),
-                    order: MomentOrder::Time,
-                    limit: None,
-                })
+                .list_moments(&MomentQuery::of_session(r.session_id))
                 .map_err(|e| e.to_string())?;
             let activity = store
                 .last_activity(r.session_id)
@@ -66,12 +63,14 @@ impl Engine {
             }
         };
         // A waiting room merged into it holds no segment (only a live stream's are stored).
-        let (id, _merged) = self.sessions.resume(now, r.session_id).await?;
+        let id = r.session_id;
+        if !self.sessions.resume(now, id).await {
+            return None;
+        }
         // The live event's start may be a second off the stored one: offsets keep one origin.
         self.core.set_stream_start(r.stream_started_at);
         self.engage.held_reports.retain(|h| h.id != id);
         self.engage.base_stats = r.engage;
-        self.engage.resumed_activity = activity;
         self.feed.send(Update::Note(format!(
             "Session {id} goes on: its stream is still live (what happened while kicktui was \
              down is missing)"
@@ -80,7 +79,11 @@ impl Engine {
         if !rows.is_empty() {
             self.feed.send(Update::EarlierMoments(rows));
         }
-        Some((id, status))
+        Some(Resumed {
+            id,
+            before: status,
+            activity,
+        })
     }
 
     /// The reports held at start (sessions a crash closed mid-stream), once it is known that
@@ -109,11 +112,7 @@ impl Engine {
         let found = tokio::task::spawn_blocking(move || {
             let store = Store::open_in(&dir).map_err(|e| e.to_string())?;
             let moments = store
-                .list_moments(&MomentQuery {
-                    session_id: Some(id),
-                    order: MomentOrder::Time,
-                    limit: None,
-                })
+                .list_moments(&MomentQuery::of_session(id))
                 .map_err(|e| e.to_string())?;
             let mut uncut = moments.iter().filter(|m| !m.clip_status.is_final()).count();
             let parts = store.recordings_of_stream(id).map_err(|e| e.to_string())?;

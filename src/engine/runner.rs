@@ -319,9 +319,13 @@ impl Engine {
                 Effect::Live { at, title } => {
                     let now = wall_now();
                     // Restarted after a crash mid-stream: the stream's session goes on.
-                    let (session, before) = match self.resume_stream(now, at).await {
-                        Some((id, before)) => (Some(id), Some(before)),
-                        None => (self.sessions.go_live(now, at, title.clone()).await, None),
+                    let (session, before, activity) = match self.resume_stream(now, at).await {
+                        Some(r) => (Some(r.id), Some(r.before), r.activity),
+                        None => (
+                            self.sessions.go_live(now, at, title.clone()).await,
+                            None,
+                            None,
+                        ),
                     };
                     self.feed.send(Update::WentLive {
                         at,
@@ -333,7 +337,7 @@ impl Engine {
                     self.report_held(true).await;
                     self.engage_session_opened(now).await;
                     // A resumed stream goes on with the activity it was on, unless one is set.
-                    if let Some(name) = self.engage.resumed_activity.take()
+                    if let Some(name) = activity
                         && self.engage.activity().is_none()
                     {
                         self.resume_activity(&name, now).await;

@@ -134,11 +134,10 @@ impl Sessions {
     /// The channel is live with the stream that session `id` recorded until kicktui crashed:
     /// it is opened again. A waiting room this run opened meanwhile is merged into it (it
     /// holds only the chat before the stream was known to be live); an older offline session
-    /// is closed. Returns the session and the merged room; `None` when a stream session is
-    /// open already or the database refuses.
-    pub async fn resume(&mut self, now: Ts, id: i64) -> Option<(i64, Option<i64>)> {
+    /// is closed. False when a stream session is open already or the database refuses.
+    pub async fn resume(&mut self, now: Ts, id: i64) -> bool {
         if self.current.as_ref().is_some_and(|c| c.live) {
-            return None;
+            return false;
         }
         let room = self.waiting_room(now).map(|c| (c.id, c.opened));
         if room.is_none() {
@@ -148,13 +147,13 @@ impl Sessions {
         let (absorb, back) = room.map_or((None, now), |(id, opened)| (Some(id), opened));
         if let Err(e) = self.store.resume_session(id, back, absorb).await {
             tracing::error!("cannot resume session {id}: {e}");
-            return None;
+            return false;
         }
         tracing::info!(
             "session {id} resumed: its stream is still live (kicktui was down meanwhile)"
         );
         self.current = Some(Current::new(id, true, now));
-        Some((id, absorb))
+        true
     }
 
     /// The open offline session, if it is the coming stream's waiting room: opened less than

@@ -23,6 +23,17 @@ pub struct MomentQuery {
     pub limit: Option<usize>,
 }
 
+impl MomentQuery {
+    /// Every moment of one session, in time order.
+    pub fn of_session(session_id: i64) -> MomentQuery {
+        MomentQuery {
+            session_id: Some(session_id),
+            order: MomentOrder::Time,
+            limit: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct MomentRow {
     pub id: i64,

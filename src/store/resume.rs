@@ -173,6 +173,19 @@ mod tests {
 
     const START: Ts = Ts(1_796_378_400_000);
 
+    /// A chat window stored in session `id` at `at` (the last thing a run stores).
+    fn chat_at(id: i64, at: Ts) -> WriteOp {
+        WriteOp::ChatStats(crate::store::ChatStats {
+            session_id: id,
+            at,
+            window_s: 10.0,
+            messages: 1,
+            chatters: 1,
+            keyword_hits: 0,
+            emote_hits: 0,
+        })
+    }
+
     /// A run that opened a stream's session and was killed; the next start's recovery.
     fn crashed_stream(db: &std::path::Path) -> (i64, crate::store::recover::Recovered) {
         let writer = StoreWriter::spawn(db).expect("writer");
@@ -283,16 +296,7 @@ mod tests {
             let id = h
                 .open_session_blocking(session(Some(START), START))
                 .expect("open");
-            h.send_blocking(WriteOp::ChatStats(crate::store::ChatStats {
-                session_id: id,
-                at,
-                window_s: 10.0,
-                messages: 1,
-                chatters: 1,
-                keyword_hits: 0,
-                emote_hits: 0,
-            }))
-            .expect("stats");
+            h.send_blocking(chat_at(id, at)).expect("stats");
             drop(h);
             writer.shutdown().expect("shutdown");
             id
@@ -307,16 +311,7 @@ mod tests {
             })
             .expect("resume");
             // Something stored before the next crash: where recovery closes it.
-            h.send_blocking(WriteOp::ChatStats(crate::store::ChatStats {
-                session_id: id,
-                at: last,
-                window_s: 10.0,
-                messages: 1,
-                chatters: 1,
-                keyword_hits: 0,
-                emote_hits: 0,
-            }))
-            .expect("stats");
+            h.send_blocking(chat_at(id, last)).expect("stats");
             drop(h);
             writer.shutdown().expect("shutdown");
         };
