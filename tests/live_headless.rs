@@ -413,3 +413,47 @@ async fn starting_while_live_names_the_channel_in_the_live_alert() {
     let (status, _, _) = run.stop("TERM").await;
     assert!(status.success());
 }
+
+/// A slow API's first answer, asked for before the stream went live, comes after the chat
+/// socket has said live: the stream goes on. It ended the stream at 0 s and the next poll
+/// opened a second session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_first_api_answer_does_not_end_a_stream_the_socket_started() {
+    let kick = fake().await;
+    let c = kick.control();
+    let ids = c.info();
+    let mut cfg = test_config(kick.kick_config());
+    // Ids given and no official API: the one status request is the channel API's.
+    cfg.kick.channel_id = ids.channel_id;
+    cfg.kick.chatroom_id = ids.chatroom_id;
+    cfg.kick.client_id = String::new();
+    cfg.kick.client_secret = Default::default();
+    cfg.recorder.poll_interval_seconds = 5;
+    c.set_api_lag(Duration::from_secs(2));
+    let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    timeout(LIMIT, c.wait_for(|s| s.api_requests >= 1))
+        .await
+        .unwrap();
+    c.set_live("Just started");
+    run.expect("Stream is LIVE!").await;
+    c.set_api_lag(Duration::ZERO);
+    // The stale "offline", a fresh "live" at once (the socket's word asks for one), and the
+    // next poll's: the first two have been acted on by then.
+    timeout(LIMIT, c.wait_for(|s| s.api_answers >= 3))
+        .await
+        .unwrap();
+    let (status, out, dir) = run.stop("TERM").await;
+    let out = out.join("\n");
+    assert!(status.success());
+    assert!(!out.contains("went offline"), "{out}");
+    let db = db(&dir.path().join("data"));
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM sessions WHERE stream_started_at IS NOT NULL"
+        ),
+        1,
+        "{out}"
+    );
+}

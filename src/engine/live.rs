@@ -143,6 +143,7 @@ pub async fn run(
         summary: Summary::default(),
         viewers: None,
         api_live: None,
+        socket_live: None,
         dropped_writes: 0,
         building: None,
         spike_window_ms: i64::from(cfg.chat.window_seconds) * 1000,

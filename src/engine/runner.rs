@@ -73,6 +73,8 @@ pub struct Engine {
     pub(super) viewers: Option<u32>,
     /// The API's last answer, so only its changes count (chat may know sooner).
     pub(super) api_live: Option<bool>,
+    /// What the chat socket last said about live state, if it has.
+    pub(super) socket_live: Option<bool>,
     pub(super) dropped_writes: u64,
     /// The moment shown while building (its row id, if stored), until it is final.
     pub(super) building: Option<Option<i64>>,
@@ -155,6 +157,7 @@ impl Engine {
             SourceMsg::Event { at, event } => {
                 if matches!(event, Event::Live { .. } | Event::Offline) {
                     let live = matches!(event, Event::Live { .. });
+                    self.socket_live = Some(live);
                     let _ = self.api.try_send(ApiRequest::SocketSaid { live });
                     self.media.live_source = LiveSource::Socket;
                 }
@@ -218,8 +221,10 @@ impl Engine {
     async fn on_status(&mut self, s: LiveStatus) {
         let now = wall_now();
         let first = self.api_live.is_none();
+        let changed = self.api_live.replace(s.is_live) != Some(s.is_live);
+        let s = self.socket_over_first_answer(s, first);
         self.media.on_api(&s);
-        if self.api_live.replace(s.is_live) != Some(s.is_live) {
+        if changed {
             if s.is_live && !self.core.totals.is_live {
                 let live = Event::Live {
                     title: s.title.clone(),
@@ -243,6 +248,26 @@ impl Engine {
             self.apply(effects).await;
         } else if !s.is_live {
             self.viewers = None;
+        }
+    }
+
+    /// A first API answer that disagrees with the chat socket was most likely asked for
+    /// before the socket spoke (a slow or cached API; it ended a stream at 0 s): the
+    /// socket's word stands until the API's answer changes.
+    fn socket_over_first_answer(&self, s: LiveStatus, first: bool) -> LiveStatus {
+        match self.socket_live {
+            Some(live) if first && live != s.is_live => {
+                tracing::info!(
+                    "the API's first answer ({}) disagrees with the chat socket: keeping the socket's",
+                    if s.is_live { "live" } else { "offline" }
+                );
+                LiveStatus {
+                    is_live: live,
+                    viewers: None,
+                    ..s
+                }
+            }
+            _ => s,
         }
     }
 

@@ -27,15 +27,8 @@ pub(crate) async fn channel(
     State(shared): State<Arc<Shared>>,
     Path(slug): Path<String>,
 ) -> Response {
-    shared.stats.send_modify(|s| s.api_requests += 1);
-    let world = lock(&shared.world);
-    if let Some(r) = failure(&shared, world.api_failure) {
-        return r;
-    }
-    match world.channel(&slug) {
-        Some(c) => Json(channel_json(c)).into_response(),
-        None => no_such_channel(),
-    }
+    let answer = channel_answer(&shared, &slug);
+    lagged(&shared, answer).await
 }
 
 /// `GET /api/v2/channels/{slug}/livestream`.
@@ -43,12 +36,49 @@ pub(crate) async fn livestream(
     State(shared): State<Arc<Shared>>,
     Path(slug): Path<String>,
 ) -> Response {
+    let answer = livestream_answer(&shared, &slug);
+    lagged(&shared, answer).await
+}
+
+/// `GET /public/v1/channels?slug=…&broadcaster_user_id=…` with a bearer token.
+pub(crate) async fn official_channels(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let answer = official_answer(&shared, &headers, query);
+    lagged(&shared, answer).await
+}
+
+/// An answer made when the request came, sent `api_lag` later (so it can be stale).
+async fn lagged(shared: &Shared, answer: Response) -> Response {
+    let lag = lock(&shared.world).api_lag;
+    if !lag.is_zero() {
+        tokio::time::sleep(lag).await;
+    }
+    shared.stats.send_modify(|s| s.api_answers += 1);
+    answer
+}
+
+fn channel_answer(shared: &Shared, slug: &str) -> Response {
     shared.stats.send_modify(|s| s.api_requests += 1);
     let world = lock(&shared.world);
-    if let Some(r) = failure(&shared, world.api_failure) {
+    if let Some(r) = failure(shared, world.api_failure) {
         return r;
     }
-    let Some(c) = world.channel(&slug) else {
+    match world.channel(slug) {
+        Some(c) => Json(channel_json(c)).into_response(),
+        None => no_such_channel(),
+    }
+}
+
+fn livestream_answer(shared: &Shared, slug: &str) -> Response {
+    shared.stats.send_modify(|s| s.api_requests += 1);
+    let world = lock(&shared.world);
+    if let Some(r) = failure(shared, world.api_failure) {
+        return r;
+    }
+    let Some(c) = world.channel(slug) else {
         return no_such_channel();
     };
     let data = c.live.as_ref().map(|l| {
@@ -97,15 +127,10 @@ pub(crate) async fn token(
     Json(body).into_response()
 }
 
-/// `GET /public/v1/channels?slug=…&broadcaster_user_id=…` with a bearer token.
-pub(crate) async fn official_channels(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Response {
+fn official_answer(shared: &Shared, headers: &HeaderMap, query: Option<String>) -> Response {
     shared.stats.send_modify(|s| s.api_requests += 1);
     let world = lock(&shared.world);
-    if let Some(r) = failure(&shared, world.official_failure) {
+    if let Some(r) = failure(shared, world.official_failure) {
         return r;
     }
     let bearer = headers

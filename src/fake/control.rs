@@ -307,6 +307,11 @@ impl FakeControl {
         lock(&self.shared.world).official_failure = mode;
     }
 
+    /// The APIs answer `lag` late with what was so when asked (a slow or cached API).
+    pub fn set_api_lag(&self, lag: Duration) {
+        lock(&self.shared.world).api_lag = lag;
+    }
+
     /// Centrifugo connects are refused (close 3500 "invalid token") while `on`.
     pub fn refuse_centrifugo(&self, on: bool) {
         lock(&self.shared.world).centrifugo_refusing = on;

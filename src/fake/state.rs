@@ -38,6 +38,8 @@ pub(crate) struct World {
     pub centrifugo_tokens: HashMap<String, Instant>,
     /// Centrifugo connects are refused (close 3500, "invalid token").
     pub centrifugo_refusing: bool,
+    /// The channel and official APIs answer this late, with what was so when asked.
+    pub api_lag: std::time::Duration,
     next_livestream: u64,
 }
 
@@ -79,6 +81,7 @@ impl Shared {
             kicks_totals: HashMap::new(),
             centrifugo_tokens: HashMap::new(),
             centrifugo_refusing: false,
+            api_lag: std::time::Duration::ZERO,
             next_livestream: 130_000_000,
         };
         Arc::new(Shared {

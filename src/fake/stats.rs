@@ -50,6 +50,8 @@ pub struct FakeStats {
     pub refused: u64,
     /// HTTP requests to the channel API, the official API and OAuth.
     pub api_requests: u64,
+    /// …and the answers sent (later than the request by the API lag).
+    pub api_answers: u64,
     /// OAuth tokens handed out.
     pub tokens_issued: u64,
     /// Centrifugo connection tokens handed out, `connect`s accepted, `refresh`es accepted.
