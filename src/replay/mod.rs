@@ -315,6 +315,13 @@ fn decode_all(
     let mut open = true;
     for_each_line(input, |line| {
         let slot = batch.next_slot();
+        let Some(line) = line else {
+            slot.state = State::Error(format!(
+                "a line of over {} MB (not a chat line): skipped",
+                MAX_LINE >> 20
+            ));
+            return next_batch(&mut batch, &mut dedup, &tx, &spare, &mut open);
+        };
         slot.state = match std::str::from_utf8(line) {
             Ok(line) if line.trim().is_empty() => State::Blank,
             Ok(line) => match lines::parse_line_into(line, &mut slot.item) {
@@ -323,13 +330,7 @@ fn decode_all(
             },
             Err(_) => State::Error("not UTF-8".into()),
         };
-        if batch.len == BATCH {
-            batch.dedup(&mut dedup);
-            let mut next = spare.try_recv().unwrap_or_default();
-            next.len = 0;
-            open = tx.send(std::mem::replace(&mut batch, next)).is_ok();
-        }
-        open
+        next_batch(&mut batch, &mut dedup, &tx, &spare, &mut open)
     })?;
     if open && batch.len > 0 {
         batch.dedup(&mut dedup);
@@ -338,14 +339,38 @@ fn decode_all(
     Ok(())
 }
 
+/// Sends a full batch on (and takes a spare to fill); false once detection has stopped.
+fn next_batch(
+    batch: &mut Batch,
+    dedup: &mut Dedup,
+    tx: &std::sync::mpsc::SyncSender<Batch>,
+    spare: &std::sync::mpsc::Receiver<Batch>,
+    open: &mut bool,
+) -> bool {
+    if batch.len == BATCH {
+        batch.dedup(dedup);
+        let mut next = spare.try_recv().unwrap_or_default();
+        next.len = 0;
+        *open = tx.send(std::mem::replace(batch, next)).is_ok();
+    }
+    *open
+}
+
+/// Lines longer than this are not chat (a chat frame is about 1 KB): skipped unread, so a
+/// file with no line breaks cannot fill the memory.
+const MAX_LINE: usize = 1 << 20;
+
 /// Calls `each` with every line of `input` (with its `\n`, as `read_until` splits them)
-/// until it returns false. A line whole in the reader's buffer is passed from there, not
-/// copied; only a line across two reads is gathered.
+/// until it returns false; `None` for a line over [`MAX_LINE`] bytes. A line whole in the
+/// reader's buffer is passed from there, not copied; only a line across two reads is
+/// gathered.
 fn for_each_line(
     mut input: impl BufRead,
-    mut each: impl FnMut(&[u8]) -> bool,
+    mut each: impl FnMut(Option<&[u8]>) -> bool,
 ) -> std::io::Result<()> {
     let mut partial = Vec::new();
+    // The line being read is over MAX_LINE: its bytes are dropped until its end.
+    let mut overlong = false;
     loop {
         let avail = match input.fill_buf() {
             Ok(avail) => avail,
@@ -353,8 +378,10 @@ fn for_each_line(
             Err(e) => return Err(e),
         };
         if avail.is_empty() {
-            if !partial.is_empty() {
-                each(&partial);
+            if overlong {
+                each(None);
+            } else if !partial.is_empty() {
+                each(Some(&partial));
             }
             return Ok(());
         }
@@ -362,11 +389,15 @@ fn for_each_line(
         let mut go = true;
         while go && let Some(n) = memchr::memchr(b'\n', &avail[start..]) {
             let end = start + n + 1;
-            if partial.is_empty() {
-                go = each(&avail[start..end]);
+            if overlong || partial.len() + (end - start) > MAX_LINE {
+                go = each(None);
+                overlong = false;
+                partial.clear();
+            } else if partial.is_empty() {
+                go = each(Some(&avail[start..end]));
             } else {
                 partial.extend_from_slice(&avail[start..end]);
-                go = each(&partial);
+                go = each(Some(&partial));
                 partial.clear();
             }
             start = end;
@@ -374,7 +405,12 @@ fn for_each_line(
         if !go {
             return Ok(());
         }
-        partial.extend_from_slice(&avail[start..]);
+        if overlong || partial.len() + (avail.len() - start) > MAX_LINE {
+            overlong = true;
+            partial = Vec::new();
+        } else {
+            partial.extend_from_slice(&avail[start..]);
+        }
         let used = avail.len();
         input.consume(used);
     }

@@ -19,19 +19,55 @@ fn lines_split_as_read_until_splits_them_whatever_the_buffer() {
     for cap in [1, 2, 3, 5, 8, 64] {
         let mut got = Vec::new();
         for_each_line(BufReader::with_capacity(cap, text), |l| {
-            got.push(l.to_vec());
+            got.push(l.unwrap().to_vec());
             true
         })
         .unwrap();
         assert_eq!(got, want, "buffer of {cap}");
         let mut first = Vec::new();
         for_each_line(BufReader::with_capacity(cap, text), |l| {
-            first.push(l.to_vec());
+            first.push(l.unwrap().to_vec());
             false
         })
         .unwrap();
         assert_eq!(first, want[..1], "stops when asked");
     }
+}
+
+/// A line with no end in sight is skipped, not gathered: memory stays flat.
+#[test]
+fn an_overlong_line_is_skipped_whatever_the_buffer() {
+    let long = vec![b'x'; MAX_LINE + 10];
+    for (tail, cap) in [
+        (&b"\nok\n"[..], 4096),
+        (&b""[..], 4096),
+        (&b"\nok\n"[..], 3 * MAX_LINE),
+    ] {
+        let mut text = b"a\n".to_vec();
+        text.extend_from_slice(&long);
+        text.extend_from_slice(tail);
+        let mut got = Vec::new();
+        for_each_line(BufReader::with_capacity(cap, &text[..]), |l| {
+            got.push(l.map(<[u8]>::to_vec));
+            true
+        })
+        .unwrap();
+        let mut want = vec![Some(b"a\n".to_vec()), None];
+        if !tail.is_empty() {
+            want.push(Some(b"ok\n".to_vec()));
+        }
+        assert_eq!(got, want, "buffer of {cap}");
+    }
+    // Just under the limit is still a line.
+    let mut text = vec![b'y'; MAX_LINE - 1];
+    text.push(b'\n');
+    let mut n = 0;
+    for_each_line(BufReader::with_capacity(4096, &text[..]), |l| {
+        n += l.map_or(0, <[u8]>::len);
+        true
+    })
+    .unwrap();
+    assert_eq!(n, MAX_LINE);
 }
 
 /// The pipelined reader (recycled slots, de-duplication on its own thread, lines across
