@@ -201,6 +201,41 @@ async fn after_kill_9_the_next_start_repairs_and_cuts_the_ended_streams_clips() 
     assert_eq!(clips, 1, "{err}");
 }
 
+/// The restart that cannot cut (ffmpeg went missing) says where the ended stream's clips
+/// wait, instead of leaving the start-up note's "or now if it has ended" standing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_without_ffmpeg_says_the_ended_streams_clips_wait_for_clip_pending() {
+    let Live {
+        kick,
+        mut src,
+        hls: _hls,
+        mut cfg,
+        run,
+    } = live_with_a_saved_moment().await;
+    let (_, _, dir) = run.stop("KILL").await;
+    src.end_stream().await;
+    kick.control().set_offline();
+    cfg.recorder.ffmpeg = dir.path().join("no-ffmpeg").display().to_string();
+    let mut run = Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
+    run.expect("Recovered after a crash").await;
+    let note = run.expect("stream ended while kicktui was down").await;
+    assert!(
+        note.contains("its 1 pending clip waits for kicktui --data-dir")
+            && note.contains("clip --pending (recording is off:"),
+        "{note}"
+    );
+    let (status, _, dir) = run.stop("TERM").await;
+    assert!(status.success());
+    let db = db(&dir.path().join("data"));
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM moments WHERE clip_status = 'pending'"
+        ),
+        1
+    );
+}
+
 /// No restart needed: `clip --pending` leaves a channel a kicktui is live on alone, and repairs
 /// one that nothing watches any more (the kill -9 left its session open), then cuts its clip.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

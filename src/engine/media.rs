@@ -145,6 +145,14 @@ impl Media {
         self.off.is_none()
     }
 
+    /// Why recording is off although it is enabled (a tool missing), if it is.
+    pub fn off_because(&self) -> Option<&str> {
+        match &self.off {
+            Some(RecorderNews::Off(why)) => Some(why),
+            _ => None,
+        }
+    }
+
     /// Recording is off for the whole run (`--no-record`, or a tool missing): no moment of it
     /// will ever have a clip.
     pub fn never_records(&self) -> bool {

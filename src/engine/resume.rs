@@ -136,7 +136,20 @@ impl Engine {
                 return false;
             }
         };
-        if uncut == 0 || !self.media.clip_ended(id, before) {
+        if uncut == 0 {
+            return false;
+        }
+        if !self.media.clip_ended(id, before) {
+            // The start-up note promised "now": a missing tool turned recording off since.
+            if let Some(why) = self.media.off_because() {
+                self.feed.send(Update::Note(format!(
+                    "Session {id}'s stream ended while kicktui was down: its {} {} for {} \
+                     (recording is off: {why})",
+                    crate::present::plural(uncut, "pending clip"),
+                    if uncut == 1 { "waits" } else { "wait" },
+                    crate::present::later_command("clip --pending")
+                )));
+            }
             return false;
         }
         self.feed.send(Update::Note(format!(
