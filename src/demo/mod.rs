@@ -180,7 +180,11 @@ pub async fn run(
             let commands = (commands_tx, commands_rx);
             crate::tui_live::run_live_tui_with(setup, stop.clone(), ctx, commands).await
         }
-        None => crate::headless::run_live_with(setup, stop.clone(), commands_rx).await,
+        None => {
+            // The viewer's typed commands join the simulated streamer's.
+            crate::headless::read_typed_commands(setup.cfg.bandit.arms.clone(), commands_tx);
+            crate::headless::run_live_with(setup, stop.clone(), commands_rx).await
+        }
     };
     stop.cancel();
     let _ = show.await;

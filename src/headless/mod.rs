@@ -30,10 +30,19 @@ pub async fn run_live(
     // Typed on the terminal: an activity or a mark (nothing under systemd or a pipe). The
     // sender lives as long as the run.
     let (commands, commands_rx) = tokio::sync::mpsc::channel(8);
-    keys::spawn(setup.cfg.bandit.arms.clone(), commands.clone(), say_now);
+    read_typed_commands(setup.cfg.bandit.arms.clone(), commands.clone());
     let end = run_live_with(setup, stop, commands_rx).await;
     drop(commands);
     end
+}
+
+/// Lines typed on the terminal become commands: an activity's name or number, or `m` (only
+/// when kicktui is the terminal's foreground job; nothing under systemd or a pipe).
+pub fn read_typed_commands(
+    arms: Vec<String>,
+    commands: tokio::sync::mpsc::Sender<crate::engine::runner::Command>,
+) {
+    keys::spawn(arms, commands, say_now);
 }
 
 /// [`run_live`] taking commands from elsewhere (the demo's simulated streamer).
