@@ -396,9 +396,12 @@ impl Core {
         }
     }
 
+    /// Offsets from the stream's start. A moment from before it (a mark just as the stream
+    /// went live) is at the start: its clip window then holds it.
     fn fill_offsets(&self, m: &mut Moment) {
         let base = self.base();
-        m.offset_s = m.at.secs_since(base).max(0.0);
+        m.at = m.at.max(base);
+        m.offset_s = m.at.secs_since(base);
         m.clip_start = m.clip_start.max(base);
     }
 

@@ -115,6 +115,28 @@ fn a_stream_start_in_the_future_or_ages_ago_is_not_believed() {
     assert_eq!(live_start(now, Some(Ts(0))), Some(now), "the epoch");
 }
 
+/// A mark taken for 3 s before the key, pressed just as the stream went live, sits at the
+/// stream's start with a window that holds it (it was stored at 0:00:00 with a clip window
+/// from 0:00:02 to 0:00:10, which did not).
+#[test]
+fn a_mark_from_before_the_stream_started_is_at_its_start_inside_its_window() {
+    let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);
+    let t0 = Ts(1_790_000_000_000);
+    let live = Event::Live {
+        title: None,
+        started_at: Some(t0),
+    };
+    core.on_event(t0, &live);
+    let m = core.mark(t0.plus_ms(-2_500), None);
+    assert_eq!(m.at, t0);
+    assert_eq!(m.offset_s, 0.0);
+    assert_eq!(m.clip_start, t0);
+    assert!(m.clip_end > m.at);
+    let stored = crate::store::MomentInsert::from_moment(1, &m);
+    assert_eq!(stored.clip_start_offset_s, 0.0);
+    assert_eq!(stored.clip_end_offset_s, m.clip_end.secs_since(t0));
+}
+
 /// A new stream starts from its own viewer counts: opening with 600 viewers after a stream
 /// of 100 is no spike (the last stream's median was the baseline).
 #[test]
