@@ -29,8 +29,13 @@ fn clip_statuses(data: &Path) -> Vec<String> {
 }
 
 /// Live and recording, one mark, then `q` and `answer`; returns the data dir's owner, the
-/// screen after exit and the log.
-async fn quit_live_with(answer: &str, tag: &str) -> (tempfile::TempDir, String, String) {
+/// screen after exit and the log. `clip_now`: the mark's clip is asked for with `c` at once,
+/// its window ending a minute later (not recorded by the time of the quit).
+async fn quit_live_with(
+    answer: &str,
+    tag: &str,
+    clip_now: bool,
+) -> (tempfile::TempDir, String, String) {
     let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
     let c = kick.control();
     let dir = tempfile::tempdir().unwrap();
@@ -46,6 +51,9 @@ async fn quit_live_with(answer: &str, tag: &str) -> (tempfile::TempDir, String, 
     cfg.moments.event_pre_roll_seconds = 2;
     cfg.moments.event_post_roll_seconds = 1;
     cfg.clips.reaction_delay_seconds = 0;
+    if clip_now {
+        cfg.moments.post_roll_seconds = 60;
+    }
     let (cmd, data) = tui_command(dir.path(), &cfg, "; echo KICKTUI-EXIT=$?; sleep 60");
     let tmux = Tmux::new(tag);
     tmux.start_80x24(&cmd);
@@ -62,6 +70,12 @@ async fn quit_live_with(answer: &str, tag: &str) -> (tempfile::TempDir, String, 
     wait(&tmux, "the stored mark", 10, |s| {
         s.contains("MARKED") && s.contains("saved #")
     });
+    if clip_now {
+        tmux.keys(&["c"]);
+        wait(&tmux, "the clip waiting for its window", 10, |s| {
+            s.contains("waiting")
+        });
+    }
     tokio::time::sleep(Duration::from_secs(3)).await;
 
     tmux.keys(&["q"]);
@@ -77,7 +91,7 @@ async fn quit_live_with(answer: &str, tag: &str) -> (tempfile::TempDir, String, 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn y_at_quit_cuts_the_pending_clip_before_exit() {
-    let (dir, screen, log) = quit_live_with("y", "quit-y").await;
+    let (dir, screen, log) = quit_live_with("y", "quit-y", false).await;
     let line = "Quit while live: cutting the pending clips of session 1 now (answered at quit)";
     assert!(log.contains(line), "{log}");
     assert!(screen.contains("Quit while live: cutting"), "{screen}");
@@ -92,17 +106,27 @@ async fn y_at_quit_cuts_the_pending_clip_before_exit() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn n_at_quit_leaves_the_clip_pending_for_later() {
-    let (dir, screen, log) = quit_live_with("n", "quit-n").await;
+    let (dir, screen, log) = quit_live_with("n", "quit-n", false).await;
     // The command names this run's data dir: a plain `kicktui clip --pending` would not find it.
     let data = dir.path().join("data");
     let quit = "Quit while live: not cutting the pending clips of session 1 (answered at quit)";
     assert!(log.contains(quit), "{log}");
     let line = format!(
-        "1 clip of session 1 left pending (#1): cut them later with \
+        "1 clip of session 1 left pending (#1): cut it later with \
          `kicktui --data-dir {} clip --pending`",
         data.display()
     );
     assert!(log.contains(&line), "{log}");
+    assert!(screen.contains("left pending (#1)"), "{screen}");
+    assert_eq!(clip_statuses(&dir.path().join("data")), vec!["pending"]);
+}
+
+/// A clip asked for with `c` whose window the recording does not hold yet is left pending
+/// too: it was cut short at quit (2.2 of 7.5 s) and never came back to `clip --pending`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn n_at_quit_leaves_a_clip_still_waiting_for_its_window_pending() {
+    let (dir, screen, log) = quit_live_with("n", "quit-n-c", true).await;
+    assert!(!log.contains("short"), "{log}");
     assert!(screen.contains("left pending (#1)"), "{screen}");
     assert_eq!(clip_statuses(&dir.path().join("data")), vec!["pending"]);
 }

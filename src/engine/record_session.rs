@@ -246,6 +246,12 @@ async fn run(
             }
         }
     }
+    // Quit mid-stream with the clips left for later: a clip asked for whose window is not
+    // recorded yet stays pending too (cut once the recording stops, it would be short for
+    // good). Before the recording stops, or the clipper cuts it at once.
+    if quit.is_some_and(|(cut, _)| !cut) && !ended {
+        clipper.leave_unrecorded().await;
+    }
     // Shutting down (or done): the recording first, so every part is final.
     if let Some(h) = rec.take() {
         let st = h.stop().await;

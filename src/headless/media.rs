@@ -59,9 +59,10 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
             plural(*count, "moment")
         ),
         RecorderNews::LeftPending { moments, session } => format!(
-            "{} of session {session} left pending ({}): cut them later with `{}`",
+            "{} of session {session} left pending ({}): cut {} later with `{}`",
             plural(moments.len(), "clip"),
             ids(moments),
+            if moments.len() == 1 { "it" } else { "them" },
             later_command("clip --pending")
         ),
         RecorderNews::AtQuit {

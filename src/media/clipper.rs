@@ -26,6 +26,8 @@ enum Cmd {
     ClipAll(PathBuf, oneshot::Sender<Result<usize, String>>),
     /// Replies once no job is queued or waiting.
     Idle(oneshot::Sender<()>),
+    /// Drops the jobs whose window the recording does not hold to its end; replies how many.
+    LeaveUnrecorded(oneshot::Sender<usize>),
 }
 
 pub struct Clipper;
@@ -97,6 +99,16 @@ impl ClipperHandle {
         }
     }
 
+    /// Drops the jobs whose window is not recorded to its end (quitting mid-stream with the
+    /// clips left for later: cut now they would be short for good); returns how many.
+    pub async fn leave_unrecorded(&self) -> usize {
+        let (reply, rx) = oneshot::channel();
+        if self.tx.send(Cmd::LeaveUnrecorded(reply)).is_err() {
+            return 0;
+        }
+        rx.await.unwrap_or(0)
+    }
+
     /// Stops the actor; a cut in progress is abandoned (its temp file stays `.mp4.part`).
     pub async fn shutdown(self) {
         self.task.abort();
@@ -150,6 +162,13 @@ impl Actor {
                 let _ = reply.send(r);
             }
             Cmd::Idle(w) => self.idle_waiters.push(w),
+            Cmd::LeaveUnrecorded(reply) => {
+                let newest = self.recording.borrow().newest_content();
+                let before = self.pending.len();
+                self.pending
+                    .retain(|j| newest.is_some_and(|n| j.req.end <= n));
+                let _ = reply.send(before - self.pending.len());
+            }
         }
     }
 
