@@ -457,3 +457,50 @@ async fn a_stale_first_api_answer_does_not_end_a_stream_the_socket_started() {
         "{out}"
     );
 }
+
+/// One "offline" answer from the API, with nothing from the chat socket, is checked again
+/// before the stream ends: a flaky API split a stream into two sessions, with a second
+/// "live" alert. A second "offline" in a row ends it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_offline_api_answer_is_checked_again_before_the_stream_ends() {
+    let kick = fake().await;
+    let c = kick.control();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.recorder.poll_interval_seconds = 5;
+    let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    c.set_live("Flaky");
+    run.expect("Stream is LIVE!").await;
+    // The API has said live.
+    let n = c.stats().api_answers;
+    timeout(LIMIT, c.wait_for(|s| s.api_answers > n))
+        .await
+        .unwrap();
+    let n = c.stats().api_answers;
+    c.set_api_says_offline(true);
+    timeout(LIMIT, c.wait_for(|s| s.api_answers > n))
+        .await
+        .unwrap();
+    c.set_api_says_offline(false);
+    // A "live" answer, and one more: the first has been acted on by then.
+    let n = c.stats().api_answers;
+    timeout(LIMIT, c.wait_for(|s| s.api_answers >= n + 2))
+        .await
+        .unwrap();
+    // Offline for good, as far as the API knows.
+    c.set_api_says_offline(true);
+    run.expect("Stream went offline").await;
+    let (status, out, dir) = run.stop("TERM").await;
+    let out = out.join("\n");
+    assert!(status.success());
+    assert_eq!(out.matches("Stream is LIVE!").count(), 1, "{out}");
+    let db = db(&dir.path().join("data"));
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM sessions WHERE stream_started_at IS NOT NULL"
+        ),
+        1,
+        "{out}"
+    );
+}

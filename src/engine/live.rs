@@ -144,6 +144,7 @@ pub async fn run(
         viewers: None,
         api_live: None,
         socket_live: None,
+        offline_since: None,
         dropped_writes: 0,
         building: None,
         spike_window_ms: i64::from(cfg.chat.window_seconds) * 1000,

@@ -52,6 +52,9 @@ pub struct Inputs {
     pub commands: mpsc::Receiver<Command>,
 }
 
+/// How long after an API "offline" (while live) it is asked again before the stream ends.
+const OFFLINE_CONFIRM: Duration = Duration::from_secs(15);
+
 /// How the engine ended.
 #[derive(Debug)]
 pub struct EngineEnd {
@@ -75,6 +78,8 @@ pub struct Engine {
     pub(super) api_live: Option<bool>,
     /// What the chat socket last said about live state, if it has.
     pub(super) socket_live: Option<bool>,
+    /// When the API first said offline while live, until a second answer confirms it.
+    pub(super) offline_since: Option<Ts>,
     pub(super) dropped_writes: u64,
     /// The moment shown while building (its row id, if stored), until it is final.
     pub(super) building: Option<Option<i64>>,
@@ -223,8 +228,10 @@ impl Engine {
         let first = self.api_live.is_none();
         let changed = self.api_live.replace(s.is_live) != Some(s.is_live);
         let s = self.socket_over_first_answer(s, first);
+        // The recorder takes every answer as it is: it has its own grace before it stops.
         self.media.on_api(&s);
-        if changed {
+        let (s, ends) = self.confirm_offline(now, s, changed);
+        if changed || ends {
             if s.is_live && !self.core.totals.is_live {
                 let live = Event::Live {
                     title: s.title.clone(),
@@ -249,6 +256,39 @@ impl Engine {
         } else if !s.is_live {
             self.viewers = None;
         }
+    }
+
+    /// An API "offline" while the stream is live ends it only when the next answer says so
+    /// too, asked for [`OFFLINE_CONFIRM`] later: one empty answer from a flaky API split a
+    /// stream into two sessions, with a second "live" alert. Until then the session and the
+    /// alerts take the stream as live. Returns the status to act on, and whether it ends.
+    fn confirm_offline(&mut self, now: Ts, s: LiveStatus, changed: bool) -> (LiveStatus, bool) {
+        if s.is_live || !self.core.totals.is_live {
+            self.offline_since = None;
+            return (s, false);
+        }
+        if self.offline_since.take().is_some() {
+            return (s, true);
+        }
+        if changed {
+            self.offline_since = Some(now);
+            tracing::info!(
+                "the API says offline; asking again in {} s before ending the stream",
+                OFFLINE_CONFIRM.as_secs()
+            );
+            let api = self.api.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(OFFLINE_CONFIRM).await;
+                let _ = api.send(ApiRequest::PollNow).await;
+            });
+        }
+        // Unchanged: the chat socket said live after the API's "offline" (the API lags).
+        let live = LiveStatus {
+            is_live: true,
+            viewers: None,
+            ..s
+        };
+        (live, false)
     }
 
     /// A first API answer that disagrees with the chat socket was most likely asked for

@@ -66,8 +66,8 @@ fn channel_answer(shared: &Shared, slug: &str) -> Response {
     if let Some(r) = failure(shared, world.api_failure) {
         return r;
     }
-    match world.channel(slug) {
-        Some(c) => Json(channel_json(c)).into_response(),
+    match world.api_channel(slug) {
+        Some(c) => Json(channel_json(&c)).into_response(),
         None => no_such_channel(),
     }
 }
@@ -78,12 +78,12 @@ fn livestream_answer(shared: &Shared, slug: &str) -> Response {
     if let Some(r) = failure(shared, world.api_failure) {
         return r;
     }
-    let Some(c) = world.channel(slug) else {
+    let Some(c) = world.api_channel(slug) else {
         return no_such_channel();
     };
     let data = c.live.as_ref().map(|l| {
         json!({
-            "id": l.livestream_id, "slug": livestream_slug(c, l), "session_title": c.title,
+            "id": l.livestream_id, "slug": livestream_slug(&c, l), "session_title": c.title,
             "created_at": time_micros_z(l.started_at), "language": "English", "is_mature": false,
             "viewers": l.viewers,
             "category": { "id": 15, "name": "Just Chatting", "slug": "just-chatting", "tags": ["IRL"],
@@ -151,7 +151,8 @@ fn official_answer(shared: &Shared, headers: &HeaderMap, query: Option<String>) 
         .channels
         .iter()
         .filter(|c| slugs.contains(&c.slug) || ids.contains(&c.user_id.to_string()))
-        .map(official_json)
+        .filter_map(|c| world.api_channel(&c.slug))
+        .map(|c| official_json(&c))
         .collect();
     Json(json!({ "data": data, "message": "OK" })).into_response()
 }

@@ -312,6 +312,11 @@ impl FakeControl {
         lock(&self.shared.world).api_lag = lag;
     }
 
+    /// The APIs say offline (`true`) whatever the chat socket was told, until set back.
+    pub fn set_api_says_offline(&self, on: bool) {
+        lock(&self.shared.world).api_says_offline = on;
+    }
+
     /// Centrifugo connects are refused (close 3500 "invalid token") while `on`.
     pub fn refuse_centrifugo(&self, on: bool) {
         lock(&self.shared.world).centrifugo_refusing = on;

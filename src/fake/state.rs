@@ -40,12 +40,23 @@ pub(crate) struct World {
     pub centrifugo_refusing: bool,
     /// The channel and official APIs answer this late, with what was so when asked.
     pub api_lag: std::time::Duration,
+    /// The APIs say offline whatever the chat socket was told (a flaky or cached API).
+    pub api_says_offline: bool,
     next_livestream: u64,
 }
 
 impl World {
     pub fn channel(&self, slug: &str) -> Option<&FakeChannel> {
         self.channels.iter().find(|c| c.slug == slug)
+    }
+
+    /// The channel as the APIs report it.
+    pub fn api_channel(&self, slug: &str) -> Option<FakeChannel> {
+        let mut c = self.channel(slug)?.clone();
+        if self.api_says_offline {
+            c.live = None;
+        }
+        Some(c)
     }
 
     pub fn next_livestream_id(&mut self) -> u64 {
@@ -82,6 +93,7 @@ impl Shared {
             centrifugo_tokens: HashMap::new(),
             centrifugo_refusing: false,
             api_lag: std::time::Duration::ZERO,
+            api_says_offline: false,
             next_livestream: 130_000_000,
         };
         Arc::new(Shared {
