@@ -416,6 +416,7 @@ fn actor_with(
         news: news_tx,
         feed,
         unknown_said: false,
+        helix_refused: false,
     };
     let cancel = CancellationToken::new();
     let requests = Arc::new(tokio::sync::Mutex::new(req_rx));
@@ -499,6 +500,42 @@ async fn refused_credentials_are_said_once_and_helix_is_left_alone() {
     assert!(timeout(LIMIT, rx).await.is_ok());
     assert_eq!(control.stats().api_requests, asked, "no more Helix calls");
     assert!(notes.try_recv().is_err(), "said once");
+    cancel.cancel();
+    let _ = timeout(LIMIT, task).await;
+}
+
+/// Credentials Twitch refused, and a probe that cannot tell: the hint is to fix them, not to
+/// set them (they are set).
+#[tokio::test]
+async fn refused_credentials_and_a_blind_probe_say_to_fix_the_credentials() {
+    let (twitch, _control) = fake(300).await;
+    let mut cfg = twitch.twitch_config();
+    cfg.client_secret = "wrong".into();
+    let rec = kicktui::config::Recorder {
+        streamlink: "/nonexistent/streamlink".into(),
+        ..Default::default()
+    };
+    let probe = kicktui::engine::stream_probe::StreamProbe::from_config(&rec, "fakechan");
+    let (_news, _requests, mut notes, cancel, task) =
+        actor_with(&cfg, twitch.channel(), Some(probe));
+    let hint = timeout(LIMIT, async {
+        while let Some(u) = notes.recv().await {
+            if let Update::Note(n) = u
+                && n.contains("cannot tell whether the stream is live")
+            {
+                return Some(n);
+            }
+        }
+        None
+    })
+    .await
+    .ok()
+    .flatten()
+    .expect("the hint");
+    assert!(
+        hint.contains("fix [twitch] client_id and client_secret (Twitch refused them)"),
+        "{hint}"
+    );
     cancel.cancel();
     let _ = timeout(LIMIT, task).await;
 }

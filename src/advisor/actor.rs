@@ -120,19 +120,44 @@ impl Actor {
         loop {
             tokio::select! {
                 () = cancel.cancelled() => return,
-                () = tokio::time::sleep_until(self.next_due) => self.ask(false, cancel).await,
+                () = tokio::time::sleep_until(self.next_due) => self.ask_once(false, cancel).await,
                 c = self.rx.recv(), if !self.cmds_closed => match c {
-                    Some(AdvisorCmd::AskNow) => self.ask(true, cancel).await,
-                    Some(AdvisorCmd::Dismiss) => {
-                        let (activity, engagement) = self.activity();
-                        let out = self.follow.dismiss(activity.as_deref(), engagement, wall_now());
-                        self.record_outcomes(out).await;
-                    }
-                    Some(AdvisorCmd::ChatVoice(on)) => self.chat_voice = on,
+                    Some(AdvisorCmd::AskNow) => self.ask_once(true, cancel).await,
+                    Some(c) => self.on_cmd(c).await,
                     None => self.cmds_closed = true,
                 },
                 _ = observe.tick() => self.observe().await,
             }
+        }
+    }
+
+    /// Asks; "ask now" presses that came while the call ran are answered by it (one call,
+    /// not one per press: three presses during a slow call spent three of the hour's calls).
+    async fn ask_once(&mut self, asked: bool, cancel: &CancellationToken) {
+        self.ask(asked, cancel).await;
+        let mut later = Vec::new();
+        while let Ok(c) = self.rx.try_recv() {
+            if !matches!(c, AdvisorCmd::AskNow) {
+                later.push(c);
+            }
+        }
+        for c in later {
+            self.on_cmd(c).await;
+        }
+    }
+
+    /// Every command but "ask now".
+    async fn on_cmd(&mut self, c: AdvisorCmd) {
+        match c {
+            AdvisorCmd::AskNow => {}
+            AdvisorCmd::Dismiss => {
+                let (activity, engagement) = self.activity();
+                let out = self
+                    .follow
+                    .dismiss(activity.as_deref(), engagement, wall_now());
+                self.record_outcomes(out).await;
+            }
+            AdvisorCmd::ChatVoice(on) => self.chat_voice = on,
         }
     }
 
@@ -182,7 +207,7 @@ impl Actor {
                 .as_secs_f64()
                 .ceil()
                 .max(1.0);
-            self.publish(Some(format!("waiting {left} s after a failed call")), |s| {
+            self.publish(Some(format!("asking in {left} s (a call failed)")), |s| {
                 s.refused += u64::from(asked)
             });
             return;

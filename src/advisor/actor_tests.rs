@@ -310,6 +310,39 @@ async fn the_budget_is_honoured_and_shown() {
     );
 }
 
+/// `A` pressed three times during a slow call: the call answers them all.
+#[tokio::test]
+async fn presses_during_a_call_are_answered_by_it() {
+    let mut r = rig(Provider::Anthropic, 12, 5, false).await;
+    r.llm.push(LlmReply::Slow {
+        delay: Duration::from_millis(500),
+        then: Box::new(LlmReply::tool(
+            "suggest_activity",
+            json!({"arm": "gameplay", "reason": "x"}),
+        )),
+    });
+    r.handle.ask_now();
+    r.status_until(|s| s.calls == 1).await;
+    r.handle.ask_now();
+    r.handle.ask_now();
+    r.next_advice().await;
+    // The presses were taken in; a later one is a new call.
+    r.status_until(|s| {
+        s.note
+            .as_deref()
+            .is_some_and(|n| n.starts_with("advice at"))
+    })
+    .await;
+    assert_eq!(r.llm.requests().len(), 1);
+    r.llm.push(LlmReply::tool(
+        "suggest_activity",
+        json!({"arm": "talk", "reason": "x"}),
+    ));
+    r.handle.ask_now();
+    r.next_advice().await;
+    assert_eq!(r.llm.requests().len(), 2);
+}
+
 #[tokio::test]
 async fn a_429_backs_off_with_retry_after_and_is_stored() {
     let (logs, _guard) = capture();
@@ -326,7 +359,7 @@ async fn a_429_backs_off_with_retry_after_and_is_stored() {
     );
     r.handle.ask_now();
     let s = r.status_until(|s| s.refused == 1).await;
-    assert!(s.note.is_some_and(|n| n.starts_with("waiting 1")));
+    assert!(s.note.is_some_and(|n| n.starts_with("asking in 1")));
     assert_eq!(r.llm.requests().len(), 1, "no call while backing off");
     let log = logs.text();
     assert_eq!(log.matches("advisor call failed").count(), 1, "{log}");

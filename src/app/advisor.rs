@@ -92,7 +92,8 @@ impl App {
     pub(super) fn ask_advice(&mut self) -> Vec<Cmd> {
         if self.advisor.status.is_none() {
             self.flash(
-                "the advisor is off ([advisor] enabled = true in config.toml)".into(),
+                "the advisor is off (turn it on with [advisor] enabled = true in config.toml)"
+                    .into(),
                 FlashKind::Info,
             );
             return vec![];

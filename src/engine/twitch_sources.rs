@@ -57,6 +57,7 @@ impl Sources {
             news: news_tx,
             feed: feed.clone(),
             unknown_said: false,
+            helix_refused: false,
         };
         let status = supervised_status(status, req_rx, feed.clone(), cancel.clone());
 

@@ -35,6 +35,8 @@ pub struct TwitchStatus {
     pub feed: Feed,
     /// The probe's "cannot tell" was said (once, until it can tell again).
     pub unknown_said: bool,
+    /// Helix refused the configured credentials (so "set them" would be the wrong hint).
+    pub helix_refused: bool,
 }
 
 impl TwitchStatus {
@@ -116,6 +118,7 @@ impl TwitchStatus {
         if retry.is_none() {
             // Bad credentials or channel: Helix is not asked again this run.
             self.helix = None;
+            self.helix_refused = true;
             let then = if self.probe.is_some() {
                 "live status now comes from the stream itself (streamlink)"
             } else {
@@ -141,9 +144,14 @@ impl TwitchStatus {
             Probe::Unknown { why } if self.helix.is_none() && !self.unknown_said => {
                 // Nothing else can tell: said once, or the run just sits silent.
                 self.unknown_said = true;
+                let fix = if self.helix_refused {
+                    "fix [twitch] client_id and client_secret (Twitch refused them)"
+                } else {
+                    "set [twitch] client_id and client_secret"
+                };
                 self.note(format!(
-                    "twitch:{}: cannot tell whether the stream is live ({why}); set [twitch] \
-                     client_id and client_secret, or [twitch] assume_live",
+                    "twitch:{}: cannot tell whether the stream is live ({why}); {fix}, or set \
+                     [twitch] assume_live",
                     self.login
                 ));
             }
