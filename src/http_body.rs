@@ -21,6 +21,22 @@ pub async fn read_capped(mut resp: reqwest::Response, max: usize) -> Result<Vec<
     Ok(body)
 }
 
+/// An error with its causes ("error sending request: … : Connection refused"), each said
+/// once even when an outer message already ends with it.
+pub fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut why = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !why.ends_with(&text) {
+            why.push_str(": ");
+            why.push_str(&text);
+        }
+        cause = c.source();
+    }
+    why
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

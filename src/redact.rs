@@ -36,6 +36,15 @@ pub fn urls_without_passwords(msg: &str) -> String {
     urls(msg, true)
 }
 
+/// A URL to show: without `user:password@` and without its query (`?api-key=…`).
+pub fn url_without_secrets(url: &str) -> String {
+    let shown = urls_without_passwords(url);
+    match shown.find(['?', '#']) {
+        Some(i) => format!("{}?…", &shown[..i]),
+        None => shown,
+    }
+}
+
 fn urls(msg: &str, keep_path: bool) -> String {
     let mut out = String::with_capacity(msg.len());
     let mut rest = msg;

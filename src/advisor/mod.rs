@@ -55,7 +55,7 @@ pub fn start(
             tracing::info!(
                 "advisor on: {} model {} every {} s, at most {} calls an hour",
                 c.advisor.provider.as_str(),
-                c.advisor.model,
+                c.advisor.model(),
                 c.advisor.interval_seconds,
                 c.advisor.max_calls_per_hour
             );

@@ -13,6 +13,8 @@ use crate::http_body::BodyError;
 
 /// A model's reply is a few KiB; a bigger one is not read to the end.
 const MAX_REPLY: usize = 2 << 20;
+/// A refusal's body is read for its message only.
+const REFUSAL_BODY: usize = 64 << 10;
 
 /// What one call sends: instructions, the stream's state, the tools.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,8 +45,8 @@ pub enum CallError {
     RateLimited { retry_after: Option<Duration> },
     #[error("server error ({0})")]
     Server(u16),
-    #[error("refused ({0}){hint}", hint = refused_hint(*.0))]
-    Refused(u16),
+    #[error("refused ({0}){hint}", hint = refused_hint(*.0, .1.as_deref()))]
+    Refused(u16, Option<String>),
     #[error("no answer within the timeout")]
     Timeout,
     #[error("cannot connect: {0}")]
@@ -53,12 +55,24 @@ pub enum CallError {
     Malformed(String),
 }
 
-fn refused_hint(status: u16) -> &'static str {
-    if status == 401 || status == 403 {
-        ": check the key in api_key_env"
-    } else {
-        ""
+fn refused_hint(status: u16, said: Option<&str>) -> String {
+    match said {
+        _ if status == 401 || status == 403 => ": check the key in api_key_env".into(),
+        Some(said) => format!(": {said}"),
+        None => String::new(),
     }
+}
+
+/// What a refusal's body says (`{"error": {"message": …}}`, both providers), short and
+/// printable. Not for 401/403: an auth error may quote the key back.
+fn refusal_message(status: u16, body: &[u8]) -> Option<String> {
+    if status == 401 || status == 403 {
+        return None;
+    }
+    let v: Value = serde_json::from_slice(body).ok()?;
+    let m = v["error"]["message"].as_str().or(v["message"].as_str())?;
+    let m: String = m.chars().filter(|c| !c.is_control()).take(200).collect();
+    (!m.trim().is_empty()).then(|| m.trim().to_string())
 }
 
 impl CallError {
@@ -67,7 +81,7 @@ impl CallError {
         match self {
             CallError::RateLimited { .. } => "rate_limited",
             CallError::Server(_) => "server_error",
-            CallError::Refused(_) => "refused",
+            CallError::Refused(..) => "refused",
             CallError::Timeout => "timeout",
             CallError::Network(_) => "network",
             CallError::Malformed(_) => "malformed",
@@ -224,7 +238,7 @@ impl LlmClient {
             http,
             provider: cfg.provider,
             url: endpoint(cfg.provider, cfg.api_base()),
-            model: cfg.model.clone(),
+            model: cfg.model().to_string(),
             max_tokens: cfg.max_tokens,
             key,
         })
@@ -265,7 +279,10 @@ impl LlmClient {
             return Err(CallError::Server(status));
         }
         if !(200..300).contains(&status) {
-            return Err(CallError::Refused(status));
+            let body = crate::http_body::read_capped(resp, REFUSAL_BODY)
+                .await
+                .unwrap_or_default();
+            return Err(CallError::Refused(status, refusal_message(status, &body)));
         }
         let bytes = match crate::http_body::read_capped(resp, MAX_REPLY).await {
             Ok(bytes) => bytes,
@@ -284,14 +301,38 @@ fn net_error(e: reqwest::Error) -> CallError {
     if e.is_timeout() {
         CallError::Timeout
     } else {
-        // Without the URL: short, and nothing but the base could be in it anyway.
-        CallError::Network(e.without_url().to_string())
+        // Without the URL: short, and nothing but the base could be in it anyway. With the
+        // causes: "error sending request" alone does not say "connection refused".
+        CallError::Network(crate::http_body::with_causes(&e.without_url()))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A refusal says what the server said (a wrong model name), but never an auth error's
+    /// body (it may quote the key).
+    #[test]
+    fn a_refusal_says_the_servers_message_except_for_auth_errors() {
+        let body =
+            br#"{"error": {"message": "model \"foo\" not found, try pulling it first\u001b[2J"}}"#;
+        let e = CallError::Refused(404, refusal_message(404, body));
+        assert_eq!(
+            e.to_string(),
+            "refused (404): model \"foo\" not found, try pulling it first[2J"
+        );
+        let auth = CallError::Refused(
+            401,
+            refusal_message(401, br#"{"error": {"message": "key sk-123"}}"#),
+        );
+        assert_eq!(
+            auth.to_string(),
+            "refused (401): check the key in api_key_env"
+        );
+        assert_eq!(refusal_message(400, b"<html>"), None);
+        assert_eq!(CallError::Refused(400, None).to_string(), "refused (400)");
+    }
 
     fn prompt() -> Prompt {
         Prompt {

@@ -30,6 +30,14 @@ impl Provider {
         }
     }
 
+    /// The model when `[advisor] model` is empty.
+    pub fn default_model(self) -> &'static str {
+        match self {
+            Provider::Anthropic => "claude-sonnet-4-5",
+            Provider::Openai => "gpt-4o-mini",
+        }
+    }
+
     pub fn default_key_env(self) -> &'static str {
         match self {
             Provider::Anthropic => "ANTHROPIC_API_KEY",
@@ -45,6 +53,8 @@ pub struct Advisor {
     pub provider: Provider,
     /// Empty: the provider's own (`https://api.anthropic.com`, `https://api.openai.com`).
     pub api_base: String,
+    /// Empty: the provider's own (`claude-sonnet-4-5`, `gpt-4o-mini`); a local server's
+    /// (Ollama…) must be named.
     pub model: String,
     /// The name of the environment variable holding the key (never the key itself). Empty:
     /// `ANTHROPIC_API_KEY` / `OPENAI_API_KEY`. A loopback `api_base` works without a key.
@@ -61,7 +71,7 @@ impl Default for Advisor {
             enabled: false,
             provider: Provider::Anthropic,
             api_base: String::new(),
-            model: "claude-sonnet-4-5".into(),
+            model: String::new(),
             api_key_env: String::new(),
             interval_seconds: 300,
             max_calls_per_hour: 12,
@@ -81,6 +91,14 @@ impl Advisor {
         // Guides write OpenAI-style bases with `/v1`; kicktui adds it itself.
         let base = base.trim_end_matches('/');
         base.strip_suffix("/v1").unwrap_or(base)
+    }
+
+    pub fn model(&self) -> &str {
+        if self.model.trim().is_empty() {
+            self.provider.default_model()
+        } else {
+            &self.model
+        }
     }
 
     pub fn key_env(&self) -> &str {
@@ -182,9 +200,6 @@ pub(super) fn validate(a: &Advisor, b: &Bot) -> Check {
     env_name("advisor.api_key_env", &a.api_key_env)?;
     if !a.api_base.is_empty() {
         http("advisor.api_base", &a.api_base)?;
-    }
-    if a.enabled && a.model.trim().is_empty() {
-        return Err(("advisor.model".into(), "a model name".into()));
     }
     range("advisor.interval_seconds", a.interval_seconds, 30, 86_400)?;
     range("advisor.max_calls_per_hour", a.max_calls_per_hour, 1, 600)?;

@@ -12,8 +12,9 @@ pub fn check(cfg: &Config) -> Check {
         Ok(None) => Check::skip(NAME, "off ([advisor] enabled = false)"),
         Ok(Some(s)) => {
             let provider = format!("{:?}", s.cfg.provider).to_lowercase();
-            let at = s.cfg.api_base();
-            Check::ok(NAME, format!("{provider} {} at {at}", s.cfg.model))
+            // A password or key in the base's URL is not for a pasted doctor report.
+            let at = crate::redact::url_without_secrets(s.cfg.api_base());
+            Check::ok(NAME, format!("{provider} {} at {at}", s.cfg.model()))
         }
         Err(why) => Check::fail(
             NAME,
@@ -38,6 +39,15 @@ mod tests {
         cfg.advisor.enabled = true;
         cfg.advisor.api_base = "http://127.0.0.1:11434".into();
         assert_eq!(check(&cfg).status, Status::Ok);
+        cfg.advisor.provider = crate::config::Provider::Openai;
+        cfg.advisor.api_base = "http://u:SECRETPW@127.0.0.1:11434/v1?api-key=SECRETQ".into();
+        let c = check(&cfg);
+        assert_eq!(c.status, Status::Ok);
+        assert_eq!(
+            c.detail, "openai gpt-4o-mini at http://127.0.0.1:11434/v1?…",
+            "{}",
+            c.detail
+        );
         cfg.advisor.api_base = "https://api.example.com".into();
         cfg.advisor.api_key_env = "KICKTUI_TEST_NO_SUCH_KEY".into();
         let c = check(&cfg);

@@ -170,17 +170,7 @@ async fn post(http: &reqwest::Client, url: &SecretUrl, body: &serde_json::Value)
 /// TLS handshake or the connection failed). reqwest's message names the URL: it is left out;
 /// a cause that repeated it would show it redacted (none of today's do).
 fn request_error(e: reqwest::Error, url: &SecretUrl) -> String {
-    let e = e.without_url();
-    let mut why = e.to_string();
-    let mut cause = std::error::Error::source(&e);
-    while let Some(c) = cause {
-        let text = c.to_string();
-        if !why.ends_with(&text) {
-            why.push_str(": ");
-            why.push_str(&text);
-        }
-        cause = c.source();
-    }
+    let why = crate::http_body::with_causes(&e.without_url());
     // As written in the config, and as reqwest writes it back (host lowercased, escapes).
     let parsed = reqwest::Url::parse(url.expose()).map(String::from);
     [Some(url.expose().to_string()), parsed.ok()]
