@@ -274,6 +274,13 @@ async fn after_kill_9_clip_pending_alone_closes_the_session_and_cuts() {
     let orphan = data.join(format!("clips/clavicular_s001_m{id}.mp4"));
     std::fs::create_dir_all(data.join("clips")).unwrap();
     std::fs::write(&orphan, b"left by a killed cut").unwrap();
+    // The upload hook runs for clips cut here too (it ran only in a live run).
+    let config = dir.path().join("config.toml");
+    let mut cfg: kicktui::config::Config =
+        toml::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    let uploaded = dir.path().join("uploaded.mp4");
+    cfg.clips.on_ready = vec!["cp".into(), "{path}".into(), uploaded.display().to_string()];
+    std::fs::write(&config, toml::to_string(&cfg).unwrap()).unwrap();
     let cut = kicktui(dir.path(), &["clip", "--pending"]);
     let err = String::from_utf8_lossy(&cut.stderr);
     assert!(cut.status.success(), "{err}");
@@ -289,6 +296,11 @@ async fn after_kill_9_clip_pending_alone_closes_the_session_and_cuts() {
         std::fs::read_dir(data.join("clips")).unwrap().count(),
         1,
         "no -2 copy"
+    );
+    assert!(err.contains("on_ready cp: done"), "{err}");
+    assert_eq!(
+        std::fs::read(&uploaded).unwrap(),
+        std::fs::read(&orphan).unwrap()
     );
     assert!(
         err.contains("session 1 (kick:clavicular) was left open by a run that did not stop")

@@ -323,6 +323,7 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
         );
     }
     println!("{}", res.path.display());
+    crate::media::clip_pending::on_ready(&rt, &cfg.clips.on_ready, &res.path);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -31,6 +31,16 @@ struct Pending {
 
 type Channel = (String, String);
 
+/// `[clips] on_ready` for a clip cut here, waited for (the command exits after); its outcome
+/// on stderr, beside the clip's line.
+pub fn on_ready(rt: &tokio::runtime::Runtime, template: &[String], path: &Path) {
+    match rt.block_on(super::hook::run_on_ready_now(template, path)) {
+        Some(Ok(done)) => eprintln!("{done}"),
+        Some(Err(why)) => eprintln!("{why}"),
+        None => {}
+    }
+}
+
 /// Every moment with its session, read in two queries (not one per moment).
 fn moments_with_sessions(store: &Store) -> Result<Vec<(MomentRow, SessionRow)>, Error> {
     let sessions: HashMap<i64, SessionRow> = store
@@ -268,6 +278,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
                     );
                 }
                 crate::present::print_all(&format!("{}\n", res.path.display()))?;
+                on_ready(&rt, &cfg.clips.on_ready, &res.path);
             }
             // The session has ended: a window no recording covers (a gap while the disk was
             // full, a deleted file) never will be, so it is not retried on every run.

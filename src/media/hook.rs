@@ -21,24 +21,43 @@ pub fn hook_argv(template: &[String], path: &Path) -> Vec<String> {
 /// Starts the hook for `path` in the background; does nothing when `template` is empty.
 pub fn run_on_ready(template: &[String], path: &Path) {
     let argv = hook_argv(template, path);
-    let Some((program, args)) = argv.split_first() else {
+    if argv.is_empty() {
         return;
+    }
+    tokio::spawn(async move {
+        match run(&argv).await {
+            Ok(done) => tracing::info!("{done}"),
+            Err(why) => tracing::warn!("{why}"),
+        }
+    });
+}
+
+/// Runs the hook for `path` to its end (the `clip` commands, which exit after): what it
+/// did, in a line. `None` when `template` is empty.
+pub async fn run_on_ready_now(template: &[String], path: &Path) -> Option<Result<String, String>> {
+    let argv = hook_argv(template, path);
+    if argv.is_empty() {
+        return None;
+    }
+    Some(run(&argv).await)
+}
+
+async fn run(argv: &[String]) -> Result<String, String> {
+    let Some((program, args)) = argv.split_first() else {
+        return Err("on_ready: empty".into());
     };
     let mut cmd = Command::new(program);
     cmd.args(args);
-    let program = program.clone();
-    tokio::spawn(async move {
-        match tokio::time::timeout(HOOK_TIMEOUT, Tracked::output(&mut cmd)).await {
-            Ok(Ok(out)) if out.success() => tracing::info!("on_ready {program}: done"),
-            Ok(Ok(out)) => tracing::warn!(
-                "on_ready {program} failed ({:?}): {}",
-                out.code,
-                out.stderr.lines().last().unwrap_or("")
-            ),
-            Ok(Err(e)) => tracing::warn!("on_ready {program} could not start: {e}"),
-            Err(_) => tracing::warn!("on_ready {program} timed out and was killed"),
-        }
-    });
+    match tokio::time::timeout(HOOK_TIMEOUT, Tracked::output(&mut cmd)).await {
+        Ok(Ok(out)) if out.success() => Ok(format!("on_ready {program}: done")),
+        Ok(Ok(out)) => Err(format!(
+            "on_ready {program} failed ({:?}): {}",
+            out.code,
+            out.stderr.lines().last().unwrap_or("")
+        )),
+        Ok(Err(e)) => Err(format!("on_ready {program} could not start: {e}")),
+        Err(_) => Err(format!("on_ready {program} timed out and was killed")),
+    }
 }
 
 #[cfg(test)]
