@@ -115,11 +115,13 @@ fn main() {
             started_at: start,
             title: Some("12 hours".into()),
             stream_started_at: Some(start),
+            stream_id: None,
         })
         .expect("session");
     let live = Event::Live {
         title: None,
         started_at: Some(start),
+        stream_id: None,
     };
     let mut effects = core.on_event(start, &live);
     let (mut msgs, mut moments, mut rows) = (0u64, 0u64, 0u64);

@@ -214,6 +214,9 @@ pub enum Event {
     Live {
         title: Option<String>,
         started_at: Option<Ts>,
+        /// The platform's id of this broadcast (Kick's livestream id, Twitch's stream id):
+        /// two streams that started within a minute of each other are still two.
+        stream_id: Option<u64>,
     },
     Offline,
     Viewers {

@@ -275,7 +275,7 @@ fn to_updates(effects: Vec<Effect>) -> Vec<Update> {
         .filter_map(|e| match e {
             Effect::Moment(moment) => Some(Update::Moment { id: None, moment }),
             Effect::MomentBuilding(moment) => Some(Update::MomentBuilding { id: None, moment }),
-            Effect::Live { at, title } => Some(Update::WentLive {
+            Effect::Live { at, title, .. } => Some(Update::WentLive {
                 at,
                 title,
                 session: None,

@@ -69,6 +69,7 @@ async fn live_stream_end_to_end() {
             started_at: live_at,
             title: None,
             stream_started_at: Some(live_at),
+            stream_id: None,
         })
         .await
         .unwrap();

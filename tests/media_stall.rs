@@ -28,6 +28,7 @@ async fn hung_server_is_a_stall_and_the_recording_restarts() {
             started_at: wall_now(),
             title: None,
             stream_started_at: None,
+            stream_id: None,
         })
         .await
         .unwrap();

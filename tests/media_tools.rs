@@ -152,5 +152,6 @@ fn live_session(t: kicktui::domain::Ts) -> NewSession {
         started_at: t,
         title: None,
         stream_started_at: Some(t),
+        stream_id: None,
     }
 }

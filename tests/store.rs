@@ -22,6 +22,7 @@ fn session(channel: &str) -> NewSession {
         started_at: T0,
         title: Some("Just chatting".into()),
         stream_started_at: Some(T0),
+        stream_id: None,
     }
 }
 
@@ -341,11 +342,23 @@ fn a_stream_split_by_a_crash_is_clipped_from_both_sessions_recordings() {
         stream_started_at: session("a").stream_started_at.map(|t| t.plus_secs(0.766)),
         ..session("a")
     };
+    // A stream that ended at once and started again 40 s later: its id tells it apart.
+    let restarted_stream = NewSession {
+        stream_started_at: session("c").stream_started_at.map(|t| t.plus_secs(40.0)),
+        stream_id: Some(131),
+        ..session("c")
+    };
+    let first_with_id = NewSession {
+        stream_id: Some(130),
+        ..session("c")
+    };
     // Before the crash, after the restart (the same stream), another stream, another
     // channel with the same start.
     let ids = [session("a"), restarted, other_stream, session("b")]
         .map(|s| h.open_session_blocking(s).unwrap());
-    for (i, &sid) in ids.iter().enumerate() {
+    let [with_id, second] =
+        [first_with_id, restarted_stream].map(|s| h.open_session_blocking(s).unwrap());
+    for (i, &sid) in ids.iter().chain(&[with_id, second]).enumerate() {
         let rec = NewRecording {
             session_id: sid,
             part: 1,
@@ -364,6 +377,9 @@ fn a_stream_split_by_a_crash_is_clipped_from_both_sessions_recordings() {
     assert_eq!(paths(ids[1]), ["/rec/s1_p1.ts", "/rec/s2_p1.ts"]);
     assert_eq!(paths(ids[2]), ["/rec/s3_p1.ts"]);
     assert_eq!(paths(ids[3]), ["/rec/s4_p1.ts"]);
+    // Known ids that differ: two streams, though they started 40 s apart.
+    assert_eq!(paths(with_id), ["/rec/s5_p1.ts"]);
+    assert_eq!(paths(second), ["/rec/s6_p1.ts"]);
 }
 
 #[test]

@@ -146,6 +146,7 @@ fn save_replay(
         started_at: started,
         title: None,
         stream_started_at: Some(started),
+        stream_id: None,
     })?;
     // A replay has no recording: its moments are not left pending for `clip --pending`.
     for m in &report.moments {

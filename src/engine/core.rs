@@ -150,7 +150,11 @@ impl Core {
                     self.stats.emote_hits += msg.emotes.len() as u32;
                 }
             }
-            Event::Live { title, started_at } => {
+            Event::Live {
+                title,
+                started_at,
+                stream_id,
+            } => {
                 // A start from outside is believed only if it is a plausible past: one in the
                 // future (a bad clock, a bad field) would put every clip window before it.
                 let start = started_at
@@ -175,6 +179,7 @@ impl Core {
                     out.push(Effect::Live {
                         at: start,
                         title: title.clone(),
+                        stream_id: *stream_id,
                     });
                 }
             }

@@ -63,6 +63,7 @@ fn offline_flushes_before_the_offline_effect_and_the_next_window_is_short() {
         &Event::Live {
             title: None,
             started_at: None,
+            stream_id: None,
         },
     );
     feed(&mut c, 1_000_000, 3_000, 4, &mut out);

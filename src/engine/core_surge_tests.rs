@@ -140,6 +140,7 @@ fn peaks_after_joining(cfg: &Config, age_s: i64, raid_first: bool) -> Vec<Moment
     let live = Event::Live {
         title: None,
         started_at: Some(Ts(t0 - age_s * 1000)),
+        stream_id: None,
     };
     let mut found = Vec::new();
     if raid_first {

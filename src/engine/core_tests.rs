@@ -97,6 +97,7 @@ fn live_start(now: Ts, started_at: Option<Ts>) -> Option<Ts> {
     let live = Event::Live {
         title: None,
         started_at,
+        stream_id: None,
     };
     core.on_event(now, &live).into_iter().find_map(|e| match e {
         Effect::Live { at, .. } => Some(at),
@@ -125,6 +126,7 @@ fn a_mark_from_before_the_stream_started_is_at_its_start_inside_its_window() {
     let live = Event::Live {
         title: None,
         started_at: Some(t0),
+        stream_id: None,
     };
     core.on_event(t0, &live);
     let m = core.mark(t0.plus_ms(-2_500), None);
@@ -146,6 +148,7 @@ fn a_new_stream_is_not_a_viewer_spike_against_the_last_one() {
     let live = Event::Live {
         title: None,
         started_at: None,
+        stream_id: None,
     };
     let mut out = core.on_event(t0, &live);
     for i in 1..=6 {
@@ -183,6 +186,7 @@ fn an_offline_moment_counts_from_the_end_of_the_stream() {
     let live = Event::Live {
         title: None,
         started_at: None,
+        stream_id: None,
     };
     core.on_event(t0, &live);
     let t1 = t0.plus_secs(3600.0);

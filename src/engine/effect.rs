@@ -17,6 +17,7 @@ pub enum Effect {
     Live {
         at: Ts,
         title: Option<String>,
+        stream_id: Option<u64>,
     },
     Offline {
         at: Ts,

@@ -477,6 +477,7 @@ mod tests {
                     started_at: Ts(0),
                     title: None,
                     stream_started_at: None,
+                    stream_id: None,
                 })?;
                 let mut core = crate::engine::core::Core::new(
                     &Config::default(),

@@ -29,7 +29,12 @@ impl Engine {
     /// The stream that started at `stream_start` is live: the session a crash closed for it
     /// is opened again; returns it with where its recording stopped. `None` when no session
     /// recorded this stream (or it could not be resumed: a new one opens as usual).
-    pub(super) async fn resume_stream(&mut self, now: Ts, stream_start: Ts) -> Option<Resumed> {
+    pub(super) async fn resume_stream(
+        &mut self,
+        now: Ts,
+        stream_start: Ts,
+        stream_id: Option<u64>,
+    ) -> Option<Resumed> {
         let held: Vec<i64> = self.engage.held_reports.iter().map(|h| h.id).collect();
         if held.is_empty() {
             return None;
@@ -38,7 +43,7 @@ impl Engine {
         let found = tokio::task::spawn_blocking(move || {
             let store = Store::open_in(&dir).map_err(|e| e.to_string())?;
             let Some(r) = store
-                .resumable(&held, stream_start)
+                .resumable(&held, stream_start, stream_id)
                 .map_err(|e| e.to_string())?
             else {
                 return Ok(None);

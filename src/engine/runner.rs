@@ -236,6 +236,7 @@ impl Engine {
                 let live = Event::Live {
                     title: s.title.clone(),
                     started_at: s.started_at,
+                    stream_id: s.livestream_id,
                 };
                 let effects = self.core.on_event(now, &live);
                 self.apply(effects).await;
@@ -381,13 +382,20 @@ impl Engine {
                     self.feed.send(Update::Moment { id, moment });
                 }
                 Effect::ChatStats(s) => self.store_chat_stats(s).await,
-                Effect::Live { at, title } => {
+                Effect::Live {
+                    at,
+                    title,
+                    stream_id,
+                } => {
                     let now = wall_now();
                     // Restarted after a crash mid-stream: the stream's session goes on.
-                    let (session, before, activity) = match self.resume_stream(now, at).await {
+                    let resumed = self.resume_stream(now, at, stream_id).await;
+                    let (session, before, activity) = match resumed {
                         Some(r) => (Some(r.id), Some(r.before), r.activity),
                         None => (
-                            self.sessions.go_live(now, at, title.clone()).await,
+                            self.sessions
+                                .go_live(now, at, title.clone(), stream_id)
+                                .await,
                             None,
                             None,
                         ),

@@ -75,7 +75,7 @@ impl Sessions {
         if let Some(id) = self.current() {
             return Some(id);
         }
-        let id = self.open(now, None, None).await?;
+        let id = self.open(now, None, None, None).await?;
         tracing::info!("session {id} opened for activity while the channel is offline");
         self.current = Some(Current::new(id, false, now));
         Some(id)
@@ -97,6 +97,7 @@ impl Sessions {
         now: Ts,
         stream_start: Ts,
         title: Option<String>,
+        stream_id: Option<u64>,
     ) -> Option<i64> {
         if let Some(c) = &self.current {
             if c.live {
@@ -106,7 +107,7 @@ impl Sessions {
                 let id = room.id;
                 if let Err(e) = self
                     .store
-                    .session_went_live(id, now, stream_start, title)
+                    .session_went_live(id, now, stream_start, title, stream_id)
                     .await
                 {
                     tracing::error!("cannot mark session {id} live: {e}");
@@ -122,7 +123,7 @@ impl Sessions {
             }
             self.close(now).await;
         }
-        let id = self.open(now, Some(stream_start), title).await?;
+        let id = self.open(now, Some(stream_start), title, stream_id).await?;
         tracing::info!(
             "session {id} opened: the stream started at {}",
             stream_start.to_rfc3339()
@@ -173,13 +174,20 @@ impl Sessions {
         }
     }
 
-    async fn open(&self, now: Ts, stream_start: Option<Ts>, title: Option<String>) -> Option<i64> {
+    async fn open(
+        &self,
+        now: Ts,
+        stream_start: Option<Ts>,
+        title: Option<String>,
+        stream_id: Option<u64>,
+    ) -> Option<i64> {
         let row = NewSession {
             channel: self.channel.clone(),
             platform: self.platform.clone(),
             started_at: now,
             title,
             stream_started_at: stream_start,
+            stream_id,
         };
         match self.store.open_session(row).await {
             Ok(id) => Some(id),
@@ -219,7 +227,7 @@ mod tests {
         let rows = sessions_after(async |s| {
             s.ensure(T0).await;
             let live = T0.plus_secs(600.0);
-            assert_eq!(s.go_live(live, live, None).await, Some(1));
+            assert_eq!(s.go_live(live, live, None, None).await, Some(1));
         })
         .await;
         assert_eq!(rows, [(1, true)]);
@@ -230,11 +238,11 @@ mod tests {
         let rows = sessions_after(async |s| {
             s.ensure(T0).await;
             let late = T0.plus_secs(WAITING_ROOM.as_secs_f64() + 1.0);
-            assert_eq!(s.go_live(late, late, None).await, Some(2));
+            assert_eq!(s.go_live(late, late, None, None).await, Some(2));
             s.close(late.plus_secs(10.0)).await;
             s.ensure_for_moment(late.plus_secs(20.0)).await;
             let soon = late.plus_secs(30.0);
-            assert_eq!(s.go_live(soon, soon, None).await, Some(4));
+            assert_eq!(s.go_live(soon, soon, None, None).await, Some(4));
         })
         .await;
         assert_eq!(rows, [(1, false), (2, true), (3, false), (4, true)]);

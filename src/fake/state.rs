@@ -94,7 +94,8 @@ impl Shared {
             centrifugo_refusing: false,
             api_lag: std::time::Duration::ZERO,
             api_says_offline: false,
-            next_livestream: 130_000_000,
+            // From the clock: a demo run after another is another stream, with another id.
+            next_livestream: u64::try_from(crate::time::wall_now().0 / 1000).unwrap_or(0),
         };
         Arc::new(Shared {
             rng: Mutex::new(cfg.seed),

@@ -28,15 +28,17 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
     match op {
         WriteOp::OpenSession(s) => {
             conn.prepare_cached(
-                "INSERT INTO sessions (channel, platform, started_at, title, stream_started_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO sessions (channel, platform, started_at, title, stream_started_at,
+                     stream_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![
                 s.channel,
                 s.platform,
                 ts(s.started_at),
                 s.title,
-                opt_ts(s.stream_started_at)
+                opt_ts(s.stream_started_at),
+                s.stream_id.and_then(|id| i64::try_from(id).ok())
             ])?;
             Ok(conn.last_insert_rowid())
         }
@@ -74,17 +76,20 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
             started_at,
             stream_started_at,
             title,
+            stream_id,
         } => {
             let n = conn
                 .prepare_cached(
-                    "UPDATE sessions SET started_at = ?2, stream_started_at = ?3, title = ?4
+                    "UPDATE sessions SET started_at = ?2, stream_started_at = ?3, title = ?4,
+                         stream_id = ?5
                      WHERE id = ?1",
                 )?
                 .execute(params![
                     session_id,
                     ts(*started_at),
                     ts(*stream_started_at),
-                    title
+                    title,
+                    stream_id.and_then(|id| i64::try_from(id).ok())
                 ])?;
             one_row(n, "session", *session_id)
         }

@@ -402,6 +402,7 @@ mod tests {
                 started_at: Ts(0),
                 title: None,
                 stream_started_at: Some(Ts(0)),
+                stream_id: None,
             })
             .expect("open");
         let sub = Event::Subscription {
@@ -442,6 +443,7 @@ mod tests {
                 started_at: t0.plus_secs(400.0),
                 title: None,
                 stream_started_at: Some(t0),
+                stream_id: None,
             })
             .expect("open");
         let segment = |name: &str, from: f64, to: f64, reward: Option<f64>| {

@@ -142,6 +142,7 @@ fn tables_fit_an_80_column_terminal() {
         recording_path: None,
         stream_started_at: None,
         moments: 12,
+        stream_id: None,
     };
     let s_out = render_sessions(&[session], OutputFormat::Table);
     assert!(s_out.contains("1:23:45"), "{s_out}");
@@ -167,6 +168,7 @@ fn sessions_json_and_csv_have_one_item_per_session() {
         recording_path: Some("/r/1.ts".into()),
         stream_started_at: None,
         moments: 0,
+        stream_id: None,
     };
     let json: Value = serde_json::from_str(&render_sessions(
         std::slice::from_ref(&s),

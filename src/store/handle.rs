@@ -99,12 +99,14 @@ impl StoreHandle {
         started_at: Ts,
         stream_started_at: Ts,
         title: Option<String>,
+        stream_id: Option<u64>,
     ) -> Result<(), StoreError> {
         self.send(WriteOp::SessionWentLive {
             session_id,
             started_at,
             stream_started_at,
             title,
+            stream_id,
         })
         .await
         .map(drop)

@@ -69,6 +69,8 @@ pub struct NewSession {
     pub title: Option<String>,
     /// When the platform says the stream went live, if known.
     pub stream_started_at: Option<Ts>,
+    /// The platform's id of the stream, if known.
+    pub stream_id: Option<u64>,
 }
 
 /// A moment ready to insert, its JSON already serialized (off the writer thread).

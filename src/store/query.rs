@@ -63,6 +63,8 @@ pub struct SessionRow {
     pub title: Option<String>,
     pub recording_path: Option<String>,
     pub stream_started_at: Option<Ts>,
+    /// The platform's id of the stream, if known.
+    pub stream_id: Option<i64>,
     /// How many moments the session has.
     pub moments: i64,
 }
@@ -136,7 +138,7 @@ fn moment_row(row: &Row) -> rusqlite::Result<MomentRow> {
 
 const SESSION_SELECT: &str = "SELECT s.id, s.channel, s.platform, s.started_at, s.ended_at,
     s.title, s.recording_path, s.stream_started_at,
-    (SELECT COUNT(*) FROM moments m WHERE m.session_id = s.id)
+    (SELECT COUNT(*) FROM moments m WHERE m.session_id = s.id), s.stream_id
     FROM sessions s";
 
 fn session_row(row: &Row) -> rusqlite::Result<SessionRow> {
@@ -150,6 +152,7 @@ fn session_row(row: &Row) -> rusqlite::Result<SessionRow> {
         recording_path: row.get(6)?,
         stream_started_at: get_opt_ts(row, 7)?,
         moments: row.get(8)?,
+        stream_id: row.get(9)?,
     })
 }
 
@@ -235,7 +238,8 @@ impl Store {
     /// The session's recordings and those of the other sessions of the same stream (same
     /// channel, stream starts within two minutes as a resume counts them: the API's start
     /// and the live event's differ by a second; a crash split the stream, and the restart's
-    /// recording may hold the end of a moment the first session saw).
+    /// recording may hold the end of a moment the first session saw). Two sessions whose
+    /// stream ids are both known and differ are two streams, however close their starts.
     pub fn recordings_of_stream(&self, session_id: i64) -> Result<Vec<RecordingRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.id, r.session_id, r.part, r.path, r.started_at, r.ended_at, r.bytes,
@@ -246,7 +250,9 @@ impl Store {
                 OR (s.platform = me.platform AND s.channel = me.channel
                     AND s.stream_started_at IS NOT NULL
                     AND abs(julianday(s.stream_started_at) - julianday(me.stream_started_at))
-                        * 86400000.0 <= ?2)
+                        * 86400000.0 <= ?2
+                    AND (s.stream_id IS NULL OR me.stream_id IS NULL
+                         OR s.stream_id = me.stream_id))
              ORDER BY r.session_id, r.part",
         )?;
         let same_ms = super::resume::SAME_STREAM_MS as f64;

@@ -257,6 +257,7 @@ mod tests {
             started_at: Ts(at),
             title: None,
             stream_started_at: None,
+            stream_id: None,
         }
     }
 

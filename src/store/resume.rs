@@ -48,18 +48,25 @@ const ABSORBED: [&str; 6] = [
 
 impl Store {
     /// Among `closed` (the sessions crash recovery closed at this start), the one that
-    /// recorded the stream that started at `stream_start` (within [`SAME_STREAM_MS`]).
+    /// recorded the stream that started at `stream_start` (within [`SAME_STREAM_MS`]), or
+    /// whose stream id is `stream_id` when both ids are known: a stream that ended and
+    /// started again a minute later is another stream.
     pub fn resumable(
         &self,
         closed: &[i64],
         stream_start: Ts,
+        stream_id: Option<u64>,
     ) -> Result<Option<Resumable>, StoreError> {
         for &id in closed.iter().rev() {
             let Some(s) = self.session(id)? else { continue };
             let Some(started) = s.stream_started_at else {
                 continue;
             };
-            if (started.0 - stream_start.0).abs() > SAME_STREAM_MS {
+            let same = match (s.stream_id, stream_id) {
+                (Some(a), Some(b)) => u64::try_from(a).is_ok_and(|a| a == b),
+                _ => (started.0 - stream_start.0).abs() <= SAME_STREAM_MS,
+            };
+            if !same {
                 continue;
             }
             return Ok(Some(Resumable {
@@ -206,7 +213,37 @@ mod tests {
             started_at: at,
             title: None,
             stream_started_at: stream,
+            stream_id: None,
         }
+    }
+
+    /// With the stream's id stored, a restart tells a stream that started again a minute
+    /// later from the one the crashed run watched; without one, the start decides.
+    #[test]
+    fn the_stream_id_decides_when_both_are_known() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("kicktui.db");
+        let writer = StoreWriter::spawn(&db).expect("writer");
+        let crashed = writer
+            .handle()
+            .open_session_blocking(NewSession {
+                stream_id: Some(130_000_001),
+                ..session(Some(START), START)
+            })
+            .expect("open");
+        writer.shutdown().expect("shutdown");
+        let r = recover(&db, "kick", "clavicular").expect("recover");
+        let store = Store::open(&db).expect("store");
+        let found = |at: f64, id: Option<u64>| {
+            store
+                .resumable(&r.streams, START.plus_secs(at), id)
+                .expect("query")
+                .map(|f| f.session_id)
+        };
+        assert_eq!(found(40.0, Some(130_000_002)), None, "another stream");
+        assert_eq!(found(1.2, Some(130_000_001)), Some(crashed));
+        assert_eq!(found(1.2, None), Some(crashed), "no id: the start decides");
+        assert_eq!(found(600.0, None), None);
     }
 
     #[test]
@@ -223,11 +260,11 @@ mod tests {
         // The live event's start is a second off the API's: the same stream. Ten minutes
         // off is another stream.
         let found = store
-            .resumable(&r.streams, START.plus_secs(1.2))
+            .resumable(&r.streams, START.plus_secs(1.2), None)
             .expect("query");
         assert_eq!(found.map(|f| f.session_id), Some(crashed));
         let other = store
-            .resumable(&r.streams, START.plus_secs(600.0))
+            .resumable(&r.streams, START.plus_secs(600.0), None)
             .expect("query");
         assert_eq!(other, None);
 
@@ -366,7 +403,7 @@ mod tests {
         assert_eq!(again.streams, vec![crashed]);
         let store = Store::open(&db).expect("store");
         let found = store
-            .resumable(&again.streams, START.plus_secs(0.8))
+            .resumable(&again.streams, START.plus_secs(0.8), None)
             .expect("query");
         assert_eq!(found.map(|f| f.session_id), Some(crashed));
 

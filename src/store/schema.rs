@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[&str] = &[
     V_RESUMED,
     V_SUB_PRICE,
     V_DOWN_GAPS,
+    V_STREAM_ID,
 ];
 
 /// The schema version this build writes.
@@ -228,6 +229,13 @@ INSERT INTO down_gaps (session_id, down_from, resumed_at)
 ALTER TABLE sessions DROP COLUMN down_from;
 ALTER TABLE sessions DROP COLUMN resumed_at;
 ALTER TABLE sessions ADD COLUMN left_live INTEGER NOT NULL DEFAULT 0;
+"#;
+
+/// The platform's id of the session's stream (Kick's livestream id, Twitch's stream id):
+/// a restart tells a new stream from the one it was watching by it, even when both started
+/// within the same two minutes.
+const V_STREAM_ID: &str = r#"
+ALTER TABLE sessions ADD COLUMN stream_id INTEGER;
 "#;
 
 /// The sub price the session's report was written with, so `kicktui report N` prints the

@@ -39,6 +39,7 @@ pub enum WriteOp {
         started_at: Ts,
         stream_started_at: Ts,
         title: Option<String>,
+        stream_id: Option<u64>,
     },
     /// A session crash recovery closed is opened again: the restart found its stream still
     /// live. `absorb`: this run's session from before it knew, merged into it.

@@ -85,7 +85,8 @@ pub(crate) async fn streams(
     let ours = logins.iter().any(|l| l.eq_ignore_ascii_case(&cfg.channel));
     let data: Vec<Value> = match (&world.live, ours) {
         (Some(live), true) => vec![json!({
-            "id": "40952121085",
+            // One id per broadcast (each start its own), as Helix gives.
+            "id": (live.started_at.0 / 1000).to_string(),
             "user_id": cfg.room_id.to_string(),
             "user_login": cfg.channel,
             "user_name": cfg.channel,

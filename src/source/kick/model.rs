@@ -119,6 +119,9 @@ pub(super) struct Live {
 
 #[derive(Deserialize)]
 pub(super) struct Livestream {
+    /// A number; anything else is no id (the event still counts).
+    #[serde(default)]
+    pub id: Option<serde_json::Value>,
     pub session_title: Option<String>,
     #[serde(default, deserialize_with = "opt_ts")]
     pub created_at: Option<Ts>,

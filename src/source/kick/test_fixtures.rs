@@ -251,7 +251,14 @@ fn live_offline_and_chat_modes() {
     let (e, _, _) = event("StreamerIsLive");
     let started_at = ts("2026-09-27T18:00:00Z");
     let title = Some("Ranked grind".to_owned());
-    assert_eq!(e, Event::Live { title, started_at });
+    assert_eq!(
+        e,
+        Event::Live {
+            title,
+            started_at,
+            stream_id: Some(129_400_001)
+        }
+    );
     assert_eq!(event("StopStreamBroadcast").0, Event::Offline);
     assert_eq!(
         event("ChatroomUpdatedEvent"),

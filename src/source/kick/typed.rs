@@ -101,6 +101,7 @@ pub(super) fn decode(raw: &str) -> Result<Frame, DecodeError> {
         "StreamerIsLive" => {
             let l: Live = payload(name, data)?;
             event(Event::Live {
+                stream_id: l.livestream.id.as_ref().and_then(serde_json::Value::as_u64),
                 title: l.livestream.session_title,
                 started_at: l.livestream.created_at,
             })
