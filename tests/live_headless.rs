@@ -487,9 +487,18 @@ async fn one_offline_api_answer_is_checked_again_before_the_stream_ends() {
     timeout(LIMIT, c.wait_for(|s| s.api_answers >= n + 2))
         .await
         .unwrap();
-    // Offline for good, as far as the API knows.
+    // Offline for good, as far as the API knows: the stream ends once the API has said so
+    // for 15 s, not at its next answer (a poll comes every 5 s).
+    let n = c.stats().api_answers;
     c.set_api_says_offline(true);
-    run.expect("Stream went offline").await;
+    timeout(LIMIT, c.wait_for(|s| s.api_answers > n))
+        .await
+        .unwrap();
+    let first_offline = std::time::Instant::now();
+    run.expect_within(&["Stream went offline"], Duration::from_secs(30))
+        .await;
+    let waited = first_offline.elapsed();
+    assert!(waited >= Duration::from_secs(13), "{waited:?}");
     let (status, out, dir) = run.stop("TERM").await;
     let out = out.join("\n");
     assert!(status.success());

@@ -20,8 +20,10 @@ use crate::media::{
 };
 use crate::store::{self, Store, StoreHandle};
 
-/// How long the recorder waits for a fresh answer to "still live?" before using the last one.
-const ASK_LIVE: Duration = Duration::from_secs(10);
+/// How long the recorder waits for a fresh answer to "still live?" before using the last one
+/// (longer than the engine takes to confirm an "offline": an unconfirmed one is not passed
+/// on).
+const ASK_LIVE: Duration = Duration::from_secs(20);
 
 /// Checks streamlink, ffmpeg and ffprobe; `Err`: why recording cannot work.
 pub async fn check_tools(rec: config::Recorder) -> Result<(), String> {

@@ -118,7 +118,7 @@ impl TwitchStatus {
         if retry.is_none() {
             // Bad credentials or channel: Helix is not asked again this run.
             self.helix = None;
-            self.helix_refused = true;
+            self.helix_refused = matches!(e, HelixError::Unauthorized);
             let then = if self.probe.is_some() {
                 "live status now comes from the stream itself (streamlink)"
             } else {

@@ -267,6 +267,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
     }
     let tools = Tools::from_config(&cfg.recorder);
     let (mut failed, mut short, mut unrecorded) = (0, 0, Vec::new());
+    let mut clips = Vec::new();
     for id in &cut {
         match rt.block_on(clip_from_store(&tools, data_dir, &ClipWhat::Moment(*id))) {
             Ok(res) => {
@@ -278,7 +279,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
                     );
                 }
                 crate::present::print_all(&format!("{}\n", res.path.display()))?;
-                on_ready(&rt, &cfg.clips.on_ready, &res.path);
+                clips.push(res.path);
             }
             // The session has ended: a window no recording covers (a gap while the disk was
             // full, a deleted file) never will be, so it is not retried on every run.
@@ -309,6 +310,11 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
         cut.len()
     );
     write_reports(&rt, cfg, data_dir, &cut_sessions, &owed);
+    // Uploads may take minutes: the channels are free for a live run meanwhile.
+    drop(locked);
+    for path in &clips {
+        on_ready(&rt, &cfg.clips.on_ready, path);
+    }
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {
