@@ -60,6 +60,7 @@ async fn start(
     cfg.advisor.enabled = true;
     cfg.advisor.provider = Provider::Anthropic;
     cfg.advisor.api_base = llm.base();
+    cfg.advisor.model = "test-model".into();
     cfg.advisor.api_key_env = KEY_ENV.into();
     cfg.advisor.interval_seconds = 3600;
     tune(&mut cfg);

@@ -223,7 +223,7 @@ impl Actor {
                 tracing::info!("{}: next call in {mins} min", self.budget.status(now));
                 self.budget_logged = true;
             }
-            self.publish(Some("no calls left this hour".into()), |s| {
+            self.publish(Some(super::NO_CALLS_LEFT.into()), |s| {
                 s.refused += u64::from(asked)
             });
             return;

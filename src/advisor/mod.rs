@@ -21,6 +21,9 @@ pub mod show;
 pub mod tools;
 
 pub use actor::spawn;
+
+/// The status note while the hour's calls are spent.
+pub const NO_CALLS_LEFT: &str = "no calls left this hour";
 pub use api::{Advice, AdvisorCmd, AdvisorHandle, AdvisorSetup, AdvisorStatus, is_loopback};
 pub use key::ApiKey;
 pub use recent_chat::RecentChat;

@@ -201,6 +201,16 @@ pub(super) fn validate(a: &Advisor, b: &Bot) -> Check {
     if !a.api_base.is_empty() {
         http("advisor.api_base", &a.api_base)?;
     }
+    // Only the providers' own APIs have a default model; a local server's must be named.
+    let own_api = a.api_base.is_empty() || a.api_base() == a.provider.default_api_base();
+    if a.enabled && a.model.trim().is_empty() && !own_api {
+        return Err((
+            "advisor.model".into(),
+            "the model the server at api_base serves (only the providers' own APIs have a \
+             default)"
+                .into(),
+        ));
+    }
     range("advisor.interval_seconds", a.interval_seconds, 30, 86_400)?;
     range("advisor.max_calls_per_hour", a.max_calls_per_hour, 1, 600)?;
     range("advisor.max_tokens", a.max_tokens, 16, 32_000)?;

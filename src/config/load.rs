@@ -237,6 +237,12 @@ mod tests {
         // Past the type's range: its bounds, not "0 or more" (which 99999999999 is).
         let e = err("[advisor]\nmax_calls_per_hour = 99999999999\n");
         assert!(e.contains("from 0 to 4294967295"), "{e}");
+        // A local server's model must be named; the providers' own APIs have a default.
+        let e = err("[advisor]\nenabled = true\napi_base = \"http://127.0.0.1:11434\"\n");
+        assert!(
+            e.contains("advisor.model") && e.contains("api_base serves"),
+            "{e}"
+        );
         // A key in the wrong section names the right one.
         let e = err("data_dir = \"/srv/kt\"\n");
         assert!(

@@ -101,6 +101,8 @@ pub struct Printer {
     /// The moment whose banner was printed while it was building (its time, and whether it
     /// was saved then).
     building: Option<(Ts, bool)>,
+    /// The co-pilot's budget is spent (said once, until calls are left again).
+    advisor_spent: bool,
 }
 
 impl Printer {
@@ -114,6 +116,7 @@ impl Printer {
             api_trouble: false,
             recording: false,
             building: None,
+            advisor_spent: false,
         }
     }
 
@@ -237,7 +240,15 @@ impl Printer {
             Update::Advisor(s) if s.note.as_deref().is_some_and(|n| n.starts_with("waiting")) => {
                 vec![format!("{c} {}", s.line())]
             }
-            Update::Advisor(_) => vec![],
+            Update::Advisor(s) => {
+                let spent = s.note.as_deref() == Some(crate::advisor::NO_CALLS_LEFT);
+                let said = std::mem::replace(&mut self.advisor_spent, spent);
+                if spent && !said {
+                    vec![format!("{c} {}", s.line())]
+                } else {
+                    vec![]
+                }
+            }
         }
     }
 }

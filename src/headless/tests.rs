@@ -192,3 +192,25 @@ fn the_log_keeps_the_story_after_stdout_closes() {
         Some("Stream report saved")
     );
 }
+
+/// A spent co-pilot budget is said once (it went to kicktui.log only), again after calls
+/// came back.
+#[test]
+fn a_spent_advisor_budget_is_said_once() {
+    use crate::advisor::{AdvisorStatus, NO_CALLS_LEFT};
+    let mut p = Printer::new("clavicular", 10);
+    let now = Ts(1_790_000_000_000);
+    let status = |note: Option<&str>| {
+        Update::Advisor(AdvisorStatus {
+            budget: "advisor: 12/12 calls this hour".into(),
+            note: note.map(str::to_string),
+            ..AdvisorStatus::default()
+        })
+    };
+    let spent = p.lines(&status(Some(NO_CALLS_LEFT)), now);
+    assert_eq!(spent.len(), 1);
+    assert!(spent[0].ends_with("advisor: 12/12 calls this hour · no calls left this hour"));
+    assert!(p.lines(&status(Some(NO_CALLS_LEFT)), now).is_empty());
+    assert!(p.lines(&status(Some("asking…")), now).is_empty());
+    assert_eq!(p.lines(&status(Some(NO_CALLS_LEFT)), now).len(), 1);
+}
