@@ -59,8 +59,13 @@ pub enum ChannelNameError {
     Empty,
     #[error("channel name {name:?} is {len} characters long; at most {MAX_NAME_LEN} are allowed")]
     TooLong { name: String, len: usize },
-    #[error("channel name {name:?} contains {ch:?}; use only letters, digits, `_` and `-`")]
-    BadChar { name: String, ch: char },
+    #[error("channel name {name:?} contains {ch:?}; use only {allowed}")]
+    BadChar {
+        name: String,
+        ch: char,
+        /// What the platform's names are made of.
+        allowed: &'static str,
+    },
     #[error("Twitch channel name {name:?} contains `-`; Twitch names use letters, digits and `_`")]
     TwitchDash { name: String },
     #[error(
@@ -74,9 +79,9 @@ pub enum ChannelNameError {
     )]
     UnknownSite(String),
     #[error(
-        "{0:?} is a link to a video or a page of the site, not a channel; give the channel's own page, such as `https://kick.com/NAME`"
+        "{link:?} is a link to a video or a page of the site, not a channel; give the channel's own page, such as `{example}`"
     )]
-    NotAChannel(String),
+    NotAChannel { link: String, example: &'static str },
 }
 
 /// First path segments that are the site's pages, not channels.
@@ -126,7 +131,12 @@ pub fn parse_channel(input: &str) -> Result<(Platform, String), ChannelNameError
             Platform::Twitch => &TWITCH_PAGES,
         };
         if pages.iter().any(|p| p.eq_ignore_ascii_case(name)) {
-            return Err(ChannelNameError::NotAChannel(shown(s)));
+            let example = match platform {
+                Platform::Kick => "https://kick.com/NAME",
+                Platform::Twitch => "https://twitch.tv/NAME",
+            };
+            let link = shown(s);
+            return Err(ChannelNameError::NotAChannel { link, example });
         }
         (platform, name)
     } else if s.contains("://") || s.to_ascii_lowercase().starts_with("www.") {
@@ -154,7 +164,11 @@ pub fn validate_name(platform: Platform, name: &str) -> Result<String, ChannelNa
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
     {
         let name = shown(name);
-        return Err(ChannelNameError::BadChar { name, ch });
+        let allowed = match platform {
+            Platform::Kick => "letters, digits, `_` and `-`",
+            Platform::Twitch => "letters, digits and `_`",
+        };
+        return Err(ChannelNameError::BadChar { name, ch, allowed });
     }
     // Only ASCII is left, so bytes are characters.
     if name.len() > MAX_NAME_LEN {
@@ -252,7 +266,16 @@ mod tests {
         ] {
             let e = parse_channel(link).unwrap_err().to_string();
             assert!(e.contains("not a channel"), "{link}: {e}");
+            // The example is of the link's own site.
+            let site = if link.contains("kick") {
+                "kick.com"
+            } else {
+                "twitch.tv"
+            };
+            assert!(e.contains(&format!("`https://{site}/NAME`")), "{link}: {e}");
         }
+        let e = parse_channel("twitch:#mychan").unwrap_err().to_string();
+        assert!(e.ends_with("use only letters, digits and `_`"), "{e}");
         assert_eq!(ok("HTTPS://KICK.COM/X1"), (Platform::Kick, "x1".into()));
         for (link, platform) in [
             (
