@@ -11,6 +11,15 @@ use kicktui::fake::{ApiFailure, FakeChannel, FakeConfig, FakeKick};
 use support::{LIMIT, Run, count, db, received, resubscribed, test_config};
 use tokio::time::timeout;
 
+/// The run's sessions of a stream (not waiting rooms).
+fn stream_sessions(dir: &tempfile::TempDir) -> i64 {
+    let db = db(&dir.path().join("data"));
+    count(
+        &db,
+        "SELECT COUNT(*) FROM sessions WHERE stream_started_at IS NOT NULL",
+    )
+}
+
 async fn fake() -> FakeKick {
     FakeKick::start(FakeConfig::default()).await.unwrap()
 }
@@ -447,15 +456,7 @@ async fn a_stale_first_api_answer_does_not_end_a_stream_the_socket_started() {
     let out = out.join("\n");
     assert!(status.success());
     assert!(!out.contains("went offline"), "{out}");
-    let db = db(&dir.path().join("data"));
-    assert_eq!(
-        count(
-            &db,
-            "SELECT COUNT(*) FROM sessions WHERE stream_started_at IS NOT NULL"
-        ),
-        1,
-        "{out}"
-    );
+    assert_eq!(stream_sessions(&dir), 1, "{out}");
 }
 
 /// One "offline" answer from the API, with nothing from the chat socket, is checked again
@@ -503,13 +504,5 @@ async fn one_offline_api_answer_is_checked_again_before_the_stream_ends() {
     let out = out.join("\n");
     assert!(status.success());
     assert_eq!(out.matches("Stream is LIVE!").count(), 1, "{out}");
-    let db = db(&dir.path().join("data"));
-    assert_eq!(
-        count(
-            &db,
-            "SELECT COUNT(*) FROM sessions WHERE stream_started_at IS NOT NULL"
-        ),
-        1,
-        "{out}"
-    );
+    assert_eq!(stream_sessions(&dir), 1, "{out}");
 }
