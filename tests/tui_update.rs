@@ -251,6 +251,29 @@ fn quit_asks_first_while_recording_or_live_and_the_answer_goes_to_the_engine() {
     );
     a.update(key('q'), T0);
     assert!(a.update(key('x'), T0).is_empty(), "any other key stays");
+    // The question stays as it was shown: its clip finishing meanwhile does not turn n
+    // ("leave them") into "stay".
+    a.update(moment_update(Some(2), spike(90.0, 20.0)), T0);
+    a.update(key('q'), T0);
+    for id in [1, 2] {
+        a.update(
+            Msg::from_update(Update::Clip(ClipNews {
+                session: 1,
+                moment_id: Some(id),
+                state: ClipState::Ready {
+                    path: format!("/clips/{id}.mp4").into(),
+                    duration: 30.0,
+                },
+                progress: None,
+            })),
+            T0,
+        );
+    }
+    assert_eq!(a.pending_clips(), 0);
+    assert_eq!(
+        a.update(key('n'), T0),
+        vec![Cmd::AtQuit(QuitClips::Leave), Cmd::Quit]
+    );
 }
 
 #[test]

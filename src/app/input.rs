@@ -9,8 +9,9 @@ use super::state::{App, FlashKind, Popup, Storage};
 use crate::domain::Ts;
 use crate::engine::media::QuitClips;
 
-/// Seconds after a mark in which `m` again is the same moment (its clip covers them).
-const MARK_AGAIN_S: f64 = 3.0;
+/// Seconds after a mark in which `m` again is the same moment (its clip covers them); the
+/// headless `m` too.
+pub const MARK_AGAIN_S: f64 = 3.0;
 
 impl App {
     pub(super) fn on_key(&mut self, ev: KeyEvent, now: Ts) -> Vec<Cmd> {
@@ -24,7 +25,7 @@ impl App {
             let choice = match ev.code {
                 KeyCode::Char('y' | 'Y') | KeyCode::Enter => Some(QuitClips::Cut),
                 // With nothing to cut the question is "Quit now?": no means stay.
-                KeyCode::Char('n' | 'N') if self.pending_clips() > 0 => Some(QuitClips::Leave),
+                KeyCode::Char('n' | 'N') if self.quit_pending > 0 => Some(QuitClips::Leave),
                 _ if matches!(action, Some((Action::Quit, _))) => Some(QuitClips::Leave),
                 _ => None,
             };
@@ -149,6 +150,7 @@ impl App {
             Action::Back => {}
             Action::Quit => {
                 if self.quit_asks() {
+                    self.quit_pending = self.pending_clips();
                     self.popup = Some(Popup::ConfirmQuit);
                 } else {
                     return vec![Cmd::Quit];

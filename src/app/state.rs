@@ -107,6 +107,10 @@ pub struct App {
     pub activity: Option<usize>,
     pub moments: MomentList,
     pub popup: Option<Popup>,
+    /// The pending clips when the quit question opened: its wording and the meaning of `n`
+    /// stay as shown while it is open (a clip finishing meanwhile turned "leave them" into
+    /// "stay").
+    pub quit_pending: usize,
     pub flash: Option<Flash>,
     /// Marks sent to the engine and not yet back as a moment, oldest first: when `m` was
     /// pressed (None: the advisor's mark). The mark comes back placed at what the stream
@@ -142,6 +146,7 @@ impl App {
             activity: None,
             moments: MomentList::default(),
             popup: None,
+            quit_pending: 0,
             flash: None,
             mark_presses: std::collections::VecDeque::new(),
             last_mark: None,

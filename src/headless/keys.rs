@@ -7,6 +7,7 @@ use std::io::{BufRead, IsTerminal};
 
 use tokio::sync::mpsc;
 
+use crate::app::MARK_AGAIN_S;
 use crate::engine::runner::Command;
 
 /// What a typed line asks for; `None` for an empty line. `Err`: the help to print.
@@ -55,6 +56,7 @@ pub fn spawn(arms: Vec<String>, commands: mpsc::Sender<Command>, say: fn(&str)) 
     let spawned = std::thread::Builder::new()
         .name("headless-keys".into())
         .spawn(move || {
+            let mut last_mark: Option<crate::domain::Ts> = None;
             for line in std::io::stdin().lock().lines() {
                 let Ok(line) = line else { return };
                 // Moved to the background since (Ctrl-Z, bg): stop reading the terminal.
@@ -62,7 +64,18 @@ pub fn spawn(arms: Vec<String>, commands: mpsc::Sender<Command>, say: fn(&str)) 
                     return;
                 }
                 let taken = match parse(&line, &arms) {
-                    Some(Ok(cmd)) => commands.blocking_send(cmd).is_ok(),
+                    Some(Ok(Command::MarkMoment { at, .. }))
+                        if last_mark.is_some_and(|l| at.secs_since(l) < MARK_AGAIN_S) =>
+                    {
+                        say("same moment as the mark just before (its clip covers both)");
+                        true
+                    }
+                    Some(Ok(cmd)) => {
+                        if let Command::MarkMoment { at, .. } = &cmd {
+                            last_mark = Some(*at);
+                        }
+                        commands.blocking_send(cmd).is_ok()
+                    }
                     Some(Err(help)) => {
                         say(&help);
                         true

@@ -51,8 +51,11 @@ async fn run(argv: &[String]) -> Result<String, String> {
     match tokio::time::timeout(HOOK_TIMEOUT, Tracked::output(&mut cmd)).await {
         Ok(Ok(out)) if out.success() => Ok(format!("on_ready {program}: done")),
         Ok(Ok(out)) => Err(format!(
-            "on_ready {program} failed ({:?}): {}",
-            out.code,
+            "on_ready {program} failed ({}): {}",
+            out.code
+                .map_or("killed by a signal".to_string(), |c| format!(
+                    "exit code {c}"
+                )),
             out.stderr.lines().last().unwrap_or("")
         )),
         Ok(Err(e)) => Err(format!("on_ready {program} could not start: {e}")),

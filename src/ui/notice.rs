@@ -36,7 +36,7 @@ pub fn too_small(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
 
 pub fn confirm_quit(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let quit = app.ctx.keymap.label(Action::Quit);
-    let pending = app.pending_clips();
+    let pending = app.quit_pending;
     let question = match pending {
         0 => "Quit now?".to_string(),
         1 => "Cut the 1 pending clip now?".to_string(),
