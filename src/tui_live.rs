@@ -54,6 +54,11 @@ pub async fn run_live_tui_with(
     let mut updates_rx = feed.subscribe().into_mpsc(256);
     let (tui_tx, mut tui_rx) = mpsc::channel::<Cmd>(16);
     let channel = setup.slug.clone();
+    let stopping = if setup.cfg.recorder.enabled {
+        "Stopping: the recording, queued clips and the last alerts…"
+    } else {
+        "Stopping: the last writes and alerts…"
+    };
     let mut engine = tokio::spawn(live::run(setup, feed, commands_rx, stop.clone()));
     let mut forward = tokio::spawn(async move {
         while let Some(cmd) = tui_rx.recv().await {
@@ -71,7 +76,7 @@ pub async fn run_live_tui_with(
     // The terminal is restored; whatever ended the TUI ends the engine too. Stopping
     // streamlink and cutting queued clips takes a moment: say what happens meanwhile.
     stop.cancel();
-    crate::present::say("Stopping: the recording, queued clips and the last alerts…");
+    crate::present::say(stopping);
     let mut printer = Printer::new(&channel, crate::headless::CHAT_LINE_EVERY_S);
     let end = loop {
         tokio::select! {
