@@ -20,6 +20,14 @@ fn stream_sessions(dir: &tempfile::TempDir) -> i64 {
     )
 }
 
+/// Waits for `n` more answers from the fake's APIs.
+async fn more_answers(c: &kicktui::fake::FakeControl, n: u64) {
+    let seen = c.stats().api_answers;
+    timeout(LIMIT, c.wait_for(|s| s.api_answers >= seen + n))
+        .await
+        .unwrap();
+}
+
 async fn fake() -> FakeKick {
     FakeKick::start(FakeConfig::default()).await.unwrap()
 }
@@ -473,28 +481,16 @@ async fn one_offline_api_answer_is_checked_again_before_the_stream_ends() {
     c.set_live("Flaky");
     run.expect("Stream is LIVE!").await;
     // The API has said live.
-    let n = c.stats().api_answers;
-    timeout(LIMIT, c.wait_for(|s| s.api_answers > n))
-        .await
-        .unwrap();
-    let n = c.stats().api_answers;
+    more_answers(&c, 1).await;
     c.set_api_says_offline(true);
-    timeout(LIMIT, c.wait_for(|s| s.api_answers > n))
-        .await
-        .unwrap();
+    more_answers(&c, 1).await;
     c.set_api_says_offline(false);
     // A "live" answer, and one more: the first has been acted on by then.
-    let n = c.stats().api_answers;
-    timeout(LIMIT, c.wait_for(|s| s.api_answers >= n + 2))
-        .await
-        .unwrap();
+    more_answers(&c, 2).await;
     // Offline for good, as far as the API knows: the stream ends once the API has said so
     // for 15 s, not at its next answer (a poll comes every 5 s).
-    let n = c.stats().api_answers;
     c.set_api_says_offline(true);
-    timeout(LIMIT, c.wait_for(|s| s.api_answers > n))
-        .await
-        .unwrap();
+    more_answers(&c, 1).await;
     let first_offline = std::time::Instant::now();
     run.expect_within(&["Stream went offline"], Duration::from_secs(30))
         .await;

@@ -93,13 +93,8 @@ fn a_chat_burst_is_shown_within_two_seconds_of_its_first_trigger() {
 
 /// The live start the core takes from `started_at`, seen through the `Live` effect.
 fn live_start(now: Ts, started_at: Option<Ts>) -> Option<Ts> {
-    let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);
-    let live = Event::Live {
-        title: None,
-        started_at,
-        stream_id: None,
-    };
-    core.on_event(now, &live).into_iter().find_map(|e| match e {
+    let (_, out) = live_core(now, started_at);
+    out.into_iter().find_map(|e| match e {
         Effect::Live { at, .. } => Some(at),
         _ => None,
     })
@@ -116,19 +111,28 @@ fn a_stream_start_in_the_future_or_ages_ago_is_not_believed() {
     assert_eq!(live_start(now, Some(Ts(0))), Some(now), "the epoch");
 }
 
+/// A core whose stream went live at `t0` (`started_at`: the platform's start, if given).
+fn live_core(t0: Ts, started_at: Option<Ts>) -> (Core, Vec<Effect>) {
+    let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);
+    let out = core.on_event(t0, &live_event(started_at));
+    (core, out)
+}
+
+fn live_event(started_at: Option<Ts>) -> Event {
+    Event::Live {
+        title: None,
+        started_at,
+        stream_id: None,
+    }
+}
+
 /// A mark taken for 3 s before the key, pressed just as the stream went live, sits at the
 /// stream's start with a window that holds it (it was stored at 0:00:00 with a clip window
 /// from 0:00:02 to 0:00:10, which did not).
 #[test]
 fn a_mark_from_before_the_stream_started_is_at_its_start_inside_its_window() {
-    let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);
     let t0 = Ts(1_790_000_000_000);
-    let live = Event::Live {
-        title: None,
-        started_at: Some(t0),
-        stream_id: None,
-    };
-    core.on_event(t0, &live);
+    let (mut core, _) = live_core(t0, Some(t0));
     let m = core.mark(t0.plus_ms(-2_500), None);
     assert_eq!(m.at, t0);
     assert_eq!(m.offset_s, 0.0);
@@ -143,14 +147,8 @@ fn a_mark_from_before_the_stream_started_is_at_its_start_inside_its_window() {
 /// of 100 is no spike (the last stream's median was the baseline).
 #[test]
 fn a_new_stream_is_not_a_viewer_spike_against_the_last_one() {
-    let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);
     let t0 = Ts(1_790_000_000_000);
-    let live = Event::Live {
-        title: None,
-        started_at: None,
-        stream_id: None,
-    };
-    let mut out = core.on_event(t0, &live);
+    let (mut core, mut out) = live_core(t0, None);
     for i in 1..=6 {
         out.extend(core.on_event(
             t0.plus_secs(60.0 * i as f64),
@@ -159,7 +157,7 @@ fn a_new_stream_is_not_a_viewer_spike_against_the_last_one() {
     }
     let t1 = t0.plus_secs(3600.0);
     out.extend(core.on_event(t1, &Event::Offline));
-    out.extend(core.on_event(t1.plus_secs(600.0), &live));
+    out.extend(core.on_event(t1.plus_secs(600.0), &live_event(None)));
     for i in 1..=4 {
         let at = t1.plus_secs(600.0 + 60.0 * i as f64);
         out.extend(core.on_event(at, &Event::Viewers { count: 600 }));
@@ -181,14 +179,8 @@ fn a_new_stream_is_not_a_viewer_spike_against_the_last_one() {
 /// offline time, not from the ended stream's start.
 #[test]
 fn an_offline_moment_counts_from_the_end_of_the_stream() {
-    let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);
     let t0 = Ts(1_790_000_000_000);
-    let live = Event::Live {
-        title: None,
-        started_at: None,
-        stream_id: None,
-    };
-    core.on_event(t0, &live);
+    let (mut core, _) = live_core(t0, None);
     let t1 = t0.plus_secs(3600.0);
     core.on_event(t1, &Event::Offline);
     let mut out = core.on_event(t1.plus_secs(300.0), &kicks(1000));

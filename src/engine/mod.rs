@@ -12,6 +12,7 @@ pub mod engage;
 pub mod engage_report;
 pub mod feed;
 pub mod live;
+mod live_state;
 pub mod media;
 pub mod record_session;
 mod recovery;

@@ -52,15 +52,6 @@ pub struct Inputs {
     pub commands: mpsc::Receiver<Command>,
 }
 
-/// An API "offline" while live ends the stream once the API has said so for this long (it is
-/// asked again then)…
-const OFFLINE_CONFIRM: Duration = Duration::from_secs(15);
-/// …or for this long when the API never said live since the chat socket did (the API lags;
-/// a lost "stream ended" frame must not keep a stream live for ever).
-const OFFLINE_BEHIND_SOCKET: Duration = Duration::from_secs(120);
-/// The chat socket's word overrides a first API answer only if it is this fresh.
-const SOCKET_WORD_FRESH_MS: i64 = 60_000;
-
 /// How the engine ended.
 #[derive(Debug)]
 pub struct EngineEnd {
@@ -80,13 +71,8 @@ pub struct Engine {
     pub(super) api: mpsc::Sender<ApiRequest>,
     pub(super) summary: Summary,
     pub(super) viewers: Option<u32>,
-    /// The API's last answer, so only its changes count (chat may know sooner).
-    pub(super) api_live: Option<bool>,
-    /// What the chat socket last said about live state, and when.
-    pub(super) socket_live: Option<(bool, Ts)>,
-    /// While live: since when the API has said offline, and how long it must go on saying
-    /// so before the stream ends.
-    pub(super) offline_since: Option<(Ts, Duration)>,
+    /// The chat socket's and the API's word on live state, weighed.
+    pub(super) live_state: super::live_state::LiveState,
     pub(super) dropped_writes: u64,
     /// The moment shown while building (its row id, if stored), until it is final.
     pub(super) building: Option<Option<i64>>,
@@ -169,9 +155,7 @@ impl Engine {
             SourceMsg::Event { at, event } => {
                 if matches!(event, Event::Live { .. } | Event::Offline) {
                     let live = matches!(event, Event::Live { .. });
-                    self.socket_live = Some((live, at));
-                    // The socket's word is newer than any "offline" the API was saying.
-                    self.offline_since = None;
+                    self.live_state.socket_said(live, at);
                     let _ = self.api.try_send(ApiRequest::SocketSaid { live });
                     self.media.live_source = LiveSource::Socket;
                 }
@@ -234,18 +218,19 @@ impl Engine {
 
     async fn on_status(&mut self, s: LiveStatus) {
         let now = wall_now();
-        let first = self.api_live.is_none();
-        let changed = self.api_live.replace(s.is_live) != Some(s.is_live);
-        let s = self.socket_over_first_answer(now, s, first);
-        let said_live = s.is_live;
-        let (s, ends) = self.confirm_offline(now, s, changed);
-        // An "offline" not confirmed yet is not passed on: the recorder asking "still live?"
-        // waits for the answer that confirms it (it would stop for good, the session going
-        // on unrecorded if the API then said live again).
-        if said_live || !self.core.totals.is_live || ends {
+        let v = self.live_state.answer(now, s, self.core.totals.is_live);
+        if let Some(wait) = v.ask_again_in {
+            let api = self.api.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(wait).await;
+                let _ = api.send(ApiRequest::PollNow).await;
+            });
+        }
+        let (s, first) = (v.status, v.first);
+        if v.to_recorder {
             self.media.on_api(&s);
         }
-        if changed || ends {
+        if v.act {
             if s.is_live && !self.core.totals.is_live {
                 let live = Event::Live {
                     title: s.title.clone(),
@@ -270,71 +255,6 @@ impl Engine {
             self.apply(effects).await;
         } else if !s.is_live {
             self.viewers = None;
-        }
-    }
-
-    /// An API "offline" while the stream is live ends it only once the API has said so for
-    /// [`OFFLINE_CONFIRM`] (asked again then): one empty answer from a flaky API split a
-    /// stream into two sessions, with a second "live" alert. While the API lags behind the
-    /// chat socket's "live" (it never said live since), [`OFFLINE_BEHIND_SOCKET`]. Until then
-    /// the session and the alerts take the stream as live. Returns the status to act on, and
-    /// whether the stream ends.
-    fn confirm_offline(&mut self, now: Ts, s: LiveStatus, changed: bool) -> (LiveStatus, bool) {
-        if s.is_live || !self.core.totals.is_live {
-            self.offline_since = None;
-            return (s, false);
-        }
-        match self.offline_since {
-            Some((since, needed)) if now.0 - since.0 >= needed.as_millis() as i64 => {
-                self.offline_since = None;
-                return (s, true);
-            }
-            Some(_) => {}
-            None => {
-                let needed = if changed {
-                    OFFLINE_CONFIRM
-                } else {
-                    OFFLINE_BEHIND_SOCKET
-                };
-                self.offline_since = Some((now, needed));
-                tracing::info!(
-                    "the API says offline; asking again in {} s before ending the stream",
-                    needed.as_secs()
-                );
-                let api = self.api.clone();
-                tokio::spawn(async move {
-                    tokio::time::sleep(needed).await;
-                    let _ = api.send(ApiRequest::PollNow).await;
-                });
-            }
-        }
-        let live = LiveStatus {
-            is_live: true,
-            viewers: None,
-            ..s
-        };
-        (live, false)
-    }
-
-    /// A first API answer that disagrees with the chat socket was most likely asked for
-    /// before the socket spoke (a slow or cached API; it ended a stream at 0 s): the
-    /// socket's word stands until the API's answer changes.
-    fn socket_over_first_answer(&self, now: Ts, s: LiveStatus, first: bool) -> LiveStatus {
-        match self.socket_live {
-            Some((live, at))
-                if first && live != s.is_live && now.0 - at.0 <= SOCKET_WORD_FRESH_MS =>
-            {
-                tracing::info!(
-                    "the API's first answer ({}) disagrees with the chat socket: keeping the socket's",
-                    if s.is_live { "live" } else { "offline" }
-                );
-                LiveStatus {
-                    is_live: live,
-                    viewers: None,
-                    ..s
-                }
-            }
-            _ => s,
         }
     }
 
