@@ -323,7 +323,7 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
         );
     }
     println!("{}", res.path.display());
-    crate::media::clip_pending::on_ready(&rt, &cfg.clips.on_ready, &res.path);
+    crate::media::hook::run_on_ready_now(&rt, &cfg.clips.on_ready, &res.path);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -31,16 +31,6 @@ struct Pending {
 
 type Channel = (String, String);
 
-/// `[clips] on_ready` for a clip cut here, waited for (the command exits after); its outcome
-/// on stderr, beside the clip's line.
-pub fn on_ready(rt: &tokio::runtime::Runtime, template: &[String], path: &Path) {
-    match rt.block_on(super::hook::run_on_ready_now(template, path)) {
-        Some(Ok(done)) => eprintln!("{done}"),
-        Some(Err(why)) => eprintln!("{why}"),
-        None => {}
-    }
-}
-
 /// Every moment with its session, read in two queries (not one per moment).
 fn moments_with_sessions(store: &Store) -> Result<Vec<(MomentRow, SessionRow)>, Error> {
     let sessions: HashMap<i64, SessionRow> = store
@@ -313,7 +303,7 @@ pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
     // Uploads may take minutes: the channels are free for a live run meanwhile.
     drop(locked);
     for path in &clips {
-        on_ready(&rt, &cfg.clips.on_ready, path);
+        super::hook::run_on_ready_now(&rt, &cfg.clips.on_ready, path);
     }
     Ok(if failed == 0 {
         ExitCode::SUCCESS

@@ -32,14 +32,15 @@ pub fn run_on_ready(template: &[String], path: &Path) {
     });
 }
 
-/// Runs the hook for `path` to its end (the `clip` commands, which exit after): what it
-/// did, in a line. `None` when `template` is empty.
-pub async fn run_on_ready_now(template: &[String], path: &Path) -> Option<Result<String, String>> {
+/// Runs the hook for `path` to its end (the `clip` commands, which exit after) and says how
+/// it went on stderr, beside the clip's line. Nothing when `template` is empty.
+pub fn run_on_ready_now(rt: &tokio::runtime::Runtime, template: &[String], path: &Path) {
     let argv = hook_argv(template, path);
     if argv.is_empty() {
-        return None;
+        return;
     }
-    Some(run(&argv).await)
+    let said = rt.block_on(run(&argv)).unwrap_or_else(|why| why);
+    eprintln!("{said}");
 }
 
 async fn run(argv: &[String]) -> Result<String, String> {

@@ -387,6 +387,18 @@ mod tests {
     use crate::store::{NewEvent, NewSession, Store, StoreWriter, WriteOp};
     use crate::time::Ts;
 
+    /// A session of clavicular's stream that started at `stream`, opened at `at`.
+    fn stream_session(at: Ts, stream: Ts) -> NewSession {
+        NewSession {
+            channel: "clavicular".into(),
+            platform: "kick".into(),
+            started_at: at,
+            title: None,
+            stream_started_at: Some(stream),
+            stream_id: None,
+        }
+    }
+
     /// `kicktui report N` later prints the revenue the saved report had, whatever price the
     /// config says then.
     #[test]
@@ -396,14 +408,7 @@ mod tests {
         let writer = StoreWriter::spawn(&db).expect("writer");
         let h = writer.handle();
         let id = h
-            .open_session_blocking(NewSession {
-                channel: "clavicular".into(),
-                platform: "kick".into(),
-                started_at: Ts(0),
-                title: None,
-                stream_started_at: Some(Ts(0)),
-                stream_id: None,
-            })
+            .open_session_blocking(stream_session(Ts(0), Ts(0)))
             .expect("open");
         let sub = Event::Subscription {
             username: "a".into(),
@@ -437,14 +442,7 @@ mod tests {
         let h = writer.handle();
         let t0 = Ts(1_790_000_000_000);
         let id = h
-            .open_session_blocking(NewSession {
-                channel: "clavicular".into(),
-                platform: "kick".into(),
-                started_at: t0.plus_secs(400.0),
-                title: None,
-                stream_started_at: Some(t0),
-                stream_id: None,
-            })
+            .open_session_blocking(stream_session(t0.plus_secs(400.0), t0))
             .expect("open");
         let segment = |name: &str, from: f64, to: f64, reward: Option<f64>| {
             let row = h
