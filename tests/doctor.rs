@@ -162,7 +162,10 @@ async fn a_twitch_channel_is_checked_against_twitch() {
         })
     };
     let report = json(&run(cfg.clone()).await.unwrap());
-    assert_eq!(check(&report, "twitch chat")["status"], "ok", "{report}");
+    let chat = check(&report, "twitch chat");
+    assert_eq!(chat["status"], "ok", "{report}");
+    let joined = format!("joined #{}", twitch.channel());
+    assert_eq!(chat["detail"], joined.as_str(), "{chat}");
     let api = check(&report, "twitch api");
     assert_eq!(api["status"], "ok", "{report}");
     assert!(api["detail"].as_str().unwrap().contains("is live"), "{api}");
@@ -175,6 +178,32 @@ async fn a_twitch_channel_is_checked_against_twitch() {
     assert!(
         !names.contains(&"pusher") && !names.contains(&"kick api"),
         "{names:?}"
+    );
+
+    // A suspended channel: Twitch's refusal, not "connects".
+    control.suspend_channel(true);
+    let report = json(&run(cfg.clone()).await.unwrap());
+    let chat = check(&report, "twitch chat");
+    assert_eq!(chat["status"], "fail", "{report}");
+    assert!(
+        chat["detail"]
+            .as_str()
+            .unwrap()
+            .contains("has been suspended"),
+        "{chat}"
+    );
+    control.suspend_channel(false);
+    // A channel that does not exist: Twitch does not answer the JOIN at all.
+    let (path, typo) = (dir.path().to_path_buf(), cfg.clone());
+    let report = tokio::task::spawn_blocking(move || {
+        doctor(&path, &typo, &["twitch:nosuchchannel", "--format", "json"])
+    });
+    let report = json(&report.await.unwrap());
+    let chat = check(&report, "twitch chat");
+    assert_eq!(chat["status"], "fail", "{report}");
+    assert!(
+        chat["detail"].as_str().unwrap().contains("did not confirm"),
+        "{chat}"
     );
 
     cfg.twitch.client_id.clear();

@@ -1,24 +1,97 @@
-//! The checks for a Twitch channel: the chat socket opens, and Helix answers with the
-//! credentials (or live status will come from the stream itself).
+//! The checks for a Twitch channel: the chat socket opens and lets us into the channel, and
+//! Helix answers with the credentials (or live status will come from the stream itself).
 
-use tokio::time::timeout;
+use std::time::Duration;
+
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use tokio::time::{Instant, timeout, timeout_at};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use super::Check;
 use super::checks::WAIT;
 use crate::config::Twitch;
+use crate::source::twitch::irc;
+use crate::terminal_text;
 use crate::twitchapi::{Helix, HelixError};
 
-/// Twitch's IRC over WebSocket opens (it says nothing until we log in).
-pub async fn irc(url: &str) -> Check {
-    const NAME: &str = "twitch chat";
+const IRC: &str = "twitch chat";
+
+/// After our own JOIN echo, how long a NOTICE refusing the channel may still come.
+const AFTER_JOIN_ECHO: Duration = Duration::from_secs(2);
+
+/// Twitch's IRC over WebSocket opens (it says nothing until we log in) and, given a channel,
+/// lets us into it as the live run joins: a suspended channel is refused with a NOTICE, one
+/// that does not exist gets no answer at all.
+pub async fn irc(url: &str, channel: Option<&str>) -> Check {
     let fix = "check the network; [twitch] irc_url is normally wss://irc-ws.chat.twitch.tv:443";
-    match timeout(WAIT, tokio_tungstenite::connect_async(url)).await {
-        Ok(Ok((mut ws, _))) => {
-            let _ = ws.close(None).await;
-            Check::ok(NAME, format!("{url} connects"))
+    let mut ws = match timeout(WAIT, tokio_tungstenite::connect_async(url)).await {
+        Ok(Ok((ws, _))) => ws,
+        Ok(Err(e)) => return Check::fail(IRC, format!("{url}: {e}"), fix),
+        Err(_) => return Check::fail(IRC, format!("{url}: no answer"), fix),
+    };
+    let joined = match channel {
+        Some(channel) => join(&mut ws, channel).await,
+        None => Check::ok(IRC, format!("{url} connects")),
+    };
+    let _ = ws.close(None).await;
+    joined
+}
+
+async fn join<S>(ws: &mut S, channel: &str) -> Check
+where
+    S: Stream<Item = Result<Message, WsError>> + Sink<Message> + Unpin,
+{
+    let nick = format!("justinfan{}", 10_000 + std::process::id() % 89_990);
+    for line in irc::handshake(&nick, channel) {
+        if ws.send(Message::Text(line.into())).await.is_err() {
+            return Check::fail(IRC, "the socket closed during the login", "try again");
         }
-        Ok(Err(e)) => Check::fail(NAME, format!("{url}: {e}"), fix),
-        Err(_) => Check::fail(NAME, format!("{url}: no answer"), fix),
+    }
+    let no_answer = "check the channel name (twitch.tv/NAME); Twitch does not answer a JOIN \
+                     of a channel that does not exist";
+    let mut deadline = Instant::now() + WAIT;
+    let mut echoed = false;
+    loop {
+        let frame = match timeout_at(deadline, ws.next()).await {
+            Ok(Some(Ok(Message::Text(t)))) => t,
+            Ok(Some(Ok(_))) => continue,
+            Ok(Some(Err(_)) | None) | Err(_) => break,
+        };
+        for m in irc::lines(&frame).filter_map(|l| irc::parse(l).ok()) {
+            let ours = m
+                .param(0)
+                .and_then(|c| c.strip_prefix('#'))
+                .is_some_and(|c| c.eq_ignore_ascii_case(channel));
+            match m.command {
+                "ROOMSTATE" if ours => return Check::ok(IRC, format!("joined #{channel}")),
+                "NOTICE" => {
+                    let said = m.trailing().unwrap_or_default();
+                    let said = terminal_text::clean(said);
+                    return Check::fail(
+                        IRC,
+                        format!("#{channel}: Twitch says \"{said}\""),
+                        "check the channel name (twitch.tv/NAME)",
+                    );
+                }
+                "JOIN" if ours && !echoed => {
+                    echoed = true;
+                    deadline = deadline.min(Instant::now() + AFTER_JOIN_ECHO);
+                }
+                _ => {}
+            }
+        }
+    }
+    if echoed {
+        Check::ok(IRC, format!("joined #{channel}"))
+    } else {
+        Check::fail(
+            IRC,
+            format!(
+                "#{channel}: Twitch did not confirm the JOIN within {} s",
+                WAIT.as_secs()
+            ),
+            no_answer,
+        )
     }
 }
 

@@ -335,6 +335,14 @@ impl TwitchControl {
             .store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// While on, a JOIN gets `msg_channel_suspended` instead of the room (as Twitch answers
+    /// for a suspended channel).
+    pub fn suspend_channel(&self, on: bool) {
+        self.shared
+            .suspended
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Drops every open socket without a close frame.
     pub fn drop_all(&self) {
         let ids = self.shared.open_ids();

@@ -112,7 +112,14 @@ fn on_client_frame(shared: &Shared, id: ConnId, text: &str, nick: &mut String) -
             "JOIN" => {
                 let channel = m.param(0).unwrap_or("").trim_start_matches('#');
                 let cfg = &shared.cfg;
-                if channel.eq_ignore_ascii_case(&cfg.channel) {
+                // Another channel gets no answer at all, as Twitch treats one that does not exist.
+                let ours = channel.eq_ignore_ascii_case(&cfg.channel);
+                if ours && shared.suspended.load(Ordering::Relaxed) {
+                    replies.push(format!(
+                        "@msg-id=msg_channel_suspended :tmi.twitch.tv NOTICE #{channel} \
+                         :This channel has been suspended."
+                    ));
+                } else if ours {
                     replies.push(lines::joined(nick, &cfg.channel, cfg.room_id, 0));
                     shared.stats.send_modify(|s| {
                         if s.open.contains(&id) {

@@ -118,6 +118,8 @@ pub(crate) struct Shared {
     next_conn: AtomicU64,
     /// A dead-looking server: client PINGs get no PONG.
     pub ignore_pings: AtomicBool,
+    /// A suspended channel: a JOIN is answered with Twitch's NOTICE, not the room.
+    pub suspended: AtomicBool,
 }
 
 impl Shared {
@@ -138,6 +140,7 @@ impl Shared {
             shutdown: watch::Sender::new(false),
             next_conn: AtomicU64::new(1),
             ignore_pings: AtomicBool::new(false),
+            suspended: AtomicBool::new(false),
         })
     }
 

@@ -9,6 +9,7 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until, timeout};
 use tokio_tungstenite::tungstenite::Message;
 
+use super::irc::handshake;
 use crate::domain::Ts;
 use crate::time::wall_now;
 
@@ -66,16 +67,6 @@ impl Conn {
 
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// The anonymous login (§5): tags and commands, a dummy password, a justinfan nick, the join.
-pub(super) fn handshake(nick: &str, channel: &str) -> [String; 4] {
-    [
-        "CAP REQ :twitch.tv/tags twitch.tv/commands".into(),
-        "PASS SCHMOOPIIE".into(),
-        format!("NICK {nick}"),
-        format!("JOIN #{channel}"),
-    ]
-}
 
 async fn run(
     login: &Login,

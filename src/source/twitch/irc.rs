@@ -162,6 +162,16 @@ pub fn escape(v: &str) -> String {
     out
 }
 
+/// The anonymous login (§5): tags and commands, a dummy password, a justinfan nick, the join.
+pub fn handshake(nick: &str, channel: &str) -> [String; 4] {
+    [
+        "CAP REQ :twitch.tv/tags twitch.tv/commands".into(),
+        "PASS SCHMOOPIIE".into(),
+        format!("NICK {nick}"),
+        format!("JOIN #{channel}"),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
