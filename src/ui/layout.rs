@@ -32,7 +32,9 @@ pub fn areas(area: Rect) -> Option<Areas> {
     }
     let body = area.height - 2;
     let (top, mid, log) = match body {
-        32.. => (10, 7, 8),
+        // Room for five arms under the co-pilot's two lines.
+        40.. => (10, 9, 8),
+        32..=39 => (10, 7, 8),
         // The activity pane needs a row per arm (five by default) wherever it shows.
         28..=31 => (8, 7, 4),
         24..=27 => (6, 7, 3),
@@ -127,13 +129,17 @@ mod tests {
         assert!(areas(Rect::new(0, 0, 1, 1)).is_none());
     }
 
-    /// Five activities (the default) fit their pane wherever it shows (it hid two at 100×30).
+    /// Five activities (the default) fit their pane wherever it shows (it hid two at 100×30),
+    /// and on a tall terminal beside the co-pilot's two lines too (it hid two at 170×50).
     #[test]
     fn the_activity_pane_holds_five_arms_where_it_shows() {
         for h in MIN_HEIGHT..70 {
             let a = areas(Rect::new(0, 0, 100, h)).unwrap();
             if let Some(b) = a.bandit.filter(|_| h >= 22) {
                 assert!(b.height >= 7, "100x{h}: {}", b.height);
+            }
+            if h >= 42 {
+                assert!(a.bandit.is_some_and(|b| b.height >= 9), "100x{h}");
             }
         }
     }
