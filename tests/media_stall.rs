@@ -198,3 +198,26 @@ async fn an_ended_playlist_is_not_copied_again_while_the_platform_lags() {
     .await;
     src.stop().await;
 }
+
+/// A streamer's reconnect: the playlist ends, the platform rightly stays live, and a new
+/// encoder writes the playlist again. The recorder sees the playlist run again and records
+/// within seconds, instead of waiting the platform's minute (the demo lost 60 s at 15:00).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_back_after_its_playlist_ended_is_recorded_at_once() {
+    let (_tmp, mut src, _live, rec) = recording_for(4.0).await;
+    let mut rx = rec.status();
+    src.end_stream().await;
+    let st = wait_for(&mut rx, Duration::from_secs(30), "part 2 to end", |s| {
+        s.parts.get(1).is_some_and(|p| p.end.is_some())
+    })
+    .await;
+    assert_eq!(st.parts[1].end, Some(PartEnd::PlaylistEnded), "{st:#?}");
+    src.restart_encoder().await.unwrap();
+    // Well inside the platform's minute.
+    wait_for(&mut rx, Duration::from_secs(30), "part 3 recording", |s| {
+        s.state == RecState::Recording && s.parts.get(2).is_some_and(|p| p.bytes > 0)
+    })
+    .await;
+    rec.stop().await;
+    src.stop().await;
+}

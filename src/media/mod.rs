@@ -40,6 +40,7 @@ pub mod recorder;
 mod restart;
 mod run_part;
 pub mod slog;
+pub mod stream_probe;
 mod supervise;
 pub mod timeline;
 

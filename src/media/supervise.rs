@@ -14,6 +14,7 @@ use super::recorder::{
 };
 use super::restart::Shared;
 use super::slog::LogEvent;
+use super::stream_probe::StreamProbe;
 use crate::store::StoreHandle;
 use crate::time::wall_now;
 
@@ -98,10 +99,12 @@ impl Supervisor {
 
     /// The stream's playlist ended while the platform still says live (its "offline" lags):
     /// restarting now would copy the ended playlist again and again. Waits up to
-    /// [`PLAYLIST_END_WAIT`] for the platform to agree, asking every few seconds; the usual
-    /// live check follows (a stream started again is recorded). False when asked to stop.
+    /// [`PLAYLIST_END_WAIT`] for the platform to agree, asking every few seconds, or for the
+    /// stream's own playlist to run again (a reconnect: an encoder restarted lost a minute);
+    /// the usual live check follows. False when asked to stop.
     async fn await_offline(&mut self) -> bool {
         let mut stop = self.stop_rx.clone();
+        let mut probe = StreamProbe::new(&self.cfg.streamlink, &self.cfg.url, &self.cfg.extra_args);
         let deadline = Instant::now() + PLAYLIST_END_WAIT;
         while Instant::now() < deadline {
             let live = tokio::select! {
@@ -109,6 +112,15 @@ impl Supervisor {
                 _ = stopped(&mut stop) => return false,
             };
             if !live {
+                return true;
+            }
+            // A streamer's reconnect: the platform rightly stays live, the playlist runs again.
+            let back = tokio::select! {
+                v = probe.playlist_running() => v,
+                _ = stopped(&mut stop) => return false,
+            };
+            if back {
+                tracing::info!("recording: the stream's playlist runs again");
                 return true;
             }
             tokio::select! {
