@@ -85,13 +85,16 @@ impl MomentList {
     }
 
     /// Adds a moment. The selection follows it when asked (a manual mark) or when it was on
-    /// the newest moment (like following a log's tail, in either order: `c` right after a
-    /// moment appears clips that one); else it stays put.
+    /// the latest arrival (like following a log's tail, in either order: `c` right after a
+    /// moment appears clips that one); else it stays put. By arrival, not by the moment's
+    /// time: an auto moment arrives 20–30 s after its time, so after a mark made meanwhile
+    /// the selection stayed on the mark and `c` clipped it instead.
     pub fn push(&mut self, entry: MomentEntry, select: bool, rows: usize) -> usize {
-        let following = !self.pinned && (self.selected.is_none() || self.selected == self.newest());
+        let following =
+            !self.pinned && (self.selected.is_none() || self.selected == self.last_arrival());
         self.entries.push(entry);
         let new = self.entries.len() - 1;
-        if select || (following && self.newest() == Some(new)) {
+        if select || following {
             self.selected = Some(new);
             self.pinned = false;
         }
@@ -99,9 +102,8 @@ impl MomentList {
         new
     }
 
-    /// The entry with the latest moment time (the last to arrive among equals).
-    fn newest(&self) -> Option<usize> {
-        (0..self.entries.len()).max_by_key(|&i| (self.entries[i].moment.at, i))
+    fn last_arrival(&self) -> Option<usize> {
+        self.entries.len().checked_sub(1)
     }
 
     /// Moves the selection by `delta` rows in display order, clamped.
@@ -114,8 +116,8 @@ impl MomentList {
         let last = order.len() as isize - 1;
         let row = (cur + delta).clamp(0, last) as usize;
         self.selected = Some(order[row]);
-        // Back on the newest, it follows new arrivals again.
-        self.pinned = self.selected != self.newest();
+        // Back on the latest arrival, it follows new arrivals again.
+        self.pinned = self.selected != self.last_arrival();
         self.keep_visible(rows);
     }
 
@@ -197,6 +199,23 @@ mod tests {
             "a selection below the top stays on its moment"
         );
         assert_eq!(l.selected_row(), Some(2));
+    }
+
+    /// An auto moment arrives after a mark made meanwhile, though its time is earlier: `c`
+    /// right after it appears clips it, not the mark.
+    #[test]
+    fn a_moment_arriving_after_a_mark_takes_the_selection() {
+        for order in [SortOrder::Best, SortOrder::Newest] {
+            let mut l = MomentList::default();
+            l.set_order(order, 3);
+            let mut mark = entry(50.0);
+            mark.moment.at = Ts(20_000);
+            let mut spike = entry(70.0);
+            spike.moment.at = Ts(15_000);
+            l.push(mark, true, 3);
+            l.push(spike, false, 3);
+            assert_eq!(l.selected, Some(1), "{order:?}");
+        }
     }
 
     #[test]
