@@ -32,6 +32,7 @@ async fn a_twitch_channel_goes_live_via_helix_and_its_moments_are_stored() {
     let c = twitch.control();
     let channel = format!("twitch:{}", twitch.channel());
     let mut run = Run::start(&twitch_config(&twitch), &[&channel, "--headless"]);
+    let dashboard = run.expect("Dashboard: http://").await;
     run.expect(&format!("Watching {channel}")).await;
     run.expect_all(&[
         &format!("Waiting for {} to go live...", twitch.channel()),
@@ -39,6 +40,21 @@ async fn a_twitch_channel_goes_live_via_helix_and_its_moments_are_stored() {
     ])
     .await;
     timeout(LIMIT, c.wait_joined(1)).await.expect("joined");
+    // The dashboard's title tells a Twitch login from a Kick slug.
+    let host = dashboard
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap();
+    let state: serde_json::Value = reqwest::get(format!("http://{host}/api/state"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(state["channel"], channel.as_str(), "{state}");
     c.set_live("Ranked on Twitch");
     c.set_viewers(321);
     run.expect("Stream is LIVE! \"Ranked on Twitch\"").await;

@@ -133,7 +133,11 @@ pub async fn run(
     feed.send(media.announce());
     let engine = Engine {
         core: Core::new(cfg, OffsetBase::StreamStart),
-        channel: setup.slug.clone(),
+        // What the dashboard's title says: a Twitch login is told apart from a Kick slug.
+        channel: match platform {
+            Platform::Twitch => format!("twitch:{}", setup.slug),
+            Platform::Kick => setup.slug.clone(),
+        },
         sessions: Sessions::new(store.clone(), &setup.slug, platform.as_str()),
         store: store.clone(),
         feed: feed.clone(),
