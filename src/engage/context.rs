@@ -23,6 +23,16 @@ pub fn dollars(v: f64) -> String {
     }
 }
 
+/// A rate such as revenue per hour: whole dollars from $10 up (it moves with every gift, and
+/// `$553.19/hr` beside `$480/hr` read as noise), cents below.
+pub fn dollars_per_hour(v: f64) -> String {
+    if v >= 10.0 {
+        format!("${:.0}/hr", v.round())
+    } else {
+        format!("{}/hr", dollars(v))
+    }
+}
+
 pub fn context_line(c: &ContextInput) -> String {
     let mut state = Vec::new();
     if let Some(v) = c.viewers {
@@ -35,7 +45,7 @@ pub fn context_line(c: &ContextInput) -> String {
         state.push(format!("engagement {e:.1}/100"));
     }
     if let Some(r) = c.revenue_per_hour {
-        state.push(format!("revenue {}/hr", dollars(r)));
+        state.push(format!("revenue {}", dollars_per_hour(r)));
     }
     let mut out = if state.is_empty() {
         "Stream state: no metrics yet.".to_string()
@@ -84,5 +94,12 @@ mod tests {
             "Stream state: chat velocity 3.0 msg/min. Current activity: not set."
         );
         assert_eq!(dollars(2.5), "$2.50");
+    }
+
+    #[test]
+    fn a_rate_of_ten_dollars_or_more_is_whole_dollars() {
+        assert_eq!(dollars_per_hour(553.19), "$553/hr");
+        assert_eq!(dollars_per_hour(480.0), "$480/hr");
+        assert_eq!(dollars_per_hour(4.5), "$4.50/hr");
     }
 }

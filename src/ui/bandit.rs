@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 use super::text::shorten;
 use super::theme::Theme;
 use crate::app::{Action, App, BanditArm};
-use crate::engage::context::dollars;
+use crate::engage::context::dollars_per_hour;
 
 /// Cells for a value in 0..=1 on a bar `w` wide.
 fn cell(v: f64, w: usize) -> usize {
@@ -50,7 +50,7 @@ fn footer(app: &App) -> Option<Line<'static>> {
         parts.push(format!("engagement {e:.0}/100"));
     }
     if let Some(r) = b.revenue_per_hour.filter(|r| *r > 0.0) {
-        parts.push(format!("{}/hr", dollars(r)));
+        parts.push(dollars_per_hour(r));
     }
     (!parts.is_empty()).then(|| Line::from(format!(" {} ", parts.join(" · "))))
 }
