@@ -204,7 +204,7 @@ pub struct EvalArgs {
     /// The chat log (any replay format), or a directory of them (then --labels is one too).
     #[arg(long, value_name = "FILE|DIR")]
     pub chat: PathBuf,
-    /// {"spans": [[start_s, end_s], ...]}, seconds from the log's first line (the offsets `replay` prints); or a directory
+    /// {"spans": [[start_s, end_s], ...]}, seconds from the log's first event (its first chat message, sub, gift…; a capture's connection frames do not count: the offsets `replay` prints); or a directory
     /// of them, matched to the chat logs by file name (a.jsonl with a.json).
     #[arg(long, value_name = "FILE|DIR")]
     pub labels: PathBuf,
