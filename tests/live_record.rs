@@ -429,6 +429,37 @@ async fn a_missing_streamlink_turns_recording_off_and_nothing_else() {
     assert_eq!(count(&db, "SELECT count(*) FROM moments"), 1);
 }
 
+/// A moment while the channel is offline (recording on): no recording can cover it, so it is
+/// stored `no_recording` at once, not left pending for a quit question or `clip --pending`
+/// that can never cut it; and no clip line says it failed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_moment_while_offline_is_not_left_pending() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.recorder.enabled = true;
+    let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
+    run.expect("Connected to clavicular chat").await;
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    c.kicks("donor", 1000, "before the stream");
+    run.expect("DONATION at").await;
+    let (status, lines, dir) = run.stop("INT").await;
+    assert!(status.success(), "{status}");
+    assert!(
+        !lines.iter().any(|l| l.contains("Clip of moment")),
+        "{lines:?}"
+    );
+    let db = db(&dir.path().join("data"));
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM moments m JOIN sessions s ON s.id = m.session_id \
+             WHERE m.clip_status = 'no_recording' AND s.stream_started_at IS NULL"
+        ),
+        1
+    );
+}
+
 /// SIGKILL: nothing in kicktui runs, yet its watcher stops the streamlink it left behind,
 /// whatever the binary's file is called.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

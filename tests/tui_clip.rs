@@ -128,6 +128,27 @@ fn m_then_c_clips_the_new_mark() {
     assert_eq!(a.update(key('c'), at(2.0)), vec![Cmd::ClipMoment { id: 2 }]);
 }
 
+/// A mark while "waiting for live" is stored with no recording to cut it from: quit does
+/// not offer to cut it (it asked "Cut the 1 pending clip now?"), and its row says so without
+/// a "clip failed" flash.
+#[test]
+fn a_moment_stored_while_offline_is_not_offered_at_quit() {
+    let mut a = app();
+    engine(&mut a, Update::Recorder(RecorderNews::Armed));
+    engine(
+        &mut a,
+        Update::Moment {
+            id: Some(1),
+            moment: manual(0.0),
+        },
+    );
+    engine(&mut a, Update::NotRecorded { moment_id: 1 });
+    assert!(!flash(&a).contains("failed"), "{}", flash(&a));
+    assert!(screen_contains(&a, "no rec"), "{}", screen(&a, 80, 24));
+    // Nothing recording, nothing to cut: no question.
+    assert_eq!(a.update(key('q'), T0), vec![Cmd::Quit]);
+}
+
 #[test]
 fn quitting_while_recording_asks_first_and_a_missing_program_says_so() {
     let mut a = app();

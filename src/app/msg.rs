@@ -220,6 +220,8 @@ pub enum ClipStatus {
     Failed {
         why: String,
     },
+    /// Stored while the channel was offline: no recording can cover it.
+    NotRecorded,
 }
 
 impl ClipStatus {
@@ -232,6 +234,7 @@ impl ClipStatus {
             ClipStatus::Done { short: true, .. } => "short",
             ClipStatus::Done { .. } => "ready",
             ClipStatus::Failed { .. } => "failed",
+            ClipStatus::NotRecorded => "no rec",
         }
     }
 }

@@ -144,6 +144,12 @@ impl App {
                 tracing::info!("Stream went offline.");
                 self.stream.live = Some(false);
             }
+            // Quietly: not a clip asked for, so not one that failed; quit does not offer it.
+            Update::NotRecorded { moment_id } => {
+                if let Some(e) = self.moments.entry_by_id_mut(moment_id) {
+                    e.clip = ClipStatus::NotRecorded;
+                }
+            }
             Update::WaitingForLive => {
                 tracing::info!("Waiting for {} to go live...", self.ctx.channel);
                 self.stream.waiting_for_live = true;

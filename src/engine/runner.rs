@@ -303,6 +303,7 @@ impl Engine {
                     let id = self.save_moment(&moment).await;
                     self.building = Some(id);
                     self.feed.send(Update::MomentBuilding { id, moment });
+                    self.tell_if_unrecordable(id);
                 }
                 Effect::Moment(moment) => {
                     self.summary.moments += 1;
@@ -310,6 +311,7 @@ impl Engine {
                         MomentSource::Auto => self.building.take(),
                         MomentSource::Manual => None,
                     };
+                    let saved_now = !matches!(shown, Some(Some(_)));
                     let id = match shown {
                         Some(Some(id)) => self.finalize_moment(id, &moment).await,
                         // Shown as not saved while building: one more try, now it is final.
@@ -326,6 +328,9 @@ impl Engine {
                         self.summary.unsaved_moments += 1;
                     }
                     self.feed.send(Update::Moment { id, moment });
+                    if saved_now {
+                        self.tell_if_unrecordable(id);
+                    }
                 }
                 Effect::ChatStats(s) => self.store_chat_stats(s).await,
                 Effect::Live {
@@ -412,14 +417,14 @@ impl Engine {
         let session = self.sessions.ensure_for_moment(wall_now()).await?;
         match self.store.insert_moment(session, moment).await {
             Ok(id) => {
-                // Not left "pending" for a `clip --pending` that could never cut it.
-                if self.media.never_records()
-                    && let Err(e) = self
-                        .store
-                        .update_clip(id, crate::store::ClipStatus::NoRecording, None)
-                        .await
-                {
-                    tracing::warn!("moment #{id}: not marked no_recording: {e}");
+                // Not left "pending" for a `clip --pending` that could never cut it: recording
+                // is off, or the channel is offline (an offline session has no recording; a
+                // mark while "waiting for live" was offered at quit and never cut).
+                if self.media.never_records() || self.sessions.current_live().is_none() {
+                    let status = crate::store::ClipStatus::NoRecording;
+                    if let Err(e) = self.store.update_clip(id, status, None).await {
+                        tracing::warn!("moment #{id}: not marked no_recording: {e}");
+                    }
                 }
                 Some(id)
             }
@@ -427,6 +432,17 @@ impl Engine {
                 tracing::error!("moment not saved: {e}");
                 None
             }
+        }
+    }
+
+    /// After a new moment's update: one stored while offline is no clip to cut (nor to offer
+    /// at quit). Recording off says so elsewhere.
+    fn tell_if_unrecordable(&self, id: Option<i64>) {
+        if let Some(moment_id) = id
+            && self.sessions.current_live().is_none()
+            && !self.media.never_records()
+        {
+            self.feed.send(Update::NotRecorded { moment_id });
         }
     }
 

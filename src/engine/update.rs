@@ -78,6 +78,11 @@ pub enum Update {
         id: Option<i64>,
         moment: Moment,
     },
+    /// A moment stored while the channel was offline: no recording can ever cover it, so
+    /// it is not a clip to cut (nor to offer at quit).
+    NotRecorded {
+        moment_id: i64,
+    },
     WentLive {
         at: Ts,
         title: Option<String>,

@@ -181,7 +181,9 @@ impl View {
                 self.snapshot.engage.engagement = None;
                 self.snapshot.engage.chat_per_min = 0.0;
             }
+            // Its clip status stays "none": nothing was asked, nothing failed.
             Update::WaitingForLive
+            | Update::NotRecorded { .. }
             | Update::ApiTrouble { .. }
             | Update::ApiOk
             | Update::Notable { .. }

@@ -194,6 +194,8 @@ impl Printer {
                 }
             }
             Update::WentOffline { .. } => vec![format!("{c} Stream went offline.")],
+            // Headless offers nothing at quit: a moment while offline needs no line of its own.
+            Update::NotRecorded { .. } => vec![],
             Update::WaitingForLive => {
                 vec![format!("{c} Waiting for {} to go live...", self.channel)]
             }
