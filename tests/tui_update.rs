@@ -644,3 +644,20 @@ fn a_short_clip_is_shown_short() {
     assert_eq!(a.moments.entries[0].clip.label(), "short");
     assert_eq!(flash(&a), "clip ready but short: /d/clips/m3.mp4");
 }
+
+/// The start-up log scrolls a crash recovery's news out of the log pane within seconds: it
+/// stays in the hint bar for half a minute.
+#[test]
+fn a_crash_recovery_stays_on_screen_for_half_a_minute() {
+    let mut a = app();
+    let news = "Recovered after a crash: 1 session closed, 1 recording finished";
+    a.update(Msg::Engine(Update::Recovered(news.into())), T0);
+    a.update(Msg::Tick(at(20.0)), at(20.0));
+    assert!(
+        screen(&a, 120, 40).contains("Recovered after a crash"),
+        "{}",
+        screen(&a, 120, 40)
+    );
+    a.update(Msg::Tick(at(40.0)), at(40.0));
+    assert!(!screen(&a, 120, 40).contains("Recovered after a crash"));
+}

@@ -12,6 +12,8 @@ use crate::time::{format_hms, format_offset_words};
 
 /// How long a confirmation stays in the hint bar.
 pub const FLASH_MS: i64 = 5000;
+/// The start-up log scrolls a recovery's news out of the log pane within seconds.
+const RECOVERED_FLASH_MS: i64 = 30_000;
 
 impl App {
     pub fn update(&mut self, msg: Msg, now: Ts) -> Vec<Cmd> {
@@ -148,6 +150,13 @@ impl App {
             Update::NotRecorded { moment_id } => {
                 if let Some(e) = self.moments.entry_by_id_mut(moment_id) {
                     e.clip = ClipStatus::NotRecorded;
+                }
+            }
+            Update::Recovered(text) => {
+                tracing::info!("{text}");
+                self.flash(text, FlashKind::Info);
+                if let Some(f) = &mut self.flash {
+                    f.until = self.now.plus_ms(RECOVERED_FLASH_MS);
                 }
             }
             Update::WaitingForLive => {

@@ -72,7 +72,7 @@ pub fn after_crash(
     } else {
         String::new()
     };
-    feed.send(Update::Note(format!(
+    feed.send(Update::Recovered(format!(
         "Recovered after a crash: {} closed, {} finished{clips}",
         plural(r.sessions.len(), "session"),
         plural(r.recordings.len(), "recording")

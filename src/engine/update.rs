@@ -83,6 +83,9 @@ pub enum Update {
     NotRecorded {
         moment_id: i64,
     },
+    /// What the start-up recovery after a crash did (sessions closed, clips still to cut):
+    /// worth more than a log line that scrolls away in seconds.
+    Recovered(String),
     WentLive {
         at: Ts,
         title: Option<String>,

@@ -189,7 +189,8 @@ impl View {
             | Update::Notable { .. }
             | Update::Capturing { .. }
             | Update::Recorder(_)
-            | Update::Note(_) => {}
+            | Update::Note(_)
+            | Update::Recovered(_) => {}
         }
     }
 }

@@ -225,7 +225,7 @@ impl Printer {
                 .unwrap_or_default(),
             // A block (the report) starts on a line of its own: no clock dangling above it.
             Update::Note(text) if text.starts_with('\n') => vec![text.clone()],
-            Update::Note(text) => vec![format!("{c} {text}")],
+            Update::Note(text) | Update::Recovered(text) => vec![format!("{c} {text}")],
             Update::Finished(summary) => vec![format!("{c} {summary}")],
             // Each donation already has its own line (`Notable`).
             Update::Revenue(_) => vec![],
