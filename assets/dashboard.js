@@ -101,9 +101,11 @@ function moment(d) {
   tr.className = d.building ? "building" : "";
   c[2].textContent = d.score.toFixed(1);
   // "none" is the protocol's word for "not asked for yet"; the TUI shows that as "–" too.
-  c[3].textContent = d.clipStatus === "none" ? "–" : d.clipStatus;
+  const words = { none: "–", no_recording: "no rec" };
+  const hints = { none: "not cut yet", no_recording: "no recording covers it" };
+  c[3].textContent = words[d.clipStatus] || d.clipStatus;
   c[3].className = "clip-" + d.clipStatus;
-  c[3].title = d.clipPath || (d.clipStatus === "none" ? "not cut yet" : "");
+  c[3].title = d.clipPath || hints[d.clipStatus] || "";
   c[4].textContent = d.summary;
 }
 

@@ -212,7 +212,8 @@ pub fn clip_status(state: Option<&ClipState>) -> &'static str {
         Some(ClipState::Cutting) => "cutting",
         Some(ClipState::Ready { .. } | ClipState::AlreadyCut { .. }) => "ready",
         Some(ClipState::Short { .. }) => "short",
-        Some(ClipState::NoRecording | ClipState::Failed(_)) => "failed",
+        Some(ClipState::NoRecording) => "no_recording",
+        Some(ClipState::Failed(_)) => "failed",
     }
 }
 

@@ -133,6 +133,16 @@ async fn messages_have_the_exact_shapes_of_the_product() {
     assert_eq!(again["data"]["id"], 7);
     assert_eq!(again["data"]["clipStatus"], "ready");
     assert_eq!(again["data"]["clipPath"], "/d/clips/m7.mp4");
+    // A moment stored while the channel was offline: told apart from "not cut yet".
+    srv.feed.send(Update::Moment {
+        id: Some(8),
+        moment: moment(5100.0),
+    });
+    assert_eq!(next(&mut ws).await["data"]["clipStatus"], "none");
+    srv.feed.send(Update::NotRecorded { moment_id: 8 });
+    let offline = next(&mut ws).await;
+    assert_eq!(offline["data"]["id"], 8, "{offline}");
+    assert_eq!(offline["data"]["clipStatus"], "no_recording", "{offline}");
     // Going offline: the state at once (before the engine's next tick), uptime back to zero.
     srv.feed.send(Update::WentOffline {
         at: kicktui::domain::Ts(0),

@@ -145,8 +145,17 @@ fn a_moment_stored_while_offline_is_not_offered_at_quit() {
     engine(&mut a, Update::NotRecorded { moment_id: 1 });
     assert!(!flash(&a).contains("failed"), "{}", flash(&a));
     assert!(screen_contains(&a, "no rec"), "{}", screen(&a, 80, 24));
-    // Nothing recording, nothing to cut: no question.
-    assert_eq!(a.update(key('q'), T0), vec![Cmd::Quit]);
+    // Live and recording later, `c` on it still says why there is nothing to clip.
+    engine(&mut a, recording(media::RecState::Recording));
+    assert!(a.update(key('c'), T0).is_empty());
+    assert!(flash(&a).contains("offline"), "{}", flash(&a));
+    // Nothing to cut: quitting asks only whether to stop the recording.
+    assert!(a.update(key('q'), T0).is_empty());
+    let asked = screen(&a, 80, 24);
+    assert!(
+        asked.contains("Quit now?") && !asked.contains("cut now"),
+        "{asked}"
+    );
 }
 
 #[test]

@@ -63,7 +63,7 @@ impl App {
         }
         let cmds = self.act(action, nth, now);
         // Browsing with the details open: the selection stays where the reader put it, even
-        // back on the newest moment (`c` must clip the one on screen).
+        // back on the latest arrival (`c` must clip the one on screen).
         if self.popup == Some(Popup::Details) {
             self.moments.pinned = true;
         }
@@ -200,6 +200,8 @@ impl App {
             Some("preview: recording not available, nothing to clip".to_string())
         } else if entry.id.is_none() {
             Some("this moment was not saved, so it cannot be clipped".to_string())
+        } else if entry.clip == ClipStatus::NotRecorded {
+            Some("not recorded: the channel was offline then, so there is nothing to clip".into())
         } else if self.recording.state == RecState::Unavailable {
             Some("recording is off in this run: there is nothing to clip from".to_string())
         } else if !self.recording.state.can_clip() {

@@ -50,7 +50,7 @@ pub struct MomentList {
     pub selected: Option<usize>,
     /// The first visible row of the display order.
     pub offset: usize,
-    /// The user chose this moment (opened its details, or moved off the newest): a new
+    /// The user chose this moment (opened its details, or moved off the latest arrival): a new
     /// arrival does not take the selection away from under a `c`.
     pub pinned: bool,
 }

@@ -41,7 +41,7 @@ async fn join<S>(ws: &mut S, channel: &str) -> Check
 where
     S: Stream<Item = Result<Message, WsError>> + Sink<Message> + Unpin,
 {
-    let nick = format!("justinfan{}", 10_000 + std::process::id() % 89_990);
+    let nick = irc::anonymous_nick(u64::from(std::process::id()));
     for line in irc::handshake(&nick, channel) {
         if ws.send(Message::Text(line.into())).await.is_err() {
             return Check::fail(IRC, "the socket closed during the login", "try again");
@@ -51,27 +51,34 @@ where
                      of a channel that does not exist";
     let mut deadline = Instant::now() + WAIT;
     let mut echoed = false;
+    let mut closed = false;
     loop {
         let frame = match timeout_at(deadline, ws.next()).await {
             Ok(Some(Ok(Message::Text(t)))) => t,
             Ok(Some(Ok(_))) => continue,
-            Ok(Some(Err(_)) | None) | Err(_) => break,
+            Ok(Some(Err(_)) | None) => {
+                closed = true;
+                break;
+            }
+            Err(_) => break,
         };
         for m in irc::lines(&frame).filter_map(|l| irc::parse(l).ok()) {
-            let ours = m
-                .param(0)
+            let target = m.param(0);
+            let ours = target
                 .and_then(|c| c.strip_prefix('#'))
                 .is_some_and(|c| c.eq_ignore_ascii_case(channel));
             match m.command {
                 "ROOMSTATE" if ours => return Check::ok(IRC, format!("joined #{channel}")),
-                "NOTICE" => {
-                    let said = m.trailing().unwrap_or_default();
-                    let said = terminal_text::clean(said);
-                    return Check::fail(
-                        IRC,
-                        format!("#{channel}: Twitch says \"{said}\""),
-                        "check the channel name (twitch.tv/NAME)",
-                    );
+                // About our channel, or the whole connection (`*`): not another channel's.
+                "NOTICE" if ours || target == Some("*") => {
+                    let said = terminal_text::clean(m.trailing().unwrap_or_default());
+                    let fix = match m.tag_nonempty("msg-id").as_deref() {
+                        Some("msg_channel_suspended") => {
+                            "the channel is suspended (or gone): check the name on twitch.tv"
+                        }
+                        _ => "check the channel name (twitch.tv/NAME) and the network",
+                    };
+                    return Check::fail(IRC, format!("#{channel}: Twitch says \"{said}\""), fix);
                 }
                 "JOIN" if ours && !echoed => {
                     echoed = true;
@@ -83,6 +90,12 @@ where
     }
     if echoed {
         Check::ok(IRC, format!("joined #{channel}"))
+    } else if closed {
+        Check::fail(
+            IRC,
+            format!("#{channel}: Twitch closed the connection before confirming the JOIN"),
+            "try again; if it repeats, check the network and [twitch] irc_url",
+        )
     } else {
         Check::fail(
             IRC,

@@ -181,9 +181,13 @@ impl View {
                 self.snapshot.engage.engagement = None;
                 self.snapshot.engage.chat_per_min = 0.0;
             }
-            // Its clip status stays "none": nothing was asked, nothing failed.
+            // Kept on the row: a resync, and the dashboard, know it is no clip to cut.
+            Update::NotRecorded { moment_id } => {
+                if let Some(row) = self.moments.iter_mut().find(|r| r.id == Some(*moment_id)) {
+                    row.clip = Some(ClipState::NoRecording);
+                }
+            }
             Update::WaitingForLive
-            | Update::NotRecorded { .. }
             | Update::ApiTrouble { .. }
             | Update::ApiOk
             | Update::Notable { .. }

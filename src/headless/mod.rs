@@ -279,7 +279,7 @@ fn print_all(
     let mut out_ok = true;
     while let Some(u) = rx.blocking_recv() {
         // Notes are the engine's words for people: the log file keeps them too.
-        if let Update::Note(text) = &u {
+        if let Update::Note(text) | Update::Recovered(text) = &u {
             log(text);
         }
         let lines = printer.lines(&u, crate::time::wall_now());

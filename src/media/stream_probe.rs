@@ -74,7 +74,7 @@ impl StreamProbe {
         match self.resolve().await {
             Resolved::Stream { url, title } => match self.playlist(url.as_deref()).await {
                 Playlist::Over(why) => Probe::Offline { why },
-                Playlist::Running | Playlist::Unread => Probe::Live { title },
+                Playlist::Running { .. } | Playlist::Unread => Probe::Live { title },
             },
             Resolved::Gone(why) => {
                 self.last_playlist = None;
@@ -84,13 +84,14 @@ impl StreamProbe {
         }
     }
 
-    /// Whether the stream's media playlist was read and is being written again (not ended,
-    /// not stale): stricter than [`StreamProbe::probe`]'s "live", which a playlist it cannot
-    /// read does not contradict.
+    /// Whether the stream's media playlist is being written again: read without an end, and
+    /// changed since this probe's previous read (a CDN still serving an old copy, or a
+    /// frozen playlist, does not count). Stricter than [`StreamProbe::probe`]'s "live", which
+    /// a playlist it cannot read does not contradict; so it takes two calls to say yes.
     pub async fn playlist_running(&mut self) -> bool {
         match self.resolve().await {
             Resolved::Stream { url, .. } => {
-                self.playlist(url.as_deref()).await == Playlist::Running
+                self.playlist(url.as_deref()).await == Playlist::Running { moved: true }
             }
             _ => false,
         }
@@ -133,6 +134,8 @@ impl StreamProbe {
             _ => return Playlist::Unread,
         };
         if text.contains("#EXT-X-ENDLIST") {
+            // Kept: the next read that differs has moved past the end (a new encoder).
+            self.last_playlist = Some((text, Instant::now()));
             return Playlist::Over("the stream's playlist has ended".into());
         }
         if text.contains("#EXT-X-STREAM-INF") {
@@ -153,12 +156,13 @@ impl StreamProbe {
                         "the stream's playlist has not changed for {stale:.0} s"
                     ))
                 } else {
-                    Playlist::Running
+                    Playlist::Running { moved: false }
                 }
             }
-            _ => {
+            last => {
+                let moved = last.is_some();
                 self.last_playlist = Some((text, now));
-                Playlist::Running
+                Playlist::Running { moved }
             }
         }
     }
@@ -167,7 +171,10 @@ impl StreamProbe {
 /// What a resolved stream's playlist says.
 #[derive(Debug, PartialEq)]
 enum Playlist {
-    Running,
+    /// Not ended nor stale; `moved`: it changed since the previous read.
+    Running {
+        moved: bool,
+    },
     Over(String),
     /// Not fetched, not readable, or a master playlist: it says nothing.
     Unread,

@@ -24,8 +24,10 @@ const HEALTHY_PART: Duration = Duration::from_secs(30);
 const FROZEN_RETRY: Duration = Duration::from_secs(2);
 /// After the playlist ended, how long the platform may go on saying live before a restart…
 const PLAYLIST_END_WAIT: Duration = Duration::from_secs(60);
-/// …asked this often.
+/// …asked this often…
 const PLAYLIST_END_POLL: Duration = Duration::from_secs(3);
+/// …while the stream's own playlist is looked at this often (two looks tell it runs again).
+const PLAYLIST_PROBE_EVERY: Duration = Duration::from_secs(5);
 
 pub(super) struct Supervisor {
     pub(super) cfg: RecorderConfig,
@@ -106,6 +108,7 @@ impl Supervisor {
         let mut stop = self.stop_rx.clone();
         let mut probe = StreamProbe::new(&self.cfg.streamlink, &self.cfg.url, &self.cfg.extra_args);
         let deadline = Instant::now() + PLAYLIST_END_WAIT;
+        let mut next_probe = Instant::now();
         while Instant::now() < deadline {
             let live = tokio::select! {
                 v = (self.is_live)() => v,
@@ -115,13 +118,19 @@ impl Supervisor {
                 return true;
             }
             // A streamer's reconnect: the platform rightly stays live, the playlist runs again.
-            let back = tokio::select! {
-                v = probe.playlist_running() => v,
-                _ = stopped(&mut stop) => return false,
-            };
-            if back {
-                tracing::info!("recording: the stream's playlist runs again");
-                return true;
+            // Less often than the platform is asked (streamlink may solve a challenge each
+            // time), and never past the deadline.
+            if Instant::now() >= next_probe {
+                next_probe = Instant::now() + PLAYLIST_PROBE_EVERY;
+                let probed = tokio::time::timeout_at(deadline.into(), probe.playlist_running());
+                let back = tokio::select! {
+                    v = probed => v.unwrap_or(false),
+                    _ = stopped(&mut stop) => return false,
+                };
+                if back {
+                    tracing::info!("recording: the stream's playlist runs again");
+                    return true;
+                }
             }
             tokio::select! {
                 _ = tokio::time::sleep(PLAYLIST_END_POLL) => {}

@@ -268,6 +268,7 @@ pub fn for_update(v: &View, u: &Update) -> Vec<Msg> {
             row(*id).into_iter().collect()
         }
         Update::Clip(news) => row(news.moment_id).into_iter().collect(),
+        Update::NotRecorded { moment_id } => row(Some(*moment_id)).into_iter().collect(),
         Update::EarlierMoments(rows) => rows.iter().map(moment).collect(),
         Update::Advice(a) => vec![advice(a)],
         Update::WentLive { .. } | Update::WentOffline { .. } | Update::Resync(_) => {

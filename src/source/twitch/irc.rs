@@ -162,6 +162,11 @@ pub fn escape(v: &str) -> String {
     out
 }
 
+/// A read-only anonymous nick: `justinfan` and digits (any work; varied so two runs differ).
+pub fn anonymous_nick(seed: u64) -> String {
+    format!("justinfan{}", 10_000 + seed % 89_990)
+}
+
 /// The anonymous login (§5): tags and commands, a dummy password, a justinfan nick, the join.
 pub fn handshake(nick: &str, channel: &str) -> [String; 4] {
     [

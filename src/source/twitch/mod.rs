@@ -116,7 +116,7 @@ impl TwitchSource {
         let nick = opts
             .nick
             .clone()
-            .unwrap_or_else(|| format!("justinfan{}", 10_000 + seed % 89_990));
+            .unwrap_or_else(|| irc::anonymous_nick(seed));
         TwitchSource {
             opts,
             nick,
