@@ -181,13 +181,7 @@ async fn a_frozen_stream_is_marked_and_not_recorded_twice() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_ended_playlist_is_not_copied_again_while_the_platform_lags() {
     let (_tmp, mut src, live, rec) = recording_for(4.0).await;
-    let mut rx = rec.status();
-    src.end_stream().await;
-    let st = wait_for(&mut rx, Duration::from_secs(30), "part 2 to end", |s| {
-        s.parts.get(1).is_some_and(|p| p.end.is_some())
-    })
-    .await;
-    assert_eq!(st.parts[1].end, Some(PartEnd::PlaylistEnded), "{st:#?}");
+    let mut rx = playlist_ended(&mut src, &rec).await;
     // The platform lags: no more copies meanwhile.
     tokio::time::sleep(Duration::from_secs(8)).await;
     assert_eq!(rx.borrow().parts.len(), 2, "{:#?}", rx.borrow().parts);
@@ -199,12 +193,11 @@ async fn an_ended_playlist_is_not_copied_again_while_the_platform_lags() {
     src.stop().await;
 }
 
-/// A streamer's reconnect: the playlist ends, the platform rightly stays live, and a new
-/// encoder writes the playlist again. The recorder sees the playlist run again and records
-/// within seconds, instead of waiting the platform's minute (the demo lost 60 s at 15:00).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_stream_back_after_its_playlist_ended_is_recorded_at_once() {
-    let (_tmp, mut src, _live, rec) = recording_for(4.0).await;
+/// The source ends its playlist cleanly; part 2 starts on the ended playlist and says so.
+async fn playlist_ended(
+    src: &mut HlsSource,
+    rec: &kicktui::media::RecorderHandle,
+) -> tokio::sync::watch::Receiver<kicktui::media::RecordingStatus> {
     let mut rx = rec.status();
     src.end_stream().await;
     let st = wait_for(&mut rx, Duration::from_secs(30), "part 2 to end", |s| {
@@ -212,6 +205,16 @@ async fn a_stream_back_after_its_playlist_ended_is_recorded_at_once() {
     })
     .await;
     assert_eq!(st.parts[1].end, Some(PartEnd::PlaylistEnded), "{st:#?}");
+    rx
+}
+
+/// A streamer's reconnect: the playlist ends, the platform rightly stays live, and a new
+/// encoder writes the playlist again. The recorder sees the playlist run again and records
+/// within seconds, instead of waiting the platform's minute (the demo lost 60 s at 15:00).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_back_after_its_playlist_ended_is_recorded_at_once() {
+    let (_tmp, mut src, _live, rec) = recording_for(4.0).await;
+    let mut rx = playlist_ended(&mut src, &rec).await;
     src.restart_encoder().await.unwrap();
     // Well inside the platform's minute.
     wait_for(&mut rx, Duration::from_secs(30), "part 3 recording", |s| {
