@@ -492,6 +492,7 @@ async fn one_offline_api_answer_is_checked_again_before_the_stream_ends() {
     c.set_api_says_offline(true);
     more_answers(&c, 1).await;
     let first_offline = std::time::Instant::now();
+    let first_offline_wall = kicktui::time::wall_now();
     run.expect_within(&["Stream went offline"], Duration::from_secs(30))
         .await;
     let waited = first_offline.elapsed();
@@ -501,4 +502,15 @@ async fn one_offline_api_answer_is_checked_again_before_the_stream_ends() {
     assert!(status.success());
     assert_eq!(out.matches("Stream is LIVE!").count(), 1, "{out}");
     assert_eq!(stream_sessions(&dir), 1, "{out}");
+    // The session ends when the API first said offline, not at the confirmation 15 s later.
+    let ended_ms = count(
+        &db(&dir.path().join("data")),
+        "SELECT CAST(round((julianday(ended_at) - 2440587.5) * 86400000) AS INTEGER) \
+         FROM sessions WHERE stream_started_at IS NOT NULL",
+    );
+    assert!(
+        ended_ms <= first_offline_wall.0 + 1_000,
+        "ended {} ms after the first offline answer",
+        ended_ms - first_offline_wall.0
+    );
 }

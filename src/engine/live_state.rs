@@ -42,6 +42,9 @@ pub(super) struct Verdict {
     pub to_recorder: bool,
     /// Ask the API again after this long.
     pub ask_again_in: Option<Duration>,
+    /// An end this answer confirms: when the API first said offline (the stream's end, not
+    /// the confirmation's 15 s or more later).
+    pub ended_at: Option<Ts>,
 }
 
 impl LiveState {
@@ -57,13 +60,15 @@ impl LiveState {
         let changed = self.api_live.replace(s.is_live) != Some(s.is_live);
         let s = self.socket_over_first_answer(now, s, first);
         let said_live = s.is_live;
-        let (status, ends, ask_again_in) = self.confirm_offline(now, s, changed, live);
+        let (status, ended_at, ask_again_in) = self.confirm_offline(now, s, changed, live);
+        let ends = ended_at.is_some();
         Verdict {
             status,
             first,
             act: changed || ends,
             to_recorder: said_live || !live || ends,
             ask_again_in,
+            ended_at,
         }
     }
 
@@ -90,23 +95,23 @@ impl LiveState {
     /// stream into two sessions, with a second "live" alert. While the API lags behind the
     /// chat socket's "live" (it never said live since), [`OFFLINE_BEHIND_SOCKET`]. Until then
     /// the session and the alerts take the stream as live. Returns the status to act on,
-    /// whether the stream ends, and when to ask again.
+    /// when the stream ended if this answer confirms it, and when to ask again.
     fn confirm_offline(
         &mut self,
         now: Ts,
         s: LiveStatus,
         changed: bool,
         live: bool,
-    ) -> (LiveStatus, bool, Option<Duration>) {
+    ) -> (LiveStatus, Option<Ts>, Option<Duration>) {
         if s.is_live || !live {
             self.offline_since = None;
-            return (s, false, None);
+            return (s, None, None);
         }
         let mut ask_again_in = None;
         match self.offline_since {
             Some((since, needed)) if now.0 - since.0 >= needed.as_millis() as i64 => {
                 self.offline_since = None;
-                return (s, true, None);
+                return (s, Some(since), None);
             }
             Some(_) => {}
             None => {
@@ -123,7 +128,7 @@ impl LiveState {
                 ask_again_in = Some(needed);
             }
         }
-        (read_as(s, true), false, ask_again_in)
+        (read_as(s, true), None, ask_again_in)
     }
 }
 
@@ -133,5 +138,89 @@ fn read_as(s: LiveStatus, is_live: bool) -> LiveStatus {
         is_live,
         viewers: None,
         ..s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn says(is_live: bool) -> LiveStatus {
+        LiveStatus {
+            is_live,
+            ..LiveStatus::default()
+        }
+    }
+
+    /// `engine_live` as the engine would have it after each verdict.
+    fn answer(st: &mut LiveState, at_s: i64, is_live: bool, engine_live: bool) -> Verdict {
+        st.answer(Ts(at_s * 1000), says(is_live), engine_live)
+    }
+
+    #[test]
+    fn an_offline_answer_ends_the_stream_once_confirmed_dated_at_the_first_one() {
+        let mut st = LiveState::default();
+        assert!(answer(&mut st, 0, true, false).act);
+        let first = answer(&mut st, 100, false, true);
+        assert!(
+            first.status.is_live && first.ended_at.is_none(),
+            "{first:?}"
+        );
+        assert_eq!(first.ask_again_in, Some(OFFLINE_CONFIRM));
+        assert!(
+            !first.to_recorder,
+            "an unconfirmed offline is kept from the recorder"
+        );
+        let early = answer(&mut st, 105, false, true);
+        assert!(early.status.is_live && early.ended_at.is_none());
+        let confirmed = answer(&mut st, 115, false, true);
+        assert!(!confirmed.status.is_live && confirmed.act && confirmed.to_recorder);
+        assert_eq!(
+            confirmed.ended_at,
+            Some(Ts(100_000)),
+            "the end is the first offline"
+        );
+    }
+
+    #[test]
+    fn a_live_answer_between_offline_ones_starts_the_wait_again() {
+        let mut st = LiveState::default();
+        answer(&mut st, 0, true, false);
+        answer(&mut st, 100, false, true);
+        assert!(answer(&mut st, 105, true, true).status.is_live);
+        let again = answer(&mut st, 116, false, true);
+        assert!(
+            again.status.is_live && again.ended_at.is_none(),
+            "{again:?}"
+        );
+        assert_eq!(
+            answer(&mut st, 131, false, true).ended_at,
+            Some(Ts(116_000))
+        );
+    }
+
+    #[test]
+    fn an_api_behind_the_chat_socket_gets_two_minutes() {
+        let mut st = LiveState::default();
+        // The API says offline first; the socket says live: the engine is live.
+        answer(&mut st, 0, false, false);
+        st.socket_said(true, Ts(10_000));
+        let lagging = answer(&mut st, 20, false, true);
+        assert_eq!(lagging.ask_again_in, Some(OFFLINE_BEHIND_SOCKET));
+        assert!(answer(&mut st, 100, false, true).ended_at.is_none());
+        assert_eq!(answer(&mut st, 140, false, true).ended_at, Some(Ts(20_000)));
+    }
+
+    #[test]
+    fn a_stale_first_answer_does_not_overrule_a_fresh_socket_word() {
+        let mut st = LiveState::default();
+        st.socket_said(true, Ts(0));
+        let v = answer(&mut st, 30, false, true);
+        assert!(v.first && v.status.is_live, "{v:?}");
+        // Long after the socket spoke, a first answer stands.
+        let mut late = LiveState::default();
+        late.socket_said(true, Ts(0));
+        let v = answer(&mut late, 90, false, false);
+        assert!(!v.status.is_live, "{v:?}");
     }
 }

@@ -240,7 +240,15 @@ impl Engine {
                 let effects = self.core.on_event(now, &live);
                 self.apply(effects).await;
             } else if !s.is_live && self.core.totals.is_live {
-                let effects = self.core.on_event(now, &Event::Offline);
+                let mut effects = self.core.on_event(now, &Event::Offline);
+                // The session ends when the API first said so, not at the confirmation.
+                if let Some(end) = v.ended_at {
+                    for e in &mut effects {
+                        if let Effect::Offline { at } = e {
+                            *at = end.min(*at);
+                        }
+                    }
+                }
                 self.apply(effects).await;
             } else if !s.is_live && first {
                 self.feed.send(Update::WaitingForLive);
