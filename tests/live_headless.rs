@@ -514,3 +514,36 @@ async fn one_offline_api_answer_is_checked_again_before_the_stream_ends() {
         ended_ms - first_offline_wall.0
     );
 }
+
+/// A clip `kicktui clip` cuts in another terminal while the stream goes on reaches the live
+/// run's front ends (here the headless line; the TUI and the dashboard take the same update).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clip_cut_beside_the_live_run_is_told() {
+    let kick = fake().await;
+    let c = kick.control();
+    let mut run = Run::start(
+        &test_config(kick.kick_config()),
+        &["clavicular", "--headless"],
+    );
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    c.set_live("Clipping beside");
+    run.expect("Stream is LIVE!").await;
+    c.kicks("donor", 1000, "gg");
+    // Shown once stored.
+    run.expect("DONATION at").await;
+    // What `kicktui clip --moment 1` leaves in the database.
+    let clip = run.path("m1.mp4");
+    std::fs::write(&clip, b"not really a clip").unwrap();
+    db(&run.data_dir())
+        .execute(
+            "UPDATE moments SET clip_status = 'done', clip_path = ?1 WHERE id = 1",
+            [clip.to_string_lossy()],
+        )
+        .unwrap();
+    let told = run
+        .expect_within(&["Clip of moment #1"], Duration::from_secs(40))
+        .await;
+    assert!(told.contains("m1.mp4"), "{told}");
+    let (status, _, _) = run.stop("TERM").await;
+    assert!(status.success());
+}

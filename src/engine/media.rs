@@ -9,6 +9,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use super::channel::ApiRequest;
+use super::clips_beside::ClipsBeside;
 use super::feed::Feed;
 use super::record_session::{self, MediaNews, QUIT_CLIPS, SessionCmd, SessionLink, SessionSetup};
 use super::update::{ClipNews, RecorderNews, Update};
@@ -92,6 +93,8 @@ pub struct Media {
     crashes: u32,
     news_tx: mpsc::UnboundedSender<MediaNews>,
     pub(super) news: mpsc::UnboundedReceiver<MediaNews>,
+    /// Clips `kicktui clip` cut beside this run, told to the front ends too.
+    beside: ClipsBeside,
 }
 
 /// A session task that keeps crashing is a bug, not bad luck: after this many, recording
@@ -133,6 +136,7 @@ impl Media {
             waiting: None,
             links: Vec::new(),
             crashes: 0,
+            beside: ClipsBeside::new(crate::time::wall_now()),
             news_tx,
             news,
         }
@@ -266,6 +270,7 @@ impl Media {
     /// `c` on a stored moment: its session's clipper cuts it (waiting for its window if
     /// needed). An update when it cannot.
     pub async fn clip_moment(&mut self, id: i64) -> Option<Update> {
+        self.beside.ours(id);
         let db = store::db_path(&self.data_dir);
         // The row, and its clip file if that is still there (read off the engine's task).
         let row = tokio::task::spawn_blocking(move || {
@@ -341,10 +346,21 @@ impl Media {
         self.links.iter().any(|l| l.id == session && !l.ended)
     }
 
+    /// Clips of the live `session` that `kicktui clip` cut beside this run since the last
+    /// look (every 15 s), as updates for the front ends.
+    pub async fn clips_cut_beside(&mut self, session: i64) -> Vec<Update> {
+        let db = store::db_path(&self.data_dir);
+        let news = self.beside.look(&db, session).await;
+        news.into_iter().map(Update::Clip).collect()
+    }
+
     /// Hands a session task's news to the front end; the session whose task has ended.
     pub(super) fn forward(&mut self, news: MediaNews, feed: &Feed) -> Option<i64> {
         match news {
             MediaNews::Send(Update::Clip(n)) => {
+                if let Some(id) = n.moment_id {
+                    self.beside.ours(id);
+                }
                 if n.state.path().is_some() {
                     clip_ready(&n);
                 }

@@ -5,6 +5,7 @@ pub mod capture;
 pub mod channel;
 pub mod chat;
 mod chat_counts;
+mod clips_beside;
 pub mod copilot;
 pub mod core;
 mod effect;

@@ -269,6 +269,11 @@ impl Engine {
     async fn on_tick(&mut self, now: Ts) {
         let effects = self.core.on_tick(now);
         self.apply(effects).await;
+        if let Some(session) = self.sessions.current_live() {
+            for u in self.media.clips_cut_beside(session).await {
+                self.feed.send(u);
+            }
+        }
         let mut snapshot = self.snapshot(now);
         snapshot.engage = Box::new(self.engage_view(now));
         self.feed.send(Update::Snapshot(snapshot));
