@@ -15,6 +15,7 @@ pub mod feed;
 pub mod live;
 mod live_state;
 pub mod media;
+mod moment_rows;
 pub mod record_session;
 mod recovery;
 mod resume;

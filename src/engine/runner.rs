@@ -15,7 +15,7 @@ use super::feed::Feed;
 use super::media::{Media, QuitClips};
 use super::sessions::Sessions;
 use super::update::{Snapshot, Summary, Update};
-use crate::domain::{Event, Moment, MomentSource, TriggerType, Ts};
+use crate::domain::{Event, TriggerType, Ts};
 use crate::kickapi::{ApiError, LiveSource, LiveStatus};
 use crate::source::{ChatState, SourceMsg};
 use crate::store::{self, NewEvent, StoreHandle, WriteOp};
@@ -312,39 +312,8 @@ impl Engine {
     pub(super) async fn apply(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
-                Effect::MomentBuilding(moment) => {
-                    let id = self.save_moment(&moment).await;
-                    self.building = Some(id);
-                    self.feed.send(Update::MomentBuilding { id, moment });
-                    self.tell_if_unrecordable(id);
-                }
-                Effect::Moment(moment) => {
-                    self.summary.moments += 1;
-                    let shown = match moment.source {
-                        MomentSource::Auto => self.building.take(),
-                        MomentSource::Manual => None,
-                    };
-                    let saved_now = !matches!(shown, Some(Some(_)));
-                    let id = match shown {
-                        Some(Some(id)) => self.finalize_moment(id, &moment).await,
-                        // Shown as not saved while building: one more try, now it is final.
-                        Some(None) => {
-                            let id = self.save_moment(&moment).await;
-                            if let Some(id) = id {
-                                tracing::info!("moment saved #{id} on a second try");
-                            }
-                            id
-                        }
-                        None => self.save_moment(&moment).await,
-                    };
-                    if id.is_none() {
-                        self.summary.unsaved_moments += 1;
-                    }
-                    self.feed.send(Update::Moment { id, moment });
-                    if saved_now {
-                        self.tell_if_unrecordable(id);
-                    }
-                }
+                Effect::MomentBuilding(moment) => self.moment_building(moment).await,
+                Effect::Moment(moment) => self.moment_final(moment).await,
                 Effect::ChatStats(s) => self.store_chat_stats(s).await,
                 Effect::Live {
                     at,
@@ -421,53 +390,6 @@ impl Engine {
                     }
                     self.feed.send(Update::Notable { at, event });
                 }
-            }
-        }
-    }
-
-    /// Stores a new moment; its row id, or `None` (and why, in the log) when it could not be.
-    async fn save_moment(&mut self, moment: &Moment) -> Option<i64> {
-        let session = self.sessions.ensure_for_moment(wall_now()).await?;
-        match self.store.insert_moment(session, moment).await {
-            Ok(id) => {
-                // Not left "pending" for a `clip --pending` that could never cut it: recording
-                // is off, or the channel is offline (an offline session has no recording; a
-                // mark while "waiting for live" was offered at quit and never cut).
-                if self.media.never_records() || self.sessions.current_live().is_none() {
-                    let status = crate::store::ClipStatus::NoRecording;
-                    if let Err(e) = self.store.update_clip(id, status, None).await {
-                        tracing::warn!("moment #{id}: not marked no_recording: {e}");
-                    }
-                }
-                Some(id)
-            }
-            Err(e) => {
-                tracing::error!("moment not saved: {e}");
-                None
-            }
-        }
-    }
-
-    /// After a new moment's update: one stored while offline is no clip to cut (nor to offer
-    /// at quit). Recording off says so elsewhere.
-    fn tell_if_unrecordable(&self, id: Option<i64>) {
-        if let Some(moment_id) = id
-            && self.sessions.current_live().is_none()
-            && !self.media.never_records()
-        {
-            self.feed.send(Update::NotRecorded { moment_id });
-        }
-    }
-
-    /// The row stored while the moment was building gets its final triggers and score.
-    async fn finalize_moment(&mut self, id: i64, moment: &Moment) -> Option<i64> {
-        let session = self.sessions.ensure(wall_now()).await?;
-        match self.store.finalize_moment(id, session, moment).await {
-            Ok(()) => Some(id),
-            Err(e) => {
-                // The row holds the moment as first shown: still saved, just not final.
-                tracing::error!("moment #{id} not updated to its final triggers: {e}");
-                Some(id)
             }
         }
     }
