@@ -215,12 +215,32 @@ async fn playlist_ended(
 async fn a_stream_back_after_its_playlist_ended_is_recorded_at_once() {
     let (_tmp, mut src, _live, rec) = recording_for(4.0).await;
     let mut rx = playlist_ended(&mut src, &rec).await;
+    let restarted = kicktui::time::wall_now();
     src.restart_encoder().await.unwrap();
-    // Well inside the platform's minute.
-    wait_for(&mut rx, Duration::from_secs(30), "part 3 recording", |s| {
-        s.state == RecState::Recording && s.parts.get(2).is_some_and(|p| p.bytes > 0)
-    })
+    // Well inside the platform's minute; past the old tail and the discontinuity, from the
+    // new encoder's first segments (it lost the 8 s queued before the discontinuity).
+    let st = wait_for(
+        &mut rx,
+        Duration::from_secs(30),
+        "the new encoder's part",
+        |s| {
+            s.state == RecState::Recording
+                && s.parts.len() > 2
+                && s.parts
+                    .last()
+                    .is_some_and(|p| p.end.is_none() && p.pdt_first.is_some())
+        },
+    )
     .await;
+    let part = st.parts.last().unwrap();
+    let first = part.content_start().unwrap();
+    assert!(
+        first.0 - restarted.0 <= 4_000,
+        "part {} starts {} ms after the encoder restarted: {:#?}",
+        part.part,
+        first.0 - restarted.0,
+        st.parts
+    );
     rec.stop().await;
     src.stop().await;
 }

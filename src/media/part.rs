@@ -204,6 +204,8 @@ pub struct PartLog {
     pub no_new: bool,
     /// The playlist was an ended one (streamlink's `End Sequence: N`, not `None`).
     pub ended: bool,
+    /// The newest segment queued with the discontinuity flag (a new encoder's first).
+    discontinuity_at: Option<u64>,
 }
 
 /// What a log line changed that the recorder must act on.
@@ -225,8 +227,11 @@ impl PartLog {
                 num,
                 duration,
                 date,
-                ..
+                discontinuity,
             } => {
+                if discontinuity {
+                    self.discontinuity_at = Some(num);
+                }
                 // A real HLS segment lasts seconds; anything else in the playlist is ignored.
                 if duration > 0.0 && duration <= MAX_SEGMENT_S {
                     info.target_duration = duration;
@@ -282,6 +287,16 @@ impl PartLog {
         }
     }
 
+    /// The segments queued from the discontinuity on (the new encoder's, all new video): how
+    /// far back the next part starts, so it records them rather than only the newest (a
+    /// part that caught up on an old playlist's tail first met the discontinuity with four
+    /// new segments queued, and three were lost).
+    pub fn segments_since_discontinuity(&self) -> Option<u32> {
+        let from = self.discontinuity_at?;
+        let newest = *self.queued.keys().next_back()?;
+        u32::try_from(newest.checked_sub(from)? + 1).ok()
+    }
+
     fn update_lead(&self, info: &mut PartInfo) {
         if let (Some(last), Some(start)) = (self.last_seq, self.start_seq) {
             let behind = last.saturating_sub(start) + 1;
@@ -323,6 +338,33 @@ mod tests {
             "[stream.hls][warning] Encountered a stream discontinuity. This is unsupported and will result in incoherent output data.",
         );
         assert_eq!(log.apply(&disc, &mut info), PartChange::Rotate);
+    }
+
+    /// A part that caught up on an old playlist's tail meets the discontinuity with the new
+    /// encoder's segments queued: the next part starts back at its first.
+    #[test]
+    fn the_new_encoders_segments_are_counted_from_the_discontinuity() {
+        let mut info = PartInfo::new(3, "p3.ts".into(), Ts(0), 3);
+        let mut log = PartLog::default();
+        assert_eq!(log.segments_since_discontinuity(), None);
+        let queued = |num: u64, disc: bool| LogEvent::Queued {
+            num,
+            duration: 2.0,
+            date: None,
+            discontinuity: disc,
+        };
+        for (num, disc) in [
+            (40, false),
+            (41, false),
+            (42, true),
+            (43, false),
+            (44, false),
+        ] {
+            log.apply(&queued(num, disc), &mut info);
+        }
+        assert_eq!(log.segments_since_discontinuity(), Some(3));
+        log.apply(&queued(45, false), &mut info);
+        assert_eq!(log.segments_since_discontinuity(), Some(4));
     }
 
     #[test]

@@ -253,7 +253,10 @@ impl Supervisor {
                 self.publish();
             }
             PartChange::Content => self.publish(),
-            PartChange::Rotate => return Some(PartEnd::Discontinuity),
+            PartChange::Rotate => {
+                self.new_since_discontinuity = plog.segments_since_discontinuity();
+                return Some(PartEnd::Discontinuity);
+            }
             PartChange::None => {}
         }
         None

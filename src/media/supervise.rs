@@ -46,6 +46,8 @@ pub(super) struct Supervisor {
     /// The newest segment any part has completed: a restart that copies only segments up to
     /// it has found no new video.
     newest_segment: Option<u64>,
+    /// The segments from the new encoder's first on, when a part ended at a discontinuity.
+    pub(super) new_since_discontinuity: Option<u32>,
 }
 
 impl Supervisor {
@@ -67,6 +69,7 @@ impl Supervisor {
             done_bytes,
             write_error: None,
             newest_segment: None,
+            new_since_discontinuity: None,
         }
     }
 
@@ -91,10 +94,12 @@ impl Supervisor {
     fn live_edge(&self, prev: Option<&PartEnd>) -> Option<u32> {
         match prev {
             None => None,
-            // After a discontinuity only the newest segment is new; a playlist that held
-            // nothing new is recorded already (restarts come quickly meanwhile, see
-            // `FROZEN_RETRY`, so video that comes back is not missed).
-            Some(PartEnd::Discontinuity | PartEnd::NoNewVideo) => Some(1),
+            // After a discontinuity, the new encoder's segments (before it, the old
+            // timeline, recorded already); a playlist that held nothing new is recorded
+            // already (restarts come quickly meanwhile, see `FROZEN_RETRY`, so video that
+            // comes back is not missed).
+            Some(PartEnd::Discontinuity) => Some(self.new_since_discontinuity.unwrap_or(1).max(1)),
+            Some(PartEnd::NoNewVideo) => Some(1),
             Some(_) => Some(self.cfg.restart_live_edge.max(1)),
         }
     }
