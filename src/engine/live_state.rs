@@ -13,6 +13,9 @@ const OFFLINE_CONFIRM: Duration = Duration::from_secs(15);
 /// …or for this long when the API never said live since the chat socket did (the API lags;
 /// a lost "stream ended" frame must not keep a stream live for ever).
 const OFFLINE_BEHIND_SOCKET: Duration = Duration::from_secs(120);
+/// A confirmation this much later than asked for (the API failed meanwhile) no longer dates
+/// the end at the first "offline".
+const CONFIRM_SLACK: Duration = Duration::from_secs(15);
 /// The chat socket's word overrides a first API answer only if it is this fresh.
 const SOCKET_WORD_FRESH_MS: i64 = 60_000;
 
@@ -43,7 +46,7 @@ pub(super) struct Verdict {
     /// Ask the API again after this long.
     pub ask_again_in: Option<Duration>,
     /// An end this answer confirms: when the API first said offline (the stream's end, not
-    /// the confirmation's 15 s or more later).
+    /// the confirmation 15 s later), when that is known.
     pub ended_at: Option<Ts>,
 }
 
@@ -60,8 +63,9 @@ impl LiveState {
         let changed = self.api_live.replace(s.is_live) != Some(s.is_live);
         let s = self.socket_over_first_answer(now, s, first);
         let said_live = s.is_live;
-        let (status, ended_at, ask_again_in) = self.confirm_offline(now, s, changed, live);
-        let ends = ended_at.is_some();
+        let (status, end, ask_again_in) = self.confirm_offline(now, s, changed, live);
+        let ends = end.is_some();
+        let ended_at = end.flatten();
         Verdict {
             status,
             first,
@@ -95,14 +99,14 @@ impl LiveState {
     /// stream into two sessions, with a second "live" alert. While the API lags behind the
     /// chat socket's "live" (it never said live since), [`OFFLINE_BEHIND_SOCKET`]. Until then
     /// the session and the alerts take the stream as live. Returns the status to act on,
-    /// when the stream ended if this answer confirms it, and when to ask again.
+    /// whether the stream ends (and when, if the answers tell), and when to ask again.
     fn confirm_offline(
         &mut self,
         now: Ts,
         s: LiveStatus,
         changed: bool,
         live: bool,
-    ) -> (LiveStatus, Option<Ts>, Option<Duration>) {
+    ) -> (LiveStatus, Option<Option<Ts>>, Option<Duration>) {
         if s.is_live || !live {
             self.offline_since = None;
             return (s, None, None);
@@ -111,7 +115,13 @@ impl LiveState {
         match self.offline_since {
             Some((since, needed)) if now.0 - since.0 >= needed.as_millis() as i64 => {
                 self.offline_since = None;
-                return (s, Some(since), None);
+                // The first "offline" is the end only when it followed the API's own "live"
+                // and was confirmed soon after: an API behind the socket never said live (its
+                // first "offline" is stale, not the end), and a confirmation long delayed
+                // (the API in trouble meanwhile) leaves the stream's end unknown.
+                let soon = now.0 - since.0 <= (needed + CONFIRM_SLACK).as_millis() as i64;
+                let ended_at = (needed == OFFLINE_CONFIRM && soon).then_some(since);
+                return (s, Some(ended_at), None);
             }
             Some(_) => {}
             None => {
@@ -207,8 +217,22 @@ mod tests {
         st.socket_said(true, Ts(10_000));
         let lagging = answer(&mut st, 20, false, true);
         assert_eq!(lagging.ask_again_in, Some(OFFLINE_BEHIND_SOCKET));
-        assert!(answer(&mut st, 100, false, true).ended_at.is_none());
-        assert_eq!(answer(&mut st, 140, false, true).ended_at, Some(Ts(20_000)));
+        assert!(!answer(&mut st, 100, false, true).act);
+        // It ends the stream, but its first "offline" was stale, not the stream's end.
+        let ends = answer(&mut st, 140, false, true);
+        assert!(ends.act && !ends.status.is_live, "{ends:?}");
+        assert_eq!(ends.ended_at, None);
+    }
+
+    #[test]
+    fn a_confirmation_long_delayed_does_not_date_the_end() {
+        let mut st = LiveState::default();
+        answer(&mut st, 0, true, false);
+        answer(&mut st, 100, false, true);
+        // The API failed for ten minutes; its next answer is offline.
+        let late = answer(&mut st, 700, false, true);
+        assert!(late.act && !late.status.is_live, "{late:?}");
+        assert_eq!(late.ended_at, None);
     }
 
     #[test]
