@@ -218,7 +218,11 @@ pub enum Event {
         /// two streams that started within a minute of each other are still two.
         stream_id: Option<u64>,
     },
-    Offline,
+    /// `ended_at`: when the stream ended, if the source knows (the API's first "offline",
+    /// confirmed later); else it ended when the event came.
+    Offline {
+        ended_at: Option<Ts>,
+    },
     Viewers {
         count: u32,
     },
@@ -263,7 +267,7 @@ impl Event {
             Event::MessageDeleted { .. } => "message_deleted",
             Event::Ban { .. } => "ban",
             Event::Live { .. } => "live",
-            Event::Offline => "offline",
+            Event::Offline { .. } => "offline",
             Event::Viewers { .. } => "viewers",
             Event::ChatModeChanged => "chat_mode_changed",
             Event::SourceDown => "source_down",

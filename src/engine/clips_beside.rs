@@ -1,14 +1,16 @@
 //! Clips `kicktui clip` cut beside the live run (another terminal, while the stream goes on):
 //! the TUI, the dashboard and `/api/state` hear of them as of a clip this run cut. The run's
 //! own clips are known from its clipper's news; the live session's rows are read every
-//! [`LOOK_EVERY`] for the rest (off the engine's task).
+//! [`LOOK_EVERY`] for the rest, in a blocking task of their own.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::record_session::MediaNews;
 use super::update::ClipNews;
 use crate::domain::Ts;
 use crate::media::ClipState;
@@ -42,18 +44,24 @@ impl ClipsBeside {
         self.known.insert(moment_id);
     }
 
-    /// When a look is due: the final clips of `session` no one here has told of yet.
-    pub async fn look(&mut self, db: &Path, session: i64) -> Vec<ClipNews> {
+    /// When a look is due, reads `session`'s cut clips off the engine's task (the chat path
+    /// never waits on it); the answer comes back through `news` for [`ClipsBeside::fresh`].
+    pub fn look(&mut self, db: PathBuf, session: i64, news: &mpsc::UnboundedSender<MediaNews>) {
         if Instant::now() < self.next_look {
-            return Vec::new();
+            return;
         }
         self.next_look = Instant::now() + LOOK_EVERY;
-        let db = db.to_path_buf();
-        let read = tokio::task::spawn_blocking(move || cut_clips(&db, session)).await;
-        // The store's writer says when the database fails; a missed look is simply retried.
-        let Ok(Ok(cut)) = read else {
-            return Vec::new();
-        };
+        let news = news.clone();
+        tokio::task::spawn_blocking(move || {
+            // The store's writer says when the database fails; a missed look is retried.
+            if let Ok(cut) = cut_clips(&db, session) {
+                let _ = news.send(MediaNews::CutBeside { session, cut });
+            }
+        });
+    }
+
+    /// The clips of a look that no one here has told of yet.
+    pub fn fresh(&mut self, session: i64, cut: Vec<Cut>) -> Vec<ClipNews> {
         let first = !std::mem::replace(&mut self.looked, true);
         cut.into_iter()
             .filter(|c| self.known.insert(c.id) && !(first && c.stored < self.began))
@@ -67,7 +75,9 @@ impl ClipsBeside {
     }
 }
 
-struct Cut {
+/// A moment's clip found cut in the database.
+#[derive(Debug)]
+pub struct Cut {
     id: i64,
     path: PathBuf,
     /// When the moment's row was stored.

@@ -183,14 +183,16 @@ impl Core {
                     });
                 }
             }
-            Event::Offline => {
+            Event::Offline { ended_at } => {
                 if let Some(m) = self.moments.close() {
                     self.push_moment(m, &mut out);
                 }
                 // Counted while live: stored with the live session before it closes.
                 self.flush_stats(t, &mut out);
                 if std::mem::replace(&mut self.totals.is_live, false) {
-                    out.push(Effect::Offline { at: t });
+                    // Never later than now (a bad clock, a bad field).
+                    let at = ended_at.map_or(t, |e| e.min(t));
+                    out.push(Effect::Offline { at });
                     // The offline session that follows counts its moments from here, not
                     // from the ended stream's start (0:08:19 in a 0:05:51 session).
                     self.stream_start = Some(t);

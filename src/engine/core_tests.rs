@@ -156,7 +156,7 @@ fn a_new_stream_is_not_a_viewer_spike_against_the_last_one() {
         ));
     }
     let t1 = t0.plus_secs(3600.0);
-    out.extend(core.on_event(t1, &Event::Offline));
+    out.extend(core.on_event(t1, &Event::Offline { ended_at: None }));
     out.extend(core.on_event(t1.plus_secs(600.0), &live_event(None)));
     for i in 1..=4 {
         let at = t1.plus_secs(600.0 + 60.0 * i as f64);
@@ -182,7 +182,7 @@ fn an_offline_moment_counts_from_the_end_of_the_stream() {
     let t0 = Ts(1_790_000_000_000);
     let (mut core, _) = live_core(t0, None);
     let t1 = t0.plus_secs(3600.0);
-    core.on_event(t1, &Event::Offline);
+    core.on_event(t1, &Event::Offline { ended_at: None });
     let mut out = core.on_event(t1.plus_secs(300.0), &kicks(1000));
     for s in 1..=40 {
         out.extend(core.on_tick(t1.plus_secs(300.0 + s as f64)));

@@ -63,16 +63,21 @@ impl LiveState {
         let changed = self.api_live.replace(s.is_live) != Some(s.is_live);
         let s = self.socket_over_first_answer(now, s, first);
         let said_live = s.is_live;
-        let (status, end, ask_again_in) = self.confirm_offline(now, s, changed, live);
-        let ends = end.is_some();
-        let ended_at = end.flatten();
+        let (status, offline) = self.confirm_offline(now, s, changed, live);
+        let ends = matches!(offline, Offline::Ends { .. });
         Verdict {
             status,
             first,
             act: changed || ends,
             to_recorder: said_live || !live || ends,
-            ask_again_in,
-            ended_at,
+            ask_again_in: match offline {
+                Offline::AskAgainIn(wait) => Some(wait),
+                _ => None,
+            },
+            ended_at: match offline {
+                Offline::Ends { at } => at,
+                _ => None,
+            },
         }
     }
 
@@ -98,20 +103,20 @@ impl LiveState {
     /// [`OFFLINE_CONFIRM`] (asked again then): one empty answer from a flaky API split a
     /// stream into two sessions, with a second "live" alert. While the API lags behind the
     /// chat socket's "live" (it never said live since), [`OFFLINE_BEHIND_SOCKET`]. Until then
-    /// the session and the alerts take the stream as live. Returns the status to act on,
-    /// whether the stream ends (and when, if the answers tell), and when to ask again.
+    /// the session and the alerts take the stream as live. Returns the status to act on and
+    /// what the answer means for an "offline".
     fn confirm_offline(
         &mut self,
         now: Ts,
         s: LiveStatus,
         changed: bool,
         live: bool,
-    ) -> (LiveStatus, Option<Option<Ts>>, Option<Duration>) {
+    ) -> (LiveStatus, Offline) {
         if s.is_live || !live {
             self.offline_since = None;
-            return (s, None, None);
+            return (s, Offline::Nothing);
         }
-        let mut ask_again_in = None;
+        let mut offline = Offline::Nothing;
         match self.offline_since {
             Some((since, needed)) if now.0 - since.0 >= needed.as_millis() as i64 => {
                 self.offline_since = None;
@@ -120,8 +125,8 @@ impl LiveState {
                 // first "offline" is stale, not the end), and a confirmation long delayed
                 // (the API in trouble meanwhile) leaves the stream's end unknown.
                 let soon = now.0 - since.0 <= (needed + CONFIRM_SLACK).as_millis() as i64;
-                let ended_at = (needed == OFFLINE_CONFIRM && soon).then_some(since);
-                return (s, Some(ended_at), None);
+                let at = (needed == OFFLINE_CONFIRM && soon).then_some(since);
+                return (s, Offline::Ends { at });
             }
             Some(_) => {}
             None => {
@@ -135,11 +140,21 @@ impl LiveState {
                     "the API says offline; asking again in {} s before ending the stream",
                     needed.as_secs()
                 );
-                ask_again_in = Some(needed);
+                offline = Offline::AskAgainIn(needed);
             }
         }
-        (read_as(s, true), None, ask_again_in)
+        (read_as(s, true), offline)
     }
+}
+
+/// What one answer means for an API "offline" while the stream is live.
+enum Offline {
+    /// Not one, or one still waiting for its confirmation.
+    Nothing,
+    /// A first "offline": ask again after this long.
+    AskAgainIn(Duration),
+    /// Confirmed: the stream ends (`at`, when the answers tell).
+    Ends { at: Option<Ts> },
 }
 
 /// `s` read as live or offline (its viewer count, from the other answer, dropped).

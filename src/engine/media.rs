@@ -290,6 +290,11 @@ impl Media {
                 feed.send(Update::Clip(n));
             }
             MediaNews::Send(u) => feed.send(u),
+            MediaNews::CutBeside { session, cut } => {
+                for n in self.beside.fresh(session, cut) {
+                    feed.send(Update::Clip(n));
+                }
+            }
             MediaNews::Snapshot(u) => feed.send(u),
             MediaNews::Done(id) => {
                 self.links.retain(|l| l.id != id);

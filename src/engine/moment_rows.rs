@@ -10,10 +10,10 @@ use crate::time::wall_now;
 impl Engine {
     /// A moment convincing enough to show while it still collects triggers.
     pub(super) async fn moment_building(&mut self, moment: Moment) {
-        let id = self.save_moment(&moment).await;
+        let (id, offline) = self.save_moment(&moment).await;
         self.building = Some(id);
         self.feed.send(Update::MomentBuilding { id, moment });
-        self.tell_if_unrecordable(id);
+        self.tell_not_recorded(id, offline);
     }
 
     /// A finished moment: the row shown while building gets its final form, or it is stored.
@@ -23,16 +23,16 @@ impl Engine {
             MomentSource::Auto => self.building.take(),
             MomentSource::Manual => None,
         };
-        let saved_now = !matches!(shown, Some(Some(_)));
-        let id = match shown {
-            Some(Some(id)) => self.finalize_moment(id, &moment).await,
+        let (id, offline) = match shown {
+            // Its row was told of when it was stored.
+            Some(Some(id)) => (self.finalize_moment(id, &moment).await, false),
             // Shown as not saved while building: one more try, now it is final.
             Some(None) => {
-                let id = self.save_moment(&moment).await;
+                let (id, offline) = self.save_moment(&moment).await;
                 if let Some(id) = id {
                     tracing::info!("moment saved #{id} on a second try");
                 }
-                id
+                (id, offline)
             }
             None => self.save_moment(&moment).await,
         };
@@ -40,41 +40,41 @@ impl Engine {
             self.summary.unsaved_moments += 1;
         }
         self.feed.send(Update::Moment { id, moment });
-        if saved_now {
-            self.tell_if_unrecordable(id);
-        }
+        self.tell_not_recorded(id, offline);
     }
 
-    /// Stores a new moment; its row id, or `None` (and why, in the log) when it could not be.
-    async fn save_moment(&mut self, moment: &Moment) -> Option<i64> {
-        let session = self.sessions.ensure_for_moment(wall_now()).await?;
+    /// Stores a new moment; its row id, or `None` (and why, in the log) when it could not be,
+    /// and whether it was stored while the channel is offline (with recording on).
+    async fn save_moment(&mut self, moment: &Moment) -> (Option<i64>, bool) {
+        let Some(session) = self.sessions.ensure_for_moment(wall_now()).await else {
+            return (None, false);
+        };
+        let offline = self.sessions.current_live().is_none();
         match self.store.insert_moment(session, moment).await {
             Ok(id) => {
                 // Not left "pending" for a `clip --pending` that could never cut it: recording
                 // is off, or the channel is offline (an offline session has no recording; a
                 // mark while "waiting for live" was offered at quit and never cut).
-                if self.media.never_records() || self.sessions.current_live().is_none() {
+                let never = self.media.never_records();
+                if never || offline {
                     let status = crate::store::ClipStatus::NoRecording;
                     if let Err(e) = self.store.update_clip(id, status, None).await {
                         tracing::warn!("moment #{id}: not marked no_recording: {e}");
                     }
                 }
-                Some(id)
+                (Some(id), offline && !never)
             }
             Err(e) => {
                 tracing::error!("moment not saved: {e}");
-                None
+                (None, false)
             }
         }
     }
 
     /// After a new moment's update: one stored while offline is no clip to cut (nor to offer
     /// at quit). Recording off says so elsewhere.
-    fn tell_if_unrecordable(&self, id: Option<i64>) {
-        if let Some(moment_id) = id
-            && self.sessions.current_live().is_none()
-            && !self.media.never_records()
-        {
+    fn tell_not_recorded(&self, id: Option<i64>, offline: bool) {
+        if let Some(moment_id) = id.filter(|_| offline) {
             self.feed.send(Update::NotRecorded { moment_id });
         }
     }

@@ -41,7 +41,7 @@ pub(super) enum SessionCmd {
     },
 }
 
-/// What a session task tells the engine.
+/// What a session task (or a look for clips cut beside the run) tells the engine.
 #[derive(Debug)]
 pub(super) enum MediaNews {
     /// For the front end, in order.
@@ -50,6 +50,12 @@ pub(super) enum MediaNews {
     Snapshot(Update),
     /// The task has ended (its children are gone, its rows written).
     Done(i64),
+    /// A look at the live session's clips found these cut (maybe by `kicktui clip` beside
+    /// the run).
+    CutBeside {
+        session: i64,
+        cut: Vec<super::clips_beside::Cut>,
+    },
     /// The task panicked (`why`); its recording stopped at `last`, to go on from.
     Crashed {
         id: i64,

@@ -153,7 +153,7 @@ impl Engine {
     async fn on_source(&mut self, msg: SourceMsg) {
         match msg {
             SourceMsg::Event { at, event } => {
-                if matches!(event, Event::Live { .. } | Event::Offline) {
+                if matches!(event, Event::Live { .. } | Event::Offline { .. }) {
                     let live = matches!(event, Event::Live { .. });
                     self.live_state.socket_said(live, at);
                     let _ = self.api.try_send(ApiRequest::SocketSaid { live });
@@ -240,15 +240,11 @@ impl Engine {
                 let effects = self.core.on_event(now, &live);
                 self.apply(effects).await;
             } else if !s.is_live && self.core.totals.is_live {
-                let mut effects = self.core.on_event(now, &Event::Offline);
                 // The session ends when the API first said so, not at the confirmation.
-                if let Some(end) = v.ended_at {
-                    for e in &mut effects {
-                        if let Effect::Offline { at } = e {
-                            *at = end.min(*at);
-                        }
-                    }
-                }
+                let offline = Event::Offline {
+                    ended_at: v.ended_at,
+                };
+                let effects = self.core.on_event(now, &offline);
                 self.apply(effects).await;
             } else if !s.is_live && first {
                 self.feed.send(Update::WaitingForLive);
@@ -270,9 +266,7 @@ impl Engine {
         let effects = self.core.on_tick(now);
         self.apply(effects).await;
         if let Some(session) = self.sessions.current_live() {
-            for u in self.media.clips_cut_beside(session).await {
-                self.feed.send(u);
-            }
+            self.media.look_for_clips_beside(session);
         }
         let mut snapshot = self.snapshot(now);
         snapshot.engage = Box::new(self.engage_view(now));

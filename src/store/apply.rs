@@ -10,6 +10,11 @@ fn ts(t: Ts) -> String {
     t.to_rfc3339()
 }
 
+/// A platform's stream id as SQLite stores it (one past `i64::MAX` is no id).
+fn stream_id(id: Option<u64>) -> Option<i64> {
+    id.and_then(|id| i64::try_from(id).ok())
+}
+
 fn opt_ts(t: Option<Ts>) -> Option<String> {
     t.map(ts)
 }
@@ -38,7 +43,7 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
                 ts(s.started_at),
                 s.title,
                 opt_ts(s.stream_started_at),
-                s.stream_id.and_then(|id| i64::try_from(id).ok())
+                stream_id(s.stream_id)
             ])?;
             Ok(conn.last_insert_rowid())
         }
@@ -89,7 +94,7 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
                     ts(*started_at),
                     ts(*stream_started_at),
                     title,
-                    stream_id.and_then(|id| i64::try_from(id).ok())
+                    self::stream_id(*stream_id)
                 ])?;
             one_row(n, "session", *session_id)
         }

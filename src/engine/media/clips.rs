@@ -77,12 +77,11 @@ impl Media {
         }
     }
 
-    /// Clips of the live `session` that `kicktui clip` cut beside this run since the last
-    /// look (every 15 s), as updates for the front ends.
-    pub async fn clips_cut_beside(&mut self, session: i64) -> Vec<Update> {
+    /// Looks (every 15 s, off the engine's task) for clips of the live `session` that
+    /// `kicktui clip` cut beside this run; [`Media::forward`] tells the front ends.
+    pub fn look_for_clips_beside(&mut self, session: i64) {
         let db = store::db_path(&self.data_dir);
-        let news = self.beside.look(&db, session).await;
-        news.into_iter().map(Update::Clip).collect()
+        self.beside.look(db, session, &self.news_tx);
     }
 }
 

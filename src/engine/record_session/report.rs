@@ -275,7 +275,7 @@ mod tests {
         while let Ok(n) = rx.try_recv() {
             match n {
                 MediaNews::Send(u) | MediaNews::Snapshot(u) => out.push(u),
-                MediaNews::Done(_) | MediaNews::Crashed { .. } => {}
+                MediaNews::Done(_) | MediaNews::Crashed { .. } | MediaNews::CutBeside { .. } => {}
             }
         }
         out

@@ -259,7 +259,10 @@ fn live_offline_and_chat_modes() {
             stream_id: Some(129_400_001)
         }
     );
-    assert_eq!(event("StopStreamBroadcast").0, Event::Offline);
+    assert_eq!(
+        event("StopStreamBroadcast").0,
+        Event::Offline { ended_at: None }
+    );
     assert_eq!(
         event("ChatroomUpdatedEvent"),
         (Event::ChatModeChanged, None, None)

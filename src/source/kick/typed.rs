@@ -108,7 +108,7 @@ pub(super) fn decode(raw: &str) -> Result<Frame, DecodeError> {
         }
         "StopStreamBroadcast" => {
             payload::<IgnoredAny>(name, data)?;
-            event(Event::Offline)
+            event(Event::Offline { ended_at: None })
         }
         "ChatroomUpdatedEvent" | "ChatSettingsChanged" => {
             let s: Stamped = payload(name, data)?;
