@@ -25,7 +25,7 @@ impl Engine {
         };
         let (id, offline) = match shown {
             // Its row was told of when it was stored.
-            Some(Some(id)) => (self.finalize_moment(id, &moment).await, false),
+            Some(Some(id)) => (Some(self.finalize_moment(id, &moment).await), false),
             // Shown as not saved while building: one more try, now it is final.
             Some(None) => {
                 let (id, offline) = self.save_moment(&moment).await;
@@ -79,16 +79,13 @@ impl Engine {
         }
     }
 
-    /// The row stored while the moment was building gets its final triggers and score.
-    async fn finalize_moment(&mut self, id: i64, moment: &Moment) -> Option<i64> {
-        let session = self.sessions.ensure(wall_now()).await?;
-        match self.store.finalize_moment(id, session, moment).await {
-            Ok(()) => Some(id),
-            Err(e) => {
-                // The row holds the moment as first shown: still saved, just not final.
-                tracing::error!("moment #{id} not updated to its final triggers: {e}");
-                Some(id)
-            }
+    /// The row stored while the moment was building gets its final triggers and score. It
+    /// stays in its session: the stream may have ended since (no offline session is opened).
+    async fn finalize_moment(&mut self, id: i64, moment: &Moment) -> i64 {
+        if let Err(e) = self.store.finalize_moment(id, moment).await {
+            // The row holds the moment as first shown: still saved, just not final.
+            tracing::error!("moment #{id} not updated to its final triggers: {e}");
         }
+        id
     }
 }

@@ -141,13 +141,10 @@ impl StoreHandle {
 
     /// Sets the clip status, and the path when `path` is `Some` (`None` keeps the old one).
     /// The building moment `id` is final: its triggers and score as they ended up.
-    pub async fn finalize_moment(
-        &self,
-        id: i64,
-        session_id: i64,
-        m: &Moment,
-    ) -> Result<(), StoreError> {
-        let row = MomentInsert::from_moment(session_id, m);
+    /// The moment's final triggers, score and clip window into its row (which keeps its
+    /// session, time and source: the row's `session_id` is not written).
+    pub async fn finalize_moment(&self, id: i64, m: &Moment) -> Result<(), StoreError> {
+        let row = MomentInsert::from_moment(0, m);
         self.send(WriteOp::FinalizeMoment { moment_id: id, row })
             .await
             .map(drop)
