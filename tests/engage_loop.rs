@@ -423,3 +423,37 @@ async fn a_restart_after_a_stop_while_live_goes_on_with_the_same_session() {
     );
     assert_eq!(count(&conn, "SELECT max(left_live) FROM sessions"), 0);
 }
+
+/// A run killed while the channel was offline, with a moment stored: the next start closes
+/// that session and saves its report, saying where, without printing an old session's text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offline_session_left_by_kill_9_gets_its_report_saved_not_printed() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let cfg = crash_config(&kick);
+    let mut run = support::Run::start(&cfg, &["clavicular", "--headless"]);
+    run.expect("Connected to clavicular chat").await;
+    tokio::time::timeout(Duration::from_secs(10), c.wait_subscribed())
+        .await
+        .unwrap();
+    c.burst(30, 10, Duration::from_millis(1500)).await;
+    run.expect_any(&["final: KEYWORD BURST at", "final: EMOTE SPAM at"])
+        .await;
+    std::process::Command::new("kill")
+        .args(["-KILL", &run.pid().to_string()])
+        .status()
+        .unwrap();
+    let (_, _, dir) = run.finish().await;
+    let mut next = support::Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
+    next.expect("Saving the report of session 1, closed after the crash")
+        .await;
+    next.expect("Stream report saved to").await;
+    let (_, lines, dir) = next.stop("TERM").await;
+    let printed = lines.join("\n");
+    assert!(!printed.contains("# Stream report"), "{printed}");
+    assert!(
+        dir.path()
+            .join("data/reports/clavicular_session001.md")
+            .exists()
+    );
+}

@@ -59,7 +59,7 @@ impl Engine {
                 format!("Session {id}'s report was not saved when it ended: saving it now")
             };
             self.feed.send(Update::Note(why));
-            self.engage_report(Some(id), false).await;
+            self.past_report(id).await;
         }
     }
 
@@ -75,7 +75,20 @@ impl Engine {
 
     /// Writes the session's report under `<data dir>/reports/` and shows it.
     pub(super) async fn engage_report(&mut self, session: Option<i64>, flush: bool) {
-        let Some(id) = session else { return };
+        if let Some(id) = session {
+            self.save_report(id, flush, true).await;
+        }
+    }
+
+    /// Writes the report an earlier run owed (a session it left open, or a report it could
+    /// not save) and says where: an old session's text is not worth the screen or a second
+    /// copy in kicktui.log. (A stream that ended while kicktui was down is shown whole, as
+    /// at any stream's end: `report_held`.)
+    pub(super) async fn past_report(&mut self, id: i64) {
+        self.save_report(id, false, false).await;
+    }
+
+    async fn save_report(&mut self, id: i64, flush: bool, show_text: bool) {
         let price = WriteOp::SubPrice {
             session_id: id,
             usd: self.engage.sub_price_usd,
@@ -101,7 +114,9 @@ impl Engine {
                     "Stream report saved to {}",
                     path.display()
                 )));
-                self.feed.send(Update::Note(format!("\n{}", md.trim_end())));
+                if show_text {
+                    self.feed.send(Update::Note(format!("\n{}", md.trim_end())));
+                }
             }
             Err(e) => {
                 tracing::error!("report for session {id}: {e}");
