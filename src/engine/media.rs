@@ -6,14 +6,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
-use tokio::time::Instant;
 
 mod clips;
+mod quit;
 
 use super::channel::ApiRequest;
 use super::clips_beside::ClipsBeside;
 use super::feed::Feed;
-use super::record_session::{self, MediaNews, QUIT_CLIPS, SessionCmd, SessionLink, SessionSetup};
+use super::record_session::{self, MediaNews, SessionCmd, SessionLink, SessionSetup};
 use super::update::{ClipNews, RecorderNews, Update};
 use crate::config::{self, Config};
 use crate::domain::Ts;
@@ -65,7 +65,7 @@ fn live_check(live: watch::Receiver<bool>, api: mpsc::Sender<ApiRequest>) -> Liv
 /// Quitting while live: what happens to the session's clips not cut yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QuitClips {
-    /// Cut them now, within [`QUIT_CLIPS`].
+    /// Cut them now, within [`QUIT_CLIPS`](super::record_session::QUIT_CLIPS).
     Cut,
     /// Leave them pending for `kicktui clip --pending`.
     Leave,
@@ -331,47 +331,6 @@ impl Media {
             self.start_from(id, Some(last));
         }
         again
-    }
-
-    /// The front end asked the person at quit.
-    pub fn set_at_quit(&mut self, choice: QuitClips) {
-        self.at_quit = (choice, "answered at quit");
-    }
-
-    /// Quit: stops every recording (SIGTERM, then SIGKILL), cuts the session's pending clips
-    /// or leaves them (as [`Media::set_at_quit`] or `[clips] cut_at_quit` says) within
-    /// [`QUIT_CLIPS`], and forwards what the tasks say meanwhile.
-    pub async fn shutdown(&mut self, feed: &Feed) {
-        if self.links.is_empty() {
-            return;
-        }
-        let (choice, why) = self.at_quit;
-        for l in &self.links {
-            let _ = l.cmds.send(SessionCmd::Quit {
-                cut: choice == QuitClips::Cut,
-                why,
-            });
-        }
-        let grace = Duration::from_secs(u64::from(self.cfg.recorder.stop_timeout_seconds));
-        let deadline = Instant::now() + grace + QUIT_CLIPS + Duration::from_secs(5);
-        let tasks: Vec<_> = self.links.drain(..).map(|l| l.task).collect();
-        let all = futures_util::future::join_all(tasks);
-        tokio::pin!(all);
-        loop {
-            tokio::select! {
-                _ = &mut all => break,
-                Some(n) = self.news.recv() => {
-                    self.forward(n, feed);
-                }
-                () = tokio::time::sleep_until(deadline) => {
-                    tracing::warn!("recording tasks did not stop in time");
-                    break;
-                }
-            }
-        }
-        while let Ok(n) = self.news.try_recv() {
-            self.forward(n, feed);
-        }
     }
 }
 

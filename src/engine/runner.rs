@@ -18,7 +18,7 @@ use super::update::{Snapshot, Summary, Update};
 use crate::domain::{Event, TriggerType, Ts};
 use crate::kickapi::{ApiError, LiveSource, LiveStatus};
 use crate::source::{ChatState, SourceMsg};
-use crate::store::{self, NewEvent, StoreHandle, WriteOp};
+use crate::store::{StoreHandle, WriteOp};
 use crate::time::wall_now;
 
 /// What a front end (the TUI) can ask of the engine.
@@ -299,102 +299,6 @@ impl Engine {
                     })
             }),
             ..Snapshot::from_core(&self.core, now, &self.channel)
-        }
-    }
-
-    /// Carries out the core's effects, in order.
-    pub(super) async fn apply(&mut self, effects: Vec<Effect>) {
-        for effect in effects {
-            match effect {
-                Effect::MomentBuilding(moment) => self.moment_building(moment).await,
-                Effect::Moment(moment) => self.moment_final(moment).await,
-                Effect::ChatStats(s) => self.store_chat_stats(s).await,
-                Effect::Live {
-                    at,
-                    title,
-                    stream_id,
-                } => {
-                    let now = wall_now();
-                    // Restarted after a crash mid-stream: the stream's session goes on.
-                    let resumed = self.resume_stream(now, at, stream_id).await;
-                    let (session, before, activity) = match resumed {
-                        Some(r) => (Some(r.id), Some(r.before), r.activity),
-                        None => (
-                            self.sessions
-                                .go_live(now, at, title.clone(), stream_id)
-                                .await,
-                            None,
-                            None,
-                        ),
-                    };
-                    self.feed.send(Update::WentLive {
-                        at,
-                        title,
-                        session,
-                        source: self.media.live_source,
-                        resumed: before.is_some(),
-                    });
-                    self.report_held(true).await;
-                    self.engage_session_opened(now).await;
-                    // A resumed stream goes on with the activity it was on, unless one is set.
-                    if let Some(name) = activity
-                        && self.engage.activity().is_none()
-                    {
-                        self.resume_activity(&name, now).await;
-                    }
-                    match session {
-                        Some(id) => self.media.go_live(id, before),
-                        None => self.media.set_live(true),
-                    }
-                }
-                Effect::Offline { at } => {
-                    // Said first: the report and the clips that follow are its consequences.
-                    self.feed.send(Update::WentOffline { at });
-                    let ended = self.engage_session_ending(at, true).await;
-                    self.owe_report(ended).await;
-                    self.sessions.close(at).await;
-                    // The offline session that chat now opens counts from zero.
-                    self.core.engage.start_session(at);
-                    self.media.end();
-                    // With its clips being cut, the report waits for them (it lists where
-                    // each moment's clip is); a kill meanwhile leaves it owed.
-                    match ended {
-                        Some(id) if self.media.has_session(id) => {
-                            self.engage.report_after_clips.push(id);
-                        }
-                        _ => self.engage_report(ended, true).await,
-                    }
-                }
-                Effect::ViewerSample { at, viewers } => {
-                    if let Some(session_id) = self.sessions.current() {
-                        self.write_soft(WriteOp::ViewerSample(store::ViewerSample {
-                            session_id,
-                            at,
-                            viewers,
-                        }));
-                    }
-                }
-                Effect::Notable { at, event } => {
-                    self.engage_revenue(at, &event);
-                    if let Some(session) = self.sessions.ensure(wall_now()).await
-                        && let Some(row) = NewEvent::from_event(session, at, &event)
-                        && let Err(e) = self.store.enqueue(WriteOp::Event(row)).await
-                    {
-                        tracing::error!("event not saved: {e}");
-                    }
-                    self.feed.send(Update::Notable { at, event });
-                }
-            }
-        }
-    }
-
-    /// Stats and samples: dropped (and counted) rather than waited for when the writer is behind.
-    pub(super) fn write_soft(&mut self, op: WriteOp) {
-        if let Err(e) = self.store.try_send(op) {
-            self.dropped_writes += 1;
-            if self.dropped_writes.is_power_of_two() {
-                tracing::warn!("{} stats rows not stored: {e}", self.dropped_writes);
-            }
         }
     }
 
