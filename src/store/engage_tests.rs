@@ -1,0 +1,96 @@
+use crate::domain::Event;
+use crate::store::{NewEvent, NewSession, Store, StoreWriter, WriteOp};
+use crate::time::Ts;
+
+/// A session of clavicular's stream that started at `stream`, opened at `at`.
+fn stream_session(at: Ts, stream: Ts) -> NewSession {
+    NewSession {
+        channel: "clavicular".into(),
+        platform: "kick".into(),
+        started_at: at,
+        title: None,
+        stream_started_at: Some(stream),
+        stream_id: None,
+    }
+}
+
+/// `kicktui report N` later prints the revenue the saved report had, whatever price the
+/// config says then.
+#[test]
+fn a_report_keeps_the_sub_price_it_was_written_with() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("kicktui.db");
+    let writer = StoreWriter::spawn(&db).expect("writer");
+    let h = writer.handle();
+    let id = h
+        .open_session_blocking(stream_session(Ts(0), Ts(0)))
+        .expect("open");
+    let sub = Event::Subscription {
+        username: "a".into(),
+        months: 1,
+    };
+    let row = NewEvent::from_event(id, Ts(1000), &sub).expect("a sub is stored");
+    h.send_blocking(WriteOp::Event(row)).expect("event");
+    for usd in [4.0, 9.0] {
+        h.send_blocking(WriteOp::SubPrice {
+            session_id: id,
+            usd,
+        })
+        .expect("price");
+    }
+    drop(h);
+    writer.shutdown().expect("shutdown");
+    let store = Store::open(&db).expect("store");
+    let r = store.report(id, 5.0).expect("report").expect("a session");
+    assert_eq!(r.money.revenue_usd, 4.0, "the first price stored wins");
+}
+
+/// kicktui joined a stream 6 minutes in, and the streamer ran through the activity keys:
+/// the report says it joined late, and lists no 2-second segments nor counts their
+/// suggestions.
+#[test]
+fn a_late_join_is_said_and_quick_switches_are_not_segments() {
+    use crate::store::EngageOp;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("kicktui.db");
+    let writer = StoreWriter::spawn(&db).expect("writer");
+    let h = writer.handle();
+    let t0 = Ts(1_790_000_000_000);
+    let id = h
+        .open_session_blocking(stream_session(t0.plus_secs(400.0), t0))
+        .expect("open");
+    let segment = |name: &str, from: f64, to: f64, reward: Option<f64>| {
+        let row = h
+            .send_blocking(WriteOp::Engage(EngageOp::StartActivity {
+                session_id: id,
+                name: name.into(),
+                started_at: t0.plus_secs(from),
+                suggested: Some("react".into()),
+            }))
+            .expect("start");
+        h.send_blocking(WriteOp::Engage(EngageOp::EndActivity {
+            id: row,
+            ended_at: t0.plus_secs(to),
+            engagement: reward.map(|r| r * 100.0),
+            reward,
+            note: None,
+        }))
+        .expect("end");
+    };
+    segment("talk", 400.0, 900.0, Some(0.55));
+    segment("gameplay", 900.0, 901.0, None);
+    segment("q_and_a", 901.0, 902.5, None);
+    segment("react", 902.5, 1500.0, Some(0.7));
+    drop(h);
+    writer.shutdown().expect("shutdown");
+    let store = Store::open(&db).expect("store");
+    let r = store.report(id, 5.0).expect("report").expect("a session");
+    let names: Vec<&str> = r.segments.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["talk", "react"]);
+    assert_eq!((r.suggestions.followed, r.suggestions.made), (1, 2));
+    let md = r.to_markdown();
+    assert!(
+        md.contains("- Joined the stream 0:06:40 after it started"),
+        "{md}"
+    );
+}
