@@ -53,7 +53,7 @@ pub async fn run_live_tui_with(
     let feed = Feed::new();
     let mut updates_rx = feed.subscribe().into_mpsc(256);
     let (tui_tx, mut tui_rx) = mpsc::channel::<Cmd>(16);
-    let channel = setup.slug.clone();
+    let channel = setup.channel_label();
     let stopping = if setup.cfg.recorder.enabled {
         "Stopping: the recording, queued clips and the last alerts…"
     } else {

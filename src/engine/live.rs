@@ -38,6 +38,16 @@ pub struct LiveSetup {
     pub capture: Option<PathBuf>,
 }
 
+impl LiveSetup {
+    /// The channel as the front ends name it: a Twitch login is told apart from a Kick slug.
+    pub fn channel_label(&self) -> String {
+        match self.platform {
+            Platform::Twitch => format!("twitch:{}", self.slug),
+            Platform::Kick => self.slug.clone(),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum LiveError {
     #[error(transparent)]
@@ -133,11 +143,8 @@ pub async fn run(
     feed.send(media.announce());
     let engine = Engine {
         core: Core::new(cfg, OffsetBase::StreamStart),
-        // What the dashboard's title says: a Twitch login is told apart from a Kick slug.
-        channel: match platform {
-            Platform::Twitch => format!("twitch:{}", setup.slug),
-            Platform::Kick => setup.slug.clone(),
-        },
+        // What the dashboard's title says.
+        channel: setup.channel_label(),
         sessions: Sessions::new(store.clone(), &setup.slug, platform.as_str()),
         store: store.clone(),
         feed: feed.clone(),

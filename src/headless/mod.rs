@@ -54,7 +54,7 @@ pub async fn run_live_with(
     signals::cancel_on_signals(stop.clone(), Some(say_now));
     let feed = Feed::new();
     let rx = feed.subscribe().into_mpsc(256);
-    let printer = spawn_printer(rx, Printer::new(&setup.slug, CHAT_LINE_EVERY_S))?;
+    let printer = spawn_printer(rx, Printer::new(&setup.channel_label(), CHAT_LINE_EVERY_S))?;
     let end = live::run(setup, feed, commands_rx, stop).await;
     // The engine has dropped its sender: the printer ends after the last line.
     let _ = tokio::task::spawn_blocking(move || printer.join()).await;
