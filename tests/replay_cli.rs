@@ -393,6 +393,22 @@ fn eval_says_what_it_could_not_read_and_scores_the_rest() {
             && err.contains("b.jsonl skipped"),
         "{err}"
     );
+    // The pool says it is short, and a script sees which logs are missing from it and why.
+    assert!(out.contains("not in the pool: 2 chat logs"), "{out}");
+    let (out, _, _) = kicktui(
+        &["eval", "--chat", c, "--labels", l, "--format", "json"],
+        dir.path(),
+    );
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let skipped = v["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 2, "{v}");
+    assert!(skipped[0]["file"].as_str().unwrap().ends_with("README.txt"));
+    assert!(
+        skipped[1]["why"]
+            .as_str()
+            .unwrap()
+            .contains("end 10 is before start 30")
+    );
     // One file: the same, and a log with nothing readable fails.
     let a = chats.join("a.jsonl");
     let (_, err, ok) = kicktui(
@@ -503,6 +519,7 @@ fn a_file_with_nothing_readable_is_said_and_not_saved() {
     );
     assert!(!ok, "an empty log is not saved as a session: {err}");
     assert!(err.contains("nothing to save"), "{err}");
+    assert!(err.contains("empty.jsonl is empty"), "{err}");
     assert!(
         out.contains("\"moments\""),
         "the (empty) result still prints: {out}"

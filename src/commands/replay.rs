@@ -67,7 +67,12 @@ pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
             b.secs_since(a) / 3600.0
         );
     }
-    if stats.lines > 0 && stats.errors == stats.lines {
+    if stats.lines == 0 {
+        eprintln!(
+            "warning: {} is empty: nothing to replay",
+            args.file.display()
+        );
+    } else if stats.errors == stats.lines {
         eprintln!(
             "warning: no line of {} could be read: is it a chat log? (one JSON object a line: \
              {{\"ts\", \"user\", \"text\"}} or a captured Kick frame)",

@@ -33,10 +33,19 @@ pub struct Pooled {
     pub timing: Option<f64>,
 }
 
+/// A chat log (or its labels) left out of the pooled figures, and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct Skipped {
+    pub file: String,
+    pub why: String,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ManyReport {
     pub pooled: Pooled,
     pub streams: Vec<StreamReport>,
+    /// Said on stderr as they happen; here so a script sees that the pool is short.
+    pub skipped: Vec<Skipped>,
 }
 
 fn ratio(n: usize, d: usize) -> Option<f64> {
@@ -95,6 +104,7 @@ pub fn pool(streams: Vec<StreamReport>) -> ManyReport {
             timing: ratio(timely, hits),
         },
         streams,
+        skipped: Vec::new(),
     }
 }
 
@@ -190,6 +200,12 @@ impl ManyReport {
             "pooled ranking with empty top-k slots as misses: {}\n",
             slots.join("  ")
         );
+        if !self.skipped.is_empty() {
+            out += &format!(
+                "not in the pool: {} (said above)\n",
+                crate::present::plural(self.skipped.len(), "chat log")
+            );
+        }
         out
     }
 }
@@ -266,13 +282,26 @@ pub fn eval_dirs(
     }
     let mut unused: std::collections::BTreeSet<String> = labels.keys().cloned().collect();
     let mut streams = Vec::new();
-    let mut skipped = 0;
+    let (mut skipped, mut unlabelled) = (Vec::new(), 0);
+    let mut skip = |chat: &std::path::Path, why: String, said: String| {
+        eprintln!("{said}");
+        skipped.push(Skipped {
+            file: chat.display().to_string(),
+            why,
+        });
+    };
     for chat in files_in(chat_dir)? {
         let Some(name) = chat.file_stem().and_then(|s| s.to_str()) else {
             continue;
         };
         let Some(label_path) = labels.get(name) else {
-            eprintln!("{}: no labels named {name}.*, skipped", chat.display());
+            let why = format!("no labels named {name}.*");
+            skip(
+                &chat,
+                why.clone(),
+                format!("{}: {why}, skipped", chat.display()),
+            );
+            unlabelled += 1;
             continue;
         };
         unused.remove(name);
@@ -283,16 +312,16 @@ pub fn eval_dirs(
         let spans = match read {
             Ok(spans) => spans,
             Err(e) => {
-                eprintln!("{}: {e}; {} skipped", label_path.display(), chat.display());
-                skipped += 1;
+                let why = format!("{}: {e}", label_path.display());
+                let said = format!("{why}; {} skipped", chat.display());
+                skip(&chat, why, said);
                 continue;
             }
         };
         let replay = match read_log(&chat, cfg) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("{e}, skipped");
-                skipped += 1;
+                skip(&chat, e.clone(), format!("{e}, skipped"));
                 continue;
             }
         };
@@ -313,10 +342,11 @@ pub fn eval_dirs(
             names.join(", ")
         );
     }
-    if streams.is_empty() && skipped > 0 {
+    let labelled = skipped.len() - unlabelled;
+    if streams.is_empty() && labelled > 0 {
         return Err(format!(
             "no stream could be scored: {} skipped (see above)",
-            crate::present::plural(skipped, "pair")
+            crate::present::plural(labelled, "pair")
         ));
     }
     if streams.is_empty() {
@@ -326,7 +356,10 @@ pub fn eval_dirs(
             labels_dir.display()
         ));
     }
-    Ok(pool(streams))
+    Ok(ManyReport {
+        skipped,
+        ..pool(streams)
+    })
 }
 
 #[cfg(test)]
