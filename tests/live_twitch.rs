@@ -35,8 +35,8 @@ async fn a_twitch_channel_goes_live_via_helix_and_its_moments_are_stored() {
     let dashboard = run.expect("Dashboard: http://").await;
     run.expect(&format!("Watching {channel}")).await;
     run.expect_all(&[
-        &format!("Waiting for {} to go live...", twitch.channel()),
-        &format!("Connected to {} chat", twitch.channel()),
+        &format!("Waiting for {channel} to go live..."),
+        &format!("Connected to {channel} chat"),
     ])
     .await;
     timeout(LIMIT, c.wait_joined(1)).await.expect("joined");
