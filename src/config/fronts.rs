@@ -147,7 +147,7 @@ pub(super) fn check(s: &Server, a: &Alerts) -> Result<(), (String, String)> {
             ));
         }
     }
-    Ok(())
+    super::validate::command("alerts.command", &a.command)
 }
 
 /// `http://` or `https://` with a host, that parses as a URL (`https://`, `http://exa mple` do

@@ -292,6 +292,26 @@ mod tests {
     fn out_of_range_value_is_an_error() {
         let e = err("[chat]\nwindow_seconds = 0\n");
         assert!(e.contains("chat.window_seconds"), "{e}");
+        // Each of these passed and failed only when used (a hook, a clip, a login).
+        for (toml, key) in [
+            ("[clips]\non_ready = [\"\"]\n", "clips.on_ready"),
+            ("[alerts]\ncommand = [\" \", \"x\"]\n", "alerts.command"),
+            ("[recorder]\nstreamlink = \"\"\n", "recorder.streamlink"),
+            (
+                "[moments]\npre_roll_seconds = 0\npost_roll_seconds = 0\n",
+                "moments.post_roll_seconds",
+            ),
+            (
+                "[clips]\nreaction_delay_seconds = 99999\n",
+                "clips.reaction_delay_seconds",
+            ),
+            ("[bot]\nscopes = []\n", "bot.scopes"),
+        ] {
+            let e = err(toml);
+            assert!(e.contains(&format!("key `{key}`")), "{toml}: {e}");
+        }
+        // None is fine.
+        assert!(parse_str("[clips]\non_ready = []\n[alerts]\ncommand = []\n", "x").is_ok());
     }
 
     #[test]

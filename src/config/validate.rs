@@ -23,6 +23,40 @@ fn range(key: &str, v: u32, lo: u32, hi: u32) -> Check {
     }
 }
 
+/// A program to run: a name on PATH or a path.
+fn program(key: &str, v: &str) -> Check {
+    if v.trim().is_empty() {
+        Err((key.into(), "a program name or path, got \"\"".into()))
+    } else {
+        Ok(())
+    }
+}
+
+/// A command line as a list: empty (none), or a program first.
+pub(super) fn command(key: &str, argv: &[String]) -> Check {
+    match argv.first() {
+        Some(p) if p.trim().is_empty() => Err((
+            key.into(),
+            "a list whose first item is the program, such as [\"notify-send\", \"clip\"] (or \
+             [] for none), got an empty program"
+                .into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A clip window of `pre` + `post` seconds has a length.
+fn clip_window(key: &str, pre: u32, post: u32) -> Check {
+    if pre + post > 0 {
+        Ok(())
+    } else {
+        Err((
+            key.into(),
+            "above 0 when the pre-roll is 0 too: a clip needs a length".into(),
+        ))
+    }
+}
+
 pub(super) fn url(key: &str, v: &str, schemes: &[&str]) -> Check {
     if schemes.iter().any(|s| v.starts_with(s)) {
         Ok(())
@@ -131,6 +165,26 @@ pub fn validate(c: &Config) -> Check {
         0,
         600,
     )?;
+    clip_window(
+        "moments.post_roll_seconds",
+        c.moments.pre_roll_seconds,
+        c.moments.post_roll_seconds,
+    )?;
+    clip_window(
+        "moments.event_post_roll_seconds",
+        c.moments.event_pre_roll_seconds,
+        c.moments.event_post_roll_seconds,
+    )?;
+    range(
+        "clips.reaction_delay_seconds",
+        c.clips.reaction_delay_seconds,
+        0,
+        120,
+    )?;
+    command("clips.on_ready", &c.clips.on_ready)?;
+    program("recorder.streamlink", &c.recorder.streamlink)?;
+    program("recorder.ffmpeg", &c.recorder.ffmpeg)?;
+    program("recorder.ffprobe", &c.recorder.ffprobe)?;
     range(
         "recorder.poll_interval_seconds",
         c.recorder.poll_interval_seconds,
