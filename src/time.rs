@@ -144,8 +144,12 @@ pub fn format_hms(secs: f64) -> String {
     format!("{}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
 }
 
+/// Longer than any stream (a month-long subathon is 720 h): beyond it an offset is a typo.
+const MAX_HMS_S: f64 = 10_000.0 * 3600.0;
+
 /// Parses `1:23:45`, `23:45`, `45` or `83.5` into seconds. Minutes and seconds after a colon
-/// are below 60 (`1:75` is a typo, not 2:15); at most hours, minutes and seconds.
+/// are below 60 (`1:75` is a typo, not 2:15); at most hours, minutes and seconds, and at most
+/// 10 000 hours.
 pub fn parse_hms(s: &str) -> Option<f64> {
     let parts: Vec<&str> = s.trim().split(':').collect();
     if parts.len() > 3 {
@@ -159,7 +163,7 @@ pub fn parse_hms(s: &str) -> Option<f64> {
         }
         total = total * 60.0 + v;
     }
-    Some(total)
+    (total <= MAX_HMS_S).then_some(total)
 }
 
 #[cfg(test)]
@@ -216,5 +220,7 @@ mod tests {
         assert_eq!(parse_hms("1:75"), None);
         assert_eq!(parse_hms("99:99:99"), None);
         assert_eq!(parse_hms("1:2:3:4"), None);
+        assert_eq!(parse_hms("99999999999999999999"), None);
+        assert_eq!(parse_hms("9999:59:59"), Some(35_999_999.0));
     }
 }
