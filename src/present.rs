@@ -10,14 +10,18 @@ use crate::domain::{
 use crate::media::ClipState;
 use crate::time::format_offset_words;
 
-/// ` --data-dir DIR` when this run's data is not where a plain `kicktui` looks (the demo's, or
-/// a `--data-dir` / `--config` given): set once at start, so the commands the words suggest
-/// for later find this run's data.
+/// ` --config FILE --data-dir DIR` when this run's data is not where a plain `kicktui` looks
+/// (the demo's, or a `--data-dir` / `--config` given): set once at start, so the commands the
+/// words suggest for later find this run's data and tools (a config may name ffmpeg or an
+/// `on_ready` hook).
 static DATA_DIR_ARG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
-pub fn name_data_dir_in_commands(dir: &std::path::Path) {
+pub fn name_run_in_commands(config: Option<&std::path::Path>, dir: &std::path::Path) {
+    let config = config.map_or(String::new(), |c| {
+        format!(" --config {}", shell_word(&c.to_string_lossy()))
+    });
     let _ = DATA_DIR_ARG.set(format!(
-        " --data-dir {}",
+        "{config} --data-dir {}",
         shell_word(&dir.to_string_lossy())
     ));
 }

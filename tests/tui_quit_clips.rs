@@ -107,13 +107,15 @@ async fn y_at_quit_cuts_the_pending_clip_before_exit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn n_at_quit_leaves_the_clip_pending_for_later() {
     let (dir, screen, log) = quit_live_with("n", "quit-n", false).await;
-    // The command names this run's data dir: a plain `kicktui clip --pending` would not find it.
+    // The command names this run's config and data dir: a plain `kicktui clip --pending`
+    // would not find the data, nor the tools and hook the config names.
     let data = dir.path().join("data");
     let quit = "Quit while live: not cutting the pending clips of session 1 (answered at quit)";
     assert!(log.contains(quit), "{log}");
     let line = format!(
         "1 clip of session 1 left pending (#1): cut it later with \
-         `kicktui --data-dir {} clip --pending`",
+         `kicktui --config {} --data-dir {} clip --pending`",
+        dir.path().join("config.toml").display(),
         data.display()
     );
     assert!(log.contains(&line), "{log}");

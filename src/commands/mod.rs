@@ -71,7 +71,7 @@ pub fn live(cli: &Cli) -> CmdResult {
     }
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
     if cli.data_dir.is_some() || cli.config.is_some() {
-        crate::present::name_data_dir_in_commands(&data_dir);
+        crate::present::name_run_in_commands(cli.config.as_deref(), &data_dir);
     }
     let shown = format!("{platform}:{slug}");
     // Before the TUI takes the terminal: a second run of this channel says so and stops.
@@ -159,7 +159,7 @@ pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
         cfg.recorder.enabled = false;
     }
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg).join("demo");
-    crate::present::name_data_dir_in_commands(&data_dir);
+    crate::present::name_run_in_commands(cli.config.as_deref(), &data_dir);
     let shown = format!("{}:{}", args.platform, crate::demo::CHANNEL);
     let _lock = crate::run_lock::acquire(
         &data_dir,
