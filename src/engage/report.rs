@@ -115,6 +115,16 @@ impl MomentLine {
 
 /// A moment kind as the report says it (`chat spike`, not `chat_velocity`), the same in the
 /// summary line and the table.
+/// `1 raid`, `2 chat spikes`, `3 emote spam` (a mass noun).
+fn counted_kind(n: u64, kind: &str) -> String {
+    let words = kind_words(kind);
+    if n == 1 || words.ends_with("spam") {
+        format!("{n} {words}")
+    } else {
+        format!("{n} {words}s")
+    }
+}
+
 fn kind_words(kind: &str) -> String {
     crate::domain::TriggerType::parse(kind)
         .map_or(kind.replace('_', " "), |t| t.headline().to_lowercase())
@@ -327,7 +337,7 @@ impl Report {
         let kinds: Vec<String> = self
             .moments
             .iter()
-            .map(|c| format!("{} {}", c.count, kind_words(&c.kind)))
+            .map(|c| counted_kind(c.count, &c.kind))
             .collect();
         if kinds.is_empty() {
             writeln!(o, "- Moments: 0")?;

@@ -145,7 +145,7 @@ fn the_moments_line_uses_the_tables_words() {
     };
     let md = r.to_markdown();
     assert!(
-        md.contains("- Moments: 3 (2 chat spike, 1 sub burst)"),
+        md.contains("- Moments: 3 (2 chat spikes, 1 sub burst)"),
         "{md}"
     );
 }
