@@ -142,9 +142,10 @@ pub async fn run(
     let mut cfg = cfg;
     let stream = if cfg.recorder.enabled {
         let recordings = crate::media::recorder::recordings_dir(&data_dir);
-        match stream::DemoStream::start(&data_dir.join("hls"), &cfg.recorder.ffmpeg, &recordings)
-            .await
-        {
+        // One folder per platform: a Kick and a Twitch demo may run side by side (each holds
+        // its own channel's lock), and in one folder each recorded the other's segments.
+        let hls = data_dir.join(format!("hls-{}", platform.as_str()));
+        match stream::DemoStream::start(&hls, &cfg.recorder.ffmpeg, &recordings).await {
             Ok(s) => Some(s),
             // No ffmpeg: the engine's tool check says so and turns recording off.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,

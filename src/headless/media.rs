@@ -110,9 +110,16 @@ pub fn clip_line(n: &ClipNews) -> Option<String> {
             "{of}Clip{moment} ready but short ({duration:.1} of {asked:.1} s): {}",
             path.display()
         ),
-        ClipState::NoRecording | ClipState::Failed(_) => {
-            format!("{of}Clip{moment} {}", n.state.label())
-        }
+        ClipState::NoRecording => format!("{of}Clip{moment} {}", n.state.label()),
+        // A failure may pass (a full disk): `clip --pending` leaves failed clips alone.
+        ClipState::Failed(_) => match n.moment_id {
+            Some(id) => format!(
+                "{of}Clip{moment} {}; `{}` cuts it again",
+                n.state.label(),
+                later_command(&format!("clip --moment {id}"))
+            ),
+            None => format!("{of}Clip{moment} {}", n.state.label()),
+        },
         ClipState::AlreadyCut { path } => {
             format!("Clip{moment} was cut already: {}", path.display())
         }
@@ -156,6 +163,15 @@ mod tests {
         assert_eq!(
             clip_line(&failed).unwrap(),
             "Clip of moment #3 failed: no recording covers it"
+        );
+        let failed = ClipNews {
+            state: ClipState::Failed("ffmpeg failed: No space left on device".into()),
+            ..failed
+        };
+        assert_eq!(
+            clip_line(&failed).unwrap(),
+            "Clip of moment #3 failed: ffmpeg failed: No space left on device; \
+             `kicktui clip --moment 3` cuts it again"
         );
     }
 }
