@@ -199,6 +199,9 @@ impl Supervisor {
                 }
             }
         };
+        // A part streamlink wrote and ended between two looks (a few segments after a
+        // reconnect) has a first byte too: without one no clip could find it on the timeline.
+        self.note_size(rec_id).await;
         // Known as over before the (up to stop_grace) wait for streamlink to go.
         self.current().end = Some(end.clone());
         if end == PartEnd::Stalled {
@@ -268,21 +271,8 @@ impl Supervisor {
             panic!("injected by KICKTUI_FAULT");
         }
         let now = Instant::now();
-        let path = self.current().path.clone();
-        let size = tokio::fs::metadata(&path).await.map_or(0, |m| m.len());
-        let first_byte = size > 0 && self.current().first_byte_at.is_none();
-        self.current().bytes = size;
+        let (size, first_byte) = self.note_size(rec_id).await;
         if first_byte {
-            let t = wall_now();
-            self.current().first_byte_at = Some(t);
-            if let Some(id) = rec_id {
-                let update = RecordingUpdate {
-                    id,
-                    first_byte_at: Some(t),
-                    ..Default::default()
-                };
-                self.store_update(update).await;
-            }
             self.set_state(RecState::Recording);
         }
         let total = self.done_bytes + size;
@@ -316,6 +306,27 @@ impl Supervisor {
         // `finish_part` adds the part's real size.
         self.done_bytes = self.done_bytes.saturating_sub(bytes);
         self.finish_part(PartEnd::Crashed, rec_id).await
+    }
+
+    /// The part file's size now, and whether this is its first byte (whose time is stored).
+    async fn note_size(&mut self, rec_id: Option<i64>) -> (u64, bool) {
+        let path = self.current().path.clone();
+        let size = tokio::fs::metadata(&path).await.map_or(0, |m| m.len());
+        let first_byte = size > 0 && self.current().first_byte_at.is_none();
+        self.current().bytes = size;
+        if first_byte {
+            let t = wall_now();
+            self.current().first_byte_at = Some(t);
+            if let Some(id) = rec_id {
+                let update = RecordingUpdate {
+                    id,
+                    first_byte_at: Some(t),
+                    ..Default::default()
+                };
+                self.store_update(update).await;
+            }
+        }
+        (size, first_byte)
     }
 
     async fn finish_part(&mut self, end: PartEnd, rec_id: Option<i64>) -> PartEnd {
