@@ -399,8 +399,9 @@ impl Report {
         } else if self.activities.is_empty() {
             writeln!(
                 o,
-                "No activity was set (press `a` or 1-9 in the TUI, type its name or number and Enter \
-                 headless, or start with --activity NAME)."
+                "No activity segment was kept: none was set (press `a` or 1-9 in the TUI, type its \
+                 name or number and Enter headless, or start with --activity NAME), or each was \
+                 shorter than [bandit] min_segment_seconds."
             )?;
         } else {
             writeln!(o, "| activity | segments | time | engagement | reward |")?;
