@@ -49,7 +49,7 @@ pub fn finished_clip(data_dir: &Path, moment: i64) -> Result<Option<std::path::P
     if !db.exists() {
         return Ok(None);
     }
-    let m = Store::open(&db)?.moment(moment)?;
+    let m = Store::open_for_reading(&db)?.moment(moment)?;
     Ok(m.filter(|m| m.clip_status == ClipStatus::Done)
         .and_then(|m| m.clip_path)
         .map(std::path::PathBuf::from)
