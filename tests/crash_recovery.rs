@@ -220,7 +220,7 @@ async fn a_restart_without_ffmpeg_says_the_ended_streams_clips_wait_for_clip_pen
     run.expect("Recovered after a crash").await;
     let note = run.expect("stream ended while kicktui was down").await;
     assert!(
-        note.contains("its 1 pending clip waits for kicktui --data-dir")
+        note.contains("its 1 pending clip waits for kicktui --config")
             && note.contains("clip --pending (recording is off:"),
         "{note}"
     );
