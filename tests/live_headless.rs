@@ -71,6 +71,29 @@ async fn scripted_spikes_become_moments_in_sqlite() {
     run.expect("final: SUB BURST at").await;
     c.raid("bigstreamer", 500);
     run.expect("RAID at").await;
+    run.expect("final: RAID at").await;
+    // Recording is off: the dashboard says no recording covers them, as the database does
+    // (it said "none", not cut yet).
+    let dashboard = run
+        .seen
+        .iter()
+        .find_map(|l| l.split("Dashboard: http://").nth(1))
+        .and_then(|rest| rest.split('/').next())
+        .map(str::to_owned)
+        .expect("the dashboard's address");
+    let state: serde_json::Value = reqwest::get(format!("http://{dashboard}/api/state"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let statuses: Vec<&str> = state["moments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["clipStatus"].as_str())
+        .collect();
+    assert_eq!(statuses, ["no_recording"; 4], "{state}");
     c.set_offline();
     run.expect("Stream went offline.").await;
     let (status, lines, dir) = run.stop("TERM").await;

@@ -200,10 +200,10 @@ impl App {
             Some("preview: recording not available, nothing to clip".to_string())
         } else if entry.id.is_none() {
             Some("this moment was not saved, so it cannot be clipped".to_string())
-        } else if entry.clip == ClipStatus::NotRecorded {
-            Some("not recorded: the channel was offline then, so there is nothing to clip".into())
         } else if self.recording.state == RecState::Unavailable {
             Some("recording is off in this run: there is nothing to clip from".to_string())
+        } else if entry.clip == ClipStatus::NotRecorded {
+            Some("not recorded: the channel was offline then, so there is nothing to clip".into())
         } else if !self.recording.state.can_clip() {
             Some(format!(
                 "cannot clip: the recording {}",

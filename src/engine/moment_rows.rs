@@ -44,7 +44,7 @@ impl Engine {
     }
 
     /// Stores a new moment; its row id, or `None` (and why, in the log) when it could not be,
-    /// and whether it was stored while the channel is offline (with recording on).
+    /// and whether no recording can cover it (recording is off, or the channel is offline).
     async fn save_moment(&mut self, moment: &Moment) -> (Option<i64>, bool) {
         let Some(session) = self.sessions.ensure_for_moment(wall_now()).await else {
             return (None, false);
@@ -62,7 +62,7 @@ impl Engine {
                         tracing::warn!("moment #{id}: not marked no_recording: {e}");
                     }
                 }
-                (Some(id), offline && !never)
+                (Some(id), never || offline)
             }
             Err(e) => {
                 tracing::error!("moment not saved: {e}");
@@ -71,10 +71,10 @@ impl Engine {
         }
     }
 
-    /// After a new moment's update: one stored while offline is no clip to cut (nor to offer
-    /// at quit). Recording off says so elsewhere.
-    fn tell_not_recorded(&self, id: Option<i64>, offline: bool) {
-        if let Some(moment_id) = id.filter(|_| offline) {
+    /// After a new moment's update: one no recording covers is no clip to cut (nor to offer
+    /// at quit); the dashboard says `no_recording`, as the database does.
+    fn tell_not_recorded(&self, id: Option<i64>, unrecorded: bool) {
+        if let Some(moment_id) = id.filter(|_| unrecorded) {
             self.feed.send(Update::NotRecorded { moment_id });
         }
     }

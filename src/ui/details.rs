@@ -36,7 +36,9 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             format!("clipped{short}: {path}")
         }
         ClipStatus::Failed { why } => format!("failed: {why}"),
-        ClipStatus::NotRecorded => "not recorded: the channel was offline".into(),
+        ClipStatus::NotRecorded => {
+            "not recorded: the channel was offline, or recording was off".into()
+        }
         other => other.label().to_string(),
     };
     let w = area.width.saturating_sub(4).min(100);
