@@ -167,6 +167,8 @@ function reset() {
   series.revenue.length = 0;
   series.velocity.length = 0;
   series.engagement.length = 0;
+  // Drawn empty now: a chart the snapshot sends nothing for kept the last run's line.
+  for (const name of Object.keys(series)) draw(name);
   $("donations").innerHTML = "";
   $("moments").tBodies[0].innerHTML = "";
   moments.clear();

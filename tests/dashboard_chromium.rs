@@ -343,6 +343,13 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
         "61 viewers after reconnecting",
     )
     .await;
+    // A new run with no money yet: the old run's revenue line is gone, not kept until the
+    // first new donation.
+    assert_eq!(
+        cdp.eval("$('chart-revenue').dataset.points").await,
+        "0",
+        "revenue chart points after reconnecting to a run with none"
+    );
 
     // A dashboard with a token, opened without it, says what is missing.
     let locked = Server::start(opts().with_token("s3cret"));
