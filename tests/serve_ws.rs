@@ -493,3 +493,54 @@ async fn a_port_in_use_turns_only_the_server_off() {
     feed.send(Update::WaitingForLive);
     assert_eq!(rx.recv().await, Some(Update::WaitingForLive));
 }
+
+/// Without a token, a web page of another site (which a browser lets open a socket to
+/// loopback) and a DNS-rebound host are refused; this machine's programs and pages pass. With
+/// a token, the token decides.
+#[tokio::test]
+async fn without_a_token_other_sites_are_refused() {
+    let srv = Server::start(quiet());
+    let status = |origin: Option<String>, host: Option<&'static str>| {
+        let url = srv.url("/ws/metrics");
+        async move {
+            let mut req = url.into_client_request().unwrap();
+            if let Some(o) = origin {
+                req.headers_mut().insert("Origin", o.parse().unwrap());
+            }
+            if let Some(h) = host {
+                req.headers_mut().insert("Host", h.parse().unwrap());
+            }
+            match tokio_tungstenite::connect_async(req).await {
+                Ok(_) => 101,
+                Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => resp.status().as_u16(),
+                Err(e) => panic!("{e}"),
+            }
+        }
+    };
+    assert_eq!(status(None, None).await, 101, "a script");
+    let own = format!("http://{}", srv.running.addr);
+    assert_eq!(status(Some(own), None).await, 101, "the dashboard itself");
+    let evil = Some("https://evil.example".to_string());
+    assert_eq!(status(evil, None).await, 403);
+    assert_eq!(status(None, Some("evil.example:8787")).await, 403);
+    let base = format!("http://{}", srv.running.addr);
+    let other_site = reqwest::Client::new()
+        .get(format!("{base}/api/state"))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other_site.status().as_u16(), 403);
+
+    let locked = Server::start(quiet().with_token("s3cret"));
+    let mut req = locked
+        .url("/ws/metrics?token=s3cret")
+        .into_client_request()
+        .unwrap();
+    req.headers_mut()
+        .insert("Origin", "https://overlay.example".parse().unwrap());
+    assert!(
+        tokio_tungstenite::connect_async(req).await.is_ok(),
+        "with the token, any site"
+    );
+}

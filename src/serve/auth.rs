@@ -1,6 +1,11 @@
 //! The token rule: when `[server] token` is set, `/ws/metrics` and `/api/state` want it as
 //! `?token=` or `Authorization: Bearer`; anything else is refused before the upgrade. The
 //! token is never printed (its `Debug` is redacted) and never logged.
+//!
+//! Without a token the server is bound to loopback, but a web page the streamer visits could
+//! still open a socket to it (browsers allow cross-site WebSockets) or reach it through DNS
+//! rebinding: a request naming another site as its `Origin`, or another host as its `Host`,
+//! is refused. A token (which such a page does not have) lets any origin in.
 
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
@@ -73,9 +78,41 @@ fn percent_decode(v: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A loopback host name or address, with or without a port (`localhost:8787`, `[::1]`).
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Sent by this machine's own pages and programs: a loopback `Host` (or none), and no
+/// `Origin` or a loopback one (a script or a local tool sends none; the dashboard its own).
+fn from_this_machine(req: &Request) -> bool {
+    let header = |name| req.headers().get(name).map(|v| v.to_str().unwrap_or(""));
+    let host_ok = header(header::HOST).is_none_or(is_loopback_host);
+    let origin_ok = header(header::ORIGIN).is_none_or(|o| {
+        o.split_once("://")
+            .is_some_and(|(_, rest)| is_loopback_host(rest.split('/').next().unwrap_or("")))
+    });
+    host_ok && origin_ok
+}
+
 pub async fn require(State(token): State<Option<Token>>, req: Request, next: Next) -> Response {
     match &token {
-        None => next.run(req).await,
+        None if from_this_machine(&req) => next.run(req).await,
+        None => {
+            tracing::info!("metrics: refused a request from another site (Origin or Host)");
+            (
+                StatusCode::FORBIDDEN,
+                "refused: a request from another site; set [server] token to allow it\n",
+            )
+                .into_response()
+        }
         Some(t) if given(&req).is_some_and(|g| t.matches(&g)) => next.run(req).await,
         Some(_) => {
             tracing::info!("metrics: refused a client with a missing or wrong token");
@@ -96,6 +133,45 @@ mod unit {
         assert_eq!(percent_decode("a+b%25"), "a b%");
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(format!("{t:?}"), "Token(redacted)");
+    }
+
+    #[test]
+    fn only_this_machines_pages_and_programs_pass_without_a_token() {
+        let req = |headers: &[(&str, &str)]| {
+            let mut b = Request::builder();
+            for (k, v) in headers {
+                b = b.header(*k, *v);
+            }
+            b.body(axum::body::Body::empty()).unwrap()
+        };
+        for ok in [
+            vec![],
+            vec![("host", "127.0.0.1:8787")],
+            vec![
+                ("host", "localhost:8787"),
+                ("origin", "http://localhost:8787"),
+            ],
+            vec![("host", "[::1]:8787"), ("origin", "http://[::1]:8787")],
+            // A local dashboard of the user's own on another port.
+            vec![
+                ("host", "127.0.0.1:8787"),
+                ("origin", "http://127.0.0.1:3000"),
+            ],
+        ] {
+            assert!(from_this_machine(&req(&ok)), "{ok:?}");
+        }
+        for bad in [
+            vec![
+                ("host", "127.0.0.1:8787"),
+                ("origin", "https://evil.example"),
+            ],
+            vec![("host", "127.0.0.1:8787"), ("origin", "null")],
+            // DNS rebinding: evil.example resolving to 127.0.0.1.
+            vec![("host", "evil.example:8787")],
+            vec![("host", "localhost.evil.example")],
+        ] {
+            assert!(!from_this_machine(&req(&bad)), "{bad:?}");
+        }
     }
 
     #[test]
