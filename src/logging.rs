@@ -15,6 +15,10 @@ use crate::log_file::RotatingLog;
 /// trouble): the file keeps them, headless stderr does not repeat what stdout just said.
 pub const SHOWN: &str = "kicktui::shown";
 
+/// The target of lines for the TUI's log pane only (a stream report's text, which has a file
+/// of its own): `kicktui.log` keeps where it was saved, not a second copy.
+pub const SCREEN_ONLY: &str = "kicktui::screen_only";
+
 /// A log larger than this (at start or while running) is moved to `kicktui.log.1`, so a 24/7
 /// box stays bounded.
 const ROTATE_BYTES: u64 = 20 * 1024 * 1024;
@@ -89,7 +93,10 @@ pub fn init_tui(data_dir: Option<&Path>, level: &str) -> std::io::Result<Option<
                 .with_ansi(false)
                 .with_target(false)
                 .with_writer(Mutex::new(file))
-                .with_filter(filter());
+                .with_filter(filter())
+                .with_filter(tracing_subscriber::filter::filter_fn(|m| {
+                    m.target() != SCREEN_ONLY
+                }));
             (Some(layer), Some(path))
         }
         None => (None, None),

@@ -85,6 +85,12 @@ pub async fn run_live_tui_with(
                 let report = matches!(&u, Update::Note(n) if n.starts_with("Stream report saved")
                     || n.starts_with(crate::notify::DRAIN_PREFIX));
                 if report || matches!(u, Update::Recorder(_) | Update::Clip(_)) {
+                    // Logged as the TUI logged its notes (the headless printer does the same).
+                    if let Update::Note(text) = &u
+                        && !text.starts_with('\n')
+                    {
+                        tracing::info!("{text}");
+                    }
                     for line in printer.lines(&u, wall_now()) {
                         crate::present::say(&line);
                     }

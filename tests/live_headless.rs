@@ -123,6 +123,9 @@ async fn scripted_spikes_become_moments_in_sqlite() {
         assert!(log.contains(want), "{want:?} in kicktui.log:\n{log}");
     }
     assert!(!log.contains("===="), "{log}");
+    // The report has a file of its own: the log says where, without a second copy.
+    assert!(log.contains("Stream report saved to"), "{log}");
+    assert!(!log.contains("# Stream report"), "{log}");
 
     let db = db(&dir.path().join("data"));
     assert_eq!(count(&db, "SELECT count(*) FROM sessions"), 1);

@@ -494,12 +494,12 @@ async fn at_quit_a_target_that_never_answers_is_named_with_what_it_missed() {
     let said = said.lock().unwrap().clone();
     assert_eq!(said.len(), 2, "{said:?}");
     assert!(said[1].contains("1 not sent to") && !said[1].contains("/hooks/silent"));
+    assert!(said[1].contains("kicktui quit"), "{said:?}");
     cancel.cancel();
     held.abort();
+    // The front end logs what it says (once): the alerts' own log does not repeat it.
     let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
-    let lost: Vec<&str> = text.lines().filter(|l| l.contains("not sent")).collect();
-    assert_eq!(lost.len(), 1, "{text}");
-    assert!(lost[0].contains("1 not sent to") && lost[0].contains("kicktui quit"));
+    assert!(!text.contains("not sent to"), "{text}");
     assert!(
         !text.contains("/hooks/silent"),
         "the URL reached the log:\n{text}"

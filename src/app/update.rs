@@ -173,6 +173,10 @@ impl App {
             Update::Recorder(news) => self.on_recorder(news),
             // Only a clip without a moment lands here (`from_update` takes the rest).
             Update::Recording(_) | Update::Clip(_) => {}
+            // A report's text (it starts on a new line) has a file of its own.
+            Update::Note(text) if text.starts_with('\n') => {
+                tracing::info!(target: crate::logging::SCREEN_ONLY, "{text}");
+            }
             Update::Note(text) => tracing::info!("{text}"),
             Update::Notable { event, .. } => {
                 if let Some(line) = crate::present::notable_line(&event) {

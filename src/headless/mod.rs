@@ -278,8 +278,11 @@ fn print_all(
 ) {
     let mut out_ok = true;
     while let Some(u) = rx.blocking_recv() {
-        // Notes are the engine's words for people: the log file keeps them too.
-        if let Update::Note(text) | Update::Recovered(text) = &u {
+        // Notes are the engine's words for people: the log file keeps them too, but for a
+        // report's text (it starts on a new line), which has a file of its own.
+        if let Update::Note(text) | Update::Recovered(text) = &u
+            && !text.starts_with('\n')
+        {
             log(text);
         }
         let lines = printer.lines(&u, crate::time::wall_now());

@@ -138,7 +138,7 @@ impl Notifier {
             "{DRAIN_PREFIX} sending the last ones (up to {} s in all)…",
             limit.as_secs()
         );
-        tracing::warn!(target: crate::logging::SHOWN, "{line}");
+        // The front end logs what it is told to say (once; this logged it twice).
         say(line);
         if self.sent_within(rest).await {
             return;
@@ -152,7 +152,6 @@ impl Notifier {
                          (earlier failed tries are in the log)",
                         q.label
                     );
-                    tracing::warn!(target: crate::logging::SHOWN, "{line}");
                     say(line);
                 }
             }
