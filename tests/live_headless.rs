@@ -573,3 +573,48 @@ async fn a_clip_cut_beside_the_live_run_is_told() {
     let (status, _, _) = run.stop("TERM").await;
     assert!(status.success());
 }
+
+/// Ctrl-C again while the orderly stop waits (here for an alert target that never answers)
+/// stops at once, saying what is left for later.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_ctrl_c_stops_at_once() {
+    let kick = fake().await;
+    let c = kick.control();
+    // Takes the alert's connection and never answers it.
+    let hang = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", hang.local_addr().unwrap());
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((s, _)) = hang.accept().await {
+            open.push(s);
+        }
+    });
+    let mut cfg = test_config(kick.kick_config());
+    cfg.alerts.webhook_url = url.as_str().into();
+    cfg.alerts.webhook_events = vec!["live".into()];
+    let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    c.set_live("Hanging alert");
+    run.expect("Stream is LIVE!").await;
+    let pid = run.pid().to_string();
+    let int = || {
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+    };
+    assert!(int().success());
+    run.expect("Alerts: sending the last ones").await;
+    let asked = std::time::Instant::now();
+    assert!(int().success());
+    let (status, _, dir) = run.finish().await;
+    assert_eq!(status.code(), Some(130), "{status}");
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        asked.elapsed()
+    );
+    let log = std::fs::read_to_string(dir.path().join("data/kicktui.log")).unwrap_or_default();
+    assert!(log.contains("Stopping now (Ctrl-C again)"), "{log}");
+    held.abort();
+}

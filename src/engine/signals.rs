@@ -1,4 +1,5 @@
-//! SIGINT, SIGTERM and SIGHUP (an SSH drop) become one orderly shutdown.
+//! SIGINT, SIGTERM and SIGHUP (an SSH drop) become one orderly shutdown; Ctrl-C again while
+//! it runs (cutting clips, sending the last alerts) stops at once.
 
 use tokio::signal::unix::{SignalKind, signal};
 use tokio_util::sync::CancellationToken;
@@ -21,8 +22,12 @@ pub fn cancel_on_signals(token: CancellationToken, say: Option<fn(&str)>) {
             continue;
         };
         let token = token.clone();
+        let hurry = kind == SignalKind::interrupt();
         tokio::spawn(async move {
-            if s.recv().await.is_some() {
+            while s.recv().await.is_some() {
+                if hurry && token.is_cancelled() {
+                    stop_now();
+                }
                 let line = format!("Stopping: {why}");
                 tracing::info!("{line}");
                 if let Some(say) = say.filter(|_| !token.is_cancelled()) {
@@ -32,4 +37,18 @@ pub fn cancel_on_signals(token: CancellationToken, say: Option<fn(&str)>) {
             }
         });
     }
+}
+
+/// A second Ctrl-C: the person will not wait for the orderly stop. Nothing shown as saved is
+/// lost (a moment is announced only once committed); what was under way is what a crash
+/// leaves, and the next start or `kicktui clip --pending` finishes it.
+fn stop_now() -> ! {
+    let line = format!(
+        "Stopping now (Ctrl-C again): clips not cut yet wait for `{}`; recording and alerts \
+         stop here",
+        crate::present::later_command("clip --pending")
+    );
+    tracing::warn!("{line}");
+    crate::present::say_err(&line);
+    std::process::exit(130)
 }
