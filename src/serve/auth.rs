@@ -102,11 +102,22 @@ fn from_this_machine(req: &Request) -> bool {
     host_ok && origin_ok
 }
 
+/// Refusals so far: a dashboard tab with a stale token retries every 10 s for as long as it
+/// is open, so the log says the 1st, 2nd, 4th, 8th… with the count, not each.
+static REFUSED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn log_refusal(what: &str) {
+    let n = REFUSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    if n.is_power_of_two() {
+        tracing::info!("metrics: refused {what} ({n} refused so far)");
+    }
+}
+
 pub async fn require(State(token): State<Option<Token>>, req: Request, next: Next) -> Response {
     match &token {
         None if from_this_machine(&req) => next.run(req).await,
         None => {
-            tracing::info!("metrics: refused a request from another site (Origin or Host)");
+            log_refusal("a request from another site (Origin or Host)");
             (
                 StatusCode::FORBIDDEN,
                 "refused: a request from another site; set [server] token to allow it\n",
@@ -115,7 +126,7 @@ pub async fn require(State(token): State<Option<Token>>, req: Request, next: Nex
         }
         Some(t) if given(&req).is_some_and(|g| t.matches(&g)) => next.run(req).await,
         Some(_) => {
-            tracing::info!("metrics: refused a client with a missing or wrong token");
+            log_refusal("a client with a missing or wrong token");
             (StatusCode::UNAUTHORIZED, "a token is required\n").into_response()
         }
     }
