@@ -101,13 +101,36 @@ pub fn parse_str(text: &str, file: &str) -> Result<Config, ConfigError> {
             let inner = e.into_inner();
             // A secret the user wrote is not repeated.
             let got = redact::parse_error(&key, inner.message());
-            ConfigError::new(file, &key, describe(&got))
+            let said = describe(&got);
+            // "from 0 to 4294967295" is the type's range; the key's own is narrower.
+            let said = match (said.split_once(", got "), key_range(&key)) {
+                (Some((type_range, got)), Some(range)) if type_range.contains(" from ") => {
+                    format!("{range}, got {got}")
+                }
+                _ => said,
+            };
+            ConfigError::new(file, &key, said)
         },
     )?;
     super::validate::validate(&config).map_err(|(key, expected)| {
         ConfigError::new(file, &key, redact::validation_error(&key, &expected))
     })?;
     Ok(config)
+}
+
+/// What the validator says a whole-number `key` (`chat.window_seconds`) must be, e.g. "a whole
+/// number from 1 to 600": the built-in config with that key set far too high, checked.
+fn key_range(key: &str) -> Option<String> {
+    let (section, name) = key.split_once('.')?;
+    let mut defaults = toml::Table::try_from(Config::default()).ok()?;
+    let table = defaults.get_mut(section)?.as_table_mut()?;
+    table.get(name)?.as_integer()?;
+    table.insert(name.into(), toml::Value::Integer(i64::from(u32::MAX)));
+    let probe: Config = toml::Value::Table(defaults).try_into().ok()?;
+    let (bad, expected) = super::validate::validate(&probe).err()?;
+    (bad == key)
+        .then(|| expected.split_once(", got ").map(|(e, _)| e.to_string()))
+        .flatten()
 }
 
 fn line_col(text: &str, offset: usize) -> String {
@@ -229,14 +252,19 @@ mod tests {
             e.ends_with("key `velocity.threshold`: a number, got string \"fast\""),
             "{e}"
         );
+        // The key's own range, not its type's (0 to 4294967295).
         let e = err("[chat]\nwindow_seconds = -3\n");
         assert!(
-            e.ends_with("a whole number from 0 to 4294967295, got integer `-3`"),
+            e.ends_with("a whole number from 1 to 600, got integer `-3`"),
             "{e}"
         );
-        // Past the type's range: its bounds, not "0 or more" (which 99999999999 is).
+        let e = err("[chat]\nwindow_seconds = \"ten\"\n");
+        assert!(e.ends_with("from 1 to 600, got string \"ten\""), "{e}");
         let e = err("[advisor]\nmax_calls_per_hour = 99999999999\n");
-        assert!(e.contains("from 0 to 4294967295"), "{e}");
+        assert!(e.contains("from 1 to 600"), "{e}");
+        // A key with no narrower range keeps its type's.
+        let e = err("[kick]\nchannel_id = -1\n");
+        assert!(e.contains("from 0 to 18446744073709551615"), "{e}");
         // A local server's model must be named; the providers' own APIs have a default.
         let e = err("[advisor]\nenabled = true\napi_base = \"http://127.0.0.1:11434\"\n");
         assert!(
