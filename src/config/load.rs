@@ -182,6 +182,11 @@ fn describe(msg: &str) -> String {
             return format!("{plain}, got {got}");
         }
     }
+    // A section given as a value (`general = 5`): Rust's struct names mean nothing either.
+    if let Some((got, _)) = msg.split_once(", expected struct ") {
+        let got = got.strip_prefix("invalid type: ").unwrap_or(got);
+        return format!("a section of keys ([name] and its lines, or a TOML table), got {got}");
+    }
     // TOML calls them arrays.
     if let Some((got, _)) = msg.split_once(", expected a sequence") {
         return format!("an array such as [\"a\", \"b\"] ({got})");
@@ -263,6 +268,11 @@ mod tests {
         let e = err("[advisor]\nmax_calls_per_hour = 99999999999\n");
         assert!(e.contains("from 1 to 600"), "{e}");
         // A key with no narrower range keeps its type's.
+        let e = err("general = 5\n");
+        assert!(
+            e.contains("a section of keys") && !e.contains("struct"),
+            "{e}"
+        );
         let e = err("[kick]\nchannel_id = -1\n");
         assert!(e.contains("from 0 to 18446744073709551615"), "{e}");
         // A local server's model must be named; the providers' own APIs have a default.
