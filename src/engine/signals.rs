@@ -1,8 +1,14 @@
 //! SIGINT, SIGTERM and SIGHUP (an SSH drop) become one orderly shutdown; Ctrl-C again while
 //! it runs (cutting clips, sending the last alerts) stops at once.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tokio::signal::unix::{SignalKind, signal};
 use tokio_util::sync::CancellationToken;
+
+/// A stop signal has come: a Ctrl-C after it hurries. (Not the token, which `q` and the
+/// demo's end cancel too: the first Ctrl-C after those is a first, not a second.)
+static SIGNALLED: AtomicBool = AtomicBool::new(false);
 
 /// Cancels `token` on the first of SIGINT, SIGTERM or SIGHUP. Returns at once if the handlers
 /// cannot be installed (the process then stops the default way). `say`: a front end that
@@ -25,7 +31,7 @@ pub fn cancel_on_signals(token: CancellationToken, say: Option<fn(&str)>) {
         let hurry = kind == SignalKind::interrupt();
         tokio::spawn(async move {
             while s.recv().await.is_some() {
-                if hurry && token.is_cancelled() {
+                if SIGNALLED.swap(true, Ordering::SeqCst) && hurry {
                     stop_now();
                 }
                 let line = format!("Stopping: {why}");
@@ -43,12 +49,17 @@ pub fn cancel_on_signals(token: CancellationToken, say: Option<fn(&str)>) {
 /// lost (a moment is announced only once committed); what was under way is what a crash
 /// leaves, and the next start or `kicktui clip --pending` finishes it.
 fn stop_now() -> ! {
+    // Nothing runs on after us: streamlink, a clip's ffmpeg, a hook or an alert command (each
+    // in its own process group, so the terminal's Ctrl-C did not reach them).
+    crate::media::children::kill_all();
+    crate::term::restore();
     let line = format!(
         "Stopping now (Ctrl-C again): clips not cut yet wait for `{}`; recording and alerts \
          stop here",
         crate::present::later_command("clip --pending")
     );
-    tracing::warn!("{line}");
+    // Headless stderr would print it a second time.
+    tracing::warn!(target: crate::logging::SHOWN, "{line}");
     crate::present::say_err(&line);
     std::process::exit(130)
 }
