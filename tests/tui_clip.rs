@@ -158,6 +158,31 @@ fn a_moment_stored_while_offline_is_not_offered_at_quit() {
     );
 }
 
+/// Recording off because streamlink is missing: each moment is told as not recorded (the
+/// dashboard says no_recording), and `c` says the real reason, not "offline".
+#[test]
+fn c_on_a_moment_names_a_missing_recorder_not_offline() {
+    let mut a = app();
+    engine(
+        &mut a,
+        Update::Recorder(RecorderNews::Off("streamlink not found".into())),
+    );
+    engine(
+        &mut a,
+        Update::Moment {
+            id: Some(1),
+            moment: manual(30.0),
+        },
+    );
+    engine(&mut a, Update::NotRecorded { moment_id: 1 });
+    assert!(a.update(key('c'), T0).is_empty());
+    let said = flash(&a);
+    assert!(
+        said.contains("streamlink not found") && !said.contains("offline"),
+        "{said}"
+    );
+}
+
 #[test]
 fn quitting_while_recording_asks_first_and_a_missing_program_says_so() {
     let mut a = app();

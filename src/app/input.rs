@@ -202,6 +202,12 @@ impl App {
             Some("this moment was not saved, so it cannot be clipped".to_string())
         } else if self.recording.state == RecState::Unavailable {
             Some("recording is off in this run: there is nothing to clip from".to_string())
+        } else if matches!(self.recording.state, RecState::Failed(_)) {
+            // Off for a reason (streamlink missing): that, not "offline", is why.
+            Some(format!(
+                "cannot clip: the recording {}",
+                self.recording.state.label()
+            ))
         } else if entry.clip == ClipStatus::NotRecorded {
             Some("not recorded: the channel was offline then, so there is nothing to clip".into())
         } else if !self.recording.state.can_clip() {
