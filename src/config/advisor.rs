@@ -218,7 +218,7 @@ pub(super) fn validate(a: &Advisor, b: &Bot) -> Check {
     range("bot.max_per_minute", b.max_per_minute, 1, 60)?;
     range("bot.stale_seconds", b.stale_seconds, 1, 3600)?;
     range("bot.dedup_seconds", b.dedup_seconds, 0, 86_400)?;
-    if !b.scopes.iter().any(|s| s == "chat:write") {
+    if b.enabled && !b.scopes.iter().any(|s| s == "chat:write") {
         return Err((
             "bot.scopes".into(),
             "a list holding \"chat:write\" (the chat voice posts with it)".into(),

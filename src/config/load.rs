@@ -343,13 +343,14 @@ mod tests {
                 "[clips]\nreaction_delay_seconds = 99999\n",
                 "clips.reaction_delay_seconds",
             ),
-            ("[bot]\nscopes = []\n", "bot.scopes"),
+            ("[bot]\nenabled = true\nscopes = []\n", "bot.scopes"),
         ] {
             let e = err(toml);
             assert!(e.contains(&format!("key `{key}`")), "{toml}: {e}");
         }
-        // None is fine.
+        // None is fine, and scopes matter only with the chat voice on.
         assert!(parse_str("[clips]\non_ready = []\n[alerts]\ncommand = []\n", "x").is_ok());
+        assert!(parse_str("[bot]\nscopes = []\n", "x").is_ok());
     }
 
     #[test]
