@@ -113,8 +113,6 @@ impl MomentLine {
     }
 }
 
-/// A moment kind as the report says it (`chat spike`, not `chat_velocity`), the same in the
-/// summary line and the table.
 /// `1 raid`, `2 chat spikes`, `3 emote spam` (a mass noun).
 fn counted_kind(n: u64, kind: &str) -> String {
     let words = kind_words(kind);
@@ -125,6 +123,8 @@ fn counted_kind(n: u64, kind: &str) -> String {
     }
 }
 
+/// A moment kind as the report says it (`chat spike`, not `chat_velocity`), the same in the
+/// summary line and the table.
 fn kind_words(kind: &str) -> String {
     crate::domain::TriggerType::parse(kind)
         .map_or(kind.replace('_', " "), |t| t.headline().to_lowercase())
@@ -401,7 +401,7 @@ impl Report {
                 o,
                 "No activity segment was kept: none was set (press `a` or 1-9 in the TUI, type its \
                  name or number and Enter headless, or start with --activity NAME), or each was \
-                 shorter than [bandit] min_segment_seconds."
+                 shorter than 10 s (a quick run through the activity keys)."
             )?;
         } else {
             writeln!(o, "| activity | segments | time | engagement | reward |")?;

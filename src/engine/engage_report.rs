@@ -35,8 +35,9 @@ pub fn write_report(
 }
 
 impl Engine {
-    /// The reports owed at this start are written and shown: the sessions crash recovery
-    /// closed (their open segment unrewarded), and any whose report could not be written.
+    /// The reports owed at this start are written, and where each went is said: the sessions
+    /// crash recovery closed (their open segment unrewarded), and any whose report could not
+    /// be written.
     pub(super) async fn report_recovered(&mut self) {
         let owed = std::mem::take(&mut self.engage.recovered);
         self.engage.held_reports = owed
