@@ -174,10 +174,17 @@ function reset() {
   moments.clear();
 }
 
-// A socket refused before it opened: say so when it is the token, not just "reconnecting".
+// A socket refused before it opened: say so when it is the token (or another host), not just
+// "reconnecting".
 async function tokenRefused() {
   try {
     const r = await fetch("/api/state" + (token ? "?token=" + encodeURIComponent(token) : ""));
+    if (r.status === 403) {
+      // No token, and this page is not on a loopback address (a proxy, a tunnel, a LAN IP).
+      setConn("refused: open the dashboard as http://localhost:… or 127.0.0.1, or set "
+        + "[server] token and open it as /?token=…");
+      return true;
+    }
     if (r.status !== 401) return false;
   } catch (_) {
     return false;
