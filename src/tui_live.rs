@@ -89,7 +89,7 @@ pub async fn run_live_tui_with(
                     if let Update::Note(text) = &u
                         && !text.starts_with('\n')
                     {
-                        tracing::info!("{text}");
+                        crate::notify::log_note(text);
                     }
                     for line in printer.lines(&u, wall_now()) {
                         crate::present::say(&line);

@@ -616,5 +616,12 @@ async fn a_second_ctrl_c_stops_at_once() {
     );
     let log = std::fs::read_to_string(dir.path().join("data/kicktui.log")).unwrap_or_default();
     assert!(log.contains("Stopping now (Ctrl-C again)"), "{log}");
+    // The alerts' wait is in the log once, as a warning.
+    let waited: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("Alerts: sending the last ones"))
+        .collect();
+    assert_eq!(waited.len(), 1, "{log}");
+    assert!(waited[0].contains("WARN"), "{log}");
     held.abort();
 }

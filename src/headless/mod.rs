@@ -265,7 +265,7 @@ pub fn spawn_printer(
     std::thread::Builder::new()
         .name("headless-printer".into())
         .spawn(move || {
-            let log = |line: &str| tracing::info!("{line}");
+            let log = crate::notify::log_note;
             print_all(rx, printer, std::io::stdout(), log);
         })
 }

@@ -108,6 +108,17 @@ pub fn spawn(
 /// How the lines of [`Notifier::drain`] start (a closed TUI prints them).
 pub const DRAIN_PREFIX: &str = "Alerts:";
 
+/// A front end's note into the log: the alerts' last words at quit (waiting, lost) as a
+/// warning, as they were when the alerts logged them; the rest as information. The SHOWN
+/// target: headless stderr does not repeat what stdout just said.
+pub fn log_note(line: &str) {
+    if line.starts_with(DRAIN_PREFIX) {
+        tracing::warn!(target: crate::logging::SHOWN, "{line}");
+    } else {
+        tracing::info!("{line}");
+    }
+}
+
 /// The live engine's hold on the notifier: at quit the alerts already due still go out.
 pub struct Notifier {
     quit: CancellationToken,
