@@ -394,7 +394,7 @@ fn eval_says_what_it_could_not_read_and_scores_the_rest() {
         "{err}"
     );
     // The pool says it is short, and a script sees which logs are missing from it and why.
-    assert!(out.contains("not in the pool: 2 chat logs"), "{out}");
+    assert!(out.contains("not in the pool: 2 files"), "{out}");
     let (out, _, _) = kicktui(
         &["eval", "--chat", c, "--labels", l, "--format", "json"],
         dir.path(),

@@ -203,7 +203,7 @@ impl ManyReport {
         if !self.skipped.is_empty() {
             out += &format!(
                 "not in the pool: {} (said above)\n",
-                crate::present::plural(self.skipped.len(), "chat log")
+                crate::present::plural(self.skipped.len(), "file")
             );
         }
         out
