@@ -18,7 +18,9 @@ use super::update::{ClipNews, RecorderNews, Update};
 use crate::config::{self, Config};
 use crate::domain::Ts;
 use crate::kickapi::{LiveSource, LiveStatus};
-use crate::media::{ClipperConfig, LiveCheck, RecorderConfig, RecordingStatus, Tools, probe};
+use crate::media::{
+    ClipperConfig, LiveCheck, RecState, RecorderConfig, RecordingStatus, Tools, probe,
+};
 use crate::store::{self, StoreHandle};
 
 /// How long the recorder waits for a fresh answer to "still live?" before using the last one
@@ -263,7 +265,7 @@ impl Media {
             .links
             .iter()
             .filter(|l| !l.ended)
-            .find_map(|l| l.status.borrow().newest_content());
+            .find_map(|l| keeping_up(&l.status.borrow()));
         mark_time(at, newest, self.cfg.clips.reaction_delay_seconds)
     }
 
@@ -334,6 +336,17 @@ impl Media {
     }
 }
 
+/// The newest recorded content of a recording that keeps up with the stream. One that cannot
+/// write, has stalled or crashed is behind by however long that lasts (a full disk put a mark
+/// 26 s before the key): it says nothing of what the viewer sees now.
+fn keeping_up(status: &RecordingStatus) -> Option<Ts> {
+    let behind = matches!(
+        status.state,
+        RecState::Unwritable(_) | RecState::Stalled | RecState::Crashed(_)
+    );
+    (!behind).then(|| status.newest_content()).flatten()
+}
+
 /// A recording whose newest content is this far behind the key is not keeping up with the
 /// stream (a full disk, a stall): it says nothing of what the viewer saw.
 const STALE_RECORDING_S: f64 = 60.0;
@@ -363,5 +376,23 @@ mod tests {
         assert_eq!(mark_time(key, None, 3), Ts(597_000));
         // Never after the key.
         assert_eq!(mark_time(key, Some(Ts(601_000)), 0), key);
+    }
+
+    #[test]
+    fn a_recording_that_cannot_write_says_nothing_of_what_the_viewer_saw() {
+        let mut part = crate::media::PartInfo::new(1, "p1.ts".into(), Ts(0), 3);
+        part.first_byte_at = Some(Ts(10_000));
+        part.content_s = 500.0;
+        let mut status = RecordingStatus {
+            state: RecState::Recording,
+            parts: vec![part],
+            ..RecordingStatus::default()
+        };
+        // First byte 10 s in, 7 s of live edge before it, 500 s of content.
+        assert_eq!(keeping_up(&status), Some(Ts(503_000)));
+        status.state = RecState::Unwritable("No space left on device".into());
+        assert_eq!(keeping_up(&status), None);
+        status.state = RecState::Stalled;
+        assert_eq!(keeping_up(&status), None);
     }
 }
