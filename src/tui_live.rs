@@ -91,6 +91,9 @@ pub async fn run_live_tui_with(
                     {
                         crate::notify::log_note(text);
                     }
+                    if let Update::Clip(n) = &u {
+                        crate::headless::media::log_clip(n);
+                    }
                     for line in printer.lines(&u, wall_now()) {
                         crate::present::say(&line);
                     }

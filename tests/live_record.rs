@@ -250,6 +250,17 @@ async fn records_restarts_and_clips_every_moment_through_the_binary() {
         assert!(d > 4.0, "moment {id}: a {d} s clip");
         assert!(Path::new(&format!("{path}.done")).exists(), "on_ready ran");
     }
+    // Each clip is one line of kicktui.log, in the words printed (the clipper's own line
+    // made it two).
+    let log = std::fs::read_to_string(data.join("kicktui.log")).unwrap_or_default();
+    for (id, ..) in &moments {
+        let about = log
+            .lines()
+            .filter(|l| l.contains(&format!("Clip of moment #{id} ready")))
+            .count();
+        assert_eq!(about, 1, "moment {id}:\n{log}");
+    }
+    assert!(!log.contains("Clip ready: "), "{log}");
     src.stop().await;
     println!("live_record: {:.1} s", started.elapsed().as_secs_f64());
 }

@@ -96,6 +96,12 @@ async fn y_at_quit_cuts_the_pending_clip_before_exit() {
     assert!(log.contains(line), "{log}");
     assert!(screen.contains("Quit while live: cutting"), "{screen}");
     assert!(screen.contains("[1/1] Clip of moment #1 ready"), "{screen}");
+    // Cut after the TUI closed: kicktui.log has it once, in the words printed.
+    let logged = log
+        .lines()
+        .filter(|l| l.contains("Clip of moment #1 ready") || l.contains("Clip ready"))
+        .count();
+    assert_eq!(logged, 1, "{log}");
     let statuses = clip_statuses(&dir.path().join("data"));
     assert_eq!(statuses.len(), 1, "{statuses:?}");
     assert!(

@@ -19,13 +19,19 @@ impl App {
     pub fn update(&mut self, msg: Msg, now: Ts) -> Vec<Cmd> {
         self.now = self.now.max(now);
         match msg {
-            Msg::Engine(u) => match Msg::from_update(u) {
-                Msg::Engine(u) => {
-                    self.on_engine(u, now);
-                    vec![]
+            Msg::Engine(u) => {
+                // Its one log line (the pane and the file), in headless's words.
+                if let Update::Clip(n) = &u {
+                    crate::headless::media::log_clip(n);
                 }
-                other => self.update(other, now),
-            },
+                match Msg::from_update(u) {
+                    Msg::Engine(u) => {
+                        self.on_engine(u, now);
+                        vec![]
+                    }
+                    other => self.update(other, now),
+                }
+            }
             Msg::Key(ev) => self.on_key(ev, now),
             Msg::Resize { width, height } => {
                 self.width = width;

@@ -84,6 +84,18 @@ fn ids(moments: &[i64]) -> String {
     v.join(", ")
 }
 
+/// A clip's news into kicktui.log, in the words headless prints: the one log line of each clip
+/// in either front end (a failure as a warning, on the shown target: headless stderr does
+/// not repeat its stdout line).
+pub fn log_clip(n: &ClipNews) {
+    let Some(line) = clip_line(n) else { return };
+    if matches!(n.state, ClipState::Failed(_)) {
+        tracing::warn!(target: crate::logging::SHOWN, "{line}");
+    } else {
+        tracing::info!("{line}");
+    }
+}
+
 /// Final clip states (and a wait, so a slow clip is explained); queued/cutting stay quiet.
 pub fn clip_line(n: &ClipNews) -> Option<String> {
     let of = match n.progress {

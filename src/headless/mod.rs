@@ -285,6 +285,9 @@ fn print_all(
         {
             log(text);
         }
+        if let Update::Clip(n) = &u {
+            media::log_clip(n);
+        }
         let lines = printer.lines(&u, crate::time::wall_now());
         if lines.is_empty() {
             continue;
@@ -308,8 +311,8 @@ fn print_all(
     }
 }
 
-/// What headless prints about the stream itself (moments, subs, Kicks, raids, clips, going
-/// live or offline, advice) is kept in kicktui.log too; notes and recorder lines log
+/// What headless prints about the stream itself (moments, subs, Kicks, raids, going live or
+/// offline, advice) is kept in kicktui.log too; notes, clips and recorder lines log
 /// themselves, and the periodic chat line would only crowd it.
 fn logged_as_printed(u: &Update) -> bool {
     matches!(
@@ -317,7 +320,6 @@ fn logged_as_printed(u: &Update) -> bool {
         Update::Moment { .. }
             | Update::MomentBuilding { .. }
             | Update::Notable { .. }
-            | Update::Clip(_)
             | Update::WentLive { .. }
             | Update::WentOffline { .. }
             | Update::Advice(_)

@@ -310,16 +310,17 @@ impl Actor {
             }
         }
         match &state {
-            ClipState::Ready { path, .. } => tracing::info!("Clip ready: {}", path.display()),
+            // The front ends log each clip once, in their words (`headless::media::log_clip`).
+            ClipState::Ready { path, .. } => tracing::debug!("Clip ready: {}", path.display()),
             ClipState::Short {
                 path,
                 duration,
                 asked,
-            } => tracing::info!(
+            } => tracing::debug!(
                 "Clip ready but short ({duration:.0} of {asked:.0} s): {}",
                 path.display()
             ),
-            ClipState::Failed(why) => tracing::warn!("clip failed: {why}"),
+            ClipState::Failed(why) => tracing::debug!("clip failed: {why}"),
             _ => {}
         }
         let _ = self.events.send(ClipEvent {
