@@ -311,6 +311,7 @@ fn the_phrase_heading_never_dangles() {
     let seen = |name: &str| EmoteSeen {
         name: name.into(),
         peak: 3,
+        peak_sec: 0,
         now: 0,
         last_sec: 0,
     };

@@ -133,8 +133,10 @@ impl RateHistory {
 #[derive(Clone, Debug, PartialEq)]
 pub struct EmoteSeen {
     pub name: String,
-    /// The highest window count it reached.
+    /// The highest window count it reached in the last five minutes or so.
     pub peak: u32,
+    /// When it reached it.
+    pub peak_sec: i64,
     /// The latest window count while it was on top.
     pub now: u32,
     pub last_sec: i64,
@@ -173,13 +175,19 @@ impl EmoteBoard {
         if let Some((name, count)) = top {
             match self.seen.iter_mut().find(|e| e.name == name) {
                 Some(e) => {
-                    e.peak = e.peak.max(count);
+                    // An old peak gives way: the pane is about the last minutes, and an
+                    // emote that keeps coming back showed its all-time high for an hour.
+                    if count >= e.peak || sec - e.peak_sec >= EMOTE_MEMORY_S {
+                        e.peak = count;
+                        e.peak_sec = sec;
+                    }
                     e.now = count;
                     e.last_sec = sec;
                 }
                 None => self.seen.push(EmoteSeen {
                     name: name.to_string(),
                     peak: count,
+                    peak_sec: sec,
                     now: count,
                     last_sec: sec,
                 }),
@@ -278,6 +286,16 @@ mod tests {
         assert_eq!(names, vec![("KEKW", 12), ("W", 5)]);
         b.observe(at(400), None);
         assert!(b.seen.is_empty());
+    }
+
+    #[test]
+    fn an_emote_that_keeps_coming_back_shows_its_recent_peak_not_its_all_time_one() {
+        let mut b = EmoteBoard::default();
+        b.observe(at(0), Some(("KEKW", 50)));
+        for s in (10..600).step_by(10) {
+            b.observe(at(s), Some(("KEKW", 20)));
+        }
+        assert_eq!(b.seen[0].peak, 20, "{:?}", b.seen);
     }
 
     #[test]
