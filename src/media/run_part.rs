@@ -349,7 +349,7 @@ impl Supervisor {
             "recording part {} ended ({}): {:.1} MB",
             self.status.part,
             end.as_status(),
-            size as f64 / 1048576.0
+            size as f64 / 1_000_000.0
         );
         if let Some(id) = rec_id {
             let update = RecordingUpdate {
