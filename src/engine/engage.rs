@@ -426,14 +426,15 @@ impl Engine {
             context: Some(context.clone()),
         };
         let due = |last: Option<Ts>, every: i64| last.is_none_or(|l| now.0 - l.0 >= every);
+        let next = |last: Option<Ts>, every: i64| Some(next_period(last, now, every));
         if self.engage.last_context.is_none() {
             self.engage.last_context = Some(now);
         } else if due(self.engage.last_context, self.engage.context_every_ms) {
-            self.engage.last_context = Some(now);
+            self.engage.last_context = next(self.engage.last_context, self.engage.context_every_ms);
             self.feed.send(Update::Note(context));
         }
         if due(self.engage.last_stats, STATS_EVERY_S * 1000) {
-            self.engage.last_stats = Some(now);
+            self.engage.last_stats = next(self.engage.last_stats, STATS_EVERY_S * 1000);
             if let Some(op) = self.engage_stats(now) {
                 self.write_soft(op);
             }
@@ -442,9 +443,32 @@ impl Engine {
     }
 }
 
+/// When a periodic line that was due at `last` counts as done, seen at `now`: a period after
+/// `last`, not after `now` (a tick a little late each time slipped the context line by 23 s
+/// an hour); after a long pause (more than a period missed), from `now`.
+fn next_period(last: Option<Ts>, now: Ts, every_ms: i64) -> Ts {
+    match last {
+        Some(l) if now.0 - l.0 < 2 * every_ms => l.plus_ms(every_ms),
+        _ => now,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_periodic_line_keeps_its_period_when_ticks_come_late() {
+        let mut last = Some(Ts(0));
+        // Each tick sees it due 300 ms late: the hour still has 60 lines, on the minute.
+        for i in 1..=60 {
+            let seen = Ts(i * 60_000 + 300);
+            last = Some(next_period(last, seen, 60_000));
+        }
+        assert_eq!(last, Some(Ts(3_600_000)));
+        // After a long pause it starts again from when it is seen.
+        assert_eq!(next_period(last, Ts(9_000_000), 60_000), Ts(9_000_000));
+    }
 
     /// Segments shorter than the engagement window can never be scored: said at start.
     #[test]
