@@ -262,3 +262,21 @@ fn a_recording_that_cannot_be_written_is_a_red_pane_and_a_flash_and_clips_still_
     assert!(a.update(key('q'), T0).is_empty());
     assert_eq!(a.popup, Some(Popup::ConfirmQuit));
 }
+
+/// Quitting while the recording cannot write (a full disk) does not call it "running".
+#[test]
+fn the_quit_question_says_a_recording_that_cannot_write_is_not_running() {
+    let mut a = app();
+    engine(
+        &mut a,
+        recording(media::RecState::Unwritable(
+            "No space left on device".into(),
+        )),
+    );
+    assert!(a.update(key('q'), T0).is_empty());
+    let asked = screen(&a, 80, 24);
+    assert!(
+        asked.contains("cannot write now") && !asked.contains("is running"),
+        "{asked}"
+    );
+}

@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::layout::{MIN_HEIGHT, MIN_WIDTH, popup};
 use super::theme::Theme;
+use crate::app::msg::RecState;
 use crate::app::{Action, App};
 use crate::engine::record_session::QUIT_CLIPS;
 use crate::present::later_command;
@@ -44,10 +45,12 @@ pub fn confirm_quit(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     };
     let mut lines = vec![Line::from("")];
     if app.recording.state.is_active() {
-        lines.push(Line::from(Span::styled(
-            "A recording is running; quitting stops it.",
-            th.bad,
-        )));
+        // A recording that cannot write is not "running": it resumes when it can.
+        let said = match app.recording.state {
+            RecState::Unwritable(_) => "The recording cannot write now; quitting stops it.",
+            _ => "A recording is running; quitting stops it.",
+        };
+        lines.push(Line::from(Span::styled(said, th.bad)));
     }
     let stay = Line::from(vec![
         Span::styled(" Esc ", th.key.patch(th.selected)),
