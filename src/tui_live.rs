@@ -85,15 +85,8 @@ pub async fn run_live_tui_with(
                 let report = matches!(&u, Update::Note(n) if n.starts_with("Stream report saved")
                     || n.starts_with(crate::notify::DRAIN_PREFIX));
                 if report || matches!(u, Update::Recorder(_) | Update::Clip(_)) {
-                    // Logged as the TUI logged its notes (the headless printer does the same).
-                    if let Update::Note(text) = &u
-                        && !text.starts_with('\n')
-                    {
-                        crate::notify::log_note(text);
-                    }
-                    if let Update::Clip(n) = &u {
-                        crate::headless::media::log_clip(n);
-                    }
+                    // Logged as the TUI logged them, as the headless printer does.
+                    crate::headless::log_said(&u, crate::notify::log_note);
                     for line in printer.lines(&u, wall_now()) {
                         crate::present::say(&line);
                     }

@@ -20,10 +20,8 @@ impl App {
         self.now = self.now.max(now);
         match msg {
             Msg::Engine(u) => {
-                // Its one log line (the pane and the file), in headless's words.
-                if let Update::Clip(n) = &u {
-                    crate::headless::media::log_clip(n);
-                }
+                // Notes and clips: their one log line (the pane and the file), as headless.
+                crate::headless::log_said(&u, |text| tracing::info!("{text}"));
                 match Msg::from_update(u) {
                     Msg::Engine(u) => {
                         self.on_engine(u, now);
@@ -159,7 +157,6 @@ impl App {
                 }
             }
             Update::Recovered(text) => {
-                tracing::info!("{text}");
                 self.flash(text, FlashKind::Info);
                 if let Some(f) = &mut self.flash {
                     f.until = self.now.plus_ms(RECOVERED_FLASH_MS);
@@ -180,10 +177,11 @@ impl App {
             // Only a clip without a moment lands here (`from_update` takes the rest).
             Update::Recording(_) | Update::Clip(_) => {}
             // A report's text (it starts on a new line) has a file of its own.
+            // A report's text is for the pane only (`log_said` logged the other notes).
             Update::Note(text) if text.starts_with('\n') => {
                 tracing::info!(target: crate::logging::SCREEN_ONLY, "{text}");
             }
-            Update::Note(text) => tracing::info!("{text}"),
+            Update::Note(_) => {}
             Update::Notable { event, .. } => {
                 if let Some(line) = crate::present::notable_line(&event) {
                     tracing::info!("{line}");

@@ -46,11 +46,12 @@ impl ClipsBeside {
 
     /// When a look is due, reads `session`'s cut clips off the engine's task (the chat path
     /// never waits on it); the answer comes back through `news` for [`ClipsBeside::fresh`].
-    pub fn look(&mut self, db: PathBuf, session: i64, news: &mpsc::UnboundedSender<MediaNews>) {
+    pub fn look(&mut self, data_dir: &Path, session: i64, news: &mpsc::UnboundedSender<MediaNews>) {
         if Instant::now() < self.next_look {
             return;
         }
         self.next_look = Instant::now() + LOOK_EVERY;
+        let db = crate::store::db_path(data_dir);
         let news = news.clone();
         tokio::task::spawn_blocking(move || {
             // The store's writer says when the database fails; a missed look is retried.

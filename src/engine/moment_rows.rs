@@ -10,10 +10,10 @@ use crate::time::wall_now;
 impl Engine {
     /// A moment convincing enough to show while it still collects triggers.
     pub(super) async fn moment_building(&mut self, moment: Moment) {
-        let (id, offline) = self.save_moment(&moment).await;
+        let (id, unrecorded) = self.save_moment(&moment).await;
         self.building = Some(id);
         self.feed.send(Update::MomentBuilding { id, moment });
-        self.tell_not_recorded(id, offline);
+        self.tell_not_recorded(id, unrecorded);
     }
 
     /// A finished moment: the row shown while building gets its final form, or it is stored.
@@ -23,16 +23,16 @@ impl Engine {
             MomentSource::Auto => self.building.take(),
             MomentSource::Manual => None,
         };
-        let (id, offline) = match shown {
+        let (id, unrecorded) = match shown {
             // Its row was told of when it was stored.
             Some(Some(id)) => (Some(self.finalize_moment(id, &moment).await), false),
             // Shown as not saved while building: one more try, now it is final.
             Some(None) => {
-                let (id, offline) = self.save_moment(&moment).await;
+                let (id, unrecorded) = self.save_moment(&moment).await;
                 if let Some(id) = id {
                     tracing::info!("moment saved #{id} on a second try");
                 }
-                (id, offline)
+                (id, unrecorded)
             }
             None => self.save_moment(&moment).await,
         };
@@ -40,7 +40,7 @@ impl Engine {
             self.summary.unsaved_moments += 1;
         }
         self.feed.send(Update::Moment { id, moment });
-        self.tell_not_recorded(id, offline);
+        self.tell_not_recorded(id, unrecorded);
     }
 
     /// Stores a new moment; its row id, or `None` (and why, in the log) when it could not be,
@@ -49,20 +49,19 @@ impl Engine {
         let Some(session) = self.sessions.ensure_for_moment(wall_now()).await else {
             return (None, false);
         };
-        let offline = self.sessions.current_live().is_none();
+        // Not left "pending" for a `clip --pending` that could never cut it: recording is off,
+        // or the channel is offline (an offline session has no recording; a mark while
+        // "waiting for live" was offered at quit and never cut).
+        let unrecorded = self.media.never_records() || self.sessions.current_live().is_none();
         match self.store.insert_moment(session, moment).await {
             Ok(id) => {
-                // Not left "pending" for a `clip --pending` that could never cut it: recording
-                // is off, or the channel is offline (an offline session has no recording; a
-                // mark while "waiting for live" was offered at quit and never cut).
-                let never = self.media.never_records();
-                if never || offline {
+                if unrecorded {
                     let status = crate::store::ClipStatus::NoRecording;
                     if let Err(e) = self.store.update_clip(id, status, None).await {
                         tracing::warn!("moment #{id}: not marked no_recording: {e}");
                     }
                 }
-                (Some(id), never || offline)
+                (Some(id), unrecorded)
             }
             Err(e) => {
                 tracing::error!("moment not saved: {e}");

@@ -278,16 +278,7 @@ fn print_all(
 ) {
     let mut out_ok = true;
     while let Some(u) = rx.blocking_recv() {
-        // Notes are the engine's words for people: the log file keeps them too, but for a
-        // report's text (it starts on a new line), which has a file of its own.
-        if let Update::Note(text) | Update::Recovered(text) = &u
-            && !text.starts_with('\n')
-        {
-            log(text);
-        }
-        if let Update::Clip(n) = &u {
-            media::log_clip(n);
-        }
+        log_said(&u, &mut log);
         let lines = printer.lines(&u, crate::time::wall_now());
         if lines.is_empty() {
             continue;
@@ -308,6 +299,17 @@ fn print_all(
                 log("stdout is closed: the rest of this run is in kicktui.log only");
             }
         }
+    }
+}
+
+/// What the engine says to people that kicktui.log keeps too, said once by whichever front
+/// end shows it: notes through `log` (not a report's text, which starts on a new line and has
+/// a file of its own), and each clip's result in the words headless prints.
+pub fn log_said(u: &Update, mut log: impl FnMut(&str)) {
+    match u {
+        Update::Note(text) | Update::Recovered(text) if !text.starts_with('\n') => log(text),
+        Update::Clip(n) => media::log_clip(n),
+        _ => {}
     }
 }
 

@@ -80,8 +80,7 @@ impl Media {
     /// Looks (every 15 s, off the engine's task) for clips of the live `session` that
     /// `kicktui clip` cut beside this run; [`Media::forward`] tells the front ends.
     pub fn look_for_clips_beside(&mut self, session: i64) {
-        let db = store::db_path(&self.data_dir);
-        self.beside.look(db, session, &self.news_tx);
+        self.beside.look(&self.data_dir, session, &self.news_tx);
     }
 }
 
