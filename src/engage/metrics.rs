@@ -18,11 +18,8 @@ use std::collections::VecDeque;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::Engagement;
-use crate::detect::events::USD_PER_KICK;
+use super::money::{Money, MoneyTotals, money_of};
 use crate::domain::{Event, Ts};
-
-/// Dollars per Twitch bit.
-pub const USD_PER_BIT: f64 = 0.01;
 
 /// Small floors for ε (per minute): half a message, half a chatter, five cents.
 const FLOOR_CHAT: f64 = 0.5;
@@ -34,65 +31,6 @@ const FLOOR_SUPPORT: f64 = 0.05;
 const VIEWER_JUMP: f64 = 1.2;
 /// …and this many viewers at least: on a tiny channel 5 → 6 is drift.
 const VIEWER_JUMP_MIN: u32 = 10;
-
-/// A money event in dollars: `kind` is `sub`, `gifted_subs`, `kicks`, `bits` or `donation`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Money {
-    pub kind: &'static str,
-    pub username: String,
-    pub usd: f64,
-    /// Subs in it (gifted subs count each).
-    pub subs: u64,
-    pub kicks: u64,
-    pub bits: u64,
-}
-
-/// What a money event is worth, or `None` for events that are not money.
-pub fn money_of(ev: &Event, sub_price_usd: f64) -> Option<Money> {
-    let m = |kind, username: &String, usd| Money {
-        kind,
-        username: username.clone(),
-        usd,
-        subs: 0,
-        kicks: 0,
-        bits: 0,
-    };
-    Some(match ev {
-        Event::Subscription { username, .. } => Money {
-            subs: 1,
-            ..m("sub", username, sub_price_usd)
-        },
-        Event::GiftedSubs { gifter, count } => Money {
-            subs: u64::from(*count),
-            ..m("gifted_subs", gifter, f64::from(*count) * sub_price_usd)
-        },
-        Event::Kicks { sender, amount, .. } => Money {
-            kicks: u64::from(*amount),
-            ..m("kicks", sender, f64::from(*amount) * USD_PER_KICK)
-        },
-        Event::Bits { username, amount } => Money {
-            bits: u64::from(*amount),
-            ..m("bits", username, f64::from(*amount) * USD_PER_BIT)
-        },
-        Event::Donation {
-            username,
-            amount_usd,
-            ..
-        } => m("donation", username, amount_usd.max(0.0)),
-        _ => return None,
-    })
-}
-
-/// Money this session.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct MoneyTotals {
-    pub revenue_usd: f64,
-    pub subs: u64,
-    pub kicks: u64,
-    pub bits: u64,
-    pub donations_usd: f64,
-    pub events: u64,
-}
 
 /// A bias-corrected exponential average (early values are not pulled toward 0).
 #[derive(Clone, Copy, Debug, Default)]

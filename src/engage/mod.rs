@@ -7,10 +7,12 @@ pub mod bandit;
 pub mod beta;
 pub mod context;
 pub mod metrics;
+pub mod money;
 pub mod report;
 pub mod rng;
 pub mod segments;
 
 pub use bandit::{ArmState, ArmSummary, ThompsonBandit};
-pub use metrics::{Metrics, Money, money_of};
+pub use metrics::Metrics;
+pub use money::{Money, money_of};
 pub use rng::{Random, SplitMix};

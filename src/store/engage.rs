@@ -330,7 +330,7 @@ impl Store {
         }
         m.revenue_usd = m.subs as f64 * sub_price_usd
             + m.kicks as f64 * crate::detect::events::USD_PER_KICK
-            + m.bits as f64 * crate::engage::metrics::USD_PER_BIT
+            + m.bits as f64 * crate::detect::events::USD_PER_BIT
             + m.donations_usd;
         r.segments = c
             .prepare(
