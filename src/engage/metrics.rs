@@ -17,8 +17,8 @@ use std::collections::VecDeque;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::config::Engagement;
 use super::money::{Money, MoneyTotals, money_of};
+use crate::config::Engagement;
 use crate::domain::{Event, Ts};
 
 /// Small floors for ε (per minute): half a message, half a chatter, five cents.

@@ -1,25 +1,20 @@
 //! The engine's side of the engagement loop: the current activity and its segments, the
-//! bandit (loaded at start, saved after every update), the suggestion, the context line, the
-//! engagement part of each snapshot, revenue points, and the report when a session ends.
-//! The arithmetic is in the pure `engage` module; this file only wires it to the store, the
-//! state file and the feed. `runner.rs` calls these hooks.
+//! bandit (loaded at start, saved after every update), the suggestion, and the report when a
+//! session ends; the engagement part of each snapshot, the context line and revenue points are
+//! in `engage/snapshot.rs`. The arithmetic is in the pure `engage` module; this file only
+//! wires it to the store, the state file and the feed. `runner.rs` calls these hooks.
 
 use std::path::{Path, PathBuf};
 
 use super::bandit_file;
 use super::runner::Engine;
 use super::update::Update;
-use super::view::{ArmView, EngageView, RevenuePoint};
+use super::view::ArmView;
 use crate::config::Config;
-use crate::domain::{Event, Ts};
-use crate::engage::context::{ContextInput, context_line};
-use crate::engage::segments::{Closed, Segments};
-use crate::engage::{SplitMix, ThompsonBandit, money_of};
-use crate::store::{EngageOp, EngageStats, WriteOp};
-
-/// Engagement totals are stored this often (and whenever a segment or session ends).
-const STATS_EVERY_S: i64 = 10;
-use crate::engage::segments::QUICK_SWITCH_S;
+use crate::domain::Ts;
+use crate::engage::segments::{Closed, QUICK_SWITCH_S, Segments};
+use crate::engage::{SplitMix, ThompsonBandit};
+use crate::store::{EngageOp, WriteOp};
 
 pub struct EngageHook {
     pub(super) channel: String,
@@ -355,103 +350,9 @@ impl Engine {
         }
         session
     }
-
-    fn engage_stats(&self, at: Ts) -> Option<WriteOp> {
-        let session_id = self.sessions.current()?;
-        let m = &self.core.engage;
-        let s = m.stats;
-        let stats = EngageStats {
-            session_id,
-            at,
-            unique_chatters: m.unique_chatters(),
-            messages: m.messages,
-            engagement_mean: s.mean(),
-            engagement_min: (s.seconds > 0).then_some(s.min),
-            engagement_max: (s.seconds > 0).then_some(s.max),
-            scored_seconds: s.seconds,
-        };
-        let stats = match &self.engage.base_stats {
-            Some(base) if base.session_id == session_id => super::resume::added(base, stats),
-            _ => stats,
-        };
-        Some(WriteOp::Engage(EngageOp::Stats(stats)))
-    }
-
-    /// Money received: a point on the revenue curve.
-    pub(super) fn engage_revenue(&mut self, at: Ts, event: &Event) {
-        let Some(m) = money_of(event, self.engage.sub_price_usd) else {
-            return;
-        };
-        self.engage.revenue_seq += 1;
-        let session = self.sessions.current().unwrap_or(0);
-        self.feed.send(Update::Revenue(RevenuePoint {
-            id: format!("r{session}-{}", self.engage.revenue_seq),
-            at,
-            username: m.username,
-            kind: m.kind.to_string(),
-            amount: m.usd,
-            cumulative: self.core.engage.totals.revenue_usd,
-            subs_total: self.core.engage.totals.subs,
-            bits_total: self.core.engage.totals.bits,
-            per_hour: self.core.engage.revenue_per_hour(at),
-        }));
-    }
-
-    /// The engagement part of this second's snapshot; stores totals and prints the context
-    /// line when they are due.
-    pub(super) fn engage_view(&mut self, now: Ts) -> EngageView {
-        let m = &self.core.engage;
-        let live = self.core.totals.is_live;
-        let per_hour = m.revenue_per_hour(now);
-        let h = &self.engage;
-        let context = context_line(&ContextInput {
-            viewers: self.viewers,
-            chat_per_min: Some(m.chat_per_min()),
-            engagement: m.engagement(),
-            revenue_per_hour: live.then_some(per_hour),
-            suggestion: h.suggestion.as_deref(),
-            activity: h.activity(),
-        });
-        let view = EngageView {
-            activity: h.activity().map(str::to_string),
-            suggestion: h.suggestion.clone(),
-            engagement: m.engagement(),
-            chat_per_min: m.chat_per_min(),
-            unique_chatters: m.unique_chatters(),
-            revenue_usd: m.totals.revenue_usd,
-            subs: m.totals.subs,
-            bits: m.totals.bits,
-            donations_per_hour: per_hour,
-            arms: h.arms.clone(),
-            context: Some(context.clone()),
-        };
-        let due = |last: Option<Ts>, every: i64| last.is_none_or(|l| now.0 - l.0 >= every);
-        let next = |last: Option<Ts>, every: i64| Some(next_period(last, now, every));
-        if self.engage.last_context.is_none() {
-            self.engage.last_context = Some(now);
-        } else if due(self.engage.last_context, self.engage.context_every_ms) {
-            self.engage.last_context = next(self.engage.last_context, self.engage.context_every_ms);
-            self.feed.send(Update::Note(context));
-        }
-        if due(self.engage.last_stats, STATS_EVERY_S * 1000) {
-            self.engage.last_stats = next(self.engage.last_stats, STATS_EVERY_S * 1000);
-            if let Some(op) = self.engage_stats(now) {
-                self.write_soft(op);
-            }
-        }
-        view
-    }
 }
 
-/// When a periodic line that was due at `last` counts as done, seen at `now`: a period after
-/// `last`, not after `now` (a tick a little late each time slipped the context line by 23 s
-/// an hour); after a long pause (more than a period missed), from `now`.
-fn next_period(last: Option<Ts>, now: Ts, every_ms: i64) -> Ts {
-    match last {
-        Some(l) if now.0 - l.0 < 2 * every_ms => l.plus_ms(every_ms),
-        _ => now,
-    }
-}
+mod snapshot;
 
 #[cfg(test)]
 #[path = "engage_tests.rs"]

@@ -1,3 +1,4 @@
+use super::snapshot::next_period;
 use super::*;
 
 #[test]
