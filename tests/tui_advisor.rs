@@ -109,12 +109,10 @@ fn moments_and_chat_lines_are_accepted_in_turn_and_n_dismisses() {
         a.update(key('y'), at(91.0)),
         vec![Cmd::Copilot(CopilotCmd::ApproveChat("GG everyone".into()))]
     );
-    // The talking point stays readable until dismissed.
+    // The talking point stays readable until dismissed; dropping it records no dismissed
+    // suggestion (there is none on screen).
     assert!(screen(&a, 80, 24).contains("talking point"));
-    assert_eq!(
-        a.update(key('n'), at(3.0)),
-        vec![Cmd::Copilot(CopilotCmd::Dismiss)]
-    );
+    assert_eq!(a.update(key('n'), at(3.0)), vec![]);
     assert!(!screen(&a, 80, 24).contains("talking point"));
     // A resync carrying the same advice does not bring it back.
     let view = View {
@@ -137,6 +135,79 @@ fn empty_advice_keeps_the_standing_suggestion() {
     empty.at = at(60.0);
     a.update(Msg::Engine(Update::Advice(Box::new(empty))), at(60.0));
     assert!(screen(&a, 80, 24).contains("try irl"));
+}
+
+/// A later answer with only words or a talking point does not push aside a suggestion still
+/// to accept (it is flashed); `n` on the suggestion records it dismissed, and `y` then `n` on
+/// an advice whose suggestion was taken records no dismissal.
+#[test]
+fn words_leave_the_suggestion_and_n_dismisses_only_a_suggestion_on_screen() {
+    let mut a = app_sized(100, 30);
+    a.update(status(1), T0);
+    a.update(
+        Msg::Engine(Update::Advice(Box::new(advice(vec![suggest("irl")])))),
+        T0,
+    );
+    let mut words = advice(vec![]);
+    words.text = Some("Chat is calm right now.".into());
+    words.at = at(60.0);
+    a.update(Msg::Engine(Update::Advice(Box::new(words))), at(60.0));
+    let s = screen(&a, 100, 30);
+    assert!(s.contains("try irl"), "{s}");
+    assert!(s.contains("advisor: Chat is calm right now."), "{s}");
+    assert_eq!(
+        a.update(key('n'), at(61.0)),
+        vec![Cmd::Copilot(CopilotCmd::Dismiss)]
+    );
+
+    let mut both = advice(vec![
+        suggest("react"),
+        ToolCall::TalkingPoint {
+            text: "thank the raid".into(),
+        },
+    ]);
+    both.at = at(120.0);
+    a.update(Msg::Engine(Update::Advice(Box::new(both))), at(120.0));
+    assert_eq!(
+        a.update(key('y'), at(121.0)),
+        vec![Cmd::SetActivity("react".into())]
+    );
+    assert_eq!(
+        a.update(key('n'), at(122.0)),
+        vec![],
+        "followed, not dismissed"
+    );
+}
+
+/// What the advisor is doing (asking, waiting after a failure) shows even where the budget
+/// and the note do not fit on one line together.
+#[test]
+fn the_advisor_note_shows_in_a_narrow_pane() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut a = app_sized(w, h);
+        a.update(
+            Msg::Engine(Update::Advisor(AdvisorStatus {
+                budget: "advisor: 3/12 calls this hour".into(),
+                note: Some("waiting 30 s after: server error (500)".into()),
+                ..AdvisorStatus::default()
+            })),
+            T0,
+        );
+        let s = screen(&a, w, h);
+        assert!(s.contains("advisor: waiting 30 s"), "{w}x{h}: {s}");
+    }
+}
+
+/// On in the config but not running (no key): `A` says why, not "turn it on".
+#[test]
+fn asking_an_advisor_that_could_not_start_says_why() {
+    let mut a = app_sized(120, 30);
+    a.ctx.advisor_off =
+        "advisor: $OPENAI_API_KEY is not set (advisor.api_key_env); the advisor stays off".into();
+    assert_eq!(a.update(key('A'), T0), vec![]);
+    let s = screen(&a, 120, 30);
+    assert!(s.contains("$OPENAI_API_KEY is not set"), "{s}");
+    assert!(!s.contains("enabled = true"), "{s}");
 }
 
 /// "asking the advisor..." is answered in the footer: a refused ask (no budget, a backoff),

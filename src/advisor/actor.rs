@@ -248,7 +248,8 @@ impl Actor {
             Ok(reply) => {
                 self.backoff.succeeded();
                 let advice = self.answered(reply, &view, input, at).await;
-                let note = format!("advice at {}", at.to_datetime().format("%H:%M:%S"));
+                let local = at.to_datetime().with_timezone(&chrono::Local);
+                let note = format!("advice at {}", local.format("%H:%M:%S"));
                 self.publish(Some(note), |_| {});
                 if self.out.try_send(advice).is_err() {
                     tracing::debug!("advisor: the front end is not taking advice; dropped");
@@ -262,7 +263,10 @@ impl Actor {
             CallError::RateLimited { retry_after } => *retry_after,
             _ => None,
         };
-        let wait = self.backoff.failed(Instant::now(), ra);
+        let now = Instant::now();
+        let wait = self.backoff.failed(now, ra);
+        // Tried again once the wait is over, as the note says, not a whole interval later.
+        self.next_due = now + wait;
         tracing::warn!("advisor call failed: {e}; next try in {} s", wait.as_secs());
         let row = self.row(view, input, at, e.outcome(), &[], 0, None);
         self.store_row(row).await;

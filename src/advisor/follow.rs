@@ -76,14 +76,17 @@ impl FollowTracker {
         })
     }
 
-    /// The streamer dismissed the open suggestion.
+    /// The streamer dismissed the open suggestion: dismissed, unless the activity already
+    /// switched since it came (accepting it and then dropping the rest of the advice is
+    /// following it; the next observation would have said so).
     pub fn dismiss(
         &mut self,
         activity: Option<&str>,
         engagement: Option<f64>,
         now: Ts,
     ) -> Vec<AdviceOutcome> {
-        self.close(Followed::Dismissed, activity, engagement, now)
+        let decided = self.switched(activity).unwrap_or(Followed::Dismissed);
+        self.close(decided, activity, engagement, now)
     }
 
     /// Call every few seconds with the current activity and engagement.
@@ -210,5 +213,15 @@ mod tests {
             "2 is not tracked"
         );
         assert!(f.dismiss(Some("talk"), None, t(20.0)).is_empty());
+    }
+
+    /// `y` on a suggested activity, then `n` to drop the rest of that advice within the
+    /// same few seconds: the suggestion was followed, not dismissed.
+    #[test]
+    fn dismissing_after_switching_to_the_suggestion_keeps_it_followed() {
+        let mut f = FollowTracker::new(5 * MIN, MIN);
+        f.suggest(1, "react", Some("talk"), t(0.0));
+        let d = f.dismiss(Some("react"), None, t(3.0));
+        assert_eq!((d[0].advice_id, d[0].followed), (1, Followed::Followed));
     }
 }

@@ -75,6 +75,16 @@ fn refusal_message(status: u16, body: &[u8]) -> Option<String> {
     (!m.trim().is_empty()).then(|| m.trim().to_string())
 }
 
+/// Whether a server's message quotes the key (or its first 12 characters, as servers that
+/// echo a key partly do): such a message is not shown.
+fn quotes_key(message: &str, key: Option<&str>) -> bool {
+    let Some(key) = key.filter(|k| k.len() >= 8) else {
+        return false;
+    };
+    let head = key.get(..key.len().min(12)).unwrap_or(key);
+    message.contains(head)
+}
+
 impl CallError {
     /// The `advice.outcome` column.
     pub fn outcome(&self) -> &'static str {
@@ -282,7 +292,9 @@ impl LlmClient {
             let body = crate::http_body::read_capped(resp, REFUSAL_BODY)
                 .await
                 .unwrap_or_default();
-            return Err(CallError::Refused(status, refusal_message(status, &body)));
+            let said = refusal_message(status, &body)
+                .filter(|m| !quotes_key(m, self.key.as_ref().map(ApiKey::expose)));
+            return Err(CallError::Refused(status, said));
         }
         let bytes = match crate::http_body::read_capped(resp, MAX_REPLY).await {
             Ok(bytes) => bytes,
@@ -331,6 +343,10 @@ mod tests {
             "refused (401): check the key in api_key_env"
         );
         assert_eq!(refusal_message(400, b"<html>"), None);
+        let key = Some("sk-SUPERSECRET-KEY-12345");
+        assert!(quotes_key("bad request for key sk-SUPERSECRET-KE...", key));
+        assert!(!quotes_key("model \"foo\" not found", key));
+        assert!(!quotes_key("anything", None));
         assert_eq!(CallError::Refused(400, None).to_string(), "refused (400)");
     }
 

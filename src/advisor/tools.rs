@@ -178,11 +178,39 @@ pub enum Invalid {
 
 /// Whether a chat line carries a link: the model is told "no links", and a streamer
 /// approving lines at speed should not post one by accident.
+/// A bare domain counts too (`discord.gg/abc`, `bit.ly`): a host with a path, or one under a
+/// common top-level domain.
 fn has_link(s: &str) -> bool {
     let lower = s.to_lowercase();
     ["http://", "https://", "www."]
         .iter()
         .any(|l| lower.contains(l))
+        || lower.split_whitespace().any(is_bare_domain)
+}
+
+/// Top-level domains a bare `name.tld` is taken for a link under (no path needed).
+const COMMON_TLDS: [&str; 24] = [
+    "com", "net", "org", "gg", "ly", "tv", "io", "co", "me", "be", "to", "xyz", "app", "dev",
+    "info", "link", "live", "site", "shop", "store", "online", "club", "gl", "tk",
+];
+
+fn is_bare_domain(word: &str) -> bool {
+    let word = word.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '/');
+    let (host, path) = match word.split_once('/') {
+        Some((h, _)) => (h, true),
+        None => (word, false),
+    };
+    let labels: Vec<&str> = host.split('.').collect();
+    let Some(tld) = labels.last() else {
+        return false;
+    };
+    let hostlike = labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && tld.len() >= 2
+        && tld.chars().all(|c| c.is_ascii_alphabetic());
+    hostlike && (path || COMMON_TLDS.contains(tld))
 }
 
 /// Checks one call against its tool's schema. `arms` are the activities the bandit knows.
@@ -335,12 +363,29 @@ mod tests {
             "buy followers at http://scam.example",
             "see HTTPS://x.example",
             "www.example.com now",
+            "join the discord at discord.gg/abc123",
+            "or bit.ly/xyz",
+            "my site is example.com.",
+            "(twitch.tv/someone)",
         ] {
             let input = serde_json::json!({"text": link});
             assert!(matches!(
                 validate("chat_message", &input, &a, true),
                 Err(Invalid::Link)
             ));
+        }
+        // Dots in ordinary chat are not links.
+        for plain in [
+            "gg wp... nice",
+            "3.5 kills a min",
+            "e.g. that play",
+            "wait.. what",
+        ] {
+            let input = serde_json::json!({"text": plain});
+            assert!(
+                validate("chat_message", &input, &a, true).is_ok(),
+                "{plain}"
+            );
         }
         let names = |on| -> Vec<&str> { tool_specs(&a, on).iter().map(|t| t.name).collect() };
         assert!(!names(false).contains(&"chat_message"));

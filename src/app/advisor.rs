@@ -66,6 +66,15 @@ impl App {
             self.flash(why, FlashKind::Info);
             return;
         }
+        // Words or a talking point do not push aside something still to accept: they are
+        // flashed (and logged), the offer stays.
+        if self.advisor.offer().is_some() && !a.calls.iter().any(actionable) {
+            let said = a.calls.first().map(call_line).or(a.text);
+            if let Some(h) = said {
+                self.flash(format!("advisor: {h}"), FlashKind::Info);
+            }
+            return;
+        }
         self.advisor.advice = Some(a);
         if let Some(h) = self.advisor.headline() {
             self.flash(format!("advisor: {h}"), FlashKind::Info);
@@ -91,11 +100,7 @@ impl App {
 
     pub(super) fn ask_advice(&mut self) -> Vec<Cmd> {
         if self.advisor.status.is_none() {
-            self.flash(
-                "the advisor is off (turn it on with [advisor] enabled = true in config.toml)"
-                    .into(),
-                FlashKind::Info,
-            );
+            self.flash(self.ctx.advisor_off.clone(), FlashKind::Info);
             return vec![];
         }
         self.flash("asking the advisor...".into(), FlashKind::Info);
@@ -145,10 +150,20 @@ impl App {
     }
 
     pub(super) fn dismiss_advice(&mut self) -> Vec<Cmd> {
-        if self.advisor.advice.take().is_none() {
+        let Some(a) = self.advisor.advice.take() else {
             return vec![];
-        }
+        };
         self.flash("advice dismissed".into(), FlashKind::Info);
-        vec![Cmd::Copilot(CopilotCmd::Dismiss)]
+        // Only an activity suggestion still on screen is recorded as dismissed: dropping
+        // words or a moment says nothing of an earlier suggestion.
+        let suggests = a
+            .calls
+            .iter()
+            .any(|c| matches!(c, ToolCall::SuggestActivity { .. }));
+        if suggests {
+            vec![Cmd::Copilot(CopilotCmd::Dismiss)]
+        } else {
+            vec![]
+        }
     }
 }

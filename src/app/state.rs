@@ -31,6 +31,8 @@ pub struct TuiContext {
     pub storage: Storage,
     /// `NO_COLOR` is set: attributes only, no colours.
     pub no_color: bool,
+    /// What asking the advisor says when it is not running in this run.
+    pub advisor_off: String,
 }
 
 impl TuiContext {
@@ -42,9 +44,14 @@ impl TuiContext {
             activities: DEFAULT_ACTIVITIES.map(String::from).to_vec(),
             storage: Storage::Database,
             no_color: no_color_from_env(),
+            advisor_off: ADVISOR_OFF.into(),
         }
     }
 }
+
+/// The advisor is off in the config.
+pub const ADVISOR_OFF: &str =
+    "the advisor is off (turn it on with [advisor] enabled = true in config.toml)";
 
 /// <https://no-color.org>: set and not empty.
 pub fn no_color_from_env() -> bool {

@@ -128,6 +128,13 @@ fn front_end(
     logging::init_tui(Some(data_dir), &cfg.general.log_level).map_err(cannot)?;
     let mut ctx = TuiContext::new(channel, &data_dir.display().to_string(), keymap);
     ctx.activities = cfg.bandit.arms.clone();
+    if cfg.advisor.enabled {
+        // On in the config but not running: the key's absence is the usual reason.
+        ctx.advisor_off = match crate::advisor::AdvisorSetup::from_config(cfg) {
+            Err(why) => why,
+            Ok(_) => "the advisor did not start (see the log)".into(),
+        };
+    }
     Ok(Some(ctx))
 }
 
