@@ -1,0 +1,84 @@
+//! The stream going live and offline in the core: the session's start (believed only when
+//! plausible), the warm-up, and the offsets moments are counted from.
+
+use super::{Core, Effect, OffsetBase};
+use crate::domain::{Moment, Ts};
+
+/// The oldest stream start believed: a month (Kick has had month-long streams).
+const MAX_STREAM_AGE_MS: i64 = 31 * 86_400_000;
+/// Joining a running stream skips its warm-up, but the rule detectors (keywords, emotes) still
+/// get this long to learn the chat's usual rates.
+const LEARN_MS: i64 = 60_000;
+
+impl Core {
+    pub(super) fn on_live(
+        &mut self,
+        t: Ts,
+        title: &Option<String>,
+        started_at: Option<Ts>,
+        stream_id: Option<u64>,
+        out: &mut Vec<Effect>,
+    ) {
+        if self.totals.is_live {
+            return;
+        }
+        // A start from outside is believed only if it is a plausible past: one in the
+        // future (a bad clock, a bad field) would put every clip window before it.
+        let start = started_at
+            .filter(|s| t.0.saturating_sub(s.0) <= MAX_STREAM_AGE_MS)
+            .map_or(t, |s| s.min(t));
+        self.totals.is_live = true;
+        self.engage.start_session(t);
+        // Another stream, another audience: the last one's counts are no baseline
+        // (a stream opening with more viewers than the last one had is no spike).
+        self.viewers.reset();
+        self.stream_start = Some(start);
+        // The warm-up is for the greetings of a stream's start: joining a stream
+        // that has run longer than that needs none (the peaks still want a
+        // minute of history to judge against).
+        let warm = start.plus_ms(self.warmup_ms);
+        self.quiet_until = match self.origin {
+            // Still a minute to learn the chat's usual rates from.
+            Some(o) if start < o => warm.max(o.plus_ms(LEARN_MS.min(self.warmup_ms))),
+            _ => self.quiet_until.max(warm),
+        };
+        out.push(Effect::Live {
+            at: start,
+            title: title.clone(),
+            stream_id,
+        });
+    }
+
+    pub(super) fn on_offline(&mut self, t: Ts, ended_at: Option<Ts>, out: &mut Vec<Effect>) {
+        if let Some(m) = self.moments.close() {
+            self.push_moment(m, out);
+        }
+        // Counted while live: stored with the live session before it closes.
+        self.flush_stats(t, out);
+        if std::mem::replace(&mut self.totals.is_live, false) {
+            // Never later than now (a bad clock, a bad field).
+            let at = ended_at.map_or(t, |e| e.min(t));
+            out.push(Effect::Offline { at });
+            // The offline session that follows counts its moments from here, not
+            // from the ended stream's start (0:08:19 in a 0:05:51 session).
+            self.stream_start = Some(t);
+        }
+    }
+
+    pub(super) fn base(&self) -> Ts {
+        let origin = self.origin.unwrap_or_default();
+        match self.offset_base {
+            OffsetBase::FirstEvent => origin,
+            OffsetBase::StreamStart => self.stream_start.unwrap_or(origin),
+        }
+    }
+
+    /// Offsets from the stream's start. A moment from before it (a mark just as the stream
+    /// went live) is at the start: its clip window then holds it.
+    pub(super) fn fill_offsets(&self, m: &mut Moment) {
+        let base = self.base();
+        m.at = m.at.max(base);
+        m.offset_s = m.at.secs_since(base);
+        m.clip_start = m.clip_start.max(base);
+    }
+}
