@@ -17,6 +17,7 @@ pub mod engage;
 pub mod engine;
 pub mod eval;
 pub mod fake;
+pub mod fd_limit;
 pub mod headless;
 pub mod http_body;
 pub mod kickapi;

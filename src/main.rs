@@ -9,6 +9,7 @@ fn main() -> ExitCode {
     // A panic must not leave a streamlink or ffmpeg child behind.
     kicktui::media::children::install_panic_hook();
     kicktui::media::reaper::this_process_can_reap();
+    kicktui::fd_limit::raise();
     let cli = Cli::parse();
     if let Err(e) = cli.check_live_args_unused() {
         eprintln!("kicktui: {e}");

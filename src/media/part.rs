@@ -27,8 +27,11 @@ pub enum PartEnd {
     Discontinuity,
     /// Asked to stop (shutdown or the session ended).
     Stopped,
-    /// streamlink could not be started.
+    /// streamlink could not be started, and will not be (not installed, not executable).
     SpawnFailed(String),
+    /// streamlink could not be started this time (no file handles or memory left): tried
+    /// again with backoff.
+    SpawnRetry(String),
     /// The file could not be written (disk full, permissions): why.
     Unwritable(String),
     /// The recorder task crashed while writing it (its streamlink went with it).
@@ -63,7 +66,7 @@ impl PartEnd {
             PartEnd::Stalled => "stalled",
             PartEnd::Discontinuity => "discontinuity",
             PartEnd::Stopped => "stopped",
-            PartEnd::SpawnFailed(_) => "failed",
+            PartEnd::SpawnFailed(_) | PartEnd::SpawnRetry(_) => "failed",
             PartEnd::Unwritable(_) => "unwritable",
             PartEnd::Crashed => "crashed",
             PartEnd::Interrupted => "interrupted",

@@ -128,7 +128,11 @@ impl Supervisor {
                     super::error::missing_where(&self.cfg.streamlink)
                 ));
             }
-            Err(e) => return PartEnd::SpawnFailed(format!("cannot start streamlink: {e}")),
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                return PartEnd::SpawnFailed(format!("cannot start streamlink: {e}"));
+            }
+            // Out of file handles or memory for a moment: not a reason to stop recording.
+            Err(e) => return PartEnd::SpawnRetry(format!("cannot start streamlink: {e}")),
         };
         super::orphans::note(&self.cfg.recordings_dir, child.pid);
         let mut info = PartInfo::new(part, path.clone(), wall_now(), live_edge.unwrap_or(3));

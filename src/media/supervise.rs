@@ -201,6 +201,7 @@ impl Supervisor {
                     self.set_state(RecState::Stopped(reason));
                     break;
                 }
+                PartEnd::SpawnRetry(msg) => tracing::warn!("recording: {msg}; trying again"),
                 PartEnd::Stopped => {
                     self.set_state(RecState::Stopped(StopReason::Requested));
                     break;

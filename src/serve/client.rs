@@ -13,6 +13,11 @@ use super::hub::Hub;
 
 /// How long a closing client gets to take the close frame.
 const CLOSE_WAIT: Duration = Duration::from_secs(1);
+/// A ping this often; a client that sends nothing (not even the pong every browser answers
+/// with) for `SILENT_PINGS` of them has stopped reading and is dropped, instead of filling
+/// the kernel's buffers for hours first.
+pub const PING_EVERY: Duration = Duration::from_secs(20);
+const SILENT_PINGS: u32 = 3;
 
 /// `slot`: this client's place under the server's limit, given back as it leaves the hub.
 pub async fn run(
@@ -20,11 +25,15 @@ pub async fn run(
     hub: Arc<Hub>,
     cancel: CancellationToken,
     slot: OwnedSemaphorePermit,
+    ping_every: Duration,
 ) {
     let joined = hub.join();
     let (id, dropped) = (joined.id, joined.dropped.clone());
     let (mut sink, mut stream) = socket.split();
     let mut rx = joined.rx;
+    let first = tokio::time::Instant::now() + ping_every;
+    let mut ping = tokio::time::interval_at(first, ping_every);
+    let mut heard = tokio::time::Instant::now();
     // Ends with the goodbye the client is still there to take, if any.
     let pump = async {
         for m in joined.initial {
@@ -41,12 +50,21 @@ pub async fn run(
                     // The hub let go of this client: it is stopping or dropped it.
                     None => return Some(Goodbye::Hub),
                 },
+                _ = ping.tick() => {
+                    if heard.elapsed() >= ping_every * SILENT_PINGS {
+                        return Some(Goodbye::Silent);
+                    }
+                    if sink.send(Message::Ping(Default::default())).await.is_err() {
+                        return None;
+                    }
+                },
                 // Only a close (or a broken connection) matters from the client; a message
                 // past the size limit (or a bad frame) is refused with a close frame.
                 incoming = stream.next() => match incoming {
-                    Some(Ok(Message::Close(_))) | None => return None,
+                    Some(Ok(Message::Close(_))) => return Some(Goodbye::Answer),
+                    None => return None,
                     Some(Err(_)) => return Some(Goodbye::Refused),
-                    Some(Ok(_)) => {}
+                    Some(Ok(_)) => heard = tokio::time::Instant::now(),
                 },
             }
         }
@@ -56,16 +74,21 @@ pub async fn run(
         () = dropped.cancelled() => Some(Goodbye::Hub),
         () = cancel.cancelled() => Some(Goodbye::Hub),
     };
-    drop(slot);
     hub.leave(id);
-    if let Some(why) = goodbye {
+    drop(slot);
+    if let Some(Goodbye::Answer) = goodbye {
+        // The reply to the client's close, queued by the protocol: sent, as RFC 6455 asks
+        // (the client saw 1006 after its own timeout without it).
+        let _ = tokio::time::timeout(CLOSE_WAIT, sink.flush()).await;
+    } else if let Some(why) = goodbye {
         // A close frame, so the dashboard sees kicktui stopping (1001), dropping a client
         // that stopped reading (1008) or refusing what it sent (1009), not a broken
         // connection (1006). A stalled client may never take it: the wait is short.
         let (code, reason) = match why {
             Goodbye::Refused => (close_code::SIZE, "message too big or malformed"),
             Goodbye::Hub if cancel.is_cancelled() => (close_code::AWAY, "kicktui is stopping"),
-            Goodbye::Hub => (close_code::POLICY, "stopped reading"),
+            Goodbye::Hub | Goodbye::Silent => (close_code::POLICY, "stopped reading"),
+            Goodbye::Answer => return,
         };
         let frame = CloseFrame {
             code,
@@ -81,4 +104,8 @@ enum Goodbye {
     Hub,
     /// It sent a message past the size limit, or a bad frame.
     Refused,
+    /// It answered no ping for `SILENT_LIMIT`.
+    Silent,
+    /// It closed: the reply to its close frame is owed.
+    Answer,
 }

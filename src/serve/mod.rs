@@ -6,6 +6,7 @@ mod assets;
 mod auth;
 mod client;
 pub mod hub;
+mod listener;
 pub mod messages;
 
 use std::net::SocketAddr;
@@ -35,6 +36,12 @@ pub struct Options {
     pub tick: Duration,
     /// Messages a client may be behind before it is dropped.
     pub queue: usize,
+    /// Connections at once, and how long one may pass without a byte either way.
+    pub max_connections: usize,
+    pub idle: Duration,
+    /// A WebSocket client is pinged this often and dropped after three such periods without
+    /// a frame from it.
+    pub ping_every: Duration,
     /// Required from clients when set.
     pub token: Option<auth::Token>,
     /// Called by the hub on every update before it is sent (tests use it to make the server
@@ -48,6 +55,9 @@ impl Default for Options {
         Options {
             tick: Duration::from_secs(2),
             queue: 1024,
+            max_connections: listener::MAX_CONNECTIONS,
+            idle: listener::IDLE,
+            ping_every: client::PING_EVERY,
             token: None,
             inspect: None,
         }
@@ -87,6 +97,7 @@ struct AppState {
     /// One permit a client, taken before the upgrade: clients arriving at once cannot all
     /// pass a count that only grows once each has joined.
     slots: Arc<tokio::sync::Semaphore>,
+    ping_every: Duration,
 }
 
 /// Binds once (so a restart keeps the port); the error is the one line the user sees.
@@ -194,9 +205,11 @@ pub fn spawn(
                     hub: hub.clone(),
                     cancel: run.clone(),
                     slots: Arc::new(tokio::sync::Semaphore::new(MAX_CLIENTS)),
+                    ping_every: opts.ping_every,
                 },
                 opts.token.clone(),
             );
+            let listener = listener::CappedListener::new(listener, opts.max_connections, opts.idle);
             let serve =
                 axum::serve(listener, app).with_graceful_shutdown(run.clone().cancelled_owned());
             tokio::select! {
@@ -242,7 +255,8 @@ async fn ws(State(st): State<AppState>, up: WebSocketUpgrade) -> Response {
     up.max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)
         .on_upgrade(move |socket| {
-            crate::supervise::scoped(TASK, client::run(socket, st.hub, st.cancel, slot))
+            let client = client::run(socket, st.hub, st.cancel, slot, st.ping_every);
+            crate::supervise::scoped(TASK, client)
         })
 }
 

@@ -47,7 +47,7 @@ fn part_end(end: Option<&PartEnd>) -> Option<String> {
             PartEnd::Stalled => "the recording stalled",
             PartEnd::Discontinuity => "the stream reconnected",
             PartEnd::Stopped => "it was stopped",
-            PartEnd::SpawnFailed(_) => "streamlink could not start",
+            PartEnd::SpawnFailed(_) | PartEnd::SpawnRetry(_) => "streamlink could not start",
             PartEnd::Crashed => "the recorder crashed and was restarted",
             PartEnd::Interrupted => "kicktui was restarted after a crash",
             PartEnd::Unwritable(why) => {
