@@ -121,6 +121,16 @@ pub(super) fn check(s: &Server, a: &Alerts) -> Result<(), (String, String)> {
             ),
         ));
     }
+    let url_safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '~' | '-');
+    if !s.token.trim().chars().all(url_safe) {
+        // A `+` in `?token=` reads as a space, so such a token never matched from a link.
+        return Err((
+            "server.token".into(),
+            "letters, digits and . _ ~ - only (the token goes in the dashboard's link as \
+             ?token=…); `openssl rand -hex 24` makes one"
+                .into(),
+        ));
+    }
     for (key, url) in [
         ("alerts.discord_webhook", &a.discord_webhook),
         ("alerts.webhook_url", &a.webhook_url),
@@ -186,6 +196,13 @@ mod tests {
         };
         assert!(check(&with_token, &a).is_ok());
         assert!(check(&Server::default(), &a).is_ok());
+        let plus = Server {
+            token: "s3cr+t/tok=en".into(),
+            ..with_token.clone()
+        };
+        let err = check(&plus, &a).unwrap_err();
+        assert_eq!(err.0, "server.token");
+        assert!(!err.1.contains("s3cr"), "{err:?}");
         let bad_url = Alerts {
             discord_webhook: "discord.com/api/webhooks/1/secret".into(),
             ..Alerts::default()
