@@ -57,6 +57,7 @@ fn start(kick: &FakeKick, c: &FakeControl, transport: ChatTransport, pusher_url:
         transport,
         centrifugo_url: kick.centrifugo_url(),
         centrifugo_token_url: kick.centrifugo_token_url(),
+        refused_wait: Duration::from_millis(300),
     };
     let cancel = CancellationToken::new();
     let task = tokio::spawn(task.run(cancel.clone()));
@@ -142,26 +143,41 @@ async fn centrifugo_is_used_at_once_when_chosen() {
     chat.cancel.cancel();
 }
 
+/// Refused both ways, chat says why and tries again after a wait (it stopped for the rest of
+/// the run after a one-second refusal): once Kick takes it again, chat comes through.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn auto_stops_with_a_reason_when_both_refuse() {
+async fn refused_both_ways_chat_says_why_and_tries_again() {
     let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
     let c = kick.control();
     c.refuse_centrifugo(true);
-    let chat = start(
+    let mut chat = start(
         &kick,
         &c,
         ChatTransport::Auto,
         kick.pusher_url_with_key(RETIRED_KEY),
     );
-    let exit = timeout(LIMIT, chat.task).await.unwrap().unwrap();
-    let SourceExit::Refused { why } = exit else {
-        panic!("expected a refusal, got {exit:?}")
-    };
-    assert!(why.contains("Centrifugo") && why.contains("3500"), "{why}");
-    let state = chat.state.borrow().clone();
-    assert!(matches!(state, ChatState::Stopped { .. }), "{state}");
+    let mut state = chat.state.clone();
+    let said = timeout(
+        LIMIT,
+        state.wait_for(|s| matches!(s, ChatState::Reconnecting { reason, .. } if reason.starts_with("refused"))),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .clone();
+    let shown = said.to_string();
+    assert!(
+        shown.contains("Centrifugo") && shown.contains("3500"),
+        "{shown}"
+    );
     let stats = c.stats();
     assert_eq!((stats.closes(4001), stats.closes(3500)), (2, 2));
+    c.refuse_centrifugo(false);
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    c.chat("viewer", "back again");
+    assert_eq!(chat.next_chat().await, "back again");
+    assert!(!chat.task.is_finished(), "chat goes on");
+    chat.cancel.cancel();
 }
 
 /// Through the binary: a retired Pusher key, `auto` says it switches and chat is counted.

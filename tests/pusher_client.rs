@@ -307,11 +307,10 @@ async fn refused_stops_after_one_fresh_look_up(proto: Proto) {
         "{why}"
     );
     assert_eq!(looked_up.load(Ordering::SeqCst), 1);
+    // What comes next (the other transport, or a wait and a new try) is the chat task's to
+    // say: the socket never says chat stopped.
     let state = client.state.borrow().clone();
-    assert!(
-        state.to_string().starts_with("stopped: Kick refused"),
-        "{state}"
-    );
+    assert!(!state.to_string().starts_with("stopped"), "{state}");
     let stats = c.stats();
     assert_eq!(stats.closes(code), 2);
     assert_eq!(stats.connections_accepted, 2, "one fresh try, then stop");

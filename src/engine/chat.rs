@@ -2,7 +2,8 @@
 //! names. The one place that chooses the realtime transport: `[kick] transport = "pusher"`,
 //! `"centrifugo"`, or `"auto"` (Pusher first; Centrifugo when Pusher refuses twice or never
 //! connects, saying so in the log and the chat state; back to Pusher if Centrifugo never
-//! connects and Pusher was not refused).
+//! connects and Pusher was not refused). Refused every way, it waits (30 s, doubling up to
+//! 10 minutes) and starts over: chat never stops for good while kicktui runs.
 //!
 //! Its "fresh look-up" after a refusal re-reads the transport's URL from the config file
 //! (the user may have put in a new app key) and asks the channel actor for the ids again.
@@ -32,6 +33,10 @@ const RELOOKUP_LIMIT: Duration = Duration::from_secs(20);
 const GIVE_UP_AFTER: u32 = 6;
 /// The pause before the other transport is tried.
 const SWITCH_PAUSE: Duration = Duration::from_secs(1);
+/// Refused every way: chat tries again after this (doubling)…
+pub const REFUSED_FIRST_WAIT: Duration = Duration::from_secs(30);
+/// …and a connection that ran this long before the next refusal starts the doubling over.
+const WORKED_FOR: Duration = Duration::from_secs(300);
 
 pub struct ChatTask {
     pub pusher_url: String,
@@ -46,6 +51,8 @@ pub struct ChatTask {
     pub transport: ChatTransport,
     pub centrifugo_url: String,
     pub centrifugo_token_url: String,
+    /// Refused every way: the first wait before chat tries again (doubling after).
+    pub refused_wait: Duration,
 }
 
 /// One of the two transports.
@@ -136,39 +143,57 @@ impl ChatTask {
             self.tx.clone(),
             self.state.clone(),
         )
-        .with_refresh(refresh)
-        .with_fallback(auto);
+        .with_refresh(refresh);
         tracing::info!("chat transport: {kind}");
         let mut refused = [false; 2];
+        let mut refusals = 0u32;
         loop {
+            let ran = std::time::Instant::now();
             let exit = source.run(&cancel).await;
             let why = match &exit {
-                SourceExit::Refused { why } if auto => {
+                SourceExit::Refused { why } => {
                     refused[kind.index()] = true;
                     why.clone()
                 }
                 SourceExit::Gone { why } if auto => why.clone(),
                 _ => return exit,
             };
-            let next = kind.other();
-            if refused[next.index()] {
-                if matches!(exit, SourceExit::Refused { .. }) {
-                    tracing::error!("{why}");
-                    source.say(ChatState::Stopped { why });
-                    return exit;
-                }
-                // The other one refused us: keep trying this one.
-                continue;
+            // Working a good while before this: an earlier refusal is history.
+            if ran.elapsed() >= WORKED_FOR {
+                refusals = 0;
             }
-            tracing::warn!("{why}; switching the chat to {next}");
-            source.say(ChatState::Reconnecting {
-                until: wall_now().plus_ms(SWITCH_PAUSE.as_millis() as i64),
-                reason: format!("{kind} unavailable; switching to {next}"),
-            });
-            // Long enough for the front ends to show the switch.
-            tokio::select! {
-                _ = cancel.cancelled() => return SourceExit::Cancelled,
-                _ = tokio::time::sleep(SWITCH_PAUSE) => {}
+            let next = if auto { kind.other() } else { kind };
+            if refused[next.index()] {
+                if !matches!(exit, SourceExit::Refused { .. }) {
+                    // The other one refused us: keep trying this one.
+                    continue;
+                }
+                // Refused every way: a refusal can pass (Kick's side, a new app key put in
+                // the config), so chat waits and tries again rather than stopping for the
+                // rest of the stream.
+                refusals += 1;
+                let wait = refused_wait(self.refused_wait, refusals);
+                tracing::error!("{why}; trying again in {} s", wait.as_secs());
+                source.say(ChatState::Reconnecting {
+                    until: wall_now().plus_ms(wait.as_millis() as i64),
+                    reason: format!("refused: {why}"),
+                });
+                tokio::select! {
+                    _ = cancel.cancelled() => return SourceExit::Cancelled,
+                    _ = tokio::time::sleep(wait) => {}
+                }
+                refused = [false; 2];
+            } else {
+                tracing::warn!("{why}; switching the chat to {next}");
+                source.say(ChatState::Reconnecting {
+                    until: wall_now().plus_ms(SWITCH_PAUSE.as_millis() as i64),
+                    reason: format!("{kind} unavailable; switching to {next}"),
+                });
+                // Long enough for the front ends to show the switch.
+                tokio::select! {
+                    _ = cancel.cancelled() => return SourceExit::Cancelled,
+                    _ = tokio::time::sleep(SWITCH_PAUSE) => {}
+                }
             }
             let t = target(self.url(next), ids);
             source.switch(
@@ -179,6 +204,14 @@ impl ChatTask {
             kind = next;
         }
     }
+}
+
+/// The wait after chat was refused every way, the `n`th time running: `first`, doubling, at
+/// most 10 minutes.
+fn refused_wait(first: Duration, n: u32) -> Duration {
+    first
+        .saturating_mul(1 << n.saturating_sub(1).min(5))
+        .min(Duration::from_secs(600))
 }
 
 fn refresher(

@@ -87,6 +87,7 @@ impl Sources {
             transport: cfg.kick.transport,
             centrifugo_url: cfg.kick.centrifugo_url.clone(),
             centrifugo_token_url: cfg.kick.centrifugo_token_url.clone(),
+            refused_wait: super::chat::REFUSED_FIRST_WAIT,
         };
         let chat = super::supervised::chat(chat, feed.clone(), cancel.clone());
         Sources {

@@ -69,6 +69,7 @@ pub fn chat(task: ChatTask, feed: Feed, cancel: CancellationToken) -> JoinHandle
         transport,
         centrifugo_url,
         centrifugo_token_url,
+        refused_wait,
     } = task;
     let state = Arc::new(state);
     let mut fault = crate::supervise::fault_env()
@@ -87,6 +88,7 @@ pub fn chat(task: ChatTask, feed: Feed, cancel: CancellationToken) -> JoinHandle
             transport,
             centrifugo_url: centrifugo_url.clone(),
             centrifugo_token_url: centrifugo_token_url.clone(),
+            refused_wait,
         }
         .run(run_cancel.clone());
         let (state, cancel) = (state.clone(), run_cancel.clone());

@@ -205,8 +205,6 @@ pub struct ChatSource {
     opts: SourceOptions,
     link: Link,
     refresh: Option<Refresh>,
-    /// A refusal is not the end (another transport follows): the state does not say stopped.
-    fallback: bool,
 }
 
 impl ChatSource {
@@ -236,14 +234,7 @@ impl ChatSource {
             opts,
             link,
             refresh: None,
-            fallback: false,
         }
-    }
-
-    /// Another transport will be tried after a refusal: leave saying "stopped" to the caller.
-    pub fn with_fallback(mut self, on: bool) -> Self {
-        self.fallback = on;
-        self
     }
 
     /// How to look the connection parameters up again after a refusal.
@@ -309,14 +300,7 @@ impl ChatSource {
                     self.transport.refused_hint()
                 );
                 if refused_once {
-                    if self.fallback {
-                        tracing::warn!("{why}");
-                    } else {
-                        tracing::error!("{why}");
-                        self.link
-                            .state
-                            .send_replace(ChatState::Stopped { why: why.clone() });
-                    }
+                    // The chat task says what comes next (the other transport, or a wait).
                     return SourceExit::Refused { why };
                 }
                 refused_once = true;
