@@ -20,6 +20,24 @@ use crate::kickapi::{ApiError, ChannelInfo, KickApi, LiveStatus};
 use crate::store::{StoreHandle, WriteOp};
 use crate::time::wall_now;
 
+/// A channel that answered 404 mid-run is looked up again after this.
+const LOOK_AGAIN_AFTER_404: Duration = Duration::from_secs(300);
+
+/// What an API error means here and when the API is asked again (`None`: not). The channel
+/// was there at start once the ids are known: a 404 then is Kick's hiccup (or a rename a later
+/// look may settle), not a reason to stop polling for the rest of the run.
+pub fn trouble_words(error: &ApiError, need_ids: bool) -> (String, Option<Duration>) {
+    if !need_ids && matches!(error, ApiError::NotFound) {
+        let again = LOOK_AGAIN_AFTER_404;
+        let said = format!(
+            "the channel answered 404 (it was there at start); looking again in {} min",
+            again.as_secs() / 60
+        );
+        return (said, Some(again));
+    }
+    (error.to_string(), error.retry_after())
+}
+
 /// The two ids the Pusher channel names are made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ChatIds {
@@ -169,8 +187,8 @@ impl ChannelActor {
                 }
                 Err(error) => {
                     troubled = true;
-                    let retry = error.retry_after();
-                    tracing::warn!(target: crate::logging::SHOWN, "Kick API: {error}");
+                    let (said, retry) = trouble_words(&error, need_ids);
+                    tracing::warn!(target: crate::logging::SHOWN, "Kick API: {said}");
                     if need_ids && retry.is_none() {
                         self.tell(ApiNews::Fatal(error)).await;
                         return;
@@ -270,5 +288,22 @@ impl ChannelActor {
             }
         }
         self.lookup().await.map(|info| info.status())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_404_stops_the_lookup_at_start_but_only_delays_polling_mid_run() {
+        let (at_start, retry) = trouble_words(&ApiError::NotFound, true);
+        assert!(at_start.contains("check the spelling"), "{at_start}");
+        assert_eq!(retry, None);
+        let (mid_run, retry) = trouble_words(&ApiError::NotFound, false);
+        assert!(mid_run.contains("looking again in 5 min"), "{mid_run}");
+        assert_eq!(retry, Some(Duration::from_secs(300)));
+        let (_, retry) = trouble_words(&ApiError::Cloudflare, false);
+        assert_eq!(retry, Some(Duration::from_secs(300)));
     }
 }

@@ -198,7 +198,7 @@ impl Engine {
         match news {
             ApiNews::Status(status) => self.on_status(status).await,
             ApiNews::Trouble { error, need_ids } => {
-                self.feed.send(trouble(&error));
+                self.feed.send(trouble(&error, need_ids));
                 if need_ids {
                     self.feed.send(Update::Note(
                         "Chat waits for the channel ids: set [kick] channel_id and chatroom_id \
@@ -209,7 +209,7 @@ impl Engine {
             }
             ApiNews::Recovered => self.feed.send(Update::ApiOk),
             ApiNews::Fatal(error) => {
-                self.feed.send(trouble(&error));
+                self.feed.send(trouble(&error, true));
                 return Some(error.to_string());
             }
         }
@@ -342,9 +342,10 @@ impl Engine {
     }
 }
 
-fn trouble(e: &ApiError) -> Update {
+fn trouble(e: &ApiError, need_ids: bool) -> Update {
+    let (message, retry) = super::channel::trouble_words(e, need_ids);
     Update::ApiTrouble {
-        message: e.to_string(),
-        retry_s: e.retry_after().map(|d| d.as_secs()),
+        message,
+        retry_s: retry.map(|d| d.as_secs()),
     }
 }
