@@ -236,6 +236,61 @@ async fn a_restart_without_ffmpeg_says_the_ended_streams_clips_wait_for_clip_pen
     );
 }
 
+/// Killed after the stream went offline but before its clips were cut (the run waits for
+/// streamlink to stop first): the session is closed and owes its report, its last part is
+/// still marked `recording`. The next start finishes the part and cuts the clips, then saves
+/// the report (it only saved the report, listing the clip as "not cut yet").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_between_the_streams_end_and_its_clips_the_next_start_cuts_them() {
+    let Live {
+        kick,
+        mut src,
+        hls: _hls,
+        cfg,
+        run,
+    } = live_with_a_saved_moment().await;
+    let (_, _, dir) = run.stop("KILL").await;
+    src.end_stream().await;
+    kick.control().set_offline();
+    let data = dir.path().join("data");
+    {
+        // What a kill in that gap leaves: the offline already stored, the clip not cut.
+        let db = db(&data);
+        db.execute(
+            "UPDATE sessions SET ended_at = (SELECT max(at) FROM moments), report_owed = 1",
+            [],
+        )
+        .unwrap();
+        let part: String = db
+            .query_row("SELECT path FROM recordings", [], |r| r.get(0))
+            .unwrap();
+        wait_until_still(std::path::Path::new(&part)).await;
+    }
+    let mut run = Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
+    let note = run.expect("stream ended before kicktui went down").await;
+    assert!(note.contains("cutting its 1 pending clip"), "{note}");
+    run.expect("Clip of moment #1").await;
+    run.expect("# Stream report: clavicular (session 1)").await;
+    let (status, _, dir) = run.stop("TERM").await;
+    assert!(status.success());
+    let db = db(&dir.path().join("data"));
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM moments WHERE clip_status IN ('done', 'short')"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM recordings WHERE status = 'recording' OR bytes = 0"
+        ),
+        0,
+        "the part is finished with its real size"
+    );
+}
+
 /// No restart needed: `clip --pending` leaves a channel a kicktui is live on alone, and repairs
 /// one that nothing watches any more (the kill -9 left its session open), then cuts its clip.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -53,6 +53,11 @@ impl Engine {
             .into_iter()
             .filter(|id| !owed.streams.contains(id))
         {
+            // Its stream is over: clips left uncut (a kill between the stream's end and
+            // its clipping) are cut first, as at any stream's end, and the report follows.
+            if self.clip_held(id, "ended before kicktui went down").await {
+                continue;
+            }
             let why = if owed.closed.contains(&id) {
                 // Recovery has said it was left open: this only says what comes next.
                 format!("Saving the report of session {id}, closed after the crash")

@@ -97,7 +97,7 @@ impl Engine {
     /// lists the clips); otherwise (kicktui stops) the reports are written as they are.
     pub(super) async fn report_held(&mut self, ended: bool) {
         for HeldStream { id, report_owed } in std::mem::take(&mut self.engage.held_reports) {
-            if ended && self.clip_held(id).await {
+            if ended && self.clip_held(id, "ended while kicktui was down").await {
                 continue;
             }
             if !report_owed {
@@ -111,8 +111,9 @@ impl Engine {
     }
 
     /// Cuts the clips session `id`'s stream left pending when kicktui went down; its report
-    /// follows them. False when there are none or this run cannot cut them.
-    async fn clip_held(&mut self, id: i64) -> bool {
+    /// follows them. False when there are none or this run cannot cut them. `ended`: how the
+    /// note says the stream ended.
+    pub(super) async fn clip_held(&mut self, id: i64, ended: &str) -> bool {
         let dir = self.engage.data_dir.clone();
         let found = tokio::task::spawn_blocking(move || {
             let store = Store::open_in(&dir).map_err(|e| e.to_string())?;
@@ -148,7 +149,7 @@ impl Engine {
             // The start-up note promised "now": a missing tool turned recording off since.
             if let Some(why) = self.media.off_because() {
                 self.feed.send(Update::Note(format!(
-                    "Session {id}'s stream ended while kicktui was down: its {} {} for {} \
+                    "Session {id}'s stream {ended}: its {} {} for {} \
                      (recording is off: {why})",
                     crate::present::plural(uncut, "pending clip"),
                     if uncut == 1 { "waits" } else { "wait" },
@@ -158,8 +159,7 @@ impl Engine {
             return false;
         }
         self.feed.send(Update::Note(format!(
-            "Session {id}'s stream ended while kicktui was down: cutting its {}, then saving \
-             its report",
+            "Session {id}'s stream {ended}: cutting its {}, then saving its report",
             crate::present::plural(uncut, "pending clip")
         )));
         self.engage.report_after_clips.push(id);

@@ -71,6 +71,19 @@ pub fn recover(db: &Path, platform: &str, channel: &str) -> Result<Recovered, St
         )?;
         out.sessions.push((id, last));
     }
+    // A session that ended (went offline) before the crash can still have its last part
+    // marked `recording`: its streamlink was stopping when kicktui went down.
+    let ended_recording: Vec<i64> = tx
+        .prepare(
+            "SELECT DISTINCT r.session_id FROM recordings r JOIN sessions s ON s.id = r.session_id
+             WHERE s.platform = ?1 AND s.channel = ?2 AND s.ended_at IS NOT NULL
+               AND r.status = 'recording'",
+        )?
+        .query_map(params![platform, channel], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in ended_recording {
+        out.recordings.extend(finish_recordings(&tx, id)?);
+    }
     tx.execute(
         "UPDATE moments SET clip_status = 'pending'
          WHERE clip_status IN ('queued', 'waiting', 'cutting') AND session_id IN
