@@ -210,7 +210,8 @@ pub fn moment_title(m: &Moment) -> String {
 /// A clip's state in one word for lists and the dashboard: `none` before it is asked for.
 pub fn clip_status(state: Option<&ClipState>) -> &'static str {
     match state {
-        None => "none",
+        // Left pending while its recording file is missing: not cut, as before it was asked.
+        None | Some(ClipState::FileMissing(_)) => "none",
         Some(ClipState::Queued) => "queued",
         Some(ClipState::Waiting) => "waiting",
         Some(ClipState::Cutting) => "cutting",

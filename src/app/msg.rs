@@ -253,6 +253,8 @@ impl From<&ClipState> for ClipStatus {
                 path: path.display().to_string(),
                 short: true,
             },
+            // Left pending (its file is gone for now): as before it was asked for.
+            ClipState::FileMissing(_) => ClipStatus::None,
             ClipState::NoRecording | ClipState::Failed(_) => ClipStatus::Failed {
                 why: s.label().trim_start_matches("failed: ").to_string(),
             },

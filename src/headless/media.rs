@@ -122,7 +122,9 @@ pub fn clip_line(n: &ClipNews) -> Option<String> {
             "{of}Clip{moment} ready but short ({duration:.1} of {asked:.1} s): {}",
             path.display()
         ),
-        ClipState::NoRecording => format!("{of}Clip{moment} {}", n.state.label()),
+        ClipState::NoRecording | ClipState::FileMissing(_) => {
+            format!("{of}Clip{moment} {}", n.state.label())
+        }
         // A failure may pass (a full disk): `clip --pending` leaves failed clips alone.
         ClipState::Failed(_) => match n.moment_id {
             Some(id) => format!(

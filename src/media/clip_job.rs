@@ -75,6 +75,9 @@ pub enum ClipState {
     },
     /// No recording covers the window.
     NoRecording,
+    /// The part that holds the window is a file that is gone (a disk not mounted yet): left
+    /// pending for `kicktui clip --pending`.
+    FileMissing(PathBuf),
     Failed(String),
     /// Asked for again, but cut already (by this run or by `kicktui clip`): nothing was cut,
     /// no hook or alert is due.
@@ -94,6 +97,11 @@ impl ClipState {
                 duration, asked, ..
             } => format!("short ({duration:.0}/{asked:.0} s)"),
             ClipState::NoRecording => "failed: no recording covers it".into(),
+            ClipState::FileMissing(path) => format!(
+                "left pending: its recording {} is missing (`kicktui clip --pending` cuts it \
+                 once the file is back)",
+                path.display()
+            ),
             ClipState::Failed(why) => format!("failed: {why}"),
             ClipState::AlreadyCut { .. } => "cut already".into(),
         }
@@ -125,6 +133,7 @@ impl ClipState {
             ClipState::Ready { .. } => ClipStatus::Done,
             ClipState::Short { .. } => ClipStatus::Short,
             ClipState::NoRecording => ClipStatus::NoRecording,
+            ClipState::FileMissing(_) => ClipStatus::Pending,
             ClipState::Failed(_) => ClipStatus::Failed,
             ClipState::AlreadyCut { .. } => ClipStatus::Done,
         }
@@ -180,6 +189,8 @@ pub(super) enum Readiness {
     Cut(Vec<Piece>),
     Wait,
     NoRecording,
+    /// A part whose file is gone held the window.
+    FileMissing(PathBuf),
 }
 
 /// Decides whether `job` can be cut now. `finished`: no part will grow any more.
@@ -199,7 +210,13 @@ pub(super) async fn readiness(
     // The recording has moved past the window without covering any of it.
     let passed = status.newest_content().is_some_and(|n| n >= job.req.end);
     let Some(last) = pieces.last() else {
-        return if finished || overdue || passed {
+        let gone = status
+            .missing
+            .iter()
+            .find(|p| p.started_at <= job.req.end && p.ended_at.is_none_or(|e| e >= job.req.start));
+        return if let Some(p) = gone {
+            Readiness::FileMissing(p.path.clone())
+        } else if finished || overdue || passed {
             Readiness::NoRecording
         } else {
             Readiness::Wait
@@ -339,10 +356,42 @@ mod resumed_part_tests {
             first_byte_at: Some(t0.plus_secs(1.0)),
             pdt_first_at: None,
         };
-        // A part whose file is gone is not taken at all.
-        let gone = RecordingStatus::after_earlier_run(&[row(1, &dir.path().join("gone.ts"))]);
+        // A part whose file is gone is not cut from, but a window it held waits for the
+        // file (left pending), it is not "no recording".
+        let gone_path = dir.path().join("gone.ts");
+        let gone = RecordingStatus::after_earlier_run(&[row(1, &gone_path)]);
         assert!(gone.parts.is_empty());
         assert_eq!(gone.part, 1, "the next part is still 2");
+        let mut held = Job {
+            id: 9,
+            req: ClipRequest::window(t0.plus_secs(100.0), t0.plus_secs(130.0)),
+            announced_waiting: false,
+            last_probe: None,
+        };
+        let waits = readiness(
+            &mut held,
+            &gone,
+            true,
+            "ffprobe",
+            Duration::from_secs(120),
+            &mut HashMap::new(),
+        )
+        .await;
+        assert!(
+            matches!(&waits, Readiness::FileMissing(p) if *p == gone_path),
+            "left pending for the missing file"
+        );
+        held.req = ClipRequest::window(t0.plus_secs(400.0), t0.plus_secs(430.0));
+        let after = readiness(
+            &mut held,
+            &gone,
+            true,
+            "ffprobe",
+            Duration::from_secs(120),
+            &mut HashMap::new(),
+        )
+        .await;
+        assert!(matches!(after, Readiness::NoRecording), "after it: none");
         let mut status = RecordingStatus::after_earlier_run(&[row(1, &p1)]);
         let p2_path = dir.path().join("x_s001_p2.ts");
         std::fs::write(&p2_path, b"ts").unwrap();

@@ -244,6 +244,11 @@ impl Actor {
                         self.report(&job, ClipState::NoRecording).await;
                     }
                 }
+                Readiness::FileMissing(path) => {
+                    if let Some(job) = self.pending.remove(i) {
+                        self.report(&job, ClipState::FileMissing(path)).await;
+                    }
+                }
                 Readiness::Cut(pieces) => {
                     if let Some(job) = self.pending.remove(i) {
                         self.report(&job, ClipState::Cutting).await;

@@ -165,6 +165,9 @@ pub struct RecordingStatus {
     /// The last freeze that new video ended: since when it was frozen, and when video came
     /// back.
     pub video_back: Option<(Ts, Ts)>,
+    /// Parts of an earlier run whose file is gone (deleted, a disk not mounted yet): a window
+    /// they held waits for the file, it is not "no recording".
+    pub missing: Vec<PartInfo>,
 }
 
 impl RecordingStatus {
@@ -184,13 +187,13 @@ impl RecordingStatus {
     /// a resumed recorder numbers its parts after these and clips from all of them. Reads
     /// each part's sidecar.
     pub fn after_earlier_run(rows: &[crate::store::RecordingRow]) -> RecordingStatus {
-        // A file that is gone (deleted, a disk not mounted) has nothing to clip from.
-        let parts: Vec<PartInfo> = rows
+        // A file that is gone (deleted, a disk not mounted) has nothing to clip from now.
+        let (parts, missing): (Vec<PartInfo>, Vec<PartInfo>) = rows
             .iter()
-            .filter(|r| Path::new(&r.path).exists())
             .map(|r| PartInfo::from_row(r, super::part::read_meta(Path::new(&r.path))))
-            .collect();
+            .partition(|p| p.path.exists());
         RecordingStatus {
+            missing,
             // Numbered after every stored part, a missing one too (rows are unique per part).
             part: rows.iter().map(|r| r.part).max().unwrap_or(0),
             bytes: parts.iter().map(|p| p.bytes).sum(),
