@@ -47,6 +47,9 @@ pub struct Core {
     /// The open moment was announced as building.
     building_shown: bool,
     quiet_until: Ts,
+    /// The channel has been seen offline in this run: a "live" without a start time after it
+    /// is a stream starting now, not one joined while running.
+    seen_offline: bool,
     /// The end of a raid's damping (kept apart: the warm-up may be shortened, never it).
     raid_until: Ts,
     stats: ChatStats,
@@ -101,6 +104,7 @@ impl Core {
             source_down: false,
             building_shown: false,
             quiet_until: Ts(i64::MIN),
+            seen_offline: false,
             raid_until: Ts(i64::MIN),
             stats: ChatStats::default(),
             stats_since: None,

@@ -37,9 +37,15 @@ impl Core {
         // that has run longer than that needs none (the peaks still want a
         // minute of history to judge against).
         let warm = start.plus_ms(self.warmup_ms);
+        // Live with no start time (the stream probe, while the API is blocked) and never seen
+        // offline: a stream already running when kicktui joined, as a start time before
+        // joining would say.
+        let joined_unknown = started_at.is_none() && !self.seen_offline;
+        let learn = |o: Ts| o.plus_ms(LEARN_MS.min(self.warmup_ms));
         self.quiet_until = match self.origin {
             // Still a minute to learn the chat's usual rates from.
-            Some(o) if start < o => warm.max(o.plus_ms(LEARN_MS.min(self.warmup_ms))),
+            Some(o) if start < o => warm.max(learn(o)),
+            Some(o) if joined_unknown => learn(o),
             _ => self.quiet_until.max(warm),
         };
         out.push(Effect::Live {
@@ -50,6 +56,7 @@ impl Core {
     }
 
     pub(super) fn on_offline(&mut self, t: Ts, ended_at: Option<Ts>, out: &mut Vec<Effect>) {
+        self.seen_offline = true;
         if let Some(m) = self.moments.close() {
             self.push_moment(m, out);
         }

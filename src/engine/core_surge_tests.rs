@@ -135,14 +135,31 @@ fn by_default_the_chat_line_is_the_peak_bar_not_the_idle_velocity_rule() {
 /// Chat that joins at `t0` (the stream started `age_s` before), talks for 100 s, then reacts
 /// at 5 times its rate: the chat peaks it made into moments.
 fn peaks_after_joining(cfg: &Config, age_s: i64, raid_first: bool) -> Vec<Moment> {
+    let t0 = 1_790_000_000_000i64;
+    peaks_after_live(cfg, Some(Ts(t0 - age_s * 1000)), false, raid_first)
+}
+
+/// As `peaks_after_joining`, with the live state's start time as given (`None`: the stream
+/// probe, which has none) and, with `offline_first`, the channel seen offline before it.
+fn peaks_after_live(
+    cfg: &Config,
+    started_at: Option<Ts>,
+    offline_first: bool,
+    raid_first: bool,
+) -> Vec<Moment> {
     let mut core = Core::new(cfg, OffsetBase::StreamStart);
     let t0 = 1_790_000_000_000i64;
     let live = Event::Live {
         title: None,
-        started_at: Some(Ts(t0 - age_s * 1000)),
+        started_at,
         stream_id: None,
     };
     let mut found = Vec::new();
+    if offline_first {
+        found.extend(moments(
+            core.on_event(Ts(t0 - 1000), &Event::Offline { ended_at: None }),
+        ));
+    }
     if raid_first {
         let raid = Event::Raid {
             from: "big".into(),
@@ -195,6 +212,10 @@ fn joining_a_running_stream_has_no_warm_up_a_fresh_start_does() {
         peaks_after_joining(&cfg, 0, false).is_empty(),
         "100 s into a stream is still its warm-up"
     );
+    // Live from the stream probe (no start time) as the first thing seen: a running stream.
+    assert_eq!(peaks_after_live(&cfg, None, false, false).len(), 1);
+    // Offline first, then live with no start time: the stream starts now.
+    assert!(peaks_after_live(&cfg, None, true, false).is_empty());
     // A raid just before the stream's live state arrived keeps its damping.
     let mut damped = Config::default();
     damped.chat.raid_damping_seconds = 180;
