@@ -477,6 +477,25 @@ fn engine_state_changes_reach_the_model() {
     assert_eq!(a.stream.live, Some(false));
 }
 
+/// The lookup blocked before chat could start (no ids yet): the Moments pane says why and
+/// the way round it, where it stays (the log line scrolls away), until the API answers.
+#[test]
+fn a_blocked_lookup_before_chat_says_how_to_give_the_ids() {
+    let mut a = app();
+    a.update(
+        Msg::Engine(Update::ApiTrouble {
+            message: "Cloudflare challenge (403); retrying in 5 min".into(),
+            retry_s: Default::default(),
+        }),
+        T0,
+    );
+    let s = screen(&a, 120, 40);
+    assert!(s.contains("Chat waits for the channel ids"), "{s}");
+    assert!(s.contains("--channel-id"), "{s}");
+    a.update(Msg::Engine(Update::ApiOk), T0);
+    assert!(!screen(&a, 120, 40).contains("Chat waits for the channel ids"));
+}
+
 /// A session resumed after a crash brings its earlier moments into the list with their
 /// clips, silently; one already there (by id) is not doubled, and `c` on a cut one answers
 /// with its file.

@@ -48,11 +48,33 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     if list.entries.is_empty() {
         block.render(area, buf);
         let key = app.ctx.keymap.label(Action::Mark);
-        Paragraph::new(Span::styled(
+        let mut lines = vec![Line::from(Span::styled(
             format!("No moments yet. Press {key} to mark one."),
             th.dim,
-        ))
-        .render(inner, buf);
+        ))];
+        // Chat cannot start without the ids the failing lookup gives: say why and the way
+        // round it here, where it stays, not only in a log line that scrolls away.
+        if app.stream.chat.is_none()
+            && let Some(trouble) = &app.stream.api_trouble
+        {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(
+                format!("Chat waits for the channel ids. Kick's API: {trouble}"),
+                th.warn,
+            )));
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "To skip the lookup, give --channel-id and --chatroom-id (or [kick] \
+                     channel_id and chatroom_id): a browser opening \
+                     kick.com/api/v2/channels/{} shows them as id and chatroom.id.",
+                    app.ctx.channel
+                ),
+                th.text,
+            )));
+        }
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .render(inner, buf);
         return;
     }
     let wide = inner.width >= 100;
