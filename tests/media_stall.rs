@@ -97,6 +97,29 @@ async fn hung_server_is_a_stall_and_the_recording_restarts() {
     writer.shutdown_async().await.unwrap();
 }
 
+/// The recordings folder deleted by hand mid-stream: the part file is gone, so a new part
+/// starts within a poll or two (it took the 75 s a starting streamlink gets, and the video of
+/// that time was lost).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_part_file_starts_a_new_part_at_once() {
+    let (tmp, _src, _live, rec) = recording_for(2.0).await;
+    let mut rx = rec.status();
+    let part = rx.borrow().parts[0].path.clone();
+    let dir = part.parent().unwrap().to_path_buf();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let gone = Instant::now();
+    let st = wait_for(&mut rx, Duration::from_secs(30), "part 2 recording", |s| {
+        s.parts.len() >= 2 && s.parts[1].bytes > 0
+    })
+    .await;
+    let after = gone.elapsed().as_secs_f64();
+    assert_eq!(st.parts[0].end, Some(PartEnd::Stalled), "{st:#?}");
+    assert!(after < 20.0, "a new part after {after:.1} s");
+    assert!(st.parts[1].path.exists());
+    rec.stop().await;
+    drop(tmp);
+}
+
 /// A local live stream recorded (no store) until part 1 holds `content_s` seconds; the temp
 /// dir, the source, the live switch and the recorder.
 async fn recording_for(

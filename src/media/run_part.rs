@@ -275,6 +275,18 @@ impl Supervisor {
             panic!("injected by KICKTUI_FAULT");
         }
         let now = Instant::now();
+        // A part that had bytes and is gone was deleted (the folder removed by hand, a disk
+        // unmounted): streamlink writes into nothing, so a new part starts at once instead of
+        // after the patience a starting streamlink gets.
+        let had_bytes = self.current().first_byte_at.is_some();
+        let path = self.current().path.clone();
+        if had_bytes && tokio::fs::metadata(&path).await.is_err() {
+            tracing::warn!(
+                "recording: the part file {} is gone; starting a new part",
+                path.display()
+            );
+            return Some(PartEnd::Stalled);
+        }
         let (size, first_byte) = self.note_size(rec_id).await;
         if first_byte {
             self.set_state(RecState::Recording);
