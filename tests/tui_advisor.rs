@@ -195,6 +195,17 @@ fn the_advisor_note_shows_in_a_narrow_pane() {
         );
         let s = screen(&a, w, h);
         assert!(s.contains("advisor: waiting 30 s"), "{w}x{h}: {s}");
+        // When the note only says when the last answer came, the budget shows.
+        a.update(
+            Msg::Engine(Update::Advisor(AdvisorStatus {
+                budget: "advisor: 4/12 calls this hour".into(),
+                note: Some("advice at 14:02:11".into()),
+                ..AdvisorStatus::default()
+            })),
+            T0,
+        );
+        let s = screen(&a, w, h);
+        assert!(s.contains("advisor: 4/12 calls"), "{w}x{h}: {s}");
     }
 }
 

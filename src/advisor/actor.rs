@@ -249,7 +249,7 @@ impl Actor {
                 self.backoff.succeeded();
                 let advice = self.answered(reply, &view, input, at).await;
                 let local = at.to_datetime().with_timezone(&chrono::Local);
-                let note = format!("advice at {}", local.format("%H:%M:%S"));
+                let note = format!("{} {}", super::ADVICE_AT, local.format("%H:%M:%S"));
                 self.publish(Some(note), |_| {});
                 if self.out.try_send(advice).is_err() {
                     tracing::debug!("advisor: the front end is not taking advice; dropped");

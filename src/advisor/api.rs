@@ -100,6 +100,14 @@ pub struct AdvisorStatus {
 }
 
 impl AdvisorStatus {
+    /// The note says what is going on now (asking, waiting after a failure, out of calls),
+    /// not just when the last answer came.
+    pub fn note_is_news(&self) -> bool {
+        self.note
+            .as_deref()
+            .is_some_and(|n| !n.starts_with(super::ADVICE_AT))
+    }
+
     pub fn line(&self) -> String {
         match &self.note {
             Some(n) => format!("{} · {n}", self.budget),

@@ -24,6 +24,8 @@ pub use actor::spawn;
 
 /// The status note while the hour's calls are spent.
 pub const NO_CALLS_LEFT: &str = "no calls left this hour";
+/// The note after an answer (`advice at 14:02:11`): a resting state, not news.
+pub const ADVICE_AT: &str = "advice at";
 pub use api::{Advice, AdvisorCmd, AdvisorHandle, AdvisorSetup, AdvisorStatus, is_loopback};
 pub use key::ApiKey;
 pub use recent_chat::RecentChat;

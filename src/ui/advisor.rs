@@ -51,13 +51,13 @@ pub fn lines(app: &App, th: &Theme, width: u16, rows: usize) -> Vec<Line<'static
     if rows >= 1 {
         let ask = app.ctx.keymap.label(Action::AskAdvice);
         let room = w.saturating_sub(ask.chars().count() + 7).max(4);
-        // Budget and note when both fit; else the note (`asking…`, `waiting 30 s after: …`),
-        // which says what is happening now, shortened.
+        // Budget and note when both fit; else a note that is news (`asking…`, `waiting 30 s
+        // after: …`), shortened, and otherwise the budget.
         let full = status.line();
         let text = match &status.note {
             _ if full.chars().count() <= room => full,
-            Some(note) => shorten(&format!("advisor: {note}"), room),
-            None => shorten(&status.budget, room),
+            Some(note) if status.note_is_news() => shorten(&format!("advisor: {note}"), room),
+            _ => shorten(&status.budget, room),
         };
         out.push(Line::from(vec![
             Span::styled(text, th.dim),
