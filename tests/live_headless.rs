@@ -229,7 +229,7 @@ async fn back_after_4200_4201_and_a_drop_counting_each_message_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_refused_app_key_stops_chat_with_a_clear_message() {
+async fn a_refused_app_key_says_why_and_tries_again_later() {
     let kick = fake().await;
     let c = kick.control();
     let mut cfg = test_config(kick.kick_config());
@@ -237,16 +237,17 @@ async fn a_refused_app_key_stops_chat_with_a_clear_message() {
     // Pusher only: `auto` would go on to Centrifugo (tests/chat_transport.rs).
     cfg.kick.transport = kicktui::config::ChatTransport::Pusher;
     let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
-    let line = run.expect("Chat stopped:").await;
+    let line = run.expect("(refused: Kick refused").await;
     assert!(
-        line.contains("Kick refused the chat connection (Pusher: close code 4001")
+        line.contains("Chat reconnecting in")
+            && line.contains("refused: Kick refused the chat connection (Pusher: close code 4001")
             && line.contains("[kick] pusher_url"),
         "{line}"
     );
     assert_eq!(
         c.stats().connections_accepted,
         2,
-        "one fresh look-up, then stop"
+        "one fresh look-up, then a wait before the next try"
     );
     let (status, lines, _dir) = run.stop("HUP").await;
     assert!(status.success(), "{status}");

@@ -467,6 +467,7 @@ fn engine_state_changes_reach_the_model() {
             message: "HTTP 403 (Cloudflare)".into(),
             // `default()`: a number today, an Option on the live branch.
             retry_s: Default::default(),
+            waits_for_ids: false,
         }),
         T0,
     );
@@ -486,6 +487,7 @@ fn a_blocked_lookup_before_chat_says_how_to_give_the_ids() {
         Msg::Engine(Update::ApiTrouble {
             message: "Cloudflare challenge (403); retrying in 5 min".into(),
             retry_s: Default::default(),
+            waits_for_ids: true,
         }),
         T0,
     );
@@ -493,6 +495,16 @@ fn a_blocked_lookup_before_chat_says_how_to_give_the_ids() {
     assert!(s.contains("Chat waits for the channel ids"), "{s}");
     assert!(s.contains("--channel-id"), "{s}");
     a.update(Msg::Engine(Update::ApiOk), T0);
+    assert!(!screen(&a, 120, 40).contains("Chat waits for the channel ids"));
+    // Trouble with the ids known (given, cached): chat needs nothing, the pane says nothing.
+    a.update(
+        Msg::Engine(Update::ApiTrouble {
+            message: "Cloudflare challenge (403); retrying in 5 min".into(),
+            retry_s: Default::default(),
+            waits_for_ids: false,
+        }),
+        T0,
+    );
     assert!(!screen(&a, 120, 40).contains("Chat waits for the channel ids"));
 }
 

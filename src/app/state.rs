@@ -92,6 +92,8 @@ pub struct StreamState {
     pub session: Option<i64>,
     pub chat: Option<ChatState>,
     pub api_trouble: Option<String>,
+    /// The failing lookup is the one chat needs its ids from.
+    pub waits_for_ids: bool,
     pub capturing: Option<String>,
     pub engine_gone: bool,
 }

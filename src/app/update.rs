@@ -167,8 +167,18 @@ impl App {
                 self.stream.waiting_for_live = true;
             }
             // The engine logged it (the log pane and the file have it once).
-            Update::ApiTrouble { message, .. } => self.stream.api_trouble = Some(message),
-            Update::ApiOk => self.stream.api_trouble = None,
+            Update::ApiTrouble {
+                message,
+                waits_for_ids,
+                ..
+            } => {
+                self.stream.api_trouble = Some(message);
+                self.stream.waits_for_ids = waits_for_ids;
+            }
+            Update::ApiOk => {
+                self.stream.api_trouble = None;
+                self.stream.waits_for_ids = false;
+            }
             Update::Capturing { path } => {
                 tracing::info!("capturing every chat frame to {path}");
                 self.stream.capturing = Some(path);

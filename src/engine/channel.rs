@@ -30,7 +30,8 @@ pub fn trouble_words(error: &ApiError, need_ids: bool) -> (String, Option<Durati
     if !need_ids && matches!(error, ApiError::NotFound) {
         let again = LOOK_AGAIN_AFTER_404;
         let said = format!(
-            "the channel answered 404 (it was there at start); looking again in {} min",
+            "the channel answered 404 (after it answered before, or with its ids given); \
+             looking again in {} min",
             again.as_secs() / 60
         );
         return (said, Some(again));

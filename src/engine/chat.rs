@@ -163,14 +163,11 @@ impl ChatTask {
                 refusals = 0;
             }
             let next = if auto { kind.other() } else { kind };
+            let mut t = target(self.url(next), ids);
             if refused[next.index()] {
-                if !matches!(exit, SourceExit::Refused { .. }) {
-                    // The other one refused us: keep trying this one.
-                    continue;
-                }
-                // Refused every way: a refusal can pass (Kick's side, a new app key put in
-                // the config), so chat waits and tries again rather than stopping for the
-                // rest of the stream.
+                // Refused every way (or refused that way and this one never connects): a
+                // refusal can pass (Kick's side, a new app key put in the config), so chat
+                // waits and tries again rather than stopping for the rest of the stream.
                 refusals += 1;
                 let wait = refused_wait(self.refused_wait, refusals);
                 tracing::error!("{why}; trying again in {} s", wait.as_secs());
@@ -183,6 +180,16 @@ impl ChatTask {
                     _ = tokio::time::sleep(wait) => {}
                 }
                 refused = [false; 2];
+                // The URL as the config says now, the ids as the channel gives them now.
+                let mut fresh = self.refresher(next, t.clone());
+                tokio::select! {
+                    _ = cancel.cancelled() => return SourceExit::Cancelled,
+                    found = tokio::time::timeout(RELOOKUP_LIMIT, fresh()) => {
+                        if let Ok(Some(found)) = found {
+                            t = found;
+                        }
+                    }
+                }
             } else {
                 tracing::warn!("{why}; switching the chat to {next}");
                 source.say(ChatState::Reconnecting {
@@ -195,7 +202,6 @@ impl ChatTask {
                     _ = tokio::time::sleep(SWITCH_PAUSE) => {}
                 }
             }
-            let t = target(self.url(next), ids);
             source.switch(
                 self.transport_of(next),
                 &t.url,

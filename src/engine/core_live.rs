@@ -55,6 +55,12 @@ impl Core {
         });
     }
 
+    /// The channel was said offline while not live (kicktui started before the stream):
+    /// a later "live" without a start time is a fresh start.
+    pub fn saw_offline(&mut self) {
+        self.seen_offline = true;
+    }
+
     pub(super) fn on_offline(&mut self, t: Ts, ended_at: Option<Ts>, out: &mut Vec<Effect>) {
         self.seen_offline = true;
         if let Some(m) = self.moments.close() {

@@ -156,9 +156,9 @@ fn peaks_after_live(
     };
     let mut found = Vec::new();
     if offline_first {
-        found.extend(moments(
-            core.on_event(Ts(t0 - 1000), &Event::Offline { ended_at: None }),
-        ));
+        // As the engine says it when the first status is offline (no session to end).
+        core.on_tick(Ts(t0 - 1000));
+        core.saw_offline();
     }
     if raid_first {
         let raid = Event::Raid {

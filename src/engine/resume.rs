@@ -120,16 +120,10 @@ impl Engine {
             let moments = store
                 .list_moments(&MomentQuery::of_session(id))
                 .map_err(|e| e.to_string())?;
-            let mut uncut = moments.iter().filter(|m| !m.clip_status.is_final()).count();
+            let uncut = moments.iter().filter(|m| !m.clip_status.is_final()).count();
             let parts = store.recordings_of_stream(id).map_err(|e| e.to_string())?;
-            // A part whose file is missing may come back (a disk not mounted yet): its
-            // moments stay pending for `clip --pending`, not marked unrecorded for good.
-            if parts
-                .iter()
-                .any(|p| !std::path::Path::new(&p.path).exists())
-            {
-                uncut = 0;
-            }
+            // A window held by a part whose file is missing stays pending (the clipper says
+            // which file); the others are cut.
             Ok::<_, String>((uncut, RecordingStatus::after_earlier_run(&parts)))
         })
         .await

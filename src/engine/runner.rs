@@ -247,6 +247,7 @@ impl Engine {
                 let effects = self.core.on_event(now, &offline);
                 self.apply(effects).await;
             } else if !s.is_live && first {
+                self.core.saw_offline();
                 self.feed.send(Update::WaitingForLive);
                 self.report_held(true).await;
             }
@@ -347,5 +348,6 @@ fn trouble(e: &ApiError, need_ids: bool) -> Update {
     Update::ApiTrouble {
         message,
         retry_s: retry.map(|d| d.as_secs()),
+        waits_for_ids: need_ids,
     }
 }

@@ -105,6 +105,8 @@ pub enum Update {
     ApiTrouble {
         message: String,
         retry_s: Option<u64>,
+        /// The lookup that gives chat its ids is what fails: chat cannot start yet.
+        waits_for_ids: bool,
     },
     /// The API answers again after trouble.
     ApiOk,

@@ -76,6 +76,7 @@ fn events_api_trouble_and_the_summary_read_plainly() {
     let trouble = Update::ApiTrouble {
         message: "Kick's API is rate limiting kicktui (429); retrying in 60 s".into(),
         retry_s: Some(60),
+        waits_for_ids: false,
     };
     assert!(p.lines(&trouble, Ts(0))[0].contains("Kick API: Kick's API is rate limiting"));
     assert!(p.lines(&Update::ApiOk, Ts(0))[0].ends_with("Kick API: answering again"));

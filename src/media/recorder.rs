@@ -187,9 +187,12 @@ impl RecordingStatus {
     /// a resumed recorder numbers its parts after these and clips from all of them. Reads
     /// each part's sidecar.
     pub fn after_earlier_run(rows: &[crate::store::RecordingRow]) -> RecordingStatus {
-        // A file that is gone (deleted, a disk not mounted) has nothing to clip from now.
+        // A file that is gone (deleted, a disk not mounted) has nothing to clip from now; one
+        // that never had a byte (streamlink never reached a playlist, so never made the file)
+        // is not missing, it was empty.
         let (parts, missing): (Vec<PartInfo>, Vec<PartInfo>) = rows
             .iter()
+            .filter(|r| Path::new(&r.path).exists() || r.bytes > 0 || r.first_byte_at.is_some())
             .map(|r| PartInfo::from_row(r, super::part::read_meta(Path::new(&r.path))))
             .partition(|p| p.path.exists());
         RecordingStatus {

@@ -128,7 +128,11 @@ impl Supervisor {
                     super::error::missing_where(&self.cfg.streamlink)
                 ));
             }
-            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            // Not executable, or not a program at all (ENOEXEC): no retry will change it.
+            Err(e)
+                if e.kind() == std::io::ErrorKind::PermissionDenied
+                    || e.raw_os_error() == Some(nix::errno::Errno::ENOEXEC as i32) =>
+            {
                 return PartEnd::SpawnFailed(format!("cannot start streamlink: {e}"));
             }
             // Out of file handles or memory for a moment: not a reason to stop recording.
@@ -280,7 +284,10 @@ impl Supervisor {
         // after the patience a starting streamlink gets.
         let had_bytes = self.current().first_byte_at.is_some();
         let path = self.current().path.clone();
-        if had_bytes && tokio::fs::metadata(&path).await.is_err() {
+        let gone = tokio::fs::metadata(&path)
+            .await
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+        if had_bytes && gone {
             tracing::warn!(
                 "recording: the part file {} is gone; starting a new part",
                 path.display()

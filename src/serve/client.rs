@@ -33,6 +33,8 @@ pub async fn run(
     let mut rx = joined.rx;
     let first = tokio::time::Instant::now() + ping_every;
     let mut ping = tokio::time::interval_at(first, ping_every);
+    // After a long blocked send, no burst of ticks racing the pongs waiting to be read.
+    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut heard = tokio::time::Instant::now();
     // Ends with the goodbye the client is still there to take, if any.
     let pump = async {
@@ -104,7 +106,7 @@ enum Goodbye {
     Hub,
     /// It sent a message past the size limit, or a bad frame.
     Refused,
-    /// It answered no ping for `SILENT_LIMIT`.
+    /// It sent nothing, not even a pong, for `SILENT_PINGS` pings.
     Silent,
     /// It closed: the reply to its close frame is owed.
     Answer,

@@ -54,7 +54,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         ))];
         // Chat cannot start without the ids the failing lookup gives: say why and the way
         // round it here, where it stays, not only in a log line that scrolls away.
-        if app.stream.chat.is_none()
+        if app.stream.waits_for_ids
             && let Some(trouble) = &app.stream.api_trouble
         {
             lines.push(Line::from(""));
