@@ -399,7 +399,11 @@ mod resumed_part_tests {
             status: "empty".into(),
             ..row(2, &dir.path().join("never.ts"))
         };
-        assert!(RecordingStatus::after_earlier_run(&[never]).missing.is_empty());
+        assert!(
+            RecordingStatus::after_earlier_run(&[never])
+                .missing
+                .is_empty()
+        );
         let mut status = RecordingStatus::after_earlier_run(&[row(1, &p1)]);
         let p2_path = dir.path().join("x_s001_p2.ts");
         std::fs::write(&p2_path, b"ts").unwrap();
