@@ -335,6 +335,12 @@ mod resumed_part_tests {
     use crate::media::part::{PartEnd, PartInfo};
     use crate::store::RecordingRow;
 
+    /// Whether `job` can be cut from `status`, the recording finished.
+    async fn finished_readiness(job: &mut Job, status: &RecordingStatus) -> Readiness {
+        let wait = Duration::from_secs(120);
+        readiness(job, status, true, "ffprobe", wait, &mut HashMap::new()).await
+    }
+
     /// The crashed run's part 1 (no sidecar) is unreadable (a crash within its first
     /// segment); the resumed run recorded part 2, which ended. A moment inside part 2 is cut
     /// from part 2, not from part 1 taken for a part still growing.
@@ -368,29 +374,13 @@ mod resumed_part_tests {
             announced_waiting: false,
             last_probe: None,
         };
-        let waits = readiness(
-            &mut held,
-            &gone,
-            true,
-            "ffprobe",
-            Duration::from_secs(120),
-            &mut HashMap::new(),
-        )
-        .await;
+        let waits = finished_readiness(&mut held, &gone).await;
         assert!(
             matches!(&waits, Readiness::FileMissing(p) if *p == gone_path),
             "left pending for the missing file"
         );
         held.req = ClipRequest::window(t0.plus_secs(400.0), t0.plus_secs(430.0));
-        let after = readiness(
-            &mut held,
-            &gone,
-            true,
-            "ffprobe",
-            Duration::from_secs(120),
-            &mut HashMap::new(),
-        )
-        .await;
+        let after = finished_readiness(&mut held, &gone).await;
         assert!(matches!(after, Readiness::NoRecording), "after it: none");
         // A part that never had a byte (streamlink never made its file) is not missing.
         let never = RecordingRow {
@@ -422,16 +412,7 @@ mod resumed_part_tests {
             announced_waiting: false,
             last_probe: None,
         };
-        let mut cache = HashMap::new();
-        let r = readiness(
-            &mut job,
-            &status,
-            true,
-            "ffprobe",
-            Duration::from_secs(120),
-            &mut cache,
-        )
-        .await;
+        let r = finished_readiness(&mut job, &status).await;
         let Readiness::Cut(pieces) = r else {
             panic!("not cut")
         };
