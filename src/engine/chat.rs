@@ -171,9 +171,13 @@ impl ChatTask {
                 refusals += 1;
                 let wait = refused_wait(self.refused_wait, refusals);
                 tracing::error!("{why}; trying again in {} s", wait.as_secs());
+                let reason = match exit {
+                    SourceExit::Refused { .. } => format!("refused: {why}"),
+                    _ => why.clone(),
+                };
                 source.say(ChatState::Reconnecting {
                     until: wall_now().plus_ms(wait.as_millis() as i64),
-                    reason: format!("refused: {why}"),
+                    reason,
                 });
                 tokio::select! {
                     _ = cancel.cancelled() => return SourceExit::Cancelled,
