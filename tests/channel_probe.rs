@@ -87,6 +87,7 @@ async fn a_blocked_api_hands_live_status_to_the_stream_probe() {
         ids_tx: watch::channel(Some(ids)).0,
         news: news_tx,
         probe: Some(StreamProbe::from_config(&rec, "clavicular")),
+        said_banned: false,
     };
     let cancel = CancellationToken::new();
     let task = tokio::spawn(actor.run(rx, cancel.clone()));

@@ -144,6 +144,25 @@ async fn cloudflare_a_taken_port_and_a_bad_config_each_say_what_to_do() {
 
 /// A Twitch channel gets the Twitch checks (chat socket, Helix), not Kick's; without
 /// credentials the Helix check is skipped with what live status rests on instead.
+/// A banned channel cannot go live: doctor says so instead of "answers".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_banned_channel_fails_the_api_check() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    kick.control().set_banned(true);
+    let cfg = free_port_config(&kick);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        doctor(&path, &cfg, &["clavicular", "--format", "json"])
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let api = check(&json(&out), "kick api").clone();
+    assert_eq!(api["status"], "fail", "{api}");
+    assert!(api["detail"].as_str().unwrap().contains("banned"), "{api}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_twitch_channel_is_checked_against_twitch() {
     let kick = FakeKick::start(FakeConfig::default()).await.unwrap();

@@ -254,6 +254,20 @@ async fn a_refused_app_key_says_why_and_tries_again_later() {
     assert!(lines.iter().any(|l| l.contains("Received 0 chat messages")));
 }
 
+/// A banned channel: said at the lookup, not just "waiting for live" for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_banned_channel_is_said() {
+    let kick = fake().await;
+    kick.control().set_banned(true);
+    let mut run = Run::start(
+        &test_config(kick.kick_config()),
+        &["clavicular", "--headless"],
+    );
+    run.expect("Kick says this channel is banned").await;
+    let (status, _, _) = run.stop("TERM").await;
+    assert!(status.success(), "{status}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cloudflare_without_ids_says_what_to_set_and_keeps_trying() {
     let kick = fake().await;

@@ -137,6 +137,14 @@ pub async fn kick_api(cfg: &Config, channel: Option<&str>) -> (Check, Option<Cha
     let api = KickApi::new(&cfg.kick);
     let base = &cfg.kick.api_base;
     match api.channel(channel.unwrap_or("kick")).await {
+        Ok(info) if info.is_banned => (
+            Check::fail(
+                NAME,
+                format!("{base}: Kick says {:?} is banned", info.slug),
+                "it cannot go live until the ban ends",
+            ),
+            Some(info),
+        ),
         Ok(info) => (Check::ok(NAME, format!("{base} answers")), Some(info)),
         Err(ApiError::NotFound) if channel.is_none() => {
             (Check::ok(NAME, format!("{base} answers")), None)

@@ -59,6 +59,8 @@ pub enum ApiNews {
     Recovered,
     /// No ids and no way to get them (e.g. 404): there is nothing to watch.
     Fatal(ApiError),
+    /// Something the streamer should read (said once).
+    Note(String),
 }
 
 /// What the engine and the chat ask of the actor.
@@ -87,6 +89,8 @@ pub struct ChannelActor {
     pub news: mpsc::Sender<ApiNews>,
     /// Live status from the stream while the APIs fail (`None`: `[recorder] probe_live` off).
     pub probe: Option<StreamProbe>,
+    /// The channel's ban has been said.
+    pub said_banned: bool,
 }
 
 /// What has been logged about the stream probe (so a steady answer is logged once).
@@ -254,6 +258,14 @@ impl ChannelActor {
     /// The channel API: ids (published and cached) and status.
     async fn lookup(&mut self) -> Result<ChannelInfo, ApiError> {
         let info = self.api.channel(&self.slug).await?;
+        if info.is_banned && !std::mem::replace(&mut self.said_banned, true) {
+            // Else kicktui would say "waiting for live" for ever without a word of why.
+            let note = format!(
+                "{}: Kick says this channel is banned; it cannot go live until the ban ends",
+                self.slug
+            );
+            self.tell(ApiNews::Note(note)).await;
+        }
         let ids = ChatIds {
             channel_id: self.user_channel_id.unwrap_or(info.channel_id),
             chatroom_id: self.user_chatroom_id.unwrap_or(info.chatroom_id),

@@ -208,6 +208,7 @@ impl Engine {
                 }
             }
             ApiNews::Recovered => self.feed.send(Update::ApiOk),
+            ApiNews::Note(note) => self.feed.send(Update::Note(note)),
             ApiNews::Fatal(error) => {
                 self.feed.send(trouble(&error, true));
                 return Some(error.to_string());

@@ -71,6 +71,7 @@ impl Sources {
                 .recorder
                 .probe_live
                 .then(|| StreamProbe::from_config(&cfg.recorder, &setup.slug)),
+            said_banned: false,
         };
         let actor = super::supervised::channel_actor(actor, req_rx, feed.clone(), cancel.clone());
 

@@ -146,6 +146,7 @@ pub fn channel_actor(
         ids_tx,
         news,
         probe,
+        said_banned: _,
     } = actor;
     let ids_tx = Arc::new(ids_tx);
     // The engine's and the chat task's request queue outlives every run; a request waits
@@ -185,6 +186,7 @@ pub fn channel_actor(
             ids_tx: inner_tx,
             news: news.clone(),
             probe: probe.clone(),
+            said_banned: false,
         }
         .run(req_rx, run_cancel.clone());
         let (outer, cancel) = (ids_tx.clone(), run_cancel.clone());

@@ -232,7 +232,7 @@ fn channel_json(c: &FakeChannel) -> Value {
         })
     });
     json!({
-        "id": c.channel_id, "user_id": c.user_id, "slug": c.slug, "is_banned": false,
+        "id": c.channel_id, "user_id": c.user_id, "slug": c.slug, "is_banned": c.banned,
         "playback_url": c.playback_url, "vod_enabled": true, "subscription_enabled": true,
         "followers_count": c.followers, "verified": false, "can_host": true,
         "user": { "id": c.user_id, "username": c.username, "bio": "", "profile_pic": null },

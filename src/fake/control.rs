@@ -312,6 +312,11 @@ impl FakeControl {
         lock(&self.shared.world).api_lag = lag;
     }
 
+    /// Kick bans the channel (`is_banned` in its JSON) while `on`.
+    pub fn set_banned(&self, on: bool) {
+        lock(&self.shared.world).channels[self.target].banned = on;
+    }
+
     /// The APIs say offline (`true`) whatever the chat socket was told, until set back.
     pub fn set_api_says_offline(&self, on: bool) {
         lock(&self.shared.world).api_says_offline = on;

@@ -111,6 +111,8 @@ pub struct FakeChannel {
     pub followers: u64,
     /// `None`: offline.
     pub live: Option<FakeLive>,
+    /// `is_banned` in the channel JSON.
+    pub banned: bool,
 }
 
 impl FakeChannel {
@@ -127,6 +129,7 @@ impl FakeChannel {
             ),
             followers: 12_345,
             live: None,
+            banned: false,
         }
     }
 

@@ -24,6 +24,8 @@ pub struct ChannelInfo {
     /// The HLS master playlist (may carry a `?token=`).
     pub playback_url: Option<String>,
     pub livestream_id: Option<u64>,
+    /// Kick has banned the channel: it cannot go live until the ban ends.
+    pub is_banned: bool,
 }
 
 /// Where a live status came from, for the status bar and headless lines.
@@ -205,6 +207,7 @@ pub fn channel_info(v: &Value, asked: &str) -> Result<ChannelInfo, String> {
         started_at: status.started_at,
         playback_url: text(&v["playback_url"]),
         livestream_id: status.livestream_id,
+        is_banned: v["is_banned"].as_bool().unwrap_or(false),
     })
 }
 
@@ -346,6 +349,11 @@ mod tests {
                 .contains("chatroom")
         );
         assert!(channel_info(&json!([]), "a").is_err());
+        // Banned: said (kicktui warns, doctor fails); absent or odd: not banned.
+        let banned = json!({"id": 1, "chatroom": {"id": 2}, "is_banned": true});
+        assert!(channel_info(&banned, "a").unwrap().is_banned);
+        let odd = json!({"id": 1, "chatroom": {"id": 2}, "is_banned": "yes"});
+        assert!(!channel_info(&odd, "a").unwrap().is_banned);
     }
 
     #[test]
