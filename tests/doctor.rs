@@ -23,6 +23,18 @@ fn doctor(dir: &Path, cfg: &Config, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `doctor` with `args` on its own thread (it waits on the fake servers this runtime runs).
+async fn doctor_async(dir: &Path, cfg: Config, args: &[&str]) -> Output {
+    let dir = dir.to_path_buf();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        doctor(&dir, &cfg, &args)
+    })
+    .await
+    .unwrap()
+}
+
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -48,12 +60,7 @@ async fn all_green_against_the_fake_kick_exits_0() {
     let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
     let cfg = free_port_config(&kick);
     let dir = tempfile::tempdir().unwrap();
-    let out = tokio::task::spawn_blocking({
-        let dir = dir.path().to_path_buf();
-        move || doctor(&dir, &cfg, &["clavicular"])
-    })
-    .await
-    .unwrap();
+    let out = doctor_async(dir.path(), cfg, &["clavicular"]).await;
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     for name in [
@@ -87,12 +94,7 @@ async fn cloudflare_a_taken_port_and_a_bad_config_each_say_what_to_do() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     cfg.server.bind = taken.local_addr().unwrap().to_string();
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().to_path_buf();
-    let out = tokio::task::spawn_blocking(move || {
-        doctor(&path, &cfg, &["clavicular", "--format", "json"])
-    })
-    .await
-    .unwrap();
+    let out = doctor_async(dir.path(), cfg, &["clavicular", "--format", "json"]).await;
     assert_eq!(out.status.code(), Some(1));
     let report = json(&out);
     assert_eq!(report["ok"], false);
@@ -151,12 +153,7 @@ async fn a_banned_channel_fails_the_api_check() {
     kick.control().set_banned(true);
     let cfg = free_port_config(&kick);
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().to_path_buf();
-    let out = tokio::task::spawn_blocking(move || {
-        doctor(&path, &cfg, &["clavicular", "--format", "json"])
-    })
-    .await
-    .unwrap();
+    let out = doctor_async(dir.path(), cfg, &["clavicular", "--format", "json"]).await;
     assert_eq!(out.status.code(), Some(1));
     let api = check(&json(&out), "kick api").clone();
     assert_eq!(api["status"], "fail", "{api}");

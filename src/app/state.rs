@@ -49,6 +49,14 @@ impl TuiContext {
     }
 }
 
+/// What Kick's API answered wrong, as the status bar says it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiTrouble {
+    pub message: String,
+    /// The failing lookup is the one chat needs its ids from.
+    pub waits_for_ids: bool,
+}
+
 /// The advisor is off in the config.
 pub const ADVISOR_OFF: &str =
     "the advisor is off (turn it on with [advisor] enabled = true in config.toml)";
@@ -91,9 +99,7 @@ pub struct StreamState {
     pub title: Option<String>,
     pub session: Option<i64>,
     pub chat: Option<ChatState>,
-    pub api_trouble: Option<String>,
-    /// The failing lookup is the one chat needs its ids from.
-    pub waits_for_ids: bool,
+    pub api_trouble: Option<ApiTrouble>,
     pub capturing: Option<String>,
     pub engine_gone: bool,
 }

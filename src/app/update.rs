@@ -3,7 +3,7 @@
 
 use super::moments::MomentEntry;
 use super::msg::{ClipStatus, Cmd, Msg, RecState, RecordingView};
-use super::state::{App, Flash, FlashKind, Storage};
+use super::state::{ApiTrouble, App, Flash, FlashKind, Storage};
 use crate::domain::{Moment, MomentSource, Ts};
 use crate::engine::update::{RecorderNews, Update};
 use crate::engine::view::View;
@@ -172,13 +172,12 @@ impl App {
                 waits_for_ids,
                 ..
             } => {
-                self.stream.api_trouble = Some(message);
-                self.stream.waits_for_ids = waits_for_ids;
+                self.stream.api_trouble = Some(ApiTrouble {
+                    message,
+                    waits_for_ids,
+                });
             }
-            Update::ApiOk => {
-                self.stream.api_trouble = None;
-                self.stream.waits_for_ids = false;
-            }
+            Update::ApiOk => self.stream.api_trouble = None,
             Update::Capturing { path } => {
                 tracing::info!("capturing every chat frame to {path}");
                 self.stream.capturing = Some(path);

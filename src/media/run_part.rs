@@ -209,7 +209,7 @@ impl Supervisor {
         };
         // A part streamlink wrote and ended between two looks (a few segments after a
         // reconnect) has a first byte too: without one no clip could find it on the timeline.
-        self.note_size(rec_id).await;
+        let _ = self.note_size(rec_id).await;
         // Known as over before the (up to stop_grace) wait for streamlink to go.
         self.current().end = Some(end.clone());
         if end == PartEnd::Stalled {
@@ -282,19 +282,13 @@ impl Supervisor {
         // A part that had bytes and is gone was deleted (the folder removed by hand, a disk
         // unmounted): streamlink writes into nothing, so a new part starts at once instead of
         // after the patience a starting streamlink gets.
-        let had_bytes = self.current().first_byte_at.is_some();
-        let path = self.current().path.clone();
-        let gone = tokio::fs::metadata(&path)
-            .await
-            .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
-        if had_bytes && gone {
+        let Some((size, first_byte)) = self.note_size(rec_id).await else {
             tracing::warn!(
                 "recording: the part file {} is gone; starting a new part",
-                path.display()
+                self.current().path.display()
             );
             return Some(PartEnd::Stalled);
-        }
-        let (size, first_byte) = self.note_size(rec_id).await;
+        };
         if first_byte {
             self.set_state(RecState::Recording);
         }
@@ -331,10 +325,21 @@ impl Supervisor {
         self.finish_part(PartEnd::Crashed, rec_id).await
     }
 
-    /// The part file's size now, and whether this is its first byte (whose time is stored).
-    async fn note_size(&mut self, rec_id: Option<i64>) -> (u64, bool) {
+    /// The part file's size now, and whether this is its first byte (whose time is stored);
+    /// `None` when a file that had bytes is gone (one look at the file serves both).
+    async fn note_size(&mut self, rec_id: Option<i64>) -> Option<(u64, bool)> {
         let path = self.current().path.clone();
-        let size = tokio::fs::metadata(&path).await.map_or(0, |m| m.len());
+        let size = match tokio::fs::metadata(&path).await {
+            Ok(m) => m.len(),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound
+                    && self.current().first_byte_at.is_some() =>
+            {
+                self.current().bytes = 0;
+                return None;
+            }
+            Err(_) => 0,
+        };
         let first_byte = size > 0 && self.current().first_byte_at.is_none();
         self.current().bytes = size;
         if first_byte {
@@ -349,7 +354,7 @@ impl Supervisor {
                 self.store_update(update).await;
             }
         }
-        (size, first_byte)
+        Some((size, first_byte))
     }
 
     async fn finish_part(&mut self, end: PartEnd, rec_id: Option<i64>) -> PartEnd {

@@ -54,12 +54,15 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         ))];
         // Chat cannot start without the ids the failing lookup gives: say why and the way
         // round it here, where it stays, not only in a log line that scrolls away.
-        if app.stream.waits_for_ids
-            && let Some(trouble) = &app.stream.api_trouble
+        if let Some(trouble) = &app.stream.api_trouble
+            && trouble.waits_for_ids
         {
             lines.push(Line::from(""));
             lines.push(Line::from(Span::styled(
-                format!("Chat waits for the channel ids. Kick's API: {trouble}"),
+                format!(
+                    "Chat waits for the channel ids. Kick's API: {}",
+                    trouble.message
+                ),
                 th.warn,
             )));
             lines.push(Line::from(Span::styled(

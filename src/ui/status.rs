@@ -147,7 +147,7 @@ fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<Piece<'a>> {
     if let Some(db) = db_piece(app, th) {
         out.push(Piece::new(HEALTH, db));
     }
-    if let Some(t) = &app.stream.api_trouble {
+    if let Some(t) = app.stream.api_trouble.as_ref().map(|t| &t.message) {
         out.push(Piece::new(
             INFO,
             vec![Span::styled(format!("API: {t}"), th.warn)],
