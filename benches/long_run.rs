@@ -189,9 +189,10 @@ fn main() {
                     None => continue,
                 },
                 // The bench stores a moment once, when final.
-                Effect::MomentBuilding(_) | Effect::Live { .. } | Effect::Offline { .. } => {
-                    continue;
-                }
+                Effect::MomentBuilding(_)
+                | Effect::Live { .. }
+                | Effect::Offline { .. }
+                | Effect::StartKnown { .. } => continue,
             };
             store.enqueue_blocking(op).expect("write");
         }

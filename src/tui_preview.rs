@@ -284,6 +284,7 @@ fn to_updates(effects: Vec<Effect>) -> Vec<Update> {
             }),
             Effect::Offline { at } => Some(Update::WentOffline { at }),
             Effect::Notable { event, .. } => Some(Update::Note(format!("event: {}", event.name()))),
+            Effect::StartKnown { at, was, .. } => Some(Update::StartKnown { at, was }),
             Effect::ChatStats(_) | Effect::ViewerSample { .. } => None,
         })
         .collect()

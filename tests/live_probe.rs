@@ -54,6 +54,15 @@ async fn a_blocked_api_and_a_silent_socket_still_record_a_running_stream() {
     run.expect("Recording health:").await;
     run.expect("Recording health:").await;
 
+    // Kick finally tells the real start, 25 minutes before kicktui saw the stream: the
+    // session, its moments and the offsets count from it (a crash now would find the stream).
+    c.kicks("donor", 1000, "gg");
+    run.expect("final: DONATION at").await;
+    let real = kicktui::time::wall_now().plus_secs(-1500.0);
+    c.set_live_since("already running", real);
+    run.expect_within(&["The stream started at"], Duration::from_secs(10))
+        .await;
+
     // The stream ends: offline, the recording stops for good.
     src.end_stream().await;
     // Either first: the recorder stops at the first "offline"; the session ends when a
@@ -78,8 +87,8 @@ async fn a_blocked_api_and_a_silent_socket_still_record_a_running_stream() {
     assert!(!text.contains("(part 2"), "{text}");
     assert_eq!(
         c.with_stats(|s| s.delivered_count(name::STREAMER_IS_LIVE)),
-        0,
-        "the socket never said live"
+        1,
+        "the socket said live only late, with the real start"
     );
 
     let db = db(&dir.path().join("data"));
@@ -91,6 +100,18 @@ async fn a_blocked_api_and_a_silent_socket_still_record_a_running_stream() {
         1
     );
     assert_eq!(count(&db, "SELECT count(*) FROM sessions"), 1);
+    let start: String = db
+        .query_row("SELECT stream_started_at FROM sessions", [], |r| r.get(0))
+        .unwrap();
+    let start = kicktui::time::Ts::parse_rfc3339(&start).unwrap();
+    assert!((start.0 - real.0).abs() < 1000, "{start:?} vs {real:?}");
+    let offset: f64 = db
+        .query_row("SELECT offset_s FROM moments", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        (1480.0..1600.0).contains(&offset),
+        "the donation counted from the real start: {offset}"
+    );
     assert_eq!(count(&db, "SELECT count(*) FROM recordings"), 1);
     let stored = count(
         &db,

@@ -692,3 +692,27 @@ fn a_crash_recovery_stays_on_screen_for_half_a_minute() {
     a.update(Msg::Tick(at(40.0)), at(40.0));
     assert!(!screen(&a, 120, 40).contains("Recovered after a crash"));
 }
+
+/// The stream's real start arrives after a guessed one (Kick's API back after the stream
+/// probe said live): the list's moments of this stream show offsets from the real start;
+/// one from before it (another session) keeps its own.
+#[test]
+fn a_known_start_moves_the_listed_offsets() {
+    let mut a = app();
+    a.update(moment_update(Some(1), spike(-600.0, 5.0)), T0);
+    a.update(moment_update(Some(2), spike(90.0, 9.0)), T0);
+    let real = at(-1800.0);
+    a.update(Msg::Engine(Update::StartKnown { at: real, was: T0 }), T0);
+    let offsets: Vec<(Option<i64>, f64)> = a
+        .moments
+        .entries
+        .iter()
+        .map(|e| (e.id, e.moment.offset_s))
+        .collect();
+    assert_eq!(offsets, vec![(Some(1), -600.0), (Some(2), 1890.0)]);
+    assert!(
+        screen(&a, 120, 40).contains("0:31:30"),
+        "{}",
+        screen(&a, 120, 40)
+    );
+}

@@ -178,6 +178,11 @@ impl App {
                 });
             }
             Update::ApiOk => self.stream.api_trouble = None,
+            Update::StartKnown { at, was } => {
+                for e in &mut self.moments.entries {
+                    crate::engine::update::shift_offset(&mut e.moment, at, was);
+                }
+            }
             Update::Capturing { path } => {
                 tracing::info!("capturing every chat frame to {path}");
                 self.stream.capturing = Some(path);

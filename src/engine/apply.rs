@@ -22,6 +22,9 @@ impl Engine {
                     stream_id,
                 } => self.went_live(at, title, stream_id).await,
                 Effect::Offline { at } => self.went_offline(at).await,
+                Effect::StartKnown { at, was, stream_id } => {
+                    self.start_known(at, was, stream_id).await
+                }
                 Effect::ViewerSample { at, viewers } => {
                     if let Some(session_id) = self.sessions.current() {
                         self.write_soft(WriteOp::ViewerSample(store::ViewerSample {
@@ -80,6 +83,28 @@ impl Engine {
             Some(id) => self.media.go_live(id, before),
             None => self.media.set_live(true),
         }
+    }
+
+    /// The live stream started at `at`, before the guess `was` (the stream probe said live
+    /// while the API was blocked): its session, stored moments and the front ends count from
+    /// the real start, and a crash from now on finds the stream by it.
+    async fn start_known(&mut self, at: Ts, was: Ts, stream_id: Option<u64>) {
+        if let Some(id) = self.sessions.current_live() {
+            let earlier_s = was.secs_since(at);
+            if let Err(e) = self
+                .store
+                .session_start_known(id, at, earlier_s, stream_id)
+                .await
+            {
+                tracing::error!("cannot store session {id}'s start: {e}");
+            }
+        }
+        self.feed.send(Update::StartKnown { at, was });
+        self.feed.send(Update::Note(format!(
+            "The stream started at {} UTC, {} before kicktui saw it live: offsets count from then",
+            at.to_datetime().format("%H:%M:%S"),
+            crate::time::format_offset_words(was.secs_since(at)),
+        )));
     }
 
     /// The stream ended at `at`: its session closed, its clips cut, then its report.

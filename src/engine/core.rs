@@ -50,6 +50,9 @@ pub struct Core {
     /// The channel has been seen offline in this run: a "live" without a start time after it
     /// is a stream starting now, not one joined while running.
     seen_offline: bool,
+    /// The live stream's start is kicktui's own guess (live said without a start time): a
+    /// real, earlier one that comes later replaces it.
+    start_guessed: bool,
     /// The end of a raid's damping (kept apart: the warm-up may be shortened, never it).
     raid_until: Ts,
     stats: ChatStats,
@@ -105,6 +108,7 @@ impl Core {
             building_shown: false,
             quiet_until: Ts(i64::MIN),
             seen_offline: false,
+            start_guessed: false,
             raid_until: Ts(i64::MIN),
             stats: ChatStats::default(),
             stats_since: None,

@@ -19,14 +19,17 @@ impl Core {
         stream_id: Option<u64>,
         out: &mut Vec<Effect>,
     ) {
-        if self.totals.is_live {
-            return;
-        }
         // A start from outside is believed only if it is a plausible past: one in the
         // future (a bad clock, a bad field) would put every clip window before it.
-        let start = started_at
+        let known = started_at
             .filter(|s| t.0.saturating_sub(s.0) <= MAX_STREAM_AGE_MS)
-            .map_or(t, |s| s.min(t));
+            .map(|s| s.min(t));
+        if self.totals.is_live {
+            self.on_start_known(known, stream_id, out);
+            return;
+        }
+        let start = known.unwrap_or(t);
+        self.start_guessed = known.is_none();
         self.totals.is_live = true;
         self.engage.start_session(t);
         // Another stream, another audience: the last one's counts are no baseline
@@ -51,6 +54,28 @@ impl Core {
         out.push(Effect::Live {
             at: start,
             title: title.clone(),
+            stream_id,
+        });
+    }
+
+    /// Live again while live: a real start replaces a guessed one when it is earlier (the API
+    /// back after the stream probe said live; the stream ran before kicktui saw it).
+    fn on_start_known(&mut self, known: Option<Ts>, stream_id: Option<u64>, out: &mut Vec<Effect>) {
+        let (Some(at), Some(guess)) = (known, self.stream_start) else {
+            return;
+        };
+        if !self.start_guessed {
+            return;
+        }
+        self.start_guessed = false;
+        // Within a second is the same start (a guess is never earlier than the stream).
+        if at.0 + 1_000 > guess.0 {
+            return;
+        }
+        self.stream_start = Some(at);
+        out.push(Effect::StartKnown {
+            at,
+            was: guess,
             stream_id,
         });
     }

@@ -196,3 +196,37 @@ fn an_offline_moment_counts_from_the_end_of_the_stream() {
         .collect();
     assert_eq!(offsets, vec![300.0], "{out:?}");
 }
+
+/// Live from the stream probe (no start time) while the API was blocked, then the API's
+/// live with the real start, 20 minutes earlier: offsets count from the real start, once;
+/// a later start (the same stream said again) changes nothing.
+#[test]
+fn a_real_start_after_a_guessed_one_moves_the_offsets_once() {
+    let t0 = Ts(1_790_000_000_000);
+    let (mut core, _) = live_core(t0, None);
+    let before = core.mark(t0.plus_secs(60.0), None);
+    assert_eq!(before.offset_s, 60.0);
+    let real = t0.plus_secs(-1200.0);
+    let known = |out: &[Effect]| -> Vec<(Ts, Ts)> {
+        out.iter()
+            .filter_map(|e| match e {
+                Effect::StartKnown { at, was, .. } => Some((*at, *was)),
+                _ => None,
+            })
+            .collect()
+    };
+    let out = core.on_event(t0.plus_secs(90.0), &live_event(Some(real)));
+    assert_eq!(known(&out), vec![(real, t0)]);
+    let mut moved = before.clone();
+    crate::engine::update::shift_offset(&mut moved, real, t0);
+    assert_eq!(moved.offset_s, 1260.0, "the mark from before, counted anew");
+    assert_eq!(core.mark(t0.plus_secs(120.0), None).offset_s, 1320.0);
+    let again = core.on_event(
+        t0.plus_secs(150.0),
+        &live_event(Some(real.plus_secs(-600.0))),
+    );
+    assert!(known(&again).is_empty(), "{again:?}");
+    // A start from the API at once is no guess: nothing to replace.
+    let (mut core, _) = live_core(t0, Some(t0));
+    assert!(known(&core.on_event(t0.plus_secs(30.0), &live_event(Some(real)))).is_empty());
+}

@@ -22,6 +22,14 @@ pub enum Effect {
     Offline {
         at: Ts,
     },
+    /// The live stream's real start, earlier than the guess it replaces (live was first said
+    /// without one, by the stream probe while the API was blocked): offsets count from it.
+    StartKnown {
+        at: Ts,
+        /// The guess it replaces: the session's offsets so far move by the difference.
+        was: Ts,
+        stream_id: Option<u64>,
+    },
     ViewerSample {
         at: Ts,
         viewers: u32,

@@ -8,7 +8,9 @@ use super::view::MomentRow;
 use crate::domain::Ts;
 use crate::domain::{Moment, Trigger};
 use crate::media::{ClipRequest, ClipState, RecordingStatus};
-use crate::store::{ClipStatus, EngageStats, MomentQuery, MomentRow as StoredMoment, Store};
+use crate::store::{
+    ClipStatus, EngageStats, MomentQuery, MomentRow as StoredMoment, SAME_STREAM_MS, Store,
+};
 
 /// A session a crash closed mid-stream, its stream's fate not known yet.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -73,14 +75,32 @@ impl Engine {
             return None;
         }
         // The live event's start may be a second off the stored one: offsets keep one origin.
-        self.core.set_stream_start(r.stream_started_at);
+        // Unless the crashed run only guessed it (the stream probe said live while the API
+        // was blocked) and the real start is known now.
+        let stored = r.stream_started_at;
+        let guessed = stream_start.0 + SAME_STREAM_MS < stored.0;
+        self.core
+            .set_stream_start(if guessed { stream_start } else { stored });
+        if guessed
+            && let Err(e) = self
+                .store
+                .session_start_known(id, stream_start, stored.secs_since(stream_start), stream_id)
+                .await
+        {
+            tracing::error!("cannot store session {id}'s start: {e}");
+        }
         self.engage.held_reports.retain(|h| h.id != id);
         self.engage.base_stats = r.engage;
         self.feed.send(Update::Note(format!(
             "Session {id} goes on: its stream is still live (what happened while kicktui was \
              down is missing)"
         )));
-        let rows: Vec<MomentRow> = moments.iter().map(earlier_moment).collect();
+        let mut rows: Vec<MomentRow> = moments.iter().map(earlier_moment).collect();
+        if guessed {
+            for row in &mut rows {
+                super::update::shift_offset(&mut row.moment, stream_start, stored);
+            }
+        }
         if !rows.is_empty() {
             self.feed.send(Update::EarlierMoments(rows));
         }

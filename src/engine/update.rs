@@ -99,6 +99,12 @@ pub enum Update {
     WentOffline {
         at: Ts,
     },
+    /// The live stream's real start, earlier than the guess `was` it replaces: the moments
+    /// made since `was` move their offsets by the difference (see [`shift_offset`]).
+    StartKnown {
+        at: Ts,
+        was: Ts,
+    },
     WaitingForLive,
     /// The channel API failed (the message says what kicktui does next); chat keeps running
     /// when its ids are known. `retry_s`: when it will try again, `None`: it will not.
@@ -240,5 +246,13 @@ impl std::fmt::Display for Summary {
             write!(f, " ({} moments NOT SAVED)", self.unsaved_moments)?;
         }
         Ok(())
+    }
+}
+
+/// A moment of the live stream (made at or after the guessed start `was`) counted from the
+/// real start `at` instead.
+pub fn shift_offset(m: &mut Moment, at: Ts, was: Ts) {
+    if m.at >= was {
+        m.offset_s += was.secs_since(at);
     }
 }

@@ -181,6 +181,11 @@ impl View {
                 self.snapshot.engage.engagement = None;
                 self.snapshot.engage.chat_per_min = 0.0;
             }
+            Update::StartKnown { at, was } => {
+                for row in &mut self.moments {
+                    super::update::shift_offset(&mut row.moment, *at, *was);
+                }
+            }
             // Kept on the row: a resync, and the dashboard, know it is no clip to cut.
             Update::NotRecorded { moment_id } => {
                 if let Some(row) = self.moments.iter_mut().find(|r| r.id == Some(*moment_id)) {

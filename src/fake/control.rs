@@ -69,6 +69,12 @@ impl FakeControl {
 
     /// Goes live (emits `StreamerIsLive` on `channel.{id}` if it was offline) with `title`.
     pub fn set_live(&self, title: &str) {
+        self.set_live_since(title, now());
+    }
+
+    /// [`FakeControl::set_live`] with the stream started at `started_at` (a stream the API
+    /// and socket only tell of late).
+    pub fn set_live_since(&self, title: &str, started_at: Ts) {
         let frame = {
             let mut world = lock(&self.shared.world);
             let livestream_id = world.next_livestream_id();
@@ -77,7 +83,6 @@ impl FakeControl {
             if c.live.is_some() {
                 return;
             }
-            let started_at = now();
             c.live = Some(FakeLive {
                 livestream_id,
                 viewers: 0,

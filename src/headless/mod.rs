@@ -230,7 +230,8 @@ impl Printer {
             // Each donation already has its own line (`Notable`).
             Update::Revenue(_) => vec![],
             // Printed when they happened, before the crash; the "goes on" note says the rest.
-            Update::EarlierMoments(_) => vec![],
+            // The note that follows it says it.
+            Update::EarlierMoments(_) | Update::StartKnown { .. } => vec![],
             Update::Resync(_) => vec![format!(
                 "{c} (output fell behind the engine; some lines were skipped)"
             )],

@@ -271,6 +271,14 @@ pub fn for_update(v: &View, u: &Update) -> Vec<Msg> {
         Update::NotRecorded { moment_id } => row(Some(*moment_id)).into_iter().collect(),
         Update::EarlierMoments(rows) => rows.iter().map(moment).collect(),
         Update::Advice(a) => vec![advice(a)],
+        // The stream's moments, counted from its real start now.
+        Update::StartKnown { was, .. } => v
+            .moments
+            .iter()
+            .filter(|r| r.moment.at >= *was)
+            .map(moment)
+            .chain([stream_state(v), metrics(v)])
+            .collect(),
         Update::WentLive { .. } | Update::WentOffline { .. } | Update::Resync(_) => {
             vec![stream_state(v), metrics(v)]
         }

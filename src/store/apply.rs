@@ -98,6 +98,32 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
                 ])?;
             one_row(n, "session", *session_id)
         }
+        WriteOp::SessionStartKnown {
+            session_id,
+            stream_started_at,
+            earlier_s,
+            stream_id,
+        } => {
+            let n = conn
+                .prepare_cached(
+                    "UPDATE sessions SET stream_started_at = ?2,
+                         stream_id = coalesce(stream_id, ?3)
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    session_id,
+                    ts(*stream_started_at),
+                    self::stream_id(*stream_id)
+                ])?;
+            conn.prepare_cached(
+                "UPDATE moments SET offset_s = offset_s + ?2,
+                     clip_start_offset_s = clip_start_offset_s + ?2,
+                     clip_end_offset_s = clip_end_offset_s + ?2
+                 WHERE session_id = ?1",
+            )?
+            .execute(params![session_id, earlier_s])?;
+            one_row(n, "session", *session_id)
+        }
         WriteOp::ResumeSession {
             session_id,
             at,

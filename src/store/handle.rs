@@ -112,6 +112,23 @@ impl StoreHandle {
         .map(drop)
     }
 
+    pub async fn session_start_known(
+        &self,
+        session_id: i64,
+        stream_started_at: Ts,
+        earlier_s: f64,
+        stream_id: Option<u64>,
+    ) -> Result<(), StoreError> {
+        self.send(WriteOp::SessionStartKnown {
+            session_id,
+            stream_started_at,
+            earlier_s,
+            stream_id,
+        })
+        .await
+        .map(drop)
+    }
+
     pub async fn resume_session(
         &self,
         session_id: i64,

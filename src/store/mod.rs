@@ -31,7 +31,7 @@ pub use model::{
     NewSession, RecordingUpdate, ViewerSample,
 };
 pub use query::{MomentOrder, MomentQuery, MomentRow, RecordingRow, SessionRow};
-pub use resume::Resumable;
+pub use resume::{Resumable, SAME_STREAM_MS};
 pub use writer::{StoreWriter, WriteOp, WriterConfig, WriterStats};
 
 /// The database file inside a data dir.

@@ -34,7 +34,7 @@ pub struct DownGap {
 
 /// Two stream starts this close are one stream: the API's `start_time` (whole seconds) and
 /// the live event's `created_at` (microseconds) of one stream differ by a little.
-pub(super) const SAME_STREAM_MS: i64 = 120_000;
+pub const SAME_STREAM_MS: i64 = 120_000;
 
 /// The tables whose rows follow a session absorbed into the resumed one.
 const ABSORBED: [&str; 6] = [
@@ -50,7 +50,9 @@ impl Store {
     /// Among `closed` (the sessions crash recovery closed at this start), the one that
     /// recorded the stream that started at `stream_start` (within [`SAME_STREAM_MS`]), or
     /// whose stream id is `stream_id` when both ids are known: a stream that ended and
-    /// started again a minute later is another stream.
+    /// started again a minute later is another stream. A session without a stream id may
+    /// have only guessed its start (the stream probe said live while the API was blocked):
+    /// a stream that started earlier than that is the same one, as no other could run then.
     pub fn resumable(
         &self,
         closed: &[i64],
@@ -64,7 +66,10 @@ impl Store {
             };
             let same = match (s.stream_id, stream_id) {
                 (Some(a), Some(b)) => u64::try_from(a).is_ok_and(|a| a == b),
-                _ => (started.0 - stream_start.0).abs() <= SAME_STREAM_MS,
+                (stored, _) => {
+                    let later_by = stream_start.0 - started.0;
+                    later_by <= SAME_STREAM_MS && (later_by >= -SAME_STREAM_MS || stored.is_none())
+                }
             };
             if !same {
                 continue;

@@ -68,6 +68,31 @@ fn the_stream_id_decides_when_both_are_known() {
     assert_eq!(found(1.2, Some(130_000_001)), Some(crashed));
     assert_eq!(found(1.2, None), Some(crashed), "no id: the start decides");
     assert_eq!(found(600.0, None), None);
+    assert_eq!(
+        found(-600.0, None),
+        None,
+        "its start was known: not this stream"
+    );
+}
+
+/// A crashed run that only guessed its stream's start (the stream probe said live while the
+/// API was blocked; no stream id) is found by the real start after it, earlier by any amount
+/// (no other stream could run then), never by a later one.
+#[test]
+fn a_guessed_start_is_found_by_the_real_earlier_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("kicktui.db");
+    let (crashed, r) = crashed_stream(&db);
+    let store = Store::open(&db).expect("store");
+    let found = |at: f64| {
+        store
+            .resumable(&r.streams, START.plus_secs(at), Some(130_000_009))
+            .expect("query")
+            .map(|f| f.session_id)
+    };
+    assert_eq!(found(-5400.0), Some(crashed));
+    assert_eq!(found(60.0), Some(crashed));
+    assert_eq!(found(600.0), None, "started after it: another stream");
 }
 
 #[test]
@@ -242,4 +267,42 @@ fn a_crashed_stream_stays_resumable_after_clip_pending_reported_it() {
     writer.shutdown().expect("shutdown");
     let later = recover(&db, "kick", "clavicular").expect("recover");
     assert!(!later.streams.contains(&crashed), "{:?}", later.streams);
+}
+
+/// The real start replacing a guessed one: the session's start and stream id, and every
+/// offset of its moments, move by the difference; the moments' wall times and windows stay.
+#[test]
+fn a_known_start_moves_the_sessions_offsets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("kicktui.db");
+    let writer = StoreWriter::spawn(&db).expect("writer");
+    let h = writer.handle();
+    let id = h
+        .open_session_blocking(session(Some(START), START))
+        .expect("open");
+    let mut core = crate::engine::core::Core::new(
+        &crate::config::Config::default(),
+        crate::engine::core::OffsetBase::StreamStart,
+    );
+    core.set_stream_start(START);
+    let m = core.mark(START.plus_secs(90.0), None);
+    let moment = h.insert_moment_blocking(id, &m).expect("moment");
+    let real = START.plus_secs(-1800.0);
+    h.send_blocking(WriteOp::SessionStartKnown {
+        session_id: id,
+        stream_started_at: real,
+        earlier_s: 1800.0,
+        stream_id: Some(130_000_003),
+    })
+    .expect("start known");
+    writer.shutdown().expect("shutdown");
+    let store = Store::open(&db).expect("store");
+    let s = store.session(id).expect("query").expect("session");
+    assert_eq!(s.stream_started_at, Some(real));
+    assert_eq!(s.stream_id, Some(130_000_003));
+    let row = store.moment(moment).expect("query").expect("moment");
+    assert_eq!(row.offset_s, 1890.0);
+    assert_eq!(row.at, m.at);
+    let window = crate::media::ClipRequest::for_moment(&row);
+    assert_eq!((window.start, window.end), (m.clip_start, m.clip_end));
 }

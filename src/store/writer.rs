@@ -41,6 +41,14 @@ pub enum WriteOp {
         title: Option<String>,
         stream_id: Option<u64>,
     },
+    /// The live stream's real start replaces a guessed one, `earlier_s` before it: the
+    /// session's moments count their offsets from it too.
+    SessionStartKnown {
+        session_id: i64,
+        stream_started_at: Ts,
+        earlier_s: f64,
+        stream_id: Option<u64>,
+    },
     /// A session crash recovery closed is opened again: the restart found its stream still
     /// live. `absorb`: this run's session from before it knew, merged into it.
     ResumeSession {
@@ -98,6 +106,7 @@ impl WriteOp {
             WriteOp::ReportOwed { .. } => "report_owed",
             WriteOp::SubPrice { .. } => "sub_price",
             WriteOp::SessionWentLive { .. } => "session_went_live",
+            WriteOp::SessionStartKnown { .. } => "session_start_known",
             WriteOp::ResumeSession { .. } => "resume_session",
             WriteOp::InsertMoment(_) => "insert_moment",
             WriteOp::FinalizeMoment { .. } => "finalize_moment",
