@@ -48,7 +48,7 @@ pub struct ArmView {
 }
 
 /// Money received: a donation feed entry and a point on the revenue curve.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RevenuePoint {
     pub id: String,
     pub at: Ts,

@@ -123,8 +123,16 @@ impl Hub {
     /// Follows one update and sends what it brings.
     pub fn publish(&self, u: &Update) {
         let mut inner = self.lock();
-        inner.view.apply(u);
-        let mut out = messages::for_update(&inner.view, u);
+        let mut out = match u {
+            Update::Resync(v) => {
+                let old = std::mem::replace(&mut inner.view, (**v).clone());
+                messages::for_resync(&old, &inner.view)
+            }
+            _ => {
+                inner.view.apply(u);
+                messages::for_update(&inner.view, u)
+            }
+        };
         // A new activity or suggestion goes out at once; the line's metrics wait for the tick.
         let context = messages::context_of(&inner.view);
         let last = &inner.last_context;
@@ -273,5 +281,50 @@ mod tests {
         );
         hub.publish(&snapshot("14 msg/min", "gaming"));
         assert!(types(&mut joined.rx).contains(&"context".to_string()));
+    }
+
+    fn point(id: &str, cumulative: f64) -> Update {
+        Update::Revenue(crate::engine::view::RevenuePoint {
+            id: id.into(),
+            cumulative,
+            ..Default::default()
+        })
+    }
+
+    /// The hub fell behind the feed and resyncs: its clients get what the gap held (two
+    /// donations and a moment), not only the state, and nothing they had already.
+    #[test]
+    fn a_resync_sends_what_the_gap_held_once() {
+        let hub = Hub::new(View::default(), 64, Arc::new(watch::channel(0).0));
+        let mut joined = hub.join();
+        hub.publish(&point("a", 5.0));
+        types(&mut joined.rx);
+        let mut ahead = View::default();
+        for u in [&point("a", 5.0), &point("b", 7.0), &point("c", 9.0)] {
+            ahead.apply(u);
+        }
+        let mut m = crate::engine::core::Core::new(
+            &crate::config::Config::default(),
+            crate::engine::core::OffsetBase::FirstEvent,
+        )
+        .mark(crate::domain::Ts(60_000), None);
+        m.score = 3.0;
+        ahead.apply(&Update::Moment {
+            id: Some(4),
+            moment: m,
+        });
+        hub.publish(&Update::Resync(Box::new(ahead)));
+        assert_eq!(
+            types(&mut joined.rx),
+            [
+                "stream_state",
+                "metrics_update",
+                "revenue_point",
+                "revenue_point",
+                "donation",
+                "donation",
+                "moment"
+            ]
+        );
     }
 }

@@ -2,6 +2,8 @@
 //! with camelCase fields, integers as integers, `uptime` as `H:MM:SS`. Built from the engine's
 //! [`View`]; fields the engine does not know yet are sent as 0 (numbers) or null (names).
 
+use std::collections::VecDeque;
+
 use serde::Serialize;
 
 use crate::engine::update::Update;
@@ -279,11 +281,40 @@ pub fn for_update(v: &View, u: &Update) -> Vec<Msg> {
             .map(moment)
             .chain([stream_state(v), metrics(v)])
             .collect(),
+        // A resync is told by the hub from what it had (`for_resync`).
         Update::WentLive { .. } | Update::WentOffline { .. } | Update::Resync(_) => {
             vec![stream_state(v), metrics(v)]
         }
         _ => vec![],
     }
+}
+
+/// What a hub that fell behind the feed (`Update::Resync`) sends its clients: the state, and
+/// what it missed in the gap going from `old` to `new` (donations and revenue points after
+/// the last it had, moments new or changed, newer advice), never one twice.
+pub fn for_resync(old: &View, new: &View) -> Vec<Msg> {
+    let mut out = vec![stream_state(new), metrics(new)];
+    let after = |old: &VecDeque<RevenuePoint>, new: &VecDeque<RevenuePoint>| {
+        let from = old
+            .back()
+            .and_then(|last| new.iter().rposition(|p| p.id == last.id))
+            .map_or(0, |i| i + 1);
+        new.iter().skip(from).cloned().collect::<Vec<_>>()
+    };
+    out.extend(after(&old.revenue, &new.revenue).iter().map(revenue_point));
+    out.extend(after(&old.donations, &new.donations).iter().map(donation));
+    let skip = new.moments.len().saturating_sub(SNAPSHOT_MOMENTS);
+    out.extend(
+        new.moments
+            .iter()
+            .skip(skip)
+            .filter(|r| !old.moments.contains(r))
+            .map(moment),
+    );
+    if new.advice != old.advice {
+        out.extend(new.advice.as_ref().map(advice));
+    }
+    out
 }
 
 /// `GET /api/state`: the snapshot as one JSON document.
