@@ -544,3 +544,64 @@ async fn without_a_token_other_sites_are_refused() {
         "with the token, any site"
     );
 }
+
+/// The close code a raw client gets after the handshake and one frame it writes by hand.
+async fn close_code_after(srv: &Server, frame: &[u8]) -> Option<u16> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(srv.running.addr)
+        .await
+        .unwrap();
+    let req = format!(
+        "GET /ws/metrics HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        srv.running.addr
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    s.write_all(frame).await.unwrap();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(LIMIT, async {
+        let mut chunk = [0u8; 4096];
+        loop {
+            match s.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+    });
+    read.await.expect("the server ends the connection");
+    // Past the response's headers, the server's frames (unmasked): the close is the last.
+    let mut at = buf.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let mut code = None;
+    while at + 2 <= buf.len() {
+        let (op, len7) = (buf[at] & 0x0f, usize::from(buf[at + 1] & 0x7f));
+        let (len, head) = match len7 {
+            126 => (
+                usize::from(u16::from_be_bytes([buf[at + 2], buf[at + 3]])),
+                4,
+            ),
+            127 => (
+                usize::try_from(u64::from_be_bytes(buf[at + 2..at + 10].try_into().ok()?)).ok()?,
+                10,
+            ),
+            n => (n, 2),
+        };
+        if op == 0x8 && len >= 2 {
+            code = Some(u16::from_be_bytes([buf[at + head], buf[at + head + 1]]));
+        }
+        at += head + len;
+    }
+    code
+}
+
+/// What a client sends that the protocol refuses ends it with the code that says why: text
+/// that is not UTF-8 1007, an unmasked frame 1002 (a message too big is 1009, above).
+#[tokio::test]
+async fn a_bad_frame_is_closed_with_the_code_that_says_why() {
+    let srv = Server::start(quiet());
+    // A masked text frame (mask 0) holding 0xFF, which is never UTF-8.
+    let not_utf8 = [0x81, 0x81, 0, 0, 0, 0, 0xff];
+    assert_eq!(close_code_after(&srv, &not_utf8).await, Some(1007));
+    // The same text, valid, but unmasked: clients must mask.
+    let unmasked = [0x81, 0x01, b'x'];
+    assert_eq!(close_code_after(&srv, &unmasked).await, Some(1002));
+}

@@ -65,7 +65,7 @@ pub async fn run(
                 incoming = stream.next() => match incoming {
                     Some(Ok(Message::Close(_))) => return Some(Goodbye::Answer),
                     None => return None,
-                    Some(Err(_)) => return Some(Goodbye::Refused),
+                    Some(Err(e)) => return Some(Goodbye::Refused(refusal(e))),
                     Some(Ok(_)) => heard = tokio::time::Instant::now(),
                 },
             }
@@ -84,10 +84,10 @@ pub async fn run(
         let _ = tokio::time::timeout(CLOSE_WAIT, sink.flush()).await;
     } else if let Some(why) = goodbye {
         // A close frame, so the dashboard sees kicktui stopping (1001), dropping a client
-        // that stopped reading (1008) or refusing what it sent (1009), not a broken
-        // connection (1006). A stalled client may never take it: the wait is short.
+        // that stopped reading (1008) or refusing what it sent (1002, 1007, 1009), not a
+        // broken connection (1006). A stalled client may never take it: the wait is short.
         let (code, reason) = match why {
-            Goodbye::Refused => (close_code::SIZE, "message too big or malformed"),
+            Goodbye::Refused(why) => why,
             Goodbye::Hub if cancel.is_cancelled() => (close_code::AWAY, "kicktui is stopping"),
             Goodbye::Hub | Goodbye::Silent => (close_code::POLICY, "stopped reading"),
             Goodbye::Answer => return,
@@ -104,10 +104,21 @@ pub async fn run(
 enum Goodbye {
     /// The hub let go of it: kicktui is stopping, or the client stopped reading.
     Hub,
-    /// It sent a message past the size limit, or a bad frame.
-    Refused,
+    /// It sent a message past the size limit, or a bad frame: the close code and reason.
+    Refused((u16, &'static str)),
     /// It sent nothing, not even a pong, for `SILENT_PINGS` pings.
     Silent,
     /// It closed: the reply to its close frame is owed.
     Answer,
+}
+
+/// The close code and reason for what a client sent that the protocol refused (RFC 6455
+/// §7.4.1): too big 1009, text that is not UTF-8 1007, any other bad frame 1002.
+fn refusal(e: axum::Error) -> (u16, &'static str) {
+    use tokio_tungstenite::tungstenite::Error;
+    match e.into_inner().downcast::<Error>().map(|e| *e) {
+        Ok(Error::Capacity(_)) => (close_code::SIZE, "message too big"),
+        Ok(Error::Utf8(_)) => (close_code::INVALID, "text that is not UTF-8"),
+        _ => (close_code::PROTOCOL, "malformed frame"),
+    }
 }
