@@ -152,7 +152,7 @@ impl Printer {
                     ChatState::Connecting { .. } if changed && was_live => {
                         vec![format!("{c} Chat {st}")]
                     }
-                    ChatState::Reconnecting { .. } | ChatState::Stopped { .. } if changed => {
+                    ChatState::Reconnecting { .. } if changed => {
                         vec![format!("{c} Chat {st}")]
                     }
                     _ => vec![],

@@ -36,8 +36,12 @@ fn connection_changes_print_once() {
     let live = Update::ChatState(ChatState::Live { reconnects: 0 });
     assert!(p.lines(&live, Ts(0))[0].ends_with("Connected to clavicular chat"));
     assert!(p.lines(&live, Ts(0)).is_empty());
-    let stopped = Update::ChatState(ChatState::Stopped { why: "4001".into() });
-    assert!(p.lines(&stopped, Ts(0))[0].contains("Chat stopped: 4001"));
+    let waiting = Update::ChatState(ChatState::Reconnecting {
+        until: Ts(30_000),
+        reason: "refused: 4001".into(),
+    });
+    assert!(p.lines(&waiting, Ts(0))[0].contains("refused: 4001"));
+    assert!(p.lines(&waiting, Ts(0)).is_empty());
 }
 
 #[test]

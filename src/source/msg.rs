@@ -22,9 +22,6 @@ pub enum ChatState {
         until: Ts,
         reason: String,
     },
-    Stopped {
-        why: String,
-    },
 }
 
 impl ChatState {
@@ -48,7 +45,6 @@ impl std::fmt::Display for ChatState {
                 let secs = (until.0 - wall_now().0).max(0) as f64 / 1000.0;
                 write!(f, "reconnecting in {secs:.0} s ({reason})")
             }
-            ChatState::Stopped { why } => write!(f, "stopped: {why}"),
         }
     }
 }

@@ -192,12 +192,6 @@ fn chat_piece<'a>(app: &App, th: &Theme) -> (Vec<Span<'a>>, Option<Vec<Span<'a>>
                 Some(vec![Span::styled(short, th.warn)]),
             );
         }
-        Some(ChatState::Stopped { why }) => {
-            return (
-                vec![Span::styled(format!("chat: stopped ({why})"), th.bad)],
-                Some(vec![Span::styled("chat: stopped", th.bad)]),
-            );
-        }
     };
     (vec![Span::styled(text, style)], None)
 }
