@@ -494,6 +494,7 @@ fn a_blocked_lookup_before_chat_says_how_to_give_the_ids() {
     let s = screen(&a, 120, 40);
     assert!(s.contains("Chat waits for the channel ids"), "{s}");
     assert!(s.contains("--channel-id"), "{s}");
+    assert!(s.contains("chat: waits for ids"), "the status bar too: {s}");
     a.update(Msg::Engine(Update::ApiOk), T0);
     assert!(!screen(&a, 120, 40).contains("Chat waits for the channel ids"));
     // Trouble with the ids known (given, cached): chat needs nothing, the pane says nothing.
@@ -505,7 +506,9 @@ fn a_blocked_lookup_before_chat_says_how_to_give_the_ids() {
         }),
         T0,
     );
-    assert!(!screen(&a, 120, 40).contains("Chat waits for the channel ids"));
+    let s = screen(&a, 120, 40);
+    assert!(!s.contains("Chat waits for the channel ids"), "{s}");
+    assert!(!s.contains("chat: waits for ids"), "{s}");
 }
 
 /// A session resumed after a crash brings its earlier moments into the list with their

@@ -173,7 +173,14 @@ fn chat_piece<'a>(app: &App, th: &Theme) -> (Vec<Span<'a>>, Option<Vec<Span<'a>>
     let (text, style) = match &app.stream.chat {
         // Chat has not started because the channel lookup fails (Cloudflare, a bad name):
         // it needs the ids the lookup gives.
-        None if app.stream.api_trouble.is_some() => ("chat: waits for ids".to_string(), th.warn),
+        None if app
+            .stream
+            .api_trouble
+            .as_ref()
+            .is_some_and(|t| t.waits_for_ids) =>
+        {
+            ("chat: waits for ids".to_string(), th.warn)
+        }
         None => ("chat: -".to_string(), th.dim),
         Some(ChatState::Live { reconnects: 0 }) => ("chat: live".to_string(), th.good),
         // Shown for the rest of the run: a flaky connection is worth knowing about.
