@@ -173,7 +173,10 @@ impl Supervisor {
         if self.status.part > 0 {
             prev = Some(self.close_crashed_part().await);
         }
-        for part in (self.status.part + 1).. {
+        loop {
+            // The part after the last that started: one streamlink could not start (or whose
+            // folder could not be made) leaves no gap in the numbers.
+            let part = self.status.part + 1;
             if self.stop_requested() {
                 self.set_state(RecState::Stopped(StopReason::Requested));
                 break;
