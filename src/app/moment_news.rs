@@ -1,0 +1,161 @@
+//! The moments the engine sends, as the list takes them: new (flashed and logged), building
+//! then final in the same row, and rows joined quietly (a resumed session's, a resync's).
+
+use super::moments::MomentEntry;
+use super::msg::ClipStatus;
+use super::state::{App, FlashKind, Storage};
+use crate::domain::{Moment, MomentSource};
+use crate::present::{moment_title, trigger_summary};
+use crate::time::{format_hms, format_offset_words};
+
+impl App {
+    /// A resumed session's moments from before the crash join the list with their clips, so
+    /// `c` and the quit dialog know them; nothing is flashed or logged for them.
+    pub(super) fn earlier_moments(&mut self, rows: Vec<crate::engine::view::MomentRow>) {
+        self.merge_rows(rows);
+    }
+
+    /// The engine's rows, joined quietly: a row the list lacks is added; one it has (by id,
+    /// or the unsaved building row a final one replaces) takes the engine's form and clip,
+    /// since the updates that changed them may have been missed.
+    pub(super) fn merge_rows(&mut self, rows: Vec<crate::engine::view::MomentRow>) {
+        let list = self.moment_rows();
+        for row in rows {
+            let clip = row.clip.as_ref().map(ClipStatus::from);
+            // By id; else the one unsaved building auto row (one builds at a time, and its
+            // start may move), which a final row or an unsaved building one is; else, for an
+            // unsaved final row, the same unsaved moment.
+            let auto = row.moment.source == MomentSource::Auto;
+            let same = |e: &MomentEntry| {
+                (row.id.is_some() && e.id == row.id)
+                    || (auto && (!row.building || row.id.is_none()) && e.builds_unsaved())
+                    || (row.id.is_none()
+                        && !row.building
+                        && e.id.is_none()
+                        && !e.building
+                        && e.moment.at == row.moment.at
+                        && e.moment.source == row.moment.source)
+            };
+            match self.moments.entries.iter_mut().find(|e| same(e)) {
+                Some(e) => {
+                    e.id = row.id.or(e.id);
+                    e.moment = row.moment;
+                    e.building = row.building;
+                    if let Some(clip) = clip {
+                        e.clip = clip;
+                    }
+                }
+                None => {
+                    let entry = MomentEntry {
+                        id: row.id,
+                        moment: row.moment,
+                        clip: clip.unwrap_or(ClipStatus::None),
+                        building: row.building,
+                    };
+                    self.moments.push(entry, false, list);
+                }
+            }
+        }
+    }
+
+    pub(super) fn on_moment(&mut self, id: Option<i64>, moment: Moment, building: bool) {
+        // The final form of a moment shown while building: same row, no second flash.
+        if !building && let Some(entry) = id.and_then(|id| self.moments.entry_by_id_mut(id)) {
+            // The log said what it was first seen as; say what it became, if that changed.
+            let grew = entry.moment.trigger_type != moment.trigger_type
+                || entry.moment.triggers.len() != moment.triggers.len();
+            if grew && let Some(id) = id {
+                tracing::info!(
+                    "Moment #{id} final: {}: {} (score {:.1})",
+                    moment_title(&moment),
+                    trigger_summary(&moment),
+                    moment.score
+                );
+            }
+            entry.moment = moment;
+            entry.building = false;
+            return;
+        }
+        // Shown as not saved while building (or never saved: a preview): final, and maybe saved
+        // on a second try. One moment builds at a time, so that row is this one, even if its
+        // start moved as triggers joined it.
+        if !building
+            && moment.source == MomentSource::Auto
+            && let Some(entry) = self
+                .moments
+                .entries
+                .iter_mut()
+                .rev()
+                .find(|e| e.builds_unsaved())
+        {
+            entry.id = id;
+            entry.moment = moment;
+            entry.building = false;
+            if let Some(id) = id {
+                self.flash(
+                    format!("moment saved #{id} on a second try"),
+                    FlashKind::Good,
+                );
+            }
+            return;
+        }
+        let manual = moment.source == MomentSource::Manual && self.pending_marks() > 0;
+        // Marks come back in the order they were asked for.
+        let pressed = if manual {
+            self.mark_presses.pop_front().flatten()
+        } else {
+            None
+        };
+        let saved = match (id, self.ctx.storage) {
+            (Some(id), _) => format!("saved #{id}"),
+            (None, Storage::Preview) => "preview: not saved".into(),
+            (None, Storage::Database) => "NOT SAVED, see the log".into(),
+        };
+        let line = format!(
+            "{} at {}: {} ({saved})",
+            moment.headline(),
+            format_offset_words(moment.offset_s),
+            trigger_summary(&moment)
+        );
+        if id.is_none() && self.ctx.storage == Storage::Database {
+            tracing::error!("{line}");
+        } else {
+            tracing::info!("{line}");
+        }
+        let text = if manual {
+            // The mark is placed at what the stream showed (the recording lags live): say so,
+            // or the time looks wrong.
+            let behind = pressed
+                .map(|pressed| pressed.secs_since(moment.at).round())
+                .filter(|s| (2.0..=600.0).contains(s));
+            match behind {
+                // "saved #N" first: a narrow hint bar cuts the end.
+                Some(s) => format!(
+                    "marked at {} ({saved}): as shown {s} s before the key",
+                    format_hms(moment.offset_s)
+                ),
+                None => format!("marked at {} ({saved})", format_hms(moment.offset_s)),
+            }
+        } else {
+            format!(
+                "{} at {} ({saved})",
+                moment.headline(),
+                format_hms(moment.offset_s)
+            )
+        };
+        let kind = match (id, self.ctx.storage) {
+            (None, Storage::Database) => FlashKind::Bad,
+            _ if manual => FlashKind::Good,
+            _ => FlashKind::Info,
+        };
+        let rows = self.moment_rows();
+        let entry = MomentEntry {
+            id,
+            moment,
+            clip: ClipStatus::None,
+            building,
+        };
+        self.moments.push(entry, manual, rows);
+        self.flash(text, kind);
+    }
+}
