@@ -153,7 +153,7 @@ fn status_bar_says_live_status_is_unknown_while_every_route_fails() {
         Msg::Engine(Update::ApiTrouble {
             message: "HTTP 403 (Cloudflare)".into(),
             retry_s: Default::default(),
-            waits_for_ids: false,
+            waits_for_ids: true,
         }),
         T0,
     );
