@@ -32,6 +32,7 @@ mod error;
 pub mod health;
 pub mod hls_source;
 pub mod hook;
+mod log_lines;
 pub mod orphans;
 pub mod part;
 pub mod probe;
