@@ -289,7 +289,12 @@ pub fn moments(cli: &Cli, args: &MomentsArgs) -> CmdResult {
 pub fn sessions(cli: &Cli, args: &ListArgs) -> CmdResult {
     let store = open_store(cli)?;
     let rows = store.list_sessions()?;
-    crate::present::print_all(&store::render_sessions(&rows, args.format))?;
+    use std::io::IsTerminal;
+    let width = std::io::stdout()
+        .is_terminal()
+        .then(|| crossterm::terminal::size().ok().map(|(w, _)| w))
+        .flatten();
+    crate::present::print_all(&store::render_sessions(&rows, args.format, width))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -357,7 +362,7 @@ pub fn report(cli: &Cli, args: &crate::cli::ReportArgs) -> CmdResult {
     let id = match args.session {
         Some(id) => id,
         None => store
-            .last_session_id()?
+            .last_reported_session()?
             .ok_or_else(|| format!("no sessions in {}", db.display()))?,
     };
     let report = store

@@ -135,11 +135,19 @@ const JOINED_LATE_S: f64 = 300.0;
 use crate::engage::segments::QUICK_SWITCH_S;
 
 impl Store {
-    /// The newest session of any channel.
-    pub fn last_session_id(&self) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT MAX(id) FROM sessions", [], |r| r.get(0))?)
+    /// The newest session of any channel worth a report (`report --last`): one that saw its
+    /// stream live or holds a moment. The chat after a stream, or a run quit before the
+    /// stream came, opens a session too; it is the answer only when there is no other.
+    pub fn last_reported_session(&self) -> Result<Option<i64>, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(
+                 (SELECT max(s.id) FROM sessions s
+                  WHERE s.stream_started_at IS NOT NULL
+                     OR EXISTS (SELECT 1 FROM moments m WHERE m.session_id = s.id)),
+                 (SELECT max(id) FROM sessions))",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// Sessions of this channel closed by crash recovery whose report was not written yet

@@ -94,3 +94,40 @@ fn a_late_join_is_said_and_quick_switches_are_not_segments() {
         "{md}"
     );
 }
+
+/// `report --last` is the last stream (or the last session with a moment), not the chat
+/// after it nor a run quit before the stream came; with nothing else, that session.
+#[test]
+fn the_last_report_skips_sessions_without_a_stream_or_a_moment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("kicktui.db");
+    let writer = StoreWriter::spawn(&db).expect("writer");
+    let h = writer.handle();
+    let offline = |at| NewSession {
+        stream_started_at: None,
+        ..stream_session(at, at)
+    };
+    let last = || {
+        h.flush_blocking().expect("flush");
+        Store::open(&db)
+            .expect("store")
+            .last_reported_session()
+            .expect("query")
+    };
+    let chat_only = h.open_session_blocking(offline(Ts(0))).expect("open");
+    assert_eq!(last(), Some(chat_only), "nothing else");
+    let stream = h
+        .open_session_blocking(stream_session(Ts(1000), Ts(1000)))
+        .expect("open");
+    h.open_session_blocking(offline(Ts(9000))).expect("open");
+    assert_eq!(last(), Some(stream));
+    let with_moment = h.open_session_blocking(offline(Ts(20_000))).expect("open");
+    let mut core = crate::engine::core::Core::new(
+        &crate::config::Config::default(),
+        crate::engine::core::OffsetBase::FirstEvent,
+    );
+    h.insert_moment_blocking(with_moment, &core.mark(Ts(21_000), None))
+        .expect("moment");
+    assert_eq!(last(), Some(with_moment));
+    writer.shutdown().expect("shutdown");
+}

@@ -102,13 +102,23 @@ pub fn render_moments(rows: &[MomentRow], format: OutputFormat) -> String {
     }
 }
 
-pub fn render_sessions(rows: &[SessionRow], format: OutputFormat) -> String {
+/// `width`: the terminal's columns, if printing to one (the title fills the rest of the
+/// line); else the title is whole.
+pub fn render_sessions(rows: &[SessionRow], format: OutputFormat, width: Option<u16>) -> String {
     match format {
         OutputFormat::Json => render_json(rows.iter().map(session_json)),
         OutputFormat::Csv => render_csv(&SESSION_KEYS, rows.iter().map(session_json)),
-        OutputFormat::Table => sessions_table(rows),
+        OutputFormat::Table => {
+            let title = width.map_or(usize::MAX, |w| {
+                usize::from(w).saturating_sub(SESSION_COLUMNS + 1).max(13)
+            });
+            sessions_table(rows, title)
+        }
     }
 }
+
+/// The width of a sessions line before its title.
+const SESSION_COLUMNS: usize = 66;
 
 fn render_json(items: impl Iterator<Item = Value>) -> String {
     let array = Value::Array(items.collect());
@@ -196,7 +206,17 @@ fn channel_label(s: &SessionRow) -> String {
     }
 }
 
-fn sessions_table(rows: &[SessionRow]) -> String {
+/// Its title; a session that never saw the stream live (chat while offline, or quit before
+/// the stream came) says so.
+fn session_title(s: &SessionRow) -> String {
+    match (&s.title, s.stream_started_at) {
+        (Some(t), _) if !t.is_empty() => t.clone(),
+        (_, None) => "(offline: no stream)".into(),
+        _ => String::new(),
+    }
+}
+
+fn sessions_table(rows: &[SessionRow], title_width: usize) -> String {
     if rows.is_empty() {
         return "No sessions.\n".into();
     }
@@ -216,7 +236,7 @@ fn sessions_table(rows: &[SessionRow]) -> String {
             s.started_at.to_datetime().format("%Y-%m-%d %H:%M"),
             duration,
             s.moments,
-            cell(s.title.as_deref().unwrap_or(""), 13),
+            cell(&session_title(s), title_width),
         );
         out.push_str(line.trim_end());
         out.push('\n');

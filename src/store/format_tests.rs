@@ -144,7 +144,11 @@ fn tables_fit_an_80_column_terminal() {
         moments: 12,
         stream_id: None,
     };
-    let s_out = render_sessions(&[session], OutputFormat::Table);
+    let s_out = render_sessions(
+        std::slice::from_ref(&session),
+        OutputFormat::Table,
+        Some(80),
+    );
     assert!(s_out.contains("1:23:45"), "{s_out}");
     assert!(
         !s_out.contains('\x1b'),
@@ -153,6 +157,14 @@ fn tables_fit_an_80_column_terminal() {
     for line in out.lines().chain(s_out.lines()) {
         assert!(line.chars().count() < 80, "{line:?}");
     }
+    // Wider, the title fills the line; piped, it is whole.
+    let wide = render_sessions(
+        std::slice::from_ref(&session),
+        OutputFormat::Table,
+        Some(120),
+    );
+    assert!(wide.contains("title [2J with an escape"), "{wide}");
+    assert!(render_sessions(&[session], OutputFormat::Table, None).contains("with an escape"));
     assert_eq!(render_moments(&[], OutputFormat::Table), "No moments.\n");
 }
 
@@ -173,10 +185,11 @@ fn sessions_json_and_csv_have_one_item_per_session() {
     let json: Value = serde_json::from_str(&render_sessions(
         std::slice::from_ref(&s),
         OutputFormat::Json,
+        None,
     ))
     .unwrap();
     assert_eq!(json[0]["started_at"], "1970-01-01T00:00:00Z");
     assert_eq!(json[0]["ended_at"], Value::Null);
-    let csv = render_sessions(&[s], OutputFormat::Csv);
+    let csv = render_sessions(&[s], OutputFormat::Csv, None);
     assert_eq!(csv.lines().count(), 2);
 }
