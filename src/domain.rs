@@ -236,14 +236,27 @@ pub struct Moment {
     pub clip_end: Ts,
 }
 
+impl Trigger {
+    /// Its kind as people say it: `cheer` for Twitch bits, else the type's name.
+    pub fn kind_word(&self) -> &'static str {
+        if self.is_cheer() {
+            "cheer"
+        } else {
+            self.kind.as_str()
+        }
+    }
+
+    fn is_cheer(&self) -> bool {
+        self.kind == TriggerType::Donation
+            && matches!(&self.data, TriggerData::Donation(d) if d.bits.is_some())
+    }
+}
+
 impl Moment {
     /// The banner's word for it: the type's, but bits are a CHEER on Twitch, not a donation.
     pub fn headline(&self) -> &'static str {
         let cheer = self.trigger_type == TriggerType::Donation
-            && self.triggers.iter().any(|t| {
-                t.kind == TriggerType::Donation
-                    && matches!(&t.data, TriggerData::Donation(d) if d.bits.is_some())
-            });
+            && self.triggers.iter().any(Trigger::is_cheer);
         if cheer {
             "CHEER"
         } else {

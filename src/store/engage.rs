@@ -134,6 +134,10 @@ const JOINED_LATE_S: f64 = 300.0;
 
 use crate::engage::segments::QUICK_SWITCH_S;
 
+/// A moment's kind for the report: Twitch bits are a `cheer`, though stored as a donation.
+const KIND: &str = "CASE WHEN trigger_type = 'donation'
+    AND json_extract(trigger_data, '$.bits') IS NOT NULL THEN 'cheer' ELSE trigger_type END";
+
 impl Store {
     /// The newest session of any channel worth a report (`report --last`): one that saw its
     /// stream live or holds a moment. The chat after a stream, or a run quit before the
@@ -279,10 +283,10 @@ impl Store {
             r.recovered = recovered != 0;
         }
         r.moments = c
-            .prepare(
-                "SELECT trigger_type, COUNT(*) FROM moments WHERE session_id = ?1
-                 GROUP BY trigger_type ORDER BY COUNT(*) DESC, trigger_type",
-            )?
+            .prepare(&format!(
+                "SELECT {KIND} AS kind, COUNT(*) FROM moments WHERE session_id = ?1
+                     GROUP BY kind ORDER BY COUNT(*) DESC, kind"
+            ))?
             .query_map([id], |row| {
                 Ok(Count {
                     kind: row.get(0)?,
@@ -291,10 +295,10 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
         r.moment_list = c
-            .prepare(
-                "SELECT id, offset_s, trigger_type, score, clip_status, clip_path FROM moments
-                 WHERE session_id = ?1 ORDER BY at_ms, id",
-            )?
+            .prepare(&format!(
+                "SELECT id, offset_s, {KIND}, score, clip_status, clip_path FROM moments
+                     WHERE session_id = ?1 ORDER BY at_ms, id"
+            ))?
             .query_map([id], |row| {
                 Ok(MomentLine {
                     id: row.get(0)?,

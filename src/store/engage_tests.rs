@@ -131,3 +131,46 @@ fn the_last_report_skips_sessions_without_a_stream_or_a_moment() {
     assert_eq!(last(), Some(with_moment));
     writer.shutdown().expect("shutdown");
 }
+
+/// Twitch bits make a moment stored as a donation; the report and `kicktui moments` call it
+/// a cheer, as the banner does.
+#[test]
+fn bits_are_a_cheer_in_the_report_and_the_list() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("kicktui.db");
+    let writer = StoreWriter::spawn(&db).expect("writer");
+    let h = writer.handle();
+    let id = h
+        .open_session_blocking(stream_session(Ts(0), Ts(0)))
+        .expect("open");
+    let mut core = crate::engine::core::Core::new(
+        &crate::config::Config::default(),
+        crate::engine::core::OffsetBase::FirstEvent,
+    );
+    let bits = Event::Bits {
+        username: "lunarbean".into(),
+        amount: 1000,
+    };
+    let mut effects = core.on_event(Ts(600_000), &bits);
+    for s in 1..=40 {
+        effects.extend(core.on_tick(Ts(600_000 + s * 1000)));
+    }
+    let cheer = effects
+        .into_iter()
+        .find_map(|e| match e {
+            crate::engine::core::Effect::Moment(m) => Some(m),
+            _ => None,
+        })
+        .expect("a moment");
+    assert_eq!(cheer.headline(), "CHEER");
+    h.insert_moment_blocking(id, &cheer).expect("moment");
+    writer.shutdown().expect("shutdown");
+    let store = Store::open(&db).expect("store");
+    let r = store.report(id, 5.0).expect("report").expect("session");
+    assert_eq!(r.moment_list[0].kind, "cheer");
+    assert!(r.to_markdown().contains("1 cheer"), "{}", r.to_markdown());
+    let rows = store
+        .list_moments(&crate::store::MomentQuery::of_session(id))
+        .expect("moments");
+    assert_eq!(rows[0].kind_word(), "cheer");
+}

@@ -53,6 +53,18 @@ pub struct MomentRow {
     pub created_at: Ts,
 }
 
+impl MomentRow {
+    /// Its type as people say it: `cheer` for Twitch bits (stored as a donation).
+    pub fn kind_word(&self) -> &'static str {
+        let bits = !self.trigger_data["bits"].is_null();
+        if self.trigger_type == TriggerType::Donation && bits {
+            "cheer"
+        } else {
+            self.trigger_type.as_str()
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct SessionRow {
     pub id: i64,
