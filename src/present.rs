@@ -109,7 +109,10 @@ pub fn trigger_words(kind: TriggerType, data: &TriggerData) -> String {
             format!("Repeated: {} ({}x)", d.emote, d.count)
         }
         TriggerData::Emote(d) => format!("Emote: {} ({}x)", d.emote, d.count),
-        TriggerData::SubBurst(d) => format!("Subs: {} in {} s", d.subs, d.window_s),
+        TriggerData::SubBurst(d) => match &d.gifter {
+            Some(g) => format!("Subs: {} in {} s, gifted by {g}", d.subs, d.window_s),
+            None => format!("Subs: {} in {} s", d.subs, d.window_s),
+        },
         // Say what the money was: the report counts Kicks and bits apart from donations.
         TriggerData::Donation(d) => {
             let what = match (d.kicks, d.bits) {
@@ -247,6 +250,24 @@ mod tests {
         assert_eq!(shell_word("/tmp/my demo"), "'/tmp/my demo'");
         assert_eq!(shell_word("/tmp/it's"), r"'/tmp/it'\''s'");
         assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn a_gift_burst_names_its_gifter() {
+        let burst = |gifter: Option<&str>| {
+            let data = TriggerData::SubBurst(SubBurstData {
+                gifter: gifter.map(String::from),
+                subs: 5,
+                window_s: 60,
+                span_s: 0,
+            });
+            trigger_words(TriggerType::SubBurst, &data)
+        };
+        assert_eq!(
+            burst(Some("GenerousGoose")),
+            "Subs: 5 in 60 s, gifted by GenerousGoose"
+        );
+        assert_eq!(burst(None), "Subs: 5 in 60 s");
     }
 
     #[test]
