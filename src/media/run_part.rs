@@ -201,8 +201,13 @@ impl Supervisor {
         self.remember(line);
         let ev = slog::parse(line);
         match &ev {
-            LogEvent::Discontinuity
-            | LogEvent::NoNewSegments
+            // kicktui's answer (a new part) says it; streamlink's "incoherent output data"
+            // warning is about the file kicktui does not let it write.
+            LogEvent::Discontinuity => {
+                tracing::debug!("streamlink: {line}");
+                self.status.last_problem = Some("the stream reconnected (a new part)".into());
+            }
+            LogEvent::NoNewSegments
             | LogEvent::ReloadFailed
             | LogEvent::ReadTimeout
             | LogEvent::AlreadyExists
