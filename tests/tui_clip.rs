@@ -280,3 +280,33 @@ fn the_quit_question_says_a_recording_that_cannot_write_is_not_running() {
         "{asked}"
     );
 }
+
+/// A moment that comes while the quit question is open is counted in it (y and n take it
+/// too, as the answer's log line will say).
+#[test]
+fn the_quit_question_counts_a_moment_that_came_while_it_was_open() {
+    let mut a = app();
+    engine(&mut a, recording(media::RecState::Recording));
+    engine(
+        &mut a,
+        Update::Moment {
+            id: Some(7),
+            moment: spike(60.0, 20.0),
+        },
+    );
+    a.update(key('q'), T0);
+    assert!(screen_contains(&a, "Cut the 1 pending clip now?"));
+    engine(
+        &mut a,
+        Update::Moment {
+            id: Some(8),
+            moment: spike(90.0, 15.0),
+        },
+    );
+    assert_eq!(a.popup, Some(Popup::ConfirmQuit));
+    assert!(
+        screen_contains(&a, "Cut the 2 pending clips now?"),
+        "{}",
+        screen(&a, 80, 24)
+    );
+}

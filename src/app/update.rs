@@ -22,6 +22,12 @@ impl App {
                 match Msg::from_update(u) {
                     Msg::Engine(u) => {
                         self.on_engine(u, now);
+                        // A moment that came while the quit question is open is counted in
+                        // it (y and n take it too); a clip finished meanwhile leaves the
+                        // wording, and what n means, as shown.
+                        if self.popup == Some(super::Popup::ConfirmQuit) {
+                            self.quit_pending = self.quit_pending.max(self.pending_clips());
+                        }
                         vec![]
                     }
                     other => self.update(other, now),
