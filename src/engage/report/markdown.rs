@@ -93,9 +93,10 @@ impl Report {
         } else {
             String::new()
         };
-        let chatters = self
-            .unique_chatters
-            .map_or(String::new(), |u| format!(", {u} unique chatters"));
+        let chatters = self.unique_chatters.map_or(String::new(), |u| {
+            let n = usize::try_from(u).unwrap_or(usize::MAX);
+            format!(", {}", crate::present::plural(n, "unique chatter"))
+        });
         // Counted chat: bots, `!commands` and a chatter's floods left out, so it can be below
         // the "Received N chat messages" a run ends with.
         writeln!(
