@@ -120,3 +120,43 @@ async fn a_blocked_api_and_a_silent_socket_still_record_a_running_stream() {
     assert!(stored >= 10, "{stored} of 20 chat messages counted");
     src.stop().await;
 }
+
+/// Stopped and started again while Kick's API is still blocked: live is said without a
+/// start both times, and the stream's session goes on instead of a second one opening.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_while_the_api_is_blocked_goes_on_with_the_same_session() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    c.set_api_failure(ApiFailure::Cloudflare);
+    let hls = tempfile::tempdir().unwrap();
+    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
+    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
+    let info = c.info();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.kick.client_id.clear();
+    cfg.kick.client_secret = Default::default();
+    cfg.kick.channel_id = info.channel_id;
+    cfg.kick.chatroom_id = info.chatroom_id;
+    cfg.recorder.enabled = true;
+    cfg.recorder.stream_url = src.url();
+    cfg.recorder.poll_interval_seconds = 5;
+    let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
+    run.expect_within(&["Stream is LIVE!"], Duration::from_secs(30))
+        .await;
+    run.expect("Recording to:").await;
+    let (status, _, dir) = run.stop("TERM").await;
+    assert!(status.success(), "{status}");
+
+    let mut again = Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
+    again
+        .expect_within(&["Session 1 goes on"], Duration::from_secs(30))
+        .await;
+    again.expect("_p2.ts").await;
+    let (status, lines, dir) = again.stop("TERM").await;
+    let text = lines.join("\n");
+    assert!(status.success(), "{status}\n{text}");
+    let db = db(&dir.path().join("data"));
+    assert_eq!(count(&db, "SELECT count(*) FROM sessions"), 1, "{text}");
+    assert_eq!(count(&db, "SELECT count(*) FROM recordings"), 2, "{text}");
+    src.stop().await;
+}

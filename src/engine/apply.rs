@@ -20,7 +20,8 @@ impl Engine {
                     at,
                     title,
                     stream_id,
-                } => self.went_live(at, title, stream_id).await,
+                    start_known,
+                } => self.went_live(at, title, stream_id, start_known).await,
                 Effect::Offline { at } => self.went_offline(at).await,
                 Effect::StartKnown { at, was, stream_id } => {
                     self.start_known(at, was, stream_id).await
@@ -50,10 +51,16 @@ impl Engine {
 
     /// The stream started at `at`: its session (resumed after a crash, or new), the front
     /// ends told, recording started.
-    async fn went_live(&mut self, at: Ts, title: Option<String>, stream_id: Option<u64>) {
+    async fn went_live(
+        &mut self,
+        at: Ts,
+        title: Option<String>,
+        stream_id: Option<u64>,
+        start_known: bool,
+    ) {
         let now = wall_now();
         // Restarted after a crash mid-stream: the stream's session goes on.
-        let resumed = self.resume_stream(now, at, stream_id).await;
+        let resumed = self.resume_stream(now, at, start_known, stream_id).await;
         let (session, before, activity) = match resumed {
             Some(r) => (Some(r.id), Some(r.before), r.activity),
             None => (

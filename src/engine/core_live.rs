@@ -55,6 +55,7 @@ impl Core {
             at: start,
             title: title.clone(),
             stream_id,
+            start_known: known.is_some(),
         });
     }
 

@@ -18,6 +18,8 @@ pub enum Effect {
         at: Ts,
         title: Option<String>,
         stream_id: Option<u64>,
+        /// `at` is the platform's start; false: kicktui's guess (live said without one).
+        start_known: bool,
     },
     Offline {
         at: Ts,

@@ -35,6 +35,7 @@ impl Engine {
         &mut self,
         now: Ts,
         stream_start: Ts,
+        start_known: bool,
         stream_id: Option<u64>,
     ) -> Option<Resumed> {
         let held: Vec<i64> = self.engage.held_reports.iter().map(|h| h.id).collect();
@@ -45,7 +46,7 @@ impl Engine {
         let found = tokio::task::spawn_blocking(move || {
             let store = Store::open_in(&dir).map_err(|e| e.to_string())?;
             let Some(r) = store
-                .resumable(&held, stream_start, stream_id)
+                .resumable(&held, start_known.then_some(stream_start), stream_id, now)
                 .map_err(|e| e.to_string())?
             else {
                 return Ok(None);

@@ -36,6 +36,11 @@ pub struct DownGap {
 /// the live event's `created_at` (microseconds) of one stream differ by a little.
 pub const SAME_STREAM_MS: i64 = 120_000;
 
+/// Live said without a start time after kicktui was down this long at most: the stream it
+/// left live goes on (a stream that ended and another that started within it is rare, and
+/// would only be told as one).
+pub const UNKNOWN_START_GAP_MS: i64 = 10 * 60_000;
+
 /// The tables whose rows follow a session absorbed into the resumed one.
 const ABSORBED: [&str; 6] = [
     "chat_stats",
@@ -53,20 +58,28 @@ impl Store {
     /// started again a minute later is another stream. A session without a stream id may
     /// have only guessed its start (the stream probe said live while the API was blocked):
     /// a stream that started earlier than that is the same one, as no other could run then.
+    ///
+    /// `stream_start` None: live was said without a start (the stream probe while the API is
+    /// blocked); then the session left live within [`UNKNOWN_START_GAP_MS`] of `now` is the
+    /// one (a restart, or a crash, during the block).
     pub fn resumable(
         &self,
         closed: &[i64],
-        stream_start: Ts,
+        stream_start: Option<Ts>,
         stream_id: Option<u64>,
+        now: Ts,
     ) -> Result<Option<Resumable>, StoreError> {
         for &id in closed.iter().rev() {
             let Some(s) = self.session(id)? else { continue };
             let Some(started) = s.stream_started_at else {
                 continue;
             };
-            let same = match (s.stream_id, stream_id) {
-                (Some(a), Some(b)) => u64::try_from(a).is_ok_and(|a| a == b),
-                (stored, _) => {
+            let same = match (s.stream_id, stream_id, stream_start) {
+                (Some(a), Some(b), _) => u64::try_from(a).is_ok_and(|a| a == b),
+                (_, _, None) => s
+                    .ended_at
+                    .is_some_and(|left| now.0 - left.0 <= UNKNOWN_START_GAP_MS),
+                (stored, _, Some(stream_start)) => {
                     let later_by = stream_start.0 - started.0;
                     later_by <= SAME_STREAM_MS && (later_by >= -SAME_STREAM_MS || stored.is_none())
                 }

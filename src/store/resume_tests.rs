@@ -60,7 +60,7 @@ fn the_stream_id_decides_when_both_are_known() {
     let store = Store::open(&db).expect("store");
     let found = |at: f64, id: Option<u64>| {
         store
-            .resumable(&r.streams, START.plus_secs(at), id)
+            .resumable(&r.streams, Some(START.plus_secs(at)), id, START)
             .expect("query")
             .map(|f| f.session_id)
     };
@@ -86,7 +86,12 @@ fn a_guessed_start_is_found_by_the_real_earlier_one() {
     let store = Store::open(&db).expect("store");
     let found = |at: f64| {
         store
-            .resumable(&r.streams, START.plus_secs(at), Some(130_000_009))
+            .resumable(
+                &r.streams,
+                Some(START.plus_secs(at)),
+                Some(130_000_009),
+                START,
+            )
             .expect("query")
             .map(|f| f.session_id)
     };
@@ -109,11 +114,11 @@ fn the_crashed_streams_session_opens_again_and_takes_in_the_waiting_room() {
     // The live event's start is a second off the API's: the same stream. Ten minutes
     // off is another stream.
     let found = store
-        .resumable(&r.streams, START.plus_secs(1.2), None)
+        .resumable(&r.streams, Some(START.plus_secs(1.2)), None, START)
         .expect("query");
     assert_eq!(found.map(|f| f.session_id), Some(crashed));
     let other = store
-        .resumable(&r.streams, START.plus_secs(600.0), None)
+        .resumable(&r.streams, Some(START.plus_secs(600.0)), None, START)
         .expect("query");
     assert_eq!(other, None);
 
@@ -252,7 +257,7 @@ fn a_crashed_stream_stays_resumable_after_clip_pending_reported_it() {
     assert_eq!(again.streams, vec![crashed]);
     let store = Store::open(&db).expect("store");
     let found = store
-        .resumable(&again.streams, START.plus_secs(0.8), None)
+        .resumable(&again.streams, Some(START.plus_secs(0.8)), None, START)
         .expect("query");
     assert_eq!(found.map(|f| f.session_id), Some(crashed));
 
@@ -305,4 +310,22 @@ fn a_known_start_moves_the_sessions_offsets() {
     assert_eq!(row.at, m.at);
     let window = crate::media::ClipRequest::for_moment(&row);
     assert_eq!((window.start, window.end), (m.clip_start, m.clip_end));
+}
+
+/// Live said without a start (the stream probe, Kick's API still blocked after a restart):
+/// the stream kicktui left live minutes ago goes on; after a longer gap it is another.
+#[test]
+fn an_unknown_start_finds_the_stream_left_live_minutes_ago() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("kicktui.db");
+    let (crashed, r) = crashed_stream(&db);
+    let store = Store::open(&db).expect("store");
+    let found = |back_after: f64| {
+        store
+            .resumable(&r.streams, None, None, START.plus_secs(back_after))
+            .expect("query")
+            .map(|f| f.session_id)
+    };
+    assert_eq!(found(240.0), Some(crashed));
+    assert_eq!(found(3600.0), None, "an hour later: another stream");
 }
