@@ -76,7 +76,9 @@ impl Sessions {
             return Some(id);
         }
         let id = self.open(now, None, None, None).await?;
-        tracing::info!("session {id} opened for activity while the channel is offline");
+        // Quietly: at start it is mostly the chat of the seconds before the live state is
+        // known, and "session N is the stream's" follows at once.
+        tracing::debug!("session {id} opened for activity while the channel is offline");
         self.current = Some(Current::new(id, false, now));
         Some(id)
     }
