@@ -165,14 +165,18 @@ pub fn trigger_details(data: &TriggerData) -> String {
     }
 }
 
-pub fn moment_banner(m: &Moment, saved: bool) -> String {
-    let unsaved = if saved {
-        ""
-    } else {
-        "\n  (NOT SAVED: the database refused it, see the log)"
+/// `id`: its row (saved as `#N`, which `kicktui clip` and the report name it by), or None
+/// when the database refused it.
+pub fn moment_banner(m: &Moment, id: Option<i64>) -> String {
+    let (saved, unsaved) = match id {
+        Some(id) => (format!("  (saved #{id})"), ""),
+        None => (
+            String::new(),
+            "\n  (NOT SAVED: the database refused it, see the log)",
+        ),
     };
     format!(
-        "{RULE}\n  {}\n  {}{unsaved}\n{RULE}",
+        "{RULE}\n  {}{saved}\n  {}{unsaved}\n{RULE}",
         moment_title(m),
         trigger_summary(m)
     )
@@ -323,13 +327,16 @@ mod tests {
 
     #[test]
     fn banner_reads_like_the_seed() {
-        let b = moment_banner(&moment(), true);
-        assert!(b.contains("  CHAT SPIKE at 1h 23m 45s\n"), "{b}");
+        let b = moment_banner(&moment(), Some(12));
+        assert!(
+            b.contains("  CHAT SPIKE at 1h 23m 45s  (saved #12)\n"),
+            "{b}"
+        );
         assert!(
             b.contains("  Velocity: 8.7 msg/s | Keywords: CLIP (5x)\n"),
             "{b}"
         );
-        assert!(moment_banner(&moment(), false).contains("NOT SAVED"));
+        assert!(moment_banner(&moment(), None).contains("NOT SAVED"));
     }
 
     #[test]

@@ -160,7 +160,7 @@ impl Printer {
             }
             Update::MomentBuilding { id, moment } => {
                 self.building = Some((moment.at, id.is_some()));
-                vec![moment_banner(moment, id.is_some())]
+                vec![moment_banner(moment, *id)]
             }
             // Its banner came while it was building: one line with what it ended up as.
             Update::Moment { id, moment }
@@ -180,7 +180,7 @@ impl Printer {
                     moment.score
                 )]
             }
-            Update::Moment { id, moment } => vec![moment_banner(moment, id.is_some())],
+            Update::Moment { id, moment } => vec![moment_banner(moment, *id)],
             Update::WentLive { title, source, .. } => {
                 let rec = if self.recording {
                     " Starting recording..."
