@@ -77,6 +77,8 @@ fn chat_message_only_with_the_chat_voice_on() {
         "or bit.ly/xyz",
         "my site is example.com.",
         "(twitch.tv/someone)",
+        "merch at example.de",
+        "promo.co.uk",
     ] {
         let input = serde_json::json!({"text": link});
         assert!(matches!(
