@@ -186,6 +186,36 @@ async fn discord_429_retry_after_is_honoured_then_it_is_sent() {
     cancel.cancel();
 }
 
+/// A burst of alerts meets Discord's rate limit: the 429s it answers use up no attempt (it
+/// said when to come back), so an alert is sent after more 429s than there are attempts.
+#[tokio::test]
+async fn rate_limits_use_up_no_attempt() {
+    let mut rx = Receiver::start().await;
+    let limited = (
+        429,
+        r#"{"message": "rate limited", "retry_after": 0.05, "global": false}"#,
+    );
+    rx.answer("discord", &[limited, limited, limited, limited]);
+    let feed = Feed::new();
+    let cancel = CancellationToken::new();
+    let targets = vec![(Target::Discord(rx.url("discord")), events(&["live"]))];
+    notify::spawn(targets, &feed, fast(), cancel.clone()).unwrap();
+    named(&feed);
+    feed.send(Update::WentLive {
+        at: Ts(0),
+        title: Some("Ranked grind".into()),
+        session: Some(1),
+        source: kicktui::kickapi::LiveSource::Api,
+        resumed: false,
+    });
+    // Four 429s, then the fifth request (answered 200): with 3 attempts it gave up at the third.
+    for _ in 0..5 {
+        rx.next().await;
+    }
+    assert!(rx.script.answers.lock().unwrap()["discord"].is_empty());
+    cancel.cancel();
+}
+
 #[tokio::test]
 async fn failures_are_retried_with_backoff_then_given_up_in_one_line() {
     let (logs, _guard) = capture_logs();

@@ -15,8 +15,11 @@ use crate::media::children::Tracked;
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Discord's messages are at most 2000 characters.
 const DISCORD_MAX: usize = 2000;
-/// A `retry_after` beyond this is not waited for.
+/// A `retry_after` beyond this is not waited for…
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
+/// …nor rate limits adding up to more than this for one alert (they use up no attempt: the
+/// server said when to come back).
+const MAX_RATE_LIMITED: Duration = Duration::from_secs(600);
 
 #[derive(Clone, Debug)]
 pub enum Target {
@@ -71,7 +74,10 @@ pub enum Outcome {
 pub async fn deliver(http: &reqwest::Client, target: &Target, alert: &Alert, b: Backoff) -> bool {
     let mut delay = b.first;
     let mut last = String::new();
-    for attempt in 1..=b.attempts.max(1) {
+    let mut rate_limited = Duration::ZERO;
+    let mut attempt = 0;
+    while attempt < b.attempts.max(1) {
+        attempt += 1;
         match attempt_once(http, target, alert).await {
             Outcome::Sent => {
                 // In the log file only (the target's Display redacts a URL's secret part).
@@ -87,9 +93,13 @@ pub async fn deliver(http: &reqwest::Client, target: &Target, alert: &Alert, b: 
             }
             Outcome::RetryAfter(wait) => {
                 last = "rate limited (429)".into();
-                if attempt < b.attempts {
+                // A `retry_after` of 0, said again and again, is no reason to spin.
+                let wait = wait.max(Duration::from_millis(250));
+                rate_limited += wait;
+                if rate_limited <= MAX_RATE_LIMITED {
                     tracing::debug!("alert to {target}: rate limited, retrying in {wait:?}");
                     tokio::time::sleep(wait).await;
+                    attempt -= 1;
                 }
             }
             Outcome::Failed(why) => {
