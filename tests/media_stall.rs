@@ -198,16 +198,16 @@ async fn a_frozen_stream_is_marked_and_not_recorded_twice() {
 }
 
 /// The stream ends (its playlist says so) while the platform still says live for a while:
-/// the part that started on the ended playlist is the last copy of it; the recorder waits
-/// for the platform instead of copying it again and again, and stops once it says offline.
-/// (The part running when the playlist ends cannot tell: streamlink says so only at start.)
+/// the part running when it ended knows (streamlink says `Stream ended`); the recorder waits
+/// for the platform instead of copying the ended playlist again and again, and stops once it
+/// says offline.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_ended_playlist_is_not_copied_again_while_the_platform_lags() {
     let (_tmp, mut src, live, rec) = recording_for(4.0).await;
     let mut rx = playlist_ended(&mut src, &rec).await;
     // The platform lags: no more copies meanwhile.
     tokio::time::sleep(Duration::from_secs(8)).await;
-    assert_eq!(rx.borrow().parts.len(), 2, "{:#?}", rx.borrow().parts);
+    assert_eq!(rx.borrow().parts.len(), 1, "{:#?}", rx.borrow().parts);
     live.store(false, std::sync::atomic::Ordering::SeqCst);
     wait_for(&mut rx, Duration::from_secs(15), "stopped: offline", |s| {
         s.state == RecState::Stopped(StopReason::Offline)
@@ -216,18 +216,18 @@ async fn an_ended_playlist_is_not_copied_again_while_the_platform_lags() {
     src.stop().await;
 }
 
-/// The source ends its playlist cleanly; part 2 starts on the ended playlist and says so.
+/// The source ends its playlist cleanly; part 1 ends saying so.
 async fn playlist_ended(
     src: &mut HlsSource,
     rec: &kicktui::media::RecorderHandle,
 ) -> tokio::sync::watch::Receiver<kicktui::media::RecordingStatus> {
     let mut rx = rec.status();
     src.end_stream().await;
-    let st = wait_for(&mut rx, Duration::from_secs(30), "part 2 to end", |s| {
-        s.parts.get(1).is_some_and(|p| p.end.is_some())
+    let st = wait_for(&mut rx, Duration::from_secs(30), "part 1 to end", |s| {
+        s.parts.first().is_some_and(|p| p.end.is_some())
     })
     .await;
-    assert_eq!(st.parts[1].end, Some(PartEnd::PlaylistEnded), "{st:#?}");
+    assert_eq!(st.parts[0].end, Some(PartEnd::PlaylistEnded), "{st:#?}");
     rx
 }
 
@@ -249,7 +249,7 @@ async fn a_stream_back_after_its_playlist_ended_is_recorded_at_once() {
         "the new encoder's part",
         |s| {
             s.state == RecState::Recording
-                && s.parts.len() > 2
+                && s.parts.len() > 1
                 && s.parts.last().is_some_and(|p| {
                     p.end.is_none() && p.pdt_first.is_some_and(|t| t.0 >= restarted.0 - 2_000)
                 })

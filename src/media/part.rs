@@ -205,7 +205,8 @@ pub struct PartLog {
     last_completed_s: f64,
     /// streamlink said the playlist brought no new segment.
     pub no_new: bool,
-    /// The playlist was an ended one (streamlink's `End Sequence: N`, not `None`).
+    /// The playlist ended: an ended one at start (streamlink's `End Sequence: N`, not
+    /// `None`), or `Stream ended` said later (after `no_new`, a stale playlist instead).
     pub ended: bool,
     /// The newest segment queued with the discontinuity flag (a new encoder's first).
     discontinuity_at: Option<u64>,
@@ -277,6 +278,12 @@ impl PartLog {
             }
             LogEvent::NoNewSegments => {
                 self.no_new = true;
+                PartChange::None
+            }
+            // The playlist ended while this part was being written (its `#EXT-X-ENDLIST`): a
+            // restart would copy its tail again.
+            LogEvent::StreamEnded => {
+                self.ended = true;
                 PartChange::None
             }
             // The first segment of a part may carry the flag itself: harmless at offset 0.
