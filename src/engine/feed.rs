@@ -1,7 +1,8 @@
 //! The engine's fan-out: every update goes to any number of subscribers (the TUI, the
 //! headless printer, the metrics server, the notifier) through a `broadcast`, and the latest
 //! [`View`] sits in a `watch`. Publishing never waits: a subscriber that falls behind loses
-//! the updates it missed and gets [`Update::Resync`] with the whole view instead.
+//! the updates it missed and gets [`Update::Resync`] with the whole view instead, then only
+//! the updates the view does not hold yet (each is numbered; the view knows its last).
 
 use tokio::sync::{broadcast, mpsc, watch};
 
@@ -15,7 +16,7 @@ pub const FEED_CAPACITY: usize = 4096;
 #[derive(Clone)]
 pub struct Feed {
     view: watch::Sender<View>,
-    tx: broadcast::Sender<Update>,
+    tx: broadcast::Sender<(u64, Update)>,
 }
 
 impl Default for Feed {
@@ -38,6 +39,7 @@ impl Feed {
         FeedRx {
             view: self.view.subscribe(),
             rx: self.tx.subscribe(),
+            held: 0,
         }
     }
 
@@ -49,12 +51,15 @@ impl Feed {
     /// Hands an update to every subscriber; never waits.
     pub fn send(&self, u: Update) {
         // The view follows quietly: subscribers read it when they need it.
+        let mut seq = 0;
         self.view.send_if_modified(|v| {
             v.apply(&u);
+            v.seq += 1;
+            seq = v.seq;
             false
         });
         // No subscriber is not an error: headless tests and tools run without one.
-        let _ = self.tx.send(u);
+        let _ = self.tx.send((seq, u));
     }
 
     pub fn subscribers(&self) -> usize {
@@ -65,21 +70,33 @@ impl Feed {
 /// A subscriber's side.
 pub struct FeedRx {
     view: watch::Receiver<View>,
-    rx: broadcast::Receiver<Update>,
+    rx: broadcast::Receiver<(u64, Update)>,
+    /// The last update the resync's view held: the ones the broadcast still replays up to
+    /// it are in it already (a donation shown twice, offsets moved twice).
+    held: u64,
 }
 
 impl FeedRx {
     /// The next update; after falling behind, the whole view. `None` once the engine is gone
     /// and everything it sent was read.
     pub async fn recv(&mut self) -> Option<Update> {
-        match self.rx.recv().await {
-            Ok(u) => Some(u),
-            Err(broadcast::error::RecvError::Lagged(n)) => {
-                tracing::debug!("a front end fell {n} updates behind; it resyncs");
-                Some(Update::Resync(Box::new(self.view.borrow().clone())))
+        loop {
+            match self.rx.recv().await {
+                Ok((seq, _)) if seq <= self.held => {}
+                Ok((_, u)) => return Some(u),
+                Err(broadcast::error::RecvError::Lagged(n)) => {
+                    tracing::debug!("a front end fell {n} updates behind; it resyncs");
+                    return Some(self.resync());
+                }
+                Err(broadcast::error::RecvError::Closed) => return None,
             }
-            Err(broadcast::error::RecvError::Closed) => None,
         }
+    }
+
+    fn resync(&mut self) -> Update {
+        let view = self.view.borrow().clone();
+        self.held = view.seq;
+        Update::Resync(Box::new(view))
     }
 
     pub fn view(&self) -> View {
@@ -89,12 +106,13 @@ impl FeedRx {
     /// An update already sent, without waiting (`None`: none is waiting, or the feed ended).
     pub fn try_recv(&mut self) -> Option<Update> {
         use broadcast::error::TryRecvError;
-        match self.rx.try_recv() {
-            Ok(u) => Some(u),
-            Err(TryRecvError::Lagged(_)) => {
-                Some(Update::Resync(Box::new(self.view.borrow().clone())))
+        loop {
+            match self.rx.try_recv() {
+                Ok((seq, _)) if seq <= self.held => {}
+                Ok((_, u)) => return Some(u),
+                Err(TryRecvError::Lagged(_)) => return Some(self.resync()),
+                Err(TryRecvError::Empty | TryRecvError::Closed) => return None,
             }
-            Err(TryRecvError::Empty | TryRecvError::Closed) => None,
         }
     }
 
@@ -152,5 +170,20 @@ mod tests {
             }
             other => panic!("expected a resync, got {other:?}"),
         }
+    }
+
+    /// After a resync, the updates the broadcast still held are not replayed: the view had
+    /// them (a donation would show twice). The next new one comes as usual.
+    #[tokio::test]
+    async fn a_resync_is_followed_only_by_what_it_did_not_hold() {
+        let feed = Feed::new();
+        let mut slow = feed.subscribe();
+        for i in 0..(FEED_CAPACITY as u64 + 10) {
+            feed.send(Update::Note(format!("n{i}")));
+        }
+        assert!(matches!(slow.recv().await, Some(Update::Resync(_))));
+        assert_eq!(slow.try_recv(), None, "nothing the view held");
+        feed.send(Update::Note("after".into()));
+        assert_eq!(slow.recv().await, Some(Update::Note("after".into())));
     }
 }

@@ -78,6 +78,8 @@ pub struct MomentRow {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct View {
+    /// The number of the last update it holds (the feed numbers them).
+    pub seq: u64,
     pub snapshot: Snapshot,
     pub chat: Option<ChatState>,
     pub session: Option<i64>,
