@@ -253,6 +253,18 @@ impl Engine {
                 self.report_held(true).await;
             }
         }
+        if s.is_live && s.started_at.is_some() && self.core.totals.is_live {
+            // Live already, maybe from the stream probe, which knows no start: the API's
+            // answer brings the real one (the core takes it only in place of a guess; a
+            // stream it just made live from this answer has it).
+            let live = Event::Live {
+                title: s.title.clone(),
+                started_at: s.started_at,
+                stream_id: s.livestream_id,
+            };
+            let effects = self.core.on_event(now, &live);
+            self.apply(effects).await;
+        }
         if s.is_live
             && let Some(count) = s.viewers
         {
