@@ -309,4 +309,17 @@ fn the_quit_question_counts_a_moment_that_came_while_it_was_open() {
         "{}",
         screen(&a, 80, 24)
     );
+    // Asked "Quit now?" (nothing to cut), a moment meanwhile does not turn n into quit.
+    let mut b = app();
+    engine(&mut b, recording(media::RecState::Recording));
+    b.update(key('q'), T0);
+    assert!(screen_contains(&b, "Quit now?"));
+    engine(
+        &mut b,
+        Update::Moment {
+            id: Some(9),
+            moment: spike(30.0, 15.0),
+        },
+    );
+    assert!(b.update(key('n'), T0).is_empty(), "n still means stay");
 }

@@ -22,10 +22,11 @@ impl App {
                 match Msg::from_update(u) {
                     Msg::Engine(u) => {
                         self.on_engine(u, now);
-                        // A moment that came while the quit question is open is counted in
-                        // it (y and n take it too); a clip finished meanwhile leaves the
-                        // wording, and what n means, as shown.
-                        if self.popup == Some(super::Popup::ConfirmQuit) {
+                        // A moment that came while the quit question about clips is open is
+                        // counted in it (y and n take it too); a clip finished meanwhile
+                        // leaves the wording as shown, and a "Quit now?" stays one (its n
+                        // means stay).
+                        if self.popup == Some(super::Popup::ConfirmQuit) && self.quit_pending > 0 {
                             self.quit_pending = self.quit_pending.max(self.pending_clips());
                         }
                         vec![]
