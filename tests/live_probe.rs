@@ -200,3 +200,60 @@ async fn the_api_back_tells_the_real_start_of_a_stream_the_probe_found() {
     );
     src.stop().await;
 }
+
+/// Stopped while the API was blocked (the session's start a guess), started again with the
+/// API answering: the stream's real start, a minute before the guess, finds the session and
+/// replaces the guess.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_with_the_api_back_replaces_the_guessed_start() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let real = kicktui::time::wall_now().plus_secs(-60.0);
+    c.set_live_since("already running", real);
+    c.set_api_failure(ApiFailure::Cloudflare);
+    let hls = tempfile::tempdir().unwrap();
+    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
+    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
+    let info = c.info();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.kick.client_id.clear();
+    cfg.kick.client_secret = Default::default();
+    cfg.kick.channel_id = info.channel_id;
+    cfg.kick.chatroom_id = info.chatroom_id;
+    cfg.recorder.enabled = true;
+    cfg.recorder.stream_url = src.url();
+    cfg.recorder.poll_interval_seconds = 5;
+    let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
+    let live = run
+        .expect_within(&["Stream is LIVE!"], Duration::from_secs(30))
+        .await;
+    assert!(live.ends_with("(via stream probe)"), "{live}");
+    run.expect("Recording to:").await;
+    let (status, _, dir) = run.stop("TERM").await;
+    assert!(status.success(), "{status}");
+
+    c.set_api_failure(ApiFailure::None);
+    let mut again = Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
+    again
+        .expect_within(&["Session 1 goes on"], Duration::from_secs(30))
+        .await;
+    let (status, lines, dir) = again.stop("TERM").await;
+    let text = lines.join("\n");
+    assert!(status.success(), "{status}\n{text}");
+    let db = db(&dir.path().join("data"));
+    assert_eq!(count(&db, "SELECT count(*) FROM sessions"), 1, "{text}");
+    let (start, guessed): (String, i64) = db
+        .query_row(
+            "SELECT stream_started_at, start_guessed FROM sessions",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let start = kicktui::time::Ts::parse_rfc3339(&start).unwrap();
+    assert!(
+        (start.0 - real.0).abs() < 1000,
+        "{start:?} vs {real:?}\n{text}"
+    );
+    assert_eq!(guessed, 0);
+    src.stop().await;
+}

@@ -71,6 +71,16 @@ impl Engine {
                 None,
             ),
         };
+        // A new stream session whose start is a guess says so: a restart after a crash then
+        // takes the real start for the same stream, and replaces it.
+        if let (Some(id), None, false) = (session, &before, start_known)
+            && let Err(e) = self
+                .store
+                .enqueue(crate::store::WriteOp::StartGuessed { session_id: id })
+                .await
+        {
+            tracing::error!("cannot mark session {id}'s start as a guess: {e}");
+        }
         self.feed.send(Update::WentLive {
             at,
             title,

@@ -79,7 +79,8 @@ impl Engine {
         // Unless the crashed run only guessed it (the stream probe said live while the API
         // was blocked) and the real start is known now.
         let stored = r.stream_started_at;
-        let guessed = stream_start.0 + SAME_STREAM_MS < stored.0;
+        let guessed = stream_start.0 + SAME_STREAM_MS < stored.0
+            || (r.start_guessed && start_known && stream_start.0 + 1_000 < stored.0);
         self.core
             .set_stream_start(if guessed { stream_start } else { stored });
         if guessed

@@ -98,6 +98,12 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
                 ])?;
             one_row(n, "session", *session_id)
         }
+        WriteOp::StartGuessed { session_id } => {
+            let n = conn
+                .prepare_cached("UPDATE sessions SET start_guessed = 1 WHERE id = ?1")?
+                .execute([session_id])?;
+            one_row(n, "session", *session_id)
+        }
         WriteOp::SessionStartKnown {
             session_id,
             stream_started_at,
@@ -107,7 +113,7 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
             let n = conn
                 .prepare_cached(
                     "UPDATE sessions SET stream_started_at = ?2,
-                         stream_id = coalesce(stream_id, ?3)
+                         stream_id = coalesce(stream_id, ?3), start_guessed = 0
                      WHERE id = ?1",
                 )?
                 .execute(params![

@@ -15,8 +15,10 @@ use crate::time::Ts;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resumable {
     pub session_id: i64,
-    /// The start stored with it: offsets go on counting from it.
+    /// The start stored with it: offsets go on counting from it…
     pub stream_started_at: Ts,
+    /// …unless it was the crashed run's guess and the real start is known now.
+    pub start_guessed: bool,
     /// The engagement totals stored before the crash, to add the new run's to.
     pub engage: Option<EngageStats>,
     /// The parts recorded before the crash: the new run's parts follow them.
@@ -74,6 +76,7 @@ impl Store {
             let Some(started) = s.stream_started_at else {
                 continue;
             };
+            let guessed = self.start_guessed(id)?;
             let same = match (s.stream_id, stream_id, stream_start) {
                 (Some(a), Some(b), _) => u64::try_from(a).is_ok_and(|a| a == b),
                 (_, _, None) => s
@@ -81,7 +84,8 @@ impl Store {
                     .is_some_and(|left| now.0 - left.0 <= UNKNOWN_START_GAP_MS),
                 (stored, _, Some(stream_start)) => {
                     let later_by = stream_start.0 - started.0;
-                    later_by <= SAME_STREAM_MS && (later_by >= -SAME_STREAM_MS || stored.is_none())
+                    later_by <= SAME_STREAM_MS
+                        && (later_by >= -SAME_STREAM_MS || stored.is_none() || guessed)
                 }
             };
             if !same {
@@ -90,11 +94,20 @@ impl Store {
             return Ok(Some(Resumable {
                 session_id: id,
                 stream_started_at: started,
+                start_guessed: guessed,
                 engage: engage_stats(&self.conn, id)?,
                 recordings: self.recordings(id)?,
             }));
         }
         Ok(None)
+    }
+
+    fn start_guessed(&self, id: i64) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT start_guessed FROM sessions WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?)
     }
 
     /// The activity the session was on last (its newest segment), if any.

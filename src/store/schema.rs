@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[&str] = &[
     V_SUB_PRICE,
     V_DOWN_GAPS,
     V_STREAM_ID,
+    V_START_GUESSED,
 ];
 
 /// The schema version this build writes.
@@ -242,6 +243,13 @@ ALTER TABLE sessions ADD COLUMN stream_id INTEGER;
 /// same revenue later whatever the config says then.
 const V_SUB_PRICE: &str = r#"
 ALTER TABLE sessions ADD COLUMN sub_price_usd REAL;
+"#;
+
+/// The session's stream start is kicktui's guess (live said without a start time, by the
+/// stream probe while the API was blocked): a restart takes a real start up to any time
+/// before it as the same stream, and replaces it.
+const V_START_GUESSED: &str = r#"
+ALTER TABLE sessions ADD COLUMN start_guessed INTEGER NOT NULL DEFAULT 0;
 "#;
 
 /// Opens a connection with the pragmas every connection needs, then migrates.

@@ -41,6 +41,10 @@ pub enum WriteOp {
         title: Option<String>,
         stream_id: Option<u64>,
     },
+    /// The session's stream start is a guess (see [`WriteOp::SessionStartKnown`]).
+    StartGuessed {
+        session_id: i64,
+    },
     /// The live stream's real start replaces a guessed one, `earlier_s` before it: the
     /// session's moments count their offsets from it too.
     SessionStartKnown {
@@ -107,6 +111,7 @@ impl WriteOp {
             WriteOp::SubPrice { .. } => "sub_price",
             WriteOp::SessionWentLive { .. } => "session_went_live",
             WriteOp::SessionStartKnown { .. } => "session_start_known",
+            WriteOp::StartGuessed { .. } => "start_guessed",
             WriteOp::ResumeSession { .. } => "resume_session",
             WriteOp::InsertMoment(_) => "insert_moment",
             WriteOp::FinalizeMoment { .. } => "finalize_moment",
