@@ -175,7 +175,7 @@ impl<R: BufRead> Feed<R> {
     ) {
         self.start = Instant::now();
         self.sim0 = wall_now();
-        self.core.set_stream_start(self.sim0);
+        self.core.set_stream_start(self.sim0, true);
         self.read_next();
         tracing::info!(
             "preview: {} at {}x; nothing is stored",

@@ -118,8 +118,12 @@ impl Core {
     }
 
     /// Tells the core the stream's start (from the channel API), for offsets.
-    pub fn set_stream_start(&mut self, t: Ts) {
+    /// `known`: the platform's start, not a guess a later real one should replace.
+    pub fn set_stream_start(&mut self, t: Ts, known: bool) {
         self.stream_start = Some(t);
+        if known {
+            self.start_guessed = false;
+        }
     }
 
     pub fn on_event(&mut self, t: Ts, ev: &Event) -> Vec<Effect> {

@@ -229,4 +229,9 @@ fn a_real_start_after_a_guessed_one_moves_the_offsets_once() {
     // A start from the API at once is no guess: nothing to replace.
     let (mut core, _) = live_core(t0, Some(t0));
     assert!(known(&core.on_event(t0.plus_secs(30.0), &live_event(Some(real)))).is_empty());
+    // Nor one a resumed session stored as real, the live said without a start this time.
+    let (mut core, _) = live_core(t0, None);
+    core.set_stream_start(real, true);
+    let off = real.plus_secs(-1.5);
+    assert!(known(&core.on_event(t0.plus_secs(30.0), &live_event(Some(off)))).is_empty());
 }

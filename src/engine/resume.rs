@@ -81,8 +81,11 @@ impl Engine {
         let stored = r.stream_started_at;
         let guessed = stream_start.0 + SAME_STREAM_MS < stored.0
             || (r.start_guessed && start_known && stream_start.0 + 1_000 < stored.0);
+        // The core goes on with the better start; a real one (known now, or stored by the
+        // crashed run) is never replaced by a later word a second off it.
+        let start = if guessed { stream_start } else { stored };
         self.core
-            .set_stream_start(if guessed { stream_start } else { stored });
+            .set_stream_start(start, start_known || !r.start_guessed);
         if guessed
             && let Err(e) = self
                 .store

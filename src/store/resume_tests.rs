@@ -289,7 +289,7 @@ fn a_known_start_moves_the_sessions_offsets() {
         &crate::config::Config::default(),
         crate::engine::core::OffsetBase::StreamStart,
     );
-    core.set_stream_start(START);
+    core.set_stream_start(START, true);
     let m = core.mark(START.plus_secs(90.0), None);
     let moment = h.insert_moment_blocking(id, &m).expect("moment");
     let real = START.plus_secs(-1800.0);
