@@ -255,8 +255,12 @@ impl Trigger {
 impl Moment {
     /// The banner's word for it: the type's, but bits are a CHEER on Twitch, not a donation.
     pub fn headline(&self) -> &'static str {
-        let cheer = self.trigger_type == TriggerType::Donation
-            && self.triggers.iter().any(Trigger::is_cheer);
+        // The main trigger's, as stored (`trigger_data`): the list and report say the same.
+        let cheer = self
+            .triggers
+            .iter()
+            .find(|t| t.kind == self.trigger_type)
+            .is_some_and(Trigger::is_cheer);
         if cheer {
             "CHEER"
         } else {
