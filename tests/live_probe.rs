@@ -8,24 +8,22 @@ mod support;
 
 use std::time::Duration;
 
+use kicktui::config::Config;
 use kicktui::fake::frames::name;
 use kicktui::fake::{ApiFailure, FakeConfig, FakeKick};
 use kicktui::media::hls_source::HlsSource;
 use support::{LIMIT, Run, count, db, test_config};
 use tokio::time::timeout;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_blocked_api_and_a_silent_socket_still_record_a_running_stream() {
-    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
-    let c = kick.control();
-    c.set_api_failure(ApiFailure::Cloudflare);
+/// A local live stream, and a config that records it with Kick's API out of reach (no
+/// official API; the ids given, as the chat needs them): live comes from the stream probe
+/// until the fake's API answers.
+async fn blocked(kick: &FakeKick) -> (tempfile::TempDir, HlsSource, Config) {
     let hls = tempfile::tempdir().unwrap();
-    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
+    let src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
     assert!(src.wait_segments(3, Duration::from_secs(20)).await);
-
-    let info = c.info();
+    let info = kick.control().info();
     let mut cfg = test_config(kick.kick_config());
-    // No official API either; the ids are known (the chat needs them).
     cfg.kick.client_id.clear();
     cfg.kick.client_secret = Default::default();
     cfg.kick.channel_id = info.channel_id;
@@ -33,6 +31,15 @@ async fn a_blocked_api_and_a_silent_socket_still_record_a_running_stream() {
     cfg.recorder.enabled = true;
     cfg.recorder.stream_url = src.url();
     cfg.recorder.poll_interval_seconds = 5;
+    (hls, src, cfg)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocked_api_and_a_silent_socket_still_record_a_running_stream() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    c.set_api_failure(ApiFailure::Cloudflare);
+    let (_hls, mut src, mut cfg) = blocked(&kick).await;
     cfg.recorder.health_interval_seconds = 2;
     cfg.recorder.min_growth_mb_per_min = 0.1;
     let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
@@ -107,18 +114,7 @@ async fn a_restart_while_the_api_is_blocked_goes_on_with_the_same_session() {
     let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
     let c = kick.control();
     c.set_api_failure(ApiFailure::Cloudflare);
-    let hls = tempfile::tempdir().unwrap();
-    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
-    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
-    let info = c.info();
-    let mut cfg = test_config(kick.kick_config());
-    cfg.kick.client_id.clear();
-    cfg.kick.client_secret = Default::default();
-    cfg.kick.channel_id = info.channel_id;
-    cfg.kick.chatroom_id = info.chatroom_id;
-    cfg.recorder.enabled = true;
-    cfg.recorder.stream_url = src.url();
-    cfg.recorder.poll_interval_seconds = 5;
+    let (_hls, mut src, cfg) = blocked(&kick).await;
     let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
     run.expect_within(&["Stream is LIVE!"], Duration::from_secs(30))
         .await;
@@ -153,18 +149,7 @@ async fn the_api_back_tells_the_real_start_of_a_stream_the_probe_found() {
     c.set_api_failure(ApiFailure::RateLimited {
         retry_after: Some(3),
     });
-    let hls = tempfile::tempdir().unwrap();
-    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
-    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
-    let info = c.info();
-    let mut cfg = test_config(kick.kick_config());
-    cfg.kick.client_id.clear();
-    cfg.kick.client_secret = Default::default();
-    cfg.kick.channel_id = info.channel_id;
-    cfg.kick.chatroom_id = info.chatroom_id;
-    cfg.recorder.enabled = true;
-    cfg.recorder.stream_url = src.url();
-    cfg.recorder.poll_interval_seconds = 5;
+    let (_hls, mut src, cfg) = blocked(&kick).await;
     let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
     let live = run
         .expect_within(&["Stream is LIVE!"], Duration::from_secs(30))
@@ -211,18 +196,7 @@ async fn a_restart_with_the_api_back_replaces_the_guessed_start() {
     let real = kicktui::time::wall_now().plus_secs(-60.0);
     c.set_live_since("already running", real);
     c.set_api_failure(ApiFailure::Cloudflare);
-    let hls = tempfile::tempdir().unwrap();
-    let mut src = HlsSource::start(hls.path(), "ffmpeg").await.unwrap();
-    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
-    let info = c.info();
-    let mut cfg = test_config(kick.kick_config());
-    cfg.kick.client_id.clear();
-    cfg.kick.client_secret = Default::default();
-    cfg.kick.channel_id = info.channel_id;
-    cfg.kick.chatroom_id = info.chatroom_id;
-    cfg.recorder.enabled = true;
-    cfg.recorder.stream_url = src.url();
-    cfg.recorder.poll_interval_seconds = 5;
+    let (_hls, mut src, cfg) = blocked(&kick).await;
     let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
     let live = run
         .expect_within(&["Stream is LIVE!"], Duration::from_secs(30))

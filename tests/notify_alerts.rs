@@ -113,6 +113,18 @@ fn named(feed: &Feed) {
     }));
 }
 
+/// The channel is named and goes live with a title.
+fn named_and_live(feed: &Feed) {
+    named(feed);
+    feed.send(Update::WentLive {
+        at: Ts(0),
+        title: Some("Ranked grind".into()),
+        session: Some(1),
+        source: kicktui::kickapi::LiveSource::Api,
+        resumed: false,
+    });
+}
+
 /// The channel is named, goes live untitled, and goes offline a minute later.
 fn live_then_offline(feed: &Feed) {
     named(feed);
@@ -163,14 +175,7 @@ async fn discord_429_retry_after_is_honoured_then_it_is_sent() {
     let cancel = CancellationToken::new();
     let targets = vec![(Target::Discord(rx.url("discord")), events(&["live"]))];
     notify::spawn(targets, &feed, fast(), cancel.clone()).unwrap();
-    named(&feed);
-    feed.send(Update::WentLive {
-        at: Ts(0),
-        title: Some("Ranked grind".into()),
-        session: Some(1),
-        source: kicktui::kickapi::LiveSource::Api,
-        resumed: false,
-    });
+    named_and_live(&feed);
     let (_, first, t0) = rx.next().await;
     let (_, second, t1) = rx.next().await;
     assert_eq!(
@@ -200,14 +205,7 @@ async fn rate_limits_use_up_no_attempt() {
     let cancel = CancellationToken::new();
     let targets = vec![(Target::Discord(rx.url("discord")), events(&["live"]))];
     notify::spawn(targets, &feed, fast(), cancel.clone()).unwrap();
-    named(&feed);
-    feed.send(Update::WentLive {
-        at: Ts(0),
-        title: Some("Ranked grind".into()),
-        session: Some(1),
-        source: kicktui::kickapi::LiveSource::Api,
-        resumed: false,
-    });
+    named_and_live(&feed);
     // Four 429s, then the fifth request (answered 200): with 3 attempts it gave up at the third.
     for _ in 0..5 {
         rx.next().await;
@@ -272,13 +270,9 @@ async fn a_refused_alert_is_not_retried_and_unreachable_urls_stay_out_of_the_log
     );
     rx.next().await;
     assert!(rx.seen.try_recv().is_err(), "a 404 is not retried");
-    // Nothing listens here: connection refused, retried, given up.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead = format!(
-        "http://{}/api/webhooks/1/s3cr3t",
-        closed.local_addr().unwrap()
-    );
-    drop(closed);
+    // Nothing listens here: connection refused, retried, given up. (Port 1, not a port freed
+    // a moment ago, which a parallel test's listener could take.)
+    let dead = "http://127.0.0.1:1/api/webhooks/1/s3cr3t".to_string();
     let target = Target::Discord(SecretUrl::new(&dead).unwrap());
     assert!(!notify::deliver::deliver(&http, &target, &alert, fast()).await);
     let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();

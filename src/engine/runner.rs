@@ -233,12 +233,7 @@ impl Engine {
         }
         if v.act {
             if s.is_live && !self.core.totals.is_live {
-                let live = Event::Live {
-                    title: s.title.clone(),
-                    started_at: s.started_at,
-                    stream_id: s.livestream_id,
-                };
-                let effects = self.core.on_event(now, &live);
+                let effects = self.core.on_event(now, &live_event(&s));
                 self.apply(effects).await;
             } else if !s.is_live && self.core.totals.is_live {
                 // The session ends when the API first said so, not at the confirmation.
@@ -257,12 +252,7 @@ impl Engine {
             // Live already, maybe from the stream probe, which knows no start: the API's
             // answer brings the real one (the core takes it only in place of a guess; a
             // stream it just made live from this answer has it).
-            let live = Event::Live {
-                title: s.title.clone(),
-                started_at: s.started_at,
-                stream_id: s.livestream_id,
-            };
-            let effects = self.core.on_event(now, &live);
+            let effects = self.core.on_event(now, &live_event(&s));
             self.apply(effects).await;
         }
         if s.is_live
@@ -362,5 +352,14 @@ fn trouble(e: &ApiError, need_ids: bool) -> Update {
         message,
         retry_s: retry.map(|d| d.as_secs()),
         waits_for_ids: need_ids,
+    }
+}
+
+/// The core's event for a live status (API, Helix, or the stream probe).
+fn live_event(s: &LiveStatus) -> Event {
+    Event::Live {
+        title: s.title.clone(),
+        started_at: s.started_at,
+        stream_id: s.livestream_id,
     }
 }
