@@ -1,8 +1,10 @@
 //! The engine's fan-out: every update goes to any number of subscribers (the TUI, the
 //! headless printer, the metrics server, the notifier) through a `broadcast`, and the latest
 //! [`View`] sits in a `watch`. Publishing never waits: a subscriber that falls behind loses
-//! the updates it missed and gets [`Update::Resync`] with the whole view instead, then only
-//! the updates the view does not hold yet (each is numbered; the view knows its last).
+//! the updates it missed and gets [`Update::Resync`] with the whole view instead, then the
+//! updates still buffered, except the state the view already folded in (each update is
+//! numbered; the view knows its last): a donation is not shown twice, but a note, a clip or
+//! a live alert still comes.
 
 use tokio::sync::{broadcast, mpsc, watch};
 
@@ -71,8 +73,8 @@ impl Feed {
 pub struct FeedRx {
     view: watch::Receiver<View>,
     rx: broadcast::Receiver<(u64, Update)>,
-    /// The last update the resync's view held: the ones the broadcast still replays up to
-    /// it are in it already (a donation shown twice, offsets moved twice).
+    /// The last update the resync's view held: of the ones the broadcast still replays up to
+    /// it, the state it folded in is skipped (a donation shown twice, offsets moved twice).
     held: u64,
 }
 
@@ -82,7 +84,7 @@ impl FeedRx {
     pub async fn recv(&mut self) -> Option<Update> {
         loop {
             match self.rx.recv().await {
-                Ok((seq, _)) if seq <= self.held => {}
+                Ok((seq, u)) if seq <= self.held && u.folded_by_view() => {}
                 Ok((_, u)) => return Some(u),
                 Err(broadcast::error::RecvError::Lagged(n)) => {
                     tracing::debug!("a front end fell {n} updates behind; it resyncs");
@@ -108,7 +110,7 @@ impl FeedRx {
         use broadcast::error::TryRecvError;
         loop {
             match self.rx.try_recv() {
-                Ok((seq, _)) if seq <= self.held => {}
+                Ok((seq, u)) if seq <= self.held && u.folded_by_view() => {}
                 Ok((_, u)) => return Some(u),
                 Err(TryRecvError::Lagged(_)) => return Some(self.resync()),
                 Err(TryRecvError::Empty | TryRecvError::Closed) => return None,
@@ -172,17 +174,23 @@ mod tests {
         }
     }
 
-    /// After a resync, the updates the broadcast still held are not replayed: the view had
-    /// them (a donation would show twice). The next new one comes as usual.
+    /// After a resync, the revenue points the broadcast still held are not replayed (the
+    /// view has them: a donation would show twice); a note among them still comes (the view
+    /// holds no notes), and so does the next new update.
     #[tokio::test]
-    async fn a_resync_is_followed_only_by_what_it_did_not_hold() {
+    async fn a_resync_is_followed_only_by_what_its_view_did_not_fold_in() {
         let feed = Feed::new();
         let mut slow = feed.subscribe();
         for i in 0..(FEED_CAPACITY as u64 + 10) {
-            feed.send(Update::Note(format!("n{i}")));
+            feed.send(Update::Revenue(crate::engine::view::RevenuePoint {
+                id: format!("p{i}"),
+                ..Default::default()
+            }));
         }
+        feed.send(Update::Note("in the gap".into()));
         assert!(matches!(slow.recv().await, Some(Update::Resync(_))));
-        assert_eq!(slow.try_recv(), None, "nothing the view held");
+        assert_eq!(slow.recv().await, Some(Update::Note("in the gap".into())));
+        assert_eq!(slow.try_recv(), None, "no revenue point twice");
         feed.send(Update::Note("after".into()));
         assert_eq!(slow.recv().await, Some(Update::Note("after".into())));
     }

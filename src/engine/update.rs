@@ -249,6 +249,27 @@ impl std::fmt::Display for Summary {
     }
 }
 
+impl Update {
+    /// State a [`View`] folds in wholly, so that replaying it after a resync to that view
+    /// would show it twice (a donation) or apply it twice (an offset shift). Events (notes,
+    /// subs, live and offline, clips, final moments) are not: subscribers act on them.
+    pub fn folded_by_view(&self) -> bool {
+        matches!(
+            self,
+            Update::Snapshot(_)
+                | Update::ChatState(_)
+                | Update::MomentBuilding { .. }
+                | Update::Recording(_)
+                | Update::Revenue(_)
+                | Update::StartKnown { .. }
+                | Update::EarlierMoments(_)
+                | Update::NotRecorded { .. }
+                | Update::Advice(_)
+                | Update::Advisor(_)
+        )
+    }
+}
+
 /// A moment of the live stream (made at or after the guessed start `was`) counted from the
 /// real start `at` instead.
 pub fn shift_offset(m: &mut Moment, at: Ts, was: Ts) {
