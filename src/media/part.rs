@@ -205,9 +205,12 @@ pub struct PartLog {
     last_completed_s: f64,
     /// streamlink said the playlist brought no new segment.
     pub no_new: bool,
-    /// The playlist ended: an ended one at start (streamlink's `End Sequence: N`, not
-    /// `None`), or `Stream ended` said later (after `no_new`, a stale playlist instead).
+    /// The playlist was an ended one at start (streamlink's `End Sequence: N`, not `None`).
     pub ended: bool,
+    /// streamlink said `Stream ended`: the playlist ended while this part recorded it, if
+    /// streamlink then exits 0 (it says so after a read timeout too, then exits 1) and not
+    /// for want of new segments (`no_new`).
+    pub said_ended: bool,
     /// The newest segment queued with the discontinuity flag (a new encoder's first).
     discontinuity_at: Option<u64>,
 }
@@ -280,10 +283,10 @@ impl PartLog {
                 self.no_new = true;
                 PartChange::None
             }
-            // The playlist ended while this part was being written (its `#EXT-X-ENDLIST`): a
-            // restart would copy its tail again.
+            // The playlist may have ended while this part was being written (its
+            // `#EXT-X-ENDLIST`): a restart would copy its tail again.
             LogEvent::StreamEnded => {
-                self.ended = true;
+                self.said_ended = true;
                 PartChange::None
             }
             // The first segment of a part may carry the flag itself: harmless at offset 0.
@@ -294,6 +297,17 @@ impl PartLog {
                 PartChange::Rotate
             }
             _ => PartChange::None,
+        }
+    }
+
+    /// Why the part ended when streamlink exited by itself with `code`.
+    pub fn end_on_exit(&self, code: Option<i32>) -> PartEnd {
+        if self.no_new {
+            PartEnd::NoNewVideo
+        } else if self.ended || (self.said_ended && code == Some(0)) {
+            PartEnd::PlaylistEnded
+        } else {
+            PartEnd::Exited(code)
         }
     }
 
@@ -317,77 +331,5 @@ impl PartLog {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::media::slog::parse;
-
-    #[test]
-    fn pdt_of_the_first_written_segment_and_content() {
-        let mut info = PartInfo::new(1, "p1.ts".into(), Ts(0), 3);
-        let mut log = PartLog::default();
-        let lines = [
-            "[stream.hls][debug] First Sequence: 0; Last Sequence: 3",
-            "[stream.hls][debug] Start offset: -0.0; Duration: 0.0; Start Sequence: 1; End Sequence: None",
-            "[stream.segmented][debug] Queuing HLSSegment(num=1, init=False, discontinuity=False, duration=2.000, title=None, key=None, byterange=None, date=2026-11-21T03:00:25.210000Z, map=None, fileext='ts')",
-            "[stream.segmented][debug] Queuing HLSSegment(num=2, init=False, discontinuity=False, duration=2.000, title=None, key=None, byterange=None, date=2026-11-21T03:00:27.210000Z, map=None, fileext='ts')",
-            "[stream.hls][debug] Writing segment 1 to output",
-            "[stream.hls][debug] Segment 1 complete",
-            "[stream.hls][debug] Writing segment 2 to output",
-            "[stream.hls][debug] Segment 2 complete",
-        ];
-        let changes: Vec<PartChange> = lines
-            .iter()
-            .map(|l| log.apply(&parse(l), &mut info))
-            .collect();
-        let pdt = Ts::parse_rfc3339("2026-11-21T03:00:25.210Z").unwrap();
-        assert!(changes.contains(&PartChange::PdtFirst(pdt)));
-        assert_eq!(info.content_start(), Some(pdt));
-        assert_eq!(info.content_s, 4.0);
-        assert_eq!(info.lead_s, 7.0, "3 segments behind × 2 s + 1 s");
-        let disc = parse(
-            "[stream.hls][warning] Encountered a stream discontinuity. This is unsupported and will result in incoherent output data.",
-        );
-        assert_eq!(log.apply(&disc, &mut info), PartChange::Rotate);
-    }
-
-    /// A part that caught up on an old playlist's tail meets the discontinuity with the new
-    /// encoder's segments queued: the next part starts back at its first.
-    #[test]
-    fn the_new_encoders_segments_are_counted_from_the_discontinuity() {
-        let mut info = PartInfo::new(3, "p3.ts".into(), Ts(0), 3);
-        let mut log = PartLog::default();
-        assert_eq!(log.segments_since_discontinuity(), None);
-        let queued = |num: u64, disc: bool| LogEvent::Queued {
-            num,
-            duration: 2.0,
-            date: None,
-            discontinuity: disc,
-        };
-        for (num, disc) in [
-            (40, false),
-            (41, false),
-            (42, true),
-            (43, false),
-            (44, false),
-        ] {
-            log.apply(&queued(num, disc), &mut info);
-        }
-        assert_eq!(log.segments_since_discontinuity(), Some(3));
-        log.apply(&queued(45, false), &mut info);
-        assert_eq!(log.segments_since_discontinuity(), Some(4));
-    }
-
-    #[test]
-    fn without_pdt_the_start_is_first_byte_minus_lead() {
-        let mut info = PartInfo::new(2, "p2.ts".into(), Ts(0), 3);
-        info.first_byte_at = Some(Ts(100_000));
-        assert_eq!(info.content_start(), Some(Ts(93_000)));
-        let mut log = PartLog::default();
-        let disc = LogEvent::Discontinuity;
-        assert_eq!(
-            log.apply(&disc, &mut info),
-            PartChange::None,
-            "nothing written yet"
-        );
-    }
-}
+#[path = "part_tests.rs"]
+mod tests;

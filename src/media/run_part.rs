@@ -159,9 +159,7 @@ impl Supervisor {
                     }
                     break match self.write_error.take() {
                         Some(why) => PartEnd::Unwritable(why),
-                        None if plog.no_new => PartEnd::NoNewVideo,
-                        None if plog.ended => PartEnd::PlaylistEnded,
-                        None => PartEnd::Exited(code),
+                        None => plog.end_on_exit(code),
                     };
                 }
                 _ = tokio::time::sleep_until(next_poll) => {

@@ -1,0 +1,100 @@
+use super::*;
+use crate::media::slog::parse;
+
+/// streamlink says `Stream ended` after any end of its read loop: exit 0 after it is an
+/// ended playlist; exit 1 (a read timeout) is not; after "no new segments" it is a stale
+/// playlist (measured with streamlink 8.6.3).
+#[test]
+fn stream_ended_is_an_ended_playlist_only_with_exit_0() {
+    let end = |lines: &[&str], code| {
+        let mut info = PartInfo::new(1, "p1.ts".into(), Ts(0), 3);
+        let mut log = PartLog::default();
+        for l in lines {
+            log.apply(&parse(l), &mut info);
+        }
+        log.end_on_exit(code)
+    };
+    let ended = ["[cli][info] Stream ended"];
+    assert_eq!(end(&ended, Some(0)), PartEnd::PlaylistEnded);
+    let timeout = [
+        "[stream.segmented][error] Failed to fetch segment 5: Read timed out",
+        "[cli][info] Stream ended",
+        "error: Error when reading from stream: Read timeout, exiting",
+    ];
+    assert_eq!(end(&timeout, Some(1)), PartEnd::Exited(Some(1)));
+    let stale = [
+        "[stream.segmented][warning] No new segments for more than 6.00s. Stopping...",
+        "[cli][info] Stream ended",
+    ];
+    assert_eq!(end(&stale, Some(0)), PartEnd::NoNewVideo);
+}
+
+#[test]
+fn pdt_of_the_first_written_segment_and_content() {
+    let mut info = PartInfo::new(1, "p1.ts".into(), Ts(0), 3);
+    let mut log = PartLog::default();
+    let lines = [
+        "[stream.hls][debug] First Sequence: 0; Last Sequence: 3",
+        "[stream.hls][debug] Start offset: -0.0; Duration: 0.0; Start Sequence: 1; End Sequence: None",
+        "[stream.segmented][debug] Queuing HLSSegment(num=1, init=False, discontinuity=False, duration=2.000, title=None, key=None, byterange=None, date=2026-11-21T03:00:25.210000Z, map=None, fileext='ts')",
+        "[stream.segmented][debug] Queuing HLSSegment(num=2, init=False, discontinuity=False, duration=2.000, title=None, key=None, byterange=None, date=2026-11-21T03:00:27.210000Z, map=None, fileext='ts')",
+        "[stream.hls][debug] Writing segment 1 to output",
+        "[stream.hls][debug] Segment 1 complete",
+        "[stream.hls][debug] Writing segment 2 to output",
+        "[stream.hls][debug] Segment 2 complete",
+    ];
+    let changes: Vec<PartChange> = lines
+        .iter()
+        .map(|l| log.apply(&parse(l), &mut info))
+        .collect();
+    let pdt = Ts::parse_rfc3339("2026-11-21T03:00:25.210Z").unwrap();
+    assert!(changes.contains(&PartChange::PdtFirst(pdt)));
+    assert_eq!(info.content_start(), Some(pdt));
+    assert_eq!(info.content_s, 4.0);
+    assert_eq!(info.lead_s, 7.0, "3 segments behind × 2 s + 1 s");
+    let disc = parse(
+        "[stream.hls][warning] Encountered a stream discontinuity. This is unsupported and will result in incoherent output data.",
+    );
+    assert_eq!(log.apply(&disc, &mut info), PartChange::Rotate);
+}
+
+/// A part that caught up on an old playlist's tail meets the discontinuity with the new
+/// encoder's segments queued: the next part starts back at its first.
+#[test]
+fn the_new_encoders_segments_are_counted_from_the_discontinuity() {
+    let mut info = PartInfo::new(3, "p3.ts".into(), Ts(0), 3);
+    let mut log = PartLog::default();
+    assert_eq!(log.segments_since_discontinuity(), None);
+    let queued = |num: u64, disc: bool| LogEvent::Queued {
+        num,
+        duration: 2.0,
+        date: None,
+        discontinuity: disc,
+    };
+    for (num, disc) in [
+        (40, false),
+        (41, false),
+        (42, true),
+        (43, false),
+        (44, false),
+    ] {
+        log.apply(&queued(num, disc), &mut info);
+    }
+    assert_eq!(log.segments_since_discontinuity(), Some(3));
+    log.apply(&queued(45, false), &mut info);
+    assert_eq!(log.segments_since_discontinuity(), Some(4));
+}
+
+#[test]
+fn without_pdt_the_start_is_first_byte_minus_lead() {
+    let mut info = PartInfo::new(2, "p2.ts".into(), Ts(0), 3);
+    info.first_byte_at = Some(Ts(100_000));
+    assert_eq!(info.content_start(), Some(Ts(93_000)));
+    let mut log = PartLog::default();
+    let disc = LogEvent::Discontinuity;
+    assert_eq!(
+        log.apply(&disc, &mut info),
+        PartChange::None,
+        "nothing written yet"
+    );
+}
