@@ -99,6 +99,7 @@ fn fast() -> Backoff {
         first: Duration::from_millis(20),
         max: Duration::from_millis(100),
         attempts: 3,
+        rate_limited_for: Duration::from_secs(2),
     }
 }
 
@@ -212,6 +213,31 @@ async fn rate_limits_use_up_no_attempt() {
     }
     assert!(rx.script.answers.lock().unwrap()["discord"].is_empty());
     cancel.cancel();
+}
+
+/// A target that answers 429 for ever: the alert is given up once it has been rate limited
+/// for `rate_limited_for`, not retried without end.
+#[tokio::test]
+async fn an_alert_rate_limited_too_long_is_given_up() {
+    let (logs, _guard) = capture_logs();
+    let mut rx = Receiver::start().await;
+    let limited = (429, r#"{"retry_after": 0.5, "global": false}"#);
+    rx.answer("discord", &[limited; 20]);
+    let http = reqwest::Client::new();
+    let alert = Alert {
+        event: "live",
+        text: "x".into(),
+        data: json!({}),
+    };
+    let target = Target::Discord(rx.url("discord"));
+    let t0 = std::time::Instant::now();
+    assert!(!notify::deliver::deliver(&http, &target, &alert, fast()).await);
+    assert!(t0.elapsed() < Duration::from_secs(4), "{:?}", t0.elapsed());
+    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("rate limited (429) for 2 s"), "{text}");
+    for _ in 0..4 {
+        rx.next().await;
+    }
 }
 
 #[tokio::test]

@@ -15,11 +15,8 @@ use crate::media::children::Tracked;
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Discord's messages are at most 2000 characters.
 const DISCORD_MAX: usize = 2000;
-/// A `retry_after` beyond this is not waited for…
+/// A longer `retry_after` is cut to this.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
-/// …nor rate limits adding up to more than this for one alert (they use up no attempt: the
-/// server said when to come back).
-const MAX_RATE_LIMITED: Duration = Duration::from_secs(600);
 
 #[derive(Clone, Debug)]
 pub enum Target {
@@ -40,12 +37,15 @@ impl std::fmt::Display for Target {
     }
 }
 
-/// Retries after a failure: `first`, doubling up to `max`; `attempts` in all.
+/// Retries after a failure: `first`, doubling up to `max`; `attempts` in all. 429s use up
+/// no attempt (the server said when to come back), but an alert still rate limited
+/// `rate_limited_for` after its first 429 is given up.
 #[derive(Clone, Copy, Debug)]
 pub struct Backoff {
     pub first: Duration,
     pub max: Duration,
     pub attempts: u32,
+    pub rate_limited_for: Duration,
 }
 
 impl Default for Backoff {
@@ -54,6 +54,7 @@ impl Default for Backoff {
             first: Duration::from_secs(2),
             max: Duration::from_secs(60),
             attempts: 5,
+            rate_limited_for: Duration::from_secs(600),
         }
     }
 }
@@ -74,7 +75,7 @@ pub enum Outcome {
 pub async fn deliver(http: &reqwest::Client, target: &Target, alert: &Alert, b: Backoff) -> bool {
     let mut delay = b.first;
     let mut last = String::new();
-    let mut rate_limited = Duration::ZERO;
+    let mut limited_since: Option<std::time::Instant> = None;
     let mut attempt = 0;
     while attempt < b.attempts.max(1) {
         attempt += 1;
@@ -95,12 +96,17 @@ pub async fn deliver(http: &reqwest::Client, target: &Target, alert: &Alert, b: 
                 last = "rate limited (429)".into();
                 // A `retry_after` of 0, said again and again, is no reason to spin.
                 let wait = wait.max(Duration::from_millis(250));
-                rate_limited += wait;
-                if rate_limited <= MAX_RATE_LIMITED {
-                    tracing::debug!("alert to {target}: rate limited, retrying in {wait:?}");
-                    tokio::time::sleep(wait).await;
-                    attempt -= 1;
+                let since = *limited_since.get_or_insert_with(std::time::Instant::now);
+                if since.elapsed() + wait > b.rate_limited_for {
+                    last = format!(
+                        "rate limited (429) for {:.0} s",
+                        b.rate_limited_for.as_secs_f64()
+                    );
+                    break;
                 }
+                tracing::debug!("alert to {target}: rate limited, retrying in {wait:?}");
+                tokio::time::sleep(wait).await;
+                attempt -= 1;
             }
             Outcome::Failed(why) => {
                 // Said at the first failure, not only after minutes of retries: a wrong
@@ -117,9 +123,8 @@ pub async fn deliver(http: &reqwest::Client, target: &Target, alert: &Alert, b: 
         }
     }
     tracing::warn!(
-        "alert {} to {target} given up after {} attempts: {last}",
-        alert.event,
-        b.attempts
+        "alert {} to {target} given up after {attempt} attempts: {last}",
+        alert.event
     );
     false
 }
