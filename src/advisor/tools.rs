@@ -179,7 +179,8 @@ pub enum Invalid {
 /// Whether a chat line carries a link: the model is told "no links", and a streamer
 /// approving lines at speed should not post one by accident.
 /// A bare domain counts too (`discord.gg/abc`, `bit.ly`, `shop.de`): a host with a path, or
-/// one under a common or a country's (two letters) top-level domain.
+/// one under a common top-level domain, or a country's (two letters) after a name of four
+/// letters or more or a second level (`promo.co.uk`): chat's `gg.ez` and `lol.no` are not.
 fn has_link(s: &str) -> bool {
     let lower = s.to_lowercase();
     ["http://", "https://", "www."]
@@ -210,7 +211,8 @@ fn is_bare_domain(word: &str) -> bool {
             .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
         && tld.len() >= 2
         && tld.chars().all(|c| c.is_ascii_alphabetic());
-    hostlike && (path || tld.len() == 2 || COMMON_TLDS.contains(tld))
+    let country = tld.len() == 2 && (labels.len() > 2 || labels[0].len() >= 4);
+    hostlike && (path || country || COMMON_TLDS.contains(tld))
 }
 
 /// Checks one call against its tool's schema. `arms` are the activities the bandit knows.

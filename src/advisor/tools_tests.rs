@@ -92,6 +92,8 @@ fn chat_message_only_with_the_chat_voice_on() {
         "3.5 kills a min",
         "e.g. that play",
         "wait.. what",
+        "gg.ez",
+        "lol.no way",
     ] {
         let input = serde_json::json!({"text": plain});
         assert!(
