@@ -96,13 +96,15 @@ impl FeedRx {
     }
 
     fn resync(&mut self) -> Update {
-        let view = self.view.borrow().clone();
-        self.held = view.seq;
-        Update::Resync(Box::new(view))
+        Update::Resync(Box::new(self.view()))
     }
 
-    pub fn view(&self) -> View {
-        self.view.borrow().clone()
+    /// The latest view, for a subscriber that starts from it: the state it folded in that the
+    /// subscription also brings (sent between subscribing and this) is not delivered twice.
+    pub fn view(&mut self) -> View {
+        let view = self.view.borrow().clone();
+        self.held = view.seq;
+        view
     }
 
     /// An update already sent, without waiting (`None`: none is waiting, or the feed ended).
@@ -193,5 +195,21 @@ mod tests {
         assert_eq!(slow.try_recv(), None, "no revenue point twice");
         feed.send(Update::Note("after".into()));
         assert_eq!(slow.recv().await, Some(Update::Note("after".into())));
+    }
+
+    /// A subscriber that starts from the view (the metrics hub) does not get the state the
+    /// view already holds a second time, when it was sent between subscribing and reading.
+    #[tokio::test]
+    async fn the_view_a_subscriber_starts_from_is_not_followed_by_its_own_state() {
+        let feed = Feed::new();
+        let mut rx = feed.subscribe();
+        feed.send(Update::Revenue(crate::engine::view::RevenuePoint {
+            id: "p1".into(),
+            ..Default::default()
+        }));
+        feed.send(Update::Note("a note".into()));
+        assert_eq!(rx.view().revenue.len(), 1);
+        assert_eq!(rx.recv().await, Some(Update::Note("a note".into())));
+        assert_eq!(rx.try_recv(), None, "p1 once, in the view");
     }
 }

@@ -79,7 +79,7 @@ pub fn spawn(
     // The first subscription is taken now: nothing published after `spawn` returns is missed.
     // With the view as of that moment: what the subscription brings comes after it.
     let subscribe = move |feed: &Feed| {
-        let rx = feed.subscribe();
+        let mut rx = feed.subscribe();
         let view = rx.view();
         (rx, view)
     };
