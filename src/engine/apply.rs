@@ -76,7 +76,7 @@ impl Engine {
         if let (Some(id), None, false) = (session, &before, start_known)
             && let Err(e) = self
                 .store
-                .enqueue(crate::store::WriteOp::StartGuessed { session_id: id })
+                .enqueue(WriteOp::StartGuessed { session_id: id })
                 .await
         {
             tracing::error!("cannot mark session {id}'s start as a guess: {e}");

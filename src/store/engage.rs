@@ -134,9 +134,23 @@ const JOINED_LATE_S: f64 = 300.0;
 
 use crate::engage::segments::QUICK_SWITCH_S;
 
-/// A moment's kind for the report: Twitch bits are a `cheer`, though stored as a donation.
-const KIND: &str = "CASE WHEN trigger_type = 'donation'
-    AND json_extract(trigger_data, '$.bits') IS NOT NULL THEN 'cheer' ELSE trigger_type END";
+/// How many moments of each kind, most first (then by name).
+fn kind_counts(list: &[MomentLine]) -> Vec<Count> {
+    let mut counts: std::collections::BTreeMap<&str, u64> = Default::default();
+    for m in list {
+        *counts.entry(m.kind.as_str()).or_default() += 1;
+    }
+    let mut out: Vec<Count> = counts
+        .into_iter()
+        .map(|(kind, count)| Count {
+            kind: kind.to_string(),
+            count,
+        })
+        .collect();
+    // Stable: equal counts stay in name order.
+    out.sort_by_key(|c| std::cmp::Reverse(c.count));
+    out
+}
 
 impl Store {
     /// The newest session of any channel worth a report (`report --last`): one that saw its
@@ -282,34 +296,29 @@ impl Store {
             r.engagement.max = opt_f64(max);
             r.recovered = recovered != 0;
         }
-        r.moments = c
-            .prepare(&format!(
-                "SELECT {KIND} AS kind, COUNT(*) FROM moments WHERE session_id = ?1
-                     GROUP BY kind ORDER BY COUNT(*) DESC, kind"
-            ))?
-            .query_map([id], |row| {
-                Ok(Count {
-                    kind: row.get(0)?,
-                    count: row.get::<_, i64>(1)?.max(0) as u64,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
         r.moment_list = c
-            .prepare(&format!(
-                "SELECT id, offset_s, {KIND}, score, clip_status, clip_path FROM moments
-                     WHERE session_id = ?1 ORDER BY at_ms, id"
-            ))?
+            .prepare(
+                "SELECT id, offset_s, trigger_type, trigger_data, score, clip_status, clip_path
+                 FROM moments WHERE session_id = ?1 ORDER BY at_ms, id",
+            )?
             .query_map([id], |row| {
+                let stored: String = row.get(2)?;
+                let data: String = row.get(3)?;
+                let data = serde_json::from_str(&data).unwrap_or_default();
+                // Twitch bits are a cheer, though stored as a donation (as `moments` says).
+                let kind = crate::domain::TriggerType::parse(&stored)
+                    .map_or(stored, |t| super::query::kind_word(t, &data).to_string());
                 Ok(MomentLine {
                     id: row.get(0)?,
                     offset_s: row.get(1)?,
-                    kind: row.get(2)?,
-                    score: row.get(3)?,
-                    clip_status: row.get(4)?,
-                    clip_path: row.get(5)?,
+                    kind,
+                    score: row.get(4)?,
+                    clip_status: row.get(5)?,
+                    clip_path: row.get(6)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
+        r.moments = kind_counts(&r.moment_list);
         r.clips = c.query_row(
             "SELECT COUNT(*) FROM moments WHERE session_id = ?1
              AND clip_status IN ('done', 'short') AND clip_path IS NOT NULL",

@@ -56,12 +56,16 @@ pub struct MomentRow {
 impl MomentRow {
     /// Its type as people say it: `cheer` for Twitch bits (stored as a donation).
     pub fn kind_word(&self) -> &'static str {
-        let bits = !self.trigger_data["bits"].is_null();
-        if self.trigger_type == TriggerType::Donation && bits {
-            "cheer"
-        } else {
-            self.trigger_type.as_str()
-        }
+        kind_word(self.trigger_type, &self.trigger_data)
+    }
+}
+
+/// A stored moment's type as people say it, from its `trigger_type` and `trigger_data`.
+pub(super) fn kind_word(t: TriggerType, data: &serde_json::Value) -> &'static str {
+    if t == TriggerType::Donation && !data["bits"].is_null() {
+        "cheer"
+    } else {
+        t.as_str()
     }
 }
 
