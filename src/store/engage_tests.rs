@@ -1,4 +1,6 @@
+use crate::config::Config;
 use crate::domain::Event;
+use crate::engine::core::{Core, Effect, OffsetBase};
 use crate::store::{NewEvent, NewSession, Store, StoreWriter, WriteOp};
 use crate::time::Ts;
 
@@ -122,10 +124,7 @@ fn the_last_report_skips_sessions_without_a_stream_or_a_moment() {
     h.open_session_blocking(offline(Ts(9000))).expect("open");
     assert_eq!(last(), Some(stream));
     let with_moment = h.open_session_blocking(offline(Ts(20_000))).expect("open");
-    let mut core = crate::engine::core::Core::new(
-        &crate::config::Config::default(),
-        crate::engine::core::OffsetBase::FirstEvent,
-    );
+    let mut core = Core::new(&Config::default(), OffsetBase::FirstEvent);
     h.insert_moment_blocking(with_moment, &core.mark(Ts(21_000), None))
         .expect("moment");
     assert_eq!(last(), Some(with_moment));
@@ -143,10 +142,7 @@ fn bits_are_a_cheer_in_the_report_and_the_list() {
     let id = h
         .open_session_blocking(stream_session(Ts(0), Ts(0)))
         .expect("open");
-    let mut core = crate::engine::core::Core::new(
-        &crate::config::Config::default(),
-        crate::engine::core::OffsetBase::FirstEvent,
-    );
+    let mut core = Core::new(&Config::default(), OffsetBase::FirstEvent);
     let bits = Event::Bits {
         username: "lunarbean".into(),
         amount: 1000,
@@ -158,7 +154,7 @@ fn bits_are_a_cheer_in_the_report_and_the_list() {
     let cheer = effects
         .into_iter()
         .find_map(|e| match e {
-            crate::engine::core::Effect::Moment(m) => Some(m),
+            Effect::Moment(m) => Some(m),
             _ => None,
         })
         .expect("a moment");

@@ -1,4 +1,6 @@
 use super::*;
+use crate::config::Config;
+use crate::engine::core::{Core, OffsetBase};
 use crate::store::recover::recover;
 use crate::store::{NewSession, StoreWriter, WriteOp, schema};
 
@@ -285,10 +287,7 @@ fn a_known_start_moves_the_sessions_offsets() {
     let id = h
         .open_session_blocking(session(Some(START), START))
         .expect("open");
-    let mut core = crate::engine::core::Core::new(
-        &crate::config::Config::default(),
-        crate::engine::core::OffsetBase::StreamStart,
-    );
+    let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);
     core.set_stream_start(START, true);
     let m = core.mark(START.plus_secs(90.0), None);
     let moment = h.insert_moment_blocking(id, &m).expect("moment");
