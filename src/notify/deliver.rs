@@ -74,11 +74,11 @@ pub enum Outcome {
 /// Delivers `alert`, retrying; `true` when it was sent.
 pub async fn deliver(http: &reqwest::Client, target: &Target, alert: &Alert, b: Backoff) -> bool {
     let mut delay = b.first;
-    let mut last = String::new();
     let mut limited_since: Option<std::time::Instant> = None;
-    let mut attempt = 0;
-    while attempt < b.attempts.max(1) {
-        attempt += 1;
+    // Requests made, and those that failed (429s are not failures: they use up no attempt).
+    let (mut tries, mut failures) = (0u32, 0u32);
+    let last = loop {
+        tries += 1;
         match attempt_once(http, target, alert).await {
             Outcome::Sent => {
                 // In the log file only (the target's Display redacts a URL's secret part).
@@ -93,37 +93,33 @@ pub async fn deliver(http: &reqwest::Client, target: &Target, alert: &Alert, b: 
                 return false;
             }
             Outcome::RetryAfter(wait) => {
-                last = "rate limited (429)".into();
                 // A `retry_after` of 0, said again and again, is no reason to spin.
                 let wait = wait.max(Duration::from_millis(250));
                 let since = *limited_since.get_or_insert_with(std::time::Instant::now);
                 if since.elapsed() + wait > b.rate_limited_for {
-                    last = format!(
-                        "rate limited (429) for {:.0} s",
-                        b.rate_limited_for.as_secs_f64()
-                    );
-                    break;
+                    let secs = b.rate_limited_for.as_secs_f64();
+                    break format!("rate limited (429) for {secs:.0} s");
                 }
                 tracing::debug!("alert to {target}: rate limited, retrying in {wait:?}");
                 tokio::time::sleep(wait).await;
-                attempt -= 1;
             }
             Outcome::Failed(why) => {
+                failures += 1;
                 // Said at the first failure, not only after minutes of retries: a wrong
                 // scheme or a dead host shows at once.
-                if attempt == 1 && b.attempts > 1 {
+                if failures == 1 && b.attempts > 1 {
                     tracing::warn!("alert {} to {target} failed ({why}); retrying", alert.event);
                 }
-                last = why;
-                if attempt < b.attempts {
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(b.max);
+                if failures >= b.attempts.max(1) {
+                    break why;
                 }
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(b.max);
             }
         }
-    }
+    };
     tracing::warn!(
-        "alert {} to {target} given up after {attempt} attempts: {last}",
+        "alert {} to {target} given up after {tries} attempts: {last}",
         alert.event
     );
     false
