@@ -2,8 +2,6 @@
 //! log output captured: suggestions parsed, invalid calls ignored, the budget honoured, backoff
 //! after 429 / 500 / garbage / slow replies, rows stored, and no key in any log line.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
@@ -15,39 +13,9 @@ use crate::config::{Advisor, Provider};
 use crate::engine::view::{ArmView, View};
 use crate::fake::llm::{FakeLlm, LlmReply};
 use crate::store::{Store, StoreWriter, db_path};
+use crate::test_logs::capture;
 
 const KEY: &str = "sk-test-SECRET-0123456789";
-
-#[derive(Clone, Default)]
-pub(crate) struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl Logs {
-    pub(crate) fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl Write for Logs {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Everything logged on this thread while the guard lives.
-pub(crate) fn capture() -> (Logs, tracing::subscriber::DefaultGuard) {
-    let logs = Logs::default();
-    let l = logs.clone();
-    let sub = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || l.clone())
-        .finish();
-    (logs, tracing::subscriber::set_default(sub))
-}
 
 fn view() -> View {
     let mut v = View::default();

@@ -74,4 +74,4 @@ pub fn start(
 }
 
 #[cfg(test)]
-pub(crate) mod actor_tests;
+mod actor_tests;

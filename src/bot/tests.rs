@@ -127,7 +127,7 @@ async fn a_login_nobody_finishes_gives_up() {
 
 #[tokio::test]
 async fn posts_go_out_in_order_duplicates_dropped_and_a_401_refreshes_the_token() {
-    let (logs, _guard) = crate::advisor::actor_tests::capture();
+    let (logs, _guard) = crate::test_logs::capture();
     let fake = FakeKickChat::start("01TESTCLIENT", "app-secret", 7200)
         .await
         .unwrap();

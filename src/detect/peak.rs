@@ -11,7 +11,7 @@ use super::emote_words::fold_hash;
 use super::peak_model::{WindowFeatures, reaction_matcher};
 use super::velocity::round2;
 use crate::config::Peaks as PeaksConfig;
-use crate::domain::{PeakData, SurgeData, Trigger, TriggerData, TriggerType, Ts};
+use crate::domain::{PeakData, Trigger, TriggerData, TriggerType, Ts};
 use aho_corasick::AhoCorasick;
 use rustc_hash::FxHashMap;
 
@@ -29,24 +29,12 @@ const GAP_BREAK_RATIO: u32 = 3;
 const MIN_CHATTERS: u32 = 4;
 /// Seconds of history a baseline needs.
 const MIN_BASELINE_S: usize = 60;
-/// A surge needs this much history to be "far above anything seen so far".
-const SURGE_MIN_HISTORY_S: usize = 5;
-/// A surge is judged on the last few seconds (so it is found within seconds)…
-const SURGE_SPAN_S: usize = 5;
-/// …and is people typing the same thing: this share of messages share a word.
-const SURGE_TOP_SHARE: f64 = 0.3;
 /// A chat whose usual 15 s window holds fewer messages than this (about 0.27 msg/s) is quiet…
 const QUIET_BASELINE: f64 = 4.0;
 /// …and its bar (`min_probability`) is lowered by up to this much in log-odds.
 const QUIET_BAR_DROP: f64 = 0.6;
 /// The span `top_per_hour` ranks peaks over.
 const HOUR_MS: i64 = 3_600_000;
-
-/// The first words of a stream: a flood of these is people arriving, not a reaction.
-const GREETINGS: [&str; 14] = [
-    "hi", "hello", "hey", "heya", "yo", "sup", "hola", "hallo", "live", "welcome", "gm", "o7",
-    "hii", "hiii",
-];
 
 #[derive(Clone, Debug, Default)]
 struct Bin {
@@ -266,51 +254,6 @@ impl PeakDetector {
         top == 0 || higher < top
     }
 
-    /// The window ending at the newest second: far above anything seen so far?
-    fn surge(&mut self, end: Ts, now: u32) -> Option<Trigger> {
-        let bins = self.bins.len();
-        if self.seconds < SURGE_MIN_HISTORY_S + self.window || bins < SURGE_SPAN_S {
-            return None;
-        }
-        let span = bins - SURGE_SPAN_S..bins;
-        let recent: u32 = self.bins.range(span.clone()).map(|b| b.count).sum();
-        // Rates: the last seconds against the busiest window seen before them.
-        let rate = recent as f64 / SURGE_SPAN_S as f64;
-        let highest_rate = self.highest.max(1) as f64 / self.window as f64;
-        if rate < self.cfg.surge_ratio * highest_rate {
-            return None;
-        }
-        let chatters: u32 = self.bins.range(span.clone()).map(|b| b.chatters).sum();
-        if chatters < self.cfg.surge_min_chatters {
-            return None;
-        }
-        let (top, share) = self.top_word(span.start, span.end, recent);
-        let greeting = GREETINGS.iter().any(|g| fold_hash(g) == top);
-        let at = end.plus_ms(-(self.cfg.lead_seconds as i64) * 1000);
-        if share < SURGE_TOP_SHARE || greeting || !self.gap_ok(at, now) {
-            return None;
-        }
-        let new_reaction = self.inside_gap(at);
-        self.last_fire = Some(at);
-        self.last_count = now;
-        let highest_before = self.highest;
-        self.highest = self.highest.max(now);
-        Some(Trigger {
-            kind: TriggerType::ChatVelocity,
-            at,
-            strength: 9.9,
-            data: TriggerData::Surge(SurgeData {
-                chatters,
-                highest_before,
-                highest_rate_before: round2(highest_rate),
-                rate: round2(rate),
-                same_word_share: round2(share),
-                window_s: SURGE_SPAN_S,
-                new_reaction,
-            }),
-        })
-    }
-
     /// The most used word in bins `from..to` and the share of messages holding it.
     fn top_word(&mut self, from: usize, to: usize, messages: u32) -> (u64, f64) {
         self.scratch.clear();
@@ -412,6 +355,9 @@ fn bar_for(min_probability: f64, baseline: f64) -> f64 {
     let log_odds = (p / (1.0 - p)).ln() - quietness * QUIET_BAR_DROP;
     1.0 / (1.0 + (-log_odds).exp())
 }
+
+#[path = "peak_surge.rs"]
+mod surge;
 
 #[cfg(test)]
 #[path = "peak_tests.rs"]

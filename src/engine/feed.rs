@@ -84,7 +84,7 @@ impl FeedRx {
     pub async fn recv(&mut self) -> Option<Update> {
         loop {
             match self.rx.recv().await {
-                Ok((seq, u)) if seq <= self.held && u.folded_by_view() => {}
+                Ok((seq, u)) if self.already_held(seq, &u) => {}
                 Ok((_, u)) => return Some(u),
                 Err(broadcast::error::RecvError::Lagged(n)) => {
                     tracing::debug!("a front end fell {n} updates behind; it resyncs");
@@ -93,6 +93,11 @@ impl FeedRx {
                 Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
+    }
+
+    /// Replayed state the last view already folded in.
+    fn already_held(&self, seq: u64, u: &Update) -> bool {
+        seq <= self.held && u.folded_by_view()
     }
 
     fn resync(&mut self) -> Update {
@@ -112,7 +117,7 @@ impl FeedRx {
         use broadcast::error::TryRecvError;
         loop {
             match self.rx.try_recv() {
-                Ok((seq, u)) if seq <= self.held && u.folded_by_view() => {}
+                Ok((seq, u)) if self.already_held(seq, &u) => {}
                 Ok((_, u)) => return Some(u),
                 Err(TryRecvError::Lagged(_)) => return Some(self.resync()),
                 Err(TryRecvError::Empty | TryRecvError::Closed) => return None,
