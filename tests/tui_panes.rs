@@ -569,9 +569,9 @@ fn details_popup_shows_every_trigger() {
     let t = screen(&a, 80, 24);
     for want in [
         "CHAT SPIKE at 1h 23m 45s",
-        "chat_velocity",
+        "chat spike",
         "40 chatters, usually 1.2 msg/s (z 5.1) over 10 s",
-        "keyword",
+        "keyword burst",
         "row #4",
         "1:23:00 to 1:23:55",
     ] {
@@ -579,7 +579,7 @@ fn details_popup_shows_every_trigger() {
     }
     // At the smallest size the triggers still show: the fields said elsewhere give way.
     let small = screen(&a, 60, 16);
-    for want in ["Triggers (2)", "chat_velocity", "keyword", "row #4"] {
+    for want in ["Triggers (2)", "chat spike", "keyword burst", "row #4"] {
         assert!(small.contains(want), "{want:?} at 60×16 in\n{small}");
     }
     assert!(!small.contains("source"), "{small}");

@@ -190,7 +190,7 @@ fn moments_table(rows: &[MomentRow]) -> String {
             m.session_id,
             m.at.to_datetime().format("%H:%M:%S"),
             format_hms(m.offset_s),
-            m.kind_word(),
+            crate::domain::kind_phrase(m.kind_word()),
             m.score,
             m.clip_status.as_str(),
         ));

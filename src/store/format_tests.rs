@@ -131,7 +131,7 @@ fn tables_fit_an_80_column_terminal() {
     assert!(lines[1].contains("14:13:20"), "{out}");
     assert!(lines[1].contains("1:23:45"), "{out}");
     assert!(lines[1].contains("3.1 "), "{out}");
-    assert!(lines[1].contains("chat_velocity"), "{out}");
+    assert!(lines[1].contains("chat spike"), "{out}");
     let session = SessionRow {
         id: 5,
         channel: "a_very_long_channel_name_x".into(),

@@ -123,7 +123,10 @@ impl<'a> Rows<'a> {
         self.wrapped(vec![], &heading, 1, th.title);
         for t in &m.triggers {
             let lead = vec![
-                Span::styled(format!("  {:<14}", t.kind_word()), th.accent),
+                Span::styled(
+                    format!("  {:<14}", crate::domain::kind_phrase(t.kind_word())),
+                    th.accent,
+                ),
                 Span::styled(format!("x{:<5.1} ", t.strength), th.dim),
             ];
             let words = trigger_words(t.kind, &t.data);

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::{MomentLine, Report};
+use crate::domain::kind_phrase;
 use crate::engage::context::dollars;
 use crate::time::format_hms;
 
@@ -235,7 +236,7 @@ impl Report {
 impl MomentLine {
     /// The kind in the banner's words, lower case (`chat spike`).
     fn kind_cell(&self) -> String {
-        kind_words(&self.kind)
+        kind_phrase(&self.kind)
     }
 
     /// The clip as the report's table shows it: where it is, or why there is none.
@@ -254,17 +255,10 @@ impl MomentLine {
 
 /// `1 raid`, `2 chat spikes`, `3 emote spam` (a mass noun).
 fn counted_kind(n: u64, kind: &str) -> String {
-    let words = kind_words(kind);
+    let words = kind_phrase(kind);
     if n == 1 || words.ends_with("spam") {
         format!("{n} {words}")
     } else {
         format!("{n} {words}s")
     }
-}
-
-/// A moment kind as the report says it (`chat spike`, not `chat_velocity`), the same in the
-/// summary line and the table.
-fn kind_words(kind: &str) -> String {
-    crate::domain::TriggerType::parse(kind)
-        .map_or(kind.replace('_', " "), |t| t.headline().to_lowercase())
 }
