@@ -162,17 +162,21 @@ fn render_csv(keys: &[&str], items: impl Iterator<Item = Value>) -> String {
 
 /// For table cells: no control characters (a stream title must not drive the terminal),
 /// at most `width` characters, `…` when cut.
+/// At most `width` terminal columns (emoji and CJK take two), control characters blanked.
 fn cell(s: &str, width: usize) -> String {
     let clean: String = s
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    if clean.chars().count() <= width {
-        return clean;
-    }
-    let mut cut: String = clean.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
+    crate::ui::text::shorten(&clean, width)
+}
+
+/// `cell`, padded with spaces to `width` columns.
+fn padded_cell(s: &str, width: usize) -> String {
+    let mut out = cell(s, width);
+    let used = unicode_width::UnicodeWidthStr::width(out.as_str());
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+    out
 }
 
 fn moments_table(rows: &[MomentRow]) -> String {
@@ -230,9 +234,9 @@ fn sessions_table(rows: &[SessionRow], title_width: usize) -> String {
             None => "open".into(),
         };
         let line = format!(
-            "{:>5}  {:<20}  {:<16}  {:>8}  {:>7}  {}",
+            "{:>5}  {}  {:<16}  {:>8}  {:>7}  {}",
             s.id,
-            cell(&channel_label(s), 20),
+            padded_cell(&channel_label(s), 20),
             s.started_at.to_datetime().format("%Y-%m-%d %H:%M"),
             duration,
             s.moments,

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use super::format::{MOMENT_KEYS, csv_field};
 use super::*;
 use crate::domain::{MomentSource, TriggerType, Ts};
+use unicode_width::UnicodeWidthStr;
 
 fn row(id: i64, data: Value, clip_path: Option<&str>) -> MomentRow {
     MomentRow {
@@ -164,7 +165,26 @@ fn tables_fit_an_80_column_terminal() {
         Some(120),
     );
     assert!(wide.contains("title [2J with an escape"), "{wide}");
-    assert!(render_sessions(&[session], OutputFormat::Table, None).contains("with an escape"));
+    assert!(
+        render_sessions(std::slice::from_ref(&session), OutputFormat::Table, None)
+            .contains("with an escape")
+    );
+    // Kick titles are full of emoji and CJK, two columns each: the line still fits.
+    let wide_chars = SessionRow {
+        channel: "配信者の部屋🎮🎮🎮🎮🎮🎮🎮🎮".into(),
+        title: Some(
+            "🔥🔥 RANKED GRIND 🔥🔥 絶対にダイヤへ行く配信 !discord !socials 🎉🎉🎉".into(),
+        ),
+        ..session
+    };
+    let emoji = render_sessions(&[wide_chars], OutputFormat::Table, Some(80));
+    let line = emoji.lines().nth(1).unwrap_or_default();
+    assert!(line.width() <= 80, "{} columns: {line}", line.width());
+    assert!(
+        line.contains("🔥🔥 RANKED") && line.ends_with('…'),
+        "{line}"
+    );
+    assert!(line.contains("twitch:配信者"), "{line}");
     assert_eq!(render_moments(&[], OutputFormat::Table), "No moments.\n");
 }
 
