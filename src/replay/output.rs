@@ -131,7 +131,7 @@ fn to_text(r: &ReplayReport) -> String {
         out.push_str(&format!(
             "{:>8}  {:<13}  {:>6.1}  {:>17}  {}\n",
             format_hms(m.offset_s),
-            m.trigger_type.as_str(),
+            m.headline().to_lowercase(),
             m.score,
             clip,
             details.join("; ")
