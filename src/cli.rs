@@ -17,7 +17,8 @@ pub struct Cli {
     /// Config file (else $KICKTUI_CONFIG, the user config dir, built-in defaults).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Where the database, recordings, clips and reports live (else $KICKTUI_DATA).
+    /// Where the database, recordings, clips and reports live (else $KICKTUI_DATA, the config's
+    /// `[general] data_dir`, the user data dir: ~/.local/share/kicktui on Linux).
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     #[command(subcommand)]
@@ -349,7 +350,7 @@ pub struct ReportArgs {
     /// The session (see `kicktui sessions`).
     #[arg(required_unless_present = "last", conflicts_with = "last")]
     pub session: Option<i64>,
-    /// The newest session.
+    /// The newest stream (or session with a moment); not the offline chat after it.
     #[arg(long)]
     pub last: bool,
     #[arg(long, value_enum, default_value_t = ReportFormat::Md)]

@@ -127,7 +127,7 @@ pub(super) fn check(s: &Server, a: &Alerts) -> Result<(), (String, String)> {
         return Err((
             "server.token".into(),
             "letters, digits and . _ ~ - only (the token goes in the dashboard's link as \
-             ?token=…); `openssl rand -hex 24` makes one"
+             ?token=…): make one with openssl rand -hex 24"
                 .into(),
         ));
     }
@@ -203,6 +203,9 @@ mod tests {
         let err = check(&plus, &a).unwrap_err();
         assert_eq!(err.0, "server.token");
         assert!(!err.1.contains("s3cr"), "{err:?}");
+        // The hint survives the secret key's redaction (quoted values are hidden).
+        let shown = crate::config::redact::validation_error(&err.0, &err.1);
+        assert!(shown.contains("openssl rand -hex 24"), "{shown}");
         let bad_url = Alerts {
             discord_webhook: "discord.com/api/webhooks/1/secret".into(),
             ..Alerts::default()
