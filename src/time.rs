@@ -5,7 +5,16 @@ use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Ts(pub i64);
 
+/// Times read from logs and servers lie from 1970 up to 1e14 ms (the year 5138), as a plain
+/// log's numeric `ts` does: one line dated further out would carry a replay's clock with it.
+const PLAUSIBLE_MS: std::ops::Range<i64> = 0..100_000_000_000_000;
+
 impl Ts {
+    /// `ms` as a time read from outside, if it is a plausible one.
+    pub fn plausible(ms: i64) -> Option<Ts> {
+        PLAUSIBLE_MS.contains(&ms).then_some(Ts(ms))
+    }
+
     pub fn from_secs_f64(s: f64) -> Ts {
         Ts((s * 1000.0).round() as i64)
     }
@@ -45,13 +54,15 @@ impl Ts {
     }
 
     /// Parses RFC 3339 / ISO 8601 with an offset (`Z`, `+00:00`, fractions of any length).
-    /// The common shapes take a fast path; anything else goes through chrono.
+    /// The common shapes take a fast path; anything else goes through chrono. A date outside
+    /// the plausible range (before 1970, after the year 5138) is `None`.
     pub fn parse_rfc3339(s: &str) -> Option<Ts> {
-        parse_fast(s.as_bytes()).or_else(|| {
+        let t = parse_fast(s.as_bytes()).or_else(|| {
             DateTime::parse_from_rfc3339(s)
                 .ok()
                 .map(|d| Ts::from_datetime(&d))
-        })
+        })?;
+        Ts::plausible(t.0)
     }
 }
 
@@ -77,6 +88,15 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 fn parse_fast(b: &[u8]) -> Option<Ts> {
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b' ') {
         return None;
@@ -90,7 +110,10 @@ fn parse_fast(b: &[u8]) -> Option<Ts> {
         digits(&b[14..16])?,
         digits(&b[17..19])?,
     );
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+    if !(1..=12).contains(&mo) || !(1..=days_in_month(y, mo)).contains(&d) {
+        return None;
+    }
+    if h > 23 || mi > 59 || s > 60 {
         return None;
     }
     let mut i = 19;
@@ -110,7 +133,11 @@ fn parse_fast(b: &[u8]) -> Option<Ts> {
     let offset_min = match b.get(i..)? {
         [b'Z' | b'z'] => 0,
         [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let v = digits(&[*h1, *h2])? * 60 + digits(&[*m1, *m2])?;
+            let (oh, om) = (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let v = oh * 60 + om;
             if *sign == b'-' { -v } else { v }
         }
         _ => return None,
@@ -201,6 +228,14 @@ mod tests {
             "yesterday",
             "2026-13-01T00:00:00Z",
             "2026-09-27T16:11:55",
+            // Impossible days and offsets (chrono refuses them too; the fast path rolled over).
+            "2026-02-31T00:00:00Z",
+            "2025-02-29T00:00:00Z",
+            "2026-09-21T14:13:20+99:99",
+            // Outside what a log or server plausibly says: it would drag a replay's clock.
+            "9999-01-01T00:00:00Z",
+            "1969-12-31T23:59:59Z",
+            "0000-01-01T00:00:00Z",
         ] {
             assert_eq!(Ts::parse_rfc3339(s), None, "{s}");
         }

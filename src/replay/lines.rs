@@ -281,6 +281,27 @@ mod tests {
         }
     }
 
+    /// An absurd `created_at` is no time (the line takes the previous one's), not a time that
+    /// carries every later line to the year 292 million.
+    #[test]
+    fn a_kick_frame_from_an_absurd_time_has_no_time() {
+        let frame = crate::bench::kick_chat_frame(1, 1_790_000_000);
+        let ok = ev(&frame).0;
+        assert!(ok.is_some_and(|t| t.0 > 1_700_000_000_000), "{frame}");
+        let at = frame
+            .find("created_at")
+            .expect("the frame has a created_at");
+        // The payload is JSON in a string: its quotes are escaped.
+        let end = at + frame[at..].find("+00:00").expect("an offset") + "+00:00".len();
+        let start = at + frame[at..].find(':').expect("a colon") + 1;
+        for absurd in ["9223372036854775807", "-9223372036854775808", "1e300"] {
+            let line = format!("{}{absurd}{}", &frame[..start], &frame[end + 2..]);
+            let (at, e) = ev(&line);
+            assert_eq!(at, None, "{line}");
+            assert!(matches!(e, Event::Chat(_)), "the message is kept");
+        }
+    }
+
     #[test]
     fn a_byte_order_mark_does_not_cost_the_first_line() {
         let (at, _) = ev("\u{feff}{\"ts\": 12.5, \"user\": \"a\", \"text\": \"hi\"}");

@@ -62,7 +62,8 @@ pub fn cd_events(item: &CdItem, gifts: &mut GiftFolder) -> Result<(Ts, Vec<Event
         }
         None => return Err("a message with no timestamp".into()),
     };
-    let at = Ts(us.div_euclid(1000));
+    let at = Ts::plausible(us.div_euclid(1000))
+        .ok_or_else(|| format!("a timestamp out of range ({us} µs)"))?;
     let a = item.author.as_ref();
     let user = name(
         a.and_then(|a| a.display_name.as_deref()),

@@ -177,16 +177,19 @@ fn opt_ts<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Ts>, D::Error> {
         fn visit_str<E: de::Error>(self, s: &str) -> Result<Option<Ts>, E> {
             Ok(Ts::parse_rfc3339(s))
         }
+        // Out of the plausible range (an absurd number) is no time, like unparseable text.
         fn visit_u64<E: de::Error>(self, n: u64) -> Result<Option<Ts>, E> {
-            Ok(Some(Ts(i64::try_from(n)
-                .unwrap_or(i64::MAX)
-                .saturating_mul(1000))))
+            Ok(i64::try_from(n)
+                .ok()
+                .and_then(|n| Ts::plausible(n.saturating_mul(1000))))
         }
         fn visit_i64<E: de::Error>(self, n: i64) -> Result<Option<Ts>, E> {
-            Ok(Some(Ts(n.saturating_mul(1000))))
+            Ok(Ts::plausible(n.saturating_mul(1000)))
         }
         fn visit_f64<E: de::Error>(self, n: f64) -> Result<Option<Ts>, E> {
-            Ok(n.is_finite().then(|| Ts::from_secs_f64(n)))
+            Ok((n.is_finite() && n.abs() < 1e12)
+                .then(|| Ts::from_secs_f64(n))
+                .and_then(|t| Ts::plausible(t.0)))
         }
         fn visit_unit<E: de::Error>(self) -> Result<Option<Ts>, E> {
             Ok(None)
