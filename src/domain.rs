@@ -76,10 +76,15 @@ pub enum Event {
 /// hostile frame), not a fortune: $1,000,000 however it is paid.
 pub const MAX_EVENT_USD: f64 = 1_000_000.0;
 
+/// Viewers a stream or a raid can plausibly have: the biggest streams ever peaked near 7
+/// million. Past it the count is garbage (a saturated or hostile field), not a spike.
+pub const MAX_VIEWERS: u32 = 20_000_000;
+
 impl Event {
     /// False for money no one sends in one go (`bits=99999999999999`, a donation of 1e308):
     /// such an event is dropped and counted as malformed instead of making a score of 4e154
-    /// and a revenue that swallows every real gift. Gifted subs are limited to 10,000.
+    /// and a revenue that swallows every real gift. Gifted subs are limited to 10,000, viewers
+    /// and raids to `MAX_VIEWERS`.
     pub fn is_plausible(&self) -> bool {
         match self {
             Event::Kicks { amount, .. } | Event::Bits { amount, .. } => {
@@ -89,6 +94,7 @@ impl Event {
                 amount_usd.is_finite() && (0.0..=MAX_EVENT_USD).contains(amount_usd)
             }
             Event::GiftedSubs { count, .. } => *count <= 10_000,
+            Event::Viewers { count } | Event::Raid { viewers: count, .. } => *count <= MAX_VIEWERS,
             _ => true,
         }
     }

@@ -158,10 +158,11 @@ impl Replayer {
         let effects = self.core.on_event(t, event);
         if self.core.totals.implausible > dropped {
             self.error(format!(
-                "an implausible {} (over ${:.0}, or 10,000 gifted subs, in one go): taken for \
-                 garbage",
+                "an implausible {} (over ${:.0}, 10,000 gifted subs or {} viewers in one go): \
+                 taken for garbage",
                 event.name(),
-                crate::domain::MAX_EVENT_USD
+                crate::domain::MAX_EVENT_USD,
+                crate::ui::text::group_digits(u64::from(crate::domain::MAX_VIEWERS))
             ));
             return;
         }

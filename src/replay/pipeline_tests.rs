@@ -137,3 +137,23 @@ fn an_absurd_amount_is_an_error_not_a_fortune() {
             .all(|m| m.score.is_finite() && m.score < 1000.0)
     );
 }
+
+/// A saturated viewer count or raid size (4294967295) is garbage too: no top moment of it.
+#[test]
+fn an_absurd_viewer_count_or_raid_is_an_error_not_a_spike() {
+    let mut log = String::new();
+    for s in 0..30 {
+        log.push_str(&format!(
+            "{{\"ts\":\"2024-01-01T00:{:02}:{:02}Z\",\"type\":\"viewers\",\"count\":100}}\n",
+            s / 6,
+            s % 6 * 10
+        ));
+    }
+    log.push_str(r#"{"ts":"2024-01-01T00:05:10Z","type":"viewers","count":4294967295}"#);
+    log.push('\n');
+    log.push_str(r#"{"ts":"2024-01-01T00:05:20Z","user":"r","type":"raid","viewers":4294967295}"#);
+    log.push('\n');
+    let report = run(log.as_bytes(), &Config::default()).unwrap();
+    assert_eq!(report.stats.errors, 2, "{:?}", report.first_error);
+    assert!(report.moments.is_empty(), "{:?}", report.moments);
+}

@@ -136,8 +136,13 @@ impl Mapper {
             "submysterygift" | "anonsubmysterygift" => {
                 let gifter = gifter(m, &kind);
                 let count = num("msg-param-mass-gift-count").unwrap_or(1).max(1);
-                self.gifts.announced(&fold_key(m, &gifter), count);
-                out.push(Event::GiftedSubs { gifter, count });
+                let key = fold_key(m, &gifter);
+                let event = Event::GiftedSubs { gifter, count };
+                // One the core refuses as garbage must not swallow the gifter's real gifts.
+                if event.is_plausible() {
+                    self.gifts.announced(&key, count);
+                }
+                out.push(event);
             }
             "raid" => out.push(Event::Raid {
                 from: m

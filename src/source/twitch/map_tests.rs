@@ -148,6 +148,29 @@ fn a_mass_gift_counts_once_not_again_per_recipient() {
     );
 }
 
+/// A garbage mass gift (the core refuses it) does not hide the gifter's real gifts after it.
+#[test]
+fn an_implausible_mass_gift_does_not_swallow_later_gifts() {
+    let mut m = Mapper::new();
+    let garbage = gift_line(
+        "submysterygift",
+        "BigGifter",
+        "msg-param-mass-gift-count=50000;msg-param-sub-plan=1000;",
+        0,
+    );
+    let out = events(&mut m, &garbage);
+    assert!(!out[0].is_plausible(), "{out:?}");
+    for n in 1..=5 {
+        let one = gift_line(
+            "subgift",
+            "BigGifter",
+            &format!("msg-param-recipient-user-name=r{n};msg-param-recipient-id={n};"),
+            n,
+        );
+        assert_eq!(events(&mut m, &one).len(), 1, "gift {n} was swallowed");
+    }
+}
+
 #[test]
 fn raid_has_its_viewer_count_and_unknown_notices_are_ignored() {
     let raid = r"@display-name=Raider;id=r1;login=raider;msg-id=raid;msg-param-displayName=Raider;msg-param-login=raider;msg-param-viewerCount=1234;system-msg=1234\sraiders\sfrom\sRaider\shave\sjoined!;user-id=77 :tmi.twitch.tv USERNOTICE #channel";
