@@ -117,8 +117,9 @@ pub(super) fn validate(e: &Engagement, r: &Revenue, b: &Bandit) -> Check {
         ("engagement.chatters_weight", e.chatters_weight),
         ("engagement.support_weight", e.support_weight),
     ] {
-        if !(w.is_finite() && w >= 0.0) {
-            return Err((key.into(), format!("a number of at least 0, got {w}")));
+        // Only their ratios matter; past 1000 their sum could overflow.
+        if !(w.is_finite() && (0.0..=1000.0).contains(&w)) {
+            return Err((key.into(), format!("a number from 0 to 1000, got {w}")));
         }
     }
     if e.chat_weight + e.chatters_weight + e.support_weight <= 0.0 {
@@ -127,10 +128,10 @@ pub(super) fn validate(e: &Engagement, r: &Revenue, b: &Bandit) -> Check {
             "at least one weight above 0".into(),
         ));
     }
-    if !(e.steepness.is_finite() && e.steepness > 0.0) {
+    if !(e.steepness.is_finite() && e.steepness > 0.0 && e.steepness <= 10.0) {
         return Err((
             "engagement.steepness".into(),
-            format!("a number above 0, got {}", e.steepness),
+            format!("a number above 0, at most 10, got {}", e.steepness),
         ));
     }
     if !(r.sub_price_usd.is_finite() && r.sub_price_usd >= 0.0) {

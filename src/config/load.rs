@@ -344,6 +344,26 @@ mod tests {
                 "clips.reaction_delay_seconds",
             ),
             ("[bot]\nenabled = true\nscopes = []\n", "bot.scopes"),
+            // These passed and broke the engine: an infinite raid score, an engagement score
+            // of NaN ("not scored"), a moment bar of NaN, a tight restart loop.
+            (
+                "[events]\nraid_min_viewers = 0\n",
+                "events.raid_min_viewers",
+            ),
+            ("[engagement]\nsteepness = 1000\n", "engagement.steepness"),
+            (
+                "[engagement]\nchat_weight = 1e308\n",
+                "engagement.chat_weight",
+            ),
+            ("[moments]\nstrong_single = nan\n", "moments.strong_single"),
+            (
+                "[recorder]\nmax_backoff_seconds = 0\n",
+                "recorder.max_backoff_seconds",
+            ),
+            (
+                "[recorder]\nstop_timeout_seconds = 0\n",
+                "recorder.stop_timeout_seconds",
+            ),
         ] {
             let e = err(toml);
             assert!(e.contains(&format!("key `{key}`")), "{toml}: {e}");

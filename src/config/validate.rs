@@ -127,6 +127,14 @@ pub fn validate(c: &Config) -> Check {
         3600,
     )?;
     positive("events.donation_min_usd", c.events.donation_min_usd)?;
+    // A raid's strength is its size over this: 0 made it infinite.
+    range(
+        "events.raid_min_viewers",
+        c.events.raid_min_viewers,
+        1,
+        crate::domain::MAX_VIEWERS,
+    )?;
+    positive("moments.strong_single", c.moments.strong_single)?;
     positive("viewers.spike_ratio", c.viewers.spike_ratio)?;
     range(
         "viewers.baseline_samples",
@@ -194,6 +202,19 @@ pub fn validate(c: &Config) -> Check {
     range(
         "recorder.health_interval_seconds",
         c.recorder.health_interval_seconds,
+        1,
+        3600,
+    )?;
+    range(
+        "recorder.stop_timeout_seconds",
+        c.recorder.stop_timeout_seconds,
+        1,
+        300,
+    )?;
+    // 0 would restart a failing streamlink in a tight loop.
+    range(
+        "recorder.max_backoff_seconds",
+        c.recorder.max_backoff_seconds,
         1,
         3600,
     )?;

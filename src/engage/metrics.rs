@@ -342,8 +342,8 @@ impl Metrics {
                 };
                 let eps = 0.1 * b + floors[i];
                 let r = (x[i] + eps) / (b + eps);
-                let rg = r.powf(self.cfg.steepness);
-                num += weights[i] * rg / (1.0 + rg);
+                // r^s / (1 + r^s), written so that a huge r^s gives 1, not inf / inf.
+                num += weights[i] / (1.0 + r.powf(-self.cfg.steepness));
                 den += weights[i];
             }
             (den > 0.0).then(|| (100.0 * num / den).clamp(0.0, 100.0))
