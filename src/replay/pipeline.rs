@@ -107,10 +107,7 @@ fn decode_all(
     for_each_line(input, |line| {
         let slot = batch.next_slot();
         let Some(line) = line else {
-            slot.state = State::Error(format!(
-                "a line of over {} MB (not a chat line): skipped",
-                MAX_LINE >> 20
-            ));
+            slot.state = State::Error(overlong_line());
             return next_batch(&mut batch, &mut dedup, &tx, &spare, &mut open);
         };
         slot.state = match std::str::from_utf8(line) {
@@ -147,6 +144,14 @@ fn next_batch(
     *open
 }
 
+/// What an overlong line is counted as.
+pub(super) fn overlong_line() -> String {
+    format!(
+        "a line of over {} MB (not a chat line): skipped",
+        MAX_LINE >> 20
+    )
+}
+
 /// Lines longer than this are not chat (a chat frame is about 1 KB): skipped unread, so a
 /// file with no line breaks cannot fill the memory.
 const MAX_LINE: usize = 1 << 20;
@@ -155,7 +160,7 @@ const MAX_LINE: usize = 1 << 20;
 /// until it returns false; `None` for a line over [`MAX_LINE`] bytes. A line whole in the
 /// reader's buffer is passed from there, not copied; only a line across two reads is
 /// gathered.
-fn for_each_line(
+pub(super) fn for_each_line(
     mut input: impl BufRead,
     mut each: impl FnMut(Option<&[u8]>) -> bool,
 ) -> std::io::Result<()> {

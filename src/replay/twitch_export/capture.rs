@@ -6,8 +6,9 @@ use std::io::BufRead;
 use serde::Deserialize;
 
 use super::Feed;
-use crate::domain::Ts;
+use crate::domain::{Event, Ts};
 use crate::replay::lines::LineItem;
+use crate::replay::pipeline::{for_each_line, overlong_line};
 use crate::source::twitch::{Mapper, irc, map};
 
 #[derive(Deserialize)]
@@ -16,55 +17,60 @@ struct Line {
     frame: String,
 }
 
-pub(super) fn run(feed: &mut Feed, mut input: impl BufRead) -> std::io::Result<()> {
+pub(super) fn run(feed: &mut Feed, input: impl BufRead) -> std::io::Result<()> {
     let mut mapper = Mapper::new();
     let mut events = Vec::new();
-    let mut buf = Vec::with_capacity(4096);
-    loop {
-        buf.clear();
-        if input.read_until(b'\n', &mut buf)? == 0 {
-            return Ok(());
+    for_each_line(input, |buf| {
+        match buf {
+            Some(buf) if buf.iter().all(u8::is_ascii_whitespace) => {}
+            Some(buf) => {
+                feed.r.report.stats.lines += 1;
+                capture_line(feed, &mut mapper, &mut events, buf);
+            }
+            None => {
+                feed.r.report.stats.lines += 1;
+                feed.r.error(overlong_line());
+            }
         }
-        if buf.iter().all(u8::is_ascii_whitespace) {
-            continue;
+        true
+    })
+}
+
+fn capture_line(feed: &mut Feed, mapper: &mut Mapper, events: &mut Vec<Event>, buf: &[u8]) {
+    let line = match serde_json::from_slice::<Line>(buf) {
+        Ok(l) => l,
+        Err(e) => {
+            feed.r.error(format!("twitch capture line: {e}"));
+            return;
         }
-        feed.r.report.stats.lines += 1;
-        let line = match serde_json::from_slice::<Line>(&buf) {
-            Ok(l) => l,
+    };
+    let Some(at) = Ts::parse_rfc3339(&line.recv) else {
+        feed.r.error(format!("bad capture time {:?}", line.recv));
+        return;
+    };
+    for text in irc::lines(&line.frame) {
+        let m = match irc::parse(text) {
+            Ok(m) => m,
             Err(e) => {
-                feed.r.error(format!("twitch capture line: {e}"));
-                continue;
-            }
-        };
-        let Some(at) = Ts::parse_rfc3339(&line.recv) else {
-            feed.r.error(format!("bad capture time {:?}", line.recv));
-            continue;
-        };
-        for text in irc::lines(&line.frame) {
-            let m = match irc::parse(text) {
-                Ok(m) => m,
-                Err(e) => {
-                    feed.r.error(format!("twitch: {e}"));
-                    continue;
-                }
-            };
-            // Before mapping, as live: a repeated gift line must not touch the gift folding.
-            if let Some(k) = map::dedup_key(&m)
-                && feed.r.duplicate(&k)
-            {
-                continue;
-            }
-            if let Err(e) = mapper.map(&m, &mut events) {
                 feed.r.error(format!("twitch: {e}"));
+                continue;
             }
-            for event in events.drain(..) {
-                let at = Some(at);
-                feed.r.item(Ok(LineItem::Event {
-                    at,
-                    event,
-                    key: None,
-                }));
-            }
+        };
+        // Before mapping, as live: a repeated gift line must not touch the gift folding.
+        if let Some(k) = map::dedup_key(&m)
+            && feed.r.duplicate(&k)
+        {
+            continue;
+        }
+        if let Err(e) = mapper.map(&m, events) {
+            feed.r.error(format!("twitch: {e}"));
+        }
+        for event in events.drain(..) {
+            feed.r.item(Ok(LineItem::Event {
+                at: Some(at),
+                event,
+                key: None,
+            }));
         }
     }
 }

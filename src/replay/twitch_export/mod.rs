@@ -19,6 +19,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use super::lines::LineItem;
+use super::pipeline::{for_each_line, overlong_line};
 use super::{ReplayReport, Replayer};
 use crate::config::Config;
 use crate::domain::{Event, MsgId, Ts};
@@ -53,7 +54,7 @@ pub fn detect(peek: &[u8]) -> Option<ExportKind> {
     if after_brace.is_empty() || doc_keys.iter().any(|k| after_brace.starts_with(k)) {
         return Some(ExportKind::TwitchDownloader);
     }
-    if after_brace.starts_with("\"recv\"") && line.contains(",\"frame\":\"") {
+    if is_twitch_capture(line) {
         return Some(ExportKind::TwitchCapture);
     }
     let ours = ["\"ts\"", "\"recv\"", "\"event\""];
@@ -61,6 +62,13 @@ pub fn detect(peek: &[u8]) -> Option<ExportKind> {
         || (line.contains("\"timestamp\"") && line.contains("\"author\""));
     (cd && !ours.iter().any(|k| after_brace.starts_with(k)))
         .then_some(ExportKind::ChatDownloaderLines)
+}
+
+/// `{"recv": …, "frame": "IRC text"}` however it is spaced or ordered (Kick's captured frame
+/// is an object, not a string).
+fn is_twitch_capture(line: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(line)
+        .is_ok_and(|v| v["recv"].is_string() && v["frame"].is_string())
 }
 
 /// Replays an export of `kind` from `input`.
@@ -76,23 +84,23 @@ pub fn run(
     };
     match kind {
         ExportKind::TwitchCapture => capture::run(&mut feed, input)?,
-        ExportKind::ChatDownloaderLines => {
-            let mut buf = Vec::with_capacity(4096);
-            loop {
-                buf.clear();
-                if input.read_until(b'\n', &mut buf)? == 0 {
-                    break;
+        ExportKind::ChatDownloaderLines => for_each_line(&mut input, |buf| {
+            match buf {
+                Some(buf) if buf.iter().all(u8::is_ascii_whitespace) => {}
+                Some(buf) => {
+                    feed.r.report.stats.lines += 1;
+                    match serde_json::from_slice::<CdItem>(buf) {
+                        Ok(item) => feed.cd_item(&item),
+                        Err(e) => feed.r.error(format!("chat-downloader line: {e}")),
+                    }
                 }
-                if buf.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                feed.r.report.stats.lines += 1;
-                match serde_json::from_slice::<CdItem>(&buf) {
-                    Ok(item) => feed.cd_item(&item),
-                    Err(e) => feed.r.error(format!("chat-downloader line: {e}")),
+                None => {
+                    feed.r.report.stats.lines += 1;
+                    feed.r.error(overlong_line());
                 }
             }
-        }
+            true
+        })?,
         ExportKind::ChatDownloaderArray | ExportKind::TwitchDownloader => {
             let mut de = serde_json::Deserializer::from_reader(input);
             let outcome = match kind {

@@ -163,6 +163,42 @@ fn a_twitch_capture_replays_through_the_irc_mapping() {
     );
 }
 
+/// A capture rewritten by another tool (spaces after the colons as Python writes JSON, keys
+/// sorted) is still a capture, and a line over the 1 MB cap is counted and skipped, not read whole.
+#[test]
+fn a_spaced_capture_is_a_capture_and_an_overlong_line_is_skipped() {
+    let line = |i: i64, text: &str| {
+        let irc = format!(
+            "@display-name=U{i};id=m{i};user-id={i};tmi-sent-ts=1 :u{i}!u{i}@u{i}.tmi.twitch.tv \
+             PRIVMSG #chan :{text}"
+        );
+        serde_json::json!({"recv": Ts(1_795_456_800_000 + i * 1000).to_rfc3339(), "frame": irc})
+            .to_string()
+            .replace("\":", "\": ")
+            .replace(",\"", ", \"")
+    };
+    let huge = format!(
+        r#"{{"recv": "2026-11-24T12:00:09Z", "frame": "{}"}}"#,
+        "x".repeat(3 << 20)
+    );
+    let text = [line(1, "hi"), huge, line(2, "KEKW")].join("\n");
+    // Spaced, and with its keys in another order than kicktui writes them.
+    assert!(text.starts_with(r#"{"frame": "@"#), "{}", &text[..40]);
+    assert_eq!(detect(text.as_bytes()), Some(ExportKind::TwitchCapture));
+    let r = replay(&text);
+    assert_eq!(
+        (r.stats.lines, r.stats.errors, r.stats.chat_messages),
+        (3, 1, 2)
+    );
+    assert!(
+        r.first_error
+            .as_deref()
+            .is_some_and(|e| e.contains("over 1 MB")),
+        "{:?}",
+        r.first_error
+    );
+}
+
 /// kicktui's own plain lines wrapped in a JSON array are taken for a chat-downloader export;
 /// the error says what to write instead, not "no timestamp".
 #[test]
