@@ -134,6 +134,8 @@ pub fn kick_emotes(text: &str) -> Vec<EmoteRef> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut from = 0;
+    // The next `]` found so far: many open tags before one `]` must not each scan to it.
+    let mut next_close = 0;
     while let Some(pos) = memchr::memmem::find(&bytes[from..], b"[emote:") {
         let start = from + pos;
         let id_start = start + 7;
@@ -141,10 +143,13 @@ pub fn kick_emotes(text: &str) -> Vec<EmoteRef> {
             break;
         };
         let id_end = id_start + colon;
-        let Some(close) = memchr::memchr(b']', &bytes[id_end..]) else {
-            break;
-        };
-        let name_end = id_end + close;
+        if next_close < id_end {
+            let Some(close) = memchr::memchr(b']', &bytes[id_end..]) else {
+                break;
+            };
+            next_close = id_end + close;
+        }
+        let name_end = next_close;
         let id_text = &text[id_start..id_end];
         if !id_text.is_empty()
             && id_text.bytes().all(|b| b.is_ascii_digit())

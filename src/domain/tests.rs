@@ -78,3 +78,17 @@ fn trigger_type_names_round_trip() {
         assert_eq!(TriggerType::parse(t.as_str()), Some(t));
     }
 }
+
+/// Many unclosed tags before one `]` (a hostile line) parse as before: broken tags stay text,
+/// the real one after them is found, and none scans to the `]` again for each tag.
+#[test]
+fn unclosed_emote_tags_before_a_real_one() {
+    let text = format!("{}] [emote:37226:KEKW] [emote:1:", "[emote:a:".repeat(1000));
+    let tags = kick_emotes(&text);
+    assert_eq!(tags.len(), 1);
+    assert_eq!(
+        &text[tags[0].name_start as usize..tags[0].name_end as usize],
+        "KEKW"
+    );
+    assert_eq!(kick_emotes("[emote:1:a [emote:2:b]").len(), 1);
+}
