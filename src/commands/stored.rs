@@ -12,10 +12,19 @@ use crate::store::{self, MomentOrder, MomentQuery, Store};
 /// instead of creating an empty database there.
 fn existing_db(data_dir: &Path) -> Result<std::path::PathBuf, String> {
     let db = store::db_path(data_dir);
-    if db.exists() {
-        return Ok(db);
+    match db.try_exists() {
+        Ok(true) => return Ok(db),
+        Ok(false) => {}
+        // Not "nothing recorded": the directory is there but cannot be read.
+        Err(e) if data_dir.is_dir() => {
+            return Err(format!(
+                "cannot read the data dir {}: {e}",
+                data_dir.display()
+            ));
+        }
+        Err(_) => {}
     }
-    if data_dir.is_file() {
+    if data_dir.exists() && !data_dir.is_dir() {
         return Err(format!(
             "the data dir {} is a file, not a directory (a wrong --data-dir or $KICKTUI_DATA?)",
             data_dir.display()
