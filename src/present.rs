@@ -8,6 +8,7 @@ use crate::domain::{
     VelocityData,
 };
 use crate::media::ClipState;
+use crate::terminal_text::shown;
 use crate::time::format_offset_words;
 
 /// ` --config FILE --data-dir DIR` when this run's data is not where a plain `kicktui` looks
@@ -89,7 +90,8 @@ pub fn trigger_summary(m: &Moment) -> String {
     parts.join(" | ")
 }
 
-/// One trigger in a few words: `Velocity: 8.7 msg/s`.
+/// One trigger in a few words: `Velocity: 8.7 msg/s`. Names and emotes come from chat: no
+/// control character or bidi override in them reaches a terminal.
 pub fn trigger_words(kind: TriggerType, data: &TriggerData) -> String {
     match data {
         TriggerData::Velocity(VelocityData { rate, .. })
@@ -99,18 +101,23 @@ pub fn trigger_words(kind: TriggerType, data: &TriggerData) -> String {
             "Velocity: {:.1} msg/s",
             f64::from(d.count) / d.window_s.max(1) as f64
         ),
-        TriggerData::Keyword(d) => format!("Keywords: {} ({}x)", d.keyword, d.count),
+        TriggerData::Keyword(d) => format!("Keywords: {} ({}x)", shown(&d.keyword), d.count),
         TriggerData::ClipRequests(d) => format!("Clip requests: {} viewers", d.viewers),
         TriggerData::Emote(d) if d.emote == crate::detect::emotes::HIDDEN_PHRASE => {
             format!("Repeated phrase ({}x)", d.count)
         }
         // A phrase chat repeats (quoted) is not an emote.
         TriggerData::Emote(d) if crate::detect::emotes::is_phrase(&d.emote) => {
-            format!("Repeated: {} ({}x)", d.emote, d.count)
+            format!("Repeated: {} ({}x)", shown(&d.emote), d.count)
         }
-        TriggerData::Emote(d) => format!("Emote: {} ({}x)", d.emote, d.count),
+        TriggerData::Emote(d) => format!("Emote: {} ({}x)", shown(&d.emote), d.count),
         TriggerData::SubBurst(d) => match &d.gifter {
-            Some(g) => format!("Subs: {} in {} s, gifted by {g}", d.subs, d.window_s),
+            Some(g) => format!(
+                "Subs: {} in {} s, gifted by {}",
+                d.subs,
+                d.window_s,
+                shown(g)
+            ),
             None => format!("Subs: {} in {} s", d.subs, d.window_s),
         },
         // Say what the money was: the report counts Kicks and bits apart from donations.
@@ -120,9 +127,9 @@ pub fn trigger_words(kind: TriggerType, data: &TriggerData) -> String {
                 (None, Some(b)) => format!("{b} bits"),
                 (None, None) => "Donation".into(),
             };
-            format!("{what}: ${:.2} from {}", d.amount_usd, d.username)
+            format!("{what}: ${:.2} from {}", d.amount_usd, shown(&d.username))
         }
-        TriggerData::Raid(d) => format!("Raid: {} with {} viewers", d.from, d.viewers),
+        TriggerData::Raid(d) => format!("Raid: {} with {} viewers", shown(&d.from), d.viewers),
         TriggerData::ViewerSpike(d) => format!("Viewers: {} (was {})", d.viewers, d.baseline),
         TriggerData::Manual(d) => match d.advisor_reason() {
             Some(reason) => format!("Marked by the co-pilot: {reason}"),

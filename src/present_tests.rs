@@ -167,3 +167,26 @@ fn peaks_and_clip_requests_say_what_they_found() {
     assert_eq!(trigger_words(TriggerType::Raid, &odd), "RAID");
     assert_eq!(trigger_details(&odd), r#"{"s":1}"#);
 }
+
+/// Names and emotes come from chat and platforms: a hostile one cannot drive the terminal
+/// (clear the screen, set its title) or reorder a banner.
+#[test]
+fn names_from_chat_reach_no_terminal_raw() {
+    use crate::domain::{EmoteData, RaidData};
+    let raid = TriggerData::Raid(RaidData {
+        from: "\u{1b}]0;pwned\u{7}\u{1b}[2Jraider".into(),
+        viewers: 50,
+    });
+    let emote = TriggerData::Emote(EmoteData {
+        emote: "\u{202E}WLEK".into(),
+        count: 9,
+        chatters: 9,
+    });
+    for (kind, data) in [(TriggerType::Raid, raid), (TriggerType::EmoteSpam, emote)] {
+        let words = trigger_words(kind, &data);
+        assert!(
+            !words.contains(['\u{1b}', '\u{7}', '\u{202E}']),
+            "{words:?}"
+        );
+    }
+}

@@ -19,6 +19,15 @@ pub fn clean(s: &str) -> String {
     out
 }
 
+/// `clean`, without a copy when there is nothing to clean (names and emotes shown in banners).
+pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        std::borrow::Cow::Owned(clean(s))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
@@ -57,5 +66,10 @@ mod tests {
         // U+202E would show "evil" as "live".
         assert_eq!(clean("hype \u{202E}evil"), "hype evil");
         assert_eq!(clean("\u{1b}"), "");
+        assert_eq!(shown("\u{1b}]0;pwned\u{7}RED"), "0;pwned RED");
+        assert!(matches!(
+            shown("Kappa 絶対"),
+            std::borrow::Cow::Borrowed("Kappa 絶対")
+        ));
     }
 }

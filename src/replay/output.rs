@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use super::ReplayReport;
 use crate::domain::Ts;
 use crate::store::csv_field;
+use crate::terminal_text::shown;
 use crate::time::format_hms;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -126,7 +127,7 @@ fn to_text(r: &ReplayReport) -> String {
         let details: Vec<String> = m
             .triggers
             .iter()
-            .map(|t| format!("{} {}", t.kind.as_str(), t.data))
+            .map(|t| format!("{} {}", t.kind.as_str(), shown(&t.data.to_string())))
             .collect();
         out.push_str(&format!(
             "{:>8}  {:<13}  {:>6.1}  {:>17}  {}\n",
