@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::engine::live::LiveSetup;
-use crate::engine::runner::EngineEnd;
+use crate::engine::runner::{Command, EngineEnd};
 use crate::fake::twitch::{FakeTwitch, FakeTwitchConfig};
 use crate::fake::{FakeChannel, FakeConfig, FakeKick};
 use crate::source::Platform;
@@ -163,9 +163,11 @@ pub async fn run(
     let stop = CancellationToken::new();
     let seed = crate::time::wall_now().0 as u64;
     let (commands_tx, commands_rx) = tokio::sync::mpsc::channel(16);
+    let (viewer_tx, viewer_pick) = viewer_commands(commands_tx.clone());
     let streamer = show::Streamer {
-        commands: commands_tx.clone(),
+        commands: commands_tx,
         arms: cfg.bandit.arms.clone(),
+        viewer_pick,
     };
     let show = fake.show(seed, streamer, stop.child_token());
     let setup = LiveSetup {
@@ -178,12 +180,12 @@ pub async fn run(
     };
     let end = match tui {
         Some(ctx) => {
-            let commands = (commands_tx, commands_rx);
+            let commands = (viewer_tx, commands_rx);
             crate::tui_live::run_live_tui_with(setup, stop.clone(), ctx, commands).await
         }
         None => {
             // The viewer's typed commands join the simulated streamer's.
-            crate::headless::read_typed_commands(setup.cfg.bandit.arms.clone(), commands_tx);
+            crate::headless::read_typed_commands(setup.cfg.bandit.arms.clone(), viewer_tx);
             crate::headless::run_live_with(setup, stop.clone(), commands_rx).await
         }
     };
@@ -194,4 +196,27 @@ pub async fn run(
     }
     fake.shutdown().await;
     end
+}
+
+/// The viewer's commands (keys, typed lines), passed on to the engine; the activity they pick
+/// is also told to the simulated streamer, who then lets them drive.
+fn viewer_commands(
+    engine: tokio::sync::mpsc::Sender<Command>,
+) -> (
+    tokio::sync::mpsc::Sender<Command>,
+    tokio::sync::watch::Receiver<Option<String>>,
+) {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+    let (pick_tx, pick_rx) = tokio::sync::watch::channel(None);
+    tokio::spawn(async move {
+        while let Some(c) = rx.recv().await {
+            if let Command::SetActivity { name } = &c {
+                pick_tx.send_replace(Some(name.clone()));
+            }
+            if engine.send(c).await.is_err() {
+                break;
+            }
+        }
+    });
+    (tx, pick_rx)
 }

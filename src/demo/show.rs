@@ -6,7 +6,8 @@
 //!
 //! A simulated streamer changes activity every 70–130 s (a command to the engine, like a
 //! key press), and chat follows it: Q&A and reacting get the chat going, IRL quietens it, so
-//! the bandit has something to learn.
+//! the bandit has something to learn. Once the viewer picks an activity, the viewer is the
+//! streamer: chat follows their choice and the simulation stops switching.
 
 use std::time::Duration;
 
@@ -22,6 +23,8 @@ use crate::engine::runner::Command;
 pub struct Streamer {
     pub commands: tokio::sync::mpsc::Sender<Command>,
     pub arms: Vec<String>,
+    /// The activity the viewer last picked (a key, or typed), if any.
+    pub viewer_pick: tokio::sync::watch::Receiver<Option<String>>,
 }
 
 /// How much livelier chat is during an activity than during `talk`.
@@ -180,7 +183,12 @@ impl<C: Stage> Stream<C> {
 }
 
 /// Plays the stream on `c` until `stop`.
-pub async fn run<C: Stage>(c: C, seed: u64, streamer: Option<Streamer>, stop: CancellationToken) {
+pub async fn run<C: Stage>(
+    c: C,
+    seed: u64,
+    mut streamer: Option<Streamer>,
+    stop: CancellationToken,
+) {
     let mut s = Stream {
         c,
         rng: Rng::new(seed),
@@ -195,6 +203,7 @@ pub async fn run<C: Stage>(c: C, seed: u64, streamer: Option<Streamer>, stop: Ca
     };
     let mut current = 0usize;
     let mut next_change = 90.0;
+    let mut viewer_drives = false;
     let start = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_secs_f64(TICK_S));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -219,9 +228,22 @@ pub async fn run<C: Stage>(c: C, seed: u64, streamer: Option<Streamer>, stop: Ca
             s.drift();
             next_drift = now + 30.0;
         }
+        if let Some(st) = &mut streamer
+            && st.viewer_pick.has_changed().unwrap_or(false)
+        {
+            let pick = st.viewer_pick.borrow_and_update().clone();
+            if let Some(i) =
+                pick.and_then(|p| st.arms.iter().position(|a| a.eq_ignore_ascii_case(&p)))
+            {
+                current = i;
+                s.liveliness = liveliness(&st.arms[i]);
+                viewer_drives = true;
+            }
+        }
         if let Some(st) = &streamer
             && now >= next_change
             && st.arms.len() > 1
+            && !viewer_drives
         {
             // Any other activity; the engine's bandit judges how each one went.
             current = (current + 1 + s.rng.below(st.arms.len() - 1)) % st.arms.len();
@@ -231,5 +253,48 @@ pub async fn run<C: Stage>(c: C, seed: u64, streamer: Option<Streamer>, stop: Ca
             next_change = now + 70.0 + s.rng.f64() * 60.0;
         }
         s.chatter(now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Quiet;
+    impl Stage for Quiet {
+        fn set_live(&self, _: &str) {}
+        fn set_viewers(&self, _: u32) {}
+        fn chat(&self, _: &str, _: &str) {}
+        fn sub(&self, _: &str, _: u32) {}
+        fn gift_subs(&self, _: &str, _: u32) {}
+        fn tip(&self, _: &str, _: u32, _: &str) {}
+        fn raid(&self, _: &str, _: u32) {}
+    }
+
+    /// The simulated streamer switches on its own until the viewer picks an activity; from
+    /// then on the viewer drives (their segments are scored on chat that follows them).
+    #[tokio::test(start_paused = true)]
+    async fn the_viewers_pick_stops_the_simulated_switching() {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+        let (pick_tx, viewer_pick) = tokio::sync::watch::channel(None);
+        let arms: Vec<String> = ["talk", "gameplay", "irl"].map(String::from).into();
+        let streamer = Streamer {
+            commands: tx,
+            arms,
+            viewer_pick,
+        };
+        let stop = CancellationToken::new();
+        let show = tokio::spawn(run(Quiet, 7, Some(streamer), stop.clone()));
+        tokio::time::sleep(Duration::from_secs(400)).await;
+        let mut simulated = 0;
+        while rx.try_recv().is_ok() {
+            simulated += 1;
+        }
+        assert!(simulated >= 2, "it switches on its own: {simulated}");
+        pick_tx.send_replace(Some("IRL".into()));
+        tokio::time::sleep(Duration::from_secs(600)).await;
+        assert!(rx.try_recv().is_err(), "it switched over the viewer");
+        stop.cancel();
+        show.await.expect("the show ends");
     }
 }
