@@ -87,6 +87,9 @@ async fn activities_teach_the_bandit_and_the_report_matches_the_script() {
     quiet().await;
     tmux.keys(&["4"]);
     wait(&tmux, "react is current", 10, |s| s.contains("▶4 react"));
+    // The same key again changes nothing, and says so (headless needs the answer).
+    tmux.keys(&["4"]);
+    wait(&tmux, "an answer", 10, |s| s.contains("react (already on)"));
     c.kicks("donor", 1000, "gg");
     c.sub("fan", 1);
     busy().await;

@@ -157,6 +157,17 @@ pub(super) fn validate(e: &Engagement, r: &Revenue, b: &Bandit) -> Check {
                 format!("names of letters, digits, _ or - (at most 24), got {a:?}"),
             ));
         }
+        // Typed headless, a number picks by position and `m` marks a moment.
+        let reserved = a.chars().all(|c| c.is_ascii_digit())
+            || ["m", "mark", "help"]
+                .iter()
+                .any(|r| a.eq_ignore_ascii_case(r));
+        if reserved {
+            return Err((
+                "bandit.arms".into(),
+                format!("{a:?} is taken by the typed commands (numbers, m, mark, help): rename it"),
+            ));
+        }
         if b.arms[..i].iter().any(|o| o.eq_ignore_ascii_case(a)) {
             return Err(("bandit.arms".into(), format!("{a:?} is listed twice")));
         }

@@ -364,6 +364,9 @@ mod tests {
                 "[recorder]\nstop_timeout_seconds = 0\n",
                 "recorder.stop_timeout_seconds",
             ),
+            // Typed headless, "2" would pick the second arm and "m" mark a moment.
+            ("[bandit]\narms = [\"talk\", \"2\"]\n", "bandit.arms"),
+            ("[bandit]\narms = [\"M\", \"talk\"]\n", "bandit.arms"),
         ] {
             let e = err(toml);
             assert!(e.contains(&format!("key `{key}`")), "{toml}: {e}");

@@ -27,7 +27,13 @@ pub struct EngageHook {
     short_segments_note: Option<String>,
     rng: SplitMix,
     segments: Segments,
+    /// The bandit's latest draw; shown once `fresh_from` has passed.
     suggestion: Option<String>,
+    /// After a switch the new activity gets its turn: until then the suggestion is to keep it
+    /// (a fresh draw the second the switch was made said "go back" half the time).
+    fresh_from: Option<Ts>,
+    /// `[bandit] min_segment_seconds`, in ms: the turn a new activity gets.
+    turn_ms: i64,
     start_activity: Option<String>,
     pub(super) sub_price_usd: f64,
     context_every_ms: i64,
@@ -80,6 +86,8 @@ impl EngageHook {
             rng: SplitMix::new(now.0 as u64 ^ 0x5eed),
             segments: Segments::new(cfg.bandit.min_segment_seconds),
             suggestion: None,
+            fresh_from: None,
+            turn_ms: i64::from(cfg.bandit.min_segment_seconds) * 1000,
             start_activity: cfg.bandit.start_activity.clone(),
             sub_price_usd: cfg.revenue.sub_price_usd,
             context_every_ms: i64::from(cfg.bandit.context_interval_seconds) * 1000,
@@ -121,6 +129,27 @@ impl EngageHook {
         self.suggestion = i.and_then(|i| self.bandit.names().get(i).cloned());
     }
 
+    /// What the bandit suggests now: the activity on, while it has its turn.
+    pub fn suggestion(&self) -> Option<&str> {
+        match self.fresh_from {
+            Some(_) => self.activity(),
+            None => self.suggestion.as_deref(),
+        }
+    }
+
+    /// The activity on gets its turn from `now`.
+    fn give_turn(&mut self, now: Ts) {
+        self.fresh_from = Some(now.plus_ms(self.turn_ms));
+    }
+
+    /// Past the turn: a fresh draw (the last one is as old as the switch).
+    pub(super) fn turn_over(&mut self, now: Ts) {
+        if self.fresh_from.is_some_and(|t| now >= t) {
+            self.fresh_from = None;
+            self.suggest();
+        }
+    }
+
     pub fn activity(&self) -> Option<&str> {
         self.segments.current().map(|o| o.name.as_str())
     }
@@ -150,12 +179,14 @@ impl Engine {
 
     /// The streamer picked an activity (a key, or `--activity` at start).
     pub(super) async fn set_activity(&mut self, name: &str, now: Ts) {
+        // `just chatting` typed for the arm `just_chatting`.
+        let typed = name.trim().replace(' ', "_");
         let Some(i) = self
             .engage
             .bandit
             .names()
             .iter()
-            .position(|a| a.eq_ignore_ascii_case(name))
+            .position(|a| a.eq_ignore_ascii_case(&typed))
         else {
             let arms = self.engage.bandit.names().join(", ");
             self.feed.send(Update::Note(format!(
@@ -165,9 +196,12 @@ impl Engine {
         };
         let name = self.engage.bandit.names()[i].clone();
         if self.engage.activity() == Some(name.as_str()) {
+            // Headless, a typed line needs an answer (the TUI flashes it too).
+            self.feed
+                .send(Update::Note(format!("Activity: {name} (already on)")));
             return;
         }
-        let suggested = self.engage.suggestion.clone();
+        let suggested = self.engage.suggestion().map(str::to_string);
         let from = self.engage.activity().map(str::to_string);
         let advice = match &suggested {
             Some(s) if *s == name => " (the bandit's suggestion)".to_string(),
@@ -182,6 +216,7 @@ impl Engine {
         // switch was made on the suggestion above, not on the one that follows.
         // A note reaches the log: the TUI logs it, headless prints and logs it.
         self.feed.send(Update::Note(line));
+        self.engage.give_turn(now);
         self.start_segment(&name, now, suggested).await;
     }
 
@@ -260,9 +295,18 @@ impl Engine {
                 let saved = self.save_bandit();
                 self.engage.suggest();
                 self.engage.refresh_arms();
-                let next = self.engage.suggestion.as_deref().unwrap_or("-");
+                let next = match (self.engage.fresh_from, self.engage.activity()) {
+                    (Some(_), Some(on)) => format!(
+                        "{on} gets {} before the next suggestion",
+                        crate::time::format_offset_words(self.engage.turn_ms as f64 / 1000.0)
+                    ),
+                    _ => format!(
+                        "bandit suggests {}",
+                        self.engage.suggestion.as_deref().unwrap_or("-")
+                    ),
+                };
                 let line = format!(
-                    "Segment {} ({secs}, {engagement}): reward {r:.3}; {saved}; bandit suggests {next}",
+                    "Segment {} ({secs}, {engagement}): reward {r:.3}; {saved}; {next}",
                     c.name
                 );
                 (Some(*r), None, line)
@@ -324,8 +368,13 @@ impl Engine {
     /// A session opened (the channel went live): the activity goes on in a new segment.
     pub(super) async fn engage_session_opened(&mut self, now: Ts) {
         if let Some(name) = self.engage.activity().map(str::to_string) {
-            // The suggestion on screen when the stream went live is the one in force.
-            let suggested = self.engage.suggestion.clone();
+            // Going live chose nothing: the activity's segment carries the suggestion it was
+            // picked on (none for the one kicktui started on).
+            let suggested = self
+                .engage
+                .segments
+                .current()
+                .and_then(|o| o.suggested.clone());
             self.start_segment(&name, now, suggested).await;
         }
     }

@@ -27,3 +27,32 @@ fn a_min_segment_below_the_window_is_named() {
     let note = short_segments_note(&cfg).unwrap_or_default();
     assert!(note.contains("min_segment_seconds (30) is below"), "{note}");
 }
+
+/// Right after a switch the suggestion is to keep the new activity until it has had
+/// `min_segment_seconds`; then a fresh draw (before, a draw made the second the switch was
+/// made said "go back" about half the time).
+#[test]
+fn a_new_activity_gets_its_turn_before_the_next_suggestion() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let cfg = Config::default();
+    let turn = i64::from(cfg.bandit.min_segment_seconds) * 1000;
+    let mut h = EngageHook::new(&cfg, dir.path(), "chan", Ts(0));
+    let stats = crate::engage::metrics::ScoreStats::default();
+    let mut others = 0;
+    for i in 0..40 {
+        let at = Ts(i * 1_000_000);
+        h.segments.start("react", at, stats, None, None);
+        h.suggest();
+        h.give_turn(at);
+        for t in [0, 1000, turn - 1] {
+            h.turn_over(at.plus_ms(t));
+            assert_eq!(h.suggestion(), Some("react"), "{t} ms into its turn");
+        }
+        h.turn_over(at.plus_ms(turn));
+        others += usize::from(h.suggestion() != Some("react"));
+    }
+    assert!(
+        others > 10,
+        "fresh draws after the turn: {others} of 40 differ"
+    );
+}

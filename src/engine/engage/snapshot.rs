@@ -59,6 +59,7 @@ impl Engine {
     /// The engagement part of this second's snapshot; stores totals and prints the context
     /// line when they are due.
     pub(in crate::engine) fn engage_view(&mut self, now: Ts) -> EngageView {
+        self.engage.turn_over(now);
         let m = &self.core.engage;
         let live = self.core.totals.is_live;
         let per_hour = m.revenue_per_hour(now);
@@ -68,12 +69,12 @@ impl Engine {
             chat_per_min: Some(m.chat_per_min()),
             engagement: m.engagement(),
             revenue_per_hour: live.then_some(per_hour),
-            suggestion: h.suggestion.as_deref(),
+            suggestion: h.suggestion(),
             activity: h.activity(),
         });
         let view = EngageView {
             activity: h.activity().map(str::to_string),
-            suggestion: h.suggestion.clone(),
+            suggestion: h.suggestion().map(str::to_string),
             engagement: m.engagement(),
             chat_per_min: m.chat_per_min(),
             unique_chatters: m.unique_chatters(),
