@@ -38,11 +38,18 @@ pub struct Report {
     pub money: Money,
     pub activities: Vec<ActivityTotal>,
     pub segments: Vec<SegmentRow>,
+    /// Seconds in segments under 10 s (a quick run through the activity keys), not listed.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub quick_switch_s: f64,
     pub suggestions: Suggestions,
     /// The co-pilot's line (`advisor: 9 calls, 5 suggestions, 3 followed (60 %); …`), when
     /// it ran this session.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub advisor: Option<String>,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

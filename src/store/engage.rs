@@ -394,8 +394,16 @@ impl Store {
             .collect::<Result<_, _>>()?;
         // A quick run through the activity keys is no segment of the stream (the log leaves
         // it out too): not listed, and not a suggestion followed or ignored.
-        r.segments
-            .retain(|s| s.ended_at.is_none() || s.reward.is_some() || s.seconds >= QUICK_SWITCH_S);
+        let quick = |s: &SegmentRow| {
+            s.ended_at.is_some() && s.reward.is_none() && s.seconds < QUICK_SWITCH_S
+        };
+        r.quick_switch_s = r
+            .segments
+            .iter()
+            .filter(|s| quick(s))
+            .map(|s| s.seconds)
+            .sum();
+        r.segments.retain(|s| !quick(s));
         r.summarize_segments();
         r.advisor = self.advice_summary(Some(id))?.line();
         Ok(Some(r))

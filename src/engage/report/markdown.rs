@@ -205,6 +205,19 @@ impl Report {
                 )?;
             }
             writeln!(o)?;
+            writeln!(
+                o,
+                "Engagement is the mean over the activity's time; reward the mean per scored \
+                 segment (what the bandit learnt)."
+            )?;
+            if self.quick_switch_s > 0.0 {
+                writeln!(
+                    o,
+                    "Quick switches (segments under 10 s, {} in all) are left out.",
+                    format_hms(self.quick_switch_s)
+                )?;
+            }
+            writeln!(o)?;
             let s = &self.suggestions;
             writeln!(o, "Suggestions followed: {} of {}.", s.followed, s.made)?;
             writeln!(o)?;
