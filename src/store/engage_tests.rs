@@ -96,7 +96,11 @@ fn a_late_join_is_said_and_quick_switches_are_not_segments() {
         "{md}"
     );
     // Their time is said, so the activities add up to the stream.
-    assert!((r.quick_switch_s - 2.5).abs() < 1e-9, "{}", r.quick_switch_s);
+    assert!(
+        (r.quick_switch_s - 2.5).abs() < 1e-9,
+        "{}",
+        r.quick_switch_s
+    );
     assert!(
         md.contains("Quick switches (segments under 10 s, 0:00:02 in all) are left out."),
         "{md}"

@@ -173,10 +173,7 @@ fn cell(s: &str, width: usize) -> String {
 
 /// `cell`, padded with spaces to `width` columns.
 fn padded_cell(s: &str, width: usize) -> String {
-    let mut out = cell(s, width);
-    let used = unicode_width::UnicodeWidthStr::width(out.as_str());
-    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
-    out
+    crate::ui::text::fit(&cell(s, width), width)
 }
 
 fn moments_table(rows: &[MomentRow]) -> String {

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-use super::text::shorten;
+use super::text::fit;
 use super::theme::Theme;
 use crate::app::{Action, App, BanditArm};
 use crate::engage::context::dollars_per_hour;
@@ -141,10 +141,11 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         .bandit
         .arms
         .iter()
-        .map(|a| a.name.chars().count())
+        .map(|a| unicode_width::UnicodeWidthStr::width(a.name.as_str()))
         .max()
         .unwrap_or(4);
-    let name_w = longest.clamp(4, 12).min(width.saturating_sub(20).max(4));
+    // Names are at most 24 characters: shown whole when the pane has room for the bar too.
+    let name_w = longest.clamp(4, 24).min(width.saturating_sub(20).max(4));
     // mark(1) key(1) space name space mean(4) space bar space pulls(4)
     let bar_w = width.saturating_sub(name_w + 14).max(3);
     let lines: Vec<Line> = arms
@@ -166,7 +167,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             Line::from(vec![
                 Span::styled(mark, style),
                 Span::styled(key, th.key),
-                Span::styled(format!(" {:<name_w$}", shorten(&arm.name, name_w)), style),
+                Span::styled(format!(" {}", fit(&arm.name, name_w)), style),
                 Span::styled(format!(" {:.2} ", arm.mean), th.text),
                 Span::styled(before, th.dim),
                 Span::styled(mid, if is_current { th.accent } else { th.bar }),

@@ -41,6 +41,14 @@ pub fn shorten(s: &str, max: usize) -> String {
     out
 }
 
+/// `s` cut to `max` columns (`shorten`) and padded with spaces to exactly `max`.
+pub fn fit(s: &str, max: usize) -> String {
+    let mut out = shorten(s, max);
+    let used = out.width();
+    out.extend(std::iter::repeat_n(' ', max.saturating_sub(used)));
+    out
+}
+
 /// The graphemes from the start of `gs` that fit in `max` columns with one kept for the `…`.
 /// By grapheme: `❤️` is two characters and two columns.
 fn fitting<'a>(gs: impl Iterator<Item = &'a str>, max: usize) -> Vec<&'a str> {
