@@ -103,6 +103,8 @@ pub fn init_tui(data_dir: Option<&Path>, level: &str) -> std::io::Result<Option<
     };
     // The pane is moved forward by the TUI's own clock; no mover thread waking 100 times a second.
     tui_logger::set_hot_buffer_depth(4096);
+    // 2,000 lines of the pane kept (the library's 10,000 held 3–5 MB after a long stream).
+    tui_logger::set_buffer_depth(2000);
     tui_logger::set_default_level(tui_logger::LevelFilter::Trace);
     let _ = tracing_subscriber::registry()
         .with(file_layer)
