@@ -232,9 +232,7 @@ pub async fn run<C: Stage>(
             && st.viewer_pick.has_changed().unwrap_or(false)
         {
             let pick = st.viewer_pick.borrow_and_update().clone();
-            if let Some(i) =
-                pick.and_then(|p| st.arms.iter().position(|a| a.eq_ignore_ascii_case(&p)))
-            {
+            if let Some(i) = pick.and_then(|p| crate::engage::arm_index(&st.arms, &p)) {
                 current = i;
                 s.liveliness = liveliness(&st.arms[i]);
                 viewer_drives = true;

@@ -16,3 +16,9 @@ pub use bandit::{ArmState, ArmSummary, ThompsonBandit};
 pub use metrics::Metrics;
 pub use money::{Money, money_of};
 pub use rng::{Random, SplitMix};
+
+/// The activity a typed name means: any case, a space for `_` (`just chatting`).
+pub fn arm_index(arms: &[String], typed: &str) -> Option<usize> {
+    let typed = typed.trim().replace(' ', "_");
+    arms.iter().position(|a| a.eq_ignore_ascii_case(&typed))
+}

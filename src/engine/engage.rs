@@ -137,6 +137,15 @@ impl EngageHook {
         }
     }
 
+    /// The draw a switch follows or ignores, for the report's "suggestions followed". During
+    /// a turn there is none: "keep it" is the turn, not the bandit's draw.
+    fn suggestion_to_follow(&self) -> Option<&str> {
+        match self.fresh_from {
+            Some(_) => None,
+            None => self.suggestion.as_deref(),
+        }
+    }
+
     /// The activity on gets its turn from `now`.
     fn give_turn(&mut self, now: Ts) {
         self.fresh_from = Some(now.plus_ms(self.turn_ms));
@@ -177,17 +186,9 @@ impl Engine {
         }
     }
 
-    /// The streamer picked an activity (a key, or `--activity` at start).
+    /// The streamer picked an activity (a key, or a line typed headless): it gets its turn.
     pub(super) async fn set_activity(&mut self, name: &str, now: Ts) {
-        // `just chatting` typed for the arm `just_chatting`.
-        let typed = name.trim().replace(' ', "_");
-        let Some(i) = self
-            .engage
-            .bandit
-            .names()
-            .iter()
-            .position(|a| a.eq_ignore_ascii_case(&typed))
-        else {
+        let Some(i) = crate::engage::arm_index(self.engage.bandit.names(), name) else {
             let arms = self.engage.bandit.names().join(", ");
             self.feed.send(Update::Note(format!(
                 "unknown activity {name:?}; the activities are: {arms}"
@@ -201,7 +202,7 @@ impl Engine {
                 .send(Update::Note(format!("Activity: {name} (already on)")));
             return;
         }
-        let suggested = self.engage.suggestion().map(str::to_string);
+        let suggested = self.engage.suggestion_to_follow().map(str::to_string);
         let from = self.engage.activity().map(str::to_string);
         let advice = match &suggested {
             Some(s) if *s == name => " (the bandit's suggestion)".to_string(),
@@ -385,12 +386,22 @@ impl Engine {
     pub(super) async fn engage_session_ending(&mut self, at: Ts, go_on: bool) -> Option<i64> {
         let session = self.sessions.current();
         let stats = self.core.engage.lifetime;
-        let name = self.engage.activity().map(str::to_string);
+        let open = self
+            .engage
+            .segments
+            .current()
+            .map(|o| (o.name.clone(), o.suggested.clone()));
+        // The stream's end ends a turn: the next stream opens on a real draw.
+        if self.engage.fresh_from.take().is_some() {
+            self.engage.suggest();
+        }
         if let Some(c) = self.engage.segments.close(at, stats) {
             self.finish_segment(c).await;
         }
-        if go_on && let Some(name) = name {
-            self.engage.segments.start(&name, at, stats, None, None);
+        if go_on && let Some((name, suggested)) = open {
+            self.engage
+                .segments
+                .start(&name, at, stats, None, suggested);
         }
         if let Some(op) = self.engage_stats(at)
             && let Err(e) = self.store.send(op).await

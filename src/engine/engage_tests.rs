@@ -47,8 +47,14 @@ fn a_new_activity_gets_its_turn_before_the_next_suggestion() {
         for t in [0, 1000, turn - 1] {
             h.turn_over(at.plus_ms(t));
             assert_eq!(h.suggestion(), Some("react"), "{t} ms into its turn");
+            // A second switch now follows or ignores no draw of the bandit's.
+            assert_eq!(h.suggestion_to_follow(), None);
         }
+        // The draw made at the switch is stale by the turn's end: a fresh one is shown.
+        h.suggestion = Some("stale".into());
         h.turn_over(at.plus_ms(turn));
+        assert_ne!(h.suggestion(), Some("stale"));
+        assert_eq!(h.suggestion_to_follow(), h.suggestion());
         others += usize::from(h.suggestion() != Some("react"));
     }
     assert!(
