@@ -162,12 +162,12 @@ pub fn trigger_details(data: &TriggerData) -> String {
         TriggerData::Emote(d) => format!("{} chatters", d.chatters),
         TriggerData::SubBurst(SubBurstData {
             gifter: Some(g), ..
-        }) => format!("gifted by {g}"),
+        }) => format!("gifted by {}", shown(g)),
         TriggerData::Donation(DonationData { kicks: Some(k), .. }) => format!("{k} Kicks"),
         TriggerData::Donation(DonationData { bits: Some(b), .. }) => format!("{b} bits"),
-        TriggerData::Manual(ManualData { note: Some(n) }) => format!("note: {n}"),
+        TriggerData::Manual(ManualData { note: Some(n) }) => format!("note: {}", shown(n)),
         // All there is to show of a shape this version does not know.
-        TriggerData::Other(v) => v.to_string(),
+        TriggerData::Other(v) => shown(&v.to_string()).into_owned(),
         _ => String::new(),
     }
 }
@@ -195,23 +195,30 @@ pub fn notable_line(e: &Event) -> Option<String> {
         Event::Subscription {
             username,
             months: 0 | 1,
-        } => format!("New sub: {username}"),
+        } => format!("New sub: {}", shown(username)),
         Event::Subscription { username, months } => {
-            format!("Sub: {username} ({months} months)")
+            format!("Sub: {} ({months} months)", shown(username))
         }
-        Event::GiftedSubs { gifter, count: 1 } => format!("Gift: {gifter} gifted 1 sub"),
-        Event::GiftedSubs { gifter, count } => format!("Gift: {gifter} gifted {count} subs"),
+        Event::GiftedSubs { gifter, count: 1 } => {
+            format!("Gift: {} gifted 1 sub", shown(gifter))
+        }
+        Event::GiftedSubs { gifter, count } => {
+            format!("Gift: {} gifted {count} subs", shown(gifter))
+        }
         Event::Kicks { sender, amount, .. } => format!(
-            "Kicks: {sender} sent {amount} Kicks (${:.2})",
+            "Kicks: {} sent {amount} Kicks (${:.2})",
+            shown(sender),
             f64::from(*amount) * USD_PER_KICK
         ),
         Event::Donation {
             username,
             amount_usd,
             ..
-        } => format!("Donation: ${amount_usd:.2} from {username}"),
-        Event::Bits { username, amount } => format!("Bits: {amount} from {username}"),
-        Event::Raid { from, viewers } => format!("Raid: {from} with {viewers} viewers"),
+        } => format!("Donation: ${amount_usd:.2} from {}", shown(username)),
+        Event::Bits { username, amount } => format!("Bits: {amount} from {}", shown(username)),
+        Event::Raid { from, viewers } => {
+            format!("Raid: {} with {viewers} viewers", shown(from))
+        }
         _ => return None,
     })
 }

@@ -182,11 +182,28 @@ fn names_from_chat_reach_no_terminal_raw() {
         count: 9,
         chatters: 9,
     });
-    for (kind, data) in [(TriggerType::Raid, raid), (TriggerType::EmoteSpam, emote)] {
+    let hostile = |s: &str| s.contains(['\u{1b}', '\u{7}', '\u{202E}']);
+    let gift = TriggerData::SubBurst(crate::domain::SubBurstData {
+        gifter: Some("\u{202E}gifter".into()),
+        subs: 5,
+        window_s: 60,
+        span_s: 0,
+    });
+    for (kind, data) in [
+        (TriggerType::Raid, raid),
+        (TriggerType::EmoteSpam, emote),
+        (TriggerType::SubBurst, gift),
+    ] {
         let words = trigger_words(kind, &data);
-        assert!(
-            !words.contains(['\u{1b}', '\u{7}', '\u{202E}']),
-            "{words:?}"
-        );
+        assert!(!hostile(&words), "{words:?}");
+        let details = trigger_details(&data);
+        assert!(!hostile(&details), "{details:?}");
     }
+    // The line each sub, gift, tip and raid prints (headless stdout, the log).
+    let raid = Event::Raid {
+        from: "\u{1b}]0;pwned\u{7}raider".into(),
+        viewers: 50,
+    };
+    let line = notable_line(&raid).unwrap_or_default();
+    assert!(!hostile(&line) && line.contains("raider"), "{line:?}");
 }
