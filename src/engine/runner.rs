@@ -258,7 +258,10 @@ impl Engine {
         if s.is_live
             && let Some(count) = s.viewers
         {
-            self.viewers = Some(count);
+            // A saturated count is garbage: the core drops it, and nothing shows it.
+            if count <= crate::domain::MAX_VIEWERS {
+                self.viewers = Some(count);
+            }
             let effects = self.core.on_event(now, &Event::Viewers { count });
             self.apply(effects).await;
         } else if !s.is_live {

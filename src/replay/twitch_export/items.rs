@@ -213,8 +213,13 @@ pub(super) fn notice(
             .unwrap_or(1)
             .max(1);
             let g = gifter();
-            gifts.announced(&format!("by:{}", g.to_ascii_lowercase()), count);
-            Some(Event::GiftedSubs { gifter: g, count })
+            let key = format!("by:{}", g.to_ascii_lowercase());
+            let event = Event::GiftedSubs { gifter: g, count };
+            // One the core refuses as garbage must not swallow the gifter's real gifts.
+            if event.is_plausible() {
+                gifts.announced(&key, count);
+            }
+            Some(event)
         }
         k if k.ends_with("subgift") || k.ends_with("subscription_gift") => {
             let g = gifter();

@@ -54,7 +54,9 @@ pub fn detect(peek: &[u8]) -> Option<ExportKind> {
     if after_brace.is_empty() || doc_keys.iter().any(|k| after_brace.starts_with(k)) {
         return Some(ExportKind::TwitchDownloader);
     }
-    if is_twitch_capture(line) {
+    // A peek through a pipe may hold only the start of a long first line.
+    let whole = body.contains(&b'\n');
+    if is_twitch_capture(line, whole) {
         return Some(ExportKind::TwitchCapture);
     }
     let ours = ["\"ts\"", "\"recv\"", "\"event\""];
@@ -65,10 +67,21 @@ pub fn detect(peek: &[u8]) -> Option<ExportKind> {
 }
 
 /// `{"recv": …, "frame": "IRC text"}` however it is spaced or ordered (Kick's captured frame
-/// is an object, not a string).
-fn is_twitch_capture(line: &str) -> bool {
-    serde_json::from_str::<serde_json::Value>(line)
-        .is_ok_and(|v| v["recv"].is_string() && v["frame"].is_string())
+/// is an object, not a string). A line cut short (`whole` false) is judged by its text.
+fn is_twitch_capture(line: &str, whole: bool) -> bool {
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
+        return v["recv"].is_string() && v["frame"].is_string();
+    }
+    !whole && line.contains("\"recv\"") && frame_is_text(line)
+}
+
+/// `"frame"`, a colon, then a string (not `{`), spaces allowed between.
+fn frame_is_text(line: &str) -> bool {
+    line.split_once("\"frame\"").is_some_and(|(_, rest)| {
+        rest.trim_start()
+            .strip_prefix(':')
+            .is_some_and(|v| v.trim_start().starts_with('"'))
+    })
 }
 
 /// Replays an export of `kind` from `input`.

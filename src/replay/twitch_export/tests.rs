@@ -90,6 +90,25 @@ fn chat_downloader_items_map_and_a_mass_gift_counts_once() {
     );
 }
 
+/// A garbage mass gift (refused by the core) does not swallow the gifter's real gifts.
+#[test]
+fn an_implausible_mass_gift_in_an_export_swallows_nothing() {
+    let gift = |id: u32, kind: &str, extra: &str| {
+        format!(
+            r#"{{"message_id":"m{id}","timestamp":179545680{id}000000,"author":{{"name":"gifter"}},"message_type":"{kind}"{extra}}}"#
+        )
+    };
+    let mut lines = vec![gift(
+        0,
+        "mystery_subscription_gift",
+        r#","mass_gift_count":50000"#,
+    )];
+    lines.extend((1..=3).map(|i| gift(i, "subscription_gift", "")));
+    let r = replay(&lines.join("\n"));
+    assert_eq!(r.stats.errors, 1, "{:?}", r.first_error);
+    assert_eq!(r.stats.events.get("gifted_subs"), Some(&3));
+}
+
 #[test]
 fn a_twitch_capture_replays_through_the_irc_mapping() {
     use crate::fake::twitch::lines::{self, Notice, Privmsg, User};
@@ -197,6 +216,18 @@ fn a_spaced_capture_is_a_capture_and_an_overlong_line_is_skipped() {
         "{:?}",
         r.first_error
     );
+}
+
+/// Through a pipe the peek may end inside a long first line: a capture is still known by its
+/// text, and a cut Kick capture (its frame an object) is not taken for one.
+#[test]
+fn a_first_line_cut_short_is_judged_by_its_text() {
+    let twitch = r#"{"recv": "2026-11-24T12:00:00Z", "frame": "@badge-info=;badges=;color=#FF0000;display-name=Ana;emotes=;id=a1 :ana!ana@ana.tmi.twitch.tv PRIVMSG #chan :hel"#;
+    assert_eq!(detect(twitch.as_bytes()), Some(ExportKind::TwitchCapture));
+    let kick = r#"{"recv":"2026-11-24T12:00:00Z","frame":{"event":"App\Events\ChatMessageEvent","data":"{"id":"x","content":"hel"#;
+    assert_eq!(detect(kick.as_bytes()), None);
+    // Whole but broken, it is not a capture of either kind.
+    assert_eq!(detect(format!("{twitch}\n").as_bytes()), None);
 }
 
 /// kicktui's own plain lines wrapped in a JSON array are taken for a chat-downloader export;
