@@ -12,17 +12,17 @@ use crate::store::{self, MomentOrder, MomentQuery, Store};
 /// instead of creating an empty database there.
 fn existing_db(data_dir: &Path) -> Result<std::path::PathBuf, String> {
     let db = store::db_path(data_dir);
-    match db.try_exists() {
-        Ok(true) => return Ok(db),
-        Ok(false) => {}
-        // Not "nothing recorded": the directory is there but cannot be read.
-        Err(e) if data_dir.is_dir() => {
-            return Err(format!(
-                "cannot read the data dir {}: {e}",
-                data_dir.display()
-            ));
-        }
-        Err(_) => {}
+    // Not "nothing recorded" when the directory (or one above it) cannot be read.
+    let unreadable =
+        |e: std::io::Error| format!("cannot read the data dir {}: {e}", data_dir.display());
+    match std::fs::metadata(data_dir) {
+        Ok(m) if m.is_dir() => match db.try_exists() {
+            Ok(true) => return Ok(db),
+            Ok(false) => {}
+            Err(e) => return Err(unreadable(e)),
+        },
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(unreadable(e)),
+        _ => {}
     }
     if data_dir.exists() && !data_dir.is_dir() {
         return Err(format!(

@@ -128,10 +128,10 @@ pub(super) fn validate(e: &Engagement, r: &Revenue, b: &Bandit) -> Check {
             "at least one weight above 0".into(),
         ));
     }
-    if !(e.steepness.is_finite() && e.steepness > 0.0 && e.steepness <= 10.0) {
+    if !(e.steepness.is_finite() && e.steepness > 0.0) {
         return Err((
             "engagement.steepness".into(),
-            format!("a number above 0, at most 10, got {}", e.steepness),
+            format!("a number above 0, got {}", e.steepness),
         ));
     }
     if !(r.sub_price_usd.is_finite() && r.sub_price_usd >= 0.0) {

@@ -350,7 +350,7 @@ mod tests {
                 "[events]\nraid_min_viewers = 0\n",
                 "events.raid_min_viewers",
             ),
-            ("[engagement]\nsteepness = 1000\n", "engagement.steepness"),
+            ("[engagement]\nsteepness = 0\n", "engagement.steepness"),
             (
                 "[engagement]\nchat_weight = 1e308\n",
                 "engagement.chat_weight",

@@ -134,7 +134,12 @@ pub fn validate(c: &Config) -> Check {
         1,
         crate::domain::MAX_VIEWERS,
     )?;
-    positive("moments.strong_single", c.moments.strong_single)?;
+    if !(c.moments.strong_single.is_finite() && c.moments.strong_single >= 0.0) {
+        return Err((
+            "moments.strong_single".into(),
+            format!("a number of at least 0, got {}", c.moments.strong_single),
+        ));
+    }
     positive("viewers.spike_ratio", c.viewers.spike_ratio)?;
     range(
         "viewers.baseline_samples",

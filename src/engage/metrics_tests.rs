@@ -30,6 +30,21 @@ fn no_score_until_a_window_has_passed_then_fifty_at_the_baseline() {
     assert_eq!(m.unique_chatters(), 10);
 }
 
+/// A very steep curve is a step, not NaN ("not scored"): r^1000 overflowed to inf / inf.
+#[test]
+fn a_steep_curve_still_scores() {
+    let cfg = Engagement {
+        steepness: 1000.0,
+        ..Engagement::default()
+    };
+    let mut m = Metrics::new(&cfg, 5.0);
+    m.start_session(secs(0));
+    chat(&mut m, 0, 1200, 2, 10);
+    chat(&mut m, 1200, 1260, 20, 40);
+    let e = m.engagement().expect("a score");
+    assert!(e.is_finite() && e > 50.0, "{e}");
+}
+
 #[test]
 fn more_chat_scores_higher_and_silence_lower_whatever_the_channel_size() {
     for (viewers, rate, chatters) in [(30u32, 1u32, 5u64), (30_000, 100, 2_000)] {
