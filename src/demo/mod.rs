@@ -48,13 +48,16 @@ pub fn demo_config(mut cfg: Config, fake: &FakeKick) -> Config {
 }
 
 /// The demo's pace on either platform (see [`demo_config`]).
-fn with_demo_pace(mut cfg: Config) -> Config {
+pub(crate) fn with_demo_pace(mut cfg: Config) -> Config {
     cfg.chat.warmup_seconds = cfg.chat.warmup_seconds.min(10);
     cfg.recorder.poll_interval_seconds = 10;
     // The simulated streamer changes activity every couple of minutes: segments of a minute
     // count, and the context line comes every minute.
     cfg.bandit.min_segment_seconds = cfg.bandit.min_segment_seconds.min(60);
     cfg.bandit.context_interval_seconds = cfg.bandit.context_interval_seconds.min(60);
+    // …which needs its first 45 s not credited (the window still holds the activity before)
+    // and 15 s credited: a minute in all.
+    cfg.engagement.window_seconds = cfg.engagement.window_seconds.min(45);
     // Activities are credited after a third of the baseline: two minutes in, not ten.
     cfg.engagement.baseline_minutes = cfg.engagement.baseline_minutes.min(6);
     cfg.bandit.start_activity = cfg.bandit.arms.first().cloned();

@@ -19,6 +19,6 @@ pub use rng::{Random, SplitMix};
 
 /// The activity a typed name means: any case, a space for `_` (`just chatting`).
 pub fn arm_index(arms: &[String], typed: &str) -> Option<usize> {
-    let typed = typed.trim().replace(' ', "_");
+    let typed = typed.split_whitespace().collect::<Vec<_>>().join("_");
     arms.iter().position(|a| a.eq_ignore_ascii_case(&typed))
 }

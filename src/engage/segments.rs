@@ -29,6 +29,12 @@ pub fn reward(seconds: f64, engagement: Option<f64>, min_s: u32) -> Result<f64, 
     }
 }
 
+/// The shortest segment that can earn a reward with nothing else held back: `min_s` long, and
+/// a quarter of `min_s` counted after the first `window_s` (which measure the activity before).
+pub fn earning_seconds(min_s: u32, window_s: u32) -> u32 {
+    min_s.max(window_s.saturating_add(min_s / 4))
+}
+
 /// An open segment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Open {

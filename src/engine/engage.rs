@@ -12,7 +12,7 @@ use super::update::Update;
 use super::view::ArmView;
 use crate::config::Config;
 use crate::domain::Ts;
-use crate::engage::segments::{Closed, QUICK_SWITCH_S, Segments};
+use crate::engage::segments::{Closed, QUICK_SWITCH_S, Segments, earning_seconds};
 use crate::engage::{SplitMix, ThompsonBandit};
 use crate::store::{EngageOp, WriteOp};
 
@@ -32,7 +32,7 @@ pub struct EngageHook {
     /// After a switch the new activity gets its turn: until then the suggestion is to keep it
     /// (a fresh draw the second the switch was made said "go back" half the time).
     fresh_from: Option<Ts>,
-    /// `[bandit] min_segment_seconds`, in ms: the turn a new activity gets.
+    /// The turn a new activity gets, in ms: as long as a segment needs to earn a reward.
     turn_ms: i64,
     start_activity: Option<String>,
     pub(super) sub_price_usd: f64,
@@ -53,18 +53,20 @@ pub struct EngageHook {
     pub(super) report_after_clips: Vec<i64>,
 }
 
-/// A segment's first `window_seconds` still measure the activity before it, so one no
-/// shorter than that is never scored: a shorter `min_segment_seconds` is a trap worth naming.
+/// A segment's first `window_seconds` still measure the activity before it, and a reward needs
+/// a quarter of `min_segment_seconds` counted after them: when that takes longer than
+/// `min_segment_seconds`, segments of that length earn nothing, a trap worth naming.
 fn short_segments_note(cfg: &Config) -> Option<String> {
     let (min, window) = (
         cfg.bandit.min_segment_seconds,
         cfg.engagement.window_seconds,
     );
-    (min < window).then(|| {
+    let earn = earning_seconds(min, window);
+    (earn > min).then(|| {
         format!(
-            "note: [bandit] min_segment_seconds ({min}) is below [engagement] window_seconds \
-             ({window}): a segment's first {window} s are not credited to it, so one shorter \
-             than that gives no reward"
+            "note: [bandit] min_segment_seconds is {min}, but a segment needs {earn} s to earn a \
+             reward: its first {window} s ([engagement] window_seconds) are not credited to it, \
+             and then a quarter of min_segment_seconds must be"
         )
     })
 }
@@ -87,7 +89,10 @@ impl EngageHook {
             segments: Segments::new(cfg.bandit.min_segment_seconds),
             suggestion: None,
             fresh_from: None,
-            turn_ms: i64::from(cfg.bandit.min_segment_seconds) * 1000,
+            turn_ms: i64::from(earning_seconds(
+                cfg.bandit.min_segment_seconds,
+                cfg.engagement.window_seconds,
+            )) * 1000,
             start_activity: cfg.bandit.start_activity.clone(),
             sub_price_usd: cfg.revenue.sub_price_usd,
             context_every_ms: i64::from(cfg.bandit.context_interval_seconds) * 1000,
@@ -139,10 +144,15 @@ impl EngageHook {
 
     /// The draw a switch follows or ignores, for the report's "suggestions followed". During
     /// a turn there is none: "keep it" is the turn, not the bandit's draw.
+    /// A draw of the activity already on ("keep it") is none either: staying records nothing,
+    /// so leaving could only ever count as ignoring it.
     fn suggestion_to_follow(&self) -> Option<&str> {
         match self.fresh_from {
             Some(_) => None,
-            None => self.suggestion.as_deref(),
+            None => self
+                .suggestion
+                .as_deref()
+                .filter(|s| Some(*s) != self.activity()),
         }
     }
 
@@ -209,9 +219,13 @@ impl Engine {
             Some(s) => format!(" (the bandit suggested {s})"),
             None => String::new(),
         };
+        let turn = format!(
+            "; {name} gets {} before the next suggestion",
+            crate::time::format_offset_words(self.engage.turn_ms as f64 / 1000.0)
+        );
         let line = match from {
-            Some(f) => format!("Activity: {f} → {name}{advice}"),
-            None => format!("Activity: {name}{advice}"),
+            Some(f) => format!("Activity: {f} → {name}{advice}{turn}"),
+            None => format!("Activity: {name}{advice}{turn}"),
         };
         // Said before the closed segment's line, whose reward changes the suggestion: the
         // switch was made on the suggestion above, not on the one that follows.
@@ -296,18 +310,16 @@ impl Engine {
                 let saved = self.save_bandit();
                 self.engage.suggest();
                 self.engage.refresh_arms();
-                let next = match (self.engage.fresh_from, self.engage.activity()) {
-                    (Some(_), Some(on)) => format!(
-                        "{on} gets {} before the next suggestion",
-                        crate::time::format_offset_words(self.engage.turn_ms as f64 / 1000.0)
-                    ),
-                    _ => format!(
-                        "bandit suggests {}",
+                // During a turn the switch's line said when the next suggestion comes.
+                let next = match self.engage.fresh_from {
+                    Some(_) => String::new(),
+                    None => format!(
+                        "; bandit suggests {}",
                         self.engage.suggestion.as_deref().unwrap_or("-")
                     ),
                 };
                 let line = format!(
-                    "Segment {} ({secs}, {engagement}): reward {r:.3}; {saved}; {next}",
+                    "Segment {} ({secs}, {engagement}): reward {r:.3}; {saved}{next}",
                     c.name
                 );
                 (Some(*r), None, line)

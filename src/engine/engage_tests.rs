@@ -16,16 +16,20 @@ fn a_periodic_line_keeps_its_period_when_ticks_come_late() {
 
 /// Segments shorter than the engagement window can never be scored: said at start.
 #[test]
-fn a_min_segment_below_the_window_is_named() {
+fn a_min_segment_that_cannot_earn_a_reward_is_named() {
     let mut cfg = Config::default();
     assert_eq!(
         short_segments_note(&cfg),
         None,
-        "defaults: 120 s against 60 s"
+        "defaults: 120 s earn with 60 s + 30 s"
     );
-    cfg.bandit.min_segment_seconds = 30;
+    // 70 s: its first 60 s are not credited and 17 s more must be.
+    cfg.bandit.min_segment_seconds = 70;
     let note = short_segments_note(&cfg).unwrap_or_default();
-    assert!(note.contains("min_segment_seconds (30) is below"), "{note}");
+    assert!(note.contains("a segment needs 77 s to earn"), "{note}");
+    // The demo's pace: a minute's segment earns with a 45 s window.
+    let demo = crate::demo::with_demo_pace(Config::default());
+    assert_eq!(short_segments_note(&demo), None);
 }
 
 /// Right after a switch the suggestion is to keep the new activity until it has had
@@ -37,6 +41,7 @@ fn a_new_activity_gets_its_turn_before_the_next_suggestion() {
     let cfg = Config::default();
     let turn = i64::from(cfg.bandit.min_segment_seconds) * 1000;
     let mut h = EngageHook::new(&cfg, dir.path(), "chan", Ts(0));
+    assert_eq!(h.turn_ms, turn, "120 s earn a reward by default");
     let stats = crate::engage::metrics::ScoreStats::default();
     let mut others = 0;
     for i in 0..40 {
@@ -54,7 +59,9 @@ fn a_new_activity_gets_its_turn_before_the_next_suggestion() {
         h.suggestion = Some("stale".into());
         h.turn_over(at.plus_ms(turn));
         assert_ne!(h.suggestion(), Some("stale"));
-        assert_eq!(h.suggestion_to_follow(), h.suggestion());
+        // A draw of the activity on ("keep it") is none to follow or ignore.
+        let draw = h.suggestion();
+        assert_eq!(h.suggestion_to_follow(), draw.filter(|s| *s != "react"));
         others += usize::from(h.suggestion() != Some("react"));
     }
     assert!(

@@ -207,8 +207,8 @@ impl Report {
             writeln!(o)?;
             writeln!(
                 o,
-                "Engagement is the mean over the activity's time; reward the mean per scored \
-                 segment (what the bandit learnt)."
+                "Engagement is its segments' mean engagement weighted by their length; reward \
+                 the mean per rewarded segment (what the bandit learnt)."
             )?;
             if self.quick_switch_s > 0.0 {
                 writeln!(
