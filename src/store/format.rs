@@ -193,7 +193,8 @@ fn moments_table(rows: &[MomentRow]) -> String {
             format_hms(m.offset_s),
             crate::domain::kind_phrase(m.kind_word()),
             m.score,
-            m.clip_status.as_str(),
+            // In words like the type (`no recording`); JSON and CSV keep the stored name.
+            m.clip_status.as_str().replace('_', " "),
         ));
     }
     out

@@ -133,6 +133,7 @@ fn tables_fit_an_80_column_terminal() {
     assert!(lines[1].contains("1:23:45"), "{out}");
     assert!(lines[1].contains("3.1 "), "{out}");
     assert!(lines[1].contains("chat spike"), "{out}");
+    assert!(lines[1].ends_with("no recording"), "{out}");
     let session = SessionRow {
         id: 5,
         channel: "a_very_long_channel_name_x".into(),
