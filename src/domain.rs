@@ -163,20 +163,6 @@ impl TriggerType {
         Self::ALL.into_iter().find(|t| t.as_str() == s)
     }
 
-    /// Its name in people's words, as the moments list, details and report say it.
-    pub fn phrase(self) -> &'static str {
-        match self {
-            TriggerType::ChatVelocity => "chat spike",
-            TriggerType::Keyword => "keyword burst",
-            TriggerType::EmoteSpam => "emote spam",
-            TriggerType::ViewerSpike => "viewer spike",
-            TriggerType::SubBurst => "sub burst",
-            TriggerType::Donation => "donation",
-            TriggerType::Raid => "raid",
-            TriggerType::Manual => "marked moment",
-        }
-    }
-
     /// The banner's headline, e.g. `CHAT SPIKE`.
     pub fn headline(self) -> &'static str {
         match self {
@@ -192,9 +178,10 @@ impl TriggerType {
     }
 }
 
-/// A stored kind (`chat_velocity`, or `cheer`) in people's words (`chat spike`).
+/// A stored kind (`chat_velocity`, or `cheer`) in people's words: the banner's headline, lower
+/// case (`chat spike`).
 pub fn kind_phrase(kind: &str) -> String {
-    TriggerType::parse(kind).map_or(kind.replace('_', " "), |t| t.phrase().to_string())
+    TriggerType::parse(kind).map_or(kind.replace('_', " "), |t| t.headline().to_lowercase())
 }
 
 /// One detector firing: what fired, when, how strongly, and the details.

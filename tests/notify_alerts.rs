@@ -114,28 +114,27 @@ fn named(feed: &Feed) {
     }));
 }
 
+/// Session 1 goes live at 0 as the API says (`resumed`: a restart picked it up again).
+fn went_live(title: Option<&str>, resumed: bool) -> Update {
+    Update::WentLive {
+        at: Ts(0),
+        title: title.map(str::to_string),
+        session: Some(1),
+        source: kicktui::kickapi::LiveSource::Api,
+        resumed,
+    }
+}
+
 /// The channel is named and goes live with a title.
 fn named_and_live(feed: &Feed) {
     named(feed);
-    feed.send(Update::WentLive {
-        at: Ts(0),
-        title: Some("Ranked grind".into()),
-        session: Some(1),
-        source: kicktui::kickapi::LiveSource::Api,
-        resumed: false,
-    });
+    feed.send(went_live(Some("Ranked grind"), false));
 }
 
 /// The channel is named, goes live untitled, and goes offline a minute later.
 fn live_then_offline(feed: &Feed) {
     named(feed);
-    feed.send(Update::WentLive {
-        at: Ts(0),
-        title: None,
-        session: Some(1),
-        source: kicktui::kickapi::LiveSource::Api,
-        resumed: false,
-    });
+    feed.send(went_live(None, false));
     feed.send(Update::WentOffline { at: Ts(60_000) });
 }
 
@@ -569,13 +568,7 @@ async fn a_stream_resumed_after_a_crash_is_not_announced_live_again() {
     )];
     notify::spawn(targets, &feed, fast(), cancel.clone()).unwrap();
     named(&feed);
-    feed.send(Update::WentLive {
-        at: Ts(0),
-        title: Some("Ranked grind".into()),
-        session: Some(1),
-        source: kicktui::kickapi::LiveSource::Api,
-        resumed: true,
-    });
+    feed.send(went_live(Some("Ranked grind"), true));
     feed.send(Update::WentOffline { at: Ts(60_000) });
     let (_, first, _) = rx.next().await;
     assert_eq!(first["content"], "clavicular went offline", "{first}");

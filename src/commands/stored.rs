@@ -16,19 +16,20 @@ fn existing_db(data_dir: &Path) -> Result<std::path::PathBuf, String> {
     let unreadable =
         |e: std::io::Error| format!("cannot read the data dir {}: {e}", data_dir.display());
     match std::fs::metadata(data_dir) {
-        Ok(m) if m.is_dir() => match db.try_exists() {
+        Ok(m) if !m.is_dir() => {
+            return Err(format!(
+                "the data dir {} is a file, not a directory (a wrong --data-dir or \
+                 $KICKTUI_DATA?)",
+                data_dir.display()
+            ));
+        }
+        Ok(_) => match db.try_exists() {
             Ok(true) => return Ok(db),
             Ok(false) => {}
             Err(e) => return Err(unreadable(e)),
         },
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(unreadable(e)),
-        _ => {}
-    }
-    if data_dir.exists() && !data_dir.is_dir() {
-        return Err(format!(
-            "the data dir {} is a file, not a directory (a wrong --data-dir or $KICKTUI_DATA?)",
-            data_dir.display()
-        ));
+        Err(_) => {}
     }
     // The demo keeps its data in `demo/` under the data dir.
     let demo = data_dir.join("demo");

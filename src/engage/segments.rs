@@ -32,7 +32,13 @@ pub fn reward(seconds: f64, engagement: Option<f64>, min_s: u32) -> Result<f64, 
 /// The shortest segment that can earn a reward with nothing else held back: `min_s` long, and
 /// a quarter of `min_s` counted after the first `window_s` (which measure the activity before).
 pub fn earning_seconds(min_s: u32, window_s: u32) -> u32 {
-    min_s.max(window_s.saturating_add(min_s / 4))
+    min_s.max(window_s.saturating_add(counted_needed(min_s)))
+}
+
+/// A reward needs a quarter of `min_s` counted (30 s by default): a few seconds are one chat
+/// burst, not the activity.
+fn counted_needed(min_s: u32) -> u32 {
+    min_s / 4
 }
 
 /// An open segment.
@@ -120,9 +126,7 @@ impl Segments {
         let secs = stats.seconds.saturating_sub(o.at_start.seconds);
         let engagement = (secs > 0).then(|| (stats.sum - o.at_start.sum) / secs as f64);
         let end = at.max(o.start);
-        // A reward needs a quarter of `min_s` counted (30 s by default): a few seconds are one
-        // chat burst, not the activity.
-        let needed = u64::from(self.min_s / 4);
+        let needed = u64::from(counted_needed(self.min_s));
         let reward = reward(end.secs_since(o.start), engagement, self.min_s).and_then(|r| {
             if secs < needed {
                 Err(format!(

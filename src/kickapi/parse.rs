@@ -182,9 +182,7 @@ pub fn parse_kick_time(v: &Value) -> Option<Ts> {
         _ => return None,
     };
     // 1971-01-01: earlier values are placeholders, not stream starts.
-    (ts.0 >= 31_536_000_000)
-        .then_some(ts)
-        .and_then(|t| Ts::plausible(t.0))
+    Ts::plausible(ts.0).filter(|t| t.0 >= 31_536_000_000)
 }
 
 /// Reads the `/api/v2/channels/{slug}` object. `asked` fills a missing `slug`.

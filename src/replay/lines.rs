@@ -135,10 +135,10 @@ fn frame_item(raw: &str, recv: Option<Ts>) -> Result<LineItem, LineError> {
 /// the year 5000 in milliseconds it is no time at all (microseconds, or garbage).
 fn plain_ts(ts: &PlainTs) -> Option<Ts> {
     match ts {
-        PlainTs::Num(n) if n.is_finite() && *n >= 0.0 && *n < 1e14 => Some(if *n > 1e11 {
-            Ts(n.round() as i64)
+        PlainTs::Num(n) if n.is_finite() => Ts::plausible(if *n > 1e11 {
+            n.round() as i64
         } else {
-            Ts::from_secs_f64(*n)
+            Ts::from_secs_f64(*n).0
         }),
         PlainTs::Num(_) => None,
         PlainTs::Text(s) => Ts::parse_rfc3339(s).or_else(|| {

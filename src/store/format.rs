@@ -160,9 +160,8 @@ fn render_csv(keys: &[&str], items: impl Iterator<Item = Value>) -> String {
     out
 }
 
-/// For table cells: no control characters (a stream title must not drive the terminal),
-/// at most `width` characters, `…` when cut.
-/// At most `width` terminal columns (emoji and CJK take two), control characters blanked.
+/// For table cells: control characters blanked (a stream title must not drive the terminal),
+/// at most `width` terminal columns (emoji and CJK take two), `…` when cut.
 fn cell(s: &str, width: usize) -> String {
     let clean: String = s
         .chars()

@@ -8,7 +8,6 @@ use serde::Deserialize;
 use super::Feed;
 use crate::domain::{Event, Ts};
 use crate::replay::lines::LineItem;
-use crate::replay::pipeline::{for_each_line, overlong_line};
 use crate::source::twitch::{Mapper, irc, map};
 
 #[derive(Deserialize)]
@@ -20,19 +19,8 @@ struct Line {
 pub(super) fn run(feed: &mut Feed, input: impl BufRead) -> std::io::Result<()> {
     let mut mapper = Mapper::new();
     let mut events = Vec::new();
-    for_each_line(input, |buf| {
-        match buf {
-            Some(buf) if buf.iter().all(u8::is_ascii_whitespace) => {}
-            Some(buf) => {
-                feed.r.report.stats.lines += 1;
-                capture_line(feed, &mut mapper, &mut events, buf);
-            }
-            None => {
-                feed.r.report.stats.lines += 1;
-                feed.r.error(overlong_line());
-            }
-        }
-        true
+    feed.each_line(input, |feed, buf| {
+        capture_line(feed, &mut mapper, &mut events, buf)
     })
 }
 

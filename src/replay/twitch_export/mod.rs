@@ -97,22 +97,11 @@ pub fn run(
     };
     match kind {
         ExportKind::TwitchCapture => capture::run(&mut feed, input)?,
-        ExportKind::ChatDownloaderLines => for_each_line(&mut input, |buf| {
-            match buf {
-                Some(buf) if buf.iter().all(u8::is_ascii_whitespace) => {}
-                Some(buf) => {
-                    feed.r.report.stats.lines += 1;
-                    match serde_json::from_slice::<CdItem>(buf) {
-                        Ok(item) => feed.cd_item(&item),
-                        Err(e) => feed.r.error(format!("chat-downloader line: {e}")),
-                    }
-                }
-                None => {
-                    feed.r.report.stats.lines += 1;
-                    feed.r.error(overlong_line());
-                }
+        ExportKind::ChatDownloaderLines => feed.each_line(&mut input, |feed, buf| {
+            match serde_json::from_slice::<CdItem>(buf) {
+                Ok(item) => feed.cd_item(&item),
+                Err(e) => feed.r.error(format!("chat-downloader line: {e}")),
             }
-            true
         })?,
         ExportKind::ChatDownloaderArray | ExportKind::TwitchDownloader => {
             let mut de = serde_json::Deserializer::from_reader(input);
@@ -144,6 +133,29 @@ struct Feed {
 }
 
 impl Feed {
+    /// Each line of JSON Lines `input` but blank ones, counted and handed to `each`; one over
+    /// the replay's cap is counted and skipped unread.
+    fn each_line(
+        &mut self,
+        input: impl BufRead,
+        mut each: impl FnMut(&mut Feed, &[u8]),
+    ) -> std::io::Result<()> {
+        for_each_line(input, |buf| {
+            match buf {
+                Some(buf) if buf.iter().all(u8::is_ascii_whitespace) => {}
+                Some(buf) => {
+                    self.r.report.stats.lines += 1;
+                    each(self, buf);
+                }
+                None => {
+                    self.r.report.stats.lines += 1;
+                    self.r.error(overlong_line());
+                }
+            }
+            true
+        })
+    }
+
     fn push(&mut self, at: Ts, events: Vec<Event>, id: Option<&str>) {
         for (i, event) in events.into_iter().enumerate() {
             // Only the first event of an item (the chat line) carries its id.
