@@ -54,6 +54,45 @@ impl Ewma {
     }
 }
 
+/// Why a second's score was credited to no activity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Held {
+    /// A stream's first part, while its usual level is learnt.
+    Learning,
+    /// The chat window after a switch still measures the previous activity.
+    Switch,
+    Raid,
+    /// Chat not arriving, or its window refilling after it came back.
+    ChatOutage,
+    /// No score at all (the chat window filling, or nothing learnt to compare with).
+    NoScore,
+}
+
+impl Held {
+    pub const ALL: [Held; 5] = [
+        Held::Learning,
+        Held::Switch,
+        Held::Raid,
+        Held::ChatOutage,
+        Held::NoScore,
+    ];
+
+    /// What a segment's "no reward" line says of these seconds.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Held::Learning => {
+                "the stream's first part (its usual level is learnt for a third of [engagement] baseline_minutes)"
+            }
+            Held::Switch => {
+                "the chat window after a switch (it still measures the activity before)"
+            }
+            Held::Raid => "a raid's welcome",
+            Held::ChatOutage => "a chat outage",
+            Held::NoScore => "no score yet (the chat window filling)",
+        }
+    }
+}
+
 /// Running statistics of the per-second score.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct ScoreStats {
@@ -61,6 +100,8 @@ pub struct ScoreStats {
     pub seconds: u64,
     pub min: f64,
     pub max: f64,
+    /// Seconds credited to no activity, by [`Held`] (indexed as `Held::ALL`).
+    pub held: [u64; 5],
 }
 
 impl ScoreStats {
@@ -110,6 +151,8 @@ pub struct Metrics {
     pub lifetime: ScoreStats,
     /// Until then (ms) a second's score is shown and reported but not counted for segments.
     rewards_held_until: i64,
+    /// Why: the hold that reaches furthest.
+    held_by: Held,
     /// Chat is not arriving (the connection is down): its silence is nobody's doing.
     chat_down: bool,
     /// Seconds the chat window has covered so far (less than the window right after a start).
@@ -145,6 +188,7 @@ impl Metrics {
             stats: ScoreStats::default(),
             lifetime: ScoreStats::default(),
             rewards_held_until: i64::MIN,
+            held_by: Held::Learning,
             chat_down: false,
             chat_span_s: 0,
             first_second: None,
@@ -161,11 +205,21 @@ impl Metrics {
     pub fn start_session(&mut self, t: Ts) {
         let cfg = self.cfg.clone();
         let price = self.sub_price_usd;
-        let (lifetime, held, down) = (self.lifetime, self.rewards_held_until, self.chat_down);
+        let kept = (
+            self.lifetime,
+            self.rewards_held_until,
+            self.held_by,
+            self.chat_down,
+        );
         *self = Metrics::new(&cfg, price);
-        (self.lifetime, self.rewards_held_until, self.chat_down) = (lifetime, held, down);
+        (
+            self.lifetime,
+            self.rewards_held_until,
+            self.held_by,
+            self.chat_down,
+        ) = kept;
         self.session_start = Some(t);
-        self.hold_rewards(t.plus_ms(self.learning_ms()));
+        self.hold_rewards(t.plus_ms(self.learning_ms()), Held::Learning);
     }
 
     /// How long a stream's usual level is learnt before activities are credited: a third of
@@ -183,16 +237,19 @@ impl Metrics {
         self.messages += 1;
     }
 
-    /// A raid's crowd arrives greeting: until `until` the score moves as it does, but the
+    /// Until `until` the score moves as it does (a raid's crowd greeting, say), but the
     /// activity under way is neither credited nor blamed for it.
-    pub fn hold_rewards(&mut self, until: Ts) {
-        self.rewards_held_until = self.rewards_held_until.max(until.0);
+    pub fn hold_rewards(&mut self, until: Ts, why: Held) {
+        if until.0 > self.rewards_held_until {
+            self.rewards_held_until = until.0;
+            self.held_by = why;
+        }
     }
 
     /// Another activity began at `t`: for the chat window's length the score still measures
     /// the previous one, so those seconds are credited to neither.
     pub fn settle_after_switch(&mut self, t: Ts) {
-        self.hold_rewards(t.plus_ms(self.window_ms()));
+        self.hold_rewards(t.plus_ms(self.window_ms()), Held::Switch);
     }
 
     /// The chat connection is down: until it is back (and its window has refilled) the
@@ -204,7 +261,7 @@ impl Metrics {
     pub fn chat_up(&mut self, t: Ts) {
         if std::mem::take(&mut self.chat_down) {
             let refilled = t.plus_ms(self.window_ms());
-            self.hold_rewards(refilled);
+            self.hold_rewards(refilled, Held::ChatOutage);
             self.learn_after = self.learn_after.max(refilled.0);
         }
     }
@@ -350,10 +407,22 @@ impl Metrics {
         } else {
             None
         };
-        if let Some(s) = self.score {
-            self.stats.push(s);
-            if end.0 > self.rewards_held_until && !self.chat_down {
+        let held = if self.chat_down {
+            Some(Held::ChatOutage)
+        } else {
+            (end.0 <= self.rewards_held_until).then_some(self.held_by)
+        };
+        match (self.score, held) {
+            (Some(s), None) => {
+                self.stats.push(s);
                 self.lifetime.push(s);
+            }
+            (score, held) => {
+                if let Some(s) = score {
+                    self.stats.push(s);
+                }
+                let why = held.unwrap_or(Held::NoScore);
+                self.lifetime.held[why as usize] += 1;
             }
         }
     }

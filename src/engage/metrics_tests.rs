@@ -176,13 +176,14 @@ fn a_raids_welcome_is_scored_but_not_counted_for_the_activity() {
     chat(&mut m, 0, 600, 2, 20);
     let (before, shown_before) = (m.lifetime.seconds, m.stats.seconds);
     // The raid at 600 s: 90 s of raiders greeting, then ordinary chat again.
-    m.hold_rewards(secs(690));
+    m.hold_rewards(secs(690), Held::Raid);
     chat(&mut m, 600, 690, 12, 200);
     let hype = m.engagement().unwrap();
     chat(&mut m, 690, 720, 2, 20);
     assert!(hype > 70.0, "the score still shows the welcome: {hype}");
     assert_eq!(m.stats.seconds - shown_before, 120, "reported");
     assert_eq!(m.lifetime.seconds - before, 30, "counted for segments");
+    assert_eq!(m.lifetime.held[Held::Raid as usize], 90, "and why not");
 }
 
 #[test]
@@ -266,6 +267,12 @@ fn a_streams_first_part_is_shown_but_not_credited() {
     chat(&mut m, 0, 600, 6, 30);
     assert!(m.engagement().is_some(), "shown");
     assert_eq!(m.lifetime.seconds, 0, "not credited");
+    assert_eq!(
+        m.lifetime.held[Held::Learning as usize] + m.lifetime.held[Held::NoScore as usize],
+        600,
+        "said why: {:?}",
+        m.lifetime.held
+    );
     chat(&mut m, 600, 660, 6, 30);
     assert_eq!(m.lifetime.seconds, 60);
     // A new stream learns again.

@@ -2,20 +2,48 @@
 //! the open segment; a closed segment's reward comes from its mean engagement (see
 //! [`reward`]). Pure: times and the score statistics are passed in.
 
-use super::metrics::ScoreStats;
+use super::metrics::{Held, ScoreStats};
 use crate::domain::Ts;
 
 /// A segment shorter than this is a quick run through the activity keys: the log gives it no
 /// line and the report does not list it.
 pub const QUICK_SWITCH_S: f64 = 10.0;
 
-/// The seconds no segment is credited with.
-const LEFT_OUT: &str = "a stream's first part (while its usual level is learnt: a third of [engagement] baseline_minutes), the minute after a switch, a raid's welcome and chat outages are left out";
+/// The seconds no segment is credited with, when none were seen (a segment without seconds).
+const LEFT_OUT: &str = "a stream's first part, the window after a switch, a raid's welcome and chat outages are left out";
+
+/// Which seconds of a segment were left out and why, most first: "570 s of the stream's first
+/// part (…), 60 s of the chat window after a switch (…)".
+fn left_out(held: [u64; 5]) -> String {
+    let mut why: Vec<(u64, Held)> = Held::ALL
+        .iter()
+        .map(|&h| (held[h as usize], h))
+        .filter(|&(s, _)| s > 0)
+        .collect();
+    if why.is_empty() {
+        return LEFT_OUT.to_string();
+    }
+    why.sort_by_key(|&(s, _)| std::cmp::Reverse(s));
+    let parts: Vec<String> = why
+        .iter()
+        .map(|(s, h)| format!("{s} s left out: {}", h.phrase()))
+        .collect();
+    parts.join("; ")
+}
 
 /// The reward mapping: a segment's mean engagement (0–100, where 50 is the stream's own
 /// baseline) divided by 100, so 0.5 means "as usual", more means better than usual.
 /// No reward for a segment shorter than `min_s` or without any engagement score.
 pub fn reward(seconds: f64, engagement: Option<f64>, min_s: u32) -> Result<f64, String> {
+    reward_or_why(seconds, engagement, min_s, [0; 5])
+}
+
+fn reward_or_why(
+    seconds: f64,
+    engagement: Option<f64>,
+    min_s: u32,
+    held: [u64; 5],
+) -> Result<f64, String> {
     if seconds < f64::from(min_s) {
         return Err(format!(
             "{} s is shorter than {min_s} s ([bandit] min_segment_seconds)",
@@ -25,7 +53,7 @@ pub fn reward(seconds: f64, engagement: Option<f64>, min_s: u32) -> Result<f64, 
     }
     match engagement {
         Some(e) => Ok((e / 100.0).clamp(0.0, 1.0)),
-        None => Err(format!("no engagement score counted ({LEFT_OUT})")),
+        None => Err(format!("no engagement score counted ({})", left_out(held))),
     }
 }
 
@@ -127,15 +155,21 @@ impl Segments {
         let engagement = (secs > 0).then(|| (stats.sum - o.at_start.sum) / secs as f64);
         let end = at.max(o.start);
         let needed = u64::from(counted_needed(self.min_s));
-        let reward = reward(end.secs_since(o.start), engagement, self.min_s).and_then(|r| {
-            if secs < needed {
-                Err(format!(
-                    "only {secs} s of it counted, {needed} s needed ({LEFT_OUT})"
-                ))
-            } else {
-                Ok(r)
-            }
-        });
+        let mut held = [0; 5];
+        for (h, (now, then)) in held.iter_mut().zip(stats.held.iter().zip(o.at_start.held)) {
+            *h = now.saturating_sub(then);
+        }
+        let reward =
+            reward_or_why(end.secs_since(o.start), engagement, self.min_s, held).and_then(|r| {
+                if secs < needed {
+                    Err(format!(
+                        "only {secs} s of it counted, {needed} s needed ({})",
+                        left_out(held)
+                    ))
+                } else {
+                    Ok(r)
+                }
+            });
         Some(Closed {
             name: o.name,
             start: o.start,
@@ -159,6 +193,7 @@ mod tests {
             seconds,
             min: 0.0,
             max: 100.0,
+            held: [0; 5],
         }
     }
 
@@ -205,5 +240,25 @@ mod tests {
         let why = c.reward.unwrap_err();
         assert!(why.contains("only 20 s of it counted"), "{why}");
         assert_eq!(reward(10.0, Some(80.0), 0), Ok(0.8));
+    }
+
+    /// The line names the holds that covered this segment, most seconds first, not every
+    /// hold there is.
+    #[test]
+    fn an_unrewarded_segment_says_which_seconds_were_left_out() {
+        let mut s = Segments::new(120);
+        let mut at_start = stats(0.0, 0);
+        at_start.held[Held::Learning as usize] = 100;
+        s.start("irl", Ts(0), at_start, None, None);
+        let mut now = stats(900.0, 10);
+        now.held[Held::Learning as usize] = 100;
+        now.held[Held::Switch as usize] = 60;
+        now.held[Held::Raid as usize] = 90;
+        let why = s.close(Ts(200_000), now).unwrap().reward.unwrap_err();
+        assert_eq!(
+            why,
+            "only 10 s of it counted, 30 s needed (90 s left out: a raid's welcome; \
+             60 s left out: the chat window after a switch (it still measures the activity before))"
+        );
     }
 }

@@ -12,6 +12,7 @@ use crate::detect::peak::PeakDetector;
 use crate::detect::velocity::VelocityDetector;
 use crate::domain::{Event, ManualData, Moment, Trigger, Ts};
 use crate::engage::Metrics;
+use crate::engage::metrics::Held;
 
 pub use super::effect::{ChatStats, Effect, OffsetBase};
 
@@ -183,7 +184,8 @@ impl Core {
             }
             Event::Raid { .. } => {
                 self.raid_until = self.raid_until.max(t.plus_ms(self.raid_damping_ms));
-                self.engage.hold_rewards(t.plus_ms(self.raid_damping_ms));
+                self.engage
+                    .hold_rewards(t.plus_ms(self.raid_damping_ms), Held::Raid);
                 out.push(Effect::Notable {
                     at: t,
                     event: ev.clone(),
