@@ -247,7 +247,7 @@ pub async fn run<C: Stage>(
             current = (current + 1 + s.rng.below(st.arms.len() - 1)) % st.arms.len();
             let name = st.arms[current].clone();
             s.liveliness = liveliness(&name);
-            let _ = st.commands.try_send(Command::SetActivity { name });
+            let _ = st.commands.try_send(Command::SimulatedActivity { name });
             next_change = now + 70.0 + s.rng.f64() * 60.0;
         }
         s.chatter(now);
@@ -285,7 +285,9 @@ mod tests {
         let show = tokio::spawn(run(Quiet, 7, Some(streamer), stop.clone()));
         tokio::time::sleep(Duration::from_secs(400)).await;
         let mut simulated = 0;
-        while rx.try_recv().is_ok() {
+        while let Ok(c) = rx.try_recv() {
+            // Said as the simulation's, not as the viewer's.
+            assert!(matches!(c, Command::SimulatedActivity { .. }), "{c:?}");
             simulated += 1;
         }
         assert!(simulated >= 2, "it switches on its own: {simulated}");

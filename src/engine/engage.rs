@@ -34,6 +34,8 @@ pub struct EngageHook {
     fresh_from: Option<Ts>,
     /// The turn a new activity gets, in ms: as long as a segment needs to earn a reward.
     turn_ms: i64,
+    /// A person has picked an activity: the demo's simulated switches stop counting.
+    person_picked: bool,
     start_activity: Option<String>,
     pub(super) sub_price_usd: f64,
     context_every_ms: i64,
@@ -51,6 +53,15 @@ pub struct EngageHook {
     /// Sessions that went offline: each report waits for its end-of-stream clips, so the
     /// report's moments say where they are.
     pub(super) report_after_clips: Vec<i64>,
+}
+
+/// Who changed the activity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Switcher {
+    /// A key, or a line typed headless.
+    Person,
+    /// The demo's simulated streamer.
+    DemoStreamer,
 }
 
 /// A segment's first `window_seconds` still measure the activity before it, and a reward needs
@@ -72,6 +83,21 @@ fn short_segments_note(cfg: &Config) -> Option<String> {
 }
 
 impl EngageHook {
+    /// Whether a switch is made, and how its log line begins: the demo's simulated streamer
+    /// switches until a person picks an activity, then never again (theirs wins even when
+    /// both arrive at once), and its switches are said as its own.
+    pub(super) fn switch_by(&mut self, who: Switcher) -> Option<&'static str> {
+        match who {
+            Switcher::Person => {
+                self.person_picked = true;
+                Some("Activity")
+            }
+            Switcher::DemoStreamer => {
+                (!self.person_picked).then_some("Activity (the demo's streamer)")
+            }
+        }
+    }
+
     /// Loads the channel's bandit from `<data dir>/bandit_state.json`.
     pub fn new(cfg: &Config, data_dir: &Path, channel: &str, now: Ts) -> EngageHook {
         let bandit_path = bandit_file::path_in(data_dir);
@@ -89,6 +115,7 @@ impl EngageHook {
             segments: Segments::new(cfg.bandit.min_segment_seconds),
             suggestion: None,
             fresh_from: None,
+            person_picked: false,
             turn_ms: i64::from(earning_seconds(
                 cfg.bandit.min_segment_seconds,
                 cfg.engagement.window_seconds,
@@ -197,7 +224,8 @@ impl Engine {
     }
 
     /// The streamer picked an activity (a key, or a line typed headless): it gets its turn.
-    pub(super) async fn set_activity(&mut self, name: &str, now: Ts) {
+    /// `said`: how the log line begins ("Activity", or who else switched).
+    pub(super) async fn set_activity(&mut self, name: &str, now: Ts, said: &str) {
         let Some(i) = crate::engage::arm_index(self.engage.bandit.names(), name) else {
             let arms = self.engage.bandit.names().join(", ");
             self.feed.send(Update::Note(format!(
@@ -209,7 +237,7 @@ impl Engine {
         if self.engage.activity() == Some(name.as_str()) {
             // Headless, a typed line needs an answer (the TUI flashes it too).
             self.feed
-                .send(Update::Note(format!("Activity: {name} (already on)")));
+                .send(Update::Note(format!("{said}: {name} (already on)")));
             return;
         }
         let suggested = self.engage.suggestion_to_follow().map(str::to_string);
@@ -224,8 +252,8 @@ impl Engine {
             crate::time::format_offset_words(self.engage.turn_ms as f64 / 1000.0)
         );
         let line = match from {
-            Some(f) => format!("Activity: {f} → {name}{advice}{turn}"),
-            None => format!("Activity: {name}{advice}{turn}"),
+            Some(f) => format!("{said}: {f} → {name}{advice}{turn}"),
+            None => format!("{said}: {name}{advice}{turn}"),
         };
         // Said before the closed segment's line, whose reward changes the suggestion: the
         // switch was made on the suggestion above, not on the one that follows.

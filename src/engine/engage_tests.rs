@@ -69,3 +69,18 @@ fn a_new_activity_gets_its_turn_before_the_next_suggestion() {
         "fresh draws after the turn: {others} of 40 differ"
     );
 }
+
+/// The demo's simulated streamer switches until a person picks an activity, and its
+/// switches are said as its own; after a person's pick none of its switches is made.
+#[test]
+fn the_demos_streamer_stops_switching_once_a_person_picks() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let mut h = EngageHook::new(&Config::default(), dir.path(), "chan", Ts(0));
+    assert_eq!(
+        h.switch_by(Switcher::DemoStreamer),
+        Some("Activity (the demo's streamer)")
+    );
+    assert_eq!(h.switch_by(Switcher::Person), Some("Activity"));
+    assert_eq!(h.switch_by(Switcher::DemoStreamer), None);
+    assert_eq!(h.switch_by(Switcher::Person), Some("Activity"));
+}

@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::capture::Capture;
 use super::channel::{ApiNews, ApiRequest};
 use super::core::{Core, Effect};
+use super::engage::Switcher;
 use super::feed::Feed;
 use super::media::{Media, QuitClips};
 use super::sessions::Sessions;
@@ -35,6 +36,11 @@ pub enum Command {
     },
     /// The streamer changed activity (a bandit arm, by name).
     SetActivity {
+        name: String,
+    },
+    /// The demo's simulated streamer changed activity: said as its doing, and ignored once
+    /// the person at the keys has picked one (theirs wins, even when both come at once).
+    SimulatedActivity {
         name: String,
     },
     /// For the co-pilot (`copilot.rs` answers these before the engine sees them).
@@ -142,7 +148,17 @@ impl Engine {
                     self.feed.send(u);
                 }
             }
-            Command::SetActivity { name } => self.set_activity(&name, wall_now()).await,
+            Command::SetActivity { name } => {
+                let said = self.engage.switch_by(Switcher::Person);
+                if let Some(said) = said {
+                    self.set_activity(&name, wall_now(), said).await;
+                }
+            }
+            Command::SimulatedActivity { name } => {
+                if let Some(said) = self.engage.switch_by(Switcher::DemoStreamer) {
+                    self.set_activity(&name, wall_now(), said).await;
+                }
+            }
             Command::AtQuit(choice) => self.media.set_at_quit(choice),
             // Only reaches the engine when the co-pilot is off: nothing to do.
             Command::Copilot(_) => {}
