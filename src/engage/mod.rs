@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod money;
 pub mod report;
 pub mod rng;
+pub mod score_stats;
 pub mod segments;
 
 pub use bandit::{ArmState, ArmSummary, ThompsonBandit};
