@@ -1,8 +1,9 @@
 //! The engine's side of the engagement loop: the current activity and its segments, the
 //! bandit (loaded at start, saved after every update), the suggestion, and the report when a
 //! session ends; the engagement part of each snapshot, the context line and revenue points are
-//! in `engage/snapshot.rs`, activity switches and closed segments in `engage/switch.rs`. The arithmetic is in the pure `engage` module; this file only
-//! wires it to the store, the state file and the feed. `runner.rs` calls these hooks.
+//! in `engage/snapshot.rs`, activity switches and closed segments in `engage/switch.rs`. The
+//! arithmetic is in the pure `engage` module; this file only wires it to the store, the state
+//! file and the feed. `runner.rs` calls these hooks.
 
 use std::path::{Path, PathBuf};
 
