@@ -37,6 +37,7 @@ pub mod term;
 pub mod terminal_text;
 #[cfg(test)]
 pub(crate) mod test_logs;
+pub mod text_fit;
 pub mod time;
 pub mod tui_live;
 pub mod tui_preview;

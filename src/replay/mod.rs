@@ -162,7 +162,7 @@ impl Replayer {
                  taken for garbage",
                 event.name(),
                 crate::domain::MAX_EVENT_USD,
-                crate::ui::text::group_digits(u64::from(crate::domain::MAX_VIEWERS))
+                crate::text_fit::group_digits(u64::from(crate::domain::MAX_VIEWERS))
             ));
             return;
         }

@@ -167,12 +167,12 @@ fn cell(s: &str, width: usize) -> String {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    crate::ui::text::shorten(&clean, width)
+    crate::text_fit::shorten(&clean, width)
 }
 
 /// `cell`, padded with spaces to `width` columns.
 fn padded_cell(s: &str, width: usize) -> String {
-    crate::ui::text::fit(&cell(s, width), width)
+    crate::text_fit::fit(&cell(s, width), width)
 }
 
 fn moments_table(rows: &[MomentRow]) -> String {

@@ -4,9 +4,9 @@
 
 use ratatui::text::{Line, Span};
 
-use super::text::shorten;
 use super::theme::Theme;
 use crate::app::{Action, App};
+use crate::text_fit::shorten;
 
 /// `just now`, `40 s`, `3 min`, `2 h`.
 pub fn age(secs: f64) -> String {

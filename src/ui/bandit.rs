@@ -8,10 +8,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-use super::text::fit;
 use super::theme::Theme;
 use crate::app::{Action, App, BanditArm};
 use crate::engage::context::dollars_per_hour;
+use crate::text_fit::fit;
 
 /// Cells for a value in 0..=1 on a bar `w` wide.
 fn cell(v: f64, w: usize) -> usize {

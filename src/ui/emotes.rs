@@ -7,9 +7,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
-use super::text::shorten;
 use super::theme::Theme;
 use crate::app::App;
+use crate::text_fit::shorten;
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let block = Block::bordered().title(Span::styled(" Top emotes ", th.title));

@@ -39,7 +39,10 @@ pub fn hint_bar(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             FlashKind::Bad => th.bad,
         };
         let room = width.saturating_sub(reserved).max(width.min(20));
-        let text = format!("{} ", super::text::shorten(&f.text, room.saturating_sub(1)));
+        let text = format!(
+            "{} ",
+            crate::text_fit::shorten(&f.text, room.saturating_sub(1))
+        );
         used += Span::raw(text.as_str()).width();
         spans.push(Span::styled(text, style));
     }

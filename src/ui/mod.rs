@@ -13,7 +13,6 @@ pub mod moments;
 pub mod notice;
 pub mod recording;
 pub mod status;
-pub mod text;
 pub mod theme;
 pub mod velocity;
 

@@ -172,7 +172,7 @@ fn row<'a>(
         cells.remove(0);
     }
     if let Some(width) = fired {
-        let summary = super::text::shorten(&trigger_summary(m), width);
+        let summary = crate::text_fit::shorten(&trigger_summary(m), width);
         cells.push(Cell::from(Span::styled(summary, th.dim)));
     }
     Row::new(cells)

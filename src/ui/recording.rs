@@ -6,9 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-use super::text::{bytes, shorten_left};
 use super::theme::Theme;
 use crate::app::{App, RecState};
+use crate::text_fit::{bytes, shorten_left};
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let r = &app.recording;

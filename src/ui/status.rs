@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::text::{group_digits, shorten_left};
 use super::theme::Theme;
 use crate::app::{App, RecState, Storage};
 use crate::source::ChatState;
+use crate::text_fit::{group_digits, shorten_left};
 use crate::time::format_hms;
 
 const SEP: &str = " │ ";

@@ -1,4 +1,5 @@
-//! Small text helpers for panes: numbers, sizes, and cutting text to a width.
+//! Small text helpers for panes and tables: numbers, sizes, and cutting text to a width
+//! (by terminal columns, not characters).
 
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
