@@ -173,6 +173,29 @@ fn status_bar_says_live_status_is_unknown_while_every_route_fails() {
     );
 }
 
+/// While chat waits for the ids, the empty list says where to find them: the channel's API
+/// page by its name (the live TUI's label is `kick:name`, which is no page).
+#[test]
+fn the_empty_list_names_the_channels_api_page_while_chat_waits_for_ids() {
+    let th = Theme::new(true);
+    let mut c = ctx();
+    c.channel = "kick:clavicular".into();
+    let mut a = App::new(c, T0);
+    a.update(
+        Msg::Engine(Update::ApiTrouble {
+            message: "HTTP 403 (Cloudflare)".into(),
+            retry_s: Default::default(),
+            waits_for_ids: true,
+        }),
+        T0,
+    );
+    let (_, text) = pane(200, 8, |r, b| ui::moments::render(&a, &th, r, b));
+    assert!(
+        text.contains("kick.com/api/v2/channels/clavicular shows them"),
+        "{text}"
+    );
+}
+
 #[test]
 fn status_bar_says_when_the_feed_stalls_or_chat_drops() {
     let mut a = live_app();

@@ -70,7 +70,11 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
                     "To skip the lookup, give --channel-id and --chatroom-id (or [kick] \
                      channel_id and chatroom_id): a browser opening \
                      kick.com/api/v2/channels/{} shows them as id and chatroom.id.",
-                    app.ctx.channel
+                    // The page's name, not the label (`kick:name`).
+                    app.ctx
+                        .channel
+                        .strip_prefix("kick:")
+                        .unwrap_or(&app.ctx.channel)
                 ),
                 th.text,
             )));
