@@ -99,6 +99,8 @@ pub struct StreamState {
     pub title: Option<String>,
     pub session: Option<i64>,
     pub chat: Option<ChatState>,
+    /// Which chat state changes the log pane is told about.
+    pub chat_log: crate::source::state_log::ChatStateLog,
     pub api_trouble: Option<ApiTrouble>,
     pub capturing: Option<String>,
     pub engine_gone: bool,

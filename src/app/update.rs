@@ -128,8 +128,8 @@ impl App {
                 self.snapshot_seen = Some(now);
             }
             Update::ChatState(st) => {
-                if self.stream.chat.as_ref() != Some(&st) {
-                    tracing::info!("chat {st}");
+                if let Some(line) = self.stream.chat_log.line(&st) {
+                    tracing::info!("chat {line}");
                 }
                 self.stream.chat = Some(st);
             }

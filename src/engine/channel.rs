@@ -50,10 +50,12 @@ pub struct ChatIds {
 #[derive(Debug)]
 pub enum ApiNews {
     Status(LiveStatus),
-    /// A call failed. `need_ids`: the chat is still waiting for its ids.
+    /// A call failed. `need_ids`: the chat is still waiting for its ids. `repeat`: the same
+    /// failure as the last few, not logged again (see `RepeatLog`).
     Trouble {
         error: ApiError,
         need_ids: bool,
+        repeat: bool,
     },
     /// A call worked after trouble.
     Recovered,
@@ -125,6 +127,7 @@ impl ChannelActor {
         // When the next periodic stream probe runs (only while the API fails).
         let mut probe_at: Option<Instant> = None;
         let mut probing = ProbeLog::default();
+        let mut trouble_log = super::repeat_log::RepeatLog::default();
         loop {
             let wake = tokio::select! {
                 _ = cancel.cancelled() => return,
@@ -181,6 +184,7 @@ impl ChannelActor {
             match result {
                 Ok(status) => {
                     if std::mem::take(&mut troubled) {
+                        trouble_log.clear();
                         self.tell(ApiNews::Recovered).await;
                     }
                     holding_off = false;
@@ -193,12 +197,21 @@ impl ChannelActor {
                 Err(error) => {
                     troubled = true;
                     let (said, retry) = trouble_words(&error, need_ids);
-                    tracing::warn!(target: crate::logging::SHOWN, "Kick API: {said}");
+                    let line = trouble_log.line(&said);
+                    let repeat = line.is_none();
+                    if let Some(line) = line {
+                        tracing::warn!(target: crate::logging::SHOWN, "Kick API: {line}");
+                    }
                     if need_ids && retry.is_none() {
                         self.tell(ApiNews::Fatal(error)).await;
                         return;
                     }
-                    self.tell(ApiNews::Trouble { error, need_ids }).await;
+                    let news = ApiNews::Trouble {
+                        error,
+                        need_ids,
+                        repeat,
+                    };
+                    self.tell(news).await;
                     match retry {
                         Some(d) => {
                             holding_off = true;

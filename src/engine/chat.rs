@@ -147,6 +147,9 @@ impl ChatTask {
         tracing::info!("chat transport: {kind}");
         let mut refused = [false; 2];
         let mut refusals = 0u32;
+        // Switches in a row with neither transport working (no network): said at growing
+        // intervals, not every half minute.
+        let mut switches = 0u32;
         loop {
             let ran = std::time::Instant::now();
             let exit = source.run(&cancel).await;
@@ -161,6 +164,7 @@ impl ChatTask {
             // Working a good while before this: an earlier refusal is history.
             if ran.elapsed() >= WORKED_FOR {
                 refusals = 0;
+                switches = 0;
             }
             let next = if auto { kind.other() } else { kind };
             let mut t = target(self.url(next), ids);
@@ -195,7 +199,17 @@ impl ChatTask {
                     }
                 }
             } else {
-                tracing::warn!("{why}; switching the chat to {next}");
+                switches = switches.saturating_add(1);
+                if switches.is_power_of_two() {
+                    let many = if switches > 1 {
+                        format!(" ({switches} switches in a row without a connection)")
+                    } else {
+                        String::new()
+                    };
+                    tracing::warn!("{why}; switching the chat to {next}{many}");
+                } else {
+                    tracing::debug!("{why}; switching the chat to {next}");
+                }
                 source.say(ChatState::Reconnecting {
                     until: wall_now().plus_ms(SWITCH_PAUSE.as_millis() as i64),
                     reason: format!("{kind} unavailable; switching to {next}"),

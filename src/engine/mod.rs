@@ -19,6 +19,7 @@ pub mod media;
 mod moment_rows;
 pub mod record_session;
 mod recovery;
+mod repeat_log;
 mod resume;
 pub mod runner;
 pub mod sessions;

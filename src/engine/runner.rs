@@ -213,9 +213,13 @@ impl Engine {
     async fn on_news(&mut self, news: ApiNews) -> Option<String> {
         match news {
             ApiNews::Status(status) => self.on_status(status).await,
-            ApiNews::Trouble { error, need_ids } => {
+            ApiNews::Trouble {
+                error,
+                need_ids,
+                repeat,
+            } => {
                 self.feed.send(trouble(&error, need_ids));
-                if need_ids {
+                if need_ids && !repeat {
                     self.feed.send(Update::Note(
                         "Chat waits for the channel ids: set [kick] channel_id and chatroom_id \
                          (or --channel-id and --chatroom-id) to skip the lookup"

@@ -93,6 +93,7 @@ pub struct Printer {
     chat_every_s: u64,
     last_chat_line: Option<Ts>,
     last_state: Option<ChatState>,
+    chat_log: crate::source::state_log::ChatStateLog,
     /// Chat has been connected at least once.
     connected: bool,
     api_trouble: bool,
@@ -112,6 +113,7 @@ impl Printer {
             chat_every_s,
             last_chat_line: None,
             last_state: None,
+            chat_log: Default::default(),
             connected: false,
             api_trouble: false,
             recording: false,
@@ -137,25 +139,19 @@ impl Printer {
                 vec![format!("{c} {}", chat_line(s))]
             }
             Update::ChatState(st) => {
-                let changed = self.last_state.as_ref() != Some(st);
                 let was_live = matches!(self.last_state, Some(ChatState::Live { .. }));
                 self.last_state = Some(st.clone());
                 self.connected |= matches!(st, ChatState::Live { .. });
+                // Drops and recoveries (with the count, even when the reconnect was too quick
+                // to show any state in between); a long outage at growing intervals.
+                let line = self.chat_log.line(st);
                 match st {
                     ChatState::Live { reconnects: 0 } if !was_live => {
                         vec![format!("{c} Connected to {} chat", self.channel)]
                     }
-                    // Back, with the count (printed even when the reconnect was so quick that
-                    // no state in between was seen).
-                    ChatState::Live { .. } if changed => vec![format!("{c} Chat {st}")],
-                    // After a drop: a reconnect that is quick may never show `Reconnecting`.
-                    ChatState::Connecting { .. } if changed && was_live => {
-                        vec![format!("{c} Chat {st}")]
-                    }
-                    ChatState::Reconnecting { .. } if changed => {
-                        vec![format!("{c} Chat {st}")]
-                    }
-                    _ => vec![],
+                    // The first try says nothing: "Connected" or the trouble follows.
+                    ChatState::Connecting { .. } if !was_live => vec![],
+                    _ => line.map(|l| format!("{c} Chat {l}")).into_iter().collect(),
                 }
             }
             Update::MomentBuilding { id, moment } => {

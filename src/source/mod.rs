@@ -9,6 +9,7 @@ mod msg;
 pub mod pusher;
 pub mod reconnect;
 pub mod socket;
+pub mod state_log;
 pub mod twitch;
 
 pub use channel_ref::{ChannelRef, Platform};

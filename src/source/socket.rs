@@ -205,6 +205,9 @@ pub struct ChatSource {
     opts: SourceOptions,
     link: Link,
     refresh: Option<Refresh>,
+    /// Tries in a row that never connected, on any transport: a long outage is logged at
+    /// growing intervals, not once per try.
+    failed_tries: u32,
 }
 
 impl ChatSource {
@@ -234,6 +237,7 @@ impl ChatSource {
             opts,
             link,
             refresh: None,
+            failed_tries: 0,
         }
     }
 
@@ -283,8 +287,10 @@ impl ChatSource {
             }
             if ended.established {
                 failed_in_a_row = 0;
+                self.failed_tries = 0;
             } else {
                 failed_in_a_row += 1;
+                self.failed_tries = self.failed_tries.saturating_add(1);
             }
             let action = match self.transport.close_action(ended.code) {
                 // "Reconnect now" right after connecting (or before the greeting) gets
@@ -329,17 +335,26 @@ impl ChatSource {
                     "the {name} socket did not connect {failed_in_a_row} times in a row ({})",
                     ended.reason
                 );
-                tracing::warn!("{why}");
+                // The chat task says it, with what it does next.
+                tracing::debug!("{why}");
                 return SourceExit::Gone { why };
             }
             let delay = backoff.delay_for(action).unwrap_or(backoff.cap);
-            tracing::warn!(
-                // Headless prints the chat state's own line: the file keeps this one.
-                target: crate::logging::SHOWN,
-                "chat connection lost ({name}: {}); reconnecting in {:.1} s",
-                ended.reason,
-                delay.as_secs_f64()
-            );
+            let tries = self.failed_tries;
+            if tries <= 1 || tries.is_power_of_two() {
+                let many = if tries > 1 {
+                    format!("; {tries} tries in a row failed")
+                } else {
+                    String::new()
+                };
+                tracing::warn!(
+                    // Headless prints the chat state's own line: the file keeps this one.
+                    target: crate::logging::SHOWN,
+                    "chat connection lost ({name}: {}); reconnecting in {:.1} s{many}",
+                    ended.reason,
+                    delay.as_secs_f64()
+                );
+            }
             let until = wall_now().plus_ms(delay.as_millis() as i64);
             self.link.state.send_replace(ChatState::Reconnecting {
                 until,
