@@ -32,7 +32,8 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Drops ANSI escape sequences whole (`ESC [ 31 m`, not just the ESC).
+/// Drops ANSI escape sequences whole (`ESC [ 31 m`, not just the ESC), string sequences with
+/// their payload too (`ESC ] 0;title BEL`, a window title; `ESC ] 52;…`, a clipboard write).
 fn strip_escapes(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
@@ -42,15 +43,24 @@ fn strip_escapes(s: &str) -> String {
             continue;
         }
         out.push(' ');
-        if chars.next_if_eq(&'[').is_some() {
+        match chars.next() {
             // CSI: parameters and intermediates, then one final byte in @..~.
-            for p in chars.by_ref() {
-                if ('@'..='~').contains(&p) {
-                    break;
+            Some('[') => {
+                for p in chars.by_ref() {
+                    if ('@'..='~').contains(&p) {
+                        break;
+                    }
                 }
             }
-        } else {
-            chars.next();
+            // OSC, DCS, SOS, PM, APC: up to BEL or ST (ESC \), or the end.
+            Some(']' | 'P' | 'X' | '^' | '_') => {
+                while let Some(p) = chars.next() {
+                    if p == '\u{7}' || (p == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                        break;
+                    }
+                }
+            }
+            _ => {}
         }
     }
     out
@@ -66,7 +76,9 @@ mod tests {
         // U+202E would show "evil" as "live".
         assert_eq!(clean("hype \u{202E}evil"), "hype evil");
         assert_eq!(clean("\u{1b}"), "");
-        assert_eq!(shown("\u{1b}]0;pwned\u{7}RED"), "0;pwned RED");
+        assert_eq!(shown("\u{1b}]0;pwned\u{7}RED"), "RED");
+        assert_eq!(clean("a\u{1b}]52;c;ZWNobw==\u{1b}\\b \u{1b}Px\u{1b}\\c"), "a b c");
+        assert_eq!(clean("a \u{1b}]0;never ends"), "a");
         assert!(matches!(
             shown("Kappa 絶対"),
             std::borrow::Cow::Borrowed("Kappa 絶対")

@@ -51,9 +51,15 @@ impl Core {
             Some(o) if joined_unknown => learn(o),
             _ => self.quiet_until.max(warm),
         };
+        // The platform's words reach the log file, headless stdout, the report: escape
+        // sequences in a title (a screen clear, a clipboard write) must not.
+        let title = title
+            .as_deref()
+            .map(crate::terminal_text::clean)
+            .filter(|t| !t.is_empty());
         out.push(Effect::Live {
             at: start,
-            title: title.clone(),
+            title,
             stream_id,
             start_known: known.is_some(),
         });

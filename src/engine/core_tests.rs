@@ -111,6 +111,33 @@ fn a_stream_start_in_the_future_or_ages_ago_is_not_believed() {
     assert_eq!(live_start(now, Some(Ts(0))), Some(now), "the epoch");
 }
 
+/// A title with escape sequences (a screen clear, a window title, a clipboard write) reaches
+/// the log file, headless stdout and the report without them; one of only those is none.
+#[test]
+fn a_streams_title_loses_its_escape_sequences_on_the_way_in() {
+    let title_of = |title: &str| {
+        let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);
+        let live = Event::Live {
+            title: Some(title.into()),
+            started_at: None,
+            stream_id: None,
+        };
+        core.on_event(Ts(1_790_000_000_000), &live)
+            .into_iter()
+            .find_map(|e| match e {
+                Effect::Live { title, .. } => Some(title),
+                _ => None,
+            })
+            .expect("a Live effect")
+    };
+    assert_eq!(
+        title_of("\x1b]0;PWNED\x07Ranked \x1b[2J\x1b]52;c;ZWNobw==\x07grind\n"),
+        Some("Ranked grind".into())
+    );
+    assert_eq!(title_of("\x1b[2J"), None);
+    assert_eq!(title_of("草 ランク 🎉"), Some("草 ランク 🎉".into()));
+}
+
 /// A core whose stream went live at `t0` (`started_at`: the platform's start, if given).
 fn live_core(t0: Ts, started_at: Option<Ts>) -> (Core, Vec<Effect>) {
     let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);

@@ -31,7 +31,8 @@ impl Report {
         )?;
         writeln!(o)?;
         if let Some(t) = self.title.as_deref().filter(|t| !t.is_empty()) {
-            writeln!(o, "*{t}*")?;
+            // Stored before titles were cleaned on the way in, perhaps.
+            writeln!(o, "*{}*", crate::terminal_text::shown(t))?;
             writeln!(o)?;
         }
         let end = self.ended_at.as_deref().unwrap_or("still open");
