@@ -77,7 +77,10 @@ mod tests {
         assert_eq!(clean("hype \u{202E}evil"), "hype evil");
         assert_eq!(clean("\u{1b}"), "");
         assert_eq!(shown("\u{1b}]0;pwned\u{7}RED"), "RED");
-        assert_eq!(clean("a\u{1b}]52;c;ZWNobw==\u{1b}\\b \u{1b}Px\u{1b}\\c"), "a b c");
+        assert_eq!(
+            clean("a\u{1b}]52;c;ZWNobw==\u{1b}\\b \u{1b}Px\u{1b}\\c"),
+            "a b c"
+        );
         assert_eq!(clean("a \u{1b}]0;never ends"), "a");
         assert!(matches!(
             shown("Kappa 絶対"),

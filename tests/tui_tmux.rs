@@ -1,7 +1,7 @@
 //! End to end: the real binary in an 80×24 tmux pane, driven with send-keys and read with
 //! capture-pane. `tui-preview` replays the demo chat log 60× faster than real time: the panes
-//! appear, the log's first spike reaches the moments list, `m` marks, `?` shows help, and `q`
-//! leaves the alternate screen with the shell's terminal restored.
+//! appear, the log's first spike reaches the moments list, a paste is ignored, `m` marks, `?`
+//! shows help, and `q` leaves the alternate screen with the shell's terminal restored.
 
 mod tmux_support;
 
@@ -54,6 +54,14 @@ fn preview_in_an_80x24_tmux_pane() {
     tmux.wait_for("a detected moment", Duration::from_secs(40), |s| {
         s.contains("SUB BURST")
     });
+
+    // A paste is text, not keys: "m" and "q" in it neither mark nor quit.
+    tmux.run(&["set-buffer", "-b", "kt", "mq 2 great clip"]);
+    tmux.run(&["paste-buffer", "-p", "-b", "kt", "-t", "kt"]);
+    let screen = tmux.wait_for("the paste refused", Duration::from_secs(10), |s| {
+        s.contains("pasted text ignored")
+    });
+    assert!(!screen.contains("MARKED"), "{screen}");
 
     tmux.keys(&["m"]);
     let screen = tmux.wait_for("the marked moment", Duration::from_secs(10), |s| {

@@ -13,6 +13,9 @@ pub enum Msg {
     /// What the engine published: snapshots, moments, connection and stream state.
     Engine(Update),
     Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste), in characters: ignored, since every key
+    /// here is a command (a pasted sentence marked, switched activities and quit).
+    Paste(usize),
     Resize {
         width: u16,
         height: u16,

@@ -102,6 +102,13 @@ impl App {
                 self.stream.engine_gone = true;
                 vec![]
             }
+            Msg::Paste(chars) => {
+                self.flash(
+                    format!("pasted text ignored ({chars} characters): keys here are commands"),
+                    FlashKind::Info,
+                );
+                vec![]
+            }
         }
     }
 

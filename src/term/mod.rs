@@ -177,6 +177,7 @@ impl Loop<'_> {
         let (msg, key) = match ev {
             Event::Key(k) if k.kind != KeyEventKind::Release => (Msg::Key(k), true),
             Event::Resize(width, height) => (Msg::Resize { width, height }, true),
+            Event::Paste(text) => (Msg::Paste(text.chars().count()), true),
             _ => return Ok((Flow::Go, false)),
         };
         let cmds = self.app.update(msg, now);
