@@ -353,6 +353,34 @@ fn the_phrase_heading_never_dangles() {
     );
 }
 
+/// Wide characters take two columns, zero-width ones none: the count column stays in place
+/// (padding by characters pushed it off the pane for "草", left for zero-width joiners).
+#[test]
+fn emote_counts_stay_in_their_column_with_wide_or_invisible_characters() {
+    use kicktui::app::history::EmoteSeen;
+    let mut a = app();
+    let seen = |name: &str| EmoteSeen {
+        name: name.into(),
+        peak: 8,
+        peak_sec: 0,
+        now: 0,
+        last_sec: 0,
+    };
+    a.emotes.seen = vec![
+        seen("草"),
+        seen("ナイス"),
+        seen("a\u{200b}\u{200b}\u{200b}b"),
+        seen("\u{1b}[31mred"),
+    ];
+    let th = Theme::new(true);
+    let (_, e) = pane(20, 6, |r, b| ui::emotes::render(&a, &th, r, b));
+    let rows: Vec<&str> = e.lines().skip(1).take(4).collect();
+    for r in &rows {
+        assert!(r.ends_with(" 8│"), "{r:?} in\n{e}");
+    }
+    assert!(rows[3].contains("red") && !rows[3].contains("[31m"), "{e}");
+}
+
 #[test]
 fn recording_pane_says_not_recording_then_health() {
     let mut a = app();

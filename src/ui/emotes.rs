@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Widget};
 
 use super::theme::Theme;
 use crate::app::App;
-use crate::text_fit::shorten;
+use crate::text_fit::fit;
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let block = Block::bordered().title(Span::styled(" Top emotes ", th.title));
@@ -33,7 +33,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         };
         Line::from(vec![
             Span::styled(mark, style),
-            Span::styled(format!("{:<name_w$}", shorten(&e.name, name_w)), style),
+            Span::styled(fit(&crate::terminal_text::shown(&e.name), name_w), style),
             Span::styled(count, th.dim),
         ])
     };

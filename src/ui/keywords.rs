@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Paragraph, Widget};
 
 use super::theme::Theme;
 use crate::app::App;
-use crate::text_fit::shorten;
+use crate::text_fit::fit;
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let block = Block::bordered().title(Span::styled(" Keywords ", th.title));
@@ -40,7 +40,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             let name_w = w.saturating_sub(count.len() + 1);
             let style = if n > 0 { th.text } else { th.dim };
             Line::from(vec![
-                Span::styled(format!("{:<name_w$}", shorten(k, name_w)), style),
+                Span::styled(fit(k, name_w), style),
                 Span::styled(format!(" {count}"), if n > 0 { th.accent } else { th.dim }),
             ])
         })

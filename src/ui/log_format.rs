@@ -6,6 +6,8 @@
 use ratatui::style::Style;
 use ratatui::text::Line;
 use tui_logger::{ExtLogRecord, LogFormatter};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 
@@ -34,34 +36,52 @@ impl PaneFormatter {
 }
 
 /// `text` cut into rows: the first `width` wide, the rest `width - INDENT` wide and indented;
-/// at most `rows`, the last ending in "…" when some text is left over.
+/// at most `rows`, the last ending in "…" when some text is left over. Widths are terminal
+/// columns (a CJK character or an emoji takes two), cut between graphemes.
 pub fn wrap_rows(text: &str, width: usize, rows: usize) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
+    let gs: Vec<(&str, usize)> = text.graphemes(true).map(|g| (g, g.width())).collect();
     let rest_w = width.saturating_sub(INDENT).max(1);
     let mut out = Vec::new();
     let mut at = 0;
-    while at < chars.len() && out.len() < rows {
+    while at < gs.len() && out.len() < rows {
         let (pad, w) = if out.is_empty() {
             (0, width.max(1))
         } else {
             (INDENT.min(width.saturating_sub(1)), rest_w)
         };
-        let mut end = (at + w).min(chars.len());
+        // The graphemes from `at` that fit in `w` columns (one at least, however wide).
+        let mut end = at;
+        let mut used = 0;
+        while end < gs.len() && (end == at || used + gs[end].1 <= w) {
+            used += gs[end].1;
+            end += 1;
+        }
         let last = out.len() + 1 == rows;
         let mut row: String = " ".repeat(pad);
-        if last && end < chars.len() {
-            row.extend(&chars[at..end - 1]);
+        if last && end < gs.len() {
+            // Room for the "…".
+            while end > at + 1 && used + 1 > w {
+                end -= 1;
+                used -= gs[end].1;
+            }
+            row.extend(gs[at..end].iter().map(|g| g.0));
             row.push('…');
         } else {
             // Break after the last space in the row's second half (past the time and level),
             // so words stay whole.
-            let from = (at + w / 2).max(INDENT + 1).min(end);
-            if end < chars.len()
-                && let Some(sp) = chars[from..end].iter().rposition(|c| *c == ' ')
+            let mut half = at;
+            let mut cols = 0;
+            while half < end && cols < w / 2 {
+                cols += gs[half].1;
+                half += 1;
+            }
+            let from = half.max(INDENT + 1).min(end);
+            if end < gs.len()
+                && let Some(sp) = gs[from..end].iter().rposition(|g| g.0 == " ")
             {
                 end = from + sp + 1;
             }
-            row.extend(&chars[at..end]);
+            row.extend(gs[at..end].iter().map(|g| g.0));
         }
         out.push(row.trim_end().to_string());
         at = end;
@@ -131,5 +151,26 @@ mod tests {
             ]
         );
         assert_eq!(wrap_rows("short", 25, 3), ["short"]);
+    }
+
+    /// A Japanese title takes two columns a character: rows are cut by columns, so nothing
+    /// runs past the pane's edge (where it was lost without a "…").
+    #[test]
+    fn wide_characters_are_cut_by_columns() {
+        let line = "12:00:00 I Stream is LIVE! 【APEX】ランクマッチ配信！初見さん歓迎";
+        let rows = wrap_rows(line, 30, 3);
+        for r in &rows {
+            assert!(r.width() <= 30, "{r:?} is {} columns", r.width());
+        }
+        assert_eq!(
+            rows,
+            [
+                "12:00:00 I Stream is LIVE!",
+                "           【APEX】ランクマッ",
+                "           チ配信！初見さん歓…"
+            ]
+        );
+        // 👍🏽 is one grapheme, never split from its skin tone.
+        assert_eq!(wrap_rows("👍🏽👍🏽👍🏽", 5, 1), ["👍🏽👍🏽…"]);
     }
 }
