@@ -143,3 +143,60 @@ fn sigterm_and_sighup_restore_the_terminal() {
         );
     }
 }
+
+/// A stop (SIGTSTP, as `kill -TSTP` sends) is refused with a word: stopped, kicktui would read
+/// no chat and watch no recording. After an uncatchable SIGSTOP the shell may take the
+/// terminal back (cooked mode, echo): at SIGCONT the TUI sets it up again.
+#[test]
+fn a_stop_is_refused_and_a_continue_sets_the_terminal_up_again() {
+    let (tmux, _dir) = start("stop");
+    tmux.wait_for("the panes", Duration::from_secs(20), |s| {
+        s.contains("Moments")
+    });
+    let shell = tmux.run(&["display-message", "-p", "-t", "kt", "#{pane_pid}"]);
+    let kicktui = child_of(String::from_utf8_lossy(&shell.stdout).trim());
+    assert!(!kicktui.is_empty(), "no kicktui process under the pane");
+    let kill = |signal: &str| {
+        let sent = Command::new("kill")
+            .args(["-s", signal, &kicktui])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -{signal}");
+    };
+    kill("TSTP");
+    tmux.wait_for("the refusal", Duration::from_secs(10), |s| {
+        s.contains("does not suspend")
+    });
+
+    let tty = tmux.run(&["display-message", "-p", "-t", "kt", "#{pane_tty}"]);
+    let tty = String::from_utf8_lossy(&tty.stdout).trim().to_string();
+    let raw = || {
+        let out = Command::new("stty")
+            .args(["-F", &tty, "-a"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).contains("-icanon")
+    };
+    assert!(raw(), "the TUI runs in raw mode");
+    kill("STOP");
+    // What a shell does with the terminal of a stopped job.
+    assert!(
+        Command::new("stty")
+            .args(["-F", &tty, "sane"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(!raw());
+    kill("CONT");
+    let back = std::time::Instant::now();
+    while !raw() && back.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(raw(), "raw mode again after SIGCONT");
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("the exit", Duration::from_secs(10), |s| {
+        s.contains("KICKTUI-EXIT=")
+    });
+    assert!(screen.contains("KICKTUI-EXIT=0"), "{screen}");
+}

@@ -719,3 +719,19 @@ fn a_known_start_moves_the_listed_offsets() {
         screen(&a, 120, 40)
     );
 }
+
+/// Ctrl-Z (unbound) says why kicktui does not suspend; a paste says it was ignored. Neither
+/// sends anything to the engine.
+#[test]
+fn ctrl_z_and_a_paste_are_answered_not_acted_on() {
+    let mut a = app();
+    assert!(a.update(ctrl('z'), T0).is_empty());
+    let said = flash(&a);
+    assert!(said.contains("does not suspend"), "{said}");
+    assert!(a.update(Msg::Paste(42), T0).is_empty());
+    let said = flash(&a);
+    assert!(
+        said.contains("pasted text ignored (42 characters)"),
+        "{said}"
+    );
+}

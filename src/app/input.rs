@@ -1,6 +1,6 @@
 //! Keys → actions (through the keymap) → model changes and commands.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::keymap::Action;
 use super::moments::SortOrder;
@@ -37,6 +37,9 @@ impl App {
             return vec![];
         }
         let Some((action, nth)) = action else {
+            if ev.code == KeyCode::Char('z') && ev.modifiers.contains(KeyModifiers::CONTROL) {
+                return self.update(super::Msg::StopRefused, now);
+            }
             return vec![];
         };
         // A popup answers to its own keys first; marking and repainting always work.

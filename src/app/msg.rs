@@ -16,6 +16,9 @@ pub enum Msg {
     /// Text pasted into the terminal (bracketed paste), in characters: ignored, since every key
     /// here is a command (a pasted sentence marked, switched activities and quit).
     Paste(usize),
+    /// Ctrl-Z or SIGTSTP: the TUI does not stop (stopped, it would read no chat and watch no
+    /// recording), and says so.
+    StopRefused,
     Resize {
         width: u16,
         height: u16,

@@ -12,6 +12,10 @@ pub const FLASH_MS: i64 = 5000;
 /// The start-up log scrolls a recovery's news out of the log pane within seconds.
 const RECOVERED_FLASH_MS: i64 = 30_000;
 
+/// Why Ctrl-Z does nothing here.
+pub const STOP_REFUSED: &str =
+    "kicktui does not suspend (stopped, it would miss chat and the recording); q quits";
+
 impl App {
     pub fn update(&mut self, msg: Msg, now: Ts) -> Vec<Cmd> {
         self.now = self.now.max(now);
@@ -100,6 +104,10 @@ impl App {
             }
             Msg::EngineGone => {
                 self.stream.engine_gone = true;
+                vec![]
+            }
+            Msg::StopRefused => {
+                self.flash(STOP_REFUSED.into(), FlashKind::Info);
                 vec![]
             }
             Msg::Paste(chars) => {

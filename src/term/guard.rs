@@ -69,6 +69,22 @@ impl TermGuard {
     }
 }
 
+impl TermGuard {
+    /// After a SIGSTOP and SIGCONT: the shell took the terminal back meanwhile (cooked mode,
+    /// echo, its own screen), so the TUI's modes are set again before a full repaint.
+    pub fn reenter(&self) -> io::Result<()> {
+        // crossterm skips enabling raw mode it believes is on: off first, then on again.
+        disable_raw_mode()?;
+        enable_raw_mode()?;
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            Hide,
+            EnableBracketedPaste
+        )
+    }
+}
+
 impl Drop for TermGuard {
     fn drop(&mut self) {
         restore();

@@ -12,6 +12,7 @@ use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
@@ -73,6 +74,7 @@ pub async fn run_tui(
         app: &mut app,
         cmd_tx: &cmd_tx,
         busy,
+        guard: &guard,
     };
     let result = lp.run(rx, &cancel).await;
     // The writer thread lets the last frame out, then the guard restores the terminal.
@@ -86,6 +88,7 @@ struct Loop<'a> {
     app: &'a mut App,
     cmd_tx: &'a mpsc::Sender<Cmd>,
     busy: Busy,
+    guard: &'a TermGuard,
 }
 
 enum Flow {
@@ -105,6 +108,11 @@ impl Loop<'_> {
             Duration::from_secs(1),
         );
         clock.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        // Caught, SIGTSTP no longer stops the process: stopped, kicktui would read no chat and
+        // watch no recording. A SIGSTOP cannot be caught: at its SIGCONT the terminal is set up
+        // again (the shell had it meanwhile).
+        let mut stop = signal(SignalKind::from_raw(nix::libc::SIGTSTP)).ok();
+        let mut cont = signal(SignalKind::from_raw(nix::libc::SIGCONT)).ok();
         let mut engine_open = true;
         let mut dirty = true;
         let mut urgent = true;
@@ -155,6 +163,15 @@ impl Loop<'_> {
                     }
                     dirty = true;
                 }
+                Some(()) = next_signal(&mut stop) => {
+                    self.app.update(Msg::StopRefused, wall_now());
+                    (dirty, urgent) = (true, true);
+                }
+                Some(()) = next_signal(&mut cont) => {
+                    self.guard.reenter()?;
+                    self.terminal.clear()?;
+                    (dirty, urgent) = (true, true);
+                }
                 _ = clock.tick() => {
                     self.app.update(Msg::Tick(wall_now()), wall_now());
                     dirty = true;
@@ -200,6 +217,14 @@ impl Loop<'_> {
             }
         }
         Ok(Flow::Go)
+    }
+}
+
+/// The next delivery of a signal being listened for; never, when it could not be.
+async fn next_signal(s: &mut Option<Signal>) -> Option<()> {
+    match s {
+        Some(s) => s.recv().await,
+        None => std::future::pending().await,
     }
 }
 
