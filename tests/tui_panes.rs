@@ -685,6 +685,13 @@ fn too_small_screen_and_no_panic_at_any_size() {
     a.popup = Some(Popup::ConfirmQuit);
     let t = screen(&a, 50, 12);
     assert!(t.contains("Quit?") && t.contains("stay"), "{t}");
+    // Recording, with clips to cut, in a cramped pane: the safe answer still shows.
+    a.recording.state = kicktui::app::RecState::Recording;
+    a.quit_pending = 3;
+    for (w, h) in [(40, 12), (30, 7)] {
+        let t = screen(&a, w, h);
+        assert!(t.contains("stay") && t.contains("pending"), "{w}×{h}:\n{t}");
+    }
     for popup in [
         None,
         Some(Popup::Help),

@@ -63,7 +63,7 @@ pub fn confirm_quit(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             Line::from(""),
             Line::from(vec![
                 Span::styled(" y ", th.key.patch(th.selected)),
-                Span::raw(format!(" or {quit}: quit")),
+                Span::raw(format!(" or Enter or {quit}: quit")),
             ]),
             stay,
         ]);
@@ -71,11 +71,21 @@ pub fn confirm_quit(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         lines.extend(cut_or_leave(th, &question, &quit));
         lines.push(stay);
     }
-    // Wrapped lines (a long data dir) take more rows.
+    // Wrapped lines (a long data dir, a narrow pane) take more rows.
     const WIDTH: u16 = 64;
-    let inner = usize::from(WIDTH - 2);
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
-    let r = popup(area, WIDTH, rows as u16 + 2);
+    let inner = usize::from(WIDTH.min(area.width).saturating_sub(2)).max(1);
+    let rows =
+        |lines: &[Line]| -> usize { lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum() };
+    if rows(&lines) + 2 > usize::from(area.height) {
+        // Too short: the blank lines go, and "stay" (what any key does) moves up, so a
+        // cramped pane shows the safe answer before the others.
+        lines.retain(|l| l.width() > 0);
+        if let Some(stay) = lines.pop() {
+            let at = usize::from(app.recording.state.is_active()) + 1;
+            lines.insert(at.min(lines.len()), stay);
+        }
+    }
+    let r = popup(area, WIDTH, rows(&lines) as u16 + 2);
     Clear.render(r, buf);
     Paragraph::new(lines)
         .alignment(Alignment::Center)
@@ -92,7 +102,7 @@ fn cut_or_leave(th: &Theme, question: &str, quit: &str) -> [Line<'static>; 5] {
         Line::from(vec![
             Span::styled(" y ", th.key.patch(th.selected)),
             Span::raw(format!(
-                " yes, cut now, then quit (up to {} s)",
+                " or Enter: yes, cut now, then quit (up to {} s)",
                 QUIT_CLIPS.as_secs()
             )),
         ]),
