@@ -11,15 +11,16 @@ use std::time::Duration;
 
 use tmux_support::Tmux;
 
-/// Starts `tui-preview` in an 80×24 pane of a private tmux server; the shell prints the exit
-/// code and whether the terminal is back in cooked mode once kicktui ends.
+/// Starts `tui-preview` in an 80×24 pane of a private tmux server, a second from now (keys
+/// can be typed ahead); the shell prints the exit code and whether the terminal is back in
+/// cooked mode once kicktui ends.
 fn start(tag: &str) -> (Tmux, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
     std::fs::write(&config, "").unwrap();
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-chat.jsonl");
     let cmd = format!(
-        "'{}' tui-preview --speed 60 --config '{}' --data-dir '{}' '{}'; echo KICKTUI-EXIT=$? TTY-$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon); sleep 60",
+        "sleep 1; '{}' tui-preview --speed 60 --config '{}' --data-dir '{}' '{}'; echo KICKTUI-EXIT=$? TTY-$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon); sleep 60",
         env!("CARGO_BIN_EXE_kicktui"),
         config.display(),
         dir.path().display(),
@@ -34,6 +35,8 @@ fn start(tag: &str) -> (Tmux, tempfile::TempDir) {
 #[test]
 fn preview_in_an_80x24_tmux_pane() {
     let (tmux, _dir) = start("keys");
+    // Typed before the TUI is up: dropped, not a mark made before anything was on screen.
+    tmux.keys(&["m"]);
     // The first frame comes before the first update ("○ starting"); wait for the feed too.
     let screen = tmux.wait_for("the panes", Duration::from_secs(20), |s| {
         s.contains("Moments") && s.contains("● LIVE")

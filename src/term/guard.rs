@@ -16,9 +16,17 @@ use crossterm::terminal::{
 /// The terminal is in TUI mode; whoever restores it first clears this.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
+/// Keys typed but not yet read are dropped: before the TUI is up (an `m` typed while it
+/// started marked a moment before anything was on screen) and when it ends (keys meant for
+/// the TUI must not reach the shell).
+fn drop_unread_keys() {
+    let _ = nix::sys::termios::tcflush(io::stdin(), nix::sys::termios::FlushArg::TCIFLUSH);
+}
+
 /// Restores the terminal if the TUI owns it. Safe to call more than once.
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
+        drop_unread_keys();
         let _ = disable_raw_mode();
         let mut out = io::stdout();
         let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, Show);
@@ -55,6 +63,7 @@ impl TermGuard {
     pub fn enter() -> io::Result<TermGuard> {
         install_panic_hook();
         enable_raw_mode()?;
+        drop_unread_keys();
         ACTIVE.store(true, Ordering::SeqCst);
         let guard = TermGuard(());
         // No mouse capture: it would steal text selection in tmux and SSH clients. Bracketed
