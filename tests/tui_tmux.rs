@@ -203,3 +203,21 @@ fn a_stop_is_refused_and_a_continue_sets_the_terminal_up_again() {
     });
     assert!(screen.contains("KICKTUI-EXIT=0"), "{screen}");
 }
+
+/// A dumb terminal cannot move the cursor: the TUI says so and what to use instead.
+#[test]
+fn a_dumb_terminal_is_told_to_use_the_line_output() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-chat.jsonl");
+    let out = Command::new(env!("CARGO_BIN_EXE_kicktui"))
+        .arg("tui-preview")
+        .arg(&demo)
+        .env("TERM", "dumb")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("TERM is dumb") && err.contains("kicktui replay"),
+        "{err}"
+    );
+}

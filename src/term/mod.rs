@@ -38,6 +38,13 @@ type Term = Terminal<CrosstermBackend<ThreadWriter>>;
 /// do without one (`add --headless for log lines instead`).
 pub fn need_terminal(instead: &str) -> Result<(), String> {
     use std::io::IsTerminal;
+    // A dumb terminal (Emacs' shell, some IDE consoles) cannot move the cursor: the screen
+    // would be a scroll of garbage.
+    if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
+        return Err(format!(
+            "the TUI needs a terminal that can move the cursor, and TERM is dumb here: {instead}"
+        ));
+    }
     if io::stdin().is_terminal() && io::stdout().is_terminal() {
         Ok(())
     } else {
