@@ -6,6 +6,7 @@ use super::state::{ApiTrouble, App, Flash, FlashKind};
 use crate::domain::Ts;
 use crate::engine::update::{RecorderNews, Update};
 use crate::engine::view::View;
+use crate::source::ChatState;
 
 /// How long a confirmation stays in the hint bar.
 pub const FLASH_MS: i64 = 5000;
@@ -143,7 +144,9 @@ impl App {
                 self.snapshot_seen = Some(now);
             }
             Update::ChatState(st) => {
-                if let Some(line) = self.stream.chat_log.line(&st) {
+                // A wait before a retry has its own warning from the source already.
+                let said = self.stream.chat_log.line(&st);
+                if let Some(line) = said.filter(|_| !matches!(st, ChatState::Reconnecting { .. })) {
                     tracing::info!("chat {line}");
                 }
                 self.stream.chat = Some(st);

@@ -340,13 +340,7 @@ impl ChatSource {
                 return SourceExit::Gone { why };
             }
             let delay = backoff.delay_for(action).unwrap_or(backoff.cap);
-            let tries = self.failed_tries;
-            if tries <= 1 || tries.is_power_of_two() {
-                let many = if tries > 1 {
-                    format!("; {tries} tries in a row failed")
-                } else {
-                    String::new()
-                };
+            if let Some(many) = super::state_log::retry_said(self.failed_tries) {
                 tracing::warn!(
                     // Headless prints the chat state's own line: the file keeps this one.
                     target: crate::logging::SHOWN,

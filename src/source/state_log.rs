@@ -29,13 +29,19 @@ impl ChatStateLog {
             ChatState::Connecting { .. } => (last.is_none() || was_live).then(|| st.to_string()),
             ChatState::Reconnecting { .. } => {
                 self.failures = self.failures.saturating_add(1);
-                match self.failures {
-                    1 => Some(st.to_string()),
-                    n if n.is_power_of_two() => Some(format!("{st}; {n} tries in a row failed")),
-                    _ => None,
-                }
+                retry_said(self.failures).map(|many| format!("{st}{many}"))
             }
         }
+    }
+}
+
+/// Whether a failed try is worth a log line (the 1st, 2nd, 4th, 8th… in a row), and what it
+/// adds to it: the count, when more than one.
+pub fn retry_said(tries: u32) -> Option<String> {
+    match tries {
+        0 | 1 => Some(String::new()),
+        n if n.is_power_of_two() => Some(format!("; {n} tries in a row failed")),
+        _ => None,
     }
 }
 

@@ -153,12 +153,15 @@ impl TwitchSource {
                 return SourceExit::EngineGone;
             }
             let delay = backoff.next_delay();
-            tracing::warn!(
-                // Headless prints the chat state's own line: the file keeps this one.
-                target: crate::logging::SHOWN,
-                "twitch chat connection lost ({reason}); reconnecting in {:.1} s",
-                delay.as_secs_f64()
-            );
+            // An outage is said at growing intervals, not at every try.
+            if let Some(many) = crate::source::state_log::retry_said(backoff.attempt()) {
+                tracing::warn!(
+                    // Headless prints the chat state's own line: the file keeps this one.
+                    target: crate::logging::SHOWN,
+                    "twitch chat connection lost ({reason}); reconnecting in {:.1} s{many}",
+                    delay.as_secs_f64()
+                );
+            }
             let until = wall_now().plus_ms(delay.as_millis() as i64);
             self.state
                 .send_replace(ChatState::Reconnecting { until, reason });
