@@ -88,6 +88,7 @@ async fn a_blocked_api_hands_live_status_to_the_stream_probe() {
         news: news_tx,
         probe: Some(StreamProbe::from_config(&rec, "clavicular")),
         said_banned: false,
+        said_other_ids: false,
     };
     let cancel = CancellationToken::new();
     let task = tokio::spawn(actor.run(rx, cancel.clone()));
@@ -143,4 +144,76 @@ async fn a_blocked_api_hands_live_status_to_the_stream_probe() {
 
     cancel.cancel();
     timeout(LIMIT, task).await.unwrap().unwrap();
+}
+
+/// Ids set in a config that several channels share are one channel's: when Kick's API
+/// answers with other ids for this channel, the API's are used (the chat read the other
+/// channel's chat and ended with its stream), and that is said once. While the API is
+/// blocked, the user's ids are what the chat gets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_channels_ids_from_the_config_give_way_to_the_apis() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let dir = tempfile::tempdir().unwrap();
+    let writer = StoreWriter::spawn(&db_path(dir.path())).unwrap();
+    let actor = |ids_tx, news_tx| ChannelActor {
+        api: KickApi::new(&kick.kick_config()),
+        slug: "clavicular".into(),
+        store: writer.handle(),
+        ids: None,
+        user_channel_id: Some(1001),
+        user_chatroom_id: Some(2001),
+        poll_every: Duration::from_secs(300),
+        ids_tx,
+        news: news_tx,
+        probe: None,
+        said_banned: false,
+        said_other_ids: false,
+    };
+    let info = c.info();
+    let theirs = ChatIds {
+        channel_id: info.channel_id,
+        chatroom_id: info.chatroom_id,
+    };
+    let cancel = CancellationToken::new();
+
+    let (ids_tx, mut ids) = watch::channel(None);
+    let (news_tx, mut news) = mpsc::channel(64);
+    let (_requests, rx) = mpsc::channel(16);
+    let task = tokio::spawn(actor(ids_tx, news_tx).run(rx, cancel.clone()));
+    let got = timeout(LIMIT, ids.wait_for(Option::is_some)).await.unwrap();
+    assert_eq!(*got.unwrap(), Some(theirs));
+    let note = loop {
+        match timeout(LIMIT, news.recv()).await.unwrap().unwrap() {
+            ApiNews::Note(n) => break n,
+            ApiNews::Status(_) => {}
+            other => panic!("unexpected news: {other:?}"),
+        }
+    };
+    assert!(
+        note.contains("channel 1001 and chatroom 2001, are not this channel's"),
+        "{note}"
+    );
+    cancel.cancel();
+    task.await.unwrap();
+
+    // Blocked: the user's ids, and no "waits for ids".
+    c.set_api_failure(ApiFailure::Cloudflare);
+    let cancel = CancellationToken::new();
+    let (ids_tx, mut ids) = watch::channel(None);
+    let (news_tx, mut news) = mpsc::channel(64);
+    let (_requests, rx) = mpsc::channel(16);
+    let task = tokio::spawn(actor(ids_tx, news_tx).run(rx, cancel.clone()));
+    let got = timeout(LIMIT, ids.wait_for(Option::is_some)).await.unwrap();
+    let mine = ChatIds {
+        channel_id: 1001,
+        chatroom_id: 2001,
+    };
+    assert_eq!(*got.unwrap(), Some(mine));
+    match timeout(LIMIT, news.recv()).await.unwrap().unwrap() {
+        ApiNews::Trouble { need_ids, .. } => assert!(!need_ids),
+        other => panic!("unexpected news: {other:?}"),
+    }
+    cancel.cancel();
+    task.await.unwrap();
 }

@@ -213,14 +213,27 @@ pub fn channel_ids(
     let Some(slug) = channel else {
         return Check::skip(NAME, "no channel given (kicktui doctor CHANNEL checks it)");
     };
-    if cfg.kick.channel_id != 0 && cfg.kick.chatroom_id != 0 {
-        return Check::ok(
-            NAME,
-            format!(
-                "from the config: channel {}, chatroom {}",
-                cfg.kick.channel_id, cfg.kick.chatroom_id
+    let (channel_id, chatroom_id) = (cfg.kick.channel_id, cfg.kick.chatroom_id);
+    if channel_id != 0 && chatroom_id != 0 {
+        return match lookup {
+            // Another channel's (a config shared by several): a run uses the API's instead.
+            Some(info) if (info.channel_id, info.chatroom_id) != (channel_id, chatroom_id) => {
+                Check::fail(
+                    NAME,
+                    format!(
+                        "the config's channel {channel_id}, chatroom {chatroom_id} are not \
+                         {slug}'s: Kick's API says channel {}, chatroom {}",
+                        info.channel_id, info.chatroom_id
+                    ),
+                    "remove [kick] channel_id and chatroom_id from a config several channels \
+                     share (a run uses the API's ids while it answers)",
+                )
+            }
+            _ => Check::ok(
+                NAME,
+                format!("from the config: channel {channel_id}, chatroom {chatroom_id}"),
             ),
-        );
+        };
     }
     // Only read: a check makes no database, and a read-only one still answers.
     let db = crate::store::db_path(data_dir);
@@ -294,6 +307,37 @@ mod tests {
             1,
             "no probe left"
         );
+    }
+
+    /// Ids in the config that Kick's API gives another channel fail (a config shared by
+    /// several channels); the same ids, or no answer from the API, pass.
+    #[test]
+    fn the_configs_ids_are_checked_against_the_api() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut cfg = Config::default();
+        (cfg.kick.channel_id, cfg.kick.chatroom_id) = (1001, 2001);
+        let info = |channel_id, chatroom_id| ChannelInfo {
+            channel_id,
+            chatroom_id,
+            user_id: None,
+            slug: "chanc".into(),
+            is_live: false,
+            viewers: None,
+            title: None,
+            started_at: None,
+            playback_url: None,
+            livestream_id: None,
+            is_banned: false,
+        };
+        let check = |lookup| channel_ids(&cfg, dir.path(), Some("chanc"), lookup);
+        let other = check(Some(info(1003, 2003)));
+        assert_eq!(other.status, super::super::Status::Fail, "{other:?}");
+        assert!(other.detail.contains("are not chanc's"), "{other:?}");
+        assert_eq!(
+            check(Some(info(1001, 2001))).status,
+            super::super::Status::Ok
+        );
+        assert_eq!(check(None).status, super::super::Status::Ok);
     }
 
     #[tokio::test]

@@ -81,9 +81,11 @@ pub struct ChannelActor {
     pub api: KickApi,
     pub slug: String,
     pub store: StoreHandle,
-    /// Known ids (from the user or the cache), if any.
+    /// Known ids (from the cache, or the user's once the first lookup failed), if any.
     pub ids: Option<ChatIds>,
-    /// `[kick] channel_id` / `chatroom_id` or the flags: they win over any lookup.
+    /// `[kick] channel_id` / `chatroom_id` or the flags: used while Kick's API does not answer
+    /// (both given), or to fill in what the lookup leaves out (one given). When the API
+    /// answers with other ids, they were another channel's, and the API's are used.
     pub user_channel_id: Option<u64>,
     pub user_chatroom_id: Option<u64>,
     pub poll_every: Duration,
@@ -93,6 +95,8 @@ pub struct ChannelActor {
     pub probe: Option<StreamProbe>,
     /// The channel's ban has been said.
     pub said_banned: bool,
+    /// The user's ids were found to be another channel's, and that has been said.
+    pub said_other_ids: bool,
 }
 
 /// What has been logged about the stream probe (so a steady answer is logged once).
@@ -196,6 +200,7 @@ impl ChannelActor {
                 }
                 Err(error) => {
                     troubled = true;
+                    let need_ids = need_ids && !self.use_user_ids();
                     let (said, retry) = trouble_words(&error, need_ids);
                     let line = trouble_log.line(&said);
                     let repeat = line.is_none();
@@ -264,6 +269,28 @@ impl ChannelActor {
         self.user_channel_id.is_some() && self.user_chatroom_id.is_some()
     }
 
+    /// The lookup failed before any ids were known: the user's, when they gave both, go to
+    /// the chat. Returns whether there are ids now.
+    fn use_user_ids(&mut self) -> bool {
+        if self.ids.is_none()
+            && let (Some(channel_id), Some(chatroom_id)) =
+                (self.user_channel_id, self.user_chatroom_id)
+        {
+            let ids = ChatIds {
+                channel_id,
+                chatroom_id,
+            };
+            tracing::info!(
+                "{}: Kick's API did not answer: chat uses the ids from the config (channel \
+                 {channel_id}, chatroom {chatroom_id})",
+                self.slug
+            );
+            self.ids = Some(ids);
+            self.ids_tx.send_replace(Some(ids));
+        }
+        self.ids.is_some()
+    }
+
     async fn tell(&self, news: ApiNews) {
         let _ = self.news.send(news).await;
     }
@@ -279,9 +306,31 @@ impl ChannelActor {
             );
             self.tell(ApiNews::Note(note)).await;
         }
-        let ids = ChatIds {
-            channel_id: self.user_channel_id.unwrap_or(info.channel_id),
-            chatroom_id: self.user_chatroom_id.unwrap_or(info.chatroom_id),
+        let ids = match (self.user_channel_id, self.user_chatroom_id) {
+            (Some(channel_id), Some(chatroom_id))
+                if (channel_id, chatroom_id) != (info.channel_id, info.chatroom_id) =>
+            {
+                if !std::mem::replace(&mut self.said_other_ids, true) {
+                    let note = format!(
+                        "{}: the ids in [kick] channel_id and chatroom_id (or the flags), \
+                         channel {channel_id} and chatroom {chatroom_id}, are not this \
+                         channel's: Kick's API says channel {} and chatroom {}, and those are \
+                         used. Leave the ids out of a config that several channels share (they \
+                         are only needed while Kick's API is blocked)",
+                        self.slug, info.channel_id, info.chatroom_id
+                    );
+                    tracing::warn!(target: crate::logging::SHOWN, "{note}");
+                    self.tell(ApiNews::Note(note)).await;
+                }
+                ChatIds {
+                    channel_id: info.channel_id,
+                    chatroom_id: info.chatroom_id,
+                }
+            }
+            (channel, room) => ChatIds {
+                channel_id: channel.unwrap_or(info.channel_id),
+                chatroom_id: room.unwrap_or(info.chatroom_id),
+            },
         };
         if self.ids != Some(ids) {
             tracing::info!(

@@ -72,6 +72,7 @@ impl Sources {
                 .probe_live
                 .then(|| StreamProbe::from_config(&cfg.recorder, &setup.slug)),
             said_banned: false,
+            said_other_ids: false,
         };
         let actor = super::supervised::channel_actor(actor, req_rx, feed.clone(), cancel.clone());
 
@@ -110,12 +111,13 @@ fn known_ids(
     let user_channel = (cfg.kick.channel_id != 0).then_some(cfg.kick.channel_id);
     let user_room = (cfg.kick.chatroom_id != 0).then_some(cfg.kick.chatroom_id);
     if let (Some(channel_id), Some(chatroom_id)) = (user_channel, user_room) {
-        tracing::info!("{slug}: ids from the config: channel {channel_id}, chatroom {chatroom_id}");
-        let ids = ChatIds {
-            channel_id,
-            chatroom_id,
-        };
-        return (Some(ids), user_channel, user_room);
+        // Not used yet: the channel actor's first lookup says whether they are this
+        // channel's (a config shared by several channels has one channel's ids).
+        tracing::info!(
+            "{slug}: ids from the config: channel {channel_id}, chatroom {chatroom_id} \
+             (used if Kick's API does not answer)"
+        );
+        return (None, user_channel, user_room);
     }
     let cached = Store::open_in(data_dir)
         .and_then(|s| s.channel_ids("kick", slug))

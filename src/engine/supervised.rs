@@ -147,6 +147,7 @@ pub fn channel_actor(
         news,
         probe,
         said_banned: _,
+        said_other_ids: _,
     } = actor;
     let ids_tx = Arc::new(ids_tx);
     // The engine's and the chat task's request queue outlives every run; a request waits
@@ -187,6 +188,7 @@ pub fn channel_actor(
             news: news.clone(),
             probe: probe.clone(),
             said_banned: false,
+            said_other_ids: false,
         }
         .run(req_rx, run_cancel.clone());
         let (outer, cancel) = (ids_tx.clone(), run_cancel.clone());
