@@ -2,7 +2,9 @@
 //! pulls}}}`. Written after every update, atomically (a temp file in the same directory,
 //! fsync, rename, fsync of the directory), so a crash or `kill -9` leaves either the old
 //! file or the new one. A missing file is a fresh bandit; a file that cannot be read as one
-//! is reported and renamed aside (`.corrupt-<time>`), never overwritten.
+//! is reported and renamed aside (`.corrupt-<time>`), never overwritten. Two runs on other
+//! channels share the file: each save reads it, changes its channel and writes it back holding
+//! an `flock` on the data dir, so neither writes over the other's update.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
@@ -140,6 +142,8 @@ pub fn load(path: &Path, channel: &str, arms: &[String], now: Ts) -> Loaded {
 /// Writes `channel`'s bandit into the file, keeping every other channel's entry (and arms no
 /// longer configured). A file that became unreadable meanwhile is moved aside first.
 pub fn save(path: &Path, channel: &str, bandit: &ThompsonBandit, now: Ts) -> Result<(), String> {
+    // Held until the new file is in place; released when dropped (or the process ends).
+    let _lock = lock(path)?;
     let mut all: AllChannels = match fs::read_to_string(path) {
         Ok(text) => match serde_json::from_str(&text) {
             Ok(all) => all,
@@ -165,6 +169,19 @@ pub fn save(path: &Path, channel: &str, bandit: &ThompsonBandit, now: Ts) -> Res
     entry.extend(bandit.to_saved());
     let text = serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?;
     write_atomic(path, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Waits for the other runs' saves (a read, a change, a write: a few milliseconds). The lock
+/// is on the directory the file is in: no lock file is left lying about.
+fn lock(path: &Path) -> Result<nix::fcntl::Flock<File>, String> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+    let handle = File::open(dir).map_err(|e| format!("cannot open {}: {e}", dir.display()))?;
+    nix::fcntl::Flock::lock(handle, nix::fcntl::FlockArg::LockExclusive)
+        .map_err(|(_, e)| format!("cannot lock {}: {e}", dir.display()))
 }
 
 /// Temp file in the same directory, fsync, rename over `path`, fsync the directory.
@@ -225,6 +242,30 @@ mod tests {
         assert_eq!(again.bandit, b);
         // No temp file is left behind.
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// Two runs on other channels save at the same moments: each keeps the other's updates
+    /// (read, change, write was not one step: the later write put back the other's old state).
+    #[test]
+    fn saves_of_two_channels_at_once_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path_in(dir.path());
+        std::thread::scope(|s| {
+            for channel in ["nova", "kick:chana"] {
+                let path = &path;
+                s.spawn(move || {
+                    let mut b = load(path, channel, &arms(), Ts(0)).bandit;
+                    for _ in 0..40 {
+                        b.update("talk", 0.5);
+                        save(path, channel, &b, Ts(0)).unwrap();
+                    }
+                });
+            }
+        });
+        let all: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(all["nova"]["talk"]["pulls"], 40, "{all}");
+        assert_eq!(all["kick:chana"]["talk"]["pulls"], 40, "{all}");
     }
 
     /// Arms renamed in the config keep their history in the file, and the load says they
