@@ -118,3 +118,37 @@ async fn a_client_closing_gets_the_close_frame_back() {
     .expect("in time");
     assert!(reply, "the server answered the close with a close frame");
 }
+
+/// A second run finds the port taken (a first run on another channel): the dashboard is off
+/// until the port is free, then it comes up there by itself and says so.
+#[tokio::test]
+async fn a_port_in_use_is_tried_again_until_it_is_free() {
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = held.local_addr().unwrap();
+    let mut cfg = kicktui::config::Config::default();
+    cfg.server.enabled = true;
+    cfg.server.bind = addr.to_string();
+    let feed = kicktui::engine::feed::Feed::new();
+    let mut notes = feed.subscribe();
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let started =
+        kicktui::serve::start_retrying(&cfg, &feed, cancel.clone(), Duration::from_millis(100));
+    assert!(started.is_none(), "the port is taken");
+    drop(held);
+    let note = tokio::time::timeout(LIMIT, async {
+        loop {
+            if let Some(kicktui::engine::update::Update::Note(n)) = notes.recv().await {
+                break n;
+            }
+        }
+    })
+    .await
+    .expect("the dashboard comes up");
+    assert!(
+        note.contains(&format!("Dashboard: http://{addr}/")) && note.contains("port is free now"),
+        "{note}"
+    );
+    let answer = api_state(addr).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "it serves: {answer}");
+    cancel.cancel();
+}

@@ -108,8 +108,19 @@ pub fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
 }
 
 /// From the live engine: the server when `[server] enabled`. A port in use (or any bind
-/// error) is one clear line; everything else keeps working.
+/// error) is one clear line; everything else keeps working, and a port in use is tried again
+/// every 30 s (another run on it may end).
 pub fn start(cfg: &Config, feed: &Feed, cancel: CancellationToken) -> Option<Running> {
+    start_retrying(cfg, feed, cancel, RETRY_BIND)
+}
+
+/// `start`, trying a port in use again every `retry`.
+pub fn start_retrying(
+    cfg: &Config,
+    feed: &Feed,
+    cancel: CancellationToken,
+    retry: Duration,
+) -> Option<Running> {
     let s = &cfg.server;
     if !s.enabled {
         return None;
@@ -121,45 +132,74 @@ pub fn start(cfg: &Config, feed: &Feed, cancel: CancellationToken) -> Option<Run
         );
         return None;
     };
+    let opts = Options::default().with_token(&s.token);
+    let token_set = !s.token.trim().is_empty();
     match bind(addr) {
         Ok(listener) => {
-            let running = spawn(
-                listener,
-                feed,
-                Options::default().with_token(&s.token),
-                cancel,
-            );
-            // A note, so headless prints it too (and the log keeps it).
+            let running = spawn(listener, feed, opts, cancel);
             if let Some(r) = &running {
-                // The token itself is a secret: only where it goes is said.
-                let token = if s.token.trim().is_empty() {
-                    ""
-                } else {
-                    "?token=… (the [server] token)"
-                };
-                // 0.0.0.0 is where it listens, not an address a browser can open.
-                let (host, every) = if r.addr.ip().is_unspecified() {
-                    (
-                        format!("THIS-MACHINE:{}", r.addr.port()),
-                        format!("; listening on every interface, {}", r.addr),
-                    )
-                } else {
-                    (r.addr.to_string(), String::new())
-                };
-                feed.send(crate::engine::update::Update::Note(format!(
-                    "Dashboard: http://{host}/{token} (live metrics on /ws/metrics{every})"
-                )));
+                announce(feed, r, token_set, "");
             }
             running
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            tracing::error!(
+                "dashboard is off: cannot listen on {addr} ({e}); chat, moments and recording go \
+                 on, and the port is tried again every {} s (another kicktui on it? give this \
+                 one a config with another [server] bind)",
+                retry.as_secs()
+            );
+            let feed = feed.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::select! {
+                        () = cancel.cancelled() => return,
+                        () = tokio::time::sleep(retry) => {}
+                    }
+                    let Ok(listener) = bind(addr) else { continue };
+                    if let Some(r) = spawn(listener, &feed, opts, cancel.clone()) {
+                        announce(&feed, &r, token_set, " (its port is free now)");
+                        // Runs until `cancel`, like one started at once.
+                        cancel.cancelled().await;
+                    }
+                    return;
+                }
+            });
+            None
         }
         Err(e) => {
             tracing::error!(
                 "dashboard is off: cannot listen on {addr} ({e}); chat, moments and recording go \
-                 on (another kicktui running? set [server] bind to a free port)"
+                 on (set [server] bind to an address this machine has)"
             );
             None
         }
     }
+}
+
+/// A port someone else holds is tried again this often.
+const RETRY_BIND: Duration = Duration::from_secs(30);
+
+/// Where the dashboard is: a note, so headless prints it too (and the log keeps it).
+fn announce(feed: &Feed, r: &Running, token_set: bool, after: &str) {
+    // The token itself is a secret: only where it goes is said.
+    let token = if token_set {
+        "?token=… (the [server] token)"
+    } else {
+        ""
+    };
+    // 0.0.0.0 is where it listens, not an address a browser can open.
+    let (host, every) = if r.addr.ip().is_unspecified() {
+        (
+            format!("THIS-MACHINE:{}", r.addr.port()),
+            format!("; listening on every interface, {}", r.addr),
+        )
+    } else {
+        (r.addr.to_string(), String::new())
+    };
+    feed.send(crate::engine::update::Update::Note(format!(
+        "Dashboard: http://{host}/{token} (live metrics on /ws/metrics{every}){after}"
+    )));
 }
 
 /// Serves on `listener` until `cancel`, supervised.
