@@ -249,6 +249,10 @@ pub struct MomentsArgs {
     /// Only this session's moments.
     #[arg(long, value_name = "N")]
     pub session: Option<i64>,
+    /// Only this channel's moments (`clavicular`, `twitch:name`…), when several share the
+    /// data dir.
+    #[arg(long, value_name = "CHANNEL")]
+    pub channel: Option<String>,
     /// Best first instead of in time order.
     #[arg(long)]
     pub best: bool,
@@ -261,6 +265,9 @@ pub struct MomentsArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// Only this channel's sessions (`clavicular`, `twitch:name`…).
+    #[arg(long, value_name = "CHANNEL")]
+    pub channel: Option<String>,
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
 }
@@ -353,6 +360,9 @@ pub struct ReportArgs {
     /// The newest stream (or session with a moment); not the offline chat after it.
     #[arg(long)]
     pub last: bool,
+    /// With --last: this channel's newest (`clavicular`, `twitch:name`…).
+    #[arg(long, value_name = "CHANNEL", requires = "last")]
+    pub channel: Option<String>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
     pub format: ReportFormat,
 }

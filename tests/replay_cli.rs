@@ -204,6 +204,34 @@ fn saved_replay_moments_are_listed() {
 
     let (table, _, ok) = kicktui(&["sessions"], dir.path());
     assert!(ok && table.contains("replay:stream"), "{table}");
+    // One channel's, when several share the data dir.
+    let (out, err, ok) = kicktui(
+        &["moments", "--channel", "replay:stream", "--format", "json"],
+        dir.path(),
+    );
+    assert!(ok, "{err}");
+    assert_eq!(serde_json::from_str::<Vec<Value>>(&out).unwrap().len(), n);
+    let (out, _, ok) = kicktui(
+        &["moments", "--channel", "clavicular", "--format", "json"],
+        dir.path(),
+    );
+    assert!(
+        ok && serde_json::from_str::<Vec<Value>>(&out).unwrap().is_empty(),
+        "{out}"
+    );
+    let (out, _, ok) = kicktui(
+        &["sessions", "--channel", "twitch:nobody", "--format", "json"],
+        dir.path(),
+    );
+    assert!(
+        ok && serde_json::from_str::<Vec<Value>>(&out).unwrap().is_empty(),
+        "{out}"
+    );
+    let (_, err, ok) = kicktui(&["report", "--last", "--channel", "clavicular"], dir.path());
+    assert!(
+        !ok && err.contains("no sessions of kick:clavicular"),
+        "{err}"
+    );
     let (_, err, ok) = kicktui(&["moments", "--session", "7"], dir.path());
     assert!(!ok && err.contains("no session 7"), "{err}");
     let (_, err, ok) = kicktui(&["clip", "--pending"], dir.path());

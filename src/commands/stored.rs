@@ -66,8 +66,39 @@ fn readable(db: &Path) -> Result<Store, Box<dyn std::error::Error>> {
     Ok(store)
 }
 
+/// `--channel NAME` as the store names it: (platform, name). A saved replay's `replay:NAME`
+/// (as `kicktui sessions` shows it) is taken as written.
+fn channel_filter(arg: Option<&str>) -> Result<Option<(String, String)>, String> {
+    use crate::source::channel_ref::{ChannelNameError, parse_channel};
+    arg.map(|a| match parse_channel(a) {
+        Ok((platform, name)) => Ok((platform.as_str().to_string(), name)),
+        Err(ChannelNameError::UnknownPlatform(_)) => {
+            let (platform, name) = a.trim().split_once(':').unwrap_or(("kick", a));
+            Ok((platform.to_lowercase(), name.trim().to_lowercase()))
+        }
+        Err(e) => Err(format!("--channel {a:?}: {e}")),
+    })
+    .transpose()
+}
+
+/// The ids of a channel's sessions.
+fn sessions_of(
+    store: &Store,
+    platform: &str,
+    name: &str,
+) -> Result<Vec<i64>, crate::store::StoreError> {
+    Ok(store
+        .list_sessions()?
+        .into_iter()
+        .filter(|s| s.platform == platform && s.channel == name)
+        .map(|s| s.id)
+        .collect())
+}
+
 pub fn moments(cli: &Cli, args: &MomentsArgs) -> CmdResult {
+    let channel = channel_filter(args.channel.as_deref())?;
     let store = open_store(cli)?;
+    let limit = args.limit.map(|n| n as usize);
     let query = MomentQuery {
         session_id: args.session,
         order: if args.best {
@@ -75,9 +106,15 @@ pub fn moments(cli: &Cli, args: &MomentsArgs) -> CmdResult {
         } else {
             MomentOrder::Time
         },
-        limit: args.limit.map(|n| n as usize),
+        // A channel's: filtered here, so the limit counts its moments only.
+        limit: limit.filter(|_| channel.is_none()),
     };
-    let rows = store.list_moments(&query)?;
+    let mut rows = store.list_moments(&query)?;
+    if let Some((platform, name)) = &channel {
+        let ids = sessions_of(&store, platform, name)?;
+        rows.retain(|m| ids.contains(&m.session_id));
+        rows.truncate(limit.unwrap_or(usize::MAX));
+    }
     if let Some(id) = args.session
         && rows.is_empty()
         && store.session(id)?.is_none()
@@ -89,8 +126,12 @@ pub fn moments(cli: &Cli, args: &MomentsArgs) -> CmdResult {
 }
 
 pub fn sessions(cli: &Cli, args: &ListArgs) -> CmdResult {
+    let channel = channel_filter(args.channel.as_deref())?;
     let store = open_store(cli)?;
-    let rows = store.list_sessions()?;
+    let mut rows = store.list_sessions()?;
+    if let Some((platform, name)) = &channel {
+        rows.retain(|s| &s.platform == platform && &s.channel == name);
+    }
     use std::io::IsTerminal;
     let width = std::io::stdout()
         .is_terminal()
@@ -105,12 +146,19 @@ pub fn report(cli: &Cli, args: &crate::cli::ReportArgs) -> CmdResult {
     let cfg = load_config(cli)?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
     let db = existing_db(&data_dir)?;
+    let channel = channel_filter(args.channel.as_deref())?;
     let store = readable(&db)?;
     let id = match args.session {
         Some(id) => id,
-        None => store
-            .last_reported_session()?
-            .ok_or_else(|| format!("no sessions in {}", db.display()))?,
+        None => {
+            let of = channel.as_ref().map(|(p, n)| (p.as_str(), n.as_str()));
+            store
+                .last_reported_session_of(of)?
+                .ok_or_else(|| match &channel {
+                    Some((p, n)) => format!("no sessions of {p}:{n} in {}", db.display()),
+                    None => format!("no sessions in {}", db.display()),
+                })?
+        }
     };
     let report = store
         .report(id, cfg.revenue.sub_price_usd)?

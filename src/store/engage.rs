@@ -157,13 +157,24 @@ impl Store {
     /// stream live or holds a moment. The chat after a stream, or a run quit before the
     /// stream came, opens a session too; it is the answer only when there is no other.
     pub fn last_reported_session(&self) -> Result<Option<i64>, StoreError> {
+        self.last_reported_session_of(None)
+    }
+
+    /// `last_reported_session` among one channel's sessions (`(platform, name)`), or all.
+    pub fn last_reported_session_of(
+        &self,
+        channel: Option<(&str, &str)>,
+    ) -> Result<Option<i64>, StoreError> {
+        let (platform, name) = channel.unzip();
         Ok(self.conn.query_row(
             "SELECT coalesce(
                  (SELECT max(s.id) FROM sessions s
-                  WHERE s.stream_started_at IS NOT NULL
-                     OR EXISTS (SELECT 1 FROM moments m WHERE m.session_id = s.id)),
-                 (SELECT max(id) FROM sessions))",
-            [],
+                  WHERE (?1 IS NULL OR (s.platform = ?1 AND s.channel = ?2))
+                    AND (s.stream_started_at IS NOT NULL
+                     OR EXISTS (SELECT 1 FROM moments m WHERE m.session_id = s.id))),
+                 (SELECT max(id) FROM sessions
+                  WHERE ?1 IS NULL OR (platform = ?1 AND channel = ?2)))",
+            params![platform, name],
             |r| r.get(0),
         )?)
     }
