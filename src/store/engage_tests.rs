@@ -138,6 +138,20 @@ fn the_last_report_skips_sessions_without_a_stream_or_a_moment() {
     h.insert_moment_blocking(with_moment, &core.mark(Ts(21_000), None))
         .expect("moment");
     assert_eq!(last(), Some(with_moment));
+    // Another channel's stream, later: the newest of all, not clavicular's.
+    let other = h
+        .open_session_blocking(NewSession {
+            channel: "novaplays".into(),
+            platform: "twitch".into(),
+            ..stream_session(Ts(30_000), Ts(30_000))
+        })
+        .expect("open");
+    assert_eq!(last(), Some(other));
+    let store = Store::open(&db).expect("store");
+    let of = |p, n| store.last_reported_session_of(Some((p, n))).expect("query");
+    assert_eq!(of("kick", "clavicular"), Some(with_moment));
+    assert_eq!(of("twitch", "novaplays"), Some(other));
+    assert_eq!(of("kick", "nobody"), None);
     writer.shutdown().expect("shutdown");
 }
 
