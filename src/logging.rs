@@ -44,8 +44,28 @@ impl tracing_subscriber::fmt::time::FormatTime for HeadlessClock {
     }
 }
 
+/// The file's time stamp, then the channel: two runs on other channels may share a data dir,
+/// and so one `kicktui.log`, their lines interleaved.
+struct FileClock(Option<String>);
+
+impl tracing_subscriber::fmt::time::FormatTime for FileClock {
+    fn format_time(&self, w: &mut tracing_subscriber::fmt::format::Writer<'_>) -> std::fmt::Result {
+        tracing_subscriber::fmt::time::SystemTime.format_time(w)?;
+        match &self.0 {
+            Some(channel) => write!(w, " {channel}"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Installs the global subscriber. `level` comes from config; `$KICKTUI_LOG` overrides it.
-pub fn init(data_dir: &Path, level: &str, stderr_warnings: bool) -> std::io::Result<PathBuf> {
+/// `channel`: named on every line of the file.
+pub fn init(
+    data_dir: &Path,
+    level: &str,
+    stderr_warnings: bool,
+    channel: Option<&str>,
+) -> std::io::Result<PathBuf> {
     let (file, path) = open_log(data_dir)?;
     let filter = EnvFilter::try_from_env("KICKTUI_LOG").unwrap_or_else(|_| {
         EnvFilter::new(format!(
@@ -55,6 +75,7 @@ pub fn init(data_dir: &Path, level: &str, stderr_warnings: bool) -> std::io::Res
     let file_layer = tracing_subscriber::fmt::layer()
         .with_ansi(false)
         .with_target(false)
+        .with_timer(FileClock(channel.map(String::from)))
         .with_writer(Mutex::new(file))
         .with_filter(filter);
     let stderr_layer = stderr_warnings.then(|| {
@@ -78,7 +99,11 @@ pub fn init(data_dir: &Path, level: &str, stderr_warnings: bool) -> std::io::Res
 
 /// For the TUI: events go to the log pane (tui-logger) and, when `data_dir` is given, to
 /// `<data dir>/kicktui.log`; never to the terminal the TUI owns.
-pub fn init_tui(data_dir: Option<&Path>, level: &str) -> std::io::Result<Option<PathBuf>> {
+pub fn init_tui(
+    data_dir: Option<&Path>,
+    level: &str,
+    channel: Option<&str>,
+) -> std::io::Result<Option<PathBuf>> {
     let filter = || {
         EnvFilter::try_from_env("KICKTUI_LOG").unwrap_or_else(|_| {
             EnvFilter::new(format!(
@@ -92,6 +117,7 @@ pub fn init_tui(data_dir: Option<&Path>, level: &str) -> std::io::Result<Option<
             let layer = tracing_subscriber::fmt::layer()
                 .with_ansi(false)
                 .with_target(false)
+                .with_timer(FileClock(channel.map(String::from)))
                 .with_writer(Mutex::new(file))
                 .with_filter(filter())
                 .with_filter(tracing_subscriber::filter::filter_fn(|m| {

@@ -56,7 +56,7 @@ impl Drop for RunLock {
 pub enum LockError {
     #[error(
         "another kicktui{pid} is {role} {channel} with the data dir {dir}; wait for it or stop \
-         it first, or give this one another --data-dir"
+         it first"
     )]
     Busy {
         channel: String,

@@ -49,7 +49,7 @@ pub fn main(cli: &Cli, args: &PreviewArgs) -> Result<ExitCode, Box<dyn std::erro
         }
         None => (Box::new(DEMO_CHAT), Path::new("demo-chat.jsonl")),
     };
-    crate::logging::init_tui(None, &cfg.general.log_level)?;
+    crate::logging::init_tui(None, &cfg.general.log_level, None)?;
     let keymap = Keymap::from_config(&cfg.keys)
         .map_err(|(key, expected)| config::ConfigError::new("config", &key, expected))?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);

@@ -123,6 +123,11 @@ async fn scripted_spikes_become_moments_in_sqlite() {
         assert!(log.contains(want), "{want:?} in kicktui.log:\n{log}");
     }
     assert!(!log.contains("===="), "{log}");
+    // Every line names the channel: two runs on other channels may share the file.
+    assert!(
+        log.lines().all(|l| l.contains("Z kick:clavicular ")),
+        "{log}"
+    );
     // The report has a file of its own: the log says where, without a second copy.
     assert!(log.contains("Stream report saved to"), "{log}");
     assert!(!log.contains("# Stream report"), "{log}");

@@ -121,13 +121,13 @@ fn front_end(
         )
     };
     if headless {
-        logging::init(data_dir, &cfg.general.log_level, true).map_err(cannot)?;
+        logging::init(data_dir, &cfg.general.log_level, true, Some(channel)).map_err(cannot)?;
         return Ok(None);
     }
     crate::term::need_terminal("add --headless for log lines instead")?;
     let keymap = Keymap::from_config(&cfg.keys)
         .map_err(|(key, expected)| config::ConfigError::new("config", &key, expected))?;
-    logging::init_tui(Some(data_dir), &cfg.general.log_level).map_err(cannot)?;
+    logging::init_tui(Some(data_dir), &cfg.general.log_level, Some(channel)).map_err(cannot)?;
     let mut ctx = TuiContext::new(channel, &data_dir.display().to_string(), keymap);
     ctx.activities = cfg.bandit.arms.clone();
     if cfg.advisor.enabled {
