@@ -175,14 +175,22 @@ async fn another_channels_ids_from_the_config_give_way_to_the_apis() {
         channel_id: info.channel_id,
         chatroom_id: info.chatroom_id,
     };
-    let cancel = CancellationToken::new();
+    // The actor's run, and the ids it gives the chat.
+    let start = || {
+        let (ids_tx, ids) = watch::channel(None);
+        let (news_tx, news) = mpsc::channel(64);
+        let (requests, rx) = mpsc::channel(16);
+        let cancel = CancellationToken::new();
+        let task = tokio::spawn(actor(ids_tx, news_tx).run(rx, cancel.clone()));
+        (task, cancel, ids, news, requests)
+    };
+    let first_ids = async |ids: &mut watch::Receiver<Option<ChatIds>>| {
+        let got = timeout(LIMIT, ids.wait_for(Option::is_some)).await.unwrap();
+        *got.unwrap()
+    };
 
-    let (ids_tx, mut ids) = watch::channel(None);
-    let (news_tx, mut news) = mpsc::channel(64);
-    let (_requests, rx) = mpsc::channel(16);
-    let task = tokio::spawn(actor(ids_tx, news_tx).run(rx, cancel.clone()));
-    let got = timeout(LIMIT, ids.wait_for(Option::is_some)).await.unwrap();
-    assert_eq!(*got.unwrap(), Some(theirs));
+    let (task, cancel, mut ids, mut news, _requests) = start();
+    assert_eq!(first_ids(&mut ids).await, Some(theirs));
     let note = loop {
         match timeout(LIMIT, news.recv()).await.unwrap().unwrap() {
             ApiNews::Note(n) => break n,
@@ -199,17 +207,12 @@ async fn another_channels_ids_from_the_config_give_way_to_the_apis() {
 
     // Blocked: the user's ids, and no "waits for ids".
     c.set_api_failure(ApiFailure::Cloudflare);
-    let cancel = CancellationToken::new();
-    let (ids_tx, mut ids) = watch::channel(None);
-    let (news_tx, mut news) = mpsc::channel(64);
-    let (_requests, rx) = mpsc::channel(16);
-    let task = tokio::spawn(actor(ids_tx, news_tx).run(rx, cancel.clone()));
-    let got = timeout(LIMIT, ids.wait_for(Option::is_some)).await.unwrap();
+    let (task, cancel, mut ids, mut news, _requests) = start();
     let mine = ChatIds {
         channel_id: 1001,
         chatroom_id: 2001,
     };
-    assert_eq!(*got.unwrap(), Some(mine));
+    assert_eq!(first_ids(&mut ids).await, Some(mine));
     match timeout(LIMIT, news.recv()).await.unwrap().unwrap() {
         ApiNews::Trouble { need_ids, .. } => assert!(!need_ids),
         other => panic!("unexpected news: {other:?}"),

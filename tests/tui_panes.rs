@@ -143,12 +143,8 @@ fn status_bar_says_when_live_status_came_from_the_stream_or_the_socket() {
     }
 }
 
-#[test]
-fn status_bar_says_live_status_is_unknown_while_every_route_fails() {
-    let th = Theme::new(true);
-    let mut a = app();
-    let (_, before) = pane(120, 1, |r, b| ui::status::render(&a, &th, r, b));
-    assert!(before.starts_with("○ starting"), "{before:?}");
+/// Kick's API answers 403 and no ids are known: chat waits for them.
+fn api_blocked(a: &mut App) {
     a.update(
         Msg::Engine(Update::ApiTrouble {
             message: "HTTP 403 (Cloudflare)".into(),
@@ -157,6 +153,15 @@ fn status_bar_says_live_status_is_unknown_while_every_route_fails() {
         }),
         T0,
     );
+}
+
+#[test]
+fn status_bar_says_live_status_is_unknown_while_every_route_fails() {
+    let th = Theme::new(true);
+    let mut a = app();
+    let (_, before) = pane(120, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(before.starts_with("○ starting"), "{before:?}");
+    api_blocked(&mut a);
     let (_, line) = pane(120, 1, |r, b| ui::status::render(&a, &th, r, b));
     assert!(line.starts_with("○ live status unknown"), "{line:?}");
     assert!(line.contains("API: "), "{line:?}");
@@ -181,14 +186,7 @@ fn the_empty_list_names_the_channels_api_page_while_chat_waits_for_ids() {
     let mut c = ctx();
     c.channel = "kick:clavicular".into();
     let mut a = App::new(c, T0);
-    a.update(
-        Msg::Engine(Update::ApiTrouble {
-            message: "HTTP 403 (Cloudflare)".into(),
-            retry_s: Default::default(),
-            waits_for_ids: true,
-        }),
-        T0,
-    );
+    api_blocked(&mut a);
     let (_, text) = pane(200, 8, |r, b| ui::moments::render(&a, &th, r, b));
     assert!(
         text.contains("kick.com/api/v2/channels/clavicular shows them"),
