@@ -89,6 +89,7 @@ async fn a_blocked_api_hands_live_status_to_the_stream_probe() {
         probe: Some(StreamProbe::from_config(&rec, "clavicular")),
         said_banned: false,
         said_other_ids: false,
+        ids_checked: false,
     };
     let cancel = CancellationToken::new();
     let task = tokio::spawn(actor.run(rx, cancel.clone()));
@@ -169,6 +170,7 @@ async fn another_channels_ids_from_the_config_give_way_to_the_apis() {
         probe: None,
         said_banned: false,
         said_other_ids: false,
+        ids_checked: false,
     };
     let info = c.info();
     let theirs = ChatIds {

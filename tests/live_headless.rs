@@ -322,6 +322,33 @@ async fn a_blocked_api_leaves_chat_running_when_ids_are_given() {
     );
 }
 
+/// Ids left in a config several channels share are another channel's: while the API does
+/// not answer chat joins with them, and once it answers chat moves to the channel's own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_moves_to_the_channels_own_ids_once_the_api_answers() {
+    let kick = fake().await;
+    let c = kick.control();
+    c.set_api_failure(ApiFailure::RateLimited {
+        retry_after: Some(1),
+    });
+    let mut kick_cfg = kick.kick_config();
+    kick_cfg.client_id.clear();
+    let ids = ["--channel-id", "1001", "--chatroom-id", "2001"];
+    let mut run = Run::start(
+        &test_config(kick_cfg),
+        &[&["clavicular", "--headless"], &ids[..]].concat(),
+    );
+    run.expect("Connected to clavicular chat").await;
+    c.set_api_failure(ApiFailure::None);
+    run.expect("are not this channel's").await;
+    // The channel's own chat: its socket subscribes to the channel's names.
+    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
+    c.set_live("The right chat");
+    run.expect("Stream is LIVE!").await;
+    let (status, _, _) = run.stop("TERM").await;
+    assert!(status.success(), "{status}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limited_lookup_is_retried_after_its_delay() {
     let kick = fake().await;

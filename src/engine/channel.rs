@@ -97,6 +97,8 @@ pub struct ChannelActor {
     pub said_banned: bool,
     /// The user's ids were found to be another channel's, and that has been said.
     pub said_other_ids: bool,
+    /// The channel API has answered once (so the user's ids were checked against it).
+    pub ids_checked: bool,
 }
 
 /// What has been logged about the stream probe (so a steady answer is logged once).
@@ -145,7 +147,9 @@ impl ChannelActor {
             let api_down = holding_off || !polling;
             match wake {
                 Wake::Request(ApiRequest::Relookup(reply)) => {
-                    let fresh = if self.ids_from_user() {
+                    // The user's ids too (they may be another channel's), unless the API is
+                    // in its wait after an error (they are what the chat has meanwhile).
+                    let fresh = if self.ids_from_user() && api_down {
                         None
                     } else {
                         self.lookup().await.ok().and(self.ids)
@@ -319,7 +323,7 @@ impl ChannelActor {
                          are only needed while Kick's API is blocked)",
                         self.slug, info.channel_id, info.chatroom_id
                     );
-                    tracing::warn!(target: crate::logging::SHOWN, "{note}");
+                    // A note: the front ends show it and log it.
                     self.tell(ApiNews::Note(note)).await;
                 }
                 ChatIds {
@@ -351,12 +355,15 @@ impl ChannelActor {
             self.ids = Some(ids);
             self.ids_tx.send_replace(Some(ids));
         }
+        self.ids_checked = true;
         Ok(info)
     }
 
     /// Live status: the official API first when it is configured, then the channel API.
+    /// Ids the user gave are checked by the channel API once first (the official one does
+    /// not give them).
     async fn status(&mut self) -> Result<LiveStatus, ApiError> {
-        if self.api.has_official() {
+        if self.api.has_official() && (self.ids_checked || !self.ids_from_user()) {
             match self.api.official_status(&self.slug).await {
                 Ok(s) => return Ok(s),
                 Err(e) => tracing::info!("official api: {e}; trying the channel API"),

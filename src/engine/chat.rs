@@ -119,7 +119,7 @@ impl ChatTask {
     }
 
     pub async fn run(mut self, cancel: CancellationToken) -> SourceExit {
-        let ids = tokio::select! {
+        let mut ids = tokio::select! {
             _ = cancel.cancelled() => return SourceExit::Cancelled,
             ids = self.ids.wait_for(Option::is_some) => match ids.ok().and_then(|i| *i) {
                 Some(ids) => ids,
@@ -152,7 +152,23 @@ impl ChatTask {
         let mut switches = 0u32;
         loop {
             let ran = std::time::Instant::now();
-            let exit = source.run(&cancel).await;
+            let exit = tokio::select! {
+                exit = source.run(&cancel) => exit,
+                new = other_ids(&mut self.ids, ids) => {
+                    // The ids the chat joined with were another channel's (the config's,
+                    // while the API was blocked): the channel's own chat from now on.
+                    ids = new;
+                    tracing::info!(
+                        "chat joins channel {}, chatroom {} (the ids changed)",
+                        ids.channel_id,
+                        ids.chatroom_id
+                    );
+                    let t = target(self.url(kind), ids);
+                    let refresh = self.refresher(kind, t.clone());
+                    source.switch(self.transport_of(kind), t, Some(refresh));
+                    continue;
+                }
+            };
             let why = match &exit {
                 SourceExit::Refused { why } => {
                     refused[kind.index()] = true;
@@ -220,11 +236,14 @@ impl ChatTask {
                     _ = tokio::time::sleep(SWITCH_PAUSE) => {}
                 }
             }
-            source.switch(
-                self.transport_of(next),
-                &t.url,
-                Some(self.refresher(next, t.clone())),
-            );
+            // The ids as the channel actor has them now (a look-up again may have brought
+            // others): the chat joins with them, and they are no news for the watch above.
+            if let Some(now) = *self.ids.borrow_and_update() {
+                ids = now;
+            }
+            t.channels = target(&t.url, ids).channels;
+            let refresh = self.refresher(next, t.clone());
+            source.switch(self.transport_of(next), t, Some(refresh));
             kind = next;
         }
     }
@@ -236,6 +255,20 @@ fn refused_wait(first: Duration, n: u32) -> Duration {
     first
         .saturating_mul(1 << n.saturating_sub(1).min(5))
         .min(Duration::from_secs(600))
+}
+
+/// The next ids the channel actor gives that differ from `now`; never, once it is gone.
+async fn other_ids(rx: &mut watch::Receiver<Option<ChatIds>>, now: ChatIds) -> ChatIds {
+    loop {
+        if rx.changed().await.is_err() {
+            return std::future::pending().await;
+        }
+        if let Some(ids) = *rx.borrow_and_update()
+            && ids != now
+        {
+            return ids;
+        }
+    }
 }
 
 fn refresher(

@@ -73,6 +73,7 @@ impl Sources {
                 .then(|| StreamProbe::from_config(&cfg.recorder, &setup.slug)),
             said_banned: false,
             said_other_ids: false,
+            ids_checked: false,
         };
         let actor = super::supervised::channel_actor(actor, req_rx, feed.clone(), cancel.clone());
 

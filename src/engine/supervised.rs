@@ -148,6 +148,7 @@ pub fn channel_actor(
         probe,
         said_banned: _,
         said_other_ids: _,
+        ids_checked: _,
     } = actor;
     let ids_tx = Arc::new(ids_tx);
     // The engine's and the chat task's request queue outlives every run; a request waits
@@ -189,6 +190,7 @@ pub fn channel_actor(
             probe: probe.clone(),
             said_banned: false,
             said_other_ids: false,
+            ids_checked: false,
         }
         .run(req_rx, run_cancel.clone());
         let (outer, cancel) = (ids_tx.clone(), run_cancel.clone());

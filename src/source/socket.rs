@@ -251,10 +251,16 @@ impl ChatSource {
         self.transport.name()
     }
 
-    /// Another transport on `url` (same channels, same de-duplication, the gap stays open).
-    pub fn switch(&mut self, transport: Box<dyn Transport>, url: &str, refresh: Option<Refresh>) {
+    /// Another transport, or other channels (ids looked up again), on `target` (same
+    /// de-duplication; the gap stays open).
+    pub fn switch(
+        &mut self,
+        transport: Box<dyn Transport>,
+        target: Target,
+        refresh: Option<Refresh>,
+    ) {
         self.transport = transport;
-        self.target.url = url.to_string();
+        self.target = target;
         self.refresh = refresh;
     }
 
