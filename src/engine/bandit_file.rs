@@ -4,7 +4,7 @@
 //! file or the new one. A missing file is a fresh bandit; a file that cannot be read as one
 //! is reported and renamed aside (`.corrupt-<time>`), never overwritten. Two runs on other
 //! channels share the file: each save reads it, changes its channel and writes it back holding
-//! an `flock` on the data dir, so neither writes over the other's update.
+//! an `flock` on `bandit_state.json.lock`, so neither writes over the other's update.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
@@ -143,7 +143,7 @@ pub fn load(path: &Path, channel: &str, arms: &[String], now: Ts) -> Loaded {
 /// longer configured). A file that became unreadable meanwhile is moved aside first.
 pub fn save(path: &Path, channel: &str, bandit: &ThompsonBandit, now: Ts) -> Result<(), String> {
     // Held until the new file is in place; released when dropped (or the process ends).
-    let _lock = lock(path)?;
+    let _lock = lock(path);
     let mut all: AllChannels = match fs::read_to_string(path) {
         Ok(text) => match serde_json::from_str(&text) {
             Ok(all) => all,
@@ -171,18 +171,57 @@ pub fn save(path: &Path, channel: &str, bandit: &ThompsonBandit, now: Ts) -> Res
     write_atomic(path, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Waits for the other runs' saves (a read, a change, a write: a few milliseconds). The lock
-/// is on the directory the file is in: no lock file is left lying about.
-fn lock(path: &Path) -> Result<nix::fcntl::Flock<File>, String> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
-    let handle = File::open(dir).map_err(|e| format!("cannot open {}: {e}", dir.display()))?;
-    nix::fcntl::Flock::lock(handle, nix::fcntl::FlockArg::LockExclusive)
-        .map_err(|(_, e)| format!("cannot lock {}: {e}", dir.display()))
+/// Waits for the other runs' saves (a read, a change, a write: a few milliseconds), for a
+/// second or two at most: a stopped peer must not hold up the engine. Without a lock (one
+/// the file system cannot take, a peer that never lets go) the save goes ahead, as it did
+/// before there was one.
+fn lock(path: &Path) -> Option<nix::fcntl::Flock<File>> {
+    use nix::errno::Errno;
+    use nix::fcntl::{Flock, FlockArg};
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let lock_path = PathBuf::from(name);
+    let opened = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path);
+    let mut file = match opened {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::warn!(
+                "bandit: saving without a lock ({}: {e})",
+                lock_path.display()
+            );
+            return None;
+        }
+    };
+    for _ in 0..LOCK_TRIES {
+        match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+            Ok(held) => return Some(held),
+            Err((f, Errno::EWOULDBLOCK)) => {
+                file = f;
+                std::thread::sleep(LOCK_WAIT);
+            }
+            Err((_, e)) => {
+                tracing::warn!(
+                    "bandit: saving without a lock ({}: {e})",
+                    lock_path.display()
+                );
+                return None;
+            }
+        }
+    }
+    tracing::warn!(
+        "bandit: saving without a lock ({} is held by another run for too long)",
+        lock_path.display()
+    );
+    None
 }
+
+/// 100 looks 20 ms apart: two seconds.
+const LOCK_TRIES: u32 = 100;
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// Temp file in the same directory, fsync, rename over `path`, fsync the directory.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -240,8 +279,13 @@ mod tests {
         assert_eq!(all["nova"]["react"]["pulls"], 1);
         let again = load(&path, "nova", &arms(), Ts(0));
         assert_eq!(again.bandit, b);
-        // No temp file is left behind.
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        // No temp file is left behind (the lock's file stays, empty).
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["bandit_state.json", "bandit_state.json.lock"]);
     }
 
     /// Two runs on other channels save at the same moments: each keeps the other's updates

@@ -218,7 +218,10 @@ impl Engine {
                 need_ids,
                 repeat,
             } => {
-                self.feed.send(trouble(&error, need_ids));
+                // A repeat changes nothing on screen, and headless would print it again.
+                if !repeat {
+                    self.feed.send(trouble(&error, need_ids));
+                }
                 if need_ids && !repeat {
                     self.feed.send(Update::Note(
                         "Chat waits for the channel ids: set [kick] channel_id and chatroom_id \
