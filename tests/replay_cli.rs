@@ -206,7 +206,7 @@ fn saved_replay_moments_are_listed() {
     assert!(ok && table.contains("replay:stream"), "{table}");
     // One channel's, when several share the data dir.
     let (out, err, ok) = kicktui(
-        &["moments", "--channel", "replay:stream", "--format", "json"],
+        &["moments", "--channel", "replay:Stream", "--format", "json"],
         dir.path(),
     );
     assert!(ok, "{err}");

@@ -67,14 +67,14 @@ fn readable(db: &Path) -> Result<Store, Box<dyn std::error::Error>> {
 }
 
 /// `--channel NAME` as the store names it: (platform, name). A saved replay's `replay:NAME`
-/// (as `kicktui sessions` shows it) is taken as written.
+/// (as `kicktui sessions` shows it) is taken as written; names compare without case.
 fn channel_filter(arg: Option<&str>) -> Result<Option<(String, String)>, String> {
     use crate::source::channel_ref::{ChannelNameError, parse_channel};
     arg.map(|a| match parse_channel(a) {
         Ok((platform, name)) => Ok((platform.as_str().to_string(), name)),
         Err(ChannelNameError::UnknownPlatform(_)) => {
             let (platform, name) = a.trim().split_once(':').unwrap_or(("kick", a));
-            Ok((platform.to_lowercase(), name.trim().to_lowercase()))
+            Ok((platform.to_lowercase(), name.trim().to_string()))
         }
         Err(e) => Err(format!("--channel {a:?}: {e}")),
     })
@@ -90,7 +90,7 @@ fn sessions_of(
     Ok(store
         .list_sessions()?
         .into_iter()
-        .filter(|s| s.platform == platform && s.channel == name)
+        .filter(|s| s.platform == platform && s.channel.eq_ignore_ascii_case(name))
         .map(|s| s.id)
         .collect())
 }
@@ -130,7 +130,7 @@ pub fn sessions(cli: &Cli, args: &ListArgs) -> CmdResult {
     let store = open_store(cli)?;
     let mut rows = store.list_sessions()?;
     if let Some((platform, name)) = &channel {
-        rows.retain(|s| &s.platform == platform && &s.channel == name);
+        rows.retain(|s| &s.platform == platform && s.channel.eq_ignore_ascii_case(name));
     }
     use std::io::IsTerminal;
     let width = std::io::stdout()

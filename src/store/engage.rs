@@ -169,11 +169,11 @@ impl Store {
         Ok(self.conn.query_row(
             "SELECT coalesce(
                  (SELECT max(s.id) FROM sessions s
-                  WHERE (?1 IS NULL OR (s.platform = ?1 AND s.channel = ?2))
+                  WHERE (?1 IS NULL OR (s.platform = ?1 AND s.channel = ?2 COLLATE NOCASE))
                     AND (s.stream_started_at IS NOT NULL
                      OR EXISTS (SELECT 1 FROM moments m WHERE m.session_id = s.id))),
                  (SELECT max(id) FROM sessions
-                  WHERE ?1 IS NULL OR (platform = ?1 AND channel = ?2)))",
+                  WHERE ?1 IS NULL OR (platform = ?1 AND channel = ?2 COLLATE NOCASE)))",
             params![platform, name],
             |r| r.get(0),
         )?)

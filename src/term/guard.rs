@@ -82,6 +82,13 @@ impl TermGuard {
     /// After a SIGSTOP and SIGCONT: the shell took the terminal back meanwhile (cooked mode,
     /// echo, its own screen), so the TUI's modes are set again before a full repaint.
     pub fn reenter(&self) -> io::Result<()> {
+        // Continued in the background (`bg`): setting the terminal would stop the process
+        // again (SIGTTOU); `fg` sends another SIGCONT.
+        let foreground =
+            nix::unistd::tcgetpgrp(io::stdin()).is_ok_and(|group| group == nix::unistd::getpgrp());
+        if !foreground {
+            return Ok(());
+        }
         // crossterm skips enabling raw mode it believes is on: off first, then on again.
         disable_raw_mode()?;
         enable_raw_mode()?;
