@@ -29,6 +29,7 @@ fn recording(state: media::RecState) -> Update {
         bytes: 45_200_000,
         mb_per_min: 2.6,
         low: false,
+        disk_free: None,
         clipping: None,
     })
 }

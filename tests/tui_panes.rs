@@ -406,6 +406,19 @@ fn recording_pane_says_not_recording_then_health() {
         "{t}"
     );
     assert!(t.contains("recording · 1.23 GB · 0.4 MB/min LOW"), "{t}");
+    // The disk filling: said while there is time to free space.
+    a.update(
+        Msg::Recording(RecordingView {
+            state: RecState::Recording,
+            size_bytes: 9_000_000_000,
+            mb_per_min: Some(75.0),
+            disk_minutes: Some(28.0),
+            ..Default::default()
+        }),
+        T0,
+    );
+    let (_, t) = pane(60, 5, |r, b| ui::recording::render(&a, &th, r, b));
+    assert!(t.contains("75.0 MB/min · disk full in ~28 min"), "{t}");
 }
 
 #[test]

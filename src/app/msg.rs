@@ -95,6 +95,8 @@ pub struct RecordingView {
     pub part: u32,
     /// End of stream: clips done of those asked for.
     pub clipping: Option<(usize, usize)>,
+    /// Minutes of recording the disk's free space holds at the current rate.
+    pub disk_minutes: Option<f64>,
 }
 
 impl From<&RecordingInfo> for RecordingView {
@@ -107,6 +109,9 @@ impl From<&RecordingInfo> for RecordingView {
             slow: r.low,
             part: r.part,
             clipping: r.clipping,
+            disk_minutes: r
+                .disk_free
+                .and_then(|f| crate::media::disk_watch::minutes_left(f, r.mb_per_min)),
         }
     }
 }

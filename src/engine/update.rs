@@ -162,6 +162,8 @@ pub struct RecordingInfo {
     pub mb_per_min: f64,
     /// Growing slower than `[recorder] min_growth_mb_per_min`.
     pub low: bool,
+    /// Free space on the recordings' disk, when known.
+    pub disk_free: Option<u64>,
     /// End of stream: clips done and asked for (`clip_all`).
     pub clipping: Option<(usize, usize)>,
 }

@@ -165,6 +165,9 @@ pub struct RecordingStatus {
     /// The last freeze that new video ended: since when it was frozen, and when video came
     /// back.
     pub video_back: Option<(Ts, Ts)>,
+    /// Free space on the recordings' disk (bytes), looked at every half minute while
+    /// recording.
+    pub disk_free: Option<u64>,
     /// Parts of an earlier run whose file is gone (deleted, a disk not mounted yet): a window
     /// they held waits for the file, it is not "no recording".
     pub missing: Vec<PartInfo>,

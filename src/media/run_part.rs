@@ -21,6 +21,8 @@ const LOG_LINES: usize = 200;
 /// Size polls: fast until the first byte (its time anchors the timeline), then every second.
 const FIRST_BYTE_POLL: Duration = Duration::from_millis(50);
 const POLL: Duration = Duration::from_secs(1);
+/// How often the disk's free space is looked at.
+const DISK_EVERY: Duration = Duration::from_secs(30);
 
 impl Supervisor {
     fn streamlink_command(&self, path: &std::path::Path, live_edge: Option<u32>) -> Command {
@@ -266,6 +268,7 @@ impl Supervisor {
         self.status.bytes = total;
         self.status.mb_per_min = self.growth.mb_per_min();
         self.status.low = self.growth.is_low(self.cfg.min_growth_mb_per_min);
+        self.look_at_disk(now);
         self.publish();
         let target = self.current().target_duration;
         let mut deadline = stall_after(self.cfg.stall_floor.max(Duration::from_secs(1)), target);
@@ -274,6 +277,27 @@ impl Supervisor {
             deadline = deadline.max(Duration::from_secs(75));
         }
         (self.growth.since_growth(now) >= deadline).then_some(PartEnd::Stalled)
+    }
+
+    /// The free space on the recordings' disk, every half minute; a warning when it is
+    /// running out at the current rate.
+    fn look_at_disk(&mut self, now: Instant) {
+        if self
+            .disk_looked
+            .is_some_and(|t| now.duration_since(t) < DISK_EVERY)
+        {
+            return;
+        }
+        self.disk_looked = Some(now);
+        let free = nix::sys::statvfs::statvfs(&self.cfg.recordings_dir)
+            .map(|s| s.blocks_available().saturating_mul(s.fragment_size()));
+        self.status.disk_free = free.ok();
+        if let Some(line) = free
+            .ok()
+            .and_then(|f| self.disk.check(f, self.status.mb_per_min))
+        {
+            tracing::warn!("{line}");
+        }
     }
 
     /// The previous run crashed: its streamlink went with it (killed when its task was

@@ -155,6 +155,7 @@ impl Reporter {
         self.last.bytes = st.bytes;
         self.last.mb_per_min = st.mb_per_min;
         self.last.low = st.low;
+        self.last.disk_free = st.disk_free;
         self.pane(changed);
     }
 

@@ -1,0 +1,84 @@
+//! The recordings' disk running out: a streamer recording for hours hears about it while
+//! there is time to free space, not when streamlink stops writing. Pure: the free space and
+//! the growth rate come in as arguments.
+
+/// Said when less than this much recording is left (minutes), then again at each smaller one.
+const WARN_AT_MIN: [u32; 4] = [60, 30, 10, 5];
+
+/// Decimal, as file managers count.
+const GB: f64 = 1e9;
+
+/// Minutes of recording the free space holds at `mb_per_min` (none while not growing).
+pub fn minutes_left(free_bytes: u64, mb_per_min: f64) -> Option<f64> {
+    (mb_per_min > 0.1).then(|| free_bytes as f64 / 1e6 / mb_per_min)
+}
+
+/// The thresholds said so far, so each is said once while the disk fills.
+#[derive(Debug, Default)]
+pub struct DiskWatch {
+    /// The smallest threshold (minutes) said; cleared once more than the largest is free.
+    said: Option<u32>,
+}
+
+impl DiskWatch {
+    /// The warning to log for this look at the disk, if one is due.
+    pub fn check(&mut self, free_bytes: u64, mb_per_min: f64) -> Option<String> {
+        let left = minutes_left(free_bytes, mb_per_min)?;
+        let largest = WARN_AT_MIN[0];
+        if left > f64::from(largest) * 1.2 {
+            // Space was freed (or the rate fell): the next shortage is news again.
+            self.said = None;
+            return None;
+        }
+        let due = WARN_AT_MIN
+            .iter()
+            .copied()
+            .filter(|&m| left <= f64::from(m))
+            .min()?;
+        if self.said.is_some_and(|s| s <= due) {
+            return None;
+        }
+        self.said = Some(due);
+        Some(format!(
+            "recording: the disk has {:.1} GB free, about {} at {mb_per_min:.1} MB/min; free \
+             some space, or the recording stops when it is full (it goes on in a new part once \
+             it can write again)",
+            free_bytes as f64 / GB,
+            crate::time::format_offset_words(left * 60.0)
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_filling_disk_is_said_at_an_hour_half_an_hour_ten_and_five_minutes_left() {
+        let mut w = DiskWatch::default();
+        // 75 MB/min (1080p60): 4.5 GB is an hour.
+        let rate = 75.0;
+        let said: Vec<u64> = (0..=100)
+            .rev()
+            .map(|tenths| tenths * 100_000_000)
+            .filter(|&free| w.check(free, rate).is_some())
+            .collect();
+        // 4.5 GB (60 min), 2.2 GB (29 min), 0.7 GB (9 min), 0.3 GB (4 min).
+        assert_eq!(
+            said,
+            [4_500_000_000, 2_200_000_000, 700_000_000, 300_000_000]
+        );
+        let line = DiskWatch::default()
+            .check(2_100_000_000, rate)
+            .expect("said");
+        assert!(
+            line.contains("2.1 GB free, about 28m 00s at 75.0 MB/min"),
+            "{line}"
+        );
+        // Not growing: nothing to estimate.
+        assert_eq!(DiskWatch::default().check(1000, 0.0), None);
+        // Freed: said again when it runs short again.
+        assert!(w.check(10_000_000_000, rate).is_none());
+        assert!(w.check(4_000_000_000, rate).is_some());
+    }
+}
