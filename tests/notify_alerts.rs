@@ -574,3 +574,37 @@ async fn a_stream_resumed_after_a_crash_is_not_announced_live_again() {
     assert_eq!(first["content"], "clavicular went offline", "{first}");
     cancel.cancel();
 }
+
+/// The recordings' disk filling up reaches Discord (a streamer away from the terminal hears of
+/// it in time) and the webhook with its numbers.
+#[tokio::test]
+async fn a_filling_disk_is_a_disk_low_alert() {
+    let mut rx = Receiver::start().await;
+    let feed = Feed::new();
+    let cancel = CancellationToken::new();
+    let targets = vec![
+        (Target::Discord(rx.url("discord")), events(&["disk_low"])),
+        (Target::Webhook(rx.url("hook")), events(&["disk_low"])),
+    ];
+    notify::spawn(targets, &feed, fast(), cancel.clone()).unwrap();
+    named(&feed);
+    feed.send(Update::Recorder(RecorderNews::DiskLow {
+        free_bytes: 2_100_000_000,
+        minutes_left: 28.0,
+        mb_per_min: 75.0,
+    }));
+    let mut got = [rx.next().await, rx.next().await];
+    got.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        got[0].1["content"],
+        "Recording of clavicular: the disk has 2.1 GB free, about 28m 00s at 75.0 MB/min; free \
+         some space"
+    );
+    assert_eq!(got[1].1["event"], "disk_low");
+    assert_eq!(
+        got[1].1["data"],
+        json!({"channel": "clavicular", "freeBytes": 2_100_000_000u64, "minutesLeft": 28.0,
+            "mbPerMin": 75.0})
+    );
+    cancel.cancel();
+}

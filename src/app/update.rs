@@ -271,6 +271,10 @@ impl App {
                 format!("recording stalled ({after_s} s without growth): restarting"),
                 FlashKind::Bad,
             ),
+            RecorderNews::DiskLow { minutes_left, .. } => self.flash(
+                format!("recording: the disk is full in about {minutes_left:.0} min; free space"),
+                FlashKind::Bad,
+            ),
             RecorderNews::NoNewVideo { for_s } => self.flash(
                 format!("recording stalled: no new video from the stream for {for_s} s"),
                 FlashKind::Bad,

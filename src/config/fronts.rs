@@ -27,12 +27,13 @@ impl Default for Server {
 }
 
 /// The events an alert target can ask for.
-pub const ALERT_EVENTS: [&str; 5] = [
+pub const ALERT_EVENTS: [&str; 6] = [
     "clip_ready",
     "moment",
     "live",
     "offline",
     "recording_stalled",
+    "disk_low",
 ];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -73,7 +74,13 @@ fn events(list: &[&str]) -> Vec<String> {
 
 impl Default for Alerts {
     fn default() -> Self {
-        let usual = ["clip_ready", "live", "offline", "recording_stalled"];
+        let usual = [
+            "clip_ready",
+            "live",
+            "offline",
+            "recording_stalled",
+            "disk_low",
+        ];
         Alerts {
             discord_webhook: SecretString::default(),
             discord_events: events(&usual),

@@ -186,6 +186,13 @@ pub enum RecorderNews {
     Health { line: String, low: bool },
     /// The file stopped growing; streamlink is restarted.
     Stalled { after_s: u64 },
+    /// The recordings' disk fills up: this many minutes of recording left at the current
+    /// rate (said with an hour, 30, 10 and 5 minutes left).
+    DiskLow {
+        free_bytes: u64,
+        minutes_left: f64,
+        mb_per_min: f64,
+    },
     /// The stream has sent no new video for `for_s` (its encoder stuck while the platform
     /// says live); streamlink keeps being restarted. Said once per freeze.
     NoNewVideo { for_s: u64 },

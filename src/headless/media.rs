@@ -15,6 +15,7 @@ pub fn log_recorder_line(n: &RecorderNews) -> Option<String> {
         | RecorderNews::Stalled { .. }
         | RecorderNews::NoNewVideo { .. }
         | RecorderNews::Unwritable { .. }
+        | RecorderNews::DiskLow { .. }
         | RecorderNews::Crashed { .. } => tracing::warn!(target: crate::logging::SHOWN, "{line}"),
         _ => tracing::info!("{line}"),
     }
@@ -36,6 +37,15 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
         RecorderNews::Stalled { after_s } => {
             format!("Recording STALLED: no growth for {after_s} s; restarting streamlink")
         }
+        RecorderNews::DiskLow {
+            free_bytes,
+            minutes_left,
+            mb_per_min,
+        } => format!(
+            "Recording: {}; free some space, or the recording stops when the disk is full (it \
+             goes on in a new part once it can write again)",
+            crate::media::disk_watch::disk_low_words(*free_bytes, *minutes_left, *mb_per_min)
+        ),
         RecorderNews::NoNewVideo { for_s } => format!(
             "Recording STALLED: the stream has sent no new video for {for_s} s while the \
              channel is live (the streamer's encoder may be stuck); still trying"

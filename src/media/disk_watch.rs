@@ -21,8 +21,8 @@ pub struct DiskWatch {
 }
 
 impl DiskWatch {
-    /// The warning to log for this look at the disk, if one is due.
-    pub fn check(&mut self, free_bytes: u64, mb_per_min: f64) -> Option<String> {
+    /// The minutes of recording left, when a warning is due for this look at the disk.
+    pub fn check(&mut self, free_bytes: u64, mb_per_min: f64) -> Option<f64> {
         let left = minutes_left(free_bytes, mb_per_min)?;
         let largest = WARN_AT_MIN[0];
         if left > f64::from(largest) * 1.2 {
@@ -39,14 +39,17 @@ impl DiskWatch {
             return None;
         }
         self.said = Some(due);
-        Some(format!(
-            "recording: the disk has {:.1} GB free, about {} at {mb_per_min:.1} MB/min; free \
-             some space, or the recording stops when it is full (it goes on in a new part once \
-             it can write again)",
-            free_bytes as f64 / GB,
-            crate::time::format_offset_words(left * 60.0)
-        ))
+        Some(left)
     }
+}
+
+/// The warning's words: `the disk has 2.1 GB free, about 28m 00s at 75.0 MB/min`.
+pub fn disk_low_words(free_bytes: u64, minutes_left: f64, mb_per_min: f64) -> String {
+    format!(
+        "the disk has {:.1} GB free, about {} at {mb_per_min:.1} MB/min",
+        free_bytes as f64 / GB,
+        crate::time::format_offset_words(minutes_left * 60.0)
+    )
 }
 
 #[cfg(test)]
@@ -68,12 +71,12 @@ mod tests {
             said,
             [4_500_000_000, 2_200_000_000, 700_000_000, 300_000_000]
         );
-        let line = DiskWatch::default()
+        let left = DiskWatch::default()
             .check(2_100_000_000, rate)
             .expect("said");
-        assert!(
-            line.contains("2.1 GB free, about 28m 00s at 75.0 MB/min"),
-            "{line}"
+        assert_eq!(
+            disk_low_words(2_100_000_000, left, rate),
+            "the disk has 2.1 GB free, about 28m 00s at 75.0 MB/min"
         );
         // Not growing: nothing to estimate.
         assert_eq!(DiskWatch::default().check(1000, 0.0), None);

@@ -279,8 +279,8 @@ impl Supervisor {
         (self.growth.since_growth(now) >= deadline).then_some(PartEnd::Stalled)
     }
 
-    /// The free space on the recordings' disk, every half minute; a warning when it is
-    /// running out at the current rate.
+    /// The free space on the recordings' disk, every half minute (the engine warns when it
+    /// runs out at the current rate).
     fn look_at_disk(&mut self, now: Instant) {
         if self
             .disk_looked
@@ -292,12 +292,6 @@ impl Supervisor {
         let free = nix::sys::statvfs::statvfs(&self.cfg.recordings_dir)
             .map(|s| s.blocks_available().saturating_mul(s.fragment_size()));
         self.status.disk_free = free.ok();
-        if let Some(line) = free
-            .ok()
-            .and_then(|f| self.disk.check(f, self.status.mb_per_min))
-        {
-            tracing::warn!("{line}");
-        }
     }
 
     /// The previous run crashed: its streamlink went with it (killed when its task was

@@ -48,9 +48,7 @@ pub(super) struct Supervisor {
     newest_segment: Option<u64>,
     /// The segments from the new encoder's first on, when a part ended at a discontinuity.
     pub(super) new_since_discontinuity: Option<u32>,
-    /// The recordings' disk filling up: said while there is time to free space.
-    pub(super) disk: super::disk_watch::DiskWatch,
-    /// When its free space was last looked at.
+    /// When the recordings' disk's free space was last looked at.
     pub(super) disk_looked: Option<Instant>,
 }
 
@@ -74,7 +72,6 @@ impl Supervisor {
             write_error: None,
             newest_segment: None,
             new_since_discontinuity: None,
-            disk: Default::default(),
             disk_looked: None,
         }
     }

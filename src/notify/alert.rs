@@ -62,6 +62,19 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
             format!("Recording of {channel} STALLED: no growth for {after_s} s; restarting"),
             json!({"channel": channel, "afterSeconds": after_s}),
         ),
+        Update::Recorder(RecorderNews::DiskLow {
+            free_bytes,
+            minutes_left,
+            mb_per_min,
+        }) => alert(
+            "disk_low",
+            format!(
+                "Recording of {channel}: {}; free some space",
+                crate::media::disk_watch::disk_low_words(*free_bytes, *minutes_left, *mb_per_min)
+            ),
+            json!({"channel": channel, "freeBytes": free_bytes,
+                "minutesLeft": minutes_left.round(), "mbPerMin": mb_per_min}),
+        ),
         Update::Recorder(RecorderNews::NoNewVideo { for_s }) => alert(
             "recording_stalled",
             format!(

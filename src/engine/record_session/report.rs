@@ -35,6 +35,8 @@ pub(in crate::engine) struct Reporter {
     resumed_at: Option<Instant>,
     /// The freeze (`RecordingStatus::frozen_since`) already said.
     frozen_said: Option<crate::time::Ts>,
+    /// The recordings' disk filling up: said while there is time to free space.
+    disk: crate::media::disk_watch::DiskWatch,
 }
 
 /// Why the part before a new one ended, in words.
@@ -79,6 +81,7 @@ impl Reporter {
             unwritable_said: None,
             resumed_at: None,
             frozen_said: None,
+            disk: Default::default(),
         }
     }
 
@@ -156,6 +159,15 @@ impl Reporter {
         self.last.mb_per_min = st.mb_per_min;
         self.last.low = st.low;
         self.last.disk_free = st.disk_free;
+        if let Some(free_bytes) = st.disk_free
+            && let Some(minutes_left) = self.disk.check(free_bytes, st.mb_per_min)
+        {
+            self.send(Update::Recorder(RecorderNews::DiskLow {
+                free_bytes,
+                minutes_left,
+                mb_per_min: st.mb_per_min,
+            }));
+        }
         self.pane(changed);
     }
 

@@ -215,3 +215,29 @@ async fn a_second_disk_full_after_writing_resumed_is_said_again() {
     assert_eq!(said(&mut r, RecState::Recording, 9000), 0);
     assert_eq!(said(&mut r, RecState::Unwritable(full), 9000), 1);
 }
+
+/// The recordings' disk filling up is news (the front ends and a `disk_low` alert) with an
+/// hour of recording left at the current rate, then at 30, 10 and 5 minutes; each once.
+#[test]
+fn a_filling_disk_is_news_at_each_threshold_once() {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut r = Reporter::new(5, tx, Duration::from_secs(20));
+    let at = |free: u64| RecordingStatus {
+        state: RecState::Recording,
+        part: 1,
+        mb_per_min: 100.0,
+        disk_free: Some(free),
+        ..RecordingStatus::default()
+    };
+    let mut said = Vec::new();
+    // 100 MB/min: 6 GB is an hour; the disk fills from 8 GB in 100 MB steps.
+    for step in 0..80u64 {
+        r.on_status(&at(8_000_000_000 - step * 100_000_000));
+        for u in drain(&mut rx) {
+            if let Update::Recorder(RecorderNews::DiskLow { minutes_left, .. }) = u {
+                said.push(minutes_left.round() as u32);
+            }
+        }
+    }
+    assert_eq!(said, [60, 30, 10, 5]);
+}
