@@ -157,8 +157,8 @@ async fn another_channels_ids_from_the_config_give_way_to_the_apis() {
     let c = kick.control();
     let dir = tempfile::tempdir().unwrap();
     let writer = StoreWriter::spawn(&db_path(dir.path())).unwrap();
-    let actor = |ids_tx, news_tx| ChannelActor {
-        api: KickApi::new(&kick.kick_config()),
+    let actor = |ids_tx, news_tx, kick_cfg: &kicktui::config::Kick| ChannelActor {
+        api: KickApi::new(kick_cfg),
         slug: "clavicular".into(),
         store: writer.handle(),
         ids: None,
@@ -178,20 +178,24 @@ async fn another_channels_ids_from_the_config_give_way_to_the_apis() {
         chatroom_id: info.chatroom_id,
     };
     // The actor's run, and the ids it gives the chat.
-    let start = || {
+    let start = |kick_cfg| {
         let (ids_tx, ids) = watch::channel(None);
         let (news_tx, news) = mpsc::channel(64);
         let (requests, rx) = mpsc::channel(16);
         let cancel = CancellationToken::new();
-        let task = tokio::spawn(actor(ids_tx, news_tx).run(rx, cancel.clone()));
+        let task = tokio::spawn(actor(ids_tx, news_tx, &kick_cfg).run(rx, cancel.clone()));
         (task, cancel, ids, news, requests)
     };
+    // With Kick's official API credentials, and without.
+    let official = kick.kick_config();
+    let mut no_official = kick.kick_config();
+    no_official.client_id.clear();
     let first_ids = async |ids: &mut watch::Receiver<Option<ChatIds>>| {
         let got = timeout(LIMIT, ids.wait_for(Option::is_some)).await.unwrap();
         *got.unwrap()
     };
 
-    let (task, cancel, mut ids, mut news, _requests) = start();
+    let (task, cancel, mut ids, mut news, _requests) = start(official.clone());
     assert_eq!(first_ids(&mut ids).await, Some(theirs));
     let note = loop {
         match timeout(LIMIT, news.recv()).await.unwrap().unwrap() {
@@ -207,16 +211,25 @@ async fn another_channels_ids_from_the_config_give_way_to_the_apis() {
     cancel.cancel();
     task.await.unwrap();
 
-    // Blocked: the user's ids, and no "waits for ids".
+    // Blocked: the user's ids, and no "waits for ids"; the official API still gives the
+    // status when it is configured.
     c.set_api_failure(ApiFailure::Cloudflare);
-    let (task, cancel, mut ids, mut news, _requests) = start();
     let mine = ChatIds {
         channel_id: 1001,
         chatroom_id: 2001,
     };
+    let (task, cancel, mut ids, mut news, _requests) = start(no_official);
     assert_eq!(first_ids(&mut ids).await, Some(mine));
     match timeout(LIMIT, news.recv()).await.unwrap().unwrap() {
         ApiNews::Trouble { need_ids, .. } => assert!(!need_ids),
+        other => panic!("unexpected news: {other:?}"),
+    }
+    cancel.cancel();
+    task.await.unwrap();
+    let (task, cancel, mut ids, mut news, _requests) = start(official);
+    assert_eq!(first_ids(&mut ids).await, Some(mine));
+    match timeout(LIMIT, news.recv()).await.unwrap().unwrap() {
+        ApiNews::Status(s) => assert_eq!(s.source, LiveSource::OfficialApi),
         other => panic!("unexpected news: {other:?}"),
     }
     cancel.cancel();

@@ -144,12 +144,10 @@ impl App {
                 self.snapshot_seen = Some(now);
             }
             Update::ChatState(st) => {
-                // A wait before a retry has its own warning from the source already (at growing
-                // intervals); the first after a drop is said here too, whatever the source.
+                // A wait before a retry has its own warning from the source already (the drop
+                // always, a long outage at growing intervals).
                 let said = self.stream.chat_log.line(&st);
-                let again = matches!(st, ChatState::Reconnecting { .. })
-                    && self.stream.chat_log.failures() > 1;
-                if let Some(line) = said.filter(|_| !again) {
+                if let Some(line) = said.filter(|_| !matches!(st, ChatState::Reconnecting { .. })) {
                     tracing::info!("chat {line}");
                 }
                 self.stream.chat = Some(st);

@@ -184,7 +184,8 @@ impl ChannelActor {
                 Wake::Request(ApiRequest::PollNow) | Wake::Poll => {}
             }
             let need_ids = self.ids.is_none();
-            let result = if need_ids {
+            // Given ids: `status` checks them and, blocked, still asks the official API.
+            let result = if need_ids && !self.ids_from_user() {
                 self.lookup().await.map(|info| info.status())
             } else {
                 self.status().await
@@ -363,13 +364,31 @@ impl ChannelActor {
     /// Ids the user gave are checked by the channel API once first (the official one does
     /// not give them).
     async fn status(&mut self) -> Result<LiveStatus, ApiError> {
-        if self.api.has_official() && (self.ids_checked || !self.ids_from_user()) {
-            match self.api.official_status(&self.slug).await {
-                Ok(s) => return Ok(s),
-                Err(e) => tracing::info!("official api: {e}; trying the channel API"),
+        if !self.api.has_official() {
+            return self.lookup().await.map(|info| info.status());
+        }
+        // Given ids not checked yet: the channel API first (it answers with ids); blocked, the
+        // official API still gives the status.
+        let mut channel_api = None;
+        if self.ids_from_user() && !self.ids_checked {
+            match self.lookup().await {
+                Ok(info) => return Ok(info.status()),
+                Err(e) => {
+                    self.use_user_ids();
+                    channel_api = Some(e);
+                }
             }
         }
-        self.lookup().await.map(|info| info.status())
+        match self.api.official_status(&self.slug).await {
+            Ok(s) => Ok(s),
+            Err(e) => {
+                tracing::info!("official api: {e}; trying the channel API");
+                match channel_api {
+                    Some(e) => Err(e),
+                    None => self.lookup().await.map(|info| info.status()),
+                }
+            }
+        }
     }
 }
 

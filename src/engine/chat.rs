@@ -165,6 +165,7 @@ impl ChatTask {
                     );
                     let t = target(self.url(kind), ids);
                     let refresh = self.refresher(kind, t.clone());
+                    source.went_down().await;
                     source.switch(self.transport_of(kind), t, Some(refresh));
                     continue;
                 }

@@ -8,6 +8,9 @@ const WARN_AT_MIN: [u32; 4] = [60, 30, 10, 5];
 /// Decimal, as file managers count.
 const GB: f64 = 1e9;
 
+/// Space freed since the last warning that makes the next shortage news again (or a tenth).
+const FREED: u64 = 1_000_000_000;
+
 /// Minutes of recording the free space holds at `mb_per_min` (none while not growing).
 pub fn minutes_left(free_bytes: u64, mb_per_min: f64) -> Option<f64> {
     (mb_per_min > 0.1).then(|| free_bytes as f64 / 1e6 / mb_per_min)
@@ -16,29 +19,30 @@ pub fn minutes_left(free_bytes: u64, mb_per_min: f64) -> Option<f64> {
 /// The thresholds said so far, so each is said once while the disk fills.
 #[derive(Debug, Default)]
 pub struct DiskWatch {
-    /// The smallest threshold (minutes) said; cleared once more than the largest is free.
-    said: Option<u32>,
+    /// The smallest threshold (minutes) said, and the free space then; cleared once space is
+    /// freed (not when the rate falls: a stall would make every threshold news again).
+    said: Option<(u32, u64)>,
 }
 
 impl DiskWatch {
     /// The minutes of recording left, when a warning is due for this look at the disk.
     pub fn check(&mut self, free_bytes: u64, mb_per_min: f64) -> Option<f64> {
-        let left = minutes_left(free_bytes, mb_per_min)?;
-        let largest = WARN_AT_MIN[0];
-        if left > f64::from(largest) * 1.2 {
-            // Space was freed (or the rate fell): the next shortage is news again.
+        if let Some((_, then)) = self.said
+            && free_bytes > then.saturating_add(FREED.max(then / 10))
+        {
+            // Space was freed: the next shortage is news again.
             self.said = None;
-            return None;
         }
+        let left = minutes_left(free_bytes, mb_per_min)?;
         let due = WARN_AT_MIN
             .iter()
             .copied()
             .filter(|&m| left <= f64::from(m))
             .min()?;
-        if self.said.is_some_and(|s| s <= due) {
+        if self.said.is_some_and(|(s, _)| s <= due) {
             return None;
         }
-        self.said = Some(due);
+        self.said = Some((due, free_bytes));
         Some(left)
     }
 }
@@ -80,6 +84,11 @@ mod tests {
         );
         // Not growing: nothing to estimate.
         assert_eq!(DiskWatch::default().check(1000, 0.0), None);
+        // A stall (the rate falls, then comes back) makes nothing news again.
+        let mut w2 = DiskWatch::default();
+        assert!(w2.check(2_000_000_000, rate).is_some());
+        assert!(w2.check(2_000_000_000, 5.0).is_none());
+        assert!(w2.check(1_990_000_000, rate).is_none());
         // Freed: said again when it runs short again.
         assert!(w.check(10_000_000_000, rate).is_none());
         assert!(w.check(4_000_000_000, rate).is_some());

@@ -367,6 +367,12 @@ impl ChatSource {
         }
     }
 
+    /// The connection was dropped from outside (to join other channels): a gap opens, as
+    /// for any drop, and closes when the next connection is up.
+    pub async fn went_down(&mut self) {
+        self.link.mark_down().await;
+    }
+
     /// Tells the front ends what the chat is doing (e.g. switching transports).
     pub fn say(&self, state: ChatState) {
         self.link.state.send_replace(state);

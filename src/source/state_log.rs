@@ -13,11 +13,6 @@ pub struct ChatStateLog {
 }
 
 impl ChatStateLog {
-    /// Waits before a retry since chat was last live (1: the drop itself).
-    pub fn failures(&self) -> u32 {
-        self.failures
-    }
-
     /// The line for this state, if it deserves one (`None` for no change or a routine retry).
     pub fn line(&mut self, st: &ChatState) -> Option<String> {
         let last = self.last.replace(st.clone());

@@ -42,8 +42,11 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         if r.slow {
             first.push(Span::styled(" LOW", th.warn));
         }
-        // The disk filling: shown with two hours left, in red with ten minutes.
-        if let Some(m) = r.disk_minutes.filter(|&m| m < 120.0) {
+        // The disk filling, while recording: shown with two hours left, in red with ten minutes.
+        if let Some(m) = r
+            .disk_minutes
+            .filter(|&m| m < 120.0 && r.state == RecState::Recording)
+        {
             let style = if m < 10.0 { th.bad } else { th.warn };
             first.push(Span::styled(format!(" · disk full in ~{m:.0} min"), style));
         }

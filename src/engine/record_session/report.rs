@@ -19,6 +19,8 @@ const PANE_EVERY: Duration = Duration::from_secs(2);
 const UNWRITABLE_EVERY: Duration = Duration::from_secs(600);
 /// …unless the recording has been writing again for this long: then it is news again.
 const RESUMED_FOR: Duration = Duration::from_secs(60);
+/// A part's growth rate is judged after this long recording (not its first burst).
+const RATE_SETTLES: Duration = Duration::from_secs(60);
 
 pub(in crate::engine) struct Reporter {
     pub session: i64,
@@ -37,6 +39,8 @@ pub(in crate::engine) struct Reporter {
     frozen_said: Option<crate::time::Ts>,
     /// The recordings' disk filling up: said while there is time to free space.
     disk: crate::media::disk_watch::DiskWatch,
+    /// Since when the recorder has been recording (the rate's minute to settle).
+    recording_since: Option<Instant>,
 }
 
 /// Why the part before a new one ended, in words.
@@ -82,6 +86,7 @@ impl Reporter {
             resumed_at: None,
             frozen_said: None,
             disk: Default::default(),
+            recording_since: None,
         }
     }
 
@@ -159,7 +164,17 @@ impl Reporter {
         self.last.mb_per_min = st.mb_per_min;
         self.last.low = st.low;
         self.last.disk_free = st.disk_free;
-        if let Some(free_bytes) = st.disk_free
+        // The rate is judged once a part has recorded for a minute (a start catches up on the
+        // playlist's segments in a burst, twice the real rate).
+        if st.state == RecState::Recording {
+            self.recording_since.get_or_insert_with(Instant::now);
+        } else {
+            self.recording_since = None;
+        }
+        let settled = self
+            .recording_since
+            .is_some_and(|t| t.elapsed() >= RATE_SETTLES);
+        if let Some(free_bytes) = st.disk_free.filter(|_| settled)
             && let Some(minutes_left) = self.disk.check(free_bytes, st.mb_per_min)
         {
             self.send(Update::Recorder(RecorderNews::DiskLow {

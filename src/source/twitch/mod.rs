@@ -82,6 +82,8 @@ pub struct TwitchSource {
     /// Times this source joined the channel (the first time included).
     lives: u32,
     next_conn: u64,
+    /// Losses since the last join: a long outage is logged at growing intervals.
+    failed_tries: u32,
     /// The last NOTICE said: a suspended channel repeats it on every reconnect.
     last_notice: Option<String>,
     /// When the channel was first joined, until anything is heard in it (then `None`), or
@@ -129,6 +131,7 @@ impl TwitchSource {
             down: false,
             lives: 0,
             next_conn: 0,
+            failed_tries: 0,
         }
     }
 
@@ -153,8 +156,10 @@ impl TwitchSource {
                 return SourceExit::EngineGone;
             }
             let delay = backoff.next_delay();
-            // An outage is said at growing intervals, not at every try.
-            if let Some(many) = crate::source::state_log::retry_said(backoff.attempt()) {
+            // An outage is said at growing intervals, not at every try; a drop after a join is
+            // always said.
+            self.failed_tries = self.failed_tries.saturating_add(1);
+            if let Some(many) = crate::source::state_log::retry_said(self.failed_tries) {
                 tracing::warn!(
                     // Headless prints the chat state's own line: the file keeps this one.
                     target: crate::logging::SHOWN,
@@ -358,6 +363,7 @@ impl TwitchSource {
             return Ok(());
         }
         conns.joined = true;
+        self.failed_tries = 0;
         conns.joined_at.get_or_insert_with(Instant::now);
         if self.lives == 0 {
             self.quiet_since = Some(Instant::now());
