@@ -735,3 +735,35 @@ fn ctrl_z_and_a_paste_are_answered_not_acted_on() {
         "{said}"
     );
 }
+
+/// A moment shown while building is selected on arrival; its final score moves it down the
+/// best-first list: the selection goes with it and stays in view (a soak saw the list show
+/// six other rows and no selection after a building moment's final update).
+#[test]
+fn a_final_score_that_moves_the_selected_moment_keeps_it_in_view() {
+    let mut a = app_sized(80, 24);
+    let rows = a.moment_rows();
+    for i in 0..(rows as i64 + 4) {
+        a.update(
+            moment_update(Some(i + 1), spike(100.0 + i as f64, 50.0)),
+            at(1.0),
+        );
+    }
+    let building = Update::MomentBuilding {
+        id: Some(99),
+        moment: spike(900.0, 95.0),
+    };
+    a.update(Msg::Engine(building), at(2.0));
+    assert_eq!(
+        a.moments.selected_row(),
+        Some(0),
+        "the best one, selected on arrival"
+    );
+    a.update(moment_update(Some(99), spike(900.0, 5.0)), at(3.0));
+    let row = a.moments.selected_row().expect("still selected");
+    assert!(
+        row >= a.moments.offset && row < a.moments.offset + rows,
+        "row {row} out of view (offset {}, {rows} rows)",
+        a.moments.offset
+    );
+}

@@ -74,6 +74,9 @@ impl App {
             }
             entry.moment = moment;
             entry.building = false;
+            // Its final score may move it: the selection stays in view.
+            let rows = self.moment_rows();
+            self.moments.keep_visible(rows);
             return;
         }
         // Shown as not saved while building (or never saved: a preview): final, and maybe saved
@@ -91,6 +94,8 @@ impl App {
             entry.id = id;
             entry.moment = moment;
             entry.building = false;
+            let rows = self.moment_rows();
+            self.moments.keep_visible(rows);
             if let Some(id) = id {
                 self.flash(
                     format!("moment saved #{id} on a second try"),
