@@ -92,7 +92,6 @@ pub struct Printer {
     channel: String,
     chat_every_s: u64,
     last_chat_line: Option<Ts>,
-    last_state: Option<ChatState>,
     chat_log: crate::source::state_log::ChatStateLog,
     /// Chat has been connected at least once.
     connected: bool,
@@ -112,7 +111,6 @@ impl Printer {
             channel: channel.to_string(),
             chat_every_s,
             last_chat_line: None,
-            last_state: None,
             chat_log: Default::default(),
             connected: false,
             api_trouble: false,
@@ -139,8 +137,7 @@ impl Printer {
                 vec![format!("{c} {}", chat_line(s))]
             }
             Update::ChatState(st) => {
-                let was_live = matches!(self.last_state, Some(ChatState::Live { .. }));
-                self.last_state = Some(st.clone());
+                let was_live = self.chat_log.was_live();
                 self.connected |= matches!(st, ChatState::Live { .. });
                 // Drops and recoveries (with the count, even when the reconnect was too quick
                 // to show any state in between); a long outage at growing intervals.

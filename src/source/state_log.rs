@@ -13,6 +13,11 @@ pub struct ChatStateLog {
 }
 
 impl ChatStateLog {
+    /// The last state seen was live.
+    pub fn was_live(&self) -> bool {
+        matches!(self.last, Some(ChatState::Live { .. }))
+    }
+
     /// The line for this state, if it deserves one (`None` for no change or a routine retry).
     pub fn line(&mut self, st: &ChatState) -> Option<String> {
         let last = self.last.replace(st.clone());
