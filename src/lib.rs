@@ -35,8 +35,8 @@ pub mod store;
 pub mod supervise;
 pub mod term;
 pub mod terminal_text;
-#[cfg(test)]
-pub(crate) mod test_logs;
+#[doc(hidden)]
+pub mod test_logs;
 pub mod text_fit;
 pub mod time;
 pub mod tui_live;

@@ -139,28 +139,6 @@ fn live_then_offline(feed: &Feed) {
 }
 
 /// Log lines of this test (the runtime is single-threaded, so every task logs here).
-fn capture_logs() -> (Arc<Mutex<Vec<u8>>>, tracing::subscriber::DefaultGuard) {
-    let buf = Arc::new(Mutex::new(Vec::new()));
-    let w = buf.clone();
-    let sub = tracing_subscriber::fmt()
-        .with_writer(move || LogWriter(w.clone()))
-        .with_max_level(tracing::Level::DEBUG)
-        .finish();
-    (buf, tracing::subscriber::set_default(sub))
-}
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogWriter {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn discord_429_retry_after_is_honoured_then_it_is_sent() {
     let mut rx = Receiver::start().await;
@@ -218,7 +196,7 @@ async fn rate_limits_use_up_no_attempt() {
 /// for `rate_limited_for`, not retried without end.
 #[tokio::test]
 async fn an_alert_rate_limited_too_long_is_given_up() {
-    let (logs, _guard) = capture_logs();
+    let (logs, _guard) = kicktui::test_logs::capture();
     let mut rx = Receiver::start().await;
     let limited = (429, r#"{"retry_after": 0.5, "global": false}"#);
     rx.answer("discord", &[limited; 20]);
@@ -232,7 +210,7 @@ async fn an_alert_rate_limited_too_long_is_given_up() {
     let t0 = std::time::Instant::now();
     assert!(!notify::deliver::deliver(&http, &target, &alert, fast()).await);
     assert!(t0.elapsed() < Duration::from_secs(4), "{:?}", t0.elapsed());
-    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     assert!(text.contains("rate limited (429) for 2 s"), "{text}");
     for _ in 0..4 {
         rx.next().await;
@@ -241,7 +219,7 @@ async fn an_alert_rate_limited_too_long_is_given_up() {
 
 #[tokio::test]
 async fn failures_are_retried_with_backoff_then_given_up_in_one_line() {
-    let (logs, _guard) = capture_logs();
+    let (logs, _guard) = kicktui::test_logs::capture();
     let mut rx = Receiver::start().await;
     rx.answer("hook", &[(500, ""), (500, ""), (500, "")]);
     let feed = Feed::new();
@@ -269,7 +247,7 @@ async fn failures_are_retried_with_backoff_then_given_up_in_one_line() {
             "data": {"channel": "clavicular", "time": "1970-01-01T00:01:00Z"}})
     );
     cancel.cancel();
-    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     let given_up: Vec<&str> = text.lines().filter(|l| l.contains("given up")).collect();
     assert_eq!(given_up.len(), 1, "{text}");
     assert!(given_up[0].contains("after 3 attempts: HTTP 500"), "{text}");
@@ -281,7 +259,7 @@ async fn failures_are_retried_with_backoff_then_given_up_in_one_line() {
 
 #[tokio::test]
 async fn a_refused_alert_is_not_retried_and_unreachable_urls_stay_out_of_the_log() {
-    let (logs, _guard) = capture_logs();
+    let (logs, _guard) = kicktui::test_logs::capture();
     let mut rx = Receiver::start().await;
     rx.answer("gone", &[(404, "")]);
     let http = reqwest::Client::new();
@@ -300,7 +278,7 @@ async fn a_refused_alert_is_not_retried_and_unreachable_urls_stay_out_of_the_log
     let dead = "http://127.0.0.1:1/api/webhooks/1/s3cr3t".to_string();
     let target = Target::Discord(SecretUrl::new(&dead).unwrap());
     assert!(!notify::deliver::deliver(&http, &target, &alert, fast()).await);
-    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     assert!(text.contains("given up after 3 attempts"), "{text}");
     // Said at the first failure, with the cause (not only "error sending request").
     let first = text
@@ -508,7 +486,7 @@ async fn at_quit_the_alerts_already_due_still_go_out() {
 
 #[tokio::test]
 async fn at_quit_a_target_that_never_answers_is_named_with_what_it_missed() {
-    let (logs, _guard) = capture_logs();
+    let (logs, _guard) = kicktui::test_logs::capture();
     // Accepts connections and never answers.
     let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hooks/silent", silent.local_addr().unwrap());
@@ -547,7 +525,7 @@ async fn at_quit_a_target_that_never_answers_is_named_with_what_it_missed() {
     cancel.cancel();
     held.abort();
     // The front end logs what it says (once): the alerts' own log does not repeat it.
-    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     assert!(!text.contains("not sent to"), "{text}");
     assert!(
         !text.contains("/hooks/silent"),
