@@ -402,6 +402,8 @@ async fn the_demo_goes_live_with_chat_and_events() {
     let mut cfg = kicktui::config::Config::default();
     cfg.alerts.command = vec!["touch".into(), alerted.display().to_string()];
     cfg.alerts.command_events = vec!["live".into(), "moment".into()];
+    let uploaded = dir.path().join("uploaded");
+    cfg.clips.on_ready = vec!["touch".into(), uploaded.display().to_string()];
     let mut run = Run::start_in(dir, &cfg, &["demo", "--headless"]);
     run.expect_all(&[
         "Alerts and [clips] on_ready are off in the demo",
@@ -415,7 +417,34 @@ async fn the_demo_goes_live_with_chat_and_events() {
     assert!(status.success(), "{status}");
     assert!(received(&lines) > 0);
     assert!(!alerted.exists(), "the demo ran the alert command");
-    let db = db(&dir.path().join("data").join("demo"));
+    // Not "[clips] cut_at_quit = true": the user's config did not say that.
+    let quit = lines.iter().find(|l| l.contains("Quit while live"));
+    assert!(
+        quit.is_some_and(|l| l.ends_with("now (the demo cuts them at quit)")),
+        "{}",
+        lines.join("\n")
+    );
+    // The clip command the demo suggests, on its data dir, runs no upload hook either.
+    let demo_dir = dir.path().join("data").join("demo");
+    let clip = std::process::Command::new(env!("CARGO_BIN_EXE_kicktui"))
+        .arg("--config")
+        .arg(dir.path().join("config.toml"))
+        .arg("--data-dir")
+        .arg(&demo_dir)
+        .args(["clip", "--pending"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&clip.stderr);
+    assert!(clip.status.success(), "{err}");
+    assert!(
+        err.contains("on_ready is not run here: this is the demo's data dir"),
+        "{err}"
+    );
+    assert!(
+        !uploaded.exists(),
+        "the demo's clips reached the upload hook"
+    );
+    let db = db(&demo_dir);
     assert_eq!(
         count(
             &db,

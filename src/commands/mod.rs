@@ -176,6 +176,8 @@ pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
         crate::demo::CHANNEL,
         crate::run_lock::Role::Watching,
     )?;
+    crate::demo::mark_dir(&data_dir)
+        .map_err(|e| format!("cannot write to {}: {e}", data_dir.display()))?;
     let tui = front_end(&cfg, &shown, &data_dir, args.headless)?;
     if !args.alerts && (cfg.alerts.any_target() || !cfg.clips.on_ready.is_empty()) {
         cfg.alerts = cfg.alerts.without_targets();
@@ -221,8 +223,13 @@ fn exit_code(end: &EngineEnd) -> ExitCode {
 /// `kicktui clip`: cuts from the stored recordings and prints the clip's path.
 pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
     use crate::media::clip_cmd::{ClipWhat, clip_from_store};
-    let cfg = load_config(cli)?;
+    let mut cfg = load_config(cli)?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
+    if crate::demo::is_demo_dir(&data_dir) && !cfg.clips.on_ready.is_empty() {
+        // An upload script must not publish a test pattern.
+        cfg.clips.on_ready.clear();
+        eprintln!("[clips] on_ready is not run here: this is the demo's data dir (made-up clips)");
+    }
     if args.pending {
         return crate::media::clip_pending::run(&cfg, &data_dir);
     }

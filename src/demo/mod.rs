@@ -10,7 +10,7 @@ mod show;
 mod stage;
 mod stream;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use tokio_util::sync::CancellationToken;
 
@@ -27,6 +27,24 @@ pub const CHANNEL: &str = "novaplays";
 /// How many sent frames the demo's fake keeps for inspection. Nothing in the demo reads them;
 /// the tests' 100 000 grew a demo left running by about 4 MB an hour.
 const DEMO_LEDGER: usize = 100;
+
+/// Marks a demo's data dir, so later commands on it know its clips are made up.
+const MARKER: &str = "DEMO-DATA.txt";
+
+/// Writes the marker (a note for whoever looks in the directory, too).
+pub fn mark_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(
+        dir.join(MARKER),
+        "This data dir belongs to `kicktui demo`: its streams, moments and clips are made up.\n\
+         `kicktui clip` run on it calls no [clips] on_ready hook.\n",
+    )
+}
+
+/// Whether `dir` is a demo's data dir.
+pub fn is_demo_dir(dir: &Path) -> bool {
+    dir.join(MARKER).is_file()
+}
 
 pub fn fake_config() -> FakeConfig {
     let mut channel = FakeChannel::new(CHANNEL, 31_415_926, 27_182_818, 16_180_339);

@@ -120,7 +120,13 @@ impl Media {
         };
         let (news_tx, news) = mpsc::unbounded_channel();
         let at_quit = if cfg.clips.cut_at_quit {
-            (QuitClips::Cut, "[clips] cut_at_quit = true")
+            // The demo sets it whatever the user's config says: not the user's setting then.
+            let why = if crate::demo::is_demo_dir(&data_dir) {
+                "the demo cuts them at quit"
+            } else {
+                "[clips] cut_at_quit = true"
+            };
+            (QuitClips::Cut, why)
         } else {
             (QuitClips::Leave, "[clips] cut_at_quit = false")
         };
