@@ -176,7 +176,7 @@ impl Loop<'_> {
                 }
                 Some(()) = next_signal(&mut cont) => {
                     self.guard.reenter()?;
-                    self.terminal.clear()?;
+                    self.repaint()?;
                     (dirty, urgent) = (true, true);
                 }
                 _ = clock.tick() => {
@@ -186,6 +186,15 @@ impl Loop<'_> {
                 () = sleep_until(wake), if wake.is_some() => {}
             }
         }
+    }
+
+    /// Clears the screen; the next draw redraws every cell. Not `Terminal::clear`: it asks the
+    /// terminal where the cursor is, an answer the key reader may take first (the TUI then
+    /// quit on a 2 s timeout after a SIGCONT).
+    fn repaint(&mut self) -> io::Result<()> {
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
     }
 
     fn draw(&mut self) -> io::Result<()> {
@@ -211,7 +220,7 @@ impl Loop<'_> {
     fn dispatch(&mut self, cmds: Vec<Cmd>) -> io::Result<Flow> {
         for cmd in cmds {
             match cmd {
-                Cmd::Repaint => self.terminal.clear()?,
+                Cmd::Repaint => self.repaint()?,
                 Cmd::Quit => {
                     let _ = self.cmd_tx.try_send(Cmd::Quit);
                     return Ok(Flow::Quit);
