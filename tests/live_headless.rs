@@ -701,3 +701,45 @@ async fn a_second_ctrl_c_stops_at_once() {
     assert!(waited[0].contains("WARN"), "{log}");
     held.abort();
 }
+
+/// A laptop's lid closed mid-stream (here: the process stopped): the time kicktui did not run
+/// is said, and is a gap in chat rather than minutes of silence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn time_kicktui_did_not_run_is_said_and_is_a_gap() {
+    let channel = FakeChannel::new("clavicular", 26_869_410, 4_567_890, 27_001_234).live(
+        "Late night",
+        900,
+        kicktui::time::wall_now(),
+    );
+    let kick = FakeKick::start(FakeConfig {
+        channels: vec![channel],
+        ..FakeConfig::default()
+    })
+    .await
+    .unwrap();
+    let mut run = Run::start(
+        &test_config(kick.kick_config()),
+        &["clavicular", "--headless"],
+    );
+    run.expect("Connected to clavicular chat").await;
+    let signal = |name: &str| {
+        let sent = std::process::Command::new("kill")
+            .args([format!("-{name}"), run.pid().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -{name}");
+    };
+    signal("STOP");
+    // The suspend itself: longer than any stall of a running engine.
+    tokio::time::sleep(Duration::from_secs(17)).await;
+    signal("CONT");
+    let line = run.expect("kicktui did not run for").await;
+    assert!(
+        line.contains("did not run for 1") && line.contains("a gap in chat, not as silence"),
+        "{line}"
+    );
+    let (status, lines, _) = run.stop("TERM").await;
+    assert!(status.success(), "{}", lines.join("\n"));
+    let said = lines.iter().filter(|l| l.contains("did not run")).count();
+    assert_eq!(said, 1, "said once:\n{}", lines.join("\n"));
+}

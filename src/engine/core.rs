@@ -214,6 +214,11 @@ impl Core {
     }
 
     /// Time passes without events (the live engine ticks once a second).
+    /// The chat source said it is down (and not yet back).
+    pub fn source_is_down(&self) -> bool {
+        self.source_down
+    }
+
     pub fn on_tick(&mut self, t: Ts) -> Vec<Effect> {
         let mut out = Vec::new();
         self.advance(t, &mut out);

@@ -165,6 +165,7 @@ pub async fn run(
         )
         .with_recovered(recovered),
         advisor_chat: copilot.chat_lines,
+        wake: Default::default(),
     };
     let inputs = Inputs {
         source,

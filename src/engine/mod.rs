@@ -31,3 +31,4 @@ pub mod twitch_sources;
 pub mod twitch_status;
 pub mod update;
 pub mod view;
+mod wake_watch;

@@ -88,6 +88,7 @@ pub struct Engine {
     pub(super) engage: super::engage::EngageHook,
     /// The advisor's recent chat lines (only with `[general] store_chat_text` on).
     pub(super) advisor_chat: Option<crate::advisor::RecentChat>,
+    pub(super) wake: super::wake_watch::WakeWatch,
 }
 
 impl Engine {
@@ -136,6 +137,7 @@ impl Engine {
 
     /// Carries out a front end's command; true for `Quit`.
     async fn on_command(&mut self, cmd: Command) -> bool {
+        self.woke().await;
         match cmd {
             Command::Quit => return true,
             Command::MarkMoment { at, note } => {
@@ -167,6 +169,7 @@ impl Engine {
     }
 
     async fn on_source(&mut self, msg: SourceMsg) {
+        self.woke().await;
         match msg {
             SourceMsg::Event { at, event } => {
                 if matches!(event, Event::Live { .. } | Event::Offline { .. }) {
@@ -201,6 +204,26 @@ impl Engine {
         }
     }
 
+    /// Before anything reaches the core: time the engine slept through (a suspended laptop, a
+    /// stopped process) is a chat gap, as when the chat connection is down.
+    async fn woke(&mut self) {
+        let Some((from, to)) = self.wake.ran_at(wall_now()) else {
+            return;
+        };
+        let slept = crate::time::format_offset_words(to.secs_since(from));
+        let text = format!(
+            "kicktui did not run for {slept} (the computer slept, or the process was \
+             stopped): that time counts as a gap in chat, not as silence"
+        );
+        tracing::warn!(target: crate::logging::SHOWN, "{text}");
+        self.feed.send(Update::Note(text));
+        if !self.core.source_is_down() {
+            let mut effects = self.core.on_event(from, &Event::SourceDown);
+            effects.extend(self.core.on_event(to, &Event::SourceUp));
+            self.apply(effects).await;
+        }
+    }
+
     fn malformed(&mut self, error: &str) {
         self.summary.malformed_frames += 1;
         let n = self.summary.malformed_frames;
@@ -211,6 +234,7 @@ impl Engine {
 
     /// Returns why the run must end, if it must.
     async fn on_news(&mut self, news: ApiNews) -> Option<String> {
+        self.woke().await;
         match news {
             ApiNews::Status(status) => self.on_status(status).await,
             ApiNews::Trouble {
@@ -293,6 +317,7 @@ impl Engine {
     }
 
     async fn on_tick(&mut self, now: Ts) {
+        self.woke().await;
         let effects = self.core.on_tick(now);
         self.apply(effects).await;
         if let Some(session) = self.sessions.current_live() {
