@@ -278,9 +278,9 @@ async fn run(
     if ended && !all_asked {
         clip_all(&clipper, &s.db, &mut r).await;
     }
-    finish_clips(&clipper, &mut events, &mut r).await;
+    let out_of_time = !finish_clips(&clipper, &mut events, &mut r).await;
     clipper.shutdown().await;
-    left_pending(&s, &mut r).await;
+    left_pending(&s, &mut r, out_of_time).await;
     let _ = s.news.send(MediaNews::Done(s.id));
 }
 
@@ -301,30 +301,31 @@ async fn clip_all(clipper: &ClipperHandle, db: &std::path::Path, r: &mut Reporte
     }
 }
 
-/// Lets the queued clips finish, up to [`QUIT_CLIPS`]; says which are left pending.
+/// Lets the queued clips finish, up to [`QUIT_CLIPS`]; false when that time ran out.
 async fn finish_clips(
     clipper: &ClipperHandle,
     events: &mut mpsc::UnboundedReceiver<ClipEvent>,
     r: &mut Reporter,
-) {
+) -> bool {
     let idle = clipper.idle();
     tokio::pin!(idle);
     let deadline = Instant::now() + QUIT_CLIPS;
-    loop {
+    let done = loop {
         tokio::select! {
-            () = &mut idle => break,
+            () = &mut idle => break true,
             Some(ev) = events.recv() => r.on_clip(ev),
-            () = tokio::time::sleep_until(deadline) => break,
+            () = tokio::time::sleep_until(deadline) => break false,
         }
-    }
+    };
     while let Ok(ev) = events.try_recv() {
         r.on_clip(ev);
     }
+    done
 }
 
 /// The session's moments without a final clip: back to `pending` (a cut abandoned at quit
 /// included), so `kicktui clip --pending` finds them, and said once, in the log too.
-async fn left_pending(s: &SessionSetup, r: &mut Reporter) {
+async fn left_pending(s: &SessionSetup, r: &mut Reporter, out_of_time: bool) {
     // In memory: jobs not final. In the database (flushed first): never asked for, or asked
     // and abandoned.
     let mut reset = r.pending_moments();
@@ -361,6 +362,7 @@ async fn left_pending(s: &SessionSetup, r: &mut Reporter) {
     let news = RecorderNews::LeftPending {
         session: r.session,
         moments: left,
+        out_of_time,
     };
     r.send(Update::Recorder(news));
 }

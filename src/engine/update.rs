@@ -207,8 +207,16 @@ pub enum RecorderNews {
     Unwritable { why: String },
     /// The recorder task crashed (`why`, with when it restarts); chat and the database go on.
     Crashed { why: String },
-    /// At quit: clips that were still queued and are left for later (`kicktui clip`).
-    LeftPending { session: i64, moments: Vec<i64> },
+    /// At quit: clips that were still queued and are left for later (`kicktui clip`);
+    /// `out_of_time`: the time for cutting at quit ran out.
+    LeftPending {
+        session: i64,
+        moments: Vec<i64>,
+        out_of_time: bool,
+    },
+    /// At quit: the session's recording task did not finish in time (its clips not cut are
+    /// left for `kicktui clip --pending`).
+    QuitUnfinished { session: i64 },
     /// Quitting while live: the session's pending clips are cut now (`cut`) or left for
     /// `kicktui clip --pending`; `why`: who decided (the person at quit, or the config).
     AtQuit {

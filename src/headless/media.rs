@@ -1,6 +1,7 @@
 //! Headless lines for recording and clips, in the seed's words where it has them:
 //! `Recording to: …`, `Recording health: 45.2 MB (+12.3 MB/min)`.
 
+use crate::engine::record_session::QUIT_CLIPS;
 use crate::engine::update::{ClipNews, RecorderNews};
 use crate::media::ClipState;
 use crate::present::{later_command, plural};
@@ -16,6 +17,7 @@ pub fn log_recorder_line(n: &RecorderNews) -> Option<String> {
         | RecorderNews::NoNewVideo { .. }
         | RecorderNews::Unwritable { .. }
         | RecorderNews::DiskLow { .. }
+        | RecorderNews::QuitUnfinished { .. }
         | RecorderNews::Crashed { .. } => tracing::warn!(target: crate::logging::SHOWN, "{line}"),
         _ => tracing::info!("{line}"),
     }
@@ -68,11 +70,28 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
             "Recording of session {session} ended: clipping {}, best first...",
             plural(*count, "moment")
         ),
-        RecorderNews::LeftPending { moments, session } => format!(
-            "{} of session {session} left pending ({}): cut {} later with `{}`",
+        RecorderNews::LeftPending {
+            moments,
+            session,
+            out_of_time,
+        } => format!(
+            "{} of session {session} left pending ({}{}): cut {} later with `{}`",
             plural(moments.len(), "clip"),
             ids(moments),
+            if *out_of_time {
+                format!(
+                    "; the {} s for cutting at quit ran out",
+                    QUIT_CLIPS.as_secs()
+                )
+            } else {
+                String::new()
+            },
             if moments.len() == 1 { "it" } else { "them" },
+            later_command("clip --pending")
+        ),
+        RecorderNews::QuitUnfinished { session } => format!(
+            "Session {session}: stopping the recording and cutting its clips did not finish in \
+             time; clips not cut are left for `{}`",
             later_command("clip --pending")
         ),
         RecorderNews::AtQuit {

@@ -219,3 +219,29 @@ fn a_spent_advisor_budget_is_said_once() {
     assert!(p.lines(&status(Some("asking…")), now).is_empty());
     assert_eq!(p.lines(&status(Some(NO_CALLS_LEFT)), now).len(), 1);
 }
+
+#[test]
+fn clips_left_at_quit_say_why_when_time_ran_out() {
+    use crate::engine::update::RecorderNews;
+    let left = |out_of_time| {
+        media::recorder_line(&RecorderNews::LeftPending {
+            session: 2,
+            moments: vec![4, 7],
+            out_of_time,
+        })
+        .unwrap()
+    };
+    assert!(left(false).starts_with("2 clips of session 2 left pending (#4, #7): cut them later"));
+    assert!(
+        left(true).starts_with(
+            "2 clips of session 2 left pending (#4, #7; the 20 s for cutting at quit ran out)"
+        ),
+        "{}",
+        left(true)
+    );
+    let stuck = media::recorder_line(&RecorderNews::QuitUnfinished { session: 2 }).unwrap();
+    assert!(
+        stuck.contains("did not finish in time; clips not cut are left for"),
+        "{stuck}"
+    );
+}

@@ -8,6 +8,7 @@ use tokio::time::Instant;
 use super::{Media, QuitClips};
 use crate::engine::feed::Feed;
 use crate::engine::record_session::{QUIT_CLIPS, SessionCmd};
+use crate::engine::update::{RecorderNews, Update};
 
 impl Media {
     /// The front end asked the person at quit.
@@ -31,19 +32,26 @@ impl Media {
         }
         let grace = Duration::from_secs(u64::from(self.cfg.recorder.stop_timeout_seconds));
         let deadline = Instant::now() + grace + QUIT_CLIPS + Duration::from_secs(5);
-        let tasks: Vec<_> = self.links.drain(..).map(|l| l.task).collect();
-        let all = futures_util::future::join_all(tasks);
-        tokio::pin!(all);
-        loop {
-            tokio::select! {
-                _ = &mut all => break,
-                Some(n) = self.news.recv() => {
-                    self.forward(n, feed);
+        let mut tasks: Vec<_> = self.links.drain(..).map(|l| (l.id, l.task)).collect();
+        let in_time = {
+            let all = futures_util::future::join_all(tasks.iter_mut().map(|(_, t)| t));
+            tokio::pin!(all);
+            loop {
+                tokio::select! {
+                    _ = &mut all => break true,
+                    Some(n) = self.news.recv() => {
+                        self.forward(n, feed);
+                    }
+                    () = tokio::time::sleep_until(deadline) => break false,
                 }
-                () = tokio::time::sleep_until(deadline) => {
-                    tracing::warn!("recording tasks did not stop in time");
-                    break;
-                }
+            }
+        };
+        if !in_time {
+            // Said, not only logged: the person who answered "cut now" is told (the printer logs it).
+            for (session, _) in tasks.iter().filter(|(_, t)| !t.is_finished()) {
+                feed.send(Update::Recorder(RecorderNews::QuitUnfinished {
+                    session: *session,
+                }));
             }
         }
         while let Ok(n) = self.news.try_recv() {
