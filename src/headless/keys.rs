@@ -22,10 +22,26 @@ pub fn parse(line: &str, arms: &[String]) -> Option<Result<Command, String>> {
             note: None,
         }));
     }
+    if ["q", "quit", "exit"]
+        .iter()
+        .any(|q| word.eq_ignore_ascii_case(q))
+    {
+        // A TUI habit: the line is no activity, and Ctrl-C is how a headless run stops.
+        return Some(Err(
+            "Ctrl-C stops kicktui (it closes the session and saves the report)".into(),
+        ));
+    }
     let name = match word.parse::<usize>() {
         Ok(n) => match n.checked_sub(1).and_then(|i| arms.get(i)) {
             Some(name) => name.clone(),
-            None => return Some(Err(help(arms))),
+            // As the TUI says it.
+            None => {
+                return Some(Err(format!(
+                    "there is no activity {n} (there are {}). {}",
+                    arms.len(),
+                    help(arms)
+                )));
+            }
         },
         // The engine says so if it is no activity.
         Err(_) if word != "?" && !word.eq_ignore_ascii_case("help") => word.to_string(),
@@ -153,6 +169,15 @@ mod tests {
         for l in ["3", "0", "?", "help"] {
             let said = parse(l, &arms).and_then(Result::err).unwrap_or_default();
             assert!(said.contains("1 talk, 2 react"), "{l}: {said}");
+        }
+        let said = parse("7", &arms).and_then(Result::err).unwrap_or_default();
+        assert!(
+            said.starts_with("there is no activity 7 (there are 2)"),
+            "{said}"
+        );
+        for l in ["q", "Quit", "exit"] {
+            let said = parse(l, &arms).and_then(Result::err).unwrap_or_default();
+            assert!(said.starts_with("Ctrl-C stops kicktui"), "{l}: {said}");
         }
     }
 }
