@@ -302,6 +302,15 @@ async fn live_stream_end_to_end() {
         long.status.success() && err.contains("the clip is short") && err.contains("of 600.0 s"),
         "{err}"
     );
+    // Named by what it holds, not by the 600 s asked.
+    let name = String::from_utf8_lossy(&long.stdout).trim().to_string();
+    assert!(!name.ends_with("_600s.mp4"), "{name}");
+    let held: f64 = name
+        .rsplit_once('_')
+        .and_then(|(_, s)| s.strip_suffix("s.mp4"))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{name}"));
+    assert!((1.0..600.0).contains(&held), "{name}");
     // A length or start no one means is refused with the rule, not cut or misnamed.
     for (start, duration, says) in [
         ("0:00:01", "0.2", "from 1 to 21600 seconds"),

@@ -8,7 +8,7 @@ use super::cut::{CutResult, cut_pieces};
 use super::error::MediaError;
 use super::part::read_meta;
 use super::probe::{self, Tools};
-use super::timeline::{Span, plan, span_from_row};
+use super::timeline::{Piece, Span, plan, span_from_row};
 use crate::store::{ClipStatus, RecordingRow, Store, StoreWriter, db_path};
 use crate::time::{Ts, format_hms};
 
@@ -41,6 +41,8 @@ struct Plan {
     rows: Vec<RecordingRow>,
     /// A moment's earlier clip (short or failed): cut again in its place, not beside it.
     replaces: Option<std::path::PathBuf>,
+    /// `--start`: the clip is named by it and the length recorded.
+    offset_s: Option<f64>,
 }
 
 /// The moment's clip when it is already cut in full and its file is still there.
@@ -88,9 +90,11 @@ fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
             .into());
         }
         req = ClipRequest::window(origin.plus_secs(start), origin.plus_secs(start + duration));
-        let at = format_hms(start).replace(':', "-");
-        req.name = Some(format!("{at}_{duration:.0}s"));
     }
+    let offset_s = match *what {
+        ClipWhat::Offset { start, .. } => Some(start),
+        ClipWhat::Moment(_) => None,
+    };
     let rows = store.recordings_of_stream(session)?;
     if rows.is_empty() {
         return Err(format!("session {session} has no recording").into());
@@ -102,6 +106,7 @@ fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
         req,
         rows,
         replaces,
+        offset_s,
     })
 }
 
@@ -169,6 +174,18 @@ fn recorded_ranges(spans: &[Span], origin: Ts) -> String {
         .join(", ")
 }
 
+/// `--start 0:04:20` is named `…_0-04-20_60s`, by the length recorded: 600 s asked of a
+/// stream recorded for 14 more is `…_14s`, not a file that promises 600.
+fn named_by_length(p: &Plan, pieces: &[Piece]) -> ClipRequest {
+    let mut named = p.req.clone();
+    if let Some(at) = p.offset_s {
+        let recorded: f64 = pieces.iter().map(Piece::len).sum();
+        let length = recorded.min(p.req.duration());
+        named.name = Some(format!("{}_{length:.0}s", format_hms(at).replace(':', "-")));
+    }
+    named
+}
+
 /// Cuts the clip into `<data dir>/clips` and returns it; a moment's row gets the path.
 pub async fn clip_from_store(
     tools: &Tools,
@@ -212,11 +229,12 @@ pub async fn clip_from_store(
     // A moment not clipped in full yet: a file under its name written after the moment is
     // what a killed cut left (the rename done, the row not), so it is replaced, not doubled
     // with a `-2` copy. An older one (a database started afresh) is kept.
-    let base = clip_base_path(&dir, &p.channel, p.session, &p.req);
-    let out = match p.replaces.filter(|old| old.is_file()) {
+    let named = named_by_length(&p, &pieces);
+    let base = clip_base_path(&dir, &p.channel, p.session, &named);
+    let out = match p.replaces.clone().filter(|old| old.is_file()) {
         Some(old) => old,
         None if p.req.moment_id.is_some() && written_after(&base, p.req.start) => base,
-        None => clip_path(&dir, &p.channel, p.session, &p.req),
+        None => clip_path(&dir, &p.channel, p.session, &named),
     };
     let mut res = cut_pieces(tools, &pieces, &out).await?;
     // Short against the whole window asked for (--duration, or the moment's), not against the
