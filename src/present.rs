@@ -27,6 +27,12 @@ pub fn name_run_in_commands(config: Option<&std::path::Path>, dir: &std::path::P
     ));
 }
 
+/// Where a person finds the Kick ids that skip the channel lookup (one wording everywhere).
+pub fn kick_ids_how_to(slug: &str) -> String {
+    let slug = slug.strip_prefix("kick:").unwrap_or(slug);
+    format!("a browser opening kick.com/api/v2/channels/{slug} shows them as id and chatroom.id")
+}
+
 /// `1 clip`, `3 clips`.
 pub fn plural(n: usize, what: &str) -> String {
     if n == 1 {

@@ -192,6 +192,10 @@ fn the_empty_list_names_the_channels_api_page_while_chat_waits_for_ids() {
         text.contains("kick.com/api/v2/channels/clavicular shows them"),
         "{text}"
     );
+    // A short pane (a 120×35 terminal's) still holds the way round, before the API's message.
+    let (_, text) = pane(60, 10, |r, b| ui::moments::render(&a, &th, r, b));
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("chatroom.id"), "{text}");
 }
 
 #[test]

@@ -255,8 +255,11 @@ pub fn channel_ids(
         (None, None) => Check::fail(
             NAME,
             format!("{slug}: not in the config, not cached, and the API did not say"),
-            "set [kick] channel_id and chatroom_id (from the channel page's network tab), or \
-             run kicktui once while the API answers",
+            format!(
+                "set [kick] channel_id and chatroom_id ({}), or run kicktui once while the API \
+                 answers",
+                crate::present::kick_ids_how_to(slug)
+            ),
         ),
     }
 }

@@ -247,11 +247,11 @@ impl Engine {
                     self.feed.send(trouble(&error, need_ids));
                 }
                 if need_ids && !repeat {
-                    self.feed.send(Update::Note(
+                    self.feed.send(Update::Note(format!(
                         "Chat waits for the channel ids: set [kick] channel_id and chatroom_id \
-                         (or --channel-id and --chatroom-id) to skip the lookup"
-                            .into(),
-                    ));
+                         (or --channel-id and --chatroom-id) to skip the lookup; {}",
+                        crate::present::kick_ids_how_to(&self.channel)
+                    )));
                 }
             }
             ApiNews::Recovered => self.feed.send(Update::ApiOk),

@@ -58,25 +58,23 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             && trouble.waits_for_ids
         {
             lines.push(Line::from(""));
+            // The way round first: the API's message can be long, and a short pane cuts
+            // the last lines.
             lines.push(Line::from(Span::styled(
-                format!(
-                    "Chat waits for the channel ids. Kick's API: {}",
-                    trouble.message
-                ),
+                "Chat waits for the channel ids (Kick's API does not give them).",
                 th.warn,
             )));
             lines.push(Line::from(Span::styled(
                 format!(
-                    "To skip the lookup, give --channel-id and --chatroom-id (or [kick] \
-                     channel_id and chatroom_id): a browser opening \
-                     kick.com/api/v2/channels/{} shows them as id and chatroom.id.",
-                    // The page's name, not the label (`kick:name`).
-                    app.ctx
-                        .channel
-                        .strip_prefix("kick:")
-                        .unwrap_or(&app.ctx.channel)
+                    "Give --channel-id and --chatroom-id (or [kick] channel_id and \
+                     chatroom_id): {}.",
+                    crate::present::kick_ids_how_to(&app.ctx.channel)
                 ),
                 th.text,
+            )));
+            lines.push(Line::from(Span::styled(
+                format!("Kick's API: {}", trouble.message),
+                th.dim,
             )));
         }
         Paragraph::new(lines)
