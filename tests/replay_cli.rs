@@ -219,13 +219,18 @@ fn saved_replay_moments_are_listed() {
         ok && serde_json::from_str::<Vec<Value>>(&out).unwrap().is_empty(),
         "{out}"
     );
-    let (out, _, ok) = kicktui(
+    let (out, err, ok) = kicktui(
         &["sessions", "--channel", "twitch:nobody", "--format", "json"],
         dir.path(),
     );
     assert!(
         ok && serde_json::from_str::<Vec<Value>>(&out).unwrap().is_empty(),
         "{out}"
+    );
+    // Said why, with the names there are (a typo is not "no moments").
+    assert!(
+        err.contains("no sessions of twitch:nobody (the channels stored: replay:stream)"),
+        "{err}"
     );
     let (_, err, ok) = kicktui(&["report", "--last", "--channel", "clavicular"], dir.path());
     assert!(

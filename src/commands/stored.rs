@@ -81,18 +81,34 @@ fn channel_filter(arg: Option<&str>) -> Result<Option<(String, String)>, String>
     .transpose()
 }
 
-/// The ids of a channel's sessions.
+/// The ids of a channel's sessions. None is said on stderr with the channels there are (a
+/// typo'd `--channel` is not "no moments"); the list stays empty and the exit 0, for scripts.
 fn sessions_of(
     store: &Store,
     platform: &str,
     name: &str,
 ) -> Result<Vec<i64>, crate::store::StoreError> {
-    Ok(store
-        .list_sessions()?
-        .into_iter()
+    let all = store.list_sessions()?;
+    let ids: Vec<i64> = all
+        .iter()
         .filter(|s| s.platform == platform && s.channel.eq_ignore_ascii_case(name))
         .map(|s| s.id)
-        .collect())
+        .collect();
+    if ids.is_empty() {
+        let mut there: Vec<String> = all
+            .iter()
+            .map(|s| format!("{}:{}", s.platform, s.channel))
+            .collect();
+        there.sort();
+        there.dedup();
+        let there = if there.is_empty() {
+            "none yet".to_string()
+        } else {
+            there.join(", ")
+        };
+        eprintln!("no sessions of {platform}:{name} (the channels stored: {there})");
+    }
+    Ok(ids)
 }
 
 pub fn moments(cli: &Cli, args: &MomentsArgs) -> CmdResult {
@@ -130,7 +146,8 @@ pub fn sessions(cli: &Cli, args: &ListArgs) -> CmdResult {
     let store = open_store(cli)?;
     let mut rows = store.list_sessions()?;
     if let Some((platform, name)) = &channel {
-        rows.retain(|s| &s.platform == platform && s.channel.eq_ignore_ascii_case(name));
+        let ids = sessions_of(&store, platform, name)?;
+        rows.retain(|s| ids.contains(&s.id));
     }
     use std::io::IsTerminal;
     let width = std::io::stdout()
