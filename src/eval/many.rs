@@ -201,10 +201,14 @@ impl ManyReport {
             slots.join("  ")
         );
         if !self.skipped.is_empty() {
+            // Here, not only on stderr: a reader of this table alone sees what is missing.
             out += &format!(
-                "not in the pool: {} (said above)\n",
+                "not in the pool: {}\n",
                 crate::present::plural(self.skipped.len(), "file")
             );
+            for s in &self.skipped {
+                out += &format!("  {}: {}\n", s.file, s.why);
+            }
         }
         out
     }
