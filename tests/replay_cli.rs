@@ -428,7 +428,10 @@ fn eval_says_what_it_could_not_read_and_scores_the_rest() {
     );
     // The pool says it is short, and a script sees which logs are missing from it and why.
     assert!(out.contains("not in the pool: 2 files"), "{out}");
-    assert!(out.contains("README.txt: no chat line could be read"), "{out}");
+    assert!(
+        out.contains("README.txt: no chat line could be read"),
+        "{out}"
+    );
     let (out, _, _) = kicktui(
         &["eval", "--chat", c, "--labels", l, "--format", "json"],
         dir.path(),
