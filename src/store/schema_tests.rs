@@ -20,6 +20,11 @@ fn wal_mode_and_every_table_at_the_current_version() {
         .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
         .unwrap();
     assert_eq!(fk, 1);
+    // A run-long connection keeps a small page cache (SQLite's default is 2 MB).
+    let cache: i64 = conn
+        .query_row("PRAGMA cache_size", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(cache, -512);
     assert_eq!(schema::user_version(conn).unwrap(), SCHEMA_VERSION);
     let mut names: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
