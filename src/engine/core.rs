@@ -213,12 +213,12 @@ impl Core {
         out
     }
 
-    /// Time passes without events (the live engine ticks once a second).
     /// The chat source said it is down (and not yet back).
     pub fn source_is_down(&self) -> bool {
         self.source_down
     }
 
+    /// Time passes without events (the live engine ticks once a second).
     pub fn on_tick(&mut self, t: Ts) -> Vec<Effect> {
         let mut out = Vec::new();
         self.advance(t, &mut out);

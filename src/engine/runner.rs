@@ -100,6 +100,8 @@ impl Engine {
         self.feed.send(Update::Snapshot(self.snapshot(wall_now())));
         self.engage_start(wall_now()).await;
         let fatal = loop {
+            // Every input below starts with `woke`: a sleep is measured from here.
+            self.wake.idle(super::wake_watch::boot_ms());
             tokio::select! {
                 _ = cancel.cancelled() => break None,
                 Some(msg) = inputs.source.recv() => self.on_source(msg).await,
@@ -109,6 +111,7 @@ impl Engine {
                     }
                 }
                 Ok(()) = inputs.chat_state.changed() => {
+                    self.woke().await;
                     let state = inputs.chat_state.borrow_and_update().clone();
                     self.feed.send(Update::ChatState(state));
                 }
@@ -118,6 +121,7 @@ impl Engine {
                     }
                 }
                 Some(news) = self.media.news.recv() => {
+                    self.woke().await;
                     let done = self.media.forward(news, &self.feed);
                     let waiting = &mut self.engage.report_after_clips;
                     if let Some(i) = done.and_then(|d| waiting.iter().position(|&w| w == d)) {
@@ -172,6 +176,7 @@ impl Engine {
         self.woke().await;
         match msg {
             SourceMsg::Event { at, event } => {
+                self.chat_back_after_sleep(at, Some(&event)).await;
                 if matches!(event, Event::Live { .. } | Event::Offline { .. }) {
                     let live = matches!(event, Event::Live { .. });
                     self.live_state.socket_said(live, at);
@@ -201,26 +206,6 @@ impl Engine {
                 self.feed.send(Update::Note(text));
             }
             SourceMsg::Malformed { at: _, error } => self.malformed(&error.to_string()),
-        }
-    }
-
-    /// Before anything reaches the core: time the engine slept through (a suspended laptop, a
-    /// stopped process) is a chat gap, as when the chat connection is down.
-    async fn woke(&mut self) {
-        let Some((from, to)) = self.wake.ran_at(wall_now()) else {
-            return;
-        };
-        let slept = crate::time::format_offset_words(to.secs_since(from));
-        let text = format!(
-            "kicktui did not run for {slept} (the computer slept, or the process was \
-             stopped): that time counts as a gap in chat, not as silence"
-        );
-        tracing::warn!(target: crate::logging::SHOWN, "{text}");
-        self.feed.send(Update::Note(text));
-        if !self.core.source_is_down() {
-            let mut effects = self.core.on_event(from, &Event::SourceDown);
-            effects.extend(self.core.on_event(to, &Event::SourceUp));
-            self.apply(effects).await;
         }
     }
 
@@ -318,6 +303,7 @@ impl Engine {
 
     async fn on_tick(&mut self, now: Ts) {
         self.woke().await;
+        self.chat_back_after_sleep(now, None).await;
         let effects = self.core.on_tick(now);
         self.apply(effects).await;
         if let Some(session) = self.sessions.current_live() {
