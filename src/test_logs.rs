@@ -32,7 +32,9 @@ struct ThreadWriter;
 
 impl Write for ThreadWriter {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        CAPTURE.with(|c| {
+        // `try_with`: an event logged while a thread's locals are torn down must not panic
+        // (with one global subscriber, that would abort the whole test binary).
+        let _ = CAPTURE.try_with(|c| {
             if let Some(logs) = &*c.borrow() {
                 logs.0
                     .lock()
@@ -48,7 +50,7 @@ impl Write for ThreadWriter {
 }
 
 fn capturing() -> bool {
-    CAPTURE.with(|c| c.borrow().is_some())
+    CAPTURE.try_with(|c| c.borrow().is_some()).unwrap_or(false)
 }
 
 /// Ends this thread's capture when dropped.
@@ -56,11 +58,12 @@ pub struct Capturing(());
 
 impl Drop for Capturing {
     fn drop(&mut self) {
-        CAPTURE.with(|c| c.borrow_mut().take());
+        let _ = CAPTURE.try_with(|c| c.borrow_mut().take());
     }
 }
 
-/// Everything logged on this thread while the guard lives.
+/// Everything logged on this thread while the guard lives (not on other threads: a
+/// multi-thread runtime's workers and `spawn_blocking` are not captured).
 pub fn capture() -> (Logs, Capturing) {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {

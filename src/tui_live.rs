@@ -78,22 +78,27 @@ pub async fn run_live_tui_with(
     stop.cancel();
     crate::present::say(stopping);
     let mut printer = Printer::new(&channel, crate::headless::CHAT_LINE_EVERY_S);
-    let end = loop {
-        tokio::select! {
-            end = &mut engine => break end,
-            Some(u) = updates_rx.recv() => {
-                let report = matches!(&u, Update::Note(n) if n.starts_with("Stream report saved")
-                    || n.starts_with(crate::notify::DRAIN_PREFIX));
-                if report || matches!(u, Update::Recorder(_) | Update::Clip(_)) {
-                    // Logged as the TUI logged them, as the headless printer does.
-                    crate::headless::log_said(&u, crate::notify::log_note);
-                    for line in printer.lines(&u, wall_now()) {
-                        crate::present::say(&line);
-                    }
-                }
+    let mut last_words = |u: Update| {
+        let report = matches!(&u, Update::Note(n) if n.starts_with("Stream report saved")
+            || n.starts_with(crate::notify::DRAIN_PREFIX));
+        if report || matches!(u, Update::Recorder(_) | Update::Clip(_)) {
+            // Logged as the TUI logged them, as the headless printer does.
+            crate::headless::log_said(&u, crate::notify::log_note);
+            for line in printer.lines(&u, wall_now()) {
+                crate::present::say(&line);
             }
         }
     };
+    let end = loop {
+        tokio::select! {
+            end = &mut engine => break end,
+            Some(u) = updates_rx.recv() => last_words(u),
+        }
+    };
+    // What the engine said just before it ended (the clips left at quit).
+    while let Ok(u) = updates_rx.try_recv() {
+        last_words(u);
+    }
     let end = end.map_err(|e| format!("the engine task failed: {e}"))?;
     forward.abort();
     shown?;

@@ -215,8 +215,8 @@ pub enum RecorderNews {
         out_of_time: bool,
     },
     /// At quit: the session's recording task did not finish in time (its clips not cut are
-    /// left for `kicktui clip --pending`).
-    QuitUnfinished { session: i64 },
+    /// left for `kicktui clip --pending`); `cut`: it was to cut them.
+    QuitUnfinished { session: i64, cut: bool },
     /// Quitting while live: the session's pending clips are cut now (`cut`) or left for
     /// `kicktui clip --pending`; `why`: who decided (the person at quit, or the config).
     AtQuit {

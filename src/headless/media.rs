@@ -89,9 +89,10 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
             if moments.len() == 1 { "it" } else { "them" },
             later_command("clip --pending")
         ),
-        RecorderNews::QuitUnfinished { session } => format!(
-            "Session {session}: stopping the recording and cutting its clips did not finish in \
-             time; clips not cut are left for `{}`",
+        RecorderNews::QuitUnfinished { session, cut } => format!(
+            "Session {session}: stopping the recording{} did not finish in time; clips not cut \
+             are left for `{}`",
+            if *cut { " and cutting its clips" } else { "" },
             later_command("clip --pending")
         ),
         RecorderNews::AtQuit {

@@ -10,6 +10,9 @@ use crate::engine::feed::Feed;
 use crate::engine::record_session::{QUIT_CLIPS, SessionCmd};
 use crate::engine::update::{RecorderNews, Update};
 
+/// How long a session task past its deadline gets to say what it left.
+const LAST_WORDS: Duration = Duration::from_secs(2);
+
 impl Media {
     /// The front end asked the person at quit.
     pub fn set_at_quit(&mut self, choice: QuitClips) {
@@ -33,26 +36,35 @@ impl Media {
         let grace = Duration::from_secs(u64::from(self.cfg.recorder.stop_timeout_seconds));
         let deadline = Instant::now() + grace + QUIT_CLIPS + Duration::from_secs(5);
         let mut tasks: Vec<_> = self.links.drain(..).map(|l| (l.id, l.task)).collect();
-        let in_time = {
+        {
             let all = futures_util::future::join_all(tasks.iter_mut().map(|(_, t)| t));
             tokio::pin!(all);
+            // A task's own 20 s for clips and this deadline can end together (the process
+            // stopped meanwhile): a moment more lets it say which clips it left.
+            let mut deadline = deadline;
+            let mut late = false;
             loop {
                 tokio::select! {
-                    _ = &mut all => break true,
+                    _ = &mut all => break,
                     Some(n) = self.news.recv() => {
                         self.forward(n, feed);
                     }
-                    () = tokio::time::sleep_until(deadline) => break false,
+                    () = tokio::time::sleep_until(deadline) => {
+                        if late {
+                            break;
+                        }
+                        (deadline, late) = (Instant::now() + LAST_WORDS, true);
+                    }
                 }
             }
-        };
-        if !in_time {
-            // Said, not only logged: the person who answered "cut now" is told (the printer logs it).
-            for (session, _) in tasks.iter().filter(|(_, t)| !t.is_finished()) {
-                feed.send(Update::Recorder(RecorderNews::QuitUnfinished {
-                    session: *session,
-                }));
-            }
+        }
+        // Said, not only logged: the person who answered "cut now" is told (the printer logs
+        // it).
+        for (session, _) in tasks.iter().filter(|(_, t)| !t.is_finished()) {
+            feed.send(Update::Recorder(RecorderNews::QuitUnfinished {
+                session: *session,
+                cut: choice == QuitClips::Cut,
+            }));
         }
         while let Ok(n) = self.news.try_recv() {
             self.forward(n, feed);
