@@ -10,7 +10,7 @@ pub enum Held {
     /// The chat window after a switch still measures the previous activity.
     Switch,
     Raid,
-    /// Chat not arriving, or its window refilling after it came back.
+    /// Chat not arriving (an outage, or kicktui asleep), or its window refilling after it.
     ChatOutage,
     /// No score at all (the chat window filling, or nothing learnt to compare with).
     NoScore,
@@ -35,7 +35,7 @@ impl Held {
                 "the chat window after a switch (it still measures the activity before)"
             }
             Held::Raid => "a raid's welcome",
-            Held::ChatOutage => "a chat outage",
+            Held::ChatOutage => "chat not arriving (an outage, or kicktui not running)",
             Held::NoScore => "no score yet (the chat window filling)",
         }
     }
