@@ -30,6 +30,9 @@ fn engine_command(cmd: &Cmd) -> Option<Command> {
     }
 }
 
+/// How long the engine's last words may take to arrive after it ended.
+const LAST_WORDS: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// How long the TUI's last commands may take to reach the engine at quit.
 const HAND_OVER: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -95,8 +98,9 @@ pub async fn run_live_tui_with(
             Some(u) = updates_rx.recv() => last_words(u),
         }
     };
-    // What the engine said just before it ended (the clips left at quit).
-    while let Ok(u) = updates_rx.try_recv() {
+    // What the engine said just before it ended (the clips left at quit, the report): a
+    // relay task carries it, maybe a moment behind.
+    while let Ok(Some(u)) = tokio::time::timeout(LAST_WORDS, updates_rx.recv()).await {
         last_words(u);
     }
     let end = end.map_err(|e| format!("the engine task failed: {e}"))?;

@@ -103,7 +103,11 @@ impl Engine {
             // Every input below starts with `woke`: a sleep is measured from here.
             self.wake.idle(super::wake_watch::boot_ms());
             tokio::select! {
-                _ = cancel.cancelled() => break None,
+                _ = cancel.cancelled() => {
+                    // Stopped after a sleep (`kill` of a stopped job): the gap, not silence.
+                    self.woke().await;
+                    break None;
+                }
                 Some(msg) = inputs.source.recv() => self.on_source(msg).await,
                 Some(news) = inputs.api.recv() => {
                     if let Some(why) = self.on_news(news).await {

@@ -214,9 +214,9 @@ pub enum RecorderNews {
         moments: Vec<i64>,
         out_of_time: bool,
     },
-    /// At quit: the session's recording task did not finish in time (its clips not cut are
-    /// left for `kicktui clip --pending`); `cut`: it was to cut them.
-    QuitUnfinished { session: i64, cut: bool },
+    /// At quit: the session's recording task (stopping streamlink, cutting clips) did not
+    /// finish in time; its clips not cut are left for `kicktui clip --pending`.
+    QuitUnfinished { session: i64 },
     /// Quitting while live: the session's pending clips are cut now (`cut`) or left for
     /// `kicktui clip --pending`; `why`: who decided (the person at quit, or the config).
     AtQuit {

@@ -36,9 +36,17 @@ impl WakeWatch {
 }
 
 /// The boot clock in milliseconds (`None` where there is none: no detection then).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+// `time_t` and `c_long` are 32 bits on 32-bit targets: the conversions are not useless there.
+#[allow(clippy::useless_conversion)]
 pub fn boot_ms() -> Option<i64> {
     let t = nix::time::clock_gettime(nix::time::ClockId::CLOCK_BOOTTIME).ok()?;
-    Some(t.tv_sec() * 1000 + t.tv_nsec() / 1_000_000)
+    Some(i64::from(t.tv_sec()) * 1000 + i64::from(t.tv_nsec()) / 1_000_000)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub fn boot_ms() -> Option<i64> {
+    None
 }
 
 impl Engine {
@@ -55,7 +63,10 @@ impl Engine {
         );
         tracing::warn!(target: crate::logging::SHOWN, "{text}");
         self.feed.send(Update::Note(text));
-        if !self.core.source_is_down() {
+        // Held down until the source shows life; a second sleep within the hold extends it.
+        if self.wake.chat_back_by.is_some() {
+            self.wake.chat_back_by = Some(to.plus_ms(CHAT_BACK_WITHIN_MS));
+        } else if !self.core.source_is_down() {
             let effects = self
                 .core
                 .on_event(to.plus_ms(-slept_ms), &Event::SourceDown);

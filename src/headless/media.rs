@@ -89,10 +89,10 @@ pub fn recorder_line(n: &RecorderNews) -> Option<String> {
             if moments.len() == 1 { "it" } else { "them" },
             later_command("clip --pending")
         ),
-        RecorderNews::QuitUnfinished { session, cut } => format!(
-            "Session {session}: stopping the recording{} did not finish in time; clips not cut \
-             are left for `{}`",
-            if *cut { " and cutting its clips" } else { "" },
+        // Not worded by the quit answer: an ended stream's clips are cut whatever it was.
+        RecorderNews::QuitUnfinished { session } => format!(
+            "Session {session}: its recording and clip work did not finish in time; clips not \
+             cut are left for `{}`",
             later_command("clip --pending")
         ),
         RecorderNews::AtQuit {

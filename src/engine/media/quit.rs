@@ -63,7 +63,6 @@ impl Media {
         for (session, _) in tasks.iter().filter(|(_, t)| !t.is_finished()) {
             feed.send(Update::Recorder(RecorderNews::QuitUnfinished {
                 session: *session,
-                cut: choice == QuitClips::Cut,
             }));
         }
         while let Ok(n) = self.news.try_recv() {
