@@ -44,7 +44,8 @@ async fn closing_the_terminal_still_closes_the_session_and_saves_its_report() {
     while reports() == 0 {
         assert!(
             start.elapsed() < Duration::from_secs(30),
-            "no stream report was saved"
+            "no stream report was saved; log:\n{}",
+            std::fs::read_to_string(data.join("kicktui.log")).unwrap_or_default()
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }

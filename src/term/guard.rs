@@ -80,14 +80,15 @@ impl TermGuard {
 
 impl TermGuard {
     /// After a SIGSTOP and SIGCONT: the shell took the terminal back meanwhile (cooked mode,
-    /// echo, its own screen), so the TUI's modes are set again before a full repaint.
-    pub fn reenter(&self) -> io::Result<()> {
+    /// echo, its own screen), so the TUI's modes are set again before a full repaint. `false`:
+    /// not in the foreground (or the terminal is gone), nothing set, nothing to repaint.
+    pub fn reenter(&self) -> io::Result<bool> {
         // Continued in the background (`bg`): setting the terminal would stop the process
         // again (SIGTTOU); `fg` sends another SIGCONT.
         let foreground =
             nix::unistd::tcgetpgrp(io::stdin()).is_ok_and(|group| group == nix::unistd::getpgrp());
         if !foreground {
-            return Ok(());
+            return Ok(false);
         }
         // crossterm skips enabling raw mode it believes is on: off first, then on again.
         disable_raw_mode()?;
@@ -97,7 +98,8 @@ impl TermGuard {
             EnterAlternateScreen,
             Hide,
             EnableBracketedPaste
-        )
+        )?;
+        Ok(true)
     }
 }
 

@@ -28,6 +28,8 @@ use crate::time::wall_now;
 const FRAME: Duration = Duration::from_millis(100);
 /// While the terminal is still writing the last frame, look again this often.
 const BUSY_RETRY: Duration = Duration::from_millis(25);
+/// After a SIGCONT, how long a stop that came with it (a hangup) has to win.
+const RESUME_AFTER: Duration = Duration::from_millis(200);
 /// Engine updates taken in one go before drawing (a backlog cannot starve the keys).
 const UPDATE_BATCH: usize = 64;
 
@@ -124,6 +126,7 @@ impl Loop<'_> {
         let mut dirty = true;
         let mut urgent = true;
         let mut last_draw: Option<Instant> = None;
+        let mut resume: Option<Instant> = None;
         loop {
             if dirty {
                 let due = urgent || last_draw.is_none_or(|t| t.elapsed() >= FRAME);
@@ -175,8 +178,16 @@ impl Loop<'_> {
                     (dirty, urgent) = (true, true);
                 }
                 Some(()) = next_signal(&mut cont) => {
-                    self.guard.reenter()?;
-                    self.repaint()?;
+                    // A moment later: a hangup (the terminal gone) sends SIGCONT with its
+                    // SIGHUP, and the stop it asks for must win (setting up a dead terminal
+                    // ended the process before its report was saved).
+                    resume = Some(Instant::now() + RESUME_AFTER);
+                }
+                () = sleep_until(resume), if resume.is_some() => {
+                    resume = None;
+                    if self.guard.reenter()? {
+                        self.repaint()?;
+                    }
                     (dirty, urgent) = (true, true);
                 }
                 _ = clock.tick() => {
@@ -192,9 +203,12 @@ impl Loop<'_> {
     /// terminal where the cursor is, an answer the key reader may take first (the TUI then
     /// quit on a 2 s timeout after a SIGCONT).
     fn repaint(&mut self) -> io::Result<()> {
-        let size = self.terminal.size()?;
-        self.terminal
-            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+        use ratatui::backend::{Backend, ClearType};
+        self.terminal.backend_mut().clear_region(ClearType::All)?;
+        // Both buffers blank: the next draw differs from "before" in every drawn cell.
+        self.terminal.swap_buffers();
+        self.terminal.swap_buffers();
+        Ok(())
     }
 
     fn draw(&mut self) -> io::Result<()> {
