@@ -83,12 +83,7 @@ fn channel_filter(arg: Option<&str>) -> Result<Option<(String, String)>, String>
 
 /// The ids of a channel's sessions. None is said on stderr with the channels there are (a
 /// typo'd `--channel` is not "no moments"); the list stays empty and the exit 0, for scripts.
-fn sessions_of(
-    store: &Store,
-    platform: &str,
-    name: &str,
-) -> Result<Vec<i64>, crate::store::StoreError> {
-    let all = store.list_sessions()?;
+fn sessions_of(all: &[crate::store::SessionRow], platform: &str, name: &str) -> Vec<i64> {
     let ids: Vec<i64> = all
         .iter()
         .filter(|s| s.platform == platform && s.channel.eq_ignore_ascii_case(name))
@@ -108,7 +103,7 @@ fn sessions_of(
         };
         eprintln!("no sessions of {platform}:{name} (the channels stored: {there})");
     }
-    Ok(ids)
+    ids
 }
 
 pub fn moments(cli: &Cli, args: &MomentsArgs) -> CmdResult {
@@ -127,7 +122,7 @@ pub fn moments(cli: &Cli, args: &MomentsArgs) -> CmdResult {
     };
     let mut rows = store.list_moments(&query)?;
     if let Some((platform, name)) = &channel {
-        let ids = sessions_of(&store, platform, name)?;
+        let ids = sessions_of(&store.list_sessions()?, platform, name);
         rows.retain(|m| ids.contains(&m.session_id));
         rows.truncate(limit.unwrap_or(usize::MAX));
     }
@@ -146,7 +141,7 @@ pub fn sessions(cli: &Cli, args: &ListArgs) -> CmdResult {
     let store = open_store(cli)?;
     let mut rows = store.list_sessions()?;
     if let Some((platform, name)) = &channel {
-        let ids = sessions_of(&store, platform, name)?;
+        let ids = sessions_of(&rows, platform, name);
         rows.retain(|s| ids.contains(&s.id));
     }
     use std::io::IsTerminal;

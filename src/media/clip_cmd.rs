@@ -77,6 +77,7 @@ fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
         .session(session)?
         .ok_or_else(|| format!("no session {session} (see kicktui sessions)"))?;
     let origin = s.stream_started_at.unwrap_or(s.started_at);
+    let mut offset_s = None;
     if let ClipWhat::Offset {
         start, duration, ..
     } = *what
@@ -90,11 +91,8 @@ fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
             .into());
         }
         req = ClipRequest::window(origin.plus_secs(start), origin.plus_secs(start + duration));
+        offset_s = Some(start);
     }
-    let offset_s = match *what {
-        ClipWhat::Offset { start, .. } => Some(start),
-        ClipWhat::Moment(_) => None,
-    };
     let rows = store.recordings_of_stream(session)?;
     if rows.is_empty() {
         return Err(format!("session {session} has no recording").into());

@@ -39,23 +39,20 @@ impl Media {
         {
             let all = futures_util::future::join_all(tasks.iter_mut().map(|(_, t)| t));
             tokio::pin!(all);
-            // A task's own 20 s for clips and this deadline can end together (the process
-            // stopped meanwhile): a moment more lets it say which clips it left.
-            let mut deadline = deadline;
-            let mut late = false;
-            loop {
+            let in_time = loop {
                 tokio::select! {
-                    _ = &mut all => break,
+                    _ = &mut all => break true,
                     Some(n) = self.news.recv() => {
                         self.forward(n, feed);
                     }
-                    () = tokio::time::sleep_until(deadline) => {
-                        if late {
-                            break;
-                        }
-                        (deadline, late) = (Instant::now() + LAST_WORDS, true);
-                    }
+                    () = tokio::time::sleep_until(deadline) => break false,
                 }
+            };
+            // A task's own 20 s for clips and this deadline can end together (the process
+            // stopped meanwhile): a moment more lets it say which clips it left (its news is
+            // drained below).
+            if !in_time {
+                let _ = tokio::time::timeout(LAST_WORDS, &mut all).await;
             }
         }
         // Said, not only logged: the person who answered "cut now" is told (the printer logs
