@@ -81,19 +81,18 @@ impl Engine {
         let Some(by) = self.wake.chat_back_by else {
             return;
         };
-        match event {
-            Some(Event::SourceDown | Event::SourceUp) => self.wake.chat_back_by = None,
-            Some(_) => {
-                self.wake.chat_back_by = None;
-                let effects = self.core.on_event(at, &Event::SourceUp);
-                self.apply(effects).await;
-            }
-            None if at >= by => {
-                self.wake.chat_back_by = None;
-                let effects = self.core.on_event(at, &Event::SourceUp);
-                self.apply(effects).await;
-            }
-            None => {}
+        let (ends, up) = match event {
+            // The source says its state itself.
+            Some(Event::SourceDown | Event::SourceUp) => (true, false),
+            Some(_) => (true, true),
+            None => (at >= by, at >= by),
+        };
+        if ends {
+            self.wake.chat_back_by = None;
+        }
+        if up {
+            let effects = self.core.on_event(at, &Event::SourceUp);
+            self.apply(effects).await;
         }
     }
 }
