@@ -36,7 +36,7 @@ pub struct PreviewArgs {
 
 /// The subcommand: config, logging to the log pane only, the feed and the TUI.
 pub fn main(cli: &Cli, args: &PreviewArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    let (cfg, _) = config::load(cli.config.as_deref())?;
+    let (cfg, config_source) = config::load(cli.config.as_deref())?;
     if !(0.001..=100_000.0).contains(&args.speed) {
         return Err(format!("--speed must be 0.001 to 100000, got {}", args.speed).into());
     }
@@ -58,6 +58,7 @@ pub fn main(cli: &Cli, args: &PreviewArgs) -> Result<ExitCode, Box<dyn std::erro
         .map_or("preview".into(), |s| s.to_string_lossy().into_owned());
     let mut ctx = TuiContext::new(&name, &data_dir.display().to_string(), keymap);
     ctx.storage = Storage::Preview;
+    ctx.config_file = config_source.shown();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

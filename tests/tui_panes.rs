@@ -585,11 +585,18 @@ fn help_popup_and_hint_bar_come_from_the_keymap_table() {
         Msg::Engine(Update::Advisor(kicktui::advisor::AdvisorStatus::default())),
         T0,
     );
+    a.ctx.config_file = "/home/s/.config/kicktui/config.toml".into();
     a.update(key('?'), T0);
     let t = screen(&a, 120, 40);
     for row in TABLE {
         assert!(t.contains(row.help), "help lists {:?}", row.name);
     }
+    // Where to change them, with the file's path.
+    let tall = screen(&a, 120, 70);
+    assert!(
+        tall.contains("[keys] of /home/s/.config/kicktui/config.toml."),
+        "{tall}"
+    );
     // Only the keys that pick one of the five activities (the table binds 1..9).
     assert!(
         t.contains("q/Ctrl-C") && t.contains("1..5") && !t.contains("1..9"),

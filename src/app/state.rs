@@ -33,6 +33,8 @@ pub struct TuiContext {
     pub no_color: bool,
     /// What asking the advisor says when it is not running in this run.
     pub advisor_off: String,
+    /// The config file in use (or where one would be read), named in the help.
+    pub config_file: String,
 }
 
 impl TuiContext {
@@ -45,6 +47,7 @@ impl TuiContext {
             storage: Storage::Database,
             no_color: no_color_from_env(),
             advisor_off: ADVISOR_OFF.into(),
+            config_file: "config.toml".into(),
         }
     }
 }

@@ -83,7 +83,7 @@ pub fn live(cli: &Cli) -> CmdResult {
         &slug,
         crate::run_lock::Role::Watching,
     )?;
-    let tui = front_end(&cfg, &shown, &data_dir, cli.live.headless)?;
+    let tui = front_end(&cfg, &source, &shown, &data_dir, cli.live.headless)?;
     if cli.live.no_record {
         cfg.recorder.enabled = false;
     }
@@ -109,6 +109,7 @@ pub fn live(cli: &Cli) -> CmdResult {
 /// log goes to its pane and the file, never to the terminal it draws on.
 fn front_end(
     cfg: &Config,
+    source: &config::ConfigSource,
     channel: &str,
     data_dir: &Path,
     headless: bool,
@@ -130,6 +131,7 @@ fn front_end(
     logging::init_tui(Some(data_dir), &cfg.general.log_level, Some(channel)).map_err(cannot)?;
     let mut ctx = TuiContext::new(channel, &data_dir.display().to_string(), keymap);
     ctx.activities = cfg.bandit.arms.clone();
+    ctx.config_file = source.shown();
     if cfg.advisor.enabled {
         // On in the config but not running: the key's absence is the usual reason.
         ctx.advisor_off = match crate::advisor::AdvisorSetup::from_config(cfg) {
@@ -163,7 +165,7 @@ fn say_demo_note(note: &str, headless: bool) {
 /// `kicktui demo`: the fake Kick in-process, a scripted stream on it, and the live engine
 /// pointed at it, with its own data dir (`<data dir>/demo`).
 pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
-    let mut cfg = load_config(cli)?;
+    let (mut cfg, source) = config::load(cli.config.as_deref())?;
     if args.no_record {
         cfg.recorder.enabled = false;
     }
@@ -178,7 +180,7 @@ pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
     )?;
     crate::demo::mark_dir(&data_dir)
         .map_err(|e| format!("cannot write to {}: {e}", data_dir.display()))?;
-    let tui = front_end(&cfg, &shown, &data_dir, args.headless)?;
+    let tui = front_end(&cfg, &source, &shown, &data_dir, args.headless)?;
     if !args.alerts && (cfg.alerts.any_target() || !cfg.clips.on_ready.is_empty()) {
         cfg.alerts = cfg.alerts.without_targets();
         cfg.clips.on_ready.clear();

@@ -53,6 +53,20 @@ impl ConfigSource {
             ConfigSource::Defaults => None,
         }
     }
+
+    /// Where settings are changed, as the help says it: the file read, or the one kicktui
+    /// would read if it existed.
+    pub fn shown(&self) -> String {
+        match (self.path(), user_config_path()) {
+            (Some(p), _) => p.display().to_string(),
+            (None, Some(p)) => format!("{} (not made yet)", p.display()),
+            (None, None) => "a config file (--config FILE)".into(),
+        }
+    }
+}
+
+fn user_config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -67,7 +81,7 @@ pub fn load(flag: Option<&Path>) -> Result<(Config, ConfigSource), ConfigError> 
     } else if let Some(p) = env {
         ConfigSource::Env(PathBuf::from(p))
     } else {
-        match project_dirs().map(|d| d.config_dir().join("config.toml")) {
+        match user_config_path() {
             Some(p) if p.is_file() => ConfigSource::UserDir(p),
             _ => ConfigSource::Defaults,
         }

@@ -83,15 +83,18 @@ pub fn help_popup(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     for note in crate::app::HELP_NOTES {
         lines.push(Line::from(Span::styled(note, th.text)));
     }
-    lines.push(Line::from(Span::styled(
-        " Keys can be changed in config.toml, section [keys].",
-        th.dim,
-    )));
+    let keys_note = format!(
+        " Keys can be changed in section [keys] of {}.",
+        app.ctx.config_file
+    );
     let notes_w = crate::app::HELP_NOTES
         .iter()
+        .copied()
+        .chain([keys_note.as_str()])
         .map(|n| n.chars().count() + 3)
         .max()
         .unwrap_or(0);
+    lines.push(Line::from(Span::styled(keys_note, th.dim)));
     let w = (key_w + text_w + 6).max(notes_w).max(56) as u16;
     let h = lines.len() as u16 + 2;
     let r = popup(area, w, h);
