@@ -55,8 +55,7 @@ pub fn data_dir(dir: &Path) -> Check {
             base.display()
         )
     };
-    let free = nix::sys::statvfs::statvfs(base)
-        .map(|s| s.blocks_available().saturating_mul(s.fragment_size()));
+    let free = crate::media::disk_free::free_bytes(base);
     match free {
         Ok(bytes) if bytes < MIN_FREE_BYTES => Check::fail(
             NAME,

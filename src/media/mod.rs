@@ -28,6 +28,7 @@ pub mod clip_job;
 pub mod clip_pending;
 pub mod clipper;
 pub mod cut;
+pub mod disk_free;
 pub mod disk_watch;
 mod error;
 pub mod health;

@@ -289,8 +289,7 @@ impl Supervisor {
             return;
         }
         self.disk_looked = Some(now);
-        let free = nix::sys::statvfs::statvfs(&self.cfg.recordings_dir)
-            .map(|s| s.blocks_available().saturating_mul(s.fragment_size()));
+        let free = crate::media::disk_free::free_bytes(&self.cfg.recordings_dir);
         self.status.disk_free = free.ok();
     }
 
