@@ -54,6 +54,14 @@ async fn quit_live_with(
     if clip_now {
         cfg.moments.post_roll_seconds = 60;
     }
+    if answer == "y" {
+        // A slow cut, so there is time to pause it.
+        let slow = dir.path().join("slow-ffmpeg");
+        std::fs::write(&slow, "#!/bin/sh\nsleep 3\nexec ffmpeg \"$@\"\n").unwrap();
+        std::fs::set_permissions(&slow, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        cfg.recorder.ffmpeg = slow.display().to_string();
+    }
     let (cmd, data) = tui_command(dir.path(), &cfg, "; echo KICKTUI-EXIT=$?; sleep 60");
     let tmux = Tmux::new(tag);
     tmux.start_80x24(&cmd);
@@ -83,10 +91,44 @@ async fn quit_live_with(
         s.contains("Cut the 1 pending clip now?")
     });
     tmux.keys(&[answer]);
+    if answer == "y" {
+        ctrl_z_pauses_the_cut(&tmux);
+    }
     let screen = wait(&tmux, "the exit", 40, |s| s.contains("KICKTUI-EXIT="));
     assert!(screen.contains("KICKTUI-EXIT=0"), "{screen}");
     let log = std::fs::read_to_string(data.join("kicktui.log")).unwrap();
     (dir, screen, log)
+}
+
+/// Once the TUI has closed, Ctrl-Z stops kicktui like any command (the TUI had turned it
+/// into "refused"), and a continue lets the cut finish.
+fn ctrl_z_pauses_the_cut(tmux: &Tmux) {
+    wait(tmux, "the cut", 10, |s| s.contains("clipping 1 moment"));
+    let pid = tmux.program_pid();
+    let state = || {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        stat.rsplit_once(") ")
+            .and_then(|(_, rest)| rest.chars().next())
+            .unwrap_or('?')
+    };
+    let signal = |name: &str| {
+        let sent = std::process::Command::new("kill")
+            .args(["-s", name, &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -s {name} {pid}");
+    };
+    signal("TSTP");
+    let start = std::time::Instant::now();
+    while state() != 'T' {
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "not stopped: {}",
+            state()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    signal("CONT");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -106,17 +106,6 @@ fn preview_in_an_80x24_tmux_pane() {
     );
 }
 
-/// The pid of the program the pane's shell runs.
-fn child_of(pid: &str) -> String {
-    let path = format!("/proc/{pid}/task/{pid}/children");
-    let children = std::fs::read_to_string(&path).unwrap_or_default();
-    children
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
-
 #[test]
 fn sigterm_and_sighup_restore_the_terminal() {
     for signal in ["TERM", "HUP"] {
@@ -124,8 +113,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
         tmux.wait_for("the panes", Duration::from_secs(20), |s| {
             s.contains("Moments")
         });
-        let shell = tmux.run(&["display-message", "-p", "-t", "kt", "#{pane_pid}"]);
-        let kicktui = child_of(String::from_utf8_lossy(&shell.stdout).trim());
+        let kicktui = tmux.program_pid();
         assert!(!kicktui.is_empty(), "no kicktui process under the pane");
         let killed = Command::new("kill")
             .args(["-s", signal, &kicktui])
@@ -156,8 +144,7 @@ fn a_stop_is_refused_and_a_continue_sets_the_terminal_up_again() {
     tmux.wait_for("the panes", Duration::from_secs(20), |s| {
         s.contains("Moments")
     });
-    let shell = tmux.run(&["display-message", "-p", "-t", "kt", "#{pane_pid}"]);
-    let kicktui = child_of(String::from_utf8_lossy(&shell.stdout).trim());
+    let kicktui = tmux.program_pid();
     assert!(!kicktui.is_empty(), "no kicktui process under the pane");
     let kill = |signal: &str| {
         let sent = Command::new("kill")

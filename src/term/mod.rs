@@ -89,7 +89,19 @@ pub async fn run_tui(
     // The writer thread lets the last frame out, then the guard restores the terminal.
     drop(terminal);
     drop(guard);
+    tokio::spawn(stop_at_each_tstp());
     result
+}
+
+/// Ctrl-Z stops the process again once the TUI is gone (clips cut at quit can be paused like
+/// any command): tokio never uninstalls the TUI's handler, so without this it did nothing.
+async fn stop_at_each_tstp() {
+    let Ok(mut tstp) = signal(SignalKind::from_raw(nix::libc::SIGTSTP)) else {
+        return;
+    };
+    while tstp.recv().await.is_some() {
+        let _ = nix::sys::signal::raise(nix::sys::signal::Signal::SIGSTOP);
+    }
 }
 
 struct Loop<'a> {

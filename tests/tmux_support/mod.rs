@@ -32,6 +32,19 @@ impl Tmux {
             .expect("tmux runs (scripts/test.sh installs it)")
     }
 
+    /// The pid of the program the pane's shell runs (empty when none).
+    pub fn program_pid(&self) -> String {
+        let shell = self.run(&["display-message", "-p", "-t", "kt", "#{pane_pid}"]);
+        let shell = String::from_utf8_lossy(&shell.stdout).trim().to_string();
+        let path = format!("/proc/{shell}/task/{shell}/children");
+        let children = std::fs::read_to_string(&path).unwrap_or_default();
+        children
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    }
+
     pub fn capture(&self) -> String {
         String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "kt"]).stdout).into_owned()
     }
