@@ -50,6 +50,10 @@ pub struct LiveArgs {
     /// Kick's chatroom id (skips the channel lookup together with --channel-id).
     #[arg(long, value_name = "ID")]
     pub chatroom_id: Option<u64>,
+    /// The dashboard's address, e.g. `127.0.0.1:8788` (two runs at once need two), or `off`;
+    /// instead of `[server] bind`.
+    #[arg(long, value_name = "ADDR")]
+    pub dashboard: Option<String>,
 }
 
 impl Command {
@@ -89,12 +93,13 @@ impl Cli {
             (l.capture.is_some(), "--capture"),
             (l.channel_id.is_some(), "--channel-id"),
             (l.chatroom_id.is_some(), "--chatroom-id"),
+            (l.dashboard.is_some(), "--dashboard"),
         ];
         let Some((_, what)) = given.iter().find(|g| g.0) else {
             return Ok(());
         };
         let name = cmd.name();
-        let demo_has = ["--headless", "--no-record", "--capture"].contains(what);
+        let demo_has = ["--headless", "--no-record", "--capture", "--dashboard"].contains(what);
         Err(if matches!(cmd, Command::Demo(_)) && demo_has {
             format!("{what} goes after the subcommand: kicktui {name} {what}")
         } else if what.starts_with("--") {
@@ -129,6 +134,9 @@ pub struct DemoArgs {
     /// `[clips] on_ready` hook too (off by default, so a demo never posts fake clips anywhere).
     #[arg(long)]
     pub alerts: bool,
+    /// The dashboard's address, e.g. `127.0.0.1:8788`, or `off`; instead of `[server] bind`.
+    #[arg(long, value_name = "ADDR")]
+    pub dashboard: Option<String>,
 }
 
 fn parse_platform(s: &str) -> Result<crate::source::Platform, String> {

@@ -64,6 +64,9 @@ pub fn live(cli: &Cli) -> CmdResult {
     if let Some(id) = cli.live.chatroom_id {
         cfg.kick.chatroom_id = id;
     }
+    if let Some(addr) = &cli.live.dashboard {
+        cfg.server.set_from_flag(addr)?;
+    }
     if let Some(name) = &cli.live.activity {
         cfg.bandit.start_activity = Some(
             cfg.bandit
@@ -168,6 +171,9 @@ pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
     let (mut cfg, source) = config::load(cli.config.as_deref())?;
     if args.no_record {
         cfg.recorder.enabled = false;
+    }
+    if let Some(addr) = &args.dashboard {
+        cfg.server.set_from_flag(addr)?;
     }
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg).join("demo");
     crate::present::name_run_in_commands(cli.config.as_deref(), &data_dir);

@@ -93,6 +93,32 @@ impl Default for Alerts {
 }
 
 impl Server {
+    /// `--dashboard`: an address to listen on instead of `bind`, or `off`.
+    pub fn set_from_flag(&mut self, flag: &str) -> Result<(), String> {
+        if flag.trim().eq_ignore_ascii_case("off") {
+            self.enabled = false;
+            return Ok(());
+        }
+        let asked = Server {
+            bind: flag.trim().to_string(),
+            ..self.clone()
+        };
+        let asked = Server {
+            enabled: true,
+            ..asked
+        };
+        if asked.addr().is_none() {
+            return Err(format!(
+                "--dashboard {flag:?} is not an address: give one like 127.0.0.1:8788, or off"
+            ));
+        }
+        // As `[server] bind` would be: not open to the network without a token.
+        check(&asked, &Alerts::default())
+            .map_err(|(key, expected)| format!("--dashboard {flag}: {key} must be {expected}"))?;
+        *self = asked;
+        Ok(())
+    }
+
     /// The bind address, when it parses; `localhost:PORT` is 127.0.0.1 (so it stays loopback,
     /// whatever the resolver would say).
     pub fn addr(&self) -> Option<std::net::SocketAddr> {
@@ -178,6 +204,28 @@ fn is_web_url(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_dashboard_flag_moves_or_turns_off_the_server_and_is_checked_like_the_config() {
+        let mut s = Server {
+            enabled: false,
+            ..Server::default()
+        };
+        s.set_from_flag("127.0.0.1:8788").unwrap();
+        assert!(s.enabled);
+        assert_eq!(s.addr(), Some("127.0.0.1:8788".parse().unwrap()));
+        s.set_from_flag("OFF").unwrap();
+        assert!(!s.enabled);
+        let e = s.set_from_flag("8788").unwrap_err();
+        assert!(e.contains("not an address"), "{e}");
+        let e = s.set_from_flag("0.0.0.0:8788").unwrap_err();
+        assert!(e.contains("server.token must be a token"), "{e}");
+        // Unchanged by a refused flag.
+        assert!(!s.enabled);
+        s.token = "t0k".into();
+        s.set_from_flag("0.0.0.0:8788").unwrap();
+        assert_eq!(s.bind, "0.0.0.0:8788");
+    }
 
     #[test]
     fn localhost_is_loopback() {

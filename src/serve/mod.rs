@@ -145,8 +145,8 @@ pub fn start_retrying(
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
             tracing::error!(
                 "dashboard is off: cannot listen on {addr} ({e}); chat, moments and recording go \
-                 on, and the port is tried again every {} s (another kicktui on it? give this \
-                 one a config with another [server] bind)",
+                 on, and the port is tried again every {} s (another kicktui on it? start \
+                 this one with --dashboard 127.0.0.1:PORT, or set another [server] bind)",
                 retry.as_secs()
             );
             let feed = feed.clone();
