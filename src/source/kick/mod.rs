@@ -7,6 +7,7 @@
 //! path first.
 
 mod fast;
+mod lenient;
 mod model;
 mod typed;
 mod unescape;

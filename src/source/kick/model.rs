@@ -7,6 +7,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, Visitor};
 
+use super::lenient;
 use crate::time::Ts;
 
 #[derive(Deserialize)]
@@ -14,7 +15,7 @@ pub(super) struct Chat<'a> {
     pub id: Option<IdText>,
     #[serde(borrow)]
     pub content: Cow<'a, str>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, deserialize_with = "lenient::text")]
     pub kind: Option<String>,
     #[serde(default, deserialize_with = "opt_ts")]
     pub created_at: Option<Ts>,
@@ -24,7 +25,9 @@ pub(super) struct Chat<'a> {
 
 #[derive(Deserialize)]
 pub(super) struct Sender<'a> {
-    pub id: u64,
+    /// `None`: not a number (the name stands in for it).
+    #[serde(default, deserialize_with = "lenient::number")]
+    pub id: Option<u64>,
     #[serde(borrow)]
     pub username: Cow<'a, str>,
     pub identity: Option<Identity>,
@@ -32,13 +35,8 @@ pub(super) struct Sender<'a> {
 
 #[derive(Deserialize)]
 pub(super) struct Identity {
-    pub badges: Option<Vec<Badge>>,
-}
-
-#[derive(Deserialize)]
-pub(super) struct Badge {
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "lenient::badges")]
+    pub badges: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -68,7 +66,8 @@ pub(super) struct KicksGifted {
 
 #[derive(Deserialize)]
 pub(super) struct Gift {
-    pub amount: u32,
+    #[serde(default, deserialize_with = "lenient::number")]
+    pub amount: Option<u64>,
 }
 
 #[derive(Deserialize)]

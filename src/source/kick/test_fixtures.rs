@@ -358,3 +358,68 @@ fn every_fixture_frame_decodes_and_no_malformed_one_does() {
         assert!(!err.to_string().is_empty());
     }
 }
+
+/// A field of an unexpected type loses that field, not the message or the money.
+#[test]
+fn odd_types_in_fields_kicktui_barely_needs_keep_the_message() {
+    let frame = |data: &str| {
+        serde_json::json!({"event": "App\\Events\\ChatMessageEvent", "data": data, "channel": "chatrooms.1.v2"})
+            .to_string()
+    };
+    let msg = |sender: &str, extra: &str| {
+        frame(&format!(
+            r#"{{"id":"a1","chatroom_id":1,"content":"CLIP IT","type":{extra},"created_at":"2026-09-27T16:12:16Z","sender":{sender}}}"#
+        ))
+    };
+    let decoded = |raw: &str| match decode_frame(raw) {
+        Ok(Frame::Event {
+            event: Event::Chat(m),
+            ..
+        }) => m,
+        other => panic!("{raw}: {other:?}"),
+    };
+    let m = decoded(&msg(
+        r#"{"id":12,"username":"a","identity":{"badges":["moderator","vip"]}}"#,
+        r#""message""#,
+    ));
+    assert_eq!(m.badges, badges(&[Badges::MODERATOR, Badges::VIP]));
+    let m = decoded(&msg(
+        r#"{"id":"12","username":"a","identity":{"badges":[{"type":5},{"type":"vip"},7]}}"#,
+        "3",
+    ));
+    assert_eq!(
+        (m.user_id, m.badges, m.text.as_str()),
+        (12, Badges::VIP, "CLIP IT")
+    );
+    let m = decoded(&msg(
+        r#"{"id":12.0,"username":"a","identity":{"badges":"notalist"}}"#,
+        "null",
+    ));
+    assert_eq!((m.user_id, m.badges), (12, Badges::default()));
+    // No number at all: the name stands in, the same for each of its messages.
+    let no_id = r#"{"id":null,"username":"named","identity":null}"#;
+    let (a, b) = (decoded(&msg(no_id, "1")), decoded(&msg(no_id, "1")));
+    assert!(
+        a.user_id == b.user_id && a.user_id >= 1 << 63,
+        "{}",
+        a.user_id
+    );
+    for amount in [r#""500""#, "500.0"] {
+        let raw = serde_json::json!({"event": "KicksGifted", "data": format!(
+            r#"{{"gift_transaction_id":"t","sender":{{"username":"D"}},"gift":{{"amount":{amount}}}}}"#
+        )})
+        .to_string();
+        assert!(
+            matches!(
+                decode_frame(&raw),
+                Ok(Frame::Event {
+                    event: Event::Kicks { amount: 500, .. },
+                    ..
+                })
+            ),
+            "{raw}"
+        );
+    }
+    let raw = r#"{"event":"KicksGifted","data":"{\"sender\":{\"username\":\"D\"},\"gift\":{\"amount\":\"lots\"}}"}"#;
+    assert!(decode_frame(raw).is_err());
+}

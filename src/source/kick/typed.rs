@@ -63,7 +63,14 @@ pub(super) fn decode(raw: &str) -> Result<Frame, DecodeError> {
             Frame::Event {
                 event: Event::Kicks {
                     sender: k.sender.username,
-                    amount: k.gift.amount,
+                    amount: k
+                        .gift
+                        .amount
+                        .and_then(|a| u32::try_from(a).ok())
+                        .ok_or_else(|| DecodeError::Data {
+                            event: name.to_owned(),
+                            error: serde::de::Error::custom("gift.amount: not a number of Kicks"),
+                        })?,
                     message: k.message.unwrap_or_default(),
                 },
                 at: k.created_at,
@@ -150,18 +157,19 @@ pub(super) fn decode(raw: &str) -> Result<Frame, DecodeError> {
 
 fn chat(c: Chat<'_>) -> Frame {
     let mut badges = Badges::default();
-    let listed = c.sender.identity.and_then(|i| i.badges).unwrap_or_default();
-    for b in listed {
-        if let Some(kind) = b.kind {
-            badges.insert(Badges::from_name(&kind));
-        }
+    for kind in c.sender.identity.map(|i| i.badges).unwrap_or_default() {
+        badges.insert(Badges::from_name(&kind));
     }
     let id = c.id.map(|id| MsgId::parse(&id.0));
     let text = c.content.into_owned();
+    let user_id = c
+        .sender
+        .id
+        .unwrap_or_else(|| id_from_name(&c.sender.username));
     Frame::Event {
         event: Event::Chat(ChatMessage {
             id,
-            user_id: c.sender.id,
+            user_id,
             username: c.sender.username.into_owned(),
             badges,
             emotes: emotes_of(&text),
@@ -171,6 +179,16 @@ fn chat(c: Chat<'_>) -> Frame {
         at: c.created_at,
         key: id.map(DedupKey::Message),
     }
+}
+
+/// A sender whose id is not a number still counts as one chatter: an id made from the name,
+/// with the top bit set so it never equals a real one.
+fn id_from_name(name: &str) -> u64 {
+    // FNV-1a: stable across runs, unlike the std hasher.
+    let h = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    h | 1 << 63
 }
 
 /// The payload of an event that needs fields: `data` must be a JSON object, either encoded
