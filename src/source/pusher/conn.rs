@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use tokio::time::{Instant, timeout, timeout_at};
-use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::{self, Message};
 
 use crate::source::kick::{Control, Frame, decode_frame, ping_frame, pong_frame, subscribe_frame};
 use crate::source::socket::{Ended, Link, Target, describe};
@@ -54,6 +54,8 @@ fn ping_after(activity_timeout_s: u64) -> Duration {
 
 /// Reads one connection until it ends.
 async fn serve(ws: &mut Ws, target: &Target, link: &mut Link) -> Ended {
+    // The greeting has this long in all, whatever else the server sends meanwhile.
+    let greet_by = Instant::now() + link.connect_timeout;
     let mut established = false;
     let mut activity = link.connect_timeout;
     let mut ping_deadline: Option<Instant> = None;
@@ -61,7 +63,11 @@ async fn serve(ws: &mut Ws, target: &Target, link: &mut Link) -> Ended {
     // A `pusher:error` names the code when the close frame does not.
     let mut error: Option<(u16, String)> = None;
     loop {
-        let deadline = ping_deadline.unwrap_or(last_rx + activity);
+        let deadline = if established {
+            ping_deadline.unwrap_or(last_rx + activity)
+        } else {
+            greet_by
+        };
         let msg = match timeout_at(deadline, ws.next()).await {
             Err(_) if ping_deadline.is_some() || !established => {
                 let reason = if established {
@@ -85,6 +91,10 @@ async fn serve(ws: &mut Ws, target: &Target, link: &mut Link) -> Ended {
                 return Ended::new(code, describe(code, &error, ""), established);
             }
             Ok(Some(Err(e))) => {
+                if matches!(e, tungstenite::Error::Capacity(_)) {
+                    // Too big to read: the connection cannot go on, but it was one bad frame.
+                    link.malformed(crate::time::wall_now(), e.to_string()).await;
+                }
                 let code = error.as_ref().map(|e| e.0);
                 let why = format!("socket error: {e}");
                 return Ended::new(code, describe(code, &error, &why), established);
@@ -95,6 +105,12 @@ async fn serve(ws: &mut Ws, target: &Target, link: &mut Link) -> Ended {
         ping_deadline = None;
         let text = match msg {
             Message::Text(t) => t,
+            Message::Binary(_) => {
+                let at = crate::time::wall_now();
+                link.malformed(at, "a binary frame (Pusher sends text)".into())
+                    .await;
+                continue;
+            }
             Message::Close(frame) => {
                 let code = frame
                     .as_ref()
@@ -111,7 +127,15 @@ async fn serve(ws: &mut Ws, target: &Target, link: &mut Link) -> Ended {
             _ => continue,
         };
         let at = link.received(&text).await;
-        match decode_frame(&text) {
+        let frame = decode_frame(&text);
+        if !matches!(frame, Ok(Frame::Control(Control::Error { .. }))) {
+            // A `pusher:error` explains only a close that follows it directly.
+            error = None;
+        }
+        match frame {
+            Ok(Frame::Control(Control::ConnectionEstablished { .. })) if established => {
+                tracing::debug!("a second connection_established on one connection, ignored");
+            }
             Ok(Frame::Control(Control::ConnectionEstablished {
                 activity_timeout_s, ..
             })) => {
@@ -136,7 +160,19 @@ async fn serve(ws: &mut Ws, target: &Target, link: &mut Link) -> Ended {
                 }
             }
             Ok(Frame::Control(Control::SubscriptionError { channel, message })) => {
-                tracing::warn!("subscription to {channel:?} failed: {message}");
+                let message = crate::terminal_text::clean(&message);
+                let channel = crate::terminal_text::clean(channel.as_deref().unwrap_or("?"));
+                // The first channel carries the chat: without it the connection is no use.
+                if target.channels.first() == Some(&channel) {
+                    let why =
+                        format!("Kick refused the chat's subscription ({channel}): {message}");
+                    let _ = timeout(CLOSE_GRACE, ws.close(None)).await;
+                    return Ended::new(None, why, established);
+                }
+                tracing::warn!(
+                    "Kick refused the subscription to {channel} (its events will be missing): \
+                     {message}"
+                );
             }
             frame => {
                 if !link.deliver(at, frame).await {
