@@ -201,32 +201,40 @@ pub fn notable_line(e: &Event) -> Option<String> {
         Event::Subscription {
             username,
             months: 0 | 1,
-        } => format!("New sub: {}", shown(username)),
+        } => format!("New sub: {}", who(username)),
         Event::Subscription { username, months } => {
-            format!("Sub: {} ({months} months)", shown(username))
+            format!("Sub: {} ({months} months)", who(username))
         }
         Event::GiftedSubs { gifter, count: 1 } => {
-            format!("Gift: {} gifted 1 sub", shown(gifter))
+            format!("Gift: {} gifted 1 sub", who(gifter))
         }
         Event::GiftedSubs { gifter, count } => {
-            format!("Gift: {} gifted {count} subs", shown(gifter))
+            format!("Gift: {} gifted {count} subs", who(gifter))
         }
         Event::Kicks { sender, amount, .. } => format!(
             "Kicks: {} sent {amount} Kicks (${:.2})",
-            shown(sender),
+            who(sender),
             f64::from(*amount) * USD_PER_KICK
         ),
         Event::Donation {
             username,
             amount_usd,
             ..
-        } => format!("Donation: ${amount_usd:.2} from {}", shown(username)),
-        Event::Bits { username, amount } => format!("Bits: {amount} from {}", shown(username)),
+        } => format!("Donation: ${amount_usd:.2} from {}", who(username)),
+        Event::Bits { username, amount } => format!("Bits: {amount} from {}", who(username)),
         Event::Raid { from, viewers } => {
-            format!("Raid: {} with {viewers} viewers", shown(from))
+            format!("Raid: {} with {viewers} viewers", who(from))
         }
         _ => return None,
     })
+}
+
+/// A name as shown in a line about money or a raid; a platform that left it out still reads.
+fn who(name: &str) -> std::borrow::Cow<'_, str> {
+    match shown(name) {
+        n if n.trim().is_empty() => "someone".into(),
+        n => n,
+    }
 }
 
 /// `CHAT SPIKE at 1h 23m 45s`: the banner's headline, and an alert's first words.

@@ -207,3 +207,12 @@ fn names_from_chat_reach_no_terminal_raw() {
     let line = notable_line(&raid).unwrap_or_default();
     assert!(!hostile(&line) && line.contains("raider"), "{line:?}");
 }
+
+#[test]
+fn a_sub_without_a_name_still_reads() {
+    let sub = Event::Subscription {
+        username: " ".into(),
+        months: 1,
+    };
+    assert_eq!(notable_line(&sub).as_deref(), Some("New sub: someone"));
+}

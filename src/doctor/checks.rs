@@ -187,18 +187,49 @@ pub async fn pusher(url: &str) -> Check {
         Ok(Err(e)) => return Check::fail(NAME, format!("{host}: {e}"), fix),
         Err(_) => return Check::fail(NAME, format!("{host}: no answer"), fix),
     };
-    let first = timeout(WAIT, ws.next()).await;
+    // The greeting comes first; a ping before it is allowed, anything else is said.
+    let first = timeout(WAIT, async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Text(t))) if t.contains("pusher:ping") => continue,
+                other => return other,
+            }
+        }
+    })
+    .await;
     let _ = ws.close(None).await;
+    let said = |t: &str| crate::text_fit::shorten(&crate::terminal_text::clean(t), 120);
     match first {
         Ok(Some(Ok(Message::Text(t)))) if t.contains("pusher:connection_established") => {
             Check::ok(NAME, format!("{host} connects"))
         }
         Ok(Some(Ok(Message::Text(t)))) if t.contains("pusher:error") => Check::fail(
             NAME,
-            format!("{host} refused: {t}"),
+            format!("{host} refused: {}", said(&t)),
             "Kick refused the app key: update [kick] pusher_url",
         ),
-        other => Check::fail(NAME, format!("{host}: unexpected answer {other:?}"), fix),
+        Ok(Some(Ok(Message::Text(t)))) => Check::fail(
+            NAME,
+            format!("{host}: answered {} instead of its greeting", said(&t)),
+            fix,
+        ),
+        Ok(Some(Ok(Message::Close(c)))) => Check::fail(
+            NAME,
+            format!(
+                "{host}: closed the connection{}",
+                c.map(|c| format!(" (code {})", u16::from(c.code)))
+                    .unwrap_or_default()
+            ),
+            fix,
+        ),
+        Ok(Some(Ok(_))) => Check::fail(NAME, format!("{host}: answered a binary frame"), fix),
+        Ok(Some(Err(e))) => Check::fail(NAME, format!("{host}: {e}"), fix),
+        Ok(None) => Check::fail(NAME, format!("{host}: closed without a word"), fix),
+        Err(_) => Check::fail(
+            NAME,
+            format!("{host}: no greeting within {} s", WAIT.as_secs()),
+            fix,
+        ),
     }
 }
 
@@ -340,6 +371,36 @@ mod tests {
             super::super::Status::Ok
         );
         assert_eq!(check(None).status, super::super::Status::Ok);
+    }
+
+    /// A server that pings first, then says something else: the check names what it said,
+    /// in plain words.
+    #[tokio::test]
+    async fn a_socket_that_answers_something_else_is_said_plainly() {
+        use futures_util::SinkExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("ws://{}/app/key", listener.local_addr().expect("addr"));
+        tokio::spawn(async move {
+            let (tcp, _) = listener.accept().await.expect("accept");
+            let mut ws = tokio_tungstenite::accept_async(tcp).await.expect("ws");
+            for f in [
+                r#"{"event":"pusher:ping"}"#,
+                "{\"event\":\"hello \u{1b}[31mred\"}",
+            ] {
+                ws.send(Message::Text(f.into())).await.expect("send");
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        });
+        let c = pusher(&url).await;
+        assert_eq!(c.status, super::super::Status::Fail);
+        assert!(
+            c.detail
+                .ends_with(r#": answered {"event":"hello red"} instead of its greeting"#),
+            "{}",
+            c.detail
+        );
     }
 
     #[tokio::test]
