@@ -100,6 +100,21 @@ async fn wait_connections(seen: &Seen, n: usize) {
     .unwrap_or_else(|_| panic!("fewer than {n} connections: {:?}", seen.lock().unwrap()));
 }
 
+/// Why the client next waits to reconnect.
+async fn reconnect_reason(client: &Client) -> String {
+    let mut state = client.state.clone();
+    timeout(LIMIT, async {
+        loop {
+            state.changed().await.unwrap();
+            if let ChatState::Reconnecting { reason, .. } = &*state.borrow() {
+                return reason.clone();
+            }
+        }
+    })
+    .await
+    .unwrap()
+}
+
 fn ping() -> String {
     r#"{"event":"pusher:ping","data":"{}"}"#.into()
 }
@@ -127,17 +142,7 @@ async fn a_refused_chat_subscription_is_a_failed_connection() {
     let (url, seen) = server(vec![(0, HELLO.into()), (50, refused)]).await;
     let mut client = start(options(&url));
     wait_connections(&seen, 3).await;
-    let mut state = client.state.clone();
-    let reason = timeout(LIMIT, async {
-        loop {
-            state.changed().await.unwrap();
-            if let ChatState::Reconnecting { reason, .. } = &*state.borrow() {
-                return reason.clone();
-            }
-        }
-    })
-    .await
-    .unwrap();
+    let reason = reconnect_reason(&client).await;
     assert!(
         reason.contains("refused the chat's subscription") && reason.contains("denied"),
         "{reason}"
@@ -185,17 +190,7 @@ async fn an_old_pusher_error_does_not_explain_a_later_drop() {
         }
     });
     let client = start(options(&url));
-    let mut state = client.state.clone();
-    let reason = timeout(LIMIT, async {
-        loop {
-            state.changed().await.unwrap();
-            if let ChatState::Reconnecting { reason, .. } = &*state.borrow() {
-                return reason.clone();
-            }
-        }
-    })
-    .await
-    .unwrap();
+    let reason = reconnect_reason(&client).await;
     assert!(!reason.contains("4001"), "{reason}");
     client.cancel.cancel();
 }
