@@ -3,6 +3,8 @@
 //! greets again and again, and one whose old `pusher:error` is not the reason for a later
 //! drop. Each server is a script run on every connection; every wait is capped by `LIMIT`.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -100,21 +102,6 @@ async fn wait_connections(seen: &Seen, n: usize) {
     .unwrap_or_else(|_| panic!("fewer than {n} connections: {:?}", seen.lock().unwrap()));
 }
 
-/// Why the client next waits to reconnect.
-async fn reconnect_reason(client: &Client) -> String {
-    let mut state = client.state.clone();
-    timeout(LIMIT, async {
-        loop {
-            state.changed().await.unwrap();
-            if let ChatState::Reconnecting { reason, .. } = &*state.borrow() {
-                return reason.clone();
-            }
-        }
-    })
-    .await
-    .unwrap()
-}
-
 fn ping() -> String {
     r#"{"event":"pusher:ping","data":"{}"}"#.into()
 }
@@ -142,7 +129,7 @@ async fn a_refused_chat_subscription_is_a_failed_connection() {
     let (url, seen) = server(vec![(0, HELLO.into()), (50, refused)]).await;
     let mut client = start(options(&url));
     wait_connections(&seen, 3).await;
-    let reason = reconnect_reason(&client).await;
+    let reason = support::reconnect_reason(&client.state).await;
     assert!(
         reason.contains("refused the chat's subscription") && reason.contains("denied"),
         "{reason}"
@@ -190,7 +177,7 @@ async fn an_old_pusher_error_does_not_explain_a_later_drop() {
         }
     });
     let client = start(options(&url));
-    let reason = reconnect_reason(&client).await;
+    let reason = support::reconnect_reason(&client.state).await;
     assert!(!reason.contains("4001"), "{reason}");
     client.cancel.cancel();
 }

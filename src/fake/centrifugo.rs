@@ -271,7 +271,8 @@ fn on_command(
     }
     if let Some(sub) = cmd.get("subscribe") {
         let channel = sub.get("channel").and_then(Value::as_str).unwrap_or("");
-        if channel.starts_with("private-") || channel.is_empty() {
+        let refused = lock(&shared.world).subscriptions_refused;
+        if channel.starts_with("private-") || channel.is_empty() || refused {
             return Ok(Some(
                 json!({ "id": cmd_id, "error": { "code": 103, "message": "permission denied" } })
                     .to_string(),

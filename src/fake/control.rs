@@ -332,6 +332,12 @@ impl FakeControl {
         lock(&self.shared.world).centrifugo_refusing = on;
     }
 
+    /// Every subscription is refused while `on`: Pusher's `subscription_error`, Centrifugo's
+    /// error 103.
+    pub fn refuse_subscriptions(&self, on: bool) {
+        lock(&self.shared.world).subscriptions_refused = on;
+    }
+
     /// Forgets every issued OAuth token (clients then get 401 and must fetch a new one).
     pub fn revoke_tokens(&self) {
         lock(&self.shared.world).tokens.clear();

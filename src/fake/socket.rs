@@ -164,7 +164,9 @@ fn on_client_frame(shared: &Shared, id: ConnId, text: &str, beat: &mut Beat) -> 
         "pusher:subscribe" => {
             let private = channel.starts_with("private-") || channel.starts_with("presence-");
             let auth = data.get("auth").and_then(Value::as_str).unwrap_or("");
-            if private && auth.is_empty() {
+            if (private && auth.is_empty())
+                || super::state::lock(&shared.world).subscriptions_refused
+            {
                 return vec![frames::subscription_error(channel)];
             }
             shared.stats.send_modify(|s| {

@@ -38,6 +38,8 @@ pub(crate) struct World {
     pub centrifugo_tokens: HashMap<String, Instant>,
     /// Centrifugo connects are refused (close 3500, "invalid token").
     pub centrifugo_refusing: bool,
+    /// Subscriptions to chat channels are refused (both transports).
+    pub subscriptions_refused: bool,
     /// The channel and official APIs answer this late, with what was so when asked.
     pub api_lag: std::time::Duration,
     /// The APIs say offline whatever the chat socket was told (a flaky or cached API).
@@ -92,6 +94,7 @@ impl Shared {
             kicks_totals: HashMap::new(),
             centrifugo_tokens: HashMap::new(),
             centrifugo_refusing: false,
+            subscriptions_refused: false,
             api_lag: std::time::Duration::ZERO,
             api_says_offline: false,
             // From the clock: a demo run after another is another stream, with another id.

@@ -229,6 +229,23 @@ pub async fn resubscribed(c: &FakeControl, old: u64) -> u64 {
     stats.subscribed_to_all(&channels).unwrap()
 }
 
+/// Why a chat client next waits to reconnect (its first `Reconnecting` state from now on).
+pub async fn reconnect_reason(
+    state: &tokio::sync::watch::Receiver<kicktui::source::ChatState>,
+) -> String {
+    let mut state = state.clone();
+    timeout(LIMIT, async {
+        loop {
+            state.changed().await.unwrap();
+            if let kicktui::source::ChatState::Reconnecting { reason, .. } = &*state.borrow() {
+                return reason.clone();
+            }
+        }
+    })
+    .await
+    .unwrap()
+}
+
 pub fn db(data_dir: &Path) -> rusqlite::Connection {
     rusqlite::Connection::open(kicktui::store::db_path(data_dir)).unwrap()
 }

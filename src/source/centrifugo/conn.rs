@@ -198,6 +198,9 @@ impl Conn<'_> {
                     return Next::End(Ended::new(None, "send failed", established));
                 }
             }
+            Reply::Connected { .. } if established => {
+                tracing::debug!("a second connect reply on one connection, ignored");
+            }
             Reply::Connected { ttl, ping: p } => {
                 self.established = true;
                 *ping = Duration::from_secs(p.unwrap_or(25).clamp(1, 600));
@@ -219,12 +222,25 @@ impl Conn<'_> {
             Reply::Refreshed { ttl } => self.schedule_refresh(ttl),
             Reply::Subscribed { .. } | Reply::Other => {}
             Reply::Error { id, code, message } => {
-                tracing::warn!("centrifugo error {code} for command {id:?}: {message}");
+                let message = crate::terminal_text::clean(&message);
                 // A refused connect or an expired token ends this connection.
                 if id == Some(CONNECT_ID) || code == 109 {
+                    tracing::warn!("centrifugo error {code} for the connect: {message}");
                     let why = format!("error {code}: {message}");
                     return Next::End(Ended::new(Some(code), why, established));
                 }
+                // The first channel carries the chat: without it the connection is no use.
+                let chat = self.target.channels.first().map_or("?", String::as_str);
+                if id == Some(CONNECT_ID + 1) {
+                    let why =
+                        format!("Kick refused the chat's subscription ({chat}): {code} {message}");
+                    return Next::End(Ended::new(None, why, established));
+                }
+                tracing::warn!(
+                    "Kick refused a subscription (command {}; its events will be missing): \
+                     {code} {message}",
+                    id.map_or("?".into(), |i| i.to_string())
+                );
             }
             Reply::Disconnect { code, reason } => {
                 let why = describe(Some(code), &None, &reason);
