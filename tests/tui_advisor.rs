@@ -283,7 +283,10 @@ fn help_scrolls_at_60x16_and_names_advisor_keys_only_when_on() {
     assert!(!top.contains("Keys can be changed"), "{top}");
     a.update(key('G'), T0);
     let end = screen(&a, 60, 16);
-    assert!(end.contains("Keys can be changed in config.toml"), "{end}");
+    assert!(
+        end.contains("Keys can be changed in section [keys] of config.toml."),
+        "{end}"
+    );
     assert!(end.contains("end · j/k scroll"), "{end}");
     assert!(!end.contains("advisor:"), "advisor off: {end}");
     // Scrolling back up by one shows the row above the first one shown.
