@@ -270,6 +270,9 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
         );
     }
     println!("{}", res.path.display());
+    if let Some(id) = args.moment {
+        crate::media::clip_pending::refresh_report_of_moment(&rt, &cfg, &data_dir, id);
+    }
     crate::media::hook::run_on_ready_now(&rt, &cfg.clips.on_ready, &res.path);
     Ok(ExitCode::SUCCESS)
 }

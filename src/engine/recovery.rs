@@ -50,8 +50,17 @@ pub fn after_crash(
             at.to_rfc3339()
         );
     }
-    for (id, bytes) in &r.recordings {
-        tracing::warn!("recording {id} was left unfinished; kept with its {bytes} bytes on disk");
+    for (id, found) in &r.recordings {
+        match found {
+            Ok(0) => tracing::warn!("recording {id} was left unfinished with nothing on disk"),
+            Ok(bytes) => tracing::warn!(
+                "recording {id} was left unfinished; kept with its {bytes} bytes on disk"
+            ),
+            Err(why) => tracing::warn!(
+                "recording {id} was left unfinished; its file could not be read ({why}), so it \
+                 is kept as it was"
+            ),
+        }
     }
     if r.is_empty() {
         return owed;

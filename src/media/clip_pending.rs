@@ -147,6 +147,23 @@ fn repair(db: &Path, mine: &[Channel]) -> Result<Vec<i64>, Error> {
     Ok(owed)
 }
 
+/// After `kicktui clip --moment ID`: the saved report of the moment's session, if it has one,
+/// counts the new clip (it said `failed` or `pending` for it).
+pub fn refresh_report_of_moment(
+    rt: &tokio::runtime::Runtime,
+    cfg: &Config,
+    data_dir: &Path,
+    moment: i64,
+) {
+    let session = Store::open_in(data_dir)
+        .ok()
+        .and_then(|s| s.moment(moment).ok().flatten())
+        .map(|m| m.session_id);
+    if let Some(id) = session {
+        write_reports(rt, cfg, data_dir, &[id], &[]);
+    }
+}
+
 /// Writes the sessions' reports: `owed` never had theirs written (closed here, or a full disk
 /// or a kill kept it from being written; a live run's next start would write them); the
 /// others were cut for, and their saved report, if they have one, counts the new clips (it

@@ -83,6 +83,12 @@ impl Supervisor {
             let dir = self.cfg.recordings_dir.display();
             return PartEnd::Unwritable(format!("cannot create {dir}: {e}"));
         }
+        // Tried here: in a folder it cannot even look into, streamlink crashes with a traceback
+        // instead of saying it cannot write, and each restart looked like a new part.
+        if let Err(e) = can_write_in(&self.cfg.recordings_dir) {
+            let dir = self.cfg.recordings_dir.display();
+            return PartEnd::Unwritable(format!("cannot write in {dir}: {e}"));
+        }
         self.write_error = None;
         // The watcher is up before streamlink starts, and hears of it at once (before the
         // database round trip): a kill -9 right after the spawn still leaves no orphan.
@@ -324,7 +330,8 @@ impl Supervisor {
                 self.current().bytes = 0;
                 return None;
             }
-            Err(_) => 0,
+            // There but unreadable (its folder's permissions changed): the last size seen.
+            Err(_) => self.current().bytes,
         };
         let first_byte = size > 0 && self.current().first_byte_at.is_none();
         self.current().bytes = size;
@@ -345,7 +352,11 @@ impl Supervisor {
 
     async fn finish_part(&mut self, end: PartEnd, rec_id: Option<i64>) -> PartEnd {
         let path = self.current().path.clone();
-        let size = tokio::fs::metadata(&path).await.map_or(0, |m| m.len());
+        let size = match tokio::fs::metadata(&path).await {
+            Ok(m) => m.len(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+            Err(_) => self.current().bytes,
+        };
         let now = wall_now();
         let info = self.current();
         info.bytes = size;
@@ -377,5 +388,28 @@ impl Supervisor {
         }
         self.publish();
         end
+    }
+}
+
+/// Creates and removes a file in `dir`.
+fn can_write_in(dir: &std::path::Path) -> std::io::Result<()> {
+    let probe = dir.join(format!(".write-test-{}", std::process::id()));
+    std::fs::File::create(&probe)?;
+    std::fs::remove_file(&probe)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_folder_no_file_can_be_made_in_is_found_before_streamlink_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(super::can_write_in(dir.path()).is_ok());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "the probe is gone"
+        );
+        // Not even root makes files there.
+        assert!(super::can_write_in(std::path::Path::new("/proc/self")).is_err());
     }
 }

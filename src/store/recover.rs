@@ -11,13 +11,15 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::{StoreError, schema};
 use crate::time::Ts;
 
+/// A part's bytes found on disk, or why its file could not be read.
+pub type PartFound = Result<u64, String>;
+
 /// What was repaired.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Recovered {
     /// (session id, closed at).
     pub sessions: Vec<(i64, Ts)>,
-    /// (recording id, bytes found on disk).
-    pub recordings: Vec<(i64, u64)>,
+    pub recordings: Vec<(i64, PartFound)>,
     /// Moments of the recovered sessions whose clip is pending (some reset from a half-done
     /// queue), for `kicktui clip --pending`.
     pub clips: usize,
@@ -161,7 +163,7 @@ pub fn last_stored(conn: &Connection, session: i64) -> Result<Ts, StoreError> {
 
 /// Parts left `recording`: the real size and last write of the file, status `interrupted`
 /// (`empty` when nothing reached the disk).
-fn finish_recordings(conn: &Connection, session: i64) -> Result<Vec<(i64, u64)>, StoreError> {
+fn finish_recordings(conn: &Connection, session: i64) -> Result<Vec<(i64, PartFound)>, StoreError> {
     let rows: Vec<(i64, String, String)> = {
         let mut stmt = conn.prepare(
             "SELECT id, path, started_at FROM recordings
@@ -172,7 +174,19 @@ fn finish_recordings(conn: &Connection, session: i64) -> Result<Vec<(i64, u64)>,
     };
     let mut out = Vec::new();
     for (id, path, started) in rows {
-        let meta = std::fs::metadata(&path).ok();
+        let meta = match std::fs::metadata(&path) {
+            Ok(m) => Some(m),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            // There but unreadable (a folder without permission): not empty, kept as stored.
+            Err(e) => {
+                conn.execute(
+                    "UPDATE recordings SET status = 'interrupted' WHERE id = ?1",
+                    params![id],
+                )?;
+                out.push((id, Err(e.to_string())));
+                continue;
+            }
+        };
         let bytes = meta.as_ref().map_or(0, |m| m.len());
         let ended = meta
             .and_then(|m| m.modified().ok())
@@ -184,7 +198,7 @@ fn finish_recordings(conn: &Connection, session: i64) -> Result<Vec<(i64, u64)>,
             "UPDATE recordings SET ended_at = ?2, bytes = ?3, status = ?4 WHERE id = ?1",
             params![id, ended.to_rfc3339(), bytes as i64, status],
         )?;
-        out.push((id, bytes));
+        out.push((id, Ok(bytes)));
     }
     Ok(out)
 }
@@ -193,6 +207,39 @@ fn finish_recordings(conn: &Connection, session: i64) -> Result<Vec<(i64, u64)>,
 mod tests {
     use super::*;
     use crate::store::{NewSession, StoreWriter, WriteOp};
+
+    /// A part whose file cannot be looked at (here: its "folder" is a file) is not called
+    /// empty: it keeps the size last stored, and the reason is said.
+    #[test]
+    fn an_unreadable_part_keeps_its_stored_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kicktui.db");
+        let not_a_dir = dir.path().join("recordings");
+        std::fs::write(&not_a_dir, "x").unwrap();
+        let conn = schema::connect(&db).unwrap();
+        conn.execute_batch(&format!(
+            "INSERT INTO sessions (id, channel, platform, started_at) VALUES
+               (1, 'clavicular', 'kick', '2026-12-04T10:00:00Z');
+             INSERT INTO recordings (id, session_id, part, path, started_at, bytes)
+               VALUES (7, 1, 1, '{}', '2026-12-04T10:00:01Z', 2100000);",
+            not_a_dir.join("part1.ts").display()
+        ))
+        .unwrap();
+        let r = recover(&db, "kick", "clavicular").unwrap();
+        assert!(
+            matches!(&r.recordings[..], [(7, Err(_))]),
+            "{:?}",
+            r.recordings
+        );
+        let row: (i64, String) = conn
+            .query_row(
+                "SELECT bytes, status FROM recordings WHERE id = 7",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(row, (2_100_000, "interrupted".into()));
+    }
 
     #[test]
     fn an_open_session_is_closed_at_its_last_row_and_its_part_gets_its_size() {
@@ -229,7 +276,7 @@ mod tests {
             r.sessions,
             vec![(1, Ts::parse_rfc3339("2026-12-04T10:10:00Z").unwrap())]
         );
-        assert_eq!((r.recordings, r.clips), (vec![(7, 4321)], 1));
+        assert_eq!((r.recordings, r.clips), (vec![(7, Ok(4321))], 1));
         let (bytes, status): (i64, String) = conn
             .query_row(
                 "SELECT bytes, status FROM recordings WHERE id = 7",
