@@ -5,6 +5,8 @@ const $ = (id) => document.getElementById(id);
 const KEEP = 900; // chart points (30 min at one every 2 s)
 const series = { velocity: [], engagement: [], revenue: [] };
 const moments = new Map(); // id (or a local key) -> row
+// As many as the server's snapshot holds, so a reload shows the same list.
+const MAX_MOMENTS = 100;
 let received = 0;
 let retryMs = 1000;
 
@@ -92,7 +94,7 @@ function moment(d) {
     tr = document.createElement("tr");
     tr.innerHTML = "<td></td><td></td><td></td><td></td><td></td>";
     moments.set(key, tr);
-    $("moments").tBodies[0].prepend(tr);
+    place(tr, d.id);
   }
   const c = tr.children;
   c[0].textContent = clock(d.time);
@@ -107,6 +109,23 @@ function moment(d) {
   c[3].className = "clip-" + d.clipStatus;
   c[3].title = d.clipPath || hints[d.clipStatus] || "";
   c[4].textContent = d.summary;
+}
+
+// Newest first: a moment heard of late (its clip cut at the end) goes where its id belongs,
+// and the oldest rows go past the cap.
+function place(tr, id) {
+  const body = $("moments").tBodies[0];
+  const later = id === null ? null : [...body.rows].find((r) => r.dataset.id && Number(r.dataset.id) < id);
+  if (id !== null) tr.dataset.id = id;
+  if (id === null) body.prepend(tr);
+  else body.insertBefore(tr, later || null);
+  while (body.rows.length > MAX_MOMENTS) {
+    const last = body.lastElementChild;
+    for (const [k, row] of moments) {
+      if (row === last) moments.delete(k);
+    }
+    last.remove();
+  }
 }
 
 function context(d) {
@@ -172,6 +191,8 @@ function reset() {
   $("donations").innerHTML = "";
   $("moments").tBodies[0].innerHTML = "";
   moments.clear();
+  // The last run's advice is not this one's.
+  $("advice").hidden = true;
 }
 
 // A socket refused before it opened: say so when it is the token (or another host), not just

@@ -350,6 +350,44 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
         "0",
         "revenue chart points after reconnecting to a run with none"
     );
+    // Nor is the old run's advice kept.
+    assert_eq!(cdp.eval("$('advice').hidden").await, true);
+    // The list keeps the newest 100 moments, as a reload would show; a late word about an
+    // older one (its clip cut at the end) keeps its place.
+    for id in 1..=105 {
+        again.feed.send(Update::Moment {
+            id: Some(id),
+            moment: moment(3700.0 + id as f64),
+        });
+    }
+    let rows = "[...$('moments').tBodies[0].rows].map((r) => r.dataset.id).join(',')";
+    cdp.until(
+        &format!("{rows}.startsWith('105,104,') && {rows}.endsWith(',7,6')"),
+        "the newest 100 moments",
+    )
+    .await;
+    again.feed.send(Update::Moment {
+        id: Some(50),
+        moment: moment(3750.0),
+    });
+    again.feed.send(Update::Moment {
+        id: Some(3),
+        moment: moment(3703.0),
+    });
+    again.feed.send(Update::Moment {
+        id: Some(106),
+        moment: moment(3806.0),
+    });
+    cdp.until(&format!("{rows}.startsWith('106,105,')"), "the next moment")
+        .await;
+    let order = cdp.eval(rows).await;
+    let ids: Vec<i64> = order
+        .as_str()
+        .unwrap()
+        .split(',')
+        .map(|i| i.parse().unwrap())
+        .collect();
+    assert_eq!(ids, (7..=106).rev().collect::<Vec<_>>(), "{order}");
 
     // A dashboard with a token, opened without it, says what is missing.
     let locked = Server::start(opts().with_token("s3cret"));
