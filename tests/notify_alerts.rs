@@ -50,6 +50,11 @@ async fn record(
         .get_mut(&name)
         .and_then(|q| q.pop_front());
     let (code, body) = next.unwrap_or((200, String::new()));
+    // 0: a slow target, that takes the alert but answers only after a second.
+    if code == 0 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        return (StatusCode::NO_CONTENT, body);
+    }
     (StatusCode::from_u16(code).unwrap(), body)
 }
 
@@ -100,6 +105,7 @@ fn fast() -> Backoff {
         max: Duration::from_millis(100),
         attempts: 3,
         rate_limited_for: Duration::from_secs(2),
+        attempt_timeout: Duration::from_secs(30),
     }
 }
 
@@ -254,6 +260,42 @@ async fn failures_are_retried_with_backoff_then_given_up_in_one_line() {
     assert!(
         !text.contains("/hooks/hook"),
         "a webhook URL reached the log:\n{text}"
+    );
+}
+
+/// A target slower than the attempt's time limit has probably got the alert anyway: it is
+/// sent once more at most, not once per attempt.
+#[tokio::test]
+async fn a_target_that_answers_too_late_gets_the_alert_twice_at_most() {
+    let (logs, _guard) = kicktui::test_logs::capture();
+    let mut rx = Receiver::start().await;
+    rx.answer("slow", &[(0, ""), (0, ""), (0, ""), (0, ""), (0, "")]);
+    let feed = Feed::new();
+    let cancel = CancellationToken::new();
+    let targets = vec![(
+        Target::Webhook(rx.url("slow")),
+        events(&["live", "offline"]),
+    )];
+    let backoff = Backoff {
+        attempts: 5,
+        attempt_timeout: Duration::from_millis(200),
+        ..fast()
+    };
+    notify::spawn(targets, &feed, backoff, cancel.clone()).unwrap();
+    live_then_offline(&feed);
+    let mut events_seen = Vec::new();
+    for _ in 0..3 {
+        let (_, body, _) = rx.next().await;
+        events_seen.push(body["event"].as_str().unwrap_or("").to_string());
+    }
+    assert_eq!(events_seen, ["live", "live", "offline"]);
+    cancel.cancel();
+    let text = logs.text();
+    assert!(
+        text.contains(
+            "given up after 2 attempts: no answer within 0 s, 2 times (it may have arrived)"
+        ),
+        "{text}"
     );
 }
 

@@ -13,6 +13,9 @@ use crate::media::children::Tracked;
 
 /// A request, or a command, may take this long.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+/// A request with no answer may still have arrived: tried again this often at most, so a
+/// slow target does not get the same alert five times.
+const MAX_TIMEOUTS: u32 = 2;
 /// Discord's messages are at most 2000 characters.
 const DISCORD_MAX: usize = 2000;
 /// A longer `retry_after` is cut to this.
@@ -46,6 +49,8 @@ pub struct Backoff {
     pub max: Duration,
     pub attempts: u32,
     pub rate_limited_for: Duration,
+    /// One request (or command) gets this long.
+    pub attempt_timeout: Duration,
 }
 
 impl Default for Backoff {
@@ -55,6 +60,7 @@ impl Default for Backoff {
             max: Duration::from_secs(60),
             attempts: 5,
             rate_limited_for: Duration::from_secs(600),
+            attempt_timeout: ATTEMPT_TIMEOUT,
         }
     }
 }
@@ -67,6 +73,8 @@ pub enum Outcome {
     RetryAfter(Duration),
     /// Worth another try (a 5xx, a network error, a failed command).
     Failed(String),
+    /// No answer in time: it may have arrived, so tried again only once.
+    TimedOut,
     /// Not worth another try (a 4xx: a wrong URL or a refused body).
     Refused(String),
 }
@@ -76,10 +84,10 @@ pub async fn deliver(http: &reqwest::Client, target: &Target, alert: &Alert, b: 
     let mut delay = b.first;
     let mut limited_since: Option<std::time::Instant> = None;
     // Requests made, and those that failed (429s are not failures: they use up no attempt).
-    let (mut tries, mut failures) = (0u32, 0u32);
+    let (mut tries, mut failures, mut timeouts) = (0u32, 0u32, 0u32);
     let last = loop {
         tries += 1;
-        match attempt_once(http, target, alert).await {
+        let why = match attempt_once(http, target, alert, b.attempt_timeout).await {
             Outcome::Sent => {
                 // In the log file only (the target's Display redacts a URL's secret part).
                 tracing::info!("alert {} sent to {target}", alert.event);
@@ -102,21 +110,29 @@ pub async fn deliver(http: &reqwest::Client, target: &Target, alert: &Alert, b: 
                 }
                 tracing::debug!("alert to {target}: rate limited, retrying in {wait:?}");
                 tokio::time::sleep(wait).await;
+                continue;
             }
-            Outcome::Failed(why) => {
-                failures += 1;
-                // Said at the first failure, not only after minutes of retries: a wrong
-                // scheme or a dead host shows at once.
-                if failures == 1 && b.attempts > 1 {
-                    tracing::warn!("alert {} to {target} failed ({why}); retrying", alert.event);
+            Outcome::TimedOut => {
+                timeouts += 1;
+                let why = format!("no answer within {:.0} s", b.attempt_timeout.as_secs_f64());
+                if timeouts >= MAX_TIMEOUTS {
+                    break format!("{why}, {timeouts} times (it may have arrived)");
                 }
-                if failures >= b.attempts.max(1) {
-                    break why;
-                }
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(b.max);
+                why
             }
+            Outcome::Failed(why) => why,
+        };
+        failures += 1;
+        // Said at the first failure, not only after minutes of retries: a wrong scheme or a
+        // dead host shows at once.
+        if failures == 1 && b.attempts > 1 {
+            tracing::warn!("alert {} to {target} failed ({why}); retrying", alert.event);
         }
+        if failures >= b.attempts.max(1) {
+            break why;
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(b.max);
     };
     tracing::warn!(
         "alert {} to {target} given up after {tries} attempts: {last}",
@@ -125,28 +141,39 @@ pub async fn deliver(http: &reqwest::Client, target: &Target, alert: &Alert, b: 
     false
 }
 
-async fn attempt_once(http: &reqwest::Client, target: &Target, alert: &Alert) -> Outcome {
+async fn attempt_once(
+    http: &reqwest::Client,
+    target: &Target,
+    alert: &Alert,
+    limit: Duration,
+) -> Outcome {
     match target {
         Target::Discord(url) => {
             let content: String = alert.text.chars().take(DISCORD_MAX).collect();
             // Chat text and titles can say @everyone: Discord pings nobody from an alert.
             let body = json!({"content": content, "allowed_mentions": {"parse": []}});
-            post(http, url, &body).await
+            post(http, url, &body, limit).await
         }
-        Target::Webhook(url) => post(http, url, &alert.json()).await,
-        Target::Command(argv) => command(argv, alert).await,
+        Target::Webhook(url) => post(http, url, &alert.json(), limit).await,
+        Target::Command(argv) => command(argv, alert, limit).await,
     }
 }
 
-async fn post(http: &reqwest::Client, url: &SecretUrl, body: &serde_json::Value) -> Outcome {
+async fn post(
+    http: &reqwest::Client,
+    url: &SecretUrl,
+    body: &serde_json::Value,
+    limit: Duration,
+) -> Outcome {
     let sent = http
         .post(url.expose())
         .json(body)
-        .timeout(ATTEMPT_TIMEOUT)
+        .timeout(limit)
         .send()
         .await;
     let resp = match sent {
         Ok(r) => r,
+        Err(e) if e.is_timeout() => return Outcome::TimedOut,
         Err(e) => return Outcome::Failed(request_error(e, url)),
     };
     let status = resp.status();
@@ -193,7 +220,7 @@ fn request_error(e: reqwest::Error, url: &SecretUrl) -> String {
 /// The argv with `{event}`, `{text}` and `{path}` (a clip's) replaced; an argument that is
 /// only `{path}` is left out when the alert has no file (it would be an empty argument). The
 /// alert as JSON in `KICKTUI_ALERT`, its event and text in `KICKTUI_EVENT` and `KICKTUI_TEXT`.
-async fn command(argv: &[String], alert: &Alert) -> Outcome {
+async fn command(argv: &[String], alert: &Alert, limit: Duration) -> Outcome {
     let path = alert.data["path"].as_str().unwrap_or("");
     let args: Vec<String> = argv
         .iter()
@@ -212,7 +239,7 @@ async fn command(argv: &[String], alert: &Alert) -> Outcome {
         .env("KICKTUI_EVENT", alert.event)
         .env("KICKTUI_TEXT", &alert.text)
         .env("KICKTUI_ALERT", alert.json().to_string());
-    match tokio::time::timeout(ATTEMPT_TIMEOUT, Tracked::output(&mut cmd)).await {
+    match tokio::time::timeout(limit, Tracked::output(&mut cmd)).await {
         Ok(Ok(out)) if out.success() => Outcome::Sent,
         Ok(Ok(out)) => Outcome::Failed(format!(
             "{}: {}",
@@ -224,6 +251,6 @@ async fn command(argv: &[String], alert: &Alert) -> Outcome {
         )),
         // Cannot start: another try will not help.
         Ok(Err(e)) => Outcome::Refused(format!("cannot start: {e}")),
-        Err(_) => Outcome::Failed("timed out".into()),
+        Err(_) => Outcome::TimedOut,
     }
 }
