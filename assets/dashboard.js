@@ -128,7 +128,18 @@ function place(tr, id) {
   }
 }
 
+// The stream's session as last told: a new stream's money starts from zero.
+let session = null;
+
 function context(d) {
+  if (d.session != null) {
+    if (session !== null && d.session !== session) {
+      series.revenue.length = 0;
+      draw("revenue");
+      $("donations").innerHTML = "";
+    }
+    session = d.session;
+  }
   // Two tabs (a Kick and a Twitch run) tell themselves apart by the channel.
   if (d.channel) {
     text("channel", d.channel);
@@ -191,6 +202,7 @@ function reset() {
   $("donations").innerHTML = "";
   $("moments").tBodies[0].innerHTML = "";
   moments.clear();
+  session = null;
   // The last run's advice is not this one's.
   $("advice").hidden = true;
 }

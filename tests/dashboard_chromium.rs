@@ -388,6 +388,32 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
         .map(|i| i.parse().unwrap())
         .collect();
     assert_eq!(ids, (7..=106).rev().collect::<Vec<_>>(), "{order}");
+    // A second stream in the same run: its money starts from zero on the open page too.
+    let live = |session| Update::WentLive {
+        at: kicktui::domain::Ts(0),
+        title: None,
+        session: Some(session),
+        source: kicktui::kickapi::LiveSource::Api,
+        resumed: false,
+    };
+    again.feed.send(live(1));
+    again
+        .feed
+        .send(Update::Revenue(kicktui::engine::view::RevenuePoint {
+            username: "first_stream_donor".into(),
+            ..point(1, 5.0, 5.0)
+        }));
+    cdp.until(
+        "$('donations').textContent.includes('first_stream_donor')",
+        "the first stream's donation",
+    )
+    .await;
+    again.feed.send(live(2));
+    cdp.until(
+        "$('donations').textContent === '' && $('chart-revenue').dataset.points === '0'",
+        "the second stream's empty money",
+    )
+    .await;
 
     // A dashboard with a token, opened without it, says what is missing.
     let locked = Server::start(opts().with_token("s3cret"));

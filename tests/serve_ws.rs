@@ -82,7 +82,8 @@ async fn messages_have_the_exact_shapes_of_the_product() {
     assert_eq!(
         next(&mut ws).await,
         json!({"type": "context", "data": {"channel": "twitch:novaplays",
-            "line": "Stream state: 42 viewers", "activity": "talk", "suggestion": "q_and_a"}})
+            "line": "Stream state: 42 viewers", "activity": "talk", "suggestion": "q_and_a",
+            "session": null}})
     );
     // A donation: `donation`, `revenue_point`, then the totals that include it.
     srv.feed

@@ -132,6 +132,7 @@ impl View {
                 if *session != self.session {
                     // A new stream counts its money from zero, at once.
                     self.revenue.clear();
+                    self.donations.clear();
                     let e = &mut self.snapshot.engage;
                     (e.revenue_usd, e.subs, e.bits, e.donations_per_hour) = (0.0, 0, 0, 0.0);
                 }

@@ -133,10 +133,12 @@ impl Hub {
                 messages::for_update(&inner.view, u)
             }
         };
-        // A new activity or suggestion goes out at once; the line's metrics wait for the tick.
+        // A new activity, suggestion or stream goes out at once; the line's metrics wait for
+        // the tick.
         let context = messages::context_of(&inner.view);
         let last = &inner.last_context;
-        if (&context.activity, &context.suggestion) != (&last.activity, &last.suggestion) {
+        let now = (&context.activity, &context.suggestion, context.session);
+        if now != (&last.activity, &last.suggestion, last.session) {
             out.push(Msg::Context(context.clone()));
             inner.last_context = context;
         }
@@ -289,6 +291,35 @@ mod tests {
             cumulative,
             ..Default::default()
         })
+    }
+
+    /// A second stream in one run: its session goes out at once in `context`, and a page
+    /// opened now sees none of the last stream's money.
+    #[test]
+    fn a_new_stream_is_told_at_once_and_starts_with_no_money() {
+        let live = |session| Update::WentLive {
+            at: crate::domain::Ts(0),
+            title: None,
+            session: Some(session),
+            source: crate::kickapi::LiveSource::Api,
+            resumed: false,
+        };
+        let hub = Hub::new(View::default(), 64, Arc::new(watch::channel(0).0));
+        hub.publish(&live(1));
+        hub.publish(&point("a", 5.0));
+        let mut joined = hub.join();
+        hub.publish(&live(2));
+        let sent: Vec<serde_json::Value> = std::iter::from_fn(|| joined.rx.try_recv().ok())
+            .filter_map(|m| serde_json::from_str(m.as_str()).ok())
+            .collect();
+        assert!(
+            sent.iter()
+                .any(|m| m["type"] == "context" && m["data"]["session"] == 2),
+            "{sent:?}"
+        );
+        let state = hub.state_json();
+        assert_eq!(state["revenue"], serde_json::json!([]), "{state}");
+        assert_eq!(state["donations"], serde_json::json!([]), "{state}");
     }
 
     /// The hub fell behind the feed and resyncs: its clients get what the gap held (two

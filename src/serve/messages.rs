@@ -107,6 +107,9 @@ pub struct Context {
     pub line: Option<String>,
     pub activity: Option<String>,
     pub suggestion: Option<String>,
+    /// The stream's session: a new one means its money counts from zero (a run watching
+    /// for days sees many streams).
+    pub session: Option<i64>,
 }
 
 /// The co-pilot's latest advice (when `[advisor]` is on), as the TUI reads it. Shown only:
@@ -206,6 +209,7 @@ pub fn context_of(v: &View) -> Context {
         line: e.context.clone(),
         activity: e.activity.clone(),
         suggestion: e.suggestion.clone(),
+        session: v.session,
     }
 }
 
