@@ -353,22 +353,19 @@ async fn malformed_frames_are_counted_and_skipped(proto: Proto) {
     client.stop().await;
 }
 
-on_both!(a_refused_chat_subscription_is_retried_until_kick_takes_it);
-async fn a_refused_chat_subscription_is_retried_until_kick_takes_it(proto: Proto) {
+// A refused chat subscription is a refusal: looked up once more, then given up (the chat
+// task then takes the other transport or waits), on both transports.
+on_both!(a_refused_chat_subscription_is_a_refusal);
+async fn a_refused_chat_subscription_is_a_refusal(proto: Proto) {
     let (kick, c) = fake(FakeConfig::default()).await;
     c.refuse_subscriptions(true);
-    let mut client = start(proto, &kick, &c);
-    let reason = support::reconnect_reason(&client.state).await;
-    assert!(
-        reason.contains("refused the chat's subscription"),
-        "{reason}"
-    );
-    c.refuse_subscriptions(false);
-    timeout(LIMIT, c.wait_subscribed()).await.unwrap();
-    let id = hex_id(&c.chat("a", "in at last"));
-    client.read_until(|cl| !cl.chats.is_empty()).await;
-    assert_eq!(client.chats, [id]);
-    client.stop().await;
+    let client = start(proto, &kick, &c);
+    let exit = timeout(LIMIT, client.task).await.unwrap().unwrap();
+    let SourceExit::Refused { why } = exit else {
+        panic!("expected Refused, got {exit:?}")
+    };
+    assert!(why.contains("refused the chat's subscription"), "{why}");
+    assert_eq!(c.stats().connections_accepted, 2, "{why}");
 }
 
 on_both!(server_pings_are_answered);

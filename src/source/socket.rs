@@ -86,6 +86,9 @@ pub struct Ended {
     pub reason: String,
     /// It got as far as the server's greeting (so the backoff starts over).
     pub established: bool,
+    /// The server refused the chat's own subscription: a refusal, like a refused key (the
+    /// ids are looked up again, then the other transport or a wait), not a working link.
+    pub chat_refused: bool,
 }
 
 impl Ended {
@@ -94,6 +97,14 @@ impl Ended {
             code,
             reason: reason.into(),
             established,
+            chat_refused: false,
+        }
+    }
+
+    pub fn chat_refused(reason: impl Into<String>) -> Ended {
+        Ended {
+            chat_refused: true,
+            ..Ended::new(None, reason, false)
         }
     }
 }
@@ -299,6 +310,7 @@ impl ChatSource {
                 self.failed_tries = self.failed_tries.saturating_add(1);
             }
             let action = match self.transport.close_action(ended.code) {
+                _ if ended.chat_refused => CloseAction::Fatal,
                 // "Reconnect now" right after connecting (or before the greeting) gets
                 // backoff: taken at its word, it could be a loop as fast as the network.
                 CloseAction::Immediate if !healthy => CloseAction::Retry,
@@ -306,10 +318,14 @@ impl ChatSource {
             };
             let name = self.transport.name();
             if action == CloseAction::Fatal {
-                let why = format!(
-                    "Kick refused the chat connection ({name}: {}); {}",
-                    ended.reason,
+                let hint = if ended.chat_refused {
+                    "check the channel's chatroom id ([kick] chatroom_id or --chatroom-id)"
+                } else {
                     self.transport.refused_hint()
+                };
+                let why = format!(
+                    "Kick refused the chat connection ({name}: {}); {hint}",
+                    ended.reason
                 );
                 if refused_once {
                     // The chat task says what comes next (the other transport, or a wait).

@@ -225,7 +225,12 @@ impl Conn<'_> {
                 let message = crate::terminal_text::clean(&message);
                 // A refused connect or an expired token ends this connection.
                 if id == Some(CONNECT_ID) || code == 109 {
-                    tracing::warn!("centrifugo error {code} for the connect: {message}");
+                    let what = if id == Some(CONNECT_ID) {
+                        "the connect"
+                    } else {
+                        "its token"
+                    };
+                    tracing::warn!("centrifugo error {code} for {what}: {message}");
                     let why = format!("error {code}: {message}");
                     return Next::End(Ended::new(Some(code), why, established));
                 }
@@ -234,13 +239,22 @@ impl Conn<'_> {
                 if id == Some(CONNECT_ID + 1) {
                     let why =
                         format!("Kick refused the chat's subscription ({chat}): {code} {message}");
-                    return Next::End(Ended::new(None, why, established));
+                    let _ = timeout(CLOSE_GRACE, ws.close(None)).await;
+                    return Next::End(Ended::chat_refused(why));
                 }
-                tracing::warn!(
-                    "Kick refused a subscription (command {}; its events will be missing): \
-                     {code} {message}",
-                    id.map_or("?".into(), |i| i.to_string())
-                );
+                // The other subscriptions (ids after the chat's), or a token refresh.
+                let subs = CONNECT_ID + 2..=CONNECT_ID + self.target.channels.len() as u32;
+                match id.and_then(|i| subs.contains(&i).then_some(i)) {
+                    Some(i) => {
+                        let ch = self.target.channels.get((i - CONNECT_ID - 1) as usize);
+                        tracing::warn!(
+                            "Kick refused the subscription to {} (its events will be missing): \
+                             {code} {message}",
+                            ch.map_or("?", String::as_str)
+                        );
+                    }
+                    None => tracing::warn!("centrifugo error {code} ({id:?}): {message}"),
+                }
             }
             Reply::Disconnect { code, reason } => {
                 let why = describe(Some(code), &None, &reason);

@@ -167,7 +167,7 @@ async fn serve(ws: &mut Ws, target: &Target, link: &mut Link) -> Ended {
                     let why =
                         format!("Kick refused the chat's subscription ({channel}): {message}");
                     let _ = timeout(CLOSE_GRACE, ws.close(None)).await;
-                    return Ended::new(None, why, established);
+                    return Ended::chat_refused(why);
                 }
                 tracing::warn!(
                     "Kick refused the subscription to {channel} (its events will be missing): \
