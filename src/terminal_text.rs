@@ -3,7 +3,7 @@
 
 /// Text fit for a terminal line: control characters (escape sequences with their
 /// parameters, newlines) and bidi overrides (which reorder what is shown) become spaces, runs
-/// of whitespace one space, trimmed; emoji joiners go (see `is_emoji_joiner`).
+/// of whitespace one space, trimmed.
 pub fn clean(s: &str) -> String {
     let s = strip_escapes(s);
     let mut out = String::with_capacity(s.len());
@@ -11,23 +11,17 @@ pub fn clean(s: &str) -> String {
         .split(|c: char| c.is_whitespace() || c.is_control() || is_bidi_control(c))
         .filter(|w| !w.is_empty())
     {
-        let w: String = w.chars().filter(|&c| !is_emoji_joiner(c)).collect();
-        if w.is_empty() {
-            continue;
-        }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&w);
+        out.push_str(w);
     }
     out
 }
 
 /// `clean`, without a copy when there is nothing to clean (names and emotes shown in banners).
 pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars()
-        .any(|c| c.is_control() || is_bidi_control(c) || is_emoji_joiner(c))
-    {
+    if s.chars().any(|c| c.is_control() || is_bidi_control(c)) {
         std::borrow::Cow::Owned(clean(s))
     } else {
         std::borrow::Cow::Borrowed(s)
@@ -36,6 +30,16 @@ pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
 
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text as the TUI draws it: without emoji joiners (only there: a bot's post, an alert or a
+/// stored title keeps them).
+pub fn for_tui(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_emoji_joiner) {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| !is_emoji_joiner(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 /// What glues emoji into one picture: the zero-width joiner (👨‍👩‍👧), the presentation
@@ -106,19 +110,20 @@ mod tests {
     }
 
     #[test]
-    fn emoji_are_shown_without_joiners_so_every_terminal_counts_them_alike() {
+    fn the_tui_draws_emoji_without_joiners_so_every_terminal_counts_them_alike() {
         assert_eq!(
-            clean("fam \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}!"),
+            for_tui("fam \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}!"),
             "fam \u{1F468}\u{1F469}\u{1F467}!"
         );
         assert_eq!(
-            shown("gg \u{1F44D}\u{1F3FD} \u{2764}\u{FE0F}"),
+            for_tui("gg \u{1F44D}\u{1F3FD} \u{2764}\u{FE0F}"),
             "gg \u{1F44D} \u{2764}"
         );
-        assert_eq!(clean("\u{200D} a"), "a");
         assert!(matches!(
-            shown("\u{1F602} ok"),
+            for_tui("\u{1F602} ok"),
             std::borrow::Cow::Borrowed(_)
         ));
+        // Elsewhere (a bot's post, an alert) they stay.
+        assert_eq!(clean("gg \u{1F44D}\u{1F3FD}"), "gg \u{1F44D}\u{1F3FD}");
     }
 }

@@ -153,7 +153,8 @@ impl<'a> Rows<'a> {
     /// `text` after `lead` (or `indent` spaces), continued under the same column.
     fn wrapped(&mut self, lead: Vec<Span<'a>>, text: &str, indent: usize, style: Style) {
         let mut lead = Some(lead).filter(|l| !l.is_empty());
-        for row in under_column(text, self.width.saturating_sub(indent)) {
+        let text = crate::terminal_text::for_tui(text);
+        for row in under_column(&text, self.width.saturating_sub(indent)) {
             let mut spans = lead
                 .take()
                 .unwrap_or_else(|| vec![Span::raw(" ".repeat(indent))]);

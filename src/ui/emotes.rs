@@ -33,7 +33,13 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         };
         Line::from(vec![
             Span::styled(mark, style),
-            Span::styled(fit(&crate::terminal_text::shown(&e.name), name_w), style),
+            Span::styled(
+                fit(
+                    &crate::terminal_text::for_tui(&crate::terminal_text::shown(&e.name)),
+                    name_w,
+                ),
+                style,
+            ),
             Span::styled(count, th.dim),
         ])
     };

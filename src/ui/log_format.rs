@@ -109,7 +109,7 @@ impl LogFormatter for PaneFormatter {
             "{} {abbr} {first}{more}",
             evt.timestamp.strftime("%H:%M:%S")
         );
-        wrap_rows(&text, width, self.rows)
+        wrap_rows(&crate::terminal_text::for_tui(&text), width, self.rows)
             .into_iter()
             .map(|r| Line::styled(r, style))
             .collect()

@@ -174,7 +174,8 @@ fn row<'a>(
         cells.remove(0);
     }
     if let Some(width) = fired {
-        let summary = crate::text_fit::shorten(&trigger_summary(m), width);
+        let summary = trigger_summary(m);
+        let summary = crate::text_fit::shorten(&crate::terminal_text::for_tui(&summary), width);
         cells.push(Cell::from(Span::styled(summary, th.dim)));
     }
     Row::new(cells)
