@@ -293,7 +293,7 @@ async fn a_target_that_answers_too_late_gets_the_alert_twice_at_most() {
     let text = logs.text();
     assert!(
         text.contains(
-            "given up after 2 attempts: no answer within 0 s, 2 times (it may have arrived)"
+            "given up after 2 attempts: no answer within 200ms, 2 times (it may have arrived)"
         ),
         "{text}"
     );

@@ -114,7 +114,7 @@ pub async fn deliver(http: &reqwest::Client, target: &Target, alert: &Alert, b: 
             }
             Outcome::TimedOut => {
                 timeouts += 1;
-                let why = format!("no answer within {:.0} s", b.attempt_timeout.as_secs_f64());
+                let why = format!("no answer within {:?}", b.attempt_timeout);
                 if timeouts >= MAX_TIMEOUTS {
                     break format!("{why}, {timeouts} times (it may have arrived)");
                 }
@@ -173,7 +173,7 @@ async fn post(
         .await;
     let resp = match sent {
         Ok(r) => r,
-        Err(e) if e.is_timeout() => return Outcome::TimedOut,
+        Err(e) if e.is_timeout() && !e.is_connect() => return Outcome::TimedOut,
         Err(e) => return Outcome::Failed(request_error(e, url)),
     };
     let status = resp.status();

@@ -201,6 +201,9 @@ async fn run(
     // Some webhook hosts refuse a request that says nothing of its sender.
     let http = reqwest::Client::builder()
         .user_agent(concat!("kicktui/", env!("CARGO_PKG_VERSION")))
+        // A host that cannot be reached is a plain failure (retried in full), not a request
+        // that may have arrived.
+        .connect_timeout(std::time::Duration::from_secs(10))
         .build()
         .unwrap_or_default();
     // A run after a panic starts with empty queues: what the last one held is gone.
