@@ -94,7 +94,7 @@ function moment(d) {
     tr = document.createElement("tr");
     tr.innerHTML = "<td></td><td></td><td></td><td></td><td></td>";
     moments.set(key, tr);
-    place(tr, d.id);
+    place(tr, d);
   }
   const c = tr.children;
   c[0].textContent = clock(d.time);
@@ -111,14 +111,15 @@ function moment(d) {
   c[4].textContent = d.summary;
 }
 
-// Newest first: a moment heard of late (its clip cut at the end) goes where its id belongs,
-// and the oldest rows go past the cap.
-function place(tr, id) {
+// Newest first, by the moment's time: one heard of late (its clip cut at the end), or one the
+// database did not keep (no id), goes where its time belongs; the oldest go past the cap.
+function place(tr, d) {
   const body = $("moments").tBodies[0];
-  const later = id === null ? null : [...body.rows].find((r) => r.dataset.id && Number(r.dataset.id) < id);
-  if (id !== null) tr.dataset.id = id;
-  if (id === null) body.prepend(tr);
-  else body.insertBefore(tr, later || null);
+  const t = Date.parse(d.time) || 0;
+  tr.dataset.t = t;
+  if (d.id !== null) tr.dataset.id = d.id;
+  const older = [...body.rows].find((r) => Number(r.dataset.t) < t);
+  body.insertBefore(tr, older || null);
   while (body.rows.length > MAX_MOMENTS) {
     const last = body.lastElementChild;
     for (const [k, row] of moments) {

@@ -119,6 +119,13 @@ fn snapshot(viewers: u32, per_min: f64, engagement: f64, uptime: f64) -> Update 
     })
 }
 
+/// Moment `id`, `id` seconds into the list's story (the page orders moments by time).
+fn moment_at(id: i64) -> kicktui::domain::Moment {
+    let mut m = moment(3700.0 + id as f64);
+    m.at = kicktui::domain::Ts(1_772_188_200_000 + id * 1000);
+    m
+}
+
 fn base64_decode(s: &str) -> Vec<u8> {
     let val = |c: u8| match c {
         b'A'..=b'Z' => c - b'A',
@@ -357,7 +364,7 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
     for id in 1..=105 {
         again.feed.send(Update::Moment {
             id: Some(id),
-            moment: moment(3700.0 + id as f64),
+            moment: moment_at(id),
         });
     }
     let rows = "[...$('moments').tBodies[0].rows].map((r) => r.dataset.id).join(',')";
@@ -368,15 +375,15 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
     .await;
     again.feed.send(Update::Moment {
         id: Some(50),
-        moment: moment(3750.0),
+        moment: moment_at(50),
     });
     again.feed.send(Update::Moment {
         id: Some(3),
-        moment: moment(3703.0),
+        moment: moment_at(3),
     });
     again.feed.send(Update::Moment {
         id: Some(106),
-        moment: moment(3806.0),
+        moment: moment_at(106),
     });
     cdp.until(&format!("{rows}.startsWith('106,105,')"), "the next moment")
         .await;
@@ -388,6 +395,20 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
         .map(|i| i.parse().unwrap())
         .collect();
     assert_eq!(ids, (7..=106).rev().collect::<Vec<_>>(), "{order}");
+    // One the database did not keep (no id) does not stay on top of the ones after it.
+    again.feed.send(Update::Moment {
+        id: None,
+        moment: moment_at(107),
+    });
+    again.feed.send(Update::Moment {
+        id: Some(108),
+        moment: moment_at(108),
+    });
+    cdp.until(
+        &format!("{rows}.startsWith('108,,106,')"),
+        "the unsaved moment in its place",
+    )
+    .await;
     // A second stream in the same run: its money starts from zero on the open page too.
     let live = |session| Update::WentLive {
         at: kicktui::domain::Ts(0),

@@ -137,9 +137,13 @@ impl Hub {
         // the tick.
         let context = messages::context_of(&inner.view);
         let last = &inner.last_context;
-        let now = (&context.activity, &context.suggestion, context.session);
-        if now != (&last.activity, &last.suggestion, last.session) {
-            out.push(Msg::Context(context.clone()));
+        let new_stream = context.session != last.session;
+        if new_stream
+            || (&context.activity, &context.suggestion) != (&last.activity, &last.suggestion)
+        {
+            // Before a resync's donations: a page clears its money when the session changes.
+            let at = if new_stream { 0 } else { out.len() };
+            out.insert(at, Msg::Context(context.clone()));
             inner.last_context = context;
         }
         Self::send(&mut inner, &out, &self.count);
