@@ -79,13 +79,13 @@ impl Supervisor {
 
     pub(super) async fn run_part(&mut self, part: u32, live_edge: Option<u32>) -> PartEnd {
         let path = self.part_path(part);
-        if let Err(e) = std::fs::create_dir_all(&self.cfg.recordings_dir) {
-            let dir = self.cfg.recordings_dir.display();
-            return PartEnd::Unwritable(format!("cannot create {dir}: {e}"));
-        }
         // Tried here: in a folder it cannot even look into, streamlink crashes with a traceback
         // instead of saying it cannot write, and each restart looked like a new part.
-        if let Err(e) = can_write_in(&self.cfg.recordings_dir) {
+        let dir = self.cfg.recordings_dir.clone();
+        let probed = tokio::task::spawn_blocking(move || super::supervise::probe_write(&dir, 0))
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        if let Err(e) = probed {
             let dir = self.cfg.recordings_dir.display();
             return PartEnd::Unwritable(format!("cannot write in {dir}: {e}"));
         }
@@ -388,28 +388,5 @@ impl Supervisor {
         }
         self.publish();
         end
-    }
-}
-
-/// Creates and removes a file in `dir`.
-fn can_write_in(dir: &std::path::Path) -> std::io::Result<()> {
-    let probe = dir.join(format!(".write-test-{}", std::process::id()));
-    std::fs::File::create(&probe)?;
-    std::fs::remove_file(&probe)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_folder_no_file_can_be_made_in_is_found_before_streamlink_starts() {
-        let dir = tempfile::tempdir().unwrap();
-        assert!(super::can_write_in(dir.path()).is_ok());
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            0,
-            "the probe is gone"
-        );
-        // Not even root makes files there.
-        assert!(super::can_write_in(std::path::Path::new("/proc/self")).is_err());
     }
 }

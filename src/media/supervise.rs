@@ -280,7 +280,7 @@ impl Supervisor {
         let mut stop = self.stop_rx.clone();
         for attempt in 1u32.. {
             let d = dir.clone();
-            let ok = tokio::task::spawn_blocking(move || probe_write(&d))
+            let ok = tokio::task::spawn_blocking(move || probe_write(&d, 1 << 20))
                 .await
                 .is_ok_and(|r| r.is_ok());
             if ok {
@@ -311,13 +311,13 @@ impl Supervisor {
     }
 }
 
-/// Writes (and removes) a 1 MiB file in `dir`: can a new part be written there?
-fn probe_write(dir: &std::path::Path) -> std::io::Result<()> {
+/// Writes (and removes) a file of `bytes` in `dir`: can a new part be written there?
+pub(super) fn probe_write(dir: &std::path::Path, bytes: usize) -> std::io::Result<()> {
     use std::io::Write;
     std::fs::create_dir_all(dir)?;
     let path = dir.join(".kicktui-write-probe");
     let result = std::fs::File::create(&path).and_then(|mut f| {
-        f.write_all(&vec![0u8; 1 << 20])?;
+        f.write_all(&vec![0u8; bytes])?;
         f.sync_all()
     });
     let _ = std::fs::remove_file(&path);
@@ -346,6 +346,19 @@ pub fn escape_output_template(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_no_file_can_be_made_in_fails_the_probe() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(probe_write(dir.path(), 0).is_ok());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "the probe is gone"
+        );
+        // Not even root makes files there.
+        assert!(probe_write(std::path::Path::new("/proc/self"), 0).is_err());
+    }
 
     #[test]
     fn backoff_doubles_up_to_the_cap() {
