@@ -489,14 +489,7 @@ async fn a_socket_that_never_pongs_is_dropped_and_replaced() {
     let mut client = start_client(opts, None);
     // Greeted, silent 1 s, pinged, no pong within 300 ms: down, then a second connection.
     client.read_until(|cl| cl.downs >= 1 && cl.ups >= 1).await;
-    let mut state = client.state.clone();
-    timeout(
-        LIMIT,
-        state.wait_for(|s| matches!(s, ChatState::Live { .. })),
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    support::wait_live(&client.state).await;
     assert!(accepted.load(Ordering::SeqCst) >= 2);
     client.stop().await;
 }

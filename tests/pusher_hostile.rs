@@ -151,14 +151,7 @@ async fn a_repeated_greeting_subscribes_once() {
     let (url, seen) = server((0..5).map(|_| (30, HELLO.to_string())).collect()).await;
     let client = start(options(&url));
     wait_connections(&seen, 1).await;
-    let mut state = client.state.clone();
-    timeout(
-        LIMIT,
-        state.wait_for(|s| matches!(s, ChatState::Live { .. })),
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    support::wait_live(&client.state).await;
     // The five greetings take 150 ms; then the client's answers have had time to arrive.
     tokio::time::sleep(Duration::from_millis(600)).await;
     let frames = seen.lock().unwrap().clone();

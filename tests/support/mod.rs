@@ -229,6 +229,18 @@ pub async fn resubscribed(c: &FakeControl, old: u64) -> u64 {
     stats.subscribed_to_all(&channels).unwrap()
 }
 
+/// Waits until a chat client says its chat is live.
+pub async fn wait_live(state: &tokio::sync::watch::Receiver<kicktui::source::ChatState>) {
+    let mut state = state.clone();
+    timeout(
+        LIMIT,
+        state.wait_for(|s| matches!(s, kicktui::source::ChatState::Live { .. })),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+}
+
 /// Why a chat client next waits to reconnect (its first `Reconnecting` state from now on).
 pub async fn reconnect_reason(
     state: &tokio::sync::watch::Receiver<kicktui::source::ChatState>,
