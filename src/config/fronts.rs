@@ -101,11 +101,8 @@ impl Server {
         }
         let asked = Server {
             bind: flag.trim().to_string(),
-            ..self.clone()
-        };
-        let asked = Server {
             enabled: true,
-            ..asked
+            ..self.clone()
         };
         if asked.addr().is_none() {
             return Err(format!(
