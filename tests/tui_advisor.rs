@@ -284,7 +284,7 @@ fn help_scrolls_at_60x16_and_names_advisor_keys_only_when_on() {
     a.update(key('G'), T0);
     let end = screen(&a, 60, 16);
     assert!(
-        end.contains("Keys can be changed in section [keys] of config.toml."),
+        end.contains("Keys can be changed in section [keys] of:") && end.contains("   config.toml"),
         "{end}"
     );
     assert!(end.contains("end · j/k scroll"), "{end}");

@@ -594,9 +594,19 @@ fn help_popup_and_hint_bar_come_from_the_keymap_table() {
     // Where to change them, with the file's path.
     let tall = screen(&a, 120, 70);
     assert!(
-        tall.contains("[keys] of /home/s/.config/kicktui/config.toml."),
+        tall.contains("[keys] of:") && tall.contains("   /home/s/.config/kicktui/config.toml"),
         "{tall}"
     );
+    // A long one on a narrow screen keeps its end, the file's name.
+    a.ctx.config_file =
+        "/home/someone-with-a-long-name/.config/nested/deeper/kicktui/config.toml (not made yet)"
+            .into();
+    let narrow = screen(&a, 64, 70);
+    assert!(
+        narrow.contains("…") && narrow.contains("kicktui/config.toml (not made yet)"),
+        "{narrow}"
+    );
+    a.ctx.config_file = "/home/s/.config/kicktui/config.toml".into();
     // Only the keys that pick one of the five activities (the table binds 1..9).
     assert!(
         t.contains("q/Ctrl-C") && t.contains("1..5") && !t.contains("1..9"),

@@ -4,8 +4,9 @@
 use super::keymap::Action;
 use super::state::App;
 
-/// The notes, the blank line and the `[keys]` footer under the rows.
-pub const HELP_FOOTER_LINES: usize = 2 + HELP_NOTES.len();
+/// The notes, the blank line and the `[keys]` footer (two lines: the file has its own) under
+/// the rows.
+pub const HELP_FOOTER_LINES: usize = 3 + HELP_NOTES.len();
 
 /// What the moments list says that no key explains, under the keys.
 pub const HELP_NOTES: [&str; 7] = [

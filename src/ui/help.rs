@@ -10,6 +10,7 @@ use super::theme::Theme;
 use crate::app::App;
 use crate::app::keymap::Action;
 use crate::app::state::FlashKind;
+use crate::text_fit::shorten_left;
 
 /// A flash message (if any) first, then as many key hints as fit; `? help` and `q quit`
 /// always keep their place (a long message is shortened for them).
@@ -83,18 +84,19 @@ pub fn help_popup(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     for note in crate::app::HELP_NOTES {
         lines.push(Line::from(Span::styled(note, th.text)));
     }
-    let keys_note = format!(
-        " Keys can be changed in section [keys] of {}.",
-        app.ctx.config_file
-    );
+    // The file on a line of its own, its end kept when the screen is narrow.
+    let keys_note = " Keys can be changed in section [keys] of:";
+    let room = usize::from(area.width).saturating_sub(7).max(20);
+    let file = format!("   {}", shorten_left(&app.ctx.config_file, room));
     let notes_w = crate::app::HELP_NOTES
         .iter()
         .copied()
-        .chain([keys_note.as_str()])
+        .chain([keys_note, file.as_str()])
         .map(|n| n.chars().count() + 3)
         .max()
         .unwrap_or(0);
     lines.push(Line::from(Span::styled(keys_note, th.dim)));
+    lines.push(Line::from(Span::styled(file, th.dim)));
     let w = (key_w + text_w + 6).max(notes_w).max(56) as u16;
     let h = lines.len() as u16 + 2;
     let r = popup(area, w, h);
