@@ -81,11 +81,7 @@ impl Supervisor {
         let path = self.part_path(part);
         // Tried here: in a folder it cannot even look into, streamlink crashes with a traceback
         // instead of saying it cannot write, and each restart looked like a new part.
-        let dir = self.cfg.recordings_dir.clone();
-        let probed = tokio::task::spawn_blocking(move || super::supervise::probe_write(&dir, 0))
-            .await
-            .unwrap_or_else(|e| Err(std::io::Error::other(e)));
-        if let Err(e) = probed {
+        if let Err(e) = super::supervise::probe(&self.cfg.recordings_dir, 0).await {
             let dir = self.cfg.recordings_dir.display();
             return PartEnd::Unwritable(format!("cannot write in {dir}: {e}"));
         }

@@ -279,11 +279,7 @@ impl Supervisor {
         let dir = self.cfg.recordings_dir.clone();
         let mut stop = self.stop_rx.clone();
         for attempt in 1u32.. {
-            let d = dir.clone();
-            let ok = tokio::task::spawn_blocking(move || probe_write(&d, 1 << 20))
-                .await
-                .is_ok_and(|r| r.is_ok());
-            if ok {
+            if probe(&dir, 1 << 20).await.is_ok() {
                 return true;
             }
             tokio::select! {
@@ -311,8 +307,16 @@ impl Supervisor {
     }
 }
 
+/// `probe_write`, off the async task.
+pub(super) async fn probe(dir: &std::path::Path, bytes: usize) -> std::io::Result<()> {
+    let dir = dir.to_path_buf();
+    tokio::task::spawn_blocking(move || probe_write(&dir, bytes))
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+}
+
 /// Writes (and removes) a file of `bytes` in `dir`: can a new part be written there?
-pub(super) fn probe_write(dir: &std::path::Path, bytes: usize) -> std::io::Result<()> {
+fn probe_write(dir: &std::path::Path, bytes: usize) -> std::io::Result<()> {
     use std::io::Write;
     std::fs::create_dir_all(dir)?;
     let path = dir.join(".kicktui-write-probe");

@@ -234,25 +234,24 @@ impl Conn<'_> {
                     let why = format!("error {code}: {message}");
                     return Next::End(Ended::new(Some(code), why, established));
                 }
-                // The first channel carries the chat: without it the connection is no use.
-                let chat = self.target.channels.first().map_or("?", String::as_str);
-                if id == Some(CONNECT_ID + 1) {
-                    let why =
-                        format!("Kick refused the chat's subscription ({chat}): {code} {message}");
-                    let _ = timeout(CLOSE_GRACE, ws.close(None)).await;
-                    return Next::End(Ended::chat_refused(why));
-                }
-                // The other subscriptions (ids after the chat's), or a token refresh.
-                let subs = CONNECT_ID + 2..=CONNECT_ID + self.target.channels.len() as u32;
-                match id.and_then(|i| subs.contains(&i).then_some(i)) {
-                    Some(i) => {
-                        let ch = self.target.channels.get((i - CONNECT_ID - 1) as usize);
-                        tracing::warn!(
-                            "Kick refused the subscription to {} (its events will be missing): \
-                             {code} {message}",
-                            ch.map_or("?", String::as_str)
+                // A subscribe's id is its channel's place after the connect's (a refresh's
+                // comes after them all); the first channel carries the chat, without which the
+                // connection is no use.
+                let channel = id
+                    .and_then(|i| i.checked_sub(CONNECT_ID + 1))
+                    .and_then(|k| Some((k, self.target.channels.get(k as usize)?)));
+                match channel {
+                    Some((0, chat)) => {
+                        let why = format!(
+                            "Kick refused the chat's subscription ({chat}): {code} {message}"
                         );
+                        let _ = timeout(CLOSE_GRACE, ws.close(None)).await;
+                        return Next::End(Ended::chat_refused(why));
                     }
+                    Some((_, ch)) => tracing::warn!(
+                        "Kick refused the subscription to {ch} (its events will be missing): \
+                         {code} {message}"
+                    ),
                     None => tracing::warn!("centrifugo error {code} ({id:?}): {message}"),
                 }
             }
