@@ -359,8 +359,15 @@ on_both!(a_refused_chat_subscription_is_a_refusal);
 async fn a_refused_chat_subscription_is_a_refusal(proto: Proto) {
     let (kick, c) = fake(FakeConfig::default()).await;
     c.refuse_subscriptions(true);
-    let client = start(proto, &kick, &c);
-    let exit = timeout(LIMIT, client.task).await.unwrap().unwrap();
+    let mut client = start(proto, &kick, &c);
+    let shown = support::states_shown(&client.state);
+    let exit = timeout(LIMIT, &mut client.task).await.unwrap().unwrap();
+    drop(client);
+    let shown = timeout(LIMIT, shown).await.unwrap().unwrap();
+    assert!(
+        !shown.iter().any(|s| matches!(s, ChatState::Live { .. })),
+        "never live: {shown:?}"
+    );
     let SourceExit::Refused { why } = exit else {
         panic!("expected Refused, got {exit:?}")
     };
@@ -471,7 +478,9 @@ async fn silent_server() -> (String, Arc<AtomicU32>) {
             tokio::spawn(async move {
                 let mut ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
                 let hello = r#"{"event":"pusher:connection_established","data":"{\"socket_id\":\"1.2\",\"activity_timeout\":1}"}"#;
+                let ack = r#"{"event":"pusher_internal:subscription_succeeded","data":"{}","channel":"chatrooms.1.v2"}"#;
                 ws.send(hello.into()).await.unwrap();
+                ws.send(ack.into()).await.unwrap();
                 // Hold the socket open without reading: no pong ever comes.
                 tokio::time::sleep(Duration::from_secs(60)).await;
             });

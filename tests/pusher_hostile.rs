@@ -128,8 +128,16 @@ async fn a_refused_chat_subscription_is_a_refusal() {
         r#"{{"event":"pusher:subscription_error","channel":"{CHAT}","data":"{{\"type\":\"AuthError\",\"error\":\"denied\",\"status\":401}}"}}"#
     );
     let (url, seen) = server(vec![(0, HELLO.into()), (50, refused)]).await;
-    let client = start(options(&url));
-    let exit = timeout(LIMIT, client.task).await.unwrap().unwrap();
+    let mut client = start(options(&url));
+    // A refused chat never reads as live, not even briefly.
+    let shown = support::states_shown(&client.state);
+    let exit = timeout(LIMIT, &mut client.task).await.unwrap().unwrap();
+    drop(client);
+    let shown = timeout(LIMIT, shown).await.unwrap().unwrap();
+    assert!(
+        !shown.iter().any(|s| matches!(s, ChatState::Live { .. })),
+        "{shown:?}"
+    );
     let SourceExit::Refused { why } = exit else {
         panic!("expected Refused, got {exit:?}")
     };
@@ -148,7 +156,12 @@ async fn a_refused_chat_subscription_is_a_refusal() {
 /// A greeting repeated on one connection is not a reconnect: the client subscribes once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_repeated_greeting_subscribes_once() {
-    let (url, seen) = server((0..5).map(|_| (30, HELLO.to_string())).collect()).await;
+    let mut script: Vec<(u64, String)> = (0..5).map(|_| (30, HELLO.to_string())).collect();
+    script.push((
+        0,
+        format!(r#"{{"event":"pusher_internal:subscription_succeeded","data":"{{}}","channel":"{CHAT}"}}"#),
+    ));
+    let (url, seen) = server(script).await;
     let client = start(options(&url));
     wait_connections(&seen, 1).await;
     support::wait_live(&client.state).await;

@@ -242,6 +242,20 @@ pub async fn wait_live(state: &tokio::sync::watch::Receiver<kicktui::source::Cha
 }
 
 /// Why a chat client next waits to reconnect (its first `Reconnecting` state from now on).
+/// Every chat state shown until the source ends (its sender dropped).
+pub fn states_shown(
+    state: &tokio::sync::watch::Receiver<kicktui::source::ChatState>,
+) -> tokio::task::JoinHandle<Vec<kicktui::source::ChatState>> {
+    let mut state = state.clone();
+    tokio::spawn(async move {
+        let mut shown = Vec::new();
+        while state.changed().await.is_ok() {
+            shown.push(state.borrow_and_update().clone());
+        }
+        shown
+    })
+}
+
 pub async fn reconnect_reason(
     state: &tokio::sync::watch::Receiver<kicktui::source::ChatState>,
 ) -> String {
