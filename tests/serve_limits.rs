@@ -8,6 +8,7 @@ mod serve_support;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
+use kicktui::engine::update::Update;
 use kicktui::serve::Options;
 use serve_support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -97,6 +98,46 @@ async fn a_client_that_answers_no_ping_is_dropped_and_a_reading_one_stays() {
     assert_eq!(srv.running.clients(), 1, "the reading client stays");
     reading.abort();
     drop(deaf);
+}
+
+/// A client that keeps sending (so it never looks silent) but reads nothing: once the
+/// server's sends stall for three pings' time it is dropped, its place given back, long
+/// before its queue (1024 messages) would fill.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_sends_but_never_reads_is_dropped_when_sends_stall() {
+    let srv = Server::start(Options {
+        ping_every: Duration::from_millis(150),
+        ..quiet()
+    });
+    let sock = tokio::net::TcpSocket::new_v4().unwrap();
+    sock.set_recv_buffer_size(4096).unwrap();
+    let stream = sock.connect(srv.running.addr).await.unwrap();
+    let (ws, _) = tokio_tungstenite::client_async(
+        srv.url("/ws/metrics"),
+        tokio_tungstenite::MaybeTlsStream::Plain(stream),
+    )
+    .await
+    .unwrap();
+    tokio::time::timeout(LIMIT, srv.running.wait_clients(1))
+        .await
+        .expect("joined");
+    let (mut tx, _never_read) = ws.split();
+    let chatter = tokio::spawn(async move {
+        while tx.send(Message::text("hello")).await.is_ok() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    // Enough to fill the socket buffers, far fewer than the queue holds.
+    let name = "x".repeat(16 * 1024);
+    for i in 0..300 {
+        let mut p = point(i, 1.0, 1.0);
+        p.username = name.clone();
+        srv.feed.send(Update::Revenue(p));
+    }
+    tokio::time::timeout(LIMIT, srv.running.wait_clients(0))
+        .await
+        .expect("the client that stopped reading was dropped");
+    chatter.abort();
 }
 
 #[tokio::test]

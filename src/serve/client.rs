@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
+use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::OwnedSemaphorePermit;
 use tokio_util::sync::CancellationToken;
@@ -36,28 +37,32 @@ pub async fn run(
     // After a long blocked send, no burst of ticks racing the pongs waiting to be read.
     ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut heard = tokio::time::Instant::now();
+    // A client that sends nothing for this long, or takes nothing we send for as long (even
+    // while it sends: pings wait while a send is blocked), has stopped reading.
+    let patience = ping_every * SILENT_PINGS;
     // Ends with the goodbye the client is still there to take, if any.
     let pump = async {
         for m in joined.initial {
-            if sink.send(Message::Text(m)).await.is_err() {
-                return None;
+            if let Err(goodbye) = offer(&mut sink, Message::Text(m), patience).await {
+                return goodbye;
             }
         }
         loop {
             tokio::select! {
                 m = rx.recv() => match m {
-                    Some(m) => if sink.send(Message::Text(m)).await.is_err() {
-                        return None;
+                    Some(m) => if let Err(goodbye) = offer(&mut sink, Message::Text(m), patience).await {
+                        return goodbye;
                     },
                     // The hub let go of this client: it is stopping or dropped it.
                     None => return Some(Goodbye::Hub),
                 },
                 _ = ping.tick() => {
-                    if heard.elapsed() >= ping_every * SILENT_PINGS {
+                    if heard.elapsed() >= patience {
                         return Some(Goodbye::Silent);
                     }
-                    if sink.send(Message::Ping(Default::default())).await.is_err() {
-                        return None;
+                    let ping = Message::Ping(Default::default());
+                    if let Err(goodbye) = offer(&mut sink, ping, patience).await {
+                        return goodbye;
                     }
                 },
                 // Only a close (or a broken connection) matters from the client; a message
@@ -97,6 +102,20 @@ pub async fn run(
             reason: reason.into(),
         };
         let _ = tokio::time::timeout(CLOSE_WAIT, sink.send(Message::Close(Some(frame)))).await;
+    }
+}
+
+/// Sends `m` within `limit`. Err(None): the connection broke; Err(Some(Silent)): the client
+/// took nothing for `limit`.
+async fn offer(
+    sink: &mut SplitSink<WebSocket, Message>,
+    m: Message,
+    limit: Duration,
+) -> Result<(), Option<Goodbye>> {
+    match tokio::time::timeout(limit, sink.send(m)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) => Err(None),
+        Err(_) => Err(Some(Goodbye::Silent)),
     }
 }
 
