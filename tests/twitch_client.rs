@@ -144,6 +144,7 @@ async fn anonymous_login_and_every_line_kind() {
     control.ban("gone", None);
     control.slow_mode(30);
     control.malformed();
+    control.binary_frame();
     control.ping();
     let last = control.chat("closer", "the end");
     client.until_chat(&last).await;
@@ -189,7 +190,7 @@ async fn anonymous_login_and_every_line_kind() {
     }));
     assert_eq!(client.count("ban"), 2);
     assert_eq!(client.count("chat_mode_changed"), 1);
-    assert_eq!(client.malformed, 1);
+    assert_eq!(client.malformed, 2, "the bad line and the binary frame");
     timeout(LIMIT, control.wait_for(|s| s.pongs_received == 1))
         .await
         .expect("PING answered with PONG :tmi.twitch.tv");

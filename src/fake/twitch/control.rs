@@ -185,6 +185,13 @@ impl TwitchControl {
         self.shared.tell(&ids, || Out::Text(lines::PING.into()));
     }
 
+    /// Sends a binary frame (Twitch sends only text) to every open connection.
+    pub fn binary_frame(&self) {
+        let ids = self.shared.open_ids();
+        self.shared
+            .tell(&ids, || Out::Binary(b"\x00\x01 not irc".to_vec()));
+    }
+
     /// Sends RECONNECT to every open connection, keeps serving them for
     /// `FakeTwitchConfig::reconnect_grace`, then closes them.
     pub fn reconnect(&self) {

@@ -59,6 +59,11 @@ async fn serve(
                         return;
                     }
                 }
+                Some(Out::Binary(bytes)) => {
+                    if ws.send(Message::Binary(bytes.into())).await.is_err() {
+                        return;
+                    }
+                }
                 Some(Out::Close) => {
                     shared.unregister(id);
                     let _ = ws.send(Message::Close(None)).await;

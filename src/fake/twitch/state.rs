@@ -89,6 +89,8 @@ pub(crate) enum Out {
     },
     /// A protocol frame (PING, RECONNECT), not in the ledger.
     Text(String),
+    /// A binary frame, which Twitch never sends: for clients' error paths.
+    Binary(Vec<u8>),
     Close,
     Drop,
 }

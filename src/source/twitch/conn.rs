@@ -19,8 +19,18 @@ const CLOSE_GRACE: Duration = Duration::from_secs(1);
 /// What a connection tells the supervisor, tagged with its generation.
 #[derive(Debug)]
 pub(super) enum ConnEvent {
-    Frame { at: Ts, text: String },
-    Ended { reason: String },
+    Frame {
+        at: Ts,
+        text: String,
+    },
+    /// A frame that is not IRC text (Twitch sends text only): counted and skipped.
+    Malformed {
+        at: Ts,
+        error: String,
+    },
+    Ended {
+        reason: String,
+    },
 }
 
 pub(super) enum ConnCmd {
@@ -104,6 +114,13 @@ async fn run(
                 match msg {
                     Some(Ok(Message::Text(t))) => {
                         let ev = ConnEvent::Frame { at: wall_now(), text: t.to_string() };
+                        if events.send((conn_id, ev)).await.is_err() {
+                            return "stopped".into();
+                        }
+                    }
+                    Some(Ok(Message::Binary(_))) => {
+                        let error = "twitch: a binary frame (IRC is text)".to_owned();
+                        let ev = ConnEvent::Malformed { at: wall_now(), error };
                         if events.send((conn_id, ev)).await.is_err() {
                             return "stopped".into();
                         }

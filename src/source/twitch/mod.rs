@@ -253,6 +253,11 @@ impl TwitchSource {
                         backoff.reset();
                     }
                 }
+                ConnEvent::Malformed { at, error } => {
+                    if let Err(exit) = self.send(SourceMsg::Malformed { at, error }).await {
+                        return Lost::Exit(exit);
+                    }
+                }
                 ConnEvent::Ended { reason } => {
                     if conns.pending.as_ref().is_some_and(|p| p.conn_id == conn_id) {
                         tracing::warn!("twitch: the replacement connection failed ({reason})");
