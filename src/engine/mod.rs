@@ -1,5 +1,6 @@
 //! The engine: the pure core, and the wiring of actors around it for one channel.
 
+mod api_news;
 mod apply;
 pub mod bandit_file;
 pub mod capture;

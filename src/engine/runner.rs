@@ -17,7 +17,7 @@ use super::media::{Media, QuitClips};
 use super::sessions::Sessions;
 use super::update::{Snapshot, Summary, Update};
 use crate::domain::{Event, TriggerType, Ts};
-use crate::kickapi::{ApiError, LiveSource, LiveStatus};
+use crate::kickapi::LiveSource;
 use crate::source::{ChatState, SourceMsg};
 use crate::store::{StoreHandle, WriteOp};
 use crate::time::wall_now;
@@ -221,90 +221,6 @@ impl Engine {
         }
     }
 
-    /// Returns why the run must end, if it must.
-    async fn on_news(&mut self, news: ApiNews) -> Option<String> {
-        self.woke().await;
-        match news {
-            ApiNews::Status(status) => self.on_status(status).await,
-            ApiNews::Trouble {
-                error,
-                need_ids,
-                repeat,
-            } => {
-                // A repeat changes nothing on screen, and headless would print it again.
-                if !repeat {
-                    self.feed.send(trouble(&error, need_ids));
-                }
-                if need_ids && !repeat {
-                    self.feed.send(Update::Note(format!(
-                        "Chat waits for the channel ids: set [kick] channel_id and chatroom_id \
-                         (or --channel-id and --chatroom-id) to skip the lookup; {}",
-                        crate::present::kick_ids_how_to(&self.channel)
-                    )));
-                }
-            }
-            ApiNews::Recovered => self.feed.send(Update::ApiOk),
-            ApiNews::Note(note) => self.feed.send(Update::Note(note)),
-            ApiNews::Fatal(error) => {
-                self.feed.send(trouble(&error, true));
-                return Some(error.to_string());
-            }
-        }
-        None
-    }
-
-    async fn on_status(&mut self, s: LiveStatus) {
-        let now = wall_now();
-        let v = self.live_state.answer(now, s, self.core.totals.is_live);
-        if let Some(wait) = v.ask_again_in {
-            let api = self.api.clone();
-            tokio::spawn(async move {
-                tokio::time::sleep(wait).await;
-                let _ = api.send(ApiRequest::PollNow).await;
-            });
-        }
-        let (s, first) = (v.status, v.first);
-        if v.to_recorder {
-            self.media.on_api(&s);
-        }
-        if v.act {
-            if s.is_live && !self.core.totals.is_live {
-                let effects = self.core.on_event(now, &live_event(&s));
-                self.apply(effects).await;
-            } else if !s.is_live && self.core.totals.is_live {
-                // The session ends when the API first said so, not at the confirmation.
-                let offline = Event::Offline {
-                    ended_at: v.ended_at,
-                };
-                let effects = self.core.on_event(now, &offline);
-                self.apply(effects).await;
-            } else if !s.is_live && first {
-                self.core.saw_offline();
-                self.feed.send(Update::WaitingForLive);
-                self.report_held(true).await;
-            }
-        }
-        if s.is_live && s.started_at.is_some() && self.core.totals.is_live {
-            // Live already, maybe from the stream probe, which knows no start: the API's
-            // answer brings the real one (the core takes it only in place of a guess; a
-            // stream it just made live from this answer has it).
-            let effects = self.core.on_event(now, &live_event(&s));
-            self.apply(effects).await;
-        }
-        if s.is_live
-            && let Some(count) = s.viewers
-        {
-            // A saturated count is garbage: the core drops it, and nothing shows it.
-            if count <= crate::domain::MAX_VIEWERS {
-                self.viewers = Some(count);
-            }
-            let effects = self.core.on_event(now, &Event::Viewers { count });
-            self.apply(effects).await;
-        } else if !s.is_live {
-            self.viewers = None;
-        }
-    }
-
     async fn on_tick(&mut self, now: Ts) {
         self.woke().await;
         self.chat_back_after_sleep(now, None).await;
@@ -384,23 +300,5 @@ impl Engine {
             summary: self.summary,
             fatal,
         }
-    }
-}
-
-fn trouble(e: &ApiError, need_ids: bool) -> Update {
-    let (message, retry) = super::channel::trouble_words(e, need_ids);
-    Update::ApiTrouble {
-        message,
-        retry_s: retry.map(|d| d.as_secs()),
-        waits_for_ids: need_ids,
-    }
-}
-
-/// The core's event for a live status (API, Helix, or the stream probe).
-fn live_event(s: &LiveStatus) -> Event {
-    Event::Live {
-        title: s.title.clone(),
-        started_at: s.started_at,
-        stream_id: s.livestream_id,
     }
 }

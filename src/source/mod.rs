@@ -5,6 +5,7 @@ pub mod channel_ref;
 pub mod dedup;
 pub mod json_error;
 pub mod kick;
+mod link;
 mod msg;
 pub mod pusher;
 pub mod reconnect;

@@ -1,7 +1,6 @@
 //! One chat socket, whatever its protocol: the reconnect loop (backoff with jitter, the
 //! close-code policy, one fresh look-up after a refusal, giving up on a socket that never
-//! connects) and the [`Link`] every transport sends through (de-duplication by id, a
-//! `SourceDown`/`SourceUp` pair around each gap, malformed frames counted, capture).
+//! connects) around the [`Link`] every transport sends through (`link.rs`).
 //! A [`Transport`] (Pusher, Centrifugo) only speaks its protocol.
 
 use std::time::Duration;
@@ -10,12 +9,10 @@ use futures_util::future::BoxFuture;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
-use super::dedup::Dedup;
-use super::kick::{DecodeError, Frame};
+pub use super::link::Link;
 use super::reconnect::{Backoff, CloseAction, HEALTHY_AFTER};
 use super::{ChatState, SourceMsg};
-use crate::domain::Event;
-use crate::time::{Ts, wall_now};
+use crate::time::wall_now;
 
 /// Where to connect and what to subscribe to.
 #[derive(Clone, Debug, PartialEq)]
@@ -125,90 +122,6 @@ pub trait Transport: Send {
     ) -> BoxFuture<'a, Ended>;
 }
 
-/// What flows to the engine, shared by every transport (and kept across a switch of
-/// transport, so de-duplication and the open gap carry over).
-pub struct Link {
-    tx: mpsc::Sender<SourceMsg>,
-    state: watch::Sender<ChatState>,
-    dedup: Dedup,
-    down: bool,
-    /// Times this source went live (the first time included).
-    lives: u32,
-    pub capture: bool,
-    pub connect_timeout: Duration,
-    pub pong_timeout: Duration,
-    /// When the current connection came up (greeted and subscribed): how long it lasted
-    /// decides whether it was a good one.
-    up_since: Option<tokio::time::Instant>,
-}
-
-impl Link {
-    /// Sends a raw frame for the capture file when capture is on; returns the receive time.
-    pub async fn received(&mut self, text: &str) -> Ts {
-        let at = wall_now();
-        if self.capture {
-            let frame = SourceMsg::Frame {
-                at,
-                text: text.to_string(),
-            };
-            let _ = self.tx.send(frame).await;
-        }
-        at
-    }
-
-    /// Connected and subscribed: the chat is live again (closing an open gap).
-    pub async fn up(&mut self, at: Ts) {
-        self.up_since = Some(tokio::time::Instant::now());
-        self.state
-            .send_replace(ChatState::live_again(&mut self.lives));
-        if std::mem::replace(&mut self.down, false) {
-            let _ = self
-                .tx
-                .send(SourceMsg::Event {
-                    at,
-                    event: Event::SourceUp,
-                })
-                .await;
-        }
-    }
-
-    /// A decoded event frame: delivered the first time its id is seen. False when the engine
-    /// is gone. Control frames are the transport's business and are ignored here.
-    pub async fn deliver(&mut self, at: Ts, frame: Result<Frame, DecodeError>) -> bool {
-        match frame {
-            Ok(Frame::Event { event, key, .. }) => {
-                if key.as_ref().is_none_or(|k| self.dedup.first_time(k)) {
-                    return self.tx.send(SourceMsg::Event { at, event }).await.is_ok();
-                }
-                true
-            }
-            Ok(Frame::Control(_) | Frame::Ignored(_)) => true,
-            Err(e) => {
-                self.malformed(at, e.to_string()).await;
-                true
-            }
-        }
-    }
-
-    /// A frame that could not be read: counted by the engine, skipped.
-    pub async fn malformed(&mut self, at: Ts, error: String) {
-        let _ = self.tx.send(SourceMsg::Malformed { at, error }).await;
-    }
-
-    async fn mark_down(&mut self) {
-        if !self.down {
-            self.down = true;
-            let _ = self
-                .tx
-                .send(SourceMsg::Event {
-                    at: wall_now(),
-                    event: Event::SourceDown,
-                })
-                .await;
-        }
-    }
-}
-
 /// A transport plus the reconnect policy around it.
 pub struct ChatSource {
     transport: Box<dyn Transport>,
@@ -228,17 +141,7 @@ impl ChatSource {
         tx: mpsc::Sender<SourceMsg>,
         state: watch::Sender<ChatState>,
     ) -> ChatSource {
-        let link = Link {
-            tx,
-            state,
-            dedup: Dedup::new(20_000),
-            down: false,
-            lives: 0,
-            capture: opts.capture,
-            connect_timeout: opts.connect_timeout,
-            pong_timeout: opts.pong_timeout,
-            up_since: None,
-        };
+        let link = Link::new(tx, state, &opts);
         ChatSource {
             transport,
             target: Target {

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::*;
 use crate::source::reconnect::close_action;
+use crate::time::Ts;
 
 /// Greets, stays up `lasts`, then closes with `code`; cancels the run after `calls` tries.
 struct GreetsThenCloses {

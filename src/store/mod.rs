@@ -14,6 +14,7 @@ mod model;
 mod query;
 pub mod recover;
 mod resume;
+mod retro;
 mod retry;
 pub mod schema;
 mod writer;

@@ -1,0 +1,110 @@
+use super::*;
+
+#[test]
+fn the_data_dir_is_checked_not_made() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let new = dir.path().join("a/b");
+    let c = data_dir(&new);
+    assert_eq!(c.status, super::super::Status::Ok, "{c:?}");
+    assert!(c.detail.contains("does not exist yet"), "{}", c.detail);
+    assert!(!new.exists() && !dir.path().join("a").exists());
+    let file = dir.path().join("f");
+    std::fs::write(&file, "x").expect("write");
+    let c = data_dir(&file.join("sub"));
+    assert!(c.detail.contains("is a file"), "{c:?}");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("ls").count(),
+        1,
+        "no probe left"
+    );
+}
+
+/// Ids in the config that Kick's API gives another channel fail (a config shared by
+/// several channels); the same ids, or no answer from the API, pass.
+#[test]
+fn the_configs_ids_are_checked_against_the_api() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = Config::default();
+    (cfg.kick.channel_id, cfg.kick.chatroom_id) = (1001, 2001);
+    let info = |channel_id, chatroom_id| ChannelInfo {
+        channel_id,
+        chatroom_id,
+        user_id: None,
+        slug: "chanc".into(),
+        is_live: false,
+        viewers: None,
+        title: None,
+        started_at: None,
+        playback_url: None,
+        livestream_id: None,
+        is_banned: false,
+    };
+    let check = |lookup| channel_ids(&cfg, dir.path(), Some("chanc"), lookup);
+    let other = check(Some(info(1003, 2003)));
+    assert_eq!(other.status, super::super::Status::Fail, "{other:?}");
+    assert!(other.detail.contains("are not chanc's"), "{other:?}");
+    assert_eq!(
+        check(Some(info(1001, 2001))).status,
+        super::super::Status::Ok
+    );
+    assert_eq!(check(None).status, super::super::Status::Ok);
+}
+
+/// A server that pings first, then says something else: the check names what it said,
+/// in plain words.
+#[tokio::test]
+async fn a_socket_that_answers_something_else_is_said_plainly() {
+    use futures_util::SinkExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("ws://{}/app/key", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.expect("accept");
+        let mut ws = tokio_tungstenite::accept_async(tcp).await.expect("ws");
+        for f in [
+            r#"{"event":"pusher:ping"}"#,
+            "{\"event\":\"hello \u{1b}[31mred\"}",
+        ] {
+            ws.send(Message::Text(f.into())).await.expect("send");
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    });
+    let c = pusher(&url).await;
+    assert_eq!(c.status, super::super::Status::Fail);
+    assert!(
+        c.detail
+            .ends_with(r#": answered {"event":"hello red"} instead of its greeting"#),
+        "{}",
+        c.detail
+    );
+}
+
+#[tokio::test]
+async fn a_busy_port_fails_only_when_the_server_is_on() {
+    let held = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let mut server = Server {
+        bind: held.local_addr().expect("addr").to_string(),
+        ..Server::default()
+    };
+    assert_eq!(
+        metrics_port(&server).await.status,
+        super::super::Status::Fail
+    );
+    server.enabled = false;
+    assert_eq!(
+        metrics_port(&server).await.status,
+        super::super::Status::Skip
+    );
+}
+
+#[test]
+fn versions_are_read_from_the_first_line() {
+    assert_eq!(parse_version("streamlink 8.6.3"), Some((8, 6, 3)));
+    assert_eq!(parse_version("streamlink 7.1"), Some((7, 1, 0)));
+    assert_eq!(parse_version("streamlink 8.6.3+12.gabc"), Some((8, 6, 3)));
+    assert_eq!(parse_version("streamlink"), None);
+    assert!(parse_version("streamlink 8.6.2").unwrap() < MIN_STREAMLINK);
+}
