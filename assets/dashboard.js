@@ -4,6 +4,8 @@
 const $ = (id) => document.getElementById(id);
 const KEEP = 900; // chart points (30 min at one every 2 s)
 const series = { velocity: [], engagement: [], revenue: [] };
+// Each revenue point's time (ms): the money chart is spaced by time, not by gift.
+const revenueAt = [];
 const moments = new Map(); // id (or a local key) -> row
 // As many as the server's snapshot holds, so a reload shows the same list.
 const MAX_MOMENTS = 100;
@@ -28,15 +30,40 @@ function push(name, v) {
   draw(name);
 }
 
+function pushRevenue(d) {
+  const t = Date.parse(d.timestamp);
+  revenueAt.push(isNaN(t) ? Date.now() : t);
+  if (revenueAt.length > KEEP) revenueAt.shift();
+  push("revenue", d.cumulative);
+}
+
+function clearRevenue() {
+  series.revenue.length = 0;
+  revenueAt.length = 0;
+  draw("revenue");
+}
+
+// x of each point: by time for the money (a total that stays flat between gifts, drawn as
+// steps), by tick for the rest.
+function xs(name, n, w) {
+  const at = revenueAt;
+  if (name !== "revenue" || at.length !== n || at[n - 1] <= at[0]) {
+    return [...Array(n).keys()].map((i) => (i / Math.max(n - 1, 1)) * w);
+  }
+  return at.map((t) => ((t - at[0]) / (at[n - 1] - at[0])) * w);
+}
+
 // A line over the points, scaled to the chart; the last value as a label.
 function draw(name) {
   const svg = $("chart-" + name), pts = series[name];
   svg.dataset.points = pts.length;
   svg.dataset.last = pts.length ? pts[pts.length - 1] : "";
   if (!pts.length) { svg.innerHTML = ""; return; }
-  const max = Math.max(1, ...pts) * 1.1, w = 300, h = 90, n = Math.max(pts.length - 1, 1);
-  const xy = pts.map((v, i) => [(i / n) * w, h - (v / max) * (h - 4)]);
-  const line = xy.map(([x, y]) => x.toFixed(1) + "," + y.toFixed(1)).join(" ");
+  const max = Math.max(1, ...pts) * 1.1, w = 300, h = 90, px = xs(name, pts.length, w);
+  const xy = pts.map((v, i) => [px[i], h - (v / max) * (h - 4)]);
+  // The money total holds until the next gift: a step, not a slope.
+  const steps = name === "revenue" ? xy.flatMap((p, i) => (i ? [[p[0], xy[i - 1][1]], p] : [p])) : xy;
+  const line = steps.map(([x, y]) => x.toFixed(1) + "," + y.toFixed(1)).join(" ");
   const [lx, ly] = xy[xy.length - 1];
   svg.innerHTML = '<polyline points="' + line + '"></polyline>' +
     '<circle cx="' + lx.toFixed(1) + '" cy="' + ly.toFixed(1) + '" r="2.5"></circle>' +
@@ -135,8 +162,7 @@ let session = null;
 function context(d) {
   if (d.session != null) {
     if (session !== null && d.session !== session) {
-      series.revenue.length = 0;
-      draw("revenue");
+      clearRevenue();
       $("donations").innerHTML = "";
     }
     session = d.session;
@@ -179,7 +205,7 @@ const handlers = {
   history: history,
   stream_state: streamState,
   metrics_update: metrics,
-  revenue_point: (d) => push("revenue", d.cumulative),
+  revenue_point: pushRevenue,
   donation: donation,
   moment: moment,
   context: context,
@@ -196,6 +222,7 @@ function setConn(state) {
 // A new connection starts with a full snapshot: the lists start over.
 function reset() {
   series.revenue.length = 0;
+  revenueAt.length = 0;
   series.velocity.length = 0;
   series.engagement.length = 0;
   // Drawn empty now: a chart the snapshot sends nothing for kept the last run's line.

@@ -254,6 +254,22 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
     );
     let points = cdp.eval("+$('chart-velocity').dataset.points").await;
     assert!(points.as_f64().unwrap() >= 2.0, "velocity chart: {points}");
+    // Two more gifts, 10 s and 100 s after the first: the money chart spaces them by time
+    // (and holds the total flat between them), not one step per gift.
+    srv.feed.send(Update::Revenue(point(11, 5.0, 72.5)));
+    srv.feed.send(Update::Revenue(point(101, 5.0, 77.5)));
+    cdp.until(
+        "$('chart-revenue').dataset.points === '3'",
+        "three revenue points",
+    )
+    .await;
+    let xs = cdp
+        .eval(
+            "[...new Set($('chart-revenue').querySelector('polyline').getAttribute('points')\
+             .split(' ').map((p) => p.split(',')[0]))].join(' ')",
+        )
+        .await;
+    assert_eq!(xs, "0.0 30.0 300.0", "revenue x by time");
     cdp.until(
         "$('moments').textContent.includes('Keywords: CLIP (5x)')",
         "the moment",
