@@ -48,6 +48,12 @@ pub fn spawn(
     let mut budget = Budget::new(setup.cfg.max_calls_per_hour);
     let interval = Duration::from_secs(setup.cfg.interval_seconds.into());
     let now = Instant::now();
+    let wall = wall_now();
+    let ages = setup
+        .earlier_calls
+        .iter()
+        .map(|t| Duration::from_millis(u64::try_from(wall.0.saturating_sub(t.0)).unwrap_or(0)));
+    budget.count_earlier(now, ages);
     let recent_chat = setup.store_chat_text.then(RecentChat::default);
     let (status_tx, status_rx) = watch::channel(AdvisorStatus {
         budget: budget.status(now),
@@ -198,6 +204,12 @@ impl Actor {
     async fn ask(&mut self, asked: bool, cancel: &CancellationToken) {
         let now = Instant::now();
         self.next_due = now + self.interval;
+        if !asked && !self.view.borrow().snapshot.live {
+            // No stream, nothing to advise on: the interval's calls wait for it (a press
+            // still asks).
+            self.publish(Some(super::WAITING_FOR_LIVE.into()), |_| {});
+            return;
+        }
         if let Some(until) = self.backoff.until().filter(|_| !self.backoff.ready(now)) {
             // The call is owed, not skipped: it is made when the wait is over.
             self.next_due = until;

@@ -42,10 +42,20 @@ struct Rig {
     writer: Option<StoreWriter>,
     dir: tempfile::TempDir,
     cancel: CancellationToken,
-    _view: watch::Sender<View>,
+    view: watch::Sender<View>,
 }
 
 async fn rig(provider: Provider, max_calls: u32, timeout: u32, chat_voice: bool) -> Rig {
+    rig_with(provider, max_calls, timeout, chat_voice, |_| {}).await
+}
+
+async fn rig_with(
+    provider: Provider,
+    max_calls: u32,
+    timeout: u32,
+    chat_voice: bool,
+    tweak: impl FnOnce(&mut AdvisorSetup),
+) -> Rig {
     let llm = FakeLlm::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let writer = StoreWriter::spawn(&db_path(dir.path())).unwrap();
@@ -59,12 +69,14 @@ async fn rig(provider: Provider, max_calls: u32, timeout: u32, chat_voice: bool)
         timeout_seconds: timeout,
         ..Advisor::default()
     };
-    let setup = AdvisorSetup {
+    let mut setup = AdvisorSetup {
         cfg,
         key: Some(ApiKey::new(KEY)),
         chat_voice,
         store_chat_text: false,
+        earlier_calls: Vec::new(),
     };
+    tweak(&mut setup);
     let (view_tx, view_rx) = watch::channel(view());
     let (tx, advice) = mpsc::channel(8);
     let cancel = CancellationToken::new();
@@ -76,7 +88,7 @@ async fn rig(provider: Provider, max_calls: u32, timeout: u32, chat_voice: bool)
         writer: Some(writer),
         dir,
         cancel,
-        _view: view_tx,
+        view: view_tx,
     }
 }
 
@@ -276,6 +288,42 @@ async fn the_budget_is_honoured_and_shown() {
         logs.text()
             .contains("advisor: 2/2 calls this hour: next call in")
     );
+}
+
+/// Calls stored before a restart still count: two of two made 10 minutes ago leave none.
+#[tokio::test]
+async fn calls_before_a_restart_count_in_the_hour() {
+    let mut r = rig_with(Provider::Anthropic, 2, 5, false, |s| {
+        let ago = crate::time::wall_now().plus_secs(-600.0);
+        s.earlier_calls = vec![ago, ago.plus_secs(1.0), ago.plus_secs(-7200.0)];
+    })
+    .await;
+    r.handle.ask_now();
+    let s = r.status_until(|s| s.refused == 1).await;
+    assert_eq!(
+        s.line(),
+        "advisor: 2/2 calls this hour · no calls left this hour"
+    );
+    assert!(r.llm.requests().is_empty());
+    assert!(r.advice.try_recv().is_err());
+}
+
+/// No calls on the interval while the stream is offline; the first comes once it is live.
+#[tokio::test]
+async fn the_interval_waits_for_the_stream_to_go_live() {
+    let r = rig_with(Provider::Anthropic, 12, 5, false, |s| {
+        s.cfg.interval_seconds = 1;
+    })
+    .await;
+    let s = r
+        .status_until(|s| s.note.as_deref() == Some(super::WAITING_FOR_LIVE))
+        .await;
+    assert_eq!(s.calls, 0);
+    assert!(r.llm.requests().is_empty());
+    r.view.send_modify(|v| v.snapshot.live = true);
+    tokio::time::timeout(Duration::from_secs(10), r.llm.wait_requests(1))
+        .await
+        .expect("a call once live");
 }
 
 /// `A` pressed three times during a slow call: the call answers them all.

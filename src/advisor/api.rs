@@ -18,6 +18,8 @@ pub struct AdvisorSetup {
     pub chat_voice: bool,
     /// `[general] store_chat_text`: only then may chat lines be sent.
     pub store_chat_text: bool,
+    /// Calls already made in the last hour (from the database), counted in the budget.
+    pub earlier_calls: Vec<Ts>,
 }
 
 impl AdvisorSetup {
@@ -38,6 +40,7 @@ impl AdvisorSetup {
             key,
             chat_voice: c.bot.enabled,
             store_chat_text: c.general.store_chat_text,
+            earlier_calls: Vec::new(),
         }))
     }
 }

@@ -22,6 +22,19 @@ impl Budget {
         }
     }
 
+    /// Counts the calls made before this run, `ages` ago (stored in the database): a restart
+    /// does not start the hour over.
+    pub fn count_earlier(&mut self, now: Instant, ages: impl IntoIterator<Item = Duration>) {
+        let mut calls: Vec<Instant> = ages
+            .into_iter()
+            .filter(|&age| age < HOUR)
+            .map(|age| now.checked_sub(age).unwrap_or(now))
+            .chain(self.calls.drain(..))
+            .collect();
+        calls.sort();
+        self.calls = calls.into();
+    }
+
     fn prune(&mut self, now: Instant) {
         while self
             .calls
@@ -122,6 +135,19 @@ mod tests {
         assert!(b.try_take(t0 + HOUR));
         assert_eq!(b.status(t0 + HOUR), "advisor: 3/3 calls this hour");
         assert_eq!(b.status(t0 + HOUR + 25 * S), "advisor: 1/3 calls this hour");
+    }
+
+    #[test]
+    fn calls_before_a_restart_count_until_their_hour_is_over() {
+        let t0 = Instant::now();
+        let mut b = Budget::new(3);
+        b.count_earlier(t0, [50 * 60 * S, 10 * S, 2 * HOUR]);
+        assert_eq!(b.status(t0), "advisor: 2/3 calls this hour");
+        assert!(b.try_take(t0));
+        assert!(!b.try_take(t0 + S));
+        // The 50-minute-old call leaves the hour 10 minutes later.
+        assert_eq!(b.next_free(t0 + S), t0 + 10 * 60 * S);
+        assert!(b.try_take(t0 + 10 * 60 * S));
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub use actor::spawn;
 
 /// The status note while the hour's calls are spent.
 pub const NO_CALLS_LEFT: &str = "no calls left this hour";
+/// The status note while the stream is offline: no calls on the interval.
+pub const WAITING_FOR_LIVE: &str = "waits for the stream to go live";
 /// The note after an answer (`advice at 14:02:11`): a resting state, not news.
 pub const ADVICE_AT: &str = "advice at";
 pub use api::{Advice, AdvisorCmd, AdvisorHandle, AdvisorSetup, AdvisorStatus, is_loopback};
@@ -31,22 +33,25 @@ pub use key::ApiKey;
 pub use recent_chat::RecentChat;
 pub use tools::ToolCall;
 
+use std::path::Path;
+
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::engine::feed::Feed;
-use crate::store::StoreHandle;
+use crate::store::{Store, StoreHandle};
 
 /// Starts the advisor when `[advisor]` is on: `None` when it is off or cannot start (no key:
 /// one log line says so). Advice arrives on the receiver.
 pub fn start(
     c: &Config,
+    data_dir: &Path,
     feed: &Feed,
     store: Option<StoreHandle>,
     cancel: CancellationToken,
 ) -> Option<(AdvisorHandle, mpsc::Receiver<Advice>)> {
-    let setup = match AdvisorSetup::from_config(c) {
+    let mut setup = match AdvisorSetup::from_config(c) {
         Ok(Some(s)) => s,
         Ok(None) => return None,
         Err(why) => {
@@ -54,6 +59,7 @@ pub fn start(
             return None;
         }
     };
+    setup.earlier_calls = calls_last_hour(data_dir);
     let (tx, rx) = mpsc::channel(8);
     match spawn(setup, feed.view(), store, tx, cancel) {
         Ok(h) => {
@@ -69,6 +75,20 @@ pub fn start(
         Err(why) => {
             tracing::warn!("advisor: {why}");
             None
+        }
+    }
+}
+
+/// The calls stored in the last hour: a restart keeps to `max_calls_per_hour`.
+fn calls_last_hour(data_dir: &Path) -> Vec<crate::domain::Ts> {
+    let since = crate::time::wall_now().plus_secs(-3600.0);
+    match Store::open_in(data_dir).and_then(|s| s.advice_times_since(since)) {
+        Ok(times) => times,
+        Err(e) => {
+            tracing::warn!(
+                "advisor: the last hour's calls could not be read ({e}); counting from now"
+            );
+            Vec::new()
         }
     }
 }

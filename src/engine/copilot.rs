@@ -52,7 +52,7 @@ pub fn start(
     commands: mpsc::Receiver<Command>,
     tasks: CancellationToken,
 ) -> Copilot {
-    let advisor = crate::advisor::start(cfg, feed, Some(store.clone()), tasks.clone());
+    let advisor = crate::advisor::start(cfg, data_dir, feed, Some(store.clone()), tasks.clone());
     let bot = crate::bot::start(cfg, data_dir, tasks.clone());
     if advisor.is_none() && bot.is_none() {
         return Copilot {

@@ -234,6 +234,18 @@ impl Store {
         Ok(row.unwrap_or_default())
     }
 
+    /// When the calls since `since` were made (any channel's: they share the key's bill),
+    /// oldest first.
+    pub fn advice_times_since(&self, since: Ts) -> Result<Vec<Ts>, StoreError> {
+        let mut st = self
+            .connection()
+            .prepare("SELECT at_ms FROM advice WHERE at_ms >= ?1 ORDER BY at_ms")?;
+        let times = st
+            .query_map([since.0], |r| Ok(Ts(r.get(0)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(times)
+    }
+
     /// The calls of one session (or all), oldest first.
     pub fn advice_rows(&self, session: Option<i64>) -> Result<Vec<AdviceRow>, StoreError> {
         let mut st = self.connection().prepare(
