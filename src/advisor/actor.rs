@@ -306,6 +306,8 @@ impl Actor {
                  {MAX_CALLS}"
             );
         }
+        // The activity now: the streamer may have switched while the model was answering.
+        let current = self.view.borrow().snapshot.engage.activity.clone();
         for raw in reply.calls.into_iter().take(MAX_CALLS) {
             let name: String = crate::terminal_text::clean(&raw.name)
                 .chars()
@@ -313,6 +315,13 @@ impl Actor {
                 .collect();
             let res = tools::validate(&raw.name, &raw.input, &arms, self.chat_voice);
             match res {
+                // Not a change: nothing to follow, so not offered nor counted as a suggestion.
+                Ok(ToolCall::SuggestActivity { arm, .. }) if Some(&arm) == current.as_ref() => {
+                    rejected += 1;
+                    tracing::info!(
+                        "advisor: ignored a suggestion of the activity already on ({arm})"
+                    );
+                }
                 Ok(ToolCall::SuggestActivity { .. })
                     if calls
                         .iter()

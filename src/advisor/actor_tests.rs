@@ -290,6 +290,22 @@ async fn the_budget_is_honoured_and_shown() {
     );
 }
 
+/// A suggestion of the activity already on is no suggestion: not offered, not stored as one.
+#[tokio::test]
+async fn a_suggestion_of_the_current_activity_is_not_one() {
+    let mut r = rig(Provider::Anthropic, 12, 5, false).await;
+    r.llm.push(LlmReply::tool(
+        "suggest_activity",
+        json!({"arm": "talk", "reason": "keep chatting"}),
+    ));
+    r.handle.ask_now();
+    let a = r.next_advice().await;
+    assert_eq!(a.suggestion(), None);
+    assert_eq!(a.rejected, 1);
+    let store = r.store().await;
+    assert_eq!(store.advice_summary(None).unwrap().suggestions, 0);
+}
+
 /// Calls stored before a restart still count: two of two made 10 minutes ago leave none.
 #[tokio::test]
 async fn calls_before_a_restart_count_in_the_hour() {

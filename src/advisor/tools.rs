@@ -68,7 +68,8 @@ const REASON: Field = Field {
 const TOOLS: &[Tool] = &[
     Tool {
         name: "suggest_activity",
-        description: "Suggest what the streamer does next: one of the listed activities.",
+        description: "Suggest a change: the activity the streamer switches to next, one of \
+                      the listed activities other than the current one.",
         fields: &[
             Field {
                 name: "arm",
