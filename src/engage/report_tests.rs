@@ -67,6 +67,22 @@ fn the_chat_peak_names_its_window_and_is_left_out_without_windows() {
 }
 
 #[test]
+fn a_channel_named_with_escape_sequences_is_cleaned_in_the_title() {
+    let r = Report {
+        platform: "replay".into(),
+        channel: "evil\x1b]0;PWNED\x07\x1b[31mred".into(),
+        ..Report::default()
+    };
+    let md = r.to_markdown();
+    let title = md.lines().next().unwrap_or_default();
+    assert!(!title.chars().any(char::is_control), "{title:?}");
+    assert!(
+        title.starts_with("# Stream report: replay:evil"),
+        "{title:?}"
+    );
+}
+
+#[test]
 fn revenue_names_only_this_platforms_tips() {
     let mut r = Report {
         platform: "kick".into(),

@@ -14,11 +14,13 @@ impl Report {
         o
     }
 
-    /// As the channel is named on the command line: `twitch:name`, or Kick's bare name.
+    /// As the channel is named on the command line: `twitch:name`, or Kick's bare name. A
+    /// saved replay is named after its file, which may hold anything: cleaned for a terminal.
     fn channel_name(&self) -> String {
+        let name = crate::terminal_text::shown(&self.channel);
         match self.platform.as_str() {
-            "" | "kick" => self.channel.clone(),
-            p => format!("{p}:{}", self.channel),
+            "" | "kick" => name.into_owned(),
+            p => format!("{p}:{name}"),
         }
     }
 
