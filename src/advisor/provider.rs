@@ -71,19 +71,23 @@ fn refusal_message(status: u16, body: &[u8]) -> Option<String> {
     }
     let v: Value = serde_json::from_slice(body).ok()?;
     let m = v["error"]["message"].as_str().or(v["message"].as_str())?;
-    let m: String = m.chars().filter(|c| !c.is_control()).take(200).collect();
-    (!m.trim().is_empty()).then(|| m.trim().to_string())
+    let m: String = crate::terminal_text::clean(m).chars().take(200).collect();
+    (!m.is_empty()).then_some(m)
 }
 
-/// Whether a server's message quotes the key (or its first 12 characters, as servers that
-/// echo a key partly do): such a message is not shown.
+/// Whether a server's message quotes the key, or any 8 characters of it in a row (servers
+/// that echo a key partly show its start or its end): such a message is not shown.
 fn quotes_key(message: &str, key: Option<&str>) -> bool {
-    let Some(key) = key.filter(|k| k.len() >= 8) else {
+    let Some(key) = key.filter(|k| k.len() >= QUOTED_KEY_CHARS) else {
         return false;
     };
-    let head = key.get(..key.len().min(12)).unwrap_or(key);
-    message.contains(head)
+    let key = key.as_bytes();
+    key.windows(QUOTED_KEY_CHARS)
+        .any(|w| std::str::from_utf8(w).is_ok_and(|w| message.contains(w)))
 }
+
+/// A run of this many of the key's characters in a message counts as quoting it.
+const QUOTED_KEY_CHARS: usize = 8;
 
 impl CallError {
     /// The `advice.outcome` column.

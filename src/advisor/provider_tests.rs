@@ -9,7 +9,7 @@ fn a_refusal_says_the_servers_message_except_for_auth_errors() {
     let e = CallError::Refused(404, refusal_message(404, body));
     assert_eq!(
         e.to_string(),
-        "refused (404): model \"foo\" not found, try pulling it first[2J"
+        "refused (404): model \"foo\" not found, try pulling it first"
     );
     let auth = CallError::Refused(
         401,
@@ -24,6 +24,8 @@ fn a_refusal_says_the_servers_message_except_for_auth_errors() {
     assert!(quotes_key("bad request for key sk-SUPERSECRET-KE...", key));
     assert!(!quotes_key("model \"foo\" not found", key));
     assert!(!quotes_key("anything", None));
+    // Its end, as a server that names the key by its last characters does.
+    assert!(quotes_key("bad request; key ends with ...KEY-12345", key));
     assert_eq!(CallError::Refused(400, None).to_string(), "refused (400)");
 }
 
