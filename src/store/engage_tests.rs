@@ -47,6 +47,39 @@ fn a_report_keeps_the_sub_price_it_was_written_with() {
     assert_eq!(r.money.revenue_usd, 4.0, "the first price stored wins");
 }
 
+/// A quiet chat (one message per 10 s window) whose last window was cut short to 1 s: the
+/// peak is 0.1 msg/s over 10 s, not that last message's 1 msg/s.
+#[test]
+fn the_chat_peak_is_taken_over_full_windows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("kicktui.db");
+    let writer = StoreWriter::spawn(&db).expect("writer");
+    let h = writer.handle();
+    let id = h
+        .open_session_blocking(stream_session(Ts(0), Ts(0)))
+        .expect("open");
+    for (end_s, window_s, messages) in [(10, 10.0, 1), (20, 10.0, 1), (21, 1.0, 1)] {
+        let stats = crate::store::ChatStats {
+            session_id: id,
+            at: Ts(end_s * 1000),
+            window_s,
+            messages,
+            chatters: 1,
+            keyword_hits: 0,
+            emote_hits: 0,
+        };
+        h.send_blocking(WriteOp::ChatStats(stats)).expect("stats");
+    }
+    drop(h);
+    writer.shutdown().expect("shutdown");
+    let r = Store::open(&db)
+        .expect("store")
+        .report(id, 5.0)
+        .expect("report")
+        .expect("a session");
+    assert_eq!((r.peak_velocity, r.peak_window_s), (0.1, 10.0));
+}
+
 /// kicktui joined a stream 6 minutes in, and the streamer ran through the activity keys:
 /// the report says it joined late, and lists no 2-second segments nor counts their
 /// suggestions.

@@ -155,9 +155,12 @@ impl Store {
         )?;
         let peak: Option<(f64, f64)> = c
             .query_row(
-                "SELECT messages / window_s, window_s FROM chat_stats
+                // Over the full window: the one cut short at the end (1 s with a message)
+                // is not a 1 msg/s peak.
+                "WITH w AS (SELECT MAX(window_s) AS full FROM chat_stats WHERE session_id = ?1)
+                 SELECT messages / MAX(window_s, w.full), w.full FROM chat_stats, w
                  WHERE session_id = ?1 AND window_s > 0
-                 ORDER BY messages / window_s DESC LIMIT 1",
+                 ORDER BY 1 DESC LIMIT 1",
                 [id],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
