@@ -333,6 +333,30 @@ async fn a_session_left_open_by_kill_9_is_closed_and_reported_at_the_next_start(
     assert!(data.join("reports/clavicular_session001.md").exists());
 }
 
+/// The report of a session closed at start cannot be saved (its folder is a file): it is
+/// printed all the same, with why it was not saved and how to see it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_that_cannot_be_saved_is_still_printed() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let cfg = crash_config(&kick);
+    let dir = killed_mid_stream(&c, &cfg).await;
+    let reports = dir.path().join("data/reports");
+    let _ = std::fs::remove_dir_all(&reports);
+    std::fs::write(&reports, "not a folder").unwrap();
+    c.set_offline();
+    let mut next = support::Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
+    next.expect("# Stream report: clavicular (session 1)").await;
+    let said = next
+        .seen
+        .iter()
+        .find(|l| l.contains("Report for session 1 not saved"))
+        .cloned()
+        .unwrap_or_else(|| panic!("{:?}", next.seen));
+    assert!(said.contains("`kicktui report 1`"), "{said}");
+    next.stop("TERM").await;
+}
+
 /// Killed mid-stream and started again while the same stream is live: the stream keeps its
 /// one session (no second one), whose report waits for the stream's end, covers both runs
 /// and says when kicktui was down.

@@ -22,16 +22,25 @@ pub fn write_report(
     id: i64,
     sub_price_usd: f64,
 ) -> Result<(PathBuf, String), String> {
+    let (path, md) = build_report(data_dir, id, sub_price_usd)?;
+    save_file(&path, &md)?;
+    Ok((path, md))
+}
+
+/// Session `id`'s report from the database, and where it belongs.
+fn build_report(data_dir: &Path, id: i64, sub_price_usd: f64) -> Result<(PathBuf, String), String> {
     let store = Store::open_in(data_dir).map_err(|e| e.to_string())?;
     let report = store
         .report(id, sub_price_usd)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no session {id}"))?;
     let md = report.to_markdown();
-    let path = report_path(data_dir, &report.channel, id);
-    super::bandit_file::write_atomic(&path, md.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok((path, md))
+    Ok((report_path(data_dir, &report.channel, id), md))
+}
+
+fn save_file(path: &Path, md: &str) -> Result<(), String> {
+    super::bandit_file::write_atomic(path, md.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 impl Engine {
@@ -107,12 +116,16 @@ impl Engine {
         }
         let dir = self.engage.data_dir.clone();
         let price = self.engage.sub_price_usd;
-        let written = tokio::task::spawn_blocking(move || write_report(&dir, id, price))
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|r| r);
-        match written {
-            Ok((path, md)) => {
+        // Built apart from the writing: a report that cannot be saved is still shown.
+        let built = tokio::task::spawn_blocking(move || {
+            let (path, md) = build_report(&dir, id, price)?;
+            Ok((save_file(&path, &md).map(|()| path), md))
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r: Result<_, String>| r);
+        match built {
+            Ok((Ok(path), md)) => {
                 if let Err(e) = self.store.report_owed(id, false).await {
                     tracing::warn!("session {id}: report not marked saved: {e}");
                 }
@@ -124,8 +137,17 @@ impl Engine {
                     self.feed.send(Update::Note(format!("\n{}", md.trim_end())));
                 }
             }
+            // Each note is logged too: no line of its own for the log.
+            Ok((Err(e), md)) => {
+                self.feed.send(Update::Note(format!(
+                    "Report for session {id} not saved: {e} (`kicktui report {id}` shows it \
+                     from the database)"
+                )));
+                if show_text {
+                    self.feed.send(Update::Note(format!("\n{}", md.trim_end())));
+                }
+            }
             Err(e) => {
-                tracing::error!("report for session {id}: {e}");
                 self.feed
                     .send(Update::Note(format!("Report for session {id} failed: {e}")));
             }
