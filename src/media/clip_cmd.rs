@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::clip_job::{ClipRequest, clip_base_path, clip_path};
+use super::clip_job::{ClipRequest, output_path};
 use super::cut::{CutResult, cut_pieces};
 use super::error::MediaError;
 use super::part::read_meta;
@@ -39,8 +39,6 @@ struct Plan {
     origin: Ts,
     req: ClipRequest,
     rows: Vec<RecordingRow>,
-    /// A moment's earlier clip (short or failed): cut again in its place, not beside it.
-    replaces: Option<std::path::PathBuf>,
     /// `--start`: the clip is named by it and the length recorded.
     offset_s: Option<f64>,
 }
@@ -60,7 +58,7 @@ pub fn finished_clip(data_dir: &Path, moment: i64) -> Result<Option<std::path::P
 
 fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
     let store = Store::open(db)?;
-    let (session, mut req, replaces) = match *what {
+    let (session, mut req) = match *what {
         ClipWhat::Moment(id) => {
             let m = store.moment(id)?.ok_or_else(|| {
                 format!(
@@ -68,10 +66,9 @@ fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
                     crate::present::later_command("moments")
                 )
             })?;
-            let earlier = m.clip_path.as_ref().map(std::path::PathBuf::from);
-            (m.session_id, ClipRequest::for_moment(&m), earlier)
+            (m.session_id, ClipRequest::for_moment(&m))
         }
-        ClipWhat::Offset { session, .. } => (session, ClipRequest::window(Ts(0), Ts(0)), None),
+        ClipWhat::Offset { session, .. } => (session, ClipRequest::window(Ts(0), Ts(0))),
     };
     let s = store
         .session(session)?
@@ -103,7 +100,6 @@ fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
         origin,
         req,
         rows,
-        replaces,
         offset_s,
     })
 }
@@ -149,14 +145,6 @@ async fn probed_spans(
 }
 
 /// The file exists and was last written after `t`.
-fn written_after(path: &Path, t: Ts) -> bool {
-    std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
-        .is_some_and(|d| d.as_millis() > u128::try_from(t.0).unwrap_or(0))
-}
-
 fn recorded_ranges(spans: &[Span], origin: Ts) -> String {
     spans
         .iter()
@@ -224,16 +212,8 @@ pub async fn clip_from_store(
     }
     let dir = data_dir.join("clips");
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    // A moment not clipped in full yet: a file under its name written after the moment is
-    // what a killed cut left (the rename done, the row not), so it is replaced, not doubled
-    // with a `-2` copy. An older one (a database started afresh) is kept.
     let named = named_by_length(&p, &pieces);
-    let base = clip_base_path(&dir, &p.channel, p.session, &named);
-    let out = match p.replaces.clone().filter(|old| old.is_file()) {
-        Some(old) => old,
-        None if p.req.moment_id.is_some() && written_after(&base, p.req.start) => base,
-        None => clip_path(&dir, &p.channel, p.session, &named),
-    };
+    let out = output_path(&dir, &p.channel, p.session, &named);
     let mut res = cut_pieces(tools, &pieces, &out).await?;
     // Short against the whole window asked for (--duration, or the moment's), not against the
     // part of it that was recorded.

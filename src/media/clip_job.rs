@@ -22,6 +22,8 @@ pub struct ClipRequest {
     pub score: f64,
     /// The file name without extension; `None`: from the moment id or the time.
     pub name: Option<String>,
+    /// The moment's earlier clip (short or failed): cut again in its place, not beside it.
+    pub replaces: Option<PathBuf>,
 }
 
 impl ClipRequest {
@@ -32,6 +34,7 @@ impl ClipRequest {
             end,
             score: 0.0,
             name: None,
+            replaces: None,
         }
     }
 
@@ -48,6 +51,7 @@ impl ClipRequest {
             end: m.at.plus_secs(m.clip_end_offset_s - m.offset_s),
             score: m.score,
             name: None,
+            replaces: m.clip_path.as_ref().map(PathBuf::from),
         }
     }
 
@@ -293,6 +297,29 @@ pub fn clip_base_path(dir: &Path, channel: &str, session: i64, req: &ClipRequest
         }
     };
     dir.join(format!("{channel}_s{session:03}_{label}.mp4"))
+}
+
+/// Where a clip is written: over the moment's earlier clip (short or failed); over a file
+/// under the moment's name written after its window began (what a killed cut left: the file
+/// renamed, the row not updated); else a new name. An older file under that name (a database
+/// started afresh) is kept.
+pub fn output_path(dir: &Path, channel: &str, session: i64, req: &ClipRequest) -> PathBuf {
+    if let Some(old) = req.replaces.clone().filter(|old| old.is_file()) {
+        return old;
+    }
+    let base = clip_base_path(dir, channel, session, req);
+    if req.moment_id.is_some() && written_after(&base, req.start) {
+        return base;
+    }
+    clip_path(dir, channel, session, req)
+}
+
+fn written_after(path: &Path, t: Ts) -> bool {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+        .is_some_and(|d| d.as_millis() > u128::try_from(t.0).unwrap_or(0))
 }
 
 /// [`clip_base_path`], or `…-2.mp4`, `…-3.mp4`: never an existing file.

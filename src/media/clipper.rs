@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use super::clip_job::{
-    ClipEvent, ClipRequest, ClipState, ClipperConfig, Job, Readiness, clip_path, readiness,
+    ClipEvent, ClipRequest, ClipState, ClipperConfig, Job, Readiness, output_path, readiness,
 };
 use super::cut::cut_pieces;
 use super::hook::run_on_ready;
@@ -267,7 +267,7 @@ impl Actor {
                 self.cfg.clips_dir.display()
             ));
         }
-        let out = clip_path(
+        let out = output_path(
             &self.cfg.clips_dir,
             &self.cfg.channel,
             self.cfg.session_id,
