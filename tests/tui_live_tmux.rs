@@ -101,3 +101,76 @@ async fn the_tui_on_a_live_channel_in_an_80x24_pane() {
         1
     );
 }
+
+/// `c` on a moment still building: its clip waits until the moment is final and covers the
+/// final window (a raid that joined 8 s later widened it), not the first one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn c_on_a_building_moment_clips_its_final_window() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let dir = tempfile::tempdir().unwrap();
+    let hls = dir.path().join("hls");
+    std::fs::create_dir(&hls).unwrap();
+    let src = kicktui::media::hls_source::HlsSource::start(&hls, "ffmpeg")
+        .await
+        .unwrap();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.recorder.enabled = true;
+    cfg.recorder.stream_url = src.url();
+    cfg.recorder.poll_interval_seconds = 5;
+    cfg.moments.event_pre_roll_seconds = 2;
+    cfg.moments.event_post_roll_seconds = 1;
+    cfg.moments.merge_seconds = 20;
+    let (cmd, data) = tui_command(dir.path(), &cfg, "; sleep 60");
+    let tmux = Tmux::new("building-clip");
+    tmux.start_80x24(&cmd);
+    tokio::time::timeout(Duration::from_secs(20), c.wait_subscribed())
+        .await
+        .unwrap();
+    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
+    c.set_live("Ranked");
+    wait(&tmux, "recorded bytes", 30, |s| {
+        s.contains("● REC") && s.contains("recording · ") && s.contains(" MB")
+    });
+    c.kicks("big_donor", 1000, "");
+    wait(&tmux, "the donation, building", 10, |s| {
+        s.contains("building")
+    });
+    tmux.keys(&["c"]);
+    wait(&tmux, "the clip queued", 10, |s| s.contains("queued"));
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    c.raid("host", 50);
+    wait(&tmux, "the clip, ready", 60, |s| s.contains("ready"));
+    let conn = db(&data);
+    let (status, path, window): (String, String, f64) = conn
+        .query_row(
+            "SELECT clip_status, clip_path, clip_end_offset_s - clip_start_offset_s
+             FROM moments WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert!(window >= 8.0, "the raid widened the window (3 s before): {window} s");
+    assert_eq!(status, "done");
+    let probe = std::process::Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let seconds: f64 = String::from_utf8_lossy(&probe.stdout)
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(
+        seconds >= window - 1.0,
+        "the clip covers the final {window} s window: {seconds} s"
+    );
+    tmux.keys(&["q"]);
+}

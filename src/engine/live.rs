@@ -156,6 +156,7 @@ pub async fn run(
         live_state: Default::default(),
         dropped_writes: 0,
         building: None,
+        clip_when_final: None,
         spike_window_ms: i64::from(cfg.chat.window_seconds) * 1000,
         engage: super::engage::EngageHook::new(
             cfg,

@@ -3,8 +3,9 @@
 //! ever cover them.
 
 use super::runner::Engine;
-use super::update::Update;
+use super::update::{ClipNews, Update};
 use crate::domain::{Moment, MomentSource};
+use crate::media::ClipState;
 use crate::time::wall_now;
 
 impl Engine {
@@ -41,6 +42,28 @@ impl Engine {
         }
         self.feed.send(Update::Moment { id, moment });
         self.tell_not_recorded(id, unrecorded);
+        if let Some(id) = id.filter(|&id| self.clip_when_final == Some(id)) {
+            self.clip_when_final = None;
+            self.clip_moment(id).await;
+        }
+    }
+
+    /// `c` on a moment: cut now, or once final if it is still building (its window may
+    /// still widen: a raid's build-up, a later trigger).
+    pub(super) async fn clip_moment(&mut self, id: i64) {
+        if self.building == Some(Some(id)) {
+            self.clip_when_final = Some(id);
+            self.feed.send(Update::Clip(ClipNews {
+                session: self.sessions.current().unwrap_or(0),
+                moment_id: Some(id),
+                state: ClipState::Queued,
+                progress: None,
+            }));
+            return;
+        }
+        if let Some(u) = self.media.clip_moment(id).await {
+            self.feed.send(u);
+        }
     }
 
     /// Stores a new moment; its row id, or `None` (and why, in the log) when it could not be,

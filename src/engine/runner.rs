@@ -82,6 +82,9 @@ pub struct Engine {
     pub(super) dropped_writes: u64,
     /// The moment shown while building (its row id, if stored), until it is final.
     pub(super) building: Option<Option<i64>>,
+    /// `c` on the building moment (this row id): its clip is asked for once it is final, so
+    /// the clip covers the final window, not the first one.
+    pub(super) clip_when_final: Option<i64>,
     /// `[chat] window_seconds`: how recent a chat trigger must be to call chat spiking.
     pub(super) spike_window_ms: i64,
     /// Activities, the bandit, the context line, the report.
@@ -153,11 +156,7 @@ impl Engine {
                 let m = self.core.mark(at, note.as_deref());
                 self.apply(vec![Effect::Moment(m)]).await;
             }
-            Command::ClipMoment { id } => {
-                if let Some(u) = self.media.clip_moment(id).await {
-                    self.feed.send(u);
-                }
-            }
+            Command::ClipMoment { id } => self.clip_moment(id).await,
             Command::SetActivity { name } => {
                 let said = self.engage.switch_by(Switcher::Person);
                 if let Some(said) = said {
