@@ -274,7 +274,7 @@ impl Actor {
             &job.req,
         );
         match cut_pieces(&self.cfg.tools, pieces, &out).await {
-            Ok(res) => {
+            Ok(mut res) => {
                 let segment = 2.0f64.max(
                     self.recording
                         .borrow()
@@ -285,12 +285,12 @@ impl Actor {
                 );
                 run_on_ready(&self.cfg.on_ready, &res.path);
                 // The asked window may start before the recording: compare with what was asked.
-                let asked = job.req.duration();
-                if res.duration + segment < asked {
+                res.asked = job.req.duration();
+                if res.is_short(segment) {
                     ClipState::Short {
                         path: res.path,
                         duration: res.duration,
-                        asked,
+                        asked: res.asked,
                     }
                 } else {
                     ClipState::Ready {

@@ -184,8 +184,31 @@ pub async fn cut_pieces(
 }
 
 impl CutResult {
-    /// Shorter than asked by more than one segment: the recording had a hole or ended early.
+    /// Covers less than asked by more than one segment: the recording had a hole or ended
+    /// early. The keyframe lead-in before the asked start covers nothing that was asked.
     pub fn is_short(&self, segment: f64) -> bool {
-        self.duration + segment.max(1.0) < self.asked
+        self.duration - self.lead_in + segment.max(1.0) < self.asked
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cut(duration: f64, lead_in: f64) -> CutResult {
+        CutResult {
+            path: PathBuf::from("x.mp4"),
+            duration,
+            asked: 50.0,
+            lead_in,
+        }
+    }
+
+    /// 48 s starting 1 s early covers 47 of the 50 asked: more than a 2 s segment missing.
+    #[test]
+    fn the_keyframe_lead_in_does_not_count_as_covered() {
+        assert!(cut(48.2, 1.0).is_short(2.0));
+        assert!(!cut(48.2, 0.0).is_short(2.0));
+        assert!(!cut(51.0, 1.0).is_short(2.0));
     }
 }
