@@ -150,7 +150,10 @@ async fn c_on_a_building_moment_clips_its_final_window() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap();
-    assert!(window >= 8.0, "the raid widened the window (3 s before): {window} s");
+    assert!(
+        window >= 8.0,
+        "the raid widened the window (3 s before): {window} s"
+    );
     assert_eq!(status, "done");
     let probe = std::process::Command::new("ffprobe")
         .args([

@@ -52,14 +52,20 @@ fn moments_with_sessions(store: &Store) -> Result<Vec<(MomentRow, SessionRow)>, 
         .collect())
 }
 
+/// A clip `--pending` cuts: not cut yet, or failed (a full disk fails every clip left; they
+/// are tried again here, not one `--moment` at a time).
+fn to_cut(status: ClipStatus) -> bool {
+    matches!(
+        status,
+        ClipStatus::Pending | ClipStatus::Queued | ClipStatus::Waiting | ClipStatus::Failed
+    )
+}
+
 /// The pending moments of `mine` (channels this run holds the lock of).
 fn pending(store: &Store, mine: &[Channel]) -> Result<Pending, Error> {
     let mut p = Pending::default();
     for (m, s) in moments_with_sessions(store)? {
-        if !matches!(
-            m.clip_status,
-            ClipStatus::Pending | ClipStatus::Queued | ClipStatus::Waiting
-        ) {
+        if !to_cut(m.clip_status) {
             continue;
         }
         if s.ended_at.is_none() || !mine.contains(&(s.platform, s.channel)) {
@@ -102,7 +108,7 @@ fn lock_channels(store: &Store, data_dir: &Path) -> Result<Locked, Error> {
         }
     }
     for (m, s) in moments_with_sessions(store)? {
-        if !m.clip_status.is_final() {
+        if !m.clip_status.is_final() || to_cut(m.clip_status) {
             add((s.platform, s.channel));
         }
     }
