@@ -162,7 +162,7 @@ pub enum Command {
     Eval(EvalArgs),
     /// Cut a clip from a session's recordings (no re-encode) and print its path.
     #[command(
-        override_usage = "kicktui clip --moment <ID>\n       kicktui clip --pending\n       kicktui clip --session <N> --start <H:MM:SS> [--duration <SECONDS>]"
+        override_usage = "kicktui clip --moment <ID>\n       kicktui clip --pending [--failed]\n       kicktui clip --session <N> --start <H:MM:SS> [--duration <SECONDS>]"
     )]
     Clip(ClipArgs),
     /// Check the setup: config, data dir, streamlink, ffmpeg, the platform's API and chat
@@ -206,6 +206,9 @@ pub struct ClipArgs {
     /// Clip every moment whose clip is still pending (left at quit, or by a crash).
     #[arg(long, conflicts_with_all = ["session", "start", "moment"])]
     pub pending: bool,
+    /// With --pending: failed clips too (after a full disk, say).
+    #[arg(long, requires = "pending")]
+    pub failed: bool,
 }
 
 #[derive(Debug, Args)]

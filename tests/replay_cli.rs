@@ -278,7 +278,7 @@ fn saved_replay() -> (tempfile::TempDir, rusqlite::Connection) {
 }
 
 /// A moment of an ended stream whose window no recording covers (a gap while the disk was
-/// full), pending or failed, is marked `no_recording` once, not retried by every `clip --pending` (whose exit
+/// full), pending (or failed, with `--failed`), is marked `no_recording` once, not retried by every `clip --pending` (whose exit
 /// code a cron job checks). A part that is missing may come back (a disk not mounted): its
 /// moments stay pending, and the run fails saying so.
 #[test]
@@ -321,11 +321,13 @@ fn clip_pending_gives_up_on_a_window_never_recorded() {
     let left: i64 = db.query_row(pending, [], |r| r.get(0)).unwrap();
     assert_eq!(left, moments, "a missing part may come back: {err}");
 
-    // Failed clips (a full disk fails every one left) are tried again too.
+    // Failed clips (a full disk fails every one left) are left alone, unless asked for.
     db.execute_batch("UPDATE moments SET clip_status = 'failed';")
         .unwrap();
     insert_part(&part);
     let (_, err, ok) = kicktui(&["clip", "--pending"], dir.path());
+    assert!(ok && err.contains("No pending clips."), "{err}");
+    let (_, err, ok) = kicktui(&["clip", "--pending", "--failed"], dir.path());
     assert!(ok, "{err}");
     assert!(
         err.contains("no recording of session 1 covers")

@@ -239,7 +239,7 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
         eprintln!("[clips] on_ready is not run here: this is the demo's data dir (made-up clips)");
     }
     if args.pending {
-        return crate::media::clip_pending::run(&cfg, &data_dir);
+        return crate::media::clip_pending::run(&cfg, &data_dir, args.failed);
     }
     let what = match (args.moment, args.session, &args.start) {
         (Some(id), _, _) => ClipWhat::Moment(id),

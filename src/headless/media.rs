@@ -155,12 +155,14 @@ pub fn clip_line(n: &ClipNews) -> Option<String> {
         ClipState::NoRecording | ClipState::FileMissing(_) => {
             format!("{of}Clip{moment} {}", n.state.label())
         }
-        // A failure may pass (a full disk): `clip --pending` leaves failed clips alone.
+        // A failure may pass (a full disk): `clip --pending` leaves failed clips alone, and
+        // `--failed` takes them all.
         ClipState::Failed(_) => match n.moment_id {
             Some(id) => format!(
-                "{of}Clip{moment} {}; `{}` cuts it again",
+                "{of}Clip{moment} {}; `{}` cuts it again (`{}`: every failed clip)",
                 n.state.label(),
-                later_command(&format!("clip --moment {id}"))
+                later_command(&format!("clip --moment {id}")),
+                later_command("clip --pending --failed")
             ),
             None => format!("{of}Clip{moment} {}", n.state.label()),
         },
@@ -215,7 +217,8 @@ mod tests {
         assert_eq!(
             clip_line(&failed).unwrap(),
             "Clip of moment #3 failed: ffmpeg failed: No space left on device; \
-             `kicktui clip --moment 3` cuts it again"
+             `kicktui clip --moment 3` cuts it again (`kicktui clip --pending --failed`: every \
+             failed clip)"
         );
     }
 }

@@ -52,20 +52,21 @@ fn moments_with_sessions(store: &Store) -> Result<Vec<(MomentRow, SessionRow)>, 
         .collect())
 }
 
-/// A clip `--pending` cuts: not cut yet, or failed (a full disk fails every clip left; they
-/// are tried again here, not one `--moment` at a time).
-fn to_cut(status: ClipStatus) -> bool {
-    matches!(
-        status,
-        ClipStatus::Pending | ClipStatus::Queued | ClipStatus::Waiting | ClipStatus::Failed
-    )
+/// A clip `--pending` cuts: not cut yet; with `--failed`, failed ones too (a full disk fails
+/// every clip left). Not by default: a failure that lasts would fail every cron run.
+fn to_cut(status: ClipStatus, failed_too: bool) -> bool {
+    match status {
+        ClipStatus::Pending | ClipStatus::Queued | ClipStatus::Waiting => true,
+        ClipStatus::Failed => failed_too,
+        _ => false,
+    }
 }
 
 /// The pending moments of `mine` (channels this run holds the lock of).
-fn pending(store: &Store, mine: &[Channel]) -> Result<Pending, Error> {
+fn pending(store: &Store, mine: &[Channel], failed_too: bool) -> Result<Pending, Error> {
     let mut p = Pending::default();
     for (m, s) in moments_with_sessions(store)? {
-        if !to_cut(m.clip_status) {
+        if !to_cut(m.clip_status, failed_too) {
             continue;
         }
         if s.ended_at.is_none() || !mine.contains(&(s.platform, s.channel)) {
@@ -95,7 +96,7 @@ struct Locked {
 /// Every channel with an open session, a clip not final or a report owed, locked for the
 /// whole run (a live run started meanwhile is refused and says who holds it); one a kicktui
 /// is watching is left to it.
-fn lock_channels(store: &Store, data_dir: &Path) -> Result<Locked, Error> {
+fn lock_channels(store: &Store, data_dir: &Path, failed_too: bool) -> Result<Locked, Error> {
     let mut channels: Vec<Channel> = Vec::new();
     let mut add = |c: Channel| {
         if !channels.contains(&c) {
@@ -108,7 +109,7 @@ fn lock_channels(store: &Store, data_dir: &Path) -> Result<Locked, Error> {
         }
     }
     for (m, s) in moments_with_sessions(store)? {
-        if !m.clip_status.is_final() || to_cut(m.clip_status) {
+        if !m.clip_status.is_final() || to_cut(m.clip_status, failed_too) {
             add((s.platform, s.channel));
         }
     }
@@ -246,20 +247,21 @@ fn mark_unrecorded(rt: &tokio::runtime::Runtime, db: &Path, ids: &[i64]) -> Resu
     })
 }
 
-pub fn run(cfg: &Config, data_dir: &Path) -> Result<ExitCode, Error> {
+/// `failed_too`: `--failed`, failed clips are cut again as well.
+pub fn run(cfg: &Config, data_dir: &Path, failed_too: bool) -> Result<ExitCode, Error> {
     let db = db_path(data_dir);
     if !db.exists() {
         return Err(format!("no database at {} (wrong --data-dir?)", db.display()).into());
     }
     // Held until every clip is cut: a live run and this never cut the same moment.
-    let locked = lock_channels(&Store::open(&db)?, data_dir)?;
+    let locked = lock_channels(&Store::open(&db)?, data_dir, failed_too)?;
     let mine = &locked.mine;
     let owed = repair(&db, mine)?;
     let Pending {
         cut,
         cut_sessions,
         none,
-    } = pending(&Store::open(&db)?, mine)?;
+    } = pending(&Store::open(&db)?, mine, failed_too)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
