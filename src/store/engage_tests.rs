@@ -47,8 +47,8 @@ fn a_report_keeps_the_sub_price_it_was_written_with() {
     assert_eq!(r.money.revenue_usd, 4.0, "the first price stored wins");
 }
 
-/// A quiet chat (one message per 10 s window) whose last window was cut short to 1 s: the
-/// peak is 0.1 msg/s over 10 s, not that last message's 1 msg/s.
+/// A window cut short to 1 s: its one message is no 1 msg/s peak; windows of another length
+/// (a restart with 60 s windows) count over their own length, not the longest.
 #[test]
 fn the_chat_peak_is_taken_over_full_windows() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -58,7 +58,17 @@ fn the_chat_peak_is_taken_over_full_windows() {
     let id = h
         .open_session_blocking(stream_session(Ts(0), Ts(0)))
         .expect("open");
-    for (end_s, window_s, messages) in [(10, 10.0, 1), (20, 10.0, 1), (21, 1.0, 1)] {
+    // A second run with 60 s windows: its peak (30 in 60 s) counts over its own window.
+    let rows = [
+        (10, 10.0, 1),
+        (20, 10.0, 1),
+        (21, 1.0, 1),
+        (90, 60.0, 12),
+        (150, 60.0, 30),
+        (200, 10.0, 1),
+        (210, 10.0, 20),
+    ];
+    for (end_s, window_s, messages) in rows {
         let stats = crate::store::ChatStats {
             session_id: id,
             at: Ts(end_s * 1000),
@@ -77,7 +87,7 @@ fn the_chat_peak_is_taken_over_full_windows() {
         .report(id, 5.0)
         .expect("report")
         .expect("a session");
-    assert_eq!((r.peak_velocity, r.peak_window_s), (0.1, 10.0));
+    assert_eq!((r.peak_velocity, r.peak_window_s), (2.0, 10.0));
 }
 
 /// kicktui joined a stream 6 minutes in, and the streamer ran through the activity keys:

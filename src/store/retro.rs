@@ -155,11 +155,13 @@ impl Store {
         )?;
         let peak: Option<(f64, f64)> = c
             .query_row(
-                // Over the full window: the one cut short at the end (1 s with a message)
-                // is not a 1 msg/s peak.
-                "WITH w AS (SELECT MAX(window_s) AS full FROM chat_stats WHERE session_id = ?1)
-                 SELECT messages / MAX(window_s, w.full), w.full FROM chat_stats, w
-                 WHERE session_id = ?1 AND window_s > 0
+                // Windows cut short (at the end, at a flush: 1 s with one message is no
+                // 1 msg/s peak) are left out: under half the usual window. A restart with
+                // another `window_seconds` keeps its own.
+                "WITH usual AS (SELECT window_s AS s FROM chat_stats WHERE session_id = ?1
+                     GROUP BY window_s ORDER BY COUNT(*) DESC, window_s DESC LIMIT 1)
+                 SELECT messages / window_s, window_s FROM chat_stats, usual
+                 WHERE session_id = ?1 AND window_s > 0 AND window_s >= usual.s / 2
                  ORDER BY 1 DESC LIMIT 1",
                 [id],
                 |row| Ok((row.get(0)?, row.get(1)?)),
