@@ -83,6 +83,7 @@ pub async fn run_live_tui_with(
     let mut printer = Printer::new(&channel, crate::headless::CHAT_LINE_EVERY_S);
     let mut last_words = |u: Update| {
         let report = matches!(&u, Update::Note(n) if n.starts_with("Stream report saved")
+            || n.starts_with(crate::engine::engage_report::REPORT_FAILED)
             || n.starts_with(crate::notify::DRAIN_PREFIX));
         if report || matches!(u, Update::Recorder(_) | Update::Clip(_)) {
             // Logged as the TUI logged them, as the headless printer does.

@@ -9,6 +9,8 @@ use super::update::Update;
 use crate::store::{Store, WriteOp};
 
 pub const REPORTS_DIR: &str = "reports";
+/// How a note about a report that was not saved begins (the TUI's last words keep it).
+pub const REPORT_FAILED: &str = "Report for session";
 
 pub fn report_path(data_dir: &Path, channel: &str, session: i64) -> PathBuf {
     data_dir
@@ -140,8 +142,8 @@ impl Engine {
             // Each note is logged too: no line of its own for the log.
             Ok((Err(e), md)) => {
                 self.feed.send(Update::Note(format!(
-                    "Report for session {id} not saved: {e} (`kicktui report {id}` shows it \
-                     from the database)"
+                    "{REPORT_FAILED} {id} not saved: {e} (`kicktui report {id}` shows it from \
+                     the database)"
                 )));
                 if show_text {
                     self.feed.send(Update::Note(format!("\n{}", md.trim_end())));
@@ -149,7 +151,7 @@ impl Engine {
             }
             Err(e) => {
                 self.feed
-                    .send(Update::Note(format!("Report for session {id} failed: {e}")));
+                    .send(Update::Note(format!("{REPORT_FAILED} {id} failed: {e}")));
             }
         }
     }
