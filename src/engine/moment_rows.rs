@@ -49,9 +49,11 @@ impl Engine {
     }
 
     /// `c` on a moment: cut now, or once final if it is still building (its window may
-    /// still widen: a raid's build-up, a later trigger).
+    /// still widen: a raid's build-up, a later trigger). One no recording can cover is said
+    /// at once.
     pub(super) async fn clip_moment(&mut self, id: i64) {
-        if self.building == Some(Some(id)) {
+        let recordable = !self.media.never_records() && self.sessions.current_live().is_some();
+        if self.building == Some(Some(id)) && recordable {
             self.clip_when_final = Some(id);
             self.feed.send(Update::Clip(ClipNews {
                 session: self.sessions.current().unwrap_or(0),

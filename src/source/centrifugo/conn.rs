@@ -268,11 +268,13 @@ impl Conn<'_> {
                 let why = describe(Some(code), &None, &reason);
                 return Next::End(Ended::new(Some(code), why, established));
             }
-            Reply::Publication { data, .. } => {
+            Reply::Publication { channel, data } => {
                 let frame = proto::inner_frame(data);
                 // Captured in Pusher's shape, so `kicktui replay` reads it like any capture.
                 let at = link.received(&frame).await;
-                self.live_now(link).await;
+                if self.target.channels.first() == Some(&channel) {
+                    self.live_now(link).await;
+                }
                 if !link.deliver(at, decode_frame(&frame)).await {
                     return Next::End(Ended::new(Some(1000), "engine stopped", established));
                 }
