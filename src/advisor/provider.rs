@@ -296,8 +296,10 @@ impl LlmClient {
             let body = crate::http_body::read_capped(resp, REFUSAL_BODY)
                 .await
                 .unwrap_or_default();
+            // The whole body is looked at: a message cut short may end inside the key.
+            let key = self.key.as_ref().map(ApiKey::expose);
             let said = refusal_message(status, &body)
-                .filter(|m| !quotes_key(m, self.key.as_ref().map(ApiKey::expose)));
+                .filter(|_| !quotes_key(&String::from_utf8_lossy(&body), key));
             return Err(CallError::Refused(status, said));
         }
         let bytes = match crate::http_body::read_capped(resp, MAX_REPLY).await {

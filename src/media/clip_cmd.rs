@@ -144,7 +144,6 @@ async fn probed_spans(
     Ok((spans, left_out))
 }
 
-/// The file exists and was last written after `t`.
 fn recorded_ranges(spans: &[Span], origin: Ts) -> String {
     spans
         .iter()

@@ -314,6 +314,7 @@ pub fn output_path(dir: &Path, channel: &str, session: i64, req: &ClipRequest) -
     clip_path(dir, channel, session, req)
 }
 
+/// The file exists and was last written after `t`.
 fn written_after(path: &Path, t: Ts) -> bool {
     std::fs::metadata(path)
         .and_then(|m| m.modified())

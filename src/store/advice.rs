@@ -297,6 +297,29 @@ mod tests {
         }
     }
 
+    /// What a restart's budget counts: every call since the time asked, failed ones too.
+    #[tokio::test]
+    async fn the_calls_since_a_time_are_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = db_path(dir.path());
+        let w = StoreWriter::spawn(&path).unwrap();
+        let h = w.handle();
+        for (at_ms, outcome) in [(1_000_000, "ok"), (2_000_000, "timeout"), (3_000_000, "ok")] {
+            let a = NewAdvice {
+                at: Ts(at_ms),
+                ..advice(None, outcome, 1.0)
+            };
+            let op = WriteOp::Advice(AdviceWrite::Insert(Box::new(a)));
+            h.send(op).await.unwrap();
+        }
+        w.shutdown_async().await.unwrap();
+        let store = Store::open(&path).unwrap();
+        assert_eq!(
+            store.advice_times_since(Ts(2_000_000)).unwrap(),
+            vec![Ts(2_000_000), Ts(3_000_000)]
+        );
+    }
+
     #[tokio::test]
     async fn calls_and_outcomes_are_stored_and_summarised() {
         let dir = tempfile::tempdir().unwrap();

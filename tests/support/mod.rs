@@ -241,8 +241,8 @@ pub async fn wait_live(state: &tokio::sync::watch::Receiver<kicktui::source::Cha
     .unwrap();
 }
 
-/// Why a chat client next waits to reconnect (its first `Reconnecting` state from now on).
-/// Every chat state shown until the source ends (its sender dropped).
+/// Every chat state shown until the source ends (its sender dropped). A watch keeps only the
+/// latest: a state replaced within a scheduler tick may go unseen.
 pub fn states_shown(
     state: &tokio::sync::watch::Receiver<kicktui::source::ChatState>,
 ) -> tokio::task::JoinHandle<Vec<kicktui::source::ChatState>> {
@@ -256,6 +256,7 @@ pub fn states_shown(
     })
 }
 
+/// Why a chat client next waits to reconnect (its first `Reconnecting` state from now on).
 pub async fn reconnect_reason(
     state: &tokio::sync::watch::Receiver<kicktui::source::ChatState>,
 ) -> String {
