@@ -363,11 +363,7 @@ async fn a_refused_chat_subscription_is_a_refusal(proto: Proto) {
     let shown = support::states_shown(&client.state);
     let exit = timeout(LIMIT, &mut client.task).await.unwrap().unwrap();
     drop(client);
-    let shown = timeout(LIMIT, shown).await.unwrap().unwrap();
-    assert!(
-        !shown.iter().any(|s| matches!(s, ChatState::Live { .. })),
-        "never live: {shown:?}"
-    );
+    support::never_live(shown).await;
     let SourceExit::Refused { why } = exit else {
         panic!("expected Refused, got {exit:?}")
     };

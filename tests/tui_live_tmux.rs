@@ -2,6 +2,7 @@
 //! The panes appear, a scripted spike reaches the moments list, `m` adds a manual moment that
 //! is then in SQLite, `?` shows the help, `q` exits and the terminal is restored.
 
+mod media_support;
 mod support;
 mod tmux_support;
 
@@ -124,14 +125,7 @@ async fn c_on_a_building_moment_clips_its_final_window() {
     let (cmd, data) = tui_command(dir.path(), &cfg, "; sleep 60");
     let tmux = Tmux::new("building-clip");
     tmux.start_80x24(&cmd);
-    tokio::time::timeout(Duration::from_secs(20), c.wait_subscribed())
-        .await
-        .unwrap();
-    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
-    c.set_live("Ranked");
-    wait(&tmux, "recorded bytes", 30, |s| {
-        s.contains("● REC") && s.contains("recording · ") && s.contains(" MB")
-    });
+    tmux_support::live_and_recording(&tmux, &c, &src).await;
     c.kicks("big_donor", 1000, "");
     wait(&tmux, "the donation, building", 10, |s| {
         s.contains("building")
@@ -155,22 +149,7 @@ async fn c_on_a_building_moment_clips_its_final_window() {
         "the raid widened the window (3 s before): {window} s"
     );
     assert_eq!(status, "done");
-    let probe = std::process::Command::new("ffprobe")
-        .args([
-            "-v",
-            "error",
-            "-show_entries",
-            "format=duration",
-            "-of",
-            "csv=p=0",
-        ])
-        .arg(&path)
-        .output()
-        .unwrap();
-    let seconds: f64 = String::from_utf8_lossy(&probe.stdout)
-        .trim()
-        .parse()
-        .unwrap();
+    let seconds = media_support::duration_of(std::path::Path::new(&path));
     assert!(
         seconds >= window - 1.0,
         "the clip covers the final {window} s window: {seconds} s"

@@ -65,15 +65,8 @@ async fn quit_live_with(
     let (cmd, data) = tui_command(dir.path(), &cfg, "; echo KICKTUI-EXIT=$?; sleep 60");
     let tmux = Tmux::new(tag);
     tmux.start_80x24(&cmd);
-    tokio::time::timeout(Duration::from_secs(20), c.wait_subscribed())
-        .await
-        .unwrap();
-    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
-    c.set_live("Ranked");
     // Some recording before and after the mark, so its clip has content.
-    wait(&tmux, "recorded bytes", 30, |s| {
-        s.contains("● REC") && s.contains("recording · ") && s.contains(" MB")
-    });
+    tmux_support::live_and_recording(&tmux, &c, &src).await;
     tmux.keys(&["m"]);
     wait(&tmux, "the stored mark", 10, |s| {
         s.contains("MARKED") && s.contains("saved #")

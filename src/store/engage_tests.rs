@@ -16,17 +16,24 @@ fn stream_session(at: Ts, stream: Ts) -> NewSession {
     }
 }
 
+/// A fresh database with one stream session: the dir, its path, the writer and the session.
+fn stream_store() -> (tempfile::TempDir, std::path::PathBuf, StoreWriter, i64) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("kicktui.db");
+    let writer = StoreWriter::spawn(&db).expect("writer");
+    let id = writer
+        .handle()
+        .open_session_blocking(stream_session(Ts(0), Ts(0)))
+        .expect("open");
+    (dir, db, writer, id)
+}
+
 /// `kicktui report N` later prints the revenue the saved report had, whatever price the
 /// config says then.
 #[test]
 fn a_report_keeps_the_sub_price_it_was_written_with() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("kicktui.db");
-    let writer = StoreWriter::spawn(&db).expect("writer");
+    let (_dir, db, writer, id) = stream_store();
     let h = writer.handle();
-    let id = h
-        .open_session_blocking(stream_session(Ts(0), Ts(0)))
-        .expect("open");
     let sub = Event::Subscription {
         username: "a".into(),
         months: 1,
@@ -51,13 +58,8 @@ fn a_report_keeps_the_sub_price_it_was_written_with() {
 /// (a restart with 60 s windows) count over their own length, not the longest.
 #[test]
 fn the_chat_peak_is_taken_over_full_windows() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("kicktui.db");
-    let writer = StoreWriter::spawn(&db).expect("writer");
+    let (_dir, db, writer, id) = stream_store();
     let h = writer.handle();
-    let id = h
-        .open_session_blocking(stream_session(Ts(0), Ts(0)))
-        .expect("open");
     // A second run with 60 s windows: its peak (30 in 60 s) counts over its own window.
     let rows = [
         (10, 10.0, 1),
@@ -202,13 +204,8 @@ fn the_last_report_skips_sessions_without_a_stream_or_a_moment() {
 /// a cheer, as the banner does.
 #[test]
 fn bits_are_a_cheer_in_the_report_and_the_list() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("kicktui.db");
-    let writer = StoreWriter::spawn(&db).expect("writer");
+    let (_dir, db, writer, id) = stream_store();
     let h = writer.handle();
-    let id = h
-        .open_session_blocking(stream_session(Ts(0), Ts(0)))
-        .expect("open");
     let mut core = Core::new(&Config::default(), OffsetBase::FirstEvent);
     let bits = Event::Bits {
         username: "lunarbean".into(),

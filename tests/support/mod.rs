@@ -256,6 +256,17 @@ pub fn states_shown(
     })
 }
 
+/// Waits for [`states_shown`] to end and asserts none of them was live.
+pub async fn never_live(shown: tokio::task::JoinHandle<Vec<kicktui::source::ChatState>>) {
+    let shown = timeout(LIMIT, shown).await.unwrap().unwrap();
+    assert!(
+        !shown
+            .iter()
+            .any(|s| matches!(s, kicktui::source::ChatState::Live { .. })),
+        "never live: {shown:?}"
+    );
+}
+
 /// Why a chat client next waits to reconnect (its first `Reconnecting` state from now on).
 pub async fn reconnect_reason(
     state: &tokio::sync::watch::Receiver<kicktui::source::ChatState>,

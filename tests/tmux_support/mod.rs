@@ -79,3 +79,22 @@ impl Drop for Tmux {
         let _ = self.run(&["kill-server"]);
     }
 }
+
+/// The run in `tmux` subscribed, the local stream playing, the channel live, and the TUI
+/// showing recorded bytes: a live, recording run to press keys in.
+pub async fn live_and_recording(
+    tmux: &Tmux,
+    c: &kicktui::fake::FakeControl,
+    src: &kicktui::media::hls_source::HlsSource,
+) {
+    tokio::time::timeout(Duration::from_secs(20), c.wait_subscribed())
+        .await
+        .expect("subscribed");
+    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
+    c.set_live("Ranked");
+    tokio::task::block_in_place(|| {
+        tmux.wait_for("recorded bytes", Duration::from_secs(30), |s| {
+            s.contains("● REC") && s.contains("recording · ") && s.contains(" MB")
+        })
+    });
+}
