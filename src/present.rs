@@ -250,7 +250,8 @@ pub fn clip_status(state: Option<&ClipState>) -> &'static str {
         Some(ClipState::Queued) => "queued",
         Some(ClipState::Waiting) => "waiting",
         Some(ClipState::Cutting) => "cutting",
-        Some(ClipState::Ready { .. } | ClipState::AlreadyCut { .. }) => "ready",
+        Some(ClipState::Ready { .. } | ClipState::AlreadyCut { short: false, .. }) => "ready",
+        Some(ClipState::AlreadyCut { short: true, .. }) => "short",
         Some(ClipState::Short { .. }) => "short",
         Some(ClipState::NoRecording) => "no_recording",
         Some(ClipState::Failed(_)) => "failed",
@@ -262,7 +263,7 @@ pub fn final_clip(state: &ClipState) -> Option<&std::path::Path> {
     match state {
         ClipState::Ready { path, .. }
         | ClipState::Short { path, .. }
-        | ClipState::AlreadyCut { path } => Some(path),
+        | ClipState::AlreadyCut { path, .. } => Some(path),
         _ => None,
     }
 }

@@ -167,6 +167,7 @@ fn clip_needs_a_selection_a_recording_and_a_stored_moment() {
             moment_id: Some(3),
             state: ClipState::AlreadyCut {
                 path: "/clips/3.mp4".into(),
+                short: false,
             },
             progress: None,
         })),
@@ -526,6 +527,7 @@ fn a_resumed_sessions_earlier_moments_join_the_list_quietly() {
             moment: spike(10.0, 20.0),
             clip: Some(ClipState::AlreadyCut {
                 path: "/d/clips/x_s001_m1.mp4".into(),
+                short: false,
             }),
             building: false,
         },

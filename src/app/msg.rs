@@ -256,9 +256,13 @@ impl From<&ClipState> for ClipStatus {
             ClipState::Queued => ClipStatus::Queued,
             ClipState::Waiting => ClipStatus::Waiting,
             ClipState::Cutting => ClipStatus::Cutting,
-            ClipState::Ready { path, .. } | ClipState::AlreadyCut { path } => ClipStatus::Done {
+            ClipState::Ready { path, .. } => ClipStatus::Done {
                 path: path.display().to_string(),
                 short: false,
+            },
+            ClipState::AlreadyCut { path, short } => ClipStatus::Done {
+                path: path.display().to_string(),
+                short: *short,
             },
             ClipState::Short { path, .. } => ClipStatus::Done {
                 path: path.display().to_string(),

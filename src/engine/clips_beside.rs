@@ -66,12 +66,16 @@ impl ClipsBeside {
         let first = !std::mem::replace(&mut self.looked, true);
         cut.into_iter()
             .filter(|c| self.known.insert(c.id) && !(first && c.stored < self.began))
-            .map(|Cut { id, path, .. }| ClipNews {
-                session,
-                moment_id: Some(id),
-                state: ClipState::AlreadyCut { path },
-                progress: None,
-            })
+            .map(
+                |Cut {
+                     id, path, short, ..
+                 }| ClipNews {
+                    session,
+                    moment_id: Some(id),
+                    state: ClipState::AlreadyCut { path, short },
+                    progress: None,
+                },
+            )
             .collect()
     }
 }
@@ -81,6 +85,8 @@ impl ClipsBeside {
 pub struct Cut {
     id: i64,
     path: PathBuf,
+    /// Cut short (part of its window was not recorded).
+    short: bool,
     /// When the moment's row was stored.
     stored: Ts,
 }
@@ -98,6 +104,7 @@ fn cut_clips(db: &Path, session: i64) -> Result<Vec<Cut>, String> {
             Some(Cut {
                 id: r.id,
                 path: PathBuf::from(r.clip_path?),
+                short: r.clip_status == ClipStatus::Short,
                 stored: r.created_at,
             })
         })

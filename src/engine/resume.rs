@@ -193,9 +193,10 @@ fn earlier_moment(row: &StoredMoment) -> MomentRow {
     // The clip window as the clipper reads it from the row.
     let window = ClipRequest::for_moment(row);
     let clip = match (&row.clip_status, &row.clip_path) {
-        (ClipStatus::Done | ClipStatus::Short, Some(path)) => {
-            Some(ClipState::AlreadyCut { path: path.into() })
-        }
+        (ClipStatus::Done | ClipStatus::Short, Some(path)) => Some(ClipState::AlreadyCut {
+            path: path.into(),
+            short: row.clip_status == ClipStatus::Short,
+        }),
         (ClipStatus::NoRecording, _) => Some(ClipState::NoRecording),
         (ClipStatus::Failed, _) => Some(ClipState::Failed("before the crash".into())),
         _ => None,

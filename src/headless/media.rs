@@ -166,8 +166,9 @@ pub fn clip_line(n: &ClipNews) -> Option<String> {
             ),
             None => format!("{of}Clip{moment} {}", n.state.label()),
         },
-        ClipState::AlreadyCut { path } => {
-            format!("Clip{moment} was cut already: {}", path.display())
+        ClipState::AlreadyCut { path, short } => {
+            let short = if *short { ", short" } else { "" };
+            format!("Clip{moment} was cut already{short}: {}", path.display())
         }
     })
 }
@@ -219,6 +220,18 @@ mod tests {
             "Clip of moment #3 failed: ffmpeg failed: No space left on device; \
              `kicktui clip --moment 3` cuts it again (`kicktui clip --pending --failed`: every \
              failed clip)"
+        );
+        // A short clip `kicktui clip` cut beside this run is said to be short.
+        let beside = ClipNews {
+            state: ClipState::AlreadyCut {
+                path: "/d/m3.mp4".into(),
+                short: true,
+            },
+            ..failed
+        };
+        assert_eq!(
+            clip_line(&beside).unwrap(),
+            "Clip of moment #3 was cut already, short: /d/m3.mp4"
         );
     }
 }

@@ -87,6 +87,8 @@ pub enum ClipState {
     /// no hook or alert is due.
     AlreadyCut {
         path: PathBuf,
+        /// Cut short (part of its window was not recorded).
+        short: bool,
     },
 }
 
@@ -107,7 +109,8 @@ impl ClipState {
                 path.display()
             ),
             ClipState::Failed(why) => format!("failed: {why}"),
-            ClipState::AlreadyCut { .. } => "cut already".into(),
+            ClipState::AlreadyCut { short: false, .. } => "cut already".into(),
+            ClipState::AlreadyCut { short: true, .. } => "cut already, short".into(),
         }
     }
 
@@ -139,7 +142,8 @@ impl ClipState {
             ClipState::NoRecording => ClipStatus::NoRecording,
             ClipState::FileMissing(_) => ClipStatus::Pending,
             ClipState::Failed(_) => ClipStatus::Failed,
-            ClipState::AlreadyCut { .. } => ClipStatus::Done,
+            ClipState::AlreadyCut { short: false, .. } => ClipStatus::Done,
+            ClipState::AlreadyCut { short: true, .. } => ClipStatus::Short,
         }
     }
 }

@@ -52,7 +52,10 @@ impl Media {
             return Some(Update::Clip(ClipNews {
                 session,
                 moment_id: Some(id),
-                state: ClipState::AlreadyCut { path },
+                state: ClipState::AlreadyCut {
+                    path,
+                    short: row.clip_status == store::ClipStatus::Short,
+                },
                 progress: None,
             }));
         }
@@ -132,7 +135,7 @@ mod tests {
         match media.clip_moment(id).await {
             Some(Update::Clip(ClipNews {
                 session: s,
-                state: ClipState::AlreadyCut { path },
+                state: ClipState::AlreadyCut { path, short: false },
                 ..
             })) => assert_eq!((s, path.clone()), (session, clip.clone())),
             other => panic!("{other:?}"),
@@ -149,7 +152,7 @@ mod tests {
         assert!(matches!(
             media.clip_moment(id).await,
             Some(Update::Clip(ClipNews {
-                state: ClipState::AlreadyCut { .. },
+                state: ClipState::AlreadyCut { short: true, .. },
                 ..
             }))
         ));
