@@ -155,6 +155,8 @@ fn async_handles_and_async_shutdown() {
         let h = writer.handle();
         let sid = h.open_session(session("a")).await.unwrap();
         let id = h.insert_moment(sid, &moment(5.0, 1)).await.unwrap();
+        // Final, placed earlier than first shown (a chat peak before the cheer).
+        h.finalize_moment(id, &moment(2.0, 3)).await.unwrap();
         h.update_clip(id, ClipStatus::Done, Some("/c/1.mp4".into()))
             .await
             .unwrap();
@@ -166,6 +168,7 @@ fn async_handles_and_async_shutdown() {
     let store = Store::open(&path).unwrap();
     let row = store.moment(1).unwrap().unwrap();
     assert_eq!(row.clip_path.as_deref(), Some("/c/1.mp4"));
+    assert_eq!((row.at, row.offset_s), (T0.plus_secs(2.0), 2.0));
     assert_eq!(
         store.session(1).unwrap().unwrap().ended_at,
         Some(T0.plus_secs(60.0))

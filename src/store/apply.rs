@@ -160,8 +160,11 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
         WriteOp::FinalizeMoment { moment_id, row: m } => {
             let n = conn
                 .prepare_cached(
+                    // Its time too: a later trigger may place the moment earlier (a chat
+                    // peak placed before the cheer that was shown first).
                     "UPDATE moments SET trigger_type = ?2, trigger_data = ?3, triggers = ?4,
-                         score = ?5, clip_start_offset_s = ?6, clip_end_offset_s = ?7
+                         score = ?5, clip_start_offset_s = ?6, clip_end_offset_s = ?7,
+                         at = ?8, at_ms = ?9, offset_s = ?10
                      WHERE id = ?1",
                 )?
                 .execute(params![
@@ -172,6 +175,9 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
                     m.score,
                     m.clip_start_offset_s,
                     m.clip_end_offset_s,
+                    ts(m.at),
+                    m.at.0,
+                    m.offset_s,
                 ])?;
             one_row(n, "moment", *moment_id)
         }

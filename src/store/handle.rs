@@ -156,10 +156,9 @@ impl StoreHandle {
         )))
     }
 
-    /// Sets the clip status, and the path when `path` is `Some` (`None` keeps the old one).
-    /// The building moment `id` is final: its triggers and score as they ended up.
-    /// The moment's final triggers, score and clip window into its row (which keeps its
-    /// session, time and source: the row's `session_id` is not written).
+    /// The building moment `id` is final: its time, triggers, score and clip window as they
+    /// ended up go into its row (which keeps its session and source: the row's `session_id`
+    /// is not written).
     pub async fn finalize_moment(&self, id: i64, m: &Moment) -> Result<(), StoreError> {
         let row = MomentInsert::from_moment(0, m);
         self.send(WriteOp::FinalizeMoment { moment_id: id, row })
@@ -167,6 +166,7 @@ impl StoreHandle {
             .map(drop)
     }
 
+    /// Sets the clip status, and the path when `path` is `Some` (`None` keeps the old one).
     pub async fn update_clip(
         &self,
         moment_id: i64,
