@@ -204,10 +204,8 @@ impl Engine {
                     tracing::debug!("capture is behind; a frame was not written");
                 }
             }
-            SourceMsg::Notice { text } => {
-                tracing::warn!(target: crate::logging::SHOWN, "{text}");
-                self.feed.send(Update::Note(text));
-            }
+            // A note is logged where it is shown: once (a line of its own doubled it).
+            SourceMsg::Notice { text } => self.feed.send(Update::Note(text)),
             SourceMsg::Malformed { at: _, error } => self.malformed(&error.to_string()),
         }
     }
