@@ -6,7 +6,8 @@ use std::sync::LazyLock;
 
 use rustc_hash::FxHashSet;
 
-/// Well-known global emotes, matched whole-word in any case. Emote names that are ordinary
+/// Well-known global emotes, matched whole-word as spelled: emote names are case-sensitive on
+/// every platform, and "lul" or "ez" typed in lower case is a word, not an emote. Emote names that are ordinary
 /// English words (Clap, Stare, Aware…) are left out: they would count plain talk.
 const GLOBAL_EMOTES: [&str; 74] = [
     "KEKW",
@@ -120,8 +121,7 @@ pub fn is_global_emote(word: &str) -> bool {
 /// `is_global_emote` given `fold_hash(word)` (the caller needs the hash anyway).
 pub fn is_global_emote_folded(word: &str, folded: u64) -> bool {
     // The hash only rules words out; a hit is confirmed against the list.
-    GLOBAL_EMOTE_HASHES.contains(&folded)
-        && GLOBAL_EMOTES.iter().any(|e| e.eq_ignore_ascii_case(word))
+    GLOBAL_EMOTE_HASHES.contains(&folded) && GLOBAL_EMOTES.contains(&word)
 }
 
 /// Whether `word` is a greeting, filler or "chat".
@@ -148,7 +148,10 @@ mod tests {
     #[test]
     fn emotes_greetings_and_talk_are_told_apart() {
         assert!(is_global_emote("KEKW"));
-        assert!(is_global_emote("kekw"));
+        assert!(
+            !is_global_emote("kekw"),
+            "spelled as the emote is, or a word"
+        );
         assert!(is_global_emote("PogChamp"));
         assert!(!is_global_emote("hello"));
         assert!(

@@ -96,7 +96,11 @@ impl EmoteDetector {
         if !msg.emotes.is_empty() {
             let mut seen = [0u64; MAX_REACTION_WORDS];
             let mut n = 0;
-            for name in msg.emote_names() {
+            // Tagged emotes, and global ones typed beside them (a BTTV/7TV `KEKW` next to
+            // Twitch's `Kappa` has no tag).
+            let typed = msg.text.split_ascii_whitespace().map(trim_word);
+            let typed = typed.filter(|w| is_global_emote_folded(w, fold_hash(w)));
+            for name in msg.emote_names().chain(typed) {
                 let key = hash_str(name);
                 if n < seen.len() && !seen[..n].contains(&key) {
                     seen[n] = key;
@@ -128,7 +132,8 @@ impl EmoteDetector {
             let folded = fold_hash(word);
             if is_global_emote_folded(word, folded) {
                 emotes += 1;
-                self.add(t, msg.user_id, folded ^ 1, word);
+                // Keyed as a tagged emote is: typed and tagged `LUL` are one row.
+                self.add(t, msg.user_id, hash_str(word), word);
             } else if !is_not_a_reaction_folded(word, folded)
                 && !addressed
                 && !self.names.contains(&folded)
@@ -313,6 +318,44 @@ mod tests {
         }
         d.close_second(Ts(2000));
         assert_eq!(d.top(), Some(("\"no waay\"", 12)), "a phrase, quoted");
+    }
+
+    /// Twitch chat: a BTTV `KEKW` typed beside a tagged emote counts; typed and tagged `LUL`
+    /// are one emote; `lul` in lower case is a word (a phrase), not an emote.
+    #[test]
+    fn typed_and_tagged_emotes_are_one_and_lower_case_words_are_not_emotes() {
+        let tagged = |user: u64, text: &str, name_end: u32| ChatMessage {
+            emotes: vec![crate::domain::EmoteRef {
+                id: 425_618,
+                name_start: 0,
+                name_end,
+            }],
+            ..msg(user, text)
+        };
+        let mut d = EmoteDetector::new(&EmotesConfig::default(), false);
+        for u in 0..6 {
+            d.on_message(Ts(u as i64 * 100), &tagged(u, "LUL KEKW", 3));
+            d.on_message(Ts(u as i64 * 100 + 1), &msg(100 + u, "KEKW"));
+        }
+        d.close_second(Ts(2000));
+        assert_eq!(d.top(), Some(("KEKW", 12)), "typed beside a tag, and alone");
+        let mut d = EmoteDetector::new(&EmotesConfig::default(), false);
+        for u in 0..6 {
+            d.on_message(Ts(u as i64 * 100), &tagged(u, "LUL", 3));
+            d.on_message(Ts(u as i64 * 100 + 1), &msg(100 + u, "LUL"));
+        }
+        d.close_second(Ts(2000));
+        assert_eq!(d.top(), Some(("LUL", 12)), "tagged and typed: one emote");
+        let mut d = EmoteDetector::new(&EmotesConfig::default(), false);
+        for u in 0..12 {
+            d.on_message(Ts(u as i64 * 100), &msg(u, "lul"));
+        }
+        d.close_second(Ts(2000));
+        assert_eq!(
+            d.top(),
+            Some(("\"lul\"", 12)),
+            "a word many type, not an emote"
+        );
     }
 
     /// What chat typed stays on screen: a phrase's moment trigger has no words unless chat
