@@ -99,7 +99,11 @@ impl EventDetector {
             Event::GiftedSubs { gifter, count } => {
                 let burst = self.add_subs(t, *count);
                 burst.map(|mut b| {
-                    if let TriggerData::SubBurst(d) = &mut b.data {
+                    // Named only when this gift is the whole burst: "gifted by" the last of
+                    // several gifters (or of a gift among plain subs) says what did not happen.
+                    if let TriggerData::SubBurst(d) = &mut b.data
+                        && *count >= d.subs
+                    {
                         d.gifter = Some(gifter.clone());
                     }
                     b
@@ -241,6 +245,16 @@ mod tests {
         let more = d.on_event(Ts(401_000), &huge);
         assert_eq!(t.data, sub_burst(u32::MAX, Some("h"), 0));
         assert!(more.is_none(), "one burst per window");
+        // Two subs, then a gift of 3 makes the burst: not all "gifted by" its gifter.
+        let mut d = EventDetector::new(&EventsConfig::default());
+        d.on_event(Ts(0), &sub);
+        d.on_event(Ts(1000), &sub);
+        let three = Event::GiftedSubs {
+            gifter: "g".into(),
+            count: 3,
+        };
+        let t = d.on_event(Ts(2000), &three).expect("a burst of 5");
+        assert_eq!(t.data, sub_burst(5, None, 2));
     }
 
     #[test]
