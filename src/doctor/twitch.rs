@@ -141,7 +141,8 @@ pub async fn helix(cfg: &Twitch, login: Option<&str>) -> Check {
             e.to_string(),
             "create or copy the app's credentials at dev.twitch.tv/console",
         ),
-        Ok(Err(e)) => Check::fail(NAME, e.to_string(), "check [twitch] api_base"),
+        // The token request (auth_base) or the stream's (api_base): either may have failed.
+        Ok(Err(e)) => Check::fail(NAME, e.to_string(), "check [twitch] auth_base / api_base"),
         Err(_) => Check::fail(NAME, "Helix did not answer", "check the network"),
     }
 }

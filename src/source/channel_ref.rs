@@ -147,7 +147,13 @@ pub fn parse_channel(input: &str) -> Result<(Platform, String), ChannelNameError
             "twitch" => Platform::Twitch,
             _ => return Err(ChannelNameError::UnknownPlatform(shown(prefix))),
         };
-        (platform, rest.trim())
+        let rest = rest.trim();
+        // `twitch:#name`: IRC names a channel with `#`.
+        let rest = match platform {
+            Platform::Twitch => rest.strip_prefix('#').unwrap_or(rest),
+            Platform::Kick => rest,
+        };
+        (platform, rest)
     } else {
         (Platform::Kick, s)
     };

@@ -47,7 +47,7 @@ fn video_and_site_pages_are_not_channels_and_hosts_take_any_case() {
         };
         assert!(e.contains(&format!("`https://{site}/NAME`")), "{link}: {e}");
     }
-    let e = parse_channel("twitch:#mychan").unwrap_err().to_string();
+    let e = parse_channel("twitch:my.chan").unwrap_err().to_string();
     assert!(e.ends_with("use only letters, digits and `_`"), "{e}");
     assert_eq!(ok("HTTPS://KICK.COM/X1"), (Platform::Kick, "x1".into()));
     for (link, platform) in [
@@ -158,6 +158,8 @@ fn twitch_names_follow_twitch_rules() {
     // Kick keeps its own rules: short names and dashes are fine there.
     assert_eq!(ok("kick:ab-c"), (Platform::Kick, "ab-c".into()));
     assert_eq!(ok("twitch:xqc"), (Platform::Twitch, "xqc".into()));
+    // The IRC habit.
+    assert_eq!(ok("twitch:#xqc"), (Platform::Twitch, "xqc".into()));
     for short in ["twitch:ab", "https://www.twitch.tv/x"] {
         assert!(
             matches!(

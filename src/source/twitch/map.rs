@@ -8,8 +8,9 @@ use super::irc::IrcMessage;
 use crate::domain::{Badges, ChatMessage, EmoteRef, Event, MsgId, hash_str};
 use crate::source::kick::DedupKey;
 
-/// Twitch's name for an anonymous gifter.
-pub const ANONYMOUS_GIFTER: &str = "AnAnonymousGifter";
+/// How an anonymous gifter is named (Twitch's own account for it is `ananonymousgifter`).
+pub const ANONYMOUS_GIFTER: &str = "an anonymous gifter";
+const ANONYMOUS_GIFTER_LOGIN: &str = "ananonymousgifter";
 
 /// How many open community gifts are remembered (oldest forgotten first).
 const GIFTS_HELD: usize = 256;
@@ -182,7 +183,11 @@ fn fold_key(m: &IrcMessage<'_>, gifter: &str) -> String {
 }
 
 fn gifter(m: &IrcMessage<'_>, kind: &str) -> String {
-    if kind.starts_with("anon") {
+    // Twitch also sends anonymous gifts as plain `subgift`s from its own account.
+    let anonymous_account = m
+        .tag_nonempty("login")
+        .is_some_and(|l| l.eq_ignore_ascii_case(ANONYMOUS_GIFTER_LOGIN));
+    if kind.starts_with("anon") || anonymous_account {
         ANONYMOUS_GIFTER.into()
     } else {
         notice_user(m)

@@ -146,6 +146,15 @@ fn a_mass_gift_counts_once_not_again_per_recipient() {
             count: 1
         }]
     );
+    // The same gift as a plain `subgift` from Twitch's anonymous account.
+    let plain = "@display-name=AnAnonymousGifter;id=g11;login=ananonymousgifter;msg-id=subgift;msg-param-recipient-user-name=y;user-id=274598607 :tmi.twitch.tv USERNOTICE #channel";
+    assert_eq!(
+        events(&mut m, plain),
+        vec![Event::GiftedSubs {
+            gifter: "an anonymous gifter".into(),
+            count: 1
+        }]
+    );
 }
 
 /// A garbage mass gift (the core refuses it) does not hide the gifter's real gifts after it.
