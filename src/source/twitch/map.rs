@@ -237,7 +237,13 @@ fn privmsg(m: &IrcMessage<'_>, out: &mut Vec<Event>) -> Result<(), String> {
         .tag_nonempty("emotes")
         .map(|e| parse_emotes(&e, text))
         .unwrap_or_default();
-    let bits = m.tag_u64("bits").filter(|b| *b > 0);
+    // Shared Chat: a cheer in a partner's channel (its `source-room-id` another room) is that
+    // channel's money, not this one's. Its chat is still this chat's.
+    let partners = match (m.tag_nonempty("source-room-id"), m.tag_nonempty("room-id")) {
+        (Some(source), Some(room)) => source != room,
+        _ => false,
+    };
+    let bits = m.tag_u64("bits").filter(|b| *b > 0 && !partners);
     out.push(Event::Chat(ChatMessage {
         id: m.tag_nonempty("id").map(|id| MsgId::parse(&id)),
         user_id: m

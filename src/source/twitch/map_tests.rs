@@ -41,6 +41,13 @@ fn a_cheer_is_one_chat_message_and_bits() {
             amount: 100
         }
     );
+    // Shared Chat: the same cheer made in a partner's channel is its chat here, not money.
+    let partner = CHEER.replace("room-id=12345;", "room-id=12345;source-room-id=999;");
+    let ev = one(&partner);
+    assert!(matches!(ev[..], [Event::Chat(_)]), "{ev:?}");
+    // Our own cheer seen in a shared session carries our room as its source.
+    let own = CHEER.replace("room-id=12345;", "room-id=12345;source-room-id=12345;");
+    assert_eq!(one(&own).len(), 2);
 }
 
 #[test]
