@@ -64,8 +64,18 @@ impl Stage for TwitchControl {
     }
 }
 
-/// The script's Kick emote tags as Twitch sends emotes: the name in the text, and its place in
-/// the `emotes` tag (`id:start-end,start-end/id:…`, in characters).
+/// Twitch's own global emotes (ids as Twitch has them): only these get an `emotes` tag; the
+/// rest of the script's emotes (KEKW, PogU: BTTV/7TV) are typed as text, as on Twitch.
+const TWITCH_EMOTES: [(&str, u64); 4] = [
+    ("Kappa", 25),
+    ("LUL", 425_618),
+    ("PogChamp", 305_954_156),
+    ("BibleThump", 86),
+];
+
+/// The script's Kick emote tags as Twitch chat has them: the name in the text (a space between
+/// two in a row), and Twitch's own emotes' places in the `emotes` tag
+/// (`id:start-end,start-end/id:…`, in characters).
 fn twitch_text(text: &str) -> (String, String) {
     let mut out = String::new();
     let mut places: Vec<(u64, Vec<String>)> = Vec::new();
@@ -76,14 +86,21 @@ fn twitch_text(text: &str) -> (String, String) {
             .rfind("[emote:")
             .map_or(from, |i| from + i);
         out.push_str(&text[from..tag_start]);
-        let start = out.chars().count();
-        out.push_str(&text[name_start..name_end]);
-        let span = format!("{start}-{}", out.chars().count() - 1);
-        match places.iter_mut().find(|(id, _)| *id == e.id) {
-            Some((_, spans)) => spans.push(span),
-            None => places.push((e.id, vec![span])),
+        if out.ends_with(|c: char| !c.is_whitespace()) {
+            out.push(' ');
         }
+        let start = out.chars().count();
+        let name = &text[name_start..name_end];
+        out.push_str(name);
         from = name_end + 1;
+        let Some(&(_, id)) = TWITCH_EMOTES.iter().find(|(n, _)| *n == name) else {
+            continue;
+        };
+        let span = format!("{start}-{}", out.chars().count() - 1);
+        match places.iter_mut().find(|(i, _)| *i == id) {
+            Some((_, spans)) => spans.push(span),
+            None => places.push((id, vec![span])),
+        }
     }
     out.push_str(text.get(from..).unwrap_or_default());
     let tag = places
@@ -99,12 +116,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kick_emote_tags_become_twitch_names_and_places() {
+    fn kick_emote_tags_become_twitch_names_and_only_twitchs_own_get_places() {
         assert_eq!(
-            twitch_text("LMAO [emote:37226:KEKW][emote:37226:KEKW] and [emote:1:Pog]"),
+            twitch_text(
+                "LMAO [emote:37226:KEKW][emote:37226:KEKW] and [emote:7:Kappa] [emote:7:Kappa]"
+            ),
             (
-                "LMAO KEKWKEKW and Pog".to_string(),
-                "37226:5-8,9-12/1:18-20".to_string()
+                "LMAO KEKW KEKW and Kappa Kappa".to_string(),
+                "25:19-23,25-29".to_string()
             )
         );
         assert_eq!(

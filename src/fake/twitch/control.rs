@@ -14,14 +14,12 @@ use crate::fake::ApiFailure;
 use crate::fake::state::lock;
 use crate::time::Ts;
 
-/// What burst chatters say: keywords and Twitch global emotes (with their `emotes` tags).
+/// What burst chatters say: keywords, Twitch global emotes (with their `emotes` tags) and a
+/// BTTV emote typed as text (Twitch tags only its own).
 const BURST_LINES: [(&str, &str); 8] = [
     ("CLIP THAT", ""),
     ("NO WAY", ""),
-    (
-        "KEKW KEKW",
-        "emotesv2_7e2e0a8d4b9c4f6e9a1b2c3d4e5f6a7b:0-3,5-8",
-    ),
+    ("KEKW KEKW", ""),
     ("OMG", ""),
     ("LUL LMAO", "425618:0-2"),
     ("W", ""),
