@@ -234,7 +234,8 @@ fn saved_replay_moments_are_listed() {
     );
     let (_, err, ok) = kicktui(&["report", "--last", "--channel", "clavicular"], dir.path());
     assert!(
-        !ok && err.contains("no sessions of kick:clavicular"),
+        !ok && err.contains("no sessions of kick:clavicular")
+            && err.contains("(the channels stored: replay:stream)"),
         "{err}"
     );
     let (_, err, ok) = kicktui(&["moments", "--session", "7"], dir.path());

@@ -90,20 +90,27 @@ fn sessions_of(all: &[crate::store::SessionRow], platform: &str, name: &str) -> 
         .map(|s| s.id)
         .collect();
     if ids.is_empty() {
-        let mut there: Vec<String> = all
-            .iter()
-            .map(|s| format!("{}:{}", s.platform, s.channel))
-            .collect();
-        there.sort();
-        there.dedup();
-        let there = if there.is_empty() {
-            "none yet".to_string()
-        } else {
-            there.join(", ")
-        };
-        eprintln!("no sessions of {platform}:{name} (the channels stored: {there})");
+        eprintln!(
+            "no sessions of {platform}:{name} (the channels stored: {})",
+            channels_stored(all)
+        );
     }
     ids
+}
+
+/// `kick:a, twitch:b`, or "none yet": what a `--channel` that matched nothing could have been.
+fn channels_stored(all: &[crate::store::SessionRow]) -> String {
+    let mut there: Vec<String> = all
+        .iter()
+        .map(|s| format!("{}:{}", s.platform, s.channel))
+        .collect();
+    there.sort();
+    there.dedup();
+    if there.is_empty() {
+        "none yet".to_string()
+    } else {
+        there.join(", ")
+    }
 }
 
 pub fn moments(cli: &Cli, args: &MomentsArgs) -> CmdResult {
@@ -167,7 +174,13 @@ pub fn report(cli: &Cli, args: &crate::cli::ReportArgs) -> CmdResult {
             store
                 .last_reported_session_of(of)?
                 .ok_or_else(|| match &channel {
-                    Some((p, n)) => format!("no sessions of {p}:{n} in {}", db.display()),
+                    Some((p, n)) => format!(
+                        "no sessions of {p}:{n} in {} (the channels stored: {})",
+                        db.display(),
+                        store
+                            .list_sessions()
+                            .map_or_else(|e| e.to_string(), |all| channels_stored(&all))
+                    ),
                     None => format!("no sessions in {}", db.display()),
                 })?
         }
