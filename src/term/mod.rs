@@ -26,6 +26,8 @@ use crate::time::wall_now;
 
 /// At most 10 frames a second.
 const FRAME: Duration = Duration::from_millis(100);
+/// The clock redraws after this long without a frame (a second, with the tick's jitter).
+const QUIET_REDRAW: Duration = Duration::from_millis(900);
 /// While the terminal is still writing the last frame, look again this often.
 const BUSY_RETRY: Duration = Duration::from_millis(25);
 /// After a SIGCONT, how long a stop that came with it (a hangup) has to win.
@@ -204,7 +206,10 @@ impl Loop<'_> {
                 }
                 _ = clock.tick() => {
                     self.app.update(Msg::Tick(wall_now()), wall_now());
-                    dirty = true;
+                    // The engine's updates draw every second while it runs: the clock's tick
+                    // draws only when nothing else has for a second (it made every other
+                    // frame an empty one).
+                    dirty |= last_draw.is_none_or(|t| t.elapsed() >= QUIET_REDRAW);
                 }
                 () = sleep_until(wake), if wake.is_some() => {}
             }
