@@ -299,6 +299,26 @@ impl ChatSource {
 }
 
 /// `close code 4001: App key … does not exist`, from the close frame or a protocol error.
+/// Why a connection attempt failed, naming the server (host and port only: Kick's URL holds
+/// its app key): a wrong `irc_url` or a blocked host shows in the status line, not only in
+/// `doctor`. `error`: `None` when the attempt timed out.
+pub fn connect_failure(url: &str, error: Option<&dyn std::fmt::Display>) -> String {
+    let host = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            let host = u.host_str()?.to_string();
+            Some(match u.port() {
+                Some(p) => format!("{host}:{p}"),
+                None => host,
+            })
+        })
+        .unwrap_or_else(|| "the chat server".into());
+    match error {
+        Some(e) => format!("cannot connect to {host}: {e}"),
+        None => format!("{host} did not answer in time"),
+    }
+}
+
 pub fn describe(code: Option<u16>, error: &Option<(u16, String)>, reason: &str) -> String {
     let reason = match (reason.trim(), error) {
         ("", Some((_, m))) => m.as_str(),

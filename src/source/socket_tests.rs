@@ -102,3 +102,25 @@ async fn a_slow_handshake_does_not_count_as_time_up() {
     assert!(matches!(exit, SourceExit::Refused { .. }), "{exit:?}");
     assert_eq!(tries, 2);
 }
+
+/// A failed connect names the server by host and port, never the rest of the URL (Kick's
+/// holds its app key).
+#[test]
+fn a_failed_connect_names_the_server_not_its_path() {
+    let refused = "Connection refused (os error 111)";
+    assert_eq!(
+        connect_failure(
+            "wss://ws-us2.pusher.com/app/KEY123?protocol=7",
+            Some(&refused)
+        ),
+        "cannot connect to ws-us2.pusher.com: Connection refused (os error 111)"
+    );
+    assert_eq!(
+        connect_failure("ws://127.0.0.1:19510", None),
+        "127.0.0.1:19510 did not answer in time"
+    );
+    assert_eq!(
+        connect_failure("not a url", None),
+        "the chat server did not answer in time"
+    );
+}

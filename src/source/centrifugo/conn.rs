@@ -11,7 +11,7 @@ use tokio_tungstenite::tungstenite::Message;
 use super::Centrifugo;
 use super::proto::{self, Reply};
 use crate::source::kick::decode_frame;
-use crate::source::socket::{Ended, Link, Target, describe};
+use crate::source::socket::{Ended, Link, Target, connect_failure, describe};
 
 /// How long to keep reading after a close frame, so tungstenite's close reply goes out.
 const CLOSE_GRACE: Duration = Duration::from_secs(1);
@@ -40,8 +40,8 @@ pub(super) async fn connect_once(c: &mut Centrifugo, target: &Target, link: &mut
     .await;
     let mut ws = match connected {
         Ok(Ok((ws, _))) => ws,
-        Ok(Err(e)) => return Ended::new(None, format!("connect failed: {e}"), false),
-        Err(_) => return Ended::new(None, "connect timed out", false),
+        Ok(Err(e)) => return Ended::new(None, connect_failure(&target.url, Some(&e)), false),
+        Err(_) => return Ended::new(None, connect_failure(&target.url, None), false),
     };
     if !send_text(&mut ws, proto::connect_cmd(CONNECT_ID, &token)).await {
         return Ended::new(None, "send failed", false);

@@ -7,7 +7,7 @@ use tokio::time::{Instant, timeout, timeout_at};
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use crate::source::kick::{Control, Frame, decode_frame, ping_frame, pong_frame, subscribe_frame};
-use crate::source::socket::{Ended, Link, Target, describe};
+use crate::source::socket::{Ended, Link, Target, connect_failure, describe};
 
 /// How long to keep reading after a close frame, so tungstenite's close reply goes out.
 const CLOSE_GRACE: Duration = Duration::from_secs(1);
@@ -34,8 +34,8 @@ pub(super) async fn connect_once(target: &Target, link: &mut Link) -> Ended {
     .await;
     let mut ws = match connected {
         Ok(Ok((ws, _))) => ws,
-        Ok(Err(e)) => return Ended::new(None, format!("connect failed: {e}"), false),
-        Err(_) => return Ended::new(None, "connect timed out", false),
+        Ok(Err(e)) => return Ended::new(None, connect_failure(&target.url, Some(&e)), false),
+        Err(_) => return Ended::new(None, connect_failure(&target.url, None), false),
     };
     let mut ended = serve(&mut ws, target, link).await;
     if ended.reason.is_empty() {

@@ -11,6 +11,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::irc::handshake;
 use crate::domain::Ts;
+use crate::source::socket::connect_failure;
 use crate::time::wall_now;
 
 /// How long a closing connection waits for the server's close reply.
@@ -91,8 +92,8 @@ async fn run(
     .await;
     let mut ws: Ws = match connected {
         Ok(Ok((ws, _))) => ws,
-        Ok(Err(e)) => return format!("connect failed: {e}"),
-        Err(_) => return "connect timed out".into(),
+        Ok(Err(e)) => return connect_failure(&login.url, Some(&e)),
+        Err(_) => return connect_failure(&login.url, None),
     };
     for line in handshake(&login.nick, &login.channel) {
         if ws.send(Message::Text(line.into())).await.is_err() {
