@@ -251,8 +251,7 @@ pub fn clip_status(state: Option<&ClipState>) -> &'static str {
         Some(ClipState::Waiting) => "waiting",
         Some(ClipState::Cutting) => "cutting",
         Some(ClipState::Ready { .. } | ClipState::AlreadyCut { short: false, .. }) => "ready",
-        Some(ClipState::AlreadyCut { short: true, .. }) => "short",
-        Some(ClipState::Short { .. }) => "short",
+        Some(ClipState::Short { .. } | ClipState::AlreadyCut { short: true, .. }) => "short",
         Some(ClipState::NoRecording) => "no_recording",
         Some(ClipState::Failed(_)) => "failed",
     }

@@ -7,8 +7,9 @@ use std::sync::LazyLock;
 use rustc_hash::FxHashSet;
 
 /// Well-known global emotes, matched whole-word as spelled: emote names are case-sensitive on
-/// every platform, and "lul" or "ez" typed in lower case is a word, not an emote. Emote names that are ordinary
-/// English words (Clap, Stare, Aware…) are left out: they would count plain talk.
+/// every platform, and "lul" or "ez" typed in lower case is a word, not an emote. Emote names
+/// that are ordinary English words (Clap, Stare, Aware…) are left out: they would count plain
+/// talk.
 const GLOBAL_EMOTES: [&str; 74] = [
     "KEKW",
     "KEKL",

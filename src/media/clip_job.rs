@@ -308,8 +308,8 @@ pub fn clip_base_path(dir: &Path, channel: &str, session: i64, req: &ClipRequest
 /// renamed, the row not updated); else a new name. An older file under that name (a database
 /// started afresh) is kept.
 pub fn output_path(dir: &Path, channel: &str, session: i64, req: &ClipRequest) -> PathBuf {
-    if let Some(old) = req.replaces.clone().filter(|old| old.is_file()) {
-        return old;
+    if let Some(old) = req.replaces.as_ref().filter(|old| old.is_file()) {
+        return old.clone();
     }
     let base = clip_base_path(dir, channel, session, req);
     if req.moment_id.is_some() && written_after(&base, req.start) {

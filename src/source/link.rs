@@ -61,8 +61,12 @@ impl Link {
         at
     }
 
-    /// Connected and subscribed: the chat is live again (closing an open gap).
+    /// Connected and subscribed: the chat is live again (closing an open gap). Once per
+    /// connection: a transport may say so at the chat's acknowledgement and at each event.
     pub async fn up(&mut self, at: Ts) {
+        if self.up_since.is_some() {
+            return;
+        }
         self.up_since = Some(tokio::time::Instant::now());
         self.state
             .send_replace(ChatState::live_again(&mut self.lives));

@@ -298,7 +298,6 @@ impl ChatSource {
     }
 }
 
-/// `close code 4001: App key … does not exist`, from the close frame or a protocol error.
 /// Why a connection attempt failed, naming the server (host and port only: Kick's URL holds
 /// its app key): a wrong `irc_url` or a blocked host shows in the status line, not only in
 /// `doctor`. `error`: `None` when the attempt timed out.
@@ -319,6 +318,7 @@ pub fn connect_failure(url: &str, error: Option<&dyn std::fmt::Display>) -> Stri
     }
 }
 
+/// `close code 4001: App key … does not exist`, from the close frame or a protocol error.
 pub fn describe(code: Option<u16>, error: &Option<(u16, String)>, reason: &str) -> String {
     let reason = match (reason.trim(), error) {
         ("", Some((_, m))) => m.as_str(),

@@ -50,7 +50,6 @@ pub(super) async fn connect_once(c: &mut Centrifugo, target: &Target, link: &mut
         c,
         target,
         established: false,
-        live: false,
         next_id: CONNECT_ID + 1,
         refresh_at: None,
         refreshing: None,
@@ -76,8 +75,6 @@ struct Conn<'a> {
     c: &'a Centrifugo,
     target: &'a Target,
     established: bool,
-    /// The chat's channel is subscribed (or its publications flow): "live" only then.
-    live: bool,
     next_id: u32,
     /// When to mint the next token (`ttl` × 0.8 after the last one).
     refresh_at: Option<Instant>,
@@ -88,12 +85,6 @@ impl Conn<'_> {
     fn id(&mut self) -> u32 {
         self.next_id = self.next_id.wrapping_add(1).max(CONNECT_ID + 1);
         self.next_id
-    }
-
-    async fn live_now(&mut self, link: &mut Link) {
-        if !std::mem::replace(&mut self.live, true) {
-            link.up(crate::time::wall_now()).await;
-        }
     }
 
     fn schedule_refresh(&mut self, ttl: Option<u64>) {
@@ -227,7 +218,10 @@ impl Conn<'_> {
                     return Next::End(Ended::new(None, "subscribe failed", true));
                 }
             }
-            Reply::Subscribed { id } if id == CONNECT_ID + 1 => self.live_now(link).await,
+            // Live once the chat's channel is subscribed (or its publications flow).
+            Reply::Subscribed { id } if id == CONNECT_ID + 1 => {
+                link.up(crate::time::wall_now()).await;
+            }
             Reply::Refreshed { ttl } => self.schedule_refresh(ttl),
             Reply::Subscribed { .. } | Reply::Other => {}
             Reply::Error { id, code, message } => {
@@ -273,7 +267,7 @@ impl Conn<'_> {
                 // Captured in Pusher's shape, so `kicktui replay` reads it like any capture.
                 let at = link.received(&frame).await;
                 if self.target.channels.first() == Some(&channel) {
-                    self.live_now(link).await;
+                    link.up(at).await;
                 }
                 if !link.deliver(at, decode_frame(&frame)).await {
                     return Next::End(Ended::new(Some(1000), "engine stopped", established));

@@ -57,8 +57,6 @@ async fn serve(ws: &mut Ws, target: &Target, link: &mut Link) -> Ended {
     // The greeting has this long in all, whatever else the server sends meanwhile.
     let greet_by = Instant::now() + link.connect_timeout;
     let mut established = false;
-    // Live once the chat's channel is subscribed: a refused subscription must not flash "live".
-    let mut live = false;
     let mut activity = link.connect_timeout;
     let mut ping_deadline: Option<Instant> = None;
     let mut last_rx = Instant::now();
@@ -149,12 +147,12 @@ async fn serve(ws: &mut Ws, target: &Target, link: &mut Link) -> Ended {
                     }
                 }
             }
+            // Live once the chat's channel is subscribed: a refused subscription must not
+            // flash "live".
             Ok(Frame::Control(Control::SubscriptionSucceeded { channel }))
                 if target.channels.first() == Some(&channel) =>
             {
-                if !std::mem::replace(&mut live, true) {
-                    link.up(at).await;
-                }
+                link.up(at).await;
             }
             Ok(Frame::Control(Control::Ping)) => {
                 if !send_text(ws, pong_frame()).await {
@@ -184,7 +182,7 @@ async fn serve(ws: &mut Ws, target: &Target, link: &mut Link) -> Ended {
             }
             frame => {
                 // Events without an acknowledgement still mean the chat flows.
-                if matches!(frame, Ok(Frame::Event { .. })) && !std::mem::replace(&mut live, true) {
+                if matches!(frame, Ok(Frame::Event { .. })) {
                     link.up(at).await;
                 }
                 if !link.deliver(at, frame).await {
