@@ -1,6 +1,7 @@
 //! Twitch chat exports for `kicktui replay`, detected from the first bytes: a TwitchDownloader
-//! JSON document (`{…, "video": {…}, "comments": […]}`), a chat-downloader JSON array, or
-//! chat-downloader JSONL; or a capture of Twitch chat (`--capture`: `{"recv", "frame": "IRC
+//! JSON document (`{…, "video": {…}, "comments": […]}`), a chat-downloader JSON array, an
+//! array of Twitch API v5 comments (RechatTool, the old rechat downloads), or chat-downloader
+//! JSONL; or a capture of Twitch chat (`--capture`: `{"recv", "frame": "IRC
 //! text"}` lines). Documents stream: one comment is in memory at a time. A comment that
 //! cannot be read counts as an error and the rest goes on; a document cut off mid-way counts
 //! one error and keeps what came before.
@@ -31,6 +32,7 @@ use items::Comment;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportKind {
     TwitchDownloader,
+    /// A JSON array: chat-downloader messages or Twitch API v5 comments.
     ChatDownloaderArray,
     ChatDownloaderLines,
     /// kicktui's own capture of a Twitch chat: the frame is the IRC text as a JSON string.
@@ -182,6 +184,20 @@ impl Feed {
         }
     }
 
+    /// An element of a top-level array: a chat-downloader message, or a Twitch API v5 comment
+    /// (such arrays may lead with their video, whose `recorded_at` the offsets count from).
+    fn array_item(&mut self, raw: &RawValue) {
+        match serde_json::from_str::<ArrayElement>(raw.get()) {
+            Ok(e) if e.content_offset_seconds.is_some() => self.comment(raw),
+            Ok(e) if e.broadcast_type.is_some() || e.recorded_at.is_some() => {
+                let start = e.recorded_at.or(e.created_at);
+                let start = start.as_deref().and_then(Ts::parse_rfc3339);
+                self.video_start = self.video_start.or(start);
+            }
+            _ => self.cd_raw(raw),
+        }
+    }
+
     fn cd_raw(&mut self, raw: &RawValue) {
         self.r.report.stats.lines += 1;
         match serde_json::from_str::<CdItem>(raw.get()) {
@@ -208,6 +224,19 @@ impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
+}
+
+/// What tells the elements of a top-level array apart.
+#[derive(Deserialize)]
+struct ArrayElement {
+    #[serde(default)]
+    content_offset_seconds: Option<IgnoredAny>,
+    #[serde(default)]
+    broadcast_type: Option<IgnoredAny>,
+    #[serde(default)]
+    recorded_at: Option<String>,
+    #[serde(default)]
+    created_at: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -282,7 +311,7 @@ impl<'de> Visitor<'de> for ItemsVisitor<'_> {
         while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
             match self.what {
                 Items::Comments => self.feed.comment(&raw),
-                Items::ChatDownloader => self.feed.cd_raw(&raw),
+                Items::ChatDownloader => self.feed.array_item(&raw),
             }
         }
         Ok(())

@@ -244,3 +244,28 @@ fn plain_lines_in_an_array_are_told_to_go_one_per_line() {
         r.first_error
     );
 }
+
+/// RechatTool and the old rechat downloads: an array of Twitch API v5 comments, sometimes led
+/// by the video. Offsets count from the video's `recorded_at`, else each comment has its time.
+#[test]
+fn an_array_of_v5_comments_replays_with_or_without_its_video() {
+    let comment = |id: &str, offset: f64, at: &str, body: &str| {
+        format!(
+            r#"{{"_id":"{id}","created_at":"{at}","content_type":"video","content_offset_seconds":{offset},
+              "commenter":{{"display_name":"Ana","_id":"7","name":"ana"}},"source":"chat","state":"published",
+              "message":{{"body":"{body}","fragments":[{{"text":"{body}"}}],"user_badges":[{{"_id":"turbo","version":"1"}}]}}}}"#
+        )
+    };
+    let video = r#"{"title":"NLSS","broadcast_type":"archive","recorded_at":"2016-11-25T01:36:23Z",
+        "created_at":"2016-11-25T09:24:23Z","length":1878,"_id":"v1"}"#;
+    let a = comment("c1", 0.5, "2016-11-25T01:36:38Z", "hi chat");
+    let b = comment("c2", 2.0, "2016-11-25T01:36:40Z", "LUL");
+    let r = replay(&format!("[{video},{a},{b}]"));
+    let s = &r.stats;
+    assert_eq!((s.lines, s.errors, s.chat_messages), (2, 0, 2));
+    assert_eq!(s.first_ts, Ts::parse_rfc3339("2016-11-25T01:36:23.500Z"));
+
+    let r = replay(&format!("[{a},{b}]"));
+    assert_eq!((r.stats.errors, r.stats.chat_messages), (0, 2));
+    assert_eq!(r.stats.first_ts, Ts::parse_rfc3339("2016-11-25T01:36:38Z"));
+}
