@@ -77,7 +77,7 @@ fn short_segments_note(cfg: &Config) -> Option<String> {
         format!(
             "note: [bandit] min_segment_seconds is {min}, but a segment needs {earn} s to earn a \
              reward: its first {window} s ([engagement] window_seconds) are not credited to it, \
-             and then a quarter of min_segment_seconds must be"
+             and a quarter of min_segment_seconds must be credited after them"
         )
     })
 }

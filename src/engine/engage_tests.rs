@@ -27,6 +27,10 @@ fn a_min_segment_that_cannot_earn_a_reward_is_named() {
     cfg.bandit.min_segment_seconds = 70;
     let note = short_segments_note(&cfg).unwrap_or_default();
     assert!(note.contains("a segment needs 77 s to earn"), "{note}");
+    assert!(
+        note.ends_with("must be credited after them"),
+        "a whole sentence: {note}"
+    );
     // The demo's pace: a minute's segment earns with a 45 s window.
     let demo = crate::demo::with_demo_pace(Config::default());
     assert_eq!(short_segments_note(&demo), None);
