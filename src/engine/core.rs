@@ -47,6 +47,8 @@ pub struct Core {
     source_down: bool,
     /// The open moment was announced as building.
     building_shown: bool,
+    /// When chat last made a trigger (the second it closed; not `!clip` requests).
+    chat_fired: Option<Ts>,
     quiet_until: Ts,
     /// The channel has been seen offline in this run: a "live" without a start time after it
     /// is a stream starting now, not one joined while running.
@@ -107,6 +109,7 @@ impl Core {
             second: None,
             source_down: false,
             building_shown: false,
+            chat_fired: None,
             quiet_until: Ts(i64::MIN),
             seen_offline: false,
             start_guessed: false,
@@ -305,6 +308,7 @@ impl Core {
                 let peak = p.close_second(end, quiet || self.source_down);
                 self.keep_confirmers(end, [keyword, emote]);
                 if let Some(trig) = peak {
+                    self.chat_fired = Some(end);
                     let at = trig.at;
                     self.trigger(trig, out);
                     for mut c in std::mem::take(&mut self.confirmers) {
@@ -315,6 +319,7 @@ impl Core {
             }
             None if !quiet => {
                 for trig in [velocity, keyword, emote].into_iter().flatten() {
+                    self.chat_fired = Some(end);
                     self.trigger(trig, out);
                 }
             }

@@ -39,13 +39,24 @@ fn no_blind_start_a_surge_right_after_joining_is_a_moment_within_seconds() {
         let t = Ts(t0 + 30_000 + i * 33);
         found.extend(moments(core.on_event(t, &chat(1000 + i as u64, "CLIP"))));
     }
-    let mut emitted = None;
-    for s in 40..60 {
-        found.extend(moments(core.on_tick(Ts(t0 + s * 1000))));
+    let (mut emitted, mut spiking) = (None, None);
+    for s in 31..60 {
+        let now = Ts(t0 + s * 1000);
+        found.extend(moments(core.on_tick(now)));
         if !found.is_empty() && emitted.is_none() {
             emitted = Some(s);
         }
+        if core.chat_spiking(now, 10_000) && spiking.is_none() {
+            spiking = Some(s);
+        }
     }
+    // The headless chat line says "← SPIKE" while it happens (the trigger's own time is
+    // placed back at the reaction's start, so it could not tell).
+    assert!(
+        spiking.is_some_and(|s| s <= 42),
+        "spiking from {spiking:?} s"
+    );
+    assert!(!core.chat_spiking(Ts(t0 + 80_000), 10_000));
     let m = found.first().expect("a moment inside the warm-up");
     // Found a few seconds into the surge; the moment is out when its merge window closes.
     assert!(emitted.is_some_and(|s| s <= 52), "emitted at {emitted:?} s");
@@ -93,6 +104,10 @@ fn clip_requests_from_different_viewers_are_a_moment_other_commands_are_not() {
     found.extend(moments(core.on_event(Ts(t0 + 302_000), &chat(2, "!clip"))));
     found.extend(moments(core.on_tick(Ts(t0 + 340_000))));
     let m = found.first().expect("two viewers asked");
+    assert!(
+        !core.chat_spiking(Ts(t0 + 303_000), 10_000),
+        "requests, not chat"
+    );
     assert_eq!(m.trigger_type, TriggerType::Keyword);
     assert!(matches!(m.triggers[0].data, TriggerData::ClipRequests(_)));
 }

@@ -34,6 +34,12 @@ impl Core {
         self.emotes.top()
     }
 
+    /// Whether chat made a trigger within `window_ms` before `now`. A peak's trigger is dated
+    /// back to the reaction (18 s and more), so its own time cannot tell.
+    pub fn chat_spiking(&self, now: Ts, window_ms: i64) -> bool {
+        self.chat_fired.is_some_and(|f| now.0 - f.0 <= window_ms)
+    }
+
     pub fn open_moment(&self) -> Option<&OpenMoment> {
         self.moments.open()
     }

@@ -16,7 +16,7 @@ use super::feed::Feed;
 use super::media::{Media, QuitClips};
 use super::sessions::Sessions;
 use super::update::{Snapshot, Summary, Update};
-use crate::domain::{Event, TriggerType, Ts};
+use crate::domain::{Event, Ts};
 use crate::kickapi::LiveSource;
 use crate::source::{ChatState, SourceMsg};
 use crate::store::{StoreHandle, WriteOp};
@@ -243,19 +243,7 @@ impl Engine {
             malformed_frames: self.summary.malformed_frames,
             live_source: self.media.live_source,
             // Fired within the last window, not just "a moment is still open".
-            chat_spike: self.core.open_moment().is_some_and(|m| {
-                now.0 - m.last.0 <= self.spike_window_ms
-                    && m.triggers.iter().any(|t| {
-                        // `!clip` requests are commands, not counted chat: no spike beside a
-                        // rate of 0.0.
-                        matches!(
-                            t.kind,
-                            TriggerType::ChatVelocity
-                                | TriggerType::Keyword
-                                | TriggerType::EmoteSpam
-                        ) && !matches!(t.data, crate::domain::TriggerData::ClipRequests(_))
-                    })
-            }),
+            chat_spike: self.core.chat_spiking(now, self.spike_window_ms),
             ..Snapshot::from_core(&self.core, now, &self.channel)
         }
     }
