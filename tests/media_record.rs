@@ -1,7 +1,7 @@
 //! The whole media path with the real programs on a local live stream: go live → recording
 //! grows → clip a moment (it waits for its window) → the encoder crashes while the channel is
-//! still "live" → a new part starts → the channel goes offline → every moment is clipped →
-//! `kicktui clip` through the binary.
+//! still "live" → a new part starts → `kicktui clip` ahead of the recording waits → the channel
+//! goes offline → every moment is clipped → `kicktui clip` through the binary.
 
 mod media_support;
 
@@ -197,6 +197,26 @@ async fn live_stream_end_to_end() {
         "{:?}",
         st.parts[0].end
     );
+
+    // `kicktui clip` for a window the recording has not reached yet waits for it, then cuts
+    // it whole (it used to fail, or cut it short, at once).
+    store.flush().await.unwrap();
+    let recorded_to = st.parts.last().unwrap().content_end().unwrap();
+    let start = format!("{:.0}", recorded_to.secs_since(live_at) - 2.0);
+    let ahead = tokio::process::Command::new(env!("CARGO_BIN_EXE_kicktui"))
+        .args(["clip", "--session", &session.to_string(), "--start", &start])
+        .args(["--duration", "8", "--data-dir"])
+        .arg(&data)
+        .env_remove("KICKTUI_CONFIG")
+        .output()
+        .await
+        .unwrap();
+    let err = String::from_utf8_lossy(&ahead.stderr);
+    assert!(
+        ahead.status.success() && err.contains("waiting for the recording to reach"),
+        "{err}"
+    );
+    assert!(!err.contains("short"), "cut whole once recorded: {err}");
 
     // A window across the crash is cut from both parts and joined; the outage makes it short.
     let m2 = moment(crash_at, 4.0, restart_at.secs_since(crash_at) + 4.0, 1.0);

@@ -2,6 +2,7 @@
 //! (`--session N --start 1:23:45 --duration 60`) or for a stored moment (`--moment ID`).
 
 use std::path::Path;
+use std::time::Duration;
 
 use super::clip_job::{ClipRequest, output_path};
 use super::cut::{CutResult, cut_pieces};
@@ -29,6 +30,11 @@ pub enum ClipWhat {
 
 type Error = Box<dyn std::error::Error>;
 
+/// A part written to within this long is a recording under way: a clip past its end waits.
+const GROWING_WITHIN: Duration = Duration::from_secs(30);
+/// How often a waiting clip looks at the recording again.
+const WAIT_POLL: Duration = Duration::from_secs(2);
+
 /// A clip this much shorter than asked is short (a hole in the recording, or its end).
 pub const SHORT_BY_S: f64 = 2.0;
 
@@ -41,6 +47,22 @@ struct Plan {
     rows: Vec<RecordingRow>,
     /// `--start`: the clip is named by it and the length recorded.
     offset_s: Option<f64>,
+    /// The session has not ended.
+    open: bool,
+}
+
+impl Plan {
+    /// Whether a part of a running session is still being written (a part a crash left
+    /// open has not grown since).
+    fn still_recording(&self) -> bool {
+        self.open
+            && self.rows.iter().any(|r| {
+                r.ended_at.is_none()
+                    && std::fs::metadata(&r.path)
+                        .and_then(|m| m.modified())
+                        .is_ok_and(|t| t.elapsed().is_ok_and(|age| age < GROWING_WITHIN))
+            })
+    }
 }
 
 /// The moment's clip when it is already cut in full and its file is still there.
@@ -101,6 +123,7 @@ fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
         req,
         rows,
         offset_s,
+        open: s.ended_at.is_none(),
     })
 }
 
@@ -171,6 +194,35 @@ fn named_by_length(p: &Plan, pieces: &[Piece]) -> ClipRequest {
     named
 }
 
+/// The plan and its parts once the recording covers the window, or will not cover more: a
+/// window not yet recorded of a stream being recorded waits for it, as `c` does live.
+async fn recorded_enough(
+    tools: &Tools,
+    db: &Path,
+    what: &ClipWhat,
+) -> Result<(Plan, Vec<Span>, Vec<String>), Error> {
+    let mut said = false;
+    loop {
+        let p = read_plan(db, what)?;
+        let (spans, left_out) = probed_spans(tools, &p.rows).await?;
+        let recorded_to = spans.iter().filter_map(Span::end).max();
+        if recorded_to.is_some_and(|t| t >= p.req.end) || !p.still_recording() {
+            return Ok((p, spans, left_out));
+        }
+        if !said {
+            said = true;
+            let to = recorded_to.map_or("nothing yet".into(), |t| {
+                format!("up to {}", format_hms(t.secs_since(p.origin)))
+            });
+            eprintln!(
+                "waiting for the recording to reach {} (recorded {to}; Ctrl-C stops)",
+                format_hms(p.req.end.secs_since(p.origin))
+            );
+        }
+        tokio::time::sleep(WAIT_POLL).await;
+    }
+}
+
 /// Cuts the clip into `<data dir>/clips` and returns it; a moment's row gets the path.
 pub async fn clip_from_store(
     tools: &Tools,
@@ -181,8 +233,7 @@ pub async fn clip_from_store(
     if !db.exists() {
         return Err(format!("no database at {} (wrong --data-dir?)", db.display()).into());
     }
-    let p = read_plan(&db, what)?;
-    let (spans, left_out) = probed_spans(tools, &p.rows).await?;
+    let (p, spans, left_out) = recorded_enough(tools, &db, what).await?;
     let pieces = plan(&spans, p.req.start, p.req.end);
     if pieces.is_empty() {
         let (a, b) = (

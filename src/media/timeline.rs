@@ -21,7 +21,7 @@ pub struct Span {
 }
 
 impl Span {
-    fn end(&self) -> Option<Ts> {
+    pub fn end(&self) -> Option<Ts> {
         self.duration.map(|d| self.start.plus_secs(d))
     }
 
