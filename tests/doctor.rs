@@ -279,3 +279,25 @@ async fn the_chat_socket_is_checked_as_the_transport_setting_says() {
     assert_eq!(c["status"], "fail");
     assert!(c["detail"].as_str().unwrap().contains("3500"), "{c}");
 }
+
+/// `doctor | head -1`: the reader stops early; that is no panic (exit 101, a backtrace).
+#[test]
+fn a_reader_that_stops_early_is_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kicktui"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args(["doctor", "--format", "json"])
+        .env_remove("KICKTUI_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.code() != Some(101) && !err.contains("panicked"),
+        "{err}"
+    );
+}

@@ -255,7 +255,7 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
         && let Some(done) = crate::media::clip_cmd::finished_clip(&data_dir, id)?
     {
         eprintln!("moment {id} is already clipped");
-        println!("{}", done.display());
+        crate::present::print_all(&format!("{}\n", done.display()))?;
         return Ok(ExitCode::SUCCESS);
     }
     let tools = crate::media::Tools::from_config(&cfg.recorder);
@@ -269,7 +269,7 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
             res.duration, res.asked
         );
     }
-    println!("{}", res.path.display());
+    crate::present::print_all(&format!("{}\n", res.path.display()))?;
     if let Some(id) = args.moment {
         crate::media::clip_pending::refresh_report_of_moment(&rt, &cfg, &data_dir, id);
     }

@@ -46,6 +46,20 @@ pub fn data_dir(dir: &Path) -> Check {
         );
     }
     let _ = std::fs::remove_file(&probe);
+    // A database every command would refuse (damaged, or from a newer kicktui).
+    let db = crate::store::db_path(dir);
+    if db.exists()
+        && let Err(e) = Store::open_for_reading(&db)
+    {
+        return Check::fail(
+            NAME,
+            format!(
+                "{} is writable, but its database is not usable",
+                dir.display()
+            ),
+            e.to_string(),
+        );
+    }
     let what = if base == dir {
         format!("{} writable", dir.display())
     } else {
@@ -311,6 +325,11 @@ pub async fn metrics_port(server: &Server) -> Check {
             drop(l);
             Check::ok(NAME, format!("{} is free", server.bind))
         }
+        Err(e) if e.kind() == std::io::ErrorKind::AddrNotAvailable => Check::fail(
+            NAME,
+            format!("cannot listen on {}: {e}", server.bind),
+            "set [server] bind to an address this machine has (0.0.0.0 for all of them)",
+        ),
         Err(e) => Check::fail(
             NAME,
             format!("cannot listen on {}: {e}", server.bind),

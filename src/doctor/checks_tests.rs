@@ -17,6 +17,16 @@ fn the_data_dir_is_checked_not_made() {
         1,
         "no probe left"
     );
+    // A data dir whose database every command refuses fails, with what to do.
+    std::fs::write(crate::store::db_path(dir.path()), "garbage, not SQLite").expect("write");
+    let c = data_dir(dir.path());
+    assert_eq!(c.status, super::super::Status::Fail, "{c:?}");
+    assert!(
+        c.fix
+            .as_deref()
+            .is_some_and(|f| f.contains("move it aside")),
+        "{c:?}"
+    );
 }
 
 /// Ids in the config that Kick's API gives another channel fail (a config shared by
@@ -98,6 +108,12 @@ async fn a_busy_port_fails_only_when_the_server_is_on() {
         metrics_port(&server).await.status,
         super::super::Status::Skip
     );
+    // An address this machine does not have (TEST-NET-1): another port will not help.
+    server.enabled = true;
+    server.bind = "192.0.2.55:8787".into();
+    let c = metrics_port(&server).await;
+    let fix = c.fix.as_deref().unwrap_or_default();
+    assert!(fix.contains("an address this machine has"), "{c:?}");
 }
 
 #[test]

@@ -160,11 +160,12 @@ pub fn main(
         .enable_all()
         .build()?;
     let checks = rt.block_on(run_checks(flag, data_flag, channel));
-    if json {
-        println!("{}", render_json(&checks));
+    // `doctor | head` closes the pipe early: not a panic.
+    crate::present::print_all(&if json {
+        format!("{}\n", render_json(&checks))
     } else {
-        print!("{}", render_text(&checks));
-    }
+        render_text(&checks)
+    })?;
     let ok = checks.iter().all(|c| c.status != Status::Fail);
     Ok(if ok {
         ExitCode::SUCCESS
