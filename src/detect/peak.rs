@@ -78,6 +78,8 @@ pub struct PeakDetector {
     users: FxHashMap<u64, [i64; 2]>,
     last_prune: i64,
     scratch: FxHashMap<u64, u32>,
+    /// After a gap: the window is filling again, and its counts are not the chat's yet.
+    refilling: bool,
 }
 
 impl PeakDetector {
@@ -99,7 +101,17 @@ impl PeakDetector {
             users: FxHashMap::default(),
             last_prune: 0,
             scratch: FxHashMap::default(),
+            refilling: false,
         }
+    }
+
+    /// A second without a chat connection (or before the first): nothing is learnt from it,
+    /// and the window starts over once chat is back. Counted as seconds of quiet chat, a gap
+    /// lowered the usual level, and ordinary chat after it read as a peak.
+    pub fn skip_second(&mut self) {
+        self.cur = Bin::default();
+        self.bins.clear();
+        self.refilling = true;
     }
 
     fn window_ms(&self) -> i64 {
@@ -154,6 +166,12 @@ impl PeakDetector {
             self.bins.pop_front();
         }
         self.bins.push_back(bin);
+        if self.refilling {
+            if self.bins.len() < self.window {
+                return None;
+            }
+            self.refilling = false;
+        }
         let now: u32 = self
             .bins
             .iter()
@@ -275,7 +293,9 @@ impl PeakDetector {
         let n = self.counts.len();
         let e = n.checked_sub(1 + confirm)?;
         let c = self.counts[e];
-        if c < MIN_COUNT
+        // Right after a gap the window and its seconds to confirm are not all chat yet.
+        if self.bins.len() < self.window + confirm
+            || c < MIN_COUNT
             || self.counts.range(e + 1..).any(|&x| x >= c)
             || self.busiest_before(e) > c
             || self.seconds < MIN_BASELINE_S + self.window + confirm

@@ -304,8 +304,13 @@ impl Core {
         let quiet = end < self.quiet_until || end < self.raid_until;
         match &mut self.peaks {
             Some(p) => {
-                // Gaps say nothing about chat: no peak is judged across one.
-                let peak = p.close_second(end, quiet || self.source_down);
+                // Gaps say nothing about chat: nothing is learnt or judged across one.
+                let peak = if self.source_down {
+                    p.skip_second();
+                    None
+                } else {
+                    p.close_second(end, quiet)
+                };
                 self.keep_confirmers(end, [keyword, emote]);
                 if let Some(trig) = peak {
                     self.chat_fired = Some(end);
@@ -398,3 +403,7 @@ mod count_tests;
 #[cfg(test)]
 #[path = "core_surge_tests.rs"]
 mod surge_tests;
+
+#[cfg(test)]
+#[path = "core_gap_tests.rs"]
+mod gap_tests;

@@ -102,6 +102,11 @@ impl Engine {
         // (starting while live) is told with it, not as " is LIVE".
         self.feed.send(Update::Snapshot(self.snapshot(wall_now())));
         self.engage_start(wall_now()).await;
+        // No chat until the source connects (and the ids may take minutes): those seconds
+        // are a gap, not a quiet chat. The first connection's SourceUp ends it.
+        let at = wall_now();
+        let event = Event::SourceDown;
+        self.on_source(SourceMsg::Event { at, event }).await;
         let fatal = loop {
             // Every input below starts with `woke`: a sleep is measured from here.
             self.wake.idle(super::wake_watch::boot_ms());

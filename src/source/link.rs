@@ -39,7 +39,8 @@ impl Link {
             tx,
             state,
             dedup: Dedup::new(20_000),
-            down: false,
+            // Not connected yet is a gap too: the first connection ends it.
+            down: true,
             lives: 0,
             capture: opts.capture,
             connect_timeout: opts.connect_timeout,

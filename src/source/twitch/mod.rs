@@ -129,7 +129,8 @@ impl TwitchSource {
             last_notice: None,
             quiet_since: None,
             mapper: Mapper::new(),
-            down: false,
+            // Not connected yet is a gap too: the first connection ends it.
+            down: true,
             lives: 0,
             next_conn: 0,
             failed_tries: 0,
