@@ -61,6 +61,9 @@ pub enum Event {
     /// confirmed later); else it ended when the event came.
     Offline {
         ended_at: Option<Ts>,
+        /// The broadcast that ended, when the source says (Kick's frame does): a late frame
+        /// about an earlier broadcast must not end the one that is live now.
+        stream_id: Option<u64>,
     },
     Viewers {
         count: u32,

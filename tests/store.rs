@@ -269,7 +269,17 @@ fn sessions_recordings_events_and_the_channel_cache_read_back() {
     };
     let ev = NewEvent::from_event(a, T0, &kicks).unwrap();
     h.send_blocking(WriteOp::Event(ev)).unwrap();
-    assert!(NewEvent::from_event(a, T0, &Event::Offline { ended_at: None }).is_none());
+    assert!(
+        NewEvent::from_event(
+            a,
+            T0,
+            &Event::Offline {
+                ended_at: None,
+                stream_id: None,
+            }
+        )
+        .is_none()
+    );
     let ids = ChannelIds {
         platform: "kick".into(),
         slug: "a".into(),

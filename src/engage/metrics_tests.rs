@@ -90,8 +90,14 @@ fn money_is_counted_in_dollars_and_lifts_the_score() {
     assert_eq!(m.on_event(secs(600), &bits).unwrap().usd, 1.0);
     assert_eq!(m.on_event(secs(600), &don).unwrap().kind, "donation");
     assert!(
-        m.on_event(secs(600), &Event::Offline { ended_at: None })
-            .is_none()
+        m.on_event(
+            secs(600),
+            &Event::Offline {
+                ended_at: None,
+                stream_id: None,
+            }
+        )
+        .is_none()
     );
     chat(&mut m, 600, 610, 1, 5);
     assert!(m.engagement().unwrap() > before + 5.0);

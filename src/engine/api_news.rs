@@ -63,6 +63,7 @@ impl Engine {
                 // The session ends when the API first said so, not at the confirmation.
                 let offline = Event::Offline {
                     ended_at: v.ended_at,
+                    stream_id: None,
                 };
                 let effects = self.core.on_event(now, &offline);
                 self.apply(effects).await;

@@ -49,6 +49,8 @@ pub struct Core {
     building_shown: bool,
     /// When chat last made a trigger (the second it closed; not `!clip` requests).
     chat_fired: Option<Ts>,
+    /// The platform's id of the broadcast live now, when known.
+    stream_id: Option<u64>,
     quiet_until: Ts,
     /// The channel has been seen offline in this run: a "live" without a start time after it
     /// is a stream starting now, not one joined while running.
@@ -110,6 +112,7 @@ impl Core {
             source_down: false,
             building_shown: false,
             chat_fired: None,
+            stream_id: None,
             quiet_until: Ts(i64::MIN),
             seen_offline: false,
             start_guessed: false,
@@ -165,7 +168,10 @@ impl Core {
                 started_at,
                 stream_id,
             } => self.on_live(t, title, *started_at, *stream_id, &mut out),
-            Event::Offline { ended_at } => self.on_offline(t, *ended_at, &mut out),
+            Event::Offline {
+                ended_at,
+                stream_id,
+            } => self.on_offline(t, *ended_at, *stream_id, &mut out),
             Event::Viewers { count } => {
                 self.engage.on_viewers(*count);
                 out.push(Effect::ViewerSample {

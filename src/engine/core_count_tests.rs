@@ -67,7 +67,13 @@ fn offline_flushes_before_the_offline_effect_and_the_next_window_is_short() {
         },
     );
     feed(&mut c, 1_000_000, 3_000, 4, &mut out);
-    out.extend(c.on_event(Ts(1_003_200), &Event::Offline { ended_at: None }));
+    out.extend(c.on_event(
+        Ts(1_003_200),
+        &Event::Offline {
+            ended_at: None,
+            stream_id: None,
+        },
+    ));
     let flush = out
         .iter()
         .position(|e| matches!(e, Effect::ChatStats(_)))
@@ -99,7 +105,13 @@ fn nothing_counted_twice_or_lost_over_many_windows() {
     let mut c = core();
     let mut out = Vec::new();
     feed(&mut c, 1_000_000, 95_300, 384, &mut out);
-    out.extend(c.on_event(Ts(1_095_400), &Event::Offline { ended_at: None }));
+    out.extend(c.on_event(
+        Ts(1_095_400),
+        &Event::Offline {
+            ended_at: None,
+            stream_id: None,
+        },
+    ));
     out.extend(c.finish(Ts(1_096_000)));
     let total: u32 = stats(&out).iter().map(|s| s.messages).sum();
     assert_eq!(total, 384);

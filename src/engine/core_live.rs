@@ -25,9 +25,21 @@ impl Core {
             .filter(|s| t.0.saturating_sub(s.0) <= MAX_STREAM_AGE_MS)
             .map(|s| s.min(t));
         if self.totals.is_live {
-            self.on_start_known(known, stream_id, out);
-            return;
+            match (self.stream_id, stream_id) {
+                // Another broadcast while one is live (its end was missed: a reconnect, a
+                // restart within seconds): the old session ends where the new one starts.
+                (Some(now), Some(new)) if now != new => {
+                    let ended = known.unwrap_or(t);
+                    self.on_offline(t, Some(ended), None, out);
+                }
+                _ => {
+                    self.stream_id = self.stream_id.or(stream_id);
+                    self.on_start_known(known, stream_id, out);
+                    return;
+                }
+            }
         }
+        self.stream_id = stream_id;
         let start = known.unwrap_or(t);
         self.start_guessed = known.is_none();
         self.totals.is_live = true;
@@ -93,7 +105,22 @@ impl Core {
         self.seen_offline = true;
     }
 
-    pub(super) fn on_offline(&mut self, t: Ts, ended_at: Option<Ts>, out: &mut Vec<Effect>) {
+    pub(super) fn on_offline(
+        &mut self,
+        t: Ts,
+        ended_at: Option<Ts>,
+        stream_id: Option<u64>,
+        out: &mut Vec<Effect>,
+    ) {
+        // A late "stream ended" about an earlier broadcast (frames can come out of order
+        // around a restart): the live one goes on.
+        if let (Some(live), Some(ended)) = (self.stream_id, stream_id)
+            && self.totals.is_live
+            && live != ended
+        {
+            return;
+        }
+        self.stream_id = None;
         self.seen_offline = true;
         if let Some(m) = self.moments.close() {
             self.push_moment(m, out);

@@ -183,7 +183,13 @@ fn a_new_stream_is_not_a_viewer_spike_against_the_last_one() {
         ));
     }
     let t1 = t0.plus_secs(3600.0);
-    out.extend(core.on_event(t1, &Event::Offline { ended_at: None }));
+    out.extend(core.on_event(
+        t1,
+        &Event::Offline {
+            ended_at: None,
+            stream_id: None,
+        },
+    ));
     out.extend(core.on_event(t1.plus_secs(600.0), &live_event(None)));
     for i in 1..=4 {
         let at = t1.plus_secs(600.0 + 60.0 * i as f64);
@@ -209,7 +215,13 @@ fn an_offline_moment_counts_from_the_end_of_the_stream() {
     let t0 = Ts(1_790_000_000_000);
     let (mut core, _) = live_core(t0, None);
     let t1 = t0.plus_secs(3600.0);
-    core.on_event(t1, &Event::Offline { ended_at: None });
+    core.on_event(
+        t1,
+        &Event::Offline {
+            ended_at: None,
+            stream_id: None,
+        },
+    );
     let mut out = core.on_event(t1.plus_secs(300.0), &kicks(1000));
     for s in 1..=40 {
         out.extend(core.on_tick(t1.plus_secs(300.0 + s as f64)));
@@ -261,4 +273,62 @@ fn a_real_start_after_a_guessed_one_moves_the_offsets_once() {
     core.set_stream_start(real, true);
     let off = real.plus_secs(-1.5);
     assert!(known(&core.on_event(t0.plus_secs(30.0), &live_event(Some(off)))).is_empty());
+}
+
+fn broadcast(id: u64, started_at: Ts) -> Event {
+    Event::Live {
+        title: None,
+        started_at: Some(started_at),
+        stream_id: Some(id),
+    }
+}
+
+fn lives_and_ends(out: &[Effect]) -> Vec<String> {
+    out.iter()
+        .filter_map(|e| match e {
+            Effect::Live { stream_id, .. } => Some(format!("live {stream_id:?}")),
+            Effect::Offline { at } => Some(format!("offline {}", at.0)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Around a restart, frames come late or go missing: a "stream ended" about the broadcast
+/// before does not end the live one, and a new broadcast while one is live ends the old
+/// session where the new one starts (it merged two broadcasts into one session).
+#[test]
+fn a_late_end_of_another_broadcast_is_ignored_a_new_one_starts_its_own_session() {
+    let t0 = Ts(1_790_000_000_000);
+    let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);
+    let mut out = core.on_event(t0, &broadcast(10, t0));
+    let stale = Event::Offline {
+        ended_at: None,
+        stream_id: Some(9),
+    };
+    out.extend(core.on_event(t0.plus_secs(60.0), &stale));
+    assert!(core.totals.is_live, "{out:?}");
+    assert_eq!(core.live_stream_id(), Some(10));
+
+    let restart = t0.plus_secs(600.0);
+    out.extend(core.on_event(restart.plus_secs(5.0), &broadcast(11, restart)));
+    assert_eq!(
+        lives_and_ends(&out),
+        [
+            "live Some(10)".to_string(),
+            format!("offline {}", restart.0),
+            "live Some(11)".to_string()
+        ]
+    );
+    // The same broadcast said again is no new session; its own end ends it.
+    out.clear();
+    out.extend(core.on_event(restart.plus_secs(30.0), &broadcast(11, restart)));
+    let end = Event::Offline {
+        ended_at: None,
+        stream_id: Some(11),
+    };
+    out.extend(core.on_event(restart.plus_secs(90.0), &end));
+    assert_eq!(
+        lives_and_ends(&out),
+        [format!("offline {}", restart.plus_secs(90.0).0)]
+    );
 }

@@ -40,6 +40,11 @@ impl Core {
         self.chat_fired.is_some_and(|f| now.0 - f.0 <= window_ms)
     }
 
+    /// The platform's id of the broadcast live now, when known.
+    pub fn live_stream_id(&self) -> Option<u64> {
+        self.stream_id.filter(|_| self.totals.is_live)
+    }
+
     pub fn open_moment(&self) -> Option<&OpenMoment> {
         self.moments.open()
     }

@@ -13,6 +13,10 @@ const OFFLINE_CONFIRM: Duration = Duration::from_secs(15);
 /// …or for this long when the API never said live since the chat socket did (the API lags;
 /// a lost "stream ended" frame must not keep a stream live for ever).
 const OFFLINE_BEHIND_SOCKET: Duration = Duration::from_secs(120);
+/// The API still saying live this long after the chat socket said the stream ended is the
+/// truth: the frame was stale or wrong (a missed "live" after it, a frame about the broadcast
+/// before), and the API lags less than that. Else recording stopped for the rest of a stream.
+const LIVE_AFTER_SOCKET_END: Duration = OFFLINE_BEHIND_SOCKET;
 /// A confirmation this much later than asked for (the API failed meanwhile) no longer dates
 /// the end at the first "offline".
 const CONFIRM_SLACK: Duration = Duration::from_secs(15);
@@ -61,6 +65,7 @@ impl LiveState {
     pub fn answer(&mut self, now: Ts, s: LiveStatus, live: bool) -> Verdict {
         let first = self.api_live.is_none();
         let changed = self.api_live.replace(s.is_live) != Some(s.is_live);
+        let back = s.is_live && !live && !changed && self.socket_end_overruled(now);
         let s = self.socket_over_first_answer(now, s, first);
         let said_live = s.is_live;
         let (status, offline) = self.confirm_offline(now, s, changed, live);
@@ -68,7 +73,7 @@ impl LiveState {
         Verdict {
             status,
             first,
-            act: changed || ends,
+            act: changed || ends || back,
             to_recorder: said_live || !live || ends,
             ask_again_in: match offline {
                 Offline::AskAgainIn(wait) => Some(wait),
@@ -79,6 +84,23 @@ impl LiveState {
                 _ => None,
             },
         }
+    }
+
+    /// Whether the API's unchanged "live" has outlasted the chat socket's "stream ended".
+    fn socket_end_overruled(&mut self, now: Ts) -> bool {
+        let Some((false, at)) = self.socket_live else {
+            return false;
+        };
+        if now.0 - at.0 < LIVE_AFTER_SOCKET_END.as_millis() as i64 {
+            return false;
+        }
+        tracing::info!(
+            "the API has said live for {} s since the chat socket said the stream ended: it is \
+             live",
+            (now.0 - at.0) / 1000
+        );
+        self.socket_live = None;
+        true
     }
 
     /// A first API answer that disagrees with a fresh word of the chat socket was most
@@ -261,5 +283,31 @@ mod tests {
         late.socket_said(true, Ts(0));
         let v = answer(&mut late, 90, false, false);
         assert!(!v.status.is_live, "{v:?}");
+    }
+
+    /// A "stream ended" frame while the API goes on saying live (a stale frame, or the "live"
+    /// after it missed in a reconnect): live again once the API has outlasted its lag; a
+    /// real end, which the API follows within that time, stays an end.
+    #[test]
+    fn the_apis_live_outlasting_a_sockets_end_is_live_again() {
+        let mut st = LiveState::default();
+        assert!(answer(&mut st, 0, true, false).act);
+        st.socket_said(false, Ts(100_000));
+        for at in [115, 130, 205] {
+            assert!(
+                !answer(&mut st, at, true, false).act,
+                "{at} s: the API lags"
+            );
+        }
+        let back = answer(&mut st, 220, true, false);
+        assert!(
+            back.act && back.status.is_live && back.to_recorder,
+            "{back:?}"
+        );
+        assert!(!answer(&mut st, 235, true, true).act, "said once");
+        // A real end: the API says offline within its lag; nothing comes back.
+        st.socket_said(false, Ts(300_000));
+        assert!(answer(&mut st, 315, false, false).act);
+        assert!(!answer(&mut st, 500, false, false).act);
     }
 }

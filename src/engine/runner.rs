@@ -185,6 +185,18 @@ impl Engine {
         match msg {
             SourceMsg::Event { at, event } => {
                 self.chat_back_after_sleep(at, Some(&event)).await;
+                if let Event::Offline {
+                    stream_id: Some(ended),
+                    ..
+                } = event
+                    && let Some(live) = self.core.live_stream_id().filter(|l| *l != ended)
+                {
+                    tracing::info!(
+                        "the chat socket says broadcast {ended} ended, but {live} is the live \
+                         one: ignored (a late frame)"
+                    );
+                    return;
+                }
                 if matches!(event, Event::Live { .. } | Event::Offline { .. }) {
                     let live = matches!(event, Event::Live { .. });
                     self.live_state.socket_said(live, at);

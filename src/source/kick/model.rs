@@ -111,6 +111,19 @@ pub(super) struct HostedMessage {
     pub viewers: Option<u32>,
 }
 
+/// `StopStreamBroadcast`: only the broadcast's id is read.
+#[derive(Deserialize)]
+pub(super) struct Stopped {
+    #[serde(default)]
+    pub livestream: Option<StoppedStream>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct StoppedStream {
+    #[serde(default)]
+    pub id: Option<serde_json::Value>,
+}
+
 #[derive(Deserialize)]
 pub(super) struct Live {
     pub livestream: Livestream,

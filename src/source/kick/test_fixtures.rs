@@ -261,7 +261,10 @@ fn live_offline_and_chat_modes() {
     );
     assert_eq!(
         event("StopStreamBroadcast").0,
-        Event::Offline { ended_at: None }
+        Event::Offline {
+            ended_at: None,
+            stream_id: Some(129387275),
+        }
     );
     assert_eq!(
         event("ChatroomUpdatedEvent"),

@@ -4,12 +4,11 @@
 use std::borrow::Cow;
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::Value;
 
 use super::model::{
-    Banned, Chat, ConnEstablished, Deleted, Gifted, Hosted, KicksGifted, Live, Stamped, StreamHost,
-    Subscription,
+    Banned, Chat, ConnEstablished, Deleted, Gifted, Hosted, KicksGifted, Live, Stamped, Stopped,
+    StreamHost, Subscription,
 };
 use super::{Control, DecodeError, DedupKey, Frame, emotes_of};
 use crate::domain::{Badges, ChatMessage, Event, MsgId};
@@ -114,8 +113,16 @@ pub(super) fn decode(raw: &str) -> Result<Frame, DecodeError> {
             })
         }
         "StopStreamBroadcast" => {
-            payload::<IgnoredAny>(name, data)?;
-            event(Event::Offline { ended_at: None })
+            let s: Stopped = payload(name, data)?;
+            let stream_id = s
+                .livestream
+                .and_then(|l| l.id)
+                .as_ref()
+                .and_then(serde_json::Value::as_u64);
+            event(Event::Offline {
+                ended_at: None,
+                stream_id,
+            })
         }
         "ChatroomUpdatedEvent" | "ChatSettingsChanged" => {
             let s: Stamped = payload(name, data)?;
