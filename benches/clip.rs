@@ -197,6 +197,7 @@ async fn bench_recording_cpu(dir: &Path) {
         max_backoff: Duration::from_secs(30),
         min_growth_mb_per_min: 1.0,
         extra_args: Vec::new(),
+        latest_url: Default::default(),
     };
     let live: LiveCheck = Arc::new(|| Box::pin(async { true }));
     let rec = Recorder::start(cfg, SessionInfo { id: 1 }, None, live);

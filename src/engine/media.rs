@@ -18,6 +18,8 @@ use super::update::{ClipNews, RecorderNews, Update};
 use crate::config::{self, Config};
 use crate::domain::Ts;
 use crate::kickapi::{LiveSource, LiveStatus};
+use crate::media::latest_url::LatestUrl;
+use crate::media::recorder::stream_url;
 use crate::media::{
     ClipperConfig, LiveCheck, RecState, RecorderConfig, RecordingStatus, Tools, probe,
 };
@@ -87,6 +89,8 @@ pub struct Media {
     /// What said the latest live or offline (the API, the chat socket, the stream probe).
     pub(super) live_source: LiveSource,
     playback_url: Option<String>,
+    /// The recorders' stream address, kept to the API's latest playback URL.
+    latest_url: LatestUrl,
     /// A live session waiting for the API's playback URL (`use_playback_url`), and where an
     /// earlier run left its recording.
     waiting: Option<(i64, Option<RecordingStatus>)>,
@@ -141,6 +145,7 @@ impl Media {
             live: watch::channel(false).0,
             live_source: LiveSource::Unknown,
             playback_url: None,
+            latest_url: LatestUrl::default(),
             waiting: None,
             links: Vec::new(),
             crashes: 0,
@@ -180,6 +185,10 @@ impl Media {
     pub fn on_api(&mut self, s: &LiveStatus) {
         if s.playback_url.is_some() {
             self.playback_url.clone_from(&s.playback_url);
+            if self.cfg.recorder.use_playback_url {
+                let url = stream_url(&self.cfg.recorder, &self.channel, s.playback_url.as_deref());
+                self.latest_url.set(url);
+            }
         }
         self.live.send_replace(s.is_live);
         self.live_source = s.source;
@@ -232,12 +241,13 @@ impl Media {
     }
 
     fn setup(&self, id: i64, resume: Option<RecordingStatus>) -> SessionSetup {
-        let recorder = RecorderConfig::from_config(
+        let mut recorder = RecorderConfig::from_config(
             &self.cfg.recorder,
             &self.data_dir,
             &self.channel,
             self.playback_url.as_deref(),
         );
+        recorder.latest_url = self.latest_url.clone();
         let clipper = ClipperConfig::from_config(&self.cfg, &self.data_dir, &self.channel, id);
         SessionSetup {
             id,

@@ -29,3 +29,36 @@ fn a_recording_that_cannot_write_says_nothing_of_what_the_viewer_saw() {
     status.state = RecState::Stalled;
     assert_eq!(keeping_up(&status), None);
 }
+
+/// Kick's playback URL carries a token that changes during a stream: a recorder restarted
+/// with the old one got 403 for the rest of the stream. The API's newest reaches it.
+#[tokio::test]
+async fn a_new_playback_token_reaches_a_running_sessions_recorder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let writer = crate::store::StoreWriter::spawn(&store::db_path(dir.path())).expect("db");
+    let (api, _requests) = mpsc::channel(4);
+    let mut cfg = Config::default();
+    cfg.recorder.use_playback_url = true;
+    let mut media = Media::new(
+        &cfg,
+        dir.path().into(),
+        "chan",
+        writer.handle(),
+        api,
+        Ok(()),
+    );
+    let answer = |token: &str| LiveStatus {
+        is_live: true,
+        playback_url: Some(format!("https://cdn.example/a.m3u8?token={token}")),
+        ..LiveStatus::default()
+    };
+    media.on_api(&answer("one"));
+    let rec = media.setup(1, None).recorder;
+    assert_eq!(rec.url, "hls://https://cdn.example/a.m3u8?token=one");
+    assert_eq!(rec.latest_url.newer_than(&rec.url), None);
+    media.on_api(&answer("two"));
+    assert_eq!(
+        rec.latest_url.newer_than(&rec.url).as_deref(),
+        Some("hls://https://cdn.example/a.m3u8?token=two")
+    );
+}

@@ -34,6 +34,7 @@ mod error;
 pub mod health;
 pub mod hls_source;
 pub mod hook;
+pub mod latest_url;
 mod log_lines;
 pub mod orphans;
 pub mod part;

@@ -48,6 +48,9 @@ pub struct RecorderConfig {
     pub min_growth_mb_per_min: f64,
     /// Appended to streamlink's options (e.g. `--webbrowser-executable`).
     pub extra_args: Vec<String>,
+    /// A newer address for `url` (the API's playback URL with a new token): taken at the
+    /// next part.
+    pub latest_url: super::latest_url::LatestUrl,
 }
 
 /// `[recorder] stream_url` with `{channel}` replaced, or the API's playback URL when
@@ -83,6 +86,7 @@ impl RecorderConfig {
             max_backoff: Duration::from_secs(u64::from(rec.max_backoff_seconds)),
             min_growth_mb_per_min: rec.min_growth_mb_per_min,
             extra_args: rec.streamlink_args.clone(),
+            latest_url: Default::default(),
         }
     }
 }

@@ -114,6 +114,7 @@ impl Supervisor {
     /// the usual live check follows. False when asked to stop.
     async fn await_offline(&mut self) -> bool {
         let mut stop = self.stop_rx.clone();
+        self.take_latest_url();
         let mut probe = StreamProbe::new(&self.cfg.streamlink, &self.cfg.url, &self.cfg.extra_args);
         let deadline = Instant::now() + PLAYLIST_END_WAIT;
         let mut next_probe = Instant::now();
@@ -146,6 +147,17 @@ impl Supervisor {
             }
         }
         true
+    }
+
+    /// The platform gave a new address (its token changed): the next streamlink uses it. The
+    /// address itself is not logged: it holds the token.
+    fn take_latest_url(&mut self) {
+        if let Some(url) = self.cfg.latest_url.newer_than(&self.cfg.url) {
+            tracing::info!(
+                "the stream's playback address changed (a new token): recording uses the new one"
+            );
+            self.cfg.url = url;
+        }
     }
 
     pub(super) fn publish(&self) {
@@ -187,6 +199,7 @@ impl Supervisor {
             // Part 1 starts at streamlink's default edge; a restart goes back as far as the
             // playlist allows (no gap); after a discontinuity only the newest segment is new.
             let live_edge = self.live_edge(prev.as_ref());
+            self.take_latest_url();
             let started = Instant::now();
             let end = self.run_part(part, live_edge).await;
             let part_bytes = self.status.parts.last().map_or(0, |p| p.bytes);

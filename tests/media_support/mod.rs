@@ -24,6 +24,7 @@ pub fn config(url: &str, data_dir: &Path) -> RecorderConfig {
         max_backoff: Duration::from_secs(4),
         min_growth_mb_per_min: 0.5,
         extra_args: Vec::new(),
+        latest_url: Default::default(),
     }
 }
 
