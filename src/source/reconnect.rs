@@ -8,6 +8,12 @@ use std::time::Duration;
 /// otherwise be reconnected in a tight loop.
 pub const HEALTHY_AFTER: Duration = Duration::from_secs(30);
 
+/// A connection that lasted this long before the server asked to come back at once is no
+/// tight loop: it waits at most [`ASKED_NOW_MAX`], not the backoff an earlier outage grew
+/// (that made a 4200 wait 60 s, a minute of chat lost).
+pub const ASKED_NOW_AFTER: Duration = Duration::from_secs(5);
+pub const ASKED_NOW_MAX: Duration = Duration::from_secs(2);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CloseAction {
     /// 4000–4099: these parameters will never work (e.g. 4001 app key does not exist). Look
@@ -71,6 +77,12 @@ impl Backoff {
         capped.mul_f64(0.8 + 0.4 * unit).min(self.cap)
     }
 
+    /// The delay when the server asked to reconnect now, after a connection that lasted
+    /// [`ASKED_NOW_AFTER`] but not [`HEALTHY_AFTER`].
+    pub fn delay_asked_now(&mut self) -> Duration {
+        self.next_delay().min(ASKED_NOW_MAX)
+    }
+
     /// The delay for a close code, or None when the client must not reconnect by itself.
     pub fn delay_for(&mut self, action: CloseAction) -> Option<Duration> {
         match action {
@@ -115,5 +127,18 @@ mod tests {
         assert!(b.delay_for(CloseAction::BackOff).unwrap() >= Duration::from_secs(1));
         assert_eq!(b.delay_for(CloseAction::Immediate), Some(Duration::ZERO));
         assert_eq!(b.delay_for(CloseAction::Fatal), None);
+    }
+
+    #[test]
+    fn asked_to_come_back_now_waits_seconds_whatever_an_outage_grew() {
+        let mut b = Backoff::new(Duration::from_secs(1), Duration::from_secs(60), 7);
+        for _ in 0..8 {
+            b.next_delay();
+        }
+        assert!(
+            b.next_delay() >= Duration::from_secs(40),
+            "grown by the outage"
+        );
+        assert!(b.delay_asked_now() <= ASKED_NOW_MAX);
     }
 }

@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 pub use super::link::Link;
-use super::reconnect::{Backoff, CloseAction, HEALTHY_AFTER};
+use super::reconnect::{ASKED_NOW_AFTER, Backoff, CloseAction, HEALTHY_AFTER};
 use super::{ChatState, SourceMsg};
 use crate::time::wall_now;
 
@@ -264,7 +264,14 @@ impl ChatSource {
                 tracing::debug!("{why}");
                 return SourceExit::Gone { why };
             }
-            let delay = backoff.delay_for(action).unwrap_or(backoff.cap);
+            // Asked to come back at once after a connection that lasted a while (no tight
+            // loop, but not `healthy_after` either): seconds, not the backoff an outage grew.
+            let asked_now = self.transport.close_action(ended.code) == CloseAction::Immediate
+                && lasted.is_some_and(|d| d >= ASKED_NOW_AFTER);
+            let delay = match action {
+                CloseAction::Retry if asked_now => backoff.delay_asked_now(),
+                _ => backoff.delay_for(action).unwrap_or(backoff.cap),
+            };
             if let Some(many) = super::state_log::retry_said(self.failed_tries) {
                 tracing::warn!(
                     // Headless prints the chat state's own line: the file keeps this one.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::*;
-use crate::source::reconnect::close_action;
+use crate::source::reconnect::{ASKED_NOW_MAX, close_action};
 use crate::time::Ts;
 
 /// Greets, stays up `lasts`, then closes with `code`; cancels the run after `calls` tries.
@@ -87,6 +87,16 @@ async fn after_a_good_connection_reconnect_now_means_now() {
     let (_, tries, took) = run(4200, lasts, 3).await;
     assert_eq!(tries, 3);
     assert!(took < lasts * 3 + Duration::from_secs(1), "{took:?}");
+}
+
+/// A flaky spell grew the backoff; then a connection lasts 13 s and the server asks for a
+/// reconnect: seconds, not the grown backoff (it waited 60 s, a minute of chat lost).
+#[tokio::test(start_paused = true)]
+async fn asked_to_come_back_after_a_short_connection_waits_seconds() {
+    let lasts = Duration::from_secs(13);
+    let (_, tries, took) = run(4200, lasts, 8).await;
+    assert_eq!(tries, 8);
+    assert!(took <= (lasts + ASKED_NOW_MAX) * 8, "{took:?}");
 }
 
 #[tokio::test(start_paused = true)]
