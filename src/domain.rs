@@ -96,7 +96,7 @@ impl Event {
             Event::Donation { amount_usd, .. } => {
                 amount_usd.is_finite() && (0.0..=MAX_EVENT_USD).contains(amount_usd)
             }
-            Event::GiftedSubs { count, .. } => *count <= 10_000,
+            Event::GiftedSubs { count, .. } => (1..=10_000).contains(count),
             Event::Viewers { count } | Event::Raid { viewers: count, .. } => *count <= MAX_VIEWERS,
             _ => true,
         }

@@ -19,6 +19,11 @@ pub(super) fn number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::
     Ok(number_of(&Value::deserialize(d)?))
 }
 
+/// A count: a number as [`number`] reads it that fits in a u32, else none.
+pub(super) fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    Ok(number_of(&Value::deserialize(d)?).and_then(|n| u32::try_from(n).ok()))
+}
+
 fn number_of(v: &Value) -> Option<u64> {
     match v {
         Value::Number(n) => n.as_u64().or_else(|| {

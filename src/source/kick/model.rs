@@ -42,6 +42,7 @@ pub(super) struct Identity {
 #[derive(Deserialize)]
 pub(super) struct Subscription {
     pub username: String,
+    #[serde(default, deserialize_with = "lenient::count")]
     pub months: Option<u32>,
 }
 
@@ -50,6 +51,7 @@ pub(super) struct Gifted {
     pub gifter_username: Option<String>,
     /// Counted, never read: no allocation per name.
     pub gifted_usernames: Option<Vec<IgnoredAny>>,
+    #[serde(default, deserialize_with = "lenient::count")]
     pub gifted_total: Option<u32>,
     pub correlation_id: Option<IdText>,
 }
@@ -89,12 +91,14 @@ pub(super) struct WithId {
 pub(super) struct Banned {
     pub user: Named,
     pub permanent: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::count")]
     pub duration: Option<u32>,
 }
 
 #[derive(Deserialize)]
 pub(super) struct StreamHost {
     pub host_username: String,
+    #[serde(default, deserialize_with = "lenient::count")]
     pub number_viewers: Option<u32>,
 }
 

@@ -426,3 +426,51 @@ fn odd_types_in_fields_kicktui_barely_needs_keep_the_message() {
     let raw = r#"{"event":"KicksGifted","data":"{\"sender\":{\"username\":\"D\"},\"gift\":{\"amount\":\"lots\"}}"}"#;
     assert!(decode_frame(raw).is_err());
 }
+
+/// Counts sent as text are read as numbers (a sub and a raid were dropped whole); a gift of
+/// no subs and a sub's age past a century are not believed.
+#[test]
+fn counts_as_text_and_implausible_counts() {
+    let frame = |event: &str, data: &str| {
+        let data = serde_json::to_string(data).unwrap();
+        let raw = format!(
+            r#"{{"event":"App\\Events\\{event}","data":{data},"channel":"chatrooms.1.v2"}}"#
+        );
+        match decode_frame(&raw) {
+            Ok(Frame::Event { event, .. }) => event,
+            other => panic!("{other:?}"),
+        }
+    };
+    let sub = frame(
+        "SubscriptionEvent",
+        r#"{"chatroom_id":1,"username":"ana","months":"13"}"#,
+    );
+    assert_eq!(
+        sub,
+        Event::Subscription {
+            username: "ana".into(),
+            months: 13
+        }
+    );
+    let old = frame(
+        "SubscriptionEvent",
+        r#"{"username":"ana","months":4294967295}"#,
+    );
+    assert_eq!(
+        old,
+        Event::Subscription {
+            username: "ana".into(),
+            months: 1
+        }
+    );
+    let raid = frame(
+        "StreamHostEvent",
+        r#"{"chatroom_id":1,"host_username":"big","number_viewers":"250","optional_message":""}"#,
+    );
+    assert!(matches!(raid, Event::Raid { viewers: 250, .. }), "{raid:?}");
+    let none = frame(
+        "GiftedSubscriptionsEvent",
+        r#"{"gifted_usernames":[],"gifter_username":"x","gifted_total":0}"#,
+    );
+    assert!(!none.is_plausible(), "{none:?}");
+}

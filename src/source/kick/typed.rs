@@ -41,7 +41,8 @@ pub(super) fn decode(raw: &str) -> Result<Frame, DecodeError> {
             let s: Subscription = payload(name, data)?;
             event(Event::Subscription {
                 username: s.username,
-                months: s.months.unwrap_or(1),
+                // 100 years and more is no sub's age: read as a first month.
+                months: s.months.filter(|m| (1..1200).contains(m)).unwrap_or(1),
             })
         }
         "GiftedSubscriptionsEvent" => {
