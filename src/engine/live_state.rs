@@ -158,8 +158,12 @@ impl LiveState {
                     OFFLINE_BEHIND_SOCKET
                 };
                 self.offline_since = Some((now, needed));
+                let who = match s.source {
+                    crate::kickapi::LiveSource::StreamProbe => "the stream probe",
+                    _ => "the API",
+                };
                 tracing::info!(
-                    "the API says offline; asking again in {} s before ending the stream",
+                    "{who} says offline; asking again in {} s before ending the stream",
                     needed.as_secs()
                 );
                 offline = Offline::AskAgainIn(needed);

@@ -77,7 +77,7 @@ pub enum DedupKey {
 #[derive(Debug, thiserror::Error)]
 /// Shown without the values serde quotes (a viewer's text): see `json_error`.
 pub enum DecodeError {
-    #[error("not a Pusher frame: {}", without_values(.0))]
+    #[error("not a chat frame: {}", without_values(.0))]
     Frame(serde_json::Error),
     #[error("{event}: data is not a JSON object")]
     NotAnObject { event: String },

@@ -160,7 +160,10 @@ async fn serve(ws: &mut Ws, target: &Target, link: &mut Link) -> Ended {
                 }
             }
             Ok(Frame::Control(Control::Error { code, message })) => {
-                tracing::warn!("pusher:error {code:?}: {message}");
+                match code {
+                    Some(c) => tracing::warn!("Pusher error {c}: {message}"),
+                    None => tracing::warn!("Pusher error: {message}"),
+                }
                 if let Some(c) = code {
                     error = Some((c, message));
                 }
