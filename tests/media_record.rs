@@ -362,5 +362,43 @@ async fn live_stream_end_to_end() {
         (-2.6..0.6).contains(&err),
         "CLI clip starts {err:+.2} s off"
     );
+
+    // A slow on_ready hook is said to be running; stopping kicktui (Ctrl-C, `timeout`, cron)
+    // stops the hook too: it is in a process group of its own, and it outlived kicktui.
+    let cfg = tmp.path().join("slow_hook.toml");
+    std::fs::write(&cfg, "[clips]\non_ready = [\"sleep\", \"47.25\"]\n").unwrap();
+    let mut slow = tokio::process::Command::new(env!("CARGO_BIN_EXE_kicktui"))
+        .arg("--config")
+        .arg(&cfg)
+        .args(["clip", "--session", &session.to_string()])
+        .args(["--start", "0:00:02", "--duration", "3", "--data-dir"])
+        .arg(&data)
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines =
+        tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(slow.stderr.take().unwrap()));
+    let running = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Ok(Some(l)) = lines.next_line().await {
+            if l.contains("on_ready sleep: running") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(running, Ok(true), "the hook's wait is said");
+    let pid = nix::unistd::Pid::from_raw(slow.id().unwrap() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(10), slow.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.code(), Some(143));
+    let hook_alive = std::fs::read_dir("/proc").unwrap().flatten().any(|p| {
+        std::fs::read(p.path().join("cmdline")).is_ok_and(|c| c.windows(5).any(|w| w == b"47.25"))
+    });
+    assert!(!hook_alive, "the hook outlived kicktui");
     src.stop().await;
 }

@@ -262,6 +262,7 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    rt.spawn(crate::media::children::kill_children_on_stop());
     let res = rt.block_on(clip_from_store(&tools, &data_dir, &what))?;
     if res.is_short(crate::media::clip_cmd::SHORT_BY_S) {
         eprintln!(

@@ -49,6 +49,30 @@ pub fn kill_all() {
     }
 }
 
+/// For the commands that run children and then exit (`kicktui clip`, whose ffmpeg and
+/// `on_ready` hook are in process groups of their own, out of the terminal's Ctrl-C): a stop
+/// signal kills them first, then ends the process as the signal would have. Else the hook
+/// outlived kicktui (Ctrl-C, `timeout`, a cron job killed). Never returns when no handler
+/// can be installed (the default action then stands).
+pub async fn kill_children_on_stop() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut int), Ok(mut term), Ok(mut hup)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        return std::future::pending().await;
+    };
+    let code = tokio::select! {
+        _ = int.recv() => 130,
+        _ = term.recv() => 143,
+        _ = hup.recv() => 129,
+    };
+    kill_all();
+    eprintln!("stopped: what was running (ffmpeg, the on_ready hook) was stopped too");
+    std::process::exit(code);
+}
+
 /// Makes a panic anywhere kill every registered child first, then run the previous hook.
 /// Idempotent.
 pub fn install_panic_hook() {
@@ -76,6 +100,18 @@ pub struct Output {
 }
 
 impl Output {
+    /// How a failed run ended, with its last words when it said any: `exit code 3: no
+    /// token`, `killed by a signal`.
+    pub fn failure(&self) -> String {
+        let how = self.code.map_or("killed by a signal".to_string(), |c| {
+            format!("exit code {c}")
+        });
+        match self.stderr.lines().rfind(|l| !l.trim().is_empty()) {
+            Some(said) => format!("{how}: {said}"),
+            None => how,
+        }
+    }
+
     pub fn success(&self) -> bool {
         self.code == Some(0)
     }
@@ -202,5 +238,20 @@ mod tests {
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    }
+
+    #[test]
+    fn a_failure_says_how_and_its_last_words_when_there_are_any() {
+        let out = |code, stderr: &str| Output {
+            code,
+            stdout: String::new(),
+            stderr: stderr.into(),
+        };
+        assert_eq!(out(Some(3), "").failure(), "exit code 3", "no empty ': '");
+        assert_eq!(
+            out(Some(2), "warn\nno token\n\n").failure(),
+            "exit code 2: no token"
+        );
+        assert_eq!(out(None, "").failure(), "killed by a signal");
     }
 }

@@ -265,6 +265,7 @@ pub fn run(cfg: &Config, data_dir: &Path, failed_too: bool) -> Result<ExitCode, 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    rt.spawn(super::children::kill_children_on_stop());
     if !none.is_empty() {
         mark_unrecorded(&rt, &db, &none)?;
         let have = if none.len() == 1 { "has" } else { "have" };

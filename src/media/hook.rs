@@ -11,6 +11,8 @@ use super::children::Tracked;
 
 /// An upload may be slow, but not endless.
 const HOOK_TIMEOUT: Duration = Duration::from_secs(600);
+/// A hook still running after this is said to be running.
+const SAY_WAITING_AFTER: Duration = Duration::from_secs(2);
 
 /// The argv with `{path}` replaced in every argument.
 pub fn hook_argv(template: &[String], path: &Path) -> Vec<String> {
@@ -39,7 +41,23 @@ pub fn run_on_ready_now(rt: &tokio::runtime::Runtime, template: &[String], path:
     if argv.is_empty() {
         return;
     }
-    let said = rt.block_on(run(&argv)).unwrap_or_else(|why| why);
+    let said = rt
+        .block_on(async {
+            let run = run(&argv);
+            tokio::pin!(run);
+            // A hook that takes a while (an upload) is said, so the wait is not a hang.
+            tokio::select! {
+                r = &mut run => return r,
+                () = tokio::time::sleep(SAY_WAITING_AFTER) => {}
+            }
+            eprintln!(
+                "on_ready {}: running (up to {} min; Ctrl-C stops it)",
+                argv[0],
+                HOOK_TIMEOUT.as_secs() / 60
+            );
+            run.await
+        })
+        .unwrap_or_else(|why| why);
     eprintln!("{said}");
 }
 
@@ -51,14 +69,7 @@ async fn run(argv: &[String]) -> Result<String, String> {
     cmd.args(args);
     match tokio::time::timeout(HOOK_TIMEOUT, Tracked::output(&mut cmd)).await {
         Ok(Ok(out)) if out.success() => Ok(format!("on_ready {program}: done")),
-        Ok(Ok(out)) => Err(format!(
-            "on_ready {program} failed ({}): {}",
-            out.code
-                .map_or("killed by a signal".to_string(), |c| format!(
-                    "exit code {c}"
-                )),
-            out.stderr.lines().last().unwrap_or("")
-        )),
+        Ok(Ok(out)) => Err(format!("on_ready {program} failed: {}", out.failure())),
         Ok(Err(e)) => Err(format!("on_ready {program} could not start: {e}")),
         Err(_) => Err(format!("on_ready {program} timed out and was killed")),
     }

@@ -241,14 +241,7 @@ async fn command(argv: &[String], alert: &Alert, limit: Duration) -> Outcome {
         .env("KICKTUI_ALERT", alert.json().to_string());
     match tokio::time::timeout(limit, Tracked::output(&mut cmd)).await {
         Ok(Ok(out)) if out.success() => Outcome::Sent,
-        Ok(Ok(out)) => Outcome::Failed(format!(
-            "{}: {}",
-            out.code
-                .map_or("killed by a signal".to_string(), |c| format!(
-                    "exit code {c}"
-                )),
-            out.stderr.lines().last().unwrap_or("")
-        )),
+        Ok(Ok(out)) => Outcome::Failed(out.failure()),
         // Cannot start: another try will not help.
         Ok(Err(e)) => Outcome::Refused(format!("cannot start: {e}")),
         Err(_) => Outcome::TimedOut,
