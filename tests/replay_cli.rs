@@ -705,3 +705,22 @@ fn a_capture_from_before_going_live_says_where_the_stream_started() {
         "{err}"
     );
 }
+
+/// A channel tried once (offline: an empty database), then the demo: the lists point at the
+/// demo's data instead of saying only "No sessions."
+#[test]
+fn an_empty_database_beside_the_demos_points_at_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for d in [dir.path().to_path_buf(), dir.path().join("demo")] {
+        std::fs::create_dir_all(&d).unwrap();
+        kicktui::store::Store::open(&kicktui::store::db_path(&d)).unwrap();
+    }
+    let (out, err, ok) = kicktui(&["sessions"], dir.path());
+    assert!(ok && out.contains("No sessions."), "{out}");
+    assert!(
+        err.contains("nothing is stored here yet; the demo's is in"),
+        "{err}"
+    );
+    let (_, err, ok) = kicktui(&["report", "--last"], dir.path());
+    assert!(!ok && err.contains("the demo's is in"), "{err}");
+}

@@ -31,15 +31,8 @@ fn existing_db(data_dir: &Path) -> Result<std::path::PathBuf, String> {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(unreadable(e)),
         Err(_) => {}
     }
-    // The demo keeps its data in `demo/` under the data dir.
-    let demo = data_dir.join("demo");
-    if store::db_path(&demo).exists() {
-        return Err(format!(
-            "no database at {}; the demo's is in {}: add --data-dir {}",
-            db.display(),
-            demo.display(),
-            crate::present::shell_word(&demo.to_string_lossy())
-        ));
+    if let Some(add) = demo_hint(data_dir) {
+        return Err(format!("no database at {}; {add}", db.display()));
     }
     Err(format!(
         "no database at {} (nothing recorded there yet: a wrong --data-dir?)",
@@ -47,10 +40,30 @@ fn existing_db(data_dir: &Path) -> Result<std::path::PathBuf, String> {
     ))
 }
 
+/// The demo keeps its data in `demo/` under the data dir: where to look, when it has some.
+fn demo_hint(data_dir: &Path) -> Option<String> {
+    let demo = data_dir.join("demo");
+    store::db_path(&demo).exists().then(|| {
+        format!(
+            "the demo's is in {}: add --data-dir {}",
+            demo.display(),
+            crate::present::shell_word(&demo.to_string_lossy())
+        )
+    })
+}
+
 fn open_store(cli: &Cli) -> Result<Store, Box<dyn std::error::Error>> {
     let cfg = load_config(cli)?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
-    readable(&existing_db(&data_dir)?)
+    let store = readable(&existing_db(&data_dir)?)?;
+    // A database with nothing in it yet (a channel tried once offline) beside the demo's: the
+    // demo's data is what a first hour has.
+    if store.list_sessions().is_ok_and(|s| s.is_empty())
+        && let Some(add) = demo_hint(&data_dir)
+    {
+        eprintln!("note: nothing is stored here yet; {add}");
+    }
+    Ok(store)
 }
 
 /// The store for a command that lists, saying when a read-only copy may be short.
@@ -181,7 +194,10 @@ pub fn report(cli: &Cli, args: &crate::cli::ReportArgs) -> CmdResult {
                             .list_sessions()
                             .map_or_else(|e| e.to_string(), |all| channels_stored(&all))
                     ),
-                    None => format!("no sessions in {}", db.display()),
+                    None => match demo_hint(&data_dir) {
+                        Some(add) => format!("no sessions in {}; {add}", db.display()),
+                        None => format!("no sessions in {}", db.display()),
+                    },
                 })?
         }
     };
