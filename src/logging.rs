@@ -58,6 +58,43 @@ impl tracing_subscriber::fmt::time::FormatTime for FileClock {
     }
 }
 
+const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
+
+/// `$KICKTUI_LOG` when it reads as levels or `target=level` directives, else the config's
+/// `level`. A bare word that is no level (`verbose`) is a target name to tracing: the log
+/// stayed empty without a word.
+fn log_filter(level: &str) -> EnvFilter {
+    let fallback = || {
+        EnvFilter::new(format!(
+            "{level},hyper=warn,reqwest=warn,tungstenite=warn,rustls=warn"
+        ))
+    };
+    let Some(env) = std::env::var("KICKTUI_LOG")
+        .ok()
+        .filter(|e| !e.trim().is_empty())
+    else {
+        return fallback();
+    };
+    match env_directives_ok(&env).then(|| EnvFilter::try_new(&env)) {
+        Some(Ok(f)) => f,
+        _ => {
+            eprintln!(
+                "warning: KICKTUI_LOG={env:?} is not a level ({}) or target=level list; the \
+                 log uses the config's level ({level})",
+                LEVELS.join(", ")
+            );
+            fallback()
+        }
+    }
+}
+
+/// Each comma-separated part is a level or holds `=` (a target's level).
+fn env_directives_ok(env: &str) -> bool {
+    env.split(',')
+        .map(str::trim)
+        .all(|d| d.contains('=') || LEVELS.iter().any(|l| l.eq_ignore_ascii_case(d)))
+}
+
 /// Installs the global subscriber. `level` comes from config; `$KICKTUI_LOG` overrides it.
 /// `channel`: named on every line of the file.
 pub fn init(
@@ -67,11 +104,7 @@ pub fn init(
     channel: Option<&str>,
 ) -> std::io::Result<PathBuf> {
     let (file, path) = open_log(data_dir)?;
-    let filter = EnvFilter::try_from_env("KICKTUI_LOG").unwrap_or_else(|_| {
-        EnvFilter::new(format!(
-            "{level},hyper=warn,reqwest=warn,tungstenite=warn,rustls=warn"
-        ))
-    });
+    let filter = log_filter(level);
     let file_layer = tracing_subscriber::fmt::layer()
         .with_ansi(false)
         .with_target(false)
@@ -104,13 +137,7 @@ pub fn init_tui(
     level: &str,
     channel: Option<&str>,
 ) -> std::io::Result<Option<PathBuf>> {
-    let filter = || {
-        EnvFilter::try_from_env("KICKTUI_LOG").unwrap_or_else(|_| {
-            EnvFilter::new(format!(
-                "{level},hyper=warn,reqwest=warn,tungstenite=warn,rustls=warn"
-            ))
-        })
-    };
+    let filter = || log_filter(level);
     let (file_layer, path) = match data_dir {
         Some(dir) => {
             let (file, path) = open_log(dir)?;
@@ -137,4 +164,17 @@ pub fn init_tui(
         .with(tui_logger::TuiTracingSubscriberLayer.with_filter(filter()))
         .try_init();
     Ok(path)
+}
+
+#[cfg(test)]
+mod env_tests {
+    use super::env_directives_ok;
+
+    #[test]
+    fn kicktui_log_takes_levels_and_target_levels_not_bare_words() {
+        assert!(env_directives_ok("debug"));
+        assert!(env_directives_ok("INFO,kicktui::media=trace"));
+        assert!(!env_directives_ok("verbose"));
+        assert!(!env_directives_ok("info,loud"));
+    }
 }
