@@ -724,3 +724,23 @@ fn an_empty_database_beside_the_demos_points_at_it() {
     let (_, err, ok) = kicktui(&["report", "--last"], dir.path());
     assert!(!ok && err.contains("the demo's is in"), "{err}");
 }
+
+/// A folder where the user's config file goes is an error naming it, not the defaults.
+#[test]
+fn a_folder_in_place_of_the_users_config_is_an_error() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".config/kicktui/config.toml")).unwrap();
+    let out = Command::new(BIN)
+        .args(["sessions", "--data-dir"])
+        .arg(home.path().join("data"))
+        .env("HOME", home.path())
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("KICKTUI_CONFIG")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("kicktui/config.toml (cannot be read)"),
+        "{err}"
+    );
+}

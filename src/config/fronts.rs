@@ -193,9 +193,12 @@ pub(super) fn check(s: &Server, a: &Alerts) -> Result<(), (String, String)> {
 /// `http://` or `https://` with a host, that parses as a URL (`https://`, `http://exa mple` do
 /// not: they failed only at the first alert, 30 s later, as "builder error").
 fn is_web_url(s: &str) -> bool {
-    reqwest::Url::parse(s).is_ok_and(|u| {
-        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
-    })
+    // The parser percent-encodes a space inside the path: a URL broken by a paste would
+    // post to the wrong place at the first alert (spaces around it are trimmed).
+    !s.trim().chars().any(char::is_whitespace)
+        && reqwest::Url::parse(s).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+        })
 }
 
 #[cfg(test)]
@@ -267,6 +270,7 @@ mod tests {
         for bad in [
             "https://",
             "http://exa mple.com/hook",
+            "https://discord.com/api/webhooks/123/SECRET TOKEN2",
             "ftp://example.com/x",
         ] {
             let a = Alerts {

@@ -82,7 +82,9 @@ pub fn load(flag: Option<&Path>) -> Result<(Config, ConfigSource), ConfigError> 
         ConfigSource::Env(PathBuf::from(p))
     } else {
         match user_config_path() {
-            Some(p) if p.is_file() => ConfigSource::UserDir(p),
+            // Anything there is meant as the config: a folder by that name is an error, not
+            // silently the defaults.
+            Some(p) if p.exists() => ConfigSource::UserDir(p),
             _ => ConfigSource::Defaults,
         }
     };
@@ -319,6 +321,16 @@ mod tests {
             e.contains("key `alerts.command`: an array such as [\"a\", \"b\"]"),
             "{e}"
         );
+    }
+
+    /// A hook's command is secret (it may hold a token), so the error hides double-quoted
+    /// values: its own example must still show.
+    #[test]
+    fn an_empty_program_is_told_with_an_example_that_shows() {
+        for key in ["[clips]\non_ready", "[alerts]\ncommand"] {
+            let e = err(&format!("{key} = [\"\", \"{{path}}\"]\n"));
+            assert!(e.contains("such as ['notify-send', 'clip']"), "{e}");
+        }
     }
 
     #[test]

@@ -237,6 +237,17 @@ mod tests {
         assert_eq!(parsed, Config::default());
     }
 
+    /// One official API credential without the other turned that route off without a word.
+    #[test]
+    fn half_the_kick_credentials_are_refused() {
+        let mut c = Config::default();
+        c.kick.client_id = "abc123".into();
+        let err = validate::validate(&c).unwrap_err();
+        assert_eq!(err.0, "kick.client_secret");
+        c.kick.client_secret = "s3cret".into();
+        assert!(validate::validate(&c).is_ok());
+    }
+
     #[test]
     fn shipped_config_mentions_every_seed_setting() {
         let text = include_str!("../../config.toml");

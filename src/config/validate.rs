@@ -37,8 +37,10 @@ pub(super) fn command(key: &str, argv: &[String]) -> Check {
     match argv.first() {
         Some(p) if p.trim().is_empty() => Err((
             key.into(),
-            "a list whose first item is the program, such as [\"notify-send\", \"clip\"] (or \
-             [] for none), got an empty program"
+            // Single quotes (TOML's literal strings): a secret key's error hides what is in
+            // double quotes, and this example would read "[(not shown), (not shown)]".
+            "a list whose first item is the program, such as ['notify-send', 'clip'] (or [] \
+             for none), got an empty program"
                 .into(),
         )),
         _ => Ok(()),
@@ -255,6 +257,18 @@ pub fn validate(c: &Config) -> Check {
         &c.kick.centrifugo_token_url,
         &["http://", "https://"],
     )?;
+    // One without the other turned the official API off without a word.
+    if c.kick.client_id.trim().is_empty() != c.kick.client_secret.trim().is_empty() {
+        let which = if c.kick.client_id.trim().is_empty() {
+            "kick.client_id"
+        } else {
+            "kick.client_secret"
+        };
+        return Err((
+            which.into(),
+            "set together with the other official API credential (or leave both empty)".into(),
+        ));
+    }
     if !["error", "warn", "info", "debug", "trace"].contains(&c.general.log_level.as_str()) {
         return Err((
             "general.log_level".into(),
