@@ -69,7 +69,26 @@ impl KeyChord {
             KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
             c => c,
         };
+        // Terminals send these as other keys: the binding would show in help and never fire.
+        if let (true, KeyCode::Char(c)) = (ctrl, code)
+            && let Some(is) = terminal_alias(c)
+        {
+            return Err(format!(
+                "{text:?} reaches kicktui as {is} (the terminal sends the same byte): pick another key"
+            ));
+        }
         Ok(KeyChord { code, ctrl, alt })
+    }
+}
+
+/// The key a terminal reports for Ctrl and `c`, when it is not Ctrl-`c`.
+fn terminal_alias(c: char) -> Option<&'static str> {
+    match c {
+        'm' => Some("Enter"),
+        'i' => Some("Tab"),
+        'h' => Some("Backspace"),
+        '[' => Some("Esc"),
+        _ => None,
     }
 }
 
@@ -164,6 +183,17 @@ mod tests {
             let e = KeyChord::parse(s).unwrap_err();
             assert!(e.contains("key"), "{s}: {e}");
         }
+    }
+
+    /// Ctrl-M is Enter to the terminal: bound, it showed in help and pressing it opened the
+    /// details instead.
+    #[test]
+    fn ctrl_keys_the_terminal_sends_as_others_are_refused() {
+        for (s, is) in [("Ctrl-M", "Enter"), ("ctrl+i", "Tab"), ("Ctrl-[", "Esc")] {
+            let e = KeyChord::parse(s).unwrap_err();
+            assert!(e.contains(is), "{s}: {e}");
+        }
+        assert!(KeyChord::parse("Ctrl-K").is_ok());
     }
 
     #[test]
