@@ -713,6 +713,10 @@ fn too_small_screen_and_no_panic_at_any_size() {
         t.contains("Terminal too small") && t.contains("50×10") && t.contains("60×16"),
         "{t}"
     );
+    // Keys still act on it (a mark is worth making): what one did is said there.
+    a.update(tui_support::key('m'), T0);
+    let t = screen(&a, 50, 12);
+    assert!(t.contains("marking a moment"), "the flash: {t}");
     // The quit question still shows: a second `q` must not answer it unseen.
     a.popup = Some(Popup::ConfirmQuit);
     let t = screen(&a, 50, 12);

@@ -15,15 +15,22 @@ use crate::present::later_command;
 /// Below the minimum size: what is wrong and what to do, wrapped to whatever room there is.
 pub fn too_small(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let quit = app.ctx.keymap.label(Action::Quit);
-    let lines = vec![
+    let mark = app.ctx.keymap.label(Action::Mark);
+    let mut lines = vec![
         Line::from(Span::styled("Terminal too small", th.bad)),
         Line::from(format!("{}×{}", area.width, area.height)),
         Line::from(format!("kicktui needs {MIN_WIDTH}×{MIN_HEIGHT}")),
         Line::from(Span::styled(
-            format!("Enlarge the pane, or {quit} quits. It keeps running meanwhile."),
+            format!(
+                "Enlarge the pane, or {quit} quits; {mark} still marks. It keeps running meanwhile."
+            ),
             th.dim,
         )),
     ];
+    // Keys still act here: what they did is said (a mark was made unseen).
+    if let Some(f) = &app.flash {
+        lines.push(Line::from(Span::styled(f.text.clone(), th.accent)));
+    }
     let h = (lines.len() as u16 * 2).min(area.height);
     let y = area.y + (area.height - h) / 2;
     Paragraph::new(lines)
