@@ -98,8 +98,22 @@ pub fn load(flag: Option<&Path>) -> Result<(Config, ConfigSource), ConfigError> 
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError::new(&file, "(cannot be read)", e.to_string()))?;
-    let config = parse_str(&text, &file)?;
+    let mut config = parse_str(&text, &file)?;
+    config.general.data_dir = beside_file(&config.general.data_dir, path);
     Ok((config, source))
+}
+
+/// A relative `data_dir` in a config file is the file's neighbour, wherever kicktui runs from
+/// (systemd's or cron's working directory made the data seem to vanish). `~` stays for
+/// [`resolve_data_dir`].
+fn beside_file(data_dir: &str, file: &Path) -> String {
+    let p = Path::new(data_dir);
+    if data_dir.is_empty() || p.is_absolute() || p.starts_with("~") {
+        return data_dir.to_string();
+    }
+    let dir = file.parent().unwrap_or(Path::new(""));
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    dir.join(p).to_string_lossy().into_owned()
 }
 
 /// Parses and validates one config text; `file` only names it in errors.
@@ -241,6 +255,15 @@ fn expand_home(p: &Path, home: Option<&Path>) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_relative_data_dir_in_a_file_is_beside_the_file() {
+        let file = Path::new("/etc/kicktui/config.toml");
+        assert_eq!(beside_file("data", file), "/etc/kicktui/data");
+        assert_eq!(beside_file("/srv/k", file), "/srv/k");
+        assert_eq!(beside_file("~/k", file), "~/k");
+        assert_eq!(beside_file("", file), "");
+    }
 
     #[test]
     fn the_data_dir_is_absolute_with_home_expanded() {
