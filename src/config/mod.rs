@@ -248,6 +248,20 @@ mod tests {
         assert!(validate::validate(&c).is_ok());
     }
 
+    /// They made a folder named " " or "$HOME" in the working directory.
+    #[test]
+    fn a_blank_or_variable_data_dir_is_refused() {
+        for bad in [" ", "$HOME/ktdata"] {
+            let mut c = Config::default();
+            c.general.data_dir = bad.into();
+            assert_eq!(
+                validate::validate(&c).unwrap_err().0,
+                "general.data_dir",
+                "{bad:?}"
+            );
+        }
+    }
+
     #[test]
     fn shipped_config_mentions_every_seed_setting() {
         let text = include_str!("../../config.toml");

@@ -257,6 +257,13 @@ pub fn validate(c: &Config) -> Check {
         &c.kick.centrifugo_token_url,
         &["http://", "https://"],
     )?;
+    let d = &c.general.data_dir;
+    if !d.is_empty() && (d.trim().is_empty() || d.contains('$')) {
+        return Err((
+            "general.data_dir".into(),
+            "a path (~ is your home; $VARIABLES are not expanded), or \"\" for the default".into(),
+        ));
+    }
     // One without the other turned the official API off without a word.
     if c.kick.client_id.trim().is_empty() != c.kick.client_secret.trim().is_empty() {
         let which = if c.kick.client_id.trim().is_empty() {
