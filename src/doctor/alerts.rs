@@ -1,5 +1,6 @@
 //! The `[alerts]` check: which targets are on and for which events, and that the command's
-//! program can be found. Nothing is sent (a test alert would reach real people).
+//! program can be found; the same for `[clips] on_ready`. Nothing is sent or run (a test
+//! alert would reach real people, a hook would upload).
 
 use std::path::{Path, PathBuf};
 
@@ -43,6 +44,25 @@ pub fn check(a: &Alerts) -> Check {
     Check::ok(NAME, on.join("; "))
 }
 
+/// `[clips] on_ready`: its program can be found. None when no hook is set.
+pub fn clip_hook(on_ready: &[String]) -> Option<Check> {
+    const HOOK: &str = "clip hook";
+    let prog = on_ready.first()?;
+    Some(
+        match find_program(prog, std::env::var_os("PATH").as_deref()) {
+            Some(_) => Check::ok(
+                HOOK,
+                format!("[clips] on_ready runs {prog} after each clip"),
+            ),
+            None => Check::fail(
+                HOOK,
+                format!("the on_ready program {prog:?} is not found"),
+                "install it, or give its full path in [clips] on_ready",
+            ),
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +86,15 @@ mod tests {
         let c = check(&missing);
         assert_eq!(c.status, super::super::Status::Fail);
         assert!(c.detail.contains("no-such-notifier-xyz"), "{}", c.detail);
+    }
+
+    /// A clip hook whose program is not there failed at every clip, unseen by doctor.
+    #[test]
+    fn the_clip_hooks_program_is_found_or_failed() {
+        assert!(clip_hook(&[]).is_none());
+        let ok = clip_hook(&["sh".into(), "{path}".into()]).expect("a check");
+        assert_eq!(ok.status, super::super::Status::Ok);
+        let missing = clip_hook(&["nonexist-prog".into(), "{path}".into()]).expect("a check");
+        assert_eq!(missing.status, super::super::Status::Fail);
     }
 }

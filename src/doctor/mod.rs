@@ -116,6 +116,7 @@ pub async fn run_checks(
     }
     out.push(checks::metrics_port(&cfg.server).await);
     out.push(alerts::check(&cfg.alerts));
+    out.extend(alerts::clip_hook(&cfg.clips.on_ready));
     out.push(advisor::check(&cfg));
     let platform = channel.map_or(Platform::Kick, |c| c.platform);
     out.push(chat_voice::check(

@@ -59,7 +59,15 @@ pub fn stream_url(rec: &config::Recorder, channel: &str, playback_url: Option<&s
     match playback_url {
         Some(u) if rec.use_playback_url && u.starts_with("hls://") => u.to_string(),
         Some(u) if rec.use_playback_url => format!("hls://{u}"),
-        _ => rec.stream_url.replace("{channel}", channel),
+        // streamlink's Kick plugin has no page for `kick.com/name/`: the slash a copied
+        // address often ends with goes.
+        _ => {
+            let mut url = rec.stream_url.replace("{channel}", channel);
+            if url.ends_with('/') {
+                url.pop();
+            }
+            url
+        }
     }
 }
 
@@ -335,6 +343,8 @@ mod tests {
             stream_url(&rec, "xqc", playback),
             "hls://https://x.live-video.net/abc.m3u8"
         );
+        assert_eq!(stream_url(&rec, "xqc", None), "https://kick.com/xqc");
+        rec.stream_url = "https://kick.com/{channel}/".into();
         assert_eq!(stream_url(&rec, "xqc", None), "https://kick.com/xqc");
         let cfg = RecorderConfig::from_config(&rec, Path::new("/d"), "xqc", None);
         assert_eq!(cfg.recordings_dir, Path::new("/d/recordings"));
