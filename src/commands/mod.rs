@@ -175,7 +175,7 @@ pub fn demo(cli: &Cli, args: &DemoArgs) -> CmdResult {
     if let Some(addr) = &args.dashboard {
         cfg.server.set_from_flag(addr)?;
     }
-    let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg).join("demo");
+    let data_dir = crate::demo::data_dir(config::resolve_data_dir(cli.data_dir.as_deref(), &cfg));
     crate::present::name_run_in_commands(cli.config.as_deref(), &data_dir);
     let shown = format!("{}:{}", args.platform, crate::demo::CHANNEL);
     let _lock = crate::run_lock::acquire(

@@ -46,6 +46,17 @@ pub fn is_demo_dir(dir: &Path) -> bool {
     dir.join(MARKER).is_file()
 }
 
+/// Where the demo keeps its data under the data dir `base`: `base/demo`, or `base` itself
+/// when it is the demo's folder (`--data-dir X/demo`, as the lists suggest; it nested
+/// X/demo/demo).
+pub fn data_dir(base: std::path::PathBuf) -> std::path::PathBuf {
+    if is_demo_dir(&base) {
+        base
+    } else {
+        base.join("demo")
+    }
+}
+
 pub fn fake_config() -> FakeConfig {
     let mut channel = FakeChannel::new(CHANNEL, 31_415_926, 27_182_818, 16_180_339);
     channel.username = "NovaPlays".into();
@@ -240,4 +251,19 @@ fn viewer_commands(
         }
     });
     (tx, pick_rx)
+}
+
+#[cfg(test)]
+mod dir_tests {
+    use super::*;
+
+    #[test]
+    fn the_demos_own_folder_given_is_not_nested() {
+        let base = tempfile::tempdir().expect("tempdir");
+        let demo = data_dir(base.path().to_path_buf());
+        assert_eq!(demo, base.path().join("demo"));
+        std::fs::create_dir_all(&demo).expect("mkdir");
+        mark_dir(&demo).expect("marker");
+        assert_eq!(data_dir(demo.clone()), demo);
+    }
 }
