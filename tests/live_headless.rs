@@ -297,6 +297,7 @@ async fn a_blocked_api_leaves_chat_running_when_ids_are_given() {
     let mut kick_cfg = kick.kick_config();
     // No official credentials: live status comes from the (blocked) channel API.
     kick_cfg.client_id.clear();
+    kick_cfg.client_secret = Default::default();
     let ids = ["--channel-id", "26869410", "--chatroom-id", "4567890"];
     let mut run = Run::start(
         &test_config(kick_cfg),
@@ -333,6 +334,7 @@ async fn chat_moves_to_the_channels_own_ids_once_the_api_answers() {
     });
     let mut kick_cfg = kick.kick_config();
     kick_cfg.client_id.clear();
+    kick_cfg.client_secret = Default::default();
     let ids = ["--channel-id", "1001", "--chatroom-id", "2001"];
     let mut run = Run::start(
         &test_config(kick_cfg),
@@ -546,6 +548,7 @@ async fn a_stale_first_api_answer_does_not_end_a_stream_the_socket_started() {
     cfg.kick.channel_id = ids.channel_id;
     cfg.kick.chatroom_id = ids.chatroom_id;
     cfg.kick.client_id = String::new();
+    cfg.kick.client_secret = Default::default();
     cfg.kick.client_secret = Default::default();
     cfg.recorder.poll_interval_seconds = 5;
     c.set_api_lag(Duration::from_secs(2));

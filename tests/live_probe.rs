@@ -26,6 +26,7 @@ async fn blocked(kick: &FakeKick) -> (tempfile::TempDir, HlsSource, Config) {
     let mut cfg = test_config(kick.kick_config());
     cfg.kick.client_id.clear();
     cfg.kick.client_secret = Default::default();
+    cfg.kick.client_secret = Default::default();
     cfg.kick.channel_id = info.channel_id;
     cfg.kick.chatroom_id = info.chatroom_id;
     cfg.recorder.enabled = true;

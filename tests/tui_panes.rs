@@ -176,6 +176,23 @@ fn status_bar_says_live_status_is_unknown_while_every_route_fails() {
         line.contains("chat: live"),
         "ids from the cache or flags: {line:?}"
     );
+    // The whole message is long: too long for the bar, its first clause stays (it was
+    // dropped whole at 160 columns).
+    a.update(
+        Msg::Engine(Update::ApiTrouble {
+            message: "Kick's API is behind a Cloudflare challenge (403); chat needs only the \
+                      channel ids; retrying in 5 min"
+                .into(),
+            retry_s: Some(300),
+            waits_for_ids: false,
+        }),
+        T0,
+    );
+    let (_, line) = pane(160, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(
+        line.contains("API: Kick's API is behind a Cloudflare challenge (403) │"),
+        "{line:?}"
+    );
 }
 
 /// While chat waits for the ids, the empty list says where to find them: the channel's API

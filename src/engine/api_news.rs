@@ -19,6 +19,9 @@ impl Engine {
                 need_ids,
                 repeat,
             } => {
+                // The last count is no longer known: shown while the API stayed blocked, it
+                // read "100 viewers" for minutes.
+                self.viewers = None;
                 // A repeat changes nothing on screen, and headless would print it again.
                 if !repeat {
                     self.feed.send(trouble(&error, need_ids));

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::source::channel_ref::ChannelNameError;
 
 /// What still works. When the ids are missing the engine adds how to give them.
-const STILL_WORKS: &str = "chat keeps running once it has the channel ids";
+const STILL_WORKS: &str = "chat needs only the channel ids";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApiError {

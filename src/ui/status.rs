@@ -148,10 +148,12 @@ fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<Piece<'a>> {
         out.push(Piece::new(HEALTH, db));
     }
     if let Some(t) = app.stream.api_trouble.as_ref().map(|t| &t.message) {
-        out.push(Piece::new(
-            INFO,
-            vec![Span::styled(format!("API: {t}"), th.warn)],
-        ));
+        // Its first clause when the whole does not fit (it was dropped at 160 columns).
+        let first = t.split(';').next().unwrap_or(t);
+        out.push(Piece {
+            short: Some(vec![Span::styled(format!("API: {first}"), th.warn)]),
+            ..Piece::new(INFO, vec![Span::styled(format!("API: {t}"), th.warn)])
+        });
     }
     if app.stream.capturing.is_some() {
         out.push(Piece::new(
