@@ -74,7 +74,10 @@ async fn each_failure_has_its_own_error() {
     control.set_api_failure(ApiFailure::Cloudflare);
     let cf = api.channel("clavicular").await.unwrap_err();
     assert_eq!(cf, ApiError::Cloudflare);
-    assert!(cf.to_string().contains("chat needs only the channel ids"), "{cf}");
+    assert!(
+        cf.to_string().contains("chat needs only the channel ids"),
+        "{cf}"
+    );
 
     control.set_api_failure(ApiFailure::Blocked);
     let blocked = api.channel("clavicular").await.unwrap_err();

@@ -1,7 +1,7 @@
 //! SIGINT, SIGTERM and SIGHUP (an SSH drop) become one orderly shutdown; Ctrl-C again while
 //! it runs (cutting clips, sending the last alerts) stops at once.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use tokio::signal::unix::{SignalKind, signal};
 use tokio_util::sync::CancellationToken;
@@ -9,6 +9,12 @@ use tokio_util::sync::CancellationToken;
 /// A stop signal has come: a Ctrl-C after it hurries. (Not the token, which `q` and the
 /// demo's end cancel too: the first Ctrl-C after those is a first, not a second.)
 static SIGNALLED: AtomicBool = AtomicBool::new(false);
+/// When the first stop signal came (ms since the epoch), for [`SAME_SIGNAL_MS`].
+static FIRST_AT_MS: AtomicI64 = AtomicI64::new(0);
+/// A second SIGINT this soon after the first is the same one delivered twice (`timeout -s
+/// INT` signals the process and its group), not a person pressing Ctrl-C again, which takes
+/// longer: it skipped the orderly stop and the report.
+const SAME_SIGNAL_MS: i64 = 150;
 
 /// Cancels `token` on the first of SIGINT, SIGTERM or SIGHUP. Returns at once if the handlers
 /// cannot be installed (the process then stops the default way). `say`: a front end that
@@ -31,7 +37,10 @@ pub fn cancel_on_signals(token: CancellationToken, say: Option<fn(&str)>) {
         let hurry = kind == SignalKind::interrupt();
         tokio::spawn(async move {
             while s.recv().await.is_some() {
-                if SIGNALLED.swap(true, Ordering::SeqCst) && hurry {
+                let now = crate::time::wall_now().0;
+                if !SIGNALLED.swap(true, Ordering::SeqCst) {
+                    FIRST_AT_MS.store(now, Ordering::SeqCst);
+                } else if hurry && !same_signal(FIRST_AT_MS.load(Ordering::SeqCst), now) {
                     stop_now();
                 }
                 let line = format!("Stopping: {why}");
@@ -43,6 +52,11 @@ pub fn cancel_on_signals(token: CancellationToken, say: Option<fn(&str)>) {
             }
         });
     }
+}
+
+/// Whether a signal at `now` is the first one (at `first`) delivered again.
+fn same_signal(first: i64, now: i64) -> bool {
+    (0..SAME_SIGNAL_MS).contains(&(now - first))
 }
 
 /// A second Ctrl-C: the person will not wait for the orderly stop. Nothing shown as saved is
@@ -62,4 +76,16 @@ fn stop_now() -> ! {
     tracing::warn!(target: crate::logging::SHOWN, "{line}");
     crate::present::say_err(&line);
     std::process::exit(130)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signal_delivered_twice_at_once_is_one_a_second_press_is_two() {
+        assert!(same_signal(1_000, 1_000));
+        assert!(same_signal(1_000, 1_040));
+        assert!(!same_signal(1_000, 1_400), "a person pressing again");
+    }
 }
