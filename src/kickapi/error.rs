@@ -272,7 +272,7 @@ mod tests {
         let cf = ApiError::Cloudflare.to_string();
         assert!(
             cf.contains("Cloudflare")
-                && cf.contains("chat keeps running")
+                && cf.contains("chat needs only the channel ids")
                 && cf.contains("retrying in 5 min"),
             "{cf}"
         );
