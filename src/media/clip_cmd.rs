@@ -205,18 +205,18 @@ async fn recorded_enough(
     loop {
         let p = read_plan(db, what)?;
         let (spans, left_out) = probed_spans(tools, &p.rows).await?;
+        // Waits only for a recording that has content and is still being written (a part
+        // with no content yet may never get any).
         let recorded_to = spans.iter().filter_map(Span::end).max();
-        if recorded_to.is_some_and(|t| t >= p.req.end) || !p.still_recording() {
+        let Some(to) = recorded_to.filter(|t| *t < p.req.end && p.still_recording()) else {
             return Ok((p, spans, left_out));
-        }
+        };
         if !said {
             said = true;
-            let to = recorded_to.map_or("nothing yet".into(), |t| {
-                format!("up to {}", format_hms(t.secs_since(p.origin)))
-            });
             eprintln!(
-                "waiting for the recording to reach {} (recorded {to}; Ctrl-C stops)",
-                format_hms(p.req.end.secs_since(p.origin))
+                "waiting for the recording to reach {} (recorded up to {}; Ctrl-C stops)",
+                format_hms(p.req.end.secs_since(p.origin)),
+                format_hms(to.secs_since(p.origin))
             );
         }
         tokio::time::sleep(WAIT_POLL).await;
