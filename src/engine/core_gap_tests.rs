@@ -1,22 +1,10 @@
 //! A gap in chat (no connection yet, or an outage) is not a quiet chat: ordinary chat after it
 //! is no moment.
 
+use super::surge_tests::chat;
 use super::*;
-use crate::domain::{Badges, ChatMessage};
 
 const T0: i64 = 1_790_000_000_000;
-
-fn chat(user: u64, text: &str) -> Event {
-    Event::Chat(ChatMessage {
-        id: None,
-        user_id: user,
-        username: format!("viewer{user}"),
-        badges: Badges::default(),
-        text: text.into(),
-        emotes: vec![],
-        is_reply: false,
-    })
-}
 
 /// Steady chat from a crowd of 300 over seconds `from..to`: 0–4 messages a second, two on
 /// average, at random (a fixed seed), as real chat wobbles.

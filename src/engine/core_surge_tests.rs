@@ -1,7 +1,8 @@
 use super::*;
 use crate::domain::{Badges, ChatMessage, TriggerData, TriggerType};
 
-fn chat(user: u64, text: &str) -> Event {
+/// A chat message from viewer `user` (shared with the other core tests).
+pub(super) fn chat(user: u64, text: &str) -> Event {
     Event::Chat(ChatMessage {
         id: None,
         user_id: user,
