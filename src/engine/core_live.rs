@@ -112,12 +112,8 @@ impl Core {
         stream_id: Option<u64>,
         out: &mut Vec<Effect>,
     ) {
-        // A late "stream ended" about an earlier broadcast (frames can come out of order
-        // around a restart): the live one goes on.
-        if let (Some(live), Some(ended)) = (self.stream_id, stream_id)
-            && self.totals.is_live
-            && live != ended
-        {
+        // A late "stream ended" about an earlier broadcast: the live one goes on.
+        if self.other_live_broadcast(stream_id).is_some() {
             return;
         }
         self.stream_id = None;

@@ -45,6 +45,13 @@ impl Core {
         self.stream_id.filter(|_| self.totals.is_live)
     }
 
+    /// The live broadcast's id when a "stream ended" about `ended` is about another one (a
+    /// late frame around a restart): that end is ignored, by the core and by the engine.
+    pub fn other_live_broadcast(&self, ended: Option<u64>) -> Option<u64> {
+        self.live_stream_id()
+            .filter(|live| ended.is_some_and(|e| e != *live))
+    }
+
     pub fn open_moment(&self) -> Option<&OpenMoment> {
         self.moments.open()
     }

@@ -185,15 +185,13 @@ impl Engine {
         match msg {
             SourceMsg::Event { at, event } => {
                 self.chat_back_after_sleep(at, Some(&event)).await;
-                if let Event::Offline {
-                    stream_id: Some(ended),
-                    ..
-                } = event
-                    && let Some(live) = self.core.live_stream_id().filter(|l| *l != ended)
+                // Before the live state and the recorder hear of it.
+                if let Event::Offline { stream_id, .. } = event
+                    && let Some(live) = self.core.other_live_broadcast(stream_id)
                 {
                     tracing::info!(
-                        "the chat socket says broadcast {ended} ended, but {live} is the live \
-                         one: ignored (a late frame)"
+                        "the chat socket says another broadcast than {live} ended: ignored (a \
+                         late frame)"
                     );
                     return;
                 }

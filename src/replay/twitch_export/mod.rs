@@ -96,6 +96,7 @@ pub fn run(
         r: Replayer::new(cfg),
         gifts: GiftFolder::default(),
         video_start: None,
+        v5_array: None,
     };
     match kind {
         ExportKind::TwitchCapture => capture::run(&mut feed, input)?,
@@ -132,6 +133,9 @@ struct Feed {
     gifts: GiftFolder,
     /// `video.created_at`: comment offsets count from it.
     video_start: Option<Ts>,
+    /// A top-level array's kind, from its first message (v5 comments or chat-downloader):
+    /// the rest are not looked at twice.
+    v5_array: Option<bool>,
 }
 
 impl Feed {
@@ -187,14 +191,26 @@ impl Feed {
     /// An element of a top-level array: a chat-downloader message, or a Twitch API v5 comment
     /// (such arrays may lead with their video, whose `recorded_at` the offsets count from).
     fn array_item(&mut self, raw: &RawValue) {
+        match self.v5_array {
+            Some(true) => return self.comment(raw),
+            Some(false) => return self.cd_raw(raw),
+            None => {}
+        }
         match serde_json::from_str::<ArrayElement>(raw.get()) {
-            Ok(e) if e.content_offset_seconds.is_some() => self.comment(raw),
+            Ok(e) if e.content_offset_seconds.is_some() => {
+                self.v5_array = Some(true);
+                self.comment(raw);
+            }
             Ok(e) if e.broadcast_type.is_some() || e.recorded_at.is_some() => {
                 let start = e.recorded_at.or(e.created_at);
                 let start = start.as_deref().and_then(Ts::parse_rfc3339);
                 self.video_start = self.video_start.or(start);
             }
-            _ => self.cd_raw(raw),
+            Ok(_) => {
+                self.v5_array = Some(false);
+                self.cd_raw(raw);
+            }
+            Err(_) => self.cd_raw(raw),
         }
     }
 
