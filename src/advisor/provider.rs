@@ -187,6 +187,7 @@ pub fn parse_reply(provider: Provider, body: &Value) -> Result<RawReply, CallErr
         Provider::Openai => {
             let msg = body
                 .pointer("/choices/0/message")
+                .filter(|m| m.is_object())
                 .ok_or_else(|| malformed("no `choices[0].message`"))?;
             let calls = msg
                 .get("tool_calls")
@@ -213,11 +214,17 @@ pub fn parse_reply(provider: Provider, body: &Value) -> Result<RawReply, CallErr
                         .collect()
                 })
                 .unwrap_or_default();
-            let text = msg
-                .get("content")
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
-                .map(String::from);
+            // A string, or (newer servers) a list of parts of which the text ones count.
+            let text = match msg.get("content") {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Array(parts)) => parts
+                    .iter()
+                    .filter(|p| p.get("type").and_then(Value::as_str) == Some("text"))
+                    .filter_map(|p| p.get("text").and_then(Value::as_str))
+                    .collect(),
+                _ => String::new(),
+            };
+            let text = (!text.is_empty()).then_some(text);
             Ok(RawReply { text, calls })
         }
     }
@@ -246,6 +253,9 @@ impl LlmClient {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(cfg.timeout_seconds.into()))
             .connect_timeout(Duration::from_secs(10))
+            // The key goes to api_base and nowhere else: reqwest drops `Authorization` on a
+            // redirect to another host, but not Anthropic's `x-api-key`.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(LlmClient {
@@ -292,6 +302,10 @@ impl LlmClient {
         if status >= 500 {
             return Err(CallError::Server(status));
         }
+        if (300..400).contains(&status) {
+            let said = "it redirects elsewhere: set api_base to the address it points to";
+            return Err(CallError::Refused(status, Some(said.into())));
+        }
         if !(200..300).contains(&status) {
             let body = crate::http_body::read_capped(resp, REFUSAL_BODY)
                 .await
@@ -309,6 +323,14 @@ impl LlmClient {
                 return Err(CallError::Malformed(format!("the reply is over {mib} MiB")));
             }
         };
+        // A gateway that echoes headers would put the key on a screen that may be on stream,
+        // in the log and in the database.
+        let key = self.key.as_ref().map(ApiKey::expose);
+        if quotes_key(&String::from_utf8_lossy(&bytes), key) {
+            return Err(CallError::Malformed(
+                "it quotes the API key, so it is not shown".into(),
+            ));
+        }
         let v: Value = serde_json::from_slice(&bytes)
             .map_err(|e| CallError::Malformed(format!("not JSON ({e})")))?;
         parse_reply(self.provider, &v)
