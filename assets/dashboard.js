@@ -3,6 +3,8 @@
 
 const $ = (id) => document.getElementById(id);
 const KEEP = 900; // chart points (30 min at one every 2 s)
+// The whole session's money, as many points as the server keeps of it.
+const KEEP_REVENUE = 5000;
 const series = { velocity: [], engagement: [], revenue: [] };
 // Each revenue point's time (ms): the money chart is spaced by time, not by gift.
 const revenueAt = [];
@@ -26,14 +28,22 @@ function clock(iso) {
 function push(name, v) {
   const s = series[name];
   s.push(v);
-  if (s.length > KEEP) s.shift();
-  draw(name);
+  if (s.length > (name === "revenue" ? KEEP_REVENUE : KEEP)) s.shift();
+  redraw(name);
+}
+
+// Drawn once a frame at most: a busy session's snapshot brings thousands of money points,
+// and drawing after each froze the page for seconds.
+const dirty = new Set();
+function redraw(name) {
+  if (!dirty.size) requestAnimationFrame(() => { for (const n of dirty) draw(n); dirty.clear(); });
+  dirty.add(name);
 }
 
 function pushRevenue(d) {
   const t = Date.parse(d.timestamp);
   revenueAt.push(isNaN(t) ? Date.now() : t);
-  if (revenueAt.length > KEEP) revenueAt.shift();
+  if (revenueAt.length > KEEP_REVENUE) revenueAt.shift();
   push("revenue", d.cumulative);
 }
 

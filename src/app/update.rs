@@ -185,6 +185,8 @@ impl App {
                     f.until = self.now.plus_ms(RECOVERED_FLASH_MS);
                 }
             }
+            // The TUI shows no money totals to reset.
+            Update::OfflineSession { .. } => {}
             Update::WaitingForLive => {
                 tracing::info!("Waiting for {} to go live...", self.ctx.channel);
                 self.stream.waiting_for_live = true;

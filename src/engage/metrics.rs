@@ -96,6 +96,9 @@ pub struct Metrics {
     /// The second the chat window began filling (`started` also restarts on a change of units).
     first_second: Option<i64>,
     pub totals: MoneyTotals,
+    /// The money of the session the last `start_session` ended: the engine may make that
+    /// session (the chat and gifts before a stream) part of the stream's.
+    previous_money: (MoneyTotals, VecDeque<(Ts, f64)>),
     /// Counted chat messages this session.
     pub messages: u64,
 }
@@ -128,6 +131,7 @@ impl Metrics {
             first_second: None,
             learn_after: i64::MIN,
             totals: MoneyTotals::default(),
+            previous_money: Default::default(),
             messages: 0,
         }
     }
@@ -139,6 +143,10 @@ impl Metrics {
     pub fn start_session(&mut self, t: Ts) {
         let cfg = self.cfg.clone();
         let price = self.sub_price_usd;
+        let money = (
+            std::mem::take(&mut self.totals),
+            std::mem::take(&mut self.hour),
+        );
         let kept = (
             self.lifetime,
             self.rewards_held_until,
@@ -153,7 +161,18 @@ impl Metrics {
             self.chat_down,
         ) = kept;
         self.session_start = Some(t);
+        self.previous_money = money;
         self.hold_rewards(t.plus_ms(self.learning_ms()), Held::Learning);
+    }
+
+    /// The session before this one became this one (the waiting room before a stream): its
+    /// money counts here too, as the database and the report count it.
+    pub fn take_previous_money(&mut self) {
+        let (totals, hour) = std::mem::take(&mut self.previous_money);
+        self.totals.add(&totals);
+        self.hour_sum += hour.iter().map(|h| h.1).sum::<f64>();
+        let newer = std::mem::replace(&mut self.hour, hour);
+        self.hour.extend(newer);
     }
 
     /// How long a stream's usual level is learnt before activities are credited: a third of
@@ -383,7 +402,11 @@ impl Metrics {
     /// Money over the last hour, per hour; a stream younger than 15 minutes counts as 15
     /// minutes old so one early gift does not read as a fortune.
     pub fn revenue_per_hour(&self, now: Ts) -> f64 {
-        let since = self.session_start.or(self.hour.front().map(|h| h.0));
+        let oldest = self.hour.front().map(|h| h.0);
+        let since = match (self.session_start, oldest) {
+            (Some(s), Some(o)) => Some(s.min(o)),
+            (s, o) => s.or(o),
+        };
         let elapsed_h = since.map_or(1.0, |s| now.secs_since(s) / 3600.0);
         self.hour_sum.max(0.0) / elapsed_h.clamp(0.25, 1.0)
     }

@@ -286,3 +286,27 @@ fn a_streams_first_part_is_shown_but_not_credited() {
     chat(&mut m, 1000, 1300, 6, 30);
     assert_eq!(m.lifetime.seconds, 60);
 }
+
+/// Gifts in the waiting room before a stream: the engine makes that session the stream's,
+/// and the stream's totals (the dashboard's) then hold them, as the report does.
+#[test]
+fn the_waiting_rooms_money_can_become_the_streams() {
+    let mut m = Metrics::new(&Engagement::default(), 5.0);
+    m.start_session(secs(0));
+    let kicks = Event::Kicks {
+        sender: "b".into(),
+        amount: 100,
+        message: String::new(),
+    };
+    m.on_event(secs(10), &kicks);
+    m.start_session(secs(60));
+    assert_eq!(m.totals.revenue_usd, 0.0);
+    m.on_event(secs(70), &kicks);
+    m.take_previous_money();
+    assert_eq!((m.totals.revenue_usd, m.totals.events), (2.0, 2));
+    // Per hour over the time it covers (at least 15 minutes).
+    assert!((m.revenue_per_hour(secs(80)) - 8.0).abs() < 1e-9);
+    // Taken once.
+    m.take_previous_money();
+    assert_eq!(m.totals.revenue_usd, 2.0);
+}

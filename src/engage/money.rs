@@ -62,3 +62,14 @@ pub struct MoneyTotals {
     pub donations_usd: f64,
     pub events: u64,
 }
+
+impl MoneyTotals {
+    pub fn add(&mut self, o: &MoneyTotals) {
+        self.revenue_usd += o.revenue_usd;
+        self.subs += o.subs;
+        self.kicks += o.kicks;
+        self.bits += o.bits;
+        self.donations_usd += o.donations_usd;
+        self.events += o.events;
+    }
+}

@@ -36,8 +36,10 @@ impl Engine {
                     }
                 }
                 Effect::Notable { at, event } => {
+                    // The session first: money opening an offline one counts in it.
+                    let session = self.ensure_session(false).await;
                     self.engage_revenue(at, &event);
-                    if let Some(session) = self.sessions.ensure(wall_now()).await
+                    if let Some(session) = session
                         && let Some(row) = NewEvent::from_event(session, at, &event)
                         && let Err(e) = self.store.enqueue(WriteOp::Event(row)).await
                     {
@@ -71,6 +73,11 @@ impl Engine {
                 None,
             ),
         };
+        // The offline chat and money just before the stream are the stream's now: so is the
+        // money the core counted there.
+        if self.sessions.took_waiting_room() {
+            self.core.engage.take_previous_money();
+        }
         // A new stream session whose start is a guess says so: a restart after a crash then
         // takes the real start for the same stream, and replaces it.
         if let (Some(id), None, false) = (session, &before, start_known)
@@ -142,6 +149,22 @@ impl Engine {
             }
             _ => self.engage_report(ended, true).await,
         }
+    }
+
+    /// The open session, or a new offline one (`for_moment`: to hold a moment); the front
+    /// ends hear of a new one, whose money counts from zero.
+    pub(super) async fn ensure_session(&mut self, for_moment: bool) -> Option<i64> {
+        let before = self.sessions.current();
+        let now = wall_now();
+        let id = if for_moment {
+            self.sessions.ensure_for_moment(now).await
+        } else {
+            self.sessions.ensure(now).await
+        }?;
+        if before != Some(id) {
+            self.feed.send(Update::OfflineSession { session: id });
+        }
+        Some(id)
     }
 
     /// Stats and samples: dropped (and counted) rather than waited for when the writer is behind.

@@ -5,7 +5,6 @@
 use super::core::ChatStats;
 use super::runner::Engine;
 use crate::store::WriteOp;
-use crate::time::wall_now;
 
 impl Engine {
     pub(super) async fn store_chat_stats(&mut self, s: ChatStats) {
@@ -13,7 +12,7 @@ impl Engine {
             Some(id) => Some(id),
             // An empty window is not worth a session of its own.
             None if s.messages == 0 => None,
-            None => self.sessions.ensure(wall_now()).await,
+            None => self.ensure_session(false).await,
         };
         let Some(session_id) = session else {
             if s.messages > 0 {

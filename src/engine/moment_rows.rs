@@ -6,7 +6,6 @@ use super::runner::Engine;
 use super::update::{ClipNews, Update};
 use crate::domain::{Moment, MomentSource};
 use crate::media::ClipState;
-use crate::time::wall_now;
 
 impl Engine {
     /// A moment convincing enough to show while it still collects triggers.
@@ -71,7 +70,7 @@ impl Engine {
     /// Stores a new moment; its row id, or `None` (and why, in the log) when it could not be,
     /// and whether no recording can cover it (recording is off, or the channel is offline).
     async fn save_moment(&mut self, moment: &Moment) -> (Option<i64>, bool) {
-        let Some(session) = self.sessions.ensure_for_moment(wall_now()).await else {
+        let Some(session) = self.ensure_session(true).await else {
             return (None, false);
         };
         // Not left "pending" for a `clip --pending` that could never cut it: recording is off,

@@ -40,6 +40,8 @@ pub struct Sessions {
     channel: String,
     platform: String,
     current: Option<Current>,
+    /// The last `go_live` or `resume` made the waiting room part of the stream's session.
+    took_room: bool,
 }
 
 impl Sessions {
@@ -49,7 +51,14 @@ impl Sessions {
             channel: channel.to_string(),
             platform: platform.to_string(),
             current: None,
+            took_room: false,
         }
+    }
+
+    /// Whether the stream's session, last opened or resumed, took in the waiting room before
+    /// it (its chat and money are the stream's now).
+    pub fn took_waiting_room(&self) -> bool {
+        self.took_room
     }
 
     /// The open session, if any.
@@ -101,6 +110,7 @@ impl Sessions {
         title: Option<String>,
         stream_id: Option<u64>,
     ) -> Option<i64> {
+        self.took_room = false;
         if let Some(c) = &self.current {
             if c.live {
                 return Some(c.id);
@@ -121,6 +131,7 @@ impl Sessions {
                     stream_start.to_rfc3339()
                 );
                 self.current = Some(Current::new(id, true, now));
+                self.took_room = true;
                 return Some(id);
             }
             self.close(now).await;
@@ -139,6 +150,7 @@ impl Sessions {
     /// holds only the chat before the stream was known to be live); an older offline session
     /// is closed. False when a stream session is open already or the database refuses.
     pub async fn resume(&mut self, now: Ts, id: i64) -> bool {
+        self.took_room = false;
         if self.current.as_ref().is_some_and(|c| c.live) {
             return false;
         }
@@ -156,6 +168,7 @@ impl Sessions {
             "session {id} resumed: its stream is still live (kicktui was down meanwhile)"
         );
         self.current = Some(Current::new(id, true, now));
+        self.took_room = absorb.is_some();
         true
     }
 
@@ -230,6 +243,7 @@ mod tests {
             s.ensure(T0).await;
             let live = T0.plus_secs(600.0);
             assert_eq!(s.go_live(live, live, None, None).await, Some(1));
+            assert!(s.took_waiting_room(), "its money is the stream's");
         })
         .await;
         assert_eq!(rows, [(1, true)]);
@@ -241,10 +255,12 @@ mod tests {
             s.ensure(T0).await;
             let late = T0.plus_secs(WAITING_ROOM.as_secs_f64() + 1.0);
             assert_eq!(s.go_live(late, late, None, None).await, Some(2));
+            assert!(!s.took_waiting_room());
             s.close(late.plus_secs(10.0)).await;
             s.ensure_for_moment(late.plus_secs(20.0)).await;
             let soon = late.plus_secs(30.0);
             assert_eq!(s.go_live(soon, soon, None, None).await, Some(4));
+            assert!(!s.took_waiting_room());
         })
         .await;
         assert_eq!(rows, [(1, false), (2, true), (3, false), (4, true)]);

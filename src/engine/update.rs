@@ -99,6 +99,11 @@ pub enum Update {
     WentOffline {
         at: Ts,
     },
+    /// An offline session opened for chat, money or a moment while the channel is offline:
+    /// its money counts from zero (it becomes the stream's if the stream comes soon).
+    OfflineSession {
+        session: i64,
+    },
     /// The live stream's real start, earlier than the guess `was` it replaces: the moments
     /// made since `was` move their offsets by the difference (see [`shift_offset`]).
     StartKnown {
@@ -278,6 +283,7 @@ impl Update {
                 | Update::MomentBuilding { .. }
                 | Update::Recording(_)
                 | Update::Revenue(_)
+                | Update::OfflineSession { .. }
                 | Update::StartKnown { .. }
                 | Update::EarlierMoments(_)
                 | Update::NotRecorded { .. }

@@ -92,13 +92,38 @@ pub struct View {
     /// The co-pilot (when `[advisor]` is on): its latest advice and its status.
     pub advice: Option<crate::advisor::Advice>,
     pub advisor: Option<crate::advisor::AdvisorStatus>,
+    /// After the stream ended: its money (revenue, subs, bits, per hour), shown until money
+    /// of another session comes.
+    pub ended_money: Option<(f64, u64, u64, f64)>,
+    /// The offline session opened since, shown once money comes to it.
+    pub offline_session: Option<i64>,
 }
 
 impl View {
+    /// The session whose money is shown: another one counts from zero, at once.
+    fn to_session(&mut self, session: Option<i64>) {
+        if session != self.session {
+            self.ended_money = None;
+            self.revenue.clear();
+            self.donations.clear();
+            let e = &mut self.snapshot.engage;
+            (e.revenue_usd, e.subs, e.bits, e.donations_per_hour) = (0.0, 0, 0, 0.0);
+        }
+        self.session = session;
+    }
+
     /// Follows one update (the same order every subscriber sees).
     pub fn apply(&mut self, u: &Update) {
         match u {
-            Update::Snapshot(s) => self.snapshot = s.clone(),
+            Update::Snapshot(s) => {
+                self.snapshot = s.clone();
+                // The engine counts the offline money from zero at once; the page keeps the
+                // ended stream's until money of another session comes.
+                if let Some(m) = self.ended_money {
+                    let e = &mut self.snapshot.engage;
+                    (e.revenue_usd, e.subs, e.bits, e.donations_per_hour) = m;
+                }
+            }
             Update::ChatState(c) => self.chat = Some(c.clone()),
             Update::Moment { id, moment } | Update::MomentBuilding { id, moment } => {
                 let building = matches!(u, Update::MomentBuilding { .. });
@@ -129,15 +154,10 @@ impl View {
                 // Told at once (the dashboard's off-tick `stream_state`), not with the next tick.
                 self.snapshot.live = true;
                 self.title = title.clone();
-                if *session != self.session {
-                    // A new stream counts its money from zero, at once.
-                    self.revenue.clear();
-                    self.donations.clear();
-                    let e = &mut self.snapshot.engage;
-                    (e.revenue_usd, e.subs, e.bits, e.donations_per_hour) = (0.0, 0, 0, 0.0);
-                }
-                self.session = *session;
+                self.offline_session = None;
+                self.to_session(*session);
             }
+            Update::OfflineSession { session } => self.offline_session = Some(*session),
             Update::Recording(info) => self.recording = Some(info.clone()),
             Update::Clip(news) => {
                 if let Some(row) = self
@@ -149,6 +169,9 @@ impl View {
                 }
             }
             Update::Revenue(p) => {
+                if let Some(s) = self.offline_session.take() {
+                    self.to_session(Some(s));
+                }
                 // The total moves with the point, not a second later with the next snapshot.
                 let e = &mut self.snapshot.engage;
                 e.revenue_usd = e.revenue_usd.max(p.cumulative);
@@ -178,6 +201,8 @@ impl View {
             // What the engine's next tick will say, said at once: no viewers, and the
             // engagement of the stream that ended is not the offline chat's.
             Update::WentOffline { .. } => {
+                let e = &self.snapshot.engage;
+                self.ended_money = Some((e.revenue_usd, e.subs, e.bits, e.donations_per_hour));
                 self.snapshot.live = false;
                 self.snapshot.uptime_s = None;
                 self.snapshot.viewers = None;
@@ -253,5 +278,66 @@ mod tests {
         });
         assert_eq!(view.moments.len(), 3);
         assert!(view.moments.iter().all(|r| !r.building));
+    }
+
+    fn money(cumulative: f64, id: &str) -> Update {
+        Update::Revenue(RevenuePoint {
+            id: id.into(),
+            at: Ts(0),
+            username: "fan".into(),
+            kind: "kicks".into(),
+            amount: 5.0,
+            cumulative,
+            subs_total: 0,
+            bits_total: 0,
+            per_hour: 20.0,
+        })
+    }
+
+    /// The engine: the core counts the offline money from zero at once, its snapshots say so.
+    fn tick(view: &mut View, revenue_usd: f64) {
+        let mut s = Snapshot::default();
+        s.engage.revenue_usd = revenue_usd;
+        view.apply(&Update::Snapshot(s));
+    }
+
+    fn live(session: i64) -> Update {
+        Update::WentLive {
+            at: Ts(0),
+            title: None,
+            session: Some(session),
+            source: Default::default(),
+            resumed: false,
+        }
+    }
+
+    #[test]
+    fn an_ended_streams_money_stays_until_money_of_another_session_comes() {
+        let mut view = View::default();
+        view.apply(&live(1));
+        view.apply(&money(5.0, "a"));
+        view.apply(&money(10.0, "b"));
+        view.apply(&Update::WentOffline { at: Ts(0) });
+        tick(&mut view, 0.0);
+        assert_eq!(view.snapshot.engage.revenue_usd, 10.0, "not $0 at the end");
+        // Offline chat opens a session: nothing to show for it yet.
+        view.apply(&Update::OfflineSession { session: 2 });
+        tick(&mut view, 0.0);
+        assert_eq!((view.session, view.revenue.len()), (Some(1), 2));
+        // Offline money: the page starts that session's chart (its `context.session`).
+        view.apply(&money(3.0, "c"));
+        tick(&mut view, 3.0);
+        assert_eq!(view.session, Some(2));
+        assert_eq!(view.revenue.len(), 1);
+        assert_eq!(view.snapshot.engage.revenue_usd, 3.0);
+        // That session was the stream's waiting room: its money stays with the stream.
+        view.apply(&live(2));
+        assert_eq!((view.revenue.len(), view.donations.len()), (1, 1));
+        // Another stream starts from zero.
+        view.apply(&Update::WentOffline { at: Ts(0) });
+        view.apply(&live(3));
+        tick(&mut view, 0.0);
+        assert_eq!(view.snapshot.engage.revenue_usd, 0.0);
+        assert!(view.revenue.is_empty() && view.donations.is_empty());
     }
 }

@@ -188,7 +188,8 @@ impl Printer {
             }
             Update::WentOffline { .. } => vec![format!("{c} Stream went offline.")],
             // Headless offers nothing at quit: a moment while offline needs no line of its own.
-            Update::NotRecorded { .. } => vec![],
+            // The dashboard's money follows the session; headless prints no totals.
+            Update::NotRecorded { .. } | Update::OfflineSession { .. } => vec![],
             Update::WaitingForLive => {
                 vec![format!("{c} Waiting for {} to go live...", self.channel)]
             }
