@@ -309,3 +309,32 @@ fn help_scrolls_at_60x16_and_names_advisor_keys_only_when_on() {
     assert!(tall.contains("mark a moment now") && tall.contains("Keys can be changed"));
     assert!(!tall.contains("scroll"), "{tall}");
 }
+
+/// The co-pilot records a suggestion nobody took within its interval as ignored: the TUI
+/// stops offering it then (accepting it later switched the activity, yet the report said
+/// "0 followed"). Its talking point stays.
+#[test]
+fn a_suggestion_is_offered_for_the_co_pilots_interval_only() {
+    let mut c = tui_support::ctx();
+    c.offer_window_ms = Some(60_000);
+    let mut a = kicktui::app::App::new(c, T0);
+    a.update(status(1), T0);
+    let talk = ToolCall::TalkingPoint {
+        text: "thank the raid".into(),
+    };
+    a.update(
+        Msg::Engine(Update::Advice(Box::new(advice(vec![
+            suggest("react"),
+            talk,
+        ])))),
+        T0,
+    );
+    a.update(Msg::Tick(at(59.0)), at(59.0));
+    assert!(hint_bar(&a).contains(" y accept "), "{}", hint_bar(&a));
+    a.update(Msg::Tick(at(60.0)), at(60.0));
+    assert!(!hint_bar(&a).contains(" y accept "), "{}", hint_bar(&a));
+    assert_eq!(a.update(key('y'), at(61.0)), vec![]);
+    assert_eq!(a.activity_name(), None);
+    let s = screen(&a, 80, 24);
+    assert!(s.contains("✦ talking point: thank"), "{s}");
+}

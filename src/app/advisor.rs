@@ -108,6 +108,26 @@ impl App {
         vec![Cmd::Copilot(CopilotCmd::AskNow)]
     }
 
+    /// A suggested activity left standing past the window the co-pilot gives it is recorded
+    /// as ignored there: it is no longer offered (accepting it later counted for nothing).
+    pub(super) fn expire_offer(&mut self) {
+        let Some(window) = self.ctx.offer_window_ms else {
+            return;
+        };
+        let Some(a) = self.advisor.advice.as_mut() else {
+            return;
+        };
+        if self.now.0 - a.at.0 < window {
+            return;
+        }
+        let before = a.calls.len();
+        a.calls
+            .retain(|c| !matches!(c, ToolCall::SuggestActivity { .. }));
+        if a.calls.len() < before && a.calls.is_empty() && a.text.is_none() {
+            self.advisor.advice = None;
+        }
+    }
+
     pub(super) fn accept_advice(&mut self, now: Ts) -> Vec<Cmd> {
         let Some(a) = self.advisor.advice.as_mut() else {
             self.flash("no advice to accept".into(), FlashKind::Info);

@@ -35,6 +35,9 @@ pub struct TuiContext {
     pub advisor_off: String,
     /// The config file in use (or where one would be read), named in the help.
     pub config_file: String,
+    /// How long a suggested activity can be accepted: the co-pilot records it as ignored
+    /// after that (`[advisor] interval_seconds`); `None`: no limit.
+    pub offer_window_ms: Option<i64>,
 }
 
 impl TuiContext {
@@ -48,6 +51,7 @@ impl TuiContext {
             no_color: no_color_from_env(),
             advisor_off: ADVISOR_OFF.into(),
             config_file: "config.toml".into(),
+            offer_window_ms: None,
         }
     }
 }

@@ -52,6 +52,7 @@ impl App {
                 if self.flash.as_ref().is_some_and(|f| f.until <= self.now) {
                     self.flash = None;
                 }
+                self.expire_offer();
                 vec![]
             }
             Msg::Recording(r) => {

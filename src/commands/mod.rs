@@ -135,6 +135,7 @@ fn front_end(
     let mut ctx = TuiContext::new(channel, &data_dir.display().to_string(), keymap);
     ctx.activities = cfg.bandit.arms.clone();
     ctx.config_file = source.shown();
+    ctx.offer_window_ms = Some(i64::from(cfg.advisor.interval_seconds) * 1000);
     if cfg.advisor.enabled {
         // On in the config but not running: the key's absence is the usual reason.
         ctx.advisor_off = match crate::advisor::AdvisorSetup::from_config(cfg) {
