@@ -101,7 +101,7 @@ pub struct View {
 
 impl View {
     /// The session whose money is shown: another one counts from zero, at once.
-    fn to_session(&mut self, session: Option<i64>) {
+    fn show_session(&mut self, session: Option<i64>) {
         if session != self.session {
             self.ended_money = None;
             self.revenue.clear();
@@ -155,7 +155,7 @@ impl View {
                 self.snapshot.live = true;
                 self.title = title.clone();
                 self.offline_session = None;
-                self.to_session(*session);
+                self.show_session(*session);
             }
             Update::OfflineSession { session } => self.offline_session = Some(*session),
             Update::Recording(info) => self.recording = Some(info.clone()),
@@ -170,7 +170,7 @@ impl View {
             }
             Update::Revenue(p) => {
                 if let Some(s) = self.offline_session.take() {
-                    self.to_session(Some(s));
+                    self.show_session(Some(s));
                 }
                 // The total moves with the point, not a second later with the next snapshot.
                 let e = &mut self.snapshot.engage;
