@@ -330,12 +330,42 @@ pub async fn metrics_port(server: &Server) -> Check {
             format!("cannot listen on {}: {e}", server.bind),
             "set [server] bind to an address this machine has (0.0.0.0 for all of them)",
         ),
+        Err(e) if serves_kicktui(addr, server.token.expose()).await => Check::ok(
+            NAME,
+            format!("{} is in use by a running kicktui: {e}", server.bind),
+        ),
         Err(e) => Check::fail(
             NAME,
             format!("cannot listen on {}: {e}", server.bind),
             "stop what uses that port (another kicktui?), or set [server] bind",
         ),
     }
+}
+
+/// Whether kicktui's dashboard answers at `addr` (doctor run beside a running kicktui: its
+/// port is taken, rightly).
+async fn serves_kicktui(addr: std::net::SocketAddr, token: &str) -> bool {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let Ok(http) = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(2))
+        .build()
+    else {
+        return false;
+    };
+    let mut req = http.get(format!("http://{addr}/api/state"));
+    if !token.is_empty() {
+        req = req.bearer_auth(token);
+    }
+    let Ok(resp) = req.send().await else {
+        return false;
+    };
+    let body = crate::http_body::read_capped(resp, 1 << 20)
+        .await
+        .unwrap_or_default();
+    serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.get("streamState").is_some())
 }
 
 #[cfg(test)]

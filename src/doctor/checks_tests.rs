@@ -124,3 +124,28 @@ fn versions_are_read_from_the_first_line() {
     assert_eq!(parse_version("streamlink"), None);
     assert!(parse_version("streamlink 8.6.2").unwrap() < MIN_STREAMLINK);
 }
+
+/// doctor beside a running kicktui: its dashboard holds the port, which is as it should be.
+#[tokio::test]
+async fn a_port_held_by_a_running_kicktui_is_fine() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let held = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let server = Server {
+        bind: held.local_addr().expect("addr").to_string(),
+        ..Server::default()
+    };
+    tokio::spawn(async move {
+        let body = r#"{"streamState": {"isLive": false}}"#;
+        while let Ok((mut sock, _)) = held.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = sock.read(&mut buf).await;
+            let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n", body.len());
+            let _ = sock.write_all((head + body).as_bytes()).await;
+        }
+    });
+    let c = metrics_port(&server).await;
+    assert_eq!(c.status, super::super::Status::Ok, "{c:?}");
+    assert!(c.detail.contains("in use by a running kicktui"), "{c:?}");
+}
