@@ -64,18 +64,14 @@ const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
 /// `level`. A bare word that is no level (`verbose`) is a target name to tracing: the log
 /// stayed empty without a word.
 fn log_filter(level: &str) -> EnvFilter {
-    let fallback = || {
-        EnvFilter::new(format!(
-            "{level},hyper=warn,reqwest=warn,tungstenite=warn,rustls=warn"
-        ))
-    };
+    let fallback = || EnvFilter::new(with_quiet_libraries(level));
     let Some(env) = std::env::var("KICKTUI_LOG")
         .ok()
         .filter(|e| !e.trim().is_empty())
     else {
         return fallback();
     };
-    match env_directives_ok(&env).then(|| EnvFilter::try_new(&env)) {
+    match env_directives_ok(&env).then(|| EnvFilter::try_new(with_quiet_libraries(&env))) {
         Some(Ok(f)) => f,
         _ => {
             eprintln!(
@@ -86,6 +82,30 @@ fn log_filter(level: &str) -> EnvFilter {
             fallback()
         }
     }
+}
+
+/// Libraries kept at `warn` unless the directives name them: at `trace` the WebSocket
+/// libraries log every frame, and a frame is chat text and names.
+const QUIET_LIBRARIES: [&str; 5] = [
+    "hyper",
+    "reqwest",
+    "tungstenite",
+    "tokio_tungstenite",
+    "rustls",
+];
+
+fn with_quiet_libraries(directives: &str) -> String {
+    let named = |lib: &str| {
+        directives.split(',').any(|d| {
+            let target = d.split('=').next().unwrap_or("").trim();
+            d.contains('=') && (target == lib || target.starts_with(&format!("{lib}::")))
+        })
+    };
+    let mut out = directives.to_string();
+    for lib in QUIET_LIBRARIES.iter().filter(|l| !named(l)) {
+        out.push_str(&format!(",{lib}=warn"));
+    }
+    out
 }
 
 /// Each comma-separated part is a level or holds `=` (a target's level).
@@ -168,7 +188,23 @@ pub fn init_tui(
 
 #[cfg(test)]
 mod env_tests {
-    use super::env_directives_ok;
+    use super::{env_directives_ok, with_quiet_libraries};
+
+    /// `KICKTUI_LOG=trace` wrote every chat frame to the log through tungstenite's own trace
+    /// lines; naming a library still opens it up for debugging.
+    #[test]
+    fn the_websocket_libraries_stay_quiet_unless_named() {
+        let f = with_quiet_libraries("trace");
+        assert!(
+            f.contains("tungstenite=warn") && f.contains("tokio_tungstenite=warn"),
+            "{f}"
+        );
+        let f = with_quiet_libraries("info,tokio_tungstenite=trace");
+        assert!(
+            !f.contains("tokio_tungstenite=warn") && f.contains(",tungstenite=warn"),
+            "{f}"
+        );
+    }
 
     #[test]
     fn kicktui_log_takes_levels_and_target_levels_not_bare_words() {

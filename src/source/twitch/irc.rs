@@ -20,8 +20,10 @@ pub enum IrcError {
     TagsOnly,
     #[error("an IRC line with a prefix but no command")]
     NoCommand,
-    #[error("an IRC command {0:?} that is not a word or a 3-digit number")]
-    BadCommand(String),
+    /// Its length only: a line cut short may put chat text where the command goes, and
+    /// chat text stays out of the log.
+    #[error("an IRC command of {0} characters that is not a word or a 3-digit number")]
+    BadCommand(usize),
 }
 
 /// The lines of one WebSocket frame: Twitch separates them with `\r\n` and may send several.
@@ -54,7 +56,7 @@ pub fn parse(line: &str) -> Result<IrcMessage<'_>, IrcError> {
     let word = command.bytes().all(|b| b.is_ascii_alphabetic());
     let numeric = command.len() == 3 && command.bytes().all(|b| b.is_ascii_digit());
     if !(word || numeric) {
-        return Err(IrcError::BadCommand(command.chars().take(20).collect()));
+        return Err(IrcError::BadCommand(command.chars().count()));
     }
     let mut params = Vec::new();
     loop {
@@ -252,5 +254,8 @@ mod tests {
             Err(IrcError::BadCommand(_))
         ));
         assert!(matches!(parse("12 x"), Err(IrcError::BadCommand(_))));
+        // The second half of a line cut in two: none of it reaches the log.
+        let e = parse("s=1796611486062;turbo=0 :so this is my secret").unwrap_err();
+        assert!(!e.to_string().contains("turbo"), "{e}");
     }
 }
