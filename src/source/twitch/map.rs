@@ -36,6 +36,9 @@ pub fn dedup_key(m: &IrcMessage<'_>) -> Option<DedupKey> {
 pub struct GiftFolder {
     open: HashMap<String, u32>,
     order: VecDeque<String>,
+    /// Parts of a mass gift (by its gift id) counted before its announcement came.
+    early: HashMap<String, u32>,
+    early_order: VecDeque<String>,
 }
 
 impl GiftFolder {
@@ -54,9 +57,30 @@ impl GiftFolder {
         }
     }
 
+    /// A mass gift of `count` was announced: returns how many of its subs are still to
+    /// count (parts that came first were counted as they came).
+    pub fn announce(&mut self, key: &str, count: u32) -> u32 {
+        let early = self.early.remove(key).unwrap_or(0).min(count);
+        self.announced(key, count - early);
+        count - early
+    }
+
     /// True when a single gift belongs to an announced mass gift (it is not counted again).
     pub fn absorb(&mut self, key: &str) -> bool {
         let Some(left) = self.open.get_mut(key) else {
+            // Counted now; its announcement, if it comes, counts the rest only. By gift id
+            // alone: a gifter's own single gifts before a bomb are gifts of their own.
+            if key.starts_with("id:") {
+                *self.early.entry(key.to_string()).or_insert_with(|| {
+                    self.early_order.push_back(key.to_string());
+                    0
+                }) += 1;
+                while self.early_order.len() > GIFTS_HELD {
+                    if let Some(old) = self.early_order.pop_front() {
+                        self.early.remove(&old);
+                    }
+                }
+            }
             return false;
         };
         *left -= 1;
@@ -138,12 +162,20 @@ impl Mapper {
                 let gifter = gifter(m, &kind);
                 let count = num("msg-param-mass-gift-count").unwrap_or(1).max(1);
                 let key = fold_key(m, &gifter);
-                let event = Event::GiftedSubs { gifter, count };
+                let event = Event::GiftedSubs {
+                    gifter: gifter.clone(),
+                    count,
+                };
                 // One the core refuses as garbage must not swallow the gifter's real gifts.
-                if event.is_plausible() {
-                    self.gifts.announced(&key, count);
+                if !event.is_plausible() {
+                    out.push(event);
+                    return;
                 }
-                out.push(event);
+                // Its parts usually follow it; any that came first were counted already.
+                let count = self.gifts.announce(&key, count);
+                if count > 0 {
+                    out.push(Event::GiftedSubs { gifter, count });
+                }
             }
             "raid" => out.push(Event::Raid {
                 from: m

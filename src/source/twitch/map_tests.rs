@@ -269,3 +269,39 @@ fn protocol_lines_map_to_nothing_and_bad_chat_is_an_error() {
     let bad = parse("@id=1 :a!a@a PRIVMSG #channel").unwrap();
     assert!(Mapper::new().map(&bad, &mut Vec::new()).is_err());
 }
+
+/// Parts of a mass gift that come before its announcement (a race Twitch seldom shows) are
+/// counted as they come, and the announcement then counts the rest: 5 subs, not 7.
+#[test]
+fn a_mass_gift_whose_parts_come_first_counts_once() {
+    let mut m = Mapper::new();
+    let part = |n: u32| {
+        gift_line(
+            "subgift",
+            "EarlyBomber",
+            &format!("msg-param-recipient-user-name=r{n};msg-param-gift-months=1;"),
+            n,
+        )
+    };
+    let mut subs = 0;
+    let mut count = |evs: Vec<Event>| {
+        for e in evs {
+            if let Event::GiftedSubs { count, .. } = e {
+                subs += count;
+            }
+        }
+    };
+    count(events(&mut m, &part(1)));
+    count(events(&mut m, &part(2)));
+    let mystery = gift_line(
+        "submysterygift",
+        "EarlyBomber",
+        "msg-param-mass-gift-count=5;msg-param-sub-plan=1000;",
+        3,
+    );
+    count(events(&mut m, &mystery));
+    for n in 4..=6 {
+        count(events(&mut m, &part(n)));
+    }
+    assert_eq!(subs, 5);
+}
