@@ -682,3 +682,34 @@ async fn a_live_state_nothing_can_tell_is_said_once() {
     cancel.cancel();
     assert!(timeout(LIMIT, task).await.is_ok_and(|r| r.is_ok()));
 }
+
+/// A suspended channel never confirms the JOIN: the reconnecting line says Twitch's reason,
+/// not only "the JOIN was not confirmed" (the notice scrolled away in the log).
+#[tokio::test]
+async fn an_unconfirmed_join_says_twitchs_reason() {
+    let (twitch, control) = fake(0).await;
+    control.suspend_channel(true);
+    let mut o = TwitchOptions::new(&twitch.irc_url(), twitch.channel());
+    o.connect_timeout = Duration::from_millis(200);
+    o.backoff_base = Duration::from_millis(20);
+    let (tx, _rx) = mpsc::channel(1000);
+    let (state_tx, mut state) = watch::channel(ChatState::Connecting { attempt: 0 });
+    let cancel = CancellationToken::new();
+    let task = tokio::spawn(TwitchSource::new(o, tx, state_tx).run(cancel.clone()));
+    let reason = timeout(LIMIT, async {
+        loop {
+            if let ChatState::Reconnecting { reason, .. } = &*state.borrow_and_update() {
+                return reason.clone();
+            }
+            state.changed().await.expect("the source runs");
+        }
+    })
+    .await
+    .expect("a reconnect");
+    assert!(
+        reason.starts_with("the JOIN was not confirmed: msg_channel_suspended"),
+        "{reason}"
+    );
+    cancel.cancel();
+    let _ = timeout(LIMIT, task).await;
+}

@@ -56,6 +56,7 @@ impl TwitchSource {
                     let what = what.map(|w| format!("{w}: ")).unwrap_or_default();
                     let said = m.trailing().unwrap_or_default();
                     let text = crate::terminal_text::clean(&format!("twitch: {what}{said}"));
+                    self.notice_now = Some(text.clone());
                     if self.last_notice.as_ref() != Some(&text) {
                         self.last_notice = Some(text.clone());
                         self.send(SourceMsg::Notice { text }).await?;

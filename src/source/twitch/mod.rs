@@ -87,6 +87,9 @@ pub struct TwitchSource {
     failed_tries: u32,
     /// The last NOTICE said: a suspended channel repeats it on every reconnect.
     last_notice: Option<String>,
+    /// A NOTICE since this connection began: why a JOIN goes unconfirmed (suspended, no
+    /// such channel), for the status bar's reconnecting line.
+    notice_now: Option<String>,
     /// When the channel was first joined, until anything is heard in it (then `None`), or
     /// the quiet hint has been given.
     quiet_since: Option<Instant>,
@@ -127,6 +130,7 @@ impl TwitchSource {
             state,
             dedup: Dedup::new(20_000),
             last_notice: None,
+            notice_now: None,
             quiet_since: None,
             mapper: Mapper::new(),
             // Not connected yet is a gap too: the first connection ends it.
@@ -200,6 +204,7 @@ impl TwitchSource {
         ev_rx: &mut mpsc::Receiver<(u64, ConnEvent)>,
         backoff: &mut Backoff,
     ) -> Lost {
+        self.notice_now = None;
         let mut conns = Conns {
             current: self.spawn(ev_tx),
             joined: false,
@@ -238,7 +243,13 @@ impl TwitchSource {
                     None => return Lost::Reason("connection task gone".into()),
                 },
                 _ = sleep_until(join_by), if waiting => {
-                    return Lost::Reason("the JOIN was not confirmed".into());
+                    let said = self.notice_now.take().unwrap_or_default();
+                    let said = said.trim_start_matches("twitch: ");
+                    return Lost::Reason(if said.is_empty() {
+                        "the JOIN was not confirmed".into()
+                    } else {
+                        format!("the JOIN was not confirmed: {said}")
+                    });
                 }
             };
             match ev {
