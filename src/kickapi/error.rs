@@ -150,6 +150,13 @@ fn retry_after(header: Option<&str>) -> Option<Duration> {
 
 const MIN_RETRY_AFTER_S: u64 = 1;
 
+/// A Unix time in seconds (`Ratelimit-Reset`) as seconds from `now_s`, in `Retry-After`'s
+/// form.
+pub(crate) fn seconds_until(unix_s: &str, now_s: i64) -> Option<String> {
+    let at: i64 = unix_s.trim().parse().ok()?;
+    Some((at - now_s).max(0).to_string())
+}
+
 /// Names a non-success answer (or a success that is a challenge page).
 pub(crate) fn classify(
     status: u16,
@@ -265,6 +272,13 @@ mod tests {
         assert_eq!(ApiError::NotFound.retry_after(), None);
         assert_eq!(ApiError::Unauthorized.retry_after(), None);
         assert_eq!(ApiError::Http(503).retry_after(), min(1));
+        // Twitch's `Ratelimit-Reset`: the bucket refills in 12 s, not the default minute.
+        let reset = seconds_until("1700000012", 1_700_000_000);
+        assert_eq!(
+            classify(429, None, reset.as_deref(), b"").retry_after(),
+            Some(Duration::from_secs(12))
+        );
+        assert_eq!(seconds_until("soon", 0), None);
     }
 
     #[test]
