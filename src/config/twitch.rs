@@ -53,7 +53,12 @@ pub(super) fn validate(t: &Twitch) -> Check {
     url("twitch.irc_url", &t.irc_url, &["ws://", "wss://"])?;
     url("twitch.api_base", &t.api_base, &["http://", "https://"])?;
     url("twitch.auth_base", &t.auth_base, &["http://", "https://"])?;
-    url("twitch.stream_url", &t.stream_url, &["http://", "https://"])?;
+    // What streamlink reads: a page, a playlist, or its own `hls://` form (as [recorder]).
+    url(
+        "twitch.stream_url",
+        &t.stream_url,
+        &["http://", "https://", "hls://"],
+    )?;
     if t.client_id.trim().is_empty() != t.client_secret.trim().is_empty() {
         let which = if t.client_id.trim().is_empty() {
             "twitch.client_id"
@@ -87,5 +92,11 @@ mod tests {
             ..Twitch::default()
         };
         assert_eq!(validate(&bad).unwrap_err().0, "twitch.irc_url");
+        // streamlink's own form for a bare playlist.
+        let hls = Twitch {
+            stream_url: "hls://127.0.0.1:8080/live.m3u8".into(),
+            ..Twitch::default()
+        };
+        assert!(validate(&hls).is_ok());
     }
 }
