@@ -68,16 +68,17 @@ function draw(name) {
   const svg = $("chart-" + name), pts = series[name];
   svg.dataset.points = pts.length;
   svg.dataset.last = pts.length ? pts[pts.length - 1] : "";
-  if (!pts.length) { svg.innerHTML = ""; return; }
+  if (!pts.length) { svg.innerHTML = ""; text("max-" + name, ""); return; }
   const max = Math.max(1, ...pts) * 1.1, w = 300, h = 90, px = xs(name, pts.length, w);
   const xy = pts.map((v, i) => [px[i], h - (v / max) * (h - 4)]);
   // The money total holds until the next gift: a step, not a slope.
   const steps = name === "revenue" ? xy.flatMap((p, i) => (i ? [[p[0], xy[i - 1][1]], p] : [p])) : xy;
   const line = steps.map(([x, y]) => x.toFixed(1) + "," + y.toFixed(1)).join(" ");
-  const [lx, ly] = xy[xy.length - 1];
+  const last = xy[xy.length - 1].map((v) => v.toFixed(1)).join(",");
+  // The label sits in the caption: inside the stretched chart its letters stretched too.
   svg.innerHTML = '<polyline points="' + line + '"></polyline>' +
-    '<circle cx="' + lx.toFixed(1) + '" cy="' + ly.toFixed(1) + '" r="2.5"></circle>' +
-    '<text x="2" y="10">max ' + (max / 1.1).toFixed(1) + "</text>";
+    '<polyline class="last" points="' + last + " " + last + '"></polyline>';
+  text("max-" + name, "max " + (max / 1.1).toFixed(1));
 }
 
 function streamState(d) {
