@@ -259,6 +259,7 @@ impl Actor {
             Err(e) => self.failed(e, &view, input, at).await,
             Ok(reply) => {
                 self.backoff.succeeded();
+                self.next_due = due_after_answer(self.next_due, Instant::now(), self.interval);
                 let advice = self.answered(reply, &view, input, at).await;
                 let local = at.to_datetime().with_timezone(&chrono::Local);
                 let note = format!("{} {}", super::ADVICE_AT, local.format("%H:%M:%S"));
@@ -356,4 +357,11 @@ impl Actor {
         }
         advice
     }
+}
+
+/// When the next periodic call is due after an answer: an interval after the call began, but
+/// at least half an interval after the answer (a local model slower than the interval was
+/// asked again the moment it answered, spending the budget back to back).
+pub(super) fn due_after_answer(due: Instant, answered: Instant, interval: Duration) -> Instant {
+    due.max(answered + interval / 2)
 }

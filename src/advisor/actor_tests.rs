@@ -448,3 +448,20 @@ fn no_key_and_a_remote_base_keeps_the_advisor_off() {
     c.advisor.api_base = "http://127.0.0.1:11434".into();
     assert!(matches!(AdvisorSetup::from_config(&c), Ok(Some(s)) if s.key.is_none()));
 }
+
+/// A call slower than the interval: the next waits half an interval after its answer, not
+/// none; a quick call keeps the interval from its start.
+#[test]
+fn a_slow_answer_is_not_followed_at_once_by_the_next_call() {
+    use tokio::time::Instant;
+    let start = Instant::now();
+    let interval = Duration::from_secs(30);
+    let due = start + interval;
+    let slow = start + Duration::from_secs(40);
+    assert_eq!(
+        actor::due_after_answer(due, slow, interval),
+        slow + Duration::from_secs(15)
+    );
+    let quick = start + Duration::from_secs(2);
+    assert_eq!(actor::due_after_answer(due, quick, interval), due);
+}
