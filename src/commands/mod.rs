@@ -135,6 +135,11 @@ fn front_end(
     let mut ctx = TuiContext::new(channel, &data_dir.display().to_string(), keymap);
     ctx.activities = cfg.bandit.arms.clone();
     ctx.config_file = source.shown();
+    ctx.advisor_off = format!(
+        "the advisor is off: [advisor] enabled = true and a key in {} turn it on (README: \
+         co-pilot)",
+        ctx.config_file
+    );
     ctx.offer_window_ms = Some(i64::from(cfg.advisor.interval_seconds) * 1000);
     if cfg.advisor.enabled {
         // On in the config but not running: the key's absence is the usual reason.
