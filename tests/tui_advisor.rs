@@ -338,3 +338,20 @@ fn a_suggestion_is_offered_for_the_co_pilots_interval_only() {
     let s = screen(&a, 80, 24);
     assert!(s.contains("✦ talking point: thank"), "{s}");
 }
+
+/// Switched to the suggested activity by hand: nothing left to accept (`y` set it again).
+#[test]
+fn a_suggestion_already_followed_by_hand_is_not_offered() {
+    let mut a = app_sized(80, 24);
+    a.update(status(1), T0);
+    a.update(
+        Msg::Engine(Update::Advice(Box::new(advice(vec![suggest("react")])))),
+        T0,
+    );
+    assert!(hint_bar(&a).contains(" y accept "), "{}", hint_bar(&a));
+    a.update(key('4'), at(1.0));
+    assert_eq!(a.activity_name(), Some("react"));
+    a.update(Msg::Tick(at(2.0)), at(2.0));
+    assert!(!hint_bar(&a).contains(" y accept "), "{}", hint_bar(&a));
+    assert!(!screen(&a, 80, 24).contains("try react"));
+}

@@ -108,21 +108,24 @@ impl App {
         vec![Cmd::Copilot(CopilotCmd::AskNow)]
     }
 
-    /// A suggested activity left standing past the window the co-pilot gives it is recorded
-    /// as ignored there: it is no longer offered (accepting it later counted for nothing).
+    /// A suggested activity is no longer offered once it is on (switched to by hand: `y`
+    /// would set it again), or once it has stood past the window the co-pilot gives it (it
+    /// records it as ignored then; accepting it later counted for nothing).
     pub(super) fn expire_offer(&mut self) {
-        let Some(window) = self.ctx.offer_window_ms else {
-            return;
-        };
+        let current = self.activity_name().map(String::from);
+        let now = self.now;
+        let window = self.ctx.offer_window_ms;
         let Some(a) = self.advisor.advice.as_mut() else {
             return;
         };
-        if self.now.0 - a.at.0 < window {
-            return;
-        }
+        let expired = window.is_some_and(|w| now.0 - a.at.0 >= w);
         let before = a.calls.len();
-        a.calls
-            .retain(|c| !matches!(c, ToolCall::SuggestActivity { .. }));
+        a.calls.retain(|c| match c {
+            ToolCall::SuggestActivity { arm, .. } => {
+                !expired && current.as_deref() != Some(arm.as_str())
+            }
+            _ => true,
+        });
         if a.calls.len() < before && a.calls.is_empty() && a.text.is_none() {
             self.advisor.advice = None;
         }
