@@ -769,3 +769,61 @@ fn a_final_score_that_moves_the_selected_moment_keeps_it_in_view() {
         a.moments.offset
     );
 }
+
+/// Rebound keys are the keys the screen names: the activity pane, the details popup's
+/// browse keys, the Ctrl-Z answer and the quit dialog (each said the defaults before).
+#[test]
+fn rebound_keys_are_the_ones_the_screen_names() {
+    let keys: Keys = toml::from_str(
+        "pick_activity = [\"F1\", \"F2\"]\nup = [\"K\", \"Up\"]\ndown = [\"J\", \"Down\"]\nquit = [\"Enter\", \"Q\"]\ndetails = \"d\"",
+    )
+    .unwrap();
+    let mut c = ctx();
+    c.keymap = Keymap::from_config(&keys).unwrap();
+    let mut a = App::new(c, T0);
+    a.update(
+        Msg::Resize {
+            width: 100,
+            height: 30,
+        },
+        T0,
+    );
+    let s = screen(&a, 100, 30);
+    assert!(s.contains("F1 talk") && s.contains("F2 gameplay"), "{s}");
+    assert!(!s.contains("3 q_and_a"), "no key: none shown\n{s}");
+    assert!(a.update(key('1'), T0).is_empty());
+    assert_eq!(
+        a.update(code(KeyCode::F(2)), T0),
+        vec![Cmd::SetActivity("gameplay".into())]
+    );
+    a.update(moment_update(Some(1), spike(60.0, 20.0)), T0);
+    a.update(key('d'), T0);
+    let s = screen(&a, 100, 30);
+    assert!(s.contains("J/K browse"), "{s}");
+    a.update(code(KeyCode::Esc), T0);
+    a.update(ctrl('z'), T0);
+    assert!(flash(&a).ends_with("; Enter quits"), "{}", flash(&a));
+    // Enter is "yes" in the quit dialog: only Q is offered as "no".
+    recording(&mut a);
+    a.update(key('Q'), T0);
+    let s = screen(&a, 100, 30);
+    assert!(s.contains(" or Q: no, leave them"), "{s}");
+    assert!(!s.contains("Enter/Q"), "{s}");
+}
+
+/// Help open, then the terminal shrinks below the panes: the "q quits" the small screen
+/// shows quits (it closed the unseen help instead).
+#[test]
+fn q_on_a_too_small_screen_quits_even_with_help_open() {
+    let mut a = app();
+    a.update(key('?'), T0);
+    assert_eq!(a.popup, Some(Popup::Help));
+    a.update(
+        Msg::Resize {
+            width: 50,
+            height: 12,
+        },
+        T0,
+    );
+    assert_eq!(a.update(key('q'), T0), vec![Cmd::Quit]);
+}

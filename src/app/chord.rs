@@ -15,6 +15,11 @@ pub struct KeyChord {
 }
 
 impl KeyChord {
+    /// `y` or Enter: "yes" in the quit dialog, whatever else it is bound to.
+    pub fn answers_yes(&self) -> bool {
+        matches!(self.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter)
+    }
+
     pub const fn plain(code: KeyCode) -> KeyChord {
         KeyChord {
             code,

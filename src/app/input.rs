@@ -42,6 +42,14 @@ impl App {
             }
             return vec![];
         };
+        // Help and details are not drawn on a screen too small for the panes: a key meets
+        // the screen as shown (its "q quits" closed an unseen popup instead).
+        let shown = ratatui::layout::Rect::new(0, 0, self.width, self.height);
+        if matches!(self.popup, Some(Popup::Help | Popup::Details))
+            && crate::ui::layout::too_small(shown)
+        {
+            self.popup = None;
+        }
         // A popup answers to its own keys first; marking and repainting always work.
         if let Some(p) = self.popup {
             let closes = match p {

@@ -100,7 +100,7 @@ pub const TABLE: &[Row] = &[
         Action::PickActivity,
         "pick_activity",
         &["1", "2", "3", "4", "5", "6", "7", "8", "9"],
-        "pick the activity with that number",
+        "pick the activity shown beside that key",
         None,
     ),
     row(

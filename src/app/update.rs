@@ -13,10 +13,6 @@ pub const FLASH_MS: i64 = 5000;
 /// The start-up log scrolls a recovery's news out of the log pane within seconds.
 const RECOVERED_FLASH_MS: i64 = 30_000;
 
-/// Why Ctrl-Z does nothing here.
-pub const STOP_REFUSED: &str =
-    "kicktui does not suspend (stopped, it would miss chat and the recording); q quits";
-
 impl App {
     pub fn update(&mut self, msg: Msg, now: Ts) -> Vec<Cmd> {
         self.now = self.now.max(now);
@@ -109,7 +105,16 @@ impl App {
                 vec![]
             }
             Msg::StopRefused => {
-                self.flash(STOP_REFUSED.into(), FlashKind::Info);
+                // Why Ctrl-Z does nothing here, and the key that does stop it.
+                let quit = self.ctx.keymap.first(super::Action::Quit);
+                let quit = quit.map_or_else(String::new, |k| format!("; {k} quits"));
+                self.flash(
+                    format!(
+                        "kicktui does not suspend (stopped, it would miss chat and the \
+                         recording){quit}"
+                    ),
+                    FlashKind::Info,
+                );
                 vec![]
             }
             Msg::Paste(chars) => {

@@ -97,7 +97,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             } else {
                 th.text
             };
-            spans.push(Span::styled(format!("{}", i + 1), th.key));
+            spans.push(Span::styled(pick_key(app, i), th.key));
             spans.push(Span::styled(format!(" {name}"), style));
             spans.push(Span::raw("  "));
         }
@@ -146,8 +146,14 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         .unwrap_or(4);
     // Names are at most 24 characters: shown whole when the pane has room for the bar too.
     let name_w = longest.clamp(4, 24).min(width.saturating_sub(20).max(4));
-    // mark(1) key(1) space name space mean(4) space bar space pulls(4)
-    let bar_w = width.saturating_sub(name_w + 14).max(3);
+    let key_w = arms
+        .iter()
+        .map(|(i, _)| pick_key(app, *i).chars().count())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    // mark(1) key space name space mean(4) space bar space pulls(4)
+    let bar_w = width.saturating_sub(name_w + 13 + key_w).max(3);
     let lines: Vec<Line> = arms
         .into_iter()
         .map(|(i, arm)| {
@@ -159,11 +165,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
                 _ => (" ", th.text),
             };
             let (before, mid, after) = interval_bar(arm, bar_w);
-            let key = if i < 9 {
-                format!("{}", i + 1)
-            } else {
-                " ".into()
-            };
+            let key = format!("{:<key_w$}", pick_key(app, i));
             Line::from(vec![
                 Span::styled(mark, style),
                 Span::styled(key, th.key),
@@ -196,4 +198,15 @@ mod tests {
         assert_eq!(format!("{a}{b}{c}"), "··━━●━━··");
         assert_eq!((a.chars().count(), c.chars().count()), (2, 2));
     }
+}
+
+/// The key that picks activity `i`: `[keys] pick_activity` binds one per activity, in order
+/// (blank past the last).
+fn pick_key(app: &App, i: usize) -> String {
+    app.ctx
+        .keymap
+        .keys(Action::PickActivity)
+        .get(i)
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }

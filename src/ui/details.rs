@@ -70,14 +70,21 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
     let r = popup(area, w, h);
     Clear.render(r, buf);
-    let close = app.ctx.keymap.label(crate::app::Action::Back);
+    let km = &app.ctx.keymap;
+    let close = km.label(crate::app::Action::Back);
+    let key = |a| km.first(a).map_or_else(String::new, |k| k.to_string());
+    let browse = format!(
+        "{}/{}",
+        key(crate::app::Action::Down),
+        key(crate::app::Action::Up)
+    );
     Paragraph::new(lines)
         .block(
             Block::bordered()
                 .title(Span::styled(" Moment ", th.title))
                 .title_bottom(
                     Line::from(Span::styled(
-                        format!(" {close} closes · j/k browse "),
+                        format!(" {close} closes · {browse} browse "),
                         th.dim,
                     ))
                     .right_aligned(),

@@ -43,7 +43,21 @@ pub fn too_small(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
 }
 
 pub fn confirm_quit(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
-    let quit = app.ctx.keymap.label(Action::Quit);
+    // The quit keys answer as quitting again does, but y and Enter mean yes here even when
+    // the quit key is one of them.
+    let quit: Vec<String> = app
+        .ctx
+        .keymap
+        .keys(Action::Quit)
+        .iter()
+        .filter(|k| !k.answers_yes())
+        .map(ToString::to_string)
+        .collect();
+    let quit = if quit.is_empty() {
+        String::new()
+    } else {
+        format!(" or {}", quit.join("/"))
+    };
     let pending = app.quit_pending;
     let question = match pending {
         0 => "Quit now?".to_string(),
@@ -70,7 +84,7 @@ pub fn confirm_quit(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             Line::from(""),
             Line::from(vec![
                 Span::styled(" y ", th.key.patch(th.selected)),
-                Span::raw(format!(" or Enter or {quit}: quit")),
+                Span::raw(format!(" or Enter{quit}: quit")),
             ]),
             stay,
         ]);
@@ -115,7 +129,7 @@ fn cut_or_leave(th: &Theme, question: &str, quit: &str) -> [Line<'static>; 5] {
         ]),
         Line::from(vec![
             Span::styled(" n ", th.key.patch(th.selected)),
-            Span::raw(format!(" or {quit}: no, leave them for")),
+            Span::raw(format!("{quit}: no, leave them for")),
         ]),
         // Names this run's data dir when a plain `kicktui` would not find it (the demo).
         Line::from(format!("`{}`", later_command("clip --pending"))),
