@@ -6,11 +6,11 @@ use std::io::{self, Write};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crossterm::cursor::{Hide, Show};
+use crossterm::cursor::{Hide, MoveTo, Show};
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 
 /// The terminal is in TUI mode; whoever restores it first clears this.
@@ -29,7 +29,16 @@ pub fn restore() {
         drop_unread_keys();
         let _ = disable_raw_mode();
         let mut out = io::stdout();
-        let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, Show);
+        // Cleared first: after a resize, tmux left rows of the TUI in the shell when the
+        // alternate screen was left with the cursor mid-screen.
+        let _ = execute!(
+            out,
+            DisableBracketedPaste,
+            Clear(ClearType::All),
+            MoveTo(0, 0),
+            LeaveAlternateScreen,
+            Show
+        );
         let _ = out.flush();
     }
 }
