@@ -212,6 +212,10 @@ impl Keymap {
             let mut chords = Vec::with_capacity(texts.len());
             for text in texts {
                 let chord = KeyChord::parse(text).map_err(|e| (key_name.clone(), e))?;
+                // Listed twice in its own row: once is enough (it blamed the row on itself).
+                if chords.contains(&chord) {
+                    continue;
+                }
                 if let Some((other, _)) = by_key.get(&chord) {
                     let other_row = TABLE.iter().position(|r| r.action == *other);
                     let blame = blame(cfg, row_i, other_row.unwrap_or(row_i));
@@ -225,9 +229,6 @@ impl Keymap {
                         format!("keys.{a}"),
                         format!("a key of its own: {chord} is also bound to {b}"),
                     ));
-                }
-                if chords.contains(&chord) {
-                    continue;
                 }
                 by_key.insert(chord, (row.action, chords.len()));
                 chords.push(chord);
@@ -340,6 +341,13 @@ mod tests {
         let m = KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE);
         assert_eq!(k.action(&m), None);
         assert_eq!(k.label(Action::Quit), "q/Q");
+    }
+
+    /// A key listed twice in one row is that row's key once, not a clash with itself.
+    #[test]
+    fn a_key_repeated_in_its_row_is_bound_once() {
+        let k = Keymap::from_config(&keys("mark = [\"M\", \"M\"]")).unwrap();
+        assert_eq!(k.label(Action::Mark), "M");
     }
 
     #[test]
