@@ -181,6 +181,17 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).render(inner, buf);
 }
 
+/// The key that picks activity `i`: `[keys] pick_activity` binds one per activity, in order
+/// (blank past the last).
+fn pick_key(app: &App, i: usize) -> String {
+    app.ctx
+        .keymap
+        .keys(Action::PickActivity)
+        .get(i)
+        .map(ToString::to_string)
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,15 +209,4 @@ mod tests {
         assert_eq!(format!("{a}{b}{c}"), "··━━●━━··");
         assert_eq!((a.chars().count(), c.chars().count()), (2, 2));
     }
-}
-
-/// The key that picks activity `i`: `[keys] pick_activity` binds one per activity, in order
-/// (blank past the last).
-fn pick_key(app: &App, i: usize) -> String {
-    app.ctx
-        .keymap
-        .keys(Action::PickActivity)
-        .get(i)
-        .map(ToString::to_string)
-        .unwrap_or_default()
 }
