@@ -217,7 +217,8 @@ async fn an_alert_rate_limited_too_long_is_given_up() {
     assert!(!notify::deliver::deliver(&http, &target, &alert, fast()).await);
     assert!(t0.elapsed() < Duration::from_secs(4), "{:?}", t0.elapsed());
     let text = logs.text();
-    assert!(text.contains("rate limited (429) for 2 s"), "{text}");
+    assert!(text.contains("rate limited (429) for "), "{text}");
+    assert!(text.contains("past the 2 s an alert waits"), "{text}");
     for _ in 0..4 {
         rx.next().await;
     }
@@ -627,4 +628,30 @@ async fn a_filling_disk_is_a_disk_low_alert() {
             "mbPerMin": 75.0})
     );
     cancel.cancel();
+}
+
+/// A deleted Discord webhook: the alert is refused at once, with Discord's words and what to
+/// do (it said only "HTTP 404").
+#[tokio::test]
+async fn a_deleted_webhook_says_so_and_what_to_do() {
+    let (logs, _guard) = kicktui::test_logs::capture();
+    let mut rx = Receiver::start().await;
+    rx.answer(
+        "discord",
+        &[(404, r#"{"message": "Unknown Webhook", "code": 10015}"#)],
+    );
+    let http = reqwest::Client::new();
+    let alert = Alert {
+        event: "live",
+        text: "x".into(),
+        data: json!({}),
+    };
+    let target = Target::Discord(rx.url("discord"));
+    assert!(!notify::deliver::deliver(&http, &target, &alert, fast()).await);
+    rx.next().await;
+    let text = logs.text();
+    assert!(
+        text.contains("refused (HTTP 404: Unknown Webhook; the webhook was deleted"),
+        "{text}"
+    );
 }

@@ -90,6 +90,28 @@ pub fn install_panic_hook() {
     });
 }
 
+/// What is kept of a command's stdout and of its stderr: a hook printing hundreds of MB
+/// made kicktui hold them all.
+const OUTPUT_CAP: usize = 1 << 20;
+/// How long a command's pipes are read after it exits.
+const PIPES_AFTER_EXIT: Duration = Duration::from_millis(500);
+/// The most of a failed command's last line that its failure message quotes.
+const LAST_WORDS_CHARS: usize = 200;
+
+/// Reads `r` to its end, keeping the first `OUTPUT_CAP` bytes.
+async fn read_capped(r: Option<impl tokio::io::AsyncRead + Unpin>, kept: &mut Vec<u8>) {
+    use tokio::io::AsyncReadExt;
+    let Some(mut r) = r else { return };
+    let mut buf = vec![0u8; 64 * 1024];
+    while let Ok(n) = r.read(&mut buf).await {
+        if n == 0 {
+            break;
+        }
+        let room = OUTPUT_CAP.saturating_sub(kept.len());
+        kept.extend_from_slice(&buf[..n.min(room)]);
+    }
+}
+
 /// What a finished command said.
 #[derive(Clone, Debug)]
 pub struct Output {
@@ -107,6 +129,10 @@ impl Output {
             format!("exit code {c}")
         });
         match self.stderr.lines().rfind(|l| !l.trim().is_empty()) {
+            Some(said) if said.chars().count() > LAST_WORDS_CHARS => {
+                let cut: String = said.chars().take(LAST_WORDS_CHARS).collect();
+                format!("{how}: {cut}…")
+            }
             Some(said) => format!("{how}: {said}"),
             None => how,
         }
@@ -162,28 +188,34 @@ impl Tracked {
         code
     }
 
-    /// Runs a short-lived command (ffmpeg, ffprobe) to the end, collecting its output; still
-    /// tracked meanwhile, so a shutdown can kill it.
+    /// Runs a short-lived command (ffmpeg, ffprobe, a hook) to the end, collecting its output
+    /// (the first `OUTPUT_CAP` bytes of each stream; the rest is read and dropped); still
+    /// tracked meanwhile, so a shutdown can kill it. It has ended when it exits: a job it left
+    /// running in the background may keep its pipes open, and is not waited for.
     pub async fn output(cmd: &mut Command) -> std::io::Result<Output> {
-        use tokio::io::AsyncReadExt;
         cmd.stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
         let mut t = Tracked::spawn(cmd)?;
-        let mut out = t.child.stdout.take();
-        let mut err = t.child.stderr.take();
+        let out = t.child.stdout.take();
+        let err = t.child.stderr.take();
         let (mut o, mut e) = (Vec::new(), Vec::new());
-        let read_out = async {
-            if let Some(r) = out.as_mut() {
-                let _ = r.read_to_end(&mut o).await;
+        let code = {
+            let reading = async {
+                tokio::join!(read_capped(out, &mut o), read_capped(err, &mut e));
+            };
+            tokio::pin!(reading);
+            tokio::select! {
+                () = &mut reading => t.child.wait().await,
+                code = t.child.wait() => {
+                    // Its last words are in the pipes already; a background job's are not
+                    // ours to wait for.
+                    let _ = tokio::time::timeout(PIPES_AFTER_EXIT, &mut reading).await;
+                    code
+                }
             }
         };
-        let read_err = async {
-            if let Some(r) = err.as_mut() {
-                let _ = r.read_to_end(&mut e).await;
-            }
-        };
-        tokio::join!(read_out, read_err);
-        let code = t.wait().await;
+        let code = code.ok().and_then(|s| s.code());
+        t.forget();
         Ok(Output {
             code,
             stdout: String::from_utf8_lossy(&o).into_owned(),
@@ -253,5 +285,47 @@ mod tests {
             "exit code 2: no token"
         );
         assert_eq!(out(None, "").failure(), "killed by a signal");
+        // A line of megabytes is not a log line.
+        let long = out(Some(1), &"x".repeat(5000)).failure();
+        assert_eq!(long.chars().count(), "exit code 1: ".len() + 200 + 1);
+    }
+
+    /// A hook that prints hundreds of MB: the first MiB of each stream is kept.
+    #[tokio::test]
+    async fn a_loud_command_is_read_to_its_end_keeping_a_mebibyte() {
+        let mut cmd = Command::new("sh");
+        cmd.args([
+            "-c",
+            "head -c 5000000 /dev/zero; head -c 3000000 /dev/zero >&2; exit 3",
+        ]);
+        let out = Tracked::output(&mut cmd).await.unwrap();
+        assert_eq!(out.code, Some(3));
+        assert_eq!(
+            (out.stdout.len(), out.stderr.len()),
+            (OUTPUT_CAP, OUTPUT_CAP)
+        );
+    }
+
+    /// `upload "$1" &`: the hook has done its part when it exits, though the job it left
+    /// running holds its pipes open; the job is not killed.
+    #[tokio::test]
+    async fn a_command_that_leaves_a_background_job_ends_when_it_exits() {
+        let dir = tempfile::tempdir().unwrap();
+        let done = dir.path().join("done");
+        let script = format!(
+            "(sleep 2; touch '{}') & echo started; exit 0",
+            done.display()
+        );
+        let started = std::time::Instant::now();
+        let out = Tracked::output(Command::new("sh").args(["-c", &script]))
+            .await
+            .unwrap();
+        assert!(out.success() && out.stdout.contains("started"), "{out:?}");
+        assert!(started.elapsed() < Duration::from_millis(1500));
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !done.exists() {
+            assert!(std::time::Instant::now() < deadline, "the job was killed");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 }

@@ -105,8 +105,12 @@ pub async fn deliver(http: &reqwest::Client, target: &Target, alert: &Alert, b: 
                 let wait = wait.max(Duration::from_millis(250));
                 let since = *limited_since.get_or_insert_with(std::time::Instant::now);
                 if since.elapsed() + wait > b.rate_limited_for {
-                    let secs = b.rate_limited_for.as_secs_f64();
-                    break format!("rate limited (429) for {secs:.0} s");
+                    let (told, limit) = (wait.as_secs_f64(), b.rate_limited_for.as_secs_f64());
+                    let waited = since.elapsed().as_secs_f64();
+                    break format!(
+                        "rate limited (429) for {waited:.0} s; told to wait {told:.1} s more, \
+                         past the {limit:.0} s an alert waits"
+                    );
                 }
                 tracing::debug!("alert to {target}: rate limited, retrying in {wait:?}");
                 tokio::time::sleep(wait).await;
@@ -180,28 +184,57 @@ async fn post(
     if status.is_success() {
         return Outcome::Sent;
     }
-    if status.as_u16() == 429 {
-        let header = resp
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<f64>().ok());
-        // Discord says it in the body, in seconds (fractions allowed).
-        let body = resp
-            .json::<serde_json::Value>()
-            .await
-            .ok()
-            .and_then(|j| j["retry_after"].as_f64());
-        let secs = body.or(header).unwrap_or(1.0);
-        let wait = Duration::try_from_secs_f64(secs.max(0.0)).unwrap_or(MAX_RETRY_AFTER);
-        return Outcome::RetryAfter(wait.min(MAX_RETRY_AFTER));
+    let code = status.as_u16();
+    let header = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok());
+    let body = crate::http_body::read_capped(resp, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let said: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    if code == 429 {
+        return Outcome::RetryAfter(rate_limit_wait(header, said["retry_after"].as_f64()));
     }
-    let why = format!("HTTP {}", status.as_u16());
+    let why = refusal(code, &said);
     if status.is_client_error() {
         Outcome::Refused(why)
     } else {
         Outcome::Failed(why)
     }
+}
+
+/// How long a 429 says to wait. `Retry-After` (whole seconds) when there is one: Discord's
+/// body `retry_after` is seconds too, but has been seen in milliseconds on unversioned
+/// webhook URLs (1523 for a header's 2), and an alert waiting 25 minutes is a lost alert.
+fn rate_limit_wait(header: Option<f64>, body: Option<f64>) -> Duration {
+    let secs = header.or(body).unwrap_or(1.0);
+    Duration::try_from_secs_f64(secs.max(0.0))
+        .unwrap_or(MAX_RETRY_AFTER)
+        .min(MAX_RETRY_AFTER)
+}
+
+/// A refusal in words: the status, what the server said (Discord: `{"message": …}`), and for
+/// a webhook that is gone (deleted, or its token wrong) what to do.
+fn refusal(status: u16, said: &serde_json::Value) -> String {
+    let message = said["message"]
+        .as_str()
+        .map(|m| {
+            crate::terminal_text::clean(m)
+                .chars()
+                .take(200)
+                .collect::<String>()
+        })
+        .filter(|m| !m.is_empty());
+    let mut why = match message {
+        Some(m) => format!("HTTP {status}: {m}"),
+        None => format!("HTTP {status}"),
+    };
+    if matches!(status, 401 | 403 | 404) {
+        why.push_str("; the webhook was deleted or its URL is wrong: make a new one and set it");
+    }
+    why
 }
 
 /// Why a request failed, with its causes ("error sending request" alone does not say that the
@@ -245,5 +278,30 @@ async fn command(argv: &[String], alert: &Alert, limit: Duration) -> Outcome {
         // Cannot start: another try will not help.
         Ok(Err(e)) => Outcome::Refused(format!("cannot start: {e}")),
         Err(_) => Outcome::TimedOut,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_429_waits_as_its_header_says_before_its_body() {
+        let secs = |s: u64| Duration::from_secs(s);
+        assert_eq!(rate_limit_wait(Some(2.0), Some(1523.0)), secs(2));
+        assert_eq!(rate_limit_wait(None, Some(0.5)), Duration::from_millis(500));
+        assert_eq!(rate_limit_wait(None, None), secs(1));
+        assert_eq!(rate_limit_wait(Some(1e12), None), MAX_RETRY_AFTER);
+    }
+
+    #[test]
+    fn a_refusal_says_what_the_server_said_and_what_to_do_about_a_gone_webhook() {
+        let gone = json!({"message": "Unknown Webhook", "code": 10015});
+        let why = refusal(404, &gone);
+        assert!(why.starts_with("HTTP 404: Unknown Webhook; "), "{why}");
+        assert!(why.contains("make a new one"), "{why}");
+        let bad = json!({"message": "Invalid Form Body\u{1b}[2J"});
+        assert_eq!(refusal(400, &bad), "HTTP 400: Invalid Form Body");
+        assert_eq!(refusal(500, &serde_json::Value::Null), "HTTP 500");
     }
 }

@@ -204,6 +204,8 @@ async fn run(
         // A host that cannot be reached is a plain failure (retried in full), not a request
         // that may have arrived.
         .connect_timeout(std::time::Duration::from_secs(10))
+        // A webhook URL is where the alert goes; a redirect loop made 55 requests an alert.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap_or_default();
     // A run after a panic starts with empty queues: what the last one held is gone.
