@@ -49,9 +49,14 @@ impl DiskWatch {
 
 /// The warning's words: `the disk has 2.1 GB free, about 28m 00s at 75.0 MB/min`.
 pub fn disk_low_words(free_bytes: u64, minutes_left: f64, mb_per_min: f64) -> String {
+    // Under a GB in MB: "0.0 GB free" with 29 MB left read as none.
+    let free = if (free_bytes as f64) < GB {
+        format!("{:.0} MB", free_bytes as f64 / 1e6)
+    } else {
+        format!("{:.1} GB", free_bytes as f64 / GB)
+    };
     format!(
-        "the disk has {:.1} GB free, about {} at {mb_per_min:.1} MB/min",
-        free_bytes as f64 / GB,
+        "the disk has {free} free, about {} at {mb_per_min:.1} MB/min",
         crate::time::format_offset_words(minutes_left * 60.0)
     )
 }
@@ -82,6 +87,7 @@ mod tests {
             disk_low_words(2_100_000_000, left, rate),
             "the disk has 2.1 GB free, about 28m 00s at 75.0 MB/min"
         );
+        assert!(disk_low_words(29_000_000, 0.4, rate).starts_with("the disk has 29 MB free"));
         // Not growing: nothing to estimate.
         assert_eq!(DiskWatch::default().check(1000, 0.0), None);
         // A stall (the rate falls, then comes back) makes nothing news again.
