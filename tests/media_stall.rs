@@ -269,3 +269,41 @@ async fn a_stream_back_after_its_playlist_ended_is_recorded_at_once() {
     rec.stop().await;
     src.stop().await;
 }
+
+/// The stream's server down for longer than streamlink waits for new segments: the part
+/// ends as unreachable, not as a frozen stream, and the restart goes back for the segments
+/// the playlist still lists (it started at the newest one: the video made while the server
+/// was down, still listed when it came back, was lost).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_down_for_a_while_loses_no_listed_video() {
+    let (_tmp, src, _live, rec) = recording_for(4.0).await;
+    let mut rx = rec.status();
+    src.down(true);
+    let st = wait_for(&mut rx, Duration::from_secs(30), "part 1 to end", |s| {
+        s.parts.first().is_some_and(|p| p.end.is_some())
+    })
+    .await;
+    assert_eq!(st.parts[0].end, Some(PartEnd::Unreachable), "{st:#?}");
+    // Down a while longer: the encoder writes segments no one reads.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let back_at = wall_now();
+    src.down(false);
+    let st = wait_for(
+        &mut rx,
+        Duration::from_secs(30),
+        "part 2 with content",
+        |s| s.parts.get(1).is_some_and(|p| p.content_start().is_some()),
+    )
+    .await;
+    // From the playlist's oldest listed segment (6 of 2 s), not its newest.
+    let from = st.parts[1].content_start().unwrap();
+    assert!(
+        back_at.secs_since(from) > 6.0,
+        "part 2 starts {:.1} s before the server was back\n{st:#?}",
+        back_at.secs_since(from)
+    );
+    assert!(
+        !st.frozen_since.is_some_and(|_| st.parts.len() > 2),
+        "{st:#?}"
+    );
+}

@@ -28,12 +28,16 @@ const MS_PER_DAY: i64 = 86_400_000;
 struct Served {
     dir: PathBuf,
     hung: Arc<AtomicBool>,
+    down: Arc<AtomicBool>,
 }
 
 async fn serve_file(State(s): State<Served>, UrlPath(name): UrlPath<String>) -> Response {
     if s.hung.load(Ordering::Relaxed) {
         // Like a SIGSTOPped server: the connection is accepted and never answered.
         std::future::pending::<()>().await;
+    }
+    if s.down.load(Ordering::Relaxed) {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
     if name.contains('/') || name.contains("..") {
         return StatusCode::NOT_FOUND.into_response();
@@ -54,6 +58,7 @@ pub struct HlsSource {
     ffmpeg: String,
     port: u16,
     hung: Arc<AtomicBool>,
+    down: Arc<AtomicBool>,
     encoder: Option<Tracked>,
     server: JoinHandle<()>,
 }
@@ -62,9 +67,11 @@ impl HlsSource {
     /// Starts the encoder into `dir` and the server on a free port. `dir` must exist.
     pub async fn start(dir: &Path, ffmpeg: &str) -> std::io::Result<HlsSource> {
         let hung = Arc::new(AtomicBool::new(false));
+        let down = Arc::new(AtomicBool::new(false));
         let state = Served {
             dir: dir.to_path_buf(),
             hung: hung.clone(),
+            down: down.clone(),
         };
         let app = axum::Router::new()
             .route("/{name}", axum::routing::get(serve_file))
@@ -79,6 +86,7 @@ impl HlsSource {
             ffmpeg: ffmpeg.to_string(),
             port,
             hung,
+            down,
             encoder: None,
             server,
         };
@@ -197,6 +205,12 @@ impl HlsSource {
     /// Makes every request hang (true) or answer again (false).
     pub fn hang(&self, on: bool) {
         self.hung.store(on, Ordering::Relaxed);
+    }
+
+    /// Makes every request fail at once, 503 (true), as a server that is down, or serve
+    /// again (false); the encoder goes on meanwhile.
+    pub fn down(&self, on: bool) {
+        self.down.store(on, Ordering::Relaxed);
     }
 
     /// Stops the encoder and the server.

@@ -18,6 +18,9 @@ pub enum PartEnd {
     /// streamlink ended itself because the playlist brought no new segment: the stream
     /// sends no new video (the streamer's encoder stuck, or the stream just ended).
     NoNewVideo,
+    /// streamlink ended itself for want of new segments while the playlist could not be
+    /// loaded at all: the stream's server was unreachable, not the stream frozen.
+    Unreachable,
     /// The playlist says the stream is over (`#EXT-X-ENDLIST`): the platform's "offline"
     /// is on its way.
     PlaylistEnded,
@@ -48,6 +51,7 @@ impl PartEnd {
         match status {
             "ended" => PartEnd::Exited(None),
             "no_new_video" => PartEnd::NoNewVideo,
+            "unreachable" => PartEnd::Unreachable,
             "playlist_ended" => PartEnd::PlaylistEnded,
             "stalled" => PartEnd::Stalled,
             "discontinuity" => PartEnd::Discontinuity,
@@ -62,6 +66,7 @@ impl PartEnd {
         match self {
             PartEnd::Exited(_) => "ended",
             PartEnd::NoNewVideo => "no_new_video",
+            PartEnd::Unreachable => "unreachable",
             PartEnd::PlaylistEnded => "playlist_ended",
             PartEnd::Stalled => "stalled",
             PartEnd::Discontinuity => "discontinuity",
@@ -205,6 +210,8 @@ pub struct PartLog {
     last_completed_s: f64,
     /// streamlink said the playlist brought no new segment.
     pub no_new: bool,
+    /// The playlist failed to load since the last segment completed.
+    reload_failed: bool,
     /// The playlist was an ended one at start (streamlink's `End Sequence: N`, not `None`).
     pub ended: bool,
     /// streamlink said `Stream ended`: the playlist ended while this part recorded it, if
@@ -277,10 +284,15 @@ impl PartLog {
                 let d = self.queued.get(&n).map_or(info.target_duration, |q| q.0);
                 info.content_s += d;
                 self.last_completed_s = d;
+                self.reload_failed = false;
                 PartChange::Content
             }
             LogEvent::NoNewSegments => {
                 self.no_new = true;
+                PartChange::None
+            }
+            LogEvent::ReloadFailed => {
+                self.reload_failed = true;
                 PartChange::None
             }
             // The playlist may have ended while this part was being written (its
@@ -302,7 +314,11 @@ impl PartLog {
 
     /// Why the part ended when streamlink exited by itself with `code`.
     pub fn end_on_exit(&self, code: Option<i32>) -> PartEnd {
-        if self.no_new {
+        // The segments still listed when the server comes back are not recorded yet: the
+        // restart goes back for them, unlike after a frozen stream.
+        if self.no_new && self.reload_failed {
+            PartEnd::Unreachable
+        } else if self.no_new {
             PartEnd::NoNewVideo
         } else if self.ended || (self.said_ended && code == Some(0)) {
             PartEnd::PlaylistEnded

@@ -27,6 +27,23 @@ fn stream_ended_is_an_ended_playlist_only_with_exit_0() {
         "[cli][info] Stream ended",
     ];
     assert_eq!(end(&stale, Some(0)), PartEnd::NoNewVideo);
+    // The server gone: no new segments because the playlist could not be loaded. The restart
+    // then goes back for what the playlist still holds (it started at the newest, and the
+    // segments listed when the server came back were lost).
+    let gone = [
+        "[stream.hls][warning] Reloading failed: Unable to open URL: http://127.0.0.1:8080/live.m3u8 (Connection refused)",
+        "[stream.hls][warning] Reloading failed: Unable to open URL: http://127.0.0.1:8080/live.m3u8 (Connection refused)",
+        "[stream.segmented][warning] No new segments for more than 6.00s. Stopping...",
+        "[cli][info] Stream ended",
+    ];
+    assert_eq!(end(&gone, Some(0)), PartEnd::Unreachable);
+    // A failed reload the recording got over (segments came after it) is no outage.
+    let blip = [
+        "[stream.hls][warning] Reloading failed: Unable to open URL: http://h/live.m3u8 (Connection refused)",
+        "[stream.hls][debug] Segment 7 complete",
+        "[stream.segmented][warning] No new segments for more than 6.00s. Stopping...",
+    ];
+    assert_eq!(end(&blip, Some(0)), PartEnd::NoNewVideo);
 }
 
 #[test]

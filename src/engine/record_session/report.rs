@@ -49,6 +49,7 @@ fn part_end(end: Option<&PartEnd>) -> Option<String> {
         match end? {
             PartEnd::Exited(_) => "streamlink ended while the channel is live",
             PartEnd::NoNewVideo => "the stream sent no new video",
+            PartEnd::Unreachable => "the stream's server could not be reached",
             PartEnd::PlaylistEnded => "the stream's playlist ended while the channel is live",
             PartEnd::Stalled => "the recording stalled",
             PartEnd::Discontinuity => "the stream reconnected",
