@@ -270,6 +270,7 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Msg>, batch_max: usize, c: &
         if batch.iter().any(|m| matches!(m, Msg::Stop)) {
             // Refuse new ops but keep draining what is already queued.
             rx.close();
+            outage.stopping = true;
         }
         commit_batch(&mut conn, &mut batch, c, &mut outage);
     }
