@@ -233,6 +233,17 @@ async fn live_stream_end_to_end() {
     let m0 = moment(live_at.plus_secs(-60.0), 10.0, 5.0, 0.5);
     let m0_id = store.insert_moment(session, &m0).await.unwrap();
 
+    // Part 1's final row lost to a database outage (as on a full disk): the recorder writes
+    // what it knows of its parts again as it stops.
+    store.flush().await.unwrap();
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE recordings SET status = 'recording', bytes = 0, ended_at = NULL WHERE part = 1",
+            [],
+        )
+        .unwrap();
+
     // Offline: the stream ends and the channel says so; the recorder stops by itself.
     live.store(false, Ordering::SeqCst);
     src.end_stream().await;
@@ -242,6 +253,17 @@ async fn live_stream_end_to_end() {
     .await;
     assert_eq!(st.state, RecState::Stopped(StopReason::Offline));
     drop(rec);
+    store.flush().await.unwrap();
+    let (status, bytes): (String, i64) = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT status, bytes FROM recordings WHERE part = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(status, "no_new_video");
+    assert_eq!(bytes as u64, st.parts[0].bytes);
 
     // End of stream: every moment without a clip is clipped, best first.
     let t0 = Instant::now();

@@ -67,6 +67,30 @@ impl Supervisor {
         }
     }
 
+    /// Every ended part's row as the recorder knows it, once more as it stops: an update
+    /// lost to a database outage (a full disk) left rows "recording" with 0 bytes for good.
+    pub(super) async fn store_final_rows(&self) {
+        for p in &self.status.parts {
+            let (Some(id), Some(ended_at), Some(end)) = (p.recording_id, p.ended_at, &p.end) else {
+                continue;
+            };
+            let status = if p.bytes == 0 {
+                "empty"
+            } else {
+                end.as_status()
+            };
+            let update = RecordingUpdate {
+                id,
+                ended_at: Some(ended_at),
+                bytes: Some(p.bytes),
+                status: Some(status.to_string()),
+                first_byte_at: p.first_byte_at,
+                pdt_first_at: p.pdt_first,
+            };
+            self.store_update(update).await;
+        }
+    }
+
     fn current(&mut self) -> &mut PartInfo {
         // run_part pushes the part before anything calls this; a placeholder keeps it total.
         if self.status.parts.is_empty() {

@@ -279,6 +279,7 @@ impl Supervisor {
             }
             prev = Some(end);
         }
+        self.store_final_rows().await;
         // Stopped (offline, quit): a stream that ended is not a frozen one.
         self.status.frozen_since = None;
         self.status.path = None;
