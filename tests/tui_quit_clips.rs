@@ -54,8 +54,8 @@ async fn quit_live_with(
     if clip_now {
         cfg.moments.post_roll_seconds = 60;
     }
-    if answer == "y" {
-        // A slow cut, so there is time to pause it.
+    if answer.starts_with('y') {
+        // A slow cut, so there is time to pause (or interrupt) it.
         let slow = dir.path().join("slow-ffmpeg");
         std::fs::write(&slow, "#!/bin/sh\nsleep 3\nexec ffmpeg \"$@\"\n").unwrap();
         std::fs::set_permissions(&slow, std::os::unix::fs::PermissionsExt::from_mode(0o755))
@@ -83,12 +83,21 @@ async fn quit_live_with(
     wait(&tmux, "the question", 5, |s| {
         s.contains("Cut the 1 pending clip now?")
     });
-    tmux.keys(&[answer]);
-    if answer == "y" {
-        ctrl_z_pauses_the_cut(&tmux);
-    }
+    tmux.keys(&[&answer[..1]]);
+    let code = match answer {
+        "y" => {
+            ctrl_z_pauses_the_cut(&tmux);
+            0
+        }
+        "y-int" => {
+            wait(&tmux, "the cut", 10, |s| s.contains("clipping 1 moment"));
+            signal(&tmux.program_pid(), "INT");
+            130
+        }
+        _ => 0,
+    };
     let screen = wait(&tmux, "the exit", 40, |s| s.contains("KICKTUI-EXIT="));
-    assert!(screen.contains("KICKTUI-EXIT=0"), "{screen}");
+    assert!(screen.contains(&format!("KICKTUI-EXIT={code}")), "{screen}");
     let log = std::fs::read_to_string(data.join("kicktui.log")).unwrap();
     (dir, screen, log)
 }
@@ -104,14 +113,7 @@ fn ctrl_z_pauses_the_cut(tmux: &Tmux) {
             .and_then(|(_, rest)| rest.chars().next())
             .unwrap_or('?')
     };
-    let signal = |name: &str| {
-        let sent = std::process::Command::new("kill")
-            .args(["-s", name, &pid])
-            .status()
-            .unwrap();
-        assert!(sent.success(), "kill -s {name} {pid}");
-    };
-    signal("TSTP");
+    signal(&pid, "TSTP");
     let start = std::time::Instant::now();
     while state() != 'T' {
         assert!(
@@ -121,7 +123,15 @@ fn ctrl_z_pauses_the_cut(tmux: &Tmux) {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    signal("CONT");
+    signal(&pid, "CONT");
+}
+
+fn signal(pid: &str, name: &str) {
+    let sent = std::process::Command::new("kill")
+        .args(["-s", name, pid])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -s {name} {pid}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -172,4 +182,18 @@ async fn n_at_quit_leaves_a_clip_still_waiting_for_its_window_pending() {
     assert!(!log.contains("short"), "{log}");
     assert!(screen.contains("left pending (#1)"), "{screen}");
     assert_eq!(clip_statuses(&dir.path().join("data")), vec!["pending"]);
+}
+
+/// Ctrl-C while the clips chosen at quit are cut (the TUI has closed; `q` began the stop, so
+/// it is the second ask): kicktui stops at once and leaves the clip for `clip --pending`. It
+/// did nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_the_cut_at_quit_stops_at_once() {
+    let (dir, screen, _log) = quit_live_with("y-int", "quit-int", false).await;
+    assert!(screen.contains("Stopping now (Ctrl-C again)"), "{screen}");
+    let statuses = clip_statuses(&dir.path().join("data"));
+    assert!(
+        !statuses.iter().any(|s| s == "done" || s == "short"),
+        "{statuses:?}"
+    );
 }

@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio_util::sync::CancellationToken;
 
-/// A stop signal has come: a Ctrl-C after it hurries. (Not the token, which `q` and the
-/// demo's end cancel too: the first Ctrl-C after those is a first, not a second.)
+/// A stop signal has come: a Ctrl-C after it hurries. So does a Ctrl-C after `q` or the
+/// demo's end began the stop (the token is cancelled already): the TUI has given the
+/// terminal back and says it is cutting clips, and Ctrl-C there did nothing.
 static SIGNALLED: AtomicBool = AtomicBool::new(false);
 /// When the first stop signal came (ms since the epoch), for [`SAME_SIGNAL_MS`].
 static FIRST_AT_MS: AtomicI64 = AtomicI64::new(0);
@@ -40,6 +41,9 @@ pub fn cancel_on_signals(token: CancellationToken, say: Option<fn(&str)>) {
                 let now = crate::time::wall_now().0;
                 if !SIGNALLED.swap(true, Ordering::SeqCst) {
                     FIRST_AT_MS.store(now, Ordering::SeqCst);
+                    if hurry && token.is_cancelled() {
+                        stop_now();
+                    }
                 } else if hurry && !same_signal(FIRST_AT_MS.load(Ordering::SeqCst), now) {
                     stop_now();
                 }
