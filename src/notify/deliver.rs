@@ -58,7 +58,9 @@ impl Default for Backoff {
         Backoff {
             first: Duration::from_secs(2),
             max: Duration::from_secs(60),
-            attempts: 5,
+            // 2, 4, 8, 16, 32, 60, 60 s: a router or Discord blip of up to 3 minutes loses
+            // no alert (with 5 attempts, 30 s did).
+            attempts: 8,
             rate_limited_for: Duration::from_secs(600),
             attempt_timeout: ATTEMPT_TIMEOUT,
         }
