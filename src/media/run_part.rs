@@ -74,6 +74,9 @@ impl Supervisor {
             let (Some(id), Some(ended_at), Some(end)) = (p.recording_id, p.ended_at, &p.end) else {
                 continue;
             };
+            if !self.ended_here.contains(&p.part) {
+                continue;
+            }
             let status = if p.bytes == 0 {
                 "empty"
             } else {
@@ -378,6 +381,8 @@ impl Supervisor {
             Err(_) => self.current().bytes,
         };
         let now = wall_now();
+        let part = self.current().part;
+        self.ended_here.push(part);
         let info = self.current();
         info.bytes = size;
         info.ended_at = Some(now);

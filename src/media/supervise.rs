@@ -50,6 +50,9 @@ pub(super) struct Supervisor {
     pub(super) new_since_discontinuity: Option<u32>,
     /// When the recordings' disk's free space was last looked at.
     pub(super) disk_looked: Option<Instant>,
+    /// The parts this supervisor ended (their rows are its to write again at the stop; a
+    /// resumed session's older ones are the recovery's).
+    pub(super) ended_here: Vec<u32>,
 }
 
 impl Supervisor {
@@ -73,6 +76,7 @@ impl Supervisor {
             newest_segment: None,
             new_since_discontinuity: None,
             disk_looked: None,
+            ended_here: Vec::new(),
         }
     }
 
@@ -188,13 +192,12 @@ impl Supervisor {
         if self.status.part > 0 {
             prev = Some(self.close_crashed_part().await);
         }
-        loop {
+        let reason = loop {
             // The part after the last that started: one streamlink could not start (or whose
             // folder could not be made) leaves no gap in the numbers.
             let part = self.status.part + 1;
             if self.stop_requested() {
-                self.set_state(RecState::Stopped(StopReason::Requested));
-                break;
+                break StopReason::Requested;
             }
             // Part 1 starts at streamlink's default edge; a restart goes back as far as the
             // playlist allows (no gap); after a discontinuity only the newest segment is new.
@@ -217,43 +220,36 @@ impl Supervisor {
                     } else {
                         StopReason::Failed(msg.clone())
                     };
-                    self.set_state(RecState::Stopped(reason));
-                    break;
+                    break reason;
                 }
                 PartEnd::SpawnRetry(msg) => tracing::warn!("recording: {msg}; trying again"),
                 PartEnd::Stopped => {
-                    self.set_state(RecState::Stopped(StopReason::Requested));
-                    break;
+                    break StopReason::Requested;
                 }
                 PartEnd::Unwritable(why) => {
                     self.set_state(RecState::Unwritable(why.clone()));
                     if !self.wait_writable().await {
-                        self.set_state(RecState::Stopped(StopReason::Requested));
-                        break;
+                        break StopReason::Requested;
                     }
                 }
                 _ => {}
             }
             if self.stop_requested() {
-                self.set_state(RecState::Stopped(StopReason::Requested));
-                break;
+                break StopReason::Requested;
             }
             self.set_state(RecState::Restarting);
             if end == PartEnd::PlaylistEnded && !self.await_offline().await {
-                self.set_state(RecState::Stopped(StopReason::Requested));
-                break;
+                break StopReason::Requested;
             }
             let mut stop = self.stop_rx.clone();
             let live = tokio::select! {
                 v = (self.is_live)() => v,
                 _ = stopped(&mut stop) => {
-                    self.set_state(RecState::Stopped(StopReason::Requested));
-                    break;
+                    break StopReason::Requested;
                 }
             };
             if !live {
-                self.set_state(RecState::Stopped(StopReason::Offline));
-                break;
+                break StopReason::Offline;
             }
             let healthy = part_bytes > 0 && started.elapsed() >= HEALTHY_PART;
             failures = if healthy || end == PartEnd::Discontinuity {
@@ -272,14 +268,15 @@ impl Supervisor {
                 tokio::select! {
                     _ = tokio::time::sleep(backoff) => {}
                     _ = stopped(&mut stop) => {
-                        self.set_state(RecState::Stopped(StopReason::Requested));
-                        break;
+                        break StopReason::Requested;
                     }
                 }
             }
             prev = Some(end);
-        }
+        };
+        // Before "stopped" is told: whoever then reads the database finds them.
         self.store_final_rows().await;
+        self.set_state(RecState::Stopped(reason));
         // Stopped (offline, quit): a stream that ended is not a frozen one.
         self.status.frozen_since = None;
         self.status.path = None;
