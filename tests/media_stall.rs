@@ -298,7 +298,8 @@ async fn a_server_down_for_a_while_loses_no_listed_video() {
     // From the playlist's oldest listed segment (6 of 2 s), not its newest.
     let from = st.parts[1].content_start().unwrap();
     assert!(
-        back_at.secs_since(from) > 6.0,
+        // The newest segment alone would be 2–3.5 s old (its length and the muxer's delay).
+        back_at.secs_since(from) > 4.5,
         "part 2 starts {:.1} s before the server was back\n{st:#?}",
         back_at.secs_since(from)
     );

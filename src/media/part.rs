@@ -210,8 +210,8 @@ pub struct PartLog {
     last_completed_s: f64,
     /// streamlink said the playlist brought no new segment.
     pub no_new: bool,
-    /// The playlist failed to load since the last segment completed.
-    reload_failed: bool,
+    /// Times the playlist failed to load since the last segment completed.
+    reload_failures: u32,
     /// The playlist was an ended one at start (streamlink's `End Sequence: N`, not `None`).
     pub ended: bool,
     /// streamlink said `Stream ended`: the playlist ended while this part recorded it, if
@@ -284,7 +284,7 @@ impl PartLog {
                 let d = self.queued.get(&n).map_or(info.target_duration, |q| q.0);
                 info.content_s += d;
                 self.last_completed_s = d;
-                self.reload_failed = false;
+                self.reload_failures = 0;
                 PartChange::Content
             }
             LogEvent::NoNewSegments => {
@@ -292,7 +292,7 @@ impl PartLog {
                 PartChange::None
             }
             LogEvent::ReloadFailed => {
-                self.reload_failed = true;
+                self.reload_failures += 1;
                 PartChange::None
             }
             // The playlist may have ended while this part was being written (its
@@ -316,7 +316,9 @@ impl PartLog {
     pub fn end_on_exit(&self, code: Option<i32>) -> PartEnd {
         // The segments still listed when the server comes back are not recorded yet: the
         // restart goes back for them, unlike after a frozen stream.
-        if self.no_new && self.reload_failed {
+        // Twice at least: streamlink reloads every few seconds, so a server gone for its
+        // 6 s fails more than once; one failed reload in a freeze is a blip.
+        if self.no_new && self.reload_failures >= 2 {
             PartEnd::Unreachable
         } else if self.no_new {
             PartEnd::NoNewVideo

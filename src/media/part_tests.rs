@@ -44,6 +44,8 @@ fn stream_ended_is_an_ended_playlist_only_with_exit_0() {
         "[stream.segmented][warning] No new segments for more than 6.00s. Stopping...",
     ];
     assert_eq!(end(&blip, Some(0)), PartEnd::NoNewVideo);
+    // One failed reload in a freeze: still a frozen stream.
+    assert_eq!(end(&gone[1..], Some(0)), PartEnd::NoNewVideo);
 }
 
 #[test]
