@@ -99,9 +99,9 @@ const PIPES_AFTER_EXIT: Duration = Duration::from_millis(500);
 const LAST_WORDS_CHARS: usize = 200;
 
 /// Reads `r` to its end, keeping the first `OUTPUT_CAP` bytes.
-async fn read_capped(r: Option<impl tokio::io::AsyncRead + Unpin>, kept: &mut Vec<u8>) {
+async fn read_capped(r: Option<&mut (impl tokio::io::AsyncRead + Unpin)>, kept: &mut Vec<u8>) {
     use tokio::io::AsyncReadExt;
-    let Some(mut r) = r else { return };
+    let Some(r) = r else { return };
     let mut buf = vec![0u8; 64 * 1024];
     while let Ok(n) = r.read(&mut buf).await {
         if n == 0 {
@@ -196,24 +196,38 @@ impl Tracked {
         cmd.stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
         let mut t = Tracked::spawn(cmd)?;
-        let out = t.child.stdout.take();
-        let err = t.child.stderr.take();
+        let mut out = t.child.stdout.take();
+        let mut err = t.child.stderr.take();
         let (mut o, mut e) = (Vec::new(), Vec::new());
-        let code = {
+        let (code, read_all) = {
             let reading = async {
-                tokio::join!(read_capped(out, &mut o), read_capped(err, &mut e));
+                tokio::join!(
+                    read_capped(out.as_mut(), &mut o),
+                    read_capped(err.as_mut(), &mut e)
+                );
             };
             tokio::pin!(reading);
             tokio::select! {
-                () = &mut reading => t.child.wait().await,
+                () = &mut reading => (t.child.wait().await, true),
                 code = t.child.wait() => {
                     // Its last words are in the pipes already; a background job's are not
                     // ours to wait for.
-                    let _ = tokio::time::timeout(PIPES_AFTER_EXIT, &mut reading).await;
-                    code
+                    let done = tokio::time::timeout(PIPES_AFTER_EXIT, &mut reading).await;
+                    (code, done.is_ok())
                 }
             }
         };
+        if !read_all {
+            // A job it left running still writes to them: read on and drop it (closed, the
+            // pipes would end the job with SIGPIPE at its next line).
+            tokio::spawn(async move {
+                let (mut kept_out, mut kept_err) = (Vec::new(), Vec::new());
+                tokio::join!(
+                    read_capped(out.as_mut(), &mut kept_out),
+                    read_capped(err.as_mut(), &mut kept_err)
+                );
+            });
+        }
         let code = code.ok().and_then(|s| s.code());
         t.forget();
         Ok(Output {
@@ -312,8 +326,9 @@ mod tests {
     async fn a_command_that_leaves_a_background_job_ends_when_it_exits() {
         let dir = tempfile::tempdir().unwrap();
         let done = dir.path().join("done");
+        // The job writes after the hook is done: its pipes must still be read.
         let script = format!(
-            "(sleep 2; touch '{}') & echo started; exit 0",
+            "(sleep 1; echo progress; echo more >&2; sleep 1; touch '{}') & echo started; exit 0",
             done.display()
         );
         let started = std::time::Instant::now();
@@ -321,7 +336,9 @@ mod tests {
             .await
             .unwrap();
         assert!(out.success() && out.stdout.contains("started"), "{out:?}");
-        assert!(started.elapsed() < Duration::from_millis(1500));
+        // Its 500 ms for the last words, not the job's 2 s.
+        let took = started.elapsed();
+        assert!(took < Duration::from_millis(1900), "{took:?}");
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         while !done.exists() {
             assert!(std::time::Instant::now() < deadline, "the job was killed");
