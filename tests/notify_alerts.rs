@@ -655,3 +655,39 @@ async fn a_deleted_webhook_says_so_and_what_to_do() {
         "{text}"
     );
 }
+
+/// A webhook that redirects: not followed, not retried, said once; and another server's
+/// words (which may quote its URL's secret part) are not logged.
+#[tokio::test]
+async fn a_redirect_is_refused_and_a_webhooks_words_stay_out_of_the_log() {
+    let (logs, _guard) = kicktui::test_logs::capture();
+    let mut rx = Receiver::start().await;
+    rx.answer(
+        "hook",
+        &[
+            (308, ""),
+            (404, r#"{"message": "webhook SECRET-UUID not registered"}"#),
+        ],
+    );
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let alert = Alert {
+        event: "live",
+        text: "x".into(),
+        data: json!({}),
+    };
+    let target = Target::Webhook(rx.url("hook"));
+    assert!(!notify::deliver::deliver(&http, &target, &alert, fast()).await);
+    assert!(!notify::deliver::deliver(&http, &target, &alert, fast()).await);
+    rx.next().await;
+    rx.next().await;
+    let text = logs.text();
+    assert!(text.contains("HTTP 308: it redirects elsewhere"), "{text}");
+    assert!(
+        text.contains("refused (HTTP 404; the webhook was deleted"),
+        "{text}"
+    );
+    assert!(!text.contains("SECRET-UUID"), "{text}");
+}

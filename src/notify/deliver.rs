@@ -14,7 +14,7 @@ use crate::media::children::Tracked;
 /// A request, or a command, may take this long.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 /// A request with no answer may still have arrived: tried again this often at most, so a
-/// slow target does not get the same alert five times.
+/// slow target does not get the same alert at every attempt.
 const MAX_TIMEOUTS: u32 = 2;
 /// Discord's messages are at most 2000 characters.
 const DISCORD_MAX: usize = 2000;
@@ -158,18 +158,21 @@ async fn attempt_once(
             let content: String = alert.text.chars().take(DISCORD_MAX).collect();
             // Chat text and titles can say @everyone: Discord pings nobody from an alert.
             let body = json!({"content": content, "allowed_mentions": {"parse": []}});
-            post(http, url, &body, limit).await
+            post(http, url, &body, limit, true).await
         }
-        Target::Webhook(url) => post(http, url, &alert.json(), limit).await,
+        // Another server's words may quote its URL's secret part, or the alert's chat text.
+        Target::Webhook(url) => post(http, url, &alert.json(), limit, false).await,
         Target::Command(argv) => command(argv, alert, limit).await,
     }
 }
 
+/// `quote`: a refusal may say what the server said (Discord's words are safe to log).
 async fn post(
     http: &reqwest::Client,
     url: &SecretUrl,
     body: &serde_json::Value,
     limit: Duration,
+    quote: bool,
 ) -> Outcome {
     let sent = http
         .post(url.expose())
@@ -199,7 +202,21 @@ async fn post(
     if code == 429 {
         return Outcome::RetryAfter(rate_limit_wait(header, said["retry_after"].as_f64()));
     }
-    let why = refusal(code, &said);
+    // Not followed (the address is where alerts go): a setting to fix, not a failure to retry.
+    // Where it points is not said: it may hold the secret too.
+    if status.is_redirection() {
+        return Outcome::Refused(format!(
+            "HTTP {code}: it redirects elsewhere; set the address it points to"
+        ));
+    }
+    let why = refusal(
+        code,
+        if quote {
+            &said
+        } else {
+            &serde_json::Value::Null
+        },
+    );
     if status.is_client_error() {
         Outcome::Refused(why)
     } else {
