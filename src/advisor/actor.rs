@@ -260,6 +260,9 @@ impl Actor {
             Ok(reply) => {
                 self.backoff.succeeded();
                 self.next_due = due_after_answer(self.next_due, Instant::now(), self.interval);
+                // Its time is when it came: a suggestion is offered (and followed or not)
+                // from then, not from when a slow model was asked.
+                let at = wall_now();
                 let advice = self.answered(reply, &view, input, at).await;
                 let local = at.to_datetime().with_timezone(&chrono::Local);
                 let note = format!("{} {}", super::ADVICE_AT, local.format("%H:%M:%S"));
