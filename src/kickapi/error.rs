@@ -150,11 +150,12 @@ fn retry_after(header: Option<&str>) -> Option<Duration> {
 
 const MIN_RETRY_AFTER_S: u64 = 1;
 
-/// A Unix time in seconds (`Ratelimit-Reset`) as seconds from `now_s`, in `Retry-After`'s
-/// form.
-pub(crate) fn seconds_until(unix_s: &str, now_s: i64) -> Option<String> {
-    let at: i64 = unix_s.trim().parse().ok()?;
-    Some((at - now_s).max(0).to_string())
+/// `Ratelimit-Reset` as seconds to wait, in `Retry-After`'s form: Twitch sends a Unix time;
+/// the IETF draft (and other servers) a number of seconds, which is what a small value is.
+pub(crate) fn seconds_until(reset: &str, now_s: i64) -> Option<String> {
+    let v: i64 = reset.trim().parse().ok()?;
+    let wait = if v > 1_000_000_000 { v - now_s } else { v };
+    Some(wait.max(0).to_string())
 }
 
 /// Names a non-success answer (or a success that is a challenge page).
@@ -279,6 +280,11 @@ mod tests {
             Some(Duration::from_secs(12))
         );
         assert_eq!(seconds_until("soon", 0), None);
+        assert_eq!(
+            seconds_until("30", 1_700_000_000).as_deref(),
+            Some("30"),
+            "seconds"
+        );
     }
 
     #[test]
