@@ -330,7 +330,7 @@ pub async fn metrics_port(server: &Server) -> Check {
             format!("cannot listen on {}: {e}", server.bind),
             "set [server] bind to an address this machine has (0.0.0.0 for all of them)",
         ),
-        Err(e) if serves_kicktui(addr, server.token.expose()).await => Check::ok(
+        Err(e) if serves_kicktui(addr).await => Check::ok(
             NAME,
             format!("{} is in use by a running kicktui: {e}", server.bind),
         ),
@@ -343,8 +343,9 @@ pub async fn metrics_port(server: &Server) -> Check {
 }
 
 /// Whether kicktui's dashboard answers at `addr` (doctor run beside a running kicktui: its
-/// port is taken, rightly).
-async fn serves_kicktui(addr: std::net::SocketAddr, token: &str) -> bool {
+/// port is taken, rightly). Asked without the dashboard's token, which is not for whatever
+/// else may hold the port: a kicktui with one says so in its own words.
+async fn serves_kicktui(addr: std::net::SocketAddr) -> bool {
     let mut addr = addr;
     if addr.ip().is_unspecified() {
         addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
@@ -355,16 +356,16 @@ async fn serves_kicktui(addr: std::net::SocketAddr, token: &str) -> bool {
     else {
         return false;
     };
-    let mut req = http.get(format!("http://{addr}/api/state"));
-    if !token.is_empty() {
-        req = req.bearer_auth(token);
-    }
-    let Ok(resp) = req.send().await else {
+    let Ok(resp) = http.get(format!("http://{addr}/api/state")).send().await else {
         return false;
     };
+    let locked = resp.status() == reqwest::StatusCode::UNAUTHORIZED;
     let body = crate::http_body::read_capped(resp, 1 << 20)
         .await
         .unwrap_or_default();
+    if locked {
+        return body == crate::serve::TOKEN_REQUIRED.as_bytes();
+    }
     serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|v| v.get("streamState").is_some())
 }
 

@@ -127,7 +127,7 @@ pub async fn require(State(token): State<Option<Token>>, req: Request, next: Nex
         Some(t) if given(&req).is_some_and(|g| t.matches(&g)) => next.run(req).await,
         Some(_) => {
             log_refusal("a client with a missing or wrong token");
-            (StatusCode::UNAUTHORIZED, "a token is required\n").into_response()
+            (StatusCode::UNAUTHORIZED, super::TOKEN_REQUIRED).into_response()
         }
     }
 }

@@ -28,6 +28,8 @@ use crate::supervise::{Restart, spawn_supervised};
 use hub::Hub;
 
 pub const TASK: &str = "metrics server";
+/// What the dashboard answers without its token (`doctor` knows a running kicktui by it).
+pub const TOKEN_REQUIRED: &str = "a token is required\n";
 
 /// How the server runs (tests shorten the tick).
 #[derive(Clone, Debug)]
