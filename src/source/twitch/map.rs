@@ -61,6 +61,7 @@ impl GiftFolder {
     /// count (parts that came first were counted as they came).
     pub fn announce(&mut self, key: &str, count: u32) -> u32 {
         let early = self.early.remove(key).unwrap_or(0).min(count);
+        self.early_order.retain(|k| k != key);
         self.announced(key, count - early);
         count - early
     }
