@@ -252,8 +252,12 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
             .unwrap()
             .contains("$25.00")
     );
-    let points = cdp.eval("+$('chart-velocity').dataset.points").await;
-    assert!(points.as_f64().unwrap() >= 2.0, "velocity chart: {points}");
+    // Charts are drawn at the next frame.
+    cdp.until(
+        "+$('chart-velocity').dataset.points >= 2",
+        "the velocity chart",
+    )
+    .await;
     // Two more gifts, 10 s and 100 s after the first: the money chart spaces them by time
     // (and holds the total flat between them), not one step per gift.
     srv.feed.send(Update::Revenue(point(11, 5.0, 72.5)));

@@ -406,7 +406,8 @@ async fn the_demo_goes_live_with_chat_and_events() {
     cfg.alerts.command_events = vec!["live".into(), "moment".into()];
     let uploaded = dir.path().join("uploaded");
     cfg.clips.on_ready = vec!["touch".into(), uploaded.display().to_string()];
-    let mut run = Run::start_in(dir, &cfg, &["demo", "--headless"]);
+    // No dashboard: the default port may be another test's or a running kicktui's.
+    let mut run = Run::start_in(dir, &cfg, &["demo", "--headless", "--dashboard", "off"]);
     run.expect_all(&[
         "Alerts and [clips] on_ready are off in the demo",
         "Waiting for novaplays to go live...",

@@ -509,7 +509,11 @@ async fn a_killed_kicktui_leaves_no_streamlink_behind() {
 /// demo leaves neither behind, and the next demo would not record an orphan's stream.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_demo_leaves_no_ffmpeg_behind() {
-    let mut run = Run::start(&kicktui::config::Config::default(), &["demo", "--headless"]);
+    // No dashboard: the default port may be another test's or a running kicktui's.
+    let mut run = Run::start(
+        &kicktui::config::Config::default(),
+        &["demo", "--headless", "--dashboard", "off"],
+    );
     let pid = run.pid();
     run.expect("Recording to:").await;
     let ours = wait_children(pid, 2, |cmd| {

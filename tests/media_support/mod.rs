@@ -58,6 +58,14 @@ pub async fn wait_for(
 
 /// Decoded video frames in presentation order: (pts seconds, md5 of the picture).
 fn frames(path: &Path) -> Vec<(f64, String)> {
+    // A recording may still be growing: both tools read one copy of it, or they count
+    // different frames (210 and 239, once, on a loaded machine).
+    let ext = path
+        .extension()
+        .map_or(String::new(), |e| format!(".{}", e.to_string_lossy()));
+    let copy = tempfile::Builder::new().suffix(&ext).tempfile().unwrap();
+    std::fs::copy(path, copy.path()).unwrap();
+    let path = copy.path();
     let pts = std::process::Command::new("ffprobe")
         .args([
             "-v",
