@@ -207,11 +207,7 @@ async fn an_alert_rate_limited_too_long_is_given_up() {
     let limited = (429, r#"{"retry_after": 0.5, "global": false}"#);
     rx.answer("discord", &[limited; 20]);
     let http = reqwest::Client::new();
-    let alert = Alert {
-        event: "live",
-        text: "x".into(),
-        data: json!({}),
-    };
+    let alert = live_alert();
     let target = Target::Discord(rx.url("discord"));
     let t0 = std::time::Instant::now();
     assert!(!notify::deliver::deliver(&http, &target, &alert, fast()).await);
@@ -306,11 +302,7 @@ async fn a_refused_alert_is_not_retried_and_unreachable_urls_stay_out_of_the_log
     let mut rx = Receiver::start().await;
     rx.answer("gone", &[(404, "")]);
     let http = reqwest::Client::new();
-    let alert = Alert {
-        event: "live",
-        text: "x".into(),
-        data: json!({}),
-    };
+    let alert = live_alert();
     assert!(
         !notify::deliver::deliver(&http, &Target::Webhook(rx.url("gone")), &alert, fast()).await
     );
@@ -641,11 +633,7 @@ async fn a_deleted_webhook_says_so_and_what_to_do() {
         &[(404, r#"{"message": "Unknown Webhook", "code": 10015}"#)],
     );
     let http = reqwest::Client::new();
-    let alert = Alert {
-        event: "live",
-        text: "x".into(),
-        data: json!({}),
-    };
+    let alert = live_alert();
     let target = Target::Discord(rx.url("discord"));
     assert!(!notify::deliver::deliver(&http, &target, &alert, fast()).await);
     rx.next().await;
@@ -673,11 +661,7 @@ async fn a_redirect_is_refused_and_a_webhooks_words_stay_out_of_the_log() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let alert = Alert {
-        event: "live",
-        text: "x".into(),
-        data: json!({}),
-    };
+    let alert = live_alert();
     let target = Target::Webhook(rx.url("hook"));
     assert!(!notify::deliver::deliver(&http, &target, &alert, fast()).await);
     assert!(!notify::deliver::deliver(&http, &target, &alert, fast()).await);
@@ -690,4 +674,13 @@ async fn a_redirect_is_refused_and_a_webhooks_words_stay_out_of_the_log() {
         "{text}"
     );
     assert!(!text.contains("SECRET-UUID"), "{text}");
+}
+
+/// A `live` alert, for tests of one delivery.
+fn live_alert() -> Alert {
+    Alert {
+        event: "live",
+        text: "x".into(),
+        data: json!({}),
+    }
 }
