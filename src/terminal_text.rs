@@ -14,18 +14,26 @@ pub fn clean(s: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(w);
+        out.extend(w.chars().filter(|&c| !is_invisible(c)));
     }
     out
 }
 
 /// `clean`, without a copy when there is nothing to clean (names and emotes shown in banners).
 pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+    if s.chars()
+        .any(|c| c.is_control() || is_bidi_control(c) || is_invisible(c))
+    {
         std::borrow::Cow::Owned(clean(s))
     } else {
         std::borrow::Cow::Borrowed(s)
     }
+}
+
+/// Zero-width space, word joiner and BOM: invisible, and dropped (a name or a model's words
+/// that look alike must read alike). Not U+200D, which joins emoji.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
 }
 
 fn is_bidi_control(c: char) -> bool {
@@ -96,6 +104,8 @@ mod tests {
         assert_eq!(clean("hype \u{1b}[31mlive\u{1b}[0m\n now"), "hype live now");
         // U+202E would show "evil" as "live".
         assert_eq!(clean("hype \u{202E}evil"), "hype evil");
+        assert_eq!(clean("try\u{200B} re\u{2060}act\u{FEFF}"), "try react");
+        assert_eq!(shown("\u{FEFF}name"), "name");
         assert_eq!(clean("\u{1b}"), "");
         assert_eq!(shown("\u{1b}]0;pwned\u{7}RED"), "RED");
         assert_eq!(
