@@ -60,7 +60,7 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
         Update::Recorder(RecorderNews::Stalled { after_s }) => alert(
             "recording_stalled",
             format!("Recording of {channel} STALLED: no growth for {after_s} s; restarting"),
-            json!({"channel": channel, "afterSeconds": after_s}),
+            json!({"channel": channel, "afterSeconds": after_s, "noNewVideo": false}),
         ),
         Update::Recorder(RecorderNews::DiskLow {
             free_bytes,
@@ -163,5 +163,23 @@ pub async fn complete(p: Pending) -> Alert {
             a.data["bytes"] = json!(bytes);
             a
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both kinds of stall carry `noNewVideo`, as docs/metrics.md says (a stall left it out).
+    #[test]
+    fn a_stall_says_whether_the_stream_sent_no_new_video() {
+        let data = |news| match from_update(&View::default(), &Update::Recorder(news)) {
+            Some(Pending::Ready(a)) => a.data,
+            other => panic!("{other:?}"),
+        };
+        let grew_not = data(RecorderNews::Stalled { after_s: 20 });
+        assert_eq!(grew_not["noNewVideo"], json!(false));
+        let frozen = data(RecorderNews::NoNewVideo { for_s: 60 });
+        assert_eq!(frozen["noNewVideo"], json!(true));
     }
 }
