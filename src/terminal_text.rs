@@ -19,6 +19,12 @@ pub fn clean(s: &str) -> String {
     out
 }
 
+/// `clean`, then at most `max` characters: someone else's words quoted on one line (a
+/// server's refusal, a login error, a chat line).
+pub fn clean_cut(s: &str, max: usize) -> String {
+    clean(s).chars().take(max).collect()
+}
+
 /// `clean`, without a copy when there is nothing to clean (names and emotes shown in banners).
 pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
     if s.chars()

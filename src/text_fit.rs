@@ -42,6 +42,17 @@ pub fn shorten(s: &str, max: usize) -> String {
     out
 }
 
+/// At most `max` characters, cut at the end with `…` (words quoted in a message, where
+/// columns do not matter).
+pub fn cut_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max).collect();
+    out.push('…');
+    out
+}
+
 /// `s` cut to `max` columns (`shorten`) and padded with spaces to exactly `max`.
 pub fn fit(s: &str, max: usize) -> String {
     let mut out = shorten(s, max);

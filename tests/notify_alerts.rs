@@ -657,10 +657,7 @@ async fn a_redirect_is_refused_and_a_webhooks_words_stay_out_of_the_log() {
             (404, r#"{"message": "webhook SECRET-UUID not registered"}"#),
         ],
     );
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = notify::http_client();
     let alert = live_alert();
     let target = Target::Webhook(rx.url("hook"));
     assert!(!notify::deliver::deliver(&http, &target, &alert, fast()).await);

@@ -71,7 +71,7 @@ fn refusal_message(status: u16, body: &[u8]) -> Option<String> {
     }
     let v: Value = serde_json::from_slice(body).ok()?;
     let m = v["error"]["message"].as_str().or(v["message"].as_str())?;
-    let m: String = crate::terminal_text::clean(m).chars().take(200).collect();
+    let m = crate::terminal_text::clean_cut(m, 200);
     (!m.is_empty()).then_some(m)
 }
 

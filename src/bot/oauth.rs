@@ -91,8 +91,8 @@ pub fn parse_redirect(input: &str, state: &str) -> Result<String, RedirectError>
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     if let Some(e) = get("error") {
         let desc = get("error_description").unwrap_or_default();
-        let clean = crate::terminal_text::clean(&format!("{e} {desc}"));
-        return Err(RedirectError::Denied(clean.chars().take(200).collect()));
+        let said = crate::terminal_text::clean_cut(&format!("{e} {desc}"), 200);
+        return Err(RedirectError::Denied(said));
     }
     let code = get("code")
         .filter(|c| !c.is_empty())

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::terminal_text::clean;
+use crate::terminal_text::clean_cut;
 
 /// Kick's limit for one chat message.
 pub const MAX_CHARS: usize = 500;
@@ -82,7 +82,7 @@ impl OutQueue {
     }
 
     pub fn push(&mut self, now: Instant, priority: Priority, text: &str) -> Push {
-        let text: String = clean(text).chars().take(MAX_CHARS).collect();
+        let text = clean_cut(text, MAX_CHARS);
         if text.is_empty() {
             return Push::Empty;
         }

@@ -402,11 +402,9 @@ impl Metrics {
     /// Money over the last hour, per hour; a stream younger than 15 minutes counts as 15
     /// minutes old so one early gift does not read as a fortune.
     pub fn revenue_per_hour(&self, now: Ts) -> f64 {
+        // The waiting room's money taken into a stream is older than its start.
         let oldest = self.hour.front().map(|h| h.0);
-        let since = match (self.session_start, oldest) {
-            (Some(s), Some(o)) => Some(s.min(o)),
-            (s, o) => s.or(o),
-        };
+        let since = self.session_start.into_iter().chain(oldest).min();
         let elapsed_h = since.map_or(1.0, |s| now.secs_since(s) / 3600.0);
         self.hour_sum.max(0.0) / elapsed_h.clamp(0.25, 1.0)
     }

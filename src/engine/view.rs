@@ -37,6 +37,29 @@ pub struct EngageView {
     pub context: Option<String>,
 }
 
+/// The money an [`EngageView`] shows: revenue, subs, bits, dollars per hour.
+pub type MoneyShown = (f64, u64, u64, f64);
+
+impl EngageView {
+    fn money(&self) -> MoneyShown {
+        (
+            self.revenue_usd,
+            self.subs,
+            self.bits,
+            self.donations_per_hour,
+        )
+    }
+
+    fn set_money(&mut self, m: MoneyShown) {
+        (
+            self.revenue_usd,
+            self.subs,
+            self.bits,
+            self.donations_per_hour,
+        ) = m;
+    }
+}
+
 /// One bandit arm: posterior mean, its 90 % interval, how often it was played.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ArmView {
@@ -94,7 +117,7 @@ pub struct View {
     pub advisor: Option<crate::advisor::AdvisorStatus>,
     /// After the stream ended: its money (revenue, subs, bits, per hour), shown until money
     /// of another session comes.
-    pub ended_money: Option<(f64, u64, u64, f64)>,
+    pub ended_money: Option<MoneyShown>,
     /// The offline session opened since, shown once money comes to it.
     pub offline_session: Option<i64>,
 }
@@ -106,8 +129,7 @@ impl View {
             self.ended_money = None;
             self.revenue.clear();
             self.donations.clear();
-            let e = &mut self.snapshot.engage;
-            (e.revenue_usd, e.subs, e.bits, e.donations_per_hour) = (0.0, 0, 0, 0.0);
+            self.snapshot.engage.set_money(MoneyShown::default());
         }
         self.session = session;
     }
@@ -120,8 +142,7 @@ impl View {
                 // The engine counts the offline money from zero at once; the page keeps the
                 // ended stream's until money of another session comes.
                 if let Some(m) = self.ended_money {
-                    let e = &mut self.snapshot.engage;
-                    (e.revenue_usd, e.subs, e.bits, e.donations_per_hour) = m;
+                    self.snapshot.engage.set_money(m);
                 }
             }
             Update::ChatState(c) => self.chat = Some(c.clone()),
@@ -201,8 +222,7 @@ impl View {
             // What the engine's next tick will say, said at once: no viewers, and the
             // engagement of the stream that ended is not the offline chat's.
             Update::WentOffline { .. } => {
-                let e = &self.snapshot.engage;
-                self.ended_money = Some((e.revenue_usd, e.subs, e.bits, e.donations_per_hour));
+                self.ended_money = Some(self.snapshot.engage.money());
                 self.snapshot.live = false;
                 self.snapshot.uptime_s = None;
                 self.snapshot.viewers = None;

@@ -145,10 +145,9 @@ pub(crate) async fn get_json(req: reqwest::RequestBuilder) -> Result<Value, ApiE
     };
     let content_type = header(header::CONTENT_TYPE);
     // Twitch's Helix says when its bucket refills (`Ratelimit-Reset`, Unix seconds) instead.
-    let now_s = crate::time::wall_now().0.div_euclid(1000);
     let retry_after = header(header::RETRY_AFTER).or_else(|| {
-        header(header::HeaderName::from_static("ratelimit-reset"))
-            .and_then(|reset| error::seconds_until(&reset, now_s))
+        let reset = header(header::HeaderName::from_static("ratelimit-reset"))?;
+        error::seconds_until(&reset, crate::time::wall_now().0.div_euclid(1000))
     });
     let body = match crate::http_body::read_capped(resp, MAX_BODY).await {
         Ok(body) => body,

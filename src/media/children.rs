@@ -129,11 +129,10 @@ impl Output {
             format!("exit code {c}")
         });
         match self.stderr.lines().rfind(|l| !l.trim().is_empty()) {
-            Some(said) if said.chars().count() > LAST_WORDS_CHARS => {
-                let cut: String = said.chars().take(LAST_WORDS_CHARS).collect();
-                format!("{how}: {cut}…")
-            }
-            Some(said) => format!("{how}: {said}"),
+            Some(said) => format!(
+                "{how}: {}",
+                crate::text_fit::cut_chars(said, LAST_WORDS_CHARS)
+            ),
             None => how,
         }
     }

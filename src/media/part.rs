@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::slog::LogEvent;
+use crate::store::RecordingUpdate;
 use crate::time::Ts;
 
 /// The longest segment taken as the playlist's target duration, seconds.
@@ -135,6 +136,25 @@ impl PartInfo {
 
     pub fn is_growing(&self) -> bool {
         self.end.is_none()
+    }
+
+    /// Its `recordings` row as the recorder knows it once it ended (`None`: no row, or not
+    /// ended).
+    pub fn final_row(&self) -> Option<RecordingUpdate> {
+        let (id, ended_at, end) = (self.recording_id?, self.ended_at?, self.end.as_ref()?);
+        let status = if self.bytes == 0 {
+            "empty"
+        } else {
+            end.as_status()
+        };
+        Some(RecordingUpdate {
+            id,
+            ended_at: Some(ended_at),
+            bytes: Some(self.bytes),
+            status: Some(status.to_string()),
+            first_byte_at: self.first_byte_at,
+            pdt_first_at: self.pdt_first,
+        })
     }
 }
 

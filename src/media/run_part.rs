@@ -70,26 +70,9 @@ impl Supervisor {
     /// Every ended part's row as the recorder knows it, once more as it stops: an update
     /// lost to a database outage (a full disk) left rows "recording" with 0 bytes for good.
     pub(super) async fn store_final_rows(&self) {
-        for p in &self.status.parts {
-            let (Some(id), Some(ended_at), Some(end)) = (p.recording_id, p.ended_at, &p.end) else {
-                continue;
-            };
-            if !self.ended_here.contains(&p.part) {
-                continue;
-            }
-            let status = if p.bytes == 0 {
-                "empty"
-            } else {
-                end.as_status()
-            };
-            let update = RecordingUpdate {
-                id,
-                ended_at: Some(ended_at),
-                bytes: Some(p.bytes),
-                status: Some(status.to_string()),
-                first_byte_at: p.first_byte_at,
-                pdt_first_at: p.pdt_first,
-            };
+        let parts = self.status.parts.iter();
+        let ours = parts.filter(|p| self.ended_here.contains(&p.part));
+        for update in ours.filter_map(PartInfo::final_row) {
             self.store_update(update).await;
         }
     }
@@ -216,7 +199,7 @@ impl Supervisor {
         self.status.pid = None;
         super::orphans::forget(&self.cfg.recordings_dir, child.pid);
         tracing::debug!("streamlink exited with {code:?}");
-        self.finish_part(end, rec_id).await
+        self.finish_part(end).await
     }
 
     async fn on_line(
@@ -334,10 +317,10 @@ impl Supervisor {
         if last.ended_at.is_some() {
             return last.end.clone().unwrap_or(PartEnd::Crashed);
         }
-        let (bytes, rec_id) = (last.bytes, last.recording_id);
+        let bytes = last.bytes;
         // `finish_part` adds the part's real size.
         self.done_bytes = self.done_bytes.saturating_sub(bytes);
-        self.finish_part(PartEnd::Crashed, rec_id).await
+        self.finish_part(PartEnd::Crashed).await
     }
 
     /// The part file's size now, and whether this is its first byte (whose time is stored);
@@ -373,7 +356,7 @@ impl Supervisor {
         Some((size, first_byte))
     }
 
-    async fn finish_part(&mut self, end: PartEnd, rec_id: Option<i64>) -> PartEnd {
+    async fn finish_part(&mut self, end: PartEnd) -> PartEnd {
         let path = self.current().path.clone();
         let size = match tokio::fs::metadata(&path).await {
             Ok(m) => m.len(),
@@ -401,14 +384,7 @@ impl Supervisor {
             end.as_status(),
             size as f64 / 1_000_000.0
         );
-        if let Some(id) = rec_id {
-            let update = RecordingUpdate {
-                id,
-                ended_at: Some(now),
-                bytes: Some(size),
-                status: Some(if size == 0 { "empty" } else { end.as_status() }.to_string()),
-                ..Default::default()
-            };
+        if let Some(update) = self.current().final_row() {
             self.store_update(update).await;
         }
         self.publish();

@@ -209,14 +209,7 @@ async fn post(
             "HTTP {code}: it redirects elsewhere; set the address it points to"
         ));
     }
-    let why = refusal(
-        code,
-        if quote {
-            &said
-        } else {
-            &serde_json::Value::Null
-        },
-    );
+    let why = refusal(code, quote.then_some(&said));
     if status.is_client_error() {
         Outcome::Refused(why)
     } else {
@@ -234,17 +227,13 @@ fn rate_limit_wait(header: Option<f64>, body: Option<f64>) -> Duration {
         .min(MAX_RETRY_AFTER)
 }
 
-/// A refusal in words: the status, what the server said (Discord: `{"message": …}`), and for
-/// a webhook that is gone (deleted, or its token wrong) what to do.
-fn refusal(status: u16, said: &serde_json::Value) -> String {
-    let message = said["message"]
-        .as_str()
-        .map(|m| {
-            crate::terminal_text::clean(m)
-                .chars()
-                .take(200)
-                .collect::<String>()
-        })
+/// A refusal in words: the status, what the server said when its words may be quoted
+/// (Discord: `{"message": …}`), and for a webhook that is gone (deleted, or its token wrong)
+/// what to do.
+fn refusal(status: u16, said: Option<&serde_json::Value>) -> String {
+    let message = said
+        .and_then(|s| s["message"].as_str())
+        .map(|m| crate::terminal_text::clean_cut(m, 200))
         .filter(|m| !m.is_empty());
     let mut why = match message {
         Some(m) => format!("HTTP {status}: {m}"),
@@ -316,11 +305,11 @@ mod tests {
     #[test]
     fn a_refusal_says_what_the_server_said_and_what_to_do_about_a_gone_webhook() {
         let gone = json!({"message": "Unknown Webhook", "code": 10015});
-        let why = refusal(404, &gone);
+        let why = refusal(404, Some(&gone));
         assert!(why.starts_with("HTTP 404: Unknown Webhook; "), "{why}");
         assert!(why.contains("make a new one"), "{why}");
         let bad = json!({"message": "Invalid Form Body\u{1b}[2J"});
-        assert_eq!(refusal(400, &bad), "HTTP 400: Invalid Form Body");
-        assert_eq!(refusal(500, &serde_json::Value::Null), "HTTP 500");
+        assert_eq!(refusal(400, Some(&bad)), "HTTP 400: Invalid Form Body");
+        assert_eq!(refusal(500, None), "HTTP 500");
     }
 }

@@ -191,15 +191,10 @@ struct Ends {
     done: Arc<watch::Sender<bool>>,
 }
 
-async fn run(
-    mut feed: FeedRx,
-    mut view: View,
-    targets: Vec<((Target, Vec<String>), Queue)>,
-    backoff: Backoff,
-    ends: Ends,
-) {
+/// The client alerts are posted with (the tests post with it too).
+pub fn http_client() -> reqwest::Client {
     // Some webhook hosts refuse a request that says nothing of its sender.
-    let http = reqwest::Client::builder()
+    reqwest::Client::builder()
         .user_agent(concat!("kicktui/", env!("CARGO_PKG_VERSION")))
         // A host that cannot be reached is a plain failure (retried in full), not a request
         // that may have arrived.
@@ -207,7 +202,17 @@ async fn run(
         // A webhook URL is where the alert goes; a redirect loop made 55 requests an alert.
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+async fn run(
+    mut feed: FeedRx,
+    mut view: View,
+    targets: Vec<((Target, Vec<String>), Queue)>,
+    backoff: Backoff,
+    ends: Ends,
+) {
+    let http = http_client();
     // A run after a panic starts with empty queues: what the last one held is gone.
     for (_, q) in &targets {
         q.waiting.store(0, Ordering::Relaxed);

@@ -114,12 +114,7 @@ const TWITCH_PAGES: [&str; 10] = [
 /// A name as an error quotes it: whole up to 64 characters (a long typo is still readable),
 /// else cut and marked so.
 fn shown(s: &str) -> String {
-    const SHOWN: usize = 64;
-    if s.chars().count() <= SHOWN {
-        return s.to_string();
-    }
-    let cut: String = s.chars().take(SHOWN).collect();
-    format!("{cut}…")
+    crate::text_fit::cut_chars(s, 64)
 }
 
 /// Splits off the platform, validates and lowercases the name.

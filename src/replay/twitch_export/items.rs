@@ -217,7 +217,7 @@ pub(super) fn notice(
             let event = Event::GiftedSubs { gifter: g, count };
             // One the core refuses as garbage must not swallow the gifter's real gifts.
             if event.is_plausible() {
-                gifts.announced(&key, count);
+                gifts.announce(&key, count);
             }
             Some(event)
         }

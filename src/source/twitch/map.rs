@@ -31,63 +31,66 @@ pub fn dedup_key(m: &IrcMessage<'_>) -> Option<DedupKey> {
     Some(DedupKey::Message(MsgId::parse(&id)))
 }
 
-/// Folds the per-recipient lines of a mass gift into the one announcement.
+/// Counts by key; past `GIFTS_HELD` keys the oldest is forgotten.
 #[derive(Debug, Default)]
-pub struct GiftFolder {
-    open: HashMap<String, u32>,
+struct HeldCounts {
+    counts: HashMap<String, u32>,
     order: VecDeque<String>,
-    /// Parts of a mass gift (by its gift id) counted before its announcement came.
-    early: HashMap<String, u32>,
-    early_order: VecDeque<String>,
 }
 
-impl GiftFolder {
-    /// A mass gift of `count` was announced: that many following single gifts are its parts.
-    pub fn announced(&mut self, key: &str, count: u32) {
-        if count == 0 {
-            return;
-        }
-        if self.open.insert(key.to_string(), count).is_none() {
+impl HeldCounts {
+    fn entry(&mut self, key: &str) -> &mut u32 {
+        if !self.counts.contains_key(key) {
             self.order.push_back(key.to_string());
             while self.order.len() > GIFTS_HELD {
                 if let Some(old) = self.order.pop_front() {
-                    self.open.remove(&old);
+                    self.counts.remove(&old);
                 }
             }
         }
+        self.counts.entry(key.to_string()).or_insert(0)
     }
 
-    /// A mass gift of `count` was announced: returns how many of its subs are still to
-    /// count (parts that came first were counted as they came).
+    fn take(&mut self, key: &str) -> Option<u32> {
+        self.order.retain(|k| k != key);
+        self.counts.remove(key)
+    }
+}
+
+/// Folds the per-recipient lines of a mass gift into the one announcement.
+#[derive(Debug, Default)]
+pub struct GiftFolder {
+    /// Parts still to come of each announced mass gift.
+    open: HeldCounts,
+    /// Parts of a mass gift (by its gift id) counted before its announcement came.
+    early: HeldCounts,
+}
+
+impl GiftFolder {
+    /// A mass gift of `count` was announced: that many single gifts are its parts. Returns
+    /// how many of its subs are still to count (parts that came first were counted as they
+    /// came).
     pub fn announce(&mut self, key: &str, count: u32) -> u32 {
-        let early = self.early.remove(key).unwrap_or(0).min(count);
-        self.early_order.retain(|k| k != key);
-        self.announced(key, count - early);
-        count - early
+        let left = count - self.early.take(key).unwrap_or(0).min(count);
+        if left > 0 {
+            *self.open.entry(key) = left;
+        }
+        left
     }
 
     /// True when a single gift belongs to an announced mass gift (it is not counted again).
     pub fn absorb(&mut self, key: &str) -> bool {
-        let Some(left) = self.open.get_mut(key) else {
+        let Some(left) = self.open.counts.get_mut(key) else {
             // Counted now; its announcement, if it comes, counts the rest only. By gift id
             // alone: a gifter's own single gifts before a bomb are gifts of their own.
             if key.starts_with("id:") {
-                *self.early.entry(key.to_string()).or_insert_with(|| {
-                    self.early_order.push_back(key.to_string());
-                    0
-                }) += 1;
-                while self.early_order.len() > GIFTS_HELD {
-                    if let Some(old) = self.early_order.pop_front() {
-                        self.early.remove(&old);
-                    }
-                }
+                *self.early.entry(key) += 1;
             }
             return false;
         };
         *left -= 1;
         if *left == 0 {
-            self.open.remove(key);
-            self.order.retain(|k| k != key);
+            self.open.take(key);
         }
         true
     }
