@@ -27,7 +27,8 @@ const DEMO_CHAT: &[u8] = include_bytes!("../assets/demo-chat.jsonl");
 
 #[derive(Debug, clap::Args)]
 pub struct PreviewArgs {
-    /// A chat log in any replay format (default: the demo's chat log, built in).
+    /// A chat log of kicktui's lines or a Kick capture (default: the demo's chat log, built
+    /// in); `kicktui replay` also reads Twitch exports and captures.
     pub file: Option<PathBuf>,
     /// Play the log this many times faster than real time.
     #[arg(long, default_value_t = 1.0)]
@@ -42,11 +43,7 @@ pub fn main(cli: &Cli, args: &PreviewArgs) -> Result<ExitCode, Box<dyn std::erro
     }
     crate::term::need_terminal("`kicktui replay FILE` prints the moments instead")?;
     let (input, source): (Box<dyn BufRead + Send>, &Path) = match &args.file {
-        Some(path) => {
-            let file =
-                File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-            (Box::new(BufReader::new(file)), path)
-        }
+        Some(path) => (Box::new(open_log(path)?), path.as_path()),
         None => (Box::new(DEMO_CHAT), Path::new("demo-chat.jsonl")),
     };
     crate::logging::init_tui(None, &cfg.general.log_level, None)?;
@@ -75,6 +72,29 @@ pub fn main(cli: &Cli, args: &PreviewArgs) -> Result<ExitCode, Box<dyn std::erro
         result
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The log at `path`, refused when the preview cannot play it: a directory (reading one
+/// fails forever) or a Twitch export or capture (the preview plays kicktui's lines only).
+fn open_log(path: &Path) -> Result<BufReader<File>, String> {
+    let shown = path.display();
+    let file = File::open(path).map_err(|e| format!("cannot open {shown}: {e}"))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(format!(
+            "cannot read {shown}: it is a directory, not a chat log"
+        ));
+    }
+    let mut input = BufReader::new(file);
+    let peek = input
+        .fill_buf()
+        .map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if crate::replay::twitch_export::detect(peek).is_some() {
+        return Err(format!(
+            "{shown} is a Twitch chat export or capture, which the preview does not play; \
+             `kicktui replay {shown}` scores it"
+        ));
+    }
+    Ok(input)
 }
 
 /// The log as a live channel: events at their pace, a snapshot every second.
@@ -135,9 +155,18 @@ impl<R: BufRead> Feed<R> {
     fn read_next(&mut self) {
         self.next = None;
         for line in self.lines.by_ref() {
-            let Ok(line) = line else {
-                self.errors += 1;
-                continue;
+            let line = match line {
+                Ok(line) => line,
+                // A line that is not UTF-8 was read and is skipped; any other error would
+                // come back on every read, so the log ends there.
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    self.errors += 1;
+                    continue;
+                }
+                Err(_) => {
+                    self.errors += 1;
+                    return;
+                }
             };
             match parse_line(&line) {
                 Ok(LineItem::Event { at, event, .. }) => {
@@ -244,11 +273,37 @@ impl<R: BufRead> Feed<R> {
             if let Event::Viewers { count } = &event {
                 self.viewers = Some(*count);
             }
-            let effects = self.core.on_event(self.sim_of(t), &event);
+            let effects = self
+                .core
+                .on_event(self.sim_of(t), &self.on_sim_clock(event));
             out.extend(to_updates(effects));
             self.read_next();
         }
         out
+    }
+
+    /// The times an event carries, moved onto the simulated clock like the event itself (a
+    /// stream start in log time put moments days from the simulated start).
+    fn on_sim_clock(&self, event: Event) -> Event {
+        match event {
+            Event::Live {
+                title,
+                started_at,
+                stream_id,
+            } => Event::Live {
+                title,
+                started_at: started_at.map(|t| self.sim_of(t)),
+                stream_id,
+            },
+            Event::Offline {
+                ended_at,
+                stream_id,
+            } => Event::Offline {
+                ended_at: ended_at.map(|t| self.sim_of(t)),
+                stream_id,
+            },
+            event => event,
+        }
     }
 
     fn on_cmd(&mut self, cmd: Cmd) -> Vec<Update> {
@@ -295,5 +350,78 @@ async fn sleep_until(at: Option<Instant>) {
     match at {
         Some(t) => tokio::time::sleep_until(t).await,
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed(input: impl BufRead) -> Feed<impl BufRead> {
+        Feed::new(&Config::default(), "t", input, 1.0, Path::new("t.jsonl"))
+    }
+
+    /// A reader whose every read fails (a directory opened as a file does this).
+    struct Broken;
+    impl std::io::Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("Is a directory"))
+        }
+    }
+
+    #[test]
+    fn a_log_that_cannot_be_read_ends_instead_of_spinning() {
+        let mut f = feed(BufReader::new(Broken));
+        f.read_next();
+        assert!(f.next.is_none());
+        assert_eq!(f.errors, 1);
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_skipped() {
+        let mut input = b"\xff\xfe\n".to_vec();
+        input.extend_from_slice(br#"{"ts": 100.0, "user": "a", "text": "hi"}"#);
+        let mut f = feed(&input[..]);
+        f.read_next();
+        assert_eq!(f.errors, 1);
+        assert!(matches!(f.next, Some((_, Event::Chat(_)))));
+    }
+
+    #[test]
+    fn a_directory_and_a_twitch_export_are_refused_with_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = open_log(dir.path()).unwrap_err();
+        assert!(err.contains("is a directory"), "{err}");
+        let export = dir.path().join("vod.json");
+        std::fs::write(&export, r#"{"video": {}, "comments": []}"#).unwrap();
+        let err = open_log(&export).unwrap_err();
+        assert!(err.contains("kicktui replay"), "{err}");
+        let ours = dir.path().join("chat.jsonl");
+        std::fs::write(&ours, r#"{"ts": 1.0, "user": "a", "text": "hi"}"#).unwrap();
+        assert!(open_log(&ours).is_ok());
+    }
+
+    #[test]
+    fn a_stream_start_in_log_time_moves_onto_the_simulated_clock() {
+        let mut f = feed(&b""[..]);
+        let log0 = Ts(1_700_000_000_000);
+        f.log0 = Some(log0);
+        let live = Event::Live {
+            title: None,
+            started_at: Some(log0.plus_ms(-10_000)),
+            stream_id: Some(7),
+        };
+        let Event::Live { started_at, .. } = f.on_sim_clock(live) else {
+            panic!("not live");
+        };
+        assert_eq!(started_at, Some(f.sim0.plus_ms(-10_000)));
+        let off = Event::Offline {
+            ended_at: Some(log0.plus_ms(5_000)),
+            stream_id: None,
+        };
+        let Event::Offline { ended_at, .. } = f.on_sim_clock(off) else {
+            panic!("not offline");
+        };
+        assert_eq!(ended_at, Some(f.sim0.plus_ms(5_000)));
     }
 }
