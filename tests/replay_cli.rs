@@ -391,6 +391,32 @@ fn eval_scores_the_demo_log() {
 }
 
 #[test]
+fn eval_scores_a_stream_once_and_a_highlight_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let (chats, labels) = (dir.path().join("chats"), dir.path().join("labels"));
+    std::fs::create_dir_all(&chats).unwrap();
+    std::fs::create_dir_all(&labels).unwrap();
+    let demo = std::fs::read_to_string(format!("{root}/assets/demo-chat.jsonl")).unwrap();
+    // A log and a copy of it under the same name; labels saved with a byte-order mark and
+    // one highlight labelled twice.
+    std::fs::write(chats.join("d.jsonl"), &demo).unwrap();
+    std::fs::write(chats.join("d.txt"), &demo).unwrap();
+    let spans = "\u{feff}{\"spans\": [[540.967, 561.529], [540.967, 561.529], [628.602, 647.831]]}";
+    std::fs::write(labels.join("d.json"), spans).unwrap();
+    let (c, l) = (chats.to_str().unwrap(), labels.to_str().unwrap());
+    let (out, err, ok) = kicktui(
+        &["eval", "--chat", c, "--labels", l, "--format", "json"],
+        dir.path(),
+    );
+    assert!(ok, "{err}");
+    assert!(err.contains("two chat logs named d"), "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["streams"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["pooled"]["highlights"], 2, "{v}");
+}
+
+#[test]
 fn eval_says_what_it_could_not_read_and_scores_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let root = env!("CARGO_MANIFEST_DIR");
@@ -574,12 +600,16 @@ fn a_file_with_nothing_readable_is_said_and_not_saved() {
 
     let garbage = dir.path().join("notes.txt");
     std::fs::write(&garbage, "dear diary\nnot json either\n").unwrap();
-    let (_, err, ok) = kicktui(&["replay", garbage.to_str().unwrap()], dir.path());
-    assert!(ok, "{err}");
+    let (out, err, ok) = kicktui(&["replay", garbage.to_str().unwrap()], dir.path());
+    assert!(!ok && out.is_empty(), "nothing readable fails: {out}");
     assert!(
         err.contains("no line of") && err.contains("is it a chat log?"),
         "{err}"
     );
+    let gz = dir.path().join("chat.jsonl.gz");
+    std::fs::write(&gz, [0x1f, 0x8b, 8, 0, 0, 0, 0, 0]).unwrap();
+    let (_, err, ok) = kicktui(&["replay", gz.to_str().unwrap()], dir.path());
+    assert!(!ok && err.contains("gzip-compressed"), "{err}");
 }
 
 /// A saved replay's report counts chat as a live run does (no bots, no !commands) and has

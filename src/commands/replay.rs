@@ -1,7 +1,7 @@
 //! `replay`, `eval` and `synth`: the detectors over chat logs, and storing a replay's moments.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufRead, BufReader};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -17,12 +17,29 @@ const LONG_GAP_S: f64 = 3600.0;
 
 pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
     let cfg = load_config(cli)?;
-    let file =
-        File::open(&args.file).map_err(|e| format!("cannot open {}: {e}", args.file.display()))?;
+    let shown = args.file.display();
+    let file = File::open(&args.file).map_err(|e| format!("cannot open {shown}: {e}"))?;
+    let mut input = BufReader::with_capacity(1 << 20, file);
+    let start = input
+        .fill_buf()
+        .map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if start.starts_with(&[0x1f, 0x8b]) {
+        return Err(
+            format!("{shown} is gzip-compressed: unpack it first (gunzip -k {shown})").into(),
+        );
+    }
     let started = Instant::now();
-    let report = crate::replay::run(BufReader::with_capacity(1 << 20, file), &cfg)
-        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
+    let report =
+        crate::replay::run(input, &cfg).map_err(|e| format!("cannot read {shown}: {e}"))?;
     let elapsed = started.elapsed().as_secs_f64();
+    // Nothing readable is the wrong file, not a quiet stream: a script must see it fail.
+    if report.stats.lines > 0 && report.stats.errors == report.stats.lines {
+        return Err(format!(
+            "no line of {shown} could be read: is it a chat log? (one JSON object a line: \
+             {{\"ts\", \"user\", \"text\"}} or a captured Kick frame, or a Twitch chat export)"
+        )
+        .into());
+    }
     crate::present::print_all(&crate::replay::render(&report, args.format))?;
     if report.stats.late > 0 {
         eprintln!(
@@ -70,12 +87,6 @@ pub fn replay(cli: &Cli, args: &ReplayArgs) -> CmdResult {
     if stats.lines == 0 {
         eprintln!(
             "warning: {} is empty: nothing to replay",
-            args.file.display()
-        );
-    } else if stats.errors == stats.lines {
-        eprintln!(
-            "warning: no line of {} could be read: is it a chat log? (one JSON object a line: \
-             {{\"ts\", \"user\", \"text\"}} or a captured Kick frame)",
             args.file.display()
         );
     }

@@ -294,10 +294,23 @@ pub fn eval_dirs(
             why,
         });
     };
+    let mut scored = std::collections::BTreeMap::new();
     for chat in files_in(chat_dir)? {
         let Some(name) = chat.file_stem().and_then(|s| s.to_str()) else {
             continue;
         };
+        // `a.jsonl` beside `a.json` (a log and its export) would score one stream twice.
+        if let Some(first) = scored.get(name) {
+            let first: &std::path::PathBuf = first;
+            let why = format!("{} has the same name and is scored", first.display());
+            let said = format!(
+                "two chat logs named {name}: {why}, {} is not",
+                chat.display()
+            );
+            skip(&chat, why, said);
+            continue;
+        }
+        scored.insert(name.to_owned(), chat.clone());
         let Some(label_path) = labels.get(name) else {
             let why = format!("no labels named {name}.*");
             skip(

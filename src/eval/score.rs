@@ -38,7 +38,7 @@ impl Labels {
 
 /// Reads `{"spans": [[start_s, end_s], ...]}`; other keys are ignored.
 pub fn parse_labels(json: &str) -> Result<Labels, EvalError> {
-    let doc: serde_json::Value = serde_json::from_str(json)?;
+    let doc: serde_json::Value = serde_json::from_str(json.trim_start_matches('\u{feff}'))?;
     let obj = doc
         .as_object()
         .ok_or_else(|| bad("expected an object like {\"spans\": [[start_s, end_s], ...]}"))?;
@@ -64,7 +64,9 @@ pub fn parse_labels(json: &str) -> Result<Labels, EvalError> {
         }
         out.push((start, end));
     }
-    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    out.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    // A highlight labelled twice is one highlight (it was counted as two hits).
+    out.dedup();
     Ok(Labels { spans: out })
 }
 

@@ -71,6 +71,10 @@ impl Batch {
 /// size, and the order is the input's.
 /// Twitch chat exports (whole JSON documents) are recognised from their start.
 pub fn run(mut input: impl BufRead + Send, cfg: &Config) -> std::io::Result<ReplayReport> {
+    // A byte-order mark (Windows editors write one) is not part of the first line or document.
+    if input.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+        input.consume(3);
+    }
     if let Some(kind) = twitch_export::detect(input.fill_buf()?) {
         return twitch_export::run(kind, input, cfg);
     }

@@ -157,3 +157,16 @@ fn an_absurd_viewer_count_or_raid_is_an_error_not_a_spike() {
     assert_eq!(report.stats.errors, 2, "{:?}", report.first_error);
     assert!(report.moments.is_empty(), "{:?}", report.moments);
 }
+
+#[test]
+fn a_byte_order_mark_costs_no_line_or_document() {
+    let doc = "\u{feff}{\"video\":{\"created_at\":\"2026-11-20T18:00:00Z\"},\"comments\":[\
+        {\"_id\":\"a1\",\"content_offset_seconds\":1,\"commenter\":{\"name\":\"ana\"},\"message\":{\"body\":\"hi\"}}]}";
+    let cd_lines = "\u{feff}{\"message_id\": \"1\", \"message\": \"hi\", \"timestamp\": 1000000, \
+        \"author\": {\"name\": \"a\"}, \"message_type\": \"text_message\"}\n";
+    let plain = "\u{feff}{\"ts\": 1.0, \"user\": \"a\", \"text\": \"hi\"}\n";
+    for input in [doc, cd_lines, plain] {
+        let r = run(input.as_bytes(), &Config::default()).unwrap();
+        assert_eq!((r.stats.errors, r.stats.chat_messages), (0, 1), "{input}");
+    }
+}
