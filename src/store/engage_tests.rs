@@ -192,7 +192,23 @@ fn the_last_report_skips_sessions_without_a_stream_or_a_moment() {
         })
         .expect("open");
     assert_eq!(last(), Some(other));
+    // An old log replayed and saved afterwards is not the last stream…
+    let replayed = h
+        .open_session_blocking(NewSession {
+            channel: "vod".into(),
+            platform: "replay".into(),
+            ..stream_session(Ts(1_000), Ts(1_000))
+        })
+        .expect("open");
+    assert_eq!(last(), Some(other));
     let store = Store::open(&db).expect("store");
+    // …unless asked for by its channel.
+    assert_eq!(
+        store
+            .last_reported_session_of(Some(("replay", "vod")))
+            .expect("query"),
+        Some(replayed)
+    );
     let of = |p, n| store.last_reported_session_of(Some((p, n))).expect("query");
     assert_eq!(of("kick", "clavicular"), Some(with_moment));
     assert_eq!(of("twitch", "novaplays"), Some(other));

@@ -38,8 +38,9 @@ fn kind_counts(list: &[MomentLine]) -> Vec<Count> {
 
 impl Store {
     /// The newest session of any channel worth a report (`report --last`): one that saw its
-    /// stream live or holds a moment. The chat after a stream, or a run quit before the
-    /// stream came, opens a session too; it is the answer only when there is no other.
+    /// stream live or holds a moment, a watched stream before a saved replay (an old log
+    /// replayed later is not the last stream). The chat after a stream, or a run quit before
+    /// the stream came, opens a session too; it is the answer only when there is no other.
     pub fn last_reported_session(&self) -> Result<Option<i64>, StoreError> {
         self.last_reported_session_of(None)
     }
@@ -52,6 +53,11 @@ impl Store {
         let (platform, name) = channel.unzip();
         Ok(self.conn.query_row(
             "SELECT coalesce(
+                 (SELECT max(s.id) FROM sessions s
+                  WHERE (?1 IS NULL OR (s.platform = ?1 AND s.channel = ?2 COLLATE NOCASE))
+                    AND (?1 IS NOT NULL OR s.platform != 'replay')
+                    AND (s.stream_started_at IS NOT NULL
+                     OR EXISTS (SELECT 1 FROM moments m WHERE m.session_id = s.id))),
                  (SELECT max(s.id) FROM sessions s
                   WHERE (?1 IS NULL OR (s.platform = ?1 AND s.channel = ?2 COLLATE NOCASE))
                     AND (s.stream_started_at IS NOT NULL
