@@ -145,6 +145,71 @@ fn clip_command_errors_are_one_clear_line() {
     assert!(!ok && err.contains("ffprobe not found"), "{err}");
 }
 
+/// A part whose file lost its end after its sidecar was written (a truncated copy): a clip
+/// past what is left fails and leaves no empty .mp4 behind.
+#[test]
+fn a_clip_with_no_video_in_it_is_an_error_not_an_empty_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    let rec = data.join("rec.ts");
+    let made = Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x120:rate=10",
+        ])
+        .args(["-t", "6", "-c:v", "libx264", "-g", "10", "-f", "mpegts"])
+        .arg(&rec)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let bytes = std::fs::read(&rec).unwrap();
+    std::fs::write(&rec, &bytes[..188 * 20]).unwrap();
+    let meta = r#"{"content_s": 60.0, "lead_s": 0.0, "target_duration": 2.0}"#;
+    std::fs::write(data.join("rec.ts.json"), meta).unwrap();
+    let db = kicktui::store::db_path(data);
+    let writer = StoreWriter::spawn(&db).unwrap();
+    let h = writer.handle();
+    let t = wall_now().plus_ms(-3_600_000);
+    let session = h.open_session_blocking(live_session(t)).unwrap();
+    let id = h
+        .send_blocking(WriteOp::StartRecording(NewRecording {
+            session_id: session,
+            part: 1,
+            path: rec.to_string_lossy().into_owned(),
+            started_at: t,
+        }))
+        .unwrap();
+    h.send_blocking(WriteOp::UpdateRecording(RecordingUpdate {
+        id,
+        first_byte_at: Some(t),
+        ended_at: Some(t.plus_ms(60_000)),
+        ..Default::default()
+    }))
+    .unwrap();
+    drop(h);
+    writer.shutdown().unwrap();
+    let s = session.to_string();
+    let args = [
+        "clip",
+        "--session",
+        &s,
+        "--start",
+        "0:00:30",
+        "--duration",
+        "5",
+    ];
+    let (ok, err) = kicktui(&args, data);
+    assert!(!ok && err.contains("holds no video"), "{err}");
+    let clips: Vec<_> = std::fs::read_dir(data.join("clips"))
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert!(clips.is_empty(), "nothing left in clips/: {clips:?}");
+}
+
 fn live_session(t: kicktui::domain::Ts) -> NewSession {
     NewSession {
         channel: "c".into(),

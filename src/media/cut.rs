@@ -118,6 +118,9 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// A cut shorter than this holds no frame worth keeping.
+const MIN_CLIP_S: f64 = 0.1;
+
 /// Cuts every piece into `out` (via `<name>.mp4.part`, renamed once complete: a cut a kill
 /// left behind never matches an upload script's `*.mp4`) and measures it.
 pub async fn cut_pieces(
@@ -168,13 +171,25 @@ pub async fn cut_pieces(
             return Err(e);
         }
     };
+    let duration = match probe::format_times(&tools.ffprobe, &tmp).await {
+        Ok(t) => t.duration.unwrap_or(0.0),
+        Err(e) => {
+            let _ = tokio::fs::remove_file(&tmp).await;
+            return Err(e);
+        }
+    };
+    // No frame of the window asked is no clip (a part cut short after it was recorded): an
+    // empty .mp4, or one of the keyframe before the window only, is not reported or uploaded.
+    if duration - lead_in < MIN_CLIP_S {
+        let _ = tokio::fs::remove_file(&tmp).await;
+        return Err(MediaError::NoRecording(format!(
+            "the recording holds no video there ({} has less in it than it should)",
+            first.path.display()
+        )));
+    }
     tokio::fs::rename(&tmp, out)
         .await
         .map_err(|e| MediaError::Io(format!("cannot rename {}: {e}", tmp.display())))?;
-    let duration = probe::format_times(&tools.ffprobe, out)
-        .await?
-        .duration
-        .unwrap_or(0.0);
     Ok(CutResult {
         path: out.to_path_buf(),
         duration,
