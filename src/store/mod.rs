@@ -80,7 +80,7 @@ pub enum StoreError {
          open it where kicktui can write"
     )]
     OldReadOnly { path: PathBuf, found: i64 },
-    #[error("database error: {0}")]
+    #[error("database error: {}{}", .0, damaged_hint(.0))]
     Sql(#[from] rusqlite::Error),
     /// A queued write failed; the writer logged it and goes on.
     #[error("write failed: {0}")]
@@ -98,6 +98,16 @@ pub enum StoreError {
 fn is_damaged(e: &rusqlite::Error) -> bool {
     use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
     matches!(e.sqlite_error_code(), Some(NotADatabase | DatabaseCorrupt))
+}
+
+/// What to do about a database found damaged while it was read (it opened).
+fn damaged_hint(e: &rusqlite::Error) -> &'static str {
+    if is_damaged(e) {
+        " (the file is damaged: `sqlite3 kicktui.db .recover` saves what it can; or move it \
+         aside with its -wal and -shm files and kicktui starts a new one)"
+    } else {
+        ""
+    }
 }
 
 /// What to do about a database that would not open: a damaged file is not a permissions
@@ -177,3 +187,21 @@ impl Store {
 mod format_tests;
 #[cfg(test)]
 mod schema_tests;
+
+#[cfg(test)]
+mod error_tests {
+    use super::*;
+
+    #[test]
+    fn a_damaged_file_found_while_reading_says_what_to_do() {
+        let sql = |code| {
+            StoreError::Sql(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(code),
+                None,
+            ))
+            .to_string()
+        };
+        assert!(sql(rusqlite::ffi::SQLITE_CORRUPT).contains(".recover"));
+        assert!(!sql(rusqlite::ffi::SQLITE_BUSY).contains(".recover"));
+    }
+}
