@@ -113,7 +113,11 @@ impl MomentBuilder {
         if !self.convincing(&open.triggers) {
             return None;
         }
-        self.cooldown_until = open.last.plus_ms(self.cfg.cooldown_seconds as i64 * 1000);
+        // The cooldown is for the tail of a chat burst: after a moment of subs or money
+        // alone, chat's own reaction (which comes later) is not a tail of anything.
+        if open.triggers.iter().any(|t| is_chat(t.kind)) {
+            self.cooldown_until = open.last.plus_ms(self.cfg.cooldown_seconds as i64 * 1000);
+        }
         Some(self.finish(open.first, open.triggers, MomentSource::Auto))
     }
 
@@ -291,6 +295,17 @@ mod tests {
         assert!(b.close().is_some());
         b.on_trigger(trig(TriggerType::ChatVelocity, 200, 1.0));
         assert!(b.open().is_some(), "after the cooldown chat fires again");
+    }
+
+    #[test]
+    fn a_moment_of_money_or_subs_alone_cools_nothing_down() {
+        let mut b = MomentBuilder::new(&MomentsConfig::default());
+        b.on_trigger(trig(TriggerType::Donation, 100, 1.0));
+        assert!(b.advance(Ts(131_000)).is_some(), "the donation's moment");
+        // A big chat reaction confirmed after it closed (peaks come 20–30 s late).
+        b.on_trigger(trig(TriggerType::ChatVelocity, 125, 5.0));
+        let chat = b.advance(Ts(160_000)).expect("chat's own moment");
+        assert_eq!(chat.trigger_type, TriggerType::ChatVelocity);
     }
 
     #[test]
