@@ -7,16 +7,31 @@ use std::collections::VecDeque;
 use crate::config::Chat as ChatConfig;
 use crate::domain::{ClipRequestsData, Trigger, TriggerData, TriggerType, Ts};
 
-/// A viewer's request counts this long; a new burst needs the window to empty first.
+/// A viewer's request counts this long.
 const WINDOW_MS: i64 = 30_000;
+/// The usual number of requests a window is learnt over this long…
+const HISTORY_MS: i64 = 600_000;
+/// …and a burst is more than this many times it: on a busy chat a few viewers ask all the
+/// time (a steady trickle fired once, at the start, and never again).
+const OVER_USUAL: f64 = 3.0;
+/// Until chat has been seen this long the usual is unknown: a burst needs `WARMUP_VIEWERS`
+/// (the trickle of a chat just joined is not a burst; hundreds asking still are).
+const WARMUP_MS: i64 = 120_000;
+const WARMUP_VIEWERS: u32 = 5;
+/// Requests remembered for the usual level, at most (a flood of thousands).
+const MAX_HISTORY: usize = 20_000;
 
 pub struct ClipRequests {
     commands: Vec<String>,
     min_viewers: u32,
     /// (time, viewer) of counted requests in the window.
     recent: VecDeque<(i64, u64)>,
-    /// Fired for the burst in the window; re-armed when the window empties.
-    fired: bool,
+    /// Times of counted requests that left the window, the last `HISTORY_MS`.
+    history: VecDeque<i64>,
+    /// The first chat message seen.
+    started: Option<i64>,
+    /// Viewers when the burst under way last fired; `None` once it has died down.
+    fired: Option<u32>,
 }
 
 impl ClipRequests {
@@ -30,7 +45,9 @@ impl ClipRequests {
                 .collect(),
             min_viewers: cfg.clip_min_viewers.max(1),
             recent: VecDeque::new(),
-            fired: false,
+            history: VecDeque::new(),
+            started: None,
+            fired: None,
         }
     }
 
@@ -51,22 +68,36 @@ impl ClipRequests {
         })
     }
 
-    /// A chat message at `t` from `user`: returns a trigger when this request completes a burst.
+    /// A chat message at `t` from `user`: returns a trigger when this request makes a burst,
+    /// and again each time the burst doubles (the moment keeps the biggest count).
     pub fn on_message(&mut self, t: Ts, user: u64, text: &str) -> Option<Trigger> {
+        let started = *self.started.get_or_insert(t.0);
         if self.commands.is_empty() || !self.is_request(text) {
             return None;
         }
-        self.expire(t);
+        self.expire(t.0);
+        let usual = self.usual(t.0 - started);
+        let need = self.need(usual);
+        if self.fired.is_some() && (self.recent.len() as u32) < need.div_ceil(2) {
+            self.fired = None;
+        }
         if self.recent.iter().any(|&(_, u)| u == user) {
             return None;
         }
         self.recent.push_back((t.0, user));
         let viewers = self.recent.len() as u32;
-        if self.fired || viewers < self.min_viewers {
+        let fires = match self.fired {
+            Some(last) => viewers >= 2 * last,
+            None => viewers >= need,
+        };
+        if !fires {
             return None;
         }
-        self.fired = true;
-        let first = self.recent.front().map_or(t, |&(at, _)| Ts(at));
+        self.fired = Some(viewers);
+        // Placed where the burst began: past the window's usual requests (a trickle's
+        // request 25 s earlier put the clip before what the viewers asked for).
+        let skip = (usual.unwrap_or(0.0) as usize).min(self.recent.len() - 1);
+        let first = self.recent.get(skip).map_or(t, |&(at, _)| Ts(at));
         Some(Trigger {
             kind: TriggerType::Keyword,
             at: first,
@@ -75,16 +106,37 @@ impl ClipRequests {
         })
     }
 
-    fn expire(&mut self, t: Ts) {
-        while self
-            .recent
-            .front()
-            .is_some_and(|&(at, _)| t.0 - at >= WINDOW_MS)
+    /// The usual requests in a window, `seen_ms` after chat was first seen; `None` while
+    /// that is too short to tell.
+    fn usual(&self, seen_ms: i64) -> Option<f64> {
+        if seen_ms < WARMUP_MS {
+            return None;
+        }
+        let windows = ((seen_ms.min(HISTORY_MS) - WINDOW_MS) as f64 / WINDOW_MS as f64).max(1.0);
+        Some(self.history.len() as f64 / windows)
+    }
+
+    /// Viewers a window needs to be a burst.
+    fn need(&self, usual: Option<f64>) -> u32 {
+        match usual {
+            None => self.min_viewers.max(WARMUP_VIEWERS),
+            Some(u) => self.min_viewers.max((OVER_USUAL * u).ceil() as u32 + 1),
+        }
+    }
+
+    fn expire(&mut self, t: i64) {
+        while let Some(&(at, _)) = self.recent.front()
+            && t - at >= WINDOW_MS
         {
             self.recent.pop_front();
+            self.history.push_back(at);
         }
-        if self.recent.is_empty() {
-            self.fired = false;
+        while self
+            .history
+            .front()
+            .is_some_and(|&at| t - at >= HISTORY_MS || self.history.len() > MAX_HISTORY)
+        {
+            self.history.pop_front();
         }
     }
 }
@@ -100,6 +152,8 @@ mod tests {
     #[test]
     fn distinct_viewers_asking_is_a_trigger_once_per_burst() {
         let mut d = det();
+        // Chat seen for a while, without requests: two viewers asking is a burst.
+        assert!(d.on_message(Ts(-300_000), 9, "hello").is_none());
         assert!(d.on_message(Ts(1_000), 1, "!clip").is_none(), "one viewer");
         assert!(
             d.on_message(Ts(2_000), 1, "!CLIP").is_none(),
@@ -118,6 +172,66 @@ mod tests {
         // The window empties: a new burst fires again.
         assert!(d.on_message(Ts(60_000), 4, "!clip").is_none());
         assert!(d.on_message(Ts(61_000), 5, "!clip").is_some());
+    }
+
+    /// Viewers of each trigger over a stream: chat from t = 0, a viewer asking every 10 s
+    /// (each a new one), and floods of 40 viewers in 10 s at the given minutes.
+    fn triggers_with_trickle(floods_min: &[i64]) -> Vec<(i64, u32)> {
+        let mut d = det();
+        let mut events: Vec<(i64, u64)> =
+            (0..180).map(|i| (i * 10_000, 1_000 + i as u64)).collect();
+        for (f, &m) in floods_min.iter().enumerate() {
+            for v in 0..40u64 {
+                events.push((m * 60_000 + v as i64 * 250, 10_000 * (f as u64 + 1) + v));
+            }
+        }
+        events.sort();
+        d.on_message(Ts(0), 1, "hi");
+        events
+            .into_iter()
+            .filter_map(|(t, u)| d.on_message(Ts(t), u, "!clip"))
+            .map(|trig| match trig.data {
+                TriggerData::ClipRequests(c) => (trig.at.0, c.viewers),
+                _ => unreachable!(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_steady_trickle_is_no_burst_and_floods_over_it_each_are() {
+        assert_eq!(
+            triggers_with_trickle(&[]),
+            vec![],
+            "a trickle from the start"
+        );
+        let fired = triggers_with_trickle(&[12, 22]);
+        // Placed where the flood began, not at a trickle's request before it.
+        let near = |m: i64| {
+            move |f: &&(i64, u32)| (m * 60_000 - 10_000..=m * 60_000 + 10_000).contains(&f.0)
+        };
+        assert!(
+            fired.iter().any(|f| near(12)(&f)) && fired.iter().any(|f| near(22)(&f)),
+            "both floods fire: {fired:?}"
+        );
+        assert!(
+            fired.iter().all(|f| near(12)(&f) || near(22)(&f)),
+            "only they: {fired:?}"
+        );
+        // The count grows with the flood (the moment keeps the biggest).
+        let biggest = fired.iter().map(|&(_, v)| v).max().unwrap_or(0);
+        assert!(biggest >= 32, "{fired:?}");
+    }
+
+    #[test]
+    fn right_after_joining_a_few_requests_wait_and_many_fire() {
+        let mut d = det();
+        assert!(d.on_message(Ts(0), 1, "!clip").is_none());
+        assert!(
+            d.on_message(Ts(1_000), 2, "!clip").is_none(),
+            "two, just joined"
+        );
+        let fired = (3..=5).filter_map(|u| d.on_message(Ts(u as i64 * 1_000), u, "!clip"));
+        assert_eq!(fired.count(), 1, "five viewers at once");
     }
 
     #[test]
