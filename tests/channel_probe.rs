@@ -90,6 +90,8 @@ async fn a_blocked_api_hands_live_status_to_the_stream_probe() {
         said_banned: false,
         said_other_ids: false,
         ids_checked: false,
+        check_ids_after: None,
+        official_refused: false,
     };
     let cancel = CancellationToken::new();
     let task = tokio::spawn(actor.run(rx, cancel.clone()));
@@ -171,6 +173,8 @@ async fn another_channels_ids_from_the_config_give_way_to_the_apis() {
         said_banned: false,
         said_other_ids: false,
         ids_checked: false,
+        check_ids_after: None,
+        official_refused: false,
     };
     let info = c.info();
     let theirs = ChatIds {

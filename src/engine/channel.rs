@@ -99,6 +99,11 @@ pub struct ChannelActor {
     pub said_other_ids: bool,
     /// The channel API has answered once (so the user's ids were checked against it).
     pub ids_checked: bool,
+    /// That check failed: not before this (the failure's own wait; a blocked API asked at
+    /// every poll stays blocked).
+    pub check_ids_after: Option<Instant>,
+    /// Kick refused `[kick] client_id` / `client_secret`: said once, not used again this run.
+    pub official_refused: bool,
 }
 
 /// What has been logged about the stream probe (so a steady answer is logged once).
@@ -364,17 +369,22 @@ impl ChannelActor {
     /// Ids the user gave are checked by the channel API once first (the official one does
     /// not give them).
     async fn status(&mut self) -> Result<LiveStatus, ApiError> {
-        if !self.api.has_official() {
+        if !self.api.has_official() || self.official_refused {
             return self.lookup().await.map(|info| info.status());
         }
         // Given ids not checked yet: the channel API first (it answers with ids); blocked, the
         // official API still gives the status.
         let mut channel_api = None;
-        if self.ids_from_user() && !self.ids_checked {
+        let check_due = self.check_ids_after.is_none_or(|at| Instant::now() >= at);
+        if self.ids_from_user() && !self.ids_checked && check_due {
             match self.lookup().await {
                 Ok(info) => return Ok(info.status()),
                 Err(e) => {
                     self.use_user_ids();
+                    match e.retry_after() {
+                        Some(wait) => self.check_ids_after = Some(Instant::now() + wait),
+                        None => self.ids_checked = true,
+                    }
                     channel_api = Some(e);
                 }
             }
@@ -382,7 +392,18 @@ impl ChannelActor {
         match self.api.official_status(&self.slug).await {
             Ok(s) => Ok(s),
             Err(e) => {
-                tracing::info!("official api: {e}; trying the channel API");
+                if e == ApiError::Unauthorized {
+                    self.official_refused = true;
+                    let note = format!(
+                        "{}: Kick refused the official API credentials ([kick] client_id and \
+                         client_secret; `kicktui doctor` checks them); live status comes from \
+                         the channel API for the rest of this run",
+                        self.slug
+                    );
+                    self.tell(ApiNews::Note(note)).await;
+                } else {
+                    tracing::info!("official api: {e}; trying the channel API");
+                }
                 match channel_api {
                     Some(e) => Err(e),
                     None => self.lookup().await.map(|info| info.status()),

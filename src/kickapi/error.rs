@@ -64,8 +64,11 @@ impl ApiError {
             | ApiError::NoCredentials => None,
             ApiError::Cloudflare | ApiError::Blocked { .. } => Some(secs(300)),
             ApiError::RateLimited { retry_after } => Some(retry_after.unwrap_or(secs(60))),
+            // A cut-off or garbled answer is a glitch like a 5xx, not a block: at start the
+            // chat waits for this answer's ids.
             ApiError::Http(status) if *status >= 500 => Some(secs(60)),
-            ApiError::Http(_) | ApiError::BadResponse(_) => Some(secs(300)),
+            ApiError::BadResponse(_) => Some(secs(60)),
+            ApiError::Http(_) => Some(secs(300)),
             ApiError::Network(_) => Some(secs(30)),
         }
     }
@@ -273,6 +276,8 @@ mod tests {
         assert_eq!(ApiError::NotFound.retry_after(), None);
         assert_eq!(ApiError::Unauthorized.retry_after(), None);
         assert_eq!(ApiError::Http(503).retry_after(), min(1));
+        // A cut-off answer is a glitch: at start the chat waits for it.
+        assert_eq!(ApiError::BadResponse("EOF".into()).retry_after(), min(1));
         // Twitch's `Ratelimit-Reset`: the bucket refills in 12 s, not the default minute.
         let reset = seconds_until("1700000012", 1_700_000_000);
         assert_eq!(
