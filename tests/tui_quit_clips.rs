@@ -196,4 +196,12 @@ async fn ctrl_c_during_the_cut_at_quit_stops_at_once() {
         !statuses.iter().any(|s| s == "done" || s == "short"),
         "{statuses:?}"
     );
+    // The stop was asked for: the session is closed, as left while live (it stayed open
+    // and was later called a crash's).
+    let (ended, left_live): (Option<String>, i64) = db(&dir.path().join("data"))
+        .query_row("SELECT ended_at, left_live FROM sessions", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert!(ended.is_some() && left_live == 1, "{ended:?} {left_live}");
 }

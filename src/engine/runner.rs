@@ -274,12 +274,6 @@ impl Engine {
         if let (Some(id), None) = (ended, report) {
             tracing::info!("session {id} never went live and has no moment: no report");
         }
-        // streamlink stopped, queued clips cut (or left pending) before the session closes.
-        self.media.shutdown(&self.feed).await;
-        // An ended stream's report that was waiting for its clips.
-        for id in std::mem::take(&mut self.engage.report_after_clips) {
-            self.engage_report(Some(id), true).await;
-        }
         self.owe_report(report).await;
         // Stopped while the stream is live: a restart during the same stream goes on with it.
         if self.core.totals.is_live
@@ -288,7 +282,18 @@ impl Engine {
         {
             tracing::warn!("session {id}: not marked as left while live: {e}");
         }
+        // Closed before the slow part: a second Ctrl-C while clips are cut (or systemd's
+        // kill after its stop timeout) left it open, later called a crash.
         self.sessions.close(now).await;
+        if let Err(e) = self.store.flush().await {
+            tracing::error!("store flush at shutdown: {e}");
+        }
+        // streamlink stopped, queued clips cut (or left pending for the next start).
+        self.media.shutdown(&self.feed).await;
+        // An ended stream's report that was waiting for its clips.
+        for id in std::mem::take(&mut self.engage.report_after_clips) {
+            self.engage_report(Some(id), true).await;
+        }
         if let Err(e) = self.store.flush().await {
             tracing::error!("store flush at shutdown: {e}");
         }
