@@ -145,6 +145,21 @@ pub fn acquire(
     })
 }
 
+/// Whether a live run holds `platform:slug` in `data_dir` now (so its recording may still
+/// grow). A lock nobody holds is taken shared for a moment and let go.
+pub fn watched(data_dir: &Path, platform: &str, slug: &str) -> bool {
+    let path = lock_path(data_dir, platform, slug);
+    let Ok(file) = OpenOptions::new().read(true).open(path) else {
+        return false;
+    };
+    match Flock::lock(file, FlockArg::LockSharedNonblock) {
+        Ok(_) => false,
+        Err((mut file, Errno::EWOULDBLOCK)) => holder(&mut file).1 == Role::Watching,
+        // Unsure: as if it were.
+        Err(_) => true,
+    }
+}
+
 enum Taken {
     /// Another process holds it: the file, to read who.
     By(File),
@@ -264,6 +279,25 @@ mod tests {
         );
         drop((first, other));
         assert!(acquire(&data, "kick", "clavicular", Role::Watching).is_ok());
+    }
+
+    #[test]
+    fn only_a_live_run_holding_the_channel_is_watching_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path();
+        assert!(!watched(data, "kick", "a"), "no lock file");
+        let live = acquire(data, "kick", "a", Role::Watching).unwrap();
+        assert!(watched(data, "kick", "a"));
+        assert!(!watched(data, "kick", "b"));
+        drop(live);
+        assert!(!watched(data, "kick", "a"), "a lock file nobody holds");
+        let cutting = acquire(data, "kick", "a", Role::CuttingClips).unwrap();
+        assert!(
+            !watched(data, "kick", "a"),
+            "clip --pending records nothing"
+        );
+        drop(cutting);
+        assert!(acquire(data, "kick", "a", Role::Watching).is_ok(), "let go");
     }
 
     #[test]

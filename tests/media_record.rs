@@ -202,8 +202,12 @@ async fn live_stream_end_to_end() {
     );
 
     // `kicktui clip` for a window the recording has not reached yet waits for it, then cuts
-    // it whole (it used to fail, or cut it short, at once).
+    // it whole (it used to fail, or cut it short, at once), while a live run holds the
+    // channel (without one, what a kill left cannot grow and is cut at once).
     store.flush().await.unwrap();
+    let live_run =
+        kicktui::run_lock::acquire(&data, "kick", "testchan", kicktui::run_lock::Role::Watching)
+            .unwrap();
     let recorded_to = st.parts.last().unwrap().content_end().unwrap();
     let start = format!("{:.0}", recorded_to.secs_since(live_at) - 2.0);
     let ahead = tokio::process::Command::new(env!("CARGO_BIN_EXE_kicktui"))
@@ -220,6 +224,7 @@ async fn live_stream_end_to_end() {
         "{err}"
     );
     assert!(!err.contains("short"), "cut whole once recorded: {err}");
+    drop(live_run);
 
     // A window across the crash is cut from both parts and joined; the outage makes it short.
     let m2 = moment(crash_at, 4.0, restart_at.secs_since(crash_at) + 4.0, 1.0);

@@ -42,6 +42,8 @@ pub const SHORT_BY_S: f64 = 2.0;
 struct Plan {
     session: i64,
     channel: String,
+    /// A live run holds the channel (its recording may still grow).
+    watched: bool,
     origin: Ts,
     req: ClipRequest,
     rows: Vec<RecordingRow>,
@@ -53,9 +55,10 @@ struct Plan {
 
 impl Plan {
     /// Whether a part of a running session is still being written (a part a crash left
-    /// open has not grown since).
+    /// open has not grown since, and with no live run on the channel it will not).
     fn still_recording(&self) -> bool {
         self.open
+            && self.watched
             && self.rows.iter().any(|r| {
                 r.ended_at.is_none()
                     && std::fs::metadata(&r.path)
@@ -116,8 +119,10 @@ fn read_plan(db: &Path, what: &ClipWhat) -> Result<Plan, Error> {
     if rows.is_empty() {
         return Err(format!("session {session} has no recording").into());
     }
+    let data_dir = db.parent().unwrap_or(Path::new("."));
     Ok(Plan {
         session,
+        watched: crate::run_lock::watched(data_dir, &s.platform, &s.channel),
         channel: s.channel,
         origin,
         req,
