@@ -31,6 +31,12 @@ pub fn after_crash(
     if !db.exists() {
         return OwedReports::default();
     }
+    if let Some(data_dir) = db.parent() {
+        let removed = crate::media::cut::remove_stale_parts(&data_dir.join("clips"));
+        if removed > 0 {
+            tracing::info!("removed {removed} unfinished clip .part file(s) a killed cut left");
+        }
+    }
     let r = match recover(db, platform, slug) {
         Ok(r) => r,
         Err(e) => {

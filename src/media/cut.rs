@@ -118,6 +118,37 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// A `.part` file untouched this long is a cut a kill left behind (ffmpeg writes a cut under
+/// way every moment).
+const STALE_PART: std::time::Duration = std::time::Duration::from_secs(600);
+
+#[cfg(test)]
+#[path = "cut_stale_tests.rs"]
+mod stale_tests;
+
+/// Removes the `.part` files of cuts a kill left in `clips_dir` (`*.mp4.part`, a piece's
+/// `*.N.mp4.part`, a concat list's `*.txt.part`); returns how many. A retried clip may get
+/// another name, so they were left for good.
+pub fn remove_stale_parts(clips_dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(clips_dir) else {
+        return 0;
+    };
+    let stale = |e: &std::fs::DirEntry| {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let part = name.ends_with(".mp4.part") || name.ends_with(".txt.part");
+        part && e
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age >= STALE_PART))
+    };
+    entries
+        .flatten()
+        .filter(|e| stale(e))
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
 /// A cut shorter than this holds no frame worth keeping.
 const MIN_CLIP_S: f64 = 0.1;
 

@@ -95,6 +95,22 @@ pub fn reap(dir: &Path) -> Vec<u32> {
     reaped
 }
 
+/// [`reap`], then waits for them to end (streamlink closes its file within a second of
+/// SIGTERM), and SIGKILLs any still there after 5 s: the file is final when this returns.
+pub fn reap_and_wait(dir: &Path) -> Vec<u32> {
+    let reaped = reap(dir);
+    for _ in 0..50 {
+        if reaped.iter().all(|&p| !proc_alive(p)) {
+            return reaped;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    for &pid in reaped.iter().filter(|&&p| proc_alive(p)) {
+        signal_group(pid, Signal::SIGKILL);
+    }
+    reaped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

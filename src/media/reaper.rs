@@ -10,9 +10,6 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use nix::sys::signal::Signal;
-
-use super::children::signal_group;
 use super::orphans;
 
 static STARTED: OnceLock<()> = OnceLock::new();
@@ -55,26 +52,11 @@ pub fn ensure_started(recordings_dir: &Path) {
     });
 }
 
-fn alive(pid: u32) -> bool {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    !stat.is_empty() && !stat.contains(") Z")
-}
-
 /// The watcher's main loop.
 pub fn run(parent: u32, recordings_dir: &Path) -> ExitCode {
     while nix::unistd::getppid().as_raw() as u32 == parent {
         std::thread::sleep(Duration::from_millis(250));
     }
-    let reaped = orphans::reap(recordings_dir);
-    // streamlink ends within a second of SIGTERM with its file intact; then make sure.
-    for _ in 0..50 {
-        if reaped.iter().all(|&p| !alive(p)) {
-            return ExitCode::SUCCESS;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    for pid in reaped.into_iter().filter(|&p| alive(p)) {
-        signal_group(pid, Signal::SIGKILL);
-    }
+    orphans::reap_and_wait(recordings_dir);
     ExitCode::SUCCESS
 }
