@@ -60,7 +60,20 @@ impl Centrifugo {
                 .map_err(|e| format!("token request: {e}"))?;
             let status = resp.status();
             if !status.is_success() {
-                return Err(format!("token request: HTTP {}", status.as_u16()));
+                let header = |name: &str| {
+                    resp.headers()
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_ascii_lowercase)
+                };
+                let cloudflare = header("cf-mitigated").is_some()
+                    || header("server").is_some_and(|s| s.contains("cloudflare"));
+                let by = if cloudflare {
+                    " from Cloudflare (a challenge: Kick's front door blocks this network for now)"
+                } else {
+                    ""
+                };
+                return Err(format!("token request: HTTP {}{by}", status.as_u16()));
             }
             let v: serde_json::Value = resp
                 .json()
@@ -193,5 +206,32 @@ mod tests {
         assert_eq!(centrifugo_close_action(Some(3005)), CloseAction::Retry);
         assert_eq!(centrifugo_close_action(Some(109)), CloseAction::Immediate);
         assert_eq!(centrifugo_close_action(None), CloseAction::Retry);
+    }
+
+    /// A token endpoint answering with `answer` (a whole HTTP response) once.
+    async fn token_server(answer: &'static str) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/auth", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf).await;
+            let _ = s.write_all(answer.as_bytes()).await;
+        });
+        url
+    }
+
+    #[tokio::test]
+    async fn a_cloudflare_block_of_the_token_is_named() {
+        let blocked = "HTTP/1.1 403 Forbidden\r\nserver: cloudflare\r\ncf-mitigated: challenge\r\n\
+                       content-length: 0\r\nconnection: close\r\n\r\n";
+        let url = token_server(blocked).await;
+        let e = Centrifugo::new(&url).mint().await.unwrap_err();
+        assert!(e.contains("HTTP 403 from Cloudflare"), "{e}");
+        let plain = "HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+        let url = token_server(plain).await;
+        let e = Centrifugo::new(&url).mint().await.unwrap_err();
+        assert_eq!(e, "token request: HTTP 403");
     }
 }
