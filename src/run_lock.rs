@@ -146,7 +146,8 @@ pub fn acquire(
 }
 
 /// Whether a live run holds `platform:slug` in `data_dir` now (so its recording may still
-/// grow). A lock nobody holds is taken shared for a moment and let go.
+/// grow). A lock nobody holds is taken shared for a moment and let go (a run starting that
+/// instant tries again: [`lock_file`]).
 pub fn watched(data_dir: &Path, platform: &str, slug: &str) -> bool {
     let path = lock_path(data_dir, platform, slug);
     let Ok(file) = OpenOptions::new().read(true).open(path) else {
@@ -159,6 +160,9 @@ pub fn watched(data_dir: &Path, platform: &str, slug: &str) -> bool {
         Err(_) => true,
     }
 }
+
+/// Tries at taking a lock another process may only be peeking at.
+const PEEK_TRIES: u32 = 3;
 
 enum Taken {
     /// Another process holds it: the file, to read who.
@@ -175,7 +179,20 @@ fn lock_file(path: &Path, role: Role) -> Result<Flock<File>, Taken> {
         .write(true)
         .open(path)
         .map_err(Taken::Io)?;
-    match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+    // A peek ([`watched`]) holds it for a moment: a few tries before it counts as taken.
+    let mut file = file;
+    let mut tries = 0;
+    let locked = loop {
+        match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+            Err((f, Errno::EWOULDBLOCK)) if tries < PEEK_TRIES => {
+                tries += 1;
+                file = f;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => break other,
+        }
+    };
+    match locked {
         Ok(mut lock) => {
             // The holder's pid and role, for the message another process prints.
             let holder = format!("{} {}", std::process::id(), role.as_str());

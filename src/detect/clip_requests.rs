@@ -24,9 +24,10 @@ const MAX_HISTORY: usize = 20_000;
 pub struct ClipRequests {
     commands: Vec<String>,
     min_viewers: u32,
-    /// (time, viewer) of counted requests in the window.
-    recent: VecDeque<(i64, u64)>,
-    /// Times of counted requests that left the window, the last `HISTORY_MS`.
+    /// (time, viewer, part of a burst that fired) of counted requests in the window.
+    recent: VecDeque<(i64, u64, bool)>,
+    /// Times of counted requests that left the window, the last `HISTORY_MS`, bursts left
+    /// out (a flood is not the usual level: it would hide the next one for 10 minutes).
     history: VecDeque<i64>,
     /// The first chat message seen.
     started: Option<i64>,
@@ -81,10 +82,10 @@ impl ClipRequests {
         if self.fired.is_some() && (self.recent.len() as u32) < need.div_ceil(2) {
             self.fired = None;
         }
-        if self.recent.iter().any(|&(_, u)| u == user) {
+        if self.recent.iter().any(|&(_, u, _)| u == user) {
             return None;
         }
-        self.recent.push_back((t.0, user));
+        self.recent.push_back((t.0, user, self.fired.is_some()));
         let viewers = self.recent.len() as u32;
         let fires = match self.fired {
             Some(last) => viewers >= 2 * last,
@@ -97,7 +98,10 @@ impl ClipRequests {
         // Placed where the burst began: past the window's usual requests (a trickle's
         // request 25 s earlier put the clip before what the viewers asked for).
         let skip = (usual.unwrap_or(0.0) as usize).min(self.recent.len() - 1);
-        let first = self.recent.get(skip).map_or(t, |&(at, _)| Ts(at));
+        let first = self.recent.get(skip).map_or(t, |&(at, _, _)| Ts(at));
+        for r in &mut self.recent {
+            r.2 = true;
+        }
         Some(Trigger {
             kind: TriggerType::Keyword,
             at: first,
@@ -120,16 +124,18 @@ impl ClipRequests {
     fn need(&self, usual: Option<f64>) -> u32 {
         match usual {
             None => self.min_viewers.max(WARMUP_VIEWERS),
-            Some(u) => self.min_viewers.max((OVER_USUAL * u).ceil() as u32 + 1),
+            Some(u) => self.min_viewers.max((OVER_USUAL * u).floor() as u32 + 1),
         }
     }
 
     fn expire(&mut self, t: i64) {
-        while let Some(&(at, _)) = self.recent.front()
+        while let Some(&(at, _, burst)) = self.recent.front()
             && t - at >= WINDOW_MS
         {
             self.recent.pop_front();
-            self.history.push_back(at);
+            if !burst {
+                self.history.push_back(at);
+            }
         }
         while self
             .history
@@ -220,6 +226,22 @@ mod tests {
         // The count grows with the flood (the moment keeps the biggest).
         let biggest = fired.iter().map(|&(_, v)| v).max().unwrap_or(0);
         assert!(biggest >= 32, "{fired:?}");
+    }
+
+    #[test]
+    fn a_huge_flood_does_not_hide_the_next_one() {
+        let mut d = det();
+        d.on_message(Ts(0), 1, "hi");
+        let flood = |d: &mut ClipRequests, at_s: i64, viewers: u64, base: u64| {
+            (0..viewers)
+                .filter_map(|v| d.on_message(Ts(at_s * 1000 + v as i64 * 10), base + v, "!clip"))
+                .count()
+        };
+        assert!(flood(&mut d, 300, 300, 1_000) > 0);
+        assert!(
+            flood(&mut d, 480, 40, 5_000) > 0,
+            "40 viewers three minutes later"
+        );
     }
 
     #[test]

@@ -310,7 +310,6 @@ pub fn eval_dirs(
             skip(&chat, why, said);
             continue;
         }
-        scored.insert(name.to_owned(), chat.clone());
         let Some(label_path) = labels.get(name) else {
             let why = format!("no labels named {name}.*");
             skip(
@@ -346,6 +345,7 @@ pub fn eval_dirs(
         if let Some(warning) = spans.outside(hours * 3600.0) {
             eprintln!("{}: {warning}", label_path.display());
         }
+        scored.insert(name.to_owned(), chat.clone());
         streams.push(StreamReport {
             name: name.to_owned(),
             report: super::score(&moments, &spans, hours),

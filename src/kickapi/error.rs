@@ -8,6 +8,9 @@ use serde_json::Value;
 
 use crate::source::channel_ref::ChannelNameError;
 
+/// A 2xx answer that is an HTML page.
+const HTML_PAGE: &str = "expected JSON, got an HTML page";
+
 /// What still works. When the ids are missing the engine adds how to give them.
 const STILL_WORKS: &str = "chat needs only the channel ids";
 
@@ -67,6 +70,8 @@ impl ApiError {
             // A cut-off or garbled answer is a glitch like a 5xx, not a block: at start the
             // chat waits for this answer's ids.
             ApiError::Http(status) if *status >= 500 => Some(secs(60)),
+            // An HTML page where JSON belongs is a soft block or maintenance: the long wait.
+            ApiError::BadResponse(e) if e == HTML_PAGE => Some(secs(300)),
             ApiError::BadResponse(_) => Some(secs(60)),
             ApiError::Http(_) => Some(secs(300)),
             ApiError::Network(_) => Some(secs(30)),
@@ -188,7 +193,7 @@ pub(crate) fn classify(
             }
         }
         _ if html && is_challenge(&text) => ApiError::Cloudflare,
-        200..=299 if html => ApiError::BadResponse("expected JSON, got an HTML page".into()),
+        200..=299 if html => ApiError::BadResponse(HTML_PAGE.into()),
         _ => ApiError::Http(status),
     }
 }
@@ -278,6 +283,8 @@ mod tests {
         assert_eq!(ApiError::Http(503).retry_after(), min(1));
         // A cut-off answer is a glitch: at start the chat waits for it.
         assert_eq!(ApiError::BadResponse("EOF".into()).retry_after(), min(1));
+        let page = classify(200, Some("text/html"), None, b"<html>maintenance</html>");
+        assert_eq!(page.retry_after(), min(5));
         // Twitch's `Ratelimit-Reset`: the bucket refills in 12 s, not the default minute.
         let reset = seconds_until("1700000012", 1_700_000_000);
         assert_eq!(

@@ -80,7 +80,9 @@ pub fn forget(dir: &Path, child: u32) {
 pub fn reap(dir: &Path) -> Vec<u32> {
     let mut reaped = Vec::new();
     let mut keep = Vec::new();
-    for (parent, child) in read(dir) {
+    let noted = read(dir);
+    let before = noted.len();
+    for (parent, child) in noted {
         if parent == std::process::id() || proc_alive(parent) {
             keep.push((parent, child));
         } else if proc_alive(child) && is_our_child(child) {
@@ -88,7 +90,11 @@ pub fn reap(dir: &Path) -> Vec<u32> {
             reaped.push(child);
         }
     }
-    write(dir, &keep);
+    // Written only when an entry went: a live run appending its child meanwhile (this runs
+    // in `clip --pending` too) is not overwritten for nothing.
+    if keep.len() != before {
+        write(dir, &keep);
+    }
     if !reaped.is_empty() {
         tracing::warn!("stopped streamlink/ffmpeg left by a killed kicktui: {reaped:?}");
     }

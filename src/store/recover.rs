@@ -86,6 +86,20 @@ pub fn recover(db: &Path, platform: &str, channel: &str) -> Result<Recovered, St
     for id in ended_recording {
         out.recordings.extend(finish_recordings(&tx, id)?);
     }
+    // Half-done clips of sessions that were closed (a kill while the quit's clips were cut):
+    // counted too, so the next start says they are pending.
+    let half_done: Vec<i64> = tx
+        .prepare(
+            "SELECT m.session_id FROM moments m JOIN sessions s ON s.id = m.session_id
+             WHERE s.platform = ?1 AND s.channel = ?2
+               AND m.clip_status IN ('queued', 'waiting', 'cutting')",
+        )?
+        .query_map(params![platform, channel], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    out.clips = half_done
+        .iter()
+        .filter(|id| !out.sessions.iter().any(|(s, _)| s == *id))
+        .count();
     tx.execute(
         "UPDATE moments SET clip_status = 'pending'
          WHERE clip_status IN ('queued', 'waiting', 'cutting') AND session_id IN
@@ -299,11 +313,12 @@ mod tests {
             .unwrap();
         assert_eq!(open, 1);
         assert!(recover(&db, "kick", "clavicular").unwrap().is_empty());
-        // A stuck clip of an already closed session is reset too, but counted with nothing.
+        // A stuck clip of an already closed session (a kill while the quit's clips were cut)
+        // is reset too, and counted so the next start says so.
         conn.execute("UPDATE moments SET clip_status = 'cutting'", [])
             .unwrap();
         let r = recover(&db, "kick", "clavicular").unwrap();
-        assert!(r.is_empty());
+        assert_eq!((r.clips, r.sessions.len()), (1, 0));
         let clip: String = conn
             .query_row("SELECT clip_status FROM moments", [], |r| r.get(0))
             .unwrap();
