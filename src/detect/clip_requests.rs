@@ -18,6 +18,8 @@ const OVER_USUAL: f64 = 3.0;
 /// (the trickle of a chat just joined is not a burst; hundreds asking still are).
 const WARMUP_MS: i64 = 120_000;
 const WARMUP_VIEWERS: u32 = 5;
+/// A burst begins at the busiest stretch this long of its window.
+const DENSEST_MS: i64 = 10_000;
 /// Requests remembered for the usual level, at most (a flood of thousands).
 const MAX_HISTORY: usize = 20_000;
 
@@ -95,10 +97,7 @@ impl ClipRequests {
             return None;
         }
         self.fired = Some(viewers);
-        // Placed where the burst began: past the window's usual requests (a trickle's
-        // request 25 s earlier put the clip before what the viewers asked for).
-        let skip = (usual.unwrap_or(0.0) as usize).min(self.recent.len() - 1);
-        let first = self.recent.get(skip).map_or(t, |&(at, _, _)| Ts(at));
+        let first = self.burst_start().map_or(t, Ts);
         for r in &mut self.recent {
             r.2 = true;
         }
@@ -108,6 +107,22 @@ impl ClipRequests {
             strength: 5.0 + viewers as f64 / self.min_viewers as f64,
             data: TriggerData::ClipRequests(ClipRequestsData { viewers }),
         })
+    }
+
+    /// Where the burst began: the first request of the busiest `DENSEST_MS` in the window (a
+    /// trickle's request 25 s before a flood put its clip before what the viewers asked for).
+    fn burst_start(&self) -> Option<i64> {
+        let times: Vec<i64> = self.recent.iter().map(|r| r.0).collect();
+        let (mut best, mut start, mut end) = (0, 0, 0);
+        for (i, &from) in times.iter().enumerate() {
+            while end < times.len() && times[end] - from < DENSEST_MS {
+                end += 1;
+            }
+            if end - i > best {
+                (best, start) = (end - i, i);
+            }
+        }
+        times.get(start).copied()
     }
 
     /// The usual requests in a window, `seen_ms` after chat was first seen; `None` while
@@ -212,9 +227,8 @@ mod tests {
         );
         let fired = triggers_with_trickle(&[12, 22]);
         // Placed where the flood began, not at a trickle's request before it.
-        let near = |m: i64| {
-            move |f: &&(i64, u32)| (m * 60_000 - 10_000..=m * 60_000 + 10_000).contains(&f.0)
-        };
+        let near =
+            |m: i64| move |f: &&(i64, u32)| (m * 60_000..=m * 60_000 + 10_000).contains(&f.0);
         assert!(
             fired.iter().any(|f| near(12)(&f)) && fired.iter().any(|f| near(22)(&f)),
             "both floods fire: {fired:?}"
