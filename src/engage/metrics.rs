@@ -228,6 +228,11 @@ impl Metrics {
     /// itself neither lowers nor raises the score and only how the newcomers then chat counts.
     /// Slow drift stays per viewer: an audience growing faster than its chat scores lower.
     pub fn on_viewers(&mut self, count: u32) {
+        // A 0 after an audience (an API blip, a tiny channel flickering 1 ↔ 0) is no reading:
+        // the rates stay per the last audience instead of every baseline starting over.
+        if count == 0 && self.viewers.is_some_and(|v| v > 0) {
+            return;
+        }
         if let Some(old) = self.viewers.filter(|&v| v > 0)
             && count > 0
         {
@@ -245,6 +250,26 @@ impl Metrics {
 
     /// Adds a money event to the totals; returns what it was worth.
     pub fn on_event(&mut self, t: Ts, ev: &Event) -> Option<Money> {
+        let m = self.count_money(t, ev)?;
+        self.support.push_back((t.0.div_euclid(1000), m.usd));
+        self.support_sum += m.usd;
+        Some(m)
+    }
+
+    /// Money an earlier run of this session counted (restarted mid-stream), oldest first: in
+    /// the totals and the last hour's revenue, not in the score (that was the earlier run's).
+    pub fn carry_money(&mut self, earlier: &[(Ts, Event)]) {
+        let newer = std::mem::take(&mut self.hour);
+        let newer_sum = std::mem::replace(&mut self.hour_sum, 0.0);
+        for (t, ev) in earlier {
+            self.count_money(*t, ev);
+        }
+        self.hour.extend(newer);
+        self.hour_sum += newer_sum;
+    }
+
+    /// Adds a money event to the totals and the last hour; returns what it was worth.
+    fn count_money(&mut self, t: Ts, ev: &Event) -> Option<Money> {
         let m = money_of(ev, self.sub_price_usd)?;
         let tot = &mut self.totals;
         tot.revenue_usd += m.usd;
@@ -255,8 +280,6 @@ impl Metrics {
         if m.kind == "donation" {
             tot.donations_usd += m.usd;
         }
-        self.support.push_back((t.0.div_euclid(1000), m.usd));
-        self.support_sum += m.usd;
         self.hour.push_back((t, m.usd));
         self.hour_sum += m.usd;
         Some(m)
@@ -305,6 +328,8 @@ impl Metrics {
             self.base = [Ewma::default(); 3];
             self.money_seen = Ewma::default();
             self.started = Some(sec - 1);
+            // Scored against a level learnt from itself meanwhile: credited to nothing.
+            self.hold_rewards(end.plus_ms(self.learning_ms()), Held::Learning);
         }
         let v = if per_viewer {
             f64::from(self.viewers.unwrap_or(1))

@@ -159,6 +159,23 @@ fn engagement_after_viewers(steps: &[u32]) -> f64 {
 }
 
 #[test]
+fn a_viewer_count_of_zero_for_a_while_starts_nothing_over() {
+    // A steady chat at 100 viewers, the API saying 0 for 15 s, then 100 again; chat then
+    // triples: it still scores high (the baselines were not learnt again from it).
+    let mut m = Metrics::new(&Engagement::default(), 5.0);
+    m.start_session(secs(0));
+    m.on_viewers(100);
+    chat(&mut m, 0, 1200, 3, 20);
+    m.on_viewers(0);
+    chat(&mut m, 1200, 1215, 3, 20);
+    assert!(m.engagement().is_some(), "still scored");
+    m.on_viewers(100);
+    chat(&mut m, 1215, 1300, 9, 40);
+    let e = m.engagement().unwrap();
+    assert!(e > 60.0, "{e}");
+}
+
+#[test]
 fn a_raid_of_quiet_viewers_does_not_sink_the_score() {
     // 262 → 610 at once (a raid), and in two polls; the newcomers do not chat yet.
     for steps in [&[610][..], &[450, 610], &[100]] {
@@ -309,4 +326,43 @@ fn the_waiting_rooms_money_can_become_the_streams() {
     // Taken once.
     m.take_previous_money();
     assert_eq!(m.totals.revenue_usd, 2.0);
+}
+
+/// Restarted mid-stream: the money the earlier run stored goes on in the totals and the
+/// revenue per hour, and does not lift the new run's score.
+#[test]
+fn an_earlier_runs_money_carries_into_the_totals_not_the_score() {
+    let mut m = Metrics::new(&Engagement::default(), 5.0);
+    m.start_session(secs(0));
+    chat(&mut m, 0, 900, 2, 10);
+    let before = m.engagement().unwrap();
+    let kicks = |amount| Event::Kicks {
+        sender: String::new(),
+        amount,
+        message: String::new(),
+    };
+    m.on_event(secs(890), &kicks(500));
+    m.carry_money(&[
+        (secs(100), kicks(1000)),
+        (
+            secs(200),
+            Event::Subscription {
+                username: String::new(),
+                months: 1,
+            },
+        ),
+    ]);
+    assert_eq!((m.totals.revenue_usd, m.totals.subs), (20.0, 1));
+    assert!((m.revenue_per_hour(secs(900)) - 80.0).abs() < 1e-9);
+    chat(&mut m, 900, 901, 2, 10);
+    let after = m.engagement().unwrap();
+    let five_dollars_only = {
+        let mut n = Metrics::new(&Engagement::default(), 5.0);
+        n.start_session(secs(0));
+        chat(&mut n, 0, 900, 2, 10);
+        n.on_event(secs(890), &kicks(500));
+        chat(&mut n, 900, 901, 2, 10);
+        n.engagement().unwrap()
+    };
+    assert!((after - five_dollars_only).abs() < 1e-9, "{before} {after}");
 }

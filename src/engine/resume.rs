@@ -58,12 +58,15 @@ impl Engine {
             let activity = store
                 .last_activity(r.session_id)
                 .map_err(|e| e.to_string())?;
-            Ok::<_, String>(Some((r, status, moments, activity)))
+            let money = store
+                .money_events(r.session_id)
+                .map_err(|e| e.to_string())?;
+            Ok::<_, String>(Some((r, status, moments, activity, money)))
         })
         .await
         .map_err(|e| e.to_string())
         .and_then(|r| r);
-        let (r, status, moments, activity) = match found {
+        let (r, status, moments, activity, money) = match found {
             Ok(found) => found?,
             Err(e) => {
                 tracing::error!("cannot look for the session to resume: {e}");
@@ -96,6 +99,9 @@ impl Engine {
         }
         self.engage.held_reports.retain(|h| h.id != id);
         self.engage.base_stats = r.engage;
+        // The money is the session's: the totals and revenue per hour go on from it (they
+        // began again at $0 while the report counted it all).
+        self.core.engage.carry_money(&money);
         self.feed.send(Update::Note(format!(
             "Session {id} goes on: its stream is still live (what happened while kicktui was \
              down is missing)"
