@@ -74,13 +74,18 @@ impl Default for Bandit {
     }
 }
 
+/// Two activity names are one in any case (`Réact`, `RÉACT`, `réact`), not only ASCII's.
+pub fn same_activity(a: &str, b: &str) -> bool {
+    a == b || a.to_lowercase() == b.to_lowercase()
+}
+
 impl Bandit {
     /// The arm called `name`, or an error listing the arms.
     pub fn arm(&self, name: &str) -> Result<String, String> {
         let wanted = name.trim();
         self.arms
             .iter()
-            .find(|a| a.eq_ignore_ascii_case(wanted))
+            .find(|a| same_activity(a, wanted))
             .cloned()
             .ok_or_else(|| {
                 format!(
@@ -168,7 +173,7 @@ pub(super) fn validate(e: &Engagement, r: &Revenue, b: &Bandit) -> Check {
                 format!("{a:?} is taken by the typed commands (numbers, m, mark, help): rename it"),
             ));
         }
-        if b.arms[..i].iter().any(|o| o.eq_ignore_ascii_case(a)) {
+        if b.arms[..i].iter().any(|o| same_activity(o, a)) {
             return Err(("bandit.arms".into(), format!("{a:?} is listed twice")));
         }
     }

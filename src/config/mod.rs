@@ -16,7 +16,7 @@ pub use advisor::{Advisor, Bot, Provider};
 pub use detection::{
     Chat, Emotes, Events, Keywords, Moments, Peaks, Velocity, VelocityMode, Viewers,
 };
-pub use engage::{Bandit, Engagement, Revenue};
+pub use engage::{Bandit, Engagement, Revenue, same_activity};
 pub use fronts::{ALERT_EVENTS, Alerts, Server};
 pub use keys::{KeyList, Keys};
 pub use load::{ConfigError, ConfigSource, load, resolve_data_dir};

@@ -21,5 +21,23 @@ pub use rng::{Random, SplitMix};
 /// The activity a typed name means: any case, a space for `_` (`just chatting`).
 pub fn arm_index(arms: &[String], typed: &str) -> Option<usize> {
     let typed = typed.split_whitespace().collect::<Vec<_>>().join("_");
-    arms.iter().position(|a| a.eq_ignore_ascii_case(&typed))
+    arms.iter()
+        .position(|a| crate::config::same_activity(a, &typed))
+}
+
+#[cfg(test)]
+mod arm_name_tests {
+    use super::arm_index;
+
+    #[test]
+    fn a_typed_activity_matches_in_any_case_of_any_script() {
+        let arms: Vec<String> = ["talk", "réact", "just_chatting"].map(String::from).into();
+        assert_eq!(arm_index(&arms, "RÉACT"), Some(1));
+        assert_eq!(arm_index(&arms, "Just Chatting"), Some(2));
+        assert_eq!(
+            arm_index(&arms, "react"),
+            None,
+            "an accent is another letter"
+        );
+    }
 }

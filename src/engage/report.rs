@@ -13,6 +13,9 @@ pub struct Report {
     pub ended_at: Option<String>,
     /// The session was left open by a crash and closed at its last known time.
     pub recovered: bool,
+    /// Chat or money while no stream was live (no stream start): no activity is kept then.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub offline: bool,
     /// kicktui began watching this long after the stream started (it joined a running one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub joined_after_s: Option<f64>,

@@ -165,3 +165,24 @@ fn the_moments_line_uses_the_tables_words() {
         "{md}"
     );
 }
+
+#[test]
+fn an_offline_session_and_a_replayed_twitch_log_are_told_as_what_they_are() {
+    let offline = Report {
+        platform: "kick".into(),
+        offline: true,
+        ..Report::default()
+    };
+    let md = offline.to_markdown();
+    assert!(md.contains("No stream was live in this session"), "{md}");
+    assert!(!md.contains("none was set"), "{md}");
+    let mut replayed = Report {
+        platform: "replay".into(),
+        ..Report::default()
+    };
+    replayed.money.bits = 350;
+    let md = replayed.to_markdown();
+    assert!(md.contains("350 bits") && !md.contains("0 Kicks"), "{md}");
+    replayed.money.bits = 0;
+    assert!(replayed.to_markdown().contains("0 Kicks"), "neither came");
+}

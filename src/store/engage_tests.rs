@@ -128,13 +128,15 @@ fn a_late_join_is_said_and_quick_switches_are_not_segments() {
     segment("gameplay", 900.0, 901.0, None);
     segment("q_and_a", 901.0, 902.5, None);
     segment("react", 902.5, 1500.0, Some(0.7));
+    // Resumed after a restart, the stream ended 9 s later: its last segment, not a switch.
+    segment("react", 1600.0, 1609.0, None);
     drop(h);
     writer.shutdown().expect("shutdown");
     let store = Store::open(&db).expect("store");
     let r = store.report(id, 5.0).expect("report").expect("a session");
     let names: Vec<&str> = r.segments.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["talk", "react"]);
-    assert_eq!((r.suggestions.followed, r.suggestions.made), (1, 2));
+    assert_eq!(names, ["talk", "react", "react"]);
+    assert_eq!((r.suggestions.followed, r.suggestions.made), (2, 3));
     let md = r.to_markdown();
     assert!(
         md.contains("- Joined the stream 0:06:40 after it started"),
@@ -249,4 +251,53 @@ fn bits_are_a_cheer_in_the_report_and_the_list() {
         .list_moments(&crate::store::MomentQuery::of_session(id))
         .expect("moments");
     assert_eq!(rows[0].kind_word(), "cheer");
+}
+
+/// A resumed run reads the money the earlier one stored, oldest first, worth what it was.
+#[test]
+fn a_sessions_money_comes_back_as_events() {
+    let (_dir, db, writer, id) = stream_store();
+    let h = writer.handle();
+    let events = [
+        Event::Kicks {
+            sender: "a".into(),
+            amount: 1000,
+            message: "hi".into(),
+        },
+        Event::GiftedSubs {
+            gifter: "b".into(),
+            count: 5,
+        },
+        Event::Raid {
+            from: "c".into(),
+            viewers: 40,
+        },
+        Event::Donation {
+            username: "d".into(),
+            amount_usd: 2.5,
+            message: String::new(),
+        },
+    ];
+    for (i, ev) in events.iter().enumerate() {
+        let row = NewEvent::from_event(id, Ts(1000 * (4 - i as i64)), ev).expect("stored");
+        h.send_blocking(WriteOp::Event(row)).expect("event");
+    }
+    drop(h);
+    writer.shutdown().expect("shutdown");
+    let back = Store::open(&db)
+        .expect("store")
+        .money_events(id)
+        .expect("read");
+    let kinds: Vec<&str> = back.iter().map(|(_, e)| e.name()).collect();
+    assert_eq!(
+        kinds,
+        ["donation", "gifted_subs", "kicks"],
+        "no raid, oldest first"
+    );
+    let usd: f64 = back
+        .iter()
+        .filter_map(|(_, e)| crate::engage::money::money_of(e, 5.0))
+        .map(|m| m.usd)
+        .sum();
+    assert!((usd - 37.5).abs() < 1e-9, "{usd}");
 }

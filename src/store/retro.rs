@@ -124,6 +124,7 @@ impl Store {
         let mut r = Report {
             session: id,
             channel: s.channel,
+            offline: s.stream_started_at.is_none() && s.platform != "replay",
             platform: s.platform,
             title: s.title,
             started_at: s.started_at.to_rfc3339(),
@@ -299,17 +300,21 @@ impl Store {
             })
             .collect::<Result<_, _>>()?;
         // A quick run through the activity keys is no segment of the stream (the log leaves
-        // it out too): not listed, and not a suggestion followed or ignored.
-        let quick = |s: &SegmentRow| {
-            s.ended_at.is_some() && s.reward.is_none() && s.seconds < QUICK_SWITCH_S
-        };
-        r.quick_switch_s = r
-            .segments
-            .iter()
-            .filter(|s| quick(s))
-            .map(|s| s.seconds)
+        // it out too): not listed, and not a suggestion followed or ignored. The last one
+        // was ended by the stream or a stop, not by a key (a stream that ended 9 s after a
+        // restart resumed its activity).
+        let last = r.segments.len().saturating_sub(1);
+        let quick: Vec<bool> = (r.segments.iter().enumerate())
+            .map(|(i, s)| {
+                i < last && s.ended_at.is_some() && s.reward.is_none() && s.seconds < QUICK_SWITCH_S
+            })
+            .collect();
+        r.quick_switch_s = (r.segments.iter().zip(&quick))
+            .filter(|(_, q)| **q)
+            .map(|(s, _)| s.seconds)
             .sum();
-        r.segments.retain(|s| !quick(s));
+        let mut flags = quick.into_iter();
+        r.segments.retain(|_| !flags.next().unwrap_or(false));
         r.summarize_segments();
         r.advisor = self.advice_summary(Some(id))?.line();
         Ok(Some(r))

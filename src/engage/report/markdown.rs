@@ -135,9 +135,11 @@ impl Report {
         }
         writeln!(o, "- Clips: {}", self.clips)?;
         let m = &self.money;
-        // Kicks are Kick's and bits Twitch's: the other platform's zero is left out.
+        // Kicks are Kick's and bits Twitch's: the other platform's zero is left out (a
+        // replayed log may be either: a zero is shown only when neither came).
         let mut tips = Vec::new();
-        if m.kicks > 0 || self.platform != "twitch" {
+        let bits_only = self.platform == "twitch" || (self.platform == "replay" && m.bits > 0);
+        if m.kicks > 0 || !bits_only {
             tips.push(format!("{} Kicks", m.kicks));
         }
         if m.bits > 0 || self.platform == "twitch" {
@@ -185,6 +187,12 @@ impl Report {
         writeln!(o)?;
         if self.activities.is_empty() && self.platform == "replay" {
             writeln!(o, "A replayed log has no activities.")?;
+        } else if self.activities.is_empty() && self.offline {
+            writeln!(
+                o,
+                "No stream was live in this session (chat or money while offline): activities \
+                 are kept only while live."
+            )?;
         } else if self.activities.is_empty() {
             writeln!(
                 o,
