@@ -89,6 +89,8 @@ pub struct Metrics {
     held_by: Held,
     /// Chat is not arriving (the connection is down): its silence is nobody's doing.
     chat_down: bool,
+    /// The second the activity last changed: money before it is the previous activity's.
+    switched_sec: i64,
     /// Seconds the chat window has covered so far (less than the window right after a start).
     chat_span_s: i64,
     /// Baselines learn only after this (ms): the window has refilled after an outage.
@@ -127,6 +129,7 @@ impl Metrics {
             rewards_held_until: i64::MIN,
             held_by: Held::Learning,
             chat_down: false,
+            switched_sec: i64::MIN,
             chat_span_s: 0,
             first_second: None,
             learn_after: i64::MIN,
@@ -202,6 +205,7 @@ impl Metrics {
     /// Another activity began at `t`: for the chat window's length the score still measures
     /// the previous one, so those seconds are credited to neither.
     pub fn settle_after_switch(&mut self, t: Ts) {
+        self.switched_sec = t.0.div_euclid(1000);
         self.hold_rewards(t.plus_ms(self.window_ms()), Held::Switch);
     }
 
@@ -366,7 +370,7 @@ impl Metrics {
         // No usual level learnt yet (an outage from the first minute on): nothing to compare
         // with, so no score (against 0 everything would read as a peak).
         let learnt = self.base.iter().any(|b| b.weight > 0.0);
-        self.score = if warm && learnt {
+        let score_of = |x: [f64; 3]| {
             let mut num = 0.0;
             let mut den = 0.0;
             for i in 0..3 {
@@ -382,8 +386,23 @@ impl Metrics {
                 den += weights[i];
             }
             (den > 0.0).then(|| (100.0 * num / den).clamp(0.0, 100.0))
+        };
+        self.score = if warm && learnt { score_of(x) } else { None };
+        // Credited to the activity on: the money since it began (a gift just before a switch
+        // lifted the next activity's reward for the money window, 5 minutes by default).
+        let since_switch: f64 = (self.support.iter())
+            .filter(|&&(s, _)| s >= self.switched_sec)
+            .map(|&(_, usd)| usd)
+            .sum();
+        let credited = if since_switch < self.support_sum {
+            let x = [
+                x[0],
+                x[1],
+                since_switch.max(0.0) * 60.0 / support_window as f64,
+            ];
+            self.score.and_then(|_| score_of(x))
         } else {
-            None
+            self.score
         };
         let held = if self.chat_down {
             Some(Held::ChatOutage)
@@ -393,7 +412,7 @@ impl Metrics {
         match (self.score, held) {
             (Some(s), None) => {
                 self.stats.push(s);
-                self.lifetime.push(s);
+                self.lifetime.push(credited.unwrap_or(s));
             }
             (score, held) => {
                 if let Some(s) = score {

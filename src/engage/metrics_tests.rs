@@ -366,3 +366,34 @@ fn an_earlier_runs_money_carries_into_the_totals_not_the_score() {
     };
     assert!((after - five_dollars_only).abs() < 1e-9, "{before} {after}");
 }
+
+/// A gift just before a switch lifts the score shown, not the next activity's credit: with
+/// the same chat, the new activity is credited as if the gift had not come.
+#[test]
+fn money_before_a_switch_is_not_the_next_activitys() {
+    let run = |gift: bool| {
+        let mut m = Metrics::new(&Engagement::default(), 5.0);
+        m.start_session(secs(0));
+        chat(&mut m, 0, 1200, 3, 20);
+        if gift {
+            let kicks = Event::Kicks {
+                sender: "a".into(),
+                amount: 5000,
+                message: String::new(),
+            };
+            m.on_event(secs(1170), &kicks);
+        }
+        m.settle_after_switch(secs(1200));
+        let before = m.lifetime;
+        chat(&mut m, 1200, 1400, 3, 20);
+        let credited = (m.lifetime.sum - before.sum) / (m.lifetime.seconds - before.seconds) as f64;
+        (credited, m.engagement().unwrap_or(0.0))
+    };
+    let (with_gift, shown_with) = run(true);
+    let (without, shown_without) = run(false);
+    assert!(
+        shown_with > shown_without + 5.0,
+        "{shown_with} {shown_without}"
+    );
+    assert!((with_gift - without).abs() < 1e-6, "{with_gift} {without}");
+}
