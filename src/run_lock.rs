@@ -172,7 +172,7 @@ enum Taken {
 
 /// Opens and locks the file at `path`, with this process and its role written in it.
 fn lock_file(path: &Path, role: Role) -> Result<Flock<File>, Taken> {
-    let file = OpenOptions::new()
+    let mut file = OpenOptions::new()
         .create(true)
         .truncate(false)
         .read(true)
@@ -180,7 +180,6 @@ fn lock_file(path: &Path, role: Role) -> Result<Flock<File>, Taken> {
         .open(path)
         .map_err(Taken::Io)?;
     // A peek ([`watched`]) holds it for a moment: a few tries before it counts as taken.
-    let mut file = file;
     let mut tries = 0;
     let locked = loop {
         match Flock::lock(file, FlockArg::LockExclusiveNonblock) {

@@ -79,8 +79,7 @@ impl ClipRequests {
             return None;
         }
         self.expire(t.0);
-        let usual = self.usual(t.0 - started);
-        let need = self.need(usual);
+        let need = self.need(t.0 - started);
         if self.fired.is_some() && (self.recent.len() as u32) < need.div_ceil(2) {
             self.fired = None;
         }
@@ -112,35 +111,30 @@ impl ClipRequests {
     /// Where the burst began: the first request of the busiest `DENSEST_MS` in the window (a
     /// trickle's request 25 s before a flood put its clip before what the viewers asked for).
     fn burst_start(&self) -> Option<i64> {
-        let times: Vec<i64> = self.recent.iter().map(|r| r.0).collect();
+        let at = |i: usize| self.recent[i].0;
         let (mut best, mut start, mut end) = (0, 0, 0);
-        for (i, &from) in times.iter().enumerate() {
-            while end < times.len() && times[end] - from < DENSEST_MS {
+        for i in 0..self.recent.len() {
+            while end < self.recent.len() && at(end) - at(i) < DENSEST_MS {
                 end += 1;
             }
             if end - i > best {
                 (best, start) = (end - i, i);
             }
         }
-        times.get(start).copied()
+        self.recent.get(start).map(|r| r.0)
     }
 
-    /// The usual requests in a window, `seen_ms` after chat was first seen; `None` while
-    /// that is too short to tell.
-    fn usual(&self, seen_ms: i64) -> Option<f64> {
+    /// Viewers a window needs to be a burst, `seen_ms` after chat was first seen: more than
+    /// `OVER_USUAL` times the usual requests a window, or `WARMUP_VIEWERS` while that is too
+    /// soon to tell.
+    fn need(&self, seen_ms: i64) -> u32 {
         if seen_ms < WARMUP_MS {
-            return None;
+            return self.min_viewers.max(WARMUP_VIEWERS);
         }
         let windows = ((seen_ms.min(HISTORY_MS) - WINDOW_MS) as f64 / WINDOW_MS as f64).max(1.0);
-        Some(self.history.len() as f64 / windows)
-    }
-
-    /// Viewers a window needs to be a burst.
-    fn need(&self, usual: Option<f64>) -> u32 {
-        match usual {
-            None => self.min_viewers.max(WARMUP_VIEWERS),
-            Some(u) => self.min_viewers.max((OVER_USUAL * u).floor() as u32 + 1),
-        }
+        let usual = self.history.len() as f64 / windows;
+        self.min_viewers
+            .max((OVER_USUAL * usual).floor() as u32 + 1)
     }
 
     fn expire(&mut self, t: i64) {

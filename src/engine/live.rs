@@ -69,8 +69,18 @@ pub async fn run(
     let db = store::db_path(&setup.data_dir);
     let platform = setup.platform;
     let records = setup.cfg.recorder.enabled;
-    let recovered =
-        super::recovery::after_crash(&db, platform.as_str(), &setup.slug, records, &feed);
+    // Off the async workers: SQLite, and up to 5 s waiting for a streamlink a kill left.
+    let recovered = {
+        let (db, slug, feed) = (db.clone(), setup.slug.clone(), feed.clone());
+        let repair =
+            move || super::recovery::after_crash(&db, platform.as_str(), &slug, records, &feed);
+        tokio::task::spawn_blocking(repair)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!("repairing the previous run's rows failed: {e}");
+                Default::default()
+            })
+    };
     let writer = StoreWriter::spawn(&db)?;
     let store = writer.handle();
     let voice_off = kick_only_chat_voice(&mut setup.cfg, platform);

@@ -32,10 +32,7 @@ pub fn after_crash(
         return OwedReports::default();
     }
     if let Some(data_dir) = db.parent() {
-        // A streamlink a kill left (its watcher killed too) still writes: stopped first, so
-        // the repair reads its file's final size.
-        crate::media::orphans::reap_and_wait(&crate::media::recorder::recordings_dir(data_dir));
-        let removed = crate::media::cut::remove_stale_parts(&data_dir.join("clips"));
+        let removed = crate::media::clear_kill_leftovers(data_dir);
         if removed > 0 {
             tracing::info!("removed {removed} unfinished clip .part file(s) a killed cut left");
         }

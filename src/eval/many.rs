@@ -294,14 +294,13 @@ pub fn eval_dirs(
             why,
         });
     };
-    let mut scored = std::collections::BTreeMap::new();
+    let mut scored: std::collections::BTreeMap<String, std::path::PathBuf> = Default::default();
     for chat in files_in(chat_dir)? {
         let Some(name) = chat.file_stem().and_then(|s| s.to_str()) else {
             continue;
         };
         // `a.jsonl` beside `a.json` (a log and its export) would score one stream twice.
         if let Some(first) = scored.get(name) {
-            let first: &std::path::PathBuf = first;
             let why = format!("{} has the same name and is scored", first.display());
             let said = format!(
                 "two chat logs named {name}: {why}, {} is not",

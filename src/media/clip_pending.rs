@@ -256,10 +256,7 @@ pub fn run(cfg: &Config, data_dir: &Path, failed_too: bool) -> Result<ExitCode, 
     // Held until every clip is cut: a live run and this never cut the same moment.
     let locked = lock_channels(&Store::open(&db)?, data_dir, failed_too)?;
     let mine = &locked.mine;
-    // A streamlink a `kill -9` left (its watcher killed too) still writes: stopped first, so
-    // the repair reads its file's final size.
-    super::orphans::reap_and_wait(&super::recorder::recordings_dir(data_dir));
-    let removed = super::cut::remove_stale_parts(&data_dir.join("clips"));
+    let removed = super::clear_kill_leftovers(data_dir);
     if removed > 0 {
         eprintln!(
             "removed {} a killed cut left in clips/",

@@ -122,10 +122,6 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 /// way every moment).
 const STALE_PART: std::time::Duration = std::time::Duration::from_secs(600);
 
-#[cfg(test)]
-#[path = "cut_stale_tests.rs"]
-mod stale_tests;
-
 /// Removes the `.part` files of cuts a kill left in `clips_dir` (`*.mp4.part`, a piece's
 /// `*.N.mp4.part`, a concat list's `*.txt.part`); returns how many. A retried clip may get
 /// another name, so they were left for good.
@@ -258,3 +254,7 @@ mod tests {
         assert!(!cut(51.0, 1.0).is_short(2.0));
     }
 }
+
+#[cfg(test)]
+#[path = "cut_stale_tests.rs"]
+mod stale_tests;

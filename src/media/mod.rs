@@ -58,3 +58,11 @@ pub use recorder::{
     StopReason, live_from_watch, stream_url,
 };
 pub use supervise::backoff;
+
+/// What a `kill -9` (of kicktui and its watcher) left under `data_dir` that would spoil a
+/// repair: a streamlink still writing, stopped and waited for so the repair reads its file's
+/// final size, and the stale `.part` files of cuts under way. Returns how many of those went.
+pub fn clear_kill_leftovers(data_dir: &std::path::Path) -> usize {
+    orphans::reap_and_wait(&recorder::recordings_dir(data_dir));
+    cut::remove_stale_parts(&data_dir.join("clips"))
+}

@@ -195,6 +195,40 @@ impl NewEvent {
     }
 }
 
+/// The money event a stored `events` row of `kind` with `amount` was (what
+/// [`NewEvent::from_event`] wrote, without the names): `None` for another kind, or an amount
+/// no event carries.
+pub(super) fn money_event(kind: &str, amount: f64) -> Option<Event> {
+    let n = amount.clamp(0.0, f64::from(u32::MAX)) as u32;
+    let who = String::new();
+    let ev = match kind {
+        "subscription" => Event::Subscription {
+            username: who,
+            months: 1,
+        },
+        "gifted_subs" => Event::GiftedSubs {
+            gifter: who,
+            count: n,
+        },
+        "kicks" => Event::Kicks {
+            sender: who,
+            amount: n,
+            message: String::new(),
+        },
+        "bits" => Event::Bits {
+            username: who,
+            amount: n,
+        },
+        "donation" if amount.is_finite() && amount > 0.0 => Event::Donation {
+            username: who,
+            amount_usd: amount,
+            message: String::new(),
+        },
+        _ => return None,
+    };
+    ev.is_plausible().then_some(ev)
+}
+
 /// One stretch of an activity (a bandit arm) and, once finished, its reward.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActivitySegment {

@@ -61,62 +61,6 @@ impl Store {
     /// have only guessed its start (the stream probe said live while the API was blocked):
     /// a stream that started earlier than that is the same one, as no other could run then.
     ///
-    /// The money events a session stored, oldest first, as events again (a resumed run's
-    /// totals and revenue per hour go on from them). A damaged amount is left out.
-    pub fn money_events(
-        &self,
-        session: i64,
-    ) -> Result<Vec<(Ts, crate::domain::Event)>, StoreError> {
-        use crate::domain::Event;
-        let mut stmt = self.conn.prepare(
-            "SELECT at, kind, amount FROM events WHERE session_id = ?1
-             AND kind IN ('subscription', 'gifted_subs', 'kicks', 'bits', 'donation')
-             ORDER BY at, id",
-        )?;
-        let rows = stmt.query_map([session], |row| {
-            Ok((
-                get_ts(row, 0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, f64>(2)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (at, kind, amount) = row?;
-            let n = amount.clamp(0.0, f64::from(u32::MAX)) as u32;
-            let who = String::new();
-            let ev = match kind.as_str() {
-                "subscription" => Event::Subscription {
-                    username: who,
-                    months: 1,
-                },
-                "gifted_subs" => Event::GiftedSubs {
-                    gifter: who,
-                    count: n,
-                },
-                "kicks" => Event::Kicks {
-                    sender: who,
-                    amount: n,
-                    message: String::new(),
-                },
-                "bits" => Event::Bits {
-                    username: who,
-                    amount: n,
-                },
-                _ if amount.is_finite() && amount > 0.0 => Event::Donation {
-                    username: who,
-                    amount_usd: amount,
-                    message: String::new(),
-                },
-                _ => continue,
-            };
-            if ev.is_plausible() {
-                out.push((at, ev));
-            }
-        }
-        Ok(out)
-    }
-
     /// `stream_start` None: live was said without a start (the stream probe while the API is
     /// blocked); then the session left live within [`UNKNOWN_START_GAP_MS`] of `now` is the
     /// one (a restart, or a crash, during the block).
@@ -156,6 +100,32 @@ impl Store {
             }));
         }
         Ok(None)
+    }
+
+    /// The money events a session stored, oldest first, as events again (a resumed run's
+    /// totals and revenue per hour go on from them). A damaged amount is left out.
+    pub fn money_events(
+        &self,
+        session: i64,
+    ) -> Result<Vec<(Ts, crate::domain::Event)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT at, kind, amount FROM events WHERE session_id = ?1
+             AND kind IN ('subscription', 'gifted_subs', 'kicks', 'bits', 'donation')
+             ORDER BY at, id",
+        )?;
+        let rows = stmt.query_map([session], |row| {
+            Ok((
+                get_ts(row, 0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, f64>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (at, kind, amount) = row?;
+            out.extend(super::model::money_event(&kind, amount).map(|ev| (at, ev)));
+        }
+        Ok(out)
     }
 
     fn start_guessed(&self, id: i64) -> Result<bool, StoreError> {

@@ -303,18 +303,18 @@ impl Store {
         // it out too): not listed, and not a suggestion followed or ignored. The last one
         // was ended by the stream or a stop, not by a key (a stream that ended 9 s after a
         // restart resumed its activity).
-        let last = r.segments.len().saturating_sub(1);
-        let quick: Vec<bool> = (r.segments.iter().enumerate())
-            .map(|(i, s)| {
-                i < last && s.ended_at.is_some() && s.reward.is_none() && s.seconds < QUICK_SWITCH_S
-            })
-            .collect();
-        r.quick_switch_s = (r.segments.iter().zip(&quick))
-            .filter(|(_, q)| **q)
-            .map(|(s, _)| s.seconds)
+        let last = r.segments.pop();
+        let quick = |s: &SegmentRow| {
+            s.ended_at.is_some() && s.reward.is_none() && s.seconds < QUICK_SWITCH_S
+        };
+        r.quick_switch_s = r
+            .segments
+            .iter()
+            .filter(|s| quick(s))
+            .map(|s| s.seconds)
             .sum();
-        let mut flags = quick.into_iter();
-        r.segments.retain(|_| !flags.next().unwrap_or(false));
+        r.segments.retain(|s| !quick(s));
+        r.segments.extend(last);
         r.summarize_segments();
         r.advisor = self.advice_summary(Some(id))?.line();
         Ok(Some(r))
