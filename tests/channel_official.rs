@@ -39,11 +39,6 @@ fn start(kick_cfg: &kicktui::config::Kick, user_ids: Option<ChatIds>) -> Run {
         ids_tx: watch::channel(None).0,
         news: news_tx,
         probe: None,
-        said_banned: false,
-        said_other_ids: false,
-        ids_checked: false,
-        check_ids_after: None,
-        official_refused: false,
     };
     let cancel = CancellationToken::new();
     tokio::spawn(actor.run(rx, cancel.clone()));

@@ -87,11 +87,6 @@ async fn a_blocked_api_hands_live_status_to_the_stream_probe() {
         ids_tx: watch::channel(Some(ids)).0,
         news: news_tx,
         probe: Some(StreamProbe::from_config(&rec, "clavicular")),
-        said_banned: false,
-        said_other_ids: false,
-        ids_checked: false,
-        check_ids_after: None,
-        official_refused: false,
     };
     let cancel = CancellationToken::new();
     let task = tokio::spawn(actor.run(rx, cancel.clone()));
@@ -170,11 +165,6 @@ async fn another_channels_ids_from_the_config_give_way_to_the_apis() {
         ids_tx,
         news: news_tx,
         probe: None,
-        said_banned: false,
-        said_other_ids: false,
-        ids_checked: false,
-        check_ids_after: None,
-        official_refused: false,
     };
     let info = c.info();
     let theirs = ChatIds {

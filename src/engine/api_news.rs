@@ -1,6 +1,8 @@
 //! The API's news in the live engine: live and offline (weighed with the chat socket's word),
 //! the stream's real start, viewer counts, and trouble reaching the API.
 
+use std::time::Duration;
+
 use super::channel::{ApiNews, ApiRequest};
 use super::runner::Engine;
 use super::update::Update;
@@ -99,7 +101,7 @@ impl Engine {
 }
 
 fn trouble(e: &ApiError, need_ids: bool) -> Update {
-    let (message, retry) = super::channel::trouble_words(e, need_ids);
+    let (message, retry) = trouble_words(e, need_ids);
     Update::ApiTrouble {
         message,
         retry_s: retry.map(|d| d.as_secs()),
@@ -113,5 +115,41 @@ fn live_event(s: &LiveStatus) -> Event {
         title: s.title.clone(),
         started_at: s.started_at,
         stream_id: s.livestream_id,
+    }
+}
+
+/// A channel that answered 404 mid-run is looked up again after this.
+const LOOK_AGAIN_AFTER_404: Duration = Duration::from_secs(300);
+
+/// What an API error means here and when the API is asked again (`None`: not). The channel
+/// was there at start once the ids are known: a 404 then is Kick's hiccup (or a rename a later
+/// look may settle), not a reason to stop polling for the rest of the run.
+pub fn trouble_words(error: &ApiError, need_ids: bool) -> (String, Option<Duration>) {
+    if !need_ids && matches!(error, ApiError::NotFound) {
+        let again = LOOK_AGAIN_AFTER_404;
+        let said = format!(
+            "the channel answered 404 (after it answered before, or with its ids given); \
+             looking again in {} min",
+            again.as_secs() / 60
+        );
+        return (said, Some(again));
+    }
+    (error.to_string(), error.retry_after())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_404_stops_the_lookup_at_start_but_only_delays_polling_mid_run() {
+        let (at_start, retry) = trouble_words(&ApiError::NotFound, true);
+        assert!(at_start.contains("check the spelling"), "{at_start}");
+        assert_eq!(retry, None);
+        let (mid_run, retry) = trouble_words(&ApiError::NotFound, false);
+        assert!(mid_run.contains("looking again in 5 min"), "{mid_run}");
+        assert_eq!(retry, Some(Duration::from_secs(300)));
+        let (_, retry) = trouble_words(&ApiError::Cloudflare, false);
+        assert_eq!(retry, Some(Duration::from_secs(300)));
     }
 }

@@ -20,25 +20,6 @@ use crate::kickapi::{ApiError, ChannelInfo, KickApi, LiveStatus};
 use crate::store::{StoreHandle, WriteOp};
 use crate::time::wall_now;
 
-/// A channel that answered 404 mid-run is looked up again after this.
-const LOOK_AGAIN_AFTER_404: Duration = Duration::from_secs(300);
-
-/// What an API error means here and when the API is asked again (`None`: not). The channel
-/// was there at start once the ids are known: a 404 then is Kick's hiccup (or a rename a later
-/// look may settle), not a reason to stop polling for the rest of the run.
-pub fn trouble_words(error: &ApiError, need_ids: bool) -> (String, Option<Duration>) {
-    if !need_ids && matches!(error, ApiError::NotFound) {
-        let again = LOOK_AGAIN_AFTER_404;
-        let said = format!(
-            "the channel answered 404 (after it answered before, or with its ids given); \
-             looking again in {} min",
-            again.as_secs() / 60
-        );
-        return (said, Some(again));
-    }
-    (error.to_string(), error.retry_after())
-}
-
 /// The two ids the Pusher channel names are made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ChatIds {
@@ -77,6 +58,7 @@ pub enum ApiRequest {
     Relookup(oneshot::Sender<Option<ChatIds>>),
 }
 
+/// Polls the channel's live status and looks its ids up, for the engine and the chat.
 pub struct ChannelActor {
     pub api: KickApi,
     pub slug: String,
@@ -93,17 +75,28 @@ pub struct ChannelActor {
     pub news: mpsc::Sender<ApiNews>,
     /// Live status from the stream while the APIs fail (`None`: `[recorder] probe_live` off).
     pub probe: Option<StreamProbe>,
+}
+
+/// What one run has learnt and said; a run the supervisor restarts starts over.
+#[derive(Default)]
+struct RunMemory {
     /// The channel's ban has been said.
-    pub said_banned: bool,
+    said_banned: bool,
     /// The user's ids were found to be another channel's, and that has been said.
-    pub said_other_ids: bool,
+    said_other_ids: bool,
     /// The channel API has answered once (so the user's ids were checked against it).
-    pub ids_checked: bool,
+    ids_checked: bool,
     /// That check failed: not before this (the failure's own wait; a blocked API asked at
     /// every poll stays blocked).
-    pub check_ids_after: Option<Instant>,
+    check_ids_after: Option<Instant>,
     /// Kick refused `[kick] client_id` / `client_secret`: said once, not used again this run.
-    pub official_refused: bool,
+    official_refused: bool,
+}
+
+/// A run of the actor.
+struct Running {
+    actor: ChannelActor,
+    memory: RunMemory,
 }
 
 /// What has been logged about the stream probe (so a steady answer is logged once).
@@ -121,11 +114,18 @@ enum Wake {
 }
 
 impl ChannelActor {
-    pub async fn run(
-        mut self,
-        mut requests: mpsc::Receiver<ApiRequest>,
-        cancel: CancellationToken,
-    ) {
+    pub async fn run(self, requests: mpsc::Receiver<ApiRequest>, cancel: CancellationToken) {
+        Running {
+            actor: self,
+            memory: RunMemory::default(),
+        }
+        .run(requests, cancel)
+        .await;
+    }
+}
+
+impl Running {
+    async fn run(mut self, mut requests: mpsc::Receiver<ApiRequest>, cancel: CancellationToken) {
         let mut troubled = false;
         let mut next = Instant::now();
         // After an error, polls wait for its delay even when chat asks for one.
@@ -157,7 +157,7 @@ impl ChannelActor {
                     let fresh = if self.ids_from_user() && api_down {
                         None
                     } else {
-                        self.lookup().await.ok().and(self.ids)
+                        self.lookup().await.ok().and(self.actor.ids)
                     };
                     let _ = reply.send(fresh);
                     continue;
@@ -167,7 +167,7 @@ impl ChannelActor {
                     probe_at = None;
                     tracing::info!(
                         "{}: the chat socket says {}",
-                        self.slug,
+                        self.actor.slug,
                         if live { "live" } else { "offline" }
                     );
                     if api_down {
@@ -176,9 +176,9 @@ impl ChannelActor {
                 }
                 Wake::Request(ApiRequest::PollNow) | Wake::Probe if api_down => {
                     // The API is not answering: ask the stream instead.
-                    if self.probe.is_some() {
+                    if self.actor.probe.is_some() {
                         self.probe_now(&mut probing).await;
-                        probe_at = (!socket_said).then(|| Instant::now() + self.poll_every);
+                        probe_at = (!socket_said).then(|| Instant::now() + self.actor.poll_every);
                     }
                     continue;
                 }
@@ -188,7 +188,7 @@ impl ChannelActor {
                 }
                 Wake::Request(ApiRequest::PollNow) | Wake::Poll => {}
             }
-            let need_ids = self.ids.is_none();
+            let need_ids = self.actor.ids.is_none();
             // Given ids: `status` checks them and, blocked, still asks the official API.
             let result = if need_ids && !self.ids_from_user() {
                 self.lookup().await.map(|info| info.status())
@@ -205,13 +205,13 @@ impl ChannelActor {
                     socket_said = false;
                     probe_at = None;
                     probing = ProbeLog::default();
-                    next = Instant::now() + self.poll_every;
+                    next = Instant::now() + self.actor.poll_every;
                     self.tell(ApiNews::Status(status)).await;
                 }
                 Err(error) => {
                     troubled = true;
                     let need_ids = need_ids && !self.use_user_ids();
-                    let (said, retry) = trouble_words(&error, need_ids);
+                    let (said, retry) = super::api_news::trouble_words(&error, need_ids);
                     let line = trouble_log.line(&said);
                     let repeat = line.is_none();
                     if let Some(line) = line {
@@ -234,7 +234,7 @@ impl ChannelActor {
                         }
                         None => polling = false,
                     }
-                    if self.probe.is_some() && !socket_said && probe_at.is_none() {
+                    if self.actor.probe.is_some() && !socket_said && probe_at.is_none() {
                         probe_at = Some(Instant::now());
                     }
                 }
@@ -244,7 +244,7 @@ impl ChannelActor {
 
     /// Probes the stream once and passes on what it found (a log line when that changes).
     async fn probe_now(&mut self, log: &mut ProbeLog) {
-        let Some(probe) = self.probe.as_mut() else {
+        let Some(probe) = self.actor.probe.as_mut() else {
             return;
         };
         let found = probe.probe().await;
@@ -254,8 +254,8 @@ impl ChannelActor {
             tracing::warn!(
                 "{}: Kick's API is not answering; live status now comes from the stream \
                  itself (streamlink on {url} every {} s)",
-                self.slug,
-                self.poll_every.as_secs()
+                self.actor.slug,
+                self.actor.poll_every.as_secs()
             );
         }
         let said = match &found {
@@ -265,8 +265,10 @@ impl ChannelActor {
         };
         if log.last.as_deref() != Some(said.as_str()) {
             match found {
-                Probe::Unknown { .. } => tracing::warn!("{}: stream probe: {said}", self.slug),
-                _ => tracing::info!("{}: stream probe: {said}", self.slug),
+                Probe::Unknown { .. } => {
+                    tracing::warn!("{}: stream probe: {said}", self.actor.slug)
+                }
+                _ => tracing::info!("{}: stream probe: {said}", self.actor.slug),
             }
             log.last = Some(said);
         }
@@ -276,15 +278,15 @@ impl ChannelActor {
     }
 
     fn ids_from_user(&self) -> bool {
-        self.user_channel_id.is_some() && self.user_chatroom_id.is_some()
+        self.actor.user_channel_id.is_some() && self.actor.user_chatroom_id.is_some()
     }
 
     /// The lookup failed before any ids were known: the user's, when they gave both, go to
     /// the chat. Returns whether there are ids now.
     fn use_user_ids(&mut self) -> bool {
-        if self.ids.is_none()
+        if self.actor.ids.is_none()
             && let (Some(channel_id), Some(chatroom_id)) =
-                (self.user_channel_id, self.user_chatroom_id)
+                (self.actor.user_channel_id, self.actor.user_chatroom_id)
         {
             let ids = ChatIds {
                 channel_id,
@@ -293,41 +295,41 @@ impl ChannelActor {
             tracing::info!(
                 "{}: Kick's API did not answer: chat uses the ids from the config (channel \
                  {channel_id}, chatroom {chatroom_id})",
-                self.slug
+                self.actor.slug
             );
-            self.ids = Some(ids);
-            self.ids_tx.send_replace(Some(ids));
+            self.actor.ids = Some(ids);
+            self.actor.ids_tx.send_replace(Some(ids));
         }
-        self.ids.is_some()
+        self.actor.ids.is_some()
     }
 
     async fn tell(&self, news: ApiNews) {
-        let _ = self.news.send(news).await;
+        let _ = self.actor.news.send(news).await;
     }
 
     /// The channel API: ids (published and cached) and status.
     async fn lookup(&mut self) -> Result<ChannelInfo, ApiError> {
-        let info = self.api.channel(&self.slug).await?;
-        if info.is_banned && !std::mem::replace(&mut self.said_banned, true) {
+        let info = self.actor.api.channel(&self.actor.slug).await?;
+        if info.is_banned && !std::mem::replace(&mut self.memory.said_banned, true) {
             // Else kicktui would say "waiting for live" for ever without a word of why.
             let note = format!(
                 "{}: Kick says this channel is banned; it cannot go live until the ban ends",
-                self.slug
+                self.actor.slug
             );
             self.tell(ApiNews::Note(note)).await;
         }
-        let ids = match (self.user_channel_id, self.user_chatroom_id) {
+        let ids = match (self.actor.user_channel_id, self.actor.user_chatroom_id) {
             (Some(channel_id), Some(chatroom_id))
                 if (channel_id, chatroom_id) != (info.channel_id, info.chatroom_id) =>
             {
-                if !std::mem::replace(&mut self.said_other_ids, true) {
+                if !std::mem::replace(&mut self.memory.said_other_ids, true) {
                     let note = format!(
                         "{}: the ids in [kick] channel_id and chatroom_id (or the flags), \
                          channel {channel_id} and chatroom {chatroom_id}, are not this \
                          channel's: Kick's API says channel {} and chatroom {}, and those are \
                          used. Leave the ids out of a config that several channels share (they \
                          are only needed while Kick's API is blocked)",
-                        self.slug, info.channel_id, info.chatroom_id
+                        self.actor.slug, info.channel_id, info.chatroom_id
                     );
                     // A note: the front ends show it and log it.
                     self.tell(ApiNews::Note(note)).await;
@@ -342,14 +344,15 @@ impl ChannelActor {
                 chatroom_id: room.unwrap_or(info.chatroom_id),
             },
         };
-        if self.ids != Some(ids) {
+        if self.actor.ids != Some(ids) {
             tracing::info!(
                 "{}: channel id {}, chatroom id {}",
-                self.slug,
+                self.actor.slug,
                 ids.channel_id,
                 ids.chatroom_id
             );
             if let Err(e) = self
+                .actor
                 .store
                 .enqueue(WriteOp::ChannelCache(info.cache_entry(wall_now())))
                 .await
@@ -357,11 +360,11 @@ impl ChannelActor {
                 tracing::warn!("cannot cache the channel ids: {e}");
             }
         }
-        if self.ids != Some(ids) {
-            self.ids = Some(ids);
-            self.ids_tx.send_replace(Some(ids));
+        if self.actor.ids != Some(ids) {
+            self.actor.ids = Some(ids);
+            self.actor.ids_tx.send_replace(Some(ids));
         }
-        self.ids_checked = true;
+        self.memory.ids_checked = true;
         Ok(info)
     }
 
@@ -369,36 +372,39 @@ impl ChannelActor {
     /// Ids the user gave are checked by the channel API once first (the official one does
     /// not give them).
     async fn status(&mut self) -> Result<LiveStatus, ApiError> {
-        if !self.api.has_official() || self.official_refused {
+        if !self.actor.api.has_official() || self.memory.official_refused {
             return self.lookup().await.map(|info| info.status());
         }
         // Given ids not checked yet: the channel API first (it answers with ids); blocked, the
         // official API still gives the status.
         let mut channel_api = None;
-        let check_due = self.check_ids_after.is_none_or(|at| Instant::now() >= at);
-        if self.ids_from_user() && !self.ids_checked && check_due {
+        let check_due = self
+            .memory
+            .check_ids_after
+            .is_none_or(|at| Instant::now() >= at);
+        if self.ids_from_user() && !self.memory.ids_checked && check_due {
             match self.lookup().await {
                 Ok(info) => return Ok(info.status()),
                 Err(e) => {
                     self.use_user_ids();
                     match e.retry_after() {
-                        Some(wait) => self.check_ids_after = Some(Instant::now() + wait),
-                        None => self.ids_checked = true,
+                        Some(wait) => self.memory.check_ids_after = Some(Instant::now() + wait),
+                        None => self.memory.ids_checked = true,
                     }
                     channel_api = Some(e);
                 }
             }
         }
-        match self.api.official_status(&self.slug).await {
+        match self.actor.api.official_status(&self.actor.slug).await {
             Ok(s) => Ok(s),
             Err(e) => {
                 if e == ApiError::Unauthorized {
-                    self.official_refused = true;
+                    self.memory.official_refused = true;
                     let note = format!(
                         "{}: Kick refused the official API credentials ([kick] client_id and \
                          client_secret; `kicktui doctor` checks them); live status comes from \
                          the channel API for the rest of this run",
-                        self.slug
+                        self.actor.slug
                     );
                     self.tell(ApiNews::Note(note)).await;
                 } else {
@@ -412,7 +418,3 @@ impl ChannelActor {
         }
     }
 }
-
-#[cfg(test)]
-#[path = "channel_tests.rs"]
-mod tests;

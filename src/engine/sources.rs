@@ -71,11 +71,6 @@ impl Sources {
                 .recorder
                 .probe_live
                 .then(|| StreamProbe::from_config(&cfg.recorder, &setup.slug)),
-            said_banned: false,
-            said_other_ids: false,
-            ids_checked: false,
-            check_ids_after: None,
-            official_refused: false,
         };
         let actor = super::supervised::channel_actor(actor, req_rx, feed.clone(), cancel.clone());
 

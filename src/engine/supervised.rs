@@ -146,11 +146,6 @@ pub fn channel_actor(
         ids_tx,
         news,
         probe,
-        said_banned: _,
-        said_other_ids: _,
-        ids_checked: _,
-        check_ids_after: _,
-        official_refused: _,
     } = actor;
     let ids_tx = Arc::new(ids_tx);
     // The engine's and the chat task's request queue outlives every run; a request waits
@@ -190,11 +185,6 @@ pub fn channel_actor(
             ids_tx: inner_tx,
             news: news.clone(),
             probe: probe.clone(),
-            said_banned: false,
-            said_other_ids: false,
-            ids_checked: false,
-            check_ids_after: None,
-            official_refused: false,
         }
         .run(req_rx, run_cancel.clone());
         let (outer, cancel) = (ids_tx.clone(), run_cancel.clone());

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::source::channel_ref::ChannelNameError;
 
 /// A 2xx answer that is an HTML page.
-const HTML_PAGE: &str = "expected JSON, got an HTML page";
+pub(crate) const HTML_PAGE: &str = "expected JSON, got an HTML page";
 
 /// What still works. When the ids are missing the engine adds how to give them.
 const STILL_WORKS: &str = "chat needs only the channel ids";
@@ -36,6 +36,8 @@ pub enum ApiError {
     Network(String),
     /// An answer kicktui cannot read.
     BadResponse(String),
+    /// A 2xx answer that is an HTML page where JSON belongs: a soft block or maintenance.
+    HtmlPage,
 }
 
 impl From<ChannelNameError> for ApiError {
@@ -70,8 +72,7 @@ impl ApiError {
             // A cut-off or garbled answer is a glitch like a 5xx, not a block: at start the
             // chat waits for this answer's ids.
             ApiError::Http(status) if *status >= 500 => Some(secs(60)),
-            // An HTML page where JSON belongs is a soft block or maintenance: the long wait.
-            ApiError::BadResponse(e) if e == HTML_PAGE => Some(secs(300)),
+            ApiError::HtmlPage => Some(secs(300)),
             ApiError::BadResponse(_) => Some(secs(60)),
             ApiError::Http(_) => Some(secs(300)),
             ApiError::Network(_) => Some(secs(30)),
@@ -135,6 +136,10 @@ impl fmt::Display for ApiError {
                     "Kick's API sent an answer kicktui cannot read ({e}); {next}"
                 )
             }
+            ApiError::HtmlPage => write!(
+                f,
+                "Kick's API sent an answer kicktui cannot read ({HTML_PAGE}); {next}"
+            ),
         }
     }
 }
@@ -193,7 +198,7 @@ pub(crate) fn classify(
             }
         }
         _ if html && is_challenge(&text) => ApiError::Cloudflare,
-        200..=299 if html => ApiError::BadResponse(HTML_PAGE.into()),
+        200..=299 if html => ApiError::HtmlPage,
         _ => ApiError::Http(status),
     }
 }
@@ -222,10 +227,7 @@ mod tests {
         assert_eq!(classify(503, None, None, html), ApiError::Cloudflare);
         assert_eq!(classify(200, None, None, html), ApiError::Cloudflare);
         let page = b"<html>hello</html>";
-        assert!(matches!(
-            classify(200, None, None, page),
-            ApiError::BadResponse(_)
-        ));
+        assert_eq!(classify(200, None, None, page), ApiError::HtmlPage);
         let blocked = br#"{"error":"Request blocked by security policy.","reference":"18.ab"}"#;
         assert_eq!(
             classify(403, Some("application/json"), None, blocked),

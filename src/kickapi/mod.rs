@@ -11,6 +11,7 @@ pub use crate::source::channel_ref::{
     ChannelNameError, ChannelRef, MAX_NAME_LEN, Platform, parse_channel, validate_name,
 };
 pub use error::ApiError;
+pub(crate) use error::HTML_PAGE;
 pub use parse::{ChannelInfo, LiveSource, LiveStatus, parse_kick_time};
 
 use std::fmt;
@@ -169,7 +170,7 @@ pub(crate) async fn get_json(req: reqwest::RequestBuilder) -> Result<Value, ApiE
         return Err(classified());
     }
     serde_json::from_slice(&body).map_err(|e| match classified() {
-        err @ (ApiError::Cloudflare | ApiError::BadResponse(_)) => err,
+        err @ (ApiError::Cloudflare | ApiError::HtmlPage) => err,
         _ => ApiError::BadResponse(format!("not JSON: {e}")),
     })
 }

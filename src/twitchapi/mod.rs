@@ -61,6 +61,7 @@ impl From<ApiError> for HelixError {
             ApiError::Http(s) => HelixError::Http(s),
             ApiError::Network(e) => HelixError::Network(e),
             ApiError::BadResponse(e) => HelixError::BadResponse(e),
+            ApiError::HtmlPage => HelixError::BadResponse(crate::kickapi::HTML_PAGE.into()),
             ApiError::NoCredentials => HelixError::Unauthorized,
         }
     }
