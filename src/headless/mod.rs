@@ -92,6 +92,8 @@ pub struct Printer {
     channel: String,
     chat_every_s: u64,
     last_chat_line: Option<Ts>,
+    /// The current chat spike has had its `← SPIKE` line.
+    spike_shown: bool,
     chat_log: crate::source::state_log::ChatStateLog,
     /// Chat has been connected at least once.
     connected: bool,
@@ -111,6 +113,7 @@ impl Printer {
             channel: channel.to_string(),
             chat_every_s,
             last_chat_line: None,
+            spike_shown: false,
             chat_log: Default::default(),
             connected: false,
             api_trouble: false,
@@ -125,15 +128,20 @@ impl Printer {
         let c = clock(now);
         match u {
             Update::Snapshot(s) => {
+                // A spike is marked when it starts, not at the next periodic line.
+                let new_spike = s.chat_spike && !self.spike_shown;
+                self.spike_shown &= s.chat_spike;
                 // Before chat is connected a chat line only says 0.0.
                 let due = self.connected
-                    && self
-                        .last_chat_line
-                        .is_none_or(|t| now.0 - t.0 >= self.chat_every_s as i64 * 1000);
+                    && (new_spike
+                        || self
+                            .last_chat_line
+                            .is_none_or(|t| now.0 - t.0 >= self.chat_every_s as i64 * 1000));
                 if !due {
                     return vec![];
                 }
                 self.last_chat_line = Some(now);
+                self.spike_shown = s.chat_spike;
                 vec![format!("{c} {}", chat_line(s))]
             }
             Update::ChatState(st) => {

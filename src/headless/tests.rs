@@ -15,7 +15,17 @@ fn chat_line_is_rate_limited_and_marks_spikes() {
         "{first:?}"
     );
     assert!(p.lines(&Update::Snapshot(s.clone()), Ts(5000)).is_empty());
-    assert_eq!(p.lines(&Update::Snapshot(s), Ts(10_000)).len(), 1);
+    assert_eq!(p.lines(&Update::Snapshot(s.clone()), Ts(10_000)).len(), 1);
+
+    // A new spike 2 s after a quiet line is marked at once, then the pace resumes.
+    s.chat_spike = false;
+    let quiet = p.lines(&Update::Snapshot(s.clone()), Ts(20_000));
+    assert!(quiet[0].ends_with("Keywords: 5"), "{quiet:?}");
+    s.chat_spike = true;
+    let spike = p.lines(&Update::Snapshot(s.clone()), Ts(22_000));
+    assert!(spike[0].ends_with("← SPIKE"), "{spike:?}");
+    assert!(p.lines(&Update::Snapshot(s.clone()), Ts(23_000)).is_empty());
+    assert_eq!(p.lines(&Update::Snapshot(s), Ts(32_000)).len(), 1);
 }
 
 #[test]
