@@ -260,6 +260,21 @@ async fn killed_mid_stream(
     c.burst(20, 5, Duration::from_secs(4)).await;
     // A 10 s chat_stats row is written by now (window 3 s in the test config).
     run.expect("Chat:").await;
+    c.kicks("fan", 500, "");
+    run.expect("Kicks: fan sent 500 Kicks").await;
+    let data = run.dir.path().join("data");
+    // The money is the session's once stored (the store writes behind the line).
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while count(
+            &db(&data),
+            "SELECT count(*) FROM events WHERE session_id = 1 AND kind = 'kicks'",
+        ) == 0
+        {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("the Kicks stored");
     std::process::Command::new("kill")
         .args(["-KILL", &run.pid().to_string()])
         .status()
@@ -316,8 +331,10 @@ async fn a_session_left_open_by_kill_9_is_closed_and_reported_at_the_next_start(
             r.get(0)
         })
         .unwrap();
+    // (Times of different precision: `15.332Z` sorts before `15Z` as text.)
+    let time = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap();
     assert!(
-        ended >= last_stat,
+        time(&ended) >= time(&last_stat),
         "closed at {ended}, last stats {last_stat}"
     );
     let activity_closed: i64 = count(
@@ -372,6 +389,34 @@ async fn a_restart_mid_stream_after_a_crash_goes_on_with_the_same_session() {
     );
     let mut next = support::Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
     next.expect("Session 1 goes on").await;
+    // The dashboard goes on from the earlier run's money: its $5 of Kicks on the revenue
+    // curve and in the totals (they began again at $0, with an empty curve).
+    let dashboard = next
+        .seen
+        .iter()
+        .find_map(|l| l.split("Dashboard: http://").nth(1))
+        .and_then(|rest| rest.split('/').next())
+        .map(str::to_owned)
+        .expect("the dashboard's address");
+    let state = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let state: serde_json::Value = reqwest::get(format!("http://{dashboard}/api/state"))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if state["revenue"].as_array().is_some_and(|r| !r.is_empty()) {
+                return state;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("the earlier revenue on the dashboard");
+    assert_eq!(state["revenue"][0]["cumulative"], 5.0, "{state}");
+    assert_eq!(state["donations"][0]["username"], "fan", "{state}");
+    assert_eq!(state["metrics"]["revenueToday"], 5.0, "{state}");
     c.burst(20, 5, Duration::from_secs(4)).await;
     next.expect("Chat:").await;
     c.set_offline();

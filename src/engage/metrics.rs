@@ -275,15 +275,7 @@ impl Metrics {
     /// Adds a money event to the totals and the last hour; returns what it was worth.
     fn count_money(&mut self, t: Ts, ev: &Event) -> Option<Money> {
         let m = money_of(ev, self.sub_price_usd)?;
-        let tot = &mut self.totals;
-        tot.revenue_usd += m.usd;
-        tot.subs += m.subs;
-        tot.kicks += m.kicks;
-        tot.bits += m.bits;
-        tot.events += 1;
-        if m.kind == "donation" {
-            tot.donations_usd += m.usd;
-        }
+        self.totals.count(&m);
         self.hour.push_back((t, m.usd));
         self.hour_sum += m.usd;
         Some(m)

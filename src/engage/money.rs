@@ -64,6 +64,18 @@ pub struct MoneyTotals {
 }
 
 impl MoneyTotals {
+    /// Counts money received.
+    pub fn count(&mut self, m: &Money) {
+        self.revenue_usd += m.usd;
+        self.subs += m.subs;
+        self.kicks += m.kicks;
+        self.bits += m.bits;
+        self.events += 1;
+        if m.kind == "donation" {
+            self.donations_usd += m.usd;
+        }
+    }
+
     pub fn add(&mut self, o: &MoneyTotals) {
         self.revenue_usd += o.revenue_usd;
         self.subs += o.subs;

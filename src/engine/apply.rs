@@ -63,14 +63,15 @@ impl Engine {
         let now = wall_now();
         // Restarted after a crash mid-stream: the stream's session goes on.
         let resumed = self.resume_stream(now, at, start_known, stream_id).await;
-        let (session, before, activity) = match resumed {
-            Some(r) => (Some(r.id), Some(r.before), r.activity),
+        let (session, before, activity, money) = match resumed {
+            Some(r) => (Some(r.id), Some(r.before), r.activity, r.money),
             None => (
                 self.sessions
                     .go_live(now, at, title.clone(), stream_id)
                     .await,
                 None,
                 None,
+                Vec::new(),
             ),
         };
         // The offline chat and money just before the stream are the stream's now: so is the
@@ -95,6 +96,8 @@ impl Engine {
             source: self.media.live_source,
             resumed: before.is_some(),
         });
+        // After WentLive: the front ends show a new session's money from $0.
+        self.engage_revenue_before(&money);
         self.report_held(true).await;
         self.engage_session_opened(now).await;
         // A resumed stream goes on with the activity it was on, unless one is set.

@@ -5,8 +5,7 @@
 use super::runner::Engine;
 use super::update::Update;
 use super::view::MomentRow;
-use crate::domain::Ts;
-use crate::domain::{Moment, Trigger};
+use crate::domain::{Event, Moment, Trigger, Ts};
 use crate::media::{ClipRequest, ClipState, RecordingStatus};
 use crate::store::{
     ClipStatus, EngageStats, MomentQuery, MomentRow as StoredMoment, SAME_STREAM_MS, Store,
@@ -25,6 +24,8 @@ pub(super) struct Resumed {
     pub id: i64,
     pub before: RecordingStatus,
     pub activity: Option<String>,
+    /// Its money so far (for the revenue curve, once the front ends show the session).
+    pub money: Vec<(Ts, Event)>,
 }
 
 impl Engine {
@@ -119,6 +120,7 @@ impl Engine {
             id,
             before: status,
             activity,
+            money,
         })
     }
 

@@ -294,10 +294,12 @@ fn a_sessions_money_comes_back_as_events() {
         ["donation", "gifted_subs", "kicks"],
         "no raid, oldest first"
     );
-    let usd: f64 = back
+    let money: Vec<_> = back
         .iter()
         .filter_map(|(_, e)| crate::engage::money::money_of(e, 5.0))
-        .map(|m| m.usd)
-        .sum();
+        .collect();
+    let usd: f64 = money.iter().map(|m| m.usd).sum();
     assert!((usd - 37.5).abs() < 1e-9, "{usd}");
+    let who: Vec<&str> = money.iter().map(|m| m.username.as_str()).collect();
+    assert_eq!(who, ["d", "b", "a"], "the donors come back too");
 }

@@ -195,12 +195,11 @@ impl NewEvent {
     }
 }
 
-/// The money event a stored `events` row of `kind` with `amount` was (what
-/// [`NewEvent::from_event`] wrote, without the names): `None` for another kind, or an amount
-/// no event carries.
-pub(super) fn money_event(kind: &str, amount: f64) -> Option<Event> {
+/// The money event a stored `events` row of `kind` with `amount` from `who` was (what
+/// [`NewEvent::from_event`] wrote, without the message): `None` for another kind, or an
+/// amount no event carries.
+pub(super) fn money_event(kind: &str, amount: f64, who: String) -> Option<Event> {
     let n = amount.clamp(0.0, f64::from(u32::MAX)) as u32;
-    let who = String::new();
     let ev = match kind {
         "subscription" => Event::Subscription {
             username: who,

@@ -109,7 +109,7 @@ impl Store {
         session: i64,
     ) -> Result<Vec<(Ts, crate::domain::Event)>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT at, kind, amount FROM events WHERE session_id = ?1
+            "SELECT at, kind, amount, username FROM events WHERE session_id = ?1
              AND kind IN ('subscription', 'gifted_subs', 'kicks', 'bits', 'donation')
              ORDER BY at, id",
         )?;
@@ -118,12 +118,14 @@ impl Store {
                 get_ts(row, 0)?,
                 row.get::<_, String>(1)?,
                 row.get::<_, f64>(2)?,
+                row.get::<_, Option<String>>(3)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (at, kind, amount) = row?;
-            out.extend(super::model::money_event(&kind, amount).map(|ev| (at, ev)));
+            let (at, kind, amount, who) = row?;
+            let event = super::model::money_event(&kind, amount, who.unwrap_or_default());
+            out.extend(event.map(|ev| (at, ev)));
         }
         Ok(out)
     }

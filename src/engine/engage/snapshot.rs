@@ -3,6 +3,7 @@
 
 use crate::domain::{Event, Ts};
 use crate::engage::context::{ContextInput, context_line};
+use crate::engage::money::{Money, MoneyTotals};
 use crate::engage::money_of;
 use crate::engine::runner::Engine;
 use crate::engine::update::Update;
@@ -41,6 +42,28 @@ impl Engine {
         let Some(m) = money_of(event, self.engage.sub_price_usd) else {
             return;
         };
+        let totals = self.core.engage.totals.clone();
+        let per_hour = self.core.engage.revenue_per_hour(at);
+        self.send_revenue_point(at, m, &totals, per_hour);
+    }
+
+    /// A resumed session's money from its earlier runs (read back from the store), as the
+    /// points of its revenue curve: the dashboard's curve and donations go on from them
+    /// instead of starting again at the restart.
+    pub(in crate::engine) fn engage_revenue_before(&mut self, money: &[(Ts, Event)]) {
+        let mut totals = MoneyTotals::default();
+        for (at, event) in money {
+            let Some(m) = money_of(event, self.engage.sub_price_usd) else {
+                continue;
+            };
+            totals.count(&m);
+            // The rate is the snapshot's, from all of them.
+            self.send_revenue_point(*at, m, &totals, 0.0);
+        }
+    }
+
+    /// `totals`: this session's, the point included.
+    fn send_revenue_point(&mut self, at: Ts, m: Money, totals: &MoneyTotals, per_hour: f64) {
         self.engage.revenue_seq += 1;
         let session = self.sessions.current().unwrap_or(0);
         self.feed.send(Update::Revenue(RevenuePoint {
@@ -49,10 +72,10 @@ impl Engine {
             username: m.username,
             kind: m.kind.to_string(),
             amount: m.usd,
-            cumulative: self.core.engage.totals.revenue_usd,
-            subs_total: self.core.engage.totals.subs,
-            bits_total: self.core.engage.totals.bits,
-            per_hour: self.core.engage.revenue_per_hour(at),
+            cumulative: totals.revenue_usd,
+            subs_total: totals.subs,
+            bits_total: totals.bits,
+            per_hour,
         }));
     }
 
