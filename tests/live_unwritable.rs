@@ -1,7 +1,8 @@
 //! The real binary with real streamlink whose output file cannot grow: streamlink runs under
 //! a file-size limit (`ulimit -f`, RLIMIT_FSIZE, what a full disk looks like to it: a write
 //! error) while a flag file exists. One clear line, chat and moments go on in SQLite, and once
-//! the limit is gone recording resumes in a new part.
+//! the limit is gone recording resumes in a new part. A streamlink that hangs holds up
+//! neither the run nor its stop.
 
 mod support;
 
@@ -101,5 +102,42 @@ async fn a_recording_that_cannot_be_written_says_so_and_resumes_in_a_new_part() 
             "SELECT count(*) FROM recordings WHERE status != 'unwritable' AND bytes > 65536"
         ) >= 1,
         "a part after the limit grew past it"
+    );
+}
+
+/// A streamlink that never answers `--version` (a hung install) does not hold up a stop:
+/// SIGTERM ends the run at once, and the hung check's child goes with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_streamlink_check_does_not_hold_up_a_stop() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let hung = dir.path().join("streamlink-hung");
+    std::fs::write(&hung, "#!/bin/sh\nexec sleep 604.321\n").unwrap();
+    std::fs::set_permissions(&hung, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.recorder.enabled = true;
+    cfg.recorder.streamlink = hung.display().to_string();
+    let mut run = Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
+    run.expect("Watching").await;
+    let asked = std::time::Instant::now();
+    let (status, lines, dir) = timeout(LIMIT, run.stop("TERM"))
+        .await
+        .expect("stopped while the check hangs");
+    assert!(status.success(), "{status}\n{}", lines.join("\n"));
+    assert!(
+        asked.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        asked.elapsed()
+    );
+    let left = std::process::Command::new("pgrep")
+        .args([
+            "-f",
+            &dir.path().join("streamlink-hung").display().to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        left.stdout.is_empty(),
+        "the hung check's child is left running"
     );
 }

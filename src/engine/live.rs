@@ -133,9 +133,14 @@ pub async fn run(
     };
     let (capture, capture_thread) = capture.unzip();
     let tools = match tools {
-        Some(check) => check
-            .await
-            .unwrap_or_else(|e| Err(format!("the tool check failed: {e}"))),
+        // A stop while it runs is not held up by it (its child is killed with it).
+        Some(mut check) => tokio::select! {
+            r = &mut check => r.unwrap_or_else(|e| Err(format!("the tool check failed: {e}"))),
+            () = cancel.cancelled() => {
+                check.abort();
+                Err("stopped during the tool check".into())
+            }
+        },
         None => Ok(()),
     };
     let media_cfg = match platform {
