@@ -110,7 +110,12 @@ impl Engine {
         let fatal = loop {
             // Every input below starts with `woke`: a sleep is measured from here.
             self.wake.idle(super::wake_watch::boot_ms());
+            // Biased, the source first: chat carries the times it came, the other inputs
+            // happen now. Chat that queued up while the engine waited (a moment's commit on
+            // a failing disk) must go in before a tick or an API answer moves the core to
+            // now, or it all lands in this second: a spike that never was.
             tokio::select! {
+                biased;
                 _ = cancel.cancelled() => {
                     // Stopped after a sleep (`kill` of a stopped job): the gap, not silence.
                     self.woke().await;
