@@ -41,6 +41,13 @@ impl Core {
         }
         self.stream_id = stream_id;
         let start = known.unwrap_or(t);
+        // A moment building from before the stream (the waiting room's subs) is the offline
+        // session's: closed there, it does not take in the stream's first triggers.
+        if self.moments.open().is_some_and(|m| m.first < start)
+            && let Some(m) = self.moments.close()
+        {
+            self.push_moment(m, out);
+        }
         self.start_guessed = known.is_none();
         self.totals.is_live = true;
         self.engage.start_session(t);

@@ -332,3 +332,41 @@ fn a_late_end_of_another_broadcast_is_ignored_a_new_one_starts_its_own_session()
         [format!("offline {}", restart.plus_secs(90.0).0)]
     );
 }
+
+/// Subs building a moment seconds before the stream goes live stay the waiting room's: the
+/// moment closes before the stream's start, and a raid 7 s into the stream is its own
+/// moment at its own time (it was merged into the subs' moment, stored in the offline
+/// session and never clipped).
+#[test]
+fn a_moment_building_when_the_stream_starts_stays_before_it() {
+    let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);
+    let t0 = Ts(1_790_000_000_000);
+    core.on_tick(t0);
+    let mut out = core.on_event(t0.plus_secs(20.0), &kicks(1000));
+    let live = t0.plus_secs(23.0);
+    out.extend(core.on_event(live, &live_event(Some(live))));
+    let raid = Event::Raid {
+        from: "friend".into(),
+        viewers: 500,
+    };
+    out.extend(core.on_event(live.plus_secs(7.0), &raid));
+    let order: Vec<String> = out
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Moment(m) => Some(format!("final {:?} +{}", m.trigger_type, m.offset_s)),
+            Effect::MomentBuilding(m) => Some(format!("building {:?}", m.trigger_type)),
+            Effect::Live { .. } => Some("live".into()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "building Donation",
+            "final Donation +20",
+            "live",
+            "building Raid"
+        ],
+        "{out:?}"
+    );
+}
