@@ -46,10 +46,9 @@ impl Sources {
         let status = TwitchStatus {
             login: login.to_string(),
             helix: Helix::new(&cfg.twitch).map(Arc::new),
-            probe: cfg
-                .recorder
-                .probe_live
-                .then(|| StreamProbe::from_config(&media.recorder, login)),
+            probe: cfg.recorder.probe_live.then(|| {
+                StreamProbe::from_config(&media.recorder, login).with_url_key("[twitch] stream_url")
+            }),
             assume_live: cfg.twitch.assume_live,
             poll_every: std::time::Duration::from_secs(u64::from(
                 cfg.recorder.poll_interval_seconds,

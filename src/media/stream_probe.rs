@@ -41,6 +41,8 @@ pub struct StreamProbe {
     streamlink: String,
     url: String,
     extra_args: Vec<String>,
+    /// The setting the URL comes from, for a hint (Twitch overrides `[recorder] stream_url`).
+    url_key: &'static str,
     http: reqwest::Client,
     /// The last media playlist seen and since when it has not changed.
     last_playlist: Option<(String, Instant)>,
@@ -52,11 +54,18 @@ impl StreamProbe {
         StreamProbe::new(&rec.streamlink, &url, &rec.streamlink_args)
     }
 
+    /// The URL comes from `key` (named in the hint when streamlink cannot handle it).
+    pub fn with_url_key(mut self, key: &'static str) -> StreamProbe {
+        self.url_key = key;
+        self
+    }
+
     pub fn new(streamlink: &str, url: &str, extra_args: &[String]) -> StreamProbe {
         StreamProbe {
             streamlink: streamlink.into(),
             url: url.into(),
             extra_args: extra_args.to_vec(),
+            url_key: "[recorder] stream_url",
             http: reqwest::Client::builder()
                 .timeout(PLAYLIST_LIMIT)
                 .build()
@@ -116,7 +125,8 @@ impl StreamProbe {
                 ));
             }
         };
-        classify(&serde_json::from_str::<Value>(&out.stdout).unwrap_or(Value::Null))
+        let answer = serde_json::from_str::<Value>(&out.stdout).unwrap_or(Value::Null);
+        classify(&answer, self.url_key)
     }
 
     /// A resolved HLS stream's playlist: over when it has ended or has not changed for three
@@ -192,7 +202,8 @@ enum Resolved {
     Unclear(String),
 }
 
-fn classify(v: &Value) -> Resolved {
+/// `url_key`: the setting the URL comes from.
+fn classify(v: &Value, url_key: &str) -> Resolved {
     if let Some(error) = v.get("error").and_then(Value::as_str) {
         // It is logged and shown: never with a URL's token.
         let error = &crate::media::slog::without_url_queries(error);
@@ -202,7 +213,7 @@ fn classify(v: &Value) -> Resolved {
         return if gone {
             Resolved::Gone(format!("streamlink: {error}"))
         } else if error.contains("No plugin can handle URL") {
-            Resolved::Unclear(format!("{error}; check [recorder] stream_url"))
+            Resolved::Unclear(format!("{error}; check {url_key}"))
         } else {
             Resolved::Unclear(format!("streamlink: {error}"))
         };
@@ -224,6 +235,8 @@ fn classify(v: &Value) -> Resolved {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const KEY: &str = "[recorder] stream_url";
     use serde_json::json;
 
     #[test]
@@ -231,28 +244,47 @@ mod tests {
         let live =
             json!({"type": "hls", "url": "http://h/live.m3u8", "metadata": {"title": " Ranked "}});
         assert_eq!(
-            classify(&live),
+            classify(&live, KEY),
             Resolved::Stream {
                 url: Some("http://h/live.m3u8".into()),
                 title: Some("Ranked".into())
             }
         );
         let offline = json!({"error": "No playable streams found on this URL: https://kick.com/x"});
-        assert!(matches!(classify(&offline), Resolved::Gone(_)));
+        assert!(matches!(classify(&offline, KEY), Resolved::Gone(_)));
         let gone = json!({"error": "Unable to open URL: http://h/live.m3u8 (404 Client Error: File not found)"});
-        assert!(matches!(classify(&gone), Resolved::Gone(_)));
+        assert!(matches!(classify(&gone, KEY), Resolved::Gone(_)));
         let blocked = json!({"error": "Unable to open URL: https://kick.com/api/v2/channels/x/livestream (403 Client Error: Forbidden)"});
-        assert!(matches!(classify(&blocked), Resolved::Unclear(_)));
-        let Resolved::Unclear(why) = classify(&json!({"error": "No plugin can handle URL: x"}))
+        assert!(matches!(classify(&blocked, KEY), Resolved::Unclear(_)));
+        let Resolved::Unclear(why) =
+            classify(&json!({"error": "No plugin can handle URL: x"}), KEY)
         else {
             panic!()
         };
-        assert!(why.contains("[recorder] stream_url"));
-        assert!(matches!(classify(&Value::Null), Resolved::Unclear(_)));
+        assert!(why.ends_with("; check [recorder] stream_url"), "{why}");
+        assert!(matches!(classify(&Value::Null, KEY), Resolved::Unclear(_)));
         let tokened = json!({"error": "Unable to open URL: https://h/a.m3u8?token=s3cret (403 Client Error)"});
-        let Resolved::Unclear(why) = classify(&tokened) else {
+        let Resolved::Unclear(why) = classify(&tokened, KEY) else {
             panic!()
         };
         assert!(!why.contains("s3cret") && why.contains("a.m3u8?…"), "{why}");
+    }
+
+    /// On Twitch the URL is `[twitch] stream_url` (it overrides the recorder's): the hint
+    /// names that key, not one whose edit would change nothing.
+    #[tokio::test]
+    async fn the_hint_names_the_setting_the_url_comes_from() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fake = dir.path().join("streamlink");
+        let answer = r#"{"error": "No plugin can handle URL: http://127.0.0.1:9/x"}"#;
+        std::fs::write(&fake, format!("#!/bin/sh\necho '{answer}'\n")).expect("script");
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("mode");
+        let probe = StreamProbe::new(&fake.display().to_string(), "http://127.0.0.1:9/x", &[])
+            .with_url_key("[twitch] stream_url");
+        let Resolved::Unclear(why) = probe.resolve().await else {
+            panic!("not unclear")
+        };
+        assert!(why.ends_with("; check [twitch] stream_url"), "{why}");
     }
 }
