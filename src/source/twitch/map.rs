@@ -164,7 +164,8 @@ impl Mapper {
             }
             "submysterygift" | "anonsubmysterygift" => {
                 let gifter = gifter(m, &kind);
-                let count = num("msg-param-mass-gift-count").unwrap_or(1).max(1);
+                // 0 is garbage, as is 50,000: the core refuses it (counted as malformed).
+                let count = num("msg-param-mass-gift-count").unwrap_or(1);
                 let key = fold_key(m, &gifter);
                 let event = Event::GiftedSubs {
                     gifter: gifter.clone(),
@@ -279,7 +280,11 @@ fn privmsg(m: &IrcMessage<'_>, out: &mut Vec<Event>) -> Result<(), String> {
         (Some(source), Some(room)) => source != room,
         _ => false,
     };
-    let bits = m.tag_u64("bits").filter(|b| *b > 0 && !partners);
+    // Unreadable bits (a number past u64) are garbage the core refuses, not no bits.
+    let bits = m
+        .tag_nonempty("bits")
+        .map(|b| b.trim().parse::<u64>().unwrap_or(u64::MAX))
+        .filter(|b| *b > 0 && !partners);
     out.push(Event::Chat(ChatMessage {
         id: m.tag_nonempty("id").map(|id| MsgId::parse(&id)),
         user_id: m

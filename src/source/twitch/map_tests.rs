@@ -45,6 +45,12 @@ fn a_cheer_is_one_chat_message_and_bits() {
     let partner = CHEER.replace("room-id=12345;", "room-id=12345;source-room-id=999;");
     let ev = one(&partner);
     assert!(matches!(ev[..], [Event::Chat(_)]), "{ev:?}");
+    // Bits past any number are garbage (refused by the core), not a cheer of none.
+    let huge = one(&CHEER.replace("bits=100;", "bits=99999999999999999999;"));
+    assert!(
+        matches!(&huge[1], e @ Event::Bits { .. } if !e.is_plausible()),
+        "{huge:?}"
+    );
     // Our own cheer seen in a shared session carries our room as its source.
     let own = CHEER.replace("room-id=12345;", "room-id=12345;source-room-id=12345;");
     assert_eq!(one(&own).len(), 2);
@@ -176,6 +182,12 @@ fn an_implausible_mass_gift_does_not_swallow_later_gifts() {
     );
     let out = events(&mut m, &garbage);
     assert!(!out[0].is_plausible(), "{out:?}");
+    let none = garbage.replace("count=50000", "count=0");
+    let out = events(&mut Mapper::new(), &none);
+    assert!(
+        !out[0].is_plausible(),
+        "a gift of 0 is no gift of 1: {out:?}"
+    );
     for n in 1..=5 {
         let one = gift_line(
             "subgift",
