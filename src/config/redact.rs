@@ -23,9 +23,30 @@ fn is_secret(key: &str) -> bool {
     SECRET_KEYS.contains(&last)
 }
 
+/// serde's words about keys (unknown, missing, twice) quote key names, never values: blanked,
+/// "unknown key `discord_webhook` here; it belongs in [alerts]" said nothing.
+fn names_keys_only(msg: &str) -> bool {
+    ["unknown field ", "missing field ", "duplicate field "]
+        .iter()
+        .any(|p| msg.starts_with(p))
+}
+
+/// A quoted value that is a URL without its scheme (`api.example.com/v1?key=…`,
+/// `user:pw@host`): what follows a `?` and what precedes an `@` are left out.
+fn without_query_or_login(value: &str) -> String {
+    let value = match value.split_once('@') {
+        Some((login, host)) if !login.contains('/') => host,
+        _ => value,
+    };
+    match value.split_once('?') {
+        Some((before, _)) => format!("{before}?…"),
+        None => value.to_string(),
+    }
+}
+
 /// What the parser said about `key`, safe to print and log.
 pub fn parse_error(key: &str, msg: &str) -> String {
-    let msg = if is_secret(key) {
+    let msg = if is_secret(key) && !names_keys_only(msg) {
         quoted_values(msg, "(not shown)")
     } else {
         msg.to_string()
@@ -45,7 +66,7 @@ pub fn validation_error(key: &str, msg: &str) -> String {
         .enumerate()
         .map(|(i, p)| {
             if i % 2 == 1 {
-                urls_to_hosts(p)
+                urls_to_hosts(&without_query_or_login(p))
             } else {
                 urls_without_passwords(p)
             }
@@ -94,5 +115,23 @@ mod tests {
             e,
             "a URL template such as https://kick.com/{channel}, got \"https://x.tv/…\""
         );
+        // Without its scheme, a URL still loses its key and its login.
+        let e = validation_error(
+            "advisor.api_base",
+            "a URL starting with http:// or https://, got \"api.example.com/v1?key=S3CRET\"",
+        );
+        assert!(e.ends_with("got \"api.example.com/v1?…\""), "{e}");
+        let e = validation_error("advisor.api_base", "got \"me:S3CRET@llm.lan:8080/v1\"");
+        assert_eq!(e, "got \"llm.lan:8080/v1\"");
+    }
+
+    /// An unknown key named like a secret one is named, with where it belongs: serde quotes
+    /// key names there, not values.
+    #[test]
+    fn a_misplaced_secret_key_is_named() {
+        let msg = "unknown field `discord_webhook`, expected one of `api_base`, `pusher_url`";
+        assert_eq!(parse_error("kick.discord_webhook", msg), msg);
+        let value = "invalid type: integer `5`, expected a string";
+        assert!(!parse_error("kick.discord_webhook", value).contains('5'));
     }
 }
