@@ -209,7 +209,7 @@ async fn post(
             "HTTP {code}: it redirects elsewhere; set the address it points to"
         ));
     }
-    let why = refusal(code, quote.then_some(&said));
+    let why = refusal(code, quote.then_some(&said), url);
     if status.is_client_error() {
         Outcome::Refused(why)
     } else {
@@ -230,10 +230,10 @@ fn rate_limit_wait(header: Option<f64>, body: Option<f64>) -> Duration {
 /// A refusal in words: the status, what the server said when its words may be quoted
 /// (Discord: `{"message": …}`), and for a webhook that is gone (deleted, or its token wrong)
 /// what to do.
-fn refusal(status: u16, said: Option<&serde_json::Value>) -> String {
+fn refusal(status: u16, said: Option<&serde_json::Value>, url: &SecretUrl) -> String {
     let message = said
         .and_then(|s| s["message"].as_str())
-        .map(|m| crate::terminal_text::clean_cut(m, 200))
+        .map(|m| crate::terminal_text::clean_cut(&url.scrub(m), 200))
         .filter(|m| !m.is_empty());
     let mut why = match message {
         Some(m) => format!("HTTP {status}: {m}"),
@@ -304,12 +304,20 @@ mod tests {
 
     #[test]
     fn a_refusal_says_what_the_server_said_and_what_to_do_about_a_gone_webhook() {
+        let url = SecretUrl::new("https://discord.com/api/webhooks/1/T0KEN_secret").unwrap();
         let gone = json!({"message": "Unknown Webhook", "code": 10015});
-        let why = refusal(404, Some(&gone));
+        let why = refusal(404, Some(&gone), &url);
         assert!(why.starts_with("HTTP 404: Unknown Webhook; "), "{why}");
         assert!(why.contains("make a new one"), "{why}");
         let bad = json!({"message": "Invalid Form Body\u{1b}[2J"});
-        assert_eq!(refusal(400, Some(&bad)), "HTTP 400: Invalid Form Body");
-        assert_eq!(refusal(500, None), "HTTP 500");
+        assert_eq!(
+            refusal(400, Some(&bad), &url),
+            "HTTP 400: Invalid Form Body"
+        );
+        assert_eq!(refusal(500, None, &url), "HTTP 500");
+        // A server that echoes the path does not put the token in the log.
+        let echo = json!({"message": "Unknown Webhook /api/webhooks/1/T0KEN_secret"});
+        let why = refusal(404, Some(&echo), &url);
+        assert!(!why.contains("T0KEN"), "{why}");
     }
 }

@@ -15,6 +15,21 @@ impl SecretUrl {
         &self.0
     }
 
+    /// `text` (a server's words) without the URL or any longer piece of what follows its
+    /// host: a server may echo the path a webhook's token is in.
+    pub fn scrub(&self, text: &str) -> String {
+        let rest = self.0.split_once("://").map_or(self.0.as_str(), |(_, r)| r);
+        let tail = rest.split_once(['/', '?', '#']).map_or("", |(_, t)| t);
+        let mut pieces: Vec<&str> = tail
+            .split(['/', '?', '&', '=', '#'])
+            .filter(|p| p.len() >= 6)
+            .collect();
+        // Longest first: a piece inside another is not left half-replaced.
+        pieces.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let text = text.replace(&self.0, &self.to_string());
+        pieces.into_iter().fold(text, |t, p| t.replace(p, "…"))
+    }
+
     fn host(&self) -> &str {
         let rest = self.0.split_once("://").map_or(self.0.as_str(), |(_, r)| r);
         let host = rest.split(['/', '?', '#']).next().unwrap_or("");
@@ -48,5 +63,23 @@ mod tests {
         let creds = SecretUrl::new("http://me:pw@127.0.0.1:9/x").unwrap();
         assert_eq!(creds.to_string(), "http://127.0.0.1:9/…");
         assert!(SecretUrl::new("  ").is_none());
+    }
+
+    #[test]
+    fn a_servers_words_lose_the_urls_secret_parts() {
+        let u = SecretUrl::new("https://hooks.example/api/webhooks/123456/S3CRETtoken?wait=true")
+            .unwrap();
+        let said = "Unknown Webhook at /hook/echo/api/webhooks/123456/S3CRETtoken";
+        let clean = u.scrub(said);
+        assert!(
+            !clean.contains("S3CRET") && !clean.contains("123456"),
+            "{clean}"
+        );
+        assert!(
+            clean.starts_with("Unknown Webhook at /hook/echo/api/"),
+            "{clean}"
+        );
+        let whole = u.scrub(&format!("see {}", u.expose()));
+        assert_eq!(whole, "see https://hooks.example/…");
     }
 }
