@@ -1,6 +1,6 @@
-//! The metrics server's limits over real loopback connections: connections that send nothing
-//! are closed and never lock a dashboard out (nor take the process's file descriptors), a
-//! WebSocket client that answers no ping is dropped while one that reads stays, and a client's
+//! The metrics server's limits over real loopback connections: connections that send nothing,
+//! or their request a byte at a time, are closed and never lock a dashboard out (nor take the
+//! process's file descriptors), a WebSocket client that answers no ping is dropped while one that reads stays, and a client's
 //! close is answered with a close frame.
 
 mod serve_support;
@@ -73,6 +73,120 @@ async fn silent_connections_are_closed_and_never_lock_a_dashboard_out() {
     for s in &mut silent {
         assert!(closed_by_server(s).await, "an idle connection was closed");
     }
+}
+
+/// Sends a request head that never ends, a byte every `every`, until the server closes the
+/// connection; what it answered, and after how long.
+async fn dribble(addr: std::net::SocketAddr, every: Duration) -> (String, Duration) {
+    let (mut rx, mut tx) = TcpStream::connect(addr).await.unwrap().into_split();
+    let started = tokio::time::Instant::now();
+    let sending = tokio::spawn(async move {
+        let head = b"GET /api/state HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
+        for b in head.iter().chain(std::iter::repeat(&b'a')) {
+            if tx.write_all(&[*b]).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(every).await;
+        }
+    });
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(LIMIT, rx.read_to_end(&mut answer)).await;
+    sending.abort();
+    (
+        String::from_utf8_lossy(&answer).into_owned(),
+        started.elapsed(),
+    )
+}
+
+/// A response's head and its `Content-Length` body, leaving the connection open.
+async fn read_response(s: &mut TcpStream) -> String {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = s.read(&mut buf).await.unwrap();
+        assert!(
+            n > 0,
+            "closed mid-answer: {}",
+            String::from_utf8_lossy(&got)
+        );
+        got.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&got).into_owned();
+        let Some(end) = text.find("\r\n\r\n") else {
+            continue;
+        };
+        let length = text[..end]
+            .lines()
+            .find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("content-length: ")
+                    .map(str::to_owned)
+            })
+            .and_then(|n| n.trim().parse::<usize>().ok())
+            .expect("a Content-Length");
+        if got.len() >= end + 4 + length {
+            return text;
+        }
+    }
+}
+
+/// Bytes sent within the idle limit kept such connections forever: 515 of them locked
+/// `/api/state` and new dashboards out. Now the request head has a deadline of its own.
+#[tokio::test]
+async fn a_request_head_sent_a_byte_at_a_time_is_closed_and_never_locks_a_dashboard_out() {
+    let srv = Server::start(Options {
+        max_connections: 3,
+        idle: Duration::from_millis(400),
+        header_read: Duration::from_millis(1000),
+        ..quiet()
+    });
+    let addr = srv.running.addr;
+    // Every slot held by a client whose bytes come well within the idle limit.
+    let slow: Vec<_> = (0..3)
+        .map(|_| tokio::spawn(dribble(addr, Duration::from_millis(100))))
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Well before the slow clients give up by themselves (`LIMIT`).
+    let answer = tokio::time::timeout(Duration::from_secs(5), api_state(addr))
+        .await
+        .expect("answered once the slow ones are closed");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    for s in slow {
+        let (answer, after) = s.await.unwrap();
+        assert!(
+            after >= Duration::from_millis(900) && after < Duration::from_secs(5),
+            "closed at the head's deadline, not at {after:?}"
+        );
+        assert!(answer.is_empty(), "closed without an answer: {answer}");
+    }
+}
+
+/// The head's deadline leaves the rest alone: a request, a second one on the same connection
+/// (kept alive for less than the deadline), and a WebSocket that lives on past it.
+#[tokio::test]
+async fn requests_kept_alive_and_websockets_go_on_under_the_head_deadline() {
+    let srv = Server::start(Options {
+        header_read: Duration::from_millis(800),
+        ..quiet()
+    });
+    let mut ws = srv.connect().await;
+    next(&mut ws).await;
+    let mut s = TcpStream::connect(srv.running.addr).await.unwrap();
+    let get = b"GET /api/state HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    s.write_all(get).await.unwrap();
+    let first = read_response(&mut s).await;
+    assert!(first.starts_with("HTTP/1.1 200"), "{first}");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    s.write_all(get).await.unwrap();
+    let second = read_response(&mut s).await;
+    assert!(second.starts_with("HTTP/1.1 200"), "kept alive: {second}");
+    // Well past the deadline, the dashboard still gets what happens.
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    srv.feed.send(Update::Revenue(point(1, 5.0, 5.0)));
+    assert_eq!(
+        next_of(&mut ws, "revenue_point").await["data"]["amount"],
+        5.0
+    );
+    assert_eq!(srv.running.clients(), 1);
 }
 
 #[tokio::test]

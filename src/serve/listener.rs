@@ -17,9 +17,10 @@ use tokio::time::{Instant, Sleep};
 /// Connections at once (dashboards, `/api/state` callers, the page's files): the 256
 /// WebSocket clients and room for page loads beside them.
 pub const MAX_CONNECTIONS: usize = 512;
-/// A connection with no byte read or written for this long is closed: one that never sends
-/// its request, a keep-alive left open, a WebSocket whose client stopped reading altogether
-/// (a dashboard gets a message every tick, so a live one is never idle this long).
+/// A connection with no byte read or written for this long is closed: a WebSocket whose
+/// client stopped reading altogether (a dashboard gets a message every tick, so a live one is
+/// never idle this long), a response nobody reads. A request's head has its own, shorter
+/// deadline (`http::HEADER_READ`), since a byte every few seconds is not idle.
 pub const IDLE: Duration = Duration::from_secs(30);
 
 pub struct CappedListener {
@@ -38,15 +39,12 @@ impl CappedListener {
             accept_errors: 0,
         }
     }
-}
 
-impl axum::serve::Listener for CappedListener {
-    type Io = IdleLimited;
-    type Addr = std::net::SocketAddr;
-
-    async fn accept(&mut self) -> (IdleLimited, std::net::SocketAddr) {
-        // At the limit, new connections wait in the kernel's queue until one closes (the idle
-        // ones go within `IDLE`).
+    /// The next connection, once a slot is free. Cancel-safe: a slot taken by an accept
+    /// given up goes back with it.
+    pub async fn accept(&mut self) -> (IdleLimited, std::net::SocketAddr) {
+        // At the limit, new connections wait in the kernel's queue until one closes (a silent
+        // or slow one goes within `HEADER_READ` or `IDLE`).
         let slot = match self.slots.clone().acquire_owned().await {
             Ok(slot) => slot,
             // Never closed; waiting forever is what a closed semaphore would deserve.
@@ -69,10 +67,6 @@ impl axum::serve::Listener for CappedListener {
                 }
             }
         }
-    }
-
-    fn local_addr(&self) -> io::Result<std::net::SocketAddr> {
-        self.inner.local_addr()
     }
 }
 

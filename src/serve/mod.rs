@@ -5,6 +5,7 @@
 mod assets;
 mod auth;
 mod client;
+mod http;
 pub mod hub;
 mod listener;
 pub mod messages;
@@ -41,6 +42,8 @@ pub struct Options {
     /// Connections at once, and how long one may pass without a byte either way.
     pub max_connections: usize,
     pub idle: Duration,
+    /// How long a connection may take to send a request's head.
+    pub header_read: Duration,
     /// A WebSocket client is pinged this often and dropped after three such periods without
     /// a frame from it.
     pub ping_every: Duration,
@@ -59,6 +62,7 @@ impl Default for Options {
             queue: 1024,
             max_connections: listener::MAX_CONNECTIONS,
             idle: listener::IDLE,
+            header_read: http::HEADER_READ,
             ping_every: client::PING_EVERY,
             token: None,
             inspect: None,
@@ -252,12 +256,8 @@ pub fn spawn(
                 opts.token.clone(),
             );
             let listener = listener::CappedListener::new(listener, opts.max_connections, opts.idle);
-            let serve =
-                axum::serve(listener, app).with_graceful_shutdown(run.clone().cancelled_owned());
             tokio::select! {
-                r = serve => if let Err(e) = r {
-                    tracing::error!("dashboard: the server stopped: {e}");
-                },
+                () = http::serve(listener, app, opts.header_read, run.clone()) => {}
                 () = hub.run(rx, opts.tick, opts.inspect, run.clone()) => {}
             }
         }
