@@ -186,7 +186,10 @@ async fn anthropic_suggestions_are_parsed_invalid_ones_ignored_and_stored_withou
     assert!(!rows[0].input.contains(KEY));
     let log = logs.text();
     assert!(
-        log.contains("ignored a `suggest_activity` call: unknown activity"),
+        log.contains(
+            "ignored a `suggest_activity` call: unknown activity \"cooking\" (not one of \
+             the arms: talk, gameplay, q_and_a)"
+        ),
         "{log}"
     );
     assert!(

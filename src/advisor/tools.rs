@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::terminal_text::clean;
+use crate::text_fit::cut_chars;
 
 /// Longest reason / talking point the TUI shows.
 pub const MAX_REASON_CHARS: usize = 200;
@@ -12,6 +13,8 @@ pub const MAX_REASON_CHARS: usize = 200;
 pub const MAX_CHAT_CHARS: usize = 300;
 /// The model's free text, as shown (never acted on).
 pub const MAX_FREE_TEXT_CHARS: usize = 500;
+/// A model's word quoted in a log line (an unknown activity or field).
+const MAX_QUOTED_CHARS: usize = 40;
 
 /// A validated tool call: the only thing the rest of kicktui ever sees from the model.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -169,10 +172,12 @@ pub enum Invalid {
         chars: usize,
         max: usize,
     },
-    #[error("unknown activity (not one of the arms)")]
-    UnknownArm,
-    #[error("unexpected field")]
-    UnexpectedField,
+    /// The activity asked for and the known ones, each as `quoted` makes it.
+    #[error("unknown activity \"{arm}\" (not one of the arms: {arms})")]
+    UnknownArm { arm: String, arms: String },
+    /// The first field the tool does not have, as `quoted` makes it.
+    #[error("unexpected field \"{0}\"")]
+    UnexpectedField(String),
     #[error("a chat line with a link (the tool says plain text, no links)")]
     Link,
 }
@@ -231,8 +236,11 @@ pub fn validate(
         return Err(Invalid::NotOffered);
     }
     let obj = input.as_object().ok_or(Invalid::NotAnObject)?;
-    if obj.keys().any(|k| !tool.fields.iter().any(|f| f.name == k)) {
-        return Err(Invalid::UnexpectedField);
+    if let Some(k) = obj
+        .keys()
+        .find(|k| !tool.fields.iter().any(|f| f.name == *k))
+    {
+        return Err(Invalid::UnexpectedField(quoted(k)));
     }
     let mut vals = Vec::with_capacity(tool.fields.len());
     for f in tool.fields {
@@ -255,7 +263,11 @@ pub fn validate(
             }
             Kind::Arm => {
                 if !arms.iter().any(|a| a == &s) {
-                    return Err(Invalid::UnknownArm);
+                    let known: Vec<String> = arms.iter().map(|a| quoted(a)).collect();
+                    return Err(Invalid::UnknownArm {
+                        arm: quoted(&s),
+                        arms: known.join(", "),
+                    });
                 }
             }
         }
@@ -275,6 +287,12 @@ pub fn validate(
         "mark_moment" => ToolCall::MarkMoment { reason: next() },
         _ => ToolCall::ChatMessage { text: next() },
     })
+}
+
+/// A model's word fit for a log line: no terminal escapes, no newline, and short (a field's
+/// name is any length the model likes).
+fn quoted(s: &str) -> String {
+    cut_chars(&clean(s), MAX_QUOTED_CHARS)
 }
 
 /// The model's free text as shown: cleaned and cut to [`MAX_FREE_TEXT_CHARS`].

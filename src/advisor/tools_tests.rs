@@ -27,7 +27,10 @@ fn unknown_arms_tools_missing_and_long_fields_are_refused() {
     let v = |n: &str, i: Value| validate(n, &i, &a, false);
     assert_eq!(
         v("suggest_activity", json!({"arm": "cooking", "reason": "x"})),
-        Err(Invalid::UnknownArm)
+        Err(Invalid::UnknownArm {
+            arm: "cooking".into(),
+            arms: "talk, gameplay".into()
+        })
     );
     assert_eq!(
         v("suggest_activity", json!({"arm": "talk"})),
@@ -52,7 +55,7 @@ fn unknown_arms_tools_missing_and_long_fields_are_refused() {
     );
     assert_eq!(
         v("mark_moment", json!({"reason": "a", "run": "rm -rf"})),
-        Err(Invalid::UnexpectedField)
+        Err(Invalid::UnexpectedField("run".into()))
     );
     assert_eq!(
         v("mark_moment", json!("a string")),
@@ -104,6 +107,32 @@ fn chat_message_only_with_the_chat_voice_on() {
     let names = |on| -> Vec<&str> { tool_specs(&a, on).iter().map(|t| t.name).collect() };
     assert!(!names(false).contains(&"chat_message"));
     assert!(names(true).contains(&"chat_message"));
+}
+
+/// The log line says what the model sent, as one short line: never its raw escapes.
+#[test]
+fn an_unknown_activity_or_field_is_named_cleaned_and_cut() {
+    let a = arms();
+    let why = |n: &str, i: Value| validate(n, &i, &a, false).err().map(|e| e.to_string());
+    assert_eq!(
+        why("suggest_activity", json!({"arm": "dance", "reason": "x"})).as_deref(),
+        Some(r#"unknown activity "dance" (not one of the arms: talk, gameplay)"#)
+    );
+    assert_eq!(
+        why("mark_moment", json!({"reason": "a", "extra": 1})).as_deref(),
+        Some(r#"unexpected field "extra""#)
+    );
+    // A terminal escape and a newline in the arm, an endless field name.
+    let arm = why(
+        "suggest_activity",
+        json!({"arm": "\x1b[2J\x1b]0;pwned\x07da\nnce", "reason": "x"}),
+    )
+    .unwrap_or_default();
+    assert!(arm.starts_with(r#"unknown activity "da nce" "#), "{arm}");
+    assert!(!arm.contains('\x1b') && !arm.contains('\n'), "{arm:?}");
+    let key = format!("e\u{202E}{}", "x".repeat(5000));
+    let field = why("mark_moment", json!({"reason": "a", key: 1})).unwrap_or_default();
+    assert_eq!(field, format!("unexpected field \"e {}…\"", "x".repeat(38)));
 }
 
 #[test]
