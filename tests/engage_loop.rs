@@ -391,21 +391,9 @@ async fn a_restart_mid_stream_after_a_crash_goes_on_with_the_same_session() {
     next.expect("Session 1 goes on").await;
     // The dashboard goes on from the earlier run's money: its $5 of Kicks on the revenue
     // curve and in the totals (they began again at $0, with an empty curve).
-    let dashboard = next
-        .seen
-        .iter()
-        .find_map(|l| l.split("Dashboard: http://").nth(1))
-        .and_then(|rest| rest.split('/').next())
-        .map(str::to_owned)
-        .expect("the dashboard's address");
     let state = tokio::time::timeout(Duration::from_secs(10), async {
         loop {
-            let state: serde_json::Value = reqwest::get(format!("http://{dashboard}/api/state"))
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let state = next.api_state().await;
             if state["revenue"].as_array().is_some_and(|r| !r.is_empty()) {
                 return state;
             }

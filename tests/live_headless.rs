@@ -74,19 +74,7 @@ async fn scripted_spikes_become_moments_in_sqlite() {
     run.expect("final: RAID at").await;
     // Recording is off: the dashboard says no recording covers them, as the database does
     // (it said "none", not cut yet).
-    let dashboard = run
-        .seen
-        .iter()
-        .find_map(|l| l.split("Dashboard: http://").nth(1))
-        .and_then(|rest| rest.split('/').next())
-        .map(str::to_owned)
-        .expect("the dashboard's address");
-    let state: serde_json::Value = reqwest::get(format!("http://{dashboard}/api/state"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let state = run.api_state().await;
     let statuses: Vec<&str> = state["moments"]
         .as_array()
         .unwrap()

@@ -169,6 +169,22 @@ impl Run {
         found
     }
 
+    /// The dashboard's `/api/state`, at the address the run printed.
+    pub async fn api_state(&self) -> serde_json::Value {
+        let dashboard = self
+            .seen
+            .iter()
+            .find_map(|l| l.split("Dashboard: http://").nth(1))
+            .and_then(|rest| rest.split('/').next())
+            .expect("the dashboard's address");
+        reqwest::get(format!("http://{dashboard}/api/state"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub async fn expect_any(&mut self, needles: &[&str]) -> String {
         self.expect_within(needles, LIMIT).await
     }
