@@ -4,7 +4,6 @@ use std::path::Path;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use tokio::process::Command;
 use tokio::time::timeout;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -13,136 +12,7 @@ use crate::config::{Config, Server};
 use crate::kickapi::{ApiError, ChannelInfo, KickApi};
 use crate::store::Store;
 
-/// streamlink's Kick plugin as kicktui was tested with it: it solves Cloudflare's JS challenge
-/// with a browser when the API answers 403.
-pub const MIN_STREAMLINK: (u32, u32, u32) = (8, 6, 3);
-/// Less free space than this on the data dir fails (an hour of 1080p60 is ~3–4 GB).
-const MIN_FREE_BYTES: u64 = 2 << 30;
 pub(super) const WAIT: Duration = Duration::from_secs(8);
-
-/// Checks the data dir without making it: one that does not exist yet is judged by the
-/// folder it would be made in.
-pub fn data_dir(dir: &Path) -> Check {
-    const NAME: &str = "data dir";
-    // The nearest folder that exists: where the data dir is, or would be made.
-    let base = dir.ancestors().find(|p| p.exists()).unwrap_or(dir);
-    let fix = format!(
-        "make {} writable, or pick another with --data-dir, $KICKTUI_DATA or [general] data_dir",
-        base.display()
-    );
-    if !base.is_dir() {
-        return Check::fail(
-            NAME,
-            format!("{} is a file, not a directory", base.display()),
-            "pick another with --data-dir, $KICKTUI_DATA or [general] data_dir",
-        );
-    }
-    let probe = base.join(format!(".kicktui-doctor-{}", std::process::id()));
-    if let Err(e) = std::fs::write(&probe, b"ok") {
-        return Check::fail(
-            NAME,
-            format!("cannot write in {}: {e}", base.display()),
-            fix,
-        );
-    }
-    let _ = std::fs::remove_file(&probe);
-    // A database every command would refuse (damaged, or from a newer kicktui).
-    let db = crate::store::db_path(dir);
-    if db.exists()
-        && let Err(e) = Store::open_for_reading(&db)
-    {
-        return Check::fail(
-            NAME,
-            format!(
-                "{} is writable, but its database is not usable",
-                dir.display()
-            ),
-            e.to_string(),
-        );
-    }
-    let what = if base == dir {
-        format!("{} writable", dir.display())
-    } else {
-        format!(
-            "{} does not exist yet; it will be made in {} (writable)",
-            dir.display(),
-            base.display()
-        )
-    };
-    let free = crate::media::disk_free::free_bytes(base);
-    match free {
-        Ok(bytes) if bytes < MIN_FREE_BYTES => Check::fail(
-            NAME,
-            format!("{}: only {} free", dir.display(), gb(bytes)),
-            "free some space (recordings need a few GB per hour), or use another --data-dir",
-        ),
-        Ok(bytes) => Check::ok(NAME, format!("{what}, {} free", gb(bytes))),
-        Err(e) => Check::ok(NAME, format!("{what} (free space unknown: {e})")),
-    }
-}
-
-fn gb(bytes: u64) -> String {
-    format!("{:.1} GB", bytes as f64 / f64::from(1u32 << 30))
-}
-
-/// The first line a program prints for `arg`, or why it could not run.
-async fn first_line(program: &str, arg: &str) -> Result<String, String> {
-    let out = timeout(WAIT, Command::new(program).arg(arg).output())
-        .await
-        .map_err(|_| "did not answer in time".to_string())?
-        .map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    Ok(text.lines().next().unwrap_or_default().trim().to_string())
-}
-
-/// `streamlink 8.6.3` → (8, 6, 3).
-pub fn parse_version(line: &str) -> Option<(u32, u32, u32)> {
-    let v = line
-        .split_whitespace()
-        .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))?;
-    let mut it = v.split(['.', '+', '-']).map(|p| p.parse::<u32>().ok());
-    Some((
-        it.next()??,
-        it.next().flatten().unwrap_or(0),
-        it.next().flatten().unwrap_or(0),
-    ))
-}
-
-pub async fn streamlink(program: &str) -> Check {
-    const NAME: &str = "streamlink";
-    let (a, b, c) = MIN_STREAMLINK;
-    let upgrade = format!("pip install --upgrade streamlink (kicktui needs {a}.{b}.{c} or newer)");
-    match first_line(program, "--version").await {
-        Err(e) => Check::fail(
-            NAME,
-            format!("`{program}` does not run: {e}"),
-            format!("{upgrade}, or set [recorder] streamlink; without it nothing is recorded"),
-        ),
-        Ok(line) => match parse_version(&line) {
-            Some(v) if v >= MIN_STREAMLINK => Check::ok(NAME, format!("{line} ({program})")),
-            Some(_) => Check::fail(NAME, format!("{line}: too old for Kick"), upgrade),
-            None => Check::fail(NAME, format!("unknown version {line:?}"), upgrade),
-        },
-    }
-}
-
-pub async fn program(name: &'static str, program: &str) -> Check {
-    match first_line(program, "-version").await {
-        Ok(line) if !line.is_empty() => Check::ok(name, line),
-        Ok(_) => Check::fail(
-            name,
-            format!("`{program}` printed no version"),
-            format!("install {name} (e.g. apt install ffmpeg), or set [recorder] {name}"),
-        ),
-        Err(e) => Check::fail(
-            name,
-            format!("`{program}` does not run: {e}"),
-            format!(
-                "install {name} (e.g. apt install ffmpeg), or set [recorder] {name}; clips need it"
-            ),
-        ),
-    }
-}
 
 /// Looks the channel up (or a well-known one, without a channel): reachable, blocked, or down.
 pub async fn kick_api(cfg: &Config, channel: Option<&str>) -> (Check, Option<ChannelInfo>) {

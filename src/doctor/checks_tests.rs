@@ -1,34 +1,5 @@
 use super::*;
 
-#[test]
-fn the_data_dir_is_checked_not_made() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let new = dir.path().join("a/b");
-    let c = data_dir(&new);
-    assert_eq!(c.status, super::super::Status::Ok, "{c:?}");
-    assert!(c.detail.contains("does not exist yet"), "{}", c.detail);
-    assert!(!new.exists() && !dir.path().join("a").exists());
-    let file = dir.path().join("f");
-    std::fs::write(&file, "x").expect("write");
-    let c = data_dir(&file.join("sub"));
-    assert!(c.detail.contains("is a file"), "{c:?}");
-    assert_eq!(
-        std::fs::read_dir(dir.path()).expect("ls").count(),
-        1,
-        "no probe left"
-    );
-    // A data dir whose database every command refuses fails, with what to do.
-    std::fs::write(crate::store::db_path(dir.path()), "garbage, not SQLite").expect("write");
-    let c = data_dir(dir.path());
-    assert_eq!(c.status, super::super::Status::Fail, "{c:?}");
-    assert!(
-        c.fix
-            .as_deref()
-            .is_some_and(|f| f.contains("move it aside")),
-        "{c:?}"
-    );
-}
-
 /// Ids in the config that Kick's API gives another channel fail (a config shared by
 /// several channels); the same ids, or no answer from the API, pass.
 #[test]
@@ -114,15 +85,6 @@ async fn a_busy_port_fails_only_when_the_server_is_on() {
     let c = metrics_port(&server).await;
     let fix = c.fix.as_deref().unwrap_or_default();
     assert!(fix.contains("an address this machine has"), "{c:?}");
-}
-
-#[test]
-fn versions_are_read_from_the_first_line() {
-    assert_eq!(parse_version("streamlink 8.6.3"), Some((8, 6, 3)));
-    assert_eq!(parse_version("streamlink 7.1"), Some((7, 1, 0)));
-    assert_eq!(parse_version("streamlink 8.6.3+12.gabc"), Some((8, 6, 3)));
-    assert_eq!(parse_version("streamlink"), None);
-    assert!(parse_version("streamlink 8.6.2").unwrap() < MIN_STREAMLINK);
 }
 
 /// doctor beside a running kicktui: its dashboard holds the port, which is as it should be.

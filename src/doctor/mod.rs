@@ -5,7 +5,9 @@ mod advisor;
 mod alerts;
 mod chat_voice;
 mod checks;
+mod data_dir;
 mod kick_chat;
+mod tools;
 mod twitch;
 
 use std::path::Path;
@@ -100,10 +102,10 @@ pub async fn run_checks(
         ),
     };
     let data_dir = config::resolve_data_dir(data_flag, &cfg);
-    let mut out = vec![config_check, checks::data_dir(&data_dir)];
-    out.push(checks::streamlink(&cfg.recorder.streamlink).await);
-    out.push(checks::program("ffmpeg", &cfg.recorder.ffmpeg).await);
-    out.push(checks::program("ffprobe", &cfg.recorder.ffprobe).await);
+    let mut out = vec![config_check, data_dir::check(&data_dir)];
+    out.push(tools::streamlink(&cfg.recorder.streamlink).await);
+    out.push(tools::program("ffmpeg", &cfg.recorder.ffmpeg).await);
+    out.push(tools::program("ffprobe", &cfg.recorder.ffprobe).await);
     let name = channel.map(|c| c.name.as_str());
     if channel.is_some_and(|c| c.platform == Platform::Twitch) {
         out.push(twitch::irc(&cfg.twitch.irc_url, name).await);
