@@ -1,6 +1,6 @@
 //! The data dir check: writable (or makeable), a usable database, enough free space.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::Check;
 use crate::store::Store;
@@ -8,30 +8,32 @@ use crate::store::Store;
 /// Less free space than this on the data dir fails (an hour of 1080p60 is ~3–4 GB).
 const MIN_FREE_BYTES: u64 = 2 << 30;
 
+const ELSEWHERE: &str = "pick another with --data-dir, $KICKTUI_DATA or [general] data_dir";
+
 /// Checks the data dir without making it: one that does not exist yet is judged by the
-/// folder it would be made in.
+/// folder it would be made in. A link is judged by where it points.
 pub fn check(dir: &Path) -> Check {
     const NAME: &str = "data dir";
-    // The nearest folder that exists: where the data dir is, or would be made.
-    let base = dir.ancestors().find(|p| p.exists()).unwrap_or(dir);
-    let fix = format!(
-        "make {} writable, or pick another with --data-dir, $KICKTUI_DATA or [general] data_dir",
-        base.display()
-    );
+    // The nearest thing that is there: where the data dir is, or would be made. A link counts
+    // even when its target is gone (exists() would look past it; a run cannot).
+    let base = dir
+        .ancestors()
+        .find(|p| p.symlink_metadata().is_ok())
+        .unwrap_or(dir);
+    if let Some(broken) = broken_link(NAME, base) {
+        return broken;
+    }
+    let at = match link_target(base) {
+        Some(to) => format!("{} (a link to {})", base.display(), to.display()),
+        None => base.display().to_string(),
+    };
+    let fix = format!("make {} writable, or {ELSEWHERE}", base.display());
     if !base.is_dir() {
-        return Check::fail(
-            NAME,
-            format!("{} is a file, not a directory", base.display()),
-            "pick another with --data-dir, $KICKTUI_DATA or [general] data_dir",
-        );
+        return Check::fail(NAME, format!("{at} is a file, not a directory"), ELSEWHERE);
     }
     let probe = base.join(format!(".kicktui-doctor-{}", std::process::id()));
     if let Err(e) = std::fs::write(&probe, b"ok") {
-        return Check::fail(
-            NAME,
-            format!("cannot write in {}: {e}", base.display()),
-            fix,
-        );
+        return Check::fail(NAME, format!("cannot write in {at}: {e}"), fix);
     }
     let _ = std::fs::remove_file(&probe);
     // A database every command would refuse (damaged, or from a newer kicktui).
@@ -49,12 +51,11 @@ pub fn check(dir: &Path) -> Check {
         );
     }
     let what = if base == dir {
-        format!("{} writable", dir.display())
+        format!("{at} writable")
     } else {
         format!(
-            "{} does not exist yet; it will be made in {} (writable)",
-            dir.display(),
-            base.display()
+            "{} does not exist yet; it will be made in {at} (writable)",
+            dir.display()
         )
     };
     let free = crate::media::disk_free::free_bytes(base);
@@ -67,6 +68,28 @@ pub fn check(dir: &Path) -> Check {
         Ok(bytes) => Check::ok(NAME, format!("{what}, {} free", gb(bytes))),
         Err(e) => Check::ok(NAME, format!("{what} (free space unknown: {e})")),
     }
+}
+
+/// Where `path` points, when it is a link.
+fn link_target(path: &Path) -> Option<PathBuf> {
+    let link = path.symlink_metadata().ok()?.is_symlink();
+    link.then(|| std::fs::read_link(path).ok()).flatten()
+}
+
+/// A link whose target cannot be reached: a run cannot make a folder in its place ("File
+/// exists"). A data dir on a USB disk that is not mounted looks like this.
+fn broken_link(name: &'static str, path: &Path) -> Option<Check> {
+    let to = link_target(path)?;
+    let e = path.metadata().err()?;
+    let why = match e.kind() {
+        std::io::ErrorKind::NotFound => "which is missing (a disk not mounted?)".to_string(),
+        _ => format!("which cannot be reached: {e}"),
+    };
+    Some(Check::fail(
+        name,
+        format!("{} is a link to {}, {why}", path.display(), to.display()),
+        format!("mount the disk it points to (or make that folder), or {ELSEWHERE}"),
+    ))
 }
 
 fn gb(bytes: u64) -> String {
@@ -104,5 +127,37 @@ mod tests {
                 .is_some_and(|f| f.contains("move it aside")),
             "{c:?}"
         );
+    }
+
+    /// A data dir linked to a disk that is not mounted: a run cannot make a folder where the
+    /// link is ("File exists"), so the link fails, said as such, and is never judged by the
+    /// folder it sits in.
+    #[test]
+    fn a_link_is_judged_by_where_it_points() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let dangling = dir.path().join("dangling");
+        std::os::unix::fs::symlink("/nonexistent/kt", &dangling).expect("symlink");
+        for data in [dangling.clone(), dangling.join("sub")] {
+            let c = check(&data);
+            assert_eq!(c.status, super::super::Status::Fail, "{c:?}");
+            assert!(
+                c.detail.contains("/nonexistent/kt") && c.detail.contains("missing"),
+                "{c:?}"
+            );
+            assert!(
+                c.fix
+                    .as_deref()
+                    .is_some_and(|f| f.contains("mount the disk")),
+                "{c:?}"
+            );
+        }
+        // A link to a folder: judged there, and said where it points.
+        let target = tempfile::tempdir().expect("tempdir");
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(target.path(), &link).expect("symlink");
+        let c = check(&link);
+        assert_eq!(c.status, super::super::Status::Ok, "{c:?}");
+        let to = format!("a link to {}", target.path().display());
+        assert!(c.detail.contains(&to), "{c:?}");
     }
 }
