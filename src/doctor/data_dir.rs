@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use super::Check;
+use crate::engine::engage_report::REPORTS_DIR;
+use crate::media::recorder::recordings_dir;
 use crate::store::Store;
 
 /// Less free space than this on the data dir fails (an hour of 1080p60 is ~3–4 GB).
@@ -27,15 +29,16 @@ pub fn check(dir: &Path) -> Check {
         Some(to) => format!("{} (a link to {})", base.display(), to.display()),
         None => base.display().to_string(),
     };
-    let fix = format!("make {} writable, or {ELSEWHERE}", base.display());
     if !base.is_dir() {
         return Check::fail(NAME, format!("{at} is a file, not a directory"), ELSEWHERE);
     }
-    let probe = base.join(format!(".kicktui-doctor-{}", std::process::id()));
-    if let Err(e) = std::fs::write(&probe, b"ok") {
-        return Check::fail(NAME, format!("cannot write in {at}: {e}"), fix);
+    if let Err(e) = probe(base) {
+        return Check::fail(
+            NAME,
+            format!("cannot write in {at}: {e}"),
+            write_fix(base, &e),
+        );
     }
-    let _ = std::fs::remove_file(&probe);
     // A database every command would refuse (damaged, or from a newer kicktui).
     let db = crate::store::db_path(dir);
     if db.exists()
@@ -49,6 +52,11 @@ pub fn check(dir: &Path) -> Check {
             ),
             e.to_string(),
         );
+    }
+    if base == dir
+        && let Some(bad) = subfolders(NAME, dir)
+    {
+        return bad;
     }
     let what = if base == dir {
         format!("{at} writable")
@@ -68,6 +76,58 @@ pub fn check(dir: &Path) -> Check {
         Ok(bytes) => Check::ok(NAME, format!("{what}, {} free", gb(bytes))),
         Err(e) => Check::ok(NAME, format!("{what} (free space unknown: {e})")),
     }
+}
+
+/// What to do when the write probe fails: a full disk needs space, not rights.
+fn write_fix(base: &Path, e: &std::io::Error) -> String {
+    use std::io::ErrorKind::{QuotaExceeded, StorageFull};
+    match e.kind() {
+        StorageFull | QuotaExceeded => format!(
+            "free some space on {} (recordings need a few GB per hour), or {ELSEWHERE}",
+            base.display()
+        ),
+        _ => format!("make {} writable, or {ELSEWHERE}", base.display()),
+    }
+}
+
+/// Writes and removes a small file in `dir`.
+fn probe(dir: &Path) -> std::io::Result<()> {
+    let probe = dir.join(format!(".kicktui-doctor-{}", std::process::id()));
+    std::fs::write(&probe, b"ok")?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
+/// The folders a run makes inside the data dir when it needs them: a file (or a broken link)
+/// in one's place stops the recording or the report, far into a stream.
+fn subfolders(name: &'static str, dir: &Path) -> Option<Check> {
+    let subs = [
+        (recordings_dir(dir), "nothing can be recorded"),
+        (dir.join(REPORTS_DIR), "no session report can be saved"),
+    ];
+    for (path, then) in subs {
+        if let Some(broken) = broken_link(name, &path) {
+            return Some(broken);
+        }
+        if !path.exists() {
+            continue;
+        }
+        if !path.is_dir() {
+            return Some(Check::fail(
+                name,
+                format!("{} is a file, not a folder: {then}", path.display()),
+                "move it aside (kicktui makes the folder itself)",
+            ));
+        }
+        if let Err(e) = probe(&path) {
+            return Some(Check::fail(
+                name,
+                format!("cannot write in {}: {e}; {then}", path.display()),
+                write_fix(&path, &e),
+            ));
+        }
+    }
+    None
 }
 
 /// Where `path` points, when it is a link.
@@ -159,5 +219,45 @@ mod tests {
         assert_eq!(c.status, super::super::Status::Ok, "{c:?}");
         let to = format!("a link to {}", target.path().display());
         assert!(c.detail.contains(&to), "{c:?}");
+    }
+
+    /// A full disk is not a permissions problem: the advice is to free space.
+    #[test]
+    fn a_full_disk_is_advised_to_free_space() {
+        let base = Path::new("/d");
+        for errno in [nix::libc::ENOSPC, nix::libc::EDQUOT] {
+            let fix = write_fix(base, &std::io::Error::from_raw_os_error(errno));
+            assert!(fix.starts_with("free some space on /d"), "{fix}");
+        }
+        let fix = write_fix(base, &std::io::Error::from_raw_os_error(nix::libc::EACCES));
+        assert!(fix.starts_with("make /d writable"), "{fix}");
+    }
+
+    /// `recordings` or `reports` as a file: a run cannot record or save its reports there.
+    #[test]
+    fn the_subfolders_are_folders_or_absent() {
+        for sub in ["recordings", "reports"] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            assert_eq!(check(dir.path()).status, super::super::Status::Ok);
+            std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
+            assert_eq!(check(dir.path()).status, super::super::Status::Ok);
+            std::fs::remove_dir(dir.path().join(sub)).expect("rmdir");
+            std::fs::write(dir.path().join(sub), "x").expect("write");
+            let c = check(dir.path());
+            assert_eq!(c.status, super::super::Status::Fail, "{c:?}");
+            assert!(
+                c.detail.contains(sub) && c.detail.contains("is a file"),
+                "{c:?}"
+            );
+            assert!(
+                c.fix.as_deref().is_some_and(|f| f.contains("move")),
+                "{c:?}"
+            );
+            std::fs::remove_file(dir.path().join(sub)).expect("rm");
+            std::os::unix::fs::symlink("/nonexistent/kt", dir.path().join(sub)).expect("ln");
+            let c = check(dir.path());
+            assert_eq!(c.status, super::super::Status::Fail, "{c:?}");
+            assert!(c.detail.contains("missing"), "{c:?}");
+        }
     }
 }
