@@ -301,3 +301,28 @@ fn a_reader_that_stops_early_is_not_a_panic() {
         "{err}"
     );
 }
+
+/// Passwords in configured URLs (`http://user:PASS@host`) stay out of a report meant to be
+/// pasted: the checks name the hosts without them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn passwords_in_configured_urls_are_not_printed() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let mut cfg = free_port_config(&kick);
+    let with_password = |url: &str| url.replacen("://", "://user:PASSWD@", 1);
+    cfg.kick.api_base = with_password(&cfg.kick.api_base);
+    cfg.kick.pusher_url = with_password(&cfg.kick.pusher_url);
+    let dir = tempfile::tempdir().unwrap();
+    let out = doctor_async(dir.path(), cfg, &["clavicular"]).await;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("PASSWD"), "{text}");
+    let api = text
+        .lines()
+        .find(|l| l[5..].starts_with("kick api"))
+        .unwrap();
+    assert!(
+        api.starts_with("ok ") && api.contains("http://127.0.0.1:"),
+        "{api}"
+    );
+    let pusher = text.lines().find(|l| l[5..].starts_with("pusher")).unwrap();
+    assert!(pusher.contains("ws://127.0.0.1:"), "{pusher}");
+}

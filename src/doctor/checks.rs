@@ -10,6 +10,7 @@ use tokio_tungstenite::tungstenite::Message;
 use super::Check;
 use crate::config::{Config, Server};
 use crate::kickapi::{ApiError, ChannelInfo, KickApi};
+use crate::redact::{url_without_secrets, urls_to_hosts};
 use crate::store::Store;
 
 pub(super) const WAIT: Duration = Duration::from_secs(8);
@@ -18,7 +19,8 @@ pub(super) const WAIT: Duration = Duration::from_secs(8);
 pub async fn kick_api(cfg: &Config, channel: Option<&str>) -> (Check, Option<ChannelInfo>) {
     const NAME: &str = "kick api";
     let api = KickApi::new(&cfg.kick);
-    let base = &cfg.kick.api_base;
+    // A password or key in the URL is not for a pasted report; nor in the errors that quote it.
+    let base = url_without_secrets(&cfg.kick.api_base);
     match api.channel(channel.unwrap_or("kick")).await {
         Ok(info) if info.is_banned => (
             Check::fail(
@@ -43,7 +45,10 @@ pub async fn kick_api(cfg: &Config, channel: Option<&str>) -> (Check, Option<Cha
         Err(e @ (ApiError::Cloudflare | ApiError::Blocked { .. })) => (
             Check::fail(
                 NAME,
-                format!("{base}: blocked by Cloudflare ({})", e.what()),
+                format!(
+                    "{base}: blocked by Cloudflare ({})",
+                    urls_to_hosts(&e.what())
+                ),
                 "set [kick] channel_id and chatroom_id (or --channel-id/--chatroom-id) so no \
                  lookup is needed, and [kick] client_id/client_secret for live status",
             ),
@@ -52,7 +57,7 @@ pub async fn kick_api(cfg: &Config, channel: Option<&str>) -> (Check, Option<Cha
         Err(e) => (
             Check::fail(
                 NAME,
-                format!("{base}: {}", e.what()),
+                format!("{base}: {}", urls_to_hosts(&e.what())),
                 "check the network and [kick] api_base; while watching, kicktui retries by itself",
             ),
             None,
@@ -63,12 +68,15 @@ pub async fn kick_api(cfg: &Config, channel: Option<&str>) -> (Check, Option<Cha
 /// Connects to the Pusher socket and waits for `pusher:connection_established`.
 pub async fn pusher(url: &str) -> Check {
     const NAME: &str = "pusher";
-    let host = url.split('?').next().unwrap_or(url);
+    let host = url_without_secrets(url);
     let fix = "check the network; if Kick changed its app key, update [kick] pusher_url";
     let connected = timeout(WAIT, tokio_tungstenite::connect_async(url)).await;
     let mut ws = match connected {
         Ok(Ok((ws, _))) => ws,
-        Ok(Err(e)) => return Check::fail(NAME, format!("{host}: {e}"), fix),
+        Ok(Err(e)) => {
+            let e = urls_to_hosts(&e.to_string());
+            return Check::fail(NAME, format!("{host}: {e}"), fix);
+        }
         Err(_) => return Check::fail(NAME, format!("{host}: no answer"), fix),
     };
     // The greeting comes first; a ping before it is allowed, anything else is said.
@@ -107,7 +115,11 @@ pub async fn pusher(url: &str) -> Check {
             fix,
         ),
         Ok(Some(Ok(_))) => Check::fail(NAME, format!("{host}: answered a binary frame"), fix),
-        Ok(Some(Err(e))) => Check::fail(NAME, format!("{host}: {e}"), fix),
+        Ok(Some(Err(e))) => Check::fail(
+            NAME,
+            format!("{host}: {}", urls_to_hosts(&e.to_string())),
+            fix,
+        ),
         Ok(None) => Check::fail(NAME, format!("{host}: closed without a word"), fix),
         Err(_) => Check::fail(
             NAME,

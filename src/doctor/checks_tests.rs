@@ -111,3 +111,27 @@ async fn a_port_held_by_a_running_kicktui_is_fine() {
     assert_eq!(c.status, super::super::Status::Ok, "{c:?}");
     assert!(c.detail.contains("in use by a running kicktui"), "{c:?}");
 }
+
+/// A password in a configured URL (`http://user:PASS@host`) or a key in its query is not for a
+/// pasted doctor report: every check that names a URL shows it without them.
+#[tokio::test]
+async fn configured_urls_are_shown_without_their_secrets() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let mut cfg = Config::default();
+    cfg.kick.api_base = format!("http://user:PASSWD@127.0.0.1:{port}?key=QKEY");
+    let secret = format!("ws://user:PASSWD@127.0.0.1:{port}/app/key?auth=QKEY");
+    cfg.kick.pusher_url = secret.clone();
+    cfg.kick.centrifugo_url = secret.clone();
+    cfg.kick.transport = crate::config::ChatTransport::Auto;
+    let mut shown = vec![kick_api(&cfg, Some("chanc")).await.0];
+    shown.extend(super::super::kick_chat::checks(&cfg.kick).await);
+    shown.push(super::super::twitch::irc(&secret, Some("chanc")).await);
+    assert_eq!(shown.len(), 4, "{shown:?}");
+    for c in shown {
+        let all = format!("{} {}", c.detail, c.fix.unwrap_or_default());
+        assert!(all.contains(&format!("127.0.0.1:{port}")), "{all}");
+        assert!(!all.contains("PASSWD") && !all.contains("QKEY"), "{all}");
+    }
+}

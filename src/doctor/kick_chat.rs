@@ -4,17 +4,18 @@
 use super::checks::{WAIT, pusher};
 use super::{Check, Status};
 use crate::config::{ChatTransport, Kick};
+use crate::redact::{url_without_secrets, urls_to_hosts};
 use crate::source::centrifugo;
 
 const CENTRIFUGO: &str = "centrifugo";
 
 async fn centrifugo(kick: &Kick) -> Check {
-    let host = kick.centrifugo_url.split('?').next().unwrap_or_default();
+    let host = url_without_secrets(&kick.centrifugo_url);
     match centrifugo::probe(&kick.centrifugo_url, &kick.centrifugo_token_url, WAIT).await {
         Ok(()) => Check::ok(CENTRIFUGO, format!("{host} connects")),
         Err(e) => Check::fail(
             CENTRIFUGO,
-            format!("{host}: {e}"),
+            format!("{host}: {}", urls_to_hosts(&e.to_string())),
             "check the network; if Kick moved it, update [kick] centrifugo_url / centrifugo_token_url",
         ),
     }

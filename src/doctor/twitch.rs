@@ -10,6 +10,7 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use super::Check;
 use super::checks::WAIT;
 use crate::config::Twitch;
+use crate::redact::{url_without_secrets, urls_to_hosts};
 use crate::source::twitch::irc;
 use crate::terminal_text;
 use crate::twitchapi::{Helix, HelixError};
@@ -24,14 +25,19 @@ const AFTER_JOIN_ECHO: Duration = Duration::from_secs(2);
 /// that does not exist gets no answer at all.
 pub async fn irc(url: &str, channel: Option<&str>) -> Check {
     let fix = "check the network; [twitch] irc_url is normally wss://irc-ws.chat.twitch.tv:443";
+    // Shown without a password or query, as every configured URL doctor names.
+    let shown = url_without_secrets(url);
     let mut ws = match timeout(WAIT, tokio_tungstenite::connect_async(url)).await {
         Ok(Ok((ws, _))) => ws,
-        Ok(Err(e)) => return Check::fail(IRC, format!("{url}: {e}"), fix),
-        Err(_) => return Check::fail(IRC, format!("{url}: no answer"), fix),
+        Ok(Err(e)) => {
+            let e = urls_to_hosts(&e.to_string());
+            return Check::fail(IRC, format!("{shown}: {e}"), fix);
+        }
+        Err(_) => return Check::fail(IRC, format!("{shown}: no answer"), fix),
     };
     let joined = match channel {
         Some(channel) => join(&mut ws, channel).await,
-        None => Check::ok(IRC, format!("{url} connects")),
+        None => Check::ok(IRC, format!("{shown} connects")),
     };
     let _ = ws.close(None).await;
     joined
@@ -133,7 +139,7 @@ pub async fn helix(cfg: &Twitch, login: Option<&str>) -> Check {
         Ok(Ok(_)) => Check::ok(NAME, format!("{login} is offline")),
         Ok(Err(e @ HelixError::Network(_))) => Check::fail(
             NAME,
-            e.to_string(),
+            urls_to_hosts(&e.to_string()),
             "check the network and [twitch] auth_base / api_base",
         ),
         Ok(Err(e @ HelixError::Unauthorized)) => Check::fail(
@@ -142,7 +148,11 @@ pub async fn helix(cfg: &Twitch, login: Option<&str>) -> Check {
             "create or copy the app's credentials at dev.twitch.tv/console",
         ),
         // The token request (auth_base) or the stream's (api_base): either may have failed.
-        Ok(Err(e)) => Check::fail(NAME, e.to_string(), "check [twitch] auth_base / api_base"),
+        Ok(Err(e)) => Check::fail(
+            NAME,
+            urls_to_hosts(&e.to_string()),
+            "check [twitch] auth_base / api_base",
+        ),
         Err(_) => Check::fail(NAME, "Helix did not answer", "check the network"),
     }
 }
