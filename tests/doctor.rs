@@ -70,6 +70,7 @@ async fn all_green_against_the_fake_kick_exits_0() {
         "ffmpeg",
         "ffprobe",
         "kick api",
+        "kick app",
         "pusher",
         "channel ids",
         "metrics port",
@@ -325,4 +326,43 @@ async fn passwords_in_configured_urls_are_not_printed() {
     );
     let pusher = text.lines().find(|l| l[5..].starts_with("pusher")).unwrap();
     assert!(pusher.contains("ws://127.0.0.1:"), "{pusher}");
+}
+
+/// `[kick] client_id` / `client_secret`: a run told the user "`kicktui doctor` checks them"
+/// when Kick refused them, and doctor did not. Kick is asked for an app token: accepted,
+/// refused (the secret never printed), failing, or not asked without both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kick_app_credentials_are_checked() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let cfg = free_port_config(&kick);
+    let dir = tempfile::tempdir().unwrap();
+    let run = |cfg: Config| doctor_async(dir.path(), cfg, &["clavicular", "--format", "json"]);
+    let report = json(&run(cfg.clone()).await);
+    let app = check(&report, "kick app");
+    assert_eq!(app["status"], "ok", "{app}");
+
+    let mut refused = cfg.clone();
+    refused.kick.client_secret = "not-THE-secret".into();
+    let out = run(refused).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("not-THE-secret"));
+    let report = json(&out);
+    let app = check(&report, "kick app");
+    assert_eq!(app["status"], "fail", "{app}");
+    assert!(app["detail"].as_str().unwrap().contains("refused"), "{app}");
+    assert!(
+        app["fix"].as_str().unwrap().contains("client_secret"),
+        "{app}"
+    );
+
+    kick.control().set_official_failure(ApiFailure::ServerError);
+    let app = check(&json(&run(cfg.clone()).await), "kick app").clone();
+    assert_eq!(app["status"], "fail", "{app}");
+    assert!(app["detail"].as_str().unwrap().contains("500"), "{app}");
+
+    let mut none = cfg;
+    none.kick.client_id.clear();
+    none.kick.client_secret = Default::default();
+    let app = check(&json(&run(none).await), "kick app").clone();
+    assert_eq!(app["status"], "skip", "{app}");
 }

@@ -6,6 +6,7 @@ mod alerts;
 mod chat_voice;
 mod checks;
 mod data_dir;
+mod kick_app;
 mod kick_chat;
 mod tools;
 mod twitch;
@@ -113,6 +114,7 @@ pub async fn run_checks(
     } else {
         let (api, lookup) = checks::kick_api(&cfg, name).await;
         out.push(api);
+        out.push(kick_app::check(&cfg.kick).await);
         out.extend(kick_chat::checks(&cfg.kick).await);
         out.push(checks::channel_ids(&cfg, &data_dir, name, lookup));
     }

@@ -95,6 +95,13 @@ impl KickApi {
         self.official.is_some()
     }
 
+    /// Asks Kick for an app token with `[kick] client_id` / `client_secret`, as the first
+    /// official status does (`kicktui doctor`'s check): `Unauthorized` when Kick refuses them.
+    pub async fn check_credentials(&self) -> Result<(), ApiError> {
+        let official = self.official.as_ref().ok_or(ApiError::NoCredentials)?;
+        official.token(&self.http).await.map(drop)
+    }
+
     /// Looks a channel up: ids, live status, viewers, title, playback URL.
     pub async fn channel(&self, slug: &str) -> Result<ChannelInfo, ApiError> {
         let slug = validate_name(Platform::Kick, slug)?;

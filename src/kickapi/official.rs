@@ -35,7 +35,7 @@ impl Official {
         }
     }
 
-    async fn token(&self, http: &reqwest::Client) -> Result<String, ApiError> {
+    pub(super) async fn token(&self, http: &reqwest::Client) -> Result<String, ApiError> {
         let mut slot = self.token.lock().await;
         if let Some(t) = slot.as_ref().filter(|t| Instant::now() < t.renew_at) {
             return Ok(t.value.clone());
