@@ -165,7 +165,6 @@ impl Engine {
             self.sessions.ensure(now).await
         }?;
         if before != Some(id) {
-            self.core.offline_session_opened(now);
             self.feed.send(Update::OfflineSession { session: id });
         }
         Some(id)

@@ -140,14 +140,6 @@ impl Core {
         }
     }
 
-    /// An offline session opened at `at`: its moments count from its start (kicktui's start,
-    /// or the last stream's end, can be minutes earlier on a quiet channel).
-    pub fn offline_session_opened(&mut self, at: Ts) {
-        if !self.totals.is_live {
-            self.stream_start = Some(at);
-        }
-    }
-
     pub(super) fn base(&self) -> Ts {
         let origin = self.origin.unwrap_or_default();
         match self.offset_base {
