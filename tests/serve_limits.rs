@@ -135,7 +135,8 @@ async fn read_response(s: &mut TcpStream) -> String {
 async fn a_request_head_sent_a_byte_at_a_time_is_closed_and_never_locks_a_dashboard_out() {
     let srv = Server::start(Options {
         max_connections: 3,
-        idle: Duration::from_millis(400),
+        // Far above the 100 ms between bytes: only the head's deadline can close them.
+        idle: Duration::from_millis(2000),
         header_read: Duration::from_millis(1000),
         ..quiet()
     });
@@ -165,7 +166,7 @@ async fn a_request_head_sent_a_byte_at_a_time_is_closed_and_never_locks_a_dashbo
 #[tokio::test]
 async fn requests_kept_alive_and_websockets_go_on_under_the_head_deadline() {
     let srv = Server::start(Options {
-        header_read: Duration::from_millis(800),
+        header_read: Duration::from_millis(2000),
         ..quiet()
     });
     let mut ws = srv.connect().await;
@@ -180,7 +181,7 @@ async fn requests_kept_alive_and_websockets_go_on_under_the_head_deadline() {
     let second = read_response(&mut s).await;
     assert!(second.starts_with("HTTP/1.1 200"), "kept alive: {second}");
     // Well past the deadline, the dashboard still gets what happens.
-    tokio::time::sleep(Duration::from_millis(2000)).await;
+    tokio::time::sleep(Duration::from_millis(3000)).await;
     srv.feed.send(Update::Revenue(point(1, 5.0, 5.0)));
     assert_eq!(
         next_of(&mut ws, "revenue_point").await["data"]["amount"],

@@ -5,6 +5,7 @@ use tokio::time::timeout;
 
 use super::Check;
 use super::checks::WAIT;
+use crate::media::children::Tracked;
 
 /// streamlink's Kick plugin as kicktui was tested with it: it solves Cloudflare's JS challenge
 /// with a browser when the API answers 403.
@@ -12,9 +13,8 @@ pub const MIN_STREAMLINK: (u32, u32, u32) = (8, 6, 3);
 
 /// What a program printed, on one line: its first line, and its last when it said more (a
 /// Python traceback's last line is the error).
-fn said(output: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(output);
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+fn said(output: &str) -> Option<String> {
+    let mut lines = output.lines().map(str::trim).filter(|l| !l.is_empty());
     let first = lines.next()?;
     let words = match lines.next_back() {
         Some(last) => format!("{first} … {last}"),
@@ -30,9 +30,9 @@ fn said(output: &[u8]) -> Option<String> {
 /// said (a failed run prints anything: a traceback, a usage line).
 async fn version_line(program: &str, arg: &str) -> Result<String, String> {
     let mut cmd = Command::new(program);
-    // One that hangs is not left running when the wait ends.
-    cmd.arg(arg).kill_on_drop(true);
-    let out = timeout(WAIT, cmd.output())
+    cmd.arg(arg);
+    // Tracked: one that hangs is killed with its whole group when the wait ends.
+    let out = timeout(WAIT, Tracked::output(&mut cmd))
         .await
         .map_err(|_| format!("did not answer within {} s", WAIT.as_secs()))?
         .map_err(|e| format!("does not run: {e}"))?;
@@ -41,14 +41,13 @@ async fn version_line(program: &str, arg: &str) -> Result<String, String> {
         Some(w) => format!("{how}: {w}"),
         None => how,
     };
-    if !out.status.success() {
-        return Err(with_words(match out.status.code() {
+    if !out.success() {
+        return Err(with_words(match out.code {
             Some(code) => format!("exits with status {code}"),
-            None => format!("was stopped ({})", out.status),
+            None => "was killed by a signal".to_string(),
         }));
     }
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    match stdout.lines().map(str::trim).find(|l| !l.is_empty()) {
+    match out.stdout.lines().map(str::trim).find(|l| !l.is_empty()) {
         Some(line) => Ok(crate::terminal_text::clean(line)),
         None => Err(with_words("printed no version".into())),
     }

@@ -42,8 +42,12 @@ impl Core {
         self.stream_id = stream_id;
         let start = known.unwrap_or(t);
         // A moment building from before the stream (the waiting room's subs) is the offline
-        // session's: closed there, it does not take in the stream's first triggers.
-        if self.moments.open().is_some_and(|m| m.first < start)
+        // session's: closed there, it does not take in the stream's first triggers. Not when
+        // the stream was already running as kicktui joined (no start known, never seen
+        // offline): that moment is the stream's.
+        let before_stream = known.is_some() || self.seen_offline;
+        if before_stream
+            && self.moments.open().is_some_and(|m| m.first < start)
             && let Some(m) = self.moments.close()
         {
             self.push_moment(m, out);

@@ -369,4 +369,15 @@ fn a_moment_building_when_the_stream_starts_stays_before_it() {
         ],
         "{out:?}"
     );
+    // Live with no start (the stream probe) and never seen offline: the stream was running
+    // as kicktui joined, and the moment building is its own: it goes on.
+    let mut core = Core::new(&Config::default(), OffsetBase::StreamStart);
+    core.on_tick(t0);
+    core.on_event(t0.plus_secs(20.0), &kicks(1000));
+    let out = core.on_event(live, &live_event(None));
+    assert!(core.open_moment().is_some(), "{out:?}");
+    assert!(
+        !out.iter().any(|e| matches!(e, Effect::Moment(_))),
+        "{out:?}"
+    );
 }

@@ -48,7 +48,12 @@ pub async fn check_tools(rec: config::Recorder) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     tokio::time::timeout(TOOL_CHECK_WAIT, Tools::from_config(&rec).check())
         .await
-        .map_err(|_| hung(&format!("`{} -version`", rec.ffmpeg)))?
+        .map_err(|_| {
+            hung(&format!(
+                "`{} -version` or `{} -version`",
+                rec.ffmpeg, rec.ffprobe
+            ))
+        })?
         .map_err(|e| e.to_string())
 }
 

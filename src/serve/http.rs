@@ -18,8 +18,8 @@ use super::listener::CappedListener;
 /// head: a WebSocket, once upgraded, lives under the idle limit alone.
 pub const HEADER_READ: Duration = Duration::from_secs(10);
 
-/// Serves `app` until `stop`, then lets the requests under way finish (a WebSocket is its
-/// own task by then and ends with the run).
+/// Serves `app` until `stop`; each connection then finishes the request under way on its
+/// own (a WebSocket is its own task by then and ends with the run).
 pub async fn serve(
     mut listener: CappedListener,
     app: Router,

@@ -10,6 +10,9 @@ use crate::engine::update::Update;
 use crate::engine::view::{EngageView, RevenuePoint};
 use crate::store::{EngageOp, EngageStats, WriteOp};
 
+/// A resumed session's earlier money put back on the revenue curve: its last this many.
+const EARLIER_POINTS: usize = 100;
+
 /// Engagement totals are stored this often (and whenever a segment or session ends).
 const STATS_EVERY_S: i64 = 10;
 
@@ -50,15 +53,24 @@ impl Engine {
     /// A resumed session's money from its earlier runs (read back from the store), as the
     /// points of its revenue curve: the dashboard's curve and donations go on from them
     /// instead of starting again at the restart.
+    /// Only the last `EARLIER_POINTS` are sent (each is three messages to every dashboard,
+    /// whose queue holds 1024), with totals that count them all.
     pub(in crate::engine) fn engage_revenue_before(&mut self, money: &[(Ts, Event)]) {
         let mut totals = MoneyTotals::default();
+        let mut points = Vec::new();
         for (at, event) in money {
             let Some(m) = money_of(event, self.engage.sub_price_usd) else {
                 continue;
             };
             totals.count(&m);
+            points.push((*at, m, totals.clone()));
+        }
+        let skip = points.len().saturating_sub(EARLIER_POINTS);
+        // Ids as the earlier run numbered them: the new points go on after all of them.
+        self.engage.revenue_seq += skip as u64;
+        for (at, m, totals) in points.into_iter().skip(skip) {
             // The rate is the snapshot's, from all of them.
-            self.send_revenue_point(*at, m, &totals, 0.0);
+            self.send_revenue_point(at, m, &totals, 0.0);
         }
     }
 

@@ -164,8 +164,11 @@ impl Mapper {
             }
             "submysterygift" | "anonsubmysterygift" => {
                 let gifter = gifter(m, &kind);
-                // 0 is garbage, as is 50,000: the core refuses it (counted as malformed).
-                let count = num("msg-param-mass-gift-count").unwrap_or(1);
+                // 0 is garbage, as are 50,000 and an unreadable count: the core refuses it
+                // (counted as malformed). Only a missing count is a gift of one.
+                let count = m
+                    .tag_nonempty("msg-param-mass-gift-count")
+                    .map_or(1, |c| c.trim().parse::<u32>().unwrap_or(u32::MAX));
                 let key = fold_key(m, &gifter);
                 let event = Event::GiftedSubs {
                     gifter: gifter.clone(),

@@ -188,6 +188,9 @@ fn an_implausible_mass_gift_does_not_swallow_later_gifts() {
         !out[0].is_plausible(),
         "a gift of 0 is no gift of 1: {out:?}"
     );
+    let unreadable = garbage.replace("count=50000", "count=99999999999999999999");
+    let out = events(&mut Mapper::new(), &unreadable);
+    assert!(!out[0].is_plausible(), "{out:?}");
     for n in 1..=5 {
         let one = gift_line(
             "subgift",
