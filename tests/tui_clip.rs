@@ -93,15 +93,27 @@ fn c_on_a_stored_moment_while_recording_asks_the_engine_and_follows_the_clip() {
     assert_eq!(flash(&a), format!("clip ready: {}", path.display()));
 
     // A failed clip says why, and can be asked for again.
-    engine(&mut a, clip(3, ClipState::NoRecording));
+    let failed = ClipState::Failed("ffmpeg exited 1".into());
+    engine(&mut a, clip(3, failed));
     assert_eq!(
         a.moments.entries[0].clip,
         ClipStatus::Failed {
-            why: "no recording covers it".into()
+            why: "ffmpeg exited 1".into()
         }
     );
-    assert_eq!(flash(&a), "clip failed: no recording covers it");
+    assert_eq!(flash(&a), "clip failed: ffmpeg exited 1");
     assert_eq!(a.update(key('c'), T0), vec![Cmd::ClipMoment { id: 3 }]);
+    // No recording covers it: said, and the row is "no rec" as after a restart (asking
+    // again would get the same answer).
+    engine(&mut a, clip(3, ClipState::NoRecording));
+    assert_eq!(a.moments.entries[0].clip, ClipStatus::NotRecorded);
+    assert_eq!(flash(&a), "clip failed: no recording covers it");
+    assert!(a.update(key('c'), T0).is_empty());
+    assert!(
+        flash(&a).contains("no recording covers it"),
+        "{}",
+        flash(&a)
+    );
 }
 
 #[test]

@@ -556,6 +556,38 @@ fn a_resumed_sessions_earlier_moments_join_the_list_quietly() {
     );
 }
 
+/// A moment stored while the channel was offline (or that no recording covers) is "no rec"
+/// after a restart and after a resync, as it was live: not a red "failed" whose details say
+/// "clip failed", and not offered at quit.
+#[test]
+fn an_earlier_moment_no_recording_covers_is_no_rec_not_failed() {
+    use kicktui::engine::view::{MomentRow, View};
+    let row = |id| MomentRow {
+        id: Some(id),
+        moment: spike(10.0 * id as f64, 20.0),
+        clip: Some(ClipState::NoRecording),
+        building: false,
+    };
+    let mut a = app();
+    a.update(Msg::Engine(Update::EarlierMoments(vec![row(1)])), at(1.0));
+    let view = View {
+        moments: vec![row(1), row(2)].into(),
+        ..View::default()
+    };
+    a.update(Msg::Engine(Update::Resync(Box::new(view))), at(2.0));
+    let e = &a.moments.entries;
+    assert_eq!(e.len(), 2, "{e:?}");
+    for entry in e {
+        assert_eq!(entry.clip, ClipStatus::NotRecorded, "{entry:?}");
+    }
+    let s = screen(&a, 120, 40);
+    assert!(s.contains("no rec") && !s.contains("failed"), "{s}");
+    a.update(code(KeyCode::Enter), at(3.0));
+    let s = screen(&a, 120, 40);
+    assert!(s.contains("not recorded") && !s.contains("failed"), "{s}");
+    assert_eq!(a.moments.pending_clips(), 0);
+}
+
 /// The screen fell behind and caught up: what it missed shows, clip updates included. A clip
 /// that became ready meanwhile is not left "cutting", a missed moment comes with its clip,
 /// and a moment that was building unsaved is one row once final.

@@ -220,7 +220,11 @@ impl App {
                 self.recording.state.label()
             ))
         } else if entry.clip == ClipStatus::NotRecorded {
-            Some("not recorded: the channel was offline then, so there is nothing to clip".into())
+            Some(
+                "not recorded: no recording covers it (the channel was offline, or the \
+                 recording missed it), so there is nothing to clip"
+                    .into(),
+            )
         } else if !self.recording.state.can_clip() {
             Some(format!(
                 "cannot clip: the recording {}",

@@ -231,7 +231,8 @@ pub enum ClipStatus {
     Failed {
         why: String,
     },
-    /// Stored while the channel was offline: no recording can cover it.
+    /// No recording covers it: stored while the channel was offline or recording was off,
+    /// or the recording passed its window without it.
     NotRecorded,
 }
 
@@ -270,7 +271,10 @@ impl From<&ClipState> for ClipStatus {
             },
             // Left pending (its file is gone for now): as before it was asked for.
             ClipState::FileMissing(_) => ClipStatus::None,
-            ClipState::NoRecording | ClipState::Failed(_) => ClipStatus::Failed {
+            // Whether live, from a resumed session's rows or a resync: one "no rec" (it was
+            // mapped to a red "failed" that a live offline moment never showed).
+            ClipState::NoRecording => ClipStatus::NotRecorded,
+            ClipState::Failed(_) => ClipStatus::Failed {
                 why: s.label().trim_start_matches("failed: ").to_string(),
             },
         }

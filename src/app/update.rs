@@ -68,6 +68,10 @@ impl App {
                         Some((format!("clip ready but short: {path}"), true))
                     }
                     ClipStatus::Failed { why } => Some((format!("clip failed: {why}"), false)),
+                    // Asked for, so the answer is said (a moment stored offline is quiet).
+                    ClipStatus::NotRecorded => {
+                        Some(("clip failed: no recording covers it".into(), false))
+                    }
                     _ => None,
                 };
                 if let Some(e) = self.moments.entry_by_id_mut(id) {

@@ -37,7 +37,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         }
         ClipStatus::Failed { why } => format!("failed: {why}"),
         ClipStatus::NotRecorded => {
-            "not recorded: the channel was offline, or recording was off".into()
+            "not recorded: no recording covers it (offline, recording off, or missed)".into()
         }
         other => other.label().to_string(),
     };
