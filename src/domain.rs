@@ -193,19 +193,25 @@ pub fn kind_phrase(kind: &str) -> String {
 pub struct Trigger {
     #[serde(rename = "type")]
     pub kind: TriggerType,
-    #[serde(skip)]
+    // Written by the store itself (`MomentInsert`), read back through `StoredTrigger`.
+    #[serde(skip_serializing)]
     pub at: Ts,
     /// Comparable across detectors: 1.0 is "just fired", larger is stronger.
-    #[serde(skip)]
+    #[serde(skip_serializing)]
     pub strength: f64,
     pub data: TriggerData,
 }
 
-/// A trigger as stored: its data read leniently, whatever version wrote it.
+/// A trigger as stored (`store::MomentInsert` writes `at` as RFC 3339 and `strength`): read
+/// leniently, whatever version wrote it; a missing or odd time or strength is the default.
 #[derive(Deserialize)]
 struct StoredTrigger {
     #[serde(rename = "type")]
     kind: TriggerType,
+    #[serde(default)]
+    at: serde_json::Value,
+    #[serde(default)]
+    strength: serde_json::Value,
     #[serde(default)]
     data: serde_json::Value,
 }
@@ -214,8 +220,12 @@ impl From<StoredTrigger> for Trigger {
     fn from(s: StoredTrigger) -> Trigger {
         Trigger {
             kind: s.kind,
-            at: Ts::default(),
-            strength: 0.0,
+            at: s
+                .at
+                .as_str()
+                .and_then(Ts::parse_rfc3339)
+                .unwrap_or_default(),
+            strength: s.strength.as_f64().filter(|x| x.is_finite()).unwrap_or(0.0),
             data: TriggerData::from_json(s.kind, s.data),
         }
     }

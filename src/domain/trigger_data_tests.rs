@@ -1,5 +1,5 @@
 use super::*;
-use crate::domain::Trigger;
+use crate::domain::{Trigger, Ts};
 
 /// One of each, with the JSON the detectors wrote by hand before the data was typed.
 fn every_kind() -> Vec<(TriggerType, TriggerData, &'static str)> {
@@ -181,6 +181,9 @@ fn a_stored_trigger_reads_back_typed() {
                      "strength":5.6,"type":"raid"}"#;
     let t: Trigger = serde_json::from_str(stored).unwrap();
     assert_eq!(t.kind, TriggerType::Raid);
+    // Its strength and time as stored: a resumed session's details said x0.0 for every one.
+    assert_eq!(t.strength, 5.6);
+    assert_eq!(Some(t.at), Ts::parse_rfc3339("2026-09-27T16:25:18Z"));
     assert_eq!(
         t.data,
         TriggerData::Raid(RaidData {
@@ -190,6 +193,15 @@ fn a_stored_trigger_reads_back_typed() {
     );
     let old: Trigger = serde_json::from_str(r#"{"type":"manual"}"#).unwrap();
     assert_eq!(old.data, TriggerData::Other(Value::Null));
+    assert_eq!(
+        (old.strength, old.at),
+        (0.0, Ts::default()),
+        "missing: the defaults"
+    );
+    // A strength or time of the wrong kind reads as missing, not as an unreadable row.
+    let odd = r#"{"type":"manual","at":5,"strength":"high"}"#;
+    let odd: Trigger = serde_json::from_str(odd).unwrap();
+    assert_eq!((odd.strength, odd.at), (0.0, Ts::default()));
     assert_eq!(
         serde_json::to_string(&t).unwrap(),
         r#"{"type":"raid","data":{"from":"Raider","viewers":250}}"#

@@ -197,7 +197,12 @@ impl Engine {
 /// A stored moment as the lists show it. Its clip as stored: cut (either way), or why not;
 /// one not cut yet is cut at the stream's end like the others.
 fn earlier_moment(row: &StoredMoment) -> MomentRow {
-    let triggers: Vec<Trigger> = serde_json::from_value(row.triggers.clone()).unwrap_or_default();
+    let mut triggers: Vec<Trigger> =
+        serde_json::from_value(row.triggers.clone()).unwrap_or_default();
+    // An older row's trigger without a time: its moment's, not 1970.
+    for t in triggers.iter_mut().filter(|t| t.at == Ts::default()) {
+        t.at = row.at;
+    }
     // The clip window as the clipper reads it from the row.
     let window = ClipRequest::for_moment(row);
     let clip = match (&row.clip_status, &row.clip_path) {
@@ -281,8 +286,9 @@ mod tests {
             trigger_type: crate::domain::TriggerType::Keyword,
             trigger_data: serde_json::json!({"count": 5, "keyword": "CLIP"}),
             triggers: serde_json::json!([
-                {"type": "keyword", "at": "2026-09-20T00:01:40Z", "strength": 2.0,
-                 "data": {"count": 5, "keyword": "CLIP"}}
+                {"type": "keyword", "at": "2026-09-21T14:14:58Z", "strength": 2.0,
+                 "data": {"count": 5, "keyword": "CLIP"}},
+                {"type": "manual"}
             ]),
             score: 61.0,
             source: crate::domain::MomentSource::Auto,
@@ -296,7 +302,12 @@ mod tests {
         assert_eq!(m.id, Some(4));
         assert_eq!(m.moment.clip_start, at.plus_secs(-45.0));
         assert_eq!(m.moment.clip_end, at.plus_secs(10.0));
-        assert_eq!(m.moment.triggers.len(), 1);
+        assert_eq!(m.moment.triggers.len(), 2);
+        // As stored: the details popup said x0.0 for every trigger of a resumed session.
+        assert_eq!(m.moment.triggers[0].strength, 2.0);
+        assert_eq!(m.moment.triggers[0].at, at.plus_secs(-2.0));
+        // An older row's trigger without a time is placed at its moment, not in 1970.
+        assert_eq!(m.moment.triggers[1].at, at);
         assert!(matches!(m.clip, Some(ClipState::AlreadyCut { .. })));
         let pending = StoredMoment {
             clip_status: ClipStatus::Pending,
