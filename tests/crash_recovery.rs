@@ -126,7 +126,8 @@ async fn after_kill_9_the_next_start_repairs_and_cuts_the_ended_streams_clips() 
     let mut run = Run::start_in(dir, &cfg, &["clavicular", "--headless"]);
     let note = run.expect("Recovered after a crash").await;
     assert!(
-        note.contains("1 session closed, 1 recording finished; 1 clip pending"),
+        note.contains("Recovered after a crash: 1 clip pending (cut at the stream's end")
+            && note.contains("; 1 session closed, 1 recording finished"),
         "{note}"
     );
     // The stream ended while kicktui was down: its clip is cut now, then its report saved.

@@ -730,6 +730,50 @@ fn a_crash_recovery_stays_on_screen_for_half_a_minute() {
     assert!(!screen(&a, 120, 40).contains("Recovered after a crash"));
 }
 
+/// A flash soon after a recovery (a clip ready, the clipping at the stream's end) shows at
+/// once, for its usual seconds; then the recovery's news comes back, for the half minute it
+/// would have had on screen. It replaced the news for good within half a second.
+#[test]
+fn a_flash_after_a_crash_recovery_shows_and_then_the_recovery_comes_back() {
+    let mut a = app();
+    let news = "Recovered after a crash: 2 clips pending (cut at the stream's end, or now if it \
+                has ended); 1 session closed, 1 recording finished";
+    a.update(Msg::Engine(Update::Recovered(news.into())), T0);
+    let ready = ClipStatus::Done {
+        path: "/d/clips/m3.mp4".into(),
+        short: false,
+    };
+    a.update(moment_update(Some(3), spike(100.0, 20.0)), at(0.3));
+    a.update(
+        Msg::Clip {
+            id: 3,
+            status: ready,
+        },
+        at(0.5),
+    );
+    let s = screen(&a, 120, 40);
+    assert!(s.contains("clip ready: /d/clips/m3.mp4"), "{s}");
+    a.update(Msg::Tick(at(6.0)), at(6.0));
+    let s = screen(&a, 120, 40);
+    assert!(
+        s.contains("Recovered after a crash: 2 clips pending"),
+        "{s}"
+    );
+    // What needs doing comes first, so 80 columns show it.
+    let s = screen(&a, 80, 24);
+    assert!(
+        s.contains("Recovered after a crash: 2 clips pending"),
+        "{s}"
+    );
+    // 30 s on screen in all: the 5.5 s the flashes covered it are given back.
+    a.update(Msg::Tick(at(35.0)), at(35.0));
+    assert!(screen(&a, 120, 40).contains("Recovered after a crash"));
+    a.update(Msg::Tick(at(36.0)), at(36.0));
+    let s = screen(&a, 120, 40);
+    assert!(!s.contains("Recovered after a crash"), "{s}");
+    assert!(a.flash.is_none() && a.notice.is_none());
+}
+
 /// The stream's real start arrives after a guessed one (Kick's API back after the stream
 /// probe said live): the list's moments of this stream show offsets from the real start;
 /// one from before it (another session) keeps its own.

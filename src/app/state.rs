@@ -136,6 +136,9 @@ pub struct App {
     /// "stay").
     pub quit_pending: usize,
     pub flash: Option<Flash>,
+    /// News that stays longer than a flash (a crash recovery's): shown whenever no flash
+    /// covers it, until its time on screen is up.
+    pub notice: Option<Flash>,
     /// Marks sent to the engine and not yet back as a moment, oldest first: when `m` was
     /// pressed (None: the advisor's mark). The mark comes back placed at what the stream
     /// showed then.
@@ -172,11 +175,17 @@ impl App {
             popup: None,
             quit_pending: 0,
             flash: None,
+            notice: None,
             mark_presses: std::collections::VecDeque::new(),
             last_mark: None,
             advisor: Default::default(),
             help_scroll: 0,
         }
+    }
+
+    /// What the hint bar says: the latest flash, else the notice under it.
+    pub fn message(&self) -> Option<&Flash> {
+        self.flash.as_ref().or(self.notice.as_ref())
     }
 
     pub fn activity_name(&self) -> Option<&str> {

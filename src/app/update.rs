@@ -10,7 +10,8 @@ use crate::source::ChatState;
 
 /// How long a confirmation stays in the hint bar.
 pub const FLASH_MS: i64 = 5000;
-/// The start-up log scrolls a recovery's news out of the log pane within seconds.
+/// The start-up log scrolls a recovery's news out of the log pane within seconds: it stays
+/// this long on screen in the hint bar (flashes over it do not count).
 const RECOVERED_FLASH_MS: i64 = 30_000;
 
 impl App {
@@ -47,6 +48,9 @@ impl App {
                 self.now = self.now.max(t);
                 if self.flash.as_ref().is_some_and(|f| f.until <= self.now) {
                     self.flash = None;
+                }
+                if self.notice.as_ref().is_some_and(|f| f.until <= self.now) {
+                    self.notice = None;
                 }
                 self.expire_offer();
                 vec![]
@@ -131,12 +135,17 @@ impl App {
         }
     }
 
+    /// Shown at once (it answers a key, or is news): a notice under it waits, and gets the
+    /// time it is covered back, so its time on screen is all there.
     pub(super) fn flash(&mut self, text: String, kind: FlashKind) {
-        self.flash = Some(Flash {
-            text,
-            kind,
-            until: self.now.plus_ms(FLASH_MS),
-        });
+        let until = self.now.plus_ms(FLASH_MS);
+        let now = self.now;
+        self.notice = self.notice.take().filter(|n| n.until > now);
+        if let Some(n) = &mut self.notice {
+            let covered_until = self.flash.as_ref().map_or(now, |f| f.until.max(now));
+            n.until = n.until.plus_ms((until.0 - covered_until.0).max(0));
+        }
+        self.flash = Some(Flash { text, kind, until });
     }
 
     fn on_engine(&mut self, u: Update, now: Ts) {
@@ -189,11 +198,15 @@ impl App {
                     e.clip = ClipStatus::NotRecorded;
                 }
             }
+            // A notice, not a flash: the flashes soon after it (clips, the stream's end)
+            // replaced it within a second.
             Update::Recovered(text) => {
-                self.flash(text, FlashKind::Info);
-                if let Some(f) = &mut self.flash {
-                    f.until = self.now.plus_ms(RECOVERED_FLASH_MS);
-                }
+                self.flash = None;
+                self.notice = Some(Flash {
+                    text,
+                    kind: FlashKind::Info,
+                    until: self.now.plus_ms(RECOVERED_FLASH_MS),
+                });
             }
             // The TUI shows no money totals to reset.
             Update::OfflineSession { .. } => {}

@@ -71,26 +71,69 @@ pub fn after_crash(
     if r.is_empty() {
         return owed;
     }
-    let clips = if r.clips > 0 {
-        let it = if r.clips == 1 { "it" } else { "them" };
-        let later = crate::present::later_command("clip --pending");
-        if r.streams.is_empty() || !records {
-            format!("; {} pending: {later} cuts {it}", plural(r.clips, "clip"))
-        } else {
-            // The stream may still be live: its session goes on and clips them at its end;
-            // if it has ended, this run cuts them at once.
-            format!(
-                "; {} pending: cut at the stream's end, or now if it has ended",
-                plural(r.clips, "clip")
-            )
-        }
-    } else {
-        String::new()
-    };
-    feed.send(Update::Recovered(format!(
-        "Recovered after a crash: {} closed, {} finished{clips}",
-        plural(r.sessions.len(), "session"),
-        plural(r.recordings.len(), "recording")
+    let wait_for_stream = !r.streams.is_empty() && records;
+    feed.send(Update::Recovered(recovered_note(
+        r.sessions.len(),
+        r.recordings.len(),
+        r.clips,
+        wait_for_stream,
     )));
     owed
+}
+
+/// The recovery's one line. The pending clips come first: they need doing, and an 80-column
+/// hint bar cut the line before them. `wait_for_stream`: the stream may still be live, so its
+/// session goes on and clips them at its end (or this run does at once if it has ended).
+fn recovered_note(
+    sessions: usize,
+    recordings: usize,
+    clips: usize,
+    wait_for_stream: bool,
+) -> String {
+    let repaired = format!(
+        "{} closed, {} finished",
+        plural(sessions, "session"),
+        plural(recordings, "recording")
+    );
+    if clips == 0 {
+        return format!("Recovered after a crash: {repaired}");
+    }
+    let how = if wait_for_stream {
+        "cut at the stream's end, or now if it has ended".to_string()
+    } else {
+        let it = if clips == 1 { "it" } else { "them" };
+        format!(
+            "{} cuts {it}",
+            crate::present::later_command("clip --pending")
+        )
+    };
+    format!(
+        "Recovered after a crash: {} pending ({how}); {repaired}",
+        plural(clips, "clip")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What needs doing fits first: an 80-column hint bar leaves the message about 62
+    /// columns beside "? help  q quit".
+    #[test]
+    fn the_pending_clips_come_first() {
+        for wait in [true, false] {
+            let note = recovered_note(2, 1, 3, wait);
+            let shown: String = note.chars().take(62).collect();
+            assert!(shown.contains("3 clips pending"), "{shown}");
+            assert!(
+                note.ends_with("; 2 sessions closed, 1 recording finished"),
+                "{note}"
+            );
+        }
+        assert_eq!(
+            recovered_note(1, 1, 0, true),
+            "Recovered after a crash: 1 session closed, 1 recording finished"
+        );
+        assert!(recovered_note(1, 0, 1, false).contains("clip --pending cuts it)"));
+    }
 }

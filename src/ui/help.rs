@@ -33,7 +33,7 @@ pub fn hint_bar(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         .filter(|(a, _, _)| kept(*a))
         .map(|(_, k, l)| hint_w(k, l))
         .sum();
-    if let Some(f) = &app.flash {
+    if let Some(f) = app.message() {
         let style = match f.kind {
             FlashKind::Info => th.accent,
             FlashKind::Good => th.good,

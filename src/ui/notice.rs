@@ -28,7 +28,7 @@ pub fn too_small(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         )),
     ];
     // Keys still act here: what they did is said (a mark was made unseen).
-    if let Some(f) = &app.flash {
+    if let Some(f) = app.message() {
         lines.push(Line::from(Span::styled(f.text.clone(), th.accent)));
     }
     let h = (lines.len() as u16 * 2).min(area.height);
