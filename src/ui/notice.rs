@@ -43,6 +43,11 @@ pub fn too_small(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
 }
 
 pub fn confirm_quit(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
+    quit_dialog(app, th, area, buf, &later_command("clip --pending"));
+}
+
+/// `later`: the command that cuts the clips left (it names this run's data dir).
+fn quit_dialog(app: &App, th: &Theme, area: Rect, buf: &mut Buffer, later: &str) {
     // The quit keys answer as quitting again does, but y and Enter mean yes here even when
     // the quit key is one of them.
     let quit: Vec<String> = app
@@ -89,14 +94,19 @@ pub fn confirm_quit(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             stay,
         ]);
     } else {
-        lines.extend(cut_or_leave(th, &question, &quit));
+        lines.extend(cut_or_leave(th, &question, &quit, later));
         lines.push(stay);
     }
-    // Wrapped lines (a long data dir, a narrow pane) take more rows.
+    // Wrapped lines (a long data dir, a narrow pane) take more rows: counted as the
+    // Paragraph below wraps them, at word breaks (width / columns was too few, and the last
+    // line fell off the popup).
     const WIDTH: u16 = 64;
-    let inner = usize::from(WIDTH.min(area.width).saturating_sub(2)).max(1);
-    let rows =
-        |lines: &[Line]| -> usize { lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum() };
+    let inner = WIDTH.min(area.width).saturating_sub(2).max(1);
+    let rows = |lines: &[Line]| -> usize {
+        Paragraph::new(lines.to_vec())
+            .wrap(Wrap { trim: true })
+            .line_count(inner)
+    };
     if rows(&lines) + 2 > usize::from(area.height) {
         // Too short: the blank lines go, and "stay" (what any key does) moves up, so a
         // cramped pane shows the safe answer before the others.
@@ -106,7 +116,8 @@ pub fn confirm_quit(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             lines.insert(at.min(lines.len()), stay);
         }
     }
-    let r = popup(area, WIDTH, rows(&lines) as u16 + 2);
+    let h = u16::try_from(rows(&lines) + 2).unwrap_or(u16::MAX);
+    let r = popup(area, WIDTH, h);
     Clear.render(r, buf);
     Paragraph::new(lines)
         .alignment(Alignment::Center)
@@ -116,7 +127,7 @@ pub fn confirm_quit(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
 }
 
 /// The question and the y / n answers when there are clips to cut.
-fn cut_or_leave(th: &Theme, question: &str, quit: &str) -> [Line<'static>; 5] {
+fn cut_or_leave(th: &Theme, question: &str, quit: &str, later: &str) -> [Line<'static>; 5] {
     [
         Line::from(question.to_string()),
         Line::from(""),
@@ -132,6 +143,50 @@ fn cut_or_leave(th: &Theme, question: &str, quit: &str) -> [Line<'static>; 5] {
             Span::raw(format!("{quit}: no, leave them for")),
         ]),
         // Names this run's data dir when a plain `kicktui` would not find it (the demo).
-        Line::from(format!("`{}`", later_command("clip --pending"))),
+        Line::from(format!("`{later}`")),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{Keymap, TuiContext};
+    use crate::domain::Ts;
+
+    fn shown(app: &App, w: u16, h: u16, later: &str) -> String {
+        let area = Rect::new(0, 0, w, h);
+        let mut buf = Buffer::empty(area);
+        quit_dialog(app, &Theme::new(true), area, &mut buf, later);
+        (0..h)
+            .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// A long data dir in the `clip --pending` command wraps at word breaks onto more rows
+    /// than its width divided by the popup's: every line still shows, the last ("stay")
+    /// included, and in a pane too short for it all the shrunk dialog keeps "stay".
+    #[test]
+    fn every_line_of_the_quit_dialog_shows_with_a_long_data_dir() {
+        let mut app = App::new(TuiContext::new("c", "/d", Keymap::default()), Ts(0));
+        app.recording.state = RecState::Recording;
+        app.quit_pending = 3;
+        let later = "kicktui --data-dir /very/long/path/to/a/streamers-archive/kicktui-data/\
+                     clavicular-2027 clip --pending";
+        for (w, h) in [(80, 24), (60, 20), (60, 16), (40, 12)] {
+            let t = shown(&app, w, h, later);
+            assert!(t.contains("or any key: stay"), "{w}×{h}:\n{t}");
+            assert!(t.contains("pending clips"), "{w}×{h}:\n{t}");
+            if h >= 20 {
+                assert!(t.contains("clip --pending`"), "{w}×{h}:\n{t}");
+            }
+            // The bottom border closes the box: no line cut off by it.
+            let bottom = t
+                .lines()
+                .rev()
+                .find(|l| l.contains('└'))
+                .unwrap_or_default();
+            assert!(bottom.contains('┘'), "{w}×{h}:\n{t}");
+        }
+    }
 }
