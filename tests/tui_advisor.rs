@@ -304,7 +304,14 @@ fn help_scrolls_at_60x16_and_names_advisor_keys_only_when_on() {
         on.contains("advisor: dismiss the advice"),
         "advisor on: {on}"
     );
-    // A tall terminal shows it all at once, with no scroll hint.
+    // A tall terminal shows it all at once, with no scroll hint (in the popup or the bar).
+    a.update(
+        Msg::Resize {
+            width: 100,
+            height: 40,
+        },
+        T0,
+    );
     let tall = screen(&a, 100, 40);
     assert!(tall.contains("mark a moment now") && tall.contains("Keys can be changed"));
     assert!(!tall.contains("scroll"), "{tall}");

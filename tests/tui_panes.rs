@@ -630,12 +630,13 @@ fn help_popup_and_hint_bar_come_from_the_keymap_table() {
         "{t}"
     );
     let th = Theme::new(true);
+    // The main screen's hints (under the help they are the help's own).
+    a.update(code(crossterm::event::KeyCode::Esc), T0);
     let (_, hint) = pane(120, 1, |r, b| ui::help::hint_bar(&a, &th, r, b));
     assert!(
         hint.starts_with(" m mark  c clip  a activity  Enter details  s sort  ? help  q quit"),
         "{hint:?}"
     );
-    a.update(code(crossterm::event::KeyCode::Esc), T0);
     a.update(key('s'), T0);
     let (_, hint) = pane(50, 1, |r, b| ui::help::hint_bar(&a, &th, r, b));
     assert!(
@@ -653,6 +654,62 @@ fn help_popup_and_hint_bar_come_from_the_keymap_table() {
         tiny.contains('…') && tiny.trim_end().ends_with("q quit"),
         "{tiny:?}"
     );
+}
+
+/// With a popup open the hint bar shows what works in it, from the same table that drives
+/// the keys: it listed `c clip  a activity  Enter details  s sort  ? help  q quit` under the
+/// help, where they do nothing (and q closes, not quits).
+#[test]
+fn the_hint_bar_in_a_popup_shows_the_keys_that_work_there() {
+    use crossterm::event::KeyCode;
+    let th = Theme::new(true);
+    let mut a = app();
+    a.update(moment_update(Some(4), spike(5025.0, 25.0)), T0);
+    let hint = |a: &App| pane(120, 1, |r, b| ui::help::hint_bar(a, &th, r, b)).1;
+    a.update(key('?'), T0);
+    assert_eq!(a.popup, Some(Popup::Help));
+    let h = hint(&a);
+    assert!(h.contains("m mark") && h.contains("Esc close"), "{h:?}");
+    for gone in [
+        "clip", "activity", "details", "sort", "? help", "q quit", "scroll",
+    ] {
+        assert!(!h.contains(gone), "{gone:?} under the help: {h:?}");
+    }
+    // A help taller than the screen scrolls: then that is said too.
+    a.update(
+        Msg::Resize {
+            width: 80,
+            height: 20,
+        },
+        T0,
+    );
+    let h = hint(&a);
+    assert!(h.contains("k/j scroll") && h.contains("Esc close"), "{h:?}");
+    a.update(code(KeyCode::Esc), T0);
+    a.update(
+        Msg::Resize {
+            width: 120,
+            height: 40,
+        },
+        T0,
+    );
+    a.update(code(KeyCode::Enter), T0);
+    assert_eq!(a.popup, Some(Popup::Details));
+    let h = hint(&a);
+    for want in ["m mark", "c clip", "k/j browse", "Esc close"] {
+        assert!(h.contains(want), "{want:?} under the details: {h:?}");
+    }
+    for gone in ["details", "? help", "q quit"] {
+        assert!(!h.contains(gone), "{gone:?} under the details: {h:?}");
+    }
+    // What the bar says works does: c clips under the details, ? does nothing.
+    assert!(a.update(key('?'), T0).is_empty());
+    assert_eq!(a.popup, Some(Popup::Details));
+    // The quit question says its own keys: the bar offers none that would answer it.
+    a.update(code(KeyCode::Esc), T0);
+    a.popup = Some(Popup::ConfirmQuit);
+    let h = hint(&a);
+    assert!(!h.contains("mark") && !h.contains("quit"), "{h:?}");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::keymap::Action;
+use super::keymap::{Action, InPopup, in_popup};
 use super::moments::SortOrder;
 use super::msg::{ClipStatus, Cmd, RecState};
 use super::state::{App, FlashKind, Popup, Storage};
@@ -50,26 +50,20 @@ impl App {
         {
             self.popup = None;
         }
-        // A popup answers to its own keys first; marking and repainting always work.
+        // A popup answers to its own keys first, as the keymap table says (the hint bar
+        // shows the same): marking and repainting always work.
         if let Some(p) = self.popup {
-            let closes = match p {
-                Popup::Help => matches!(action, Action::Help | Action::Back | Action::Quit),
-                Popup::Details => matches!(action, Action::Details | Action::Back | Action::Quit),
-                Popup::ConfirmQuit => true,
-            };
-            if closes {
-                self.popup = None;
-                return vec![];
-            }
-            if p == Popup::Help && self.scroll_help(action) {
-                return vec![];
-            }
-            let passes = match p {
-                Popup::Details => !matches!(action, Action::Help),
-                _ => matches!(action, Action::Mark | Action::Repaint),
-            };
-            if !passes {
-                return vec![];
+            match in_popup(action, p) {
+                InPopup::Closes(_) => {
+                    self.popup = None;
+                    return vec![];
+                }
+                InPopup::Moves(_) if p == Popup::Help => {
+                    self.scroll_help(action);
+                    return vec![];
+                }
+                InPopup::Ignored => return vec![],
+                InPopup::Moves(_) | InPopup::Works(_) => {}
             }
         }
         let cmds = self.act(action, nth, now);

@@ -1,11 +1,14 @@
-//! The one keymap table. It drives key dispatch, the `?` help popup and the hint bar, so the
-//! three can never disagree; `[keys]` in config.toml overrides single rows.
+//! The one keymap table. It drives key dispatch, the `?` help popup and the hint bar (on the
+//! main screen and under a popup), so they can never disagree; `[keys]` in config.toml
+//! overrides single rows.
 
 use std::collections::HashMap;
 
 use crossterm::event::KeyEvent;
 
 use super::chord::KeyChord;
+pub use super::keymap_table::{InPopup, Row, TABLE, in_popup};
+use super::state::Popup;
 use crate::config::Keys;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,137 +51,6 @@ impl Action {
         )
     }
 }
-
-/// One row: the action, its `[keys]` name, default keys, help text and hint-bar label.
-pub struct Row {
-    pub action: Action,
-    pub name: &'static str,
-    pub keys: &'static [&'static str],
-    pub help: &'static str,
-    pub hint: Option<&'static str>,
-}
-
-const fn row(
-    action: Action,
-    name: &'static str,
-    keys: &'static [&'static str],
-    help: &'static str,
-    hint: Option<&'static str>,
-) -> Row {
-    Row {
-        action,
-        name,
-        keys,
-        help,
-        hint,
-    }
-}
-
-pub const TABLE: &[Row] = &[
-    row(
-        Action::Mark,
-        "mark",
-        &["m"],
-        "mark a moment now",
-        Some("mark"),
-    ),
-    row(
-        Action::Clip,
-        "clip",
-        &["c"],
-        "clip the selected moment",
-        Some("clip"),
-    ),
-    row(
-        Action::NextActivity,
-        "activity",
-        &["a"],
-        "next activity",
-        Some("activity"),
-    ),
-    row(
-        Action::PickActivity,
-        "pick_activity",
-        &["1", "2", "3", "4", "5", "6", "7", "8", "9"],
-        "pick the activity shown beside that key",
-        None,
-    ),
-    row(
-        Action::Up,
-        "up",
-        &["k", "Up"],
-        "select the moment above",
-        None,
-    ),
-    row(
-        Action::Down,
-        "down",
-        &["j", "Down"],
-        "select the moment below",
-        None,
-    ),
-    row(Action::PageUp, "page_up", &["PgUp"], "a page up", None),
-    row(
-        Action::PageDown,
-        "page_down",
-        &["PgDn"],
-        "a page down",
-        None,
-    ),
-    row(Action::Top, "top", &["g", "Home"], "first moment", None),
-    row(Action::Bottom, "bottom", &["G", "End"], "last moment", None),
-    row(
-        Action::Details,
-        "details",
-        &["Enter"],
-        "the selected moment's triggers and data",
-        Some("details"),
-    ),
-    row(
-        Action::Sort,
-        "sort",
-        &["s"],
-        "moments: newest or best first",
-        Some("sort"),
-    ),
-    row(Action::Help, "help", &["?"], "this help", Some("help")),
-    row(Action::Back, "back", &["Esc"], "close a popup", None),
-    row(
-        Action::Quit,
-        "quit",
-        &["q", "Ctrl-C"],
-        "quit (asks first while recording)",
-        Some("quit"),
-    ),
-    row(
-        Action::Repaint,
-        "repaint",
-        &["Ctrl-L"],
-        "repaint the whole screen",
-        None,
-    ),
-    row(
-        Action::AskAdvice,
-        "ask_advice",
-        &["A"],
-        "advisor: ask for advice now",
-        None,
-    ),
-    row(
-        Action::AcceptAdvice,
-        "accept_advice",
-        &["y"],
-        "advisor: accept (activity, moment, chat)",
-        Some("accept"),
-    ),
-    row(
-        Action::DismissAdvice,
-        "dismiss_advice",
-        &["n"],
-        "advisor: dismiss the advice",
-        None,
-    ),
-];
 
 /// Resolved bindings: a key finds its action (and its position in the row, for activities).
 #[derive(Clone, Debug, PartialEq)]
@@ -289,12 +161,27 @@ impl Keymap {
             .collect()
     }
 
-    /// Hint bar items: (first key, short label), for rows that have a hint and a key.
-    pub fn hints(&self) -> Vec<(Action, String, &'static str)> {
-        TABLE
-            .iter()
-            .filter_map(|r| Some((r.action, self.first(r.action)?.to_string(), r.hint?)))
-            .collect()
+    /// Hint bar items: (action, first key, short label), for rows that have a hint and a key,
+    /// on the main screen or under `popup`. Neighbours with one label are one item (`k/j
+    /// scroll`); the quit question has none (it lists its own keys).
+    pub fn hints(&self, popup: Option<Popup>) -> Vec<(Action, String, &'static str)> {
+        let mut out: Vec<(Action, String, &'static str)> = Vec::new();
+        for r in TABLE {
+            let hint = match popup {
+                None => r.hint,
+                Some(p) => r.in_popup(p).hint(),
+            };
+            let (Some(label), Some(key)) = (hint, self.first(r.action)) else {
+                continue;
+            };
+            match out.last_mut() {
+                Some(last) if popup.is_some() && last.2 == label => {
+                    last.1 = format!("{}/{key}", last.1);
+                }
+                _ => out.push((r.action, key.to_string(), label)),
+            }
+        }
+        out
     }
 }
 
@@ -313,53 +200,5 @@ fn blame(cfg: &Keys, a: usize, b: usize) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crossterm::event::{KeyCode, KeyModifiers};
-
-    fn keys(text: &str) -> Keys {
-        toml::from_str(text).unwrap()
-    }
-
-    #[test]
-    fn defaults_have_no_conflicts_and_every_row_has_keys() {
-        let k = Keymap::from_config(&Keys::default()).unwrap();
-        for row in TABLE {
-            assert!(!k.keys(row.action).is_empty(), "{}", row.name);
-        }
-        let ev = KeyEvent::new(KeyCode::Char('3'), KeyModifiers::NONE);
-        assert_eq!(k.action(&ev), Some((Action::PickActivity, 2)));
-        assert_eq!(k.label(Action::PickActivity), "1..9");
-        assert_eq!(k.label(Action::Up), "k/Up");
-    }
-
-    #[test]
-    fn overrides_replace_one_row() {
-        let k = Keymap::from_config(&keys("mark = \"M\"\nquit = [\"q\", \"Q\"]")).unwrap();
-        let big_m = KeyEvent::new(KeyCode::Char('M'), KeyModifiers::SHIFT);
-        assert_eq!(k.action(&big_m), Some((Action::Mark, 0)));
-        let m = KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE);
-        assert_eq!(k.action(&m), None);
-        assert_eq!(k.label(Action::Quit), "q/Q");
-    }
-
-    /// A key listed twice in one row is that row's key once, not a clash with itself.
-    #[test]
-    fn a_key_repeated_in_its_row_is_bound_once() {
-        let k = Keymap::from_config(&keys("mark = [\"M\", \"M\"]")).unwrap();
-        assert_eq!(k.label(Action::Mark), "M");
-    }
-
-    #[test]
-    fn a_conflict_names_the_changed_key() {
-        let e = Keymap::from_config(&keys("mark = \"c\"")).unwrap_err();
-        assert_eq!(e.0, "keys.mark");
-        assert!(e.1.contains("clip"), "{e:?}");
-        let e = Keymap::from_config(&keys("help = \"1\"")).unwrap_err();
-        assert_eq!(e.0, "keys.help");
-        let e = Keymap::from_config(&keys("quit = []")).unwrap_err();
-        assert_eq!(e.0, "keys.quit");
-        let e = Keymap::from_config(&keys("sort = \"Ctrl-\"")).unwrap_err();
-        assert_eq!(e.0, "keys.sort");
-    }
-}
+#[path = "keymap_tests.rs"]
+mod tests;

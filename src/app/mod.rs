@@ -8,6 +8,7 @@ mod help;
 pub mod history;
 mod input;
 pub mod keymap;
+mod keymap_table;
 mod moment_news;
 pub mod moments;
 pub mod msg;

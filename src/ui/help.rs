@@ -8,26 +8,36 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 use super::layout::popup;
 use super::theme::Theme;
 use crate::app::App;
-use crate::app::keymap::Action;
+use crate::app::Popup;
+use crate::app::keymap::{Action, InPopup, in_popup};
 use crate::app::state::FlashKind;
 use crate::text_fit::shorten_left;
 
-/// A flash message (if any) first, then as many key hints as fit; `? help` and `q quit`
-/// always keep their place (a long message is shortened for them).
+/// A flash message (if any) first, then as many key hints as fit: the main screen's, or
+/// what works in the open popup. `? help` and `q quit` (under a popup, closing it) always
+/// keep their place (a long message is shortened for them).
 pub fn hint_bar(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0usize;
     let width = area.width as usize;
-    // Accepting is only a hint while there is something to accept.
+    // Accepting is only a hint while there is something to accept, scrolling while the help
+    // does not fit.
+    let scrolls = app.help_max_scroll(app.height) > 0;
     let hints: Vec<_> = app
         .ctx
         .keymap
-        .hints()
+        .hints(app.popup)
         .into_iter()
         .filter(|(a, _, _)| *a != Action::AcceptAdvice || app.advisor.offer().is_some())
+        .filter(|(a, _, _)| {
+            app.popup != Some(Popup::Help) || scrolls || !matches!(a, Action::Up | Action::Down)
+        })
         .collect();
     let hint_w = |key: &str, label: &str| key.chars().count() + label.len() + 3;
-    let kept = |a: Action| matches!(a, Action::Help | Action::Quit);
+    let kept = |a: Action| match app.popup {
+        None => matches!(a, Action::Help | Action::Quit),
+        Some(p) => matches!(in_popup(a, p), InPopup::Closes(_)),
+    };
     let mut reserved: usize = hints
         .iter()
         .filter(|(a, _, _)| kept(*a))
