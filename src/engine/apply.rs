@@ -37,7 +37,7 @@ impl Engine {
                 }
                 Effect::Notable { at, event } => {
                     // The session first: money opening an offline one counts in it.
-                    let session = self.ensure_session(false).await;
+                    let session = self.ensure_session(false, at).await;
                     self.engage_revenue(at, &event);
                     if let Some(session) = session
                         && let Some(row) = NewEvent::from_event(session, at, &event)
@@ -154,9 +154,9 @@ impl Engine {
         }
     }
 
-    /// The open session, or a new offline one (`for_moment`: to hold a moment); the front
-    /// ends hear of a new one, whose money counts from zero.
-    pub(super) async fn ensure_session(&mut self, for_moment: bool) -> Option<i64> {
+    /// The open session, or a new offline one (`for_moment`: to hold a moment) for what
+    /// happened at `at`; the front ends hear of a new one, whose money counts from zero.
+    pub(super) async fn ensure_session(&mut self, for_moment: bool, at: Ts) -> Option<i64> {
         let before = self.sessions.current();
         let now = wall_now();
         let id = if for_moment {
@@ -165,6 +165,8 @@ impl Engine {
             self.sessions.ensure(now).await
         }?;
         if before != Some(id) {
+            // Its moments count from what opened it (never later than its stored start).
+            self.core.offline_session_opened(at.min(now));
             self.feed.send(Update::OfflineSession { session: id });
         }
         Some(id)

@@ -12,7 +12,10 @@ impl Engine {
             Some(id) => Some(id),
             // An empty window is not worth a session of its own.
             None if s.messages == 0 => None,
-            None => self.ensure_session(false).await,
+            None => {
+                let start = s.at.plus_ms(-i64::from(s.window_s) * 1000);
+                self.ensure_session(false, start).await
+            }
         };
         let Some(session_id) = session else {
             if s.messages > 0 {

@@ -144,6 +144,15 @@ impl Core {
         }
     }
 
+    /// An offline session opened for what happened at `at` (the chat, money or moment that
+    /// opened it): its moments count from there, not from kicktui's start or the last
+    /// stream's end, which can be minutes earlier on a quiet channel.
+    pub fn offline_session_opened(&mut self, at: Ts) {
+        if !self.totals.is_live {
+            self.stream_start = Some(at);
+        }
+    }
+
     pub(super) fn base(&self) -> Ts {
         let origin = self.origin.unwrap_or_default();
         match self.offset_base {

@@ -234,6 +234,22 @@ fn an_offline_moment_counts_from_the_end_of_the_stream() {
         })
         .collect();
     assert_eq!(offsets, vec![300.0], "{out:?}");
+    // The offline session the engine opens for the next money, at its time: its moment is
+    // at the session's start, not 400 s after the stream's end.
+    let at = t1.plus_secs(400.0);
+    core.offline_session_opened(at);
+    let mut out = core.on_event(at, &kicks(1000));
+    for s in 1..=40 {
+        out.extend(core.on_tick(at.plus_secs(s as f64)));
+    }
+    let finals: Vec<(Ts, f64)> = out
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Moment(m) => Some((m.at, m.offset_s)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(finals, vec![(at, 0.0)], "{out:?}");
 }
 
 /// Live from the stream probe (no start time) while the API was blocked, then the API's

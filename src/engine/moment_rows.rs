@@ -70,7 +70,7 @@ impl Engine {
     /// Stores a new moment; its row id, or `None` (and why, in the log) when it could not be,
     /// and whether no recording can cover it (recording is off, or the channel is offline).
     async fn save_moment(&mut self, moment: &Moment) -> (Option<i64>, bool) {
-        let Some(session) = self.ensure_session(true).await else {
+        let Some(session) = self.ensure_session(true, moment.at).await else {
             return (None, false);
         };
         // Not left "pending" for a `clip --pending` that could never cut it: recording is off,
