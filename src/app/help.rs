@@ -59,6 +59,11 @@ impl App {
         (lines, crate::ui::layout::help_inner_height(height, lines))
     }
 
+    /// The rows a popup has: all but the hint bar's.
+    pub fn popup_height(&self) -> u16 {
+        self.height.saturating_sub(1)
+    }
+
     /// The furthest the help can scroll at that height (0 when it fits).
     pub fn help_max_scroll(&self, height: u16) -> usize {
         let (lines, visible) = self.help_fit(height);
@@ -67,7 +72,7 @@ impl App {
 
     /// Moving keys scroll the help; returns whether the key was one of them.
     pub(super) fn scroll_help(&mut self, action: Action) -> bool {
-        let (lines, visible) = self.help_fit(self.height);
+        let (lines, visible) = self.help_fit(self.popup_height());
         let page = visible.max(2) as isize - 1;
         let by = match action {
             Action::Up => -1,

@@ -22,7 +22,7 @@ pub fn hint_bar(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let width = area.width as usize;
     // Accepting is only a hint while there is something to accept, scrolling while the help
     // does not fit.
-    let scrolls = app.help_max_scroll(app.height) > 0;
+    let scrolls = app.help_max_scroll(app.popup_height()) > 0;
     let hints: Vec<_> = app
         .ctx
         .keymap

@@ -55,9 +55,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         logs::render(&th, r, buf);
     }
     help::hint_bar(app, &th, a.hint, buf);
+    // Above the hint bar: it says which keys work in the popup.
+    let above = Rect {
+        height: a.hint.y.saturating_sub(area.y),
+        ..area
+    };
     match app.popup {
-        Some(Popup::Help) => help::help_popup(app, &th, area, buf),
-        Some(Popup::Details) => details::render(app, &th, area, buf),
+        Some(Popup::Help) => help::help_popup(app, &th, above, buf),
+        Some(Popup::Details) => details::render(app, &th, above, buf),
         Some(Popup::ConfirmQuit) => notice::confirm_quit(app, &th, area, buf),
         None => {}
     }
