@@ -61,25 +61,26 @@ impl tracing_subscriber::fmt::time::FormatTime for FileClock {
 const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
 
 /// `$KICKTUI_LOG` when it reads as levels or `target=level` directives, else the config's
-/// `level`. A bare word that is no level (`verbose`) is a target name to tracing: the log
-/// stayed empty without a word.
-fn log_filter(level: &str) -> EnvFilter {
+/// `level` and a warning to show (where the front end shows it: stderr would land in the
+/// middle of the TUI's screen). A bare word that is no level (`verbose`) is a target name to
+/// tracing: the log stayed empty without a word.
+fn log_filter(level: &str) -> (EnvFilter, Option<String>) {
     let fallback = || EnvFilter::new(with_quiet_libraries(level));
     let Some(env) = std::env::var("KICKTUI_LOG")
         .ok()
         .filter(|e| !e.trim().is_empty())
     else {
-        return fallback();
+        return (fallback(), None);
     };
     match env_directives_ok(&env).then(|| EnvFilter::try_new(with_quiet_libraries(&env))) {
-        Some(Ok(f)) => f,
+        Some(Ok(f)) => (f, None),
         _ => {
-            eprintln!(
-                "warning: KICKTUI_LOG={env:?} is not a level ({}) or target=level list; the \
-                 log uses the config's level ({level})",
+            let warning = format!(
+                "KICKTUI_LOG={env:?} is not a level ({}) or target=level list; the log uses \
+                 the config's level ({level})",
                 LEVELS.join(", ")
             );
-            fallback()
+            (fallback(), Some(warning))
         }
     }
 }
@@ -124,7 +125,10 @@ pub fn init(
     channel: Option<&str>,
 ) -> std::io::Result<PathBuf> {
     let (file, path) = open_log(data_dir)?;
-    let filter = log_filter(level);
+    let (filter, warning) = log_filter(level);
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
+    }
     let file_layer = tracing_subscriber::fmt::layer()
         .with_ansi(false)
         .with_target(false)
@@ -157,7 +161,8 @@ pub fn init_tui(
     level: &str,
     channel: Option<&str>,
 ) -> std::io::Result<Option<PathBuf>> {
-    let filter = || log_filter(level);
+    let (_, warning) = log_filter(level);
+    let filter = || log_filter(level).0;
     let (file_layer, path) = match data_dir {
         Some(dir) => {
             let (file, path) = open_log(dir)?;
@@ -183,6 +188,10 @@ pub fn init_tui(
         .with(file_layer)
         .with(tui_logger::TuiTracingSubscriberLayer.with_filter(filter()))
         .try_init();
+    // In the log pane and the file, not on the screen the TUI draws.
+    if let Some(w) = warning {
+        tracing::warn!("{w}");
+    }
     Ok(path)
 }
 
