@@ -60,29 +60,27 @@ impl tracing_subscriber::fmt::time::FormatTime for FileClock {
 
 const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
 
-/// `$KICKTUI_LOG` when it reads as levels or `target=level` directives, else the config's
-/// `level` and a warning to show (where the front end shows it: stderr would land in the
-/// middle of the TUI's screen). A bare word that is no level (`verbose`) is a target name to
-/// tracing: the log stayed empty without a word.
-fn log_filter(level: &str) -> (EnvFilter, Option<String>) {
-    let fallback = || EnvFilter::new(with_quiet_libraries(level));
+/// The filter's directives: `$KICKTUI_LOG` when it reads as levels or `target=level`
+/// directives, else the config's `level` and a warning to show (where the front end shows it:
+/// stderr would land in the middle of the TUI's screen). A bare word that is no level
+/// (`verbose`) is a target name to tracing: the log stayed empty without a word.
+fn log_directives(level: &str) -> (String, Option<String>) {
     let Some(env) = std::env::var("KICKTUI_LOG")
         .ok()
         .filter(|e| !e.trim().is_empty())
     else {
-        return (fallback(), None);
+        return (with_quiet_libraries(level), None);
     };
-    match env_directives_ok(&env).then(|| EnvFilter::try_new(with_quiet_libraries(&env))) {
-        Some(Ok(f)) => (f, None),
-        _ => {
-            let warning = format!(
-                "KICKTUI_LOG={env:?} is not a level ({}) or target=level list; the log uses \
-                 the config's level ({level})",
-                LEVELS.join(", ")
-            );
-            (fallback(), Some(warning))
-        }
+    let directives = with_quiet_libraries(&env);
+    if env_directives_ok(&env) && EnvFilter::try_new(&directives).is_ok() {
+        return (directives, None);
     }
+    let warning = format!(
+        "KICKTUI_LOG={env:?} is not a level ({}) or target=level list; the log uses the \
+         config's level ({level})",
+        LEVELS.join(", ")
+    );
+    (with_quiet_libraries(level), Some(warning))
 }
 
 /// Libraries kept at `warn` unless the directives name them: at `trace` the WebSocket
@@ -125,10 +123,11 @@ pub fn init(
     channel: Option<&str>,
 ) -> std::io::Result<PathBuf> {
     let (file, path) = open_log(data_dir)?;
-    let (filter, warning) = log_filter(level);
+    let (directives, warning) = log_directives(level);
     if let Some(w) = warning {
         eprintln!("warning: {w}");
     }
+    let filter = EnvFilter::new(directives);
     let file_layer = tracing_subscriber::fmt::layer()
         .with_ansi(false)
         .with_target(false)
@@ -161,8 +160,9 @@ pub fn init_tui(
     level: &str,
     channel: Option<&str>,
 ) -> std::io::Result<Option<PathBuf>> {
-    let (_, warning) = log_filter(level);
-    let filter = || log_filter(level).0;
+    // Read once: each layer takes its own filter of the same directives.
+    let (directives, warning) = log_directives(level);
+    let filter = || EnvFilter::new(&directives);
     let (file_layer, path) = match data_dir {
         Some(dir) => {
             let (file, path) = open_log(dir)?;

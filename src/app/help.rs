@@ -70,8 +70,8 @@ impl App {
         lines - visible
     }
 
-    /// Moving keys scroll the help; returns whether the key was one of them.
-    pub(super) fn scroll_help(&mut self, action: Action) -> bool {
+    /// A moving key scrolls the help (others do nothing).
+    pub(super) fn scroll_help(&mut self, action: Action) {
         let (lines, visible) = self.help_fit(self.popup_height());
         let page = visible.max(2) as isize - 1;
         let by = match action {
@@ -81,10 +81,9 @@ impl App {
             Action::PageDown => page,
             Action::Top => isize::MIN / 2,
             Action::Bottom => isize::MAX / 2,
-            _ => return false,
+            _ => return,
         };
         let max = (lines - visible) as isize;
         self.help_scroll = (self.help_scroll as isize).saturating_add(by).clamp(0, max) as usize;
-        true
     }
 }

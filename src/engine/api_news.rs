@@ -124,7 +124,7 @@ const LOOK_AGAIN_AFTER_404: Duration = Duration::from_secs(300);
 /// What an API error means here and when the API is asked again (`None`: not). The channel
 /// was there at start once the ids are known: a 404 then is Kick's hiccup (or a rename a later
 /// look may settle), not a reason to stop polling for the rest of the run.
-pub fn trouble_words(error: &ApiError, need_ids: bool) -> (String, Option<Duration>) {
+pub(super) fn trouble_words(error: &ApiError, need_ids: bool) -> (String, Option<Duration>) {
     if !need_ids && matches!(error, ApiError::NotFound) {
         let again = LOOK_AGAIN_AFTER_404;
         let said = format!(

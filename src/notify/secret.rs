@@ -18,7 +18,7 @@ impl SecretUrl {
     /// `text` (a server's words) without the URL or any longer piece of what follows its
     /// host: a server may echo the path a webhook's token is in.
     pub fn scrub(&self, text: &str) -> String {
-        let rest = self.0.split_once("://").map_or(self.0.as_str(), |(_, r)| r);
+        let rest = self.after_scheme();
         let tail = rest.split_once(['/', '?', '#']).map_or("", |(_, t)| t);
         let mut pieces: Vec<&str> = tail
             .split(['/', '?', '&', '=', '#'])
@@ -30,8 +30,13 @@ impl SecretUrl {
         pieces.into_iter().fold(text, |t, p| t.replace(p, "…"))
     }
 
+    /// The URL without its `scheme://`.
+    fn after_scheme(&self) -> &str {
+        self.0.split_once("://").map_or(self.0.as_str(), |(_, r)| r)
+    }
+
     fn host(&self) -> &str {
-        let rest = self.0.split_once("://").map_or(self.0.as_str(), |(_, r)| r);
+        let rest = self.after_scheme();
         let host = rest.split(['/', '?', '#']).next().unwrap_or("");
         // `user:pass@host` keeps only the host.
         host.rsplit('@').next().unwrap_or("")

@@ -56,21 +56,20 @@ impl Engine {
     /// Only the last `EARLIER_POINTS` are sent (each is three messages to every dashboard,
     /// whose queue holds 1024), with totals that count them all.
     pub(in crate::engine) fn engage_revenue_before(&mut self, money: &[(Ts, Event)]) {
+        // Every stored row is money (`Store::money_events`).
+        let skip = money.len().saturating_sub(EARLIER_POINTS);
+        // Ids as the earlier run numbered them: the new points go on after all of them.
+        self.engage.revenue_seq += skip as u64;
         let mut totals = MoneyTotals::default();
-        let mut points = Vec::new();
-        for (at, event) in money {
+        for (i, (at, event)) in money.iter().enumerate() {
             let Some(m) = money_of(event, self.engage.sub_price_usd) else {
                 continue;
             };
             totals.count(&m);
-            points.push((*at, m, totals.clone()));
-        }
-        let skip = points.len().saturating_sub(EARLIER_POINTS);
-        // Ids as the earlier run numbered them: the new points go on after all of them.
-        self.engage.revenue_seq += skip as u64;
-        for (at, m, totals) in points.into_iter().skip(skip) {
-            // The rate is the snapshot's, from all of them.
-            self.send_revenue_point(at, m, &totals, 0.0);
+            if i >= skip {
+                // The rate is the snapshot's, from all of them.
+                self.send_revenue_point(*at, m, &totals, 0.0);
+            }
         }
     }
 
