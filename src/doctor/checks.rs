@@ -58,10 +58,34 @@ pub async fn kick_api(cfg: &Config, channel: Option<&str>) -> (Check, Option<Cha
             Check::fail(
                 NAME,
                 format!("{base}: {}", urls_to_hosts(&e.what())),
-                "check the network and [kick] api_base; while watching, kicktui retries by itself",
+                api_advice(&e),
             ),
             None,
         ),
+    }
+}
+
+/// What to do about a failed lookup that is neither a block nor a missing channel.
+fn api_advice(e: &ApiError) -> String {
+    const IDS: &str = "chat needs only [kick] channel_id and chatroom_id (or --channel-id/\
+                       --chatroom-id), which need no lookup";
+    match e {
+        ApiError::RateLimited { .. } => {
+            let wait = e.retry_after().map_or(60, |d| d.as_secs());
+            format!(
+                "Kick asks this address to wait {wait} s (another kicktui or tool on this \
+                 network may be asking too); while watching, kicktui waits as asked"
+            )
+        }
+        ApiError::Http(status) if *status >= 500 => {
+            format!("Kick's side is failing; try again in a few minutes; {IDS}")
+        }
+        ApiError::HtmlPage => {
+            format!("a maintenance page or a soft block; try again later; {IDS}")
+        }
+        ApiError::Unauthorized => "check [kick] client_id and client_secret".into(),
+        _ => "check the network and [kick] api_base; while watching, kicktui retries by itself"
+            .into(),
     }
 }
 

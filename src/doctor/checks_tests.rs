@@ -135,3 +135,32 @@ async fn configured_urls_are_shown_without_their_secrets() {
         assert!(!all.contains("PASSWD") && !all.contains("QKEY"), "{all}");
     }
 }
+
+/// A rate limit or a failing Kick gets advice for that case, not "check the network".
+#[tokio::test]
+async fn a_rate_limit_and_a_failing_kick_get_their_own_advice() {
+    let mut cfg = Config::default();
+    for (answer, want) in [
+        ("429 Too Many Requests\r\nretry-after: 120", "wait 120 s"),
+        ("503 Service Unavailable", "Kick's side is failing"),
+    ] {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        cfg.kick.api_base = format!("http://{}", listener.local_addr().expect("addr"));
+        let reply = format!("HTTP/1.1 {answer}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            while let Ok((mut s, _)) = listener.accept().await {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let _ = s.write_all(reply.as_bytes()).await;
+            }
+        });
+        let (c, _) = kick_api(&cfg, Some("chanc")).await;
+        assert_eq!(c.status, super::super::Status::Fail, "{c:?}");
+        let fix = c.fix.unwrap_or_default();
+        assert!(fix.contains(want), "{answer}: {fix}");
+        assert!(!fix.contains("check the network"), "{fix}");
+    }
+}

@@ -131,14 +131,7 @@ fn network(e: reqwest::Error) -> ApiError {
     if e.is_timeout() {
         return ApiError::Network(format!("no answer within {} s", TIMEOUT.as_secs()));
     }
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    ApiError::Network(text)
+    ApiError::Network(crate::http_body::with_causes(&e))
 }
 
 /// Sends a request and reads a JSON answer, naming every other outcome.

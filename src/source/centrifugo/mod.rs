@@ -14,6 +14,7 @@ use serde_json::json;
 
 use super::reconnect::CloseAction;
 use super::socket::{Ended, Link, Target, Transport};
+use crate::http_body::with_causes;
 use crate::time::wall_now;
 
 /// Kick's endpoints answer plain clients worse than browsers, so look like one.
@@ -57,7 +58,7 @@ impl Centrifugo {
             let resp = req
                 .send()
                 .await
-                .map_err(|e| format!("token request: {e}"))?;
+                .map_err(|e| format!("token request: {}", with_causes(&e)))?;
             let status = resp.status();
             if !status.is_success() {
                 // Every kick.com answer passes Cloudflare (`server: cloudflare`); a challenge
@@ -72,7 +73,7 @@ impl Centrifugo {
             let v: serde_json::Value = resp
                 .json()
                 .await
-                .map_err(|e| format!("token answer: {e}"))?;
+                .map_err(|e| format!("token answer: {}", with_causes(&e)))?;
             v["data"]["token"]
                 .as_str()
                 .filter(|t| !t.is_empty())
@@ -214,6 +215,16 @@ mod tests {
             let _ = s.write_all(answer.as_bytes()).await;
         });
         url
+    }
+
+    #[tokio::test]
+    async fn a_refused_token_request_says_why() {
+        // A port nothing listens on: the bare "error sending request" hid the reason.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/auth", listener.local_addr().unwrap());
+        drop(listener);
+        let e = Centrifugo::new(&url).mint().await.unwrap_err();
+        assert!(e.to_lowercase().contains("connection refused"), "{e}");
     }
 
     #[tokio::test]
