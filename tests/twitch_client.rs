@@ -32,6 +32,7 @@ struct Client {
     task: JoinHandle<SourceExit>,
     events: Vec<Event>,
     malformed: u32,
+    notices: Vec<String>,
 }
 
 impl Client {
@@ -51,6 +52,7 @@ impl Client {
             task,
             events: Vec::new(),
             malformed: 0,
+            notices: Vec::new(),
         }
     }
 
@@ -68,7 +70,8 @@ impl Client {
                         }
                     }
                     SourceMsg::Malformed { .. } => self.malformed += 1,
-                    SourceMsg::Frame { .. } | SourceMsg::Notice { .. } => {}
+                    SourceMsg::Notice { text } => self.notices.push(text),
+                    SourceMsg::Frame { .. } => {}
                 }
             }
             false
@@ -326,6 +329,42 @@ async fn refused_connections_back_off_then_join() {
     assert!(control.stats().refused >= 1);
     let id = control.chat("late", "hi");
     client.until_chat(&id).await;
+    client.stop().await;
+}
+
+/// A server that refuses tags and commands (CAP NAK): chat still reads, and the user is told
+/// once, not on every reconnect, that subs, gifts and bits cannot be seen.
+#[tokio::test]
+async fn refused_capabilities_are_said_once_and_chat_goes_on() {
+    let (twitch, control) = fake(300).await;
+    control.refuse_capabilities(true);
+    let mut client = Client::start(&twitch);
+    joined(&control, 1).await;
+    let first = control.chat("viewer", "hi");
+    client.until_chat(&first).await;
+    assert_eq!(client.notices.len(), 1, "{:?}", client.notices);
+    let said = &client.notices[0];
+    for part in [
+        "refused",
+        "twitch.tv/tags twitch.tv/commands",
+        "subs",
+        "bits",
+        "irc_url",
+    ] {
+        assert!(said.contains(part), "{part:?} in {said}");
+    }
+
+    control.drop_all();
+    timeout(
+        LIMIT,
+        control.wait_for(|s| s.connections_accepted >= 2 && s.joined.len() == 1),
+    )
+    .await
+    .expect("joined again");
+    // The NAK comes before the JOIN on each connection: this chat is read after it.
+    let second = control.chat("viewer", "back");
+    client.until_chat(&second).await;
+    assert_eq!(client.notices.len(), 1, "said once: {:?}", client.notices);
     client.stop().await;
 }
 

@@ -221,6 +221,13 @@ impl TwitchControl {
             .store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// While on, `CAP REQ` is answered with `CAP NAK` (a server without Twitch's capabilities).
+    pub fn refuse_capabilities(&self, on: bool) {
+        self.shared
+            .refuse_caps
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Drops every open socket without a close frame.
     pub fn drop_all(&self) {
         let ids = self.shared.open_ids();

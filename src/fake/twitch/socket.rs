@@ -105,7 +105,12 @@ fn on_client_frame(shared: &Shared, id: ConnId, text: &str, nick: &mut String) -
         match m.command {
             "CAP" => {
                 let caps = m.trailing().unwrap_or("").to_string();
-                replies.push(format!(":tmi.twitch.tv CAP * ACK :{caps}"));
+                let answer = if shared.refuse_caps.load(Ordering::Relaxed) {
+                    "NAK"
+                } else {
+                    "ACK"
+                };
+                replies.push(format!(":tmi.twitch.tv CAP * {answer} :{caps}"));
                 shared.stats.send_modify(|s| s.cap_requests.push(caps));
             }
             "NICK" => {

@@ -122,6 +122,8 @@ pub(crate) struct Shared {
     pub ignore_pings: AtomicBool,
     /// A suspended channel: a JOIN is answered with Twitch's NOTICE, not the room.
     pub suspended: AtomicBool,
+    /// A server that answers `CAP REQ` with `CAP NAK` (no tags, no commands).
+    pub refuse_caps: AtomicBool,
 }
 
 impl Shared {
@@ -143,6 +145,7 @@ impl Shared {
             next_conn: AtomicU64::new(1),
             ignore_pings: AtomicBool::new(false),
             suspended: AtomicBool::new(false),
+            refuse_caps: AtomicBool::new(false),
         })
     }
 

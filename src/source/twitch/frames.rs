@@ -50,6 +50,7 @@ impl TwitchSource {
                     conns.pending = Some(self.spawn(ev_tx));
                 }
                 "JOIN" if self.is_our_join(&m) => self.joined(conns, conn_id, at).await?,
+                "CAP" if m.param(1) == Some("NAK") => self.caps_refused(m.trailing()).await?,
                 // Twitch's word on the channel (suspended, banned, no such channel, …).
                 "NOTICE" => {
                     let what = m.tag_nonempty("msg-id");
@@ -82,6 +83,21 @@ impl TwitchSource {
             }
         }
         Ok(())
+    }
+
+    /// Without tags and commands the chat still reads, but subs, gifts, raids, bits, badges
+    /// and message ids do not: said once a run, not on every reconnect.
+    async fn caps_refused(&mut self, caps: Option<&str>) -> Result<(), SourceExit> {
+        if std::mem::replace(&mut self.caps_refused_said, true) {
+            return Ok(());
+        }
+        let caps = caps.filter(|c| !c.trim().is_empty()).unwrap_or(irc::CAPS);
+        let text = crate::terminal_text::clean(&format!(
+            "twitch: the chat server refused the capabilities {caps} (CAP NAK): chat is read \
+             without them, so subs, gifted subs, raids, bits, badges and deletions are not seen \
+             and no money is counted; check [twitch] irc_url (Twitch's own server accepts them)"
+        ));
+        self.send(SourceMsg::Notice { text }).await
     }
 
     fn is_our_join(&self, m: &irc::IrcMessage<'_>) -> bool {

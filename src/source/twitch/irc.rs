@@ -169,10 +169,14 @@ pub fn anonymous_nick(seed: u64) -> String {
     format!("justinfan{}", 10_000 + seed % 89_990)
 }
 
+/// The capabilities asked for: tags (ids, badges, bits, names) and commands (USERNOTICE,
+/// CLEARMSG, CLEARCHAT, ROOMSTATE).
+pub const CAPS: &str = "twitch.tv/tags twitch.tv/commands";
+
 /// The anonymous login (§5): tags and commands, a dummy password, a justinfan nick, the join.
 pub fn handshake(nick: &str, channel: &str) -> [String; 4] {
     [
-        "CAP REQ :twitch.tv/tags twitch.tv/commands".into(),
+        format!("CAP REQ :{CAPS}"),
         "PASS SCHMOOPIIE".into(),
         format!("NICK {nick}"),
         format!("JOIN #{channel}"),

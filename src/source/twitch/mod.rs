@@ -90,6 +90,8 @@ pub struct TwitchSource {
     /// A NOTICE since this connection began: why a JOIN goes unconfirmed (suspended, no
     /// such channel), for the status bar's reconnecting line.
     notice_now: Option<String>,
+    /// The server's refusal of tags and commands has been said (once a run).
+    caps_refused_said: bool,
     /// When the channel was first joined, until anything is heard in it (then `None`), or
     /// the quiet hint has been given.
     quiet_since: Option<Instant>,
@@ -132,6 +134,7 @@ impl TwitchSource {
             last_notice: None,
             notice_now: None,
             quiet_since: None,
+            caps_refused_said: false,
             mapper: Mapper::new(),
             // Not connected yet is a gap too: the first connection ends it.
             down: true,
