@@ -74,6 +74,29 @@ fn mixed_log() -> (String, usize) {
     (lines.join("\n") + "\n", garbage.len())
 }
 
+/// A chat frame captured three times (a capture across reconnects) counts once, and the
+/// report says how many copies it dropped.
+#[test]
+fn replay_says_how_many_duplicates_it_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let (log, _) = mixed_log();
+    let chat = log
+        .lines()
+        .find(|l| l.contains("ChatMessageEvent"))
+        .expect("a chat frame")
+        .to_string();
+    let file = dir.path().join("dups.jsonl");
+    std::fs::write(&file, format!("{log}{chat}\n{chat}\n")).unwrap();
+    let f = file.to_str().unwrap();
+    let (out, err, ok) = kicktui(&["replay", f, "--format", "json"], dir.path());
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["stats"]["duplicates"], 2, "{}", v["stats"]);
+    let (text, err, ok) = kicktui(&["replay", f], dir.path());
+    assert!(ok, "{err}");
+    assert!(text.contains("2 duplicates dropped"), "{text}");
+}
+
 #[test]
 fn replay_reads_every_line_kind_and_is_deterministic() {
     let dir = tempfile::tempdir().unwrap();
@@ -89,6 +112,7 @@ fn replay_reads_every_line_kind_and_is_deterministic() {
     let v: Value = serde_json::from_str(&out).unwrap();
     let stats = &v["stats"];
     assert_eq!(stats["errors"], garbage as u64, "{stats}");
+    assert_eq!(stats["duplicates"], 0, "{stats}");
     assert!(stats["chat_messages"].as_u64().unwrap() >= 430);
     let events = &stats["events"];
     assert_eq!(

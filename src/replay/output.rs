@@ -56,6 +56,7 @@ pub fn to_json(r: &ReplayReport) -> Value {
             "chat_messages": r.stats.chat_messages,
             "events": r.stats.events,
             "errors": r.stats.errors,
+            "duplicates": r.stats.duplicates,
             "first_ts": r.stats.first_ts.map(Ts::to_rfc3339),
             "last_ts": r.stats.last_ts.map(Ts::to_rfc3339),
         },
@@ -97,6 +98,12 @@ fn to_text(r: &ReplayReport) -> String {
     );
     if let Some(e) = &r.first_error {
         out.push_str(&format!("first unreadable line: {e}\n"));
+    }
+    if s.duplicates > 0 {
+        out.push_str(&format!(
+            "{} dropped (a message id seen before, as a capture across a reconnect has)\n",
+            crate::present::plural(s.duplicates as usize, "duplicate")
+        ));
     }
     let others: Vec<String> = s
         .events
