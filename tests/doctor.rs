@@ -197,6 +197,17 @@ async fn a_twitch_channel_is_checked_against_twitch() {
         "{names:?}"
     );
 
+    // A server that refuses tags and commands: chat would read, subs and money would not.
+    control.refuse_capabilities(true);
+    let report = json(&run(cfg.clone()).await.unwrap());
+    let chat = check(&report, "twitch chat");
+    assert_eq!(chat["status"], "fail", "{report}");
+    assert!(
+        chat["detail"].as_str().unwrap().contains("CAP NAK"),
+        "{chat}"
+    );
+    control.refuse_capabilities(false);
+
     // A suspended channel: Twitch's refusal, not "connects".
     control.suspend_channel(true);
     let report = json(&run(cfg.clone()).await.unwrap());

@@ -86,6 +86,18 @@ where
                     };
                     return Check::fail(IRC, format!("#{channel}: Twitch says \"{said}\""), fix);
                 }
+                // Chat would read, but without subs, gifts, raids, bits and badges.
+                "CAP" if m.param(1) == Some("NAK") => {
+                    let caps = terminal_text::clean(m.trailing().unwrap_or(irc::CAPS));
+                    return Check::fail(
+                        IRC,
+                        format!(
+                            "the server refused the capabilities {caps} (CAP NAK): chat would \
+                             be read without subs, gifts, raids, bits or badges"
+                        ),
+                        "check [twitch] irc_url (Twitch's own server accepts them)",
+                    );
+                }
                 "JOIN" if ours && !echoed => {
                     echoed = true;
                     deadline = deadline.min(Instant::now() + AFTER_JOIN_ECHO);
