@@ -33,28 +33,6 @@ const VIEWER_JUMP: f64 = 1.2;
 /// …and this many viewers at least: on a tiny channel 5 → 6 is drift.
 const VIEWER_JUMP_MIN: u32 = 10;
 
-/// A bias-corrected exponential average (early values are not pulled toward 0).
-#[derive(Clone, Copy, Debug, Default)]
-struct Ewma {
-    value: f64,
-    weight: f64,
-}
-
-impl Ewma {
-    fn push(&mut self, x: f64, alpha: f64) {
-        self.value += alpha * (x - self.value);
-        self.weight += alpha * (1.0 - self.weight);
-    }
-
-    fn get(&self) -> f64 {
-        if self.weight > 0.0 {
-            self.value / self.weight
-        } else {
-            0.0
-        }
-    }
-}
-
 pub struct Metrics {
     cfg: Engagement,
     sub_price_usd: f64,
@@ -286,37 +264,8 @@ impl Metrics {
         let sec = end.0.div_euclid(1000);
         let started = *self.started.get_or_insert(sec - 1);
         let window = i64::from(self.cfg.window_seconds.max(1));
-        while let Some(&(s, user)) = self.chat.front() {
-            if s > sec - 1 - window {
-                break;
-            }
-            self.chat.pop_front();
-            if let Some(n) = self.per_user.get_mut(&user) {
-                *n -= 1;
-                if *n == 0 {
-                    self.per_user.remove(&user);
-                }
-            }
-        }
         let support_window = i64::from(self.cfg.support_window_seconds.max(1));
-        while let Some(&(s, usd)) = self.support.front() {
-            if s > sec - 1 - support_window {
-                break;
-            }
-            self.support.pop_front();
-            self.support_sum -= usd;
-            if self.support.is_empty() {
-                // Sums and differences of cents leave 1e-17 behind: none is none.
-                self.support_sum = 0.0;
-            }
-        }
-        while let Some(&(t, usd)) = self.hour.front() {
-            if end.0 - t.0 < 3_600_000 {
-                break;
-            }
-            self.hour.pop_front();
-            self.hour_sum -= usd;
-        }
+        self.slide_windows(end, window, support_window);
         let per_viewer = self.viewers.is_some_and(|v| v > 0);
         if per_viewer != self.per_viewer {
             // Other units: the baselines start over.
@@ -362,24 +311,11 @@ impl Metrics {
         // No usual level learnt yet (an outage from the first minute on): nothing to compare
         // with, so no score (against 0 everything would read as a peak).
         let learnt = self.base.iter().any(|b| b.weight > 0.0);
-        let score_of = |x: [f64; 3]| {
-            let mut num = 0.0;
-            let mut den = 0.0;
-            for i in 0..3 {
-                let b = if i == 2 && self.money_seen.get() < 0.5 {
-                    0.0
-                } else {
-                    self.base[i].get()
-                };
-                let eps = 0.1 * b + floors[i];
-                let r = (x[i] + eps) / (b + eps);
-                // r^s / (1 + r^s), written so that a huge r^s gives 1, not inf / inf.
-                num += weights[i] / (1.0 + r.powf(-self.cfg.steepness));
-                den += weights[i];
-            }
-            (den > 0.0).then(|| (100.0 * num / den).clamp(0.0, 100.0))
+        self.score = if warm && learnt {
+            self.score_of(x, floors, weights)
+        } else {
+            None
         };
-        self.score = if warm && learnt { score_of(x) } else { None };
         // Credited to the activity on: the money since it began (a gift just before a switch
         // lifted the next activity's reward for the money window, 5 minutes by default).
         let since_switch: f64 = (self.support.iter())
@@ -392,7 +328,7 @@ impl Metrics {
                 x[1],
                 since_switch.max(0.0) * 60.0 / support_window as f64,
             ];
-            self.score.and_then(|_| score_of(x))
+            self.score.and_then(|_| self.score_of(x, floors, weights))
         } else {
             self.score
         };
@@ -445,6 +381,10 @@ impl Metrics {
         self.hour_sum.max(0.0) / elapsed_h.clamp(0.25, 1.0)
     }
 }
+
+#[path = "metrics_windows.rs"]
+mod windows;
+use windows::Ewma;
 
 #[cfg(test)]
 #[path = "metrics_tests.rs"]
