@@ -116,9 +116,9 @@ function donation(d) {
 }
 
 function moment(d) {
-  // One moment builds at a time: a final one replaces an unsaved building row, whose time
-  // and kind may have changed since.
-  if (!d.building) {
+  // One moment builds at a time: a final one, or an unsaved one shown again as it grows,
+  // replaces an unsaved building row, whose time and kind may have changed since.
+  if (!d.building || d.id === null) {
     for (const [k, tr] of moments) {
       if (k.startsWith("local-") && tr.classList.contains("building")) {
         tr.remove();

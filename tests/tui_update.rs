@@ -903,3 +903,51 @@ fn q_on_a_too_small_screen_quits_even_with_help_open() {
     );
     assert_eq!(a.update(key('q'), T0), vec![Cmd::Quit]);
 }
+
+/// A sub burst shown at once, then outdone by chat's reaction while it builds: the engine
+/// shows it again, and its one row says what it is now (what a quit stores and a restart
+/// lists), not `SUB BURST` until the end. Saved or not (a preview, a refused write).
+#[test]
+fn a_building_moment_shown_again_as_it_grows_keeps_its_row_and_its_new_name() {
+    use kicktui::domain::{SubBurstData, TriggerData, TriggerType};
+    let subs = trigger(
+        TriggerType::SubBurst,
+        1.0,
+        TriggerData::SubBurst(SubBurstData {
+            gifter: Some("patron".into()),
+            subs: 5,
+            window_s: 60,
+            span_s: 0,
+        }),
+    );
+    let mut first = spike(100.0, 10.0);
+    first.trigger_type = TriggerType::SubBurst;
+    first.triggers = vec![subs.clone()];
+    let mut grown = spike(100.0, 30.0);
+    grown.triggers.push(subs);
+    let building = |id, m: &kicktui::domain::Moment| {
+        Msg::Engine(Update::MomentBuilding {
+            id,
+            moment: m.clone(),
+        })
+    };
+    for id in [Some(3), None] {
+        let mut a = app();
+        a.update(building(id, &first), at(1.0));
+        assert!(screen(&a, 120, 40).contains("SUB BURST  "));
+        a.update(building(id, &grown), at(5.0));
+        assert_eq!(a.moments.entries.len(), 1, "{id:?}: one row");
+        let row = &a.moments.entries[0];
+        assert_eq!((row.id, row.building), (id, true));
+        // Its row (the flash still says what came in at first, until it fades).
+        let s = screen(&a, 120, 40);
+        let row = s
+            .lines()
+            .find(|l| l.contains("0:01:40"))
+            .unwrap_or_default();
+        assert!(row.contains("CHAT SPIKE +2"), "{id:?}:\n{s}");
+        a.update(moment_update(id, grown.clone()), at(30.0));
+        assert_eq!(a.moments.entries.len(), 1, "{id:?}: final in the same row");
+        assert!(!a.moments.entries[0].building);
+    }
+}

@@ -59,44 +59,45 @@ impl App {
     }
 
     pub(super) fn on_moment(&mut self, id: Option<i64>, moment: Moment, building: bool) {
-        // The final form of a moment shown while building: same row, no second flash.
-        if !building && let Some(entry) = id.and_then(|id| self.moments.entry_by_id_mut(id)) {
-            // The log said what it was first seen as; say what it became, if that changed.
-            let grew = entry.moment.trigger_type != moment.trigger_type
+        // A moment shown while building, grown or final: same row, no second flash. By id;
+        // else the one unsaved building auto row (one builds at a time, and its start may move
+        // as triggers join), which this one is when it is unsaved or final (maybe saved on a
+        // second try).
+        let auto = moment.source == MomentSource::Auto;
+        let by_id = id.and_then(|id| self.moments.entries.iter().position(|e| e.id == Some(id)));
+        let same = by_id.or_else(|| {
+            (auto && (!building || id.is_none()))
+                .then(|| {
+                    self.moments
+                        .entries
+                        .iter()
+                        .rposition(|e| e.builds_unsaved())
+                })
+                .flatten()
+        });
+        if let Some(i) = same {
+            let entry = &mut self.moments.entries[i];
+            // The log said what it was seen as: say what it became, if that changed.
+            let grew = entry.moment.headline() != moment.headline()
                 || entry.moment.triggers.len() != moment.triggers.len();
-            if grew && let Some(id) = id {
+            let second_try = entry.id.is_none() && id.is_some();
+            if grew {
+                let word = if building { "now" } else { "final" };
+                let id = id.map(|i| format!(" #{i}")).unwrap_or_default();
                 tracing::info!(
-                    "Moment #{id} final: {}: {} (score {:.1})",
+                    "Moment{id} {word}: {}: {} (score {:.1})",
                     moment_title(&moment),
                     trigger_summary(&moment),
                     moment.score
                 );
             }
+            entry.id = id.or(entry.id);
             entry.moment = moment;
-            entry.building = false;
-            // Its final score may move it: the selection stays in view.
+            entry.building = building;
+            // Its new score may move it: the selection stays in view.
             let rows = self.moment_rows();
             self.moments.keep_visible(rows);
-            return;
-        }
-        // Shown as not saved while building (or never saved: a preview): final, and maybe saved
-        // on a second try. One moment builds at a time, so that row is this one, even if its
-        // start moved as triggers joined it.
-        if !building
-            && moment.source == MomentSource::Auto
-            && let Some(entry) = self
-                .moments
-                .entries
-                .iter_mut()
-                .rev()
-                .find(|e| e.builds_unsaved())
-        {
-            entry.id = id;
-            entry.moment = moment;
-            entry.building = false;
-            let rows = self.moment_rows();
-            self.moments.keep_visible(rows);
-            if let Some(id) = id {
+            if second_try && let Some(id) = id {
                 self.flash(
                     format!("moment saved #{id} on a second try"),
                     FlashKind::Good,

@@ -39,8 +39,8 @@ pub struct Core {
     /// The second currently collecting events (seconds since the epoch).
     second: Option<i64>,
     source_down: bool,
-    /// The open moment was announced as building.
-    building_shown: bool,
+    /// How the open moment was last announced as building (`None`: not yet).
+    building_shown: Option<seconds::Shown>,
     /// When chat last made a trigger (the second it closed; not `!clip` requests).
     chat_fired: Option<Ts>,
     /// The platform's id of the broadcast live now, when known.
@@ -104,7 +104,7 @@ impl Core {
             stream_start: None,
             second: None,
             source_down: false,
-            building_shown: false,
+            building_shown: None,
             chat_fired: None,
             stream_id: None,
             quiet_until: Ts(i64::MIN),
@@ -278,3 +278,7 @@ mod surge_tests;
 #[cfg(test)]
 #[path = "core_gap_tests.rs"]
 mod gap_tests;
+
+#[cfg(test)]
+#[path = "core_naming_tests.rs"]
+mod naming_tests;

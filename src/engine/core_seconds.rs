@@ -9,6 +9,27 @@ const MAX_CATCH_UP_S: i64 = 900;
 /// A keyword or emote burst this recent confirms (and names) a chat peak.
 const CONFIRMER_MAX_AGE_MS: i64 = 60_000;
 
+/// What a moment's row shows: its name (the headline: a cheer is not a donation), how many
+/// other triggers (`+N`), its time and its score.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Shown {
+    headline: &'static str,
+    triggers: usize,
+    at: Ts,
+    score: f64,
+}
+
+impl Shown {
+    fn of(m: &Moment) -> Shown {
+        Shown {
+            headline: m.headline(),
+            triggers: m.triggers.len(),
+            at: m.at,
+            score: m.score,
+        }
+    }
+}
+
 impl Core {
     /// The window being collected, cut short at `t` (offline, shutdown): no counted chat
     /// message is left out of `chat_stats`. The next window then counts from `t`.
@@ -123,21 +144,26 @@ impl Core {
         }
     }
 
+    /// Announces the open moment as building, and again each time a trigger changes what
+    /// its row shows: the last form shown is the one stored, and the one a restart reloads
+    /// (shown once, a sub burst stayed `SUB BURST` on screen while its chat reaction, which
+    /// outdid it, made it `EMOTE SPAM +3` in the store).
     pub(super) fn trigger(&mut self, trig: Trigger, out: &mut Vec<Effect>) {
         if let Some(m) = self.moments.on_trigger(trig) {
             self.push_moment(m, out);
         }
-        if !self.building_shown
-            && let Some(mut m) = self.moments.preview()
-        {
-            self.building_shown = true;
-            self.fill_offsets(&mut m);
-            out.push(Effect::MomentBuilding(m));
+        if let Some(mut m) = self.moments.preview() {
+            let now = Shown::of(&m);
+            if self.building_shown.as_ref() != Some(&now) {
+                self.building_shown = Some(now);
+                self.fill_offsets(&mut m);
+                out.push(Effect::MomentBuilding(m));
+            }
         }
     }
 
     pub(super) fn push_moment(&mut self, mut m: Moment, out: &mut Vec<Effect>) {
-        self.building_shown = false;
+        self.building_shown = None;
         self.fill_offsets(&mut m);
         self.totals.moments += 1;
         out.push(Effect::Moment(m));

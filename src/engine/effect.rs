@@ -9,7 +9,8 @@ pub enum Effect {
     /// A finished moment: store it, announce it, maybe clip it. When a `MomentBuilding` came
     /// before it, this is the same moment, final.
     Moment(Moment),
-    /// The open moment is convincing: show it at once, while it is still collecting triggers.
+    /// The open moment is convincing: show it at once, while it is still collecting triggers,
+    /// and again each time a trigger changes its name, `+N`, time or score (same moment).
     MomentBuilding(Moment),
     /// Per-window chat counts (no text) for `chat_stats` and the panes.
     ChatStats(ChatStats),

@@ -8,9 +8,16 @@ use crate::domain::{Moment, MomentSource};
 use crate::media::ClipState;
 
 impl Engine {
-    /// A moment convincing enough to show while it still collects triggers.
+    /// A moment convincing enough to show while it still collects triggers, or one shown
+    /// so whose name, triggers or score changed: its row takes the new form (a quit or a
+    /// crash now keeps what the list showed, and a restart reloads it).
     pub(super) async fn moment_building(&mut self, moment: Moment) {
-        let (id, unrecorded) = self.save_moment(&moment).await;
+        let (id, unrecorded) = match self.building {
+            Some(Some(id)) => (Some(self.update_moment_row(id, &moment).await), false),
+            // Not saved when first shown: its final form gets the second try.
+            Some(None) => (None, false),
+            None => self.save_moment(&moment).await,
+        };
         self.building = Some(id);
         self.feed.send(Update::MomentBuilding { id, moment });
         self.tell_not_recorded(id, unrecorded);
@@ -25,7 +32,7 @@ impl Engine {
         };
         let (id, unrecorded) = match shown {
             // Its row was told of when it was stored.
-            Some(Some(id)) => (Some(self.finalize_moment(id, &moment).await), false),
+            Some(Some(id)) => (Some(self.update_moment_row(id, &moment).await), false),
             // Shown as not saved while building: one more try, now it is final.
             Some(None) => {
                 let (id, unrecorded) = self.save_moment(&moment).await;
@@ -102,12 +109,13 @@ impl Engine {
         }
     }
 
-    /// The row stored while the moment was building gets its final triggers and score. It
-    /// stays in its session: the stream may have ended since (no offline session is opened).
-    async fn finalize_moment(&mut self, id: i64, moment: &Moment) -> i64 {
+    /// The row stored while the moment was building gets its triggers and score as they are
+    /// now (final, or still building). It stays in its session: the stream may have ended
+    /// since (no offline session is opened).
+    async fn update_moment_row(&mut self, id: i64, moment: &Moment) -> i64 {
         if let Err(e) = self.store.finalize_moment(id, moment).await {
-            // The row holds the moment as first shown: still saved, just not final.
-            tracing::error!("moment #{id} not updated to its final triggers: {e}");
+            // The row holds the moment as shown before: still saved, just not up to date.
+            tracing::error!("moment #{id} not updated to its latest triggers: {e}");
         }
         id
     }

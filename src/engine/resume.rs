@@ -321,6 +321,55 @@ mod tests {
         );
     }
 
+    /// A moment listed again after a restart has the name and `+N` the list showed: the
+    /// row's type is the strongest trigger's, the trigger the live list names it by.
+    #[test]
+    fn a_stored_moment_comes_back_with_the_name_and_count_it_was_shown_with() {
+        use crate::detect::moments::MomentBuilder;
+        use crate::domain::{ManualData, TriggerData, TriggerType};
+        let trig = |kind, at_s: i64, strength| Trigger {
+            kind,
+            at: Ts(1_790_000_000_000 + at_s * 1000),
+            strength,
+            data: TriggerData::Manual(ManualData::default()),
+        };
+        let mut b = MomentBuilder::new(&crate::config::Moments::default());
+        b.on_trigger(trig(TriggerType::SubBurst, 0, 1.0));
+        b.on_trigger(trig(TriggerType::EmoteSpam, 3, 2.5));
+        b.on_trigger(trig(TriggerType::Keyword, 4, 1.2));
+        let shown = b.close().expect("a sub burst is a moment");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("kicktui.db");
+        let writer = crate::store::StoreWriter::spawn(&db).expect("writer");
+        let h = writer.handle();
+        let session = h
+            .open_session_blocking(crate::store::NewSession {
+                channel: "a".into(),
+                platform: "kick".into(),
+                started_at: shown.at,
+                title: None,
+                stream_started_at: None,
+                stream_id: None,
+            })
+            .expect("session");
+        h.insert_moment_blocking(session, &shown).expect("moment");
+        drop(h);
+        writer.shutdown().expect("shutdown");
+        let rows = Store::open(&db)
+            .expect("store")
+            .list_moments(&MomentQuery::of_session(session))
+            .expect("rows");
+        let listed = earlier_moment(&rows[0]).moment;
+        assert_eq!(listed.headline(), "EMOTE SPAM");
+        assert_eq!(listed.headline(), shown.headline());
+        let kinds = |m: &Moment| m.triggers.iter().map(|t| t.kind).collect::<Vec<_>>();
+        assert_eq!(
+            kinds(&listed),
+            kinds(&shown),
+            "same triggers, same order: same +N"
+        );
+    }
+
     #[test]
     fn a_resumed_sessions_totals_cover_both_runs() {
         let base = stats(40, 1000, Some(60.0), 300);

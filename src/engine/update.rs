@@ -72,8 +72,8 @@ pub enum Update {
         id: Option<i64>,
         moment: Moment,
     },
-    /// A moment still collecting triggers, shown at once (stored: `id`). The `Moment` update
-    /// with the same id makes it final.
+    /// A moment still collecting triggers, shown at once (stored: `id`), and again with the
+    /// same id as it grows. The `Moment` update with the same id makes it final.
     MomentBuilding {
         id: Option<i64>,
         moment: Moment,

@@ -149,10 +149,11 @@ impl View {
             Update::Moment { id, moment } | Update::MomentBuilding { id, moment } => {
                 let building = matches!(u, Update::MomentBuilding { .. });
                 // The same row: by id, or the unsaved building row it finalizes (saved now,
-                // maybe, on a second try). One moment builds at a time, so that row is the
-                // only unsaved building one (its start and kind may have changed since).
+                // maybe, on a second try) or shows grown. One moment builds at a time, so that
+                // row is the only unsaved building one (its start and kind may have changed).
                 let same = |r: &MomentRow| {
-                    (id.is_some() && r.id == *id) || (!building && r.building && r.id.is_none())
+                    (id.is_some() && r.id == *id)
+                        || ((!building || id.is_none()) && r.building && r.id.is_none())
                 };
                 if let Some(row) = self.moments.iter_mut().find(|r| same(r)) {
                     row.id = *id;
@@ -294,10 +295,22 @@ mod tests {
         view.apply(&building(None));
         view.apply(&Update::Moment {
             id: Some(9),
-            moment: earlier,
+            moment: earlier.clone(),
         });
         assert_eq!(view.moments.len(), 3);
         assert!(view.moments.iter().all(|r| !r.building));
+        // Shown again as it grows, saved or not: still one row, in its latest form.
+        for id in [None, Some(11)] {
+            view.apply(&building(id));
+            view.apply(&Update::MomentBuilding {
+                id,
+                moment: earlier.clone(),
+            });
+            let row = view.moments.back().unwrap();
+            assert_eq!((row.id, row.building, row.moment.at), (id, true, Ts(2000)));
+            view.apply(&fin(id));
+        }
+        assert_eq!(view.moments.len(), 5);
     }
 
     fn money(cumulative: f64, id: &str) -> Update {

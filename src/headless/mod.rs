@@ -6,7 +6,7 @@ use std::io::Write;
 use chrono::Local;
 use tokio_util::sync::CancellationToken;
 
-use crate::domain::Ts;
+use crate::domain::{Moment, Ts};
 use crate::engine::feed::Feed;
 use crate::engine::live::{self, LiveSetup};
 use crate::engine::runner::EngineEnd;
@@ -100,11 +100,35 @@ pub struct Printer {
     api_trouble: bool,
     /// The recorder is armed: going live starts it.
     recording: bool,
-    /// The moment whose banner was printed while it was building (its time, and whether it
-    /// was saved then).
-    building: Option<(Ts, bool)>,
+    /// The moment whose banner was printed while it was building: its time, its row id then,
+    /// and its name and trigger count as last printed.
+    building: Option<Building>,
     /// The co-pilot's budget is spent (said once, until calls are left again).
     advisor_spent: bool,
+}
+
+/// A building moment as headless last printed it.
+#[derive(Clone, Debug, PartialEq)]
+struct Building {
+    at: Ts,
+    id: Option<i64>,
+    headline: &'static str,
+    triggers: usize,
+}
+
+impl Building {
+    fn of(m: &Moment, id: Option<i64>) -> Building {
+        Building {
+            at: m.at,
+            id,
+            headline: m.headline(),
+            triggers: m.triggers.len(),
+        }
+    }
+
+    fn looks_like(&self, m: &Moment) -> bool {
+        self.headline == m.headline() && self.triggers == m.triggers.len()
+    }
 }
 
 impl Printer {
@@ -159,15 +183,32 @@ impl Printer {
                     _ => line.map(|l| format!("{c} Chat {l}")).into_iter().collect(),
                 }
             }
+            // Shown again as it grows: a line when its name or trigger count changed (what a
+            // quit now stores), none for a new score alone.
+            Update::MomentBuilding { id, moment }
+                if self.building.as_ref().is_some_and(|b| b.id == *id) =>
+            {
+                let was = self.building.replace(Building::of(moment, *id));
+                if was.is_some_and(|b| b.looks_like(moment)) {
+                    return vec![];
+                }
+                let id = id.map(|i| format!(" #{i}")).unwrap_or_default();
+                vec![format!(
+                    "{c} Moment{id} now: {}: {} (score {:.1})",
+                    moment_title(moment),
+                    trigger_summary(moment),
+                    moment.score
+                )]
+            }
             Update::MomentBuilding { id, moment } => {
-                self.building = Some((moment.at, id.is_some()));
+                self.building = Some(Building::of(moment, *id));
                 vec![moment_banner(moment, *id)]
             }
             // Its banner came while it was building: one line with what it ended up as.
             Update::Moment { id, moment }
-                if self.building.is_some_and(|(at, _)| at == moment.at) =>
+                if self.building.as_ref().is_some_and(|b| b.at == moment.at) =>
             {
-                let saved_before = self.building.take().is_some_and(|(_, saved)| saved);
+                let saved_before = self.building.take().is_some_and(|b| b.id.is_some());
                 let again = if id.is_some() && !saved_before {
                     " (saved on a second try)"
                 } else {

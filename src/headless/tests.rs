@@ -167,6 +167,48 @@ fn a_moment_saved_only_when_final_says_so() {
     );
 }
 
+/// A building moment shown again: a line when its name or `+N` changed (what a quit stores),
+/// none for a new score alone, and its final line though its start moved.
+#[test]
+fn a_building_moment_that_changes_name_says_so() {
+    use crate::config::Moments;
+    use crate::detect::moments::MomentBuilder;
+    use crate::domain::{ManualData, Moment, Trigger, TriggerData, TriggerType};
+    let trig = |kind, at_ms, strength| Trigger {
+        kind,
+        at: Ts(at_ms),
+        strength,
+        data: TriggerData::Manual(ManualData::default()),
+    };
+    let mut b = MomentBuilder::new(&Moments::default());
+    b.on_trigger(trig(TriggerType::SubBurst, 10_000, 1.0));
+    let first = b.preview().expect("a sub burst");
+    b.on_trigger(trig(TriggerType::EmoteSpam, 12_000, 1.1));
+    let stronger = b.preview().expect("grown");
+    b.on_trigger(trig(TriggerType::EmoteSpam, 13_000, 1.5));
+    let rescored = b.preview().expect("rescored");
+    b.on_trigger(trig(TriggerType::ChatVelocity, 8_000, 2.0));
+    let earlier = b.preview().expect("placed earlier");
+    let mut p = Printer::new("clavicular", 10);
+    let building = |m: &Moment| Update::MomentBuilding {
+        id: Some(4),
+        moment: m.clone(),
+    };
+    assert!(p.lines(&building(&first), Ts(0))[0].contains("SUB BURST"));
+    let now = p.lines(&building(&stronger), Ts(0));
+    assert!(now[0].contains("Moment #4 now: EMOTE SPAM at"), "{now:?}");
+    assert!(p.lines(&building(&rescored), Ts(0)).is_empty());
+    assert!(p.lines(&building(&earlier), Ts(0))[0].contains("now: CHAT SPIKE"));
+    let fin = p.lines(
+        &Update::Moment {
+            id: Some(4),
+            moment: earlier,
+        },
+        Ts(0),
+    );
+    assert!(fin[0].contains("Moment #4 final: CHAT SPIKE"), "{fin:?}");
+}
+
 /// A pipe whose reader is gone.
 struct ClosedPipe;
 

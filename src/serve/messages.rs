@@ -93,8 +93,8 @@ pub struct MomentMsg {
     pub clip_path: Option<String>,
     /// `Velocity: 8.7 msg/s | Keywords: CLIP (5x)`.
     pub summary: String,
-    /// Shown at its first trigger, its merge window still open: the same id comes again,
-    /// final (`false`), when it closes (its kind, score and summary may change then).
+    /// Shown at its first trigger, its merge window still open: the same id comes again as
+    /// triggers change its kind, score or summary, and final (`false`) when it closes.
     pub building: bool,
 }
 

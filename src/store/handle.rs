@@ -156,8 +156,8 @@ impl StoreHandle {
         )))
     }
 
-    /// The building moment `id` is final: its time, triggers, score and clip window as they
-    /// ended up go into its row (which keeps its session and source: the row's `session_id`
+    /// The building moment `id` grew or is final: its time, triggers, score and clip window
+    /// as they are now go into its row (which keeps its session and source: the row's `session_id`
     /// is not written).
     pub async fn finalize_moment(&self, id: i64, m: &Moment) -> Result<(), StoreError> {
         let row = MomentInsert::from_moment(0, m);

@@ -62,7 +62,7 @@ pub enum WriteOp {
     },
     /// Reply: the moment id (the moment is committed when it arrives).
     InsertMoment(MomentInsert),
-    /// A moment shown while building, now final: same row, its triggers and score updated.
+    /// A moment shown while building, grown or final: same row, its triggers and score updated.
     FinalizeMoment {
         moment_id: i64,
         row: MomentInsert,
