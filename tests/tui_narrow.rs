@@ -1,0 +1,132 @@
+//! Narrow terminals: text that does not fit loses whole parts, never half a number or unit.
+
+mod tui_support;
+
+use kicktui::app::{App, BanditArm, BanditView, Msg, RecState, RecordingView};
+use kicktui::ui::{self, Theme};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use tui_support::*;
+
+/// The recording pane as a 60-column terminal draws it (30 wide): its first inner row.
+fn recording_row(a: &App) -> String {
+    let area = Rect::new(0, 0, 30, 4);
+    let mut buf = Buffer::empty(area);
+    ui::recording::render(a, &Theme::new(true), area, &mut buf);
+    let t = text(&buf);
+    let row = t.lines().nth(1).unwrap_or_default();
+    row.trim_matches('│').trim_end().to_string()
+}
+
+fn recording(a: &mut App, view: RecordingView) {
+    let file = Some("/srv/kicktui/recordings/novaplays_s001_20270115_p1.ts".into());
+    a.update(
+        Msg::Recording(RecordingView {
+            state: RecState::Recording,
+            file,
+            ..view
+        }),
+        T0,
+    );
+}
+
+#[test]
+fn the_recording_line_drops_the_rate_whole_at_60_columns() {
+    let mut a = app_sized(60, 20);
+    recording(
+        &mut a,
+        RecordingView {
+            size_bytes: 2_900_000,
+            mb_per_min: Some(2.7),
+            ..Default::default()
+        },
+    );
+    // It read `recording · 2.9 MB · 2.7 MB/`.
+    assert_eq!(recording_row(&a), "recording · 2.9 MB");
+    let screen = screen(&a, 60, 20);
+    assert!(!screen.contains("MB/│"), "{screen}");
+}
+
+#[test]
+fn a_slow_or_filling_recording_keeps_its_warning_at_60_columns() {
+    let mut a = app_sized(60, 20);
+    recording(
+        &mut a,
+        RecordingView {
+            size_bytes: 1_230_000_000,
+            mb_per_min: Some(0.4),
+            slow: true,
+            ..Default::default()
+        },
+    );
+    assert_eq!(recording_row(&a), "recording · 0.4 MB/min LOW");
+    recording(
+        &mut a,
+        RecordingView {
+            size_bytes: 9_000_000_000,
+            mb_per_min: Some(75.0),
+            disk_minutes: Some(28.0),
+            ..Default::default()
+        },
+    );
+    assert_eq!(recording_row(&a), "recording · disk full ~28m");
+}
+
+fn activity_title(a: &App, w: u16) -> String {
+    let area = Rect::new(0, 0, w, 6);
+    let mut buf = Buffer::empty(area);
+    ui::bandit::render(a, &Theme::new(true), area, &mut buf);
+    text(&buf).lines().next().unwrap_or_default().to_string()
+}
+
+fn suggest(a: &mut App, name: &str) {
+    let arm = |name: &str| BanditArm {
+        name: name.into(),
+        mean: 0.5,
+        low: 0.3,
+        high: 0.7,
+        pulls: 1,
+    };
+    a.update(
+        Msg::Bandit(BanditView {
+            arms: vec![arm("talk"), arm("gameplay"), arm("q_and_a")],
+            suggestion: Some(name.into()),
+            engagement: Some(51.0),
+            revenue_per_hour: Some(1234.0),
+            context: None,
+        }),
+        T0,
+    );
+}
+
+#[test]
+fn with_no_activity_the_title_has_no_stray_dot() {
+    let mut a = app();
+    suggest(&mut a, "q_and_a");
+    let title = activity_title(&a, 50);
+    assert!(title.starts_with("┌ Activity try q_and_a ─"), "{title}");
+    assert!(!title.contains('·'), "{title}");
+}
+
+#[test]
+fn a_narrow_activity_pane_leaves_the_suggestion_out_whole() {
+    let mut a = app_sized(60, 20);
+    a.update(key('2'), T0);
+    suggest(&mut a, "q_and_a");
+    let wide = activity_title(&a, 50);
+    assert!(
+        wide.starts_with("┌ Activity gameplay · try q_and_a ─"),
+        "{wide}"
+    );
+    // 30 wide (a 60-column terminal's): it read ` Activity gameplay · try q_an`.
+    let narrow = activity_title(&a, 30);
+    assert!(narrow.starts_with("┌ Activity gameplay ──"), "{narrow}");
+    assert!(!narrow.contains("try") && !narrow.contains('·'), "{narrow}");
+    // The footer drops the money whole too.
+    let area = Rect::new(0, 0, 30, 6);
+    let mut buf = Buffer::empty(area);
+    ui::bandit::render(&a, &Theme::new(true), area, &mut buf);
+    let t = text(&buf);
+    let foot = t.lines().last().unwrap_or_default();
+    assert!(foot.ends_with(" engagement 51/100 ┘"), "{t}");
+}
