@@ -130,3 +130,26 @@ fn a_narrow_activity_pane_leaves_the_suggestion_out_whole() {
     let foot = t.lines().last().unwrap_or_default();
     assert!(foot.ends_with(" engagement 51/100 ┘"), "{t}");
 }
+
+/// The chart's right title (the rule's line) never writes over the rate on the left: at 76
+/// columns it read `Chat 13.1 msg/peak ≥16.9 · usual 5.0`.
+#[test]
+fn the_chart_title_keeps_the_rate_whole_beside_the_rule() {
+    use kicktui::engine::update::Update;
+    let mut a = app_sized(76, 24);
+    let mut s = snapshot(60.0, 13.1);
+    s.velocity.threshold = 16.9;
+    s.velocity.baseline = 5.0;
+    a.update(Msg::Engine(Update::Snapshot(s)), at(60.0));
+    let title = |w: u16| {
+        let area = Rect::new(0, 0, w, 5);
+        let mut buf = Buffer::empty(area);
+        ui::velocity::render(&a, &Theme::new(true), area, &mut buf);
+        text(&buf).lines().next().unwrap_or_default().to_string()
+    };
+    // 40 wide (a 76-column terminal's): the rule without the usual rate.
+    assert_eq!(title(40), "┌ Chat 13.1 msg/s ──────────peak ≥16.9 ┐");
+    assert!(title(44).ends_with("─peak ≥16.9 · usual 5.0 ┐"));
+    // 24 wide (60 columns): the rate alone.
+    assert_eq!(title(24), "┌ Chat 13.1 msg/s ─────┐");
+}
