@@ -153,3 +153,25 @@ fn the_chart_title_keeps_the_rate_whole_beside_the_rule() {
     // 24 wide (60 columns): the rate alone.
     assert_eq!(title(24), "┌ Chat 13.1 msg/s ─────┐");
 }
+
+/// Before the bandit has data the pane lists the pick keys; a row never ends on a key whose
+/// name went to the next row (at 70 to 79 columns `4` ended a row, `react` began the next).
+#[test]
+fn each_pick_key_stays_beside_its_activity() {
+    for w in 30..=50 {
+        let a = app_sized(80, 24);
+        let area = Rect::new(0, 0, w, 5);
+        let mut buf = Buffer::empty(area);
+        ui::bandit::render(&a, &Theme::new(true), area, &mut buf);
+        let t = text(&buf);
+        for row in t.lines().skip(1) {
+            let row = row.trim_matches('│').trim_end();
+            assert!(
+                !row.ends_with(|c: char| c.is_ascii_digit()),
+                "{w} wide:\n{t}"
+            );
+        }
+        let flat = t.replace('│', " ");
+        assert!(flat.contains("4 react"), "{w} wide:\n{t}");
+    }
+}

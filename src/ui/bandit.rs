@@ -131,25 +131,36 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         Paragraph::new(copilot).render(foot, buf);
     }
     if app.bandit.arms.is_empty() {
-        let mut spans = Vec::new();
+        // Rows filled here, a key and its name never apart (the wrap left `4` on one row and
+        // `react` on the next).
+        let width = usize::from(inner.width);
+        let mut lines: Vec<Line> = vec![Line::default()];
         for (i, name) in app.ctx.activities.iter().enumerate().take(9) {
             let style = if Some(name.as_str()) == current {
                 th.selected
             } else {
                 th.text
             };
-            spans.push(Span::styled(pick_key(app, i), th.key));
-            spans.push(Span::styled(format!(" {name}"), style));
-            spans.push(Span::raw("  "));
+            let key = pick_key(app, i);
+            let item_w = key.width() + 1 + name.width();
+            let fits = lines
+                .last()
+                .is_some_and(|l| l.width() == 0 || l.width() + 2 + item_w <= width);
+            if !fits {
+                lines.push(Line::default());
+            }
+            let Some(row) = lines.last_mut() else { break };
+            if row.width() > 0 {
+                row.push_span(Span::raw("  "));
+            }
+            row.push_span(Span::styled(key, th.key));
+            row.push_span(Span::styled(format!(" {name}"), style));
         }
         let key = app.ctx.keymap.label(Action::NextActivity);
-        let lines = vec![
-            Line::from(spans),
-            Line::from(Span::styled(
-                format!("no bandit data yet; {key} cycles"),
-                th.dim,
-            )),
-        ];
+        lines.push(Line::from(Span::styled(
+            format!("no bandit data yet; {key} cycles"),
+            th.dim,
+        )));
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
             .render(inner, buf);
