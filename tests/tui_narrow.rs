@@ -175,3 +175,27 @@ fn each_pick_key_stays_beside_its_activity() {
         assert!(flat.contains("4 react"), "{w} wide:\n{t}");
     }
 }
+
+/// Waiting for the stream, the pane says when recording starts in words that fit: at 60
+/// columns it read `starts when the channel goes`.
+#[test]
+fn the_waiting_recording_says_when_it_starts_in_words_that_fit() {
+    let mut a = app_sized(60, 20);
+    a.update(
+        Msg::Recording(RecordingView {
+            state: RecState::Waiting,
+            ..Default::default()
+        }),
+        T0,
+    );
+    let area = Rect::new(0, 0, 30, 4);
+    let mut buf = Buffer::empty(area);
+    ui::recording::render(&a, &Theme::new(true), area, &mut buf);
+    let t = text(&buf);
+    assert!(t.contains("│starts once live "), "{t}");
+    let wide = Rect::new(0, 0, 40, 4);
+    let mut buf = Buffer::empty(wide);
+    ui::recording::render(&a, &Theme::new(true), wide, &mut buf);
+    let t = text(&buf);
+    assert!(t.contains("│starts when the channel goes live "), "{t}");
+}

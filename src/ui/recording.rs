@@ -43,7 +43,12 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let mut lines = vec![Line::from(first)];
     let hint = match &r.state {
         RecState::Unavailable | RecState::Failed(_) => Some("clips need a recording"),
-        RecState::Waiting if !has_file => Some("starts when the channel goes live"),
+        // The short form at 60 columns, where the whole was cut to `…when the channel goes`.
+        RecState::Waiting if !has_file => Some(
+            Some("starts when the channel goes live")
+                .filter(|h| h.width() <= usize::from(inner.width))
+                .unwrap_or("starts once live"),
+        ),
         RecState::Unwritable(_) => Some("resumes in a new part once it can write"),
         _ => None,
     };
