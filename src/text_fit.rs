@@ -42,6 +42,24 @@ pub fn shorten(s: &str, max: usize) -> String {
     out
 }
 
+/// At most `max` columns: whole, else its leading clauses up to a `: ` or `; ` (the reason
+/// after `try q_and_a: ` goes whole), else cut with `…` (`shorten`).
+pub fn shorten_clauses(s: &str, max: usize) -> String {
+    if s.width() <= max {
+        return s.to_string();
+    }
+    // The longest run of whole clauses that fits.
+    let clause_end = s
+        .match_indices([':', ';'])
+        .rev()
+        .map(|(i, _)| i)
+        .find(|&i| i > 0 && s[i + 1..].starts_with(' ') && s[..i].width() <= max);
+    match clause_end {
+        Some(i) => s[..i].to_string(),
+        None => shorten(s, max),
+    }
+}
+
 /// At most `max` characters, cut at the end with `…` (words quoted in a message, where
 /// columns do not matter).
 pub fn cut_chars(s: &str, max: usize) -> String {
@@ -148,6 +166,18 @@ mod tests {
             }
         }
         assert_eq!(shorten("ab", 0), "");
+    }
+
+    #[test]
+    fn clauses_go_whole_before_a_word_is_cut() {
+        let advice = "try q_and_a: chat is slowing";
+        assert_eq!(shorten_clauses(advice, 40), advice);
+        assert_eq!(shorten_clauses(advice, 11), "try q_and_a");
+        assert_eq!(shorten_clauses(advice, 10), "try q_and…");
+        let mark = "marked at 0:12:06 (saved #6): as shown 6 s before the key";
+        // `0:12:06` has colons but no clause ends in it.
+        assert_eq!(shorten_clauses(mark, 40), "marked at 0:12:06 (saved #6)");
+        assert_eq!(shorten_clauses("a; b: c", 4), "a; b");
     }
 
     #[test]

@@ -199,3 +199,49 @@ fn the_waiting_recording_says_when_it_starts_in_words_that_fit() {
     let t = text(&buf);
     assert!(t.contains("│starts when the channel goes live "), "{t}");
 }
+
+/// At 60x20 the co-pilot has one row in the Activity pane: advice waiting for `y` takes it
+/// (the budget had it, so the hint bar's `y accept` accepted advice nobody could read).
+#[test]
+fn advice_to_accept_shows_when_the_pane_has_one_row_for_the_co_pilot() {
+    use kicktui::advisor::{Advice, AdvisorStatus, ToolCall};
+    use kicktui::engine::update::Update;
+    let mut a = app_sized(60, 20);
+    a.update(
+        Msg::Engine(Update::Advisor(AdvisorStatus {
+            budget: "advisor: 1/12 calls this hour".into(),
+            ..AdvisorStatus::default()
+        })),
+        T0,
+    );
+    let s = screen(&a, 60, 20);
+    assert!(
+        s.contains("advisor: 1/12 calls"),
+        "no advice: the budget\n{s}"
+    );
+    let offer = ToolCall::SuggestActivity {
+        arm: "q_and_a".into(),
+        reason: "chat is slowing".into(),
+    };
+    a.update(
+        Msg::Engine(Update::Advice(Box::new(Advice {
+            id: Some(1),
+            at: T0,
+            calls: vec![offer],
+            text: None,
+            rejected: 0,
+        }))),
+        T0,
+    );
+    // The reason goes whole before the activity is cut: it read `✦ try q_and_… (just now)`.
+    let s = screen(&a, 60, 20);
+    assert!(s.contains("│✦ try q_and_a (just now) y n"), "{s}");
+    a.update(Msg::Tick(at(60.0)), at(60.0));
+    let s = screen(&a, 60, 20);
+    // A longer age goes before the name is cut.
+    assert!(s.contains("│✦ try q_and_a y n "), "{s}");
+    assert!(
+        s.lines().last().unwrap_or_default().contains("y accept"),
+        "{s}"
+    );
+}
