@@ -3,10 +3,7 @@
 //! four never drift apart.
 
 use crate::detect::events::USD_PER_KICK;
-use crate::domain::{
-    DonationData, Event, ManualData, Moment, SubBurstData, SurgeData, TriggerData, TriggerType,
-    VelocityData,
-};
+use crate::domain::{Event, ManualData, Moment, SurgeData, TriggerData, TriggerType, VelocityData};
 use crate::media::ClipState;
 use crate::terminal_text::shown;
 use crate::time::format_offset_words;
@@ -166,11 +163,6 @@ pub fn trigger_details(data: &TriggerData) -> String {
         ),
         TriggerData::ClipRequests(d) => format!("{} viewers asked", d.viewers),
         TriggerData::Emote(d) => format!("{} chatters", d.chatters),
-        TriggerData::SubBurst(SubBurstData {
-            gifter: Some(g), ..
-        }) => format!("gifted by {}", shown(g)),
-        TriggerData::Donation(DonationData { kicks: Some(k), .. }) => format!("{k} Kicks"),
-        TriggerData::Donation(DonationData { bits: Some(b), .. }) => format!("{b} bits"),
         TriggerData::Manual(ManualData { note: Some(n) }) => format!("note: {}", shown(n)),
         // All there is to show of a shape this version does not know.
         TriggerData::Other(v) => shown(&v.to_string()).into_owned(),

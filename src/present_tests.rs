@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::SubBurstData;
 
 #[test]
 fn a_path_in_a_suggested_command_is_one_shell_word() {
@@ -142,6 +143,32 @@ fn money_says_what_it_was_paid_in() {
         "1000 bits: $10.00 from lunarbean"
     );
     assert_eq!(words(paid(None, None)), "Donation: $10.00 from lunarbean");
+}
+
+/// The details popup's second line under a trigger says what its words leave out: a tip's
+/// Kicks and a gift burst's gifter are in the words already (the popup said them twice).
+#[test]
+fn details_do_not_repeat_the_words() {
+    let kicks = TriggerData::Donation(crate::domain::DonationData {
+        amount_usd: 10.0,
+        bits: None,
+        kicks: Some(1000),
+        username: "lunarbean".into(),
+    });
+    let gift = TriggerData::SubBurst(SubBurstData {
+        gifter: Some("GenerousGoose".into()),
+        subs: 5,
+        window_s: 60,
+        span_s: 0,
+    });
+    for (kind, data) in [
+        (TriggerType::Donation, kicks),
+        (TriggerType::SubBurst, gift),
+    ] {
+        let words = trigger_words(kind, &data);
+        let details = trigger_details(&data);
+        assert!(details.is_empty(), "{words:?} then {details:?}");
+    }
 }
 
 #[test]

@@ -42,6 +42,24 @@ pub fn shorten(s: &str, max: usize) -> String {
     out
 }
 
+/// At most `max` columns: whole, else its leading clauses up to a `: ` or `; ` (the reason
+/// after `try q_and_a: ` goes whole), else cut with `…` (`shorten`).
+pub fn shorten_clauses(s: &str, max: usize) -> String {
+    if s.width() <= max {
+        return s.to_string();
+    }
+    // The longest run of whole clauses that fits.
+    let clause_end = s
+        .match_indices([':', ';'])
+        .rev()
+        .map(|(i, _)| i)
+        .find(|&i| i > 0 && s[i + 1..].starts_with(' ') && s[..i].width() <= max);
+    match clause_end {
+        Some(i) => s[..i].to_string(),
+        None => shorten(s, max),
+    }
+}
+
 /// At most `max` characters, cut at the end with `…` (words quoted in a message, where
 /// columns do not matter).
 pub fn cut_chars(s: &str, max: usize) -> String {
@@ -84,6 +102,48 @@ pub fn shorten_left(s: &str, max: usize) -> String {
     std::iter::once("…").chain(tail.into_iter().rev()).collect()
 }
 
+/// One piece of a one-line text: its rank (lower stays longer as the line narrows) and its
+/// width whole and, when it has one, in a shorter form.
+#[derive(Clone, Copy, Debug)]
+pub struct Piece {
+    pub rank: u8,
+    pub full: usize,
+    pub short: Option<usize>,
+}
+
+/// How each piece shows in `max` columns with `sep` columns between shown pieces: `None` left
+/// out, `Some(true)` whole, `Some(false)` short. Rank by rank, pieces are placed while they fit,
+/// each in its short form when it has one (one that does not fit lets smaller ones after it
+/// try), then grow back to whole while there is room, before a lower rank gets any. Pieces are
+/// never cut: a value does not lose half its unit.
+pub fn keep_by_rank(pieces: &[Piece], sep: usize, max: usize) -> Vec<Option<bool>> {
+    let mut used = 0usize;
+    let mut shown: Vec<Option<bool>> = vec![None; pieces.len()];
+    let mut order: Vec<usize> = (0..pieces.len()).collect();
+    order.sort_by_key(|&i| pieces[i].rank);
+    for of_rank in order.chunk_by(|&a, &b| pieces[a].rank == pieces[b].rank) {
+        for &i in of_rank {
+            let p = pieces[i];
+            let gap = if used == 0 { 0 } else { sep };
+            if used + gap + p.short.unwrap_or(p.full) <= max {
+                used += gap + p.short.unwrap_or(p.full);
+                shown[i] = Some(p.short.is_none());
+            }
+        }
+        for &i in of_rank {
+            let p = pieces[i];
+            if let (Some(false), Some(short)) = (shown[i], p.short) {
+                let grow = p.full.saturating_sub(short);
+                if used + grow <= max {
+                    used += grow;
+                    shown[i] = Some(true);
+                }
+            }
+        }
+    }
+    shown
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +166,44 @@ mod tests {
             }
         }
         assert_eq!(shorten("ab", 0), "");
+    }
+
+    #[test]
+    fn clauses_go_whole_before_a_word_is_cut() {
+        let advice = "try q_and_a: chat is slowing";
+        assert_eq!(shorten_clauses(advice, 40), advice);
+        assert_eq!(shorten_clauses(advice, 11), "try q_and_a");
+        assert_eq!(shorten_clauses(advice, 10), "try q_and…");
+        let mark = "marked at 0:12:06 (saved #6): as shown 6 s before the key";
+        // `0:12:06` has colons but no clause ends in it.
+        assert_eq!(shorten_clauses(mark, 40), "marked at 0:12:06 (saved #6)");
+        assert_eq!(shorten_clauses("a; b: c", 4), "a; b");
+    }
+
+    #[test]
+    fn pieces_are_dropped_whole_lowest_rank_first() {
+        let p = |rank, full, short| Piece { rank, full, short };
+        // label(9) size(9) rate(13): the rate, ranked last, goes whole; the size stays.
+        let line = [p(0, 9, None), p(2, 9, None), p(3, 13, None)];
+        assert_eq!(
+            keep_by_rank(&line, 0, 28),
+            vec![Some(true), Some(true), None]
+        );
+        assert_eq!(keep_by_rank(&line, 0, 31), vec![Some(true); 3]);
+        // A piece that does not fit lets a smaller one after it in; a short form stands in.
+        let line = [
+            p(0, 5, None),
+            p(1, 20, None),
+            p(1, 4, None),
+            p(1, 12, Some(3)),
+        ];
+        assert_eq!(
+            keep_by_rank(&line, 1, 16),
+            vec![Some(true), None, Some(true), Some(false)]
+        );
+        assert_eq!(
+            keep_by_rank(&line, 1, 24),
+            vec![Some(true), None, Some(true), Some(true)]
+        );
     }
 }

@@ -632,9 +632,17 @@ fn help_popup_and_hint_bar_come_from_the_keymap_table() {
     let th = Theme::new(true);
     // The main screen's hints (under the help they are the help's own).
     a.update(code(crossterm::event::KeyCode::Esc), T0);
+    // Clip and details only once there is a moment to act on (they said "no moment
+    // selected").
     let (_, hint) = pane(120, 1, |r, b| ui::help::hint_bar(&a, &th, r, b));
     assert!(
-        hint.starts_with(" m mark  c clip  a activity  Enter details  s sort  ? help  q quit"),
+        hint.starts_with(" m mark  a activity  s sort  ? help  q quit"),
+        "{hint:?}"
+    );
+    a.update(moment_update(Some(1), spike(30.0, 12.0)), T0);
+    let (_, hint) = pane(120, 1, |r, b| ui::help::hint_bar(&a, &th, r, b));
+    assert!(
+        hint.contains(")  m mark  c clip  a activity  Enter details  s sort  ? help  q quit"),
         "{hint:?}"
     );
     a.update(key('s'), T0);

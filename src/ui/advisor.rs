@@ -5,8 +5,9 @@
 use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
+use crate::advisor::ToolCall;
 use crate::app::{Action, App};
-use crate::text_fit::shorten;
+use crate::text_fit::{shorten, shorten_clauses};
 
 /// `just now`, `40 s`, `3 min`, `2 h`.
 pub fn age(secs: f64) -> String {
@@ -18,7 +19,9 @@ pub fn age(secs: f64) -> String {
     }
 }
 
-/// At most `rows` lines `width` wide; the budget line is the last to go.
+/// At most `rows` lines `width` wide; the budget line is the last to go, except to advice
+/// waiting for `y`: the hint bar offers to accept it, so it must show (at 60x20 the one row
+/// went to the budget, and `y` accepted advice nobody could read).
 pub fn lines(app: &App, th: &Theme, width: u16, rows: usize) -> Vec<Line<'static>> {
     let v = &app.advisor;
     let Some(status) = &v.status else {
@@ -26,7 +29,7 @@ pub fn lines(app: &App, th: &Theme, width: u16, rows: usize) -> Vec<Line<'static
     };
     let w = width as usize;
     let mut out = Vec::new();
-    if rows >= 2
+    if (rows >= 2 || (rows == 1 && v.offer().is_some()))
         && let (Some(a), Some(head)) = (&v.advice, v.headline())
     {
         let km = &app.ctx.keymap;
@@ -39,16 +42,30 @@ pub fn lines(app: &App, th: &Theme, width: u16, rows: usize) -> Vec<Line<'static
         } else {
             format!(" {}", km.label(Action::DismissAdvice))
         };
-        let when = format!(" ({})", age(app.now.secs_since(a.at)));
-        let room = w.saturating_sub(2 + keys.chars().count() + when.chars().count());
+        // `try q_and_a: chat is slowing`: the reason goes whole, then the age, before the
+        // activity is cut (it read `try q_and_…`). Other calls' words after the colon are
+        // what they say.
+        let fit = |when: &str| {
+            let room = w.saturating_sub(2 + keys.chars().count() + when.chars().count());
+            match v.offer() {
+                Some(ToolCall::SuggestActivity { .. }) => shorten_clauses(&head, room.max(4)),
+                _ => shorten(&head, room.max(4)),
+            }
+        };
+        let mut when = format!(" ({})", age(app.now.secs_since(a.at)));
+        let mut head = fit(&when);
+        if head.ends_with('…') && !fit("").ends_with('…') {
+            when.clear();
+            head = fit("");
+        }
         out.push(Line::from(vec![
             Span::styled("✦ ", th.good),
-            Span::styled(shorten(&head, room.max(4)), th.text),
+            Span::styled(head, th.text),
             Span::styled(when, th.dim),
             Span::styled(keys, th.key),
         ]));
     }
-    if rows >= 1 {
+    if out.len() < rows {
         let ask = app.ctx.keymap.label(Action::AskAdvice);
         let room = w.saturating_sub(ask.chars().count() + 7).max(4);
         // Budget and note when both fit; else a note that is news (`asking…`, `waiting 30 s

@@ -11,7 +11,8 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 use super::theme::Theme;
 use crate::app::{Action, App, BanditArm};
 use crate::engage::context::dollars_per_hour;
-use crate::text_fit::fit;
+use crate::text_fit::{Piece, fit, keep_by_rank};
+use unicode_width::UnicodeWidthStr;
 
 /// Cells for a value in 0..=1 on a bar `w` wide.
 fn cell(v: f64, w: usize) -> usize {
@@ -43,7 +44,9 @@ pub fn interval_bar(arm: &BanditArm, w: usize) -> (String, String, String) {
     (before, mid, after)
 }
 
-fn footer(app: &App) -> Option<Line<'static>> {
+/// The engagement score, then money per hour, in `room` columns: what does not fit is left out
+/// whole.
+fn footer(app: &App, room: u16) -> Option<Line<'static>> {
     let b = &app.bandit;
     let mut parts = Vec::new();
     if let Some(e) = b.engagement {
@@ -52,28 +55,66 @@ fn footer(app: &App) -> Option<Line<'static>> {
     if let Some(r) = b.revenue_per_hour.filter(|r| *r > 0.0) {
         parts.push(dollars_per_hour(r));
     }
+    let sizes: Vec<Piece> = parts
+        .iter()
+        .enumerate()
+        .map(|(rank, p)| Piece {
+            rank: rank as u8,
+            full: p.width(),
+            short: None,
+        })
+        .collect();
+    // Two columns for the spaces around the whole.
+    let shown = keep_by_rank(&sizes, 3, usize::from(room).saturating_sub(2));
+    let parts: Vec<String> = parts
+        .into_iter()
+        .zip(shown)
+        .filter_map(|(p, s)| s.map(|_| p))
+        .collect();
     (!parts.is_empty()).then(|| Line::from(format!(" {} ", parts.join(" · "))))
 }
 
-pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
+/// ` Activity talk · try irl `: the pane, the current activity and the bandit's suggestion, in
+/// `room` columns; left out whole when they do not fit, the suggestion first.
+fn title(app: &App, th: &Theme, room: u16) -> Line<'static> {
+    let room = usize::from(room);
+    let head = " Activity ";
+    let mut used = head.width();
+    let mut spans = vec![Span::styled(head, th.title)];
     let current = app.activity_name();
-    let mut title = vec![Span::styled(" Activity ", th.title)];
-    if let Some(c) = current {
-        title.push(Span::styled(format!("{c} "), th.accent));
+    let shown = current
+        .map(|c| format!("{c} "))
+        .filter(|c| used + c.width() <= room);
+    if let Some(c) = shown.clone() {
+        used += c.width();
+        spans.push(Span::styled(c, th.accent));
     }
     match &app.bandit.suggestion {
         // The bandit's draw is the activity already on: nothing to switch to.
         Some(s) if current == Some(s.as_str()) => {
-            title.push(Span::styled("· keep it ", th.dim));
+            let keep = "· keep it ";
+            if shown.is_some() && used + keep.width() <= room {
+                spans.push(Span::styled(keep, th.dim));
+            }
         }
         Some(s) => {
-            title.push(Span::styled("· try ", th.dim));
-            title.push(Span::styled(format!("{s} "), th.good));
+            // The dot separates the suggestion from the activity: none without one.
+            let try_ = if shown.is_some() { "· try " } else { "try " };
+            let name = format!("{s} ");
+            if used + try_.width() + name.width() <= room {
+                spans.push(Span::styled(try_, th.dim));
+                spans.push(Span::styled(name, th.good));
+            }
         }
         None => {}
     }
-    let mut block = Block::bordered().title(Line::from(title));
-    if let Some(f) = footer(app) {
+    Line::from(spans)
+}
+
+pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
+    let current = app.activity_name();
+    let mut block = Block::bordered().title(title(app, th, area.width.saturating_sub(2)));
+    if let Some(f) = footer(app, area.width.saturating_sub(2)) {
         block = block.title_bottom(f.style(th.dim).right_aligned());
     }
     let mut inner = block.inner(area);
@@ -90,25 +131,36 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         Paragraph::new(copilot).render(foot, buf);
     }
     if app.bandit.arms.is_empty() {
-        let mut spans = Vec::new();
+        // Rows filled here, a key and its name never apart (the wrap left `4` on one row and
+        // `react` on the next).
+        let width = usize::from(inner.width);
+        let mut lines: Vec<Line> = vec![Line::default()];
         for (i, name) in app.ctx.activities.iter().enumerate().take(9) {
             let style = if Some(name.as_str()) == current {
                 th.selected
             } else {
                 th.text
             };
-            spans.push(Span::styled(pick_key(app, i), th.key));
-            spans.push(Span::styled(format!(" {name}"), style));
-            spans.push(Span::raw("  "));
+            let key = pick_key(app, i);
+            let item_w = key.width() + 1 + name.width();
+            let fits = lines
+                .last()
+                .is_some_and(|l| l.width() == 0 || l.width() + 2 + item_w <= width);
+            if !fits {
+                lines.push(Line::default());
+            }
+            let Some(row) = lines.last_mut() else { break };
+            if row.width() > 0 {
+                row.push_span(Span::raw("  "));
+            }
+            row.push_span(Span::styled(key, th.key));
+            row.push_span(Span::styled(format!(" {name}"), style));
         }
         let key = app.ctx.keymap.label(Action::NextActivity);
-        let lines = vec![
-            Line::from(spans),
-            Line::from(Span::styled(
-                format!("no bandit data yet; {key} cycles"),
-                th.dim,
-            )),
-        ];
+        lines.push(Line::from(Span::styled(
+            format!("no bandit data yet; {key} cycles"),
+            th.dim,
+        )));
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
             .render(inner, buf);

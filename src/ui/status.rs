@@ -9,7 +9,7 @@ use ratatui::widgets::Widget;
 use super::theme::Theme;
 use crate::app::{App, RecState, Storage};
 use crate::source::ChatState;
-use crate::text_fit::{group_digits, shorten_left};
+use crate::text_fit::{self, group_digits, shorten_left};
 use crate::time::format_hms;
 
 const SEP: &str = " │ ";
@@ -34,37 +34,17 @@ impl<'a> Piece<'a> {
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let pieces = pieces(app, th);
-    // Rank by rank: that rank's pieces are placed while they fit, each in its short form when
-    // it has one (a piece that does not fit lets smaller ones after it try), then grow back to
-    // whole while there is room, before a lower rank gets any. Shown in their usual order.
+    // Kept by rank while they fit, shown in their usual order.
     let width_of = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
-    let width = area.width as usize;
-    let mut used = 0usize;
-    // Per piece: not shown, or shown whole (true) or short (false).
-    let mut shown: Vec<Option<bool>> = vec![None; pieces.len()];
-    let mut order: Vec<usize> = (0..pieces.len()).collect();
-    order.sort_by_key(|&i| pieces[i].rank);
-    for of_rank in order.chunk_by(|&a, &b| pieces[a].rank == pieces[b].rank) {
-        for &i in of_rank {
-            let p = &pieces[i];
-            let w = width_of(p.short.as_deref().unwrap_or(&p.full));
-            let sep = if used == 0 { 0 } else { SEP_WIDTH };
-            if used + sep + w <= width {
-                used += sep + w;
-                shown[i] = Some(p.short.is_none());
-            }
-        }
-        for &i in of_rank {
-            let p = &pieces[i];
-            if let (Some(false), Some(short)) = (shown[i], &p.short) {
-                let grow = width_of(&p.full).saturating_sub(width_of(short));
-                if used + grow <= width {
-                    used += grow;
-                    shown[i] = Some(true);
-                }
-            }
-        }
-    }
+    let sizes: Vec<text_fit::Piece> = pieces
+        .iter()
+        .map(|p| text_fit::Piece {
+            rank: p.rank,
+            full: width_of(&p.full),
+            short: p.short.as_deref().map(width_of),
+        })
+        .collect();
+    let shown = text_fit::keep_by_rank(&sizes, SEP_WIDTH, area.width as usize);
     let mut spans: Vec<Span> = Vec::new();
     for (piece, whole) in pieces.into_iter().zip(shown) {
         let Some(whole) = whole else { continue };

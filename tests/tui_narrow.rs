@@ -1,0 +1,247 @@
+//! Narrow terminals: text that does not fit loses whole parts, never half a number or unit.
+
+mod tui_support;
+
+use kicktui::app::{App, BanditArm, BanditView, Msg, RecState, RecordingView};
+use kicktui::ui::{self, Theme};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use tui_support::*;
+
+/// The recording pane as a 60-column terminal draws it (30 wide): its first inner row.
+fn recording_row(a: &App) -> String {
+    let area = Rect::new(0, 0, 30, 4);
+    let mut buf = Buffer::empty(area);
+    ui::recording::render(a, &Theme::new(true), area, &mut buf);
+    let t = text(&buf);
+    let row = t.lines().nth(1).unwrap_or_default();
+    row.trim_matches('│').trim_end().to_string()
+}
+
+fn recording(a: &mut App, view: RecordingView) {
+    let file = Some("/srv/kicktui/recordings/novaplays_s001_20270115_p1.ts".into());
+    a.update(
+        Msg::Recording(RecordingView {
+            state: RecState::Recording,
+            file,
+            ..view
+        }),
+        T0,
+    );
+}
+
+#[test]
+fn the_recording_line_drops_the_rate_whole_at_60_columns() {
+    let mut a = app_sized(60, 20);
+    recording(
+        &mut a,
+        RecordingView {
+            size_bytes: 2_900_000,
+            mb_per_min: Some(2.7),
+            ..Default::default()
+        },
+    );
+    // It read `recording · 2.9 MB · 2.7 MB/`.
+    assert_eq!(recording_row(&a), "recording · 2.9 MB");
+    let screen = screen(&a, 60, 20);
+    assert!(!screen.contains("MB/│"), "{screen}");
+}
+
+#[test]
+fn a_slow_or_filling_recording_keeps_its_warning_at_60_columns() {
+    let mut a = app_sized(60, 20);
+    recording(
+        &mut a,
+        RecordingView {
+            size_bytes: 1_230_000_000,
+            mb_per_min: Some(0.4),
+            slow: true,
+            ..Default::default()
+        },
+    );
+    assert_eq!(recording_row(&a), "recording · 0.4 MB/min LOW");
+    recording(
+        &mut a,
+        RecordingView {
+            size_bytes: 9_000_000_000,
+            mb_per_min: Some(75.0),
+            disk_minutes: Some(28.0),
+            ..Default::default()
+        },
+    );
+    assert_eq!(recording_row(&a), "recording · disk full ~28m");
+}
+
+fn activity_title(a: &App, w: u16) -> String {
+    let area = Rect::new(0, 0, w, 6);
+    let mut buf = Buffer::empty(area);
+    ui::bandit::render(a, &Theme::new(true), area, &mut buf);
+    text(&buf).lines().next().unwrap_or_default().to_string()
+}
+
+fn suggest(a: &mut App, name: &str) {
+    let arm = |name: &str| BanditArm {
+        name: name.into(),
+        mean: 0.5,
+        low: 0.3,
+        high: 0.7,
+        pulls: 1,
+    };
+    a.update(
+        Msg::Bandit(BanditView {
+            arms: vec![arm("talk"), arm("gameplay"), arm("q_and_a")],
+            suggestion: Some(name.into()),
+            engagement: Some(51.0),
+            revenue_per_hour: Some(1234.0),
+            context: None,
+        }),
+        T0,
+    );
+}
+
+#[test]
+fn with_no_activity_the_title_has_no_stray_dot() {
+    let mut a = app();
+    suggest(&mut a, "q_and_a");
+    let title = activity_title(&a, 50);
+    assert!(title.starts_with("┌ Activity try q_and_a ─"), "{title}");
+    assert!(!title.contains('·'), "{title}");
+}
+
+#[test]
+fn a_narrow_activity_pane_leaves_the_suggestion_out_whole() {
+    let mut a = app_sized(60, 20);
+    a.update(key('2'), T0);
+    suggest(&mut a, "q_and_a");
+    let wide = activity_title(&a, 50);
+    assert!(
+        wide.starts_with("┌ Activity gameplay · try q_and_a ─"),
+        "{wide}"
+    );
+    // 30 wide (a 60-column terminal's): it read ` Activity gameplay · try q_an`.
+    let narrow = activity_title(&a, 30);
+    assert!(narrow.starts_with("┌ Activity gameplay ──"), "{narrow}");
+    assert!(!narrow.contains("try") && !narrow.contains('·'), "{narrow}");
+    // The footer drops the money whole too.
+    let area = Rect::new(0, 0, 30, 6);
+    let mut buf = Buffer::empty(area);
+    ui::bandit::render(&a, &Theme::new(true), area, &mut buf);
+    let t = text(&buf);
+    let foot = t.lines().last().unwrap_or_default();
+    assert!(foot.ends_with(" engagement 51/100 ┘"), "{t}");
+}
+
+/// The chart's right title (the rule's line) never writes over the rate on the left: at 76
+/// columns it read `Chat 13.1 msg/peak ≥16.9 · usual 5.0`.
+#[test]
+fn the_chart_title_keeps_the_rate_whole_beside_the_rule() {
+    use kicktui::engine::update::Update;
+    let mut a = app_sized(76, 24);
+    let mut s = snapshot(60.0, 13.1);
+    s.velocity.threshold = 16.9;
+    s.velocity.baseline = 5.0;
+    a.update(Msg::Engine(Update::Snapshot(s)), at(60.0));
+    let title = |w: u16| {
+        let area = Rect::new(0, 0, w, 5);
+        let mut buf = Buffer::empty(area);
+        ui::velocity::render(&a, &Theme::new(true), area, &mut buf);
+        text(&buf).lines().next().unwrap_or_default().to_string()
+    };
+    // 40 wide (a 76-column terminal's): the rule without the usual rate.
+    assert_eq!(title(40), "┌ Chat 13.1 msg/s ──────────peak ≥16.9 ┐");
+    assert!(title(44).ends_with("─peak ≥16.9 · usual 5.0 ┐"));
+    // 24 wide (60 columns): the rate alone.
+    assert_eq!(title(24), "┌ Chat 13.1 msg/s ─────┐");
+}
+
+/// Before the bandit has data the pane lists the pick keys; a row never ends on a key whose
+/// name went to the next row (at 70 to 79 columns `4` ended a row, `react` began the next).
+#[test]
+fn each_pick_key_stays_beside_its_activity() {
+    for w in 30..=50 {
+        let a = app_sized(80, 24);
+        let area = Rect::new(0, 0, w, 5);
+        let mut buf = Buffer::empty(area);
+        ui::bandit::render(&a, &Theme::new(true), area, &mut buf);
+        let t = text(&buf);
+        for row in t.lines().skip(1) {
+            let row = row.trim_matches('│').trim_end();
+            assert!(
+                !row.ends_with(|c: char| c.is_ascii_digit()),
+                "{w} wide:\n{t}"
+            );
+        }
+        let flat = t.replace('│', " ");
+        assert!(flat.contains("4 react"), "{w} wide:\n{t}");
+    }
+}
+
+/// Waiting for the stream, the pane says when recording starts in words that fit: at 60
+/// columns it read `starts when the channel goes`.
+#[test]
+fn the_waiting_recording_says_when_it_starts_in_words_that_fit() {
+    let mut a = app_sized(60, 20);
+    a.update(
+        Msg::Recording(RecordingView {
+            state: RecState::Waiting,
+            ..Default::default()
+        }),
+        T0,
+    );
+    let area = Rect::new(0, 0, 30, 4);
+    let mut buf = Buffer::empty(area);
+    ui::recording::render(&a, &Theme::new(true), area, &mut buf);
+    let t = text(&buf);
+    assert!(t.contains("│starts once live "), "{t}");
+    let wide = Rect::new(0, 0, 40, 4);
+    let mut buf = Buffer::empty(wide);
+    ui::recording::render(&a, &Theme::new(true), wide, &mut buf);
+    let t = text(&buf);
+    assert!(t.contains("│starts when the channel goes live "), "{t}");
+}
+
+/// At 60x20 the co-pilot has one row in the Activity pane: advice waiting for `y` takes it
+/// (the budget had it, so the hint bar's `y accept` accepted advice nobody could read).
+#[test]
+fn advice_to_accept_shows_when_the_pane_has_one_row_for_the_co_pilot() {
+    use kicktui::advisor::{Advice, AdvisorStatus, ToolCall};
+    use kicktui::engine::update::Update;
+    let mut a = app_sized(60, 20);
+    a.update(
+        Msg::Engine(Update::Advisor(AdvisorStatus {
+            budget: "advisor: 1/12 calls this hour".into(),
+            ..AdvisorStatus::default()
+        })),
+        T0,
+    );
+    let s = screen(&a, 60, 20);
+    assert!(
+        s.contains("advisor: 1/12 calls"),
+        "no advice: the budget\n{s}"
+    );
+    let offer = ToolCall::SuggestActivity {
+        arm: "q_and_a".into(),
+        reason: "chat is slowing".into(),
+    };
+    a.update(
+        Msg::Engine(Update::Advice(Box::new(Advice {
+            id: Some(1),
+            at: T0,
+            calls: vec![offer],
+            text: None,
+            rejected: 0,
+        }))),
+        T0,
+    );
+    // The reason goes whole before the activity is cut: it read `✦ try q_and_… (just now)`.
+    let s = screen(&a, 60, 20);
+    assert!(s.contains("│✦ try q_and_a (just now) y n"), "{s}");
+    a.update(Msg::Tick(at(60.0)), at(60.0));
+    let s = screen(&a, 60, 20);
+    // A longer age goes before the name is cut.
+    assert!(s.contains("│✦ try q_and_a y n "), "{s}");
+    assert!(
+        s.lines().last().unwrap_or_default().contains("y accept"),
+        "{s}"
+    );
+}
