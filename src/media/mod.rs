@@ -38,6 +38,7 @@ pub mod latest_url;
 mod log_lines;
 pub mod orphans;
 pub mod part;
+mod playlist_waits;
 pub mod probe;
 pub mod reaper;
 pub mod recorder;
