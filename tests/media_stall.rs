@@ -151,52 +151,6 @@ async fn recording_for(
     (tmp, src, live, rec)
 }
 
-/// The encoder stops while the playlist stays up (the platform still says live): streamlink
-/// ends for want of new segments. The recorder marks the stream frozen and restarts near the
-/// live edge (no second copy of the whole playlist); new video clears the mark.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_frozen_stream_is_marked_and_not_recorded_twice() {
-    // A full playlist's worth (6 segments of 2 s) in part 1.
-    let (_tmp, mut src, _live, rec) = recording_for(12.0).await;
-    let mut rx = rec.status();
-
-    src.kill_encoder().await;
-    let st = wait_for(&mut rx, Duration::from_secs(30), "part 1 to end", |s| {
-        s.parts.first().is_some_and(|p| p.end.is_some()) && s.frozen_since.is_some()
-    })
-    .await;
-    assert_eq!(st.parts[0].end, Some(PartEnd::NoNewVideo), "{st:#?}");
-    // Each restart starts at the newest segment, however long the freeze: a segment again,
-    // not the playlist's six (nor more each time, as the waits grow).
-    let st = wait_for(&mut rx, Duration::from_secs(45), "part 4 to end", |s| {
-        s.parts.get(3).is_some_and(|p| p.end.is_some())
-    })
-    .await;
-    let first = st.parts[0].bytes;
-    for p in &st.parts[1..4] {
-        assert!(
-            p.bytes * 3 <= first,
-            "part {} copies the playlist again: {} of {first} bytes",
-            p.part,
-            p.bytes
-        );
-    }
-    let since = st.frozen_since;
-    assert!(since.is_some(), "old segments are no new video");
-
-    src.restart_encoder().await.unwrap();
-    let st = wait_for(&mut rx, Duration::from_secs(40), "new video", |s| {
-        s.state == RecState::Recording && s.frozen_since.is_none()
-    })
-    .await;
-    // The freeze is over, and which one: the front ends say "new video again".
-    let (from, back) = st.video_back.expect("video back");
-    assert_eq!(Some(from), since);
-    assert!(back.secs_since(from) > 0.0, "{st:#?}");
-    rec.stop().await;
-    src.stop().await;
-}
-
 /// The stream ends (its playlist says so) while the platform still says live for a while:
 /// the part running when it ended knows (streamlink says `Stream ended`); the recorder waits
 /// for the platform instead of copying the ended playlist again and again, and stops once it

@@ -264,6 +264,15 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
         crate::present::print_all(&format!("{}\n", done.display()))?;
         return Ok(ExitCode::SUCCESS);
     }
+    // What a killed run left: its cut's ffmpeg, its `.part` files (a running kicktui's stay).
+    let removed = crate::media::clear_kill_leftovers(&data_dir);
+    if removed > 0 {
+        eprintln!(
+            "removed {} a killed cut left in clips/",
+            crate::present::plural(removed, "unfinished .part file")
+        );
+    }
+    crate::media::children::note_children_in(&data_dir.join("clips"));
     let tools = crate::media::Tools::from_config(&cfg.recorder);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

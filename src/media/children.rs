@@ -5,7 +5,8 @@
 //! child's pid and a signal to the group also reaches anything the child started itself.
 
 use std::collections::BTreeSet;
-use std::sync::{Mutex, MutexGuard, Once};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, Once, OnceLock};
 use std::time::Duration;
 
 use nix::sys::signal::{Signal, killpg};
@@ -14,19 +15,36 @@ use tokio::process::{Child, Command};
 
 static PIDS: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
 static HOOK: Once = Once::new();
+/// Where every child is noted for the watcher (see [`note_children_in`]).
+static NOTES: OnceLock<PathBuf> = OnceLock::new();
 
 fn pids() -> MutexGuard<'static, BTreeSet<u32>> {
     // A panic while holding the lock must not stop the panic hook from killing children.
     PIDS.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// For the commands that cut and exit (`kicktui clip`): from now on every child is also noted
+/// in `dir` (`.children`), so the watcher stops it when kicktui is killed with SIGKILL, which
+/// runs no handler (its ffmpeg ran on). The first call's folder stands.
+pub fn note_children_in(dir: &Path) {
+    let _ = std::fs::create_dir_all(dir);
+    let _ = NOTES.set(dir.to_path_buf());
+}
+
 /// Remembers a child's pid (= its process group id).
 pub fn register(pid: u32) {
     pids().insert(pid);
+    if let Some(dir) = NOTES.get() {
+        super::orphans::note(dir, pid);
+    }
 }
 
 pub fn unregister(pid: u32) {
-    pids().remove(&pid);
+    if pids().remove(&pid)
+        && let Some(dir) = NOTES.get()
+    {
+        super::orphans::forget(dir, pid);
+    }
 }
 
 /// The pids of the children still registered.
@@ -245,9 +263,10 @@ impl Tracked {
 
 impl Drop for Tracked {
     fn drop(&mut self) {
-        if self.pid != 0 && pids().remove(&self.pid) {
+        if self.pid != 0 && pids().contains(&self.pid) {
             // Still registered: not reaped yet, so the group may still be running.
             signal_group(self.pid, Signal::SIGKILL);
+            unregister(self.pid);
         }
     }
 }

@@ -263,6 +263,7 @@ pub fn run(cfg: &Config, data_dir: &Path, failed_too: bool) -> Result<ExitCode, 
             crate::present::plural(removed, "unfinished .part file")
         );
     }
+    super::children::note_children_in(&data_dir.join("clips"));
     let owed = repair(&db, mine)?;
     let Pending {
         cut,

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub use super::cut_parts::remove_stale_parts;
 use super::error::MediaError;
 use super::probe::{self, Tools};
 use super::timeline::Piece;
@@ -118,33 +119,6 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// A `.part` file untouched this long is a cut a kill left behind (ffmpeg writes a cut under
-/// way every moment).
-const STALE_PART: std::time::Duration = std::time::Duration::from_secs(600);
-
-/// Removes the `.part` files of cuts a kill left in `clips_dir` (`*.mp4.part`, a piece's
-/// `*.N.mp4.part`, a concat list's `*.txt.part`); returns how many. A retried clip may get
-/// another name, so they were left for good.
-pub fn remove_stale_parts(clips_dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(clips_dir) else {
-        return 0;
-    };
-    let stale = |e: &std::fs::DirEntry| {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        let part = name.ends_with(".mp4.part") || name.ends_with(".txt.part");
-        part && e
-            .metadata()
-            .and_then(|m| m.modified())
-            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age >= STALE_PART))
-    };
-    entries
-        .flatten()
-        .filter(|e| stale(e))
-        .filter(|e| std::fs::remove_file(e.path()).is_ok())
-        .count()
-}
-
 /// A cut shorter than this holds no frame worth keeping.
 const MIN_CLIP_S: f64 = 0.1;
 
@@ -162,6 +136,8 @@ pub async fn cut_pieces(
     };
     let stem = out.with_extension("");
     let tmp = with_suffix(&stem, ".mp4.part");
+    // Held until the clip is renamed: a cleanup leaves this cut's files alone.
+    let _claim = super::cut_parts::claim(&tmp).await?;
     let asked: f64 = pieces.iter().map(Piece::len).sum();
     let result = if pieces.len() == 1 {
         cut_piece(tools, &first.path, first.from, first.to, &tmp, true).await
@@ -254,7 +230,3 @@ mod tests {
         assert!(!cut(51.0, 1.0).is_short(2.0));
     }
 }
-
-#[cfg(test)]
-#[path = "cut_stale_tests.rs"]
-mod stale_tests;

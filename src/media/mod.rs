@@ -28,6 +28,7 @@ pub mod clip_job;
 pub mod clip_pending;
 pub mod clipper;
 pub mod cut;
+mod cut_parts;
 pub mod disk_free;
 pub mod disk_watch;
 mod error;
@@ -38,6 +39,7 @@ pub mod latest_url;
 mod log_lines;
 pub mod orphans;
 pub mod part;
+mod playlist_waits;
 pub mod probe;
 pub mod reaper;
 pub mod recorder;
@@ -60,9 +62,11 @@ pub use recorder::{
 pub use supervise::backoff;
 
 /// What a `kill -9` (of kicktui and its watcher) left under `data_dir` that would spoil a
-/// repair: a streamlink still writing, stopped and waited for so the repair reads its file's
-/// final size, and the stale `.part` files of cuts under way. Returns how many of those went.
+/// repair: a streamlink (or a cut's ffmpeg) still writing, stopped and waited for so the
+/// repair reads its file's final size, and the `.part` files of cuts no one is making. Returns how many of those went.
 pub fn clear_kill_leftovers(data_dir: &std::path::Path) -> usize {
     orphans::reap_and_wait(&recorder::recordings_dir(data_dir));
+    // The ffmpeg of a killed `kicktui clip` whose watcher was killed too.
+    orphans::reap_and_wait(&data_dir.join("clips"));
     cut::remove_stale_parts(&data_dir.join("clips"))
 }

@@ -48,6 +48,11 @@ fn read(dir: &Path) -> Vec<(u32, u32)> {
 }
 
 fn write(dir: &Path, entries: &[(u32, u32)]) {
+    // None left: no file (it sits among the clips too, where people look).
+    if entries.is_empty() {
+        let _ = std::fs::remove_file(file(dir));
+        return;
+    }
     let text: String = entries.iter().map(|(a, b)| format!("{a} {b}\n")).collect();
     let _ = std::fs::write(file(dir), text);
 }
@@ -132,5 +137,7 @@ mod tests {
         assert_eq!(read(dir.path()), vec![(1, 999_999_999), (me, 42)]);
         forget(dir.path(), 42);
         assert_eq!(read(dir.path()), vec![(1, 999_999_999)]);
+        write(dir.path(), &[]);
+        assert!(!file(dir.path()).exists(), "no empty file left");
     }
 }

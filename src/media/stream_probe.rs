@@ -106,6 +106,24 @@ impl StreamProbe {
         }
     }
 
+    /// The stream's media playlist address, when streamlink resolves it to an HTTP one (the
+    /// recorder reads it itself while the stream sends no new video).
+    pub async fn media_playlist_url(&self) -> Option<String> {
+        match self.resolve().await {
+            Resolved::Stream { url: Some(url), .. }
+                if url.starts_with("http://") || url.starts_with("https://") =>
+            {
+                Some(url)
+            }
+            _ => None,
+        }
+    }
+
+    /// The HTTP client the probe reads playlists with (a 10 s limit per request).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// `streamlink --json URL best`, classified.
     async fn resolve(&self) -> Resolved {
         let mut cmd = Command::new(&self.streamlink);

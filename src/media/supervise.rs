@@ -9,12 +9,12 @@ use tokio::sync::watch;
 
 use super::health::Growth;
 use super::part::PartEnd;
+use super::playlist_waits::FrozenWait;
 use super::recorder::{
     LiveCheck, LogTail, RecState, RecorderConfig, RecordingStatus, SessionInfo, StopReason,
 };
 use super::restart::Shared;
 use super::slog::LogEvent;
-use super::stream_probe::StreamProbe;
 use crate::store::StoreHandle;
 use crate::time::wall_now;
 
@@ -22,18 +22,11 @@ use crate::time::wall_now;
 const HEALTHY_PART: Duration = Duration::from_secs(30);
 /// The longest wait between restarts while the stream sends no new video.
 const FROZEN_RETRY: Duration = Duration::from_secs(2);
-/// After the playlist ended, how long the platform may go on saying live before a restart…
-const PLAYLIST_END_WAIT: Duration = Duration::from_secs(60);
-/// …asked this often…
-const PLAYLIST_END_POLL: Duration = Duration::from_secs(3);
-/// …while the stream's own playlist is looked at this often (two looks tell it runs again).
-const PLAYLIST_PROBE_EVERY: Duration = Duration::from_secs(5);
-
 pub(super) struct Supervisor {
     pub(super) cfg: RecorderConfig,
     pub(super) session: SessionInfo,
     pub(super) store: Option<StoreHandle>,
-    is_live: LiveCheck,
+    pub(super) is_live: LiveCheck,
     status_tx: Arc<watch::Sender<RecordingStatus>>,
     pub(super) stop_rx: watch::Receiver<bool>,
     pub(super) log: LogTail,
@@ -45,7 +38,9 @@ pub(super) struct Supervisor {
     pub(super) write_error: Option<String>,
     /// The newest segment any part has completed: a restart that copies only segments up to
     /// it has found no new video.
-    newest_segment: Option<u64>,
+    pub(super) newest_segment: Option<u64>,
+    /// The next part's live edge, when a wait for new video found how far back it starts.
+    next_live_edge: Option<u32>,
     /// The segments from the new encoder's first on, when a part ended at a discontinuity.
     pub(super) new_since_discontinuity: Option<u32>,
     /// When the recordings' disk's free space was last looked at.
@@ -74,6 +69,7 @@ impl Supervisor {
             done_bytes,
             write_error: None,
             newest_segment: None,
+            next_live_edge: None,
             new_since_discontinuity: None,
             disk_looked: None,
             ended_here: Vec::new(),
@@ -111,51 +107,9 @@ impl Supervisor {
         }
     }
 
-    /// The stream's playlist ended while the platform still says live (its "offline" lags):
-    /// restarting now would copy the ended playlist again and again. Waits up to
-    /// [`PLAYLIST_END_WAIT`] for the platform to agree, asking every few seconds, or for the
-    /// stream's own playlist to run again (a reconnect: an encoder restarted lost a minute);
-    /// the usual live check follows. False when asked to stop.
-    async fn await_offline(&mut self) -> bool {
-        let mut stop = self.stop_rx.clone();
-        self.take_latest_url();
-        let mut probe = StreamProbe::new(&self.cfg.streamlink, &self.cfg.url, &self.cfg.extra_args);
-        let deadline = Instant::now() + PLAYLIST_END_WAIT;
-        let mut next_probe = Instant::now();
-        while Instant::now() < deadline {
-            let live = tokio::select! {
-                v = (self.is_live)() => v,
-                _ = stopped(&mut stop) => return false,
-            };
-            if !live {
-                return true;
-            }
-            // A streamer's reconnect: the platform rightly stays live, the playlist runs again.
-            // Less often than the platform is asked (streamlink may solve a challenge each
-            // time), and never past the deadline.
-            if Instant::now() >= next_probe {
-                next_probe = Instant::now() + PLAYLIST_PROBE_EVERY;
-                let probed = tokio::time::timeout_at(deadline.into(), probe.playlist_running());
-                let back = tokio::select! {
-                    v = probed => v.unwrap_or(false),
-                    _ = stopped(&mut stop) => return false,
-                };
-                if back {
-                    tracing::info!("recording: the stream's playlist runs again");
-                    return true;
-                }
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(PLAYLIST_END_POLL) => {}
-                _ = stopped(&mut stop) => return false,
-            }
-        }
-        true
-    }
-
     /// The platform gave a new address (its token changed): the next streamlink uses it. The
     /// address itself is not logged: it holds the token.
-    fn take_latest_url(&mut self) {
+    pub(super) fn take_latest_url(&mut self) {
         if let Some(url) = self.cfg.latest_url.newer_than(&self.cfg.url) {
             tracing::info!(
                 "the stream's playback address changed (a new token): recording uses the new one"
@@ -201,7 +155,10 @@ impl Supervisor {
             }
             // Part 1 starts at streamlink's default edge; a restart goes back as far as the
             // playlist allows (no gap); after a discontinuity only the newest segment is new.
-            let live_edge = self.live_edge(prev.as_ref());
+            let live_edge = self
+                .next_live_edge
+                .take()
+                .or_else(|| self.live_edge(prev.as_ref()));
             self.take_latest_url();
             let started = Instant::now();
             let end = self.run_part(part, live_edge).await;
@@ -258,6 +215,18 @@ impl Supervisor {
                 failures + 1
             };
             let mut backoff = backoff(failures, self.cfg.max_backoff);
+            if end == PartEnd::NoNewVideo {
+                // No streamlink (nor a part) until the playlist lists new video.
+                match self.await_new_video().await {
+                    FrozenWait::NewVideo(edge) => {
+                        self.next_live_edge = Some(edge);
+                        backoff = Duration::ZERO;
+                    }
+                    FrozenWait::Unwatchable => {}
+                    FrozenWait::Offline => break StopReason::Offline,
+                    FrozenWait::Stopped => break StopReason::Requested,
+                }
+            }
             if self.status.frozen_since.is_some() {
                 // A frozen stream's restarts are cheap (one old segment): soon, so little of
                 // the video that comes back is lost to the wait.

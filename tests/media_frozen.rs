@@ -1,0 +1,141 @@
+//! A frozen encoder: the playlist stops getting new segments while the platform still says
+//! live. The recorder must not pile up parts meanwhile (it started streamlink every 8–10 s,
+//! and each start left a tiny part holding one old segment again), must record the video
+//! that comes back, and a clip across the freeze must cut from both sides of it.
+
+mod media_support;
+
+use std::time::Duration;
+
+use kicktui::media::hls_source::HlsSource;
+use kicktui::media::{
+    ClipRequest, ClipState, Clipper, ClipperConfig, PartEnd, RecState, Recorder, SessionInfo, Tools,
+};
+use kicktui::time::wall_now;
+use media_support::*;
+
+/// The `.ts` files in the recordings folder.
+fn part_files(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".ts"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frozen_stream_piles_up_no_parts_and_clips_across_the_freeze() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let src_dir = tmp.path().join("hls");
+    std::fs::create_dir_all(&src_dir).unwrap();
+    let mut src = HlsSource::start(&src_dir, "ffmpeg").await.unwrap();
+    assert!(src.wait_segments(3, Duration::from_secs(15)).await);
+    let (_live, check) = live_switch();
+    let rec = Recorder::start(
+        config(&src.url(), &data),
+        SessionInfo { id: 1 },
+        None,
+        check,
+    );
+    let mut rx = rec.status();
+    // A full playlist's worth (6 segments of 2 s) in part 1.
+    wait_for(&mut rx, Duration::from_secs(30), "recording", |s| {
+        s.state == RecState::Recording && s.parts.first().is_some_and(|p| p.content_s >= 12.0)
+    })
+    .await;
+
+    src.kill_encoder().await;
+    let st = wait_for(&mut rx, Duration::from_secs(30), "part 1 to end", |s| {
+        s.parts.first().is_some_and(|p| p.end.is_some()) && s.frozen_since.is_some()
+    })
+    .await;
+    assert_eq!(st.parts[0].end, Some(PartEnd::NoNewVideo), "{st:#?}");
+    let since = st.frozen_since;
+    let part1_end = st.parts[0].content_end().unwrap();
+
+    // Frozen for a while: no new part, no new file (it was one every 8–10 s).
+    tokio::time::sleep(Duration::from_secs(25)).await;
+    let st = rx.borrow().clone();
+    assert_eq!(st.parts.len(), 1, "{:#?}", st.parts);
+    assert_eq!(st.state, RecState::Restarting);
+    assert_eq!(st.frozen_since, since, "still frozen");
+    let rec_dir = data.join("recordings");
+    assert_eq!(part_files(&rec_dir).len(), 1, "{:?}", part_files(&rec_dir));
+
+    // The streamer restarts the encoder: its video is recorded, from its first segments,
+    // into one new part (none holding old segments again).
+    let back_at = wall_now();
+    src.restart_encoder().await.unwrap();
+    let st = wait_for(&mut rx, Duration::from_secs(40), "new video", |s| {
+        s.state == RecState::Recording
+            && s.frozen_since.is_none()
+            && s.parts
+                .last()
+                .and_then(|p| p.content_end())
+                .is_some_and(|e| e.secs_since(back_at) > 10.0)
+    })
+    .await;
+    assert_eq!(st.parts.len(), 2, "{:#?}", st.parts);
+    assert_eq!(part_files(&rec_dir).len(), 2, "{:?}", part_files(&rec_dir));
+    let (from, _) = st.video_back.expect("video back");
+    assert_eq!(Some(from), since);
+    let part2_start = st.parts[1].content_start().unwrap();
+    // From the new encoder's first segment: none of its 2 s segments lost.
+    let late = part2_start.secs_since(back_at);
+    assert!(
+        (-1.0..1.9).contains(&late),
+        "part 2 starts {late:+.1} s after"
+    );
+
+    // A clip across the freeze: the end of part 1 and the start of part 2, joined.
+    let (clipper, mut events) = Clipper::start(
+        ClipperConfig {
+            tools: Tools {
+                ffmpeg: "ffmpeg".into(),
+                ffprobe: "ffprobe".into(),
+            },
+            clips_dir: data.join("clips"),
+            channel: "testchan".into(),
+            session_id: 1,
+            on_ready: Vec::new(),
+            max_wait: Duration::from_secs(30),
+        },
+        None,
+        rec.status(),
+    );
+    let (start, end) = (part1_end.plus_secs(-6.0), part2_start.plus_secs(6.0));
+    let job = clipper.clip(ClipRequest::window(start, end));
+    let state = loop {
+        let ev = tokio::time::timeout(Duration::from_secs(60), events.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        if ev.job == job && ev.state.is_final() {
+            break ev.state;
+        }
+    };
+    // Short: the freeze itself is not in it.
+    let ClipState::Short { path, duration, .. } = state else {
+        panic!("{state:?}");
+    };
+    assert!((11.5..14.5).contains(&duration), "{duration}");
+    let parts = [st.parts[0].path.as_path(), st.parts[1].path.as_path()];
+    let (first, last) = clip_wall_range(&path, &parts, back_at);
+    let start_err = first.secs_since(start);
+    let end_err = last.secs_since(end);
+    println!(
+        "part 2 starts {late:+.2} s after the restart; clip {duration:.2} s, {start_err:+.2} / {end_err:+.2} s off"
+    );
+    assert!(
+        (-2.6..0.6).contains(&start_err),
+        "starts {start_err:+.2} s off"
+    );
+    assert!((-0.7..0.6).contains(&end_err), "ends {end_err:+.2} s off");
+    clipper.shutdown().await;
+    rec.stop().await;
+    src.stop().await;
+}
