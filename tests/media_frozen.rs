@@ -5,11 +5,14 @@
 
 mod media_support;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use kicktui::media::hls_source::HlsSource;
 use kicktui::media::{
-    ClipRequest, ClipState, Clipper, ClipperConfig, PartEnd, RecState, Recorder, SessionInfo, Tools,
+    ClipRequest, ClipState, Clipper, ClipperConfig, LiveCheck, PartEnd, RecState, Recorder,
+    SessionInfo, Tools,
 };
 use kicktui::time::wall_now;
 use media_support::*;
@@ -34,7 +37,14 @@ async fn a_frozen_stream_piles_up_no_parts_and_clips_across_the_freeze() {
     std::fs::create_dir_all(&src_dir).unwrap();
     let mut src = HlsSource::start(&src_dir, "ffmpeg").await.unwrap();
     assert!(src.wait_segments(3, Duration::from_secs(15)).await);
-    let (_live, check) = live_switch();
+    let (_live, inner) = live_switch();
+    // Each "still live?" is a call to the platform's API: counted.
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counter = asked.clone();
+    let check: LiveCheck = Arc::new(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        inner()
+    });
     let rec = Recorder::start(
         config(&src.url(), &data),
         SessionInfo { id: 1 },
@@ -57,8 +67,12 @@ async fn a_frozen_stream_piles_up_no_parts_and_clips_across_the_freeze() {
     let since = st.frozen_since;
     let part1_end = st.parts[0].content_end().unwrap();
 
-    // Frozen for a while: no new part, no new file (it was one every 8–10 s).
+    // Frozen for a while: no new part, no new file (it was one every 8–10 s), and the
+    // platform is not asked at every read of the playlist (twice a second).
+    let asked_before = asked.load(Ordering::SeqCst);
     tokio::time::sleep(Duration::from_secs(25)).await;
+    let asks = asked.load(Ordering::SeqCst) - asked_before;
+    assert!(asks <= 3, "asked {asks} times in 25 s");
     let st = rx.borrow().clone();
     assert_eq!(st.parts.len(), 1, "{:#?}", st.parts);
     assert_eq!(st.state, RecState::Restarting);

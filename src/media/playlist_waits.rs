@@ -20,6 +20,11 @@ const PLAYLIST_END_POLL: Duration = Duration::from_secs(3);
 /// …while the stream's own playlist is looked at this often (two looks tell it runs again).
 const PLAYLIST_PROBE_EVERY: Duration = Duration::from_secs(5);
 
+/// While frozen, how often the platform is asked whether the stream is still live: each ask
+/// is a call to its API (or a streamlink probe when the API is down), so not at every read
+/// of the playlist.
+const FROZEN_LIVE_EVERY: Duration = Duration::from_secs(15);
+
 /// Failed reads in a row after which the playlist is no longer watched.
 const READ_FAILURES: u32 = 3;
 
@@ -186,6 +191,7 @@ impl Supervisor {
         let mut newest = None;
         let mut failures = 0;
         let mut every = Duration::from_secs(2);
+        let mut ask_live_at = Instant::now() + FROZEN_LIVE_EVERY;
         loop {
             let listing = tokio::select! {
                 l = read(probe.http(), &url) => l,
@@ -217,12 +223,15 @@ impl Supervisor {
                     }
                 }
             }
-            let live = tokio::select! {
-                v = (self.is_live)() => v,
-                _ = stopped(&mut stop) => return FrozenWait::Stopped,
-            };
-            if !live {
-                return FrozenWait::Offline;
+            if Instant::now() >= ask_live_at {
+                ask_live_at = Instant::now() + FROZEN_LIVE_EVERY;
+                let live = tokio::select! {
+                    v = (self.is_live)() => v,
+                    _ = stopped(&mut stop) => return FrozenWait::Stopped,
+                };
+                if !live {
+                    return FrozenWait::Offline;
+                }
             }
             tokio::select! {
                 _ = tokio::time::sleep(every) => {}
