@@ -145,17 +145,24 @@ async fn records_restarts_and_clips_every_moment_through_the_binary() {
     c.burst(30, 10, Duration::from_millis(1500)).await;
     run.expect_any(&["KEYWORD BURST at", "EMOTE SPAM at"]).await;
 
-    // The encoder crashes while the channel stays live: streamlink ends, a new part starts.
+    // The encoder crashes while the channel stays live: streamlink ends, and the stream's
+    // freeze is said. No part starts while it sends nothing (each restart of streamlink left
+    // a tiny part of old segments).
     src.kill_encoder().await;
+    // Said after three stall spans of the freeze (60 s at the default 20 s).
+    let stalled = run
+        .expect_within(&["Recording STALLED: "], Duration::from_secs(150))
+        .await;
+    assert!(stalled.contains("no new video"), "{stalled}");
+    src.restart_encoder().await.unwrap();
+
+    // The new encoder's video goes into part 2, from its first segment; a donation is a
+    // moment on it.
     let part2 = run
         .expect_within(&["(part 2: "], Duration::from_secs(40))
         .await;
     assert!(part2.contains("_p2.ts"), "{part2}");
-    src.restart_encoder().await.unwrap();
-    streamlinks.extend(streamlinks_of(pid));
-
-    // The new encoder's discontinuity rotates into a clean part; a donation is a moment on it.
-    run.expect_within(&["(part 3: "], Duration::from_secs(40))
+    run.expect_within(&["sends new video again"], Duration::from_secs(20))
         .await;
     streamlinks.extend(streamlinks_of(pid));
     // Two health lines (8 s): the donation's 6 s pre-roll is in part 3 even on a busy host.
@@ -227,7 +234,8 @@ async fn records_restarts_and_clips_every_moment_through_the_binary() {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    assert!(parts.len() >= 3, "{parts:?}");
+    // Part 1 before the freeze, part 2 after it: nothing between.
+    assert_eq!(parts.len(), 2, "{parts:?}");
     for (part, path, ended, _) in &parts {
         assert!(ended.is_some(), "part {part} not ended: {parts:?}");
         assert!(Path::new(path).exists(), "{path}");
