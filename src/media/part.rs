@@ -58,6 +58,7 @@ impl PartEnd {
             "discontinuity" => PartEnd::Discontinuity,
             "stopped" => PartEnd::Stopped,
             "crashed" => PartEnd::Crashed,
+            "unwritable" => PartEnd::Unwritable("a write error in an earlier run".into()),
             _ => PartEnd::Interrupted,
         }
     }

@@ -117,3 +117,23 @@ fn without_pdt_the_start_is_first_byte_minus_lead() {
         "nothing written yet"
     );
 }
+
+/// A stored part's status reads back as the same end (a part a full disk cut off was read
+/// back as "interrupted": a crash, in the report and for its clips).
+#[test]
+fn every_stored_status_reads_back() {
+    for status in [
+        "ended",
+        "no_new_video",
+        "unreachable",
+        "playlist_ended",
+        "stalled",
+        "discontinuity",
+        "stopped",
+        "unwritable",
+        "crashed",
+        "interrupted",
+    ] {
+        assert_eq!(PartEnd::from_status(status).as_status(), status);
+    }
+}
