@@ -102,16 +102,21 @@ async fn a_part_cut_off_by_a_write_error_is_as_long_as_its_file() {
         stops.plus_secs(1.5),
     ));
     assert_eq!(final_state(&mut events, lost).await, ClipState::NoRecording);
-    // Across the file's end: short.
+    // Across the file's end: short, and why.
     let across = clipper.clip(ClipRequest::window(
         stops.plus_secs(-3.0),
         stops.plus_secs(3.0),
     ));
     let state = final_state(&mut events, across).await;
-    let ClipState::Short { duration, .. } = &state else {
+    let ClipState::Short { duration, why, .. } = &state else {
         panic!("{state:?}");
     };
     assert!((3.0..5.5).contains(duration), "{state:?}");
+    let why = why.as_deref().unwrap_or_default();
+    assert!(
+        why.contains("part 1 could not be written ([Errno 27] File too large)"),
+        "{why}"
+    );
     clipper.shutdown().await;
     rec.stop().await;
     src.stop().await;
