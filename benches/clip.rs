@@ -188,6 +188,7 @@ async fn bench_recording_cpu(dir: &Path) {
 
     let cfg = RecorderConfig {
         streamlink: "streamlink".into(),
+        ffprobe: "ffprobe".into(),
         url: src.url(),
         recordings_dir: dir.join("recordings"),
         channel: "bench".into(),

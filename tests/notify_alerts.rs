@@ -422,6 +422,7 @@ async fn clip_ready_comes_once_the_file_is_final_with_its_details() {
             path: clip.clone(),
             duration: 43.1,
             asked: 55.0,
+            why: None,
         },
     ));
     let mut got = Vec::new();

@@ -701,6 +701,7 @@ fn a_short_clip_is_shown_short() {
         path: "/d/clips/m3.mp4".into(),
         duration: 46.0,
         asked: 55.0,
+        why: None,
     });
     a.update(
         Msg::Clip {

@@ -148,9 +148,11 @@ pub fn clip_line(n: &ClipNews) -> Option<String> {
             path,
             duration,
             asked,
+            why,
         } => format!(
-            "{of}Clip{moment} ready but short ({duration:.1} of {asked:.1} s): {}",
-            path.display()
+            "{of}Clip{moment} ready but short ({duration:.1} of {asked:.1} s): {}{}",
+            path.display(),
+            why.as_ref().map_or(String::new(), |w| format!(" ({w})"))
         ),
         ClipState::NoRecording | ClipState::FileMissing(_) => {
             format!("{of}Clip{moment} {}", n.state.label())
@@ -232,6 +234,21 @@ mod tests {
         assert_eq!(
             clip_line(&beside).unwrap(),
             "Clip of moment #3 was cut already, short: /d/m3.mp4"
+        );
+        // A short clip says why when the recording knows.
+        let short = ClipNews {
+            state: ClipState::Short {
+                path: "/d/m3.mp4".into(),
+                duration: 4.4,
+                asked: 6.0,
+                why: Some("the recording stops at 12:02:39: part 1 could not be written".into()),
+            },
+            ..beside
+        };
+        assert_eq!(
+            clip_line(&short).unwrap(),
+            "Clip of moment #3 ready but short (4.4 of 6.0 s): /d/m3.mp4 (the recording stops \
+             at 12:02:39: part 1 could not be written)"
         );
     }
 }

@@ -76,6 +76,8 @@ pub enum ClipState {
         path: PathBuf,
         duration: f64,
         asked: f64,
+        /// Why, when the recording knows (a part cut off by a full disk).
+        why: Option<String>,
     },
     /// No recording covers the window.
     NoRecording,

@@ -18,6 +18,7 @@ use super::clip_job::{
 use super::cut::cut_pieces;
 use super::hook::run_on_ready;
 use super::recorder::RecordingStatus;
+use super::timeline::short_why;
 use crate::store::{MomentOrder, MomentQuery, Store, StoreHandle};
 
 enum Cmd {
@@ -287,10 +288,12 @@ impl Actor {
                 // The asked window may start before the recording: compare with what was asked.
                 res.asked = job.req.duration();
                 if res.is_short(segment) {
+                    let why = short_why(&self.recording.borrow().parts, job.req.start, job.req.end);
                     ClipState::Short {
                         path: res.path,
                         duration: res.duration,
                         asked: res.asked,
+                        why,
                     }
                 } else {
                     ClipState::Ready {
@@ -321,9 +324,11 @@ impl Actor {
                 path,
                 duration,
                 asked,
+                why,
             } => tracing::debug!(
-                "Clip ready but short ({duration:.0} of {asked:.0} s): {}",
-                path.display()
+                "Clip ready but short ({duration:.0} of {asked:.0} s): {}{}",
+                path.display(),
+                why.as_ref().map_or(String::new(), |w| format!(" ({w})"))
             ),
             ClipState::Failed(why) => tracing::debug!("clip failed: {why}"),
             _ => {}

@@ -117,3 +117,67 @@ fn without_pdt_the_start_is_first_byte_minus_lead() {
         "nothing written yet"
     );
 }
+
+/// streamlink 8.6.3 under `ulimit -f 300` (a file-size limit; a full disk logs the same):
+/// three segments "complete", the error only at its exit. The file held 3.37 s of them.
+#[test]
+fn a_write_error_leaves_only_what_the_file_holds() {
+    let lines = [
+        "[stream.hls][debug] First Sequence: 88; Last Sequence: 93",
+        "[stream.hls][debug] Start offset: -0.0; Duration: 0.0; Start Sequence: 91; End Sequence: None",
+        "[stream.segmented][debug] Queuing HLSSegment(num=91, init=False, discontinuity=False, duration=2.000, title=None, key=None, byterange=None, date=2026-12-07T11:56:33.372000Z, map=None, fileext='ts')",
+        "[stream.segmented][debug] Queuing HLSSegment(num=92, init=False, discontinuity=False, duration=2.000, title=None, key=None, byterange=None, date=2026-12-07T11:56:35.372000Z, map=None, fileext='ts')",
+        "[stream.segmented][debug] Queuing HLSSegment(num=93, init=False, discontinuity=False, duration=2.000, title=None, key=None, byterange=None, date=2026-12-07T11:56:37.372000Z, map=None, fileext='ts')",
+        "[stream.hls][debug] Writing segment 91 to output",
+        "[stream.hls][debug] Segment 91 complete",
+        "[stream.hls][debug] Writing segment 92 to output",
+        "[stream.hls][debug] Segment 92 complete",
+        "[stream.segmented][debug] Closing worker thread",
+        "[stream.segmented][debug] Closing writer thread",
+        "[stream.hls][debug] Writing segment 93 to output",
+        "[stream.hls][debug] Segment 93 complete",
+        "[cli][info] Stream ended",
+        "[cli][info] Closing currently open stream...",
+        "error: [Errno 27] File too large",
+    ];
+    let run = |probed| {
+        let mut info = PartInfo::new(1, "p1.ts".into(), Ts(0), 3);
+        let mut log = PartLog::default();
+        for l in lines {
+            log.apply(&parse(l), &mut info);
+        }
+        log.cap_to_file(&mut info, probed);
+        info.content_s
+    };
+    assert_eq!(run(Some(3.366667)), 3.366667);
+    assert_eq!(run(Some(0.0)), 0.0, "nothing readable");
+    assert_eq!(run(None), 4.0, "without ffprobe the newest segment is lost");
+    // A part that ended cleanly keeps what its log says.
+    let mut info = PartInfo::new(1, "p1.ts".into(), Ts(0), 3);
+    let mut log = PartLog::default();
+    for l in &lines[..lines.len() - 1] {
+        log.apply(&parse(l), &mut info);
+    }
+    log.cap_to_file(&mut info, Some(3.4));
+    assert_eq!(info.content_s, 6.0);
+}
+
+/// A stored part's status reads back as the same end (a part a full disk cut off was read
+/// back as "interrupted": a crash, in the report and for its clips).
+#[test]
+fn every_stored_status_reads_back() {
+    for status in [
+        "ended",
+        "no_new_video",
+        "unreachable",
+        "playlist_ended",
+        "stalled",
+        "discontinuity",
+        "stopped",
+        "unwritable",
+        "crashed",
+        "interrupted",
+    ] {
+        assert_eq!(PartEnd::from_status(status).as_status(), status);
+    }
+}

@@ -33,6 +33,8 @@ pub fn live_from_watch(rx: watch::Receiver<bool>) -> LiveCheck {
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecorderConfig {
     pub streamlink: String,
+    /// Measures a part cut off by a write error (its log overstates it).
+    pub ffprobe: String,
     /// The resolved stream URL (no template left).
     pub url: String,
     pub recordings_dir: PathBuf,
@@ -85,6 +87,7 @@ impl RecorderConfig {
     ) -> RecorderConfig {
         RecorderConfig {
             streamlink: rec.streamlink.clone(),
+            ffprobe: rec.ffprobe.clone(),
             url: stream_url(rec, channel, playback_url),
             recordings_dir: recordings_dir(data_dir),
             channel: channel.to_string(),

@@ -188,6 +188,14 @@ impl Supervisor {
         // A part streamlink wrote and ended between two looks (a few segments after a
         // reconnect) has a first byte too: without one no clip could find it on the timeline.
         let _ = self.note_size(rec_id).await;
+        // Before anyone sees it ended: no clip is planned from video not in the file.
+        if matches!(end, PartEnd::Unwritable(_)) {
+            let probed = super::probe::format_times(&self.cfg.ffprobe, &path).await;
+            plog.cap_to_file(
+                self.current(),
+                probed.ok().map(|t| t.duration.unwrap_or(0.0)),
+            );
+        }
         // Known as over before the (up to stop_grace) wait for streamlink to go.
         self.current().end = Some(end.clone());
         if end == PartEnd::Stalled {

@@ -41,6 +41,10 @@ pub enum LogEvent {
     Other,
 }
 
+/// The errors only a write gives: no space (ENOSPC), over a file-size limit (EFBIG, e.g.
+/// FAT32's 4 GiB), over quota (EDQUOT).
+const WRITE_ERRNOS: [&str; 3] = ["[Errno 28] ", "[Errno 27] ", "[Errno 122] "];
+
 fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
     let start = line.find(key)? + key.len();
     let rest = &line[start..];
@@ -113,6 +117,14 @@ pub fn parse(line: &str) -> LogEvent {
             return LogEvent::WriteFailed(why.to_string());
         }
     }
+    // The same error, when closing the file failed too (flushing its buffer): streamlink
+    // then prints only the errno (about half the write failures measured, full disk and
+    // file-size limit alike).
+    if let Some(why) = line.strip_prefix("error: ")
+        && WRITE_ERRNOS.iter().any(|e| why.starts_with(e))
+    {
+        return LogEvent::WriteFailed(why.trim().to_string());
+    }
     if line.starts_with("error:") || line.contains("][error]") {
         return LogEvent::Error(line.trim().to_string());
     }
@@ -175,6 +187,19 @@ mod tests {
             ),
             LogEvent::WriteFailed("/r/x_p1.ts ([Errno 13] Permission denied: '/r/x_p1.ts')".into())
         );
+        // When closing the file fails too, only the errno is left (measured with 8.6.3).
+        assert_eq!(
+            parse("error: [Errno 28] No space left on device"),
+            LogEvent::WriteFailed("[Errno 28] No space left on device".into())
+        );
+        assert_eq!(
+            parse("error: [Errno 27] File too large"),
+            LogEvent::WriteFailed("[Errno 27] File too large".into())
+        );
+        assert!(matches!(
+            parse("error: [Errno 110] Connection timed out"),
+            LogEvent::Error(_)
+        ));
         assert!(matches!(
             parse("error: No playable streams found"),
             LogEvent::Error(_)

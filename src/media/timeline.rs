@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use super::part::PartInfo;
+use super::part::{PartEnd, PartInfo};
 use crate::store::RecordingRow;
 use crate::time::Ts;
 
@@ -122,6 +122,23 @@ pub fn plan(spans: &[Span], start: Ts, end: Ts) -> Vec<Piece> {
     pieces
 }
 
+/// Why a clip of `[start, end]` came out short, when the recording knows: a part whose file
+/// was cut off by a write error (a full disk) stops inside the window.
+pub fn short_why(parts: &[PartInfo], start: Ts, end: Ts) -> Option<String> {
+    parts.iter().find_map(|p| {
+        let PartEnd::Unwritable(why) = p.end.as_ref()? else {
+            return None;
+        };
+        let stops = p.content_end().filter(|&e| e > start && e < end)?;
+        let at = stops.to_datetime().with_timezone(&chrono::Local);
+        Some(format!(
+            "the recording stops at {}: part {} could not be written ({why})",
+            at.format("%H:%M:%S"),
+            p.part
+        ))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +175,29 @@ mod tests {
         assert_eq!((p[1].part, p[1].from, p[1].to), (2, 6.0, 26.0));
         // Inside the overlap, the part that goes on (the growing one) wins.
         assert_eq!(locate(&spans, Ts(146_000)), Some((1, 2.0)));
+    }
+
+    /// A window past the end of a part a full disk cut off says so; one inside it does not.
+    #[test]
+    fn a_short_clip_names_the_part_that_could_not_be_written() {
+        let mut p = PartInfo::new(1, "p1.ts".into(), Ts(0), 3);
+        p.pdt_first = Some(Ts(100_000));
+        p.content_s = 3.4;
+        p.end = Some(PartEnd::Unwritable(
+            "[Errno 28] No space left on device".into(),
+        ));
+        let why = short_why(std::slice::from_ref(&p), Ts(101_000), Ts(110_000));
+        let why = why.expect("a reason");
+        assert!(
+            why.contains("part 1 could not be written ([Errno 28] No space left"),
+            "{why}"
+        );
+        assert_eq!(
+            short_why(std::slice::from_ref(&p), Ts(100_000), Ts(103_000)),
+            None
+        );
+        p.end = Some(PartEnd::NoNewVideo);
+        assert_eq!(short_why(&[p], Ts(101_000), Ts(110_000)), None);
     }
 
     #[test]

@@ -112,6 +112,7 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
                     path,
                     duration,
                     asked,
+                    ..
                 } => (
                     path,
                     format!("Clip ready but SHORT ({duration:.0} of {asked:.0} s)"),

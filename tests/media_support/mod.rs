@@ -15,6 +15,7 @@ use tokio::sync::watch;
 pub fn config(url: &str, data_dir: &Path) -> RecorderConfig {
     RecorderConfig {
         streamlink: "streamlink".into(),
+        ffprobe: "ffprobe".into(),
         url: url.into(),
         recordings_dir: data_dir.join("recordings"),
         channel: "testchan".into(),
