@@ -245,3 +245,40 @@ fn advice_to_accept_shows_when_the_pane_has_one_row_for_the_co_pilot() {
         "{s}"
     );
 }
+
+/// Waiting for the stream at 60 columns, the bar says the recording waits (in short) rather
+/// than `- viewers`: `rec: waiting for live` did not fit and the placeholder took its place.
+#[test]
+fn the_status_bar_keeps_the_waiting_recording_over_the_viewer_placeholder() {
+    use kicktui::engine::update::Update;
+    use kicktui::source::ChatState;
+    let mut a = app_sized(60, 20);
+    a.update(Msg::Engine(Update::WaitingForLive), T0);
+    a.update(
+        Msg::Engine(Update::ChatState(ChatState::Live { reconnects: 0 })),
+        T0,
+    );
+    a.update(
+        Msg::Recording(RecordingView {
+            state: RecState::Waiting,
+            ..Default::default()
+        }),
+        T0,
+    );
+    let bar = screen(&a, 60, 20)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        bar.trim_end(),
+        "○ waiting for live │ clavicular │ chat: live │ rec: waiting"
+    );
+    // Wide enough, it is said whole.
+    let bar = screen(&a, 120, 40)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(bar.contains("│ rec: waiting for live │"), "{bar}");
+}
