@@ -26,6 +26,23 @@ fn clipped() -> App {
     a
 }
 
+/// The hint bar cut the message at its end: `clip ready: /home/streamer/.local/share/ki…`.
+#[test]
+fn the_clip_ready_flash_keeps_the_file_name_at_60_columns() {
+    let a = clipped();
+    let s = screen(&a, 60, 20);
+    let bar = s.lines().last().unwrap_or_default();
+    assert!(
+        bar.starts_with("clip ready: …/clips/clavicular_s001_m12.mp4 "),
+        "{s}"
+    );
+    assert!(bar.ends_with(" ? help  q quit "), "{s}");
+    // Wide enough, the path is whole.
+    let s = screen(&a, 120, 40);
+    let bar = s.lines().last().unwrap_or_default();
+    assert!(bar.starts_with(&format!("clip ready: {CLIP} ")), "{s}");
+}
+
 /// The details popup broke the path where its row ended (`…/clips/cl`, then `avicular_…`
 /// on the next row); now after a `/`, so the file name stays whole.
 #[test]

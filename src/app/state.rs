@@ -95,6 +95,9 @@ pub struct Flash {
     pub text: String,
     pub kind: FlashKind,
     pub until: Ts,
+    /// Where the file path that ends `text` starts: a narrow bar cuts its directory, not
+    /// its file name.
+    pub path_at: Option<usize>,
 }
 
 /// Stream and connection state, from the engine's updates.
