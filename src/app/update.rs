@@ -159,6 +159,7 @@ impl App {
             kind,
             until,
             path_at: None,
+            moment: None,
         });
     }
 
@@ -221,6 +222,7 @@ impl App {
                     kind: FlashKind::Info,
                     until: self.now.plus_ms(RECOVERED_FLASH_MS),
                     path_at: None,
+                    moment: None,
                 });
             }
             // The TUI shows no money totals to reset.
