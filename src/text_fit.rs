@@ -102,6 +102,30 @@ pub fn shorten_left(s: &str, max: usize) -> String {
     std::iter::once("…").chain(tail.into_iter().rev()).collect()
 }
 
+/// At most `max` columns of a text that ends with a file's path (from byte `path_at`): the
+/// path loses its directory from the left (`clip ready: …/clips/x_m12.mp4`), at a `/` where
+/// one is left, so the file name goes last.
+pub fn shorten_path_end(s: &str, path_at: usize, max: usize) -> String {
+    if s.width() <= max {
+        return s.to_string();
+    }
+    match s.split_at_checked(path_at) {
+        Some((head, path)) if head.width() + 8 <= max => {
+            let tail = shorten_left(path, max - head.width());
+            // `…ips/x.mp4` → `…/x.mp4`: no half a directory name.
+            let tail = match tail
+                .strip_prefix('…')
+                .and_then(|t| t.find('/').map(|i| &t[i..]))
+            {
+                Some(from_slash) => format!("…{from_slash}"),
+                None => tail,
+            };
+            format!("{head}{tail}")
+        }
+        _ => shorten(s, max),
+    }
+}
+
 /// One piece of a one-line text: its rank (lower stays longer as the line narrows) and its
 /// width whole and, when it has one, in a shorter form.
 #[derive(Clone, Copy, Debug)]
@@ -166,6 +190,24 @@ mod tests {
             }
         }
         assert_eq!(shorten("ab", 0), "");
+    }
+
+    #[test]
+    fn a_path_at_the_end_keeps_its_file_name() {
+        let s = "clip ready: /srv/kicktui/clips/clavicular_s001_m12.mp4";
+        assert_eq!(shorten_path_end(s, 12, 60), s);
+        assert_eq!(
+            shorten_path_end(s, 12, 40),
+            "clip ready: …/clavicular_s001_m12.mp4"
+        );
+        assert_eq!(
+            shorten_path_end(s, 12, 45),
+            "clip ready: …/clips/clavicular_s001_m12.mp4"
+        );
+        // Too short for the file name: its end (the moment's number) stays.
+        assert_eq!(shorten_path_end(s, 12, 28), "clip ready: …ar_s001_m12.mp4");
+        // No room for a path after the lead: cut at the end as any text.
+        assert_eq!(shorten_path_end(s, 12, 16), "clip ready: /sr…");
     }
 
     #[test]

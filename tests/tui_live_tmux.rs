@@ -54,7 +54,7 @@ async fn the_tui_on_a_live_channel_in_an_80x24_pane() {
     wait(&tmux, "live", 20, |s| s.contains("● LIVE"));
     c.burst(30, 10, Duration::from_millis(1500)).await;
     wait(&tmux, "the spike in the moments list", 20, |s| {
-        s.contains("KEYWORDS") || s.contains("EMOTE SPAM")
+        s.contains("KEYWORD BURST") || s.contains("EMOTE SPAM")
     });
 
     tmux.keys(&["m"]);

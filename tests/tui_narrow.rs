@@ -245,3 +245,89 @@ fn advice_to_accept_shows_when_the_pane_has_one_row_for_the_co_pilot() {
         "{s}"
     );
 }
+
+/// Waiting for the stream at 60 columns, the bar says the recording waits (in short) rather
+/// than `- viewers`: `rec: waiting for live` did not fit and the placeholder took its place.
+#[test]
+fn the_status_bar_keeps_the_waiting_recording_over_the_viewer_placeholder() {
+    use kicktui::engine::update::Update;
+    use kicktui::source::ChatState;
+    let mut a = app_sized(60, 20);
+    a.update(Msg::Engine(Update::WaitingForLive), T0);
+    a.update(
+        Msg::Engine(Update::ChatState(ChatState::Live { reconnects: 0 })),
+        T0,
+    );
+    a.update(
+        Msg::Recording(RecordingView {
+            state: RecState::Waiting,
+            ..Default::default()
+        }),
+        T0,
+    );
+    let bar = screen(&a, 60, 20)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        bar.trim_end(),
+        "○ waiting for live │ clavicular │ chat: live │ rec: waiting"
+    );
+    // Wide enough, it is said whole.
+    let bar = screen(&a, 120, 40)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(bar.contains("│ rec: waiting for live │"), "{bar}");
+}
+
+/// One name for a moment's type: the list's type column says what the details popup (and
+/// the flash, the log and the headless line, all `headline()`) says. The list read
+/// `KEYWORDS +2` for what the details called `KEYWORD BURST`, and `MARKED` for `MARKED
+/// MOMENT`. With one trigger of each kind at most, even `+7` fits the column at 60 columns.
+#[test]
+fn the_list_names_a_moment_as_its_details_do() {
+    use kicktui::domain::{KeywordData, TriggerData, TriggerType};
+    let mut keywords = spike(754.0, 30.0);
+    keywords.trigger_type = TriggerType::Keyword;
+    keywords.triggers.push(trigger(
+        TriggerType::EmoteSpam,
+        1.1,
+        TriggerData::Other(serde_json::json!({})),
+    ));
+    let mut marked = manual(900.0);
+    marked.triggers.extend(
+        TriggerType::ALL
+            .into_iter()
+            .filter(|&k| k != TriggerType::Manual)
+            .map(|k| {
+                trigger(
+                    k,
+                    1.0,
+                    TriggerData::Keyword(KeywordData {
+                        count: 3,
+                        keyword: "CLIP".into(),
+                    }),
+                )
+            }),
+    );
+    for (m, name, listed) in [
+        (keywords, "KEYWORD BURST", "KEYWORD BURST +2"),
+        (marked, "MARKED MOMENT", "MARKED MOMENT +7"),
+    ] {
+        let mut a = app_sized(60, 20);
+        a.update(moment_update(Some(3), m), T0);
+        let s = screen(&a, 60, 20);
+        let row = s
+            .lines()
+            .find(|l| l.contains("#3"))
+            .unwrap_or_default()
+            .to_string();
+        assert!(row.contains(&format!(" {listed} ")), "{row}\n{s}");
+        a.update(code(crossterm::event::KeyCode::Enter), T0);
+        let s = screen(&a, 60, 20);
+        assert!(s.contains(&format!("│ {name} at ")), "{s}");
+    }
+}

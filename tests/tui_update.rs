@@ -907,7 +907,8 @@ fn q_on_a_too_small_screen_quits_even_with_help_open() {
 
 /// A sub burst shown at once, then outdone by chat's reaction while it builds: the engine
 /// shows it again, and its one row says what it is now (what a quit stores and a restart
-/// lists), not `SUB BURST` until the end. Saved or not (a preview, a refused write).
+/// lists), not `SUB BURST` until the end; so does the flash that announced it, while it
+/// shows (it said `SUB BURST` until it faded). Saved or not (a preview, a refused write).
 #[test]
 fn a_building_moment_shown_again_as_it_grows_keeps_its_row_and_its_new_name() {
     use kicktui::domain::{SubBurstData, TriggerData, TriggerType};
@@ -926,6 +927,9 @@ fn a_building_moment_shown_again_as_it_grows_keeps_its_row_and_its_new_name() {
     first.triggers = vec![subs.clone()];
     let mut grown = spike(100.0, 30.0);
     grown.triggers.push(subs);
+    // Its keywords outdo the chat spike.
+    let mut grown_more = grown.clone();
+    grown_more.trigger_type = TriggerType::Keyword;
     let building = |id, m: &kicktui::domain::Moment| {
         Msg::Engine(Update::MomentBuilding {
             id,
@@ -940,13 +944,22 @@ fn a_building_moment_shown_again_as_it_grows_keeps_its_row_and_its_new_name() {
         assert_eq!(a.moments.entries.len(), 1, "{id:?}: one row");
         let row = &a.moments.entries[0];
         assert_eq!((row.id, row.building), (id, true));
-        // Its row (the flash still says what came in at first, until it fades).
+        // Its row, and the flash that announced it.
         let s = screen(&a, 120, 40);
         let row = s
             .lines()
             .find(|l| l.contains("0:01:40"))
             .unwrap_or_default();
         assert!(row.contains("CHAT SPIKE +2"), "{id:?}:\n{s}");
+        let flash = s.lines().last().unwrap_or_default();
+        assert!(flash.starts_with("CHAT SPIKE at 0:01:40 ("), "{id:?}:\n{s}");
+        // A flash about something else is left alone.
+        a.update(key('s'), at(6.0));
+        a.update(building(id, &grown_more), at(7.0));
+        let s = screen(&a, 120, 40);
+        assert!(s.contains("KEYWORD BURST +2"), "{id:?}:\n{s}");
+        let flash = s.lines().last().unwrap_or_default();
+        assert!(flash.starts_with("moments: "), "{id:?}:\n{s}");
         a.update(moment_update(id, grown.clone()), at(30.0));
         assert_eq!(a.moments.entries.len(), 1, "{id:?}: final in the same row");
         assert!(!a.moments.entries[0].building);

@@ -94,6 +94,12 @@ impl App {
             entry.id = id.or(entry.id);
             entry.moment = moment;
             entry.building = building;
+            // The flash announcing it, if still up, says the new name too (it said `SUB
+            // BURST` while the row and the log said what it became).
+            if grew && let Some(f) = self.flash.as_mut().filter(|f| f.moment == Some(i)) {
+                let saved = saved_word(entry.id, self.ctx.storage);
+                f.text = announcement(&entry.moment, &saved);
+            }
             // Its new score may move it: the selection stays in view.
             let rows = self.moment_rows();
             self.moments.keep_visible(rows);
@@ -112,11 +118,7 @@ impl App {
         } else {
             None
         };
-        let saved = match (id, self.ctx.storage) {
-            (Some(id), _) => format!("saved #{id}"),
-            (None, Storage::Preview) => "preview: not saved".into(),
-            (None, Storage::Database) => "NOT SAVED, see the log".into(),
-        };
+        let saved = saved_word(id, self.ctx.storage);
         let line = format!(
             "{} at {}: {} ({saved})",
             moment.headline(),
@@ -143,11 +145,7 @@ impl App {
                 None => format!("marked at {} ({saved})", format_hms(moment.offset_s)),
             }
         } else {
-            format!(
-                "{} at {} ({saved})",
-                moment.headline(),
-                format_hms(moment.offset_s)
-            )
+            announcement(&moment, &saved)
         };
         let kind = match (id, self.ctx.storage) {
             (None, Storage::Database) => FlashKind::Bad,
@@ -161,7 +159,28 @@ impl App {
             clip: ClipStatus::None,
             building,
         };
-        self.moments.push(entry, manual, rows);
+        let index = self.moments.push(entry, manual, rows);
         self.flash(text, kind);
+        if let Some(f) = self.flash.as_mut().filter(|_| !manual) {
+            f.moment = Some(index);
+        }
     }
+}
+
+/// Whether a new moment was stored, as its flash and log line say.
+fn saved_word(id: Option<i64>, storage: Storage) -> String {
+    match (id, storage) {
+        (Some(id), _) => format!("saved #{id}"),
+        (None, Storage::Preview) => "preview: not saved".into(),
+        (None, Storage::Database) => "NOT SAVED, see the log".into(),
+    }
+}
+
+/// The flash for a detected moment: `CHAT SPIKE at 1:23:45 (saved #12)`.
+fn announcement(moment: &Moment, saved: &str) -> String {
+    format!(
+        "{} at {} ({saved})",
+        moment.headline(),
+        format_hms(moment.offset_s)
+    )
 }

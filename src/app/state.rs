@@ -95,6 +95,11 @@ pub struct Flash {
     pub text: String,
     pub kind: FlashKind,
     pub until: Ts,
+    /// Where the file path that ends `text` starts: a narrow bar cuts its directory, not
+    /// its file name.
+    pub path_at: Option<usize>,
+    /// The moment (its index in the list) this announces: the text follows it as it grows.
+    pub moment: Option<usize>,
 }
 
 /// Stream and connection state, from the engine's updates.

@@ -78,6 +78,12 @@ impl App {
                     }
                     _ => None,
                 };
+                let path_at = match (&status, &text) {
+                    (ClipStatus::Done { path, .. }, Some((text, _))) => {
+                        text.len().checked_sub(path.len())
+                    }
+                    _ => None,
+                };
                 if let Some(e) = self.moments.entry_by_id_mut(id) {
                     e.clip = status;
                 }
@@ -88,6 +94,9 @@ impl App {
                         FlashKind::Bad
                     };
                     self.flash(text, kind);
+                    if let Some(f) = &mut self.flash {
+                        f.path_at = path_at;
+                    }
                 }
                 vec![]
             }
@@ -145,7 +154,13 @@ impl App {
             let covered_until = self.flash.as_ref().map_or(now, |f| f.until.max(now));
             n.until = n.until.plus_ms((until.0 - covered_until.0).max(0));
         }
-        self.flash = Some(Flash { text, kind, until });
+        self.flash = Some(Flash {
+            text,
+            kind,
+            until,
+            path_at: None,
+            moment: None,
+        });
     }
 
     fn on_engine(&mut self, u: Update, now: Ts) {
@@ -206,6 +221,8 @@ impl App {
                     text,
                     kind: FlashKind::Info,
                     until: self.now.plus_ms(RECOVERED_FLASH_MS),
+                    path_at: None,
+                    moment: None,
                 });
             }
             // The TUI shows no money totals to reset.

@@ -30,16 +30,18 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         (None, Storage::Preview) => "preview: not saved".into(),
         (None, Storage::Database) => "NOT SAVED (the database refused it; see the log)".into(),
     };
-    let clip = match &e.clip {
+    // A clip's path after its state, kept apart to be broken at a `/`.
+    let (clip, clip_path) = match &e.clip {
         ClipStatus::Done { path, short } => {
             let short = if *short { " (short)" } else { "" };
-            format!("clipped{short}: {path}")
+            (format!("clipped{short}:"), Some(path.as_str()))
         }
-        ClipStatus::Failed { why } => format!("failed: {why}"),
-        ClipStatus::NotRecorded => {
-            "not recorded: no recording covers it (offline, recording off, or missed)".into()
-        }
-        other => other.label().to_string(),
+        ClipStatus::Failed { why } => (format!("failed: {why}"), None),
+        ClipStatus::NotRecorded => (
+            "not recorded: no recording covers it (offline, recording off, or missed)".into(),
+            None,
+        ),
+        other => (other.label().to_string(), None),
     };
     let w = area.width.saturating_sub(4).min(100);
     let text_w = usize::from(w.saturating_sub(2));
@@ -51,7 +53,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             compact,
             lines: Vec::new(),
         }
-        .moment(&e.moment, stored.clone(), clip.clone())
+        .moment(&e.moment, stored.clone(), (&clip, clip_path))
     };
     // On a short terminal the spacing, the fields said elsewhere and the triggers' second lines
     // give way, so every trigger keeps its line.
@@ -103,7 +105,8 @@ struct Rows<'a> {
 }
 
 impl<'a> Rows<'a> {
-    fn moment(mut self, m: &Moment, stored: String, clip: String) -> Vec<Line<'a>> {
+    /// `clip`: its state, and the clip's path when there is one.
+    fn moment(mut self, m: &Moment, stored: String, clip: (&str, Option<&str>)) -> Vec<Line<'a>> {
         let th = self.th;
         let headline = format!("{} at {}", m.headline(), format_offset_words(m.offset_s));
         self.wrapped(vec![], &headline, 1, th.accent);
@@ -124,7 +127,10 @@ impl<'a> Rows<'a> {
         );
         self.field("window", &window);
         self.field("stored", &stored);
-        self.field("clip", &clip);
+        match clip {
+            (state, Some(path)) => self.path_field("clip", state, path),
+            (state, None) => self.field("clip", state),
+        }
         self.gap();
         let heading = format!("Triggers ({})", m.triggers.len());
         self.wrapped(vec![], &heading, 1, th.title);
@@ -157,11 +163,28 @@ impl<'a> Rows<'a> {
         self.wrapped(lead, value, FIELD_INDENT, self.th.text);
     }
 
+    /// `state` then a file's path, broken after a `/` so the file name stays whole (it wrapped
+    /// mid-name, `.mp4` alone on the next row).
+    fn path_field(&mut self, name: &str, state: &str, path: &str) {
+        let lead = vec![Span::styled(format!(" {name:<9}"), self.th.dim)];
+        let state = format!("{} ", crate::terminal_text::for_tui(state));
+        let path = crate::terminal_text::for_tui(path);
+        let pieces = std::iter::once(state.as_str()).chain(path.split_inclusive('/'));
+        let rows = packed(pieces, "", self.width.saturating_sub(FIELD_INDENT));
+        self.rows(lead, rows, FIELD_INDENT, self.th.text);
+    }
+
     /// `text` after `lead` (or `indent` spaces), continued under the same column.
     fn wrapped(&mut self, lead: Vec<Span<'a>>, text: &str, indent: usize, style: Style) {
-        let mut lead = Some(lead).filter(|l| !l.is_empty());
         let text = crate::terminal_text::for_tui(text);
-        for row in under_column(&text, self.width.saturating_sub(indent)) {
+        let rows = under_column(&text, self.width.saturating_sub(indent));
+        self.rows(lead, rows, indent, style);
+    }
+
+    /// `rows` after `lead`, the next ones after `indent` spaces.
+    fn rows(&mut self, lead: Vec<Span<'a>>, rows: Vec<String>, indent: usize, style: Style) {
+        let mut lead = Some(lead).filter(|l| !l.is_empty());
+        for row in rows {
             let mut spans = lead
                 .take()
                 .unwrap_or_else(|| vec![Span::raw(" ".repeat(indent))]);
@@ -173,16 +196,22 @@ impl<'a> Rows<'a> {
 
 /// `text` in rows at most `width` terminal cells wide, broken between words where it can be.
 fn under_column(text: &str, width: usize) -> Vec<String> {
+    packed(text.split(' '), " ", width)
+}
+
+/// `pieces` joined by `sep` in rows at most `width` terminal cells wide, broken between
+/// pieces where it can be.
+fn packed<'s>(pieces: impl Iterator<Item = &'s str>, sep: &str, width: usize) -> Vec<String> {
     let width = width.max(8);
     let cells = |s: &str| s.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>();
     let mut rows = Vec::new();
     let mut row = String::new();
-    for word in text.split(' ') {
-        if !row.is_empty() && cells(&row) + 1 + cells(word) > width {
+    for word in pieces {
+        if !row.is_empty() && cells(&row) + cells(sep) + cells(word) > width {
             rows.push(std::mem::take(&mut row));
         }
         if !row.is_empty() {
-            row.push(' ');
+            row.push_str(sep);
         }
         row.push_str(word);
         // A word wider than a row is cut where the row ends.

@@ -54,10 +54,12 @@ pub fn hint_bar(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             FlashKind::Bad => th.bad,
         };
         let room = width.saturating_sub(reserved).max(width.min(20));
-        let text = format!(
-            "{} ",
-            crate::text_fit::shorten(&f.text, room.saturating_sub(1))
-        );
+        let max = room.saturating_sub(1);
+        let text = match f.path_at {
+            Some(at) => crate::text_fit::shorten_path_end(&f.text, at, max),
+            None => crate::text_fit::shorten(&f.text, max),
+        };
+        let text = format!("{text} ");
         used += Span::raw(text.as_str()).width();
         spans.push(Span::styled(text, style));
     }

@@ -84,7 +84,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     }
     let wide = inner.width >= 100;
     // Below the six columns' width the wall clock goes (the offset says when), so the type
-    // is not cut to `KEYWORDS +`.
+    // is not cut to `KEYWORD BURST +`.
     let narrow = inner.width < FULL_WIDTH;
     // What fired gets what is left, cut with an ellipsis rather than mid-word.
     let fired = usize::from(inner.width).saturating_sub(usize::from(FULL_WIDTH) + 1);
@@ -139,10 +139,12 @@ fn row<'a>(
 ) -> Row<'a> {
     let m = &e.moment;
     let extra = m.triggers.len().saturating_sub(1);
+    // The headline itself, as the details, flash and log say it (`KEYWORDS` here was `KEYWORD
+    // BURST` there): with one trigger a kind, `+7` at most, it fits the column.
     let kind = if extra > 0 {
-        format!("{} +{extra}", short_type(m))
+        format!("{} +{extra}", m.headline())
     } else {
-        short_type(m).to_string()
+        m.headline().to_string()
     };
     let kind_style = if m.source == MomentSource::Manual {
         th.accent
@@ -179,13 +181,4 @@ fn row<'a>(
         cells.push(Cell::from(Span::styled(summary, th.dim)));
     }
     Row::new(cells)
-}
-
-/// The type column: the banner's headline, short enough for the column.
-fn short_type(m: &crate::domain::Moment) -> &'static str {
-    match m.headline() {
-        "MARKED MOMENT" => "MARKED",
-        "KEYWORD BURST" => "KEYWORDS",
-        h => h,
-    }
 }

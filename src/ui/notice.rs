@@ -78,8 +78,9 @@ fn quit_dialog(app: &App, th: &Theme, area: Rect, buf: &mut Buffer, later: &str)
         };
         lines.push(Line::from(Span::styled(said, th.bad)));
     }
+    // Each key as the hint bar shows it, one space before its words (` y ` read `y  or`).
     let stay = Line::from(vec![
-        Span::styled(" Esc ", th.key.patch(th.selected)),
+        Span::styled("Esc", th.key.patch(th.selected)),
         Span::raw(" or any key: stay"),
     ]);
     if pending == 0 {
@@ -88,7 +89,7 @@ fn quit_dialog(app: &App, th: &Theme, area: Rect, buf: &mut Buffer, later: &str)
             Line::from(question),
             Line::from(""),
             Line::from(vec![
-                Span::styled(" y ", th.key.patch(th.selected)),
+                Span::styled("y", th.key.patch(th.selected)),
                 Span::raw(format!(" or Enter{quit}: quit")),
             ]),
             stay,
@@ -132,14 +133,14 @@ fn cut_or_leave(th: &Theme, question: &str, quit: &str, later: &str) -> [Line<'s
         Line::from(question.to_string()),
         Line::from(""),
         Line::from(vec![
-            Span::styled(" y ", th.key.patch(th.selected)),
+            Span::styled("y", th.key.patch(th.selected)),
             Span::raw(format!(
                 " or Enter: yes, cut now, then quit (up to {} s)",
                 QUIT_CLIPS.as_secs()
             )),
         ]),
         Line::from(vec![
-            Span::styled(" n ", th.key.patch(th.selected)),
+            Span::styled("n", th.key.patch(th.selected)),
             Span::raw(format!("{quit}: no, leave them for")),
         ]),
         // Names this run's data dir when a plain `kicktui` would not find it (the demo).
@@ -188,5 +189,18 @@ mod tests {
                 .unwrap_or_default();
             assert!(bottom.contains('┘'), "{w}×{h}:\n{t}");
         }
+    }
+
+    #[test]
+    fn each_answer_has_one_space_after_its_key() {
+        let mut app = App::new(TuiContext::new("c", "/d", Keymap::default()), Ts(0));
+        let t = shown(&app, 80, 24, "kicktui clip --pending");
+        assert!(t.contains(" y or Enter or q/Ctrl-C: quit "), "{t}");
+        assert!(t.contains(" Esc or any key: stay "), "{t}");
+        app.quit_pending = 2;
+        let t = shown(&app, 80, 24, "kicktui clip --pending");
+        assert!(t.contains(" y or Enter: yes, cut now"), "{t}");
+        assert!(t.contains(" n or q/Ctrl-C: no, leave them"), "{t}");
+        assert!(!t.contains("  or "), "{t}");
     }
 }

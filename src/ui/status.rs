@@ -210,8 +210,10 @@ fn rec_piece<'a>(app: &App, th: &Theme) -> (Vec<Span<'a>>, Option<Vec<Span<'a>>>
         RecState::Recording => "● REC".to_string(),
         other => format!("rec: {}", other.label()),
     };
-    // A long why (an OS error, a missing program) must not cost the bar the state itself.
+    // A long why (an OS error, a missing program) must not cost the bar the state itself;
+    // nor the wait its place to `- viewers` at 60 columns.
     let short = match &r.state {
+        RecState::Waiting => Some("rec: waiting"),
         RecState::Failed(_) => Some("rec: failed"),
         RecState::Unwritable(_) => Some("rec: CANNOT WRITE"),
         _ => None,
