@@ -153,3 +153,60 @@ async fn a_frozen_stream_piles_up_no_parts_and_clips_across_the_freeze() {
     rec.stop().await;
     src.stop().await;
 }
+
+/// An encoder that comes back numbering its segments from 0 (a new one, not a reconnect):
+/// its video ends the freeze, and a second freeze piles up no parts either. Kept at the old
+/// encoder's numbers, the freeze never ended (a false "no new video" while recording) and the
+/// second one started a part of old segments every 8 s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_encoder_numbering_from_zero_again_ends_the_freeze_and_the_next_one_waits_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let src_dir = tmp.path().join("hls");
+    std::fs::create_dir_all(&src_dir).unwrap();
+    // Numbers far past what the new encoder reaches in this test.
+    let mut src = HlsSource::start_numbered(&src_dir, "ffmpeg", 1000)
+        .await
+        .unwrap();
+    assert!(src.wait_segments(3, Duration::from_secs(20)).await);
+    let (_live, check) = live_switch();
+    let rec = Recorder::start(
+        config(&src.url(), &data),
+        SessionInfo { id: 1 },
+        None,
+        check,
+    );
+    let mut rx = rec.status();
+    wait_for(&mut rx, Duration::from_secs(30), "recording", |s| {
+        s.state == RecState::Recording && s.parts.first().is_some_and(|p| p.content_s >= 4.0)
+    })
+    .await;
+    src.kill_encoder().await;
+    wait_for(&mut rx, Duration::from_secs(30), "part 1 to end", |s| {
+        s.parts.first().is_some_and(|p| p.end.is_some()) && s.frozen_since.is_some()
+    })
+    .await;
+
+    src.restart_encoder_renumbered().await.unwrap();
+    let st = wait_for(&mut rx, Duration::from_secs(40), "the freeze to end", |s| {
+        s.state == RecState::Recording
+            && s.frozen_since.is_none()
+            && s.parts.len() == 2
+            && s.parts[1].content_s >= 4.0
+    })
+    .await;
+    assert!(st.video_back.is_some(), "{st:#?}");
+
+    // Frozen again: no new part while nothing new comes.
+    src.kill_encoder().await;
+    wait_for(&mut rx, Duration::from_secs(30), "part 2 to end", |s| {
+        s.parts.get(1).is_some_and(|p| p.end.is_some()) && s.frozen_since.is_some()
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(20)).await;
+    let st = rx.borrow().clone();
+    assert_eq!(st.parts.len(), 2, "{:#?}", st.parts);
+    assert_eq!(part_files(&data.join("recordings")).len(), 2);
+    rec.stop().await;
+    src.stop().await;
+}

@@ -61,11 +61,23 @@ pub struct HlsSource {
     down: Arc<AtomicBool>,
     encoder: Option<Tracked>,
     server: JoinHandle<()>,
+    /// The first segment's number of a fresh encoder (not one appending to the playlist).
+    first_number: u64,
 }
 
 impl HlsSource {
     /// Starts the encoder into `dir` and the server on a free port. `dir` must exist.
     pub async fn start(dir: &Path, ffmpeg: &str) -> std::io::Result<HlsSource> {
+        Self::start_numbered(dir, ffmpeg, 0).await
+    }
+
+    /// As [`start`](Self::start), the first segment numbered `first` (a stream that has run
+    /// a while).
+    pub async fn start_numbered(
+        dir: &Path,
+        ffmpeg: &str,
+        first: u64,
+    ) -> std::io::Result<HlsSource> {
         let hung = Arc::new(AtomicBool::new(false));
         let down = Arc::new(AtomicBool::new(false));
         let state = Served {
@@ -89,6 +101,7 @@ impl HlsSource {
             down,
             encoder: None,
             server,
+            first_number: first,
         };
         src.spawn_encoder(false)?;
         Ok(src)
@@ -144,6 +157,7 @@ impl HlsSource {
             ])
             .args(["-output_ts_offset", &format!("{offset:.3}")])
             .args(["-f", "hls", "-hls_time", "2", "-hls_list_size", "6"])
+            .args(["-start_number", &self.first_number.to_string()])
             .args(["-hls_flags", flags, "-hls_segment_filename"])
             .arg(self.dir.join("seg_%06d.ts"))
             .arg(self.playlist())
@@ -187,6 +201,14 @@ impl HlsSource {
     pub async fn restart_encoder(&mut self) -> std::io::Result<()> {
         self.kill_encoder().await;
         self.spawn_encoder(true)
+    }
+
+    /// A new encoder that numbers its segments from 0 again, in a new playlist (no
+    /// discontinuity: an encoder that knows nothing of the last one).
+    pub async fn restart_encoder_renumbered(&mut self) -> std::io::Result<()> {
+        self.kill_encoder().await;
+        self.first_number = 0;
+        self.spawn_encoder(false)
     }
 
     /// A clean end: SIGINT makes ffmpeg write `#EXT-X-ENDLIST`.

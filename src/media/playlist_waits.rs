@@ -94,12 +94,7 @@ impl Listing {
     /// first: an old segment there would start a part on the old timeline.
     fn edge_after(&self, newest: u64) -> Option<u32> {
         let all = u32::try_from(self.segments.len()).unwrap_or(u32::MAX);
-        // Numbers that went back further than a stale copy of the playlist would: a new
-        // encoder numbering from 0; all of it is new.
-        if self
-            .last_seq()
-            .is_some_and(|last| last + u64::from(all) < newest)
-        {
+        if self.renumbered(newest) {
             return Some(all.max(1));
         }
         let first_new = self.segments.iter().position(|s| s.0 > newest);
@@ -111,6 +106,13 @@ impl Listing {
         let new = all - u32::try_from(first).unwrap_or(0);
         let overlap = u32::from(first > 0 && !self.segments[first].1);
         Some(new + overlap)
+    }
+
+    /// Numbers that went back further than a stale copy of the playlist would: a new encoder
+    /// numbering from 0 (all of it is new, and the newest recorded number means nothing now).
+    fn renumbered(&self, newest: u64) -> bool {
+        let all = self.segments.len() as u64;
+        self.last_seq().is_some_and(|last| last + all < newest)
     }
 
     /// Often, so new video is seen soon after it is listed: streamlink takes a second or
@@ -206,6 +208,13 @@ impl Supervisor {
                     if let Some(from) = newest.or(self.newest_segment).or_else(|| l.last_seq()) {
                         newest = Some(from);
                         if let Some(edge) = l.edge_after(from) {
+                            if l.renumbered(from) {
+                                // Its segments are new video however they are numbered: kept
+                                // at the old encoder's highest, the freeze never ended (a
+                                // false "no new video" alert while recording) and each later
+                                // freeze took the old numbers for new ones (a part every 8 s).
+                                self.newest_segment = None;
+                            }
                             return FrozenWait::NewVideo(edge);
                         }
                     }
@@ -294,9 +303,11 @@ mod tests {
         assert_eq!(ended.edge_after(15), Some(1));
         let renumbered = parse_listing(&playlist(0, 4, None, false)).unwrap();
         assert_eq!(renumbered.edge_after(15), Some(4));
+        assert!(renumbered.renumbered(15));
         // A cache's copy a segment or two old is still the frozen stream.
         let stale = parse_listing(&playlist(8, 6, None, false)).unwrap();
         assert_eq!(stale.edge_after(15), None);
+        assert!(!stale.renumbered(15));
     }
 
     #[test]
