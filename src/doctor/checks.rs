@@ -70,11 +70,16 @@ fn api_advice(e: &ApiError) -> String {
     const IDS: &str = "chat needs only [kick] channel_id and chatroom_id (or --channel-id/\
                        --chatroom-id), which need no lookup";
     match e {
-        ApiError::RateLimited { .. } => {
-            let wait = e.retry_after().map_or(60, |d| d.as_secs());
+        ApiError::RateLimited { retry_after } => {
+            // Kick's own wait when it gave one it could read; else kicktui's minute.
+            let wait = match retry_after.map(|d| d.as_secs()) {
+                Some(s) if s >= 120 => format!("Kick asks this address to wait {} min", s / 60),
+                Some(s) => format!("Kick asks this address to wait {s} s"),
+                None => "wait about a minute".to_string(),
+            };
             format!(
-                "Kick asks this address to wait {wait} s (another kicktui or tool on this \
-                 network may be asking too); while watching, kicktui waits as asked"
+                "{wait} (another kicktui or tool on this network may be asking too); while \
+                 watching, kicktui waits as asked"
             )
         }
         ApiError::Http(status) if *status >= 500 => {

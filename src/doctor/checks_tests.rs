@@ -141,7 +141,12 @@ async fn configured_urls_are_shown_without_their_secrets() {
 async fn a_rate_limit_and_a_failing_kick_get_their_own_advice() {
     let mut cfg = Config::default();
     for (answer, want) in [
-        ("429 Too Many Requests\r\nretry-after: 120", "wait 120 s"),
+        ("429 Too Many Requests\r\nretry-after: 90", "wait 90 s"),
+        ("429 Too Many Requests\r\nretry-after: 3600", "wait 60 min"),
+        (
+            "429 Too Many Requests\r\nretry-after: abc",
+            "wait about a minute",
+        ),
         ("503 Service Unavailable", "Kick's side is failing"),
     ] {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
