@@ -75,7 +75,7 @@ async fn a_frozen_stream_piles_up_no_parts_and_clips_across_the_freeze() {
     assert!(asks <= 3, "asked {asks} times in 25 s");
     let st = rx.borrow().clone();
     assert_eq!(st.parts.len(), 1, "{:#?}", st.parts);
-    assert_eq!(st.state, RecState::Restarting);
+    assert_eq!(st.state, RecState::Frozen, "said as frozen, not restarting");
     assert_eq!(st.frozen_since, since, "still frozen");
     let rec_dir = data.join("recordings");
     assert_eq!(part_files(&rec_dir).len(), 1, "{:?}", part_files(&rec_dir));

@@ -200,6 +200,34 @@ fn the_waiting_recording_says_when_it_starts_in_words_that_fit() {
     assert!(t.contains("│starts when the channel goes live "), "{t}");
 }
 
+/// A frozen stream (no new video, the channel live) is said as such, in red words, with what
+/// happens next: nothing restarts meanwhile, so `restarting` for minutes misled.
+#[test]
+fn a_frozen_recording_says_so_and_what_comes_next() {
+    let mut a = app_sized(60, 20);
+    a.update(
+        Msg::Recording(RecordingView {
+            state: RecState::Frozen,
+            file: Some("/data/recordings/chan_s001_p1.ts".into()),
+            size_bytes: 13_600_000,
+            ..Default::default()
+        }),
+        T0,
+    );
+    let area = Rect::new(0, 0, 30, 5);
+    let mut buf = Buffer::empty(area);
+    ui::recording::render(&a, &Theme::new(true), area, &mut buf);
+    let t = text(&buf);
+    assert!(t.contains("│FROZEN: no new video"), "{t}");
+    assert!(t.contains("│waits for video "), "{t}");
+    let wide = Rect::new(0, 0, 50, 5);
+    let mut buf = Buffer::empty(wide);
+    ui::recording::render(&a, &Theme::new(true), wide, &mut buf);
+    let t = text(&buf);
+    assert!(t.contains("│a new part starts when video comes "), "{t}");
+    assert!(!t.contains("restarting"), "{t}");
+}
+
 /// At 60x20 the co-pilot has one row in the Activity pane: advice waiting for `y` takes it
 /// (the budget had it, so the hint bar's `y accept` accepted advice nobody could read).
 #[test]

@@ -130,6 +130,8 @@ pub enum RecState {
     Stalled,
     /// Between parts: streamlink ended, is the channel still live?
     Restarting,
+    /// The stream sends no new video while the channel is live; a part starts when it does.
+    Frozen,
     /// The recording cannot be written (disk full, permissions): why. It resumes in a new
     /// part once it can write again.
     Unwritable(String),
@@ -146,6 +148,7 @@ impl From<&media::RecState> for RecState {
             media::RecState::Recording => RecState::Recording,
             media::RecState::Stalled => RecState::Stalled,
             media::RecState::Restarting => RecState::Restarting,
+            media::RecState::Frozen => RecState::Frozen,
             media::RecState::Unwritable(why) => RecState::Unwritable(why.clone()),
             // It starts again at once; the flash and the log say it crashed.
             media::RecState::Crashed(_) => RecState::Restarting,
@@ -168,6 +171,7 @@ impl RecState {
                 | RecState::Recording
                 | RecState::Stalled
                 | RecState::Restarting
+                | RecState::Frozen
                 | RecState::Unwritable(_)
         )
     }
@@ -185,6 +189,7 @@ impl RecState {
             RecState::Recording => "recording".into(),
             RecState::Stalled => "STALLED".into(),
             RecState::Restarting => "restarting".into(),
+            RecState::Frozen => "FROZEN: no new video".into(),
             RecState::Unwritable(why) => format!("CANNOT WRITE: {why}"),
             RecState::Stopped => "stopped".into(),
             RecState::Failed(why) => format!("failed: {why}"),

@@ -10,6 +10,7 @@
 
 use std::time::{Duration, Instant};
 
+use super::recorder::RecState;
 use super::stream_probe::StreamProbe;
 use super::supervise::{Supervisor, stopped};
 
@@ -188,7 +189,8 @@ impl Supervisor {
         let Some(url) = url else {
             return FrozenWait::Unwatchable;
         };
-        tracing::info!("recording: waiting for the stream to send new video");
+        // Said as such: nothing restarts meanwhile ("restarting" for minutes misled).
+        self.set_state(RecState::Frozen);
         // Set once the playlist was read.
         let mut newest = None;
         let mut failures = 0;

@@ -130,6 +130,9 @@ pub enum RecState {
     Stalled,
     /// Between parts (asking whether the channel is live, or backing off).
     Restarting,
+    /// Between parts while the stream sends no new video (the platform says live): no
+    /// streamlink runs; a part starts once its playlist lists new video.
+    Frozen,
     /// The recorder task crashed and is restarted (the label says why and when).
     Crashed(String),
     /// The recording cannot be written (disk full, permissions): why. Looked at again with
@@ -146,6 +149,7 @@ impl RecState {
             RecState::Recording => "recording".into(),
             RecState::Stalled => "stalled".into(),
             RecState::Restarting => "restarting".into(),
+            RecState::Frozen => "frozen: no new video".into(),
             RecState::Unwritable(why) => format!("cannot write: {why}"),
             RecState::Crashed(why) => format!("recorder {why}"),
             RecState::Stopped(StopReason::Requested) => "stopped".into(),

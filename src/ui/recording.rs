@@ -27,7 +27,9 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let state_style = match &r.state {
         RecState::Recording if r.slow => th.warn,
         RecState::Recording => th.good,
-        RecState::Stalled | RecState::Failed(_) | RecState::Unwritable(_) => th.bad,
+        RecState::Stalled | RecState::Frozen | RecState::Failed(_) | RecState::Unwritable(_) => {
+            th.bad
+        }
         _ => th.dim,
     };
     let label = r.state.label();
@@ -50,6 +52,11 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
                 .unwrap_or("starts once live"),
         ),
         RecState::Unwritable(_) => Some("resumes in a new part once it can write"),
+        RecState::Frozen => Some(
+            Some("a new part starts when video comes")
+                .filter(|h| h.width() <= usize::from(inner.width))
+                .unwrap_or("waits for video"),
+        ),
         _ => None,
     };
     if let Some(h) = hint {
