@@ -137,7 +137,9 @@ function moment(d) {
   const c = tr.children;
   c[0].textContent = clock(d.time);
   // Building: its merge window is open; the same row turns final (kind and score may change).
-  c[1].textContent = d.type.replace("_", " ") + (d.building ? " (building)" : "");
+  // The TUI's and the reports' name for it (`keyword burst`, not the stored `keyword`).
+  const name = (d.headline || d.type.replace("_", " ")).toLowerCase();
+  c[1].textContent = name + (d.building ? " (building)" : "");
   tr.className = d.building ? "building" : "";
   c[2].textContent = d.score.toFixed(1);
   // "none" is the protocol's word for "not asked for yet"; the TUI shows that as "–" too.

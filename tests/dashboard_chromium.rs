@@ -279,6 +279,12 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
         "the moment",
     )
     .await;
+    // Named as the TUI and the reports name it, not by its stored kind (`keyword`).
+    let names = cdp.eval("$('moments').textContent").await;
+    assert!(
+        names.as_str().is_some_and(|t| t.contains("keyword burst")),
+        "{names}"
+    );
     // Not asked for yet reads as the TUI's "–", not as the protocol's "none".
     assert_eq!(
         cdp.eval("document.querySelector('#moments td.clip-none').textContent")

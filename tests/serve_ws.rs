@@ -118,7 +118,8 @@ async fn messages_have_the_exact_shapes_of_the_product() {
     assert_eq!(
         next(&mut ws).await,
         json!({"type": "moment", "data": {"id": 7, "time": "2026-02-27T10:30:00Z",
-            "offset": 5025.0, "type": "keyword", "score": 12.5, "clipStatus": "none",
+            "offset": 5025.0, "type": "keyword", "headline": "KEYWORD BURST", "score": 12.5,
+            "clipStatus": "none",
             "clipPath": null, "summary": "Keywords: CLIP (5x)", "building": false}})
     );
     srv.feed.send(Update::Clip(ClipNews {

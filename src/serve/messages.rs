@@ -87,6 +87,9 @@ pub struct MomentMsg {
     pub offset: f64,
     #[serde(rename = "type")]
     pub kind: String,
+    /// What the TUI, headless output, log and reports call it (`KEYWORD BURST`, `CHEER` for
+    /// Twitch bits where `type` says `donation`).
+    pub headline: String,
     pub score: f64,
     /// `none`, `queued`, `waiting`, `cutting`, `ready`, `short`, `failed`.
     pub clip_status: String,
@@ -190,6 +193,7 @@ pub fn moment(row: &MomentRow) -> Msg {
         time: m.at.to_rfc3339(),
         offset: round(m.offset_s, 1),
         kind: m.trigger_type.as_str().to_string(),
+        headline: m.headline().to_string(),
         score: round(m.score, 1),
         clip_status: present::clip_status(row.clip.as_ref()).to_string(),
         clip_path: row
