@@ -12,10 +12,11 @@ use std::time::Duration;
 use kicktui::media::hls_source::HlsSource;
 use kicktui::media::{
     ClipRequest, ClipState, Clipper, ClipperConfig, LiveCheck, PartEnd, RecState, Recorder,
-    SessionInfo, Tools,
+    RecordingStatus, SessionInfo, Tools,
 };
 use kicktui::time::wall_now;
 use media_support::*;
+use tokio::sync::watch;
 
 /// The `.ts` files in the recordings folder.
 fn part_files(dir: &std::path::Path) -> Vec<String> {
@@ -27,6 +28,20 @@ fn part_files(dir: &std::path::Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// The encoder crashes: part `part` (1-based) ends and the recorder knows the stream frozen.
+async fn freeze(
+    src: &mut HlsSource,
+    rx: &mut watch::Receiver<RecordingStatus>,
+    part: usize,
+) -> RecordingStatus {
+    src.kill_encoder().await;
+    let what = format!("part {part} to end");
+    wait_for(rx, Duration::from_secs(30), &what, |s| {
+        s.parts.get(part - 1).is_some_and(|p| p.end.is_some()) && s.frozen_since.is_some()
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -58,11 +73,7 @@ async fn a_frozen_stream_piles_up_no_parts_and_clips_across_the_freeze() {
     })
     .await;
 
-    src.kill_encoder().await;
-    let st = wait_for(&mut rx, Duration::from_secs(30), "part 1 to end", |s| {
-        s.parts.first().is_some_and(|p| p.end.is_some()) && s.frozen_since.is_some()
-    })
-    .await;
+    let st = freeze(&mut src, &mut rx, 1).await;
     assert_eq!(st.parts[0].end, Some(PartEnd::NoNewVideo), "{st:#?}");
     let since = st.frozen_since;
     let part1_end = st.parts[0].content_end().unwrap();
@@ -181,11 +192,7 @@ async fn an_encoder_numbering_from_zero_again_ends_the_freeze_and_the_next_one_w
         s.state == RecState::Recording && s.parts.first().is_some_and(|p| p.content_s >= 4.0)
     })
     .await;
-    src.kill_encoder().await;
-    wait_for(&mut rx, Duration::from_secs(30), "part 1 to end", |s| {
-        s.parts.first().is_some_and(|p| p.end.is_some()) && s.frozen_since.is_some()
-    })
-    .await;
+    freeze(&mut src, &mut rx, 1).await;
 
     src.restart_encoder_renumbered().await.unwrap();
     let st = wait_for(&mut rx, Duration::from_secs(40), "the freeze to end", |s| {
@@ -198,11 +205,7 @@ async fn an_encoder_numbering_from_zero_again_ends_the_freeze_and_the_next_one_w
     assert!(st.video_back.is_some(), "{st:#?}");
 
     // Frozen again: no new part while nothing new comes.
-    src.kill_encoder().await;
-    wait_for(&mut rx, Duration::from_secs(30), "part 2 to end", |s| {
-        s.parts.get(1).is_some_and(|p| p.end.is_some()) && s.frozen_since.is_some()
-    })
-    .await;
+    freeze(&mut src, &mut rx, 2).await;
     tokio::time::sleep(Duration::from_secs(20)).await;
     let st = rx.borrow().clone();
     assert_eq!(st.parts.len(), 2, "{:#?}", st.parts);

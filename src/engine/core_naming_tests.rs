@@ -2,20 +2,9 @@
 //! sub burst shown as `SUB BURST` whose chat reaction outdid it was `EMOTE SPAM +3` after a
 //! restart, with nothing on screen saying it had changed.
 
+use super::tests::chat;
 use super::*;
-use crate::domain::{Badges, ChatMessage, TriggerType};
-
-fn chat(user_id: u64, text: &str) -> Event {
-    Event::Chat(ChatMessage {
-        id: None,
-        user_id,
-        username: format!("viewer{user_id}"),
-        badges: Badges::default(),
-        text: text.into(),
-        emotes: vec![],
-        is_reply: false,
-    })
-}
+use crate::domain::TriggerType;
 
 fn gift(count: u32) -> Event {
     Event::GiftedSubs {

@@ -11,7 +11,8 @@ fn kicks(amount: u32) -> Event {
     }
 }
 
-fn chat(user_id: u64, text: &str) -> Event {
+/// A chat line from viewer `user_id` (the naming tests use it too).
+pub(super) fn chat(user_id: u64, text: &str) -> Event {
     Event::Chat(ChatMessage {
         id: None,
         user_id,

@@ -43,20 +43,23 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         ));
     }
     let mut lines = vec![Line::from(first)];
+    // The short form at 60 columns, where the whole was cut to `…when the channel goes`.
+    let fitting = |whole: &'static str, short| {
+        Some(whole)
+            .filter(|h| h.width() <= usize::from(inner.width))
+            .unwrap_or(short)
+    };
     let hint = match &r.state {
         RecState::Unavailable | RecState::Failed(_) => Some("clips need a recording"),
-        // The short form at 60 columns, where the whole was cut to `…when the channel goes`.
-        RecState::Waiting if !has_file => Some(
-            Some("starts when the channel goes live")
-                .filter(|h| h.width() <= usize::from(inner.width))
-                .unwrap_or("starts once live"),
-        ),
+        RecState::Waiting if !has_file => Some(fitting(
+            "starts when the channel goes live",
+            "starts once live",
+        )),
         RecState::Unwritable(_) => Some("resumes in a new part once it can write"),
-        RecState::Frozen => Some(
-            Some("a new part starts when video comes")
-                .filter(|h| h.width() <= usize::from(inner.width))
-                .unwrap_or("waits for video"),
-        ),
+        RecState::Frozen => Some(fitting(
+            "a new part starts when video comes",
+            "waits for video",
+        )),
         _ => None,
     };
     if let Some(h) = hint {
