@@ -137,17 +137,7 @@ async fn recording_for(
     let src = HlsSource::start(&src_dir, "ffmpeg").await.unwrap();
     assert!(src.wait_segments(3, Duration::from_secs(15)).await);
     let (live, check) = live_switch();
-    let rec = Recorder::start(
-        config(&src.url(), &data),
-        SessionInfo { id: 1 },
-        None,
-        check,
-    );
-    let mut rx = rec.status();
-    wait_for(&mut rx, Duration::from_secs(30), "recording", |s| {
-        s.state == RecState::Recording && s.parts.first().is_some_and(|p| p.content_s >= content_s)
-    })
-    .await;
+    let (rec, _) = record_until(&src.url(), &data, check, content_s).await;
     (tmp, src, live, rec)
 }
 

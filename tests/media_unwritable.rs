@@ -12,10 +12,7 @@ use std::time::Duration;
 
 use kicktui::media::hls_source::HlsSource;
 use kicktui::media::part::read_meta;
-use kicktui::media::{
-    ClipEvent, ClipRequest, ClipState, Clipper, ClipperConfig, PartEnd, Recorder, SessionInfo,
-    Tools,
-};
+use kicktui::media::{ClipEvent, ClipRequest, ClipState, Clipper, PartEnd, Recorder, SessionInfo};
 use media_support::*;
 use tokio::sync::mpsc;
 
@@ -78,21 +75,7 @@ async fn a_part_cut_off_by_a_write_error_is_as_long_as_its_file() {
     let meta = read_meta(&part.path).expect("sidecar");
     assert!((meta.content_s - in_file).abs() < 0.01, "{meta:?}");
 
-    let (clipper, mut events) = Clipper::start(
-        ClipperConfig {
-            tools: Tools {
-                ffmpeg: "ffmpeg".into(),
-                ffprobe: "ffprobe".into(),
-            },
-            clips_dir: data.join("clips"),
-            channel: "testchan".into(),
-            session_id: 1,
-            on_ready: Vec::new(),
-            max_wait: Duration::from_secs(30),
-        },
-        None,
-        rec.status(),
-    );
+    let (clipper, mut events) = Clipper::start(clipper_config(&data), None, rec.status());
     // Where the file really ends.
     let stops = part.content_start().unwrap().plus_secs(in_file);
     // Past the file's end: nothing recorded it (it was cut from the lost tail and failed

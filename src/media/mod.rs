@@ -39,6 +39,7 @@ pub mod latest_url;
 mod log_lines;
 pub mod orphans;
 pub mod part;
+mod part_size;
 mod playlist_waits;
 pub mod probe;
 pub mod reaper;

@@ -8,7 +8,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use kicktui::media::hls_source::stamped_wall_time;
-use kicktui::media::{LiveCheck, RecorderConfig, RecordingStatus};
+use kicktui::media::{
+    ClipperConfig, LiveCheck, RecState, Recorder, RecorderConfig, RecorderHandle, RecordingStatus,
+    SessionInfo, Tools,
+};
 use kicktui::time::Ts;
 use tokio::sync::watch;
 
@@ -27,6 +30,37 @@ pub fn config(url: &str, data_dir: &Path) -> RecorderConfig {
         extra_args: Vec::new(),
         latest_url: Default::default(),
     }
+}
+
+/// A clipper of session 1 into `data_dir/clips`, no hook.
+pub fn clipper_config(data_dir: &Path) -> ClipperConfig {
+    ClipperConfig {
+        tools: Tools {
+            ffmpeg: "ffmpeg".into(),
+            ffprobe: "ffprobe".into(),
+        },
+        clips_dir: data_dir.join("clips"),
+        channel: "testchan".into(),
+        session_id: 1,
+        on_ready: Vec::new(),
+        max_wait: Duration::from_secs(30),
+    }
+}
+
+/// Records `url` (session 1, no store) until part 1 holds `content_s` seconds of video.
+pub async fn record_until(
+    url: &str,
+    data_dir: &Path,
+    check: LiveCheck,
+    content_s: f64,
+) -> (RecorderHandle, watch::Receiver<RecordingStatus>) {
+    let rec = Recorder::start(config(url, data_dir), SessionInfo { id: 1 }, None, check);
+    let mut rx = rec.status();
+    wait_for(&mut rx, Duration::from_secs(30), "recording", |s| {
+        s.state == RecState::Recording && s.parts.first().is_some_and(|p| p.content_s >= content_s)
+    })
+    .await;
+    (rec, rx)
 }
 
 /// A live switch the test flips; the recorder reads it when streamlink exits.
