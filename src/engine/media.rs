@@ -14,14 +14,14 @@ use super::channel::ApiRequest;
 use super::clips_beside::ClipsBeside;
 use super::feed::Feed;
 use super::record_session::{self, MediaNews, SessionCmd, SessionLink, SessionSetup};
-use super::update::{ClipNews, RecorderNews, Update};
+use super::update::{ClipNews, RecorderNews, RecordingInfo, Update};
 use crate::config::{self, Config};
 use crate::domain::Ts;
 use crate::kickapi::{LiveSource, LiveStatus};
 use crate::media::latest_url::LatestUrl;
 use crate::media::recorder::stream_url;
 use crate::media::{
-    ClipperConfig, LiveCheck, RecState, RecorderConfig, RecordingStatus, Tools, probe,
+    ClipperConfig, LiveCheck, RecState, RecorderConfig, RecordingStatus, StopReason, Tools, probe,
 };
 use crate::store::{self, StoreHandle};
 
@@ -352,7 +352,8 @@ impl Media {
         let recording = self.recording(id);
         self.links.retain(|l| l.id != id);
         self.crashes += 1;
-        let again = recording && *self.live.borrow() && self.crashes <= MAX_CRASHES;
+        let wanted = recording && *self.live.borrow();
+        let again = wanted && self.crashes <= MAX_CRASHES;
         let next = if again {
             "recording again in a new part"
         } else {
@@ -363,8 +364,31 @@ impl Media {
         feed.send(Update::Note(line));
         if again {
             self.start_from(id, Some(last));
+        } else {
+            // Its last state ("recording") would stay on the panes and the dashboard.
+            feed.send(Update::Recording(given_up(id, &last, wanted, self.crashes)));
         }
         again
+    }
+}
+
+/// What the front ends show of a session whose task crashed and is not restarted: recording
+/// failed when it was meant to go on (`wanted`: live, not ending), else stopped (the stream
+/// was over or ending anyway).
+fn given_up(id: i64, last: &RecordingStatus, wanted: bool, crashes: u32) -> RecordingInfo {
+    let state = if wanted {
+        let why = format!("the recording task crashed {crashes} times; not restarted");
+        RecState::Stopped(StopReason::Failed(why))
+    } else {
+        RecState::Stopped(StopReason::Requested)
+    };
+    RecordingInfo {
+        session: id,
+        state,
+        part: last.part,
+        path: last.path.clone(),
+        bytes: last.bytes,
+        ..RecordingInfo::default()
     }
 }
 

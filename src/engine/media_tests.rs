@@ -62,3 +62,51 @@ async fn a_new_playback_token_reaches_a_running_sessions_recorder() {
         Some("hls://https://cdn.example/a.m3u8?token=two")
     );
 }
+
+/// A session task that keeps crashing is given up: its recording shows as failed on the
+/// panes and the dashboard, not as the "recording" it last said.
+#[tokio::test]
+async fn a_session_task_given_up_shows_its_recording_failed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let writer = crate::store::StoreWriter::spawn(&store::db_path(dir.path())).expect("db");
+    let (api, _requests) = mpsc::channel(4);
+    let mut media = Media::new(
+        &Config::default(),
+        dir.path().into(),
+        "chan",
+        writer.handle(),
+        api,
+        Ok(()),
+    );
+    media.set_live(true);
+    let (cmds, _cmd_rx) = mpsc::unbounded_channel();
+    let last = RecordingStatus {
+        state: RecState::Recording,
+        part: 4,
+        bytes: 9_000_000,
+        ..RecordingStatus::default()
+    };
+    media.links.push(SessionLink {
+        id: 7,
+        cmds,
+        status: watch::channel(last.clone()).1,
+        task: tokio::spawn(async {}),
+        ended: false,
+    });
+    media.crashes = MAX_CRASHES;
+    let feed = Feed::new();
+    let view = feed.view();
+    let crashed = MediaNews::Crashed {
+        id: 7,
+        why: "boom".into(),
+        last,
+    };
+    assert_eq!(media.forward(crashed, &feed), Some(7), "not restarted");
+    let shown = view.borrow().recording.clone().expect("a recording state");
+    assert_eq!((shown.session, shown.part), (7, 4));
+    let label = crate::app::RecState::from(&shown.state).label();
+    assert_eq!(
+        label,
+        "failed: the recording task crashed 4 times; not restarted"
+    );
+}
