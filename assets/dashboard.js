@@ -103,6 +103,28 @@ function metrics(d) {
   text("dph", money(d.donationsPerHour));
 }
 
+// As the TUI's status bar says it: "● REC" while recording, else the state in its words.
+function recording(d) {
+  const pill = $("rec");
+  pill.textContent = d.state === "recording" ? "● REC" : "rec: " + d.label;
+  pill.className = "pill rec " + d.health;
+  pill.dataset.state = d.state;
+  const bits = [];
+  if (d.part > 0) bits.push("part " + d.part);
+  if (d.file) bits.push(d.file);
+  if (d.sizeBytes > 0) bits.push(size(d.sizeBytes));
+  if (d.mbPerMin > 0) bits.push(d.mbPerMin.toFixed(1) + " MB/min" + (d.slow ? " LOW" : ""));
+  if (d.since) bits.push("since " + clock(d.since));
+  text("rec-detail", bits.join(" · "));
+}
+
+// The TUI's sizes: 850 KB, 45.2 MB, 1.23 GB.
+function size(n) {
+  if (n >= 1e9) return (n / 1e9).toFixed(2) + " GB";
+  if (n >= 1e6) return (n / 1e6).toFixed(1) + " MB";
+  return (n / 1e3).toFixed(0) + " KB";
+}
+
 function donation(d) {
   const li = document.createElement("li");
   li.innerHTML = '<span class="amt"></span> <b></b> <span class="kind"></span> <small></small>';
@@ -218,6 +240,7 @@ const handlers = {
   history: history,
   stream_state: streamState,
   metrics_update: metrics,
+  recording: recording,
   revenue_point: pushRevenue,
   donation: donation,
   moment: moment,

@@ -1,6 +1,7 @@
 //! The dashboard page in a real headless Chromium, driven over the DevTools protocol: it loads,
-//! numbers from a scripted stream appear and change, a donation appears in the feed, moments
-//! show their clip status, and after the server goes away it says so and reconnects by itself.
+//! numbers from a scripted stream appear and change, the recording's state shows in its colour,
+//! a donation appears in the feed, moments show their clip status, and after the server goes
+//! away it says so and reconnects by itself.
 //! `KICKTUI_SCREENSHOT=docs/dashboard.png` also saves a screenshot (for the README).
 
 mod serve_support;
@@ -9,9 +10,9 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use futures_util::SinkExt;
-use kicktui::engine::update::{ClipNews, Snapshot, Update};
+use kicktui::engine::update::{ClipNews, RecorderNews, RecordingInfo, Snapshot, Update};
 use kicktui::engine::view::EngageView;
-use kicktui::media::ClipState;
+use kicktui::media::{self, ClipState};
 use kicktui::serve::Options;
 use serde_json::{Value, json};
 use serve_support::*;
@@ -119,6 +120,24 @@ fn snapshot(viewers: u32, per_min: f64, engagement: f64, uptime: f64) -> Update 
     })
 }
 
+fn recording(state: media::RecState, part: u32, bytes: u64) -> Update {
+    Update::Recording(RecordingInfo {
+        session: 1,
+        state,
+        part,
+        path: Some(format!("/home/me/rec/clavicular_s001_p{part}.ts").into()),
+        bytes,
+        mb_per_min: 12.3,
+        ..RecordingInfo::default()
+    })
+}
+
+/// The recording pill's words and background colour.
+const REC: &str = "$('rec').textContent + ' | ' + getComputedStyle($('rec')).backgroundColor";
+const GREEN: &str = "rgb(83, 252, 24)";
+const RED: &str = "rgb(248, 81, 73)";
+const GREY: &str = "rgb(48, 54, 61)";
+
 /// Moment `id`, `id` seconds into the list's story (the page orders moments by time).
 fn moment_at(id: i64) -> kicktui::domain::Moment {
     let mut m = moment(3700.0 + id as f64);
@@ -159,6 +178,9 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
     let mut srv = Server::start(opts());
     let addr = srv.running.addr;
     srv.feed.send(snapshot(42, 120.0, 55.0, 3725.0));
+    srv.feed.send(Update::Recorder(RecorderNews::Armed));
+    srv.feed
+        .send(recording(media::RecState::Recording, 2, 45_200_000));
     let dir = tempfile::tempdir().unwrap();
     let mut browser = tokio::process::Command::new(chromium())
         .args([
@@ -224,6 +246,44 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
     assert_eq!(cdp.eval("$('suggestion').textContent").await, "q_and_a");
     assert_eq!(cdp.eval("$('channel').textContent").await, "clavicular");
     assert_eq!(cdp.eval("document.title").await, "clavicular · kicktui");
+
+    // The recording at a glance: green while it records, its part, file and size beside it.
+    cdp.until(
+        &format!("{REC} === '● REC | {GREEN}'"),
+        "the recording in green",
+    )
+    .await;
+    let detail = cdp.eval("$('rec-detail').textContent").await;
+    let detail = detail.as_str().unwrap_or_default();
+    assert!(
+        detail.starts_with("part 2 · clavicular_s001_p2.ts · 45.2 MB · 12.3 MB/min · since "),
+        "{detail}"
+    );
+    // It stalls, then the stream freezes: red, in the TUI's words.
+    srv.feed
+        .send(recording(media::RecState::Stalled, 2, 45_200_000));
+    cdp.until(
+        &format!("{REC} === 'rec: STALLED | {RED}'"),
+        "the recording STALLED in red",
+    )
+    .await;
+    srv.feed
+        .send(recording(media::RecState::Frozen, 2, 45_200_000));
+    cdp.until(
+        &format!("{REC} === 'rec: FROZEN: no new video | {RED}'"),
+        "the recording FROZEN in red",
+    )
+    .await;
+    // Video again, in a new part.
+    srv.feed
+        .send(recording(media::RecState::Recording, 3, 46_000_000));
+    cdp.until(
+        &format!(
+            "{REC} === '● REC | {GREEN}' && $('rec-detail').textContent.startsWith('part 3 ·')"
+        ),
+        "the recording back in part 3",
+    )
+    .await;
 
     // The stream moves on: numbers change, the charts grow, a donation and a moment arrive.
     srv.feed.send(snapshot(57, 310.0, 72.5, 3727.0));
@@ -385,6 +445,19 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
     );
     // Nor is the old run's advice kept.
     assert_eq!(cdp.eval("$('advice').hidden").await, true);
+    // Nor its recording: this run has not said yet whether it records; then it does not.
+    cdp.until(
+        &format!("{REC} === 'rec: unknown | {GREY}'"),
+        "the recording unknown",
+    )
+    .await;
+    assert_eq!(cdp.eval("$('rec-detail').textContent").await, "");
+    again.feed.send(Update::Recorder(RecorderNews::Disabled));
+    cdp.until(
+        &format!("{REC} === 'rec: not recording | {GREY}'"),
+        "recording off (--no-record)",
+    )
+    .await;
     // The list keeps the newest 100 moments, as a reload would show; a late word about an
     // older one (its clip cut at the end) keeps its place.
     for id in 1..=105 {

@@ -9,9 +9,9 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use kicktui::config::Config;
 use kicktui::engine::feed::Feed;
-use kicktui::engine::update::{ClipNews, Snapshot, Update};
+use kicktui::engine::update::{ClipNews, RecorderNews, RecordingInfo, Snapshot, Update};
 use kicktui::engine::view::EngageView;
-use kicktui::media::ClipState;
+use kicktui::media::{self, ClipState};
 use kicktui::serve::{self, Options};
 use serde_json::json;
 use serve_support::*;
@@ -50,10 +50,41 @@ fn live_snapshot() -> Snapshot {
     s
 }
 
+fn recording(state: media::RecState, part: u32) -> Update {
+    Update::Recording(RecordingInfo {
+        session: 5,
+        state,
+        part,
+        path: Some(format!("/home/me/rec/novaplays_s005_p{part}.ts").into()),
+        bytes: 45_200_000,
+        mb_per_min: 2.64,
+        ..RecordingInfo::default()
+    })
+}
+
+/// `since` is when the server saw the state begin: between `from` and now. Taken out, so the
+/// rest can be compared whole.
+fn take_since(m: &mut serde_json::Value, from: chrono::DateTime<chrono::Utc>) {
+    let since = m["data"]["since"].take();
+    let at = since
+        .as_str()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .unwrap_or_else(|| panic!("since is a time: {m}"));
+    // Sent to the millisecond: `from` cut to it.
+    let from = from - chrono::Duration::milliseconds(1);
+    assert!(
+        from <= at && at <= chrono::Utc::now(),
+        "{since} after {from}"
+    );
+}
+
 #[tokio::test]
 async fn messages_have_the_exact_shapes_of_the_product() {
     let srv = Server::start(quiet());
+    let start = chrono::Utc::now();
     srv.feed.send(Update::Snapshot(live_snapshot()));
+    srv.feed.send(Update::Recorder(RecorderNews::Armed));
+    srv.feed.send(recording(media::RecState::Recording, 2));
     srv.feed.send(Update::Revenue(point(1, 10.0, 140.0)));
     let mut ws = srv.connect().await;
     // The snapshot on connect.
@@ -67,6 +98,15 @@ async fn messages_have_the_exact_shapes_of_the_product() {
         next(&mut ws).await,
         json!({"type": "metrics_update", "data": {"revenueToday": 150.0, "subsCount": 12,
             "bitsToday": 0, "donationsPerHour": 25.0}})
+    );
+    // The recording, as the TUI's pane says it: the file's name only, not where it is.
+    let mut rec = next(&mut ws).await;
+    take_since(&mut rec, start);
+    assert_eq!(
+        rec,
+        json!({"type": "recording", "data": {"state": "recording", "label": "recording",
+            "health": "good", "part": 2, "file": "novaplays_s005_p2.ts",
+            "sizeBytes": 45_200_000, "mbPerMin": 2.6, "slow": false, "since": null}})
     );
     assert_eq!(
         next(&mut ws).await,
@@ -166,6 +206,14 @@ async fn messages_have_the_exact_shapes_of_the_product() {
     });
     let st = next_of(&mut ws, "stream_state").await;
     assert_eq!(st["data"]["isLive"], true);
+    // The recording stalls: said at once (the tick is an hour away), in red.
+    let stalled_at = chrono::Utc::now();
+    srv.feed.send(recording(media::RecState::Stalled, 2));
+    let mut rec = next_of(&mut ws, "recording").await;
+    take_since(&mut rec, stalled_at);
+    assert_eq!(rec["data"]["state"], "stalled", "{rec}");
+    assert_eq!(rec["data"]["label"], "STALLED", "{rec}");
+    assert_eq!(rec["data"]["health"], "bad", "{rec}");
     // The co-pilot's advice, as lines to read (accepting it is a TUI key).
     srv.feed.send(Update::Advice(Box::new(advice())));
     assert_eq!(
@@ -231,6 +279,42 @@ async fn unknown_numbers_are_zero_and_state_comes_every_tick() {
     }
 }
 
+/// `--no-record` says so on the page; before the engine says anything it is unknown, not
+/// "recording"; a missing program is a failure in red, with its reason.
+#[tokio::test]
+async fn recording_off_or_not_yet_known_says_so() {
+    let srv = Server::start(quiet());
+    let mut ws = srv.connect().await;
+    let rec = next_of(&mut ws, "recording").await;
+    assert_eq!(
+        rec,
+        json!({"type": "recording", "data": {"state": "unknown", "label": "unknown",
+            "health": "idle", "part": 0, "file": null, "sizeBytes": 0, "mbPerMin": 0.0,
+            "slow": false, "since": null}})
+    );
+    srv.feed.send(Update::Recorder(RecorderNews::Disabled));
+    let rec = next_of(&mut ws, "recording").await;
+    assert_eq!(rec["data"]["state"], "off", "{rec}");
+    assert_eq!(rec["data"]["label"], "not recording", "{rec}");
+    assert_eq!(rec["data"]["health"], "idle", "{rec}");
+    let other = Server::start(quiet());
+    other.feed.send(Update::Recorder(RecorderNews::Off(
+        "streamlink is not installed".into(),
+    )));
+    let mut ws = other.connect().await;
+    // In the snapshot, or just after it if the client joined first.
+    let mut rec = next_of(&mut ws, "recording").await;
+    if rec["data"]["state"] == "unknown" {
+        rec = next_of(&mut ws, "recording").await;
+    }
+    assert_eq!(rec["data"]["state"], "failed", "{rec}");
+    assert_eq!(
+        rec["data"]["label"], "failed: streamlink is not installed",
+        "{rec}"
+    );
+    assert_eq!(rec["data"]["health"], "bad", "{rec}");
+}
+
 #[tokio::test]
 async fn a_hundred_clients_each_get_every_message() {
     let srv = Server::start(quiet());
@@ -239,6 +323,7 @@ async fn a_hundred_clients_each_get_every_message() {
         let mut ws = srv.connect().await;
         assert_eq!(next(&mut ws).await["type"], "stream_state");
         assert_eq!(next(&mut ws).await["type"], "metrics_update");
+        assert_eq!(next(&mut ws).await["type"], "recording");
         readers.push(ws);
     }
     assert_eq!(srv.running.clients(), 100);
@@ -333,9 +418,11 @@ async fn a_client_that_stops_reading_is_dropped_and_the_others_get_everything() 
     .await
     .unwrap();
     let mut reader = srv.connect().await;
+    // The snapshot: state, metrics, recording.
     for ws in [&mut stalled, &mut reader] {
-        next(ws).await;
-        next(ws).await;
+        for _ in 0..3 {
+            next(ws).await;
+        }
     }
     // Big messages fill the socket buffers quickly.
     const N: u64 = 1500;
@@ -471,6 +558,8 @@ async fn api_state_returns_the_snapshot() {
     assert_eq!(body["donations"][0]["username"], "viewer1");
     assert_eq!(body["context"], "Stream state: 42 viewers");
     assert_eq!(body["channel"], "twitch:novaplays");
+    // Nothing said about recording yet.
+    assert_eq!(body["recording"]["state"], "unknown");
     let page = reqwest::get(format!("http://{}/", srv.running.addr))
         .await
         .unwrap()

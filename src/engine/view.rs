@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use super::update::{RecordingInfo, Snapshot, Update};
+use super::update::{RecorderNews, RecordingInfo, Snapshot, Update};
 use crate::domain::{Moment, Ts};
 use crate::media::ClipState;
 use crate::source::ChatState;
@@ -108,6 +108,9 @@ pub struct View {
     pub session: Option<i64>,
     pub title: Option<String>,
     pub recording: Option<RecordingInfo>,
+    /// Whether this run records at all, as the engine said at start: `Armed`, `Disabled`
+    /// (`--no-record`) or `Off(why)`. None until it said.
+    pub recorder: Option<RecorderNews>,
     pub moments: VecDeque<MomentRow>,
     pub revenue: VecDeque<RevenuePoint>,
     pub donations: VecDeque<RevenuePoint>,
@@ -181,6 +184,9 @@ impl View {
             }
             Update::OfflineSession { session } => self.offline_session = Some(*session),
             Update::Recording(info) => self.recording = Some(info.clone()),
+            Update::Recorder(
+                n @ (RecorderNews::Armed | RecorderNews::Disabled | RecorderNews::Off(_)),
+            ) => self.recorder = Some(n.clone()),
             Update::Clip(news) => {
                 if let Some(row) = self
                     .moments

@@ -11,6 +11,7 @@ use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use super::messages::{self, Context, History, Msg};
+use super::recording::Tracker;
 use crate::engine::feed::FeedRx;
 use crate::engine::update::Update;
 use crate::engine::view::View;
@@ -41,6 +42,7 @@ struct Inner {
     next_id: u64,
     last_context: Context,
     history: History,
+    recording: Tracker,
 }
 
 pub struct Hub {
@@ -63,10 +65,12 @@ fn encode(m: &Msg) -> Option<Utf8Bytes> {
 impl Hub {
     pub fn new(view: View, queue: usize, count: Arc<watch::Sender<usize>>) -> Hub {
         let last_context = messages::context_of(&view);
+        let recording = Tracker::new(&view);
         Hub {
             inner: Mutex::new(Inner {
                 view,
                 last_context,
+                recording,
                 ..Inner::default()
             }),
             queue,
@@ -86,7 +90,8 @@ impl Hub {
         let history =
             (!inner.history.chat_velocity.is_empty()).then(|| Msg::History(inner.history.clone()));
         // Last, so the snapshot still opens with `stream_state` as it always has.
-        let initial = messages::snapshot(&inner.view)
+        let recording = inner.recording.current(&inner.view);
+        let initial = messages::snapshot(&inner.view, recording)
             .iter()
             .chain(history.iter())
             .filter_map(encode)
@@ -117,7 +122,8 @@ impl Hub {
 
     /// `GET /api/state`.
     pub fn state_json(&self) -> serde_json::Value {
-        messages::api_state(&self.lock().view)
+        let inner = self.lock();
+        messages::api_state(&inner.view, inner.recording.current(&inner.view))
     }
 
     /// Follows one update and sends what it brings.
@@ -146,10 +152,16 @@ impl Hub {
             out.insert(at, Msg::Context(context.clone()));
             inner.last_context = context;
         }
+        // A new state or part at once; its size and rate with the tick.
+        let Inner {
+            view, recording, ..
+        } = &mut *inner;
+        out.extend(recording.on_update(view, crate::time::wall_now()));
         Self::send(&mut inner, &out, &self.count);
     }
 
-    /// Every 2 s: `stream_state` and `metrics_update`, and `context` if its line changed.
+    /// Every 2 s: `stream_state` and `metrics_update`, `context` if its line changed and
+    /// `recording` if anything of it did.
     pub fn tick(&self) {
         let mut inner = self.lock();
         let state = messages::stream_state(&inner.view);
@@ -171,6 +183,10 @@ impl Hub {
             out.push(Msg::Context(context.clone()));
             inner.last_context = context;
         }
+        let Inner {
+            view, recording, ..
+        } = &mut *inner;
+        out.extend(recording.on_tick(view, crate::time::wall_now()));
         Self::send(&mut inner, &out, &self.count);
     }
 

@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 
 use serde::Serialize;
 
+use super::recording::Recording;
 use crate::engine::update::Update;
 use crate::engine::view::{MomentRow, RevenuePoint, View};
 use crate::present;
@@ -21,6 +22,9 @@ pub enum Msg {
     History(History),
     StreamState(StreamState),
     MetricsUpdate(Metrics),
+    /// Whether the stream is being recorded, and healthy (not in `stream_state`, whose fields
+    /// are fixed).
+    Recording(super::recording::Recording),
     RevenuePoint(Point),
     Donation(Donation),
     Moment(MomentMsg),
@@ -128,7 +132,7 @@ pub struct AdviceMsg {
     pub text: Option<String>,
 }
 
-fn round(v: f64, places: i32) -> f64 {
+pub(super) fn round(v: f64, places: i32) -> f64 {
     let f = 10f64.powi(places);
     if v.is_finite() {
         (v * f).round() / f
@@ -236,10 +240,10 @@ pub fn advice(a: &crate::advisor::Advice) -> Msg {
     })
 }
 
-/// What a new client gets: the state, the metrics, the session's revenue points, the recent
-/// donations and moments, the context line, the latest advice.
-pub fn snapshot(v: &View) -> Vec<Msg> {
-    let mut out = vec![stream_state(v), metrics(v)];
+/// What a new client gets: the state, the metrics, the recording, the session's revenue
+/// points, the recent donations and moments, the context line, the latest advice.
+pub fn snapshot(v: &View, recording: Recording) -> Vec<Msg> {
+    let mut out = vec![stream_state(v), metrics(v), Msg::Recording(recording)];
     out.extend(v.revenue.iter().map(revenue_point));
     out.extend(v.donations.iter().map(donation));
     let skip = v.moments.len().saturating_sub(SNAPSHOT_MOMENTS);
@@ -326,7 +330,7 @@ pub fn for_resync(old: &View, new: &View) -> Vec<Msg> {
 }
 
 /// `GET /api/state`: the snapshot as one JSON document.
-pub fn api_state(v: &View) -> serde_json::Value {
+pub fn api_state(v: &View, recording: Recording) -> serde_json::Value {
     let data = |m: Msg| serde_json::to_value(m).map(|j| j["data"].clone());
     let skip = v.moments.len().saturating_sub(SNAPSHOT_MOMENTS);
     let list = |msgs: Vec<Msg>| -> Vec<serde_json::Value> {
@@ -335,6 +339,7 @@ pub fn api_state(v: &View) -> serde_json::Value {
     serde_json::json!({
         "streamState": data(stream_state(v)).unwrap_or_default(),
         "metrics": data(metrics(v)).unwrap_or_default(),
+        "recording": data(Msg::Recording(recording)).unwrap_or_default(),
         "channel": v.snapshot.channel,
         "context": v.snapshot.engage.context,
         "revenue": list(v.revenue.iter().map(revenue_point).collect()),

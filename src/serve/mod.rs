@@ -9,6 +9,7 @@ mod http;
 pub mod hub;
 mod listener;
 pub mod messages;
+pub mod recording;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
