@@ -565,7 +565,8 @@ async fn screenshot_story(srv: &Server, cdp: &mut Cdp, path: &str) {
         "kappa_kid",
         "ray",
     ];
-    let mut cumulative = 67.5;
+    // On from the points the test sent before (the last: 77.5 at 101 s).
+    let mut cumulative = 77.5;
     for i in 0..60u32 {
         let t = f64::from(i);
         let per_min = 150.0 + 120.0 * (t / 6.0).sin().abs() + if i > 45 { 200.0 } else { 0.0 };
@@ -583,7 +584,7 @@ async fn screenshot_story(srv: &Server, cdp: &mut Cdp, path: &str) {
                 .send(Update::Revenue(kicktui::engine::view::RevenuePoint {
                     username: names[(i % 6) as usize].into(),
                     kind: ["donation", "kicks", "sub", "gifted_subs"][(i % 4) as usize].into(),
-                    ..point(u64::from(i) + 10, amount, cumulative)
+                    ..point(u64::from(i) * 3 + 110, amount, cumulative)
                 }));
         }
         if i % 15 == 14 {
