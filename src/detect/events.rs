@@ -143,10 +143,16 @@ impl EventDetector {
     }
 }
 
+/// A stream's audience arrives over its first minutes (0, 60, 150, 300…): each step of that
+/// ramp is no spike.
+pub const VIEWERS_SETTLE_MS: i64 = 10 * 60_000;
+
 pub struct ViewerDetector {
     cfg: ViewersConfig,
     samples: VecDeque<u32>,
     armed: bool,
+    /// No spike before this (the stream's opening ramp).
+    settle_until: Option<Ts>,
 }
 
 impl ViewerDetector {
@@ -155,13 +161,16 @@ impl ViewerDetector {
             cfg: cfg.clone(),
             samples: VecDeque::new(),
             armed: true,
+            settle_until: None,
         }
     }
 
-    /// Forgets the samples (a new stream starts from its own counts).
-    pub fn reset(&mut self) {
+    /// A new stream starts from its own counts. `opened_at`: when its audience began to
+    /// arrive (its start, when kicktui saw it; None for a stream that was running already).
+    pub fn start_stream(&mut self, opened_at: Option<Ts>) {
         self.samples.clear();
         self.armed = true;
+        self.settle_until = opened_at.map(|t| t.plus_ms(VIEWERS_SETTLE_MS));
     }
 
     pub fn median(&self) -> Option<u32> {
@@ -171,6 +180,11 @@ impl ViewerDetector {
     }
 
     pub fn on_sample(&mut self, t: Ts, count: u32) -> Option<Trigger> {
+        // Kick and Helix say 0 until they have counted: not an audience of none (400 after
+        // it read as a spike of 400×).
+        if count == 0 {
+            return None;
+        }
         let median = self.median();
         self.samples.push_back(count);
         if self.samples.len() > self.cfg.baseline_samples as usize {
@@ -187,6 +201,9 @@ impl ViewerDetector {
             self.armed = true;
             return None;
         }
+        if self.settle_until.is_some_and(|until| t < until) {
+            return None;
+        }
         if !std::mem::replace(&mut self.armed, false) {
             return None;
         }
@@ -194,7 +211,9 @@ impl ViewerDetector {
         Some(Trigger {
             kind: TriggerType::ViewerSpike,
             at: t,
-            strength: ratio / self.cfg.spike_ratio,
+            // Doubling steps, as for raids: a tenfold jump is a big moment, not one that
+            // outranks every other moment of the stream a hundred times over.
+            strength: (ratio / self.cfg.spike_ratio).log2().max(0.0) + 1.0,
             data: TriggerData::ViewerSpike(ViewerSpikeData {
                 baseline: median,
                 viewers: count,
@@ -319,5 +338,37 @@ mod tests {
             })
         );
         assert!(d.on_sample(Ts(30), 420).is_none(), "still the same spike");
+    }
+
+    /// Zeros are "not counted yet"; the opening ramp of a stream is its audience arriving;
+    /// a huge jump scores like a big raid, not a hundred moments.
+    #[test]
+    fn zeros_and_a_streams_opening_ramp_are_no_spike() {
+        let mut d = ViewerDetector::new(&ViewersConfig::default());
+        let start = Ts(0);
+        d.start_stream(Some(start));
+        let minute = |m: i64| Ts(m * 60_000);
+        for (m, n) in [0, 0, 0, 0, 60, 150, 300, 400, 420].into_iter().enumerate() {
+            assert!(d.on_sample(minute(m as i64), n).is_none(), "{n} at {m} min");
+        }
+        for m in 9..14 {
+            assert!(d.on_sample(minute(m), 420).is_none());
+        }
+        let t = d.on_sample(minute(14), 4200).expect("tenfold, settled");
+        assert_eq!(
+            t.data,
+            TriggerData::ViewerSpike(ViewerSpikeData {
+                baseline: 420,
+                viewers: 4200
+            })
+        );
+        assert!((3.5..4.5).contains(&t.strength), "{}", t.strength);
+        // Joined while it ran: no ramp to wait out.
+        let mut joined = ViewerDetector::new(&ViewersConfig::default());
+        joined.start_stream(None);
+        for m in 0..3 {
+            assert!(joined.on_sample(minute(m), 100).is_none());
+        }
+        assert!(joined.on_sample(minute(3), 400).is_some());
     }
 }

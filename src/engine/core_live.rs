@@ -56,8 +56,11 @@ impl Core {
         self.totals.is_live = true;
         self.engage.start_session(t);
         // Another stream, another audience: the last one's counts are no baseline
-        // (a stream opening with more viewers than the last one had is no spike).
-        self.viewers.reset();
+        // (a stream opening with more viewers than the last one had is no spike), and its
+        // audience arrives over its first minutes (from its start, or from now when kicktui
+        // saw it go live without one; a stream joined while running has arrived).
+        let opened = known.or(self.seen_offline.then_some(t));
+        self.viewers.start_stream(opened);
         self.stream_start = Some(start);
         // The warm-up is for the greetings of a stream's start: joining a stream
         // that has run longer than that needs none (the peaks still want a
