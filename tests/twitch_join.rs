@@ -42,3 +42,37 @@ async fn a_channel_twitch_does_not_answer_for_is_said_to_check_the_name() {
     cancel.cancel();
     let _ = timeout(LIMIT, task).await;
 }
+
+/// A quiet channel that was joined: the hint to check the name does not claim that IRC joins
+/// any name (Twitch does not answer for a channel that does not exist, above).
+#[tokio::test]
+async fn the_quiet_channel_hint_says_what_joins_and_what_does_not() {
+    use kicktui::source::SourceMsg;
+    let twitch = FakeTwitch::start(FakeTwitchConfig::default())
+        .await
+        .expect("fake twitch starts");
+    let mut o = TwitchOptions::new(&twitch.irc_url(), twitch.channel());
+    o.quiet_hint_after = Duration::from_millis(300);
+    let (tx, mut rx) = mpsc::channel(1000);
+    let (state_tx, _state) = watch::channel(ChatState::Connecting { attempt: 0 });
+    let cancel = CancellationToken::new();
+    let task = tokio::spawn(TwitchSource::new(o, tx, state_tx).run(cancel.clone()));
+    let hint = timeout(LIMIT, async {
+        while let Some(m) = rx.recv().await {
+            if let SourceMsg::Notice { text } = m
+                && text.contains("check its name")
+            {
+                return Some(text);
+            }
+        }
+        None
+    })
+    .await
+    .ok()
+    .flatten()
+    .expect("the quiet hint");
+    assert!(!hint.contains("joins any name"), "{hint}");
+    assert!(hint.contains("someone else's channel"), "{hint}");
+    cancel.cancel();
+    let _ = timeout(LIMIT, task).await;
+}

@@ -43,8 +43,8 @@ pub struct TwitchOptions {
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
     pub capture: bool,
-    /// In the channel this long without a word: a hint that its name may be wrong (IRC joins
-    /// any name, and without Helix nothing else can tell).
+    /// In the channel this long without a word: a hint that its name may be wrong (a misspelt
+    /// name that is another, quiet channel joins fine; one that does not exist gets no answer).
     pub quiet_hint_after: Duration,
 }
 
@@ -236,8 +236,9 @@ impl TwitchSource {
                     };
                     let text = format!(
                         "twitch: no chat in #{} for {quiet} since joining: if the channel is \
-                         live, check its name (IRC joins any name; with [twitch] client_id and \
-                         client_secret kicktui can check it)",
+                         live, check its name (a misspelt name that is someone else's channel \
+                         joins fine; with [twitch] client_id and client_secret kicktui shows \
+                         whether that name is live)",
                         self.opts.channel
                     );
                     if let Err(exit) = self.send(SourceMsg::Notice { text }).await {
