@@ -169,7 +169,12 @@ impl App {
                 self.history.push(s.at, &s.velocity);
                 let top = s.top_emote.as_ref().map(|(n, c)| (n.as_str(), *c));
                 self.emotes.observe(s.at, top);
-                self.stream.live = Some(s.live);
+                // A snapshot's "not live" is only the engine's default until a status (API,
+                // Helix, socket, stream probe) has said so: it must not read "offline" while
+                // every route to the live state fails.
+                if s.live || self.stream.live.is_some() {
+                    self.stream.live = Some(s.live);
+                }
                 self.on_engage(&s.engage);
                 if s.live {
                     self.stream.waiting_for_live = false;

@@ -57,6 +57,7 @@ impl Sources {
             feed: feed.clone(),
             unknown_said: false,
             helix_refused: false,
+            unknown_shown: false,
         };
         let status = supervised_status(status, req_rx, feed.clone(), cancel.clone());
 

@@ -37,6 +37,8 @@ pub struct TwitchStatus {
     pub unknown_said: bool,
     /// Helix refused the configured credentials (so "set them" would be the wrong hint).
     pub helix_refused: bool,
+    /// The status bar was told that nothing can tell whether the stream is live.
+    pub unknown_shown: bool,
 }
 
 impl TwitchStatus {
@@ -55,6 +57,7 @@ impl TwitchStatus {
                  client_secret, turn on [recorder] probe_live, or set [twitch] assume_live",
                 self.login
             ));
+            self.unknown(true);
         }
         let mut next = Instant::now();
         // A Helix error's own delay: until then, requests do not ask Helix.
@@ -126,6 +129,9 @@ impl TwitchStatus {
             };
             tracing::error!(target: crate::logging::SHOWN, "twitch helix: {e}; not retrying");
             self.note(format!("Twitch Helix: {e}; not retrying; {then}"));
+            if self.probe.is_none() {
+                self.unknown(true);
+            }
         } else if !same {
             // The error says what happened; what the run does next is said here (a one-off
             // check such as `doctor` does not retry).
@@ -154,11 +160,44 @@ impl TwitchStatus {
                      [twitch] assume_live",
                     self.login
                 ));
+                self.unknown(true);
             }
             Probe::Unknown { why } => tracing::debug!("{}: stream probe: {why}", self.login),
-            _ => self.unknown_said = false,
+            _ => {
+                self.unknown_said = false;
+                self.unknown(false);
+            }
         }
         found.status()
+    }
+
+    /// The status bar's "live status unknown" while nothing can tell (not "offline"), and
+    /// its end once the stream probe answers. Already said as a note: headless prints it
+    /// once, as that.
+    fn unknown(&mut self, on: bool) {
+        if std::mem::replace(&mut self.unknown_shown, on) == on {
+            return;
+        }
+        let helix = if self.helix_refused {
+            "Twitch refused the Helix credentials"
+        } else {
+            "no Helix"
+        };
+        let probe = if self.probe.is_some() {
+            "the stream probe cannot tell"
+        } else {
+            "no stream probe"
+        };
+        let message = format!("{helix}, {probe}");
+        self.feed.send(if on {
+            Update::ApiTrouble {
+                message,
+                retry_s: None,
+                waits_for_ids: false,
+            }
+        } else {
+            Update::ApiOk
+        });
     }
 
     fn note(&self, text: String) {

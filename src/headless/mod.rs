@@ -242,6 +242,9 @@ impl Printer {
             Update::WaitingForLive => {
                 vec![format!("{c} Waiting for {} to go live...", self.channel)]
             }
+            // Twitch's "cannot tell whether it is live" was its note: only the TUI's status
+            // bar needs it again.
+            Update::ApiTrouble { .. } if self.channel.starts_with("twitch:") => vec![],
             Update::ApiTrouble { message, .. } => {
                 self.api_trouble = true;
                 vec![format!("{c} Kick API: {message}")]

@@ -43,8 +43,8 @@ pub struct TwitchOptions {
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
     pub capture: bool,
-    /// In the channel this long without a word: a hint that its name may be wrong (IRC joins
-    /// any name, and without Helix nothing else can tell).
+    /// In the channel this long without a word: a hint that its name may be wrong (a misspelt
+    /// name that is another, quiet channel joins fine; one that does not exist gets no answer).
     pub quiet_hint_after: Duration,
 }
 
@@ -106,6 +106,9 @@ struct Conns {
     pending: Option<Conn>,
     /// The current connection must confirm its JOIN by then.
     join_by: Instant,
+    /// The current connection's server has said something (its welcome): an unanswered
+    /// JOIN is then about the channel, not the network.
+    heard: bool,
 }
 
 /// Why a session ended (then the source backs off and connects again).
@@ -214,6 +217,7 @@ impl TwitchSource {
             joined_at: None,
             pending: None,
             join_by: Instant::now() + self.opts.connect_timeout * 2,
+            heard: false,
         };
         loop {
             let join_by = conns.join_by;
@@ -232,8 +236,9 @@ impl TwitchSource {
                     };
                     let text = format!(
                         "twitch: no chat in #{} for {quiet} since joining: if the channel is \
-                         live, check its name (IRC joins any name; with [twitch] client_id and \
-                         client_secret kicktui can check it)",
+                         live, check its name (a misspelt name that is someone else's channel \
+                         joins fine; with [twitch] client_id and client_secret kicktui shows \
+                         whether that name is live)",
                         self.opts.channel
                     );
                     if let Err(exit) = self.send(SourceMsg::Notice { text }).await {
@@ -248,15 +253,23 @@ impl TwitchSource {
                 _ = sleep_until(join_by), if waiting => {
                     let said = self.notice_now.take().unwrap_or_default();
                     let said = said.trim_start_matches("twitch: ");
-                    return Lost::Reason(if said.is_empty() {
-                        "the JOIN was not confirmed".into()
-                    } else {
+                    let channel = &self.opts.channel;
+                    return Lost::Reason(if !said.is_empty() {
                         format!("the JOIN was not confirmed: {said}")
+                    } else if conns.heard {
+                        // Twitch's answer to a JOIN of a channel that does not exist: none.
+                        format!(
+                            "Twitch did not answer the JOIN of #{channel}: check the name \
+                             (twitch.tv/{channel}); a channel that does not exist gets no answer"
+                        )
+                    } else {
+                        "the JOIN was not confirmed (the server said nothing)".into()
                     });
                 }
             };
             match ev {
                 ConnEvent::Frame { at, text } => {
+                    conns.heard |= conn_id == conns.current.conn_id;
                     if let Err(exit) = self.on_frame(&mut conns, conn_id, at, &text, ev_tx).await {
                         return Lost::Exit(exit);
                     }
@@ -285,6 +298,7 @@ impl TwitchSource {
                         // The old one closed before the new one joined: the new one takes over.
                         conns.current = next;
                         conns.joined = false;
+                        conns.heard = false;
                         conns.join_by = Instant::now() + self.opts.connect_timeout * 2;
                     }
                 }
