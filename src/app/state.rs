@@ -98,6 +98,9 @@ pub struct Flash {
     /// Where the file path that ends `text` starts: a narrow bar cuts its directory, not
     /// its file name.
     pub path_at: Option<usize>,
+    /// A narrow bar keeps its leading clauses whole (`marked at 0:10:20 (saved #7)`), not a
+    /// cut mid-phrase (`…: as shown 5 s…`).
+    pub clauses: bool,
     /// The moment (its index in the list) this announces: the text follows it as it grows.
     pub moment: Option<usize>,
 }

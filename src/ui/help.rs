@@ -57,6 +57,7 @@ pub fn hint_bar(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         let max = room.saturating_sub(1);
         let text = match f.path_at {
             Some(at) => crate::text_fit::shorten_path_end(&f.text, at, max),
+            None if f.clauses => crate::text_fit::shorten_clauses(&f.text, max),
             None => crate::text_fit::shorten(&f.text, max),
         };
         let text = format!("{text} ");
