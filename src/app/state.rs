@@ -38,6 +38,8 @@ pub struct TuiContext {
     /// How long a suggested activity can be accepted: the co-pilot records it as ignored
     /// after that (`[advisor] interval_seconds`); `None`: no limit.
     pub offer_window_ms: Option<i64>,
+    /// `[chat] window_seconds`: what the keyword pane's counts cover, said in its title.
+    pub keyword_window_s: u32,
 }
 
 impl TuiContext {
@@ -52,6 +54,7 @@ impl TuiContext {
             advisor_off: ADVISOR_OFF.into(),
             config_file: "config.toml".into(),
             offer_window_ms: None,
+            keyword_window_s: 10,
         }
     }
 }
