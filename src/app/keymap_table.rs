@@ -162,7 +162,7 @@ pub const TABLE: &[Row] = &[
         Action::Quit,
         "quit",
         &["q", "Ctrl-C"],
-        "quit (asks first while recording)",
+        "quit (asks while recording or clips wait)",
         Some("quit"),
     )
     .popups(Closes(None), Closes(None)),
