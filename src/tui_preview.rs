@@ -55,6 +55,7 @@ pub fn main(cli: &Cli, args: &PreviewArgs) -> Result<ExitCode, Box<dyn std::erro
         .map_or("preview".into(), |s| s.to_string_lossy().into_owned());
     let mut ctx = TuiContext::new(&name, &data_dir.display().to_string(), keymap);
     ctx.storage = Storage::Preview;
+    ctx.keyword_window_s = cfg.chat.window_seconds.max(1);
     ctx.config_file = config_source.shown();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -359,3 +359,84 @@ fn the_list_names_a_moment_as_its_details_do() {
         assert!(s.contains(&format!("│ {name} at ")), "{s}");
     }
 }
+
+/// The hint bar at 60 columns: a mark's flash keeps `marked at … (saved #8)` whole and drops
+/// its reason, not `…: as shown 15 s…`; `m` again within 3 s keeps `already marked 1 s ago`.
+#[test]
+fn a_mark_flash_at_60_columns_drops_its_reason_whole() {
+    let mut a = app_sized(60, 20);
+    a.update(key('m'), at(5040.0));
+    a.update(moment_update(Some(8), manual(5025.0)), at(5040.5));
+    let bar = |a: &App| {
+        screen(a, 60, 20)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim_end()
+            .to_string()
+    };
+    assert_eq!(
+        bar(&a),
+        "marked at 1:23:45 (saved #8)  m mark  ? help  q quit"
+    );
+    a.update(key('m'), at(5041.5));
+    assert_eq!(
+        bar(&a),
+        "already marked 1 s ago  m mark  c clip  ? help  q quit"
+    );
+    // Wide enough, the reason is there.
+    let wide = screen(&a, 120, 40);
+    assert!(
+        wide.contains("already marked 1 s ago: that moment covers this one"),
+        "{wide}"
+    );
+}
+
+/// The recording and the chat outrank the viewer count at 60 columns in every state: a
+/// recording restarting, none at all, and chat after reconnects were left out whole
+/// (`rec: restarting` was two columns too long) and `548 viewers` took their place.
+#[test]
+fn the_status_bar_keeps_recording_and_chat_at_60_columns() {
+    use kicktui::engine::update::Update;
+    use kicktui::source::ChatState;
+    for (rec, reconnects, want) in [
+        (RecState::Restarting, 0, "chat: live │ rec: restart"),
+        (RecState::Unavailable, 0, "chat: live │ rec: off"),
+        (RecState::Recording, 3, "chat: live (3×) │ ● REC"),
+    ] {
+        // The demo's channel: a name as long as most.
+        let mut c = ctx();
+        c.channel = "kick:novaplays".into();
+        let mut a = App::new(c, T0);
+        a.update(
+            Msg::Resize {
+                width: 60,
+                height: 20,
+            },
+            T0,
+        );
+        a.update(Msg::Engine(Update::Snapshot(snapshot(1.0, 2.0))), T0);
+        a.update(
+            Msg::Engine(Update::ChatState(ChatState::Live { reconnects })),
+            T0,
+        );
+        a.update(
+            Msg::Recording(RecordingView {
+                state: rec,
+                ..Default::default()
+            }),
+            T0,
+        );
+        let bar = screen(&a, 60, 20)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_end()
+            .to_string();
+        assert!(bar.ends_with(want), "{bar}");
+        assert!(!bar.contains("viewers"), "{bar}");
+        // Wide, each says it whole.
+        let wide = screen(&a, 120, 40);
+        assert!(wide.contains("1,234 viewers"), "{wide}");
+    }
+}

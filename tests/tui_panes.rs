@@ -692,7 +692,7 @@ fn the_hint_bar_in_a_popup_shows_the_keys_that_work_there() {
         T0,
     );
     let h = hint(&a);
-    assert!(h.contains("k/j scroll") && h.contains("Esc close"), "{h:?}");
+    assert!(h.contains("j/k scroll") && h.contains("Esc close"), "{h:?}");
     a.update(code(KeyCode::Esc), T0);
     a.update(
         Msg::Resize {
@@ -704,7 +704,7 @@ fn the_hint_bar_in_a_popup_shows_the_keys_that_work_there() {
     a.update(code(KeyCode::Enter), T0);
     assert_eq!(a.popup, Some(Popup::Details));
     let h = hint(&a);
-    for want in ["m mark", "c clip", "k/j browse", "Esc close"] {
+    for want in ["m mark", "c clip", "j/k browse", "Esc close"] {
         assert!(h.contains(want), "{want:?} under the details: {h:?}");
     }
     for gone in ["details", "? help", "q quit"] {

@@ -96,7 +96,7 @@ impl App {
                 // `m m m` in a burst of excitement is one moment, not three identical clips.
                 if let Some(last) = self.last_mark.filter(|l| now.secs_since(*l) < MARK_AGAIN_S) {
                     let ago = now.secs_since(last).floor();
-                    self.flash(
+                    self.flash_clauses(
                         format!("already marked {ago:.0} s ago: that moment covers this one"),
                         FlashKind::Info,
                     );

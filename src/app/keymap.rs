@@ -161,8 +161,17 @@ impl Keymap {
             .collect()
     }
 
+    /// The keys that scroll the help or browse under the details, as the hint bar says them
+    /// (`j/k`): the popup's bottom edge says the same.
+    pub fn moving_keys(&self, popup: Popup) -> String {
+        self.hints(Some(popup))
+            .into_iter()
+            .find(|(a, _, _)| matches!(a, Action::Up | Action::Down))
+            .map_or_else(|| "(unbound)".into(), |(_, keys, _)| keys)
+    }
+
     /// Hint bar items: (action, first key, short label), for rows that have a hint and a key,
-    /// on the main screen or under `popup`. Neighbours with one label are one item (`k/j
+    /// on the main screen or under `popup`. Neighbours with one label are one item (`j/k
     /// scroll`); the quit question has none (it lists its own keys).
     pub fn hints(&self, popup: Option<Popup>) -> Vec<(Action, String, &'static str)> {
         let mut out: Vec<(Action, String, &'static str)> = Vec::new();

@@ -110,19 +110,20 @@ pub const TABLE: &[Row] = &[
         None,
     )
     .popups(Ignored, Works(None)),
-    row(
-        Action::Up,
-        "up",
-        &["k", "Up"],
-        "select the moment above",
-        None,
-    )
-    .popups(Moves(Some("scroll")), Moves(Some("browse"))),
+    // Down before up: the hint bar's merged item reads `j/k`, as the popups' edges do.
     row(
         Action::Down,
         "down",
         &["j", "Down"],
         "select the moment below",
+        None,
+    )
+    .popups(Moves(Some("scroll")), Moves(Some("browse"))),
+    row(
+        Action::Up,
+        "up",
+        &["k", "Up"],
+        "select the moment above",
         None,
     )
     .popups(Moves(Some("scroll")), Moves(Some("browse"))),
@@ -161,7 +162,7 @@ pub const TABLE: &[Row] = &[
         Action::Quit,
         "quit",
         &["q", "Ctrl-C"],
-        "quit (asks first while recording)",
+        "quit (asks while recording or clips wait)",
         Some("quit"),
     )
     .popups(Closes(None), Closes(None)),

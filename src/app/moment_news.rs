@@ -160,7 +160,8 @@ impl App {
             building,
         };
         let index = self.moments.push(entry, manual, rows);
-        self.flash(text, kind);
+        // `marked at … (saved #7)` whole on a narrow bar, not `…: as shown 5 s…`.
+        self.flash_clauses(text, kind);
         if let Some(f) = self.flash.as_mut().filter(|_| !manual) {
             f.moment = Some(index);
         }

@@ -38,6 +38,8 @@ pub struct TuiContext {
     /// How long a suggested activity can be accepted: the co-pilot records it as ignored
     /// after that (`[advisor] interval_seconds`); `None`: no limit.
     pub offer_window_ms: Option<i64>,
+    /// `[chat] window_seconds`: what the keyword pane's counts cover, said in its title.
+    pub keyword_window_s: u32,
 }
 
 impl TuiContext {
@@ -52,6 +54,7 @@ impl TuiContext {
             advisor_off: ADVISOR_OFF.into(),
             config_file: "config.toml".into(),
             offer_window_ms: None,
+            keyword_window_s: 10,
         }
     }
 }
@@ -98,6 +101,9 @@ pub struct Flash {
     /// Where the file path that ends `text` starts: a narrow bar cuts its directory, not
     /// its file name.
     pub path_at: Option<usize>,
+    /// A narrow bar keeps its leading clauses whole (`marked at 0:10:20 (saved #7)`), not a
+    /// cut mid-phrase (`…: as shown 5 s…`).
+    pub clauses: bool,
     /// The moment (its index in the list) this announces: the text follows it as it grows.
     pub moment: Option<usize>,
 }

@@ -111,7 +111,7 @@ impl App {
                     Cmd::Copilot(_) => "the advisor request",
                     Cmd::Quit | Cmd::AtQuit(_) | Cmd::Repaint => "the command",
                 };
-                self.flash(
+                self.flash_clauses(
                     format!("engine busy: {what} did not reach it; try again"),
                     FlashKind::Bad,
                 );
@@ -135,7 +135,7 @@ impl App {
                 vec![]
             }
             Msg::Paste(chars) => {
-                self.flash(
+                self.flash_clauses(
                     format!("pasted text ignored ({chars} characters): keys here are commands"),
                     FlashKind::Info,
                 );
@@ -159,8 +159,17 @@ impl App {
             kind,
             until,
             path_at: None,
+            clauses: false,
             moment: None,
         });
+    }
+
+    /// A flash whose reason, after a `: ` or `; `, goes whole when the bar is narrow.
+    pub(super) fn flash_clauses(&mut self, text: String, kind: FlashKind) {
+        self.flash(text, kind);
+        if let Some(f) = &mut self.flash {
+            f.clauses = true;
+        }
     }
 
     fn on_engine(&mut self, u: Update, now: Ts) {
@@ -227,6 +236,7 @@ impl App {
                     kind: FlashKind::Info,
                     until: self.now.plus_ms(RECOVERED_FLASH_MS),
                     path_at: None,
+                    clauses: false,
                     moment: None,
                 });
             }

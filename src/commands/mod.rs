@@ -134,6 +134,7 @@ fn front_end(
     logging::init_tui(Some(data_dir), &cfg.general.log_level, Some(channel)).map_err(cannot)?;
     let mut ctx = TuiContext::new(channel, &data_dir.display().to_string(), keymap);
     ctx.activities = cfg.bandit.arms.clone();
+    ctx.keyword_window_s = cfg.chat.window_seconds.max(1);
     ctx.config_file = source.shown();
     ctx.advisor_off = format!(
         "the advisor is off: [advisor] enabled = true and a key in {} turn it on (README: \

@@ -74,12 +74,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     Clear.render(r, buf);
     let km = &app.ctx.keymap;
     let close = km.label(crate::app::Action::Back);
-    let key = |a| km.first(a).map_or_else(String::new, |k| k.to_string());
-    let browse = format!(
-        "{}/{}",
-        key(crate::app::Action::Down),
-        key(crate::app::Action::Up)
-    );
+    let browse = km.moving_keys(crate::app::Popup::Details);
     Paragraph::new(lines)
         .block(
             Block::bordered()

@@ -57,6 +57,7 @@ pub fn hint_bar(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         let max = room.saturating_sub(1);
         let text = match f.path_at {
             Some(at) => crate::text_fit::shorten_path_end(&f.text, at, max),
+            None if f.clauses => crate::text_fit::shorten_clauses(&f.text, max),
             None => crate::text_fit::shorten(&f.text, max),
         };
         let text = format!("{text} ");
@@ -124,16 +125,9 @@ pub fn help_popup(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let bottom = if max == 0 {
         format!(" {close} closes ")
     } else {
-        let key = |a| {
-            km.first(a)
-                .map_or_else(|| "(unbound)".into(), |k| k.to_string())
-        };
         let at = if scroll == max { "end" } else { "more below" };
-        format!(
-            " {at} · {}/{} scroll · {close} closes ",
-            key(Action::Down),
-            key(Action::Up)
-        )
+        let keys = km.moving_keys(Popup::Help);
+        format!(" {at} · {keys} scroll · {close} closes ")
     };
     Paragraph::new(lines)
         .scroll((scroll as u16, 0))

@@ -1,4 +1,5 @@
-//! Keyword counters for the current window, busiest first.
+//! Keyword counters for the current window (`[chat] window_seconds`, named in the title),
+//! busiest first.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -10,7 +11,18 @@ use crate::app::App;
 use crate::text_fit::fit;
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
-    let block = Block::bordered().title(Span::styled(" Keywords ", th.title));
+    // The counts are the last few seconds' (they drop to 0 right after a burst, beside the
+    // emotes' recent peaks): the title says so, in short when narrow.
+    let secs = app.ctx.keyword_window_s;
+    let room = usize::from(area.width.saturating_sub(2));
+    let window = [format!("· last {secs} s "), format!("{secs} s ")]
+        .into_iter()
+        .find(|w| " Keywords ".len() + w.chars().count() <= room)
+        .unwrap_or_default();
+    let block = Block::bordered().title(Line::from(vec![
+        Span::styled(" Keywords ", th.title),
+        Span::styled(window, th.dim),
+    ]));
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.is_empty() {

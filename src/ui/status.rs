@@ -165,9 +165,19 @@ fn chat_piece<'a>(app: &App, th: &Theme) -> (Vec<Span<'a>>, Option<Vec<Span<'a>>
         }
         None => ("chat: -".to_string(), th.dim),
         Some(ChatState::Live { reconnects: 0 }) => ("chat: live".to_string(), th.good),
-        // Shown for the rest of the run: a flaky connection is worth knowing about.
+        // Shown for the rest of the run: a flaky connection is worth knowing about, in short
+        // at 60 columns (whole, it cost the bar the chat state).
         Some(ChatState::Live { reconnects }) => {
-            (format!("chat: live (reconnected {reconnects}×)"), th.good)
+            return (
+                vec![Span::styled(
+                    format!("chat: live (reconnected {reconnects}×)"),
+                    th.good,
+                )],
+                Some(vec![Span::styled(
+                    format!("chat: live ({reconnects}×)"),
+                    th.good,
+                )]),
+            );
         }
         Some(ChatState::Connecting { attempt: 0 }) => ("chat: connecting".to_string(), th.warn),
         Some(ChatState::Connecting { attempt }) => {
@@ -213,9 +223,11 @@ fn rec_piece<'a>(app: &App, th: &Theme) -> (Vec<Span<'a>>, Option<Vec<Span<'a>>>
         other => format!("rec: {}", other.label()),
     };
     // A long why (an OS error, a missing program) must not cost the bar the state itself;
-    // nor the wait its place to `- viewers` at 60 columns.
+    // nor the wait, a restart or no recording at all its place to the viewers at 60 columns.
     let short = match &r.state {
         RecState::Waiting => Some("rec: waiting"),
+        RecState::Restarting => Some("rec: restart"),
+        RecState::Unavailable => Some("rec: off"),
         RecState::Failed(_) => Some("rec: failed"),
         RecState::Unwritable(_) => Some("rec: CANNOT WRITE"),
         RecState::Frozen => Some("rec: FROZEN"),
