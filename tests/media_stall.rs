@@ -185,8 +185,8 @@ async fn a_stream_back_after_its_playlist_ended_is_recorded_at_once() {
     let restarted = kicktui::time::wall_now();
     src.restart_encoder().await.unwrap();
     // Well inside the platform's minute; past the old tail and the discontinuity, from the
-    // new encoder's first segments (it lost the 8 s queued before the discontinuity). A part
-    // that starts on the old tail rotates at the discontinuity: it is not the one awaited.
+    // new encoder's first segments (it lost the 8 s queued before the discontinuity), in
+    // part 2: no part copies the old tail again (one did, 8 s, rotated at the discontinuity).
     let st = wait_for(
         &mut rx,
         Duration::from_secs(30),
@@ -200,6 +200,7 @@ async fn a_stream_back_after_its_playlist_ended_is_recorded_at_once() {
         },
     )
     .await;
+    assert_eq!(st.parts.len(), 2, "{:#?}", st.parts);
     let part = st.parts.last().unwrap();
     let first = part.content_start().unwrap();
     // From the new encoder's first segments, none of them lost.

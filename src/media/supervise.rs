@@ -215,8 +215,10 @@ impl Supervisor {
                 failures + 1
             };
             let mut backoff = backoff(failures, self.cfg.max_backoff);
-            if end == PartEnd::NoNewVideo {
-                // No streamlink (nor a part) until the playlist lists new video.
+            // No streamlink (nor a part) until the playlist lists new video; after an end
+            // (a streamer's reconnect), from the new encoder's first segment: going back as
+            // far as the playlist allows copied the old tail into a tiny part of its own.
+            if matches!(end, PartEnd::NoNewVideo | PartEnd::PlaylistEnded) {
                 match self.await_new_video().await {
                     FrozenWait::NewVideo(edge) => {
                         self.next_live_edge = Some(edge);
