@@ -339,6 +339,17 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
         "the moment",
     )
     .await;
+    // Where it is in the stream, as `kicktui clip --start` takes it, beside the wall clock.
+    assert_eq!(
+        cdp.eval("[...$('moments').tHead.rows[0].cells].map((c) => c.textContent).join(' | ')")
+            .await,
+        "Time | Stream | Type | Score | Clip | What"
+    );
+    assert_eq!(
+        cdp.eval("$('moments').tBodies[0].rows[0].cells[1].textContent")
+            .await,
+        "1:01:40"
+    );
     // Named as the TUI and the reports name it, not by its stored kind (`keyword`).
     let names = cdp.eval("$('moments').textContent").await;
     assert!(
