@@ -246,6 +246,14 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
     assert_eq!(cdp.eval("$('suggestion').textContent").await, "q_and_a");
     assert_eq!(cdp.eval("$('channel').textContent").await, "clavicular");
     assert_eq!(cdp.eval("document.title").await, "clavicular · kicktui");
+    // The hourly rate is all the money (subs, Kicks and donations), and says so.
+    assert_eq!(
+        cdp.eval(
+            "[...document.querySelectorAll('.card .label')].map((l) => l.textContent).join(' | ')"
+        )
+        .await,
+        "Viewers | Uptime | Chat (msg/min) | Engagement | Revenue | Subs · Bits | Revenue / hour"
+    );
 
     // The recording at a glance: green while it records, its part, file and size beside it.
     cdp.until(
