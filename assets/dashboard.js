@@ -102,10 +102,20 @@ function streamState(d) {
   if (scored) push("engagement", d.engagementScore);
 }
 
+// Kick's viewers gift Kicks, Twitch's bits: the tile says the channel's (`context` tells
+// which, and the Kicks; `metrics_update` the bits).
+const gifts = { platform: null, bits: 0, kicks: 0 };
+function showGifts() {
+  const kick = gifts.platform === "kick";
+  text("gifts-label", kick ? "Subs · Kicks" : "Subs · Bits");
+  text("gifts", kick ? gifts.kicks : gifts.bits);
+}
+
 function metrics(d) {
   text("revenue", money(d.revenueToday));
   text("subs", d.subsCount);
-  text("bits", d.bitsToday);
+  gifts.bits = d.bitsToday;
+  showGifts();
   text("dph", money(d.donationsPerHour));
 }
 
@@ -210,6 +220,9 @@ function context(d) {
     }
     session = d.session;
   }
+  if (d.platform) gifts.platform = d.platform;
+  gifts.kicks = d.kicksToday || 0;
+  showGifts();
   // Two tabs (a Kick and a Twitch run) tell themselves apart by the channel.
   if (d.channel) {
     text("channel", d.channel);
@@ -275,6 +288,8 @@ function reset() {
   $("moments").tBodies[0].innerHTML = "";
   moments.clear();
   session = null;
+  // The next run may watch the other platform.
+  gifts.platform = null;
   // The last run's advice is not this one's.
   $("advice").hidden = true;
 }
