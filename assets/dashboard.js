@@ -20,6 +20,12 @@ const wsUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.h
 
 function text(id, v) { $(id).textContent = v; }
 function money(v) { return "$" + Number(v).toFixed(2); }
+// Seconds into the stream as `kicktui clip --start` takes them: 1:23:45.
+function hms(s) {
+  if (!(s >= 0)) return "–";
+  const t = Math.floor(s), m = Math.floor(t / 60) % 60, sec = t % 60;
+  return Math.floor(t / 3600) + ":" + String(m).padStart(2, "0") + ":" + String(sec).padStart(2, "0");
+}
 function clock(iso) {
   const d = new Date(iso);
   return isNaN(d) ? "" : d.toLocaleTimeString([], { hour12: false });
@@ -96,10 +102,20 @@ function streamState(d) {
   if (scored) push("engagement", d.engagementScore);
 }
 
+// Kick's viewers gift Kicks, Twitch's bits: the tile says the channel's (`context` tells
+// which, and the Kicks; `metrics_update` the bits).
+const gifts = { platform: null, bits: 0, kicks: 0 };
+function showGifts() {
+  const kick = gifts.platform === "kick";
+  text("gifts-label", kick ? "Subs · Kicks" : "Subs · Bits");
+  text("gifts", kick ? gifts.kicks : gifts.bits);
+}
+
 function metrics(d) {
   text("revenue", money(d.revenueToday));
   text("subs", d.subsCount);
-  text("bits", d.bitsToday);
+  gifts.bits = d.bitsToday;
+  showGifts();
   text("dph", money(d.donationsPerHour));
 }
 
@@ -152,25 +168,27 @@ function moment(d) {
   let tr = moments.get(key);
   if (!tr) {
     tr = document.createElement("tr");
-    tr.innerHTML = "<td></td><td></td><td></td><td></td><td></td>";
+    tr.innerHTML = "<td></td><td></td><td></td><td></td><td></td><td></td>";
     moments.set(key, tr);
     place(tr, d);
   }
   const c = tr.children;
   c[0].textContent = clock(d.time);
+  c[1].textContent = hms(d.offset);
+  c[1].className = "offset";
   // Building: its merge window is open; the same row turns final (kind and score may change).
   // The TUI's and the reports' name for it (`keyword burst`, not the stored `keyword`).
   const name = (d.headline || d.type.replace("_", " ")).toLowerCase();
-  c[1].textContent = name + (d.building ? " (building)" : "");
+  c[2].textContent = name + (d.building ? " (building)" : "");
   tr.className = d.building ? "building" : "";
-  c[2].textContent = d.score.toFixed(1);
+  c[3].textContent = d.score.toFixed(1);
   // "none" is the protocol's word for "not asked for yet"; the TUI shows that as "–" too.
   const words = { none: "–", no_recording: "no rec" };
   const hints = { none: "not cut yet", no_recording: "no recording covers it" };
-  c[3].textContent = words[d.clipStatus] || d.clipStatus;
-  c[3].className = "clip-" + d.clipStatus;
-  c[3].title = d.clipPath || hints[d.clipStatus] || "";
-  c[4].textContent = d.summary;
+  c[4].textContent = words[d.clipStatus] || d.clipStatus;
+  c[4].className = "clip-" + d.clipStatus;
+  c[4].title = d.clipPath || hints[d.clipStatus] || "";
+  c[5].textContent = d.summary;
 }
 
 // Newest first, by the moment's time: one heard of late (its clip cut at the end), or one the
@@ -202,6 +220,9 @@ function context(d) {
     }
     session = d.session;
   }
+  if (d.platform) gifts.platform = d.platform;
+  gifts.kicks = d.kicksToday || 0;
+  showGifts();
   // Two tabs (a Kick and a Twitch run) tell themselves apart by the channel.
   if (d.channel) {
     text("channel", d.channel);
@@ -267,6 +288,8 @@ function reset() {
   $("moments").tBodies[0].innerHTML = "";
   moments.clear();
   session = null;
+  // The next run may watch the other platform.
+  gifts.platform = null;
   // The last run's advice is not this one's.
   $("advice").hidden = true;
 }

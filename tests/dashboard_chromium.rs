@@ -107,7 +107,8 @@ fn snapshot(viewers: u32, per_min: f64, engagement: f64, uptime: f64) -> Update 
             chat_per_min: per_min,
             revenue_usd: 42.5,
             subs: 3,
-            bits: 500,
+            // A Kick channel: its viewers gift Kicks, never bits.
+            kicks: 1250,
             donations_per_hour: 18.0,
             context: Some(format!(
                 "Stream state: {viewers} viewers, chat velocity {per_min:.1} msg/min, \
@@ -246,6 +247,20 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
     assert_eq!(cdp.eval("$('suggestion').textContent").await, "q_and_a");
     assert_eq!(cdp.eval("$('channel').textContent").await, "clavicular");
     assert_eq!(cdp.eval("document.title").await, "clavicular · kicktui");
+    // The tiles say what the numbers are: Kick's gifts are Kicks, and the hourly rate is all
+    // the money (subs, Kicks and donations), not donations alone.
+    cdp.until(
+        "$('subs').parentElement.textContent === '3 · 1250'",
+        "3 subs and 1250 Kicks",
+    )
+    .await;
+    assert_eq!(
+        cdp.eval(
+            "[...document.querySelectorAll('.card .label')].map((l) => l.textContent).join(' | ')"
+        )
+        .await,
+        "Viewers | Uptime | Chat (msg/min) | Engagement | Revenue | Subs · Kicks | Revenue / hour"
+    );
 
     // The recording at a glance: green while it records, its part, file and size beside it.
     cdp.until(
@@ -339,6 +354,17 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
         "the moment",
     )
     .await;
+    // Where it is in the stream, as `kicktui clip --start` takes it, beside the wall clock.
+    assert_eq!(
+        cdp.eval("[...$('moments').tHead.rows[0].cells].map((c) => c.textContent).join(' | ')")
+            .await,
+        "Time | Stream | Type | Score | Clip | What"
+    );
+    assert_eq!(
+        cdp.eval("$('moments').tBodies[0].rows[0].cells[1].textContent")
+            .await,
+        "1:01:40"
+    );
     // Named as the TUI and the reports name it, not by its stored kind (`keyword`).
     let names = cdp.eval("$('moments').textContent").await;
     assert!(
@@ -425,7 +451,13 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
         .await;
     assert_eq!(dim, "0.45");
     let again = Server::start_at(addr, opts());
-    again.feed.send(snapshot(61, 100.0, 40.0, 3800.0));
+    // This run watches a Twitch channel: its viewers cheer bits.
+    let mut twitch = snapshot(61, 100.0, 40.0, 3800.0);
+    if let Update::Snapshot(s) = &mut twitch {
+        s.channel = "twitch:clavicular".into();
+        (s.engage.kicks, s.engage.bits) = (0, 500);
+    }
+    again.feed.send(twitch);
     cdp.until(
         "document.body.dataset.conn === 'live data'",
         "the reconnection",
@@ -434,6 +466,12 @@ async fn the_dashboard_shows_a_scripted_stream_live_and_reconnects() {
     cdp.until(
         "$('viewers').textContent === '61'",
         "61 viewers after reconnecting",
+    )
+    .await;
+    cdp.until(
+        "$('gifts-label').textContent === 'Subs · Bits' \
+         && $('subs').parentElement.textContent === '3 · 500'",
+        "3 subs and 500 bits on Twitch",
     )
     .await;
     // A new run with no money yet: the old run's revenue line is gone, not kept until the

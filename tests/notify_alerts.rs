@@ -10,7 +10,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::post;
-use kicktui::domain::Ts;
+use kicktui::domain::{DonationData, TriggerData, TriggerType, Ts};
 use kicktui::engine::feed::Feed;
 use kicktui::engine::update::{ClipNews, RecorderNews, Snapshot, Update};
 use kicktui::media::ClipState;
@@ -142,6 +142,55 @@ fn live_then_offline(feed: &Feed) {
     named(feed);
     feed.send(went_live(None, false));
     feed.send(Update::WentOffline { at: Ts(60_000) });
+}
+
+/// A Twitch cheer is stored as a `donation` moment: the alert keeps that `type` and names it
+/// as the TUI, log and dashboard do (`headline`: `CHEER`), in its data and its words.
+#[tokio::test]
+async fn a_cheer_moment_is_named_a_cheer_in_the_alert() {
+    let mut rx = Receiver::start().await;
+    let feed = Feed::new();
+    let cancel = CancellationToken::new();
+    let targets = vec![
+        (Target::Webhook(rx.url("hook")), events(&["moment"])),
+        (Target::Discord(rx.url("discord")), events(&["moment"])),
+    ];
+    notify::spawn(targets, &feed, fast(), cancel.clone()).unwrap();
+    feed.send(Update::Snapshot(Snapshot {
+        channel: "twitch:clavicular".into(),
+        ..Snapshot::default()
+    }));
+    let mut cheer = serve_support::moment(5025.0);
+    cheer.trigger_type = TriggerType::Donation;
+    cheer.triggers[0].kind = TriggerType::Donation;
+    cheer.triggers[0].data = TriggerData::Donation(DonationData {
+        amount_usd: 10.0,
+        bits: Some(1000),
+        kicks: None,
+        username: "fan".into(),
+    });
+    feed.send(Update::Moment {
+        id: Some(9),
+        moment: cheer,
+    });
+    let mut got = Vec::new();
+    for _ in 0..2 {
+        let (name, body, _) = rx.next().await;
+        got.push((name, body));
+    }
+    got.sort_by(|a, b| a.0.cmp(&b.0));
+    let content = got[0].1["content"].as_str().unwrap_or_default();
+    assert!(
+        content.starts_with("twitch:clavicular: CHEER at 1h 23m 45s: "),
+        "{content}"
+    );
+    let data = &got[1].1["data"];
+    assert_eq!(
+        (&data["type"], &data["headline"]),
+        (&json!("donation"), &json!("CHEER")),
+        "{data}"
+    );
+    cancel.cancel();
 }
 
 /// Log lines of this test (the runtime is single-threaded, so every task logs here).
@@ -408,7 +457,8 @@ async fn clip_ready_comes_once_the_file_is_final_with_its_details() {
     assert_eq!(
         got[2].1["data"],
         json!({"channel": "clavicular", "momentId": 3, "time": "2026-02-27T10:30:00Z",
-            "offset": 5025.0, "type": "keyword", "path": path, "bytes": 1_234_567,
+            "offset": 5025.0, "type": "keyword", "headline": "KEYWORD BURST", "path": path,
+            "bytes": 1_234_567,
             "status": "ready", "durationS": 30.0, "askedS": null})
     );
     // A short clip says so, in words and in data.

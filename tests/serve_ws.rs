@@ -122,6 +122,7 @@ async fn messages_have_the_exact_shapes_of_the_product() {
     assert_eq!(
         next(&mut ws).await,
         json!({"type": "context", "data": {"channel": "twitch:novaplays",
+            "platform": "twitch", "kicksToday": 0,
             "line": "Stream state: 42 viewers", "activity": "talk", "suggestion": "q_and_a",
             "session": null}})
     );
@@ -225,6 +226,47 @@ async fn messages_have_the_exact_shapes_of_the_product() {
     // A client that connects later gets it with the snapshot.
     let mut late = srv.connect().await;
     assert_eq!(next_of(&mut late, "advice").await["data"]["id"], 3);
+}
+
+/// A Kick channel's gifts are Kicks: `context` names the platform and carries the Kicks
+/// (`metrics_update`'s fields are fixed, and its `bitsToday` stays Twitch's), and a gift's
+/// Kicks go out with its totals, not a tick later.
+#[tokio::test]
+async fn a_kick_channel_says_so_and_its_kicks_move_with_the_gift() {
+    let srv = Server::start(quiet());
+    let mut kick = live_snapshot();
+    kick.channel = "clavicular".into();
+    kick.engage.kicks = 1200;
+    srv.feed.send(Update::Snapshot(kick));
+    let mut ws = srv.connect().await;
+    let ctx = next_of(&mut ws, "context").await;
+    assert_eq!(ctx["data"]["platform"], "kick", "{ctx}");
+    assert_eq!(ctx["data"]["kicksToday"], 1200, "{ctx}");
+    srv.feed
+        .send(Update::Revenue(kicktui::engine::view::RevenuePoint {
+            kind: "kicks".into(),
+            kicks_total: 1700,
+            ..point(1, 5.0, 155.0)
+        }));
+    let mut kinds = Vec::new();
+    for _ in 0..4 {
+        kinds.push(next(&mut ws).await);
+    }
+    let types: Vec<_> = kinds.iter().map(|m| m["type"].clone()).collect();
+    assert_eq!(
+        types,
+        ["donation", "revenue_point", "metrics_update", "context"]
+    );
+    assert_eq!(kinds[2]["data"]["bitsToday"], 0, "{}", kinds[2]);
+    assert_eq!(kinds[3]["data"]["kicksToday"], 1700, "{}", kinds[3]);
+    let state: serde_json::Value = reqwest::get(format!("http://{}/api/state", srv.running.addr))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(state["platform"], "kick", "{state}");
+    assert_eq!(state["kicksToday"], 1700, "{state}");
 }
 
 fn advice() -> kicktui::advisor::Advice {
@@ -558,6 +600,7 @@ async fn api_state_returns_the_snapshot() {
     assert_eq!(body["donations"][0]["username"], "viewer1");
     assert_eq!(body["context"], "Stream state: 42 viewers");
     assert_eq!(body["channel"], "twitch:novaplays");
+    assert_eq!(body["platform"], "twitch");
     // Nothing said about recording yet.
     assert_eq!(body["recording"]["state"], "unknown");
     let page = reqwest::get(format!("http://{}/", srv.running.addr))

@@ -30,6 +30,8 @@ pub struct EngageView {
     pub revenue_usd: f64,
     /// Subs this session, gifted subs included.
     pub subs: u64,
+    /// Kicks this session (Kick's gift currency; Twitch's are bits).
+    pub kicks: u64,
     pub bits: u64,
     pub donations_per_hour: f64,
     pub arms: Vec<ArmView>,
@@ -37,14 +39,15 @@ pub struct EngageView {
     pub context: Option<String>,
 }
 
-/// The money an [`EngageView`] shows: revenue, subs, bits, dollars per hour.
-pub type MoneyShown = (f64, u64, u64, f64);
+/// The money an [`EngageView`] shows: revenue, subs, Kicks, bits, dollars per hour.
+pub type MoneyShown = (f64, u64, u64, u64, f64);
 
 impl EngageView {
     fn money(&self) -> MoneyShown {
         (
             self.revenue_usd,
             self.subs,
+            self.kicks,
             self.bits,
             self.donations_per_hour,
         )
@@ -54,6 +57,7 @@ impl EngageView {
         (
             self.revenue_usd,
             self.subs,
+            self.kicks,
             self.bits,
             self.donations_per_hour,
         ) = m;
@@ -82,9 +86,10 @@ pub struct RevenuePoint {
     pub amount: f64,
     /// Dollars this session, this one included.
     pub cumulative: f64,
-    /// Subs and bits this session and dollars per hour, this one included: the dashboard's
-    /// numbers move with the point, not a tick later.
+    /// Subs, Kicks and bits this session and dollars per hour, this one included: the
+    /// dashboard's numbers move with the point, not a tick later.
     pub subs_total: u64,
+    pub kicks_total: u64,
     pub bits_total: u64,
     pub per_hour: f64,
 }
@@ -118,7 +123,7 @@ pub struct View {
     /// The co-pilot (when `[advisor]` is on): its latest advice and its status.
     pub advice: Option<crate::advisor::Advice>,
     pub advisor: Option<crate::advisor::AdvisorStatus>,
-    /// After the stream ended: its money (revenue, subs, bits, per hour), shown until money
+    /// After the stream ended: its money (revenue, subs, Kicks, bits, per hour), shown until money
     /// of another session comes.
     pub ended_money: Option<MoneyShown>,
     /// The offline session opened since, shown once money comes to it.
@@ -204,6 +209,7 @@ impl View {
                 let e = &mut self.snapshot.engage;
                 e.revenue_usd = e.revenue_usd.max(p.cumulative);
                 e.subs = e.subs.max(p.subs_total);
+                e.kicks = e.kicks.max(p.kicks_total);
                 e.bits = e.bits.max(p.bits_total);
                 if p.per_hour > 0.0 {
                     e.donations_per_hour = p.per_hour;
@@ -328,6 +334,7 @@ mod tests {
             amount: 5.0,
             cumulative,
             subs_total: 0,
+            kicks_total: 0,
             bits_total: 0,
             per_hour: 20.0,
         })

@@ -89,7 +89,8 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
             if seen {
                 return None;
             }
-            // The channel first: one Discord channel often takes several streams' alerts.
+            // The channel first: one Discord channel often takes several streams' alerts. The
+            // headline is the dashboard's (`CHEER` where `type` says `donation`).
             alert(
                 "moment",
                 format!(
@@ -99,7 +100,7 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
                 ),
                 json!({"channel": channel, "id": id, "time": moment.at.to_rfc3339(),
                     "offset": moment.offset_s, "type": moment.trigger_type.as_str(),
-                    "score": moment.score}),
+                    "headline": moment.headline(), "score": moment.score}),
             )
         }
         Update::Clip(news) => {
@@ -130,20 +131,22 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
             if row.and_then(|r| r.clip.as_ref()) == Some(&news.state) {
                 return None;
             }
-            let (title, time, offset, kind) = match row {
+            let (title, time, offset, kind, headline) = match row {
                 Some(r) => (
                     present::moment_title(&r.moment),
                     Some(r.moment.at.to_rfc3339()),
                     Some(r.moment.offset_s),
                     Some(r.moment.trigger_type.as_str()),
+                    Some(r.moment.headline()),
                 ),
-                None => ("a moment".to_string(), None, None, None),
+                None => ("a moment".to_string(), None, None, None, None),
             };
             let a = Alert {
                 event: "clip_ready",
                 text: format!("{channel}: {ready}: {title} → {}", path.display()),
                 data: json!({"channel": channel, "momentId": news.moment_id, "time": time,
-                    "offset": offset, "type": kind, "path": path.display().to_string(),
+                    "offset": offset, "type": kind, "headline": headline,
+                    "path": path.display().to_string(),
                     "status": status, "durationS": duration, "askedS": asked}),
             };
             Some(Pending::ClipFile(a, path.clone()))

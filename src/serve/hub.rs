@@ -139,12 +139,13 @@ impl Hub {
                 messages::for_update(&inner.view, u)
             }
         };
-        // A new activity, suggestion or stream goes out at once; the line's metrics wait for
-        // the tick.
+        // A new activity, suggestion, stream or Kicks total goes out at once (the Kicks with
+        // their `metrics_update`); the line's metrics wait for the tick.
         let context = messages::context_of(&inner.view);
         let last = &inner.last_context;
         let new_stream = context.session != last.session;
         if new_stream
+            || context.kicks_today != last.kicks_today
             || (&context.activity, &context.suggestion) != (&last.activity, &last.suggestion)
         {
             // Before a resync's donations: a page clears its money when the session changes.

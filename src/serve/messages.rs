@@ -105,12 +105,19 @@ pub struct MomentMsg {
     pub building: bool,
 }
 
-/// The orchestrator's context line with the activity and the bandit's suggestion (not in
-/// `stream_state`, whose fields are fixed).
+/// The orchestrator's context line with the activity and the bandit's suggestion, and what
+/// the page needs to know of the channel (not in `stream_state` or `metrics_update`, whose
+/// fields are fixed).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Context {
     /// The channel watched (`twitch:` first for Twitch), for the page's title.
     pub channel: String,
+    /// `kick` or `twitch` (null before a channel is known): Kick's gifts are Kicks, Twitch's
+    /// bits.
+    pub platform: Option<String>,
+    /// Kicks this session (Twitch's bits are `metrics_update.bitsToday`).
+    pub kicks_today: u64,
     pub line: Option<String>,
     pub activity: Option<String>,
     pub suggestion: Option<String>,
@@ -214,10 +221,23 @@ pub fn context_of(v: &View) -> Context {
     let e = &v.snapshot.engage;
     Context {
         channel: v.snapshot.channel.clone(),
+        platform: platform(&v.snapshot.channel).map(str::to_string),
+        kicks_today: e.kicks,
         line: e.context.clone(),
         activity: e.activity.clone(),
         suggestion: e.suggestion.clone(),
         session: v.session,
+    }
+}
+
+/// The live engine names a Twitch channel `twitch:NAME` and a Kick one by its name alone.
+fn platform(channel: &str) -> Option<&'static str> {
+    if channel.is_empty() {
+        None
+    } else if channel.starts_with("twitch:") {
+        Some("twitch")
+    } else {
+        Some("kick")
     }
 }
 
@@ -341,6 +361,8 @@ pub fn api_state(v: &View, recording: Recording) -> serde_json::Value {
         "metrics": data(metrics(v)).unwrap_or_default(),
         "recording": data(Msg::Recording(recording)).unwrap_or_default(),
         "channel": v.snapshot.channel,
+        "platform": platform(&v.snapshot.channel),
+        "kicksToday": v.snapshot.engage.kicks,
         "context": v.snapshot.engage.context,
         "revenue": list(v.revenue.iter().map(revenue_point).collect()),
         "donations": list(v.donations.iter().map(donation).collect()),

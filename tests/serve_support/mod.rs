@@ -94,6 +94,7 @@ pub fn point(i: u64, amount: f64, cumulative: f64) -> RevenuePoint {
         amount,
         cumulative,
         subs_total: 0,
+        kicks_total: 0,
         bits_total: 0,
         per_hour: 0.0,
     }

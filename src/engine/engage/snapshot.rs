@@ -85,6 +85,7 @@ impl Engine {
             amount: m.usd,
             cumulative: totals.revenue_usd,
             subs_total: totals.subs,
+            kicks_total: totals.kicks,
             bits_total: totals.bits,
             per_hour,
         }));
@@ -114,6 +115,7 @@ impl Engine {
             unique_chatters: m.unique_chatters(),
             revenue_usd: m.totals.revenue_usd,
             subs: m.totals.subs,
+            kicks: m.totals.kicks,
             bits: m.totals.bits,
             donations_per_hour: per_hour,
             arms: h.arms.clone(),
