@@ -80,6 +80,8 @@ async fn a_404_stream_is_retried_as_one_part_and_says_why() {
     })
     .await;
     assert!(st.state.label().contains("404"), "{}", st.state.label());
+    let named = st.path.clone();
+    assert!(named.is_some());
     // Three more attempts.
     let attempts = || std::fs::read_to_string(&runs).map_or(0, |s| s.lines().count());
     let deadline = tokio::time::Instant::now() + Duration::from_secs(25);
@@ -98,8 +100,10 @@ async fn a_404_stream_is_retried_as_one_part_and_says_why() {
         st.state
     );
     assert!(st.parts.len() <= 1, "{:#?}", st.parts);
-    // One part number throughout: the engine announces each new part once.
+    // One part number throughout: the engine announces each new part once ("Recording to:
+    // …_p1.ts"), and each attempt writes to that file name, not a newer one never named.
     assert_eq!(st.part, 1);
+    assert_eq!(st.path, named);
     let fin = rec.stop().await;
     assert_eq!(fin.state, RecState::Stopped(StopReason::Requested));
     store.flush().await.unwrap();

@@ -85,7 +85,10 @@ impl Supervisor {
     }
 
     pub(super) async fn run_part(&mut self, part: u32, live_edge: Option<u32>) -> PartEnd {
-        let path = self.part_path(part);
+        let path = self
+            .retry_path
+            .take()
+            .unwrap_or_else(|| self.part_path(part));
         // Tried here: in a folder it cannot even look into, streamlink crashes with a traceback
         // instead of saying it cannot write, and each restart looked like a new part.
         if let Err(e) = super::supervise::probe(&self.cfg.recordings_dir, 0).await {
@@ -317,6 +320,10 @@ impl Supervisor {
             && m.len() == 0
         {
             let _ = tokio::fs::remove_file(&gone.path).await;
+        }
+        // Its name again, unless something is in the way (then a new name, as for any part).
+        if !gone.path.exists() {
+            self.retry_path = Some(gone.path.clone());
         }
         if let (Some(store), Some(id)) = (&self.store, gone.recording_id)
             && let Err(e) = store.enqueue(WriteOp::DropEmptyRecording(id)).await

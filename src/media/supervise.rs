@@ -51,8 +51,10 @@ pub(super) struct Supervisor {
     /// streamlink's warnings, each said once and then summarised (a stream it cannot open
     /// gives the same one every 5 s).
     pub(super) repeats: super::retry_log::RepeatLines,
-    /// The last attempt never opened the stream and was dropped: the next takes its number.
+    /// The last attempt never opened the stream and was dropped: the next takes its number…
     pub(super) retry_part: bool,
+    /// …and its file name (the one "Recording to:" said), when nothing is in the way.
+    pub(super) retry_path: Option<PathBuf>,
 }
 
 impl Supervisor {
@@ -80,6 +82,7 @@ impl Supervisor {
             ended_here: Vec::new(),
             repeats: Default::default(),
             retry_part: false,
+            retry_path: None,
         }
     }
 
