@@ -147,7 +147,7 @@ impl From<&media::RecState> for RecState {
             media::RecState::Starting => RecState::Starting,
             media::RecState::Recording => RecState::Recording,
             media::RecState::Stalled => RecState::Stalled,
-            media::RecState::Restarting => RecState::Restarting,
+            media::RecState::Restarting | media::RecState::Unreachable(_) => RecState::Restarting,
             media::RecState::Frozen => RecState::Frozen,
             media::RecState::Unwritable(why) => RecState::Unwritable(why.clone()),
             // It starts again at once; the flash and the log say it crashed.

@@ -45,6 +45,7 @@ pub mod probe;
 pub mod reaper;
 pub mod recorder;
 mod restart;
+pub mod retry_log;
 mod run_part;
 pub mod slog;
 pub mod stream_probe;

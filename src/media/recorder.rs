@@ -130,6 +130,9 @@ pub enum RecState {
     Stalled,
     /// Between parts (asking whether the channel is live, or backing off).
     Restarting,
+    /// streamlink cannot open the stream (a wrong address, a 404, a server away): why, in a
+    /// few words. Tried again with backoff in the same part number until it gets a byte.
+    Unreachable(String),
     /// Between parts while the stream sends no new video (the platform says live): no
     /// streamlink runs; a part starts once its playlist lists new video.
     Frozen,
@@ -149,6 +152,7 @@ impl RecState {
             RecState::Recording => "recording".into(),
             RecState::Stalled => "stalled".into(),
             RecState::Restarting => "restarting".into(),
+            RecState::Unreachable(why) => format!("cannot reach the stream ({why}); retrying"),
             RecState::Frozen => "frozen: no new video".into(),
             RecState::Unwritable(why) => format!("cannot write: {why}"),
             RecState::Crashed(why) => format!("recorder {why}"),

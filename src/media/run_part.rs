@@ -85,7 +85,10 @@ impl Supervisor {
     }
 
     pub(super) async fn run_part(&mut self, part: u32, live_edge: Option<u32>) -> PartEnd {
-        let path = self.part_path(part);
+        let path = self
+            .retry_path
+            .take()
+            .unwrap_or_else(|| self.part_path(part));
         // Tried here: in a folder it cannot even look into, streamlink crashes with a traceback
         // instead of saying it cannot write, and each restart looked like a new part.
         if let Err(e) = super::supervise::probe(&self.cfg.recordings_dir, 0).await {
@@ -135,7 +138,12 @@ impl Supervisor {
         self.status.path = Some(path.clone());
         self.status.pid = Some(child.pid);
         self.growth.reset_stall_clock(Instant::now());
-        self.set_state(RecState::Starting);
+        if matches!(self.status.state, RecState::Unreachable(_)) {
+            // Another attempt at a stream it could not open: still the truth.
+            self.publish();
+        } else {
+            self.set_state(RecState::Starting);
+        }
 
         let (line_tx, mut line_rx) = mpsc::channel::<String>(256);
         if let Some(out) = child.child.stdout.take() {
@@ -230,10 +238,23 @@ impl Supervisor {
             | LogEvent::AlreadyExists
             | LogEvent::WriteFailed(_)
             | LogEvent::Error(_) => {
-                tracing::warn!("streamlink: {line}");
+                if let Some(said) = self.repeats.line(line, Instant::now()) {
+                    tracing::warn!("streamlink: {said}");
+                }
                 self.status.last_problem = Some(line.to_string());
             }
             _ => {}
+        }
+        if let LogEvent::Error(_) = &ev
+            && self.current().first_byte_at.is_none()
+            && let Some(why) = super::retry_log::unreachable_why(line)
+        {
+            // Its closing "no playable streams" says less than the error before it.
+            let said_more = matches!(self.status.state, RecState::Unreachable(_))
+                && why == "no playable stream";
+            if !said_more {
+                self.set_state(RecState::Unreachable(why));
+            }
         }
         if let LogEvent::WriteFailed(why) = &ev {
             self.write_error = Some(why.clone());
@@ -279,6 +300,39 @@ impl Supervisor {
         self.finish_part(PartEnd::Crashed).await
     }
 
+    /// `part` ended without a byte (streamlink never opened the stream): it is no part. Its
+    /// row (and any empty file) goes and the next attempt takes its number, so retrying a
+    /// stream that cannot be reached does not pile up empty parts.
+    pub(super) async fn drop_empty_part(&mut self, part: u32) {
+        let Some(last) = self.status.parts.last() else {
+            return;
+        };
+        if last.part != part || last.bytes > 0 || last.first_byte_at.is_some() {
+            return;
+        }
+        let Some(gone) = self.status.parts.pop() else {
+            return;
+        };
+        self.ended_here.retain(|p| *p != part);
+        // `status.part` stays: the engine announces each part number once.
+        self.retry_part = true;
+        if let Ok(m) = tokio::fs::metadata(&gone.path).await
+            && m.len() == 0
+        {
+            let _ = tokio::fs::remove_file(&gone.path).await;
+        }
+        // Its name again, unless something is in the way (then a new name, as for any part).
+        if !gone.path.exists() {
+            self.retry_path = Some(gone.path.clone());
+        }
+        if let (Some(store), Some(id)) = (&self.store, gone.recording_id)
+            && let Err(e) = store.enqueue(WriteOp::DropEmptyRecording(id)).await
+        {
+            tracing::warn!("empty recording row not removed: {e}");
+        }
+        self.publish();
+    }
+
     async fn finish_part(&mut self, end: PartEnd) -> PartEnd {
         let path = self.current().path.clone();
         let size = match tokio::fs::metadata(&path).await {
@@ -301,12 +355,18 @@ impl Supervisor {
             tracing::warn!("cannot write the part's sidecar: {e}");
         }
         self.status.bytes = self.done_bytes;
-        tracing::info!(
+        let ended = format!(
             "recording part {} ended ({}): {:.1} MB",
             self.status.part,
             end.as_status(),
             size as f64 / 1_000_000.0
         );
+        // An attempt that never opened the stream is no part (see `drop_empty_part`).
+        if size == 0 && matches!(end, PartEnd::Exited(_) | PartEnd::Unreachable) {
+            tracing::debug!("{ended}");
+        } else {
+            tracing::info!("{ended}");
+        }
         if let Some(update) = self.current().final_row() {
             self.store_update(update).await;
         }

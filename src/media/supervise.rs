@@ -48,6 +48,13 @@ pub(super) struct Supervisor {
     /// The parts this supervisor ended (their rows are its to write again at the stop; a
     /// resumed session's older ones are the recovery's).
     pub(super) ended_here: Vec<u32>,
+    /// streamlink's warnings, each said once and then summarised (a stream it cannot open
+    /// gives the same one every 5 s).
+    pub(super) repeats: super::retry_log::RepeatLines,
+    /// The last attempt never opened the stream and was dropped: the next takes its number…
+    pub(super) retry_part: bool,
+    /// …and its file name (the one "Recording to:" said), when nothing is in the way.
+    pub(super) retry_path: Option<PathBuf>,
 }
 
 impl Supervisor {
@@ -73,6 +80,9 @@ impl Supervisor {
             new_since_discontinuity: None,
             disk_looked: None,
             ended_here: Vec::new(),
+            repeats: Default::default(),
+            retry_part: false,
+            retry_path: None,
         }
     }
 
@@ -125,10 +135,16 @@ impl Supervisor {
     pub(super) fn set_state(&mut self, state: RecState) {
         if self.status.state != state {
             match &state {
-                RecState::Stalled | RecState::Stopped(StopReason::Failed(_)) => {
+                RecState::Stalled
+                | RecState::Unreachable(_)
+                | RecState::Stopped(StopReason::Failed(_)) => {
                     tracing::warn!("recording: {}", state.label())
                 }
                 _ => tracing::info!("recording: {}", state.label()),
+            }
+            if state == RecState::Recording {
+                // Bytes again: a warning that comes back after this is news.
+                self.repeats.clear();
             }
         }
         self.status.state = state;
@@ -149,7 +165,11 @@ impl Supervisor {
         let reason = loop {
             // The part after the last that started: one streamlink could not start (or whose
             // folder could not be made) leaves no gap in the numbers.
-            let part = self.status.part + 1;
+            let part = if std::mem::take(&mut self.retry_part) {
+                self.status.part.max(1)
+            } else {
+                self.status.part + 1
+            };
             if self.stop_requested() {
                 break StopReason::Requested;
             }
@@ -163,6 +183,9 @@ impl Supervisor {
             let started = Instant::now();
             let end = self.run_part(part, live_edge).await;
             let part_bytes = self.status.parts.last().map_or(0, |p| p.bytes);
+            if matches!(end, PartEnd::Exited(_) | PartEnd::Unreachable) {
+                self.drop_empty_part(part).await;
+            }
             if end == PartEnd::NoNewVideo {
                 self.status.frozen_since.get_or_insert(wall_now());
             } else if part_bytes == 0 {
@@ -194,7 +217,10 @@ impl Supervisor {
             if self.stop_requested() {
                 break StopReason::Requested;
             }
-            self.set_state(RecState::Restarting);
+            // A stream it cannot open keeps saying why between the attempts too.
+            if !matches!(self.status.state, RecState::Unreachable(_)) {
+                self.set_state(RecState::Restarting);
+            }
             if end == PartEnd::PlaylistEnded && !self.await_offline().await {
                 break StopReason::Requested;
             }
@@ -235,7 +261,12 @@ impl Supervisor {
                 backoff = backoff.min(FROZEN_RETRY);
             }
             if !backoff.is_zero() {
-                tracing::info!("recording: restarting in {:.0} s", backoff.as_secs_f64());
+                let secs = backoff.as_secs_f64();
+                if matches!(self.status.state, RecState::Unreachable(_)) {
+                    tracing::debug!("recording: trying the stream again in {secs:.0} s");
+                } else {
+                    tracing::info!("recording: restarting in {secs:.0} s");
+                }
                 tokio::select! {
                     _ = tokio::time::sleep(backoff) => {}
                     _ = stopped(&mut stop) => {

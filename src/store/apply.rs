@@ -1,6 +1,6 @@
 //! The SQL behind each [`WriteOp`]. Runs on the writer thread, inside its transaction.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
 use super::writer::WriteOp;
@@ -301,6 +301,28 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
                     opt_ts(u.pdt_first_at)
                 ])?;
             one_row(n, "recording", u.id)
+        }
+        WriteOp::DropEmptyRecording(id) => {
+            let empty: Option<(i64, String)> = conn
+                .prepare_cached(
+                    "SELECT session_id, path FROM recordings
+                     WHERE id = ?1 AND bytes = 0 AND first_byte_at IS NULL",
+                )?
+                .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let Some((session, path)) = empty else {
+                return Ok(0);
+            };
+            conn.prepare_cached("DELETE FROM recordings WHERE id = ?1")?
+                .execute(params![id])?;
+            // It was the session's first part: the path is the next one's (set again by it).
+            conn.prepare_cached(
+                "UPDATE sessions SET recording_path = (SELECT path FROM recordings
+                     WHERE session_id = ?1 ORDER BY part, id LIMIT 1)
+                 WHERE id = ?1 AND recording_path = ?2",
+            )?
+            .execute(params![session, path])?;
+            Ok(0)
         }
         WriteOp::Flush => Ok(0),
         WriteOp::Engage(e) => super::engage::apply(conn, e),

@@ -83,6 +83,9 @@ pub enum WriteOp {
     /// Reply: the recording id. Also sets the session's `recording_path` if it has none.
     StartRecording(NewRecording),
     UpdateRecording(RecordingUpdate),
+    /// A part that never got a byte (streamlink could not open the stream): its row goes, so
+    /// retries do not pile up empty parts. A row with bytes is kept.
+    DropEmptyRecording(i64),
     /// An advisor call (reply: its id) or what the streamer did with it.
     Advice(super::advice::AdviceWrite),
     /// The session's report file is owed (it closed) or written.
@@ -123,6 +126,7 @@ impl WriteOp {
             WriteOp::Activity(_) => "activity",
             WriteOp::StartRecording(_) => "start_recording",
             WriteOp::UpdateRecording(_) => "update_recording",
+            WriteOp::DropEmptyRecording(_) => "drop_empty_recording",
             WriteOp::Advice(_) => "advice",
             WriteOp::Flush => "flush",
             WriteOp::Engage(_) => "engage",
