@@ -32,9 +32,17 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     };
     // A clip's path after its state, kept apart to be broken at a `/`.
     let (clip, clip_path) = match &e.clip {
-        ClipStatus::Done { path, short } => {
-            let short = if *short { " (short)" } else { "" };
-            (format!("clipped{short}:"), Some(path.as_str()))
+        ClipStatus::Done {
+            path,
+            short,
+            length,
+        } => {
+            let how = match (length, short) {
+                (Some(l), _) => format!(" ({})", l.words()),
+                (None, true) => " (short)".to_string(),
+                (None, false) => String::new(),
+            };
+            (format!("clipped{how}:"), Some(path.as_str()))
         }
         ClipStatus::Failed { why } => (format!("failed: {why}"), None),
         ClipStatus::NotRecorded => (
