@@ -109,20 +109,46 @@ pub fn shorten_path_end(s: &str, path_at: usize, max: usize) -> String {
     if s.width() <= max {
         return s.to_string();
     }
-    match s.split_at_checked(path_at) {
-        Some((head, path)) if head.width() + 8 <= max => {
-            let tail = shorten_left(path, max - head.width());
-            // `…ips/x.mp4` → `…/x.mp4`: no half a directory name.
-            let tail = match tail
-                .strip_prefix('…')
-                .and_then(|t| t.find('/').map(|i| &t[i..]))
-            {
-                Some(from_slash) => format!("…{from_slash}"),
-                None => tail,
-            };
-            format!("{head}{tail}")
-        }
-        _ => shorten(s, max),
+    let Some((head, path)) = s.split_at_checked(path_at) else {
+        return shorten(s, max);
+    };
+    // The head's aside (`clip #7 ready (26.5 s): `) gives way before the file name does.
+    let file_w = path.rsplit('/').next().map_or(0, |f| f.width() + 2);
+    let head = if head.width() + file_w > max {
+        shorten_aside(head, max.saturating_sub(file_w))
+    } else {
+        head.to_string()
+    };
+    if head.width() + 8 > max {
+        return shorten(s, max);
+    }
+    let tail = shorten_left(path, max - head.width());
+    // `…ips/x.mp4` → `…/x.mp4`: no half a directory name.
+    let tail = match tail
+        .strip_prefix('…')
+        .and_then(|t| t.find('/').map(|i| &t[i..]))
+    {
+        Some(from_slash) => format!("…{from_slash}"),
+        None => tail,
+    };
+    format!("{head}{tail}")
+}
+
+/// `before (aside): ` in at most `max` columns: the aside cut at its end, or left out.
+fn shorten_aside(head: &str, max: usize) -> String {
+    let (Some(open), Some(inner_end)) = (head.find(" ("), head.strip_suffix("): ")) else {
+        return head.to_string();
+    };
+    let Some(inner) = inner_end.get(open + 2..) else {
+        return head.to_string();
+    };
+    let before = &head[..open];
+    // ` (` and `): ` around it.
+    let room = max.saturating_sub(before.width() + 5);
+    if room >= 6 {
+        format!("{before} ({}): ", shorten(inner, room))
+    } else {
+        format!("{before}: ")
     }
 }
 
@@ -208,6 +234,14 @@ mod tests {
         assert_eq!(shorten_path_end(s, 12, 28), "clip ready: …ar_s001_m12.mp4");
         // No room for a path after the lead: cut at the end as any text.
         assert_eq!(shorten_path_end(s, 12, 16), "clip ready: /sr…");
+        // An aside in the head is cut, then left out, before the file name.
+        let s = "clip #12 ready (short: 56.2 of 60 s, the disk was full): /srv/clips/x_m12.mp4";
+        let at = s.find("/srv").unwrap_or_default();
+        assert_eq!(
+            shorten_path_end(s, at, 50),
+            "clip #12 ready (short: 56.2 of 60 s…): …/x_m12.mp4"
+        );
+        assert_eq!(shorten_path_end(s, at, 30), "clip #12 ready: …/x_m12.mp4");
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod tui_support;
 
 use std::path::PathBuf;
 
-use kicktui::app::{App, ClipStatus, Cmd, Msg, Popup, RecState};
+use kicktui::app::{App, ClipLength, ClipStatus, Cmd, Msg, Popup, RecState};
 use kicktui::engine::update::{ClipNews, RecorderNews, RecordingInfo, Update};
 use kicktui::media::{self, ClipState};
 use tui_support::*;
@@ -87,10 +87,18 @@ fn c_on_a_stored_moment_while_recording_asks_the_engine_and_follows_the_clip() {
         ClipStatus::Done {
             path: path.display().to_string(),
             short: false,
+            length: Some(ClipLength {
+                secs: 55.0,
+                short_of: None,
+                why: None,
+            }),
         }
     );
     assert_eq!(a.moments.entries[0].clip.label(), "ready");
-    assert_eq!(flash(&a), format!("clip ready: {}", path.display()));
+    assert_eq!(
+        flash(&a),
+        format!("clip #3 ready (55.0 s): {}", path.display())
+    );
 
     // A failed clip says why, and can be asked for again.
     let failed = ClipState::Failed("ffmpeg exited 1".into());

@@ -19,6 +19,7 @@ fn clipped() -> App {
             status: ClipStatus::Done {
                 path: CLIP.into(),
                 short: false,
+                length: None,
             },
         },
         T0,
@@ -26,21 +27,22 @@ fn clipped() -> App {
     a
 }
 
-/// The hint bar cut the message at its end: `clip ready: /home/streamer/.local/share/ki…`.
+/// The hint bar cut the message at its end: `clip ready: /home/streamer/.local/share/ki…`
+/// (`#12` names the moment).
 #[test]
 fn the_clip_ready_flash_keeps_the_file_name_at_60_columns() {
     let a = clipped();
     let s = screen(&a, 60, 20);
     let bar = s.lines().last().unwrap_or_default();
     assert!(
-        bar.starts_with("clip ready: …/clips/clavicular_s001_m12.mp4 "),
+        bar.starts_with("clip #12 ready: …/clavicular_s001_m12.mp4 "),
         "{s}"
     );
-    assert!(bar.ends_with(" ? help  q quit "), "{s}");
+    assert!(bar.trim_end().ends_with(" ? help  q quit"), "{s}");
     // Wide enough, the path is whole.
     let s = screen(&a, 120, 40);
     let bar = s.lines().last().unwrap_or_default();
-    assert!(bar.starts_with(&format!("clip ready: {CLIP} ")), "{s}");
+    assert!(bar.starts_with(&format!("clip #12 ready: {CLIP} ")), "{s}");
 }
 
 /// The details popup broke the path where its row ended (`…/clips/cl`, then `avicular_…`

@@ -148,6 +148,7 @@ fn clip_needs_a_selection_a_recording_and_a_stored_moment() {
     let done = ClipStatus::Done {
         path: "/clips/3.mp4".into(),
         short: false,
+        length: None,
     };
     a.update(
         Msg::Clip {
@@ -157,7 +158,7 @@ fn clip_needs_a_selection_a_recording_and_a_stored_moment() {
         T0,
     );
     assert_eq!(a.moments.entries[0].clip, done);
-    assert_eq!(flash(&a), "clip ready: /clips/3.mp4");
+    assert_eq!(flash(&a), "clip #3 ready: /clips/3.mp4");
     // Clipped already: the engine decides (it says where the clip is, or cuts it again when
     // its file is gone).
     assert_eq!(a.update(key('c'), T0), vec![Cmd::ClipMoment { id: 3 }]);
@@ -174,7 +175,7 @@ fn clip_needs_a_selection_a_recording_and_a_stored_moment() {
         T0,
     );
     assert_eq!(a.moments.entries[0].clip, done);
-    assert_eq!(flash(&a), "clip ready: /clips/3.mp4");
+    assert_eq!(flash(&a), "clip #3 ready: /clips/3.mp4");
     // …even once the recording has failed: the clip is there to be found.
     a.update(
         Msg::Engine(Update::Recorder(
@@ -552,6 +553,7 @@ fn a_resumed_sessions_earlier_moments_join_the_list_quietly() {
         ClipStatus::Done {
             path: "/d/clips/x_s001_m1.mp4".into(),
             short: false,
+            length: None,
         }
     );
 }
@@ -711,7 +713,10 @@ fn a_short_clip_is_shown_short() {
         at(2.0),
     );
     assert_eq!(a.moments.entries[0].clip.label(), "short");
-    assert_eq!(flash(&a), "clip ready but short: /d/clips/m3.mp4");
+    assert_eq!(
+        flash(&a),
+        "clip #3 ready (short: 46.0 of 55 s, part of it was not recorded): /d/clips/m3.mp4"
+    );
 }
 
 /// The start-up log scrolls a crash recovery's news out of the log pane within seconds: it
@@ -743,6 +748,7 @@ fn a_flash_after_a_crash_recovery_shows_and_then_the_recovery_comes_back() {
     let ready = ClipStatus::Done {
         path: "/d/clips/m3.mp4".into(),
         short: false,
+        length: None,
     };
     a.update(moment_update(Some(3), spike(100.0, 20.0)), at(0.3));
     a.update(
@@ -753,7 +759,7 @@ fn a_flash_after_a_crash_recovery_shows_and_then_the_recovery_comes_back() {
         at(0.5),
     );
     let s = screen(&a, 120, 40);
-    assert!(s.contains("clip ready: /d/clips/m3.mp4"), "{s}");
+    assert!(s.contains("clip #3 ready: /d/clips/m3.mp4"), "{s}");
     a.update(Msg::Tick(at(6.0)), at(6.0));
     let s = screen(&a, 120, 40);
     assert!(

@@ -50,6 +50,24 @@ impl App {
         {
             self.popup = None;
         }
+        // Nor do they open there: `?` made a help nobody saw, which then covered the panes
+        // once the terminal grew. The too-small screen shows this answer.
+        if matches!(action, Action::Help | Action::Details) && crate::ui::layout::too_small(shown) {
+            let what = if action == Action::Help {
+                "help"
+            } else {
+                "details"
+            };
+            self.flash(
+                format!(
+                    "{what} needs {}×{}: enlarge the terminal",
+                    crate::ui::layout::MIN_WIDTH,
+                    crate::ui::layout::MIN_HEIGHT
+                ),
+                FlashKind::Info,
+            );
+            return vec![];
+        }
         // A popup answers to its own keys first, as the keymap table says (the hint bar
         // shows the same): marking and repainting always work.
         if let Some(p) = self.popup {

@@ -19,6 +19,6 @@ pub use advisor::AdvisorView;
 pub use help::HELP_NOTES;
 pub use input::MARK_AGAIN_S;
 pub use keymap::{Action, Keymap};
-pub use msg::{BanditArm, BanditView, ClipStatus, Cmd, Msg, RecState, RecordingView};
+pub use msg::{BanditArm, BanditView, ClipLength, ClipStatus, Cmd, Msg, RecState, RecordingView};
 pub use state::{App, Popup, Storage, TuiContext};
 pub use update::FLASH_MS;

@@ -1,12 +1,15 @@
 //! The moments the engine sends, as the list takes them: new (flashed and logged), building
 //! then final in the same row, and rows joined quietly (a resumed session's, a resync's).
 
-use super::moments::MomentEntry;
+use super::moments::{MomentEntry, Said};
 use super::msg::ClipStatus;
 use super::state::{App, FlashKind, Storage};
 use crate::domain::{Moment, MomentSource};
 use crate::present::{moment_title, trigger_summary};
 use crate::time::{format_hms, format_offset_words};
+
+/// A moment growing while it builds is said again in the log at most this often.
+const NOW_LINE_EVERY_MS: i64 = 5000;
 
 impl App {
     /// A resumed session's moments from before the crash join the list with their clips, so
@@ -51,6 +54,7 @@ impl App {
                         moment: row.moment,
                         clip: clip.unwrap_or(ClipStatus::None),
                         building: row.building,
+                        said: None,
                     };
                     self.moments.push(entry, false, list);
                 }
@@ -76,12 +80,21 @@ impl App {
                 .flatten()
         });
         if let Some(i) = same {
+            let now = self.now;
             let entry = &mut self.moments.entries[i];
-            // The log said what it was seen as: say what it became, if that changed.
             let grew = entry.moment.headline() != moment.headline()
                 || entry.moment.triggers.len() != moment.triggers.len();
             let second_try = entry.id.is_none() && id.is_some();
-            if grew {
+            // The log said what it was seen as: say what it became, if that changed; while it
+            // builds, at most every few seconds (the final line says the rest).
+            let stale = entry.said.as_ref().is_none_or(|s| s.differs(&moment));
+            let due = !building
+                || entry
+                    .said
+                    .as_ref()
+                    .is_none_or(|s| now.0 - s.at.0 >= NOW_LINE_EVERY_MS);
+            if stale && due {
+                entry.said = Some(Said::of(&moment, now));
                 let word = if building { "now" } else { "final" };
                 let id = id.map(|i| format!(" #{i}")).unwrap_or_default();
                 tracing::info!(
@@ -153,11 +166,13 @@ impl App {
             _ => FlashKind::Info,
         };
         let rows = self.moment_rows();
+        let said = Some(Said::of(&moment, self.now));
         let entry = MomentEntry {
             id,
             moment,
             clip: ClipStatus::None,
             building,
+            said,
         };
         let index = self.moments.push(entry, manual, rows);
         // `marked at … (saved #7)` whole on a narrow bar, not `…: as shown 5 s…`.

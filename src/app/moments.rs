@@ -12,6 +12,32 @@ pub struct MomentEntry {
     pub clip: ClipStatus,
     /// Still collecting triggers: shown at once, final when its merge window closes.
     pub building: bool,
+    /// What the log pane last said of it, and when: a moment growing trigger by trigger says
+    /// `now` at most every few seconds (three lines in a second scrolled its banner away).
+    pub said: Option<Said>,
+}
+
+/// A moment as its last log line named it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Said {
+    pub at: crate::domain::Ts,
+    pub headline: &'static str,
+    pub triggers: usize,
+}
+
+impl Said {
+    pub fn of(m: &Moment, at: crate::domain::Ts) -> Said {
+        Said {
+            at,
+            headline: m.headline(),
+            triggers: m.triggers.len(),
+        }
+    }
+
+    /// The log's words for it are out of date.
+    pub fn differs(&self, m: &Moment) -> bool {
+        self.headline != m.headline() || self.triggers != m.triggers.len()
+    }
 }
 
 impl MomentEntry {
@@ -170,6 +196,7 @@ mod tests {
         MomentEntry {
             id: None,
             building: false,
+            said: None,
             moment: Moment {
                 at: Ts(0),
                 offset_s: 0.0,

@@ -232,6 +232,8 @@ pub enum ClipStatus {
         path: String,
         /// Shorter than asked (a hole in the recording, or it ended).
         short: bool,
+        /// How long it is, when the clipper said (not for one cut by an earlier run).
+        length: Option<ClipLength>,
     },
     Failed {
         why: String,
@@ -239,6 +241,39 @@ pub enum ClipStatus {
     /// No recording covers it: stored while the channel was offline or recording was off,
     /// or the recording passed its window without it.
     NotRecorded,
+}
+
+/// A cut clip's length, and for a short one what was asked and why it is short.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClipLength {
+    pub secs: f64,
+    /// Seconds asked for, when it came out shorter.
+    pub short_of: Option<f64>,
+    /// Why it is short, when the recording knows (a part cut off by a full disk).
+    pub why: Option<String>,
+}
+
+impl ClipLength {
+    /// `26.5 s`, or `short: 56.2 of 60 s, <why>`.
+    pub fn words(&self) -> String {
+        let secs = self.secs;
+        match self.short_of {
+            None => format!("{secs:.1} s"),
+            Some(asked) => {
+                // A short clip's window was partly not recorded: a hole, or the recording
+                // ended; the recording names the cause when it knows it.
+                let why = self.why.as_deref().unwrap_or("part of it was not recorded");
+                format!("short: {secs:.1} of {} s, {why}", whole_or_tenths(asked))
+            }
+        }
+    }
+}
+
+/// `60`, `59.5`: an asked length as set, without a `.0`.
+fn whole_or_tenths(s: f64) -> String {
+    let t = format!("{s:.1}");
+    t.strip_suffix(".0")
+        .map_or_else(|| t.clone(), str::to_string)
 }
 
 impl ClipStatus {
@@ -262,17 +297,33 @@ impl From<&ClipState> for ClipStatus {
             ClipState::Queued => ClipStatus::Queued,
             ClipState::Waiting => ClipStatus::Waiting,
             ClipState::Cutting => ClipStatus::Cutting,
-            ClipState::Ready { path, .. } => ClipStatus::Done {
+            ClipState::Ready { path, duration } => ClipStatus::Done {
                 path: path.display().to_string(),
                 short: false,
+                length: Some(ClipLength {
+                    secs: *duration,
+                    short_of: None,
+                    why: None,
+                }),
             },
             ClipState::AlreadyCut { path, short } => ClipStatus::Done {
                 path: path.display().to_string(),
                 short: *short,
+                length: None,
             },
-            ClipState::Short { path, .. } => ClipStatus::Done {
+            ClipState::Short {
+                path,
+                duration,
+                asked,
+                why,
+            } => ClipStatus::Done {
                 path: path.display().to_string(),
                 short: true,
+                length: Some(ClipLength {
+                    secs: *duration,
+                    short_of: Some(*asked),
+                    why: why.clone(),
+                }),
             },
             // Left pending (its file is gone for now): as before it was asked for.
             ClipState::FileMissing(_) => ClipStatus::None,

@@ -65,11 +65,18 @@ impl App {
             }
             Msg::Clip { id, status } => {
                 let text = match &status {
-                    ClipStatus::Done { path, short: false } => {
-                        Some((format!("clip ready: {path}"), true))
-                    }
-                    ClipStatus::Done { path, short: true } => {
-                        Some((format!("clip ready but short: {path}"), true))
+                    // `clip #7 ready (26.5 s): …`, `clip #7 ready (short: 56.2 of 60 s, why): …`
+                    ClipStatus::Done {
+                        path,
+                        short,
+                        length,
+                    } => {
+                        let how = match (length, short) {
+                            (Some(l), _) => format!(" ({})", l.words()),
+                            (None, true) => " but short".to_string(),
+                            (None, false) => String::new(),
+                        };
+                        Some((format!("clip #{id} ready{how}: {path}"), true))
                     }
                     ClipStatus::Failed { why } => Some((format!("clip failed: {why}"), false)),
                     // Asked for, so the answer is said (a moment stored offline is quiet).

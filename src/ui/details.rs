@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthChar;
 use super::layout::popup;
 use super::moments::clock;
 use super::theme::Theme;
-use crate::app::{App, ClipStatus, Storage};
+use crate::app::{App, ClipStatus, RecState, Storage};
 use crate::domain::Moment;
 use crate::present::{trigger_details, trigger_summary, trigger_words};
 use crate::time::{format_hms, format_offset_words};
@@ -32,10 +32,20 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     };
     // A clip's path after its state, kept apart to be broken at a `/`.
     let (clip, clip_path) = match &e.clip {
-        ClipStatus::Done { path, short } => {
-            let short = if *short { " (short)" } else { "" };
-            (format!("clipped{short}:"), Some(path.as_str()))
+        ClipStatus::Done {
+            path,
+            short,
+            length,
+        } => {
+            let how = match (length, short) {
+                (Some(l), _) => format!(" ({})", l.words()),
+                (None, true) => " (short)".to_string(),
+                (None, false) => String::new(),
+            };
+            (format!("clipped{how}:"), Some(path.as_str()))
         }
+        // Not asked for yet: whether the stream's end cuts it, and the key that cuts it now.
+        ClipStatus::None => (not_cut(app, e.id.is_some()), None),
         ClipStatus::Failed { why } => (format!("failed: {why}"), None),
         ClipStatus::NotRecorded => (
             "not recorded: no recording covers it (offline, recording off, or missed)".into(),
@@ -227,6 +237,22 @@ fn packed<'s>(pieces: impl Iterator<Item = &'s str>, sep: &str, width: usize) ->
         rows.push(row);
     }
     rows
+}
+
+/// A moment's clip before anyone asked: cut with the others when the stream ends while the
+/// recording runs (`c` cuts it now), else why not.
+fn not_cut(app: &App, saved: bool) -> String {
+    let key = app.ctx.keymap.label(crate::app::Action::Clip);
+    let rec = &app.recording.state;
+    if !saved {
+        "none: not saved, so it cannot be clipped".into()
+    } else if *rec == RecState::Unavailable {
+        "none: recording is off in this run".into()
+    } else if let RecState::Failed(_) = rec {
+        format!("none: the recording {}", rec.label())
+    } else {
+        format!("not cut yet: cut when the stream ends ({key}: now)")
+    }
 }
 
 #[cfg(test)]
