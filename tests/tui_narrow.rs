@@ -440,3 +440,55 @@ fn the_status_bar_keeps_recording_and_chat_at_60_columns() {
         assert!(wide.contains("1,234 viewers"), "{wide}");
     }
 }
+
+/// A stream address streamlink cannot open (a wrong `stream_url`, a 404) says why in red where
+/// the recording is shown, not `restarting` (the reason was only in the log), and keeps a
+/// short form at 60 columns.
+#[test]
+fn an_unreachable_stream_says_why_in_the_bar_and_the_pane() {
+    use kicktui::engine::update::Update;
+    use kicktui::media;
+    let state = RecState::from(&media::RecState::Unreachable("404 Not Found".into()));
+    assert_eq!(state, RecState::Unreachable("404 Not Found".into()));
+    assert!(state.is_active(), "quit asks first, as while restarting");
+    let mut a = app_sized(120, 40);
+    a.update(Msg::Engine(Update::Snapshot(snapshot(1.0, 2.0))), T0);
+    a.update(
+        Msg::Recording(RecordingView {
+            state,
+            ..Default::default()
+        }),
+        T0,
+    );
+    let wide = screen(&a, 120, 40);
+    let bar = wide.lines().next().unwrap_or_default();
+    assert!(
+        bar.contains("rec: cannot reach the stream: 404 Not Found"),
+        "{wide}"
+    );
+    assert!(!wide.contains("restart"), "{wide}");
+    a.update(
+        Msg::Resize {
+            width: 60,
+            height: 20,
+        },
+        T0,
+    );
+    let narrow = screen(&a, 60, 20);
+    let bar = narrow.lines().next().unwrap_or_default().trim_end();
+    assert!(bar.ends_with("│ rec: no stream"), "{narrow}");
+    // The pane at 60 columns (30 wide): the reason wraps whole, then what happens next.
+    let area = Rect::new(0, 0, 30, 5);
+    let mut buf = Buffer::empty(area);
+    ui::recording::render(&a, &Theme::new(true), area, &mut buf);
+    let t = text(&buf);
+    assert!(t.contains("│cannot reach the stream: 404"), "{t}");
+    assert!(t.contains("│Not Found"), "{t}");
+    assert!(t.contains("│tries again "), "{t}");
+    let wide = Rect::new(0, 0, 50, 5);
+    let mut buf = Buffer::empty(wide);
+    ui::recording::render(&a, &Theme::new(true), wide, &mut buf);
+    let t = text(&buf);
+    assert!(t.contains("│cannot reach the stream: 404 Not Found"), "{t}");
+    assert!(t.contains("│tries again while the channel is live "), "{t}");
+}

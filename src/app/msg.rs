@@ -135,6 +135,9 @@ pub enum RecState {
     /// The recording cannot be written (disk full, permissions): why. It resumes in a new
     /// part once it can write again.
     Unwritable(String),
+    /// streamlink cannot open the stream address (`404 Not Found`, `connection refused`):
+    /// why. It tries again with backoff while the channel is live.
+    Unreachable(String),
     Stopped,
     Failed(String),
 }
@@ -147,7 +150,8 @@ impl From<&media::RecState> for RecState {
             media::RecState::Starting => RecState::Starting,
             media::RecState::Recording => RecState::Recording,
             media::RecState::Stalled => RecState::Stalled,
-            media::RecState::Restarting | media::RecState::Unreachable(_) => RecState::Restarting,
+            media::RecState::Restarting => RecState::Restarting,
+            media::RecState::Unreachable(why) => RecState::Unreachable(why.clone()),
             media::RecState::Frozen => RecState::Frozen,
             media::RecState::Unwritable(why) => RecState::Unwritable(why.clone()),
             // It starts again at once; the flash and the log say it crashed.
@@ -173,6 +177,7 @@ impl RecState {
                 | RecState::Restarting
                 | RecState::Frozen
                 | RecState::Unwritable(_)
+                | RecState::Unreachable(_)
         )
     }
 
@@ -191,6 +196,7 @@ impl RecState {
             RecState::Restarting => "restarting".into(),
             RecState::Frozen => "FROZEN: no new video".into(),
             RecState::Unwritable(why) => format!("CANNOT WRITE: {why}"),
+            RecState::Unreachable(why) => format!("cannot reach the stream: {why}"),
             RecState::Stopped => "stopped".into(),
             RecState::Failed(why) => format!("failed: {why}"),
         }

@@ -13,12 +13,12 @@ use crate::engine::view::View;
 #[serde(rename_all = "camelCase")]
 pub struct Recording {
     /// `unknown`, `off`, `failed`, `waiting`, `starting`, `recording`, `stalled`, `frozen`,
-    /// `restarting`, `unwritable`, `stopped`.
+    /// `restarting`, `unwritable`, `unreachable`, `stopped`.
     pub state: &'static str,
     /// As the TUI says it: `recording`, `STALLED`, `FROZEN: no new video`, `not recording`…
     pub label: String,
     /// The TUI's colour for it: `good` (recording), `warn` (recording, slowly), `bad`
-    /// (stalled, frozen, cannot write, failed), `idle` (anything else).
+    /// (stalled, frozen, cannot write, cannot reach the stream, failed), `idle` (anything else).
     pub health: &'static str,
     /// The part being written (1, 2, … after restarts; 0 before the first) and its file name.
     pub part: u32,
@@ -51,6 +51,7 @@ fn state(v: &View) -> (&'static str, String, Option<RecState>) {
                 RecState::Restarting => "restarting",
                 RecState::Frozen => "frozen",
                 RecState::Unwritable(_) => "unwritable",
+                RecState::Unreachable(_) => "unreachable",
                 RecState::Stopped => "stopped",
                 RecState::Failed(_) => "failed",
             };
@@ -70,7 +71,11 @@ fn build(v: &View, since: Option<Ts>) -> Recording {
         Some(RecState::Recording) if slow => "warn",
         Some(RecState::Recording) => "good",
         Some(
-            RecState::Stalled | RecState::Frozen | RecState::Failed(_) | RecState::Unwritable(_),
+            RecState::Stalled
+            | RecState::Frozen
+            | RecState::Failed(_)
+            | RecState::Unwritable(_)
+            | RecState::Unreachable(_),
         ) => "bad",
         _ => "idle",
     };
@@ -220,5 +225,27 @@ mod tests {
         let r = data(t.on_update(&v, Ts(9_000))).expect("a new part at once");
         assert_eq!((r.part, r.health), (2, "good"));
         assert_eq!(r.file.as_deref(), Some("clavicular_s005_p2.ts"));
+    }
+
+    /// A stream address streamlink cannot open is said with its reason, in red: not
+    /// `restarting`, which hid the reason in the log.
+    #[test]
+    fn an_unreachable_stream_says_why() {
+        let mut v = View::default();
+        let mut t = Tracker::new(&v);
+        v.apply(&info(
+            media::RecState::Unreachable("404 Not Found".into()),
+            1,
+            0,
+        ));
+        let r = data(t.on_update(&v, Ts(1_000))).expect("unreachable at once");
+        assert_eq!(
+            (r.state, r.label.as_str(), r.health),
+            (
+                "unreachable",
+                "cannot reach the stream: 404 Not Found",
+                "bad"
+            )
+        );
     }
 }

@@ -27,9 +27,11 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let state_style = match &r.state {
         RecState::Recording if r.slow => th.warn,
         RecState::Recording => th.good,
-        RecState::Stalled | RecState::Frozen | RecState::Failed(_) | RecState::Unwritable(_) => {
-            th.bad
-        }
+        RecState::Stalled
+        | RecState::Frozen
+        | RecState::Failed(_)
+        | RecState::Unwritable(_)
+        | RecState::Unreachable(_) => th.bad,
         _ => th.dim,
     };
     let label = r.state.label();
@@ -60,6 +62,10 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             "a new part starts when video comes",
             "waits for video",
         )),
+        RecState::Unreachable(_) => Some(fitting(
+            "tries again while the channel is live",
+            "tries again",
+        )),
         _ => None,
     };
     if let Some(h) = hint {
@@ -77,8 +83,11 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(Span::styled(shorten_left(f, w), th.text)));
     }
     let mut p = Paragraph::new(lines);
-    if matches!(r.state, RecState::Failed(_) | RecState::Unwritable(_)) {
-        // The reason names the missing program and the fix: let it wrap.
+    if matches!(
+        r.state,
+        RecState::Failed(_) | RecState::Unwritable(_) | RecState::Unreachable(_)
+    ) {
+        // The reason names the missing program, the fix or the server's answer: let it wrap.
         p = p.wrap(Wrap { trim: true });
     }
     p.render(inner, buf);

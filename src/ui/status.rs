@@ -213,9 +213,11 @@ fn rec_piece<'a>(app: &App, th: &Theme) -> (Vec<Span<'a>>, Option<Vec<Span<'a>>>
     let style = match &r.state {
         RecState::Recording if r.slow => th.warn,
         RecState::Recording => th.bad,
-        RecState::Stalled | RecState::Frozen | RecState::Failed(_) | RecState::Unwritable(_) => {
-            th.bad
-        }
+        RecState::Stalled
+        | RecState::Frozen
+        | RecState::Failed(_)
+        | RecState::Unwritable(_)
+        | RecState::Unreachable(_) => th.bad,
         _ => th.dim,
     };
     let text = match &r.state {
@@ -231,6 +233,7 @@ fn rec_piece<'a>(app: &App, th: &Theme) -> (Vec<Span<'a>>, Option<Vec<Span<'a>>>
         RecState::Failed(_) => Some("rec: failed"),
         RecState::Unwritable(_) => Some("rec: CANNOT WRITE"),
         RecState::Frozen => Some("rec: FROZEN"),
+        RecState::Unreachable(_) => Some("rec: no stream"),
         _ => None,
     };
     (
