@@ -20,20 +20,6 @@ fn engine(a: &mut App, u: Update) -> Vec<Cmd> {
     a.update(Msg::Engine(u), T0)
 }
 
-fn recording(state: media::RecState) -> Update {
-    Update::Recording(RecordingInfo {
-        session: 5,
-        state,
-        part: 1,
-        path: Some(PathBuf::from("/d/recordings/clavicular_s005_p1.ts")),
-        bytes: 45_200_000,
-        mb_per_min: 2.6,
-        low: false,
-        disk_free: None,
-        clipping: None,
-    })
-}
-
 fn clip(id: i64, state: ClipState) -> Update {
     Update::Clip(ClipNews {
         session: 5,
@@ -48,7 +34,7 @@ fn c_on_a_stored_moment_while_recording_asks_the_engine_and_follows_the_clip() {
     let mut a = app();
     engine(&mut a, Update::Recorder(RecorderNews::Armed));
     assert_eq!(a.recording.state, RecState::Waiting);
-    engine(&mut a, recording(media::RecState::Recording));
+    engine(&mut a, recording_update(media::RecState::Recording));
     assert_eq!(a.recording.state, RecState::Recording);
     assert_eq!(a.recording.size_bytes, 45_200_000);
     assert_eq!(a.recording.mb_per_min, Some(2.6));
@@ -127,7 +113,7 @@ fn c_on_a_stored_moment_while_recording_asks_the_engine_and_follows_the_clip() {
 #[test]
 fn m_then_c_clips_the_new_mark() {
     let mut a = app();
-    engine(&mut a, recording(media::RecState::Recording));
+    engine(&mut a, recording_update(media::RecState::Recording));
     engine(
         &mut a,
         Update::Moment {
@@ -167,7 +153,7 @@ fn a_moment_stored_while_offline_is_not_offered_at_quit() {
     assert!(!flash(&a).contains("failed"), "{}", flash(&a));
     assert!(screen_contains(&a, "no rec"), "{}", screen(&a, 80, 24));
     // Live and recording later, `c` on it still says why there is nothing to clip.
-    engine(&mut a, recording(media::RecState::Recording));
+    engine(&mut a, recording_update(media::RecState::Recording));
     assert!(a.update(key('c'), T0).is_empty());
     assert!(flash(&a).contains("offline"), "{}", flash(&a));
     // Nothing to cut: quitting asks only whether to stop the recording.
@@ -207,7 +193,7 @@ fn c_on_a_moment_names_a_missing_recorder_not_offline() {
 #[test]
 fn quitting_while_recording_asks_first_and_a_missing_program_says_so() {
     let mut a = app();
-    engine(&mut a, recording(media::RecState::Starting));
+    engine(&mut a, recording_update(media::RecState::Starting));
     assert!(a.update(key('q'), T0).is_empty());
     assert_eq!(a.popup, Some(Popup::ConfirmQuit));
     // Nothing to cut: the question is "Quit now?", with no cut-or-leave choice; no stays.
@@ -260,12 +246,15 @@ fn screen_contains(a: &App, s: &str) -> bool {
 fn a_recording_that_cannot_be_written_is_a_red_pane_and_a_flash_and_clips_still_work() {
     let mut a = app();
     let why = "[Errno 28] No space left on device";
-    engine(&mut a, recording(media::RecState::Recording));
+    engine(&mut a, recording_update(media::RecState::Recording));
     engine(
         &mut a,
         Update::Recorder(RecorderNews::Unwritable { why: why.into() }),
     );
-    engine(&mut a, recording(media::RecState::Unwritable(why.into())));
+    engine(
+        &mut a,
+        recording_update(media::RecState::Unwritable(why.into())),
+    );
     assert_eq!(a.recording.state, RecState::Unwritable(why.into()));
     assert!(flash(&a).contains("CANNOT WRITE"), "{}", flash(&a));
     let screen = screen(&a, 80, 24);
@@ -290,7 +279,7 @@ fn the_quit_question_says_a_recording_that_cannot_write_is_not_running() {
     let mut a = app();
     engine(
         &mut a,
-        recording(media::RecState::Unwritable(
+        recording_update(media::RecState::Unwritable(
             "No space left on device".into(),
         )),
     );
@@ -307,7 +296,7 @@ fn the_quit_question_says_a_recording_that_cannot_write_is_not_running() {
 #[test]
 fn the_quit_question_counts_a_moment_that_came_while_it_was_open() {
     let mut a = app();
-    engine(&mut a, recording(media::RecState::Recording));
+    engine(&mut a, recording_update(media::RecState::Recording));
     engine(
         &mut a,
         Update::Moment {
@@ -332,7 +321,7 @@ fn the_quit_question_counts_a_moment_that_came_while_it_was_open() {
     );
     // Asked "Quit now?" (nothing to cut), a moment meanwhile does not turn n into quit.
     let mut b = app();
-    engine(&mut b, recording(media::RecState::Recording));
+    engine(&mut b, recording_update(media::RecState::Recording));
     b.update(key('q'), T0);
     assert!(screen_contains(&b, "Quit now?"));
     engine(

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use crossterm::event::KeyCode;
 use kicktui::app::{App, Msg};
-use kicktui::engine::update::{ClipNews, RecordingInfo, Update};
+use kicktui::engine::update::{ClipNews, Update};
 use kicktui::media::{self, ClipState};
 use tui_support::*;
 
@@ -27,20 +27,7 @@ fn clip(a: &mut App, id: i64, state: ClipState) {
 }
 
 fn recording(a: &mut App, state: media::RecState) {
-    a.update(
-        Msg::Engine(Update::Recording(RecordingInfo {
-            session: 5,
-            state,
-            part: 1,
-            path: Some(PathBuf::from("/d/recordings/clavicular_s005_p1.ts")),
-            bytes: 45_200_000,
-            mb_per_min: 2.6,
-            low: false,
-            disk_free: None,
-            clipping: None,
-        })),
-        T0,
-    );
+    a.update(Msg::Engine(recording_update(state)), T0);
 }
 
 fn bar(a: &App, w: u16, h: u16) -> String {

@@ -3,29 +3,13 @@
 
 mod tui_support;
 
-use std::path::PathBuf;
-
 use crossterm::event::KeyCode;
 use kicktui::app::{App, Msg};
-use kicktui::engine::update::{RecordingInfo, Update};
 use kicktui::media;
 use tui_support::*;
 
 fn recording(a: &mut App, state: media::RecState) {
-    a.update(
-        Msg::Engine(Update::Recording(RecordingInfo {
-            session: 5,
-            state,
-            part: 1,
-            path: Some(PathBuf::from("/d/recordings/clavicular_s005_p1.ts")),
-            bytes: 45_200_000,
-            mb_per_min: 2.6,
-            low: false,
-            disk_free: None,
-            clipping: None,
-        })),
-        T0,
-    );
+    a.update(Msg::Engine(recording_update(state)), T0);
 }
 
 /// The screen with the details popup open.

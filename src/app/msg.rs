@@ -283,6 +283,18 @@ fn whole_or_tenths(s: f64) -> String {
 }
 
 impl ClipStatus {
+    /// A cut clip's length in words (`26.5 s`, `short: 56.2 of 60 s, why`), or `short` when
+    /// only that is known (cut by an earlier run); None for anything not cut.
+    pub fn length_words(&self) -> Option<String> {
+        match self {
+            ClipStatus::Done {
+                length: Some(l), ..
+            } => Some(l.words()),
+            ClipStatus::Done { short: true, .. } => Some("short".into()),
+            _ => None,
+        }
+    }
+
     pub fn label(&self) -> &str {
         match self {
             ClipStatus::None => "-",

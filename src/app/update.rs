@@ -66,16 +66,9 @@ impl App {
             Msg::Clip { id, status } => {
                 let text = match &status {
                     // `clip #7 ready (26.5 s): …`, `clip #7 ready (short: 56.2 of 60 s, why): …`
-                    ClipStatus::Done {
-                        path,
-                        short,
-                        length,
-                    } => {
-                        let how = match (length, short) {
-                            (Some(l), _) => format!(" ({})", l.words()),
-                            (None, true) => " but short".to_string(),
-                            (None, false) => String::new(),
-                        };
+                    ClipStatus::Done { path, .. } => {
+                        let how = status.length_words().map(|w| format!(" ({w})"));
+                        let how = how.unwrap_or_default();
                         Some((format!("clip #{id} ready{how}: {path}"), true))
                     }
                     ClipStatus::Failed { why } => Some((format!("clip failed: {why}"), false)),

@@ -32,17 +32,12 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     };
     // A clip's path after its state, kept apart to be broken at a `/`.
     let (clip, clip_path) = match &e.clip {
-        ClipStatus::Done {
-            path,
-            short,
-            length,
-        } => {
-            let how = match (length, short) {
-                (Some(l), _) => format!(" ({})", l.words()),
-                (None, true) => " (short)".to_string(),
-                (None, false) => String::new(),
-            };
-            (format!("clipped{how}:"), Some(path.as_str()))
+        ClipStatus::Done { path, .. } => {
+            let how = e.clip.length_words().map(|w| format!(" ({w})"));
+            (
+                format!("clipped{}:", how.unwrap_or_default()),
+                Some(path.as_str()),
+            )
         }
         // Not asked for yet: whether the stream's end cuts it, and the key that cuts it now.
         ClipStatus::None => (not_cut(app, e.id.is_some()), None),

@@ -171,3 +171,20 @@ pub fn text(buf: &Buffer) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// The engine's recording news for session 5: part 1 at 45.2 MB, in `state`.
+pub fn recording_update(state: kicktui::media::RecState) -> Update {
+    Update::Recording(kicktui::engine::update::RecordingInfo {
+        session: 5,
+        state,
+        part: 1,
+        path: Some(std::path::PathBuf::from(
+            "/d/recordings/clavicular_s005_p1.ts",
+        )),
+        bytes: 45_200_000,
+        mb_per_min: 2.6,
+        low: false,
+        disk_free: None,
+        clipping: None,
+    })
+}
