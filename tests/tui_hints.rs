@@ -9,15 +9,7 @@ use tui_support::*;
 fn app_with(keymap: Keymap, w: u16, h: u16) -> App {
     let mut c = ctx();
     c.keymap = keymap;
-    let mut a = App::new(c, T0);
-    a.update(
-        Msg::Resize {
-            width: w,
-            height: h,
-        },
-        T0,
-    );
-    a
+    app_in(c, w, h)
 }
 
 /// The help at 60x20 scrolls: its bottom edge said `j/k scroll` while the hint bar under it

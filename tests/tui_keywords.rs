@@ -9,14 +9,7 @@ use tui_support::*;
 fn app_with_window(secs: u32, w: u16, h: u16) -> App {
     let mut c = ctx();
     c.keyword_window_s = secs;
-    let mut a = App::new(c, T0);
-    a.update(
-        Msg::Resize {
-            width: w,
-            height: h,
-        },
-        T0,
-    );
+    let mut a = app_in(c, w, h);
     a.update(Msg::Engine(Update::Snapshot(snapshot(1.0, 2.0))), T0);
     a
 }

@@ -167,6 +167,19 @@ impl From<&media::RecState> for RecState {
 }
 
 impl RecState {
+    /// Not recording when it should (stalled, frozen, cannot write or reach, failed): red
+    /// wherever the recording is shown.
+    pub fn is_trouble(&self) -> bool {
+        matches!(
+            self,
+            RecState::Stalled
+                | RecState::Frozen
+                | RecState::Failed(_)
+                | RecState::Unwritable(_)
+                | RecState::Unreachable(_)
+        )
+    }
+
     /// Quitting now would stop a recording.
     pub fn is_active(&self) -> bool {
         matches!(

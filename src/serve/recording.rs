@@ -70,13 +70,7 @@ fn build(v: &View, since: Option<Ts>) -> Recording {
     let health = match s {
         Some(RecState::Recording) if slow => "warn",
         Some(RecState::Recording) => "good",
-        Some(
-            RecState::Stalled
-            | RecState::Frozen
-            | RecState::Failed(_)
-            | RecState::Unwritable(_)
-            | RecState::Unreachable(_),
-        ) => "bad",
+        Some(s) if s.is_trouble() => "bad",
         _ => "idle",
     };
     Recording {

@@ -27,11 +27,7 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let state_style = match &r.state {
         RecState::Recording if r.slow => th.warn,
         RecState::Recording => th.good,
-        RecState::Stalled
-        | RecState::Frozen
-        | RecState::Failed(_)
-        | RecState::Unwritable(_)
-        | RecState::Unreachable(_) => th.bad,
+        s if s.is_trouble() => th.bad,
         _ => th.dim,
     };
     let label = r.state.label();

@@ -213,11 +213,7 @@ fn rec_piece<'a>(app: &App, th: &Theme) -> (Vec<Span<'a>>, Option<Vec<Span<'a>>>
     let style = match &r.state {
         RecState::Recording if r.slow => th.warn,
         RecState::Recording => th.bad,
-        RecState::Stalled
-        | RecState::Frozen
-        | RecState::Failed(_)
-        | RecState::Unwritable(_)
-        | RecState::Unreachable(_) => th.bad,
+        s if s.is_trouble() => th.bad,
         _ => th.dim,
     };
     let text = match &r.state {

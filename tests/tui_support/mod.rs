@@ -25,7 +25,12 @@ pub fn ctx() -> TuiContext {
 }
 
 pub fn app_sized(w: u16, h: u16) -> App {
-    let mut a = App::new(ctx(), T0);
+    app_in(ctx(), w, h)
+}
+
+/// An app with context `c` (a keymap, a setting), on a `w` × `h` terminal.
+pub fn app_in(c: TuiContext, w: u16, h: u16) -> App {
+    let mut a = App::new(c, T0);
     a.update(
         Msg::Resize {
             width: w,
