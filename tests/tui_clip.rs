@@ -12,10 +12,6 @@ use kicktui::engine::update::{ClipNews, RecorderNews, RecordingInfo, Update};
 use kicktui::media::{self, ClipState};
 use tui_support::*;
 
-fn flash(a: &App) -> String {
-    a.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default()
-}
-
 fn engine(a: &mut App, u: Update) -> Vec<Cmd> {
     a.update(Msg::Engine(u), T0)
 }

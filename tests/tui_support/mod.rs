@@ -45,6 +45,11 @@ pub fn app() -> App {
     app_sized(120, 40)
 }
 
+/// The flash's text, empty when there is none.
+pub fn flash(a: &App) -> String {
+    a.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default()
+}
+
 pub fn at(s: f64) -> Ts {
     T0.plus_secs(s)
 }
