@@ -29,11 +29,26 @@ fn is_event(kind: TriggerType) -> bool {
 }
 
 /// Strongest trigger first, then half of each other kind: agreement between detectors counts.
+/// A chat peak adds its crowd (see `crowd_bonus`).
 pub fn score_of(triggers: &[Trigger]) -> f64 {
     let mut s: Vec<f64> = triggers.iter().map(|t| t.strength).collect();
     s.sort_by(|a, b| b.total_cmp(a));
-    let total = s.first().copied().unwrap_or(0.0) + 0.5 * s.iter().skip(1).sum::<f64>();
+    let crowd = triggers.iter().filter_map(|t| t.data.crowd()).max();
+    let total = s.first().copied().unwrap_or(0.0)
+        + 0.5 * s.iter().skip(1).sum::<f64>()
+        + crowd.map_or(0.0, crowd_bonus);
     (total * 100.0).round() / 10.0
+}
+
+/// The fewest chatters a chat peak needs.
+const CROWD_BASE: f64 = 4.0;
+
+/// Among chat peaks of like probability, the bigger crowd is the likelier keep (a plain
+/// message-count ranker orders real highlights well): ten points of score per e-fold of
+/// chatters above the fewest, so 40 chatters add 23 and 400 add 46. Only the score moves;
+/// the strongest trigger still names the moment.
+fn crowd_bonus(chatters: u32) -> f64 {
+    (f64::from(chatters) / CROWD_BASE).max(1.0).ln()
 }
 
 pub struct MomentBuilder {
@@ -230,6 +245,39 @@ mod tests {
         assert_eq!(m.score, 29.0);
         assert_eq!(m.clip_start, Ts(55_000));
         assert_eq!(m.clip_end, Ts(110_000));
+    }
+
+    fn peak(at_s: i64, p: f64, chatters: u32) -> Trigger {
+        Trigger {
+            data: TriggerData::Peak(crate::domain::PeakData {
+                baseline: 5.0,
+                chatters,
+                count: chatters + 2,
+                p,
+                window_s: 15,
+                new_reaction: false,
+            }),
+            ..trig(TriggerType::ChatVelocity, at_s, 10.0 * p)
+        }
+    }
+
+    #[test]
+    fn of_two_like_chat_peaks_the_bigger_crowd_scores_higher_and_names_nothing() {
+        let mut b = MomentBuilder::new(&MomentsConfig::default());
+        b.on_trigger(peak(100, 0.62, 6));
+        let few = b.close().expect("a peak of 6 chatters");
+        b.on_trigger(peak(300, 0.58, 60));
+        let many = b.close().expect("a peak of 60 chatters");
+        assert!(many.score > few.score, "{} vs {}", many.score, few.score);
+        // 10 points per e-fold above the fewest a peak needs (4): 58 + 27.1.
+        assert_eq!(many.score, 85.1);
+        // Fifty gifted subs (strength 10) still name a moment the big crowd shares.
+        b.on_trigger(peak(500, 0.9, 400));
+        b.on_trigger(trig(TriggerType::SubBurst, 505, 10.0));
+        let both = b.close().expect("chat and subs");
+        assert_eq!(both.trigger_type, TriggerType::SubBurst);
+        // 100 for the subs, half the peak's 90, 46 for its 400 chatters.
+        assert!((both.score - 191.1).abs() < 0.11, "{}", both.score);
     }
 
     #[test]

@@ -174,6 +174,15 @@ impl TriggerData {
         }
     }
 
+    /// How many chatters carried a chat peak or surge.
+    pub fn crowd(&self) -> Option<u32> {
+        match self {
+            TriggerData::Peak(d) => Some(d.chatters),
+            TriggerData::Surge(d) => Some(d.chatters),
+            _ => None,
+        }
+    }
+
     /// The JSON object as stored and printed.
     pub fn to_json(&self) -> Value {
         let (fields, tag) = match self {
