@@ -3,7 +3,9 @@
 //! four never drift apart.
 
 use crate::detect::events::USD_PER_KICK;
-use crate::domain::{Event, ManualData, Moment, SurgeData, TriggerData, TriggerType, VelocityData};
+use crate::domain::{
+    Event, ManualData, Moment, SurgeData, TriggerData, TriggerType, Ts, VelocityData,
+};
 use crate::media::ClipState;
 use crate::terminal_text::shown;
 use crate::time::format_offset_words;
@@ -232,6 +234,48 @@ fn who(name: &str) -> std::borrow::Cow<'_, str> {
 /// `CHAT SPIKE at 1h 23m 45s`: the banner's headline, and an alert's first words.
 pub fn moment_title(m: &Moment) -> String {
     format!("{} at {}", m.headline(), format_offset_words(m.offset_s))
+}
+
+/// A building moment is said again (`now:`) at most this often: a surge changing its name
+/// trigger by trigger scrolled its banner away. The final line says the rest.
+pub const NOW_LINE_EVERY_MS: i64 = 5000;
+
+/// A moment as its last line named it, and when: what the TUI's log pane and headless share
+/// to say a building moment again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Said {
+    pub at: Ts,
+    pub headline: &'static str,
+    pub triggers: usize,
+}
+
+impl Said {
+    pub fn of(m: &Moment, at: Ts) -> Said {
+        Said {
+            at,
+            headline: m.headline(),
+            triggers: m.triggers.len(),
+        }
+    }
+
+    /// Whether `m` is worth a line now: its name or trigger count differs from what was said
+    /// (a new score alone is not), and while it builds at most every [`NOW_LINE_EVERY_MS`].
+    pub fn due(said: Option<&Said>, m: &Moment, building: bool, now: Ts) -> bool {
+        let Some(s) = said else { return true };
+        let differs = s.headline != m.headline() || s.triggers != m.triggers.len();
+        differs && (!building || now.0 - s.at.0 >= NOW_LINE_EVERY_MS)
+    }
+}
+
+/// `Moment #4 now: EMOTE SPAM at 12s: …` (or `final:`): what a shown moment became.
+pub fn moment_news(id: Option<i64>, word: &str, m: &Moment) -> String {
+    let id = id.map(|i| format!(" #{i}")).unwrap_or_default();
+    format!(
+        "Moment{id} {word}: {}: {} (score {:.1})",
+        moment_title(m),
+        trigger_summary(m),
+        m.score
+    )
 }
 
 /// A clip's state in one word for lists and the dashboard: `none` before it is asked for.

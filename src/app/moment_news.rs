@@ -1,15 +1,12 @@
 //! The moments the engine sends, as the list takes them: new (flashed and logged), building
 //! then final in the same row, and rows joined quietly (a resumed session's, a resync's).
 
-use super::moments::{MomentEntry, Said};
+use super::moments::MomentEntry;
 use super::msg::ClipStatus;
 use super::state::{App, FlashKind, Storage};
 use crate::domain::{Moment, MomentSource};
-use crate::present::{moment_title, trigger_summary};
+use crate::present::{Said, moment_news, trigger_summary};
 use crate::time::{format_hms, format_offset_words};
-
-/// A moment growing while it builds is said again in the log at most this often.
-const NOW_LINE_EVERY_MS: i64 = 5000;
 
 impl App {
     /// A resumed session's moments from before the crash join the list with their clips, so
@@ -87,22 +84,10 @@ impl App {
             let second_try = entry.id.is_none() && id.is_some();
             // The log said what it was seen as: say what it became, if that changed; while it
             // builds, at most every few seconds (the final line says the rest).
-            let stale = entry.said.as_ref().is_none_or(|s| s.differs(&moment));
-            let due = !building
-                || entry
-                    .said
-                    .as_ref()
-                    .is_none_or(|s| now.0 - s.at.0 >= NOW_LINE_EVERY_MS);
-            if stale && due {
+            if Said::due(entry.said.as_ref(), &moment, building, now) {
                 entry.said = Some(Said::of(&moment, now));
                 let word = if building { "now" } else { "final" };
-                let id = id.map(|i| format!(" #{i}")).unwrap_or_default();
-                tracing::info!(
-                    "Moment{id} {word}: {}: {} (score {:.1})",
-                    moment_title(&moment),
-                    trigger_summary(&moment),
-                    moment.score
-                );
+                tracing::info!("{}", moment_news(id, word, &moment));
             }
             entry.id = id.or(entry.id);
             entry.moment = moment;

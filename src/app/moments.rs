@@ -3,6 +3,7 @@
 
 use super::msg::ClipStatus;
 use crate::domain::Moment;
+use crate::present::Said;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct MomentEntry {
@@ -15,29 +16,6 @@ pub struct MomentEntry {
     /// What the log pane last said of it, and when: a moment growing trigger by trigger says
     /// `now` at most every few seconds (three lines in a second scrolled its banner away).
     pub said: Option<Said>,
-}
-
-/// A moment as its last log line named it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Said {
-    pub at: crate::domain::Ts,
-    pub headline: &'static str,
-    pub triggers: usize,
-}
-
-impl Said {
-    pub fn of(m: &Moment, at: crate::domain::Ts) -> Said {
-        Said {
-            at,
-            headline: m.headline(),
-            triggers: m.triggers.len(),
-        }
-    }
-
-    /// The log's words for it are out of date.
-    pub fn differs(&self, m: &Moment) -> bool {
-        self.headline != m.headline() || self.triggers != m.triggers.len()
-    }
 }
 
 impl MomentEntry {

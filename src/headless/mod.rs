@@ -6,13 +6,13 @@ use std::io::Write;
 use chrono::Local;
 use tokio_util::sync::CancellationToken;
 
-use crate::domain::{Moment, Ts};
+use crate::domain::Ts;
 use crate::engine::feed::Feed;
 use crate::engine::live::{self, LiveSetup};
 use crate::engine::runner::EngineEnd;
 use crate::engine::signals;
 use crate::engine::update::{RecorderNews, Snapshot, Update};
-use crate::present::{moment_banner, moment_title, notable_line, trigger_summary};
+use crate::present::{Said, moment_banner, moment_news, notable_line};
 use crate::source::ChatState;
 
 mod keys;
@@ -112,23 +112,7 @@ pub struct Printer {
 struct Building {
     at: Ts,
     id: Option<i64>,
-    headline: &'static str,
-    triggers: usize,
-}
-
-impl Building {
-    fn of(m: &Moment, id: Option<i64>) -> Building {
-        Building {
-            at: m.at,
-            id,
-            headline: m.headline(),
-            triggers: m.triggers.len(),
-        }
-    }
-
-    fn looks_like(&self, m: &Moment) -> bool {
-        self.headline == m.headline() && self.triggers == m.triggers.len()
-    }
+    said: Said,
 }
 
 impl Printer {
@@ -183,25 +167,28 @@ impl Printer {
                     _ => line.map(|l| format!("{c} Chat {l}")).into_iter().collect(),
                 }
             }
-            // Shown again as it grows: a line when its name or trigger count changed (what a
-            // quit now stores), none for a new score alone.
+            // Shown again as it grows, by the TUI log pane's rule: a line when its name or
+            // trigger count changed (what a quit now stores), at most every few seconds (a
+            // surge renamed it several times a second), none for a new score alone.
             Update::MomentBuilding { id, moment }
                 if self.building.as_ref().is_some_and(|b| b.id == *id) =>
             {
-                let was = self.building.replace(Building::of(moment, *id));
-                if was.is_some_and(|b| b.looks_like(moment)) {
+                let Some(b) = self.building.as_mut() else {
+                    return vec![];
+                };
+                b.at = moment.at;
+                if !Said::due(Some(&b.said), moment, true, now) {
                     return vec![];
                 }
-                let id = id.map(|i| format!(" #{i}")).unwrap_or_default();
-                vec![format!(
-                    "{c} Moment{id} now: {}: {} (score {:.1})",
-                    moment_title(moment),
-                    trigger_summary(moment),
-                    moment.score
-                )]
+                b.said = Said::of(moment, now);
+                vec![format!("{c} {}", moment_news(*id, "now", moment))]
             }
             Update::MomentBuilding { id, moment } => {
-                self.building = Some(Building::of(moment, *id));
+                self.building = Some(Building {
+                    at: moment.at,
+                    id: *id,
+                    said: Said::of(moment, now),
+                });
                 vec![moment_banner(moment, *id)]
             }
             // Its banner came while it was building: one line with what it ended up as.
@@ -210,17 +197,12 @@ impl Printer {
             {
                 let saved_before = self.building.take().is_some_and(|b| b.id.is_some());
                 let again = if id.is_some() && !saved_before {
-                    " (saved on a second try)"
+                    "(saved on a second try) "
                 } else {
                     ""
                 };
-                let id = id.map(|i| format!(" #{i}")).unwrap_or_default();
-                vec![format!(
-                    "{c} Moment{id}{again} final: {}: {} (score {:.1})",
-                    moment_title(moment),
-                    trigger_summary(moment),
-                    moment.score
-                )]
+                let word = format!("{again}final");
+                vec![format!("{c} {}", moment_news(*id, &word, moment))]
             }
             Update::Moment { id, moment } => vec![moment_banner(moment, *id)],
             Update::WentLive { title, source, .. } => {

@@ -167,13 +167,12 @@ fn a_moment_saved_only_when_final_says_so() {
     );
 }
 
-/// A building moment shown again: a line when its name or `+N` changed (what a quit stores),
-/// none for a new score alone, and its final line though its start moved.
-#[test]
-fn a_building_moment_that_changes_name_says_so() {
+/// The moments a surge builds one trigger at a time: a sub burst, grown into emote spam, the
+/// same with a new score only, then placed earlier as a chat spike.
+fn surge() -> [crate::domain::Moment; 4] {
     use crate::config::Moments;
     use crate::detect::moments::MomentBuilder;
-    use crate::domain::{ManualData, Moment, Trigger, TriggerData, TriggerType};
+    use crate::domain::{ManualData, Trigger, TriggerData, TriggerType};
     let trig = |kind, at_ms, strength| Trigger {
         kind,
         at: Ts(at_ms),
@@ -189,24 +188,76 @@ fn a_building_moment_that_changes_name_says_so() {
     let rescored = b.preview().expect("rescored");
     b.on_trigger(trig(TriggerType::ChatVelocity, 8_000, 2.0));
     let earlier = b.preview().expect("placed earlier");
-    let mut p = Printer::new("clavicular", 10);
-    let building = |m: &Moment| Update::MomentBuilding {
+    [first, stronger, rescored, earlier]
+}
+
+fn building(m: &crate::domain::Moment) -> Update {
+    Update::MomentBuilding {
         id: Some(4),
         moment: m.clone(),
-    };
+    }
+}
+
+/// A building moment shown again: a line when its name or `+N` changed (what a quit stores),
+/// none for a new score alone, and its final line though its start moved.
+#[test]
+fn a_building_moment_that_changes_name_says_so() {
+    let [first, stronger, rescored, earlier] = surge();
+    let mut p = Printer::new("clavicular", 10);
     assert!(p.lines(&building(&first), Ts(0))[0].contains("SUB BURST"));
-    let now = p.lines(&building(&stronger), Ts(0));
+    let now = p.lines(&building(&stronger), Ts(5_000));
     assert!(now[0].contains("Moment #4 now: EMOTE SPAM at"), "{now:?}");
-    assert!(p.lines(&building(&rescored), Ts(0)).is_empty());
-    assert!(p.lines(&building(&earlier), Ts(0))[0].contains("now: CHAT SPIKE"));
+    assert!(p.lines(&building(&rescored), Ts(10_000)).is_empty());
+    assert!(p.lines(&building(&earlier), Ts(15_000))[0].contains("now: CHAT SPIKE"));
     let fin = p.lines(
         &Update::Moment {
             id: Some(4),
             moment: earlier,
         },
-        Ts(0),
+        Ts(15_100),
     );
     assert!(fin[0].contains("Moment #4 final: CHAT SPIKE"), "{fin:?}");
+}
+
+/// A surge renaming its moment several times a second: the banner at once, then at most one
+/// `now:` line per 5 s (as the TUI's log pane), and the final line whatever came before.
+#[test]
+fn a_surge_prints_at_most_one_now_line_per_5_s() {
+    let [first, stronger, _, earlier] = surge();
+    let mut p = Printer::new("clavicular", 10);
+    assert!(p.lines(&building(&first), Ts(0))[0].contains("SUB BURST"));
+    assert!(p.lines(&building(&stronger), Ts(300)).is_empty());
+    assert!(p.lines(&building(&earlier), Ts(800)).is_empty());
+    assert!(p.lines(&building(&earlier), Ts(4_999)).is_empty());
+    let now = p.lines(&building(&earlier), Ts(5_000));
+    assert!(now[0].contains("Moment #4 now: CHAT SPIKE"), "{now:?}");
+    // Said already: the same again later is no news.
+    assert!(p.lines(&building(&earlier), Ts(20_000)).is_empty());
+    let fin = p.lines(
+        &Update::Moment {
+            id: Some(4),
+            moment: earlier,
+        },
+        Ts(20_100),
+    );
+    assert!(fin[0].contains("Moment #4 final: CHAT SPIKE"), "{fin:?}");
+}
+
+/// Held back while it builds, the name it ended as is still printed: by the final line.
+#[test]
+fn a_name_held_back_is_said_by_the_final_line() {
+    let [first, stronger, ..] = surge();
+    let mut p = Printer::new("clavicular", 10);
+    assert!(p.lines(&building(&first), Ts(0))[0].contains("SUB BURST"));
+    assert!(p.lines(&building(&stronger), Ts(1_000)).is_empty());
+    let fin = p.lines(
+        &Update::Moment {
+            id: Some(4),
+            moment: stronger,
+        },
+        Ts(1_500),
+    );
+    assert!(fin[0].contains("Moment #4 final: EMOTE SPAM"), "{fin:?}");
 }
 
 /// A pipe whose reader is gone.
