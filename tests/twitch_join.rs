@@ -1,6 +1,7 @@
 //! Joining a Twitch channel that is not there: the fake, as Twitch, welcomes the anonymous login
 //! but never answers a JOIN of a channel that does not exist. The reconnecting line (status bar,
-//! log) must say to check the name, not only that the JOIN was not confirmed.
+//! log) must say to check the name, not only that the JOIN was not confirmed, and the retry
+//! warning in kicktui.log must not call a connection that worked lost.
 
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ const LIMIT: Duration = Duration::from_secs(10);
 
 #[tokio::test]
 async fn a_channel_twitch_does_not_answer_for_is_said_to_check_the_name() {
+    let (logs, _guard) = kicktui::test_logs::capture();
     let twitch = FakeTwitch::start(FakeTwitchConfig::default())
         .await
         .expect("fake twitch starts");
@@ -39,6 +41,14 @@ async fn a_channel_twitch_does_not_answer_for_is_said_to_check_the_name() {
         reason.contains("#kicktuidemo_typo") && reason.contains("check the name"),
         "{reason}"
     );
+    // Warned before the state changes: the line is in by now.
+    let text = logs.text();
+    assert!(
+        text.contains("twitch chat: Twitch did not answer the JOIN of #kicktuidemo_typo")
+            && text.contains("joining again in"),
+        "{text}"
+    );
+    assert!(!text.contains("connection lost"), "{text}");
     cancel.cancel();
     let _ = timeout(LIMIT, task).await;
 }

@@ -114,6 +114,8 @@ struct Conns {
 /// Why a session ended (then the source backs off and connects again).
 enum Lost {
     Reason(String),
+    /// The server answered but the JOIN went unconfirmed: the channel, not the connection.
+    Unjoined(String),
     Exit(SourceExit),
 }
 
@@ -156,12 +158,13 @@ impl TwitchSource {
             self.state.send_replace(ChatState::Connecting {
                 attempt: backoff.attempt(),
             });
-            let reason = match self
+            let (reason, unjoined) = match self
                 .session(&cancel, &ev_tx, &mut ev_rx, &mut backoff)
                 .await
             {
                 Lost::Exit(e) => return e,
-                Lost::Reason(r) => r,
+                Lost::Reason(r) => (r, false),
+                Lost::Unjoined(r) => (r, true),
             };
             self.mark_down().await;
             if self.tx.is_closed() {
@@ -172,12 +175,20 @@ impl TwitchSource {
             // always said.
             self.failed_tries = self.failed_tries.saturating_add(1);
             if let Some(many) = crate::source::state_log::retry_said(self.failed_tries) {
-                tracing::warn!(
-                    // Headless prints the chat state's own line: the file keeps this one.
-                    target: crate::logging::SHOWN,
-                    "twitch chat connection lost ({reason}); reconnecting in {:.1} s{many}",
-                    delay.as_secs_f64()
-                );
+                let secs = delay.as_secs_f64();
+                // Headless prints the chat state's own line: the file keeps this one. An
+                // unanswered JOIN had a working connection: it says what went wrong instead.
+                if unjoined {
+                    tracing::warn!(
+                        target: crate::logging::SHOWN,
+                        "twitch chat: {reason}; joining again in {secs:.1} s{many}"
+                    );
+                } else {
+                    tracing::warn!(
+                        target: crate::logging::SHOWN,
+                        "twitch chat connection lost ({reason}); reconnecting in {secs:.1} s{many}"
+                    );
+                }
             }
             let until = wall_now().plus_ms(delay.as_millis() as i64);
             self.state
@@ -254,17 +265,14 @@ impl TwitchSource {
                     let said = self.notice_now.take().unwrap_or_default();
                     let said = said.trim_start_matches("twitch: ");
                     let channel = &self.opts.channel;
-                    return Lost::Reason(if !said.is_empty() {
-                        format!("the JOIN was not confirmed: {said}")
+                    return if !said.is_empty() {
+                        Lost::Unjoined(format!("the JOIN was not confirmed: {said}"))
                     } else if conns.heard {
                         // Twitch's answer to a JOIN of a channel that does not exist: none.
-                        format!(
-                            "Twitch did not answer the JOIN of #{channel}: check the name \
-                             (twitch.tv/{channel}); a channel that does not exist gets no answer"
-                        )
+                        Lost::Unjoined(unanswered_join(channel))
                     } else {
-                        "the JOIN was not confirmed (the server said nothing)".into()
-                    });
+                        Lost::Reason("the JOIN was not confirmed (the server said nothing)".into())
+                    };
                 }
             };
             match ev {
@@ -322,4 +330,13 @@ impl TwitchSource {
                 .await;
         }
     }
+}
+
+/// Twitch's answer to a JOIN of a channel that does not exist is none: what the live client
+/// and `doctor` say then.
+pub fn unanswered_join(channel: &str) -> String {
+    format!(
+        "Twitch did not answer the JOIN of #{channel}: check the name (twitch.tv/{channel}); \
+         a channel that does not exist gets no answer"
+    )
 }
