@@ -229,10 +229,29 @@ async fn a_twitch_channel_is_checked_against_twitch() {
     let report = json(&report.await.unwrap());
     let chat = check(&report, "twitch chat");
     assert_eq!(chat["status"], "fail", "{report}");
+    let said = chat["detail"].as_str().unwrap();
     assert!(
-        chat["detail"].as_str().unwrap().contains("did not confirm"),
+        said.contains("did not answer the JOIN of #nosuchchannel"),
         "{chat}"
     );
+    // Helix's empty streams answer is no "offline" for a name that is no channel.
+    let api = check(&report, "twitch api")["detail"].clone();
+    assert_eq!(
+        api,
+        "no stream for nosuchchannel: not a channel (Twitch did not answer its JOIN)"
+    );
+    // Joined, it is offline; refused, doctor cannot tell which.
+    control.set_offline();
+    let api = |r: &serde_json::Value| check(r, "twitch api")["detail"].clone();
+    let offline = format!("{} is offline", twitch.channel());
+    assert_eq!(
+        api(&json(&run(cfg.clone()).await.unwrap())),
+        offline.as_str()
+    );
+    control.suspend_channel(true);
+    let report = json(&run(cfg.clone()).await.unwrap());
+    assert_eq!(api(&report), format!("{offline} or not a channel").as_str());
+    control.suspend_channel(false);
 
     cfg.twitch.client_id.clear();
     cfg.twitch.client_secret = Default::default();

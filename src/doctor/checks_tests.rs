@@ -127,7 +127,7 @@ async fn configured_urls_are_shown_without_their_secrets() {
     cfg.kick.transport = crate::config::ChatTransport::Auto;
     let mut shown = vec![kick_api(&cfg, Some("chanc")).await.0];
     shown.extend(super::super::kick_chat::checks(&cfg.kick).await);
-    shown.push(super::super::twitch::irc(&secret, Some("chanc")).await);
+    shown.push(super::super::twitch::irc(&secret, Some("chanc")).await.0);
     assert_eq!(shown.len(), 4, "{shown:?}");
     for c in shown {
         let all = format!("{} {}", c.detail, c.fix.unwrap_or_default());

@@ -109,8 +109,9 @@ pub async fn run_checks(
     out.push(tools::program("ffprobe", &cfg.recorder.ffprobe).await);
     let name = channel.map(|c| c.name.as_str());
     if channel.is_some_and(|c| c.platform == Platform::Twitch) {
-        out.push(twitch::irc(&cfg.twitch.irc_url, name).await);
-        out.push(twitch::helix(&cfg.twitch, name).await);
+        let (chat, found) = twitch::irc(&cfg.twitch.irc_url, name).await;
+        out.push(chat);
+        out.push(twitch::helix(&cfg.twitch, name, found).await);
     } else {
         let (api, lookup) = checks::kick_api(&cfg, name).await;
         out.push(api);

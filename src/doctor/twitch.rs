@@ -11,7 +11,7 @@ use super::Check;
 use super::checks::WAIT;
 use crate::config::Twitch;
 use crate::redact::{url_without_secrets, urls_to_hosts};
-use crate::source::twitch::irc;
+use crate::source::twitch::{check_the_name, irc};
 use crate::terminal_text;
 use crate::twitchapi::{Helix, HelixError};
 
@@ -23,7 +23,18 @@ const AFTER_JOIN_ECHO: Duration = Duration::from_secs(2);
 /// Twitch's IRC over WebSocket opens (it says nothing until we log in) and, given a channel,
 /// lets us into it as the live run joins: a suspended channel is refused with a NOTICE, one
 /// that does not exist gets no answer at all.
-pub async fn irc(url: &str, channel: Option<&str>) -> Check {
+/// What the chat check learnt of the channel, so Helix's "no stream" can say which it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    /// Twitch let us in: it exists.
+    Exists,
+    /// Twitch answered the login but never the JOIN: it does not exist.
+    Missing,
+    /// Not learnt: no channel given, the socket failed, or Twitch refused the channel.
+    Unknown,
+}
+
+pub async fn irc(url: &str, channel: Option<&str>) -> (Check, Channel) {
     let fix = "check the network; [twitch] irc_url is normally wss://irc-ws.chat.twitch.tv:443";
     // Shown without a password or query, as every configured URL doctor names.
     let shown = url_without_secrets(url);
@@ -31,36 +42,49 @@ pub async fn irc(url: &str, channel: Option<&str>) -> Check {
         Ok(Ok((ws, _))) => ws,
         Ok(Err(e)) => {
             let e = urls_to_hosts(&e.to_string());
-            return Check::fail(IRC, format!("{shown}: {e}"), fix);
+            return (
+                Check::fail(IRC, format!("{shown}: {e}"), fix),
+                Channel::Unknown,
+            );
         }
-        Err(_) => return Check::fail(IRC, format!("{shown}: no answer"), fix),
+        Err(_) => {
+            let check = Check::fail(IRC, format!("{shown}: no answer"), fix);
+            return (check, Channel::Unknown);
+        }
     };
     let joined = match channel {
         Some(channel) => join(&mut ws, channel).await,
-        None => Check::ok(IRC, format!("{shown} connects")),
+        None => (
+            Check::ok(IRC, format!("{shown} connects")),
+            Channel::Unknown,
+        ),
     };
     let _ = ws.close(None).await;
     joined
 }
 
-async fn join<S>(ws: &mut S, channel: &str) -> Check
+async fn join<S>(ws: &mut S, channel: &str) -> (Check, Channel)
 where
     S: Stream<Item = Result<Message, WsError>> + Sink<Message> + Unpin,
 {
     let nick = irc::anonymous_nick(u64::from(std::process::id()));
     for line in irc::handshake(&nick, channel) {
         if ws.send(Message::Text(line.into())).await.is_err() {
-            return Check::fail(IRC, "the socket closed during the login", "try again");
+            let check = Check::fail(IRC, "the socket closed during the login", "try again");
+            return (check, Channel::Unknown);
         }
     }
-    let no_answer = "check the channel name (twitch.tv/NAME); Twitch does not answer a JOIN \
-                     of a channel that does not exist";
     let mut deadline = Instant::now() + WAIT;
     let mut echoed = false;
     let mut closed = false;
+    // The server answered the login: a JOIN it leaves unanswered is about the channel.
+    let mut heard = false;
     loop {
         let frame = match timeout_at(deadline, ws.next()).await {
-            Ok(Some(Ok(Message::Text(t)))) => t,
+            Ok(Some(Ok(Message::Text(t)))) => {
+                heard = true;
+                t
+            }
             Ok(Some(Ok(_))) => continue,
             Ok(Some(Err(_)) | None) => {
                 closed = true;
@@ -74,7 +98,12 @@ where
                 .and_then(|c| c.strip_prefix('#'))
                 .is_some_and(|c| c.eq_ignore_ascii_case(channel));
             match m.command {
-                "ROOMSTATE" if ours => return Check::ok(IRC, format!("joined #{channel}")),
+                "ROOMSTATE" if ours => {
+                    return (
+                        Check::ok(IRC, format!("joined #{channel}")),
+                        Channel::Exists,
+                    );
+                }
                 // About our channel, or the whole connection (`*`): not another channel's.
                 "NOTICE" if ours || target == Some("*") => {
                     let said = terminal_text::clean(m.trailing().unwrap_or_default());
@@ -84,12 +113,14 @@ where
                         }
                         _ => "check the channel name (twitch.tv/NAME) and the network",
                     };
-                    return Check::fail(IRC, format!("#{channel}: Twitch says \"{said}\""), fix);
+                    let check =
+                        Check::fail(IRC, format!("#{channel}: Twitch says \"{said}\""), fix);
+                    return (check, Channel::Unknown);
                 }
                 // Chat would read, but without subs, gifts, raids, bits and badges.
                 "CAP" if m.param(1) == Some("NAK") => {
                     let caps = terminal_text::clean(m.trailing().unwrap_or(irc::CAPS));
-                    return Check::fail(
+                    let check = Check::fail(
                         IRC,
                         format!(
                             "the server refused the capabilities {caps} (CAP NAK): chat would \
@@ -97,6 +128,7 @@ where
                         ),
                         "check [twitch] irc_url (Twitch's own server accepts them)",
                     );
+                    return (check, Channel::Unknown);
                 }
                 "JOIN" if ours && !echoed => {
                     echoed = true;
@@ -106,28 +138,41 @@ where
             }
         }
     }
+    let wait = WAIT.as_secs();
     if echoed {
-        Check::ok(IRC, format!("joined #{channel}"))
+        (
+            Check::ok(IRC, format!("joined #{channel}")),
+            Channel::Exists,
+        )
     } else if closed {
-        Check::fail(
+        let check = Check::fail(
             IRC,
             format!("#{channel}: Twitch closed the connection before confirming the JOIN"),
             "try again; if it repeats, check the network and [twitch] irc_url",
-        )
-    } else {
-        Check::fail(
+        );
+        (check, Channel::Unknown)
+    } else if heard {
+        // As the live client says it: Twitch's answer to a channel that does not exist.
+        let check = Check::fail(
             IRC,
-            format!(
-                "#{channel}: Twitch did not confirm the JOIN within {} s",
-                WAIT.as_secs()
-            ),
-            no_answer,
-        )
+            format!("Twitch did not answer the JOIN of #{channel} within {wait} s"),
+            check_the_name(channel),
+        );
+        (check, Channel::Missing)
+    } else {
+        let check = Check::fail(
+            IRC,
+            format!("#{channel}: Twitch said nothing within {wait} s of the login"),
+            "check the network and [twitch] irc_url",
+        );
+        (check, Channel::Unknown)
     }
 }
 
-/// Helix with the app credentials, asked about `login` when one is given.
-pub async fn helix(cfg: &Twitch, login: Option<&str>) -> Check {
+/// Helix with the app credentials, asked about `login` when one is given. Its streams answer
+/// is the same for an offline channel and a name that is none: `channel` (what the chat check
+/// learnt) says which, when it knows.
+pub async fn helix(cfg: &Twitch, login: Option<&str>, channel: Channel) -> Check {
     const NAME: &str = "twitch api";
     let Some(helix) = Helix::new(cfg) else {
         let how = if cfg.assume_live {
@@ -148,7 +193,7 @@ pub async fn helix(cfg: &Twitch, login: Option<&str>) -> Check {
     };
     match timeout(WAIT * 2, helix.status(login)).await {
         Ok(Ok(s)) if s.is_live => Check::ok(NAME, format!("{login} is live")),
-        Ok(Ok(_)) => Check::ok(NAME, format!("{login} is offline")),
+        Ok(Ok(_)) => Check::ok(NAME, no_stream(login, channel)),
         Ok(Err(e @ HelixError::Network(_))) => Check::fail(
             NAME,
             urls_to_hosts(&e.to_string()),
@@ -166,5 +211,16 @@ pub async fn helix(cfg: &Twitch, login: Option<&str>) -> Check {
             "check [twitch] auth_base / api_base",
         ),
         Err(_) => Check::fail(NAME, "Helix did not answer", "check the network"),
+    }
+}
+
+/// Helix has no stream for `login`: offline, or not a channel at all.
+fn no_stream(login: &str, channel: Channel) -> String {
+    match channel {
+        Channel::Exists => format!("{login} is offline"),
+        Channel::Missing => {
+            format!("no stream for {login}: not a channel (Twitch did not answer its JOIN)")
+        }
+        Channel::Unknown => format!("{login} is offline or not a channel"),
     }
 }

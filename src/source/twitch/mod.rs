@@ -333,10 +333,15 @@ impl TwitchSource {
 }
 
 /// Twitch's answer to a JOIN of a channel that does not exist is none: what the live client
-/// and `doctor` say then.
+/// says then (and `doctor`, with [`check_the_name`]).
 pub fn unanswered_join(channel: &str) -> String {
     format!(
-        "Twitch did not answer the JOIN of #{channel}: check the name (twitch.tv/{channel}); \
-         a channel that does not exist gets no answer"
+        "Twitch did not answer the JOIN of #{channel}: {}",
+        check_the_name(channel)
     )
+}
+
+/// What to do about an unanswered JOIN.
+pub fn check_the_name(channel: &str) -> String {
+    format!("check the name (twitch.tv/{channel}); a channel that does not exist gets no answer")
 }
