@@ -379,8 +379,21 @@ async fn an_unknown_channel_is_reported_and_ends_the_run() {
 async fn a_bad_channel_name_is_refused_before_any_request() {
     let kick = fake().await;
     let run = Run::start(&test_config(kick.kick_config()), &["../etc", "--headless"]);
-    let (status, _, _) = run.finish().await;
+    let (status, _, dir) = run.finish().await;
     assert_eq!(status.code(), Some(2));
+    // What is wrong and what a valid name looks like, on stderr.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kicktui"))
+        .arg("--config")
+        .arg(dir.path().join("config.toml"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args(["twitch:foo.bar", "--headless"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    let why = "\"foo.bar\" is not a Twitch channel name ('.' is not allowed): use letters, \
+               digits and _ (3–25 characters)";
+    assert!(said.contains(why), "{said}");
     assert_eq!(kick.control().stats().api_requests, 0);
 }
 

@@ -23,6 +23,28 @@ impl Platform {
             Platform::Twitch => "twitch",
         }
     }
+
+    /// `Kick` / `Twitch`, as a sentence names the site.
+    pub fn site(self) -> &'static str {
+        match self {
+            Platform::Kick => "Kick",
+            Platform::Twitch => "Twitch",
+        }
+    }
+
+    /// What a valid channel name on it looks like, as every invalid-name message ends.
+    fn name_rule(self) -> &'static str {
+        match self {
+            // Kick's slugs keep `-` (and `_`); at most 25 characters, like its usernames.
+            Platform::Kick => "letters, digits, _ and - (at most 25 characters)",
+            // Logins: new ones 4–25 characters, older ones (`xqc`) 3.
+            Platform::Twitch => "letters, digits and _ (3–25 characters)",
+        }
+    }
+
+    fn allows(self, c: char) -> bool {
+        c.is_ascii_alphanumeric() || c == '_' || (c == '-' && self == Platform::Kick)
+    }
 }
 
 /// A validated channel: which platform, and the lowercased name (a Kick slug or a Twitch login).
@@ -57,21 +79,17 @@ impl fmt::Display for Platform {
 pub enum ChannelNameError {
     #[error("the channel name is empty; write it like `clavicular` or `twitch:name`")]
     Empty,
-    #[error("channel name {name:?} is {len} characters long; at most {MAX_NAME_LEN} are allowed")]
-    TooLong { name: String, len: usize },
-    #[error("channel name {name:?} contains {ch:?}; use only {allowed}")]
-    BadChar {
-        name: String,
-        ch: char,
-        /// What the platform's names are made of.
-        allowed: &'static str,
-    },
-    #[error("Twitch channel name {name:?} contains `-`; Twitch names use letters, digits and `_`")]
-    TwitchDash { name: String },
+    /// Not a name the platform could have: what is wrong, and what a valid one looks like.
     #[error(
-        "Twitch channel name {name:?} is too short; Twitch names have at least {TWITCH_MIN_LEN} characters"
+        "{name:?} is not a {} channel name ({problem}): use {}",
+        platform.site(),
+        platform.name_rule()
     )]
-    TwitchTooShort { name: String },
+    Invalid {
+        platform: Platform,
+        name: String,
+        problem: NameProblem,
+    },
     #[error("unknown platform {0:?}; write `kick:NAME` or `twitch:NAME`")]
     UnknownPlatform(String),
     #[error(
@@ -82,6 +100,24 @@ pub enum ChannelNameError {
         "{link:?} is a link to a video or a page of the site, not a channel; give the channel's own page, such as `{example}`"
     )]
     NotAChannel { link: String, example: &'static str },
+}
+
+/// What is wrong with a channel name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameProblem {
+    /// A character the platform's names never have.
+    Char(char),
+    TooLong(usize),
+    TooShort(usize),
+}
+
+impl fmt::Display for NameProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NameProblem::Char(c) => write!(f, "{c:?} is not allowed"),
+            NameProblem::TooLong(n) | NameProblem::TooShort(n) => write!(f, "{n} characters"),
+        }
+    }
 }
 
 /// First path segments that are the site's pages, not channels.
@@ -160,30 +196,20 @@ pub fn validate_name(platform: Platform, name: &str) -> Result<String, ChannelNa
     if name.is_empty() {
         return Err(ChannelNameError::Empty);
     }
-    if let Some(ch) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
-    {
-        let name = shown(name);
-        let allowed = match platform {
-            Platform::Kick => "letters, digits, `_` and `-`",
-            Platform::Twitch => "letters, digits and `_`",
-        };
-        return Err(ChannelNameError::BadChar { name, ch, allowed });
+    let invalid = |problem| ChannelNameError::Invalid {
+        platform,
+        name: shown(name),
+        problem,
+    };
+    if let Some(ch) = name.chars().find(|c| !platform.allows(*c)) {
+        return Err(invalid(NameProblem::Char(ch)));
     }
     // Only ASCII is left, so bytes are characters.
     if name.len() > MAX_NAME_LEN {
-        let len = name.len();
-        let name = shown(name);
-        return Err(ChannelNameError::TooLong { name, len });
-    }
-    if platform == Platform::Twitch && name.contains('-') {
-        let name = name.into();
-        return Err(ChannelNameError::TwitchDash { name });
+        return Err(invalid(NameProblem::TooLong(name.len())));
     }
     if platform == Platform::Twitch && name.len() < TWITCH_MIN_LEN {
-        let name = name.into();
-        return Err(ChannelNameError::TwitchTooShort { name });
+        return Err(invalid(NameProblem::TooShort(name.len())));
     }
     Ok(name.to_ascii_lowercase())
 }

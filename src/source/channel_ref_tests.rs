@@ -48,7 +48,10 @@ fn video_and_site_pages_are_not_channels_and_hosts_take_any_case() {
         assert!(e.contains(&format!("`https://{site}/NAME`")), "{link}: {e}");
     }
     let e = parse_channel("twitch:my.chan").unwrap_err().to_string();
-    assert!(e.ends_with("use only letters, digits and `_`"), "{e}");
+    assert!(
+        e.ends_with("use letters, digits and _ (3–25 characters)"),
+        "{e}"
+    );
     assert_eq!(ok("HTTPS://KICK.COM/X1"), (Platform::Kick, "x1".into()));
     for (link, platform) in [
         (
@@ -102,14 +105,20 @@ fn rejects_path_traversal_and_url_characters() {
         "@user",
     ] {
         assert!(
-            matches!(parse_channel(bad), Err(ChannelNameError::BadChar { .. })),
+            matches!(
+                parse_channel(bad),
+                Err(ChannelNameError::Invalid {
+                    problem: NameProblem::Char(_),
+                    ..
+                })
+            ),
             "{bad:?} was accepted: {:?}",
             parse_channel(bad)
         );
     }
     assert!(matches!(
         parse_channel("https://kick.com/../x"),
-        Err(ChannelNameError::Empty | ChannelNameError::BadChar { .. })
+        Err(ChannelNameError::Empty | ChannelNameError::Invalid { .. })
     ));
 }
 
@@ -125,7 +134,10 @@ fn rejects_empty_long_and_unknown() {
     let long = "a".repeat(26);
     assert!(matches!(
         parse_channel(&long),
-        Err(ChannelNameError::TooLong { len: 26, .. })
+        Err(ChannelNameError::Invalid {
+            problem: NameProblem::TooLong(26),
+            ..
+        })
     ));
     // The error quotes a long name whole (41 characters were cut to 40), a huge one cut.
     let typo = "thisnameiswaytoolongforatwitchchannelname";
@@ -139,7 +151,10 @@ fn rejects_empty_long_and_unknown() {
     );
     assert!(matches!(
         parse_channel("twitch:a-b"),
-        Err(ChannelNameError::TwitchDash { .. })
+        Err(ChannelNameError::Invalid {
+            problem: NameProblem::Char('-'),
+            ..
+        })
     ));
 }
 
@@ -164,27 +179,79 @@ fn twitch_names_follow_twitch_rules() {
         assert!(
             matches!(
                 parse_channel(short),
-                Err(ChannelNameError::TwitchTooShort { .. })
+                Err(ChannelNameError::Invalid {
+                    problem: NameProblem::TooShort(_),
+                    ..
+                })
             ),
             "{short:?}"
         );
     }
     assert!(matches!(
         parse_channel(&format!("twitch:{}", "a".repeat(26))),
-        Err(ChannelNameError::TooLong { len: 26, .. })
+        Err(ChannelNameError::Invalid {
+            problem: NameProblem::TooLong(26),
+            ..
+        })
     ));
     assert!(matches!(
         parse_channel("twitch:bad.name"),
-        Err(ChannelNameError::BadChar { ch: '.', .. })
+        Err(ChannelNameError::Invalid {
+            problem: NameProblem::Char('.'),
+            ..
+        })
     ));
-    let e = parse_channel("twitch:ab").unwrap_err().to_string();
-    assert!(e.contains("at least 3"), "{e}");
 }
 
 #[test]
 fn errors_read_well_and_stay_short() {
     let e = parse_channel(&format!("{}/", "x".repeat(500))).unwrap_err();
     let text = e.to_string();
-    assert!(text.contains("'/'") && text.len() < 160, "{text}");
+    assert!(
+        text.contains("('/' is not allowed)") && text.len() < 200,
+        "{text}"
+    );
     assert!(ChannelNameError::Empty.to_string().contains("empty"));
+}
+
+/// Every invalid name says the same shape of thing on either platform: the name, which
+/// platform's name it is not, what is wrong, and what a valid one looks like.
+#[test]
+fn invalid_names_say_what_is_wrong_and_what_a_valid_one_looks_like() {
+    let said = |s: &str| parse_channel(s).unwrap_err().to_string();
+    let twitch = "use letters, digits and _ (3–25 characters)";
+    let kick = "use letters, digits, _ and - (at most 25 characters)";
+    let long = "a".repeat(26);
+    for (input, want) in [
+        (
+            "twitch:foo.bar".to_string(),
+            format!("\"foo.bar\" is not a Twitch channel name ('.' is not allowed): {twitch}"),
+        ),
+        (
+            "twitch:foo-bar".into(),
+            format!("\"foo-bar\" is not a Twitch channel name ('-' is not allowed): {twitch}"),
+        ),
+        (
+            "twitch:ab".into(),
+            format!("\"ab\" is not a Twitch channel name (2 characters): {twitch}"),
+        ),
+        (
+            format!("twitch:{long}"),
+            format!("\"{long}\" is not a Twitch channel name (26 characters): {twitch}"),
+        ),
+        (
+            "foo.bar".into(),
+            format!("\"foo.bar\" is not a Kick channel name ('.' is not allowed): {kick}"),
+        ),
+        (
+            long.clone(),
+            format!("\"{long}\" is not a Kick channel name (26 characters): {kick}"),
+        ),
+        (
+            "https://twitch.tv/a b".into(),
+            format!("\"a b\" is not a Twitch channel name (' ' is not allowed): {twitch}"),
+        ),
+    ] {
+        assert_eq!(said(&input), want, "{input}");
+    }
 }
