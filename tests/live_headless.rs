@@ -387,12 +387,12 @@ async fn a_bad_channel_name_is_refused_before_any_request() {
         .arg(dir.path().join("config.toml"))
         .arg("--data-dir")
         .arg(dir.path().join("data"))
-        .args(["twitch:foo.bar", "--headless"])
+        .args(["../etc", "--headless"])
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&out.stderr);
-    let why = "\"foo.bar\" is not a Twitch channel name ('.' is not allowed): use letters, \
-               digits and _ (3–25 characters)";
+    let why = "\"../etc\" is not a Kick channel name ('.' is not allowed): use letters, \
+               digits, _ and - (at most 25 characters)";
     assert!(said.contains(why), "{said}");
     assert_eq!(kick.control().stats().api_requests, 0);
 }

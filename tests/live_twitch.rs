@@ -159,5 +159,8 @@ fn twitch_names_are_checked_before_anything_connects() {
         .expect("runs");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("at least 3"), "{err}");
+    // What is wrong and what a Twitch name looks like, as a Kick name's error says it.
+    let why = "\"ab\" is not a Twitch channel name (2 characters): use letters, digits and _ \
+               (3–25 characters)";
+    assert!(err.contains(why), "{err}");
 }
