@@ -6,7 +6,7 @@ use std::io::Write;
 use chrono::Local;
 use tokio_util::sync::CancellationToken;
 
-use crate::domain::Ts;
+use crate::domain::{Moment, Ts};
 use crate::engine::feed::Feed;
 use crate::engine::live::{self, LiveSetup};
 use crate::engine::runner::EngineEnd;
@@ -113,6 +113,27 @@ struct Building {
     at: Ts,
     id: Option<i64>,
     said: Said,
+    /// A change held back by the 5 s rule, said by a later tick if nothing else says it.
+    unsaid: Option<Moment>,
+}
+
+impl Building {
+    /// The `now:` line for `moment` if it is due at `now` (else it waits in `unsaid`).
+    fn news(&mut self, moment: &Moment, now: Ts) -> Option<String> {
+        if !Said::due(Some(&self.said), moment, true, now) {
+            // Due but for the 5 s: it differs from what was said.
+            let differs = Said::due(Some(&self.said), moment, false, now);
+            self.unsaid = differs.then(|| moment.clone());
+            return None;
+        }
+        self.said = Said::of(moment, now);
+        self.unsaid = None;
+        Some(format!(
+            "{} {}",
+            clock(now),
+            moment_news(self.id, "now", moment)
+        ))
+    }
 }
 
 impl Printer {
@@ -136,6 +157,12 @@ impl Printer {
         let c = clock(now);
         match u {
             Update::Snapshot(s) => {
+                // A building moment's change held back by the 5 s rule, once it is due: a
+                // rename a second after the banner is not left to the final line.
+                let held = self.building.as_mut().and_then(|b| {
+                    let m = b.unsaid.take()?;
+                    b.news(&m, now)
+                });
                 // A spike is marked when it starts, not at the next periodic line.
                 let new_spike = s.chat_spike && !self.spike_shown;
                 self.spike_shown &= s.chat_spike;
@@ -146,11 +173,13 @@ impl Printer {
                             .last_chat_line
                             .is_none_or(|t| now.0 - t.0 >= self.chat_every_s as i64 * 1000));
                 if !due {
-                    return vec![];
+                    return held.into_iter().collect();
                 }
                 self.last_chat_line = Some(now);
                 self.spike_shown = s.chat_spike;
-                vec![format!("{c} {}", chat_line(s))]
+                held.into_iter()
+                    .chain([format!("{c} {}", chat_line(s))])
+                    .collect()
             }
             Update::ChatState(st) => {
                 let was_live = self.chat_log.was_live();
@@ -177,17 +206,14 @@ impl Printer {
                     return vec![];
                 };
                 b.at = moment.at;
-                if !Said::due(Some(&b.said), moment, true, now) {
-                    return vec![];
-                }
-                b.said = Said::of(moment, now);
-                vec![format!("{c} {}", moment_news(*id, "now", moment))]
+                b.news(moment, now).into_iter().collect()
             }
             Update::MomentBuilding { id, moment } => {
                 self.building = Some(Building {
                     at: moment.at,
                     id: *id,
                     said: Said::of(moment, now),
+                    unsaid: None,
                 });
                 vec![moment_banner(moment, *id)]
             }

@@ -260,6 +260,22 @@ fn a_name_held_back_is_said_by_the_final_line() {
     assert!(fin[0].contains("Moment #4 final: EMOTE SPAM"), "{fin:?}");
 }
 
+/// A rename held back by the 5 s rule is said by the next tick once due, not left to a final
+/// line that may be minutes away (a long merge window).
+#[test]
+fn a_name_held_back_is_said_by_a_tick_once_due() {
+    let [first, stronger, ..] = surge();
+    let mut p = Printer::new("clavicular", 10);
+    assert!(p.lines(&building(&first), Ts(0))[0].contains("SUB BURST"));
+    assert!(p.lines(&building(&stronger), Ts(1_000)).is_empty());
+    let tick = |p: &mut Printer, t| p.lines(&Update::Snapshot(Snapshot::default()), Ts(t));
+    assert!(tick(&mut p, 4_000).is_empty(), "not due yet");
+    let now = tick(&mut p, 5_000);
+    assert_eq!(now.len(), 1, "{now:?}");
+    assert!(now[0].contains("Moment #4 now: EMOTE SPAM"), "{now:?}");
+    assert!(tick(&mut p, 6_000).is_empty(), "said once");
+}
+
 /// A pipe whose reader is gone.
 struct ClosedPipe;
 
