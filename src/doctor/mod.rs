@@ -67,6 +67,19 @@ impl Check {
     }
 }
 
+/// The config check's line. With no file, where one would be read: a first run has nothing
+/// else that says where settings go.
+fn config_detail(source: &ConfigSource) -> String {
+    match source.path() {
+        Some(p) => format!("valid: {}", p.display()),
+        None => format!(
+            "valid: built-in defaults, no config file; settings go in {} or a --config FILE \
+             (config.toml in kicktui's repository lists them all with their defaults)",
+            source.shown()
+        ),
+    }
+}
+
 /// Runs every check. A config that does not load fails its check; the rest run on defaults.
 pub async fn run_checks(
     flag: Option<&Path>,
@@ -74,16 +87,7 @@ pub async fn run_checks(
     channel: Option<&ChannelRef>,
 ) -> Vec<Check> {
     let (cfg, config_check) = match config::load(flag) {
-        Ok((cfg, source)) => {
-            let from = match &source {
-                ConfigSource::Defaults => "built-in defaults (no config file)".to_string(),
-                s => s
-                    .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default(),
-            };
-            (cfg, Check::ok("config", format!("valid: {from}")))
-        }
+        Ok((cfg, source)) => (cfg, Check::ok("config", config_detail(&source))),
         Err(e) => (
             Config::default(),
             Check::fail(
@@ -178,4 +182,19 @@ pub fn main(
     } else {
         ExitCode::FAILURE
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_no_config_file_it_says_where_settings_go() {
+        let line = config_detail(&ConfigSource::Defaults);
+        assert!(line.starts_with("valid: built-in defaults"), "{line}");
+        assert!(line.contains(&ConfigSource::Defaults.shown()), "{line}");
+        assert!(line.contains("--config FILE"), "{line}");
+        let file = config_detail(&ConfigSource::Flag("my.toml".into()));
+        assert_eq!(file, "valid: my.toml");
+    }
 }
