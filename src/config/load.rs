@@ -5,11 +5,17 @@ use std::path::{Path, PathBuf};
 use super::{Config, redact};
 
 #[derive(Debug, thiserror::Error)]
-#[error("config error in {file}{}: {expected}", place(.key))]
+#[error("config error in {file}{}{}: {expected}", at_line(.line), place(.key))]
 pub struct ConfigError {
     pub file: String,
     pub key: String,
     pub expected: String,
+    /// The line the key is on, when it can be found in the file (a key error only).
+    pub line: Option<usize>,
+}
+
+fn at_line(line: &Option<usize>) -> String {
+    line.map_or(String::new(), |l| format!(" (line {l})"))
 }
 
 /// `: key `a.b`` for a key; ` (line 3, column 8)` for where the file itself is wrong (such
@@ -33,7 +39,16 @@ impl ConfigError {
             file: file.to_string(),
             key: key.to_string(),
             expected: expected.into(),
+            line: None,
         }
+    }
+
+    /// The same error, with the line its key is on in `text` (when it is there to find).
+    fn on_line_in(mut self, text: &str) -> ConfigError {
+        if self.names_a_key() {
+            self.line = key_line(text, &self.key);
+        }
+        self
     }
 }
 
@@ -139,11 +154,11 @@ pub fn parse_str(text: &str, file: &str) -> Result<Config, ConfigError> {
                 }
                 _ => said,
             };
-            ConfigError::new(file, &key, said)
+            ConfigError::new(file, &key, said).on_line_in(text)
         },
     )?;
     super::validate::validate(&config).map_err(|(key, expected)| {
-        ConfigError::new(file, &key, redact::validation_error(&key, &expected))
+        ConfigError::new(file, &key, redact::validation_error(&key, &expected)).on_line_in(text)
     })?;
     Ok(config)
 }
@@ -161,6 +176,42 @@ fn key_range(key: &str) -> Option<String> {
     (bad == key)
         .then(|| expected.split_once(", got ").map(|(e, _)| e.to_string()))
         .flatten()
+}
+
+/// The line (1-based) that sets `key` (`velocity.threshold`, `velocit`, `bandit.arms[2]`):
+/// under its `[section]` header or as a dotted `section.name =`. A plain scan, not a parse:
+/// the file is valid TOML by now, and a key it cannot place is named without a line.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    let mut parts = key.split('.').map(|p| p.split('[').next().unwrap_or(p));
+    let section = parts.next().filter(|s| !s.is_empty())?;
+    let name = parts.next();
+    let sets = |line: &str, k: &str| {
+        line.strip_prefix(k)
+            .is_some_and(|rest| rest.trim_start().starts_with(['=', '.']))
+    };
+    let mut header = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if let Some(h) = line.strip_prefix('[') {
+            let h = h.trim_start_matches('[');
+            header = h.split(']').next().unwrap_or("").trim().to_string();
+            let whole = header == section || header.starts_with(&format!("{section}."));
+            if name.is_none() && whole {
+                return Some(i + 1);
+            }
+            continue;
+        }
+        let found = match name {
+            Some(n) if header == section => sets(line, n),
+            Some(n) if header.is_empty() => sets(line, &format!("{section}.{n}")),
+            None if header.is_empty() => sets(line, section),
+            _ => false,
+        };
+        if found {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 fn line_col(text: &str, offset: usize) -> String {

@@ -175,3 +175,42 @@ fn partial_file_keeps_other_defaults() {
     assert_eq!(c.velocity.threshold, 9.5);
     assert_eq!(c.keywords, Config::default().keywords);
 }
+
+#[test]
+fn a_key_error_says_the_line_the_key_is_on() {
+    // Unknown key, wrong type, out of range, unknown section: the line, then the key.
+    let e = err("# mine\n[velocity]\nthreshhold = 5.0\n");
+    assert!(
+        e.starts_with("config error in my.toml (line 3): key `velocity.threshhold`"),
+        "{e}"
+    );
+    let e = err("[chat]\nwindow_seconds = 30\n\n[velocity]\n  threshold = \"fast\"\n");
+    assert!(
+        e.starts_with("config error in my.toml (line 5): key `velocity.threshold`"),
+        "{e}"
+    );
+    let e = err("[peaks]\nenabled = true\nmin_probability = 7\n");
+    assert!(
+        e.starts_with("config error in my.toml (line 3): key `peaks.min_probability`"),
+        "{e}"
+    );
+    let e = err("[general]\n[velocit]\nthreshold = 3\n");
+    assert!(
+        e.starts_with("config error in my.toml (line 2): key `velocit`"),
+        "{e}"
+    );
+    // A dotted key at the top, and a list's item.
+    let e = err("\nvelocity.threshold = \"x\"\n");
+    assert!(
+        e.starts_with("config error in my.toml (line 2): key `velocity.threshold`"),
+        "{e}"
+    );
+    let e = err("[bandit]\narms = [\"a\",\n  \"a\"]\n");
+    assert!(
+        e.starts_with("config error in my.toml (line 2): key `bandit.arms`"),
+        "{e}"
+    );
+    // A key of the same name in another section is not it.
+    let e = err("[peaks]\nenabled = true\n[recorder]\nenabled = \"x\"\n");
+    assert!(e.contains("(line 4)"), "{e}");
+}
