@@ -152,9 +152,14 @@ pub fn trigger_details(data: &TriggerData) -> String {
             "{} chatters, usually {:.1} msg/s (z {:.1}) over {} s",
             d.chatters, d.baseline, d.z, d.window_s
         ),
+        // The model's p as a share: `p 0.92` told a reader nothing.
         TriggerData::Peak(d) => format!(
-            "{} messages from {} chatters in {} s, usually {:.1}; p {:.2}",
-            d.count, d.chatters, d.window_s, d.baseline, d.p
+            "{} messages from {} chatters in {} s, usually {:.1}; {:.0} % likely a moment",
+            d.count,
+            d.chatters,
+            d.window_s,
+            d.baseline,
+            d.p * 100.0
         ),
         TriggerData::Surge(d) => format!(
             "{} chatters in {} s, {:.0} % the same word; before at most {:.1} msg/s",

@@ -185,6 +185,11 @@ fn peaks_and_clip_requests_say_what_they_found() {
         trigger_words(TriggerType::ChatVelocity, &peak),
         "Velocity: 2.8 msg/s"
     );
+    // The model's confidence in words a reader takes in (it was `p 0.92`).
+    assert_eq!(
+        trigger_details(&peak),
+        "56 messages from 50 chatters in 20 s, usually 4.9; 92 % likely a moment"
+    );
     let asked = TriggerData::ClipRequests(crate::domain::ClipRequestsData { viewers: 3 });
     assert_eq!(
         trigger_words(TriggerType::Keyword, &asked),

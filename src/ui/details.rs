@@ -18,8 +18,10 @@ use crate::time::{format_hms, format_offset_words};
 
 /// Where a field's value starts: after its name.
 const FIELD_INDENT: usize = 10;
-/// Where a trigger's words start: after its kind and strength.
-const TRIGGER_INDENT: usize = 23;
+/// Where a trigger's words start: after its kind. Its words carry its own figure (the rate,
+/// the count, the amount); the detectors' internal strength is not shown (`x1.4` meant
+/// something different for each and nothing to a reader).
+const TRIGGER_INDENT: usize = 17;
 
 pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
     let Some(e) = app.moments.selected_entry() else {
@@ -135,13 +137,10 @@ impl<'a> Rows<'a> {
         let heading = format!("Triggers ({})", m.triggers.len());
         self.wrapped(vec![], &heading, 1, th.title);
         for t in &m.triggers {
-            let lead = vec![
-                Span::styled(
-                    format!("  {:<14}", crate::domain::kind_phrase(t.kind_word())),
-                    th.accent,
-                ),
-                Span::styled(format!("x{:<5.1} ", t.strength), th.dim),
-            ];
+            let lead = vec![Span::styled(
+                format!("  {:<14} ", crate::domain::kind_phrase(t.kind_word())),
+                th.accent,
+            )];
             let words = trigger_words(t.kind, &t.data);
             self.wrapped(lead, &words, TRIGGER_INDENT, th.text);
             let details = trigger_details(&t.data);

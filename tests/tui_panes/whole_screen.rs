@@ -56,6 +56,19 @@ fn details_popup_shows_every_trigger() {
     ] {
         assert!(t.contains(want), "{want:?} in\n{t}");
     }
+    // Each trigger's own figure follows its kind, not the detector's internal strength
+    // (`x2.0`), which meant something different for every detector and was never explained.
+    for (kind, words) in [
+        ("chat spike", "Velocity: 8.7 msg/s"),
+        ("keyword burst", "Keywords: CLIP (5x)"),
+    ] {
+        let row = t.lines().find(|l| l.contains(kind)).unwrap_or_default();
+        let after = row.split_once(kind).map_or("", |(_, a)| a).trim_start();
+        assert!(
+            after.starts_with(words),
+            "{kind:?} then {words:?} in {row:?}"
+        );
+    }
     // At the smallest size the triggers still show: the fields said elsewhere give way.
     let small = screen(&a, 60, 16);
     for want in ["Triggers (2)", "chat spike", "keyword burst", "row #4"] {
@@ -90,10 +103,7 @@ fn long_trigger_text_wraps_under_its_column_and_every_trigger_keeps_a_row() {
     let t = screen(&a, 80, 24);
     assert!(t.contains("Triggers (5)"), "{t}");
     // A continuation row starts under the trigger's words, never against the border.
-    assert!(
-        t.contains("│                       the popup's width"),
-        "{t}"
-    );
+    assert!(t.contains("│                 popup's width (13x)"), "{t}");
     // Every trigger keeps a row; the long summary wraps too instead of being cut.
     for want in ["Keywords: NO WAY (13x)", "Keywords: mods (13x)", "│ (13x)"] {
         assert!(t.contains(want), "{want:?} in\n{t}");
