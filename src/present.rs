@@ -177,6 +177,28 @@ pub fn trigger_details(data: &TriggerData) -> String {
     }
 }
 
+/// A cut clip's length in the words every front end says it (the TUI's flash and details,
+/// the stream's-end and quit lines): `26.5 s`, or `short: 56.2 of 60 s, <why>` when it came
+/// out shorter than the `short_of` seconds asked.
+pub fn clip_length_words(secs: f64, short_of: Option<f64>, why: Option<&str>) -> String {
+    match short_of {
+        None => format!("{secs:.1} s"),
+        Some(asked) => {
+            // A short clip's window was partly not recorded: a hole, or the recording
+            // ended; the recording names the cause when it knows it.
+            let why = why.unwrap_or("part of it was not recorded");
+            format!("short: {secs:.1} of {} s, {why}", whole_or_tenths(asked))
+        }
+    }
+}
+
+/// `60`, `59.5`: an asked length as set, without a `.0`.
+fn whole_or_tenths(s: f64) -> String {
+    let t = format!("{s:.1}");
+    t.strip_suffix(".0")
+        .map_or_else(|| t.clone(), str::to_string)
+}
+
 /// `id`: its row (saved as `#N`, which `kicktui clip` and the report name it by), or None
 /// when the database refused it.
 pub fn moment_banner(m: &Moment, id: Option<i64>) -> String {

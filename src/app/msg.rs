@@ -273,26 +273,10 @@ pub struct ClipLength {
 }
 
 impl ClipLength {
-    /// `26.5 s`, or `short: 56.2 of 60 s, <why>`.
+    /// `26.5 s`, or `short: 56.2 of 60 s, <why>`: [`crate::present::clip_length_words`].
     pub fn words(&self) -> String {
-        let secs = self.secs;
-        match self.short_of {
-            None => format!("{secs:.1} s"),
-            Some(asked) => {
-                // A short clip's window was partly not recorded: a hole, or the recording
-                // ended; the recording names the cause when it knows it.
-                let why = self.why.as_deref().unwrap_or("part of it was not recorded");
-                format!("short: {secs:.1} of {} s, {why}", whole_or_tenths(asked))
-            }
-        }
+        crate::present::clip_length_words(self.secs, self.short_of, self.why.as_deref())
     }
-}
-
-/// `60`, `59.5`: an asked length as set, without a `.0`.
-fn whole_or_tenths(s: f64) -> String {
-    let t = format!("{s:.1}");
-    t.strip_suffix(".0")
-        .map_or_else(|| t.clone(), str::to_string)
 }
 
 impl ClipStatus {

@@ -4,7 +4,7 @@
 use crate::engine::record_session::QUIT_CLIPS;
 use crate::engine::update::{ClipNews, RecorderNews};
 use crate::media::ClipState;
-use crate::present::{later_command, plural};
+use crate::present::{clip_length_words, later_command, plural};
 
 /// The recorder's line, also written to the log (trouble as a warning): the TUI shows the log,
 /// headless (and the TUI's last words after it closes) keep it in the log file next to what
@@ -138,21 +138,22 @@ pub fn clip_line(n: &ClipNews) -> Option<String> {
     Some(match &n.state {
         ClipState::Queued | ClipState::Cutting => return None,
         ClipState::Waiting => format!("Clip{moment} waits until its window is recorded"),
-        ClipState::Ready { path, duration } => {
-            format!(
-                "{of}Clip{moment} ready: {} ({duration:.1} s)",
-                path.display()
-            )
-        }
+        // The TUI's flash in the same words: `ready (26.5 s): …`, `ready (short: 48.2 of 60
+        // s, why): …`.
+        ClipState::Ready { path, duration } => format!(
+            "{of}Clip{moment} ready ({}): {}",
+            clip_length_words(*duration, None, None),
+            path.display()
+        ),
         ClipState::Short {
             path,
             duration,
             asked,
             why,
         } => format!(
-            "{of}Clip{moment} ready but short ({duration:.1} of {asked:.1} s): {}{}",
-            path.display(),
-            why.as_ref().map_or(String::new(), |w| format!(" ({w})"))
+            "{of}Clip{moment} ready ({}): {}",
+            clip_length_words(*duration, Some(*asked), why.as_deref()),
+            path.display()
         ),
         ClipState::NoRecording | ClipState::FileMissing(_) => {
             format!("{of}Clip{moment} {}", n.state.label())
@@ -169,7 +170,7 @@ pub fn clip_line(n: &ClipNews) -> Option<String> {
             None => format!("{of}Clip{moment} {}", n.state.label()),
         },
         ClipState::AlreadyCut { path, short } => {
-            let short = if *short { ", short" } else { "" };
+            let short = if *short { " (short)" } else { "" };
             format!("Clip{moment} was cut already{short}: {}", path.display())
         }
     })
@@ -202,7 +203,7 @@ mod tests {
         };
         assert_eq!(
             clip_line(&ready).unwrap(),
-            "[2/5] Clip of moment #3 ready: /c/x_s001_m3.mp4 (12.0 s)"
+            "[2/5] Clip of moment #3 ready (12.0 s): /c/x_s001_m3.mp4"
         );
         let failed = ClipNews {
             state: ClipState::NoRecording,
@@ -233,7 +234,7 @@ mod tests {
         };
         assert_eq!(
             clip_line(&beside).unwrap(),
-            "Clip of moment #3 was cut already, short: /d/m3.mp4"
+            "Clip of moment #3 was cut already (short): /d/m3.mp4"
         );
         // A short clip says why when the recording knows.
         let short = ClipNews {
@@ -247,8 +248,44 @@ mod tests {
         };
         assert_eq!(
             clip_line(&short).unwrap(),
-            "Clip of moment #3 ready but short (4.4 of 6.0 s): /d/m3.mp4 (the recording stops \
-             at 12:02:39: part 1 could not be written)"
+            "Clip of moment #3 ready (short: 4.4 of 6 s, the recording stops at 12:02:39: part \
+             1 could not be written): /d/m3.mp4"
         );
+    }
+
+    /// The stream's-end and quit lines say a clip's length in the words the TUI's flash and
+    /// details popup use (they said `ready but short (4.4 of 6.0 s)` beside `short: 4.4 of 6 s`).
+    #[test]
+    fn clip_lengths_read_as_the_tui_says_them() {
+        use crate::app::ClipStatus;
+        for state in [
+            ClipState::Ready {
+                path: "/d/m3.mp4".into(),
+                duration: 28.24,
+            },
+            ClipState::Short {
+                path: "/d/m3.mp4".into(),
+                duration: 48.2,
+                asked: 60.0,
+                why: None,
+            },
+            ClipState::AlreadyCut {
+                path: "/d/m3.mp4".into(),
+                short: true,
+            },
+        ] {
+            let words = ClipStatus::from(&state).length_words().unwrap_or_default();
+            let n = ClipNews {
+                session: 1,
+                moment_id: Some(3),
+                state,
+                progress: None,
+            };
+            let line = clip_line(&n).unwrap_or_default();
+            assert!(
+                line.contains(&format!("({words}): /d/m3.mp4")),
+                "{line:?} says {words:?}"
+            );
+        }
     }
 }

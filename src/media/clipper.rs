@@ -326,9 +326,9 @@ impl Actor {
                 asked,
                 why,
             } => tracing::debug!(
-                "Clip ready but short ({duration:.0} of {asked:.0} s): {}{}",
-                path.display(),
-                why.as_ref().map_or(String::new(), |w| format!(" ({w})"))
+                "Clip ready ({}): {}",
+                crate::present::clip_length_words(*duration, Some(*asked), why.as_deref()),
+                path.display()
             ),
             ClipState::Failed(why) => tracing::debug!("clip failed: {why}"),
             _ => {}
