@@ -192,6 +192,16 @@ pub fn clip_length_words(secs: f64, short_of: Option<f64>, why: Option<&str>) ->
     }
 }
 
+/// What `kicktui clip` cut: `cut 28.2 s: it starts 1.2 s before the asked start, at the
+/// keyframe there` (a clip is named after its window, not after what the keyframe added).
+pub fn cut_length_line(secs: f64, lead_in: f64) -> String {
+    let cut = format!("cut {}", clip_length_words(secs, None, None));
+    if lead_in < 0.05 {
+        return cut;
+    }
+    format!("{cut}: it starts {lead_in:.1} s before the asked start, at the keyframe there")
+}
+
 /// `60`, `59.5`: an asked length as set, without a `.0`.
 fn whole_or_tenths(s: f64) -> String {
     let t = format!("{s:.1}");

@@ -170,28 +170,7 @@ fn a_clip_with_no_video_in_it_is_an_error_not_an_empty_file() {
     std::fs::write(&rec, &bytes[..188 * 20]).unwrap();
     let meta = r#"{"content_s": 60.0, "lead_s": 0.0, "target_duration": 2.0}"#;
     std::fs::write(data.join("rec.ts.json"), meta).unwrap();
-    let db = kicktui::store::db_path(data);
-    let writer = StoreWriter::spawn(&db).unwrap();
-    let h = writer.handle();
-    let t = wall_now().plus_ms(-3_600_000);
-    let session = h.open_session_blocking(live_session(t)).unwrap();
-    let id = h
-        .send_blocking(WriteOp::StartRecording(NewRecording {
-            session_id: session,
-            part: 1,
-            path: rec.to_string_lossy().into_owned(),
-            started_at: t,
-        }))
-        .unwrap();
-    h.send_blocking(WriteOp::UpdateRecording(RecordingUpdate {
-        id,
-        first_byte_at: Some(t),
-        ended_at: Some(t.plus_ms(60_000)),
-        ..Default::default()
-    }))
-    .unwrap();
-    drop(h);
-    writer.shutdown().unwrap();
+    let session = one_recorded_part(data, &rec, 60_000);
     let s = session.to_string();
     let args = [
         "clip",
@@ -208,6 +187,76 @@ fn a_clip_with_no_video_in_it_is_an_error_not_an_empty_file() {
         .map(|d| d.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
     assert!(clips.is_empty(), "nothing left in clips/: {clips:?}");
+}
+
+/// `--start` names the file after the window it was asked for (`…_0-00-07_4s.mp4`: 4 s from
+/// 0:00:07); the cut starts at the keyframe before it, so the file is longer, and the command
+/// says how long it really is and why (the name alone said 4 s of a 6.7 s file).
+#[test]
+fn a_cut_by_offset_says_its_real_length_beside_the_name_of_its_window() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    let rec = data.join("rec.ts");
+    // A keyframe every 5 s: 0:00:07 is cut from the one at 0:00:05.
+    let made = Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi"])
+        .args(["-i", "testsrc2=size=160x120:rate=10"])
+        .args(["-t", "20", "-c:v", "libx264", "-g", "50", "-f", "mpegts"])
+        .arg(&rec)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let meta = r#"{"content_s": 20.0, "lead_s": 0.0, "target_duration": 2.0}"#;
+    std::fs::write(data.join("rec.ts.json"), meta).unwrap();
+    let session = one_recorded_part(data, &rec, 20_000);
+    let s = session.to_string();
+    let args = ["clip", "--session", &s, "--start", "0:00:07"];
+    let out = Command::new(env!("CARGO_BIN_EXE_kicktui"))
+        .args(args)
+        .args(["--duration", "4", "--data-dir"])
+        .arg(data)
+        .env_remove("KICKTUI_CONFIG")
+        .output()
+        .unwrap();
+    let (path, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{err}");
+    assert!(path.trim().ends_with("_0-00-07_4s.mp4"), "{path}");
+    // 2 s before the window, and (a copy cuts at whole packets) a little past its end.
+    let cut: f64 = err
+        .split_once("cut ")
+        .and_then(|(_, r)| r.split_once(" s: it starts 2.0 s before the asked start"))
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!((6.0..7.5).contains(&cut), "{err}");
+}
+
+/// A session with one finished part at `rec`, recorded for `ms` from an hour ago.
+fn one_recorded_part(data: &std::path::Path, rec: &std::path::Path, ms: i64) -> i64 {
+    let writer = StoreWriter::spawn(&kicktui::store::db_path(data)).unwrap();
+    let h = writer.handle();
+    let t = wall_now().plus_ms(-3_600_000);
+    let session = h.open_session_blocking(live_session(t)).unwrap();
+    let id = h
+        .send_blocking(WriteOp::StartRecording(NewRecording {
+            session_id: session,
+            part: 1,
+            path: rec.to_string_lossy().into_owned(),
+            started_at: t,
+        }))
+        .unwrap();
+    h.send_blocking(WriteOp::UpdateRecording(RecordingUpdate {
+        id,
+        first_byte_at: Some(t),
+        ended_at: Some(t.plus_ms(ms)),
+        ..Default::default()
+    }))
+    .unwrap();
+    drop(h);
+    writer.shutdown().unwrap();
+    session
 }
 
 fn live_session(t: kicktui::domain::Ts) -> NewSession {

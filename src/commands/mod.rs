@@ -280,6 +280,12 @@ pub fn clip(cli: &Cli, args: &crate::cli::ClipArgs) -> CmdResult {
         .build()?;
     rt.spawn(crate::media::children::kill_children_on_stop());
     let res = rt.block_on(clip_from_store(&tools, &data_dir, &what))?;
+    // The file's name says the window asked (`…_0-05-50_27s.mp4`); what was cut starts at the
+    // keyframe before it, so it runs longer: its real length, and why.
+    eprintln!(
+        "{}",
+        crate::present::cut_length_line(res.duration, res.lead_in)
+    );
     if res.is_short(crate::media::clip_cmd::SHORT_BY_S) {
         eprintln!(
             "warning: the clip is short ({:.1} s of {:.1} s asked): the recording does not cover all of it",
