@@ -198,6 +198,13 @@ fn building(m: &crate::domain::Moment) -> Update {
     }
 }
 
+fn finished(m: crate::domain::Moment) -> Update {
+    Update::Moment {
+        id: Some(4),
+        moment: m,
+    }
+}
+
 /// A building moment shown again: a line when its name or `+N` changed (what a quit stores),
 /// none for a new score alone, and its final line though its start moved.
 #[test]
@@ -209,13 +216,7 @@ fn a_building_moment_that_changes_name_says_so() {
     assert!(now[0].contains("Moment #4 now: EMOTE SPAM at"), "{now:?}");
     assert!(p.lines(&building(&rescored), Ts(10_000)).is_empty());
     assert!(p.lines(&building(&earlier), Ts(15_000))[0].contains("now: CHAT SPIKE"));
-    let fin = p.lines(
-        &Update::Moment {
-            id: Some(4),
-            moment: earlier,
-        },
-        Ts(15_100),
-    );
+    let fin = p.lines(&finished(earlier), Ts(15_100));
     assert!(fin[0].contains("Moment #4 final: CHAT SPIKE"), "{fin:?}");
 }
 
@@ -233,13 +234,7 @@ fn a_surge_prints_at_most_one_now_line_per_5_s() {
     assert!(now[0].contains("Moment #4 now: CHAT SPIKE"), "{now:?}");
     // Said already: the same again later is no news.
     assert!(p.lines(&building(&earlier), Ts(20_000)).is_empty());
-    let fin = p.lines(
-        &Update::Moment {
-            id: Some(4),
-            moment: earlier,
-        },
-        Ts(20_100),
-    );
+    let fin = p.lines(&finished(earlier), Ts(20_100));
     assert!(fin[0].contains("Moment #4 final: CHAT SPIKE"), "{fin:?}");
 }
 
@@ -250,13 +245,7 @@ fn a_name_held_back_is_said_by_the_final_line() {
     let mut p = Printer::new("clavicular", 10);
     assert!(p.lines(&building(&first), Ts(0))[0].contains("SUB BURST"));
     assert!(p.lines(&building(&stronger), Ts(1_000)).is_empty());
-    let fin = p.lines(
-        &Update::Moment {
-            id: Some(4),
-            moment: stronger,
-        },
-        Ts(1_500),
-    );
+    let fin = p.lines(&finished(stronger), Ts(1_500));
     assert!(fin[0].contains("Moment #4 final: EMOTE SPAM"), "{fin:?}");
 }
 
