@@ -14,9 +14,9 @@ pub const HELP_NOTES: [&str; 7] = [
     " final within half a minute, in the same row, and",
     " m and c work on it at once.",
     " score ranks moments: 100 x how likely a clipper",
-    " keeps a chat peak, more when keywords, emotes,",
-    " !clip or events agree. It is not a percent.",
-    "",
+    " keeps a chat peak, more for a bigger crowd and",
+    " when keywords, emotes, !clip or events agree.",
+    " It is not a percent.",
 ];
 
 fn advisor_key(a: Action) -> bool {
