@@ -72,7 +72,6 @@ async fn a_stale_first_api_answer_does_not_end_a_stream_the_socket_started() {
     cfg.kick.chatroom_id = ids.chatroom_id;
     cfg.kick.client_id = String::new();
     cfg.kick.client_secret = Default::default();
-    cfg.kick.client_secret = Default::default();
     cfg.recorder.poll_interval_seconds = 5;
     c.set_api_lag(Duration::from_secs(2));
     let mut run = Run::start(&cfg, &["clavicular", "--headless"]);
