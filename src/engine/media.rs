@@ -9,19 +9,22 @@ use tokio::sync::{mpsc, watch};
 
 mod clips;
 mod quit;
+mod tools;
+
+pub use tools::check_tools;
 
 use super::channel::ApiRequest;
 use super::clips_beside::ClipsBeside;
 use super::feed::Feed;
 use super::record_session::{self, MediaNews, SessionCmd, SessionLink, SessionSetup};
-use super::update::{ClipNews, RecorderNews, RecordingInfo, Update};
-use crate::config::{self, Config};
+use super::update::{RecorderNews, RecordingInfo, Update};
+use crate::config::Config;
 use crate::domain::Ts;
 use crate::kickapi::{LiveSource, LiveStatus};
 use crate::media::latest_url::LatestUrl;
 use crate::media::recorder::stream_url;
 use crate::media::{
-    ClipperConfig, LiveCheck, RecState, RecorderConfig, RecordingStatus, StopReason, Tools, probe,
+    ClipperConfig, LiveCheck, RecState, RecorderConfig, RecordingStatus, StopReason,
 };
 use crate::store::{self, StoreHandle};
 
@@ -29,43 +32,6 @@ use crate::store::{self, StoreHandle};
 /// (longer than the engine takes to confirm an "offline": an unconfirmed one is not passed
 /// on).
 const ASK_LIVE: Duration = Duration::from_secs(20);
-
-/// How long a tool may take to say its version (streamlink's first start compiles its plugins
-/// in a second or two; a hung one must not hold up the run).
-const TOOL_CHECK_WAIT: Duration = Duration::from_secs(15);
-
-/// Checks streamlink, ffmpeg and ffprobe; `Err`: why recording cannot work.
-pub async fn check_tools(rec: config::Recorder) -> Result<(), String> {
-    let hung = |what: &str| {
-        format!(
-            "{what} did not answer in {} s (a hung install?)",
-            TOOL_CHECK_WAIT.as_secs()
-        )
-    };
-    tokio::time::timeout(TOOL_CHECK_WAIT, probe::check_streamlink(&rec.streamlink))
-        .await
-        .map_err(|_| hung(&format!("`{} --version`", rec.streamlink)))?
-        .map_err(|e| e.to_string())?;
-    tokio::time::timeout(TOOL_CHECK_WAIT, Tools::from_config(&rec).check())
-        .await
-        .map_err(|_| {
-            hung(&format!(
-                "`{} -version` or `{} -version`",
-                rec.ffmpeg, rec.ffprobe
-            ))
-        })?
-        .map_err(|e| e.to_string())
-}
-
-/// A clip file is final (ready, or short). The hook for the clip-ready alert: the notifier
-/// (Discord / webhook, a later issue) sends it from here; `[clips] on_ready` already ran.
-fn clip_ready(n: &ClipNews) {
-    tracing::debug!(
-        "clip ready for moment {:?} of session {}",
-        n.moment_id,
-        n.session
-    );
-}
 
 /// "Is the channel still live?": asks the channel actor to poll now and takes its answer
 /// (or, when none comes in time, the latest known state).
@@ -318,8 +284,13 @@ impl Media {
                 if let Some(id) = n.moment_id {
                     self.beside.ours(id);
                 }
+                // The fronts and the notifier take it from the feed.
                 if n.state.path().is_some() {
-                    clip_ready(&n);
+                    tracing::debug!(
+                        "clip ready for moment {:?} of session {}",
+                        n.moment_id,
+                        n.session
+                    );
                 }
                 feed.send(Update::Clip(n));
             }
