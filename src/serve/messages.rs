@@ -10,6 +10,7 @@ use super::recording::Recording;
 use crate::engine::update::Update;
 use crate::engine::view::{MomentRow, RevenuePoint, View};
 use crate::present;
+use crate::source::channel_ref::Platform;
 use crate::time::format_hms;
 
 /// Moments a new client gets (the newest); the list grows from there.
@@ -230,15 +231,15 @@ pub fn context_of(v: &View) -> Context {
     }
 }
 
-/// The live engine names a Twitch channel `twitch:NAME` and a Kick one by its name alone.
+/// The live engine names a Twitch channel `twitch:NAME` and a Kick one by its name alone;
+/// the words are the platform's own (`kick`, `twitch`, as stored).
 fn platform(channel: &str) -> Option<&'static str> {
-    if channel.is_empty() {
-        None
-    } else if channel.starts_with("twitch:") {
-        Some("twitch")
+    let p = if channel.starts_with("twitch:") {
+        Platform::Twitch
     } else {
-        Some("kick")
-    }
+        Platform::Kick
+    };
+    (!channel.is_empty()).then(|| p.as_str())
 }
 
 /// Nothing to say before the engagement collector says something.
