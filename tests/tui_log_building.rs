@@ -5,28 +5,10 @@
 
 mod tui_support;
 
-use std::sync::{Arc, Mutex};
-
 use kicktui::app::Msg;
 use kicktui::domain::Moment;
 use kicktui::engine::update::Update;
 use tui_support::*;
-
-#[derive(Clone, Default)]
-struct Buf(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Buf {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::ErrorKind::Other)?
-            .extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// The spike with `n` triggers (more keywords past its two).
 fn with_triggers(n: usize) -> Moment {
@@ -48,16 +30,8 @@ fn building(n: usize) -> Msg {
 
 #[test]
 fn a_moment_growing_in_one_second_logs_its_banner_not_three_now_lines() {
-    let buf = Buf::default();
-    let w = buf.clone();
-    let sub = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(move || w.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(sub);
-    let log = || {
-        String::from_utf8(buf.0.lock().map(|b| b.clone()).unwrap_or_default()).unwrap_or_default()
-    };
+    let captured = capture_log();
+    let log = || captured.text();
     let mut a = app_sized(80, 24);
     a.update(building(1), T0);
     a.update(building(2), at(0.3));
