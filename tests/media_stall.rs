@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use kicktui::media::hls_source::HlsSource;
 use kicktui::media::{PartEnd, RecState, Recorder, SessionInfo, StopReason};
-use kicktui::store::{NewSession, Store, StoreWriter};
+use kicktui::store::Store;
 use kicktui::time::wall_now;
 use media_support::*;
 
@@ -17,21 +17,8 @@ async fn hung_server_is_a_stall_and_the_recording_restarts() {
     let data = tmp.path().join("data");
     let src_dir = tmp.path().join("hls");
     std::fs::create_dir_all(&src_dir).unwrap();
-    std::fs::create_dir_all(&data).unwrap();
     let db = kicktui::store::db_path(&data);
-    let writer = StoreWriter::spawn(&db).unwrap();
-    let store = writer.handle();
-    let session = store
-        .open_session(NewSession {
-            channel: "testchan".into(),
-            platform: "kick".into(),
-            started_at: wall_now(),
-            title: None,
-            stream_started_at: None,
-            stream_id: None,
-        })
-        .await
-        .unwrap();
+    let (writer, store, session) = store_with_session(&data).await;
 
     let src = HlsSource::start(&src_dir, "ffmpeg").await.unwrap();
     assert!(src.wait_segments(3, Duration::from_secs(15)).await);

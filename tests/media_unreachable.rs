@@ -9,8 +9,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
 use kicktui::media::{RecState, Recorder, SessionInfo, StopReason};
-use kicktui::store::{NewSession, Store, StoreWriter};
-use kicktui::time::wall_now;
+use kicktui::store::Store;
 use media_support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -38,21 +37,8 @@ async fn not_found_server() -> String {
 async fn a_404_stream_is_retried_as_one_part_and_says_why() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    std::fs::create_dir_all(&data).unwrap();
     let db = kicktui::store::db_path(&data);
-    let writer = StoreWriter::spawn(&db).unwrap();
-    let store = writer.handle();
-    let session = store
-        .open_session(NewSession {
-            channel: "testchan".into(),
-            platform: "kick".into(),
-            started_at: wall_now(),
-            title: None,
-            stream_started_at: None,
-            stream_id: None,
-        })
-        .await
-        .unwrap();
+    let (writer, store, session) = store_with_session(&data).await;
     // Counts streamlink's runs (each one an attempt).
     let runs = tmp.path().join("runs");
     let wrapper = tmp.path().join("streamlink-counted");

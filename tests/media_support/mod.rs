@@ -183,3 +183,29 @@ pub async fn wait_file(path: &str, timeout: Duration) -> bool {
     }
     false
 }
+
+/// A store in `data` (made here) with one open session of `testchan`: the writer (keep it
+/// while recording), its handle and the session's id.
+pub async fn store_with_session(
+    data: &Path,
+) -> (
+    kicktui::store::StoreWriter,
+    kicktui::store::StoreHandle,
+    i64,
+) {
+    std::fs::create_dir_all(data).unwrap();
+    let writer = kicktui::store::StoreWriter::spawn(&kicktui::store::db_path(data)).unwrap();
+    let store = writer.handle();
+    let session = store
+        .open_session(kicktui::store::NewSession {
+            channel: "testchan".into(),
+            platform: "kick".into(),
+            started_at: kicktui::time::wall_now(),
+            title: None,
+            stream_started_at: None,
+            stream_id: None,
+        })
+        .await
+        .unwrap();
+    (writer, store, session)
+}
