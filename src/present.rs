@@ -177,6 +177,9 @@ pub fn trigger_details(data: &TriggerData) -> String {
     }
 }
 
+/// Why a clip is short when the recording does not know (a hole, or the recording ended).
+pub const SHORT_CLIP_WHY: &str = "part of it was not recorded";
+
 /// A cut clip's length in the words every front end says it (the TUI's flash and details,
 /// the stream's-end and quit lines): `26.5 s`, or `short: 56.2 of 60 s, <why>` when it came
 /// out shorter than the `short_of` seconds asked.
@@ -184,9 +187,7 @@ pub fn clip_length_words(secs: f64, short_of: Option<f64>, why: Option<&str>) ->
     match short_of {
         None => format!("{secs:.1} s"),
         Some(asked) => {
-            // A short clip's window was partly not recorded: a hole, or the recording
-            // ended; the recording names the cause when it knows it.
-            let why = why.unwrap_or("part of it was not recorded");
+            let why = why.unwrap_or(SHORT_CLIP_WHY);
             format!("short: {secs:.1} of {} s, {why}", whole_or_tenths(asked))
         }
     }

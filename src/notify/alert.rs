@@ -105,21 +105,30 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
         }
         Update::Clip(news) => {
             // A short clip says so: the clipper may want the recording instead.
-            let (path, ready, status, duration, asked) = match &news.state {
-                ClipState::Ready { path, duration } => {
-                    (path, "Clip ready".to_string(), "ready", *duration, None)
-                }
+            let (path, ready, status, duration, asked, why) = match &news.state {
+                ClipState::Ready { path, duration } => (
+                    path,
+                    "Clip ready".to_string(),
+                    "ready",
+                    *duration,
+                    None,
+                    None,
+                ),
                 ClipState::Short {
                     path,
                     duration,
                     asked,
-                    ..
+                    why,
                 } => (
                     path,
-                    format!("Clip ready but SHORT ({duration:.0} of {asked:.0} s)"),
+                    format!(
+                        "Clip ready but SHORT ({duration:.0} of {asked:.0} s, {})",
+                        why.as_deref().unwrap_or(present::SHORT_CLIP_WHY)
+                    ),
                     "short",
                     *duration,
                     Some(*asked),
+                    why.as_deref(),
                 ),
                 _ => return None,
             };
@@ -147,7 +156,7 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
                 data: json!({"channel": channel, "momentId": news.moment_id, "time": time,
                     "offset": offset, "type": kind, "headline": headline,
                     "path": path.display().to_string(),
-                    "status": status, "durationS": duration, "askedS": asked}),
+                    "status": status, "durationS": duration, "askedS": asked, "why": why}),
             };
             Some(Pending::ClipFile(a, path.clone()))
         }

@@ -143,7 +143,7 @@ async fn clip_ready_comes_once_the_file_is_final_with_its_details() {
         json!({"channel": "clavicular", "momentId": 3, "time": "2026-02-27T10:30:00Z",
             "offset": 5025.0, "type": "keyword", "headline": "KEYWORD BURST", "path": path,
             "bytes": 1_234_567,
-            "status": "ready", "durationS": 30.0, "askedS": null})
+            "status": "ready", "durationS": 30.0, "askedS": null, "why": null})
     );
     // A short clip says so, in words and in data.
     feed.send(Update::Moment {
@@ -156,7 +156,7 @@ async fn clip_ready_comes_once_the_file_is_final_with_its_details() {
             path: clip.clone(),
             duration: 43.1,
             asked: 55.0,
-            why: None,
+            why: Some("the disk was full".into()),
         },
     ));
     let mut got = Vec::new();
@@ -166,10 +166,9 @@ async fn clip_ready_comes_once_the_file_is_final_with_its_details() {
     }
     let short = got.iter().find(|(n, _)| n == "discord").expect("discord");
     assert!(
-        short.1["content"]
-            .as_str()
-            .unwrap()
-            .starts_with("clavicular: Clip ready but SHORT (43 of 55 s): KEYWORD BURST"),
+        short.1["content"].as_str().unwrap().starts_with(
+            "clavicular: Clip ready but SHORT (43 of 55 s, the disk was full): KEYWORD BURST"
+        ),
         "{}",
         short.1
     );
@@ -179,8 +178,8 @@ async fn clip_ready_comes_once_the_file_is_final_with_its_details() {
         .expect("hook")
         .1["data"];
     assert_eq!(
-        (&data["status"], &data["askedS"]),
-        (&json!("short"), &json!(55.0))
+        (&data["status"], &data["askedS"], &data["why"]),
+        (&json!("short"), &json!(55.0), &json!("the disk was full"))
     );
     cancel.cancel();
     assert!(rx.seen.try_recv().is_err(), "no other request");
