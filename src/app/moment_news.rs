@@ -59,6 +59,19 @@ impl App {
         }
     }
 
+    /// A change held back by the 5 s rule is said by a tick once due, as headless does: left
+    /// for the final line, a long merge window kept it out of the log for minutes. Rows joined
+    /// quietly (never said) stay quiet.
+    pub(super) fn say_held_back_news(&mut self) {
+        let now = self.now;
+        for e in self.moments.entries.iter_mut().filter(|e| e.building) {
+            if e.said.is_some() && Said::due(e.said.as_ref(), &e.moment, true, now) {
+                e.said = Some(Said::of(&e.moment, now));
+                tracing::info!("{}", moment_news(e.id, "now", &e.moment));
+            }
+        }
+    }
+
     pub(super) fn on_moment(&mut self, id: Option<i64>, moment: Moment, building: bool) {
         // A moment shown while building, grown or final: same row, no second flash. By id;
         // else the one unsaved building auto row (one builds at a time, and its start may move

@@ -53,6 +53,7 @@ impl App {
                     self.notice = None;
                 }
                 self.expire_offer();
+                self.say_held_back_news();
                 vec![]
             }
             Msg::Recording(r) => {
