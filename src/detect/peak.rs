@@ -11,7 +11,7 @@ use super::emote_words::fold_hash;
 use super::peak_model::{WindowFeatures, reaction_matcher};
 use super::velocity::round2;
 use crate::config::Peaks as PeaksConfig;
-use crate::domain::{PeakData, Trigger, TriggerData, TriggerType, Ts};
+use crate::domain::{PeakData, Trigger, TriggerData, TriggerType, Ts, readable_chars};
 use aho_corasick::AhoCorasick;
 use rustc_hash::FxHashMap;
 
@@ -136,7 +136,7 @@ impl PeakDetector {
         }
         let bin = &mut self.cur;
         bin.count += 1;
-        bin.chars += text.chars().count() as u32;
+        bin.chars += readable_chars(text) as u32;
         if self.matcher.as_ref().is_some_and(|m| m.is_match(text)) {
             bin.reactions += 1;
         }

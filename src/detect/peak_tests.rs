@@ -44,6 +44,21 @@ fn det() -> PeakDetector {
 }
 
 #[test]
+fn a_wall_of_kick_emote_tags_scores_as_the_same_emotes_typed_as_words() {
+    let peak_p = |emote: &'static str| {
+        let mut d = det();
+        run(&mut d, 0..900, 0, talk);
+        run(&mut d, 900..915, 0, reaction(emote, 3));
+        let fired = run(&mut d, 915..960, 0, talk);
+        match fired.first().map(|(_, t)| &t.data) {
+            Some(TriggerData::Peak(p)) => p.p,
+            other => panic!("{emote}: {other:?}"),
+        }
+    };
+    assert_eq!(peak_p("[emote:37226:KEKW]"), peak_p("KEKW"));
+}
+
+#[test]
 fn steady_talk_makes_no_moment() {
     let mut d = det();
     assert!(run(&mut d, 0..1800, 0, talk).is_empty());

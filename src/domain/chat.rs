@@ -129,6 +129,26 @@ impl ChatMessage {
     }
 }
 
+/// `text`'s length in characters as a person reads it: a Kick `[emote:ID:NAME]` tag counts as
+/// its NAME. The peak model was fitted on Twitch chat, where an emote is a word; read whole,
+/// `[emote:37226:KEKW]` made a wall of emotes look like long talk.
+pub fn readable_chars(text: &str) -> usize {
+    let all = text.chars().count();
+    if memchr::memmem::find(text.as_bytes(), b"[emote:").is_none() {
+        return all;
+    }
+    let tags: usize = kick_emotes(text)
+        .iter()
+        .map(|e| {
+            let name_start = e.name_start as usize;
+            let tag_start = text[..name_start].rfind("[emote:").unwrap_or(name_start);
+            // `[emote:ID:` and the closing `]`.
+            name_start - tag_start + 1
+        })
+        .sum();
+    all.saturating_sub(tags)
+}
+
 /// Parses Kick's inline `[emote:ID:NAME]` tags.
 pub fn kick_emotes(text: &str) -> Vec<EmoteRef> {
     let mut out = Vec::new();

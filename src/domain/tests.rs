@@ -92,3 +92,13 @@ fn unclosed_emote_tags_before_a_real_one() {
     );
     assert_eq!(kick_emotes("[emote:1:a [emote:2:b]").len(), 1);
 }
+
+#[test]
+fn a_kick_emote_tag_reads_as_long_as_its_name() {
+    assert_eq!(readable_chars("KEKW KEKW"), 9);
+    assert_eq!(readable_chars("[emote:37226:KEKW] [emote:37226:KEKW]"), 9);
+    assert_eq!(readable_chars("no way [emote:1:PogU]!"), 12);
+    // Not a tag: counted as typed.
+    assert_eq!(readable_chars("[emote:x:y]"), 11);
+    assert_eq!(readable_chars("ünïcode [emote:5:W]"), 9);
+}
