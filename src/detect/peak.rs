@@ -11,7 +11,7 @@ use super::emote_words::fold_hash;
 use super::peak_model::{WindowFeatures, reaction_matcher};
 use super::velocity::round2;
 use crate::config::Peaks as PeaksConfig;
-use crate::domain::{PeakData, Trigger, TriggerData, TriggerType, Ts, readable_chars};
+use crate::domain::{PeakData, Trigger, TriggerData, TriggerType, Ts, emote_tags_as_words};
 use aho_corasick::AhoCorasick;
 use rustc_hash::FxHashMap;
 
@@ -134,10 +134,15 @@ impl PeakDetector {
             self.users.retain(|_, l| t.0 - l[1] < window_ms);
             self.last_prune = t.0;
         }
+        let text = emote_tags_as_words(text);
         let bin = &mut self.cur;
         bin.count += 1;
-        bin.chars += readable_chars(text) as u32;
-        if self.matcher.as_ref().is_some_and(|m| m.is_match(text)) {
+        bin.chars += text.chars().count() as u32;
+        if self
+            .matcher
+            .as_ref()
+            .is_some_and(|m| m.is_match(text.as_ref()))
+        {
             bin.reactions += 1;
         }
         let start = bin.words.len();

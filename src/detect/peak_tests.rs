@@ -45,17 +45,28 @@ fn det() -> PeakDetector {
 
 #[test]
 fn a_wall_of_kick_emote_tags_scores_as_the_same_emotes_typed_as_words() {
-    let peak_p = |emote: &'static str| {
+    // Three chatters a second, sending the emote once, twice, three times (Kick puts tags
+    // back to back; on Twitch they are words).
+    let peak_p = |one: &'static str, sep: &'static str| {
         let mut d = det();
         run(&mut d, 0..900, 0, talk);
-        run(&mut d, 900..915, 0, reaction(emote, 3));
+        run(&mut d, 900..915, 0, |s| {
+            (0..3)
+                .map(|i| {
+                    (
+                        1000 + s as u64 * 100 + i,
+                        vec![one; i as usize + 1].join(sep),
+                    )
+                })
+                .collect()
+        });
         let fired = run(&mut d, 915..960, 0, talk);
         match fired.first().map(|(_, t)| &t.data) {
             Some(TriggerData::Peak(p)) => p.p,
-            other => panic!("{emote}: {other:?}"),
+            other => panic!("{one}: {other:?}"),
         }
     };
-    assert_eq!(peak_p("[emote:37226:KEKW]"), peak_p("KEKW"));
+    assert_eq!(peak_p("[emote:37226:KEKW]", ""), peak_p("KEKW", " "));
 }
 
 #[test]

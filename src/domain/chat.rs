@@ -1,5 +1,7 @@
 //! A chat message as every source delivers it: sender, badges, emotes, a message id.
 
+use std::borrow::Cow;
+
 /// Chat badges as bits: cheap to copy and test on the hot path.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Badges(pub u16);
@@ -129,24 +131,38 @@ impl ChatMessage {
     }
 }
 
-/// `text`'s length in characters as a person reads it: a Kick `[emote:ID:NAME]` tag counts as
-/// its NAME. The peak model was fitted on Twitch chat, where an emote is a word; read whole,
-/// `[emote:37226:KEKW]` made a wall of emotes look like long talk.
-pub fn readable_chars(text: &str) -> usize {
-    let all = text.chars().count();
+/// `text` as chat models read it: each Kick `[emote:ID:NAME]` tag is its NAME, a word of its
+/// own (tags sit back to back: `[emote:1:A][emote:1:A]` reads `A A`, as typed on Twitch). The
+/// peak model was fitted on Twitch chat; read whole, a wall of tags looked like long talk.
+/// Borrowed when there is no tag.
+pub fn emote_tags_as_words(text: &str) -> Cow<'_, str> {
     if memchr::memmem::find(text.as_bytes(), b"[emote:").is_none() {
-        return all;
+        return Cow::Borrowed(text);
     }
-    let tags: usize = kick_emotes(text)
-        .iter()
-        .map(|e| {
-            let name_start = e.name_start as usize;
-            let tag_start = text[..name_start].rfind("[emote:").unwrap_or(name_start);
-            // `[emote:ID:` and the closing `]`.
-            name_start - tag_start + 1
-        })
-        .sum();
-    all.saturating_sub(tags)
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for e in kick_emotes(text) {
+        let (name_start, name_end) = (e.name_start as usize, e.name_end as usize);
+        let tag_start = text[from..name_start]
+            .rfind("[emote:")
+            .map_or(name_start, |i| from + i);
+        push_word(&mut out, &text[from..tag_start]);
+        push_word(&mut out, &text[name_start..name_end]);
+        from = name_end + 1;
+    }
+    push_word(&mut out, text.get(from..).unwrap_or_default());
+    Cow::Owned(out)
+}
+
+fn push_word(out: &mut String, piece: &str) {
+    let piece = piece.trim();
+    if piece.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(piece);
 }
 
 /// Parses Kick's inline `[emote:ID:NAME]` tags.

@@ -1,6 +1,7 @@
 //! Ids, emote tags and headlines.
 
 use super::*;
+use std::borrow::Cow;
 
 #[test]
 fn bits_are_a_cheer_kicks_a_donation() {
@@ -94,11 +95,20 @@ fn unclosed_emote_tags_before_a_real_one() {
 }
 
 #[test]
-fn a_kick_emote_tag_reads_as_long_as_its_name() {
-    assert_eq!(readable_chars("KEKW KEKW"), 9);
-    assert_eq!(readable_chars("[emote:37226:KEKW] [emote:37226:KEKW]"), 9);
-    assert_eq!(readable_chars("no way [emote:1:PogU]!"), 12);
-    // Not a tag: counted as typed.
-    assert_eq!(readable_chars("[emote:x:y]"), 11);
-    assert_eq!(readable_chars("ünïcode [emote:5:W]"), 9);
+fn kick_emote_tags_read_as_their_names_one_word_each() {
+    assert_eq!(
+        emote_tags_as_words("CLIP THAT [emote:37226:KEKW][emote:37226:KEKW]"),
+        "CLIP THAT KEKW KEKW"
+    );
+    assert_eq!(
+        emote_tags_as_words("no way [emote:1:PogU]!"),
+        "no way PogU !"
+    );
+    assert!(matches!(
+        emote_tags_as_words("plain talk"),
+        Cow::Borrowed(_)
+    ));
+    // Not a tag: read as typed.
+    assert_eq!(emote_tags_as_words("[emote:x:y]"), "[emote:x:y]");
+    assert_eq!(emote_tags_as_words("ünï [emote:5:W]"), "ünï W");
 }
