@@ -116,17 +116,7 @@ impl ChatMessage {
             return self.text.clone();
         }
         let mut out = String::with_capacity(self.text.len());
-        let mut from = 0;
-        for e in tags {
-            let (name_start, name_end) = (e.name_start as usize, e.name_end as usize);
-            let tag_start = self.text[from..name_start]
-                .rfind("[emote:")
-                .map_or(from, |i| from + i);
-            out.push_str(&self.text[from..tag_start]);
-            out.push_str(&self.text[name_start..name_end]);
-            from = name_end + 1;
-        }
-        out.push_str(self.text.get(from..).unwrap_or_default());
+        each_piece(&self.text, &tags, |piece| out.push_str(piece));
         out
     }
 }
@@ -140,18 +130,23 @@ pub fn emote_tags_as_words(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
+    each_piece(text, &kick_emotes(text), |piece| push_word(&mut out, piece));
+    Cow::Owned(out)
+}
+
+/// `text` in order as the text between its Kick emote `tags` and each tag's NAME.
+fn each_piece<'t>(text: &'t str, tags: &[EmoteRef], mut piece: impl FnMut(&'t str)) {
     let mut from = 0;
-    for e in kick_emotes(text) {
+    for e in tags {
         let (name_start, name_end) = (e.name_start as usize, e.name_end as usize);
         let tag_start = text[from..name_start]
             .rfind("[emote:")
-            .map_or(name_start, |i| from + i);
-        push_word(&mut out, &text[from..tag_start]);
-        push_word(&mut out, &text[name_start..name_end]);
+            .map_or(from, |i| from + i);
+        piece(&text[from..tag_start]);
+        piece(&text[name_start..name_end]);
         from = name_end + 1;
     }
-    push_word(&mut out, text.get(from..).unwrap_or_default());
-    Cow::Owned(out)
+    piece(text.get(from..).unwrap_or_default());
 }
 
 fn push_word(out: &mut String, piece: &str) {
