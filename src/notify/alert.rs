@@ -104,33 +104,26 @@ pub fn from_update(before: &View, u: &Update) -> Option<Pending> {
             )
         }
         Update::Clip(news) => {
-            // A short clip says so: the clipper may want the recording instead.
-            let (path, ready, status, duration, asked, why) = match &news.state {
-                ClipState::Ready { path, duration } => (
-                    path,
-                    "Clip ready".to_string(),
-                    "ready",
-                    *duration,
-                    None,
-                    None,
-                ),
+            let (path, duration, asked, why) = match &news.state {
+                ClipState::Ready { path, duration } => (path, *duration, None, None),
                 ClipState::Short {
                     path,
                     duration,
                     asked,
                     why,
-                } => (
-                    path,
+                } => (path, *duration, Some(*asked), why.as_deref()),
+                _ => return None,
+            };
+            // A short clip says so: the clipper may want the recording instead.
+            let (ready, status) = match asked {
+                None => ("Clip ready".to_string(), "ready"),
+                Some(asked) => (
                     format!(
                         "Clip ready but SHORT ({duration:.0} of {asked:.0} s, {})",
-                        why.as_deref().unwrap_or(present::SHORT_CLIP_WHY)
+                        why.unwrap_or(present::SHORT_CLIP_WHY)
                     ),
                     "short",
-                    *duration,
-                    Some(*asked),
-                    why.as_deref(),
                 ),
-                _ => return None,
             };
             let row = before
                 .moments
