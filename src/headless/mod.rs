@@ -100,38 +100,32 @@ pub struct Printer {
     api_trouble: bool,
     /// The recorder is armed: going live starts it.
     recording: bool,
-    /// The moment whose banner was printed while it was building: its time, its row id then,
-    /// and its name and trigger count as last printed.
+    /// The moment whose banner was printed while it was building.
     building: Option<Building>,
     /// The co-pilot's budget is spent (said once, until calls are left again).
     advisor_spent: bool,
 }
 
-/// A building moment as headless last printed it.
+/// A building moment: its newest form, its row id then, and what headless last said of it.
 #[derive(Clone, Debug, PartialEq)]
 struct Building {
-    at: Ts,
+    moment: Moment,
     id: Option<i64>,
     said: Said,
-    /// A change held back by the 5 s rule, said by a later tick if nothing else says it.
-    unsaid: Option<Moment>,
 }
 
 impl Building {
-    /// The `now:` line for `moment` if it is due at `now` (else it waits in `unsaid`).
-    fn news(&mut self, moment: &Moment, now: Ts) -> Option<String> {
-        if !Said::due(Some(&self.said), moment, true, now) {
-            // Due but for the 5 s: it differs from what was said.
-            let differs = Said::due(Some(&self.said), moment, false, now);
-            self.unsaid = differs.then(|| moment.clone());
+    /// The `now:` line for its newest form if one is due at `now`: it differs from what was
+    /// said, 5 s after the last line (until then a later update or tick says it).
+    fn news(&mut self, now: Ts) -> Option<String> {
+        if !Said::due(Some(&self.said), &self.moment, true, now) {
             return None;
         }
-        self.said = Said::of(moment, now);
-        self.unsaid = None;
+        self.said = Said::of(&self.moment, now);
         Some(format!(
             "{} {}",
             clock(now),
-            moment_news(self.id, "now", moment)
+            moment_news(self.id, "now", &self.moment)
         ))
     }
 }
@@ -159,10 +153,7 @@ impl Printer {
             Update::Snapshot(s) => {
                 // A building moment's change held back by the 5 s rule, once it is due: a
                 // rename a second after the banner is not left to the final line.
-                let held = self.building.as_mut().and_then(|b| {
-                    let m = b.unsaid.take()?;
-                    b.news(&m, now)
-                });
+                let held = self.building.as_mut().and_then(|b| b.news(now));
                 // A spike is marked when it starts, not at the next periodic line.
                 let new_spike = s.chat_spike && !self.spike_shown;
                 self.spike_shown &= s.chat_spike;
@@ -205,21 +196,23 @@ impl Printer {
                 let Some(b) = self.building.as_mut() else {
                     return vec![];
                 };
-                b.at = moment.at;
-                b.news(moment, now).into_iter().collect()
+                b.moment = moment.clone();
+                b.news(now).into_iter().collect()
             }
             Update::MomentBuilding { id, moment } => {
                 self.building = Some(Building {
-                    at: moment.at,
+                    moment: moment.clone(),
                     id: *id,
                     said: Said::of(moment, now),
-                    unsaid: None,
                 });
                 vec![moment_banner(moment, *id)]
             }
             // Its banner came while it was building: one line with what it ended up as.
             Update::Moment { id, moment }
-                if self.building.as_ref().is_some_and(|b| b.at == moment.at) =>
+                if self
+                    .building
+                    .as_ref()
+                    .is_some_and(|b| b.moment.at == moment.at) =>
             {
                 let saved_before = self.building.take().is_some_and(|b| b.id.is_some());
                 let again = if id.is_some() && !saved_before {
