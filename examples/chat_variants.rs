@@ -1,8 +1,9 @@
 //! Variants of plain chat logs (`{"ts","user","text"}` lines, as `convert_chat` writes them), to
 //! see how detection behaves on chat shaped unlike the labelled logs: Kick's emote tags, a
 //! bigger chat, a smaller one. Each reads every `*.jsonl` of IN_DIR and writes the same names
-//! to OUT_DIR; event lines (`"kind"` other than chat) are kept as they are. The labels do not
-//! change: score with `kicktui eval --chat OUT_DIR --labels THE_ORIGINAL_LABELS`.
+//! to OUT_DIR; event lines (a `"type"` other than chat, as `kicktui replay` reads them: subs,
+//! gifts, raids, viewer counts) are kept as they are. The labels do not change: score with
+//! `kicktui eval --chat OUT_DIR --labels THE_ORIGINAL_LABELS`.
 //!
 //! ```sh
 //! # well-known global emotes written as Kick tags, back to back as Kick sends them
@@ -100,7 +101,8 @@ fn each_log(v: Variant, src: &Path, out: &Path) -> Res<()> {
 /// `first`: the log's first line, which thinning keeps (label offsets count from it).
 fn vary(v: Variant, mut m: Value, first: bool, rng: &mut SplitMix, out: &mut Vec<(f64, Value)>) {
     let ts = m["ts"].as_f64().unwrap_or(0.0);
-    let chat = m.get("kind").is_none_or(|k| k == "chat");
+    // The replay format's field: a sub or viewer count copied tenfold would be ten of them.
+    let chat = m.get("type").is_none_or(|k| k == "chat");
     if !chat {
         out.push((ts, m));
         return;
@@ -199,10 +201,38 @@ mod tests {
             .collect();
         assert_eq!(users, ["a_1", "a_2", "a"]);
         assert!(out.iter().all(|(t, _)| (100.0..101.5).contains(t)));
-        let sub = serde_json::json!({"ts": 5.0, "user": "b", "kind": "sub"});
-        let mut events = Vec::new();
-        vary(Variant::Copies(3), sub, true, &mut SplitMix(1), &mut events);
-        assert_eq!(events.len(), 1, "events are not copied");
+        let typed = serde_json::json!({"ts": 6.0, "user": "c", "text": "hi", "type": "chat"});
+        let mut chat = Vec::new();
+        vary(Variant::Copies(3), typed, true, &mut SplitMix(1), &mut chat);
+        assert_eq!(chat.len(), 3, "a line typed chat is chat");
+        // As `kicktui replay` reads them (assets/demo-chat.jsonl has such lines).
+        for event in [
+            serde_json::json!({"ts": 5.0, "user": "b", "type": "sub"}),
+            serde_json::json!({"ts": 5.0, "type": "viewers", "count": 42}),
+        ] {
+            let mut events = Vec::new();
+            vary(
+                Variant::Copies(3),
+                event.clone(),
+                false,
+                &mut SplitMix(1),
+                &mut events,
+            );
+            assert_eq!(events.len(), 1, "events are not copied: {event}");
+            assert_eq!(events[0].1, event, "nor changed");
+            let mut kept = Vec::new();
+            let mut rng = SplitMix(1);
+            for _ in 0..20 {
+                vary(
+                    Variant::Thin(0.1),
+                    event.clone(),
+                    false,
+                    &mut rng,
+                    &mut kept,
+                );
+            }
+            assert_eq!(kept.len(), 20, "nor thinned: {event}");
+        }
     }
 
     #[test]
