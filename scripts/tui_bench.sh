@@ -9,7 +9,8 @@ if [ $# -gt 0 ]; then RATES=("$@"); else RATES=(1 500); fi
 WINDOW=${SECONDS_MEASURED:-60}
 WARMUP=10
 cargo build --release --quiet
-BIN=$PWD/target/release/kicktui
+# Where cargo put it: $CARGO_TARGET_DIR when set (else a stale ./target binary was measured).
+BIN=$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/release/kicktui
 WORK=$(mktemp -d)
 SOCK="kicktui-bench-$$"
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true; rm -rf "$WORK"' EXIT
