@@ -8,11 +8,12 @@ use super::state::App;
 /// the rows.
 pub const HELP_FOOTER_LINES: usize = 3 + HELP_NOTES.len();
 
-/// What the moments list says that no key explains, under the keys.
+/// What the moments list says that no key explains, under the keys; `{mark}` and `{clip}`
+/// are the keys bound to them ([`App::help_notes`]).
 pub const HELP_NOTES: [&str; 7] = [
     " A \"building\" moment still gathers triggers; it is",
     " final within half a minute, in the same row, and",
-    " m and c work on it at once.",
+    " {mark} and {clip} work on it at once.",
     " score ranks moments: 100 x how likely a clipper",
     " keeps a chat peak, more for a bigger crowd and",
     " when keywords, emotes, !clip or events agree.",
@@ -38,6 +39,18 @@ impl App {
             .map(|(action, keys, help)| match action {
                 Action::PickActivity => (self.activity_keys().unwrap_or(keys), help),
                 _ => (keys, help),
+            })
+            .collect()
+    }
+
+    /// [`HELP_NOTES`] with the keys as bound (`mark = "M"` made it say `m` still).
+    pub fn help_notes(&self) -> Vec<String> {
+        let km = &self.ctx.keymap;
+        HELP_NOTES
+            .iter()
+            .map(|n| {
+                n.replace("{mark}", &km.label(Action::Mark))
+                    .replace("{clip}", &km.label(Action::Clip))
             })
             .collect()
     }

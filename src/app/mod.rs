@@ -16,7 +16,6 @@ pub mod state;
 mod update;
 
 pub use advisor::AdvisorView;
-pub use help::HELP_NOTES;
 pub use input::MARK_AGAIN_S;
 pub use keymap::{Action, Keymap};
 pub use msg::{BanditArm, BanditView, ClipLength, ClipStatus, Cmd, Msg, RecState, RecordingView};

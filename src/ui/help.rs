@@ -98,16 +98,17 @@ pub fn help_popup(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         })
         .collect();
     lines.push(Line::from(""));
-    for note in crate::app::HELP_NOTES {
-        lines.push(Line::from(Span::styled(note, th.text)));
+    let notes = app.help_notes();
+    for note in &notes {
+        lines.push(Line::from(Span::styled(note.as_str(), th.text)));
     }
     // The file on a line of its own, its end kept when the screen is narrow.
     let keys_note = " Keys can be changed in section [keys] of:";
     let room = usize::from(area.width).saturating_sub(7).max(20);
     let file = format!("   {}", shorten_left(&app.ctx.config_file, room));
-    let notes_w = crate::app::HELP_NOTES
+    let notes_w = notes
         .iter()
-        .copied()
+        .map(String::as_str)
         .chain([keys_note, file.as_str()])
         .map(|n| n.chars().count() + 3)
         .max()
