@@ -184,7 +184,11 @@ function moment(d) {
   c[3].textContent = d.score.toFixed(1);
   // "none" is the protocol's word for "not asked for yet"; the TUI shows that as "–" too.
   const words = { none: "–", no_recording: "no rec" };
-  const hints = { none: "not cut yet", no_recording: "no recording covers it" };
+  const hints = {
+    none: "not cut yet",
+    no_recording: "no recording covers it",
+    skipped: "skipped in the TUI: not cut at the stream's end",
+  };
   c[4].textContent = words[d.clipStatus] || d.clipStatus;
   c[4].className = "clip-" + d.clipStatus;
   c[4].title = d.clipPath || hints[d.clipStatus] || "";

@@ -328,6 +328,7 @@ pub fn clip_status(state: Option<&ClipState>) -> &'static str {
         Some(ClipState::Short { .. } | ClipState::AlreadyCut { short: true, .. }) => "short",
         Some(ClipState::NoRecording) => "no_recording",
         Some(ClipState::Failed(_)) => "failed",
+        Some(ClipState::Skipped) => "skipped",
     }
 }
 

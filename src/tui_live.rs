@@ -22,6 +22,10 @@ fn engine_command(cmd: &Cmd) -> Option<Command> {
             note: None,
         }),
         Cmd::ClipMoment { id } => Some(Command::ClipMoment { id: *id }),
+        Cmd::SkipClip { id, skip } => Some(Command::SkipClip {
+            id: *id,
+            skip: *skip,
+        }),
         Cmd::Quit => Some(Command::Quit),
         Cmd::AtQuit(choice) => Some(Command::AtQuit(*choice)),
         Cmd::SetActivity(name) => Some(Command::SetActivity { name: name.clone() }),

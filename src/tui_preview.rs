@@ -319,6 +319,9 @@ impl<R: BufRead> Feed<R> {
             Cmd::ClipMoment { id } => vec![Update::Note(format!(
                 "preview: no recording, moment #{id} not clipped"
             ))],
+            Cmd::SkipClip { id, .. } => vec![Update::Note(format!(
+                "preview: no recording, moment #{id} has no clip to skip"
+            ))],
             Cmd::Copilot(_) => vec![Update::Note("preview: no advisor".into())],
             Cmd::Quit | Cmd::AtQuit(_) | Cmd::Repaint => vec![],
         }

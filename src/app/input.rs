@@ -126,6 +126,7 @@ impl App {
                 return vec![Cmd::MarkMoment { at: now }];
             }
             Action::Clip => return self.clip(),
+            Action::SkipClip => return self.skip_clip(),
             Action::NextActivity => {
                 let n = self.ctx.activities.len();
                 if n > 0 {
@@ -266,5 +267,35 @@ impl App {
         }
         self.flash(format!("clip of moment #{id} asked for"), FlashKind::Good);
         vec![Cmd::ClipMoment { id }]
+    }
+
+    /// `x`: the selected moment's clip is skipped, so the stream's end does not cut it (a
+    /// false alarm is not worth a file), or wanted again. The engine's answer says how it
+    /// went; a clip cut or on its way is not skipped.
+    fn skip_clip(&mut self) -> Vec<Cmd> {
+        let Some(entry) = self.moments.selected_entry() else {
+            self.flash("no moment selected".into(), FlashKind::Info);
+            return vec![];
+        };
+        let problem = match (&entry.clip, entry.id) {
+            _ if self.ctx.storage == Storage::Preview => {
+                Some("preview: nothing is clipped, so there is nothing to skip")
+            }
+            (_, None) => Some("this moment was not saved, so it has no clip to skip"),
+            (ClipStatus::Done { .. }, _) => Some("this clip is cut already"),
+            (ClipStatus::Queued | ClipStatus::Waiting | ClipStatus::Cutting, _) => {
+                Some("this clip is already on its way")
+            }
+            (ClipStatus::NotRecorded, _) => Some("not recorded: there is no clip to skip"),
+            (ClipStatus::None | ClipStatus::Failed { .. } | ClipStatus::Skipped, _) => None,
+        };
+        if let Some(p) = problem {
+            self.flash(p.into(), FlashKind::Info);
+            return vec![];
+        }
+        let skip = entry.clip != ClipStatus::Skipped;
+        entry
+            .id
+            .map_or_else(Vec::new, |id| vec![Cmd::SkipClip { id, skip }])
     }
 }

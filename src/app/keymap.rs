@@ -15,6 +15,8 @@ use crate::config::Keys;
 pub enum Action {
     Mark,
     Clip,
+    /// The selected moment's clip is skipped (not cut at the stream's end), or wanted again.
+    SkipClip,
     NextActivity,
     /// The n-th key of this row picks the n-th activity.
     PickActivity,
@@ -43,6 +45,7 @@ impl Action {
             self,
             Action::Mark
                 | Action::Clip
+                | Action::SkipClip
                 | Action::NextActivity
                 | Action::PickActivity
                 | Action::AskAdvice

@@ -155,6 +155,14 @@ pub const TABLE: &[Row] = &[
         Some("sort"),
     )
     .popups(Ignored, Works(None)),
+    row(
+        Action::SkipClip,
+        "skip_clip",
+        &["x"],
+        "skip the selected moment's clip / unskip",
+        Some("skip"),
+    )
+    .popups(Ignored, Works(Some("skip"))),
     row(Action::Help, "help", &["?"], "this help", Some("help")).popups(Closes(None), Ignored),
     row(Action::Back, "back", &["Esc"], "close a popup", None)
         .popups(Closes(Some("close")), Closes(Some("close"))),

@@ -5,10 +5,42 @@ use super::moments::MomentEntry;
 use super::msg::ClipStatus;
 use super::state::{App, FlashKind, Storage};
 use crate::domain::{Moment, MomentSource};
+use crate::engine::update::SkipOutcome;
 use crate::present::{Said, moment_news, trigger_summary};
 use crate::time::{format_hms, format_offset_words};
 
 impl App {
+    /// The engine's answer to `x`: the row shows the clip skipped (or wanted again), the
+    /// bar says so.
+    pub(super) fn clip_skipped(&mut self, id: i64, skip: bool, outcome: SkipOutcome) {
+        let (text, kind) = match outcome {
+            SkipOutcome::Done => {
+                if let Some(e) = self.moments.entry_by_id_mut(id) {
+                    e.clip = if skip {
+                        ClipStatus::Skipped
+                    } else {
+                        ClipStatus::None
+                    };
+                }
+                let text = if skip {
+                    format!("moment #{id} will not be clipped (x again undoes it)")
+                } else {
+                    format!("moment #{id} will be clipped at the stream's end")
+                };
+                (text, FlashKind::Good)
+            }
+            SkipOutcome::MovedOn => (
+                format!("moment #{id}: its clip is cut or on its way already"),
+                FlashKind::Info,
+            ),
+            SkipOutcome::Failed(why) => (
+                format!("moment #{id}: the skip was not saved: {why}"),
+                FlashKind::Bad,
+            ),
+        };
+        self.flash(text, kind);
+    }
+
     /// A resumed session's moments from before the crash join the list with their clips, so
     /// `c` and the quit dialog know them; nothing is flashed or logged for them.
     pub(super) fn earlier_moments(&mut self, rows: Vec<crate::engine::view::MomentRow>) {

@@ -70,6 +70,11 @@ pub enum Cmd {
     ClipMoment {
         id: i64,
     },
+    /// `x`: the stored moment's clip is skipped (`skip`), or wanted again.
+    SkipClip {
+        id: i64,
+        skip: bool,
+    },
     /// The current activity (bandit arm) changed.
     SetActivity(String),
     /// For the co-pilot: ask, dismiss, mark its moment, approve its chat line.
@@ -260,6 +265,8 @@ pub enum ClipStatus {
     /// No recording covers it: stored while the channel was offline or recording was off,
     /// or the recording passed its window without it.
     NotRecorded,
+    /// `x`: not to be cut, at the stream's end or by `clip --pending` (`x` again undoes it).
+    Skipped,
 }
 
 /// A cut clip's length, and for a short one what was asked and why it is short.
@@ -302,6 +309,7 @@ impl ClipStatus {
             ClipStatus::Done { .. } => "ready",
             ClipStatus::Failed { .. } => "failed",
             ClipStatus::NotRecorded => "no rec",
+            ClipStatus::Skipped => "skipped",
         }
     }
 }
@@ -348,6 +356,7 @@ impl From<&ClipState> for ClipStatus {
             ClipState::Failed(_) => ClipStatus::Failed {
                 why: s.label().trim_start_matches("failed: ").to_string(),
             },
+            ClipState::Skipped => ClipStatus::Skipped,
         }
     }
 }

@@ -108,6 +108,7 @@ impl App {
                 let what = match cmd {
                     Cmd::MarkMoment { .. } => "the mark",
                     Cmd::ClipMoment { .. } => "the clip request",
+                    Cmd::SkipClip { .. } => "the skip",
                     Cmd::SetActivity(_) => "the activity change",
                     Cmd::Copilot(_) => "the advisor request",
                     Cmd::Quit | Cmd::AtQuit(_) | Cmd::Repaint => "the command",
@@ -222,6 +223,11 @@ impl App {
                 tracing::info!("Stream went offline.");
                 self.stream.live = Some(false);
             }
+            Update::ClipSkip {
+                moment_id,
+                skip,
+                outcome,
+            } => self.clip_skipped(moment_id, skip, outcome),
             // Quietly: not a clip asked for, so not one that failed; quit does not offer it.
             Update::NotRecorded { moment_id } => {
                 if let Some(e) = self.moments.entry_by_id_mut(moment_id) {

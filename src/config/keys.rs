@@ -67,6 +67,7 @@ macro_rules! keys_section {
 keys_section!(
     mark,
     clip,
+    skip_clip,
     activity,
     pick_activity,
     up,

@@ -3,7 +3,7 @@
 //! ever cover them.
 
 use super::runner::Engine;
-use super::update::{ClipNews, Update};
+use super::update::{ClipNews, SkipOutcome, Update};
 use crate::domain::{Moment, MomentSource};
 use crate::media::ClipState;
 
@@ -72,6 +72,25 @@ impl Engine {
         if let Some(u) = self.media.clip_moment(id).await {
             self.feed.send(u);
         }
+    }
+
+    /// `x` on a stored moment: its clip is skipped (the stream's end and `clip --pending`
+    /// pass it by) or wanted again. The row decides: a clip cut or on its way meanwhile is
+    /// left as it is.
+    pub(super) async fn skip_clip(&mut self, id: i64, skip: bool) {
+        let outcome = match self.store.skip_clip(id, skip).await {
+            Ok(true) => SkipOutcome::Done,
+            Ok(false) => SkipOutcome::MovedOn,
+            Err(e) => {
+                tracing::error!("moment #{id}: clip not skipped: {e}");
+                SkipOutcome::Failed(e.to_string())
+            }
+        };
+        self.feed.send(Update::ClipSkip {
+            moment_id: id,
+            skip,
+            outcome,
+        });
     }
 
     /// Stores a new moment; its row id, or `None` (and why, in the log) when it could not be,

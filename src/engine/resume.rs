@@ -211,6 +211,7 @@ fn earlier_moment(row: &StoredMoment) -> MomentRow {
             short: row.clip_status == ClipStatus::Short,
         }),
         (ClipStatus::NoRecording, _) => Some(ClipState::NoRecording),
+        (ClipStatus::Skipped, _) => Some(ClipState::Skipped),
         (ClipStatus::Failed, _) => Some(ClipState::Failed("before the crash".into())),
         _ => None,
     };

@@ -34,6 +34,12 @@ pub enum Command {
     ClipMoment {
         id: i64,
     },
+    /// `x`: the stored moment's clip is skipped (not cut at the stream's end nor by `clip
+    /// --pending`), or wanted again (`skip` false).
+    SkipClip {
+        id: i64,
+        skip: bool,
+    },
     /// The streamer changed activity (a bandit arm, by name).
     SetActivity {
         name: String,
@@ -167,6 +173,7 @@ impl Engine {
                 self.apply(vec![Effect::Moment(m)]).await;
             }
             Command::ClipMoment { id } => self.clip_moment(id).await,
+            Command::SkipClip { id, skip } => self.skip_clip(id, skip).await,
             Command::SetActivity { name } => {
                 let said = self.engage.switch_by(Switcher::Person);
                 if let Some(said) = said {

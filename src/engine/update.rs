@@ -63,6 +63,16 @@ impl Snapshot {
     }
 }
 
+/// What became of an `x`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SkipOutcome {
+    Done,
+    /// The clip had moved on meanwhile (cut, or on its way): left as it is.
+    MovedOn,
+    /// The database refused the change (why).
+    Failed(String),
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Update {
     Snapshot(Snapshot),
@@ -82,6 +92,12 @@ pub enum Update {
     /// it is not a clip to cut (nor to offer at quit).
     NotRecorded {
         moment_id: i64,
+    },
+    /// `x` on a moment: its clip skipped (`skip`) or wanted again, and how that went.
+    ClipSkip {
+        moment_id: i64,
+        skip: bool,
+        outcome: SkipOutcome,
     },
     /// What the start-up recovery after a crash did (sessions closed, clips still to cut):
     /// worth more than a log line that scrolls away in seconds.

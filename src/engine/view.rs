@@ -247,6 +247,15 @@ impl View {
                     super::update::shift_offset(&mut row.moment, *at, *was);
                 }
             }
+            Update::ClipSkip {
+                moment_id,
+                skip,
+                outcome: super::update::SkipOutcome::Done,
+            } => {
+                if let Some(row) = self.moments.iter_mut().find(|r| r.id == Some(*moment_id)) {
+                    row.clip = skip.then_some(ClipState::Skipped);
+                }
+            }
             // Kept on the row: a resync, and the dashboard, know it is no clip to cut.
             Update::NotRecorded { moment_id } => {
                 if let Some(row) = self.moments.iter_mut().find(|r| r.id == Some(*moment_id)) {
@@ -260,6 +269,7 @@ impl View {
             | Update::Capturing { .. }
             | Update::Recorder(_)
             | Update::Note(_)
+            | Update::ClipSkip { .. }
             | Update::Recovered(_) => {}
         }
     }

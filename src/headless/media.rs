@@ -155,7 +155,7 @@ pub fn clip_line(n: &ClipNews) -> Option<String> {
             clip_length_words(*duration, Some(*asked), why.as_deref()),
             path.display()
         ),
-        ClipState::NoRecording | ClipState::FileMissing(_) => {
+        ClipState::NoRecording | ClipState::FileMissing(_) | ClipState::Skipped => {
             format!("{of}Clip{moment} {}", n.state.label())
         }
         // A failure may pass (a full disk): `clip --pending` leaves failed clips alone, and

@@ -239,7 +239,12 @@ impl Printer {
             Update::WentOffline { .. } => vec![format!("{c} Stream went offline.")],
             // Headless offers nothing at quit: a moment while offline needs no line of its own.
             // The dashboard's money follows the session; headless prints no totals.
-            Update::NotRecorded { .. } | Update::OfflineSession { .. } => vec![],
+            // Only the TUI skips a clip (`x`): headless has no keys.
+            Update::NotRecorded { .. }
+            | Update::OfflineSession { .. }
+            | Update::ClipSkip { .. } => {
+                vec![]
+            }
             Update::WaitingForLive => {
                 vec![format!("{c} Waiting for {} to go live...", self.channel)]
             }

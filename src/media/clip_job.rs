@@ -92,6 +92,8 @@ pub enum ClipState {
         /// Cut short (part of its window was not recorded).
         short: bool,
     },
+    /// Not to be cut: the person at the keys said so (`x`).
+    Skipped,
 }
 
 impl ClipState {
@@ -113,6 +115,7 @@ impl ClipState {
             ClipState::Failed(why) => format!("failed: {why}"),
             ClipState::AlreadyCut { short: false, .. } => "cut already".into(),
             ClipState::AlreadyCut { short: true, .. } => "cut already, short".into(),
+            ClipState::Skipped => "skipped".into(),
         }
     }
 
@@ -146,6 +149,7 @@ impl ClipState {
             ClipState::Failed(_) => ClipStatus::Failed,
             ClipState::AlreadyCut { short: false, .. } => ClipStatus::Done,
             ClipState::AlreadyCut { short: true, .. } => ClipStatus::Short,
+            ClipState::Skipped => ClipStatus::Skipped,
         }
     }
 }

@@ -200,7 +200,11 @@ impl Actor {
         .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())?;
         let mut n = 0;
-        for m in rows.iter().filter(|m| m.clip_path.is_none()) {
+        // A moment skipped with `x` is passed by: the person at the keys said no.
+        let uncut = |m: &&crate::store::MomentRow| {
+            m.clip_path.is_none() && m.clip_status != crate::store::ClipStatus::Skipped
+        };
+        for m in rows.iter().filter(uncut) {
             let job = Job {
                 id: self.next_job.fetch_add(1, Ordering::Relaxed),
                 req: ClipRequest::for_moment(m),

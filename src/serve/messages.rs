@@ -303,7 +303,9 @@ pub fn for_update(v: &View, u: &Update) -> Vec<Msg> {
             row(*id).into_iter().collect()
         }
         Update::Clip(news) => row(news.moment_id).into_iter().collect(),
-        Update::NotRecorded { moment_id } => row(Some(*moment_id)).into_iter().collect(),
+        Update::NotRecorded { moment_id } | Update::ClipSkip { moment_id, .. } => {
+            row(Some(*moment_id)).into_iter().collect()
+        }
         Update::EarlierMoments(rows) => rows.iter().map(moment).collect(),
         Update::Advice(a) => vec![advice(a)],
         // The stream's moments, counted from its real start now.

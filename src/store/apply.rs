@@ -181,6 +181,18 @@ pub(super) fn apply(conn: &Connection, op: &WriteOp, now: Ts) -> Result<i64, Sto
                 ])?;
             one_row(n, "moment", *moment_id)
         }
+        // Only a clip not cut nor on its way is skipped (a failed one too: not retried at
+        // the stream's end); only a skipped one is wanted again.
+        WriteOp::SkipClip { moment_id, skip } => {
+            let sql = if *skip {
+                "UPDATE moments SET clip_status = 'skipped'
+                 WHERE id = ?1 AND clip_status IN ('pending', 'failed')"
+            } else {
+                "UPDATE moments SET clip_status = 'pending' WHERE id = ?1 AND clip_status = 'skipped'"
+            };
+            let n = conn.prepare_cached(sql)?.execute(params![moment_id])?;
+            Ok(n as i64)
+        }
         WriteOp::UpdateClip {
             moment_id,
             status,

@@ -182,6 +182,14 @@ impl StoreHandle {
         .map(drop)
     }
 
+    /// `x` on a moment: true when its clip is now skipped (or wanted again, `skip` false);
+    /// false when the clip had moved on meanwhile (cut, or on its way).
+    pub async fn skip_clip(&self, moment_id: i64, skip: bool) -> Result<bool, StoreError> {
+        self.send(WriteOp::SkipClip { moment_id, skip })
+            .await
+            .map(|n| n > 0)
+    }
+
     pub fn update_clip_blocking(
         &self,
         moment_id: i64,

@@ -20,10 +20,12 @@ pub enum ClipStatus {
     Failed,
     /// No recording covers the moment.
     NoRecording,
+    /// The person at the keys said not to clip it (`x`): no run cuts it by itself.
+    Skipped,
 }
 
 impl ClipStatus {
-    pub const ALL: [ClipStatus; 8] = [
+    pub const ALL: [ClipStatus; 9] = [
         ClipStatus::Pending,
         ClipStatus::Queued,
         ClipStatus::Waiting,
@@ -32,13 +34,19 @@ impl ClipStatus {
         ClipStatus::Short,
         ClipStatus::Failed,
         ClipStatus::NoRecording,
+        ClipStatus::Skipped,
     ];
 
-    /// Cut (in full or short), failed, or never cuttable: no later run cuts it by itself.
+    /// Cut (in full or short), failed, never cuttable or skipped: no later run cuts it by
+    /// itself.
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            ClipStatus::Done | ClipStatus::Short | ClipStatus::Failed | ClipStatus::NoRecording
+            ClipStatus::Done
+                | ClipStatus::Short
+                | ClipStatus::Failed
+                | ClipStatus::NoRecording
+                | ClipStatus::Skipped
         )
     }
 
@@ -52,6 +60,7 @@ impl ClipStatus {
             ClipStatus::Short => "short",
             ClipStatus::Failed => "failed",
             ClipStatus::NoRecording => "no_recording",
+            ClipStatus::Skipped => "skipped",
         }
     }
 

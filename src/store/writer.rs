@@ -72,6 +72,12 @@ pub enum WriteOp {
         status: ClipStatus,
         path: Option<String>,
     },
+    /// `x`: the moment's clip is skipped (`true`) or wanted again. Reply: 1 when it changed,
+    /// 0 when the clip had moved on (cut, or on its way) and is left as it is.
+    SkipClip {
+        moment_id: i64,
+        skip: bool,
+    },
     ChatStats(ChatStats),
     ViewerSample(ViewerSample),
     /// Reply: the event id.
@@ -119,6 +125,7 @@ impl WriteOp {
             WriteOp::InsertMoment(_) => "insert_moment",
             WriteOp::FinalizeMoment { .. } => "finalize_moment",
             WriteOp::UpdateClip { .. } => "update_clip",
+            WriteOp::SkipClip { .. } => "skip_clip",
             WriteOp::ChatStats(_) => "chat_stats",
             WriteOp::ViewerSample(_) => "viewer_sample",
             WriteOp::Event(_) => "event",

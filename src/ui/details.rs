@@ -48,6 +48,10 @@ pub fn render(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
             "not recorded: no recording covers it (offline, recording off, or missed)".into(),
             None,
         ),
+        ClipStatus::Skipped => (
+            "skipped (x): not cut at the stream's end; x again or c clips it".into(),
+            None,
+        ),
         other => (other.label().to_string(), None),
     };
     let w = area.width.saturating_sub(4).min(100);

@@ -31,7 +31,8 @@ pub fn hint_bar(app: &App, th: &Theme, area: Rect, buf: &mut Buffer) {
         .filter(|(a, _, _)| *a != Action::AcceptAdvice || app.advisor.offer().is_some())
         // Clip and details act on the selected moment: before there is one they only said so.
         .filter(|(a, _, _)| {
-            app.moments.selected_entry().is_some() || !matches!(a, Action::Clip | Action::Details)
+            app.moments.selected_entry().is_some()
+                || !matches!(a, Action::Clip | Action::SkipClip | Action::Details)
         })
         .filter(|(a, _, _)| {
             app.popup != Some(Popup::Help) || scrolls || !matches!(a, Action::Up | Action::Down)

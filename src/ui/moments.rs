@@ -161,7 +161,7 @@ fn row<'a>(
     let clip_style = match e.clip {
         ClipStatus::Done { .. } => th.good,
         ClipStatus::Failed { .. } => th.bad,
-        ClipStatus::NotRecorded => th.dim,
+        ClipStatus::NotRecorded | ClipStatus::Skipped => th.dim,
         _ => th.text,
     };
     let mut cells = vec![

@@ -127,6 +127,66 @@ fn async_handles_and_async_shutdown() {
     );
 }
 
+/// `x` skips a clip only while it is not cut nor on its way (a failed one too), and only a
+/// skipped one is wanted again; a clip that moved on meanwhile is left as it is.
+#[test]
+fn a_clip_is_skipped_only_before_it_is_cut_and_unskipped_only_when_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let status = |id: i64| {
+        Store::open(&path)
+            .unwrap()
+            .moment(id)
+            .unwrap()
+            .unwrap()
+            .clip_status
+    };
+    let writer = StoreWriter::spawn(&path).unwrap();
+    let h = writer.handle();
+    let ids = rt.block_on(async {
+        let sid = h.open_session(session("a")).await.unwrap();
+        let mut ids = Vec::new();
+        for (i, st) in [
+            ClipStatus::Pending,
+            ClipStatus::Failed,
+            ClipStatus::Queued,
+            ClipStatus::Done,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let id = h.insert_moment(sid, &moment(i as f64, 1)).await.unwrap();
+            h.update_clip(id, st, None).await.unwrap();
+            ids.push(id);
+        }
+        ids
+    });
+    let skip = |id, on| rt.block_on(h.skip_clip(id, on)).unwrap();
+    assert!(skip(ids[0], true));
+    assert_eq!(status(ids[0]), ClipStatus::Skipped);
+    assert!(!skip(ids[0], true), "skipped already");
+    assert!(
+        skip(ids[1], true),
+        "a failed clip is not retried at the stream's end"
+    );
+    assert!(!skip(ids[2], true), "on its way");
+    assert!(!skip(ids[3], true), "cut");
+    assert_eq!(
+        (status(ids[2]), status(ids[3])),
+        (ClipStatus::Queued, ClipStatus::Done)
+    );
+    assert!(skip(ids[0], false));
+    assert_eq!(status(ids[0]), ClipStatus::Pending);
+    assert!(!skip(ids[3], false), "only a skipped clip is wanted again");
+    assert_eq!(status(ids[3]), ClipStatus::Done);
+    assert!(!skip(999, true), "no such moment");
+    drop(h);
+    writer.shutdown().unwrap();
+}
+
 #[test]
 fn dropping_every_handle_commits_the_queue_and_ends_the_thread() {
     let dir = tempfile::tempdir().unwrap();

@@ -57,7 +57,9 @@ fn help_popup_and_hint_bar_come_from_the_keymap_table() {
     a.update(moment_update(Some(1), spike(30.0, 12.0)), T0);
     let (_, hint) = pane(120, 1, |r, b| ui::help::hint_bar(&a, &th, r, b));
     assert!(
-        hint.contains(")  m mark  c clip  a activity  Enter details  s sort  ? help  q quit"),
+        hint.contains(
+            ")  m mark  c clip  a activity  Enter details  s sort  x skip  ? help  q quit"
+        ),
         "{hint:?}"
     );
     a.update(key('s'), T0);

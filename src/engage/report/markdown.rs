@@ -269,6 +269,7 @@ impl MomentLine {
             ("done", Some(p)) => p.clone(),
             ("short", Some(p)) => format!("{p} (short)"),
             ("no_recording", _) => "no recording".into(),
+            ("skipped", _) => "skipped (x)".into(),
             ("pending" | "queued" | "waiting" | "cutting", _) => {
                 "not cut yet (`kicktui clip --pending`)".into()
             }
