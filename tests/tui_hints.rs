@@ -45,12 +45,12 @@ fn the_scroll_keys_read_the_same_on_the_edge_and_in_the_hint_bar() {
 #[test]
 fn the_help_notes_name_the_keys_as_bound() {
     let rebound: kicktui::config::Keys =
-        toml::from_str("mark = \"M\"\nclip = \"x\"").unwrap_or_default();
+        toml::from_str("mark = \"M\"\nclip = \"C\"").unwrap_or_default();
     for (keymap, words) in [
         (Keymap::default(), " m and c work on it at once."),
         (
             Keymap::from_config(&rebound).unwrap_or_default(),
-            " M and x work on it at once.",
+            " M and C work on it at once.",
         ),
     ] {
         let mut a = app_with(keymap, 80, 40);
