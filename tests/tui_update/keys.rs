@@ -62,14 +62,14 @@ fn help_and_details_popups() {
 
 #[test]
 fn remapped_keys_drive_the_same_actions() {
-    let keys: Keys = toml::from_str("mark = \"M\"\nquit = [\"x\"]").unwrap();
+    let keys: Keys = toml::from_str("mark = \"M\"\nquit = [\"Q\"]").unwrap();
     let mut c = ctx();
     c.keymap = Keymap::from_config(&keys).unwrap();
     let mut a = App::new(c, T0);
     assert!(a.update(key('m'), T0).is_empty());
     assert_eq!(a.update(key('M'), T0), vec![Cmd::MarkMoment { at: T0 }]);
     assert!(a.update(key('q'), T0).is_empty());
-    assert_eq!(a.update(key('x'), T0), vec![Cmd::Quit]);
+    assert_eq!(a.update(key('Q'), T0), vec![Cmd::Quit]);
 }
 
 /// Ctrl-Z (unbound) says why kicktui does not suspend; a paste says it was ignored. Neither
