@@ -182,7 +182,7 @@ function moment(d) {
   c[2].textContent = name + (d.building ? " (building)" : "");
   tr.className = d.building ? "building" : "";
   c[3].textContent = d.score.toFixed(1);
-  // "none" is the protocol's word for "not asked for yet"; the TUI shows that as "–" too.
+  // "none" is the protocol's word for "not asked for yet"; the page shows a dash for it, as the TUI does.
   const words = { none: "–", no_recording: "no rec" };
   const hints = {
     none: "not cut yet",
