@@ -67,7 +67,7 @@ pub async fn cut_piece(
         args.extend(["-movflags", "+faststart"]);
     }
     args.extend(["-f", "mp4", "-y", &outp]);
-    probe::run("ffmpeg", &tools.ffmpeg, &args).await?;
+    probe::run_for("ffmpeg", &tools.ffmpeg, &args, probe::cut_limit(to - ss)).await?;
     Ok((from - key).max(0.0))
 }
 
@@ -77,6 +77,7 @@ async fn concat(
     pieces: &[PathBuf],
     list: &Path,
     out: &Path,
+    window_s: f64,
 ) -> Result<(), MediaError> {
     let mut text = String::new();
     for p in pieces {
@@ -110,7 +111,9 @@ async fn concat(
         "-y",
         &o,
     ];
-    probe::run("ffmpeg", &tools.ffmpeg, &args).await.map(drop)
+    probe::run_for("ffmpeg", &tools.ffmpeg, &args, probe::cut_limit(window_s))
+        .await
+        .map(drop)
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
@@ -160,7 +163,9 @@ pub async fn cut_pieces(
         }
         let list = with_suffix(&stem, ".txt.part");
         if res.is_ok() {
-            res = concat(tools, &parts, &list, &tmp).await.map(|()| lead_in);
+            res = concat(tools, &parts, &list, &tmp, asked)
+                .await
+                .map(|()| lead_in);
         }
         for p in parts.iter().chain([&list]) {
             let _ = tokio::fs::remove_file(p).await;

@@ -2,6 +2,7 @@
 //! 3.8 GB file), the keyframe before an offset (no decoding), and a finished clip's length.
 
 use std::path::Path;
+use std::time::Duration;
 
 use tokio::process::Command;
 
@@ -38,12 +39,47 @@ pub async fn check_streamlink(program: &str) -> Result<String, MediaError> {
     Ok(out.stdout.trim().to_string())
 }
 
-/// Runs a tool to the end; a non-zero exit is an error carrying its last stderr line.
+/// How long an ffprobe question or a `-version` may take: ffprobe answers in a fraction of a
+/// second even on a growing 3.8 GB file, so this only ends a hung one.
+pub const PROBE_LIMIT: Duration = Duration::from_secs(60);
+
+/// How long a cut may take: [`PROBE_LIMIT`] plus a second per second of video. `-c copy` only
+/// reads and writes, far faster than real time; a hung ffmpeg (a stalled disk, a broken build)
+/// held the clip queue, and every clip after it, for the rest of the stream.
+pub fn cut_limit(window_s: f64) -> Duration {
+    let window = if window_s.is_finite() {
+        window_s.clamp(0.0, 86_400.0)
+    } else {
+        0.0
+    };
+    PROBE_LIMIT + Duration::from_secs_f64(window)
+}
+
+/// Runs a tool to the end within [`PROBE_LIMIT`]; see [`run_for`].
 pub async fn run(tool: &'static str, program: &str, args: &[&str]) -> Result<Output, MediaError> {
+    run_for(tool, program, args, PROBE_LIMIT).await
+}
+
+/// Runs a tool to the end; a non-zero exit is an error carrying its last stderr line, and one
+/// still running after `limit` is stopped (its whole process group) and is an error too.
+pub async fn run_for(
+    tool: &'static str,
+    program: &str,
+    args: &[&str],
+    limit: Duration,
+) -> Result<Output, MediaError> {
     let mut cmd = Command::new(program);
     cmd.args(args);
-    let out = Tracked::output(&mut cmd)
+    // On timeout the dropped `Tracked` kills the child's group.
+    let out = tokio::time::timeout(limit, Tracked::output(&mut cmd))
         .await
+        .map_err(|_| MediaError::Failed {
+            program: program.to_string(),
+            detail: format!(
+                "still running after {} s, stopped (hung? a disk that stopped answering?)",
+                limit.as_secs()
+            ),
+        })?
         .map_err(|e| MediaError::spawn(tool, program, e))?;
     if out.success() {
         Ok(out)
@@ -147,5 +183,41 @@ mod tests {
         let csv = "30.000000,K__\n30.066667,___\n32.000000,K__\n34.0,K_\n";
         assert_eq!(last_keyframe(csv, 33.0), Some(32.0));
         assert_eq!(last_keyframe(csv, 29.0), None);
+    }
+
+    /// A hung ffmpeg held the clip queue for good: now it is stopped at its limit (the paused
+    /// clock jumps there) with one line naming it, and its process is gone.
+    #[tokio::test(start_paused = true)]
+    async fn a_tool_still_running_at_its_limit_is_stopped_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let hung = dir.path().join("ffmpeg");
+        std::fs::write(&hung, "#!/bin/sh\nexec sleep 607.913\n").unwrap();
+        let mut perms = std::fs::metadata(&hung).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+        std::fs::set_permissions(&hung, perms).unwrap();
+        let program = hung.display().to_string();
+        let err = run_for("ffmpeg", &program, &["-i", "x"], cut_limit(30.0))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            format!(
+                "{program} failed: still running after 90 s, stopped \
+                 (hung? a disk that stopped answering?)"
+            )
+        );
+        let left = std::process::Command::new("pgrep")
+            .args(["-f", "sleep 607.913"])
+            .output()
+            .unwrap();
+        assert!(left.stdout.is_empty(), "the hung tool is left running");
+    }
+
+    #[test]
+    fn a_cut_gets_a_second_per_second_of_video_on_top_of_a_minute() {
+        assert_eq!(cut_limit(30.0), Duration::from_secs(90));
+        assert_eq!(cut_limit(-5.0), PROBE_LIMIT);
+        assert_eq!(cut_limit(f64::NAN), PROBE_LIMIT);
     }
 }
