@@ -41,18 +41,25 @@ pub fn main(cli: &Cli, args: &PreviewArgs) -> Result<ExitCode, Box<dyn std::erro
     if !(0.001..=100_000.0).contains(&args.speed) {
         return Err(format!("--speed must be 0.001 to 100000, got {}", args.speed).into());
     }
-    crate::term::need_terminal("`kicktui replay FILE` prints the moments instead")?;
     let (input, source): (Box<dyn BufRead + Send>, &Path) = match &args.file {
         Some(path) => (Box::new(open_log(path)?), path.as_path()),
         None => (Box::new(DEMO_CHAT), Path::new("demo-chat.jsonl")),
     };
+    let name = source
+        .file_stem()
+        .map_or("preview".into(), |s| s.to_string_lossy().into_owned());
+    // Read up to the first event before the TUI starts: a log with none played an empty
+    // screen that only said "end of the chat log".
+    let mut feed = Feed::new(&cfg, &name, input, args.speed, source);
+    feed.read_next();
+    if feed.next.is_none() {
+        return Err(nothing_to_play(source, feed.errors).into());
+    }
+    crate::term::need_terminal("`kicktui replay FILE` prints the moments instead")?;
     crate::logging::init_tui(None, &cfg.general.log_level, None)?;
     let keymap = Keymap::from_config(&cfg.keys)
         .map_err(|(key, expected)| config::ConfigError::new("config", &key, expected))?;
     let data_dir = config::resolve_data_dir(cli.data_dir.as_deref(), &cfg);
-    let name = source
-        .file_stem()
-        .map_or("preview".into(), |s| s.to_string_lossy().into_owned());
     let mut ctx = TuiContext::new(&name, &data_dir.display().to_string(), keymap);
     ctx.storage = Storage::Preview;
     ctx.keyword_window_s = cfg.chat.window_seconds.max(1);
@@ -65,7 +72,6 @@ pub fn main(cli: &Cli, args: &PreviewArgs) -> Result<ExitCode, Box<dyn std::erro
         crate::engine::signals::cancel_on_signals(cancel.clone(), None);
         let (up_tx, mut up_rx) = mpsc::channel(256);
         let (cmd_tx, cmd_rx) = mpsc::channel(16);
-        let feed = Feed::new(&cfg, &name, input, args.speed, source);
         let task = tokio::spawn(feed.run(up_tx, cmd_rx, cancel.clone()));
         let result = crate::term::run_tui(&mut up_rx, cmd_tx, cancel.clone(), ctx).await;
         cancel.cancel();
@@ -73,6 +79,19 @@ pub fn main(cli: &Cli, args: &PreviewArgs) -> Result<ExitCode, Box<dyn std::erro
         result
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why a log with no event in it is not previewed, in `kicktui replay`'s words.
+fn nothing_to_play(source: &Path, unreadable: u64) -> String {
+    let shown = source.display();
+    if unreadable == 0 {
+        format!("{shown} has no chat in it: nothing to preview")
+    } else {
+        format!(
+            "no line of {shown} could be read: is it a chat log? (one JSON object a line: \
+             {{\"ts\", \"user\", \"text\"}} or a captured Kick frame)"
+        )
+    }
 }
 
 /// The log at `path`, refused when the preview cannot play it: a directory (reading one
@@ -152,7 +171,8 @@ impl<R: BufRead> Feed<R> {
         self.start + wait
     }
 
-    /// Reads ahead to the next event; unreadable lines are counted and skipped.
+    /// Reads ahead to the next event; unreadable lines are counted and skipped. Called once
+    /// before [`Feed::run`], which plays from the event it found.
     fn read_next(&mut self) {
         self.next = None;
         for line in self.lines.by_ref() {
@@ -207,7 +227,6 @@ impl<R: BufRead> Feed<R> {
         self.start = Instant::now();
         self.sim0 = wall_now();
         self.core.set_stream_start(self.sim0, true);
-        self.read_next();
         tracing::info!(
             "preview: {} at {}x; nothing is stored",
             self.source,

@@ -99,3 +99,26 @@ fn a_folder_in_place_of_the_users_config_is_an_error() {
         "{err}"
     );
 }
+
+/// `tui-preview` of a log with no chat in it (binary junk, garbage lines, an empty file) says
+/// so and why before any screen, as `replay` does; it used to open an empty TUI that only said
+/// "end of the chat log".
+#[test]
+fn a_preview_of_a_log_with_no_chat_says_so_before_any_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.log");
+    std::fs::write(&junk, b"hello world\n{\"x\": 1}\n\x00\x01\xff\n").unwrap();
+    let (_, err, ok) = kicktui(&["tui-preview", junk.to_str().unwrap()], dir.path());
+    assert!(
+        !ok && err.contains("no line of") && err.contains("junk.log could be read"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "").unwrap();
+    let (_, err, ok) = kicktui(&["tui-preview", empty.to_str().unwrap()], dir.path());
+    assert!(
+        !ok && err.contains("empty.jsonl has no chat in it"),
+        "{err}"
+    );
+}
