@@ -33,7 +33,7 @@ const MARKER: &str = "DEMO-DATA.txt";
 
 /// Writes the marker (a note for whoever looks in the directory, too).
 pub fn mark_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    crate::store::make_dir(dir)?;
     std::fs::write(
         dir.join(MARKER),
         "This data dir belongs to `kicktui demo`: its streams, moments and clips are made up.\n\

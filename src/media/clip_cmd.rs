@@ -266,7 +266,7 @@ pub async fn clip_from_store(
         });
     }
     let dir = data_dir.join("clips");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    crate::store::make_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let named = named_by_length(&p, &pieces);
     let out = output_path(&dir, &p.channel, p.session, &named);
     let mut res = cut_pieces(tools, &pieces, &out).await?;

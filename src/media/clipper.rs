@@ -266,7 +266,7 @@ impl Actor {
     }
 
     async fn cut(&mut self, job: &Job, pieces: &[super::timeline::Piece]) -> ClipState {
-        if let Err(e) = tokio::fs::create_dir_all(&self.cfg.clips_dir).await {
+        if let Err(e) = crate::store::make_dir(&self.cfg.clips_dir) {
             return ClipState::Failed(format!(
                 "cannot create {}: {e}",
                 self.cfg.clips_dir.display()

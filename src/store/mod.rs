@@ -38,11 +38,16 @@ pub use writer::{StoreWriter, WriteOp, WriterConfig, WriterStats};
 /// The database file inside a data dir.
 pub const DB_FILE: &str = "kicktui.db";
 
-/// Makes the data dir (and its parents). A file in its place is said as such:
-/// `create_dir_all` says "File exists", which reads as if nothing were wrong.
+/// Makes a directory (and its parents). A file in its place, or in a parent's, is said as
+/// such: `create_dir_all` says "File exists" or "Not a directory", which names no file.
 pub fn make_dir(dir: &Path) -> std::io::Result<()> {
-    if dir.is_file() {
-        return Err(std::io::Error::other("it is a file, not a directory"));
+    if let Some(file) = dir.ancestors().find(|a| a.is_file()) {
+        let what = if file == dir {
+            "it is a file, not a directory".to_string()
+        } else {
+            format!("{} is a file, not a directory", file.display())
+        };
+        return Err(std::io::Error::other(what));
     }
     std::fs::create_dir_all(dir)
 }

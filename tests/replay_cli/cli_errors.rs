@@ -122,3 +122,18 @@ fn a_preview_of_a_log_with_no_chat_says_so_before_any_screen() {
         "{err}"
     );
 }
+
+/// `kicktui demo` with a file as its data dir names that file (the demo's data is in a `demo`
+/// folder below it, so it used to say "…/notes.txt/demo: Not a directory (os error 20)").
+#[test]
+fn a_demo_on_a_file_given_as_its_data_dir_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "x").unwrap();
+    let (_, err, ok) = kicktui(&["demo", "--headless", "--dashboard", "off"], &file);
+    assert!(
+        !ok && err.contains(&format!("{} is a file, not a directory", file.display())),
+        "{err}"
+    );
+    assert!(!err.contains("os error"), "{err}");
+}

@@ -85,3 +85,20 @@ fn a_data_dir_that_is_a_file_is_named_with_the_fix() {
     assert!(e.contains("it is a file, not a directory"), "{e}");
     assert!(e.contains("--data-dir"), "{e}");
 }
+
+/// A folder kicktui makes (the data dir, `clips/`) under a file, or in a file's place, names
+/// that file: `create_dir_all` said "Not a directory" or "File exists", naming none.
+#[test]
+fn a_folder_under_a_file_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, b"x").unwrap();
+    let e = kicktui::store::make_dir(&file.join("demo/clips"))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(e, format!("{} is a file, not a directory", file.display()));
+    let e = kicktui::store::make_dir(&file).unwrap_err().to_string();
+    assert_eq!(e, "it is a file, not a directory");
+    kicktui::store::make_dir(&dir.path().join("a/b")).unwrap();
+    assert!(dir.path().join("a/b").is_dir());
+}
