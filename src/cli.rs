@@ -187,14 +187,15 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ClipArgs {
     /// The session (see `kicktui sessions`).
-    #[arg(long, value_name = "N", required_unless_present_any = ["moment", "pending"])]
+    // `failed` too: `--failed` alone is told it needs `--pending`, not all three forms' args.
+    #[arg(long, value_name = "N", required_unless_present_any = ["moment", "pending", "failed"])]
     pub session: Option<i64>,
     /// Stream offset (time since the stream went live): 1:23:45, 23:45 or seconds.
     #[arg(
         long,
         value_name = "H:MM:SS",
         requires = "session",
-        required_unless_present_any = ["moment", "pending"]
+        required_unless_present_any = ["moment", "pending", "failed"]
     )]
     pub start: Option<String>,
     /// Seconds.

@@ -117,6 +117,13 @@ fn clip_command_errors_are_one_clear_line() {
     assert!(!ok && err.contains("no session 99"), "{err}");
     let (ok, err) = kicktui(&["clip", "--moment", "42"], data);
     assert!(!ok && err.contains("no moment 42"), "{err}");
+    // `--failed` alone is told what it lacks, not every form's arguments.
+    let (ok, err) = kicktui(&["clip", "--failed"], data);
+    assert!(!ok && err.contains("  --pending"), "{err}");
+    assert!(
+        !err.contains("  --session") && !err.contains("  --start"),
+        "{err}"
+    );
     let s = empty.to_string();
     let (ok, err) = kicktui(&["clip", "--session", &s, "--start", "1:00"], data);
     assert!(!ok && err.contains("has no recording"), "{err}");
