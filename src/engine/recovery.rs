@@ -6,6 +6,7 @@ use std::path::Path;
 use super::feed::Feed;
 use super::update::Update;
 use crate::present::plural;
+use crate::store::StoreError;
 use crate::store::recover::recover;
 
 /// Reports the engine writes at start.
@@ -39,6 +40,17 @@ pub fn after_crash(
     }
     let r = match recover(db, platform, slug) {
         Ok(r) => r,
+        // A database that does not open stops the run right after, saying this very error:
+        // said here too, the person read the same long line twice.
+        Err(
+            e @ (StoreError::Open { .. }
+            | StoreError::TooNew { .. }
+            | StoreError::OldReadOnly { .. }
+            | StoreError::Io { .. }),
+        ) => {
+            tracing::debug!("cannot repair the previous run's rows: {e}");
+            return OwedReports::default();
+        }
         Err(e) => {
             tracing::error!("cannot repair the previous run's rows: {e}");
             return OwedReports::default();

@@ -137,3 +137,18 @@ fn a_demo_on_a_file_given_as_its_data_dir_names_the_file() {
     );
     assert!(!err.contains("os error"), "{err}");
 }
+
+/// A database file that is not one stops a run with one line saying so and what to do, not
+/// the same line twice (the crash repair before the store opened said it first).
+#[test]
+fn a_database_that_is_not_one_is_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    std::fs::create_dir(&demo).unwrap();
+    std::fs::write(demo.join("kicktui.db"), [0x5a_u8; 8192]).unwrap();
+    let (out, err, ok) = kicktui(&["demo", "--headless", "--dashboard", "off"], dir.path());
+    let all = format!("{out}{err}");
+    assert!(!ok, "{all}");
+    assert_eq!(all.matches("file is not a database").count(), 1, "{all}");
+    assert!(err.contains("move it aside"), "{err}");
+}
