@@ -205,3 +205,65 @@ async fn ctrl_c_during_the_cut_at_quit_stops_at_once() {
         .unwrap();
     assert!(ended.is_some() && left_live == 1, "{ended:?} {left_live}");
 }
+
+/// `n` at quit while a clip's ffmpeg hangs: the recording still stops at once and its row is
+/// closed, and the clip is left pending. The quit used to wait for the hung cut before it
+/// stopped the recording, ran out of time, and exited with the recording row still open
+/// ("recording row not updated: the store writer has stopped").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn n_at_quit_during_a_hung_cut_still_closes_the_recording() {
+    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let c = kick.control();
+    let dir = tempfile::tempdir().unwrap();
+    let hls = dir.path().join("hls");
+    std::fs::create_dir(&hls).unwrap();
+    let src = HlsSource::start(&hls, "ffmpeg").await.unwrap();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.recorder.enabled = true;
+    cfg.recorder.stream_url = src.url();
+    cfg.recorder.poll_interval_seconds = 5;
+    cfg.moments.pre_roll_seconds = 2;
+    cfg.moments.post_roll_seconds = 1;
+    cfg.clips.reaction_delay_seconds = 0;
+    // Answers the start's version check; every cut hangs.
+    let hung = dir.path().join("hung-ffmpeg");
+    std::fs::write(
+        &hung,
+        "#!/bin/sh\ncase \"$1\" in -version) exec ffmpeg \"$@\";; esac\nexec sleep 601.77\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&hung, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    cfg.recorder.ffmpeg = hung.display().to_string();
+    let (cmd, data) = tui_command(dir.path(), &cfg, "; echo KICKTUI-EXIT=$?; sleep 60");
+    let tmux = Tmux::new("quit-n-hung");
+    tmux.start_80x24(&cmd);
+    tmux_support::live_and_recording(&tmux, &c, &src).await;
+    tmux.keys(&["m"]);
+    wait(&tmux, "the stored mark", 10, |s| {
+        s.contains("MARKED") && s.contains("saved #")
+    });
+    tmux.keys(&["c"]);
+    wait(&tmux, "the hung cut", 20, |s| s.contains("cutting"));
+    tmux.keys(&["q"]);
+    wait(&tmux, "the question", 5, |s| s.contains("Quit?"));
+    tmux.keys(&["n"]);
+    let screen = wait(&tmux, "the exit", 40, |s| s.contains("KICKTUI-EXIT="));
+    assert!(screen.contains("KICKTUI-EXIT=0"), "{screen}");
+    let log = std::fs::read_to_string(data.join("kicktui.log")).unwrap();
+    assert!(!log.contains("not updated"), "{log}");
+    let (status, ended): (String, Option<String>) = db(&data)
+        .query_row("SELECT status, ended_at FROM recordings", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert!(
+        status != "recording" && ended.is_some(),
+        "{status} {ended:?}\n{log}"
+    );
+    assert_eq!(clip_statuses(&data), vec!["pending"], "{log}");
+    let left = std::process::Command::new("pgrep")
+        .args(["-f", "sleep 601.77"])
+        .output()
+        .unwrap();
+    assert!(left.stdout.is_empty(), "the hung cut is left running");
+}

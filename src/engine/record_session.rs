@@ -30,6 +30,10 @@ pub const OFFLINE_GRACE: Duration = Duration::from_secs(15);
 /// need no waiting: 0.1–0.6 s each); the rest stay pending for `kicktui clip`.
 pub const QUIT_CLIPS: Duration = Duration::from_secs(20);
 
+/// How long quit waits for the clipper to drop the clips not recorded yet before it stops the
+/// recording anyway.
+const LEAVE_WAIT: Duration = Duration::from_secs(2);
+
 pub(super) enum SessionCmd {
     Clip(ClipRequest),
     /// The channel went offline: end the recording, then clip every moment.
@@ -256,7 +260,9 @@ async fn run(
     // recorded yet stays pending too (cut once the recording stops, it would be short for
     // good). Before the recording stops, or the clipper cuts it at once.
     if quit.is_some_and(|(cut, _)| !cut) && !ended {
-        clipper.leave_unrecorded().await;
+        // The clipper answers between cuts: one that hangs (up to its limit) kept the
+        // recording running past quit's deadline, its rows never closed.
+        let _ = tokio::time::timeout(LEAVE_WAIT, clipper.leave_unrecorded()).await;
     }
     // Shutting down (or done): the recording first, so every part is final.
     if let Some(h) = rec.take() {
