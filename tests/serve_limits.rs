@@ -290,16 +290,25 @@ async fn a_port_in_use_is_tried_again_until_it_is_free() {
     let started =
         kicktui::serve::start_retrying(&cfg, &feed, cancel.clone(), Duration::from_millis(100));
     assert!(started.is_none(), "the port is taken");
+    use kicktui::engine::update::Update;
+    // The TUI's status bar is told, and told again once it listens.
+    let off = format!("port {} in use, tried every 0 s", addr.port());
+    assert_eq!(notes.recv().await, Some(Update::DashboardOff(Some(off))));
     drop(held);
     let note = tokio::time::timeout(LIMIT, async {
+        let mut back = false;
         loop {
-            if let Some(kicktui::engine::update::Update::Note(n)) = notes.recv().await {
-                break n;
+            match notes.recv().await {
+                Some(Update::DashboardOff(None)) => back = true,
+                Some(Update::Note(n)) => break (back, n),
+                _ => {}
             }
         }
     })
     .await
     .expect("the dashboard comes up");
+    let (back, note) = note;
+    assert!(back, "DashboardOff(None) before the note");
     assert!(
         note.contains(&format!("Dashboard: http://{addr}/")) && note.contains("port is free now"),
         "{note}"

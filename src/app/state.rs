@@ -121,6 +121,8 @@ pub struct StreamState {
     pub chat_log: crate::source::state_log::ChatStateLog,
     pub api_trouble: Option<ApiTrouble>,
     pub capturing: Option<String>,
+    /// Why the dashboard is not serving (a port in use is tried again).
+    pub dashboard_off: Option<String>,
     pub engine_gone: bool,
 }
 

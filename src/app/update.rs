@@ -270,6 +270,7 @@ impl App {
                     crate::engine::update::shift_offset(&mut e.moment, at, was);
                 }
             }
+            Update::DashboardOff(why) => self.stream.dashboard_off = why,
             Update::Capturing { path } => {
                 tracing::info!("capturing every chat frame to {path}");
                 self.stream.capturing = Some(path);

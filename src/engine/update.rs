@@ -146,6 +146,9 @@ pub enum Update {
     Capturing {
         path: String,
     },
+    /// The dashboard cannot listen (why, in a few words: `port 8788 in use`), or listens
+    /// again (`None`: a port in use is tried every 30 s).
+    DashboardOff(Option<String>),
     /// The recording pane: sent when the recording changes, its size every few seconds.
     Recording(RecordingInfo),
     /// A recorder event worth a log line.

@@ -267,6 +267,7 @@ impl View {
             | Update::ApiOk
             | Update::Notable { .. }
             | Update::Capturing { .. }
+            | Update::DashboardOff(_)
             | Update::Recorder(_)
             | Update::Note(_)
             | Update::ClipSkip { .. }

@@ -239,12 +239,12 @@ impl Printer {
             Update::WentOffline { .. } => vec![format!("{c} Stream went offline.")],
             // Headless offers nothing at quit: a moment while offline needs no line of its own.
             // The dashboard's money follows the session; headless prints no totals.
-            // Only the TUI skips a clip (`x`): headless has no keys.
+            // Only the TUI skips a clip (`x`): headless has no keys. The dashboard's trouble
+            // was its error line already.
             Update::NotRecorded { .. }
             | Update::OfflineSession { .. }
-            | Update::ClipSkip { .. } => {
-                vec![]
-            }
+            | Update::ClipSkip { .. }
+            | Update::DashboardOff(_) => vec![],
             Update::WaitingForLive => {
                 vec![format!("{c} Waiting for {} to go live...", self.channel)]
             }

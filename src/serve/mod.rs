@@ -156,6 +156,11 @@ pub fn start_retrying(
                  this one with --dashboard 127.0.0.1:PORT, or set another [server] bind)",
                 retry.as_secs()
             );
+            feed.send(Update::DashboardOff(Some(format!(
+                "port {} in use, tried every {} s",
+                addr.port(),
+                retry.as_secs()
+            ))));
             let feed = feed.clone();
             tokio::spawn(async move {
                 loop {
@@ -165,6 +170,7 @@ pub fn start_retrying(
                     }
                     let Ok(listener) = bind(addr) else { continue };
                     if let Some(r) = spawn(listener, &feed, opts, cancel.clone()) {
+                        feed.send(Update::DashboardOff(None));
                         announce(&feed, &r, token_set, " (its port is free now)");
                         // Runs until `cancel`, like one started at once.
                         cancel.cancelled().await;
@@ -179,6 +185,9 @@ pub fn start_retrying(
                 "dashboard is off: cannot listen on {addr} ({e}); chat, moments and recording go \
                  on (set [server] bind to an address this machine has)"
             );
+            feed.send(Update::DashboardOff(Some(format!(
+                "cannot listen on {addr}"
+            ))));
             None
         }
     }
@@ -204,7 +213,7 @@ fn announce(feed: &Feed, r: &Running, token_set: bool, after: &str) {
     } else {
         (r.addr.to_string(), String::new())
     };
-    feed.send(crate::engine::update::Update::Note(format!(
+    feed.send(Update::Note(format!(
         "Dashboard: http://{host}/{token} (live metrics on /ws/metrics{every}){after}"
     )));
 }

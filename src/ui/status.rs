@@ -135,6 +135,15 @@ fn pieces<'a>(app: &'a App, th: &Theme) -> Vec<Piece<'a>> {
             ..Piece::new(INFO, vec![Span::styled(format!("API: {t}"), th.warn)])
         });
     }
+    if let Some(why) = &app.stream.dashboard_off {
+        out.push(Piece {
+            short: Some(vec![Span::styled("dashboard off", th.warn)]),
+            ..Piece::new(
+                INFO,
+                vec![Span::styled(format!("dashboard off: {why}"), th.warn)],
+            )
+        });
+    }
     if app.stream.capturing.is_some() {
         out.push(Piece::new(
             INFO,

@@ -195,3 +195,20 @@ fn status_bar_says_when_the_feed_stalls_or_chat_drops() {
     let (_, t) = pane(400, 1, |r, b| ui::status::render(&a, &th, r, b));
     assert!(t.contains("No plugin") && t.contains("refused"), "{t}");
 }
+
+/// A dashboard that cannot listen was one log line that scrolled away: the bar says it until
+/// the port is free.
+#[test]
+fn the_status_bar_says_the_dashboard_is_off_until_it_listens() {
+    let mut a = live_app();
+    let th = Theme::new(true);
+    let why = "port 8788 in use, tried every 30 s";
+    a.update(Msg::Engine(Update::DashboardOff(Some(why.into()))), T0);
+    let (_, wide) = pane(160, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(wide.contains(&format!("dashboard off: {why}")), "{wide:?}");
+    let (_, mid) = pane(100, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(mid.contains("dashboard off"), "{mid:?}");
+    a.update(Msg::Engine(Update::DashboardOff(None)), T0);
+    let (_, wide) = pane(160, 1, |r, b| ui::status::render(&a, &th, r, b));
+    assert!(!wide.contains("dashboard"), "{wide:?}");
+}
