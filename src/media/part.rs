@@ -27,6 +27,9 @@ pub enum PartEnd {
     PlaylistEnded,
     /// The file stopped growing; streamlink was stopped.
     Stalled,
+    /// The file was deleted under streamlink (its folder removed by hand, a disk unmounted):
+    /// streamlink was stopped and a new part started at once. Not a stall: the stream is fine.
+    Deleted,
     /// streamlink met a discontinuity (a streamer reconnect); rotated to a new part.
     Discontinuity,
     /// Asked to stop (shutdown or the session ended).
@@ -55,6 +58,7 @@ impl PartEnd {
             "unreachable" => PartEnd::Unreachable,
             "playlist_ended" => PartEnd::PlaylistEnded,
             "stalled" => PartEnd::Stalled,
+            "deleted" => PartEnd::Deleted,
             "discontinuity" => PartEnd::Discontinuity,
             "stopped" => PartEnd::Stopped,
             "crashed" => PartEnd::Crashed,
@@ -71,6 +75,7 @@ impl PartEnd {
             PartEnd::Unreachable => "unreachable",
             PartEnd::PlaylistEnded => "playlist_ended",
             PartEnd::Stalled => "stalled",
+            PartEnd::Deleted => "deleted",
             PartEnd::Discontinuity => "discontinuity",
             PartEnd::Stopped => "stopped",
             PartEnd::SpawnFailed(_) | PartEnd::SpawnRetry(_) => "failed",

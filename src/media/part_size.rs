@@ -28,7 +28,7 @@ impl Supervisor {
                 "recording: the part file {} is gone; starting a new part",
                 self.current().path.display()
             );
-            return Some(PartEnd::Stalled);
+            return Some(PartEnd::Deleted);
         };
         if first_byte {
             self.set_state(RecState::Recording);

@@ -172,6 +172,7 @@ fn every_stored_status_reads_back() {
         "unreachable",
         "playlist_ended",
         "stalled",
+        "deleted",
         "discontinuity",
         "stopped",
         "unwritable",

@@ -52,6 +52,7 @@ fn part_end(end: Option<&PartEnd>) -> Option<String> {
             PartEnd::Unreachable => "the stream's server could not be reached",
             PartEnd::PlaylistEnded => "the stream's playlist ended while the channel is live",
             PartEnd::Stalled => "the recording stalled",
+            PartEnd::Deleted => "the previous file was deleted",
             PartEnd::Discontinuity => "the stream reconnected",
             PartEnd::Stopped => "it was stopped",
             PartEnd::SpawnFailed(_) | PartEnd::SpawnRetry(_) => "streamlink could not start",
