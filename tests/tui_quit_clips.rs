@@ -8,9 +8,7 @@ mod tmux_support;
 use std::path::Path;
 use std::time::Duration;
 
-use kicktui::fake::{FakeConfig, FakeKick};
-use kicktui::media::hls_source::HlsSource;
-use support::{db, test_config, tui_command};
+use support::{db, tui_command};
 use tmux_support::Tmux;
 
 fn wait(tmux: &Tmux, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
@@ -36,21 +34,13 @@ async fn quit_live_with(
     tag: &str,
     clip_now: bool,
 ) -> (tempfile::TempDir, String, String) {
-    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let support::Recording {
+        kick,
+        src,
+        dir,
+        mut cfg,
+    } = support::recording().await;
     let c = kick.control();
-    let dir = tempfile::tempdir().unwrap();
-    let hls = dir.path().join("hls");
-    std::fs::create_dir(&hls).unwrap();
-    let src = HlsSource::start(&hls, "ffmpeg").await.unwrap();
-    let mut cfg = test_config(kick.kick_config());
-    cfg.recorder.enabled = true;
-    cfg.recorder.stream_url = src.url();
-    cfg.recorder.poll_interval_seconds = 5;
-    cfg.moments.pre_roll_seconds = 2;
-    cfg.moments.post_roll_seconds = 1;
-    cfg.moments.event_pre_roll_seconds = 2;
-    cfg.moments.event_post_roll_seconds = 1;
-    cfg.clips.reaction_delay_seconds = 0;
     if clip_now {
         cfg.moments.post_roll_seconds = 60;
     }
@@ -212,19 +202,13 @@ async fn ctrl_c_during_the_cut_at_quit_stops_at_once() {
 /// ("recording row not updated: the store writer has stopped").
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn n_at_quit_during_a_hung_cut_still_closes_the_recording() {
-    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let support::Recording {
+        kick,
+        src,
+        dir,
+        mut cfg,
+    } = support::recording().await;
     let c = kick.control();
-    let dir = tempfile::tempdir().unwrap();
-    let hls = dir.path().join("hls");
-    std::fs::create_dir(&hls).unwrap();
-    let src = HlsSource::start(&hls, "ffmpeg").await.unwrap();
-    let mut cfg = test_config(kick.kick_config());
-    cfg.recorder.enabled = true;
-    cfg.recorder.stream_url = src.url();
-    cfg.recorder.poll_interval_seconds = 5;
-    cfg.moments.pre_roll_seconds = 2;
-    cfg.moments.post_roll_seconds = 1;
-    cfg.clips.reaction_delay_seconds = 0;
     // Answers the start's version check; every cut hangs.
     let hung = dir.path().join("hung-ffmpeg");
     std::fs::write(

@@ -7,9 +7,7 @@ mod tmux_support;
 
 use std::time::Duration;
 
-use kicktui::fake::{FakeConfig, FakeKick};
-use kicktui::media::hls_source::HlsSource;
-use support::{db, test_config, tui_command};
+use support::{db, tui_command};
 use tmux_support::Tmux;
 
 fn wait(tmux: &Tmux, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
@@ -18,21 +16,13 @@ fn wait(tmux: &Tmux, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> Stri
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_skipped_moment_is_not_clipped_when_the_stream_ends() {
-    let kick = FakeKick::start(FakeConfig::default()).await.unwrap();
+    let support::Recording {
+        kick,
+        src,
+        dir,
+        cfg,
+    } = support::recording().await;
     let c = kick.control();
-    let dir = tempfile::tempdir().unwrap();
-    let hls = dir.path().join("hls");
-    std::fs::create_dir(&hls).unwrap();
-    let src = HlsSource::start(&hls, "ffmpeg").await.unwrap();
-    let mut cfg = test_config(kick.kick_config());
-    cfg.recorder.enabled = true;
-    cfg.recorder.stream_url = src.url();
-    cfg.recorder.poll_interval_seconds = 5;
-    cfg.moments.pre_roll_seconds = 2;
-    cfg.moments.post_roll_seconds = 1;
-    cfg.moments.event_pre_roll_seconds = 2;
-    cfg.moments.event_post_roll_seconds = 1;
-    cfg.clips.reaction_delay_seconds = 0;
     let (cmd, data) = tui_command(dir.path(), &cfg, "; echo KICKTUI-EXIT=$?; sleep 60");
     let tmux = Tmux::new("skip-clip");
     tmux.start_80x24(&cmd);

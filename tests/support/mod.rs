@@ -53,6 +53,43 @@ pub fn test_config(kick: config::Kick) -> Config {
     c
 }
 
+/// A fake Kick and a local live HLS stream, with a config that records it and clips in
+/// windows of a few seconds (cut from what is recorded by then): where the TUI tests that
+/// record and clip start. The temp dir holds the stream's segments.
+pub struct Recording {
+    pub kick: kicktui::fake::FakeKick,
+    pub src: kicktui::media::hls_source::HlsSource,
+    pub dir: tempfile::TempDir,
+    pub cfg: Config,
+}
+
+pub async fn recording() -> Recording {
+    let kick = kicktui::fake::FakeKick::start(kicktui::fake::FakeConfig::default())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let hls = dir.path().join("hls");
+    std::fs::create_dir(&hls).unwrap();
+    let src = kicktui::media::hls_source::HlsSource::start(&hls, "ffmpeg")
+        .await
+        .unwrap();
+    let mut cfg = test_config(kick.kick_config());
+    cfg.recorder.enabled = true;
+    cfg.recorder.stream_url = src.url();
+    cfg.recorder.poll_interval_seconds = 5;
+    cfg.moments.pre_roll_seconds = 2;
+    cfg.moments.post_roll_seconds = 1;
+    cfg.moments.event_pre_roll_seconds = 2;
+    cfg.moments.event_post_roll_seconds = 1;
+    cfg.clips.reaction_delay_seconds = 0;
+    Recording {
+        kick,
+        src,
+        dir,
+        cfg,
+    }
+}
+
 pub struct Run {
     pub dir: tempfile::TempDir,
     child: Child,
