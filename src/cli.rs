@@ -208,7 +208,8 @@ pub struct ClipArgs {
     #[arg(long, conflicts_with_all = ["session", "start", "moment"])]
     pub pending: bool,
     /// With --pending: failed clips too (after a full disk, say).
-    #[arg(long, requires = "pending")]
+    // The conflicts too: with `--moment` clap let `requires` pass, and `--failed` was ignored.
+    #[arg(long, requires = "pending", conflicts_with_all = ["session", "start", "moment"])]
     pub failed: bool,
 }
 

@@ -124,6 +124,18 @@ fn clip_command_errors_are_one_clear_line() {
         !err.contains("  --session") && !err.contains("  --start"),
         "{err}"
     );
+    // With another form it was ignored in silence: `--failed` is --pending's.
+    for other in [
+        &["--moment", "42"][..],
+        &["--session", "99", "--start", "1:00"],
+    ] {
+        let args = [&["clip", "--failed"][..], other].concat();
+        let (ok, err) = kicktui(&args, data);
+        assert!(
+            !ok && err.contains("'--failed' cannot be used with"),
+            "{err}"
+        );
+    }
     let s = empty.to_string();
     let (ok, err) = kicktui(&["clip", "--session", &s, "--start", "1:00"], data);
     assert!(!ok && err.contains("has no recording"), "{err}");
