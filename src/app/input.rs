@@ -277,25 +277,30 @@ impl App {
             self.flash("no moment selected".into(), FlashKind::Info);
             return vec![];
         };
-        let problem = match (&entry.clip, entry.id) {
+        let asked = match (&entry.clip, entry.id) {
             _ if self.ctx.storage == Storage::Preview => {
-                Some("preview: nothing is clipped, so there is nothing to skip")
+                Err("preview: nothing is clipped, so there is nothing to skip")
             }
-            (_, None) => Some("this moment was not saved, so it has no clip to skip"),
-            (ClipStatus::Done { .. }, _) => Some("this clip is cut already"),
+            (_, None) => Err("this moment was not saved, so it has no clip to skip"),
+            (ClipStatus::Done { .. }, _) => Err("this clip is cut already"),
             (ClipStatus::Queued | ClipStatus::Waiting | ClipStatus::Cutting, _) => {
-                Some("this clip is already on its way")
+                Err("this clip is already on its way")
             }
-            (ClipStatus::NotRecorded, _) => Some("not recorded: there is no clip to skip"),
-            (ClipStatus::None | ClipStatus::Failed { .. } | ClipStatus::Skipped, _) => None,
+            (ClipStatus::NotRecorded, _) => Err("not recorded: there is no clip to skip"),
+            (
+                clip @ (ClipStatus::None | ClipStatus::Failed { .. } | ClipStatus::Skipped),
+                Some(id),
+            ) => Ok(Cmd::SkipClip {
+                id,
+                skip: *clip != ClipStatus::Skipped,
+            }),
         };
-        if let Some(p) = problem {
-            self.flash(p.into(), FlashKind::Info);
-            return vec![];
+        match asked {
+            Ok(cmd) => vec![cmd],
+            Err(why) => {
+                self.flash(why.into(), FlashKind::Info);
+                vec![]
+            }
         }
-        let skip = entry.clip != ClipStatus::Skipped;
-        entry
-            .id
-            .map_or_else(Vec::new, |id| vec![Cmd::SkipClip { id, skip }])
     }
 }

@@ -250,9 +250,10 @@ impl View {
             Update::ClipSkip {
                 moment_id,
                 skip,
-                outcome: super::update::SkipOutcome::Done,
+                outcome,
             } => {
-                if let Some(row) = self.moments.iter_mut().find(|r| r.id == Some(*moment_id)) {
+                let row = self.moments.iter_mut().find(|r| r.id == Some(*moment_id));
+                if let Some(row) = row.filter(|_| *outcome == super::update::SkipOutcome::Done) {
                     row.clip = skip.then_some(ClipState::Skipped);
                 }
             }
@@ -270,7 +271,6 @@ impl View {
             | Update::DashboardOff(_)
             | Update::Recorder(_)
             | Update::Note(_)
-            | Update::ClipSkip { .. }
             | Update::Recovered(_) => {}
         }
     }

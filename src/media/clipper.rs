@@ -19,7 +19,7 @@ use super::cut::cut_pieces;
 use super::hook::run_on_ready;
 use super::recorder::RecordingStatus;
 use super::timeline::short_why;
-use crate::store::{MomentOrder, MomentQuery, Store, StoreHandle};
+use crate::store::{ClipStatus, MomentOrder, MomentQuery, Store, StoreHandle};
 
 enum Cmd {
     Clip(Job),
@@ -201,10 +201,10 @@ impl Actor {
         .map_err(|e| e.to_string())?;
         let mut n = 0;
         // A moment skipped with `x` is passed by: the person at the keys said no.
-        let uncut = |m: &&crate::store::MomentRow| {
-            m.clip_path.is_none() && m.clip_status != crate::store::ClipStatus::Skipped
-        };
-        for m in rows.iter().filter(uncut) {
+        let uncut = rows
+            .iter()
+            .filter(|m| m.clip_path.is_none() && m.clip_status != ClipStatus::Skipped);
+        for m in uncut {
             let job = Job {
                 id: self.next_job.fetch_add(1, Ordering::Relaxed),
                 req: ClipRequest::for_moment(m),
